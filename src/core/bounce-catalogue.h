@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bounce-entry.h"
+
+G_BEGIN_DECLS
+
+#define BOUNCE_CATALOGUE_RESOURCE_DIR RESOURCE_BASE "/core/catalogue"
+
+#define BOUNCE_TYPE_CATALOGUE (bounce_catalogue_get_type ())
+G_DECLARE_FINAL_TYPE (BounceCatalogue, bounce_catalogue, BOUNCE, CATALOGUE, GObject)
+
+/* The built-in catalogue, loaded once from the GResource (thread-safe). */
+BounceCatalogue *bounce_catalogue_get_default   (void);
+/* Loads index.json and the files it names from a resource directory. */
+BounceCatalogue *bounce_catalogue_new_from_resource (const char *resource_dir,
+                                                     GError    **error);
+
+const char      *bounce_catalogue_get_version   (BounceCatalogue *self);
+guint            bounce_catalogue_get_n_entries (BounceCatalogue *self);
+GPtrArray       *bounce_catalogue_get_entries   (BounceCatalogue *self);  /* BounceEntry, file order */
+BounceEntry     *bounce_catalogue_lookup        (BounceCatalogue *self,
+                                                 const char      *id);
+
+/* Code lookups.  provider may be NULL; a provider-scoped entry wins when it
+ * matches.  "5.1.1" falls back to "X.1.1".  Return NULL when unknown. */
+BounceEntry     *bounce_catalogue_find_enhanced (BounceCatalogue *self,
+                                                 const char      *code,
+                                                 const char      *provider);
+BounceEntry     *bounce_catalogue_find_subject  (BounceCatalogue *self,
+                                                 const char      *code);   /* "5.1.1" -> X.1.X */
+BounceEntry     *bounce_catalogue_find_class    (BounceCatalogue *self,
+                                                 const char      *code);   /* "5.1.1" -> 5.X.X */
+BounceEntry     *bounce_catalogue_find_reply    (BounceCatalogue *self,
+                                                 const char      *code);
+BounceEntry     *bounce_catalogue_find_reason   (BounceCatalogue *self,
+                                                 const char      *reason);
+BounceEntry     *bounce_catalogue_find_provider_token (BounceCatalogue *self,
+                                                 const char      *token);
+
+/* Every rule whose pattern matches text, best first (provider-scoped for
+ * this provider, then higher priority, then longer match).  Rules scoped to
+ * another provider are skipped.  Returns BounceEntry (owned by the catalogue). */
+GPtrArray       *bounce_catalogue_match_rules   (BounceCatalogue *self,
+                                                 const char      *text,
+                                                 const char      *provider);
+
+/* Which provider or server (provider entry id, e.g. "google") text points to
+ * (host names, From, Reporting-MTA...), or NULL. */
+const char      *bounce_catalogue_detect_provider (BounceCatalogue *self,
+                                                   const char      *text);
+
+GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
+
+/* Catalogue search for the browser: code, token or words; best first. */
+GPtrArray       *bounce_catalogue_search        (BounceCatalogue *self,
+                                                 const char      *query);
+
+G_END_DECLS

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bounce-analyzer.h"
+#include "bounce-catalogue.h"
+#include "bounce-entry.h"
+#include "bounce-error.h"
+#include "bounce-extract.h"
+#include "bounce-input.h"
+#include "bounce-links.h"
+#include "bounce-recipient.h"
+#include "bounce-report.h"
+
+/* Call once before any other function of the core (g_mime_init, ...). */
+void bounce_core_init (void);

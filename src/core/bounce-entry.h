@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  BOUNCE_ENTRY_CLASS,      /* 2, 4, 5: the first digit of an enhanced code */
+  BOUNCE_ENTRY_SUBJECT,    /* X.1.X ... X.7.X */
+  BOUNCE_ENTRY_ENHANCED,   /* 5.1.1 or X.1.1, optionally scoped to a provider */
+  BOUNCE_ENTRY_REPLY,      /* 550 */
+  BOUNCE_ENTRY_RULE,       /* a GRegex over the diagnostic text, optionally scoped */
+  BOUNCE_ENTRY_REASON,     /* one of the 34 reason names */
+  BOUNCE_ENTRY_BLOCKLIST,  /* a DNS blocklist or reputation service */
+  BOUNCE_ENTRY_PROVIDER,   /* a mail provider or server software */
+} BounceEntryKind;
+
+/* Tri-state for temporary/permanent. */
+typedef enum {
+  BOUNCE_PERMANENCE_UNKNOWN,
+  BOUNCE_PERMANENCE_TEMPORARY,
+  BOUNCE_PERMANENCE_PERMANENT,
+} BouncePermanence;
+
+typedef struct {
+  char *title;     /* translated */
+  char *url;       /* https URL template with {ip} or {domain}, or a plain https URL */
+} BounceEntryLink;
+
+#define BOUNCE_TYPE_ENTRY (bounce_entry_get_type ())
+G_DECLARE_FINAL_TYPE (BounceEntry, bounce_entry, BOUNCE, ENTRY, GObject)
+
+/* Parses one catalogue object; validates it (known kind and reason, https
+ * URLs, compiling pattern).  Errors use BOUNCE_ERROR_CATALOGUE. */
+BounceEntry      *bounce_entry_new_from_json    (JsonObject   *object,
+                                                 GError      **error);
+
+const char       *bounce_entry_get_id           (BounceEntry  *self);
+BounceEntryKind   bounce_entry_get_kind         (BounceEntry  *self);
+const char       *bounce_entry_kind_to_string   (BounceEntryKind kind);
+/* The code it explains ("5.1.1", "X.1.1", "550", "5", "1"), the reason name
+ * for reasons, NULL for rules. */
+const char       *bounce_entry_get_code         (BounceEntry  *self);
+const char       *bounce_entry_get_provider     (BounceEntry  *self);  /* provider id scope or NULL */
+/* All text getters return translated strings (g_dgettext). */
+const char       *bounce_entry_get_title        (BounceEntry  *self);
+const char       *bounce_entry_get_explanation  (BounceEntry  *self);
+/* Steps, translated; NULL-terminated; never NULL (may be empty). */
+const char * const *bounce_entry_get_sender_steps (BounceEntry *self);
+const char * const *bounce_entry_get_admin_steps  (BounceEntry *self);
+const char       *bounce_entry_get_reason       (BounceEntry  *self);  /* or NULL */
+BouncePermanence  bounce_entry_get_permanence   (BounceEntry  *self);
+const char       *bounce_entry_get_source_url   (BounceEntry  *self);  /* or NULL */
+GPtrArray        *bounce_entry_get_links        (BounceEntry  *self);  /* BounceEntryLink */
+int               bounce_entry_get_priority     (BounceEntry  *self);
+/* Rules and blocklists and providers: the compiled pattern, else NULL. */
+GRegex           *bounce_entry_get_regex        (BounceEntry  *self);
+const char * const *bounce_entry_get_examples   (BounceEntry  *self);  /* rules; never NULL */
+/* Blocklists. */
+const char * const *bounce_entry_get_zones      (BounceEntry  *self);  /* never NULL */
+const char       *bounce_entry_get_lookup_ip    (BounceEntry  *self);  /* template with {ip} or NULL */
+const char       *bounce_entry_get_lookup_domain (BounceEntry *self);  /* template with {domain} or NULL */
+const char       *bounce_entry_get_delist_url   (BounceEntry  *self);
+gboolean          bounce_entry_get_closed       (BounceEntry  *self);  /* list no longer operates */
+const char       *bounce_entry_get_closed_date  (BounceEntry  *self);  /* ISO date or NULL */
+gboolean          bounce_entry_get_multi        (BounceEntry  *self);  /* a multi-list checker */
+/* The untranslated strings, for the POT generator and tests. */
+GPtrArray        *bounce_entry_get_msgids       (BounceEntry  *self);
+
+/* Is name one of the 34 reason names? */
+gboolean          bounce_reason_is_known        (const char   *name);
+const char * const *bounce_reason_names         (void);
+
+G_END_DECLS

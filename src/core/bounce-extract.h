@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  BOUNCE_FINDING_REPLY_CODE,     /* 550 */
+  BOUNCE_FINDING_ENHANCED_CODE,  /* 5.7.1 */
+  BOUNCE_FINDING_PROVIDER_TOKEN, /* TSS04, S3150, AS(2201), ... */
+  BOUNCE_FINDING_IPV4,
+  BOUNCE_FINDING_IPV6,
+  BOUNCE_FINDING_HOSTNAME,
+  BOUNCE_FINDING_EMAIL,
+  BOUNCE_FINDING_DNSBL_ZONE,     /* zen.spamhaus.org, ... named in the text */
+  BOUNCE_FINDING_URL,
+} BounceFindingKind;
+
+typedef struct {
+  BounceFindingKind kind;
+  char *text;            /* the matched text, normalised (e.g. lower-case host) */
+  gsize byte_offset;     /* into the analysed text */
+  gsize byte_length;
+  glong offset;          /* in characters, for GtkTextBuffer */
+  glong length;          /* in characters */
+  gboolean is_public;    /* IPs: a public unicast address (not private, loopback, documentation, ...) */
+  char *entry_id;        /* catalogue entry that explains it, or NULL (set by the analyzer) */
+} BounceFinding;
+
+#define BOUNCE_TYPE_FINDING (bounce_finding_get_type ())
+GType          bounce_finding_get_type   (void) G_GNUC_CONST;
+BounceFinding *bounce_finding_copy       (const BounceFinding *finding);
+void           bounce_finding_free       (BounceFinding       *finding);
+const char    *bounce_finding_kind_to_string (BounceFindingKind kind);  /* "reply", "enhanced", "token", "ipv4", ... */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BounceFinding, bounce_finding_free)
+
+typedef enum {
+  BOUNCE_EXTRACT_CODES   = 1 << 0,  /* reply codes, enhanced codes, provider tokens */
+  BOUNCE_EXTRACT_NETWORK = 1 << 1,  /* IPs, host names, emails, zones, URLs */
+  BOUNCE_EXTRACT_ALL     = BOUNCE_EXTRACT_CODES | BOUNCE_EXTRACT_NETWORK,
+} BounceExtractFlags;
+
+/* Finds everything in text[start, end) (byte offsets; end may be -1 for the
+ * whole string).  Appends BounceFinding to findings, sorted by offset, with
+ * character offsets relative to the start of text (not of start).
+ * Patterns are compiled once per process. */
+void           bounce_extract            (const char         *text,
+                                          gsize               start,
+                                          gssize              end,
+                                          BounceExtractFlags  flags,
+                                          GPtrArray          *findings);
+
+/* Convenience: a new array (free func set) with everything in text. */
+GPtrArray     *bounce_extract_all        (const char         *text);
+
+/* Just the first "<reply> <enhanced>" pair of a diagnostic string such as
+ * "smtp; 550 5.1.1 <a@b>... User unknown". Either out may be set to NULL. */
+void           bounce_extract_first_codes (const char        *diagnostic,
+                                           char             **reply_code,
+                                           char             **enhanced_code);
+
+/* TRUE when s is a syntactically valid, public (routable) IP address. */
+gboolean       bounce_ip_is_public       (const char         *s);
+
+G_END_DECLS

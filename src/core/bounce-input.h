@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Inputs larger than this are refused with BOUNCE_ERROR_TOO_LARGE. */
+#define BOUNCE_INPUT_MAX_SIZE (64 * 1024 * 1024)
+
+/* What a stretch of the display text is. */
+typedef enum {
+  BOUNCE_SEGMENT_HEADERS,           /* header block of a bounce (or of the pasted message) */
+  BOUNCE_SEGMENT_TEXT,              /* human-readable notification text */
+  BOUNCE_SEGMENT_DELIVERY_STATUS,   /* message/delivery-status or message/global-delivery-status */
+  BOUNCE_SEGMENT_FEEDBACK_REPORT,   /* message/feedback-report (RFC 5965) */
+  BOUNCE_SEGMENT_ORIGINAL_HEADERS,  /* headers of the returned original message */
+  BOUNCE_SEGMENT_ORIGINAL_BODY,     /* body of the returned original message */
+} BounceSegmentKind;
+
+typedef struct {
+  BounceSegmentKind kind;
+  guint message_index;  /* which message of an mbox (0 for a single message) */
+  gsize start;          /* byte offsets into the display text */
+  gsize end;
+} BounceSegment;
+
+/* One header field (unfolded, value decoded from RFC 2047 to UTF-8). */
+typedef struct {
+  char *name;
+  char *value;
+} BounceField;
+
+/* A group of "Name: value" lines from a delivery-status or feedback-report part. */
+typedef struct {
+  GPtrArray *fields;    /* BounceField */
+  guint message_index;
+  gsize start;          /* byte range of the group in the display text */
+  gsize end;
+} BounceFieldGroup;
+
+/* One message of the input (an mbox gives several). */
+typedef struct {
+  GPtrArray *headers;          /* BounceField: top-level headers, decoded */
+  GPtrArray *dsn_groups;       /* BounceFieldGroup: first is per-message, then per-recipient */
+  GPtrArray *feedback_fields;  /* BounceField, from message/feedback-report, or NULL */
+  GPtrArray *original_headers; /* BounceField of the returned message, or NULL */
+  char *content_type;          /* "multipart/report; report-type=..." mime type only, lower case */
+  char *report_type;           /* report-type parameter, lower case, or NULL */
+} BounceMessage;
+
+#define BOUNCE_TYPE_INPUT (bounce_input_get_type ())
+G_DECLARE_FINAL_TYPE (BounceInput, bounce_input, BOUNCE, INPUT, GObject)
+
+BounceInput  *bounce_input_new_from_bytes      (GBytes        *bytes,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+BounceInput  *bounce_input_new_from_text       (const char    *text,
+                                                gssize         length,
+                                                GError       **error);
+/* Reads a file (or "-" for standard input is the caller's job) and decodes it. */
+BounceInput  *bounce_input_new_from_file       (GFile         *file,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+
+/* The decoded text shown to the user, UTF-8, LF line endings.  All offsets in
+ * reports refer to this text. */
+const char   *bounce_input_get_text            (BounceInput   *self);
+gsize         bounce_input_get_text_length     (BounceInput   *self);
+/* The input had invalid UTF-8 (or a legacy charset without a label) that was repaired. */
+gboolean      bounce_input_get_repaired        (BounceInput   *self);
+/* The input looked like an RFC 5322 message (headers) rather than a pasted fragment. */
+gboolean      bounce_input_get_is_message      (BounceInput   *self);
+GPtrArray    *bounce_input_get_segments        (BounceInput   *self);  /* BounceSegment, in order */
+GPtrArray    *bounce_input_get_messages        (BounceInput   *self);  /* BounceMessage, in order */
+
+/* Case-insensitive lookup in a BounceField array; NULL when absent. */
+const char   *bounce_fields_lookup             (GPtrArray     *fields,
+                                                const char    *name);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "bounce-entry.h"
+
+G_BEGIN_DECLS
+
+#define BOUNCE_TYPE_RECIPIENT (bounce_recipient_get_type ())
+G_DECLARE_FINAL_TYPE (BounceRecipient, bounce_recipient, BOUNCE, RECIPIENT, GObject)
+
+BounceRecipient *bounce_recipient_new                (void);
+
+const char      *bounce_recipient_get_address        (BounceRecipient *self);  /* or NULL */
+const char      *bounce_recipient_get_status         (BounceRecipient *self);  /* "5.1.1" or NULL */
+const char      *bounce_recipient_get_reply_code     (BounceRecipient *self);  /* "550" or NULL */
+const char      *bounce_recipient_get_reason         (BounceRecipient *self);  /* never NULL */
+gboolean         bounce_recipient_get_hard_bounce    (BounceRecipient *self);
+BouncePermanence bounce_recipient_get_permanence     (BounceRecipient *self);
+const char      *bounce_recipient_get_action         (BounceRecipient *self);  /* failed, delayed, ... or NULL */
+const char      *bounce_recipient_get_remote_mta     (BounceRecipient *self);  /* or NULL */
+const char      *bounce_recipient_get_diagnostic     (BounceRecipient *self);  /* or NULL */
+const char      *bounce_recipient_get_last_attempt   (BounceRecipient *self);  /* or NULL */
+const char      *bounce_recipient_get_will_retry_until (BounceRecipient *self); /* or NULL */
+const char      *bounce_recipient_get_provider       (BounceRecipient *self);  /* or NULL */
+/* Catalogue entries that explain this failure, most specific first. */
+GPtrArray       *bounce_recipient_get_entries        (BounceRecipient *self);  /* BounceEntry */
+/* Byte range of the diagnostic in the analysed text, or FALSE if unknown. */
+gboolean         bounce_recipient_get_range          (BounceRecipient *self,
+                                                      gsize           *start,
+                                                      gsize           *end);
+
+void             bounce_recipient_set_address        (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_status         (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_reply_code     (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_reason         (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_hard_bounce    (BounceRecipient *self, gboolean value);
+void             bounce_recipient_set_permanence     (BounceRecipient *self, BouncePermanence value);
+void             bounce_recipient_set_action         (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_remote_mta     (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_diagnostic     (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_last_attempt   (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_will_retry_until (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_provider       (BounceRecipient *self, const char *value);
+void             bounce_recipient_add_entry          (BounceRecipient *self, BounceEntry *entry);
+void             bounce_recipient_set_range          (BounceRecipient *self, gsize start, gsize end);
+
+G_END_DECLS

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bounce-extract.h"
+#include "bounce-input.h"
+#include "bounce-links.h"
+#include "bounce-recipient.h"
+
+G_BEGIN_DECLS
+
+/* What kind of message the input was. */
+typedef enum {
+  BOUNCE_KIND_NOT_BOUNCE,   /* an ordinary message, or nothing recognisable */
+  BOUNCE_KIND_FAILURE,      /* at least one recipient failed permanently or temporarily */
+  BOUNCE_KIND_DELAY,        /* only delays: the server is still trying */
+  BOUNCE_KIND_AUTOREPLY,    /* out of office / vacation (RFC 3834) */
+  BOUNCE_KIND_DELIVERED,    /* success report */
+  BOUNCE_KIND_FEEDBACK,     /* abuse / feedback-loop report (RFC 5965 ARF) */
+} BounceKind;
+
+#define BOUNCE_TYPE_REPORT (bounce_report_get_type ())
+G_DECLARE_FINAL_TYPE (BounceReport, bounce_report, BOUNCE, REPORT, GObject)
+
+BounceReport *bounce_report_new                 (BounceInput  *input,
+                                                 const char   *source);
+
+BounceInput  *bounce_report_get_input           (BounceReport *self);
+const char   *bounce_report_get_source          (BounceReport *self);
+const char   *bounce_report_get_text            (BounceReport *self);  /* = the input's display text */
+BounceKind    bounce_report_get_kind            (BounceReport *self);
+void          bounce_report_set_kind            (BounceReport *self, BounceKind kind);
+gboolean      bounce_report_get_is_bounce       (BounceReport *self);  /* FAILURE or DELAY */
+const char   *bounce_report_get_feedback_type   (BounceReport *self);
+void          bounce_report_set_feedback_type   (BounceReport *self, const char *value);
+const char   *bounce_report_get_provider        (BounceReport *self);  /* reporting side, or NULL */
+void          bounce_report_set_provider        (BounceReport *self, const char *value);
+GListModel   *bounce_report_get_recipients      (BounceReport *self);  /* BounceRecipient */
+void          bounce_report_add_recipient       (BounceReport *self, BounceRecipient *recipient);
+GPtrArray    *bounce_report_get_findings        (BounceReport *self);  /* BounceFinding, by offset */
+GPtrArray    *bounce_report_get_codes           (BounceReport *self);  /* the code findings only */
+GPtrArray    *bounce_report_get_ips             (BounceReport *self);  /* strings: public IPs to check */
+GPtrArray    *bounce_report_get_domains         (BounceReport *self);  /* strings: domains to check */
+GPtrArray    *bounce_report_get_blocklists      (BounceReport *self);  /* BounceEntry named in the text */
+GPtrArray    *bounce_report_get_links           (BounceReport *self);  /* BounceLink */
+/* The overall verdict: the first failed recipient's reason entry, or NULL. */
+BounceEntry  *bounce_report_get_verdict         (BounceReport *self);
+
+/* Output. */
+char         *bounce_report_to_json             (BounceReport *self,
+                                                 gboolean      pretty);
+JsonNode     *bounce_report_to_json_node        (BounceReport *self);
+/* A readable, translated report (bounce-explain's default output). */
+char         *bounce_report_to_text             (BounceReport *self);
+/* A ticket-ready plain-text summary (the window's Copy summary). */
+char         *bounce_report_to_summary          (BounceReport *self);
+
+G_END_DECLS

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "bounce-core.h"
+
+#define EXIT_USAGE 2
+#define READ_CHUNK (64 * 1024)
+
+static gboolean opt_json;
+static gboolean opt_pretty;
+static gboolean opt_version;
+static char **opt_files;
+
+static const GOptionEntry entries[] = {
+  { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json,
+    N_("Print one JSON object per input instead of a readable report"), NULL },
+  { "pretty", 'p', 0, G_OPTION_ARG_NONE, &opt_pretty,
+    N_("Indent the JSON output (implies --json)"), NULL },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
+    N_("Show the program and catalogue version"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files,
+    NULL, N_("[FILE…]") },
+  { NULL }
+};
+
+static gboolean
+check_size (gsize    len,
+            GError **error)
+{
+  if (len <= BOUNCE_INPUT_MAX_SIZE)
+    return TRUE;
+
+  g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE,
+               _("The input is larger than %u MiB"),
+               (guint) (BOUNCE_INPUT_MAX_SIZE / (1024 * 1024)));
+  return FALSE;
+}
+
+/* Standard input is read in chunks and refused as soon as it grows past what
+ * the analyser accepts, so a runaway pipe is not buffered whole. */
+static GBytes *
+read_stdin (GError **error)
+{
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+
+  for (;;)
+    {
+      gsize old_len = buffer->len;
+      gssize n;
+
+      g_byte_array_set_size (buffer, old_len + READ_CHUNK);
+      n = read (STDIN_FILENO, buffer->data + old_len, READ_CHUNK);
+      if (n < 0 && errno == EINTR)
+        n = 0;
+      else if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, g_strerror (saved_errno));
+          return NULL;
+        }
+      else if (n == 0)
+        {
+          g_byte_array_set_size (buffer, old_len);
+          break;
+        }
+      g_byte_array_set_size (buffer, old_len + n);
+      if (!check_size (buffer->len, error))
+        return NULL;
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+static const char *
+io_error_message (GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return _("No such file or directory");
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
+    return _("Is a directory");
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    return _("Permission denied");
+  return error->message;
+}
+
+static GBytes *
+read_input (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (g_strcmp0 (path, "-") == 0)
+    return read_stdin (error);
+
+  file = g_file_new_for_commandline_arg (path);
+
+  /* Checking the size first keeps a huge file from being loaded only to be
+   * rejected; a file that grows in between is still caught below. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info == NULL)
+    {
+      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, _("Is a directory"));
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
+      !check_size (g_file_info_get_size (info), error))
+    return NULL;
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+    {
+      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
+      return NULL;
+    }
+  if (!check_size (length, error))
+    {
+      g_free (contents);
+      return NULL;
+    }
+
+  return g_bytes_new_take (contents, length);
+}
+
+/* JSON is UTF-8 by definition and goes out untouched; the readable report is
+ * converted to the terminal's character set by g_print(). */
+static gboolean
+explain (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(BounceReport) report = NULL;
+  const char *source = g_strcmp0 (path, "-") == 0 ? "<stdin>" : path;
+
+  bytes = read_input (path, &error);
+  if (bytes != NULL)
+    report = bounce_analyze_bytes (bytes, source, NULL, &error);
+
+  if (report == NULL)
+    {
+      g_autofree char *display = g_filename_display_name (source);
+
+      fflush (stdout);
+      g_printerr ("bounce-explain: %s: %s\n", display, error->message);
+      return FALSE;
+    }
+
+  if (opt_json)
+    {
+      g_autofree char *json = bounce_report_to_json (report, opt_pretty);
+
+      fputs (json, stdout);
+      fputc ('\n', stdout);
+    }
+  else
+    {
+      g_autofree char *text = bounce_report_to_text (report);
+
+      g_print ("%s", text);
+    }
+
+  return TRUE;
+}
+
+static void
+print_version (void)
+{
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+
+  g_print ("bounce-explain %s\n", PACKAGE_VERSION);
+  /* Translators: %s is the catalogue version, e.g. 2026.11.1 */
+  g_print (_("Catalogue %s\n"), bounce_catalogue_get_version (catalogue));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *stdin_only[] = { "-", NULL };
+  const char * const *files;
+  gboolean ok = TRUE;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Explains bounce messages (“your message could not be delivered”):\n"
+                                  "what went wrong, whether it is permanent, and what to do.\n"
+                                  "Reads standard input when no FILE is given or FILE is -."));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bounce-explain: %s\n", error->message);
+      g_printerr (_("Try “%s --help” for more information.\n"), "bounce-explain");
+      return EXIT_USAGE;
+    }
+
+  bounce_core_init ();
+
+  if (opt_version)
+    {
+      print_version ();
+      return EXIT_SUCCESS;
+    }
+
+  if (opt_pretty)
+    opt_json = TRUE;
+
+  files = opt_files != NULL && opt_files[0] != NULL ? (const char * const *) opt_files : stdin_only;
+
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      if (!explain (files[i]))
+        ok = FALSE;
+      /* Readable reports of several inputs need a visible separation. */
+      else if (!opt_json && files[i + 1] != NULL)
+        g_print ("\n%s\n\n", "----------------------------------------");
+    }
+
+  fflush (stdout);
+  g_strfreev (opt_files);
+
+  return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,1977 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <gmime/gmime.h>
+
+#include "bounce-error.h"
+#include "bounce-input.h"
+
+#if !GMIME_HAS_AUTOPTR
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+#endif
+
+/* Deeper MIME trees are not walked any further (their text is lost, the
+ * rest of the message is kept). */
+#define MAX_MIME_DEPTH 32
+/* A message declaring more multiparts than this is not handed to GMime's
+ * recursive parser at all: its body is shown as plain text instead. */
+#define MAX_MULTIPART_COUNT 200
+/* How much of the input the binary sniffing looks at. */
+#define SNIFF_SIZE 4096
+/* Marker lines are short; longer lines are never tested against the regexes. */
+#define MAX_MARKER_LINE 200
+
+struct _BounceInput
+{
+  GObject parent_instance;
+
+  char *text;
+  gsize length;
+  gboolean repaired;
+  gboolean is_message;
+  GPtrArray *segments;  /* BounceSegment */
+  GPtrArray *messages;  /* BounceMessage */
+};
+
+G_DEFINE_FINAL_TYPE (BounceInput, bounce_input, G_TYPE_OBJECT)
+
+/* State while one message is turned into display text. */
+typedef struct
+{
+  BounceInput *self;
+  GString *out;
+  BounceMessage *msg;
+  guint index;
+  GCancellable *cancellable;
+  GMimeParserOptions *options;
+  gboolean have_real_dsn;  /* a message/delivery-status part was seen */
+  gboolean marker_done;    /* an inline "original message" marker was used */
+} Decoder;
+
+/* ------------------------------------------------------------------ */
+/* Field structures */
+
+static void
+bounce_field_free (gpointer data)
+{
+  BounceField *field = data;
+
+  g_free (field->name);
+  g_free (field->value);
+  g_free (field);
+}
+
+static BounceField *
+bounce_field_new (const char *name,
+                  const char *value)
+{
+  BounceField *field = g_new0 (BounceField, 1);
+
+  field->name = g_strdup (name);
+  field->value = g_strdup (value);
+  return field;
+}
+
+static GPtrArray *
+field_array_new (void)
+{
+  return g_ptr_array_new_with_free_func (bounce_field_free);
+}
+
+static void
+bounce_field_group_free (gpointer data)
+{
+  BounceFieldGroup *group = data;
+
+  g_clear_pointer (&group->fields, g_ptr_array_unref);
+  g_free (group);
+}
+
+static void
+bounce_message_free (gpointer data)
+{
+  BounceMessage *msg = data;
+
+  g_clear_pointer (&msg->headers, g_ptr_array_unref);
+  g_clear_pointer (&msg->dsn_groups, g_ptr_array_unref);
+  g_clear_pointer (&msg->feedback_fields, g_ptr_array_unref);
+  g_clear_pointer (&msg->original_headers, g_ptr_array_unref);
+  g_free (msg->content_type);
+  g_free (msg->report_type);
+  g_free (msg);
+}
+
+static BounceMessage *
+bounce_message_new (void)
+{
+  BounceMessage *msg = g_new0 (BounceMessage, 1);
+
+  msg->headers = field_array_new ();
+  msg->dsn_groups = g_ptr_array_new_with_free_func (bounce_field_group_free);
+  return msg;
+}
+
+const char *
+bounce_fields_lookup (GPtrArray  *fields,
+                      const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (fields == NULL)
+    return NULL;
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      BounceField *field = g_ptr_array_index (fields, i);
+
+      if (g_ascii_strcasecmp (field->name, name) == 0)
+        return field->value;
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bytes → clean UTF-8 */
+
+/* CRLF and lone CR become LF; NUL bytes are dropped.  Returns TRUE when a NUL
+ * was dropped. */
+static gboolean
+normalise_newlines (const char *data,
+                    gsize       len,
+                    GString    *out)
+{
+  gboolean dropped = FALSE;
+  gsize run = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (c != '\r' && c != '\0')
+        continue;
+
+      g_string_append_len (out, data + run, i - run);
+      if (c == '\r')
+        {
+          g_string_append_c (out, '\n');
+          if (i + 1 < len && data[i + 1] == '\n')
+            i++;
+        }
+      else
+        {
+          dropped = TRUE;
+        }
+      run = i + 1;
+    }
+  g_string_append_len (out, data + run, len - run);
+  return dropped;
+}
+
+static gboolean
+charset_is_utf8ish (const char *charset)
+{
+  return charset == NULL ||
+         g_ascii_strcasecmp (charset, "utf-8") == 0 ||
+         g_ascii_strcasecmp (charset, "utf8") == 0 ||
+         g_ascii_strcasecmp (charset, "us-ascii") == 0 ||
+         g_ascii_strcasecmp (charset, "ascii") == 0;
+}
+
+/* Converts text of a known or unknown charset to UTF-8 with LF line endings.
+ * Sets *repaired when bytes had to be guessed or replaced. */
+static char *
+to_utf8 (const char *data,
+         gsize       len,
+         const char *charset,
+         gboolean   *repaired,
+         gsize      *out_len)
+{
+  g_autofree char *converted = NULL;
+  gsize converted_len = 0;
+  GString *clean;
+  char *fixed = NULL;
+  gsize fixed_len = 0;
+
+  if (charset != NULL && *charset != '\0' && !charset_is_utf8ish (charset))
+    {
+      const char *iconv_name = g_mime_charset_iconv_name (charset);
+
+      /* On failure (unknown name, bytes that do not fit) the text is
+       * treated as unlabelled below. */
+      converted = g_convert (data, len, "UTF-8", iconv_name, NULL, &converted_len, NULL);
+      if (converted != NULL)
+        {
+          data = converted;
+          len = converted_len;
+        }
+    }
+
+  clean = g_string_sized_new (len + 1);
+  if (normalise_newlines (data, len, clean))
+    *repaired = TRUE;
+
+  if (!g_utf8_validate (clean->str, clean->len, NULL))
+    {
+      gboolean labelled_utf8 = charset != NULL &&
+                               (g_ascii_strcasecmp (charset, "utf-8") == 0 ||
+                                g_ascii_strcasecmp (charset, "utf8") == 0);
+
+      *repaired = TRUE;
+      /* Unlabelled 8-bit text is most often in a Western legacy charset. */
+      if (!labelled_utf8)
+        {
+          fixed = g_convert (clean->str, clean->len, "UTF-8", "WINDOWS-1252", NULL, &fixed_len, NULL);
+          if (fixed == NULL)
+            fixed = g_convert (clean->str, clean->len, "UTF-8", "ISO-8859-1", NULL, &fixed_len, NULL);
+        }
+      if (fixed == NULL)
+        {
+          fixed = g_utf8_make_valid (clean->str, clean->len);
+          fixed_len = strlen (fixed);
+        }
+      g_string_free (clean, TRUE);
+      if (out_len != NULL)
+        *out_len = fixed_len;
+      return fixed;
+    }
+
+  if (out_len != NULL)
+    *out_len = clean->len;
+  return g_string_free (clean, FALSE);
+}
+
+/* Header values: unfolded, valid UTF-8, trimmed. */
+static char *
+clean_value (const char *value)
+{
+  GString *out;
+  const char *p;
+
+  if (value == NULL)
+    return g_strdup ("");
+
+  out = g_string_sized_new (strlen (value));
+  for (p = value; *p != '\0'; p++)
+    {
+      if (*p == '\r' || *p == '\n')
+        {
+          while (p[1] == '\r' || p[1] == '\n' || p[1] == ' ' || p[1] == '\t')
+            p++;
+          g_string_append_c (out, ' ');
+        }
+      else if (*p == '\t')
+        {
+          g_string_append_c (out, ' ');
+        }
+      else
+        {
+          g_string_append_c (out, *p);
+        }
+    }
+
+  if (!g_utf8_validate (out->str, out->len, NULL))
+    {
+      char *valid = g_utf8_make_valid (out->str, out->len);
+
+      g_string_free (out, TRUE);
+      return g_strstrip (valid);
+    }
+  return g_strstrip (g_string_free (out, FALSE));
+}
+
+static char *
+decode_header_value (GMimeParserOptions *options,
+                     const char         *raw)
+{
+  if (strstr (raw, "=?") != NULL)
+    {
+      g_autofree char *decoded = g_mime_utils_header_decode_text (options, raw);
+
+      return clean_value (decoded);
+    }
+  return clean_value (raw);
+}
+
+/* ------------------------------------------------------------------ */
+/* Line helpers */
+
+static const char *
+line_end (const char *p,
+          const char *end)
+{
+  const char *nl = memchr (p, '\n', end - p);
+
+  return nl != NULL ? nl : end;
+}
+
+static gboolean
+line_is_blank (const char *p,
+               const char *eol)
+{
+  for (; p < eol; p++)
+    if (*p != ' ' && *p != '\t')
+      return FALSE;
+  return TRUE;
+}
+
+/* Length of the field name when the line is "Name: value", else 0. */
+static gsize
+header_name_length (const char *p,
+                    const char *eol)
+{
+  const char *q = p;
+
+  while (q < eol && q - p < 80 &&
+         (g_ascii_isalnum (*q) || *q == '-' || *q == '_' || *q == '.'))
+    q++;
+  if (q == p || !g_ascii_isalnum (*p))
+    return 0;
+  /* Some servers put a space before the colon ("Final-Recipient : ..."). */
+  {
+    const char *name_end = q;
+
+    while (q < eol && q - name_end < 4 && (*q == ' ' || *q == '\t'))
+      q++;
+    if (q < eol && *q == ':')
+      return name_end - p;
+  }
+  return 0;
+}
+
+static gboolean
+line_is_mbox_from (const char *p,
+                   const char *eol)
+{
+  return eol - p > 5 && memcmp (p, "From ", 5) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Segments */
+
+static void
+add_segment (Decoder           *dec,
+             BounceSegmentKind  kind,
+             gsize              start,
+             gsize              end)
+{
+  GPtrArray *segments = dec->self->segments;
+  BounceSegment *last = segments->len > 0 ? g_ptr_array_index (segments, segments->len - 1) : NULL;
+  BounceSegment *seg;
+
+  if (end <= start)
+    return;
+
+  if (last != NULL)
+    {
+      /* Separators belong to the segment before them, so that the segments
+       * cover the whole display text. */
+      if (last->kind == kind && last->message_index == dec->index)
+        {
+          last->end = end;
+          return;
+        }
+      last->end = start;
+    }
+
+  seg = g_new0 (BounceSegment, 1);
+  seg->kind = kind;
+  seg->message_index = dec->index;
+  seg->start = start;
+  seg->end = end;
+  g_ptr_array_add (segments, seg);
+}
+
+/* Appends a block of display text (a blank line apart from the previous one)
+ * and returns its start offset. */
+static gsize
+append_block (Decoder           *dec,
+              BounceSegmentKind  kind,
+              const char        *text,
+              gsize              len)
+{
+  GString *out = dec->out;
+  gsize start;
+
+  /* Trailing blank lines and whitespace of a part are not shown. */
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' ' || text[len - 1] == '\t'))
+    len--;
+  /* Leading blank lines neither. */
+  while (len > 0)
+    {
+      const char *eol = line_end (text, text + len);
+
+      if (eol == text + len || !line_is_blank (text, eol))
+        break;
+      len -= (eol + 1) - text;
+      text = eol + 1;
+    }
+  if (len == 0)
+    return G_MAXSIZE;
+
+  if (out->len > 0)
+    {
+      if (out->str[out->len - 1] != '\n')
+        g_string_append_c (out, '\n');
+      g_string_append_c (out, '\n');
+    }
+  start = out->len;
+  g_string_append_len (out, text, len);
+  g_string_append_c (out, '\n');
+  add_segment (dec, kind, start, out->len);
+  return start;
+}
+
+/* ------------------------------------------------------------------ */
+/* Field groups ("Name: value" paragraphs) */
+
+typedef struct
+{
+  char *name;
+  GString *value;
+  gsize start;
+  gsize end;
+  gboolean blank_before;
+} RawField;
+
+static void
+raw_field_clear (gpointer data)
+{
+  RawField *f = data;
+
+  g_free (f->name);
+  if (f->value != NULL)
+    g_string_free (f->value, TRUE);
+}
+
+static gboolean
+is_recipient_field (const char *name)
+{
+  return g_ascii_strcasecmp (name, "Final-Recipient") == 0 ||
+         g_ascii_strcasecmp (name, "Original-Recipient") == 0;
+}
+
+/* Reads "Name: value" lines (with continuation lines) from text[0..len),
+ * whose first byte is at display offset @base.  A blank line marks a new
+ * group; other lines end nothing and are skipped. */
+static void
+read_raw_fields (const char *text,
+                 gsize       len,
+                 gsize       base,
+                 GArray     *raw)
+{
+  const char *p = text;
+  const char *end = text + len;
+  gboolean blank = TRUE;
+  RawField *current = NULL;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+      gsize name_len;
+
+      if (line_is_blank (p, eol))
+        {
+          blank = TRUE;
+          current = NULL;
+        }
+      else if ((*p == ' ' || *p == '\t') && current != NULL)
+        {
+          const char *q = p;
+
+          while (q < eol && (*q == ' ' || *q == '\t'))
+            q++;
+          while (current->value->len > 0 && current->value->str[current->value->len - 1] == ' ')
+            g_string_truncate (current->value, current->value->len - 1);
+          g_string_append_c (current->value, ' ');
+          g_string_append_len (current->value, q, eol - q);
+          current->end = base + (eol - text);
+        }
+      else if ((name_len = header_name_length (p, eol)) > 0)
+        {
+          RawField f = { 0, };
+          const char *v = memchr (p, ':', eol - p) + 1;
+
+          while (v < eol && (*v == ' ' || *v == '\t'))
+            v++;
+          f.name = g_strndup (p, name_len);
+          f.value = g_string_new_len (v, eol - v);
+          f.start = base + (p - text);
+          f.end = base + (eol - text);
+          f.blank_before = blank;
+          g_array_append_val (raw, f);
+          current = &g_array_index (raw, RawField, raw->len - 1);
+          blank = FALSE;
+        }
+      else
+        {
+          current = NULL;
+        }
+      p = eol + 1;
+    }
+}
+
+static gboolean
+group_has (BounceFieldGroup *group,
+           const char       *name)
+{
+  return bounce_fields_lookup (group->fields, name) != NULL;
+}
+
+static gboolean
+group_has_recipient (BounceFieldGroup *group)
+{
+  return group_has (group, "Final-Recipient") || group_has (group, "Original-Recipient");
+}
+
+/* Turns raw fields into groups: blank lines separate groups, and a new
+ * recipient starts a new group even without a blank line (some MTAs omit
+ * it).  The first group is always the per-message one, empty if the report
+ * has none. */
+static void
+group_raw_fields (Decoder   *dec,
+                  GArray    *raw,
+                  GPtrArray *groups)
+{
+  BounceFieldGroup *group = NULL;
+
+  for (guint i = 0; i < raw->len; i++)
+    {
+      RawField *f = &g_array_index (raw, RawField, i);
+      gboolean recipient = is_recipient_field (f->name);
+      gboolean split = group == NULL || f->blank_before;
+      g_autofree char *value = NULL;
+
+      if (!split && recipient)
+        {
+          /* Final- and Original-Recipient come in either order; a repeated
+           * one, or one after the previous recipient's Action/Status, is
+           * the next recipient. */
+          split = group_has (group, f->name) || group_has (group, "Action") ||
+                  group_has (group, "Status");
+          /* A per-message group immediately followed by recipient fields. */
+          if (!split && !group_has_recipient (group) && groups->len == 1)
+            split = TRUE;
+        }
+
+      if (split)
+        {
+          if (groups->len == 0 && recipient)
+            {
+              BounceFieldGroup *empty = g_new0 (BounceFieldGroup, 1);
+
+              empty->fields = field_array_new ();
+              empty->message_index = dec->index;
+              empty->start = empty->end = f->start;
+              g_ptr_array_add (groups, empty);
+            }
+          group = g_new0 (BounceFieldGroup, 1);
+          group->fields = field_array_new ();
+          group->message_index = dec->index;
+          group->start = f->start;
+          g_ptr_array_add (groups, group);
+        }
+
+      value = decode_header_value (dec->options, f->value->str);
+      g_ptr_array_add (group->fields, bounce_field_new (f->name, value));
+      group->end = f->end;
+    }
+}
+
+static GArray *
+raw_fields_new (void)
+{
+  GArray *raw = g_array_new (FALSE, TRUE, sizeof (RawField));
+
+  g_array_set_clear_func (raw, raw_field_clear);
+  return raw;
+}
+
+/* A delivery-status part: all its paragraphs are field groups. */
+static void
+parse_delivery_status (Decoder *dec,
+                       gsize    start)
+{
+  g_autoptr(GArray) raw = raw_fields_new ();
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+
+  read_raw_fields (dec->out->str + start, dec->out->len - start, start, raw);
+  group_raw_fields (dec, raw, groups);
+
+  /* A second delivery-status part (rare) adds its recipients only. */
+  for (guint i = 0; i < groups->len; i++)
+    {
+      BounceFieldGroup *group = g_ptr_array_index (groups, i);
+
+      if (i == 0 && dec->msg->dsn_groups->len > 0)
+        bounce_field_group_free (group);
+      else
+        g_ptr_array_add (dec->msg->dsn_groups, group);
+    }
+}
+
+static gboolean
+is_dsn_field (const char *name)
+{
+  static const char * const names[] = {
+    "Final-Recipient", "Original-Recipient", "Action", "Status",
+    "Diagnostic-Code", "Remote-MTA", "Reporting-MTA", "Last-Attempt-Date",
+    "Arrival-Date", "Received-From-MTA", "Will-Retry-Until", "X-Actual-Recipient",
+    "Original-Envelope-Id", "DSN-Gateway", "Final-Log-ID",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (name, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Plain-text bounces sometimes carry delivery-status paragraphs inline.
+ * Paragraphs made only of fields, with at least a recipient and an action or
+ * status (or a Reporting-MTA), are collected as DSN groups. */
+static void
+scan_text_for_dsn (Decoder *dec,
+                   gsize    start,
+                   gsize    end)
+{
+  g_autoptr(GArray) raw = raw_fields_new ();
+  g_autoptr(GArray) kept = raw_fields_new ();
+  guint para_start = 0;
+
+  if (dec->have_real_dsn)
+    return;
+
+  read_raw_fields (dec->out->str + start, end - start, start, raw);
+  if (raw->len == 0)
+    return;
+
+  /* Walk paragraphs (runs of fields without blank lines between them). */
+  for (guint i = 0; i <= raw->len; i++)
+    {
+      if (i == raw->len || (i > para_start && g_array_index (raw, RawField, i).blank_before))
+        {
+          gboolean recipient = FALSE, action = FALSE, reporting = FALSE, all_dsn = TRUE;
+
+          for (guint j = para_start; j < i; j++)
+            {
+              RawField *f = &g_array_index (raw, RawField, j);
+
+              recipient |= g_ascii_strcasecmp (f->name, "Final-Recipient") == 0;
+              action |= g_ascii_strcasecmp (f->name, "Action") == 0 ||
+                        g_ascii_strcasecmp (f->name, "Status") == 0;
+              reporting |= g_ascii_strcasecmp (f->name, "Reporting-MTA") == 0;
+              all_dsn &= is_dsn_field (f->name) || g_str_has_prefix (f->name, "X-");
+            }
+
+          if (all_dsn && ((recipient && action) || reporting))
+            {
+              for (guint j = para_start; j < i; j++)
+                {
+                  RawField *f = &g_array_index (raw, RawField, j);
+                  RawField copy = *f;
+
+                  copy.blank_before = j == para_start;
+                  /* Ownership moves to kept. */
+                  f->name = NULL;
+                  f->value = NULL;
+                  g_array_append_val (kept, copy);
+                }
+            }
+          para_start = i;
+        }
+    }
+
+  if (kept->len > 0)
+    group_raw_fields (dec, kept, dec->msg->dsn_groups);
+}
+
+/* Header block text → BounceField array (unfolded, decoded). */
+static GPtrArray *
+parse_header_fields (Decoder    *dec,
+                     const char *text,
+                     gsize       len)
+{
+  g_autoptr(GArray) raw = raw_fields_new ();
+  GPtrArray *fields = field_array_new ();
+
+  read_raw_fields (text, len, 0, raw);
+  for (guint i = 0; i < raw->len; i++)
+    {
+      RawField *f = &g_array_index (raw, RawField, i);
+      g_autofree char *value = decode_header_value (dec->options, f->value->str);
+
+      g_ptr_array_add (fields, bounce_field_new (f->name, value));
+    }
+  return fields;
+}
+
+/* ------------------------------------------------------------------ */
+/* Inline copies of the original message in plain-text bounces */
+
+static GRegex *
+marker_regex (void)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    {
+      g_autoptr(GError) error = NULL;
+      /* Dashed banners ("----- Original message -----", "--- Below this line
+       * is a copy of the message.") and a few undecorated ones.  Only short
+       * lines are tested. */
+      GRegex *r = g_regex_new (
+        "^[ \\t>]*(?:"
+          "[-=_*]{2,}[ \\t]*(?:"
+            "(?:original|returned|unsent|undelivered|undeliverable|failed|rejected|bounced|your)[ \\t]+(?:message|mail|e-mail|email)\\b"
+            "|this is a copy of (?:the|your) message"
+            "|below (?:this line )?is a copy of"
+            "|(?:a )?copy of (?:the|your) (?:original )?message"
+            "|the (?:header|headers|text) of the original message"
+            "|message header follows"
+            "|original mail info"
+          ")"
+          "|(?:original message (?:follows|headers?)"
+            "|below (?:this line )?is a copy of the (?:original )?message"
+            "|included is a copy of the message header"
+            "|this is a copy of the message, including all the headers"
+            "|your message reads(?: \\(in part\\))?"
+            "|the (?:header|headers) of the original message (?:is|are) following"
+          ")[ \\t.:-]*$"
+          "|content-type:[ \\t]*(?:message/rfc822|message/global|text/rfc822-headers)\\b"
+        ")",
+        G_REGEX_CASELESS | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, &error);
+
+      g_assert_no_error (error);
+      g_once_init_leave (&regex, r);
+    }
+  return regex;
+}
+
+/* Finds the first marker line in text; returns the offset just after it (or
+ * G_MAXSIZE). */
+static gsize
+find_original_marker (const char *text,
+                      gsize       len)
+{
+  GRegex *regex = marker_regex ();
+  const char *p = text;
+  const char *end = text + len;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+
+      if (eol - p >= 4 && eol - p <= MAX_MARKER_LINE)
+        {
+          g_autofree char *line = g_strndup (p, eol - p);
+
+          if (g_regex_match (regex, line, G_REGEX_MATCH_DEFAULT, NULL))
+            return eol < end ? (gsize) (eol + 1 - text) : len;
+        }
+      p = eol + 1;
+    }
+  return G_MAXSIZE;
+}
+
+/* The text after a marker: an optional header block, then the body. */
+static void
+append_inline_original (Decoder    *dec,
+                        const char *text,
+                        gsize       len)
+{
+  const char *p = text;
+  const char *end = text + len;
+  const char *headers_end;
+  gsize name_len;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+
+      if (!line_is_blank (p, eol))
+        break;
+      p = eol + 1;
+    }
+  if (p >= end)
+    return;
+
+  headers_end = p;
+  {
+    const char *eol = line_end (p, end);
+
+    name_len = header_name_length (p, eol);
+  }
+  if (name_len > 0)
+    {
+      while (headers_end < end)
+        {
+          const char *eol = line_end (headers_end, end);
+
+          if (line_is_blank (headers_end, eol))
+            break;
+          if (*headers_end != ' ' && *headers_end != '\t' &&
+              header_name_length (headers_end, eol) == 0)
+            break;
+          headers_end = eol < end ? eol + 1 : end;
+        }
+      append_block (dec, BOUNCE_SEGMENT_ORIGINAL_HEADERS, p, headers_end - p);
+      if (dec->msg->original_headers == NULL)
+        dec->msg->original_headers = parse_header_fields (dec, p, headers_end - p);
+    }
+  if (headers_end < end)
+    append_block (dec, BOUNCE_SEGMENT_ORIGINAL_BODY, headers_end, end - headers_end);
+}
+
+/* Human-readable text of the bounce itself (not of an original). */
+static void
+append_notification_text (Decoder    *dec,
+                          const char *text,
+                          gsize       len)
+{
+  gsize marker = dec->marker_done ? G_MAXSIZE : find_original_marker (text, len);
+  gsize start;
+
+  if (marker == G_MAXSIZE)
+    {
+      start = append_block (dec, BOUNCE_SEGMENT_TEXT, text, len);
+      if (start != G_MAXSIZE)
+        scan_text_for_dsn (dec, start, dec->out->len);
+      return;
+    }
+
+  dec->marker_done = TRUE;
+  start = append_block (dec, BOUNCE_SEGMENT_TEXT, text, marker);
+  if (start != G_MAXSIZE)
+    scan_text_for_dsn (dec, start, dec->out->len);
+  append_inline_original (dec, text + marker, len - marker);
+}
+
+/* ------------------------------------------------------------------ */
+/* HTML → text */
+
+static gboolean
+tag_is_block (const char *name)
+{
+  static const char * const blocks[] = {
+    "br", "p", "div", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4",
+    "h5", "h6", "blockquote", "pre", "hr", "dt", "dd", "dl", "title",
+    "section", "article", "header", "footer", "center", "address", "form",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (blocks); i++)
+    if (g_ascii_strcasecmp (name, blocks[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+append_entity (GString    *out,
+               const char *p,
+               const char *end,
+               const char **next)
+{
+  static const struct { const char *name; gunichar ch; } entities[] = {
+    { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+    { "apos", '\'' }, { "nbsp", ' ' }, { "copy", 0xA9 }, { "reg", 0xAE },
+    { "ndash", 0x2013 }, { "mdash", 0x2014 }, { "hellip", 0x2026 },
+    { "laquo", 0xAB }, { "raquo", 0xBB }, { "euro", 0x20AC },
+  };
+  const char *semi = p + 1;
+  gunichar ch = 0;
+
+  while (semi < end && semi - p < 12 && *semi != ';')
+    semi++;
+  if (semi >= end || *semi != ';')
+    {
+      g_string_append_c (out, '&');
+      *next = p + 1;
+      return;
+    }
+
+  if (p[1] == '#')
+    {
+      if (p[2] == 'x' || p[2] == 'X')
+        ch = g_ascii_strtoull (p + 3, NULL, 16);
+      else
+        ch = g_ascii_strtoull (p + 2, NULL, 10);
+    }
+  else
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
+        if (strlen (entities[i].name) == (gsize) (semi - p - 1) &&
+            strncmp (p + 1, entities[i].name, semi - p - 1) == 0)
+          ch = entities[i].ch;
+    }
+
+  if (ch == 0 || !g_unichar_validate (ch))
+    {
+      g_string_append_len (out, p, semi + 1 - p);
+    }
+  else
+    {
+      char buf[6];
+
+      g_string_append_len (out, buf, g_unichar_to_utf8 (ch, buf));
+    }
+  *next = semi + 1;
+}
+
+/* Appends a newline unless the text already ends with two. */
+static void
+html_newline (GString *out)
+{
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+  if (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+    return;
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+}
+
+static char *
+html_to_text (const char *html,
+              gsize       len)
+{
+  GString *out = g_string_sized_new (len / 2 + 16);
+  const char *p = html;
+  const char *end = html + len;
+
+  while (p < end)
+    {
+      if (*p == '<')
+        {
+          const char *q = p + 1;
+          const char *close;
+          char name[16];
+          gsize n = 0;
+          gboolean closing = FALSE;
+
+          if (end - p >= 4 && memcmp (p, "<!--", 4) == 0)
+            {
+              const char *c = g_strstr_len (p + 4, end - p - 4, "-->");
+
+              p = c != NULL ? c + 3 : end;
+              continue;
+            }
+          if (q < end && *q == '/')
+            {
+              closing = TRUE;
+              q++;
+            }
+          while (q < end && n < sizeof name - 1 && g_ascii_isalnum (*q))
+            name[n++] = *q++;
+          name[n] = '\0';
+          close = memchr (q, '>', end - q);
+          if (n == 0 || close == NULL)
+            {
+              /* Not a tag: keep the character. */
+              g_string_append_c (out, '<');
+              p++;
+              continue;
+            }
+          p = close + 1;
+
+          if ((g_ascii_strcasecmp (name, "script") == 0 || g_ascii_strcasecmp (name, "style") == 0 ||
+               g_ascii_strcasecmp (name, "head") == 0) && !closing && close[-1] != '/')
+            {
+              /* Skip to the matching end tag. */
+              g_autofree char *end_tag = g_strdup_printf ("</%s", name);
+              const char *s = p;
+
+              while (s < end)
+                {
+                  const char *lt = memchr (s, '<', end - s);
+
+                  if (lt == NULL || (gsize) (end - lt) < strlen (end_tag))
+                    {
+                      s = end;
+                      break;
+                    }
+                  if (g_ascii_strncasecmp (lt, end_tag, strlen (end_tag)) == 0)
+                    {
+                      const char *gt = memchr (lt, '>', end - lt);
+
+                      s = gt != NULL ? gt + 1 : end;
+                      break;
+                    }
+                  s = lt + 1;
+                }
+              p = s;
+              continue;
+            }
+
+          if (tag_is_block (name))
+            html_newline (out);
+          else if (g_ascii_strcasecmp (name, "td") == 0 || g_ascii_strcasecmp (name, "th") == 0)
+            {
+              if (out->len > 0 && out->str[out->len - 1] != '\n' && out->str[out->len - 1] != ' ')
+                g_string_append_c (out, ' ');
+            }
+        }
+      else if (*p == '&')
+        {
+          append_entity (out, p, end, &p);
+        }
+      else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\f')
+        {
+          if (out->len > 0 && out->str[out->len - 1] != ' ' && out->str[out->len - 1] != '\n')
+            g_string_append_c (out, ' ');
+          p++;
+        }
+      else
+        {
+          g_string_append_c (out, *p);
+          p++;
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* MIME walking */
+
+static char *
+part_content (GMimePart *part,
+              gsize     *len)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  g_autoptr(GMimeStream) stream = NULL;
+  GByteArray *array;
+  char *copy;
+
+  *len = 0;
+  if (content == NULL)
+    return g_strdup ("");
+
+  stream = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (content, stream);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  *len = array->len;
+  /* Not g_strndup: decoded content may contain NUL bytes. */
+  copy = g_malloc (array->len + 1);
+  memcpy (copy, array->data, array->len);
+  copy[array->len] = '\0';
+  return copy;
+}
+
+/* Decoded text of a leaf part in UTF-8. */
+static char *
+part_text (Decoder     *dec,
+           GMimeObject *object,
+           const char  *fallback_charset,
+           gsize       *len)
+{
+  gsize raw_len;
+  g_autofree char *raw = part_content (GMIME_PART (object), &raw_len);
+  const char *charset = g_mime_object_get_content_type_parameter (object, "charset");
+
+  if (charset == NULL)
+    charset = fallback_charset;
+  return to_utf8 (raw, raw_len, charset, &dec->self->repaired, len);
+}
+
+static gboolean
+looks_like_text (const char *data,
+                 gsize       len)
+{
+  gsize n = MIN (len, (gsize) SNIFF_SIZE);
+  gsize ctrl = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guchar c = data[i];
+
+      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) || c == 0x7f)
+        ctrl++;
+    }
+  return ctrl * 20 <= n;
+}
+
+static void append_headers (Decoder *dec, GMimeMessage *message, BounceSegmentKind kind, GPtrArray *fields);
+static void walk (Decoder *dec, GMimeObject *object, guint depth, gboolean in_original);
+static GMimeMessage *parse_message (Decoder *dec, const char *data, gsize len);
+
+static void
+walk_embedded_message (Decoder      *dec,
+                       GMimeMessage *message,
+                       guint         depth)
+{
+  GMimeObject *body;
+  GPtrArray *fields = NULL;
+
+  if (dec->msg->original_headers == NULL)
+    fields = dec->msg->original_headers = field_array_new ();
+  append_headers (dec, message, BOUNCE_SEGMENT_ORIGINAL_HEADERS, fields);
+
+  body = g_mime_message_get_mime_part (message);
+  if (body != NULL)
+    walk (dec, body, depth + 1, TRUE);
+}
+
+static void
+walk_leaf (Decoder     *dec,
+           GMimeObject *object,
+           guint        depth,
+           gboolean     in_original)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (object);
+  const char *type = ct != NULL ? g_mime_content_type_get_media_type (ct) : "text";
+  const char *subtype = ct != NULL ? g_mime_content_type_get_media_subtype (ct) : "plain";
+  BounceSegmentKind body_kind = in_original ? BOUNCE_SEGMENT_ORIGINAL_BODY : BOUNCE_SEGMENT_TEXT;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  gsize start;
+
+  if (type == NULL)
+    type = "text";
+  if (subtype == NULL)
+    subtype = "plain";
+
+  if (g_ascii_strcasecmp (type, "message") == 0 &&
+      (g_ascii_strcasecmp (subtype, "delivery-status") == 0 ||
+       g_ascii_strcasecmp (subtype, "global-delivery-status") == 0))
+    {
+      gboolean global = g_ascii_strcasecmp (subtype, "global-delivery-status") == 0;
+
+      text = part_text (dec, object, global ? "utf-8" : NULL, &len);
+      if (in_original)
+        {
+          append_block (dec, body_kind, text, len);
+          return;
+        }
+      start = append_block (dec, BOUNCE_SEGMENT_DELIVERY_STATUS, text, len);
+      if (start != G_MAXSIZE)
+        {
+          dec->have_real_dsn = TRUE;
+          parse_delivery_status (dec, start);
+        }
+      return;
+    }
+
+  if (g_ascii_strcasecmp (type, "message") == 0 &&
+      g_ascii_strcasecmp (subtype, "feedback-report") == 0)
+    {
+      text = part_text (dec, object, NULL, &len);
+      if (in_original)
+        {
+          append_block (dec, body_kind, text, len);
+          return;
+        }
+      start = append_block (dec, BOUNCE_SEGMENT_FEEDBACK_REPORT, text, len);
+      if (start != G_MAXSIZE && dec->msg->feedback_fields == NULL)
+        dec->msg->feedback_fields = parse_header_fields (dec, dec->out->str + start,
+                                                         dec->out->len - start);
+      return;
+    }
+
+  if ((g_ascii_strcasecmp (type, "text") == 0 && g_ascii_strcasecmp (subtype, "rfc822-headers") == 0) ||
+      (g_ascii_strcasecmp (type, "message") == 0 && g_ascii_strcasecmp (subtype, "global-headers") == 0))
+    {
+      text = part_text (dec, object, g_ascii_strcasecmp (type, "message") == 0 ? "utf-8" : NULL, &len);
+      start = append_block (dec, BOUNCE_SEGMENT_ORIGINAL_HEADERS, text, len);
+      if (start != G_MAXSIZE && dec->msg->original_headers == NULL)
+        dec->msg->original_headers = parse_header_fields (dec, text, len);
+      return;
+    }
+
+  /* A message/rfc822 GMime did not parse as one (e.g. base64-encoded). */
+  if (g_ascii_strcasecmp (type, "message") == 0 &&
+      (g_ascii_strcasecmp (subtype, "rfc822") == 0 || g_ascii_strcasecmp (subtype, "global") == 0))
+    {
+      g_autoptr(GMimeMessage) inner = NULL;
+
+      text = part_text (dec, object, NULL, &len);
+      if (depth < MAX_MIME_DEPTH)
+        inner = parse_message (dec, text, len);
+      if (inner != NULL)
+        walk_embedded_message (dec, inner, depth);
+      else
+        append_block (dec, BOUNCE_SEGMENT_ORIGINAL_BODY, text, len);
+      return;
+    }
+
+  if (g_ascii_strcasecmp (type, "text") == 0 && g_ascii_strcasecmp (subtype, "html") == 0)
+    {
+      g_autofree char *html = part_text (dec, object, NULL, &len);
+
+      text = html_to_text (html, len);
+      len = strlen (text);
+      append_block (dec, body_kind, text, len);
+      return;
+    }
+
+  if (g_ascii_strcasecmp (type, "text") != 0 && g_ascii_strcasecmp (type, "message") != 0)
+    {
+      /* Attachments: only shown when they are text in disguise (an original
+       * message sent as application/octet-stream, say). */
+      gsize raw_len;
+      g_autofree char *raw = part_content (GMIME_PART (object), &raw_len);
+
+      if (raw_len == 0 || !looks_like_text (raw, raw_len) ||
+          g_ascii_strcasecmp (type, "image") == 0 || g_ascii_strcasecmp (type, "audio") == 0 ||
+          g_ascii_strcasecmp (type, "video") == 0)
+        return;
+      text = to_utf8 (raw, raw_len, g_mime_object_get_content_type_parameter (object, "charset"),
+                      &dec->self->repaired, &len);
+    }
+  else
+    {
+      text = part_text (dec, object, NULL, &len);
+    }
+
+  if (in_original)
+    append_block (dec, body_kind, text, len);
+  else
+    append_notification_text (dec, text, len);
+}
+
+static void
+walk (Decoder     *dec,
+      GMimeObject *object,
+      guint        depth,
+      gboolean     in_original)
+{
+  if (depth > MAX_MIME_DEPTH || g_cancellable_is_cancelled (dec->cancellable))
+    return;
+
+  if (GMIME_IS_MULTIPART (object))
+    {
+      GMimeMultipart *multipart = GMIME_MULTIPART (object);
+      GMimeContentType *ct = g_mime_object_get_content_type (object);
+      int count = g_mime_multipart_get_count (multipart);
+
+      if (count == 0)
+        {
+          /* Broken boundaries: what GMime found is in the prologue. */
+          const char *prologue = g_mime_multipart_get_prologue (multipart);
+
+          if (prologue != NULL)
+            {
+              g_autofree char *text = to_utf8 (prologue, strlen (prologue), NULL,
+                                               &dec->self->repaired, NULL);
+
+              if (in_original)
+                append_block (dec, BOUNCE_SEGMENT_ORIGINAL_BODY, text, strlen (text));
+              else
+                append_notification_text (dec, text, strlen (text));
+            }
+          return;
+        }
+
+      if (ct != NULL && g_mime_content_type_is_type (ct, "multipart", "alternative"))
+        {
+          GMimeObject *chosen = NULL;
+
+          /* Prefer plain text; HTML only when there is nothing else. */
+          for (int i = 0; i < count && chosen == NULL; i++)
+            {
+              GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+              GMimeContentType *cct = g_mime_object_get_content_type (child);
+
+              if (cct != NULL && g_mime_content_type_is_type (cct, "text", "plain"))
+                chosen = child;
+            }
+          for (int i = 0; i < count && chosen == NULL; i++)
+            {
+              GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+              GMimeContentType *cct = g_mime_object_get_content_type (child);
+
+              if (cct != NULL && g_mime_content_type_is_type (cct, "text", "html"))
+                chosen = child;
+            }
+          if (chosen == NULL)
+            chosen = g_mime_multipart_get_part (multipart, 0);
+          walk (dec, chosen, depth + 1, in_original);
+          return;
+        }
+
+      for (int i = 0; i < count; i++)
+        {
+          if (g_cancellable_is_cancelled (dec->cancellable))
+            return;
+          walk (dec, g_mime_multipart_get_part (multipart, i), depth + 1, in_original);
+        }
+      return;
+    }
+
+  if (GMIME_IS_MESSAGE_PART (object))
+    {
+      GMimeMessage *message = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
+
+      if (message != NULL)
+        walk_embedded_message (dec, message, depth);
+      return;
+    }
+
+  if (GMIME_IS_PART (object))
+    walk_leaf (dec, object, depth, in_original);
+}
+
+static int
+compare_header_offsets (gconstpointer a,
+                        gconstpointer b)
+{
+  gint64 oa = g_mime_header_get_offset (*(GMimeHeader **) a);
+  gint64 ob = g_mime_header_get_offset (*(GMimeHeader **) b);
+
+  /* Headers without an offset (added by GMime) go last. */
+  if (oa < 0)
+    oa = G_MAXINT64;
+  if (ob < 0)
+    ob = G_MAXINT64;
+  return oa < ob ? -1 : oa > ob;
+}
+
+static void
+collect_headers (GPtrArray   *headers,
+                 GHashTable  *seen,
+                 GMimeObject *object)
+{
+  GMimeHeaderList *list = object != NULL ? g_mime_object_get_header_list (object) : NULL;
+  int count = list != NULL ? g_mime_header_list_get_count (list) : 0;
+
+  for (int i = 0; i < count; i++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header_at (list, i);
+
+      if (g_hash_table_add (seen, header))
+        g_ptr_array_add (headers, header);
+    }
+}
+
+/* Writes "Name: value" lines of a message's headers, in source order.  GMime
+ * keeps the Content-* ones on the body part, so both lists are merged. */
+static void
+append_headers (Decoder           *dec,
+                GMimeMessage      *message,
+                BounceSegmentKind  kind,
+                GPtrArray         *fields)
+{
+  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GMimeObject *body = g_mime_message_get_mime_part (message);
+  GString *block = g_string_new (NULL);
+
+  collect_headers (headers, seen, GMIME_OBJECT (message));
+  if (body != NULL)
+    {
+      guint before = headers->len;
+
+      collect_headers (headers, seen, body);
+      if (headers->len > before)
+        g_ptr_array_sort (headers, compare_header_offsets);
+    }
+
+  for (guint i = 0; i < headers->len; i++)
+    {
+      GMimeHeader *header = g_ptr_array_index (headers, i);
+      const char *name = g_mime_header_get_name (header);
+      const char *raw = g_mime_header_get_raw_value (header);
+      const char *decoded = g_mime_header_get_value (header);
+      g_autofree char *value = NULL;
+
+      /* The same header seen through both lists. */
+      if (i > 0 && g_mime_header_get_offset (header) >= 0 &&
+          g_mime_header_get_offset (header) ==
+          g_mime_header_get_offset (g_ptr_array_index (headers, i - 1)))
+        continue;
+      if (name == NULL)
+        continue;
+      if (raw != NULL && !g_utf8_validate (raw, -1, NULL))
+        dec->self->repaired = TRUE;
+      value = clean_value (decoded != NULL ? decoded : raw);
+
+      g_string_append_printf (block, "%s: %s\n", name, value);
+      if (fields != NULL)
+        g_ptr_array_add (fields, bounce_field_new (name, value));
+    }
+
+  append_block (dec, kind, block->str, block->len);
+  g_string_free (block, TRUE);
+}
+
+static GMimeMessage *
+parse_message (Decoder    *dec,
+               const char *data,
+               gsize       len)
+{
+  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
+  g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  return g_mime_parser_construct_message (parser, dec->options);
+}
+
+/* Counts "multipart/" case-insensitively, to refuse pathological nesting
+ * before GMime's recursive parser sees it. */
+static guint
+count_multiparts (const char *data,
+                  gsize       len,
+                  guint       limit)
+{
+  guint count = 0;
+  const char *p = data;
+  const char *end = data + len;
+
+  while (p < end && count <= limit)
+    {
+      const char *m = memchr (p, '/', end - p);
+
+      if (m == NULL)
+        break;
+      if (m - data >= 9 && g_ascii_strncasecmp (m - 9, "multipart", 9) == 0)
+        count++;
+      p = m + 1;
+    }
+  return count;
+}
+
+/* Offset of the body of a raw message (after the first blank line). */
+static gsize
+raw_body_offset (const char *data,
+                 gsize       len)
+{
+  const char *p = data;
+  const char *end = data + len;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+
+      if (p == eol)
+        return eol + 1 - data;
+      p = eol + 1;
+    }
+  return len;
+}
+
+static void
+decode_message (Decoder    *dec,
+                const char *data,
+                gsize       len)
+{
+  g_autoptr(GMimeMessage) message = NULL;
+  GMimeContentType *ct;
+  GMimeObject *body;
+  gboolean too_nested = count_multiparts (data, len, MAX_MULTIPART_COUNT) > MAX_MULTIPART_COUNT;
+
+  message = parse_message (dec, data, len);
+  if (message == NULL)
+    {
+      /* Not even headers: show it as it is. */
+      g_autofree char *text = to_utf8 (data, len, NULL, &dec->self->repaired, NULL);
+
+      append_notification_text (dec, text, strlen (text));
+      return;
+    }
+
+  append_headers (dec, message, BOUNCE_SEGMENT_HEADERS, dec->msg->headers);
+
+  body = g_mime_message_get_mime_part (message);
+  ct = body != NULL ? g_mime_object_get_content_type (body) : NULL;
+  if (ct != NULL)
+    {
+      const char *report_type = g_mime_content_type_get_parameter (ct, "report-type");
+
+      dec->msg->content_type = g_ascii_strdown (g_mime_content_type_get_mime_type (ct), -1);
+      if (report_type != NULL)
+        dec->msg->report_type = g_ascii_strdown (report_type, -1);
+    }
+
+  if (too_nested)
+    {
+      gsize offset = raw_body_offset (data, len);
+      g_autofree char *text = to_utf8 (data + offset, len - offset, NULL, &dec->self->repaired, NULL);
+
+      append_block (dec, BOUNCE_SEGMENT_TEXT, text, strlen (text));
+      return;
+    }
+
+  if (body != NULL)
+    walk (dec, body, 0, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Input classification */
+
+static gboolean
+is_known_header (const char *name,
+                 gsize       len)
+{
+  static const char * const names[] = {
+    "Return-Path", "Received", "From", "To", "Cc", "Subject", "Date",
+    "Message-ID", "Message-Id", "Delivered-To", "MIME-Version", "Content-Type",
+    "Reply-To", "Sender", "Envelope-To", "In-Reply-To", "References",
+    "Auto-Submitted", "Precedence", "DKIM-Signature", "Authentication-Results",
+    "Received-SPF", "Content-Transfer-Encoding", "Thread-Topic", "Thread-Index",
+    "Importance", "Errors-To", "Resent-From", "Resent-To", "Resent-Date",
+    "Content-Language", "Delivery-Date", "Envelope-From", "Bcc",
+  };
+
+  if (len >= 2 && g_ascii_strncasecmp (name, "X-", 2) == 0)
+    return TRUE;
+  if (len >= 4 && (g_ascii_strncasecmp (name, "ARC-", 4) == 0 ||
+                   g_ascii_strncasecmp (name, "List-", 5) == 0))
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strlen (names[i]) == len && g_ascii_strncasecmp (name, names[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The text starts with a header block (after an optional mbox "From "
+ * line) and one of its fields is a message header.  Returns the offset of
+ * the first header line, or G_MAXSIZE. */
+static gsize
+message_start (const char *text,
+               gsize       len)
+{
+  const char *p = text;
+  const char *end = text + len;
+  const char *first;
+  gboolean known = FALSE;
+
+  /* Leading blank lines of a paste. */
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+
+      if (!line_is_blank (p, eol))
+        break;
+      p = eol + 1;
+    }
+  if (p < end && line_is_mbox_from (p, line_end (p, end)))
+    p = line_end (p, end) + 1;
+  first = p;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+      gsize name_len;
+
+      if (p == eol)
+        break;
+      if (p != first && (*p == ' ' || *p == '\t'))
+        {
+          p = eol + 1;
+          continue;
+        }
+      name_len = header_name_length (p, eol);
+      if (name_len == 0)
+        {
+          /* A stray line ends the header block; only what came before counts. */
+          if (p == first)
+            return G_MAXSIZE;
+          break;
+        }
+      known |= is_known_header (p, name_len);
+      p = eol + 1;
+    }
+
+  return known && first < end ? (gsize) (first - text) : G_MAXSIZE;
+}
+
+/* Byte offsets where the messages of an mbox start (after their "From "
+ * line), ending with the total length. */
+static GArray *
+split_mbox (const char *text,
+            gsize       len,
+            gsize       first)
+{
+  GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  const char *end = text + len;
+  const char *p;
+  gboolean mbox = FALSE;
+
+  /* Only real mboxes (beginning with a "From " line) are split. */
+  {
+    const char *q = text;
+
+    while (q < text + first)
+      {
+        const char *eol = line_end (q, end);
+
+        if (line_is_mbox_from (q, eol))
+          mbox = TRUE;
+        q = eol + 1;
+      }
+  }
+
+  g_array_append_val (starts, first);
+  if (mbox)
+    {
+      p = text + first;
+      while (p < end)
+        {
+          const char *eol = line_end (p, end);
+
+          if (line_is_mbox_from (p, eol) && eol < end)
+            {
+              const char *next = eol + 1;
+              const char *next_eol = line_end (next, end);
+
+              if (header_name_length (next, next_eol) > 0)
+                {
+                  gsize msg_end = p - text;
+                  gsize msg_start = next - text;
+
+                  g_array_append_val (starts, msg_end);
+                  g_array_append_val (starts, msg_start);
+                }
+            }
+          p = eol + 1;
+        }
+    }
+  {
+    gsize total = len;
+
+    g_array_append_val (starts, total);
+  }
+  return starts;
+}
+
+static gboolean
+looks_binary (const guchar *data,
+              gsize         len)
+{
+  static const struct { const char *magic; gsize len; } magics[] = {
+    { "\x89PNG", 4 }, { "PK\x03\x04", 4 }, { "PK\x05\x06", 4 }, { "%PDF-", 5 },
+    { "GIF87a", 6 }, { "GIF89a", 6 }, { "\xff\xd8\xff", 3 }, { "\x1f\x8b", 2 },
+    { "7z\xbc\xaf\x27\x1c", 6 }, { "Rar!\x1a\x07", 6 }, { "\x7f" "ELF", 4 },
+    { "BZh91AY", 7 }, { "\xfd" "7zXZ", 5 }, { "\xd0\xcf\x11\xe0", 4 },
+    { "RIFF", 4 }, { "OggS", 4 }, { "\x00\x00\x01\x00", 4 },
+  };
+  gsize n = MIN (len, (gsize) SNIFF_SIZE);
+  gsize ctrl = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (magics); i++)
+    if (len >= magics[i].len && memcmp (data, magics[i].magic, magics[i].len) == 0)
+      return TRUE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guchar c = data[i];
+
+      /* ESC is used by ISO-2022 text. */
+      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1b) ||
+          c == 0x7f)
+        ctrl++;
+    }
+  return ctrl >= 4 && ctrl * 10 > n;
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject */
+
+static void
+bounce_input_finalize (GObject *object)
+{
+  BounceInput *self = BOUNCE_INPUT (object);
+
+  g_free (self->text);
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+  g_clear_pointer (&self->messages, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bounce_input_parent_class)->finalize (object);
+}
+
+static void
+bounce_input_class_init (BounceInputClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bounce_input_finalize;
+}
+
+static void
+bounce_input_init (BounceInput *self)
+{
+  self->segments = g_ptr_array_new_with_free_func (g_free);
+  self->messages = g_ptr_array_new_with_free_func (bounce_message_free);
+}
+
+static GMimeParserOptions *
+make_parser_options (void)
+{
+  static const char *fallback[] = { "UTF-8", "windows-1252", NULL };
+  GMimeParserOptions *options = g_mime_parser_options_new ();
+
+  g_mime_parser_options_set_fallback_charsets (options, fallback);
+  g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_parameter_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_address_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+  return options;
+}
+
+static gboolean
+decode_all (BounceInput  *self,
+            const char   *data,
+            gsize         len,
+            GCancellable *cancellable,
+            GError      **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (len + 64);
+  GMimeParserOptions *options = make_parser_options ();
+  gsize first = message_start (data, len);
+  Decoder dec = { 0, };
+  gboolean ok = TRUE;
+
+  dec.self = self;
+  dec.out = out;
+  dec.cancellable = cancellable;
+  dec.options = options;
+
+  if (first == G_MAXSIZE)
+    {
+      /* A pasted fragment: the display text is the normalised input. */
+      g_autofree char *text = NULL;
+      gsize text_len;
+
+      text = to_utf8 (data, len, NULL, &self->repaired, &text_len);
+      dec.msg = bounce_message_new ();
+      g_ptr_array_add (self->messages, dec.msg);
+
+      if (find_original_marker (text, text_len) == G_MAXSIZE)
+        {
+          g_string_append_len (out, text, text_len);
+          add_segment (&dec, BOUNCE_SEGMENT_TEXT, 0, out->len);
+          scan_text_for_dsn (&dec, 0, out->len);
+        }
+      else
+        {
+          append_notification_text (&dec, text, text_len);
+        }
+    }
+  else
+    {
+      g_autoptr(GArray) starts = split_mbox (data, len, first);
+
+      self->is_message = TRUE;
+      for (guint i = 0; i + 1 < starts->len; i += 2)
+        {
+          gsize s = g_array_index (starts, gsize, i);
+          gsize e = g_array_index (starts, gsize, i + 1);
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              ok = FALSE;
+              break;
+            }
+
+          dec.msg = bounce_message_new ();
+          dec.index = self->messages->len;
+          dec.have_real_dsn = FALSE;
+          dec.marker_done = FALSE;
+          g_ptr_array_add (self->messages, dec.msg);
+          decode_message (&dec, data + s, e - s);
+        }
+    }
+
+  if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+    ok = FALSE;
+
+  if (self->segments->len > 0)
+    {
+      BounceSegment *last = g_ptr_array_index (self->segments, self->segments->len - 1);
+
+      last->end = out->len;
+    }
+
+  g_mime_parser_options_free (options);
+  self->length = out->len;
+  self->text = g_string_free (g_steal_pointer (&out), FALSE);
+  return ok;
+}
+
+static gboolean
+is_blank_input (const char *data,
+                gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace (data[i]) && data[i] != '\0')
+      return FALSE;
+  return TRUE;
+}
+
+static GError *
+too_large_error (goffset size)
+{
+  g_autofree char *have = g_format_size (size);
+  g_autofree char *limit = g_format_size (BOUNCE_INPUT_MAX_SIZE);
+
+  return g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE,
+                      _("The input is %s; the limit is %s"), have, limit);
+}
+
+BounceInput *
+bounce_input_new_from_bytes (GBytes        *bytes,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_autoptr(BounceInput) self = NULL;
+  g_autoptr(GString) normal = NULL;
+  g_autofree char *from_utf16 = NULL;
+  const char *data;
+  gsize len;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+  if (len > BOUNCE_INPUT_MAX_SIZE)
+    {
+      g_propagate_error (error, too_large_error (len));
+      return NULL;
+    }
+
+  /* Byte order marks: UTF-16 text from Windows tools, or a UTF-8 BOM. */
+  if (len >= 2 && ((guchar) data[0] == 0xff && (guchar) data[1] == 0xfe))
+    {
+      from_utf16 = g_convert (data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, &len, NULL);
+      data = from_utf16;
+    }
+  else if (len >= 2 && ((guchar) data[0] == 0xfe && (guchar) data[1] == 0xff))
+    {
+      from_utf16 = g_convert (data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, &len, NULL);
+      data = from_utf16;
+    }
+  else if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
+  if (data == NULL)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
+                   _("The input is not text that can be read"));
+      return NULL;
+    }
+
+  if (len == 0 || is_blank_input (data, len))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_EMPTY,
+                   _("There is nothing to analyse"));
+      return NULL;
+    }
+
+  if (looks_binary ((const guchar *) data, len))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
+                   _("The input looks like a binary file (an image, an archive, …), not an email"));
+      return NULL;
+    }
+
+  self = g_object_new (BOUNCE_TYPE_INPUT, NULL);
+  normal = g_string_sized_new (len + 1);
+  if (normalise_newlines (data, len, normal))
+    self->repaired = TRUE;
+
+  if (!decode_all (self, normal->str, normal->len, cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+BounceInput *
+bounce_input_new_from_text (const char  *text,
+                            gssize       length,
+                            GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = strlen (text);
+  bytes = g_bytes_new_static (text != NULL ? text : "", length);
+  return bounce_input_new_from_bytes (bytes, NULL, error);
+}
+
+BounceInput *
+bounce_input_new_from_file (GFile         *file,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  name = g_file_get_parse_name (file);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            cancellable, NULL);
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
+      g_file_info_get_size (info) > BOUNCE_INPUT_MAX_SIZE)
+    {
+      g_propagate_error (error, too_large_error (g_file_info_get_size (info)));
+      return NULL;
+    }
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_READ,
+                   _("Could not read “%s”: %s"), name, local_error->message);
+      return NULL;
+    }
+
+  bytes = g_bytes_new_take (contents, length);
+  return bounce_input_new_from_bytes (bytes, cancellable, error);
+}
+
+const char *
+bounce_input_get_text (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), NULL);
+  return self->text;
+}
+
+gsize
+bounce_input_get_text_length (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), 0);
+  return self->length;
+}
+
+gboolean
+bounce_input_get_repaired (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), FALSE);
+  return self->repaired;
+}
+
+gboolean
+bounce_input_get_is_message (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), FALSE);
+  return self->is_message;
+}
+
+GPtrArray *
+bounce_input_get_segments (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), NULL);
+  return self->segments;
+}
+
+GPtrArray *
+bounce_input_get_messages (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), NULL);
+  return self->messages;
+}

@@ -46,6 +46,7 @@ GPtrArray    *bounce_report_get_blocklists      (BounceReport *self);  /* Bounce
 GPtrArray    *bounce_report_get_links           (BounceReport *self);  /* BounceLink */
 /* The overall verdict: the first failed recipient's reason entry, or NULL. */
 BounceEntry  *bounce_report_get_verdict         (BounceReport *self);
+void          bounce_report_set_verdict         (BounceReport *self, BounceEntry *entry);
 
 /* Output. */
 char         *bounce_report_to_json             (BounceReport *self,

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-analyzer.h"
+#include "bounce-diagnose.h"
+#include "bounce-error.h"
+#include "bounce-links.h"
+
+/* Reasons for which a blocklist check of the sending side makes sense. */
+static const char * const reputation_reasons[] = {
+  "blocked", "badreputation", "spamdetected", "policyviolation", "rejected",
+  "requireptr", "securityerror", "authfailure", "filtered", NULL
+};
+
+static gboolean
+in_notification (BounceInput *input,
+                 gsize        offset)
+{
+  GPtrArray *segments = bounce_input_get_segments (input);
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+
+      if (offset >= seg->start && offset < seg->end)
+        return seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS ||
+               seg->kind == BOUNCE_SEGMENT_FEEDBACK_REPORT;
+    }
+  return FALSE;
+}
+
+static void
+explain_codes (BounceReport    *report,
+               BounceCatalogue *catalogue)
+{
+  GPtrArray *findings = bounce_report_get_findings (report);
+  const char *provider = bounce_report_get_provider (report);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      BounceFinding *f = findings->pdata[i];
+      BounceEntry *entry = NULL;
+
+      switch (f->kind)
+        {
+        case BOUNCE_FINDING_REPLY_CODE:
+          entry = bounce_catalogue_find_reply (catalogue, f->text);
+          break;
+        case BOUNCE_FINDING_ENHANCED_CODE:
+          entry = bounce_catalogue_find_enhanced (catalogue, f->text, provider);
+          if (entry == NULL)
+            entry = bounce_catalogue_find_subject (catalogue, f->text);
+          if (entry == NULL)
+            entry = bounce_catalogue_find_class (catalogue, f->text);
+          break;
+        case BOUNCE_FINDING_PROVIDER_TOKEN:
+          entry = bounce_catalogue_find_provider_token (catalogue, f->text);
+          break;
+        case BOUNCE_FINDING_IPV4:
+        case BOUNCE_FINDING_IPV6:
+        case BOUNCE_FINDING_HOSTNAME:
+        case BOUNCE_FINDING_EMAIL:
+        case BOUNCE_FINDING_DNSBL_ZONE:
+        case BOUNCE_FINDING_URL:
+        default:
+          break;
+        }
+      if (entry != NULL)
+        {
+          g_free (f->entry_id);
+          f->entry_id = g_strdup (bounce_entry_get_id (entry));
+        }
+    }
+}
+
+static gboolean
+report_needs_reputation_check (BounceReport *report)
+{
+  GListModel *list = bounce_report_get_recipients (report);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+
+      if (g_strv_contains (reputation_reasons, bounce_recipient_get_reason (r)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+add_unique (GPtrArray  *array,
+            const char *value)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (array->pdata[i], value))
+      return;
+  g_ptr_array_add (array, g_strdup (value));
+}
+
+/* The lists the bounce names, by zone or by the service's own phrase. */
+static void
+find_named_blocklists (BounceReport    *report,
+                       BounceCatalogue *catalogue,
+                       const char      *notification)
+{
+  GPtrArray *lists = bounce_catalogue_get_blocklists (catalogue);
+  GPtrArray *named = bounce_report_get_blocklists (report);
+  g_autofree char *folded = g_ascii_strdown (notification, -1);
+
+  for (guint i = 0; i < lists->len; i++)
+    {
+      BounceEntry *entry = lists->pdata[i];
+      const char * const *zones = bounce_entry_get_zones (entry);
+      GRegex *regex = bounce_entry_get_regex (entry);
+      gboolean hit = FALSE;
+
+      if (bounce_entry_get_multi (entry))
+        continue;
+      for (guint j = 0; zones[j] && !hit; j++)
+        {
+          g_autofree char *zone = g_ascii_strdown (zones[j], -1);
+
+          hit = *zone != '\0' && strstr (folded, zone) != NULL;
+        }
+      if (!hit && regex != NULL)
+        hit = g_regex_match (regex, notification, 0, NULL);
+      if (hit)
+        g_ptr_array_add (named, g_object_ref (entry));
+    }
+}
+
+static gboolean
+ip_belongs_to_remote_server (const char *text,
+                             gsize       offset)
+{
+  /* "host mx.example.com[192.0.2.1]" / "host mx.example.com [192.0.2.1]:" /
+   * "remote host 192.0.2.1 said": that is the refusing server. */
+  gsize from = offset > 120 ? offset - 120 : 0;
+  g_autofree char *before = g_strndup (text + from, offset - from);
+  char *nl = strrchr (before, '\n');
+  const char *tail = nl ? nl + 1 : before;
+  g_autofree char *lower = g_ascii_strdown (tail, -1);
+  char *host = g_strrstr (lower, "host ");
+  gsize n = strlen (lower);
+
+  while (n > 0 && (lower[n - 1] == '[' || lower[n - 1] == ' ' || lower[n - 1] == '('))
+    n--;
+  if (host == NULL)
+    return FALSE;
+  /* Only the host name (no spaces) between "host " and the address. */
+  for (char *p = host + 5; p < lower + n; p++)
+    if (*p == ' ')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+collect_targets (BounceReport    *report,
+                 BounceCatalogue *catalogue)
+{
+  BounceInput *input = bounce_report_get_input (report);
+  const char *text = bounce_input_get_text (input);
+  GPtrArray *findings = bounce_report_get_findings (report);
+  GPtrArray *segments = bounce_input_get_segments (input);
+  g_autoptr(GString) notification = g_string_new (NULL);
+  gboolean wanted;
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+
+      if (seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS)
+        {
+          g_string_append_len (notification, text + seg->start, seg->end - seg->start);
+          g_string_append_c (notification, '\n');
+        }
+    }
+
+  if (!bounce_report_get_is_bounce (report))
+    return;
+
+  find_named_blocklists (report, catalogue, notification->str);
+  wanted = bounce_report_get_blocklists (report)->len > 0 || report_needs_reputation_check (report);
+  if (!wanted)
+    return;
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      BounceFinding *f = findings->pdata[i];
+
+      if ((f->kind == BOUNCE_FINDING_IPV4 || f->kind == BOUNCE_FINDING_IPV6) && f->is_public &&
+          in_notification (input, f->byte_offset) &&
+          !ip_belongs_to_remote_server (text, f->byte_offset))
+        add_unique (bounce_report_get_ips (report), f->text);
+    }
+
+  /* The sending domain: where the returned message came from. */
+  {
+    GPtrArray *messages = bounce_input_get_messages (input);
+
+    for (guint i = 0; messages != NULL && i < messages->len; i++)
+      {
+        BounceMessage *m = messages->pdata[i];
+        const char *from = m->original_headers ? bounce_fields_lookup (m->original_headers, "From") : NULL;
+        const char *at;
+
+        if (from == NULL)
+          from = bounce_fields_lookup (m->headers, "To");
+        at = from ? strrchr (from, '@') : NULL;
+        if (at != NULL)
+          {
+            g_autofree char *domain = g_strdup (at + 1);
+            char *end = domain + strcspn (domain, "> \t\"'),;");
+
+            *end = '\0';
+            {
+              g_autofree char *lower = g_ascii_strdown (domain, -1);
+
+              if (bounce_domain_is_valid (lower))
+                add_unique (bounce_report_get_domains (report), lower);
+            }
+          }
+      }
+  }
+}
+
+BounceReport *
+bounce_analyze_input (BounceInput     *input,
+                      const char      *source,
+                      BounceCatalogue *catalogue)
+{
+  g_autoptr(BounceReport) report = NULL;
+  GPtrArray *links;
+
+  g_return_val_if_fail (BOUNCE_IS_INPUT (input), NULL);
+
+  if (catalogue == NULL)
+    catalogue = bounce_catalogue_get_default ();
+  report = bounce_report_new (input, source);
+
+  bounce_extract (bounce_input_get_text (input), 0, -1, BOUNCE_EXTRACT_ALL,
+                  bounce_report_get_findings (report));
+  bounce_diagnose (report, catalogue);
+  explain_codes (report, catalogue);
+  collect_targets (report, catalogue);
+
+  links = bounce_links_build (catalogue, bounce_report_get_ips (report),
+                              bounce_report_get_domains (report),
+                              bounce_report_get_blocklists (report));
+  if (links != NULL)
+    {
+      for (guint i = 0; i < links->len; i++)
+        g_ptr_array_add (bounce_report_get_links (report), links->pdata[i]);
+      g_ptr_array_set_free_func (links, NULL);
+      g_ptr_array_unref (links);
+    }
+
+  /* The verdict: the first failed recipient's reason. */
+  {
+    GListModel *list = bounce_report_get_recipients (report);
+
+    if (g_list_model_get_n_items (list) > 0)
+      {
+        g_autoptr(BounceRecipient) r = g_list_model_get_item (list, 0);
+
+        bounce_report_set_verdict (report,
+                                   bounce_catalogue_find_reason (catalogue,
+                                                                 bounce_recipient_get_reason (r)));
+      }
+  }
+  return g_steal_pointer (&report);
+}
+
+BounceReport *
+bounce_analyze_bytes (GBytes        *bytes,
+                      const char    *source,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(BounceInput) input = NULL;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  input = bounce_input_new_from_bytes (bytes, cancellable, error);
+  if (input == NULL)
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return bounce_analyze_input (input, source, NULL);
+}
+
+typedef struct {
+  GBytes *bytes;
+  char *source;
+} AnalyzeData;
+
+static void
+analyze_data_free (AnalyzeData *data)
+{
+  g_bytes_unref (data->bytes);
+  g_free (data->source);
+  g_free (data);
+}
+
+static void
+analyze_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  AnalyzeData *data = task_data;
+  GError *error = NULL;
+  BounceReport *report;
+
+  report = bounce_analyze_bytes (data->bytes, data->source, cancellable, &error);
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, g_object_unref);
+}
+
+void
+bounce_analyze_bytes_async (GBytes              *bytes,
+                            const char          *source,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AnalyzeData *data;
+
+  g_return_if_fail (bytes != NULL);
+
+  /* Load the catalogue here so the first worker does not race others for it. */
+  bounce_catalogue_get_default ();
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bounce_analyze_bytes_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  data = g_new0 (AnalyzeData, 1);
+  data->bytes = g_bytes_ref (bytes);
+  data->source = g_strdup (source);
+  g_task_set_task_data (task, data, (GDestroyNotify) analyze_data_free);
+  g_task_run_in_thread (task, analyze_thread);
+}
+
+BounceReport *
+bounce_analyze_bytes_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bounce_analyze_bytes_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "bounce-catalogue.h"
+#include "bounce-error.h"
+
+struct _BounceCatalogue
+{
+  GObject parent_instance;
+
+  char *version;
+  GPtrArray *entries;      /* BounceEntry, file order */
+  GHashTable *by_id;       /* id -> BounceEntry */
+  GHashTable *by_code;     /* "kind:code" -> GPtrArray of BounceEntry (scoped ones included) */
+  GHashTable *tokens;      /* upper-case token -> BounceEntry */
+  GPtrArray *rules;
+  GPtrArray *providers;
+  GPtrArray *blocklists;
+};
+
+G_DEFINE_FINAL_TYPE (BounceCatalogue, bounce_catalogue, G_TYPE_OBJECT)
+
+static void
+bounce_catalogue_finalize (GObject *object)
+{
+  BounceCatalogue *self = (BounceCatalogue *)object;
+
+  g_free (self->version);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->by_code, g_hash_table_unref);
+  g_clear_pointer (&self->tokens, g_hash_table_unref);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_clear_pointer (&self->blocklists, g_ptr_array_unref);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bounce_catalogue_parent_class)->finalize (object);
+}
+
+static void
+bounce_catalogue_class_init (BounceCatalogueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bounce_catalogue_finalize;
+}
+
+static void
+bounce_catalogue_init (BounceCatalogue *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_ptr_array_unref);
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rules = g_ptr_array_new ();
+  self->providers = g_ptr_array_new ();
+  self->blocklists = g_ptr_array_new ();
+}
+
+static char *
+code_key (BounceEntryKind  kind,
+          const char      *code)
+{
+  return g_strdup_printf ("%s:%s", bounce_entry_kind_to_string (kind), code);
+}
+
+static void
+index_entry (BounceCatalogue *self,
+             BounceEntry     *entry)
+{
+  BounceEntryKind kind = bounce_entry_get_kind (entry);
+  const char *code = bounce_entry_get_code (entry);
+
+  switch (kind)
+    {
+    case BOUNCE_ENTRY_RULE:
+      g_ptr_array_add (self->rules, entry);
+      if (code != NULL)
+        g_hash_table_insert (self->tokens, g_ascii_strup (code, -1), entry);
+      return;
+    case BOUNCE_ENTRY_PROVIDER:
+      g_ptr_array_add (self->providers, entry);
+      return;
+    case BOUNCE_ENTRY_BLOCKLIST:
+      g_ptr_array_add (self->blocklists, entry);
+      return;
+    case BOUNCE_ENTRY_CLASS:
+    case BOUNCE_ENTRY_SUBJECT:
+    case BOUNCE_ENTRY_ENHANCED:
+    case BOUNCE_ENTRY_REPLY:
+    case BOUNCE_ENTRY_REASON:
+    default:
+      break;
+    }
+
+  if (code != NULL)
+    {
+      g_autofree char *upper = g_ascii_strup (code, -1);
+      g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
+      GPtrArray *list = g_hash_table_lookup (self->by_code, key);
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (self->by_code, g_steal_pointer (&key), list);
+        }
+      g_ptr_array_add (list, entry);
+    }
+}
+
+static gboolean
+load_file (BounceCatalogue  *self,
+           const char       *path,
+           GError          **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonArray *array;
+  gsize len;
+  const char *data;
+
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  if (!json_parser_load_from_data (parser, data, len, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
+      !json_object_has_member (json_node_get_object (root), "entries") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "entries")))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "%s: expected an object with an “entries” array", path);
+      return FALSE;
+    }
+  array = json_object_get_array_member (json_node_get_object (root), "entries");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      BounceEntry *entry;
+
+      if (object == NULL)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "%s: entry %u is not an object", path, i);
+          return FALSE;
+        }
+      entry = bounce_entry_new_from_json (object, error);
+      if (entry == NULL)
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+      if (g_hash_table_contains (self->by_id, bounce_entry_get_id (entry)))
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "%s: duplicate entry id “%s”", path, bounce_entry_get_id (entry));
+          g_object_unref (entry);
+          return FALSE;
+        }
+      g_ptr_array_add (self->entries, entry);
+      g_hash_table_insert (self->by_id, (gpointer) bounce_entry_get_id (entry), entry);
+      index_entry (self, entry);
+    }
+  return TRUE;
+}
+
+BounceCatalogue *
+bounce_catalogue_new_from_resource (const char  *resource_dir,
+                                    GError     **error)
+{
+  g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
+  g_autofree char *index_path = g_build_path ("/", resource_dir, "index.json", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *files;
+  gsize len;
+  const char *data;
+
+  g_return_val_if_fail (resource_dir != NULL, NULL);
+
+  bytes = g_resources_lookup_data (index_path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  if (!json_parser_load_from_data (parser, data, len, error))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: not an object", index_path);
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  self->version = g_strdup (json_object_get_string_member_with_default (root, "version", "0"));
+  if (!json_object_has_member (root, "files") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "files")))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: no “files” array", index_path);
+      return NULL;
+    }
+  files = json_object_get_array_member (root, "files");
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      const char *name = json_array_get_string_element (files, i);
+      g_autofree char *path = NULL;
+
+      if (name == NULL || strchr (name, '/') != NULL)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "%s: bad file name at position %u", index_path, i);
+          return NULL;
+        }
+      path = g_build_path ("/", resource_dir, name, NULL);
+      if (!load_file (self, path, error))
+        return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+BounceCatalogue *
+bounce_catalogue_get_default (void)
+{
+  static BounceCatalogue *instance = NULL;
+
+  if (g_once_init_enter (&instance))
+    {
+      g_autoptr(GError) error = NULL;
+      BounceCatalogue *catalogue;
+
+      catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+      if (catalogue == NULL)
+        {
+          /* A damaged built-in catalogue is a packaging bug; keep working
+           * with an empty one rather than crash the user's session. */
+          g_critical ("Could not load the code catalogue: %s", error->message);
+          catalogue = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
+          catalogue->version = g_strdup ("0");
+        }
+      g_once_init_leave (&instance, catalogue);
+    }
+  return instance;
+}
+
+const char *
+bounce_catalogue_get_version (BounceCatalogue *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  return self->version;
+}
+
+guint
+bounce_catalogue_get_n_entries (BounceCatalogue *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), 0);
+  return self->entries->len;
+}
+
+GPtrArray *
+bounce_catalogue_get_entries (BounceCatalogue *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  return self->entries;
+}
+
+BounceEntry *
+bounce_catalogue_lookup (BounceCatalogue *self,
+                         const char      *id)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->by_id, id);
+}
+
+/* The entry for kind:code, preferring one scoped to provider; unscoped
+ * otherwise.  Entries scoped to another provider never apply. */
+static BounceEntry *
+find_code (BounceCatalogue *self,
+           BounceEntryKind  kind,
+           const char      *code,
+           const char      *provider)
+{
+  g_autofree char *upper = g_ascii_strup (code, -1);
+  g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
+  GPtrArray *list = g_hash_table_lookup (self->by_code, key);
+  BounceEntry *unscoped = NULL;
+
+  if (list == NULL)
+    return NULL;
+  for (guint i = 0; i < list->len; i++)
+    {
+      BounceEntry *entry = list->pdata[i];
+      const char *scope = bounce_entry_get_provider (entry);
+
+      if (scope == NULL)
+        {
+          if (unscoped == NULL)
+            unscoped = entry;
+        }
+      else if (provider != NULL && g_str_equal (scope, provider))
+        return entry;
+    }
+  return unscoped;
+}
+
+static gboolean
+parse_enhanced (const char *code,
+                char       *klass,
+                char      **subject,
+                char      **detail)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (code == NULL)
+    return FALSE;
+  parts = g_strsplit (code, ".", 4);
+  if (g_strv_length (parts) != 3 || strlen (parts[0]) != 1)
+    return FALSE;
+  *klass = g_ascii_toupper (parts[0][0]);
+  *subject = g_strdup (parts[1]);
+  *detail = g_strdup (parts[2]);
+  return TRUE;
+}
+
+BounceEntry *
+bounce_catalogue_find_enhanced (BounceCatalogue *self,
+                                const char      *code,
+                                const char      *provider)
+{
+  g_autofree char *subject = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *wild = NULL;
+  BounceEntry *entry;
+  char klass;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+
+  if (!parse_enhanced (code, &klass, &subject, &detail))
+    return NULL;
+  entry = find_code (self, BOUNCE_ENTRY_ENHANCED, code, provider);
+  if (entry != NULL)
+    return entry;
+  wild = g_strdup_printf ("X.%s.%s", subject, detail);
+  return find_code (self, BOUNCE_ENTRY_ENHANCED, wild, provider);
+}
+
+BounceEntry *
+bounce_catalogue_find_subject (BounceCatalogue *self,
+                               const char      *code)
+{
+  g_autofree char *subject = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *key = NULL;
+  char klass;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (!parse_enhanced (code, &klass, &subject, &detail))
+    return NULL;
+  key = g_strdup_printf ("X.%s.X", subject);
+  return find_code (self, BOUNCE_ENTRY_SUBJECT, key, NULL);
+}
+
+BounceEntry *
+bounce_catalogue_find_class (BounceCatalogue *self,
+                             const char      *code)
+{
+  char key[2] = { 0, 0 };
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (code == NULL || !strchr ("245", code[0]) || code[0] == '\0')
+    return NULL;
+  key[0] = code[0];
+  return find_code (self, BOUNCE_ENTRY_CLASS, key, NULL);
+}
+
+BounceEntry *
+bounce_catalogue_find_reply (BounceCatalogue *self,
+                             const char      *code)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (code == NULL)
+    return NULL;
+  return find_code (self, BOUNCE_ENTRY_REPLY, code, NULL);
+}
+
+BounceEntry *
+bounce_catalogue_find_reason (BounceCatalogue *self,
+                              const char      *reason)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (reason == NULL)
+    return NULL;
+  return find_code (self, BOUNCE_ENTRY_REASON, reason, NULL);
+}
+
+BounceEntry *
+bounce_catalogue_find_provider_token (BounceCatalogue *self,
+                                      const char      *token)
+{
+  g_autofree char *upper = NULL;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (token == NULL)
+    return NULL;
+  upper = g_ascii_strup (token, -1);
+  return g_hash_table_lookup (self->tokens, upper);
+}
+
+typedef struct {
+  BounceEntry *entry;
+  int scoped;
+  int priority;
+  int length;
+} RuleMatch;
+
+static int
+compare_rule_match (gconstpointer a,
+                    gconstpointer b)
+{
+  const RuleMatch *x = a;
+  const RuleMatch *y = b;
+
+  if (x->scoped != y->scoped)
+    return y->scoped - x->scoped;
+  if (x->priority != y->priority)
+    return y->priority - x->priority;
+  return y->length - x->length;
+}
+
+GPtrArray *
+bounce_catalogue_match_rules (BounceCatalogue *self,
+                              const char      *text,
+                              const char      *provider)
+{
+  g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (RuleMatch));
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
+  if (text == NULL || *text == '\0')
+    return out;
+
+  for (guint i = 0; i < self->rules->len; i++)
+    {
+      BounceEntry *entry = self->rules->pdata[i];
+      const char *scope = bounce_entry_get_provider (entry);
+      g_autoptr(GMatchInfo) info = NULL;
+      RuleMatch m;
+      int start, end;
+
+      if (scope != NULL && g_strcmp0 (scope, provider) != 0)
+        continue;
+      if (!g_regex_match (bounce_entry_get_regex (entry), text, 0, &info))
+        continue;
+      g_match_info_fetch_pos (info, 0, &start, &end);
+      m.entry = entry;
+      m.scoped = scope != NULL;
+      m.priority = bounce_entry_get_priority (entry);
+      m.length = end - start;
+      g_array_append_val (matches, m);
+    }
+  g_array_sort (matches, compare_rule_match);
+  for (guint i = 0; i < matches->len; i++)
+    g_ptr_array_add (out, g_array_index (matches, RuleMatch, i).entry);
+  return out;
+}
+
+const char *
+bounce_catalogue_detect_provider (BounceCatalogue *self,
+                                  const char      *text)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (text == NULL)
+    return NULL;
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      BounceEntry *entry = self->providers->pdata[i];
+      GRegex *regex = bounce_entry_get_regex (entry);
+
+      if (regex != NULL && g_regex_match (regex, text, 0, NULL))
+        return bounce_entry_get_code (entry);
+    }
+  return NULL;
+}
+
+GPtrArray *
+bounce_catalogue_get_blocklists (BounceCatalogue *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  return self->blocklists;
+}
+
+typedef struct {
+  BounceEntry *entry;
+  int score;
+  guint order;
+} SearchHit;
+
+static int
+compare_hits (gconstpointer a,
+              gconstpointer b)
+{
+  const SearchHit *x = a;
+  const SearchHit *y = b;
+
+  if (x->score != y->score)
+    return y->score - x->score;
+  return (int) x->order - (int) y->order;
+}
+
+static gboolean
+contains_casefold (const char *haystack,
+                   const char *needle_folded)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle_folded) != NULL;
+}
+
+static int
+score_entry (BounceEntry  *entry,
+             const char   *query,
+             GStrv         words)
+{
+  const char *code = bounce_entry_get_code (entry);
+  int score = 0;
+
+  if (code != NULL)
+    {
+      if (g_ascii_strcasecmp (code, query) == 0)
+        score += 1000;
+      else if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_ENHANCED &&
+               code[0] == 'X' && strlen (query) > 1 && g_ascii_strcasecmp (code + 1, query + 1) == 0)
+        score += 900;
+    }
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *w = words[i];
+      int word_score = 0;
+
+      if (*w == '\0')
+        continue;
+      if (contains_casefold (bounce_entry_get_title (entry), w) ||
+          contains_casefold (bounce_entry_get_code (entry), w))
+        word_score = 30;
+      else if (contains_casefold (bounce_entry_get_explanation (entry), w) ||
+               contains_casefold (bounce_entry_get_reason (entry), w) ||
+               contains_casefold (bounce_entry_get_id (entry), w) ||
+               contains_casefold (bounce_entry_get_provider (entry), w))
+        word_score = 10;
+      else
+        {
+          const char * const *examples = bounce_entry_get_examples (entry);
+          const char * const *zones = bounce_entry_get_zones (entry);
+
+          for (guint j = 0; examples[j] && !word_score; j++)
+            if (contains_casefold (examples[j], w))
+              word_score = 8;
+          for (guint j = 0; zones[j] && !word_score; j++)
+            if (contains_casefold (zones[j], w))
+              word_score = 20;
+        }
+      if (word_score == 0)
+        return score >= 900 ? score : 0;   /* every word must match */
+      score += word_score;
+    }
+  return score;
+}
+
+GPtrArray *
+bounce_catalogue_search (BounceCatalogue *self,
+                         const char      *query)
+{
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (SearchHit));
+  g_autofree char *folded = NULL;
+  g_autofree char *stripped = NULL;
+  g_auto(GStrv) words = NULL;
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
+  if (query == NULL)
+    return out;
+  stripped = g_strstrip (g_strdup (query));
+  if (*stripped == '\0')
+    return out;
+  folded = g_utf8_casefold (stripped, -1);
+  words = g_strsplit_set (folded, " \t\n", -1);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      BounceEntry *entry = self->entries->pdata[i];
+      SearchHit hit = { entry, score_entry (entry, stripped, words), i };
+
+      if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER)
+        continue;
+      /* Codes and tokens typed in full also find the rules that mention them. */
+      if (hit.score == 0 && bounce_entry_get_kind (entry) == BOUNCE_ENTRY_RULE)
+        {
+          GRegex *regex = bounce_entry_get_regex (entry);
+
+          if (regex != NULL && g_regex_match (regex, stripped, 0, NULL))
+            hit.score = 50;
+        }
+      if (hit.score > 0)
+        g_array_append_val (hits, hit);
+    }
+  g_array_sort (hits, compare_hits);
+  for (guint i = 0; i < hits->len; i++)
+    g_ptr_array_add (out, g_array_index (hits, SearchHit, i).entry);
+  return out;
+}

@@ -1,0 +1,1115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-diagnose.h"
+#include "bounce-extract.h"
+
+/* How much text after a recipient line belongs to it at most. */
+#define MAX_BLOCK 4096
+/* How much diagnostic text a recipient keeps for display. */
+#define MAX_DIAGNOSTIC 1000
+
+typedef struct {
+  char *address;          /* lower-case, or NULL */
+  GString *block;         /* text found for it in the notification */
+  gsize start;            /* byte range of its first block */
+  gsize end;
+  gboolean has_range;
+  /* from the delivery-status fields */
+  gboolean from_dsn;
+  char *status;
+  char *action;
+  char *remote_mta;
+  char *dsn_diagnostic;
+  char *last_attempt;
+  char *will_retry;
+} Candidate;
+
+static void
+candidate_free (Candidate *c)
+{
+  g_free (c->address);
+  if (c->block)
+    g_string_free (c->block, TRUE);
+  g_free (c->status);
+  g_free (c->action);
+  g_free (c->remote_mta);
+  g_free (c->dsn_diagnostic);
+  g_free (c->last_attempt);
+  g_free (c->will_retry);
+  g_free (c);
+}
+
+typedef struct {
+  BounceReport *report;
+  BounceCatalogue *catalogue;
+  BounceInput *input;
+  const char *text;
+  guint message_index;
+  BounceMessage *message;   /* NULL for pasted fragments */
+  const char *sender;       /* lower-case address the bounce went to (the original sender) */
+  GString *notification;    /* all notification text of the message */
+  char *provider;           /* where the bounce comes from */
+} Context;
+
+static const struct {
+  const char *reason;
+  const char *permanent;
+  const char *temporary;
+} pseudo_codes[] = {
+  /* Sisimai's internal codes: what a bounce without an enhanced code is
+   * reported as, so our output compares with the reference parsers. */
+  { "blocked",         "5.0.971", "4.0.971" },
+  { "contenterror",    "5.0.960", "4.0.960" },
+  { "exceedlimit",     "5.0.923", "5.0.923" },
+  { "expired",         "5.0.947", "4.0.947" },
+  { "filtered",        "5.0.910", "4.0.924" },
+  { "hasmoved",        "5.0.916", "5.0.916" },
+  { "hostunknown",     "5.0.912", "5.0.912" },
+  { "mailboxfull",     "5.0.922", "4.0.922" },
+  { "mailererror",     "5.0.939", "5.0.939" },
+  { "mesgtoobig",      "5.0.934", "5.0.934" },
+  { "networkerror",    "5.0.944", "4.0.944" },
+  { "norelaying",      "5.0.909", "5.0.909" },
+  { "notaccept",       "5.0.932", "4.0.932" },
+  { "onhold",          "5.0.901", "4.0.901" },
+  { "policyviolation", "5.0.972", "5.0.972" },
+  { "rejected",        "5.0.918", "4.0.918" },
+  { "securityerror",   "5.0.970", "4.0.970" },
+  { "spamdetected",    "5.0.980", "4.0.980" },
+  { "suspend",         "5.0.921", "5.0.921" },
+  { "systemerror",     "5.0.930", "4.0.930" },
+  { "systemfull",      "5.0.931", "4.0.931" },
+  { "syntaxerror",     "5.0.902", "5.0.902" },
+  { "toomanyconn",     "5.0.945", "4.0.945" },
+  { "userunknown",     "5.0.911", "5.0.911" },
+  { "undefined",       "5.0.900", "4.0.900" },
+  { "virusdetected",   "5.0.971", "5.0.971" },
+  { "speeding",        "4.0.945", "4.0.945" },
+  { "badreputation",   "5.0.971", "4.0.971" },
+  { "requireptr",      "5.0.973", "4.0.973" },
+  { "authfailure",     "5.0.970", "4.0.970" },
+  { "notcompliantrfc", "5.0.960", "4.0.960" },
+};
+
+const char *
+bounce_reason_pseudo_status (const char *reason,
+                             gboolean    temporary)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pseudo_codes); i++)
+    if (g_strcmp0 (pseudo_codes[i].reason, reason) == 0)
+      return temporary ? pseudo_codes[i].temporary : pseudo_codes[i].permanent;
+  return NULL;
+}
+
+gboolean
+bounce_reason_is_hard (const char       *reason,
+                       BouncePermanence  permanence)
+{
+  if (g_strcmp0 (reason, "userunknown") == 0 ||
+      g_strcmp0 (reason, "hostunknown") == 0 ||
+      g_strcmp0 (reason, "hasmoved") == 0)
+    return TRUE;
+  return g_strcmp0 (reason, "notaccept") == 0 && permanence == BOUNCE_PERMANENCE_PERMANENT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Patterns, compiled once                                              */
+
+typedef enum {
+  RE_ADDRESS,
+  RE_RCPT_CONTEXT,
+  RE_HEADERISH,
+  RE_BOUNCE_SUBJECT,
+  RE_BOUNCE_FROM,
+  RE_AUTOREPLY_SUBJECT,
+  RE_DAEMON_ADDRESS,
+  RE_REMOTE_HOST_IP,
+  RE_PERMANENT_WORDS,
+  RE_TEMPORARY_WORDS,
+  RE_ERROR_WORDS,
+  N_RE
+} PatternId;
+
+static const char * const pattern_sources[N_RE] = {
+  [RE_ADDRESS] =
+    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+    "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}",
+  /* An address is a recipient when the line says so. */
+  [RE_RCPT_CONTEXT] =
+    "(?:RCPT\\s{0,3}TO\\s{0,3}:?|recipient(?:s|\\(s\\))?(?:\\s+address(?:es)?)?\\s{0,3}[:=]?|"
+    "delivered\\s+to|deliver(?:ed|y)?\\s+(?:to|for)|message\\s+(?:to|for)|sent\\s+to|"
+    "delivery\\s+to|mailbox|address(?:es)?\\s*:|user(?:\\s+unknown)?\\s*:|to\\s+the\\s+following)"
+    "[^\\n@]{0,40}$",
+  /* A header-like line inside text that names the sender side, not a recipient. */
+  [RE_HEADERISH] =
+    "^\\s{0,4}(?:from|reply-to|return-path|sender|message-id|in-reply-to|references|"
+    "x-[a-z0-9-]+|received|envelope-from|mail\\s+from|>>>\\s*mail\\s+from|"
+    "reporting-mta|received-from-mta|arrival-date|date|subject|cc|bcc|delivered-to)\\s*:",
+  [RE_BOUNCE_SUBJECT] =
+    "undeliver|undelivered|delivery\\s+(?:status|fail|notification|report|problem|has\\s+failed)|"
+    "failure\\s+notice|returned\\s+mail|mail\\s+delivery|non.?deliver|nondeliver|could\\s+not\\s+be\\s+delivered|"
+    "not\\s+delivered|delivery\\s+error|bounced?\\b|rejected|mail\\s+system\\s+error|warning:\\s*message|"
+    "delayed\\s+mail|delivery\\s+delayed|message\\s+delayed|delivery\\s+delay|couldn't\\s+be\\s+delivered|"
+    "unzustellbar|nicht\\s+zustellbar|retorno\\s+de\\s+mensagem|non\\s+remis|error\\s+sending|"
+    "delivery\\s+to\\s+the\\s+following|permanent\\s+error|failed\\s+delivery|unable\\s+to\\s+deliver",
+  [RE_BOUNCE_FROM] =
+    "mailer-daemon|postmaster|mail\\s+delivery|mail\\s+administrator|delivery\\s+subsystem|"
+    "mailerdaemon|mdaemon|mail\\s+system|bounce|no-?reply|daemon|nobody",
+  [RE_AUTOREPLY_SUBJECT] =
+    "^(?:auto(?:matic)?[ -]?(?:reply|response|antwort|r[ée]ponse)|out\\s+of\\s+(?:the\\s+)?office|"
+    "vacation|away|abwesen|absence|holiday|on\\s+leave|autoreply|auto:)|"
+    "\\bout\\s+of\\s+(?:the\\s+)?office\\b|\\bauto(?:matic)?[ -]reply\\b|\\bvacation\\b",
+  [RE_DAEMON_ADDRESS] =
+    "^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon|root|nobody|no-?reply|bounce[s]?|"
+    "double-bounce|abuse|mdaemon|mail\\.?delivery)(?:[+-][^@]*)?@",
+  /* "host mx.example.com[192.0.2.1]" / "remote host 192.0.2.1 said": the
+   * receiving server's address, not one to look up in a blocklist. */
+  [RE_REMOTE_HOST_IP] =
+    "(?:host|server|mta|mx|relay|said|from)\\s*[^\\s\\[\\]]{0,255}\\s*\\[?\\s*$",
+  [RE_PERMANENT_WORDS] =
+    "permanent(?:ly)?\\s+(?:error|fail|fatal)|this\\s+is\\s+a\\s+permanent|fatal\\s+error|"
+    "i've\\s+given\\s+up|permanent\\s+fatal|failed\\s+permanently",
+  [RE_TEMPORARY_WORDS] =
+    "temporar(?:y|ily)\\s+(?:error|failure|problem|unavailable|deferred|rejected)|"
+    "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|"
+    "has\\s+not\\s+(?:yet\\s+)?been\\s+delivered|still\\s+trying|delivery\\s+(?:has\\s+been\\s+)?delayed|"
+    "this\\s+is\\s+(?:only\\s+)?a\\s+warning|not\\s+yet\\s+been\\s+delivered|delay(?:ed)?\\s+(?:warning|notification)",
+  [RE_ERROR_WORDS] =
+    "\\b(?:user\\s+unknown|unknown\\s+user|does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
+    "blocked|blacklisted|listed|quota|full|undeliverable|could\\s+not\\s+be\\s+delivered|failed|failure|"
+    "unavailable|not\\s+allowed|spam|invalid|disabled|suspended|timed?\\s*out|error)\\b",
+};
+
+static GRegex *patterns[N_RE];
+
+static void
+compile_patterns (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      for (guint i = 0; i < N_RE; i++)
+        {
+          g_autoptr(GError) error = NULL;
+          GRegexCompileFlags flags = G_REGEX_OPTIMIZE | G_REGEX_CASELESS;
+
+          if (i == RE_RCPT_CONTEXT || i == RE_HEADERISH || i == RE_REMOTE_HOST_IP ||
+              i == RE_AUTOREPLY_SUBJECT || i == RE_DAEMON_ADDRESS)
+            flags |= G_REGEX_MULTILINE;
+          patterns[i] = g_regex_new (pattern_sources[i], flags, G_REGEX_MATCH_DEFAULT, &error);
+          if (patterns[i] == NULL)
+            g_error ("Internal pattern %u does not compile: %s", i, error->message);
+        }
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static gboolean
+re_match (PatternId   id,
+          const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  return g_regex_match (patterns[id], text, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                        */
+
+static const char *
+header (Context    *ctx,
+        const char *name)
+{
+  if (ctx->message == NULL)
+    return NULL;
+  return bounce_fields_lookup (ctx->message->headers, name);
+}
+
+/* The bare address in a header or field value such as
+ * "Cat <a@b.example>" or "rfc822; a@b.example"; lower-case. */
+static char *
+address_from_value (const char *value)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  g_autofree char *raw = NULL;
+
+  if (value == NULL)
+    return NULL;
+  if (!g_regex_match (patterns[RE_ADDRESS], value, 0, &info))
+    return NULL;
+  raw = g_match_info_fetch (info, 0);
+  /* Trailing dots come from sentences ("... to a@b.example."). */
+  while (*raw && raw[strlen (raw) - 1] == '.')
+    raw[strlen (raw) - 1] = '\0';
+  return g_ascii_strdown (raw, -1);
+}
+
+static char *
+collapse_space (const char *s,
+                gsize       max)
+{
+  GString *out = g_string_sized_new (MIN (strlen (s), max) + 1);
+  gboolean space = FALSE;
+
+  for (const char *p = s; *p && out->len < max; p++)
+    {
+      if (g_ascii_isspace (*p))
+        space = out->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, *p);
+        }
+    }
+  /* Do not end in the middle of a UTF-8 sequence. */
+  while (out->len > 0 && !g_utf8_validate (out->str, out->len, NULL))
+    g_string_truncate (out, out->len - 1);
+  return g_string_free (out, FALSE);
+}
+
+/* Strips "smtp;" / "X-Postfix;" style type prefixes of DSN values. */
+static const char *
+skip_type_prefix (const char *value)
+{
+  const char *semi;
+
+  if (value == NULL)
+    return NULL;
+  semi = strchr (value, ';');
+  if (semi != NULL && semi - value < 20)
+    {
+      gboolean word = TRUE;
+
+      for (const char *p = value; p < semi; p++)
+        if (!(g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == ' '))
+          word = FALSE;
+      if (word)
+        {
+          value = semi + 1;
+          while (g_ascii_isspace (*value))
+            value++;
+        }
+    }
+  return value;
+}
+
+static gboolean
+is_enhanced_code (const char *s)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (s == NULL || !strchr ("245", s[0]) || s[0] == '\0' || s[1] != '.')
+    return FALSE;
+  parts = g_strsplit (s, ".", -1);
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  for (guint i = 1; i < 3; i++)
+    {
+      gsize n = strlen (parts[i]);
+
+      if (n == 0 || n > 3)
+        return FALSE;
+      for (gsize j = 0; j < n; j++)
+        if (!g_ascii_isdigit (parts[i][j]))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding recipients in the notification text                          */
+
+static gboolean
+is_ignored_address (Context    *ctx,
+                    const char *address)
+{
+  if (address == NULL)
+    return TRUE;
+  if (ctx->sender != NULL && g_str_equal (address, ctx->sender))
+    return TRUE;
+  return re_match (RE_DAEMON_ADDRESS, address);
+}
+
+static Candidate *
+find_candidate (GPtrArray  *candidates,
+                const char *address)
+{
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *c = candidates->pdata[i];
+
+      if (g_strcmp0 (c->address, address) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+typedef struct {
+  char *address;
+  gsize line_start;   /* where its block begins */
+  gsize block_start;  /* after the address itself */
+} RecipientLine;
+
+static void
+recipient_line_clear (RecipientLine *r)
+{
+  g_free (r->address);
+}
+
+/* Is the address on this line a failed recipient?  True when the line is
+ * just the address (the layout of Exim, qmail, Sendmail and Exchange), when
+ * it starts a Postfix-style "<address>: reason" line, or when the words
+ * before it say so ("RCPT TO:", "delivery to", "recipient:" ...). */
+static gboolean
+line_names_recipient (const char *line,
+                      gsize       line_len,
+                      gsize       addr_start,
+                      gsize       addr_end)
+{
+  g_autofree char *before = g_strndup (line, addr_start);
+  g_autofree char *after = g_strndup (line + addr_end, line_len - addr_end);
+  const char *b = before;
+  const char *a = after;
+  gboolean only_punct_before = TRUE;
+  gboolean only_punct_after = TRUE;
+
+  if (re_match (RE_HEADERISH, before))
+    return FALSE;
+  for (; *b; b++)
+    if (!(g_ascii_isspace (*b) || strchr ("<\"'*-:;>[(•", *b)))
+      only_punct_before = FALSE;
+  if (g_str_has_suffix (g_strstrip (before), "rfc822;") || g_str_has_suffix (before, "RFC822;"))
+    only_punct_before = TRUE;
+
+  /* what follows: nothing, ":", ">", "(...)", "<mailto:...>", "... (generated from ...)" */
+  while (*a && (g_ascii_isspace (*a) || strchr (">\"':.,;", *a)))
+    a++;
+  if (*a != '\0' && *a != '(' && *a != '<' && *a != '[')
+    only_punct_after = FALSE;
+
+  if (only_punct_before && only_punct_after)
+    return TRUE;
+  /* Postfix: "<a@b>: host x said: ..." and "a@b: reason" */
+  if (only_punct_before && line[addr_end] != '\0' &&
+      (strncmp (line + addr_end, ">:", 2) == 0 || line[addr_end] == ':'))
+    return TRUE;
+  return re_match (RE_RCPT_CONTEXT, before);
+}
+
+static void
+scan_text_range (Context   *ctx,
+                 gsize      start,
+                 gsize      end,
+                 GArray    *lines)
+{
+  const char *text = ctx->text;
+  gsize pos = start;
+
+  while (pos < end)
+    {
+      const char *nl = memchr (text + pos, '\n', end - pos);
+      gsize line_end = nl ? (gsize) (nl - text) : end;
+      gsize line_len = line_end - pos;
+      g_autofree char *line = NULL;
+      g_autoptr(GMatchInfo) info = NULL;
+
+      if (line_len > 0 && line_len < 2000 && memchr (text + pos, '@', line_len) != NULL)
+        {
+          line = g_strndup (text + pos, line_len);
+          g_regex_match (patterns[RE_ADDRESS], line, 0, &info);
+          while (g_match_info_matches (info))
+            {
+              int s, e;
+              g_autofree char *raw = NULL;
+              g_autofree char *address = NULL;
+
+              g_match_info_fetch_pos (info, 0, &s, &e);
+              raw = g_match_info_fetch (info, 0);
+              address = address_from_value (raw);
+              if (address != NULL && strchr (address, '.') != NULL &&
+                  !is_ignored_address (ctx, address) &&
+                  line_names_recipient (line, line_len, s, e))
+                {
+                  RecipientLine r = { g_steal_pointer (&address), pos, pos + e };
+
+                  g_array_append_val (lines, r);
+                  break;
+                }
+              g_match_info_next (info, NULL);
+            }
+        }
+      pos = line_end + 1;
+    }
+}
+
+/* Recipients named in the notification text, each with the text that
+ * follows it up to the next recipient. */
+static GPtrArray *
+text_candidates (Context *ctx)
+{
+  GPtrArray *candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  GPtrArray *segments = bounce_input_get_segments (ctx->input);
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (RecipientLine));
+  g_autoptr(GArray) seg_end = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  g_array_set_clear_func (lines, (GDestroyNotify) recipient_line_clear);
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+      gsize before = lines->len;
+
+      if (seg->message_index != ctx->message_index || seg->kind != BOUNCE_SEGMENT_TEXT)
+        continue;
+      scan_text_range (ctx, seg->start, seg->end, lines);
+      for (gsize j = before; j < lines->len; j++)
+        g_array_append_val (seg_end, seg->end);
+    }
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      RecipientLine *r = &g_array_index (lines, RecipientLine, i);
+      gsize limit = g_array_index (seg_end, gsize, i);
+      gsize block_end;
+      Candidate *c;
+
+      /* The block runs to the next line that names another recipient. */
+      for (guint j = i + 1; j < lines->len; j++)
+        {
+          RecipientLine *next = &g_array_index (lines, RecipientLine, j);
+
+          if (g_strcmp0 (next->address, r->address) != 0 && next->line_start < limit)
+            {
+              limit = next->line_start;
+              break;
+            }
+        }
+      block_end = MIN (limit, r->block_start + MAX_BLOCK);
+      if (block_end < r->block_start)
+        block_end = r->block_start;
+
+      c = find_candidate (candidates, r->address);
+      if (c == NULL)
+        {
+          c = g_new0 (Candidate, 1);
+          c->address = g_strdup (r->address);
+          c->block = g_string_new (NULL);
+          c->start = r->line_start;
+          c->end = block_end;
+          c->has_range = TRUE;
+          g_ptr_array_add (candidates, c);
+        }
+      if (c->block->len > 0)
+        g_string_append_c (c->block, '\n');
+      /* Keep the recipient line (minus the address) so "<a@b>: host x said:
+       * 550 ..." keeps its codes. */
+      g_string_append_len (c->block, ctx->text + r->block_start, block_end - r->block_start);
+    }
+  return candidates;
+}
+
+/* ------------------------------------------------------------------ */
+/* Delivery-status recipients                                            */
+
+static GPtrArray *
+dsn_candidates (Context *ctx)
+{
+  GPtrArray *candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  GPtrArray *groups;
+
+  if (ctx->message == NULL || ctx->message->dsn_groups == NULL)
+    return candidates;
+  groups = ctx->message->dsn_groups;
+  for (guint i = 0; i < groups->len; i++)
+    {
+      BounceFieldGroup *group = groups->pdata[i];
+      const char *final = bounce_fields_lookup (group->fields, "Final-Recipient");
+      const char *original = bounce_fields_lookup (group->fields, "Original-Recipient");
+      const char *status = bounce_fields_lookup (group->fields, "Status");
+      const char *action = bounce_fields_lookup (group->fields, "Action");
+      Candidate *c;
+      g_autofree char *address = NULL;
+
+      if (final == NULL && original == NULL)
+        continue;
+      address = address_from_value (final ? final : original);
+      if (address == NULL && original != NULL)
+        address = address_from_value (original);
+      if (address == NULL && final == NULL)
+        continue;
+
+      c = address ? find_candidate (candidates, address) : NULL;
+      if (c != NULL && c->status != NULL)
+        continue;   /* the same recipient twice: keep the first report */
+      if (c == NULL)
+        {
+          c = g_new0 (Candidate, 1);
+          c->address = g_steal_pointer (&address);
+          g_ptr_array_add (candidates, c);
+        }
+      c->from_dsn = TRUE;
+      c->start = group->start;
+      c->end = group->end;
+      c->has_range = TRUE;
+      if (status != NULL)
+        {
+          g_autofree char *s = g_strstrip (g_strdup (status));
+          char *space = strpbrk (s, " \t(");
+
+          if (space)
+            *space = '\0';
+          if (is_enhanced_code (s))
+            c->status = g_steal_pointer (&s);
+        }
+      if (action != NULL)
+        c->action = g_ascii_strdown (g_strstrip (g_strdup (action)), -1);
+      c->remote_mta = g_strdup (skip_type_prefix (bounce_fields_lookup (group->fields, "Remote-MTA")));
+      c->dsn_diagnostic = g_strdup (skip_type_prefix (bounce_fields_lookup (group->fields, "Diagnostic-Code")));
+      c->last_attempt = g_strdup (bounce_fields_lookup (group->fields, "Last-Attempt-Date"));
+      c->will_retry = g_strdup (bounce_fields_lookup (group->fields, "Will-Retry-Until"));
+      if (c->action != NULL)
+        {
+          /* "failed (bad destination mailbox address)" */
+          char *space = strpbrk (c->action, " \t(");
+
+          if (space)
+            *space = '\0';
+        }
+    }
+  return candidates;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reason, codes and permanence                                         */
+
+static BounceEntry *
+first_rule_with_reason (GPtrArray *rules)
+{
+  for (guint i = 0; i < rules->len; i++)
+    if (bounce_entry_get_reason (rules->pdata[i]) != NULL)
+      return rules->pdata[i];
+  return NULL;
+}
+
+static gboolean
+is_generic_status (const char *status)
+{
+  /* x.0.0 says nothing beyond the class. */
+  return status == NULL || g_str_has_suffix (status, ".0.0");
+}
+
+static void
+diagnose_candidate (Context         *ctx,
+                    Candidate       *c,
+                    guint            n_candidates,
+                    BounceRecipient *r)
+{
+  g_autofree char *diagnostic = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *enhanced = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GString) context = g_string_new (NULL);
+  BounceEntry *rule = NULL;
+  BounceEntry *status_entry = NULL;
+  BounceEntry *reply_entry = NULL;
+  const char *reason = NULL;
+  const char *status;
+  const char *provider;
+  BouncePermanence permanence = BOUNCE_PERMANENCE_UNKNOWN;
+  gboolean delivered;
+
+  /* The diagnostic: the DSN's Diagnostic-Code when it says something,
+   * else the recipient's block of text. */
+  if (c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0')
+    diagnostic = collapse_space (c->dsn_diagnostic, MAX_DIAGNOSTIC);
+  else if (c->block != NULL && c->block->len > 0)
+    diagnostic = collapse_space (c->block->str, MAX_DIAGNOSTIC);
+
+  /* Text for the rules: the diagnostic, plus the recipient's block (the
+   * Diagnostic-Code is often shorter than the human text). */
+  if (diagnostic)
+    g_string_append (context, diagnostic);
+  if (c->block != NULL && c->block->len > 0 && c->dsn_diagnostic != NULL)
+    {
+      g_autofree char *block = collapse_space (c->block->str, MAX_BLOCK);
+
+      g_string_append (context, "\n");
+      g_string_append (context, block);
+    }
+
+  /* Which provider refused it: the remote server's, else the bounce's. */
+  provider = bounce_catalogue_detect_provider (ctx->catalogue, c->remote_mta);
+  if (provider == NULL)
+    provider = bounce_catalogue_detect_provider (ctx->catalogue, context->str);
+  if (provider == NULL)
+    provider = ctx->provider;
+
+  if (diagnostic != NULL)
+    bounce_extract_first_codes (diagnostic, &reply, &enhanced);
+  if ((reply == NULL || enhanced == NULL) && c->block != NULL && c->block->len > 0)
+    {
+      g_autofree char *r2 = NULL;
+      g_autofree char *e2 = NULL;
+      g_autofree char *block = collapse_space (c->block->str, MAX_BLOCK);
+
+      bounce_extract_first_codes (block, &r2, &e2);
+      if (reply == NULL)
+        reply = g_steal_pointer (&r2);
+      if (enhanced == NULL)
+        enhanced = g_steal_pointer (&e2);
+    }
+
+  /* The DSN Status field is authoritative; a generic one yields to a more
+   * specific code from the server's own reply. */
+  status = c->status;
+  if (status == NULL || (is_generic_status (status) && enhanced != NULL &&
+                         !is_generic_status (enhanced) && enhanced[0] == status[0]))
+    status = enhanced;
+
+  delivered = g_strcmp0 (c->action, "delivered") == 0 ||
+              g_strcmp0 (c->action, "relayed") == 0 ||
+              g_strcmp0 (c->action, "expanded") == 0;
+
+  rules = bounce_catalogue_match_rules (ctx->catalogue, context->str, provider);
+  rule = first_rule_with_reason (rules);
+  if (rule == NULL && n_candidates <= 1 && ctx->notification->len > 0)
+    {
+      g_autoptr(GPtrArray) wide = bounce_catalogue_match_rules (ctx->catalogue,
+                                                                ctx->notification->str,
+                                                                provider);
+      rule = first_rule_with_reason (wide);
+      if (rule != NULL)
+        g_ptr_array_add (rules, rule);
+    }
+
+  if (status != NULL)
+    status_entry = bounce_catalogue_find_enhanced (ctx->catalogue, status, provider);
+  if (reply != NULL)
+    reply_entry = bounce_catalogue_find_reply (ctx->catalogue, reply);
+
+  if (delivered)
+    reason = "delivered";
+  else if (rule != NULL)
+    reason = bounce_entry_get_reason (rule);
+  else if (status_entry != NULL && bounce_entry_get_reason (status_entry) != NULL &&
+           !is_generic_status (status))
+    reason = bounce_entry_get_reason (status_entry);
+  else if (reply_entry != NULL && bounce_entry_get_reason (reply_entry) != NULL)
+    reason = bounce_entry_get_reason (reply_entry);
+
+  /* A delivery that was given up after retrying is "expired" whatever the
+   * last temporary error was. */
+  if (!delivered && g_strcmp0 (c->action, "failed") == 0 && status != NULL && status[0] == '4' &&
+      (reason == NULL || g_strcmp0 (reason, "networkerror") == 0 ||
+       g_strcmp0 (reason, "systemerror") == 0))
+    reason = "expired";
+
+  if (reason == NULL)
+    reason = (diagnostic != NULL || status != NULL) ? "onhold" : "undefined";
+
+  /* Temporary or permanent. */
+  if (g_strcmp0 (c->action, "delayed") == 0)
+    permanence = BOUNCE_PERMANENCE_TEMPORARY;
+  else if (g_strcmp0 (c->action, "failed") == 0)
+    permanence = BOUNCE_PERMANENCE_PERMANENT;
+  else if (status != NULL && (status[0] == '4' || status[0] == '5'))
+    permanence = status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  else if (reply != NULL)
+    permanence = reply[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  else if (rule != NULL && bounce_entry_get_permanence (rule) != BOUNCE_PERMANENCE_UNKNOWN)
+    permanence = bounce_entry_get_permanence (rule);
+  else if (re_match (RE_TEMPORARY_WORDS, ctx->notification->str))
+    permanence = BOUNCE_PERMANENCE_TEMPORARY;
+  else if (!delivered)
+    permanence = BOUNCE_PERMANENCE_PERMANENT;
+
+  if (status == NULL && !delivered)
+    status = bounce_reason_pseudo_status (reason, permanence == BOUNCE_PERMANENCE_TEMPORARY);
+
+  bounce_recipient_set_address (r, c->address);
+  bounce_recipient_set_status (r, status);
+  bounce_recipient_set_reply_code (r, reply);
+  bounce_recipient_set_reason (r, reason);
+  bounce_recipient_set_permanence (r, delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
+  bounce_recipient_set_hard_bounce (r, !delivered && bounce_reason_is_hard (reason, permanence));
+  bounce_recipient_set_action (r, c->action);
+  bounce_recipient_set_remote_mta (r, c->remote_mta);
+  bounce_recipient_set_diagnostic (r, diagnostic);
+  bounce_recipient_set_last_attempt (r, c->last_attempt);
+  bounce_recipient_set_will_retry_until (r, c->will_retry);
+  bounce_recipient_set_provider (r, provider);
+  if (c->has_range)
+    bounce_recipient_set_range (r, c->start, c->end);
+
+  /* Entries, most specific first. */
+  for (guint i = 0; i < rules->len; i++)
+    bounce_recipient_add_entry (r, rules->pdata[i]);
+  if (status_entry != NULL)
+    bounce_recipient_add_entry (r, status_entry);
+  if (reply_entry != NULL)
+    bounce_recipient_add_entry (r, reply_entry);
+  if (status != NULL)
+    {
+      BounceEntry *e;
+
+      if ((e = bounce_catalogue_find_subject (ctx->catalogue, status)) != NULL)
+        bounce_recipient_add_entry (r, e);
+      if ((e = bounce_catalogue_find_class (ctx->catalogue, status)) != NULL)
+        bounce_recipient_add_entry (r, e);
+    }
+  {
+    BounceEntry *e = bounce_catalogue_find_reason (ctx->catalogue, reason);
+
+    if (e != NULL)
+      bounce_recipient_add_entry (r, e);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Message kinds                                                        */
+
+static gboolean
+looks_like_bounce (Context *ctx)
+{
+  const char *subject = header (ctx, "Subject");
+  const char *from = header (ctx, "From");
+  const char *return_path = header (ctx, "Return-Path");
+
+  if (ctx->message == NULL)
+    return TRUE;   /* a pasted fragment: judged by what it contains */
+  if (ctx->message->report_type != NULL &&
+      g_ascii_strcasecmp (ctx->message->report_type, "delivery-status") == 0)
+    return TRUE;
+  if (header (ctx, "X-Failed-Recipients") != NULL)
+    return TRUE;
+  if (re_match (RE_BOUNCE_SUBJECT, subject))
+    return TRUE;
+  if (re_match (RE_BOUNCE_FROM, from) &&
+      (return_path == NULL || strstr (return_path, "<>") != NULL || re_match (RE_BOUNCE_FROM, return_path)))
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+looks_like_autoreply (Context *ctx)
+{
+  const char *auto_submitted = header (ctx, "Auto-Submitted");
+  const char *subject = header (ctx, "Subject");
+
+  if (ctx->message == NULL)
+    return FALSE;
+  if (header (ctx, "X-Autoreply") != NULL || header (ctx, "X-Autorespond") != NULL ||
+      header (ctx, "X-Autoresponder") != NULL)
+    return TRUE;
+  if (re_match (RE_AUTOREPLY_SUBJECT, subject))
+    return TRUE;
+  return auto_submitted != NULL && g_ascii_strncasecmp (auto_submitted, "auto-replied", 12) == 0 &&
+         !re_match (RE_BOUNCE_SUBJECT, subject);
+}
+
+static void
+add_simple_recipient (Context    *ctx,
+                      const char *address,
+                      const char *reason)
+{
+  g_autoptr(BounceRecipient) r = bounce_recipient_new ();
+  BounceEntry *e = bounce_catalogue_find_reason (ctx->catalogue, reason);
+
+  bounce_recipient_set_address (r, address);
+  bounce_recipient_set_reason (r, reason);
+  if (e != NULL)
+    bounce_recipient_add_entry (r, e);
+  bounce_report_add_recipient (ctx->report, r);
+}
+
+static gboolean
+handle_feedback (Context *ctx)
+{
+  GPtrArray *fields = ctx->message ? ctx->message->feedback_fields : NULL;
+  const char *type;
+  guint added = 0;
+
+  if (fields == NULL)
+    return FALSE;
+  type = bounce_fields_lookup (fields, "Feedback-Type");
+  if (type == NULL)
+    return FALSE;
+  bounce_report_set_kind (ctx->report, BOUNCE_KIND_FEEDBACK);
+  {
+    g_autofree char *lower = g_ascii_strdown (g_strstrip (g_strdup (type)), -1);
+
+    bounce_report_set_feedback_type (ctx->report, lower);
+  }
+  for (guint i = 0; i < fields->len; i++)
+    {
+      BounceField *f = fields->pdata[i];
+
+      if (g_ascii_strcasecmp (f->name, "Original-Rcpt-To") == 0 ||
+          g_ascii_strcasecmp (f->name, "Removal-Recipient") == 0)
+        {
+          g_autofree char *address = address_from_value (f->value);
+
+          add_simple_recipient (ctx, address, "feedback");
+          added++;
+        }
+    }
+  if (added == 0)
+    {
+      const char *to = ctx->message->original_headers ?
+                       bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
+      g_autofree char *address = address_from_value (to);
+
+      add_simple_recipient (ctx, address, "feedback");
+    }
+  return TRUE;
+}
+
+static void
+collect_notification (Context *ctx)
+{
+  GPtrArray *segments = bounce_input_get_segments (ctx->input);
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+
+      if (seg->message_index != ctx->message_index)
+        continue;
+      if (seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS)
+        {
+          g_string_append_len (ctx->notification, ctx->text + seg->start, seg->end - seg->start);
+          g_string_append_c (ctx->notification, '\n');
+        }
+    }
+}
+
+static char *
+detect_message_provider (Context *ctx)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  const char *p;
+
+  if (ctx->message != NULL)
+    {
+      GPtrArray *headers = ctx->message->headers;
+
+      for (guint i = 0; i < headers->len; i++)
+        {
+          BounceField *f = headers->pdata[i];
+
+          if (g_ascii_strcasecmp (f->name, "From") == 0 ||
+              g_ascii_strcasecmp (f->name, "Received") == 0 ||
+              g_ascii_strcasecmp (f->name, "Message-Id") == 0 ||
+              g_ascii_strncasecmp (f->name, "X-", 2) == 0)
+            {
+              g_string_append (s, f->value);
+              g_string_append_c (s, '\n');
+            }
+        }
+      if (ctx->message->dsn_groups != NULL && ctx->message->dsn_groups->len > 0)
+        {
+          BounceFieldGroup *g = ctx->message->dsn_groups->pdata[0];
+          const char *mta = bounce_fields_lookup (g->fields, "Reporting-MTA");
+
+          if (mta)
+            g_string_append (s, mta);
+        }
+    }
+  p = bounce_catalogue_detect_provider (ctx->catalogue, s->str);
+  if (p == NULL)
+    p = bounce_catalogue_detect_provider (ctx->catalogue, ctx->notification->str);
+  return g_strdup (p);
+}
+
+static gboolean
+has_error_codes (const char *text)
+{
+  g_autofree char *reply = NULL;
+  g_autofree char *enhanced = NULL;
+
+  bounce_extract_first_codes (text, &reply, &enhanced);
+  return (reply != NULL && (reply[0] == '4' || reply[0] == '5')) ||
+         (enhanced != NULL && (enhanced[0] == '4' || enhanced[0] == '5'));
+}
+
+static void
+diagnose_message (Context *ctx)
+{
+  g_autoptr(GPtrArray) dsn = NULL;
+  g_autoptr(GPtrArray) from_text = NULL;
+  GPtrArray *chosen;
+  gboolean bounce_like;
+
+  collect_notification (ctx);
+  g_free (ctx->provider);
+  ctx->provider = detect_message_provider (ctx);
+  if (bounce_report_get_provider (ctx->report) == NULL && ctx->provider != NULL)
+    bounce_report_set_provider (ctx->report, ctx->provider);
+
+  if (handle_feedback (ctx))
+    return;
+
+  bounce_like = looks_like_bounce (ctx);
+  dsn = dsn_candidates (ctx);
+  from_text = text_candidates (ctx);
+
+  /* Merge: the DSN gives the list and its fields, the text adds what the
+   * server said for each recipient. */
+  for (guint i = 0; i < dsn->len; i++)
+    {
+      Candidate *c = dsn->pdata[i];
+      Candidate *t = find_candidate (from_text, c->address);
+
+      if (t != NULL && t->block != NULL)
+        {
+          c->block = g_string_new (t->block->str);
+          if (c->dsn_diagnostic == NULL)
+            {
+              c->start = t->start;
+              c->end = t->end;
+            }
+        }
+      else if (dsn->len == 1 && from_text->len == 0 && ctx->notification->len > 0)
+        c->block = g_string_new (NULL);
+    }
+
+  if (dsn->len > 0)
+    chosen = dsn;
+  else if (bounce_like && from_text->len > 0)
+    chosen = from_text;
+  else
+    chosen = NULL;
+
+  if (chosen == NULL && bounce_like && !looks_like_autoreply (ctx) &&
+      has_error_codes (ctx->notification->str))
+    {
+      /* Codes but no recipient line: a fragment, or a server that does not
+       * repeat the address.  One recipient, from X-Failed-Recipients or the
+       * returned message when we have them. */
+      Candidate *c = g_new0 (Candidate, 1);
+      const char *failed = header (ctx, "X-Failed-Recipients");
+      const char *to = ctx->message && ctx->message->original_headers ?
+                       bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
+
+      c->address = address_from_value (failed ? failed : to);
+      c->block = g_string_new (ctx->notification->str);
+      g_ptr_array_add (from_text, c);
+      chosen = from_text;
+    }
+  else if (chosen == NULL && bounce_like && ctx->message != NULL && !looks_like_autoreply (ctx))
+    {
+      const char *failed = header (ctx, "X-Failed-Recipients");
+
+      if (failed != NULL)
+        {
+          g_auto(GStrv) list = g_strsplit (failed, ",", -1);
+
+          for (guint i = 0; list[i]; i++)
+            {
+              Candidate *c = g_new0 (Candidate, 1);
+
+              c->address = address_from_value (list[i]);
+              c->block = g_string_new (ctx->notification->str);
+              g_ptr_array_add (from_text, c);
+            }
+          chosen = from_text;
+        }
+    }
+
+  if (chosen == NULL)
+    {
+      if (looks_like_autoreply (ctx))
+        {
+          g_autofree char *address = address_from_value (header (ctx, "From"));
+
+          if (bounce_report_get_kind (ctx->report) == BOUNCE_KIND_NOT_BOUNCE)
+            bounce_report_set_kind (ctx->report, BOUNCE_KIND_AUTOREPLY);
+          add_simple_recipient (ctx, address, "vacation");
+        }
+      return;
+    }
+
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      g_autoptr(BounceRecipient) r = bounce_recipient_new ();
+
+      diagnose_candidate (ctx, chosen->pdata[i], chosen->len, r);
+      bounce_report_add_recipient (ctx->report, r);
+    }
+}
+
+static void
+decide_kind (BounceReport *report)
+{
+  GListModel *list = bounce_report_get_recipients (report);
+  guint n = g_list_model_get_n_items (list);
+  gboolean failed = FALSE;
+  gboolean delayed = FALSE;
+  gboolean delivered = FALSE;
+
+  if (bounce_report_get_kind (report) == BOUNCE_KIND_FEEDBACK)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+      const char *reason = bounce_recipient_get_reason (r);
+
+      if (g_str_equal (reason, "delivered"))
+        delivered = TRUE;
+      else if (g_str_equal (reason, "vacation") || g_str_equal (reason, "feedback"))
+        continue;
+      else if (bounce_recipient_get_permanence (r) == BOUNCE_PERMANENCE_TEMPORARY &&
+               g_strcmp0 (bounce_recipient_get_action (r), "failed") != 0 &&
+               !g_str_equal (reason, "expired"))
+        delayed = TRUE;
+      else
+        failed = TRUE;
+    }
+  if (failed)
+    bounce_report_set_kind (report, BOUNCE_KIND_FAILURE);
+  else if (delayed)
+    bounce_report_set_kind (report, BOUNCE_KIND_DELAY);
+  else if (delivered)
+    bounce_report_set_kind (report, BOUNCE_KIND_DELIVERED);
+}
+
+void
+bounce_diagnose (BounceReport    *report,
+                 BounceCatalogue *catalogue)
+{
+  BounceInput *input = bounce_report_get_input (report);
+  GPtrArray *messages = bounce_input_get_messages (input);
+  /* A pasted fragment has no headers to go by. */
+  guint n_messages = messages && bounce_input_get_is_message (input) ? messages->len : 0;
+
+  compile_patterns ();
+
+  for (guint i = 0; i < MAX (n_messages, 1); i++)
+    {
+      Context ctx = { 0 };
+      g_autofree char *sender = NULL;
+
+      ctx.report = report;
+      ctx.catalogue = catalogue;
+      ctx.input = input;
+      ctx.text = bounce_input_get_text (input);
+      ctx.message_index = i;
+      ctx.message = i < n_messages ? messages->pdata[i] : NULL;
+      ctx.notification = g_string_new (NULL);
+      if (ctx.message != NULL)
+        {
+          sender = address_from_value (bounce_fields_lookup (ctx.message->headers, "To"));
+          ctx.sender = sender;
+        }
+      diagnose_message (&ctx);
+      g_string_free (ctx.notification, TRUE);
+      g_free (ctx.provider);
+    }
+  decide_kind (report);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bounce-catalogue.h"
+#include "bounce-report.h"
+
+G_BEGIN_DECLS
+
+/* Fills the report's kind, recipients (with codes, reason, permanence and
+ * catalogue entries) and provider from its input.  Internal to the core. */
+void         bounce_diagnose             (BounceReport    *report,
+                                          BounceCatalogue *catalogue);
+
+/* Sisimai-compatible pseudo status for a reason when the bounce carries no
+ * enhanced code ("userunknown" -> "5.0.911"). */
+const char  *bounce_reason_pseudo_status (const char      *reason,
+                                          gboolean         temporary);
+
+/* TRUE for the reasons that make retrying the address pointless. */
+gboolean     bounce_reason_is_hard       (const char      *reason,
+                                          BouncePermanence permanence);
+
+G_END_DECLS

@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bounce-entry.h"
+#include "bounce-error.h"
+
+struct _BounceEntry
+{
+  GObject parent_instance;
+
+  char *id;
+  BounceEntryKind kind;
+  char *code;
+  char *provider;
+  char *title;
+  char *explanation;
+  GStrv sender;
+  GStrv admin;
+  char *reason;
+  BouncePermanence permanence;
+  char *source_url;
+  GPtrArray *links;
+  int priority;
+  GRegex *regex;
+  GStrv examples;
+  GStrv zones;
+  char *lookup_ip;
+  char *lookup_domain;
+  char *delist_url;
+  gboolean closed;
+  char *closed_date;
+  gboolean multi;
+
+  /* translated copies, made on first use */
+  GStrv sender_tr;
+  GStrv admin_tr;
+};
+
+G_DEFINE_FINAL_TYPE (BounceEntry, bounce_entry, G_TYPE_OBJECT)
+
+static const char * const reason_names[] = {
+  "userunknown", "mailboxfull", "hostunknown", "blocked", "badreputation",
+  "spamdetected", "policyviolation", "rejected", "norelaying", "authfailure",
+  "securityerror", "requireptr", "notcompliantrfc", "exceedlimit", "mesgtoobig",
+  "contenterror", "virusdetected", "speeding", "toomanyconn", "expired",
+  "networkerror", "systemerror", "systemfull", "mailererror", "suspend",
+  "hasmoved", "notaccept", "syntaxerror", "filtered", "onhold", "undefined",
+  "vacation", "delivered", "feedback", NULL
+};
+
+static const char * const kind_names[] = {
+  "class", "subject", "enhanced", "reply", "rule", "reason", "blocklist", "provider", NULL
+};
+
+const char * const *
+bounce_reason_names (void)
+{
+  return reason_names;
+}
+
+gboolean
+bounce_reason_is_known (const char *name)
+{
+  if (name == NULL)
+    return FALSE;
+  return g_strv_contains (reason_names, name);
+}
+
+const char *
+bounce_entry_kind_to_string (BounceEntryKind kind)
+{
+  g_return_val_if_fail (kind <= BOUNCE_ENTRY_PROVIDER, NULL);
+  return kind_names[kind];
+}
+
+static void
+bounce_link_entry_free (BounceEntryLink *link)
+{
+  g_free (link->title);
+  g_free (link->url);
+  g_free (link);
+}
+
+static void
+bounce_entry_finalize (GObject *object)
+{
+  BounceEntry *self = (BounceEntry *)object;
+
+  g_free (self->id);
+  g_free (self->code);
+  g_free (self->provider);
+  g_free (self->title);
+  g_free (self->explanation);
+  g_strfreev (self->sender);
+  g_strfreev (self->admin);
+  g_free (self->reason);
+  g_free (self->source_url);
+  g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->regex, g_regex_unref);
+  g_strfreev (self->examples);
+  g_strfreev (self->zones);
+  g_free (self->lookup_ip);
+  g_free (self->lookup_domain);
+  g_free (self->delist_url);
+  g_free (self->closed_date);
+  g_free (self->sender_tr);  /* shallow: the strings belong to gettext or to sender */
+  g_free (self->admin_tr);
+
+  G_OBJECT_CLASS (bounce_entry_parent_class)->finalize (object);
+}
+
+static void
+bounce_entry_class_init (BounceEntryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bounce_entry_finalize;
+}
+
+static void
+bounce_entry_init (BounceEntry *self)
+{
+  self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_entry_free);
+}
+
+static const char *
+translate (const char *msgid)
+{
+  if (msgid == NULL || *msgid == '\0')
+    return msgid;
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
+static gboolean
+is_https_url (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *probe = NULL;
+
+  if (url == NULL || !g_str_has_prefix (url, "https://"))
+    return FALSE;
+  /* Templates carry {ip}/{domain}: check them with a harmless value. */
+  probe = g_strdup (url);
+  {
+    g_autoptr(GString) s = g_string_new (probe);
+    g_string_replace (s, "{ip}", "192.0.2.1", 0);
+    g_string_replace (s, "{domain}", "example.com", 0);
+    uri = g_uri_parse (s->str, G_URI_FLAGS_NONE, NULL);
+  }
+  return uri != NULL && g_strcmp0 (g_uri_get_scheme (uri), "https") == 0;
+}
+
+static gboolean
+get_string (JsonObject  *object,
+            const char  *member,
+            gboolean     required,
+            char       **out,
+            const char  *id,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s” has no “%s”", id ? id : "?", member);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: “%s” must be a string", id ? id : "?", member);
+      return FALSE;
+    }
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+get_strv (JsonObject  *object,
+          const char  *member,
+          GStrv       *out,
+          const char  *id,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: “%s” must be an array of strings", id, member);
+          return FALSE;
+        }
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            {
+              g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                           "Catalogue entry “%s”: “%s” must be an array of strings", id, member);
+              return FALSE;
+            }
+          g_strv_builder_add (builder, json_node_get_string (item));
+        }
+    }
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static gboolean
+parse_kind (const char      *name,
+            BounceEntryKind *kind)
+{
+  for (guint i = 0; kind_names[i] != NULL; i++)
+    if (g_strcmp0 (kind_names[i], name) == 0)
+      {
+        *kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '.' || *p == '_' || *p == '-'))
+      return FALSE;
+  return TRUE;
+}
+
+BounceEntry *
+bounce_entry_new_from_json (JsonObject  *object,
+                            GError     **error)
+{
+  g_autoptr(BounceEntry) self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
+  g_autofree char *kind = NULL;
+  g_autofree char *pattern = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *name = NULL;
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (!get_string (object, "id", TRUE, &self->id, NULL, error))
+    return NULL;
+  if (!valid_id (self->id))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry id “%s” is not of the form [a-z0-9._-]+", self->id);
+      return NULL;
+    }
+  if (!get_string (object, "kind", TRUE, &kind, self->id, error))
+    return NULL;
+  if (!parse_kind (kind, &self->kind))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s” has an unknown kind “%s”", self->id, kind);
+      return NULL;
+    }
+
+  if (!get_string (object, "code", FALSE, &self->code, self->id, error) ||
+      !get_string (object, "provider", FALSE, &self->provider, self->id, error) ||
+      !get_string (object, "title", self->kind != BOUNCE_ENTRY_PROVIDER, &self->title, self->id, error) ||
+      !get_string (object, "name", FALSE, &name, self->id, error) ||
+      !get_string (object, "explanation", FALSE, &self->explanation, self->id, error) ||
+      !get_string (object, "reason", FALSE, &self->reason, self->id, error) ||
+      !get_string (object, "source", FALSE, &self->source_url, self->id, error) ||
+      !get_string (object, "pattern", FALSE, &pattern, self->id, error) ||
+      !get_string (object, "lookup_ip", FALSE, &self->lookup_ip, self->id, error) ||
+      !get_string (object, "lookup_domain", FALSE, &self->lookup_domain, self->id, error) ||
+      !get_string (object, "delist", FALSE, &self->delist_url, self->id, error) ||
+      !get_string (object, "status", FALSE, &status, self->id, error) ||
+      !get_string (object, "closed", FALSE, &self->closed_date, self->id, error) ||
+      !get_strv (object, "sender", &self->sender, self->id, error) ||
+      !get_strv (object, "admin", &self->admin, self->id, error) ||
+      !get_strv (object, "examples", &self->examples, self->id, error) ||
+      !get_strv (object, "zones", &self->zones, self->id, error))
+    return NULL;
+
+  /* Providers carry a display name instead of a title. */
+  if (self->title == NULL)
+    {
+      self->title = g_steal_pointer (&name);
+      if (self->title == NULL)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s” has neither “title” nor “name”", self->id);
+          return NULL;
+        }
+    }
+
+  if (self->kind == BOUNCE_ENTRY_REASON && self->code == NULL)
+    self->code = g_strdup (self->reason);
+  if (self->kind == BOUNCE_ENTRY_REASON && self->reason == NULL)
+    self->reason = g_strdup (self->code);
+
+  if (self->reason != NULL && !bounce_reason_is_known (self->reason))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s” names an unknown reason “%s”", self->id, self->reason);
+      return NULL;
+    }
+
+  if ((self->kind == BOUNCE_ENTRY_CLASS || self->kind == BOUNCE_ENTRY_SUBJECT ||
+       self->kind == BOUNCE_ENTRY_ENHANCED || self->kind == BOUNCE_ENTRY_REPLY ||
+       self->kind == BOUNCE_ENTRY_REASON) && self->code == NULL)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s” has no “code”", self->id);
+      return NULL;
+    }
+
+  node = json_object_get_member (object, "temporary");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    self->permanence = json_node_get_boolean (node) ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: “temporary” must be a boolean", self->id);
+      return NULL;
+    }
+
+  node = json_object_get_member (object, "priority");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    self->priority = (int) json_node_get_int (node);
+
+  node = json_object_get_member (object, "multi");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    self->multi = json_node_get_boolean (node);
+
+  if (status != NULL)
+    {
+      if (g_str_equal (status, "closed"))
+        self->closed = TRUE;
+      else if (!g_str_equal (status, "operating"))
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: unknown status “%s”", self->id, status);
+          return NULL;
+        }
+    }
+
+  if (pattern != NULL)
+    {
+      g_autoptr(GError) regex_error = NULL;
+
+      self->regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+                                 G_REGEX_MATCH_DEFAULT, &regex_error);
+      if (self->regex == NULL)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: bad pattern: %s", self->id, regex_error->message);
+          return NULL;
+        }
+    }
+  else if (self->kind == BOUNCE_ENTRY_RULE)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Rule “%s” has no pattern", self->id);
+      return NULL;
+    }
+
+  node = json_object_get_member (object, "links");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *lo = json_array_get_object_element (array, i);
+          BounceEntryLink *link;
+
+          if (lo == NULL ||
+              !json_object_has_member (lo, "title") || !json_object_has_member (lo, "url"))
+            {
+              g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                           "Catalogue entry “%s”: a link needs “title” and “url”", self->id);
+              return NULL;
+            }
+          link = g_new0 (BounceEntryLink, 1);
+          /* Catalogues load after setlocale(), so translating here is safe. */
+          link->title = g_strdup (translate (json_object_get_string_member (lo, "title")));
+          link->url = g_strdup (json_object_get_string_member (lo, "url"));
+          g_ptr_array_add (self->links, link);
+          if (!is_https_url (link->url))
+            {
+              g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                           "Catalogue entry “%s”: link “%s” is not https", self->id, link->url);
+              return NULL;
+            }
+        }
+    }
+
+  {
+    const char *urls[] = { self->source_url, self->lookup_ip, self->lookup_domain, self->delist_url };
+
+    for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+      if (urls[i] != NULL && !is_https_url (urls[i]))
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: “%s” is not an https URL", self->id, urls[i]);
+          return NULL;
+        }
+  }
+
+  if (self->lookup_ip != NULL && strstr (self->lookup_ip, "{ip}") == NULL)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: lookup_ip has no {ip}", self->id);
+      return NULL;
+    }
+  if (self->lookup_domain != NULL && strstr (self->lookup_domain, "{domain}") == NULL)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: lookup_domain has no {domain}", self->id);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+#define GETTER(type, field) \
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), (type) 0); \
+  return self->field;
+
+const char *
+bounce_entry_get_id (BounceEntry *self)
+{
+  GETTER (const char *, id)
+}
+
+BounceEntryKind
+bounce_entry_get_kind (BounceEntry *self)
+{
+  GETTER (BounceEntryKind, kind)
+}
+
+const char *
+bounce_entry_get_code (BounceEntry *self)
+{
+  GETTER (const char *, code)
+}
+
+const char *
+bounce_entry_get_provider (BounceEntry *self)
+{
+  GETTER (const char *, provider)
+}
+
+const char *
+bounce_entry_get_title (BounceEntry *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  return translate (self->title);
+}
+
+const char *
+bounce_entry_get_explanation (BounceEntry *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  return translate (self->explanation);
+}
+
+static GStrv
+translate_strv (GStrv steps)
+{
+  guint n = g_strv_length (steps);
+  GStrv out = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    out[i] = (char *) translate (steps[i]);
+  return out;
+}
+
+/* The translated arrays are built once; the first call may come from any
+ * thread, so publish them atomically. */
+static const char * const *
+translated_steps (GStrv  steps,
+                  GStrv *cache)
+{
+  GStrv tr = g_atomic_pointer_get (cache);
+
+  if (tr == NULL)
+    {
+      tr = translate_strv (steps);
+      if (!g_atomic_pointer_compare_and_exchange (cache, NULL, tr))
+        {
+          g_free (tr);
+          tr = g_atomic_pointer_get (cache);
+        }
+    }
+  return (const char * const *) tr;
+}
+
+const char * const *
+bounce_entry_get_sender_steps (BounceEntry *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  return translated_steps (self->sender, &self->sender_tr);
+}
+
+const char * const *
+bounce_entry_get_admin_steps (BounceEntry *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  return translated_steps (self->admin, &self->admin_tr);
+}
+
+const char *
+bounce_entry_get_reason (BounceEntry *self)
+{
+  GETTER (const char *, reason)
+}
+
+BouncePermanence
+bounce_entry_get_permanence (BounceEntry *self)
+{
+  GETTER (BouncePermanence, permanence)
+}
+
+const char *
+bounce_entry_get_source_url (BounceEntry *self)
+{
+  GETTER (const char *, source_url)
+}
+
+GPtrArray *
+bounce_entry_get_links (BounceEntry *self)
+{
+  GETTER (GPtrArray *, links)
+}
+
+int
+bounce_entry_get_priority (BounceEntry *self)
+{
+  GETTER (int, priority)
+}
+
+GRegex *
+bounce_entry_get_regex (BounceEntry *self)
+{
+  GETTER (GRegex *, regex)
+}
+
+const char * const *
+bounce_entry_get_examples (BounceEntry *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  return (const char * const *) self->examples;
+}
+
+const char * const *
+bounce_entry_get_zones (BounceEntry *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  return (const char * const *) self->zones;
+}
+
+const char *
+bounce_entry_get_lookup_ip (BounceEntry *self)
+{
+  GETTER (const char *, lookup_ip)
+}
+
+const char *
+bounce_entry_get_lookup_domain (BounceEntry *self)
+{
+  GETTER (const char *, lookup_domain)
+}
+
+const char *
+bounce_entry_get_delist_url (BounceEntry *self)
+{
+  GETTER (const char *, delist_url)
+}
+
+gboolean
+bounce_entry_get_closed (BounceEntry *self)
+{
+  GETTER (gboolean, closed)
+}
+
+const char *
+bounce_entry_get_closed_date (BounceEntry *self)
+{
+  GETTER (const char *, closed_date)
+}
+
+gboolean
+bounce_entry_get_multi (BounceEntry *self)
+{
+  GETTER (gboolean, multi)
+}
+
+GPtrArray *
+bounce_entry_get_msgids (BounceEntry *self)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), out);
+
+  if (self->title)
+    g_ptr_array_add (out, self->title);
+  if (self->explanation)
+    g_ptr_array_add (out, self->explanation);
+  for (guint i = 0; self->sender[i]; i++)
+    g_ptr_array_add (out, self->sender[i]);
+  for (guint i = 0; self->admin[i]; i++)
+    g_ptr_array_add (out, self->admin[i]);
+  return out;
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-recipient.h"
+
+struct _BounceRecipient
+{
+  GObject parent_instance;
+  char *address;
+  char *status;
+  char *reply_code;
+  char *reason;
+  char *action;
+  char *remote_mta;
+  char *diagnostic;
+  char *last_attempt;
+  char *will_retry_until;
+  char *provider;
+  gboolean hard_bounce;
+  BouncePermanence permanence;
+  GPtrArray *entries;
+  gboolean has_range;
+  gsize start;
+  gsize end;
+};
+
+G_DEFINE_FINAL_TYPE (BounceRecipient, bounce_recipient, G_TYPE_OBJECT)
+
+static void
+bounce_recipient_finalize (GObject *object)
+{
+  BounceRecipient *self = (BounceRecipient *)object;
+
+  g_free (self->address);
+  g_free (self->status);
+  g_free (self->reply_code);
+  g_free (self->reason);
+  g_free (self->action);
+  g_free (self->remote_mta);
+  g_free (self->diagnostic);
+  g_free (self->last_attempt);
+  g_free (self->will_retry_until);
+  g_free (self->provider);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bounce_recipient_parent_class)->finalize (object);
+}
+
+static void
+bounce_recipient_class_init (BounceRecipientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bounce_recipient_finalize;
+}
+
+static void
+bounce_recipient_init (BounceRecipient *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+BounceRecipient *
+bounce_recipient_new (void)
+{
+  return g_object_new (BOUNCE_TYPE_RECIPIENT, NULL);
+}
+
+const char *
+bounce_recipient_get_address (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->address;
+}
+
+void
+bounce_recipient_set_address (BounceRecipient *self,
+                              const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->address, value) != 0)
+    {
+      g_free (self->address);
+      self->address = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_status (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->status;
+}
+
+void
+bounce_recipient_set_status (BounceRecipient *self,
+                             const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->status, value) != 0)
+    {
+      g_free (self->status);
+      self->status = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_reply_code (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->reply_code;
+}
+
+void
+bounce_recipient_set_reply_code (BounceRecipient *self,
+                                 const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->reply_code, value) != 0)
+    {
+      g_free (self->reply_code);
+      self->reply_code = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_reason (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->reason ? self->reason : "undefined";
+}
+
+void
+bounce_recipient_set_reason (BounceRecipient *self,
+                             const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->reason, value) != 0)
+    {
+      g_free (self->reason);
+      self->reason = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_action (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->action;
+}
+
+void
+bounce_recipient_set_action (BounceRecipient *self,
+                             const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->action, value) != 0)
+    {
+      g_free (self->action);
+      self->action = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_remote_mta (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->remote_mta;
+}
+
+void
+bounce_recipient_set_remote_mta (BounceRecipient *self,
+                                 const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->remote_mta, value) != 0)
+    {
+      g_free (self->remote_mta);
+      self->remote_mta = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_diagnostic (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->diagnostic;
+}
+
+void
+bounce_recipient_set_diagnostic (BounceRecipient *self,
+                                 const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->diagnostic, value) != 0)
+    {
+      g_free (self->diagnostic);
+      self->diagnostic = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_last_attempt (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->last_attempt;
+}
+
+void
+bounce_recipient_set_last_attempt (BounceRecipient *self,
+                                   const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->last_attempt, value) != 0)
+    {
+      g_free (self->last_attempt);
+      self->last_attempt = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_will_retry_until (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->will_retry_until;
+}
+
+void
+bounce_recipient_set_will_retry_until (BounceRecipient *self,
+                                       const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->will_retry_until, value) != 0)
+    {
+      g_free (self->will_retry_until);
+      self->will_retry_until = g_strdup (value);
+    }
+}
+
+const char *
+bounce_recipient_get_provider (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->provider;
+}
+
+void
+bounce_recipient_set_provider (BounceRecipient *self,
+                               const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (self->provider, value) != 0)
+    {
+      g_free (self->provider);
+      self->provider = g_strdup (value);
+    }
+}
+
+gboolean
+bounce_recipient_get_hard_bounce (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), FALSE);
+  return self->hard_bounce;
+}
+
+void
+bounce_recipient_set_hard_bounce (BounceRecipient *self,
+                                  gboolean         value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  self->hard_bounce = !!value;
+}
+
+BouncePermanence
+bounce_recipient_get_permanence (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), BOUNCE_PERMANENCE_UNKNOWN);
+  return self->permanence;
+}
+
+void
+bounce_recipient_set_permanence (BounceRecipient  *self,
+                                 BouncePermanence  value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  self->permanence = value;
+}
+
+GPtrArray *
+bounce_recipient_get_entries (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->entries;
+}
+
+void
+bounce_recipient_add_entry (BounceRecipient *self,
+                            BounceEntry     *entry)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  g_return_if_fail (BOUNCE_IS_ENTRY (entry));
+
+  if (!g_ptr_array_find (self->entries, entry, NULL))
+    g_ptr_array_add (self->entries, g_object_ref (entry));
+}
+
+gboolean
+bounce_recipient_get_range (BounceRecipient *self,
+                            gsize           *start,
+                            gsize           *end)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), FALSE);
+  if (start)
+    *start = self->start;
+  if (end)
+    *end = self->end;
+  return self->has_range;
+}
+
+void
+bounce_recipient_set_range (BounceRecipient *self,
+                            gsize            start,
+                            gsize            end)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  g_return_if_fail (start <= end);
+  self->has_range = TRUE;
+  self->start = start;
+  self->end = end;
+}

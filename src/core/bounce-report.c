@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-report.h"
+
+struct _BounceReport
+{
+  GObject parent_instance;
+
+  BounceInput *input;
+  char *source;
+  BounceKind kind;
+  char *feedback_type;
+  char *provider;
+  GListStore *recipients;
+  GPtrArray *findings;
+  GPtrArray *codes;
+  GPtrArray *ips;
+  GPtrArray *domains;
+  GPtrArray *blocklists;
+  GPtrArray *links;
+  BounceEntry *verdict;
+};
+
+G_DEFINE_FINAL_TYPE (BounceReport, bounce_report, G_TYPE_OBJECT)
+
+static void
+bounce_report_finalize (GObject *object)
+{
+  BounceReport *self = (BounceReport *)object;
+
+  g_clear_object (&self->input);
+  g_free (self->source);
+  g_free (self->feedback_type);
+  g_free (self->provider);
+  g_clear_object (&self->recipients);
+  g_clear_pointer (&self->codes, g_ptr_array_unref);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->ips, g_ptr_array_unref);
+  g_clear_pointer (&self->domains, g_ptr_array_unref);
+  g_clear_pointer (&self->blocklists, g_ptr_array_unref);
+  g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_object (&self->verdict);
+
+  G_OBJECT_CLASS (bounce_report_parent_class)->finalize (object);
+}
+
+static void
+bounce_report_class_init (BounceReportClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bounce_report_finalize;
+}
+
+static void
+bounce_report_init (BounceReport *self)
+{
+  self->recipients = g_list_store_new (BOUNCE_TYPE_RECIPIENT);
+  self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+  self->ips = g_ptr_array_new_with_free_func (g_free);
+  self->domains = g_ptr_array_new_with_free_func (g_free);
+  self->blocklists = g_ptr_array_new_with_free_func (g_object_unref);
+  self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_free);
+}
+
+BounceReport *
+bounce_report_new (BounceInput *input,
+                   const char  *source)
+{
+  BounceReport *self;
+
+  g_return_val_if_fail (BOUNCE_IS_INPUT (input), NULL);
+
+  self = g_object_new (BOUNCE_TYPE_REPORT, NULL);
+  self->input = g_object_ref (input);
+  self->source = g_strdup (source);
+  return self;
+}
+
+BounceInput *
+bounce_report_get_input (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->input;
+}
+
+const char *
+bounce_report_get_source (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->source;
+}
+
+const char *
+bounce_report_get_text (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return bounce_input_get_text (self->input);
+}
+
+BounceKind
+bounce_report_get_kind (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), BOUNCE_KIND_NOT_BOUNCE);
+  return self->kind;
+}
+
+void
+bounce_report_set_kind (BounceReport *self,
+                        BounceKind    kind)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->kind = kind;
+}
+
+gboolean
+bounce_report_get_is_bounce (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), FALSE);
+  return self->kind == BOUNCE_KIND_FAILURE || self->kind == BOUNCE_KIND_DELAY;
+}
+
+const char *
+bounce_report_get_feedback_type (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->feedback_type;
+}
+
+void
+bounce_report_set_feedback_type (BounceReport *self,
+                                 const char   *value)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_free (self->feedback_type);
+  self->feedback_type = g_strdup (value);
+}
+
+const char *
+bounce_report_get_provider (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->provider;
+}
+
+void
+bounce_report_set_provider (BounceReport *self,
+                            const char   *value)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_free (self->provider);
+  self->provider = g_strdup (value);
+}
+
+GListModel *
+bounce_report_get_recipients (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return G_LIST_MODEL (self->recipients);
+}
+
+void
+bounce_report_add_recipient (BounceReport    *self,
+                             BounceRecipient *recipient)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (recipient));
+  g_list_store_append (self->recipients, recipient);
+}
+
+GPtrArray *
+bounce_report_get_findings (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->findings;
+}
+
+GPtrArray *
+bounce_report_get_codes (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+
+  /* Derived from the findings, which are complete once the analyzer has
+   * returned the report. */
+  if (self->codes == NULL)
+    {
+      self->codes = g_ptr_array_new ();
+      for (guint i = 0; i < self->findings->len; i++)
+        {
+          BounceFinding *f = self->findings->pdata[i];
+
+          if (f->kind == BOUNCE_FINDING_REPLY_CODE ||
+              f->kind == BOUNCE_FINDING_ENHANCED_CODE ||
+              f->kind == BOUNCE_FINDING_PROVIDER_TOKEN)
+            g_ptr_array_add (self->codes, f);
+        }
+    }
+  return self->codes;
+}
+
+GPtrArray *
+bounce_report_get_ips (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->ips;
+}
+
+GPtrArray *
+bounce_report_get_domains (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->domains;
+}
+
+GPtrArray *
+bounce_report_get_blocklists (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->blocklists;
+}
+
+GPtrArray *
+bounce_report_get_links (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->links;
+}
+
+BounceEntry *
+bounce_report_get_verdict (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->verdict;
+}
+
+void
+bounce_report_set_verdict (BounceReport *self,
+                           BounceEntry  *entry)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_set_object (&self->verdict, entry);
+}

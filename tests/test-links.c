@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+
+static BounceEntry *
+entry_from_json (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  BounceEntry *entry;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  entry = bounce_entry_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (entry);
+  return entry;
+}
+
+static void
+test_expand_valid (void)
+{
+  g_autofree char *ip = bounce_link_expand ("https://check.example.org/ip/{ip}", "8.8.8.8", NULL);
+  g_autofree char *domain = bounce_link_expand ("https://check.example.org/d?q={domain}&x=1",
+                                                NULL, "Mail.Example.COM");
+  g_autofree char *plain = bounce_link_expand ("https://check.example.org/delist", NULL, NULL);
+  g_autofree char *upper = bounce_link_expand ("HTTPS://check.example.org/ip/{ip}", "1.1.1.1", NULL);
+
+  g_assert_cmpstr (ip, ==, "https://check.example.org/ip/8.8.8.8");
+  /* Domains are lower-cased. */
+  g_assert_cmpstr (domain, ==, "https://check.example.org/d?q=mail.example.com&x=1");
+  g_assert_cmpstr (plain, ==, "https://check.example.org/delist");
+  g_assert_nonnull (upper);
+  g_assert_true (g_str_has_suffix (upper, "/ip/1.1.1.1"));
+}
+
+static void
+test_expand_scheme (void)
+{
+  const char *bad[] = {
+    "http://check.example.org/ip/{ip}",
+    "javascript:alert('{ip}')",
+    "JavaScript:alert(1)//https://{ip}",
+    "data:text/html,{ip}",
+    "ftp://check.example.org/{ip}",
+    "//check.example.org/{ip}",
+    "check.example.org/{ip}",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *url = bounce_link_expand (bad[i], "8.8.8.8", "example.com");
+
+      if (url != NULL)
+        g_error ("template “%s” gave “%s”", bad[i], url);
+    }
+
+  g_assert_null (bounce_link_expand (NULL, "8.8.8.8", NULL));
+}
+
+static void
+test_expand_private_ip (void)
+{
+  const char *bad[] = {
+    "10.0.0.1", "192.168.1.20", "172.16.5.4", "127.0.0.1", "0.0.0.0", "169.254.1.1",
+    "192.0.2.1",             /* documentation */
+    "255.255.255.255", "::1", "fe80::1", "fd00::1", "2001:db8::1",
+    "8.8.8.8.8", "8.8.8", "not-an-ip", "8.8.8.8/24", "8.8.8.8 ", "", NULL,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *url = bounce_link_expand ("https://check.example.org/ip/{ip}", bad[i], NULL);
+
+      if (url != NULL)
+        g_error ("IP “%s” gave “%s”", bad[i] ? bad[i] : "(null)", url);
+    }
+}
+
+static void
+test_domain_validity (void)
+{
+  g_autofree char *long_label = g_strnfill (64, 'a');
+  g_autofree char *ok_label = g_strnfill (63, 'a');
+  g_autofree char *long_label_domain = g_strconcat (long_label, ".example", NULL);
+  g_autofree char *ok_label_domain = g_strconcat (ok_label, ".example", NULL);
+  g_autoptr(GString) too_long = g_string_new (NULL);
+  const char *good[] = {
+    "example.com", "mail.example.co.uk", "xn--bcher-kva.de", "a-b.example", "Example.COM",
+    "1.example", "mx1.a.example",
+  };
+  const char *bad[] = {
+    "", "localhost", "-bad.example", "bad-.example", "a..example", ".example.com",
+    "example.com.", "example.123", "ex_ample.com", "exa mple.com", "bücher.de",
+    "example.com/path", "example.com?x=1", "user@example.com", "192.0.2.1", "example.com:25",
+    "{ip}.example",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    if (!bounce_domain_is_valid (good[i]))
+      g_error ("“%s” should be valid", good[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    if (bounce_domain_is_valid (bad[i]))
+      g_error ("“%s” should be invalid", bad[i]);
+
+  g_assert_false (bounce_domain_is_valid (NULL));
+  g_assert_false (bounce_domain_is_valid (long_label_domain));
+  g_assert_true (bounce_domain_is_valid (ok_label_domain));
+
+  /* 4 × 63 + 3 dots = 255 characters: over the 253 limit. */
+  for (guint i = 0; i < 4; i++)
+    g_string_append_printf (too_long, "%s%s", i > 0 ? "." : "", ok_label);
+  g_assert_false (bounce_domain_is_valid (too_long->str));
+
+  g_assert_null (bounce_link_expand ("https://check.example.org/d/{domain}", NULL, "-bad.example"));
+  g_assert_null (bounce_link_expand ("https://check.example.org/d/{domain}", NULL, "bücher.de"));
+  g_assert_null (bounce_link_expand ("https://check.example.org/d/{domain}", NULL, NULL));
+}
+
+static void
+test_expand_escaping (void)
+{
+  g_autofree char *v6 = bounce_link_expand ("https://check.example.org/lookup?ip={ip}",
+                                            "2001:4860:4860:0:0:0:0:8888", NULL);
+  g_autofree char *both = bounce_link_expand ("https://check.example.org/{domain}/{ip}",
+                                              "9.9.9.9", "example.net");
+  g_autofree char *brace = bounce_link_expand ("https://check.example.org/{foo}/{ip}", "9.9.9.9", NULL);
+  g_autofree char *userinfo = bounce_link_expand ("https://user@check.example.org/{ip}", "9.9.9.9", NULL);
+  g_autofree char *space = bounce_link_expand ("https://check.example.org/a b/{ip}", "9.9.9.9", NULL);
+
+  /* Canonical form, and ':' escaped so the value stays one component. */
+  g_assert_cmpstr (v6, ==, "https://check.example.org/lookup?ip=2001%3A4860%3A4860%3A%3A8888");
+  g_assert_cmpstr (both, ==, "https://check.example.org/example.net/9.9.9.9");
+  g_assert_null (brace);
+  g_assert_null (userinfo);
+  g_assert_null (space);
+}
+
+#define NAMED_JSON \
+  "{\"id\": \"blocklist.testlist\", \"kind\": \"blocklist\", \"title\": \"Test List\"," \
+  " \"explanation\": \"A test list.\", \"zones\": [\"bl.test.example\"]," \
+  " \"lookup_ip\": \"https://lists.example.org/ip/{ip}\"," \
+  " \"lookup_domain\": \"https://lists.example.org/domain/{domain}\"," \
+  " \"delist\": \"https://lists.example.org/remove\", \"status\": \"operating\"}"
+
+#define CLOSED_JSON \
+  "{\"id\": \"blocklist.oldlist\", \"kind\": \"blocklist\", \"title\": \"Old List\"," \
+  " \"explanation\": \"A list that shut down.\", \"zones\": [\"bl.old.example\"]," \
+  " \"lookup_ip\": \"https://old.example.org/ip/{ip}\"," \
+  " \"source\": \"https://news.example.org/old-list-closed\"," \
+  " \"status\": \"closed\", \"closed\": \"2024-06-05\"}"
+
+#define DELIST_ONLY_JSON \
+  "{\"id\": \"blocklist.delistonly\", \"kind\": \"blocklist\", \"title\": \"Delist Only\"," \
+  " \"explanation\": \"A list with no lookup page.\"," \
+  " \"delist\": \"https://delist.example.org/form\", \"status\": \"operating\"}"
+
+static BounceLink *
+find_link (GPtrArray  *links,
+           const char *url)
+{
+  for (guint i = 0; i < links->len; i++)
+    {
+      BounceLink *link = g_ptr_array_index (links, i);
+
+      if (g_strcmp0 (link->url, url) == 0)
+        return link;
+    }
+  return NULL;
+}
+
+static void
+test_build_named (void)
+{
+  g_autoptr(BounceEntry) named_entry = entry_from_json (NAMED_JSON);
+  g_autoptr(BounceEntry) closed_entry = entry_from_json (CLOSED_JSON);
+  g_autoptr(GPtrArray) named = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ips = g_ptr_array_new ();
+  g_autoptr(GPtrArray) domains = g_ptr_array_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  BounceLink *link;
+
+  g_ptr_array_add (named, closed_entry);
+  g_ptr_array_add (named, named_entry);
+  g_ptr_array_add (named, named_entry);   /* named twice: listed once */
+  g_ptr_array_add (ips, "10.1.2.3");      /* private: never looked up */
+  g_ptr_array_add (ips, "8.8.8.8");
+  g_ptr_array_add (ips, "8.8.8.8");       /* duplicate */
+  g_ptr_array_add (domains, "Example.NET");
+  g_ptr_array_add (domains, "not a domain");
+
+  links = bounce_links_build (NULL, ips, domains, named);
+  g_assert_nonnull (links);
+
+  /* The closed list comes first (it was named first), as an info page. */
+  g_assert_cmpuint (links->len, ==, 3);
+  link = g_ptr_array_index (links, 0);
+  g_assert_cmpstr (link->service_id, ==, "blocklist.oldlist");
+  g_assert_true (link->closed);
+  g_assert_true (link->named);
+  g_assert_cmpstr (link->url, ==, "https://news.example.org/old-list-closed");
+  g_assert_nonnull (strstr (link->title, "Old List"));
+  g_assert_nonnull (strstr (link->title, "2024-06-05"));
+
+  link = find_link (links, "https://lists.example.org/ip/8.8.8.8");
+  g_assert_nonnull (link);
+  g_assert_true (link->named);
+  g_assert_false (link->closed);
+  g_assert_cmpstr (link->target, ==, "8.8.8.8");
+  g_assert_cmpstr (link->service_id, ==, "blocklist.testlist");
+  g_assert_nonnull (strstr (link->title, "8.8.8.8"));
+  g_assert_nonnull (strstr (link->title, "Test List"));
+
+  link = find_link (links, "https://lists.example.org/domain/example.net");
+  g_assert_nonnull (link);
+  g_assert_cmpstr (link->target, ==, "example.net");
+
+  for (guint i = 0; i < links->len; i++)
+    {
+      link = g_ptr_array_index (links, i);
+      g_assert_true (g_str_has_prefix (link->url, "https://"));
+      g_assert_null (strstr (link->url, "10.1.2.3"));
+      g_assert_null (strstr (link->url, "old.example.org"));
+    }
+}
+
+static void
+test_build_bounded (void)
+{
+  g_autoptr(BounceEntry) named_entry = entry_from_json (NAMED_JSON);
+  g_autoptr(GPtrArray) named = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ips = g_ptr_array_new ();
+  g_autoptr(GPtrArray) domains = g_ptr_array_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  g_autoptr(GHashTable) urls = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_ip = 0, n_domain = 0;
+  const char *many_ips[] = { "8.8.8.8", "8.8.4.4", "1.1.1.1", "9.9.9.9", "208.67.222.222" };
+  const char *many_domains[] = { "a.example.com", "b.example.com", "c.example.com", "d.example.com" };
+
+  g_ptr_array_add (named, named_entry);
+  for (guint i = 0; i < G_N_ELEMENTS (many_ips); i++)
+    g_ptr_array_add (ips, (gpointer) many_ips[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (many_domains); i++)
+    g_ptr_array_add (domains, (gpointer) many_domains[i]);
+
+  links = bounce_links_build (NULL, ips, domains, named);
+  for (guint i = 0; i < links->len; i++)
+    {
+      BounceLink *link = g_ptr_array_index (links, i);
+
+      g_assert_true (g_hash_table_add (urls, link->url));
+      if (g_str_has_prefix (link->url, "https://lists.example.org/ip/"))
+        n_ip++;
+      else if (g_str_has_prefix (link->url, "https://lists.example.org/domain/"))
+        n_domain++;
+    }
+  g_assert_cmpuint (n_ip, ==, 3);
+  g_assert_cmpuint (n_domain, ==, 3);
+  /* The first ones are kept. */
+  g_assert_nonnull (find_link (links, "https://lists.example.org/ip/8.8.8.8"));
+  g_assert_null (find_link (links, "https://lists.example.org/ip/9.9.9.9"));
+}
+
+static void
+test_build_delist_only (void)
+{
+  g_autoptr(BounceEntry) entry = entry_from_json (DELIST_ONLY_JSON);
+  g_autoptr(GPtrArray) named = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ips = g_ptr_array_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  BounceLink *link;
+
+  g_ptr_array_add (named, entry);
+  g_ptr_array_add (ips, "8.8.8.8");
+
+  links = bounce_links_build (NULL, ips, NULL, named);
+  g_assert_cmpuint (links->len, ==, 1);
+  link = g_ptr_array_index (links, 0);
+  g_assert_cmpstr (link->url, ==, "https://delist.example.org/form");
+  g_assert_true (link->named);
+  g_assert_false (link->closed);
+  g_assert_null (link->target);
+
+  /* Without anything named and without a catalogue there is nothing to show. */
+  g_clear_pointer (&links, g_ptr_array_unref);
+  links = bounce_links_build (NULL, ips, NULL, NULL);
+  g_assert_cmpuint (links->len, ==, 0);
+}
+
+/* With the built-in catalogue: named lists first, then the multi-list
+ * checkers, which are never marked as named. */
+static void
+test_build_catalogue (void)
+{
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+  GPtrArray *blocklists = bounce_catalogue_get_blocklists (catalogue);
+  g_autoptr(GPtrArray) named = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ips = g_ptr_array_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  BounceEntry *named_list = NULL;
+  guint n_multi = 0;
+  gboolean seen_unnamed = FALSE;
+
+  for (guint i = 0; blocklists != NULL && i < blocklists->len; i++)
+    {
+      BounceEntry *entry = g_ptr_array_index (blocklists, i);
+
+      if (bounce_entry_get_multi (entry) && !bounce_entry_get_closed (entry) &&
+          bounce_entry_get_lookup_ip (entry) != NULL)
+        n_multi++;
+      else if (named_list == NULL && !bounce_entry_get_multi (entry) &&
+               !bounce_entry_get_closed (entry) && bounce_entry_get_lookup_ip (entry) != NULL)
+        named_list = entry;
+    }
+
+  if (n_multi == 0 || named_list == NULL)
+    {
+      g_test_skip ("the catalogue has no multi-list checker or no IP list yet");
+      return;
+    }
+
+  g_ptr_array_add (named, named_list);
+  g_ptr_array_add (ips, "8.8.8.8");
+  links = bounce_links_build (catalogue, ips, NULL, named);
+
+  g_assert_cmpuint (links->len, >=, 1 + n_multi);
+  g_assert_cmpstr (((BounceLink *) g_ptr_array_index (links, 0))->service_id, ==,
+                   bounce_entry_get_id (named_list));
+  for (guint i = 0; i < links->len; i++)
+    {
+      BounceLink *link = g_ptr_array_index (links, i);
+      BounceEntry *service = bounce_catalogue_lookup (catalogue, link->service_id);
+
+      g_assert_nonnull (service);
+      g_assert_true (g_str_has_prefix (link->url, "https://"));
+      if (link->named)
+        g_assert_false (seen_unnamed);
+      else
+        {
+          seen_unnamed = TRUE;
+          g_assert_true (bounce_entry_get_multi (service));
+        }
+    }
+  g_assert_true (seen_unnamed);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+
+  g_test_add_func ("/links/expand/valid", test_expand_valid);
+  g_test_add_func ("/links/expand/scheme", test_expand_scheme);
+  g_test_add_func ("/links/expand/private-ip", test_expand_private_ip);
+  g_test_add_func ("/links/expand/escaping", test_expand_escaping);
+  g_test_add_func ("/links/domain/validity", test_domain_validity);
+  g_test_add_func ("/links/build/named", test_build_named);
+  g_test_add_func ("/links/build/bounded", test_build_bounded);
+  g_test_add_func ("/links/build/delist-only", test_build_delist_only);
+  g_test_add_func ("/links/build/catalogue", test_build_catalogue);
+
+  return g_test_run ();
+}

@@ -552,4 +552,1416 @@ N_("Read the explanation and the server's text to see which check failed.");
 N_("If it is about your sign-in, check your mail app's password and settings.");
 /* Translators: subject.7 admin[1] */
 N_("Check the sending domain's SPF, DKIM and DMARC, the sending IP's reputation, and any rule named in the bounce.");
+/* Translators: enhanced.x.0.0 title */
+N_("Unspecified problem");
+/* Translators: enhanced.x.0.0 explanation */
+N_("The server reported a failure without saying what kind. The first digit still tells whether it is temporary (4) or permanent (5), and the server's text usually explains the rest.");
+/* Translators: enhanced.x.0.0 sender[1] */
+N_("Read the server's text in the details for the actual problem.");
+/* Translators: enhanced.x.0.0 sender[2] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.x.0.0 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: enhanced.x.1.0 title */
+N_("Unspecified address problem");
+/* Translators: enhanced.x.1.0 explanation */
+N_("Something was wrong with an address in the message, but the server did not say which one or how.");
+/* Translators: enhanced.x.1.0 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.x.1.0 sender[2] */
+N_("Check that you sent from your usual address.");
+/* Translators: enhanced.x.1.0 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: enhanced.x.1.1 title */
+N_("The recipient's mailbox does not exist");
+/* Translators: enhanced.x.1.1 explanation */
+N_("The domain is right, but the part before the @ does not match any mailbox there. It is usually a typo or an address that was closed.");
+/* Translators: enhanced.x.1.1 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.x.1.1 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.x.1.1 sender[3] */
+N_("If autocomplete offered the address, delete that suggestion and type the address in full.");
+/* Translators: enhanced.x.1.1 admin[1] */
+N_("Remove the address from lists and contact records.");
+/* Translators: enhanced.x.1.1 admin[2] */
+N_("If the mailbox is in your organisation, check that it exists with exactly this address.");
+/* Translators: enhanced.x.1.2 title */
+N_("The recipient's domain is wrong or takes no mail");
+/* Translators: enhanced.x.1.2 explanation */
+N_("The part after the @ does not exist in DNS or has no server that accepts mail. Check for a misspelt or expired domain.");
+/* Translators: enhanced.x.1.2 sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: enhanced.x.1.2 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.x.1.2 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.x.1.3 title */
+N_("The recipient's address is malformed");
+/* Translators: enhanced.x.1.3 explanation */
+N_("The recipient address is not valid, for example it contains spaces, two @ signs, a trailing dot or forbidden characters.");
+/* Translators: enhanced.x.1.3 sender[1] */
+N_("Retype the address, removing spaces, quotes and punctuation around it.");
+/* Translators: enhanced.x.1.3 sender[2] */
+N_("Make sure it has the form name@domain.example.");
+/* Translators: enhanced.x.1.3 admin[1] */
+N_("If addresses come from a form or a database, validate them before sending.");
+/* Translators: enhanced.x.1.4 title */
+N_("The recipient address matches more than one mailbox");
+/* Translators: enhanced.x.1.4 explanation */
+N_("The address is ambiguous on the receiving system: it points to several mailboxes, so the server cannot choose one.");
+/* Translators: enhanced.x.1.4 sender[1] */
+N_("Ask the recipient for their exact, full address.");
+/* Translators: enhanced.x.1.4 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.x.1.4 admin[1] */
+N_("If the address is in your organisation, find the objects that share it (for example two mailboxes with the same proxy address) and fix them.");
+/* Translators: enhanced.x.1.5 title */
+N_("The recipient's address is valid");
+/* Translators: enhanced.x.1.5 explanation */
+N_("This is a positive status: the address was accepted.");
+/* Translators: enhanced.x.1.5 sender[1] */
+N_("No action is needed.");
+/* Translators: enhanced.x.1.5 admin[1] */
+N_("No action is needed.");
+/* Translators: enhanced.x.1.6 title */
+N_("The mailbox has moved and left no forwarding address");
+/* Translators: enhanced.x.1.6 explanation */
+N_("The address used to work but is no longer in use, and the server does not say where the person went.");
+/* Translators: enhanced.x.1.6 sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.x.1.6 sender[2] */
+N_("Update your address book once you have the new address.");
+/* Translators: enhanced.x.1.6 admin[1] */
+N_("Remove the old address from lists and contact records.");
+/* Translators: enhanced.x.1.7 title */
+N_("Your sender address is malformed");
+/* Translators: enhanced.x.1.7 explanation */
+N_("The address you sent from is not valid as written, so the receiving server refused it. This often comes from an app or device with a badly set sender address.");
+/* Translators: enhanced.x.1.7 sender[1] */
+N_("Check the sender (From) address configured in your mail app or device.");
+/* Translators: enhanced.x.1.7 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.1.7 admin[1] */
+N_("Check the envelope sender (MAIL FROM) that the sending software uses; it must be a full, valid address.");
+/* Translators: enhanced.x.1.8 title */
+N_("Your sender domain is invalid");
+/* Translators: enhanced.x.1.8 explanation */
+N_("The domain of your sender address does not exist or cannot receive replies, so the receiving server refused the message.");
+/* Translators: enhanced.x.1.8 sender[1] */
+N_("Check that you sent from your usual address and not a typo'd or internal one.");
+/* Translators: enhanced.x.1.8 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.1.8 admin[1] */
+N_("Make sure the sender domain resolves in public DNS and has MX or A records.");
+/* Translators: enhanced.x.1.8 admin[2] */
+N_("Do not send with internal-only domains (like .local) in the sender address.");
+/* Translators: enhanced.x.1.9 title */
+N_("Relayed to a system that cannot report back");
+/* Translators: enhanced.x.1.9 explanation */
+N_("The message was passed on to a system that does not send delivery reports, so no further status will arrive. It was not necessarily lost.");
+/* Translators: enhanced.x.1.9 sender[1] */
+N_("No action is needed unless the recipient says they did not get it.");
+/* Translators: enhanced.x.1.9 admin[1] */
+N_("No action is needed.");
+/* Translators: enhanced.x.1.10 title */
+N_("The recipient's domain accepts no email");
+/* Translators: enhanced.x.1.10 explanation */
+N_("The recipient's domain publishes a \"null MX\" record, which states that it never receives email. Any address at that domain will fail.");
+/* Translators: enhanced.x.1.10 sender[1] */
+N_("Check the domain for typos.");
+/* Translators: enhanced.x.1.10 sender[2] */
+N_("Contact the recipient another way; this domain does not take email.");
+/* Translators: enhanced.x.1.10 admin[1] */
+N_("Confirm with a DNS lookup: a single MX record with priority 0 pointing to \".\" is a null MX.");
+/* Translators: enhanced.x.2.0 title */
+N_("Problem with the recipient's mailbox");
+/* Translators: enhanced.x.2.0 explanation */
+N_("The mailbox exists, but something about it prevented delivery. The server's text usually says what.");
+/* Translators: enhanced.x.2.0 sender[1] */
+N_("Try sending again later.");
+/* Translators: enhanced.x.2.0 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.x.2.0 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: enhanced.x.2.1 title */
+N_("The recipient's mailbox is disabled");
+/* Translators: enhanced.x.2.1 explanation */
+N_("The mailbox exists but is not accepting messages, for example because the account is suspended, inactive, or blocked by its owner or administrator.");
+/* Translators: enhanced.x.2.1 sender[1] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.x.2.1 sender[2] */
+N_("Do not resend until the recipient confirms their account works.");
+/* Translators: enhanced.x.2.1 admin[1] */
+N_("If the mailbox is in your organisation, check whether it was disabled or had its delivery restricted.");
+/* Translators: enhanced.x.2.2 title */
+N_("The recipient's mailbox is full");
+/* Translators: enhanced.x.2.2 explanation */
+N_("The recipient has run out of storage. The registry treats this as temporary, but many servers send it as a final refusal.");
+/* Translators: enhanced.x.2.2 sender[1] */
+N_("Try again in a few hours or a day.");
+/* Translators: enhanced.x.2.2 sender[2] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: enhanced.x.2.2 sender[3] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.x.2.2 admin[1] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
+/* Translators: enhanced.x.2.3 title */
+N_("The message is too large for this mailbox");
+/* Translators: enhanced.x.2.3 explanation */
+N_("The message is bigger than the recipient's mailbox is allowed to receive.");
+/* Translators: enhanced.x.2.3 sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: enhanced.x.2.3 sender[2] */
+N_("Compress or remove attachments, then send again.");
+/* Translators: enhanced.x.2.3 admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: enhanced.x.2.4 title */
+N_("A mailing list could not be expanded");
+/* Translators: enhanced.x.2.4 explanation */
+N_("The address is a mailing list or group, and the server failed to expand it into its members.");
+/* Translators: enhanced.x.2.4 sender[1] */
+N_("Try sending again later.");
+/* Translators: enhanced.x.2.4 sender[2] */
+N_("Tell the list owner another way.");
+/* Translators: enhanced.x.2.4 admin[1] */
+N_("Check the list or group's membership and its configuration for errors or loops.");
+/* Translators: enhanced.x.3.0 title */
+N_("Problem on the receiving mail system");
+/* Translators: enhanced.x.3.0 explanation */
+N_("The receiving server had an unspecified problem handling the message.");
+/* Translators: enhanced.x.3.0 sender[1] */
+N_("Try sending again later.");
+/* Translators: enhanced.x.3.0 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.x.3.0 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.x.3.1 title */
+N_("The receiving server is out of storage");
+/* Translators: enhanced.x.3.1 explanation */
+N_("The recipient's server as a whole has no space for new mail at the moment.");
+/* Translators: enhanced.x.3.1 sender[1] */
+N_("Wait a few hours and try again.");
+/* Translators: enhanced.x.3.1 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.x.3.1 admin[1] */
+N_("If the server is yours, free disk space or memory; Exchange refuses mail this way under back pressure.");
+/* Translators: enhanced.x.3.2 title */
+N_("The receiving server is not accepting mail");
+/* Translators: enhanced.x.3.2 explanation */
+N_("The server is shut down, in maintenance, overloaded or set not to accept mail at all right now.");
+/* Translators: enhanced.x.3.2 sender[1] */
+N_("Try sending again later.");
+/* Translators: enhanced.x.3.2 sender[2] */
+N_("If it keeps failing for days, tell the recipient another way.");
+/* Translators: enhanced.x.3.2 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.x.3.3 title */
+N_("The receiving server lacks a needed feature");
+/* Translators: enhanced.x.3.3 explanation */
+N_("The message needs a feature the receiving server does not support, for example 8-bit content or a delivery option.");
+/* Translators: enhanced.x.3.3 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.3.3 admin[1] */
+N_("Check which SMTP extension the message needs and whether the receiver advertises it.");
+/* Translators: enhanced.x.3.4 title */
+N_("The message is too big for the receiving server");
+/* Translators: enhanced.x.3.4 explanation */
+N_("The message is larger than the receiving server accepts for any message.");
+/* Translators: enhanced.x.3.4 sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: enhanced.x.3.4 sender[2] */
+N_("Ask the recipient what size they can receive.");
+/* Translators: enhanced.x.3.4 admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: enhanced.x.3.5 title */
+N_("The receiving server is misconfigured");
+/* Translators: enhanced.x.3.5 explanation */
+N_("The receiving system is set up incorrectly for this message, for example a mail loop between connectors or a bad routing setting.");
+/* Translators: enhanced.x.3.5 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.x.3.5 sender[2] */
+N_("Try sending again later.");
+/* Translators: enhanced.x.3.5 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.x.3.5 admin[2] */
+N_("If the server is yours, check connectors and host names for duplicates and loops.");
+/* Translators: enhanced.x.3.6 title */
+N_("The requested priority was changed");
+/* Translators: enhanced.x.3.6 explanation */
+N_("The message was accepted, but the priority your server asked for was not honoured.");
+/* Translators: enhanced.x.3.6 sender[1] */
+N_("No action is needed.");
+/* Translators: enhanced.x.3.6 admin[1] */
+N_("No action is needed.");
+/* Translators: enhanced.x.4.0 title */
+N_("Unspecified network or routing problem");
+/* Translators: enhanced.x.4.0 explanation */
+N_("The message could not be routed or transferred, and the server gave no further detail.");
+/* Translators: enhanced.x.4.0 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.0 sender[2] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.x.4.0 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.x.4.0 admin[2] */
+N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
+/* Translators: enhanced.x.4.1 title */
+N_("The recipient's server did not answer");
+/* Translators: enhanced.x.4.1 explanation */
+N_("The sending server could not open a connection to the recipient's mail server: it did not respond or refused the connection.");
+/* Translators: enhanced.x.4.1 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.1 sender[2] */
+N_("If it still fails after a day, tell the recipient another way that their mail server seems down.");
+/* Translators: enhanced.x.4.1 admin[1] */
+N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
+/* Translators: enhanced.x.4.1 admin[2] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.x.4.2 title */
+N_("The connection broke during delivery");
+/* Translators: enhanced.x.4.2 explanation */
+N_("The connection to the recipient's server was dropped or timed out in the middle of the transfer.");
+/* Translators: enhanced.x.4.2 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.2 admin[1] */
+N_("Check for firewalls or filters that cut long SMTP sessions, and for rate limits at the receiver.");
+/* Translators: enhanced.x.4.3 title */
+N_("A directory or DNS server failed");
+/* Translators: enhanced.x.4.3 explanation */
+N_("A lookup the delivery depends on, such as DNS or the recipient's directory, failed for now.");
+/* Translators: enhanced.x.4.3 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.3 admin[1] */
+N_("Check that the sending server's DNS resolver works and that the destination's DNS answers.");
+/* Translators: enhanced.x.4.4 title */
+N_("No route to the recipient's domain");
+/* Translators: enhanced.x.4.4 explanation */
+N_("No mail server could be found for the recipient's domain: DNS has no usable MX or address record for it.");
+/* Translators: enhanced.x.4.4 sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: enhanced.x.4.4 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.x.4.4 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.x.4.5 title */
+N_("The mail system is congested");
+/* Translators: enhanced.x.4.5 explanation */
+N_("The receiving or an intermediate system is overloaded and refused the message for now.");
+/* Translators: enhanced.x.4.5 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.5 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.x.4.6 title */
+N_("A mail loop was detected");
+/* Translators: enhanced.x.4.6 explanation */
+N_("The message passed through too many servers, usually because forwarding rules or MX records send it in a circle.");
+/* Translators: enhanced.x.4.6 sender[1] */
+N_("Tell the recipient: their forwarding or mail setup sends messages in a loop.");
+/* Translators: enhanced.x.4.6 admin[1] */
+N_("Look at the Received headers to find the loop, then fix the forwarding rule, alias or MX record causing it.");
+/* Translators: enhanced.x.4.7 title */
+N_("Delivery time ran out");
+/* Translators: enhanced.x.4.7 explanation */
+N_("The message could not be delivered within the time the sending server allows. A 4.4.7 notice is a delay warning and the server is still trying; a 5.4.7 or a final notice means it gave up.");
+/* Translators: enhanced.x.4.7 sender[1] */
+N_("If this is only a delay warning, wait.");
+/* Translators: enhanced.x.4.7 sender[2] */
+N_("If delivery failed for good, check the address and send again later, or reach the recipient another way.");
+/* Translators: enhanced.x.4.7 admin[1] */
+N_("Find the underlying error in the queue or log (DNS, connection, refusal) and fix that.");
+/* Translators: enhanced.x.5.0 title */
+N_("Unspecified mail protocol problem");
+/* Translators: enhanced.x.5.0 explanation */
+N_("The servers had a problem in their SMTP conversation that the server did not describe further.");
+/* Translators: enhanced.x.5.0 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.5.0 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.5.0 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: enhanced.x.5.0 admin[2] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: enhanced.x.5.1 title */
+N_("The server did not accept a command");
+/* Translators: enhanced.x.5.1 explanation */
+N_("The sending software used a command that is unknown, not allowed, or in the wrong order.");
+/* Translators: enhanced.x.5.1 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.5.1 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.5.1 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: enhanced.x.5.1 admin[2] */
+N_("Check whether a firewall or antivirus interferes with the SMTP session.");
+/* Translators: enhanced.x.5.2 title */
+N_("A command was malformed");
+/* Translators: enhanced.x.5.2 explanation */
+N_("The receiving server could not parse a command from the sending software.");
+/* Translators: enhanced.x.5.2 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.5.2 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.5.2 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: enhanced.x.5.3 title */
+N_("Too many recipients");
+/* Translators: enhanced.x.5.3 explanation */
+N_("The message had more recipients than the server accepts at once. The extra recipients were refused.");
+/* Translators: enhanced.x.5.3 sender[1] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: enhanced.x.5.3 admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: enhanced.x.5.3 admin[2] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: enhanced.x.5.4 title */
+N_("A command had an invalid argument");
+/* Translators: enhanced.x.5.4 explanation */
+N_("A command was understood but one of its arguments was not valid or not supported, for example a bad host name in HELO.");
+/* Translators: enhanced.x.5.4 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.5.4 admin[1] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: enhanced.x.5.4 admin[2] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: enhanced.x.5.5 title */
+N_("Wrong protocol version");
+/* Translators: enhanced.x.5.5 explanation */
+N_("The two servers do not agree on the mail protocol version.");
+/* Translators: enhanced.x.5.5 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.5.5 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: enhanced.x.5.6 title */
+N_("The sign-in exchange was too long");
+/* Translators: enhanced.x.5.6 explanation */
+N_("During authentication, a line sent by the mail app was longer than the server accepts.");
+/* Translators: enhanced.x.5.6 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.5.6 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.5.6 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: enhanced.x.6.0 title */
+N_("Unspecified content problem");
+/* Translators: enhanced.x.6.0 explanation */
+N_("Something in the message's content or format could not be handled.");
+/* Translators: enhanced.x.6.0 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.6.0 sender[2] */
+N_("Send the message without unusual attachments or formatting.");
+/* Translators: enhanced.x.6.0 admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: enhanced.x.6.1 title */
+N_("A content type is not supported");
+/* Translators: enhanced.x.6.1 explanation */
+N_("The message contains a kind of content that the receiving side does not accept.");
+/* Translators: enhanced.x.6.1 sender[1] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: enhanced.x.6.1 admin[1] */
+N_("Check the message's MIME types against the receiver's restrictions.");
+/* Translators: enhanced.x.6.2 title */
+N_("A needed conversion is not allowed");
+/* Translators: enhanced.x.6.2 explanation */
+N_("The message had to be converted to reach the recipient, but the sender asked that it not be converted.");
+/* Translators: enhanced.x.6.2 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.6.2 admin[1] */
+N_("Send in a format the next server accepts without conversion.");
+/* Translators: enhanced.x.6.3 title */
+N_("A needed conversion is not possible");
+/* Translators: enhanced.x.6.3 explanation */
+N_("The message would have to be converted for the next server (for example from 8-bit to 7-bit text), and that is not supported.");
+/* Translators: enhanced.x.6.3 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.6.3 admin[1] */
+N_("Make the sending software encode content (quoted-printable or base64) so no conversion is needed.");
+/* Translators: enhanced.x.6.4 title */
+N_("Delivered after a lossy conversion");
+/* Translators: enhanced.x.6.4 explanation */
+N_("The message was delivered, but converting it lost some content or formatting.");
+/* Translators: enhanced.x.6.4 sender[1] */
+N_("If the recipient reports missing parts, send them again as attachments or a link.");
+/* Translators: enhanced.x.6.4 admin[1] */
+N_("No action is needed.");
+/* Translators: enhanced.x.6.5 title */
+N_("Conversion failed");
+/* Translators: enhanced.x.6.5 explanation */
+N_("The server tried to convert the message for delivery and failed.");
+/* Translators: enhanced.x.6.5 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.6.5 admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: enhanced.x.6.6 title */
+N_("Referenced content was not available");
+/* Translators: enhanced.x.6.6 explanation */
+N_("The message referred to content stored elsewhere (BURL) that the server could not fetch.");
+/* Translators: enhanced.x.6.6 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.6.6 admin[1] */
+N_("Check the submission server's access to the referenced content.");
+/* Translators: enhanced.x.6.7 title */
+N_("Non-ASCII addresses are not allowed here");
+/* Translators: enhanced.x.6.7 explanation */
+N_("An address with non-Latin or accented characters was used, and a server on the way does not support internationalised addresses.");
+/* Translators: enhanced.x.6.7 sender[1] */
+N_("Use an ASCII-only address for the recipient if they have one.");
+/* Translators: enhanced.x.6.7 admin[1] */
+N_("Check SMTPUTF8 support on the sending and receiving servers.");
+/* Translators: enhanced.x.6.8 title */
+N_("A UTF-8 reply was needed but not allowed");
+/* Translators: enhanced.x.6.8 explanation */
+N_("The server needed to answer with internationalised text, but the sending software did not ask for it.");
+/* Translators: enhanced.x.6.8 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.6.8 admin[1] */
+N_("Enable SMTPUTF8 in the sending software if possible.");
+/* Translators: enhanced.x.6.9 title */
+N_("UTF-8 headers cannot be passed on");
+/* Translators: enhanced.x.6.9 explanation */
+N_("The message has internationalised headers and one of the recipients' servers cannot receive them.");
+/* Translators: enhanced.x.6.9 sender[1] */
+N_("Use plain ASCII addresses and names for that recipient.");
+/* Translators: enhanced.x.6.9 admin[1] */
+N_("Check SMTPUTF8 support along the route.");
+/* Translators: enhanced.x.6.10 title */
+N_("UTF-8 reply needed (old code)");
+/* Translators: enhanced.x.6.10 explanation */
+N_("This is an outdated duplicate of the code for a required UTF-8 reply; it means the same thing.");
+/* Translators: enhanced.x.6.10 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: enhanced.x.6.10 admin[1] */
+N_("Enable SMTPUTF8 in the sending software if possible.");
+/* Translators: enhanced.x.7.0 title */
+N_("A security or policy check failed");
+/* Translators: enhanced.x.7.0 explanation */
+N_("The message or the connection was refused for a security or policy reason the code does not specify; the server's text usually says which.");
+/* Translators: enhanced.x.7.0 sender[1] */
+N_("Read the server's text for the check that failed.");
+/* Translators: enhanced.x.7.0 sender[2] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: enhanced.x.7.0 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: enhanced.x.7.1 title */
+N_("Delivery was not authorised");
+/* Translators: enhanced.x.7.1 explanation */
+N_("The receiving side refused the message by policy: the sender may not send to this recipient, relaying was denied, or a filter or blocklist rejected it. The server's text tells which.");
+/* Translators: enhanced.x.7.1 sender[1] */
+N_("Read the server's text: it usually says whether the problem is your sign-in, your server, or the recipient's rules.");
+/* Translators: enhanced.x.7.1 sender[2] */
+N_("If the recipient is a group, ask its owner whether outside senders are allowed.");
+/* Translators: enhanced.x.7.1 sender[3] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: enhanced.x.7.1 admin[1] */
+N_("Check relay and authentication settings, blocklists for the sending IP, and the recipient's restrictions.");
+/* Translators: enhanced.x.7.2 title */
+N_("You may not post to this mailing list");
+/* Translators: enhanced.x.7.2 explanation */
+N_("The address is a mailing list, and your address is not allowed to send to it.");
+/* Translators: enhanced.x.7.2 sender[1] */
+N_("Ask the list owner to allow you, or send from the address that is subscribed.");
+/* Translators: enhanced.x.7.2 admin[1] */
+N_("Check the list's allowed senders.");
+/* Translators: enhanced.x.7.3 title */
+N_("A security conversion was not possible");
+/* Translators: enhanced.x.7.3 explanation */
+N_("The message needed a security-related conversion (for example of encrypted content) that could not be made.");
+/* Translators: enhanced.x.7.3 sender[1] */
+N_("Send the message without encryption or signing, or in another format.");
+/* Translators: enhanced.x.7.3 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: enhanced.x.7.4 title */
+N_("A security feature is not supported");
+/* Translators: enhanced.x.7.4 explanation */
+N_("The sending software asked for a security feature, such as a sign-in method, that the server does not offer.");
+/* Translators: enhanced.x.7.4 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: enhanced.x.7.4 admin[1] */
+N_("Check which authentication mechanisms the server advertises and configure the client to use one of them.");
+/* Translators: enhanced.x.7.5 title */
+N_("A cryptographic check failed");
+/* Translators: enhanced.x.7.5 explanation */
+N_("The server could not verify or decrypt the message, for example because of a missing or invalid key or certificate.");
+/* Translators: enhanced.x.7.5 sender[1] */
+N_("Send the message without encryption or signing, or ask the recipient for their current certificate.");
+/* Translators: enhanced.x.7.5 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.x.7.6 title */
+N_("A cryptographic algorithm is not supported");
+/* Translators: enhanced.x.7.6 explanation */
+N_("The message uses an encryption or signing algorithm that the receiving side does not support.");
+/* Translators: enhanced.x.7.6 sender[1] */
+N_("Send without encryption or with a more common algorithm.");
+/* Translators: enhanced.x.7.6 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.x.7.7 title */
+N_("The message failed an integrity check");
+/* Translators: enhanced.x.7.7 explanation */
+N_("The message appears to have been altered or corrupted on the way.");
+/* Translators: enhanced.x.7.7 sender[1] */
+N_("Send the message again.");
+/* Translators: enhanced.x.7.7 admin[1] */
+N_("Check for systems on the route that modify messages after signing.");
+/* Translators: enhanced.x.7.8 title */
+N_("Sign-in failed: wrong user name or password");
+/* Translators: enhanced.x.7.8 explanation */
+N_("The outgoing server rejected the login of your mail app. The password may be wrong or changed, or the account may need an app password.");
+/* Translators: enhanced.x.7.8 sender[1] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: enhanced.x.7.8 sender[2] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: enhanced.x.7.8 sender[3] */
+N_("If you changed your password recently, update it in every device and app.");
+/* Translators: enhanced.x.7.8 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: enhanced.x.7.8 admin[2] */
+N_("Check whether the account is locked or has SMTP sign-in turned off.");
+/* Translators: enhanced.x.7.9 title */
+N_("The sign-in method is too weak");
+/* Translators: enhanced.x.7.9 explanation */
+N_("The outgoing server refuses the way your mail app signs in; it needs a stronger method, an app password or modern sign-in.");
+/* Translators: enhanced.x.7.9 sender[1] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: enhanced.x.7.9 sender[2] */
+N_("Update your mail app, or switch to one that supports your provider's sign-in.");
+/* Translators: enhanced.x.7.9 admin[1] */
+N_("Enable a stronger authentication mechanism in the client, or OAuth where the provider requires it.");
+/* Translators: enhanced.x.7.10 title */
+N_("Encryption is needed first");
+/* Translators: enhanced.x.7.10 explanation */
+N_("The server requires an encrypted connection before this step, usually before signing in.");
+/* Translators: enhanced.x.7.10 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: enhanced.x.7.10 admin[1] */
+N_("Enable STARTTLS or implicit TLS in the client.");
+/* Translators: enhanced.x.7.11 title */
+N_("This sign-in method needs encryption");
+/* Translators: enhanced.x.7.11 explanation */
+N_("The chosen sign-in method may only be used over an encrypted connection.");
+/* Translators: enhanced.x.7.11 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: enhanced.x.7.11 admin[1] */
+N_("Enable TLS before authentication in the client.");
+/* Translators: enhanced.x.7.12 title */
+N_("A password transition is needed");
+/* Translators: enhanced.x.7.12 explanation */
+N_("The server needs the account to sign in once with a plain password (over an encrypted connection) to update its stored credentials.");
+/* Translators: enhanced.x.7.12 sender[1] */
+N_("Sign in once through webmail or with the plain password method, then try again.");
+/* Translators: enhanced.x.7.12 admin[1] */
+N_("Check the account's authentication settings on the server.");
+/* Translators: enhanced.x.7.13 title */
+N_("The account is disabled");
+/* Translators: enhanced.x.7.13 explanation */
+N_("The account used to sign in or send has been disabled by its administrator.");
+/* Translators: enhanced.x.7.13 sender[1] */
+N_("Contact your email provider or IT department to find out why the account was disabled.");
+/* Translators: enhanced.x.7.13 admin[1] */
+N_("Check why the account was disabled (for example suspected compromise) before enabling it.");
+/* Translators: enhanced.x.7.14 title */
+N_("A trust relationship is required");
+/* Translators: enhanced.x.7.14 explanation */
+N_("The submission server lacks permission to fetch referenced content for this message.");
+/* Translators: enhanced.x.7.14 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.14 admin[1] */
+N_("Configure the trust between the submission server and the content server.");
+/* Translators: enhanced.x.7.15 title */
+N_("The message priority is too low");
+/* Translators: enhanced.x.7.15 explanation */
+N_("The server is currently accepting only messages with a higher priority.");
+/* Translators: enhanced.x.7.15 sender[1] */
+N_("Try sending again later.");
+/* Translators: enhanced.x.7.15 admin[1] */
+N_("Check the priority requested by the sending software.");
+/* Translators: enhanced.x.7.16 title */
+N_("The message is too big for its priority");
+/* Translators: enhanced.x.7.16 explanation */
+N_("The message is too large for the priority it asked for.");
+/* Translators: enhanced.x.7.16 sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: enhanced.x.7.16 admin[1] */
+N_("Lower the message size or the requested priority.");
+/* Translators: enhanced.x.7.17 title */
+N_("The mailbox has a new owner");
+/* Translators: enhanced.x.7.17 explanation */
+N_("The sender asked the server to check that the mailbox still belongs to the same person, and it does not.");
+/* Translators: enhanced.x.7.17 sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.x.7.17 admin[1] */
+N_("Update the address in your records.");
+/* Translators: enhanced.x.7.18 title */
+N_("The domain has a new owner");
+/* Translators: enhanced.x.7.18 explanation */
+N_("The sender asked the server to check that the domain still belongs to the same owner, and it does not.");
+/* Translators: enhanced.x.7.18 sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.x.7.18 admin[1] */
+N_("Update the address in your records.");
+/* Translators: enhanced.x.7.19 title */
+N_("The ownership check could not be done");
+/* Translators: enhanced.x.7.19 explanation */
+N_("The sender asked for a mailbox ownership check, but the server had no date to compare with.");
+/* Translators: enhanced.x.7.19 sender[1] */
+N_("Try sending again later.");
+/* Translators: enhanced.x.7.19 admin[1] */
+N_("Check the RRVS parameters the sending software uses.");
+/* Translators: enhanced.x.7.20 title */
+N_("No valid DKIM signature was found");
+/* Translators: enhanced.x.7.20 explanation */
+N_("The receiving server requires a valid DKIM signature and the message had none that checked out.");
+/* Translators: enhanced.x.7.20 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.20 admin[1] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.x.7.21 title */
+N_("No acceptable DKIM signature was found");
+/* Translators: enhanced.x.7.21 explanation */
+N_("The message had valid DKIM signatures, but none the receiving server accepts, for example none from the right domain.");
+/* Translators: enhanced.x.7.21 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.21 admin[1] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.x.7.21 admin[2] */
+N_("Sign with the From domain's own key rather than only the sending service's.");
+/* Translators: enhanced.x.7.22 title */
+N_("No DKIM signature matches the From domain");
+/* Translators: enhanced.x.7.22 explanation */
+N_("None of the message's valid DKIM signatures belongs to the domain in the From address.");
+/* Translators: enhanced.x.7.22 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.22 admin[1] */
+N_("Sign with a DKIM key of the From domain (or a subdomain of it) at every sending service.");
+/* Translators: enhanced.x.7.23 title */
+N_("The SPF check failed");
+/* Translators: enhanced.x.7.23 explanation */
+N_("The sending server is not listed in the SPF record of your domain, so the receiver treats the mail as possibly forged.");
+/* Translators: enhanced.x.7.23 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.23 sender[2] */
+N_("If you send through a website or other service, tell your admin about it.");
+/* Translators: enhanced.x.7.23 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: enhanced.x.7.23 admin[2] */
+N_("If the mail was forwarded, consider that forwarding breaks SPF; DKIM survives it.");
+/* Translators: enhanced.x.7.24 title */
+N_("The SPF check gave an error");
+/* Translators: enhanced.x.7.24 explanation */
+N_("The receiver could not evaluate your domain's SPF record, because of a DNS error or a broken or too complex record.");
+/* Translators: enhanced.x.7.24 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.24 admin[1] */
+N_("Validate the SPF record: correct syntax, one record only, and at most 10 DNS lookups.");
+/* Translators: enhanced.x.7.25 title */
+N_("The reverse DNS check failed");
+/* Translators: enhanced.x.7.25 explanation */
+N_("The sending server's IP address has no reverse DNS name, or the name does not point back to the same address.");
+/* Translators: enhanced.x.7.25 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.25 admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: enhanced.x.7.25 admin[2] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: enhanced.x.7.26 title */
+N_("Several authentication checks failed");
+/* Translators: enhanced.x.7.26 explanation */
+N_("More than one sender check (for example both SPF and DKIM, or DMARC) failed, so the receiver does not trust that the mail comes from your domain.");
+/* Translators: enhanced.x.7.26 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.26 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: enhanced.x.7.26 admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.x.7.26 admin[3] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: enhanced.x.7.27 title */
+N_("Your sender domain accepts no replies");
+/* Translators: enhanced.x.7.27 explanation */
+N_("Your sender domain publishes a \"null MX\", which says it never receives mail, so the receiver refuses mail from it because no reply or bounce could reach you.");
+/* Translators: enhanced.x.7.27 sender[1] */
+N_("Send from an address on a domain that can receive email.");
+/* Translators: enhanced.x.7.27 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.27 admin[1] */
+N_("Remove the null MX from the sender domain or use another sender domain.");
+/* Translators: enhanced.x.7.28 title */
+N_("Flood of mail detected");
+/* Translators: enhanced.x.7.28 explanation */
+N_("The receiver considers this message part of a flood of similar messages.");
+/* Translators: enhanced.x.7.28 sender[1] */
+N_("Stop sending for a while.");
+/* Translators: enhanced.x.7.28 sender[2] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: enhanced.x.7.28 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.x.7.28 admin[2] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.x.7.29 title */
+N_("ARC validation failed");
+/* Translators: enhanced.x.7.29 explanation */
+N_("The message came through an intermediary (such as a mailing list) whose ARC authentication chain did not validate.");
+/* Translators: enhanced.x.7.29 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.x.7.29 admin[1] */
+N_("Check the ARC signing of any forwarding service or mailing list on the route.");
+/* Translators: enhanced.x.7.30 title */
+N_("REQUIRETLS could not be honoured");
+/* Translators: enhanced.x.7.30 explanation */
+N_("The message demanded encrypted transfer all the way, and a server on the route cannot guarantee it.");
+/* Translators: enhanced.x.7.30 sender[1] */
+N_("Send the message without the \"require TLS\" option, or reach the recipient another way.");
+/* Translators: enhanced.x.7.30 admin[1] */
+N_("Check REQUIRETLS support on the next hop.");
+/* Translators: enhanced.4.2.2 title */
+N_("The recipient's mailbox is full for now");
+/* Translators: enhanced.4.2.2 explanation */
+N_("The recipient has no storage left, and the server asks to retry later. Your server keeps trying for a while.");
+/* Translators: enhanced.4.2.2 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.2.2 sender[2] */
+N_("If it finally fails, tell the recipient another way that their mailbox is full.");
+/* Translators: enhanced.4.2.2 admin[1] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
+/* Translators: enhanced.5.2.2 title */
+N_("The recipient's mailbox is full");
+/* Translators: enhanced.5.2.2 explanation */
+N_("The recipient has run out of storage and their server refused the message instead of retrying. Sending again once they have cleared space will work.");
+/* Translators: enhanced.5.2.2 sender[1] */
+N_("Wait a day, then send the message again.");
+/* Translators: enhanced.5.2.2 sender[2] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: enhanced.5.2.2 sender[3] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.5.2.2 admin[1] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
+/* Translators: enhanced.4.4.7 title */
+N_("Delivery is delayed, not failed");
+/* Translators: enhanced.4.4.7 explanation */
+N_("This is a warning: the message has not been delivered yet, and your server is still trying. You will get another notice only if it finally gives up.");
+/* Translators: enhanced.4.4.7 sender[1] */
+N_("Wait; do not resend yet.");
+/* Translators: enhanced.4.4.7 sender[2] */
+N_("If the message is urgent, reach the recipient another way in the meantime.");
+/* Translators: enhanced.4.4.7 admin[1] */
+N_("Check the queue for the underlying error (DNS, connection, greylisting) if many messages are delayed.");
+/* Translators: enhanced.5.4.7 title */
+N_("Delivery failed after retrying too long");
+/* Translators: enhanced.5.4.7 explanation */
+N_("Your server tried for a long time and gave up. The real reason is in the last error it recorded.");
+/* Translators: enhanced.5.4.7 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.5.4.7 sender[2] */
+N_("Send the message again, or reach the recipient another way.");
+/* Translators: enhanced.5.4.7 admin[1] */
+N_("Find the last recorded error for the message and fix that cause.");
+/* Translators: enhanced.4.7.1 title */
+N_("Temporarily refused by policy");
+/* Translators: enhanced.4.7.1 explanation */
+N_("The receiving server refused the message for now because of a policy, often greylisting or a temporary block. A later retry often works.");
+/* Translators: enhanced.4.7.1 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.7.1 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: enhanced.4.7.1 admin[2] */
+N_("If the deferral persists, check blocklists and the sending IP's reputation.");
+/* Translators: enhanced.5.7.1 title */
+N_("Delivery was not authorised");
+/* Translators: enhanced.5.7.1 explanation */
+N_("The receiving side refused the message by policy. The server's text says why: often your server is not allowed to relay, the sender is not allowed to write to this recipient, or a filter or blocklist rejected it.");
+/* Translators: enhanced.5.7.1 sender[1] */
+N_("Read the server's text: it usually says whether the problem is your sign-in, your server, or the recipient's rules.");
+/* Translators: enhanced.5.7.1 sender[2] */
+N_("If you got this from your own provider, check that your mail app signs in to the outgoing server.");
+/* Translators: enhanced.5.7.1 sender[3] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: enhanced.5.7.1 admin[1] */
+N_("Check relay and authentication settings, blocklists for the sending IP, and the recipient's restrictions.");
+/* Translators: enhanced.4.7.0 title */
+N_("Temporarily refused for a security reason");
+/* Translators: enhanced.4.7.0 explanation */
+N_("The server deferred the connection or message for a security or policy reason, often rate limiting or a reputation check. Your server will retry.");
+/* Translators: enhanced.4.7.0 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.7.0 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.4.7.0 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: enhanced.4.2.1 title */
+N_("The recipient's mailbox is not accepting mail right now");
+/* Translators: enhanced.4.2.1 explanation */
+N_("The mailbox is temporarily unavailable, often because it is receiving too much mail at once.");
+/* Translators: enhanced.4.2.1 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.2.1 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.4.5.3 title */
+N_("Too many recipients for now");
+/* Translators: enhanced.4.5.3 explanation */
+N_("The server accepted only part of the recipient list in this attempt; the sending server should send the rest in another attempt.");
+/* Translators: enhanced.4.5.3 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.5.3 sender[2] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: enhanced.4.5.3 admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: enhanced.4.5.3 admin[2] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: enhanced.4.1.1 title */
+N_("The recipient could not be verified for now");
+/* Translators: enhanced.4.1.1 explanation */
+N_("The receiving server could not confirm the address at the moment, for example because its directory was unavailable. It may still fail for good later.");
+/* Translators: enhanced.4.1.1 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.1.1 sender[2] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.4.1.1 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: enhanced.4.4.1 title */
+N_("The recipient's server is not answering for now");
+/* Translators: enhanced.4.4.1 explanation */
+N_("Your server could not connect to the recipient's server and will keep trying.");
+/* Translators: enhanced.4.4.1 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.4.1 admin[1] */
+N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
+/* Translators: reply.211 title */
+N_("System status reply");
+/* Translators: reply.211 explanation */
+N_("A normal informational answer from a mail server, not an error.");
+/* Translators: reply.211 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.211 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.214 title */
+N_("Help message");
+/* Translators: reply.214 explanation */
+N_("The server answered a request for help; this is not an error.");
+/* Translators: reply.214 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.214 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.220 title */
+N_("The server is ready");
+/* Translators: reply.220 explanation */
+N_("The receiving server greeted the sender and was ready to talk; this is not an error.");
+/* Translators: reply.220 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.220 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.221 title */
+N_("The server closed the connection normally");
+/* Translators: reply.221 explanation */
+N_("The conversation ended normally; this is not an error by itself.");
+/* Translators: reply.221 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.221 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.250 title */
+N_("Accepted");
+/* Translators: reply.250 explanation */
+N_("The server accepted the command or the message.");
+/* Translators: reply.250 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.250 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.251 title */
+N_("Accepted and forwarded");
+/* Translators: reply.251 explanation */
+N_("The recipient is not local, but the server accepted the message and will forward it.");
+/* Translators: reply.251 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.251 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.252 title */
+N_("Accepted without verification");
+/* Translators: reply.252 explanation */
+N_("The server could not verify the address but accepted the message and will try to deliver it.");
+/* Translators: reply.252 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.252 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.253 title */
+N_("Queued mail is being sent");
+/* Translators: reply.253 explanation */
+N_("A reply to a request to flush queued mail (ETRN); not an error.");
+/* Translators: reply.253 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.253 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.354 title */
+N_("Ready for the message");
+/* Translators: reply.354 explanation */
+N_("The server is ready to receive the message text; this is a normal step, not an error.");
+/* Translators: reply.354 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.354 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.235 title */
+N_("Signed in");
+/* Translators: reply.235 explanation */
+N_("The mail app signed in to the server successfully.");
+/* Translators: reply.235 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.235 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.334 title */
+N_("Sign-in in progress");
+/* Translators: reply.334 explanation */
+N_("The server is in the middle of the sign-in exchange; this is a normal step.");
+/* Translators: reply.334 sender[1] */
+N_("No action is needed.");
+/* Translators: reply.334 admin[1] */
+N_("No action is needed.");
+/* Translators: reply.421 title */
+N_("The server is not available right now");
+/* Translators: reply.421 explanation */
+N_("The receiving server closed the connection for now: it may be busy, restarting, or limiting how fast it accepts mail from your server. Your server will retry.");
+/* Translators: reply.421 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.421 sender[2] */
+N_("If delivery finally fails, send again later.");
+/* Translators: reply.421 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: reply.421 admin[2] */
+N_("If the text mentions reputation or rate limits, check the sending IP's reputation.");
+/* Translators: reply.450 title */
+N_("The mailbox is not available right now");
+/* Translators: reply.450 explanation */
+N_("The recipient's mailbox or server could not take the message at the moment, for example because of greylisting, a busy mailbox or a temporary block. A later retry usually works.");
+/* Translators: reply.450 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.450 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: reply.451 title */
+N_("The server had a temporary error");
+/* Translators: reply.451 explanation */
+N_("The receiving server hit a local problem or asked to try again later, as servers using greylisting do. Your server will retry.");
+/* Translators: reply.451 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.451 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: reply.451 admin[2] */
+N_("If the text names a reason (DNS, SPF, reputation), fix that.");
+/* Translators: reply.452 title */
+N_("Not enough space or too many recipients for now");
+/* Translators: reply.452 explanation */
+N_("The receiving server refused for now, either for lack of storage (a full mailbox or server) or because the message had more recipients than it takes at once.");
+/* Translators: reply.452 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.452 sender[2] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: reply.452 admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: reply.452 admin[2] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: reply.455 title */
+N_("The server cannot handle these parameters now");
+/* Translators: reply.455 explanation */
+N_("The server could not accept the options given with the sender or recipient address at the moment.");
+/* Translators: reply.455 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.455 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: reply.500 title */
+N_("Command not recognised");
+/* Translators: reply.500 explanation */
+N_("The server did not understand a command, or a line was too long.");
+/* Translators: reply.500 sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: reply.500 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: reply.500 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: reply.501 title */
+N_("Invalid command argument");
+/* Translators: reply.501 explanation */
+N_("A command's arguments were wrong, often a malformed address or a bad host name in HELO.");
+/* Translators: reply.501 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: reply.501 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: reply.501 admin[1] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: reply.501 admin[2] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: reply.502 title */
+N_("Command not implemented");
+/* Translators: reply.502 explanation */
+N_("The server does not support a command the sending software used.");
+/* Translators: reply.502 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: reply.502 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: reply.503 title */
+N_("Commands in the wrong order");
+/* Translators: reply.503 explanation */
+N_("The sending software sent commands out of sequence; often it tried to send before signing in.");
+/* Translators: reply.503 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.503 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: reply.503 admin[2] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.504 title */
+N_("Command option not supported");
+/* Translators: reply.504 explanation */
+N_("The server does not support a parameter of a command, for example a sign-in method.");
+/* Translators: reply.504 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.504 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: reply.550 title */
+N_("The message was refused");
+/* Translators: reply.550 explanation */
+N_("The most common refusal code: the mailbox is unavailable or the server will not accept the message. Only the detail code and the server's text tell whether the address is wrong, the sender is blocked, or a policy applies.");
+/* Translators: reply.550 sender[1] */
+N_("Read the explanation of the detail code and the server's text below.");
+/* Translators: reply.550 sender[2] */
+N_("Check the recipient's address for typos.");
+/* Translators: reply.550 admin[1] */
+N_("Use the enhanced status code and text to find the cause.");
+/* Translators: reply.551 title */
+N_("The recipient is not local to this server");
+/* Translators: reply.551 explanation */
+N_("The server does not handle this recipient and will not pass the message on. Many servers use this code when they refuse to relay for a sender who has not signed in.");
+/* Translators: reply.551 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.551 sender[2] */
+N_("Check the recipient's address for typos.");
+/* Translators: reply.551 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.552 title */
+N_("Storage limit exceeded");
+/* Translators: reply.552 explanation */
+N_("The message exceeded a storage limit: the recipient's mailbox is full or the message is too big. If the server says too many recipients, it is a temporary condition.");
+/* Translators: reply.552 sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: reply.552 sender[2] */
+N_("Try again later in case the mailbox is full.");
+/* Translators: reply.552 admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: reply.552 admin[2] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
+/* Translators: reply.553 title */
+N_("The address is not allowed");
+/* Translators: reply.553 explanation */
+N_("The server refused an address, because its format is wrong or because you are not allowed to use it (for example sending as someone else or relaying).");
+/* Translators: reply.553 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: reply.553 sender[2] */
+N_("Check that you send from your own address with your own account.");
+/* Translators: reply.553 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.554 title */
+N_("The transaction failed");
+/* Translators: reply.554 explanation */
+N_("A general refusal. It is often used for spam, blocklist or policy rejections, and as a greeting it means the server will not talk to your server at all.");
+/* Translators: reply.554 sender[1] */
+N_("Read the server's text; if it names a blocklist, forward the bounce to your IT department.");
+/* Translators: reply.554 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: reply.554 admin[1] */
+N_("Check the sending IP against blocklists and the text for the receiver's reason.");
+/* Translators: reply.555 title */
+N_("Address parameters not recognised");
+/* Translators: reply.555 explanation */
+N_("The server did not recognise options given with the sender or recipient address.");
+/* Translators: reply.555 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: reply.555 admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: reply.521 title */
+N_("The server does not accept mail");
+/* Translators: reply.521 explanation */
+N_("The host says it never accepts email.");
+/* Translators: reply.521 sender[1] */
+N_("Check the recipient's domain for typos.");
+/* Translators: reply.521 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: reply.521 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: reply.556 title */
+N_("The domain does not accept mail");
+/* Translators: reply.556 explanation */
+N_("The recipient's domain says it does not take email at all, for example with a null MX record.");
+/* Translators: reply.556 sender[1] */
+N_("Check the recipient's domain for typos.");
+/* Translators: reply.556 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: reply.556 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: reply.432 title */
+N_("A password transition is needed");
+/* Translators: reply.432 explanation */
+N_("The server needs a one-time sign-in with a plain password to update the account. Microsoft also uses this code when a mailbox receives mail too fast.");
+/* Translators: reply.432 sender[1] */
+N_("Sign in once with webmail, then try again.");
+/* Translators: reply.432 sender[2] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.432 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.454 title */
+N_("Temporary sign-in or encryption failure");
+/* Translators: reply.454 explanation */
+N_("Signing in or starting encryption failed for a temporary reason; trying again later may work.");
+/* Translators: reply.454 sender[1] */
+N_("Try sending again later.");
+/* Translators: reply.454 sender[2] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: reply.454 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: reply.454 admin[2] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.530 title */
+N_("Sign-in required");
+/* Translators: reply.530 explanation */
+N_("The server only accepts mail from clients that sign in (or start encryption) first.");
+/* Translators: reply.530 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.530 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.534 title */
+N_("The sign-in method is too weak");
+/* Translators: reply.534 explanation */
+N_("The server refuses the way your app signs in; it needs a stronger method, an app password or a browser sign-in.");
+/* Translators: reply.534 sender[1] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: reply.534 sender[2] */
+N_("Sign in to your account in a web browser and complete any security check, then try again.");
+/* Translators: reply.534 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.535 title */
+N_("Sign-in failed");
+/* Translators: reply.535 explanation */
+N_("The user name or password was not accepted.");
+/* Translators: reply.535 sender[1] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: reply.535 sender[2] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: reply.535 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.535 admin[2] */
+N_("Check whether the account is locked or SMTP sign-in is disabled.");
+/* Translators: reply.538 title */
+N_("Encryption required for this sign-in");
+/* Translators: reply.538 explanation */
+N_("This sign-in method is only allowed over an encrypted connection.");
+/* Translators: reply.538 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.538 admin[1] */
+N_("Enable TLS before authentication in the client.");
+/* Translators: reply.422 title */
+N_("A password transition is needed");
+/* Translators: reply.422 explanation */
+N_("The server wants the account to sign in once with a plain password. Some old lists use this code for a full mailbox; read the server's text.");
+/* Translators: reply.422 sender[1] */
+N_("Sign in once with webmail, then try again.");
+/* Translators: reply.422 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.523 title */
+N_("Encryption needed");
+/* Translators: reply.523 explanation */
+N_("The server requires an encrypted connection for this step. Gmail also uses it when commands are sent too early after starting encryption.");
+/* Translators: reply.523 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.523 admin[1] */
+N_("Enable STARTTLS and do not pipeline commands right after it.");
+/* Translators: reply.524 title */
+N_("Encryption required for this sign-in");
+/* Translators: reply.524 explanation */
+N_("This sign-in method is only allowed over an encrypted connection.");
+/* Translators: reply.524 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.524 admin[1] */
+N_("Enable TLS before authentication in the client.");
+/* Translators: reply.525 title */
+N_("The account is disabled");
+/* Translators: reply.525 explanation */
+N_("The account used to sign in has been disabled.");
+/* Translators: reply.525 sender[1] */
+N_("Contact your email provider or IT department.");
+/* Translators: reply.525 admin[1] */
+N_("Check why the account was disabled before enabling it.");
+/* Translators: reply.458 title */
+N_("Queued mail could not be started");
+/* Translators: reply.458 explanation */
+N_("A request to flush queued mail (ETRN) could not be handled now.");
+/* Translators: reply.458 sender[1] */
+N_("Try sending again later.");
+/* Translators: reply.458 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: reply.459 title */
+N_("Queue request not allowed");
+/* Translators: reply.459 explanation */
+N_("The server does not allow queued mail for this node to be flushed (ETRN).");
+/* Translators: reply.459 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: reply.459 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: reply.430 title */
+N_("Temporary command failure");
+/* Translators: reply.430 explanation */
+N_("A rare code without a standard meaning, linked in the registry with invalid commands. Read the server's text.");
+/* Translators: reply.430 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.430 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: reply.453 title */
+N_("The server is not accepting mail right now");
+/* Translators: reply.453 explanation */
+N_("The receiving system is temporarily not taking messages, for example during maintenance.");
+/* Translators: reply.453 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.453 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: reply.533 title */
+N_("Delivery not authorised");
+/* Translators: reply.533 explanation */
+N_("A rare code linked in the registry with refused delivery by policy. Read the server's text.");
+/* Translators: reply.533 sender[1] */
+N_("Read the server's text for the reason.");
+/* Translators: reply.533 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: reply.420 title */
+N_("Timeout or connection problem");
+/* Translators: reply.420 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a timeout or a temporary deferral.");
+/* Translators: reply.420 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.420 admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: reply.431 title */
+N_("The receiving server is short of resources");
+/* Translators: reply.431 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the server is low on disk or memory.");
+/* Translators: reply.431 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.431 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: reply.441 title */
+N_("The recipient's server is not responding");
+/* Translators: reply.441 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the next server did not answer.");
+/* Translators: reply.441 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.441 admin[1] */
+N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
+/* Translators: reply.442 title */
+N_("The connection was dropped");
+/* Translators: reply.442 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the connection broke during the transfer.");
+/* Translators: reply.442 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.442 admin[1] */
+N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
+/* Translators: reply.446 title */
+N_("Too many hops");
+/* Translators: reply.446 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a mail loop.");
+/* Translators: reply.446 sender[1] */
+N_("Tell the recipient: their mail setup may forward messages in a loop.");
+/* Translators: reply.446 admin[1] */
+N_("Look at the Received headers to find the loop.");
+/* Translators: reply.447 title */
+N_("Delivery timed out");
+/* Translators: reply.447 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the message waited too long to be sent.");
+/* Translators: reply.447 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.447 admin[1] */
+N_("Check the queue for the underlying error.");
+/* Translators: reply.449 title */
+N_("Routing error");
+/* Translators: reply.449 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a routing problem, often on Exchange servers.");
+/* Translators: reply.449 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.449 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: reply.471 title */
+N_("A filter on the server failed");
+/* Translators: reply.471 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means an anti-spam or antivirus filter had a temporary error.");
+/* Translators: reply.471 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.471 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: reply.510 title */
+N_("Bad address");
+/* Translators: reply.510 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the recipient address is wrong.");
+/* Translators: reply.510 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: reply.510 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: reply.510 admin[1] */
+N_("Remove the address from lists.");
+/* Translators: reply.511 title */
+N_("Bad address");
+/* Translators: reply.511 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the recipient address does not exist.");
+/* Translators: reply.511 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: reply.511 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: reply.511 admin[1] */
+N_("Remove the address from lists.");
+/* Translators: reply.512 title */
+N_("The recipient's domain was not found");
+/* Translators: reply.512 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the domain after the @ is unknown.");
+/* Translators: reply.512 sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: reply.512 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: reply.513 title */
+N_("Address type incorrect or relaying refused");
+/* Translators: reply.513 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a wrong address format or refused relaying.");
+/* Translators: reply.513 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: reply.513 sender[2] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.513 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.517 title */
+N_("Problem with the sender address");
+/* Translators: reply.517 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means your sender address was refused.");
+/* Translators: reply.517 sender[1] */
+N_("Check the sender address your mail app uses.");
+/* Translators: reply.517 admin[1] */
+N_("Check the envelope sender and its domain.");
+/* Translators: reply.541 title */
+N_("Refused by the recipient's filter");
+/* Translators: reply.541 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It is often sent by anti-spam appliances that rejected the message.");
+/* Translators: reply.541 sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: reply.541 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: reply.541 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: reply.542 title */
+N_("Refused by an anti-spam filter");
+/* Translators: reply.542 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It is often sent by anti-spam appliances.");
+/* Translators: reply.542 sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: reply.542 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: reply.542 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: reply.571 title */
+N_("Delivery not authorised");
+/* Translators: reply.571 explanation */
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. Older Exchange servers and filters use it for refused relaying, blocked senders or spam.");
+/* Translators: reply.571 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: reply.571 sender[2] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: reply.571 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: reply.571 admin[2] */
+N_("Check blocklists for the sending IP.");
 #endif

@@ -244,7 +244,9 @@ bounce_report_to_json_node (BounceReport *self)
 
   add_string (builder, "source", bounce_report_get_source (self));
   json_builder_set_member_name (builder, "is_bounce");
-  json_builder_add_boolean_value (builder, bounce_report_get_is_bounce (self));
+  /* Any delivery report (failure, delay, success, feedback, auto-reply)
+   * counts; "kind" says which.  Only ordinary mail is false. */
+  json_builder_add_boolean_value (builder, bounce_report_get_kind (self) != BOUNCE_KIND_NOT_BOUNCE);
   add_string (builder, "kind", kind_to_string (bounce_report_get_kind (self)));
   add_string (builder, "feedback_type", bounce_report_get_feedback_type (self));
   add_string (builder, "provider", bounce_report_get_provider (self));
@@ -452,7 +454,7 @@ meaning (BounceReport *self)
     default:
       return g_strdup (_("No delivery status report (RFC 3464), no SMTP reply code such as 550, "
                          "no enhanced status code such as 5.1.1 and none of the usual wording of "
-                         "a bounce message was found. If this is a bounce, paste the whole "
+                         "a bounce message was found. If this is a bounce, use the whole "
                          "message including its headers."));
     }
 
@@ -703,7 +705,7 @@ append_recipient_text (GString         *out,
     /* Translators: the first %s is a DSN action such as "failed" or "delayed",
      * the second whether the failure is permanent or temporary */
     result = g_strdup_printf (_("%s, %s"), action, recipient_permanence_label (recipient));
-  else
+  else if (bounce_recipient_get_permanence (recipient) != BOUNCE_PERMANENCE_UNKNOWN)
     result = g_strdup (recipient_permanence_label (recipient));
 
   append_label_value (out, _("Result:"), result);

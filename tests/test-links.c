@@ -291,6 +291,89 @@ test_build_delist_only (void)
   g_assert_cmpuint (links->len, ==, 0);
 }
 
+#define TEST_CATALOGUE RESOURCE_BASE "/tests/links-catalogue"
+
+static BounceCatalogue *
+load_test_catalogue (void)
+{
+  g_autoptr(GError) error = NULL;
+  BounceCatalogue *catalogue = bounce_catalogue_new_from_resource (TEST_CATALOGUE, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (catalogue);
+  return catalogue;
+}
+
+static void
+test_build_multi (void)
+{
+  g_autoptr(BounceCatalogue) catalogue = load_test_catalogue ();
+  g_autoptr(GPtrArray) named = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ips = g_ptr_array_new ();
+  g_autoptr(GPtrArray) domains = g_ptr_array_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  const char *expected[][3] = {
+    /* url, service, named */
+    { "https://alpha.example.org/lookup/8.8.8.8", "blocklist.alpha", "yes" },
+    { "https://multi.example.org/check?ip=8.8.8.8", "blocklist.multi-one", "no" },
+    { "https://multi.example.org/check?domain=example.net", "blocklist.multi-one", "no" },
+    { "https://domains.example.org/example.net", "blocklist.multi-domain", "no" },
+  };
+
+  g_ptr_array_add (named, bounce_catalogue_lookup (catalogue, "blocklist.alpha"));
+  g_ptr_array_add (ips, "8.8.8.8");
+  g_ptr_array_add (domains, "example.net");
+
+  links = bounce_links_build (catalogue, ips, domains, named);
+
+  /* The closed checker nobody named is left out entirely. */
+  g_assert_cmpuint (links->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < links->len; i++)
+    {
+      BounceLink *link = g_ptr_array_index (links, i);
+
+      g_assert_cmpstr (link->url, ==, expected[i][0]);
+      g_assert_cmpstr (link->service_id, ==, expected[i][1]);
+      g_assert_cmpint (link->named, ==, g_str_equal (expected[i][2], "yes"));
+      g_assert_false (link->closed);
+    }
+}
+
+static void
+test_build_multi_named (void)
+{
+  g_autoptr(BounceCatalogue) catalogue = load_test_catalogue ();
+  g_autoptr(GPtrArray) named = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ips = g_ptr_array_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  BounceLink *link;
+
+  /* A checker the bounce names is listed once, as named, and a closed one
+   * that is named is shown as closed with its information page. */
+  g_ptr_array_add (named, bounce_catalogue_lookup (catalogue, "blocklist.multi-closed"));
+  g_ptr_array_add (named, bounce_catalogue_lookup (catalogue, "blocklist.multi-one"));
+  g_ptr_array_add (ips, "1.1.1.1");
+
+  links = bounce_links_build (catalogue, ips, NULL, named);
+  g_assert_cmpuint (links->len, ==, 2);
+
+  link = g_ptr_array_index (links, 0);
+  g_assert_cmpstr (link->service_id, ==, "blocklist.multi-closed");
+  g_assert_true (link->closed);
+  g_assert_true (link->named);
+  g_assert_cmpstr (link->url, ==, "https://closed.example.org/about");
+
+  link = g_ptr_array_index (links, 1);
+  g_assert_cmpstr (link->service_id, ==, "blocklist.multi-one");
+  g_assert_true (link->named);
+  g_assert_cmpstr (link->url, ==, "https://multi.example.org/check?ip=1.1.1.1");
+
+  /* Nothing to look up: no checker links at all. */
+  g_clear_pointer (&links, g_ptr_array_unref);
+  links = bounce_links_build (catalogue, NULL, NULL, NULL);
+  g_assert_cmpuint (links->len, ==, 0);
+}
+
 /* With the built-in catalogue: named lists first, then the multi-list
  * checkers, which are never marked as named. */
 static void
@@ -362,6 +445,8 @@ main (int argc, char **argv)
   g_test_add_func ("/links/build/named", test_build_named);
   g_test_add_func ("/links/build/bounded", test_build_bounded);
   g_test_add_func ("/links/build/delist-only", test_build_delist_only);
+  g_test_add_func ("/links/build/multi", test_build_multi);
+  g_test_add_func ("/links/build/multi-named", test_build_multi_named);
   g_test_add_func ("/links/build/catalogue", test_build_catalogue);
 
   return g_test_run ();

@@ -121,6 +121,9 @@ bounce_reason_is_hard (const char       *reason,
 typedef enum {
   RE_ADDRESS,
   RE_RCPT_CONTEXT,
+  RE_LIST_INTRO,
+  RE_SENDER_INTRO,
+  RE_CODE_PREFIX,
   RE_HEADERISH,
   RE_BOUNCE_SUBJECT,
   RE_BOUNCE_FROM,
@@ -139,15 +142,26 @@ static const char * const pattern_sources[N_RE] = {
     "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}",
   /* An address is a recipient when the line says so. */
   [RE_RCPT_CONTEXT] =
-    "(?:RCPT\\s{0,3}TO\\s{0,3}:?|recipient(?:s|\\(s\\))?(?:\\s+address(?:es)?)?\\s{0,3}[:=]?|"
-    "delivered\\s+to|deliver(?:ed|y)?\\s+(?:to|for)|message\\s+(?:to|for)|sent\\s+to|"
-    "delivery\\s+to|mailbox|address(?:es)?\\s*:|user(?:\\s+unknown)?\\s*:|to\\s+the\\s+following)"
-    "[^\\n@]{0,40}$",
+    "(?:RCPT\\s{0,3}TO\\s{0,3}:?|"
+    "(?:failed\\s+|unknown\\s+|invalid\\s+|original\\s+|final\\s+|bad\\s+)?recipient(?:s|\\(s\\))?"
+    "(?:\\s+address(?:es)?)?\\s{0,3}[:=]?|address(?:es)?\\s*:|user\\s*:|mailbox\\s*:?|"
+    "\\b(?:deliver\\w*|sen[dt]\\w*|message|mail|e-?mail|forward\\w*|relay\\w*|reach)\\b[^\\n@]{0,40}\\b(?:to|for)\\s*:?)"
+    "[\\s<\"'(\\[]{0,4}$",
+  /* A line that lists failed addresses ends like this. */
+  [RE_LIST_INTRO] =
+    "(?:recipient(?:s|\\(s\\))?|address(?:es|\\(es\\))?|user(?:s|\\(s\\))?|mailbox(?:es)?|errors?|"
+    "following|failed|problems?|delivered\\s+to|destination)\\s*[-:]*\\s*-*\\s*$",
+  /* "A message sent by" / "from": the next address is the sender. */
+  [RE_SENDER_INTRO] =
+    "(?:sent\\s+by|from|sender|envelope\\s+from|return-path)\\s*:?\\s*$",
+  /* A Sendmail-style line "554 <a@b>... reason". */
+  [RE_CODE_PREFIX] =
+    "^\\s{0,8}[45]\\d\\d[ -]?\\s{0,2}[<\"]?$",
   /* A header-like line inside text that names the sender side, not a recipient. */
   [RE_HEADERISH] =
     "^\\s{0,4}(?:from|reply-to|return-path|sender|message-id|in-reply-to|references|"
     "x-[a-z0-9-]+|received|envelope-from|mail\\s+from|>>>\\s*mail\\s+from|"
-    "reporting-mta|received-from-mta|arrival-date|date|subject|cc|bcc|delivered-to)\\s*:",
+    "reporting-mta|received-from-mta|arrival-date|date|subject|to|cc|bcc|delivered-to)\\s*:",
   [RE_BOUNCE_SUBJECT] =
     "undeliver|undelivered|delivery\\s+(?:status|fail|notification|report|problem|has\\s+failed)|"
     "failure\\s+notice|returned\\s+mail|mail\\s+delivery|non.?deliver|nondeliver|could\\s+not\\s+be\\s+delivered|"
@@ -163,8 +177,7 @@ static const char * const pattern_sources[N_RE] = {
     "vacation|away|abwesen|absence|holiday|on\\s+leave|autoreply|auto:)|"
     "\\bout\\s+of\\s+(?:the\\s+)?office\\b|\\bauto(?:matic)?[ -]reply\\b|\\bvacation\\b",
   [RE_DAEMON_ADDRESS] =
-    "^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon|root|nobody|no-?reply|bounce[s]?|"
-    "double-bounce|abuse|mdaemon|mail\\.?delivery)(?:[+-][^@]*)?@",
+    "^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)(?:[+-][^@]*)?@",
   /* "host mx.example.com[192.0.2.1]" / "remote host 192.0.2.1 said": the
    * receiving server's address, not one to look up in a blocklist. */
   [RE_REMOTE_HOST_IP] =
@@ -197,7 +210,7 @@ compile_patterns (void)
           g_autoptr(GError) error = NULL;
           GRegexCompileFlags flags = G_REGEX_OPTIMIZE | G_REGEX_CASELESS;
 
-          if (i == RE_RCPT_CONTEXT || i == RE_HEADERISH || i == RE_REMOTE_HOST_IP ||
+          if (i == RE_RCPT_CONTEXT || i == RE_LIST_INTRO || i == RE_SENDER_INTRO || i == RE_HEADERISH || i == RE_REMOTE_HOST_IP ||
               i == RE_AUTOREPLY_SUBJECT || i == RE_DAEMON_ADDRESS)
             flags |= G_REGEX_MULTILINE;
           patterns[i] = g_regex_new (pattern_sources[i], flags, G_REGEX_MATCH_DEFAULT, &error);
@@ -370,7 +383,8 @@ static gboolean
 line_names_recipient (const char *line,
                       gsize       line_len,
                       gsize       addr_start,
-                      gsize       addr_end)
+                      gsize       addr_end,
+                      const char *previous)
 {
   g_autofree char *before = g_strndup (line, addr_start);
   g_autofree char *after = g_strndup (line + addr_end, line_len - addr_end);
@@ -381,16 +395,26 @@ line_names_recipient (const char *line,
 
   if (re_match (RE_HEADERISH, before))
     return FALSE;
+  if (re_match (RE_CODE_PREFIX, before))
+    return TRUE;
   for (; *b; b++)
     if (!(g_ascii_isspace (*b) || strchr ("<\"'*-:;>[(•", *b)))
       only_punct_before = FALSE;
-  if (g_str_has_suffix (g_strstrip (before), "rfc822;") || g_str_has_suffix (before, "RFC822;"))
-    only_punct_before = TRUE;
+  {
+    g_autofree char *lower = g_ascii_strdown (before, -1);
 
-  /* what follows: nothing, ":", ">", "(...)", "<mailto:...>", "... (generated from ...)" */
+    if (g_str_has_suffix (g_strstrip (lower), "rfc822;"))
+      only_punct_before = TRUE;
+  }
+
+  if (only_punct_before && previous != NULL && re_match (RE_SENDER_INTRO, previous))
+    return FALSE;
+
+  /* what follows: nothing, ":", ">", "(...)", "<mailto:...>", " on <date>" */
   while (*a && (g_ascii_isspace (*a) || strchr (">\"':.,;", *a)))
     a++;
-  if (*a != '\0' && *a != '(' && *a != '<' && *a != '[')
+  if (*a != '\0' && *a != '(' && *a != '<' && *a != '[' &&
+      g_ascii_strncasecmp (a, "on ", 3) != 0)
     only_punct_after = FALSE;
 
   if (only_punct_before && only_punct_after)
@@ -398,6 +422,12 @@ line_names_recipient (const char *line,
   /* Postfix: "<a@b>: host x said: ..." and "a@b: reason" */
   if (only_punct_before && line[addr_end] != '\0' &&
       (strncmp (line + addr_end, ">:", 2) == 0 || line[addr_end] == ':'))
+    return TRUE;
+  /* "a@b Invalid Address, ERROR_CODE :550" and lists introduced by
+   * "...the following recipients:" */
+  if (only_punct_before &&
+      (re_match (RE_ERROR_WORDS, after) ||
+       (previous != NULL && re_match (RE_LIST_INTRO, previous))))
     return TRUE;
   return re_match (RE_RCPT_CONTEXT, before);
 }
@@ -410,6 +440,7 @@ scan_text_range (Context   *ctx,
 {
   const char *text = ctx->text;
   gsize pos = start;
+  g_autofree char *previous = NULL;
 
   while (pos < end)
     {
@@ -434,7 +465,7 @@ scan_text_range (Context   *ctx,
               address = address_from_value (raw);
               if (address != NULL && strchr (address, '.') != NULL &&
                   !is_ignored_address (ctx, address) &&
-                  line_names_recipient (line, line_len, s, e))
+                  line_names_recipient (line, line_len, s, e, previous))
                 {
                   RecipientLine r = { g_steal_pointer (&address), pos, pos + e };
 
@@ -442,6 +473,16 @@ scan_text_range (Context   *ctx,
                   break;
                 }
               g_match_info_next (info, NULL);
+            }
+        }
+      if (line_len > 0 && line_len < 2000)
+        {
+          g_autofree char *l = g_strndup (text + pos, line_len);
+
+          if (*g_strstrip (l) != '\0')
+            {
+              g_free (previous);
+              previous = g_steal_pointer (&l);
             }
         }
       pos = line_end + 1;
@@ -663,6 +704,17 @@ diagnose_candidate (Context         *ctx,
         reply = g_steal_pointer (&r2);
       if (enhanced == NULL)
         enhanced = g_steal_pointer (&e2);
+    }
+
+  /* A lone recipient whose block says nothing: the server's reply is
+   * elsewhere in the notification (Gmail, Exchange and others put the
+   * address after the explanation). */
+  if (reply == NULL && enhanced == NULL && c->status == NULL && n_candidates <= 1 &&
+      ctx->notification->len > 0)
+    {
+      g_autofree char *whole = collapse_space (ctx->notification->str, 64 * 1024);
+
+      bounce_extract_first_codes (whole, &reply, &enhanced);
     }
 
   /* The DSN Status field is authoritative; a generic one yields to a more
@@ -955,9 +1007,12 @@ diagnose_message (Context *ctx)
   if (handle_feedback (ctx))
     return;
 
-  bounce_like = looks_like_bounce (ctx);
   dsn = dsn_candidates (ctx);
   from_text = text_candidates (ctx);
+  /* Headers are the usual sign; failing that, a recipient line next to
+   * SMTP error codes is (forwarded bounces, carriers' own formats). */
+  bounce_like = looks_like_bounce (ctx) ||
+                (from_text->len > 0 && has_error_codes (ctx->notification->str));
 
   /* Merge: the DSN gives the list and its fields, the text adds what the
    * server said for each recipient. */

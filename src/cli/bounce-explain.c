@@ -148,7 +148,9 @@ explain (const char *path)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(BounceReport) report = NULL;
-  const char *source = g_strcmp0 (path, "-") == 0 ? "<stdin>" : path;
+  /* File names need not be UTF-8; the report (and its JSON) must be. */
+  g_autofree char *source = g_strcmp0 (path, "-") == 0 ? g_strdup ("<stdin>")
+                                                       : g_filename_display_name (path);
 
   bytes = read_input (path, &error);
   if (bytes != NULL)
@@ -156,10 +158,8 @@ explain (const char *path)
 
   if (report == NULL)
     {
-      g_autofree char *display = g_filename_display_name (source);
-
       fflush (stdout);
-      g_printerr ("bounce-explain: %s: %s\n", display, error->message);
+      g_printerr ("bounce-explain: %s: %s\n", source, error->message);
       return FALSE;
     }
 

@@ -1054,7 +1054,8 @@ part_content (GMimePart *part,
   *len = array->len;
   /* Not g_strndup: decoded content may contain NUL bytes. */
   copy = g_malloc (array->len + 1);
-  memcpy (copy, array->data, array->len);
+  if (array->len > 0)
+    memcpy (copy, array->data, array->len);
   copy[array->len] = '\0';
   return copy;
 }
@@ -1477,8 +1478,9 @@ decode_message (Decoder    *dec,
   if (ct != NULL)
     {
       const char *report_type = g_mime_content_type_get_parameter (ct, "report-type");
+      g_autofree char *mime_type = g_mime_content_type_get_mime_type (ct);
 
-      dec->msg->content_type = g_ascii_strdown (g_mime_content_type_get_mime_type (ct), -1);
+      dec->msg->content_type = g_ascii_strdown (mime_type, -1);
       if (report_type != NULL)
         dec->msg->report_type = g_ascii_strdown (report_type, -1);
     }

@@ -147,7 +147,10 @@ class Lint:
         if field == "title":
             if value.endswith("."):
                 self.err(where, "title ends with a period")
-            if not value[0].isupper() and not value[0].isdigit():
+            # Brand names keep their own case (iCloud, qmail).
+            brand = re.match(r"[a-z]+[A-Z]", value) or \
+                value.split()[0] in ("qmail",)
+            if not value[0].isupper() and not value[0].isdigit() and not brand:
                 self.err(where, "title must start with a capital")
             if len(value) > 90:
                 self.err(where, "title longer than 90 characters")

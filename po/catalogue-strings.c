@@ -1964,4 +1964,846 @@ N_("Ask the recipient to ask their IT team to allow mail from you.");
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: reply.571 admin[2] */
 N_("Check blocklists for the sending IP.");
+/* Translators: provider.google title */
+N_("Google (Gmail, Workspace)");
+/* Translators: provider.google name */
+N_("Google (Gmail, Workspace)");
+/* Translators: provider.google links[1].title */
+N_("Gmail SMTP errors and codes");
+/* Translators: provider.google links[2].title */
+N_("Google Postmaster Tools");
+/* Translators: provider.outlook title */
+N_("Outlook.com (Hotmail, Live, MSN)");
+/* Translators: provider.outlook name */
+N_("Outlook.com (Hotmail, Live, MSN)");
+/* Translators: provider.outlook links[1].title */
+N_("Outlook.com sender support");
+/* Translators: provider.microsoft title */
+N_("Microsoft 365 (Exchange Online)");
+/* Translators: provider.microsoft name */
+N_("Microsoft 365 (Exchange Online)");
+/* Translators: provider.microsoft links[1].title */
+N_("Microsoft delist portal");
+/* Translators: provider.exchange title */
+N_("Microsoft Exchange Server");
+/* Translators: provider.exchange name */
+N_("Microsoft Exchange Server");
+/* Translators: provider.yahoo title */
+N_("Yahoo and AOL");
+/* Translators: provider.yahoo name */
+N_("Yahoo and AOL");
+/* Translators: provider.yahoo links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: provider.apple title */
+N_("Apple iCloud Mail");
+/* Translators: provider.apple name */
+N_("Apple iCloud Mail");
+/* Translators: provider.apple links[1].title */
+N_("iCloud Mail sender information");
+/* Translators: provider.comcast title */
+N_("Comcast Xfinity");
+/* Translators: provider.comcast name */
+N_("Comcast Xfinity");
+/* Translators: provider.cox title */
+N_("Cox");
+/* Translators: provider.cox name */
+N_("Cox");
+/* Translators: provider.spectrum title */
+N_("Spectrum (Charter)");
+/* Translators: provider.spectrum name */
+N_("Spectrum (Charter)");
+/* Translators: provider.godaddy title */
+N_("GoDaddy (secureserver.net)");
+/* Translators: provider.godaddy name */
+N_("GoDaddy (secureserver.net)");
+/* Translators: provider.gmx title */
+N_("GMX and WEB.DE");
+/* Translators: provider.gmx name */
+N_("GMX and WEB.DE");
+/* Translators: provider.gmx links[1].title */
+N_("GMX postmaster error messages");
+/* Translators: provider.yandex title */
+N_("Yandex Mail");
+/* Translators: provider.yandex name */
+N_("Yandex Mail");
+/* Translators: provider.mailru title */
+N_("Mail.ru");
+/* Translators: provider.mailru name */
+N_("Mail.ru");
+/* Translators: provider.zoho title */
+N_("Zoho Mail");
+/* Translators: provider.zoho name */
+N_("Zoho Mail");
+/* Translators: provider.proofpoint title */
+N_("Proofpoint");
+/* Translators: provider.proofpoint name */
+N_("Proofpoint");
+/* Translators: provider.mimecast title */
+N_("Mimecast");
+/* Translators: provider.mimecast name */
+N_("Mimecast");
+/* Translators: provider.barracuda title */
+N_("Barracuda");
+/* Translators: provider.barracuda name */
+N_("Barracuda");
+/* Translators: provider.cisco title */
+N_("Cisco Secure Email (IronPort)");
+/* Translators: provider.cisco name */
+N_("Cisco Secure Email (IronPort)");
+/* Translators: provider.orange title */
+N_("Orange (Wanadoo)");
+/* Translators: provider.orange name */
+N_("Orange (Wanadoo)");
+/* Translators: provider.laposte title */
+N_("La Poste");
+/* Translators: provider.laposte name */
+N_("La Poste");
+/* Translators: provider.free title */
+N_("Free");
+/* Translators: provider.free name */
+N_("Free");
+/* Translators: provider.sfr title */
+N_("SFR");
+/* Translators: provider.sfr name */
+N_("SFR");
+/* Translators: provider.postfix title */
+N_("Postfix");
+/* Translators: provider.postfix name */
+N_("Postfix");
+/* Translators: provider.exim title */
+N_("Exim");
+/* Translators: provider.exim name */
+N_("Exim");
+/* Translators: provider.sendmail title */
+N_("Sendmail");
+/* Translators: provider.sendmail name */
+N_("Sendmail");
+/* Translators: provider.qmail title */
+N_("qmail");
+/* Translators: provider.qmail name */
+N_("qmail");
+/* Translators: provider.mailenable title */
+N_("MailEnable");
+/* Translators: provider.mailenable name */
+N_("MailEnable");
+/* Translators: rule.google.receiving-too-fast title */
+N_("The Gmail recipient is receiving mail too fast");
+/* Translators: rule.google.receiving-too-fast explanation */
+N_("This Gmail mailbox is getting more mail than Google lets it receive in a short time, so new messages are held back. It is about the recipient's inflow, not about you.");
+/* Translators: rule.google.receiving-too-fast sender[1] */
+N_("Wait a few hours and send again.");
+/* Translators: rule.google.receiving-too-fast sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.google.receiving-too-fast admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.google.peak-relay-limit title */
+N_("Your organisation hit Google's short-term relay limit");
+/* Translators: rule.google.peak-relay-limit explanation */
+N_("Your Google Workspace organisation sent more mail through Google's SMTP relay in a short time than allowed. The limit resets after a while.");
+/* Translators: rule.google.peak-relay-limit sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.peak-relay-limit admin[1] */
+N_("Spread relay traffic over time, or check which device or app is sending so much.");
+/* Translators: rule.google.peak-relay-limit admin[2] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.google.inbox-full title */
+N_("The Gmail recipient's storage is full");
+/* Translators: rule.google.inbox-full explanation */
+N_("The recipient's Google account has used all its storage, so Gmail cannot take new messages until they free space.");
+/* Translators: rule.google.inbox-full sender[1] */
+N_("Try again in a day or two.");
+/* Translators: rule.google.inbox-full sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.google.inbox-full sender[3] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.google.inbox-full admin[1] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
+/* Translators: rule.google.full-and-inactive title */
+N_("The Gmail recipient's storage is full and the account is unused");
+/* Translators: rule.google.full-and-inactive explanation */
+N_("The recipient's Google account is full and has not been used for a long time. The address is probably abandoned.");
+/* Translators: rule.google.full-and-inactive sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.google.full-and-inactive sender[2] */
+N_("Remove the address from your contacts if they do not reply.");
+/* Translators: rule.google.full-and-inactive admin[1] */
+N_("Remove the address from mailing lists.");
+/* Translators: rule.google.temporary-problem title */
+N_("Gmail had a temporary problem");
+/* Translators: rule.google.temporary-problem explanation */
+N_("Google's servers deferred the message because of a passing problem on their side. Your server will try again.");
+/* Translators: rule.google.temporary-problem sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.temporary-problem admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.google.multiple-domains title */
+N_("Too many recipient domains in one delivery attempt");
+/* Translators: rule.google.multiple-domains explanation */
+N_("Google accepts recipients of only one domain per SMTP transaction; the others have to be sent in a separate transaction.");
+/* Translators: rule.google.multiple-domains sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.multiple-domains admin[1] */
+N_("Configure the sending server to group recipients by domain, one domain per transaction.");
+/* Translators: rule.google.session-timeout title */
+N_("The connection to Gmail timed out");
+/* Translators: rule.google.session-timeout explanation */
+N_("The SMTP session with Google took too long or expired, so Google closed it. A new attempt usually works.");
+/* Translators: rule.google.session-timeout sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.session-timeout admin[1] */
+N_("Check for slow networks, firewalls or filters that stall the SMTP session.");
+/* Translators: rule.google.smtp-command-error title */
+N_("Gmail did not accept a command from the sending software");
+/* Translators: rule.google.smtp-command-error explanation */
+N_("The program that sent the mail broke the rules of the SMTP conversation with Google, for example by sending commands too early or in the wrong order.");
+/* Translators: rule.google.smtp-command-error sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: rule.google.smtp-command-error sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.smtp-command-error admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: rule.google.smtp-command-error admin[2] */
+N_("Check for firewalls or antivirus software that rewrite SMTP traffic.");
+/* Translators: rule.google.domain-policy-size title */
+N_("Too many recipients for this domain's policy");
+/* Translators: rule.google.domain-policy-size explanation */
+N_("The recipient's domain applies a policy that Google can only enforce for a limited number of recipients per transaction; the rest must be sent separately.");
+/* Translators: rule.google.domain-policy-size sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.domain-policy-size sender[2] */
+N_("Send the message to this recipient on its own.");
+/* Translators: rule.google.domain-policy-size admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.google.too-many-recipients title */
+N_("The message has too many recipients for Gmail");
+/* Translators: rule.google.too-many-recipients explanation */
+N_("Google limits how many recipients one message or one sender may have. Recipients over the limit were refused.");
+/* Translators: rule.google.too-many-recipients sender[1] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.google.too-many-recipients admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.google.ip-not-allowlisted title */
+N_("The recipient's domain only accepts mail from approved servers");
+/* Translators: rule.google.ip-not-allowlisted explanation */
+N_("The recipient's Google Workspace domain accepts mail only from certain IP addresses, and your server is not one of them.");
+/* Translators: rule.google.ip-not-allowlisted sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.google.ip-not-allowlisted sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.google.ip-not-allowlisted admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.google.connection-refused-helo title */
+N_("Gmail refused the connection for now");
+/* Translators: rule.google.connection-refused-helo explanation */
+N_("Google turned the connection away at the start, as it does when a server connects in a suspicious or abusive way. It is often temporary.");
+/* Translators: rule.google.connection-refused-helo sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.connection-refused-helo admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.google.connection-refused-helo admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.google.ptr title */
+N_("Gmail requires reverse DNS for your sending server");
+/* Translators: rule.google.ptr explanation */
+N_("Google checks that the IP address sending the mail has a host name (PTR record) that points back to the same address. Yours does not, so Gmail slows down or refuses the mail.");
+/* Translators: rule.google.ptr sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.ptr admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.google.ptr admin[2] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: rule.google.ptr admin[3] */
+N_("For IPv6 senders, both the PTR record and SPF or DKIM must pass.");
+/* Translators: rule.google.ptr links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.too-many-logins title */
+N_("Too many sign-in attempts");
+/* Translators: rule.google.too-many-logins explanation */
+N_("Google temporarily stopped accepting sign-ins from this app or device because it tried too many times.");
+/* Translators: rule.google.too-many-logins sender[1] */
+N_("Wait an hour before trying again.");
+/* Translators: rule.google.too-many-logins sender[2] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: rule.google.too-many-logins admin[1] */
+N_("Check for a device or app retrying with an old password.");
+/* Translators: rule.google.auth-temporary title */
+N_("Gmail could not check your sign-in for now");
+/* Translators: rule.google.auth-temporary explanation */
+N_("Google's sign-in service had a temporary problem, so your app could not sign in to send.");
+/* Translators: rule.google.auth-temporary sender[1] */
+N_("Try sending again later.");
+/* Translators: rule.google.auth-temporary admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.google.tls-required-domain title */
+N_("The recipient's domain requires an encrypted connection");
+/* Translators: rule.google.tls-required-domain explanation */
+N_("The recipient's Google Workspace domain requires mail to arrive over TLS, and your server did not use it.");
+/* Translators: rule.google.tls-required-domain sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.tls-required-domain admin[1] */
+N_("Enable STARTTLS for outgoing mail on the sending server.");
+/* Translators: rule.google.low-reputation title */
+N_("Gmail distrusts your server or domain");
+/* Translators: rule.google.low-reputation explanation */
+N_("Google has seen so much unwanted mail from your sending IP address or domain that it is limiting or refusing it.");
+/* Translators: rule.google.low-reputation sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.low-reputation sender[2] */
+N_("Avoid bulk sending until the reputation recovers.");
+/* Translators: rule.google.low-reputation admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.google.low-reputation admin[2] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.google.low-reputation admin[3] */
+N_("Follow Google's sender guidelines and watch the spam rate in Postmaster Tools.");
+/* Translators: rule.google.low-reputation links[1].title */
+N_("Google Postmaster Tools");
+/* Translators: rule.google.suspicious-content title */
+N_("Gmail thinks the message is spam");
+/* Translators: rule.google.suspicious-content explanation */
+N_("Google's filters judged the content or links of this message to be unwanted mail.");
+/* Translators: rule.google.suspicious-content sender[1] */
+N_("Rewrite the message without link shorteners or many links.");
+/* Translators: rule.google.suspicious-content sender[2] */
+N_("Send it without attachments, or share them as a link.");
+/* Translators: rule.google.suspicious-content sender[3] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.google.suspicious-content admin[1] */
+N_("Check linked domains against URI blocklists.");
+/* Translators: rule.google.suspicious-content admin[2] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.google.suspicious-content links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.spf-suspicious title */
+N_("Your domain's SPF record looks suspicious to Gmail");
+/* Translators: rule.google.spf-suspicious explanation */
+N_("Google considers some entries of your domain's SPF record too permissive or unusual, for example whole address ranges.");
+/* Translators: rule.google.spf-suspicious sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.spf-suspicious admin[1] */
+N_("Replace broad entries such as +all or huge IP ranges with the exact servers that send for the domain.");
+/* Translators: rule.google.dmarc-dns-temporary title */
+N_("Gmail could not check your DMARC policy for now");
+/* Translators: rule.google.dmarc-dns-temporary explanation */
+N_("Your domain has a DMARC policy, but DNS lookups needed to check the message failed temporarily. Google will accept a later retry if DNS works.");
+/* Translators: rule.google.dmarc-dns-temporary sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.dmarc-dns-temporary admin[1] */
+N_("Check that the domain's DNS servers answer reliably for SPF, DKIM and DMARC records.");
+/* Translators: rule.google.unauthenticated title */
+N_("Gmail requires SPF or DKIM to pass");
+/* Translators: rule.google.unauthenticated explanation */
+N_("Neither SPF nor DKIM passed for your domain, so Google cannot verify that the mail really comes from you.");
+/* Translators: rule.google.unauthenticated sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.unauthenticated admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.google.unauthenticated admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.google.unauthenticated links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.spf-hardfail title */
+N_("Your SPF record does not include this server");
+/* Translators: rule.google.spf-hardfail explanation */
+N_("Your domain's SPF record ends in -all and the server that sent this message is not in it, so Google refused the message.");
+/* Translators: rule.google.spf-hardfail sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.spf-hardfail sender[2] */
+N_("If you send through a website or another service, tell your admin about it.");
+/* Translators: rule.google.spf-hardfail admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.google.dmarc-reject title */
+N_("Refused by the sender domain's DMARC policy");
+/* Translators: rule.google.dmarc-reject explanation */
+N_("The From domain publishes a DMARC policy telling receivers to reject unauthenticated mail, and this message failed the checks.");
+/* Translators: rule.google.dmarc-reject sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.dmarc-reject sender[2] */
+N_("If the From address is someone else's domain (as with some forwarding or list software), send from your own address.");
+/* Translators: rule.google.dmarc-reject admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.google.dmarc-reject admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.google.bulk-spf title */
+N_("Gmail requires SPF to pass for bulk senders");
+/* Translators: rule.google.bulk-spf explanation */
+N_("Google expects senders of large volumes to pass SPF, and this message did not.");
+/* Translators: rule.google.bulk-spf sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.bulk-spf admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.google.bulk-spf links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.4.7.27 title */
+N_("Gmail requires SPF to pass for bulk senders");
+/* Translators: enhanced.google.4.7.27 explanation */
+N_("Google expects senders of large volumes to pass SPF, and this message did not.");
+/* Translators: enhanced.google.4.7.27 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.4.7.27 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: enhanced.google.4.7.27 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.5.7.27 title */
+N_("Gmail requires SPF to pass for bulk senders");
+/* Translators: enhanced.google.5.7.27 explanation */
+N_("Google expects senders of large volumes to pass SPF, and this message did not.");
+/* Translators: enhanced.google.5.7.27 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.5.7.27 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: enhanced.google.5.7.27 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.unusual-rate title */
+N_("Gmail is slowing down mail from your server");
+/* Translators: rule.google.unusual-rate explanation */
+N_("Google saw an unusual jump in the amount of mail from your server and is accepting it slowly for now.");
+/* Translators: rule.google.unusual-rate sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.unusual-rate sender[2] */
+N_("Avoid sending large batches for a while.");
+/* Translators: rule.google.unusual-rate admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.google.unusual-rate admin[2] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.google.unsolicited-source title */
+N_("Gmail saw unwanted mail tied to your domain or network");
+/* Translators: rule.google.unsolicited-source explanation */
+N_("Google linked a large amount of unwanted mail to your network, your signing domain, your SPF domain or a domain in your links, and is limiting mail that shares it.");
+/* Translators: rule.google.unsolicited-source sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.unsolicited-source admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.google.unsolicited-source admin[2] */
+N_("Find which stream of mail (newsletter, compromised account, a customer's form) causes complaints.");
+/* Translators: rule.google.unsolicited-source links[1].title */
+N_("Google Postmaster Tools");
+/* Translators: rule.google.unsolicited-ip-block title */
+N_("Gmail blocked your server for unwanted mail");
+/* Translators: rule.google.unsolicited-ip-block explanation */
+N_("Google is blocking mail from your server's IP address because it sent an unusual amount of unwanted mail.");
+/* Translators: rule.google.unsolicited-ip-block sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.unsolicited-ip-block admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.google.unsolicited-ip-block admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.google.unsolicited-ip-block links[1].title */
+N_("Google Postmaster Tools");
+/* Translators: enhanced.google.4.7.28 title */
+N_("Gmail blocked your server for unwanted mail");
+/* Translators: enhanced.google.4.7.28 explanation */
+N_("Google is blocking mail from your server's IP address because it sent an unusual amount of unwanted mail.");
+/* Translators: enhanced.google.4.7.28 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.4.7.28 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.google.4.7.28 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: enhanced.google.4.7.28 links[1].title */
+N_("Google Postmaster Tools");
+/* Translators: enhanced.google.5.7.28 title */
+N_("Gmail blocked your server for unwanted mail");
+/* Translators: enhanced.google.5.7.28 explanation */
+N_("Google is blocking mail from your server's IP address because it sent an unusual amount of unwanted mail.");
+/* Translators: enhanced.google.5.7.28 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.5.7.28 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.google.5.7.28 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: enhanced.google.5.7.28 links[1].title */
+N_("Google Postmaster Tools");
+/* Translators: rule.google.same-message-id title */
+N_("Too many messages reuse the same Message-ID");
+/* Translators: rule.google.same-message-id explanation */
+N_("Many messages from your server carry the same Message-ID, which Gmail treats as abuse.");
+/* Translators: rule.google.same-message-id sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.same-message-id admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.google.same-message-id admin[2] */
+N_("Make the sending software generate a unique Message-ID for every message.");
+/* Translators: rule.google.bulk-tls title */
+N_("Gmail requires an encrypted connection for bulk mail");
+/* Translators: rule.google.bulk-tls explanation */
+N_("Google expects senders of large volumes to use TLS, and this message was sent without it.");
+/* Translators: rule.google.bulk-tls sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.bulk-tls admin[1] */
+N_("Enable STARTTLS for outgoing mail on the sending server.");
+/* Translators: rule.google.bulk-tls links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.4.7.29 title */
+N_("Gmail requires an encrypted connection for bulk mail");
+/* Translators: enhanced.google.4.7.29 explanation */
+N_("Google expects senders of large volumes to use TLS, and this message was sent without it.");
+/* Translators: enhanced.google.4.7.29 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.4.7.29 admin[1] */
+N_("Enable STARTTLS for outgoing mail on the sending server.");
+/* Translators: enhanced.google.4.7.29 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.5.7.29 title */
+N_("Gmail requires an encrypted connection for bulk mail");
+/* Translators: enhanced.google.5.7.29 explanation */
+N_("Google expects senders of large volumes to use TLS, and this message was sent without it.");
+/* Translators: enhanced.google.5.7.29 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.5.7.29 admin[1] */
+N_("Enable STARTTLS for outgoing mail on the sending server.");
+/* Translators: enhanced.google.5.7.29 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.bulk-dkim title */
+N_("Gmail requires DKIM to pass for bulk senders");
+/* Translators: rule.google.bulk-dkim explanation */
+N_("Google expects senders of large volumes to sign with DKIM, and this message had no passing signature.");
+/* Translators: rule.google.bulk-dkim sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.bulk-dkim admin[1] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.google.bulk-dkim links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.4.7.30 title */
+N_("Gmail requires DKIM to pass for bulk senders");
+/* Translators: enhanced.google.4.7.30 explanation */
+N_("Google expects senders of large volumes to sign with DKIM, and this message had no passing signature.");
+/* Translators: enhanced.google.4.7.30 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.4.7.30 admin[1] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.google.4.7.30 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.5.7.30 title */
+N_("Gmail requires DKIM to pass for bulk senders");
+/* Translators: enhanced.google.5.7.30 explanation */
+N_("Google expects senders of large volumes to sign with DKIM, and this message had no passing signature.");
+/* Translators: enhanced.google.5.7.30 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.5.7.30 admin[1] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.google.5.7.30 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.bulk-dmarc title */
+N_("Gmail requires a DMARC record for bulk senders");
+/* Translators: rule.google.bulk-dmarc explanation */
+N_("Google expects senders of large volumes to publish a DMARC record for the From domain, and this domain has none.");
+/* Translators: rule.google.bulk-dmarc sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.bulk-dmarc admin[1] */
+N_("Publish a DMARC record (at least p=none) for the From domain.");
+/* Translators: rule.google.bulk-dmarc admin[2] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.google.bulk-dmarc links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.4.7.40 title */
+N_("Gmail requires a DMARC record for bulk senders");
+/* Translators: enhanced.google.4.7.40 explanation */
+N_("Google expects senders of large volumes to publish a DMARC record for the From domain, and this domain has none.");
+/* Translators: enhanced.google.4.7.40 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.4.7.40 admin[1] */
+N_("Publish a DMARC record (at least p=none) for the From domain.");
+/* Translators: enhanced.google.4.7.40 admin[2] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: enhanced.google.4.7.40 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.5.7.40 title */
+N_("Gmail requires a DMARC record for bulk senders");
+/* Translators: enhanced.google.5.7.40 explanation */
+N_("Google expects senders of large volumes to publish a DMARC record for the From domain, and this domain has none.");
+/* Translators: enhanced.google.5.7.40 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.5.7.40 admin[1] */
+N_("Publish a DMARC record (at least p=none) for the From domain.");
+/* Translators: enhanced.google.5.7.40 admin[2] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: enhanced.google.5.7.40 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.dmarc-alignment title */
+N_("The From domain does not match the authenticated domain");
+/* Translators: rule.google.dmarc-alignment explanation */
+N_("SPF or DKIM passed, but for a different domain than the one in the From address, so DMARC alignment fails.");
+/* Translators: rule.google.dmarc-alignment sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.dmarc-alignment admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.google.dmarc-alignment admin[2] */
+N_("Sign with DKIM using the From domain, or use a return-path on the From domain.");
+/* Translators: rule.google.dmarc-alignment links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.4.7.32 title */
+N_("The From domain does not match the authenticated domain");
+/* Translators: enhanced.google.4.7.32 explanation */
+N_("SPF or DKIM passed, but for a different domain than the one in the From address, so DMARC alignment fails.");
+/* Translators: enhanced.google.4.7.32 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.4.7.32 admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: enhanced.google.4.7.32 admin[2] */
+N_("Sign with DKIM using the From domain, or use a return-path on the From domain.");
+/* Translators: enhanced.google.4.7.32 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: enhanced.google.5.7.32 title */
+N_("The From domain does not match the authenticated domain");
+/* Translators: enhanced.google.5.7.32 explanation */
+N_("SPF or DKIM passed, but for a different domain than the one in the From address, so DMARC alignment fails.");
+/* Translators: enhanced.google.5.7.32 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.google.5.7.32 admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: enhanced.google.5.7.32 admin[2] */
+N_("Sign with DKIM using the From domain, or use a return-path on the From domain.");
+/* Translators: enhanced.google.5.7.32 links[1].title */
+N_("Gmail email sender guidelines");
+/* Translators: rule.google.no-such-user title */
+N_("The Gmail address does not exist");
+/* Translators: rule.google.no-such-user explanation */
+N_("There is no Google account with this address. It is usually a typo or an account that was deleted.");
+/* Translators: rule.google.no-such-user sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.google.no-such-user sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.google.no-such-user sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.google.no-such-user admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.google.domain-not-found title */
+N_("The recipient's domain was not found");
+/* Translators: rule.google.domain-not-found explanation */
+N_("Google could not find the domain after the @ in DNS.");
+/* Translators: rule.google.domain-not-found sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: rule.google.domain-not-found sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.google.domain-not-found admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.google.bad-recipient-syntax title */
+N_("The recipient's address is not valid");
+/* Translators: rule.google.bad-recipient-syntax explanation */
+N_("Gmail refused the recipient address because it is not written as a valid email address.");
+/* Translators: rule.google.bad-recipient-syntax sender[1] */
+N_("Retype the address without spaces, quotes or extra punctuation.");
+/* Translators: rule.google.bad-recipient-syntax admin[1] */
+N_("Validate addresses before sending.");
+/* Translators: rule.google.bad-sender-syntax title */
+N_("Your sender address is not valid");
+/* Translators: rule.google.bad-sender-syntax explanation */
+N_("Gmail refused the sender address used by your server because it is not written as a valid email address.");
+/* Translators: rule.google.bad-sender-syntax sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.bad-sender-syntax admin[1] */
+N_("Check the envelope sender the software uses; it must be a complete address.");
+/* Translators: rule.google.inactive title */
+N_("The Gmail account is inactive");
+/* Translators: rule.google.inactive explanation */
+N_("The recipient's Google account exists but has been disabled or unused for a long time.");
+/* Translators: rule.google.inactive sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.google.inactive admin[1] */
+N_("Remove the address from mailing lists.");
+/* Translators: rule.google.too-large title */
+N_("The message is too large for Gmail");
+/* Translators: rule.google.too-large explanation */
+N_("Gmail accepts messages up to about 25 MB including the encoding overhead; this one is larger.");
+/* Translators: rule.google.too-large sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.google.too-large admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: rule.google.too-many-attachments title */
+N_("The message has too many attachments");
+/* Translators: rule.google.too-many-attachments explanation */
+N_("Gmail limits how many attachments one message may have.");
+/* Translators: rule.google.too-many-attachments sender[1] */
+N_("Send the files in fewer messages or as a single archive or link.");
+/* Translators: rule.google.too-many-attachments admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: rule.google.header-limits title */
+N_("A message header is too large");
+/* Translators: rule.google.header-limits explanation */
+N_("The message's headers, or one header such as the subject, exceed the sizes Gmail accepts.");
+/* Translators: rule.google.header-limits sender[1] */
+N_("Shorten the subject line and send again.");
+/* Translators: rule.google.header-limits sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.header-limits admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.google.daily-limit title */
+N_("Your Google account hit its daily sending limit");
+/* Translators: rule.google.daily-limit explanation */
+N_("The account or organisation sent more messages or recipients today than Google allows. Sending resumes within 24 hours.");
+/* Translators: rule.google.daily-limit sender[1] */
+N_("Wait up to 24 hours before sending more.");
+/* Translators: rule.google.daily-limit sender[2] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.google.daily-limit sender[3] */
+N_("Use a newsletter service for large mailings.");
+/* Translators: rule.google.daily-limit admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.google.daily-limit admin[2] */
+N_("Check Google's sending limits for Workspace and spread large mailings.");
+/* Translators: rule.google.hops title */
+N_("The message went round in a loop");
+/* Translators: rule.google.hops explanation */
+N_("The message passed through more than 50 servers, which means forwarding is looping.");
+/* Translators: rule.google.hops sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.google.hops admin[1] */
+N_("Look at the Received headers to find the loop, then fix the forwarding rule or MX record.");
+/* Translators: rule.google.auth-decode title */
+N_("Gmail could not read the sign-in data");
+/* Translators: rule.google.auth-decode explanation */
+N_("The mail app sent sign-in data that Google could not decode.");
+/* Translators: rule.google.auth-decode sender[1] */
+N_("Re-enter the password in your mail app, or try another app.");
+/* Translators: rule.google.auth-decode admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: rule.google.helo title */
+N_("The sending server introduced itself with an invalid name");
+/* Translators: rule.google.helo explanation */
+N_("The host name your server gave in its HELO or EHLO greeting is empty or not valid, so Gmail refused it.");
+/* Translators: rule.google.helo sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.helo admin[1] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: rule.google.from-header title */
+N_("The From header is missing or invalid");
+/* Translators: rule.google.from-header explanation */
+N_("Gmail requires exactly one From header with one valid address, and this message does not have it.");
+/* Translators: rule.google.from-header sender[1] */
+N_("Check the sender name and address in your mail app or the tool that sent the mail.");
+/* Translators: rule.google.from-header sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.from-header admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.google.malformed-message title */
+N_("Gmail found a formatting error in the message");
+/* Translators: rule.google.malformed-message explanation */
+N_("The message breaks the mail format rules: a missing Message-ID, duplicate or malformed headers, or characters where they are not allowed.");
+/* Translators: rule.google.malformed-message sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: rule.google.malformed-message sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.malformed-message admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.google.security-content title */
+N_("Gmail blocked the attachment or content for security");
+/* Translators: rule.google.security-content explanation */
+N_("Gmail refuses some attachment types, such as executables, scripts or archives containing them, because they often carry malware.");
+/* Translators: rule.google.security-content sender[1] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: rule.google.security-content sender[2] */
+N_("Do not just rename the file; share it through a cloud storage link.");
+/* Translators: rule.google.security-content admin[1] */
+N_("No action is needed.");
+/* Translators: rule.google.security-content links[1].title */
+N_("File types blocked in Gmail");
+/* Translators: rule.google.identity-change title */
+N_("The app tried to sign in twice");
+/* Translators: rule.google.identity-change explanation */
+N_("The mail app tried to sign in again in the same connection, which Google does not allow.");
+/* Translators: rule.google.identity-change sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: rule.google.identity-change admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: rule.google.relay-credentials title */
+N_("Google's SMTP relay did not recognise your server");
+/* Translators: rule.google.relay-credentials explanation */
+N_("Your Google Workspace SMTP relay setting does not list the IP address or domain that sent the message.");
+/* Translators: rule.google.relay-credentials sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.relay-credentials admin[1] */
+N_("In the Google Admin console, add the sending IP address or enable SMTP authentication for the relay service.");
+/* Translators: rule.google.relay-credentials admin[2] */
+N_("Make sure the sending domain is one of your Workspace domains.");
+/* Translators: rule.google.relay-suspended title */
+N_("Google suspended your relay service for abuse");
+/* Translators: rule.google.relay-suspended explanation */
+N_("Google stopped relaying mail for your organisation because abuse was detected.");
+/* Translators: rule.google.relay-suspended sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.relay-suspended admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.google.relay-suspended admin[2] */
+N_("Find and stop the source of the abuse before contacting Google Workspace support.");
+/* Translators: rule.google.sending-denied title */
+N_("Your account may not send mail through Google");
+/* Translators: rule.google.sending-denied explanation */
+N_("The sending account is disabled or does not belong to the Google Workspace organisation it tried to send through.");
+/* Translators: rule.google.sending-denied sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.sending-denied admin[1] */
+N_("Check the user's status in the Google Admin console and the relay's allowed senders.");
+/* Translators: rule.google.auth-required title */
+N_("Gmail requires sign-in and encryption to send");
+/* Translators: rule.google.auth-required explanation */
+N_("Your mail app tried to send through Google without signing in, or without starting an encrypted connection first.");
+/* Translators: rule.google.auth-required sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.google.auth-required admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.google.domain-policy title */
+N_("The recipient's or sender's organisation does not allow this message");
+/* Translators: rule.google.domain-policy explanation */
+N_("An administrator of the recipient's or your own Google Workspace domain set a rule that blocks this message.");
+/* Translators: rule.google.domain-policy sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.google.domain-policy admin[1] */
+N_("Check the Workspace compliance and content rules of both domains.");
+/* Translators: rule.google.rate-limited title */
+N_("Gmail refused the message because of rate limits");
+/* Translators: rule.google.rate-limited explanation */
+N_("Your server sent more mail than Google accepts from it in this period.");
+/* Translators: rule.google.rate-limited sender[1] */
+N_("Try sending again later.");
+/* Translators: rule.google.rate-limited admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.google.direct-sending title */
+N_("Your server may not send straight to Gmail");
+/* Translators: rule.google.direct-sending explanation */
+N_("Google refuses mail sent directly from addresses such as home internet connections; such mail has to go through a provider's outgoing server.");
+/* Translators: rule.google.direct-sending sender[1] */
+N_("Send through your email provider's outgoing server, not directly from your computer or router.");
+/* Translators: rule.google.direct-sending admin[1] */
+N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+/* Translators: rule.google.web-login title */
+N_("Google wants you to sign in through a browser first");
+/* Translators: rule.google.web-login explanation */
+N_("Google blocked the sign-in from your mail app until you confirm it in a web browser, for example after a security check.");
+/* Translators: rule.google.web-login sender[1] */
+N_("Sign in to your Google account in a web browser and complete the security check.");
+/* Translators: rule.google.web-login sender[2] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: rule.google.web-login admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.google.app-password title */
+N_("Your Google account needs an app password");
+/* Translators: rule.google.app-password explanation */
+N_("The account uses two-step verification, so ordinary passwords do not work in mail apps that lack Google sign-in.");
+/* Translators: rule.google.app-password sender[1] */
+N_("Create an app password in your Google account security settings and use it in the mail app.");
+/* Translators: rule.google.app-password sender[2] */
+N_("Or use a mail app that supports signing in with Google.");
+/* Translators: rule.google.app-password admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.google.bad-credentials title */
+N_("Google did not accept the user name or password");
+/* Translators: rule.google.bad-credentials explanation */
+N_("Your mail app's sign-in to Google failed: the password is wrong, changed, or an app password is needed.");
+/* Translators: rule.google.bad-credentials sender[1] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: rule.google.bad-credentials sender[2] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: rule.google.bad-credentials admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.google.auth-mechanism title */
+N_("The app uses a sign-in method Google does not support");
+/* Translators: rule.google.auth-mechanism explanation */
+N_("Your mail app tried to sign in with a method Google does not accept, such as the old XOAUTH.");
+/* Translators: rule.google.auth-mechanism sender[1] */
+N_("Update your mail app, or switch to one that supports Google sign-in (OAuth 2).");
+/* Translators: rule.google.auth-mechanism sender[2] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: rule.google.auth-mechanism admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
 #endif

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "bounce-diagnose.h"
 #include "bounce-extract.h"
 
@@ -133,6 +135,7 @@ typedef enum {
   RE_PERMANENT_WORDS,
   RE_TEMPORARY_WORDS,
   RE_ERROR_WORDS,
+  RE_SMTP_COMMAND,
   N_RE
 } PatternId;
 
@@ -194,6 +197,12 @@ static const char * const pattern_sources[N_RE] = {
     "\\b(?:user\\s+unknown|unknown\\s+user|does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
     "blocked|blacklisted|listed|quota|full|undeliverable|could\\s+not\\s+be\\s+delivered|failed|failure|"
     "unavailable|not\\s+allowed|spam|invalid|disabled|suspended|timed?\\s*out|error)\\b",
+  /* Which SMTP command the server refused: "in reply to RCPT TO command",
+   * "after end of data", ">>> DATA", "most progress was RCPT TO response". */
+  [RE_SMTP_COMMAND] =
+    "(?:in\\s+reply\\s+to|after|>>>|progress\\s+was|during|response\\s+to|while\\s+sending)\\s{1,3}"
+    "(?:the\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|end\\s+of\\s+data|HELO|EHLO|"
+    "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b",
 };
 
 static GRegex *patterns[N_RE];
@@ -559,14 +568,13 @@ text_candidates (Context *ctx)
 /* Delivery-status recipients                                            */
 
 static GPtrArray *
-dsn_candidates (Context *ctx)
+dsn_candidates (Context   *ctx,
+                GPtrArray *groups)
 {
   GPtrArray *candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
-  GPtrArray *groups;
 
-  if (ctx->message == NULL || ctx->message->dsn_groups == NULL)
+  if (groups == NULL)
     return candidates;
-  groups = ctx->message->dsn_groups;
   for (guint i = 0; i < groups->len; i++)
     {
       BounceFieldGroup *group = groups->pdata[i];
@@ -609,7 +617,10 @@ dsn_candidates (Context *ctx)
             c->status = g_steal_pointer (&s);
         }
       if (action != NULL)
-        c->action = g_ascii_strdown (g_strstrip (g_strdup (action)), -1);
+        {
+          c->action = g_ascii_strdown (action, -1);
+          g_strstrip (c->action);
+        }
       c->remote_mta = g_strdup (skip_type_prefix (bounce_fields_lookup (group->fields, "Remote-MTA")));
       c->dsn_diagnostic = g_strdup (skip_type_prefix (bounce_fields_lookup (group->fields, "Diagnostic-Code")));
       c->last_attempt = g_strdup (bounce_fields_lookup (group->fields, "Last-Attempt-Date"));
@@ -626,6 +637,200 @@ dsn_candidates (Context *ctx)
   return candidates;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* JSON notifications                                                    */
+
+static void
+field_free (BounceField *f)
+{
+  g_free (f->name);
+  g_free (f->value);
+  g_free (f);
+}
+
+static void
+field_group_free (BounceFieldGroup *g)
+{
+  g_ptr_array_unref (g->fields);
+  g_free (g);
+}
+
+static void
+add_field (GPtrArray  *fields,
+           const char *name,
+           const char *value)
+{
+  BounceField *f;
+
+  if (value == NULL)
+    return;
+  f = g_new0 (BounceField, 1);
+  f->name = g_strdup (name);
+  f->value = g_strdup (value);
+  g_ptr_array_add (fields, f);
+}
+
+static BounceFieldGroup *
+field_group_new (void)
+{
+  BounceFieldGroup *g = g_new0 (BounceFieldGroup, 1);
+
+  g->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+  return g;
+}
+
+static const char *
+json_string (JsonObject *o,
+             const char *member)
+{
+  JsonNode *n = o ? json_object_get_member (o, member) : NULL;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static JsonObject *
+json_object (JsonObject *o,
+             const char *member)
+{
+  JsonNode *n = o ? json_object_get_member (o, member) : NULL;
+
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static JsonArray *
+json_array (JsonObject *o,
+            const char *member)
+{
+  JsonNode *n = o ? json_object_get_member (o, member) : NULL;
+
+  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+static JsonParser *
+parse_json_object (const char *text,
+                   gsize       len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!json_parser_load_from_data (parser, text, len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return g_steal_pointer (&parser);
+}
+
+/* Amazon SES reports bounces, complaints and deliveries as JSON (bare or
+ * inside an SNS envelope) rather than as a DSN.  They are turned into
+ * delivery-status groups / feedback fields so the usual path handles them. */
+static gboolean
+json_notification (Context    *ctx,
+                   GPtrArray **groups_out,
+                   GPtrArray **feedback_out)
+{
+  const char *n = ctx->notification->str;
+  const char *key = strstr (n, "notificationType");
+  const char *open;
+  const char *close;
+  g_autoptr(JsonParser) outer = NULL;
+  g_autoptr(JsonParser) inner = NULL;
+  JsonObject *root;
+  const char *type;
+  GPtrArray *groups;
+
+  if (key == NULL || ctx->notification->len > 4 * 1024 * 1024)
+    return FALSE;
+  open = strchr (n, '{');
+  close = strrchr (n, '}');
+  if (open == NULL || close == NULL || close < open)
+    return FALSE;
+  {
+    /* Mail gateways fold long lines, even inside JSON strings. */
+    g_autoptr(GString) json = g_string_new_len (open, close - open + 1);
+
+    g_string_replace (json, "\n ", "", 0);
+    g_string_replace (json, "\n", " ", 0);
+    outer = parse_json_object (json->str, json->len);
+  }
+  if (outer == NULL)
+    return FALSE;
+  root = json_node_get_object (json_parser_get_root (outer));
+  if (json_string (root, "notificationType") == NULL && json_string (root, "Message") != NULL)
+    {
+      const char *message = json_string (root, "Message");
+
+      inner = parse_json_object (message, strlen (message));
+      if (inner == NULL)
+        return FALSE;
+      root = json_node_get_object (json_parser_get_root (inner));
+    }
+  type = json_string (root, "notificationType");
+  if (type == NULL)
+    return FALSE;
+
+  groups = g_ptr_array_new_with_free_func ((GDestroyNotify) field_group_free);
+  g_ptr_array_add (groups, field_group_new ());   /* per-message group */
+
+  if (g_ascii_strcasecmp (type, "Bounce") == 0)
+    {
+      JsonObject *bounce = json_object (root, "bounce");
+      JsonArray *list = json_array (bounce, "bouncedRecipients");
+      const char *kind = json_string (bounce, "bounceType");
+      gboolean transient = kind && g_ascii_strcasecmp (kind, "Transient") == 0;
+
+      for (guint i = 0; list && i < json_array_get_length (list); i++)
+        {
+          JsonObject *r = json_array_get_object_element (list, i);
+          BounceFieldGroup *g = field_group_new ();
+
+          add_field (g->fields, "Final-Recipient", json_string (r, "emailAddress"));
+          add_field (g->fields, "Action", json_string (r, "action") ? json_string (r, "action")
+                                                                   : (transient ? "delayed" : "failed"));
+          add_field (g->fields, "Status", json_string (r, "status"));
+          add_field (g->fields, "Diagnostic-Code", json_string (r, "diagnosticCode"));
+          add_field (g->fields, "Remote-MTA", json_string (bounce, "remoteMtaIp"));
+          g_ptr_array_add (groups, g);
+        }
+    }
+  else if (g_ascii_strcasecmp (type, "Delivery") == 0)
+    {
+      JsonObject *delivery = json_object (root, "delivery");
+      JsonArray *list = json_array (delivery, "recipients");
+      const char *response = json_string (delivery, "smtpResponse");
+      g_autofree char *status = NULL;
+
+      if (response != NULL)
+        bounce_extract_first_codes (response, NULL, &status);
+      for (guint i = 0; list && i < json_array_get_length (list); i++)
+        {
+          BounceFieldGroup *g = field_group_new ();
+
+          add_field (g->fields, "Final-Recipient", json_array_get_string_element (list, i));
+          add_field (g->fields, "Action", "delivered");
+          add_field (g->fields, "Status", status);
+          add_field (g->fields, "Diagnostic-Code", response);
+          add_field (g->fields, "Remote-MTA", json_string (delivery, "remoteMtaIp"));
+          g_ptr_array_add (groups, g);
+        }
+    }
+  else if (g_ascii_strcasecmp (type, "Complaint") == 0)
+    {
+      JsonObject *complaint = json_object (root, "complaint");
+      JsonArray *list = json_array (complaint, "complainedRecipients");
+      const char *feedback = json_string (complaint, "complaintFeedbackType");
+      GPtrArray *fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+
+      add_field (fields, "Feedback-Type", feedback ? feedback : "abuse");
+      for (guint i = 0; list && i < json_array_get_length (list); i++)
+        add_field (fields, "Original-Rcpt-To",
+                   json_string (json_array_get_object_element (list, i), "emailAddress"));
+      *feedback_out = fields;
+    }
+  *groups_out = groups;
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reason, codes and permanence                                         */
 
@@ -638,11 +843,58 @@ first_rule_with_reason (GPtrArray *rules)
   return NULL;
 }
 
+/* Provider rules mean what they say at any stage; generic wording rules
+ * and code-derived reasons are refined by the SMTP stage. */
+static gboolean
+rule_reason_is_generic (BounceEntry *rule)
+{
+  return rule == NULL || bounce_entry_get_provider (rule) == NULL;
+}
+
 static gboolean
 is_generic_status (const char *status)
 {
   /* x.0.0 says nothing beyond the class. */
   return status == NULL || g_str_has_suffix (status, ".0.0");
+}
+
+typedef enum {
+  SMTP_UNKNOWN,
+  SMTP_CONNECT,
+  SMTP_MAIL,
+  SMTP_RCPT,
+  SMTP_DATA,
+} SmtpStage;
+
+/* The last SMTP command the text says the error answered. */
+static SmtpStage
+smtp_stage (const char *text)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  SmtpStage stage = SMTP_UNKNOWN;
+
+  if (text == NULL)
+    return stage;
+  g_regex_match (patterns[RE_SMTP_COMMAND], text, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      g_autofree char *word = g_match_info_fetch (info, 1);
+      g_autofree char *lower = g_ascii_strdown (word, -1);
+
+      if (g_str_has_prefix (lower, "rcpt"))
+        stage = SMTP_RCPT;
+      else if (g_str_has_prefix (lower, "mail"))
+        stage = SMTP_MAIL;
+      else if (g_str_has_prefix (lower, "data") || g_str_has_prefix (lower, "end") ||
+               g_str_has_prefix (lower, "message"))
+        stage = SMTP_DATA;
+      else
+        stage = SMTP_CONNECT;
+      /* The first mention is the failing command in every layout we know;
+       * transcripts list later commands (QUIT, RSET) after it. */
+      break;
+    }
+  return stage;
 }
 
 static void
@@ -754,6 +1006,20 @@ diagnose_candidate (Context         *ctx,
     reason = bounce_entry_get_reason (status_entry);
   else if (reply_entry != NULL && bounce_entry_get_reason (reply_entry) != NULL)
     reason = bounce_entry_get_reason (reply_entry);
+
+  /* The same words mean different things at different SMTP stages: an
+   * "unknown user" answer to the message body is a content filter
+   * pretending, a refusal of MAIL FROM is about the sender. */
+  if (!delivered && reason != NULL && rule_reason_is_generic (rule))
+    {
+      SmtpStage stage = smtp_stage (context->str);
+
+      if (stage == SMTP_DATA && g_str_equal (reason, "userunknown"))
+        reason = "filtered";
+      else if (stage == SMTP_MAIL && (g_str_equal (reason, "userunknown") ||
+                                      g_str_equal (reason, "filtered")))
+        reason = "rejected";
+    }
 
   /* A delivery that was given up after retrying is "expired" whatever the
    * last temporary error was. */
@@ -881,9 +1147,9 @@ add_simple_recipient (Context    *ctx,
 }
 
 static gboolean
-handle_feedback (Context *ctx)
+handle_feedback (Context   *ctx,
+                 GPtrArray *fields)
 {
-  GPtrArray *fields = ctx->message ? ctx->message->feedback_fields : NULL;
   const char *type;
   guint added = 0;
 
@@ -894,9 +1160,9 @@ handle_feedback (Context *ctx)
     return FALSE;
   bounce_report_set_kind (ctx->report, BOUNCE_KIND_FEEDBACK);
   {
-    g_autofree char *lower = g_ascii_strdown (g_strstrip (g_strdup (type)), -1);
+    g_autofree char *lower = g_ascii_strdown (type, -1);
 
-    bounce_report_set_feedback_type (ctx->report, lower);
+    bounce_report_set_feedback_type (ctx->report, g_strstrip (lower));
   }
   for (guint i = 0; i < fields->len; i++)
     {
@@ -913,7 +1179,7 @@ handle_feedback (Context *ctx)
     }
   if (added == 0)
     {
-      const char *to = ctx->message->original_headers ?
+      const char *to = ctx->message && ctx->message->original_headers ?
                        bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
       g_autofree char *address = address_from_value (to);
 
@@ -995,6 +1261,8 @@ diagnose_message (Context *ctx)
 {
   g_autoptr(GPtrArray) dsn = NULL;
   g_autoptr(GPtrArray) from_text = NULL;
+  g_autoptr(GPtrArray) json_groups = NULL;
+  g_autoptr(GPtrArray) json_feedback = NULL;
   GPtrArray *chosen;
   gboolean bounce_like;
 
@@ -1004,10 +1272,15 @@ diagnose_message (Context *ctx)
   if (bounce_report_get_provider (ctx->report) == NULL && ctx->provider != NULL)
     bounce_report_set_provider (ctx->report, ctx->provider);
 
-  if (handle_feedback (ctx))
+  json_notification (ctx, &json_groups, &json_feedback);
+  if (handle_feedback (ctx, ctx->message ? ctx->message->feedback_fields : NULL) ||
+      handle_feedback (ctx, json_feedback))
     return;
 
-  dsn = dsn_candidates (ctx);
+  if (ctx->message != NULL && ctx->message->dsn_groups != NULL && ctx->message->dsn_groups->len > 1)
+    dsn = dsn_candidates (ctx, ctx->message->dsn_groups);
+  else
+    dsn = dsn_candidates (ctx, json_groups);
   from_text = text_candidates (ctx);
   /* Headers are the usual sign; failing that, a recipient line next to
    * SMTP error codes is (forwarded bounces, carriers' own formats). */

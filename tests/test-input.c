@@ -375,6 +375,25 @@ test_invalid_utf8 (void)
 }
 
 static void
+test_unlabelled_japanese (void)
+{
+  {
+    /* EUC-JP without a charset label (some Japanese carriers do this). */
+    g_autoptr(BounceInput) input = decode_text ("550 \xc1\xf7\xbf\xae\xa4\xc7\xa4\xad\xa4\xde"
+                                                "\xa4\xbb\xa4\xf3\xa4\xc7\xa4\xb7\xa4\xbf\xa1\xa3\n", -1);
+
+    g_assert_true (bounce_input_get_repaired (input));
+    g_assert_cmpstr (bounce_input_get_text (input), ==, "550 送信できませんでした。\n");
+  }
+  {
+    /* ISO-2022-JP is 7-bit: valid UTF-8, but its escapes must not show. */
+    g_autoptr(BounceInput) input = decode_text ("550 \x1b$BAw?.$G$-$^$;$s$G$7$?!#\x1b(B\n", -1);
+
+    g_assert_cmpstr (bounce_input_get_text (input), ==, "550 送信できませんでした。\n");
+  }
+}
+
+static void
 test_global_dsn (void)
 {
   g_autoptr(BounceInput) input = decode_sample ("global-dsn.eml");
@@ -763,6 +782,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/rfc2047", test_rfc2047);
   g_test_add_func ("/input/latin1-part", test_latin1_part);
   g_test_add_func ("/input/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/input/unlabelled-japanese", test_unlabelled_japanese);
   g_test_add_func ("/input/global-dsn", test_global_dsn);
   g_test_add_func ("/input/html-only", test_html_only);
   g_test_add_func ("/input/alternative-prefers-plain", test_alternative_prefers_plain);

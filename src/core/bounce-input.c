@@ -182,6 +182,29 @@ charset_is_utf8ish (const char *charset)
          g_ascii_strcasecmp (charset, "ascii") == 0;
 }
 
+/* Most high bytes come in runs of four or more, as in Japanese or Chinese
+ * text, rather than alone between ASCII letters, as in Western text. */
+static gboolean
+looks_multibyte (const char *data,
+                 gsize       len)
+{
+  gsize high = 0, in_runs = 0, run = 0;
+
+  for (gsize i = 0; i <= len; i++)
+    {
+      if (i < len && (guchar) data[i] >= 0x80)
+        {
+          run++;
+          continue;
+        }
+      high += run;
+      if (run >= 4)
+        in_runs += run;
+      run = 0;
+    }
+  return high >= 8 && in_runs * 4 >= high * 3;
+}
+
 /* Converts text of a known or unknown charset to UTF-8 with LF line endings.
  * Sets *repaired when bytes had to be guessed or replaced. */
 static char *
@@ -222,8 +245,16 @@ to_utf8 (const char *data,
                                 g_ascii_strcasecmp (charset, "utf8") == 0);
 
       *repaired = TRUE;
-      /* Unlabelled 8-bit text is most often in a Western legacy charset. */
-      if (!labelled_utf8)
+      /* Unlabelled 8-bit text: long runs of high bytes suggest an East
+       * Asian multibyte charset, anything else is most often a Western one. */
+      if (!labelled_utf8 && looks_multibyte (clean->str, clean->len))
+        {
+          static const char * const cjk[] = { "EUC-JP", "CP932", "GB18030", "EUC-KR", "BIG5" };
+
+          for (gsize i = 0; i < G_N_ELEMENTS (cjk) && fixed == NULL; i++)
+            fixed = g_convert (clean->str, clean->len, "UTF-8", cjk[i], NULL, &fixed_len, NULL);
+        }
+      if (!labelled_utf8 && fixed == NULL)
         {
           fixed = g_convert (clean->str, clean->len, "UTF-8", "WINDOWS-1252", NULL, &fixed_len, NULL);
           if (fixed == NULL)
@@ -238,6 +269,21 @@ to_utf8 (const char *data,
       if (out_len != NULL)
         *out_len = fixed_len;
       return fixed;
+    }
+
+  /* Unlabelled ISO-2022-JP is 7-bit, so it passes as UTF-8 with its escape
+   * sequences showing. */
+  if (converted == NULL && charset_is_utf8ish (charset) &&
+      (strstr (clean->str, "\x1b$B") != NULL || strstr (clean->str, "\x1b$@") != NULL))
+    {
+      fixed = g_convert (clean->str, clean->len, "UTF-8", "ISO-2022-JP", NULL, &fixed_len, NULL);
+      if (fixed != NULL)
+        {
+          g_string_free (clean, TRUE);
+          if (out_len != NULL)
+            *out_len = fixed_len;
+          return fixed;
+        }
     }
 
   if (out_len != NULL)

@@ -1,0 +1,1303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "bounce-extract.h"
+
+/*
+ * Extraction works in two steps: a GRegex finds candidates quickly (every
+ * pattern starts with a selective character or a cheap look-behind, and
+ * every repeat is bounded), then small C checks look at the bytes around a
+ * candidate to decide whether it sits in an SMTP-ish context.  Context rules
+ * in C are easier to read and to bound than one giant look-around regex.
+ *
+ * The patterns are compiled with G_REGEX_RAW: matching is on bytes with
+ * ASCII semantics for \w, \d and \b (which is what codes and host names
+ * need), and PCRE2 does not re-validate the UTF-8 of a 20 MB subject for
+ * every match.  Every pattern starts and ends on an ASCII byte, so matches
+ * never split a multi-byte character.
+ */
+
+G_DEFINE_BOXED_TYPE (BounceFinding, bounce_finding, bounce_finding_copy, bounce_finding_free)
+
+BounceFinding *
+bounce_finding_copy (const BounceFinding *finding)
+{
+  BounceFinding *copy;
+
+  g_return_val_if_fail (finding != NULL, NULL);
+
+  copy = g_new0 (BounceFinding, 1);
+  *copy = *finding;
+  copy->text = g_strdup (finding->text);
+  copy->entry_id = g_strdup (finding->entry_id);
+  return copy;
+}
+
+void
+bounce_finding_free (BounceFinding *finding)
+{
+  if (finding == NULL)
+    return;
+  g_free (finding->text);
+  g_free (finding->entry_id);
+  g_free (finding);
+}
+
+const char *
+bounce_finding_kind_to_string (BounceFindingKind kind)
+{
+  switch (kind)
+    {
+    case BOUNCE_FINDING_REPLY_CODE:
+      return "reply";
+    case BOUNCE_FINDING_ENHANCED_CODE:
+      return "enhanced";
+    case BOUNCE_FINDING_PROVIDER_TOKEN:
+      return "token";
+    case BOUNCE_FINDING_IPV4:
+      return "ipv4";
+    case BOUNCE_FINDING_IPV6:
+      return "ipv6";
+    case BOUNCE_FINDING_HOSTNAME:
+      return "hostname";
+    case BOUNCE_FINDING_EMAIL:
+      return "email";
+    case BOUNCE_FINDING_DNSBL_ZONE:
+      return "zone";
+    case BOUNCE_FINDING_URL:
+      return "url";
+    default:
+      return "unknown";
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Patterns                                                            */
+
+#define OCTET "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+
+/* A 3-digit reply code candidate; the context is checked in C. */
+#define RE_REPLY \
+  "(?<![\\w.,+/$\\\\-])[245][0-7][0-9](?![\\w@%]|[.,:/][0-9])"
+
+/* class.subject.detail; not part of a longer dotted number or host name. */
+#define RE_ENHANCED \
+  "(?<![\\w./\\\\$])[245]\\.[0-7]\\.[0-9]{1,3}(?![\\w@+~]|\\.[0-9A-Za-z]|-[0-9])"
+
+/* Provider tokens (case-sensitive; providers print them upper-case). */
+#define RE_TOKEN \
+  "(?<![\\w#-])(?:TSS?[0-9]{2}|PH0[0-9]|CS0[0-9]|HM0[0-9]" \
+  "|(?:SC|DY|OU|RP|SN)-[0-9]{3}" \
+  "|(?:BL|RL|ES)[01]{6}|RL[01]{3}" \
+  "|IB[0-9]{3}" \
+  "|IPBL[01]{4,5}|URLBL[01]{3,4}" \
+  "|CX(?:BL|DNS|CNCT|MJ|MXRT|SMTP|SNDR|THRT)|CDRBL" \
+  "|S3[0-9]{3}|S775|S844|AS843|AS3[0-9]{3}" \
+  "|AS\\([0-9]{3,5}\\)" \
+  "|(?:OFR|LPN)[0-9]{3}_[0-9]{1,4}|OFR_[0-9]{3}" \
+  ")(?![\\w-])" \
+  "|AUP#(?:[IO]-[0-9]{4}|[A-Z][A-Z0-9]{1,11})(?![\\w-])" \
+  "|(?<=[(\\[])(?:A?S[0-9]{3,5}|BL[0-9]{2}|HCM[0-9]|HME[0-9])(?=[)\\]])" \
+  "|(?<=case\\?c=)[a-z][0-9]{4}(?![\\w])"
+
+#define RE_IPV4 \
+  "(?<![\\w.])" OCTET "\\." OCTET "\\." OCTET "\\." OCTET "(?![\\w]|\\.[0-9])"
+
+/* A run of hex digits, colons and dots with a colon early on; validated
+ * (and trimmed) with GInetAddress. */
+#define RE_IPV6 \
+  "(?:(?<=IPv6:)|(?<![\\w:.]))(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:])[0-9A-Fa-f:.]{2,45}"
+
+/* "@domain"; the local part is found by scanning backwards in C, which
+ * keeps the regex anchored on the rare '@' byte. */
+#define RE_EMAIL_AT "@[A-Za-z0-9][A-Za-z0-9.-]{0,252}"
+
+#define RE_HOST \
+  "(?<![\\w.@-])[A-Za-z0-9][A-Za-z0-9-]{0,62}\\.[A-Za-z0-9][A-Za-z0-9.-]{0,250}"
+
+#define RE_URL "(?i)\\bhttps?://[^\\s\"'<>`\\x00-\\x1f\\x7f]{1,2048}"
+
+typedef struct
+{
+  GRegex *reply;
+  GRegex *enhanced;
+  GRegex *token;
+  GRegex *ipv4;
+  GRegex *ipv6;
+  GRegex *email_at;
+  GRegex *host;
+  GRegex *url;
+} Patterns;
+
+static GRegex *
+compile (const char *pattern)
+{
+  g_autoptr(GError) error = NULL;
+  GRegex *regex;
+
+  regex = g_regex_new (pattern, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, &error);
+  /* The patterns are constants: a failure is a programming error. */
+  if (regex == NULL)
+    g_error ("bounce-extract: bad pattern %s: %s", pattern, error->message);
+  return regex;
+}
+
+static const Patterns *
+get_patterns (void)
+{
+  static gsize initialized = 0;
+  static Patterns patterns;
+
+  if (g_once_init_enter (&initialized))
+    {
+      patterns.reply = compile (RE_REPLY);
+      patterns.enhanced = compile (RE_ENHANCED);
+      patterns.token = compile (RE_TOKEN);
+      patterns.ipv4 = compile (RE_IPV4);
+      patterns.ipv6 = compile (RE_IPV6);
+      patterns.email_at = compile (RE_EMAIL_AT);
+      patterns.host = compile (RE_HOST);
+      patterns.url = compile (RE_URL);
+      g_once_init_leave (&initialized, 1);
+    }
+  return &patterns;
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+
+typedef struct
+{
+  gsize start;
+  gsize end;
+} Span;
+
+static inline gboolean
+is_word_byte (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+static gboolean
+word_in_list (const char  *word,
+              gsize        len,
+              const char * const *list)
+{
+  for (gsize i = 0; list[i] != NULL; i++)
+    {
+      if (strlen (list[i]) == len && g_ascii_strncasecmp (word, list[i], len) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Does any span contain [start, end)?  spans is sorted by start and, for a
+ * single kind, non-overlapping. */
+static gboolean
+spans_contain (GArray *spans,
+               gsize   start,
+               gsize   end)
+{
+  guint lo = 0, hi;
+
+  if (spans == NULL || spans->len == 0)
+    return FALSE;
+
+  hi = spans->len;
+  /* Find the last span whose start <= start. */
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (spans, Span, mid).start <= start)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  {
+    const Span *s = &g_array_index (spans, Span, lo);
+
+    return s->start <= start && end <= s->end;
+  }
+}
+
+static void
+add_finding (GPtrArray         *out,
+             BounceFindingKind  kind,
+             const char        *text,
+             gsize              byte_offset,
+             gsize              byte_length,
+             char              *normalised)
+{
+  BounceFinding *f = g_new0 (BounceFinding, 1);
+
+  f->kind = kind;
+  f->byte_offset = byte_offset;
+  f->byte_length = byte_length;
+  f->text = normalised != NULL ? normalised : g_strndup (text + byte_offset, byte_length);
+  g_ptr_array_add (out, f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Enhanced status codes                                               */
+
+/* Software names and words that put a dotted triple in a version context. */
+static const char * const version_words[] = {
+  "postfix", "exim", "sendmail", "qmail", "courier", "dovecot", "exchange",
+  "version", "ver", "release", "rel", "build", "openssl", "openssh", "linux",
+  "kernel", "debian", "ubuntu", "python", "perl", "php", "glib", "gtk", "gmime",
+  "spamassassin", "amavis", "amavisd", "amavisd-new", "clamav", "rspamd", "zimbra",
+  "mimedefang", "firefox", "thunderbird", "outlook", "chrome", "android", "ios",
+  "macos", "windows", "apache", "nginx", "mysql", "postgresql", "libc", "glibc",
+  "v", "vers", "patch", "update", "firmware",
+  NULL
+};
+
+/* Parses "c.s.d" at text[pos] with the same rules as RE_ENHANCED; returns
+ * its length or 0. */
+static gsize
+enhanced_at (const char *text,
+             gsize       pos,
+             gsize       end)
+{
+  gsize p = pos, digits = 0;
+
+  if (pos > 0 && (is_word_byte (text[pos - 1]) || strchr ("./\\$", text[pos - 1]) != NULL))
+    return 0;
+  if (p + 5 > end || !strchr ("245", text[p]) || text[p] == '\0')
+    return 0;
+  if (text[p + 1] != '.' || text[p + 2] < '0' || text[p + 2] > '7' || text[p + 3] != '.')
+    return 0;
+  p += 4;
+  while (p < end && g_ascii_isdigit (text[p]) && digits < 4)
+    {
+      p++;
+      digits++;
+    }
+  if (digits == 0 || digits > 3)
+    return 0;
+  if (p < end)
+    {
+      char c = text[p];
+      char n = p + 1 < end ? text[p + 1] : '\0';
+
+      if (is_word_byte (c) || c == '@' || c == '+' || c == '~')
+        return 0;
+      if (c == '.' && g_ascii_isalnum (n))
+        return 0;
+      if (c == '-' && g_ascii_isdigit (n))
+        return 0;
+    }
+  return p - pos;
+}
+
+static gboolean
+enhanced_in_context (const char *text,
+                     gsize       pos)
+{
+  gsize b = pos, w;
+  guint spaces = 0;
+
+  /* "Postfix 2.1.5", "version 5.0.1": a version, not a status. */
+  while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t') && spaces < 3)
+    {
+      b--;
+      spaces++;
+    }
+  if (spaces == 0)
+    return TRUE;
+  w = b;
+  while (w > 0 && b - w < 24 && (g_ascii_isalpha (text[w - 1]) || text[w - 1] == '-'))
+    w--;
+  if (w < b && word_in_list (text + w, b - w, version_words))
+    return FALSE;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reply codes                                                         */
+
+/* A number followed by one of these words is a count, not a reply. */
+static const char * const unit_words[] = {
+  "byte", "bytes", "b", "kb", "k", "mb", "m", "gb", "kib", "mib", "octets",
+  "characters", "chars", "messages", "mails", "emails", "recipients", "users",
+  "times", "attempts", "tries", "retries", "seconds", "secs", "sec", "s", "ms",
+  "minutes", "mins", "min", "hours", "hrs", "h", "days", "d", "weeks", "months",
+  "years", "lines", "items", "pages", "percent", "kbps", "mbps", "px", "km",
+  "miles", "dollars", "euros", "usd", "eur", "gbp", "pts", "points", "connections",
+  "addresses", "domains", "hosts", "ips", "files", "entries", "records",
+  NULL
+};
+
+/* A reply code right after one of these (with optional ':', ';', quotes,
+ * brackets in between) is in an SMTP context. */
+static const char * const reply_words[] = {
+  "said", "says", "replied", "reply", "replies", "response", "responded",
+  "returned", "answered", "answer", "status", "code", "error", "err",
+  "errors", "reason", "failed", "failure", "rejected", "refused", "deferred",
+  "with", "smtp", "esmtp", "lmtp", "diagnostic-code", "x-postfix", "x-unix",
+  "x-local", "x-qmail", "x-notes", "x-exim", "x-smtp", "sent", "error_code",
+  "errorcode", "smtp_code", "status_code", "statuscode", "responsecode",
+  NULL
+};
+
+/* These count only when a ':' follows them ("server: 550"). */
+static const char * const reply_colon_words[] = {
+  "server", "host", "result", "details", "detail", "diagnostic", "info",
+  "problem", "explanation", "message", "text", "recipient", "mta", "remote",
+  "out", "was", "me",
+  NULL
+};
+
+static gboolean
+followed_by_unit (const char *text,
+                  gsize       after,
+                  gsize       end)
+{
+  gsize p = after, w;
+
+  if (p < end && text[p] == '%')
+    return TRUE;
+  if (p >= end || (text[p] != ' ' && text[p] != '\t'))
+    return FALSE;
+  while (p < end && (text[p] == ' ' || text[p] == '\t') && p - after < 4)
+    p++;
+  w = p;
+  while (p < end && g_ascii_isalpha (text[p]) && p - w < 13)
+    p++;
+  if (p == w || (p < end && is_word_byte (text[p])))
+    return FALSE;
+  return word_in_list (text + w, p - w, unit_words);
+}
+
+/* Does the line before pos (bounded) mention an SMTP command? */
+static gboolean
+line_has_smtp_command (const char *text,
+                       gsize       pos)
+{
+  gsize ls = pos;
+
+  while (ls > 0 && text[ls - 1] != '\n' && pos - ls < 300)
+    ls--;
+  for (gsize i = ls; i + 7 <= pos; i++)
+    {
+      if ((text[i] == 'R' || text[i] == 'r') && g_ascii_strncasecmp (text + i, "rcpt to", 7) == 0)
+        return TRUE;
+      if ((text[i] == 'M' || text[i] == 'm') && i + 9 <= pos &&
+          g_ascii_strncasecmp (text + i, "mail from", 9) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* RFC 5321 codes: the second digit is 0-5; success codes are few.  4xx
+ * starts at 420 so that HTTP's 400-418 stay out; 571 is an old Exchange
+ * favourite. */
+static gboolean
+reply_code_is_valid (const char *c)
+{
+  static const char * const success[] = {
+    "211", "214", "220", "221", "235", "250", "251", "252", "253", NULL
+  };
+
+  if (c[0] == '2')
+    return word_in_list (c, 3, success);
+  if (c[0] == '4')
+    return c[1] >= '2' && c[1] <= '5';
+  return (c[1] >= '0' && c[1] <= '5') || (c[1] == '7' && c[2] == '1');
+}
+
+/* Same three digits followed by '-' or ' ' earlier on the line: the
+ * joined lines of a multi-line reply ("554-No SMTP service 554-Bad DNS"). */
+static gboolean
+code_earlier_on_line (const char *text,
+                      gsize       pos)
+{
+  for (gsize i = pos; i > 0 && pos - i < 300 && text[i - 1] != '\n'; i--)
+    {
+      gsize s = i - 1;
+
+      if (s + 4 <= pos && memcmp (text + s, text + pos, 3) == 0 &&
+          (text[s + 3] == '-' || text[s + 3] == ' ') &&
+          (s == 0 || !is_word_byte (text[s - 1])))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+span_ends_at (GArray *spans,
+              gsize   at)
+{
+  guint lo = 0, hi;
+
+  if (spans == NULL || spans->len == 0 || at == 0)
+    return FALSE;
+  hi = spans->len;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (spans, Span, mid).start < at)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return g_array_index (spans, Span, lo).end == at;
+}
+
+static gboolean
+reply_in_context (const char *text,
+                  gsize       pos,
+                  gsize       end,
+                  GArray     *email_spans)
+{
+  gsize after = pos + 3;
+  gsize b, w;
+  gboolean text_follows, has_colon = FALSE, has_comma = FALSE;
+  guint skipped = 0;
+
+  if (!reply_code_is_valid (text + pos) || followed_by_unit (text, after, end))
+    return FALSE;
+
+  /* "550 5.1.1", "550-5.7.1", "#550 #5.0.0", "550: 5.2.2" */
+  {
+    gsize p = after;
+
+    if (p < end && text[p] == ':')
+      p++;
+    if (p < end && (text[p] == ' ' || text[p] == '-' || text[p] == '\t'))
+      {
+        p++;
+        if (p < end && (text[p] == '#' || text[p] == '(' || text[p] == ' '))
+          p++;
+        if (enhanced_at (text, p, end) > 0)
+          return TRUE;
+      }
+  }
+
+  /* "(550)" but not the area code of "(550) 123-4567" */
+  if (pos > 0 && text[pos - 1] == '(' && after < end && text[after] == ')')
+    {
+      gsize p = after + 1;
+
+      while (p < end && text[p] == ' ' && p - after < 3)
+        p++;
+      return !(p < end && g_ascii_isdigit (text[p]));
+    }
+
+  /* Some text (not a number) after "550 " / "550-". */
+  text_follows = after < end && (text[after] == ' ' || text[after] == '-' || text[after] == '\t') &&
+                 after + 1 < end && !g_ascii_isdigit (text[after + 1]) &&
+                 text[after + 1] != '\n' && text[after + 1] != '\r';
+
+  /* Line start, maybe indented, quoted ("> 550") or a transcript ("<<< 550"). */
+  b = pos;
+  while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '>') && pos - b < 16)
+    b--;
+  if (b >= 3 && strncmp (text + b - 3, "<<<", 3) == 0)
+    {
+      b -= 3;
+      while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t') && pos - b < 24)
+        b--;
+      if (text_follows || after >= end)
+        return TRUE;
+    }
+  if ((b == 0 || text[b - 1] == '\n' || text[b - 1] == '\r') && text_follows)
+    return TRUE;
+
+  /* A context word before it: "said: 550", "smtp; 550", "returned '550". */
+  b = pos;
+  while (b > 0 && skipped < 8 && strchr (" \t\r\n:;,='\"([<#", text[b - 1]) != NULL)
+    {
+      if (text[b - 1] == ':')
+        has_colon = TRUE;
+      if (text[b - 1] == ',')
+        has_comma = TRUE;
+      b--;
+      skipped++;
+    }
+  if (b < pos && b > 0)
+    {
+      /* Exim: "host mx.example [192.0.2.1]: 550 ...", "[192.0.2.5], 550" */
+      if ((has_colon || has_comma) && (text[b - 1] == ']' || text[b - 1] == ')'))
+        return TRUE;
+      /* "<a@b.example>: 550", "a@b.example: 550", "<a@b>... 550" */
+      if (has_colon && (text[b - 1] == '>' || span_ends_at (email_spans, b)))
+        return TRUE;
+      if (b >= 4 && strncmp (text + b - 4, ">...", 4) == 0)
+        return TRUE;
+      /* "-> 550 Unknown user" (Exchange quoting the remote reply) */
+      if ((b >= 2 && strncmp (text + b - 2, "->", 2) == 0) ||
+          (b >= 5 && strncmp (text + b - 5, "-&gt;", 5) == 0))
+        return TRUE;
+      /* Postfix "delivery via mx[192.0.2.2]:25: 250 2.0.0 Ok" */
+      if (has_colon && g_ascii_isdigit (text[b - 1]))
+        {
+          w = b;
+          while (w > 0 && g_ascii_isdigit (text[w - 1]) && b - w < 5)
+            w--;
+          if (w >= 2 && text[w - 1] == ':' && text[w - 2] == ']')
+            return TRUE;
+        }
+      /* "550 5.7.1 550 User Unknown" */
+      if (text_follows && b >= 5 && !has_colon && g_ascii_isdigit (text[b - 1]))
+        {
+          w = b;
+          while (w > 0 && b - w < 7 && (g_ascii_isdigit (text[w - 1]) || text[w - 1] == '.'))
+            w--;
+          if (enhanced_at (text, w, b) == b - w)
+            return TRUE;
+        }
+      w = b;
+      while (w > 0 && b - w < 24 && (is_word_byte (text[w - 1]) || text[w - 1] == '-'))
+        w--;
+      if (w < b)
+        {
+          if (word_in_list (text + w, b - w, reply_words))
+            return TRUE;
+          if (has_colon && word_in_list (text + w, b - w, reply_colon_words))
+            return TRUE;
+        }
+    }
+
+  /* "RCPT TO:<a@b.example> 550 User unknown" */
+  if (text_follows && line_has_smtp_command (text, pos))
+    return TRUE;
+  if (text_follows && code_earlier_on_line (text, pos))
+    return TRUE;
+
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Host names                                                          */
+
+static const char * const file_extensions[] = {
+  "png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "ico", "tif", "tiff", "eps",
+  "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf",
+  "txt", "csv", "log", "xml", "json", "htm", "html", "php", "asp", "aspx", "jsp",
+  "js", "css", "exe", "dll", "zip", "gz", "tgz", "bz2", "xz", "rar", "tar", "msg",
+  "eml", "ics", "vcf", "mp3", "mp4", "wav", "avi", "mov", "mkv", "cfg", "ini",
+  "bak", "tmp", "dat", "iso", "sql", "yml", "yaml", "pem", "crt", "p7s", "asc",
+  "sig", "conf", "cgi", "pl", "so",
+  NULL
+};
+
+/* Top-level domains of three or more letters that a two-label name may end
+ * in.  Without a full TLD list, a two-label name with another long final
+ * label ("delivered.please") is more likely prose than a host. */
+static const char * const common_long_tlds[] = {
+  "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro",
+  "mobi", "arpa", "aero", "asia", "cat", "coop", "jobs", "museum", "tel", "travel",
+  "xxx", "post", "xyz", "online", "site", "top", "club", "shop", "store", "app",
+  "dev", "cloud", "email", "mail", "tech", "space", "website", "live", "blog",
+  "page", "link", "work", "news", "life", "world", "today", "agency", "company",
+  "solutions", "services", "network", "systems", "digital", "media", "group",
+  "global", "host", "hosting", "zone", "center", "london", "berlin", "nyc",
+  "paris", "tokyo", "amsterdam", "wien", "swiss", "bayern", "nrw", "hamburg",
+  "local", "localdomain", "lan", "home", "internal", "corp", "invalid", "test",
+  "example", "localhost", "onion", "google", "microsoft", "apple", "amazon", "yahoo",
+  "icu", "vip", "win", "bid", "loan", "date", "stream", "download", "racing",
+  "review", "trade", "party", "science", "cricket", "faith", "men", "moe", "wang",
+  "ltd", "gmbh", "inc", "llc", "ong", "ngo", "team", "tools", "support", "systems",
+  "marketing", "academy", "education", "school", "university", "bank", "insurance",
+  NULL
+};
+
+static gboolean
+label_is_valid (const char *s,
+                gsize       len)
+{
+  if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isalnum (s[i]) && s[i] != '-')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Validates the host name s[0, len); single_label allows "localhost"-like
+ * names (only used for e-mail domains inside <...>). */
+static gboolean
+hostname_is_plausible (const char *s,
+                       gsize       len,
+                       gboolean    single_label)
+{
+  gsize last = 0, labels = 0, i;
+  gboolean has_upper = FALSE, has_lower = FALSE, is_idn;
+  gsize tld_len;
+
+  if (len == 0 || len > 253)
+    return FALSE;
+
+  for (i = 0; i <= len; i++)
+    {
+      if (i == len || s[i] == '.')
+        {
+          if (!label_is_valid (s + last, i - last))
+            return FALSE;
+          labels++;
+          if (i < len)
+            last = i + 1;
+        }
+    }
+  if (labels < 2 && !single_label)
+    return FALSE;
+
+  tld_len = len - last;
+  is_idn = tld_len > 4 && g_ascii_strncasecmp (s + last, "xn--", 4) == 0;
+  if (!is_idn)
+    {
+      if (tld_len < 2 || tld_len > 24)
+        return labels == 1 && single_label;
+      for (i = last; i < len; i++)
+        {
+          if (!g_ascii_isalpha (s[i]))
+            return FALSE;
+          if (g_ascii_isupper (s[i]))
+            has_upper = TRUE;
+          else
+            has_lower = TRUE;
+        }
+      /* "RESOLVER.ADR.RecipNotFound", "delivered.Please": not a TLD. */
+      if (has_upper && has_lower)
+        return FALSE;
+      if (labels >= 2 && word_in_list (s + last, tld_len, file_extensions))
+        return FALSE;
+      if (labels == 2 && tld_len > 2 && !word_in_list (s + last, tld_len, common_long_tlds))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char * const zone_keywords[] = {
+  "spamhaus", "spamcop", "barracudacentral", "sorbs", "dnsbl", "rbl", "blocklist",
+  "blacklist", "surbl", "uribl", "manitu", "spameatingmonkey",
+  "mailspike", "abuseat", "psbl", "0spam", "s5h", "backscatterer", "invaluement",
+  "uceprotect", "gbudb", "junkemailfilter", "spamrats", "nszones",
+  "dronebl", "mailpolice", "wpbl", "anonmails", "bl.",
+  NULL
+};
+
+static gboolean
+hostname_is_zone (const char *lower)
+{
+  const char *tld = strrchr (lower, '.');
+  g_autofree char *head = NULL;
+
+  if (tld == NULL || g_str_has_prefix (lower, "www."))
+    return FALSE;
+  head = g_strndup (lower, tld - lower + 1);  /* keeps the dot: "bl." matches "bl.spamcop." */
+  for (gsize i = 0; zone_keywords[i] != NULL; i++)
+    {
+      const char *k = zone_keywords[i];
+
+      if (g_str_equal (k, "bl."))
+        {
+          /* a label that is exactly "bl" (bl.spamcop.net, b.barracuda...) */
+          if (g_str_has_prefix (head, "bl.") || strstr (head, ".bl.") != NULL)
+            return TRUE;
+          continue;
+        }
+      if (strstr (head, k) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* IP addresses                                                        */
+
+static gboolean
+ipv4_bytes_public (const guint8 *b)
+{
+  if (b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224)
+    return FALSE;  /* this-network, RFC 1918, loopback, multicast, 240/4, broadcast */
+  if (b[0] == 100 && (b[1] & 0xc0) == 64)
+    return FALSE;  /* 100.64/10 shared address space (CGNAT) */
+  if (b[0] == 169 && b[1] == 254)
+    return FALSE;
+  if (b[0] == 172 && (b[1] & 0xf0) == 16)
+    return FALSE;
+  if (b[0] == 192 && b[1] == 168)
+    return FALSE;
+  if (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2))
+    return FALSE;  /* IETF protocol assignments, TEST-NET-1 */
+  if (b[0] == 198 && (b[1] == 18 || b[1] == 19))
+    return FALSE;  /* benchmarking */
+  if (b[0] == 198 && b[1] == 51 && b[2] == 100)
+    return FALSE;
+  if (b[0] == 203 && b[1] == 0 && b[2] == 113)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+inet_address_is_public (GInetAddress *addr)
+{
+  const guint8 *b = g_inet_address_to_bytes (addr);
+
+  if (g_inet_address_get_is_any (addr) ||
+      g_inet_address_get_is_loopback (addr) ||
+      g_inet_address_get_is_link_local (addr) ||
+      g_inet_address_get_is_site_local (addr) ||
+      g_inet_address_get_is_multicast (addr))
+    return FALSE;
+
+  if (g_inet_address_get_family (addr) == G_SOCKET_FAMILY_IPV4)
+    return ipv4_bytes_public (b);
+
+  /* ::ffff:a.b.c.d (mapped) and 64:ff9b::a.b.c.d (NAT64) carry an IPv4 address. */
+  {
+    static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    static const guint8 nat64[12] = { 0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+    if (memcmp (b, mapped, 12) == 0 || memcmp (b, nat64, 12) == 0)
+      return ipv4_bytes_public (b + 12);
+  }
+
+  /* Only global unicast 2000::/3 is public (excludes fc00::/7, fe80::/10,
+   * ::/96 compatible, 100::/64 discard, ...). */
+  if ((b[0] & 0xe0) != 0x20)
+    return FALSE;
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
+    return FALSE;  /* 2001:db8::/32 documentation */
+  if (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0)
+    return FALSE;  /* 3fff::/20 documentation */
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && (b[3] & 0xf0) == 0x10)
+    return FALSE;  /* 2001:10::/28 ORCHID */
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x02 && b[4] == 0 && b[5] == 0)
+    return FALSE;  /* 2001:2::/48 benchmarking */
+  return TRUE;
+}
+
+gboolean
+bounce_ip_is_public (const char *s)
+{
+  g_autoptr(GInetAddress) addr = NULL;
+  g_autofree char *copy = NULL;
+  char *p;
+  gsize len;
+
+  if (s == NULL)
+    return FALSE;
+
+  /* Accept the "[IPv6:...]" and "[1.2.3.4]" forms found in headers. */
+  copy = g_strstrip (g_strdup (s));
+  p = copy;
+  len = strlen (p);
+  if (len >= 2 && p[0] == '[' && p[len - 1] == ']')
+    {
+      p[len - 1] = '\0';
+      p++;
+    }
+  if (g_ascii_strncasecmp (p, "IPv6:", 5) == 0)
+    p += 5;
+
+  addr = g_inet_address_new_from_string (p);
+  if (addr == NULL)
+    return FALSE;
+  return inet_address_is_public (addr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scanning                                                            */
+
+typedef struct
+{
+  const char *text;
+  gsize start;
+  gsize end;
+  gboolean want_reply;
+  gboolean want_enhanced;
+  gboolean want_tokens;
+  gboolean want_network;
+  GPtrArray *out;            /* BounceFinding, unsorted */
+  GArray *url_spans;         /* Span */
+  GArray *email_spans;       /* Span */
+  GArray *ipv6_spans;        /* Span */
+} Scan;
+
+typedef void (*MatchFunc) (Scan *scan, gsize s, gsize e);
+
+static void
+for_each_match (Scan      *scan,
+                GRegex    *regex,
+                MatchFunc  func)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (scan->end <= scan->start)
+    return;
+
+  g_regex_match_full (regex, scan->text, scan->end, scan->start, 0, &info, NULL);
+  while (g_match_info_matches (info))
+    {
+      int s, e;
+
+      if (g_match_info_fetch_pos (info, 0, &s, &e) && e > s)
+        func (scan, (gsize) s, (gsize) e);
+      if (!g_match_info_next (info, NULL))
+        break;
+    }
+}
+
+static void
+on_url (Scan *scan, gsize s, gsize e)
+{
+  const char *t = scan->text;
+  Span span;
+
+  /* Trailing punctuation and unbalanced closing brackets belong to the
+   * sentence, not the URL. */
+  for (;;)
+    {
+      char c;
+
+      if (e <= s)
+        return;
+      c = t[e - 1];
+      if (strchr (".,;:!?*", c) != NULL)
+        {
+          e--;
+          continue;
+        }
+      /* a quoted-printable soft line break */
+      if (c == '=' && e < scan->end && (t[e] == '\n' || t[e] == '\r'))
+        {
+          e--;
+          continue;
+        }
+      if (c == ')' || c == ']' || c == '}')
+        {
+          char open = c == ')' ? '(' : c == ']' ? '[' : '{';
+          int depth = 0;
+
+          for (gsize i = s; i < e; i++)
+            {
+              if (t[i] == open)
+                depth++;
+              else if (t[i] == c)
+                depth--;
+            }
+          if (depth < 0)
+            {
+              e--;
+              continue;
+            }
+        }
+      break;
+    }
+  /* The bounded repeat may have stopped inside a multi-byte character. */
+  while (e > s && ((guchar) t[e] & 0xc0) == 0x80 && e < scan->end)
+    e--;
+
+  {
+    const char *host = memchr (t + s, ':', e - s);
+
+    /* "http://" with nothing after it */
+    if (host == NULL || (gsize) (host + 3 - t) >= e)
+      return;
+  }
+
+  span.start = s;
+  span.end = e;
+  g_array_append_val (scan->url_spans, span);
+  if (scan->want_network)
+    add_finding (scan->out, BOUNCE_FINDING_URL, t, s, e - s, NULL);
+}
+
+static const char local_part_chars[] = "!#$%&'*+/=?^_`{|}~.-";
+
+static void
+on_email_at (Scan *scan, gsize at, gsize e)
+{
+  const char *t = scan->text;
+  gsize ls = at, d_end = e;
+  gboolean bracketed;
+  GString *norm;
+  Span span;
+
+  /* Bytes >= 0x80 are UTF-8 (RFC 6531 local parts). */
+  while (ls > 0 && at - ls < 64 &&
+         (g_ascii_isalnum (t[ls - 1]) || (guchar) t[ls - 1] >= 0x80 ||
+          (t[ls - 1] != '\0' && strchr (local_part_chars, t[ls - 1]) != NULL)))
+    ls--;
+  /* Leading punctuation is quoting, not part of the address; the length
+   * limit may also have stopped inside a character. */
+  while (ls < at && (((guchar) t[ls] & 0xc0) == 0x80 ||
+                     (!g_ascii_isalnum (t[ls]) && t[ls] != '_' && (guchar) t[ls] < 0x80)))
+    ls++;
+  /* "header.from=a@b", "orig_to=a@b": a key, not part of the local part
+   * (but keep SRS/VERP forms like "bounce+x=y@b"). */
+  {
+    const char *eq = memchr (t + ls, '=', at - ls);
+
+    if (eq != NULL && eq + 1 < t + at)
+      {
+        gboolean key = FALSE;
+
+        for (const char *k = t + ls; k < eq; k++)
+          {
+            if (*k == '.' || *k == '_')
+              key = TRUE;
+            else if (!g_ascii_isalpha (*k) && *k != '-')
+              {
+                key = FALSE;
+                break;
+              }
+          }
+        if (key || ((gsize) (eq - (t + ls)) <= 4 && g_ascii_strncasecmp (t + ls, "to", eq - (t + ls)) == 0) ||
+            g_ascii_strncasecmp (t + ls, "from=", 5) == 0)
+          ls = eq + 1 - t;
+      }
+  }
+  if (ls == at)
+    return;
+
+  while (d_end > at + 1 && (t[d_end - 1] == '.' || t[d_end - 1] == '-'))
+    d_end--;
+
+  bracketed = ls > 0 && t[ls - 1] == '<' && d_end < scan->end && t[d_end] == '>';
+  if (!hostname_is_plausible (t + at + 1, d_end - at - 1, bracketed))
+    return;
+
+  span.start = ls;
+  span.end = d_end;
+  g_array_append_val (scan->email_spans, span);
+
+  if (!scan->want_network)
+    return;
+  norm = g_string_new_len (t + ls, at - ls);
+  g_string_append_c (norm, '@');
+  for (gsize i = at + 1; i < d_end; i++)
+    g_string_append_c (norm, g_ascii_tolower (t[i]));
+  add_finding (scan->out, BOUNCE_FINDING_EMAIL, t, ls, d_end - ls, g_string_free (norm, FALSE));
+}
+
+static void
+on_host (Scan *scan, gsize s, gsize e)
+{
+  const char *t = scan->text;
+  char *lower;
+
+  if (e < scan->end && (t[e] == '@' || t[e] == '_'))
+    return;  /* the local part of an e-mail address */
+  while (e > s && (t[e - 1] == '.' || t[e - 1] == '-'))
+    e--;
+  if (!hostname_is_plausible (t + s, e - s, FALSE))
+    return;
+
+  lower = g_ascii_strdown (t + s, e - s);
+  add_finding (scan->out,
+               hostname_is_zone (lower) ? BOUNCE_FINDING_DNSBL_ZONE : BOUNCE_FINDING_HOSTNAME,
+               t, s, e - s, lower);
+}
+
+static void
+on_ipv4 (Scan *scan, gsize s, gsize e)
+{
+  char buf[16];
+  BounceFinding *f;
+
+  memcpy (buf, scan->text + s, MIN (e - s, sizeof buf - 1));
+  buf[MIN (e - s, sizeof buf - 1)] = '\0';
+  add_finding (scan->out, BOUNCE_FINDING_IPV4, scan->text, s, e - s, NULL);
+  f = g_ptr_array_index (scan->out, scan->out->len - 1);
+  f->is_public = bounce_ip_is_public (buf);
+}
+
+static void
+on_ipv6 (Scan *scan, gsize s, gsize e)
+{
+  const char *t = scan->text;
+  char buf[48];
+  gboolean has_digit = FALSE;
+  Span span;
+
+  /* "2001:db8::1abc" or "...:1_x": part of a longer token */
+  if (e < scan->end && (is_word_byte (t[e])))
+    return;
+
+  for (guint tries = 0; tries < 3 && e > s + 1; tries++)
+    {
+      g_autoptr(GInetAddress) addr = NULL;
+      gsize len = e - s;
+
+      memcpy (buf, t + s, len);
+      buf[len] = '\0';
+      addr = g_inet_address_new_from_string (buf);
+      if (addr != NULL && g_inet_address_get_family (addr) == G_SOCKET_FAMILY_IPV6)
+        {
+          BounceFinding *f;
+
+          for (gsize i = 0; i < len; i++)
+            has_digit |= g_ascii_isdigit (buf[i]);
+          /* "dead::beef" and "a::b" are words more often than addresses */
+          if (!has_digit)
+            return;
+          span.start = s;
+          span.end = e;
+          g_array_append_val (scan->ipv6_spans, span);
+          add_finding (scan->out, BOUNCE_FINDING_IPV6, t, s, len, g_ascii_strdown (buf, len));
+          f = g_ptr_array_index (scan->out, scan->out->len - 1);
+          f->is_public = inet_address_is_public (addr);
+          return;
+        }
+      /* "2001:db8::1." at the end of a sentence, "fe80::1:" before a port */
+      if (t[e - 1] != '.' && t[e - 1] != ':')
+        return;
+      e--;
+    }
+}
+
+static void
+on_reply (Scan *scan, gsize s, gsize e)
+{
+  if (reply_in_context (scan->text, s, scan->end, scan->email_spans))
+    add_finding (scan->out, BOUNCE_FINDING_REPLY_CODE, scan->text, s, e - s, NULL);
+}
+
+static void
+on_enhanced (Scan *scan, gsize s, gsize e)
+{
+  if (enhanced_in_context (scan->text, s))
+    add_finding (scan->out, BOUNCE_FINDING_ENHANCED_CODE, scan->text, s, e - s, NULL);
+}
+
+static void
+on_token (Scan *scan, gsize s, gsize e)
+{
+  add_finding (scan->out, BOUNCE_FINDING_PROVIDER_TOKEN, scan->text, s, e - s, NULL);
+}
+
+static int
+compare_findings (gconstpointer a,
+                  gconstpointer b)
+{
+  const BounceFinding *fa = *(const BounceFinding * const *) a;
+  const BounceFinding *fb = *(const BounceFinding * const *) b;
+
+  if (fa->byte_offset != fb->byte_offset)
+    return fa->byte_offset < fb->byte_offset ? -1 : 1;
+  if (fa->byte_length != fb->byte_length)
+    return fa->byte_length > fb->byte_length ? -1 : 1;
+  return (int) fa->kind - (int) fb->kind;
+}
+
+static gboolean
+finding_is_redundant (Scan                *scan,
+                      const BounceFinding *f,
+                      gsize               *kind_end)
+{
+  gsize fe = f->byte_offset + f->byte_length;
+
+  /* Same kind overlapping an earlier (longer-first) finding. */
+  if (f->byte_offset < kind_end[f->kind])
+    return TRUE;
+
+  switch (f->kind)
+    {
+    case BOUNCE_FINDING_HOSTNAME:
+    case BOUNCE_FINDING_DNSBL_ZONE:
+      return spans_contain (scan->url_spans, f->byte_offset, fe) ||
+             spans_contain (scan->email_spans, f->byte_offset, fe);
+    case BOUNCE_FINDING_REPLY_CODE:
+    case BOUNCE_FINDING_ENHANCED_CODE:
+      return spans_contain (scan->url_spans, f->byte_offset, fe) ||
+             spans_contain (scan->email_spans, f->byte_offset, fe);
+    case BOUNCE_FINDING_IPV4:
+      return spans_contain (scan->ipv6_spans, f->byte_offset, fe);
+    case BOUNCE_FINDING_PROVIDER_TOKEN:
+    case BOUNCE_FINDING_IPV6:
+    case BOUNCE_FINDING_EMAIL:
+    case BOUNCE_FINDING_URL:
+    default:
+      return FALSE;
+    }
+}
+
+static int
+compare_spans (gconstpointer a,
+               gconstpointer b)
+{
+  const Span *sa = a, *sb = b;
+
+  if (sa->start != sb->start)
+    return sa->start < sb->start ? -1 : 1;
+  return sa->end > sb->end ? -1 : sa->end < sb->end;
+}
+
+/* Runs the scanners and leaves the unsorted, unfiltered findings in
+ * scan->out. */
+static void
+scan_run (Scan *scan)
+{
+  const Patterns *p = get_patterns ();
+
+  scan->url_spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  scan->email_spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  scan->ipv6_spans = g_array_new (FALSE, FALSE, sizeof (Span));
+
+  /* URLs and e-mail addresses are always located: codes inside them
+   * ("?code=550", "5.1.1@...") are not codes. */
+  for_each_match (scan, p->url, on_url);
+  for_each_match (scan, p->email_at, on_email_at);
+  g_array_sort (scan->email_spans, compare_spans);
+
+  if (scan->want_reply)
+    for_each_match (scan, p->reply, on_reply);
+  if (scan->want_enhanced)
+    for_each_match (scan, p->enhanced, on_enhanced);
+  if (scan->want_tokens)
+    for_each_match (scan, p->token, on_token);
+  if (scan->want_network)
+    {
+      for_each_match (scan, p->ipv6, on_ipv6);
+      for_each_match (scan, p->ipv4, on_ipv4);
+      for_each_match (scan, p->host, on_host);
+    }
+}
+
+static void
+scan_clear (Scan *scan)
+{
+  g_clear_pointer (&scan->url_spans, g_array_unref);
+  g_clear_pointer (&scan->email_spans, g_array_unref);
+  g_clear_pointer (&scan->ipv6_spans, g_array_unref);
+}
+
+static inline glong
+count_chars (const char *p,
+             const char *end)
+{
+  glong n = 0;
+
+  for (; p < end; p++)
+    {
+      if (((guchar) *p & 0xc0) != 0x80)
+        n++;
+    }
+  return n;
+}
+
+void
+bounce_extract (const char         *text,
+                gsize               start,
+                gssize              end,
+                BounceExtractFlags  flags,
+                GPtrArray          *findings)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  Scan scan = { 0 };
+  gsize kind_end[BOUNCE_FINDING_URL + 1] = { 0 };
+  gsize cur_byte;
+  glong cur_char;
+
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (findings != NULL);
+
+  if (end < 0)
+    end = start + strlen (text + start);
+  if ((gsize) end <= start)
+    return;
+
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+  scan.text = text;
+  scan.start = start;
+  scan.end = (gsize) end;
+  scan.want_reply = scan.want_enhanced = scan.want_tokens = (flags & BOUNCE_EXTRACT_CODES) != 0;
+  scan.want_network = (flags & BOUNCE_EXTRACT_NETWORK) != 0;
+  scan.out = found;
+  scan_run (&scan);
+
+  g_ptr_array_sort (found, compare_findings);
+
+  cur_byte = start;
+  cur_char = start > 0 ? g_utf8_pointer_to_offset (text, text + start) : 0;
+  for (guint i = 0; i < found->len; i++)
+    {
+      BounceFinding *f = g_ptr_array_index (found, i);
+
+      if (finding_is_redundant (&scan, f, kind_end))
+        continue;
+      kind_end[f->kind] = MAX (kind_end[f->kind], f->byte_offset + f->byte_length);
+
+      cur_char += count_chars (text + cur_byte, text + f->byte_offset);
+      cur_byte = f->byte_offset;
+      f->offset = cur_char;
+      f->length = count_chars (text + f->byte_offset, text + f->byte_offset + f->byte_length);
+
+      found->pdata[i] = NULL;  /* ownership moves to findings */
+      g_ptr_array_add (findings, f);
+    }
+  scan_clear (&scan);
+}
+
+GPtrArray *
+bounce_extract_all (const char *text)
+{
+  GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+
+  g_return_val_if_fail (text != NULL, findings);
+
+  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_ALL, findings);
+  return findings;
+}
+
+void
+bounce_extract_first_codes (const char  *diagnostic,
+                            char       **reply_code,
+                            char       **enhanced_code)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  Scan scan = { 0 };
+  const BounceFinding *first_reply = NULL, *first_enhanced = NULL;
+
+  if (reply_code != NULL)
+    *reply_code = NULL;
+  if (enhanced_code != NULL)
+    *enhanced_code = NULL;
+  if (diagnostic == NULL || *diagnostic == '\0')
+    return;
+
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+  scan.text = diagnostic;
+  scan.start = 0;
+  scan.end = strlen (diagnostic);
+  scan.want_reply = reply_code != NULL;
+  scan.want_enhanced = enhanced_code != NULL;
+  scan.out = found;
+  scan_run (&scan);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (found, i);
+      gsize fe = f->byte_offset + f->byte_length;
+      const BounceFinding **slot;
+
+      if (f->kind == BOUNCE_FINDING_REPLY_CODE)
+        slot = &first_reply;
+      else if (f->kind == BOUNCE_FINDING_ENHANCED_CODE)
+        slot = &first_enhanced;
+      else
+        continue;
+      if (spans_contain (scan.url_spans, f->byte_offset, fe) ||
+          spans_contain (scan.email_spans, f->byte_offset, fe))
+        continue;
+      if (*slot == NULL || f->byte_offset < (*slot)->byte_offset)
+        *slot = f;
+    }
+
+  if (reply_code != NULL && first_reply != NULL)
+    *reply_code = g_strdup (first_reply->text);
+  if (enhanced_code != NULL && first_enhanced != NULL)
+    *enhanced_code = g_strdup (first_enhanced->text);
+  scan_clear (&scan);
+}

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-extract.h"
+
+typedef struct
+{
+  const char *input;
+  const char *expected;  /* "kind:text" joined by spaces, in offset order */
+} Case;
+
+#define CODES "reply enhanced token"
+#define NETWORK "ipv4 ipv6 hostname email zone url"
+
+/* Findings of the given kinds (space-separated kind names) as one string. */
+static char *
+describe (const char *text,
+          const char *kinds)
+{
+  g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) wanted = g_strsplit (kinds, " ", -1);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (findings, i);
+      const char *kind = bounce_finding_kind_to_string (f->kind);
+
+      if (!g_strv_contains ((const char * const *) wanted, kind))
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append_printf (out, "%s:%s", kind, f->text);
+    }
+  return g_strdup (out->str);
+}
+
+static void
+check_cases (const Case *cases,
+             gsize       n,
+             const char *kinds)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *got = describe (cases[i].input, kinds);
+
+      if (g_strcmp0 (got, cases[i].expected) != 0)
+        g_test_message ("input: %s", cases[i].input);
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+}
+
+static void
+test_codes_positive (void)
+{
+  static const Case cases[] = {
+    { "550 5.1.1 <a@b.example>: Recipient address rejected", "reply:550 enhanced:5.1.1" },
+    { "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##", "reply:550 enhanced:5.1.1" },
+    { "host mx.example.com said: 452 4.2.2 Mailbox full", "reply:452 enhanced:4.2.2" },
+    { "550-5.7.1 [203.0.113.5 1] Our system has detected an unusual rate", "reply:550 enhanced:5.7.1" },
+    { "Diagnostic-Code: smtp; 550 5.1.1 <a@b.example>... User unknown", "reply:550 enhanced:5.1.1" },
+    { "Diagnostic-Code: smtp;550 User unknown", "reply:550" },
+    { "Diagnostic-Code: X-Postfix; host mx.example said: 554 Transaction failed", "reply:554" },
+    { "SMTP error from remote mail server after RCPT TO:<x@y.example>:\n"
+      "    host mx.y.example [198.51.100.7]: 550 5.1.1 unknown user", "reply:550 enhanced:5.1.1" },
+    { "SMTP error from remote mail server after end of data:\n"
+      "    host mx.y.example [198.51.100.7]: 552 message too big", "reply:552" },
+    { "Remote Server returned '554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain'",
+      "reply:554 enhanced:5.4.4" },
+    { "Remote Server returned '550 User unknown'", "reply:550" },
+    { "<<< 550 5.1.1 <a@b.example>... User unknown", "reply:550 enhanced:5.1.1" },
+    { "<<< 553 sorry, that domain isn't in my list", "reply:553" },
+    { "Remote host said: 554 Transaction failed", "reply:554" },
+    { "Server reply: 550 Mailbox unavailable", "reply:550" },
+    { "SMTP response: 421 Too many connections", "reply:421" },
+    { "Error code 550 from the remote server", "reply:550" },
+    { "The remote server rejected it with error (550)", "reply:550" },
+    { "rejected with 550 Requested action not taken", "reply:550" },
+    { "  550 User unknown", "reply:550" },
+    { "550-Mailbox unavailable\n550 Please try later", "reply:550 reply:550" },
+    { "> 451 Temporary local problem", "reply:451" },
+    { "<a@b.example>: 550 user unknown (in reply to RCPT TO command)", "reply:550" },
+    { "RCPT TO:<a@b.example> 550 No such user", "reply:550" },
+    { "the error that the other server returned was: 554 554 5.7.1 Service unavailable",
+      "reply:554 reply:554 enhanced:5.7.1" },
+    { "delivery via mx[192.0.2.2]:25: 250 2.0.0 Ok", "reply:250 enhanced:2.0.0" },
+    { "status=bounced (host mx.example[192.0.2.1] said: 550 5.7.1 Rejected)", "reply:550 enhanced:5.7.1" },
+    { "Status: 5.1.1", "enhanced:5.1.1" },
+    { "Action: failed (5.2.2)", "enhanced:5.2.2" },
+    { "dsn=4.4.1, status=deferred", "enhanced:4.4.1" },
+    { "Resources temporarily unavailable [#4.1.9].", "enhanced:4.1.9" },
+    { "550 5.7.708 Service unavailable", "reply:550 enhanced:5.7.708" },
+    { "Vendor details 4.4.316 and 5.0.910 here", "enhanced:4.4.316 enhanced:5.0.910" },
+    { "550 #5.1.0 Address rejected.", "reply:550 enhanced:5.1.0" },
+    { "550: 5.2.2 <a@b.example>... Mailbox Full", "reply:550 enhanced:5.2.2" },
+    { "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'", "reply:550 enhanced:5.1.10" },
+  };
+
+  check_cases (cases, G_N_ELEMENTS (cases), "reply enhanced");
+}
+
+static void
+test_codes_negative (void)
+{
+  static const Case cases[] = {
+    { "Received: by mx.example (Postfix 2.11.3) with ESMTP", "" },
+    { "Postfix 2.1.5 is old", "" },
+    { "Date: Mon, 5 Jun 2023 10:12:13 +0000", "" },
+    { "Call +1 550 123 4567 for help", "" },
+    { "Message size 5520 bytes", "" },
+    { "Message size: 550 bytes", "" },
+    { "error 550 times in a row", "" },
+    { "The queue holds 250 messages", "" },
+    { "Client 192.0.2.153 port 4550", "" },
+    { "Connected to 10.250.1.2", "" },
+    { "host mx5.1.2.example accepted", "" },
+    { "1.2.3.4 and 5.1.1.1 and 5.11.2023", "" },
+    { "Windows NT 5.1.2600", "" },
+    { "OID 1.3.6.1.4.1.311", "" },
+    { "Phone (550) 123-4567", "" },
+    { "Queue ID 550A3B2C1", "" },
+    { "hash deadbeef550cafe 4c550d", "" },
+    { "It costs $550 now", "" },
+    { "In 2023, 550 people came", "" },
+    { "Content-Length: 534", "" },
+    { "(reason: 255)", "" },
+    { "HTTP Error 404 Not Found", "" },
+    { "see https://example.com/errors/550 and https://example.com/5.1.1", "" },
+    { "mail from 550@example.com", "" },
+    { "Mozilla/5.0 (X11; Linux x86_64)", "" },
+    { "width=\"250\" height=\"550\"", "" },
+    { "version 5.0.1 released", "" },
+    { "package 2.4.1-2 installed", "" },
+    { "Mean 4.5.6e", "" },
+  };
+
+  check_cases (cases, G_N_ELEMENTS (cases), "reply enhanced");
+}
+
+static void
+test_tokens (void)
+{
+  static const Case cases[] = {
+    { "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", "token:TSS04" },
+    { "554 5.7.9 Message not accepted for policy reasons. [PH01]", "token:PH01" },
+    { "[TS01] Messages from 192.0.2.1 temporarily deferred", "token:TS01" },
+    { "553 5.7.1 [BL21] Connections will not be accepted", "token:BL21" },
+    { "550 SC-001 (BAY004-MC1F2) Unfortunately, messages weren't sent", "token:SC-001" },
+    { "550 OU-002 (SNT004-MC3F22) Unfortunately", "token:OU-002" },
+    { "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent (S3150)", "token:S3150" },
+    { "see https://postmaster.live.com (S3113)", "token:S3113" },
+    { "450 4.7.650 ... AS(2201) and [AS843]", "token:AS(2201) token:AS843" },
+    { "554 cox.net rejected. IB501 AUP#CXDNS AUP#I-1000", "token:IB501 token:AUP#CXDNS token:AUP#I-1000" },
+    { "554 resimta-ch2-18v.sys.comcast.net comcast BL000010 Comcast block", "token:BL000010" },
+    { "421 RL000001 rate limited", "token:RL000001" },
+    { "550 [CS01] Message rejected due to local policy", "token:CS01" },
+    { "550 5.7.1 [HM08] Message rejected due to local policy", "token:HM08" },
+    { "550 5.1.1 Invalid recipient. OFR_416 [416] LPN007_416", "token:OFR_416 token:LPN007_416" },
+    { "case URL https://postmaster.gmx.net/en/case?c=r0201&i=ip", "token:r0201" },
+    /* negatives */
+    { "RFC822 SHA256 AES128 HT204137 S3 TS1 TSS4 XTSS04 TSS04X BL0000 IB1234", "" },
+    { "ts04 sc-001 aup#cxdns", "" },
+    { "model S775X and galaxy-S3150", "" },
+  };
+
+  check_cases (cases, G_N_ELEMENTS (cases), "token");
+}
+
+static void
+test_network (void)
+{
+  static const Case cases[] = {
+    { "Client 192.0.2.153 said", "ipv4:192.0.2.153" },
+    { "from [IPv6:2001:db8::1] by", "ipv6:2001:db8::1" },
+    { "from (fe80::1%eth0) and 2A00:1450:4001:80B::200E.", "ipv6:fe80::1 ipv6:2a00:1450:4001:80b::200e" },
+    { "mapped ::ffff:10.0.0.1 address", "ipv6:::ffff:10.0.0.1" },
+    { "not 1.2.3.4.5 nor 256.1.1.1 nor 1.3.6.1.4.1.311 nor v1.2.3.4", "" },
+    { "times 10:12:13, MAC 00:1a:2b:3c:4d:5e, std::string, dead::beef", "" },
+    { "relay mx.example.com. accepted", "hostname:mx.example.com" },
+    { "MX.EXAMPLE.COM and Mail.Example.org", "hostname:mx.example.com hostname:mail.example.org" },
+    { "image.png e.g. i.e. report.pdf Postfix 2.11.3 RESOLVER.ADR.RecipNotFound delivered.Please", "" },
+    { "See mail.example.de, smtp.example.co.uk or mx1.example.xn--p1ai", "hostname:mail.example.de hostname:smtp.example.co.uk hostname:mx1.example.xn--p1ai" },
+    { "550 5.1.1 <Someone@EXAMPLE.org>: Recipient address rejected", "email:Someone@example.org" },
+    { "Final-Recipient: rfc822;john.doe+tag@mail.example.net", "email:john.doe+tag@mail.example.net" },
+    { "to 'quoted@example.net', header.from=no-reply@example.com", "email:quoted@example.net email:no-reply@example.com" },
+    { "To: <root@localhost>", "email:root@localhost" },
+    { "twitter @handle and foo@bar", "" },
+    { "blocked using zen.spamhaus.org; see http://www.spamhaus.org/query/ip/192.0.2.1",
+      "zone:zen.spamhaus.org url:http://www.spamhaus.org/query/ip/192.0.2.1 ipv4:192.0.2.1" },
+    { "listed in bl.spamcop.net and b.barracudacentral.org, visit www.spamhaus.org",
+      "zone:bl.spamcop.net zone:b.barracudacentral.org hostname:www.spamhaus.org" },
+    { "see https://example.com/help.", "url:https://example.com/help" },
+    { "(see https://example.com/x)", "url:https://example.com/x" },
+    { "wiki https://example.com/a_(b), then", "url:https://example.com/a_(b)" },
+    { "<http://x.co/srbounce>", "url:http://x.co/srbounce" },
+    { "Remote Server returned 'see HTTPS://Example.com/q?x=1&y=2'!", "url:HTTPS://Example.com/q?x=1&y=2" },
+    { "bare http:// is not a URL", "" },
+  };
+
+  check_cases (cases, G_N_ELEMENTS (cases), NETWORK);
+}
+
+static void
+test_public_ips (void)
+{
+  static const struct
+  {
+    const char *ip;
+    gboolean is_public;
+  } cases[] = {
+    { "8.8.8.8", TRUE },
+    { "172.32.0.1", TRUE },
+    { "100.128.0.1", TRUE },
+    { "192.0.2.153", FALSE },
+    { "198.51.100.7", FALSE },
+    { "203.0.113.5", FALSE },
+    { "10.1.2.3", FALSE },
+    { "172.16.5.4", FALSE },
+    { "192.168.1.1", FALSE },
+    { "100.64.1.1", FALSE },
+    { "127.0.0.1", FALSE },
+    { "169.254.1.1", FALSE },
+    { "198.18.0.1", FALSE },
+    { "0.1.2.3", FALSE },
+    { "224.0.0.1", FALSE },
+    { "240.0.0.1", FALSE },
+    { "255.255.255.255", FALSE },
+    { "2a00:1450:4001:80b::200e", TRUE },
+    { "2001:db8::1", FALSE },
+    { "[IPv6:2001:db8::1]", FALSE },
+    { "[IPv6:2a00:1450:4001:80b::200e]", TRUE },
+    { "[8.8.8.8]", TRUE },
+    { "::1", FALSE },
+    { "::", FALSE },
+    { "fe80::1", FALSE },
+    { "fc00::1", FALSE },
+    { "fd12:3456::1", FALSE },
+    { "ff02::1", FALSE },
+    { "::ffff:10.0.0.1", FALSE },
+    { "::ffff:8.8.8.8", TRUE },
+    { "not an address", FALSE },
+    { "", FALSE },
+    { "1.2.3", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      if (bounce_ip_is_public (cases[i].ip) != cases[i].is_public)
+        g_test_message ("ip: %s", cases[i].ip);
+      g_assert_cmpint (bounce_ip_is_public (cases[i].ip), ==, cases[i].is_public);
+    }
+  g_assert_false (bounce_ip_is_public (NULL));
+
+  /* the findings carry the same flag */
+  {
+    g_autoptr(GPtrArray) findings = bounce_extract_all ("from 8.8.8.8 via 10.0.0.1");
+    const BounceFinding *a, *b;
+
+    g_assert_cmpuint (findings->len, ==, 2);
+    a = g_ptr_array_index (findings, 0);
+    b = g_ptr_array_index (findings, 1);
+    g_assert_true (a->is_public);
+    g_assert_false (b->is_public);
+  }
+}
+
+static void
+check_offsets (const char *text,
+               GPtrArray  *findings)
+{
+  gsize last = 0;
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (findings, i);
+
+      g_assert_cmpuint (f->byte_offset, >=, last);
+      last = f->byte_offset;
+      g_assert_true (g_utf8_offset_to_pointer (text, f->offset) == text + f->byte_offset);
+      g_assert_cmpint (f->length, ==, g_utf8_strlen (text + f->byte_offset, f->byte_length));
+    }
+}
+
+static void
+test_offsets (void)
+{
+  const char *text = "Grüße 550 5.1.1 für <ä@b.example>";
+  g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+  const BounceFinding *f;
+
+  g_assert_cmpuint (findings->len, ==, 3);
+  f = g_ptr_array_index (findings, 0);
+  g_assert_cmpint (f->kind, ==, BOUNCE_FINDING_REPLY_CODE);
+  g_assert_cmpuint (f->byte_offset, ==, 8);
+  g_assert_cmpint (f->offset, ==, 6);
+  g_assert_cmpint (f->length, ==, 3);
+  f = g_ptr_array_index (findings, 1);
+  g_assert_cmpint (f->kind, ==, BOUNCE_FINDING_ENHANCED_CODE);
+  g_assert_cmpuint (f->byte_offset, ==, 12);
+  g_assert_cmpint (f->offset, ==, 10);
+  g_assert_cmpint (f->length, ==, 5);
+  /* the local part of an address may be non-ASCII; the '@' anchors it */
+  f = g_ptr_array_index (findings, 2);
+  g_assert_cmpint (f->kind, ==, BOUNCE_FINDING_EMAIL);
+  check_offsets (text, findings);
+}
+
+static void
+test_range (void)
+{
+  const char *text = "ÄÖÜ 550 5.1.1 first\n€€ 421 4.7.0 second from 192.0.2.1\n";
+  const char *second = strstr (text, "\xe2\x82\xac");
+  gsize start = second - text;
+  g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+  const BounceFinding *f;
+
+  /* only the second line, with offsets counted from the start of text */
+  bounce_extract (text, start, -1, BOUNCE_EXTRACT_CODES, findings);
+  g_assert_cmpuint (findings->len, ==, 2);
+  f = g_ptr_array_index (findings, 0);
+  g_assert_cmpstr (f->text, ==, "421");
+  g_assert_true (g_utf8_offset_to_pointer (text, f->offset) == text + f->byte_offset);
+  g_assert_cmpint (f->offset, ==, 23);
+  check_offsets (text, findings);
+
+  /* end bounds the search */
+  g_ptr_array_set_size (findings, 0);
+  bounce_extract (text, 0, start, BOUNCE_EXTRACT_ALL, findings);
+  g_assert_cmpuint (findings->len, ==, 2);
+  g_assert_cmpstr (((BounceFinding *) g_ptr_array_index (findings, 0))->text, ==, "550");
+
+  /* network only */
+  g_ptr_array_set_size (findings, 0);
+  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_NETWORK, findings);
+  g_assert_cmpuint (findings->len, ==, 1);
+  g_assert_cmpint (((BounceFinding *) g_ptr_array_index (findings, 0))->kind, ==, BOUNCE_FINDING_IPV4);
+  check_offsets (text, findings);
+
+  /* empty range */
+  g_ptr_array_set_size (findings, 0);
+  bounce_extract (text, 5, 5, BOUNCE_EXTRACT_ALL, findings);
+  g_assert_cmpuint (findings->len, ==, 0);
+}
+
+static void
+test_sorted_and_clean (void)
+{
+  const char *text =
+    "Reporting-MTA: dns; mx.example.org\n"
+    "Final-Recipient: rfc822; user@example.com\n"
+    "Status: 5.7.1\n"
+    "Remote-MTA: dns; mx.example.net [198.51.100.7]\n"
+    "Diagnostic-Code: smtp; 550-5.7.1 [203.0.113.5] blocked using zen.spamhaus.org, see\n"
+    "    https://check.spamhaus.org/listed/?searchterm=203.0.113.5 (S3150)\n";
+  g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+  g_autofree char *hosts = describe (text, "hostname zone");
+
+  check_offsets (text, findings);
+  /* no host name is reported from inside the address or the URL */
+  g_assert_cmpstr (hosts, ==, "hostname:mx.example.org hostname:mx.example.net zone:zen.spamhaus.org");
+}
+
+static void
+test_first_codes (void)
+{
+  static const struct
+  {
+    const char *diagnostic;
+    const char *reply;
+    const char *enhanced;
+  } cases[] = {
+    { "smtp; 550 5.1.1 <a@b>... User unknown", "550", "5.1.1" },
+    { "550-5.1.1 The email account that you tried to reach does not exist.", "550", "5.1.1" },
+    { "5.1.1 user unknown", NULL, "5.1.1" },
+    { "Remote Server returned '554 5.4.4 SMTPSEND.DNS.NonExistentDomain'", "554", "5.4.4" },
+    { "host x said: 452 4.2.2 Mailbox full", "452", "4.2.2" },
+    { "host mx.example.com [192.0.2.1]: 550 User unknown", "550", NULL },
+    { "Postfix 2.11.3 on 192.0.2.250 said nothing useful", NULL, NULL },
+    { "X-Postfix; delivery temporarily suspended: connect to 192.0.2.1[192.0.2.1]:25: Connection timed out", NULL, NULL },
+    { "", NULL, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *reply = NULL;
+      g_autofree char *enhanced = NULL;
+
+      bounce_extract_first_codes (cases[i].diagnostic, &reply, &enhanced);
+      g_assert_cmpstr (reply, ==, cases[i].reply);
+      g_assert_cmpstr (enhanced, ==, cases[i].enhanced);
+    }
+
+  /* either out may be NULL */
+  {
+    g_autofree char *enhanced = NULL;
+
+    bounce_extract_first_codes ("smtp; 421 4.7.0 Try later", NULL, &enhanced);
+    g_assert_cmpstr (enhanced, ==, "4.7.0");
+  }
+}
+
+static void
+test_boxed (void)
+{
+  g_autoptr(GPtrArray) findings = bounce_extract_all ("said: 550 5.1.1 rejected");
+  BounceFinding *f = g_ptr_array_index (findings, 0);
+  g_autoptr(BounceFinding) copy = NULL;
+
+  f->entry_id = g_strdup ("reply.550");
+  copy = g_boxed_copy (BOUNCE_TYPE_FINDING, f);
+  g_assert_true (copy != f);
+  g_assert_cmpstr (copy->text, ==, "550");
+  g_assert_cmpstr (copy->entry_id, ==, "reply.550");
+  g_assert_cmpuint (copy->byte_offset, ==, f->byte_offset);
+  g_assert_true (G_TYPE_IS_BOXED (BOUNCE_TYPE_FINDING));
+
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_REPLY_CODE), ==, "reply");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_ENHANCED_CODE), ==, "enhanced");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_PROVIDER_TOKEN), ==, "token");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_IPV4), ==, "ipv4");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_IPV6), ==, "ipv6");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_HOSTNAME), ==, "hostname");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_EMAIL), ==, "email");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_DNSBL_ZONE), ==, "zone");
+  g_assert_cmpstr (bounce_finding_kind_to_string (BOUNCE_FINDING_URL), ==, "url");
+}
+
+static gpointer
+thread_func (gpointer data)
+{
+  const char *text = data;
+  guint n = 0;
+
+  for (int i = 0; i < 50; i++)
+    {
+      g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+
+      n += findings->len;
+    }
+  return GUINT_TO_POINTER (n);
+}
+
+static void
+test_threads (void)
+{
+  const char *text = "host mx.example.com [192.0.2.1] said: 550 5.1.1 <a@b.example> [TSS04] http://x.example/";
+  GThread *threads[4];
+  guint counts[4];
+
+  for (int i = 0; i < 4; i++)
+    threads[i] = g_thread_new ("extract", thread_func, (gpointer) text);
+  for (int i = 0; i < 4; i++)
+    counts[i] = GPOINTER_TO_UINT (g_thread_join (threads[i]));
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpuint (counts[i], ==, 50 * 7);
+}
+
+static void
+test_big_input (void)
+{
+  const char *unit = "host mx.example.com [192.0.2.1] said: 550 5.1.1 <a@b.example> "
+                     "http://x.example/a?b=1 [TSS04] 2001:db8::1 Grüße aaaa.bbbb-cccc:dddd 1.2.3. ";
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GPtrArray) findings = NULL;
+  guint units = 0;
+
+  /* One 10 MB line: must finish (quickly, but timing is not asserted). */
+  while (line->len < 10 * 1024 * 1024)
+    {
+      g_string_append (line, unit);
+      units++;
+    }
+  findings = bounce_extract_all (line->str);
+  /* hostname, ipv4, reply, enhanced, email, url, token, ipv6 per unit */
+  g_assert_cmpuint (findings->len, ==, units * 8);
+  {
+    const BounceFinding *f = g_ptr_array_index (findings, findings->len - 1);
+
+    g_assert_true (g_utf8_offset_to_pointer (line->str, f->offset) == line->str + f->byte_offset);
+  }
+
+  /* Pathological shapes: long runs that every pattern half-matches. */
+  {
+    static const char * const shapes[] = { "a", "1.", "a:", "a.b-", "a!@", "550 ", "http://", "0f", "#5." };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+      {
+        g_autoptr(GPtrArray) f = NULL;
+
+        g_string_truncate (line, 0);
+        while (line->len < 2 * 1024 * 1024)
+          g_string_append (line, shapes[i]);
+        f = bounce_extract_all (line->str);
+        g_assert_nonnull (f);
+      }
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/extract/codes/positive", test_codes_positive);
+  g_test_add_func ("/extract/codes/negative", test_codes_negative);
+  g_test_add_func ("/extract/tokens", test_tokens);
+  g_test_add_func ("/extract/network", test_network);
+  g_test_add_func ("/extract/public-ips", test_public_ips);
+  g_test_add_func ("/extract/offsets", test_offsets);
+  g_test_add_func ("/extract/range", test_range);
+  g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);
+  g_test_add_func ("/extract/first-codes", test_first_codes);
+  g_test_add_func ("/extract/boxed", test_boxed);
+  g_test_add_func ("/extract/threads", test_threads);
+  g_test_add_func ("/extract/big-input", test_big_input);
+
+  return g_test_run ();
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+
+static BounceCatalogue *
+catalogue (void)
+{
+  g_autoptr(GError) error = NULL;
+  static BounceCatalogue *cat = NULL;
+
+  if (cat == NULL)
+    {
+      cat = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (cat);
+    }
+  return cat;
+}
+
+/* The whole catalogue loads: every entry passed bounce_entry_new_from_json's
+ * checks (known kind and reason, https URLs, compiling pattern, unique id). */
+static void
+test_catalogue_loads (void)
+{
+  BounceCatalogue *cat = catalogue ();
+
+  g_assert_cmpuint (bounce_catalogue_get_n_entries (cat), >, 0);
+  g_assert_nonnull (bounce_catalogue_get_version (cat));
+  g_assert_true (bounce_catalogue_get_default () != NULL);
+}
+
+static void
+test_catalogue_reasons (void)
+{
+  const char * const *names = bounce_reason_names ();
+  guint n = 0;
+
+  for (guint i = 0; names[i]; i++, n++)
+    {
+      BounceEntry *e = bounce_catalogue_find_reason (catalogue (), names[i]);
+
+      if (e == NULL)
+        g_error ("no catalogue entry for reason %s", names[i]);
+      g_assert_cmpstr (bounce_entry_get_title (e), !=, "");
+      g_assert_nonnull (bounce_entry_get_explanation (e));
+      g_assert_nonnull (bounce_entry_get_sender_steps (e)[0]);
+      g_assert_nonnull (bounce_entry_get_admin_steps (e)[0]);
+    }
+  g_assert_cmpuint (n, ==, 34);
+}
+
+/* Any enhanced code, even an unknown vendor detail, gets an explanation. */
+static void
+test_catalogue_fallbacks (void)
+{
+  static const char * const codes[] = { "5.1.1", "4.2.2", "5.7.999", "4.4.316", "2.0.0", "5.9.9" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      BounceEntry *e = bounce_catalogue_find_enhanced (catalogue (), codes[i], NULL);
+
+      if (e == NULL)
+        e = bounce_catalogue_find_subject (catalogue (), codes[i]);
+      if (e == NULL)
+        e = bounce_catalogue_find_class (catalogue (), codes[i]);
+      if (e == NULL)
+        g_error ("no explanation at all for %s", codes[i]);
+    }
+  g_assert_nonnull (bounce_catalogue_find_reply (catalogue (), "550"));
+  g_assert_nonnull (bounce_catalogue_find_reply (catalogue (), "421"));
+}
+
+static void
+test_catalogue_urls_https (void)
+{
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BounceEntry *e = entries->pdata[i];
+      GPtrArray *links = bounce_entry_get_links (e);
+      const char *source = bounce_entry_get_source_url (e);
+
+      if (source != NULL)
+        g_assert_true (g_str_has_prefix (source, "https://"));
+      for (guint j = 0; j < links->len; j++)
+        g_assert_true (g_str_has_prefix (((BounceEntryLink *) links->pdata[j])->url, "https://"));
+    }
+}
+
+/* Every rule carries examples; each example matches its rule, and the
+ * engine's best explanation for the example is that rule, with the rule's
+ * reason and temporary/permanent.  A rule silently shadowed by a broader
+ * one fails here. */
+static void
+test_catalogue_rule_examples (void)
+{
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  g_autoptr(GString) failures = g_string_new (NULL);
+  guint n_rules = 0;
+  guint n_examples = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BounceEntry *rule = entries->pdata[i];
+      const char * const *examples;
+      const char *provider;
+
+      if (bounce_entry_get_kind (rule) != BOUNCE_ENTRY_RULE)
+        continue;
+      n_rules++;
+      examples = bounce_entry_get_examples (rule);
+      provider = bounce_entry_get_provider (rule);
+      if (examples[0] == NULL)
+        g_string_append_printf (failures, "%s: no examples\n", bounce_entry_get_id (rule));
+
+      for (guint j = 0; examples[j]; j++)
+        {
+          g_autoptr(GPtrArray) matched = NULL;
+
+          n_examples++;
+          if (!g_regex_match (bounce_entry_get_regex (rule), examples[j], 0, NULL))
+            {
+              g_string_append_printf (failures, "%s: example does not match: %s\n",
+                                      bounce_entry_get_id (rule), examples[j]);
+              continue;
+            }
+          matched = bounce_catalogue_match_rules (catalogue (), examples[j], provider);
+          if (matched->len == 0 || matched->pdata[0] != rule)
+            {
+              g_string_append_printf (failures, "%s: shadowed by %s for: %s\n",
+                                      bounce_entry_get_id (rule),
+                                      matched->len ? bounce_entry_get_id (matched->pdata[0]) : "nothing",
+                                      examples[j]);
+              continue;
+            }
+
+          /* Unscoped rules go through the whole engine, as a pasted line. */
+          if (provider == NULL && bounce_entry_get_reason (rule) != NULL)
+            {
+              g_autoptr(GBytes) bytes = g_bytes_new (examples[j], strlen (examples[j]));
+              g_autoptr(GError) error = NULL;
+              g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "example", NULL, &error);
+              GListModel *recipients;
+              g_autoptr(BounceRecipient) r = NULL;
+
+              g_assert_no_error (error);
+              recipients = bounce_report_get_recipients (report);
+              if (g_list_model_get_n_items (recipients) == 0)
+                {
+                  g_string_append_printf (failures, "%s: engine finds no failure in: %s\n",
+                                          bounce_entry_get_id (rule), examples[j]);
+                  continue;
+                }
+              r = g_list_model_get_item (recipients, 0);
+              if (g_strcmp0 (bounce_recipient_get_reason (r), bounce_entry_get_reason (rule)) != 0)
+                g_string_append_printf (failures, "%s: engine says %s, rule says %s for: %s\n",
+                                        bounce_entry_get_id (rule), bounce_recipient_get_reason (r),
+                                        bounce_entry_get_reason (rule), examples[j]);
+              if (bounce_entry_get_permanence (rule) != BOUNCE_PERMANENCE_UNKNOWN &&
+                  bounce_recipient_get_permanence (r) != bounce_entry_get_permanence (rule))
+                g_string_append_printf (failures, "%s: temporary/permanent differs for: %s\n",
+                                        bounce_entry_get_id (rule), examples[j]);
+            }
+        }
+    }
+
+  g_test_message ("%u rules, %u examples", n_rules, n_examples);
+  if (failures->len > 0)
+    {
+      g_printerr ("%s", failures->str);
+      g_test_fail_printf ("rule examples failed (see above)");
+    }
+}
+
+static void
+test_catalogue_search (void)
+{
+  g_autoptr(GPtrArray) hits = NULL;
+
+  hits = bounce_catalogue_search (catalogue (), "5.1.1");
+  g_assert_cmpuint (hits->len, >, 0);
+  g_assert_cmpstr (bounce_entry_get_code (hits->pdata[0]), ==, "X.1.1");
+
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = bounce_catalogue_search (catalogue (), "mailbox full");
+  g_assert_cmpuint (hits->len, >, 0);
+
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = bounce_catalogue_search (catalogue (), "");
+  g_assert_cmpuint (hits->len, ==, 0);
+
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = bounce_catalogue_search (catalogue (), "zzqx-no-such-words");
+  g_assert_cmpuint (hits->len, ==, 0);
+}
+
+static void
+test_catalogue_bad_entries (void)
+{
+  static const char * const bad[] = {
+    "{\"id\":\"x\",\"kind\":\"nonsense\",\"title\":\"t\"}",
+    "{\"id\":\"Bad Id\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\"}",
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"(unclosed\"}",
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"reason\":\"nosuchreason\"}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"source\":\"http://example.com/\"}",
+    "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"lookup_ip\":\"https://example.com/\"}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"title\":\"t\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceEntry) entry = NULL;
+
+      g_assert_true (json_parser_load_from_data (parser, bad[i], -1, NULL));
+      entry = bounce_entry_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+      g_assert_null (entry);
+      g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+  g_test_add_func ("/catalogue/loads", test_catalogue_loads);
+  g_test_add_func ("/catalogue/reasons", test_catalogue_reasons);
+  g_test_add_func ("/catalogue/fallbacks", test_catalogue_fallbacks);
+  g_test_add_func ("/catalogue/urls-https", test_catalogue_urls_https);
+  g_test_add_func ("/catalogue/rule-examples", test_catalogue_rule_examples);
+  g_test_add_func ("/catalogue/search", test_catalogue_search);
+  g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
+  return g_test_run ();
+}

@@ -523,6 +523,33 @@ test_plain_text_copy (void)
 }
 
 static void
+test_unmarked_copy (void)
+{
+  /* The original pasted after the notice without a marker line. */
+  const char *msg =
+    "From: postmaster@example.org\n"
+    "Subject: Returned mail\n"
+    "\n"
+    "Received: is not the start of a copy in the first paragraph.\n"
+    "\n"
+    "550 5.1.1 <nobody@example.net>... User unknown\n"
+    "\n"
+    "Received: from client.example.com (client.example.com [192.0.2.5])\n"
+    "\tby mx.example.org with SMTP id 123\n"
+    "From: sender@example.com\n"
+    "Subject: Hello\n"
+    "\n"
+    "Body of the original.\n";
+  g_autoptr(BounceInput) input = decode_text (msg, -1);
+  g_autoptr(GString) kinds = segment_kinds (input);
+  g_autofree char *notification = segment_text (input, BOUNCE_SEGMENT_TEXT);
+
+  g_assert_cmpstr (kinds->str, ==, "HTOB");
+  g_assert_true (g_str_has_suffix (notification, "User unknown\n\n"));
+  g_assert_cmpstr (bounce_fields_lookup (message_at (input, 0)->original_headers, "Subject"), ==, "Hello");
+}
+
+static void
 test_dsn_in_text (void)
 {
   /* A non-MIME notice quoting delivery-status fields, with no blank line
@@ -789,6 +816,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/mbox", test_mbox);
   g_test_add_func ("/input/feedback-report", test_feedback_report);
   g_test_add_func ("/input/plain-text-copy", test_plain_text_copy);
+  g_test_add_func ("/input/unmarked-copy", test_unmarked_copy);
   g_test_add_func ("/input/dsn-in-text", test_dsn_in_text);
   g_test_add_func ("/input/hostile/empty", test_empty);
   g_test_add_func ("/input/hostile/binary", test_binary);

@@ -781,6 +781,7 @@ marker_regex (void)
             "|original mail info"
           ")"
           "|(?:original message (?:follows|headers?)"
+            "|(?:original )?message headers? follows?"
             "|below (?:this line )?is a copy of the (?:original )?message"
             "|included is a copy of the message header"
             "|this is a copy of the message, including all the headers"
@@ -818,6 +819,57 @@ find_original_marker (const char *text,
           if (g_regex_match (regex, line, G_REGEX_MATCH_DEFAULT, NULL))
             return eol < end ? (gsize) (eol + 1 - text) : len;
         }
+      p = eol + 1;
+    }
+  return G_MAXSIZE;
+}
+
+/* Some bounces paste the original without any marker line: a paragraph
+ * that starts with Return-Path: or Received: and holds the usual message
+ * headers.  Returns its offset, or G_MAXSIZE. */
+static gsize
+find_unmarked_original (const char *text,
+                        gsize       len)
+{
+  const char *p = text;
+  const char *end = text + len;
+  gboolean after_blank = FALSE;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+
+      if (after_blank &&
+          (g_ascii_strncasecmp (p, "Return-Path:", 12) == 0 ||
+           g_ascii_strncasecmp (p, "Received:", 9) == 0))
+        {
+          const char *q = p;
+          guint fields = 0;
+          gboolean message_field = FALSE;
+
+          while (q < end)
+            {
+              const char *qeol = line_end (q, end);
+              gsize name_len;
+
+              if (line_is_blank (q, qeol))
+                break;
+              if (*q != ' ' && *q != '\t')
+                {
+                  name_len = header_name_length (q, qeol);
+                  if (name_len == 0)
+                    break;
+                  fields++;
+                  message_field |= (name_len == 4 && g_ascii_strncasecmp (q, "From", 4) == 0) ||
+                                   (name_len == 7 && g_ascii_strncasecmp (q, "Subject", 7) == 0) ||
+                                   (name_len == 10 && g_ascii_strncasecmp (q, "Message-Id", 10) == 0);
+                }
+              q = qeol + 1;
+            }
+          if (fields >= 3 && message_field)
+            return p - text;
+        }
+      after_blank = line_is_blank (p, eol);
       p = eol + 1;
     }
   return G_MAXSIZE;
@@ -880,6 +932,9 @@ append_notification_text (Decoder    *dec,
 {
   gsize marker = dec->marker_done ? G_MAXSIZE : find_original_marker (text, len);
   gsize start;
+
+  if (marker == G_MAXSIZE && !dec->marker_done)
+    marker = find_unmarked_original (text, len);
 
   if (marker == G_MAXSIZE)
     {
@@ -1784,7 +1839,8 @@ decode_all (BounceInput  *self,
       dec.msg = bounce_message_new ();
       g_ptr_array_add (self->messages, dec.msg);
 
-      if (find_original_marker (text, text_len) == G_MAXSIZE)
+      if (find_original_marker (text, text_len) == G_MAXSIZE &&
+          find_unmarked_original (text, text_len) == G_MAXSIZE)
         {
           g_string_append_len (out, text, text_len);
           add_segment (&dec, BOUNCE_SEGMENT_TEXT, 0, out->len);

@@ -134,6 +134,10 @@ test_codes_negative (void)
     { "version 5.0.1 released", "" },
     { "package 2.4.1-2 installed", "" },
     { "Mean 4.5.6e", "" },
+    { "X-Mailman-Version: 2.1.15", "" },
+    { "X-Mailer: PHPMailer 5.2.7 (https://github.com/PHPMailer/PHPMailer/)", "" },
+    { "  by smtp9.example.com (Nyaan SMTP 2.2.22) with ESMTP", "" },
+    { "X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]", "" },
   };
 
   check_cases (cases, G_N_ELEMENTS (cases), "reply enhanced");

@@ -252,7 +252,8 @@ static const char * const version_words[] = {
   "spamassassin", "amavis", "amavisd", "amavisd-new", "clamav", "rspamd", "zimbra",
   "mimedefang", "firefox", "thunderbird", "outlook", "chrome", "android", "ios",
   "macos", "windows", "apache", "nginx", "mysql", "postgresql", "libc", "glibc",
-  "v", "vers", "patch", "update", "firmware",
+  "v", "vers", "patch", "update", "firmware", "mailman", "fml", "phpmailer",
+  "swiftmailer", "nodemailer", "roundcube", "squirrelmail", "horde", "sogo", "mutt",
   NULL
 };
 
@@ -294,26 +295,84 @@ enhanced_at (const char *text,
   return p - pos;
 }
 
+/* Header fields whose values carry software versions, not statuses. */
+static gboolean
+in_version_header (const char *text,
+                   gsize       pos)
+{
+  gsize ls = pos, n;
+  g_autofree char *name = NULL;
+
+  while (ls > 0 && text[ls - 1] != '\n' && pos - ls < 300)
+    ls--;
+  if (ls > 0 && pos - ls >= 300)
+    return FALSE;
+  for (n = ls; n < pos && n - ls < 40 && (g_ascii_isalnum (text[n]) || text[n] == '-'); n++)
+    ;
+  if (n == ls || n >= pos || text[n] != ':')
+    return FALSE;
+  name = g_ascii_strdown (text + ls, n - ls);
+  return strstr (name, "version") != NULL || strstr (name, "mailer") != NULL ||
+         strstr (name, "agent") != NULL || strstr (name, "mlserver") != NULL ||
+         g_str_equal (name, "received") || g_str_equal (name, "x-received") ||
+         g_str_equal (name, "server");
+}
+
 static gboolean
 enhanced_in_context (const char *text,
-                     gsize       pos)
+                     gsize       pos,
+                     gsize       len,
+                     gsize       end)
 {
   gsize b = pos, w;
-  guint spaces = 0;
+  guint skipped = 0;
+  gboolean after_reply;
 
-  /* "Postfix 2.1.5", "version 5.0.1": a version, not a status. */
-  while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t') && spaces < 3)
+  after_reply = pos >= 4 && (text[pos - 1] == ' ' || text[pos - 1] == '-') &&
+                g_ascii_isdigit (text[pos - 2]) && g_ascii_isdigit (text[pos - 3]) &&
+                text[pos - 4] == text[pos];
+  if (after_reply)
+    return TRUE;
+
+  /* Registered success codes have one-digit details; "2.1.15" is a
+   * version (Mailman, Postfix, ...). */
+  if (text[pos] == '2' && len > 5)
+    return FALSE;
+
+  if (in_version_header (text, pos))
+    return FALSE;
+
+  /* "Postfix 2.1.5", "version 5.0.1", "Version: 2.0.8" */
+  while (b > 0 && strchr (" \t:", text[b - 1]) != NULL && skipped < 3)
     {
       b--;
-      spaces++;
+      skipped++;
     }
-  if (spaces == 0)
-    return TRUE;
-  w = b;
-  while (w > 0 && b - w < 24 && (g_ascii_isalpha (text[w - 1]) || text[w - 1] == '-'))
-    w--;
-  if (w < b && word_in_list (text + w, b - w, version_words))
-    return FALSE;
+  if (skipped > 0)
+    {
+      w = b;
+      while (w > 0 && b - w < 24 && (g_ascii_isalpha (text[w - 1]) || text[w - 1] == '-'))
+        w--;
+      if (w < b && word_in_list (text + w, b - w, version_words))
+        return FALSE;
+      /* "Nyaan SMTP 2.2.22": a product name, for success codes */
+      if (w < b && text[pos] == '2' && b - w >= 4 &&
+          g_ascii_strncasecmp (text + b - 4, "smtp", 4) == 0)
+        return FALSE;
+    }
+
+  /* "4.0.3 release", "5.2.7 (build 123)" */
+  {
+    static const char * const after_words[] = { "release", "build", "beta", "alpha", "rc", NULL };
+    gsize p = pos + len, e;
+
+    while (p < end && (text[p] == ' ' || text[p] == '('))
+      p++;
+    for (e = p; e < end && g_ascii_isalpha (text[e]) && e - p < 10; e++)
+      ;
+    if (e > p && word_in_list (text + p, e - p, after_words))
+      return FALSE;
+  }
   return TRUE;
 }
 
@@ -1067,7 +1126,7 @@ on_reply (Scan *scan, gsize s, gsize e)
 static void
 on_enhanced (Scan *scan, gsize s, gsize e)
 {
-  if (enhanced_in_context (scan->text, s))
+  if (enhanced_in_context (scan->text, s, e - s, scan->end))
     add_finding (scan->out, BOUNCE_FINDING_ENHANCED_CODE, scan->text, s, e - s, NULL);
 }
 

@@ -303,7 +303,7 @@ in_version_header (const char *text,
   gsize ls = pos, n;
   g_autofree char *name = NULL;
 
-  while (ls > 0 && text[ls - 1] != '\n' && pos - ls < 300)
+  while (ls > 0 && text[ls - 1] != '\n' && text[ls - 1] != '\r' && pos - ls < 300)
     ls--;
   if (ls > 0 && pos - ls >= 300)
     return FALSE;
@@ -439,7 +439,7 @@ line_has_smtp_command (const char *text,
 {
   gsize ls = pos;
 
-  while (ls > 0 && text[ls - 1] != '\n' && pos - ls < 300)
+  while (ls > 0 && text[ls - 1] != '\n' && text[ls - 1] != '\r' && pos - ls < 300)
     ls--;
   for (gsize i = ls; i + 7 <= pos; i++)
     {
@@ -475,7 +475,7 @@ static gboolean
 code_earlier_on_line (const char *text,
                       gsize       pos)
 {
-  for (gsize i = pos; i > 0 && pos - i < 300 && text[i - 1] != '\n'; i--)
+  for (gsize i = pos; i > 0 && pos - i < 300 && text[i - 1] != '\n' && text[i - 1] != '\r'; i--)
     {
       gsize s = i - 1;
 

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+#include "corpus-common.h"
+
+/* Prints how fast and how accurately the core handles the corpus:
+ *   - files per second analysed in one process (best of several rounds);
+ *   - milliseconds per bounce-explain run (process start included);
+ *   - accuracy per server family, so regressions and weak spots are visible.
+ * Usage: bench-corpus [CORPUS_DIR [BOUNCE_EXPLAIN]] (defaults from the env). */
+
+typedef struct {
+  guint files;
+  guint recipients;
+  guint right[CORPUS_N_FIELDS];
+  guint count_right;
+} Family;
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *corpus = argc > 1 ? argv[1] : g_getenv ("BOUNCE_CORPUS_DIR");
+  const char *explain = argc > 2 ? argv[2] : g_getenv ("BOUNCE_EXPLAIN");
+  g_autofree char *truth_path = NULL;
+  g_autofree char *eml = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GList) names = NULL;
+  g_autoptr(GHashTable) families = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) bytes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) keys = NULL;
+  JsonObject *truth;
+  double best = G_MAXDOUBLE;
+  gsize total_size = 0;
+  guint totals[CORPUS_N_FIELDS] = { 0 };
+  guint total_recipients = 0;
+
+  setlocale (LC_ALL, "");
+  bounce_core_init ();
+  if (corpus == NULL)
+    {
+      g_printerr ("usage: %s CORPUS_DIR [BOUNCE_EXPLAIN]\n", argv[0]);
+      return 2;
+    }
+  truth_path = g_build_filename (corpus, "truth.json", NULL);
+  eml = g_build_filename (corpus, "eml", NULL);
+  truth = corpus_load_truth (truth_path, &parser);
+  names = json_object_get_members (truth);
+
+  for (GList *l = names; l; l = l->next)
+    {
+      g_autofree char *path = g_build_filename (eml, l->data, NULL);
+      char *contents;
+      gsize len;
+
+      if (!g_file_get_contents (path, &contents, &len, NULL))
+        continue;
+      total_size += len;
+      g_ptr_array_add (bytes, g_bytes_new_take (contents, len));
+    }
+
+  /* Throughput: the whole corpus in one process, best of 5 rounds. */
+  bounce_catalogue_get_default ();
+  for (guint round = 0; round < 5; round++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double secs;
+
+      for (guint i = 0; i < bytes->len; i++)
+        {
+          g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes->pdata[i], NULL, NULL, NULL);
+        }
+      secs = (g_get_monotonic_time () - start) / 1e6;
+      best = MIN (best, secs);
+    }
+  printf ("corpus: %u files, %.1f MB\n", bytes->len, total_size / 1e6);
+  printf ("throughput: %.0f files/s in one process (%.3f ms per file, best of 5 rounds)\n",
+          bytes->len / best, 1000.0 * best / bytes->len);
+
+  /* Process cost: bounce-explain on each of the first 50 files. */
+  if (explain != NULL)
+    {
+      guint runs = 0;
+      gint64 start = g_get_monotonic_time ();
+
+      for (GList *l = names; l && runs < 50; l = l->next, runs++)
+        {
+          g_autofree char *path = g_build_filename (eml, l->data, NULL);
+          const char *args[] = { explain, "--json", path, NULL };
+          int status = 0;
+
+          g_spawn_sync (NULL, (char **) args, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, NULL, NULL, &status, NULL);
+        }
+      printf ("bounce-explain: %.2f ms per run (process start included, %u runs)\n",
+              (g_get_monotonic_time () - start) / 1000.0 / runs, runs);
+    }
+
+  /* Accuracy per server family. */
+  for (GList *l = names; l; l = l->next)
+    {
+      g_autoptr(CorpusResult) r = corpus_check_file (eml, l->data, json_object_get_array_member (truth, l->data));
+      g_autofree char *family = corpus_family (l->data);
+      Family *f = g_hash_table_lookup (families, family);
+
+      if (f == NULL)
+        {
+          f = g_new0 (Family, 1);
+          g_hash_table_insert (families, g_strdup (family), f);
+        }
+      f->files++;
+      f->recipients += r->n_truth;
+      f->count_right += r->n_found == r->n_truth;
+      total_recipients += r->n_truth;
+      for (guint k = 0; k < CORPUS_N_FIELDS; k++)
+        for (guint i = 0; i < r->n_truth; i++)
+          {
+            gboolean right = g_array_index (r->right[k], gboolean, i);
+
+            f->right[k] += right;
+            totals[k] += right;
+          }
+    }
+
+  printf ("\n%-18s %5s %5s %7s %7s %7s %7s %6s\n", "family", "files", "rcpts", "status", "reply",
+          "reason", "hard", "count");
+  keys = g_ptr_array_new ();
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, families);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_ptr_array_add (keys, key);
+  }
+  g_ptr_array_sort (keys, compare_names);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      Family *f = g_hash_table_lookup (families, keys->pdata[i]);
+
+      printf ("%-18s %5u %5u %7u %7u %7u %7u %6u\n", (char *) keys->pdata[i], f->files, f->recipients,
+              f->right[CORPUS_STATUS], f->right[CORPUS_REPLY], f->right[CORPUS_REASON],
+              f->right[CORPUS_HARD], f->count_right);
+    }
+  printf ("%-18s %5u %5u %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n", "total", bytes->len, total_recipients,
+          100.0 * totals[CORPUS_STATUS] / total_recipients, 100.0 * totals[CORPUS_REPLY] / total_recipients,
+          100.0 * totals[CORPUS_REASON] / total_recipients, 100.0 * totals[CORPUS_HARD] / total_recipients);
+  return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bounce-core.h"
+
+G_BEGIN_DECLS
+
+/* The four fields scored per recipient, as in truth.json. */
+typedef enum {
+  CORPUS_STATUS,
+  CORPUS_REPLY,
+  CORPUS_REASON,
+  CORPUS_HARD,
+  CORPUS_N_FIELDS
+} CorpusField;
+
+extern const char * const corpus_field_names[CORPUS_N_FIELDS];
+
+/* One file's comparison with the truth. */
+typedef struct {
+  char *name;
+  guint n_truth;        /* recipients in the truth (0: not a bounce) */
+  guint n_found;        /* recipients reported */
+  guint n_failed;       /* reported recipients that are failures */
+  GArray *right[CORPUS_N_FIELDS];   /* gboolean per truth recipient */
+  GPtrArray *got[CORPUS_N_FIELDS];  /* char* per truth recipient, for messages */
+  GPtrArray *want[CORPUS_N_FIELDS];
+  gboolean ok;          /* decoded without error */
+} CorpusResult;
+
+void          corpus_result_free  (CorpusResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorpusResult, corpus_result_free)
+
+/* Parses truth.json: file name -> JsonArray of recipients. */
+JsonObject   *corpus_load_truth   (const char  *path,
+                                   JsonParser **parser_out);
+
+/* Analyses dir/name and compares it with truth (a JsonArray). */
+CorpusResult *corpus_check_file   (const char  *dir,
+                                   const char  *name,
+                                   JsonArray   *truth);
+
+/* "lhost-postfix-02.eml" -> "postfix" (the server family). */
+char         *corpus_family       (const char  *name);
+
+G_END_DECLS

@@ -342,6 +342,15 @@ test_range (void)
   g_assert_cmpint (((BounceFinding *) g_ptr_array_index (findings, 0))->kind, ==, BOUNCE_FINDING_IPV4);
   check_offsets (text, findings);
 
+  /* a range starting inside an address does not report half of it */
+  {
+    const char *addr = "To: someone@example.org";
+
+    g_ptr_array_set_size (findings, 0);
+    bounce_extract (addr, 8, -1, BOUNCE_EXTRACT_NETWORK, findings);
+    g_assert_cmpuint (findings->len, ==, 0);
+  }
+
   /* empty range */
   g_ptr_array_set_size (findings, 0);
   bounce_extract (text, 5, 5, BOUNCE_EXTRACT_ALL, findings);

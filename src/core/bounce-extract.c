@@ -1284,7 +1284,8 @@ bounce_extract (const char         *text,
     {
       BounceFinding *f = g_ptr_array_index (found, i);
 
-      if (finding_is_redundant (&scan, f, kind_end))
+      /* An address whose local part starts before the range is not in it. */
+      if (f->byte_offset < start || finding_is_redundant (&scan, f, kind_end))
         continue;
       kind_end[f->kind] = MAX (kind_end[f->kind], f->byte_offset + f->byte_length);
 

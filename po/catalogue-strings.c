@@ -2806,4 +2806,1898 @@ N_("Update your mail app, or switch to one that supports Google sign-in (OAuth 2
 N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
 /* Translators: rule.google.auth-mechanism admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: rule.microsoft.thread-limit title */
+N_("The recipient's mailbox is receiving too fast");
+/* Translators: rule.microsoft.thread-limit explanation */
+N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once. Your server will retry.");
+/* Translators: rule.microsoft.thread-limit sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.thread-limit admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: enhanced.microsoft.4.3.2 title */
+N_("The recipient's mailbox is receiving too fast");
+/* Translators: enhanced.microsoft.4.3.2 explanation */
+N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once. Your server will retry.");
+/* Translators: enhanced.microsoft.4.3.2 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.3.2 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.microsoft.connection-refused-316 title */
+N_("Microsoft 365 could not connect to the receiving server");
+/* Translators: rule.microsoft.connection-refused-316 explanation */
+N_("Your Microsoft 365 organisation could not open a connection to the recipient's mail server; it refused or did not answer.");
+/* Translators: rule.microsoft.connection-refused-316 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.connection-refused-316 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.microsoft.connection-refused-316 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.microsoft.connection-refused-316 admin[2] */
+N_("Check that the recipient's MX host accepts connections on port 25.");
+/* Translators: enhanced.microsoft.4.4.316 title */
+N_("Microsoft 365 could not connect to the receiving server");
+/* Translators: enhanced.microsoft.4.4.316 explanation */
+N_("Your Microsoft 365 organisation could not open a connection to the recipient's mail server; it refused or did not answer.");
+/* Translators: enhanced.microsoft.4.4.316 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.4.316 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.4.316 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.microsoft.4.4.316 admin[2] */
+N_("Check that the recipient's MX host accepts connections on port 25.");
+/* Translators: enhanced.microsoft.5.4.316 title */
+N_("Microsoft 365 could not connect to the receiving server");
+/* Translators: enhanced.microsoft.5.4.316 explanation */
+N_("Your Microsoft 365 organisation could not open a connection to the recipient's mail server; it refused or did not answer.");
+/* Translators: enhanced.microsoft.5.4.316 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.5.4.316 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.4.316 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.microsoft.5.4.316 admin[2] */
+N_("Check that the recipient's MX host accepts connections on port 25.");
+/* Translators: rule.microsoft.message-expired title */
+N_("Microsoft 365 gave up delivering the message");
+/* Translators: rule.microsoft.message-expired explanation */
+N_("Exchange Online kept the message in its queue until it expired, usually because the receiving server kept refusing or timing out.");
+/* Translators: rule.microsoft.message-expired sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.microsoft.message-expired sender[2] */
+N_("Send again later, or reach the recipient another way.");
+/* Translators: rule.microsoft.message-expired admin[1] */
+N_("Run a message trace to see the error behind the expiry.");
+/* Translators: enhanced.microsoft.5.4.300 title */
+N_("Microsoft 365 gave up delivering the message");
+/* Translators: enhanced.microsoft.5.4.300 explanation */
+N_("Exchange Online kept the message in its queue until it expired, usually because the receiving server kept refusing or timing out.");
+/* Translators: enhanced.microsoft.5.4.300 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.microsoft.5.4.300 sender[2] */
+N_("Send again later, or reach the recipient another way.");
+/* Translators: enhanced.microsoft.5.4.300 admin[1] */
+N_("Run a message trace to see the error behind the expiry.");
+/* Translators: rule.microsoft.ipv6-auth title */
+N_("Mail over IPv6 must pass SPF or DKIM");
+/* Translators: rule.microsoft.ipv6-auth explanation */
+N_("Microsoft accepts mail over IPv6 only when SPF or DKIM passes for the sender, and neither did.");
+/* Translators: rule.microsoft.ipv6-auth sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.ipv6-auth admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.microsoft.ipv6-auth admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.microsoft.4.7.26 title */
+N_("Mail over IPv6 must pass SPF or DKIM");
+/* Translators: enhanced.microsoft.4.7.26 explanation */
+N_("Microsoft accepts mail over IPv6 only when SPF or DKIM passes for the sender, and neither did.");
+/* Translators: enhanced.microsoft.4.7.26 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.4.7.26 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: enhanced.microsoft.4.7.26 admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.microsoft.dane-tls title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: rule.microsoft.dane-tls explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: rule.microsoft.dane-tls sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.microsoft.dane-tls admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: rule.microsoft.dane-tls admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.4.7.321 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.4.7.321 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.4.7.321 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.7.321 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.4.7.321 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.4.7.322 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.4.7.322 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.4.7.322 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.7.322 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.4.7.322 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.4.7.323 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.4.7.323 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.4.7.323 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.7.323 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.4.7.323 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.4.7.324 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.4.7.324 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.4.7.324 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.7.324 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.4.7.324 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.4.7.325 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.4.7.325 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.4.7.325 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.7.325 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.4.7.325 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.5.7.321 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.5.7.321 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.5.7.321 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.7.321 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.5.7.321 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.5.7.322 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.5.7.322 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.5.7.322 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.7.322 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.5.7.322 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.5.7.323 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.5.7.323 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.5.7.323 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.7.323 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.5.7.323 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.5.7.324 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.5.7.324 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.5.7.324 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.7.324 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.5.7.324 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: enhanced.microsoft.5.7.325 title */
+N_("The recipient's server failed a required TLS check");
+/* Translators: enhanced.microsoft.5.7.325 explanation */
+N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+/* Translators: enhanced.microsoft.5.7.325 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.7.325 admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: enhanced.microsoft.5.7.325 admin[2] */
+N_("If you publish TLSA records, make sure they match the current certificate.");
+/* Translators: rule.microsoft.ip-throttle title */
+N_("Microsoft is throttling mail from your server");
+/* Translators: rule.microsoft.ip-throttle explanation */
+N_("Microsoft noticed a change in how much mail your server sends and is accepting it slowly for now. Your server will retry.");
+/* Translators: rule.microsoft.ip-throttle sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.ip-throttle admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.ip-throttle admin[2] */
+N_("Ramp up volume gradually on new IP addresses.");
+/* Translators: enhanced.microsoft.4.7.500 title */
+N_("Microsoft is throttling mail from your server");
+/* Translators: enhanced.microsoft.4.7.500 explanation */
+N_("Microsoft noticed a change in how much mail your server sends and is accepting it slowly for now. Your server will retry.");
+/* Translators: enhanced.microsoft.4.7.500 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.500 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.microsoft.4.7.500 admin[2] */
+N_("Ramp up volume gradually on new IP addresses.");
+/* Translators: rule.microsoft.suspicious-ip-temp title */
+N_("Microsoft temporarily restricted your server");
+/* Translators: rule.microsoft.suspicious-ip-temp explanation */
+N_("Microsoft saw suspicious activity from your sending IP address and is refusing it for a while.");
+/* Translators: rule.microsoft.suspicious-ip-temp sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.suspicious-ip-temp admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.suspicious-ip-temp admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.ip-reputation-throttle title */
+N_("Microsoft is limiting mail because of your IP's reputation");
+/* Translators: rule.microsoft.ip-reputation-throttle explanation */
+N_("The sending IP address has a poor reputation with Microsoft, so its mail is accepted only slowly.");
+/* Translators: rule.microsoft.ip-reputation-throttle sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.ip-reputation-throttle admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.ip-reputation-throttle links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.ip-reputation-throttle links[2].title */
+N_("Microsoft SNDS");
+/* Translators: enhanced.microsoft.4.7.650 title */
+N_("Microsoft is limiting mail because of your IP's reputation");
+/* Translators: enhanced.microsoft.4.7.650 explanation */
+N_("The sending IP address has a poor reputation with Microsoft, so its mail is accepted only slowly.");
+/* Translators: enhanced.microsoft.4.7.650 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.650 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: enhanced.microsoft.4.7.650 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: enhanced.microsoft.4.7.650 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.max-connections title */
+N_("Too many connections to Microsoft");
+/* Translators: rule.microsoft.max-connections explanation */
+N_("Your server opened more simultaneous connections than Microsoft allows.");
+/* Translators: rule.microsoft.max-connections sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.max-connections admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.microsoft.4.7.652 title */
+N_("Too many connections to Microsoft");
+/* Translators: enhanced.microsoft.4.7.652 explanation */
+N_("Your server opened more simultaneous connections than Microsoft allows.");
+/* Translators: enhanced.microsoft.4.7.652 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.652 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.generic-policy-350 title */
+N_("The recipient's organisation refused the message");
+/* Translators: rule.microsoft.generic-policy-350 explanation */
+N_("The receiving organisation rejected the message with a general policy code; causes include an oversized x-dg-ref header from rich-text mail or deeply nested attachments.");
+/* Translators: rule.microsoft.generic-policy-350 sender[1] */
+N_("Send the message in HTML or plain text rather than rich text, without forwarded attachments inside attachments.");
+/* Translators: rule.microsoft.generic-policy-350 sender[2] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.microsoft.generic-policy-350 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.microsoft.5.0.350 title */
+N_("The recipient's organisation refused the message");
+/* Translators: enhanced.microsoft.5.0.350 explanation */
+N_("The receiving organisation rejected the message with a general policy code; causes include an oversized x-dg-ref header from rich-text mail or deeply nested attachments.");
+/* Translators: enhanced.microsoft.5.0.350 sender[1] */
+N_("Send the message in HTML or plain text rather than rich text, without forwarded attachments inside attachments.");
+/* Translators: enhanced.microsoft.5.0.350 sender[2] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: enhanced.microsoft.5.0.350 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.microsoft.sender-denied title */
+N_("The recipient's server refused your sender address");
+/* Translators: rule.microsoft.sender-denied explanation */
+N_("The receiving Exchange server did not accept the sender address, often when replying to a message saved offline or from an address it does not recognise.");
+/* Translators: rule.microsoft.sender-denied sender[1] */
+N_("Write a new message instead of replying to an old one.");
+/* Translators: rule.microsoft.sender-denied sender[2] */
+N_("Check that you send from your usual address.");
+/* Translators: rule.microsoft.sender-denied admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: rule.microsoft.bad-outbound-sender title */
+N_("Your account is blocked from sending");
+/* Translators: rule.microsoft.bad-outbound-sender explanation */
+N_("Microsoft stopped the account from sending because it sent spam, which usually means the account was compromised.");
+/* Translators: rule.microsoft.bad-outbound-sender sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.microsoft.bad-outbound-sender sender[2] */
+N_("Ask your IT department to remove the block once the account is secure.");
+/* Translators: rule.microsoft.bad-outbound-sender admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.bad-outbound-sender admin[2] */
+N_("Remove the user from Restricted entities in the Microsoft Defender portal after securing the account.");
+/* Translators: rule.microsoft.recipient-not-found-510 title */
+N_("The recipient does not exist in that organisation");
+/* Translators: rule.microsoft.recipient-not-found-510 explanation */
+N_("The receiving Microsoft 365 organisation has no mailbox with this address.");
+/* Translators: rule.microsoft.recipient-not-found-510 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.microsoft.recipient-not-found-510 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.microsoft.recipient-not-found-510 admin[1] */
+N_("Remove the address from lists; if it is yours, check the user's proxy addresses.");
+/* Translators: enhanced.microsoft.5.1.10 title */
+N_("The recipient does not exist in that organisation");
+/* Translators: enhanced.microsoft.5.1.10 explanation */
+N_("The receiving Microsoft 365 organisation has no mailbox with this address.");
+/* Translators: enhanced.microsoft.5.1.10 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.microsoft.5.1.10 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.microsoft.5.1.10 admin[1] */
+N_("Remove the address from lists; if it is yours, check the user's proxy addresses.");
+/* Translators: rule.microsoft.daily-recipients title */
+N_("You reached your daily recipient limit");
+/* Translators: rule.microsoft.daily-recipients explanation */
+N_("Your Microsoft 365 account sent to more recipients today than allowed; sending resumes within 24 hours.");
+/* Translators: rule.microsoft.daily-recipients sender[1] */
+N_("Wait up to 24 hours.");
+/* Translators: rule.microsoft.daily-recipients sender[2] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.microsoft.daily-recipients admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.microsoft.5.1.90 title */
+N_("You reached your daily recipient limit");
+/* Translators: enhanced.microsoft.5.1.90 explanation */
+N_("Your Microsoft 365 account sent to more recipients today than allowed; sending resumes within 24 hours.");
+/* Translators: enhanced.microsoft.5.1.90 sender[1] */
+N_("Wait up to 24 hours.");
+/* Translators: enhanced.microsoft.5.1.90 sender[2] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: enhanced.microsoft.5.1.90 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.submission-quota title */
+N_("You sent too many messages too fast");
+/* Translators: rule.microsoft.submission-quota explanation */
+N_("Your account exceeded Microsoft's sending limits for messages or recipients; despite the 5.2.2 code, the recipient's mailbox is not full.");
+/* Translators: rule.microsoft.submission-quota sender[1] */
+N_("Wait before sending more.");
+/* Translators: rule.microsoft.submission-quota sender[2] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.microsoft.submission-quota admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.hourly-receive-limit title */
+N_("The recipient is receiving too many messages this hour");
+/* Translators: rule.microsoft.hourly-receive-limit explanation */
+N_("The recipient's mailbox hit Microsoft's hourly limit for incoming messages, from you or overall.");
+/* Translators: rule.microsoft.hourly-receive-limit sender[1] */
+N_("Wait an hour and send again.");
+/* Translators: rule.microsoft.hourly-receive-limit admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.microsoft.5.2.121 title */
+N_("The recipient is receiving too many messages this hour");
+/* Translators: enhanced.microsoft.5.2.121 explanation */
+N_("The recipient's mailbox hit Microsoft's hourly limit for incoming messages, from you or overall.");
+/* Translators: enhanced.microsoft.5.2.121 sender[1] */
+N_("Wait an hour and send again.");
+/* Translators: enhanced.microsoft.5.2.121 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.microsoft.5.2.122 title */
+N_("The recipient is receiving too many messages this hour");
+/* Translators: enhanced.microsoft.5.2.122 explanation */
+N_("The recipient's mailbox hit Microsoft's hourly limit for incoming messages, from you or overall.");
+/* Translators: enhanced.microsoft.5.2.122 sender[1] */
+N_("Wait an hour and send again.");
+/* Translators: enhanced.microsoft.5.2.122 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.journaling title */
+N_("Journaling to Microsoft 365 is not allowed");
+/* Translators: rule.microsoft.journaling explanation */
+N_("On-premises journal reports were sent to Microsoft 365 while journal archiving is turned off.");
+/* Translators: rule.microsoft.journaling sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.journaling admin[1] */
+N_("Change the journaling destination or enable journal archiving.");
+/* Translators: enhanced.microsoft.5.3.190 title */
+N_("Journaling to Microsoft 365 is not allowed");
+/* Translators: enhanced.microsoft.5.3.190 explanation */
+N_("On-premises journal reports were sent to Microsoft 365 while journal archiving is turned off.");
+/* Translators: enhanced.microsoft.5.3.190 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.3.190 admin[1] */
+N_("Change the journaling destination or enable journal archiving.");
+/* Translators: rule.microsoft.relay-denied-541 title */
+N_("Microsoft 365 does not accept mail for this domain");
+/* Translators: rule.microsoft.relay-denied-541 explanation */
+N_("The recipient domain's mail is routed to Microsoft 365, but the domain is not set up there as an accepted domain.");
+/* Translators: rule.microsoft.relay-denied-541 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.microsoft.relay-denied-541 admin[1] */
+N_("Check the domain's MX records and accepted domains in Microsoft 365.");
+/* Translators: rule.microsoft.dbeb-recipient title */
+N_("The recipient does not exist in that organisation");
+/* Translators: rule.microsoft.dbeb-recipient explanation */
+N_("The receiving Microsoft 365 organisation blocks addresses that are not in its directory, and this one is not.");
+/* Translators: rule.microsoft.dbeb-recipient sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.microsoft.dbeb-recipient sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.microsoft.dbeb-recipient admin[1] */
+N_("Remove the address from lists.");
+/* Translators: enhanced.microsoft.5.7.504 title */
+N_("The recipient does not exist in that organisation");
+/* Translators: enhanced.microsoft.5.7.504 explanation */
+N_("The receiving Microsoft 365 organisation blocks addresses that are not in its directory, and this one is not.");
+/* Translators: enhanced.microsoft.5.7.504 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.microsoft.5.7.504 sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.microsoft.5.7.504 admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.microsoft.bare-linefeeds title */
+N_("The message contains bare line feeds");
+/* Translators: rule.microsoft.bare-linefeeds explanation */
+N_("The message has line endings that Exchange Online no longer accepts, usually from an old script or application.");
+/* Translators: rule.microsoft.bare-linefeeds sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.bare-linefeeds admin[1] */
+N_("Fix the sending application to use CRLF line endings, or enable BDAT/chunking.");
+/* Translators: enhanced.microsoft.5.6.11 title */
+N_("The message contains bare line feeds");
+/* Translators: enhanced.microsoft.5.6.11 explanation */
+N_("The message has line endings that Exchange Online no longer accepts, usually from an old script or application.");
+/* Translators: enhanced.microsoft.5.6.11 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.6.11 admin[1] */
+N_("Fix the sending application to use CRLF line endings, or enable BDAT/chunking.");
+/* Translators: rule.microsoft.delivery-not-authorized title */
+N_("You are not allowed to send to this recipient");
+/* Translators: rule.microsoft.delivery-not-authorized explanation */
+N_("The recipient, often a distribution group, only accepts mail from certain senders, and you are not one of them.");
+/* Translators: rule.microsoft.delivery-not-authorized sender[1] */
+N_("Ask the group owner whether outside senders are allowed.");
+/* Translators: rule.microsoft.delivery-not-authorized sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.microsoft.delivery-not-authorized admin[1] */
+N_("Check the recipient's delivery restrictions (accepted senders, internal-only).");
+/* Translators: rule.microsoft.transport-rule title */
+N_("A mail flow rule refused the message");
+/* Translators: rule.microsoft.transport-rule explanation */
+N_("A mail flow (transport) rule of the receiving organisation rejected the message with its own code.");
+/* Translators: rule.microsoft.transport-rule sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.microsoft.transport-rule admin[1] */
+N_("Check the mail flow (transport) rules and recipient restrictions of the receiving organisation.");
+/* Translators: rule.microsoft.client-not-authenticated title */
+N_("The server requires sign-in");
+/* Translators: rule.microsoft.client-not-authenticated explanation */
+N_("The receiving Exchange server only accepts this mail from authenticated senders.");
+/* Translators: rule.microsoft.client-not-authenticated sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.microsoft.client-not-authenticated admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.microsoft.client-not-authenticated admin[2] */
+N_("For devices, use an authenticated connection or a relay connector.");
+/* Translators: rule.microsoft.sender-not-authenticated title */
+N_("The recipient only accepts mail from inside their organisation");
+/* Translators: rule.microsoft.sender-not-authenticated explanation */
+N_("The group, mailbox or public folder is set to refuse messages from outside senders.");
+/* Translators: rule.microsoft.sender-not-authenticated sender[1] */
+N_("Ask the owner to allow external senders, or send to a personal address.");
+/* Translators: rule.microsoft.sender-not-authenticated sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.microsoft.sender-not-authenticated admin[1] */
+N_("Allow external senders on the group or mailbox if appropriate.");
+/* Translators: enhanced.microsoft.5.7.12 title */
+N_("The recipient only accepts mail from inside their organisation");
+/* Translators: enhanced.microsoft.5.7.12 explanation */
+N_("The group, mailbox or public folder is set to refuse messages from outside senders.");
+/* Translators: enhanced.microsoft.5.7.12 sender[1] */
+N_("Ask the owner to allow external senders, or send to a personal address.");
+/* Translators: enhanced.microsoft.5.7.12 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.microsoft.5.7.12 admin[1] */
+N_("Allow external senders on the group or mailbox if appropriate.");
+/* Translators: enhanced.microsoft.5.7.13 title */
+N_("The recipient only accepts mail from inside their organisation");
+/* Translators: enhanced.microsoft.5.7.13 explanation */
+N_("The group, mailbox or public folder is set to refuse messages from outside senders.");
+/* Translators: enhanced.microsoft.5.7.13 sender[1] */
+N_("Ask the owner to allow external senders, or send to a personal address.");
+/* Translators: enhanced.microsoft.5.7.13 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.microsoft.5.7.13 admin[1] */
+N_("Allow external senders on the group or mailbox if appropriate.");
+/* Translators: enhanced.microsoft.5.7.133 title */
+N_("The recipient only accepts mail from inside their organisation");
+/* Translators: enhanced.microsoft.5.7.133 explanation */
+N_("The group, mailbox or public folder is set to refuse messages from outside senders.");
+/* Translators: enhanced.microsoft.5.7.133 sender[1] */
+N_("Ask the owner to allow external senders, or send to a personal address.");
+/* Translators: enhanced.microsoft.5.7.133 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.microsoft.5.7.133 admin[1] */
+N_("Allow external senders on the group or mailbox if appropriate.");
+/* Translators: enhanced.microsoft.5.7.134 title */
+N_("The recipient only accepts mail from inside their organisation");
+/* Translators: enhanced.microsoft.5.7.134 explanation */
+N_("The group, mailbox or public folder is set to refuse messages from outside senders.");
+/* Translators: enhanced.microsoft.5.7.134 sender[1] */
+N_("Ask the owner to allow external senders, or send to a personal address.");
+/* Translators: enhanced.microsoft.5.7.134 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.microsoft.5.7.134 admin[1] */
+N_("Allow external senders on the group or mailbox if appropriate.");
+/* Translators: enhanced.microsoft.5.7.135 title */
+N_("The recipient only accepts mail from inside their organisation");
+/* Translators: enhanced.microsoft.5.7.135 explanation */
+N_("The group, mailbox or public folder is set to refuse messages from outside senders.");
+/* Translators: enhanced.microsoft.5.7.135 sender[1] */
+N_("Ask the owner to allow external senders, or send to a personal address.");
+/* Translators: enhanced.microsoft.5.7.135 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.microsoft.5.7.135 admin[1] */
+N_("Allow external senders on the group or mailbox if appropriate.");
+/* Translators: enhanced.microsoft.5.7.136 title */
+N_("The recipient only accepts mail from inside their organisation");
+/* Translators: enhanced.microsoft.5.7.136 explanation */
+N_("The group, mailbox or public folder is set to refuse messages from outside senders.");
+/* Translators: enhanced.microsoft.5.7.136 sender[1] */
+N_("Ask the owner to allow external senders, or send to a personal address.");
+/* Translators: enhanced.microsoft.5.7.136 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: enhanced.microsoft.5.7.136 admin[1] */
+N_("Allow external senders on the group or mailbox if appropriate.");
+/* Translators: rule.microsoft.anonymous-submission title */
+N_("The app or device did not sign in to Microsoft 365");
+/* Translators: rule.microsoft.anonymous-submission explanation */
+N_("A printer, app or device used smtp.office365.com without signing in, or with SMTP sign-in turned off.");
+/* Translators: rule.microsoft.anonymous-submission sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.microsoft.anonymous-submission admin[1] */
+N_("Enable authenticated SMTP for the mailbox, or use a relay connector for devices.");
+/* Translators: rule.microsoft.anonymous-submission admin[2] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: enhanced.microsoft.5.7.57 title */
+N_("The app or device did not sign in to Microsoft 365");
+/* Translators: enhanced.microsoft.5.7.57 explanation */
+N_("A printer, app or device used smtp.office365.com without signing in, or with SMTP sign-in turned off.");
+/* Translators: enhanced.microsoft.5.7.57 sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: enhanced.microsoft.5.7.57 admin[1] */
+N_("Enable authenticated SMTP for the mailbox, or use a relay connector for devices.");
+/* Translators: enhanced.microsoft.5.7.57 admin[2] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.microsoft.tenant-attribution title */
+N_("Microsoft 365 cannot match the connector");
+/* Translators: rule.microsoft.tenant-attribution explanation */
+N_("Mail from your on-premises server no longer matches an inbound connector of your Microsoft 365 tenant.");
+/* Translators: rule.microsoft.tenant-attribution sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.tenant-attribution admin[1] */
+N_("Check the inbound connector's certificate or IP addresses.");
+/* Translators: enhanced.microsoft.5.7.64 title */
+N_("Microsoft 365 cannot match the connector");
+/* Translators: enhanced.microsoft.5.7.64 explanation */
+N_("Mail from your on-premises server no longer matches an inbound connector of your Microsoft 365 tenant.");
+/* Translators: enhanced.microsoft.5.7.64 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.64 admin[1] */
+N_("Check the inbound connector's certificate or IP addresses.");
+/* Translators: rule.microsoft.allowed-senders title */
+N_("You are not on the group's list of allowed senders");
+/* Translators: rule.microsoft.allowed-senders explanation */
+N_("The group only accepts mail from listed senders.");
+/* Translators: rule.microsoft.allowed-senders sender[1] */
+N_("Ask the group owner to add you.");
+/* Translators: rule.microsoft.allowed-senders admin[1] */
+N_("Update the group's allowed senders.");
+/* Translators: enhanced.microsoft.5.7.124 title */
+N_("You are not on the group's list of allowed senders");
+/* Translators: enhanced.microsoft.5.7.124 explanation */
+N_("The group only accepts mail from listed senders.");
+/* Translators: enhanced.microsoft.5.7.124 sender[1] */
+N_("Ask the group owner to add you.");
+/* Translators: enhanced.microsoft.5.7.124 admin[1] */
+N_("Update the group's allowed senders.");
+/* Translators: rule.microsoft.spam-abuse title */
+N_("Your account was banned for spam");
+/* Translators: rule.microsoft.spam-abuse explanation */
+N_("Microsoft blocked the sending account because it sent spam.");
+/* Translators: rule.microsoft.spam-abuse sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.microsoft.spam-abuse sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.spam-abuse admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.microsoft.5.7.501 title */
+N_("Your account was banned for spam");
+/* Translators: enhanced.microsoft.5.7.501 explanation */
+N_("Microsoft blocked the sending account because it sent spam.");
+/* Translators: enhanced.microsoft.5.7.501 sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: enhanced.microsoft.5.7.501 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.501 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.banned-sender title */
+N_("Your account is banned from sending");
+/* Translators: rule.microsoft.banned-sender explanation */
+N_("Microsoft banned the sending account, usually after spam or a compromise.");
+/* Translators: rule.microsoft.banned-sender sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.microsoft.banned-sender sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.banned-sender admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.microsoft.5.7.502 title */
+N_("Your account is banned from sending");
+/* Translators: enhanced.microsoft.5.7.502 explanation */
+N_("Microsoft banned the sending account, usually after spam or a compromise.");
+/* Translators: enhanced.microsoft.5.7.502 sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: enhanced.microsoft.5.7.502 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.502 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.microsoft.5.7.503 title */
+N_("Your account is banned from sending");
+/* Translators: enhanced.microsoft.5.7.503 explanation */
+N_("Microsoft banned the sending account, usually after spam or a compromise.");
+/* Translators: enhanced.microsoft.5.7.503 sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: enhanced.microsoft.5.7.503 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.503 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.banned-ip-511 title */
+N_("Your server's IP address is banned by Microsoft");
+/* Translators: rule.microsoft.banned-ip-511 explanation */
+N_("Microsoft banned the sending IP address, and the self-service portal cannot lift this kind of block.");
+/* Translators: rule.microsoft.banned-ip-511 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.banned-ip-511 admin[1] */
+N_("Email delist@messaging.microsoft.com with the full bounce and the IP address.");
+/* Translators: rule.microsoft.banned-ip-511 links[1].title */
+N_("Microsoft delisting information");
+/* Translators: rule.microsoft.banned-recipient title */
+N_("The recipient is blocked");
+/* Translators: rule.microsoft.banned-recipient explanation */
+N_("Microsoft does not deliver to this recipient address any more.");
+/* Translators: rule.microsoft.banned-recipient sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.microsoft.banned-recipient admin[1] */
+N_("Remove the address from lists.");
+/* Translators: enhanced.microsoft.5.7.505 title */
+N_("The recipient is blocked");
+/* Translators: enhanced.microsoft.5.7.505 explanation */
+N_("Microsoft does not deliver to this recipient address any more.");
+/* Translators: enhanced.microsoft.5.7.505 sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: enhanced.microsoft.5.7.505 admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.microsoft.bad-helo title */
+N_("Your server introduced itself with the recipient's name");
+/* Translators: rule.microsoft.bad-helo explanation */
+N_("The sending server's HELO name claims to be the receiving organisation, a trick spam software uses.");
+/* Translators: rule.microsoft.bad-helo sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.bad-helo admin[1] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: enhanced.microsoft.5.7.506 title */
+N_("Your server introduced itself with the recipient's name");
+/* Translators: enhanced.microsoft.5.7.506 explanation */
+N_("The sending server's HELO name claims to be the receiving organisation, a trick spam software uses.");
+/* Translators: enhanced.microsoft.5.7.506 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.506 admin[1] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: rule.microsoft.rejected-by-recipient title */
+N_("The recipient's organisation blocked your server");
+/* Translators: rule.microsoft.rejected-by-recipient explanation */
+N_("The receiving organisation added your sending IP address to its own block list.");
+/* Translators: rule.microsoft.rejected-by-recipient sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.microsoft.rejected-by-recipient admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.microsoft.5.7.507 title */
+N_("The recipient's organisation blocked your server");
+/* Translators: enhanced.microsoft.5.7.507 explanation */
+N_("The receiving organisation added your sending IP address to its own block list.");
+/* Translators: enhanced.microsoft.5.7.507 sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: enhanced.microsoft.5.7.507 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.microsoft.ipv6-limits title */
+N_("Your IPv6 range sent too much mail");
+/* Translators: rule.microsoft.ipv6-limits explanation */
+N_("The IPv6 range of your server sent more mail than Microsoft allows in a short time.");
+/* Translators: rule.microsoft.ipv6-limits sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.ipv6-limits admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: enhanced.microsoft.5.7.508 title */
+N_("Your IPv6 range sent too much mail");
+/* Translators: enhanced.microsoft.5.7.508 explanation */
+N_("The IPv6 range of your server sent more mail than Microsoft allows in a short time.");
+/* Translators: enhanced.microsoft.5.7.508 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.5.7.508 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.dmarc-509 title */
+N_("Your domain failed DMARC");
+/* Translators: rule.microsoft.dmarc-509 explanation */
+N_("The From domain's DMARC policy says to reject mail that fails SPF and DKIM alignment, and this message failed.");
+/* Translators: rule.microsoft.dmarc-509 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.dmarc-509 admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.microsoft.dmarc-509 admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.microsoft.5.7.509 title */
+N_("Your domain failed DMARC");
+/* Translators: enhanced.microsoft.5.7.509 explanation */
+N_("The From domain's DMARC policy says to reject mail that fails SPF and DKIM alignment, and this message failed.");
+/* Translators: enhanced.microsoft.5.7.509 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.509 admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: enhanced.microsoft.5.7.509 admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.microsoft.no-ipv6 title */
+N_("The recipient's domain does not accept mail over IPv6");
+/* Translators: rule.microsoft.no-ipv6 explanation */
+N_("The receiving organisation only accepts mail over IPv4.");
+/* Translators: rule.microsoft.no-ipv6 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.no-ipv6 admin[1] */
+N_("Configure the sending server to deliver to this domain over IPv4.");
+/* Translators: enhanced.microsoft.5.7.510 title */
+N_("The recipient's domain does not accept mail over IPv6");
+/* Translators: enhanced.microsoft.5.7.510 explanation */
+N_("The receiving organisation only accepts mail over IPv4.");
+/* Translators: enhanced.microsoft.5.7.510 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.510 admin[1] */
+N_("Configure the sending server to deliver to this domain over IPv4.");
+/* Translators: rule.microsoft.rfc5322-from title */
+N_("The From header is missing or invalid");
+/* Translators: rule.microsoft.rfc5322-from explanation */
+N_("Microsoft requires a valid From header as the mail standard defines, and this message lacks one.");
+/* Translators: rule.microsoft.rfc5322-from sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.rfc5322-from admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: enhanced.microsoft.5.7.512 title */
+N_("The From header is missing or invalid");
+/* Translators: enhanced.microsoft.5.7.512 explanation */
+N_("Microsoft requires a valid From header as the mail standard defines, and this message lacks one.");
+/* Translators: enhanced.microsoft.5.7.512 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.512 admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.microsoft.customer-block-list title */
+N_("The recipient's organisation blocks your server");
+/* Translators: rule.microsoft.customer-block-list explanation */
+N_("The receiving organisation put your sending IP address on its own block list.");
+/* Translators: rule.microsoft.customer-block-list sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.microsoft.customer-block-list admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.microsoft.5.7.513 title */
+N_("The recipient's organisation blocks your server");
+/* Translators: enhanced.microsoft.5.7.513 explanation */
+N_("The receiving organisation put your sending IP address on its own block list.");
+/* Translators: enhanced.microsoft.5.7.513 sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: enhanced.microsoft.5.7.513 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.microsoft.banned-ip title */
+N_("Your server's IP address is on Microsoft's block list");
+/* Translators: rule.microsoft.banned-ip explanation */
+N_("Microsoft 365 refuses mail from the sending IP address. The owner of the address can ask for removal through Microsoft's delist portal.");
+/* Translators: rule.microsoft.banned-ip sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.banned-ip admin[1] */
+N_("Fix the cause (spam, compromised account), then request removal at sender.office.com.");
+/* Translators: rule.microsoft.banned-ip links[1].title */
+N_("Microsoft delist portal");
+/* Translators: rule.microsoft.tenant-threshold title */
+N_("Your organisation is blocked from sending");
+/* Translators: rule.microsoft.tenant-threshold explanation */
+N_("Microsoft stopped outbound mail from your tenant because it sent too much spam or bulk mail.");
+/* Translators: rule.microsoft.tenant-threshold sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.tenant-threshold admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.tenant-threshold admin[2] */
+N_("Contact Microsoft support after cleaning up.");
+/* Translators: enhanced.microsoft.5.7.705 title */
+N_("Your organisation is blocked from sending");
+/* Translators: enhanced.microsoft.5.7.705 explanation */
+N_("Microsoft stopped outbound mail from your tenant because it sent too much spam or bulk mail.");
+/* Translators: enhanced.microsoft.5.7.705 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.705 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: enhanced.microsoft.5.7.705 admin[2] */
+N_("Contact Microsoft support after cleaning up.");
+/* Translators: rule.microsoft.traffic-not-accepted title */
+N_("Microsoft does not accept mail from this IP");
+/* Translators: rule.microsoft.traffic-not-accepted explanation */
+N_("The IP address your tenant sends from has a poor reputation, common for new or trial tenants.");
+/* Translators: rule.microsoft.traffic-not-accepted sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.traffic-not-accepted admin[1] */
+N_("Contact Microsoft support; add and verify your own domain in the tenant.");
+/* Translators: enhanced.microsoft.5.7.708 title */
+N_("Microsoft does not accept mail from this IP");
+/* Translators: enhanced.microsoft.5.7.708 explanation */
+N_("The IP address your tenant sends from has a poor reputation, common for new or trial tenants.");
+/* Translators: enhanced.microsoft.5.7.708 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.708 admin[1] */
+N_("Contact Microsoft support; add and verify your own domain in the tenant.");
+/* Translators: rule.microsoft.unregistered-domains title */
+N_("Sending from unregistered domains is blocked");
+/* Translators: rule.microsoft.unregistered-domains explanation */
+N_("Your tenant sent a lot of mail from domains that are not added and verified in Microsoft 365.");
+/* Translators: rule.microsoft.unregistered-domains sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.unregistered-domains admin[1] */
+N_("Add and verify the sending domain in the Microsoft 365 admin center.");
+/* Translators: enhanced.microsoft.5.7.750 title */
+N_("Sending from unregistered domains is blocked");
+/* Translators: enhanced.microsoft.5.7.750 explanation */
+N_("Your tenant sent a lot of mail from domains that are not added and verified in Microsoft 365.");
+/* Translators: enhanced.microsoft.5.7.750 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.microsoft.5.7.750 admin[1] */
+N_("Add and verify the sending domain in the Microsoft 365 admin center.");
+/* Translators: rule.microsoft.mta-sts title */
+N_("The recipient's server failed its MTA-STS check");
+/* Translators: rule.microsoft.mta-sts explanation */
+N_("The recipient's domain publishes an MTA-STS policy, and its mail server's name or certificate does not match it.");
+/* Translators: rule.microsoft.mta-sts sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.microsoft.mta-sts admin[1] */
+N_("Check the domain's MTA-STS policy file against its MX hosts and certificates.");
+/* Translators: enhanced.microsoft.4.4.8 title */
+N_("The recipient's server failed its MTA-STS check");
+/* Translators: enhanced.microsoft.4.4.8 explanation */
+N_("The recipient's domain publishes an MTA-STS policy, and its mail server's name or certificate does not match it.");
+/* Translators: enhanced.microsoft.4.4.8 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.4.8 admin[1] */
+N_("Check the domain's MTA-STS policy file against its MX hosts and certificates.");
+/* Translators: enhanced.microsoft.5.4.8 title */
+N_("The recipient's server failed its MTA-STS check");
+/* Translators: enhanced.microsoft.5.4.8 explanation */
+N_("The recipient's domain publishes an MTA-STS policy, and its mail server's name or certificate does not match it.");
+/* Translators: enhanced.microsoft.5.4.8 sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.4.8 admin[1] */
+N_("Check the domain's MTA-STS policy file against its MX hosts and certificates.");
+/* Translators: rule.microsoft.dns-query-failed title */
+N_("The recipient's domain could not be looked up");
+/* Translators: rule.microsoft.dns-query-failed explanation */
+N_("A DNS lookup for the recipient's domain failed.");
+/* Translators: rule.microsoft.dns-query-failed sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.microsoft.dns-query-failed sender[2] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.dns-query-failed admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.microsoft.4.4.312 title */
+N_("The recipient's domain could not be looked up");
+/* Translators: enhanced.microsoft.4.4.312 explanation */
+N_("A DNS lookup for the recipient's domain failed.");
+/* Translators: enhanced.microsoft.4.4.312 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.microsoft.4.4.312 sender[2] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.4.312 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: enhanced.microsoft.5.4.312 title */
+N_("The recipient's domain could not be looked up");
+/* Translators: enhanced.microsoft.5.4.312 explanation */
+N_("A DNS lookup for the recipient's domain failed.");
+/* Translators: enhanced.microsoft.5.4.312 sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: enhanced.microsoft.5.4.312 sender[2] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.5.4.312 admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.microsoft.suspicious-remote title */
+N_("The recipient's server closed the connection abruptly");
+/* Translators: rule.microsoft.suspicious-remote explanation */
+N_("The receiving server dropped the connection in a way Microsoft considers suspicious.");
+/* Translators: rule.microsoft.suspicious-remote sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.suspicious-remote sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.microsoft.suspicious-remote admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.microsoft.4.4.318 title */
+N_("The recipient's server closed the connection abruptly");
+/* Translators: enhanced.microsoft.4.4.318 explanation */
+N_("The receiving server dropped the connection in a way Microsoft considers suspicious.");
+/* Translators: enhanced.microsoft.4.4.318 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.4.318 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.4.4.318 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: enhanced.microsoft.5.4.318 title */
+N_("The recipient's server closed the connection abruptly");
+/* Translators: enhanced.microsoft.5.4.318 explanation */
+N_("The receiving server dropped the connection in a way Microsoft considers suspicious.");
+/* Translators: enhanced.microsoft.5.4.318 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.5.4.318 sender[2] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: enhanced.microsoft.5.4.318 admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.microsoft.pfa-busy title */
+N_("Microsoft's filter was busy");
+/* Translators: rule.microsoft.pfa-busy explanation */
+N_("A filtering component at Microsoft was busy; the message will be retried.");
+/* Translators: rule.microsoft.pfa-busy sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.pfa-busy admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: enhanced.microsoft.4.7.700 title */
+N_("Microsoft's filter was busy");
+/* Translators: enhanced.microsoft.4.7.700 explanation */
+N_("A filtering component at Microsoft was busy; the message will be retried.");
+/* Translators: enhanced.microsoft.4.7.700 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.700 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.microsoft.recip-not-found title */
+N_("The recipient does not exist");
+/* Translators: rule.microsoft.recip-not-found explanation */
+N_("The Exchange organisation has no mailbox with this address; old autocomplete entries can point to removed mailboxes.");
+/* Translators: rule.microsoft.recip-not-found sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.microsoft.recip-not-found sender[2] */
+N_("Delete the autocomplete entry and type the address again.");
+/* Translators: rule.microsoft.recip-not-found sender[3] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.microsoft.recip-not-found admin[1] */
+N_("If the recipient was migrated, add the old X.500 address as a proxy address.");
+/* Translators: rule.microsoft.invalid-recipient title */
+N_("The recipient address is invalid");
+/* Translators: rule.microsoft.invalid-recipient explanation */
+N_("Exchange could not use the recipient address as written.");
+/* Translators: rule.microsoft.invalid-recipient sender[1] */
+N_("Retype the address.");
+/* Translators: rule.microsoft.invalid-recipient admin[1] */
+N_("Check the recipient object's addresses.");
+/* Translators: rule.microsoft.reserved-domain title */
+N_("The address uses a reserved test domain");
+/* Translators: rule.microsoft.reserved-domain explanation */
+N_("Domains such as .test, .example and .invalid can never receive mail.");
+/* Translators: rule.microsoft.reserved-domain sender[1] */
+N_("Use the recipient's real address.");
+/* Translators: rule.microsoft.reserved-domain admin[1] */
+N_("No action is needed.");
+/* Translators: rule.microsoft.single-label title */
+N_("The address has an incomplete domain");
+/* Translators: rule.microsoft.single-label explanation */
+N_("The domain after the @ has no dot (like user@contoso), so it cannot be routed on the internet.");
+/* Translators: rule.microsoft.single-label sender[1] */
+N_("Add the full domain, for example user@contoso.com.");
+/* Translators: rule.microsoft.single-label admin[1] */
+N_("No action is needed.");
+/* Translators: rule.microsoft.invalid-sender title */
+N_("The server refused your sender address");
+/* Translators: rule.microsoft.invalid-sender explanation */
+N_("Exchange did not accept the sender address of the message.");
+/* Translators: rule.microsoft.invalid-sender sender[1] */
+N_("Check the sender address in your mail app.");
+/* Translators: rule.microsoft.invalid-sender admin[1] */
+N_("Check the envelope sender address.");
+/* Translators: rule.microsoft.content-filter title */
+N_("The recipient's spam filter quarantined the message");
+/* Translators: rule.microsoft.content-filter explanation */
+N_("Exchange's content filter judged the message as spam and held it in quarantine.");
+/* Translators: rule.microsoft.content-filter sender[1] */
+N_("Ask the recipient to release it from quarantine.");
+/* Translators: rule.microsoft.content-filter sender[2] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.microsoft.content-filter admin[1] */
+N_("Review the quarantine and content filter settings.");
+/* Translators: rule.microsoft.recip-size-limit title */
+N_("The message is too large for this recipient");
+/* Translators: rule.microsoft.recip-size-limit explanation */
+N_("The recipient has a lower size limit than the message.");
+/* Translators: rule.microsoft.recip-size-limit sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.microsoft.recip-size-limit admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: rule.microsoft.poison title */
+N_("Exchange could not process the message");
+/* Translators: rule.microsoft.poison explanation */
+N_("The message repeatedly crashed processing and was moved aside.");
+/* Translators: rule.microsoft.poison sender[1] */
+N_("Send a simpler version of the message.");
+/* Translators: rule.microsoft.poison admin[1] */
+N_("Check the poison message queue.");
+/* Translators: rule.microsoft.mdb-properties title */
+N_("The recipient cannot receive from you in this organisation");
+/* Translators: rule.microsoft.mdb-properties explanation */
+N_("An address book policy separates the recipient from the sender.");
+/* Translators: rule.microsoft.mdb-properties sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.mdb-properties admin[1] */
+N_("Check the address book policies of both users.");
+/* Translators: rule.microsoft.nonexistent-domain title */
+N_("The recipient's domain was not found");
+/* Translators: rule.microsoft.nonexistent-domain explanation */
+N_("Exchange's DNS lookup found no such domain.");
+/* Translators: rule.microsoft.nonexistent-domain sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: rule.microsoft.nonexistent-domain admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.microsoft.nonexistent-domain admin[2] */
+N_("Check the DNS settings used by the Exchange server.");
+/* Translators: rule.microsoft.exchange-auth title */
+N_("Exchange servers could not authenticate to each other");
+/* Translators: rule.microsoft.exchange-auth explanation */
+N_("A connection between Exchange servers failed authentication, often because a firewall strips part of the SMTP exchange.");
+/* Translators: rule.microsoft.exchange-auth sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.exchange-auth admin[1] */
+N_("Check connector authentication and any SMTP inspection on firewalls.");
+/* Translators: rule.microsoft.recip-limit title */
+N_("Too many recipients");
+/* Translators: rule.microsoft.recip-limit explanation */
+N_("The message has more recipients than your organisation allows.");
+/* Translators: rule.microsoft.recip-limit sender[1] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.microsoft.recip-limit admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.microsoft.resolver-adr title */
+N_("The recipient's directory entry is faulty");
+/* Translators: rule.microsoft.resolver-adr explanation */
+N_("The recipient object in Exchange has an invalid, duplicated or broken address.");
+/* Translators: rule.microsoft.resolver-adr sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.resolver-adr admin[1] */
+N_("Check the recipient object's addresses for duplicates or invalid values.");
+/* Translators: rule.microsoft.not-authorized title */
+N_("You are not allowed to send to this recipient");
+/* Translators: rule.microsoft.not-authorized explanation */
+N_("The recipient only accepts mail from certain senders.");
+/* Translators: rule.microsoft.not-authorized sender[1] */
+N_("Ask the recipient's owner to allow you.");
+/* Translators: rule.microsoft.not-authorized admin[1] */
+N_("Check the recipient's delivery restrictions.");
+/* Translators: rule.microsoft.mx-loopback title */
+N_("The domain's MX points back to this server");
+/* Translators: rule.microsoft.mx-loopback explanation */
+N_("Exchange would send the message to itself, so it stopped.");
+/* Translators: rule.microsoft.mx-loopback sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.mx-loopback admin[1] */
+N_("Check the recipient domain's MX records and the accepted domains.");
+/* Translators: rule.microsoft.quota-exception title */
+N_("The recipient's mailbox is full");
+/* Translators: rule.microsoft.quota-exception explanation */
+N_("The Exchange mailbox is over its storage quota.");
+/* Translators: rule.microsoft.quota-exception sender[1] */
+N_("Try again later.");
+/* Translators: rule.microsoft.quota-exception sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.microsoft.quota-exception admin[1] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
+/* Translators: rule.microsoft.token-rp-001 title */
+N_("Outlook.com is limiting your server's sending rate");
+/* Translators: rule.microsoft.token-rp-001 explanation */
+N_("Outlook.com accepts mail from the sending IP address only slowly because of its reputation.");
+/* Translators: rule.microsoft.token-rp-001 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.token-rp-001 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.token-rp-001 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.token-rp-001 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-rp-001 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-rp-002 title */
+N_("Outlook.com is limiting your server's sending rate");
+/* Translators: rule.microsoft.token-rp-002 explanation */
+N_("Outlook.com accepts mail from the sending IP address only slowly because of its reputation.");
+/* Translators: rule.microsoft.token-rp-002 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.token-rp-002 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.token-rp-002 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.token-rp-002 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-rp-002 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-rp-003 title */
+N_("Too many connections to Outlook.com");
+/* Translators: rule.microsoft.token-rp-003 explanation */
+N_("The sending IP opened more connections than Outlook.com allows for its reputation.");
+/* Translators: rule.microsoft.token-rp-003 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.token-rp-003 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.token-rp-003 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-rp-003 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-sc-001 title */
+N_("Outlook.com refused mail from your server");
+/* Translators: rule.microsoft.token-sc-001 explanation */
+N_("Outlook.com refused the message because of the sending IP's or domain's reputation or spam-like content.");
+/* Translators: rule.microsoft.token-sc-001 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.token-sc-001 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.token-sc-001 admin[2] */
+N_("Request mitigation through the Outlook.com sender support form.");
+/* Translators: rule.microsoft.token-sc-001 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-sc-001 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-sc-002 title */
+N_("Outlook.com blocked your server for address harvesting");
+/* Translators: rule.microsoft.token-sc-002 explanation */
+N_("The sending IP behaved like a program that tests many addresses to find valid ones.");
+/* Translators: rule.microsoft.token-sc-002 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.token-sc-002 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.token-sc-002 admin[2] */
+N_("Request mitigation through the Outlook.com sender support form.");
+/* Translators: rule.microsoft.token-sc-002 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-sc-002 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-sc-003 title */
+N_("Outlook.com thinks your server is an open proxy or relay");
+/* Translators: rule.microsoft.token-sc-003 explanation */
+N_("The sending IP appears to relay mail for anyone, which spammers abuse.");
+/* Translators: rule.microsoft.token-sc-003 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.token-sc-003 admin[1] */
+N_("Close the open relay or proxy, then request mitigation.");
+/* Translators: rule.microsoft.token-sc-003 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-sc-003 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-sc-004 title */
+N_("Outlook.com blocked your server after complaints");
+/* Translators: rule.microsoft.token-sc-004 explanation */
+N_("Outlook.com users complained about mail from this IP address.");
+/* Translators: rule.microsoft.token-sc-004 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.token-sc-004 admin[1] */
+N_("Join Microsoft's JMRP feedback loop and remove complainers from your lists.");
+/* Translators: rule.microsoft.token-sc-004 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-sc-004 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-dy-001 title */
+N_("Outlook.com does not accept mail from home connections");
+/* Translators: rule.microsoft.token-dy-001 explanation */
+N_("The sending IP address belongs to a dynamic or residential range.");
+/* Translators: rule.microsoft.token-dy-001 sender[1] */
+N_("Send through your email provider's outgoing server.");
+/* Translators: rule.microsoft.token-dy-001 admin[1] */
+N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+/* Translators: rule.microsoft.token-dy-001 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-dy-001 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-dy-002 title */
+N_("Outlook.com thinks your server is infected");
+/* Translators: rule.microsoft.token-dy-002 explanation */
+N_("The sending IP looks compromised or infected with malware.");
+/* Translators: rule.microsoft.token-dy-002 sender[1] */
+N_("Scan your computers for malware.");
+/* Translators: rule.microsoft.token-dy-002 sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.token-dy-002 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.token-dy-002 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-dy-002 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-ou-001 title */
+N_("Outlook.com refused mail from your server");
+/* Translators: rule.microsoft.token-ou-001 explanation */
+N_("The sending IP address is listed by Spamhaus, which Outlook.com uses.");
+/* Translators: rule.microsoft.token-ou-001 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.token-ou-001 admin[1] */
+N_("Look up the IP at Spamhaus and follow its removal steps.");
+/* Translators: rule.microsoft.token-ou-001 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-ou-001 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.token-ou-002 title */
+N_("Outlook.com refused mail from your server");
+/* Translators: rule.microsoft.token-ou-002 explanation */
+N_("Outlook.com refused the message because of the sending IP's or domain's reputation or spam-like content.");
+/* Translators: rule.microsoft.token-ou-002 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.token-ou-002 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.token-ou-002 admin[2] */
+N_("Request mitigation through the Outlook.com sender support form.");
+/* Translators: rule.microsoft.token-ou-002 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.token-ou-002 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.bulk-auth-515 title */
+N_("Outlook.com requires SPF, DKIM and DMARC for bulk senders");
+/* Translators: rule.microsoft.bulk-auth-515 explanation */
+N_("Domains sending large volumes to Outlook.com must pass SPF and DKIM and publish DMARC; this one does not.");
+/* Translators: rule.microsoft.bulk-auth-515 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.bulk-auth-515 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.microsoft.bulk-auth-515 admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.microsoft.bulk-auth-515 admin[3] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.microsoft.bulk-auth-515 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.bulk-auth-515 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: enhanced.outlook.5.7.515 title */
+N_("Outlook.com requires SPF, DKIM and DMARC for bulk senders");
+/* Translators: enhanced.outlook.5.7.515 explanation */
+N_("Domains sending large volumes to Outlook.com must pass SPF and DKIM and publish DMARC; this one does not.");
+/* Translators: enhanced.outlook.5.7.515 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: enhanced.outlook.5.7.515 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: enhanced.outlook.5.7.515 admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: enhanced.outlook.5.7.515 admin[3] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: enhanced.outlook.5.7.515 links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: enhanced.outlook.5.7.515 links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.microsoft.sender-id title */
+N_("Your domain's SPF record forbids this server");
+/* Translators: rule.microsoft.sender-id explanation */
+N_("The sender domain's SPF record does not allow the sending server.");
+/* Translators: rule.microsoft.sender-id sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.sender-id admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.microsoft.network-block-list title */
+N_("Your server's network is on Microsoft's block list");
+/* Translators: rule.microsoft.network-block-list explanation */
+N_("Outlook.com blocks mail from the sending IP address or its range. The self-service delist portal does not apply; use the Outlook.com sender support form.");
+/* Translators: rule.microsoft.network-block-list sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.network-block-list admin[1] */
+N_("Submit a mitigation request through the Outlook.com sender support form.");
+/* Translators: rule.microsoft.network-block-list links[1].title */
+N_("Outlook.com sender support request");
+/* Translators: rule.microsoft.network-block-list links[2].title */
+N_("Microsoft SNDS");
+/* Translators: rule.yahoo.deferred title */
+N_("Yahoo is deferring mail from your server");
+/* Translators: rule.yahoo.deferred explanation */
+N_("Yahoo is temporarily holding back mail from your server because of unusual traffic, complaints or spam-like content. Your server retries by itself.");
+/* Translators: rule.yahoo.deferred sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.deferred sender[2] */
+N_("Do not resend by hand: extra attempts make the deferral last longer.");
+/* Translators: rule.yahoo.deferred admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.yahoo.deferred admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.deferred links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.complaints title */
+N_("Yahoo users complained about mail from your server");
+/* Translators: rule.yahoo.complaints explanation */
+N_("Too many Yahoo users marked mail from your server as spam, so Yahoo is slowing it down.");
+/* Translators: rule.yahoo.complaints sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.complaints admin[1] */
+N_("Remove recipients who complain and join Yahoo's complaint feedback loop.");
+/* Translators: rule.yahoo.complaints admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.complaints links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.unexpected-volume title */
+N_("Yahoo saw unexpected volume from your server");
+/* Translators: rule.yahoo.unexpected-volume explanation */
+N_("Your server suddenly sent much more mail than usual, which looks like bulk spam to Yahoo.");
+/* Translators: rule.yahoo.unexpected-volume sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.unexpected-volume admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.yahoo.unexpected-volume admin[2] */
+N_("Increase volume gradually on new IP addresses.");
+/* Translators: rule.yahoo.unexpected-volume links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.auth title */
+N_("Yahoo requires SPF or DKIM to pass");
+/* Translators: rule.yahoo.auth explanation */
+N_("Yahoo could not authenticate the message with SPF or DKIM; bulk senders also need DMARC.");
+/* Translators: rule.yahoo.auth sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.yahoo.auth admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.yahoo.auth admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.yahoo.auth admin[3] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.yahoo.auth links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.policy title */
+N_("Yahoo refused the message for policy reasons");
+/* Translators: rule.yahoo.policy explanation */
+N_("Yahoo's filters refused the content, for example because of links, attachments or phishing-like text.");
+/* Translators: rule.yahoo.policy sender[1] */
+N_("Rewrite the message and remove suspicious links or attachments.");
+/* Translators: rule.yahoo.policy sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.yahoo.policy admin[1] */
+N_("Check linked domains on URI blocklists.");
+/* Translators: rule.yahoo.policy links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.no-account title */
+N_("The Yahoo or AOL address does not exist");
+/* Translators: rule.yahoo.no-account explanation */
+N_("There is no Yahoo or AOL account with this address.");
+/* Translators: rule.yahoo.no-account sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.yahoo.no-account sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.yahoo.no-account sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.yahoo.no-account admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.yahoo.token-tss04 title */
+N_("Yahoo is deferring mail from your server");
+/* Translators: rule.yahoo.token-tss04 explanation */
+N_("Yahoo's most common deferral: it saw unexpected volume or complaints for mail from your server and is accepting it slowly.");
+/* Translators: rule.yahoo.token-tss04 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.token-tss04 sender[2] */
+N_("Do not resend by hand.");
+/* Translators: rule.yahoo.token-tss04 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.yahoo.token-tss04 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.token-tss04 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.token-tss09 title */
+N_("Yahoo permanently refuses mail from your server");
+/* Translators: rule.yahoo.token-tss09 explanation */
+N_("All mail from the sending IP address is now refused; retrying will not help.");
+/* Translators: rule.yahoo.token-tss09 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.yahoo.token-tss09 admin[1] */
+N_("Fix the cause of the block, then contact Yahoo through the Sender Hub.");
+/* Translators: rule.yahoo.token-tss09 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.token-ts01 title */
+N_("Yahoo is deferring mail after complaints");
+/* Translators: rule.yahoo.token-ts01 explanation */
+N_("Yahoo is holding back mail from your server because of user complaints.");
+/* Translators: rule.yahoo.token-ts01 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.token-ts01 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.token-ts01 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.token-ts02 title */
+N_("Yahoo is deferring mail from your server");
+/* Translators: rule.yahoo.token-ts02 explanation */
+N_("Yahoo is holding back mail from your server because of unusual traffic or complaints.");
+/* Translators: rule.yahoo.token-ts02 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.token-ts02 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.yahoo.token-ts02 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.token-ts02 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.token-ts03 title */
+N_("Yahoo is refusing mail from your server");
+/* Translators: rule.yahoo.token-ts03 explanation */
+N_("Yahoo saw a high volume of bulk mail from the sending IP and refuses it.");
+/* Translators: rule.yahoo.token-ts03 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.yahoo.token-ts03 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.yahoo.token-ts03 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.token-ts03 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.token-ph01 title */
+N_("Yahoo refused the message content");
+/* Translators: rule.yahoo.token-ph01 explanation */
+N_("Yahoo's filters refused the content, for example because of links or attachments.");
+/* Translators: rule.yahoo.token-ph01 sender[1] */
+N_("Remove suspicious links or attachments, then send again.");
+/* Translators: rule.yahoo.token-ph01 admin[1] */
+N_("Check linked domains on URI blocklists.");
+/* Translators: rule.yahoo.token-ph01 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.token-bl21 title */
+N_("Yahoo refused your server because of a Spamhaus listing");
+/* Translators: rule.yahoo.token-bl21 explanation */
+N_("The sending IP address is listed by Spamhaus, so Yahoo refuses the connection.");
+/* Translators: rule.yahoo.token-bl21 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.yahoo.token-bl21 admin[1] */
+N_("Look up the IP at Spamhaus and follow its removal steps.");
+/* Translators: rule.yahoo.token-bl21 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.apple.token-cs01 title */
+N_("iCloud refused the message by local policy");
+/* Translators: rule.apple.token-cs01 explanation */
+N_("Apple's filters refused the message, often because of the sending server's reputation or the content.");
+/* Translators: rule.apple.token-cs01 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.apple.token-cs01 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.apple.token-cs01 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.apple.token-cs01 admin[2] */
+N_("Follow Apple's guidance for senders and contact iCloud support with the bounce.");
+/* Translators: rule.apple.token-cs01 links[1].title */
+N_("iCloud Mail information for senders");
+/* Translators: rule.apple.token-cs02 title */
+N_("iCloud refused the message by local policy");
+/* Translators: rule.apple.token-cs02 explanation */
+N_("Apple's filters refused the message because of its content or the sender.");
+/* Translators: rule.apple.token-cs02 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.apple.token-cs02 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.apple.token-cs02 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.apple.token-cs02 links[1].title */
+N_("iCloud Mail information for senders");
+/* Translators: rule.apple.token-hm08 title */
+N_("iCloud refused the message by local policy");
+/* Translators: rule.apple.token-hm08 explanation */
+N_("Apple refused the message, often because of the sending IP's reputation or the content.");
+/* Translators: rule.apple.token-hm08 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.apple.token-hm08 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.apple.token-hm08 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.apple.token-hm08 links[1].title */
+N_("iCloud Mail information for senders");
+/* Translators: rule.apple.token-hcm2 title */
+N_("iCloud refused mail from your server");
+/* Translators: rule.apple.token-hcm2 explanation */
+N_("Apple refused the message because of the sending IP address's reputation.");
+/* Translators: rule.apple.token-hcm2 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.apple.token-hcm2 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.apple.token-hcm2 links[1].title */
+N_("iCloud Mail information for senders");
+/* Translators: rule.apple.spf-dkim title */
+N_("iCloud requires SPF or DKIM to pass");
+/* Translators: rule.apple.spf-dkim explanation */
+N_("Neither SPF nor DKIM passed for the sender's domain, so iCloud refused the message.");
+/* Translators: rule.apple.spf-dkim sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.apple.spf-dkim admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.apple.spf-dkim admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.apple.spf-dkim links[1].title */
+N_("iCloud Mail information for senders");
+/* Translators: rule.apple.excessive-volume title */
+N_("iCloud is deferring mail to this recipient");
+/* Translators: rule.apple.excessive-volume explanation */
+N_("The recipient is receiving too much mail at once; iCloud asks to retry later.");
+/* Translators: rule.apple.excessive-volume sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.apple.excessive-volume admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.apple.excessive-volume links[1].title */
+N_("iCloud Mail information for senders");
+/* Translators: rule.apple.user-unknown title */
+N_("The iCloud address does not exist");
+/* Translators: rule.apple.user-unknown explanation */
+N_("There is no active iCloud mailbox with this address.");
+/* Translators: rule.apple.user-unknown sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.apple.user-unknown sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.apple.user-unknown admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.generic.user-unknown title */
+N_("The address does not exist");
+/* Translators: rule.generic.user-unknown explanation */
+N_("The receiving server says it has no mailbox with this address.");
+/* Translators: rule.generic.user-unknown sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.generic.user-unknown sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.generic.user-unknown sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.generic.user-unknown admin[1] */
+N_("Remove the address from lists and contact records.");
+/* Translators: rule.generic.mailbox-unavailable title */
+N_("The mailbox is not available");
+/* Translators: rule.generic.mailbox-unavailable explanation */
+N_("The receiving server refused the address as unavailable; most often the mailbox does not exist, but some servers use this wording for other refusals too.");
+/* Translators: rule.generic.mailbox-unavailable sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.generic.mailbox-unavailable sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.generic.mailbox-unavailable sender[3] */
+N_("If you are sure the address is right, try again later.");
+/* Translators: rule.generic.mailbox-unavailable admin[1] */
+N_("Check the server's full text and, if the address is yours, whether the mailbox exists.");
+/* Translators: rule.generic.mailbox-full title */
+N_("The recipient's mailbox is full");
+/* Translators: rule.generic.mailbox-full explanation */
+N_("The recipient has used up their storage, so their server refuses new mail until they clear space.");
+/* Translators: rule.generic.mailbox-full sender[1] */
+N_("Try again in a day.");
+/* Translators: rule.generic.mailbox-full sender[2] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.generic.mailbox-full sender[3] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.generic.mailbox-full admin[1] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
+/* Translators: rule.generic.host-unknown title */
+N_("The recipient's domain was not found");
+/* Translators: rule.generic.host-unknown explanation */
+N_("The domain after the @ could not be found in DNS or has no mail server.");
+/* Translators: rule.generic.host-unknown sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: rule.generic.host-unknown sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.generic.host-unknown admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.generic.null-mx title */
+N_("The recipient's domain accepts no email");
+/* Translators: rule.generic.null-mx explanation */
+N_("The recipient's domain says it does not receive email, for example by publishing a null MX record.");
+/* Translators: rule.generic.null-mx sender[1] */
+N_("Check the domain for typos.");
+/* Translators: rule.generic.null-mx sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.generic.null-mx admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.generic.relay-denied title */
+N_("The server refused to relay your message");
+/* Translators: rule.generic.relay-denied explanation */
+N_("The server you sent through will not pass the message on, usually because your mail app did not sign in to it or is using the wrong outgoing server.");
+/* Translators: rule.generic.relay-denied sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.generic.relay-denied sender[2] */
+N_("Turn on \"outgoing server requires authentication\" and use your full email address as user name.");
+/* Translators: rule.generic.relay-denied admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.generic.relay-denied admin[2] */
+N_("If the recipient domain is yours, check that it is listed as a local or accepted domain.");
+/* Translators: rule.generic.too-big title */
+N_("The message is too large");
+/* Translators: rule.generic.too-big explanation */
+N_("The message with its attachments is bigger than the receiving server accepts.");
+/* Translators: rule.generic.too-big sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.generic.too-big sender[2] */
+N_("Compress images or split the attachments over several messages.");
+/* Translators: rule.generic.too-big admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: rule.generic.spf title */
+N_("Your domain's SPF check failed");
+/* Translators: rule.generic.spf explanation */
+N_("The receiving server checked your domain's SPF record and the sending server is not allowed by it.");
+/* Translators: rule.generic.spf sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.spf admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.generic.dkim title */
+N_("The DKIM signature check failed");
+/* Translators: rule.generic.dkim explanation */
+N_("The message had no valid DKIM signature for the sending domain, or the signature did not verify.");
+/* Translators: rule.generic.dkim sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.dkim admin[1] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.generic.dmarc title */
+N_("Refused by the sender domain's DMARC policy");
+/* Translators: rule.generic.dmarc explanation */
+N_("The From domain's DMARC policy asks receivers to refuse mail that fails authentication, and this message failed.");
+/* Translators: rule.generic.dmarc sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.dmarc sender[2] */
+N_("If you send from a domain you do not own (for example a free mail address through another service), send from your provider's own servers.");
+/* Translators: rule.generic.dmarc admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.generic.dmarc admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.generic.dmarc admin[3] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.generic.reverse-dns title */
+N_("The sending server has no valid reverse DNS");
+/* Translators: rule.generic.reverse-dns explanation */
+N_("The receiving server could not find a host name for the sending IP address, or the name does not point back to it.");
+/* Translators: rule.generic.reverse-dns sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.reverse-dns admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.generic.reverse-dns admin[2] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: rule.generic.blocked-using title */
+N_("Your server's IP address is on a blocklist");
+/* Translators: rule.generic.blocked-using explanation */
+N_("The receiving server checked the sending IP address against a DNS blocklist and found it listed. The listing usually concerns your provider's server, not you personally.");
+/* Translators: rule.generic.blocked-using sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.blocked-using sender[2] */
+N_("If it is urgent, reach the recipient another way.");
+/* Translators: rule.generic.blocked-using admin[1] */
+N_("Look up the sending IP on the list named in the bounce and with a multi-list checker.");
+/* Translators: rule.generic.blocked-using admin[2] */
+N_("Find the list named in the bounce, fix the cause, then use the list's delisting page.");
+/* Translators: rule.generic.spam title */
+N_("The message was judged to be spam");
+/* Translators: rule.generic.spam explanation */
+N_("The receiving server's filter decided the message looks like spam and refused it.");
+/* Translators: rule.generic.spam sender[1] */
+N_("Rewrite the message plainly, with fewer links and no link shorteners.");
+/* Translators: rule.generic.spam sender[2] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: rule.generic.spam sender[3] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.generic.spam sender[4] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.generic.spam admin[1] */
+N_("Check linked domains on URI blocklists and make sure SPF, DKIM and DMARC pass.");
+/* Translators: rule.generic.virus title */
+N_("A virus or unsafe content was found");
+/* Translators: rule.generic.virus explanation */
+N_("A scanner on the receiving side found what it believes is malicious content, usually in an attachment.");
+/* Translators: rule.generic.virus sender[1] */
+N_("Scan your computer with up-to-date security software.");
+/* Translators: rule.generic.virus sender[2] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: rule.generic.virus sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.generic.virus admin[1] */
+N_("Check the sending device and account for malware.");
+/* Translators: rule.generic.greylisted title */
+N_("Greylisting: the server asked for a retry");
+/* Translators: rule.generic.greylisted explanation */
+N_("The recipient's server turns away first attempts from unknown senders and accepts a retry a few minutes later. Your server retries by itself, so nothing needs to be done.");
+/* Translators: rule.generic.greylisted sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.generic.greylisted admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.generic.try-again-later title */
+N_("The server asked to try again later");
+/* Translators: rule.generic.try-again-later explanation */
+N_("The receiving server deferred the message without a firm reason; often this is greylisting or a short overload. Your server retries by itself.");
+/* Translators: rule.generic.try-again-later sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.generic.try-again-later admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.generic.too-many-connections title */
+N_("Too many connections at once");
+/* Translators: rule.generic.too-many-connections explanation */
+N_("The sending server opened more connections, or sent more messages per connection, than the receiver allows. The refused part will be retried.");
+/* Translators: rule.generic.too-many-connections sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.generic.too-many-connections admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.generic.rate-limit title */
+N_("Mail is being sent too fast");
+/* Translators: rule.generic.rate-limit explanation */
+N_("A limit on how many messages can be sent or received in a period was reached. It resets after a while.");
+/* Translators: rule.generic.rate-limit sender[1] */
+N_("Wait before sending more.");
+/* Translators: rule.generic.rate-limit sender[2] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.generic.rate-limit admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.generic.rate-limit admin[2] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.generic.too-many-recipients title */
+N_("The message has too many recipients");
+/* Translators: rule.generic.too-many-recipients explanation */
+N_("The receiving server accepts only a limited number of recipients per message; the rest were refused for now.");
+/* Translators: rule.generic.too-many-recipients sender[1] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.generic.too-many-recipients admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.generic.too-many-recipients admin[2] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.generic.connection-failed title */
+N_("The recipient's server could not be reached");
+/* Translators: rule.generic.connection-failed explanation */
+N_("Your server could not connect to the recipient's mail server, or the connection broke. It keeps trying for a while.");
+/* Translators: rule.generic.connection-failed sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.generic.connection-failed sender[2] */
+N_("If it still fails after a day, tell the recipient another way.");
+/* Translators: rule.generic.connection-failed admin[1] */
+N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
+/* Translators: rule.generic.connection-failed admin[2] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.generic.account-disabled title */
+N_("The recipient's account is disabled");
+/* Translators: rule.generic.account-disabled explanation */
+N_("The mailbox exists but is disabled, suspended or inactive.");
+/* Translators: rule.generic.account-disabled sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.generic.account-disabled admin[1] */
+N_("Remove the address from lists if it stays disabled.");
+/* Translators: rule.generic.has-moved title */
+N_("The recipient has moved");
+/* Translators: rule.generic.has-moved explanation */
+N_("The address is no longer in use and the person has moved elsewhere; the bounce may name a new address.");
+/* Translators: rule.generic.has-moved sender[1] */
+N_("Look for a new address in the bounce and confirm it with the recipient.");
+/* Translators: rule.generic.has-moved sender[2] */
+N_("Update your address book.");
+/* Translators: rule.generic.has-moved admin[1] */
+N_("Update the address in your lists.");
+/* Translators: rule.generic.syntax-error title */
+N_("The sending software made an SMTP command error");
+/* Translators: rule.generic.syntax-error explanation */
+N_("The receiving server did not accept a command from the sending software.");
+/* Translators: rule.generic.syntax-error sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: rule.generic.syntax-error sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.syntax-error admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: rule.generic.header-invalid title */
+N_("The message headers are invalid");
+/* Translators: rule.generic.header-invalid explanation */
+N_("A header of the message is missing, duplicated or malformed, so the receiving server refused it.");
+/* Translators: rule.generic.header-invalid sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: rule.generic.header-invalid sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.header-invalid admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.generic.service-unavailable title */
+N_("The receiving server is not available right now");
+/* Translators: rule.generic.service-unavailable explanation */
+N_("The receiving server had a temporary problem or was too busy, so it closed the connection. Your server will retry.");
+/* Translators: rule.generic.service-unavailable sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.generic.service-unavailable admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.generic.system-full title */
+N_("The receiving server is out of space");
+/* Translators: rule.generic.system-full explanation */
+N_("The recipient's mail server has no storage or resources free right now.");
+/* Translators: rule.generic.system-full sender[1] */
+N_("Wait a few hours and try again.");
+/* Translators: rule.generic.system-full admin[1] */
+N_("If the server is yours, free disk space; otherwise contact the recipient's postmaster.");
+/* Translators: rule.generic.system-misconfigured title */
+N_("The receiving system is misconfigured");
+/* Translators: rule.generic.system-misconfigured explanation */
+N_("The recipient's mail system is set up incorrectly for this message.");
+/* Translators: rule.generic.system-misconfigured sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.generic.system-misconfigured admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.generic.mail-loop title */
+N_("The message went round in a loop");
+/* Translators: rule.generic.mail-loop explanation */
+N_("The message was forwarded between servers until a hop limit was hit, because of a forwarding rule or MX record that points back.");
+/* Translators: rule.generic.mail-loop sender[1] */
+N_("Tell the recipient another way so their IT team can fix it.");
+/* Translators: rule.generic.mail-loop admin[1] */
+N_("Look at the Received headers to find the loop, then fix the forwarding rule, alias or MX record.");
+/* Translators: rule.generic.expired title */
+N_("Delivery failed after retrying too long");
+/* Translators: rule.generic.expired explanation */
+N_("The sending server kept trying and then gave up. The real cause is the last error it recorded, usually shown nearby.");
+/* Translators: rule.generic.expired sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.generic.expired sender[2] */
+N_("Send the message again later, or reach the recipient another way.");
+/* Translators: rule.generic.expired admin[1] */
+N_("Find the last recorded error in the sending log and fix that cause.");
+/* Translators: rule.generic.delayed title */
+N_("Delivery is delayed; the server is still trying");
+/* Translators: rule.generic.delayed explanation */
+N_("This is a warning, not a failure: the message has not been delivered yet and your server keeps trying for up to a few days.");
+/* Translators: rule.generic.delayed sender[1] */
+N_("Wait; do not resend yet.");
+/* Translators: rule.generic.delayed sender[2] */
+N_("If the message is urgent, reach the recipient another way in the meantime.");
+/* Translators: rule.generic.delayed admin[1] */
+N_("Check the queue for the underlying error if many messages are delayed.");
+/* Translators: rule.generic.policy title */
+N_("Refused by the recipient's policy");
+/* Translators: rule.generic.policy explanation */
+N_("A policy of the receiving organisation refused the message.");
+/* Translators: rule.generic.policy sender[1] */
+N_("Check the bounce for the rule that was hit.");
+/* Translators: rule.generic.policy sender[2] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.generic.policy admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.generic.auth-required title */
+N_("Sign-in to the outgoing server failed or is required");
+/* Translators: rule.generic.auth-required explanation */
+N_("The server refused because your mail app did not sign in, or its sign-in failed.");
+/* Translators: rule.generic.auth-required sender[1] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: rule.generic.auth-required sender[2] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.generic.auth-required sender[3] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: rule.generic.auth-required admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.generic.sender-rejected title */
+N_("The receiving server refused your sender address");
+/* Translators: rule.generic.sender-rejected explanation */
+N_("The sender address or its domain was not accepted, for example because the domain does not resolve or could not be verified.");
+/* Translators: rule.generic.sender-rejected sender[1] */
+N_("Check that you send from your usual address.");
+/* Translators: rule.generic.sender-rejected sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.sender-rejected admin[1] */
+N_("Make sure the sender domain resolves in public DNS and has MX records.");
+/* Translators: rule.generic.sender-rejected admin[2] */
+N_("Check that the envelope sender is a real, reachable address.");
+/* Translators: rule.generic.tls-required title */
+N_("An encrypted connection is required");
+/* Translators: rule.generic.tls-required explanation */
+N_("The receiving server requires TLS encryption (or a newer TLS version) and the sending server did not provide it.");
+/* Translators: rule.generic.tls-required sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.tls-required admin[1] */
+N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
+/* Translators: rule.generic.tls-required admin[2] */
+N_("Enable STARTTLS with TLS 1.2 or later on the sending server.");
+/* Translators: rule.generic.blocked title */
+N_("The receiving server blocked the message");
+/* Translators: rule.generic.blocked explanation */
+N_("The receiving server refused the message or the connection and calls it a block; the text may say why.");
+/* Translators: rule.generic.blocked sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.blocked sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.generic.blocked admin[1] */
+N_("Check blocklists and the reputation of the sending IP, and the text for the receiver's reason.");
+/* Translators: rule.generic.helo-invalid title */
+N_("The sending server introduced itself with an invalid name");
+/* Translators: rule.generic.helo-invalid explanation */
+N_("The name your server gives when it connects (HELO/EHLO) is not a valid, fully qualified host name.");
+/* Translators: rule.generic.helo-invalid sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.generic.helo-invalid admin[1] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: rule.generic.remote-said title */
+N_("The remote server's answer follows");
+/* Translators: rule.generic.remote-said explanation */
+N_("This part only introduces the receiving server's own reply; the lines that follow say what went wrong.");
+/* Translators: rule.generic.remote-said sender[1] */
+N_("Read the server's reply after this line.");
+/* Translators: rule.generic.remote-said admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
 #endif

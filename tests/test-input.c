@@ -550,6 +550,35 @@ test_unmarked_copy (void)
 }
 
 static void
+test_rfc822_base64 (void)
+{
+  /* "From: a@example.com\nSubject: Inner base64\n\nInner body text.\n" */
+  const char *msg =
+    "From: postmaster@example.org\n"
+    "Subject: x\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=zz\n"
+    "\n"
+    "--zz\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Bounce.\n"
+    "--zz\n"
+    "Content-Type: message/rfc822\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "RnJvbTogYUBleGFtcGxlLmNvbQpTdWJqZWN0OiBJbm5lciBiYXNlNjQKCklubmVyIGJvZHkgdGV4dC4K\n"
+    "--zz--\n";
+  g_autoptr(BounceInput) input = decode_text (msg, -1);
+  g_autoptr(GString) kinds = segment_kinds (input);
+  g_autofree char *body = segment_text (input, BOUNCE_SEGMENT_ORIGINAL_BODY);
+
+  g_assert_cmpstr (kinds->str, ==, "HTOB");
+  g_assert_cmpstr (bounce_fields_lookup (message_at (input, 0)->original_headers, "Subject"), ==, "Inner base64");
+  g_assert_cmpstr (body, ==, "Inner body text.\n");
+}
+
+static void
 test_dsn_in_text (void)
 {
   /* A non-MIME notice quoting delivery-status fields, with no blank line
@@ -817,6 +846,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/feedback-report", test_feedback_report);
   g_test_add_func ("/input/plain-text-copy", test_plain_text_copy);
   g_test_add_func ("/input/unmarked-copy", test_unmarked_copy);
+  g_test_add_func ("/input/rfc822-base64", test_rfc822_base64);
   g_test_add_func ("/input/dsn-in-text", test_dsn_in_text);
   g_test_add_func ("/input/hostile/empty", test_empty);
   g_test_add_func ("/input/hostile/binary", test_binary);

@@ -540,7 +540,7 @@ read_raw_fields (const char *text,
       else if ((name_len = header_name_length (p, eol)) > 0)
         {
           RawField f = { 0, };
-          const char *v = memchr (p, ':', eol - p) + 1;
+          const char *v = (const char *) memchr (p, ':', eol - p) + 1;
 
           while (v < eol && (*v == ' ' || *v == '\t'))
             v++;

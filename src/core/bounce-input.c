@@ -1897,7 +1897,7 @@ is_blank_input (const char *data,
                 gsize       len)
 {
   for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isspace (data[i]) && data[i] != '\0')
+    if (!g_ascii_isspace (data[i]))
       return FALSE;
   return TRUE;
 }

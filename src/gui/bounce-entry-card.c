@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "bounce-entry-card.h"
+
+struct _BounceEntryCard
+{
+  AdwBin       parent_instance;
+
+  BounceEntry *entry;
+  gboolean     show_admin;
+
+  GtkLabel    *title;
+  GtkLabel    *code;
+  GtkLabel    *explanation;
+  GtkWidget   *sender_heading;
+  GtkBox      *sender_steps;
+  GtkWidget   *admin_heading;
+  GtkBox      *admin_steps;
+  GtkBox      *links;
+};
+
+G_DEFINE_FINAL_TYPE (BounceEntryCard, bounce_entry_card, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_ENTRY,
+  PROP_SHOW_ADMIN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+bounce_entry_card_new (BounceEntry *entry)
+{
+  return g_object_new (BOUNCE_TYPE_ENTRY_CARD, "entry", entry, NULL);
+}
+
+static void
+remove_children (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static guint
+fill_steps (GtkBox             *box,
+            const char * const *steps)
+{
+  guint n = 0;
+
+  remove_children (box);
+  for (; steps != NULL && steps[n] != NULL; n++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      g_autofree char *number = g_strdup_printf ("%u.", n + 1);
+      GtkWidget *num_label = gtk_label_new (number);
+      GtkWidget *text_label = gtk_label_new (steps[n]);
+
+      gtk_widget_add_css_class (num_label, "dim-label");
+      gtk_widget_add_css_class (num_label, "numeric");
+      gtk_label_set_yalign (GTK_LABEL (num_label), 0);
+      gtk_widget_set_size_request (num_label, 18, -1);
+      gtk_label_set_xalign (GTK_LABEL (num_label), 1);
+      gtk_label_set_xalign (GTK_LABEL (text_label), 0);
+      gtk_label_set_wrap (GTK_LABEL (text_label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (text_label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (text_label), TRUE);
+      gtk_widget_set_hexpand (text_label, TRUE);
+      gtk_box_append (GTK_BOX (row), num_label);
+      gtk_box_append (GTK_BOX (row), text_label);
+      gtk_box_append (box, row);
+    }
+
+  return n;
+}
+
+static char *
+link_label_for_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri != NULL && g_uri_get_host (uri) != NULL)
+    return g_strdup (g_uri_get_host (uri));
+
+  return g_strdup (url);
+}
+
+static void
+add_link (BounceEntryCard *self,
+          const char      *label,
+          const char      *url)
+{
+  GtkWidget *button = gtk_link_button_new_with_label (url, label);
+
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, url);
+  gtk_box_append (self->links, button);
+}
+
+static void
+bounce_entry_card_update (BounceEntryCard *self)
+{
+  BounceEntry *entry = self->entry;
+  const char *code;
+  guint n_sender, n_admin;
+  GPtrArray *entry_links;
+
+  remove_children (self->links);
+  if (entry == NULL)
+    {
+      fill_steps (self->sender_steps, NULL);
+      fill_steps (self->admin_steps, NULL);
+      return;
+    }
+
+  gtk_label_set_label (self->title, bounce_entry_get_title (entry));
+
+  code = bounce_entry_get_code (entry);
+  /* Reason names are internal identifiers, not something to show. */
+  if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_REASON
+      || bounce_entry_get_kind (entry) == BOUNCE_ENTRY_BLOCKLIST)
+    code = NULL;
+  gtk_label_set_label (self->code, code ? code : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->code), code != NULL);
+
+  gtk_label_set_label (self->explanation, bounce_entry_get_explanation (entry)
+                                          ? bounce_entry_get_explanation (entry) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->explanation),
+                          bounce_entry_get_explanation (entry) != NULL);
+
+  n_sender = fill_steps (self->sender_steps, bounce_entry_get_sender_steps (entry));
+  gtk_widget_set_visible (self->sender_heading, n_sender > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->sender_steps), n_sender > 0);
+
+  n_admin = fill_steps (self->admin_steps, bounce_entry_get_admin_steps (entry));
+  gtk_widget_set_visible (self->admin_heading, n_admin > 0 && self->show_admin);
+  gtk_widget_set_visible (GTK_WIDGET (self->admin_steps), n_admin > 0 && self->show_admin);
+
+  entry_links = bounce_entry_get_links (entry);
+  for (guint i = 0; entry_links != NULL && i < entry_links->len; i++)
+    {
+      BounceEntryLink *link = g_ptr_array_index (entry_links, i);
+
+      /* Templates need an address from a bounce: the links group has them. */
+      if (link->url == NULL || strchr (link->url, '{') != NULL)
+        continue;
+      add_link (self, link->title ? link->title : link->url, link->url);
+    }
+
+  if (bounce_entry_get_source_url (entry) != NULL)
+    {
+      g_autofree char *host = link_label_for_url (bounce_entry_get_source_url (entry));
+      /* Translators: %s is a web site, e.g. "www.rfc-editor.org" */
+      g_autofree char *label = g_strdup_printf (_("Source: %s"), host);
+
+      add_link (self, label, bounce_entry_get_source_url (entry));
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->links),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->links)) != NULL);
+}
+
+BounceEntry *
+bounce_entry_card_get_entry (BounceEntryCard *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY_CARD (self), NULL);
+  return self->entry;
+}
+
+void
+bounce_entry_card_set_entry (BounceEntryCard *self,
+                             BounceEntry     *entry)
+{
+  g_return_if_fail (BOUNCE_IS_ENTRY_CARD (self));
+  g_return_if_fail (!entry || BOUNCE_IS_ENTRY (entry));
+
+  if (g_set_object (&self->entry, entry))
+    {
+      bounce_entry_card_update (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTRY]);
+    }
+}
+
+gboolean
+bounce_entry_card_get_show_admin (BounceEntryCard *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY_CARD (self), FALSE);
+  return self->show_admin;
+}
+
+void
+bounce_entry_card_set_show_admin (BounceEntryCard *self,
+                                  gboolean         show_admin)
+{
+  g_return_if_fail (BOUNCE_IS_ENTRY_CARD (self));
+
+  show_admin = !!show_admin;
+  if (self->show_admin == show_admin)
+    return;
+
+  self->show_admin = show_admin;
+  bounce_entry_card_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_ADMIN]);
+}
+
+static void
+bounce_entry_card_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  BounceEntryCard *self = BOUNCE_ENTRY_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENTRY:
+      g_value_set_object (value, self->entry);
+      break;
+    case PROP_SHOW_ADMIN:
+      g_value_set_boolean (value, self->show_admin);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_entry_card_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  BounceEntryCard *self = BOUNCE_ENTRY_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENTRY:
+      bounce_entry_card_set_entry (self, g_value_get_object (value));
+      break;
+    case PROP_SHOW_ADMIN:
+      bounce_entry_card_set_show_admin (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_entry_card_dispose (GObject *object)
+{
+  BounceEntryCard *self = BOUNCE_ENTRY_CARD (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_ENTRY_CARD);
+  g_clear_object (&self->entry);
+
+  G_OBJECT_CLASS (bounce_entry_card_parent_class)->dispose (object);
+}
+
+static void
+bounce_entry_card_class_init (BounceEntryCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bounce_entry_card_dispose;
+  object_class->get_property = bounce_entry_card_get_property;
+  object_class->set_property = bounce_entry_card_set_property;
+
+  properties[PROP_ENTRY] =
+    g_param_spec_object ("entry", NULL, NULL, BOUNCE_TYPE_ENTRY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_ADMIN] =
+    g_param_spec_boolean ("show-admin", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bounce-entry-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, title);
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, code);
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, explanation);
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, sender_heading);
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, sender_steps);
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, admin_heading);
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, admin_steps);
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, links);
+}
+
+static void
+bounce_entry_card_init (BounceEntryCard *self)
+{
+  self->show_admin = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bounce-core.h"
+
+G_BEGIN_DECLS
+
+#define BOUNCE_TYPE_ENTRY_CARD (bounce_entry_card_get_type ())
+G_DECLARE_FINAL_TYPE (BounceEntryCard, bounce_entry_card, BOUNCE, ENTRY_CARD, AdwBin)
+
+GtkWidget   *bounce_entry_card_new            (BounceEntry     *entry);
+BounceEntry *bounce_entry_card_get_entry      (BounceEntryCard *self);
+void         bounce_entry_card_set_entry      (BounceEntryCard *self,
+                                               BounceEntry     *entry);
+gboolean     bounce_entry_card_get_show_admin (BounceEntryCard *self);
+void         bounce_entry_card_set_show_admin (BounceEntryCard *self,
+                                               gboolean         show_admin);
+
+G_END_DECLS

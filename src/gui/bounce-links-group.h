@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bounce-core.h"
+
+G_BEGIN_DECLS
+
+#define BOUNCE_TYPE_LINKS_GROUP (bounce_links_group_get_type ())
+G_DECLARE_FINAL_TYPE (BounceLinksGroup, bounce_links_group, BOUNCE, LINKS_GROUP, AdwBin)
+
+/* links: BounceLink, as built by the core; the group keeps a reference. */
+void      bounce_links_group_set_links        (BounceLinksGroup   *self,
+                                               GPtrArray          *links);
+/* Service ids to show; NULL or empty shows every service. */
+void      bounce_links_group_set_services     (BounceLinksGroup   *self,
+                                               const char * const *services);
+void      bounce_links_group_set_show_closed  (BounceLinksGroup   *self,
+                                               gboolean            show_closed);
+gboolean  bounce_links_group_get_show_closed  (BounceLinksGroup   *self);
+/* The URLs of the rows shown, in order (for tests). */
+GStrv     bounce_links_group_dup_urls         (BounceLinksGroup   *self);
+guint     bounce_links_group_get_n_shown      (BounceLinksGroup   *self);
+
+G_END_DECLS

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bounce-recipient-row.h"
+
+struct _BounceRecipientRow
+{
+  AdwExpanderRow   parent_instance;
+
+  BounceRecipient *recipient;
+  guint            grid_rows;
+
+  GtkLabel        *badge;
+  GtkGrid         *grid;
+  GtkWidget       *show_row;
+};
+
+G_DEFINE_FINAL_TYPE (BounceRecipientRow, bounce_recipient_row, ADW_TYPE_EXPANDER_ROW)
+
+enum {
+  PROP_0,
+  PROP_RECIPIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+bounce_recipient_row_new (BounceRecipient *recipient)
+{
+  return g_object_new (BOUNCE_TYPE_RECIPIENT_ROW, "recipient", recipient, NULL);
+}
+
+BounceRecipient *
+bounce_recipient_row_get_recipient (BounceRecipientRow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT_ROW (self), NULL);
+  return self->recipient;
+}
+
+static void
+add_detail (BounceRecipientRow *self,
+            const char         *name,
+            const char         *value,
+            gboolean            monospace)
+{
+  GtkWidget *name_label;
+  GtkWidget *value_label;
+
+  if (value == NULL || *value == '\0')
+    return;
+
+  name_label = gtk_label_new (name);
+  gtk_label_set_xalign (GTK_LABEL (name_label), 0);
+  gtk_label_set_yalign (GTK_LABEL (name_label), 0);
+  gtk_widget_add_css_class (name_label, "dim-label");
+
+  value_label = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_widget_set_hexpand (value_label, TRUE);
+  if (monospace)
+    gtk_widget_add_css_class (value_label, "monospace");
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label, NULL,
+                                  -1);
+
+  gtk_grid_attach (self->grid, name_label, 0, self->grid_rows, 1, 1);
+  gtk_grid_attach (self->grid, value_label, 1, self->grid_rows, 1, 1);
+  self->grid_rows++;
+}
+
+static void
+bounce_recipient_row_update (BounceRecipientRow *self)
+{
+  BounceRecipient *r = self->recipient;
+  GPtrArray *entries;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  g_autoptr(GString) codes = g_string_new (NULL);
+  const char *address;
+  gsize start, end;
+
+  if (r == NULL)
+    return;
+
+  address = bounce_recipient_get_address (r);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self),
+                                 address ? address : _("Unknown recipient"));
+
+  entries = bounce_recipient_get_entries (r);
+  if (entries != NULL && entries->len > 0)
+    g_string_append (subtitle, bounce_entry_get_title (g_ptr_array_index (entries, 0)));
+
+  if (bounce_recipient_get_reply_code (r) != NULL)
+    g_string_append (codes, bounce_recipient_get_reply_code (r));
+  if (bounce_recipient_get_status (r) != NULL)
+    {
+      if (codes->len > 0)
+        g_string_append_c (codes, ' ');
+      g_string_append (codes, bounce_recipient_get_status (r));
+    }
+  if (codes->len > 0)
+    {
+      if (subtitle->len > 0)
+        g_string_append (subtitle, " · ");
+      g_string_append (subtitle, codes->str);
+    }
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle->str);
+
+  switch (bounce_recipient_get_permanence (r))
+    {
+    case BOUNCE_PERMANENCE_PERMANENT:
+      gtk_label_set_label (self->badge, C_("bounce", "Permanent"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->badge), "permanent");
+      break;
+    case BOUNCE_PERMANENCE_TEMPORARY:
+      gtk_label_set_label (self->badge, C_("bounce", "Temporary"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->badge), "temporary");
+      break;
+    case BOUNCE_PERMANENCE_UNKNOWN:
+    default:
+      gtk_widget_set_visible (GTK_WIDGET (self->badge), FALSE);
+      break;
+    }
+
+  /* Translators: the mail server that refused the message */
+  add_detail (self, _("Refused by"), bounce_recipient_get_remote_mta (r), TRUE);
+  /* Translators: the reply of the server, quoted from the bounce */
+  add_detail (self, _("Server said"), bounce_recipient_get_diagnostic (r), TRUE);
+  add_detail (self, _("Codes"), codes->str, TRUE);
+  /* Translators: the action reported for the recipient: failed, delayed, ... */
+  add_detail (self, _("Action"), bounce_recipient_get_action (r), FALSE);
+  add_detail (self, _("Last attempt"), bounce_recipient_get_last_attempt (r), FALSE);
+  add_detail (self, _("Retrying until"), bounce_recipient_get_will_retry_until (r), FALSE);
+  if (self->grid_rows == 0)
+    add_detail (self, _("Details"), _("The bounce gives no details for this recipient."), FALSE);
+
+  gtk_widget_set_visible (self->show_row, bounce_recipient_get_range (r, &start, &end));
+}
+
+static void
+on_show_clicked (BounceRecipientRow *self)
+{
+  gsize start, end;
+
+  if (bounce_recipient_get_range (self->recipient, &start, &end))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.select-range", "(tt)",
+                                (guint64) start, (guint64) end);
+}
+
+static void
+bounce_recipient_row_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  BounceRecipientRow *self = BOUNCE_RECIPIENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECIPIENT:
+      g_value_set_object (value, self->recipient);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_recipient_row_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  BounceRecipientRow *self = BOUNCE_RECIPIENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECIPIENT:
+      /* Construct-only: the row is made for one recipient. */
+      self->recipient = g_value_dup_object (value);
+      bounce_recipient_row_update (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_recipient_row_dispose (GObject *object)
+{
+  BounceRecipientRow *self = BOUNCE_RECIPIENT_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_RECIPIENT_ROW);
+  g_clear_object (&self->recipient);
+
+  G_OBJECT_CLASS (bounce_recipient_row_parent_class)->dispose (object);
+}
+
+static void
+bounce_recipient_row_class_init (BounceRecipientRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bounce_recipient_row_dispose;
+  object_class->get_property = bounce_recipient_row_get_property;
+  object_class->set_property = bounce_recipient_row_set_property;
+
+  properties[PROP_RECIPIENT] =
+    g_param_spec_object ("recipient", NULL, NULL, BOUNCE_TYPE_RECIPIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bounce-recipient-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BounceRecipientRow, badge);
+  gtk_widget_class_bind_template_child (widget_class, BounceRecipientRow, grid);
+  gtk_widget_class_bind_template_child (widget_class, BounceRecipientRow, show_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_clicked);
+}
+
+static void
+bounce_recipient_row_init (BounceRecipientRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bounce-core.h"
+
+G_BEGIN_DECLS
+
+#define BOUNCE_TYPE_RECIPIENT_ROW (bounce_recipient_row_get_type ())
+G_DECLARE_FINAL_TYPE (BounceRecipientRow, bounce_recipient_row, BOUNCE, RECIPIENT_ROW, AdwExpanderRow)
+
+GtkWidget       *bounce_recipient_row_new           (BounceRecipient    *recipient);
+BounceRecipient *bounce_recipient_row_get_recipient (BounceRecipientRow *self);
+
+G_END_DECLS

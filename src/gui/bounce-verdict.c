@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bounce-verdict.h"
+
+struct _BounceVerdict
+{
+  AdwBin        parent_instance;
+
+  BounceReport *report;
+
+  GtkImage     *icon;
+  GtkLabel     *headline;
+  GtkLabel     *badge;
+  GtkLabel     *hard_badge;
+  GtkLabel     *meaning;
+  GtkLabel     *details;
+};
+
+G_DEFINE_FINAL_TYPE (BounceVerdict, bounce_verdict, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_REPORT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char * const badge_classes[] = { "permanent", "temporary", "neutral", "success", NULL };
+
+BounceRecipient *
+bounce_verdict_pick_recipient (BounceReport *report)
+{
+  GListModel *recipients;
+  guint n;
+  g_autoptr(BounceRecipient) fallback = NULL;
+
+  g_return_val_if_fail (BOUNCE_IS_REPORT (report), NULL);
+
+  recipients = bounce_report_get_recipients (report);
+  n = g_list_model_get_n_items (recipients);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      const char *action = bounce_recipient_get_action (r);
+
+      if (g_strcmp0 (action, "failed") == 0 || g_strcmp0 (action, "delayed") == 0)
+        return g_steal_pointer (&r);
+      if (fallback == NULL && action == NULL)
+        fallback = g_object_ref (r);
+    }
+
+  return g_steal_pointer (&fallback);
+}
+
+static void
+set_badge (BounceVerdict *self,
+           const char    *text,
+           const char    *css_class)
+{
+  for (guint i = 0; badge_classes[i] != NULL; i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->badge), badge_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->badge), css_class);
+  gtk_label_set_label (self->badge, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->badge), text != NULL);
+}
+
+static guint
+count_failed (BounceReport *report)
+{
+  GListModel *recipients = bounce_report_get_recipients (report);
+  guint n = g_list_model_get_n_items (recipients);
+  guint failed = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      const char *action = bounce_recipient_get_action (r);
+
+      if (action == NULL || g_strcmp0 (action, "failed") == 0 || g_strcmp0 (action, "delayed") == 0)
+        failed++;
+    }
+
+  return failed;
+}
+
+static void
+bounce_verdict_update (BounceVerdict *self)
+{
+  BounceReport *report = self->report;
+  g_autoptr(BounceRecipient) main_recipient = NULL;
+  g_autoptr(GString) details = g_string_new (NULL);
+  BounceEntry *verdict;
+  BouncePermanence permanence = BOUNCE_PERMANENCE_UNKNOWN;
+  const char *headline = NULL;
+  const char *icon = "dialog-information-symbolic";
+  g_autofree char *meaning = NULL;
+  gboolean hard = FALSE;
+  guint failed;
+
+  if (report == NULL)
+    return;
+
+  main_recipient = bounce_verdict_pick_recipient (report);
+  verdict = bounce_report_get_verdict (report);
+  failed = count_failed (report);
+
+  if (main_recipient != NULL)
+    {
+      permanence = bounce_recipient_get_permanence (main_recipient);
+      hard = bounce_recipient_get_hard_bounce (main_recipient);
+    }
+  if (permanence == BOUNCE_PERMANENCE_UNKNOWN && verdict != NULL)
+    permanence = bounce_entry_get_permanence (verdict);
+
+  switch (bounce_report_get_kind (report))
+    {
+    case BOUNCE_KIND_FAILURE:
+    case BOUNCE_KIND_DELAY:
+      if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY)
+        permanence = BOUNCE_PERMANENCE_TEMPORARY;
+      headline = verdict ? bounce_entry_get_title (verdict) : NULL;
+      if (headline == NULL)
+        headline = bounce_report_get_kind (report) == BOUNCE_KIND_DELAY
+                   ? _("Delivery is delayed")
+                   : _("The message could not be delivered");
+
+      if (permanence == BOUNCE_PERMANENCE_TEMPORARY)
+        {
+          const char *until = main_recipient ? bounce_recipient_get_will_retry_until (main_recipient) : NULL;
+
+          icon = "document-open-recent-symbolic";
+          set_badge (self, C_("bounce", "Temporary"), "temporary");
+          if (until != NULL)
+            /* Translators: %s is a date from the bounce, as written there */
+            meaning = g_strdup_printf (_("This problem may fix itself: the sending server keeps retrying until %s. Nothing needs to be done unless a final failure notice follows."), until);
+          else
+            meaning = g_strdup (_("This problem may fix itself: the sending server keeps retrying for a while (usually up to five days). Nothing needs to be done unless a final failure notice follows."));
+        }
+      else if (permanence == BOUNCE_PERMANENCE_PERMANENT)
+        {
+          icon = "dialog-error-symbolic";
+          set_badge (self, C_("bounce", "Permanent"), "permanent");
+          if (hard)
+            meaning = g_strdup (_("The sending server has given up. Sending again to this address will not help until the address is corrected."));
+          else
+            meaning = g_strdup (_("The sending server has given up. Sending again will not help until the cause below is fixed."));
+        }
+      else
+        {
+          icon = "dialog-warning-symbolic";
+          set_badge (self, C_("bounce", "Failed"), "neutral");
+          meaning = g_strdup (_("The bounce does not say whether the problem is temporary. Check the explanation below before sending again."));
+        }
+      break;
+
+    case BOUNCE_KIND_AUTOREPLY:
+      headline = _("This is an automatic reply");
+      icon = "mail-reply-sender-symbolic";
+      set_badge (self, _("Not a bounce"), "success");
+      meaning = g_strdup (_("An automatic reply, such as an out-of-office notice, means the message was delivered. Nothing needs to be fixed; the recipient may simply be away."));
+      break;
+
+    case BOUNCE_KIND_DELIVERED:
+      headline = _("The message was delivered");
+      icon = "emblem-ok-symbolic";
+      set_badge (self, _("Delivered"), "success");
+      meaning = g_strdup (_("This is a delivery report: the receiving server accepted the message. Nothing needs to be done."));
+      break;
+
+    case BOUNCE_KIND_FEEDBACK:
+      headline = _("This is an abuse report");
+      icon = "dialog-warning-symbolic";
+      set_badge (self, _("Complaint"), "temporary");
+      if (bounce_report_get_feedback_type (report) != NULL)
+        /* Translators: %s is the feedback type, e.g. "abuse" */
+        meaning = g_strdup_printf (_("A recipient or their provider reported a message as unwanted (feedback type “%s”). The message was delivered; stop sending to people who do not want it and check what was sent."),
+                                   bounce_report_get_feedback_type (report));
+      else
+        meaning = g_strdup (_("A recipient or their provider reported a message as unwanted. The message was delivered; stop sending to people who do not want it and check what was sent."));
+      break;
+
+    case BOUNCE_KIND_NOT_BOUNCE:
+    default:
+      headline = _("This does not look like a bounce");
+      set_badge (self, NULL, "neutral");
+      meaning = g_strdup (_("No delivery failure was found in this text."));
+      break;
+    }
+
+  if (bounce_report_get_kind (report) == BOUNCE_KIND_FAILURE
+      || bounce_report_get_kind (report) == BOUNCE_KIND_DELAY)
+    {
+      if (failed > 1)
+        g_string_append_printf (details,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "%u recipient affected",
+                                             "%u recipients affected", failed),
+                                failed);
+    }
+  if (bounce_report_get_provider (report) != NULL)
+    {
+      g_autofree char *provider_id = g_strconcat ("provider.", bounce_report_get_provider (report), NULL);
+      BounceEntry *provider = bounce_catalogue_lookup (bounce_catalogue_get_default (), provider_id);
+      const char *name = provider ? bounce_entry_get_title (provider) : bounce_report_get_provider (report);
+
+      if (details->len > 0)
+        g_string_append (details, " · ");
+      /* Translators: %s is a mail provider or server, e.g. "Google (Gmail, Workspace)" */
+      g_string_append_printf (details, _("Reported by %s"), name);
+    }
+
+  gtk_image_set_from_icon_name (self->icon, icon);
+  gtk_label_set_label (self->headline, headline);
+  gtk_widget_set_visible (GTK_WIDGET (self->hard_badge),
+                          hard && permanence == BOUNCE_PERMANENCE_PERMANENT);
+  gtk_label_set_label (self->meaning, meaning);
+  gtk_label_set_label (self->details, details->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->details), details->len > 0);
+}
+
+void
+bounce_verdict_set_report (BounceVerdict *self,
+                           BounceReport  *report)
+{
+  g_return_if_fail (BOUNCE_IS_VERDICT (self));
+  g_return_if_fail (!report || BOUNCE_IS_REPORT (report));
+
+  if (g_set_object (&self->report, report))
+    {
+      bounce_verdict_update (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+    }
+}
+
+BounceReport *
+bounce_verdict_get_report (BounceVerdict *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_VERDICT (self), NULL);
+  return self->report;
+}
+
+const char *
+bounce_verdict_get_headline (BounceVerdict *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_VERDICT (self), NULL);
+  return gtk_label_get_label (self->headline);
+}
+
+const char *
+bounce_verdict_get_badge (BounceVerdict *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_VERDICT (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->badge)) ? gtk_label_get_label (self->badge) : NULL;
+}
+
+static void
+bounce_verdict_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  BounceVerdict *self = BOUNCE_VERDICT (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      g_value_set_object (value, self->report);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_verdict_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  BounceVerdict *self = BOUNCE_VERDICT (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      bounce_verdict_set_report (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_verdict_dispose (GObject *object)
+{
+  BounceVerdict *self = BOUNCE_VERDICT (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_VERDICT);
+  g_clear_object (&self->report);
+
+  G_OBJECT_CLASS (bounce_verdict_parent_class)->dispose (object);
+}
+
+static void
+bounce_verdict_class_init (BounceVerdictClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bounce_verdict_dispose;
+  object_class->get_property = bounce_verdict_get_property;
+  object_class->set_property = bounce_verdict_set_property;
+
+  properties[PROP_REPORT] =
+    g_param_spec_object ("report", NULL, NULL, BOUNCE_TYPE_REPORT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bounce-verdict.ui");
+  gtk_widget_class_bind_template_child (widget_class, BounceVerdict, icon);
+  gtk_widget_class_bind_template_child (widget_class, BounceVerdict, headline);
+  gtk_widget_class_bind_template_child (widget_class, BounceVerdict, badge);
+  gtk_widget_class_bind_template_child (widget_class, BounceVerdict, hard_badge);
+  gtk_widget_class_bind_template_child (widget_class, BounceVerdict, meaning);
+  gtk_widget_class_bind_template_child (widget_class, BounceVerdict, details);
+}
+
+static void
+bounce_verdict_init (BounceVerdict *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,1352 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <string.h>
+
+#include "bounce-catalogue-window.h"
+#include "bounce-entry-card.h"
+#include "bounce-recipient-row.h"
+#include "bounce-window.h"
+
+/* How the text view relates to the report, whose finding offsets refer to
+ * the core's *decoded* display text (bounce_report_get_text):
+ *
+ * - An opened file is always shown as its decoded text: after the analysis
+ *   the buffer is replaced with the display text (cut at
+ *   BOUNCE_WINDOW_MAX_SHOWN with a notice), so every offset fits.
+ * - Pasted or typed text is never rewritten behind the user's back.  When
+ *   the display text equals the buffer (the usual case) the codes are
+ *   highlighted in place.  When it differs (a raw MIME message with
+ *   quoted-printable or base64 parts) nothing is highlighted and a notice
+ *   offers "Show Decoded Text", which swaps in the display text and then
+ *   highlights it.
+ *
+ * Later edits are analysed as typed text again. */
+
+#define DEBOUNCE_MS 250
+#define SPINNER_DELAY_MS 150
+#define MAX_RECIPIENT_ROWS 50
+#define MAX_CODE_ROWS 30
+#define MAX_ENTRY_CARDS 3
+/* Bigger files are refused before they are read. */
+#define MAX_FILE_SIZE BOUNCE_INPUT_MAX_SIZE
+/* The restored text is small; a bigger state file is ignored. */
+#define MAX_STATE_SIZE (4 * 1024 * 1024)
+
+struct _BounceWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  BounceReport         *report;
+  GFile                *file;
+  GtkFileChooserNative *chooser;
+  GtkWindow            *catalogue_window;
+
+  guint                 debounce_id;
+  guint                 spinner_id;
+  guint                 busy : 1;
+  guint                 truncated : 1;
+  guint                 view_matches_report : 1;
+  guint                 navigate_on_result : 1;
+  guint                 show_admin : 1;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *show_results_button;
+  BounceInputView      *input_view;
+  AdwWindowTitle       *window_title;
+  GtkSpinner           *spinner;
+  GtkStack             *results_stack;
+  GtkScrolledWindow    *report_scroller;
+  BounceVerdict        *verdict;
+  GtkWidget            *recipients_box;
+  GtkListBox           *recipients_list;
+  GtkLabel             *more_recipients;
+  GtkWidget            *entries_box;
+  GtkBox               *entry_cards;
+  GtkWidget            *codes_box;
+  GtkListBox           *codes_list;
+  BounceLinksGroup     *links_group;
+  AdwStatusPage        *not_bounce_page;
+  AdwStatusPage        *error_page;
+};
+
+G_DEFINE_FINAL_TYPE (BounceWindow, bounce_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_BUSY,
+  PROP_REPORT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct {
+  GWeakRef      window;
+  GCancellable *cancellable;
+  GBytes       *bytes;
+  GFile        *file;
+} Analysis;
+
+static void
+analysis_free (Analysis *a)
+{
+  g_weak_ref_clear (&a->window);
+  g_clear_object (&a->cancellable);
+  g_clear_pointer (&a->bytes, g_bytes_unref);
+  g_clear_object (&a->file);
+  g_free (a);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Analysis, analysis_free)
+
+static void bounce_window_update_actions (BounceWindow *self);
+
+static void
+bounce_window_toast (BounceWindow *self,
+                     const char   *title)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+show_spinner_cb (gpointer user_data)
+{
+  BounceWindow *self = user_data;
+
+  self->spinner_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_start (self->spinner);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bounce_window_set_busy (BounceWindow *self,
+                        gboolean      busy)
+{
+  busy = !!busy;
+  if (self->busy == busy)
+    return;
+
+  self->busy = busy;
+  g_clear_handle_id (&self->spinner_id, g_source_remove);
+  if (busy)
+    {
+      /* Most analyses finish well within this: no flicker for them. */
+      self->spinner_id = g_timeout_add (SPINNER_DELAY_MS, show_spinner_cb, self);
+    }
+  else
+    {
+      gtk_spinner_stop (self->spinner);
+      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+bounce_window_cancel (BounceWindow *self)
+{
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+  bounce_window_set_busy (self, FALSE);
+}
+
+/* Cancels whatever runs and returns the cancellable of the new run. */
+static GCancellable *
+bounce_window_begin_run (BounceWindow *self)
+{
+  bounce_window_cancel (self);
+  self->cancellable = g_cancellable_new ();
+  bounce_window_set_busy (self, TRUE);
+  return self->cancellable;
+}
+
+static void
+remove_all_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    {
+      if (GTK_IS_LIST_BOX (widget))
+        gtk_list_box_remove (GTK_LIST_BOX (widget), child);
+      else
+        gtk_box_remove (GTK_BOX (widget), child);
+    }
+}
+
+static void
+bounce_window_set_page (BounceWindow *self,
+                        const char   *page)
+{
+  gtk_stack_set_visible_child_name (self->results_stack, page);
+  bounce_window_update_actions (self);
+}
+
+static void
+bounce_window_clear_report (BounceWindow *self)
+{
+  if (g_set_object (&self->report, NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+
+  self->view_matches_report = FALSE;
+  bounce_input_view_clear_findings (self->input_view);
+  bounce_verdict_set_report (self->verdict, NULL);
+  bounce_links_group_set_links (self->links_group, NULL);
+  remove_all_children (GTK_WIDGET (self->recipients_list));
+  remove_all_children (GTK_WIDGET (self->codes_list));
+  remove_all_children (GTK_WIDGET (self->entry_cards));
+  adw_window_title_set_subtitle (self->window_title, NULL);
+}
+
+static void
+bounce_window_fill_recipients (BounceWindow *self)
+{
+  GListModel *recipients = bounce_report_get_recipients (self->report);
+  guint n = g_list_model_get_n_items (recipients);
+
+  remove_all_children (GTK_WIDGET (self->recipients_list));
+  for (guint i = 0; i < MIN (n, MAX_RECIPIENT_ROWS); i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      GtkWidget *row = bounce_recipient_row_new (r);
+
+      /* A single recipient has nothing to compare with: show it all. */
+      if (n == 1)
+        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      gtk_list_box_append (self->recipients_list, row);
+    }
+
+  if (n > MAX_RECIPIENT_ROWS)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "and %u more recipient (see Copy Summary)",
+                                                            "and %u more recipients (see Copy Summary)",
+                                                            n - MAX_RECIPIENT_ROWS),
+                                               n - MAX_RECIPIENT_ROWS);
+      gtk_label_set_label (self->more_recipients, more);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), n > MAX_RECIPIENT_ROWS);
+  gtk_widget_set_visible (self->recipients_box, n > 0);
+}
+
+static void
+add_card (BounceWindow *self,
+          GPtrArray    *shown,
+          BounceEntry  *entry)
+{
+  GtkWidget *card;
+
+  if (entry == NULL || shown->len >= MAX_ENTRY_CARDS || g_ptr_array_find (shown, entry, NULL))
+    return;
+
+  g_ptr_array_add (shown, entry);
+  card = bounce_entry_card_new (entry);
+  bounce_entry_card_set_show_admin (BOUNCE_ENTRY_CARD (card), self->show_admin);
+  gtk_box_append (self->entry_cards, card);
+}
+
+static void
+bounce_window_fill_entries (BounceWindow *self)
+{
+  GListModel *recipients = bounce_report_get_recipients (self->report);
+  guint n = g_list_model_get_n_items (recipients);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+
+  remove_all_children (GTK_WIDGET (self->entry_cards));
+
+  /* The most specific explanation of each failure, not every fallback:
+   * the codes list below reaches the others. */
+  for (guint i = 0; i < n && shown->len < MAX_ENTRY_CARDS; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      GPtrArray *entries = bounce_recipient_get_entries (r);
+
+      if (entries != NULL && entries->len > 0)
+        add_card (self, shown, g_ptr_array_index (entries, 0));
+    }
+  if (shown->len == 0)
+    add_card (self, shown, bounce_report_get_verdict (self->report));
+
+  gtk_widget_set_visible (self->entries_box, shown->len > 0);
+}
+
+static void
+bounce_window_fill_codes (BounceWindow *self)
+{
+  GPtrArray *codes = bounce_report_get_codes (self->report);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+  guint rows = 0;
+
+  remove_all_children (GTK_WIDGET (self->codes_list));
+
+  for (guint i = 0; codes != NULL && i < codes->len && rows < MAX_CODE_ROWS; i++)
+    {
+      BounceFinding *finding = g_ptr_array_index (codes, i);
+      BounceEntry *entry = NULL;
+      GtkWidget *row;
+
+      if (!g_hash_table_add (seen, finding->text))
+        continue;
+
+      if (finding->entry_id != NULL)
+        entry = bounce_catalogue_lookup (catalogue, finding->entry_id);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), finding->text);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   entry ? bounce_entry_get_title (entry) : _("Not in the catalogue"));
+      gtk_widget_add_css_class (row, "code-row");
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("edit-find-symbolic"));
+      g_object_set_data_full (G_OBJECT (row), "finding",
+                              bounce_finding_copy (finding),
+                              (GDestroyNotify) bounce_finding_free);
+      gtk_list_box_append (self->codes_list, row);
+      rows++;
+    }
+
+  gtk_widget_set_visible (self->codes_box, rows > 0);
+}
+
+static void
+bounce_window_apply_link_settings (BounceWindow *self)
+{
+  g_auto(GStrv) services = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  services = g_settings_get_strv (self->settings, "blocklist-services");
+  bounce_links_group_set_services (self->links_group, (const char * const *) services);
+  bounce_links_group_set_show_closed (self->links_group,
+                                      g_settings_get_boolean (self->settings, "show-closed-lists"));
+}
+
+static void
+bounce_window_fill_results (BounceWindow *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (self->file != NULL)
+    subtitle = g_file_get_basename (self->file);
+  else
+    subtitle = g_strdup (_("Pasted text"));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
+    {
+      bounce_window_set_page (self, "not-bounce");
+      return;
+    }
+
+  bounce_verdict_set_report (self->verdict, self->report);
+  bounce_window_fill_recipients (self);
+  bounce_window_fill_entries (self);
+  bounce_window_fill_codes (self);
+  bounce_links_group_set_links (self->links_group, bounce_report_get_links (self->report));
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
+  bounce_window_set_page (self, "report");
+}
+
+/* Where to cut a long text for display: on a line end near the limit, else
+ * on a character boundary. */
+static gsize
+display_cut (const char *text,
+             gsize       length)
+{
+  const char *limit;
+  const char *p;
+
+  if (length <= BOUNCE_WINDOW_MAX_SHOWN)
+    return length;
+
+  limit = g_utf8_find_prev_char (text, text + BOUNCE_WINDOW_MAX_SHOWN + 1);
+  for (p = limit; p > text && limit - p < 4096; p--)
+    {
+      if (p[-1] == '\n')
+        return p - text;
+    }
+
+  return limit - text;
+}
+
+static void
+bounce_window_show_display_text (BounceWindow *self)
+{
+  const char *text = bounce_report_get_text (self->report);
+  gsize length = strlen (text);
+  gsize shown = display_cut (text, length);
+
+  bounce_input_view_set_text (self->input_view, text, shown);
+  self->truncated = shown < length;
+  self->view_matches_report = TRUE;
+
+  if (self->truncated)
+    {
+      g_autofree char *total = g_format_size (length);
+      g_autofree char *part = g_format_size (shown);
+      /* Translators: the sizes are like "20.0 MB" and "262.1 kB" */
+      g_autofree char *notice = g_strdup_printf (_("This message is large (%s): only the first %s are shown. The whole message was analysed."),
+                                                 total, part);
+
+      bounce_input_view_set_notice (self->input_view, notice, NULL, NULL);
+    }
+  else
+    {
+      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+    }
+
+  bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (self->report));
+}
+
+static void
+bounce_window_set_report (BounceWindow *self,
+                          BounceReport *report,
+                          Analysis     *a)
+{
+  const char *text;
+
+  g_set_object (&self->report, report);
+  g_set_object (&self->file, a->file);
+  text = bounce_report_get_text (report);
+
+  if (a->file != NULL)
+    {
+      bounce_window_show_display_text (self);
+    }
+  else
+    {
+      gsize size;
+      const char *analysed = g_bytes_get_data (a->bytes, &size);
+
+      self->truncated = FALSE;
+      self->view_matches_report = strlen (text) == size && memcmp (text, analysed, size) == 0;
+      if (self->view_matches_report)
+        {
+          bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+          bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (report));
+        }
+      else
+        {
+          bounce_input_view_clear_findings (self->input_view);
+          bounce_input_view_set_notice (self->input_view,
+                                        _("This is an encoded message. Show its decoded text to see the codes highlighted."),
+                                        _("Show _Decoded Text"), "win.show-decoded");
+        }
+    }
+
+  bounce_window_fill_results (self);
+
+  if (self->navigate_on_result && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "results");
+  self->navigate_on_result = FALSE;
+
+  gtk_widget_set_visible (self->show_results_button, adw_leaflet_get_folded (self->leaflet));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+}
+
+static void
+bounce_window_show_error (BounceWindow *self,
+                          const GError *error)
+{
+  const char *description = error->message;
+
+  bounce_window_clear_report (self);
+  if (g_error_matches (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY))
+    description = _("This file is not a text message. Open the bounce itself: a .eml or .txt file, or a mailbox.");
+  else if (g_error_matches (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE))
+    description = _("This file is too large to be a bounce. Open the bounce itself rather than a whole mailbox.");
+  adw_status_page_set_description (self->error_page, description);
+  bounce_window_set_page (self, "error");
+}
+
+static void
+on_analysis_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Analysis) a = user_data;
+  g_autoptr(BounceWindow) self = g_weak_ref_get (&a->window);
+  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = bounce_analyze_bytes_finish (result, &error);
+
+  /* A newer input replaced this one, or the window is gone. */
+  if (self == NULL || g_cancellable_is_cancelled (a->cancellable))
+    return;
+
+  g_clear_object (&self->cancellable);
+  bounce_window_set_busy (self, FALSE);
+
+  if (report == NULL)
+    bounce_window_show_error (self, error);
+  else
+    bounce_window_set_report (self, report, a);
+}
+
+static void
+bounce_window_start_analysis (BounceWindow *self,
+                              GBytes       *bytes,
+                              GFile        *file,
+                              GCancellable *cancellable)
+{
+  Analysis *a = g_new0 (Analysis, 1);
+  g_autofree char *source = file ? g_file_get_basename (file) : NULL;
+
+  g_weak_ref_init (&a->window, self);
+  a->cancellable = g_object_ref (cancellable);
+  a->bytes = g_bytes_ref (bytes);
+  a->file = file ? g_object_ref (file) : NULL;
+
+  bounce_analyze_bytes_async (bytes, source, cancellable, on_analysis_done, a);
+}
+
+static gboolean
+text_is_blank (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      if (!g_ascii_isspace (*p))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+bounce_window_analyze_text (BounceWindow *self)
+{
+  g_autofree char *text = bounce_input_view_dup_text (self->input_view);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length;
+
+  if (text_is_blank (text))
+    {
+      bounce_window_cancel (self);
+      bounce_window_clear_report (self);
+      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+      bounce_window_set_page (self, "welcome");
+      return;
+    }
+
+  length = strlen (text);
+  bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+  bounce_window_start_analysis (self, bytes, NULL, bounce_window_begin_run (self));
+}
+
+static gboolean
+debounce_cb (gpointer user_data)
+{
+  BounceWindow *self = user_data;
+
+  self->debounce_id = 0;
+  bounce_window_analyze_text (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+bounce_window_analyze_now (BounceWindow *self)
+{
+  g_return_if_fail (BOUNCE_IS_WINDOW (self));
+
+  if (self->debounce_id != 0)
+    {
+      g_clear_handle_id (&self->debounce_id, g_source_remove);
+      bounce_window_analyze_text (self);
+    }
+}
+
+static void
+on_text_edited (BounceWindow *self)
+{
+  /* The running analysis is for text that no longer exists. */
+  bounce_window_cancel (self);
+  g_clear_object (&self->file);
+  self->truncated = FALSE;
+  self->view_matches_report = FALSE;
+  bounce_input_view_clear_findings (self->input_view);
+  bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+  self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
+  bounce_window_update_actions (self);
+}
+
+/* Text that arrives in one piece (Paste button, drop, restore): analysed
+ * at once, without waiting for more typing. */
+static void
+bounce_window_set_user_text (BounceWindow *self,
+                             const char   *text)
+{
+  bounce_window_cancel (self);
+  g_clear_object (&self->file);
+  self->navigate_on_result = TRUE;
+  bounce_input_view_set_text (self->input_view, text, -1);
+  bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+  bounce_window_analyze_text (self);
+  bounce_window_update_actions (self);
+}
+
+static void
+on_paste_clipboard (BounceWindow *self)
+{
+  /* A paste into the text view is a whole bounce: show its explanation. */
+  self->navigate_on_result = TRUE;
+}
+
+typedef struct {
+  GWeakRef      window;
+  GCancellable *cancellable;
+  GFile        *file;
+} FileLoad;
+
+static void
+file_load_free (FileLoad *load)
+{
+  g_weak_ref_clear (&load->window);
+  g_clear_object (&load->cancellable);
+  g_clear_object (&load->file);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileLoad, file_load_free)
+
+static void
+on_file_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FileLoad) load = user_data;
+  g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      if (self != NULL && !g_cancellable_is_cancelled (load->cancellable))
+        {
+          g_autoptr(GError) read_error = g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
+                                                      _("The file could not be read: %s"),
+                                                      error->message);
+
+          g_clear_object (&self->cancellable);
+          bounce_window_set_busy (self, FALSE);
+          bounce_window_show_error (self, read_error);
+        }
+      return;
+    }
+
+  bytes = g_bytes_new_take (contents, length);
+  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
+    return;
+
+  bounce_window_start_analysis (self, bytes, load->file, load->cancellable);
+}
+
+static void
+on_file_info (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(FileLoad) load = user_data;
+  g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = g_file_query_info_finish (G_FILE (source), result, &error);
+  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
+    return;
+
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
+      && g_file_info_get_size (info) > MAX_FILE_SIZE)
+    {
+      g_autoptr(GError) size_error = g_error_new_literal (BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE, "");
+
+      g_clear_object (&self->cancellable);
+      bounce_window_set_busy (self, FALSE);
+      bounce_window_show_error (self, size_error);
+      return;
+    }
+
+  /* Not being able to stat is not fatal: loading reports the real error. */
+  {
+    GFile *file = load->file;
+    GCancellable *cancellable = load->cancellable;
+
+    g_file_load_contents_async (file, cancellable, on_file_loaded, g_steal_pointer (&load));
+  }
+}
+
+void
+bounce_window_open_file (BounceWindow *self,
+                         GFile        *file)
+{
+  FileLoad *load;
+  GCancellable *cancellable;
+
+  g_return_if_fail (BOUNCE_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  cancellable = bounce_window_begin_run (self);
+  self->navigate_on_result = TRUE;
+
+  load = g_new0 (FileLoad, 1);
+  g_weak_ref_init (&load->window, self);
+  load->cancellable = g_object_ref (cancellable);
+  load->file = g_object_ref (file);
+
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, cancellable, on_file_info, load);
+}
+
+static void
+on_file_dropped (BounceWindow *self,
+                 GFile        *file)
+{
+  bounce_window_open_file (self, file);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     BounceWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        bounce_window_open_file (self, file);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_filter (GtkFileChooser     *chooser,
+            const char         *name,
+            const char * const *mime_types,
+            const char * const *patterns)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; mime_types && mime_types[i]; i++)
+    gtk_file_filter_add_mime_type (filter, mime_types[i]);
+  for (guint i = 0; patterns && patterns[i]; i++)
+    gtk_file_filter_add_pattern (filter, patterns[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  static const char * const message_types[] = { "message/rfc822", "application/mbox", "text/plain", NULL };
+  static const char * const message_patterns[] = { "*.eml", "*.msg", "*.mbox", "*.txt", NULL };
+  static const char * const eml_types[] = { "message/rfc822", NULL };
+  static const char * const mbox_types[] = { "application/mbox", NULL };
+  static const char * const text_types[] = { "text/plain", NULL };
+  static const char * const all_patterns[] = { "*", NULL };
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+      return;
+    }
+
+  self->chooser = gtk_file_chooser_native_new (_("Open a Message"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("Messages and Mailboxes"), message_types, message_patterns);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("Email Messages"), eml_types, NULL);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("Mailboxes"), mbox_types, NULL);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("Text Files"), text_types, NULL);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("All Files"), NULL, all_patterns);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BounceWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+
+  if (text == NULL || *text == '\0')
+    {
+      bounce_window_toast (self, _("The clipboard holds no text"));
+      return;
+    }
+
+  bounce_window_set_user_text (self, text);
+}
+
+static void
+on_clipboard_files (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(BounceWindow) self = user_data;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, NULL);
+  GSList *files;
+
+  if (value == NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      gdk_clipboard_read_text_async (GDK_CLIPBOARD (source), NULL, on_clipboard_text,
+                                     g_steal_pointer (&self));
+      return;
+    }
+
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  if (files != NULL)
+    bounce_window_open_file (self, files->data);
+  g_slist_free (files);
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
+
+  /* A file copied in the file manager: open it rather than paste its name. */
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST)
+      && !gdk_content_formats_contain_mime_type (formats, "text/plain;charset=utf-8"))
+    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                    NULL, on_clipboard_files, g_object_ref (self));
+  else
+    gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, g_object_ref (self));
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+
+  bounce_window_cancel (self);
+  g_clear_object (&self->file);
+  self->truncated = FALSE;
+  bounce_input_view_set_text (self->input_view, "", 0);
+  bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+  bounce_window_clear_report (self);
+  bounce_window_set_page (self, "welcome");
+  adw_leaflet_set_visible_child_name (self->leaflet, "input");
+  gtk_widget_grab_focus (GTK_WIDGET (self->input_view));
+}
+
+static void
+copy_summary_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  g_autofree char *summary = NULL;
+
+  if (self->report == NULL)
+    return;
+
+  summary = bounce_report_to_summary (self->report);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), summary);
+  bounce_window_toast (self, _("Summary copied: paste it into the ticket"));
+}
+
+static void
+catalogue_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+
+  if (self->catalogue_window == NULL)
+    {
+      self->catalogue_window = GTK_WINDOW (bounce_catalogue_window_new (bounce_catalogue_get_default ()));
+      g_object_add_weak_pointer (G_OBJECT (self->catalogue_window), (gpointer *) &self->catalogue_window);
+      gtk_window_set_application (self->catalogue_window, gtk_window_get_application (GTK_WINDOW (self)));
+    }
+
+  gtk_window_present (self->catalogue_window);
+}
+
+static gboolean
+bounce_window_select_chars (BounceWindow *self,
+                            glong         start,
+                            glong         end)
+{
+  if (!self->view_matches_report)
+    {
+      bounce_window_toast (self, _("Show the decoded text to find this in the message"));
+      return FALSE;
+    }
+  if (!bounce_input_view_select_chars (self->input_view, start, end))
+    {
+      bounce_window_toast (self, _("This part of the message is not shown"));
+      return FALSE;
+    }
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "input");
+  return TRUE;
+}
+
+static void
+select_range_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  guint64 start, end;
+  const char *text;
+  gsize length;
+
+  if (self->report == NULL)
+    return;
+
+  g_variant_get (param, "(tt)", &start, &end);
+  text = bounce_report_get_text (self->report);
+  length = strlen (text);
+  if (start > end || end > length)
+    return;
+
+  bounce_window_select_chars (self,
+                              g_utf8_pointer_to_offset (text, text + start),
+                              g_utf8_pointer_to_offset (text, text + end));
+}
+
+static void
+on_code_row_activated (BounceWindow  *self,
+                       GtkListBoxRow *row)
+{
+  BounceFinding *finding = g_object_get_data (G_OBJECT (row), "finding");
+
+  if (finding != NULL)
+    bounce_window_select_chars (self, finding->offset, finding->offset + finding->length);
+}
+
+static void
+show_decoded_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+
+  if (self->report != NULL)
+    bounce_window_show_display_text (self);
+}
+
+static void
+show_input_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "input");
+}
+
+static void
+show_results_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "results");
+}
+
+static void
+on_folded_changed (BounceWindow *self)
+{
+  gtk_widget_set_visible (self->show_results_button, adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
+bounce_window_update_actions (BounceWindow *self)
+{
+  gboolean has_report = self->report != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-summary", has_report);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear",
+                                 has_report || self->busy || !bounce_input_view_get_empty (self->input_view));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-decoded", has_report);
+}
+
+char *
+bounce_window_get_state_file (void)
+{
+  return g_build_filename (g_get_user_state_dir (), "bounce-assistant", "last-text.txt", NULL);
+}
+
+static void
+bounce_window_save_state (BounceWindow *self)
+{
+  g_autofree char *path = bounce_window_get_state_file ();
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+
+  /* A truncated view is not the message; better nothing than half of it. */
+  if (g_settings_get_boolean (self->settings, "restore-last-text") && !self->truncated)
+    text = bounce_input_view_dup_text (self->input_view);
+
+  if (text == NULL || *text == '\0')
+    {
+      g_unlink (path);
+      return;
+    }
+
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+
+    if (g_mkdir_with_parents (dir, 0700) != 0
+        || !g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+      g_warning ("Could not keep the last text in %s: %s", path,
+                 error ? error->message : g_strerror (errno));
+  }
+}
+
+static void
+bounce_window_restore_text (BounceWindow *self)
+{
+  g_autofree char *path = bounce_window_get_state_file ();
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "restore-last-text"))
+    return;
+
+  if (!g_file_get_contents (path, &text, &length, NULL) || length == 0 || length > MAX_STATE_SIZE)
+    return;
+  if (!g_utf8_validate (text, length, NULL))
+    return;
+
+  bounce_window_set_user_text (self, text);
+  self->navigate_on_result = FALSE;
+}
+
+static void
+on_settings_changed (GSettings    *settings,
+                     const char   *key,
+                     BounceWindow *self)
+{
+  if (g_str_equal (key, "show-admin-sections"))
+    {
+      self->show_admin = g_settings_get_boolean (settings, key);
+      bounce_input_view_set_show_admin (self->input_view, self->show_admin);
+      for (GtkWidget *card = gtk_widget_get_first_child (GTK_WIDGET (self->entry_cards));
+           card != NULL;
+           card = gtk_widget_get_next_sibling (card))
+        bounce_entry_card_set_show_admin (BOUNCE_ENTRY_CARD (card), self->show_admin);
+    }
+  else if (g_str_equal (key, "blocklist-services") || g_str_equal (key, "show-closed-lists"))
+    {
+      bounce_window_apply_link_settings (self);
+    }
+  else if (g_str_equal (key, "restore-last-text"))
+    {
+      /* Turning it off forgets the kept text at once. */
+      if (!g_settings_get_boolean (settings, key))
+        {
+          g_autofree char *path = bounce_window_get_state_file ();
+
+          g_unlink (path);
+        }
+    }
+}
+
+static gboolean
+bounce_window_close_request (GtkWindow *window)
+{
+  BounceWindow *self = BOUNCE_WINDOW (window);
+
+  bounce_window_cancel (self);
+  bounce_window_save_state (self);
+
+  return GTK_WINDOW_CLASS (bounce_window_parent_class)->close_request (window);
+}
+
+static void
+bounce_window_constructed (GObject *object)
+{
+  BounceWindow *self = BOUNCE_WINDOW (object);
+
+  G_OBJECT_CLASS (bounce_window_parent_class)->constructed (object);
+
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+
+      self->show_admin = g_settings_get_boolean (self->settings, "show-admin-sections");
+      bounce_input_view_set_show_admin (self->input_view, self->show_admin);
+      bounce_window_apply_link_settings (self);
+      g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+
+      bounce_window_restore_text (self);
+    }
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  bounce_window_update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->input_view));
+}
+
+gboolean
+bounce_window_get_busy (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), FALSE);
+  return self->busy;
+}
+
+BounceReport *
+bounce_window_get_report (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return self->report;
+}
+
+const char *
+bounce_window_get_page (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->results_stack);
+}
+
+BounceInputView *
+bounce_window_get_input_view (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return self->input_view;
+}
+
+BounceVerdict *
+bounce_window_get_verdict (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return self->verdict;
+}
+
+BounceLinksGroup *
+bounce_window_get_links_group (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return self->links_group;
+}
+
+GtkListBox *
+bounce_window_get_recipients_list (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return self->recipients_list;
+}
+
+GtkListBox *
+bounce_window_get_codes_list (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return self->codes_list;
+}
+
+GtkWidget *
+bounce_window_get_entry_cards (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->entry_cards);
+}
+
+static void
+bounce_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  BounceWindow *self = BOUNCE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    case PROP_REPORT:
+      g_value_set_object (value, self->report);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  BounceWindow *self = BOUNCE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bounce_window_dispose (GObject *object)
+{
+  BounceWindow *self = BOUNCE_WINDOW (object);
+
+  bounce_window_cancel (self);
+  g_clear_handle_id (&self->spinner_id, g_source_remove);
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  if (self->catalogue_window != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->catalogue_window), (gpointer *) &self->catalogue_window);
+      self->catalogue_window = NULL;
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_WINDOW);
+
+  g_clear_object (&self->report);
+  g_clear_object (&self->file);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (bounce_window_parent_class)->dispose (object);
+}
+
+static void
+bounce_window_class_init (BounceWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = bounce_window_constructed;
+  object_class->dispose = bounce_window_dispose;
+  object_class->get_property = bounce_window_get_property;
+  object_class->set_property = bounce_window_set_property;
+
+  window_class->close_request = bounce_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPORT] =
+    g_param_spec_object ("report", NULL, NULL, BOUNCE_TYPE_REPORT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (BOUNCE_TYPE_INPUT_VIEW);
+  g_type_ensure (BOUNCE_TYPE_VERDICT);
+  g_type_ensure (BOUNCE_TYPE_LINKS_GROUP);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bounce-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, show_results_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, input_view);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, report_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, verdict);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_box);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_list);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, more_recipients);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, entries_box);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, entry_cards);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_box);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_list);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, links_group);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, not_bounce_page);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_text_edited);
+  gtk_widget_class_bind_template_callback (widget_class, on_file_dropped);
+  gtk_widget_class_bind_template_callback (widget_class, on_code_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-summary", NULL, copy_summary_action);
+  gtk_widget_class_install_action (widget_class, "win.catalogue", NULL, catalogue_action);
+  gtk_widget_class_install_action (widget_class, "win.select-range", "(tt)", select_range_action);
+  gtk_widget_class_install_action (widget_class, "win.show-decoded", NULL, show_decoded_action);
+  gtk_widget_class_install_action (widget_class, "win.show-input", NULL, show_input_action);
+  gtk_widget_class_install_action (widget_class, "win.show-results", NULL, show_results_action);
+
+  /* A class binding runs after the focused widget had its chance, so the
+   * text view still pastes at the cursor; anywhere else Ctrl+V pastes the
+   * clipboard as the new message. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
+}
+
+static void
+bounce_window_init (BounceWindow *self)
+{
+  self->show_admin = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
+                           G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);
+  gtk_stack_set_visible_child_name (self->results_stack, "welcome");
+}

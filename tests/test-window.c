@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "bounce-application.h"
+#include "bounce-catalogue-window.h"
+#include "bounce-preferences.h"
+#include "bounce-recipient-row.h"
+#include "bounce-window.h"
+
+/* Tests of the real window under Xvfb: they set text or open files, spin
+ * the main loop until the worker thread's report arrived, and check what
+ * the user would see. */
+
+static BounceApplication *app;
+static char *state_dir;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("timed out after %u ms", timeout_ms);
+  g_source_remove (id);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+analysis_done (gpointer data)
+{
+  BounceWindow *win = data;
+
+  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL;
+}
+
+static char *
+read_sample (const char *name,
+             gsize      *length)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static GSettings *
+test_settings (void)
+{
+  return g_settings_new (APP_ID);
+}
+
+static BounceWindow *
+new_window (void)
+{
+  g_autoptr(GSettings) settings = test_settings ();
+  BounceWindow *win = g_object_new (BOUNCE_TYPE_WINDOW,
+                                    "application", app,
+                                    "settings", settings,
+                                    NULL);
+
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  return win;
+}
+
+static void
+destroy_window (BounceWindow *win)
+{
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  /* Let pending idles (the text view, the toast overlay) drop their refs. */
+  spin (50);
+  g_assert_finalize_object (win);
+}
+
+static GtkTextBuffer *
+window_buffer (BounceWindow *win)
+{
+  return bounce_input_view_get_buffer (bounce_window_get_input_view (win));
+}
+
+static void
+paste_text (BounceWindow *win,
+            const char   *text)
+{
+  /* Like typing: goes through the debounce, which must fire on its own. */
+  gtk_text_buffer_set_text (window_buffer (win), text, -1);
+  wait_until (analysis_done, win, 20000);
+}
+
+static glong
+char_offset_of (GtkTextBuffer *buffer,
+                const char    *needle)
+{
+  GtkTextIter start, end, match;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  if (!gtk_text_iter_forward_search (&start, needle, 0, &match, NULL, &end))
+    return -1;
+  return gtk_text_iter_get_offset (&match);
+}
+
+static gboolean
+tag_at (GtkTextBuffer *buffer,
+        glong          offset,
+        const char    *tag_name)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, tag_name);
+  GtkTextIter iter;
+
+  g_assert_nonnull (tag);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
+  return gtk_text_iter_has_tag (&iter, tag);
+}
+
+static gboolean
+buffer_has_tag (GtkTextBuffer *buffer,
+                const char    *tag_name)
+{
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  return gtk_text_iter_has_tag (&iter, tag) || gtk_text_iter_forward_to_tag_toggle (&iter, tag);
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+test_paste_bounce (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
+  GtkTextBuffer *buffer = window_buffer (win);
+  BounceReport *report;
+  BounceEntry *verdict;
+  GtkListBoxRow *row;
+  g_auto(GStrv) urls = NULL;
+  glong code_offset, ip_offset;
+  GtkTextIter sel_start, sel_end;
+  g_autofree char *selected = NULL;
+
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
+  paste_text (win, text);
+
+  report = bounce_window_get_report (win);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+
+  /* The verdict is the report's verdict entry, with its permanence. */
+  verdict = bounce_report_get_verdict (report);
+  g_assert_nonnull (verdict);
+  g_assert_cmpstr (bounce_verdict_get_headline (bounce_window_get_verdict (win)), ==,
+                   bounce_entry_get_title (verdict));
+  g_assert_cmpstr (bounce_verdict_get_badge (bounce_window_get_verdict (win)), ==, "Permanent");
+
+  /* One recipient row with the address. */
+  row = gtk_list_box_get_row_at_index (bounce_window_get_recipients_list (win), 0);
+  g_assert_true (BOUNCE_IS_RECIPIENT_ROW (row));
+  g_assert_cmpstr (bounce_recipient_get_address (bounce_recipient_row_get_recipient (BOUNCE_RECIPIENT_ROW (row))),
+                   ==, "j.doe@example.net");
+  g_assert_null (gtk_list_box_get_row_at_index (bounce_window_get_recipients_list (win), 1));
+  g_assert_nonnull (gtk_widget_get_first_child (bounce_window_get_entry_cards (win)));
+
+  /* The codes and the public IP are highlighted where they are. */
+  code_offset = char_offset_of (buffer, "554 5.7.1");
+  g_assert_cmpint (code_offset, >, 0);
+  g_assert_true (tag_at (buffer, code_offset, "code"));
+  g_assert_true (tag_at (buffer, code_offset + 4, "code"));
+  g_assert_false (tag_at (buffer, 0, "code"));
+  ip_offset = char_offset_of (buffer, "203.0.113.45");
+  g_assert_true (tag_at (buffer, ip_offset, "network"));
+
+  /* Every lookup the core built is offered (all services are on by
+   * default), named lists first. */
+  urls = bounce_links_group_dup_urls (bounce_window_get_links_group (win));
+  g_assert_cmpuint (g_strv_length (urls), ==, bounce_report_get_links (report)->len);
+  for (guint i = 0; i < bounce_report_get_links (report)->len; i++)
+    {
+      BounceLink *link = g_ptr_array_index (bounce_report_get_links (report), i);
+
+      g_assert_true (g_strv_contains ((const char * const *) urls, link->url));
+      if (link->named)
+        g_assert_cmpstr (urls[0], ==, link->url);
+    }
+
+  /* Activating a code finds it in the text. */
+  row = gtk_list_box_get_row_at_index (bounce_window_get_codes_list (win), 0);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (bounce_window_get_codes_list (win), "row-activated", row);
+  g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &sel_start, &sel_end));
+  selected = gtk_text_iter_get_text (&sel_start, &sel_end);
+  g_assert_cmpstr (selected, ==, "554");
+
+  /* Clicking a highlight shows the entry of that code. */
+  g_assert_true (bounce_input_view_popup_entry_at (bounce_window_get_input_view (win), code_offset));
+  g_assert_false (bounce_input_view_popup_entry_at (bounce_window_get_input_view (win), 0));
+
+  destroy_window (win);
+}
+
+static void
+test_open_file (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "user-unknown-qp.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = NULL;
+  BounceReport *report;
+  g_autofree char *shown = NULL;
+  GtkTextBuffer *buffer;
+
+  /* The path a file manager or `bounce-assistant FILE` takes. */
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (BOUNCE_IS_WINDOW (l->data))
+      win = l->data;
+  g_assert_nonnull (win);
+  wait_until (analysis_done, win, 20000);
+
+  report = bounce_window_get_report (win);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpstr (bounce_entry_get_title (bounce_report_get_verdict (report)), ==,
+                   bounce_verdict_get_headline (bounce_window_get_verdict (win)));
+
+  /* An opened file shows its decoded text, so the offsets fit. */
+  buffer = window_buffer (win);
+  shown = buffer_text (buffer);
+  g_assert_cmpstr (shown, ==, bounce_report_get_text (report));
+  g_assert_nonnull (strstr (shown, "m.müller@example.org"));
+  g_assert_null (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "5.1.1"), "code"));
+
+  destroy_window (win);
+}
+
+static void
+test_pasted_mime (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *raw = read_sample ("user-unknown-qp.eml", NULL);
+  GtkTextBuffer *buffer = window_buffer (win);
+  g_autofree char *after = NULL;
+
+  paste_text (win, raw);
+
+  /* The display text differs from what was pasted: nothing is highlighted
+   * in the raw text, and the notice offers the decoded text. */
+  g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
+  g_assert_false (buffer_has_tag (buffer, "code"));
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.show-decoded", NULL);
+  after = buffer_text (buffer);
+  g_assert_cmpstr (after, ==, bounce_report_get_text (bounce_window_get_report (win)));
+  g_assert_true (buffer_has_tag (buffer, "code"));
+  g_assert_null (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
+  /* Swapping in the decoded text is not an edit: no new analysis. */
+  g_assert_false (bounce_window_get_busy (win));
+
+  destroy_window (win);
+}
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **out = user_data;
+
+  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*out == NULL)
+    *out = g_strdup ("");
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
+test_copy_summary (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *copied = NULL;
+
+  paste_text (win, text);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.copy-summary", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (win)), NULL,
+                                 on_clipboard_text, &copied);
+  wait_until (string_set, &copied, 5000);
+
+  expected = bounce_report_to_summary (bounce_window_get_report (win));
+  g_assert_cmpstr (copied, ==, expected);
+  g_assert_nonnull (strstr (copied, "j.doe@example.net"));
+
+  destroy_window (win);
+}
+
+static void
+test_not_bounce (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *text = read_sample ("lunch.txt", NULL);
+
+  paste_text (win, text);
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
+  g_assert_false (buffer_has_tag (window_buffer (win), "code"));
+
+  /* Clearing starts over. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
+  g_assert_null (bounce_window_get_report (win));
+  g_assert_true (bounce_input_view_get_empty (bounce_window_get_input_view (win)));
+
+  destroy_window (win);
+}
+
+static char *
+big_bounce (gsize size)
+{
+  g_autofree char *bounce = read_sample ("pasted-blocklisted.txt", NULL);
+  GString *s = g_string_sized_new (size + 4096);
+
+  g_string_append (s, bounce);
+  g_string_append (s, "\n--- original message follows ---\n\n");
+  while (s->len < size)
+    g_string_append (s, "Lorem ipsum dolor sit amet, the quarterly figures are attached for review.\n");
+  return g_string_free (s, FALSE);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !bounce_window_get_busy (data);
+}
+
+static void
+test_cancel (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *big = big_bounce (8 * 1024 * 1024);
+  guint reports = 0;
+
+  g_signal_connect (win, "notify::report", G_CALLBACK (count_notify), &reports);
+
+  /* A big input starts a long run; new input replaces it. */
+  gtk_text_buffer_set_text (window_buffer (win), big, -1);
+  bounce_window_analyze_now (win);
+  g_assert_true (bounce_window_get_busy (win));
+  gtk_text_buffer_set_text (window_buffer (win), "Lunch on Thursday?", -1);
+  g_assert_false (bounce_window_get_busy (win));
+  bounce_window_analyze_now (win);
+  wait_until (not_busy, win, 30000);
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
+  g_assert_cmpuint (reports, ==, 1);
+
+  /* Clear while running: the late result must not come back. */
+  gtk_text_buffer_set_text (window_buffer (win), big, -1);
+  bounce_window_analyze_now (win);
+  g_assert_true (bounce_window_get_busy (win));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+  g_assert_false (bounce_window_get_busy (win));
+  spin (3000);
+  g_assert_null (bounce_window_get_report (win));
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
+
+  destroy_window (win);
+}
+
+static void
+test_large_file (void)
+{
+  g_autofree char *big = big_bounce (20 * 1024 * 1024);
+  g_autofree char *path = g_build_filename (state_dir, "big.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win = new_window ();
+  GtkTextBuffer *buffer = window_buffer (win);
+
+  g_file_set_contents (path, big, -1, &error);
+  g_assert_no_error (error);
+
+  bounce_window_open_file (win, file);
+  wait_until (analysis_done, win, 60000);
+
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
+  /* Only the beginning is shown, with a notice; the codes there are lit. */
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), >, BOUNCE_WINDOW_MAX_SHOWN / 2);
+  g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "554 5.7.1"), "code"));
+
+  destroy_window (win);
+  g_unlink (path);
+}
+
+static void
+test_restore_text (void)
+{
+  g_autoptr(GSettings) settings = test_settings ();
+  g_autofree char *state_file = bounce_window_get_state_file ();
+  BounceWindow *win;
+  g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
+  g_autofree char *restored = NULL;
+
+  g_settings_set_boolean (settings, "restore-last-text", TRUE);
+  g_settings_set_int (settings, "window-width", 800);
+
+  win = new_window ();
+  paste_text (win, text);
+  g_object_ref (win);
+  gtk_window_close (GTK_WINDOW (win));
+  g_assert_true (g_file_test (state_file, G_FILE_TEST_EXISTS));
+  g_object_unref (win);
+
+  win = new_window ();
+  restored = buffer_text (window_buffer (win));
+  g_assert_cmpstr (restored, ==, text);
+  wait_until (analysis_done, win, 20000);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+
+  /* Turning the preference off forgets the text right away. */
+  g_settings_set_boolean (settings, "restore-last-text", FALSE);
+  g_assert_false (g_file_test (state_file, G_FILE_TEST_EXISTS));
+  destroy_window (win);
+  g_settings_reset (settings, "window-width");
+}
+
+static void
+test_catalogue_search (void)
+{
+  BounceCatalogueWindow *win = bounce_catalogue_window_new (bounce_catalogue_get_default ());
+  BounceEntry *entry;
+  gboolean found_blocklist = FALSE;
+
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+
+  /* Without a query every entry is listed. */
+  g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), >, 20);
+
+  bounce_catalogue_window_set_query (win, "5.1.1");
+  g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), >, 0);
+  entry = bounce_catalogue_window_get_result (win, 0);
+  /* "5.1.1" itself or the class-independent "X.1.1". */
+  g_assert_true (g_str_has_suffix (bounce_entry_get_code (entry), ".1.1"));
+  g_assert_true (bounce_catalogue_window_get_shown_entry (win) == entry);
+
+  bounce_catalogue_window_set_query (win, "spamhaus");
+  for (guint i = 0; i < bounce_catalogue_window_get_n_results (win); i++)
+    if (bounce_entry_get_kind (bounce_catalogue_window_get_result (win, i)) == BOUNCE_ENTRY_BLOCKLIST)
+      found_blocklist = TRUE;
+  /* Only once the catalogue lists Spamhaus (the blocklists are added in
+   * their own catalogue file). */
+  {
+    GPtrArray *blocklists = bounce_catalogue_get_blocklists (bounce_catalogue_get_default ());
+    gboolean has_spamhaus = FALSE;
+
+    for (guint i = 0; blocklists != NULL && i < blocklists->len; i++)
+      if (strstr (bounce_entry_get_id (g_ptr_array_index (blocklists, i)), "spamhaus") != NULL)
+        has_spamhaus = TRUE;
+    g_assert_true (found_blocklist == has_spamhaus);
+  }
+
+  bounce_catalogue_window_set_query (win, "mailbox full");
+  g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), >, 0);
+
+  bounce_catalogue_window_set_query (win, "qqxqzzvq");
+  g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), ==, 0);
+
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin (50);
+  g_assert_finalize_object (win);
+}
+
+static BounceLink *
+make_link (const char *service,
+           const char *url,
+           gboolean    named,
+           gboolean    closed)
+{
+  BounceLink *link = g_new0 (BounceLink, 1);
+
+  link->title = g_strdup_printf ("%s: look up 192.0.2.1", service);
+  link->url = g_strdup (url);
+  link->service_id = g_strdup (service);
+  link->target = g_strdup ("192.0.2.1");
+  link->named = named;
+  link->closed = closed;
+  return link;
+}
+
+static void
+test_links_group (void)
+{
+  BounceLinksGroup *group = g_object_ref_sink (g_object_new (BOUNCE_TYPE_LINKS_GROUP, NULL));
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_free);
+  const char *only_multi[] = { "multi", NULL };
+  g_auto(GStrv) all = NULL;
+  g_auto(GStrv) filtered = NULL;
+  g_auto(GStrv) open_only = NULL;
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (group)));
+
+  g_ptr_array_add (links, make_link ("multi", "https://multi.example.org/?q=192.0.2.1", FALSE, FALSE));
+  g_ptr_array_add (links, make_link ("old", "https://old.example.org/closed", FALSE, TRUE));
+  g_ptr_array_add (links, make_link ("named", "https://named.example.org/ip/192.0.2.1", TRUE, FALSE));
+  bounce_links_group_set_links (group, links);
+
+  /* The list the bounce names first, then the core's order. */
+  all = bounce_links_group_dup_urls (group);
+  g_assert_cmpuint (g_strv_length (all), ==, 3);
+  g_assert_cmpstr (all[0], ==, "https://named.example.org/ip/192.0.2.1");
+  g_assert_cmpstr (all[1], ==, "https://multi.example.org/?q=192.0.2.1");
+  g_assert_cmpstr (all[2], ==, "https://old.example.org/closed");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group)));
+
+  /* Turned-off services go, but a named list always stays. */
+  bounce_links_group_set_services (group, only_multi);
+  bounce_links_group_set_show_closed (group, FALSE);
+  filtered = bounce_links_group_dup_urls (group);
+  g_assert_cmpuint (g_strv_length (filtered), ==, 2);
+  g_assert_cmpstr (filtered[0], ==, "https://named.example.org/ip/192.0.2.1");
+  g_assert_cmpstr (filtered[1], ==, "https://multi.example.org/?q=192.0.2.1");
+
+  bounce_links_group_set_services (group, NULL);
+  open_only = bounce_links_group_dup_urls (group);
+  g_assert_cmpuint (g_strv_length (open_only), ==, 2);
+
+  bounce_links_group_set_links (group, NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (group)));
+  g_assert_finalize_object (group);
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = test_settings ();
+  BouncePreferences *prefs = bounce_preferences_new (settings, bounce_catalogue_get_default ());
+  g_autofree char *debug_info = bounce_application_get_debug_info ();
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  g_object_ref (prefs);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  spin (50);
+  g_assert_finalize_object (prefs);
+
+  g_assert_nonnull (strstr (debug_info, "Catalogue: version"));
+  g_assert_nonnull (strstr (debug_info, "GTK: 4."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* Keep the restored text out of the user's real state directory. */
+  state_dir = g_dir_make_tmp ("bounce-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  setlocale (LC_ALL, "");
+
+  app = bounce_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/window/paste-bounce", test_paste_bounce);
+  g_test_add_func ("/window/open-file", test_open_file);
+  g_test_add_func ("/window/pasted-mime", test_pasted_mime);
+  g_test_add_func ("/window/copy-summary", test_copy_summary);
+  g_test_add_func ("/window/not-bounce", test_not_bounce);
+  g_test_add_func ("/window/cancel", test_cancel);
+  g_test_add_func ("/window/large-file", test_large_file);
+  g_test_add_func ("/window/restore-text", test_restore_text);
+  g_test_add_func ("/catalogue/search", test_catalogue_search);
+  g_test_add_func ("/links-group/order-and-filter", test_links_group);
+  g_test_add_func ("/preferences/open", test_preferences);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  g_rmdir (state_dir);
+  g_free (state_dir);
+  return ret;
+}

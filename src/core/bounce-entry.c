@@ -358,7 +358,7 @@ bounce_entry_new_from_json (JsonObject  *object,
     {
       g_autoptr(GError) regex_error = NULL;
 
-      self->regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+      self->regex = g_regex_new (pattern, G_REGEX_CASELESS,
                                  G_REGEX_MATCH_DEFAULT, &regex_error);
       if (self->regex == NULL)
         {

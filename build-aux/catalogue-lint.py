@@ -49,7 +49,7 @@ REQUIRED = {
     "reply": {"code", "reason", "temporary"},
     "rule": {"pattern", "examples", "reason"},
     "reason": {"code", "reason"},
-    "blocklist": {"zones", "status"},
+    "blocklist": {"status"},
     "provider": {"code", "pattern", "name", "examples"},
 }
 CODE_RE = {
@@ -149,7 +149,7 @@ class Lint:
                 self.err(where, "title ends with a period")
             # Brand names keep their own case (iCloud, qmail).
             brand = re.match(r"[a-z]+[A-Z]", value) or \
-                value.split()[0] in ("qmail",)
+                value.split()[0] in ("qmail", "invaluement")
             if not value[0].isupper() and not value[0].isdigit() and not brand:
                 self.err(where, "title must start with a capital")
             if len(value) > 90:
@@ -268,7 +268,7 @@ class Lint:
             self.check_url(where, e["delist"])
         if "multi" in e and not isinstance(e["multi"], bool):
             self.err(where, "multi must be a boolean")
-        if not isinstance(e.get("zones"), list):
+        if not isinstance(e.get("zones", []), list):
             self.err(where, "zones must be a list")
 
     # -- rule ordering ----------------------------------------------------

@@ -4326,6 +4326,1092 @@ N_("Check the recipient's address for typos.");
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.apple.user-unknown admin[1] */
 N_("Remove the address from lists.");
+/* Translators: rule.isp.comcast-es000001 title */
+N_("Comcast does not accept mail sent directly from home connections");
+/* Translators: rule.isp.comcast-es000001 explanation */
+N_("The message came straight from a residential Comcast IP address instead of through a mail provider's server.");
+/* Translators: rule.isp.comcast-es000001 sender[1] */
+N_("Send through Comcast's or your provider's outgoing mail server with sign-in.");
+/* Translators: rule.isp.comcast-es000001 admin[1] */
+N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+/* Translators: rule.isp.comcast-es000010 title */
+N_("Comcast does not accept mail from dynamic addresses");
+/* Translators: rule.isp.comcast-es000010 explanation */
+N_("The sending IP address looks like a residential or dynamic address of another provider.");
+/* Translators: rule.isp.comcast-es000010 sender[1] */
+N_("Send through your email provider's outgoing server.");
+/* Translators: rule.isp.comcast-es000010 admin[1] */
+N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+/* Translators: rule.isp.comcast-es000010 admin[2] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.isp.comcast-bl000000 title */
+N_("Comcast saw spam-like mail from your server");
+/* Translators: rule.isp.comcast-bl000000 explanation */
+N_("Comcast refuses the sending IP address because it sent mail in patterns typical of spam.");
+/* Translators: rule.isp.comcast-bl000000 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.comcast-bl000000 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.comcast-bl-lists title */
+N_("Comcast refused your server because of blocklist listings");
+/* Translators: rule.isp.comcast-bl-lists explanation */
+N_("The code's last three digits say which lists name the sending IP: 1 = Spamhaus, 10 = Cloudmark, 100 = Validity Sender Score, and sums of these for several.");
+/* Translators: rule.isp.comcast-bl-lists sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.comcast-bl-lists admin[1] */
+N_("Look up the sending IP on the lists named, fix the cause, then request delisting.");
+/* Translators: rule.isp.comcast-rate title */
+N_("Comcast is limiting how fast your server sends");
+/* Translators: rule.isp.comcast-rate explanation */
+N_("The sending server exceeded Comcast's rate limits.");
+/* Translators: rule.isp.comcast-rate sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.comcast-rate admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.cox-cxbl title */
+N_("Cox blocked your server for spam-like behaviour");
+/* Translators: rule.isp.cox-cxbl explanation */
+N_("Cox blocks the sending IP address because of spam-like sending.");
+/* Translators: rule.isp.cox-cxbl sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.cox-cxbl admin[1] */
+N_("Stop the spam source, then request a review from Cox.");
+/* Translators: rule.isp.cox-cdrbl title */
+N_("Cox blocked your server for a day");
+/* Translators: rule.isp.cox-cdrbl explanation */
+N_("Cox temporarily blocks the sending IP, for up to 24 hours, after spam-like sending.");
+/* Translators: rule.isp.cox-cdrbl sender[1] */
+N_("Wait up to a day.");
+/* Translators: rule.isp.cox-cdrbl admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.cox-cdrbl admin[2] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.cox-cxdns title */
+N_("Cox requires reverse DNS for your server");
+/* Translators: rule.isp.cox-cxdns explanation */
+N_("The sending IP address's reverse DNS lookup fails.");
+/* Translators: rule.isp.cox-cxdns sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.cox-cxdns admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.isp.cox-cxsndr title */
+N_("Cox could not validate your sender domain");
+/* Translators: rule.isp.cox-cxsndr explanation */
+N_("The sender domain failed SPF or DKIM or has no MX or A record; some links in the message can also trigger this.");
+/* Translators: rule.isp.cox-cxsndr sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.cox-cxsndr admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.isp.cox-cxsndr admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.isp.cox-cxsndr admin[3] */
+N_("Make sure the sender domain has MX or A records.");
+/* Translators: rule.isp.cox-cxsmtp title */
+N_("Cox could not verify your server as a legitimate sender");
+/* Translators: rule.isp.cox-cxsmtp explanation */
+N_("The sending server broke SMTP rules or could not be verified as a legitimate sender.");
+/* Translators: rule.isp.cox-cxsmtp sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.cox-cxsmtp admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
+/* Translators: rule.isp.cox-cxsmtp admin[2] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: rule.isp.cox-cxcnct title */
+N_("Too many connections to Cox");
+/* Translators: rule.isp.cox-cxcnct explanation */
+N_("The sending IP opened more simultaneous connections than Cox allows.");
+/* Translators: rule.isp.cox-cxcnct sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.cox-cxcnct admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.cox-cxmxrt title */
+N_("Too many messages or recipients for Cox");
+/* Translators: rule.isp.cox-cxmxrt explanation */
+N_("The sender exceeded Cox's limits on messages or recipients.");
+/* Translators: rule.isp.cox-cxmxrt sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.cox-cxmxrt sender[2] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.isp.cox-cxmxrt admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.cox-cxthrt title */
+N_("Cox limited your account after suspicious activity");
+/* Translators: rule.isp.cox-cxthrt explanation */
+N_("Cox restricted sending from the account because of suspicious activity.");
+/* Translators: rule.isp.cox-cxthrt sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.isp.cox-cxthrt sender[2] */
+N_("Contact Cox support.");
+/* Translators: rule.isp.cox-cxthrt admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.cox-cxmj title */
+N_("Cox blocked the account for suspicious activity");
+/* Translators: rule.isp.cox-cxmj explanation */
+N_("The primary Cox account was blocked for suspicious activity; passwords must be reset.");
+/* Translators: rule.isp.cox-cxmj sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.isp.cox-cxmj sender[2] */
+N_("Contact Cox support.");
+/* Translators: rule.isp.cox-cxmj admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.cox-ipbl title */
+N_("Cox refused your server because of blocklist listings");
+/* Translators: rule.isp.cox-ipbl explanation */
+N_("The digits say which lists name the sending IP: 0001 = Spamhaus, 0010 = Validity, 0100 = invaluement, 1000 = Cloudmark, and combinations of these.");
+/* Translators: rule.isp.cox-ipbl sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.cox-ipbl admin[1] */
+N_("Look up the sending IP on the lists named, fix the cause, then request delisting.");
+/* Translators: rule.isp.cox-urlbl title */
+N_("A link in your message is on a blocklist");
+/* Translators: rule.isp.cox-urlbl explanation */
+N_("A domain linked in the message is listed on a URI blocklist such as SURBL or Spamhaus DBL.");
+/* Translators: rule.isp.cox-urlbl sender[1] */
+N_("Remove or replace the links and send again.");
+/* Translators: rule.isp.cox-urlbl admin[1] */
+N_("Look up the linked domains on SURBL and Spamhaus DBL.");
+/* Translators: rule.isp.cox-rejected title */
+N_("The Cox address does not exist");
+/* Translators: rule.isp.cox-rejected explanation */
+N_("Cox does not have a mailbox with this address.");
+/* Translators: rule.isp.cox-rejected sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.isp.cox-rejected sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.isp.cox-rejected admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.isp.cox-threshold title */
+N_("Too many connections or messages to Cox");
+/* Translators: rule.isp.cox-threshold explanation */
+N_("The sending server exceeded Cox's connection or message limits.");
+/* Translators: rule.isp.cox-threshold sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.cox-threshold admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.cox-dns title */
+N_("Cox requires reverse DNS for your server");
+/* Translators: rule.isp.cox-dns explanation */
+N_("The sending server has no valid PTR record.");
+/* Translators: rule.isp.cox-dns sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.cox-dns admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.isp.spectrum-1000 title */
+N_("Spectrum blocked your server for suspicious activity");
+/* Translators: rule.isp.spectrum-1000 explanation */
+N_("Spectrum refuses the sending IP address after suspicious activity.");
+/* Translators: rule.isp.spectrum-1000 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.spectrum-1000 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.spectrum-1000 admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.spectrum-1010 title */
+N_("Spectrum blocked the account from sending");
+/* Translators: rule.isp.spectrum-1010 explanation */
+N_("The sending account was blocked after suspicious activity.");
+/* Translators: rule.isp.spectrum-1010 sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.isp.spectrum-1010 sender[2] */
+N_("Contact Spectrum support.");
+/* Translators: rule.isp.spectrum-1010 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.spectrum-1020 title */
+N_("Spectrum limited the account");
+/* Translators: rule.isp.spectrum-1020 explanation */
+N_("The account's sending is limited after suspicious activity.");
+/* Translators: rule.isp.spectrum-1020 sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.isp.spectrum-1020 sender[2] */
+N_("Contact Spectrum support.");
+/* Translators: rule.isp.spectrum-1020 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.spectrum-1090 title */
+N_("Spectrum could not process the message");
+/* Translators: rule.isp.spectrum-1090 explanation */
+N_("A temporary processing problem at Spectrum.");
+/* Translators: rule.isp.spectrum-1090 sender[1] */
+N_("Try sending again later.");
+/* Translators: rule.isp.spectrum-1090 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.isp.spectrum-1100 title */
+N_("Spectrum requires full reverse DNS");
+/* Translators: rule.isp.spectrum-1100 explanation */
+N_("The connecting IP's DNS does not resolve in both directions.");
+/* Translators: rule.isp.spectrum-1100 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.spectrum-1100 admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.isp.spectrum-1160 title */
+N_("The message violates the sender domain's security policy");
+/* Translators: rule.isp.spectrum-1160 explanation */
+N_("The message fails the SPF or DMARC policy of the sender's domain.");
+/* Translators: rule.isp.spectrum-1160 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.spectrum-1160 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.isp.spectrum-1160 admin[2] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.isp.spectrum-1200 title */
+N_("Spectrum refuses your server because of Cloudmark");
+/* Translators: rule.isp.spectrum-1200 explanation */
+N_("Cloudmark Sender Intelligence flagged the sending IP address.");
+/* Translators: rule.isp.spectrum-1200 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.spectrum-1200 admin[1] */
+N_("Request a reset from Cloudmark CSI.");
+/* Translators: rule.isp.spectrum-1220 title */
+N_("Spectrum refuses your server because of Spamhaus");
+/* Translators: rule.isp.spectrum-1220 explanation */
+N_("Spamhaus lists the sending IP address.");
+/* Translators: rule.isp.spectrum-1220 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.spectrum-1220 admin[1] */
+N_("Look up the IP at Spamhaus and follow its removal steps.");
+/* Translators: rule.isp.spectrum-1260 title */
+N_("Spectrum does not accept mail over IPv6");
+/* Translators: rule.isp.spectrum-1260 explanation */
+N_("Send to Spectrum over IPv4.");
+/* Translators: rule.isp.spectrum-1260 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.spectrum-1260 admin[1] */
+N_("Configure delivery to Spectrum over IPv4.");
+/* Translators: rule.isp.spectrum-1300 title */
+N_("Too many connections to Spectrum");
+/* Translators: rule.isp.spectrum-1300 explanation */
+N_("The sending IP exceeded Spectrum's connection limits.");
+/* Translators: rule.isp.spectrum-1300 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.spectrum-1300 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.spectrum-1350 title */
+N_("Spectrum sending limits exceeded");
+/* Translators: rule.isp.spectrum-1350 explanation */
+N_("The sender exceeded limits on messages, recipients, spam or invalid recipients.");
+/* Translators: rule.isp.spectrum-1350 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.spectrum-1350 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.spectrum-1350 admin[2] */
+N_("Clean invalid addresses from your lists.");
+/* Translators: rule.isp.spectrum-1500 title */
+N_("You sent as an address you did not sign in with");
+/* Translators: rule.isp.spectrum-1500 explanation */
+N_("Spectrum only allows sending as the address of the signed-in account.");
+/* Translators: rule.isp.spectrum-1500 sender[1] */
+N_("Send from the address you sign in with.");
+/* Translators: rule.isp.spectrum-1500 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.isp.spectrum-1520 title */
+N_("The sender domain is not hosted by Spectrum");
+/* Translators: rule.isp.spectrum-1520 explanation */
+N_("Spectrum does not send mail for a domain it does not host.");
+/* Translators: rule.isp.spectrum-1520 sender[1] */
+N_("Use your domain's own outgoing server.");
+/* Translators: rule.isp.spectrum-1520 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.isp.spectrum-1530 title */
+N_("The message is over 20 MB");
+/* Translators: rule.isp.spectrum-1530 explanation */
+N_("Spectrum refuses messages larger than 20 MB.");
+/* Translators: rule.isp.spectrum-1530 sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.isp.spectrum-1530 admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
+/* Translators: rule.isp.spectrum-1540 title */
+N_("Too many messages in one session");
+/* Translators: rule.isp.spectrum-1540 explanation */
+N_("The server sent too many messages over one connection.");
+/* Translators: rule.isp.spectrum-1540 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.spectrum-1540 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.spectrum-1550 title */
+N_("Too many recipients in one message");
+/* Translators: rule.isp.spectrum-1550 explanation */
+N_("The message has more recipients than Spectrum allows.");
+/* Translators: rule.isp.spectrum-1550 sender[1] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.isp.spectrum-1550 admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.isp.spectrum-1560 title */
+N_("Too many invalid recipients");
+/* Translators: rule.isp.spectrum-1560 explanation */
+N_("The sender wrote to too many addresses that do not exist.");
+/* Translators: rule.isp.spectrum-1560 sender[1] */
+N_("Check your recipient list for old addresses.");
+/* Translators: rule.isp.spectrum-1560 admin[1] */
+N_("Clean invalid addresses from your lists.");
+/* Translators: rule.isp.spectrum-1580 title */
+N_("Too many recipients in a short time");
+/* Translators: rule.isp.spectrum-1580 explanation */
+N_("The sender reached Spectrum's recipient rate limit.");
+/* Translators: rule.isp.spectrum-1580 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.spectrum-1580 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.gmx-blocklisted title */
+N_("GMX or WEB.DE blocks your server's IP address");
+/* Translators: rule.isp.gmx-blocklisted explanation */
+N_("The sending IP address is on a block list used by GMX and WEB.DE; the bounce links a page with details.");
+/* Translators: rule.isp.gmx-blocklisted sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.gmx-blocklisted admin[1] */
+N_("Open the case link in the bounce and follow its instructions.");
+/* Translators: rule.isp.gmx-blocklisted admin[2] */
+N_("Find the list named in the bounce, fix the cause, then use the list's delisting page.");
+/* Translators: rule.isp.gmx-policy title */
+N_("GMX or WEB.DE refuses your server for policy reasons");
+/* Translators: rule.isp.gmx-policy explanation */
+N_("Usually too many messages to invalid addresses or a changing HELO name.");
+/* Translators: rule.isp.gmx-policy sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.gmx-policy admin[1] */
+N_("Clean invalid addresses from your lists.");
+/* Translators: rule.isp.gmx-policy admin[2] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+/* Translators: rule.isp.yandex-spam-stats title */
+N_("Yandex blocked your server after spam");
+/* Translators: rule.isp.yandex-spam-stats explanation */
+N_("Yandex blocks a sender for a day after receiving only spam from it.");
+/* Translators: rule.isp.yandex-spam-stats sender[1] */
+N_("Wait a day.");
+/* Translators: rule.isp.yandex-spam-stats sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.yandex-spam-stats admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.yandex-policy-target title */
+N_("The Yandex account is blocked");
+/* Translators: rule.isp.yandex-policy-target explanation */
+N_("The recipient's account was blocked for breaking Yandex's rules.");
+/* Translators: rule.isp.yandex-policy-target sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.isp.yandex-policy-target admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.isp.yandex-fqdn title */
+N_("The recipient address is incomplete or malformed");
+/* Translators: rule.isp.yandex-fqdn explanation */
+N_("Yandex refused the address because it is not complete or not valid.");
+/* Translators: rule.isp.yandex-fqdn sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.isp.yandex-fqdn admin[1] */
+N_("Validate addresses before sending.");
+/* Translators: rule.isp.mailru-disabled title */
+N_("Sending is disabled for the account");
+/* Translators: rule.isp.mailru-disabled explanation */
+N_("Mail.ru blocked sending from the account, usually because it may be compromised.");
+/* Translators: rule.isp.mailru-disabled sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.isp.mailru-disabled sender[2] */
+N_("Follow Mail.ru's account recovery steps.");
+/* Translators: rule.isp.mailru-disabled admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.mailru-spam title */
+N_("Mail.ru refused the message as spam");
+/* Translators: rule.isp.mailru-spam explanation */
+N_("Mail.ru's filter judged the message to be spam; the bounce links a form to ask for a review.");
+/* Translators: rule.isp.mailru-spam sender[1] */
+N_("Use the link in the bounce to ask Mail.ru to review the decision.");
+/* Translators: rule.isp.mailru-spam sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.isp.mailru-spam admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.zoho-outgoing-blocked title */
+N_("Zoho blocked the account from sending");
+/* Translators: rule.isp.zoho-outgoing-blocked explanation */
+N_("Zoho stopped outgoing mail for the account because of suspicious activity or exceeded limits.");
+/* Translators: rule.isp.zoho-outgoing-blocked sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.isp.zoho-outgoing-blocked sender[2] */
+N_("Contact your Zoho Mail administrator or Zoho support.");
+/* Translators: rule.isp.zoho-outgoing-blocked admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.zoho-unusual title */
+N_("Zoho blocked sending after unusual activity");
+/* Translators: rule.isp.zoho-unusual explanation */
+N_("Zoho saw unusual sending from the account and blocked it.");
+/* Translators: rule.isp.zoho-unusual sender[1] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.isp.zoho-unusual sender[2] */
+N_("Contact Zoho support.");
+/* Translators: rule.isp.zoho-unusual admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.zoho-failures title */
+N_("Too many failures for this recipient");
+/* Translators: rule.isp.zoho-failures explanation */
+N_("Zoho stopped trying this recipient after repeated failures.");
+/* Translators: rule.isp.zoho-failures sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.isp.zoho-failures sender[2] */
+N_("Try again later.");
+/* Translators: rule.isp.zoho-failures admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: rule.isp.godaddy-ib401 title */
+N_("Sign-in is not allowed on GoDaddy's incoming servers");
+/* Translators: rule.isp.godaddy-ib401 explanation */
+N_("Use GoDaddy's outgoing server for sending.");
+/* Translators: rule.isp.godaddy-ib401 sender[1] */
+N_("Set the outgoing server to smtpout.secureserver.net with sign-in.");
+/* Translators: rule.isp.godaddy-ib401 admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.isp.godaddy-ib501 title */
+N_("The sender address is empty");
+/* Translators: rule.isp.godaddy-ib501 explanation */
+N_("GoDaddy refuses mail with a blank From address.");
+/* Translators: rule.isp.godaddy-ib501 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib501 admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.isp.godaddy-ib502 title */
+N_("An IP address was used as the sender");
+/* Translators: rule.isp.godaddy-ib502 explanation */
+N_("GoDaddy refuses a From address made of an IP address.");
+/* Translators: rule.isp.godaddy-ib502 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib502 admin[1] */
+N_("Inspect the original message's headers and fix the software that produced them.");
+/* Translators: rule.isp.godaddy-ib506 title */
+N_("The sender domain is invalid");
+/* Translators: rule.isp.godaddy-ib506 explanation */
+N_("The From domain does not exist or has no DNS.");
+/* Translators: rule.isp.godaddy-ib506 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib506 admin[1] */
+N_("Make sure the sender domain resolves in public DNS.");
+/* Translators: rule.isp.godaddy-ib508 title */
+N_("SPF does not allow the sending server");
+/* Translators: rule.isp.godaddy-ib508 explanation */
+N_("The sender domain's SPF record does not include the sending server.");
+/* Translators: rule.isp.godaddy-ib508 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib508 admin[1] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
+/* Translators: rule.isp.godaddy-ib108 title */
+N_("Reverse DNS failed");
+/* Translators: rule.isp.godaddy-ib108 explanation */
+N_("GoDaddy could not confirm the sending server's reverse DNS.");
+/* Translators: rule.isp.godaddy-ib108 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib108 admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.isp.godaddy-ib212 title */
+N_("GoDaddy judged the message to be spam");
+/* Translators: rule.isp.godaddy-ib212 explanation */
+N_("The content looks like spam to GoDaddy's filter.");
+/* Translators: rule.isp.godaddy-ib212 sender[1] */
+N_("Rewrite the message plainly, with fewer links.");
+/* Translators: rule.isp.godaddy-ib212 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.godaddy-ib705 title */
+N_("GoDaddy found a virus");
+/* Translators: rule.isp.godaddy-ib705 explanation */
+N_("A virus was detected in the message.");
+/* Translators: rule.isp.godaddy-ib705 sender[1] */
+N_("Scan your computer with up-to-date security software.");
+/* Translators: rule.isp.godaddy-ib705 admin[1] */
+N_("Check the sending device for malware.");
+/* Translators: rule.isp.godaddy-ib605 title */
+N_("Too many recipients");
+/* Translators: rule.isp.godaddy-ib605 explanation */
+N_("The message has more recipients than GoDaddy allows.");
+/* Translators: rule.isp.godaddy-ib605 sender[1] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.isp.godaddy-ib605 admin[1] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.isp.godaddy-ib007 title */
+N_("Too many connections");
+/* Translators: rule.isp.godaddy-ib007 explanation */
+N_("The sending IP opened too many sessions.");
+/* Translators: rule.isp.godaddy-ib007 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.godaddy-ib007 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.godaddy-ib101 title */
+N_("GoDaddy's server is busy");
+/* Translators: rule.isp.godaddy-ib101 explanation */
+N_("GoDaddy asked the server to retry later.");
+/* Translators: rule.isp.godaddy-ib101 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.godaddy-ib101 admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.isp.godaddy-ib110 title */
+N_("GoDaddy blocked your server for an hour");
+/* Translators: rule.isp.godaddy-ib110 explanation */
+N_("The sending IP sent spam and is blocked for an hour.");
+/* Translators: rule.isp.godaddy-ib110 sender[1] */
+N_("Wait an hour.");
+/* Translators: rule.isp.godaddy-ib110 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.godaddy-ib111 title */
+N_("GoDaddy blocked your server for the day");
+/* Translators: rule.isp.godaddy-ib111 explanation */
+N_("The sending IP sent spam and is blocked for the day.");
+/* Translators: rule.isp.godaddy-ib111 sender[1] */
+N_("Wait a day.");
+/* Translators: rule.isp.godaddy-ib111 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.godaddy-ib112 title */
+N_("GoDaddy blocked your server for an hour");
+/* Translators: rule.isp.godaddy-ib112 explanation */
+N_("The sending IP wrote to too many invalid addresses.");
+/* Translators: rule.isp.godaddy-ib112 sender[1] */
+N_("Wait an hour.");
+/* Translators: rule.isp.godaddy-ib112 admin[1] */
+N_("Clean invalid addresses from your lists.");
+/* Translators: rule.isp.godaddy-ib113 title */
+N_("GoDaddy blocked your server for the day");
+/* Translators: rule.isp.godaddy-ib113 explanation */
+N_("The sending IP wrote to too many invalid addresses.");
+/* Translators: rule.isp.godaddy-ib113 sender[1] */
+N_("Wait a day.");
+/* Translators: rule.isp.godaddy-ib113 admin[1] */
+N_("Clean invalid addresses from your lists.");
+/* Translators: rule.isp.godaddy-ib504 title */
+N_("Too many messages this hour");
+/* Translators: rule.isp.godaddy-ib504 explanation */
+N_("The sender exceeded GoDaddy's hourly message limit.");
+/* Translators: rule.isp.godaddy-ib504 sender[1] */
+N_("Wait an hour.");
+/* Translators: rule.isp.godaddy-ib504 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.godaddy-ib510 title */
+N_("Too many messages per session");
+/* Translators: rule.isp.godaddy-ib510 explanation */
+N_("The sender sent too many messages over one connection.");
+/* Translators: rule.isp.godaddy-ib510 sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.godaddy-ib510 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.godaddy-ib607 title */
+N_("Too many recipients this hour");
+/* Translators: rule.isp.godaddy-ib607 explanation */
+N_("The sender exceeded GoDaddy's hourly recipient limit.");
+/* Translators: rule.isp.godaddy-ib607 sender[1] */
+N_("Wait an hour.");
+/* Translators: rule.isp.godaddy-ib607 admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.isp.godaddy-ib103 title */
+N_("Your server has a poor Cloudmark reputation");
+/* Translators: rule.isp.godaddy-ib103 explanation */
+N_("Cloudmark rates the sending IP poorly.");
+/* Translators: rule.isp.godaddy-ib103 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib103 admin[1] */
+N_("Request a reset from Cloudmark CSI.");
+/* Translators: rule.isp.godaddy-ib104 title */
+N_("Your server is on the Spamhaus SBL");
+/* Translators: rule.isp.godaddy-ib104 explanation */
+N_("Spamhaus lists the sending IP on its spam blocklist.");
+/* Translators: rule.isp.godaddy-ib104 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib104 admin[1] */
+N_("Look up the IP at Spamhaus and follow its removal steps.");
+/* Translators: rule.isp.godaddy-ib105 title */
+N_("Your server is on the Spamhaus XBL");
+/* Translators: rule.isp.godaddy-ib105 explanation */
+N_("Spamhaus lists the sending IP as compromised or infected.");
+/* Translators: rule.isp.godaddy-ib105 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.godaddy-ib105 admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.godaddy-ib105 admin[2] */
+N_("Look up the IP at Spamhaus and follow its removal steps.");
+/* Translators: rule.isp.godaddy-ib106 title */
+N_("Your server is on the Spamhaus PBL");
+/* Translators: rule.isp.godaddy-ib106 explanation */
+N_("The sending IP is in a range that should not send mail directly.");
+/* Translators: rule.isp.godaddy-ib106 sender[1] */
+N_("Send through your provider's outgoing server.");
+/* Translators: rule.isp.godaddy-ib106 admin[1] */
+N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+/* Translators: rule.isp.orange-ofr title */
+N_("Orange refused mail from your server");
+/* Translators: rule.isp.orange-ofr explanation */
+N_("Orange refuses the sending server, for example because Cloudmark flags it as a spam source.");
+/* Translators: rule.isp.orange-ofr sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.orange-ofr admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.orange-ofr admin[2] */
+N_("Follow the instructions on Orange's postmaster site.");
+/* Translators: rule.isp.laposte-lpn007 title */
+N_("La Poste refused mail from your server");
+/* Translators: rule.isp.laposte-lpn007 explanation */
+N_("La Poste refuses the sending server because of its reputation or a blocklist listing.");
+/* Translators: rule.isp.laposte-lpn007 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.laposte-lpn007 admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.free-spam title */
+N_("Free refuses mail from your server for now");
+/* Translators: rule.isp.free-spam explanation */
+N_("Free saw too much spam from the sending IP address.");
+/* Translators: rule.isp.free-spam sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.free-spam admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.isp.free-spam admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.sfr-spam title */
+N_("SFR refused the message as spam");
+/* Translators: rule.isp.sfr-spam explanation */
+N_("SFR's filter judged the message to be spam.");
+/* Translators: rule.isp.sfr-spam sender[1] */
+N_("Rewrite the message plainly, with fewer links.");
+/* Translators: rule.isp.sfr-spam sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.isp.sfr-spam admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.security.proofpoint-pdr title */
+N_("Proofpoint blocks your server's IP address");
+/* Translators: rule.security.proofpoint-pdr explanation */
+N_("The recipient's Proofpoint filter, also used by iCloud, refuses the sending IP address because of its reputation. Temporary deferrals clear by themselves; blocks last while spam continues.");
+/* Translators: rule.security.proofpoint-pdr sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.security.proofpoint-pdr admin[1] */
+N_("Look up the IP at ipcheck.proofpoint.com and request removal there after fixing the cause.");
+/* Translators: rule.security.proofpoint-pdr links[1].title */
+N_("Proofpoint IP reputation lookup");
+/* Translators: rule.security.mimecast-greylist title */
+N_("Mimecast deferred the message");
+/* Translators: rule.security.mimecast-greylist explanation */
+N_("Mimecast asks for a retry, either as greylisting or because the sending IP has a poor reputation.");
+/* Translators: rule.security.mimecast-greylist sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-greylist admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.security.mimecast-greylist admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.security.mimecast-ip-reputation title */
+N_("Mimecast refuses your server's reputation");
+/* Translators: rule.security.mimecast-ip-reputation explanation */
+N_("Mimecast rates the sending IP address poorly.");
+/* Translators: rule.security.mimecast-ip-reputation sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.security.mimecast-ip-reputation admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.security.mimecast-sender-blocked title */
+N_("The recipient's organisation blocks your address");
+/* Translators: rule.security.mimecast-sender-blocked explanation */
+N_("A blocked-senders policy at the recipient's Mimecast matches your address.");
+/* Translators: rule.security.mimecast-sender-blocked sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.security.mimecast-sender-blocked admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.security.mimecast-ip-temp title */
+N_("Mimecast temporarily blocks your server");
+/* Translators: rule.security.mimecast-ip-temp explanation */
+N_("The sending IP made too many invalid connections and is blocked for a while.");
+/* Translators: rule.security.mimecast-ip-temp sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-ip-temp admin[1] */
+N_("Check the sending server for invalid connection attempts.");
+/* Translators: rule.security.mimecast-recipient-temp title */
+N_("The recipient could not be checked for now");
+/* Translators: rule.security.mimecast-recipient-temp explanation */
+N_("Mimecast could not validate the recipient because the recipient's directory did not answer.");
+/* Translators: rule.security.mimecast-recipient-temp sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-recipient-temp admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.security.mimecast-inbound-disabled title */
+N_("The recipient's organisation is not receiving mail");
+/* Translators: rule.security.mimecast-inbound-disabled explanation */
+N_("Inbound mail is turned off for the recipient's Mimecast account.");
+/* Translators: rule.security.mimecast-inbound-disabled sender[1] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.security.mimecast-inbound-disabled admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.security.mimecast-anti-spoofing title */
+N_("Refused as possibly forged");
+/* Translators: rule.security.mimecast-anti-spoofing explanation */
+N_("The recipient's anti-spoofing policy refused a message that claims to come from their own domain.");
+/* Translators: rule.security.mimecast-anti-spoofing sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.security.mimecast-anti-spoofing admin[1] */
+N_("Check SPF and DKIM for the domain, or add an exception for the legitimate sending service.");
+/* Translators: rule.security.mimecast-content title */
+N_("The recipient's content policy refused the message");
+/* Translators: rule.security.mimecast-content explanation */
+N_("A content rule of the recipient's organisation matched the message.");
+/* Translators: rule.security.mimecast-content sender[1] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: rule.security.mimecast-content sender[2] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.security.mimecast-content admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.security.mimecast-geo title */
+N_("The recipient's organisation refuses your network");
+/* Translators: rule.security.mimecast-geo explanation */
+N_("The recipient only accepts mail from certain countries or networks.");
+/* Translators: rule.security.mimecast-geo sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.security.mimecast-geo admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.security.mimecast-envelope-blocked title */
+N_("The recipient blocked your address");
+/* Translators: rule.security.mimecast-envelope-blocked explanation */
+N_("A blocked-senders policy or the recipient's personal block list contains your address.");
+/* Translators: rule.security.mimecast-envelope-blocked sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.security.mimecast-envelope-blocked admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.security.mimecast-busy title */
+N_("Mimecast could not take the message now");
+/* Translators: rule.security.mimecast-busy explanation */
+N_("Mimecast was at capacity, the connection was cut, or too many connections were open.");
+/* Translators: rule.security.mimecast-busy sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-busy admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
+/* Translators: rule.security.mimecast-busy admin[2] */
+N_("Check firewalls or antivirus software that cut the SMTP session.");
+/* Translators: rule.security.mimecast-security title */
+N_("Refused by the recipient's security scan");
+/* Translators: rule.security.mimecast-security explanation */
+N_("Mimecast found a virus or the spam score was too high.");
+/* Translators: rule.security.mimecast-security sender[1] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: rule.security.mimecast-security sender[2] */
+N_("Scan your computer with up-to-date security software.");
+/* Translators: rule.security.mimecast-security admin[1] */
+N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: rule.security.barracuda-brbl title */
+N_("Your server is on the Barracuda Reputation Block List");
+/* Translators: rule.security.barracuda-brbl explanation */
+N_("The recipient's Barracuda filter refuses the sending IP address because Barracuda lists it.");
+/* Translators: rule.security.barracuda-brbl sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.security.barracuda-brbl admin[1] */
+N_("Look up the IP at barracudacentral.org and request removal after fixing the cause.");
+/* Translators: rule.security.barracuda-brbl links[1].title */
+N_("Barracuda removal request");
+/* Translators: rule.security.barracuda-ess title */
+N_("The recipient's Barracuda filter refused the message");
+/* Translators: rule.security.barracuda-ess explanation */
+N_("Barracuda Email Security refused the message because of a policy, reputation or content check.");
+/* Translators: rule.security.barracuda-ess sender[1] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.security.barracuda-ess admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+/* Translators: rule.security.barracuda-suspect title */
+N_("Barracuda deferred the message as suspicious");
+/* Translators: rule.security.barracuda-suspect explanation */
+N_("The recipient's Barracuda filter holds back the message because its content looks suspicious.");
+/* Translators: rule.security.barracuda-suspect sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.barracuda-suspect sender[2] */
+N_("Rewrite the message plainly if it keeps failing.");
+/* Translators: rule.security.barracuda-suspect admin[1] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.security.cisco-sbrs title */
+N_("Cisco Talos rates your server poorly");
+/* Translators: rule.security.cisco-sbrs explanation */
+N_("The recipient's Cisco filter refuses the sending IP address because of its Talos reputation score.");
+/* Translators: rule.security.cisco-sbrs sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.security.cisco-sbrs admin[1] */
+N_("Look up the IP at talosintelligence.com and open a ticket there after fixing the cause.");
+/* Translators: rule.security.cisco-sbrs links[1].title */
+N_("Cisco Talos reputation lookup");
+/* Translators: rule.security.cisco-address-rejected title */
+N_("The recipient address was rejected");
+/* Translators: rule.security.cisco-address-rejected explanation */
+N_("The recipient's Cisco filter does not recognise this address.");
+/* Translators: rule.security.cisco-address-rejected sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.security.cisco-address-rejected sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.security.cisco-address-rejected admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.security.cisco-hourly title */
+N_("Too many recipients this hour");
+/* Translators: rule.security.cisco-hourly explanation */
+N_("The recipient's Cisco filter limits how many recipients your server may send to per hour.");
+/* Translators: rule.security.cisco-hourly sender[1] */
+N_("Wait an hour.");
+/* Translators: rule.security.cisco-hourly admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.security.cisco-connections title */
+N_("Too many connections at once");
+/* Translators: rule.security.cisco-connections explanation */
+N_("The recipient's Cisco filter limits simultaneous connections from your server.");
+/* Translators: rule.security.cisco-connections sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.cisco-connections admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.mta.postfix-not-owned title */
+N_("You may not send as this address");
+/* Translators: rule.mta.postfix-not-owned explanation */
+N_("You signed in to the outgoing server with one account but used another address as the sender, which this server does not allow.");
+/* Translators: rule.mta.postfix-not-owned sender[1] */
+N_("Send from the address that belongs to the account you sign in with, or sign in with that address's account.");
+/* Translators: rule.mta.postfix-not-owned admin[1] */
+N_("If the user should send as that address, allow it in the server's sender login map.");
+/* Translators: rule.mta.postfix-sender-domain title */
+N_("Your sender domain could not be found");
+/* Translators: rule.mta.postfix-sender-domain explanation */
+N_("The receiving server looked up the domain of your sender address and it does not exist in DNS.");
+/* Translators: rule.mta.postfix-sender-domain sender[1] */
+N_("Check that you send from your usual address.");
+/* Translators: rule.mta.postfix-sender-domain sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.mta.postfix-sender-domain admin[1] */
+N_("Make sure the sender domain resolves in public DNS and has MX records.");
+/* Translators: rule.mta.postfix-recipient-domain title */
+N_("The recipient's domain could not be found");
+/* Translators: rule.mta.postfix-recipient-domain explanation */
+N_("The server could not find the recipient's domain in DNS; this may be a typo or a temporary DNS problem.");
+/* Translators: rule.mta.postfix-recipient-domain sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: rule.mta.postfix-recipient-domain admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.mta.postfix-local-table title */
+N_("The address does not exist on that server");
+/* Translators: rule.mta.postfix-local-table explanation */
+N_("The receiving Postfix server has no mailbox or alias with this address.");
+/* Translators: rule.mta.postfix-local-table sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.mta.postfix-local-table sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.mta.postfix-local-table sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.mta.postfix-local-table admin[1] */
+N_("If the server is yours, add the address to the recipient or virtual mailbox maps.");
+/* Translators: rule.mta.qmail-no-mailbox title */
+N_("The address does not exist on that server");
+/* Translators: rule.mta.qmail-no-mailbox explanation */
+N_("The receiving qmail server has no mailbox with this name.");
+/* Translators: rule.mta.qmail-no-mailbox sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.mta.qmail-no-mailbox sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.mta.qmail-no-mailbox admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.mta.exim-no-such-user title */
+N_("The address does not exist on that server");
+/* Translators: rule.mta.exim-no-such-user explanation */
+N_("The receiving server (often a cPanel host) has no mailbox with this address.");
+/* Translators: rule.mta.exim-no-such-user sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.mta.exim-no-such-user sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.mta.exim-no-such-user sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.mta.exim-no-such-user admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.mta.sendmail-user-unknown title */
+N_("The address does not exist on that server");
+/* Translators: rule.mta.sendmail-user-unknown explanation */
+N_("The receiving Sendmail server has no user with this name.");
+/* Translators: rule.mta.sendmail-user-unknown sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.mta.sendmail-user-unknown sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.mta.sendmail-user-unknown admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.mta.mailenable-me-e0193 title */
+N_("The remote server refused your server's first connection");
+/* Translators: rule.mta.mailenable-me-e0193 explanation */
+N_("MailEnable reports that the receiving server permanently refused the connection, typically because of missing reverse DNS, a spam-source listing or a blocklisted relay.");
+/* Translators: rule.mta.mailenable-me-e0193 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.mta.mailenable-me-e0193 admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.mta.mailenable-me-e0193 admin[2] */
+N_("Check the sending IP on blocklists.");
+/* Translators: rule.mta.mailenable-abuse-register title */
+N_("Your IP address is temporarily blocked after failed sign-ins");
+/* Translators: rule.mta.mailenable-abuse-register explanation */
+N_("After repeated failed sign-in attempts the server put your IP address in its abuse register; the block lifts by itself after about an hour.");
+/* Translators: rule.mta.mailenable-abuse-register sender[1] */
+N_("Wait an hour, then check the password saved in every device and app that uses this account.");
+/* Translators: rule.mta.mailenable-abuse-register sender[2] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: rule.mta.mailenable-abuse-register admin[1] */
+N_("Find the device retrying with a wrong password; unblock the IP in the abuse register if needed.");
+/* Translators: rule.mta.mailenable-remote-domains title */
+N_("This account may not send to outside domains");
+/* Translators: rule.mta.mailenable-remote-domains explanation */
+N_("The server only lets this account send to local addresses, not to other domains.");
+/* Translators: rule.mta.mailenable-remote-domains sender[1] */
+N_("Ask your mail administrator whether the account may send outside the organisation.");
+/* Translators: rule.mta.mailenable-remote-domains admin[1] */
+N_("Check the account's relay or remote delivery permissions.");
+/* Translators: rule.mta.mailenable-invalid-address title */
+N_("The address is not valid");
+/* Translators: rule.mta.mailenable-invalid-address explanation */
+N_("The server could not read the address as a valid email address.");
+/* Translators: rule.mta.mailenable-invalid-address sender[1] */
+N_("Retype the address without spaces, quotes or extra punctuation.");
+/* Translators: rule.mta.mailenable-invalid-address admin[1] */
+N_("Validate addresses before sending.");
+/* Translators: rule.mta.mailenable-non-local title */
+N_("Sign-in is required to send to other domains");
+/* Translators: rule.mta.mailenable-non-local explanation */
+N_("The outgoing server only delivers to outside addresses for users who sign in.");
+/* Translators: rule.mta.mailenable-non-local sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.mta.mailenable-non-local admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.mta.mailenable-local-domain title */
+N_("Sign-in is required to send as this domain");
+/* Translators: rule.mta.mailenable-local-domain explanation */
+N_("The server hosts your sender domain, so it only accepts mail from it after sign-in; or the sender's local mailbox is disabled.");
+/* Translators: rule.mta.mailenable-local-domain sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.mta.mailenable-local-domain sender[2] */
+N_("Check with your administrator that your mailbox is enabled.");
+/* Translators: rule.mta.mailenable-local-domain admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.dnsbl.spamhaus-open-resolver title */
+N_("The receiving server's blocklist check is broken, not your server");
+/* Translators: rule.dnsbl.spamhaus-open-resolver explanation */
+N_("The receiving server asks Spamhaus through a public DNS resolver, and Spamhaus answers such queries with an error code, which that server wrongly treats as a listing. Your server is not listed; the recipient's administrator must fix their DNS setup.");
+/* Translators: rule.dnsbl.spamhaus-open-resolver sender[1] */
+N_("Do not try to delist anything: you are not on the list.");
+/* Translators: rule.dnsbl.spamhaus-open-resolver sender[2] */
+N_("Tell the recipient another way that their mail server rejects mail because of its own DNS setup, and send them this bounce.");
+/* Translators: rule.dnsbl.spamhaus-open-resolver admin[1] */
+N_("If the rejecting server is yours: use a local recursive resolver or a Spamhaus Data Query Service key instead of a public resolver, then retry the queue.");
+/* Translators: rule.dnsbl.spamhaus-open-resolver admin[2] */
+N_("If it is not yours: send the bounce to the receiving domain's postmaster.");
+/* Translators: rule.dnsbl.sorbs-closed title */
+N_("The receiving server still uses SORBS, a list that closed in 2024");
+/* Translators: rule.dnsbl.sorbs-closed explanation */
+N_("SORBS shut down on 5 June 2024, so a rejection that names it comes from an outdated configuration on the receiving server, not from anything you did.");
+/* Translators: rule.dnsbl.sorbs-closed sender[1] */
+N_("Tell the recipient another way that their mail server uses a closed blocklist, and send them this bounce.");
+/* Translators: rule.dnsbl.sorbs-closed admin[1] */
+N_("If the server is yours, remove the SORBS zones from the blocklist configuration (Postfix, SpamAssassin, rspamd).");
+/* Translators: rule.dnsbl.nixspam-closed title */
+N_("The receiving server still uses NiX Spam, a list that closed in 2025");
+/* Translators: rule.dnsbl.nixspam-closed explanation */
+N_("The NiX Spam list (ix.dnsbl.manitu.net) shut down on 16 January 2025, so a rejection that names it comes from an outdated configuration on the receiving server.");
+/* Translators: rule.dnsbl.nixspam-closed sender[1] */
+N_("Tell the recipient another way that their mail server uses a closed blocklist, and send them this bounce.");
+/* Translators: rule.dnsbl.nixspam-closed admin[1] */
+N_("If the server is yours, remove ix.dnsbl.manitu.net from the blocklist configuration.");
+/* Translators: rule.dnsbl.spamhaus-dbl title */
+N_("A domain in your message is on the Spamhaus Domain Blocklist");
+/* Translators: rule.dnsbl.spamhaus-dbl explanation */
+N_("A domain used in the message (the sender's domain, the server's name or a link) is on Spamhaus DBL, so the message was refused.");
+/* Translators: rule.dnsbl.spamhaus-dbl sender[1] */
+N_("Remove links to the listed domain and send again.");
+/* Translators: rule.dnsbl.spamhaus-dbl sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.spamhaus-dbl admin[1] */
+N_("Look up the domain at Spamhaus, fix the reason (compromised website, spam), then request removal.");
+/* Translators: rule.dnsbl.spamhaus-pbl title */
+N_("Your IP address should not send mail directly");
+/* Translators: rule.dnsbl.spamhaus-pbl explanation */
+N_("Spamhaus PBL lists address ranges (such as home connections) whose owners say they should not send mail straight to other servers. It is not an accusation of spam.");
+/* Translators: rule.dnsbl.spamhaus-pbl sender[1] */
+N_("Send through your email provider's outgoing server with sign-in, not directly from your computer or router.");
+/* Translators: rule.dnsbl.spamhaus-pbl admin[1] */
+N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+/* Translators: rule.dnsbl.spamhaus-pbl admin[2] */
+N_("If the IP is a real mail server, ask its owner to remove it from the PBL at Spamhaus.");
+/* Translators: rule.dnsbl.spamhaus-xbl title */
+N_("Your IP address is listed as infected or compromised");
+/* Translators: rule.dnsbl.spamhaus-xbl explanation */
+N_("Spamhaus XBL (which now includes the former CBL) lists IP addresses that showed signs of malware or a hijacked device.");
+/* Translators: rule.dnsbl.spamhaus-xbl sender[1] */
+N_("Scan computers on your network with up-to-date security software.");
+/* Translators: rule.dnsbl.spamhaus-xbl sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.spamhaus-xbl admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.dnsbl.spamhaus-xbl admin[2] */
+N_("Find the infected device or account behind the IP, then use the Spamhaus lookup to remove the listing.");
+/* Translators: rule.dnsbl.spamhaus-sbl title */
+N_("Your IP address is on the Spamhaus Block List");
+/* Translators: rule.dnsbl.spamhaus-sbl explanation */
+N_("Spamhaus lists the sending IP address as a source of spam (SBL, or CSS for low-reputation senders).");
+/* Translators: rule.dnsbl.spamhaus-sbl sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.spamhaus-sbl admin[1] */
+N_("Look up the IP at Spamhaus, fix the cause, then follow the removal steps.");
+/* Translators: rule.dnsbl.spamhaus-zen title */
+N_("Your IP address is on a Spamhaus list");
+/* Translators: rule.dnsbl.spamhaus-zen explanation */
+N_("The receiving server uses Spamhaus ZEN, which combines several Spamhaus lists, and the sending IP address is on one of them. Often this is your provider's server rather than your own computer.");
+/* Translators: rule.dnsbl.spamhaus-zen sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.spamhaus-zen sender[2] */
+N_("If it is urgent, reach the recipient another way.");
+/* Translators: rule.dnsbl.spamhaus-zen admin[1] */
+N_("Look up the sending IP at Spamhaus to see which list and why, fix the cause, then follow the removal steps.");
+/* Translators: rule.dnsbl.spamhaus-zen links[1].title */
+N_("Spamhaus IP and domain lookup");
+/* Translators: rule.dnsbl.spamhaus title */
+N_("Your server is listed by Spamhaus");
+/* Translators: rule.dnsbl.spamhaus explanation */
+N_("The receiving server refused the message because Spamhaus lists the sending IP address or a domain in the message.");
+/* Translators: rule.dnsbl.spamhaus sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.spamhaus admin[1] */
+N_("Look up the IP and domains at Spamhaus and follow the removal steps.");
+/* Translators: rule.dnsbl.spamhaus links[1].title */
+N_("Spamhaus IP and domain lookup");
+/* Translators: rule.dnsbl.spamcop title */
+N_("Your IP address is on the SpamCop list");
+/* Translators: rule.dnsbl.spamcop explanation */
+N_("SpamCop lists IP addresses reported by its users for spam; listings expire by themselves about a day after the reports stop.");
+/* Translators: rule.dnsbl.spamcop sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.spamcop admin[1] */
+N_("Find and stop the mail that caused the reports; the listing then expires by itself.");
+/* Translators: rule.dnsbl.uceprotect-l1 title */
+N_("Your IP address is on UCEPROTECT level 1");
+/* Translators: rule.dnsbl.uceprotect-l1 explanation */
+N_("UCEPROTECT level 1 lists single IP addresses that sent mail to its spam traps; listings expire after the spam stops.");
+/* Translators: rule.dnsbl.uceprotect-l1 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.uceprotect-l1 admin[1] */
+N_("Stop the spam source; the listing expires by itself (UCEPROTECT also sells express delisting, which is optional).");
+/* Translators: rule.dnsbl.uceprotect-l23 title */
+N_("Your provider's network is on a UCEPROTECT list");
+/* Translators: rule.dnsbl.uceprotect-l23 explanation */
+N_("UCEPROTECT levels 2 and 3 list whole address ranges or networks of a provider, not your server alone; you cannot get this removed yourself, and many administrators consider these lists too broad.");
+/* Translators: rule.dnsbl.uceprotect-l23 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.uceprotect-l23 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.dnsbl.uceprotect-l23 admin[1] */
+N_("Ask the recipient's administrator to stop using UCEPROTECT levels 2 and 3, or send through another provider's server.");
+/* Translators: rule.dnsbl.trend-micro title */
+N_("Your IP address is on Trend Micro's reputation list");
+/* Translators: rule.dnsbl.trend-micro explanation */
+N_("The recipient uses Trend Micro's Email Reputation Service, which lists the sending IP address.");
+/* Translators: rule.dnsbl.trend-micro sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.trend-micro admin[1] */
+N_("Look up the IP in Trend Micro's ERS portal and request removal after fixing the cause.");
+/* Translators: rule.dnsbl.cloudmark title */
+N_("Cloudmark flags your server");
+/* Translators: rule.dnsbl.cloudmark explanation */
+N_("Cloudmark Sender Intelligence, used by several providers, rates the sending IP address poorly.");
+/* Translators: rule.dnsbl.cloudmark sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.cloudmark admin[1] */
+N_("Request a reset at csi.cloudmark.com after fixing the cause.");
+/* Translators: rule.dnsbl.surbl-uribl title */
+N_("A link in your message is on a URI blocklist");
+/* Translators: rule.dnsbl.surbl-uribl explanation */
+N_("A domain linked in the message is listed by SURBL or URIBL, lists of domains seen in spam.");
+/* Translators: rule.dnsbl.surbl-uribl sender[1] */
+N_("Remove or replace the links and send again.");
+/* Translators: rule.dnsbl.surbl-uribl admin[1] */
+N_("Look up the linked domains on SURBL and URIBL, fix any compromised site, then ask for removal.");
+/* Translators: rule.dnsbl.psbl-mailspike-spamrats title */
+N_("Your IP address is on a blocklist");
+/* Translators: rule.dnsbl.psbl-mailspike-spamrats explanation */
+N_("The receiving server uses a smaller blocklist or reputation service that lists the sending IP address.");
+/* Translators: rule.dnsbl.psbl-mailspike-spamrats sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.dnsbl.psbl-mailspike-spamrats admin[1] */
+N_("Look up the IP on the list named in the bounce and follow its removal steps.");
 /* Translators: rule.generic.user-unknown title */
 N_("The address does not exist");
 /* Translators: rule.generic.user-unknown explanation */
@@ -4700,4 +5786,484 @@ N_("This part only introduces the receiving server's own reply; the lines that f
 N_("Read the server's reply after this line.");
 /* Translators: rule.generic.remote-said admin[1] */
 N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: rule.wording.user-unknown title */
+N_("The address does not exist");
+/* Translators: rule.wording.user-unknown explanation */
+N_("The receiving server says there is no mailbox with this name. Usually the address has a typo or the person has left.");
+/* Translators: rule.wording.unknown-user title */
+N_("The address does not exist");
+/* Translators: rule.wording.unknown-user explanation */
+N_("The receiving server does not know this recipient.");
+/* Translators: rule.wording.account-does-not-exist title */
+N_("The address does not exist");
+/* Translators: rule.wording.account-does-not-exist explanation */
+N_("The receiving provider has no account with this address.");
+/* Translators: rule.wording.invalid-recipient title */
+N_("The address does not exist");
+/* Translators: rule.wording.invalid-recipient explanation */
+N_("The receiving server calls this recipient address invalid.");
+/* Translators: rule.wording.recipient-rejected title */
+N_("The recipient address was refused");
+/* Translators: rule.wording.recipient-rejected explanation */
+N_("The receiving server refused the recipient address. Most servers say this when the mailbox does not exist.");
+/* Translators: rule.wording.mailbox-unavailable title */
+N_("The mailbox is unavailable");
+/* Translators: rule.wording.mailbox-unavailable explanation */
+N_("The receiving server could not find a mailbox for this recipient; normally the address does not exist.");
+/* Translators: rule.wording.recipient-not-found-directory title */
+N_("The address does not exist");
+/* Translators: rule.wording.recipient-not-found-directory explanation */
+N_("The recipient is not in the receiving organisation's directory.");
+/* Translators: rule.wording.no-mailbox-here title */
+N_("The address does not exist");
+/* Translators: rule.wording.no-mailbox-here explanation */
+N_("The receiving server says the mailbox does not exist.");
+/* Translators: rule.wording.mailbox-full title */
+N_("The recipient's mailbox is full");
+/* Translators: rule.wording.mailbox-full explanation */
+N_("The mailbox has used up its storage, so the server cannot take new mail until the recipient deletes some.");
+/* Translators: rule.wording.message-too-big title */
+N_("The message is too large");
+/* Translators: rule.wording.message-too-big explanation */
+N_("The message with its attachments is bigger than the receiving server accepts.");
+/* Translators: rule.wording.exceeds-recipient-limit title */
+N_("The message exceeds the recipient's own size limit");
+/* Translators: rule.wording.exceeds-recipient-limit explanation */
+N_("The recipient (not the server) has set a maximum message size and this message is over it.");
+/* Translators: rule.wording.host-unknown title */
+N_("The recipient's domain does not exist");
+/* Translators: rule.wording.host-unknown explanation */
+N_("The part after @ does not exist in DNS or has no mail server, so no message can ever reach it. Usually a typo in the domain.");
+/* Translators: rule.wording.relay-denied title */
+N_("The server would not pass the message on");
+/* Translators: rule.wording.relay-denied explanation */
+N_("The server you sent through does not forward mail to other domains for you, usually because you did not sign in or used the wrong outgoing server.");
+/* Translators: rule.wording.blocklisted title */
+N_("The sending server is on a blocklist");
+/* Translators: rule.wording.blocklisted explanation */
+N_("The receiving server refuses mail from your server's IP address because it appears on a spam blocklist.");
+/* Translators: rule.wording.client-host-rejected title */
+N_("The sending server was refused");
+/* Translators: rule.wording.client-host-rejected explanation */
+N_("The receiving server does not accept connections or mail from your server's IP address.");
+/* Translators: rule.wording.access-denied title */
+N_("Access was denied");
+/* Translators: rule.wording.access-denied explanation */
+N_("The receiving server denied access to your server.");
+/* Translators: rule.wording.bad-reputation title */
+N_("Your server's reputation is too low");
+/* Translators: rule.wording.bad-reputation explanation */
+N_("The receiving provider distrusts mail from your server or domain because of earlier spam complaints or sudden volume.");
+/* Translators: rule.wording.spam title */
+N_("The message was taken for spam");
+/* Translators: rule.wording.spam explanation */
+N_("The receiving server's filter judged the content of this message to be spam.");
+/* Translators: rule.wording.virus title */
+N_("A virus was found in the message");
+/* Translators: rule.wording.virus explanation */
+N_("The receiving server found malware (or something it treats as such) in the message or an attachment.");
+/* Translators: rule.wording.spf-dkim-dmarc title */
+N_("The message failed sender authentication (SPF, DKIM or DMARC)");
+/* Translators: rule.wording.spf-dkim-dmarc explanation */
+N_("The receiving server checked whether your domain really sent this message and the check failed, so it refused it as possibly forged.");
+/* Translators: rule.wording.auth-required title */
+N_("The server needs you to sign in or use encryption");
+/* Translators: rule.wording.auth-required explanation */
+N_("The server refused the message because the sending program did not sign in, or did not use an encrypted connection, as the server requires.");
+/* Translators: rule.wording.reverse-dns title */
+N_("Your server has no proper reverse DNS name");
+/* Translators: rule.wording.reverse-dns explanation */
+N_("The receiving server requires the sending IP address to have a host name (a PTR record) that matches, and yours does not.");
+/* Translators: rule.wording.sender-rejected title */
+N_("Your address was refused as the sender");
+/* Translators: rule.wording.sender-rejected explanation */
+N_("The receiving server did not accept the sender address of this message, often because the sender's domain cannot be verified.");
+/* Translators: rule.wording.not-a-member title */
+N_("Only members may write to this list or group");
+/* Translators: rule.wording.not-a-member explanation */
+N_("The mailing list or group accepts messages only from its members or approved senders.");
+/* Translators: rule.wording.policy title */
+N_("The message broke the receiving side's rules");
+/* Translators: rule.wording.policy explanation */
+N_("The receiving organisation has a rule (for example who may write to this address, or which attachments are allowed) that this message broke.");
+/* Translators: rule.wording.account-disabled title */
+N_("The recipient's account is disabled");
+/* Translators: rule.wording.account-disabled explanation */
+N_("The address exists but its account has been switched off, suspended or closed. Mail will not arrive until it is active again.");
+/* Translators: rule.wording.has-moved title */
+N_("The recipient has a new address");
+/* Translators: rule.wording.has-moved explanation */
+N_("The person no longer uses this address; the server may have told you the new one.");
+/* Translators: rule.wording.not-accept title */
+N_("The recipient's domain accepts no mail");
+/* Translators: rule.wording.not-accept explanation */
+N_("The domain has said in DNS or on its server that it does not receive email at all.");
+/* Translators: rule.wording.expired title */
+N_("The sending server gave up");
+/* Translators: rule.wording.expired explanation */
+N_("Your server tried to deliver this message for a long time and then gave up. The last problem it met is shown below.");
+/* Translators: rule.wording.network title */
+N_("The recipient's server could not be reached");
+/* Translators: rule.wording.network explanation */
+N_("Your server could not connect to the recipient's mail server (it did not answer, refused the connection, or the route went in circles).");
+/* Translators: rule.wording.too-many-connections title */
+N_("Too many connections or recipients at once");
+/* Translators: rule.wording.too-many-connections explanation */
+N_("The receiving server limits how many connections, messages or recipients it takes at a time from one sender.");
+/* Translators: rule.wording.speeding title */
+N_("Mail is arriving too fast");
+/* Translators: rule.wording.speeding explanation */
+N_("The receiving server is accepting mail from your side only slowly for now. Waiting is enough.");
+/* Translators: rule.wording.system-error title */
+N_("The receiving server had an internal problem");
+/* Translators: rule.wording.system-error explanation */
+N_("Something went wrong on the receiving mail server itself. It is not caused by your message.");
+/* Translators: rule.wording.system-full title */
+N_("The receiving server is out of disk space");
+/* Translators: rule.wording.system-full explanation */
+N_("The receiving server's own storage is full. It is their problem and usually temporary.");
+/* Translators: rule.wording.mailer-error title */
+N_("A delivery program on the receiving server failed");
+/* Translators: rule.wording.mailer-error explanation */
+N_("The message reached the recipient's server, but the program that should file it into the mailbox failed.");
+/* Translators: rule.wording.syntax-error title */
+N_("The servers misunderstood each other");
+/* Translators: rule.wording.syntax-error explanation */
+N_("The receiving server did not understand a command from the sending server. This is a software problem between the two servers.");
+/* Translators: rule.wording.header-error title */
+N_("The message's format was refused");
+/* Translators: rule.wording.header-error explanation */
+N_("The receiving server rejected the structure or headers of the message, not its content or your address.");
+/* Translators: rule.wording.not-rfc-compliant title */
+N_("The message does not follow the email standard");
+/* Translators: rule.wording.not-rfc-compliant explanation */
+N_("The receiving provider refuses messages whose headers break the email standard, such as a duplicated From or Subject line.");
+/* Translators: rule.wording.filtered title */
+N_("The recipient's filter refused the message");
+/* Translators: rule.wording.filtered explanation */
+N_("A filter set up by the recipient or their organisation stopped this message.");
+/* Translators: blocklist.spamhaus-zen title */
+N_("Spamhaus ZEN");
+/* Translators: blocklist.spamhaus-zen explanation */
+N_("A combined Spamhaus zone (SBL, CSS, XBL and PBL); the lookup shows which part lists the address.");
+/* Translators: blocklist.spamhaus-zen sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.spamhaus-zen admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.spamhaus-sbl title */
+N_("Spamhaus SBL");
+/* Translators: blocklist.spamhaus-sbl explanation */
+N_("Spamhaus's list of IP addresses it has verified as spam sources or spam support services.");
+/* Translators: blocklist.spamhaus-sbl sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.spamhaus-sbl admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.spamhaus-css title */
+N_("Spamhaus CSS");
+/* Translators: blocklist.spamhaus-css explanation */
+N_("Part of the SBL for low-reputation senders, often servers sending snowshoe spam; removal is self-service after the cause is fixed.");
+/* Translators: blocklist.spamhaus-css sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.spamhaus-css admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.spamhaus-xbl title */
+N_("Spamhaus XBL (including CBL)");
+/* Translators: blocklist.spamhaus-xbl explanation */
+N_("Lists IP addresses that show signs of malware, hijacked devices or open proxies.");
+/* Translators: blocklist.spamhaus-xbl sender[1] */
+N_("Scan the computers on your network with up-to-date security software.");
+/* Translators: blocklist.spamhaus-xbl sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.spamhaus-xbl admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: blocklist.spamhaus-xbl admin[2] */
+N_("Remove the listing with the Spamhaus lookup once the device is clean.");
+/* Translators: blocklist.spamhaus-pbl title */
+N_("Spamhaus PBL");
+/* Translators: blocklist.spamhaus-pbl explanation */
+N_("A policy list of address ranges, such as home connections, that should not send mail directly; it is not a spam accusation.");
+/* Translators: blocklist.spamhaus-pbl sender[1] */
+N_("Send through your email provider's outgoing server with sign-in.");
+/* Translators: blocklist.spamhaus-pbl admin[1] */
+N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+/* Translators: blocklist.spamhaus-dbl title */
+N_("Spamhaus DBL");
+/* Translators: blocklist.spamhaus-dbl explanation */
+N_("A list of domains seen in spam, in the sender address, server names or links.");
+/* Translators: blocklist.spamhaus-dbl sender[1] */
+N_("Remove links to the listed domain.");
+/* Translators: blocklist.spamhaus-dbl sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.spamhaus-dbl admin[1] */
+N_("Clean up the domain (compromised site, spam) and request removal through the lookup.");
+/* Translators: blocklist.spamhaus-zrd title */
+N_("Spamhaus ZRD");
+/* Translators: blocklist.spamhaus-zrd explanation */
+N_("Lists domains first seen in the last day; a listing ends by itself after 24 hours.");
+/* Translators: blocklist.spamhaus-zrd sender[1] */
+N_("Wait a day if your domain is brand new.");
+/* Translators: blocklist.spamhaus-zrd admin[1] */
+N_("No action is needed.");
+/* Translators: blocklist.spamhaus-return-codes title */
+N_("Spamhaus error answers (not a listing)");
+/* Translators: blocklist.spamhaus-return-codes explanation */
+N_("These answers mean the receiving server queried Spamhaus wrongly (through a public resolver, too often, or with a typo); they are not listings, and the receiving server must fix its setup.");
+/* Translators: blocklist.spamhaus-return-codes sender[1] */
+N_("Tell the recipient another way that their server's blocklist check is broken.");
+/* Translators: blocklist.spamhaus-return-codes admin[1] */
+N_("If the rejecting server is yours, use a local resolver or a Spamhaus Data Query Service key.");
+/* Translators: blocklist.cbl title */
+N_("CBL (now part of Spamhaus XBL)");
+/* Translators: blocklist.cbl explanation */
+N_("The Composite Blocking List moved into Spamhaus XBL; a listing means an infected or hijacked device.");
+/* Translators: blocklist.cbl sender[1] */
+N_("Scan the computers on your network with up-to-date security software.");
+/* Translators: blocklist.cbl sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.cbl admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: blocklist.cbl admin[2] */
+N_("Remove the listing with the Spamhaus lookup.");
+/* Translators: blocklist.barracuda title */
+N_("Barracuda Reputation Block List");
+/* Translators: blocklist.barracuda explanation */
+N_("Barracuda's list of IP addresses with a poor sending reputation, used by Barracuda filters.");
+/* Translators: blocklist.barracuda sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.barracuda admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.spamcop title */
+N_("SpamCop");
+/* Translators: blocklist.spamcop explanation */
+N_("Lists IP addresses reported by SpamCop users; a listing expires by itself soon after reports stop.");
+/* Translators: blocklist.spamcop sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.spamcop admin[1] */
+N_("Stop the mail that caused the reports; the listing then expires.");
+/* Translators: blocklist.sorbs title */
+N_("SORBS (closed)");
+/* Translators: blocklist.sorbs explanation */
+N_("SORBS closed on 5 June 2024; a server that still names it has an outdated configuration.");
+/* Translators: blocklist.sorbs sender[1] */
+N_("Tell the recipient that their server uses a closed blocklist.");
+/* Translators: blocklist.sorbs admin[1] */
+N_("Remove the SORBS zones from the blocklist configuration.");
+/* Translators: blocklist.mailspike title */
+N_("Mailspike");
+/* Translators: blocklist.mailspike explanation */
+N_("A reputation-based list that rates sending IP addresses from very bad to very good.");
+/* Translators: blocklist.mailspike sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.mailspike admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.psbl title */
+N_("PSBL (Passive Spam Block List)");
+/* Translators: blocklist.psbl explanation */
+N_("Lists IP addresses that sent mail to spam traps; removal is self-service.");
+/* Translators: blocklist.psbl sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.psbl admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.uceprotect-1 title */
+N_("UCEPROTECT level 1");
+/* Translators: blocklist.uceprotect-1 explanation */
+N_("Lists single IP addresses that hit its spam traps; listings expire after the spam stops.");
+/* Translators: blocklist.uceprotect-1 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.uceprotect-1 admin[1] */
+N_("Stop the spam source and wait for the listing to expire; paid express removal is optional.");
+/* Translators: blocklist.uceprotect-23 title */
+N_("UCEPROTECT levels 2 and 3");
+/* Translators: blocklist.uceprotect-23 explanation */
+N_("Lists whole provider ranges or networks; one sender cannot get removed, and many administrators avoid these lists.");
+/* Translators: blocklist.uceprotect-23 sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.uceprotect-23 sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: blocklist.uceprotect-23 admin[1] */
+N_("Ask the recipient's administrator to stop using these levels, or send through another provider.");
+/* Translators: blocklist.gbudb title */
+N_("GBUdb Truncate");
+/* Translators: blocklist.gbudb explanation */
+N_("An automatic list from Message Sniffer statistics without manual removal; reports disagree on whether it still runs.");
+/* Translators: blocklist.gbudb sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.gbudb admin[1] */
+N_("Stop the spam source; listings expire automatically.");
+/* Translators: blocklist.nixspam title */
+N_("NiX Spam (closed)");
+/* Translators: blocklist.nixspam explanation */
+N_("NiX Spam closed on 16 January 2025; a server that still names it has an outdated configuration.");
+/* Translators: blocklist.nixspam sender[1] */
+N_("Tell the recipient that their server uses a closed blocklist.");
+/* Translators: blocklist.nixspam admin[1] */
+N_("Remove ix.dnsbl.manitu.net from the blocklist configuration.");
+/* Translators: blocklist.hostkarma title */
+N_("Hostkarma (Junk Email Filter)");
+/* Translators: blocklist.hostkarma explanation */
+N_("A list with white, black, yellow and brown ratings; only the black rating means a block.");
+/* Translators: blocklist.hostkarma sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.hostkarma admin[1] */
+N_("Check the rating the bounce reports; only a black listing needs action.");
+/* Translators: blocklist.invaluement title */
+N_("invaluement");
+/* Translators: blocklist.invaluement explanation */
+N_("A subscription reputation feed for IP addresses and domains, used by some providers such as Cox.");
+/* Translators: blocklist.invaluement sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.invaluement admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.invaluement links[1].title */
+N_("invaluement lookup");
+/* Translators: blocklist.microsoft-eop title */
+N_("Microsoft 365 blocked senders list");
+/* Translators: blocklist.microsoft-eop explanation */
+N_("Microsoft 365's own list of blocked sending IP addresses; most listings can be removed with the delist portal.");
+/* Translators: blocklist.microsoft-eop sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.microsoft-eop admin[1] */
+N_("Fix the cause, then request removal at sender.office.com.");
+/* Translators: blocklist.outlook-com title */
+N_("Outlook.com block list");
+/* Translators: blocklist.outlook-com explanation */
+N_("Outlook.com's own block list for consumer mailboxes; removal goes through the Outlook.com sender support form, not the Microsoft 365 portal.");
+/* Translators: blocklist.outlook-com sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.outlook-com admin[1] */
+N_("Submit a mitigation request through the Outlook.com sender support form.");
+/* Translators: blocklist.outlook-com links[1].title */
+N_("Microsoft SNDS");
+/* Translators: blocklist.proofpoint title */
+N_("Proofpoint Dynamic Reputation");
+/* Translators: blocklist.proofpoint explanation */
+N_("Proofpoint's reputation list, used by its customers and by iCloud; deferrals clear by themselves.");
+/* Translators: blocklist.proofpoint sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.proofpoint admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.cloudmark title */
+N_("Cloudmark Sender Intelligence");
+/* Translators: blocklist.cloudmark explanation */
+N_("Cloudmark's reputation service, used by Comcast, Cox, Spectrum, GoDaddy and Orange.");
+/* Translators: blocklist.cloudmark sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.cloudmark admin[1] */
+N_("Request a reset after fixing the cause.");
+/* Translators: blocklist.talos title */
+N_("Cisco Talos reputation");
+/* Translators: blocklist.talos explanation */
+N_("Cisco's reputation score for IP addresses and domains, used by Cisco Secure Email.");
+/* Translators: blocklist.talos sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.talos admin[1] */
+N_("Look up the IP, fix the cause, then open a ticket with Talos.");
+/* Translators: blocklist.senderscore title */
+N_("Validity Sender Score blocklist");
+/* Translators: blocklist.senderscore explanation */
+N_("Validity's reputation list (formerly Return Path), used by Comcast and Cox.");
+/* Translators: blocklist.senderscore sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.senderscore admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.senderscore links[1].title */
+N_("Sender Score lookup");
+/* Translators: blocklist.surbl title */
+N_("SURBL");
+/* Translators: blocklist.surbl explanation */
+N_("A list of domains found in spam messages; it applies to links in the message body.");
+/* Translators: blocklist.surbl sender[1] */
+N_("Remove the listed links.");
+/* Translators: blocklist.surbl admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.uribl title */
+N_("URIBL");
+/* Translators: blocklist.uribl explanation */
+N_("A list of domains found in spam messages; it applies to links in the message body.");
+/* Translators: blocklist.uribl sender[1] */
+N_("Remove the listed links.");
+/* Translators: blocklist.uribl admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.trendmicro title */
+N_("Trend Micro Email Reputation Services");
+/* Translators: blocklist.trendmicro explanation */
+N_("Trend Micro's reputation list of sending IP addresses.");
+/* Translators: blocklist.trendmicro sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.trendmicro admin[1] */
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.trendmicro links[1].title */
+N_("Trend Micro ERS lookup");
+/* Translators: blocklist.spamrats title */
+N_("SpamRATS");
+/* Translators: blocklist.spamrats explanation */
+N_("Lists IP addresses without reverse DNS (NoPtr), with dynamic-looking names (Dyna) or that sent spam (Spam).");
+/* Translators: blocklist.spamrats sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.spamrats admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: blocklist.spamrats admin[2] */
+N_("Then request removal on the lookup page.");
+/* Translators: blocklist.mxtoolbox title */
+N_("MXToolbox blacklist check");
+/* Translators: blocklist.mxtoolbox explanation */
+N_("Checks an address against about a hundred blocklists at once.");
+/* Translators: blocklist.mxtoolbox sender[1] */
+N_("Open the check to see which lists name the address.");
+/* Translators: blocklist.mxtoolbox admin[1] */
+N_("Follow the removal steps of each list that names it.");
+/* Translators: blocklist.multirbl title */
+N_("MultiRBL (valli.org)");
+/* Translators: blocklist.multirbl explanation */
+N_("Checks an address against many blocklists at once.");
+/* Translators: blocklist.multirbl sender[1] */
+N_("Open the check to see which lists name the address.");
+/* Translators: blocklist.multirbl admin[1] */
+N_("Follow the removal steps of each list that names it.");
+/* Translators: blocklist.abuseipdb title */
+N_("AbuseIPDB");
+/* Translators: blocklist.abuseipdb explanation */
+N_("A database of abuse reports about IP addresses; it is not a mail blocklist, but it shows whether an address misbehaves.");
+/* Translators: blocklist.abuseipdb sender[1] */
+N_("Open the report to see what others observed.");
+/* Translators: blocklist.abuseipdb admin[1] */
+N_("Investigate reported activity from the address.");
+/* Translators: blocklist.google-postmaster title */
+N_("Google Postmaster Tools");
+/* Translators: blocklist.google-postmaster explanation */
+N_("Google's dashboard for senders of a verified domain: spam rate, authentication and compliance.");
+/* Translators: blocklist.google-postmaster sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.google-postmaster admin[1] */
+N_("Verify your domain in Postmaster Tools and watch the spam rate and authentication results.");
+/* Translators: blocklist.google-postmaster links[1].title */
+N_("Google Postmaster Tools");
+/* Translators: blocklist.microsoft-snds title */
+N_("Microsoft SNDS");
+/* Translators: blocklist.microsoft-snds explanation */
+N_("Microsoft's data for owners of sending IP addresses: traffic, complaints and trap hits, with the JMRP feedback loop.");
+/* Translators: blocklist.microsoft-snds sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.microsoft-snds admin[1] */
+N_("Register the sending IP ranges in SNDS and join JMRP.");
+/* Translators: blocklist.microsoft-snds links[1].title */
+N_("Microsoft SNDS");
+/* Translators: blocklist.microsoft-delist title */
+N_("Microsoft delist portal");
+/* Translators: blocklist.microsoft-delist explanation */
+N_("Self-service removal for IP addresses blocked by Microsoft 365 (codes 5.7.606 to 5.7.649); not for Outlook.com blocks.");
+/* Translators: blocklist.microsoft-delist sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.microsoft-delist admin[1] */
+N_("Request removal for the sending IP at sender.office.com.");
+/* Translators: blocklist.yahoo-sender-hub title */
+N_("Yahoo Sender Hub");
+/* Translators: blocklist.yahoo-sender-hub explanation */
+N_("Yahoo's portal for senders: error codes, complaint feedback loop and support requests.");
+/* Translators: blocklist.yahoo-sender-hub sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: blocklist.yahoo-sender-hub admin[1] */
+N_("Use the Sender Hub to check Yahoo's requirements and contact Yahoo's sender support.");
+/* Translators: blocklist.yahoo-sender-hub links[1].title */
+N_("Yahoo Sender Hub");
 #endif

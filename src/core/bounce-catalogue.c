@@ -429,10 +429,12 @@ compare_rule_match (gconstpointer a,
   const RuleMatch *x = a;
   const RuleMatch *y = b;
 
-  if (x->scoped != y->scoped)
-    return y->scoped - x->scoped;
+  /* Priority first: a provider's catch-all must not hide a precise rule;
+   * between equals, the provider's own wording wins. */
   if (x->priority != y->priority)
     return y->priority - x->priority;
+  if (x->scoped != y->scoped)
+    return y->scoped - x->scoped;
   return y->length - x->length;
 }
 

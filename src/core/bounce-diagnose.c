@@ -200,9 +200,11 @@ static const char * const pattern_sources[N_RE] = {
   /* Which SMTP command the server refused: "in reply to RCPT TO command",
    * "after end of data", ">>> DATA", "most progress was RCPT TO response". */
   [RE_SMTP_COMMAND] =
-    "(?:in\\s+reply\\s+to|after|>>>|progress\\s+was|during|response\\s+to|while\\s+sending)\\s{1,3}"
-    "(?:the\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|end\\s+of\\s+data|HELO|EHLO|"
-    "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b",
+    "(?:in\\s+reply\\s+to|after|>>>|progress\\s+was|during|response\\s+to|while\\s+sending|"
+    "did\\s+not\\s+like\\s+our|smtp\\s+command|SMTP:|in)\\s{1,3}"
+    "(?:the\\s+)?(?:final\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|end\\s+of\\s+data|HELO|EHLO|"
+    "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b|"
+    "(does\\s+not\\s+like\\s+recipient|\\[RCPT_TO\\])|(failed\\s+after\\s+I\\s+sent\\s+the\\s+message|\\[DATA\\])",
 };
 
 static GRegex *patterns[N_RE];
@@ -851,6 +853,33 @@ rule_reason_is_generic (BounceEntry *rule)
   return rule == NULL || bounce_entry_get_provider (rule) == NULL;
 }
 
+/* Broad wording rules (low priority, any provider) give way to a precise
+ * status code. */
+static gboolean
+is_weak_rule (BounceEntry *rule)
+{
+  return bounce_entry_get_provider (rule) == NULL && bounce_entry_get_priority (rule) < 8;
+}
+
+/* A status that names a precise condition: x.y.z with y and z both set
+ * (5.1.2, 5.7.26), or any media error (x.6.z), but not the catch-all 5.7.1. */
+static gboolean
+is_specific_status (const char *status)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (status == NULL)
+    return FALSE;
+  parts = g_strsplit (status, ".", 3);
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  if (g_str_equal (parts[1], "7") && g_str_equal (parts[2], "1"))
+    return FALSE;
+  if (g_str_equal (parts[1], "6"))
+    return TRUE;
+  return !g_str_equal (parts[1], "0") && !g_str_equal (parts[2], "0");
+}
+
 static gboolean
 is_generic_status (const char *status)
 {
@@ -879,9 +908,15 @@ smtp_stage (const char *text)
   while (g_match_info_matches (info))
     {
       g_autofree char *word = g_match_info_fetch (info, 1);
-      g_autofree char *lower = g_ascii_strdown (word, -1);
+      g_autofree char *rcpt = g_match_info_fetch (info, 2);
+      g_autofree char *data = g_match_info_fetch (info, 3);
+      g_autofree char *lower = g_ascii_strdown (word ? word : "", -1);
 
-      if (g_str_has_prefix (lower, "rcpt"))
+      if (rcpt != NULL && *rcpt != '\0')
+        stage = SMTP_RCPT;
+      else if (data != NULL && *data != '\0')
+        stage = SMTP_DATA;
+      else if (g_str_has_prefix (lower, "rcpt"))
         stage = SMTP_RCPT;
       else if (g_str_has_prefix (lower, "mail"))
         stage = SMTP_MAIL;
@@ -924,8 +959,11 @@ diagnose_candidate (Context         *ctx,
   else if (c->block != NULL && c->block->len > 0)
     diagnostic = collapse_space (c->block->str, MAX_DIAGNOSTIC);
 
-  /* Text for the rules: the diagnostic, plus the recipient's block (the
+  /* Text for the rules: the recipient (some addresses say what they are,
+   * such as a mailing list), the diagnostic, and the recipient's block (the
    * Diagnostic-Code is often shorter than the human text). */
+  if (c->address != NULL)
+    g_string_append_printf (context, "Recipient: %s\n", c->address);
   if (diagnostic)
     g_string_append (context, diagnostic);
   if (c->block != NULL && c->block->len > 0 && c->dsn_diagnostic != NULL)
@@ -999,6 +1037,10 @@ diagnose_candidate (Context         *ctx,
 
   if (delivered)
     reason = "delivered";
+  else if (rule != NULL && status_entry != NULL && bounce_entry_get_reason (status_entry) != NULL &&
+           is_weak_rule (rule) && is_specific_status (status))
+    /* "Recipient address rejected: <anything>" says less than 5.7.26. */
+    reason = bounce_entry_get_reason (status_entry);
   else if (rule != NULL)
     reason = bounce_entry_get_reason (rule);
   else if (status_entry != NULL && bounce_entry_get_reason (status_entry) != NULL &&
@@ -1014,7 +1056,12 @@ diagnose_candidate (Context         *ctx,
     {
       SmtpStage stage = smtp_stage (context->str);
 
-      if (stage == SMTP_DATA && g_str_equal (reason, "userunknown"))
+      /* "User unknown" is only trustworthy as the answer to RCPT TO or with
+       * a x.1.1 status; after DATA, or with no trace of the command, it is
+       * usually a filter speaking. */
+      if (g_str_equal (reason, "userunknown") && stage != SMTP_RCPT && stage != SMTP_MAIL &&
+          stage != SMTP_CONNECT && (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
+          stage == SMTP_DATA)
         reason = "filtered";
       else if (stage == SMTP_MAIL && (g_str_equal (reason, "userunknown") ||
                                       g_str_equal (reason, "filtered")))
@@ -1030,6 +1077,11 @@ diagnose_candidate (Context         *ctx,
 
   if (reason == NULL)
     reason = (diagnostic != NULL || status != NULL) ? "onhold" : "undefined";
+  if (g_getenv ("BOUNCE_DEBUG_REASON"))
+    g_printerr ("DEBUG\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", c->address ? c->address : "-",
+                rule ? bounce_entry_get_reason (rule) : "-", rule ? bounce_entry_get_id (rule) : "-",
+                status_entry && bounce_entry_get_reason (status_entry) ? bounce_entry_get_reason (status_entry) : "-",
+                smtp_stage (context->str), status ? status : "-", rule ? bounce_entry_get_priority (rule) : -1);
 
   /* Temporary or permanent. */
   if (g_strcmp0 (c->action, "delayed") == 0)

@@ -277,7 +277,7 @@ class Lint:
                 if e.get("kind") == "rule" and e["id"] in self.compiled]
 
     def best_rule(self, text, provider):
-        """The engine's order: scoped to this provider, priority, length."""
+        """The engine's order (bounce-catalogue.c): priority, scoped, length."""
         best = None
         for order, e in self.rules():
             p = e.get("provider")
@@ -286,7 +286,7 @@ class Lint:
             m = self.compiled[e["id"]].search(text)
             if not m:
                 continue
-            key = (1 if p is not None else 0, e.get("priority", 0),
+            key = (e.get("priority", 0), 1 if p is not None else 0,
                    m.end() - m.start(), -order)
             if best is None or key > best[0]:
                 best = (key, e)

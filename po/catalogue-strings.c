@@ -5942,6 +5942,10 @@ N_("The receiving provider refuses messages whose headers break the email standa
 N_("The recipient's filter refused the message");
 /* Translators: rule.wording.filtered explanation */
 N_("A filter set up by the recipient or their organisation stopped this message.");
+/* Translators: rule.wording.google-group title */
+N_("The Google group did not accept your message");
+/* Translators: rule.wording.google-group explanation */
+N_("Google Groups refused the message: the group may not exist, or it accepts posts only from members or approved senders.");
 /* Translators: blocklist.spamhaus-zen title */
 N_("Spamhaus ZEN");
 /* Translators: blocklist.spamhaus-zen explanation */

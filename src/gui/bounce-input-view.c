@@ -227,6 +227,25 @@ bounce_input_view_select_chars (BounceInputView *self,
   return TRUE;
 }
 
+void
+bounce_input_view_scroll_to_chars (BounceInputView *self,
+                                   glong            offset)
+{
+  GtkTextIter iter;
+  GtkTextMark *mark;
+
+  g_return_if_fail (BOUNCE_IS_INPUT_VIEW (self));
+
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &iter, offset);
+  mark = gtk_text_buffer_get_mark (self->buffer, "scroll-target");
+  if (mark == NULL)
+    mark = gtk_text_buffer_create_mark (self->buffer, "scroll-target", &iter, TRUE);
+  else
+    gtk_text_buffer_move_mark (self->buffer, mark, &iter);
+  /* Scrolling to a mark waits for the layout, unlike scrolling to an iter. */
+  gtk_text_view_scroll_to_mark (self->text_view, mark, 0.0, TRUE, 0.0, 0.3);
+}
+
 gboolean
 bounce_input_view_popup_entry_at (BounceInputView *self,
                                   glong            offset)

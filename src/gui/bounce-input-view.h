@@ -32,6 +32,9 @@ BounceFinding *bounce_input_view_get_finding_at   (BounceInputView *self,
 gboolean       bounce_input_view_select_chars     (BounceInputView *self,
                                                    glong            start,
                                                    glong            end);
+/* Scrolls so that the character at offset is in view (no selection). */
+void           bounce_input_view_scroll_to_chars  (BounceInputView *self,
+                                                   glong            offset);
 /* Shows the catalogue entry of the finding at offset in a popover. */
 gboolean       bounce_input_view_popup_entry_at   (BounceInputView *self,
                                                    glong            offset);

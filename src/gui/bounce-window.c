@@ -417,6 +417,20 @@ bounce_window_show_display_text (BounceWindow *self)
     }
 
   bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (self->report));
+
+  /* Headers fill the first screen of most bounces: show the first code,
+   * usually the server's reply, instead. */
+  {
+    GPtrArray *codes = bounce_report_get_codes (self->report);
+
+    if (codes != NULL && codes->len > 0)
+      {
+        BounceFinding *first = g_ptr_array_index (codes, 0);
+
+        if (first->offset + first->length <= gtk_text_buffer_get_char_count (bounce_input_view_get_buffer (self->input_view)))
+          bounce_input_view_scroll_to_chars (self->input_view, first->offset);
+      }
+  }
 }
 
 static void
@@ -987,7 +1001,13 @@ show_results_action (GtkWidget  *widget,
 static void
 on_folded_changed (BounceWindow *self)
 {
-  gtk_widget_set_visible (self->show_results_button, adw_leaflet_get_folded (self->leaflet));
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  gtk_widget_set_visible (self->show_results_button, folded);
+  /* When the window gets narrow, the explanation matters more than the
+   * text it came from. */
+  if (folded)
+    adw_leaflet_set_visible_child_name (self->leaflet, self->report ? "results" : "input");
 }
 
 static void

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /* At most this much of a message goes into the text view; the whole
  * message is still analysed. */
-#define BOUNCE_WINDOW_MAX_SHOWN (256 * 1024)
+#define BOUNCE_WINDOW_MAX_SHOWN (128 * 1024)
 
 #define BOUNCE_TYPE_WINDOW (bounce_window_get_type ())
 G_DECLARE_FINAL_TYPE (BounceWindow, bounce_window, BOUNCE, WINDOW, AdwApplicationWindow)

@@ -527,6 +527,71 @@ test_catalogue_search (void)
   g_assert_finalize_object (win);
 }
 
+static gboolean
+buffer_not_empty (gpointer data)
+{
+  return !bounce_input_view_get_empty (bounce_window_get_input_view (data));
+}
+
+static void
+test_paste_action (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
+  g_autofree char *shown = NULL;
+
+  /* What the Paste button and Ctrl+V outside the text view do: the
+   * clipboard replaces the text and is analysed at once. */
+  gtk_text_buffer_set_text (window_buffer (win), "old text", -1);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  wait_until (analysis_done, win, 20000);
+  wait_until (buffer_not_empty, win, 1000);
+  shown = buffer_text (window_buffer (win));
+  g_assert_cmpstr (shown, ==, text);
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
+
+  destroy_window (win);
+}
+
+static void
+test_app_dialogs (void)
+{
+  GList *windows;
+
+  /* About (with debug info), preferences and shortcuts open without a
+   * warning, which the test environment makes fatal. */
+  g_application_activate (G_APPLICATION (app));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  spin (300);
+  {
+    gboolean about = FALSE, prefs = FALSE, shortcuts = FALSE;
+    GList *toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l; l = l->next)
+      {
+        about |= ADW_IS_ABOUT_WINDOW (l->data) && gtk_widget_get_visible (l->data);
+        prefs |= BOUNCE_IS_PREFERENCES (l->data) && gtk_widget_get_visible (l->data);
+        shortcuts |= GTK_IS_SHORTCUTS_WINDOW (l->data) && gtk_widget_get_visible (l->data);
+      }
+    g_list_free (toplevels);
+    g_assert_true (about);
+    g_assert_true (prefs);
+    g_assert_true (shortcuts);
+  }
+
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+  /* Transient dialogs are not always application windows. */
+  for (GList *l = gtk_window_list_toplevels (); l; l = g_list_delete_link (l, l))
+    gtk_window_destroy (l->data);
+  spin (50);
+}
+
 static BounceLink *
 make_link (const char *service,
            const char *url,
@@ -637,6 +702,8 @@ main (int   argc,
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);
   g_test_add_func ("/window/restore-text", test_restore_text);
+  g_test_add_func ("/window/paste-action", test_paste_action);
+  g_test_add_func ("/app/dialogs", test_app_dialogs);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/preferences/open", test_preferences);

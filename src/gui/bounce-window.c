@@ -212,6 +212,7 @@ bounce_window_clear_report (BounceWindow *self)
   remove_all_children (GTK_WIDGET (self->codes_list));
   remove_all_children (GTK_WIDGET (self->entry_cards));
   adw_window_title_set_subtitle (self->window_title, NULL);
+  gtk_widget_set_visible (self->show_results_button, FALSE);
 }
 
 static void
@@ -477,6 +478,7 @@ bounce_window_set_report (BounceWindow *self,
 
   gtk_widget_set_visible (self->show_results_button, adw_leaflet_get_folded (self->leaflet));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+  bounce_window_update_actions (self);
 }
 
 static void
@@ -1003,7 +1005,7 @@ on_folded_changed (BounceWindow *self)
 {
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
 
-  gtk_widget_set_visible (self->show_results_button, folded);
+  gtk_widget_set_visible (self->show_results_button, folded && self->report != NULL);
   /* When the window gets narrow, the explanation matters more than the
    * text it came from. */
   if (folded)

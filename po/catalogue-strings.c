@@ -5412,162 +5412,6 @@ N_("The receiving server uses a smaller blocklist or reputation service that lis
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.dnsbl.psbl-mailspike-spamrats admin[1] */
 N_("Look up the IP on the list named in the bounce and follow its removal steps.");
-/* Translators: rule.generic.user-unknown title */
-N_("The address does not exist");
-/* Translators: rule.generic.user-unknown explanation */
-N_("The receiving server says it has no mailbox with this address.");
-/* Translators: rule.generic.user-unknown sender[1] */
-N_("Check the recipient's address for typos.");
-/* Translators: rule.generic.user-unknown sender[2] */
-N_("Ask the recipient for a current address another way.");
-/* Translators: rule.generic.user-unknown sender[3] */
-N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
-/* Translators: rule.generic.user-unknown admin[1] */
-N_("Remove the address from lists and contact records.");
-/* Translators: rule.generic.mailbox-unavailable title */
-N_("The mailbox is not available");
-/* Translators: rule.generic.mailbox-unavailable explanation */
-N_("The receiving server refused the address as unavailable; most often the mailbox does not exist, but some servers use this wording for other refusals too.");
-/* Translators: rule.generic.mailbox-unavailable sender[1] */
-N_("Check the recipient's address for typos.");
-/* Translators: rule.generic.mailbox-unavailable sender[2] */
-N_("Ask the recipient for a current address another way.");
-/* Translators: rule.generic.mailbox-unavailable sender[3] */
-N_("If you are sure the address is right, try again later.");
-/* Translators: rule.generic.mailbox-unavailable admin[1] */
-N_("Check the server's full text and, if the address is yours, whether the mailbox exists.");
-/* Translators: rule.generic.mailbox-full title */
-N_("The recipient's mailbox is full");
-/* Translators: rule.generic.mailbox-full explanation */
-N_("The recipient has used up their storage, so their server refuses new mail until they clear space.");
-/* Translators: rule.generic.mailbox-full sender[1] */
-N_("Try again in a day.");
-/* Translators: rule.generic.mailbox-full sender[2] */
-N_("Share large files as a link from a cloud storage service instead of attaching them.");
-/* Translators: rule.generic.mailbox-full sender[3] */
-N_("Reach the recipient another way (phone, chat, another address).");
-/* Translators: rule.generic.mailbox-full admin[1] */
-N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
-/* Translators: rule.generic.host-unknown title */
-N_("The recipient's domain was not found");
-/* Translators: rule.generic.host-unknown explanation */
-N_("The domain after the @ could not be found in DNS or has no mail server.");
-/* Translators: rule.generic.host-unknown sender[1] */
-N_("Check the domain after the @ for typos.");
-/* Translators: rule.generic.host-unknown sender[2] */
-N_("Ask the recipient for a current address another way.");
-/* Translators: rule.generic.host-unknown admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
-/* Translators: rule.generic.null-mx title */
-N_("The recipient's domain accepts no email");
-/* Translators: rule.generic.null-mx explanation */
-N_("The recipient's domain says it does not receive email, for example by publishing a null MX record.");
-/* Translators: rule.generic.null-mx sender[1] */
-N_("Check the domain for typos.");
-/* Translators: rule.generic.null-mx sender[2] */
-N_("Reach the recipient another way (phone, chat, another address).");
-/* Translators: rule.generic.null-mx admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
-/* Translators: rule.generic.relay-denied title */
-N_("The server refused to relay your message");
-/* Translators: rule.generic.relay-denied explanation */
-N_("The server you sent through will not pass the message on, usually because your mail app did not sign in to it or is using the wrong outgoing server.");
-/* Translators: rule.generic.relay-denied sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
-/* Translators: rule.generic.relay-denied sender[2] */
-N_("Turn on \"outgoing server requires authentication\" and use your full email address as user name.");
-/* Translators: rule.generic.relay-denied admin[1] */
-N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
-/* Translators: rule.generic.relay-denied admin[2] */
-N_("If the recipient domain is yours, check that it is listed as a local or accepted domain.");
-/* Translators: rule.generic.too-big title */
-N_("The message is too large");
-/* Translators: rule.generic.too-big explanation */
-N_("The message with its attachments is bigger than the receiving server accepts.");
-/* Translators: rule.generic.too-big sender[1] */
-N_("Share large files as a link from a cloud storage service instead of attaching them.");
-/* Translators: rule.generic.too-big sender[2] */
-N_("Compress images or split the attachments over several messages.");
-/* Translators: rule.generic.too-big admin[1] */
-N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
-/* Translators: rule.generic.spf title */
-N_("Your domain's SPF check failed");
-/* Translators: rule.generic.spf explanation */
-N_("The receiving server checked your domain's SPF record and the sending server is not allowed by it.");
-/* Translators: rule.generic.spf sender[1] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.spf admin[1] */
-N_("Make sure the SPF record lists every server and service that sends for the domain.");
-/* Translators: rule.generic.dkim title */
-N_("The DKIM signature check failed");
-/* Translators: rule.generic.dkim explanation */
-N_("The message had no valid DKIM signature for the sending domain, or the signature did not verify.");
-/* Translators: rule.generic.dkim sender[1] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.dkim admin[1] */
-N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
-/* Translators: rule.generic.dmarc title */
-N_("Refused by the sender domain's DMARC policy");
-/* Translators: rule.generic.dmarc explanation */
-N_("The From domain's DMARC policy asks receivers to refuse mail that fails authentication, and this message failed.");
-/* Translators: rule.generic.dmarc sender[1] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.dmarc sender[2] */
-N_("If you send from a domain you do not own (for example a free mail address through another service), send from your provider's own servers.");
-/* Translators: rule.generic.dmarc admin[1] */
-N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
-/* Translators: rule.generic.dmarc admin[2] */
-N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
-/* Translators: rule.generic.dmarc admin[3] */
-N_("Make sure the SPF record lists every server and service that sends for the domain.");
-/* Translators: rule.generic.reverse-dns title */
-N_("The sending server has no valid reverse DNS");
-/* Translators: rule.generic.reverse-dns explanation */
-N_("The receiving server could not find a host name for the sending IP address, or the name does not point back to it.");
-/* Translators: rule.generic.reverse-dns sender[1] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.reverse-dns admin[1] */
-N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
-/* Translators: rule.generic.reverse-dns admin[2] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
-/* Translators: rule.generic.blocked-using title */
-N_("Your server's IP address is on a blocklist");
-/* Translators: rule.generic.blocked-using explanation */
-N_("The receiving server checked the sending IP address against a DNS blocklist and found it listed. The listing usually concerns your provider's server, not you personally.");
-/* Translators: rule.generic.blocked-using sender[1] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.blocked-using sender[2] */
-N_("If it is urgent, reach the recipient another way.");
-/* Translators: rule.generic.blocked-using admin[1] */
-N_("Look up the sending IP on the list named in the bounce and with a multi-list checker.");
-/* Translators: rule.generic.blocked-using admin[2] */
-N_("Find the list named in the bounce, fix the cause, then use the list's delisting page.");
-/* Translators: rule.generic.spam title */
-N_("The message was judged to be spam");
-/* Translators: rule.generic.spam explanation */
-N_("The receiving server's filter decided the message looks like spam and refused it.");
-/* Translators: rule.generic.spam sender[1] */
-N_("Rewrite the message plainly, with fewer links and no link shorteners.");
-/* Translators: rule.generic.spam sender[2] */
-N_("Remove the attachment that triggered the block, or share it as a link.");
-/* Translators: rule.generic.spam sender[3] */
-N_("Reach the recipient another way (phone, chat, another address).");
-/* Translators: rule.generic.spam sender[4] */
-N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
-/* Translators: rule.generic.spam admin[1] */
-N_("Check linked domains on URI blocklists and make sure SPF, DKIM and DMARC pass.");
-/* Translators: rule.generic.virus title */
-N_("A virus or unsafe content was found");
-/* Translators: rule.generic.virus explanation */
-N_("A scanner on the receiving side found what it believes is malicious content, usually in an attachment.");
-/* Translators: rule.generic.virus sender[1] */
-N_("Scan your computer with up-to-date security software.");
-/* Translators: rule.generic.virus sender[2] */
-N_("Remove the attachment that triggered the block, or share it as a link.");
-/* Translators: rule.generic.virus sender[3] */
-N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
-/* Translators: rule.generic.virus admin[1] */
-N_("Check the sending device and account for malware.");
 /* Translators: rule.generic.greylisted title */
 N_("Greylisting: the server asked for a retry");
 /* Translators: rule.generic.greylisted explanation */
@@ -5584,76 +5428,6 @@ N_("The receiving server deferred the message without a firm reason; often this 
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.generic.try-again-later admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
-/* Translators: rule.generic.too-many-connections title */
-N_("Too many connections at once");
-/* Translators: rule.generic.too-many-connections explanation */
-N_("The sending server opened more connections, or sent more messages per connection, than the receiver allows. The refused part will be retried.");
-/* Translators: rule.generic.too-many-connections sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
-/* Translators: rule.generic.too-many-connections admin[1] */
-N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
-/* Translators: rule.generic.rate-limit title */
-N_("Mail is being sent too fast");
-/* Translators: rule.generic.rate-limit explanation */
-N_("A limit on how many messages can be sent or received in a period was reached. It resets after a while.");
-/* Translators: rule.generic.rate-limit sender[1] */
-N_("Wait before sending more.");
-/* Translators: rule.generic.rate-limit sender[2] */
-N_("Change your password: an account that suddenly sends a lot is often compromised.");
-/* Translators: rule.generic.rate-limit admin[1] */
-N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
-/* Translators: rule.generic.rate-limit admin[2] */
-N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
-/* Translators: rule.generic.too-many-recipients title */
-N_("The message has too many recipients");
-/* Translators: rule.generic.too-many-recipients explanation */
-N_("The receiving server accepts only a limited number of recipients per message; the rest were refused for now.");
-/* Translators: rule.generic.too-many-recipients sender[1] */
-N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
-/* Translators: rule.generic.too-many-recipients admin[1] */
-N_("Check recipient limits per message and per time period in the sending software.");
-/* Translators: rule.generic.too-many-recipients admin[2] */
-N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
-/* Translators: rule.generic.connection-failed title */
-N_("The recipient's server could not be reached");
-/* Translators: rule.generic.connection-failed explanation */
-N_("Your server could not connect to the recipient's mail server, or the connection broke. It keeps trying for a while.");
-/* Translators: rule.generic.connection-failed sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
-/* Translators: rule.generic.connection-failed sender[2] */
-N_("If it still fails after a day, tell the recipient another way.");
-/* Translators: rule.generic.connection-failed admin[1] */
-N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
-/* Translators: rule.generic.connection-failed admin[2] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
-/* Translators: rule.generic.account-disabled title */
-N_("The recipient's account is disabled");
-/* Translators: rule.generic.account-disabled explanation */
-N_("The mailbox exists but is disabled, suspended or inactive.");
-/* Translators: rule.generic.account-disabled sender[1] */
-N_("Ask the recipient for a current address another way.");
-/* Translators: rule.generic.account-disabled admin[1] */
-N_("Remove the address from lists if it stays disabled.");
-/* Translators: rule.generic.has-moved title */
-N_("The recipient has moved");
-/* Translators: rule.generic.has-moved explanation */
-N_("The address is no longer in use and the person has moved elsewhere; the bounce may name a new address.");
-/* Translators: rule.generic.has-moved sender[1] */
-N_("Look for a new address in the bounce and confirm it with the recipient.");
-/* Translators: rule.generic.has-moved sender[2] */
-N_("Update your address book.");
-/* Translators: rule.generic.has-moved admin[1] */
-N_("Update the address in your lists.");
-/* Translators: rule.generic.syntax-error title */
-N_("The sending software made an SMTP command error");
-/* Translators: rule.generic.syntax-error explanation */
-N_("The receiving server did not accept a command from the sending software.");
-/* Translators: rule.generic.syntax-error sender[1] */
-N_("Try sending from another mail app or from webmail.");
-/* Translators: rule.generic.syntax-error sender[2] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.syntax-error admin[1] */
-N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.generic.header-invalid title */
 N_("The message headers are invalid");
 /* Translators: rule.generic.header-invalid explanation */
@@ -5664,22 +5438,6 @@ N_("Try sending from another mail app or from webmail.");
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.generic.header-invalid admin[1] */
 N_("Inspect the original message's headers and fix the software that produced them.");
-/* Translators: rule.generic.service-unavailable title */
-N_("The receiving server is not available right now");
-/* Translators: rule.generic.service-unavailable explanation */
-N_("The receiving server had a temporary problem or was too busy, so it closed the connection. Your server will retry.");
-/* Translators: rule.generic.service-unavailable sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
-/* Translators: rule.generic.service-unavailable admin[1] */
-N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
-/* Translators: rule.generic.system-full title */
-N_("The receiving server is out of space");
-/* Translators: rule.generic.system-full explanation */
-N_("The recipient's mail server has no storage or resources free right now.");
-/* Translators: rule.generic.system-full sender[1] */
-N_("Wait a few hours and try again.");
-/* Translators: rule.generic.system-full admin[1] */
-N_("If the server is yours, free disk space; otherwise contact the recipient's postmaster.");
 /* Translators: rule.generic.system-misconfigured title */
 N_("The receiving system is misconfigured");
 /* Translators: rule.generic.system-misconfigured explanation */
@@ -5688,24 +5446,6 @@ N_("The recipient's mail system is set up incorrectly for this message.");
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.generic.system-misconfigured admin[1] */
 N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
-/* Translators: rule.generic.mail-loop title */
-N_("The message went round in a loop");
-/* Translators: rule.generic.mail-loop explanation */
-N_("The message was forwarded between servers until a hop limit was hit, because of a forwarding rule or MX record that points back.");
-/* Translators: rule.generic.mail-loop sender[1] */
-N_("Tell the recipient another way so their IT team can fix it.");
-/* Translators: rule.generic.mail-loop admin[1] */
-N_("Look at the Received headers to find the loop, then fix the forwarding rule, alias or MX record.");
-/* Translators: rule.generic.expired title */
-N_("Delivery failed after retrying too long");
-/* Translators: rule.generic.expired explanation */
-N_("The sending server kept trying and then gave up. The real cause is the last error it recorded, usually shown nearby.");
-/* Translators: rule.generic.expired sender[1] */
-N_("Check the recipient's address for typos.");
-/* Translators: rule.generic.expired sender[2] */
-N_("Send the message again later, or reach the recipient another way.");
-/* Translators: rule.generic.expired admin[1] */
-N_("Find the last recorded error in the sending log and fix that cause.");
 /* Translators: rule.generic.delayed title */
 N_("Delivery is delayed; the server is still trying");
 /* Translators: rule.generic.delayed explanation */
@@ -5716,40 +5456,6 @@ N_("Wait; do not resend yet.");
 N_("If the message is urgent, reach the recipient another way in the meantime.");
 /* Translators: rule.generic.delayed admin[1] */
 N_("Check the queue for the underlying error if many messages are delayed.");
-/* Translators: rule.generic.policy title */
-N_("Refused by the recipient's policy");
-/* Translators: rule.generic.policy explanation */
-N_("A policy of the receiving organisation refused the message.");
-/* Translators: rule.generic.policy sender[1] */
-N_("Check the bounce for the rule that was hit.");
-/* Translators: rule.generic.policy sender[2] */
-N_("Ask the recipient to ask their IT team to allow mail from you.");
-/* Translators: rule.generic.policy admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
-/* Translators: rule.generic.auth-required title */
-N_("Sign-in to the outgoing server failed or is required");
-/* Translators: rule.generic.auth-required explanation */
-N_("The server refused because your mail app did not sign in, or its sign-in failed.");
-/* Translators: rule.generic.auth-required sender[1] */
-N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
-/* Translators: rule.generic.auth-required sender[2] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
-/* Translators: rule.generic.auth-required sender[3] */
-N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
-/* Translators: rule.generic.auth-required admin[1] */
-N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
-/* Translators: rule.generic.sender-rejected title */
-N_("The receiving server refused your sender address");
-/* Translators: rule.generic.sender-rejected explanation */
-N_("The sender address or its domain was not accepted, for example because the domain does not resolve or could not be verified.");
-/* Translators: rule.generic.sender-rejected sender[1] */
-N_("Check that you send from your usual address.");
-/* Translators: rule.generic.sender-rejected sender[2] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.sender-rejected admin[1] */
-N_("Make sure the sender domain resolves in public DNS and has MX records.");
-/* Translators: rule.generic.sender-rejected admin[2] */
-N_("Check that the envelope sender is a real, reachable address.");
 /* Translators: rule.generic.tls-required title */
 N_("An encrypted connection is required");
 /* Translators: rule.generic.tls-required explanation */
@@ -5760,16 +5466,6 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 N_("Check the TLS setup of the sending and receiving servers: certificate validity, host name and supported versions.");
 /* Translators: rule.generic.tls-required admin[2] */
 N_("Enable STARTTLS with TLS 1.2 or later on the sending server.");
-/* Translators: rule.generic.blocked title */
-N_("The receiving server blocked the message");
-/* Translators: rule.generic.blocked explanation */
-N_("The receiving server refused the message or the connection and calls it a block; the text may say why.");
-/* Translators: rule.generic.blocked sender[1] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.generic.blocked sender[2] */
-N_("Reach the recipient another way (phone, chat, another address).");
-/* Translators: rule.generic.blocked admin[1] */
-N_("Check blocklists and the reputation of the sending IP, and the text for the receiver's reason.");
 /* Translators: rule.generic.helo-invalid title */
 N_("The sending server introduced itself with an invalid name");
 /* Translators: rule.generic.helo-invalid explanation */
@@ -5790,162 +5486,418 @@ N_("Read the sending server's log for this message to see the full conversation 
 N_("The address does not exist");
 /* Translators: rule.wording.user-unknown explanation */
 N_("The receiving server says there is no mailbox with this name. Usually the address has a typo or the person has left.");
+/* Translators: rule.wording.user-unknown sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.wording.user-unknown sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.wording.user-unknown sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.wording.user-unknown admin[1] */
+N_("Remove the address from lists and contact records.");
 /* Translators: rule.wording.unknown-user title */
 N_("The address does not exist");
 /* Translators: rule.wording.unknown-user explanation */
 N_("The receiving server does not know this recipient.");
+/* Translators: rule.wording.unknown-user sender[1] */
+N_("Check the address for typos, letter by letter.");
+/* Translators: rule.wording.unknown-user sender[2] */
+N_("Ask the recipient for their current address by phone or another channel.");
+/* Translators: rule.wording.unknown-user admin[1] */
+N_("Look up the recipient's domain and confirm the mailbox exists there; if it is in your organisation, check the directory and any aliases.");
 /* Translators: rule.wording.account-does-not-exist title */
 N_("The address does not exist");
 /* Translators: rule.wording.account-does-not-exist explanation */
 N_("The receiving provider has no account with this address.");
+/* Translators: rule.wording.account-does-not-exist sender[1] */
+N_("Check the spelling of the address.");
+/* Translators: rule.wording.account-does-not-exist sender[2] */
+N_("Ask the person for their current address; they may have changed provider.");
+/* Translators: rule.wording.account-does-not-exist admin[1] */
+N_("No server-side fix: the provider says the account does not exist. Remove the address from lists you send to.");
 /* Translators: rule.wording.invalid-recipient title */
 N_("The address does not exist");
 /* Translators: rule.wording.invalid-recipient explanation */
 N_("The receiving server calls this recipient address invalid.");
+/* Translators: rule.wording.invalid-recipient sender[1] */
+N_("Check the address for typos, spaces or missing characters.");
+/* Translators: rule.wording.invalid-recipient sender[2] */
+N_("Ask the recipient for the correct address.");
+/* Translators: rule.wording.invalid-recipient admin[1] */
+N_("Confirm that the address is valid at the destination; remove invalid addresses from mailing lists.");
 /* Translators: rule.wording.recipient-rejected title */
 N_("The recipient address was refused");
 /* Translators: rule.wording.recipient-rejected explanation */
 N_("The receiving server refused the recipient address. Most servers say this when the mailbox does not exist.");
+/* Translators: rule.wording.recipient-rejected sender[1] */
+N_("Check the address for typos.");
+/* Translators: rule.wording.recipient-rejected sender[2] */
+N_("If it is right, ask the recipient whether their address still works.");
+/* Translators: rule.wording.recipient-rejected admin[1] */
+N_("Read the text after “Recipient address rejected:”: it names the receiving server's exact reason.");
 /* Translators: rule.wording.mailbox-unavailable title */
 N_("The mailbox is unavailable");
 /* Translators: rule.wording.mailbox-unavailable explanation */
 N_("The receiving server could not find a mailbox for this recipient; normally the address does not exist.");
+/* Translators: rule.wording.mailbox-unavailable sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.wording.mailbox-unavailable sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.wording.mailbox-unavailable sender[3] */
+N_("If you are sure the address is right, try again later.");
+/* Translators: rule.wording.mailbox-unavailable admin[1] */
+N_("Check the server's full text and, if the address is yours, whether the mailbox exists.");
 /* Translators: rule.wording.recipient-not-found-directory title */
 N_("The address does not exist");
 /* Translators: rule.wording.recipient-not-found-directory explanation */
 N_("The recipient is not in the receiving organisation's directory.");
+/* Translators: rule.wording.recipient-not-found-directory sender[1] */
+N_("Check the address; the person may have left the organisation.");
+/* Translators: rule.wording.recipient-not-found-directory sender[2] */
+N_("Contact them another way for a current address.");
+/* Translators: rule.wording.recipient-not-found-directory admin[1] */
+N_("If the recipient is in your organisation, add the address to the directory or create the missing alias.");
 /* Translators: rule.wording.no-mailbox-here title */
 N_("The address does not exist");
 /* Translators: rule.wording.no-mailbox-here explanation */
 N_("The receiving server says the mailbox does not exist.");
+/* Translators: rule.wording.no-mailbox-here sender[1] */
+N_("Check the address for typos.");
+/* Translators: rule.wording.no-mailbox-here sender[2] */
+N_("Ask the recipient for a working address.");
+/* Translators: rule.wording.no-mailbox-here admin[1] */
+N_("Confirm with the recipient's domain that the mailbox exists; remove it from lists if it does not.");
 /* Translators: rule.wording.mailbox-full title */
 N_("The recipient's mailbox is full");
 /* Translators: rule.wording.mailbox-full explanation */
 N_("The mailbox has used up its storage, so the server cannot take new mail until the recipient deletes some.");
+/* Translators: rule.wording.mailbox-full sender[1] */
+N_("Try again in a day.");
+/* Translators: rule.wording.mailbox-full sender[2] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.wording.mailbox-full sender[3] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.wording.mailbox-full admin[1] */
+N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
 /* Translators: rule.wording.message-too-big title */
 N_("The message is too large");
 /* Translators: rule.wording.message-too-big explanation */
 N_("The message with its attachments is bigger than the receiving server accepts.");
+/* Translators: rule.wording.message-too-big sender[1] */
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: rule.wording.message-too-big sender[2] */
+N_("Compress images or split the attachments over several messages.");
+/* Translators: rule.wording.message-too-big admin[1] */
+N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
 /* Translators: rule.wording.exceeds-recipient-limit title */
 N_("The message exceeds the recipient's own size limit");
 /* Translators: rule.wording.exceeds-recipient-limit explanation */
 N_("The recipient (not the server) has set a maximum message size and this message is over it.");
+/* Translators: rule.wording.exceeds-recipient-limit sender[1] */
+N_("Send the attachment as a link (cloud storage) instead.");
+/* Translators: rule.wording.exceeds-recipient-limit sender[2] */
+N_("Ask the recipient to raise their limit, or split the message.");
+/* Translators: rule.wording.exceeds-recipient-limit admin[1] */
+N_("If the recipient is yours, check the per-user size limit in the mailbox settings.");
 /* Translators: rule.wording.host-unknown title */
 N_("The recipient's domain does not exist");
 /* Translators: rule.wording.host-unknown explanation */
 N_("The part after @ does not exist in DNS or has no mail server, so no message can ever reach it. Usually a typo in the domain.");
+/* Translators: rule.wording.host-unknown sender[1] */
+N_("Check the domain after the @ for typos.");
+/* Translators: rule.wording.host-unknown sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.wording.host-unknown admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
 /* Translators: rule.wording.relay-denied title */
 N_("The server would not pass the message on");
 /* Translators: rule.wording.relay-denied explanation */
 N_("The server you sent through does not forward mail to other domains for you, usually because you did not sign in or used the wrong outgoing server.");
+/* Translators: rule.wording.relay-denied sender[1] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.wording.relay-denied sender[2] */
+N_("Turn on \"outgoing server requires authentication\" and use your full email address as user name.");
+/* Translators: rule.wording.relay-denied admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
+/* Translators: rule.wording.relay-denied admin[2] */
+N_("If the recipient domain is yours, check that it is listed as a local or accepted domain.");
 /* Translators: rule.wording.blocklisted title */
 N_("The sending server is on a blocklist");
 /* Translators: rule.wording.blocklisted explanation */
 N_("The receiving server refuses mail from your server's IP address because it appears on a spam blocklist.");
+/* Translators: rule.wording.blocklisted sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.wording.blocklisted sender[2] */
+N_("If it is urgent, reach the recipient another way.");
+/* Translators: rule.wording.blocklisted admin[1] */
+N_("Look up the sending IP on the list named in the bounce and with a multi-list checker.");
+/* Translators: rule.wording.blocklisted admin[2] */
+N_("Find the list named in the bounce, fix the cause, then use the list's delisting page.");
 /* Translators: rule.wording.client-host-rejected title */
 N_("The sending server was refused");
 /* Translators: rule.wording.client-host-rejected explanation */
 N_("The receiving server does not accept connections or mail from your server's IP address.");
+/* Translators: rule.wording.client-host-rejected sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.wording.client-host-rejected sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.wording.client-host-rejected admin[1] */
+N_("Check blocklists and the reputation of the sending IP, and the text for the receiver's reason.");
 /* Translators: rule.wording.access-denied title */
 N_("Access was denied");
 /* Translators: rule.wording.access-denied explanation */
 N_("The receiving server denied access to your server.");
+/* Translators: rule.wording.access-denied sender[1] */
+N_("Wait and try again later; if it keeps failing, tell your IT support the exact error line.");
+/* Translators: rule.wording.access-denied sender[2] */
+N_("Reach the recipient another way meanwhile.");
+/* Translators: rule.wording.access-denied admin[1] */
+N_("Find out why the receiving server denies your server: check blocklists, reverse DNS and the receiving side's published policy.");
 /* Translators: rule.wording.bad-reputation title */
 N_("Your server's reputation is too low");
 /* Translators: rule.wording.bad-reputation explanation */
 N_("The receiving provider distrusts mail from your server or domain because of earlier spam complaints or sudden volume.");
+/* Translators: rule.wording.bad-reputation sender[1] */
+N_("Send less at once and only to people who expect your mail.");
+/* Translators: rule.wording.bad-reputation sender[2] */
+N_("Tell your IT support or email provider about this bounce.");
+/* Translators: rule.wording.bad-reputation admin[1] */
+N_("Check the sending IP and domain reputation (blocklists, the provider's postmaster tools) and deal with complaints or compromised accounts.");
 /* Translators: rule.wording.spam title */
 N_("The message was taken for spam");
 /* Translators: rule.wording.spam explanation */
 N_("The receiving server's filter judged the content of this message to be spam.");
+/* Translators: rule.wording.spam sender[1] */
+N_("Rewrite the message plainly, with fewer links and no link shorteners.");
+/* Translators: rule.wording.spam sender[2] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: rule.wording.spam sender[3] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.wording.spam sender[4] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.wording.spam admin[1] */
+N_("Check linked domains on URI blocklists and make sure SPF, DKIM and DMARC pass.");
 /* Translators: rule.wording.virus title */
 N_("A virus was found in the message");
 /* Translators: rule.wording.virus explanation */
 N_("The receiving server found malware (or something it treats as such) in the message or an attachment.");
+/* Translators: rule.wording.virus sender[1] */
+N_("Scan your computer with up-to-date security software.");
+/* Translators: rule.wording.virus sender[2] */
+N_("Remove the attachment that triggered the block, or share it as a link.");
+/* Translators: rule.wording.virus sender[3] */
+N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+/* Translators: rule.wording.virus admin[1] */
+N_("Check the sending device and account for malware.");
 /* Translators: rule.wording.spf-dkim-dmarc title */
 N_("The message failed sender authentication (SPF, DKIM or DMARC)");
 /* Translators: rule.wording.spf-dkim-dmarc explanation */
 N_("The receiving server checked whether your domain really sent this message and the check failed, so it refused it as possibly forged.");
+/* Translators: rule.wording.spf-dkim-dmarc sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.wording.spf-dkim-dmarc sender[2] */
+N_("If you send from a domain you do not own (for example a free mail address through another service), send from your provider's own servers.");
+/* Translators: rule.wording.spf-dkim-dmarc admin[1] */
+N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
+/* Translators: rule.wording.spf-dkim-dmarc admin[2] */
+N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
+/* Translators: rule.wording.spf-dkim-dmarc admin[3] */
+N_("Make sure the SPF record lists every server and service that sends for the domain.");
 /* Translators: rule.wording.auth-required title */
 N_("The server needs you to sign in or use encryption");
 /* Translators: rule.wording.auth-required explanation */
 N_("The server refused the message because the sending program did not sign in, or did not use an encrypted connection, as the server requires.");
+/* Translators: rule.wording.auth-required sender[1] */
+N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
+/* Translators: rule.wording.auth-required sender[2] */
+N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+/* Translators: rule.wording.auth-required sender[3] */
+N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: rule.wording.auth-required admin[1] */
+N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.wording.reverse-dns title */
 N_("Your server has no proper reverse DNS name");
 /* Translators: rule.wording.reverse-dns explanation */
 N_("The receiving server requires the sending IP address to have a host name (a PTR record) that matches, and yours does not.");
+/* Translators: rule.wording.reverse-dns sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.wording.reverse-dns admin[1] */
+N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
+/* Translators: rule.wording.reverse-dns admin[2] */
+N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.wording.sender-rejected title */
 N_("Your address was refused as the sender");
 /* Translators: rule.wording.sender-rejected explanation */
 N_("The receiving server did not accept the sender address of this message, often because the sender's domain cannot be verified.");
+/* Translators: rule.wording.sender-rejected sender[1] */
+N_("Check that you send from your usual address.");
+/* Translators: rule.wording.sender-rejected sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.wording.sender-rejected admin[1] */
+N_("Make sure the sender domain resolves in public DNS and has MX records.");
+/* Translators: rule.wording.sender-rejected admin[2] */
+N_("Check that the envelope sender is a real, reachable address.");
 /* Translators: rule.wording.not-a-member title */
 N_("Only members may write to this list or group");
 /* Translators: rule.wording.not-a-member explanation */
 N_("The mailing list or group accepts messages only from its members or approved senders.");
+/* Translators: rule.wording.not-a-member sender[1] */
+N_("Join the list or group first, or ask its owner to allow your address.");
+/* Translators: rule.wording.not-a-member sender[2] */
+N_("Send from the address you subscribed with.");
+/* Translators: rule.wording.not-a-member admin[1] */
+N_("If you run the list, add the sender or change who may post.");
 /* Translators: rule.wording.policy title */
 N_("The message broke the receiving side's rules");
 /* Translators: rule.wording.policy explanation */
 N_("The receiving organisation has a rule (for example who may write to this address, or which attachments are allowed) that this message broke.");
+/* Translators: rule.wording.policy sender[1] */
+N_("Check the bounce for the rule that was hit.");
+/* Translators: rule.wording.policy sender[2] */
+N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: rule.wording.policy admin[1] */
+N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.wording.account-disabled title */
 N_("The recipient's account is disabled");
 /* Translators: rule.wording.account-disabled explanation */
 N_("The address exists but its account has been switched off, suspended or closed. Mail will not arrive until it is active again.");
+/* Translators: rule.wording.account-disabled sender[1] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.wording.account-disabled admin[1] */
+N_("Remove the address from lists if it stays disabled.");
 /* Translators: rule.wording.has-moved title */
 N_("The recipient has a new address");
 /* Translators: rule.wording.has-moved explanation */
 N_("The person no longer uses this address; the server may have told you the new one.");
+/* Translators: rule.wording.has-moved sender[1] */
+N_("Look for a new address in the bounce and confirm it with the recipient.");
+/* Translators: rule.wording.has-moved sender[2] */
+N_("Update your address book.");
+/* Translators: rule.wording.has-moved admin[1] */
+N_("Update the address in your lists.");
 /* Translators: rule.wording.not-accept title */
 N_("The recipient's domain accepts no mail");
 /* Translators: rule.wording.not-accept explanation */
 N_("The domain has said in DNS or on its server that it does not receive email at all.");
+/* Translators: rule.wording.not-accept sender[1] */
+N_("Check the domain for typos.");
+/* Translators: rule.wording.not-accept sender[2] */
+N_("Reach the recipient another way (phone, chat, another address).");
+/* Translators: rule.wording.not-accept admin[1] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
 /* Translators: rule.wording.expired title */
 N_("The sending server gave up");
 /* Translators: rule.wording.expired explanation */
 N_("Your server tried to deliver this message for a long time and then gave up. The last problem it met is shown below.");
+/* Translators: rule.wording.expired sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.wording.expired sender[2] */
+N_("Send the message again later, or reach the recipient another way.");
+/* Translators: rule.wording.expired admin[1] */
+N_("Find the last recorded error in the sending log and fix that cause.");
 /* Translators: rule.wording.network title */
 N_("The recipient's server could not be reached");
 /* Translators: rule.wording.network explanation */
 N_("Your server could not connect to the recipient's mail server (it did not answer, refused the connection, or the route went in circles).");
+/* Translators: rule.wording.network sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.wording.network sender[2] */
+N_("If it still fails after a day, tell the recipient another way.");
+/* Translators: rule.wording.network admin[1] */
+N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
+/* Translators: rule.wording.network admin[2] */
+N_("Check the destination's MX and A records from the sending server, for example with dig.");
 /* Translators: rule.wording.too-many-connections title */
 N_("Too many connections or recipients at once");
 /* Translators: rule.wording.too-many-connections explanation */
 N_("The receiving server limits how many connections, messages or recipients it takes at a time from one sender.");
+/* Translators: rule.wording.too-many-connections sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.wording.too-many-connections admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.wording.speeding title */
 N_("Mail is arriving too fast");
 /* Translators: rule.wording.speeding explanation */
 N_("The receiving server is accepting mail from your side only slowly for now. Waiting is enough.");
+/* Translators: rule.wording.speeding sender[1] */
+N_("Wait before sending more.");
+/* Translators: rule.wording.speeding sender[2] */
+N_("Change your password: an account that suddenly sends a lot is often compromised.");
+/* Translators: rule.wording.speeding admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.wording.speeding admin[2] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.wording.system-error title */
 N_("The receiving server had an internal problem");
 /* Translators: rule.wording.system-error explanation */
 N_("Something went wrong on the receiving mail server itself. It is not caused by your message.");
+/* Translators: rule.wording.system-error sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.wording.system-error admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.wording.system-full title */
 N_("The receiving server is out of disk space");
 /* Translators: rule.wording.system-full explanation */
 N_("The receiving server's own storage is full. It is their problem and usually temporary.");
+/* Translators: rule.wording.system-full sender[1] */
+N_("Wait a few hours and try again.");
+/* Translators: rule.wording.system-full admin[1] */
+N_("If the server is yours, free disk space; otherwise contact the recipient's postmaster.");
 /* Translators: rule.wording.mailer-error title */
 N_("A delivery program on the receiving server failed");
 /* Translators: rule.wording.mailer-error explanation */
 N_("The message reached the recipient's server, but the program that should file it into the mailbox failed.");
+/* Translators: rule.wording.mailer-error sender[1] */
+N_("Try again later; if it fails again, tell the recipient their mail system has a problem.");
+/* Translators: rule.wording.mailer-error admin[1] */
+N_("Check the local delivery program (procmail, sieve, a pipe) and its log for the exit status shown.");
 /* Translators: rule.wording.syntax-error title */
 N_("The servers misunderstood each other");
 /* Translators: rule.wording.syntax-error explanation */
 N_("The receiving server did not understand a command from the sending server. This is a software problem between the two servers.");
+/* Translators: rule.wording.syntax-error sender[1] */
+N_("Try sending from another mail app or from webmail.");
+/* Translators: rule.wording.syntax-error sender[2] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.wording.syntax-error admin[1] */
+N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.wording.header-error title */
 N_("The message's format was refused");
 /* Translators: rule.wording.header-error explanation */
 N_("The receiving server rejected the structure or headers of the message, not its content or your address.");
+/* Translators: rule.wording.header-error sender[1] */
+N_("Send the message again from a standard mail program, without unusual attachments or signatures.");
+/* Translators: rule.wording.header-error sender[2] */
+N_("If it was sent by an application or script, tell its support team.");
+/* Translators: rule.wording.header-error admin[1] */
+N_("Inspect the headers of the returned message for duplicates, over-long lines or bad encoding, and fix the software that produced them.");
 /* Translators: rule.wording.not-rfc-compliant title */
 N_("The message does not follow the email standard");
 /* Translators: rule.wording.not-rfc-compliant explanation */
 N_("The receiving provider refuses messages whose headers break the email standard, such as a duplicated From or Subject line.");
+/* Translators: rule.wording.not-rfc-compliant sender[1] */
+N_("Send again from a normal mail program; the sending software produced a malformed message.");
+/* Translators: rule.wording.not-rfc-compliant admin[1] */
+N_("Fix the software that built the message so it writes each header (From, Date, Subject, Message-ID) once and follows RFC 5322.");
 /* Translators: rule.wording.filtered title */
 N_("The recipient's filter refused the message");
 /* Translators: rule.wording.filtered explanation */
 N_("A filter set up by the recipient or their organisation stopped this message.");
+/* Translators: rule.wording.filtered sender[1] */
+N_("Contact the recipient another way and ask them to allow your address.");
+/* Translators: rule.wording.filtered sender[2] */
+N_("Check the message for content that a filter may dislike.");
+/* Translators: rule.wording.filtered admin[1] */
+N_("Nothing to change on the sending side unless the filter's text names a problem with your server.");
 /* Translators: rule.wording.google-group title */
 N_("The Google group did not accept your message");
 /* Translators: rule.wording.google-group explanation */
 N_("Google Groups refused the message: the group may not exist, or it accepts posts only from members or approved senders.");
+/* Translators: rule.wording.google-group sender[1] */
+N_("Check the group's address.");
+/* Translators: rule.wording.google-group sender[2] */
+N_("Ask the group owner to add you as a member or allow your address to post.");
+/* Translators: rule.wording.google-group admin[1] */
+N_("If your organisation owns the group, check its posting permissions in Google Groups.");
 /* Translators: blocklist.spamhaus-zen title */
 N_("Spamhaus ZEN");
 /* Translators: blocklist.spamhaus-zen explanation */

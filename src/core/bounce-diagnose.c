@@ -839,9 +839,14 @@ json_notification (Context    *ctx,
 static BounceEntry *
 first_rule_with_reason (GPtrArray *rules)
 {
+  /* Rules that only explain ("undefined") do not decide. */
   for (guint i = 0; i < rules->len; i++)
-    if (bounce_entry_get_reason (rules->pdata[i]) != NULL)
-      return rules->pdata[i];
+    {
+      const char *reason = bounce_entry_get_reason (rules->pdata[i]);
+
+      if (reason != NULL && !g_str_equal (reason, "undefined"))
+        return rules->pdata[i];
+    }
   return NULL;
 }
 
@@ -1018,8 +1023,26 @@ diagnose_candidate (Context         *ctx,
               g_strcmp0 (c->action, "relayed") == 0 ||
               g_strcmp0 (c->action, "expanded") == 0;
 
-  rules = bounce_catalogue_match_rules (ctx->catalogue, context->str, provider);
-  rule = first_rule_with_reason (rules);
+  /* The server's own reply (Diagnostic-Code) first; the human text around
+   * it only when the reply says nothing we know, since that text often
+   * carries boilerplate ("we also stop infected mail..."). */
+  if (c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0')
+    {
+      g_autoptr(GString) narrow = g_string_new (NULL);
+
+      if (c->address != NULL)
+        g_string_append_printf (narrow, "Recipient: %s\n", c->address);
+      g_string_append (narrow, diagnostic);
+      rules = bounce_catalogue_match_rules (ctx->catalogue, narrow->str, provider);
+      rule = first_rule_with_reason (rules);
+      if (rule == NULL)
+        g_clear_pointer (&rules, g_ptr_array_unref);
+    }
+  if (rules == NULL)
+    {
+      rules = bounce_catalogue_match_rules (ctx->catalogue, context->str, provider);
+      rule = first_rule_with_reason (rules);
+    }
   if (rule == NULL && n_candidates <= 1 && ctx->notification->len > 0)
     {
       g_autoptr(GPtrArray) wide = bounce_catalogue_match_rules (ctx->catalogue,
@@ -1308,6 +1331,19 @@ has_error_codes (const char *text)
          (enhanced != NULL && (enhanced[0] == '4' || enhanced[0] == '5'));
 }
 
+/* A pasted line without codes ("Mailbox full", "AUP#I-1000") is still a
+ * failure when the catalogue recognises it. */
+static gboolean
+fragment_names_failure (Context *ctx)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+
+  if (ctx->notification->len > 64 * 1024)
+    return FALSE;
+  rules = bounce_catalogue_match_rules (ctx->catalogue, ctx->notification->str, NULL);
+  return first_rule_with_reason (rules) != NULL;
+}
+
 static void
 diagnose_message (Context *ctx)
 {
@@ -1367,7 +1403,8 @@ diagnose_message (Context *ctx)
     chosen = NULL;
 
   if (chosen == NULL && bounce_like && !looks_like_autoreply (ctx) &&
-      has_error_codes (ctx->notification->str))
+      (has_error_codes (ctx->notification->str) ||
+       (ctx->message == NULL && fragment_names_failure (ctx))))
     {
       /* Codes but no recipient line: a fragment, or a server that does not
        * repeat the address.  One recipient, from X-Failed-Recipients or the

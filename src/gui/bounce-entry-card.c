@@ -12,6 +12,7 @@ struct _BounceEntryCard
 
   BounceEntry *entry;
   gboolean     show_admin;
+  gboolean     selectable;
 
   GtkLabel    *title;
   GtkLabel    *code;
@@ -51,7 +52,8 @@ remove_children (GtkBox *box)
 
 static guint
 fill_steps (GtkBox             *box,
-            const char * const *steps)
+            const char * const *steps,
+            gboolean            selectable)
 {
   guint n = 0;
 
@@ -71,7 +73,7 @@ fill_steps (GtkBox             *box,
       gtk_label_set_xalign (GTK_LABEL (text_label), 0);
       gtk_label_set_wrap (GTK_LABEL (text_label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (text_label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_selectable (GTK_LABEL (text_label), TRUE);
+      gtk_label_set_selectable (GTK_LABEL (text_label), selectable);
       gtk_widget_set_hexpand (text_label, TRUE);
       gtk_box_append (GTK_BOX (row), num_label);
       gtk_box_append (GTK_BOX (row), text_label);
@@ -115,8 +117,8 @@ bounce_entry_card_update (BounceEntryCard *self)
   remove_children (self->links);
   if (entry == NULL)
     {
-      fill_steps (self->sender_steps, NULL);
-      fill_steps (self->admin_steps, NULL);
+      fill_steps (self->sender_steps, NULL, FALSE);
+      fill_steps (self->admin_steps, NULL, FALSE);
       return;
     }
 
@@ -135,11 +137,14 @@ bounce_entry_card_update (BounceEntryCard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->explanation),
                           bounce_entry_get_explanation (entry) != NULL);
 
-  n_sender = fill_steps (self->sender_steps, bounce_entry_get_sender_steps (entry));
+  gtk_label_set_selectable (self->title, self->selectable);
+  gtk_label_set_selectable (self->code, self->selectable);
+  gtk_label_set_selectable (self->explanation, self->selectable);
+  n_sender = fill_steps (self->sender_steps, bounce_entry_get_sender_steps (entry), self->selectable);
   gtk_widget_set_visible (self->sender_heading, n_sender > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->sender_steps), n_sender > 0);
 
-  n_admin = fill_steps (self->admin_steps, bounce_entry_get_admin_steps (entry));
+  n_admin = fill_steps (self->admin_steps, bounce_entry_get_admin_steps (entry), self->selectable);
   gtk_widget_set_visible (self->admin_heading, n_admin > 0 && self->show_admin);
   gtk_widget_set_visible (GTK_WIDGET (self->admin_steps), n_admin > 0 && self->show_admin);
 
@@ -165,6 +170,16 @@ bounce_entry_card_update (BounceEntryCard *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->links),
                           gtk_widget_get_first_child (GTK_WIDGET (self->links)) != NULL);
+}
+
+void
+bounce_entry_card_set_selectable (BounceEntryCard *self,
+                                  gboolean         selectable)
+{
+  g_return_if_fail (BOUNCE_IS_ENTRY_CARD (self));
+
+  self->selectable = !!selectable;
+  bounce_entry_card_update (self);
 }
 
 BounceEntry *
@@ -296,5 +311,6 @@ static void
 bounce_entry_card_init (BounceEntryCard *self)
 {
   self->show_admin = TRUE;
+  self->selectable = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -18,4 +18,9 @@ gboolean     bounce_entry_card_get_show_admin (BounceEntryCard *self);
 void         bounce_entry_card_set_show_admin (BounceEntryCard *self,
                                                gboolean         show_admin);
 
+/* Selectable text is copyable, but a focused selectable label selects all
+ * of itself: not wanted in a popover that takes the focus. */
+void         bounce_entry_card_set_selectable (BounceEntryCard *self,
+                                               gboolean         selectable);
+
 G_END_DECLS

@@ -592,6 +592,7 @@ bounce_input_view_init (BounceInputView *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
   self->popover_card = BOUNCE_ENTRY_CARD (bounce_entry_card_new (NULL));
+  bounce_entry_card_set_selectable (self->popover_card, FALSE);
   gtk_widget_set_size_request (GTK_WIDGET (self->popover_card), 300, -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->popover_card));
   gtk_popover_set_child (self->popover, scroller);

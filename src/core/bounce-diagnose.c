@@ -156,6 +156,7 @@ typedef enum {
   RE_TEMPORARY_WORDS,
   RE_ERROR_WORDS,
   RE_SMTP_COMMAND,
+  RE_LOOSE_REPLY,
   N_RE
 } PatternId;
 
@@ -225,6 +226,10 @@ static const char * const pattern_sources[N_RE] = {
     "(?:the\\s+)?(?:final\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|end\\s+of\\s+data|HELO|EHLO|"
     "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b|"
     "(does\\s+not\\s+like\\s+recipient|\\[RCPT_TO\\])|(failed\\s+after\\s+I\\s+sent\\s+the\\s+message|\\[DATA\\])",
+  /* Inside a recipient's own diagnostic, a reply code needs less context:
+   * "...after initial connection: 550 Access denied", "server message 550 unknown user". */
+  [RE_LOOSE_REPLY] =
+    "(?:^|[\\s:;(\\[>=#-])([45][0-5][0-9])(?:[ -]{1,2}(?=[A-Za-z#<(\\[])|\\s*$)",
 };
 
 static GRegex *patterns[N_RE];
@@ -241,7 +246,7 @@ compile_patterns (void)
           g_autoptr(GError) error = NULL;
           GRegexCompileFlags flags = G_REGEX_OPTIMIZE | G_REGEX_CASELESS;
 
-          if (i == RE_RCPT_CONTEXT || i == RE_LIST_INTRO || i == RE_SENDER_INTRO || i == RE_HEADERISH || i == RE_REMOTE_HOST_IP ||
+          if (i == RE_RCPT_CONTEXT || i == RE_LOOSE_REPLY || i == RE_LIST_INTRO || i == RE_SENDER_INTRO || i == RE_HEADERISH || i == RE_REMOTE_HOST_IP ||
               i == RE_AUTOREPLY_SUBJECT || i == RE_DAEMON_ADDRESS)
             flags |= G_REGEX_MULTILINE;
           patterns[i] = g_regex_new (pattern_sources[i], flags, G_REGEX_MATCH_DEFAULT, &error);
@@ -957,6 +962,20 @@ smtp_stage (const char *text)
   return stage;
 }
 
+static char *
+loose_reply (const char *text)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  g_autofree char *head = NULL;
+
+  if (text == NULL)
+    return NULL;
+  head = g_strndup (text, MAX_BLOCK);
+  if (!g_regex_match (patterns[RE_LOOSE_REPLY], head, 0, &info))
+    return NULL;
+  return g_match_info_fetch (info, 1);
+}
+
 static SmtpStage
 stage_from_command (const char *command)
 {
@@ -1021,13 +1040,16 @@ diagnose_candidate (Context         *ctx,
   if (provider == NULL)
     provider = ctx->provider;
 
-  if (diagnostic != NULL)
+  /* Codes from the raw text: line starts matter to the extractor. */
+  if (c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0')
+    bounce_extract_first_codes (c->dsn_diagnostic, &reply, &enhanced);
+  else if (diagnostic != NULL)
     bounce_extract_first_codes (diagnostic, &reply, &enhanced);
   if ((reply == NULL || enhanced == NULL) && c->block != NULL && c->block->len > 0)
     {
       g_autofree char *r2 = NULL;
       g_autofree char *e2 = NULL;
-      g_autofree char *block = collapse_space (c->block->str, MAX_BLOCK);
+      g_autofree char *block = g_strndup (c->block->str, MAX_BLOCK);
 
       bounce_extract_first_codes (block, &r2, &e2);
       if (reply == NULL)
@@ -1049,6 +1071,18 @@ diagnose_candidate (Context         *ctx,
 
   if (reply == NULL && c->format_reply != NULL)
     reply = g_strdup (c->format_reply);
+  /* A failure's reply is a 4xx/5xx one: a transcript's "250 Ok" before
+   * the refusal is not it. */
+  if (reply == NULL || (reply[0] == '2' && c->status != NULL && c->status[0] != '2'))
+    {
+      char *loose = loose_reply (c->dsn_diagnostic ? c->dsn_diagnostic : (c->block ? c->block->str : NULL));
+
+      if (loose != NULL)
+        {
+          g_free (reply);
+          reply = loose;
+        }
+    }
   if (c->format_status != NULL && (enhanced == NULL || is_generic_status (enhanced)))
     {
       g_free (enhanced);

@@ -1115,6 +1115,11 @@ diagnose_candidate (Context         *ctx,
       if (rule == NULL)
         g_clear_pointer (&rules, g_ptr_array_unref);
     }
+  /* A Diagnostic-Code no rule knows, with a precise Status, is better
+   * explained by the Status than by the human text around it. */
+  if (rules == NULL && c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0' &&
+      is_specific_status (c->status))
+    rules = g_ptr_array_new ();
   if (rules == NULL)
     {
       rules = bounce_catalogue_match_rules (ctx->catalogue, context->str, provider);

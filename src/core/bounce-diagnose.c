@@ -1095,6 +1095,11 @@ diagnose_candidate (Context         *ctx,
   if (status == NULL || (is_generic_status (status) && enhanced != NULL &&
                          !is_generic_status (enhanced) && enhanced[0] == status[0]))
     status = enhanced;
+  /* The remote server's own code beats the reporting MTA's translation of
+   * it (Sendmail writes 4.4.7 over "450 4.7.1 ..."). */
+  else if (enhanced != NULL && g_strcmp0 (enhanced, status) != 0 && enhanced[0] == status[0] &&
+           !is_generic_status (enhanced))
+    status = enhanced;
 
   delivered = g_strcmp0 (c->action, "delivered") == 0 ||
               g_strcmp0 (c->action, "relayed") == 0 ||
@@ -1172,8 +1177,11 @@ diagnose_candidate (Context         *ctx,
           stage != SMTP_CONNECT && (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
           stage == SMTP_DATA)
         reason = "filtered";
+      /* At MAIL FROM every "unknown" or vague refusal is about the sender. */
       else if (stage == SMTP_MAIL && (g_str_equal (reason, "userunknown") ||
-                                      g_str_equal (reason, "filtered")))
+                                      g_str_equal (reason, "filtered") ||
+                                      g_str_equal (reason, "hostunknown") ||
+                                      (rule != NULL && is_weak_rule (rule))))
         reason = "rejected";
     }
 

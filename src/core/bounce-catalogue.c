@@ -415,6 +415,10 @@ bounce_catalogue_find_provider_token (BounceCatalogue *self,
   return g_hash_table_lookup (self->tokens, upper);
 }
 
+/* Provider-scoped rules carry this much extra priority in the catalogue so
+ * that they beat generic wording for their own provider. */
+#define SCOPED_BONUS 60
+
 typedef struct {
   BounceEntry *entry;
   int scoped;
@@ -458,14 +462,19 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
       RuleMatch m;
       int start, end;
 
-      if (scope != NULL && g_strcmp0 (scope, provider) != 0)
+      /* Another provider's rule never applies.  When the provider is not
+       * known (a pasted line), a provider's rule still may, but only as a
+       * weaker candidate: its phrase usually identifies the provider. */
+      if (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0)
         continue;
       if (!g_regex_match (bounce_entry_get_regex (entry), text, 0, &info))
         continue;
       g_match_info_fetch_pos (info, 0, &start, &end);
       m.entry = entry;
-      m.scoped = scope != NULL;
+      m.scoped = scope != NULL && provider != NULL;
       m.priority = bounce_entry_get_priority (entry);
+      if (scope != NULL && provider == NULL)
+        m.priority -= SCOPED_BONUS;
       m.length = end - start;
       g_array_append_val (matches, m);
     }

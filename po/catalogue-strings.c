@@ -5898,6 +5898,30 @@ N_("Check the group's address.");
 N_("Ask the group owner to add you as a member or allow your address to post.");
 /* Translators: rule.wording.google-group admin[1] */
 N_("If your organisation owns the group, check its posting permissions in Google Groups.");
+/* Translators: rule.wording.sending-limit title */
+N_("Your account reached its sending limit");
+/* Translators: rule.wording.sending-limit explanation */
+N_("Your own mail server limits how many messages an account may send per hour or per day, and this account has reached that limit. It is not the recipient's fault.");
+/* Translators: rule.wording.sending-limit sender[1] */
+N_("Wait until the limit resets (usually an hour, or the next day) and send again.");
+/* Translators: rule.wording.sending-limit sender[2] */
+N_("For a large mailing, use a mailing-list or newsletter service instead of your personal account.");
+/* Translators: rule.wording.sending-limit admin[1] */
+N_("Check whether the account's volume is legitimate or a sign that it was compromised (unknown sign-ins, forwarding rules, mass mail).");
+/* Translators: rule.wording.sending-limit admin[2] */
+N_("Raise the account's sending limit only if the volume is expected.");
+/* Translators: rule.wording.spam-source title */
+N_("Your server is known as a spam source");
+/* Translators: rule.wording.spam-source explanation */
+N_("The receiving server refuses your server because it has seen spam coming from it (or from its network), not because of this particular message.");
+/* Translators: rule.wording.spam-source sender[1] */
+N_("Tell your IT support or email provider; the block is on your server, not on you.");
+/* Translators: rule.wording.spam-source sender[2] */
+N_("If it is urgent, reach the recipient another way meanwhile.");
+/* Translators: rule.wording.spam-source admin[1] */
+N_("Look for a compromised account or device sending spam through the server and stop it.");
+/* Translators: rule.wording.spam-source admin[2] */
+N_("Check the sending IP on the blocklists the receiving side uses and request removal once it is clean.");
 /* Translators: blocklist.spamhaus-zen title */
 N_("Spamhaus ZEN");
 /* Translators: blocklist.spamhaus-zen explanation */

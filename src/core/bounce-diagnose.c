@@ -174,7 +174,7 @@ static const char * const pattern_sources[N_RE] = {
   /* A line that lists failed addresses ends like this. */
   [RE_LIST_INTRO] =
     "(?:recipient(?:s|\\(s\\))?|address(?:es|\\(es\\))?|user(?:s|\\(s\\))?|mailbox(?:es)?|errors?|"
-    "following|failed|problems?|delivered\\s+to|destination)\\s*[-:]*\\s*-*\\s*$",
+    "following|failed|problems?|delivered\\s+to|destination|follow)\\s*[-:]*\\s*[-|=*]*\\s*$",
   /* "A message sent by" / "from": the next address is the sender. */
   [RE_SENDER_INTRO] =
     "(?:sent\\s+by|from|sender|envelope\\s+from|return-path)\\s*:?\\s*$",
@@ -192,7 +192,8 @@ static const char * const pattern_sources[N_RE] = {
     "not\\s+delivered|delivery\\s+error|bounced?\\b|rejected|mail\\s+system\\s+error|warning:\\s*message|"
     "delayed\\s+mail|delivery\\s+delayed|message\\s+delayed|delivery\\s+delay|couldn't\\s+be\\s+delivered|"
     "unzustellbar|nicht\\s+zustellbar|retorno\\s+de\\s+mensagem|non\\s+remis|error\\s+sending|"
-    "delivery\\s+to\\s+the\\s+following|permanent\\s+error|failed\\s+delivery|unable\\s+to\\s+deliver",
+    "delivery\\s+to\\s+the\\s+following|permanent\\s+error|failed\\s+delivery|unable\\s+to\\s+deliver|"
+    "mail\\s+failed|return(?:ed|ing)\\s+to\\s+sender",
   [RE_BOUNCE_FROM] =
     "mailer-daemon|postmaster|mail\\s+delivery|mail\\s+administrator|delivery\\s+subsystem|"
     "mailerdaemon|mdaemon|mail\\s+system|bounce|no-?reply|daemon|nobody",
@@ -215,7 +216,7 @@ static const char * const pattern_sources[N_RE] = {
     "has\\s+not\\s+(?:yet\\s+)?been\\s+delivered|still\\s+trying|delivery\\s+(?:has\\s+been\\s+)?delayed|"
     "this\\s+is\\s+(?:only\\s+)?a\\s+warning|not\\s+yet\\s+been\\s+delivered|delay(?:ed)?\\s+(?:warning|notification)",
   [RE_ERROR_WORDS] =
-    "\\b(?:user\\s+unknown|unknown\\s+user|does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
+    "\\b(?:user\\s+unknown|unknown\\s+(?:user|host|domain|address|recipient)|does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
     "blocked|blacklisted|listed|quota|full|undeliverable|could\\s+not\\s+be\\s+delivered|failed|failure|"
     "unavailable|not\\s+allowed|spam|invalid|disabled|suspended|timed?\\s*out|error)\\b",
   /* Which SMTP command the server refused: "in reply to RCPT TO command",
@@ -1261,6 +1262,18 @@ diagnose_candidate (Context         *ctx,
 /* ------------------------------------------------------------------ */
 /* Message kinds                                                        */
 
+static const char *
+address_or_empty (const char *value)
+{
+  static const char empty[] = "";
+  const char *lt;
+
+  if (value == NULL)
+    return empty;
+  lt = strchr (value, '<');
+  return lt ? lt + 1 : value;
+}
+
 static gboolean
 looks_like_bounce (Context *ctx)
 {
@@ -1276,6 +1289,11 @@ looks_like_bounce (Context *ctx)
   if (header (ctx, "X-Failed-Recipients") != NULL)
     return TRUE;
   if (re_match (RE_BOUNCE_SUBJECT, subject))
+    return TRUE;
+  /* MAILER-DAEMON and postmaster only send reports; "noreply" and the
+   * like also send newsletters, so they need an empty Return-Path too. */
+  if (re_match (RE_DAEMON_ADDRESS, address_or_empty (from)) ||
+      (from != NULL && strstr (from, "MAILER-DAEMON") != NULL))
     return TRUE;
   if (re_match (RE_BOUNCE_FROM, from) &&
       (return_path == NULL || strstr (return_path, "<>") != NULL || re_match (RE_BOUNCE_FROM, return_path)))
@@ -1313,6 +1331,22 @@ add_simple_recipient (Context    *ctx,
   if (e != NULL)
     bounce_recipient_add_entry (r, e);
   bounce_report_add_recipient (ctx->report, r);
+}
+
+/* One-click unsubscribe requests (Apple Mail's "X-Apple-Unsubscribe") are
+ * opt-out feedback, not bounces. */
+static gboolean
+handle_unsubscribe (Context *ctx)
+{
+  g_autofree char *address = NULL;
+
+  if (header (ctx, "X-Apple-Unsubscribe") == NULL)
+    return FALSE;
+  bounce_report_set_kind (ctx->report, BOUNCE_KIND_FEEDBACK);
+  bounce_report_set_feedback_type (ctx->report, "opt-out");
+  address = address_from_value (header (ctx, "From"));
+  add_simple_recipient (ctx, address, "feedback");
+  return TRUE;
 }
 
 static gboolean
@@ -1425,6 +1459,15 @@ has_error_codes (const char *text)
          (enhanced != NULL && (enhanced[0] == '4' || enhanced[0] == '5'));
 }
 
+/* A multipart/report of type delivery-status is a bounce even when it
+ * names no recipient ("Delivery report unavailable"). */
+static gboolean
+is_delivery_report (Context *ctx)
+{
+  return ctx->message != NULL && ctx->message->report_type != NULL &&
+         g_ascii_strcasecmp (ctx->message->report_type, "delivery-status") == 0;
+}
+
 /* A pasted line without codes ("Mailbox full", "AUP#I-1000") is still a
  * failure when the catalogue recognises it. */
 static gboolean
@@ -1436,6 +1479,24 @@ fragment_names_failure (Context *ctx)
     return FALSE;
   rules = bounce_catalogue_match_rules (ctx->catalogue, ctx->notification->str, NULL);
   return first_rule_with_reason (rules) != NULL;
+}
+
+static gboolean
+already_reported (BounceReport    *report,
+                  BounceRecipient *r)
+{
+  GListModel *list = bounce_report_get_recipients (report);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(BounceRecipient) other = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (bounce_recipient_get_address (other), bounce_recipient_get_address (r)) == 0 &&
+          g_strcmp0 (bounce_recipient_get_status (other), bounce_recipient_get_status (r)) == 0 &&
+          g_strcmp0 (bounce_recipient_get_diagnostic (other), bounce_recipient_get_diagnostic (r)) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -1456,7 +1517,7 @@ diagnose_message (Context *ctx)
 
   json_notification (ctx, &json_groups, &json_feedback);
   if (handle_feedback (ctx, ctx->message ? ctx->message->feedback_fields : NULL) ||
-      handle_feedback (ctx, json_feedback))
+      handle_feedback (ctx, json_feedback) || handle_unsubscribe (ctx))
     return;
 
   if (ctx->message != NULL && ctx->message->dsn_groups != NULL && ctx->message->dsn_groups->len > 1)
@@ -1543,7 +1604,7 @@ diagnose_message (Context *ctx)
     chosen = NULL;
 
   if (chosen == NULL && bounce_like && !looks_like_autoreply (ctx) &&
-      (has_error_codes (ctx->notification->str) ||
+      (has_error_codes (ctx->notification->str) || is_delivery_report (ctx) ||
        (ctx->message == NULL && fragment_names_failure (ctx))))
     {
       /* Codes but no recipient line: a fragment, or a server that does not
@@ -1597,6 +1658,9 @@ diagnose_message (Context *ctx)
       g_autoptr(BounceRecipient) r = bounce_recipient_new ();
 
       diagnose_candidate (ctx, chosen->pdata[i], chosen->len, r);
+      /* An mbox may hold the same report twice ("Postmaster Copy: ..."). */
+      if (ctx->message_index > 0 && already_reported (ctx->report, r))
+        continue;
       bounce_report_add_recipient (ctx->report, r);
     }
 }

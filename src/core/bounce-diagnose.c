@@ -1193,6 +1193,13 @@ diagnose_candidate (Context         *ctx,
        g_strcmp0 (reason, "systemerror") == 0))
     reason = "expired";
 
+  /* x.4.7 says it outright: the delivery time expired, whatever network or
+   * system trouble came before. */
+  if (!delivered && status != NULL && g_str_has_suffix (status, ".4.7") &&
+      (reason == NULL || g_str_equal (reason, "networkerror") || g_str_equal (reason, "systemerror") ||
+       g_str_equal (reason, "onhold")))
+    reason = "expired";
+
   if (reason == NULL)
     reason = (diagnostic != NULL || status != NULL) ? "onhold" : "undefined";
   if (g_getenv ("BOUNCE_DEBUG_REASON"))
@@ -1216,6 +1223,11 @@ diagnose_candidate (Context         *ctx,
     permanence = BOUNCE_PERMANENCE_TEMPORARY;
   else if (!delivered)
     permanence = BOUNCE_PERMANENCE_PERMANENT;
+
+  /* "Host not found" with a temporary code is a DNS lookup that failed
+   * for now, not a domain that does not exist. */
+  if (g_str_equal (reason, "hostunknown") && status != NULL && status[0] == '4')
+    reason = "networkerror";
 
   if (status == NULL && !delivered)
     status = bounce_reason_pseudo_status (reason, permanence == BOUNCE_PERMANENCE_TEMPORARY);

@@ -1226,7 +1226,8 @@ diagnose_candidate (Context         *ctx,
 
   /* "Host not found" with a temporary code is a DNS lookup that failed
    * for now, not a domain that does not exist. */
-  if (g_str_equal (reason, "hostunknown") && status != NULL && status[0] == '4')
+  if (g_str_equal (reason, "hostunknown") && status != NULL && status[0] == '4' &&
+      !g_str_has_prefix (status, "4.1."))
     reason = "networkerror";
 
   if (status == NULL && !delivered)

@@ -153,7 +153,7 @@ test_json_shape (void)
   const char *top_keys[] = { "source", "is_bounce", "kind", "feedback_type", "provider",
                              "repaired_utf8", "recipients", "codes", "ips", "domains",
                              "blocklists", "links", NULL };
-  const char *recipient_keys[] = { "address", "status", "reply_code", "reason", "hard_bounce",
+  const char *recipient_keys[] = { "address", "status", "status_inferred", "reply_code", "reason", "hard_bounce",
                                    "temporary", "action", "remote_mta", "diagnostic",
                                    "will_retry_until", "entries", "title", "explanation",
                                    "remedy", NULL };
@@ -183,6 +183,7 @@ test_json_shape (void)
   assert_members (r0, recipient_keys);
   g_assert_cmpstr (json_object_get_string_member (r0, "address"), ==, "nobody@b.example");
   g_assert_cmpstr (json_object_get_string_member (r0, "status"), ==, "5.1.1");
+  g_assert_false (json_object_get_boolean_member (r0, "status_inferred"));
   g_assert_cmpstr (json_object_get_string_member (r0, "reply_code"), ==, "550");
   g_assert_cmpstr (json_object_get_string_member (r0, "reason"), ==, "userunknown");
   g_assert_true (json_object_get_boolean_member (r0, "hard_bounce"));

@@ -502,6 +502,19 @@ bounce_catalogue_detect_provider (BounceCatalogue *self,
   return NULL;
 }
 
+BounceEntry *
+bounce_catalogue_find_provider (BounceCatalogue *self,
+                                const char      *code)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  if (code == NULL)
+    return NULL;
+  for (guint i = 0; i < self->providers->len; i++)
+    if (g_strcmp0 (bounce_entry_get_code (self->providers->pdata[i]), code) == 0)
+      return self->providers->pdata[i];
+  return NULL;
+}
+
 GPtrArray *
 bounce_catalogue_get_blocklists (BounceCatalogue *self)
 {

@@ -52,6 +52,11 @@ GPtrArray       *bounce_catalogue_match_rules   (BounceCatalogue *self,
 const char      *bounce_catalogue_detect_provider (BounceCatalogue *self,
                                                    const char      *text);
 
+/* The provider entry for a provider code ("google"), whose title is its
+ * display name; NULL when unknown. */
+BounceEntry     *bounce_catalogue_find_provider (BounceCatalogue *self,
+                                                 const char      *code);
+
 GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
 
 /* Catalogue search for the browser: code, token or words; best first. */

@@ -3,6 +3,7 @@
 
 #include "bounce-analyzer.h"
 #include "bounce-catalogue.h"
+#include "bounce-diagnose.h"
 #include "bounce-entry.h"
 #include "bounce-error.h"
 #include "bounce-extract.h"

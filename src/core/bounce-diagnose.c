@@ -1231,7 +1231,10 @@ diagnose_candidate (Context         *ctx,
     reason = "networkerror";
 
   if (status == NULL && !delivered)
-    status = bounce_reason_pseudo_status (reason, permanence == BOUNCE_PERMANENCE_TEMPORARY);
+    {
+      status = bounce_reason_pseudo_status (reason, permanence == BOUNCE_PERMANENCE_TEMPORARY);
+      bounce_recipient_set_status_inferred (r, status != NULL);
+    }
 
   bounce_recipient_set_address (r, c->address);
   bounce_recipient_set_status (r, status);

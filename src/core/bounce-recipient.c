@@ -17,6 +17,7 @@ struct _BounceRecipient
   char *will_retry_until;
   char *provider;
   gboolean hard_bounce;
+  gboolean status_inferred;
   BouncePermanence permanence;
   GPtrArray *entries;
   gboolean has_range;
@@ -345,4 +346,32 @@ bounce_recipient_set_range (BounceRecipient *self,
   self->has_range = TRUE;
   self->start = start;
   self->end = end;
+}
+
+gboolean
+bounce_recipient_get_status_inferred (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), FALSE);
+  return self->status_inferred;
+}
+
+void
+bounce_recipient_set_status_inferred (BounceRecipient *self,
+                                      gboolean         value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  self->status_inferred = !!value;
+}
+
+char *
+bounce_recipient_format_codes (BounceRecipient *self)
+{
+  const char *status;
+
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+
+  status = self->status_inferred ? NULL : self->status;
+  if (status != NULL && self->reply_code != NULL)
+    return g_strdup_printf ("%s %s", self->reply_code, status);
+  return g_strdup (status != NULL ? status : self->reply_code);
 }

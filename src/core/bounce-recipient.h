@@ -14,7 +14,12 @@ BounceRecipient *bounce_recipient_new                (void);
 
 const char      *bounce_recipient_get_address        (BounceRecipient *self);  /* or NULL */
 const char      *bounce_recipient_get_status         (BounceRecipient *self);  /* "5.1.1" or NULL */
+/* TRUE when the bounce gave no enhanced code and the status was inferred
+ * from the reason (Sisimai-style "5.0.911"): not something to show as a code. */
+gboolean         bounce_recipient_get_status_inferred (BounceRecipient *self);
 const char      *bounce_recipient_get_reply_code     (BounceRecipient *self);  /* "550" or NULL */
+/* The codes the server gave, as "550 5.1.1" (inferred statuses left out), or NULL. */
+char            *bounce_recipient_format_codes       (BounceRecipient *self);
 const char      *bounce_recipient_get_reason         (BounceRecipient *self);  /* never NULL */
 gboolean         bounce_recipient_get_hard_bounce    (BounceRecipient *self);
 BouncePermanence bounce_recipient_get_permanence     (BounceRecipient *self);
@@ -33,6 +38,7 @@ gboolean         bounce_recipient_get_range          (BounceRecipient *self,
 
 void             bounce_recipient_set_address        (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_status         (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_status_inferred (BounceRecipient *self, gboolean value);
 void             bounce_recipient_set_reply_code     (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_reason         (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_hard_bounce    (BounceRecipient *self, gboolean value);

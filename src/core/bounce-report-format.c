@@ -177,6 +177,8 @@ add_recipient (JsonBuilder     *builder,
 
   add_string (builder, "address", bounce_recipient_get_address (recipient));
   add_string (builder, "status", bounce_recipient_get_status (recipient));
+  json_builder_set_member_name (builder, "status_inferred");
+  json_builder_add_boolean_value (builder, bounce_recipient_get_status_inferred (recipient));
   add_string (builder, "reply_code", bounce_recipient_get_reply_code (recipient));
   add_string (builder, "reason", bounce_recipient_get_reason (recipient));
 
@@ -618,21 +620,6 @@ append_steps (GString            *out,
     }
 }
 
-static char *
-recipient_codes (BounceRecipient *recipient)
-{
-  const char *status = bounce_recipient_get_status (recipient);
-  const char *reply = bounce_recipient_get_reply_code (recipient);
-
-  if (status != NULL && reply != NULL)
-    return g_strdup_printf ("%s %s", reply, status);
-  if (status != NULL)
-    return g_strdup (status);
-  if (reply != NULL)
-    return g_strdup (reply);
-  return NULL;
-}
-
 static const char *
 recipient_permanence_label (BounceRecipient *recipient)
 {
@@ -695,7 +682,7 @@ append_recipient_text (GString         *out,
   const char * const *admin = recipient_steps (recipient, TRUE);
   const char *address = bounce_recipient_get_address (recipient);
   const char *action = bounce_recipient_get_action (recipient);
-  g_autofree char *codes = recipient_codes (recipient);
+  g_autofree char *codes = bounce_recipient_format_codes (recipient);
   g_autofree char *result = NULL;
   g_autoptr(GPtrArray) sources = recipient_sources (recipient);
 
@@ -808,7 +795,13 @@ bounce_report_to_text (BounceReport *self)
   append_wrapped (out, "", what);
 
   if (bounce_report_get_provider (self) != NULL)
-    append_wrapped (out, _("Reported by: "), bounce_report_get_provider (self));
+    {
+      BounceEntry *provider = bounce_catalogue_find_provider (bounce_catalogue_get_default (),
+                                                              bounce_report_get_provider (self));
+
+      append_wrapped (out, _("Reported by: "),
+                      provider ? bounce_entry_get_title (provider) : bounce_report_get_provider (self));
+    }
 
   if (input != NULL && bounce_input_get_repaired (input))
     append_wrapped (out, "", _("Note: the input was not valid text in its character set and "
@@ -935,7 +928,7 @@ bounce_report_to_summary (BounceReport *self)
           g_autoptr(BounceRecipient) recipient = g_list_model_get_item (recipients, i);
           BounceEntry *first = recipient_first_entry (recipient);
           g_autofree char *address = sanitize (bounce_recipient_get_address (recipient));
-          g_autofree char *rcodes = recipient_codes (recipient);
+          g_autofree char *rcodes = bounce_recipient_format_codes (recipient);
           g_autofree char *server = sanitize (bounce_recipient_get_remote_mta (recipient));
           g_autofree char *diagnostic = sanitize (bounce_recipient_get_diagnostic (recipient));
 

@@ -80,7 +80,7 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   BounceRecipient *r = self->recipient;
   GPtrArray *entries;
   g_autoptr(GString) subtitle = g_string_new (NULL);
-  g_autoptr(GString) codes = g_string_new (NULL);
+  g_autofree char *codes = NULL;
   const char *address;
   gsize start, end;
 
@@ -95,19 +95,12 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   if (entries != NULL && entries->len > 0)
     g_string_append (subtitle, bounce_entry_get_title (g_ptr_array_index (entries, 0)));
 
-  if (bounce_recipient_get_reply_code (r) != NULL)
-    g_string_append (codes, bounce_recipient_get_reply_code (r));
-  if (bounce_recipient_get_status (r) != NULL)
-    {
-      if (codes->len > 0)
-        g_string_append_c (codes, ' ');
-      g_string_append (codes, bounce_recipient_get_status (r));
-    }
-  if (codes->len > 0)
+  codes = bounce_recipient_format_codes (r);
+  if (codes != NULL)
     {
       if (subtitle->len > 0)
         g_string_append (subtitle, " · ");
-      g_string_append (subtitle, codes->str);
+      g_string_append (subtitle, codes);
     }
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle->str);
 
@@ -131,7 +124,7 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   add_detail (self, _("Refused by"), bounce_recipient_get_remote_mta (r), TRUE);
   /* Translators: the reply of the server, quoted from the bounce */
   add_detail (self, _("Server said"), bounce_recipient_get_diagnostic (r), TRUE);
-  add_detail (self, _("Codes"), codes->str, TRUE);
+  add_detail (self, _("Codes"), codes, TRUE);
   /* Translators: the action reported for the recipient: failed, delayed, ... */
   add_detail (self, _("Action"), bounce_recipient_get_action (r), FALSE);
   add_detail (self, _("Last attempt"), bounce_recipient_get_last_attempt (r), FALSE);

@@ -203,8 +203,8 @@ bounce_verdict_update (BounceVerdict *self)
     }
   if (bounce_report_get_provider (report) != NULL)
     {
-      g_autofree char *provider_id = g_strconcat ("provider.", bounce_report_get_provider (report), NULL);
-      BounceEntry *provider = bounce_catalogue_lookup (bounce_catalogue_get_default (), provider_id);
+      BounceEntry *provider = bounce_catalogue_find_provider (bounce_catalogue_get_default (),
+                                                              bounce_report_get_provider (report));
       const char *name = provider ? bounce_entry_get_title (provider) : bounce_report_get_provider (report);
 
       if (details->len > 0)

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+
+/* Unit tests of the diagnosis mechanisms, each on a small synthetic bounce. */
+
+static BounceReport *
+analyze (const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  BounceReport *report = bounce_analyze_bytes (bytes, "test", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static BounceRecipient *
+recipient (BounceReport *report,
+           guint         i)
+{
+  GListModel *list = bounce_report_get_recipients (report);
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), >, i);
+  return g_list_model_get_item (list, i);
+}
+
+#define DSN_HEAD \
+  "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n" \
+  "To: alice@example.com\n" \
+  "Subject: Undelivered Mail Returned to Sender\n" \
+  "MIME-Version: 1.0\n" \
+  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n" \
+  "\n" \
+  "--B\n" \
+  "Content-Type: text/plain\n" \
+  "\n" \
+  "This is the mail system at host mx.example.org.\n" \
+  "\n"
+
+#define DSN_PART(rcpt, action, status, diag) \
+  "--B\n" \
+  "Content-Type: message/delivery-status\n" \
+  "\n" \
+  "Reporting-MTA: dns; mx.example.org\n" \
+  "\n" \
+  "Final-Recipient: rfc822; " rcpt "\n" \
+  "Action: " action "\n" \
+  "Status: " status "\n" \
+  "Diagnostic-Code: smtp; " diag "\n" \
+  "\n" \
+  "--B--\n"
+
+static void
+test_dsn_basic (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 5.1.1 <bob@example.net>: User unknown (in reply to RCPT TO command)\n\n"
+    DSN_PART ("bob@example.net", "failed", "5.1.1", "550 5.1.1 <bob@example.net>: User unknown"));
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.1.1");
+  g_assert_false (bounce_recipient_get_status_inferred (r));
+  g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, "550");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  g_assert_true (bounce_recipient_get_hard_bounce (r));
+  g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_PERMANENT);
+  g_assert_cmpstr (bounce_entry_get_code (bounce_report_get_verdict (report)), ==, "userunknown");
+}
+
+/* No code in the bounce: the status is inferred from the reason and said so. */
+static void
+test_inferred_status (void)
+{
+  g_autoptr(BounceReport) report = analyze ("Delivery to carol@example.net failed: mailbox is full\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  g_autofree char *codes = bounce_recipient_format_codes (r);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.922");
+  g_assert_true (bounce_recipient_get_status_inferred (r));
+  g_assert_null (codes);
+}
+
+/* "User unknown" answered to the message body is a filter; to MAIL FROM it
+ * is about the sender. */
+static void
+test_smtp_stage (void)
+{
+  g_autoptr(BounceReport) data = analyze (DSN_HEAD
+    "<dan@example.net>: host mx.example.net[192.0.2.7] said: 550 User unknown (in reply to end of DATA command)\n\n"
+    DSN_PART ("dan@example.net", "failed", "5.0.0", "550 User unknown"));
+  g_autoptr(BounceReport) mail = analyze ("SMTP error from remote mail server after MAIL FROM:<alice@example.com>:\n"
+                                          "host mx.example.net [192.0.2.7]: 550 5.1.0 No such domain example.com\n");
+  g_autoptr(BounceRecipient) r1 = recipient (data, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (mail, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "rejected");
+}
+
+/* Status and wording: x.4.7 is an expiry, a weak wording rule yields to a
+ * precise status, a temporary "host not found" is a network problem. */
+static void
+test_status_rules (void)
+{
+  g_autoptr(BounceReport) expired = analyze (DSN_HEAD DSN_PART ("erin@example.net", "failed", "4.4.7",
+                                                                "421 Connection timed out"));
+  g_autoptr(BounceReport) precise = analyze (DSN_HEAD DSN_PART ("fred@example.net", "failed", "5.7.26",
+                                                                "550 5.7.26 <fred@example.net>: Recipient address rejected: checks failed"));
+  g_autoptr(BounceReport) dns = analyze (DSN_HEAD DSN_PART ("gina@example.net", "delayed", "4.4.3",
+                                                            "Host or domain name not found. Name service error"));
+  g_autoptr(BounceRecipient) r1 = recipient (expired, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (precise, 0);
+  g_autoptr(BounceRecipient) r3 = recipient (dns, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "expired");
+  g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "authfailure");
+  g_assert_cmpstr (bounce_recipient_get_reason (r3), ==, "networkerror");
+  g_assert_cmpint (bounce_report_get_kind (dns), ==, BOUNCE_KIND_DELAY);
+  g_assert_cmpint (bounce_recipient_get_permanence (r3), ==, BOUNCE_PERMANENCE_TEMPORARY);
+}
+
+/* The server's own reply decides, not boilerplate around it. */
+static void
+test_diagnostic_over_boilerplate (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "We also stop infected mail and viruses, but this was something else.\n\n"
+    DSN_PART ("hank@example.net", "failed", "5.7.0", "554 5.7.0 Reject, id=1234 - SPAM"));
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "spamdetected");
+}
+
+/* One report twice in an mbox (a postmaster copy) counts once; two reports
+ * for different people count twice. */
+static void
+test_mbox_duplicates (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From MAILER-DAEMON Thu Jul  2 12:05:05 2020\n" DSN_HEAD
+    DSN_PART ("ivy@example.net", "failed", "5.1.1", "550 5.1.1 User unknown")
+    "\nFrom MAILER-DAEMON Thu Jul  2 12:05:06 2020\n" DSN_HEAD
+    DSN_PART ("ivy@example.net", "failed", "5.1.1", "550 5.1.1 User unknown")
+    "\nFrom MAILER-DAEMON Thu Jul  2 12:05:07 2020\n" DSN_HEAD
+    DSN_PART ("jack@example.net", "failed", "5.2.2", "552 5.2.2 Mailbox full"));
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 2);
+}
+
+static void
+test_json_notifications (void)
+{
+  g_autoptr(BounceReport) bounce = analyze (
+    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":"
+    "[{\"emailAddress\":\"kim@example.net\",\"action\":\"failed\",\"status\":\"5.1.1\","
+    "\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}\n");
+  g_autoptr(BounceReport) complaint = analyze (
+    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    "{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":"
+    "[{\"emailAddress\":\"lee@example.net\"}],\"complaintFeedbackType\":\"abuse\"}}\n");
+  g_autoptr(BounceRecipient) r1 = recipient (bounce, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (complaint, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r1), ==, "kim@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "userunknown");
+  g_assert_cmpint (bounce_report_get_kind (complaint), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (complaint), ==, "abuse");
+  g_assert_cmpstr (bounce_recipient_get_address (r2), ==, "lee@example.net");
+}
+
+static void
+test_other_kinds (void)
+{
+  g_autoptr(BounceReport) vacation = analyze ("From: Mia <mia@example.net>\nTo: alice@example.com\n"
+                                              "Subject: Out of office: budget\nAuto-Submitted: auto-replied\n\n"
+                                              "I am away until Monday.\n");
+  g_autoptr(BounceReport) unsubscribe = analyze ("From: ned@example.net\nTo: list-off@example.com\n"
+                                                 "Subject: unsubscribe\nX-Apple-Unsubscribe: true\n\nunsubscribe\n");
+  g_autoptr(BounceReport) ordinary = analyze ("From: Olga <olga@example.net>\nTo: alice@example.com\n"
+                                              "Subject: Lunch\n\nSee you at 12:30 in room 550.\n");
+  g_autoptr(BounceReport) failed_header = analyze ("From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+                                                   "To: alice@example.com\nSubject: Mail delivery failed\n"
+                                                   "X-Failed-Recipients: pat@example.net\n\n"
+                                                   "A message that you sent could not be delivered.\n");
+
+  g_assert_cmpint (bounce_report_get_kind (vacation), ==, BOUNCE_KIND_AUTOREPLY);
+  g_assert_cmpint (bounce_report_get_kind (unsubscribe), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (unsubscribe), ==, "opt-out");
+  g_assert_cmpint (bounce_report_get_kind (ordinary), ==, BOUNCE_KIND_NOT_BOUNCE);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (ordinary)), ==, 0);
+  g_assert_cmpint (bounce_report_get_kind (failed_header), ==, BOUNCE_KIND_FAILURE);
+  {
+    g_autoptr(BounceRecipient) r = recipient (failed_header, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_address (r), ==, "pat@example.net");
+  }
+}
+
+static void
+test_pseudo_status_table (void)
+{
+  const char * const *names = bounce_reason_names ();
+
+  for (guint i = 0; names[i]; i++)
+    {
+      const char *perm = bounce_reason_pseudo_status (names[i], FALSE);
+
+      if (g_str_equal (names[i], "vacation") || g_str_equal (names[i], "delivered") ||
+          g_str_equal (names[i], "feedback"))
+        continue;
+      if (perm == NULL)
+        g_error ("no pseudo status for %s", names[i]);
+      g_assert_true (perm[0] == '5' || perm[0] == '4');
+    }
+  g_assert_true (bounce_reason_is_hard ("userunknown", BOUNCE_PERMANENCE_PERMANENT));
+  g_assert_true (bounce_reason_is_hard ("notaccept", BOUNCE_PERMANENCE_PERMANENT));
+  g_assert_false (bounce_reason_is_hard ("notaccept", BOUNCE_PERMANENCE_TEMPORARY));
+  g_assert_false (bounce_reason_is_hard ("mailboxfull", BOUNCE_PERMANENCE_PERMANENT));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+  g_test_add_func ("/diagnose/dsn", test_dsn_basic);
+  g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
+  g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
+  g_test_add_func ("/diagnose/status-rules", test_status_rules);
+  g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
+  g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);
+  g_test_add_func ("/diagnose/json-notifications", test_json_notifications);
+  g_test_add_func ("/diagnose/other-kinds", test_other_kinds);
+  g_test_add_func ("/diagnose/pseudo-status", test_pseudo_status_table);
+  return g_test_run ();
+}

@@ -23,7 +23,9 @@ struct _BounceEntry
   char *source_url;
   GPtrArray *links;
   int priority;
-  GRegex *regex;
+  GRegex *regex;         /* compiled at load, without JIT: cheap to create */
+  GRegex *regex_jit;     /* the same pattern JIT-compiled once the entry is hot */
+  int uses;
   GStrv examples;
   GStrv zones;
   char *lookup_ip;
@@ -99,6 +101,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->source_url);
   g_clear_pointer (&self->links, g_ptr_array_unref);
   g_clear_pointer (&self->regex, g_regex_unref);
+  g_clear_pointer (&self->regex_jit, g_regex_unref);
   g_strfreev (self->examples);
   g_strfreev (self->zones);
   g_free (self->lookup_ip);
@@ -550,10 +553,34 @@ bounce_entry_get_priority (BounceEntry *self)
   GETTER (int, priority)
 }
 
+/* Number of matches after which a pattern is worth JIT-compiling: a
+ * one-shot bounce-explain run never pays for the JIT, a window or a batch
+ * run gets it for the rules it keeps using. */
+#define JIT_AFTER_USES 48
+
 GRegex *
 bounce_entry_get_regex (BounceEntry *self)
 {
-  GETTER (GRegex *, regex)
+  GRegex *jit;
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+
+  if (self->regex == NULL)
+    return NULL;
+  jit = g_atomic_pointer_get (&self->regex_jit);
+  if (jit != NULL)
+    return jit;
+  if (g_atomic_int_add (&self->uses, 1) == JIT_AFTER_USES)
+    {
+      /* The pattern compiled once already, so this cannot fail except for
+       * lack of memory; keep the plain one then. */
+      jit = g_regex_new (g_regex_get_pattern (self->regex),
+                         g_regex_get_compile_flags (self->regex) | G_REGEX_OPTIMIZE,
+                         G_REGEX_MATCH_DEFAULT, NULL);
+      if (jit != NULL && !g_atomic_pointer_compare_and_exchange (&self->regex_jit, NULL, jit))
+        g_regex_unref (jit);
+    }
+  return self->regex;
 }
 
 const char * const *

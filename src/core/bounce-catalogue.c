@@ -293,6 +293,7 @@ find_code (BounceCatalogue *self,
   g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
   GPtrArray *list = g_hash_table_lookup (self->by_code, key);
   BounceEntry *unscoped = NULL;
+  BounceEntry *any_scoped = NULL;
 
   if (list == NULL)
     return NULL;
@@ -308,7 +309,13 @@ find_code (BounceCatalogue *self,
         }
       else if (provider != NULL && g_str_equal (scope, provider))
         return entry;
+      else if (any_scoped == NULL)
+        any_scoped = entry;
     }
+  /* With no provider known (a pasted line), a code only one provider
+   * defines (Microsoft's 5.7.57) is still best explained by that provider. */
+  if (unscoped == NULL && provider == NULL)
+    return any_scoped;
   return unscoped;
 }
 

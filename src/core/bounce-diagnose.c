@@ -1189,8 +1189,7 @@ diagnose_candidate (Context         *ctx,
   /* A delivery that was given up after retrying is "expired" whatever the
    * last temporary error was. */
   if (!delivered && g_strcmp0 (c->action, "failed") == 0 && status != NULL && status[0] == '4' &&
-      (reason == NULL || g_strcmp0 (reason, "networkerror") == 0 ||
-       g_strcmp0 (reason, "systemerror") == 0))
+      (reason == NULL || g_strcmp0 (reason, "networkerror") == 0))
     reason = "expired";
 
   /* x.4.7 says it outright: the delivery time expired, whatever network or

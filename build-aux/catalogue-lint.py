@@ -36,7 +36,7 @@ KIND_KEYS = {
     "enhanced": {"code", "reason", "temporary", "provider"},
     "reply": {"code", "reason", "temporary", "provider"},
     "rule": {"code", "pattern", "examples", "provider", "reason",
-             "temporary", "priority"},
+             "temporary", "priority", "final_reason"},
     "reason": {"code", "reason"},
     "blocklist": {"pattern", "examples", "zones", "lookup_ip",
                   "lookup_domain", "delist", "status", "closed", "multi"},

@@ -5794,18 +5794,30 @@ N_("Check the recipient's address for typos.");
 N_("Send the message again later, or reach the recipient another way.");
 /* Translators: rule.wording.expired admin[1] */
 N_("Find the last recorded error in the sending log and fix that cause.");
-/* Translators: rule.wording.network title */
+/* Translators: rule.wording.connection title */
 N_("The recipient's server could not be reached");
-/* Translators: rule.wording.network explanation */
-N_("Your server could not connect to the recipient's mail server (it did not answer, refused the connection, or the route went in circles).");
-/* Translators: rule.wording.network sender[1] */
+/* Translators: rule.wording.connection explanation */
+N_("Your server could not connect to the recipient's mail server: it did not answer or refused the connection. If this bounce is final, your server tried for a long time and then gave up.");
+/* Translators: rule.wording.connection sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
-/* Translators: rule.wording.network sender[2] */
+/* Translators: rule.wording.connection sender[2] */
 N_("If it still fails after a day, tell the recipient another way.");
-/* Translators: rule.wording.network admin[1] */
+/* Translators: rule.wording.connection admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
-/* Translators: rule.wording.network admin[2] */
+/* Translators: rule.wording.connection admin[2] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
+/* Translators: rule.wording.network title */
+N_("The message went round in circles or DNS failed");
+/* Translators: rule.wording.network explanation */
+N_("The message could not be routed: the servers passed it around in a loop, or the DNS lookup for the destination failed.");
+/* Translators: rule.wording.network sender[1] */
+N_("Tell your IT support or email provider and include this bounce: it is a routing or DNS problem between mail servers, not something in your message.");
+/* Translators: rule.wording.network sender[2] */
+N_("Try again later; DNS problems are often temporary.");
+/* Translators: rule.wording.network admin[1] */
+N_("Look for a loop: MX records, forwarding rules or aliases that send the mail back to a server it already passed.");
+/* Translators: rule.wording.network admin[2] */
+N_("Check that the destination domain's DNS (MX and A records) answers correctly from your server.");
 /* Translators: rule.wording.too-many-connections title */
 N_("Too many connections or recipients at once");
 /* Translators: rule.wording.too-many-connections explanation */

@@ -73,6 +73,7 @@ typedef struct {
   BounceMessage *message;   /* NULL for pasted fragments */
   const char *sender;       /* lower-case address the bounce went to (the original sender) */
   GString *notification;    /* all notification text of the message */
+  gboolean delay_notice;    /* a warning that delivery is still being tried */
   char *provider;           /* where the bounce comes from */
 } Context;
 
@@ -157,6 +158,7 @@ typedef enum {
   RE_ERROR_WORDS,
   RE_SMTP_COMMAND,
   RE_LOOSE_REPLY,
+  RE_DELAY_SUBJECT,
   N_RE
 } PatternId;
 
@@ -231,6 +233,8 @@ static const char * const pattern_sources[N_RE] = {
    * "...after initial connection: 550 Access denied", "server message 550 unknown user". */
   [RE_LOOSE_REPLY] =
     "(?:^|[\\s:;(\\[>=#-])([45][0-5][0-9])(?:[ -]{1,2}(?=[A-Za-z#<(\\[])|\\s*$)",
+  [RE_DELAY_SUBJECT] =
+    "\\b(?:delay(?:ed)?|warning|still\\s+trying|not\\s+yet\\s+delivered|will\\s+retry|transient)\\b",
 };
 
 static GRegex *patterns[N_RE];
@@ -1164,6 +1168,16 @@ diagnose_candidate (Context         *ctx,
   else if (reply_entry != NULL && bounce_entry_get_reason (reply_entry) != NULL)
     reason = bounce_entry_get_reason (reply_entry);
 
+  /* Once the sender has given up, a condition may have a different name
+   * ("connection timed out" for days is an expiry). */
+  if (!delivered && rule != NULL && reason == bounce_entry_get_reason (rule) &&
+      bounce_entry_get_final_reason (rule) != NULL && !ctx->delay_notice &&
+      g_strcmp0 (c->action, "delayed") != 0)
+    reason = bounce_entry_get_final_reason (rule);
+  if (!delivered && g_strcmp0 (c->action, "expired") == 0 &&
+      (reason == NULL || g_str_equal (reason, "networkerror")))
+    reason = "expired";
+
   /* The same words mean different things at different SMTP stages: an
    * "unknown user" answer to the message body is a content filter
    * pretending, a refusal of MAIL FROM is about the sender. */
@@ -1525,6 +1539,9 @@ diagnose_message (Context *ctx)
   gboolean bounce_like;
 
   collect_notification (ctx);
+  ctx->delay_notice = re_match (RE_DELAY_SUBJECT, header (ctx, "Subject")) ||
+                      (ctx->notification->len < 256 * 1024 &&
+                       re_match (RE_TEMPORARY_WORDS, ctx->notification->str));
   g_free (ctx->provider);
   ctx->provider = detect_message_provider (ctx);
   if (bounce_report_get_provider (ctx->report) == NULL && ctx->provider != NULL)

@@ -19,6 +19,7 @@ struct _BounceEntry
   GStrv sender;
   GStrv admin;
   char *reason;
+  char *final_reason;
   BouncePermanence permanence;
   char *source_url;
   GPtrArray *links;
@@ -98,6 +99,7 @@ bounce_entry_finalize (GObject *object)
   g_strfreev (self->sender);
   g_strfreev (self->admin);
   g_free (self->reason);
+  g_free (self->final_reason);
   g_free (self->source_url);
   g_clear_pointer (&self->links, g_ptr_array_unref);
   g_clear_pointer (&self->regex, g_regex_unref);
@@ -281,6 +283,7 @@ bounce_entry_new_from_json (JsonObject  *object,
       !get_string (object, "name", FALSE, &name, self->id, error) ||
       !get_string (object, "explanation", FALSE, &self->explanation, self->id, error) ||
       !get_string (object, "reason", FALSE, &self->reason, self->id, error) ||
+      !get_string (object, "final_reason", FALSE, &self->final_reason, self->id, error) ||
       !get_string (object, "source", FALSE, &self->source_url, self->id, error) ||
       !get_string (object, "pattern", FALSE, &pattern, self->id, error) ||
       !get_string (object, "lookup_ip", FALSE, &self->lookup_ip, self->id, error) ||
@@ -315,6 +318,13 @@ bounce_entry_new_from_json (JsonObject  *object,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s” names an unknown reason “%s”", self->id, self->reason);
+      return NULL;
+    }
+
+  if (self->final_reason != NULL && !bounce_reason_is_known (self->final_reason))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s” names an unknown final reason “%s”", self->id, self->final_reason);
       return NULL;
     }
 
@@ -527,6 +537,12 @@ const char *
 bounce_entry_get_reason (BounceEntry *self)
 {
   GETTER (const char *, reason)
+}
+
+const char *
+bounce_entry_get_final_reason (BounceEntry *self)
+{
+  GETTER (const char *, final_reason)
 }
 
 BouncePermanence

@@ -51,6 +51,8 @@ const char       *bounce_entry_get_explanation  (BounceEntry  *self);
 const char * const *bounce_entry_get_sender_steps (BounceEntry *self);
 const char * const *bounce_entry_get_admin_steps  (BounceEntry *self);
 const char       *bounce_entry_get_reason       (BounceEntry  *self);  /* or NULL */
+/* Rules: the reason once the sender has given up on this condition, or NULL. */
+const char       *bounce_entry_get_final_reason (BounceEntry  *self);
 BouncePermanence  bounce_entry_get_permanence   (BounceEntry  *self);
 const char       *bounce_entry_get_source_url   (BounceEntry  *self);  /* or NULL */
 GPtrArray        *bounce_entry_get_links        (BounceEntry  *self);  /* BounceEntryLink */

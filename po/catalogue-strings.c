@@ -5676,6 +5676,28 @@ N_("Reach the recipient another way (phone, chat, another address).");
 N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
 /* Translators: rule.wording.spam admin[1] */
 N_("Check linked domains on URI blocklists and make sure SPF, DKIM and DMARC pass.");
+/* Translators: rule.wording.classified-spam title */
+N_("The message was classified as spam");
+/* Translators: rule.wording.classified-spam explanation */
+N_("The receiving side's filter scored this message as spam and refused it. Often a few words, links or attachments tip the score.");
+/* Translators: rule.wording.classified-spam sender[1] */
+N_("Send a plainer version: fewer links, no shortened URLs, no large images, a clear subject.");
+/* Translators: rule.wording.classified-spam sender[2] */
+N_("Ask the recipient to add your address to their safe senders, or reach them another way.");
+/* Translators: rule.wording.classified-spam admin[1] */
+N_("Check that SPF, DKIM and DMARC pass for the sending domain; authenticated mail is scored more kindly.");
+/* Translators: rule.wording.classified-spam admin[2] */
+N_("Check the sending IP and domain reputation.");
+/* Translators: rule.wording.content-rejected title */
+N_("The message content was refused");
+/* Translators: rule.wording.content-rejected explanation */
+N_("The receiving server refused what the message contains; usually its filter took it for spam, but the status code may say it was the format instead.");
+/* Translators: rule.wording.content-rejected sender[1] */
+N_("Send again without attachments, links or unusual formatting to see whether that passes.");
+/* Translators: rule.wording.content-rejected sender[2] */
+N_("If it is urgent, reach the recipient another way.");
+/* Translators: rule.wording.content-rejected admin[1] */
+N_("Check the receiving side's published sending rules and the message's content and format.");
 /* Translators: rule.wording.virus title */
 N_("A virus was found in the message");
 /* Translators: rule.wording.virus explanation */

@@ -1215,6 +1215,9 @@ diagnose_candidate (Context         *ctx,
 
   if (reason == NULL)
     reason = (diagnostic != NULL || status != NULL) ? "onhold" : "undefined";
+  /* For tuning the catalogue: BOUNCE_DEBUG_REASON=1 bounce-explain ... prints
+   * per recipient what decided the reason (best rule, status reason, SMTP
+   * stage, status, rule priority). */
   if (g_getenv ("BOUNCE_DEBUG_REASON"))
     g_printerr ("DEBUG\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", c->address ? c->address : "-",
                 rule ? bounce_entry_get_reason (rule) : "-", rule ? bounce_entry_get_id (rule) : "-",

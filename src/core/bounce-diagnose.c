@@ -7,7 +7,6 @@
 
 #include "bounce-diagnose.h"
 #include "bounce-extract.h"
-#include "bounce-formats.h"
 
 /* How much text after a recipient line belongs to it at most. */
 #define MAX_BLOCK 4096
@@ -28,22 +27,7 @@ typedef struct {
   char *dsn_diagnostic;
   char *last_attempt;
   char *will_retry;
-  /* from a server-layout recogniser */
-  char *command;
-  char *format_reason;
-  char *format_status;
-  char *format_reply;
 } Candidate;
-
-static void
-set_str (char       **field,
-         const char  *value)
-{
-  if (value == NULL || g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-}
 
 static void
 candidate_free (Candidate *c)
@@ -57,10 +41,6 @@ candidate_free (Candidate *c)
   g_free (c->dsn_diagnostic);
   g_free (c->last_attempt);
   g_free (c->will_retry);
-  g_free (c->command);
-  g_free (c->format_reason);
-  g_free (c->format_status);
-  g_free (c->format_reply);
   g_free (c);
 }
 
@@ -981,21 +961,6 @@ loose_reply (const char *text)
   return g_match_info_fetch (info, 1);
 }
 
-static SmtpStage
-stage_from_command (const char *command)
-{
-  if (g_ascii_strcasecmp (command, "RCPT") == 0)
-    return SMTP_RCPT;
-  if (g_ascii_strcasecmp (command, "MAIL") == 0)
-    return SMTP_MAIL;
-  if (g_ascii_strcasecmp (command, "DATA") == 0)
-    return SMTP_DATA;
-  if (g_ascii_strcasecmp (command, "CONN") == 0 || g_ascii_strcasecmp (command, "HELO") == 0 ||
-      g_ascii_strcasecmp (command, "EHLO") == 0)
-    return SMTP_CONNECT;
-  return SMTP_UNKNOWN;
-}
-
 static void
 diagnose_candidate (Context         *ctx,
                     Candidate       *c,
@@ -1074,8 +1039,6 @@ diagnose_candidate (Context         *ctx,
       bounce_extract_first_codes (whole, &reply, &enhanced);
     }
 
-  if (reply == NULL && c->format_reply != NULL)
-    reply = g_strdup (c->format_reply);
   /* A failure's reply is a 4xx/5xx one: a transcript's "250 Ok" before
    * the refusal is not it. */
   if (reply == NULL || (reply[0] == '2' && c->status != NULL && c->status[0] != '2'))
@@ -1087,11 +1050,6 @@ diagnose_candidate (Context         *ctx,
           g_free (reply);
           reply = loose;
         }
-    }
-  if (c->format_status != NULL && (enhanced == NULL || is_generic_status (enhanced)))
-    {
-      g_free (enhanced);
-      enhanced = g_strdup (c->format_status);
     }
 
   /* The DSN Status field is authoritative; a generic one yields to a more
@@ -1152,10 +1110,6 @@ diagnose_candidate (Context         *ctx,
 
   if (delivered)
     reason = "delivered";
-  else if (c->format_reason != NULL && bounce_reason_is_known (c->format_reason) &&
-           (rule == NULL || bounce_entry_get_provider (rule) == NULL))
-    /* The server's own layout said it outright. */
-    reason = c->format_reason;
   else if (rule != NULL && status_entry != NULL && bounce_entry_get_reason (status_entry) != NULL &&
            is_weak_rule (rule) && is_specific_status (status))
     /* "Recipient address rejected: <anything>" says less than 5.7.26. */
@@ -1183,7 +1137,7 @@ diagnose_candidate (Context         *ctx,
    * pretending, a refusal of MAIL FROM is about the sender. */
   if (!delivered && reason != NULL && rule_reason_is_generic (rule))
     {
-      SmtpStage stage = c->command ? stage_from_command (c->command) : smtp_stage (context->str);
+      SmtpStage stage = smtp_stage (context->str);
 
       /* "User unknown" is only trustworthy as the answer to RCPT TO or with
        * a x.1.1 status; after DATA, or with no trace of the command, it is
@@ -1560,45 +1514,6 @@ diagnose_message (Context *ctx)
   else
     dsn = dsn_candidates (ctx, json_groups);
   from_text = text_candidates (ctx);
-  /* A recognised server layout knows its recipients better than the
-   * generic line scan. */
-  {
-    g_autoptr(GPtrArray) formats = bounce_formats_parse (ctx->input, ctx->message_index);
-
-    if (formats != NULL && formats->len > 0)
-      {
-        g_ptr_array_set_size (from_text, 0);
-        for (guint i = 0; i < formats->len; i++)
-          {
-            BounceFormatRecipient *f = formats->pdata[i];
-            Candidate *c = f->address ? find_candidate (from_text, f->address) : NULL;
-
-            if (c == NULL)
-              {
-                c = g_new0 (Candidate, 1);
-                c->address = g_strdup (f->address);
-                c->block = g_string_new (NULL);
-                c->start = f->start;
-                c->end = f->end;
-                c->has_range = f->end > f->start;
-                g_ptr_array_add (from_text, c);
-              }
-            if (f->diagnostic != NULL)
-              {
-                if (c->block->len > 0)
-                  g_string_append_c (c->block, '\n');
-                g_string_append (c->block, f->diagnostic);
-              }
-            set_str (&c->command, f->command);
-            set_str (&c->format_reason, f->reason);
-            set_str (&c->format_status, f->status);
-            set_str (&c->format_reply, f->reply_code);
-            if (f->action != NULL && c->action == NULL)
-              c->action = g_strdup (f->action);
-          }
-      }
-  }
-
   /* Headers are the usual sign; failing that, a recipient line next to
    * SMTP error codes is (forwarded bounces, carriers' own formats). */
   bounce_like = looks_like_bounce (ctx) ||
@@ -1611,13 +1526,6 @@ diagnose_message (Context *ctx)
       Candidate *c = dsn->pdata[i];
       Candidate *t = find_candidate (from_text, c->address);
 
-      if (t != NULL)
-        {
-          set_str (&c->command, t->command);
-          set_str (&c->format_reason, t->format_reason);
-          set_str (&c->format_status, t->format_status);
-          set_str (&c->format_reply, t->format_reply);
-        }
       if (t != NULL && t->block != NULL)
         {
           c->block = g_string_new (t->block->str);

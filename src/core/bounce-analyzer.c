@@ -174,7 +174,9 @@ collect_targets (BounceReport    *report,
 
       if (seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS)
         {
-          g_string_append_len (notification, text + seg->start, seg->end - seg->start);
+          gsize room = BOUNCE_NOTIFICATION_LIMIT - MIN (notification->len, BOUNCE_NOTIFICATION_LIMIT);
+
+          g_string_append_len (notification, text + seg->start, MIN (seg->end - seg->start, room));
           g_string_append_c (notification, '\n');
         }
     }

@@ -519,6 +519,7 @@ text_candidates (Context *ctx)
   GPtrArray *segments = bounce_input_get_segments (ctx->input);
   g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (RecipientLine));
   g_autoptr(GArray) seg_end = g_array_new (FALSE, FALSE, sizeof (gsize));
+  gsize scanned = 0;
 
   g_array_set_clear_func (lines, (GDestroyNotify) recipient_line_clear);
 
@@ -529,7 +530,10 @@ text_candidates (Context *ctx)
 
       if (seg->message_index != ctx->message_index || seg->kind != BOUNCE_SEGMENT_TEXT)
         continue;
-      scan_text_range (ctx, seg->start, seg->end, lines);
+      if (scanned >= BOUNCE_NOTIFICATION_LIMIT)
+        break;
+      scan_text_range (ctx, seg->start, MIN (seg->end, seg->start + BOUNCE_NOTIFICATION_LIMIT - scanned), lines);
+      scanned += seg->end - seg->start;
       for (gsize j = before; j < lines->len; j++)
         g_array_append_val (seg_end, seg->end);
     }
@@ -1390,7 +1394,10 @@ collect_notification (Context *ctx)
         continue;
       if (seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS)
         {
-          g_string_append_len (ctx->notification, ctx->text + seg->start, seg->end - seg->start);
+          gsize room = BOUNCE_NOTIFICATION_LIMIT - MIN (ctx->notification->len, BOUNCE_NOTIFICATION_LIMIT);
+
+          g_string_append_len (ctx->notification, ctx->text + seg->start,
+                               MIN (seg->end - seg->start, room));
           g_string_append_c (ctx->notification, '\n');
         }
     }

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+
+/* Hostile and broken inputs through the whole analyser and every output
+ * format: each must end with a report or a BOUNCE_ERROR, never a crash or a
+ * hang.  Timing is printed by the benchmarks, not asserted here. */
+
+static BounceReport *
+analyze_owned (GString  *text,
+               GError  **error)
+{
+  g_autoptr(GBytes) bytes = g_string_free_to_bytes (text);
+
+  return bounce_analyze_bytes (bytes, "hostile", NULL, error);
+}
+
+static void
+check_outputs (BounceReport *report)
+{
+  g_autofree char *json = bounce_report_to_json (report, FALSE);
+  g_autofree char *text = bounce_report_to_text (report);
+  g_autofree char *summary = bounce_report_to_summary (report);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_true (g_utf8_validate (summary, -1, NULL));
+}
+
+static void
+expect_report (GString *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = analyze_owned (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  check_outputs (report);
+}
+
+static void
+expect_error (GString *text,
+              int      code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = analyze_owned (text, &error);
+
+  g_assert_null (report);
+  g_assert_error (error, BOUNCE_ERROR, code);
+  g_assert_nonnull (error->message);
+}
+
+static GString *
+repeat (const char *piece,
+        gsize       total)
+{
+  GString *s = g_string_sized_new (total + strlen (piece));
+
+  while (s->len < total)
+    g_string_append (s, piece);
+  return s;
+}
+
+static void
+test_empty_and_binary (void)
+{
+  static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0";
+  static const char elf[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0";
+
+  expect_error (g_string_new (""), BOUNCE_ERROR_EMPTY);
+  expect_error (g_string_new (" \n\t\r\n  "), BOUNCE_ERROR_EMPTY);
+  expect_error (g_string_new_len (png, sizeof png - 1), BOUNCE_ERROR_BINARY);
+  expect_error (g_string_new_len (elf, sizeof elf - 1), BOUNCE_ERROR_BINARY);
+  expect_error (g_string_new_len ("PK\x03\x04\x14\0\0\0\x08\0", 10), BOUNCE_ERROR_BINARY);
+  expect_error (g_string_new ("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), BOUNCE_ERROR_BINARY);
+}
+
+static void
+test_bad_text (void)
+{
+  /* NUL bytes and invalid UTF-8 inside an otherwise real bounce line */
+  expect_report (g_string_new_len ("550 5.1.1 <a@example.net>:\0 User\0 unknown\n", 43));
+  expect_report (g_string_new ("550 5.1.1 \xff\xfe\xc3\x28 User unknown \xed\xa0\x80\n"));
+  /* one 10 MB line of digits, dots and '@' (stress for the extractor and
+   * the diagnosis patterns) */
+  expect_report (repeat ("550.5.1.1@1.2.3.4 [", 10 * 1000 * 1000));
+  expect_report (repeat ("@@@...@a.b@", 2 * 1000 * 1000));
+  /* deeply nested brackets and quotes */
+  expect_report (repeat ("(<[\"'", 1000 * 1000));
+}
+
+static void
+test_huge_reports (void)
+{
+  GString *many = g_string_new ("From: MAILER-DAEMON@mx.example.org\nTo: a@example.com\n"
+                                "Subject: Undelivered Mail\nMIME-Version: 1.0\n"
+                                "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+                                "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n");
+  GString *folded = g_string_new ("From: MAILER-DAEMON@mx.example.org\nSubject: x\nX-Long: a\n");
+  GString *address = g_string_new ("550 5.1.1 <");
+  GString *mbox = g_string_new (NULL);
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (many, "Final-Recipient: rfc822; user%u@example.net\nAction: failed\n"
+                                  "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown\n\n", i);
+  g_string_append (many, "--B--\n");
+  expect_report (many);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (folded, " continued\n");
+  g_string_append (folded, "\nbody\n");
+  expect_report (folded);
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_c (address, 'x');
+  g_string_append (address, "@example.net>: User unknown\n");
+  expect_report (address);
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (mbox, "From MAILER-DAEMON Thu Jul  2 12:05:%02u 2020\n"
+                                  "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered\n\n"
+                                  "<u%u@example.net>: 550 5.1.1 User unknown\n\n", i % 60, i);
+  expect_report (mbox);
+}
+
+static void
+test_broken_mime (void)
+{
+  GString *nested = g_string_new ("From: a@example.com\nMIME-Version: 1.0\n"
+                                  "Content-Type: multipart/mixed; boundary=b0\n\n");
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (nested, "--b%u\nContent-Type: multipart/mixed; boundary=b%u\n\n", i, i + 1);
+  expect_report (nested);
+
+  /* truncated in the middle of a part, and base64 that is not base64 */
+  expect_report (g_string_new ("From: MAILER-DAEMON@mx.example.org\nMIME-Version: 1.0\n"
+                               "Content-Type: multipart/report; report-type=delivery-status; boundary=\"X\"\n\n"
+                               "--X\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+                               "!!!not*base64***\n--X\nContent-Type: message/delivery-status\n\n"
+                               "Final-Recipient: rfc822; a@exa"));
+  /* 20 MB of repeated bounce text */
+  expect_report (repeat ("<b@example.net>: host mx[192.0.2.1] said: 550 5.7.1 blocked using zen.spamhaus.org\n",
+                         20 * 1000 * 1000));
+}
+
+static void
+test_too_large (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size = BOUNCE_INPUT_MAX_SIZE + 1;
+  char *data = g_malloc (size);
+
+  memset (data, 'a', size);
+  bytes = g_bytes_new_take (data, size);
+  report = bounce_analyze_bytes (bytes, "too-large", NULL, &error);
+  g_assert_null (report);
+  g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+  g_test_add_func ("/hostile/empty-and-binary", test_empty_and_binary);
+  g_test_add_func ("/hostile/bad-text", test_bad_text);
+  g_test_add_func ("/hostile/huge-reports", test_huge_reports);
+  g_test_add_func ("/hostile/broken-mime", test_broken_mime);
+  g_test_add_func ("/hostile/too-large", test_too_large);
+  return g_test_run ();
+}

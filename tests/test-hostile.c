@@ -164,6 +164,32 @@ test_too_large (void)
   g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE);
 }
 
+/* Inputs the fuzzer found (tests/hostile/). */
+static void
+test_fuzzer_finds (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "hostile", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      char *contents;
+      gsize len;
+
+      if (!g_str_has_suffix (name, ".eml"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      expect_report (g_string_new_len (contents, len));
+      g_free (contents);
+      n++;
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -174,5 +200,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/huge-reports", test_huge_reports);
   g_test_add_func ("/hostile/broken-mime", test_broken_mime);
   g_test_add_func ("/hostile/too-large", test_too_large);
+  g_test_add_func ("/hostile/fuzzer-finds", test_fuzzer_finds);
   return g_test_run ();
 }

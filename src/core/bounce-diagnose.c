@@ -632,6 +632,13 @@ dsn_candidates (Context   *ctx,
           if (is_enhanced_code (s))
             c->status = g_steal_pointer (&s);
         }
+      /* A recipient seen again without a status yet: the later group's
+       * fields replace the earlier ones. */
+      g_clear_pointer (&c->action, g_free);
+      g_clear_pointer (&c->remote_mta, g_free);
+      g_clear_pointer (&c->dsn_diagnostic, g_free);
+      g_clear_pointer (&c->last_attempt, g_free);
+      g_clear_pointer (&c->will_retry, g_free);
       if (action != NULL)
         {
           c->action = g_ascii_strdown (action, -1);

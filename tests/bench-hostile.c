@@ -135,6 +135,30 @@ make_mbox (void)
 }
 
 static GString *
+make_mbox_blocked (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append_printf (s, "From MAILER-DAEMON Thu Jul  2 12:05:00 2020\n"
+                               "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered\n\n"
+                               "<u%u@example.net>: 550 5.7.1 blocked, client 8.%u.%u.1 listed in "
+                               "zen.spamhaus.org\n\n", i, i / 256 % 256, i % 256);
+  return s;
+}
+
+static GString *
+make_ips (void)
+{
+  GString *s = g_string_new ("<b@example.net>: host mx[192.0.2.1] said: 550 5.7.1 blocked using "
+                             "zen.spamhaus.org\n");
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (s, "client %u.%u.%u.9 listed\n", 11 + i / 65536, i / 256 % 256, i % 256);
+  return s;
+}
+
+static GString *
 make_nested (void)
 {
   GString *s = g_string_new ("From: a@example.com\nMIME-Version: 1.0\n"
@@ -197,6 +221,8 @@ static const struct {
   { "folded-100000", make_folded },
   { "address-10000", make_long_address },
   { "mbox-2000", make_mbox },
+  { "mbox-blocked-60000", make_mbox_blocked },
+  { "public-ips-200000", make_ips },
   { "multipart-nested-1000", make_nested },
   { "base64-garbage-2mb", make_base64_garbage },
   { "bounce-text-20mb", make_20mb },

@@ -19,12 +19,20 @@ in_notification (BounceInput *input,
                  gsize        offset)
 {
   GPtrArray *segments = bounce_input_get_segments (input);
+  guint lo = 0, hi = segments->len;
 
-  for (guint i = 0; i < segments->len; i++)
+  /* Segments are in order and do not overlap; an mbox can have hundreds of
+   * thousands, so search instead of scanning them for every finding. */
+  while (lo < hi)
     {
-      BounceSegment *seg = segments->pdata[i];
+      guint mid = lo + (hi - lo) / 2;
+      BounceSegment *seg = segments->pdata[mid];
 
-      if (offset >= seg->start && offset < seg->end)
+      if (offset < seg->start)
+        hi = mid;
+      else if (offset >= seg->end)
+        lo = mid + 1;
+      else
         return seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS ||
                seg->kind == BOUNCE_SEGMENT_FEEDBACK_REPORT;
     }
@@ -90,14 +98,14 @@ report_needs_reputation_check (BounceReport *report)
   return FALSE;
 }
 
+/* seen holds the values of array, so that thousands of them stay linear. */
 static void
 add_unique (GPtrArray  *array,
+            GHashTable *seen,
             const char *value)
 {
-  for (guint i = 0; i < array->len; i++)
-    if (g_str_equal (array->pdata[i], value))
-      return;
-  g_ptr_array_add (array, g_strdup (value));
+  if (g_hash_table_add (seen, g_strdup (value)))
+    g_ptr_array_add (array, g_strdup (value));
 }
 
 /* The lists the bounce names, by zone or by the service's own phrase. */
@@ -166,6 +174,8 @@ collect_targets (BounceReport    *report,
   GPtrArray *findings = bounce_report_get_findings (report);
   GPtrArray *segments = bounce_input_get_segments (input);
   g_autoptr(GString) notification = g_string_new (NULL);
+  g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean wanted;
 
   for (guint i = 0; i < segments->len; i++)
@@ -196,7 +206,7 @@ collect_targets (BounceReport    *report,
       if ((f->kind == BOUNCE_FINDING_IPV4 || f->kind == BOUNCE_FINDING_IPV6) && f->is_public &&
           in_notification (input, f->byte_offset) &&
           !ip_belongs_to_remote_server (text, f->byte_offset))
-        add_unique (bounce_report_get_ips (report), f->text);
+        add_unique (bounce_report_get_ips (report), seen_ips, f->text);
     }
 
   /* The sending domain: where the returned message came from. */
@@ -222,7 +232,7 @@ collect_targets (BounceReport    *report,
               g_autofree char *lower = g_ascii_strdown (domain, -1);
 
               if (bounce_domain_is_valid (lower))
-                add_unique (bounce_report_get_domains (report), lower);
+                add_unique (bounce_report_get_domains (report), seen_domains, lower);
             }
           }
       }

@@ -45,6 +45,11 @@ candidate_free (Candidate *c)
 }
 
 typedef struct {
+  GHashTable *keys;         /* recipient_key() of the report's recipients */
+  guint n_indexed;          /* how many of them are in keys */
+} Reported;
+
+typedef struct {
   BounceReport *report;
   BounceCatalogue *catalogue;
   BounceInput *input;
@@ -55,6 +60,9 @@ typedef struct {
   GString *notification;    /* all notification text of the message */
   gboolean delay_notice;    /* a warning that delivery is still being tried */
   char *provider;           /* where the bounce comes from */
+  Reported *reported;       /* shared by all messages */
+  guint seg_begin;          /* the message's segments: [seg_begin, seg_end) */
+  guint seg_end;
 } Context;
 
 static const struct {
@@ -523,7 +531,7 @@ text_candidates (Context *ctx)
 
   g_array_set_clear_func (lines, (GDestroyNotify) recipient_line_clear);
 
-  for (guint i = 0; i < segments->len; i++)
+  for (guint i = ctx->seg_begin; i < ctx->seg_end; i++)
     {
       BounceSegment *seg = segments->pdata[i];
       gsize before = lines->len;
@@ -1393,7 +1401,7 @@ collect_notification (Context *ctx)
 {
   GPtrArray *segments = bounce_input_get_segments (ctx->input);
 
-  for (guint i = 0; i < segments->len; i++)
+  for (guint i = ctx->seg_begin; i < ctx->seg_end; i++)
     {
       BounceSegment *seg = segments->pdata[i];
 
@@ -1481,22 +1489,46 @@ fragment_names_failure (Context *ctx)
   return first_rule_with_reason (rules) != NULL;
 }
 
+static char *
+recipient_key (BounceRecipient *r)
+{
+  const char *parts[] = {
+    bounce_recipient_get_address (r),
+    bounce_recipient_get_status (r),
+    bounce_recipient_get_diagnostic (r),
+  };
+  GString *key = g_string_new (NULL);
+
+  /* Length-prefixed, so that NULL, "" and separators in the text never collide. */
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      if (parts[i] == NULL)
+        g_string_append (key, "-;");
+      else
+        g_string_append_printf (key, "%" G_GSIZE_FORMAT ":%s;", strlen (parts[i]), parts[i]);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/* Same address, status and diagnostic as a recipient already in the report.
+ * The keys of the report's recipients are indexed as they appear, so that an
+ * mbox of many thousand reports is not quadratic. */
 static gboolean
-already_reported (BounceReport    *report,
+already_reported (Context         *ctx,
                   BounceRecipient *r)
 {
-  GListModel *list = bounce_report_get_recipients (report);
+  GListModel *list = bounce_report_get_recipients (ctx->report);
+  guint n = g_list_model_get_n_items (list);
+  g_autofree char *key = NULL;
 
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+  for (; ctx->reported->n_indexed < n; ctx->reported->n_indexed++)
     {
-      g_autoptr(BounceRecipient) other = g_list_model_get_item (list, i);
+      g_autoptr(BounceRecipient) other = g_list_model_get_item (list, ctx->reported->n_indexed);
 
-      if (g_strcmp0 (bounce_recipient_get_address (other), bounce_recipient_get_address (r)) == 0 &&
-          g_strcmp0 (bounce_recipient_get_status (other), bounce_recipient_get_status (r)) == 0 &&
-          g_strcmp0 (bounce_recipient_get_diagnostic (other), bounce_recipient_get_diagnostic (r)) == 0)
-        return TRUE;
+      g_hash_table_add (ctx->reported->keys, recipient_key (other));
     }
-  return FALSE;
+  key = recipient_key (r);
+  return g_hash_table_contains (ctx->reported->keys, key);
 }
 
 static void
@@ -1616,7 +1648,7 @@ diagnose_message (Context *ctx)
 
       diagnose_candidate (ctx, chosen->pdata[i], chosen->len, r);
       /* An mbox may hold the same report twice ("Postmaster Copy: ..."). */
-      if (ctx->message_index > 0 && already_reported (ctx->report, r))
+      if (ctx->message_index > 0 && already_reported (ctx, r))
         continue;
       bounce_report_add_recipient (ctx->report, r);
     }
@@ -1665,6 +1697,10 @@ bounce_diagnose (BounceReport    *report,
   GPtrArray *messages = bounce_input_get_messages (input);
   /* A pasted fragment has no headers to go by. */
   guint n_messages = messages && bounce_input_get_is_message (input) ? messages->len : 0;
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Reported reported = { keys, 0 };
+  GPtrArray *segments = bounce_input_get_segments (input);
+  guint seg_cursor = 0;
 
   compile_patterns ();
 
@@ -1680,6 +1716,16 @@ bounce_diagnose (BounceReport    *report,
       ctx.message_index = i;
       ctx.message = i < n_messages ? messages->pdata[i] : NULL;
       ctx.notification = g_string_new (NULL);
+      ctx.reported = &reported;
+      /* Segments come in message order: finding each message's own keeps a
+       * large mbox linear. */
+      while (seg_cursor < segments->len &&
+             ((BounceSegment *) segments->pdata[seg_cursor])->message_index < i)
+        seg_cursor++;
+      ctx.seg_begin = ctx.seg_end = seg_cursor;
+      while (ctx.seg_end < segments->len &&
+             ((BounceSegment *) segments->pdata[ctx.seg_end])->message_index == i)
+        ctx.seg_end++;
       if (ctx.message != NULL)
         {
           sender = address_from_value (bounce_fields_lookup (ctx.message->headers, "To"));

@@ -86,18 +86,30 @@ make_brackets (void)
 }
 
 static GString *
-make_recipients (void)
+make_recipients_n (guint n)
 {
   GString *s = g_string_new ("From: MAILER-DAEMON@mx.example.org\nTo: a@example.com\n"
                              "Subject: Undelivered Mail\nMIME-Version: 1.0\n"
                              "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
                              "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n");
 
-  for (guint i = 0; i < 5000; i++)
+  for (guint i = 0; i < n; i++)
     g_string_append_printf (s, "Final-Recipient: rfc822; user%u@example.net\nAction: failed\n"
                                "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown\n\n", i);
   g_string_append (s, "--B--\n");
   return s;
+}
+
+static GString *
+make_recipients (void)
+{
+  return make_recipients_n (5000);
+}
+
+static GString *
+make_recipients_50000 (void)
+{
+  return make_recipients_n (50000);
 }
 
 static GString *
@@ -218,6 +230,7 @@ static const struct {
   { "digit-dots-line-2mb", make_digit_dots },
   { "nested-brackets-5mb", make_brackets },
   { "recipients-5000", make_recipients },
+  { "recipients-50000", make_recipients_50000 },
   { "folded-100000", make_folded },
   { "address-10000", make_long_address },
   { "mbox-2000", make_mbox },

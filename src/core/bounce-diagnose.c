@@ -596,6 +596,8 @@ dsn_candidates (Context   *ctx,
                 GPtrArray *groups)
 {
   GPtrArray *candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  /* address -> Candidate: a report may list tens of thousands of recipients */
+  g_autoptr(GHashTable) by_address = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (groups == NULL)
     return candidates;
@@ -617,7 +619,7 @@ dsn_candidates (Context   *ctx,
       if (address == NULL && final == NULL)
         continue;
 
-      c = address ? find_candidate (candidates, address) : NULL;
+      c = address ? g_hash_table_lookup (by_address, address) : NULL;
       if (c != NULL && c->status != NULL)
         continue;   /* the same recipient twice: keep the first report */
       if (c == NULL)
@@ -625,6 +627,8 @@ dsn_candidates (Context   *ctx,
           c = g_new0 (Candidate, 1);
           c->address = g_steal_pointer (&address);
           g_ptr_array_add (candidates, c);
+          if (c->address != NULL)
+            g_hash_table_insert (by_address, c->address, c);
         }
       c->from_dsn = TRUE;
       c->start = group->start;

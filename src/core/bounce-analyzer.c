@@ -14,6 +14,41 @@ static const char * const reputation_reasons[] = {
   "requireptr", "securityerror", "authfailure", "filtered", NULL
 };
 
+/* A real bounce has a few dozen findings.  Past this many the input is a log
+ * or a flood, and every further finding only costs memory and time in the
+ * report, its JSON and the window's highlights. */
+#define MAX_FINDINGS 50000
+
+/* Extracts in growing chunks cut at line ends, so that a huge input is only
+ * scanned until it has given MAX_FINDINGS. */
+static void
+extract_findings (BounceReport *report,
+                  const char   *text)
+{
+  GPtrArray *findings = bounce_report_get_findings (report);
+  gsize length = strlen (text);
+  gsize start = 0;
+  gsize chunk = 1024 * 1024;
+
+  while (start < length && findings->len < MAX_FINDINGS)
+    {
+      gsize end = length;
+
+      if (length - start > chunk)
+        {
+          const char *nl = memchr (text + start + chunk, '\n', length - start - chunk);
+
+          if (nl != NULL)
+            end = (nl - text) + 1;
+        }
+      bounce_extract (text, start, end, BOUNCE_EXTRACT_ALL, findings);
+      start = end;
+      chunk *= 2;
+    }
+  if (findings->len > MAX_FINDINGS)
+    g_ptr_array_set_size (findings, MAX_FINDINGS);
+}
+
 static gboolean
 in_notification (BounceInput *input,
                  gsize        offset)
@@ -253,8 +288,7 @@ bounce_analyze_input (BounceInput     *input,
     catalogue = bounce_catalogue_get_default ();
   report = bounce_report_new (input, source);
 
-  bounce_extract (bounce_input_get_text (input), 0, -1, BOUNCE_EXTRACT_ALL,
-                  bounce_report_get_findings (report));
+  extract_findings (report, bounce_input_get_text (input));
   bounce_diagnose (report, catalogue);
   explain_codes (report, catalogue);
   collect_targets (report, catalogue);

@@ -274,6 +274,86 @@ test_open_file (void)
   destroy_window (win);
 }
 
+/* Is the character at offset inside the visible part of the text view? */
+static gboolean
+offset_visible (BounceWindow *win,
+                glong         offset)
+{
+  GtkTextView *view = bounce_input_view_get_text_view (bounce_window_get_input_view (win));
+  GtkTextIter iter;
+  GdkRectangle visible, location;
+
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, offset);
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_get_iter_location (view, &iter, &location);
+  return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+}
+
+static void
+test_open_scrolls_to_code (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "exchange-blocklisted-ip.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+  BounceInputView *input = bounce_window_get_input_view (win);
+  GPtrArray *codes;
+  BounceFinding *first;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 900, 500);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+
+  bounce_window_open_file (win, file);
+  wait_until (analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (100);
+
+  /* Forty lines of headers come first: the view skips them to the first
+   * highlighted code. */
+  codes = bounce_report_get_codes (bounce_window_get_report (win));
+  g_assert_cmpuint (codes->len, >, 0);
+  first = g_ptr_array_index (codes, 0);
+  g_assert_false (offset_visible (win, 0));
+  g_assert_true (offset_visible (win, first->offset));
+  g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
+
+  /* A resize re-wraps the lines; the code stays in view. */
+  gtk_window_set_default_size (GTK_WINDOW (win), 1300, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (100);
+  g_assert_true (bounce_input_view_get_scroll_pending (input));
+  g_assert_true (offset_visible (win, first->offset));
+
+  /* Finding something else takes over from the first code. */
+  g_assert_true (bounce_input_view_select_chars (input, 0, 1));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (100);
+  g_assert_true (offset_visible (win, 0));
+  g_assert_false (offset_visible (win, first->offset));
+
+  /* The user's own scrolling ends the automatic one. */
+  {
+    GtkEventController *key = NULL;
+    GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (input));
+    gboolean handled = TRUE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && key == NULL; i++)
+      {
+        g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+          key = c;
+      }
+    g_object_unref (controllers);
+    g_assert_nonnull (key);
+    g_assert_true (bounce_input_view_get_scroll_pending (input));
+    g_signal_emit_by_name (key, "key-pressed", GDK_KEY_Page_Down, 0, 0, &handled);
+    g_assert_false (handled);
+    g_assert_false (bounce_input_view_get_scroll_pending (input));
+  }
+
+  destroy_window (win);
+}
+
 static void
 test_pasted_mime (void)
 {
@@ -696,6 +776,7 @@ main (int   argc,
 
   g_test_add_func ("/window/paste-bounce", test_paste_bounce);
   g_test_add_func ("/window/open-file", test_open_file);
+  g_test_add_func ("/window/open-scrolls-to-code", test_open_scrolls_to_code);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);
   g_test_add_func ("/window/not-bounce", test_not_bounce);

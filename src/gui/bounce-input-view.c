@@ -13,6 +13,11 @@ struct _BounceInputView
   GPtrArray      *findings;     /* BounceFinding that were highlighted */
   guint           setting_text : 1;
   guint           show_admin : 1;
+  /* Keep the scroll target in view while the layout settles (long lines
+   * are measured lazily, the window may still be resized) until the user
+   * scrolls, clicks or types. */
+  guint           scroll_pending : 1;
+  GtkTextMark    *scroll_mark;
 
   GtkPopover     *popover;
   BounceEntryCard *popover_card;
@@ -103,6 +108,7 @@ bounce_input_view_set_text (BounceInputView *self,
   g_return_if_fail (BOUNCE_IS_INPUT_VIEW (self));
 
   bounce_input_view_clear_findings (self);
+  self->scroll_pending = FALSE;
 
   self->setting_text = TRUE;
   gtk_text_buffer_set_text (self->buffer, text ? text : "", text ? length : 0);
@@ -204,6 +210,84 @@ bounce_input_view_get_finding_at (BounceInputView *self,
   return NULL;
 }
 
+/* Where the scroll target sits, from the top of the view. */
+#define SCROLL_YALIGN 0.3
+
+static void
+scroll_to_target (BounceInputView *self)
+{
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->text_view));
+  double page = gtk_adjustment_get_page_size (vadj);
+  GdkRectangle visible, location;
+  GtkTextIter iter;
+  double value;
+
+  /* Before the first allocation, GTK scrolls once the layout exists. */
+  if (page <= 0 || !gtk_widget_get_mapped (GTK_WIDGET (self->text_view)))
+    {
+      gtk_text_view_scroll_to_mark (self->text_view, self->scroll_mark, 0.0, TRUE, 0.0, SCROLL_YALIGN);
+      return;
+    }
+
+  /* GTK 4.8's scroll_to_mark can stop short near the top of the buffer;
+   * the adjustment is set from the line's position instead. */
+  gtk_text_buffer_get_iter_at_mark (self->buffer, &iter, self->scroll_mark);
+  gtk_text_view_get_iter_location (self->text_view, &iter, &location);
+  gtk_text_view_get_visible_rect (self->text_view, &visible);
+  value = gtk_adjustment_get_value (vadj) - visible.y + location.y - SCROLL_YALIGN * visible.height;
+  value = CLAMP (value, gtk_adjustment_get_lower (vadj),
+                 gtk_adjustment_get_upper (vadj) - page);
+  gtk_adjustment_set_value (vadj, value);
+}
+
+static void
+on_vadjustment_changed (BounceInputView *self)
+{
+  if (self->scroll_pending)
+    scroll_to_target (self);
+}
+
+static void
+stop_following (BounceInputView *self)
+{
+  self->scroll_pending = FALSE;
+}
+
+static gboolean
+on_user_scroll (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                BounceInputView          *self)
+{
+  stop_following (self);
+  return FALSE;
+}
+
+static gboolean
+on_user_key (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             BounceInputView       *self)
+{
+  stop_following (self);
+  return FALSE;
+}
+
+void
+bounce_input_view_scroll_to_chars (BounceInputView *self,
+                                   glong            offset)
+{
+  GtkTextIter iter;
+
+  g_return_if_fail (BOUNCE_IS_INPUT_VIEW (self));
+
+  gtk_text_buffer_get_iter_at_offset (self->buffer, &iter, offset);
+  gtk_text_buffer_move_mark (self->buffer, self->scroll_mark, &iter);
+  self->scroll_pending = TRUE;
+  scroll_to_target (self);
+}
+
 gboolean
 bounce_input_view_select_chars (BounceInputView *self,
                                 glong            start,
@@ -219,31 +303,17 @@ bounce_input_view_select_chars (BounceInputView *self,
   gtk_text_buffer_get_iter_at_offset (self->buffer, &istart, start);
   gtk_text_buffer_get_iter_at_offset (self->buffer, &iend, end);
   gtk_text_buffer_select_range (self->buffer, &istart, &iend);
-  gtk_text_view_scroll_to_mark (self->text_view,
-                                gtk_text_buffer_get_insert (self->buffer),
-                                0.1, TRUE, 0.0, 0.3);
+  bounce_input_view_scroll_to_chars (self, start);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 
   return TRUE;
 }
 
-void
-bounce_input_view_scroll_to_chars (BounceInputView *self,
-                                   glong            offset)
+gboolean
+bounce_input_view_get_scroll_pending (BounceInputView *self)
 {
-  GtkTextIter iter;
-  GtkTextMark *mark;
-
-  g_return_if_fail (BOUNCE_IS_INPUT_VIEW (self));
-
-  gtk_text_buffer_get_iter_at_offset (self->buffer, &iter, offset);
-  mark = gtk_text_buffer_get_mark (self->buffer, "scroll-target");
-  if (mark == NULL)
-    mark = gtk_text_buffer_create_mark (self->buffer, "scroll-target", &iter, TRUE);
-  else
-    gtk_text_buffer_move_mark (self->buffer, mark, &iter);
-  /* Scrolling to a mark waits for the layout, unlike scrolling to an iter. */
-  gtk_text_view_scroll_to_mark (self->text_view, mark, 0.0, TRUE, 0.0, 0.3);
+  g_return_val_if_fail (BOUNCE_IS_INPUT_VIEW (self), FALSE);
+  return self->scroll_pending;
 }
 
 gboolean
@@ -545,6 +615,7 @@ bounce_input_view_init (BounceInputView *self)
   GtkEventController *controller;
   GtkDropTarget *drop;
   GtkWidget *scroller;
+  GtkTextIter start;
   GType text_types[] = { G_TYPE_STRING };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -559,6 +630,27 @@ bounce_input_view_init (BounceInputView *self)
   self->network_tag = gtk_text_buffer_create_tag (self->buffer, "network",
                                                   "background-rgba", &(GdkRGBA) { 0.21, 0.52, 0.89, 0.30 },
                                                   NULL);
+
+  gtk_text_buffer_get_start_iter (self->buffer, &start);
+  self->scroll_mark = gtk_text_buffer_create_mark (self->buffer, "scroll-target", &start, TRUE);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (on_vadjustment_changed), self, G_CONNECT_SWAPPED);
+  /* Anything the user does in the text (wheel, scrollbar, click, keys)
+   * takes over from the automatic scroll; the capture phase sees it before
+   * the text view or the scrollbar handle it. */
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "scroll-begin", G_CALLBACK (stop_following), self);
+  g_signal_connect (controller, "scroll", G_CALLBACK (on_user_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "pressed", G_CALLBACK (stop_following), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_user_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
   g_signal_connect (controller, "released", G_CALLBACK (on_click_released), self);

@@ -35,6 +35,8 @@ gboolean       bounce_input_view_select_chars     (BounceInputView *self,
 /* Scrolls so that the character at offset is in view (no selection). */
 void           bounce_input_view_scroll_to_chars  (BounceInputView *self,
                                                    glong            offset);
+/* TRUE while the view keeps the last scroll target in sight. */
+gboolean       bounce_input_view_get_scroll_pending (BounceInputView *self);
 /* Shows the catalogue entry of the finding at offset in a popover. */
 gboolean       bounce_input_view_popup_entry_at   (BounceInputView *self,
                                                    glong            offset);

@@ -354,6 +354,81 @@ test_open_scrolls_to_code (void)
   destroy_window (win);
 }
 
+/* Does any label below widget show text containing needle? */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (shows_text (child, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static BounceWindow *
+open_corpus_file (const char *dir,
+                  const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+
+  bounce_window_open_file (win, file);
+  wait_until (analysis_done, win, 20000);
+  return win;
+}
+
+static void
+test_delay_warning (void)
+{
+  /* Exim's 24-hour delay warning: a 450 reply and no enhanced code, so the
+   * core infers 4.0.973, which the server never sent. */
+  BounceWindow *win = open_corpus_file ("eml", "lhost-exim-38.eml");
+  BounceReport *report = bounce_window_get_report (win);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  GtkListBoxRow *row;
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELAY);
+  g_assert_true (bounce_recipient_get_status_inferred (r));
+  g_assert_cmpstr (bounce_verdict_get_badge (bounce_window_get_verdict (win)), ==, "Delayed");
+  g_assert_true (shows_text (GTK_WIDGET (bounce_window_get_verdict (win)), "not a failure"));
+  g_assert_true (shows_text (GTK_WIDGET (win), "Delayed Recipients"));
+
+  row = gtk_list_box_get_row_at_index (bounce_window_get_recipients_list (win), 0);
+  g_assert_true (BOUNCE_IS_RECIPIENT_ROW (row));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "450"));
+  g_assert_false (shows_text (GTK_WIDGET (win), bounce_recipient_get_status (r)));
+
+  destroy_window (win);
+}
+
+static void
+test_abuse_report (void)
+{
+  BounceWindow *win = open_corpus_file ("eml", "arf-16.eml");
+  GtkListBox *list = bounce_window_get_recipients_list (win);
+  GtkListBoxRow *row;
+
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_verdict_get_badge (bounce_window_get_verdict (win)), ==, "Complaint");
+  g_assert_true (shows_text (GTK_WIDGET (win), "Reported Recipients"));
+
+  /* The complainants are plain rows: nothing failed, nothing to unfold. */
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_nonnull (row);
+  g_assert_false (BOUNCE_IS_RECIPIENT_ROW (row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "kijitora@example.com");
+  g_assert_false (shows_text (GTK_WIDGET (list), "gives no details"));
+
+  destroy_window (win);
+}
+
 static void
 test_pasted_mime (void)
 {
@@ -777,6 +852,8 @@ main (int   argc,
   g_test_add_func ("/window/paste-bounce", test_paste_bounce);
   g_test_add_func ("/window/open-file", test_open_file);
   g_test_add_func ("/window/open-scrolls-to-code", test_open_scrolls_to_code);
+  g_test_add_func ("/window/delay-warning", test_delay_warning);
+  g_test_add_func ("/window/abuse-report", test_abuse_report);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);
   g_test_add_func ("/window/not-bounce", test_not_bounce);

@@ -74,6 +74,32 @@ add_detail (BounceRecipientRow *self,
   self->grid_rows++;
 }
 
+/* Auto-replies, delivery and complaint reports name addresses that did
+ * not fail: the verdict and the explanation already say what they are. */
+static gboolean
+reason_is_failure (const char *reason)
+{
+  return !g_str_equal (reason, "vacation")
+         && !g_str_equal (reason, "feedback")
+         && !g_str_equal (reason, "delivered");
+}
+
+gboolean
+bounce_recipient_row_has_details (BounceRecipient *recipient)
+{
+  gsize start, end;
+
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (recipient), FALSE);
+
+  return reason_is_failure (bounce_recipient_get_reason (recipient))
+         || bounce_recipient_get_remote_mta (recipient) != NULL
+         || bounce_recipient_get_diagnostic (recipient) != NULL
+         || bounce_recipient_get_action (recipient) != NULL
+         || bounce_recipient_get_last_attempt (recipient) != NULL
+         || bounce_recipient_get_will_retry_until (recipient) != NULL
+         || bounce_recipient_get_range (recipient, &start, &end);
+}
+
 static void
 bounce_recipient_row_update (BounceRecipientRow *self)
 {
@@ -82,6 +108,8 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autofree char *codes = NULL;
   const char *address;
+  gboolean failure;
+  gboolean in_text;
   gsize start, end;
 
   if (r == NULL)
@@ -91,8 +119,9 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self),
                                  address ? address : _("Unknown recipient"));
 
+  failure = reason_is_failure (bounce_recipient_get_reason (r));
   entries = bounce_recipient_get_entries (r);
-  if (entries != NULL && entries->len > 0)
+  if (failure && entries != NULL && entries->len > 0)
     g_string_append (subtitle, bounce_entry_get_title (g_ptr_array_index (entries, 0)));
 
   codes = bounce_recipient_format_codes (r);
@@ -129,10 +158,12 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   add_detail (self, _("Action"), bounce_recipient_get_action (r), FALSE);
   add_detail (self, _("Last attempt"), bounce_recipient_get_last_attempt (r), FALSE);
   add_detail (self, _("Retrying until"), bounce_recipient_get_will_retry_until (r), FALSE);
-  if (self->grid_rows == 0)
+  in_text = bounce_recipient_get_range (r, &start, &end);
+  if (self->grid_rows == 0 && failure)
     add_detail (self, _("Details"), _("The bounce gives no details for this recipient."), FALSE);
 
-  gtk_widget_set_visible (self->show_row, bounce_recipient_get_range (r, &start, &end));
+  gtk_widget_set_visible (self->show_row, in_text);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->grid)), self->grid_rows > 0);
 }
 
 static void

@@ -12,5 +12,8 @@ G_DECLARE_FINAL_TYPE (BounceRecipientRow, bounce_recipient_row, BOUNCE, RECIPIEN
 
 GtkWidget       *bounce_recipient_row_new           (BounceRecipient    *recipient);
 BounceRecipient *bounce_recipient_row_get_recipient (BounceRecipientRow *self);
+/* FALSE for an address with nothing to unfold (an auto-reply's or a
+ * complaint's): show it as a plain row. */
+gboolean         bounce_recipient_row_has_details   (BounceRecipient    *recipient);
 
 G_END_DECLS

@@ -128,7 +128,21 @@ bounce_verdict_update (BounceVerdict *self)
                    ? _("Delivery is delayed")
                    : _("The message could not be delivered");
 
-      if (permanence == BOUNCE_PERMANENCE_TEMPORARY)
+      if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY)
+        {
+          const char *until = main_recipient ? bounce_recipient_get_will_retry_until (main_recipient) : NULL;
+
+          /* A warning, not a failure: the wording must not make the
+           * helpdesk tell the customer the message is lost. */
+          icon = "document-open-recent-symbolic";
+          set_badge (self, C_("bounce", "Delayed"), "temporary");
+          if (until != NULL)
+            /* Translators: %s is a date from the bounce, as written there */
+            meaning = g_strdup_printf (_("This is a delay warning, not a failure: the message has not been delivered yet and the sending server keeps trying until %s. Nothing needs to be done now; if it still cannot deliver, a final failure notice follows."), until);
+          else
+            meaning = g_strdup (_("This is a delay warning, not a failure: the message has not been delivered yet and the sending server keeps trying, usually for up to five days. Nothing needs to be done now; if it still cannot deliver, a final failure notice follows."));
+        }
+      else if (permanence == BOUNCE_PERMANENCE_TEMPORARY)
         {
           const char *until = main_recipient ? bounce_recipient_get_will_retry_until (main_recipient) : NULL;
 

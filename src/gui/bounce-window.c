@@ -65,6 +65,7 @@ struct _BounceWindow
   GtkScrolledWindow    *report_scroller;
   BounceVerdict        *verdict;
   GtkWidget            *recipients_box;
+  GtkLabel             *recipients_heading;
   GtkListBox           *recipients_list;
   GtkLabel             *more_recipients;
   GtkWidget            *entries_box;
@@ -215,21 +216,57 @@ bounce_window_clear_report (BounceWindow *self)
   gtk_widget_set_visible (self->show_results_button, FALSE);
 }
 
+static const char *
+recipients_heading (BounceKind kind)
+{
+  switch (kind)
+    {
+    case BOUNCE_KIND_DELAY:
+      return _("Delayed Recipients");
+    case BOUNCE_KIND_AUTOREPLY:
+      /* Translators: heading over the addresses that sent an automatic reply */
+      return _("Replied Automatically");
+    case BOUNCE_KIND_DELIVERED:
+      return _("Delivered To");
+    case BOUNCE_KIND_FEEDBACK:
+      /* Translators: heading over the addresses an abuse report is about */
+      return _("Reported Recipients");
+    case BOUNCE_KIND_FAILURE:
+    case BOUNCE_KIND_NOT_BOUNCE:
+    default:
+      return _("Recipients");
+    }
+}
+
 static void
 bounce_window_fill_recipients (BounceWindow *self)
 {
   GListModel *recipients = bounce_report_get_recipients (self->report);
   guint n = g_list_model_get_n_items (recipients);
 
+  gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (self->report)));
   remove_all_children (GTK_WIDGET (self->recipients_list));
   for (guint i = 0; i < MIN (n, MAX_RECIPIENT_ROWS); i++)
     {
       g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
-      GtkWidget *row = bounce_recipient_row_new (r);
+      GtkWidget *row;
 
-      /* A single recipient has nothing to compare with: show it all. */
-      if (n == 1)
-        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      if (bounce_recipient_row_has_details (r))
+        {
+          row = bounce_recipient_row_new (r);
+          /* A single recipient has nothing to compare with: show it all. */
+          if (n == 1)
+            adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+        }
+      else
+        {
+          const char *address = bounce_recipient_get_address (r);
+
+          row = adw_action_row_new ();
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                         address ? address : _("Unknown recipient"));
+        }
       gtk_list_box_append (self->recipients_list, row);
     }
 
@@ -1332,6 +1369,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, report_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, verdict);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_box);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_heading);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_list);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, more_recipients);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, entries_box);

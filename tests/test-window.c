@@ -779,7 +779,7 @@ test_links_group (void)
   g_ptr_array_add (links, make_link ("multi", "https://multi.example.org/?q=192.0.2.1", FALSE, FALSE));
   g_ptr_array_add (links, make_link ("old", "https://old.example.org/closed", FALSE, TRUE));
   g_ptr_array_add (links, make_link ("named", "https://named.example.org/ip/192.0.2.1", TRUE, FALSE));
-  bounce_links_group_set_links (group, links);
+  bounce_links_group_set_links (group, links, NULL);
 
   /* The list the bounce names first, then the core's order. */
   all = bounce_links_group_dup_urls (group);
@@ -801,7 +801,34 @@ test_links_group (void)
   open_only = bounce_links_group_dup_urls (group);
   g_assert_cmpuint (g_strv_length (open_only), ==, 2);
 
-  bounce_links_group_set_links (group, NULL);
+  /* A closed list the bounce names but with no page to open still gets a
+   * row, on top and marked closed, unless closed lists are hidden. */
+  {
+    BounceEntry *sorbs = bounce_catalogue_lookup (bounce_catalogue_get_default (), "blocklist.sorbs");
+    g_autoptr(GPtrArray) named = g_ptr_array_new ();
+    GtkListBox *list;
+    GtkListBoxRow *row;
+
+    g_assert_nonnull (sorbs);
+    g_assert_true (bounce_entry_get_closed (sorbs));
+    g_ptr_array_add (named, sorbs);
+    bounce_links_group_set_show_closed (group, TRUE);
+    bounce_links_group_set_links (group, links, named);
+    g_assert_cmpuint (bounce_links_group_get_n_shown (group), ==, 4);
+    list = GTK_LIST_BOX (gtk_widget_get_last_child (adw_bin_get_child (ADW_BIN (group))));
+    /* The named list with a lookup, then the named one without. */
+    row = gtk_list_box_get_row_at_index (list, 0);
+    g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "url"), ==, "https://named.example.org/ip/192.0.2.1");
+    row = gtk_list_box_get_row_at_index (list, 1);
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, bounce_entry_get_title (sorbs));
+    g_assert_false (gtk_list_box_row_get_activatable (row));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "closed-list"));
+
+    bounce_links_group_set_show_closed (group, FALSE);
+    g_assert_cmpuint (bounce_links_group_get_n_shown (group), ==, 2);
+  }
+
+  bounce_links_group_set_links (group, NULL, NULL);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (group)));
   g_assert_finalize_object (group);
 }

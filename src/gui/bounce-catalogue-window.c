@@ -69,7 +69,8 @@ kind_label (BounceEntryKind kind)
 }
 
 static GtkWidget *
-make_row (BounceEntry *entry)
+make_row (BounceCatalogue *catalogue,
+          BounceEntry     *entry)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -87,8 +88,10 @@ make_row (BounceEntry *entry)
   g_string_append (subtitle, kind_label (bounce_entry_get_kind (entry)));
   if (bounce_entry_get_provider (entry) != NULL)
     {
+      BounceEntry *provider = bounce_catalogue_find_provider (catalogue, bounce_entry_get_provider (entry));
+
       g_string_append (subtitle, " · ");
-      g_string_append (subtitle, bounce_entry_get_provider (entry));
+      g_string_append (subtitle, provider ? bounce_entry_get_title (provider) : bounce_entry_get_provider (entry));
     }
   if (bounce_entry_get_closed (entry))
     {
@@ -139,7 +142,7 @@ bounce_catalogue_window_search (BounceCatalogueWindow *self)
       BounceEntry *entry = g_ptr_array_index (results, i);
 
       g_ptr_array_add (self->results, g_object_ref (entry));
-      gtk_list_box_append (self->results_list, make_row (entry));
+      gtk_list_box_append (self->results_list, make_row (self->catalogue, entry));
     }
 
   gtk_stack_set_visible_child_name (self->list_stack, self->results->len > 0 ? "results" : "none");

@@ -125,9 +125,11 @@ bounce_entry_card_update (BounceEntryCard *self)
   gtk_label_set_label (self->title, bounce_entry_get_title (entry));
 
   code = bounce_entry_get_code (entry);
-  /* Reason names are internal identifiers, not something to show. */
+  /* Reason names and provider codes are internal identifiers, not
+   * something to show. */
   if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_REASON
-      || bounce_entry_get_kind (entry) == BOUNCE_ENTRY_BLOCKLIST)
+      || bounce_entry_get_kind (entry) == BOUNCE_ENTRY_BLOCKLIST
+      || bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER)
     code = NULL;
   gtk_label_set_label (self->code, code ? code : "");
   gtk_widget_set_visible (GTK_WIDGET (self->code), code != NULL);

@@ -10,6 +10,7 @@ struct _BounceLinksGroup
   AdwBin      parent_instance;
 
   GPtrArray  *links;
+  GPtrArray  *named;      /* BounceEntry: the lists the bounce names */
   GStrv       services;
   gboolean    show_closed;
 
@@ -48,45 +49,84 @@ link_shown (BounceLinksGroup *self,
   return service_enabled (self, link);
 }
 
+static void
+add_badge (GtkWidget  *row,
+           const char *text,
+           const char *css_class)
+{
+  GtkWidget *badge = gtk_label_new (text);
+
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "verdict-badge");
+  gtk_widget_add_css_class (badge, css_class);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+}
+
 static GtkWidget *
-make_row (BounceLink *link)
+make_row (const char *title,
+          const char *subtitle,
+          gboolean    named,
+          gboolean    closed)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name ("adw-external-link-symbolic");
-  g_autoptr(GString) subtitle = g_string_new (link->target);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), link->title);
-
-  if (link->named)
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : "");
+  if (named)
+    add_badge (row, _("Named in the bounce"), "temporary");
+  if (closed)
     {
-      GtkWidget *tag = gtk_label_new (_("Named in the bounce"));
-
-      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (tag, "verdict-badge");
-      gtk_widget_add_css_class (tag, "temporary");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
-    }
-  if (link->closed)
-    {
-      GtkWidget *tag = gtk_label_new (_("Closed"));
-
-      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (tag, "verdict-badge");
-      gtk_widget_add_css_class (tag, "neutral");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
-      g_string_append (subtitle, " · ");
-      g_string_append (subtitle, _("This list has shut down; the link explains what happened to it"));
+      add_badge (row, _("Closed"), "neutral");
       gtk_widget_add_css_class (row, "closed-list");
     }
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+  return row;
+}
+
+static GtkWidget *
+make_link_row (BounceLink *link)
+{
+  g_autoptr(GString) subtitle = g_string_new (link->target);
+  GtkWidget *row;
+
+  if (link->closed)
+    {
+      if (subtitle->len > 0)
+        g_string_append (subtitle, " · ");
+      g_string_append (subtitle, _("This list has shut down; the link explains what happened to it"));
+    }
+
+  row = make_row (link->title, subtitle->str, link->named, link->closed);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("adw-external-link-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, link->url);
   g_object_set_data_full (G_OBJECT (row), "url", g_strdup (link->url), g_free);
 
   return row;
+}
+
+/* A list the bounce names but the core has no page for (a closed list
+ * without an information page): it still tells the helpdesk something. */
+static GtkWidget *
+make_named_row (BounceEntry *entry)
+{
+  return make_row (bounce_entry_get_title (entry), bounce_entry_get_explanation (entry),
+                   TRUE, bounce_entry_get_closed (entry));
+}
+
+static gboolean
+has_link_for (BounceLinksGroup *self,
+              BounceEntry      *entry)
+{
+  for (guint i = 0; self->links != NULL && i < self->links->len; i++)
+    {
+      BounceLink *link = g_ptr_array_index (self->links, i);
+
+      if (g_strcmp0 (link->service_id, bounce_entry_get_id (entry)) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -100,15 +140,25 @@ bounce_links_group_rebuild (BounceLinksGroup *self)
 
   /* Two passes keep the lists the bounce names on top even if the core's
    * order changes. */
-  for (guint pass = 0; pass < 2 && self->links != NULL; pass++)
+  for (guint pass = 0; pass < 2; pass++)
     {
-      for (guint i = 0; i < self->links->len; i++)
+      for (guint i = 0; self->links != NULL && i < self->links->len; i++)
         {
           BounceLink *link = g_ptr_array_index (self->links, i);
 
           if ((pass == 0) != !!link->named || !link_shown (self, link))
             continue;
-          gtk_list_box_append (self->list, make_row (link));
+          gtk_list_box_append (self->list, make_link_row (link));
+          shown++;
+        }
+
+      for (guint i = 0; pass == 0 && self->named != NULL && i < self->named->len; i++)
+        {
+          BounceEntry *entry = g_ptr_array_index (self->named, i);
+
+          if (has_link_for (self, entry) || (bounce_entry_get_closed (entry) && !self->show_closed))
+            continue;
+          gtk_list_box_append (self->list, make_named_row (entry));
           shown++;
         }
     }
@@ -130,7 +180,8 @@ on_row_activated (BounceLinksGroup *self,
 
 void
 bounce_links_group_set_links (BounceLinksGroup *self,
-                              GPtrArray        *links)
+                              GPtrArray        *links,
+                              GPtrArray        *named)
 {
   g_return_if_fail (BOUNCE_IS_LINKS_GROUP (self));
 
@@ -138,6 +189,10 @@ bounce_links_group_set_links (BounceLinksGroup *self,
     g_ptr_array_ref (links);
   g_clear_pointer (&self->links, g_ptr_array_unref);
   self->links = links;
+  if (named != NULL)
+    g_ptr_array_ref (named);
+  g_clear_pointer (&self->named, g_ptr_array_unref);
+  self->named = named;
   bounce_links_group_rebuild (self);
 }
 
@@ -197,9 +252,16 @@ bounce_links_group_dup_urls (BounceLinksGroup *self)
 guint
 bounce_links_group_get_n_shown (BounceLinksGroup *self)
 {
-  g_auto(GStrv) urls = bounce_links_group_dup_urls (self);
+  guint n = 0;
 
-  return g_strv_length (urls);
+  g_return_val_if_fail (BOUNCE_IS_LINKS_GROUP (self), 0);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+
+  return n;
 }
 
 static void
@@ -245,6 +307,7 @@ bounce_links_group_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_LINKS_GROUP);
   g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->named, g_ptr_array_unref);
   g_clear_pointer (&self->services, g_strfreev);
 
   G_OBJECT_CLASS (bounce_links_group_parent_class)->dispose (object);

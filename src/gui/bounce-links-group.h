@@ -10,9 +10,12 @@ G_BEGIN_DECLS
 #define BOUNCE_TYPE_LINKS_GROUP (bounce_links_group_get_type ())
 G_DECLARE_FINAL_TYPE (BounceLinksGroup, bounce_links_group, BOUNCE, LINKS_GROUP, AdwBin)
 
-/* links: BounceLink, as built by the core; the group keeps a reference. */
+/* links: BounceLink, as built by the core; named: BounceEntry, the lists
+ * the bounce names (those without a link get a row of their own).  The
+ * group keeps a reference to both; either may be NULL. */
 void      bounce_links_group_set_links        (BounceLinksGroup   *self,
-                                               GPtrArray          *links);
+                                               GPtrArray          *links,
+                                               GPtrArray          *named);
 /* Service ids to show; NULL or empty shows every service. */
 void      bounce_links_group_set_services     (BounceLinksGroup   *self,
                                                const char * const *services);
@@ -21,6 +24,7 @@ void      bounce_links_group_set_show_closed  (BounceLinksGroup   *self,
 gboolean  bounce_links_group_get_show_closed  (BounceLinksGroup   *self);
 /* The URLs of the rows shown, in order (for tests). */
 GStrv     bounce_links_group_dup_urls         (BounceLinksGroup   *self);
+/* Rows shown, with or without a URL. */
 guint     bounce_links_group_get_n_shown      (BounceLinksGroup   *self);
 
 G_END_DECLS

@@ -208,7 +208,7 @@ bounce_window_clear_report (BounceWindow *self)
   self->view_matches_report = FALSE;
   bounce_input_view_clear_findings (self->input_view);
   bounce_verdict_set_report (self->verdict, NULL);
-  bounce_links_group_set_links (self->links_group, NULL);
+  bounce_links_group_set_links (self->links_group, NULL, NULL);
   remove_all_children (GTK_WIDGET (self->recipients_list));
   remove_all_children (GTK_WIDGET (self->codes_list));
   remove_all_children (GTK_WIDGET (self->entry_cards));
@@ -400,7 +400,8 @@ bounce_window_fill_results (BounceWindow *self)
   bounce_window_fill_recipients (self);
   bounce_window_fill_entries (self);
   bounce_window_fill_codes (self);
-  bounce_links_group_set_links (self->links_group, bounce_report_get_links (self->report));
+  bounce_links_group_set_links (self->links_group, bounce_report_get_links (self->report),
+                                bounce_report_get_blocklists (self->report));
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
   bounce_window_set_page (self, "report");

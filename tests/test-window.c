@@ -672,6 +672,18 @@ test_catalogue_search (void)
 
   bounce_catalogue_window_set_query (win, "mailbox full");
   g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), >, 0);
+  /* Gmail's own wording is among them, named by its display name. */
+  {
+    BounceEntry *google = bounce_catalogue_find_provider (bounce_catalogue_get_default (), "google");
+    gboolean scoped = FALSE;
+
+    for (guint i = 0; i < bounce_catalogue_window_get_n_results (win); i++)
+      scoped |= g_strcmp0 (bounce_entry_get_provider (bounce_catalogue_window_get_result (win, i)), "google") == 0;
+    g_assert_true (scoped);
+    g_assert_nonnull (google);
+    g_assert_true (shows_text (GTK_WIDGET (win), bounce_entry_get_title (google)));
+    g_assert_false (shows_text (GTK_WIDGET (win), "· google"));
+  }
 
   bounce_catalogue_window_set_query (win, "qqxqzzvq");
   g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), ==, 0);

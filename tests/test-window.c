@@ -371,6 +371,59 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+/* The same for what is on screen. */
+static gboolean
+shows_mapped_text (GtkWidget  *widget,
+                   const char *needle)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (shows_mapped_text (child, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_narrow (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (100);
+  /* One pane: the text to paste into. */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+  g_assert_false (shows_mapped_text (GTK_WIDGET (win), "No Message Yet"));
+
+  /* A paste shows the explanation, titled with what it explains. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  wait_until (analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (400);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "Pasted text"));
+  g_assert_false (shows_mapped_text (GTK_WIDGET (win), "Bounce Assistant"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_verdict (win))));
+
+  /* Wide again: both panes, the application's name back in the title. */
+  gtk_window_set_default_size (GTK_WINDOW (win), 1200, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (400);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "Bounce Assistant"));
+
+  destroy_window (win);
+}
+
 static BounceWindow *
 open_corpus_file (const char *dir,
                   const char *name)
@@ -893,6 +946,7 @@ main (int   argc,
   g_test_add_func ("/window/open-scrolls-to-code", test_open_scrolls_to_code);
   g_test_add_func ("/window/delay-warning", test_delay_warning);
   g_test_add_func ("/window/abuse-report", test_abuse_report);
+  g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);
   g_test_add_func ("/window/not-bounce", test_not_bounce);

@@ -199,6 +199,30 @@ bounce_window_set_page (BounceWindow *self,
   bounce_window_update_actions (self);
 }
 
+/* The results header names the message.  Folded to one pane, there is no
+ * room for both lines: the message's name is then the title. */
+static void
+bounce_window_update_title (BounceWindow *self)
+{
+  g_autofree char *source = NULL;
+
+  if (self->report != NULL && self->file != NULL)
+    source = g_file_get_basename (self->file);
+  else if (self->report != NULL)
+    source = g_strdup (_("Pasted text"));
+
+  if (source != NULL && adw_leaflet_get_folded (self->leaflet))
+    {
+      adw_window_title_set_title (self->window_title, source);
+      adw_window_title_set_subtitle (self->window_title, NULL);
+    }
+  else
+    {
+      adw_window_title_set_title (self->window_title, _("Bounce Assistant"));
+      adw_window_title_set_subtitle (self->window_title, source);
+    }
+}
+
 static void
 bounce_window_clear_report (BounceWindow *self)
 {
@@ -212,7 +236,7 @@ bounce_window_clear_report (BounceWindow *self)
   remove_all_children (GTK_WIDGET (self->recipients_list));
   remove_all_children (GTK_WIDGET (self->codes_list));
   remove_all_children (GTK_WIDGET (self->entry_cards));
-  adw_window_title_set_subtitle (self->window_title, NULL);
+  bounce_window_update_title (self);
   gtk_widget_set_visible (self->show_results_button, FALSE);
 }
 
@@ -382,13 +406,7 @@ bounce_window_apply_link_settings (BounceWindow *self)
 static void
 bounce_window_fill_results (BounceWindow *self)
 {
-  g_autofree char *subtitle = NULL;
-
-  if (self->file != NULL)
-    subtitle = g_file_get_basename (self->file);
-  else
-    subtitle = g_strdup (_("Pasted text"));
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  bounce_window_update_title (self);
 
   if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
     {
@@ -1044,6 +1062,7 @@ on_folded_changed (BounceWindow *self)
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
 
   gtk_widget_set_visible (self->show_results_button, folded && self->report != NULL);
+  bounce_window_update_title (self);
   /* When the window gets narrow, the explanation matters more than the
    * text it came from. */
   if (folded)

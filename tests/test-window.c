@@ -747,6 +747,89 @@ test_catalogue_search (void)
   g_assert_finalize_object (win);
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_catalogue_escape (void)
+{
+  BounceCatalogueWindow *win = bounce_catalogue_window_new (bounce_catalogue_get_default ());
+  GtkWidget *entry;
+
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  entry = find_widget (GTK_WIDGET (win), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  /* Ready to type into. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (win)), entry));
+
+  /* Escape clears the search, and a second Escape closes the window. */
+  g_object_ref (win);
+  bounce_catalogue_window_set_query (win, "5.1.1");
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+  g_signal_emit_by_name (entry, "stop-search");
+  spin (50);
+  g_assert_finalize_object (win);
+}
+
+/* Every keyboard shortcut leads to an action that exists: a typo in an
+ * action name is silently ignored by GTK. */
+static void
+test_accels (void)
+{
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  BounceWindow *win = new_window ();
+  GtkWidgetClass *window_class = GTK_WIDGET_GET_CLASS (win);
+
+  g_assert_cmpuint (g_strv_length (actions), >=, 6);
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+      gboolean found = FALSE;
+      const char *action_name, *property;
+      const GVariantType *param_type;
+      GType owner;
+
+      g_assert_true (g_action_parse_detailed_name (actions[i], &name, &target, NULL));
+      if (g_str_has_prefix (name, "app."))
+        {
+          found = g_action_group_has_action (G_ACTION_GROUP (app), name + 4);
+        }
+      else
+        {
+          /* GtkApplicationWindow's own (show-help-overlay), then the
+           * window's class actions and its parents'. */
+          if (g_str_has_prefix (name, "win."))
+            found = g_action_group_has_action (G_ACTION_GROUP (win), name + 4);
+          for (guint j = 0; !found && gtk_widget_class_query_action (window_class, j, &owner, &action_name,
+                                                                   &param_type, &property); j++)
+            found = g_str_equal (action_name, name);
+        }
+      g_test_message ("%s", name);
+      g_assert_true (found);
+    }
+
+  destroy_window (win);
+}
+
 static gboolean
 buffer_not_empty (gpointer data)
 {
@@ -956,6 +1039,8 @@ main (int   argc,
   g_test_add_func ("/window/paste-action", test_paste_action);
   g_test_add_func ("/app/dialogs", test_app_dialogs);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
+  g_test_add_func ("/catalogue/escape", test_catalogue_escape);
+  g_test_add_func ("/app/accels", test_accels);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/preferences/open", test_preferences);
 

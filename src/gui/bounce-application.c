@@ -214,8 +214,8 @@ bounce_application_startup (GApplication *app)
     { "win.open", { "<Control>o", NULL } },
     { "win.clear", { "<Control>l", NULL } },
     { "win.copy-summary", { "<Control><Shift>c", NULL } },
-    { "win.catalogue", { "<Control>k", NULL } },
-    { "win.close", { "<Control>w", NULL } },
+    { "win.catalogue", { "<Control>k", "<Control>f", NULL } },
+    { "window.close", { "<Control>w", NULL } },
   };
   const char *style;
 

@@ -146,6 +146,10 @@ bounce_catalogue_window_search (BounceCatalogueWindow *self)
     }
 
   gtk_stack_set_visible_child_name (self->list_stack, self->results->len > 0 ? "results" : "none");
+
+  /* Side by side, the best match is read as it is typed. */
+  if (*stripped != '\0' && self->results->len > 0 && !adw_leaflet_get_folded (self->leaflet))
+    gtk_list_box_select_row (self->results_list, gtk_list_box_get_row_at_index (self->results_list, 0));
 }
 
 void
@@ -217,6 +221,16 @@ on_search_activate (BounceCatalogueWindow *self)
       gtk_list_box_select_row (self->results_list, row);
       adw_leaflet_set_visible_child_name (self->leaflet, "detail");
     }
+}
+
+static void
+on_stop_search (BounceCatalogueWindow *self)
+{
+  /* Escape clears the search first, then closes the window. */
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  else
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -300,9 +314,16 @@ bounce_catalogue_window_dispose (GObject *object)
   G_OBJECT_CLASS (bounce_catalogue_window_parent_class)->dispose (object);
 }
 
-static void search_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *param);
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  BounceCatalogueWindow *self = BOUNCE_CATALOGUE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
 
 static void
 bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
@@ -333,6 +354,7 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, card);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
@@ -341,17 +363,6 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "catalogue.search", NULL);
-}
-
-static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  BounceCatalogueWindow *self = BOUNCE_CATALOGUE_WINDOW (widget);
-
-  adw_leaflet_set_visible_child_name (self->leaflet, "list");
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 static void

@@ -969,6 +969,7 @@ catalogue_action (GtkWidget  *widget,
     }
 
   gtk_window_present (self->catalogue_window);
+  gtk_widget_activate_action (GTK_WIDGET (self->catalogue_window), "catalogue.search", NULL);
 }
 
 static gboolean

@@ -98,6 +98,13 @@ make_row (BounceCatalogue *catalogue,
       g_string_append (subtitle, " · ");
       g_string_append (subtitle, _("Closed"));
     }
+  /* Rules often share a title; a line they match tells them apart. */
+  if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_RULE && bounce_entry_get_examples (entry)[0] != NULL)
+    {
+      g_string_append (subtitle, " · ");
+      /* Translators: a line from a bounce, quoted */
+      g_string_append_printf (subtitle, _("“%s”"), bounce_entry_get_examples (entry)[0]);
+    }
 
   sub = gtk_label_new (subtitle->str);
   gtk_label_set_xalign (GTK_LABEL (title), 0);

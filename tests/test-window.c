@@ -858,6 +858,37 @@ test_paste_action (void)
 }
 
 static void
+test_paste_scrolls_to_code (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *bounce = read_sample ("pasted-blocklisted.txt", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  BounceFinding *first;
+
+  /* A long header block pasted with the bounce: the paste leaves the view
+   * at the end, the analysis brings the first code into view. */
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (text, "X-Trace-%u: relay%u.example.com checked\n", i, i);
+  g_string_append (text, bounce);
+  for (guint i = 0; i < 60; i++)
+    g_string_append (text, "> quoted original message line\n");
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 900, 500);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text->str);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  wait_until (analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (100);
+
+  first = g_ptr_array_index (bounce_report_get_codes (bounce_window_get_report (win)), 0);
+  g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
+  g_assert_false (offset_visible (win, 0));
+  g_assert_true (offset_visible (win, first->offset));
+
+  destroy_window (win);
+}
+
+static void
 test_app_dialogs (void)
 {
   GList *windows;
@@ -1037,6 +1068,7 @@ main (int   argc,
   g_test_add_func ("/window/large-file", test_large_file);
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);
+  g_test_add_func ("/window/paste-scrolls-to-code", test_paste_scrolls_to_code);
   g_test_add_func ("/app/dialogs", test_app_dialogs);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/escape", test_catalogue_escape);

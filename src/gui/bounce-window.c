@@ -447,6 +447,22 @@ display_cut (const char *text,
   return limit - text;
 }
 
+/* Headers fill the first screen of most bounces: show the first code,
+ * usually the server's reply, instead. */
+static void
+bounce_window_scroll_to_first_code (BounceWindow *self)
+{
+  GPtrArray *codes = bounce_report_get_codes (self->report);
+  BounceFinding *first;
+
+  if (codes == NULL || codes->len == 0)
+    return;
+
+  first = g_ptr_array_index (codes, 0);
+  if (first->offset + first->length <= gtk_text_buffer_get_char_count (bounce_input_view_get_buffer (self->input_view)))
+    bounce_input_view_scroll_to_chars (self->input_view, first->offset);
+}
+
 static void
 bounce_window_show_display_text (BounceWindow *self)
 {
@@ -474,20 +490,7 @@ bounce_window_show_display_text (BounceWindow *self)
     }
 
   bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (self->report));
-
-  /* Headers fill the first screen of most bounces: show the first code,
-   * usually the server's reply, instead. */
-  {
-    GPtrArray *codes = bounce_report_get_codes (self->report);
-
-    if (codes != NULL && codes->len > 0)
-      {
-        BounceFinding *first = g_ptr_array_index (codes, 0);
-
-        if (first->offset + first->length <= gtk_text_buffer_get_char_count (bounce_input_view_get_buffer (self->input_view)))
-          bounce_input_view_scroll_to_chars (self->input_view, first->offset);
-      }
-  }
+  bounce_window_scroll_to_first_code (self);
 }
 
 static void
@@ -516,6 +519,10 @@ bounce_window_set_report (BounceWindow *self,
         {
           bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
           bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (report));
+          /* A whole message pasted at once leaves the view at its end;
+           * typing is left alone. */
+          if (self->navigate_on_result)
+            bounce_window_scroll_to_first_code (self);
         }
       else
         {

@@ -7,6 +7,7 @@
 
 #include "bounce-diagnose.h"
 #include "bounce-extract.h"
+#include "bounce-formats.h"
 
 /* How much text after a recipient line belongs to it at most. */
 #define MAX_BLOCK 4096
@@ -27,6 +28,10 @@ typedef struct {
   char *dsn_diagnostic;
   char *last_attempt;
   char *will_retry;
+  /* from a recogniser of the reporting server's layout */
+  char *command;          /* the SMTP command that failed: "RCPT", "DATA" ... */
+  char *layout_reason;    /* a reason the layout states in its own words */
+  char *layout_status;    /* a status code the layout gives ("#5.1.1") */
 } Candidate;
 
 static void
@@ -41,6 +46,9 @@ candidate_free (Candidate *c)
   g_free (c->dsn_diagnostic);
   g_free (c->last_attempt);
   g_free (c->will_retry);
+  g_free (c->command);
+  g_free (c->layout_reason);
+  g_free (c->layout_status);
   g_free (c);
 }
 
@@ -588,6 +596,41 @@ text_candidates (Context *ctx)
   return candidates;
 }
 
+/* Recipients found by a recogniser of the reporting server's layout:
+ * each with the server's explanation and, when the layout shows them, the
+ * failed SMTP command, a status code and the layout's own reason. */
+static GPtrArray *
+layout_candidates (Context *ctx)
+{
+  GPtrArray *candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  g_autoptr(GPtrArray) found = NULL;
+
+  if (ctx->message == NULL)
+    return candidates;
+  found = bounce_formats_parse (ctx->input, ctx->message_index);
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    {
+      BounceFormatRecipient *f = found->pdata[i];
+      Candidate *c = find_candidate (candidates, f->address);
+
+      if (c != NULL || is_ignored_address (ctx, f->address))
+        continue;
+      c = g_new0 (Candidate, 1);
+      c->address = g_strdup (f->address);
+      c->block = g_string_new (f->diagnostic);
+      c->start = f->start;
+      c->end = f->end;
+      c->has_range = f->end > f->start;
+      c->command = g_strdup (f->command);
+      c->layout_reason = g_strdup (f->reason);
+      c->layout_status = g_strdup (f->status);
+      if (g_strcmp0 (f->action, "delayed") == 0)
+        c->action = g_strdup (f->action);
+      g_ptr_array_add (candidates, c);
+    }
+  return candidates;
+}
+
 /* ------------------------------------------------------------------ */
 /* Delivery-status recipients                                            */
 
@@ -883,12 +926,16 @@ first_rule_with_reason (GPtrArray *rules)
   return NULL;
 }
 
-/* Provider rules mean what they say at any stage; generic wording rules
- * and code-derived reasons are refined by the SMTP stage. */
+/* A provider's own statement ("This user doesn't have a yahoo.com
+ * account") means what it says at any stage; generic wording, the wording
+ * of MTA software (which any site may send at any stage) and code-derived
+ * reasons are refined by the SMTP stage. */
 static gboolean
 rule_reason_is_generic (BounceEntry *rule)
 {
-  return rule == NULL || bounce_entry_get_provider (rule) == NULL;
+  return rule == NULL ||
+         (bounce_entry_get_provider (rule) == NULL &&
+          (bounce_entry_get_priority (rule) < 30 || g_str_has_prefix (bounce_entry_get_id (rule), "rule.mta.")));
 }
 
 /* Broad wording rules (low priority, any provider) give way to a precise
@@ -932,6 +979,20 @@ typedef enum {
   SMTP_RCPT,
   SMTP_DATA,
 } SmtpStage;
+
+static SmtpStage
+stage_of_command (const char *command)
+{
+  if (g_strcmp0 (command, "RCPT") == 0)
+    return SMTP_RCPT;
+  if (g_strcmp0 (command, "MAIL") == 0)
+    return SMTP_MAIL;
+  if (g_strcmp0 (command, "DATA") == 0)
+    return SMTP_DATA;
+  if (g_strcmp0 (command, "HELO") == 0 || g_strcmp0 (command, "CONN") == 0)
+    return SMTP_CONNECT;
+  return SMTP_UNKNOWN;
+}
 
 /* The last SMTP command the text says the error answered. */
 static SmtpStage
@@ -1077,7 +1138,7 @@ diagnose_candidate (Context         *ctx,
 
   /* The DSN Status field is authoritative; a generic one yields to a more
    * specific code from the server's own reply. */
-  status = c->status;
+  status = c->status != NULL ? c->status : c->layout_status;
   if (status == NULL || (is_generic_status (status) && enhanced != NULL &&
                          !is_generic_status (enhanced) && enhanced[0] == status[0]))
     status = enhanced;
@@ -1145,6 +1206,11 @@ diagnose_candidate (Context         *ctx,
   else if (reply_entry != NULL && bounce_entry_get_reason (reply_entry) != NULL)
     reason = bounce_entry_get_reason (reply_entry);
 
+  /* The reporting server's own fixed sentence for a condition (qmail's
+   * "Sorry, no mailbox here by that name") names it exactly. */
+  if (!delivered && c->layout_reason != NULL)
+    reason = c->layout_reason;
+
   /* Once the sender has given up, a condition may have a different name
    * ("connection timed out" for days is an expiry). */
   if (!delivered && rule != NULL && reason == bounce_entry_get_reason (rule) &&
@@ -1158,9 +1224,9 @@ diagnose_candidate (Context         *ctx,
   /* The same words mean different things at different SMTP stages: an
    * "unknown user" answer to the message body is a content filter
    * pretending, a refusal of MAIL FROM is about the sender. */
-  if (!delivered && reason != NULL && rule_reason_is_generic (rule))
+  if (!delivered && reason != NULL && rule_reason_is_generic (rule) && c->layout_reason == NULL)
     {
-      SmtpStage stage = smtp_stage (context->str);
+      SmtpStage stage = c->command != NULL ? stage_of_command (c->command) : smtp_stage (context->str);
 
       /* "User unknown" is only trustworthy as the answer to RCPT TO or with
        * a x.1.1 status; after DATA, or with no trace of the command, it is
@@ -1199,7 +1265,8 @@ diagnose_candidate (Context         *ctx,
     g_printerr ("DEBUG\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", c->address ? c->address : "-",
                 rule ? bounce_entry_get_reason (rule) : "-", rule ? bounce_entry_get_id (rule) : "-",
                 status_entry && bounce_entry_get_reason (status_entry) ? bounce_entry_get_reason (status_entry) : "-",
-                smtp_stage (context->str), status ? status : "-", rule ? bounce_entry_get_priority (rule) : -1);
+                c->command != NULL ? stage_of_command (c->command) : smtp_stage (context->str),
+                status ? status : "-", rule ? bounce_entry_get_priority (rule) : -1);
 
   /* Temporary or permanent. */
   if (g_strcmp0 (c->action, "delayed") == 0)
@@ -1540,10 +1607,12 @@ diagnose_message (Context *ctx)
 {
   g_autoptr(GPtrArray) dsn = NULL;
   g_autoptr(GPtrArray) from_text = NULL;
+  g_autoptr(GPtrArray) from_layout = NULL;
   g_autoptr(GPtrArray) json_groups = NULL;
   g_autoptr(GPtrArray) json_feedback = NULL;
   GPtrArray *chosen;
   gboolean bounce_like;
+  gboolean known_layout;
 
   collect_notification (ctx);
   ctx->delay_notice = re_match (RE_DELAY_SUBJECT, header (ctx, "Subject")) ||
@@ -1564,9 +1633,30 @@ diagnose_message (Context *ctx)
   else
     dsn = dsn_candidates (ctx, json_groups);
   from_text = text_candidates (ctx);
+  from_layout = layout_candidates (ctx);
+  known_layout = from_layout->len > 0;
+  /* A known layout lists its recipients better than a scan for addresses;
+   * with a DSN it adds the failed command and its own wording. */
+  if (from_layout->len > 0 && dsn->len == 0)
+    {
+      g_ptr_array_unref (from_text);
+      from_text = g_steal_pointer (&from_layout);
+    }
+  else
+    for (guint i = 0; i < dsn->len; i++)
+      {
+        Candidate *c = dsn->pdata[i];
+        Candidate *l = find_candidate (from_layout, c->address);
+
+        if (l == NULL)
+          continue;
+        c->command = g_strdup (l->command);
+        if (!is_specific_status (c->status))
+          c->layout_reason = g_strdup (l->layout_reason);
+      }
   /* Headers are the usual sign; failing that, a recipient line next to
    * SMTP error codes is (forwarded bounces, carriers' own formats). */
-  bounce_like = looks_like_bounce (ctx) ||
+  bounce_like = known_layout || looks_like_bounce (ctx) ||
                 (from_text->len > 0 && has_error_codes (ctx->notification->str));
 
   /* Merge: the DSN gives the list and its fields, the text adds what the

@@ -1,0 +1,836 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-formats.h"
+
+/* Layouts put what matters at the top; a 20 MB input must not cost more
+ * than this much scanning per recogniser. */
+#define SCAN_LIMIT (64 * 1024)
+/* How much of one recipient's explanation is kept. */
+#define DIAGNOSTIC_LIMIT 2048
+
+typedef struct {
+  const char *s;
+  gsize len;
+  gsize offset;     /* into the display text */
+} Line;
+
+typedef struct {
+  const char *text;
+  BounceMessage *message;
+  GArray *lines;    /* Line, of the message's notification text */
+  GPtrArray *out;   /* BounceFormatRecipient */
+} Doc;
+
+void
+bounce_format_recipient_free (BounceFormatRecipient *recipient)
+{
+  if (recipient == NULL)
+    return;
+  g_free (recipient->format);
+  g_free (recipient->address);
+  g_free (recipient->diagnostic);
+  g_free (recipient->status);
+  g_free (recipient->reply_code);
+  g_free (recipient->command);
+  g_free (recipient->reason);
+  g_free (recipient->action);
+  g_free (recipient);
+}
+
+/* ------------------------------------------------------------------ */
+/* Small text helpers                                                   */
+
+static const Line *
+line_at (Doc  *d,
+         guint i)
+{
+  return &g_array_index (d->lines, Line, i);
+}
+
+/* The line without leading and trailing blanks. */
+static void
+line_trim (const Line  *l,
+           const char **start,
+           gsize       *len)
+{
+  const char *s = l->s;
+  gsize n = l->len;
+
+  while (n > 0 && (*s == ' ' || *s == '\t'))
+    s++, n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    n--;
+  *start = s;
+  *len = n;
+}
+
+static gboolean
+line_is_blank (const Line *l)
+{
+  const char *s;
+  gsize n;
+
+  line_trim (l, &s, &n);
+  return n == 0;
+}
+
+static gboolean
+mem_has_prefix (const char *s,
+                gsize       len,
+                const char *prefix)
+{
+  gsize n = strlen (prefix);
+
+  return len >= n && g_ascii_strncasecmp (s, prefix, n) == 0;
+}
+
+/* Case-insensitive search in a counted string. */
+static const char *
+mem_find (const char *s,
+          gsize       len,
+          const char *needle)
+{
+  gsize n = strlen (needle);
+
+  if (n == 0 || len < n)
+    return NULL;
+  for (gsize i = 0; i + n <= len; i++)
+    if (g_ascii_tolower (s[i]) == g_ascii_tolower (needle[0]) &&
+        g_ascii_strncasecmp (s + i, needle, n) == 0)
+      return s + i;
+  return NULL;
+}
+
+static gboolean
+line_starts (const Line *l,
+             const char *prefix)
+{
+  const char *s;
+  gsize n;
+
+  line_trim (l, &s, &n);
+  return mem_has_prefix (s, n, prefix);
+}
+
+static gboolean
+line_contains (const Line *l,
+               const char *needle)
+{
+  return mem_find (l->s, l->len, needle) != NULL;
+}
+
+/* Index of the first line at or after from whose trimmed text starts with
+ * prefix, or -1. */
+static int
+doc_find_start (Doc        *d,
+                guint       from,
+                const char *prefix)
+{
+  for (guint i = from; i < d->lines->len; i++)
+    if (line_starts (line_at (d, i), prefix))
+      return (int) i;
+  return -1;
+}
+
+static int
+doc_find (Doc        *d,
+          guint       from,
+          const char *needle)
+{
+  for (guint i = from; i < d->lines->len; i++)
+    if (line_contains (line_at (d, i), needle))
+      return (int) i;
+  return -1;
+}
+
+static gboolean
+is_local_char (char c)
+{
+  return g_ascii_isalnum (c) || (c != '\0' && strchr (".!#$%&'*+/=?^_`{|}~-", c) != NULL);
+}
+
+static gboolean
+is_domain_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
+}
+
+/* The first e-mail address in s[0..len), lower case, or NULL.  With
+ * exact, the address must be all of s (apart from <> and blanks). */
+static char *
+address_in (const char *s,
+            gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      gsize a, b;
+
+      if (s[i] != '@')
+        continue;
+      a = i;
+      while (a > 0 && is_local_char (s[a - 1]))
+        a--;
+      b = i + 1;
+      while (b < len && is_domain_char (s[b]))
+        b++;
+      while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
+        b--;
+      while (a < i && s[a] == '.')
+        a++;
+      if (a == i || b == i + 1)
+        continue;
+      return g_ascii_strdown (s + a, b - a);
+    }
+  return NULL;
+}
+
+/* "<addr>:" or "addr:" alone on a line (qmail and its kin); returns the
+ * address. */
+static char *
+address_colon_line (const Line *l)
+{
+  const char *s;
+  gsize n;
+
+  line_trim (l, &s, &n);
+  if (mem_has_prefix (s, n, "To:"))
+    {
+      s += 3, n -= 3;
+      while (n > 0 && *s == ' ')
+        s++, n--;
+    }
+  if (n < 4 || s[n - 1] != ':')
+    return NULL;
+  n--;
+  if (s[0] == '<')
+    {
+      if (s[n - 1] != '>')
+        return NULL;
+      s++, n -= 2;
+    }
+  for (gsize i = 0; i < n; i++)
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '<' || s[i] == '>')
+      return NULL;
+  if (memchr (s, '@', n) == NULL)
+    return NULL;
+  return address_in (s, n);
+}
+
+/* Appends a line's text to a diagnostic, one space between lines. */
+static void
+diag_append (GString    *diag,
+             const char *s,
+             gsize       n)
+{
+  while (n > 0 && (*s == ' ' || *s == '\t'))
+    s++, n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    n--;
+  if (n == 0 || diag->len >= DIAGNOSTIC_LIMIT)
+    return;
+  if (diag->len > 0)
+    g_string_append_c (diag, ' ');
+  for (gsize i = 0; i < n && diag->len < DIAGNOSTIC_LIMIT; i++)
+    {
+      char c = s[i] == '\t' ? ' ' : s[i];
+
+      if (c == ' ' && diag->len > 0 && diag->str[diag->len - 1] == ' ')
+        continue;
+      g_string_append_c (diag, c);
+    }
+}
+
+static void
+diag_append_line (GString    *diag,
+                  const Line *l)
+{
+  diag_append (diag, l->s, l->len);
+}
+
+/* The SMTP command a reply answered, from the wording servers use around
+ * it; NULL when the text does not say. */
+static const char *
+command_in_text (const char *text)
+{
+  static const struct {
+    const char *phrase;
+    const char *command;
+  } phrases[] = {
+    /* Postfix */
+    { "in reply to rcpt to command", "RCPT" },
+    { "in reply to mail from command", "MAIL" },
+    { "in reply to end of data command", "DATA" },
+    { "in reply to data command", "DATA" },
+    { "in reply to helo command", "HELO" },
+    { "in reply to ehlo command", "HELO" },
+    /* Exim */
+    { "after rcpt to", "RCPT" },
+    { "after mail from", "MAIL" },
+    { "after end of data", "DATA" },
+    { "after data", "DATA" },
+    { "after initial connection", "CONN" },
+    { "after helo", "HELO" },
+    { "after ehlo", "HELO" },
+    { "after pipelined rcpt to", "RCPT" },
+    { "after pipelined mail from", "MAIL" },
+    /* qmail */
+    { "does not like recipient", "RCPT" },
+    { "failed on data command", "DATA" },
+    { "failed after i sent the message", "DATA" },
+    { "but sender was rejected", "MAIL" },
+    { "but my name was rejected", "HELO" },
+    { "but greeting failed", "CONN" },
+  };
+  const char *best = NULL;
+  gsize best_at = G_MAXSIZE;
+  gsize len;
+
+  if (text == NULL)
+    return NULL;
+  len = strlen (text);
+  for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
+    {
+      const char *at = mem_find (text, len, phrases[i].phrase);
+
+      if (at != NULL && (gsize) (at - text) < best_at)
+        {
+          best = phrases[i].command;
+          best_at = at - text;
+        }
+    }
+  return best;
+}
+
+/* "MAIL FROM:<...>", "RCPT TO:<...>", "DATA", "EHLO x" as written after
+ * ">>> " in transcripts. */
+static const char *
+command_word (const char *s,
+              gsize       n)
+{
+  if (mem_has_prefix (s, n, "RCPT"))
+    return "RCPT";
+  if (mem_has_prefix (s, n, "MAIL"))
+    return "MAIL";
+  if (mem_has_prefix (s, n, "DATA") || mem_has_prefix (s, n, "BDAT"))
+    return "DATA";
+  if (mem_has_prefix (s, n, "HELO") || mem_has_prefix (s, n, "EHLO") ||
+      mem_has_prefix (s, n, "LHLO"))
+    return "HELO";
+  return NULL;
+}
+
+/* A status code written as "#5.1.1" (qmail) or "[#4.1.9]"; NULL if none. */
+static char *
+hash_status_in (const char *text)
+{
+  for (const char *p = strchr (text, '#'); p != NULL; p = strchr (p + 1, '#'))
+    {
+      if ((p[1] == '4' || p[1] == '5' || p[1] == '2') && p[2] == '.' && g_ascii_isdigit (p[3]))
+        {
+          gsize n = 4;
+
+          while (n < 8 && g_ascii_isdigit (p[n]))
+            n++;
+          if (p[n] != '.' || !g_ascii_isdigit (p[n + 1]))
+            continue;
+          n++;
+          while (n < 12 && g_ascii_isdigit (p[n]))
+            n++;
+          return g_strndup (p + 1, n - 1);
+        }
+    }
+  return NULL;
+}
+
+/* First phrase of a table found in text; returns its reason. */
+typedef struct {
+  const char *phrase;
+  const char *reason;
+} Phrase;
+
+static const char *
+phrase_reason (const Phrase *table,
+               gsize         n,
+               const char   *text)
+{
+  gsize len;
+
+  if (text == NULL)
+    return NULL;
+  len = strlen (text);
+  for (gsize i = 0; i < n; i++)
+    if (mem_find (text, len, table[i].phrase) != NULL)
+      return table[i].reason;
+  return NULL;
+}
+
+static BounceFormatRecipient *
+add_recipient (Doc        *d,
+               const char *format,
+               char       *address,
+               guint       first,
+               guint       last)
+{
+  BounceFormatRecipient *r = g_new0 (BounceFormatRecipient, 1);
+  const Line *a = line_at (d, first);
+  const Line *b = line_at (d, MIN (last, d->lines->len - 1));
+
+  r->format = g_strdup (format);
+  r->address = address;
+  r->start = a->offset;
+  r->end = b->offset + b->len;
+  g_ptr_array_add (d->out, r);
+  return r;
+}
+
+static void
+set_diagnostic (BounceFormatRecipient *r,
+                GString               *diag)
+{
+  g_free (r->diagnostic);
+  r->diagnostic = diag->len > 0 ? g_strdup (diag->str) : NULL;
+}
+
+static const char *
+header (Doc        *d,
+        const char *name)
+{
+  if (d->message == NULL || d->message->headers == NULL)
+    return NULL;
+  return bounce_fields_lookup (d->message->headers, name);
+}
+
+/* The message carries machine-readable delivery-status fields. */
+static gboolean
+has_dsn (Doc *d)
+{
+  return d->message != NULL && d->message->dsn_groups != NULL && d->message->dsn_groups->len > 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* qmail and the servers that copied its layout                         */
+
+/* qmail-remote's, qmail-local's and qmail-ldap's own words: fixed
+ * sentences that name the condition, not a remote server's reply. */
+static const Phrase qmail_phrases[] = {
+  { "Mailaddress is administrativly disabled", "suspend" },
+  { "Mailaddress is administratively disabled", "suspend" },
+  { "Sorry, no mailbox here by that name", "userunknown" },
+  { "The message exeeded the maximum size the user accepts", "exceedlimit" },
+  { "Automatic homedir creator crashed", "systemerror" },
+  { "Illegal value in LDAP attribute", "systemerror" },
+  { "LDAP attribute is not given but mandatory", "systemerror" },
+  { "Timeout while performing search on LDAP server", "systemerror" },
+  { "Too many results returned but needs to be unique", "systemerror" },
+  { "error while executing qmail-forward", "systemerror" },
+  { "Temporary error in automatic homedir creation", "systemerror" },
+  { "Temporary failure in LDAP lookup", "systemerror" },
+  { "Unable to contact LDAP server", "systemerror" },
+  { "Unable to login into LDAP server", "systemerror" },
+  { "Sorry, I couldn't find any host ", "hostunknown" },
+  { "Sorry, I wasn't able to establish an SMTP connection", "networkerror" },
+  { "Although I'm listed as a best-preference MX or A for that host", "networkerror" },
+};
+
+/* The sentences that open the recipient list. */
+static const char * const qmail_openers[] = {
+  "Hi. This is the qmail",
+  "I'm afraid I wasn't able to deliver your message to the following addresses",
+  "Unable to deliver message to the following address",
+  "Sorry, we were unable to deliver your message to the following address",
+};
+
+static gboolean
+qmail_is_end (const Line *l)
+{
+  return line_starts (l, "--- ") || line_starts (l, "---Below this line") ||
+         line_starts (l, "--- Below this line");
+}
+
+static void
+qmail_finish (BounceFormatRecipient *r,
+              GString               *diag)
+{
+  const char *most;
+
+  set_diagnostic (r, diag);
+  if (r->diagnostic == NULL)
+    return;
+  r->command = g_strdup (command_in_text (r->diagnostic));
+  /* "Sorry, no SMTP connection got far enough; most progress was RCPT TO" */
+  most = strstr (r->diagnostic, "most progress was ");
+  if (r->command == NULL && most != NULL)
+    r->command = g_strdup (command_word (most + 18, strlen (most + 18)));
+  r->status = hash_status_in (r->diagnostic);
+  r->reason = g_strdup (phrase_reason (qmail_phrases, G_N_ELEMENTS (qmail_phrases), r->diagnostic));
+}
+
+static gboolean
+parse_qmail (Doc *d)
+{
+  int start = -1;
+  BounceFormatRecipient *current = NULL;
+  g_autoptr(GString) diag = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (qmail_openers) && start < 0; i++)
+    start = doc_find_start (d, 0, qmail_openers[i]);
+  if (start < 0)
+    return FALSE;
+
+  for (guint i = start + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      char *address;
+
+      if (qmail_is_end (l))
+        break;
+      address = address_colon_line (l);
+      if (address != NULL)
+        {
+          if (current != NULL)
+            qmail_finish (current, diag);
+          g_string_truncate (diag, 0);
+          current = add_recipient (d, "qmail", address, i, i);
+          continue;
+        }
+      if (current == NULL)
+        continue;
+      diag_append_line (diag, l);
+      if (!line_is_blank (l))
+        current->end = l->offset + l->len;
+    }
+  if (current != NULL)
+    qmail_finish (current, diag);
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* An unknown MTA: "addr [User unknown]" under a fixed title            */
+
+static gboolean
+parse_bracket_list (Doc *d)
+{
+  int start = doc_find (d, 0, "---The following addresses had delivery errors---");
+
+  if (start < 0)
+    return FALSE;
+  for (guint i = start + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s, *open, *at;
+      gsize n;
+      BounceFormatRecipient *r;
+      g_autoptr(GString) diag = NULL;
+
+      line_trim (l, &s, &n);
+      if (n == 0)
+        {
+          if (d->out->len > 0)
+            break;
+          continue;
+        }
+      open = memchr (s, '[', n);
+      at = memchr (s, '@', n);
+      if (open == NULL || at == NULL || at > open || s[n - 1] != ']')
+        break;
+      r = add_recipient (d, "x1", address_in (s, open - s), i, i);
+      diag = g_string_new (NULL);
+      diag_append (diag, open + 1, s + n - 1 - (open + 1));
+      set_diagnostic (r, diag);
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Another: a boxed "Delivery Status Notification" with "* addr" lines  */
+
+static gboolean
+parse_starred_dsn (Doc *d)
+{
+  int start = doc_find (d, 0, "This is an automatically generated Delivery Status Notification");
+  int details;
+  gboolean aborted = FALSE;
+  g_autoptr(GString) diag = g_string_new (NULL);
+  const char *command = NULL;
+
+  if (start < 0)
+    return FALSE;
+  details = doc_find (d, start, "Technical details:");
+  for (guint i = start + 1; i < d->lines->len && (details < 0 || i < (guint) details); i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s;
+      gsize n;
+
+      line_trim (l, &s, &n);
+      if (mem_find (s, n, "following recipients was aborted after") != NULL ||
+          mem_find (s, n, "following recipients were aborted after") != NULL)
+        aborted = TRUE;
+      if (n > 2 && s[0] == '*' && (s[1] == ' ' || s[1] == '\t') && memchr (s, '@', n) != NULL)
+        add_recipient (d, "x3", address_in (s + 2, n - 2), i, i);
+    }
+  if (d->out->len == 0)
+    return FALSE;
+  if (details >= 0)
+    for (guint i = details + 1; i < d->lines->len; i++)
+      {
+        const Line *l = line_at (d, i);
+        const char *s;
+        gsize n;
+
+        line_trim (l, &s, &n);
+        if (n > 0 && s[0] == '=')
+          break;
+        if (mem_has_prefix (s, n, "SMTP:"))
+          {
+            /* "SMTP:RCPT host mx.example.org: 550 ..." */
+            command = command_word (s + 5, n - 5);
+            while (n > 0 && *s != ' ')
+              s++, n--;
+          }
+        else if (mem_has_prefix (s, n, "Routing:"))
+          s += 8, n -= 8;
+        diag_append (diag, s, n);
+      }
+  for (guint i = 0; i < d->out->len; i++)
+    {
+      BounceFormatRecipient *r = d->out->pdata[i];
+
+      set_diagnostic (r, diag);
+      r->command = g_strdup (command);
+      /* Given up after a while with no server reply to blame. */
+      if (aborted && command == NULL && !has_dsn (d))
+        r->reason = g_strdup ("expired");
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lotus Notes: the reason first, then the address it applies to        */
+
+static const Phrase notes_phrases[] = {
+  { "User not listed in public Name & Address Book", "userunknown" },
+  { "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xae"
+    "\xe3\x83\xaa\xe3\x82\xb9\xe3\x83\x88\xe3\x81\xab\xe3\x81\x82\xe3\x82\x8a\xe3\x81\xbe"
+    "\xe3\x81\x9b\xe3\x82\x93", "userunknown" },  /* "not in the directory's list" */
+  { "Message has exceeded maximum hop count", "networkerror" },
+};
+
+static gboolean
+parse_notes (Doc *d)
+{
+  int start = doc_find_start (d, 0, "------- Failure Reasons");
+  g_autoptr(GString) diag = g_string_new (NULL);
+  g_autofree char *last = NULL;
+
+  if (start < 0)
+    return FALSE;
+  for (guint i = start + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s;
+      gsize n;
+
+      line_trim (l, &s, &n);
+      if (mem_has_prefix (s, n, "------- Returned Message"))
+        break;
+      if (n == 0)
+        continue;
+      if (memchr (s, ' ', n) == NULL && memchr (s, '@', n) != NULL)
+        {
+          BounceFormatRecipient *r = add_recipient (d, "notes", address_in (s, n), i, i);
+
+          if (diag->len > 0)
+            {
+              g_free (last);
+              last = g_strdup (diag->str);
+              g_string_truncate (diag, 0);
+            }
+          r->diagnostic = g_strdup (last);
+          r->reason = g_strdup (phrase_reason (notes_phrases, G_N_ELEMENTS (notes_phrases), last));
+          continue;
+        }
+      diag_append (diag, s, n);
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Trend Micro InterScan                                                */
+
+static gboolean
+parse_interscan (Doc *d)
+{
+  int start = doc_find (d, 0, "InterScan");
+
+  if (start < 0)
+    return FALSE;
+  for (guint i = start; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s, *lt;
+      gsize n;
+      BounceFormatRecipient *r;
+      g_autoptr(GString) diag = NULL;
+
+      line_trim (l, &s, &n);
+      if (mem_has_prefix (s, n, "Reason:"))
+        {
+          s += 7, n -= 7;
+          while (n > 0 && *s == ' ')
+            s++, n--;
+        }
+      if (!mem_has_prefix (s, n, "Unable to deliver message to <"))
+        continue;
+      lt = s + strlen ("Unable to deliver message to ");
+      r = add_recipient (d, "interscan", address_in (lt, n - (lt - s)), i, i);
+      diag = g_string_new (NULL);
+      diag_append (diag, s, n);
+      set_diagnostic (r, diag);
+      /* InterScan's own sentence: it could not resolve the address. */
+      if (mem_find (s, n, "check if address is correct") != NULL)
+        r->reason = g_strdup ("userunknown");
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* fml mailing-list manager: refusals sent back to the poster            */
+
+static const Phrase fml_phrases[] = {
+  { "NOT MEMBER article from", "rejected" },
+  { "You are not a member of this mailing list", "rejected" },
+  { "Spam mail from a spammer is rejected", "rejected" },
+  { "Duplicated Message-ID", "systemerror" },
+  { "has detected a loop condition", "systemerror" },
+  { "Loop Back Warning", "systemerror" },
+  { "Security alert:", "securityerror" },
+};
+
+static gboolean
+parse_fml (Doc *d)
+{
+  const char *id = header (d, "Message-ID");
+  g_autoptr(GString) diag = g_string_new (NULL);
+  BounceFormatRecipient *r = NULL;
+  int end;
+
+  if (header (d, "X-MLServer") == NULL && (id == NULL || strstr (id, ".FML") == NULL))
+    return FALSE;
+  /* The returned post follows this line; some notices do not return it. */
+  end = doc_find_start (d, 0, "Original mail as follows:");
+  if (end < 0)
+    end = d->lines->len;
+  for (guint i = 0; i < (guint) end; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s, *lt;
+      gsize n;
+
+      line_trim (l, &s, &n);
+      if (n == 0)
+        continue;
+      diag_append (diag, s, n);
+      lt = memchr (s, '<', n);
+      if (r == NULL && lt != NULL && n > 2 && s[n - 1] == '.' && s[n - 2] == '>')
+        r = add_recipient (d, "fml", address_in (lt, s + n - lt), i, i);
+    }
+  if (r == NULL)
+    return FALSE;
+  set_diagnostic (r, diag);
+  r->reason = g_strdup (phrase_reason (fml_phrases, G_N_ELEMENTS (fml_phrases), r->diagnostic));
+  if (r->reason == NULL)
+    r->reason = g_strdup (phrase_reason (fml_phrases, G_N_ELEMENTS (fml_phrases), header (d, "Subject")));
+  /* An ordinary post to an fml list carries the same headers: only one of
+   * fml's own refusal notices is a bounce. */
+  if (r->reason == NULL)
+    {
+      g_ptr_array_set_size (d->out, 0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+
+typedef gboolean (*Recogniser) (Doc *d);
+
+static const Recogniser recognisers[] = {
+  parse_qmail,
+  parse_bracket_list,
+  parse_starred_dsn,
+  parse_notes,
+  parse_interscan,
+  parse_fml,
+};
+
+static void
+collect_lines (Doc         *d,
+               BounceInput *input,
+               guint        message_index)
+{
+  GPtrArray *segments = bounce_input_get_segments (input);
+  gsize total = 0;
+
+  for (guint i = 0; i < segments->len && total < SCAN_LIMIT; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+      gsize pos, end;
+
+      if (seg->message_index != message_index || seg->kind != BOUNCE_SEGMENT_TEXT)
+        continue;
+      end = MIN (seg->end, seg->start + (SCAN_LIMIT - total));
+      total += end - seg->start;
+      for (pos = seg->start; pos < end;)
+        {
+          const char *nl = memchr (d->text + pos, '\n', end - pos);
+          Line l;
+
+          l.s = d->text + pos;
+          l.len = nl ? (gsize) (nl - l.s) : end - pos;
+          l.offset = pos;
+          g_array_append_val (d->lines, l);
+          pos += l.len + 1;
+        }
+    }
+}
+
+GPtrArray *
+bounce_formats_parse (BounceInput *input,
+                      guint        message_index)
+{
+  GPtrArray *messages;
+  Doc d = { 0 };
+
+  g_return_val_if_fail (BOUNCE_IS_INPUT (input), NULL);
+
+  d.text = bounce_input_get_text (input);
+  messages = bounce_input_get_messages (input);
+  d.message = messages != NULL && message_index < messages->len ? messages->pdata[message_index] : NULL;
+  d.lines = g_array_new (FALSE, FALSE, sizeof (Line));
+  collect_lines (&d, input, message_index);
+
+  for (guint i = 0; i < G_N_ELEMENTS (recognisers) && d.lines->len > 0; i++)
+    {
+      d.out = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_format_recipient_free);
+      if (recognisers[i] (&d))
+        break;
+      g_clear_pointer (&d.out, g_ptr_array_unref);
+    }
+  g_array_unref (d.lines);
+  /* A recipient without an address helps nobody. */
+  if (d.out != NULL)
+    for (guint i = d.out->len; i > 0; i--)
+      {
+        BounceFormatRecipient *r = d.out->pdata[i - 1];
+
+        if (r->address == NULL)
+          g_ptr_array_remove_index (d.out, i - 1);
+      }
+  if (d.out != NULL && d.out->len == 0)
+    g_clear_pointer (&d.out, g_ptr_array_unref);
+  return d.out;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bounce-input.h"
+
+G_BEGIN_DECLS
+
+/* What a recogniser for one mail server's human-readable bounce layout
+ * found for one failed recipient.  Every field but address may be NULL. */
+typedef struct {
+  char *format;       /* which recogniser: "qmail", "exim", "sendmail", ... */
+  char *address;      /* lower-case recipient address */
+  char *diagnostic;   /* the server's reply / explanation for this recipient, as one line */
+  char *status;       /* enhanced status code given by the layout (e.g. qmail's "#5.1.1") */
+  char *reply_code;   /* SMTP reply code given for this recipient */
+  char *command;      /* SMTP command that failed: "CONN", "HELO", "MAIL", "RCPT", "DATA" */
+  char *reason;       /* a reason only when the layout states it unambiguously */
+  char *action;       /* "failed" or "delayed" when the layout says which */
+  gsize start;        /* byte range of this recipient's text in the display text */
+  gsize end;
+} BounceFormatRecipient;
+
+void       bounce_format_recipient_free (BounceFormatRecipient *recipient);
+
+/* Recognises the layout of message message_index (its notification text,
+ * i.e. the TEXT segments) and returns its recipients in order, or NULL when
+ * no recogniser knows the layout.  Never fails. */
+GPtrArray *bounce_formats_parse         (BounceInput *input,
+                                         guint        message_index);
+
+G_END_DECLS

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-core.h"
+#include "bounce-formats.h"
+
+/* Samples written for these tests: each follows one server's layout with
+ * made-up hosts and addresses. */
+
+static GPtrArray *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceInput) input = bounce_input_new_from_text (text, -1, &error);
+
+  g_assert_no_error (error);
+  return bounce_formats_parse (input, 0);
+}
+
+static BounceFormatRecipient *
+nth (GPtrArray *list,
+     guint      i)
+{
+  g_assert_nonnull (list);
+  g_assert_cmpuint (i, <, list->len);
+  return list->pdata[i];
+}
+
+static void
+test_negative (void)
+{
+  g_autoptr(GPtrArray) list = parse ("From: alice@example.org\n"
+                                     "To: bob@example.net\n"
+                                     "Subject: lunch\n"
+                                     "\n"
+                                     "Hi Bob,\n"
+                                     "<carol@example.com>:\n"
+                                     "shall we meet at noon? Carol says she is in.\n");
+
+  g_assert_null (list);
+}
+
+static void
+test_qmail (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "Subject: failure notice\n"
+    "\n"
+    "Hi. This is the qmail-send program at mx.example.org.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "<nobody@example.net>:\n"
+    "192.0.2.7 does not like recipient.\n"
+    "Remote host said: 550 no such mailbox here\n"
+    "Giving up on 192.0.2.7.\n"
+    "\n"
+    "<late@example.com>:\n"
+    "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n"
+    "I'm not going to try again; this message has been in the queue too long.\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n"
+    "\n"
+    "To: <nobody@example.net>\n");
+  BounceFormatRecipient *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->format, ==, "qmail");
+  g_assert_cmpstr (r->address, ==, "nobody@example.net");
+  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpstr (r->diagnostic, ==,
+                   "192.0.2.7 does not like recipient. Remote host said: 550 no such mailbox here "
+                   "Giving up on 192.0.2.7.");
+  g_assert_null (r->reason);
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "late@example.com");
+  g_assert_cmpstr (r->status, ==, "4.4.1");
+  g_assert_cmpstr (r->reason, ==, "networkerror");
+  g_assert_null (r->command);
+}
+
+static void
+test_qmail_data (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: failure notice\n"
+    "\n"
+    "Unable to deliver message to the following address(es).\n"
+    "\n"
+    "<filtered@example.net>:\n"
+    "192.0.2.9 failed after I sent the message.\n"
+    "Remote host said: 554 message refused by policy\n"
+    "\n"
+    "--- Original message follows.\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "filtered@example.net");
+  g_assert_cmpstr (r->command, ==, "DATA");
+}
+
+static void
+test_bracket_list (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: Returned Mail: undeliverable\n"
+    "\n"
+    "The original message was received at Mon, 1 Mar 2021 10:00:00 +0900\n"
+    "from sender@example.org\n"
+    "\n"
+    "---The following addresses had delivery errors---\n"
+    "\n"
+    "first@example.net [Mailbox full]\n"
+    "second@example.com [User unknown]\n"
+    "\n");
+  BounceFormatRecipient *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->address, ==, "first@example.net");
+  g_assert_cmpstr (r->diagnostic, ==, "Mailbox full");
+  g_assert_null (r->command);
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "second@example.com");
+  g_assert_cmpstr (r->diagnostic, ==, "User unknown");
+}
+
+static void
+test_starred_dsn (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: Delivery status notification\n"
+    "\n"
+    "      This is an automatically generated Delivery Status Notification.\n"
+    "\n"
+    "Delivery to the following recipients was aborted after 2.0 hour(s):\n"
+    "\n"
+    "  * someone@example.net\n"
+    "\n"
+    "======================================\n"
+    "            Technical details:\n"
+    "\n"
+    "SMTP:RCPT host mx.example.net: 550 5.1.1 mailbox not known\n"
+    "\n"
+    "======================================\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "someone@example.net");
+  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpstr (r->diagnostic, ==, "host mx.example.net: 550 5.1.1 mailbox not known");
+  /* A server reply is to blame, not the time spent. */
+  g_assert_null (r->reason);
+}
+
+static void
+test_notes (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: Undeliverable message\n"
+    "\n"
+    "------- Failure Reasons  --------\n"
+    "\n"
+    "User not listed in public Name & Address Book\n"
+    "ghost@example.jp\n"
+    "\n"
+    "------- Returned Message --------\n"
+    "To: ghost@example.jp\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "ghost@example.jp");
+  g_assert_cmpstr (r->diagnostic, ==, "User not listed in public Name & Address Book");
+  g_assert_cmpstr (r->reason, ==, "userunknown");
+}
+
+static void
+test_interscan (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: Mail could not be delivered\n"
+    "\n"
+    "Message from InterScan Messaging Security Suite\n"
+    "\n"
+    "Unable to deliver message to <wrong@example.org> (and other recipients in the same domain). "
+    "Please check if address is correct.\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpstr (r->address, ==, "wrong@example.org");
+  g_assert_cmpstr (r->reason, ==, "userunknown");
+}
+
+static void
+test_fml (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: list-admin@example.org\n"
+    "Subject: NOT MEMBER article from outsider@example.com\n"
+    "X-MLServer: fml [fml 4.0]\n"
+    "Message-ID: <202101010000.FML12345@example.org>\n"
+    "\n"
+    "You are not a member of this mailing list <list@example.org>.\n"
+    "\n"
+    "Original mail as follows:\n"
+    "\n"
+    "   From: outsider@example.com\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "list@example.org");
+  g_assert_cmpstr (r->reason, ==, "rejected");
+}
+
+static void
+test_fml_post (void)
+{
+  /* An ordinary post through an fml list is not a refusal notice. */
+  g_autoptr(GPtrArray) list = parse (
+    "From: member@example.com\n"
+    "Subject: [list:00123] meeting notes\n"
+    "X-MLServer: fml [fml 4.0]\n"
+    "Message-ID: <202101010000.FML12345@example.org>\n"
+    "\n"
+    "The notes are on the wiki, ask <owner@example.org>.\n");
+
+  g_assert_null (list);
+}
+
+static void
+test_fml_no_copy (void)
+{
+  /* Some notices do not return the post. */
+  g_autoptr(GPtrArray) list = parse (
+    "From: list-admin@example.org\n"
+    "Subject: You outsider@example.com are not member (list ML)\n"
+    "X-MLServer: fml [fml 4.0]\n"
+    "\n"
+    "You are not a member of this mailing list <list@example.org>.\n"
+    "\n"
+    "If you know the general guide of this list, send \"guide\".\n");
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (nth (list, 0)->reason, ==, "rejected");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+
+  g_test_add_func ("/formats/negative", test_negative);
+  g_test_add_func ("/formats/qmail", test_qmail);
+  g_test_add_func ("/formats/qmail-data", test_qmail_data);
+  g_test_add_func ("/formats/bracket-list", test_bracket_list);
+  g_test_add_func ("/formats/starred-dsn", test_starred_dsn);
+  g_test_add_func ("/formats/notes", test_notes);
+  g_test_add_func ("/formats/interscan", test_interscan);
+  g_test_add_func ("/formats/fml", test_fml);
+  g_test_add_func ("/formats/fml-post", test_fml_post);
+  g_test_add_func ("/formats/fml-no-copy", test_fml_no_copy);
+
+  return g_test_run ();
+}

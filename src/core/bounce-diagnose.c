@@ -32,6 +32,8 @@ typedef struct {
   char *command;          /* the SMTP command that failed: "RCPT", "DATA" ... */
   char *layout_reason;    /* a reason the layout states in its own words */
   char *layout_status;    /* a status code the layout gives ("#5.1.1") */
+  gboolean from_layout;   /* found by a recogniser, which shows the failed
+                           * command whenever the server reported one */
 } Candidate;
 
 static void
@@ -621,6 +623,7 @@ layout_candidates (Context *ctx)
       c->start = f->start;
       c->end = f->end;
       c->has_range = f->end > f->start;
+      c->from_layout = TRUE;
       c->command = g_strdup (f->command);
       c->layout_reason = g_strdup (f->reason);
       c->layout_status = g_strdup (f->status);
@@ -633,6 +636,44 @@ layout_candidates (Context *ctx)
 
 /* ------------------------------------------------------------------ */
 /* Delivery-status recipients                                            */
+
+/* PowerMTA classifies every bounce it sends in an extension field of the
+ * DSN (X-PowerMTA-BounceCategory); its classes map onto reasons. */
+static const char *
+powermta_category_reason (const char *category)
+{
+  static const struct {
+    const char *category;
+    const char *reason;
+  } map[] = {
+    { "bad-mailbox", "userunknown" },
+    { "inactive-mailbox", "suspend" },
+    { "quota-issues", "mailboxfull" },
+    { "bad-domain", "hostunknown" },
+    { "no-answer-from-host", "networkerror" },
+    { "bad-connection", "networkerror" },
+    { "routing-errors", "systemerror" },
+    { "bad-configuration", "systemerror" },
+    { "message-expired", "expired" },
+    { "spam-related", "spamdetected" },
+    { "virus-related", "virusdetected" },
+    { "content-related", "contenterror" },
+    { "policy-related", "policyviolation" },
+    { "invalid-sender", "rejected" },
+    { "relaying-issues", "norelaying" },
+    { "protocol-errors", "syntaxerror" },
+  };
+  g_autofree char *key = NULL;
+
+  if (category == NULL)
+    return NULL;
+  key = g_ascii_strdown (category, -1);
+  g_strstrip (key);
+  for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_str_equal (key, map[i].category))
+      return map[i].reason;
+  return NULL;
+}
 
 static GPtrArray *
 dsn_candidates (Context   *ctx,
@@ -703,6 +744,9 @@ dsn_candidates (Context   *ctx,
       c->dsn_diagnostic = g_strdup (skip_type_prefix (bounce_fields_lookup (group->fields, "Diagnostic-Code")));
       c->last_attempt = g_strdup (bounce_fields_lookup (group->fields, "Last-Attempt-Date"));
       c->will_retry = g_strdup (bounce_fields_lookup (group->fields, "Will-Retry-Until"));
+      g_clear_pointer (&c->layout_reason, g_free);
+      c->layout_reason = g_strdup (powermta_category_reason (bounce_fields_lookup (group->fields,
+                                                                                  "X-PowerMTA-BounceCategory")));
       if (c->action != NULL)
         {
           /* "failed (bad destination mailbox address)" */
@@ -1233,7 +1277,16 @@ diagnose_candidate (Context         *ctx,
        * usually a filter speaking. */
       if (g_str_equal (reason, "userunknown") && stage != SMTP_RCPT && stage != SMTP_MAIL &&
           stage != SMTP_CONNECT && (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
-          stage == SMTP_DATA)
+          (stage == SMTP_DATA || (c->from_layout && c->command == NULL)))
+        reason = "filtered";
+      /* Nor does it outweigh a precise status that names another
+       * condition (5.2.1 "mailbox disabled", 5.7.1 "refused by policy")
+       * unless the refusal answered RCPT TO. */
+      else if (g_str_equal (reason, "userunknown") && stage != SMTP_RCPT && status_entry != NULL &&
+               !is_generic_status (status) && !g_str_has_suffix (status, ".0") &&
+               bounce_entry_get_reason (status_entry) != NULL &&
+               !g_str_equal (bounce_entry_get_reason (status_entry), "userunknown") &&
+               !g_str_equal (bounce_entry_get_reason (status_entry), "undefined"))
         reason = "filtered";
       /* At MAIL FROM every "unknown" or vague refusal is about the sender. */
       else if (stage == SMTP_MAIL && (g_str_equal (reason, "userunknown") ||
@@ -1651,7 +1704,7 @@ diagnose_message (Context *ctx)
         if (l == NULL)
           continue;
         c->command = g_strdup (l->command);
-        if (!is_specific_status (c->status))
+        if (c->layout_reason == NULL && !is_specific_status (c->status))
           c->layout_reason = g_strdup (l->layout_reason);
       }
   /* Headers are the usual sign; failing that, a recipient line next to

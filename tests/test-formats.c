@@ -245,6 +245,71 @@ test_fml_no_copy (void)
   g_assert_cmpstr (nth (list, 0)->reason, ==, "rejected");
 }
 
+static void
+test_exim (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  nobody@example.net\n"
+    "    host mx.example.net [192.0.2.9]\n"
+    "    SMTP error from remote mail server after RCPT TO:<nobody@example.net>:\n"
+    "    550 5.1.1 no such user\n"
+    "  <gone@example.com>: 550 unknown user\n"
+    "  far@example.info\n"
+    "    Unrouteable address\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n"
+    "\n"
+    "To: other@example.net\n");
+  BounceFormatRecipient *r;
+
+  g_assert_cmpuint (list->len, ==, 3);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->format, ==, "exim");
+  g_assert_cmpstr (r->address, ==, "nobody@example.net");
+  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_null (r->reason);
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "gone@example.com");
+  g_assert_cmpstr (r->diagnostic, ==, "550 unknown user");
+  g_assert_null (r->command);
+  r = nth (list, 2);
+  g_assert_cmpstr (r->address, ==, "far@example.info");
+  g_assert_cmpstr (r->reason, ==, "hostunknown");
+}
+
+static void
+test_exim_delay (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: Warning: message 1abcde-000123-AB delayed 24 hours\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "A message that you sent has not yet been delivered to one or more of its\n"
+    "recipients after more than 24 hours on the queue on mx.example.org.\n"
+    "\n"
+    "The address to which the message has not yet been delivered is:\n"
+    "\n"
+    "  slow@example.net\n"
+    "    Delay reason: SMTP error from remote mail server after MAIL FROM:<a@example.org>:\n"
+    "    451 try again later\n"
+    "\n"
+    "No action is required on your part.\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "slow@example.net");
+  g_assert_cmpstr (r->action, ==, "delayed");
+  g_assert_cmpstr (r->command, ==, "MAIL");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -254,6 +319,8 @@ main (int   argc,
 
   g_test_add_func ("/formats/negative", test_negative);
   g_test_add_func ("/formats/qmail", test_qmail);
+  g_test_add_func ("/formats/exim", test_exim);
+  g_test_add_func ("/formats/exim-delay", test_exim_delay);
   g_test_add_func ("/formats/qmail-data", test_qmail_data);
   g_test_add_func ("/formats/bracket-list", test_bracket_list);
   g_test_add_func ("/formats/starred-dsn", test_starred_dsn);

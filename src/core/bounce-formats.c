@@ -508,6 +508,166 @@ parse_qmail (Doc *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* Exim (and the appliances built on it)                               */
+
+/* Exim's own sentences for what it decided itself, not a remote reply. */
+static const Phrase exim_phrases[] = {
+  { "retry timeout exceeded", "expired" },
+  { "retry time not reached for any host after a long failure period", "expired" },
+  { "Unrouteable address", "hostunknown" },
+  { "all relevant MX records point to non-existent hosts", "hostunknown" },
+  { "mailbox is full", "mailboxfull" },
+};
+
+static gboolean
+exim_is_end (const Line *l)
+{
+  return line_starts (l, "------ This is a copy of the message") ||
+         line_starts (l, "------ The body of the message") ||
+         line_starts (l, "Included is a copy of the message") ||
+         line_starts (l, "--- The header of the original message") ||
+         line_starts (l, "Reporting-MTA:") || line_starts (l, "Action:");
+}
+
+/* "  addr", "  addr:", "  <addr>: 550 text" or "  addr: text", indented,
+ * as Exim lists failed addresses; returns the address and where the text
+ * after it starts. */
+static char *
+exim_address_line (const Line  *l,
+                   const char **rest,
+                   gsize       *rest_len)
+{
+  const char *s = l->s;
+  gsize n = l->len;
+  gsize i = 0, end;
+  gboolean colon;
+  g_autofree char *address = NULL;
+
+  while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' '))
+    n--;
+  if (n < 3 || (s[0] != ' ' && s[0] != '\t'))
+    return NULL;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (i > 4 || i >= n)
+    return NULL;
+  end = i;
+  while (end < n && s[end] != ' ' && s[end] != '\t')
+    end++;
+  /* the token is the address, with optional <> and a trailing colon */
+  {
+    const char *t = s + i;
+    gsize tn = end - i;
+
+    colon = tn > 0 && t[tn - 1] == ':';
+    if (colon)
+      tn--;
+    if (tn > 2 && t[0] == '<' && t[tn - 1] == '>')
+      t++, tn -= 2;
+    if (tn < 3 || memchr (t, '@', tn) == NULL || memchr (t, '<', tn) != NULL ||
+        memchr (t, '>', tn) != NULL || memchr (t, '"', tn) != NULL)
+      return NULL;
+    address = address_in (t, tn);
+  }
+  if (address == NULL)
+    return NULL;
+  /* after it: nothing, or ": text" */
+  while (end < n && (s[end] == ' ' || s[end] == '\t'))
+    end++;
+  if (end < n && !colon && s[end] != ':' && s[end] != '(')
+    return NULL;
+  if (end < n && s[end] == ':')
+    end++;
+  *rest = s + end;
+  *rest_len = n - end;
+  return g_steal_pointer (&address);
+}
+
+static void
+exim_finish (BounceFormatRecipient *r,
+             GString               *diag,
+             gboolean               delayed)
+{
+  set_diagnostic (r, diag);
+  if (delayed)
+    r->action = g_strdup ("delayed");
+  if (r->diagnostic == NULL)
+    return;
+  r->command = g_strdup (command_in_text (r->diagnostic));
+  /* A remote server's reply is quoted after "SMTP error from remote mail
+   * server"; Exim's own sentences only name the reason when it decided
+   * alone. */
+  if (mem_find (r->diagnostic, strlen (r->diagnostic), "SMTP error from remote") == NULL)
+    r->reason = g_strdup (phrase_reason (exim_phrases, G_N_ELEMENTS (exim_phrases), r->diagnostic));
+}
+
+static gboolean
+parse_exim (Doc *d)
+{
+  int start = doc_find_start (d, 0, "This message was created automatically by mail delivery software");
+  int list;
+  gboolean delayed;
+  BounceFormatRecipient *current = NULL;
+  g_autoptr(GString) diag = g_string_new (NULL);
+
+  if (start < 0)
+    return FALSE;
+  /* the failed list, or a delay warning's one address */
+  list = doc_find (d, start, "failed:");
+  delayed = FALSE;
+  {
+    int later = doc_find (d, start, "has not yet been delivered");
+
+    if (later >= 0 && (list < 0 || later < list))
+      {
+        list = doc_find (d, later, "not yet been delivered is");
+        if (list < 0)
+          list = doc_find (d, later, "not yet been delivered are");
+        delayed = TRUE;
+      }
+  }
+  if (list < 0)
+    return FALSE;
+
+  for (guint i = list + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *rest;
+      gsize rest_len;
+      char *address;
+
+      if (exim_is_end (l))
+        break;
+      address = exim_address_line (l, &rest, &rest_len);
+      if (address != NULL)
+        {
+          if (current != NULL)
+            exim_finish (current, diag, delayed);
+          g_string_truncate (diag, 0);
+          current = add_recipient (d, "exim", address, i, i);
+          diag_append (diag, rest, rest_len);
+          continue;
+        }
+      if (current == NULL)
+        {
+          /* text before the first address ends the list early only if it
+           * is not blank or indented */
+          continue;
+        }
+      if (line_is_blank (l))
+        continue;
+      /* the explanation is indented under its address */
+      if (l->s[0] != ' ' && l->s[0] != '\t')
+        break;
+      diag_append_line (diag, l);
+      current->end = l->offset + l->len;
+    }
+  if (current != NULL)
+    exim_finish (current, diag, delayed);
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* An unknown MTA: "addr [User unknown]" under a fixed title            */
 
 static gboolean
@@ -759,6 +919,7 @@ parse_fml (Doc *d)
 typedef gboolean (*Recogniser) (Doc *d);
 
 static const Recogniser recognisers[] = {
+  parse_exim,
   parse_qmail,
   parse_bracket_list,
   parse_starred_dsn,

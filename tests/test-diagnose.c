@@ -105,6 +105,54 @@ test_smtp_stage (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "rejected");
 }
 
+/* A delay warning: its recipients are delayed whatever the reason, the
+ * reason is the delivery time running out, and the headline names what is
+ * holding the message up rather than saying it was given up. */
+static void
+test_delay_warning (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "<erin@example.net>: connect to mx.example.net[192.0.2.7]:25: Connection timed out\n\n"
+    DSN_PART ("erin@example.net", "delayed", "4.4.1", "X-Postfix; connect to mx.example.net[192.0.2.7]:25: Connection timed out"));
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  BounceEntry *verdict = bounce_report_get_verdict (report);
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELAY);
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+  g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
+  g_assert_nonnull (verdict);
+  g_assert_cmpstr (bounce_entry_get_reason (verdict), !=, "expired");
+}
+
+/* PowerMTA's own classification of a bounce names the reason. */
+static void
+test_powermta_category (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mta1.example.org\n"
+    "X-PowerMTA-VirtualMTA: mta1.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; fay@example.net\n"
+    "Action: failed\n"
+    "Status: 5.2.1\n"
+    "Diagnostic-Code: smtp; 550 5.2.1 <fay@example.net>... User Unknown\n"
+    "X-PowerMTA-BounceCategory: bad-mailbox\n"
+    "\n"
+    "--B--\n");
+  g_autoptr(BounceReport) plain = analyze (DSN_HEAD
+    DSN_PART ("fay@example.net", "failed", "5.2.1", "550 5.2.1 <fay@example.net>... User Unknown"));
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  g_autoptr(BounceRecipient) p = recipient (plain, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  /* Without it, "user unknown" over a disabled-mailbox status answered
+   * at an unknown stage is a filter. */
+  g_assert_cmpstr (bounce_recipient_get_reason (p), ==, "filtered");
+}
+
 /* Status and wording: x.4.7 is an expiry, a weak wording rule yields to a
  * precise status, a temporary "host not found" is a network problem. */
 static void
@@ -235,6 +283,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
+  g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
+  g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
   g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);

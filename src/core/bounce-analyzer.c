@@ -311,10 +311,18 @@ bounce_analyze_input (BounceInput     *input,
     if (g_list_model_get_n_items (list) > 0)
       {
         g_autoptr(BounceRecipient) r = g_list_model_get_item (list, 0);
+        const char *reason = bounce_recipient_get_reason (r);
+        GPtrArray *entries = bounce_recipient_get_entries (r);
+        BounceEntry *verdict = bounce_catalogue_find_reason (catalogue, reason);
 
-        bounce_report_set_verdict (report,
-                                   bounce_catalogue_find_reason (catalogue,
-                                                                 bounce_recipient_get_reason (r)));
+        /* A delay warning is about a delivery still being tried: "expired"
+         * would say it has been given up, so the headline names what is
+         * holding it up instead. */
+        if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY && g_strcmp0 (reason, "expired") == 0 &&
+            entries != NULL && entries->len > 0 && bounce_entry_get_title (entries->pdata[0]) != NULL &&
+            g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), "expired") != 0)
+          verdict = entries->pdata[0];
+        bounce_report_set_verdict (report, verdict);
       }
   }
   return g_steal_pointer (&report);

@@ -1264,6 +1264,13 @@ diagnose_candidate (Context         *ctx,
   if (!delivered && g_strcmp0 (c->action, "expired") == 0 &&
       (reason == NULL || g_str_equal (reason, "networkerror")))
     reason = "expired";
+  /* A delay warning reports a delivery whose time is running out: when
+   * all it has to say is that the network or the server is failing, that
+   * is the condition, not the cause. */
+  if (!delivered && g_strcmp0 (c->action, "delayed") == 0 &&
+      (reason == NULL || g_str_equal (reason, "networkerror") || g_str_equal (reason, "systemerror") ||
+       g_str_equal (reason, "onhold")))
+    reason = "expired";
 
   /* The same words mean different things at different SMTP stages: an
    * "unknown user" answer to the message body is a content filter
@@ -1299,14 +1306,13 @@ diagnose_candidate (Context         *ctx,
   /* A delivery that was given up after retrying is "expired" whatever the
    * last temporary error was. */
   if (!delivered && g_strcmp0 (c->action, "failed") == 0 && status != NULL && status[0] == '4' &&
-      (reason == NULL || g_strcmp0 (reason, "networkerror") == 0))
+      reason == NULL)
     reason = "expired";
 
   /* x.4.7 says it outright: the delivery time expired, whatever network or
    * system trouble came before. */
   if (!delivered && status != NULL && g_str_has_suffix (status, ".4.7") &&
-      (reason == NULL || g_str_equal (reason, "networkerror") || g_str_equal (reason, "systemerror") ||
-       g_str_equal (reason, "onhold")))
+      (reason == NULL || g_str_equal (reason, "systemerror") || g_str_equal (reason, "onhold")))
     reason = "expired";
 
   if (reason == NULL)
@@ -1821,9 +1827,10 @@ decide_kind (BounceReport *report)
         delivered = TRUE;
       else if (g_str_equal (reason, "vacation") || g_str_equal (reason, "feedback"))
         continue;
-      else if (bounce_recipient_get_permanence (r) == BOUNCE_PERMANENCE_TEMPORARY &&
-               g_strcmp0 (bounce_recipient_get_action (r), "failed") != 0 &&
-               !g_str_equal (reason, "expired"))
+      else if (g_strcmp0 (bounce_recipient_get_action (r), "delayed") == 0 ||
+               (bounce_recipient_get_permanence (r) == BOUNCE_PERMANENCE_TEMPORARY &&
+                g_strcmp0 (bounce_recipient_get_action (r), "failed") != 0 &&
+                !g_str_equal (reason, "expired")))
         delayed = TRUE;
       else
         failed = TRUE;

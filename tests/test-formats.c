@@ -310,6 +310,46 @@ test_exim_delay (void)
   g_assert_cmpstr (r->command, ==, "MAIL");
 }
 
+static void
+test_au (void)
+{
+  g_autoptr(GPtrArray) filtered = parse (
+    "From: Postmaster@ezweb.ne.jp\n"
+    "Subject: Mail System Error - Returned Mail\n"
+    "\n"
+    "<someone@ezweb.ne.jp>\n"
+    "Each of the following recipients was rejected by a remote mail server.\n"
+    "----------------------------------------\n");
+  g_autoptr(GPtrArray) transcript = parse (
+    "From: Postmaster@ezweb.ne.jp\n"
+    "Subject: Mail System Error - Returned Mail\n"
+    "\n"
+    "Each of the following recipients was rejected by a remote\n"
+    "mail server.\n"
+    "    Recipient: <nobody@ezweb.ne.jp>\n"
+    "    >>> RCPT TO:<nobody@ezweb.ne.jp>\n"
+    "    <<< 550 <nobody@ezweb.ne.jp>: User unknown\n");
+  g_autoptr(GPtrArray) expired = parse (
+    "From: Postmaster@ezweb.ne.jp\n"
+    "\n"
+    "Your message was not delivered within 0 days and 1 hours.\n"
+    "Remote host is not responding.\n"
+    "The following recipients did not receive this message:\n"
+    "<late@ezweb.ne.jp>\n");
+  BounceFormatRecipient *r;
+
+  r = nth (filtered, 0);
+  g_assert_cmpstr (r->address, ==, "someone@ezweb.ne.jp");
+  g_assert_cmpstr (r->reason, ==, "filtered");
+  r = nth (transcript, 0);
+  g_assert_cmpstr (r->address, ==, "nobody@ezweb.ne.jp");
+  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpstr (r->diagnostic, ==, "550 <nobody@ezweb.ne.jp>: User unknown");
+  g_assert_null (r->reason);
+  r = nth (expired, 0);
+  g_assert_cmpstr (r->reason, ==, "expired");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,6 +359,7 @@ main (int   argc,
 
   g_test_add_func ("/formats/negative", test_negative);
   g_test_add_func ("/formats/qmail", test_qmail);
+  g_test_add_func ("/formats/au", test_au);
   g_test_add_func ("/formats/exim", test_exim);
   g_test_add_func ("/formats/exim-delay", test_exim_delay);
   g_test_add_func ("/formats/qmail-data", test_qmail_data);

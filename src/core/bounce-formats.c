@@ -668,6 +668,141 @@ parse_exim (Doc *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* au by KDDI (EZweb, au one net): the Japanese carrier's own notices   */
+
+static const char * const au_openers[] = {
+  "Each of the following recipients was rejected by a remote",
+  "The following recipients did not receive this message:",
+  "Could not be delivered to:",
+  "The user(s) account is disabled.",
+};
+
+/* The carrier's fixed sentences, anywhere in the notice. */
+static const Phrase au_phrases[] = {
+  { "The user(s) account is disabled", "suspend" },
+  { "Your message was not delivered within", "expired" },
+  { "As their mailbox is full", "mailboxfull" },
+};
+
+/* "<addr>", "<addr>: text", "Recipient: <addr>", "Could not be delivered
+ * to: <addr>"; returns the address and the text after it. */
+static char *
+au_address_line (const Line  *l,
+                 const char **rest,
+                 gsize       *rest_len)
+{
+  const char *s, *lt, *gt;
+  gsize n;
+
+  line_trim (l, &s, &n);
+  if (mem_has_prefix (s, n, "Recipient:"))
+    s += 10, n -= 10;
+  else if (mem_has_prefix (s, n, "Could not be delivered to:"))
+    s += 26, n -= 26;
+  while (n > 0 && *s == ' ')
+    s++, n--;
+  if (n < 5 || s[0] != '<')
+    return NULL;
+  lt = s;
+  gt = memchr (s, '>', n);
+  if (gt == NULL || memchr (lt, '@', gt - lt) == NULL || memchr (lt, ' ', gt - lt) != NULL)
+    return NULL;
+  *rest = gt + 1;
+  *rest_len = n - (gt + 1 - s);
+  if (*rest_len > 0 && **rest == ':')
+    (*rest)++, (*rest_len)--;
+  return address_in (lt + 1, gt - lt - 1);
+}
+
+static gboolean
+au_is_opener (const Line *l)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (au_openers); i++)
+    if (line_starts (l, au_openers[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+parse_au (Doc *d)
+{
+  int opener = -1;
+  gboolean rejected_list;
+  BounceFormatRecipient *current = NULL;
+  g_autoptr(GString) diag = g_string_new (NULL);
+  g_autoptr(GString) all = g_string_new (NULL);
+  const char *reason;
+
+  for (guint i = 0; i < G_N_ELEMENTS (au_openers) && opener < 0; i++)
+    opener = doc_find_start (d, 0, au_openers[i]);
+  if (opener < 0)
+    return FALSE;
+  /* The carrier's notices come from its own servers. */
+  if (doc_find (d, 0, "ezweb.ne.jp") < 0 && doc_find (d, 0, "au.com") < 0 &&
+      doc_find (d, 0, "au one net") < 0 && doc_find (d, 0, "dion.ne.jp") < 0 &&
+      (header (d, "Received") == NULL || strstr (header (d, "Received"), "ezweb.ne.jp") == NULL))
+    return FALSE;
+  rejected_list = doc_find_start (d, 0, au_openers[0]) >= 0;
+
+  for (guint i = 0; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *rest, *s;
+      gsize rest_len, n;
+      char *address;
+
+      diag_append_line (all, l);
+      if (line_starts (l, "--") && current != NULL)
+        break;
+      address = au_address_line (l, &rest, &rest_len);
+      if (address != NULL)
+        {
+          if (current != NULL)
+            set_diagnostic (current, diag);
+          g_string_truncate (diag, 0);
+          current = add_recipient (d, "au", address, i, i);
+          diag_append (diag, rest, rest_len);
+          continue;
+        }
+      if (current == NULL || au_is_opener (l) || line_is_blank (l))
+        continue;
+      line_trim (l, &s, &n);
+      if (mem_has_prefix (s, n, ">>>"))
+        {
+          /* the command the server answered */
+          s += 3, n -= 3;
+          while (n > 0 && *s == ' ')
+            s++, n--;
+          g_free (current->command);
+          current->command = g_strdup (command_word (s, n));
+          continue;
+        }
+      if (mem_has_prefix (s, n, "<<<"))
+        s += 3, n -= 3;
+      diag_append (diag, s, n);
+      current->end = l->offset + l->len;
+    }
+  if (current != NULL)
+    set_diagnostic (current, diag);
+  if (d->out->len == 0)
+    return FALSE;
+
+  reason = phrase_reason (au_phrases, G_N_ELEMENTS (au_phrases), all->str);
+  for (guint i = 0; i < d->out->len; i++)
+    {
+      BounceFormatRecipient *r = d->out->pdata[i];
+
+      if (reason != NULL)
+        r->reason = g_strdup (reason);
+      /* Refused by the carrier with no reply quoted: the recipient's own
+       * reception filter (au lets users refuse mail by domain or address). */
+      else if (rejected_list && r->diagnostic == NULL && r->command == NULL)
+        r->reason = g_strdup ("filtered");
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
 /* An unknown MTA: "addr [User unknown]" under a fixed title            */
 
 static gboolean
@@ -919,6 +1054,7 @@ parse_fml (Doc *d)
 typedef gboolean (*Recogniser) (Doc *d);
 
 static const Recogniser recognisers[] = {
+  parse_au,
   parse_exim,
   parse_qmail,
   parse_bracket_list,

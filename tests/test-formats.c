@@ -350,6 +350,52 @@ test_au (void)
   g_assert_cmpstr (r->reason, ==, "expired");
 }
 
+static void
+test_zoho (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: mailer-daemon@mail.zoho.example\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "A message that you sent could not be delivered to one or more of its recipients.\n"
+    "\n"
+    "gone@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken: mailbox unavailable\n"
+    "far@example.net Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.\n"
+    "[Status: Error, Address: <slow@example.com>, ResponseCode 421, , Host not reachable.]\n");
+  BounceFormatRecipient *r;
+
+  g_assert_cmpuint (list->len, ==, 3);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->address, ==, "gone@example.org");
+  g_assert_cmpstr (r->diagnostic, ==, "550 Requested action not taken: mailbox unavailable");
+  g_assert_null (r->reason);
+  r = nth (list, 1);
+  g_assert_cmpstr (r->diagnostic, ==, "421 Host not reachable.");
+  g_assert_cmpstr (r->reason, ==, "expired");
+  r = nth (list, 2);
+  g_assert_cmpstr (r->address, ==, "slow@example.com");
+  g_assert_cmpstr (r->diagnostic, ==, "421 Host not reachable.");
+}
+
+static void
+test_verizon (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: postmaster@vzwpix.example\n"
+    "Subject: Undeliverable Message\n"
+    "\n"
+    "Message could not be delivered to mobile.\n"
+    "Error: No valid recipients for this MM\n"
+    "Original Message:\n"
+    "From: Alice <alice@example.org>\n"
+    "To: 5550100@vzwpix.example\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpstr (r->address, ==, "5550100@vzwpix.example");
+  g_assert_cmpstr (r->reason, ==, "userunknown");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -359,6 +405,8 @@ main (int   argc,
 
   g_test_add_func ("/formats/negative", test_negative);
   g_test_add_func ("/formats/qmail", test_qmail);
+  g_test_add_func ("/formats/zoho", test_zoho);
+  g_test_add_func ("/formats/verizon", test_verizon);
   g_test_add_func ("/formats/au", test_au);
   g_test_add_func ("/formats/exim", test_exim);
   g_test_add_func ("/formats/exim-delay", test_exim_delay);

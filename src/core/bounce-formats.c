@@ -803,6 +803,122 @@ parse_au (Doc *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* Zoho Mail                                                            */
+
+/* Copies the text between two markers of s[0..n) into diag. */
+static void
+append_between (GString    *diag,
+                const char *s,
+                gsize       n,
+                const char *from,
+                const char *to)
+{
+  const char *a = mem_find (s, n, from);
+  const char *b;
+
+  if (a == NULL)
+    return;
+  a += strlen (from);
+  /* an empty field leaves ", " behind */
+  while (a < s + n && (*a == ',' || *a == ' '))
+    a++;
+  b = to != NULL ? mem_find (a, s + n - a, to) : NULL;
+  diag_append (diag, a, (b != NULL ? b : s + n) - a);
+}
+
+/* "addr Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action..."
+ * and "[Status: Error, Address: <addr>, ResponseCode 421, , Host not
+ * reachable.]" */
+static gboolean
+parse_zoho (Doc *d)
+{
+  if (doc_find_start (d, 0, "This message was created automatically by mail delivery") < 0)
+    return FALSE;
+  for (guint i = 0; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s, *code;
+      gsize n;
+      BounceFormatRecipient *r;
+      g_autoptr(GString) diag = g_string_new (NULL);
+
+      line_trim (l, &s, &n);
+      if (mem_find (s, n, ", ERROR_CODE :") != NULL)
+        {
+          const char *space = memchr (s, ' ', n);
+
+          if (space == NULL || memchr (s, '@', space - s) == NULL)
+            continue;
+          r = add_recipient (d, "zoho", address_in (s, space - s), i, i);
+          code = mem_find (s, n, "ERROR_CODE :");
+          append_between (diag, code, s + n - code, "ERROR_CODE :", ",");
+          code = mem_find (code + 12, s + n - (code + 12), "ERROR_CODE :");
+          if (code != NULL)
+            append_between (diag, code, s + n - code, "ERROR_CODE :", NULL);
+        }
+      else if (mem_has_prefix (s, n, "[Status: ") && mem_find (s, n, "Address: <") != NULL)
+        {
+          const char *lt = mem_find (s, n, "Address: <") + 9;
+
+          r = add_recipient (d, "zoho", address_in (lt, s + n - lt), i, i);
+          append_between (diag, s, n, "ResponseCode ", ",");
+          code = mem_find (s, n, "ResponseCode ");
+          code = memchr (code, ',', s + n - code);
+          /* after the code: ", <status>, <text>]" */
+          if (code != NULL && (code = memchr (code + 1, ',', s + n - code - 1)) != NULL)
+            diag_append (diag, code + 1, s + n - code - 1 - (s[n - 1] == ']'));
+        }
+      else
+        continue;
+      /* the text after ", ," when Zoho leaves its second field empty */
+      while (diag->len > 0 && (diag->str[0] == ',' || diag->str[0] == ' '))
+        g_string_erase (diag, 0, 1);
+      set_diagnostic (r, diag);
+      /* Zoho gives up on a host it cannot reach: a temporary reply in its
+       * notice means the time to deliver ran out. */
+      if (r->diagnostic != NULL && r->diagnostic[0] == '4')
+        r->reason = g_strdup ("expired");
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Verizon Wireless' picture-message gateway                            */
+
+static gboolean
+parse_verizon (Doc *d)
+{
+  int start = doc_find_start (d, 0, "Message could not be delivered to mobile.");
+  int original;
+  g_autoptr(GString) diag = g_string_new (NULL);
+  BounceFormatRecipient *r;
+
+  if (start < 0)
+    return FALSE;
+  original = doc_find_start (d, start, "Original Message:");
+  if (original < 0)
+    return FALSE;
+  for (guint i = start; i < (guint) original; i++)
+    diag_append_line (diag, line_at (d, i));
+  for (guint i = original + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s;
+      gsize n;
+
+      line_trim (l, &s, &n);
+      if (!mem_has_prefix (s, n, "To:"))
+        continue;
+      r = add_recipient (d, "verizon", address_in (s + 3, n - 3), start, i);
+      set_diagnostic (r, diag);
+      if (mem_find (diag->str, diag->len, "No valid recipients") != NULL)
+        r->reason = g_strdup ("userunknown");
+      break;
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* An unknown MTA: "addr [User unknown]" under a fixed title            */
 
 static gboolean
@@ -1055,6 +1171,8 @@ typedef gboolean (*Recogniser) (Doc *d);
 
 static const Recogniser recognisers[] = {
   parse_au,
+  parse_zoho,
+  parse_verizon,
   parse_exim,
   parse_qmail,
   parse_bracket_list,

@@ -4942,6 +4942,108 @@ N_("La Poste refuses the sending server because of its reputation or a blocklist
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.laposte-lpn007 admin[1] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.isp.orange-code-blocked title */
+N_("Orange or La Poste blocked your sending server");
+/* Translators: rule.isp.orange-code-blocked explanation */
+N_("Orange (wanadoo.fr, orange.fr) or La Poste (laposte.net) refuses connections from the sending server's IP address, usually because it was seen sending spam or is on a block list the provider uses.");
+/* Translators: rule.isp.orange-code-blocked sender[1] */
+N_("Forward this bounce to your IT department or email provider; the block is on the sending server, not on your message.");
+/* Translators: rule.isp.orange-code-blocked admin[1] */
+N_("Check the sending IP on the public block lists (Spamhaus, Cloudmark) and stop any unwanted mail from it.");
+/* Translators: rule.isp.orange-code-blocked admin[2] */
+N_("Then ask Orange or La Poste to lift the block through their postmaster pages; the code at the end of the reply (for example OFR006_102) identifies the refusal.");
+/* Translators: rule.isp.orange-code-spf title */
+N_("La Poste refused the server: it is not allowed to send for your domain");
+/* Translators: rule.isp.orange-code-spf explanation */
+N_("The sender domain's SPF record does not list the server that delivered the message, so La Poste refuses it.");
+/* Translators: rule.isp.orange-code-spf sender[1] */
+N_("Forward this bounce to whoever runs your domain's mail; the domain's DNS settings need a change.");
+/* Translators: rule.isp.orange-code-spf admin[1] */
+N_("Add the sending server's IP address or its provider's include to the domain's SPF record.");
+/* Translators: rule.isp.orange-code-spf admin[2] */
+N_("Check the result with an SPF checker before sending again.");
+/* Translators: rule.isp.orange-code-connections title */
+N_("Orange or La Poste: too many connections from your server");
+/* Translators: rule.isp.orange-code-connections explanation */
+N_("The sending server opened more simultaneous connections than Orange or La Poste accept. The server will retry.");
+/* Translators: rule.isp.orange-code-connections sender[1] */
+N_("Nothing to do: your server retries on its own.");
+/* Translators: rule.isp.orange-code-connections admin[1] */
+N_("Lower the number of parallel connections and messages per connection towards Orange and La Poste.");
+/* Translators: rule.isp.orange-code-auth title */
+N_("Orange or La Poste refused the login or wants one");
+/* Translators: rule.isp.orange-code-auth explanation */
+N_("The server asked for authentication, or the login given was not accepted. This happens when sending through Orange's or La Poste's own submission servers.");
+/* Translators: rule.isp.orange-code-auth sender[1] */
+N_("Check the user name and password set in your mail program for the outgoing server.");
+/* Translators: rule.isp.orange-code-auth admin[1] */
+N_("Make sure clients submit with authentication, on the submission port, to Orange's or La Poste's servers.");
+/* Translators: rule.isp.orange-code-sender title */
+N_("Orange or La Poste refused the sender address");
+/* Translators: rule.isp.orange-code-sender explanation */
+N_("The sender address was refused as invalid, or it does not belong to the account used to send the message.");
+/* Translators: rule.isp.orange-code-sender sender[1] */
+N_("Send from your own address, with the account it belongs to.");
+/* Translators: rule.isp.orange-code-sender admin[1] */
+N_("Check the envelope sender (MAIL FROM) your server uses and that its domain resolves.");
+/* Translators: rule.isp.orange-code-recipient title */
+N_("The Orange or La Poste address does not exist");
+/* Translators: rule.isp.orange-code-recipient explanation */
+N_("Orange or La Poste has no mailbox with this address.");
+/* Translators: rule.isp.orange-code-recipient sender[1] */
+N_("Check the address for typos.");
+/* Translators: rule.isp.orange-code-recipient sender[2] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.isp.orange-code-recipient admin[1] */
+N_("Remove the address from lists.");
+/* Translators: rule.isp.orange-code-full title */
+N_("The Orange or La Poste mailbox is full");
+/* Translators: rule.isp.orange-code-full explanation */
+N_("The recipient's mailbox has reached its size limit.");
+/* Translators: rule.isp.orange-code-full sender[1] */
+N_("Try again in a few days, or tell the recipient another way that their mailbox is full.");
+/* Translators: rule.isp.orange-code-full admin[1] */
+N_("Nothing to change on your side.");
+/* Translators: rule.isp.orange-code-suspended title */
+N_("The Orange or La Poste mailbox is archived or blocked");
+/* Translators: rule.isp.orange-code-suspended explanation */
+N_("The recipient's account exists but no longer receives mail: it was archived after a long time unused, or blocked by the provider.");
+/* Translators: rule.isp.orange-code-suspended sender[1] */
+N_("Reach the recipient another way; mail to this address will keep bouncing until they reactivate it.");
+/* Translators: rule.isp.orange-code-suspended admin[1] */
+N_("Stop sending to the address until the recipient confirms it works again.");
+/* Translators: rule.isp.orange-code-busy title */
+N_("Orange or La Poste could not take the message for now");
+/* Translators: rule.isp.orange-code-busy explanation */
+N_("The receiving server refused the message for the moment after receiving it. The sending server retries.");
+/* Translators: rule.isp.orange-code-busy sender[1] */
+N_("Nothing to do yet: your server retries on its own.");
+/* Translators: rule.isp.orange-code-busy admin[1] */
+N_("If it persists for more than a day, check the sending volume and reputation towards Orange and La Poste.");
+/* Translators: rule.isp.orange-code-spam title */
+N_("Orange rejected the message as spam");
+/* Translators: rule.isp.orange-code-spam explanation */
+N_("Orange's filter judged the content of this message to be spam.");
+/* Translators: rule.isp.orange-code-spam sender[1] */
+N_("Remove link shorteners, large images with little text and attachments from the message and send it again, or reach the recipient another way.");
+/* Translators: rule.isp.orange-code-spam admin[1] */
+N_("Check that the message is signed with DKIM and passes SPF and DMARC, and that its links and sending IP are not listed.");
+/* Translators: rule.isp.orange-code-size title */
+N_("The message is too big for Orange or La Poste");
+/* Translators: rule.isp.orange-code-size explanation */
+N_("The message is larger than the receiving server accepts.");
+/* Translators: rule.isp.orange-code-size sender[1] */
+N_("Send the attachments through a file-sharing link, or split them over several messages.");
+/* Translators: rule.isp.orange-code-size admin[1] */
+N_("Nothing to change on the server, unless it adds large parts to messages.");
+/* Translators: rule.isp.orange-code-dmarc title */
+N_("Orange or La Poste refused the message: DMARC check failed");
+/* Translators: rule.isp.orange-code-dmarc explanation */
+N_("The sender domain publishes a DMARC policy that asks receivers to refuse mail that fails SPF and DKIM alignment, and this message failed it.");
+/* Translators: rule.isp.orange-code-dmarc sender[1] */
+N_("Forward this bounce to whoever runs your domain's mail.");
+/* Translators: rule.isp.orange-code-dmarc admin[1] */
+N_("Make the message pass DMARC: sign it with DKIM for the From domain, or send it from a server listed in that domain's SPF record.");
 /* Translators: rule.isp.free-spam title */
 N_("Free refuses mail from your server for now");
 /* Translators: rule.isp.free-spam explanation */

@@ -392,6 +392,9 @@ test_first_codes (void)
     { "host mx.example.com [192.0.2.1]: 550 User unknown", "550", NULL },
     { "Postfix 2.11.3 on 192.0.2.250 said nothing useful", NULL, NULL },
     { "X-Postfix; delivery temporarily suspended: connect to 192.0.2.1[192.0.2.1]:25: Connection timed out", NULL, NULL },
+    /* a transcript: the refusal, not the steps accepted before it */
+    { "Out: 250 2.1.5 Ok In: DATA Out: 354 End data Out: 451 4.3.0 Error: queue file write error", "451", "4.3.0" },
+    { "250 2.1.5 Ok", "250", "2.1.5" },
     { "", NULL, NULL },
   };
 

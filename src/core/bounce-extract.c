@@ -1351,7 +1351,12 @@ bounce_extract_first_codes (const char  *diagnostic,
       if (spans_contain (scan.url_spans, f->byte_offset, fe) ||
           spans_contain (scan.email_spans, f->byte_offset, fe))
         continue;
-      if (*slot == NULL || f->byte_offset < (*slot)->byte_offset)
+      /* A transcript shows the accepted steps ("250 2.1.5 Ok") before the
+       * refusal: a failure code beats any success code, wherever it is. */
+      if (*slot == NULL ||
+          ((f->text[0] == '4' || f->text[0] == '5') && (*slot)->text[0] != '4' && (*slot)->text[0] != '5') ||
+          (f->byte_offset < (*slot)->byte_offset &&
+           ((f->text[0] == '4' || f->text[0] == '5') || ((*slot)->text[0] != '4' && (*slot)->text[0] != '5'))))
         *slot = f;
     }
 

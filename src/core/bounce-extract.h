@@ -55,7 +55,8 @@ void           bounce_extract            (const char         *text,
 GPtrArray     *bounce_extract_all        (const char         *text);
 
 /* Just the first "<reply> <enhanced>" pair of a diagnostic string such as
- * "smtp; 550 5.1.1 <a@b>... User unknown". Either out may be set to NULL. */
+ * "smtp; 550 5.1.1 <a@b>... User unknown": the first failure (4xx, 5xx)
+ * codes, else the first codes of any class.  Either out may be set to NULL. */
 void           bounce_extract_first_codes (const char        *diagnostic,
                                            char             **reply_code,
                                            char             **enhanced_code);

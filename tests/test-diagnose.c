@@ -124,6 +124,32 @@ test_delay_warning (void)
   g_assert_cmpstr (bounce_entry_get_reason (verdict), !=, "expired");
 }
 
+/* A multi-line reply reads as one sentence once its repeated codes are
+ * dropped, and the rules see that sentence. */
+static void
+test_multiline_reply (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "Subject: Returned mail: see transcript for details\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<gina@example.net>\n"
+    "    (reason: 552-5.7.0 This message was blocked because its content presents a potential)\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "... while talking to mx.example.net.:\n"
+    ">>> DATA\n"
+    "<<< 552-5.7.0 This message was blocked because its content presents a potential\n"
+    "<<< 552-5.7.0 security issue. Please visit\n"
+    "<<< 552 5.7.0 our guidelines.\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_nonnull (strstr (bounce_recipient_get_diagnostic (r), "presents a potential security issue. Please visit"));
+  g_assert_null (strstr (bounce_recipient_get_diagnostic (r), "potential <<<"));
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "policyviolation");
+}
+
 /* PowerMTA's own classification of a bounce names the reason. */
 static void
 test_powermta_category (void)
@@ -284,6 +310,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
+  g_test_add_func ("/diagnose/multiline-reply", test_multiline_reply);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);

@@ -300,6 +300,83 @@ address_from_value (const char *value)
   return g_ascii_strdown (raw, -1);
 }
 
+static gboolean
+is_enhanced_at (const char *s,
+                gsize      *len)
+{
+  gsize i = 0, d;
+
+  if (!(s[0] == '2' || s[0] == '4' || s[0] == '5') || s[1] != '.')
+    return FALSE;
+  i = 2;
+  for (d = 0; g_ascii_isdigit (s[i]) && d < 3; d++)
+    i++;
+  if (d == 0 || s[i] != '.')
+    return FALSE;
+  i++;
+  for (d = 0; g_ascii_isdigit (s[i]) && d < 3; d++)
+    i++;
+  if (d == 0 || s[i] != ' ')
+    return FALSE;
+  *len = i + 1;
+  return TRUE;
+}
+
+/* A multi-line SMTP reply repeats its codes on every line ("552-5.7.0 This
+ * message was blocked because its content presents a potential 552-5.7.0
+ * security issue"): once its lines are joined, drop the repetitions so the
+ * sentence reads whole, for people and for the rules. */
+static void
+strip_reply_continuations (GString *out)
+{
+  gsize first = G_MAXSIZE;
+  char code[4];
+  gsize enh_len = 0;
+  char enh[16] = "";
+  gsize i;
+
+  for (i = 0; i + 4 <= out->len; i++)
+    if ((i == 0 || out->str[i - 1] == ' ') && g_ascii_isdigit (out->str[i]) &&
+        g_ascii_isdigit (out->str[i + 1]) && g_ascii_isdigit (out->str[i + 2]) && out->str[i + 3] == '-')
+      {
+        first = i;
+        break;
+      }
+  if (first == G_MAXSIZE)
+    return;
+  memcpy (code, out->str + first, 3);
+  code[3] = '\0';
+  if (is_enhanced_at (out->str + first + 4, &enh_len) && enh_len < sizeof enh)
+    {
+      memcpy (enh, out->str + first + 4, enh_len);
+      enh[enh_len] = '\0';
+    }
+  else
+    enh_len = 0;
+
+  for (i = first + 4; i + 4 <= out->len; i++)
+    {
+      gsize k = i, end;
+
+      if (out->str[i - 1] != ' ')
+        continue;
+      if (strncmp (out->str + k, "<<< ", 4) == 0)
+        k += 4;
+      if (k + 4 > out->len || strncmp (out->str + k, code, 3) != 0 ||
+          (out->str[k + 3] != '-' && !(out->str[k + 3] == ' ' && enh_len > 0)))
+        continue;
+      end = k + 4;
+      if (enh_len > 0)
+        {
+          if (strncmp (out->str + end, enh, enh_len) != 0)
+            continue;
+          end += enh_len;
+        }
+      g_string_erase (out, i, end - i);
+      i--;
+    }
+}
+
 static char *
 collapse_space (const char *s,
                 gsize       max)
@@ -319,6 +396,7 @@ collapse_space (const char *s,
           g_string_append_c (out, *p);
         }
     }
+  strip_reply_continuations (out);
   /* Do not end in the middle of a UTF-8 sequence. */
   while (out->len > 0 && !g_utf8_validate (out->str, out->len, NULL))
     g_string_truncate (out, out->len - 1);

@@ -5942,6 +5942,18 @@ N_("Try again later; DNS problems are often temporary.");
 N_("Look for a loop: MX records, forwarding rules or aliases that send the mail back to a server it already passed.");
 /* Translators: rule.wording.network admin[2] */
 N_("Check that the destination domain's DNS (MX and A records) answers correctly from your server.");
+/* Translators: rule.wording.dns-temporary title */
+N_("The recipient domain could not be looked up");
+/* Translators: rule.wording.dns-temporary explanation */
+N_("The DNS lookup for the recipient's domain failed without an answer: its name servers did not respond, or answered with an error. This is not a statement that the domain does not exist.");
+/* Translators: rule.wording.dns-temporary sender[1] */
+N_("Check the domain part of the address for typos.");
+/* Translators: rule.wording.dns-temporary sender[2] */
+N_("If it is right, try again later: DNS failures of this kind are often temporary.");
+/* Translators: rule.wording.dns-temporary admin[1] */
+N_("Query the domain's MX and NS records from the sending server (dig MX domain) and see which name server fails.");
+/* Translators: rule.wording.dns-temporary admin[2] */
+N_("If the domain is yours, check that all its name servers answer and agree.");
 /* Translators: rule.wording.too-many-connections title */
 N_("Too many connections or recipients at once");
 /* Translators: rule.wording.too-many-connections explanation */

@@ -1245,6 +1245,19 @@ diagnose_candidate (Context         *ctx,
       bounce_extract_first_codes (whole, &reply, &enhanced);
     }
 
+  /* A lone recipient with a Status but no reply: the reply is often in the
+   * transcript part of the notification ("550 5.1.2 <a@b>... Host
+   * unknown"); take it when its class agrees with the Status. */
+  if (reply == NULL && c->status != NULL && n_candidates <= 1 && ctx->notification->len > 0)
+    {
+      g_autofree char *whole = collapse_space (ctx->notification->str, 64 * 1024);
+      g_autofree char *r2 = NULL;
+
+      bounce_extract_first_codes (whole, &r2, NULL);
+      if (r2 != NULL && r2[0] == c->status[0])
+        reply = g_steal_pointer (&r2);
+    }
+
   /* A failure's reply is a 4xx/5xx one: a transcript's "250 Ok" before
    * the refusal is not it. */
   if (reply == NULL || (reply[0] == '2' && c->status != NULL && c->status[0] != '2'))

@@ -1451,7 +1451,17 @@ diagnose_candidate (Context         *ctx,
   bounce_recipient_set_reply_code (r, reply);
   bounce_recipient_set_reason (r, reason);
   bounce_recipient_set_permanence (r, delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
-  bounce_recipient_set_hard_bounce (r, !delivered && bounce_reason_is_hard (reason, permanence));
+  /* Hard or soft goes by what the server's codes say: a refusal coded 4xx
+   * may succeed later even if the sending server has given up on it. */
+  {
+    BouncePermanence coded = permanence;
+
+    if (status != NULL && (status[0] == '4' || status[0] == '5'))
+      coded = status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+    else if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
+      coded = reply[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+    bounce_recipient_set_hard_bounce (r, !delivered && bounce_reason_is_hard (reason, coded));
+  }
   bounce_recipient_set_action (r, c->action);
   bounce_recipient_set_remote_mta (r, c->remote_mta);
   bounce_recipient_set_diagnostic (r, diagnostic);

@@ -1189,13 +1189,27 @@ collect_lines (Doc         *d,
 {
   GPtrArray *segments = bounce_input_get_segments (input);
   gsize total = 0;
+  guint lo = 0, hi = segments->len;
 
-  for (guint i = 0; i < segments->len && total < SCAN_LIMIT; i++)
+  /* Segments come in message order: find the message's first one (an mbox
+   * of 100,000 messages must not be scanned once per message). */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (((BounceSegment *) segments->pdata[mid])->message_index < message_index)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (guint i = lo; i < segments->len && total < SCAN_LIMIT; i++)
     {
       BounceSegment *seg = segments->pdata[i];
       gsize pos, end;
 
-      if (seg->message_index != message_index || seg->kind != BOUNCE_SEGMENT_TEXT)
+      if (seg->message_index != message_index)
+        break;
+      if (seg->kind != BOUNCE_SEGMENT_TEXT)
         continue;
       end = MIN (seg->end, seg->start + (SCAN_LIMIT - total));
       total += end - seg->start;

@@ -4934,6 +4934,16 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.orange-ofr admin[2] */
 N_("Follow the instructions on Orange's postmaster site.");
+/* Translators: rule.isp.au-reception-filter title */
+N_("The recipient's filter refused the message");
+/* Translators: rule.isp.au-reception-filter explanation */
+N_("This reply, \"User unknown\" with the address left out, is what the Japanese carrier au (ezweb.ne.jp, au.com) sends when the recipient has set their phone's mail filter to refuse mail from your address or domain, for example because they accept only mail from phones or from listed senders. The address itself usually exists.");
+/* Translators: rule.isp.au-reception-filter sender[1] */
+N_("Ask the recipient another way to allow your address or domain in their au mail filter settings, then send the message again.");
+/* Translators: rule.isp.au-reception-filter admin[1] */
+N_("Do not remove the address from lists for this reply alone: it usually exists.");
+/* Translators: rule.isp.au-reception-filter admin[2] */
+N_("If many au recipients refuse your mail, check that your domain passes SPF and DKIM, which au filters can require.");
 /* Translators: rule.isp.laposte-lpn007 title */
 N_("La Poste refused mail from your server");
 /* Translators: rule.isp.laposte-lpn007 explanation */

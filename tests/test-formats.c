@@ -396,6 +396,31 @@ test_verizon (void)
   g_assert_cmpstr (r->reason, ==, "userunknown");
 }
 
+static void
+test_james (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: postmaster@mail.example.org\n"
+    "Subject: Undeliverable mail: test\n"
+    "\n"
+    "Error: Invalid user address\n"
+    "\n"
+    "Error message below:\n"
+    "550 - Requested action not taken: no such user here\n"
+    "\n"
+    "Message details:\n"
+    "  Subject: test\n"
+    "  MAIL FROM: alice@example.com\n"
+    "  RCPT TO: nobody@example.org\n"
+    "  From: alice@example.com\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->format, ==, "james");
+  g_assert_cmpstr (r->address, ==, "nobody@example.org");
+  g_assert_cmpstr (r->diagnostic, ==, "550 - Requested action not taken: no such user here");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +430,7 @@ main (int   argc,
 
   g_test_add_func ("/formats/negative", test_negative);
   g_test_add_func ("/formats/qmail", test_qmail);
+  g_test_add_func ("/formats/james", test_james);
   g_test_add_func ("/formats/zoho", test_zoho);
   g_test_add_func ("/formats/verizon", test_verizon);
   g_test_add_func ("/formats/au", test_au);

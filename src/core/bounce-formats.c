@@ -883,6 +883,43 @@ parse_zoho (Doc *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* Apache James                                                         */
+
+/* "Error message below:" then the server's reply, then "Message details:"
+ * listing the envelope, whose "RCPT TO:" lines are the recipients. */
+static gboolean
+parse_james (Doc *d)
+{
+  int below = doc_find_start (d, 0, "Error message below:");
+  int details;
+  g_autoptr(GString) diag = g_string_new (NULL);
+
+  if (below < 0)
+    return FALSE;
+  details = doc_find_start (d, below, "Message details:");
+  if (details < 0)
+    return FALSE;
+  for (guint i = below + 1; i < (guint) details; i++)
+    diag_append_line (diag, line_at (d, i));
+  for (guint i = details + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s;
+      gsize n;
+      BounceFormatRecipient *r;
+
+      line_trim (l, &s, &n);
+      if (n > 0 && s[0] == '-')
+        break;
+      if (!mem_has_prefix (s, n, "RCPT TO:"))
+        continue;
+      r = add_recipient (d, "james", address_in (s + 8, n - 8), i, i);
+      set_diagnostic (r, diag);
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Verizon Wireless' picture-message gateway                            */
 
 static gboolean
@@ -1173,6 +1210,7 @@ static const Recogniser recognisers[] = {
   parse_au,
   parse_zoho,
   parse_verizon,
+  parse_james,
   parse_exim,
   parse_qmail,
   parse_bracket_list,

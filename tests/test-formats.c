@@ -421,6 +421,29 @@ test_james (void)
   g_assert_cmpstr (r->diagnostic, ==, "550 - Requested action not taken: no such user here");
 }
 
+static void
+test_surfcontrol (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: postmaster@filter.example.org\n"
+    "Subject: Message could not be delivered\n"
+    "\n"
+    "Your message could not be sent.\n"
+    "A transcript of the attempts to send the message follows.\n"
+    "The number of attempts made: 1\n"
+    "Addressed To: nobody@example.com\n"
+    "Thu 29 Apr 2010 23:34:45 +0900\n"
+    "Failed to send to identified host,\n"
+    "nobody@example.com: [192.0.2.5], 550 nobody@example.com... No such user\n"
+    "--- Message non-deliverable.\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "nobody@example.com");
+  g_assert_cmpstr (r->diagnostic, ==, "550 nobody@example.com... No such user");
+  g_assert_null (r->command);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,6 +453,7 @@ main (int   argc,
 
   g_test_add_func ("/formats/negative", test_negative);
   g_test_add_func ("/formats/qmail", test_qmail);
+  g_test_add_func ("/formats/surfcontrol", test_surfcontrol);
   g_test_add_func ("/formats/james", test_james);
   g_test_add_func ("/formats/zoho", test_zoho);
   g_test_add_func ("/formats/verizon", test_verizon);

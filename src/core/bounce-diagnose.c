@@ -1810,6 +1810,7 @@ diagnose_message (Context *ctx)
 
         if (l == NULL)
           continue;
+        c->from_layout = TRUE;
         c->command = g_strdup (l->command);
         if (c->layout_reason == NULL && !is_specific_status (c->status))
           c->layout_reason = g_strdup (l->layout_reason);

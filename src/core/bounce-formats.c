@@ -883,6 +883,61 @@ parse_zoho (Doc *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* SurfControl (Websense) E-mail Filter                                 */
+
+/* "Addressed To: addr" for each recipient, then "Failed to send to
+ * identified host," and "addr: [ip], <reply>". */
+static gboolean
+parse_surfcontrol (Doc *d)
+{
+  int start = doc_find_start (d, 0, "A transcript of the attempts to send the message follows");
+
+  if (start < 0)
+    return FALSE;
+  for (guint i = start + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s;
+      gsize n;
+
+      line_trim (l, &s, &n);
+      if (mem_has_prefix (s, n, "--- Message non-deliverable"))
+        break;
+      if (mem_has_prefix (s, n, "Addressed To:"))
+        add_recipient (d, "surfcontrol", address_in (s + 13, n - 13), i, i);
+    }
+  for (guint j = 0; j < d->out->len; j++)
+    {
+      BounceFormatRecipient *r = d->out->pdata[j];
+      g_autoptr(GString) diag = g_string_new (NULL);
+
+      for (guint i = start + 1; i < d->lines->len; i++)
+        {
+          const Line *l = line_at (d, i);
+          const char *s, *close;
+          gsize n;
+          g_autofree char *address = NULL;
+
+          line_trim (l, &s, &n);
+          if (mem_has_prefix (s, n, "--- Message non-deliverable"))
+            break;
+          /* "addr: [192.0.2.2], 554 Service currently unavailable" */
+          close = memchr (s, ']', n);
+          if (close == NULL || close + 2 >= s + n || close[1] != ',' || memchr (s, '@', close - s) == NULL)
+            continue;
+          address = address_in (s, memchr (s, ':', n) ? (gsize) ((const char *) memchr (s, ':', n) - s) : n);
+          if (g_strcmp0 (address, r->address) != 0)
+            continue;
+          diag_append (diag, close + 2, s + n - close - 2);
+          r->end = l->offset + l->len;
+          break;
+        }
+      set_diagnostic (r, diag);
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Apache James                                                         */
 
 /* "Error message below:" then the server's reply, then "Message details:"
@@ -1211,6 +1266,7 @@ static const Recogniser recognisers[] = {
   parse_zoho,
   parse_verizon,
   parse_james,
+  parse_surfcontrol,
   parse_exim,
   parse_qmail,
   parse_bracket_list,

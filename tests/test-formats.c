@@ -444,6 +444,64 @@ test_surfcontrol (void)
   g_assert_null (r->command);
 }
 
+static void
+test_sendmail (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+    "Subject: Returned mail: see transcript for details\n"
+    "\n"
+    "The original message was received at Wed, 26 Feb 2014 06:05:47 -0500\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<gone@example.net>\n"
+    "    (reason: 550 5.1.1 <gone@example.net>... User Unknown)\n"
+    "<far@example.com>\n"
+    "    (reason: 550 5.1.2 Host unknown)\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "... while talking to mx.example.net.:\n"
+    ">>> RCPT To:<gone@example.net>\n"
+    "<<< 550-5.1.1 No such\n"
+    "<<< 550 5.1.1 user here\n"
+    "550 5.1.1 <gone@example.net>... User unknown\n"
+    "550 5.1.2 <far@example.com>... Host unknown (Name server: example.com: host not found)\n"
+    "\n"
+    "   ----- Original message follows -----\n");
+  BounceFormatRecipient *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->format, ==, "sendmail");
+  g_assert_cmpstr (r->address, ==, "gone@example.net");
+  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpstr (r->diagnostic, ==, "550-5.1.1 No such 550 5.1.1 user here");
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "far@example.com");
+  g_assert_null (r->command);
+  g_assert_cmpstr (r->diagnostic, ==, "550 5.1.2 Host unknown");
+}
+
+static void
+test_v5sendmail (void)
+{
+  /* V5 Sendmail: no list, only the transcript's summary lines */
+  g_autoptr(GPtrArray) list = parse (
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@dns.example.org>\n"
+    "Subject: Returned mail: Host unknown\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "550 example.org (smtp)... 550 Host unknown\n"
+    "554 <kuro@example.org>... 550 Host unknown (Authoritative answer from name server)\n"
+    "\n"
+    "   ----- Unsent message follows -----\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "kuro@example.org");
+  g_assert_cmpstr (r->diagnostic, ==, "550 Host unknown (Authoritative answer from name server)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +511,8 @@ main (int   argc,
 
   g_test_add_func ("/formats/negative", test_negative);
   g_test_add_func ("/formats/qmail", test_qmail);
+  g_test_add_func ("/formats/sendmail", test_sendmail);
+  g_test_add_func ("/formats/v5sendmail", test_v5sendmail);
   g_test_add_func ("/formats/surfcontrol", test_surfcontrol);
   g_test_add_func ("/formats/james", test_james);
   g_test_add_func ("/formats/zoho", test_zoho);

@@ -32,6 +32,7 @@ typedef struct {
   char *command;          /* the SMTP command that failed: "RCPT", "DATA" ... */
   char *layout_reason;    /* a reason the layout states in its own words */
   char *layout_status;    /* a status code the layout gives ("#5.1.1") */
+  char *layout_diagnostic; /* the layout's own line for the recipient */
   gboolean from_layout;   /* found by a recogniser, which shows the failed
                            * command whenever the server reported one */
 } Candidate;
@@ -51,6 +52,7 @@ candidate_free (Candidate *c)
   g_free (c->command);
   g_free (c->layout_reason);
   g_free (c->layout_status);
+  g_free (c->layout_diagnostic);
   g_free (c);
 }
 
@@ -1191,6 +1193,8 @@ diagnose_candidate (Context         *ctx,
    * else the recipient's block of text. */
   if (c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0')
     diagnostic = collapse_space (c->dsn_diagnostic, MAX_DIAGNOSTIC);
+  else if (c->layout_diagnostic != NULL)
+    diagnostic = collapse_space (c->layout_diagnostic, MAX_DIAGNOSTIC);
   else if (c->block != NULL && c->block->len > 0)
     diagnostic = collapse_space (c->block->str, MAX_DIAGNOSTIC);
 
@@ -1812,6 +1816,8 @@ diagnose_message (Context *ctx)
           continue;
         c->from_layout = TRUE;
         c->command = g_strdup (l->command);
+        if (l->block->len > 0)
+          c->layout_diagnostic = g_strdup (l->block->str);
         if (c->layout_reason == NULL && !is_specific_status (c->status))
           c->layout_reason = g_strdup (l->layout_reason);
       }
@@ -1826,7 +1832,6 @@ diagnose_message (Context *ctx)
     {
       Candidate *c = dsn->pdata[i];
       Candidate *t = find_candidate (from_text, c->address);
-
       if (t != NULL && t->block != NULL)
         {
           c->block = g_string_new (t->block->str);

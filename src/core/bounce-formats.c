@@ -883,6 +883,187 @@ parse_zoho (Doc *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* Sendmail (8.x and V5)                                                */
+
+static BounceFormatRecipient *
+find_recipient (Doc        *d,
+                const char *address)
+{
+  for (guint i = 0; i < d->out->len; i++)
+    {
+      BounceFormatRecipient *r = d->out->pdata[i];
+
+      if (g_strcmp0 (r->address, address) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+/* "550 5.1.1 <a@b>... User unknown" or "<a@b>... Deferred: ..." — Sendmail's
+ * own one-line summary for a recipient; returns the address and the text
+ * after the "... ". */
+static char *
+sendmail_summary (const char  *s,
+                  gsize        n,
+                  gboolean    *coded,
+                  gsize       *codes_len,
+                  const char **text,
+                  gsize       *text_len)
+{
+  const char *dots = mem_find (s, n, "... ");
+  gsize i = 0;
+
+  *coded = FALSE;
+  if (dots == NULL)
+    return NULL;
+  if (n > 4 && g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1]) && g_ascii_isdigit (s[2]) && s[3] == ' ')
+    {
+      *coded = TRUE;
+      i = 4;
+      /* an enhanced code after the reply code */
+      while (i < n && s[i] != ' ' && s[i] != '<')
+        i++;
+      while (i < n && s[i] == ' ')
+        i++;
+    }
+  /* the address is all that stands between the codes and the dots */
+  if (memchr (s + i, ' ', dots - (s + i)) != NULL || memchr (s + i, '@', dots - (s + i)) == NULL)
+    return NULL;
+  *codes_len = i;
+  *text = dots + 4;
+  *text_len = s + n - *text;
+  return address_in (s + i, dots - (s + i));
+}
+
+static gboolean
+parse_sendmail (Doc *d)
+{
+  int list = -1, transcript;
+  gboolean delayed = FALSE;
+  const char *command = NULL;
+  g_autoptr(GString) reply = g_string_new (NULL);
+  BounceFormatRecipient *last = NULL;
+
+  for (guint i = 0; i < d->lines->len && list < 0; i++)
+    {
+      const Line *l = line_at (d, i);
+
+      if (line_starts (l, "----- The following addresses had"))
+        {
+          list = i;
+          delayed = line_contains (l, "transient");
+        }
+    }
+  transcript = doc_find_start (d, 0, "----- Transcript of session follows");
+  if (list < 0 && transcript < 0)
+    return FALSE;
+
+  /* The list: an address per line, with "(reason: ...)" under it. */
+  for (guint i = list >= 0 ? (guint) list + 1 : d->lines->len; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s;
+      gsize n;
+
+      line_trim (l, &s, &n);
+      if (n == 0 && d->out->len > 0)
+        break;
+      if (n == 0 || mem_has_prefix (s, n, "-----"))
+        {
+          if (n > 0)
+            break;
+          continue;
+        }
+      if (mem_has_prefix (s, n, "(reason:") && last != NULL)
+        {
+          g_autoptr(GString) diag = g_string_new (NULL);
+
+          diag_append (diag, s + 8, n - 8 - (s[n - 1] == ')'));
+          set_diagnostic (last, diag);
+          continue;
+        }
+      if (s[0] == '(')
+        continue;   /* "(expanded from: ...)" */
+      if (memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL)
+        {
+          g_autofree char *address = address_in (s, n);
+
+          if (address != NULL && find_recipient (d, address) == NULL)
+            {
+              last = add_recipient (d, "sendmail", g_steal_pointer (&address), i, i);
+              if (delayed)
+                last->action = g_strdup ("delayed");
+            }
+        }
+    }
+
+  /* The transcript: the command, the server's reply, then Sendmail's own
+   * summary line naming the recipient. */
+  for (guint i = transcript >= 0 ? (guint) transcript + 1 : d->lines->len; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s, *text;
+      gsize n, text_len, codes_len;
+      gboolean coded;
+      g_autofree char *address = NULL;
+      BounceFormatRecipient *r;
+
+      line_trim (l, &s, &n);
+      if (mem_has_prefix (s, n, "-----"))
+        break;
+      if (mem_find (s, n, "while talking to") != NULL)
+        {
+          command = NULL;
+          g_string_truncate (reply, 0);
+          continue;
+        }
+      if (mem_has_prefix (s, n, ">>>"))
+        {
+          s += 3, n -= 3;
+          while (n > 0 && *s == ' ')
+            s++, n--;
+          command = command_word (s, n);
+          g_string_truncate (reply, 0);
+          continue;
+        }
+      if (mem_has_prefix (s, n, "<<<"))
+        {
+          diag_append (reply, s + 3, n - 3);
+          continue;
+        }
+      address = sendmail_summary (s, n, &coded, &codes_len, &text, &text_len);
+      if (address == NULL)
+        continue;
+      r = find_recipient (d, address);
+      if (r == NULL && list < 0 && coded)
+        r = add_recipient (d, "sendmail", g_steal_pointer (&address), i, i);
+      if (r == NULL)
+        continue;
+      if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
+        {
+          /* the server's own words beat Sendmail's summary of them */
+          set_diagnostic (r, reply);
+          g_free (r->command);
+          r->command = g_strdup (command);
+        }
+      else if (r->diagnostic == NULL)
+        {
+          g_autoptr(GString) diag = g_string_new (NULL);
+
+          /* "550 5.1.2 Host unknown (...)": the codes, then the text */
+          if (!(text_len > 3 && g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1]) &&
+                g_ascii_isdigit (text[2])))
+            diag_append (diag, s, codes_len);
+          diag_append (diag, text, text_len);
+          set_diagnostic (r, diag);
+        }
+      g_string_truncate (reply, 0);
+      r->end = MAX (r->end, l->offset + l->len);
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* SurfControl (Websense) E-mail Filter                                 */
 
 /* "Addressed To: addr" for each recipient, then "Failed to send to
@@ -1269,6 +1450,7 @@ static const Recogniser recognisers[] = {
   parse_surfcontrol,
   parse_exim,
   parse_qmail,
+  parse_sendmail,
   parse_bracket_list,
   parse_starred_dsn,
   parse_notes,

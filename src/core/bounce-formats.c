@@ -942,6 +942,8 @@ parse_sendmail (Doc *d)
   gboolean delayed = FALSE;
   const char *command = NULL;
   g_autoptr(GString) reply = g_string_new (NULL);
+  g_autoptr(GString) unclaimed = g_string_new (NULL);
+  const char *unclaimed_command = NULL;
   BounceFormatRecipient *last = NULL;
 
   for (guint i = 0; i < d->lines->len && list < 0; i++)
@@ -1013,6 +1015,11 @@ parse_sendmail (Doc *d)
         break;
       if (mem_find (s, n, "while talking to") != NULL)
         {
+          if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
+            {
+              g_string_assign (unclaimed, reply->str);
+              unclaimed_command = command;
+            }
           command = NULL;
           g_string_truncate (reply, 0);
           continue;
@@ -1059,6 +1066,23 @@ parse_sendmail (Doc *d)
         }
       g_string_truncate (reply, 0);
       r->end = MAX (r->end, l->offset + l->len);
+    }
+  /* A lone recipient and a refusal no summary line claimed: the refusal
+   * is its. */
+  if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
+    {
+      g_string_assign (unclaimed, reply->str);
+      unclaimed_command = command;
+    }
+  if (d->out->len == 1 && unclaimed->len > 0)
+    {
+      BounceFormatRecipient *r = d->out->pdata[0];
+
+      if (r->command == NULL)
+        {
+          set_diagnostic (r, unclaimed);
+          r->command = g_strdup (unclaimed_command);
+        }
     }
   return d->out->len > 0;
 }

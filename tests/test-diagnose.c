@@ -105,6 +105,27 @@ test_smtp_stage (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "rejected");
 }
 
+/* A vague refusal at the greeting is a refusal of the sending server. */
+static void
+test_connection_stage (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  hana@example.net\n"
+    "    SMTP error from remote mail server after initial connection:\n"
+    "    host mx.example.net [192.0.2.9]: 554 mx.example.net : go away\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "blocked");
+}
+
 /* A delay warning: its recipients are delayed whatever the reason, the
  * reason is the delivery time running out, and the headline names what is
  * holding the message up rather than saying it was given up. */
@@ -309,6 +330,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
+  g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/multiline-reply", test_multiline_reply);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);

@@ -1396,6 +1396,12 @@ diagnose_candidate (Context         *ctx,
                                       g_str_equal (reason, "hostunknown") ||
                                       (rule != NULL && is_weak_rule (rule))))
         reason = "rejected";
+      /* Refused at the greeting or at HELO, before anything about the
+       * message was said: the refusal is of the connecting server. */
+      else if (stage == SMTP_CONNECT && (rule == NULL || is_weak_rule (rule)) &&
+               (g_str_equal (reason, "rejected") || g_str_equal (reason, "onhold") ||
+                g_str_equal (reason, "systemerror") || g_str_equal (reason, "filtered")))
+        reason = "blocked";
     }
 
   /* A delivery that was given up after retrying is "expired" whatever the

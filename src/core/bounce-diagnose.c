@@ -1293,8 +1293,9 @@ diagnose_candidate (Context         *ctx,
 
   /* The server's own reply (Diagnostic-Code) first; the human text around
    * it only when the reply says nothing we know, since that text often
-   * carries boilerplate ("we also stop infected mail..."). */
-  if (c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0')
+   * carries boilerplate ("we also stop infected mail...").  A recognised
+   * layout's line for the recipient is the same kind of text. */
+  if ((c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0') || c->layout_diagnostic != NULL)
     {
       g_autoptr(GString) narrow = g_string_new (NULL);
 

@@ -5732,6 +5732,14 @@ N_("Turn on \"outgoing server requires authentication\" and use your full email 
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.wording.relay-denied admin[2] */
 N_("If the recipient domain is yours, check that it is listed as a local or accepted domain.");
+/* Translators: rule.wording.address-blocklisted title */
+N_("An address in the message is on the receiving server's block list");
+/* Translators: rule.wording.address-blocklisted explanation */
+N_("The receiving server keeps its own list of refused addresses and your sender address (or, less often, the recipient's) is on it. This is a list of addresses kept by that server, not a public blocklist of IP addresses.");
+/* Translators: rule.wording.address-blocklisted sender[1] */
+N_("If you did not expect this, ask the recipient another way to have your address allowed by their mail administrator.");
+/* Translators: rule.wording.address-blocklisted admin[1] */
+N_("Ask the receiving domain's postmaster why the address is listed and to remove it; public blocklist lookups will not show this entry.");
 /* Translators: rule.wording.blocklisted title */
 N_("The sending server is on a blocklist");
 /* Translators: rule.wording.blocklisted explanation */

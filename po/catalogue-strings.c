@@ -5740,6 +5740,16 @@ N_("The receiving server keeps its own list of refused addresses and your sender
 N_("If you did not expect this, ask the recipient another way to have your address allowed by their mail administrator.");
 /* Translators: rule.wording.address-blocklisted admin[1] */
 N_("Ask the receiving domain's postmaster why the address is listed and to remove it; public blocklist lookups will not show this entry.");
+/* Translators: rule.wording.problem-occurred-bl title */
+N_("The receiving server blocks your server's IP address");
+/* Translators: rule.wording.problem-occurred-bl explanation */
+N_("The reply names the sending server's IP address and ends with the marker (BL): that address is on the receiving provider's own block list.");
+/* Translators: rule.wording.problem-occurred-bl sender[1] */
+N_("Forward this bounce to your IT department or email provider; the block is on the sending server, not on your message.");
+/* Translators: rule.wording.problem-occurred-bl admin[1] */
+N_("Check the sending IP on the public blocklists and fix any cause (open relay, compromised account, bulk mail).");
+/* Translators: rule.wording.problem-occurred-bl admin[2] */
+N_("Then write to the contact address given in the reply to ask for removal.");
 /* Translators: rule.wording.blocklisted title */
 N_("The sending server is on a blocklist");
 /* Translators: rule.wording.blocklisted explanation */

@@ -5750,6 +5750,18 @@ N_("Forward this bounce to your IT department or email provider; the block is on
 N_("Check the sending IP on the public blocklists and fix any cause (open relay, compromised account, bulk mail).");
 /* Translators: rule.wording.problem-occurred-bl admin[2] */
 N_("Then write to the contact address given in the reply to ask for removal.");
+/* Translators: rule.wording.account-or-domain-may-not-exist title */
+N_("The sending server could not find where to deliver");
+/* Translators: rule.wording.account-or-domain-may-not-exist explanation */
+N_("This is the sending server's own message (common on cPanel hosting) when it could not route the message: usually the recipient's domain has no usable DNS records, or the address does not exist there. Despite the wording, it rarely means a blocklist.");
+/* Translators: rule.wording.account-or-domain-may-not-exist sender[1] */
+N_("Check the address, especially the part after the @, for typos.");
+/* Translators: rule.wording.account-or-domain-may-not-exist sender[2] */
+N_("If it is right, ask the recipient whether their domain's email works.");
+/* Translators: rule.wording.account-or-domain-may-not-exist admin[1] */
+N_("Look up the recipient domain's MX and A records from the sending server.");
+/* Translators: rule.wording.account-or-domain-may-not-exist admin[2] */
+N_("Check the sending server's mail log for the routing error behind this message.");
 /* Translators: rule.wording.blocklisted title */
 N_("The sending server is on a blocklist");
 /* Translators: rule.wording.blocklisted explanation */

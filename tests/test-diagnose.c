@@ -139,6 +139,9 @@ test_delay_warning (void)
   BounceEntry *verdict = bounce_report_get_verdict (report);
 
   g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELAY);
+  g_assert_cmpstr (bounce_recipient_get_action (r), ==, "delayed");
+  /* the words shown to people (untranslated in the C locale) */
+  g_assert_cmpstr (bounce_recipient_get_action_label (r), ==, "delayed");
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
   g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
   g_assert_nonnull (verdict);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "bounce-recipient.h"
 
 struct _BounceRecipient
@@ -374,4 +376,31 @@ bounce_recipient_format_codes (BounceRecipient *self)
   if (status != NULL && self->reply_code != NULL)
     return g_strdup_printf ("%s %s", self->reply_code, status);
   return g_strdup (status != NULL ? status : self->reply_code);
+}
+
+const char *
+bounce_recipient_get_action_label (BounceRecipient *self)
+{
+  const char *action;
+
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  action = self->action;
+  if (action == NULL)
+    return NULL;
+  /* The five actions of RFC 3464, section 2.3.3 */
+  if (g_ascii_strcasecmp (action, "failed") == 0)
+    /* Translators: a DSN action: delivery to this recipient failed */
+    return C_("dsn-action", "failed");
+  if (g_ascii_strcasecmp (action, "delayed") == 0)
+    /* Translators: a DSN action: delivery is delayed, still being tried */
+    return C_("dsn-action", "delayed");
+  if (g_ascii_strcasecmp (action, "delivered") == 0)
+    return C_("dsn-action", "delivered");
+  if (g_ascii_strcasecmp (action, "relayed") == 0)
+    /* Translators: a DSN action: passed on to a system that sends no reports */
+    return C_("dsn-action", "relayed");
+  if (g_ascii_strcasecmp (action, "expanded") == 0)
+    /* Translators: a DSN action: delivered to a list or alias that has further recipients */
+    return C_("dsn-action", "expanded");
+  return action;
 }

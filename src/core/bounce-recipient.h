@@ -19,6 +19,10 @@ const char      *bounce_recipient_get_status         (BounceRecipient *self);  /
 gboolean         bounce_recipient_get_status_inferred (BounceRecipient *self);
 const char      *bounce_recipient_get_reply_code     (BounceRecipient *self);  /* "550" or NULL */
 /* The codes the server gave, as "550 5.1.1" (inferred statuses left out), or NULL. */
+/* The recipient's DSN action ("failed", "delayed", ...) in words for
+ * people, translated; an action the RFC does not define is returned as
+ * written.  NULL when the bounce names none. */
+const char       *bounce_recipient_get_action_label   (BounceRecipient *self);
 char            *bounce_recipient_format_codes       (BounceRecipient *self);
 const char      *bounce_recipient_get_reason         (BounceRecipient *self);  /* never NULL */
 gboolean         bounce_recipient_get_hard_bounce    (BounceRecipient *self);

@@ -681,7 +681,7 @@ append_recipient_text (GString         *out,
   const char * const *sender = recipient_steps (recipient, FALSE);
   const char * const *admin = recipient_steps (recipient, TRUE);
   const char *address = bounce_recipient_get_address (recipient);
-  const char *action = bounce_recipient_get_action (recipient);
+  const char *action = bounce_recipient_get_action_label (recipient);
   g_autofree char *codes = bounce_recipient_format_codes (recipient);
   g_autofree char *result = NULL;
   g_autoptr(GPtrArray) sources = recipient_sources (recipient);

@@ -155,7 +155,7 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   add_detail (self, _("Server said"), bounce_recipient_get_diagnostic (r), TRUE);
   add_detail (self, _("Codes"), codes, TRUE);
   /* Translators: the action reported for the recipient: failed, delayed, ... */
-  add_detail (self, _("Action"), bounce_recipient_get_action (r), FALSE);
+  add_detail (self, _("Action"), bounce_recipient_get_action_label (r), FALSE);
   add_detail (self, _("Last attempt"), bounce_recipient_get_last_attempt (r), FALSE);
   add_detail (self, _("Retrying until"), bounce_recipient_get_will_retry_until (r), FALSE);
   in_text = bounce_recipient_get_range (r, &start, &end);

@@ -148,6 +148,21 @@ test_delay_warning (void)
   g_assert_cmpstr (bounce_entry_get_reason (verdict), !=, "expired");
 }
 
+/* The reporting server's verdict quotes the remote server's last reply:
+ * that reply's codes are the ones that say what happened. */
+static void
+test_quoted_reply (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    DSN_PART ("ivy@example.net", "failed", "4.4.7",
+              "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>"));
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, "421");
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "4.4.2");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+}
+
 /* A multi-line reply reads as one sentence once its repeated codes are
  * dropped, and the rules see that sentence. */
 static void
@@ -336,6 +351,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/multiline-reply", test_multiline_reply);
+  g_test_add_func ("/diagnose/quoted-reply", test_quoted_reply);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);

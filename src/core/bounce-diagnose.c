@@ -159,6 +159,7 @@ typedef enum {
   RE_SMTP_COMMAND,
   RE_LOOSE_REPLY,
   RE_DELAY_SUBJECT,
+  RE_QUOTED_REPLY,
   N_RE
 } PatternId;
 
@@ -235,6 +236,10 @@ static const char * const pattern_sources[N_RE] = {
     "(?:^|[\\s:;(\\[>=#-])([45][0-5][0-9])(?:[ -]{1,2}(?=[A-Za-z#<(\\[])|\\s*$)",
   [RE_DELAY_SUBJECT] =
     "\\b(?:delay(?:ed)?|warning|still\\s+trying|not\\s+yet\\s+delivered|will\\s+retry|transient)\\b",
+  /* A remote reply quoted whole in angle brackets after the reporting
+   * server's own verdict: "...in 840 minutes.<421 4.4.2 Connection timed out>" */
+  [RE_QUOTED_REPLY] =
+    "[.:;]\\s{0,3}<([45][0-5][0-9])[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^<>\\n]{1,300}>",
 };
 
 static GRegex *patterns[N_RE];
@@ -1225,6 +1230,21 @@ diagnose_candidate (Context         *ctx,
     bounce_extract_first_codes (c->dsn_diagnostic, &reply, &enhanced);
   else if (diagnostic != NULL)
     bounce_extract_first_codes (diagnostic, &reply, &enhanced);
+  /* "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2
+   * Connection timed out>": the reporting server's verdict quotes the
+   * remote server's last reply, which is the one that says what happened. */
+  if (diagnostic != NULL)
+    {
+      g_autoptr(GMatchInfo) info = NULL;
+
+      if (g_regex_match (patterns[RE_QUOTED_REPLY], diagnostic, 0, &info))
+        {
+          g_free (reply);
+          g_free (enhanced);
+          reply = g_match_info_fetch (info, 1);
+          enhanced = g_match_info_fetch (info, 2);
+        }
+    }
   if ((reply == NULL || enhanced == NULL) && c->block != NULL && c->block->len > 0)
     {
       g_autofree char *r2 = NULL;

@@ -189,6 +189,46 @@ test_multiline_reply (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "policyviolation");
 }
 
+/* A plain-text bounce's diagnostic starts at the server's words, not at
+ * what is left of the recipient's address ("<a@b>: ...", "\"a@b\":",
+ * "to <a@b>.", an alias note), but a quote that opens the reason stays. */
+static void
+test_text_diagnostic_start (void)
+{
+  static const struct {
+    const char *line;
+    const char *diagnostic;
+  } cases[] = {
+    { "<kim@example.net>: host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown\n",
+      "host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown" },
+    { "<kim@example.net> (expanded from <team@example.net>): host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown\n",
+      "host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown" },
+    { "\"kim@example.net\":\nSMTP error from remote server after RCPT command:\n550 5.1.1 User unknown\n",
+      "SMTP error from remote server after RCPT command: 550 5.1.1 User unknown" },
+    { "There was an error delivering your mail to <kim@example.net>.\n\n550 5.1.1 User unknown\n",
+      "550 5.1.1 User unknown" },
+    { "kim@example.net<mailto:kim@example.net>\n550 5.1.1 User unknown\n",
+      "550 5.1.1 User unknown" },
+    { "kim@example.net: 550 5.1.1 User unknown\n",
+      "550 5.1.1 User unknown" },
+    { "  kim@example.net\n    \"550 5.1.1 User unknown\"\n",
+      "\"550 5.1.1 User unknown\"" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat ("From: MAILER-DAEMON@mx.example.org\n"
+                                           "Subject: Undelivered Mail Returned to Sender\n\n",
+                                           cases[i].line, NULL);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].line);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "kim@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
 /* PowerMTA's own classification of a bounce names the reason. */
 static void
 test_powermta_category (void)
@@ -351,6 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/multiline-reply", test_multiline_reply);
+  g_test_add_func ("/diagnose/text-diagnostic-start", test_text_diagnostic_start);
   g_test_add_func ("/diagnose/quoted-reply", test_quoted_reply);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);

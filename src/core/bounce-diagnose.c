@@ -410,6 +410,65 @@ collapse_space (const char *s,
   return g_string_free (out, FALSE);
 }
 
+/* An MTA's note on where the address came from, between the address and
+ * the reason: Postfix "(expanded from <a@b>)", Exim "(generated from a@b)"
+ * and "(ultimately generated from a@b)". */
+static const char * const address_notes[] = {
+  "(expanded from ", "(generated from ", "(ultimately generated from ", NULL
+};
+
+/* A recipient's block of text starts right after the address, so it can
+ * begin with the rest of the address's own markup: "<a@b>: reason",
+ * "\"a@b\":", "to <a@b>.", "a@b<mailto:a@b>", an alias note.  Returns how
+ * many bytes of that to skip, so the diagnostic starts at the server's
+ * words.  Closing marks count only right after the address (a quote on the
+ * next line opens the reason), and the white space after the markup stays:
+ * collapse_space() drops it, and a block of white space alone still says
+ * that the recipient's line was there. */
+static gsize
+skip_address_remainder (const char *s,
+                        gsize       len)
+{
+  gsize i = 0;
+
+  if (len > 8 && g_ascii_strncasecmp (s, "<mailto:", 8) == 0)
+    {
+      const char *close = memchr (s, '>', len);
+
+      if (close != NULL && memchr (s, '\n', close - s) == NULL)
+        i = close - s + 1;
+    }
+  while (i < len && s[i] != '\0' && strchr (">\"')]", s[i]) != NULL)
+    i++;
+  for (;;)
+    {
+      gboolean note = FALSE;
+      gsize j = i, n;
+
+      while (j < len && g_ascii_isspace (s[j]))
+        j++;
+      if (j < len && s[j] != '\0' && strchr (":;,.", s[j]) != NULL)
+        {
+          i = j + 1;
+          continue;
+        }
+      if (j >= len || s[j] != '(')
+        break;
+      for (guint k = 0; address_notes[k] != NULL && !note; k++)
+        {
+          gsize klen = strlen (address_notes[k]);
+
+          note = len - j > klen && g_ascii_strncasecmp (s + j, address_notes[k], klen) == 0;
+        }
+      for (n = j; n < len && s[n] != ')' && s[n] != '\n'; n++)
+        ;
+      if (!note || n >= len || s[n] != ')')
+        break;
+      i = n + 1;
+    }
+  return i;
+}
+
 /* Strips "smtp;" / "X-Postfix;" style type prefixes of DSN values. */
 static const char *
 skip_type_prefix (const char *value)
@@ -646,6 +705,7 @@ text_candidates (Context *ctx)
       RecipientLine *r = &g_array_index (lines, RecipientLine, i);
       gsize limit = g_array_index (seg_end, gsize, i);
       gsize block_end;
+      gsize skip;
       Candidate *c;
 
       /* The block runs to the next line that names another recipient. */
@@ -678,7 +738,9 @@ text_candidates (Context *ctx)
         g_string_append_c (c->block, '\n');
       /* Keep the recipient line (minus the address) so "<a@b>: host x said:
        * 550 ..." keeps its codes. */
-      g_string_append_len (c->block, ctx->text + r->block_start, block_end - r->block_start);
+      skip = skip_address_remainder (ctx->text + r->block_start, block_end - r->block_start);
+      g_string_append_len (c->block, ctx->text + r->block_start + skip,
+                           block_end - r->block_start - skip);
     }
   return candidates;
 }

@@ -181,6 +181,84 @@ test_catalogue_rule_examples (void)
     }
 }
 
+/* A server that refuses the sending IP because a DNS blocklist names it
+ * blocks the sender, whatever the list: one that has closed (SORBS, NiX
+ * Spam) or answers with an error code is the receiving server's outdated
+ * or broken setup, which the explanation says, but still a block, not the
+ * receiving server's own "system error".  Lists of the domains in a
+ * message's links (looked up by domain only, or shown listing a URL) are
+ * about content and are left out. */
+static void
+test_catalogue_ip_listing_is_block (void)
+{
+  GPtrArray *lists = bounce_catalogue_get_blocklists (catalogue ());
+  g_autoptr(GString) failures = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < lists->len; i++)
+    {
+      BounceEntry *list = lists->pdata[i];
+      const char * const *zones = bounce_entry_get_zones (list);
+      const char * const *examples = bounce_entry_get_examples (list);
+      gboolean of_links = bounce_entry_get_lookup_ip (list) == NULL &&
+                          bounce_entry_get_lookup_domain (list) != NULL;
+
+      for (guint j = 0; examples[j] != NULL && !of_links; j++)
+        of_links = strstr (examples[j], "URL") != NULL;
+      if (of_links)
+        continue;
+      for (guint j = 0; zones[j] != NULL; j++)
+        {
+          g_autofree char *text = NULL;
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(BounceReport) report = NULL;
+          g_autoptr(BounceRecipient) r = NULL;
+
+          if (g_hostname_is_ip_address (zones[j]))
+            continue;  /* a return code, not a zone */
+          text = g_strdup_printf ("<kim@example.net>: host mx.example.net[192.0.2.7] said: 554 5.7.1 "
+                                  "Service unavailable; Client host [192.0.2.10] blocked using %s "
+                                  "(in reply to RCPT TO command)\n", zones[j]);
+          bytes = g_bytes_new (text, strlen (text));
+          report = bounce_analyze_bytes (bytes, "listing", NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+          r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+          n++;
+          if (g_strcmp0 (bounce_recipient_get_reason (r), "blocked") != 0)
+            g_string_append_printf (failures, "%s (%s): %s\n", bounce_entry_get_id (list), zones[j],
+                                    bounce_recipient_get_reason (r));
+        }
+    }
+  /* Spamhaus's answer to a query through a public resolver, taken for a
+   * listing: the receiving server's DNS setup is broken, yet it blocks. */
+  {
+    static const char text[] = "<kim@example.net>: host mx.example.net[192.0.2.7] said: 554 5.7.1 "
+                               "Service unavailable; Client host [192.0.2.10] blocked using "
+                               "zen.spamhaus.org; Error: open resolver; "
+                               "https://www.spamhaus.org/returnc/pub/198.51.100.53\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "resolver", NULL, &error);
+    g_autoptr(BounceRecipient) r = NULL;
+
+    g_assert_no_error (error);
+    r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+    g_assert_nonnull (r);
+    if (g_strcmp0 (bounce_recipient_get_reason (r), "blocked") != 0)
+      g_string_append_printf (failures, "open resolver: %s\n", bounce_recipient_get_reason (r));
+  }
+
+  g_test_message ("%u zones", n);
+  g_assert_cmpuint (n, >, 10);
+  if (failures->len > 0)
+    {
+      g_printerr ("%s", failures->str);
+      g_test_fail_printf ("an IP listing is not a block (see above)");
+    }
+}
+
 static void
 test_catalogue_search (void)
 {
@@ -239,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/fallbacks", test_catalogue_fallbacks);
   g_test_add_func ("/catalogue/urls-https", test_catalogue_urls_https);
   g_test_add_func ("/catalogue/rule-examples", test_catalogue_rule_examples);
+  g_test_add_func ("/catalogue/ip-listing-is-block", test_catalogue_ip_listing_is_block);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
   return g_test_run ();

@@ -431,6 +431,51 @@ test_build_catalogue (void)
   g_assert_true (seen_unnamed);
 }
 
+/* The sending IP addresses a rejection names, as the blocklist checks get
+ * them: in brackets after "Client host", in a lookup URL, backwards in a
+ * blocklist query; never the refusing server, a private or documentation
+ * address, or an address that is only part of a host name. */
+static void
+test_targets_sending_ip (void)
+{
+  static const struct {
+    const char *reply;
+    const char *ips;
+  } cases[] = {
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using dnsbl.sorbs.net",
+      "45.83.220.17" },
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using zen.spamhaus.org; "
+      "https://www.spamhaus.org/query/ip/45.83.220.17", "45.83.220.17" },
+    { "554 5.7.1 Rejected: 17.220.83.45.zen.spamhaus.org is listed", "45.83.220.17" },
+    { "554 5.7.1 Rejected, see https://www.spamhaus.org/query/ip/45.83.220.17", "45.83.220.17" },
+    { "554 5.7.1 Your host 45.83.220.17 is listed on bl.spamcop.net", "45.83.220.17" },
+    { "554 5.7.1 Client host [192.168.10.4] blocked using zen.spamhaus.org", "" },
+    { "554 5.7.1 Client host [203.0.113.45] blocked using zen.spamhaus.org", "" },
+    { "554 5.7.1 Sender 45.83.220.17.static.example.net blocked using zen.spamhaus.org", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: MAILER-DAEMON@mx.example.org\n"
+                                               "Subject: Undelivered Mail Returned to Sender\n\n"
+                                               "<kim@example.net>: host mx.example.net[8.8.4.4] said: %s "
+                                               "(in reply to RCPT TO command)\n", cases[i].reply);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "test", NULL, &error);
+      g_autofree char *ips = NULL;
+      GPtrArray *list;
+
+      g_assert_no_error (error);
+      list = bounce_report_get_ips (report);
+      g_ptr_array_add (list, NULL);
+      ips = g_strjoinv (",", (char **) list->pdata);
+      g_ptr_array_set_size (list, list->len - 1);
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].reply);
+      g_assert_cmpstr (ips, ==, cases[i].ips);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -448,6 +493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/links/build/multi", test_build_multi);
   g_test_add_func ("/links/build/multi-named", test_build_multi_named);
   g_test_add_func ("/links/build/catalogue", test_build_catalogue);
+  g_test_add_func ("/links/targets/sending-ip", test_targets_sending_ip);
 
   return g_test_run ();
 }

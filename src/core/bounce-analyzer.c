@@ -175,6 +175,12 @@ find_named_blocklists (BounceReport    *report,
     }
 }
 
+/* Words before "host" that make it the sending side: Postfix's "Client
+ * host [192.0.2.1] blocked using ...", "your host", "sending host". */
+static const char * const sending_host_words[] = {
+  "client", "sending", "connecting", "your", "sender", "sender's", "originating", "source", NULL
+};
+
 static gboolean
 ip_belongs_to_remote_server (const char *text,
                              gsize       offset)
@@ -193,11 +199,47 @@ ip_belongs_to_remote_server (const char *text,
     n--;
   if (host == NULL)
     return FALSE;
+  {
+    char *word_end = host;
+    char *word;
+
+    while (word_end > lower && word_end[-1] == ' ')
+      word_end--;
+    word = word_end;
+    while (word > lower && (g_ascii_isalpha (word[-1]) || word[-1] == '\''))
+      word--;
+    for (guint i = 0; sending_host_words[i] != NULL; i++)
+      if ((gsize) (word_end - word) == strlen (sending_host_words[i]) &&
+          strncmp (word, sending_host_words[i], word_end - word) == 0)
+        return FALSE;
+  }
   /* Only the host name (no spaces) between "host " and the address. */
   for (char *p = host + 5; p < lower + n; p++)
     if (*p == ' ')
       return FALSE;
   return TRUE;
+}
+
+/* An IPv4 address that starts a DNS name (name: the host name or zone
+ * found at the same place) is not that address as written.  In a
+ * blocklist query ("4.3.2.1.zen.spamhaus.org") or a reverse lookup
+ * ("4.3.2.1.in-addr.arpa") it is the listed address backwards; in any other
+ * name ("192.0.2.1.static.example.net") it is only part of the name.
+ * Returns the address a finding stands for, or NULL. */
+static char *
+ipv4_address_of (const BounceFinding *f,
+                 const BounceFinding *name)
+{
+  g_auto(GStrv) octets = NULL;
+
+  if (name == NULL || name->byte_offset != f->byte_offset || name->byte_length <= f->byte_length)
+    return g_strdup (f->text);
+  if (name->kind != BOUNCE_FINDING_DNSBL_ZONE && !g_str_has_suffix (name->text, ".in-addr.arpa"))
+    return NULL;
+  octets = g_strsplit (f->text, ".", 4);
+  if (g_strv_length (octets) != 4)
+    return NULL;
+  return g_strdup_printf ("%s.%s.%s.%s", octets[3], octets[2], octets[1], octets[0]);
 }
 
 static void
@@ -211,6 +253,7 @@ collect_targets (BounceReport    *report,
   g_autoptr(GString) notification = g_string_new (NULL);
   g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const BounceFinding *name = NULL;
   gboolean wanted;
 
   for (guint i = 0; i < segments->len; i++)
@@ -238,9 +281,22 @@ collect_targets (BounceReport    *report,
     {
       BounceFinding *f = findings->pdata[i];
 
-      if ((f->kind == BOUNCE_FINDING_IPV4 || f->kind == BOUNCE_FINDING_IPV6) && f->is_public &&
-          in_notification (input, f->byte_offset) &&
-          !ip_belongs_to_remote_server (text, f->byte_offset))
+      /* Sorted by offset, longer first: a name comes before an address
+       * that starts it. */
+      if (f->kind == BOUNCE_FINDING_HOSTNAME || f->kind == BOUNCE_FINDING_DNSBL_ZONE)
+        name = f;
+      if (f->kind == BOUNCE_FINDING_IPV4 && in_notification (input, f->byte_offset))
+        {
+          g_autofree char *address = ipv4_address_of (f, name);
+
+          if (address != NULL &&
+              (g_str_equal (address, f->text) ? f->is_public : bounce_ip_is_public (address)) &&
+              !ip_belongs_to_remote_server (text, f->byte_offset))
+            add_unique (bounce_report_get_ips (report), seen_ips, address);
+        }
+      else if (f->kind == BOUNCE_FINDING_IPV6 && f->is_public &&
+               in_notification (input, f->byte_offset) &&
+               !ip_belongs_to_remote_server (text, f->byte_offset))
         add_unique (bounce_report_get_ips (report), seen_ips, f->text);
     }
 

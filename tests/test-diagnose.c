@@ -229,6 +229,50 @@ test_text_diagnostic_start (void)
     }
 }
 
+/* A message is "reported by" a provider only when it is a bounce or a
+ * report: an ordinary message or an automatic reply sent through Gmail is
+ * not. */
+static void
+test_reporter_only_for_reports (void)
+{
+#define GMAIL_HEAD \
+  "From: %s\n" \
+  "To: alice@example.com\n" \
+  "Subject: %s\n" \
+  "Message-ID: <CAF0001@mail.gmail.com>\n" \
+  "Received: from mail-lf1-f41.google.com (mail-lf1-f41.google.com [209.85.167.41])\n" \
+  "\tby mx.example.com with ESMTPS id 12345\n"
+  g_autofree char *chat = g_strdup_printf (GMAIL_HEAD "\nLunch at noon tomorrow?\n",
+                                           "Kim <kim@gmail.com>", "Lunch");
+  g_autofree char *away = g_strdup_printf (GMAIL_HEAD "Auto-Submitted: auto-replied\n\n"
+                                           "I am out of the office until Monday.\n",
+                                           "Kim <kim@gmail.com>", "Out of office");
+  g_autofree char *bounce = g_strdup_printf (GMAIL_HEAD "\n"
+                                             "Your message wasn't delivered to bob@example.net because the "
+                                             "address couldn't be found.\n\n"
+                                             "The response was:\n\n"
+                                             "550 5.1.1 The email account that you tried to reach does not exist.\n",
+                                             "Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+                                             "Delivery Status Notification (Failure)");
+#undef GMAIL_HEAD
+  g_autoptr(BounceReport) chat_report = analyze (chat);
+  g_autoptr(BounceReport) away_report = analyze (away);
+  g_autoptr(BounceReport) bounce_report = analyze (bounce);
+  g_autofree char *chat_text = bounce_report_to_text (chat_report);
+  g_autofree char *chat_json = bounce_report_to_json (chat_report, FALSE);
+
+  g_assert_cmpint (bounce_report_get_kind (chat_report), ==, BOUNCE_KIND_NOT_BOUNCE);
+  g_assert_null (bounce_report_get_provider (chat_report));
+  g_assert_null (strstr (chat_text, "Reported by"));
+  g_assert_nonnull (strstr (chat_json, "\"provider\":null"));
+
+  g_assert_cmpint (bounce_report_get_kind (away_report), ==, BOUNCE_KIND_AUTOREPLY);
+  g_assert_null (bounce_report_get_provider (away_report));
+
+  g_assert_cmpint (bounce_report_get_kind (bounce_report), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpstr (bounce_report_get_provider (bounce_report), ==, "google");
+}
+
 /* PowerMTA's own classification of a bounce names the reason. */
 static void
 test_powermta_category (void)
@@ -392,6 +436,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/multiline-reply", test_multiline_reply);
   g_test_add_func ("/diagnose/text-diagnostic-start", test_text_diagnostic_start);
+  g_test_add_func ("/diagnose/reporter-only-for-reports", test_reporter_only_for_reports);
   g_test_add_func ("/diagnose/quoted-reply", test_quoted_reply);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);

@@ -1264,6 +1264,18 @@ diagnose_candidate (Context         *ctx,
     diagnostic = collapse_space (c->layout_diagnostic, MAX_DIAGNOSTIC);
   else if (c->block != NULL && c->block->len > 0)
     diagnostic = collapse_space (c->block->str, MAX_DIAGNOSTIC);
+  /* A Diagnostic-Code that holds only the first line of a multi-line reply
+   * the layout shows whole: the whole reply. */
+  if (diagnostic != NULL && c->layout_diagnostic != NULL && c->dsn_diagnostic != NULL)
+    {
+      g_autofree char *whole = collapse_space (c->layout_diagnostic, MAX_DIAGNOSTIC);
+
+      if (strlen (whole) > strlen (diagnostic) && g_str_has_prefix (whole, diagnostic))
+        {
+          g_free (diagnostic);
+          diagnostic = g_steal_pointer (&whole);
+        }
+    }
 
   /* Text for the rules: the recipient (some addresses say what they are,
    * such as a mailing list), the diagnostic, and the recipient's block (the
@@ -2086,4 +2098,11 @@ bounce_diagnose (BounceReport    *report,
       g_free (ctx.provider);
     }
   decide_kind (report);
+
+  /* Only a bounce or a report has a reporting side: an ordinary message or
+   * an automatic reply that came through a provider was not reported by
+   * it, so no "Reported by" for those. */
+  if (bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE ||
+      bounce_report_get_kind (report) == BOUNCE_KIND_AUTOREPLY)
+    bounce_report_set_provider (report, NULL);
 }

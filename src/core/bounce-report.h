@@ -34,7 +34,8 @@ void          bounce_report_set_kind            (BounceReport *self, BounceKind 
 gboolean      bounce_report_get_is_bounce       (BounceReport *self);  /* FAILURE or DELAY */
 const char   *bounce_report_get_feedback_type   (BounceReport *self);
 void          bounce_report_set_feedback_type   (BounceReport *self, const char *value);
-const char   *bounce_report_get_provider        (BounceReport *self);  /* reporting side, or NULL */
+/* The reporting side of a bounce or report; NULL for other messages. */
+const char   *bounce_report_get_provider        (BounceReport *self);
 void          bounce_report_set_provider        (BounceReport *self, const char *value);
 GListModel   *bounce_report_get_recipients      (BounceReport *self);  /* BounceRecipient */
 void          bounce_report_add_recipient       (BounceReport *self, BounceRecipient *recipient);

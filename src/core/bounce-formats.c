@@ -1067,23 +1067,25 @@ parse_sendmail (Doc *d)
       g_string_truncate (reply, 0);
       r->end = MAX (r->end, l->offset + l->len);
     }
-  /* A lone recipient and a refusal no summary line claimed: the refusal
-   * is its. */
+  /* A refusal no summary line claimed belongs to a lone recipient, or,
+   * when it answered DATA (the message itself), to every recipient the
+   * transcript says nothing else about. */
   if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
     {
       g_string_assign (unclaimed, reply->str);
       unclaimed_command = command;
     }
-  if (d->out->len == 1 && unclaimed->len > 0)
-    {
-      BounceFormatRecipient *r = d->out->pdata[0];
+  if (unclaimed->len > 0 && (d->out->len == 1 || g_strcmp0 (unclaimed_command, "DATA") == 0))
+    for (guint i = 0; i < d->out->len; i++)
+      {
+        BounceFormatRecipient *r = d->out->pdata[i];
 
-      if (r->command == NULL)
-        {
-          set_diagnostic (r, unclaimed);
-          r->command = g_strdup (unclaimed_command);
-        }
-    }
+        if (r->command == NULL)
+          {
+            set_diagnostic (r, unclaimed);
+            r->command = g_strdup (unclaimed_command);
+          }
+      }
   return d->out->len > 0;
 }
 

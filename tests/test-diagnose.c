@@ -148,6 +148,32 @@ test_delay_warning (void)
   g_assert_cmpstr (bounce_entry_get_reason (verdict), !=, "expired");
 }
 
+/* Amazon SES receiving bounces only by its owner's receipt rules: its
+ * "Mailbox does not exist" is the recipient domain's own filter. */
+static void
+test_ses_receiving (void)
+{
+  g_autoptr(BounceReport) ses = analyze (DSN_HEAD
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; inbound-smtp.eu-west-1.amazonaws.com\n"
+    "\n"
+    "Action: failed\n"
+    "Final-Recipient: rfc822; jo@example.net\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 Mailbox does not exist\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--B--\n");
+  g_autoptr(BounceReport) other = analyze (DSN_HEAD
+    DSN_PART ("jo@example.net", "failed", "5.1.1", "550 5.1.1 Mailbox does not exist"));
+  g_autoptr(BounceRecipient) r1 = recipient (ses, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (other, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "userunknown");
+}
+
 /* The reporting server's verdict quotes the remote server's last reply:
  * that reply's codes are the ones that say what happened. */
 static void
@@ -438,6 +464,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/text-diagnostic-start", test_text_diagnostic_start);
   g_test_add_func ("/diagnose/reporter-only-for-reports", test_reporter_only_for_reports);
   g_test_add_func ("/diagnose/quoted-reply", test_quoted_reply);
+  g_test_add_func ("/diagnose/ses-receiving", test_ses_receiving);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);

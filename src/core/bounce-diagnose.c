@@ -1372,7 +1372,8 @@ diagnose_candidate (Context         *ctx,
    * unknown"); take it when its class agrees with the Status. */
   if (reply == NULL && c->status != NULL && n_candidates <= 1 && ctx->notification->len > 0)
     {
-      g_autofree char *whole = collapse_space (ctx->notification->str, 64 * 1024);
+      /* line starts kept: a reply code opening a line needs no more context */
+      g_autofree char *whole = g_strndup (ctx->notification->str, 64 * 1024);
       g_autofree char *r2 = NULL;
 
       bounce_extract_first_codes (whole, &r2, NULL);

@@ -148,6 +148,35 @@ test_delay_warning (void)
   g_assert_cmpstr (bounce_entry_get_reason (verdict), !=, "expired");
 }
 
+/* A recipient's fields in an unusual order, and a multi-line reply pasted
+ * into Diagnostic-Code without folding (MessageLabs does both). */
+static void
+test_dsn_field_order (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; server-0.example.org\n"
+    "\n"
+    "Diagnostic-Code: smtp; 550-Please turn on SMTP Authentication in your mail client.\n"
+    "550-mail0.example.org [198.51.100.21]:11111 is not permitted to\n"
+    "550 relay through this server without authentication.\n"
+    "Status: 5.0.0\n"
+    "Action: failed\n"
+    "Final-Recipient: rfc822; kim@example.net\n"
+    "\n"
+    "--B--\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "kim@example.net");
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.0");
+  g_assert_false (bounce_recipient_get_status_inferred (r));
+  g_assert_cmpstr (bounce_recipient_get_action (r), ==, "failed");
+  g_assert_nonnull (strstr (bounce_recipient_get_diagnostic (r), "relay through this server without authentication"));
+}
+
 /* Amazon SES receiving bounces only by its owner's receipt rules: its
  * "Mailbox does not exist" is the recipient domain's own filter. */
 static void
@@ -465,6 +494,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/reporter-only-for-reports", test_reporter_only_for_reports);
   g_test_add_func ("/diagnose/quoted-reply", test_quoted_reply);
   g_test_add_func ("/diagnose/ses-receiving", test_ses_receiving);
+  g_test_add_func ("/diagnose/dsn-field-order", test_dsn_field_order);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);

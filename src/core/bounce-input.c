@@ -525,7 +525,12 @@ read_raw_fields (const char *text,
           blank = TRUE;
           current = NULL;
         }
-      else if ((*p == ' ' || *p == '\t') && current != NULL)
+      else if (current != NULL &&
+               (*p == ' ' || *p == '\t' ||
+                /* a multi-line reply pasted into Diagnostic-Code without
+                 * folding: "550-host [192.0.2.1]:25 is not permitted to" */
+                (g_ascii_strcasecmp (current->name, "Diagnostic-Code") == 0 &&
+                 header_name_length (p, eol) == 0)))
         {
           const char *q = p;
 
@@ -597,8 +602,9 @@ group_raw_fields (Decoder   *dec,
           /* Final- and Original-Recipient come in either order; a repeated
            * one, or one after the previous recipient's Action/Status, is
            * the next recipient. */
-          split = group_has (group, f->name) || group_has (group, "Action") ||
-                  group_has (group, "Status");
+          split = group_has (group, f->name) ||
+                  (group_has_recipient (group) &&
+                   (group_has (group, "Action") || group_has (group, "Status")));
           /* A per-message group immediately followed by recipient fields. */
           if (!split && !group_has_recipient (group) && groups->len == 1)
             split = TRUE;

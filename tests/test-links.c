@@ -431,10 +431,31 @@ test_build_catalogue (void)
   g_assert_true (seen_unnamed);
 }
 
-/* The sending IP addresses a rejection names, as the blocklist checks get
- * them: in brackets after "Client host", in a lookup URL, backwards in a
- * blocklist query; never the refusing server, a private or documentation
- * address, or an address that is only part of a host name. */
+/* The sending IP addresses the analyser collects from a bounce's text, for
+ * the blocklist checks, joined with commas. */
+static char *
+sending_ips (const char *body)
+{
+  g_autofree char *text = g_strconcat ("From: MAILER-DAEMON@mx.example.org\n"
+                                       "Subject: Undelivered Mail Returned to Sender\n\n", body, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "test", NULL, &error);
+  GPtrArray *list;
+  char *ips;
+
+  g_assert_no_error (error);
+  list = bounce_report_get_ips (report);
+  g_ptr_array_add (list, NULL);
+  ips = g_strjoinv (",", (char **) list->pdata);
+  g_ptr_array_set_size (list, list->len - 1);
+  return ips;
+}
+
+/* The sending IP addresses a rejection names: in brackets after "Client
+ * host", in a lookup URL, backwards in a blocklist query; never the
+ * refusing server, a private or documentation address, or an address that
+ * is only part of a host name. */
 static void
 test_targets_sending_ip (void)
 {
@@ -456,22 +477,48 @@ test_targets_sending_ip (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = g_strdup_printf ("From: MAILER-DAEMON@mx.example.org\n"
-                                               "Subject: Undelivered Mail Returned to Sender\n\n"
-                                               "<kim@example.net>: host mx.example.net[8.8.4.4] said: %s "
+      g_autofree char *body = g_strdup_printf ("<kim@example.net>: host mx.example.net[8.8.4.4] said: %s "
                                                "(in reply to RCPT TO command)\n", cases[i].reply);
-      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "test", NULL, &error);
-      g_autofree char *ips = NULL;
-      GPtrArray *list;
+      g_autofree char *ips = sending_ips (body);
 
-      g_assert_no_error (error);
-      list = bounce_report_get_ips (report);
-      g_ptr_array_add (list, NULL);
-      ips = g_strjoinv (",", (char **) list->pdata);
-      g_ptr_array_set_size (list, list->len - 1);
       g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].reply);
+      g_assert_cmpstr (ips, ==, cases[i].ips);
+    }
+}
+
+/* Addresses of the other side, or no address at all, are not checked as
+ * the sender's: the refusing server however the report names it, a DSN's
+ * Remote-MTA, version numbers.  The blocklist named makes every report
+ * want a check. */
+static void
+test_targets_other_sides (void)
+{
+  static const struct {
+    const char *body;
+    const char *ips;
+  } cases[] = {
+    { "<kim@example.net>: host\n    mx.example.net[8.8.4.4] said: 554 5.7.1 blocked using zen.spamhaus.org\n", "" },
+    { "There was an error delivering your mail to <kim@example.net>.\n\n"
+      "mx.example.net [8.8.4.4] did not like our RCPT TO:\n554 5.7.1 blocked using zen.spamhaus.org\n", "" },
+    { "<kim@example.net>:\n8.8.4.4 does not like recipient.\n"
+      "Remote host said: 554 5.7.1 blocked using zen.spamhaus.org\n", "" },
+    { "<kim@example.net>:\nConnected to 8.8.4.4 but sender was rejected.\n"
+      "Remote host said: 554 5.7.1 blocked using zen.spamhaus.org\n", "" },
+    { "kim@example.net\n  SMTP error from remote server for RCPT TO command, host: mx.example.net "
+      "(8.8.4.4) reason: 554 5.7.1 blocked using zen.spamhaus.org\n", "" },
+    { "<kim@example.net>: 554 5.7.1 blocked using zen.spamhaus.org\n"
+      "Remote-MTA: dns; mx.example.net [8.8.4.4]\n", "" },
+    { "<kim@example.net>: 554 5.7.1 blocked using zen.spamhaus.org\n"
+      "Remote-MTA: dns;mx.example.net (TCP|45.83.220.17|19454|8.8.4.4|25)\n", "45.83.220.17" },
+    { "<kim@example.net>: 554 5.7.1 blocked using zen.spamhaus.org\n"
+      "Received: by relay.example.org with smtp (version 4.8.5.36) id 1509261695\n", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ips = sending_ips (cases[i].body);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].body);
       g_assert_cmpstr (ips, ==, cases[i].ips);
     }
 }
@@ -494,6 +541,7 @@ main (int argc, char **argv)
   g_test_add_func ("/links/build/multi-named", test_build_multi_named);
   g_test_add_func ("/links/build/catalogue", test_build_catalogue);
   g_test_add_func ("/links/targets/sending-ip", test_targets_sending_ip);
+  g_test_add_func ("/links/targets/other-sides", test_targets_other_sides);
 
   return g_test_run ();
 }

@@ -181,40 +181,125 @@ static const char * const sending_host_words[] = {
   "client", "sending", "connecting", "your", "sender", "sender's", "originating", "source", NULL
 };
 
+/* Words that lead to the server the sending side talked to, when only its
+ * name (no spaces) stands between them and the address: "host
+ * mx.example.com[192.0.2.1]", Exim's "host: mx.example.com (192.0.2.1)",
+ * Postfix's "connect to mx.example.com[192.0.2.1]:25", qmail's "Connected
+ * to 192.0.2.1 but ...". */
+static const char * const remote_markers[] = {
+  "host ", "host: ", "connect to ", "connected to ", NULL
+};
+
+/* What follows the refusing server's address: "mx.example.com[192.0.2.1]
+ * said:", "mx.example.com [192.0.2.1] did not like our RCPT TO:", qmail's
+ * "192.0.2.1 does not like recipient." and "192.0.2.1 failed after I sent
+ * the message.", "[192.0.2.1] responded with ...". */
+static const char * const remote_verbs[] = {
+  "said", "did not like", "does not like", "failed after", "responded", "replied", NULL
+};
+
+/* A dotted number after these words is a version, not an address:
+ * "(version 4.8.5.36)", "Microsoft SMTP Server id 8.2.255.0". */
+static const char * const version_words[] = {
+  "version", "ver", "id", "build", "release", NULL
+};
+
 static gboolean
-ip_belongs_to_remote_server (const char *text,
-                             gsize       offset)
+word_in (const char         *word,
+         gsize               len,
+         const char * const *list)
 {
-  /* "host mx.example.com[192.0.2.1]" / "host mx.example.com [192.0.2.1]:" /
-   * "remote host 192.0.2.1 said": that is the refusing server. */
-  gsize from = offset > 120 ? offset - 120 : 0;
+  for (guint i = 0; list[i] != NULL; i++)
+    if (strlen (list[i]) == len && g_ascii_strncasecmp (word, list[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Is the IP address at text[offset, offset + length) another side than the
+ * sender's: the server that refused the message, a DSN's Remote-MTA, or a
+ * version number that only looks like an address? */
+static gboolean
+ip_is_not_the_sender (const char *text,
+                      gsize       offset,
+                      gsize       length)
+{
+  gsize from = offset > 160 ? offset - 160 : 0;
   g_autofree char *before = g_strndup (text + from, offset - from);
   char *nl = strrchr (before, '\n');
-  const char *tail = nl ? nl + 1 : before;
-  g_autofree char *lower = g_ascii_strdown (tail, -1);
-  char *host = g_strrstr (lower, "host ");
+  g_autofree char *lower = g_ascii_strdown (nl ? nl + 1 : before, -1);
+  const char *line = lower;
+  const char *after = text + offset + length;
+  char *marker = NULL;
+  gsize marker_len = 0;
   gsize n = strlen (lower);
+  gsize w;
 
+  /* A DSN's Remote-MTA field (or Oracle's "Remote system:" line) names the
+   * receiving server; in Oracle's "(TCP|local|port|remote|port)" the first
+   * address is the sending one. */
+  while (*line == ' ' || *line == '\t')
+    line++;
+  if (g_str_has_prefix (line, "remote-mta:") || g_str_has_prefix (line, "remote system:"))
+    return !g_str_has_suffix (lower, "tcp|");
+
+  /* a version: the word right before the number */
+  w = n;
+  while (w > 0 && (lower[w - 1] == ' ' || lower[w - 1] == '('))
+    w--;
+  {
+    gsize end = w;
+
+    while (w > 0 && g_ascii_isalpha (lower[w - 1]))
+      w--;
+    if (end > w && word_in (lower + w, end - w, version_words))
+      return TRUE;
+  }
+
+  /* what the server did, after the address, its bracket and its port */
+  while (*after == ']' || *after == ')' || *after == ' ')
+    after++;
+  if (*after == ':' && g_ascii_isdigit (after[1]))
+    for (after++; g_ascii_isdigit (*after); after++)
+      ;
+  while (*after == ' ' || *after == ':')
+    after++;
+  for (guint i = 0; remote_verbs[i] != NULL; i++)
+    {
+      gsize len = strlen (remote_verbs[i]);
+
+      if (g_ascii_strncasecmp (after, remote_verbs[i], len) == 0 && !g_ascii_isalpha (after[len]))
+        return TRUE;
+    }
+
+  /* the last marker before the address, with at most a name between */
+  for (guint i = 0; remote_markers[i] != NULL; i++)
+    {
+      char *m = g_strrstr (lower, remote_markers[i]);
+
+      if (m != NULL && (marker == NULL || m > marker))
+        {
+          marker = m;
+          marker_len = strlen (remote_markers[i]);
+        }
+    }
+  if (marker == NULL)
+    return FALSE;
+  if (g_str_has_prefix (marker, "host"))
+    {
+      char *word_end = marker;
+      char *word;
+
+      while (word_end > lower && word_end[-1] == ' ')
+        word_end--;
+      word = word_end;
+      while (word > lower && (g_ascii_isalpha (word[-1]) || word[-1] == '\''))
+        word--;
+      if (word_in (word, word_end - word, sending_host_words))
+        return FALSE;
+    }
   while (n > 0 && (lower[n - 1] == '[' || lower[n - 1] == ' ' || lower[n - 1] == '('))
     n--;
-  if (host == NULL)
-    return FALSE;
-  {
-    char *word_end = host;
-    char *word;
-
-    while (word_end > lower && word_end[-1] == ' ')
-      word_end--;
-    word = word_end;
-    while (word > lower && (g_ascii_isalpha (word[-1]) || word[-1] == '\''))
-      word--;
-    for (guint i = 0; sending_host_words[i] != NULL; i++)
-      if ((gsize) (word_end - word) == strlen (sending_host_words[i]) &&
-          strncmp (word, sending_host_words[i], word_end - word) == 0)
-        return FALSE;
-  }
-  /* Only the host name (no spaces) between "host " and the address. */
-  for (char *p = host + 5; p < lower + n; p++)
+  for (char *p = marker + marker_len; p < lower + n; p++)
     if (*p == ' ')
       return FALSE;
   return TRUE;
@@ -291,12 +376,12 @@ collect_targets (BounceReport    *report,
 
           if (address != NULL &&
               (g_str_equal (address, f->text) ? f->is_public : bounce_ip_is_public (address)) &&
-              !ip_belongs_to_remote_server (text, f->byte_offset))
+              !ip_is_not_the_sender (text, f->byte_offset, f->byte_length))
             add_unique (bounce_report_get_ips (report), seen_ips, address);
         }
       else if (f->kind == BOUNCE_FINDING_IPV6 && f->is_public &&
                in_notification (input, f->byte_offset) &&
-               !ip_belongs_to_remote_server (text, f->byte_offset))
+               !ip_is_not_the_sender (text, f->byte_offset, f->byte_length))
         add_unique (bounce_report_get_ips (report), seen_ips, f->text);
     }
 

@@ -148,6 +148,33 @@ test_delay_warning (void)
   g_assert_cmpstr (bounce_entry_get_reason (verdict), !=, "expired");
 }
 
+/* Which code wins: the Status, unless the server's reply itself carries a
+ * more precise one; a code Sendmail adds in its own summary line does not
+ * count, and a permanent reply outranks a Status that calls it temporary. */
+static void
+test_status_choice (void)
+{
+  g_autoptr(BounceReport) summary = analyze (DSN_HEAD
+    "   ----- Transcript of session follows -----\n"
+    "<<< 553 http://www.spamhaus.org/query/bl?ip=192.0.2.222\n"
+    "550 5.1.1 <lee@example.net>... User unknown\n\n"
+    DSN_PART ("lee@example.net", "failed", "5.1.3", "553 http://www.spamhaus.org/query/bl?ip=192.0.2.222"));
+  g_autoptr(BounceReport) permanent = analyze (DSN_HEAD
+    DSN_PART ("lee@example.net", "failed", "4.5.0", "550 5.5.0 Service refused, please try later."));
+  g_autoptr(BounceReport) mailer = analyze (DSN_HEAD
+    "   ----- Transcript of session follows -----\n"
+    "554 5.3.0 unknown mailer error 255\n\n"
+    DSN_PART ("lee@example.net", "failed", "5.0.0", "X-Unix; 255"));
+  g_autoptr(BounceRecipient) r1 = recipient (summary, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (permanent, 0);
+  g_autoptr(BounceRecipient) r3 = recipient (mailer, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_status (r1), ==, "5.1.3");
+  g_assert_cmpstr (bounce_recipient_get_status (r2), ==, "5.5.0");
+  g_assert_cmpstr (bounce_recipient_get_status (r3), ==, "5.3.0");
+  g_assert_cmpstr (bounce_recipient_get_reply_code (r3), ==, "554");
+}
+
 /* A recipient's fields in an unusual order, and a multi-line reply pasted
  * into Diagnostic-Code without folding (MessageLabs does both). */
 static void
@@ -494,6 +521,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/reporter-only-for-reports", test_reporter_only_for_reports);
   g_test_add_func ("/diagnose/quoted-reply", test_quoted_reply);
   g_test_add_func ("/diagnose/ses-receiving", test_ses_receiving);
+  g_test_add_func ("/diagnose/status-choice", test_status_choice);
   g_test_add_func ("/diagnose/dsn-field-order", test_dsn_field_order);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);

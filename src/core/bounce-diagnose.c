@@ -1277,6 +1277,7 @@ diagnose_candidate (Context         *ctx,
   const char *reason = NULL;
   const char *status;
   const char *provider;
+  gboolean enhanced_in_reply;
   BouncePermanence permanence = BOUNCE_PERMANENCE_UNKNOWN;
   gboolean delivered;
 
@@ -1343,6 +1344,8 @@ diagnose_candidate (Context         *ctx,
           enhanced = g_match_info_fetch (info, 2);
         }
     }
+  /* Only a code in the server's reply itself may overrule the Status. */
+  enhanced_in_reply = enhanced != NULL;
   if ((reply == NULL || enhanced == NULL) && c->block != NULL && c->block->len > 0)
     {
       g_autofree char *r2 = NULL;
@@ -1375,10 +1378,20 @@ diagnose_candidate (Context         *ctx,
       /* line starts kept: a reply code opening a line needs no more context */
       g_autofree char *whole = g_strndup (ctx->notification->str, 64 * 1024);
       g_autofree char *r2 = NULL;
+      g_autofree char *e2 = NULL;
 
-      bounce_extract_first_codes (whole, &r2, NULL);
+      bounce_extract_first_codes (whole, &r2, &e2);
       if (r2 != NULL && r2[0] == c->status[0])
-        reply = g_steal_pointer (&r2);
+        {
+          reply = g_steal_pointer (&r2);
+          /* and its enhanced code, which says more than a Status of x.0.0
+           * ("554 5.3.0 unknown mailer error" under Status: 5.0.0) */
+          if (is_generic_status (c->status) && e2 != NULL && e2[0] == c->status[0])
+            {
+              g_free (enhanced);
+              enhanced = g_steal_pointer (&e2);
+            }
+        }
     }
 
   /* A failure's reply is a 4xx/5xx one: a transcript's "250 Ok" before
@@ -1402,8 +1415,11 @@ diagnose_candidate (Context         *ctx,
     status = enhanced;
   /* The remote server's own code beats the reporting MTA's translation of
    * it (Sendmail writes 4.4.7 over "450 4.7.1 ..."). */
-  else if (enhanced != NULL && g_strcmp0 (enhanced, status) != 0 && enhanced[0] == status[0] &&
-           !is_generic_status (enhanced))
+  else if (enhanced_in_reply && g_strcmp0 (enhanced, status) != 0 && !is_generic_status (enhanced) &&
+           (enhanced[0] == status[0] ||
+            /* a permanent refusal the reporting MTA filed as temporary */
+            (enhanced[0] == '5' && reply != NULL && reply[0] == '5' &&
+             g_strcmp0 (c->action, "failed") == 0)))
     status = enhanced;
 
   delivered = g_strcmp0 (c->action, "delivered") == 0 ||

@@ -6343,7 +6343,7 @@ N_("A list of domains found in spam messages; it applies to links in the message
 /* Translators: blocklist.surbl sender[1] */
 N_("Remove the listed links.");
 /* Translators: blocklist.surbl admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
 /* Translators: blocklist.uribl title */
 N_("URIBL");
 /* Translators: blocklist.uribl explanation */
@@ -6351,7 +6351,7 @@ N_("A list of domains found in spam messages; it applies to links in the message
 /* Translators: blocklist.uribl sender[1] */
 N_("Remove the listed links.");
 /* Translators: blocklist.uribl admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
 /* Translators: blocklist.trendmicro title */
 N_("Trend Micro Email Reputation Services");
 /* Translators: blocklist.trendmicro explanation */

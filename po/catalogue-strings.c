@@ -393,10 +393,12 @@ N_("A firewall or antivirus that inspects SMTP traffic can also corrupt commands
 /* Translators: reason.filtered title */
 N_("The recipient's server filtered the message");
 /* Translators: reason.filtered explanation */
-N_("The message was refused after it was sent, by a filter or a check on the recipient's side. The recipient may not accept mail from you, or the address may be unavailable at that stage.");
+N_("The message was refused after it was sent, by a filter or a check on the recipient's side. The recipient may not accept mail from you. Filters often answer \"user unknown\" even for addresses that exist, and some servers check addresses only at this stage, so a wrong address is possible too.");
 /* Translators: reason.filtered sender[1] */
 N_("Check the bounce for the filter's reason.");
 /* Translators: reason.filtered sender[2] */
+N_("If the server said the user is unknown, check the address for typos.");
+/* Translators: reason.filtered sender[3] */
 N_("Reach the recipient another way and ask them to allow your address.");
 /* Translators: reason.filtered admin[1] */
 N_("Contact the receiving domain's postmaster with the full bounce if the reason is unclear.");

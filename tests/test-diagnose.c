@@ -103,6 +103,10 @@ test_smtp_stage (void)
 
   g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "filtered");
   g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "rejected");
+  /* the explanation shown first agrees with the reason, not with the
+   * "user unknown" wording the stage reinterpreted */
+  g_assert_cmpstr (bounce_entry_get_reason (bounce_recipient_get_entries (r1)->pdata[0]), ==, "filtered");
+  g_assert_cmpstr (bounce_entry_get_reason (bounce_recipient_get_entries (r2)->pdata[0]), ==, "rejected");
 }
 
 /* A vague refusal at the greeting is a refusal of the sending server. */

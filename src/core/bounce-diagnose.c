@@ -1642,6 +1642,28 @@ diagnose_candidate (Context         *ctx,
     if (e != NULL)
       bounce_recipient_add_entry (r, e);
   }
+  /* The first entry is the explanation people read: it must agree with the
+   * reason.  When the SMTP stage or a precise status renamed what a rule's
+   * words suggested ("user unknown" after DATA is a filter), the entry for
+   * what was decided goes first.  A delay warning keeps its cause first:
+   * its reason only says the time is running out. */
+  if (!delivered && g_strcmp0 (c->action, "delayed") != 0)
+    {
+      GPtrArray *entries = bounce_recipient_get_entries (r);
+
+      for (guint i = 1; entries != NULL && i < entries->len; i++)
+        {
+          if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), reason) == 0)
+            break;
+          if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[i]), reason) == 0)
+            {
+              gpointer agreeing = g_ptr_array_steal_index (entries, i);
+
+              g_ptr_array_insert (entries, 0, agreeing);
+              break;
+            }
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ */

@@ -5960,6 +5960,16 @@ N_("Check the recipient's address for typos.");
 N_("Send the message again later, or reach the recipient another way.");
 /* Translators: rule.wording.expired admin[1] */
 N_("Find the last recorded error in the sending log and fix that cause.");
+/* Translators: rule.wording.still-retrying title */
+N_("The sending server will try again");
+/* Translators: rule.wording.still-retrying explanation */
+N_("The sending server could not deliver the message yet and keeps trying. If it still fails when its retry time runs out (often a few days), a final failure notice follows.");
+/* Translators: rule.wording.still-retrying sender[1] */
+N_("Nothing to do yet: the message may still be delivered.");
+/* Translators: rule.wording.still-retrying sender[2] */
+N_("If it is urgent, reach the recipient another way.");
+/* Translators: rule.wording.still-retrying admin[1] */
+N_("Look at the last temporary error for this destination in the sending log; if it persists, fix that cause before the retry time runs out.");
 /* Translators: rule.wording.connection title */
 N_("The recipient's server could not be reached");
 /* Translators: rule.wording.connection explanation */

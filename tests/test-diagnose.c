@@ -359,6 +359,38 @@ test_reporter_only_for_reports (void)
   g_assert_cmpstr (bounce_report_get_provider (bounce_report), ==, "google");
 }
 
+/* A delay warning without DSN fields (Gmail's): its Subject says it is a
+ * delay, so the recipient is delayed and nothing says it was given up. */
+static void
+test_delay_warning_text (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+    "To: alice@example.com\n"
+    "Subject: Delivery Status Notification (Delay)\n"
+    "\n"
+    "This is an automatically generated Delivery Status Notification\n"
+    "\n"
+    "THIS IS A WARNING MESSAGE ONLY.\n"
+    "\n"
+    "YOU DO NOT NEED TO RESEND YOUR MESSAGE.\n"
+    "\n"
+    "Delivery to the following recipient has been delayed:\n"
+    "\n"
+    "     kim@example.net\n"
+    "\n"
+    "Message will be retried for 2 more day(s)\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  BounceEntry *verdict = bounce_report_get_verdict (report);
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELAY);
+  g_assert_cmpstr (bounce_recipient_get_action (r), ==, "delayed");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+  g_assert_nonnull (verdict);
+  g_assert_cmpint (bounce_entry_get_kind (verdict), !=, BOUNCE_ENTRY_REASON);
+  g_assert_cmpint (bounce_entry_get_permanence (verdict), ==, BOUNCE_PERMANENCE_TEMPORARY);
+}
+
 /* PowerMTA's own classification of a bounce names the reason. */
 static void
 test_powermta_category (void)
@@ -520,6 +552,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
+  g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);
   g_test_add_func ("/diagnose/multiline-reply", test_multiline_reply);
   g_test_add_func ("/diagnose/text-diagnostic-start", test_text_diagnostic_start);
   g_test_add_func ("/diagnose/reporter-only-for-reports", test_reporter_only_for_reports);

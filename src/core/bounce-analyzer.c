@@ -458,11 +458,19 @@ bounce_analyze_input (BounceInput     *input,
 
         /* A delay warning is about a delivery still being tried: "expired"
          * would say it has been given up, so the headline names what is
-         * holding it up instead. */
-        if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY && g_strcmp0 (reason, "expired") == 0 &&
-            entries != NULL && entries->len > 0 && bounce_entry_get_title (entries->pdata[0]) != NULL &&
-            g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), "expired") != 0)
-          verdict = entries->pdata[0];
+         * holding it up, or what the warning itself says ("will be
+         * retried"), or nothing beyond "not delivered yet". */
+        if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY && g_strcmp0 (reason, "expired") == 0)
+          {
+            BounceEntry *first = entries != NULL && entries->len > 0 ? entries->pdata[0] : NULL;
+
+            verdict = NULL;
+            if (first != NULL && bounce_entry_get_title (first) != NULL &&
+                bounce_entry_get_kind (first) != BOUNCE_ENTRY_REASON &&
+                (g_strcmp0 (bounce_entry_get_reason (first), "expired") != 0 ||
+                 bounce_entry_get_permanence (first) == BOUNCE_PERMANENCE_TEMPORARY))
+              verdict = first;
+          }
         bounce_report_set_verdict (report, verdict);
       }
   }

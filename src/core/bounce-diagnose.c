@@ -71,6 +71,7 @@ typedef struct {
   const char *sender;       /* lower-case address the bounce went to (the original sender) */
   GString *notification;    /* all notification text of the message */
   gboolean delay_notice;    /* a warning that delivery is still being tried */
+  gboolean delay_subject;   /* ... and its Subject says so */
   char *provider;           /* where the bounce comes from */
   Reported *reported;       /* shared by all messages */
   guint seg_begin;          /* the message's segments: [seg_begin, seg_end) */
@@ -1281,6 +1282,12 @@ diagnose_candidate (Context         *ctx,
   BouncePermanence permanence = BOUNCE_PERMANENCE_UNKNOWN;
   gboolean delivered;
 
+  /* A warning whose Subject says the delivery is delayed ("Delivery Status
+   * Notification (Delay)") names recipients that are still being tried,
+   * whether or not it carries DSN fields to say so. */
+  if (c->action == NULL && ctx->delay_subject)
+    c->action = g_strdup ("delayed");
+
   /* The diagnostic: the DSN's Diagnostic-Code when it says something,
    * else the recipient's block of text. */
   if (c->dsn_diagnostic != NULL && *c->dsn_diagnostic != '\0')
@@ -1946,7 +1953,8 @@ diagnose_message (Context *ctx)
   gboolean known_layout;
 
   collect_notification (ctx);
-  ctx->delay_notice = re_match (RE_DELAY_SUBJECT, header (ctx, "Subject")) ||
+  ctx->delay_subject = re_match (RE_DELAY_SUBJECT, header (ctx, "Subject"));
+  ctx->delay_notice = ctx->delay_subject ||
                       (ctx->notification->len < 256 * 1024 &&
                        re_match (RE_TEMPORARY_WORDS, ctx->notification->str));
   g_free (ctx->provider);

@@ -391,6 +391,43 @@ test_delay_warning_text (void)
   g_assert_cmpint (bounce_entry_get_permanence (verdict), ==, BOUNCE_PERMANENCE_TEMPORARY);
 }
 
+/* A bounce that says nothing about the cause: its boilerplate is no
+ * diagnostic, so the reason is unknown rather than "on hold". */
+static void
+test_no_cause (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+    "To: alice@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is the mail system at host mx.example.org.\n"
+    "\n"
+    "I'm sorry to have to inform you that your message could not\n"
+    "be delivered to one or more recipients. It's attached below.\n"
+    "\n"
+    "\t--- Delivery report unavailable ---\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: alice@example.com\n"
+    "To: nia@example.net\n"
+    "Subject: hello\n"
+    "\n"
+    "Hi\n"
+    "--B--\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "nia@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "undefined");
+}
+
 /* PowerMTA's own classification of a bounce names the reason. */
 static void
 test_powermta_category (void)
@@ -553,6 +590,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);
+  g_test_add_func ("/diagnose/no-cause", test_no_cause);
   g_test_add_func ("/diagnose/multiline-reply", test_multiline_reply);
   g_test_add_func ("/diagnose/text-diagnostic-start", test_text_diagnostic_start);
   g_test_add_func ("/diagnose/reporter-only-for-reports", test_reporter_only_for_reports);

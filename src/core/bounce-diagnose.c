@@ -35,6 +35,8 @@ typedef struct {
   char *layout_diagnostic; /* the layout's own line for the recipient */
   gboolean from_layout;   /* found by a recogniser, which shows the failed
                            * command whenever the server reported one */
+  gboolean whole_notification; /* no text of its own: the block is all of
+                                * the notification */
 } Candidate;
 
 static void
@@ -1563,7 +1565,10 @@ diagnose_candidate (Context         *ctx,
     reason = "expired";
 
   if (reason == NULL)
-    reason = (diagnostic != NULL || status != NULL) ? "onhold" : "undefined";
+    /* Nothing but the notification's boilerplate ("I'm sorry to have to
+     * inform you ...") is no diagnostic: the cause is unknown. */
+    reason = (status != NULL || reply != NULL || (diagnostic != NULL && !c->whole_notification)) ?
+             "onhold" : "undefined";
   /* For tuning the catalogue: BOUNCE_DEBUG_REASON=1 bounce-explain ... prints
    * per recipient what decided the reason (best rule, status reason, SMTP
    * stage, status, rule priority). */
@@ -2041,6 +2046,7 @@ diagnose_message (Context *ctx)
 
       c->address = address_from_value (failed ? failed : to);
       c->block = g_string_new (ctx->notification->str);
+      c->whole_notification = TRUE;
       g_ptr_array_add (from_text, c);
       chosen = from_text;
     }
@@ -2058,6 +2064,7 @@ diagnose_message (Context *ctx)
 
               c->address = address_from_value (list[i]);
               c->block = g_string_new (ctx->notification->str);
+              c->whole_notification = TRUE;
               g_ptr_array_add (from_text, c);
             }
           chosen = from_text;

@@ -344,6 +344,7 @@ strip_reply_continuations (GString *out)
   gsize enh_len = 0;
   char enh[16] = "";
   gsize i;
+  g_autoptr(GString) joined = NULL;
 
   for (i = 0; i + 4 <= out->len; i++)
     if ((i == 0 || out->str[i - 1] == ' ') && g_ascii_isdigit (out->str[i]) &&
@@ -364,27 +365,33 @@ strip_reply_continuations (GString *out)
   else
     enh_len = 0;
 
-  for (i = first + 4; i + 4 <= out->len; i++)
+  /* One pass, copying what stays: a long reply must not cost a memmove
+   * per line. */
+  joined = g_string_sized_new (out->len);
+  g_string_append_len (joined, out->str, first + 4);
+  for (i = first + 4; i < out->len;)
     {
       gsize k = i, end;
 
-      if (out->str[i - 1] != ' ')
-        continue;
-      if (strncmp (out->str + k, "<<< ", 4) == 0)
-        k += 4;
-      if (k + 4 > out->len || strncmp (out->str + k, code, 3) != 0 ||
-          (out->str[k + 3] != '-' && !(out->str[k + 3] == ' ' && enh_len > 0)))
-        continue;
-      end = k + 4;
-      if (enh_len > 0)
+      if (joined->str[joined->len - 1] == ' ')
         {
-          if (strncmp (out->str + end, enh, enh_len) != 0)
-            continue;
-          end += enh_len;
+          if (strncmp (out->str + k, "<<< ", 4) == 0)
+            k += 4;
+          if (k + 4 <= out->len && strncmp (out->str + k, code, 3) == 0 &&
+              (out->str[k + 3] == '-' || (out->str[k + 3] == ' ' && enh_len > 0)))
+            {
+              end = k + 4;
+              if (enh_len == 0 || strncmp (out->str + end, enh, enh_len) == 0)
+                {
+                  i = end + enh_len;
+                  continue;
+                }
+            }
         }
-      g_string_erase (out, i, end - i);
-      i--;
+      g_string_append_c (joined, out->str[i]);
+      i++;
     }
+  g_string_assign (out, joined->str);
 }
 
 static char *

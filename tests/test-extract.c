@@ -514,6 +514,38 @@ test_big_input (void)
   }
 }
 
+static void
+test_smtp_command (void)
+{
+  static const struct
+  {
+    const char *text;
+    BounceSmtpCommand command;
+  } cases[] = {
+    { "550 5.1.1 User unknown (in reply to RCPT TO command)", BOUNCE_SMTP_COMMAND_RCPT },
+    { "SMTP error from remote mail server after end of data: 550 spam", BOUNCE_SMTP_COMMAND_DATA },
+    { "SMTP error from remote mail server after pipelined MAIL FROM:<a@b>: 550 no", BOUNCE_SMTP_COMMAND_MAIL },
+    { "after initial connection: 554 go away", BOUNCE_SMTP_COMMAND_CONNECT },
+    { ">>> DATA", BOUNCE_SMTP_COMMAND_DATA },
+    { "SMTP:RCPT host mx.example.org: 550 no such user", BOUNCE_SMTP_COMMAND_RCPT },
+    { "192.0.2.7 does not like recipient.", BOUNCE_SMTP_COMMAND_RCPT },
+    { "Sorry, no SMTP connection got far enough; most progress was RCPT TO response", BOUNCE_SMTP_COMMAND_RCPT },
+    { "Connected to 192.0.2.7 but sender was rejected.", BOUNCE_SMTP_COMMAND_MAIL },
+    { "Connected to 192.0.2.7 but my name was rejected.", BOUNCE_SMTP_COMMAND_CONNECT },
+    { "192.0.2.7 failed after I sent the message.", BOUNCE_SMTP_COMMAND_DATA },
+    /* the first mention counts: QUIT comes after the refusal */
+    { ">>> RCPT To:<a@b> <<< 550 no >>> QUIT", BOUNCE_SMTP_COMMAND_RCPT },
+    { "550 5.1.1 User unknown", BOUNCE_SMTP_COMMAND_NONE },
+    { ">>> QUIT", BOUNCE_SMTP_COMMAND_NONE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (bounce_extract_smtp_command (cases[i].text, -1), ==, cases[i].command);
+  /* a counted line: the text after the length is not read */
+  g_assert_cmpint (bounce_extract_smtp_command (">>> DATA", 3), ==, BOUNCE_SMTP_COMMAND_NONE);
+  g_assert_cmpint (bounce_extract_smtp_command (NULL, -1), ==, BOUNCE_SMTP_COMMAND_NONE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -528,6 +560,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/range", test_range);
   g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);
   g_test_add_func ("/extract/first-codes", test_first_codes);
+  g_test_add_func ("/extract/smtp-command", test_smtp_command);
   g_test_add_func ("/extract/boxed", test_boxed);
   g_test_add_func ("/extract/threads", test_threads);
   g_test_add_func ("/extract/big-input", test_big_input);

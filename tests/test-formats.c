@@ -69,7 +69,7 @@ test_qmail (void)
   r = nth (list, 0);
   g_assert_cmpstr (r->format, ==, "qmail");
   g_assert_cmpstr (r->address, ==, "nobody@example.net");
-  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
   g_assert_cmpstr (r->diagnostic, ==,
                    "192.0.2.7 does not like recipient. Remote host said: 550 no such mailbox here "
                    "Giving up on 192.0.2.7.");
@@ -78,7 +78,7 @@ test_qmail (void)
   g_assert_cmpstr (r->address, ==, "late@example.com");
   g_assert_cmpstr (r->status, ==, "4.4.1");
   g_assert_cmpstr (r->reason, ==, "networkerror");
-  g_assert_null (r->command);
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
 }
 
 static void
@@ -98,7 +98,7 @@ test_qmail_data (void)
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "filtered@example.net");
-  g_assert_cmpstr (r->command, ==, "DATA");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_DATA);
 }
 
 static void
@@ -121,7 +121,7 @@ test_bracket_list (void)
   r = nth (list, 0);
   g_assert_cmpstr (r->address, ==, "first@example.net");
   g_assert_cmpstr (r->diagnostic, ==, "Mailbox full");
-  g_assert_null (r->command);
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "second@example.com");
   g_assert_cmpstr (r->diagnostic, ==, "User unknown");
@@ -149,7 +149,7 @@ test_starred_dsn (void)
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "someone@example.net");
-  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
   g_assert_cmpstr (r->diagnostic, ==, "host mx.example.net: 550 5.1.1 mailbox not known");
   /* A server reply is to blame, not the time spent. */
   g_assert_null (r->reason);
@@ -274,12 +274,12 @@ test_exim (void)
   r = nth (list, 0);
   g_assert_cmpstr (r->format, ==, "exim");
   g_assert_cmpstr (r->address, ==, "nobody@example.net");
-  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
   g_assert_null (r->reason);
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "gone@example.com");
   g_assert_cmpstr (r->diagnostic, ==, "550 unknown user");
-  g_assert_null (r->command);
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
   r = nth (list, 2);
   g_assert_cmpstr (r->address, ==, "far@example.info");
   g_assert_cmpstr (r->reason, ==, "hostunknown");
@@ -307,7 +307,7 @@ test_exim_delay (void)
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "slow@example.net");
   g_assert_cmpstr (r->action, ==, "delayed");
-  g_assert_cmpstr (r->command, ==, "MAIL");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_MAIL);
 }
 
 static void
@@ -343,7 +343,7 @@ test_au (void)
   g_assert_cmpstr (r->reason, ==, "filtered");
   r = nth (transcript, 0);
   g_assert_cmpstr (r->address, ==, "nobody@ezweb.ne.jp");
-  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
   g_assert_cmpstr (r->diagnostic, ==, "550 <nobody@ezweb.ne.jp>: User unknown");
   g_assert_null (r->reason);
   r = nth (expired, 0);
@@ -441,7 +441,7 @@ test_surfcontrol (void)
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "nobody@example.com");
   g_assert_cmpstr (r->diagnostic, ==, "550 nobody@example.com... No such user");
-  g_assert_null (r->command);
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
 }
 
 static void
@@ -474,11 +474,11 @@ test_sendmail (void)
   r = nth (list, 0);
   g_assert_cmpstr (r->format, ==, "sendmail");
   g_assert_cmpstr (r->address, ==, "gone@example.net");
-  g_assert_cmpstr (r->command, ==, "RCPT");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
   g_assert_cmpstr (r->diagnostic, ==, "550-5.1.1 No such 550 5.1.1 user here");
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "far@example.com");
-  g_assert_null (r->command);
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
   g_assert_cmpstr (r->diagnostic, ==, "550 5.1.2 Host unknown");
 }
 

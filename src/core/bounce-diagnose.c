@@ -29,7 +29,7 @@ typedef struct {
   char *last_attempt;
   char *will_retry;
   /* from a recogniser of the reporting server's layout */
-  char *command;          /* the SMTP command that failed: "RCPT", "DATA" ... */
+  BounceSmtpCommand command; /* what the failing reply answered, when shown */
   char *layout_reason;    /* a reason the layout states in its own words */
   char *layout_status;    /* a status code the layout gives ("#5.1.1") */
   char *layout_diagnostic; /* the layout's own line for the recipient */
@@ -51,7 +51,6 @@ candidate_free (Candidate *c)
   g_free (c->dsn_diagnostic);
   g_free (c->last_attempt);
   g_free (c->will_retry);
-  g_free (c->command);
   g_free (c->layout_reason);
   g_free (c->layout_status);
   g_free (c->layout_diagnostic);
@@ -159,7 +158,6 @@ typedef enum {
   RE_PERMANENT_WORDS,
   RE_TEMPORARY_WORDS,
   RE_ERROR_WORDS,
-  RE_SMTP_COMMAND,
   RE_LOOSE_REPLY,
   RE_DELAY_SUBJECT,
   RE_QUOTED_REPLY,
@@ -225,14 +223,6 @@ static const char * const pattern_sources[N_RE] = {
     "\\b(?:user\\s+unknown|unknown\\s+(?:user|host|domain|address|recipient)|does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
     "blocked|blacklisted|listed|quota|full|undeliverable|could\\s+not\\s+be\\s+delivered|failed|failure|"
     "unavailable|not\\s+allowed|spam|invalid|disabled|suspended|timed?\\s*out|error)\\b",
-  /* Which SMTP command the server refused: "in reply to RCPT TO command",
-   * "after end of data", ">>> DATA", "most progress was RCPT TO response". */
-  [RE_SMTP_COMMAND] =
-    "(?:in\\s+reply\\s+to|after|>>>|progress\\s+was|during|response\\s+to|while\\s+sending|"
-    "did\\s+not\\s+like\\s+our|smtp\\s+command|SMTP:|in)\\s{1,3}"
-    "(?:the\\s+)?(?:final\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|end\\s+of\\s+data|HELO|EHLO|"
-    "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b|"
-    "(does\\s+not\\s+like\\s+recipient|\\[RCPT_TO\\])|(failed\\s+after\\s+I\\s+sent\\s+the\\s+message|\\[DATA\\])",
   /* Inside a recipient's own diagnostic, a reply code needs less context:
    * "...after initial connection: 550 Access denied", "server message 550 unknown user". */
   [RE_LOOSE_REPLY] =
@@ -781,7 +771,7 @@ layout_candidates (Context *ctx)
       c->end = f->end;
       c->has_range = f->end > f->start;
       c->from_layout = TRUE;
-      c->command = g_strdup (f->command);
+      c->command = f->command;
       c->layout_reason = g_strdup (f->reason);
       c->layout_status = g_strdup (f->status);
       if (g_strcmp0 (f->action, "delayed") == 0)
@@ -1173,65 +1163,6 @@ is_generic_status (const char *status)
   return status == NULL || g_str_has_suffix (status, ".0.0");
 }
 
-typedef enum {
-  SMTP_UNKNOWN,
-  SMTP_CONNECT,
-  SMTP_MAIL,
-  SMTP_RCPT,
-  SMTP_DATA,
-} SmtpStage;
-
-static SmtpStage
-stage_of_command (const char *command)
-{
-  if (g_strcmp0 (command, "RCPT") == 0)
-    return SMTP_RCPT;
-  if (g_strcmp0 (command, "MAIL") == 0)
-    return SMTP_MAIL;
-  if (g_strcmp0 (command, "DATA") == 0)
-    return SMTP_DATA;
-  if (g_strcmp0 (command, "HELO") == 0 || g_strcmp0 (command, "CONN") == 0)
-    return SMTP_CONNECT;
-  return SMTP_UNKNOWN;
-}
-
-/* The last SMTP command the text says the error answered. */
-static SmtpStage
-smtp_stage (const char *text)
-{
-  g_autoptr(GMatchInfo) info = NULL;
-  SmtpStage stage = SMTP_UNKNOWN;
-
-  if (text == NULL)
-    return stage;
-  g_regex_match (patterns[RE_SMTP_COMMAND], text, 0, &info);
-  while (g_match_info_matches (info))
-    {
-      g_autofree char *word = g_match_info_fetch (info, 1);
-      g_autofree char *rcpt = g_match_info_fetch (info, 2);
-      g_autofree char *data = g_match_info_fetch (info, 3);
-      g_autofree char *lower = g_ascii_strdown (word ? word : "", -1);
-
-      if (rcpt != NULL && *rcpt != '\0')
-        stage = SMTP_RCPT;
-      else if (data != NULL && *data != '\0')
-        stage = SMTP_DATA;
-      else if (g_str_has_prefix (lower, "rcpt"))
-        stage = SMTP_RCPT;
-      else if (g_str_has_prefix (lower, "mail"))
-        stage = SMTP_MAIL;
-      else if (g_str_has_prefix (lower, "data") || g_str_has_prefix (lower, "end") ||
-               g_str_has_prefix (lower, "message"))
-        stage = SMTP_DATA;
-      else
-        stage = SMTP_CONNECT;
-      /* The first mention is the failing command in every layout we know;
-       * transcripts list later commands (QUIT, RSET) after it. */
-      break;
-    }
-  return stage;
-}
-
 static char *
 loose_reply (const char *text)
 {
@@ -1524,33 +1455,34 @@ diagnose_candidate (Context         *ctx,
    * pretending, a refusal of MAIL FROM is about the sender. */
   if (!delivered && reason != NULL && rule_reason_is_generic (rule) && c->layout_reason == NULL)
     {
-      SmtpStage stage = c->command != NULL ? stage_of_command (c->command) : smtp_stage (context->str);
+      BounceSmtpCommand stage = c->command != BOUNCE_SMTP_COMMAND_NONE ?
+                                c->command : bounce_extract_smtp_command (context->str, -1);
 
       /* "User unknown" is only trustworthy as the answer to RCPT TO or with
        * a x.1.1 status; after DATA, or with no trace of the command, it is
        * usually a filter speaking. */
-      if (g_str_equal (reason, "userunknown") && stage != SMTP_RCPT && stage != SMTP_MAIL &&
-          stage != SMTP_CONNECT && (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
-          (stage == SMTP_DATA || (c->from_layout && c->command == NULL)))
+      if (g_str_equal (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT && stage != BOUNCE_SMTP_COMMAND_MAIL &&
+          stage != BOUNCE_SMTP_COMMAND_CONNECT && (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
+          (stage == BOUNCE_SMTP_COMMAND_DATA || (c->from_layout && c->command == BOUNCE_SMTP_COMMAND_NONE)))
         reason = "filtered";
       /* Nor does it outweigh a precise status that names another
        * condition (5.2.1 "mailbox disabled", 5.7.1 "refused by policy")
        * unless the refusal answered RCPT TO. */
-      else if (g_str_equal (reason, "userunknown") && stage != SMTP_RCPT && status_entry != NULL &&
+      else if (g_str_equal (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT && status_entry != NULL &&
                !is_generic_status (status) && !g_str_has_suffix (status, ".0") &&
                bounce_entry_get_reason (status_entry) != NULL &&
                !g_str_equal (bounce_entry_get_reason (status_entry), "userunknown") &&
                !g_str_equal (bounce_entry_get_reason (status_entry), "undefined"))
         reason = "filtered";
       /* At MAIL FROM every "unknown" or vague refusal is about the sender. */
-      else if (stage == SMTP_MAIL && (g_str_equal (reason, "userunknown") ||
+      else if (stage == BOUNCE_SMTP_COMMAND_MAIL && (g_str_equal (reason, "userunknown") ||
                                       g_str_equal (reason, "filtered") ||
                                       g_str_equal (reason, "hostunknown") ||
                                       (rule != NULL && is_weak_rule (rule))))
         reason = "rejected";
       /* Refused at the greeting or at HELO, before anything about the
        * message was said: the refusal is of the connecting server. */
-      else if (stage == SMTP_CONNECT && (rule == NULL || is_weak_rule (rule)) &&
+      else if (stage == BOUNCE_SMTP_COMMAND_CONNECT && (rule == NULL || is_weak_rule (rule)) &&
                (g_str_equal (reason, "rejected") || g_str_equal (reason, "onhold") ||
                 g_str_equal (reason, "systemerror") || g_str_equal (reason, "filtered")))
         reason = "blocked";
@@ -1583,7 +1515,8 @@ diagnose_candidate (Context         *ctx,
     g_printerr ("DEBUG\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", c->address ? c->address : "-",
                 rule ? bounce_entry_get_reason (rule) : "-", rule ? bounce_entry_get_id (rule) : "-",
                 status_entry && bounce_entry_get_reason (status_entry) ? bounce_entry_get_reason (status_entry) : "-",
-                c->command != NULL ? stage_of_command (c->command) : smtp_stage (context->str),
+                c->command != BOUNCE_SMTP_COMMAND_NONE ? c->command :
+                bounce_extract_smtp_command (context->str, -1),
                 status ? status : "-", rule ? bounce_entry_get_priority (rule) : -1);
 
   /* Temporary or permanent. */
@@ -2002,7 +1935,7 @@ diagnose_message (Context *ctx)
         if (l == NULL)
           continue;
         c->from_layout = TRUE;
-        c->command = g_strdup (l->command);
+        c->command = l->command;
         if (l->block->len > 0)
           c->layout_diagnostic = g_strdup (l->block->str);
         if (c->layout_reason == NULL && !is_specific_status (c->status))

@@ -120,6 +120,19 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 
 #define RE_URL "(?i)\\bhttps?://[^\\s\"'<>`\\x00-\\x1f\\x7f]{1,2048}"
 
+/* What bounces write before the command a reply answered (Postfix, Exim,
+ * qmail, Sendmail transcripts, Exchange, DragonFly, mfilter ...), or in its
+ * place; groups: 1 a command word, 2 RCPT, 3 DATA, 4 MAIL, 5 connection. */
+#define RE_SMTP_COMMAND \
+  "(?i)(?:(?:in\\s+reply\\s+to|after(?:\\s+pipelined)?|>>>|progress\\s+was|during|response\\s+to|" \
+  "while\\s+sending|did\\s+not\\s+like\\s+our|smtp\\s+command|failed\\s+on|in)\\s{1,3}|SMTP:\\s{0,3})" \
+  "(?:the\\s+)?(?:final\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|BDAT|end\\s+of\\s+data|HELO|EHLO|LHLO|" \
+  "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b" \
+  "|(does\\s+not\\s+like\\s+recipient|\\[RCPT_TO\\])" \
+  "|(failed\\s+after\\s+I\\s+sent\\s+the\\s+message|\\[DATA\\])" \
+  "|(but\\s+sender\\s+was\\s+rejected)" \
+  "|(but\\s+my\\s+name\\s+was\\s+rejected|but\\s+greeting\\s+failed)"
+
 typedef struct
 {
   GRegex *reply;
@@ -130,6 +143,7 @@ typedef struct
   GRegex *email_at;
   GRegex *host;
   GRegex *url;
+  GRegex *smtp_command;
 } Patterns;
 
 static GRegex *
@@ -161,6 +175,7 @@ get_patterns (void)
       patterns.email_at = compile (RE_EMAIL_AT);
       patterns.host = compile (RE_HOST);
       patterns.url = compile (RE_URL);
+      patterns.smtp_command = compile (RE_SMTP_COMMAND);
       g_once_init_leave (&initialized, 1);
     }
   return &patterns;
@@ -1365,4 +1380,39 @@ bounce_extract_first_codes (const char  *diagnostic,
   if (enhanced_code != NULL && first_enhanced != NULL)
     *enhanced_code = g_strdup (first_enhanced->text);
   scan_clear (&scan);
+}
+
+BounceSmtpCommand
+bounce_extract_smtp_command (const char *text,
+                             gssize      length)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  int start, end;
+
+  if (text == NULL)
+    return BOUNCE_SMTP_COMMAND_NONE;
+  if (!g_regex_match_full (get_patterns ()->smtp_command, text, length, 0, 0, &info, NULL))
+    return BOUNCE_SMTP_COMMAND_NONE;
+  if (g_match_info_fetch_pos (info, 2, &start, &end) && start >= 0)
+    return BOUNCE_SMTP_COMMAND_RCPT;
+  if (g_match_info_fetch_pos (info, 3, &start, &end) && start >= 0)
+    return BOUNCE_SMTP_COMMAND_DATA;
+  if (g_match_info_fetch_pos (info, 4, &start, &end) && start >= 0)
+    return BOUNCE_SMTP_COMMAND_MAIL;
+  if (g_match_info_fetch_pos (info, 5, &start, &end) && start >= 0)
+    return BOUNCE_SMTP_COMMAND_CONNECT;
+  if (g_match_info_fetch_pos (info, 1, &start, &end) && start >= 0)
+    {
+      const char *word = text + start;
+
+      if (g_ascii_strncasecmp (word, "rcpt", 4) == 0)
+        return BOUNCE_SMTP_COMMAND_RCPT;
+      if (g_ascii_strncasecmp (word, "mail", 4) == 0)
+        return BOUNCE_SMTP_COMMAND_MAIL;
+      if (g_ascii_strncasecmp (word, "data", 4) == 0 || g_ascii_strncasecmp (word, "bdat", 4) == 0 ||
+          g_ascii_strncasecmp (word, "end", 3) == 0 || g_ascii_strncasecmp (word, "message", 7) == 0)
+        return BOUNCE_SMTP_COMMAND_DATA;
+      return BOUNCE_SMTP_COMMAND_CONNECT;
+    }
+  return BOUNCE_SMTP_COMMAND_NONE;
 }

@@ -61,6 +61,23 @@ void           bounce_extract_first_codes (const char        *diagnostic,
                                            char             **reply_code,
                                            char             **enhanced_code);
 
+/* The SMTP command a server's reply answered, as bounces say it. */
+typedef enum {
+  BOUNCE_SMTP_COMMAND_NONE,     /* the text does not say */
+  BOUNCE_SMTP_COMMAND_CONNECT,  /* the greeting, HELO/EHLO, STARTTLS, AUTH */
+  BOUNCE_SMTP_COMMAND_MAIL,
+  BOUNCE_SMTP_COMMAND_RCPT,
+  BOUNCE_SMTP_COMMAND_DATA,     /* DATA, BDAT or the end of the message */
+} BounceSmtpCommand;
+
+/* The command the text says a refusal answered: "in reply to RCPT TO
+ * command", "after end of data", ">>> DATA", "SMTP:RCPT", "does not like
+ * recipient", "most progress was RCPT TO" ...  The first mention counts:
+ * transcripts list later commands (QUIT, RSET) after the failing one.
+ * length may be -1 for a NUL-terminated text. */
+BounceSmtpCommand bounce_extract_smtp_command (const char *text,
+                                               gssize      length);
+
 /* TRUE when s is a syntactically valid, public (routable) IP address. */
 gboolean       bounce_ip_is_public       (const char         *s);
 

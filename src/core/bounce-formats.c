@@ -33,8 +33,6 @@ bounce_format_recipient_free (BounceFormatRecipient *recipient)
   g_free (recipient->address);
   g_free (recipient->diagnostic);
   g_free (recipient->status);
-  g_free (recipient->reply_code);
-  g_free (recipient->command);
   g_free (recipient->reason);
   g_free (recipient->action);
   g_free (recipient);
@@ -250,78 +248,6 @@ diag_append_line (GString    *diag,
   diag_append (diag, l->s, l->len);
 }
 
-/* The SMTP command a reply answered, from the wording servers use around
- * it; NULL when the text does not say. */
-static const char *
-command_in_text (const char *text)
-{
-  static const struct {
-    const char *phrase;
-    const char *command;
-  } phrases[] = {
-    /* Postfix */
-    { "in reply to rcpt to command", "RCPT" },
-    { "in reply to mail from command", "MAIL" },
-    { "in reply to end of data command", "DATA" },
-    { "in reply to data command", "DATA" },
-    { "in reply to helo command", "HELO" },
-    { "in reply to ehlo command", "HELO" },
-    /* Exim */
-    { "after rcpt to", "RCPT" },
-    { "after mail from", "MAIL" },
-    { "after end of data", "DATA" },
-    { "after data", "DATA" },
-    { "after initial connection", "CONN" },
-    { "after helo", "HELO" },
-    { "after ehlo", "HELO" },
-    { "after pipelined rcpt to", "RCPT" },
-    { "after pipelined mail from", "MAIL" },
-    /* qmail */
-    { "does not like recipient", "RCPT" },
-    { "failed on data command", "DATA" },
-    { "failed after i sent the message", "DATA" },
-    { "but sender was rejected", "MAIL" },
-    { "but my name was rejected", "HELO" },
-    { "but greeting failed", "CONN" },
-  };
-  const char *best = NULL;
-  gsize best_at = G_MAXSIZE;
-  gsize len;
-
-  if (text == NULL)
-    return NULL;
-  len = strlen (text);
-  for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
-    {
-      const char *at = mem_find (text, len, phrases[i].phrase);
-
-      if (at != NULL && (gsize) (at - text) < best_at)
-        {
-          best = phrases[i].command;
-          best_at = at - text;
-        }
-    }
-  return best;
-}
-
-/* "MAIL FROM:<...>", "RCPT TO:<...>", "DATA", "EHLO x" as written after
- * ">>> " in transcripts. */
-static const char *
-command_word (const char *s,
-              gsize       n)
-{
-  if (mem_has_prefix (s, n, "RCPT"))
-    return "RCPT";
-  if (mem_has_prefix (s, n, "MAIL"))
-    return "MAIL";
-  if (mem_has_prefix (s, n, "DATA") || mem_has_prefix (s, n, "BDAT"))
-    return "DATA";
-  if (mem_has_prefix (s, n, "HELO") || mem_has_prefix (s, n, "EHLO") ||
-      mem_has_prefix (s, n, "LHLO"))
-    return "HELO";
-  return NULL;
-}
-
 /* A status code written as "#5.1.1" (qmail) or "[#4.1.9]"; NULL if none. */
 static char *
 hash_status_in (const char *text)
@@ -454,16 +380,12 @@ static void
 qmail_finish (BounceFormatRecipient *r,
               GString               *diag)
 {
-  const char *most;
 
   set_diagnostic (r, diag);
   if (r->diagnostic == NULL)
     return;
-  r->command = g_strdup (command_in_text (r->diagnostic));
-  /* "Sorry, no SMTP connection got far enough; most progress was RCPT TO" */
-  most = strstr (r->diagnostic, "most progress was ");
-  if (r->command == NULL && most != NULL)
-    r->command = g_strdup (command_word (most + 18, strlen (most + 18)));
+  /* also "Sorry, no SMTP connection got far enough; most progress was RCPT TO" */
+  r->command = bounce_extract_smtp_command (r->diagnostic, -1);
   r->status = hash_status_in (r->diagnostic);
   r->reason = g_strdup (phrase_reason (qmail_phrases, G_N_ELEMENTS (qmail_phrases), r->diagnostic));
 }
@@ -593,7 +515,7 @@ exim_finish (BounceFormatRecipient *r,
     r->action = g_strdup ("delayed");
   if (r->diagnostic == NULL)
     return;
-  r->command = g_strdup (command_in_text (r->diagnostic));
+  r->command = bounce_extract_smtp_command (r->diagnostic, -1);
   /* A remote server's reply is quoted after "SMTP error from remote mail
    * server"; Exim's own sentences only name the reason when it decided
    * alone. */
@@ -770,11 +692,7 @@ parse_au (Doc *d)
       if (mem_has_prefix (s, n, ">>>"))
         {
           /* the command the server answered */
-          s += 3, n -= 3;
-          while (n > 0 && *s == ' ')
-            s++, n--;
-          g_free (current->command);
-          current->command = g_strdup (command_word (s, n));
+          current->command = bounce_extract_smtp_command (s, n);
           continue;
         }
       if (mem_has_prefix (s, n, "<<<"))
@@ -796,7 +714,7 @@ parse_au (Doc *d)
         r->reason = g_strdup (reason);
       /* Refused by the carrier with no reply quoted: the recipient's own
        * reception filter (au lets users refuse mail by domain or address). */
-      else if (rejected_list && r->diagnostic == NULL && r->command == NULL)
+      else if (rejected_list && r->diagnostic == NULL && r->command == BOUNCE_SMTP_COMMAND_NONE)
         r->reason = g_strdup ("filtered");
     }
   return TRUE;
@@ -940,10 +858,10 @@ parse_sendmail (Doc *d)
 {
   int list = -1, transcript;
   gboolean delayed = FALSE;
-  const char *command = NULL;
+  BounceSmtpCommand command = BOUNCE_SMTP_COMMAND_NONE;
   g_autoptr(GString) reply = g_string_new (NULL);
   g_autoptr(GString) unclaimed = g_string_new (NULL);
-  const char *unclaimed_command = NULL;
+  BounceSmtpCommand unclaimed_command = BOUNCE_SMTP_COMMAND_NONE;
   BounceFormatRecipient *last = NULL;
 
   for (guint i = 0; i < d->lines->len && list < 0; i++)
@@ -1020,16 +938,13 @@ parse_sendmail (Doc *d)
               g_string_assign (unclaimed, reply->str);
               unclaimed_command = command;
             }
-          command = NULL;
+          command = BOUNCE_SMTP_COMMAND_NONE;
           g_string_truncate (reply, 0);
           continue;
         }
       if (mem_has_prefix (s, n, ">>>"))
         {
-          s += 3, n -= 3;
-          while (n > 0 && *s == ' ')
-            s++, n--;
-          command = command_word (s, n);
+          command = bounce_extract_smtp_command (s, n);
           g_string_truncate (reply, 0);
           continue;
         }
@@ -1050,8 +965,7 @@ parse_sendmail (Doc *d)
         {
           /* the server's own words beat Sendmail's summary of them */
           set_diagnostic (r, reply);
-          g_free (r->command);
-          r->command = g_strdup (command);
+          r->command = command;
         }
       else if (r->diagnostic == NULL)
         {
@@ -1075,15 +989,15 @@ parse_sendmail (Doc *d)
       g_string_assign (unclaimed, reply->str);
       unclaimed_command = command;
     }
-  if (unclaimed->len > 0 && (d->out->len == 1 || g_strcmp0 (unclaimed_command, "DATA") == 0))
+  if (unclaimed->len > 0 && (d->out->len == 1 || unclaimed_command == BOUNCE_SMTP_COMMAND_DATA))
     for (guint i = 0; i < d->out->len; i++)
       {
         BounceFormatRecipient *r = d->out->pdata[i];
 
-        if (r->command == NULL)
+        if (r->command == BOUNCE_SMTP_COMMAND_NONE)
           {
             set_diagnostic (r, unclaimed);
-            r->command = g_strdup (unclaimed_command);
+            r->command = unclaimed_command;
           }
       }
   return d->out->len > 0;
@@ -1264,7 +1178,7 @@ parse_starred_dsn (Doc *d)
   int details;
   gboolean aborted = FALSE;
   g_autoptr(GString) diag = g_string_new (NULL);
-  const char *command = NULL;
+  BounceSmtpCommand command = BOUNCE_SMTP_COMMAND_NONE;
 
   if (start < 0)
     return FALSE;
@@ -1297,7 +1211,7 @@ parse_starred_dsn (Doc *d)
         if (mem_has_prefix (s, n, "SMTP:"))
           {
             /* "SMTP:RCPT host mx.example.org: 550 ..." */
-            command = command_word (s + 5, n - 5);
+            command = bounce_extract_smtp_command (s, n);
             while (n > 0 && *s != ' ')
               s++, n--;
           }
@@ -1310,9 +1224,9 @@ parse_starred_dsn (Doc *d)
       BounceFormatRecipient *r = d->out->pdata[i];
 
       set_diagnostic (r, diag);
-      r->command = g_strdup (command);
+      r->command = command;
       /* Given up after a while with no server reply to blame. */
-      if (aborted && command == NULL && !has_dsn (d))
+      if (aborted && command == BOUNCE_SMTP_COMMAND_NONE && !has_dsn (d))
         r->reason = g_strdup ("expired");
     }
   return TRUE;

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "bounce-extract.h"
 #include "bounce-input.h"
 
 G_BEGIN_DECLS
 
 /* What a recogniser for one mail server's human-readable bounce layout
- * found for one failed recipient.  Every field but address may be NULL. */
+ * found for one failed recipient.  Every string but address may be NULL. */
 typedef struct {
   char *format;       /* which recogniser: "qmail", "exim", "sendmail", ... */
   char *address;      /* lower-case recipient address */
   char *diagnostic;   /* the server's reply / explanation for this recipient, as one line */
   char *status;       /* enhanced status code given by the layout (e.g. qmail's "#5.1.1") */
-  char *reply_code;   /* SMTP reply code given for this recipient */
-  char *command;      /* SMTP command that failed: "CONN", "HELO", "MAIL", "RCPT", "DATA" */
+  BounceSmtpCommand command;  /* what the failing reply answered, when the layout shows it */
   char *reason;       /* a reason only when the layout states it unambiguously */
   char *action;       /* "failed" or "delayed" when the layout says which */
   gsize start;        /* byte range of this recipient's text in the display text */

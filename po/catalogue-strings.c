@@ -1966,6 +1966,12 @@ N_("Ask the recipient to ask their IT team to allow mail from you.");
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: reply.571 admin[2] */
 N_("Check blocklists for the sending IP.");
+/* Translators: provider.amazonses-receiving title */
+N_("Amazon SES (receiving)");
+/* Translators: provider.amazonses-receiving name */
+N_("Amazon SES (receiving)");
+/* Translators: provider.amazonses-receiving links[1].title */
+N_("Amazon SES bounce action");
 /* Translators: provider.google title */
 N_("Google (Gmail, Workspace)");
 /* Translators: provider.google name */
@@ -4936,6 +4942,14 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.orange-ofr admin[2] */
 N_("Follow the instructions on Orange's postmaster site.");
+/* Translators: rule.isp.ses-receiving-rule-bounce title */
+N_("The recipient's domain refused the message with a rule of its own");
+/* Translators: rule.isp.ses-receiving-rule-bounce explanation */
+N_("The recipient's mail is received by Amazon SES, which keeps no mailboxes. This refusal comes from a rule the domain's owner set up to bounce messages, with the stock text \"Mailbox does not exist\": the address may exist or not, but the domain does not take this message.");
+/* Translators: rule.isp.ses-receiving-rule-bounce sender[1] */
+N_("Ask the recipient another way whether the address is right and whether their domain accepts mail from you.");
+/* Translators: rule.isp.ses-receiving-rule-bounce admin[1] */
+N_("Only the recipient domain's administrator can change this: the bounce comes from a receipt rule in their Amazon SES account.");
 /* Translators: rule.isp.au-reception-filter title */
 N_("The recipient's filter refused the message");
 /* Translators: rule.isp.au-reception-filter explanation */

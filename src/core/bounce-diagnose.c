@@ -1177,30 +1177,6 @@ loose_reply (const char *text)
   return g_match_info_fetch (info, 1);
 }
 
-/* Amazon SES receiving keeps no mailboxes: a DSN it reports comes from a
- * Bounce action that the recipient domain's owner put in a receipt rule,
- * with a message picked from a list ("Mailbox does not exist", "Mailbox
- * full", ...).  Its "does not exist" is therefore the domain's own filter
- * speaking, not a lookup that failed. */
-static gboolean
-reported_by_ses_receiving (Context *ctx)
-{
-  BounceFieldGroup *g;
-  const char *mta, *host;
-
-  if (ctx->message == NULL || ctx->message->dsn_groups == NULL || ctx->message->dsn_groups->len == 0)
-    return FALSE;
-  g = ctx->message->dsn_groups->pdata[0];
-  mta = bounce_fields_lookup (g->fields, "Reporting-MTA");
-  if (mta == NULL)
-    return FALSE;
-  host = skip_type_prefix (mta);
-  while (*host == ' ')
-    host++;
-  return g_ascii_strncasecmp (host, "inbound-smtp.", 13) == 0 &&
-         strstr (host, ".amazonaws.com") != NULL;
-}
-
 static void
 diagnose_candidate (Context         *ctx,
                     Candidate       *c,
@@ -1487,9 +1463,6 @@ diagnose_candidate (Context         *ctx,
                 g_str_equal (reason, "systemerror") || g_str_equal (reason, "filtered")))
         reason = "blocked";
     }
-
-  if (!delivered && g_strcmp0 (reason, "userunknown") == 0 && c->from_dsn && reported_by_ses_receiving (ctx))
-    reason = "filtered";
 
   /* A delivery that was given up after retrying is "expired" whatever the
    * last temporary error was. */

@@ -208,6 +208,36 @@ test_dsn_field_order (void)
   g_assert_nonnull (strstr (bounce_recipient_get_diagnostic (r), "relay through this server without authentication"));
 }
 
+/* Action first, then Final- and Original-Recipient (Amazon SES): one
+ * recipient that keeps its Action. */
+static void
+test_dsn_action_first (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Action: failed\n"
+    "Final-Recipient: rfc822; lou@example.net\n"
+    "Original-Recipient: rfc822; lou@example.net\n"
+    "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"
+    "Status: 5.2.2\n"
+    "\n"
+    "Action: failed\n"
+    "Final-Recipient: rfc822; max@example.net\n"
+    "Status: 5.2.2\n"
+    "\n"
+    "--B--\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 2);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "lou@example.net");
+  g_assert_cmpstr (bounce_recipient_get_action (r), ==, "failed");
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.2.2");
+}
+
 /* Amazon SES receiving bounces only by its owner's receipt rules: its
  * "Mailbox does not exist" is the recipient domain's own filter. */
 static void
@@ -598,6 +628,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/ses-receiving", test_ses_receiving);
   g_test_add_func ("/diagnose/status-choice", test_status_choice);
   g_test_add_func ("/diagnose/dsn-field-order", test_dsn_field_order);
+  g_test_add_func ("/diagnose/dsn-action-first", test_dsn_action_first);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);

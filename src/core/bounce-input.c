@@ -589,6 +589,8 @@ group_raw_fields (Decoder   *dec,
                   GPtrArray *groups)
 {
   BounceFieldGroup *group = NULL;
+  /* the group's recipient already has its Action or Status */
+  gboolean recipient_done = FALSE;
 
   for (guint i = 0; i < raw->len; i++)
     {
@@ -599,12 +601,11 @@ group_raw_fields (Decoder   *dec,
 
       if (!split && recipient)
         {
-          /* Final- and Original-Recipient come in either order; a repeated
-           * one, or one after the previous recipient's Action/Status, is
-           * the next recipient. */
-          split = group_has (group, f->name) ||
-                  (group_has_recipient (group) &&
-                   (group_has (group, "Action") || group_has (group, "Status")));
+          /* Final- and Original-Recipient come in either order, and some
+           * MTAs put Action and Status first; a repeated recipient field,
+           * or one after the previous recipient's Action/Status, is the
+           * next recipient. */
+          split = group_has (group, f->name) || recipient_done;
           /* A per-message group immediately followed by recipient fields. */
           if (!split && !group_has_recipient (group) && groups->len == 1)
             split = TRUE;
@@ -626,7 +627,11 @@ group_raw_fields (Decoder   *dec,
           group->message_index = dec->index;
           group->start = f->start;
           g_ptr_array_add (groups, group);
+          recipient_done = FALSE;
         }
+      if (group_has_recipient (group) &&
+          (g_ascii_strcasecmp (f->name, "Action") == 0 || g_ascii_strcasecmp (f->name, "Status") == 0))
+        recipient_done = TRUE;
 
       value = decode_header_value (dec->options, f->value->str);
       g_ptr_array_add (group->fields, bounce_field_new (f->name, value));

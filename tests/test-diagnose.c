@@ -409,13 +409,20 @@ test_delay_warning_text (void)
     "\n"
     "     kim@example.net\n"
     "\n"
-    "Message will be retried for 2 more day(s)\n");
+    "Message will be retried for 2 more day(s)\n"
+    "\n"
+    "----- Original message -----\n"
+    "\n"
+    "Received: from mail.example.com by mx.example.org\n"
+    "Subject: figures\n");
   g_autoptr(BounceRecipient) r = recipient (report, 0);
   BounceEntry *verdict = bounce_report_get_verdict (report);
 
   g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELAY);
   g_assert_cmpstr (bounce_recipient_get_action (r), ==, "delayed");
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+  /* the returned message after its separator is no part of the explanation */
+  g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, "Message will be retried for 2 more day(s)");
   g_assert_nonnull (verdict);
   g_assert_cmpint (bounce_entry_get_kind (verdict), !=, BOUNCE_ENTRY_REASON);
   g_assert_cmpint (bounce_entry_get_permanence (verdict), ==, BOUNCE_PERMANENCE_TEMPORARY);

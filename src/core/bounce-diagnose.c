@@ -672,6 +672,41 @@ scan_text_range (Context   *ctx,
     }
 }
 
+/* Where the explanation ends in text[start, end): before a separator line
+ * that introduces the returned message ("----- Original message -----",
+ * "--- Below this line is a copy of the message.", "--- The header of the
+ * original message is following. ---"), which is no part of it. */
+static gsize
+before_returned_message (const char *text,
+                         gsize       start,
+                         gsize       end)
+{
+  static const char * const words[] = {
+    "original", "copy of the message", "unsent message", "message text follows",
+  };
+  gsize pos = start;
+
+  while (pos < end)
+    {
+      const char *nl = memchr (text + pos, '\n', end - pos);
+      gsize line_end = nl ? (gsize) (nl - text) : end;
+      const char *p = text + pos;
+
+      while (p < text + line_end && (*p == ' ' || *p == '\t' || *p == '|'))
+        p++;
+      if (text + line_end - p >= 3 && strchr ("-=", p[0]) != NULL && p[1] == p[0] && p[2] == p[0])
+        {
+          g_autofree char *line = g_ascii_strdown (p, text + line_end - p);
+
+          for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+            if (strstr (line, words[i]) != NULL)
+              return pos;
+        }
+      pos = line_end + 1;
+    }
+  return end;
+}
+
 /* Recipients named in the notification text, each with the text that
  * follows it up to the next recipient. */
 static GPtrArray *
@@ -722,6 +757,7 @@ text_candidates (Context *ctx)
       block_end = MIN (limit, r->block_start + MAX_BLOCK);
       if (block_end < r->block_start)
         block_end = r->block_start;
+      block_end = before_returned_message (ctx->text, r->block_start, block_end);
 
       c = find_candidate (candidates, r->address);
       if (c == NULL)

@@ -42,18 +42,22 @@ recipient (BounceReport *report,
   "This is the mail system at host mx.example.org.\n" \
   "\n"
 
-#define DSN_PART(rcpt, action, status, diag) \
+/* A delivery-status part holding the given fields as they are. */
+#define DSN_FIELDS(fields) \
   "--B\n" \
   "Content-Type: message/delivery-status\n" \
   "\n" \
-  "Reporting-MTA: dns; mx.example.org\n" \
-  "\n" \
-  "Final-Recipient: rfc822; " rcpt "\n" \
-  "Action: " action "\n" \
-  "Status: " status "\n" \
-  "Diagnostic-Code: smtp; " diag "\n" \
+  fields \
   "\n" \
   "--B--\n"
+
+#define DSN_PART(rcpt, action, status, diag) \
+  DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n" \
+              "\n" \
+              "Final-Recipient: rfc822; " rcpt "\n" \
+              "Action: " action "\n" \
+              "Status: " status "\n" \
+              "Diagnostic-Code: smtp; " diag "\n")
 
 static void
 test_dsn_basic (void)
@@ -185,19 +189,14 @@ static void
 test_dsn_field_order (void)
 {
   g_autoptr(BounceReport) report = analyze (DSN_HEAD
-    "--B\n"
-    "Content-Type: message/delivery-status\n"
-    "\n"
-    "Reporting-MTA: dns; server-0.example.org\n"
-    "\n"
-    "Diagnostic-Code: smtp; 550-Please turn on SMTP Authentication in your mail client.\n"
-    "550-mail0.example.org [198.51.100.21]:11111 is not permitted to\n"
-    "550 relay through this server without authentication.\n"
-    "Status: 5.0.0\n"
-    "Action: failed\n"
-    "Final-Recipient: rfc822; kim@example.net\n"
-    "\n"
-    "--B--\n");
+    DSN_FIELDS ("Reporting-MTA: dns; server-0.example.org\n"
+                "\n"
+                "Diagnostic-Code: smtp; 550-Please turn on SMTP Authentication in your mail client.\n"
+                "550-mail0.example.org [198.51.100.21]:11111 is not permitted to\n"
+                "550 relay through this server without authentication.\n"
+                "Status: 5.0.0\n"
+                "Action: failed\n"
+                "Final-Recipient: rfc822; kim@example.net\n"));
   g_autoptr(BounceRecipient) r = recipient (report, 0);
 
   g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
@@ -214,22 +213,17 @@ static void
 test_dsn_action_first (void)
 {
   g_autoptr(BounceReport) report = analyze (DSN_HEAD
-    "--B\n"
-    "Content-Type: message/delivery-status\n"
-    "\n"
-    "Reporting-MTA: dns; mx.example.org\n"
-    "\n"
-    "Action: failed\n"
-    "Final-Recipient: rfc822; lou@example.net\n"
-    "Original-Recipient: rfc822; lou@example.net\n"
-    "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"
-    "Status: 5.2.2\n"
-    "\n"
-    "Action: failed\n"
-    "Final-Recipient: rfc822; max@example.net\n"
-    "Status: 5.2.2\n"
-    "\n"
-    "--B--\n");
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n"
+                "\n"
+                "Action: failed\n"
+                "Final-Recipient: rfc822; lou@example.net\n"
+                "Original-Recipient: rfc822; lou@example.net\n"
+                "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"
+                "Status: 5.2.2\n"
+                "\n"
+                "Action: failed\n"
+                "Final-Recipient: rfc822; max@example.net\n"
+                "Status: 5.2.2\n"));
   g_autoptr(BounceRecipient) r = recipient (report, 0);
 
   g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 2);
@@ -244,17 +238,12 @@ static void
 test_ses_receiving (void)
 {
   g_autoptr(BounceReport) ses = analyze (DSN_HEAD
-    "--B\n"
-    "Content-Type: message/delivery-status\n"
-    "\n"
-    "Reporting-MTA: dns; inbound-smtp.eu-west-1.amazonaws.com\n"
-    "\n"
-    "Action: failed\n"
-    "Final-Recipient: rfc822; jo@example.net\n"
-    "Diagnostic-Code: smtp; 550 5.1.1 Mailbox does not exist\n"
-    "Status: 5.1.1\n"
-    "\n"
-    "--B--\n");
+    DSN_FIELDS ("Reporting-MTA: dns; inbound-smtp.eu-west-1.amazonaws.com\n"
+                "\n"
+                "Action: failed\n"
+                "Final-Recipient: rfc822; jo@example.net\n"
+                "Diagnostic-Code: smtp; 550 5.1.1 Mailbox does not exist\n"
+                "Status: 5.1.1\n"));
   g_autoptr(BounceReport) other = analyze (DSN_HEAD
     DSN_PART ("jo@example.net", "failed", "5.1.1", "550 5.1.1 Mailbox does not exist"));
   g_autoptr(BounceRecipient) r1 = recipient (ses, 0);
@@ -470,19 +459,14 @@ static void
 test_powermta_category (void)
 {
   g_autoptr(BounceReport) report = analyze (DSN_HEAD
-    "--B\n"
-    "Content-Type: message/delivery-status\n"
-    "\n"
-    "Reporting-MTA: dns; mta1.example.org\n"
-    "X-PowerMTA-VirtualMTA: mta1.example.org\n"
-    "\n"
-    "Final-Recipient: rfc822; fay@example.net\n"
-    "Action: failed\n"
-    "Status: 5.2.1\n"
-    "Diagnostic-Code: smtp; 550 5.2.1 <fay@example.net>... User Unknown\n"
-    "X-PowerMTA-BounceCategory: bad-mailbox\n"
-    "\n"
-    "--B--\n");
+    DSN_FIELDS ("Reporting-MTA: dns; mta1.example.org\n"
+                "X-PowerMTA-VirtualMTA: mta1.example.org\n"
+                "\n"
+                "Final-Recipient: rfc822; fay@example.net\n"
+                "Action: failed\n"
+                "Status: 5.2.1\n"
+                "Diagnostic-Code: smtp; 550 5.2.1 <fay@example.net>... User Unknown\n"
+                "X-PowerMTA-BounceCategory: bad-mailbox\n"));
   g_autoptr(BounceReport) plain = analyze (DSN_HEAD
     DSN_PART ("fay@example.net", "failed", "5.2.1", "550 5.2.1 <fay@example.net>... User Unknown"));
   g_autoptr(BounceRecipient) r = recipient (report, 0);

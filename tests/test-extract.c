@@ -515,6 +515,30 @@ test_big_input (void)
 }
 
 static void
+test_address (void)
+{
+  gsize start = 0, end = 0;
+  g_autofree char *first = bounce_extract_address ("<Bob.Smith@Example.NET>: host said 550", -1, 0, &start, &end);
+  g_autofree char *sentence = bounce_extract_address ("Delivery to carol@example.org.", -1, 0, NULL, NULL);
+  g_autofree char *second = NULL;
+  g_autofree char *counted = NULL;
+  g_autofree char *none = bounce_extract_address ("no address here @ all", -1, 0, NULL, NULL);
+
+  g_assert_cmpstr (first, ==, "bob.smith@example.net");
+  g_assert_cmpuint (start, ==, 1);
+  g_assert_cmpuint (end, ==, 22);
+  /* the sentence's full stop is not part of the domain */
+  g_assert_cmpstr (sentence, ==, "carol@example.org");
+  /* the next one, from the end of the first */
+  second = bounce_extract_address ("a@example.org, b@example.net", -1, 13, NULL, NULL);
+  g_assert_cmpstr (second, ==, "b@example.net");
+  /* a counted text: nothing past length is read */
+  counted = bounce_extract_address ("x a@example.org", 5, 0, NULL, NULL);
+  g_assert_cmpstr (counted, ==, "a@e");
+  g_assert_null (none);
+}
+
+static void
 test_smtp_command (void)
 {
   static const struct
@@ -561,6 +585,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);
   g_test_add_func ("/extract/first-codes", test_first_codes);
   g_test_add_func ("/extract/smtp-command", test_smtp_command);
+  g_test_add_func ("/extract/address", test_address);
   g_test_add_func ("/extract/boxed", test_boxed);
   g_test_add_func ("/extract/threads", test_threads);
   g_test_add_func ("/extract/big-input", test_big_input);

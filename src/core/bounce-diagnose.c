@@ -144,7 +144,6 @@ bounce_reason_is_hard (const char       *reason,
 /* Patterns, compiled once                                              */
 
 typedef enum {
-  RE_ADDRESS,
   RE_RCPT_CONTEXT,
   RE_LIST_INTRO,
   RE_SENDER_INTRO,
@@ -165,9 +164,6 @@ typedef enum {
 } PatternId;
 
 static const char * const pattern_sources[N_RE] = {
-  [RE_ADDRESS] =
-    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
-    "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}",
   /* An address is a recipient when the line says so. */
   [RE_RCPT_CONTEXT] =
     "(?:RCPT\\s{0,3}TO\\s{0,3}:?|"
@@ -286,18 +282,7 @@ header (Context    *ctx,
 static char *
 address_from_value (const char *value)
 {
-  g_autoptr(GMatchInfo) info = NULL;
-  g_autofree char *raw = NULL;
-
-  if (value == NULL)
-    return NULL;
-  if (!g_regex_match (patterns[RE_ADDRESS], value, 0, &info))
-    return NULL;
-  raw = g_match_info_fetch (info, 0);
-  /* Trailing dots come from sentences ("... to a@b.example."). */
-  while (*raw && raw[strlen (raw) - 1] == '.')
-    raw[strlen (raw) - 1] = '\0';
-  return g_ascii_strdown (raw, -1);
+  return bounce_extract_address (value, -1, 0, NULL, NULL);
 }
 
 static gboolean
@@ -631,31 +616,24 @@ scan_text_range (Context   *ctx,
       gsize line_end = nl ? (gsize) (nl - text) : end;
       gsize line_len = line_end - pos;
       g_autofree char *line = NULL;
-      g_autoptr(GMatchInfo) info = NULL;
 
       if (line_len > 0 && line_len < 2000 && memchr (text + pos, '@', line_len) != NULL)
         {
-          line = g_strndup (text + pos, line_len);
-          g_regex_match (patterns[RE_ADDRESS], line, 0, &info);
-          while (g_match_info_matches (info))
-            {
-              int s, e;
-              g_autofree char *raw = NULL;
-              g_autofree char *address = NULL;
+          gsize s, e = 0;
+          char *address;
 
-              g_match_info_fetch_pos (info, 0, &s, &e);
-              raw = g_match_info_fetch (info, 0);
-              address = address_from_value (raw);
-              if (address != NULL && strchr (address, '.') != NULL &&
-                  !is_ignored_address (ctx, address) &&
+          line = g_strndup (text + pos, line_len);
+          while ((address = bounce_extract_address (line, line_len, e, &s, &e)) != NULL)
+            {
+              if (strchr (address, '.') != NULL && !is_ignored_address (ctx, address) &&
                   line_names_recipient (line, line_len, s, e, previous))
                 {
-                  RecipientLine r = { g_steal_pointer (&address), pos, pos + e };
+                  RecipientLine r = { address, pos, pos + e };
 
                   g_array_append_val (lines, r);
                   break;
                 }
-              g_match_info_next (info, NULL);
+              g_free (address);
             }
         }
       if (line_len > 0 && line_len < 2000)

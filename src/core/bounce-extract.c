@@ -120,6 +120,11 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 
 #define RE_URL "(?i)\\bhttps?://[^\\s\"'<>`\\x00-\\x1f\\x7f]{1,2048}"
 
+/* An e-mail address as bounces write recipients: ASCII, no quoting. */
+#define RE_ADDRESS \
+  "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?" \
+  "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
+
 /* What bounces write before the command a reply answered (Postfix, Exim,
  * qmail, Sendmail transcripts, Exchange, DragonFly, mfilter ...), or in its
  * place; groups: 1 a command word, 2 RCPT, 3 DATA, 4 MAIL, 5 connection. */
@@ -144,6 +149,7 @@ typedef struct
   GRegex *host;
   GRegex *url;
   GRegex *smtp_command;
+  GRegex *address;
 } Patterns;
 
 static GRegex *
@@ -176,6 +182,7 @@ get_patterns (void)
       patterns.host = compile (RE_HOST);
       patterns.url = compile (RE_URL);
       patterns.smtp_command = compile (RE_SMTP_COMMAND);
+      patterns.address = compile (RE_ADDRESS);
       g_once_init_leave (&initialized, 1);
     }
   return &patterns;
@@ -1415,4 +1422,32 @@ bounce_extract_smtp_command (const char *text,
       return BOUNCE_SMTP_COMMAND_CONNECT;
     }
   return BOUNCE_SMTP_COMMAND_NONE;
+}
+
+char *
+bounce_extract_address (const char *text,
+                        gssize      length,
+                        gsize       from,
+                        gsize      *start,
+                        gsize      *end)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  int s, e;
+
+  if (text == NULL)
+    return NULL;
+  if (length < 0)
+    length = strlen (text);
+  if (from >= (gsize) length ||
+      !g_regex_match_full (get_patterns ()->address, text, length, from, 0, &info, NULL))
+    return NULL;
+  g_match_info_fetch_pos (info, 0, &s, &e);
+  if (start != NULL)
+    *start = s;
+  if (end != NULL)
+    *end = e;
+  /* Trailing dots come from sentences ("... to a@b.example."). */
+  while (e > s && text[e - 1] == '.')
+    e--;
+  return g_ascii_strdown (text + s, e - s);
 }

@@ -78,6 +78,15 @@ typedef enum {
 BounceSmtpCommand bounce_extract_smtp_command (const char *text,
                                                gssize      length);
 
+/* The first e-mail address in text[from, length), lower case, with its byte
+ * range in *start and *end (either may be NULL); NULL when there is none.
+ * length may be -1 for a NUL-terminated text. */
+char             *bounce_extract_address      (const char *text,
+                                               gssize      length,
+                                               gsize       from,
+                                               gsize      *start,
+                                               gsize      *end);
+
 /* TRUE when s is a syntactically valid, public (routable) IP address. */
 gboolean       bounce_ip_is_public       (const char         *s);
 

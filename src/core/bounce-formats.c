@@ -144,45 +144,12 @@ doc_find (Doc        *d,
   return -1;
 }
 
-static gboolean
-is_local_char (char c)
-{
-  return g_ascii_isalnum (c) || (c != '\0' && strchr (".!#$%&'*+/=?^_`{|}~-", c) != NULL);
-}
-
-static gboolean
-is_domain_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
-}
-
-/* The first e-mail address in s[0..len), lower case, or NULL.  With
- * exact, the address must be all of s (apart from <> and blanks). */
+/* The first e-mail address in s[0..len), lower case, or NULL. */
 static char *
 address_in (const char *s,
             gsize       len)
 {
-  for (gsize i = 0; i < len; i++)
-    {
-      gsize a, b;
-
-      if (s[i] != '@')
-        continue;
-      a = i;
-      while (a > 0 && is_local_char (s[a - 1]))
-        a--;
-      b = i + 1;
-      while (b < len && is_domain_char (s[b]))
-        b++;
-      while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
-        b--;
-      while (a < i && s[a] == '.')
-        a++;
-      if (a == i || b == i + 1)
-        continue;
-      return g_ascii_strdown (s + a, b - a);
-    }
-  return NULL;
+  return bounce_extract_address (s, len, 0, NULL, NULL);
 }
 
 /* "<addr>:" or "addr:" alone on a line (qmail and its kin); returns the

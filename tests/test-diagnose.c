@@ -600,6 +600,154 @@ test_pseudo_status_table (void)
   g_assert_false (bounce_reason_is_hard ("mailboxfull", BOUNCE_PERMANENCE_PERMANENT));
 }
 
+#define EXIM_HEAD(subject) \
+  "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n" \
+  "To: alice@example.org\n" \
+  "Subject: " subject "\n" \
+  "\n" \
+  "This message was created automatically by mail delivery software.\n" \
+  "\n"
+
+/* A code-less recipient's pseudo status takes its class from the server's
+ * words; whether delivery goes on is the permanence, not this code. */
+static void
+test_pseudo_status_class (void)
+{
+  {
+    /* Exim gave up after retrying: the failures were temporary ones. */
+    g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+      "A message that you sent could not be delivered to one or more of its\n"
+      "recipients. This is a permanent error. The following address(es) failed:\n"
+      "\n"
+      "  late@example.net\n"
+      "    retry timeout exceeded\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+    g_assert_true (bounce_recipient_get_status_inferred (r));
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "4.0.947");
+    g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_PERMANENT);
+  }
+  {
+    /* Exim shows the refused command: a refused MAIL FROM without an
+     * enhanced code does not say why. */
+    g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+      "A message that you sent could not be delivered to one or more of its\n"
+      "recipients. This is a permanent error. The following address(es) failed:\n"
+      "\n"
+      "  bob@example.net\n"
+      "    host mx.example.net [192.0.2.7]\n"
+      "    SMTP error from remote mail server after MAIL FROM:<alice@example.org> SIZE=1024:\n"
+      "    550 Unroutable sender address\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, "550");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "rejected");
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.901");
+  }
+  {
+    /* A delay warning that only says it will retry: no class words, so 5,
+     * while the recipient is still temporary. */
+    g_autoptr(BounceReport) report = analyze (
+      "From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\n"
+      "To: alice@example.org\n"
+      "Subject: Delivery Status Notification (Delay)\n"
+      "\n"
+      "THIS IS A WARNING MESSAGE ONLY.\n"
+      "\n"
+      "Delivery to the following recipient has been delayed:\n"
+      "\n"
+      "     slow@example.net\n"
+      "\n"
+      "Message will be retried for 2 more day(s)\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.947");
+    g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
+  }
+  {
+    /* ... and the same warning naming a temporary failure: 4. */
+    g_autoptr(BounceReport) report = analyze (
+      "From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\n"
+      "To: alice@example.org\n"
+      "Subject: Delivery Status Notification (Delay)\n"
+      "\n"
+      "THIS IS A WARNING MESSAGE ONLY.\n"
+      "\n"
+      "Delivery to the following recipient has been delayed:\n"
+      "\n"
+      "     slow@example.net\n"
+      "\n"
+      "Message will be retried for 2 more day(s)\n"
+      "\n"
+      "Technical details of temporary failure:\n"
+      "The recipient server did not accept our requests to connect.\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "4.0.947");
+  }
+}
+
+/* OpenSMTPD's delay warning names what holds the message up in its own
+ * fixed words: that is the reason, not "expired". */
+static void
+test_opensmtpd_delay_reason (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mailer Daemon <MAILER-DAEMON@mx.example.org>\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery status notification: warning\n"
+    "\n"
+    "    Hi!\n"
+    "\n"
+    "    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.\n"
+    "\n"
+    "    A message is delayed for more than 10 minutes for the following\n"
+    "    list of recipients:\n"
+    "\n"
+    "slow@example.net: Network error on destination MXs\n"
+    "\n"
+    "    Please note that this is only a temporary failure report.\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "slow@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "networkerror");
+  g_assert_cmpstr (bounce_recipient_get_action (r), ==, "delayed");
+  g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.944");
+}
+
+/* Exchange's "550 4.4.7 QUEUE.Expired" is its own verdict; the attempt it
+ * lists before it says what went wrong. */
+static void
+test_expiry_attempts (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "Delivery has failed to these recipients or groups:\n"
+    "\n"
+    "bob@example.net\n"
+    "The server has tried to deliver this message, without success, and has stopped trying.\n"
+    "\n"
+    "Diagnostic information for administrators:\n"
+    "\n"
+    "Generating server: ex1.example.org\n"
+    "\n"
+    "bob@example.net\n"
+    "3/09/2016 8:05:56 PM - Remote Server at mx.example.net (192.0.2.7) returned '550 4.4.7 QUEUE.Expired; message expired'\n"
+    "3/09/2016 7:58:27 PM - Remote Server at mx.example.net (192.0.2.7) returned '441 4.4.1 Error encountered while\n"
+    "communicating with primary target IP address: \"Failed to connect.\"'\n"
+    "\n"
+    DSN_PART ("bob@example.net", "failed", "4.4.7", "550 4.4.7 QUEUE.Expired; message expired"));
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "4.4.1");
+  g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, "441");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+  g_assert_true (g_str_has_prefix (bounce_recipient_get_diagnostic (r), "441 4.4.1 Error encountered while communicating"));
+  g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_PERMANENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -627,5 +775,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/json-notifications", test_json_notifications);
   g_test_add_func ("/diagnose/other-kinds", test_other_kinds);
   g_test_add_func ("/diagnose/pseudo-status", test_pseudo_status_table);
+  g_test_add_func ("/diagnose/pseudo-status-class", test_pseudo_status_class);
+  g_test_add_func ("/diagnose/opensmtpd-delay-reason", test_opensmtpd_delay_reason);
+  g_test_add_func ("/diagnose/expiry-attempts", test_expiry_attempts);
   return g_test_run ();
 }

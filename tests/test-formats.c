@@ -286,6 +286,67 @@ test_exim (void)
 }
 
 static void
+test_opensmtpd (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: Delivery status notification: failed\n"
+    "From: Mailer Daemon <MAILER-DAEMON@mx.example.org>\n"
+    "\n"
+    "    Hi!\n"
+    "\n"
+    "    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n"
+    "\n"
+    "    An error has occurred while attempting to deliver a message for\n"
+    "    the following list of recipients:\n"
+    "\n"
+    "nobody@example.net: 550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown\n"
+    "someone@gone.example: Domain does not exist\n"
+    "\n"
+    "    Below is a copy of the original message:\n"
+    "\n"
+    "To: other@example.com\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (r->format, ==, "opensmtpd");
+  g_assert_cmpstr (r->address, ==, "nobody@example.net");
+  g_assert_true (g_str_has_prefix (r->diagnostic, "550 5.1.1 <nobody@example.net>"));
+  /* a remote reply: the layout adds no reason of its own, and never names
+   * the command */
+  g_assert_null (r->reason);
+  g_assert_true (r->command_unknown);
+  g_assert_null (r->action);
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "someone@gone.example");
+  g_assert_cmpstr (r->diagnostic, ==, "Domain does not exist");
+  g_assert_cmpstr (r->reason, ==, "hostunknown");
+}
+
+static void
+test_opensmtpd_delay (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "Subject: Delivery status notification: warning\n"
+    "\n"
+    "    Hi!\n"
+    "\n"
+    "    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.\n"
+    "\n"
+    "    A message is delayed for more than 4 hours for the following\n"
+    "    list of recipients:\n"
+    "\n"
+    "slow@example.net: Network error on destination MXs\n"
+    "\n"
+    "    Please note that this is only a temporary failure report.\n");
+  BounceFormatRecipient *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (r->address, ==, "slow@example.net");
+  g_assert_cmpstr (r->action, ==, "delayed");
+  g_assert_cmpstr (r->reason, ==, "networkerror");
+}
+
+static void
 test_exim_delay (void)
 {
   g_autoptr(GPtrArray) list = parse (
@@ -528,6 +589,8 @@ main (int   argc,
   g_test_add_func ("/formats/fml", test_fml);
   g_test_add_func ("/formats/fml-post", test_fml_post);
   g_test_add_func ("/formats/fml-no-copy", test_fml_no_copy);
+  g_test_add_func ("/formats/opensmtpd", test_opensmtpd);
+  g_test_add_func ("/formats/opensmtpd-delay", test_opensmtpd_delay);
 
   return g_test_run ();
 }

@@ -35,6 +35,8 @@ typedef struct {
   char *layout_diagnostic; /* the layout's own line for the recipient */
   gboolean from_layout;   /* found by a recogniser, which shows the failed
                            * command whenever the server reported one */
+  gboolean command_unknown; /* ... unless its layout never shows it */
+  char *layout_format;    /* which recogniser */
   gboolean whole_notification; /* no text of its own: the block is all of
                                 * the notification */
 } Candidate;
@@ -54,6 +56,7 @@ candidate_free (Candidate *c)
   g_free (c->layout_reason);
   g_free (c->layout_status);
   g_free (c->layout_diagnostic);
+  g_free (c->layout_format);
   g_free (c);
 }
 
@@ -160,6 +163,7 @@ typedef enum {
   RE_LOOSE_REPLY,
   RE_DELAY_SUBJECT,
   RE_QUOTED_REPLY,
+  RE_ATTEMPT_REPLY,
   N_RE
 } PatternId;
 
@@ -229,6 +233,10 @@ static const char * const pattern_sources[N_RE] = {
    * server's own verdict: "...in 840 minutes.<421 4.4.2 Connection timed out>" */
   [RE_QUOTED_REPLY] =
     "[.:;]\\s{0,3}<([45][0-5][0-9])[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^<>\\n]{1,300}>",
+  /* Exchange's history of attempts: "Remote Server at host (IP) returned
+   * '441 4.4.1 Error encountered ...'", newest first. */
+  [RE_ATTEMPT_REPLY] =
+    "\\breturned\\s{1,3}'(([45][0-5][0-9])[ -]([45]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^']{1,600})'",
 };
 
 static GRegex *patterns[N_RE];
@@ -786,6 +794,8 @@ layout_candidates (Context *ctx)
       c->has_range = f->end > f->start;
       c->from_layout = TRUE;
       c->command = f->command;
+      c->command_unknown = f->command_unknown;
+      c->layout_format = g_strdup (f->format);
       c->layout_reason = g_strdup (f->reason);
       c->layout_status = g_strdup (f->status);
       if (g_strcmp0 (f->action, "delayed") == 0)
@@ -793,6 +803,42 @@ layout_candidates (Context *ctx)
       g_ptr_array_add (candidates, c);
     }
   return candidates;
+}
+
+/* A recipient without an enhanced status code still gets one for
+ * scripts: a pseudo code X.0.9NN in the reference bounce parsers'
+ * convention, flagged "status_inferred" and never shown in the window.
+ * Like theirs, its class is what the server's own words say: the class of
+ * its reply code, else "temporary" or "permanent" in its text, else 5.
+ * Whether delivery is still being tried is the recipient's action and
+ * permanence, not this code. */
+static const char *
+pseudo_status (Candidate  *c,
+               const char *reason,
+               const char *reply,
+               const char *diagnostic)
+{
+  g_autofree char *lower = NULL;
+  gboolean temporary = FALSE;
+
+  if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
+    temporary = reply[0] == '4';
+  else if (diagnostic != NULL && (lower = g_ascii_strdown (diagnostic, -1)) != NULL &&
+           (strstr (lower, "temporar") != NULL || strstr (lower, "persistent") != NULL))
+    temporary = TRUE;
+  else if (lower != NULL && strstr (lower, "permanent") != NULL)
+    temporary = FALSE;
+  /* Exim's own "retry timeout exceeded" (alone or after "mailbox is
+   * full"): what it kept retrying were temporary failures. */
+  else if (g_strcmp0 (c->layout_format, "exim") == 0 &&
+           (g_str_equal (reason, "expired") || g_str_equal (reason, "mailboxfull")))
+    temporary = TRUE;
+
+  /* Exim names the command a refusal answered; a refused MAIL FROM that
+   * carries no enhanced code does not say why the sender was refused. */
+  if (g_strcmp0 (c->layout_format, "exim") == 0 && c->command == BOUNCE_SMTP_COMMAND_MAIL)
+    reason = "onhold";
+  return bounce_reason_pseudo_status (reason, temporary);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1210,6 +1256,7 @@ diagnose_candidate (Context         *ctx,
   const char *provider;
   gboolean enhanced_in_reply;
   BouncePermanence permanence = BOUNCE_PERMANENCE_UNKNOWN;
+  gboolean inferred = FALSE;
   gboolean delivered;
 
   /* A warning whose Subject says the delivery is delayed ("Delivery Status
@@ -1279,6 +1326,41 @@ diagnose_candidate (Context         *ctx,
           g_free (enhanced);
           reply = g_match_info_fetch (info, 1);
           enhanced = g_match_info_fetch (info, 2);
+        }
+    }
+  /* An expiry ("550 4.4.7 QUEUE.Expired; message expired") is the
+   * reporting server's own verdict, not a reply; when the notification
+   * lists the replies to its attempts, the newest of them says why the
+   * message could not be delivered in time. */
+  if (enhanced != NULL && g_str_has_suffix (enhanced, ".4.7") && c->block != NULL)
+    {
+      const char *texts[] = { c->block->str, n_candidates <= 1 ? ctx->notification->str : NULL };
+
+      for (guint t = 0; t < G_N_ELEMENTS (texts) && texts[t] != NULL; t++)
+        {
+          g_autoptr(GMatchInfo) info = NULL;
+          gboolean found = FALSE;
+
+          g_regex_match_full (patterns[RE_ATTEMPT_REPLY], texts[t], MIN (strlen (texts[t]), MAX_BLOCK),
+                              0, 0, &info, NULL);
+          for (; !found && g_match_info_matches (info); g_match_info_next (info, NULL))
+            {
+              g_autofree char *code = g_match_info_fetch (info, 3);
+              g_autofree char *said = NULL;
+
+              if (g_str_has_suffix (code, ".4.7"))
+                continue;
+              g_free (reply);
+              g_free (enhanced);
+              reply = g_match_info_fetch (info, 2);
+              enhanced = g_steal_pointer (&code);
+              said = g_match_info_fetch (info, 1);
+              g_free (diagnostic);
+              diagnostic = collapse_space (said, MAX_DIAGNOSTIC);
+              found = TRUE;
+            }
+          if (found)
+            break;
         }
     }
   /* Only a code in the server's reply itself may overrule the Status. */
@@ -1435,7 +1517,7 @@ diagnose_candidate (Context         *ctx,
   /* A delay warning reports a delivery whose time is running out: when
    * all it has to say is that the network or the server is failing, that
    * is the condition, not the cause. */
-  if (!delivered && g_strcmp0 (c->action, "delayed") == 0 &&
+  if (!delivered && g_strcmp0 (c->action, "delayed") == 0 && c->layout_reason == NULL &&
       (reason == NULL || g_str_equal (reason, "networkerror") || g_str_equal (reason, "systemerror") ||
        g_str_equal (reason, "onhold")))
     reason = "expired";
@@ -1453,7 +1535,7 @@ diagnose_candidate (Context         *ctx,
        * usually a filter speaking. */
       if (g_str_equal (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT && stage != BOUNCE_SMTP_COMMAND_MAIL &&
           stage != BOUNCE_SMTP_COMMAND_CONNECT && (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
-          (stage == BOUNCE_SMTP_COMMAND_DATA || (c->from_layout && c->command == BOUNCE_SMTP_COMMAND_NONE)))
+          (stage == BOUNCE_SMTP_COMMAND_DATA || (c->from_layout && c->command == BOUNCE_SMTP_COMMAND_NONE && !c->command_unknown)))
         reason = "filtered";
       /* Nor does it outweigh a precise status that names another
        * condition (5.2.1 "mailbox disabled", 5.7.1 "refused by policy")
@@ -1530,8 +1612,9 @@ diagnose_candidate (Context         *ctx,
 
   if (status == NULL && !delivered)
     {
-      status = bounce_reason_pseudo_status (reason, permanence == BOUNCE_PERMANENCE_TEMPORARY);
-      bounce_recipient_set_status_inferred (r, status != NULL);
+      status = pseudo_status (c, reason, reply, diagnostic);
+      inferred = status != NULL;
+      bounce_recipient_set_status_inferred (r, inferred);
     }
 
   bounce_recipient_set_address (r, c->address);
@@ -1544,7 +1627,8 @@ diagnose_candidate (Context         *ctx,
   {
     BouncePermanence coded = permanence;
 
-    if (status != NULL && (status[0] == '4' || status[0] == '5'))
+    /* (a pseudo status is ours, not the server's) */
+    if (status != NULL && !inferred && (status[0] == '4' || status[0] == '5'))
       coded = status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
     else if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
       coded = reply[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
@@ -1923,6 +2007,9 @@ diagnose_message (Context *ctx)
           continue;
         c->from_layout = TRUE;
         c->command = l->command;
+        c->command_unknown = l->command_unknown;
+        g_free (c->layout_format);
+        c->layout_format = g_strdup (l->layout_format);
         if (l->block->len > 0)
           c->layout_diagnostic = g_strdup (l->block->str);
         if (c->layout_reason == NULL && !is_specific_status (c->status))

@@ -1346,6 +1346,88 @@ parse_fml (Doc *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* OpenSMTPD                                                            */
+
+/* The sentences OpenSMTPD writes when it decided alone (no remote reply
+ * to quote): its queue and MX-relay failure strings. */
+static const Phrase opensmtpd_phrases[] = {
+  { "Envelope expired", "expired" },
+  { "Invalid domain name", "hostunknown" },
+  { "Domain does not exist", "hostunknown" },
+  { "Destination seem to reject all mails", "notaccept" },
+  { "Could not retrieve credentials", "securityerror" },
+  { "Network error on destination MXs", "networkerror" },
+  { "Address family mismatch on destination MXs", "networkerror" },
+  { "All routes to destination blocked", "networkerror" },
+  { "bad DNS lookup error code", "networkerror" },
+  { "Could not retrieve source address", "networkerror" },
+  { "Loop detected", "networkerror" },
+  { "No MX found for domain", "networkerror" },
+  { "No MX found for destination", "networkerror" },
+  { "No valid route to remote MX", "networkerror" },
+  { "No valid route to destination", "networkerror" },
+  { "Temporary failure in MX lookup", "networkerror" },
+};
+
+/* "    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail."
+ * then, after "... list of recipients:", one unindented "addr: text"
+ * line per recipient. */
+static gboolean
+parse_opensmtpd (Doc *d)
+{
+  int start = doc_find_start (d, 0, "This is the MAILER-DAEMON, please DO NOT REPLY");
+  int list;
+  int delay;
+
+  if (start < 0)
+    return FALSE;
+  list = doc_find (d, start, "list of recipients:");
+  if (list < 0)
+    return FALSE;
+  delay = doc_find (d, start, "A message is delayed");
+  for (guint i = list + 1; i < d->lines->len; i++)
+    {
+      const Line *l = line_at (d, i);
+      const char *s, *colon;
+      gsize n;
+      char *address;
+      BounceFormatRecipient *r;
+      g_autoptr(GString) diag = NULL;
+
+      line_trim (l, &s, &n);
+      if (n == 0)
+        {
+          if (d->out->len > 0)
+            break;
+          continue;
+        }
+      /* the list is not indented; the notice's own prose is */
+      if (l->s[0] == ' ' || l->s[0] == '\t')
+        break;
+      colon = memchr (s, ':', n);
+      if (colon == NULL || memchr (s, '@', colon - s) == NULL)
+        break;
+      address = address_in (s, colon - s);
+      if (address == NULL)
+        break;
+      r = add_recipient (d, "opensmtpd", address, i, i);
+      diag = g_string_new (NULL);
+      diag_append (diag, colon + 1, n - (colon + 1 - s));
+      set_diagnostic (r, diag);
+      /* OpenSMTPD never says which command a remote reply answered. */
+      r->command_unknown = TRUE;
+      if (delay >= 0 && delay < list)
+        r->action = g_strdup ("delayed");
+      /* A remote server's reply starts with its code; anything else is
+       * one of OpenSMTPD's own sentences. */
+      if (r->diagnostic != NULL && !g_ascii_isdigit (r->diagnostic[0]))
+        r->reason = g_strdup (phrase_reason (opensmtpd_phrases, G_N_ELEMENTS (opensmtpd_phrases),
+                                             r->diagnostic));
+    }
+  return d->out->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
 
 typedef gboolean (*Recogniser) (Doc *d);
 
@@ -1363,6 +1445,7 @@ static const Recogniser recognisers[] = {
   parse_notes,
   parse_interscan,
   parse_fml,
+  parse_opensmtpd,
 };
 
 static void

@@ -14,6 +14,7 @@ typedef struct {
   char *diagnostic;   /* the server's reply / explanation for this recipient, as one line */
   char *status;       /* enhanced status code given by the layout (e.g. qmail's "#5.1.1") */
   BounceSmtpCommand command;  /* what the failing reply answered, when the layout shows it */
+  gboolean command_unknown;   /* the layout never shows the command, so its absence says nothing */
   char *reason;       /* a reason only when the layout states it unambiguously */
   char *action;       /* "failed" or "delayed" when the layout says which */
   gsize start;        /* byte range of this recipient's text in the display text */

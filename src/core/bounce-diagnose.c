@@ -19,9 +19,7 @@ typedef struct {
   GString *block;         /* text found for it in the notification */
   gsize start;            /* byte range of its first block */
   gsize end;
-  gboolean has_range;
   /* from the delivery-status fields */
-  gboolean from_dsn;
   char *status;
   char *action;
   char *remote_mta;
@@ -29,16 +27,20 @@ typedef struct {
   char *last_attempt;
   char *will_retry;
   /* from a recogniser of the reporting server's layout */
-  BounceSmtpCommand command; /* what the failing reply answered, when shown */
   char *layout_reason;    /* a reason the layout states in its own words */
   char *layout_status;    /* a status code the layout gives ("#5.1.1") */
   char *layout_diagnostic; /* the layout's own line for the recipient */
-  gboolean from_layout;   /* found by a recogniser, which shows the failed
+  const char *layout_format; /* which recogniser (interned) */
+  BounceSmtpCommand command; /* what the failing reply answered, when shown */
+  /* Flags, packed: an mbox of many reports holds one of these per
+   * recipient. */
+  guint has_range : 1;
+  guint from_dsn : 1;
+  guint from_layout : 1;  /* found by a recogniser, which shows the failed
                            * command whenever the server reported one */
-  gboolean command_unknown; /* ... unless its layout never shows it */
-  char *layout_format;    /* which recogniser */
-  gboolean whole_notification; /* no text of its own: the block is all of
-                                * the notification */
+  guint command_unknown : 1; /* ... unless its layout never shows it */
+  guint whole_notification : 1; /* no text of its own: the block is all of
+                                 * the notification */
 } Candidate;
 
 static void
@@ -56,7 +58,6 @@ candidate_free (Candidate *c)
   g_free (c->layout_reason);
   g_free (c->layout_status);
   g_free (c->layout_diagnostic);
-  g_free (c->layout_format);
   g_free (c);
 }
 
@@ -795,7 +796,7 @@ layout_candidates (Context *ctx)
       c->from_layout = TRUE;
       c->command = f->command;
       c->command_unknown = f->command_unknown;
-      c->layout_format = g_strdup (f->format);
+      c->layout_format = g_intern_string (f->format);
       c->layout_reason = g_strdup (f->reason);
       c->layout_status = g_strdup (f->status);
       if (g_strcmp0 (f->action, "delayed") == 0)
@@ -2008,8 +2009,7 @@ diagnose_message (Context *ctx)
         c->from_layout = TRUE;
         c->command = l->command;
         c->command_unknown = l->command_unknown;
-        g_free (c->layout_format);
-        c->layout_format = g_strdup (l->layout_format);
+        c->layout_format = l->layout_format;
         if (l->block->len > 0)
           c->layout_diagnostic = g_strdup (l->block->str);
         if (c->layout_reason == NULL && !is_specific_status (c->status))

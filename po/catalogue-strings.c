@@ -1972,6 +1972,10 @@ N_("Amazon SES (receiving)");
 N_("Amazon SES (receiving)");
 /* Translators: provider.amazonses-receiving links[1].title */
 N_("Amazon SES bounce action");
+/* Translators: provider.amazonses title */
+N_("Amazon SES");
+/* Translators: provider.amazonses name */
+N_("Amazon SES");
 /* Translators: provider.google title */
 N_("Google (Gmail, Workspace)");
 /* Translators: provider.google name */

@@ -748,6 +748,87 @@ test_expiry_attempts (void)
   g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_PERMANENT);
 }
 
+/* "Reported by" names the server that wrote the bounce, not the gateways
+ * that carried it back to the sender. */
+static void
+test_reporting_provider (void)
+{
+  {
+    /* an Exchange NDR passed on by the sender's Postfix gateway */
+    g_autoptr(BounceReport) report = analyze (
+      "Received: from gw.example.org (gw.example.org [192.0.2.1])\n"
+      " by mx.example.com (Postfix) with ESMTP id 53E341043E83\n"
+      "Received: from gw.example.org (unknown [10.1.1.33])\n"
+      " by gw.example.org (Postfix) with ESMTP id 9177A626674\n"
+      "From: <postmaster@example.org>\n"
+      "To: alice@example.com\n"
+      "Subject: Undeliverable: Hello\n"
+      "X-MS-Exchange-Message-Is-Ndr:\n"
+      "Message-ID: <30fe02df@ex1.example.org>\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+      "\n"
+      "--B\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "Delivery has failed to these recipients or groups:\n"
+      "\n"
+      "bob@example.net\n"
+      "\n"
+      DSN_PART ("bob@example.net", "failed", "5.1.1", "550 5.1.1 User unknown"));
+
+    g_assert_cmpstr (bounce_report_get_provider (report), ==, "exchange");
+  }
+  {
+    /* an Exim bounce stamped on arrival by a Sendmail milter */
+    g_autoptr(BounceReport) report = analyze (
+      "Received: from mx1.example.org (mx1.example.org [192.0.2.128])\n"
+      "\tby mx.example.com (8.14.4/8.14.4) with ESMTP id o91AFNQX000234\n"
+      "X-SenderID: Sendmail Sender-ID Filter v1.0.0 mx.example.com o91AFNQX000234\n"
+      "Received: from mail by mx1.example.org with local (Exim 4.92)\n"
+      "\tid 1P1ceB-000FL1-4q\n"
+      "From: Mail Delivery System <Mailer-Daemon@mx1.example.org>\n"
+      "To: alice@example.com\n"
+      "Subject: Mail delivery failed: returning message to sender\n"
+      "\n"
+      "This message was created automatically by mail delivery software.\n"
+      "\n"
+      "A message that you sent could not be delivered to one or more of its\n"
+      "recipients. This is a permanent error. The following address(es) failed:\n"
+      "\n"
+      "  bob@example.net\n"
+      "    host mx.example.net [192.0.2.7]\n"
+      "    SMTP error from remote mail server after RCPT TO:<bob@example.net>:\n"
+      "    550 5.1.1 User unknown\n");
+
+    g_assert_cmpstr (bounce_report_get_provider (report), ==, "exim");
+  }
+  {
+    /* Amazon SES passing on a report whose Reporting-MTA is Microsoft's */
+    g_autoptr(BounceReport) report = analyze (
+      "Received: from 127.0.0.1 (EHLO a2-222.smtp-out.amazonses.com) (192.0.2.222)\n"
+      "From: MAILER-DAEMON@amazonses.com\n"
+      "To: alice@example.com\n"
+      "Subject: Undeliverable: Hello\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+      "\n"
+      "--B\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "Your message to bob@example.net couldn't be delivered.\n"
+      "\n"
+      DSN_FIELDS ("Reporting-MTA: dns;AB1CD22.namprd22.prod.outlook.com\n"
+                  "\n"
+                  "Final-Recipient: rfc822;bob@example.net\n"
+                  "Action: failed\n"
+                  "Status: 5.1.10\n"
+                  "Diagnostic-Code: smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found\n"));
+
+    g_assert_cmpstr (bounce_report_get_provider (report), ==, "microsoft");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -778,5 +859,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/pseudo-status-class", test_pseudo_status_class);
   g_test_add_func ("/diagnose/opensmtpd-delay-reason", test_opensmtpd_delay_reason);
   g_test_add_func ("/diagnose/expiry-attempts", test_expiry_attempts);
+  g_test_add_func ("/diagnose/reporting-provider", test_reporting_provider);
   return g_test_run ();
 }

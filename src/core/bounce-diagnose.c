@@ -1844,39 +1844,73 @@ collect_notification (Context *ctx)
     }
 }
 
+/* A Received line the reporting server wrote for itself: no "from"
+ * clause ("by mx.example.org (Postfix) id ...") or a local submission
+ * ("from mail by mx.example.org with local (Exim 4.92)"), but not qmail's
+ * note of a message taken from the network. */
+static gboolean
+is_own_received (const char *value)
+{
+  while (g_ascii_isspace (*value))
+    value++;
+  if (strstr (value, "invoked from network") != NULL)
+    return FALSE;
+  return g_ascii_strncasecmp (value, "from ", 5) != 0 || strstr (value, " with local") != NULL;
+}
+
 static char *
 detect_message_provider (Context *ctx)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
-  const char *p;
+  const char *p = NULL;
 
   if (ctx->message != NULL)
     {
       GPtrArray *headers = ctx->message->headers;
+      g_autoptr(GString) own = g_string_new (NULL);
+      g_autoptr(GString) added = g_string_new (NULL);
+      g_autoptr(GString) relays = g_string_new (NULL);
+      const char *oldest = NULL;
 
+      /* Evidence in order of how surely it names the reporting server:
+       * what it wrote about itself (Reporting-MTA, From, Message-Id), its
+       * own Received stamp (the oldest line), then what others may have
+       * added on the way back (X- headers, relays' Received lines, oldest
+       * first). */
       for (guint i = 0; i < headers->len; i++)
         {
           BounceField *f = headers->pdata[i];
 
           if (g_ascii_strcasecmp (f->name, "From") == 0 ||
-              g_ascii_strcasecmp (f->name, "Received") == 0 ||
-              g_ascii_strcasecmp (f->name, "Message-Id") == 0 ||
-              g_ascii_strncasecmp (f->name, "X-", 2) == 0)
+              g_ascii_strcasecmp (f->name, "Message-Id") == 0)
+            g_string_append_printf (own, "%s\n", f->value);
+          else if (g_ascii_strncasecmp (f->name, "X-", 2) == 0)
+            g_string_append_printf (added, "%s: %s\n", f->name, f->value);
+          else if (g_ascii_strcasecmp (f->name, "Received") == 0)
             {
-              g_string_append (s, f->value);
-              g_string_append_c (s, '\n');
+              g_string_prepend_c (relays, '\n');
+              g_string_prepend (relays, f->value);
+              oldest = f->value;
             }
         }
+      /* The DSN's Reporting-MTA names it even when another service
+       * passed the report on (Amazon SES relays the NDRs it receives). */
       if (ctx->message->dsn_groups != NULL && ctx->message->dsn_groups->len > 0)
         {
           BounceFieldGroup *g = ctx->message->dsn_groups->pdata[0];
           const char *mta = bounce_fields_lookup (g->fields, "Reporting-MTA");
 
           if (mta)
-            g_string_append (s, mta);
+            p = bounce_catalogue_detect_provider (ctx->catalogue, mta);
         }
+      if (p == NULL)
+        p = bounce_catalogue_detect_provider (ctx->catalogue, own->str);
+      if (p == NULL && oldest != NULL && is_own_received (oldest))
+        p = bounce_catalogue_detect_provider (ctx->catalogue, oldest);
+      if (p == NULL)
+        p = bounce_catalogue_detect_provider (ctx->catalogue, added->str);
+      if (p == NULL)
+        p = bounce_catalogue_detect_provider (ctx->catalogue, relays->str);
     }
-  p = bounce_catalogue_detect_provider (ctx->catalogue, s->str);
   if (p == NULL)
     p = bounce_catalogue_detect_provider (ctx->catalogue, ctx->notification->str);
   return g_strdup (p);

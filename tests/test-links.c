@@ -512,6 +512,10 @@ test_targets_other_sides (void)
       "Remote-MTA: dns;mx.example.net (TCP|45.83.220.17|19454|8.8.4.4|25)\n", "45.83.220.17" },
     { "<kim@example.net>: 554 5.7.1 blocked using zen.spamhaus.org\n"
       "Received: by relay.example.org with smtp (version 4.8.5.36) id 1509261695\n", "" },
+    /* Yahoo's reference number after the reply, not an address */
+    { "<kim@yahoo.com>: host mta7.am0.yahoodns.net[67.195.204.72] said: 421 4.7.0 [TSS04] Messages from "
+      "93.184.216.34 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; "
+      "see https://postmaster.yahooinc.com/error-codes\n", "93.184.216.34" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

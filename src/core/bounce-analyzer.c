@@ -255,6 +255,11 @@ ip_is_not_the_sender (const char *text,
       return TRUE;
   }
 
+  /* a reference number closing a reply, not an address: Yahoo's
+   * "... temporarily deferred due to user complaints - 4.16.55.1; see ..." */
+  if (n >= 2 && lower[n - 1] == ' ' && lower[n - 2] == '-' && *after == ';')
+    return TRUE;
+
   /* what the server did, after the address, its bracket and its port */
   while (*after == ']' || *after == ')' || *after == ' ')
     after++;

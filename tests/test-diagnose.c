@@ -829,6 +829,45 @@ test_reporting_provider (void)
   }
 }
 
+/* A pasted delay warning, without its headers: the list is found after
+ * "The following recipients have not yet received your message:", and the
+ * words of the warning make it a delay. */
+static void
+test_pasted_delay (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    " - This is only a notification about a delay in the delivery of your message.\n"
+    " - There is no need to resend your message at this time.\n"
+    " - The following recipients have not yet received your message:\n"
+    "\n"
+    "slow@example.net; Action: Delayed\n"
+    "\n"
+    " - The server will continue trying for up to 21 hours.\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELAY);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "slow@example.net");
+  g_assert_cmpstr (bounce_recipient_get_action (r), ==, "delayed");
+  g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
+  /* its pseudo status is not explained as if the server had sent it */
+  g_assert_true (bounce_recipient_get_status_inferred (r));
+  for (guint i = 0; i < entries->len; i++)
+    g_assert_false (g_str_has_prefix (bounce_entry_get_id (entries->pdata[i]), "class.") ||
+                    g_str_has_prefix (bounce_entry_get_id (entries->pdata[i]), "subject."));
+}
+
+/* ... while a pasted temporary reply is a temporary error, not a delay. */
+static void
+test_pasted_temporary_reply (void)
+{
+  g_autoptr(BounceReport) report = analyze ("421 4.7.0 Message temporarily deferred\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_null (bounce_recipient_get_action (r));
+  g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -860,5 +899,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/opensmtpd-delay-reason", test_opensmtpd_delay_reason);
   g_test_add_func ("/diagnose/expiry-attempts", test_expiry_attempts);
   g_test_add_func ("/diagnose/reporting-provider", test_reporting_provider);
+  g_test_add_func ("/diagnose/pasted-delay", test_pasted_delay);
+  g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   return g_test_run ();
 }

@@ -165,6 +165,7 @@ typedef enum {
   RE_DELAY_SUBJECT,
   RE_QUOTED_REPLY,
   RE_ATTEMPT_REPLY,
+  RE_DELAY_WORDS,
   N_RE
 } PatternId;
 
@@ -179,7 +180,9 @@ static const char * const pattern_sources[N_RE] = {
   /* A line that lists failed addresses ends like this. */
   [RE_LIST_INTRO] =
     "(?:recipient(?:s|\\(s\\))?|address(?:es|\\(es\\))?|user(?:s|\\(s\\))?|mailbox(?:es)?|errors?|"
-    "following|failed|problems?|delivered\\s+to|destination|follow)\\s*[-:]*\\s*[-|=*]*\\s*$",
+    "following|failed|problems?|delivered\\s+to|destination|follow)\\s*[-:]*\\s*[-|=*]*\\s*$|"
+    /* "The following recipients have not yet received your message:" */
+    "following\\s+(?:recipients?|recipient\\(s\\)|addresses|address\\(es\\)|users?)\\b[^:]{0,80}:\\s*$",
   /* "A message sent by" / "from": the next address is the sender. */
   [RE_SENDER_INTRO] =
     "(?:sent\\s+by|from|sender|envelope\\s+from|return-path)\\s*:?\\s*$",
@@ -236,6 +239,13 @@ static const char * const pattern_sources[N_RE] = {
     "[.:;]\\s{0,3}<([45][0-5][0-9])[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^<>\\n]{1,300}>",
   /* Exchange's history of attempts: "Remote Server at host (IP) returned
    * '441 4.4.1 Error encountered ...'", newest first. */
+  /* What only a delay warning says of itself (a reply's "temporarily
+   * deferred" is a temporary error, not a warning). */
+  [RE_DELAY_WORDS] =
+    "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|"
+    "has\\s+not\\s+(?:yet\\s+)?been\\s+delivered|not\\s+yet\\s+(?:been\\s+)?(?:delivered|received)|still\\s+trying|"
+    "delivery\\s+(?:has\\s+been\\s+)?delayed|this\\s+is\\s+(?:only\\s+)?a\\s+warning|"
+    "notification\\s+about\\s+a\\s+delay|delay(?:ed)?\\s+(?:warning|notification)",
   [RE_ATTEMPT_REPLY] =
     "\\breturned\\s{1,3}'(([45][0-5][0-9])[ -]([45]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^']{1,600})'",
 };
@@ -1265,6 +1275,11 @@ diagnose_candidate (Context         *ctx,
    * whether or not it carries DSN fields to say so. */
   if (c->action == NULL && ctx->delay_subject)
     c->action = g_strdup ("delayed");
+  /* A pasted fragment has no Subject: its own words have to say it ("This
+   * is only a notification about a delay ...", "will continue trying"). */
+  else if (c->action == NULL && ctx->message == NULL && ctx->notification->len < 256 * 1024 &&
+           re_match (RE_DELAY_WORDS, ctx->notification->str))
+    c->action = g_strdup ("delayed");
 
   /* The diagnostic: the DSN's Diagnostic-Code when it says something,
    * else the recipient's block of text. */
@@ -1651,7 +1666,8 @@ diagnose_candidate (Context         *ctx,
     bounce_recipient_add_entry (r, status_entry);
   if (reply_entry != NULL)
     bounce_recipient_add_entry (r, reply_entry);
-  if (status != NULL)
+  /* (a pseudo status is no code of the server's to explain) */
+  if (status != NULL && !inferred)
     {
       BounceEntry *e;
 

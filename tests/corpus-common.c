@@ -97,14 +97,27 @@ corpus_check_file (const char *dir,
                    const char *name,
                    JsonArray  *truth)
 {
-  CorpusResult *result = g_new0 (CorpusResult, 1);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &contents, &len, &error))
+    g_error ("%s: %s", path, error->message);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  return corpus_check_bytes (name, bytes, truth);
+}
+
+CorpusResult *
+corpus_check_bytes (const char *name,
+                    GBytes     *bytes,
+                    JsonArray  *truth)
+{
+  CorpusResult *result = g_new0 (CorpusResult, 1);
   g_autoptr(BounceReport) report = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *recipients = NULL;
-  gsize len;
 
   result->name = g_strdup (name);
   result->n_truth = json_array_get_length (truth);
@@ -115,9 +128,6 @@ corpus_check_file (const char *dir,
       result->want[f] = g_ptr_array_new_with_free_func (g_free);
     }
 
-  if (!g_file_get_contents (path, &contents, &len, &error))
-    g_error ("%s: %s", path, error->message);
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
   report = bounce_analyze_bytes (bytes, name, NULL, &error);
   result->ok = report != NULL;
   if (report != NULL)

@@ -40,6 +40,11 @@ CorpusResult *corpus_check_file   (const char  *dir,
                                    const char  *name,
                                    JsonArray   *truth);
 
+/* The same for a file's contents already in memory. */
+CorpusResult *corpus_check_bytes  (const char  *name,
+                                   GBytes      *bytes,
+                                   JsonArray   *truth);
+
 /* "lhost-postfix-02.eml" -> "postfix" (the server family). */
 char         *corpus_family       (const char  *name);
 

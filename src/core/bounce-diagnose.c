@@ -787,8 +787,8 @@ layout_candidates (Context *ctx)
   GPtrArray *candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
   g_autoptr(GPtrArray) found = NULL;
 
-  if (ctx->message == NULL)
-    return candidates;
+  /* (a pasted fragment too: people paste the text their mail program
+   * shows, which is the layout) */
   found = bounce_formats_parse (ctx->input, ctx->message_index);
   for (guint i = 0; found != NULL && i < found->len; i++)
     {

@@ -613,10 +613,13 @@ test_sendmail (void)
   g_assert_cmpstr (r->address, ==, "gone@example.net");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
   g_assert_cmpstr (r->diagnostic, ==, "550-5.1.1 No such 550 5.1.1 user here");
+  /* Sendmail's summary line gives its verdict, the DSN's Status */
+  g_assert_cmpstr (r->status, ==, "5.1.1");
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "far@example.com");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
   g_assert_cmpstr (r->diagnostic, ==, "550 5.1.2 Host unknown");
+  g_assert_cmpstr (r->status, ==, "5.1.2");
 }
 
 static void

@@ -895,6 +895,50 @@ test_pasted_layout (void)
   g_assert_cmpstr (bounce_recipient_get_status (r2), ==, "4.0.947");
 }
 
+/* What a recipient's text says, without the attempt's date after the
+ * address or the returned message announced without a separator. */
+static void
+test_block_edges (void)
+{
+  {
+    g_autoptr(BounceReport) report = analyze (
+      "From: System Administrator <postmaster@example.net>\n"
+      "To: alice@example.com\n"
+      "Subject: Undeliverable: Hello\n"
+      "\n"
+      "Your message did not reach some or all of the intended recipients.\n"
+      "\n"
+      "The following recipient(s) cannot be reached:\n"
+      "\n"
+      "      bob@example.net on 1/1/2010 10:00 AM\n"
+      "            The e-mail account does not exist at the organization this message was sent to.\n"
+      "            <mx.example.net #5.1.1>\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_true (g_str_has_prefix (bounce_recipient_get_diagnostic (r), "The e-mail account does not exist"));
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.1.1");
+  }
+  {
+    g_autoptr(BounceReport) report = analyze (
+      "From: postmaster@example.net\n"
+      "To: alice@example.com\n"
+      "Subject: Undeliverable mail\n"
+      "\n"
+      "The message that you sent was undeliverable to the following:\n"
+      "\tbob@example.net (user not found)\n"
+      "\tcarol@example.net (mailbox full)\n"
+      "\n"
+      "Possibly truncated original message follows:\n"
+      "\n"
+      "To: bob@example.net\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 1);
+
+    g_assert_cmpstr (bounce_recipient_get_address (r), ==, "carol@example.net");
+    g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, "(mailbox full)");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -928,6 +972,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/reporting-provider", test_reporting_provider);
   g_test_add_func ("/diagnose/pasted-delay", test_pasted_delay);
   g_test_add_func ("/diagnose/pasted-layout", test_pasted_layout);
+  g_test_add_func ("/diagnose/block-edges", test_block_edges);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   return g_test_run ();
 }

@@ -470,6 +470,23 @@ skip_address_remainder (const char *s,
         break;
       i = n + 1;
     }
+  /* Exchange: "bob@example.net on 1/1/2010 10:00 AM" or "... on Mon, 1 Jan
+   * 2001 10:00:05 +0100": when the attempt was made, not what went wrong */
+  {
+    gsize j = i;
+
+    while (j < len && (s[j] == ' ' || s[j] == '\t'))
+      j++;
+    if (j > i && len - j > 4 && g_ascii_strncasecmp (s + j, "on ", 3) == 0 &&
+        (g_ascii_isdigit (s[j + 3]) || (g_ascii_isupper (s[j + 3]) && len - j > 6 &&
+                                        g_ascii_islower (s[j + 4]) && g_ascii_islower (s[j + 5]) &&
+                                        (s[j + 6] == ',' || s[j + 6] == ' '))))
+      {
+        const char *nl = memchr (s + j, '\n', len - j);
+
+        i = nl != NULL ? (gsize) (nl - s) : len;
+      }
+  }
   return i;
 }
 
@@ -698,6 +715,17 @@ before_returned_message (const char *text,
           for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
             if (strstr (line, words[i]) != NULL)
               return pos;
+        }
+      /* the same without a separator: "Possibly truncated original
+       * message follows:", "Original message headers:" */
+      else if (pos > start && text + line_end - p < 80)
+        {
+          g_autofree char *line = g_ascii_strdown (p, text + line_end - p);
+
+          if (strstr (line, "original message follows") != NULL ||
+              g_str_has_prefix (line, "original message headers") ||
+              g_str_has_prefix (line, "original message:"))
+            return pos;
         }
       pos = line_end + 1;
     }

@@ -265,6 +265,27 @@ test_fuzzer_finds (void)
   g_assert_cmpuint (n, >, 0);
 }
 
+/* Header names come raw from the message.  One with invalid UTF-8 once
+ * reached a provider pattern, whose JIT-compiled code (compiled once the
+ * pattern is hot) read past the string: analyse it often enough for that. */
+static void
+test_invalid_header_name (void)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(BounceReport) report = NULL;
+
+      report = analyze_checked (g_string_new ("From: MAILER-DAEMON@mx.example.org\n"
+                                              "X-Virus-Sc\347anned: clamav at mx.example.jp\n"
+                                              "X-SenderID: Sendmail Sender-ID Filter v1.0.0\n"
+                                              "Subject: Undelivered Mail Returned to Sender\n"
+                                              "\n"
+                                              "<bob@example.net>: host mx.example.net[192.0.2.7] said: "
+                                              "550 5.1.1 User unknown (in reply to RCPT TO command)\n"));
+      g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,5 +298,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/broken-mime", test_broken_mime);
   g_test_add_func ("/hostile/too-large", test_too_large);
   g_test_add_func ("/hostile/fuzzer-finds", test_fuzzer_finds);
+  g_test_add_func ("/hostile/invalid-header-name", test_invalid_header_name);
   return g_test_run ();
 }

@@ -72,8 +72,12 @@ bounce_field_new (const char *name,
 {
   BounceField *field = g_new0 (BounceField, 1);
 
-  field->name = g_strdup (name);
-  field->value = g_strdup (value);
+  /* Header names come raw from the message: they must be valid UTF-8 like
+   * everything else a regular expression may see (a JIT-compiled pattern
+   * reads past the end of invalid UTF-8). */
+  field->name = g_utf8_validate (name, -1, NULL) ? g_strdup (name) : g_utf8_make_valid (name, -1);
+  field->value = value == NULL || g_utf8_validate (value, -1, NULL) ? g_strdup (value) :
+                 g_utf8_make_valid (value, -1);
   return field;
 }
 

@@ -937,6 +937,25 @@ test_block_edges (void)
     g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, "(mailbox full)");
     g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
   }
+  {
+    /* the reply above the list of the recipients it concerns */
+    g_autoptr(BounceReport) report = analyze (
+      "From: postmaster@example.net\n"
+      "To: alice@example.com\n"
+      "Subject: Undeliverable Mail: \"Hello\"\n"
+      "\n"
+      "Could not be delivered because of\n"
+      "\n"
+      "550 5.1.1 User unknown\n"
+      "\n"
+      "The following recipients were affected:\n"
+      "    bob@example.net\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+    g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, "550 5.1.1 User unknown");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  }
 }
 
 int

@@ -880,6 +880,30 @@ pseudo_status (Candidate  *c,
   return bounce_reason_pseudo_status (reason, temporary);
 }
 
+/* The first line of text that starts with the reply code ("550 5.1.1
+ * User unknown"), or NULL. */
+static char *
+line_with_reply (const char *text,
+                 const char *reply)
+{
+  gsize n = strlen (reply);
+  const char *limit = text + MIN (strlen (text), (gsize) 64 * 1024);
+
+  for (const char *p = text; p < limit; )
+    {
+      const char *nl = memchr (p, '\n', limit - p);
+      const char *end = nl != NULL ? nl : limit;
+      const char *s = p;
+
+      while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+      if ((gsize) (end - s) > n && strncmp (s, reply, n) == 0 && (s[n] == ' ' || s[n] == '-'))
+        return g_strndup (s, end - s);
+      p = end + 1;
+    }
+  return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Delivery-status recipients                                            */
 
@@ -1431,6 +1455,19 @@ diagnose_candidate (Context         *ctx,
       g_autofree char *whole = collapse_space (ctx->notification->str, 64 * 1024);
 
       bounce_extract_first_codes (whole, &reply, &enhanced);
+      /* ... and with nothing of its own to show, the line that holds it
+       * ("Could not be delivered because of\n\n550 5.1.1 User unknown\n\n
+       * The following recipients were affected: ...") */
+      if (reply != NULL && (diagnostic == NULL || *diagnostic == '\0'))
+        {
+          g_autofree char *line = line_with_reply (ctx->notification->str, reply);
+
+          if (line != NULL)
+            {
+              g_free (diagnostic);
+              diagnostic = collapse_space (line, MAX_DIAGNOSTIC);
+            }
+        }
     }
 
   /* A lone recipient with a Status but no reply: the reply is often in the

@@ -956,6 +956,20 @@ test_block_edges (void)
     g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, "550 5.1.1 User unknown");
     g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
   }
+  {
+    /* the address named again in its own text is not a second copy */
+    g_autoptr(BounceReport) report = analyze (
+      "Die Nachricht konnte an folgende Empf\303\244nger nicht zugestellt werden:\n"
+      "\n"
+      "bob@example.de\n"
+      "    SMTP-Fehler vom Zielserver nach RCPT TO:<bob@example.de>:\n"
+      "    550 5.1.1 Benutzer unbekannt\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==,
+                     "SMTP-Fehler vom Zielserver nach RCPT TO:<bob@example.de>: 550 5.1.1 Benutzer unbekannt");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  }
 }
 
 int

@@ -741,6 +741,7 @@ text_candidates (Context *ctx)
   GPtrArray *segments = bounce_input_get_segments (ctx->input);
   g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (RecipientLine));
   g_autoptr(GArray) seg_end = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GHashTable) covered = g_hash_table_new (NULL, NULL);   /* Candidate -> end of its text so far */
   gsize scanned = 0;
 
   g_array_set_clear_func (lines, (GDestroyNotify) recipient_line_clear);
@@ -795,6 +796,11 @@ text_candidates (Context *ctx)
           c->has_range = TRUE;
           g_ptr_array_add (candidates, c);
         }
+      /* The address named again inside its own block ("... after RCPT
+       * TO:<a@b>:") adds nothing the block does not hold already. */
+      else if (r->line_start < GPOINTER_TO_SIZE (g_hash_table_lookup (covered, c)))
+        continue;
+      g_hash_table_insert (covered, c, GSIZE_TO_POINTER (block_end));
       if (c->block->len > 0)
         g_string_append_c (c->block, '\n');
       /* Keep the recipient line (minus the address) so "<a@b>: host x said:

@@ -969,6 +969,20 @@ test_block_edges (void)
     g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==,
                      "SMTP-Fehler vom Zielserver nach RCPT TO:<bob@example.de>: 550 5.1.1 Benutzer unbekannt");
     g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  }  {
+    /* a pasted Microsoft 365 report: the server's reply is the quoted one */
+    g_autoptr(BounceReport) report = analyze (
+      "Your message to bob@example.net couldn't be delivered.\n"
+      "\n"
+      "bob wasn't found at example.net.\n"
+      "\n"
+      "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==,
+                     "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.1.10");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
   }
 }
 

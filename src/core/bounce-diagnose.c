@@ -1402,6 +1402,28 @@ diagnose_candidate (Context         *ctx,
           enhanced = g_match_info_fetch (info, 2);
         }
     }
+  /* Pasted Exchange and Microsoft 365 reports: the prose around the
+   * address is theirs, the server's reply is quoted in "Remote Server
+   * returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...'". */
+  if (c->dsn_diagnostic == NULL && c->layout_diagnostic == NULL && c->block != NULL &&
+      diagnostic != NULL && !g_ascii_isdigit (diagnostic[0]))
+    {
+      g_autoptr(GMatchInfo) info = NULL;
+      gsize len = MIN (c->block->len, MAX_BLOCK);
+
+      if (g_regex_match_full (patterns[RE_ATTEMPT_REPLY], c->block->str, len, 0, 0, &info, NULL))
+        {
+          g_autofree char *said = g_match_info_fetch (info, 1);
+
+          g_free (diagnostic);
+          diagnostic = collapse_space (said, MAX_DIAGNOSTIC);
+          if (reply == NULL && enhanced == NULL)
+            {
+              reply = g_match_info_fetch (info, 2);
+              enhanced = g_match_info_fetch (info, 3);
+            }
+        }
+    }
   /* An expiry ("550 4.4.7 QUEUE.Expired; message expired") is the
    * reporting server's own verdict, not a reply; when the notification
    * lists the replies to its attempts, the newest of them says why the

@@ -984,6 +984,27 @@ test_block_edges (void)
     g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.1.10");
     g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
   }
+  {
+    /* Gmail's prose, then the reply on a line of its own, then DragonFly's
+     * announcement of the returned headers */
+    g_autoptr(BounceReport) report = analyze (
+      "** Address not found **\n"
+      "\n"
+      "Your message wasn't delivered to bob@example.net because the address couldn't be found.\n"
+      "\n"
+      "The response was:\n"
+      "\n"
+      "550 5.1.1 The email account that you tried to reach does not exist.\n"
+      "\n"
+      "Message headers follow.\n"
+      "\n"
+      "Received: from mx.example.org\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==,
+                     "550 5.1.1 The email account that you tried to reach does not exist.");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  }
 }
 
 int

@@ -717,12 +717,14 @@ before_returned_message (const char *text,
               return pos;
         }
       /* the same without a separator: "Possibly truncated original
-       * message follows:", "Original message headers:" */
+       * message follows:", "Original message headers:", DragonFly's
+       * "Message headers follow." */
       else if (pos > start && text + line_end - p < 80)
         {
           g_autofree char *line = g_ascii_strdown (p, text + line_end - p);
 
           if (strstr (line, "original message follows") != NULL ||
+              g_str_has_prefix (line, "message headers follow") ||
               g_str_has_prefix (line, "original message headers") ||
               g_str_has_prefix (line, "original message:"))
             return pos;
@@ -886,10 +888,10 @@ pseudo_status (Candidate  *c,
   return bounce_reason_pseudo_status (reason, temporary);
 }
 
-/* The first line of text that starts with the reply code ("550 5.1.1
- * User unknown"), or NULL. */
-static char *
-line_with_reply (const char *text,
+/* Where the first line of text that starts with the reply code ("550
+ * 5.1.1 User unknown") begins, or NULL. */
+static const char *
+find_reply_line (const char *text,
                  const char *reply)
 {
   gsize n = strlen (reply);
@@ -904,10 +906,23 @@ line_with_reply (const char *text,
       while (s < end && (*s == ' ' || *s == '\t'))
         s++;
       if ((gsize) (end - s) > n && strncmp (s, reply, n) == 0 && (s[n] == ' ' || s[n] == '-'))
-        return g_strndup (s, end - s);
+        return s;
       p = end + 1;
     }
   return NULL;
+}
+
+/* That line alone, or NULL. */
+static char *
+line_with_reply (const char *text,
+                 const char *reply)
+{
+  const char *s = find_reply_line (text, reply);
+  const char *nl = s != NULL ? strchr (s, '\n') : NULL;
+
+  if (s == NULL)
+    return NULL;
+  return nl != NULL ? g_strndup (s, nl - s) : g_strdup (s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1400,6 +1415,26 @@ diagnose_candidate (Context         *ctx,
           g_free (enhanced);
           reply = g_match_info_fetch (info, 1);
           enhanced = g_match_info_fetch (info, 2);
+        }
+    }
+  /* Prose, then the reply on its own line (Gmail: "... couldn't be found
+   * ... The response was:\n\n550 5.1.1 The email account ..."): the
+   * server said what starts there. */
+  if (c->dsn_diagnostic == NULL && c->layout_diagnostic == NULL && c->block != NULL &&
+      diagnostic != NULL && !g_ascii_isdigit (diagnostic[0]) && reply != NULL)
+    {
+      g_autofree char *block = g_strndup (c->block->str, MAX_BLOCK);
+      const char *from = find_reply_line (block, reply);
+      g_autofree char *intro = from != NULL ? g_strstrip (g_strndup (block, from - block)) : NULL;
+
+      /* (a one-line introduction that says which command the reply
+       * answered stays: "SMTP error from remote server after RCPT
+       * command:", "... did not like our RCPT TO:") */
+      if (from != NULL &&
+          !(strchr (intro, '\n') == NULL && g_str_has_suffix (intro, ":") && strlen (intro) < 200))
+        {
+          g_free (diagnostic);
+          diagnostic = collapse_space (from, MAX_DIAGNOSTIC);
         }
     }
   /* Pasted Exchange and Microsoft 365 reports: the prose around the

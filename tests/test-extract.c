@@ -570,6 +570,22 @@ test_smtp_command (void)
   g_assert_cmpint (bounce_extract_smtp_command (NULL, -1), ==, BOUNCE_SMTP_COMMAND_NONE);
 }
 
+/* Cutting a text to a length never ends inside a character. */
+static void
+test_utf8_cut (void)
+{
+  const char *s = "a\303\251b\342\202\254";   /* "aéb€": 1 + 2 + 1 + 3 bytes */
+
+  g_assert_cmpuint (bounce_utf8_cut (s, 0), ==, 0);
+  g_assert_cmpuint (bounce_utf8_cut (s, 1), ==, 1);
+  g_assert_cmpuint (bounce_utf8_cut (s, 2), ==, 1);   /* not half of é */
+  g_assert_cmpuint (bounce_utf8_cut (s, 3), ==, 3);
+  g_assert_cmpuint (bounce_utf8_cut (s, 5), ==, 4);   /* not part of € */
+  g_assert_cmpuint (bounce_utf8_cut (s, 6), ==, 4);
+  g_assert_cmpuint (bounce_utf8_cut (s, 7), ==, 7);
+  g_assert_cmpuint (bounce_utf8_cut (s, 100), ==, 7);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -589,6 +605,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/boxed", test_boxed);
   g_test_add_func ("/extract/threads", test_threads);
   g_test_add_func ("/extract/big-input", test_big_input);
+  g_test_add_func ("/extract/utf8-cut", test_utf8_cut);
 
   return g_test_run ();
 }

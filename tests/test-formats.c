@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "bounce-core.h"
 #include "bounce-formats.h"
 
@@ -642,6 +644,30 @@ test_v5sendmail (void)
   g_assert_cmpstr (r->diagnostic, ==, "550 Host unknown (Authoritative answer from name server)");
 }
 
+/* A recipient's text is cut at a length, never inside a character. */
+static void
+test_long_diagnostic (void)
+{
+  g_autoptr(GString) text = g_string_new ("This message was created automatically by mail delivery software.\n"
+                                          "\n"
+                                          "A message that you sent could not be delivered to one or more of its\n"
+                                          "recipients. This is a permanent error. The following address(es) failed:\n"
+                                          "\n"
+                                          "  bob@example.net\n"
+                                          "    x");
+  g_autoptr(GPtrArray) list = NULL;
+
+  /* one ASCII byte first, so that the two-byte characters straddle every
+   * even length */
+  for (guint i = 0; i < 3000; i++)
+    g_string_append (text, "\303\251");
+  g_string_append_c (text, '\n');
+  list = parse (text->str);
+  g_assert_nonnull (nth (list, 0)->diagnostic);
+  g_assert_true (g_utf8_validate (nth (list, 0)->diagnostic, -1, NULL));
+  g_assert_cmpuint (strlen (nth (list, 0)->diagnostic), >, 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -670,6 +696,7 @@ main (int   argc,
   g_test_add_func ("/formats/fml-post", test_fml_post);
   g_test_add_func ("/formats/fml-no-copy", test_fml_no_copy);
   g_test_add_func ("/formats/opensmtpd", test_opensmtpd);
+  g_test_add_func ("/formats/long-diagnostic", test_long_diagnostic);
   g_test_add_func ("/formats/opensmtpd-delay", test_opensmtpd_delay);
 
   return g_test_run ();

@@ -354,7 +354,8 @@ collect_targets (BounceReport    *report,
         {
           gsize room = BOUNCE_NOTIFICATION_LIMIT - MIN (notification->len, BOUNCE_NOTIFICATION_LIMIT);
 
-          g_string_append_len (notification, text + seg->start, MIN (seg->end - seg->start, room));
+          g_string_append_len (notification, text + seg->start,
+                               bounce_utf8_cut (text + seg->start, MIN (seg->end - seg->start, room)));
           g_string_append_c (notification, '\n');
         }
     }

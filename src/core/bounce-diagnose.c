@@ -757,7 +757,10 @@ text_candidates (Context *ctx)
         continue;
       if (scanned >= BOUNCE_NOTIFICATION_LIMIT)
         break;
-      scan_text_range (ctx, seg->start, MIN (seg->end, seg->start + BOUNCE_NOTIFICATION_LIMIT - scanned), lines);
+      scan_text_range (ctx, seg->start,
+                       seg->start + bounce_utf8_cut (ctx->text + seg->start,
+                                                     MIN (seg->end - seg->start, BOUNCE_NOTIFICATION_LIMIT - scanned)),
+                       lines);
       scanned += seg->end - seg->start;
       for (gsize j = before; j < lines->len; j++)
         g_array_append_val (seg_end, seg->end);
@@ -782,9 +785,9 @@ text_candidates (Context *ctx)
               break;
             }
         }
-      block_end = MIN (limit, r->block_start + MAX_BLOCK);
-      if (block_end < r->block_start)
-        block_end = r->block_start;
+      block_end = r->block_start;
+      if (limit > r->block_start)
+        block_end += bounce_utf8_cut (ctx->text + r->block_start, MIN (limit - r->block_start, MAX_BLOCK));
       block_end = before_returned_message (ctx->text, r->block_start, block_end);
 
       c = find_candidate (candidates, r->address);
@@ -1315,7 +1318,7 @@ loose_reply (const char *text)
 
   if (text == NULL)
     return NULL;
-  head = g_strndup (text, MAX_BLOCK);
+  head = g_strndup (text, bounce_utf8_cut (text, MAX_BLOCK));
   if (!g_regex_match (patterns[RE_LOOSE_REPLY], head, 0, &info))
     return NULL;
   return g_match_info_fetch (info, 1);
@@ -1423,7 +1426,7 @@ diagnose_candidate (Context         *ctx,
   if (c->dsn_diagnostic == NULL && c->layout_diagnostic == NULL && c->block != NULL &&
       diagnostic != NULL && !g_ascii_isdigit (diagnostic[0]) && reply != NULL)
     {
-      g_autofree char *block = g_strndup (c->block->str, MAX_BLOCK);
+      g_autofree char *block = g_strndup (c->block->str, bounce_utf8_cut (c->block->str, MAX_BLOCK));
       const char *from = find_reply_line (block, reply);
       g_autofree char *intro = from != NULL ? g_strstrip (g_strndup (block, from - block)) : NULL;
 
@@ -1444,7 +1447,7 @@ diagnose_candidate (Context         *ctx,
       diagnostic != NULL && !g_ascii_isdigit (diagnostic[0]))
     {
       g_autoptr(GMatchInfo) info = NULL;
-      gsize len = MIN (c->block->len, MAX_BLOCK);
+      gsize len = bounce_utf8_cut (c->block->str, MAX_BLOCK);
 
       if (g_regex_match_full (patterns[RE_ATTEMPT_REPLY], c->block->str, len, 0, 0, &info, NULL))
         {
@@ -1472,7 +1475,7 @@ diagnose_candidate (Context         *ctx,
           g_autoptr(GMatchInfo) info = NULL;
           gboolean found = FALSE;
 
-          g_regex_match_full (patterns[RE_ATTEMPT_REPLY], texts[t], MIN (strlen (texts[t]), MAX_BLOCK),
+          g_regex_match_full (patterns[RE_ATTEMPT_REPLY], texts[t], bounce_utf8_cut (texts[t], MAX_BLOCK),
                               0, 0, &info, NULL);
           for (; !found && g_match_info_matches (info); g_match_info_next (info, NULL))
             {
@@ -1500,7 +1503,7 @@ diagnose_candidate (Context         *ctx,
     {
       g_autofree char *r2 = NULL;
       g_autofree char *e2 = NULL;
-      g_autofree char *block = g_strndup (c->block->str, MAX_BLOCK);
+      g_autofree char *block = g_strndup (c->block->str, bounce_utf8_cut (c->block->str, MAX_BLOCK));
 
       bounce_extract_first_codes (block, &r2, &e2);
       if (reply == NULL)
@@ -1539,7 +1542,7 @@ diagnose_candidate (Context         *ctx,
   if (reply == NULL && c->status != NULL && n_candidates <= 1 && ctx->notification->len > 0)
     {
       /* line starts kept: a reply code opening a line needs no more context */
-      g_autofree char *whole = g_strndup (ctx->notification->str, 64 * 1024);
+      g_autofree char *whole = g_strndup (ctx->notification->str, bounce_utf8_cut (ctx->notification->str, 64 * 1024));
       g_autofree char *r2 = NULL;
       g_autofree char *e2 = NULL;
 
@@ -1982,7 +1985,7 @@ collect_notification (Context *ctx)
           gsize room = BOUNCE_NOTIFICATION_LIMIT - MIN (ctx->notification->len, BOUNCE_NOTIFICATION_LIMIT);
 
           g_string_append_len (ctx->notification, ctx->text + seg->start,
-                               MIN (seg->end - seg->start, room));
+                               bounce_utf8_cut (ctx->text + seg->start, MIN (seg->end - seg->start, room)));
           g_string_append_c (ctx->notification, '\n');
         }
     }

@@ -1389,6 +1389,21 @@ bounce_extract_first_codes (const char  *diagnostic,
   scan_clear (&scan);
 }
 
+gsize
+bounce_utf8_cut (const char *s,
+                 gsize       max)
+{
+  gsize len = strnlen (s, max);
+
+  if (len < max || s[len] == '\0')
+    return len;
+  /* s[len] starts the first byte left out: back up over the continuation
+   * bytes (10xxxxxx) of a character it would split */
+  while (len > 0 && ((guchar) s[len] & 0xC0) == 0x80)
+    len--;
+  return len;
+}
+
 BounceSmtpCommand
 bounce_extract_smtp_command (const char *text,
                              gssize      length)

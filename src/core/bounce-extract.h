@@ -87,6 +87,13 @@ char             *bounce_extract_address      (const char *text,
                                                gsize      *start,
                                                gsize      *end);
 
+/* The length of the longest start of the UTF-8 text s that is at most max
+ * bytes long and does not end inside a character: where to cut a text
+ * before handing it to a regular expression, whose JIT-compiled code must
+ * never see a broken character. */
+gsize             bounce_utf8_cut             (const char *s,
+                                               gsize       max);
+
 /* TRUE when s is a syntactically valid, public (routable) IP address. */
 gboolean       bounce_ip_is_public       (const char         *s);
 

@@ -194,11 +194,13 @@ diag_append (GString    *diag,
     s++, n--;
   while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
     n--;
-  if (n == 0 || diag->len >= DIAGNOSTIC_LIMIT)
+  if (n == 0 || diag->len + 1 >= DIAGNOSTIC_LIMIT)
     return;
   if (diag->len > 0)
     g_string_append_c (diag, ' ');
-  for (gsize i = 0; i < n && diag->len < DIAGNOSTIC_LIMIT; i++)
+  /* what fits, not ending inside a character */
+  n = bounce_utf8_cut (s, MIN (n, DIAGNOSTIC_LIMIT - diag->len));
+  for (gsize i = 0; i < n; i++)
     {
       char c = s[i] == '\t' ? ' ' : s[i];
 
@@ -1641,7 +1643,7 @@ collect_lines (Doc         *d,
         break;
       if (seg->kind != BOUNCE_SEGMENT_TEXT)
         continue;
-      end = MIN (seg->end, seg->start + (SCAN_LIMIT - total));
+      end = seg->start + bounce_utf8_cut (d->text + seg->start, MIN (seg->end - seg->start, SCAN_LIMIT - total));
       total += end - seg->start;
       for (pos = seg->start; pos < end;)
         {

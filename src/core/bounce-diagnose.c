@@ -76,6 +76,8 @@ typedef struct {
   const char *sender;       /* lower-case address the bounce went to (the original sender) */
   GString *notification;    /* all notification text of the message */
   gboolean delay_notice;    /* a warning that delivery is still being tried */
+  gboolean temporary_words; /* the notification speaks of a temporary failure or a delay */
+  gboolean delay_words;     /* ... of a delay, in a warning's own words */
   gboolean delay_subject;   /* ... and its Subject says so */
   char *provider;           /* where the bounce comes from */
   Reported *reported;       /* shared by all messages */
@@ -169,6 +171,14 @@ typedef enum {
   N_RE
 } PatternId;
 
+/* What a delay warning says of itself: "will be retried", "has not yet
+ * been delivered", "This is only a notification about a delay". */
+#define DELAY_WORDS \
+  "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|" \
+  "has\\s+not\\s+(?:yet\\s+)?been\\s+delivered|not\\s+yet\\s+(?:been\\s+)?(?:delivered|received)|still\\s+trying|" \
+  "delivery\\s+(?:has\\s+been\\s+)?delayed|this\\s+is\\s+(?:only\\s+)?a\\s+warning|" \
+  "notification\\s+about\\s+a\\s+delay|delay(?:ed)?\\s+(?:warning|notification)"
+
 static const char * const pattern_sources[N_RE] = {
   /* An address is a recipient when the line says so. */
   [RE_RCPT_CONTEXT] =
@@ -219,10 +229,7 @@ static const char * const pattern_sources[N_RE] = {
     "permanent(?:ly)?\\s+(?:error|fail|fatal)|this\\s+is\\s+a\\s+permanent|fatal\\s+error|"
     "i've\\s+given\\s+up|permanent\\s+fatal|failed\\s+permanently",
   [RE_TEMPORARY_WORDS] =
-    "temporar(?:y|ily)\\s+(?:error|failure|problem|unavailable|deferred|rejected)|"
-    "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|"
-    "has\\s+not\\s+(?:yet\\s+)?been\\s+delivered|still\\s+trying|delivery\\s+(?:has\\s+been\\s+)?delayed|"
-    "this\\s+is\\s+(?:only\\s+)?a\\s+warning|not\\s+yet\\s+been\\s+delivered|delay(?:ed)?\\s+(?:warning|notification)",
+    "temporar(?:y|ily)\\s+(?:error|failure|problem|unavailable|deferred|rejected)|" DELAY_WORDS,
   [RE_ERROR_WORDS] =
     "\\b(?:user\\s+unknown|unknown\\s+(?:user|host|domain|address|recipient)|does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
     "blocked|blacklisted|listed|quota|full|undeliverable|could\\s+not\\s+be\\s+delivered|failed|failure|"
@@ -237,15 +244,11 @@ static const char * const pattern_sources[N_RE] = {
    * server's own verdict: "...in 840 minutes.<421 4.4.2 Connection timed out>" */
   [RE_QUOTED_REPLY] =
     "[.:;]\\s{0,3}<([45][0-5][0-9])[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^<>\\n]{1,300}>",
-  /* Exchange's history of attempts: "Remote Server at host (IP) returned
-   * '441 4.4.1 Error encountered ...'", newest first. */
   /* What only a delay warning says of itself (a reply's "temporarily
    * deferred" is a temporary error, not a warning). */
-  [RE_DELAY_WORDS] =
-    "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|"
-    "has\\s+not\\s+(?:yet\\s+)?been\\s+delivered|not\\s+yet\\s+(?:been\\s+)?(?:delivered|received)|still\\s+trying|"
-    "delivery\\s+(?:has\\s+been\\s+)?delayed|this\\s+is\\s+(?:only\\s+)?a\\s+warning|"
-    "notification\\s+about\\s+a\\s+delay|delay(?:ed)?\\s+(?:warning|notification)",
+  [RE_DELAY_WORDS] = DELAY_WORDS,
+  /* Exchange's history of attempts: "Remote Server at host (IP) returned
+   * '441 4.4.1 Error encountered ...'", newest first. */
   [RE_ATTEMPT_REPLY] =
     "\\breturned\\s{1,3}'(([45][0-5][0-9])[ -]([45]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^']{1,600})'",
 };
@@ -1353,8 +1356,7 @@ diagnose_candidate (Context         *ctx,
     c->action = g_strdup ("delayed");
   /* A pasted fragment has no Subject: its own words have to say it ("This
    * is only a notification about a delay ...", "will continue trying"). */
-  else if (c->action == NULL && ctx->message == NULL && ctx->notification->len < 256 * 1024 &&
-           re_match (RE_DELAY_WORDS, ctx->notification->str))
+  else if (c->action == NULL && ctx->message == NULL && ctx->delay_words)
     c->action = g_strdup ("delayed");
 
   /* The diagnostic: the DSN's Diagnostic-Code when it says something,
@@ -1746,7 +1748,7 @@ diagnose_candidate (Context         *ctx,
     permanence = reply[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
   else if (rule != NULL && bounce_entry_get_permanence (rule) != BOUNCE_PERMANENCE_UNKNOWN)
     permanence = bounce_entry_get_permanence (rule);
-  else if (re_match (RE_TEMPORARY_WORDS, ctx->notification->str))
+  else if (ctx->temporary_words)
     permanence = BOUNCE_PERMANENCE_TEMPORARY;
   else if (!delivered)
     permanence = BOUNCE_PERMANENCE_PERMANENT;
@@ -2152,9 +2154,11 @@ diagnose_message (Context *ctx)
 
   collect_notification (ctx);
   ctx->delay_subject = re_match (RE_DELAY_SUBJECT, header (ctx, "Subject"));
-  ctx->delay_notice = ctx->delay_subject ||
-                      (ctx->notification->len < 256 * 1024 &&
-                       re_match (RE_TEMPORARY_WORDS, ctx->notification->str));
+  /* (once per message: every recipient asks) */
+  ctx->temporary_words = ctx->notification->len < 256 * 1024 &&
+                         re_match (RE_TEMPORARY_WORDS, ctx->notification->str);
+  ctx->delay_words = ctx->temporary_words && re_match (RE_DELAY_WORDS, ctx->notification->str);
+  ctx->delay_notice = ctx->delay_subject || ctx->temporary_words;
   g_free (ctx->provider);
   ctx->provider = detect_message_provider (ctx);
   if (bounce_report_get_provider (ctx->report) == NULL && ctx->provider != NULL)

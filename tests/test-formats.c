@@ -402,6 +402,8 @@ test_exim_local_delivery (void)
     g_assert_cmpstr (r->address, ==, "bob@example.net");
     g_assert_cmpstr (r->diagnostic, ==, "mailbox is full: retry timeout exceeded");
     g_assert_cmpstr (r->reason, ==, "mailboxfull");
+    g_assert_true (r->retried);
+    g_assert_null (r->pseudo_reason);
   }
   {
     /* an alias: the address it came from is not part of the error */
@@ -447,6 +449,9 @@ test_exim_delay (void)
   g_assert_cmpstr (r->address, ==, "slow@example.net");
   g_assert_cmpstr (r->action, ==, "delayed");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_MAIL);
+  /* the reference parsers' code for a refused sender in this layout */
+  g_assert_cmpstr (r->pseudo_reason, ==, "onhold");
+  g_assert_false (r->retried);
 }
 
 static void

@@ -30,7 +30,7 @@ typedef struct {
   char *layout_reason;    /* a reason the layout states in its own words */
   char *layout_status;    /* a status code the layout gives ("#5.1.1") */
   char *layout_diagnostic; /* the layout's own line for the recipient */
-  const char *layout_format; /* which recogniser (interned) */
+  const char *pseudo_reason; /* the layout's convention for a pseudo status */
   BounceSmtpCommand command; /* what the failing reply answered, when shown */
   /* Flags, packed: an mbox of many reports holds one of these per
    * recipient. */
@@ -39,6 +39,7 @@ typedef struct {
   guint from_layout : 1;  /* found by a recogniser, which shows the failed
                            * command whenever the server reported one */
   guint command_unknown : 1; /* ... unless its layout never shows it */
+  guint retried : 1;      /* the layout says it retried until it gave up */
   guint whole_notification : 1; /* no text of its own: the block is all of
                                  * the notification */
 } Candidate;
@@ -848,7 +849,8 @@ layout_candidates (Context *ctx)
       c->from_layout = TRUE;
       c->command = f->command;
       c->command_unknown = f->command_unknown;
-      c->layout_format = g_intern_string (f->format);
+      c->retried = f->retried;
+      c->pseudo_reason = f->pseudo_reason;
       c->layout_reason = g_strdup (f->reason);
       c->layout_status = g_strdup (f->status);
       if (g_strcmp0 (f->action, "delayed") == 0)
@@ -871,27 +873,19 @@ pseudo_status (Candidate  *c,
                const char *reply,
                const char *diagnostic)
 {
-  g_autofree char *lower = NULL;
-  gboolean temporary = FALSE;
+  g_autofree char *lower = diagnostic != NULL ? g_ascii_strdown (diagnostic, -1) : NULL;
+  gboolean temporary;
 
   if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
     temporary = reply[0] == '4';
-  else if (diagnostic != NULL && (lower = g_ascii_strdown (diagnostic, -1)) != NULL &&
-           (strstr (lower, "temporar") != NULL || strstr (lower, "persistent") != NULL))
+  else if (lower != NULL && (strstr (lower, "temporar") != NULL || strstr (lower, "persistent") != NULL))
     temporary = TRUE;
   else if (lower != NULL && strstr (lower, "permanent") != NULL)
     temporary = FALSE;
-  /* Exim's own "retry timeout exceeded" (alone or after "mailbox is
-   * full"): what it kept retrying were temporary failures. */
-  else if (g_strcmp0 (c->layout_format, "exim") == 0 &&
-           (g_str_equal (reason, "expired") || g_str_equal (reason, "mailboxfull")))
-    temporary = TRUE;
-
-  /* Exim names the command a refusal answered; a refused MAIL FROM that
-   * carries no enhanced code does not say why the sender was refused. */
-  if (g_strcmp0 (c->layout_format, "exim") == 0 && c->command == BOUNCE_SMTP_COMMAND_MAIL)
-    reason = "onhold";
-  return bounce_reason_pseudo_status (reason, temporary);
+  else
+    /* a server that kept retrying met temporary failures */
+    temporary = c->retried;
+  return bounce_reason_pseudo_status (c->pseudo_reason != NULL ? c->pseudo_reason : reason, temporary);
 }
 
 /* Where the first line of text that starts with the reply code ("550
@@ -2194,7 +2188,8 @@ diagnose_message (Context *ctx)
         c->from_layout = TRUE;
         c->command = l->command;
         c->command_unknown = l->command_unknown;
-        c->layout_format = l->layout_format;
+        c->retried = l->retried;
+        c->pseudo_reason = l->pseudo_reason;
         if (l->block->len > 0)
           c->layout_diagnostic = g_strdup (l->block->str);
         if (c->layout_reason == NULL && !is_specific_status (c->status))

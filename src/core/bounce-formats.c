@@ -426,10 +426,15 @@ parse_qmail (Doc *d)
 static const Phrase exim_phrases[] = {
   /* first: "mailbox is full: retry timeout exceeded" is about the mailbox */
   { "mailbox is full", "mailboxfull" },
-  { "retry timeout exceeded", "expired" },
-  { "retry time not reached for any host after a long failure period", "expired" },
   { "Unrouteable address", "hostunknown" },
   { "all relevant MX records point to non-existent hosts", "hostunknown" },
+};
+
+/* ... and the ones that say it retried until it gave up. */
+static const Phrase exim_retry_phrases[] = {
+  { "retry timeout exceeded", "expired" },
+  { "retry time not reached for any host after a long failure period", "expired" },
+  { "all hosts have been failing for a long time", "expired" },
 };
 
 static gboolean
@@ -544,13 +549,21 @@ exim_finish (BounceFormatRecipient *r,
   if (r->diagnostic == NULL)
     return;
   r->command = bounce_extract_smtp_command (r->diagnostic, -1);
+  /* The reference parsers code a sender refusal in Exim's layout that has
+   * no enhanced code as "on hold" (x.0.901), whatever its reason. */
+  if (r->command == BOUNCE_SMTP_COMMAND_MAIL)
+    r->pseudo_reason = "onhold";
   /* A remote server's reply is quoted after "SMTP error from remote mail
    * server"; Exim's own sentences only name the reason when it decided
    * alone. */
   if (mem_find (r->diagnostic, strlen (r->diagnostic), "SMTP error from remote") == NULL)
     {
+      const char *retry = phrase_reason (exim_retry_phrases, G_N_ELEMENTS (exim_retry_phrases), r->diagnostic);
       const char *reason = phrase_reason (exim_phrases, G_N_ELEMENTS (exim_phrases), r->diagnostic);
 
+      r->retried = retry != NULL;
+      if (reason == NULL)
+        reason = retry;
       if (reason != NULL)
         {
           g_free (r->reason);

@@ -15,6 +15,11 @@ typedef struct {
   char *status;       /* enhanced status code given by the layout (e.g. qmail's "#5.1.1") */
   BounceSmtpCommand command;  /* what the failing reply answered, when the layout shows it */
   gboolean command_unknown;   /* the layout never shows the command, so its absence says nothing */
+  gboolean retried;           /* the layout says delivery was retried until it gave up (Exim's
+                               * "retry timeout exceeded"): the failures were temporary ones */
+  const char *pseudo_reason;  /* static: the reason whose pseudo status (X.0.9NN) the reference
+                               * parsers give a code-less recipient of this layout, when it is
+                               * not its reason */
   char *reason;       /* a reason only when the layout states it unambiguously */
   char *action;       /* "failed" or "delayed" when the layout says which */
   gsize start;        /* byte range of this recipient's text in the display text */

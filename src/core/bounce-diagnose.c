@@ -888,6 +888,37 @@ pseudo_status (Candidate  *c,
   return bounce_reason_pseudo_status (c->pseudo_reason != NULL ? c->pseudo_reason : reason, temporary);
 }
 
+/* The first reply in text that Exchange quotes as having been returned
+ * ("Remote Server at host (IP) returned '441 4.4.1 Error ...'"), past the
+ * expiry verdicts (x.4.7) when skip_expiry.  On success *reply, *enhanced
+ * and *said (the whole reply) are replaced. */
+static gboolean
+attempt_reply (const char *text,
+               gboolean    skip_expiry,
+               char      **reply,
+               char      **enhanced,
+               char      **said)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  g_regex_match_full (patterns[RE_ATTEMPT_REPLY], text, bounce_utf8_cut (text, MAX_BLOCK), 0, 0, &info, NULL);
+  for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+    {
+      g_autofree char *code = g_match_info_fetch (info, 3);
+
+      if (skip_expiry && g_str_has_suffix (code, ".4.7"))
+        continue;
+      g_free (*reply);
+      g_free (*enhanced);
+      g_free (*said);
+      *said = g_match_info_fetch (info, 1);
+      *reply = g_match_info_fetch (info, 2);
+      *enhanced = g_steal_pointer (&code);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* Where the first line of text that starts with the reply code ("550
  * 5.1.1 User unknown") begins, or NULL. */
 static const char *
@@ -1442,19 +1473,18 @@ diagnose_candidate (Context         *ctx,
   if (c->dsn_diagnostic == NULL && c->layout_diagnostic == NULL && c->block != NULL &&
       diagnostic != NULL && !g_ascii_isdigit (diagnostic[0]))
     {
-      g_autoptr(GMatchInfo) info = NULL;
-      gsize len = bounce_utf8_cut (c->block->str, MAX_BLOCK);
+      g_autofree char *r2 = NULL;
+      g_autofree char *e2 = NULL;
+      g_autofree char *said = NULL;
 
-      if (g_regex_match_full (patterns[RE_ATTEMPT_REPLY], c->block->str, len, 0, 0, &info, NULL))
+      if (attempt_reply (c->block->str, FALSE, &r2, &e2, &said))
         {
-          g_autofree char *said = g_match_info_fetch (info, 1);
-
           g_free (diagnostic);
           diagnostic = collapse_space (said, MAX_DIAGNOSTIC);
           if (reply == NULL && enhanced == NULL)
             {
-              reply = g_match_info_fetch (info, 2);
-              enhanced = g_match_info_fetch (info, 3);
+              reply = g_steal_pointer (&r2);
+              enhanced = g_steal_pointer (&e2);
             }
         }
     }
@@ -1468,29 +1498,14 @@ diagnose_candidate (Context         *ctx,
 
       for (guint t = 0; t < G_N_ELEMENTS (texts) && texts[t] != NULL; t++)
         {
-          g_autoptr(GMatchInfo) info = NULL;
-          gboolean found = FALSE;
+          g_autofree char *said = NULL;
 
-          g_regex_match_full (patterns[RE_ATTEMPT_REPLY], texts[t], bounce_utf8_cut (texts[t], MAX_BLOCK),
-                              0, 0, &info, NULL);
-          for (; !found && g_match_info_matches (info); g_match_info_next (info, NULL))
+          if (attempt_reply (texts[t], TRUE, &reply, &enhanced, &said))
             {
-              g_autofree char *code = g_match_info_fetch (info, 3);
-              g_autofree char *said = NULL;
-
-              if (g_str_has_suffix (code, ".4.7"))
-                continue;
-              g_free (reply);
-              g_free (enhanced);
-              reply = g_match_info_fetch (info, 2);
-              enhanced = g_steal_pointer (&code);
-              said = g_match_info_fetch (info, 1);
               g_free (diagnostic);
               diagnostic = collapse_space (said, MAX_DIAGNOSTIC);
-              found = TRUE;
+              break;
             }
-          if (found)
-            break;
         }
     }
   /* Only a code in the server's reply itself may overrule the Status. */

@@ -204,15 +204,15 @@ static const char * const version_words[] = {
   "version", "ver", "id", "build", "release", NULL
 };
 
+/* One of a list of lower-case words: word[0, len) of the lower-cased text. */
 static gboolean
 word_in (const char         *word,
          gsize               len,
          const char * const *list)
 {
-  for (guint i = 0; list[i] != NULL; i++)
-    if (strlen (list[i]) == len && g_ascii_strncasecmp (word, list[i], len) == 0)
-      return TRUE;
-  return FALSE;
+  g_autofree char *w = g_strndup (word, len);
+
+  return g_strv_contains (list, w);
 }
 
 /* Is the IP address at text[offset, offset + length) another side than the

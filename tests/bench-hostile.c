@@ -123,6 +123,20 @@ make_folded (void)
   return s;
 }
 
+/* A bounce that passed 60,000 relays: one Received line each. */
+static GString *
+make_received (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append_printf (s, "Received: from relay%u.example.org by mx.example.net (Postfix) with ESMTP id X%u\n",
+                            i, i);
+  g_string_append (s, "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered\n\n"
+                      "<bob@example.net>: host mx.example.net said: 550 5.1.1 User unknown\n");
+  return s;
+}
+
 static GString *
 make_long_address (void)
 {
@@ -232,6 +246,7 @@ static const struct {
   { "recipients-5000", make_recipients },
   { "recipients-50000", make_recipients_50000 },
   { "folded-100000", make_folded },
+  { "received-60000", make_received },
   { "address-10000", make_long_address },
   { "mbox-2000", make_mbox },
   { "mbox-blocked-60000", make_mbox_blocked },

@@ -2032,8 +2032,8 @@ detect_message_provider (Context *ctx)
       /* Evidence in order of how surely it names the reporting server:
        * what it wrote about itself (Reporting-MTA, From, Message-Id), its
        * own Received stamp (the oldest line), then what others may have
-       * added on the way back (X- headers, relays' Received lines, oldest
-       * first). */
+       * added on the way back (X- headers, then the relays' Received
+       * lines).  Within each, the catalogue's order of providers decides. */
       for (guint i = 0; i < headers->len; i++)
         {
           BounceField *f = headers->pdata[i];
@@ -2045,8 +2045,7 @@ detect_message_provider (Context *ctx)
             g_string_append_printf (added, "%s: %s\n", f->name, f->value);
           else if (g_ascii_strcasecmp (f->name, "Received") == 0)
             {
-              g_string_prepend_c (relays, '\n');
-              g_string_prepend (relays, f->value);
+              g_string_append_printf (relays, "%s\n", f->value);
               oldest = f->value;
             }
         }

@@ -501,24 +501,34 @@ exim_address_line (const Line  *l,
   return g_steal_pointer (&address);
 }
 
-/* The n-th address of Exim's X-Failed-Recipients header, which lists the
- * failed addresses in the order of the notice. */
-static char *
-exim_failed_recipient (Doc  *d,
-                       guint n)
-{
-  const char *list = header (d, "X-Failed-Recipients");
-  gsize from = 0;
+/* Exim's X-Failed-Recipients header lists the failed addresses in the
+ * order of the notice: read once, as the list is walked. */
+typedef struct {
+  const char *list;   /* NULL once read to the end */
+  gsize length;
+  gsize from;
+  guint index;        /* of the next address */
+} FailedList;
 
-  for (guint i = 0; list != NULL; i++)
+/* Its n-th address (n never less than in the call before), or NULL. */
+static char *
+failed_list_nth (FailedList *f,
+                 guint       n)
+{
+  while (f->list != NULL && f->index <= n)
     {
       gsize start, end;
-      char *address = bounce_extract_address (list, -1, from, &start, &end);
+      char *address = bounce_extract_address (f->list, f->length, f->from, &start, &end);
 
-      if (address == NULL || i == n)
+      if (address == NULL)
+        {
+          f->list = NULL;
+          break;
+        }
+      f->from = end;
+      if (f->index++ == n)
         return address;
       g_free (address);
-      from = end;
     }
   return NULL;
 }
@@ -634,9 +644,11 @@ parse_exim (Doc *d)
   guint i;
   BounceFormatRecipient *current = NULL;
   g_autoptr(GString) diag = g_string_new (NULL);
+  FailedList failed = { header (d, "X-Failed-Recipients") };
 
   if (start < 0)
     return FALSE;
+  failed.length = failed.list != NULL ? strlen (failed.list) : 0;
   /* the failed list, or a delay warning's one address */
   list = doc_find (d, start, "failed:");
   delayed = FALSE;
@@ -679,7 +691,7 @@ parse_exim (Doc *d)
                 address = address_in (g, gn);
             }
           if (address == NULL)
-            address = exim_failed_recipient (d, d->out->len);
+            address = failed_list_nth (&failed, d->out->len);
           if (address != NULL)
             {
               rest = NULL;

@@ -302,6 +302,20 @@ add_recipient (Doc        *d,
   return r;
 }
 
+static BounceFormatRecipient *
+find_recipient (Doc        *d,
+                const char *address)
+{
+  for (guint i = 0; i < d->out->len; i++)
+    {
+      BounceFormatRecipient *r = d->out->pdata[i];
+
+      if (g_strcmp0 (r->address, address) == 0)
+        return r;
+    }
+  return NULL;
+}
+
 static void
 set_diagnostic (BounceFormatRecipient *r,
                 GString               *diag)
@@ -624,10 +638,10 @@ exim_attempt_output (Doc  *d,
       if (heading)
         {
           g_autofree char *address = address_in (s, n);
+          BounceFormatRecipient *named = address != NULL ? find_recipient (d, address) : NULL;
 
-          for (guint k = 0; address != NULL && k < d->out->len; k++)
-            if (g_strcmp0 (((BounceFormatRecipient *) d->out->pdata[k])->address, address) == 0)
-              target = d->out->pdata[k];
+          if (named != NULL)
+            target = named;
           continue;
         }
       if (n > 0)
@@ -951,20 +965,6 @@ parse_zoho (Doc *d)
 
 /* ------------------------------------------------------------------ */
 /* Sendmail (8.x and V5)                                                */
-
-static BounceFormatRecipient *
-find_recipient (Doc        *d,
-                const char *address)
-{
-  for (guint i = 0; i < d->out->len; i++)
-    {
-      BounceFormatRecipient *r = d->out->pdata[i];
-
-      if (g_strcmp0 (r->address, address) == 0)
-        return r;
-    }
-  return NULL;
-}
 
 /* "550 5.1.1 <a@b>... User unknown" or "<a@b>... Deferred: ..." — Sendmail's
  * own one-line summary for a recipient; returns the address and the text

@@ -240,27 +240,6 @@ hash_status_in (const char *text)
   return NULL;
 }
 
-/* "5.1.1": class 2, 4 or 5, then two numbers of one to three digits. */
-static gboolean
-is_enhanced_code (const char *s)
-{
-  if (s[0] != '2' && s[0] != '4' && s[0] != '5')
-    return FALSE;
-  s++;
-  for (guint part = 0; part < 2; part++)
-    {
-      guint digits = 0;
-
-      if (*s++ != '.')
-        return FALSE;
-      while (g_ascii_isdigit (*s) && digits < 4)
-        s++, digits++;
-      if (digits == 0 || digits > 3)
-        return FALSE;
-    }
-  return *s == '\0';
-}
-
 /* First phrase of a table found in text; returns its reason. */
 typedef struct {
   const char *phrase;
@@ -1112,12 +1091,11 @@ parse_sendmail (Doc *d)
         continue;
       /* "550 5.1.1 <a@b>... User unknown": the enhanced code is Sendmail's
        * verdict for the recipient, the one its DSN gives as Status */
-      if (coded && r->status == NULL && codes_len > 4)
+      if (coded && r->status == NULL)
         {
-          g_autofree char *code = g_strstrip (g_strndup (s + 4, codes_len - 4));
+          g_autofree char *codes = g_strndup (s, codes_len);
 
-          if (is_enhanced_code (code))
-            r->status = g_steal_pointer (&code);
+          bounce_extract_first_codes (codes, NULL, &r->status);
         }
       if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
         {

@@ -78,6 +78,8 @@ test_corpus_dir (gconstpointer data)
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
+      if (new_baseline == NULL && !json_object_has_member (baseline, key))
+        g_string_append_printf (regressions, "%s: not in the baseline (build-aux/corpus-baseline)\n", key);
       t = json_object_get_array_member (truth, name);
       result = corpus_check_file (dir, name, t);
       files++;
@@ -155,8 +157,17 @@ main (int argc, char **argv)
   truth_path = g_test_build_filename (G_TEST_DIST, "corpus", "truth.json", NULL);
   truth = corpus_load_truth (truth_path, &truth_parser);
   baseline_path = g_test_build_filename (G_TEST_DIST, "corpus", "baseline.json", NULL);
-  if (update == NULL && json_parser_load_from_file (baseline_parser, baseline_path, NULL))
-    baseline = json_node_get_object (json_parser_get_root (baseline_parser));
+  if (update == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Without its baseline the test could not fail: that is an error. */
+      if (!json_parser_load_from_file (baseline_parser, baseline_path, &error))
+        g_error ("%s: %s (build-aux/corpus-baseline records one)", baseline_path, error->message);
+      if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (baseline_parser)))
+        g_error ("%s: not a JSON object", baseline_path);
+      baseline = json_node_get_object (json_parser_get_root (baseline_parser));
+    }
 
   if (update != NULL)
     {

@@ -591,10 +591,10 @@ test_pseudo_status_table (void)
         g_error ("no pseudo status for %s", names[i]);
       g_assert_true (perm[0] == '5' || perm[0] == '4');
     }
-  g_assert_true (bounce_reason_is_hard ("userunknown", BOUNCE_PERMANENCE_PERMANENT));
-  g_assert_true (bounce_reason_is_hard ("notaccept", BOUNCE_PERMANENCE_PERMANENT));
-  g_assert_false (bounce_reason_is_hard ("notaccept", BOUNCE_PERMANENCE_TEMPORARY));
-  g_assert_false (bounce_reason_is_hard ("mailboxfull", BOUNCE_PERMANENCE_PERMANENT));
+  g_assert_true (bounce_reason_is_hard ("userunknown", TRUE));
+  g_assert_true (bounce_reason_is_hard ("notaccept", TRUE));
+  g_assert_false (bounce_reason_is_hard ("notaccept", FALSE));
+  g_assert_false (bounce_reason_is_hard ("mailboxfull", TRUE));
 }
 
 #define EXIM_HEAD(subject) \

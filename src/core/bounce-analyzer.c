@@ -7,12 +7,7 @@
 #include "bounce-diagnose.h"
 #include "bounce-error.h"
 #include "bounce-links.h"
-
-/* Reasons for which a blocklist check of the sending side makes sense. */
-static const char * const reputation_reasons[] = {
-  "blocked", "badreputation", "spamdetected", "policyviolation", "rejected",
-  "requireptr", "securityerror", "authfailure", "filtered", NULL
-};
+#include "bounce-reason.h"
 
 /* A real bounce has a few dozen findings.  Past this many the input is a log
  * or a flood, and every further finding only costs memory and time in the
@@ -127,7 +122,7 @@ report_needs_reputation_check (BounceReport *report)
     {
       g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
 
-      if (g_strv_contains (reputation_reasons, bounce_recipient_get_reason (r)))
+      if (bounce_reason_concerns_reputation (bounce_recipient_get_reason (r)))
         return TRUE;
     }
   return FALSE;

@@ -8,6 +8,7 @@
 #include "bounce-diagnose.h"
 #include "bounce-extract.h"
 #include "bounce-formats.h"
+#include "bounce-reason.h"
 
 /* How much text after a recipient line belongs to it at most. */
 #define MAX_BLOCK 4096
@@ -85,67 +86,6 @@ typedef struct {
   guint seg_begin;          /* the message's segments: [seg_begin, seg_end) */
   guint seg_end;
 } Context;
-
-static const struct {
-  const char *reason;
-  const char *permanent;
-  const char *temporary;
-} pseudo_codes[] = {
-  /* Sisimai's internal codes: what a bounce without an enhanced code is
-   * reported as, so our output compares with the reference parsers. */
-  { "blocked",         "5.0.971", "4.0.971" },
-  { "contenterror",    "5.0.960", "4.0.960" },
-  { "exceedlimit",     "5.0.923", "5.0.923" },
-  { "expired",         "5.0.947", "4.0.947" },
-  { "filtered",        "5.0.910", "4.0.924" },
-  { "hasmoved",        "5.0.916", "5.0.916" },
-  { "hostunknown",     "5.0.912", "5.0.912" },
-  { "mailboxfull",     "5.0.922", "4.0.922" },
-  { "mailererror",     "5.0.939", "5.0.939" },
-  { "mesgtoobig",      "5.0.934", "5.0.934" },
-  { "networkerror",    "5.0.944", "4.0.944" },
-  { "norelaying",      "5.0.909", "5.0.909" },
-  { "notaccept",       "5.0.932", "4.0.932" },
-  { "onhold",          "5.0.901", "4.0.901" },
-  { "policyviolation", "5.0.972", "5.0.972" },
-  { "rejected",        "5.0.918", "4.0.918" },
-  { "securityerror",   "5.0.970", "4.0.970" },
-  { "spamdetected",    "5.0.980", "4.0.980" },
-  { "suspend",         "5.0.921", "5.0.921" },
-  { "systemerror",     "5.0.930", "4.0.930" },
-  { "systemfull",      "5.0.931", "4.0.931" },
-  { "syntaxerror",     "5.0.902", "5.0.902" },
-  { "toomanyconn",     "5.0.945", "4.0.945" },
-  { "userunknown",     "5.0.911", "5.0.911" },
-  { "undefined",       "5.0.900", "4.0.900" },
-  { "virusdetected",   "5.0.971", "5.0.971" },
-  { "speeding",        "4.0.945", "4.0.945" },
-  { "badreputation",   "5.0.971", "4.0.971" },
-  { "requireptr",      "5.0.973", "4.0.973" },
-  { "authfailure",     "5.0.970", "4.0.970" },
-  { "notcompliantrfc", "5.0.960", "4.0.960" },
-};
-
-const char *
-bounce_reason_pseudo_status (const char *reason,
-                             gboolean    temporary)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (pseudo_codes); i++)
-    if (g_strcmp0 (pseudo_codes[i].reason, reason) == 0)
-      return temporary ? pseudo_codes[i].temporary : pseudo_codes[i].permanent;
-  return NULL;
-}
-
-gboolean
-bounce_reason_is_hard (const char       *reason,
-                       BouncePermanence  permanence)
-{
-  if (g_strcmp0 (reason, "userunknown") == 0 ||
-      g_strcmp0 (reason, "hostunknown") == 0 ||
-      g_strcmp0 (reason, "hasmoved") == 0)
-    return TRUE;
-  return g_strcmp0 (reason, "notaccept") == 0 && permanence == BOUNCE_PERMANENCE_PERMANENT;
-}
 
 /* ------------------------------------------------------------------ */
 /* Patterns, compiled once                                              */
@@ -1790,7 +1730,8 @@ diagnose_candidate (Context         *ctx,
       coded = status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
     else if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
       coded = reply[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
-    bounce_recipient_set_hard_bounce (r, !delivered && bounce_reason_is_hard (reason, coded));
+    bounce_recipient_set_hard_bounce (r, !delivered &&
+                                      bounce_reason_is_hard (reason, coded == BOUNCE_PERMANENCE_PERMANENT));
   }
   bounce_recipient_set_action (r, c->action);
   bounce_recipient_set_remote_mta (r, c->remote_mta);

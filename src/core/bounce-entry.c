@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-entry.h"
+#include "bounce-reason.h"
 #include "bounce-error.h"
 
 struct _BounceEntry
@@ -43,33 +44,9 @@ struct _BounceEntry
 
 G_DEFINE_FINAL_TYPE (BounceEntry, bounce_entry, G_TYPE_OBJECT)
 
-static const char * const reason_names[] = {
-  "userunknown", "mailboxfull", "hostunknown", "blocked", "badreputation",
-  "spamdetected", "policyviolation", "rejected", "norelaying", "authfailure",
-  "securityerror", "requireptr", "notcompliantrfc", "exceedlimit", "mesgtoobig",
-  "contenterror", "virusdetected", "speeding", "toomanyconn", "expired",
-  "networkerror", "systemerror", "systemfull", "mailererror", "suspend",
-  "hasmoved", "notaccept", "syntaxerror", "filtered", "onhold", "undefined",
-  "vacation", "delivered", "feedback", NULL
-};
-
 static const char * const kind_names[] = {
   "class", "subject", "enhanced", "reply", "rule", "reason", "blocklist", "provider", NULL
 };
-
-const char * const *
-bounce_reason_names (void)
-{
-  return reason_names;
-}
-
-gboolean
-bounce_reason_is_known (const char *name)
-{
-  if (name == NULL)
-    return FALSE;
-  return g_strv_contains (reason_names, name);
-}
 
 const char *
 bounce_entry_kind_to_string (BounceEntryKind kind)

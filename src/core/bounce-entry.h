@@ -71,8 +71,5 @@ gboolean          bounce_entry_get_multi        (BounceEntry  *self);  /* a mult
 /* The untranslated strings, for the POT generator and tests. */
 GPtrArray        *bounce_entry_get_msgids       (BounceEntry  *self);
 
-/* Is name one of the 34 reason names? */
-gboolean          bounce_reason_is_known        (const char   *name);
-const char * const *bounce_reason_names         (void);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _BounceEntry
   char *source_url;
   GPtrArray *links;
   int priority;
+  BounceRuleStrength strength;
   GRegex *regex;         /* compiled at load, without JIT: cheap to create */
   GRegex *regex_jit;     /* the same pattern JIT-compiled once the entry is hot */
   int uses;
@@ -224,6 +225,43 @@ valid_id (const char *id)
   return TRUE;
 }
 
+static const char * const strength_names[] = { "weak", "generic", "definite", NULL };
+
+/* A rule's strength (see docs/catalogue-format.md). */
+static gboolean
+read_strength (BounceEntry  *self,
+               JsonObject   *object,
+               GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, "strength");
+  const char *value;
+
+  self->strength = BOUNCE_RULE_DEFINITE;
+  if (node == NULL)
+    {
+      /* (until the catalogue states it: the former thresholds) */
+      if (self->kind == BOUNCE_ENTRY_RULE && self->provider == NULL)
+        {
+          if (self->priority < 8)
+            self->strength = BOUNCE_RULE_WEAK;
+          else if (self->priority < 30 || g_str_has_prefix (self->id, "rule.mta."))
+            self->strength = BOUNCE_RULE_GENERIC;
+        }
+      return TRUE;
+    }
+  value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING ?
+          json_node_get_string (node) : NULL;
+  for (guint i = 0; value != NULL && strength_names[i] != NULL; i++)
+    if (g_str_equal (value, strength_names[i]))
+      {
+        self->strength = (BounceRuleStrength) i;
+        return TRUE;
+      }
+  g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+               "Catalogue entry “%s”: “strength” must be weak, generic or definite", self->id);
+  return FALSE;
+}
+
 BounceEntry *
 bounce_entry_new_from_json (JsonObject  *object,
                             GError     **error)
@@ -327,6 +365,9 @@ bounce_entry_new_from_json (JsonObject  *object,
   node = json_object_get_member (object, "priority");
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
     self->priority = (int) json_node_get_int (node);
+
+  if (!read_strength (self, object, error))
+    return NULL;
 
   node = json_object_get_member (object, "multi");
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
@@ -544,6 +585,12 @@ int
 bounce_entry_get_priority (BounceEntry *self)
 {
   GETTER (int, priority)
+}
+
+BounceRuleStrength
+bounce_entry_get_strength (BounceEntry *self)
+{
+  GETTER (BounceRuleStrength, strength)
 }
 
 /* Number of matches after which a pattern is worth JIT-compiling: a

@@ -24,6 +24,14 @@ typedef enum {
   BOUNCE_PERMANENCE_PERMANENT,
 } BouncePermanence;
 
+/* How much a rule's wording says on its own (the "strength" field). */
+typedef enum {
+  BOUNCE_RULE_WEAK,      /* broad wording: a precise status code says more, and its reason is
+                          * refined by the SMTP stage */
+  BOUNCE_RULE_GENERIC,   /* wording any server may write at any stage: refined by the stage */
+  BOUNCE_RULE_DEFINITE,  /* a statement that means what it says whenever it is made */
+} BounceRuleStrength;
+
 typedef struct {
   char *title;     /* translated */
   char *url;       /* https URL template with {ip} or {domain}, or a plain https URL */
@@ -57,6 +65,7 @@ BouncePermanence  bounce_entry_get_permanence   (BounceEntry  *self);
 const char       *bounce_entry_get_source_url   (BounceEntry  *self);  /* or NULL */
 GPtrArray        *bounce_entry_get_links        (BounceEntry  *self);  /* BounceEntryLink */
 int               bounce_entry_get_priority     (BounceEntry  *self);
+BounceRuleStrength bounce_entry_get_strength    (BounceEntry  *self);
 /* Rules and blocklists and providers: the compiled pattern, else NULL. */
 GRegex           *bounce_entry_get_regex        (BounceEntry  *self);
 const char * const *bounce_entry_get_examples   (BounceEntry  *self);  /* rules; never NULL */

@@ -138,6 +138,10 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
   "|(but\\s+sender\\s+was\\s+rejected)" \
   "|(but\\s+my\\s+name\\s+was\\s+rejected|but\\s+greeting\\s+failed)"
 
+/* The addresses mail systems send reports from, at a line start. */
+#define RE_DAEMON \
+  "(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)(?:[+-][^@]*)?@"
+
 typedef struct
 {
   GRegex *reply;
@@ -150,6 +154,7 @@ typedef struct
   GRegex *url;
   GRegex *smtp_command;
   GRegex *address;
+  GRegex *daemon;
 } Patterns;
 
 static GRegex *
@@ -183,6 +188,7 @@ get_patterns (void)
       patterns.url = compile (RE_URL);
       patterns.smtp_command = compile (RE_SMTP_COMMAND);
       patterns.address = compile (RE_ADDRESS);
+      patterns.daemon = compile (RE_DAEMON);
       g_once_init_leave (&initialized, 1);
     }
   return &patterns;
@@ -1465,4 +1471,49 @@ bounce_extract_address (const char *text,
   while (e > s && text[e - 1] == '.')
     e--;
   return g_ascii_strdown (text + s, e - s);
+}
+
+gboolean
+bounce_address_is_daemon (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  return g_regex_match (get_patterns ()->daemon, text, 0, NULL);
+}
+
+gsize
+bounce_enhanced_code_length (const char *s)
+{
+  gsize i = 2, d;
+
+  if (s == NULL || !(s[0] == '2' || s[0] == '4' || s[0] == '5') || s[1] != '.')
+    return 0;
+  for (d = 0; g_ascii_isdigit (s[i]) && d < 3; d++)
+    i++;
+  if (d == 0 || s[i] != '.')
+    return 0;
+  i++;
+  for (d = 0; g_ascii_isdigit (s[i]) && d < 3; d++)
+    i++;
+  if (d == 0)
+    return 0;
+  return i;
+}
+
+GRegex *
+bounce_regex_once (GRegex             **slot,
+                   const char          *pattern,
+                   GRegexCompileFlags   flags)
+{
+  if (g_once_init_enter (slot))
+    {
+      g_autoptr(GError) error = NULL;
+      GRegex *regex = g_regex_new (pattern, flags | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, &error);
+
+      /* The patterns are constants: a failure is a programming error. */
+      if (regex == NULL)
+        g_error ("Internal pattern does not compile: %s: %s", pattern, error->message);
+      g_once_init_leave (slot, regex);
+    }
+  return *slot;
 }

@@ -94,6 +94,21 @@ char             *bounce_extract_address      (const char *text,
 gsize             bounce_utf8_cut             (const char *s,
                                                gsize       max);
 
+/* The length of the enhanced status code ("5.1.1", "4.7.500": class 2, 4
+ * or 5, then two numbers of one to three digits) that s starts with, or 0.
+ * The caller checks what follows it. */
+gsize          bounce_enhanced_code_length (const char       *s);
+
+/* TRUE when a line of text starts with a mail system's own address
+ * ("MAILER-DAEMON@...", "double-bounce@..."), which is never a recipient. */
+gboolean       bounce_address_is_daemon  (const char         *text);
+
+/* The constant pattern compiled (with G_REGEX_OPTIMIZE and flags) on first
+ * use, kept in *slot; thread-safe. */
+GRegex        *bounce_regex_once          (GRegex           **slot,
+                                           const char        *pattern,
+                                           GRegexCompileFlags flags);
+
 /* TRUE when s is a syntactically valid, public (routable) IP address. */
 gboolean       bounce_ip_is_public       (const char         *s);
 

@@ -18,7 +18,8 @@
  * scanned until it has given MAX_FINDINGS. */
 static void
 extract_findings (BounceReport *report,
-                  const char   *text)
+                  const char   *text,
+                  GRegex       *tokens)
 {
   GPtrArray *findings = bounce_report_get_findings (report);
   gsize length = strlen (text);
@@ -36,7 +37,7 @@ extract_findings (BounceReport *report,
           if (nl != NULL)
             end = (nl - text) + 1;
         }
-      bounce_extract (text, start, end, BOUNCE_EXTRACT_ALL, findings);
+      bounce_extract (text, start, end, BOUNCE_EXTRACT_ALL, tokens, findings);
       start = end;
       chunk *= 2;
     }
@@ -430,7 +431,7 @@ bounce_analyze_input (BounceInput     *input,
     catalogue = bounce_catalogue_get_default ();
   report = bounce_report_new (input, source);
 
-  extract_findings (report, bounce_input_get_text (input));
+  extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_token_regex (catalogue));
   bounce_diagnose (report, catalogue);
   explain_codes (report, catalogue);
   collect_targets (report, catalogue);

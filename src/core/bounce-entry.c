@@ -28,6 +28,7 @@ struct _BounceEntry
   BounceRuleStrength strength;
   GRegex *regex;         /* compiled at load, without JIT: cheap to create */
   GRegex *regex_jit;     /* the same pattern JIT-compiled once the entry is hot */
+  char *tokens;          /* providers: the shapes of their own codes, a pattern */
   int uses;
   GStrv examples;
   GStrv zones;
@@ -72,6 +73,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->id);
   g_free (self->code);
   g_free (self->provider);
+  g_free (self->tokens);
   g_free (self->title);
   g_free (self->explanation);
   g_strfreev (self->sender);
@@ -227,6 +229,12 @@ valid_id (const char *id)
 
 static const char * const strength_names[] = { "weak", "generic", "definite", NULL };
 
+const char * const *
+bounce_entry_strength_names (void)
+{
+  return strength_names;
+}
+
 /* A rule's strength (see docs/catalogue-format.md). */
 static gboolean
 read_strength (BounceEntry  *self,
@@ -237,17 +245,15 @@ read_strength (BounceEntry  *self,
   const char *value;
 
   self->strength = BOUNCE_RULE_DEFINITE;
-  if (node == NULL)
+  if (node == NULL && self->kind != BOUNCE_ENTRY_RULE)
+    return TRUE;
+  if (node == NULL || self->kind != BOUNCE_ENTRY_RULE)
     {
-      /* (until the catalogue states it: the former thresholds) */
-      if (self->kind == BOUNCE_ENTRY_RULE && self->provider == NULL)
-        {
-          if (self->priority < 8)
-            self->strength = BOUNCE_RULE_WEAK;
-          else if (self->priority < 30 || g_str_has_prefix (self->id, "rule.mta."))
-            self->strength = BOUNCE_RULE_GENERIC;
-        }
-      return TRUE;
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   self->kind == BOUNCE_ENTRY_RULE ? "Catalogue rule “%s” has no “strength”"
+                                                   : "Catalogue entry “%s”: only rules have a “strength”",
+                   self->id);
+      return FALSE;
     }
   value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING ?
           json_node_get_string (node) : NULL;
@@ -301,6 +307,7 @@ bounce_entry_new_from_json (JsonObject  *object,
       !get_string (object, "final_reason", FALSE, &self->final_reason, self->id, error) ||
       !get_string (object, "source", FALSE, &self->source_url, self->id, error) ||
       !get_string (object, "pattern", FALSE, &pattern, self->id, error) ||
+      !get_string (object, "tokens", FALSE, &self->tokens, self->id, error) ||
       !get_string (object, "lookup_ip", FALSE, &self->lookup_ip, self->id, error) ||
       !get_string (object, "lookup_domain", FALSE, &self->lookup_domain, self->id, error) ||
       !get_string (object, "delist", FALSE, &self->delist_url, self->id, error) ||
@@ -403,6 +410,27 @@ bounce_entry_new_from_json (JsonObject  *object,
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Rule “%s” has no pattern", self->id);
       return NULL;
+    }
+
+  if (self->tokens != NULL)
+    {
+      g_autoptr(GError) regex_error = NULL;
+      g_autoptr(GRegex) check = NULL;
+
+      /* (matched case-sensitively, on bytes, by the extractor) */
+      if (self->kind != BOUNCE_ENTRY_PROVIDER)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: only providers have “tokens”", self->id);
+          return NULL;
+        }
+      check = g_regex_new (self->tokens, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, &regex_error);
+      if (check == NULL)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: bad tokens pattern: %s", self->id, regex_error->message);
+          return NULL;
+        }
     }
 
   node = json_object_get_member (object, "links");
@@ -591,6 +619,12 @@ BounceRuleStrength
 bounce_entry_get_strength (BounceEntry *self)
 {
   GETTER (BounceRuleStrength, strength)
+}
+
+const char *
+bounce_entry_get_tokens (BounceEntry *self)
+{
+  GETTER (const char *, tokens)
 }
 
 /* Number of matches after which a pattern is worth JIT-compiling: a

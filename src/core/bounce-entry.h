@@ -66,6 +66,10 @@ const char       *bounce_entry_get_source_url   (BounceEntry  *self);  /* or NUL
 GPtrArray        *bounce_entry_get_links        (BounceEntry  *self);  /* BounceEntryLink */
 int               bounce_entry_get_priority     (BounceEntry  *self);
 BounceRuleStrength bounce_entry_get_strength    (BounceEntry  *self);
+/* "weak", "generic", "definite": the names of BounceRuleStrength, in order. */
+const char * const *bounce_entry_strength_names (void);
+/* Providers: the pattern of their own codes ("TSS04"), or NULL. */
+const char       *bounce_entry_get_tokens       (BounceEntry  *self);
 /* Rules and blocklists and providers: the compiled pattern, else NULL. */
 GRegex           *bounce_entry_get_regex        (BounceEntry  *self);
 const char * const *bounce_entry_get_examples   (BounceEntry  *self);  /* rules; never NULL */

@@ -44,15 +44,19 @@ typedef enum {
 /* Finds everything in text[start, end) (byte offsets; end may be -1 for the
  * whole string).  Appends BounceFinding to findings, sorted by offset, with
  * character offsets relative to the start of text (not of start).
- * Patterns are compiled once per process. */
+ * tokens finds providers' own codes (the catalogue's
+ * bounce_catalogue_get_token_regex(); NULL for none).  Patterns are
+ * compiled once per process. */
 void           bounce_extract            (const char         *text,
                                           gsize               start,
                                           gssize              end,
                                           BounceExtractFlags  flags,
+                                          GRegex             *tokens,
                                           GPtrArray          *findings);
 
 /* Convenience: a new array (free func set) with everything in text. */
-GPtrArray     *bounce_extract_all        (const char         *text);
+GPtrArray     *bounce_extract_all        (const char         *text,
+                                          GRegex             *tokens);
 
 /* Just the first "<reply> <enhanced>" pair of a diagnostic string such as
  * "smtp; 550 5.1.1 <a@b>... User unknown": the first failure (4xx, 5xx)

@@ -447,35 +447,6 @@ bounce_analyze_input (BounceInput     *input,
       g_ptr_array_unref (links);
     }
 
-  /* The verdict: the first failed recipient's reason. */
-  {
-    GListModel *list = bounce_report_get_recipients (report);
-
-    if (g_list_model_get_n_items (list) > 0)
-      {
-        g_autoptr(BounceRecipient) r = g_list_model_get_item (list, 0);
-        const char *reason = bounce_recipient_get_reason (r);
-        GPtrArray *entries = bounce_recipient_get_entries (r);
-        BounceEntry *verdict = bounce_catalogue_find_reason (catalogue, reason);
-
-        /* A delay warning is about a delivery still being tried: "expired"
-         * would say it has been given up, so the headline names what is
-         * holding it up, or what the warning itself says ("will be
-         * retried"), or nothing beyond "not delivered yet". */
-        if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY && g_strcmp0 (reason, "expired") == 0)
-          {
-            BounceEntry *first = entries != NULL && entries->len > 0 ? entries->pdata[0] : NULL;
-
-            verdict = NULL;
-            if (first != NULL && bounce_entry_get_title (first) != NULL &&
-                bounce_entry_get_kind (first) != BOUNCE_ENTRY_REASON &&
-                (g_strcmp0 (bounce_entry_get_reason (first), "expired") != 0 ||
-                 bounce_entry_get_permanence (first) == BOUNCE_PERMANENCE_TEMPORARY))
-              verdict = first;
-          }
-        bounce_report_set_verdict (report, verdict);
-      }
-  }
   return g_steal_pointer (&report);
 }
 

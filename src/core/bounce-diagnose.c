@@ -352,42 +352,6 @@ diagnose_message (BounceMessageContext *ctx,
     }
 }
 
-static void
-decide_kind (BounceReport *report)
-{
-  GListModel *list = bounce_report_get_recipients (report);
-  guint n = g_list_model_get_n_items (list);
-  gboolean failed = FALSE;
-  gboolean delayed = FALSE;
-  gboolean delivered = FALSE;
-
-  if (bounce_report_get_kind (report) == BOUNCE_KIND_FEEDBACK)
-    return;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
-      const char *reason = bounce_recipient_get_reason (r);
-
-      if (g_str_equal (reason, "delivered"))
-        delivered = TRUE;
-      else if (g_str_equal (reason, "vacation") || g_str_equal (reason, "feedback"))
-        continue;
-      else if (g_strcmp0 (bounce_recipient_get_action (r), "delayed") == 0 ||
-               (bounce_recipient_get_permanence (r) == BOUNCE_PERMANENCE_TEMPORARY &&
-                g_strcmp0 (bounce_recipient_get_action (r), "failed") != 0 &&
-                !g_str_equal (reason, "expired")))
-        delayed = TRUE;
-      else
-        failed = TRUE;
-    }
-  if (failed)
-    bounce_report_set_kind (report, BOUNCE_KIND_FAILURE);
-  else if (delayed)
-    bounce_report_set_kind (report, BOUNCE_KIND_DELAY);
-  else if (delivered)
-    bounce_report_set_kind (report, BOUNCE_KIND_DELIVERED);
-}
-
 void
 bounce_diagnose (BounceReport    *report,
                  BounceCatalogue *catalogue)
@@ -418,7 +382,7 @@ bounce_diagnose (BounceReport    *report,
       g_string_free (ctx.notification, TRUE);
       g_free (ctx.provider);
     }
-  decide_kind (report);
+  bounce_report_decide_verdict (report, catalogue);
 
   /* Only a bounce or a report has a reporting side: an ordinary message or
    * an automatic reply that came through a provider was not reported by

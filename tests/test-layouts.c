@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "bounce-core.h"
-#include "layouts/bounce-layouts.h"
+#include "bounce-layouts.h"
 #include "layout-samples.h"
 
 /* Samples written for these tests: each follows one server's layout with

@@ -4,7 +4,7 @@
 #include "bounce-catalogue.h"
 #include "bounce-fact.h"
 #include "bounce-report.h"
-#include "layouts/bounce-layouts.h"
+#include "bounce-layouts.h"
 
 G_BEGIN_DECLS
 

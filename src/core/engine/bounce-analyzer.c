@@ -336,25 +336,13 @@ collect_targets (BounceReport    *report,
   const char *text = bounce_input_get_text (input);
   GPtrArray *findings = bounce_report_get_findings (report);
   GPtrArray *segments = bounce_input_get_segments (input);
-  g_autoptr(GString) notification = g_string_new (NULL);
+  g_autoptr(GString) notification = NULL;
   g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const BounceFinding *name = NULL;
   gboolean wanted;
 
-  for (guint i = 0; i < segments->len; i++)
-    {
-      BounceSegment *seg = segments->pdata[i];
-
-      if (seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS)
-        {
-          gsize room = BOUNCE_NOTIFICATION_LIMIT - MIN (notification->len, BOUNCE_NOTIFICATION_LIMIT);
-
-          g_string_append_len (notification, text + seg->start,
-                               bounce_utf8_cut (text + seg->start, MIN (seg->end - seg->start, room)));
-          g_string_append_c (notification, '\n');
-        }
-    }
+  notification = bounce_input_collect_notification (input, 0, segments->len, BOUNCE_NOTIFICATION_LIMIT);
 
   if (!bounce_report_get_is_bounce (report))
     return;

@@ -69,19 +69,10 @@ match (PatternId   id,
                         text, 0, NULL);
 }
 
-static const char *
-header (BounceMessageContext *ctx,
-        const char           *name)
-{
-  if (ctx->message == NULL)
-    return NULL;
-  return bounce_fields_lookup (ctx->message->headers, name);
-}
-
 void
 bounce_classify_words (BounceMessageContext *ctx)
 {
-  ctx->delay_subject = match (RE_DELAY_SUBJECT, header (ctx, "Subject"));
+  ctx->delay_subject = match (RE_DELAY_SUBJECT, bounce_context_header (ctx, "Subject"));
   ctx->temporary_words = ctx->notification->len < 256 * 1024 &&
                          match (RE_TEMPORARY_WORDS, ctx->notification->str);
   ctx->delay_words = ctx->temporary_words && match (RE_DELAY_WORDS, ctx->notification->str);
@@ -109,13 +100,13 @@ bounce_classify_is_delivery_report (BounceMessageContext *ctx)
 gboolean
 bounce_classify_looks_like_bounce (BounceMessageContext *ctx)
 {
-  const char *subject = header (ctx, "Subject");
-  const char *from = header (ctx, "From");
-  const char *return_path = header (ctx, "Return-Path");
+  const char *subject = bounce_context_header (ctx, "Subject");
+  const char *from = bounce_context_header (ctx, "From");
+  const char *return_path = bounce_context_header (ctx, "Return-Path");
 
   if (ctx->message == NULL)
     return TRUE;   /* a pasted fragment: judged by what it contains */
-  if (bounce_classify_is_delivery_report (ctx) || header (ctx, "X-Failed-Recipients") != NULL)
+  if (bounce_classify_is_delivery_report (ctx) || bounce_context_header (ctx, "X-Failed-Recipients") != NULL)
     return TRUE;
   if (match (RE_BOUNCE_SUBJECT, subject))
     return TRUE;
@@ -131,13 +122,13 @@ bounce_classify_looks_like_bounce (BounceMessageContext *ctx)
 gboolean
 bounce_classify_looks_like_autoreply (BounceMessageContext *ctx)
 {
-  const char *auto_submitted = header (ctx, "Auto-Submitted");
-  const char *subject = header (ctx, "Subject");
+  const char *auto_submitted = bounce_context_header (ctx, "Auto-Submitted");
+  const char *subject = bounce_context_header (ctx, "Subject");
 
   if (ctx->message == NULL)
     return FALSE;
-  if (header (ctx, "X-Autoreply") != NULL || header (ctx, "X-Autorespond") != NULL ||
-      header (ctx, "X-Autoresponder") != NULL)
+  if (bounce_context_header (ctx, "X-Autoreply") != NULL || bounce_context_header (ctx, "X-Autorespond") != NULL ||
+      bounce_context_header (ctx, "X-Autoresponder") != NULL)
     return TRUE;
   if (match (RE_AUTOREPLY_SUBJECT, subject))
     return TRUE;

@@ -18,9 +18,9 @@ typedef struct {
   guint n_indexed;          /* how many of them are in keys */
 } Reported;
 
-static const char *
-header (BounceMessageContext *ctx,
-        const char           *name)
+const char *
+bounce_context_header (BounceMessageContext *ctx,
+                       const char           *name)
 {
   if (ctx->message == NULL)
     return NULL;
@@ -58,11 +58,11 @@ handle_unsubscribe (BounceMessageContext *ctx)
 {
   g_autofree char *address = NULL;
 
-  if (header (ctx, "X-Apple-Unsubscribe") == NULL)
+  if (bounce_context_header (ctx, "X-Apple-Unsubscribe") == NULL)
     return FALSE;
   bounce_report_set_kind (ctx->report, BOUNCE_KIND_FEEDBACK);
   bounce_report_set_feedback_type (ctx->report, "opt-out");
-  address = address_from_value (header (ctx, "From"));
+  address = address_from_value (bounce_context_header (ctx, "From"));
   add_simple_recipient (ctx, address, "feedback");
   return TRUE;
 }
@@ -181,7 +181,7 @@ static gboolean
 unlisted_recipients (BounceMessageContext *ctx,
                      GPtrArray            *out)
 {
-  const char *failed = header (ctx, "X-Failed-Recipients");
+  const char *failed = bounce_context_header (ctx, "X-Failed-Recipients");
 
   if (bounce_classify_looks_like_autoreply (ctx))
     return FALSE;
@@ -241,28 +241,6 @@ recipient_facts (BounceMessageContext *ctx,
 
 /* ------------------------------------------------------------------ */
 /* The message                                                          */
-
-static void
-collect_notification (BounceMessageContext *ctx,
-                      BounceInput          *input)
-{
-  GPtrArray *segments = bounce_input_get_segments (input);
-  const char *text = bounce_input_get_text (input);
-
-  for (guint i = ctx->doc->seg_begin; i < ctx->doc->seg_end; i++)
-    {
-      BounceSegment *seg = segments->pdata[i];
-
-      if (seg->kind == BOUNCE_SEGMENT_TEXT || seg->kind == BOUNCE_SEGMENT_DELIVERY_STATUS)
-        {
-          gsize room = BOUNCE_NOTIFICATION_LIMIT - MIN (ctx->notification->len, BOUNCE_NOTIFICATION_LIMIT);
-
-          g_string_append_len (ctx->notification, text + seg->start,
-                               bounce_utf8_cut (text + seg->start, MIN (seg->end - seg->start, room)));
-          g_string_append_c (ctx->notification, '\n');
-        }
-    }
-}
 
 static char *
 recipient_key (BounceRecipient *r)
@@ -330,7 +308,7 @@ diagnose_message (BounceMessageContext *ctx,
     {
       if (bounce_classify_looks_like_autoreply (ctx))
         {
-          g_autofree char *address = address_from_value (header (ctx, "From"));
+          g_autofree char *address = address_from_value (bounce_context_header (ctx, "From"));
 
           if (bounce_report_get_kind (ctx->report) == BOUNCE_KIND_NOT_BOUNCE)
             bounce_report_set_kind (ctx->report, BOUNCE_KIND_AUTOREPLY);
@@ -371,11 +349,11 @@ bounce_diagnose (BounceReport    *report,
       ctx.report = report;
       ctx.catalogue = catalogue;
       ctx.message = i < n_messages ? messages->pdata[i] : NULL;
-      ctx.notification = g_string_new (NULL);
       if (ctx.message != NULL)
         sender = address_from_value (bounce_fields_lookup (ctx.message->headers, "To"));
       ctx.doc = bounce_layout_doc_new (input, i, sender, NULL);
-      collect_notification (&ctx, input);
+      ctx.notification = bounce_input_collect_notification (input, ctx.doc->seg_begin, ctx.doc->seg_end,
+                                                            BOUNCE_NOTIFICATION_LIMIT);
       ctx.doc->notification = ctx.notification->str;
       diagnose_message (&ctx, &reported);
       bounce_layout_doc_free (ctx.doc);

@@ -42,6 +42,10 @@ typedef struct {
   const char *provider;     /* who refused it (borrowed), or NULL */
 } BounceEvidence;
 
+/* A header of the message, or NULL (always for a pasted fragment). */
+const char *bounce_context_header (BounceMessageContext *ctx,
+                                   const char           *name);
+
 /* A status that names a precise condition (5.1.2, 5.7.26, any x.6.z), not
  * the catch-all 5.7.1; and one that says nothing beyond its class (x.0.0). */
 gboolean  bounce_status_is_specific (const char            *status);

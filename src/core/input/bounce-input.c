@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 
 #include "bounce-error.h"
+#include "bounce-extract.h"
 #include "bounce-input.h"
 
 #if !GMIME_HAS_AUTOPTR
@@ -2100,4 +2101,28 @@ bounce_input_get_messages (BounceInput *self)
 {
   g_return_val_if_fail (BOUNCE_IS_INPUT (self), NULL);
   return self->messages;
+}
+
+GString *
+bounce_input_collect_notification (BounceInput *self,
+                                   guint        seg_begin,
+                                   guint        seg_end,
+                                   gsize        limit)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), out);
+
+  for (guint i = seg_begin; i < MIN (seg_end, self->segments->len); i++)
+    {
+      BounceSegment *seg = self->segments->pdata[i];
+      gsize room = limit - MIN (out->len, limit);
+
+      if (seg->kind != BOUNCE_SEGMENT_TEXT && seg->kind != BOUNCE_SEGMENT_DELIVERY_STATUS)
+        continue;
+      g_string_append_len (out, self->text + seg->start,
+                           bounce_utf8_cut (self->text + seg->start, MIN (seg->end - seg->start, room)));
+      g_string_append_c (out, '\n');
+    }
+  return out;
 }

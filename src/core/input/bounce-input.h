@@ -83,6 +83,14 @@ void              bounce_field_free            (gpointer       field);
 BounceFieldGroup *bounce_field_group_new       (void);
 void              bounce_field_group_free      (gpointer       group);
 
+/* The notification text of segments [seg_begin, seg_end): the human text and
+ * the delivery-status parts, each followed by a newline, at most limit
+ * bytes of each and never ending inside a character. */
+GString          *bounce_input_collect_notification (BounceInput *self,
+                                                     guint        seg_begin,
+                                                     guint        seg_end,
+                                                     gsize        limit);
+
 /* Case-insensitive lookup in a BounceField array; NULL when absent. */
 const char   *bounce_fields_lookup             (GPtrArray     *fields,
                                                 const char    *name);

@@ -44,32 +44,14 @@ sendmail_summary (const char  *s,
   return bounce_address_in (s + i, dots - (s + i));
 }
 
-static gboolean
-parse_sendmail (BounceLayoutDoc *d)
+/* The list: an address per line, with "(reason: ...)" under it. */
+static void
+read_list (BounceLayoutDoc *d,
+           int              list,
+           gboolean         delayed)
 {
-  int list = -1, transcript;
-  gboolean delayed = FALSE;
-  BounceSmtpCommand command = BOUNCE_SMTP_COMMAND_NONE;
-  g_autoptr(GString) reply = g_string_new (NULL);
-  g_autoptr(GString) unclaimed = g_string_new (NULL);
-  BounceSmtpCommand unclaimed_command = BOUNCE_SMTP_COMMAND_NONE;
   BounceFact *last = NULL;
 
-  for (guint i = 0; i < d->lines->len && list < 0; i++)
-    {
-      const BounceLine *l = bounce_doc_line (d, i);
-
-      if (bounce_line_starts (l, "----- The following addresses had"))
-        {
-          list = i;
-          delayed = bounce_line_contains (l, "transient");
-        }
-    }
-  transcript = bounce_doc_find_start (d, 0, "----- Transcript of session follows");
-  if (list < 0 && transcript < 0)
-    return FALSE;
-
-  /* The list: an address per line, with "(reason: ...)" under it. */
   for (guint i = list >= 0 ? (guint) list + 1 : d->lines->len; i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
@@ -107,9 +89,58 @@ parse_sendmail (BounceLayoutDoc *d)
             }
         }
     }
+}
 
-  /* The transcript: the command, the server's reply, then Sendmail's own
-   * summary line naming the recipient. */
+/* A transcript's summary line names its recipient: the enhanced code on it
+ * is Sendmail's verdict (the Status its DSN gives); the server's reply
+ * before it, when it refused, beats Sendmail's summary of it. */
+static void
+claim_reply (BounceFact        *r,
+             const char        *s,
+             gsize              codes_len,
+             gboolean           coded,
+             const char        *text,
+             gsize              text_len,
+             GString           *reply,
+             BounceSmtpCommand  command)
+{
+  if (coded && r->layout_status == NULL)
+    {
+      g_autofree char *codes = g_strndup (s, codes_len);
+
+      bounce_extract_first_codes (codes, NULL, &r->layout_status);
+    }
+  if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
+    {
+      bounce_fact_set_diag (r, reply);
+      r->command = command;
+    }
+  else if (r->text == NULL)
+    {
+      g_autoptr(GString) diag = g_string_new (NULL);
+
+      /* "550 5.1.2 Host unknown (...)": the codes, then the text */
+      if (!(text_len > 3 && g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1]) &&
+            g_ascii_isdigit (text[2])))
+        bounce_diag_append (diag, s, codes_len);
+      bounce_diag_append (diag, text, text_len);
+      bounce_fact_set_diag (r, diag);
+    }
+}
+
+/* The transcript: the command, the server's reply, then Sendmail's own
+ * summary line naming the recipient.  A refusal no summary line claimed
+ * is left in unclaimed, with the command it answered. */
+static void
+read_transcript (BounceLayoutDoc   *d,
+                 int                transcript,
+                 gboolean           listed,
+                 GString           *unclaimed,
+                 BounceSmtpCommand *unclaimed_command)
+{
+  BounceSmtpCommand command = BOUNCE_SMTP_COMMAND_NONE;
+  g_autoptr(GString) reply = g_string_new (NULL);
+
   for (guint i = transcript >= 0 ? (guint) transcript + 1 : d->lines->len; i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
@@ -127,7 +158,7 @@ parse_sendmail (BounceLayoutDoc *d)
           if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
             {
               g_string_assign (unclaimed, reply->str);
-              unclaimed_command = command;
+              *unclaimed_command = command;
             }
           command = BOUNCE_SMTP_COMMAND_NONE;
           g_string_truncate (reply, 0);
@@ -148,46 +179,48 @@ parse_sendmail (BounceLayoutDoc *d)
       if (address == NULL)
         continue;
       r = bounce_doc_find_fact (d, address);
-      if (r == NULL && list < 0 && coded)
+      if (r == NULL && !listed && coded)
         r = bounce_doc_add_fact (d, g_steal_pointer (&address), i, i);
       if (r == NULL)
         continue;
-      /* "550 5.1.1 <a@b>... User unknown": the enhanced code is Sendmail's
-       * verdict for the recipient, the one its DSN gives as Status */
-      if (coded && r->layout_status == NULL)
-        {
-          g_autofree char *codes = g_strndup (s, codes_len);
-
-          bounce_extract_first_codes (codes, NULL, &r->layout_status);
-        }
-      if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
-        {
-          /* the server's own words beat Sendmail's summary of them */
-          bounce_fact_set_diag (r, reply);
-          r->command = command;
-        }
-      else if (r->text == NULL)
-        {
-          g_autoptr(GString) diag = g_string_new (NULL);
-
-          /* "550 5.1.2 Host unknown (...)": the codes, then the text */
-          if (!(text_len > 3 && g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1]) &&
-                g_ascii_isdigit (text[2])))
-            bounce_diag_append (diag, s, codes_len);
-          bounce_diag_append (diag, text, text_len);
-          bounce_fact_set_diag (r, diag);
-        }
+      claim_reply (r, s, codes_len, coded, text, text_len, reply, command);
       g_string_truncate (reply, 0);
       r->end = MAX (r->end, l->offset + l->len);
     }
-  /* A refusal no summary line claimed belongs to a lone recipient, or,
-   * when it answered DATA (the message itself), to every recipient the
-   * transcript says nothing else about. */
   if (reply->len > 0 && (reply->str[0] == '4' || reply->str[0] == '5'))
     {
       g_string_assign (unclaimed, reply->str);
-      unclaimed_command = command;
+      *unclaimed_command = command;
     }
+}
+
+static gboolean
+parse_sendmail (BounceLayoutDoc *d)
+{
+  int list = -1, transcript;
+  gboolean delayed = FALSE;
+  g_autoptr(GString) unclaimed = g_string_new (NULL);
+  BounceSmtpCommand unclaimed_command = BOUNCE_SMTP_COMMAND_NONE;
+
+  for (guint i = 0; i < d->lines->len && list < 0; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+
+      if (bounce_line_starts (l, "----- The following addresses had"))
+        {
+          list = i;
+          delayed = bounce_line_contains (l, "transient");
+        }
+    }
+  transcript = bounce_doc_find_start (d, 0, "----- Transcript of session follows");
+  if (list < 0 && transcript < 0)
+    return FALSE;
+
+  read_list (d, list, delayed);
+  read_transcript (d, transcript, list >= 0, unclaimed, &unclaimed_command);
+  /* A refusal no summary line claimed belongs to a lone recipient, or,
+   * when it answered DATA (the message itself), to every recipient the
+   * transcript says nothing else about. */
   if (unclaimed->len > 0 && (d->out->len == 1 || unclaimed_command == BOUNCE_SMTP_COMMAND_DATA))
     for (guint i = 0; i < d->out->len; i++)
       {

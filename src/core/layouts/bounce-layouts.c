@@ -10,6 +10,12 @@
 extern const BounceLayout bounce_layout_rfc3464;
 extern const BounceLayout bounce_layout_amazon_ses;
 extern const BounceLayout bounce_layout_powermta;
+extern const BounceLayout bounce_layout_stalwart;
+extern const BounceLayout bounce_layout_hmailserver;
+extern const BounceLayout bounce_layout_haraka;
+extern const BounceLayout bounce_layout_chasquid;
+extern const BounceLayout bounce_layout_mox;
+extern const BounceLayout bounce_layout_maddy;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -34,6 +40,14 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_amazon_ses,
   &bounce_layout_powermta,
   /* servers' own layouts */
+  /* ... learnt from the servers' documentation and source */
+  &bounce_layout_stalwart,
+  &bounce_layout_hmailserver,
+  &bounce_layout_haraka,
+  &bounce_layout_chasquid,
+  &bounce_layout_mox,
+  &bounce_layout_maddy,
+  /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,
   &bounce_layout_verizon,

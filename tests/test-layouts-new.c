@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+#include "bounce-layouts.h"
+
+/* The layouts learnt from servers' own documentation and source.  Each
+ * sample under tests/layouts/ was written for these tests after the
+ * server's wording, with made-up hosts and addresses; every check runs on
+ * the whole message and on its text part pasted alone. */
+
+static GPtrArray *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceInput) input = bounce_input_new_from_text (text, -1, &error);
+
+  g_assert_no_error (error);
+  return bounce_layouts_parse_text (input, 0);
+}
+
+/* The body of the sample's first text/plain part (or of the message when
+ * it has no parts), as a user would copy it from a mail program. */
+static char *
+text_part (const char *message)
+{
+  const char *p = strstr (message, "Content-Type: text/plain");
+  const char *body, *end;
+
+  if (p == NULL || strstr (message, "multipart/") == NULL)
+    p = message;
+  body = strstr (p, "\n\n");
+  g_assert_nonnull (body);
+  body += 2;
+  end = p == message ? NULL : strstr (body, "\n--");
+  return end ? g_strndup (body, end - body) : g_strdup (body);
+}
+
+typedef void (*Check) (GPtrArray *facts,
+                       gboolean   pasted);
+
+static void
+run_sample (const char *file,
+            Check       check)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "layouts", file, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) whole = parse (text);
+    g_autofree char *part = text_part (text);
+    g_autoptr(GPtrArray) pasted = parse (part);
+
+    g_assert_nonnull (whole);
+    g_assert_nonnull (pasted);
+    check (whole, FALSE);
+    check (pasted, TRUE);
+  }
+}
+
+static BounceFact *
+nth (GPtrArray  *list,
+     guint       i,
+     const char *layout,
+     const char *address)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (i, <, list->len);
+  r = list->pdata[i];
+  g_assert_cmpstr (r->layout, ==, layout);
+  g_assert_cmpstr (r->address, ==, address);
+  return r;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+check_hmailserver (GPtrArray *list,
+                   gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 3);
+  r = nth (list, 0, "hmailserver", "bob@example.net");
+  g_assert_cmpstr (r->text, ==,
+                   "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
+  g_assert_false (r->command_unknown);
+  g_assert_null (r->reason);
+  r = nth (list, 1, "hmailserver", "carol@example.org");
+  g_assert_cmpstr (r->text, ==, "Inbox is full The recipients inbox is full.");
+  g_assert_cmpstr (r->reason, ==, "mailboxfull");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
+  r = nth (list, 2, "hmailserver", "dave@example.com");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_DATA);
+}
+
+static void
+test_hmailserver (void)
+{
+  run_sample ("hmailserver.eml", check_hmailserver);
+}
+
+static void
+test_hmailserver_not_exchange (void)
+{
+  /* Exchange 5.5's notice opens the same way, without hMailServer's
+   * detail lines */
+  g_autoptr(GPtrArray) list = parse (
+    "Your message did not reach some or all of the intended recipients.\n"
+    "\n"
+    "The following recipient(s) could not be reached:\n"
+    "\n"
+    "      bob@example.net on 3/4/2025 9:12 AM\n"
+    "            The e-mail account does not exist at the organization this message was sent to.\n"
+    "            <mail.example.net #5.1.1>\n");
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    g_assert_cmpstr (((BounceFact *) list->pdata[i])->layout, !=, "hmailserver");
+}
+
+static void
+check_haraka (GPtrArray *list,
+              gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0, "haraka", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_true (r->command_unknown);
+  r = nth (list, 1, "haraka", "erin@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+}
+
+static void
+test_haraka (void)
+{
+  run_sample ("haraka.eml", check_haraka);
+}
+
+static void
+check_stalwart (GPtrArray *list,
+                gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 3);
+  r = nth (list, 0, "stalwart", "slow@example.com");
+  g_assert_cmpstr (r->action, ==, "delayed");
+  g_assert_cmpstr (r->reason, ==, "networkerror");
+  g_assert_cmpstr (r->text, ==, "connection to 'mx.example.com' failed: Connection timed out");
+  r = nth (list, 1, "stalwart", "bob@example.net");
+  g_assert_null (r->action);
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 Recipient address rejected: User unknown");
+  g_assert_cmpstr (r->layout_status, ==, "5.1.1");
+  g_assert_null (r->reason);
+  r = nth (list, 2, "stalwart", "frank@example.net");
+  g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
+  g_assert_cmpstr (r->text, ==, "554 5.7.1 Message refused by policy");
+}
+
+static void
+test_stalwart (void)
+{
+  run_sample ("stalwart.eml", check_stalwart);
+}
+
+static void
+check_chasquid (GPtrArray *list,
+                gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "chasquid", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_chasquid (void)
+{
+  run_sample ("chasquid.eml", check_chasquid);
+}
+
+static void
+check_mox (GPtrArray *list,
+           gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "mox", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 mailbox unknown");
+  g_assert_true (r->command_unknown);
+  g_assert_null (r->action);
+}
+
+static void
+test_mox (void)
+{
+  run_sample ("mox.eml", check_mox);
+}
+
+static void
+test_mox_delayed (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "\n"
+    "Delivery has been delayed of your email to:\n"
+    "\n"
+    "\tslow@example.com\n"
+    "\n"
+    "Next attempts to deliver: in 4 hours, 8 hours and 16 hours.\n"
+    "If these attempts all fail, you will receive a notice.\n"
+    "\n"
+    "Error during the last delivery attempt:\n"
+    "\n"
+    "\tdial tcp 192.0.2.7:25: connect: connection refused\n");
+  BounceFact *r = nth (list, 0, "mox", "slow@example.com");
+
+  g_assert_cmpstr (r->action, ==, "delayed");
+  g_assert_cmpstr (r->text, ==, "dial tcp 192.0.2.7:25: connect: connection refused");
+}
+
+static void
+check_maddy (GPtrArray *list,
+             gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "maddy", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 No such user here");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_maddy (void)
+{
+  run_sample ("maddy.eml", check_maddy);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+
+  g_test_add_func ("/layouts-new/hmailserver", test_hmailserver);
+  g_test_add_func ("/layouts-new/hmailserver-not-exchange", test_hmailserver_not_exchange);
+  g_test_add_func ("/layouts-new/haraka", test_haraka);
+  g_test_add_func ("/layouts-new/stalwart", test_stalwart);
+  g_test_add_func ("/layouts-new/chasquid", test_chasquid);
+  g_test_add_func ("/layouts-new/mox", test_mox);
+  g_test_add_func ("/layouts-new/mox-delayed", test_mox_delayed);
+  g_test_add_func ("/layouts-new/maddy", test_maddy);
+
+
+  return g_test_run ();
+}

@@ -10,6 +10,8 @@
 extern const BounceLayout bounce_layout_rfc3464;
 extern const BounceLayout bounce_layout_amazon_ses;
 extern const BounceLayout bounce_layout_powermta;
+extern const BounceLayout bounce_layout_microsoft365;
+extern const BounceLayout bounce_layout_gmail_current;
 extern const BounceLayout bounce_layout_stalwart;
 extern const BounceLayout bounce_layout_hmailserver;
 extern const BounceLayout bounce_layout_haraka;
@@ -41,6 +43,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_powermta,
   /* servers' own layouts */
   /* ... learnt from the servers' documentation and source */
+  &bounce_layout_microsoft365,
+  &bounce_layout_gmail_current,
   &bounce_layout_stalwart,
   &bounce_layout_hmailserver,
   &bounce_layout_haraka,

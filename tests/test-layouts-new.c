@@ -26,11 +26,14 @@ parse (const char *text)
 static char *
 text_part (const char *message)
 {
-  const char *p = strstr (message, "Content-Type: text/plain");
+  g_autofree char *lower = g_ascii_strdown (message, -1);
+  const char *p = strstr (lower, "content-type: text/plain");
   const char *body, *end;
 
-  if (p == NULL || strstr (message, "multipart/") == NULL)
+  if (p == NULL || strstr (lower, "multipart/") == NULL)
     p = message;
+  else
+    p = message + (p - lower);
   body = strstr (p, "\n\n");
   g_assert_nonnull (body);
   body += 2;
@@ -338,6 +341,119 @@ test_gmail_current_delay (void)
   g_assert_null (r->reason);
 }
 
+static void
+check_masqmail (GPtrArray *list,
+                gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "masqmail", "bob@example.net");
+  g_assert_cmpstr (r->text, ==,
+                   "host=mx.example.net ip=192.0.2.31: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_masqmail (void)
+{
+  run_sample ("masqmail.eml", check_masqmail);
+}
+
+static void
+check_nullmailer (GPtrArray *list,
+                  gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "nullmailer", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "");
+  g_assert_true (r->command_unknown);
+  g_assert_null (r->action);
+}
+
+static void
+test_nullmailer (void)
+{
+  run_sample ("nullmailer.eml", check_nullmailer);
+}
+
+static void
+check_dovecot (GPtrArray *list,
+               gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "dovecot", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "I do not accept mail from this sender.");
+  g_assert_cmpstr (r->reason, ==, "filtered");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_dovecot (void)
+{
+  g_autoptr(GPtrArray) quota = parse (
+    "Your message to <carol@example.net> was automatically rejected:\n"
+    "Quota exceeded (mailbox for user is full)\n");
+
+  run_sample ("dovecot.eml", check_dovecot);
+  g_assert_cmpstr (nth (quota, 0, "dovecot", "carol@example.net")->reason, ==, "mailboxfull");
+}
+
+static void
+test_cyrus (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "layouts", "cyrus.eml", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *part = NULL;
+  g_autoptr(GPtrArray) whole = NULL;
+  g_autoptr(GPtrArray) pasted = NULL;
+  BounceFact *r;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  whole = parse (text);
+  r = nth (whole, 0, "cyrus", "bob@example.net");
+  g_assert_cmpuint (whole->len, ==, 1);
+  g_assert_cmpstr (r->text, ==, "Mail from this sender is not accepted here.");
+  g_assert_cmpstr (r->reason, ==, "filtered");
+  g_assert_true (r->command_unknown);
+  /* the text part alone names no recipient: nothing to say about one */
+  part = text_part (text);
+  pasted = parse (part);
+  for (guint i = 0; pasted != NULL && i < pasted->len; i++)
+    g_assert_cmpstr (((BounceFact *) pasted->pdata[i])->layout, !=, "cyrus");
+}
+
+static void
+check_cisco (GPtrArray *list,
+             gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "cisco-secure-email", "bob@example.net");
+  g_assert_cmpstr (r->text, ==,
+                   "5.1.0 - Unknown address error 550-'5.1.1 <bob@example.net>: Recipient address rejected: "
+                   "User unknown in local recipient table'");
+  g_assert_null (r->reason);
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_cisco (void)
+{
+  g_autoptr(GPtrArray) expired = parse (
+    "The following message to <slow@example.com> was undeliverable.\n"
+    "The reason for the problem:\n"
+    "5.4.7 - Delivery expired (message too old) 'timeout'\n");
+
+  run_sample ("cisco-secure-email.eml", check_cisco);
+  g_assert_cmpstr (nth (expired, 0, "cisco-secure-email", "slow@example.com")->reason, ==, "expired");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,6 +474,12 @@ main (int   argc,
   g_test_add_func ("/layouts-new/microsoft365-remote", test_microsoft365_remote);
   g_test_add_func ("/layouts-new/gmail-current", test_gmail_current);
   g_test_add_func ("/layouts-new/gmail-current-delay", test_gmail_current_delay);
+
+  g_test_add_func ("/layouts-new/masqmail", test_masqmail);
+  g_test_add_func ("/layouts-new/nullmailer", test_nullmailer);
+  g_test_add_func ("/layouts-new/dovecot", test_dovecot);
+  g_test_add_func ("/layouts-new/cyrus", test_cyrus);
+  g_test_add_func ("/layouts-new/cisco-secure-email", test_cisco);
 
   return g_test_run ();
 }

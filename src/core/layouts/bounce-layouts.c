@@ -18,6 +18,11 @@ extern const BounceLayout bounce_layout_haraka;
 extern const BounceLayout bounce_layout_chasquid;
 extern const BounceLayout bounce_layout_mox;
 extern const BounceLayout bounce_layout_maddy;
+extern const BounceLayout bounce_layout_cisco;
+extern const BounceLayout bounce_layout_dovecot;
+extern const BounceLayout bounce_layout_cyrus;
+extern const BounceLayout bounce_layout_masqmail;
+extern const BounceLayout bounce_layout_nullmailer;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -51,6 +56,11 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_chasquid,
   &bounce_layout_mox,
   &bounce_layout_maddy,
+  &bounce_layout_cisco,
+  &bounce_layout_dovecot,
+  &bounce_layout_cyrus,
+  &bounce_layout_masqmail,
+  &bounce_layout_nullmailer,
   /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,

@@ -454,6 +454,112 @@ test_cisco (void)
   g_assert_cmpstr (nth (expired, 0, "cisco-secure-email", "slow@example.com")->reason, ==, "expired");
 }
 
+static void
+check_smartermail (GPtrArray *list,
+                   gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 3);
+  r = nth (list, 0, "smartermail", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_null (r->reason);
+  g_assert_true (r->command_unknown);
+  r = nth (list, 1, "smartermail", "carol@example.com");
+  g_assert_cmpstr (r->text, ==, "The mailbox is full");
+  g_assert_cmpstr (r->reason, ==, "mailboxfull");
+  r = nth (list, 2, "smartermail", "dave@nowhere.example");
+  g_assert_cmpstr (r->text, ==,
+                   "Failed to connect to the recipients mail server. No MX records were found for the "
+                   "'nowhere.example' domain. Failed all attempts to connect to the recipients mail server.");
+  g_assert_cmpstr (r->reason, ==, "hostunknown");
+}
+
+static void
+test_smartermail (void)
+{
+  run_sample ("smartermail.eml", check_smartermail);
+}
+
+static void
+check_xmail (GPtrArray *list,
+             gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "xmail", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_true (r->command_unknown);
+  g_assert_null (r->reason);
+}
+
+static void
+test_xmail (void)
+{
+  /* a reply of several lines, closed on the last */
+  g_autoptr(GPtrArray) wrapped = parse (
+    "[<00>] XMail bounce: Rcpt=[carol@example.com];Error=[421-4.7.0 Try again later,\n"
+    "421 4.7.0 closing connection. The maximum number of delivery attempts has been reached]\n"
+    "\n"
+    "[<01>] Error sending message [1.ABC] from [mail.example.org].\n");
+  BounceFact *r;
+
+  run_sample ("xmail.eml", check_xmail);
+  r = nth (wrapped, 0, "xmail", "carol@example.com");
+  g_assert_cmpstr (r->text, ==,
+                   "421-4.7.0 Try again later, 421 4.7.0 closing connection. The maximum number of delivery "
+                   "attempts has been reached");
+  g_assert_cmpstr (r->reason, ==, "expired");
+}
+
+static void
+check_citadel (GPtrArray *list,
+               gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0, "citadel", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_true (r->command_unknown);
+  g_assert_false (r->retried);
+  r = nth (list, 1, "citadel", "carol@example.com");
+  g_assert_cmpstr (r->text, ==, "552 5.2.2 Mailbox full");
+}
+
+static void
+test_citadel (void)
+{
+  g_autoptr(GPtrArray) gave_up = parse (
+    "A message you sent could not be delivered to some or all of its recipients\n"
+    "due to prolonged unavailability of its destination(s).\n"
+    "Giving up on the following addresses:\n"
+    "\n"
+    " slow@example.com: 421 4.3.2 Service not available\n");
+
+  run_sample ("citadel.eml", check_citadel);
+  g_assert_true (nth (gave_up, 0, "citadel", "slow@example.com")->retried);
+}
+
+static void
+check_synchronet (GPtrArray *list,
+                  gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "synchronet", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 No such user");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_synchronet (void)
+{
+  run_sample ("synchronet.eml", check_synchronet);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -480,6 +586,11 @@ main (int   argc,
   g_test_add_func ("/layouts-new/dovecot", test_dovecot);
   g_test_add_func ("/layouts-new/cyrus", test_cyrus);
   g_test_add_func ("/layouts-new/cisco-secure-email", test_cisco);
+
+  g_test_add_func ("/layouts-new/smartermail", test_smartermail);
+  g_test_add_func ("/layouts-new/xmail", test_xmail);
+  g_test_add_func ("/layouts-new/citadel", test_citadel);
+  g_test_add_func ("/layouts-new/synchronet", test_synchronet);
 
   return g_test_run ();
 }

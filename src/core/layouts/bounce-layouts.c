@@ -23,6 +23,10 @@ extern const BounceLayout bounce_layout_dovecot;
 extern const BounceLayout bounce_layout_cyrus;
 extern const BounceLayout bounce_layout_masqmail;
 extern const BounceLayout bounce_layout_nullmailer;
+extern const BounceLayout bounce_layout_smartermail;
+extern const BounceLayout bounce_layout_xmail;
+extern const BounceLayout bounce_layout_citadel;
+extern const BounceLayout bounce_layout_synchronet;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -61,6 +65,10 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_cyrus,
   &bounce_layout_masqmail,
   &bounce_layout_nullmailer,
+  &bounce_layout_smartermail,
+  &bounce_layout_xmail,
+  &bounce_layout_citadel,
+  &bounce_layout_synchronet,
   /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,

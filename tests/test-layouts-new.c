@@ -560,6 +560,59 @@ test_synchronet (void)
   run_sample ("synchronet.eml", check_synchronet);
 }
 
+static void
+check_slimta (GPtrArray *list,
+              gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0, "slimta", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_true (r->command_unknown);
+  nth (list, 1, "slimta", "erin@example.net");
+}
+
+static void
+test_slimta (void)
+{
+  run_sample ("slimta.eml", check_slimta);
+}
+
+static void
+check_james_dsn (GPtrArray *list,
+                 gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "james-dsn", "bob@example.net");
+  g_assert_cmpstr (r->text, ==,
+                   "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_james_dsn (void)
+{
+  /* James 2: the addresses and the error straight after the introduction */
+  g_autoptr(GPtrArray) old = parse (
+    "Hi. This is the James mail server at james.example.org.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "carol@example.com\n"
+    "550 5.2.2 Mailbox full\n"
+    "\n"
+    "The original message is attached.\n");
+  BounceFact *r;
+
+  run_sample ("james-dsn.eml", check_james_dsn);
+  r = nth (old, 0, "james-dsn", "carol@example.com");
+  g_assert_cmpuint (old->len, ==, 1);
+  g_assert_cmpstr (r->text, ==, "550 5.2.2 Mailbox full");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +644,9 @@ main (int   argc,
   g_test_add_func ("/layouts-new/xmail", test_xmail);
   g_test_add_func ("/layouts-new/citadel", test_citadel);
   g_test_add_func ("/layouts-new/synchronet", test_synchronet);
+
+  g_test_add_func ("/layouts-new/slimta", test_slimta);
+  g_test_add_func ("/layouts-new/james-dsn", test_james_dsn);
 
   return g_test_run ();
 }

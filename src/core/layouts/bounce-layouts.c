@@ -27,6 +27,8 @@ extern const BounceLayout bounce_layout_smartermail;
 extern const BounceLayout bounce_layout_xmail;
 extern const BounceLayout bounce_layout_citadel;
 extern const BounceLayout bounce_layout_synchronet;
+extern const BounceLayout bounce_layout_slimta;
+extern const BounceLayout bounce_layout_james_dsn;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -69,6 +71,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_xmail,
   &bounce_layout_citadel,
   &bounce_layout_synchronet,
+  &bounce_layout_slimta,
+  &bounce_layout_james_dsn,
   /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,

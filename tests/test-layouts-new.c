@@ -74,6 +74,7 @@ nth (GPtrArray  *list,
 {
   BounceFact *r;
 
+  g_assert_nonnull (list);
   g_assert_cmpuint (i, <, list->len);
   r = list->pdata[i];
   g_assert_cmpstr (r->layout, ==, layout);
@@ -613,6 +614,78 @@ test_james_dsn (void)
   g_assert_cmpstr (r->text, ==, "550 5.2.2 Mailbox full");
 }
 
+static void
+check_twisted (GPtrArray *list,
+               gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "twisted", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_twisted (void)
+{
+  run_sample ("twisted.eml", check_twisted);
+}
+
+static void
+check_simplelogin (GPtrArray *list,
+                   gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "simplelogin", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "Email cannot be sent to bob@example.net from your alias shop.offers@aliases.example");
+  g_assert_null (r->reason);
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_simplelogin (void)
+{
+  g_autoptr(GPtrArray) mailbox = parse (
+    "An email sent to your alias shop.offers@aliases.example from news@shop.example was bounced "
+    "by your mailbox carol@example.com.\n"
+    "\n"
+    "This is usually because your mailbox service thinks the email is a spam.\n");
+
+  run_sample ("simplelogin.eml", check_simplelogin);
+  nth (mailbox, 0, "simplelogin", "carol@example.com");
+}
+
+static void
+check_forwardemail (GPtrArray *list,
+                    gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "forwardemail", "bob@example.net");
+  g_assert_cmpstr (r->text, ==,
+                   "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table");
+  g_assert_true (r->command_unknown);
+  g_assert_null (r->action);
+}
+
+static void
+test_forwardemail (void)
+{
+  g_autoptr(GPtrArray) delayed = parse (
+    "Your message is delayed and will be retried later to slow@example.com due to an error.\n"
+    "\n"
+    "The response was:\n"
+    "\n"
+    "421 4.7.0 Try again later\n");
+
+  run_sample ("forwardemail.eml", check_forwardemail);
+  g_assert_cmpstr (nth (delayed, 0, "forwardemail", "slow@example.com")->action, ==, "delayed");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -647,6 +720,11 @@ main (int   argc,
 
   g_test_add_func ("/layouts-new/slimta", test_slimta);
   g_test_add_func ("/layouts-new/james-dsn", test_james_dsn);
+
+  g_test_add_func ("/layouts-new/twisted", test_twisted);
+  g_test_add_func ("/layouts-new/simplelogin", test_simplelogin);
+  g_test_add_func ("/layouts-new/forwardemail", test_forwardemail);
+
 
   return g_test_run ();
 }

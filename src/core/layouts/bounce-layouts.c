@@ -29,6 +29,9 @@ extern const BounceLayout bounce_layout_citadel;
 extern const BounceLayout bounce_layout_synchronet;
 extern const BounceLayout bounce_layout_slimta;
 extern const BounceLayout bounce_layout_james_dsn;
+extern const BounceLayout bounce_layout_twisted;
+extern const BounceLayout bounce_layout_simplelogin;
+extern const BounceLayout bounce_layout_forwardemail;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -73,6 +76,9 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_synchronet,
   &bounce_layout_slimta,
   &bounce_layout_james_dsn,
+  &bounce_layout_twisted,
+  &bounce_layout_simplelogin,
+  &bounce_layout_forwardemail,
   /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,

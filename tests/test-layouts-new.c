@@ -686,6 +686,68 @@ test_forwardemail (void)
   g_assert_cmpstr (nth (delayed, 0, "forwardemail", "slow@example.com")->action, ==, "delayed");
 }
 
+static void
+check_mailman (GPtrArray *list,
+               gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "mailman", "garden@lists.example.org");
+  g_assert_cmpstr (r->text, ==, "Non-members are not allowed to post messages to this list.");
+  g_assert_cmpstr (r->reason, ==, "rejected");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_mailman (void)
+{
+  /* Mailman 2 names the list, not its address: the owner's tells it */
+  g_autoptr(GPtrArray) old = parse (
+    "Your request to the 'Garden' mailing-list:\n"
+    "\n"
+    "\tPosting of your message titled \"Seeds\"\n"
+    "\n"
+    "Has been rejected by the list moderator.\n"
+    "\n"
+    "The moderator gave the following reason for rejecting your request:\n"
+    "\n"
+    "        Off topic\n"
+    "\n"
+    "Any questions or comments should be directed to garden-owner@lists.example.org.\n");
+  g_autoptr(GPtrArray) rules = parse (
+    "Your message to the garden@lists.example.org mailing-list was rejected for the following reasons:\n"
+    "\n"
+    "The message is not from a list member\n"
+    "\n"
+    "The original message as received by Mailman is attached.\n");
+  BounceFact *r;
+
+  run_sample ("mailman.eml", check_mailman);
+  r = nth (old, 0, "mailman", "garden@lists.example.org");
+  g_assert_cmpstr (r->text, ==, "Off topic");
+  r = nth (rules, 0, "mailman", "garden@lists.example.org");
+  g_assert_cmpstr (r->text, ==, "The message is not from a list member");
+}
+
+static void
+check_addy (GPtrArray *list,
+            gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "addy", "bob@example.net");
+  g_assert_null (r->reason);
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_addy (void)
+{
+  run_sample ("addy.eml", check_addy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -725,6 +787,8 @@ main (int   argc,
   g_test_add_func ("/layouts-new/simplelogin", test_simplelogin);
   g_test_add_func ("/layouts-new/forwardemail", test_forwardemail);
 
+  g_test_add_func ("/layouts-new/mailman", test_mailman);
+  g_test_add_func ("/layouts-new/addy", test_addy);
 
   return g_test_run ();
 }

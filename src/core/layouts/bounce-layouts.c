@@ -32,6 +32,8 @@ extern const BounceLayout bounce_layout_james_dsn;
 extern const BounceLayout bounce_layout_twisted;
 extern const BounceLayout bounce_layout_simplelogin;
 extern const BounceLayout bounce_layout_forwardemail;
+extern const BounceLayout bounce_layout_mailman;
+extern const BounceLayout bounce_layout_addy;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -79,6 +81,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_twisted,
   &bounce_layout_simplelogin,
   &bounce_layout_forwardemail,
+  &bounce_layout_mailman,
+  &bounce_layout_addy,
   /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,

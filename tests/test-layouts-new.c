@@ -748,6 +748,42 @@ test_addy (void)
   run_sample ("addy.eml", check_addy);
 }
 
+static void
+check_sympa (GPtrArray *list,
+             gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0, "sympa", "choir@lists.example.org");
+  g_assert_cmpstr (r->text, ==,
+                   "Your message could not be sent because its size (7340 kB) was over the maximum size "
+                   "(5120 kB) allowed on this list.");
+  g_assert_cmpstr (r->reason, ==, "mesgtoobig");
+  g_assert_true (r->command_unknown);
+}
+
+static void
+test_sympa (void)
+{
+  g_autoptr(GPtrArray) unknown = parse (
+    "This is an automatic response sent by Sympa Mailing Lists Manager.\n"
+    "Impossible to distribute your message for list 'chior@lists.example.org' for the following reason:\n"
+    "\n"
+    "The following address is not a known mailing list:\n"
+    "\n"
+    "\tchior@lists.example.org\n"
+    "\n"
+    "To find out the correct listname, ask for this server's lists directory:\n");
+  g_autoptr(GPtrArray) moderated = parse (
+    "Your message for list choir@lists.example.org\n"
+    "has been rejected by the moderator (conductor@example.org).\n");
+
+  run_sample ("sympa.eml", check_sympa);
+  g_assert_cmpstr (nth (unknown, 0, "sympa", "chior@lists.example.org")->reason, ==, "userunknown");
+  g_assert_cmpstr (nth (moderated, 0, "sympa", "choir@lists.example.org")->reason, ==, "rejected");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -789,6 +825,8 @@ main (int   argc,
 
   g_test_add_func ("/layouts-new/mailman", test_mailman);
   g_test_add_func ("/layouts-new/addy", test_addy);
+
+  g_test_add_func ("/layouts-new/sympa", test_sympa);
 
   return g_test_run ();
 }

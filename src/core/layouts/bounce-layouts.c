@@ -34,6 +34,7 @@ extern const BounceLayout bounce_layout_simplelogin;
 extern const BounceLayout bounce_layout_forwardemail;
 extern const BounceLayout bounce_layout_mailman;
 extern const BounceLayout bounce_layout_addy;
+extern const BounceLayout bounce_layout_sympa;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -83,6 +84,7 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_forwardemail,
   &bounce_layout_mailman,
   &bounce_layout_addy,
+  &bounce_layout_sympa,
   /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,

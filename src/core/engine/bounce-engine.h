@@ -33,7 +33,10 @@ typedef struct {
 
 /* What the evidence says about one recipient, once read. */
 typedef struct {
-  char *diagnostic;         /* what the server said, one line, for people */
+  char *diagnostic;         /* the server's words with what frames them, one line: what
+                             * the judgement reads */
+  char *said;               /* what the server said, its reply alone, for people */
+  char *remote_host;        /* the server that refused, or NULL */
   char *reply;              /* its SMTP reply code */
   char *enhanced;           /* its enhanced status code */
   gboolean enhanced_in_reply; /* ... found in the server's reply itself */

@@ -71,6 +71,25 @@ from_headers (BounceCatalogue *catalogue,
   return p;
 }
 
+/* The notification without its e-mail addresses: they name the recipients
+ * (the receiving side) and the sender, never the server that wrote the
+ * report ("bob@hotmail.com" in an Exim report is not Outlook.com's). */
+static char *
+without_addresses (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (text);
+  gsize from = 0, start, end;
+  char *address;
+
+  while ((address = bounce_extract_address (out->str, out->len, from, &start, &end)) != NULL)
+    {
+      g_free (address);
+      memset (out->str + start, ' ', end - start);
+      from = end;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 char *
 bounce_provenance_detect (BounceMessageContext *ctx)
 {
@@ -80,6 +99,10 @@ bounce_provenance_detect (BounceMessageContext *ctx)
     p = from_headers (ctx->catalogue, ctx->message);
   /* a pasted fragment, or headers that name nobody: the notification */
   if (p == NULL)
-    p = bounce_catalogue_detect_provider (ctx->catalogue, ctx->notification->str);
+    {
+      g_autofree char *text = without_addresses (ctx->notification->str);
+
+      p = bounce_catalogue_detect_provider (ctx->catalogue, text);
+    }
   return g_strdup (p);
 }

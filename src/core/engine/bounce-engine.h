@@ -54,6 +54,16 @@ const char *bounce_context_header (BounceMessageContext *ctx,
 gboolean  bounce_status_is_specific (const char            *status);
 gboolean  bounce_status_is_generic  (const char            *status);
 
+/* The next server that refused named in a report's words ("host X[ip]
+ * said", "host X [ip]", "Remote Server at X (", ...) in text[from, length):
+ * its name's byte range, and the name lower-cased in *host if asked. */
+gboolean  bounce_find_remote_host   (const char            *text,
+                                     gsize                  length,
+                                     gsize                  from,
+                                     gsize                 *start,
+                                     gsize                 *end,
+                                     char                 **host);
+
 /* Collapses white space, joins a multi-line reply's lines, cuts at max bytes. */
 char     *bounce_collapse_space     (const char            *s,
                                      gsize                  max);

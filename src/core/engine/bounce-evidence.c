@@ -499,30 +499,58 @@ server_said (BounceFact     *fact,
  * "mx.example.net [192.0.2.1] did not like our RCPT TO:", Sendmail's
  * "... while talking to mx.example.net.:" and Exchange's "Remote Server at
  * mx.example.net (192.0.2.1) returned". */
+static GRegex *
+remote_host_pattern (void)
+{
+  static GRegex *regex;
+
+  return bounce_regex_once (&regex,
+                            "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
+                            "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
+                            "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
+                            "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
+                            G_REGEX_CASELESS);
+}
+
+gboolean
+bounce_find_remote_host (const char  *text,
+                         gsize        length,
+                         gsize        from,
+                         gsize       *start,
+                         gsize       *end,
+                         char       **host)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (text == NULL ||
+      !g_regex_match_full (remote_host_pattern (), text, length, from, 0, &info, NULL))
+    return FALSE;
+  for (int group = 1; group <= 4; group++)
+    {
+      int s, e;
+
+      if (g_match_info_fetch_pos (info, group, &s, &e) && s >= 0 && e > s)
+        {
+          *start = s;
+          *end = e;
+          if (host != NULL)
+            *host = g_ascii_strdown (text + s, e - s);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static char *
 remote_host_in (const char *text)
 {
-  static GRegex *regex;
-  g_autoptr(GMatchInfo) info = NULL;
+  gsize start, end;
+  char *host = NULL;
 
   if (text == NULL)
     return NULL;
-  if (!g_regex_match_full (bounce_regex_once (&regex,
-                                              "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
-                                              "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
-                                              "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
-                                              "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
-                                              G_REGEX_CASELESS),
-                           text, bounce_utf8_cut (text, BOUNCE_BLOCK_LIMIT), 0, 0, &info, NULL))
-    return NULL;
-  for (int group = 1; group <= 4; group++)
-    {
-      g_autofree char *host = g_match_info_fetch (info, group);
-
-      if (host != NULL && *host != '\0')
-        return g_ascii_strdown (host, -1);
-    }
-  return NULL;
+  bounce_find_remote_host (text, bounce_utf8_cut (text, BOUNCE_BLOCK_LIMIT), 0, &start, &end, &host);
+  return host;
 }
 
 void

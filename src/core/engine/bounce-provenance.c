@@ -71,11 +71,13 @@ from_headers (BounceCatalogue *catalogue,
   return p;
 }
 
-/* The notification without its e-mail addresses: they name the recipients
- * (the receiving side) and the sender, never the server that wrote the
- * report ("bob@hotmail.com" in an Exim report is not Outlook.com's). */
+/* The notification without its e-mail addresses and the servers it says
+ * refused the message: they name the recipients, the sender and the
+ * receiving side, never the server that wrote the report ("bob@hotmail.com"
+ * or "host mx.olc.protection.outlook.com [ip]" in an Exim report are not
+ * Outlook.com's). */
 static char *
-without_addresses (const char *text)
+without_other_parties (const char *text)
 {
   g_autoptr(GString) out = g_string_new (text);
   gsize from = 0, start, end;
@@ -87,6 +89,8 @@ without_addresses (const char *text)
       memset (out->str + start, ' ', end - start);
       from = end;
     }
+  for (from = 0; bounce_find_remote_host (out->str, out->len, from, &start, &end, NULL); from = end)
+    memset (out->str + start, ' ', end - start);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -100,7 +104,7 @@ bounce_provenance_detect (BounceMessageContext *ctx)
   /* a pasted fragment, or headers that name nobody: the notification */
   if (p == NULL)
     {
-      g_autofree char *text = without_addresses (ctx->notification->str);
+      g_autofree char *text = without_other_parties (ctx->notification->str);
 
       p = bounce_catalogue_detect_provider (ctx->catalogue, text);
     }

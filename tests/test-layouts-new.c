@@ -150,6 +150,22 @@ test_haraka (void)
 }
 
 static void
+test_gmail_current_not_ordinary (void)
+{
+  /* a line between asterisks in ordinary mail is no Gmail heading */
+  g_autoptr(GPtrArray) list = parse (
+    "From: alice@example.org\n"
+    "Subject: minutes\n"
+    "\n"
+    "** Action items **\n"
+    "\n"
+    "Your message to bob@example.net about the budget was forwarded to the board.\n");
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    g_assert_cmpstr (((BounceFact *) list->pdata[i])->layout, !=, "gmail-current");
+}
+
+static void
 check_stalwart (GPtrArray *list,
                 gboolean   pasted)
 {
@@ -804,6 +820,7 @@ main (int   argc,
   g_test_add_func ("/layouts-new/microsoft365-remote", test_microsoft365_remote);
   g_test_add_func ("/layouts-new/gmail-current", test_gmail_current);
   g_test_add_func ("/layouts-new/gmail-current-delay", test_gmail_current_delay);
+  g_test_add_func ("/layouts-new/gmail-current-not-ordinary", test_gmail_current_not_ordinary);
 
   g_test_add_func ("/layouts-new/masqmail", test_masqmail);
   g_test_add_func ("/layouts-new/nullmailer", test_nullmailer);

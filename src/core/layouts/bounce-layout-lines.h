@@ -25,7 +25,7 @@ gboolean          bounce_line_value          (const BounceLine *l,
 BounceSmtpCommand bounce_command_of_word     (const char       *s,
                                               gsize             len);
 
-/* The line's index is indented (starts with a space or a tab). */
+/* The line starts with a space or a tab. */
 gboolean          bounce_line_is_indented    (const BounceLine *l);
 
 G_END_DECLS

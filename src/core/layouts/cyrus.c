@@ -16,7 +16,7 @@ static gboolean
 parse_cyrus (BounceLayoutDoc *d)
 {
   int start = bounce_doc_find_start (d, 0, "Your message was automatically rejected by Sieve");
-  int given, field = -1;
+  int given;
   const char *v;
   gsize n;
   char *address = NULL;
@@ -30,10 +30,7 @@ parse_cyrus (BounceLayoutDoc *d)
   for (guint i = start; i < d->lines->len && address == NULL; i++)
     if (bounce_line_value (bounce_doc_line (d, i), "Final-Recipient:", &v, &n) ||
         bounce_line_value (bounce_doc_line (d, i), "Original-Recipient:", &v, &n))
-      {
-        address = bounce_address_in (v, n);
-        field = i;
-      }
+      address = bounce_address_in (v, n);
   if (address == NULL)
     return FALSE;
   last = given >= 0 ? (guint) given : (guint) start;
@@ -48,7 +45,6 @@ parse_cyrus (BounceLayoutDoc *d)
     }
   r = bounce_doc_add_fact (d, address, start, last);
   bounce_fact_set_diag (r, diag);
-  (void) field;
   r->command_unknown = TRUE;
   r->reason = g_strdup ("filtered");
   return TRUE;

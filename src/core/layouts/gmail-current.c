@@ -29,15 +29,23 @@ static const BouncePhrase gmail_phrases[] = {
   { "because the address couldn't be found", "userunknown" },
 };
 
+/* The headings Google writes; an ordinary message may well have a line
+ * between asterisks. */
+static const char * const gmail_headings[] = {
+  "** Address not found **",
+  "** Domain not found **",
+  "** Message blocked **",
+  "** Message not delivered **",
+  "** Delivery incomplete **",
+};
+
 static gboolean
 gmail_heading (const BounceLine *l)
 {
-  const char *s;
-  gsize n;
-
-  bounce_line_trim (l, &s, &n);
-  return n > 6 && n < 60 && s[0] == '*' && s[1] == '*' && s[2] == ' ' &&
-         s[n - 1] == '*' && s[n - 2] == '*' && s[n - 3] == ' ';
+  for (gsize i = 0; i < G_N_ELEMENTS (gmail_headings); i++)
+    if (bounce_line_starts (l, gmail_headings[i]))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean

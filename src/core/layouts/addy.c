@@ -18,9 +18,11 @@
 static gboolean
 parse_addy (BounceLayoutDoc *d)
 {
-  if (bounce_doc_find (d, 0, "New Failed Delivery") < 0)
+  int start = bounce_doc_find_start (d, 0, "An attempt to deliver a message to your recipient ");
+
+  if (start < 0 || bounce_doc_find (d, 0, "New Failed Delivery") < 0)
     return FALSE;
-  for (guint i = 0; i < d->lines->len; i++)
+  for (guint i = start; i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
       const char *v, *end;

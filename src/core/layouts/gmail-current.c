@@ -42,6 +42,12 @@ static const char * const gmail_headings[] = {
 static gboolean
 gmail_heading (const BounceLine *l)
 {
+  const char *s;
+  gsize n;
+
+  bounce_line_trim (l, &s, &n);
+  if (n < 6 || s[0] != '*' || s[1] != '*')
+    return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (gmail_headings); i++)
     if (bounce_line_starts (l, gmail_headings[i]))
       return TRUE;

@@ -103,6 +103,10 @@ parse_stalwart (BounceLayoutDoc *d)
   gboolean seen = FALSE;
   Section section = SECTION_FAILED;
 
+  /* every notice opens with one of the first four headings */
+  if (bounce_doc_find_start (d, 0, "Your message ") < 0 &&
+      bounce_doc_find_start (d, 0, "There was a temporary problem delivering your message") < 0)
+    return FALSE;
   for (guint i = 0; i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);

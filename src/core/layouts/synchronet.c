@@ -15,8 +15,7 @@
 static gboolean
 parse_synchronet (BounceLayoutDoc *d)
 {
-  int start = bounce_doc_find (d, 0, " reporting delivery failure of message");
-  int why;
+  int start, why;
   const char *v, *to;
   gsize n;
   char *address;
@@ -24,6 +23,10 @@ parse_synchronet (BounceLayoutDoc *d)
   BounceFact *r;
   g_autoptr(GString) diag = g_string_new (NULL);
 
+  /* "Reason:" alone on a line first: cheaper than looking inside every line */
+  if (bounce_doc_find_start (d, 0, "Reason:") < 0)
+    return FALSE;
+  start = bounce_doc_find (d, 0, " reporting delivery failure of message");
   if (start < 0 || (guint) start + 1 >= d->lines->len ||
       !bounce_line_value (bounce_doc_line (d, start + 1), "from ", &v, &n) ||
       (to = bounce_mem_find (v, n, " to ")) == NULL)

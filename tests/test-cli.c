@@ -275,6 +275,33 @@ test_help (void)
   g_assert_nonnull (strstr (run.out, "--version"));
 }
 
+/* --csv: one row per recipient of each message of an mbox, under one
+ * header for all inputs; --json with --csv is a usage error. */
+static void
+test_csv (void)
+{
+  g_autofree char *mbox = g_test_build_filename (G_TEST_DIST, "input", "two.mbox", NULL);
+  g_autofree char *single = sample_path ();
+  g_auto(Run) run = { 0 };
+  g_auto(Run) both = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  run_cli (&run, NULL, (const char *[]) { "--csv", mbox, single, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  lines = g_strsplit (run.out, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "source,message,date,subject,recipient,outcome,hard_bounce,reason,"
+                                 "status,reply_code,remote_mta,diagnostic");
+  g_assert_true (g_str_has_prefix (lines[1], mbox));
+  g_assert_nonnull (strstr (lines[1], ",1,,First failure,a@example.net,permanent,yes,userunknown,5.1.1,550,"));
+  g_assert_nonnull (strstr (lines[2], ",2,,Second failure,b@example.net,permanent,no,mailboxfull,5.2.2,552,"));
+  g_assert_true (g_str_has_prefix (lines[3], single));
+  g_assert_cmpstr (lines[4], ==, "");
+  g_assert_null (lines[5]);
+
+  run_cli (&both, NULL, (const char *[]) { "--csv", "--json", single, NULL });
+  g_assert_cmpint (both.status, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -290,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/empty-stdin", test_empty_stdin);
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/csv", test_csv);
 
   return g_test_run ();
 }

@@ -1052,6 +1052,42 @@ test_outcome (void)
   g_assert_cmpstr (bounce_entry_get_id (bounce_report_get_verdict (pasted)), ==, "reason.expired");
 }
 
+/* An mbox of several bounces: each message has a report of its own with its
+ * own verdict; the whole input's report names each recipient once. */
+static void
+test_message_reports (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "eml", "rhost-cox-01.eml", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = NULL;
+  GListModel *messages;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  report = analyze (text);
+  messages = bounce_report_get_message_reports (report);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
+
+      g_assert_cmpuint (bounce_report_get_message_index (m), ==, i);
+      g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (m)), ==, 1);
+      g_assert_cmpint (bounce_report_get_outcome (m), ==, BOUNCE_OUTCOME_PERMANENT);
+      g_assert_cmpint (bounce_report_get_kind (m), ==, BOUNCE_KIND_FAILURE);
+      g_assert_nonnull (bounce_report_get_subject (m));
+    }
+  /* a single message has no list of its own */
+  {
+    g_autoptr(BounceReport) one = analyze_sample ("delayed-and-failed.eml");
+
+    g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_message_reports (one)), ==, 0);
+    g_assert_cmpstr (bounce_report_get_subject (one), ==, "Undelivered Mail Returned to Sender");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1059,6 +1095,7 @@ main (int argc, char **argv)
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
   g_test_add_func ("/diagnose/outcome", test_outcome);
+  g_test_add_func ("/diagnose/message-reports", test_message_reports);
   g_test_add_func ("/diagnose/remote-host-in-text", test_remote_host_in_text);
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   BounceReport *report;
+  BounceReport *message_report; /* the message's own, in an input of several; or NULL */
   BounceCatalogue *catalogue;
   BounceLayoutDoc *doc;
   BounceMessage *message;   /* NULL for a pasted fragment */

@@ -62,6 +62,28 @@ CODE_RE = {
     "rule": r"[A-Za-z0-9#._-]+",
 }
 
+# A promise that the sending server is still retrying.  Only true while a
+# delivery is delayed, so a step that says it must apply only then
+# ("state": "delayed"), an entry that is permanent may not have such a step,
+# and no explanation (which shows in every case) may say it.
+PROMISE = re.compile(
+    r"\b(?:your|the\s+sending)\s+server\s+(?:\w+\s+){0,2}?"
+    r"(?:retries|retry|is\s+still\s+(?:re)?trying|keeps\s+(?:re)?trying)\b"
+    r"|\bretr(?:y|ies)\s+(?:on\s+its\s+own|by\s+itself|automatically)\b", re.I)
+
+# Generic wording rules (no provider) explain what any server may write:
+# they cite a standard or nothing, never one provider's help page, which
+# would then show under "More information" for every other provider's bounce.
+GENERIC_FILES = ("rules-wording.json", "rules-generic.json")
+STANDARD_HOSTS = ("https://www.rfc-editor.org/", "https://datatracker.ietf.org/",
+                  "https://www.iana.org/")
+
+# Terms a helpdesk reader does not know: the title, explanation and the
+# sender's steps say them in plain words (the admin's steps may use them).
+JARGON = re.compile(r"\b(?:DANE|TLSA|DNSSEC|tenants?|HELO|EHLO|x-dg-ref|snowshoe)\b", re.I)
+
+STEP_KEYS = {"text", "case", "state", "class", "words", "otherwise"}
+
 # Constructs that risk catastrophic backtracking or are not shared by
 # Python re and PCRE2.
 UNSAFE = [
@@ -203,13 +225,16 @@ class Lint:
                 n = len(re.findall(r"[.?!](?:\s|$)", e["explanation"]))
                 if n > 3:
                     self.err(where, f"explanation has {n} sentences (max 3)")
+            if isinstance(e.get("explanation"), str) and PROMISE.search(e["explanation"]):
+                self.err(where, "the explanation promises that the server retries, "
+                         "which is false once delivery has failed: say it in a "
+                         "step for the delayed state")
             for k in ("sender", "admin"):
                 if k in e:
                     if not isinstance(e[k], list) or not e[k]:
                         self.err(where, f"{k} must be a non-empty list")
                         continue
-                    for s in e[k]:
-                        self.check_text(where, "step", s)
+                    self.check_steps(where, e, k)
             if "name" in e:
                 self.check_text(where, "name", e["name"])
             if "code" in e:
@@ -230,6 +255,19 @@ class Lint:
                 self.err(where, f"unknown provider {e['provider']!r}")
             if "source" in e:
                 self.check_url(where, e["source"])
+            if name in GENERIC_FILES and "provider" not in e:
+                for url in [e.get("source")] + [l.get("url") for l in e.get("links", [])]:
+                    if url and not url.startswith(STANDARD_HOSTS):
+                        self.err(where, f"a generic rule cites a standard or nothing, not {url}")
+            for k in ("title", "explanation"):
+                if isinstance(e.get(k), str) and JARGON.search(e[k]):
+                    self.err(where, f"{k} uses a term a helpdesk reader does not know: "
+                             f"{JARGON.search(e[k]).group(0)}")
+            for st in e.get("sender", []):
+                t = st.get("text", "") if isinstance(st, dict) else st
+                if isinstance(t, str) and JARGON.search(t):
+                    self.err(where, f"a sender step uses a term a helpdesk reader does not "
+                             f"know: {JARGON.search(t).group(0)}")
             for link in e.get("links", []):
                 if set(link) != {"title", "url"}:
                     self.err(where, "a link needs exactly title and url")
@@ -251,6 +289,91 @@ class Lint:
                             self.err(where, f"example does not match: {x!r}")
             elif "examples" in e:
                 self.err(where, "examples without pattern")
+
+    @staticmethod
+    def permanence(e):
+        """'temporary', 'permanent' or None (either) for an entry."""
+        if isinstance(e.get("temporary"), bool):
+            return "temporary" if e["temporary"] else "permanent"
+        code = e.get("code") or ""
+        if e.get("kind") in ("class", "enhanced", "reply") and code[:1] in "45" and code:
+            return "temporary" if code[0] == "4" else "permanent"
+        firsts = {x.lstrip()[:1] for x in e.get("examples", [])}
+        if e.get("kind") == "rule" and firsts in ({"4"}, {"5"}):
+            return "temporary" if firsts == {"4"} else "permanent"
+        return None
+
+    def check_steps(self, where, e, field):
+        steps = e[field]
+        have_words = False
+        for n, step in enumerate(steps, start=1):
+            at = f"{where} {field}[{n}]"
+            if isinstance(step, str):
+                self.check_text(at, "step", step)
+                if PROMISE.search(step):
+                    self.err(at, "a step that says the server retries must have "
+                             "\"state\": \"delayed\"")
+                continue
+            if not isinstance(step, dict):
+                self.err(at, "a step is a string or an object")
+                continue
+            for k in step:
+                if k not in STEP_KEYS:
+                    self.err(at, f"unknown step key {k!r}")
+            self.check_text(at, "step", step.get("text"))
+            if "case" in step:
+                self.check_text(at, "case", step["case"])
+                if not step["case"].startswith("If "):
+                    self.err(at, "a case starts with \"If \"")
+                if step["case"].endswith((".", ":")):
+                    self.err(at, "a case ends without punctuation")
+            conds = [k for k in ("state", "class", "words", "otherwise") if k in step]
+            if not conds:
+                self.err(at, "a step object without a condition: write a string")
+            if step.get("state", "delayed") not in ("delayed", "failed"):
+                self.err(at, "state must be delayed or failed")
+            if step.get("class", "temporary") not in ("temporary", "permanent"):
+                self.err(at, "class must be temporary or permanent")
+            if "otherwise" in step and step["otherwise"] is not True:
+                self.err(at, "otherwise can only be true")
+            if "words" in step and "otherwise" in step:
+                self.err(at, "words and otherwise exclude each other")
+            if ("words" in step or "otherwise" in step) and "case" not in step:
+                self.err(at, "a step that depends on the server's words needs a case")
+            if len([k for k in ("state", "class") if k in step]) > 1 and "case" not in step:
+                self.err(at, "a step with two conditions needs a case")
+            if "words" in step:
+                rx = self.check_pattern(at, step["words"]) \
+                    if isinstance(step["words"], str) else None
+                if rx is None:
+                    self.err(at, "words must be a pattern")
+                have_words = True
+            if step.get("otherwise") and not have_words:
+                self.err(at, "an otherwise step must follow a words step")
+            text = step.get("text", "")
+            if isinstance(text, str) and PROMISE.search(text) and step.get("state") != "delayed":
+                self.err(at, "a step that says the server retries must have "
+                         "\"state\": \"delayed\"")
+            if step.get("state") == "delayed" and self.permanence(e) == "permanent":
+                self.err(at, "a permanent entry has no delayed case: nothing retries a 5xx")
+            if step.get("class") and self.permanence(e) and \
+                    step["class"] != self.permanence(e):
+                self.err(at, f"a {self.permanence(e)} entry has no {step['class']} case")
+        # Every case the entry can meet shows at least one step (a reply that
+        # says none of the words the steps look for included).
+        perm = self.permanence(e)
+        for state in ("delayed", "failed"):
+            for klass in ("temporary", "permanent"):
+                if perm and klass != perm:
+                    continue
+                if state == "delayed" and klass == "permanent":
+                    continue
+                shown = [s for s in steps if not isinstance(s, dict) or (
+                    s.get("state", state) == state and s.get("class", klass) == klass
+                    and "words" not in s)]
+                if not shown:
+                    self.err(where, f"{field}: no step applies when delivery is "
+                             f"{state} with a {klass} code")
 
     def check_blocklist(self, where, e):
         if e.get("status") not in ("operating", "closed"):

@@ -2324,10 +2324,7 @@ decide_kind (BounceReport *report)
         delivered = TRUE;
       else if (g_str_equal (reason, "vacation") || g_str_equal (reason, "feedback"))
         continue;
-      else if (g_strcmp0 (bounce_recipient_get_action (r), "delayed") == 0 ||
-               (bounce_recipient_get_permanence (r) == BOUNCE_PERMANENCE_TEMPORARY &&
-                g_strcmp0 (bounce_recipient_get_action (r), "failed") != 0 &&
-                !g_str_equal (reason, "expired")))
+      else if (bounce_recipient_get_state (r) == BOUNCE_STATE_DELAYED)
         delayed = TRUE;
       else
         failed = TRUE;

@@ -79,6 +79,8 @@ def entry_block(e, out, heading):
         meta.append(f"reason `{e['reason']}`")
     if perm(e):
         meta.append(perm(e))
+    if e.get("strength"):
+        meta.append(f"{e['strength']} wording")
     if e.get("priority"):
         meta.append(f"priority {e['priority']}")
     out.append(" · ".join(meta))
@@ -88,6 +90,9 @@ def entry_block(e, out, heading):
         out.append("")
     if e.get("pattern"):
         out.append(f"Pattern: `{e['pattern']}`")
+        out.append("")
+    if e.get("tokens"):
+        out.append(f"Its own codes: `{e['tokens']}`")
         out.append("")
     for ex in e.get("examples", []):
         out.append(f"- Example: `{ex}`")

@@ -284,6 +284,52 @@ test_catalogue_search (void)
   g_assert_cmpuint (hits->len, ==, 0);
 }
 
+/* A rule that names a provider's own code ("TSS04") is found through that
+ * code: the providers' token shapes must find it in the rule's examples,
+ * or the window cannot highlight and explain it. */
+static void
+test_catalogue_rule_tokens (void)
+{
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  GRegex *tokens = bounce_catalogue_get_token_regex (catalogue ());
+  g_autoptr(GString) failures = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BounceEntry *rule = entries->pdata[i];
+      const char * const *examples = bounce_entry_get_examples (rule);
+      const char *code = bounce_entry_get_code (rule);
+      gboolean found = FALSE;
+
+      if (bounce_entry_get_kind (rule) != BOUNCE_ENTRY_RULE || code == NULL)
+        continue;
+      n++;
+      for (guint j = 0; examples[j] != NULL && !found; j++)
+        {
+          g_autoptr(GPtrArray) findings = bounce_extract_all (examples[j], tokens);
+
+          for (guint k = 0; k < findings->len && !found; k++)
+            {
+              BounceFinding *f = findings->pdata[k];
+
+              found = f->kind == BOUNCE_FINDING_PROVIDER_TOKEN &&
+                      (g_ascii_strcasecmp (f->text, code) == 0 || g_str_has_suffix (f->text, code));
+            }
+        }
+      if (!found)
+        g_string_append_printf (failures, "%s: no example yields the token %s\n",
+                                bounce_entry_get_id (rule), code);
+    }
+  g_test_message ("%u rules with a provider code", n);
+  g_assert_cmpuint (n, >, 50);
+  if (failures->len > 0)
+    {
+      g_printerr ("%s", failures->str);
+      g_test_fail_printf ("provider codes the token shapes do not find (see above)");
+    }
+}
+
 static void
 test_catalogue_bad_entries (void)
 {
@@ -295,6 +341,13 @@ test_catalogue_bad_entries (void)
     "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"source\":\"http://example.com/\"}",
     "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"lookup_ip\":\"https://example.com/\"}",
     "{\"id\":\"x\",\"kind\":\"reply\",\"title\":\"t\"}",
+    /* a rule must say how strong its wording is, and only rules do */
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"reason\":\"blocked\"}",
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"strong\"}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"strength\":\"weak\"}",
+    /* token shapes belong to providers and must compile */
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"tokens\":\"A1\"}",
+    "{\"id\":\"x\",\"kind\":\"provider\",\"code\":\"x\",\"name\":\"t\",\"pattern\":\"x\",\"tokens\":\"(A\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -323,5 +376,6 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/ip-listing-reason", test_catalogue_ip_listing_reason);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
+  g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);
   return g_test_run ();
 }

@@ -591,10 +591,10 @@ test_pseudo_status_table (void)
         g_error ("no pseudo status for %s", names[i]);
       g_assert_true (perm[0] == '5' || perm[0] == '4');
     }
-  g_assert_true (bounce_reason_is_hard ("userunknown", BOUNCE_PERMANENCE_PERMANENT));
-  g_assert_true (bounce_reason_is_hard ("notaccept", BOUNCE_PERMANENCE_PERMANENT));
-  g_assert_false (bounce_reason_is_hard ("notaccept", BOUNCE_PERMANENCE_TEMPORARY));
-  g_assert_false (bounce_reason_is_hard ("mailboxfull", BOUNCE_PERMANENCE_PERMANENT));
+  g_assert_true (bounce_reason_is_hard ("userunknown", TRUE));
+  g_assert_true (bounce_reason_is_hard ("notaccept", TRUE));
+  g_assert_false (bounce_reason_is_hard ("notaccept", FALSE));
+  g_assert_false (bounce_reason_is_hard ("mailboxfull", TRUE));
 }
 
 #define EXIM_HEAD(subject) \
@@ -974,12 +974,52 @@ test_block_edges (void)
     }
 }
 
+static BounceReport *
+analyze_sample (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", name, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return analyze (text);
+}
+
+/* One verdict for the whole report: a recipient refused for good outweighs
+ * one still being tried, whatever their order, and the headline is about
+ * it; a pasted final failure after temporary errors was given up. */
+static void
+test_outcome (void)
+{
+  g_autoptr(BounceReport) mixed = analyze_sample ("delayed-and-failed.eml");
+  g_autoptr(BounceReport) pasted = analyze_sample ("pasted-final-failure.txt");
+  BounceRecipient *main_recipient = bounce_report_get_main_recipient (mixed);
+
+  g_assert_cmpint (bounce_report_get_kind (mixed), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpint (bounce_report_get_outcome (mixed), ==, BOUNCE_OUTCOME_PERMANENT);
+  g_assert_nonnull (main_recipient);
+  g_assert_cmpstr (bounce_recipient_get_address (main_recipient), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_entry_get_id (bounce_report_get_verdict (mixed)), ==, "reason.userunknown");
+  {
+    g_autoptr(BounceRecipient) erin = g_list_model_get_item (bounce_report_get_recipients (mixed), 0);
+
+    g_assert_cmpstr (bounce_recipient_get_address (erin), ==, "erin@example.com");
+    g_assert_cmpint (bounce_recipient_get_outcome (erin), ==, BOUNCE_OUTCOME_DELAYED);
+  }
+
+  g_assert_cmpint (bounce_report_get_kind (pasted), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpint (bounce_report_get_outcome (pasted), ==, BOUNCE_OUTCOME_GAVE_UP);
+  g_assert_cmpstr (bounce_entry_get_id (bounce_report_get_verdict (pasted)), ==, "reason.expired");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
+  g_test_add_func ("/diagnose/outcome", test_outcome);
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);

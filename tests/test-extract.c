@@ -3,7 +3,10 @@
 
 #include <string.h>
 
-#include "bounce-extract.h"
+#include "bounce-core.h"
+
+/* The providers' token shapes come from the built-in catalogue. */
+#define TOKENS (bounce_catalogue_get_token_regex (bounce_catalogue_get_default ()))
 
 typedef struct
 {
@@ -19,7 +22,7 @@ static char *
 describe (const char *text,
           const char *kinds)
 {
-  g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+  g_autoptr(GPtrArray) findings = bounce_extract_all (text, TOKENS);
   g_autoptr(GString) out = g_string_new (NULL);
   g_auto(GStrv) wanted = g_strsplit (kinds, " ", -1);
 
@@ -259,7 +262,7 @@ test_public_ips (void)
 
   /* the findings carry the same flag */
   {
-    g_autoptr(GPtrArray) findings = bounce_extract_all ("from 8.8.8.8 via 10.0.0.1");
+    g_autoptr(GPtrArray) findings = bounce_extract_all ("from 8.8.8.8 via 10.0.0.1", TOKENS);
     const BounceFinding *a, *b;
 
     g_assert_cmpuint (findings->len, ==, 2);
@@ -291,7 +294,7 @@ static void
 test_offsets (void)
 {
   const char *text = "Grüße 550 5.1.1 für <ä@b.example>";
-  g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+  g_autoptr(GPtrArray) findings = bounce_extract_all (text, TOKENS);
   const BounceFinding *f;
 
   g_assert_cmpuint (findings->len, ==, 3);
@@ -321,7 +324,7 @@ test_range (void)
   const BounceFinding *f;
 
   /* only the second line, with offsets counted from the start of text */
-  bounce_extract (text, start, -1, BOUNCE_EXTRACT_CODES, findings);
+  bounce_extract (text, start, -1, BOUNCE_EXTRACT_CODES, TOKENS, findings);
   g_assert_cmpuint (findings->len, ==, 2);
   f = g_ptr_array_index (findings, 0);
   g_assert_cmpstr (f->text, ==, "421");
@@ -331,13 +334,13 @@ test_range (void)
 
   /* end bounds the search */
   g_ptr_array_set_size (findings, 0);
-  bounce_extract (text, 0, start, BOUNCE_EXTRACT_ALL, findings);
+  bounce_extract (text, 0, start, BOUNCE_EXTRACT_ALL, TOKENS, findings);
   g_assert_cmpuint (findings->len, ==, 2);
   g_assert_cmpstr (((BounceFinding *) g_ptr_array_index (findings, 0))->text, ==, "550");
 
   /* network only */
   g_ptr_array_set_size (findings, 0);
-  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_NETWORK, findings);
+  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_NETWORK, TOKENS, findings);
   g_assert_cmpuint (findings->len, ==, 1);
   g_assert_cmpint (((BounceFinding *) g_ptr_array_index (findings, 0))->kind, ==, BOUNCE_FINDING_IPV4);
   check_offsets (text, findings);
@@ -347,13 +350,13 @@ test_range (void)
     const char *addr = "To: someone@example.org";
 
     g_ptr_array_set_size (findings, 0);
-    bounce_extract (addr, 8, -1, BOUNCE_EXTRACT_NETWORK, findings);
+    bounce_extract (addr, 8, -1, BOUNCE_EXTRACT_NETWORK, TOKENS, findings);
     g_assert_cmpuint (findings->len, ==, 0);
   }
 
   /* empty range */
   g_ptr_array_set_size (findings, 0);
-  bounce_extract (text, 5, 5, BOUNCE_EXTRACT_ALL, findings);
+  bounce_extract (text, 5, 5, BOUNCE_EXTRACT_ALL, TOKENS, findings);
   g_assert_cmpuint (findings->len, ==, 0);
 }
 
@@ -367,7 +370,7 @@ test_sorted_and_clean (void)
     "Remote-MTA: dns; mx.example.net [198.51.100.7]\n"
     "Diagnostic-Code: smtp; 550-5.7.1 [203.0.113.5] blocked using zen.spamhaus.org, see\n"
     "    https://check.spamhaus.org/listed/?searchterm=203.0.113.5 (S3150)\n";
-  g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+  g_autoptr(GPtrArray) findings = bounce_extract_all (text, TOKENS);
   g_autofree char *hosts = describe (text, "hostname zone");
 
   check_offsets (text, findings);
@@ -420,7 +423,7 @@ test_first_codes (void)
 static void
 test_boxed (void)
 {
-  g_autoptr(GPtrArray) findings = bounce_extract_all ("said: 550 5.1.1 rejected");
+  g_autoptr(GPtrArray) findings = bounce_extract_all ("said: 550 5.1.1 rejected", TOKENS);
   BounceFinding *f = g_ptr_array_index (findings, 0);
   g_autoptr(BounceFinding) copy = NULL;
 
@@ -451,7 +454,7 @@ thread_func (gpointer data)
 
   for (int i = 0; i < 50; i++)
     {
-      g_autoptr(GPtrArray) findings = bounce_extract_all (text);
+      g_autoptr(GPtrArray) findings = bounce_extract_all (text, TOKENS);
 
       n += findings->len;
     }
@@ -488,7 +491,7 @@ test_big_input (void)
       g_string_append (line, unit);
       units++;
     }
-  findings = bounce_extract_all (line->str);
+  findings = bounce_extract_all (line->str, TOKENS);
   /* hostname, ipv4, reply, enhanced, email, url, token, ipv6 per unit */
   g_assert_cmpuint (findings->len, ==, units * 8);
   {
@@ -508,7 +511,7 @@ test_big_input (void)
         g_string_truncate (line, 0);
         while (line->len < 2 * 1024 * 1024)
           g_string_append (line, shapes[i]);
-        f = bounce_extract_all (line->str);
+        f = bounce_extract_all (line->str, TOKENS);
         g_assert_nonnull (f);
       }
   }

@@ -110,6 +110,7 @@ build_report (const char *diagnostic)
   /* Nothing known: every optional field must come out as null. */
   bounce_recipient_set_reason (second, "undefined");
   bounce_report_add_recipient (report, second);
+  bounce_report_set_outcome (report, BOUNCE_OUTCOME_PERMANENT, first);
 
   add_finding (report, BOUNCE_FINDING_REPLY_CODE, "550", 89, "reply.test.550");
   add_finding (report, BOUNCE_FINDING_ENHANCED_CODE, "5.1.1", 93, "enhanced.test.5.1.1");
@@ -151,8 +152,9 @@ test_json_shape (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   const char *top_keys[] = { "source", "is_bounce", "kind", "feedback_type", "provider",
-                             "repaired_utf8", "recipients", "codes", "ips", "domains",
+                             "repaired_utf8", "verdict", "recipients", "codes", "ips", "domains",
                              "blocklists", "links", NULL };
+  const char *verdict_keys[] = { "outcome", "recipient", "entry", NULL };
   const char *recipient_keys[] = { "address", "status", "status_inferred", "reply_code", "reason", "hard_bounce",
                                    "temporary", "action", "remote_mta", "diagnostic",
                                    "will_retry_until", "entries", "title", "explanation",
@@ -176,6 +178,14 @@ test_json_shape (void)
   g_assert_true (json_object_get_null_member (root, "feedback_type"));
   g_assert_cmpstr (json_object_get_string_member (root, "provider"), ==, "postfix");
   g_assert_false (json_object_get_boolean_member (root, "repaired_utf8"));
+  {
+    JsonObject *verdict = json_object_get_object_member (root, "verdict");
+
+    assert_members (verdict, verdict_keys);
+    g_assert_cmpstr (json_object_get_string_member (verdict, "outcome"), ==, "permanent");
+    g_assert_cmpint (json_object_get_int_member (verdict, "recipient"), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (verdict, "entry"), ==, "reason.test.userunknown");
+  }
 
   recipients = json_object_get_array_member (root, "recipients");
   g_assert_cmpuint (json_array_get_length (recipients), ==, 2);

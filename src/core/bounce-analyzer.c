@@ -7,12 +7,7 @@
 #include "bounce-diagnose.h"
 #include "bounce-error.h"
 #include "bounce-links.h"
-
-/* Reasons for which a blocklist check of the sending side makes sense. */
-static const char * const reputation_reasons[] = {
-  "blocked", "badreputation", "spamdetected", "policyviolation", "rejected",
-  "requireptr", "securityerror", "authfailure", "filtered", NULL
-};
+#include "bounce-reason.h"
 
 /* A real bounce has a few dozen findings.  Past this many the input is a log
  * or a flood, and every further finding only costs memory and time in the
@@ -23,7 +18,8 @@ static const char * const reputation_reasons[] = {
  * scanned until it has given MAX_FINDINGS. */
 static void
 extract_findings (BounceReport *report,
-                  const char   *text)
+                  const char   *text,
+                  GRegex       *tokens)
 {
   GPtrArray *findings = bounce_report_get_findings (report);
   gsize length = strlen (text);
@@ -41,7 +37,7 @@ extract_findings (BounceReport *report,
           if (nl != NULL)
             end = (nl - text) + 1;
         }
-      bounce_extract (text, start, end, BOUNCE_EXTRACT_ALL, findings);
+      bounce_extract (text, start, end, BOUNCE_EXTRACT_ALL, tokens, findings);
       start = end;
       chunk *= 2;
     }
@@ -127,7 +123,7 @@ report_needs_reputation_check (BounceReport *report)
     {
       g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
 
-      if (g_strv_contains (reputation_reasons, bounce_recipient_get_reason (r)))
+      if (bounce_reason_concerns_reputation (bounce_recipient_get_reason (r)))
         return TRUE;
     }
   return FALSE;
@@ -448,7 +444,7 @@ bounce_analyze_input (BounceInput     *input,
     catalogue = bounce_catalogue_get_default ();
   report = bounce_report_new (input, source);
 
-  extract_findings (report, bounce_input_get_text (input));
+  extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_token_regex (catalogue));
   bounce_diagnose (report, catalogue);
   explain_codes (report, catalogue);
   collect_targets (report, catalogue);
@@ -468,35 +464,6 @@ bounce_analyze_input (BounceInput     *input,
       g_ptr_array_unref (links);
     }
 
-  /* The verdict: the first failed recipient's reason. */
-  {
-    GListModel *list = bounce_report_get_recipients (report);
-
-    if (g_list_model_get_n_items (list) > 0)
-      {
-        g_autoptr(BounceRecipient) r = g_list_model_get_item (list, 0);
-        const char *reason = bounce_recipient_get_reason (r);
-        GPtrArray *entries = bounce_recipient_get_entries (r);
-        BounceEntry *verdict = bounce_catalogue_find_reason (catalogue, reason);
-
-        /* A delay warning is about a delivery still being tried: "expired"
-         * would say it has been given up, so the headline names what is
-         * holding it up, or what the warning itself says ("will be
-         * retried"), or nothing beyond "not delivered yet". */
-        if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY && g_strcmp0 (reason, "expired") == 0)
-          {
-            BounceEntry *first = entries != NULL && entries->len > 0 ? entries->pdata[0] : NULL;
-
-            verdict = NULL;
-            if (first != NULL && bounce_entry_get_title (first) != NULL &&
-                bounce_entry_get_kind (first) != BOUNCE_ENTRY_REASON &&
-                (g_strcmp0 (bounce_entry_get_reason (first), "expired") != 0 ||
-                 bounce_entry_get_permanence (first) == BOUNCE_PERMANENCE_TEMPORARY))
-              verdict = first;
-          }
-        bounce_report_set_verdict (report, verdict);
-      }
-  }
   return g_steal_pointer (&report);
 }
 

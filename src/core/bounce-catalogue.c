@@ -13,6 +13,7 @@ struct _BounceCatalogue
   GObject parent_instance;
 
   char *version;
+  int scoped_rule_bonus;   /* see index.json and docs/catalogue-format.md */
   GPtrArray *entries;      /* BounceEntry, file order */
   GHashTable *by_id;       /* id -> BounceEntry */
   GHashTable *by_code;     /* "kind:code" -> GPtrArray of BounceEntry (scoped ones included) */
@@ -20,6 +21,7 @@ struct _BounceCatalogue
   GPtrArray *rules;
   GPtrArray *providers;
   GPtrArray *blocklists;
+  GRegex *token_regex;     /* the providers' token shapes, compiled when first asked */
 };
 
 G_DEFINE_FINAL_TYPE (BounceCatalogue, bounce_catalogue, G_TYPE_OBJECT)
@@ -36,6 +38,7 @@ bounce_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_pointer (&self->blocklists, g_ptr_array_unref);
+  g_clear_pointer (&self->token_regex, g_regex_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bounce_catalogue_parent_class)->finalize (object);
@@ -201,6 +204,7 @@ bounce_catalogue_new_from_resource (const char  *resource_dir,
     }
   root = json_node_get_object (json_parser_get_root (parser));
   self->version = g_strdup (json_object_get_string_member_with_default (root, "version", "0"));
+  self->scoped_rule_bonus = (int) json_object_get_int_member_with_default (root, "scoped_rule_bonus", 0);
   if (!json_object_has_member (root, "files") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "files")))
     {
@@ -422,10 +426,6 @@ bounce_catalogue_find_provider_token (BounceCatalogue *self,
   return g_hash_table_lookup (self->tokens, upper);
 }
 
-/* Provider-scoped rules carry this much extra priority in the catalogue so
- * that they beat generic wording for their own provider. */
-#define SCOPED_BONUS 60
-
 typedef struct {
   BounceEntry *entry;
   int scoped;
@@ -481,7 +481,7 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
       m.scoped = scope != NULL && provider != NULL;
       m.priority = bounce_entry_get_priority (entry);
       if (scope != NULL && provider == NULL)
-        m.priority -= SCOPED_BONUS;
+        m.priority -= self->scoped_rule_bonus;
       m.length = end - start;
       g_array_append_val (matches, m);
     }
@@ -520,6 +520,37 @@ bounce_catalogue_find_provider (BounceCatalogue *self,
     if (g_strcmp0 (bounce_entry_get_code (self->providers->pdata[i]), code) == 0)
       return self->providers->pdata[i];
   return NULL;
+}
+
+GRegex *
+bounce_catalogue_get_token_regex (BounceCatalogue *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+
+  if (g_once_init_enter (&self->token_regex))
+    {
+      g_autoptr(GString) pattern = g_string_new (NULL);
+      GRegex *regex = NULL;
+
+      for (guint i = 0; i < self->providers->len; i++)
+        {
+          const char *tokens = bounce_entry_get_tokens (self->providers->pdata[i]);
+
+          if (tokens == NULL)
+            continue;
+          if (pattern->len > 0)
+            g_string_append_c (pattern, '|');
+          g_string_append_printf (pattern, "(?:%s)", tokens);
+        }
+      /* (each provider's pattern compiled on loading: this cannot fail) */
+      if (pattern->len > 0)
+        regex = g_regex_new (pattern->str, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+      /* an empty catalogue has no tokens: a pattern that never matches */
+      if (regex == NULL)
+        regex = g_regex_new ("(?!)", G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+      g_once_init_leave (&self->token_regex, regex);
+    }
+  return self->token_regex;
 }
 
 GPtrArray *

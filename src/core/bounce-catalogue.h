@@ -59,6 +59,10 @@ BounceEntry     *bounce_catalogue_find_provider (BounceCatalogue *self,
 
 GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
 
+/* The providers' own codes ("TSS04", "AUP#I-1000"): their "tokens" patterns
+ * as one, for bounce_extract().  Never NULL. */
+GRegex          *bounce_catalogue_get_token_regex (BounceCatalogue *self);
+
 /* Catalogue search for the browser: code, token or words; best first. */
 GPtrArray       *bounce_catalogue_search        (BounceCatalogue *self,
                                                  const char      *query);

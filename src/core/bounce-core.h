@@ -9,6 +9,7 @@
 #include "bounce-extract.h"
 #include "bounce-input.h"
 #include "bounce-links.h"
+#include "bounce-reason.h"
 #include "bounce-recipient.h"
 #include "bounce-report.h"
 

@@ -16,13 +16,5 @@ G_BEGIN_DECLS
 void         bounce_diagnose             (BounceReport    *report,
                                           BounceCatalogue *catalogue);
 
-/* Sisimai-compatible pseudo status for a reason when the bounce carries no
- * enhanced code ("userunknown" -> "5.0.911"). */
-const char  *bounce_reason_pseudo_status (const char      *reason,
-                                          gboolean         temporary);
-
-/* TRUE for the reasons that make retrying the address pointless. */
-gboolean     bounce_reason_is_hard       (const char      *reason,
-                                          BouncePermanence permanence);
 
 G_END_DECLS

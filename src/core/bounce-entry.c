@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-entry.h"
+#include "bounce-reason.h"
 #include "bounce-error.h"
 
 /* One step of a sender or admin list, and the case it applies to. */
@@ -45,8 +46,10 @@ struct _BounceEntry
   char *source_url;
   GPtrArray *links;
   int priority;
+  BounceRuleStrength strength;
   GRegex *regex;         /* compiled at load, without JIT: cheap to create */
   GRegex *regex_jit;     /* the same pattern JIT-compiled once the entry is hot */
+  char *tokens;          /* providers: the shapes of their own codes, a pattern */
   int uses;
   GStrv examples;
   GStrv zones;
@@ -64,33 +67,9 @@ struct _BounceEntry
 
 G_DEFINE_FINAL_TYPE (BounceEntry, bounce_entry, G_TYPE_OBJECT)
 
-static const char * const reason_names[] = {
-  "userunknown", "mailboxfull", "hostunknown", "blocked", "badreputation",
-  "spamdetected", "policyviolation", "rejected", "norelaying", "authfailure",
-  "securityerror", "requireptr", "notcompliantrfc", "exceedlimit", "mesgtoobig",
-  "contenterror", "virusdetected", "speeding", "toomanyconn", "expired",
-  "networkerror", "systemerror", "systemfull", "mailererror", "suspend",
-  "hasmoved", "notaccept", "syntaxerror", "filtered", "onhold", "undefined",
-  "vacation", "delivered", "feedback", NULL
-};
-
 static const char * const kind_names[] = {
   "class", "subject", "enhanced", "reply", "rule", "reason", "blocklist", "provider", NULL
 };
-
-const char * const *
-bounce_reason_names (void)
-{
-  return reason_names;
-}
-
-gboolean
-bounce_reason_is_known (const char *name)
-{
-  if (name == NULL)
-    return FALSE;
-  return g_strv_contains (reason_names, name);
-}
 
 const char *
 bounce_entry_kind_to_string (BounceEntryKind kind)
@@ -115,6 +94,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->id);
   g_free (self->code);
   g_free (self->provider);
+  g_free (self->tokens);
   g_free (self->title);
   g_free (self->explanation);
   g_strfreev (self->sender);
@@ -422,6 +402,47 @@ valid_id (const char *id)
   return TRUE;
 }
 
+static const char * const strength_names[] = { "weak", "generic", "definite", NULL };
+
+const char * const *
+bounce_entry_strength_names (void)
+{
+  return strength_names;
+}
+
+/* A rule's strength (see docs/catalogue-format.md). */
+static gboolean
+read_strength (BounceEntry  *self,
+               JsonObject   *object,
+               GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, "strength");
+  const char *value;
+
+  self->strength = BOUNCE_RULE_DEFINITE;
+  if (node == NULL && self->kind != BOUNCE_ENTRY_RULE)
+    return TRUE;
+  if (node == NULL || self->kind != BOUNCE_ENTRY_RULE)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   self->kind == BOUNCE_ENTRY_RULE ? "Catalogue rule “%s” has no “strength”"
+                                                   : "Catalogue entry “%s”: only rules have a “strength”",
+                   self->id);
+      return FALSE;
+    }
+  value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING ?
+          json_node_get_string (node) : NULL;
+  for (guint i = 0; value != NULL && strength_names[i] != NULL; i++)
+    if (g_str_equal (value, strength_names[i]))
+      {
+        self->strength = (BounceRuleStrength) i;
+        return TRUE;
+      }
+  g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+               "Catalogue entry “%s”: “strength” must be weak, generic or definite", self->id);
+  return FALSE;
+}
+
 BounceEntry *
 bounce_entry_new_from_json (JsonObject  *object,
                             GError     **error)
@@ -461,6 +482,7 @@ bounce_entry_new_from_json (JsonObject  *object,
       !get_string (object, "final_reason", FALSE, &self->final_reason, self->id, error) ||
       !get_string (object, "source", FALSE, &self->source_url, self->id, error) ||
       !get_string (object, "pattern", FALSE, &pattern, self->id, error) ||
+      !get_string (object, "tokens", FALSE, &self->tokens, self->id, error) ||
       !get_string (object, "lookup_ip", FALSE, &self->lookup_ip, self->id, error) ||
       !get_string (object, "lookup_domain", FALSE, &self->lookup_domain, self->id, error) ||
       !get_string (object, "delist", FALSE, &self->delist_url, self->id, error) ||
@@ -526,6 +548,9 @@ bounce_entry_new_from_json (JsonObject  *object,
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
     self->priority = (int) json_node_get_int (node);
 
+  if (!read_strength (self, object, error))
+    return NULL;
+
   node = json_object_get_member (object, "multi");
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
     self->multi = json_node_get_boolean (node);
@@ -560,6 +585,27 @@ bounce_entry_new_from_json (JsonObject  *object,
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Rule “%s” has no pattern", self->id);
       return NULL;
+    }
+
+  if (self->tokens != NULL)
+    {
+      g_autoptr(GError) regex_error = NULL;
+      g_autoptr(GRegex) check = NULL;
+
+      /* (matched case-sensitively, on bytes, by the extractor) */
+      if (self->kind != BOUNCE_ENTRY_PROVIDER)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: only providers have “tokens”", self->id);
+          return NULL;
+        }
+      check = g_regex_new (self->tokens, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, &regex_error);
+      if (check == NULL)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: bad tokens pattern: %s", self->id, regex_error->message);
+          return NULL;
+        }
     }
 
   node = json_object_get_member (object, "links");
@@ -867,6 +913,18 @@ int
 bounce_entry_get_priority (BounceEntry *self)
 {
   GETTER (int, priority)
+}
+
+BounceRuleStrength
+bounce_entry_get_strength (BounceEntry *self)
+{
+  GETTER (BounceRuleStrength, strength)
+}
+
+const char *
+bounce_entry_get_tokens (BounceEntry *self)
+{
+  GETTER (const char *, tokens)
 }
 
 /* Number of matches after which a pattern is worth JIT-compiling: a

@@ -48,6 +48,14 @@ typedef struct {
                             * whether the step applies, else NULL */
 } BounceStep;
 
+/* How much a rule's wording says on its own (the "strength" field). */
+typedef enum {
+  BOUNCE_RULE_WEAK,      /* broad wording: a precise status code says more, and its reason is
+                          * refined by the SMTP stage */
+  BOUNCE_RULE_GENERIC,   /* wording any server may write at any stage: refined by the stage */
+  BOUNCE_RULE_DEFINITE,  /* a statement that means what it says whenever it is made */
+} BounceRuleStrength;
+
 typedef struct {
   char *title;     /* translated */
   char *url;       /* https URL template with {ip} or {domain}, or a plain https URL */
@@ -92,6 +100,11 @@ BouncePermanence  bounce_entry_get_permanence   (BounceEntry  *self);
 const char       *bounce_entry_get_source_url   (BounceEntry  *self);  /* or NULL */
 GPtrArray        *bounce_entry_get_links        (BounceEntry  *self);  /* BounceEntryLink */
 int               bounce_entry_get_priority     (BounceEntry  *self);
+BounceRuleStrength bounce_entry_get_strength    (BounceEntry  *self);
+/* "weak", "generic", "definite": the names of BounceRuleStrength, in order. */
+const char * const *bounce_entry_strength_names (void);
+/* Providers: the pattern of their own codes ("TSS04"), or NULL. */
+const char       *bounce_entry_get_tokens       (BounceEntry  *self);
 /* Rules and blocklists and providers: the compiled pattern, else NULL. */
 GRegex           *bounce_entry_get_regex        (BounceEntry  *self);
 const char * const *bounce_entry_get_examples   (BounceEntry  *self);  /* rules; never NULL */
@@ -106,8 +119,5 @@ gboolean          bounce_entry_get_multi        (BounceEntry  *self);  /* a mult
 /* The untranslated strings, for the POT generator and tests. */
 GPtrArray        *bounce_entry_get_msgids       (BounceEntry  *self);
 
-/* Is name one of the 34 reason names? */
-gboolean          bounce_reason_is_known        (const char   *name);
-const char * const *bounce_reason_names         (void);
 
 G_END_DECLS

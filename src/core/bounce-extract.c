@@ -87,22 +87,6 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 #define RE_ENHANCED \
   "(?<![\\w./\\\\$])[245]\\.[0-7]\\.[0-9]{1,3}(?![\\w@+~]|\\.[0-9A-Za-z]|-[0-9])"
 
-/* Provider tokens (case-sensitive; providers print them upper-case). */
-#define RE_TOKEN \
-  "(?<![\\w#-])(?:TSS?[0-9]{2}|PH0[0-9]|CS0[0-9]|HM0[0-9]" \
-  "|(?:SC|DY|OU|RP|SN)-[0-9]{3}" \
-  "|(?:BL|RL|ES)[01]{6}|RL[01]{3}" \
-  "|IB[0-9]{3}" \
-  "|IPBL[01]{4,5}|URLBL[01]{3,4}" \
-  "|CX(?:BL|DNS|CNCT|MJ|MXRT|SMTP|SNDR|THRT)|CDRBL" \
-  "|S3[0-9]{3}|S775|S844|AS843|AS3[0-9]{3}" \
-  "|AS\\([0-9]{3,5}\\)" \
-  "|(?:OFR|LPN)[0-9]{3}_[0-9]{1,4}|OFR_[0-9]{3}" \
-  ")(?![\\w-])" \
-  "|AUP#(?:[IO]-[0-9]{4}|[A-Z][A-Z0-9]{1,11})(?![\\w-])" \
-  "|(?<=[(\\[])(?:A?S[0-9]{3,5}|BL[0-9]{2}|HCM[0-9]|HME[0-9])(?=[)\\]])" \
-  "|(?<=case\\?c=)[a-z][0-9]{4}(?![\\w])"
-
 #define RE_IPV4 \
   "(?<![\\w.])" OCTET "\\." OCTET "\\." OCTET "\\." OCTET "(?![\\w]|\\.[0-9])"
 
@@ -138,11 +122,14 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
   "|(but\\s+sender\\s+was\\s+rejected)" \
   "|(but\\s+my\\s+name\\s+was\\s+rejected|but\\s+greeting\\s+failed)"
 
+/* The addresses mail systems send reports from, at a line start. */
+#define RE_DAEMON \
+  "(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)(?:[+-][^@]*)?@"
+
 typedef struct
 {
   GRegex *reply;
   GRegex *enhanced;
-  GRegex *token;
   GRegex *ipv4;
   GRegex *ipv6;
   GRegex *email_at;
@@ -150,6 +137,7 @@ typedef struct
   GRegex *url;
   GRegex *smtp_command;
   GRegex *address;
+  GRegex *daemon;
 } Patterns;
 
 static GRegex *
@@ -175,7 +163,6 @@ get_patterns (void)
     {
       patterns.reply = compile (RE_REPLY);
       patterns.enhanced = compile (RE_ENHANCED);
-      patterns.token = compile (RE_TOKEN);
       patterns.ipv4 = compile (RE_IPV4);
       patterns.ipv6 = compile (RE_IPV6);
       patterns.email_at = compile (RE_EMAIL_AT);
@@ -183,6 +170,7 @@ get_patterns (void)
       patterns.url = compile (RE_URL);
       patterns.smtp_command = compile (RE_SMTP_COMMAND);
       patterns.address = compile (RE_ADDRESS);
+      patterns.daemon = compile (RE_DAEMON);
       g_once_init_leave (&initialized, 1);
     }
   return &patterns;
@@ -897,7 +885,7 @@ typedef struct
   gsize end;
   gboolean want_reply;
   gboolean want_enhanced;
-  gboolean want_tokens;
+  GRegex *tokens;          /* providers' token shapes, or NULL */
   gboolean want_network;
   GPtrArray *out;            /* BounceFinding, unsorted */
   GArray *url_spans;         /* Span */
@@ -1236,8 +1224,8 @@ scan_run (Scan *scan)
     for_each_match (scan, p->reply, on_reply);
   if (scan->want_enhanced)
     for_each_match (scan, p->enhanced, on_enhanced);
-  if (scan->want_tokens)
-    for_each_match (scan, p->token, on_token);
+  if (scan->tokens != NULL)
+    for_each_match (scan, scan->tokens, on_token);
   if (scan->want_network)
     {
       for_each_match (scan, p->ipv6, on_ipv6);
@@ -1273,6 +1261,7 @@ bounce_extract (const char         *text,
                 gsize               start,
                 gssize              end,
                 BounceExtractFlags  flags,
+                GRegex             *tokens,
                 GPtrArray          *findings)
 {
   g_autoptr(GPtrArray) found = NULL;
@@ -1293,7 +1282,8 @@ bounce_extract (const char         *text,
   scan.text = text;
   scan.start = start;
   scan.end = (gsize) end;
-  scan.want_reply = scan.want_enhanced = scan.want_tokens = (flags & BOUNCE_EXTRACT_CODES) != 0;
+  scan.want_reply = scan.want_enhanced = (flags & BOUNCE_EXTRACT_CODES) != 0;
+  scan.tokens = (flags & BOUNCE_EXTRACT_CODES) != 0 ? tokens : NULL;
   scan.want_network = (flags & BOUNCE_EXTRACT_NETWORK) != 0;
   scan.out = found;
   scan_run (&scan);
@@ -1323,13 +1313,14 @@ bounce_extract (const char         *text,
 }
 
 GPtrArray *
-bounce_extract_all (const char *text)
+bounce_extract_all (const char *text,
+                    GRegex     *tokens)
 {
   GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
 
   g_return_val_if_fail (text != NULL, findings);
 
-  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_ALL, findings);
+  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_ALL, tokens, findings);
   return findings;
 }
 
@@ -1465,4 +1456,49 @@ bounce_extract_address (const char *text,
   while (e > s && text[e - 1] == '.')
     e--;
   return g_ascii_strdown (text + s, e - s);
+}
+
+gboolean
+bounce_address_is_daemon (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  return g_regex_match (get_patterns ()->daemon, text, 0, NULL);
+}
+
+gsize
+bounce_enhanced_code_length (const char *s)
+{
+  gsize i = 2, d;
+
+  if (s == NULL || !(s[0] == '2' || s[0] == '4' || s[0] == '5') || s[1] != '.')
+    return 0;
+  for (d = 0; g_ascii_isdigit (s[i]) && d < 3; d++)
+    i++;
+  if (d == 0 || s[i] != '.')
+    return 0;
+  i++;
+  for (d = 0; g_ascii_isdigit (s[i]) && d < 3; d++)
+    i++;
+  if (d == 0)
+    return 0;
+  return i;
+}
+
+GRegex *
+bounce_regex_once (GRegex             **slot,
+                   const char          *pattern,
+                   GRegexCompileFlags   flags)
+{
+  if (g_once_init_enter (slot))
+    {
+      g_autoptr(GError) error = NULL;
+      GRegex *regex = g_regex_new (pattern, flags | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, &error);
+
+      /* The patterns are constants: a failure is a programming error. */
+      if (regex == NULL)
+        g_error ("Internal pattern does not compile: %s: %s", pattern, error->message);
+      g_once_init_leave (slot, regex);
+    }
+  return *slot;
 }

@@ -44,15 +44,19 @@ typedef enum {
 /* Finds everything in text[start, end) (byte offsets; end may be -1 for the
  * whole string).  Appends BounceFinding to findings, sorted by offset, with
  * character offsets relative to the start of text (not of start).
- * Patterns are compiled once per process. */
+ * tokens finds providers' own codes (the catalogue's
+ * bounce_catalogue_get_token_regex(); NULL for none).  Patterns are
+ * compiled once per process. */
 void           bounce_extract            (const char         *text,
                                           gsize               start,
                                           gssize              end,
                                           BounceExtractFlags  flags,
+                                          GRegex             *tokens,
                                           GPtrArray          *findings);
 
 /* Convenience: a new array (free func set) with everything in text. */
-GPtrArray     *bounce_extract_all        (const char         *text);
+GPtrArray     *bounce_extract_all        (const char         *text,
+                                          GRegex             *tokens);
 
 /* Just the first "<reply> <enhanced>" pair of a diagnostic string such as
  * "smtp; 550 5.1.1 <a@b>... User unknown": the first failure (4xx, 5xx)
@@ -93,6 +97,21 @@ char             *bounce_extract_address      (const char *text,
  * never see a broken character. */
 gsize             bounce_utf8_cut             (const char *s,
                                                gsize       max);
+
+/* The length of the enhanced status code ("5.1.1", "4.7.500": class 2, 4
+ * or 5, then two numbers of one to three digits) that s starts with, or 0.
+ * The caller checks what follows it. */
+gsize          bounce_enhanced_code_length (const char       *s);
+
+/* TRUE when a line of text starts with a mail system's own address
+ * ("MAILER-DAEMON@...", "double-bounce@..."), which is never a recipient. */
+gboolean       bounce_address_is_daemon  (const char         *text);
+
+/* The constant pattern compiled (with G_REGEX_OPTIMIZE and flags) on first
+ * use, kept in *slot; thread-safe. */
+GRegex        *bounce_regex_once          (GRegex           **slot,
+                                           const char        *pattern,
+                                           GRegexCompileFlags flags);
 
 /* TRUE when s is a syntactically valid, public (routable) IP address. */
 gboolean       bounce_ip_is_public       (const char         *s);

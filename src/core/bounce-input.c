@@ -56,7 +56,7 @@ typedef struct
 /* ------------------------------------------------------------------ */
 /* Field structures */
 
-static void
+void
 bounce_field_free (gpointer data)
 {
   BounceField *field = data;
@@ -66,7 +66,7 @@ bounce_field_free (gpointer data)
   g_free (field);
 }
 
-static BounceField *
+BounceField *
 bounce_field_new (const char *name,
                   const char *value)
 {
@@ -87,13 +87,22 @@ field_array_new (void)
   return g_ptr_array_new_with_free_func (bounce_field_free);
 }
 
-static void
+void
 bounce_field_group_free (gpointer data)
 {
   BounceFieldGroup *group = data;
 
   g_clear_pointer (&group->fields, g_ptr_array_unref);
   g_free (group);
+}
+
+BounceFieldGroup *
+bounce_field_group_new (void)
+{
+  BounceFieldGroup *group = g_new0 (BounceFieldGroup, 1);
+
+  group->fields = field_array_new ();
+  return group;
 }
 
 static void
@@ -619,15 +628,13 @@ group_raw_fields (Decoder   *dec,
         {
           if (groups->len == 0 && recipient)
             {
-              BounceFieldGroup *empty = g_new0 (BounceFieldGroup, 1);
+              BounceFieldGroup *empty = bounce_field_group_new ();
 
-              empty->fields = field_array_new ();
               empty->message_index = dec->index;
               empty->start = empty->end = f->start;
               g_ptr_array_add (groups, empty);
             }
-          group = g_new0 (BounceFieldGroup, 1);
-          group->fields = field_array_new ();
+          group = bounce_field_group_new ();
           group->message_index = dec->index;
           group->start = f->start;
           g_ptr_array_add (groups, group);

@@ -74,6 +74,15 @@ gboolean      bounce_input_get_is_message      (BounceInput   *self);
 GPtrArray    *bounce_input_get_segments        (BounceInput   *self);  /* BounceSegment, in order */
 GPtrArray    *bounce_input_get_messages        (BounceInput   *self);  /* BounceMessage, in order */
 
+/* Fields and groups of fields, as the decoder makes them (the name and value
+ * are copied and made valid UTF-8). */
+BounceField      *bounce_field_new             (const char    *name,
+                                                const char    *value);
+void              bounce_field_free            (gpointer       field);
+/* A group whose fields array frees its fields. */
+BounceFieldGroup *bounce_field_group_new       (void);
+void              bounce_field_group_free      (gpointer       group);
+
 /* Case-insensitive lookup in a BounceField array; NULL when absent. */
 const char   *bounce_fields_lookup             (GPtrArray     *fields,
                                                 const char    *name);

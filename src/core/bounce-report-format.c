@@ -220,6 +220,29 @@ add_recipient (JsonBuilder     *builder,
   json_builder_end_object (builder);
 }
 
+/* "verdict": what became of the message, the index of the recipient the
+ * headline is about, and the entry that gives the headline. */
+static void
+add_verdict (JsonBuilder  *builder,
+             BounceReport *self)
+{
+  BounceRecipient *main_recipient = bounce_report_get_main_recipient (self);
+  BounceEntry *verdict = bounce_report_get_verdict (self);
+  GListModel *recipients = bounce_report_get_recipients (self);
+  guint position = 0;
+
+  json_builder_set_member_name (builder, "verdict");
+  json_builder_begin_object (builder);
+  add_string (builder, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (self)));
+  json_builder_set_member_name (builder, "recipient");
+  if (main_recipient != NULL && g_list_store_find (G_LIST_STORE (recipients), main_recipient, &position))
+    json_builder_add_int_value (builder, position);
+  else
+    json_builder_add_null_value (builder);
+  add_string (builder, "entry", verdict != NULL ? bounce_entry_get_id (verdict) : NULL);
+  json_builder_end_object (builder);
+}
+
 JsonNode *
 bounce_report_to_json_node (BounceReport *self)
 {
@@ -251,6 +274,7 @@ bounce_report_to_json_node (BounceReport *self)
   add_string (builder, "provider", bounce_report_get_provider (self));
   json_builder_set_member_name (builder, "repaired_utf8");
   json_builder_add_boolean_value (builder, input != NULL && bounce_input_get_repaired (input));
+  add_verdict (builder, self);
 
   json_builder_set_member_name (builder, "recipients");
   json_builder_begin_array (builder);
@@ -333,57 +357,25 @@ bounce_report_to_json (BounceReport *self,
 
 /* ---- Shared by the text report and the summary ---- */
 
-typedef enum {
-  OVERALL_UNKNOWN,
-  OVERALL_PERMANENT,
-  OVERALL_TEMPORARY,
-} Overall;
-
-static Overall
-overall_permanence (BounceReport *self)
-{
-  GListModel *recipients = bounce_report_get_recipients (self);
-  gboolean temporary = FALSE;
-
-  for (guint i = 0; recipients != NULL && i < g_list_model_get_n_items (recipients); i++)
-    {
-      g_autoptr(BounceRecipient) recipient = g_list_model_get_item (recipients, i);
-
-      switch (bounce_recipient_get_permanence (recipient))
-        {
-        case BOUNCE_PERMANENCE_PERMANENT:
-          return OVERALL_PERMANENT;
-        case BOUNCE_PERMANENCE_TEMPORARY:
-          temporary = TRUE;
-          break;
-        case BOUNCE_PERMANENCE_UNKNOWN:
-        default:
-          break;
-        }
-    }
-
-  if (temporary || bounce_report_get_kind (self) == BOUNCE_KIND_DELAY)
-    return OVERALL_TEMPORARY;
-
-  return OVERALL_UNKNOWN;
-}
-
+/* When the sending server keeps trying until: the main recipient's date,
+ * else the first any recipient gives.  The recipient object keeps the
+ * string alive; the report keeps the recipient alive. */
 static const char *
-first_retry_until (BounceReport *self)
+retry_until (BounceReport *self)
 {
+  BounceRecipient *main_recipient = bounce_report_get_main_recipient (self);
   GListModel *recipients = bounce_report_get_recipients (self);
 
+  if (main_recipient != NULL && bounce_recipient_get_will_retry_until (main_recipient) != NULL)
+    return bounce_recipient_get_will_retry_until (main_recipient);
   for (guint i = 0; recipients != NULL && i < g_list_model_get_n_items (recipients); i++)
     {
       g_autoptr(BounceRecipient) recipient = g_list_model_get_item (recipients, i);
       const char *until = bounce_recipient_get_will_retry_until (recipient);
 
-      /* The recipient object keeps the string alive; the report keeps the
-       * recipient alive. */
       if (until != NULL)
         return until;
     }
-
   return NULL;
 }
 
@@ -457,26 +449,27 @@ meaning (BounceReport *self)
                          "message including its headers."));
     }
 
-  until = first_retry_until (self);
+  until = retry_until (self);
 
-  switch (overall_permanence (self))
+  switch (bounce_report_get_outcome (self))
     {
-    case OVERALL_PERMANENT:
+    case BOUNCE_OUTCOME_PERMANENT:
       return g_strdup (_("This is a permanent failure: sending the same message again will not "
                          "help until the cause is fixed."));
-    case OVERALL_TEMPORARY:
-      if (kind == BOUNCE_KIND_DELAY && until != NULL)
+    case BOUNCE_OUTCOME_GAVE_UP:
+      return g_strdup (_("The problem was temporary, but the sending server has stopped trying. "
+                         "Send the message again once the cause is fixed."));
+    case BOUNCE_OUTCOME_DELAYED:
+      if (until != NULL)
         /* Translators: %s is a date and time from the bounce */
         return g_strdup_printf (_("This is a temporary problem: the sending server will keep "
                                   "trying until %s. You do not need to send the message again yet."),
                                 until);
-      if (kind == BOUNCE_KIND_DELAY)
-        return g_strdup (_("This is a temporary problem: the sending server will keep trying for "
-                           "a while (usually up to a few days). You do not need to send the "
-                           "message again yet."));
-      return g_strdup (_("The problem was temporary, but the sending server has stopped trying. "
-                         "Send the message again once the cause is fixed."));
-    case OVERALL_UNKNOWN:
+      return g_strdup (_("This is a temporary problem: the sending server will keep trying for "
+                         "a while (usually up to a few days). You do not need to send the "
+                         "message again yet."));
+    case BOUNCE_OUTCOME_UNKNOWN:
+    case BOUNCE_OUTCOME_NONE:
     default:
       return g_strdup (_("The bounce does not say whether the problem is permanent or temporary."));
     }
@@ -619,19 +612,22 @@ append_steps (GString    *out,
 }
 
 static const char *
-recipient_permanence_label (BounceRecipient *recipient)
+recipient_outcome_label (BounceRecipient *recipient)
 {
-  switch (bounce_recipient_get_permanence (recipient))
+  switch (bounce_recipient_get_outcome (recipient))
     {
-    case BOUNCE_PERMANENCE_PERMANENT:
+    case BOUNCE_OUTCOME_PERMANENT:
       if (bounce_recipient_get_hard_bounce (recipient))
         return _("permanent (hard bounce: the address cannot receive mail)");
       return _("permanent");
-    case BOUNCE_PERMANENCE_TEMPORARY:
-      return _("temporary");
-    case BOUNCE_PERMANENCE_UNKNOWN:
+    case BOUNCE_OUTCOME_GAVE_UP:
+      return _("given up after temporary errors");
+    case BOUNCE_OUTCOME_DELAYED:
+      return _("temporary, still being tried");
+    case BOUNCE_OUTCOME_UNKNOWN:
+    case BOUNCE_OUTCOME_NONE:
     default:
-      return _("not stated");
+      return NULL;
     }
 }
 
@@ -686,12 +682,14 @@ append_recipient_text (GString         *out,
 
   append_wrapped (out, _("Recipient: "), address != NULL ? address : _("(address not stated)"));
 
-  if (action != NULL)
+  if (action != NULL && recipient_outcome_label (recipient) != NULL)
     /* Translators: the first %s is a DSN action such as "failed" or "delayed",
      * the second whether the failure is permanent or temporary */
-    result = g_strdup_printf (_("%s, %s"), action, recipient_permanence_label (recipient));
-  else if (bounce_recipient_get_permanence (recipient) != BOUNCE_PERMANENCE_UNKNOWN)
-    result = g_strdup (recipient_permanence_label (recipient));
+    result = g_strdup_printf (_("%s, %s"), action, recipient_outcome_label (recipient));
+  else if (action != NULL)
+    result = g_strdup (action);
+  else
+    result = g_strdup (recipient_outcome_label (recipient));
 
   append_label_value (out, _("Result:"), result);
   append_label_value (out, _("Codes:"), codes);
@@ -866,30 +864,6 @@ bounce_report_to_text (BounceReport *self)
 
 /* ---- Ticket summary ---- */
 
-static BounceRecipient *
-first_failed_recipient (BounceReport *self)
-{
-  GListModel *recipients = bounce_report_get_recipients (self);
-  BounceRecipient *fallback = NULL;
-
-  for (guint i = 0; recipients != NULL && i < g_list_model_get_n_items (recipients); i++)
-    {
-      BounceRecipient *recipient = g_list_model_get_item (recipients, i);
-
-      if (g_strcmp0 (bounce_recipient_get_action (recipient), "failed") == 0)
-        {
-          g_clear_object (&fallback);
-          return recipient;
-        }
-      if (fallback == NULL)
-        fallback = recipient;
-      else
-        g_object_unref (recipient);
-    }
-
-  return fallback;
-}
-
 char *
 bounce_report_to_summary (BounceReport *self)
 {
@@ -897,7 +871,7 @@ bounce_report_to_summary (BounceReport *self)
   GListModel *recipients;
   GPtrArray *links;
   g_autoptr(GPtrArray) codes = NULL;
-  g_autoptr(BounceRecipient) main_recipient = NULL;
+  BounceRecipient *main_recipient = NULL;
   g_autofree char *head = NULL;
   g_autofree char *what = NULL;
   guint n_recipients;
@@ -909,7 +883,7 @@ bounce_report_to_summary (BounceReport *self)
   n_recipients = recipients != NULL ? g_list_model_get_n_items (recipients) : 0;
   links = bounce_report_get_links (self);
   codes = unique_codes (self);
-  main_recipient = first_failed_recipient (self);
+  main_recipient = bounce_report_get_main_recipient (self);
   head = headline (self);
   what = meaning (self);
 

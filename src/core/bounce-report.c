@@ -20,6 +20,8 @@ struct _BounceReport
   GPtrArray *blocklists;
   GPtrArray *links;
   BounceEntry *verdict;
+  BounceOutcome outcome;
+  BounceRecipient *main_recipient;
 };
 
 G_DEFINE_FINAL_TYPE (BounceReport, bounce_report, G_TYPE_OBJECT)
@@ -41,6 +43,7 @@ bounce_report_finalize (GObject *object)
   g_clear_pointer (&self->blocklists, g_ptr_array_unref);
   g_clear_pointer (&self->links, g_ptr_array_unref);
   g_clear_object (&self->verdict);
+  g_clear_object (&self->main_recipient);
 
   G_OBJECT_CLASS (bounce_report_parent_class)->finalize (object);
 }
@@ -238,4 +241,28 @@ bounce_report_set_verdict (BounceReport *self,
 {
   g_return_if_fail (BOUNCE_IS_REPORT (self));
   g_set_object (&self->verdict, entry);
+}
+
+BounceOutcome
+bounce_report_get_outcome (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), BOUNCE_OUTCOME_NONE);
+  return self->outcome;
+}
+
+BounceRecipient *
+bounce_report_get_main_recipient (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->main_recipient;
+}
+
+void
+bounce_report_set_outcome (BounceReport    *self,
+                           BounceOutcome    outcome,
+                           BounceRecipient *main_recipient)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->outcome = outcome;
+  g_set_object (&self->main_recipient, main_recipient);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "bounce-catalogue.h"
 #include "bounce-extract.h"
 #include "bounce-input.h"
 #include "bounce-links.h"
@@ -19,6 +20,20 @@ typedef enum {
   BOUNCE_KIND_DELIVERED,    /* success report */
   BOUNCE_KIND_FEEDBACK,     /* abuse / feedback-loop report (RFC 5965 ARF) */
 } BounceKind;
+
+/* What became of the message, as the report's verdict: the one decision the
+ * window, the command line and the copied summary all show.  In rising
+ * order of finality; a report's outcome is its strongest recipient's. */
+typedef enum {
+  BOUNCE_OUTCOME_NONE,       /* nothing failed: not a bounce, or a report of something else */
+  BOUNCE_OUTCOME_DELAYED,    /* not delivered yet; the sending server keeps trying */
+  BOUNCE_OUTCOME_UNKNOWN,    /* not delivered; the bounce does not say whether for good */
+  BOUNCE_OUTCOME_GAVE_UP,    /* not delivered: the cause was temporary, but the sending
+                              * server has stopped trying; send again once it is fixed */
+  BOUNCE_OUTCOME_PERMANENT,  /* not delivered; sending again will not help until fixed */
+} BounceOutcome;
+
+const char   *bounce_outcome_to_string          (BounceOutcome outcome);  /* "permanent", ... */
 
 #define BOUNCE_TYPE_REPORT (bounce_report_get_type ())
 G_DECLARE_FINAL_TYPE (BounceReport, bounce_report, BOUNCE, REPORT, GObject)
@@ -45,9 +60,21 @@ GPtrArray    *bounce_report_get_ips             (BounceReport *self);  /* string
 GPtrArray    *bounce_report_get_domains         (BounceReport *self);  /* strings: domains to check */
 GPtrArray    *bounce_report_get_blocklists      (BounceReport *self);  /* BounceEntry named in the text */
 GPtrArray    *bounce_report_get_links           (BounceReport *self);  /* BounceLink */
-/* The overall verdict: the first failed recipient's reason entry, or NULL. */
-BounceEntry  *bounce_report_get_verdict         (BounceReport *self);
-void          bounce_report_set_verdict         (BounceReport *self, BounceEntry *entry);
+/* The verdict (bounce-outcome.c): what became of the message, the recipient
+ * it is about (the first of those with the report's outcome; NULL when
+ * there are no recipients) and the entry whose title is its headline. */
+BounceOutcome    bounce_report_get_outcome        (BounceReport *self);
+BounceRecipient *bounce_report_get_main_recipient (BounceReport *self);
+BounceEntry     *bounce_report_get_verdict        (BounceReport *self);  /* or NULL */
+void             bounce_report_set_verdict        (BounceReport *self, BounceEntry *entry);
+/* Decides the report's kind, outcome, main recipient and verdict from its
+ * recipients (the engine calls it once they are all in). */
+void             bounce_report_decide_verdict     (BounceReport *self, BounceCatalogue *catalogue);
+void             bounce_report_set_outcome        (BounceReport *self, BounceOutcome outcome,
+                                                   BounceRecipient *main_recipient);
+
+/* What became of one recipient's message. */
+BounceOutcome    bounce_recipient_get_outcome     (BounceRecipient *recipient);
 
 /* Output. */
 char         *bounce_report_to_json             (BounceReport *self,

@@ -31,31 +31,6 @@ static GParamSpec *properties[N_PROPS];
 
 static const char * const badge_classes[] = { "permanent", "temporary", "neutral", "success", NULL };
 
-BounceRecipient *
-bounce_verdict_pick_recipient (BounceReport *report)
-{
-  GListModel *recipients;
-  guint n;
-  g_autoptr(BounceRecipient) fallback = NULL;
-
-  g_return_val_if_fail (BOUNCE_IS_REPORT (report), NULL);
-
-  recipients = bounce_report_get_recipients (report);
-  n = g_list_model_get_n_items (recipients);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
-      const char *action = bounce_recipient_get_action (r);
-
-      if (g_strcmp0 (action, "failed") == 0 || g_strcmp0 (action, "delayed") == 0)
-        return g_steal_pointer (&r);
-      if (fallback == NULL && action == NULL)
-        fallback = g_object_ref (r);
-    }
-
-  return g_steal_pointer (&fallback);
-}
-
 static void
 set_badge (BounceVerdict *self,
            const char    *text,
@@ -91,47 +66,41 @@ static void
 bounce_verdict_update (BounceVerdict *self)
 {
   BounceReport *report = self->report;
-  g_autoptr(BounceRecipient) main_recipient = NULL;
+  BounceRecipient *main_recipient;
   g_autoptr(GString) details = g_string_new (NULL);
   BounceEntry *verdict;
-  BouncePermanence permanence = BOUNCE_PERMANENCE_UNKNOWN;
+  BounceOutcome outcome;
   const char *headline = NULL;
   const char *icon = "dialog-information-symbolic";
+  const char *until;
   g_autofree char *meaning = NULL;
-  gboolean hard = FALSE;
+  gboolean hard;
   guint failed;
 
   if (report == NULL)
     return;
 
-  main_recipient = bounce_verdict_pick_recipient (report);
+  /* The core decides the verdict (bounce-outcome.c): the window only shows it. */
+  main_recipient = bounce_report_get_main_recipient (report);
+  outcome = bounce_report_get_outcome (report);
   verdict = bounce_report_get_verdict (report);
   failed = count_failed (report);
-
-  if (main_recipient != NULL)
-    {
-      permanence = bounce_recipient_get_permanence (main_recipient);
-      hard = bounce_recipient_get_hard_bounce (main_recipient);
-    }
-  if (permanence == BOUNCE_PERMANENCE_UNKNOWN && verdict != NULL)
-    permanence = bounce_entry_get_permanence (verdict);
+  hard = main_recipient != NULL && bounce_recipient_get_hard_bounce (main_recipient);
+  until = main_recipient != NULL ? bounce_recipient_get_will_retry_until (main_recipient) : NULL;
 
   switch (bounce_report_get_kind (report))
     {
     case BOUNCE_KIND_FAILURE:
     case BOUNCE_KIND_DELAY:
-      if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY)
-        permanence = BOUNCE_PERMANENCE_TEMPORARY;
       headline = verdict ? bounce_entry_get_title (verdict) : NULL;
       if (headline == NULL)
-        headline = bounce_report_get_kind (report) == BOUNCE_KIND_DELAY
+        headline = outcome == BOUNCE_OUTCOME_DELAYED
                    ? _("Delivery is delayed")
                    : _("The message could not be delivered");
 
-      if (bounce_report_get_kind (report) == BOUNCE_KIND_DELAY)
+      switch (outcome)
         {
-          const char *until = main_recipient ? bounce_recipient_get_will_retry_until (main_recipient) : NULL;
-
+        case BOUNCE_OUTCOME_DELAYED:
           /* A warning, not a failure: the wording must not make the
            * helpdesk tell the customer the message is lost. */
           icon = "document-open-recent-symbolic";
@@ -141,33 +110,28 @@ bounce_verdict_update (BounceVerdict *self)
             meaning = g_strdup_printf (_("This is a delay warning, not a failure: the message has not been delivered yet and the sending server keeps trying until %s. Nothing needs to be done now; if it still cannot deliver, a final failure notice follows."), until);
           else
             meaning = g_strdup (_("This is a delay warning, not a failure: the message has not been delivered yet and the sending server keeps trying, usually for up to five days. Nothing needs to be done now; if it still cannot deliver, a final failure notice follows."));
-        }
-      else if (permanence == BOUNCE_PERMANENCE_TEMPORARY)
-        {
-          const char *until = main_recipient ? bounce_recipient_get_will_retry_until (main_recipient) : NULL;
-
-          icon = "document-open-recent-symbolic";
-          set_badge (self, C_("bounce", "Temporary"), "temporary");
-          if (until != NULL)
-            /* Translators: %s is a date from the bounce, as written there */
-            meaning = g_strdup_printf (_("This problem may fix itself: the sending server keeps retrying until %s. Nothing needs to be done unless a final failure notice follows."), until);
-          else
-            meaning = g_strdup (_("This problem may fix itself: the sending server keeps retrying for a while (usually up to five days). Nothing needs to be done unless a final failure notice follows."));
-        }
-      else if (permanence == BOUNCE_PERMANENCE_PERMANENT)
-        {
+          break;
+        case BOUNCE_OUTCOME_GAVE_UP:
+          icon = "dialog-error-symbolic";
+          set_badge (self, C_("bounce", "Failed"), "permanent");
+          meaning = g_strdup (_("The problem was temporary, but the sending server has stopped trying. "
+                                "Send the message again once the cause is fixed."));
+          break;
+        case BOUNCE_OUTCOME_PERMANENT:
           icon = "dialog-error-symbolic";
           set_badge (self, C_("bounce", "Permanent"), "permanent");
           if (hard)
             meaning = g_strdup (_("The sending server has given up. Sending again to this address will not help until the address is corrected."));
           else
             meaning = g_strdup (_("The sending server has given up. Sending again will not help until the cause below is fixed."));
-        }
-      else
-        {
+          break;
+        case BOUNCE_OUTCOME_UNKNOWN:
+        case BOUNCE_OUTCOME_NONE:
+        default:
           icon = "dialog-warning-symbolic";
           set_badge (self, C_("bounce", "Failed"), "neutral");
           meaning = g_strdup (_("The bounce does not say whether the problem is temporary. Check the explanation below before sending again."));
+          break;
         }
       break;
 
@@ -229,8 +193,7 @@ bounce_verdict_update (BounceVerdict *self)
 
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_label (self->headline, headline);
-  gtk_widget_set_visible (GTK_WIDGET (self->hard_badge),
-                          hard && permanence == BOUNCE_PERMANENCE_PERMANENT);
+  gtk_widget_set_visible (GTK_WIDGET (self->hard_badge), hard && outcome == BOUNCE_OUTCOME_PERMANENT);
   gtk_label_set_label (self->meaning, meaning);
   gtk_label_set_label (self->details, details->str);
   gtk_widget_set_visible (GTK_WIDGET (self->details), details->len > 0);

@@ -17,6 +17,5 @@ const char   *bounce_verdict_get_headline (BounceVerdict *self);
 const char   *bounce_verdict_get_badge    (BounceVerdict *self);
 
 /* The recipient the verdict is about: the first one that failed. */
-BounceRecipient *bounce_verdict_pick_recipient (BounceReport *report);
 
 G_END_DECLS

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "bounce-core.h"
-#include "bounce-formats.h"
+#include "layouts/bounce-layouts.h"
 #include "layout-samples.h"
 
 /* Samples written for these tests: each follows one server's layout with
@@ -17,10 +17,10 @@ parse (const char *text)
   g_autoptr(BounceInput) input = bounce_input_new_from_text (text, -1, &error);
 
   g_assert_no_error (error);
-  return bounce_formats_parse (input, 0);
+  return bounce_layouts_parse_text (input, 0);
 }
 
-static BounceFormatRecipient *
+static BounceFact *
 nth (GPtrArray *list,
      guint      i)
 {
@@ -66,20 +66,20 @@ test_qmail (void)
     "--- Below this line is a copy of the message.\n"
     "\n"
     "To: <nobody@example.net>\n");
-  BounceFormatRecipient *r;
+  BounceFact *r;
 
   g_assert_cmpuint (list->len, ==, 2);
   r = nth (list, 0);
-  g_assert_cmpstr (r->format, ==, "qmail");
+  g_assert_cmpstr (r->layout, ==, "qmail");
   g_assert_cmpstr (r->address, ==, "nobody@example.net");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
-  g_assert_cmpstr (r->diagnostic, ==,
+  g_assert_cmpstr (r->text, ==,
                    "192.0.2.7 does not like recipient. Remote host said: 550 no such mailbox here "
                    "Giving up on 192.0.2.7.");
   g_assert_null (r->reason);
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "late@example.com");
-  g_assert_cmpstr (r->status, ==, "4.4.1");
+  g_assert_cmpstr (r->layout_status, ==, "4.4.1");
   g_assert_cmpstr (r->reason, ==, "networkerror");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
 }
@@ -97,7 +97,7 @@ test_qmail_data (void)
     "Remote host said: 554 message refused by policy\n"
     "\n"
     "--- Original message follows.\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "filtered@example.net");
@@ -118,16 +118,16 @@ test_bracket_list (void)
     "first@example.net [Mailbox full]\n"
     "second@example.com [User unknown]\n"
     "\n");
-  BounceFormatRecipient *r;
+  BounceFact *r;
 
   g_assert_cmpuint (list->len, ==, 2);
   r = nth (list, 0);
   g_assert_cmpstr (r->address, ==, "first@example.net");
-  g_assert_cmpstr (r->diagnostic, ==, "Mailbox full");
+  g_assert_cmpstr (r->text, ==, "Mailbox full");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "second@example.com");
-  g_assert_cmpstr (r->diagnostic, ==, "User unknown");
+  g_assert_cmpstr (r->text, ==, "User unknown");
 }
 
 static void
@@ -148,12 +148,12 @@ test_starred_dsn (void)
     "SMTP:RCPT host mx.example.net: 550 5.1.1 mailbox not known\n"
     "\n"
     "======================================\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "someone@example.net");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
-  g_assert_cmpstr (r->diagnostic, ==, "host mx.example.net: 550 5.1.1 mailbox not known");
+  g_assert_cmpstr (r->text, ==, "host mx.example.net: 550 5.1.1 mailbox not known");
   /* A server reply is to blame, not the time spent. */
   g_assert_null (r->reason);
 }
@@ -171,11 +171,11 @@ test_notes (void)
     "\n"
     "------- Returned Message --------\n"
     "To: ghost@example.jp\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "ghost@example.jp");
-  g_assert_cmpstr (r->diagnostic, ==, "User not listed in public Name & Address Book");
+  g_assert_cmpstr (r->text, ==, "User not listed in public Name & Address Book");
   g_assert_cmpstr (r->reason, ==, "userunknown");
 }
 
@@ -189,7 +189,7 @@ test_interscan (void)
     "\n"
     "Unable to deliver message to <wrong@example.org> (and other recipients in the same domain). "
     "Please check if address is correct.\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpstr (r->address, ==, "wrong@example.org");
   g_assert_cmpstr (r->reason, ==, "userunknown");
@@ -209,7 +209,7 @@ test_fml (void)
     "Original mail as follows:\n"
     "\n"
     "   From: outsider@example.com\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "list@example.org");
@@ -267,17 +267,17 @@ test_exim (void)
     "------ This is a copy of the message, including all the headers. ------\n"
     "\n"
     "To: other@example.net\n");
-  BounceFormatRecipient *r;
+  BounceFact *r;
 
   g_assert_cmpuint (list->len, ==, 3);
   r = nth (list, 0);
-  g_assert_cmpstr (r->format, ==, "exim");
+  g_assert_cmpstr (r->layout, ==, "exim");
   g_assert_cmpstr (r->address, ==, "nobody@example.net");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
   g_assert_null (r->reason);
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "gone@example.com");
-  g_assert_cmpstr (r->diagnostic, ==, "550 unknown user");
+  g_assert_cmpstr (r->text, ==, "550 unknown user");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
   r = nth (list, 2);
   g_assert_cmpstr (r->address, ==, "far@example.info");
@@ -301,12 +301,12 @@ test_opensmtpd (void)
     "    Below is a copy of the original message:\n"
     "\n"
     "To: other@example.com\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 2);
-  g_assert_cmpstr (r->format, ==, "opensmtpd");
+  g_assert_cmpstr (r->layout, ==, "opensmtpd");
   g_assert_cmpstr (r->address, ==, "nobody@example.net");
-  g_assert_true (g_str_has_prefix (r->diagnostic, "550 5.1.1 <nobody@example.net>"));
+  g_assert_true (g_str_has_prefix (r->text, "550 5.1.1 <nobody@example.net>"));
   /* a remote reply: the layout adds no reason of its own, and never names
    * the command */
   g_assert_null (r->reason);
@@ -314,7 +314,7 @@ test_opensmtpd (void)
   g_assert_null (r->action);
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "someone@gone.example");
-  g_assert_cmpstr (r->diagnostic, ==, "Domain does not exist");
+  g_assert_cmpstr (r->text, ==, "Domain does not exist");
   g_assert_cmpstr (r->reason, ==, "hostunknown");
 }
 
@@ -331,7 +331,7 @@ test_opensmtpd_delay (void)
     "slow@example.net: Network error on destination MXs\n"
     "\n"
     "    Please note that this is only a temporary failure report.\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "slow@example.net");
@@ -359,12 +359,12 @@ test_exim_local_delivery (void)
       "autoreply: cannot open /etc/autoreply: Permission denied\n"
       "\n"
       "------ This is a copy of the message, including all the headers. ------\n");
-    BounceFormatRecipient *r = nth (list, 0);
+    BounceFact *r = nth (list, 0);
 
     g_assert_cmpuint (list->len, ==, 1);
     g_assert_cmpstr (r->address, ==, "helpdesk@example.net");
     g_assert_cmpstr (r->reason, ==, "mailererror");
-    g_assert_cmpstr (r->diagnostic, ==, "autoreply: cannot open /etc/autoreply: Permission denied");
+    g_assert_cmpstr (r->text, ==, "autoreply: cannot open /etc/autoreply: Permission denied");
   }
   {
     /* a file delivery whose "generated by" names no address: the
@@ -379,11 +379,11 @@ test_exim_local_delivery (void)
       "    mailbox is full: retry timeout exceeded\n"
       "\n"
       "------ This is a copy of the message, including all the headers. ------\n");
-    BounceFormatRecipient *r = nth (list, 0);
+    BounceFact *r = nth (list, 0);
 
     g_assert_cmpuint (list->len, ==, 1);
     g_assert_cmpstr (r->address, ==, "bob@example.net");
-    g_assert_cmpstr (r->diagnostic, ==, "mailbox is full: retry timeout exceeded");
+    g_assert_cmpstr (r->text, ==, "mailbox is full: retry timeout exceeded");
     g_assert_cmpstr (r->reason, ==, "mailboxfull");
     g_assert_true (r->retried);
     g_assert_null (r->pseudo_reason);
@@ -397,10 +397,10 @@ test_exim_local_delivery (void)
       "  carol@example.net\n"
       "    (ultimately generated from team@example.org)\n"
       "    retry timeout exceeded\n");
-    BounceFormatRecipient *r = nth (list, 0);
+    BounceFact *r = nth (list, 0);
 
     g_assert_cmpstr (r->address, ==, "carol@example.net");
-    g_assert_cmpstr (r->diagnostic, ==, "retry timeout exceeded");
+    g_assert_cmpstr (r->text, ==, "retry timeout exceeded");
     g_assert_cmpstr (r->reason, ==, "expired");
   }
 }
@@ -422,7 +422,7 @@ test_exim_delay (void)
     "    451 try again later\n"
     "\n"
     "No action is required on your part.\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "slow@example.net");
@@ -459,7 +459,7 @@ test_au (void)
     "Remote host is not responding.\n"
     "The following recipients did not receive this message:\n"
     "<late@ezweb.ne.jp>\n");
-  BounceFormatRecipient *r;
+  BounceFact *r;
 
   r = nth (filtered, 0);
   g_assert_cmpstr (r->address, ==, "someone@ezweb.ne.jp");
@@ -467,7 +467,7 @@ test_au (void)
   r = nth (transcript, 0);
   g_assert_cmpstr (r->address, ==, "nobody@ezweb.ne.jp");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
-  g_assert_cmpstr (r->diagnostic, ==, "550 <nobody@ezweb.ne.jp>: User unknown");
+  g_assert_cmpstr (r->text, ==, "550 <nobody@ezweb.ne.jp>: User unknown");
   g_assert_null (r->reason);
   r = nth (expired, 0);
   g_assert_cmpstr (r->reason, ==, "expired");
@@ -486,19 +486,19 @@ test_zoho (void)
     "gone@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken: mailbox unavailable\n"
     "far@example.net Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.\n"
     "[Status: Error, Address: <slow@example.com>, ResponseCode 421, , Host not reachable.]\n");
-  BounceFormatRecipient *r;
+  BounceFact *r;
 
   g_assert_cmpuint (list->len, ==, 3);
   r = nth (list, 0);
   g_assert_cmpstr (r->address, ==, "gone@example.org");
-  g_assert_cmpstr (r->diagnostic, ==, "550 Requested action not taken: mailbox unavailable");
+  g_assert_cmpstr (r->text, ==, "550 Requested action not taken: mailbox unavailable");
   g_assert_null (r->reason);
   r = nth (list, 1);
-  g_assert_cmpstr (r->diagnostic, ==, "421 Host not reachable.");
+  g_assert_cmpstr (r->text, ==, "421 Host not reachable.");
   g_assert_cmpstr (r->reason, ==, "expired");
   r = nth (list, 2);
   g_assert_cmpstr (r->address, ==, "slow@example.com");
-  g_assert_cmpstr (r->diagnostic, ==, "421 Host not reachable.");
+  g_assert_cmpstr (r->text, ==, "421 Host not reachable.");
 }
 
 static void
@@ -513,7 +513,7 @@ test_verizon (void)
     "Original Message:\n"
     "From: Alice <alice@example.org>\n"
     "To: 5550100@vzwpix.example\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpstr (r->address, ==, "5550100@vzwpix.example");
   g_assert_cmpstr (r->reason, ==, "userunknown");
@@ -536,12 +536,12 @@ test_james (void)
     "  MAIL FROM: alice@example.com\n"
     "  RCPT TO: nobody@example.org\n"
     "  From: alice@example.com\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
-  g_assert_cmpstr (r->format, ==, "james");
+  g_assert_cmpstr (r->layout, ==, "james");
   g_assert_cmpstr (r->address, ==, "nobody@example.org");
-  g_assert_cmpstr (r->diagnostic, ==, "550 - Requested action not taken: no such user here");
+  g_assert_cmpstr (r->text, ==, "550 - Requested action not taken: no such user here");
 }
 
 static void
@@ -559,11 +559,11 @@ test_surfcontrol (void)
     "Failed to send to identified host,\n"
     "nobody@example.com: [192.0.2.5], 550 nobody@example.com... No such user\n"
     "--- Message non-deliverable.\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "nobody@example.com");
-  g_assert_cmpstr (r->diagnostic, ==, "550 nobody@example.com... No such user");
+  g_assert_cmpstr (r->text, ==, "550 nobody@example.com... No such user");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
 }
 
@@ -591,21 +591,21 @@ test_sendmail (void)
     "550 5.1.2 <far@example.com>... Host unknown (Name server: example.com: host not found)\n"
     "\n"
     "   ----- Original message follows -----\n");
-  BounceFormatRecipient *r;
+  BounceFact *r;
 
   g_assert_cmpuint (list->len, ==, 2);
   r = nth (list, 0);
-  g_assert_cmpstr (r->format, ==, "sendmail");
+  g_assert_cmpstr (r->layout, ==, "sendmail");
   g_assert_cmpstr (r->address, ==, "gone@example.net");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
-  g_assert_cmpstr (r->diagnostic, ==, "550-5.1.1 No such 550 5.1.1 user here");
+  g_assert_cmpstr (r->text, ==, "550-5.1.1 No such 550 5.1.1 user here");
   /* Sendmail's summary line gives its verdict, the DSN's Status */
-  g_assert_cmpstr (r->status, ==, "5.1.1");
+  g_assert_cmpstr (r->layout_status, ==, "5.1.1");
   r = nth (list, 1);
   g_assert_cmpstr (r->address, ==, "far@example.com");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
-  g_assert_cmpstr (r->diagnostic, ==, "550 5.1.2 Host unknown");
-  g_assert_cmpstr (r->status, ==, "5.1.2");
+  g_assert_cmpstr (r->text, ==, "550 5.1.2 Host unknown");
+  g_assert_cmpstr (r->layout_status, ==, "5.1.2");
 }
 
 static void
@@ -621,11 +621,11 @@ test_v5sendmail (void)
     "554 <kuro@example.org>... 550 Host unknown (Authoritative answer from name server)\n"
     "\n"
     "   ----- Unsent message follows -----\n");
-  BounceFormatRecipient *r = nth (list, 0);
+  BounceFact *r = nth (list, 0);
 
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (r->address, ==, "kuro@example.org");
-  g_assert_cmpstr (r->diagnostic, ==, "550 Host unknown (Authoritative answer from name server)");
+  g_assert_cmpstr (r->text, ==, "550 Host unknown (Authoritative answer from name server)");
 }
 
 /* A recipient's text is cut at a length, never inside a character. */
@@ -643,9 +643,9 @@ test_long_diagnostic (void)
     g_string_append (text, "\303\251");
   g_string_append_c (text, '\n');
   list = parse (text->str);
-  g_assert_nonnull (nth (list, 0)->diagnostic);
-  g_assert_true (g_utf8_validate (nth (list, 0)->diagnostic, -1, NULL));
-  g_assert_cmpuint (strlen (nth (list, 0)->diagnostic), >, 1000);
+  g_assert_nonnull (nth (list, 0)->text);
+  g_assert_true (g_utf8_validate (nth (list, 0)->text, -1, NULL));
+  g_assert_cmpuint (strlen (nth (list, 0)->text), >, 1000);
 }
 
 int

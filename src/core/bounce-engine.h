@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bounce-catalogue.h"
+#include "bounce-fact.h"
+#include "bounce-report.h"
+#include "layouts/bounce-layouts.h"
+
+G_BEGIN_DECLS
+
+/* Private to the engine: what it knows about the message being diagnosed
+ * (bounce-diagnose.c fills it), and the steps it takes per recipient:
+ * gather the evidence (bounce-evidence.c), then judge it (bounce-judge.c). */
+
+/* How much diagnostic text a recipient keeps for display. */
+#define BOUNCE_DIAGNOSTIC_LIMIT 1000
+/* How much of a recipient's text the evidence reads. */
+#define BOUNCE_BLOCK_LIMIT 4096
+
+typedef struct {
+  BounceReport *report;
+  BounceCatalogue *catalogue;
+  BounceLayoutDoc *doc;
+  BounceMessage *message;   /* NULL for a pasted fragment */
+  GString *notification;    /* all notification text of the message */
+  guint n_recipients;       /* how many recipients the message lists */
+  gboolean delay_notice;    /* a warning that delivery is still being tried */
+  gboolean temporary_words; /* the notification speaks of a temporary failure or a delay */
+  gboolean delay_words;     /* ... of a delay, in a warning's own words */
+  gboolean delay_subject;   /* ... and its Subject says so */
+  char *provider;           /* where the bounce comes from */
+} BounceMessageContext;
+
+/* What the evidence says about one recipient, once read. */
+typedef struct {
+  char *diagnostic;         /* what the server said, one line, for people */
+  char *reply;              /* its SMTP reply code */
+  char *enhanced;           /* its enhanced status code */
+  gboolean enhanced_in_reply; /* ... found in the server's reply itself */
+  const char *status;       /* the recipient's status (borrowed), or NULL */
+  GString *context;         /* the text the catalogue's rules read */
+  const char *provider;     /* who refused it (borrowed), or NULL */
+} BounceEvidence;
+
+/* A status that names a precise condition (5.1.2, 5.7.26, any x.6.z), not
+ * the catch-all 5.7.1; and one that says nothing beyond its class (x.0.0). */
+gboolean  bounce_status_is_specific (const char            *status);
+gboolean  bounce_status_is_generic  (const char            *status);
+
+/* Collapses white space, joins a multi-line reply's lines, cuts at max bytes. */
+char     *bounce_collapse_space     (const char            *s,
+                                     gsize                  max);
+
+void      bounce_evidence_gather    (BounceMessageContext  *ctx,
+                                     BounceFact            *fact,
+                                     BounceEvidence        *ev);
+void      bounce_evidence_clear     (BounceEvidence        *ev);
+
+/* Judges the recipient of fact and writes it into r. */
+void      bounce_judge              (BounceMessageContext  *ctx,
+                                     BounceFact            *fact,
+                                     BounceRecipient       *r);
+
+/* The first of rules whose reason decides (not "undefined"), or NULL. */
+BounceEntry *bounce_rules_first_with_reason (GPtrArray     *rules);
+
+G_END_DECLS

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-engine.h"
+
+/* Reading one recipient's evidence: which text is what the server said,
+ * which reply and enhanced codes are its, and which status stands.  The
+ * judgement (bounce-judge.c) then works from this. */
+
+gboolean
+bounce_status_is_specific (const char *status)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (status == NULL)
+    return FALSE;
+  parts = g_strsplit (status, ".", 3);
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  if (g_str_equal (parts[1], "7") && g_str_equal (parts[2], "1"))
+    return FALSE;
+  if (g_str_equal (parts[1], "6"))
+    return TRUE;
+  return !g_str_equal (parts[1], "0") && !g_str_equal (parts[2], "0");
+}
+
+gboolean
+bounce_status_is_generic (const char *status)
+{
+  return status == NULL || g_str_has_suffix (status, ".0.0");
+}
+
+/* A multi-line SMTP reply repeats its codes on every line ("552-5.7.0 This
+ * message was blocked because its content presents a potential 552-5.7.0
+ * security issue"): once its lines are joined, drop the repetitions so the
+ * sentence reads whole, for people and for the rules. */
+static void
+strip_reply_continuations (GString *out)
+{
+  gsize first = G_MAXSIZE;
+  char code[4];
+  gsize enh_len;
+  char enh[16] = "";
+  gsize i;
+  g_autoptr(GString) joined = NULL;
+
+  for (i = 0; i + 4 <= out->len; i++)
+    if ((i == 0 || out->str[i - 1] == ' ') && g_ascii_isdigit (out->str[i]) &&
+        g_ascii_isdigit (out->str[i + 1]) && g_ascii_isdigit (out->str[i + 2]) && out->str[i + 3] == '-')
+      {
+        first = i;
+        break;
+      }
+  if (first == G_MAXSIZE)
+    return;
+  memcpy (code, out->str + first, 3);
+  code[3] = '\0';
+  /* the enhanced code and its space, when one follows */
+  enh_len = bounce_enhanced_code_length (out->str + first + 4);
+  if (enh_len > 0 && out->str[first + 4 + enh_len] == ' ' && enh_len + 1 < sizeof enh)
+    {
+      enh_len++;
+      memcpy (enh, out->str + first + 4, enh_len);
+      enh[enh_len] = '\0';
+    }
+  else
+    enh_len = 0;
+
+  /* One pass, copying what stays: a long reply must not cost a memmove
+   * per line. */
+  joined = g_string_sized_new (out->len);
+  g_string_append_len (joined, out->str, first + 4);
+  for (i = first + 4; i < out->len;)
+    {
+      gsize k = i, end;
+
+      if (joined->str[joined->len - 1] == ' ')
+        {
+          if (strncmp (out->str + k, "<<< ", 4) == 0)
+            k += 4;
+          if (k + 4 <= out->len && strncmp (out->str + k, code, 3) == 0 &&
+              (out->str[k + 3] == '-' || (out->str[k + 3] == ' ' && enh_len > 0)))
+            {
+              end = k + 4;
+              if (enh_len == 0 || strncmp (out->str + end, enh, enh_len) == 0)
+                {
+                  i = end + enh_len;
+                  continue;
+                }
+            }
+        }
+      g_string_append_c (joined, out->str[i]);
+      i++;
+    }
+  g_string_assign (out, joined->str);
+}
+
+char *
+bounce_collapse_space (const char *s,
+                       gsize       max)
+{
+  GString *out = g_string_sized_new (MIN (strlen (s), max) + 1);
+  gboolean space = FALSE;
+
+  for (const char *p = s; *p && out->len < max; p++)
+    {
+      if (g_ascii_isspace (*p))
+        space = out->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, *p);
+        }
+    }
+  strip_reply_continuations (out);
+  /* Do not end in the middle of a UTF-8 sequence. */
+  while (out->len > 0 && !g_utf8_validate (out->str, out->len, NULL))
+    g_string_truncate (out, out->len - 1);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+has_text (const char *s)
+{
+  return s != NULL && *s != '\0';
+}
+
+/* Where the first line of text that starts with the reply code ("550
+ * 5.1.1 User unknown") begins, or NULL. */
+static const char *
+find_reply_line (const char *text,
+                 const char *reply)
+{
+  gsize n = strlen (reply);
+  const char *limit = text + MIN (strlen (text), (gsize) 64 * 1024);
+
+  for (const char *p = text; p < limit; )
+    {
+      const char *nl = memchr (p, '\n', limit - p);
+      const char *end = nl != NULL ? nl : limit;
+      const char *s = p;
+
+      while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+      if ((gsize) (end - s) > n && strncmp (s, reply, n) == 0 && (s[n] == ' ' || s[n] == '-'))
+        return s;
+      p = end + 1;
+    }
+  return NULL;
+}
+
+/* That line alone, or NULL. */
+static char *
+line_with_reply (const char *text,
+                 const char *reply)
+{
+  const char *s = find_reply_line (text, reply);
+  const char *nl = s != NULL ? strchr (s, '\n') : NULL;
+
+  if (s == NULL)
+    return NULL;
+  return nl != NULL ? g_strndup (s, nl - s) : g_strdup (s);
+}
+
+/* Inside a recipient's own text a reply code needs less context: "...after
+ * initial connection: 550 Access denied", "server message 550 unknown user". */
+static char *
+loose_reply (const char *text)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) info = NULL;
+  g_autofree char *head = NULL;
+
+  if (text == NULL)
+    return NULL;
+  head = g_strndup (text, bounce_utf8_cut (text, BOUNCE_BLOCK_LIMIT));
+  if (!g_regex_match (bounce_regex_once (&regex,
+                                         "(?:^|[\\s:;(\\[>=#-])([45][0-5][0-9])(?:[ -]{1,2}(?=[A-Za-z#<(\\[])|\\s*$)",
+                                         G_REGEX_CASELESS | G_REGEX_MULTILINE),
+                      head, 0, &info))
+    return NULL;
+  return g_match_info_fetch (info, 1);
+}
+
+static void
+replace (char **slot,
+         char  *value)
+{
+  g_free (*slot);
+  *slot = value;
+}
+
+/* The server's words: the report's Diagnostic-Code when it says something,
+ * else the layout's line, else the recipient's text; a Diagnostic-Code
+ * that holds only the first line of a reply the layout shows whole gives
+ * way to the whole. */
+static char *
+choose_diagnostic (BounceFact *fact)
+{
+  char *diagnostic = NULL;
+
+  if (has_text (fact->reply))
+    diagnostic = bounce_collapse_space (fact->reply, BOUNCE_DIAGNOSTIC_LIMIT);
+  else if (fact->said != NULL)
+    diagnostic = bounce_collapse_space (fact->said, BOUNCE_DIAGNOSTIC_LIMIT);
+  else if (has_text (fact->text))
+    diagnostic = bounce_collapse_space (fact->text, BOUNCE_DIAGNOSTIC_LIMIT);
+  if (diagnostic != NULL && fact->said != NULL && fact->reply != NULL)
+    {
+      g_autofree char *whole = bounce_collapse_space (fact->said, BOUNCE_DIAGNOSTIC_LIMIT);
+
+      if (strlen (whole) > strlen (diagnostic) && g_str_has_prefix (whole, diagnostic))
+        replace (&diagnostic, g_steal_pointer (&whole));
+    }
+  return diagnostic;
+}
+
+/* Text for the rules: the recipient (some addresses say what they are,
+ * such as a mailing list), the diagnostic, and the recipient's text (a
+ * Diagnostic-Code is often shorter than the human text). */
+static GString *
+rules_context (BounceFact *fact,
+               const char *diagnostic)
+{
+  GString *context = g_string_new (NULL);
+
+  if (fact->address != NULL)
+    g_string_append_printf (context, "Recipient: %s\n", fact->address);
+  if (diagnostic)
+    g_string_append (context, diagnostic);
+  if (has_text (fact->text) && fact->reply != NULL)
+    {
+      g_autofree char *block = bounce_collapse_space (fact->text, BOUNCE_BLOCK_LIMIT);
+
+      g_string_append (context, "\n");
+      g_string_append (context, block);
+    }
+  return context;
+}
+
+/* Prose, then the reply on its own line (Gmail: "... couldn't be found
+ * ... The response was:\n\n550 5.1.1 The email account ..."): the server
+ * said what starts there.  A one-line introduction that says which command
+ * the reply answered stays ("SMTP error from remote server after RCPT
+ * command:", "... did not like our RCPT TO:"). */
+static void
+reply_after_prose (BounceFact     *fact,
+                   BounceEvidence *ev)
+{
+  g_autofree char *block = NULL;
+  g_autofree char *intro = NULL;
+  const char *from;
+
+  if (fact->reply != NULL || fact->said != NULL || fact->text == NULL || ev->diagnostic == NULL ||
+      g_ascii_isdigit (ev->diagnostic[0]) || ev->reply == NULL)
+    return;
+  block = g_strndup (fact->text, bounce_utf8_cut (fact->text, BOUNCE_BLOCK_LIMIT));
+  from = find_reply_line (block, ev->reply);
+  if (from == NULL)
+    return;
+  intro = g_strstrip (g_strndup (block, from - block));
+  if (strchr (intro, '\n') == NULL && g_str_has_suffix (intro, ":") && strlen (intro) < 200)
+    return;
+  replace (&ev->diagnostic, bounce_collapse_space (from, BOUNCE_DIAGNOSTIC_LIMIT));
+}
+
+/* Reports that quote the replies to their attempts (pasted Exchange and
+ * Microsoft 365 reports without DSN fields): the prose around the address
+ * is theirs, the server's reply is the quoted one. */
+static void
+quoted_attempt (BounceFact     *fact,
+                BounceEvidence *ev)
+{
+  BounceQuotedReply q = { 0 };
+
+  if (fact->reply != NULL || fact->said != NULL || fact->text == NULL || ev->diagnostic == NULL ||
+      g_ascii_isdigit (ev->diagnostic[0]))
+    return;
+  if (!bounce_layouts_attempt_reply (fact->text, FALSE, &q))
+    return;
+  replace (&ev->diagnostic, bounce_collapse_space (q.said, BOUNCE_DIAGNOSTIC_LIMIT));
+  if (ev->reply == NULL && ev->enhanced == NULL)
+    {
+      ev->reply = g_steal_pointer (&q.reply);
+      ev->enhanced = g_steal_pointer (&q.enhanced);
+    }
+  bounce_quoted_reply_clear (&q);
+}
+
+/* An expiry ("550 4.4.7 QUEUE.Expired; message expired") is the reporting
+ * server's own verdict, not a reply; when the notification lists the
+ * replies to its attempts, the newest of them says why the message could
+ * not be delivered in time. */
+static void
+attempt_before_expiry (BounceMessageContext *ctx,
+                       BounceFact           *fact,
+                       BounceEvidence       *ev)
+{
+  const char *texts[2];
+
+  if (ev->enhanced == NULL || !g_str_has_suffix (ev->enhanced, ".4.7") || fact->text == NULL)
+    return;
+  texts[0] = fact->text;
+  texts[1] = ctx->n_recipients <= 1 ? ctx->notification->str : NULL;
+  for (guint t = 0; t < G_N_ELEMENTS (texts) && texts[t] != NULL; t++)
+    {
+      BounceQuotedReply q = { 0 };
+
+      if (bounce_layouts_attempt_reply (texts[t], TRUE, &q))
+        {
+          replace (&ev->reply, g_steal_pointer (&q.reply));
+          replace (&ev->enhanced, g_steal_pointer (&q.enhanced));
+          replace (&ev->diagnostic, bounce_collapse_space (q.said, BOUNCE_DIAGNOSTIC_LIMIT));
+          bounce_quoted_reply_clear (&q);
+          break;
+        }
+    }
+}
+
+/* Codes found only in the notification, for a lone recipient: with
+ * nothing at all (the server's reply is elsewhere: Gmail, Exchange and
+ * others put the address after the explanation), or with a Status but no
+ * reply (the transcript part: "550 5.1.2 <a@b>... Host unknown"). */
+static void
+codes_of_lone_recipient (BounceMessageContext *ctx,
+                         BounceFact           *fact,
+                         BounceEvidence       *ev)
+{
+  if (ctx->n_recipients > 1 || ctx->notification->len == 0)
+    return;
+  if (ev->reply == NULL && ev->enhanced == NULL && fact->status == NULL)
+    {
+      g_autofree char *whole = bounce_collapse_space (ctx->notification->str, 64 * 1024);
+
+      bounce_extract_first_codes (whole, &ev->reply, &ev->enhanced);
+      /* ... and with nothing of its own to show, the line that holds it
+       * ("Could not be delivered because of\n\n550 5.1.1 User unknown\n\n
+       * The following recipients were affected: ...") */
+      if (ev->reply != NULL && !has_text (ev->diagnostic))
+        {
+          char *line = line_with_reply (ctx->notification->str, ev->reply);
+
+          if (line != NULL)
+            {
+              replace (&ev->diagnostic, bounce_collapse_space (line, BOUNCE_DIAGNOSTIC_LIMIT));
+              g_free (line);
+            }
+        }
+    }
+  /* (a reply whose class agrees with the Status; line starts kept: a reply
+   * code opening a line needs no more context) */
+  if (ev->reply == NULL && fact->status != NULL)
+    {
+      g_autofree char *whole = g_strndup (ctx->notification->str,
+                                          bounce_utf8_cut (ctx->notification->str, 64 * 1024));
+      g_autofree char *r2 = NULL;
+      g_autofree char *e2 = NULL;
+
+      bounce_extract_first_codes (whole, &r2, &e2);
+      if (r2 != NULL && r2[0] == fact->status[0])
+        {
+          ev->reply = g_steal_pointer (&r2);
+          /* and its enhanced code, which says more than a Status of x.0.0
+           * ("554 5.3.0 unknown mailer error" under Status: 5.0.0) */
+          if (bounce_status_is_generic (fact->status) && e2 != NULL && e2[0] == fact->status[0])
+            replace (&ev->enhanced, g_steal_pointer (&e2));
+        }
+    }
+}
+
+static void
+read_codes (BounceMessageContext *ctx,
+            BounceFact           *fact,
+            BounceEvidence       *ev)
+{
+  BounceQuotedReply q = { 0 };
+
+  /* from the raw text: line starts matter to the extractor */
+  if (has_text (fact->reply))
+    bounce_extract_first_codes (fact->reply, &ev->reply, &ev->enhanced);
+  else if (ev->diagnostic != NULL)
+    bounce_extract_first_codes (ev->diagnostic, &ev->reply, &ev->enhanced);
+  /* the reporting server's verdict quoting the remote server's last reply */
+  if (ev->diagnostic != NULL && bounce_layouts_verdict_quote (ev->diagnostic, &q))
+    {
+      replace (&ev->reply, g_steal_pointer (&q.reply));
+      replace (&ev->enhanced, g_steal_pointer (&q.enhanced));
+      bounce_quoted_reply_clear (&q);
+    }
+  reply_after_prose (fact, ev);
+  quoted_attempt (fact, ev);
+  attempt_before_expiry (ctx, fact, ev);
+  /* Only a code in the server's reply itself may overrule the Status. */
+  ev->enhanced_in_reply = ev->enhanced != NULL;
+  if ((ev->reply == NULL || ev->enhanced == NULL) && has_text (fact->text))
+    {
+      g_autofree char *r2 = NULL;
+      g_autofree char *e2 = NULL;
+      g_autofree char *block = g_strndup (fact->text, bounce_utf8_cut (fact->text, BOUNCE_BLOCK_LIMIT));
+
+      bounce_extract_first_codes (block, &r2, &e2);
+      if (ev->reply == NULL)
+        ev->reply = g_steal_pointer (&r2);
+      if (ev->enhanced == NULL)
+        ev->enhanced = g_steal_pointer (&e2);
+    }
+  codes_of_lone_recipient (ctx, fact, ev);
+  /* A failure's reply is a 4xx/5xx one: a transcript's "250 Ok" before
+   * the refusal is not it. */
+  if (ev->reply == NULL || (ev->reply[0] == '2' && fact->status != NULL && fact->status[0] != '2'))
+    {
+      char *loose = loose_reply (fact->reply ? fact->reply : fact->text);
+
+      if (loose != NULL)
+        replace (&ev->reply, loose);
+    }
+}
+
+/* The report's Status is authoritative; a generic one yields to a more
+ * specific code from the server's own reply, and the remote server's own
+ * code beats the reporting MTA's translation of it (Sendmail writes 4.4.7
+ * over "450 4.7.1 ..."), as does a permanent refusal the reporting MTA
+ * filed as temporary. */
+static const char *
+decide_status (BounceFact     *fact,
+               BounceEvidence *ev)
+{
+  const char *status = fact->status != NULL ? fact->status : fact->layout_status;
+  const char *enhanced = ev->enhanced;
+
+  if (status == NULL || (bounce_status_is_generic (status) && enhanced != NULL &&
+                         !bounce_status_is_generic (enhanced) && enhanced[0] == status[0]))
+    return enhanced;
+  if (ev->enhanced_in_reply && g_strcmp0 (enhanced, status) != 0 && !bounce_status_is_generic (enhanced) &&
+      (enhanced[0] == status[0] ||
+       (enhanced[0] == '5' && ev->reply != NULL && ev->reply[0] == '5' &&
+        g_strcmp0 (fact->action, "failed") == 0)))
+    return enhanced;
+  return status;
+}
+
+void
+bounce_evidence_gather (BounceMessageContext *ctx,
+                        BounceFact           *fact,
+                        BounceEvidence       *ev)
+{
+  memset (ev, 0, sizeof *ev);
+  ev->diagnostic = choose_diagnostic (fact);
+  ev->context = rules_context (fact, ev->diagnostic);
+  /* Which provider refused it: the remote server's, else the bounce's. */
+  ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, fact->remote_mta);
+  if (ev->provider == NULL)
+    ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, ev->context->str);
+  if (ev->provider == NULL)
+    ev->provider = ctx->provider;
+  read_codes (ctx, fact, ev);
+  ev->status = decide_status (fact, ev);
+}
+
+void
+bounce_evidence_clear (BounceEvidence *ev)
+{
+  g_clear_pointer (&ev->diagnostic, g_free);
+  g_clear_pointer (&ev->reply, g_free);
+  g_clear_pointer (&ev->enhanced, g_free);
+  if (ev->context != NULL)
+    g_string_free (ev->context, TRUE);
+  ev->context = NULL;
+}

@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-engine.h"
+#include "bounce-judge.h"
+#include "bounce-reason.h"
+
+/* Where a recipient's verdict is decided: which catalogue rules explain its
+ * evidence, its reason (a first reading, then the refinements below, in
+ * order), temporary or permanent, hard or soft, and the entries that
+ * explain it, most specific first. */
+
+BounceEntry *
+bounce_rules_first_with_reason (GPtrArray *rules)
+{
+  /* Rules that only explain ("undefined") do not decide. */
+  for (guint i = 0; rules != NULL && i < rules->len; i++)
+    {
+      const char *reason = bounce_entry_get_reason (rules->pdata[i]);
+
+      if (reason != NULL && !g_str_equal (reason, "undefined"))
+        return rules->pdata[i];
+    }
+  return NULL;
+}
+
+static gboolean
+rule_is_weak (BounceEntry *rule)
+{
+  return rule != NULL && bounce_entry_get_strength (rule) == BOUNCE_RULE_WEAK;
+}
+
+/* A provider's own statement ("This user doesn't have a yahoo.com
+ * account") means what it says at any stage; generic wording (which any
+ * site may send at any stage) and code-derived reasons are refined by the
+ * SMTP stage. */
+static gboolean
+rule_is_generic (BounceEntry *rule)
+{
+  return rule == NULL || bounce_entry_get_strength (rule) != BOUNCE_RULE_DEFINITE;
+}
+
+static gboolean
+is_reason (const char *reason,
+           const char *name)
+{
+  return g_strcmp0 (reason, name) == 0;
+}
+
+static gboolean
+is_action (BounceFact *fact,
+           const char *action)
+{
+  return g_strcmp0 (fact->action, action) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Which rules explain the evidence                                    */
+
+/* The server's own reply (Diagnostic-Code) first; the human text around
+ * it only when the reply says nothing the catalogue knows, since that text
+ * often carries boilerplate ("we also stop infected mail...").  A layout's
+ * line for the recipient is the same kind of text.  A Diagnostic-Code no
+ * rule knows, with a precise Status, is better explained by the Status.
+ * A lone recipient whose own text matches nothing takes a rule from the
+ * whole notification. */
+static GPtrArray *
+match_rules (BounceJudgement *j)
+{
+  BounceMessageContext *ctx = j->ctx;
+  BounceFact *fact = j->fact;
+  gboolean has_reply = fact->reply != NULL && *fact->reply != '\0';
+  GPtrArray *rules = NULL;
+
+  if (has_reply || fact->said != NULL)
+    {
+      g_autoptr(GString) narrow = g_string_new (NULL);
+
+      if (fact->address != NULL)
+        g_string_append_printf (narrow, "Recipient: %s\n", fact->address);
+      g_string_append (narrow, j->ev->diagnostic);
+      rules = bounce_catalogue_match_rules (ctx->catalogue, narrow->str, j->ev->provider);
+      j->rule = bounce_rules_first_with_reason (rules);
+      if (j->rule == NULL)
+        g_clear_pointer (&rules, g_ptr_array_unref);
+    }
+  if (rules == NULL && has_reply && bounce_status_is_specific (fact->status))
+    rules = g_ptr_array_new ();
+  if (rules == NULL)
+    {
+      rules = bounce_catalogue_match_rules (ctx->catalogue, j->ev->context->str, j->ev->provider);
+      j->rule = bounce_rules_first_with_reason (rules);
+    }
+  if (j->rule == NULL && ctx->n_recipients <= 1 && ctx->notification->len > 0)
+    {
+      g_autoptr(GPtrArray) wide = bounce_catalogue_match_rules (ctx->catalogue, ctx->notification->str,
+                                                                j->ev->provider);
+
+      j->rule = bounce_rules_first_with_reason (wide);
+      if (j->rule != NULL)
+        g_ptr_array_add (rules, j->rule);
+    }
+  return rules;
+}
+
+/* ------------------------------------------------------------------ */
+/* The reason                                                           */
+
+/* The first reading: the best rule, unless it is weak wording and a
+ * precise status says more ("Recipient address rejected: <anything>" says
+ * less than 5.7.26); else the status's reason, else the reply code's. */
+const char *
+bounce_judge_first_reason (const BounceJudgement *j)
+{
+  const char *status_reason = j->status_entry ? bounce_entry_get_reason (j->status_entry) : NULL;
+
+  if (j->delivered)
+    return "delivered";
+  if (j->rule != NULL && status_reason != NULL && rule_is_weak (j->rule) &&
+      bounce_status_is_specific (j->ev->status))
+    return status_reason;
+  if (j->rule != NULL)
+    return bounce_entry_get_reason (j->rule);
+  if (status_reason != NULL && !bounce_status_is_generic (j->ev->status))
+    return status_reason;
+  if (j->reply_entry != NULL && bounce_entry_get_reason (j->reply_entry) != NULL)
+    return bounce_entry_get_reason (j->reply_entry);
+  return NULL;
+}
+
+/* The reporting server's own fixed sentence for a condition (qmail's
+ * "Sorry, no mailbox here by that name") names it exactly. */
+static const char *
+layout_states_reason (const BounceJudgement *j,
+                      const char            *reason)
+{
+  return j->fact->reason != NULL ? j->fact->reason : reason;
+}
+
+/* Once the sender has given up, a condition may have a different name
+ * ("connection timed out" for days is an expiry). */
+static const char *
+final_name_once_given_up (const BounceJudgement *j,
+                          const char            *reason)
+{
+  if (j->rule != NULL && reason == bounce_entry_get_reason (j->rule) &&
+      bounce_entry_get_final_reason (j->rule) != NULL && !j->ctx->delay_notice &&
+      !is_action (j->fact, "delayed"))
+    return bounce_entry_get_final_reason (j->rule);
+  return reason;
+}
+
+/* A DSN action "expired" (RFC 3464 allows extensions) with nothing more
+ * specific than a network error. */
+static const char *
+expired_action (const BounceJudgement *j,
+                const char            *reason)
+{
+  if (is_action (j->fact, "expired") && (reason == NULL || is_reason (reason, "networkerror")))
+    return "expired";
+  return reason;
+}
+
+/* A delay warning reports a delivery whose time is running out: when all
+ * it has to say is that the network or the server is failing, that is the
+ * condition, not the cause. */
+static const char *
+delay_of_failing_network (const BounceJudgement *j,
+                          const char            *reason)
+{
+  if (is_action (j->fact, "delayed") && j->fact->reason == NULL &&
+      (reason == NULL || is_reason (reason, "networkerror") || is_reason (reason, "systemerror") ||
+       is_reason (reason, "onhold")))
+    return "expired";
+  return reason;
+}
+
+/* "User unknown" is only trustworthy as the answer to RCPT TO or with an
+ * x.1.1 status; after DATA, or in a layout that shows the command but not
+ * here, it is usually a filter speaking. */
+static const char *
+unknown_user_after_data (const BounceJudgement *j,
+                         const char            *reason)
+{
+  const char *status = j->ev->status;
+  BounceSmtpCommand stage = j->stage;
+
+  if (is_reason (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT &&
+      stage != BOUNCE_SMTP_COMMAND_MAIL && stage != BOUNCE_SMTP_COMMAND_CONNECT &&
+      (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
+      (stage == BOUNCE_SMTP_COMMAND_DATA ||
+       (j->fact->from_layout && j->fact->command == BOUNCE_SMTP_COMMAND_NONE && !j->fact->command_unknown)))
+    return "filtered";
+  return reason;
+}
+
+/* Nor does "user unknown" outweigh a precise status that names another
+ * condition (5.2.1 "mailbox disabled", 5.7.1 "refused by policy") unless
+ * the refusal answered RCPT TO. */
+static const char *
+unknown_user_against_status (const BounceJudgement *j,
+                             const char            *reason)
+{
+  const char *status = j->ev->status;
+  const char *status_reason = j->status_entry ? bounce_entry_get_reason (j->status_entry) : NULL;
+
+  if (is_reason (reason, "userunknown") && j->stage != BOUNCE_SMTP_COMMAND_RCPT && status_reason != NULL &&
+      !bounce_status_is_generic (status) && !g_str_has_suffix (status, ".0") &&
+      !is_reason (status_reason, "userunknown") && !is_reason (status_reason, "undefined"))
+    return "filtered";
+  return reason;
+}
+
+/* At MAIL FROM every "unknown" or vague refusal is about the sender. */
+static const char *
+refusal_of_sender (const BounceJudgement *j,
+                   const char            *reason)
+{
+  if (j->stage == BOUNCE_SMTP_COMMAND_MAIL &&
+      (is_reason (reason, "userunknown") || is_reason (reason, "filtered") ||
+       is_reason (reason, "hostunknown") || rule_is_weak (j->rule)))
+    return "rejected";
+  return reason;
+}
+
+/* Refused at the greeting or at HELO, before anything about the message
+ * was said: the refusal is of the connecting server. */
+static const char *
+refusal_at_greeting (const BounceJudgement *j,
+                     const char            *reason)
+{
+  if (j->stage == BOUNCE_SMTP_COMMAND_CONNECT && (j->rule == NULL || rule_is_weak (j->rule)) &&
+      (is_reason (reason, "rejected") || is_reason (reason, "onhold") ||
+       is_reason (reason, "systemerror") || is_reason (reason, "filtered")))
+    return "blocked";
+  return reason;
+}
+
+/* The same words mean different things at different SMTP stages: only
+ * generic wording and code-derived reasons are refined by it, and only one
+ * stage rule applies. */
+static const char *
+by_smtp_stage (const BounceJudgement *j,
+               const char            *reason)
+{
+  static const BounceRefinementFunc stage_rules[] = {
+    unknown_user_after_data, unknown_user_against_status, refusal_of_sender, refusal_at_greeting,
+  };
+
+  if (reason == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL)
+    return reason;
+  for (gsize i = 0; i < G_N_ELEMENTS (stage_rules); i++)
+    {
+      const char *refined = stage_rules[i] (j, reason);
+
+      if (refined != reason)
+        return refined;
+    }
+  return reason;
+}
+
+/* A delivery that was given up after retrying is "expired" whatever the
+ * last temporary error was. */
+static const char *
+given_up_after_temporary (const BounceJudgement *j,
+                          const char            *reason)
+{
+  const char *status = j->ev->status;
+
+  if (is_action (j->fact, "failed") && status != NULL && status[0] == '4' && reason == NULL)
+    return "expired";
+  return reason;
+}
+
+/* x.4.7 says it outright: the delivery time expired, whatever network or
+ * system trouble came before (RFC 3463: "Delivery time expired"). */
+static const char *
+delivery_time_expired (const BounceJudgement *j,
+                       const char            *reason)
+{
+  const char *status = j->ev->status;
+
+  if (status != NULL && g_str_has_suffix (status, ".4.7") &&
+      (reason == NULL || is_reason (reason, "systemerror") || is_reason (reason, "onhold")))
+    return "expired";
+  return reason;
+}
+
+/* Nothing named a condition: a failure with codes or words of its own is
+ * on hold (the cause is not known), and nothing but the notification's
+ * boilerplate ("I'm sorry to have to inform you ...") is undefined. */
+static const char *
+nothing_named (const BounceJudgement *j,
+               const char            *reason)
+{
+  if (reason != NULL)
+    return reason;
+  return (j->ev->status != NULL || j->ev->reply != NULL ||
+          (j->ev->diagnostic != NULL && !j->fact->whole_notification)) ? "onhold" : "undefined";
+}
+
+/* "Host not found" with a temporary code is a DNS lookup that failed for
+ * now, not a domain that does not exist. */
+static const char *
+temporary_host_lookup (const BounceJudgement *j,
+                       const char            *reason)
+{
+  const char *status = j->ev->status;
+
+  if (is_reason (reason, "hostunknown") && status != NULL && status[0] == '4' &&
+      !g_str_has_prefix (status, "4.1."))
+    return "networkerror";
+  return reason;
+}
+
+static const BounceRefinement refinements[] = {
+  { "layout-states-reason", layout_states_reason },
+  { "final-name-once-given-up", final_name_once_given_up },
+  { "expired-action", expired_action },
+  { "delay-of-failing-network", delay_of_failing_network },
+  { "by-smtp-stage", by_smtp_stage },
+  { "given-up-after-temporary", given_up_after_temporary },
+  { "delivery-time-expired", delivery_time_expired },
+  { "nothing-named", nothing_named },
+  { "temporary-host-lookup", temporary_host_lookup },
+  { NULL, NULL }
+};
+
+const BounceRefinement *
+bounce_judge_refinements (void)
+{
+  return refinements;
+}
+
+const char *
+bounce_judge_reason (const BounceJudgement *j)
+{
+  const char *reason = bounce_judge_first_reason (j);
+
+  if (j->delivered)
+    return reason;
+  for (guint i = 0; refinements[i].name != NULL; i++)
+    reason = refinements[i].func (j, reason);
+  return reason;
+}
+
+/* ------------------------------------------------------------------ */
+/* Temporary or permanent                                               */
+
+BouncePermanence
+bounce_judge_permanence (const BounceJudgement *j)
+{
+  const char *status = j->ev->status;
+  const char *reply = j->ev->reply;
+
+  if (is_action (j->fact, "delayed"))
+    return BOUNCE_PERMANENCE_TEMPORARY;
+  if (is_action (j->fact, "failed"))
+    return BOUNCE_PERMANENCE_PERMANENT;
+  if (status != NULL && (status[0] == '4' || status[0] == '5'))
+    return status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  if (reply != NULL)
+    return reply[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  if (j->rule != NULL && bounce_entry_get_permanence (j->rule) != BOUNCE_PERMANENCE_UNKNOWN)
+    return bounce_entry_get_permanence (j->rule);
+  if (j->ctx->temporary_words)
+    return BOUNCE_PERMANENCE_TEMPORARY;
+  if (!j->delivered)
+    return BOUNCE_PERMANENCE_PERMANENT;
+  return BOUNCE_PERMANENCE_UNKNOWN;
+}
+
+/* Hard or soft goes by what the server's codes say: a refusal coded 4xx
+ * may succeed later even if the sending server has given up on it (a
+ * pseudo status is ours, not the server's). */
+static gboolean
+is_hard (const BounceJudgement *j,
+         const char            *reason,
+         const char            *status,
+         gboolean               inferred,
+         BouncePermanence       permanence)
+{
+  const char *reply = j->ev->reply;
+  BouncePermanence coded = permanence;
+
+  if (j->delivered)
+    return FALSE;
+  if (status != NULL && !inferred && (status[0] == '4' || status[0] == '5'))
+    coded = status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  else if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
+    coded = reply[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  return bounce_reason_is_hard (reason, coded == BOUNCE_PERMANENCE_PERMANENT);
+}
+
+/* A recipient without an enhanced status code still gets one for scripts:
+ * a pseudo code X.0.9NN in the reference bounce parsers' convention,
+ * flagged "status_inferred" and never shown in the window.  Like theirs,
+ * its class is what the server's own words say: the class of its reply
+ * code, else "temporary" or "permanent" in its text, else 5.  Whether
+ * delivery is still being tried is the recipient's action and permanence,
+ * not this code. */
+static const char *
+pseudo_status (const BounceJudgement *j,
+               const char            *reason)
+{
+  const char *reply = j->ev->reply;
+  g_autofree char *lower = j->ev->diagnostic != NULL ? g_ascii_strdown (j->ev->diagnostic, -1) : NULL;
+  gboolean temporary;
+
+  if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
+    temporary = reply[0] == '4';
+  else if (lower != NULL && (strstr (lower, "temporar") != NULL || strstr (lower, "persistent") != NULL))
+    temporary = TRUE;
+  else if (lower != NULL && strstr (lower, "permanent") != NULL)
+    temporary = FALSE;
+  else
+    /* a server that kept retrying met temporary failures */
+    temporary = j->fact->retried;
+  return bounce_reason_pseudo_status (j->fact->pseudo_reason != NULL ? j->fact->pseudo_reason : reason,
+                                      temporary);
+}
+
+/* ------------------------------------------------------------------ */
+/* The recipient                                                        */
+
+/* A warning whose Subject says the delivery is delayed ("Delivery Status
+ * Notification (Delay)") names recipients that are still being tried,
+ * whether or not it carries fields to say so; a pasted fragment has no
+ * Subject, so its own words have to say it ("This is only a notification
+ * about a delay ..."). */
+static void
+settle_action (BounceMessageContext *ctx,
+               BounceFact           *fact)
+{
+  if (fact->action == NULL && (ctx->delay_subject || (ctx->message == NULL && ctx->delay_words)))
+    fact->action = g_strdup ("delayed");
+}
+
+/* Entries, most specific first: the rules, the status, the reply code,
+ * the status's subject and class, the reason.  The first is what people
+ * read: it must agree with the reason, so when the SMTP stage or a precise
+ * status renamed what a rule's words suggested ("user unknown" after DATA
+ * is a filter), the entry for what was decided goes first.  A delay
+ * warning keeps its cause first: its reason only says the time is running
+ * out. */
+static void
+add_entries (const BounceJudgement *j,
+             BounceRecipient       *r,
+             const char            *reason,
+             const char            *status,
+             gboolean               inferred)
+{
+  BounceCatalogue *catalogue = j->ctx->catalogue;
+  GPtrArray *entries;
+  BounceEntry *e;
+
+  for (guint i = 0; i < j->rules->len; i++)
+    bounce_recipient_add_entry (r, j->rules->pdata[i]);
+  if (j->status_entry != NULL)
+    bounce_recipient_add_entry (r, j->status_entry);
+  if (j->reply_entry != NULL)
+    bounce_recipient_add_entry (r, j->reply_entry);
+  if (status != NULL && !inferred)
+    {
+      if ((e = bounce_catalogue_find_subject (catalogue, status)) != NULL)
+        bounce_recipient_add_entry (r, e);
+      if ((e = bounce_catalogue_find_class (catalogue, status)) != NULL)
+        bounce_recipient_add_entry (r, e);
+    }
+  if ((e = bounce_catalogue_find_reason (catalogue, reason)) != NULL)
+    bounce_recipient_add_entry (r, e);
+  if (j->delivered || is_action (j->fact, "delayed"))
+    return;
+  entries = bounce_recipient_get_entries (r);
+  for (guint i = 1; entries != NULL && i < entries->len; i++)
+    {
+      if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), reason) == 0)
+        break;
+      if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[i]), reason) == 0)
+        {
+          gpointer agreeing = g_ptr_array_steal_index (entries, i);
+
+          g_ptr_array_insert (entries, 0, agreeing);
+          break;
+        }
+    }
+}
+
+/* For tuning the catalogue: BOUNCE_DEBUG_REASON=1 bounce-explain ... prints
+ * per recipient what decided the reason. */
+static void
+debug_reason (const BounceJudgement *j)
+{
+  BounceEntry *rule = j->rule;
+  BounceEntry *se = j->status_entry;
+
+  g_printerr ("DEBUG\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", j->fact->address ? j->fact->address : "-",
+              rule ? bounce_entry_get_reason (rule) : "-", rule ? bounce_entry_get_id (rule) : "-",
+              se && bounce_entry_get_reason (se) ? bounce_entry_get_reason (se) : "-",
+              j->stage, j->ev->status ? j->ev->status : "-", rule ? bounce_entry_get_priority (rule) : -1);
+}
+
+void
+bounce_judge (BounceMessageContext *ctx,
+              BounceFact           *fact,
+              BounceRecipient      *r)
+{
+  BounceEvidence ev;
+  BounceJudgement j = { ctx, fact, &ev };
+  g_autoptr(GPtrArray) rules = NULL;
+  const char *reason;
+  const char *status;
+  BouncePermanence permanence;
+  gboolean inferred = FALSE;
+
+  settle_action (ctx, fact);
+  bounce_evidence_gather (ctx, fact, &ev);
+  j.delivered = is_action (fact, "delivered") || is_action (fact, "relayed") || is_action (fact, "expanded");
+  rules = j.rules = match_rules (&j);
+  if (ev.status != NULL)
+    j.status_entry = bounce_catalogue_find_enhanced (ctx->catalogue, ev.status, ev.provider);
+  if (ev.reply != NULL)
+    j.reply_entry = bounce_catalogue_find_reply (ctx->catalogue, ev.reply);
+  j.stage = fact->command != BOUNCE_SMTP_COMMAND_NONE ? fact->command
+                                                      : bounce_extract_smtp_command (ev.context->str, -1);
+  reason = bounce_judge_reason (&j);
+  if (g_getenv ("BOUNCE_DEBUG_REASON"))
+    debug_reason (&j);
+  permanence = bounce_judge_permanence (&j);
+
+  status = ev.status;
+  if (status == NULL && !j.delivered)
+    {
+      status = pseudo_status (&j, reason);
+      inferred = status != NULL;
+    }
+  bounce_recipient_set_status_inferred (r, inferred);
+  bounce_recipient_set_address (r, fact->address);
+  bounce_recipient_set_status (r, status);
+  bounce_recipient_set_reply_code (r, ev.reply);
+  bounce_recipient_set_reason (r, reason);
+  bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
+  bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));
+  bounce_recipient_set_action (r, fact->action);
+  bounce_recipient_set_remote_mta (r, fact->remote_mta);
+  bounce_recipient_set_diagnostic (r, ev.diagnostic);
+  bounce_recipient_set_last_attempt (r, fact->last_attempt);
+  bounce_recipient_set_will_retry_until (r, fact->will_retry);
+  bounce_recipient_set_provider (r, ev.provider);
+  if (fact->has_range)
+    bounce_recipient_set_range (r, fact->start, fact->end);
+  add_entries (&j, r, reason, status, inferred);
+  bounce_evidence_clear (&ev);
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-reason.h"
+#include "bounce-report.h"
+
+/* Where the verdict is decided: what became of each recipient's message,
+ * of the whole report, which recipient the headline is about, and which
+ * entry gives the headline.  The window, bounce-explain and the copied
+ * summary all read it from here, so they cannot disagree. */
+
+const char *
+bounce_outcome_to_string (BounceOutcome outcome)
+{
+  switch (outcome)
+    {
+    case BOUNCE_OUTCOME_DELAYED:
+      return "delayed";
+    case BOUNCE_OUTCOME_UNKNOWN:
+      return "failed";
+    case BOUNCE_OUTCOME_GAVE_UP:
+      return "gave-up";
+    case BOUNCE_OUTCOME_PERMANENT:
+      return "permanent";
+    case BOUNCE_OUTCOME_NONE:
+    default:
+      return "none";
+    }
+}
+
+/* The class the server's own codes give (4 or 5), or 0: its status unless
+ * the engine inferred it, else its reply code. */
+static char
+coded_class (BounceRecipient *r)
+{
+  const char *status = bounce_recipient_get_status (r);
+  const char *reply = bounce_recipient_get_reply_code (r);
+
+  if (status != NULL && !bounce_recipient_get_status_inferred (r) && (status[0] == '4' || status[0] == '5'))
+    return status[0];
+  if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
+    return reply[0];
+  return 0;
+}
+
+/* A delay warning's recipients, and temporary failures the sending server
+ * has not given up on, are still being tried.  A delivery that ended after
+ * temporary errors (an expiry, or a failure whose codes are temporary) was
+ * given up; one refused with permanent codes failed for good. */
+BounceOutcome
+bounce_recipient_get_outcome (BounceRecipient *r)
+{
+  const BounceReasonInfo *info = bounce_reason_lookup (bounce_recipient_get_reason (r));
+  const char *action = bounce_recipient_get_action (r);
+  gboolean failed = g_strcmp0 (action, "failed") == 0;
+  gboolean expired = g_strcmp0 (bounce_recipient_get_reason (r), "expired") == 0;
+  BouncePermanence permanence = bounce_recipient_get_permanence (r);
+
+  if (info != NULL && info->not_a_failure)
+    return BOUNCE_OUTCOME_NONE;
+  if (g_strcmp0 (action, "delayed") == 0)
+    return BOUNCE_OUTCOME_DELAYED;
+  if (permanence == BOUNCE_PERMANENCE_TEMPORARY && !failed && !expired)
+    return BOUNCE_OUTCOME_DELAYED;
+  if (expired || (failed && coded_class (r) == '4') || permanence == BOUNCE_PERMANENCE_TEMPORARY)
+    return BOUNCE_OUTCOME_GAVE_UP;
+  if (permanence == BOUNCE_PERMANENCE_PERMANENT)
+    return BOUNCE_OUTCOME_PERMANENT;
+  return BOUNCE_OUTCOME_UNKNOWN;
+}
+
+static BounceKind
+kind_of (BounceReport  *report,
+         BounceOutcome  outcome)
+{
+  GListModel *list = bounce_report_get_recipients (report);
+
+  if (outcome >= BOUNCE_OUTCOME_UNKNOWN)
+    return BOUNCE_KIND_FAILURE;
+  if (outcome == BOUNCE_OUTCOME_DELAYED)
+    return BOUNCE_KIND_DELAY;
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (bounce_recipient_get_reason (r), "delivered") == 0)
+        return BOUNCE_KIND_DELIVERED;
+    }
+  return bounce_report_get_kind (report);
+}
+
+/* The headline: the main recipient's reason.  A delay warning is about a
+ * delivery still being tried: "expired" would say it has been given up, so
+ * its headline names what is holding it up, or what the warning itself
+ * says ("will be retried"), or nothing beyond "not delivered yet". */
+static BounceEntry *
+headline_entry (BounceReport    *report,
+                BounceRecipient *r,
+                BounceCatalogue *catalogue)
+{
+  const char *reason = bounce_recipient_get_reason (r);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+  BounceEntry *first = entries != NULL && entries->len > 0 ? entries->pdata[0] : NULL;
+
+  if (bounce_report_get_kind (report) != BOUNCE_KIND_DELAY || g_strcmp0 (reason, "expired") != 0)
+    return bounce_catalogue_find_reason (catalogue, reason);
+  if (first != NULL && bounce_entry_get_title (first) != NULL &&
+      bounce_entry_get_kind (first) != BOUNCE_ENTRY_REASON &&
+      (g_strcmp0 (bounce_entry_get_reason (first), "expired") != 0 ||
+       bounce_entry_get_permanence (first) == BOUNCE_PERMANENCE_TEMPORARY))
+    return first;
+  return NULL;
+}
+
+void
+bounce_report_decide_verdict (BounceReport    *self,
+                              BounceCatalogue *catalogue)
+{
+  GListModel *list = bounce_report_get_recipients (self);
+  guint n = g_list_model_get_n_items (list);
+  BounceOutcome outcome = BOUNCE_OUTCOME_NONE;
+  g_autoptr(BounceRecipient) main_recipient = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+
+      outcome = MAX (outcome, bounce_recipient_get_outcome (r));
+    }
+  for (guint i = 0; i < n && main_recipient == NULL; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+
+      if (bounce_recipient_get_outcome (r) == outcome)
+        main_recipient = g_steal_pointer (&r);
+    }
+  if (bounce_report_get_kind (self) != BOUNCE_KIND_FEEDBACK)
+    bounce_report_set_kind (self, kind_of (self, outcome));
+  bounce_report_set_outcome (self, outcome, main_recipient);
+  bounce_report_set_verdict (self, main_recipient != NULL ?
+                                   headline_entry (self, main_recipient, catalogue) : NULL);
+}

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-layout.h"
+
+/* Text helpers shared by the layout modules. */
+
+void
+bounce_quoted_reply_clear (BounceQuotedReply *q)
+{
+  g_clear_pointer (&q->reply, g_free);
+  g_clear_pointer (&q->enhanced, g_free);
+  g_clear_pointer (&q->said, g_free);
+}
+
+void
+bounce_line_trim (const BounceLine  *l,
+                  const char       **start,
+                  gsize             *len)
+{
+  const char *s = l->s;
+  gsize n = l->len;
+
+  while (n > 0 && (*s == ' ' || *s == '\t'))
+    s++, n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    n--;
+  *start = s;
+  *len = n;
+}
+
+gboolean
+bounce_line_is_blank (const BounceLine *l)
+{
+  const char *s;
+  gsize n;
+
+  bounce_line_trim (l, &s, &n);
+  return n == 0;
+}
+
+gboolean
+bounce_mem_has_prefix (const char *s,
+                       gsize       len,
+                       const char *prefix)
+{
+  gsize n = strlen (prefix);
+
+  return len >= n && g_ascii_strncasecmp (s, prefix, n) == 0;
+}
+
+const char *
+bounce_mem_find (const char *s,
+                 gsize       len,
+                 const char *needle)
+{
+  gsize n = strlen (needle);
+
+  if (n == 0 || len < n)
+    return NULL;
+  for (gsize i = 0; i + n <= len; i++)
+    if (g_ascii_tolower (s[i]) == g_ascii_tolower (needle[0]) &&
+        g_ascii_strncasecmp (s + i, needle, n) == 0)
+      return s + i;
+  return NULL;
+}
+
+gboolean
+bounce_line_starts (const BounceLine *l,
+                    const char       *prefix)
+{
+  const char *s;
+  gsize n;
+
+  bounce_line_trim (l, &s, &n);
+  return bounce_mem_has_prefix (s, n, prefix);
+}
+
+gboolean
+bounce_line_contains (const BounceLine *l,
+                      const char       *needle)
+{
+  return bounce_mem_find (l->s, l->len, needle) != NULL;
+}
+
+int
+bounce_doc_find_start (BounceLayoutDoc *d,
+                       guint            from,
+                       const char      *prefix)
+{
+  for (guint i = from; i < d->lines->len; i++)
+    if (bounce_line_starts (bounce_doc_line (d, i), prefix))
+      return (int) i;
+  return -1;
+}
+
+int
+bounce_doc_find (BounceLayoutDoc *d,
+                 guint            from,
+                 const char      *needle)
+{
+  for (guint i = from; i < d->lines->len; i++)
+    if (bounce_line_contains (bounce_doc_line (d, i), needle))
+      return (int) i;
+  return -1;
+}
+
+char *
+bounce_address_in (const char *s,
+                   gsize       len)
+{
+  return bounce_extract_address (s, len, 0, NULL, NULL);
+}
+
+char *
+bounce_address_colon_line (const BounceLine *l)
+{
+  const char *s;
+  gsize n;
+
+  bounce_line_trim (l, &s, &n);
+  if (bounce_mem_has_prefix (s, n, "To:"))
+    {
+      s += 3, n -= 3;
+      while (n > 0 && *s == ' ')
+        s++, n--;
+    }
+  if (n < 4 || s[n - 1] != ':')
+    return NULL;
+  n--;
+  if (s[0] == '<')
+    {
+      if (s[n - 1] != '>')
+        return NULL;
+      s++, n -= 2;
+    }
+  for (gsize i = 0; i < n; i++)
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '<' || s[i] == '>')
+      return NULL;
+  if (memchr (s, '@', n) == NULL)
+    return NULL;
+  return bounce_address_in (s, n);
+}
+
+void
+bounce_diag_append (GString    *diag,
+                    const char *s,
+                    gsize       n)
+{
+  while (n > 0 && (*s == ' ' || *s == '\t'))
+    s++, n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    n--;
+  if (n == 0 || diag->len + 1 >= BOUNCE_LAYOUT_TEXT_LIMIT)
+    return;
+  if (diag->len > 0)
+    g_string_append_c (diag, ' ');
+  /* what fits, not ending inside a character */
+  n = bounce_utf8_cut (s, MIN (n, BOUNCE_LAYOUT_TEXT_LIMIT - diag->len));
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = s[i] == '\t' ? ' ' : s[i];
+
+      if (c == ' ' && diag->len > 0 && diag->str[diag->len - 1] == ' ')
+        continue;
+      g_string_append_c (diag, c);
+    }
+}
+
+void
+bounce_diag_append_line (GString          *diag,
+                         const BounceLine *l)
+{
+  bounce_diag_append (diag, l->s, l->len);
+}
+
+char *
+bounce_hash_status_in (const char *text)
+{
+  for (const char *p = strchr (text, '#'); p != NULL; p = strchr (p + 1, '#'))
+    {
+      if ((p[1] == '4' || p[1] == '5' || p[1] == '2') && p[2] == '.' && g_ascii_isdigit (p[3]))
+        {
+          gsize n = 4;
+
+          while (n < 8 && g_ascii_isdigit (p[n]))
+            n++;
+          if (p[n] != '.' || !g_ascii_isdigit (p[n + 1]))
+            continue;
+          n++;
+          while (n < 12 && g_ascii_isdigit (p[n]))
+            n++;
+          return g_strndup (p + 1, n - 1);
+        }
+    }
+  return NULL;
+}
+
+const char *
+bounce_phrase_reason (const BouncePhrase *table,
+                      gsize               n,
+                      const char         *text)
+{
+  gsize len;
+
+  if (text == NULL)
+    return NULL;
+  len = strlen (text);
+  for (gsize i = 0; i < n; i++)
+    if (bounce_mem_find (text, len, table[i].phrase) != NULL)
+      return table[i].reason;
+  return NULL;
+}
+
+BounceFact *
+bounce_doc_add_fact (BounceLayoutDoc *d,
+                     char            *address,
+                     guint            first,
+                     guint            last)
+{
+  BounceFact *fact = bounce_fact_new (d->layout, address);
+  const BounceLine *a = bounce_doc_line (d, first);
+  const BounceLine *b = bounce_doc_line (d, MIN (last, d->lines->len - 1));
+
+  fact->start = a->offset;
+  fact->end = b->offset + b->len;
+  g_ptr_array_add (d->out, fact);
+  return fact;
+}
+
+BounceFact *
+bounce_doc_find_fact (BounceLayoutDoc *d,
+                      const char      *address)
+{
+  return bounce_facts_find (d->out, address);
+}
+
+void
+bounce_fact_set_diag (BounceFact *fact,
+                      GString    *diag)
+{
+  bounce_fact_set_text (fact, diag->str);
+}
+
+const char *
+bounce_doc_header (BounceLayoutDoc *d,
+                   const char      *name)
+{
+  if (d->message == NULL || d->message->headers == NULL)
+    return NULL;
+  return bounce_fields_lookup (d->message->headers, name);
+}
+
+gboolean
+bounce_doc_has_dsn (BounceLayoutDoc *d)
+{
+  return d->message != NULL && d->message->dsn_groups != NULL && d->message->dsn_groups->len > 1;
+}
+
+gboolean
+bounce_doc_is_ignored_address (BounceLayoutDoc *d,
+                               const char      *address)
+{
+  if (address == NULL)
+    return TRUE;
+  if (d->sender != NULL && g_str_equal (address, d->sender))
+    return TRUE;
+  return bounce_address_is_daemon (address);
+}

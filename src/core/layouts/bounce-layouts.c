@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-diagnose.h"
+#include "bounce-layouts.h"
+
+/* The registry.  Adding a layout: its file in this folder, one line below
+ * (the order is the order they are tried: narrow layouts before broad
+ * ones), one line in src/core/meson.build and its tests. */
+extern const BounceLayout bounce_layout_rfc3464;
+extern const BounceLayout bounce_layout_amazon_ses;
+extern const BounceLayout bounce_layout_powermta;
+extern const BounceLayout bounce_layout_au;
+extern const BounceLayout bounce_layout_zoho;
+extern const BounceLayout bounce_layout_verizon;
+extern const BounceLayout bounce_layout_james;
+extern const BounceLayout bounce_layout_surfcontrol;
+extern const BounceLayout bounce_layout_exim;
+extern const BounceLayout bounce_layout_qmail;
+extern const BounceLayout bounce_layout_sendmail;
+extern const BounceLayout bounce_layout_x1;
+extern const BounceLayout bounce_layout_x3;
+extern const BounceLayout bounce_layout_notes;
+extern const BounceLayout bounce_layout_interscan;
+extern const BounceLayout bounce_layout_fml;
+extern const BounceLayout bounce_layout_opensmtpd;
+extern const BounceLayout bounce_layout_exchange;
+extern const BounceLayout bounce_layout_amazon_workmail;
+extern const BounceLayout bounce_layout_text_scan;
+
+static const BounceLayout * const registry[] = {
+  /* machine-readable fields */
+  &bounce_layout_rfc3464,
+  &bounce_layout_amazon_ses,
+  &bounce_layout_powermta,
+  /* servers' own layouts */
+  &bounce_layout_au,
+  &bounce_layout_zoho,
+  &bounce_layout_verizon,
+  &bounce_layout_james,
+  &bounce_layout_surfcontrol,
+  &bounce_layout_exim,
+  &bounce_layout_qmail,
+  &bounce_layout_sendmail,
+  &bounce_layout_x1,
+  &bounce_layout_x3,
+  &bounce_layout_notes,
+  &bounce_layout_interscan,
+  &bounce_layout_fml,
+  &bounce_layout_opensmtpd,
+  &bounce_layout_exchange,
+  &bounce_layout_amazon_workmail,
+  /* the generic scan */
+  &bounce_layout_text_scan,
+  NULL
+};
+
+const BounceLayout * const *
+bounce_layouts_get_all (void)
+{
+  return registry;
+}
+
+/* The lines of the message's text parts, up to the scan limit. */
+static void
+collect_lines (BounceLayoutDoc *d)
+{
+  GPtrArray *segments = bounce_input_get_segments (d->input);
+  gsize total = 0;
+
+  for (guint i = d->seg_begin; i < d->seg_end && total < BOUNCE_LAYOUT_SCAN_LIMIT; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+      gsize pos, end;
+
+      if (seg->kind != BOUNCE_SEGMENT_TEXT)
+        continue;
+      end = seg->start + bounce_utf8_cut (d->text + seg->start,
+                                          MIN (seg->end - seg->start, BOUNCE_LAYOUT_SCAN_LIMIT - total));
+      total += end - seg->start;
+      for (pos = seg->start; pos < end;)
+        {
+          const char *nl = memchr (d->text + pos, '\n', end - pos);
+          BounceLine l;
+
+          l.s = d->text + pos;
+          l.len = nl ? (gsize) (nl - l.s) : end - pos;
+          l.offset = pos;
+          g_array_append_val (d->lines, l);
+          pos += l.len + 1;
+        }
+    }
+}
+
+BounceLayoutDoc *
+bounce_layout_doc_new (BounceInput *input,
+                       guint        message_index,
+                       const char  *sender,
+                       const char  *notification)
+{
+  BounceLayoutDoc *d = g_new0 (BounceLayoutDoc, 1);
+  GPtrArray *messages = bounce_input_get_messages (input);
+  GPtrArray *segments = bounce_input_get_segments (input);
+  guint lo = 0, hi = segments->len;
+
+  d->input = input;
+  d->text = bounce_input_get_text (input);
+  d->message_index = message_index;
+  d->message = messages != NULL && message_index < messages->len ? messages->pdata[message_index] : NULL;
+  d->is_message = bounce_input_get_is_message (input);
+  d->sender = sender;
+  d->notification = notification;
+  /* Segments come in message order: find the message's own by bisection
+   * (an mbox of 100,000 messages must not be scanned once per message). */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (((BounceSegment *) segments->pdata[mid])->message_index < message_index)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  d->seg_begin = d->seg_end = lo;
+  while (d->seg_end < segments->len &&
+         ((BounceSegment *) segments->pdata[d->seg_end])->message_index == message_index)
+    d->seg_end++;
+  d->lines = g_array_new (FALSE, FALSE, sizeof (BounceLine));
+  collect_lines (d);
+  return d;
+}
+
+void
+bounce_layout_doc_free (BounceLayoutDoc *doc)
+{
+  if (doc == NULL)
+    return;
+  g_array_unref (doc->lines);
+  g_clear_pointer (&doc->out, g_ptr_array_unref);
+  g_clear_pointer (&doc->feedback, g_ptr_array_unref);
+  g_free (doc);
+}
+
+/* What the engine may rely on in a TEXT layout's facts. */
+static void
+tidy_text_facts (BounceLayoutDoc *d)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *kept = bounce_facts_new ();
+
+  for (guint i = 0; i < d->out->len; i++)
+    {
+      BounceFact *f = d->out->pdata[i];
+
+      if (f->address == NULL || bounce_doc_is_ignored_address (d, f->address) ||
+          !g_hash_table_add (seen, f->address))
+        continue;
+      d->out->pdata[i] = NULL;
+      f->from_layout = TRUE;
+      f->has_range = f->end > f->start;
+      if (f->text == NULL)
+        f->text = g_strdup ("");
+      g_ptr_array_add (kept, f);
+    }
+  g_ptr_array_unref (d->out);
+  d->out = kept;
+}
+
+GPtrArray *
+bounce_layouts_run (BounceLayoutDoc  *doc,
+                    BounceLayoutKind  kind,
+                    const char      **layout)
+{
+  if (layout != NULL)
+    *layout = NULL;
+  for (guint i = 0; registry[i] != NULL; i++)
+    {
+      const BounceLayout *l = registry[i];
+
+      if (l->kind != kind || l->parse == NULL)
+        continue;
+      if (kind == BOUNCE_LAYOUT_TEXT && doc->lines->len == 0)
+        break;
+      g_clear_pointer (&doc->out, g_ptr_array_unref);
+      doc->out = bounce_facts_new ();
+      doc->layout = l->name;
+      if (!l->parse (doc))
+        continue;
+      if (kind == BOUNCE_LAYOUT_TEXT)
+        tidy_text_facts (doc);
+      if (layout != NULL)
+        *layout = l->name;
+      return g_steal_pointer (&doc->out);
+    }
+  g_clear_pointer (&doc->out, g_ptr_array_unref);
+  return bounce_facts_new ();
+}
+
+gboolean
+bounce_layouts_verdict_quote (const char        *text,
+                              BounceQuotedReply *out)
+{
+  for (guint i = 0; registry[i] != NULL; i++)
+    if (registry[i]->verdict_quote != NULL && registry[i]->verdict_quote (text, out))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+bounce_layouts_attempt_reply (const char        *text,
+                              gboolean           skip_expiry,
+                              BounceQuotedReply *out)
+{
+  for (guint i = 0; registry[i] != NULL; i++)
+    if (registry[i]->attempt_reply != NULL && registry[i]->attempt_reply (text, skip_expiry, out))
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+bounce_layouts_field_reason (BounceFieldGroup *group)
+{
+  for (guint i = 0; registry[i] != NULL; i++)
+    if (registry[i]->field_reason != NULL)
+      {
+        const char *reason = registry[i]->field_reason (group);
+
+        if (reason != NULL)
+          return reason;
+      }
+  return NULL;
+}
+
+GPtrArray *
+bounce_layouts_parse_text (BounceInput *input,
+                           guint        message_index)
+{
+  g_autoptr(BounceLayoutDoc) doc = bounce_layout_doc_new (input, message_index, NULL, NULL);
+  g_autoptr(GPtrArray) facts = bounce_layouts_run (doc, BOUNCE_LAYOUT_TEXT, NULL);
+
+  return facts->len > 0 ? g_steal_pointer (&facts) : NULL;
+}

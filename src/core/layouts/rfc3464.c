@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-layout.h"
+#include "bounce-layouts.h"
+
+/* Delivery status notifications (RFC 3464, and RFC 6533 for
+ * message/global-delivery-status): one group of fields per recipient, with
+ * its Final-Recipient, Action, Status, Remote-MTA and Diagnostic-Code. */
+
+/* Strips the "smtp;" / "X-Postfix;" type of a DSN value (RFC 3464 2.3:
+ * "type ; text"). */
+const char *
+bounce_dsn_skip_type (const char *value)
+{
+  const char *semi;
+
+  if (value == NULL)
+    return NULL;
+  semi = strchr (value, ';');
+  if (semi != NULL && semi - value < 20)
+    {
+      gboolean word = TRUE;
+
+      for (const char *p = value; p < semi; p++)
+        if (!(g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == ' '))
+          word = FALSE;
+      if (word)
+        {
+          value = semi + 1;
+          while (g_ascii_isspace (*value))
+            value++;
+        }
+    }
+  return value;
+}
+
+/* The value up to the first blank or parenthesis ("failed (bad destination
+ * mailbox address)", "5.1.1 (user unknown)"), lower case when asked. */
+static char *
+first_word (const char *value,
+            gboolean    lower)
+{
+  char *s = lower ? g_ascii_strdown (value, -1) : g_strdup (value);
+  char *cut;
+
+  g_strstrip (s);
+  cut = strpbrk (s, " \t(");
+  if (cut != NULL)
+    *cut = '\0';
+  return s;
+}
+
+static void
+read_group (BounceFact       *fact,
+            BounceFieldGroup *group)
+{
+  const char *status = bounce_fields_lookup (group->fields, "Status");
+  const char *action = bounce_fields_lookup (group->fields, "Action");
+
+  fact->from_dsn = TRUE;
+  fact->start = group->start;
+  fact->end = group->end;
+  fact->has_range = TRUE;
+  if (status != NULL)
+    {
+      g_autofree char *s = first_word (status, FALSE);
+
+      if (bounce_enhanced_code_length (s) == strlen (s) && *s != '\0')
+        fact->status = g_steal_pointer (&s);
+    }
+  /* A recipient seen again without a status yet: the later group's
+   * fields replace the earlier ones. */
+  g_clear_pointer (&fact->action, g_free);
+  g_clear_pointer (&fact->remote_mta, g_free);
+  g_clear_pointer (&fact->reply, g_free);
+  g_clear_pointer (&fact->last_attempt, g_free);
+  g_clear_pointer (&fact->will_retry, g_free);
+  g_clear_pointer (&fact->reason, g_free);
+  if (action != NULL)
+    fact->action = first_word (action, TRUE);
+  fact->remote_mta = g_strdup (bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Remote-MTA")));
+  fact->reply = g_strdup (bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Diagnostic-Code")));
+  fact->last_attempt = g_strdup (bounce_fields_lookup (group->fields, "Last-Attempt-Date"));
+  fact->will_retry = g_strdup (bounce_fields_lookup (group->fields, "Will-Retry-Until"));
+  /* vendors' extension fields may state the reason */
+  fact->reason = g_strdup (bounce_layouts_field_reason (group));
+}
+
+void
+bounce_dsn_facts (BounceLayoutDoc *d,
+                  GPtrArray       *groups)
+{
+  /* address -> fact: a report may list tens of thousands of recipients */
+  g_autoptr(GHashTable) by_address = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    {
+      BounceFieldGroup *group = groups->pdata[i];
+      const char *final = bounce_fields_lookup (group->fields, "Final-Recipient");
+      const char *original = bounce_fields_lookup (group->fields, "Original-Recipient");
+      g_autofree char *address = NULL;
+      BounceFact *fact;
+
+      if (final == NULL && original == NULL)
+        continue;
+      address = bounce_extract_address (final ? final : original, -1, 0, NULL, NULL);
+      if (address == NULL && original != NULL)
+        address = bounce_extract_address (original, -1, 0, NULL, NULL);
+      if (address == NULL && final == NULL)
+        continue;
+
+      fact = address ? g_hash_table_lookup (by_address, address) : NULL;
+      if (fact != NULL && fact->status != NULL)
+        continue;   /* the same recipient twice: keep the first report */
+      if (fact == NULL)
+        {
+          fact = bounce_fact_new (d->layout, g_steal_pointer (&address));
+          g_ptr_array_add (d->out, fact);
+          if (fact->address != NULL)
+            g_hash_table_insert (by_address, fact->address, fact);
+        }
+      read_group (fact, group);
+    }
+}
+
+static gboolean
+parse_rfc3464 (BounceLayoutDoc *d)
+{
+  if (!d->is_message || !bounce_doc_has_dsn (d))
+    return FALSE;
+  bounce_dsn_facts (d, d->message->dsn_groups);
+  return TRUE;
+}
+
+const BounceLayout bounce_layout_rfc3464 = {
+  .name = "rfc3464",
+  .title = "Delivery status notification (RFC 3464)",
+  .kind = BOUNCE_LAYOUT_FIELDS,
+  .parse = parse_rfc3464,
+};

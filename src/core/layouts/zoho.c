@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-layout.h"
+
+/* Zoho Mail.  Learnt from Zoho Mail's delivery failure notices, as Sisimai's
+ * Lhost::Zoho reads them. */
+
+/* Copies the text between two markers of s[0..n) into diag. */
+static void
+append_between (GString    *diag,
+                const char *s,
+                gsize       n,
+                const char *from,
+                const char *to)
+{
+  const char *a = bounce_mem_find (s, n, from);
+  const char *b;
+
+  if (a == NULL)
+    return;
+  a += strlen (from);
+  /* an empty field leaves ", " behind */
+  while (a < s + n && (*a == ',' || *a == ' '))
+    a++;
+  b = to != NULL ? bounce_mem_find (a, s + n - a, to) : NULL;
+  bounce_diag_append (diag, a, (b != NULL ? b : s + n) - a);
+}
+
+/* "addr Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action..."
+ * and "[Status: Error, Address: <addr>, ResponseCode 421, , Host not
+ * reachable.]" */
+static gboolean
+parse_zoho (BounceLayoutDoc *d)
+{
+  if (bounce_doc_find_start (d, 0, "This message was created automatically by mail delivery") < 0)
+    return FALSE;
+  for (guint i = 0; i < d->lines->len; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+      const char *s, *code;
+      gsize n;
+      BounceFact *r;
+      g_autoptr(GString) diag = g_string_new (NULL);
+
+      bounce_line_trim (l, &s, &n);
+      if (bounce_mem_find (s, n, ", ERROR_CODE :") != NULL)
+        {
+          const char *space = memchr (s, ' ', n);
+
+          if (space == NULL || memchr (s, '@', space - s) == NULL)
+            continue;
+          r = bounce_doc_add_fact (d, bounce_address_in (s, space - s), i, i);
+          code = bounce_mem_find (s, n, "ERROR_CODE :");
+          append_between (diag, code, s + n - code, "ERROR_CODE :", ",");
+          code = bounce_mem_find (code + 12, s + n - (code + 12), "ERROR_CODE :");
+          if (code != NULL)
+            append_between (diag, code, s + n - code, "ERROR_CODE :", NULL);
+        }
+      else if (bounce_mem_has_prefix (s, n, "[Status: ") && bounce_mem_find (s, n, "Address: <") != NULL)
+        {
+          const char *lt = bounce_mem_find (s, n, "Address: <") + 9;
+
+          r = bounce_doc_add_fact (d, bounce_address_in (lt, s + n - lt), i, i);
+          append_between (diag, s, n, "ResponseCode ", ",");
+          code = bounce_mem_find (s, n, "ResponseCode ");
+          code = memchr (code, ',', s + n - code);
+          /* after the code: ", <status>, <text>]" */
+          if (code != NULL && (code = memchr (code + 1, ',', s + n - code - 1)) != NULL)
+            bounce_diag_append (diag, code + 1, s + n - code - 1 - (s[n - 1] == ']'));
+        }
+      else
+        continue;
+      /* the text after ", ," when Zoho leaves its second field empty */
+      while (diag->len > 0 && (diag->str[0] == ',' || diag->str[0] == ' '))
+        g_string_erase (diag, 0, 1);
+      bounce_fact_set_diag (r, diag);
+      /* Zoho gives up on a host it cannot reach: a temporary reply in its
+       * notice means the time to deliver ran out. */
+      if (r->text != NULL && r->text[0] == '4')
+        r->reason = g_strdup ("expired");
+    }
+  return d->out->len > 0;
+}
+
+const BounceLayout bounce_layout_zoho = {
+  .name = "zoho",
+  .title = "Zoho Mail",
+  .kind = BOUNCE_LAYOUT_TEXT,
+  .parse = parse_zoho,
+};

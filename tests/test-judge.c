@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+#include "bounce-judge.h"
+
+/* Each refinement of the reason (bounce-judge.c), on its own: given a
+ * judgement and a reason so far, what it makes of them. */
+
+typedef struct {
+  BounceMessageContext ctx;
+  BounceFact fact;
+  BounceEvidence ev;
+  BounceJudgement j;
+} Fixture;
+
+static BounceEntry *
+entry (const char *id)
+{
+  BounceEntry *e = bounce_catalogue_lookup (bounce_catalogue_get_default (), id);
+
+  g_assert_nonnull (e);
+  return e;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  memset (f, 0, sizeof *f);
+  f->ctx.catalogue = bounce_catalogue_get_default ();
+  f->ctx.notification = g_string_new (NULL);
+  f->j.ctx = &f->ctx;
+  f->j.fact = &f->fact;
+  f->j.ev = &f->ev;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_string_free (f->ctx.notification, TRUE);
+}
+
+static BounceRefinementFunc
+refinement (const char *name)
+{
+  for (const BounceRefinement *r = bounce_judge_refinements (); r->name != NULL; r++)
+    if (g_str_equal (r->name, name))
+      return r->func;
+  g_error ("no refinement %s", name);
+  return NULL;
+}
+
+static void
+test_order (void)
+{
+  static const char * const order[] = {
+    "layout-states-reason", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
+    "by-smtp-stage", "given-up-after-temporary", "delivery-time-expired", "nothing-named",
+    "temporary-host-lookup", NULL
+  };
+  const BounceRefinement *r = bounce_judge_refinements ();
+  guint i;
+
+  for (i = 0; order[i] != NULL; i++)
+    g_assert_cmpstr (r[i].name, ==, order[i]);
+  g_assert_null (r[i].name);
+}
+
+static void
+test_layout_states_reason (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("layout-states-reason");
+
+  g_assert_cmpstr (fn (&f->j, "filtered"), ==, "filtered");
+  f->fact.reason = (char *) "mailboxfull";
+  g_assert_cmpstr (fn (&f->j, "filtered"), ==, "mailboxfull");
+  f->fact.reason = NULL;
+}
+
+static void
+test_final_name_once_given_up (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("final-name-once-given-up");
+  const char *reason;
+
+  f->j.rule = entry ("rule.wording.connection");
+  reason = bounce_entry_get_reason (f->j.rule);
+  g_assert_cmpstr (fn (&f->j, reason), ==, "expired");
+  /* still being tried: the condition keeps its name */
+  f->ctx.delay_notice = TRUE;
+  g_assert_cmpstr (fn (&f->j, reason), ==, reason);
+  f->ctx.delay_notice = FALSE;
+  f->fact.action = (char *) "delayed";
+  g_assert_cmpstr (fn (&f->j, reason), ==, reason);
+  f->fact.action = NULL;
+  /* a reason that is not the rule's own (renamed before) stays */
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+}
+
+static void
+test_expired_action (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("expired-action");
+
+  f->fact.action = (char *) "expired";
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "expired");
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "expired");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  f->fact.action = (char *) "failed";
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
+  f->fact.action = NULL;
+}
+
+static void
+test_delay_of_failing_network (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("delay-of-failing-network");
+
+  f->fact.action = (char *) "delayed";
+  g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "expired");
+  g_assert_cmpstr (fn (&f->j, "onhold"), ==, "expired");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  /* a layout's own sentence names the condition */
+  f->fact.reason = (char *) "networkerror";
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
+  f->fact.reason = NULL;
+  f->fact.action = NULL;
+  g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "systemerror");
+}
+
+static void
+test_by_smtp_stage (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("by-smtp-stage");
+
+  /* "user unknown" after DATA is a filter; after RCPT TO it is what it says */
+  f->j.stage = BOUNCE_SMTP_COMMAND_DATA;
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "filtered");
+  f->ev.status = "5.1.1";
+  f->j.stage = BOUNCE_SMTP_COMMAND_NONE;
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "userunknown");
+  f->j.stage = BOUNCE_SMTP_COMMAND_RCPT;
+  f->ev.status = NULL;
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "userunknown");
+  /* ... in a layout that shows the command but does not here */
+  f->j.stage = BOUNCE_SMTP_COMMAND_NONE;
+  f->fact.from_layout = TRUE;
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "filtered");
+  f->fact.command_unknown = TRUE;
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "userunknown");
+  f->fact.from_layout = f->fact.command_unknown = FALSE;
+  /* against a precise status naming another condition */
+  f->ev.status = "5.2.1";
+  f->j.status_entry = entry ("enhanced.x.2.1");
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "filtered");
+  f->ev.status = NULL;
+  f->j.status_entry = NULL;
+  /* at MAIL FROM, about the sender */
+  f->j.stage = BOUNCE_SMTP_COMMAND_MAIL;
+  g_assert_cmpstr (fn (&f->j, "filtered"), ==, "rejected");
+  g_assert_cmpstr (fn (&f->j, "hostunknown"), ==, "rejected");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  /* at the greeting, a refusal of the connecting server */
+  f->j.stage = BOUNCE_SMTP_COMMAND_CONNECT;
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "blocked");
+  g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "blocked");
+  /* a definite statement is not refined, nor a layout's own reason */
+  f->j.rule = entry ("rule.microsoft.connection-refused-316");
+  g_assert_cmpint (bounce_entry_get_strength (f->j.rule), ==, BOUNCE_RULE_DEFINITE);
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  f->j.rule = NULL;
+  f->fact.reason = (char *) "rejected";
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  f->fact.reason = NULL;
+  g_assert_null (fn (&f->j, NULL));
+}
+
+static void
+test_given_up_after_temporary (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("given-up-after-temporary");
+
+  f->fact.action = (char *) "failed";
+  f->ev.status = "4.7.1";
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "expired");
+  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "blocked");
+  f->ev.status = "5.7.1";
+  g_assert_null (fn (&f->j, NULL));
+  f->ev.status = NULL;
+  f->fact.action = NULL;
+}
+
+static void
+test_delivery_time_expired (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("delivery-time-expired");
+
+  f->ev.status = "5.4.7";
+  g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "expired");
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "expired");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  f->ev.status = "5.4.4";
+  g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "systemerror");
+  f->ev.status = NULL;
+}
+
+static void
+test_nothing_named (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("nothing-named");
+
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "undefined");
+  f->ev.reply = (char *) "550";
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "onhold");
+  f->ev.reply = NULL;
+  /* the notification's boilerplate is no diagnostic of the recipient's */
+  f->ev.diagnostic = (char *) "I'm sorry to have to inform you";
+  f->fact.whole_notification = TRUE;
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "undefined");
+  f->fact.whole_notification = FALSE;
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "onhold");
+  f->ev.diagnostic = NULL;
+}
+
+static void
+test_temporary_host_lookup (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("temporary-host-lookup");
+
+  f->ev.status = "4.4.3";
+  g_assert_cmpstr (fn (&f->j, "hostunknown"), ==, "networkerror");
+  f->ev.status = "4.1.2";
+  g_assert_cmpstr (fn (&f->j, "hostunknown"), ==, "hostunknown");
+  f->ev.status = "5.4.4";
+  g_assert_cmpstr (fn (&f->j, "hostunknown"), ==, "hostunknown");
+  f->ev.status = NULL;
+}
+
+/* The first reading: a weak rule gives way to a precise status. */
+static void
+test_first_reason (Fixture *f, gconstpointer data)
+{
+  f->j.rule = entry ("rule.wording.unknown-user");
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "userunknown");
+  f->j.status_entry = entry ("enhanced.x.7.1");
+  f->ev.status = "5.7.1";
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "userunknown");
+  f->j.rule = NULL;
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "policyviolation");
+  f->j.delivered = TRUE;
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "delivered");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+
+  g_test_add_func ("/judge/order", test_order);
+#define ADD(path, fn) g_test_add ("/judge/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("first-reason", test_first_reason);
+  ADD ("layout-states-reason", test_layout_states_reason);
+  ADD ("final-name-once-given-up", test_final_name_once_given_up);
+  ADD ("expired-action", test_expired_action);
+  ADD ("delay-of-failing-network", test_delay_of_failing_network);
+  ADD ("by-smtp-stage", test_by_smtp_stage);
+  ADD ("given-up-after-temporary", test_given_up_after_temporary);
+  ADD ("delivery-time-expired", test_delivery_time_expired);
+  ADD ("nothing-named", test_nothing_named);
+  ADD ("temporary-host-lookup", test_temporary_host_lookup);
+#undef ADD
+  return g_test_run ();
+}

@@ -7,11 +7,20 @@
 #include "bounce-reason.h"
 #include "bounce-error.h"
 
+/* The "state" a step applies to: a delivery still being tried, or one the
+ * sending server has stopped trying (BounceOutcome DELAYED, or UNKNOWN,
+ * GAVE_UP and PERMANENT). */
+typedef enum {
+  STEP_STATE_ANY,
+  STEP_STATE_DELAYED,
+  STEP_STATE_FAILED,
+} StepState;
+
 /* One step of a sender or admin list, and the case it applies to. */
 typedef struct {
   char *text;
   char *label;                 /* "case": how to say the condition, or NULL */
-  BounceDeliveryState state;   /* UNKNOWN: any */
+  StepState state;
   BouncePermanence klass;      /* UNKNOWN: any */
   GRegex *words;               /* the server's reply must match, or NULL */
   gboolean otherwise;          /* applies when no words step of its list does */
@@ -287,9 +296,9 @@ parse_step (JsonNode    *item,
 
   value = json_object_get_string_member_with_default (object, "state", NULL);
   if (value != NULL && g_str_equal (value, "delayed"))
-    def->state = BOUNCE_STATE_DELAYED;
+    def->state = STEP_STATE_DELAYED;
   else if (value != NULL && g_str_equal (value, "failed"))
-    def->state = BOUNCE_STATE_FAILED;
+    def->state = STEP_STATE_FAILED;
   else if (json_object_has_member (object, "state"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “state” must be delayed or failed", id);
 
@@ -326,7 +335,7 @@ parse_step (JsonNode    *item,
     STEP_FAIL ("Catalogue entry “%s”: a step has both “words” and “otherwise”", id);
   if ((def->words != NULL || def->otherwise) && def->label == NULL)
     STEP_FAIL ("Catalogue entry “%s”: a step that depends on the server’s words needs a “case”", id);
-  if (def->state == BOUNCE_STATE_UNKNOWN && def->klass == BOUNCE_PERMANENCE_UNKNOWN &&
+  if (def->state == STEP_STATE_ANY && def->klass == BOUNCE_PERMANENCE_UNKNOWN &&
       def->words == NULL && !def->otherwise)
     STEP_FAIL ("Catalogue entry “%s”: a step object without a condition (write it as a string)", id);
 #undef STEP_FAIL
@@ -772,21 +781,35 @@ tri_and (Tri a,
 }
 
 static Tri
-words_match (const StepDef     *def,
-             const BounceFacts *facts)
+words_match (const StepDef           *def,
+             const BounceStepContext *context)
 {
-  if (facts == NULL)
+  if (context == NULL)
     return TRI_UNKNOWN;
   /* No reply at all says none of the words. */
-  if (facts->text == NULL)
+  if (context->reply == NULL)
     return TRI_FALSE;
-  return g_regex_match (def->words, facts->text, 0, NULL) ? TRI_TRUE : TRI_FALSE;
+  return g_regex_match (def->words, context->reply, 0, NULL) ? TRI_TRUE : TRI_FALSE;
+}
+
+/* Whether the recipient is in the state a step wants: DELAYED is still
+ * being tried, every other failure outcome is final. */
+static Tri
+state_match (StepState                state,
+             const BounceStepContext *context)
+{
+  gboolean delayed;
+
+  if (context == NULL || context->outcome == BOUNCE_OUTCOME_NONE)
+    return TRI_UNKNOWN;
+  delayed = context->outcome == BOUNCE_OUTCOME_DELAYED;
+  return delayed == (state == STEP_STATE_DELAYED) ? TRI_TRUE : TRI_FALSE;
 }
 
 static const char *
-state_label (BounceDeliveryState state)
+state_label (StepState state)
 {
-  if (state == BOUNCE_STATE_DELAYED)
+  if (state == STEP_STATE_DELAYED)
     return _("If the bounce says the message is only delayed");
   return _("If the bounce says delivery has failed");
 }
@@ -800,9 +823,9 @@ class_label (BouncePermanence klass)
 }
 
 GPtrArray *
-bounce_entry_select_steps (BounceEntry       *self,
-                           gboolean           admin,
-                           const BounceFacts *facts)
+bounce_entry_select_steps (BounceEntry             *self,
+                           gboolean                 admin,
+                           const BounceStepContext *context)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *defs;
@@ -820,7 +843,7 @@ bounce_entry_select_steps (BounceEntry       *self,
 
       if (def->words == NULL)
         continue;
-      m = words_match (def, facts);
+      m = words_match (def, context);
       if (m == TRI_TRUE || (m == TRI_UNKNOWN && any_words == TRI_FALSE))
         any_words = m;
     }
@@ -832,10 +855,9 @@ bounce_entry_select_steps (BounceEntry       *self,
       Tri applies = TRI_TRUE;
       BounceStep *step;
 
-      if (def->state != BOUNCE_STATE_UNKNOWN)
+      if (def->state != STEP_STATE_ANY)
         {
-          Tri t = facts == NULL || facts->state == BOUNCE_STATE_UNKNOWN ? TRI_UNKNOWN
-                  : facts->state == def->state ? TRI_TRUE : TRI_FALSE;
+          Tri t = state_match (def->state, context);
 
           if (t == TRI_UNKNOWN && label == NULL)
             label = state_label (def->state);
@@ -843,15 +865,15 @@ bounce_entry_select_steps (BounceEntry       *self,
         }
       if (def->klass != BOUNCE_PERMANENCE_UNKNOWN)
         {
-          Tri t = facts == NULL || facts->permanence == BOUNCE_PERMANENCE_UNKNOWN ? TRI_UNKNOWN
-                  : facts->permanence == def->klass ? TRI_TRUE : TRI_FALSE;
+          Tri t = context == NULL || context->permanence == BOUNCE_PERMANENCE_UNKNOWN ? TRI_UNKNOWN
+                  : context->permanence == def->klass ? TRI_TRUE : TRI_FALSE;
 
           if (t == TRI_UNKNOWN && label == NULL)
             label = class_label (def->klass);
           applies = tri_and (applies, t);
         }
       if (def->words != NULL)
-        applies = tri_and (applies, words_match (def, facts));
+        applies = tri_and (applies, words_match (def, context));
       if (def->otherwise)
         applies = tri_and (applies, any_words == TRI_TRUE ? TRI_FALSE
                                     : any_words == TRI_FALSE ? TRI_TRUE : TRI_UNKNOWN);

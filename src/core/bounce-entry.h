@@ -4,6 +4,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "bounce-outcome.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -24,22 +26,15 @@ typedef enum {
   BOUNCE_PERMANENCE_PERMANENT,
 } BouncePermanence;
 
-/* Where delivery stands for a recipient: still being tried, or given up. */
-typedef enum {
-  BOUNCE_STATE_UNKNOWN,
-  BOUNCE_STATE_DELAYED,    /* the sending server is still trying */
-  BOUNCE_STATE_FAILED,     /* a final failure: nothing retries any more */
-} BounceDeliveryState;
-
 /* What is known about one recipient when choosing the steps to show.  A
  * catalogue step may apply only to some cases (see docs/catalogue-format.md):
- * to words in the server's reply, to a delay or a final failure, to a
- * temporary or permanent code. */
+ * to words in the server's reply, to a delivery still being tried or given
+ * up, to a temporary or permanent code. */
 typedef struct {
-  const char          *text;        /* the server's reply, or NULL when it gave none */
-  BounceDeliveryState  state;
-  BouncePermanence     permanence;
-} BounceFacts;
+  const char       *reply;       /* the server's reply, or NULL when it gave none */
+  BounceOutcome     outcome;     /* bounce_recipient_get_outcome(); NONE: not known */
+  BouncePermanence  permanence;
+} BounceStepContext;
 
 /* A step chosen for a reader. */
 typedef struct {
@@ -86,11 +81,12 @@ const char * const *bounce_entry_get_sender_steps (BounceEntry *self);
 const char * const *bounce_entry_get_admin_steps  (BounceEntry *self);
 /* The sender's (admin FALSE) or administrator's steps that apply, in
  * catalogue order, as BounceStep (the array owns them; the strings belong
- * to the entry).  facts NULL means nothing is known (the catalogue browser):
- * then every step is returned, the conditional ones with their condition. */
-GPtrArray        *bounce_entry_select_steps     (BounceEntry       *self,
-                                                 gboolean           admin,
-                                                 const BounceFacts *facts);
+ * to the entry).  context NULL means nothing is known (the catalogue
+ * browser): then every step is returned, the conditional ones with their
+ * condition. */
+GPtrArray        *bounce_entry_select_steps     (BounceEntry             *self,
+                                                 gboolean                 admin,
+                                                 const BounceStepContext *context);
 /* "If ...: text" for a step with a condition, else its text; newly allocated. */
 char             *bounce_step_to_string         (const BounceStep  *step);
 const char       *bounce_entry_get_reason       (BounceEntry  *self);  /* or NULL */

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-recipient.h"
+#include "bounce-report.h"
 
 struct _BounceRecipient
 {
@@ -307,50 +308,30 @@ bounce_recipient_set_permanence (BounceRecipient  *self,
   self->permanence = value;
 }
 
-BounceDeliveryState
-bounce_recipient_get_state (BounceRecipient *self)
-{
-  const char *reason;
-
-  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), BOUNCE_STATE_UNKNOWN);
-
-  reason = bounce_recipient_get_reason (self);
-  if (g_str_equal (reason, "delivered") || g_str_equal (reason, "vacation") ||
-      g_str_equal (reason, "feedback"))
-    return BOUNCE_STATE_UNKNOWN;
-  /* A temporary refusal the report does not call final is still being
-   * tried; an expiry is final whatever its code. */
-  if (g_strcmp0 (self->action, "delayed") == 0 ||
-      (self->permanence == BOUNCE_PERMANENCE_TEMPORARY &&
-       g_strcmp0 (self->action, "failed") != 0 && !g_str_equal (reason, "expired")))
-    return BOUNCE_STATE_DELAYED;
-  return BOUNCE_STATE_FAILED;
-}
-
 void
-bounce_recipient_get_facts (BounceRecipient *self,
-                            BounceFacts     *facts)
+bounce_recipient_get_step_context (BounceRecipient   *self,
+                                   BounceStepContext *context)
 {
   g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
-  g_return_if_fail (facts != NULL);
+  g_return_if_fail (context != NULL);
 
-  facts->text = self->diagnostic;
-  facts->state = bounce_recipient_get_state (self);
-  facts->permanence = self->permanence;
+  context->reply = self->diagnostic;
+  context->outcome = bounce_recipient_get_outcome (self);
+  context->permanence = self->permanence;
 }
 
 GPtrArray *
 bounce_recipient_select_steps (BounceRecipient *self,
                                gboolean         admin)
 {
-  BounceFacts facts;
+  BounceStepContext context;
 
   g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
 
-  bounce_recipient_get_facts (self, &facts);
+  bounce_recipient_get_step_context (self, &context);
   for (guint i = 0; i < self->entries->len; i++)
     {
-      GPtrArray *steps = bounce_entry_select_steps (self->entries->pdata[i], admin, &facts);
+      GPtrArray *steps = bounce_entry_select_steps (self->entries->pdata[i], admin, &context);
 
       if (steps->len > 0)
         return steps;

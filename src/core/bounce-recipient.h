@@ -33,14 +33,11 @@ const char      *bounce_recipient_get_diagnostic     (BounceRecipient *self);  /
 const char      *bounce_recipient_get_last_attempt   (BounceRecipient *self);  /* or NULL */
 const char      *bounce_recipient_get_will_retry_until (BounceRecipient *self); /* or NULL */
 const char      *bounce_recipient_get_provider       (BounceRecipient *self);  /* or NULL */
-/* Still being tried (a delay) or given up (a final failure); UNKNOWN for
- * a delivery, an automatic reply or a complaint.  The report's kind is
- * decided from the recipients' states. */
-BounceDeliveryState bounce_recipient_get_state       (BounceRecipient *self);
 /* What the catalogue's conditional steps are chosen by: the server's reply,
- * the state and the permanence.  The text belongs to the recipient. */
-void             bounce_recipient_get_facts          (BounceRecipient *self,
-                                                      BounceFacts     *facts);
+ * the outcome (bounce_recipient_get_outcome()) and the permanence.  The
+ * reply belongs to the recipient. */
+void             bounce_recipient_get_step_context   (BounceRecipient   *self,
+                                                      BounceStepContext *context);
 /* The steps for the sender (admin FALSE) or the administrator that apply to
  * this recipient, from the most specific entry that has any (BounceStep,
  * see bounce_entry_select_steps()); empty when none has. */

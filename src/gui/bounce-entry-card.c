@@ -117,7 +117,7 @@ bounce_entry_card_update (BounceEntryCard *self)
   GPtrArray *entry_links;
   g_autoptr(GPtrArray) sender = NULL;
   g_autoptr(GPtrArray) admin = NULL;
-  BounceFacts facts;
+  BounceStepContext context;
 
   remove_children (self->links);
   if (entry == NULL)
@@ -150,9 +150,9 @@ bounce_entry_card_update (BounceEntryCard *self)
   /* Only the steps that apply to the recipient's case; without a recipient
    * (the catalogue browser) every step, each with its condition. */
   if (self->recipient != NULL)
-    bounce_recipient_get_facts (self->recipient, &facts);
-  sender = bounce_entry_select_steps (entry, FALSE, self->recipient ? &facts : NULL);
-  admin = bounce_entry_select_steps (entry, TRUE, self->recipient ? &facts : NULL);
+    bounce_recipient_get_step_context (self->recipient, &context);
+  sender = bounce_entry_select_steps (entry, FALSE, self->recipient ? &context : NULL);
+  admin = bounce_entry_select_steps (entry, TRUE, self->recipient ? &context : NULL);
   n_sender = fill_steps (self->sender_steps, sender, self->selectable);
   gtk_widget_set_visible (self->sender_heading, n_sender > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->sender_steps), n_sender > 0);

@@ -147,6 +147,27 @@ add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* The steps one by one: their text, and the case they apply to when the
+ * bounce does not tell whether they do (else null). */
+static void
+add_steps (JsonBuilder *builder,
+           const char  *name,
+           GPtrArray   *steps)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      const BounceStep *step = steps->pdata[i];
+
+      json_builder_begin_object (builder);
+      add_string (builder, "text", step->text);
+      add_string (builder, "condition", step->condition);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_string_array (JsonBuilder *builder,
                   const char  *name,
@@ -215,6 +236,8 @@ add_recipient (JsonBuilder     *builder,
   json_builder_begin_object (builder);
   add_string (builder, "sender", sender);
   add_string (builder, "admin", admin);
+  add_steps (builder, "sender_steps", sender_steps);
+  add_steps (builder, "admin_steps", admin_steps);
   json_builder_end_object (builder);
 
   json_builder_end_object (builder);

@@ -108,6 +108,45 @@ add_link (BounceEntryCard *self,
   gtk_box_append (self->links, button);
 }
 
+/* Only the steps that apply to the recipient's case; without a recipient
+ * (the catalogue browser) every step, each with its condition.  For the
+ * recipient's own first entry, the steps bounce-explain gives it. */
+static GPtrArray *
+shown_steps (BounceEntryCard *self,
+             gboolean         admin)
+{
+  BounceStepContext context;
+  GPtrArray *entries;
+
+  if (self->recipient == NULL)
+    return bounce_entry_select_steps (self->entry, admin, NULL);
+  entries = bounce_recipient_get_entries (self->recipient);
+  if (entries != NULL && entries->len > 0 && entries->pdata[0] == self->entry)
+    return bounce_recipient_select_steps (self->recipient, admin);
+  bounce_recipient_get_step_context (self->recipient, &context);
+  return bounce_entry_select_steps (self->entry, admin, &context);
+}
+
+char *
+bounce_entry_card_dup_steps (BounceEntryCard *self,
+                             gboolean         admin)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY_CARD (self), NULL);
+
+  if (self->entry != NULL)
+    steps = shown_steps (self, admin);
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      g_autofree char *text = bounce_step_to_string (steps->pdata[i]);
+
+      g_string_append_printf (out, "%s%u. %s", i > 0 ? "\n" : "", i + 1, text);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 bounce_entry_card_update (BounceEntryCard *self)
 {
@@ -117,7 +156,6 @@ bounce_entry_card_update (BounceEntryCard *self)
   GPtrArray *entry_links;
   g_autoptr(GPtrArray) sender = NULL;
   g_autoptr(GPtrArray) admin = NULL;
-  BounceStepContext context;
 
   remove_children (self->links);
   if (entry == NULL)
@@ -147,12 +185,8 @@ bounce_entry_card_update (BounceEntryCard *self)
   gtk_label_set_selectable (self->title, self->selectable);
   gtk_label_set_selectable (self->code, self->selectable);
   gtk_label_set_selectable (self->explanation, self->selectable);
-  /* Only the steps that apply to the recipient's case; without a recipient
-   * (the catalogue browser) every step, each with its condition. */
-  if (self->recipient != NULL)
-    bounce_recipient_get_step_context (self->recipient, &context);
-  sender = bounce_entry_select_steps (entry, FALSE, self->recipient ? &context : NULL);
-  admin = bounce_entry_select_steps (entry, TRUE, self->recipient ? &context : NULL);
+  sender = shown_steps (self, FALSE);
+  admin = shown_steps (self, TRUE);
   n_sender = fill_steps (self->sender_steps, sender, self->selectable);
   gtk_widget_set_visible (self->sender_heading, n_sender > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->sender_steps), n_sender > 0);

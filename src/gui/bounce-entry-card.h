@@ -19,6 +19,10 @@ void         bounce_entry_card_set_entry      (BounceEntryCard *self,
 void         bounce_entry_card_set_recipient  (BounceEntryCard *self,
                                                BounceRecipient *recipient);
 BounceRecipient *bounce_entry_card_get_recipient (BounceEntryCard *self);
+/* The sender's (admin FALSE) or administrator's steps the card shows,
+ * numbered, one per line, as bounce-explain writes them; newly allocated. */
+char        *bounce_entry_card_dup_steps      (BounceEntryCard *self,
+                                               gboolean         admin);
 gboolean     bounce_entry_card_get_show_admin (BounceEntryCard *self);
 void         bounce_entry_card_set_show_admin (BounceEntryCard *self,
                                                gboolean         show_admin);

@@ -345,7 +345,8 @@ bounce_window_fill_entries (BounceWindow *self)
         add_card (self, shown, g_ptr_array_index (entries, 0), r);
     }
   if (shown->len == 0)
-    add_card (self, shown, bounce_report_get_verdict (self->report), NULL);
+    add_card (self, shown, bounce_report_get_verdict (self->report),
+              bounce_report_get_main_recipient (self->report));
 
   gtk_widget_set_visible (self->entries_box, shown->len > 0);
 }

@@ -64,8 +64,10 @@ CODE_RE = {
 # and no explanation (which shows in every case) may say it.
 PROMISE = re.compile(
     r"\b(?:your|the\s+sending)\s+server\s+(?:\w+\s+){0,2}?"
-    r"(?:retries|retry|is\s+still\s+(?:re)?trying|keeps\s+(?:re)?trying)\b"
-    r"|\bretr(?:y|ies)\s+(?:on\s+its\s+own|by\s+itself|automatically)\b", re.I)
+    r"(?:retries|retry|will\s+(?:retry|try\s+again)|is\s+still\s+(?:re)?trying|keeps\s+(?:re)?trying)\b"
+    r"|\bretr(?:y|ies)\s+(?:on\s+its\s+own|by\s+itself|automatically)\b"
+    r"|\bthe\s+server\s+will\s+(?:retry|try\s+again)\b"
+    r"|\b(?:the\s+)?(?:message|it)\s+will\s+be\s+retried\b", re.I)
 
 # Generic wording rules (no provider) explain what any server may write:
 # they cite a standard or nothing, never one provider's help page, which
@@ -297,19 +299,6 @@ class Lint:
             elif "examples" in e:
                 self.err(where, "examples without pattern")
 
-    @staticmethod
-    def permanence(e):
-        """'temporary', 'permanent' or None (either) for an entry."""
-        if isinstance(e.get("temporary"), bool):
-            return "temporary" if e["temporary"] else "permanent"
-        code = e.get("code") or ""
-        if e.get("kind") in ("class", "enhanced", "reply") and code[:1] in "45" and code:
-            return "temporary" if code[0] == "4" else "permanent"
-        firsts = {x.lstrip()[:1] for x in e.get("examples", [])}
-        if e.get("kind") == "rule" and firsts in ({"4"}, {"5"}):
-            return "temporary" if firsts == {"4"} else "permanent"
-        return None
-
     def check_steps(self, where, e, field):
         steps = e[field]
         have_words = False
@@ -361,26 +350,67 @@ class Lint:
             if isinstance(text, str) and PROMISE.search(text) and step.get("state") != "delayed":
                 self.err(at, "a step that says the server retries must have "
                          "\"state\": \"delayed\"")
-            if step.get("state") == "delayed" and self.permanence(e) == "permanent":
-                self.err(at, "a permanent entry has no delayed case: nothing retries a 5xx")
-            if step.get("class") and self.permanence(e) and \
-                    step["class"] != self.permanence(e):
-                self.err(at, f"a {self.permanence(e)} entry has no {step['class']} case")
-        # Every case the entry can meet shows at least one step (a reply that
-        # says none of the words the steps look for included).
-        perm = self.permanence(e)
-        for state in ("delayed", "failed"):
-            for klass in ("temporary", "permanent"):
-                if perm and klass != perm:
-                    continue
-                if state == "delayed" and klass == "permanent":
-                    continue
-                shown = [s for s in steps if not isinstance(s, dict) or (
-                    s.get("state", state) == state and s.get("class", klass) == klass
-                    and "words" not in s)]
-                if not shown:
-                    self.err(where, f"{field}: no step applies when delivery is "
-                             f"{state} with a {klass} code")
+
+    # -- conditional steps, as the engine shows them -----------------------
+    # The cases a failure can be in: (outcome, class), as
+    # tests/catalogue-query --steps takes them.  A temporary code is either
+    # still being tried or was given up; a permanent one is final.
+    CASES = {
+        "temporary": [("delayed", "temporary"), ("gave-up", "temporary")],
+        "permanent": [("permanent", "permanent")],
+    }
+    CASES["unknown"] = CASES["temporary"] + CASES["permanent"]
+
+    @staticmethod
+    def split_steps(field):
+        return [x for x in field.split("\x1f") if x]
+
+    def check_step_cases(self):
+        """Ask the engine which steps it shows in every case an entry can
+        meet: at least one sender step each time, and never, once delivery
+        has ended (a permanent code, or a temporary one given up), a step
+        that says the server retries.  The same for each rule example,
+        analysed as a pasted line: an entry whose examples are permanent may
+        not tell the sender to wait for a retry."""
+        with_steps = [e for _, _, e in self.entries
+                      if e.get("kind") != "provider" and isinstance(e.get("sender"), list)]
+        perms = self.ask("--permanence", [e["id"] + "\n" for e in with_steps])
+        queries, where = [], []
+        for e, perm in zip(with_steps, perms):
+            for field in ("sender", "admin"):
+                for step in e.get(field, []):
+                    if not isinstance(step, dict):
+                        continue
+                    if step.get("state") == "delayed" and perm == "permanent":
+                        self.err(e["id"], "a permanent entry has no delayed case: "
+                                 "nothing retries a 5xx")
+                    if step.get("class") and perm in ("temporary", "permanent") and \
+                            step["class"] != perm:
+                        self.err(e["id"], f"a {perm} entry has no {step['class']} case")
+            for outcome, klass in self.CASES[perm]:
+                queries.append(f"{e['id']}\t{outcome}\t{klass}\t-\n")
+                where.append((e, outcome, klass))
+        for (e, outcome, klass), answer in zip(where, self.ask("--steps", queries)):
+            sender = self.split_steps(answer.split("\t")[0])
+            if not sender:
+                self.err(e["id"], f"no sender step applies when the outcome is {outcome} "
+                         f"with a {klass} code")
+            if outcome != "delayed":
+                for text in sender:
+                    if PROMISE.search(text):
+                        self.err(e["id"], f"when the outcome is {outcome} it tells the sender "
+                                 f"that the server retries: {text!r}")
+        examples = {e["id"]: list(e.get("examples", [])) for _, _, e in self.entries
+                    if e.get("kind") == "rule"}
+        for line in self.ask("--examples"):
+            rid, outcome, sender, _ = (line.split("\t") + ["", "", ""])[:4]
+            ex = examples.get(rid, [""]).pop(0) if examples.get(rid) else ""
+            if outcome in ("-", "delayed", "none"):
+                continue
+            for text in self.split_steps(sender):
+                if PROMISE.search(text):
+                    self.err(rid, f"its example {ex!r} is final ({outcome}), yet a step "
+                             f"says that the server retries: {text!r}")
 
     def check_blocklist(self, where, e):
         if e.get("status") not in ("operating", "closed"):
@@ -538,6 +568,7 @@ class Lint:
             self.err("catalogue", "no entries")
         else:
             self.check_entries()
+            self.check_step_cases()
             self.check_registry()
             self.check_coverage()
         kinds = {}

@@ -2509,15 +2509,21 @@ N_("Find which stream of mail (newsletter, compromised account, a customer's for
 /* Translators: rule.google.unsolicited-source links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: rule.google.unsolicited-ip-block title */
-N_("Gmail blocked your server for unwanted mail");
+N_("Gmail is limiting or blocking your server for unwanted mail");
 /* Translators: rule.google.unsolicited-ip-block explanation */
-N_("Google is blocking mail from your server's IP address because it sent an unusual amount of unwanted mail.");
+N_("Google saw an unusual amount of unwanted mail from your server's IP address and is slowing down or refusing mail from it. The limit is on the address, not on this message: rewriting it does not help.");
 /* Translators: rule.google.unsolicited-ip-block sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.unsolicited-ip-block sender[2] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.unsolicited-ip-block sender[3] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.google.unsolicited-ip-block sender[3].case */
+N_("If your server gave up while Gmail was only slowing it down");
 /* Translators: rule.google.unsolicited-ip-block admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.google.unsolicited-ip-block admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the IP address's reputation and spam rate in Google Postmaster Tools, and stop any unwanted mail before asking Google to lift the limit.");
 /* Translators: rule.google.unsolicited-ip-block links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: enhanced.google.4.7.28 title */
@@ -6267,11 +6273,19 @@ N_("Too many connections or recipients at once");
 /* Translators: rule.wording.too-many-connections explanation */
 N_("The receiving server limits how many connections, messages or recipients it takes at a time from one sender.");
 /* Translators: rule.wording.too-many-connections sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.wording.too-many-connections sender[1].case */
+N_("If the server says there were too many recipients");
 /* Translators: rule.wording.too-many-connections sender[2] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.wording.too-many-connections sender[3] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.wording.too-many-connections admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.wording.too-many-connections admin[2] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.wording.too-many-connections admin[2].case */
+N_("If the server says there were too many recipients");
 /* Translators: rule.wording.speeding title */
 N_("Mail is arriving too fast");
 /* Translators: rule.wording.speeding explanation */

@@ -348,6 +348,17 @@ test_catalogue_bad_entries (void)
     /* token shapes belong to providers and must compile */
     "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"tokens\":\"A1\"}",
     "{\"id\":\"x\",\"kind\":\"provider\",\"code\":\"x\",\"name\":\"t\",\"pattern\":\"x\",\"tokens\":\"(A\"}",
+    /* conditional steps: known keys and values, a condition, a case for
+     * the server's words, "otherwise" after a "words" step */
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"when\":\"x\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"state\":\"soon\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"class\":\"5\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"words\":\"full\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"words\":\"(full\",\"case\":\"If\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"otherwise\":true,\"case\":\"If\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"state\":\"delayed\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[42]}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

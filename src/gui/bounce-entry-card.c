@@ -483,4 +483,5 @@ bounce_entry_card_init (BounceEntryCard *self)
   self->selectable = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "keyboard-stop");
 }

@@ -75,7 +75,7 @@ on_link_shown (GObject      *source,
     return;
 
   ensure_copy_action (overlay);
-  toast = adw_toast_new (_("No web browser could open the link"));
+  toast = adw_toast_new (_("No browser found"));
   adw_toast_set_button_label (toast, _("_Copy Link"));
   adw_toast_set_action_name (toast, "link.copy");
   adw_toast_set_action_target_value (toast, g_variant_new_string (data->url));

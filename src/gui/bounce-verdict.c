@@ -379,6 +379,7 @@ bounce_verdict_init (BounceVerdict *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "keyboard-stop");
   /* Still selectable with the mouse, but not stops of their own. */
   gtk_widget_set_focusable (GTK_WIDGET (self->headline), FALSE);
   gtk_widget_set_focusable (GTK_WIDGET (self->meaning), FALSE);

@@ -916,7 +916,7 @@ bounce_window_keep_for_undo (BounceWindow *self)
 static void
 bounce_window_offer_undo (BounceWindow *self)
 {
-  AdwToast *toast = adw_toast_new (_("The pasted message replaced the previous one"));
+  AdwToast *toast = adw_toast_new (_("Message replaced"));
 
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-paste");

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -809,6 +810,33 @@ test_file (void)
   g_assert_null (none);
 }
 
+/* A device or a FIFO has no size to check first: it is read in chunks and
+ * refused as soon as it passes the limit (reading /dev/zero whole ran out
+ * of memory after gigabytes).  The subprocess runs with a memory limit,
+ * so reading without a bound fails fast there. */
+static void
+test_file_unbounded (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GFile) zero = g_file_new_for_path ("/dev/zero");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceInput) input = NULL;
+#if !defined(__SANITIZE_ADDRESS__)
+      struct rlimit limit = { 1024 * 1024 * 1024, 1024 * 1024 * 1024 };
+
+      setrlimit (RLIMIT_AS, &limit);
+#endif
+      input = bounce_input_new_from_file (zero, NULL, &error);
+      g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE);
+      g_assert_null (input);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_cancelled (void)
 {
@@ -856,6 +884,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/hostile/nested-multiparts", test_nested_multiparts);
   g_test_add_func ("/input/hostile/too-large", test_too_large);
   g_test_add_func ("/input/file", test_file);
+  g_test_add_func ("/input/file-unbounded", test_file_unbounded);
   g_test_add_func ("/input/cancelled", test_cancelled);
 
   return g_test_run ();

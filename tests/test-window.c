@@ -651,6 +651,16 @@ test_large_file (void)
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
   g_assert_true (tag_at (buffer, char_offset_of (buffer, "554 5.7.1"), "code"));
 
+  /* A device that never ends is refused at the size limit, not read whole
+   * (that took gigabytes of memory before the window gave up). */
+  {
+    g_autoptr(GFile) zero = g_file_new_for_path ("/dev/zero");
+
+    bounce_window_open_file (win, zero);
+    wait_until (not_busy, win, 30000);
+    g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  }
+
   destroy_window (win);
   g_unlink (path);
 }

@@ -100,18 +100,15 @@ read_input (const char  *path,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
+  GBytes *bytes;
 
   if (g_strcmp0 (path, "-") == 0)
     return read_stdin (error);
 
   file = g_file_new_for_commandline_arg (path);
 
-  /* Checking the size first keeps a huge file from being loaded only to be
-   * rejected; a file that grows in between is still caught below. */
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                            NULL, &local_error);
   if (info == NULL)
     {
       g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
@@ -122,22 +119,18 @@ read_input (const char  *path,
       g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, _("Is a directory"));
       return NULL;
     }
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-      !check_size (g_file_info_get_size (info), error))
-    return NULL;
 
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+  /* In chunks, up to the limit: /dev/zero, a FIFO or /dev/stdin on a pipe
+   * that never ends are refused there instead of being read whole. */
+  bytes = bounce_input_read_file (file, NULL, &local_error);
+  if (bytes == NULL)
     {
-      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
-      return NULL;
+      if (local_error->domain == BOUNCE_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
     }
-  if (!check_size (length, error))
-    {
-      g_free (contents);
-      return NULL;
-    }
-
-  return g_bytes_new_take (contents, length);
+  return bytes;
 }
 
 /* JSON is UTF-8 by definition and goes out untouched; the readable report is

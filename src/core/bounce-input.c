@@ -2011,45 +2011,145 @@ bounce_input_new_from_text (const char  *text,
   return bounce_input_new_from_bytes (bytes, NULL, error);
 }
 
-BounceInput *
-bounce_input_new_from_file (GFile         *file,
-                            GCancellable  *cancellable,
-                            GError       **error)
+#define READ_CHUNK (256 * 1024)
+
+GBytes *
+bounce_input_read_stream (GInputStream  *stream,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (;;)
+    {
+      gsize old_len = buffer->len;
+      gssize n;
+
+      /* One byte more than the limit is enough to know it is too much. */
+      g_byte_array_set_size (buffer, old_len + MIN (READ_CHUNK, BOUNCE_INPUT_MAX_SIZE + 1 - old_len));
+      n = g_input_stream_read (stream, buffer->data + old_len, buffer->len - old_len,
+                               cancellable, error);
+      if (n < 0)
+        return NULL;
+      g_byte_array_set_size (buffer, old_len + n);
+      if (n == 0)
+        break;
+      if (buffer->len > BOUNCE_INPUT_MAX_SIZE)
+        {
+          g_autofree char *limit = g_format_size_full (BOUNCE_INPUT_MAX_SIZE, G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE,
+                       _("The input is larger than the limit of %s"), limit);
+          return NULL;
+        }
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+GBytes *
+bounce_input_read_file (GFile         *file,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *name = NULL;
-  char *contents = NULL;
-  gsize length = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  name = g_file_get_parse_name (file);
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return NULL;
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                            cancellable, NULL);
-  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
+  /* Only a regular file's size means anything; the read below enforces the
+   * limit for every other kind. */
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                         G_FILE_ATTRIBUTE_STANDARD_TYPE, cancellable, NULL);
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
       g_file_info_get_size (info) > BOUNCE_INPUT_MAX_SIZE)
     {
       g_propagate_error (error, too_large_error (g_file_info_get_size (info)));
       return NULL;
     }
 
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+  return bounce_input_read_stream (G_INPUT_STREAM (stream), cancellable, error);
+}
+
+static void
+read_file_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GBytes *bytes = bounce_input_read_file (G_FILE (task_data), cancellable, &error);
+
+  if (bytes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+bounce_input_read_file_async (GFile               *file,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bounce_input_read_file_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  /* A FIFO nobody writes to blocks its reader; cancelling must not wait. */
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, read_file_thread);
+}
+
+GBytes *
+bounce_input_read_file_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bounce_input_read_file_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+BounceInput *
+bounce_input_new_from_file (GFile         *file,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  bytes = bounce_input_read_file (file, cancellable, &local_error);
+  if (bytes == NULL)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_autofree char *name = NULL;
+
+      if (local_error->domain == BOUNCE_ERROR ||
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
+      name = g_file_get_parse_name (file);
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_READ,
                    _("Could not read “%s”: %s"), name, local_error->message);
       return NULL;
     }
 
-  bytes = g_bytes_new_take (contents, length);
   return bounce_input_new_from_bytes (bytes, cancellable, error);
 }
 

@@ -58,6 +58,27 @@ BounceInput  *bounce_input_new_from_bytes      (GBytes        *bytes,
 BounceInput  *bounce_input_new_from_text       (const char    *text,
                                                 gssize         length,
                                                 GError       **error);
+/* Reads a whole stream in chunks and stops with BOUNCE_ERROR_TOO_LARGE as
+ * soon as it holds more than BOUNCE_INPUT_MAX_SIZE bytes, so a source that
+ * never ends (a device, a pipe, a FIFO, a growing file) is never buffered
+ * whole.  Read errors are the stream's own (G_IO_ERROR). */
+GBytes       *bounce_input_read_stream         (GInputStream  *stream,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+/* The same for a file of any type: a regular file bigger than the limit is
+ * refused before it is read.  Errors opening it are G_IO_ERROR. */
+GBytes       *bounce_input_read_file           (GFile         *file,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+/* bounce_input_read_file() on a worker thread; the callback runs in the
+ * caller's thread-default main context. */
+void          bounce_input_read_file_async     (GFile               *file,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GBytes       *bounce_input_read_file_finish    (GAsyncResult        *result,
+                                                GError             **error);
+
 /* Reads a file (or "-" for standard input is the caller's job) and decodes it. */
 BounceInput  *bounce_input_new_from_file       (GFile         *file,
                                                 GCancellable  *cancellable,

@@ -31,8 +31,6 @@
 #define MAX_RECIPIENT_ROWS 50
 #define MAX_CODE_ROWS 30
 #define MAX_ENTRY_CARDS 3
-/* Bigger files are refused before they are read. */
-#define MAX_FILE_SIZE BOUNCE_INPUT_MAX_SIZE
 /* The restored text is small; a bigger state file is ignored. */
 #define MAX_STATE_SIZE (4 * 1024 * 1024)
 
@@ -717,63 +715,29 @@ on_file_loaded (GObject      *source,
   g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  char *contents = NULL;
-  gsize length = 0;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  bytes = bounce_input_read_file_finish (result, &error);
+  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
+    return;
+
+  if (bytes == NULL)
     {
-      if (self != NULL && !g_cancellable_is_cancelled (load->cancellable))
+      g_clear_object (&self->cancellable);
+      bounce_window_set_busy (self, FALSE);
+      if (error->domain == BOUNCE_ERROR)
+        bounce_window_show_error (self, error);
+      else
         {
           g_autoptr(GError) read_error = g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
                                                       _("The file could not be read: %s"),
                                                       error->message);
 
-          g_clear_object (&self->cancellable);
-          bounce_window_set_busy (self, FALSE);
           bounce_window_show_error (self, read_error);
         }
       return;
     }
 
-  bytes = g_bytes_new_take (contents, length);
-  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
-    return;
-
   bounce_window_start_analysis (self, bytes, load->file, load->cancellable);
-}
-
-static void
-on_file_info (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(FileLoad) load = user_data;
-  g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = g_file_query_info_finish (G_FILE (source), result, &error);
-  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
-    return;
-
-  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
-      && g_file_info_get_size (info) > MAX_FILE_SIZE)
-    {
-      g_autoptr(GError) size_error = g_error_new_literal (BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE, "");
-
-      g_clear_object (&self->cancellable);
-      bounce_window_set_busy (self, FALSE);
-      bounce_window_show_error (self, size_error);
-      return;
-    }
-
-  /* Not being able to stat is not fatal: loading reports the real error. */
-  {
-    GFile *file = load->file;
-    GCancellable *cancellable = load->cancellable;
-
-    g_file_load_contents_async (file, cancellable, on_file_loaded, g_steal_pointer (&load));
-  }
 }
 
 void
@@ -794,8 +758,9 @@ bounce_window_open_file (BounceWindow *self,
   load->cancellable = g_object_ref (cancellable);
   load->file = g_object_ref (file);
 
-  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                           G_PRIORITY_DEFAULT, cancellable, on_file_info, load);
+  /* In chunks on a worker thread, up to the size limit: a FIFO or a device
+   * is refused there, never read whole. */
+  bounce_input_read_file_async (file, cancellable, on_file_loaded, load);
 }
 
 static void

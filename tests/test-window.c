@@ -665,6 +665,97 @@ test_large_file (void)
   g_unlink (path);
 }
 
+/* A shown label whose text contains needle, or NULL. */
+static GtkLabel *
+find_shown_label (GtkWidget  *widget,
+                  const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_shown_label (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  BounceWindow *win;
+  guint reports;
+  guint wanted;
+} ReportWait;
+
+static void
+on_report_notify (GObject    *object,
+                  GParamSpec *pspec,
+                  gpointer    data)
+{
+  ReportWait *wait = data;
+
+  if (bounce_window_get_report (wait->win) != NULL)
+    wait->reports++;
+}
+
+static gboolean
+new_report_arrived (gpointer data)
+{
+  ReportWait *wait = data;
+
+  return wait->reports >= wait->wanted && !bounce_window_get_busy (wait->win);
+}
+
+/* Replaces the text and waits for the report of the new text. */
+static void
+paste_and_wait (BounceWindow *win,
+                ReportWait   *wait,
+                const char   *text)
+{
+  wait->wanted = wait->reports + 1;
+  gtk_text_buffer_set_text (window_buffer (win), text, -1);
+  wait_until (new_report_arrived, wait, 30000);
+}
+
+/* What the analysis had to cut is said under the lists, never silent. */
+static void
+test_truncated (void)
+{
+  BounceWindow *win = new_window ();
+  g_autoptr(GString) list = g_string_new ("<kim@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 "
+                                          "User unknown (in reply to RCPT TO command)\n\n");
+  g_autoptr(GString) ips = g_string_new ("<b@example.net>: host mx[192.0.2.1] said: 550 5.7.1 blocked using "
+                                         "zen.spamhaus.org\n");
+
+  ReportWait wait = { win, 0, 0 };
+
+  g_signal_connect (win, "notify::report", G_CALLBACK (on_report_notify), &wait);
+  paste_and_wait (win, &wait, list->str);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+  g_assert_null (find_shown_label (GTK_WIDGET (win), "cut short"));
+  g_assert_null (find_shown_label (GTK_WIDGET (win), "only its beginning"));
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (list, "<user%u@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1\n"
+                                  "    <user%u@example.net>: Recipient address rejected: User unknown\n\n", i, i);
+  paste_and_wait (win, &wait, list->str);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (win), "cut short"));
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append_printf (ips, "client %u.%u.%u.9 listed\n", 11 + i / 65536, i / 256 % 256, i % 256);
+  paste_and_wait (win, &wait, ips->str);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (win), "only its beginning"));
+
+  g_signal_handlers_disconnect_by_data (win, &wait);
+  destroy_window (win);
+}
+
 static void
 test_restore_text (void)
 {
@@ -1076,6 +1167,7 @@ main (int   argc,
   g_test_add_func ("/window/not-bounce", test_not_bounce);
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);
+  g_test_add_func ("/window/truncated", test_truncated);
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);
   g_test_add_func ("/window/paste-scrolls-to-code", test_paste_scrolls_to_code);

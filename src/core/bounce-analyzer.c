@@ -45,6 +45,8 @@ extract_findings (BounceReport *report,
       start = end;
       chunk *= 2;
     }
+  if (findings->len > MAX_FINDINGS || (findings->len == MAX_FINDINGS && start < length))
+    bounce_report_add_truncated (report, BOUNCE_TRUNCATED_CODES);
   if (findings->len > MAX_FINDINGS)
     g_ptr_array_set_size (findings, MAX_FINDINGS);
 }

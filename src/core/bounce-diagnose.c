@@ -2148,6 +2148,48 @@ already_reported (Context         *ctx,
   return g_hash_table_contains (ctx->reported->keys, key);
 }
 
+/* The notification text is read up to a limit (limit: the notification
+ * limit for the scan for addresses, less for the layouts).  A list of
+ * recipients that goes on past it was cut, which the report must say: the
+ * text just past the limit names recipients the list does not have. */
+#define CUT_PROBE (16 * 1024)
+
+static gboolean
+recipient_list_cut (Context   *ctx,
+                    GPtrArray *chosen,
+                    gsize      limit)
+{
+  GPtrArray *segments = bounce_input_get_segments (ctx->input);
+  gsize total = 0;
+
+  for (guint i = ctx->seg_begin; i < ctx->seg_end; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+      g_autoptr(GArray) lines = NULL;
+      gsize cut;
+
+      if (seg->message_index != ctx->message_index || seg->kind != BOUNCE_SEGMENT_TEXT)
+        continue;
+      if (total + (seg->end - seg->start) <= limit)
+        {
+          total += seg->end - seg->start;
+          continue;
+        }
+      cut = seg->start + (limit - total);
+      while (cut > seg->start && ctx->text[cut - 1] != '\n')
+        cut--;
+      lines = g_array_new (FALSE, FALSE, sizeof (RecipientLine));
+      g_array_set_clear_func (lines, (GDestroyNotify) recipient_line_clear);
+      scan_text_range (ctx, cut, cut + bounce_utf8_cut (ctx->text + cut, MIN (seg->end - cut, CUT_PROBE)),
+                       lines);
+      for (guint j = 0; j < lines->len; j++)
+        if (find_candidate (chosen, g_array_index (lines, RecipientLine, j).address) == NULL)
+          return TRUE;
+      return FALSE;
+    }
+  return FALSE;
+}
+
 static void
 diagnose_message (Context *ctx)
 {
@@ -2292,10 +2334,22 @@ diagnose_message (Context *ctx)
       return;
     }
 
+  if ((chosen == dsn && ctx->message != NULL && ctx->message->dsn_truncated) ||
+      (chosen == from_text &&
+       recipient_list_cut (ctx, chosen, known_layout && dsn->len == 0 ? BOUNCE_FORMATS_SCAN_LIMIT
+                                                                      : BOUNCE_NOTIFICATION_LIMIT)))
+    bounce_report_add_truncated (ctx->report, BOUNCE_TRUNCATED_RECIPIENTS);
+
   for (guint i = 0; i < chosen->len; i++)
     {
-      g_autoptr(BounceRecipient) r = bounce_recipient_new ();
+      g_autoptr(BounceRecipient) r = NULL;
 
+      if (g_list_model_get_n_items (bounce_report_get_recipients (ctx->report)) >= BOUNCE_MAX_RECIPIENTS)
+        {
+          bounce_report_add_truncated (ctx->report, BOUNCE_TRUNCATED_RECIPIENTS);
+          break;
+        }
+      r = bounce_recipient_new ();
       diagnose_candidate (ctx, chosen->pdata[i], chosen->len, r);
       /* An mbox may hold the same report twice ("Postmaster Copy: ..."). */
       if (ctx->message_index > 0 && already_reported (ctx, r))
@@ -2385,6 +2439,14 @@ bounce_diagnose (BounceReport    *report,
       diagnose_message (&ctx);
       g_string_free (ctx.notification, TRUE);
       g_free (ctx.provider);
+
+      /* The report is full: the reports still to come are not read. */
+      if (i + 1 < n_messages &&
+          g_list_model_get_n_items (bounce_report_get_recipients (report)) >= BOUNCE_MAX_RECIPIENTS)
+        {
+          bounce_report_add_truncated (report, BOUNCE_TRUNCATED_RECIPIENTS);
+          break;
+        }
     }
   decide_kind (report);
 

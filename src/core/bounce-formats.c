@@ -7,7 +7,7 @@
 
 /* Layouts put what matters at the top; a 20 MB input must not cost more
  * than this much scanning per recogniser. */
-#define SCAN_LIMIT (64 * 1024)
+#define SCAN_LIMIT BOUNCE_FORMATS_SCAN_LIMIT
 /* How much of one recipient's explanation is kept. */
 #define DIAGNOSTIC_LIMIT 2048
 

@@ -26,6 +26,9 @@ typedef struct {
   gsize end;
 } BounceFormatRecipient;
 
+/* How much of a message's notification text the recognisers read. */
+#define BOUNCE_FORMATS_SCAN_LIMIT (64 * 1024)
+
 void       bounce_format_recipient_free (BounceFormatRecipient *recipient);
 
 /* Recognises the layout of message message_index (its notification text,

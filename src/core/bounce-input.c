@@ -507,8 +507,10 @@ is_recipient_field (const char *name)
 
 /* Reads "Name: value" lines (with continuation lines) from text[0..len),
  * whose first byte is at display offset @base.  A blank line marks a new
- * group; other lines end nothing and are skipped. */
-static void
+ * group; other lines end nothing and are skipped.  Stops before the
+ * recipient after BOUNCE_MAX_RECIPIENTS Final-Recipient fields (a DSN of
+ * 450,000 recipients took 3 GB) and returns TRUE then. */
+static gboolean
 read_raw_fields (const char *text,
                  gsize       len,
                  gsize       base,
@@ -518,6 +520,7 @@ read_raw_fields (const char *text,
   const char *end = text + len;
   gboolean blank = TRUE;
   RawField *current = NULL;
+  guint recipients = 0;
 
   while (p < end)
     {
@@ -553,6 +556,9 @@ read_raw_fields (const char *text,
 
           while (v < eol && (*v == ' ' || *v == '\t'))
             v++;
+          if (name_len == 15 && g_ascii_strncasecmp (p, "Final-Recipient", 15) == 0 &&
+              ++recipients > BOUNCE_MAX_RECIPIENTS)
+            return TRUE;
           f.name = g_strndup (p, name_len);
           f.value = g_string_new_len (v, eol - v);
           f.start = base + (p - text);
@@ -568,6 +574,7 @@ read_raw_fields (const char *text,
         }
       p = eol + 1;
     }
+  return FALSE;
 }
 
 static gboolean
@@ -660,16 +667,23 @@ parse_delivery_status (Decoder *dec,
   g_autoptr(GArray) raw = raw_fields_new ();
   g_autoptr(GPtrArray) groups = g_ptr_array_new ();
 
-  read_raw_fields (dec->out->str + start, dec->out->len - start, start, raw);
+  if (read_raw_fields (dec->out->str + start, dec->out->len - start, start, raw))
+    dec->msg->dsn_truncated = TRUE;
   group_raw_fields (dec, raw, groups);
 
-  /* A second delivery-status part (rare) adds its recipients only. */
+  /* A second delivery-status part (rare) adds its recipients only, up to
+   * the limit (the first group is the per-message one). */
   for (guint i = 0; i < groups->len; i++)
     {
       BounceFieldGroup *group = g_ptr_array_index (groups, i);
 
       if (i == 0 && dec->msg->dsn_groups->len > 0)
         bounce_field_group_free (group);
+      else if (dec->msg->dsn_groups->len > BOUNCE_MAX_RECIPIENTS)
+        {
+          dec->msg->dsn_truncated = TRUE;
+          bounce_field_group_free (group);
+        }
       else
         g_ptr_array_add (dec->msg->dsn_groups, group);
     }
@@ -706,7 +720,8 @@ scan_text_for_dsn (Decoder *dec,
   if (dec->have_real_dsn)
     return;
 
-  read_raw_fields (dec->out->str + start, end - start, start, raw);
+  if (read_raw_fields (dec->out->str + start, end - start, start, raw))
+    dec->msg->dsn_truncated = TRUE;
   if (raw->len == 0)
     return;
 
@@ -1970,6 +1985,11 @@ bounce_input_new_from_bytes (GBytes        *bytes,
                    _("The input is not text that can be read"));
       return NULL;
     }
+
+  /* A text followed by padding of NUL bytes (a file cut short, a disk
+   * image, a preallocated log) is that text, not a binary file. */
+  while (len > 0 && data[len - 1] == '\0')
+    len--;
 
   if (len == 0 || is_blank_input (data, len))
     {

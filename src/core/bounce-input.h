@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 /* Inputs larger than this are refused with BOUNCE_ERROR_TOO_LARGE. */
 #define BOUNCE_INPUT_MAX_SIZE (64 * 1024 * 1024)
 
+/* A report keeps at most this many recipients (a DSN may list hundreds of
+ * thousands, each costing time and memory); it says when it cut the list. */
+#define BOUNCE_MAX_RECIPIENTS 10000
+
 /* What a stretch of the display text is. */
 typedef enum {
   BOUNCE_SEGMENT_HEADERS,           /* header block of a bounce (or of the pasted message) */
@@ -47,6 +51,7 @@ typedef struct {
   GPtrArray *original_headers; /* BounceField of the returned message, or NULL */
   char *content_type;          /* "multipart/report; report-type=..." mime type only, lower case */
   char *report_type;           /* report-type parameter, lower case, or NULL */
+  gboolean dsn_truncated;      /* dsn_groups stop at BOUNCE_MAX_RECIPIENTS: the report lists more */
 } BounceMessage;
 
 #define BOUNCE_TYPE_INPUT (bounce_input_get_type ())

@@ -20,6 +20,7 @@ struct _BounceReport
   GPtrArray *blocklists;
   GPtrArray *links;
   BounceEntry *verdict;
+  BounceTruncated truncated;
 };
 
 G_DEFINE_FINAL_TYPE (BounceReport, bounce_report, G_TYPE_OBJECT)
@@ -238,4 +239,19 @@ bounce_report_set_verdict (BounceReport *self,
 {
   g_return_if_fail (BOUNCE_IS_REPORT (self));
   g_set_object (&self->verdict, entry);
+}
+
+BounceTruncated
+bounce_report_get_truncated (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), BOUNCE_TRUNCATED_NONE);
+  return self->truncated;
+}
+
+void
+bounce_report_add_truncated (BounceReport    *self,
+                             BounceTruncated  what)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->truncated |= what;
 }

@@ -20,6 +20,13 @@ typedef enum {
   BOUNCE_KIND_FEEDBACK,     /* abuse / feedback-loop report (RFC 5965 ARF) */
 } BounceKind;
 
+/* What the analysis had to cut short, so that it can say so. */
+typedef enum {
+  BOUNCE_TRUNCATED_NONE       = 0,
+  BOUNCE_TRUNCATED_RECIPIENTS = 1 << 0,  /* more recipients than the report lists */
+  BOUNCE_TRUNCATED_CODES      = 1 << 1,  /* codes and addresses past the first 50,000 were not read */
+} BounceTruncated;
+
 #define BOUNCE_TYPE_REPORT (bounce_report_get_type ())
 G_DECLARE_FINAL_TYPE (BounceReport, bounce_report, BOUNCE, REPORT, GObject)
 
@@ -48,6 +55,8 @@ GPtrArray    *bounce_report_get_links           (BounceReport *self);  /* Bounce
 /* The overall verdict: the first failed recipient's reason entry, or NULL. */
 BounceEntry  *bounce_report_get_verdict         (BounceReport *self);
 void          bounce_report_set_verdict         (BounceReport *self, BounceEntry *entry);
+BounceTruncated bounce_report_get_truncated     (BounceReport *self);
+void          bounce_report_add_truncated       (BounceReport *self, BounceTruncated what);
 
 /* Output. */
 char         *bounce_report_to_json             (BounceReport *self,

@@ -70,6 +70,7 @@ struct _BounceWindow
   GtkBox               *entry_cards;
   GtkWidget            *codes_box;
   GtkListBox           *codes_list;
+  GtkLabel             *codes_cut;
   BounceLinksGroup     *links_group;
   AdwStatusPage        *not_bounce_page;
   AdwStatusPage        *error_page;
@@ -292,16 +293,25 @@ bounce_window_fill_recipients (BounceWindow *self)
       gtk_list_box_append (self->recipients_list, row);
     }
 
-  if (n > MAX_RECIPIENT_ROWS)
-    {
-      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "and %u more recipient (see Copy Summary)",
-                                                            "and %u more recipients (see Copy Summary)",
-                                                            n - MAX_RECIPIENT_ROWS),
-                                               n - MAX_RECIPIENT_ROWS);
-      gtk_label_set_label (self->more_recipients, more);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), n > MAX_RECIPIENT_ROWS);
+  {
+    g_autoptr(GString) more = g_string_new (NULL);
+
+    if (n > MAX_RECIPIENT_ROWS)
+      g_string_append_printf (more, g_dngettext (GETTEXT_PACKAGE,
+                                                 "and %u more recipient (see Copy Summary)",
+                                                 "and %u more recipients (see Copy Summary)",
+                                                 n - MAX_RECIPIENT_ROWS),
+                              n - MAX_RECIPIENT_ROWS);
+    /* The analysis stopped reading the list: never let it look complete. */
+    if (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_RECIPIENTS)
+      {
+        if (more->len > 0)
+          g_string_append_c (more, '\n');
+        g_string_append (more, _("The bounce names more recipients than were read: the list was cut short."));
+      }
+    gtk_label_set_label (self->more_recipients, more->str);
+    gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), more->len > 0);
+  }
   gtk_widget_set_visible (self->recipients_box, n > 0);
 }
 
@@ -355,6 +365,8 @@ bounce_window_fill_codes (BounceWindow *self)
   guint rows = 0;
 
   remove_all_children (GTK_WIDGET (self->codes_list));
+  gtk_widget_set_visible (GTK_WIDGET (self->codes_cut),
+                          (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_CODES) != 0);
 
   for (guint i = 0; codes != NULL && i < codes->len && rows < MAX_CODE_ROWS; i++)
     {
@@ -1369,6 +1381,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, entry_cards);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_box);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_list);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_cut);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, links_group);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, not_bounce_page);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, error_page);

@@ -1527,6 +1527,78 @@ append_headers (Decoder           *dec,
   g_string_free (block, TRUE);
 }
 
+/* GMime's parser grows the buffer of one header field a little at a time,
+ * which is quadratic in the field's length (a 1 MB folded header: 0.16 s,
+ * but 52 s under AddressSanitizer).  No real field comes near this. */
+#define MAX_HEADER_FIELD (64 * 1024)
+
+/* A copy of data[0, len) whose header fields are cut at MAX_HEADER_FIELD
+ * bytes (continuation lines past it dropped, a single long line cut), or
+ * NULL when no field is that long.  Header blocks are the message's own,
+ * and any block that starts with a field right after a "--" line (a MIME
+ * part) or after the blank line ending a header block (a part's body that
+ * is a message or delivery-status fields). */
+static GString *
+cap_header_fields (const char *data,
+                   gsize       len)
+{
+  const char *p = data;
+  const char *end = data + len;
+  GString *out = NULL;
+  gboolean in_header = TRUE;
+  gboolean may_start = FALSE;
+  gsize field = 0;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+      const char *next = eol < end ? eol + 1 : end;
+      gsize keep = next - p;
+
+      if (in_header)
+        {
+          if (p == eol || line_is_blank (p, eol))
+            {
+              in_header = FALSE;
+              may_start = TRUE;
+            }
+          else if (*p == ' ' || *p == '\t' || header_name_length (p, eol) == 0)
+            {
+              keep = field >= MAX_HEADER_FIELD ? 0 : MIN (keep, MAX_HEADER_FIELD - field);
+              field += next - p;
+            }
+          else
+            {
+              field = next - p;
+              keep = MIN (keep, MAX_HEADER_FIELD);
+            }
+        }
+      else if (may_start && header_name_length (p, eol) > 0)
+        {
+          in_header = TRUE;
+          field = next - p;
+          keep = MIN (keep, MAX_HEADER_FIELD);
+        }
+      else
+        may_start = eol - p >= 2 && p[0] == '-' && p[1] == '-';
+
+      if (keep < (gsize) (next - p) && out == NULL)
+        {
+          out = g_string_sized_new (len);
+          g_string_append_len (out, data, p - data);
+        }
+      if (out != NULL)
+        {
+          g_string_append_len (out, p, keep);
+          /* a cut line still ends its line */
+          if (keep > 0 && keep < (gsize) (next - p) && next > eol)
+            g_string_append_c (out, '\n');
+        }
+      p = next;
+    }
+  return out;
+}
+
 static GMimeMessage *
 parse_message (Decoder    *dec,
                const char *data,
@@ -1591,7 +1663,13 @@ decode_message (Decoder    *dec,
   GMimeContentType *ct;
   GMimeObject *body;
   gboolean too_nested = count_multiparts (data, len, MAX_MULTIPART_COUNT) > MAX_MULTIPART_COUNT;
+  g_autoptr(GString) capped = cap_header_fields (data, len);
 
+  if (capped != NULL)
+    {
+      data = capped->str;
+      len = capped->len;
+    }
   message = parse_message (dec, data, len);
   if (message == NULL)
     {

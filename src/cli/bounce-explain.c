@@ -18,6 +18,7 @@
 static gboolean opt_json;
 static gboolean opt_pretty;
 static gboolean opt_version;
+static gboolean opt_check_blocklists;
 static char **opt_files;
 
 static const GOptionEntry entries[] = {
@@ -25,6 +26,9 @@ static const GOptionEntry entries[] = {
     N_("Print one JSON object per input instead of a readable report"), NULL },
   { "pretty", 'p', 0, G_OPTION_ARG_NONE, &opt_pretty,
     N_("Indent the JSON output (implies --json)"), NULL },
+  { "check-blocklists", 'b', 0, G_OPTION_ARG_NONE, &opt_check_blocklists,
+    N_("Ask the DNS blocklists whether the sending IP addresses and domains are listed "
+       "(sends them to the lists' DNS servers)"), NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
     N_("Show the program and catalogue version"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files,
@@ -133,6 +137,33 @@ read_input (const char  *path,
   return bytes;
 }
 
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GPtrArray **results = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *results = bounce_blocklist_check_run_finish (BOUNCE_BLOCKLIST_CHECK (source), result, &error);
+  if (*results == NULL)
+    *results = g_ptr_array_new ();
+}
+
+/* Only with --check-blocklists: the one moment anything leaves the
+ * machine, and only the sending addresses and domains, as DNS names. */
+static GPtrArray *
+check_blocklists (BounceReport *report)
+{
+  g_autoptr(BounceBlocklistCheck) check = bounce_blocklist_check_new_for_report (report);
+  GPtrArray *results = NULL;
+
+  bounce_blocklist_check_run_async (check, NULL, on_check_done, &results);
+  while (results == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return results;
+}
+
 /* JSON is UTF-8 by definition and goes out untouched; the readable report is
  * converted to the terminal's character set by g_print(). */
 static gboolean
@@ -141,6 +172,7 @@ explain (const char *path)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(BounceReport) report = NULL;
+  g_autoptr(GPtrArray) results = NULL;
   /* File names need not be UTF-8; the report (and its JSON) must be. */
   g_autofree char *source = g_strcmp0 (path, "-") == 0 ? g_strdup ("<stdin>")
                                                        : g_filename_display_name (path);
@@ -156,10 +188,21 @@ explain (const char *path)
       return FALSE;
     }
 
+  if (opt_check_blocklists)
+    results = check_blocklists (report);
+
   if (opt_json)
     {
-      g_autofree char *json = bounce_report_to_json (report, opt_pretty);
+      g_autoptr(JsonNode) root = bounce_report_to_json_node (report);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *json = NULL;
 
+      if (results != NULL)
+        json_object_set_member (json_node_get_object (root), "blocklist_check",
+                                bounce_blocklist_results_to_json_node (results));
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, opt_pretty);
+      json = json_generator_to_data (generator, NULL);
       fputs (json, stdout);
       fputc ('\n', stdout);
     }
@@ -168,6 +211,12 @@ explain (const char *path)
       g_autofree char *text = bounce_report_to_text (report);
 
       g_print ("%s", text);
+      if (results != NULL)
+        {
+          g_autofree char *check = bounce_blocklist_results_to_text (results);
+
+          g_print ("\n%s\n%s", _("Live blocklist check (DNS):"), check);
+        }
     }
 
   return TRUE;

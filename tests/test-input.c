@@ -730,6 +730,22 @@ test_long_header (void)
     }
 }
 
+/* A header name in Latin-1 ("X-Virus-Sc\347anned") reached the display
+ * text as it was, invalid UTF-8 that the extractor's JIT-compiled patterns
+ * then read (found by fuzz/fuzz-input). */
+static void
+test_invalid_header_name (void)
+{
+  static const char text[] = "From: MAILER-DAEMON@mx.example.org\n"
+                             "X-Virus-Sc\347anned: clamav at mx.example.jp\n"
+                             "Subject: Undelivered Mail Returned to Sender\n\n"
+                             "<bob@example.net>: 550 5.1.1 User unknown\n";
+  g_autoptr(BounceInput) input = decode_text (text, -1);
+
+  g_assert_true (bounce_input_get_repaired (input));
+  g_assert_nonnull (strstr (bounce_input_get_text (input), "anned: clamav"));
+}
+
 static void
 test_truncated_mime (void)
 {
@@ -923,6 +939,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/hostile/nul-bytes", test_nul_bytes);
   g_test_add_func ("/input/hostile/long-line", test_long_line);
   g_test_add_func ("/input/hostile/long-header", test_long_header);
+  g_test_add_func ("/input/hostile/invalid-header-name", test_invalid_header_name);
   g_test_add_func ("/input/hostile/truncated-mime", test_truncated_mime);
   g_test_add_func ("/input/hostile/nested-multiparts", test_nested_multiparts);
   g_test_add_func ("/input/hostile/too-large", test_too_large);

@@ -144,12 +144,17 @@ delist_url_for (BounceEntry *list)
   return bounce_link_expand (bounce_entry_get_delist_url (list), NULL, NULL);
 }
 
-static BounceBlocklistResult *
-result_new (BounceEntry *service,
-            const char  *target,
-            const char  *name)
+BounceBlocklistResult *
+bounce_blocklist_result_new (BounceEntry *service,
+                             const char  *target,
+                             const char  *name)
 {
-  BounceBlocklistResult *result = g_new0 (BounceBlocklistResult, 1);
+  BounceBlocklistResult *result;
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (service), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  result = g_new0 (BounceBlocklistResult, 1);
 
   result->service_id = g_strdup (bounce_entry_get_id (service));
   result->title = g_strdup (bounce_entry_get_title (service));
@@ -791,7 +796,7 @@ bounce_blocklist_check_run_async (BounceBlocklistCheck *self,
     {
       Planned *p = self->plan->pdata[i];
 
-      g_ptr_array_add (run->results, result_new (p->service, p->target, p->name));
+      g_ptr_array_add (run->results, bounce_blocklist_result_new (p->service, p->target, p->name));
     }
   self->started = TRUE;
 

@@ -59,6 +59,11 @@ typedef struct {
 /* Per query, in milliseconds. */
 #define BOUNCE_BLOCKLIST_CHECK_DEFAULT_TIMEOUT 4000
 
+/* A result not asked yet (status not checked) for asking service about
+ * target with the DNS name query (may be NULL). */
+BounceBlocklistResult *bounce_blocklist_result_new         (BounceEntry           *service,
+                                                            const char            *target,
+                                                            const char            *query);
 void                   bounce_blocklist_result_free        (BounceBlocklistResult *result);
 const char            *bounce_blocklist_status_to_string   (BounceBlocklistStatus  status);
 const char            *bounce_blocklist_problem_to_string  (BounceBlocklistProblem problem);

@@ -1506,6 +1506,7 @@ append_headers (Decoder           *dec,
       const char *raw = g_mime_header_get_raw_value (header);
       const char *decoded = g_mime_header_get_value (header);
       g_autofree char *value = NULL;
+      g_autofree char *valid_name = NULL;
 
       /* The same header seen through both lists. */
       if (i > 0 && g_mime_header_get_offset (header) >= 0 &&
@@ -1516,6 +1517,13 @@ append_headers (Decoder           *dec,
         continue;
       if (raw != NULL && !g_utf8_validate (raw, -1, NULL))
         dec->self->repaired = TRUE;
+      /* The display text must be valid UTF-8, names included
+       * ("X-Virus-Sc\347anned" in Latin-1). */
+      if (!g_utf8_validate (name, -1, NULL))
+        {
+          name = valid_name = g_utf8_make_valid (name, -1);
+          dec->self->repaired = TRUE;
+        }
       value = clean_value (decoded != NULL ? decoded : raw);
 
       g_string_append_printf (block, "%s: %s\n", name, value);

@@ -3,17 +3,17 @@
 
 #include "fuzz-common.h"
 
-/* What a blocklist may answer, read by every list of the catalogue: the
- * input's first byte says how many IPv4 answers follow (4 bytes each),
- * the rest is TXT text.  A listing only ever comes from 127.0.0.0/8 and
- * never from an answer the list documents as a refusal. */
+/* What a blocklist may answer, read by a list of the catalogue: the
+ * input's first byte picks the list and says how many IPv4 answers follow
+ * (4 bytes each), the rest is TXT text.  A listing only ever comes from
+ * 127.0.0.0/8 and never from an answer the list documents as a refusal. */
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  GPtrArray *lists;
+  static GPtrArray *dns_lists;
   GList *addresses = NULL;
-  gsize n = size > 0 ? MIN (data[0] % 17, (size - 1) / 4) : 0;
+  gsize n = size > 0 ? MIN (data[0] & 0x1f, (size - 1) / 4) : 0;
   gsize pos = 1;
   g_autofree char *txt = NULL;
   g_autofree char *reason = NULL;
@@ -27,15 +27,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   reason = bounce_blocklist_clean_reason (strings);
   FUZZ_CHECK (reason == NULL || g_utf8_validate (reason, -1, NULL));
 
-  lists = bounce_catalogue_get_blocklists (bounce_catalogue_get_default ());
-  for (guint i = 0; i < lists->len; i++)
+  if (dns_lists == NULL)
     {
-      BounceEntry *list = lists->pdata[i];
+      GPtrArray *lists = bounce_catalogue_get_blocklists (bounce_catalogue_get_default ());
+
+      dns_lists = g_ptr_array_new ();
+      for (guint i = 0; i < lists->len; i++)
+        if (bounce_entry_get_dns (lists->pdata[i]) != NULL)
+          g_ptr_array_add (dns_lists, lists->pdata[i]);
+    }
+
+  if (size > 0)
+    {
+      BounceEntry *list = dns_lists->pdata[(data[0] >> 5) % dns_lists->len];
       const BounceDnsInfo *dns = bounce_entry_get_dns (list);
       BounceBlocklistResult *result;
 
-      if (dns == NULL)
-        continue;
       result = bounce_blocklist_result_new (list, (dns->query & BOUNCE_DNS_QUERY_DOMAIN) ? "example.net"
                                                                                         : "45.83.220.17", NULL);
       bounce_blocklist_result_interpret (result, bounce_catalogue_get_default (), list, addresses);

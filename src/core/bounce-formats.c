@@ -923,7 +923,8 @@ parse_zoho (Doc *d)
           r = add_recipient (d, "zoho", address_in (lt, s + n - lt), i, i);
           append_between (diag, s, n, "ResponseCode ", ",");
           code = mem_find (s, n, "ResponseCode ");
-          code = memchr (code, ',', s + n - code);
+          if (code != NULL)
+            code = memchr (code, ',', s + n - code);
           /* after the code: ", <status>, <text>]" */
           if (code != NULL && (code = memchr (code + 1, ',', s + n - code - 1)) != NULL)
             diag_append (diag, code + 1, s + n - code - 1 - (s[n - 1] == ']'));

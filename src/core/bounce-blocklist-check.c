@@ -27,7 +27,6 @@ struct _BounceBlocklistCheck
   GPtrArray *services;   /* BounceEntry: lists with DNS data, named ones first */
   GPtrArray *plan;       /* Planned */
   guint timeout_ms;
-  gboolean started;
 };
 
 G_DEFINE_FINAL_TYPE (BounceBlocklistCheck, bounce_blocklist_check, G_TYPE_OBJECT)
@@ -798,7 +797,6 @@ bounce_blocklist_check_run_async (BounceBlocklistCheck *self,
 
       g_ptr_array_add (run->results, bounce_blocklist_result_new (p->service, p->target, p->name));
     }
-  self->started = TRUE;
 
   /* Completes from the main loop even with nothing to ask, like any async call. */
   if (self->plan->len == 0 || g_cancellable_is_cancelled (cancellable))

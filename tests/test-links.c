@@ -121,6 +121,16 @@ test_domain_validity (void)
   g_assert_null (bounce_link_expand ("https://check.example.org/d/{domain}", NULL, NULL));
 }
 
+/* Checking the scheme must not intern it: GLib keeps every quark until
+ * the process ends, so hostile templates grew its table without end
+ * (found by fuzz/fuzz-links). */
+static void
+test_expand_scheme_not_interned (void)
+{
+  g_assert_null (bounce_link_expand ("qz7fuzzscheme://check.example.org/{ip}", "8.8.8.8", NULL));
+  g_assert_cmpuint (g_quark_try_string ("qz7fuzzscheme"), ==, 0);
+}
+
 static void
 test_expand_escaping (void)
 {
@@ -594,6 +604,7 @@ main (int argc, char **argv)
   g_test_add_func ("/links/expand/scheme", test_expand_scheme);
   g_test_add_func ("/links/expand/private-ip", test_expand_private_ip);
   g_test_add_func ("/links/expand/escaping", test_expand_escaping);
+  g_test_add_func ("/links/expand/scheme-not-interned", test_expand_scheme_not_interned);
   g_test_add_func ("/links/domain/validity", test_domain_validity);
   g_test_add_func ("/links/domain/special-use", test_domain_special_use);
   g_test_add_func ("/links/build/named", test_build_named);

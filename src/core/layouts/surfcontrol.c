@@ -51,7 +51,9 @@ parse_surfcontrol (BounceLayoutDoc *d)
           if (g_strcmp0 (address, r->address) != 0)
             continue;
           bounce_diag_append (diag, close + 2, s + n - close - 2);
-          r->end = l->offset + l->len;
+          /* (an address named twice gets the first transcript line, which
+           * may come before its second "Addressed To:") */
+          r->end = MAX (r->start, l->offset + l->len);
           break;
         }
       bounce_fact_set_diag (r, diag);

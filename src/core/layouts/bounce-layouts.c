@@ -15,6 +15,7 @@ extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
 extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_surfcontrol;
+extern const BounceLayout bounce_layout_mxlogic;
 extern const BounceLayout bounce_layout_exim;
 extern const BounceLayout bounce_layout_qmail;
 extern const BounceLayout bounce_layout_sendmail;
@@ -39,6 +40,7 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_verizon,
   &bounce_layout_james,
   &bounce_layout_surfcontrol,
+  &bounce_layout_mxlogic,
   &bounce_layout_exim,
   &bounce_layout_qmail,
   &bounce_layout_sendmail,

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+#include "bounce-input.h"
+#include "bounce-layouts.h"
+
+/* The layouts of mail servers and appliances (Postfix, Sendmail, Exim,
+ * qmail, Courier, Domino, ... and the unnamed families x1-x6): each reads
+ * its sample in tests/layouts/<name>.eml, written for these tests with
+ * made-up hosts and addresses, twice: as the whole message and as its
+ * first text part pasted alone, the way a helpdesk user has it.  Both
+ * must give the same recipients, the server's reply, the failed SMTP
+ * command (or say the layout never shows it) and the reason. */
+
+typedef struct {
+  const char *sample;          /* tests/layouts/<sample>.eml */
+  const char *layout;          /* the layout that must read it */
+  guint n_recipients;
+  const char *address;         /* the first recipient */
+  const char *text;            /* a piece of that recipient's text (the reply) */
+  BounceSmtpCommand command;   /* what the reply answered */
+  gboolean command_unknown;    /* the layout never shows it */
+  const char *layout_reason;   /* the reason the layout's own words state, or NULL */
+  const char *reason;          /* the reason the engine gives the first recipient */
+  const char *address2;        /* another recipient, and the reason the layout states for */
+  const char *layout_reason2;  /* it (NULL: none) */
+  const char *pasted_layout;   /* the layout that reads the text part alone, when it
+                                * is another (a copy's notice without its headers) */
+  gboolean pasted_differs;     /* the text part alone lacks what only the DSN fields or
+                                * the headers hold: recipients and reply still found,
+                                * the rest not compared */
+} Sample;
+
+static BounceInput *
+load_sample (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.eml", name);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "layouts", file, NULL);
+  g_autoptr(GFile) gfile = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BounceInput *input = bounce_input_new_from_file (gfile, NULL, &error);
+
+  g_assert_no_error (error);
+  return input;
+}
+
+/* The first text part of input, as a mail program shows it. */
+static char *
+first_text_part (BounceInput *input)
+{
+  GPtrArray *segments = bounce_input_get_segments (input);
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+
+      if (seg->kind == BOUNCE_SEGMENT_TEXT && seg->end > seg->start)
+        return g_strndup (bounce_input_get_text (input) + seg->start, seg->end - seg->start);
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static BounceInput *
+input_from_text (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  BounceInput *input = bounce_input_new_from_text (text, -1, &error);
+
+  g_assert_no_error (error);
+  return input;
+}
+
+/* The reason the whole engine gives the first recipient of text. */
+static char *
+engine_reason (const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "sample", NULL, &error);
+  g_autoptr(BounceRecipient) r = NULL;
+
+  g_assert_no_error (error);
+  r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  g_assert_nonnull (r);
+  return g_strdup (bounce_recipient_get_reason (r));
+}
+
+static void
+check_facts (const Sample *s,
+             BounceInput  *input,
+             const char   *text,
+             gboolean      pasted)
+{
+  g_autoptr(GPtrArray) facts = bounce_layouts_parse_text (input, 0);
+  g_autofree char *reason = NULL;
+  BounceFact *f;
+
+  g_assert_nonnull (facts);
+  g_assert_cmpuint (facts->len, ==, s->n_recipients);
+  f = facts->pdata[0];
+  g_assert_cmpstr (f->layout, ==, pasted && s->pasted_layout != NULL ? s->pasted_layout : s->layout);
+  g_assert_cmpstr (f->address, ==, s->address);
+  g_assert_nonnull (f->text);
+  if (strstr (f->text, s->text) == NULL)
+    g_error ("%s%s: \"%s\" not in the text \"%s\"", s->sample, pasted ? " (pasted)" : "", s->text, f->text);
+  if (s->address2 != NULL)
+    {
+      BounceFact *other = bounce_facts_find (facts, s->address2);
+
+      g_assert_nonnull (other);
+      if (!pasted || !s->pasted_differs)
+        g_assert_cmpstr (other->reason, ==, s->layout_reason2);
+    }
+  if (pasted && s->pasted_differs)
+    return;
+  g_assert_cmpint (f->command, ==, s->command);
+  g_assert_cmpint (f->command_unknown, ==, s->command_unknown);
+  g_assert_cmpstr (f->reason, ==, s->layout_reason);
+  reason = engine_reason (text);
+  g_assert_cmpstr (reason, ==, s->reason);
+}
+
+static void
+test_sample (gconstpointer data)
+{
+  const Sample *s = data;
+  g_autoptr(BounceInput) whole = load_sample (s->sample);
+  g_autofree char *pasted_text = first_text_part (whole);
+  g_autoptr(BounceInput) pasted = input_from_text (pasted_text);
+
+  check_facts (s, whole, bounce_input_get_text (whole), FALSE);
+  check_facts (s, pasted, pasted_text, TRUE);
+}
+
+#define RCPT BOUNCE_SMTP_COMMAND_RCPT
+#define DATA BOUNCE_SMTP_COMMAND_DATA
+#define MAIL BOUNCE_SMTP_COMMAND_MAIL
+#define CONNECT BOUNCE_SMTP_COMMAND_CONNECT
+#define NONE BOUNCE_SMTP_COMMAND_NONE
+
+static const Sample samples[] = {
+  { .sample = "exim", .layout = "exim", .n_recipients = 2, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
+    .reason = "userunknown", .address2 = "carol@example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "mxlogic", .layout = "mxlogic", .pasted_layout = "exim", .n_recipients = 1,
+    .address = "bob@example.net", .text = "550 5.1.1 <bob@example.net>... User Unknown",
+    .command = NONE, .reason = "userunknown" },
+};
+
+/* Ordinary mail that quotes a layout's words is none of them. */
+static void
+test_not_a_layout (void)
+{
+  static const char * const texts[] = {
+    "From: alice@example.org\nTo: bob@example.net\nSubject: your question\n\n"
+    "Hi Bob, the bounce said \"The mail system\" and then nothing else.\n"
+    "<carol@example.com>: I think that was it.\n",
+    "From: alice@example.org\nSubject: minutes\n\n"
+    "Your message\n\n  Subject: minutes\n\nwas read by Carol.\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BounceInput) input = input_from_text (texts[i]);
+      g_autoptr(GPtrArray) facts = bounce_layouts_parse_text (input, 0);
+
+      if (facts != NULL)
+        g_error ("text %u read as %s", i, ((BounceFact *) facts->pdata[0])->layout);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/layouts-mta/%s", samples[i].sample);
+
+      g_test_add_data_func (path, &samples[i], test_sample);
+    }
+  g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
+  return g_test_run ();
+}

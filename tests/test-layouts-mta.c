@@ -149,6 +149,15 @@ static const Sample samples[] = {
   { .sample = "mxlogic", .layout = "mxlogic", .pasted_layout = "exim", .n_recipients = 1,
     .address = "bob@example.net", .text = "550 5.1.1 <bob@example.net>... User Unknown",
     .command = NONE, .reason = "userunknown" },
+  { .sample = "qmail", .layout = "qmail", .n_recipients = 2, .address = "bob@example.net",
+    .text = "Remote host said: 550 5.1.1 <bob@example.net>", .command = RCPT, .reason = "userunknown",
+    .address2 = "carol@nowhere.example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "x4", .layout = "x4", .n_recipients = 1, .address = "bob@example.net",
+    .text = "Sorry, no mailbox here by that name. (#5.1.1)", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "x2", .layout = "x2", .n_recipients = 1, .address = "bob@example.net",
+    .text = "Sorry, I wasn't able to establish an SMTP connection.", .command_unknown = TRUE,
+    .layout_reason = "networkerror", .reason = "networkerror" },
 };
 
 /* Ordinary mail that quotes a layout's words is none of them. */

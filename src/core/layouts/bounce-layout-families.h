@@ -12,4 +12,12 @@ G_BEGIN_DECLS
 /* Exim's list of failed addresses (exim.c), for MXLogic. */
 gboolean bounce_exim_read  (BounceLayoutDoc    *d);
 
+/* qmail's "<addr>:" blocks after line start (qmail.c), for x2 and x4;
+ * phrases is the copy's own reason table (NULL: qmail's), matched against
+ * the copy's own sentences (not the remote reply it quotes). */
+gboolean bounce_qmail_read (BounceLayoutDoc    *d,
+                            guint               start,
+                            const BouncePhrase *phrases,
+                            gsize               n_phrases);
+
 G_END_DECLS

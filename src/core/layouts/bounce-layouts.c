@@ -18,6 +18,8 @@ extern const BounceLayout bounce_layout_surfcontrol;
 extern const BounceLayout bounce_layout_mxlogic;
 extern const BounceLayout bounce_layout_exim;
 extern const BounceLayout bounce_layout_qmail;
+extern const BounceLayout bounce_layout_x2;
+extern const BounceLayout bounce_layout_x4;
 extern const BounceLayout bounce_layout_sendmail;
 extern const BounceLayout bounce_layout_x1;
 extern const BounceLayout bounce_layout_x3;
@@ -43,6 +45,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_mxlogic,
   &bounce_layout_exim,
   &bounce_layout_qmail,
+  &bounce_layout_x2,
+  &bounce_layout_x4,
   &bounce_layout_sendmail,
   &bounce_layout_x1,
   &bounce_layout_x3,

@@ -158,7 +158,101 @@ static const Sample samples[] = {
   { .sample = "x2", .layout = "x2", .n_recipients = 1, .address = "bob@example.net",
     .text = "Sorry, I wasn't able to establish an SMTP connection.", .command_unknown = TRUE,
     .layout_reason = "networkerror", .reason = "networkerror" },
+  { .sample = "postfix", .layout = "postfix", .n_recipients = 2, .address = "bob@example.net",
+    .text = "said: 550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
+    .reason = "userunknown", .address2 = "carol@example.org" },
 };
+
+static GPtrArray *
+parse_text (const char *text)
+{
+  g_autoptr(BounceInput) input = input_from_text (text);
+
+  return bounce_layouts_parse_text (input, 0);
+}
+
+static BounceFact *
+nth (GPtrArray *facts,
+     guint      i)
+{
+  g_assert_nonnull (facts);
+  g_assert_cmpuint (i, <, facts->len);
+  return facts->pdata[i];
+}
+
+/* Postfix's own decisions show no command; its warnings are delays. */
+static void
+test_postfix_notices (void)
+{
+  {
+    g_autoptr(GPtrArray) facts = parse_text (
+      "This is the mail system at host mail.example.org.\n"
+      "\n"
+      "####################################################################\n"
+      "# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n"
+      "####################################################################\n"
+      "\n"
+      "Your message could not be delivered for more than 4 hour(s).\n"
+      "It will be retried until it is 5 day(s) old.\n"
+      "\n"
+      "                   The mail system\n"
+      "\n"
+      "<bob@example.net>: connect to mx.example.net[192.0.2.25]:25: Connection timed\n"
+      "    out\n");
+    BounceFact *f = nth (facts, 0);
+
+    g_assert_cmpuint (facts->len, ==, 1);
+    g_assert_cmpstr (f->layout, ==, "postfix");
+    g_assert_cmpstr (f->action, ==, "delayed");
+    g_assert_cmpstr (f->text, ==, "connect to mx.example.net[192.0.2.25]:25: Connection timed out");
+    g_assert_true (f->command_unknown);
+  }
+  {
+    /* a greeting refused */
+    g_autoptr(GPtrArray) facts = parse_text (
+      "This is the mail system at host mail.example.org.\n"
+      "\n"
+      "                   The mail system\n"
+      "\n"
+      "<bob@example.net>: host mx.example.net[192.0.2.25] refused to talk to me:\n"
+      "    554 5.7.1 Service unavailable; client host blocked\n");
+    BounceFact *f = nth (facts, 0);
+
+    g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_CONNECT);
+    g_assert_false (f->command_unknown);
+  }
+  {
+    /* the SMTP server's transcript for the postmaster */
+    g_autoptr(GPtrArray) facts = parse_text (
+      "Transcript of session follows.\n"
+      "\n"
+      " Out: 220 mx.example.org ESMTP Postfix\n"
+      " In:  EHLO client.example.net\n"
+      " Out: 250 mx.example.org\n"
+      " In:  MAIL FROM:<alice@example.net>\n"
+      " Out: 250 2.1.0 Ok\n"
+      " In:  RCPT TO:<bob@example.org>\n"
+      " Out: 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table\n"
+      " In:  RCPT TO:<carol@example.org>\n"
+      " Out: 250 2.1.5 Ok\n"
+      " In:  DATA\n"
+      " Out: 554 5.7.1 Message rejected by content filter\n"
+      " In:  QUIT\n"
+      " Out: 221 2.0.0 Bye\n"
+      "\n"
+      "For other details, see the local mail logfile\n");
+    BounceFact *f = nth (facts, 0);
+
+    g_assert_cmpuint (facts->len, ==, 2);
+    g_assert_cmpstr (f->address, ==, "bob@example.org");
+    g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
+    g_assert_true (g_str_has_prefix (f->text, "550 5.1.1 <bob@example.org>"));
+    f = nth (facts, 1);
+    g_assert_cmpstr (f->address, ==, "carol@example.org");
+    g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_DATA);
+    g_assert_cmpstr (f->text, ==, "554 5.7.1 Message rejected by content filter");
+  }
+}
 
 /* Ordinary mail that quotes a layout's words is none of them. */
 static void
@@ -195,6 +289,7 @@ main (int   argc,
 
       g_test_add_data_func (path, &samples[i], test_sample);
     }
+  g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   return g_test_run ();
 }

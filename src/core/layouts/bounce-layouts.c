@@ -17,6 +17,7 @@ extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_surfcontrol;
 extern const BounceLayout bounce_layout_mxlogic;
 extern const BounceLayout bounce_layout_exim;
+extern const BounceLayout bounce_layout_postfix;
 extern const BounceLayout bounce_layout_qmail;
 extern const BounceLayout bounce_layout_x2;
 extern const BounceLayout bounce_layout_x4;
@@ -44,6 +45,7 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_surfcontrol,
   &bounce_layout_mxlogic,
   &bounce_layout_exim,
+  &bounce_layout_postfix,
   &bounce_layout_qmail,
   &bounce_layout_x2,
   &bounce_layout_x4,

@@ -161,6 +161,13 @@ static const Sample samples[] = {
   { .sample = "postfix", .layout = "postfix", .n_recipients = 2, .address = "bob@example.net",
     .text = "said: 550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
     .reason = "userunknown", .address2 = "carol@example.org" },
+  { .sample = "sendmail", .layout = "sendmail", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... User unknown", .command = RCPT, .reason = "userunknown" },
+  { .sample = "v5sendmail", .layout = "v5sendmail", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 <bob@example.net>... User unknown", .command = RCPT, .reason = "userunknown" },
+  { .sample = "activehunter", .layout = "activehunter", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 sorry, no mailbox here by that name (#5.1.1 - chkusr)", .command_unknown = TRUE,
+    .reason = "userunknown" },
 };
 
 static GPtrArray *

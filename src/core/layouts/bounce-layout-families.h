@@ -20,4 +20,7 @@ gboolean bounce_qmail_read (BounceLayoutDoc    *d,
                             const BouncePhrase *phrases,
                             gsize               n_phrases);
 
+/* Sendmail's list and transcript (sendmail.c), for V5 Sendmail. */
+gboolean bounce_sendmail_read (BounceLayoutDoc   *d);
+
 G_END_DECLS

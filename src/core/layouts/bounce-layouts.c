@@ -21,6 +21,8 @@ extern const BounceLayout bounce_layout_postfix;
 extern const BounceLayout bounce_layout_qmail;
 extern const BounceLayout bounce_layout_x2;
 extern const BounceLayout bounce_layout_x4;
+extern const BounceLayout bounce_layout_activehunter;
+extern const BounceLayout bounce_layout_v5sendmail;
 extern const BounceLayout bounce_layout_sendmail;
 extern const BounceLayout bounce_layout_x1;
 extern const BounceLayout bounce_layout_x3;
@@ -49,6 +51,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_qmail,
   &bounce_layout_x2,
   &bounce_layout_x4,
+  &bounce_layout_activehunter,
+  &bounce_layout_v5sendmail,
   &bounce_layout_sendmail,
   &bounce_layout_x1,
   &bounce_layout_x3,

@@ -168,6 +168,14 @@ static const Sample samples[] = {
   { .sample = "activehunter", .layout = "activehunter", .n_recipients = 1, .address = "bob@example.net",
     .text = "550 sorry, no mailbox here by that name (#5.1.1 - chkusr)", .command_unknown = TRUE,
     .reason = "userunknown" },
+  { .sample = "courier", .layout = "courier", .n_recipients = 2, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... User Unknown", .command = RCPT, .reason = "userunknown",
+    .address2 = "carol@nowhere.example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "opensmtpd", .layout = "opensmtpd", .n_recipients = 2, .address = "bob@example.net",
+    .text = "550 5.2.2 <bob@example.net>: Recipient address rejected: Mailbox full", .command_unknown = TRUE,
+    .reason = "mailboxfull", .address2 = "carol@nowhere.example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "dragonfly", .layout = "dragonfly", .n_recipients = 1, .address = "bob@example.net",
+    .text = "did not like our RCPT TO: 550 5.1.1 <bob@example.net>", .command = RCPT, .reason = "userunknown" },
 };
 
 static GPtrArray *

@@ -30,6 +30,8 @@ extern const BounceLayout bounce_layout_notes;
 extern const BounceLayout bounce_layout_interscan;
 extern const BounceLayout bounce_layout_fml;
 extern const BounceLayout bounce_layout_opensmtpd;
+extern const BounceLayout bounce_layout_courier;
+extern const BounceLayout bounce_layout_dragonfly;
 extern const BounceLayout bounce_layout_exchange;
 extern const BounceLayout bounce_layout_amazon_workmail;
 extern const BounceLayout bounce_layout_text_scan;
@@ -60,6 +62,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_interscan,
   &bounce_layout_fml,
   &bounce_layout_opensmtpd,
+  &bounce_layout_courier,
+  &bounce_layout_dragonfly,
   &bounce_layout_exchange,
   &bounce_layout_amazon_workmail,
   /* the generic scan */

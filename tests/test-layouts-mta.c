@@ -176,6 +176,21 @@ static const Sample samples[] = {
     .reason = "mailboxfull", .address2 = "carol@nowhere.example.com", .layout_reason2 = "hostunknown" },
   { .sample = "dragonfly", .layout = "dragonfly", .n_recipients = 1, .address = "bob@example.net",
     .text = "did not like our RCPT TO: 550 5.1.1 <bob@example.net>", .command = RCPT, .reason = "userunknown" },
+  { .sample = "domino", .layout = "domino", .n_recipients = 1, .address = "bob@example.net",
+    .text = "User bob (bob@example.net) not listed in Domino Directory", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "notes", .layout = "notes", .n_recipients = 1, .address = "bob@notes.example.net",
+    .text = "User not listed in public Name & Address Book", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "imailserver", .layout = "imailserver", .n_recipients = 1, .address = "bob@example.net",
+    .text = "Invalid final delivery userid: bob@example.net", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "mfilter", .layout = "mfilter", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
+    .reason = "userunknown" },
+  { .sample = "fml", .layout = "fml", .n_recipients = 1, .address = "staff@lists.example.org",
+    .text = "You are not a member of this mailing list", .command_unknown = TRUE,
+    .layout_reason = "rejected", .reason = "rejected" },
 };
 
 static GPtrArray *

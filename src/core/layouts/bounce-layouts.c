@@ -27,6 +27,9 @@ extern const BounceLayout bounce_layout_sendmail;
 extern const BounceLayout bounce_layout_x1;
 extern const BounceLayout bounce_layout_x3;
 extern const BounceLayout bounce_layout_notes;
+extern const BounceLayout bounce_layout_domino;
+extern const BounceLayout bounce_layout_imailserver;
+extern const BounceLayout bounce_layout_mfilter;
 extern const BounceLayout bounce_layout_interscan;
 extern const BounceLayout bounce_layout_fml;
 extern const BounceLayout bounce_layout_opensmtpd;
@@ -59,6 +62,9 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_x1,
   &bounce_layout_x3,
   &bounce_layout_notes,
+  &bounce_layout_domino,
+  &bounce_layout_imailserver,
+  &bounce_layout_mfilter,
   &bounce_layout_interscan,
   &bounce_layout_fml,
   &bounce_layout_opensmtpd,

@@ -191,7 +191,31 @@ static const Sample samples[] = {
   { .sample = "fml", .layout = "fml", .n_recipients = 1, .address = "staff@lists.example.org",
     .text = "You are not a member of this mailing list", .command_unknown = TRUE,
     .layout_reason = "rejected", .reason = "rejected" },
+  /* x1 never shows the command, but says nothing else either: its bare
+   * "User unknown" is read as a filter's, as the reference parsers do */
+  { .sample = "x1", .layout = "x1", .n_recipients = 1, .address = "bob@example.net",
+    .text = "User unknown", .reason = "filtered" },
+  { .sample = "x3", .layout = "x3", .n_recipients = 1, .address = "bob@example.net",
+    .text = "553 5.3.0 <bob@example.net>... No such user here", .command = RCPT, .reason = "userunknown" },
+  { .sample = "x6", .layout = "x6", .n_recipients = 1, .address = "bob@example.net",
+    .text = "It responded as follows: [550 5.1.1 User unknown]", .command = RCPT, .reason = "userunknown" },
 };
+
+/* Only in the whole message: the layout is in its headers and the
+ * attached report, and the text part names no recipient. */
+static const Sample whole_only[] = {
+  { .sample = "x5", .layout = "x5", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... User unknown", .command_unknown = TRUE, .reason = "userunknown" },
+};
+
+static void
+test_whole_only (gconstpointer data)
+{
+  const Sample *s = data;
+  g_autoptr(BounceInput) whole = load_sample (s->sample);
+
+  check_facts (s, whole, bounce_input_get_text (whole), FALSE);
+}
 
 static GPtrArray *
 parse_text (const char *text)
@@ -318,6 +342,12 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/layouts-mta/%s", samples[i].sample);
 
       g_test_add_data_func (path, &samples[i], test_sample);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (whole_only); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/layouts-mta/%s", whole_only[i].sample);
+
+      g_test_add_data_func (path, &whole_only[i], test_whole_only);
     }
   g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);

@@ -26,6 +26,8 @@ extern const BounceLayout bounce_layout_v5sendmail;
 extern const BounceLayout bounce_layout_sendmail;
 extern const BounceLayout bounce_layout_x1;
 extern const BounceLayout bounce_layout_x3;
+extern const BounceLayout bounce_layout_x5;
+extern const BounceLayout bounce_layout_x6;
 extern const BounceLayout bounce_layout_notes;
 extern const BounceLayout bounce_layout_domino;
 extern const BounceLayout bounce_layout_imailserver;
@@ -61,6 +63,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_sendmail,
   &bounce_layout_x1,
   &bounce_layout_x3,
+  &bounce_layout_x5,
+  &bounce_layout_x6,
   &bounce_layout_notes,
   &bounce_layout_domino,
   &bounce_layout_imailserver,

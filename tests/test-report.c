@@ -372,6 +372,23 @@ test_other_kinds (void)
     }
 }
 
+/* CSV fields are quoted when needed, and text a spreadsheet would run as a
+ * formula is made plain text. */
+static void
+test_csv (void)
+{
+  g_autoptr(BounceReport) report = build_report ("=HYPERLINK(\"https://evil.example/\",\"x\"), \"quoted\"\nline");
+  g_autofree char *csv = bounce_report_to_csv (report, FALSE);
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+  g_assert_cmpstr (lines[0], ==,
+                   "sample.eml,1,,,nobody@b.example,permanent,yes,userunknown,5.1.1,550,mx.b.example,"
+                   "\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"x\"\"), \"\"quoted\"\"\nline\"");
+  /* the second recipient: nothing known */
+  g_assert_cmpstr (lines[1], ==, "sample.eml,1,,,,failed,no,undefined,,,,");
+  g_assert_cmpstr (lines[2], ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -383,6 +400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/summary", test_summary);
   g_test_add_func ("/report/not-bounce", test_not_bounce);
   g_test_add_func ("/report/other-kinds", test_other_kinds);
+  g_test_add_func ("/report/csv", test_csv);
 
   return g_test_run ();
 }

@@ -17,6 +17,8 @@
 
 static gboolean opt_json;
 static gboolean opt_pretty;
+static gboolean opt_csv;
+static gboolean csv_header_done;
 static gboolean opt_version;
 static char **opt_files;
 
@@ -25,6 +27,8 @@ static const GOptionEntry entries[] = {
     N_("Print one JSON object per input instead of a readable report"), NULL },
   { "pretty", 'p', 0, G_OPTION_ARG_NONE, &opt_pretty,
     N_("Indent the JSON output (implies --json)"), NULL },
+  { "csv", 'c', 0, G_OPTION_ARG_NONE, &opt_csv,
+    N_("Print one CSV row per recipient of every message (for cleaning a mailing list)"), NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
     N_("Show the program and catalogue version"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files,
@@ -163,7 +167,14 @@ explain (const char *path)
       return FALSE;
     }
 
-  if (opt_json)
+  if (opt_csv)
+    {
+      g_autofree char *csv = bounce_report_to_csv (report, !csv_header_done);
+
+      csv_header_done = TRUE;
+      fputs (csv, stdout);
+    }
+  else if (opt_json)
     {
       g_autofree char *json = bounce_report_to_json (report, opt_pretty);
 
@@ -201,9 +212,7 @@ main (int   argc,
   gboolean ok = TRUE;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  bounce_core_init_gettext ();
 
   context = g_option_context_new (NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -230,6 +239,11 @@ main (int   argc,
 
   if (opt_pretty)
     opt_json = TRUE;
+  if (opt_csv && opt_json)
+    {
+      g_printerr ("bounce-explain: %s\n", _("--csv and --json cannot be combined"));
+      return EXIT_USAGE;
+    }
 
   files = opt_files != NULL && opt_files[0] != NULL ? (const char * const *) opt_files : stdin_only;
 
@@ -238,7 +252,7 @@ main (int   argc,
       if (!explain (files[i]))
         ok = FALSE;
       /* Readable reports of several inputs need a visible separation. */
-      else if (!opt_json && files[i + 1] != NULL)
+      else if (!opt_json && !opt_csv && files[i + 1] != NULL)
         g_print ("\n%s\n\n", "----------------------------------------");
     }
 

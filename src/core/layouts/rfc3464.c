@@ -127,7 +127,7 @@ bounce_dsn_facts (BounceLayoutDoc *d,
 static gboolean
 parse_rfc3464 (BounceLayoutDoc *d)
 {
-  if (!d->is_message || !bounce_doc_has_dsn (d))
+  if (!bounce_doc_has_dsn (d))
     return FALSE;
   bounce_dsn_facts (d, d->message->dsn_groups);
   return TRUE;

@@ -246,6 +246,53 @@ add_verdict (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
+/* "messages", for an input of several (an mbox): each message's own
+ * verdict and recipients, so a list owner sees which bounce said what. */
+static void
+add_messages (JsonBuilder  *builder,
+              BounceReport *self)
+{
+  GListModel *messages = bounce_report_get_message_reports (self);
+  guint n = g_list_model_get_n_items (messages);
+
+  if (n == 0)
+    return;
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
+      GListModel *recipients = bounce_report_get_recipients (m);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, bounce_report_get_message_index (m));
+      add_string (builder, "date", bounce_report_get_date (m));
+      add_string (builder, "subject", bounce_report_get_subject (m));
+      add_string (builder, "kind", kind_to_string (bounce_report_get_kind (m)));
+      add_string (builder, "provider", bounce_report_get_provider (m));
+      add_string (builder, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (m)));
+      json_builder_set_member_name (builder, "recipients");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < g_list_model_get_n_items (recipients); j++)
+        {
+          g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, j);
+
+          json_builder_begin_object (builder);
+          add_string (builder, "address", bounce_recipient_get_address (r));
+          add_string (builder, "status", bounce_recipient_get_status (r));
+          add_string (builder, "reason", bounce_recipient_get_reason (r));
+          add_string (builder, "outcome", bounce_outcome_to_string (bounce_recipient_get_outcome (r)));
+          json_builder_set_member_name (builder, "hard_bounce");
+          json_builder_add_boolean_value (builder, bounce_recipient_get_hard_bounce (r));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 JsonNode *
 bounce_report_to_json_node (BounceReport *self)
 {
@@ -307,6 +354,7 @@ bounce_report_to_json_node (BounceReport *self)
     }
   json_builder_end_array (builder);
 
+  add_messages (builder, self);
   add_string_array (builder, "ips", bounce_report_get_ips (self));
   add_string_array (builder, "domains", bounce_report_get_domains (self));
 
@@ -951,5 +999,92 @@ bounce_report_to_summary (BounceReport *self)
       append_links_text (out, links, TRUE);
     }
 
+  return g_string_free (out, FALSE);
+}
+
+/* ---- CSV ---- */
+
+/* One CSV field (RFC 4180): quoted when it holds a separator, a quote or
+ * a line break.  A field that a spreadsheet would take for a formula (it
+ * starts with = + - @ or a control character) gets a leading apostrophe:
+ * bounce text is written by strangers. */
+static void
+append_csv_field (GString    *out,
+                  const char *value,
+                  gboolean    last)
+{
+  const char *v = value != NULL ? value : "";
+  gboolean formula = strchr ("=+-@\t\r", v[0]) != NULL && v[0] != '\0';
+
+  if (formula || strpbrk (v, ",\"\r\n") != NULL)
+    {
+      g_string_append_c (out, '"');
+      if (formula)
+        g_string_append_c (out, '\'');
+      for (const char *p = v; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  else
+    g_string_append (out, v);
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+static void
+append_csv_rows (GString      *out,
+                 BounceReport *report,
+                 guint         message)
+{
+  GListModel *recipients = bounce_report_get_recipients (report);
+  g_autofree char *number = g_strdup_printf ("%u", message + 1);
+
+  for (guint i = 0; i < g_list_model_get_n_items (recipients); i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      const char *status = bounce_recipient_get_status_inferred (r) ? NULL : bounce_recipient_get_status (r);
+
+      append_csv_field (out, bounce_report_get_source (report), FALSE);
+      append_csv_field (out, number, FALSE);
+      append_csv_field (out, bounce_report_get_date (report), FALSE);
+      append_csv_field (out, bounce_report_get_subject (report), FALSE);
+      append_csv_field (out, bounce_recipient_get_address (r), FALSE);
+      append_csv_field (out, bounce_outcome_to_string (bounce_recipient_get_outcome (r)), FALSE);
+      append_csv_field (out, bounce_recipient_get_hard_bounce (r) ? "yes" : "no", FALSE);
+      append_csv_field (out, bounce_recipient_get_reason (r), FALSE);
+      append_csv_field (out, status, FALSE);
+      append_csv_field (out, bounce_recipient_get_reply_code (r), FALSE);
+      append_csv_field (out, bounce_recipient_get_remote_mta (r), FALSE);
+      append_csv_field (out, bounce_recipient_get_diagnostic (r), TRUE);
+    }
+}
+
+char *
+bounce_report_to_csv (BounceReport *self,
+                      gboolean      header)
+{
+  GListModel *messages;
+  GString *out = g_string_new (NULL);
+  guint n;
+
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), g_string_free (out, FALSE));
+
+  /* The column names are the JSON's keys, not translated: scripts read them. */
+  if (header)
+    g_string_append (out, "source,message,date,subject,recipient,outcome,hard_bounce,reason,"
+                          "status,reply_code,remote_mta,diagnostic\r\n");
+  messages = bounce_report_get_message_reports (self);
+  n = g_list_model_get_n_items (messages);
+  if (n == 0)
+    append_csv_rows (out, self, bounce_report_get_message_index (self));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
+
+      append_csv_rows (out, m, bounce_report_get_message_index (m));
+    }
   return g_string_free (out, FALSE);
 }

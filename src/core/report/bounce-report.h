@@ -76,6 +76,18 @@ void             bounce_report_set_outcome        (BounceReport *self, BounceOut
 /* What became of one recipient's message. */
 BounceOutcome    bounce_recipient_get_outcome     (BounceRecipient *recipient);
 
+/* An input of several messages (an mbox): a report of each message's own,
+ * in order (an empty list for a single message).  The whole input's report
+ * lists each recipient once; a message's report lists its own. */
+GListModel   *bounce_report_get_message_reports (BounceReport *self);  /* BounceReport */
+void          bounce_report_add_message_report  (BounceReport *self, BounceReport *message_report);
+/* Which message of the input a message's report is about (0 for the
+ * first), with its Subject and Date as written, or NULL. */
+void          bounce_report_set_message         (BounceReport *self, guint index, BounceMessage *message);
+guint         bounce_report_get_message_index   (BounceReport *self);
+const char   *bounce_report_get_subject         (BounceReport *self);
+const char   *bounce_report_get_date            (BounceReport *self);
+
 /* Output. */
 char         *bounce_report_to_json             (BounceReport *self,
                                                  gboolean      pretty);
@@ -84,5 +96,9 @@ JsonNode     *bounce_report_to_json_node        (BounceReport *self);
 char         *bounce_report_to_text             (BounceReport *self);
 /* A ticket-ready plain-text summary (the window's Copy summary). */
 char         *bounce_report_to_summary          (BounceReport *self);
+/* CSV (RFC 4180), one row per recipient of each message: for cleaning a
+ * mailing list.  With header, the first line names the columns. */
+char         *bounce_report_to_csv              (BounceReport *self,
+                                                 gboolean      header);
 
 G_END_DECLS

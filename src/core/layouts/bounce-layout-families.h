@@ -23,4 +23,13 @@ gboolean bounce_qmail_read (BounceLayoutDoc    *d,
 /* Sendmail's list and transcript (sendmail.c), for V5 Sendmail. */
 gboolean bounce_sendmail_read (BounceLayoutDoc   *d);
 
+/* Appliances that write their verdict into a delivery report (rfc3464.c):
+ * the Diagnostic-Code of the report's group about address (its type
+ * stripped), or NULL; and a fact (Diagnostic-Code as text, Status as
+ * layout_status) for every recipient of the report that the layout's text
+ * did not name. */
+const char *bounce_dsn_diagnostic  (BounceLayoutDoc *d,
+                                    const char      *address);
+void        bounce_dsn_add_unnamed (BounceLayoutDoc *d);
+
 G_END_DECLS

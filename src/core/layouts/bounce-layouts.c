@@ -14,6 +14,14 @@ extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
 extern const BounceLayout bounce_layout_james;
+extern const BounceLayout bounce_layout_amavis;
+extern const BounceLayout bounce_layout_barracuda;
+extern const BounceLayout bounce_layout_mcafee;
+extern const BounceLayout bounce_layout_messagelabs;
+extern const BounceLayout bounce_layout_mimecast;
+extern const BounceLayout bounce_layout_mailfoundry;
+extern const BounceLayout bounce_layout_mailmarshal;
+extern const BounceLayout bounce_layout_messagingserver;
 extern const BounceLayout bounce_layout_surfcontrol;
 extern const BounceLayout bounce_layout_mxlogic;
 extern const BounceLayout bounce_layout_exim;
@@ -51,6 +59,14 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_zoho,
   &bounce_layout_verizon,
   &bounce_layout_james,
+  &bounce_layout_amavis,
+  &bounce_layout_barracuda,
+  &bounce_layout_mcafee,
+  &bounce_layout_messagelabs,
+  &bounce_layout_mimecast,
+  &bounce_layout_mailfoundry,
+  &bounce_layout_mailmarshal,
+  &bounce_layout_messagingserver,
   &bounce_layout_surfcontrol,
   &bounce_layout_mxlogic,
   &bounce_layout_exim,

@@ -337,6 +337,24 @@ test_postfix_notices (void)
   }
 }
 
+/* PowerMTA names its verdict in a field of its delivery report, which
+ * wins over the reply's vaguer words; the text part names the recipient
+ * only. */
+static void
+test_powermta (void)
+{
+  g_autoptr(BounceInput) whole = load_sample ("powermta");
+  g_autofree char *pasted = first_text_part (whole);
+  g_autofree char *reason = engine_reason (bounce_input_get_text (whole));
+  g_autoptr(GBytes) bytes = g_bytes_new (pasted, strlen (pasted));
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "pasted", NULL, NULL);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+
+  g_assert_cmpstr (reason, ==, "userunknown");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+}
+
 /* Ordinary mail that quotes a layout's words is none of them. */
 static void
 test_not_a_layout (void)
@@ -347,6 +365,15 @@ test_not_a_layout (void)
     "<carol@example.com>: I think that was it.\n",
     "From: alice@example.org\nSubject: minutes\n\n"
     "Your message\n\n  Subject: minutes\n\nwas read by Carol.\n",
+    "From: alice@example.org\nSubject: notes\n\n"
+    "Your message to: bob@example.net\nwas lovely, thanks.\n"
+    "-- bob@example.net\n"
+    "Recipient address: bob@example.net\nReason: none\n",
+    "From: alice@example.org\nSubject: filters\n\n"
+    "We run amavisd-new and Barracuda here.\n"
+    "The message WAS NOT relayed to:\n  <bob@example.net>: we forgot.\n",
+    "From: alice@example.org\nSubject: transcript\n\n"
+    "In: the meeting\nOut: of time\nTranscript of session follows.\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
@@ -379,6 +406,7 @@ main (int   argc,
       g_test_add_data_func (path, &whole_only[i], test_whole_only);
     }
   g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
+  g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   return g_test_run ();
 }

@@ -45,6 +45,28 @@ def perm(e):
     return "temporary" if e["temporary"] else "permanent"
 
 
+# The engine's own words for the cases a step can depend on
+# (bounce-entry.c); a step that depends on the server's words names its case.
+STATE_CASES = {
+    "delayed": "If the bounce says the message is only delayed",
+    "failed": "If the bounce says delivery has failed",
+}
+CLASS_CASES = {
+    "temporary": "If the server’s code is a temporary one (4xx)",
+    "permanent": "If the server’s code is a permanent one (5xx)",
+}
+
+
+def step_text(step):
+    """A step as the catalogue browser shows it: a conditional one with the
+    case it applies to, in italics."""
+    if not isinstance(step, dict):
+        return step
+    case = step.get("case") or STATE_CASES.get(step.get("state")) or \
+        CLASS_CASES.get(step.get("class"))
+    return f"*{case}:* {step['text']}"
+
+
 def entry_block(e, out, heading):
     out.append(f"{heading} {e['title']}")
     out.append("")
@@ -76,16 +98,13 @@ def entry_block(e, out, heading):
         out.append(f"- Example: `{ex}`")
     if e.get("examples"):
         out.append("")
-    if e.get("sender"):
-        out.append("What you can do:")
-        out.append("")
-        out.extend(f"{i}. {s}" for i, s in enumerate(e["sender"], 1))
-        out.append("")
-    if e.get("admin"):
-        out.append("For the mail administrator:")
-        out.append("")
-        out.extend(f"{i}. {s}" for i, s in enumerate(e["admin"], 1))
-        out.append("")
+    for field, heading in (("sender", "What you can do:"),
+                           ("admin", "For the mail administrator:")):
+        if e.get(field):
+            out.append(heading)
+            out.append("")
+            out.extend(f"{i}. {step_text(s)}" for i, s in enumerate(e[field], 1))
+            out.append("")
     extra = []
     if e.get("source"):
         extra.append(f"Source: <{e['source']}>")

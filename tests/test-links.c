@@ -463,7 +463,7 @@ test_targets_sending_ip (void)
     const char *reply;
     const char *ips;
   } cases[] = {
-    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using dnsbl.sorbs.net",
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using bl.spamcop.net",
       "45.83.220.17" },
     { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using zen.spamhaus.org; "
       "https://www.spamhaus.org/query/ip/45.83.220.17", "45.83.220.17" },
@@ -527,6 +527,67 @@ test_targets_other_sides (void)
     }
 }
 
+/* Refusals that are the receiving server's fault: it still asks a list that
+ * has closed (SORBS, NiX Spam), or took Spamhaus's error answer for a public
+ * resolver ("open resolver", a .../returnc/... page) for a listing.  The
+ * sender is not listed, so the verdict does not say so (no "blocked") and no
+ * link looks up the sender's address, nor the resolver's address in the
+ * returnc URL; a closed list is still named, as closed.  The last case, a
+ * live list, keeps its lookups. */
+static void
+test_targets_receiving_side (void)
+{
+  static const struct {
+    const char *reply;
+    const char *reason;   /* the reason the recipient must not have */
+    gboolean lookups;
+  } cases[] = {
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using dnsbl.sorbs.net",
+      "blocked", FALSE },
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using ix.dnsbl.manitu.net",
+      "blocked", FALSE },
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using zen.spamhaus.org; "
+      "Error: open resolver; https://check.spamhaus.org/returnc/pub/8.8.8.8", "blocked", FALSE },
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using bl.spamcop.net",
+      "systemerror", TRUE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: MAILER-DAEMON@mx.example.org\n"
+                                               "Subject: Undelivered Mail Returned to Sender\n\n"
+                                               "<kim@example.net>: host mx.example.net[8.8.4.4] said: %s "
+                                               "(in reply to RCPT TO command)\n", cases[i].reply);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "test", NULL, &error);
+      g_autoptr(BounceRecipient) r = NULL;
+      GPtrArray *links;
+      guint n_lookups = 0;
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].reply);
+      g_assert_no_error (error);
+      r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+      g_assert_nonnull (r);
+      g_assert_cmpstr (bounce_recipient_get_reason (r), !=, cases[i].reason);
+      g_assert_cmpuint (bounce_report_get_blocklists (report)->len, >, 0);
+
+      links = bounce_report_get_links (report);
+      for (guint j = 0; links != NULL && j < links->len; j++)
+        {
+          BounceLink *link = g_ptr_array_index (links, j);
+
+          g_assert_cmpstr (link->target, !=, "8.8.8.8");
+          if (link->target != NULL)
+            n_lookups++;
+        }
+      if (cases[i].lookups)
+        g_assert_cmpuint (n_lookups, >, 0);
+      else
+        g_assert_cmpuint (n_lookups, ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -546,6 +607,7 @@ main (int argc, char **argv)
   g_test_add_func ("/links/build/catalogue", test_build_catalogue);
   g_test_add_func ("/links/targets/sending-ip", test_targets_sending_ip);
   g_test_add_func ("/links/targets/other-sides", test_targets_other_sides);
+  g_test_add_func ("/links/targets/receiving-side", test_targets_receiving_side);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@ struct _BounceEntryCard
   AdwBin       parent_instance;
 
   BounceEntry *entry;
+  BounceRecipient *recipient;   /* whose case the steps are chosen for, or NULL */
   gboolean     show_admin;
   gboolean     selectable;
 
@@ -51,19 +52,20 @@ remove_children (GtkBox *box)
 }
 
 static guint
-fill_steps (GtkBox             *box,
-            const char * const *steps,
-            gboolean            selectable)
+fill_steps (GtkBox    *box,
+            GPtrArray *steps,
+            gboolean   selectable)
 {
   guint n = 0;
 
   remove_children (box);
-  for (; steps != NULL && steps[n] != NULL; n++)
+  for (; steps != NULL && n < steps->len; n++)
     {
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       g_autofree char *number = g_strdup_printf ("%u.", n + 1);
+      g_autofree char *text = bounce_step_to_string (steps->pdata[n]);
       GtkWidget *num_label = gtk_label_new (number);
-      GtkWidget *text_label = gtk_label_new (steps[n]);
+      GtkWidget *text_label = gtk_label_new (text);
 
       gtk_widget_add_css_class (num_label, "dim-label");
       gtk_widget_add_css_class (num_label, "numeric");
@@ -106,6 +108,45 @@ add_link (BounceEntryCard *self,
   gtk_box_append (self->links, button);
 }
 
+/* Only the steps that apply to the recipient's case; without a recipient
+ * (the catalogue browser) every step, each with its condition.  For the
+ * recipient's own first entry, the steps bounce-explain gives it. */
+static GPtrArray *
+shown_steps (BounceEntryCard *self,
+             gboolean         admin)
+{
+  BounceStepContext context;
+  GPtrArray *entries;
+
+  if (self->recipient == NULL)
+    return bounce_entry_select_steps (self->entry, admin, NULL);
+  entries = bounce_recipient_get_entries (self->recipient);
+  if (entries != NULL && entries->len > 0 && entries->pdata[0] == self->entry)
+    return bounce_recipient_select_steps (self->recipient, admin);
+  bounce_recipient_get_step_context (self->recipient, &context);
+  return bounce_entry_select_steps (self->entry, admin, &context);
+}
+
+char *
+bounce_entry_card_dup_steps (BounceEntryCard *self,
+                             gboolean         admin)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY_CARD (self), NULL);
+
+  if (self->entry != NULL)
+    steps = shown_steps (self, admin);
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      g_autofree char *text = bounce_step_to_string (steps->pdata[i]);
+
+      g_string_append_printf (out, "%s%u. %s", i > 0 ? "\n" : "", i + 1, text);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 bounce_entry_card_update (BounceEntryCard *self)
 {
@@ -113,6 +154,8 @@ bounce_entry_card_update (BounceEntryCard *self)
   const char *code;
   guint n_sender, n_admin;
   GPtrArray *entry_links;
+  g_autoptr(GPtrArray) sender = NULL;
+  g_autoptr(GPtrArray) admin = NULL;
 
   remove_children (self->links);
   if (entry == NULL)
@@ -142,11 +185,13 @@ bounce_entry_card_update (BounceEntryCard *self)
   gtk_label_set_selectable (self->title, self->selectable);
   gtk_label_set_selectable (self->code, self->selectable);
   gtk_label_set_selectable (self->explanation, self->selectable);
-  n_sender = fill_steps (self->sender_steps, bounce_entry_get_sender_steps (entry), self->selectable);
+  sender = shown_steps (self, FALSE);
+  admin = shown_steps (self, TRUE);
+  n_sender = fill_steps (self->sender_steps, sender, self->selectable);
   gtk_widget_set_visible (self->sender_heading, n_sender > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->sender_steps), n_sender > 0);
 
-  n_admin = fill_steps (self->admin_steps, bounce_entry_get_admin_steps (entry), self->selectable);
+  n_admin = fill_steps (self->admin_steps, admin, self->selectable);
   gtk_widget_set_visible (self->admin_heading, n_admin > 0 && self->show_admin);
   gtk_widget_set_visible (GTK_WIDGET (self->admin_steps), n_admin > 0 && self->show_admin);
 
@@ -203,6 +248,24 @@ bounce_entry_card_set_entry (BounceEntryCard *self,
       bounce_entry_card_update (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTRY]);
     }
+}
+
+void
+bounce_entry_card_set_recipient (BounceEntryCard *self,
+                                 BounceRecipient *recipient)
+{
+  g_return_if_fail (BOUNCE_IS_ENTRY_CARD (self));
+  g_return_if_fail (!recipient || BOUNCE_IS_RECIPIENT (recipient));
+
+  if (g_set_object (&self->recipient, recipient))
+    bounce_entry_card_update (self);
+}
+
+BounceRecipient *
+bounce_entry_card_get_recipient (BounceEntryCard *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY_CARD (self), NULL);
+  return self->recipient;
 }
 
 gboolean
@@ -276,6 +339,7 @@ bounce_entry_card_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_ENTRY_CARD);
   g_clear_object (&self->entry);
+  g_clear_object (&self->recipient);
 
   G_OBJECT_CLASS (bounce_entry_card_parent_class)->dispose (object);
 }

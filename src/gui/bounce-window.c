@@ -308,9 +308,10 @@ bounce_window_fill_recipients (BounceWindow *self)
 }
 
 static void
-add_card (BounceWindow *self,
-          GPtrArray    *shown,
-          BounceEntry  *entry)
+add_card (BounceWindow    *self,
+          GPtrArray       *shown,
+          BounceEntry     *entry,
+          BounceRecipient *recipient)
 {
   GtkWidget *card;
 
@@ -319,6 +320,7 @@ add_card (BounceWindow *self,
 
   g_ptr_array_add (shown, entry);
   card = bounce_entry_card_new (entry);
+  bounce_entry_card_set_recipient (BOUNCE_ENTRY_CARD (card), recipient);
   bounce_entry_card_set_show_admin (BOUNCE_ENTRY_CARD (card), self->show_admin);
   gtk_box_append (self->entry_cards, card);
 }
@@ -340,10 +342,11 @@ bounce_window_fill_entries (BounceWindow *self)
       GPtrArray *entries = bounce_recipient_get_entries (r);
 
       if (entries != NULL && entries->len > 0)
-        add_card (self, shown, g_ptr_array_index (entries, 0));
+        add_card (self, shown, g_ptr_array_index (entries, 0), r);
     }
   if (shown->len == 0)
-    add_card (self, shown, bounce_report_get_verdict (self->report));
+    add_card (self, shown, bounce_report_get_verdict (self->report),
+              bounce_report_get_main_recipient (self->report));
 
   gtk_widget_set_visible (self->entries_box, shown->len > 0);
 }

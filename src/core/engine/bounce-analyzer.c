@@ -340,6 +340,7 @@ collect_targets (BounceReport    *report,
   g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const BounceFinding *name = NULL;
+  const BounceFinding *url = NULL;
   gboolean wanted;
 
   notification = bounce_input_collect_notification (input, 0, segments->len, BOUNCE_NOTIFICATION_LIMIT);
@@ -348,7 +349,10 @@ collect_targets (BounceReport    *report,
     return;
 
   find_named_blocklists (report, catalogue, notification->str);
-  wanted = bounce_report_get_blocklists (report)->len > 0 || report_needs_reputation_check (report);
+  /* Only a bounce that blames the sending side wants its address checked:
+   * a named list alone does not, when the refusal is the receiving side's
+   * fault (a list that has closed, an error answer taken for a listing). */
+  wanted = report_needs_reputation_check (report);
   if (!wanted)
     return;
 
@@ -360,6 +364,15 @@ collect_targets (BounceReport    *report,
        * that starts it. */
       if (f->kind == BOUNCE_FINDING_HOSTNAME || f->kind == BOUNCE_FINDING_DNSBL_ZONE)
         name = f;
+      if (f->kind == BOUNCE_FINDING_URL)
+        url = f;
+      /* The address in Spamhaus's error-answer page (".../returnc/pub/<ip>")
+       * is the public resolver the receiving server used, not the sender. */
+      if ((f->kind == BOUNCE_FINDING_IPV4 || f->kind == BOUNCE_FINDING_IPV6) && url != NULL &&
+          f->byte_offset >= url->byte_offset &&
+          f->byte_offset < url->byte_offset + url->byte_length &&
+          strstr (url->text, "/returnc/") != NULL)
+        continue;
       if (f->kind == BOUNCE_FINDING_IPV4 && in_notification (input, f->byte_offset))
         {
           g_autofree char *address = ipv4_address_of (f, name);
@@ -424,9 +437,13 @@ bounce_analyze_input (BounceInput     *input,
   explain_codes (report, catalogue);
   collect_targets (report, catalogue);
 
-  links = bounce_links_build (catalogue, bounce_report_get_ips (report),
-                              bounce_report_get_domains (report),
-                              bounce_report_get_blocklists (report));
+  {
+    g_autoptr(GPtrArray) named = bounce_links_select_named (bounce_report_get_blocklists (report),
+                                                            report_needs_reputation_check (report));
+
+    links = bounce_links_build (catalogue, bounce_report_get_ips (report),
+                                bounce_report_get_domains (report), named);
+  }
   if (links != NULL)
     {
       for (guint i = 0; i < links->len; i++)

@@ -381,6 +381,23 @@ collect_targets (GPtrArray *values,
 }
 
 GPtrArray *
+bounce_links_select_named (GPtrArray *named,
+                           gboolean   sender_at_fault)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; named != NULL && i < named->len; i++)
+    {
+      BounceEntry *service = g_ptr_array_index (named, i);
+
+      if (sender_at_fault || bounce_entry_get_closed (service))
+        g_ptr_array_add (out, service);
+    }
+
+  return out;
+}
+
+GPtrArray *
 bounce_links_build (BounceCatalogue *catalogue,
                     GPtrArray       *ips,
                     GPtrArray       *domains,

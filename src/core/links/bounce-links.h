@@ -38,4 +38,13 @@ GPtrArray *bounce_links_build           (BounceCatalogue *catalogue,
                                          GPtrArray       *domains,
                                          GPtrArray       *named);
 
+/* The lists among named (BounceEntry) that deserve a link; a new array that
+ * does not own them.  A list that has shut down keeps its notice; a live
+ * list only when the bounce blames the sending side (sender_at_fault).
+ * When the receiving side is at fault (it still queries a closed list, or
+ * took a list's error answer for a listing), a lookup of the sender would
+ * only suggest that the sender is listed. */
+GPtrArray *bounce_links_select_named    (GPtrArray       *named,
+                                         gboolean         sender_at_fault);
+
 G_END_DECLS

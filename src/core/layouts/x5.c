@@ -86,10 +86,10 @@ read_fields (BounceLayoutDoc *d,
         }
       else if (r != NULL && bounce_mem_has_prefix (s, len, "Action:"))
         {
-          g_autofree char *v = g_ascii_strdown (g_strstrip (g_strndup (s + 7, len - 7)), -1);
+          g_autofree char *v = g_strstrip (g_strndup (s + 7, len - 7));
 
-          if (g_str_equal (v, "delayed"))
-            r->action = g_steal_pointer (&v);
+          if (g_ascii_strcasecmp (v, "delayed") == 0)
+            r->action = g_strdup ("delayed");
         }
       else if (r != NULL && bounce_mem_has_prefix (s, len, "Diagnostic-Code:"))
         {

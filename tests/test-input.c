@@ -579,6 +579,45 @@ test_rfc822_base64 (void)
 }
 
 static void
+test_transfer_encoded (void)
+{
+  /* The returned message's headers say base64, its own parts are 7bit. */
+  const char *plain =
+    "From: MAILER-DAEMON@example.org\n"
+    "Subject: Undelivered Mail\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=zz\n"
+    "\n"
+    "--zz\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "Content-Transfer-Encoding: 7bit\n"
+    "\n"
+    "550 5.1.1 <a@example.net>: user unknown\n"
+    "--zz\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: a@example.com\n"
+    "Content-Transfer-Encoding: base64\n"
+    "--zz--\n";
+  const char *qp =
+    "From: MAILER-DAEMON@example.org\n"
+    "Subject: Undelivered Mail\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "550 5.1.1 <m.m=C3=BCller@example.net>: user unknown\n";
+  g_autoptr(BounceInput) a = decode_text (plain, -1);
+  g_autoptr(BounceInput) b = decode_text (qp, -1);
+  g_autoptr(BounceInput) c = decode_text ("550 5.1.1 user unknown\n", -1);
+
+  g_assert_false (bounce_input_get_transfer_encoded (a));
+  g_assert_true (bounce_input_get_transfer_encoded (b));
+  g_assert_nonnull (strstr (bounce_input_get_text (b), "m.müller@example.net"));
+  g_assert_false (bounce_input_get_transfer_encoded (c));
+}
+
+static void
 test_dsn_in_text (void)
 {
   /* A non-MIME notice quoting delivery-status fields, with no blank line
@@ -848,6 +887,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/unmarked-copy", test_unmarked_copy);
   g_test_add_func ("/input/rfc822-base64", test_rfc822_base64);
   g_test_add_func ("/input/dsn-in-text", test_dsn_in_text);
+  g_test_add_func ("/input/transfer-encoded", test_transfer_encoded);
   g_test_add_func ("/input/hostile/empty", test_empty);
   g_test_add_func ("/input/hostile/binary", test_binary);
   g_test_add_func ("/input/hostile/nul-bytes", test_nul_bytes);

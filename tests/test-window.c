@@ -492,10 +492,14 @@ test_pasted_mime (void)
 
   paste_text (win, raw);
 
-  /* The display text differs from what was pasted: nothing is highlighted
-   * in the raw text, and the notice offers the decoded text. */
+  /* The display text differs from what was pasted: the codes are still
+   * highlighted where they stand in the text as pasted, and since its
+   * text part really is quoted-printable the notice offers the decoded
+   * text. */
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_false (buffer_has_tag (buffer, "code"));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "Status: 5.1.1") + 8, "code"));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "smtp; 550") + 6, "code"));
+  g_assert_false (tag_at (buffer, char_offset_of (buffer, "Content-Transfer-Encoding"), "code"));
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.show-decoded", NULL);
   after = buffer_text (buffer);

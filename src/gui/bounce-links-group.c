@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-links-group.h"
+#include "bounce-open-link.h"
 
 struct _BounceLinksGroup
 {
@@ -98,7 +99,11 @@ make_link_row (BounceLink *link)
     }
 
   row = make_row (link->title, subtitle->str, link->named, link->closed);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("adw-external-link-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             g_object_new (GTK_TYPE_IMAGE,
+                                           "icon-name", "adw-external-link-symbolic",
+                                           "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                           NULL));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, link->url);
   g_object_set_data_full (G_OBJECT (row), "url", g_strdup (link->url), g_free);
@@ -171,11 +176,9 @@ on_row_activated (BounceLinksGroup *self,
                   GtkListBoxRow    *row)
 {
   const char *url = g_object_get_data (G_OBJECT (row), "url");
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  /* gtk_show_uri goes through the OpenURI portal inside Flatpak. */
   if (url != NULL)
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
+    bounce_open_link (GTK_WIDGET (row), url);
 }
 
 void

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bounce-a11y.h"
 #include "bounce-catalogue-window.h"
 #include "bounce-entry-card.h"
 #include "bounce-recipient-row.h"
 #include "bounce-window.h"
+#include "bounce-wrap.h"
 
 /* How the text view relates to the report, whose finding offsets refer to
  * the core's *decoded* display text (bounce_report_get_text):
@@ -19,10 +21,11 @@
  *   BOUNCE_WINDOW_MAX_SHOWN with a notice), so every offset fits.
  * - Pasted or typed text is never rewritten behind the user's back.  When
  *   the display text equals the buffer (the usual case) the codes are
- *   highlighted in place.  When it differs (a raw MIME message with
- *   quoted-printable or base64 parts) nothing is highlighted and a notice
- *   offers "Show Decoded Text", which swaps in the display text and then
- *   highlights it.
+ *   highlighted in place.  When it differs (a whole message pasted with its
+ *   MIME structure) the worker finds the report's codes again in the text
+ *   as pasted and those are highlighted (view_findings).  Only when a part
+ *   of it really was base64 or quoted-printable does a notice offer "Show
+ *   Decoded Text", which swaps in the display text.
  *
  * Later edits are analysed as typed text again. */
 
@@ -31,6 +34,9 @@
 #define MAX_RECIPIENT_ROWS 50
 #define MAX_CODE_ROWS 30
 #define MAX_ENTRY_CARDS 3
+/* Pasted text up to this size has its codes located as pasted (bounded:
+ * every match is kept until it is compared with the report's). */
+#define MAX_LOCATE_SIZE (2 * 1024 * 1024)
 /* Bigger files are refused before they are read. */
 #define MAX_FILE_SIZE BOUNCE_INPUT_MAX_SIZE
 /* The restored text is small; a bigger state file is ignored. */
@@ -46,6 +52,13 @@ struct _BounceWindow
   GFile                *file;
   GtkFileChooserNative *chooser;
   GtkWindow            *catalogue_window;
+  /* The report's findings located in the pasted text, when the view shows
+   * it instead of the display text. */
+  GPtrArray            *view_findings;
+  /* What a paste replaced, while its toast offers Undo. */
+  char                 *undo_text;
+  GFile                *undo_file;
+  AdwToast             *undo_toast;
 
   guint                 debounce_id;
   guint                 spinner_id;
@@ -107,6 +120,36 @@ analysis_free (Analysis *a)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Analysis, analysis_free)
+
+/* What the worker thread gets and gives back. */
+typedef struct {
+  GBytes *bytes;
+  char   *source;
+  gboolean pasted;
+} AnalysisJob;
+
+typedef struct {
+  BounceReport *report;
+  GPtrArray    *view_findings;
+} AnalysisResult;
+
+static void
+analysis_job_free (AnalysisJob *job)
+{
+  g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_free (job->source);
+  g_free (job);
+}
+
+static void
+analysis_result_free (AnalysisResult *result)
+{
+  g_clear_object (&result->report);
+  g_clear_pointer (&result->view_findings, g_ptr_array_unref);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnalysisResult, analysis_result_free)
 
 static void bounce_window_update_actions (BounceWindow *self);
 
@@ -230,6 +273,7 @@ bounce_window_clear_report (BounceWindow *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
 
   self->view_matches_report = FALSE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
   bounce_verdict_set_report (self->verdict, NULL);
   bounce_links_group_set_links (self->links_group, NULL, NULL);
@@ -381,7 +425,10 @@ bounce_window_fill_codes (BounceWindow *self)
       gtk_widget_add_css_class (row, "code-row");
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("edit-find-symbolic"));
+                                 g_object_new (GTK_TYPE_IMAGE,
+                                               "icon-name", "edit-find-symbolic",
+                                               "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                               NULL));
       g_object_set_data_full (G_OBJECT (row), "finding",
                               bounce_finding_copy (finding),
                               (GDestroyNotify) bounce_finding_free);
@@ -423,6 +470,9 @@ bounce_window_fill_results (BounceWindow *self)
   bounce_window_fill_codes (self);
   bounce_links_group_set_links (self->links_group, bounce_report_get_links (self->report),
                                 bounce_report_get_blocklists (self->report));
+
+  /* Addresses and host names are shown as they are, also at 360 px. */
+  bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
   bounce_window_set_page (self, "report");
@@ -476,6 +526,7 @@ bounce_window_show_display_text (BounceWindow *self)
   bounce_input_view_set_text (self->input_view, text, shown);
   self->truncated = shown < length;
   self->view_matches_report = TRUE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
 
   if (self->truncated)
     {
@@ -496,15 +547,32 @@ bounce_window_show_display_text (BounceWindow *self)
   bounce_window_scroll_to_first_code (self);
 }
 
-static void
-bounce_window_set_report (BounceWindow *self,
-                          BounceReport *report,
-                          Analysis     *a)
+/* The first code among findings: where the view of a paste scrolls to. */
+static const BounceFinding *
+first_code (GPtrArray *findings)
 {
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->kind == BOUNCE_FINDING_REPLY_CODE || f->kind == BOUNCE_FINDING_ENHANCED_CODE
+          || f->kind == BOUNCE_FINDING_PROVIDER_TOKEN)
+        return f;
+    }
+  return NULL;
+}
+
+static void
+bounce_window_set_report (BounceWindow   *self,
+                          AnalysisResult *result,
+                          Analysis       *a)
+{
+  BounceReport *report = result->report;
   const char *text;
 
   g_set_object (&self->report, report);
   g_set_object (&self->file, a->file);
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   text = bounce_report_get_text (report);
 
   if (a->file != NULL)
@@ -515,31 +583,40 @@ bounce_window_set_report (BounceWindow *self,
     {
       gsize size;
       const char *analysed = g_bytes_get_data (a->bytes, &size);
+      GPtrArray *shown;
 
       self->truncated = FALSE;
       self->view_matches_report = strlen (text) == size && memcmp (text, analysed, size) == 0;
-      if (self->view_matches_report)
-        {
-          bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
-          bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (report));
-          /* A whole message pasted at once leaves the view at its end;
-           * typing is left alone. */
-          if (self->navigate_on_result)
-            bounce_window_scroll_to_first_code (self);
-        }
+      self->view_findings = g_steal_pointer (&result->view_findings);
+      shown = self->view_matches_report ? bounce_report_get_findings (report) : self->view_findings;
+
+      bounce_input_view_set_findings (self->input_view, shown);
+      /* A whole message pasted at once leaves the view at its end; typing
+       * is left alone. */
+      if (self->navigate_on_result && first_code (shown) != NULL)
+        bounce_input_view_scroll_to_chars (self->input_view, first_code (shown)->offset);
+
+      if (!self->view_matches_report && bounce_input_get_transfer_encoded (bounce_report_get_input (report)))
+        bounce_input_view_set_notice (self->input_view,
+                                      _("Parts of this message are encoded (quoted-printable or base64). Show the decoded text to read them."),
+                                      _("Show _Decoded Text"), "win.show-decoded");
+      else if (!self->view_matches_report && self->view_findings == NULL)
+        bounce_input_view_set_notice (self->input_view,
+                                      _("This message is too large to find its codes as pasted. Show its decoded text to see them highlighted."),
+                                      _("Show _Decoded Text"), "win.show-decoded");
       else
-        {
-          bounce_input_view_clear_findings (self->input_view);
-          bounce_input_view_set_notice (self->input_view,
-                                        _("This is an encoded message. Show its decoded text to see the codes highlighted."),
-                                        _("Show _Decoded Text"), "win.show-decoded");
-        }
+        bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
     }
 
   bounce_window_fill_results (self);
 
   if (self->navigate_on_result && adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child_name (self->leaflet, "results");
+  /* After a paste or an opened file the keyboard, and a screen reader,
+   * start at the verdict: Tab goes on to the recipients, the explanations
+   * and the links. */
+  if (self->navigate_on_result && g_strcmp0 (bounce_window_get_page (self), "report") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
   self->navigate_on_result = FALSE;
 
   gtk_widget_set_visible (self->show_results_button, adw_leaflet_get_folded (self->leaflet));
@@ -549,11 +626,20 @@ bounce_window_set_report (BounceWindow *self,
 
 static void
 bounce_window_show_error (BounceWindow *self,
-                          const GError *error)
+                          const GError *error,
+                          gboolean      from_file)
 {
   const char *description = error->message;
 
   bounce_window_clear_report (self);
+  /* The text of the message before belongs to neither. */
+  if (from_file)
+    {
+      g_clear_object (&self->file);
+      self->truncated = FALSE;
+      bounce_input_view_set_text (self->input_view, "", 0);
+      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+    }
   if (g_error_matches (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY))
     description = _("This file is not a text message. Open the bounce itself: a .eml or .txt file, or a mailbox.");
   else if (g_error_matches (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE))
@@ -569,10 +655,10 @@ on_analysis_done (GObject      *source,
 {
   g_autoptr(Analysis) a = user_data;
   g_autoptr(BounceWindow) self = g_weak_ref_get (&a->window);
-  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(AnalysisResult) analysis = NULL;
   g_autoptr(GError) error = NULL;
 
-  report = bounce_analyze_bytes_finish (result, &error);
+  analysis = g_task_propagate_pointer (G_TASK (result), &error);
 
   /* A newer input replaced this one, or the window is gone. */
   if (self == NULL || g_cancellable_is_cancelled (a->cancellable))
@@ -581,10 +667,88 @@ on_analysis_done (GObject      *source,
   g_clear_object (&self->cancellable);
   bounce_window_set_busy (self, FALSE);
 
-  if (report == NULL)
-    bounce_window_show_error (self, error);
+  if (analysis == NULL)
+    bounce_window_show_error (self, error, a->file != NULL);
   else
-    bounce_window_set_report (self, report, a);
+    bounce_window_set_report (self, analysis, a);
+}
+
+/* The report's findings found again in the text as pasted, by kind and
+ * text, with the catalogue entries the analysis gave them.  A message
+ * pasted with its headers and MIME parts is decoded for the analysis, so
+ * the report's offsets are not the pasted text's. */
+static GPtrArray *
+locate_findings (BounceReport *report,
+                 const char   *pasted)
+{
+  GPtrArray *findings = bounce_report_get_findings (report);
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) candidates =
+    bounce_extract_all (pasted, bounce_catalogue_get_token_regex (bounce_catalogue_get_default ()));
+  GPtrArray *located = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      BounceFinding *f = g_ptr_array_index (findings, i);
+      char *key = g_strdup_printf ("%d:%s", f->kind, f->text);
+
+      if (!g_hash_table_contains (known, key))
+        g_hash_table_insert (known, key, f);
+      else
+        g_free (key);
+    }
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      BounceFinding *c = g_ptr_array_index (candidates, i);
+      g_autofree char *key = g_strdup_printf ("%d:%s", c->kind, c->text);
+      BounceFinding *f = g_hash_table_lookup (known, key);
+      BounceFinding *copy;
+
+      /* Only what the analysis saw in the message it read. */
+      if (f == NULL)
+        continue;
+      copy = bounce_finding_copy (c);
+      g_free (copy->entry_id);
+      copy->entry_id = g_strdup (f->entry_id);
+      g_ptr_array_add (located, copy);
+    }
+
+  return located;
+}
+
+static void
+analysis_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  AnalysisJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnalysisResult) result = g_new0 (AnalysisResult, 1);
+
+  result->report = bounce_analyze_bytes (job->bytes, job->source, cancellable, &error);
+  if (result->report == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->pasted)
+    {
+      gsize size;
+      const char *pasted = g_bytes_get_data (job->bytes, &size);
+      const char *text = bounce_report_get_text (result->report);
+
+      if ((strlen (text) != size || memcmp (text, pasted, size) != 0) && size <= MAX_LOCATE_SIZE)
+        {
+          g_autofree char *copy = g_strndup (pasted, size);
+
+          result->view_findings = locate_findings (result->report, copy);
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) analysis_result_free);
 }
 
 static void
@@ -594,14 +758,25 @@ bounce_window_start_analysis (BounceWindow *self,
                               GCancellable *cancellable)
 {
   Analysis *a = g_new0 (Analysis, 1);
-  g_autofree char *source = file ? g_file_get_basename (file) : NULL;
+  AnalysisJob *job = g_new0 (AnalysisJob, 1);
+  g_autoptr(GTask) task = NULL;
 
   g_weak_ref_init (&a->window, self);
   a->cancellable = g_object_ref (cancellable);
   a->bytes = g_bytes_ref (bytes);
   a->file = file ? g_object_ref (file) : NULL;
 
-  bounce_analyze_bytes_async (bytes, source, cancellable, on_analysis_done, a);
+  job->bytes = g_bytes_ref (bytes);
+  job->source = file ? g_file_get_basename (file) : NULL;
+  job->pasted = file == NULL;
+
+  /* Loaded here, so that workers do not race for it. */
+  bounce_catalogue_get_default ();
+  task = g_task_new (NULL, cancellable, on_analysis_done, a);
+  g_task_set_source_tag (task, bounce_window_start_analysis);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, job, (GDestroyNotify) analysis_job_free);
+  g_task_run_in_thread (task, analysis_thread);
 }
 
 static gboolean
@@ -666,6 +841,7 @@ on_text_edited (BounceWindow *self)
   g_clear_object (&self->file);
   self->truncated = FALSE;
   self->view_matches_report = FALSE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
   bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
   self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
@@ -681,17 +857,109 @@ bounce_window_set_user_text (BounceWindow *self,
   bounce_window_cancel (self);
   g_clear_object (&self->file);
   self->navigate_on_result = TRUE;
+  self->view_matches_report = FALSE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_set_text (self->input_view, text, -1);
   bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
   bounce_window_analyze_text (self);
   bounce_window_update_actions (self);
 }
 
+/* Undo of a paste: what it replaced is kept while its toast is up. */
 static void
-on_paste_clipboard (BounceWindow *self)
+bounce_window_release_undo_toast (BounceWindow *self,
+                                  gboolean      dismiss)
 {
-  /* A paste into the text view is a whole bounce: show its explanation. */
-  self->navigate_on_result = TRUE;
+  AdwToast *toast = g_steal_pointer (&self->undo_toast);
+
+  if (toast == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);
+  if (dismiss)
+    adw_toast_dismiss (toast);
+}
+
+static void
+bounce_window_forget_undo (BounceWindow *self)
+{
+  g_clear_pointer (&self->undo_text, g_free);
+  g_clear_object (&self->undo_file);
+  bounce_window_release_undo_toast (self, TRUE);
+  bounce_window_update_actions (self);
+}
+
+static void
+on_undo_toast_dismissed (BounceWindow *self,
+                         AdwToast     *toast)
+{
+  if (self->undo_toast != toast)
+    return;
+  bounce_window_release_undo_toast (self, FALSE);
+  bounce_window_forget_undo (self);
+}
+
+/* Before new text replaces the message: keeps it for Undo.  FALSE when
+ * there was nothing to keep. */
+static gboolean
+bounce_window_keep_for_undo (BounceWindow *self)
+{
+  g_autofree char *text = bounce_input_view_dup_text (self->input_view);
+
+  bounce_window_forget_undo (self);
+  if (text_is_blank (text))
+    return FALSE;
+
+  /* An opened file is shown decoded, maybe cut: open it again instead. */
+  if (self->file != NULL)
+    self->undo_file = g_object_ref (self->file);
+  else
+    self->undo_text = g_steal_pointer (&text);
+  return TRUE;
+}
+
+static void
+bounce_window_offer_undo (BounceWindow *self)
+{
+  AdwToast *toast = adw_toast_new (_("Message replaced"));
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-paste");
+  adw_toast_set_timeout (toast, 8);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self,
+                           G_CONNECT_SWAPPED);
+  self->undo_toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  bounce_window_update_actions (self);
+}
+
+/* Pasted text is a new message, however it is pasted. */
+static void
+bounce_window_paste_text (BounceWindow *self,
+                          const char   *text)
+{
+  g_autofree char *old = bounce_input_view_dup_text (self->input_view);
+  /* The same message again has nothing to undo. */
+  gboolean kept = g_strcmp0 (old, text) != 0 && bounce_window_keep_for_undo (self);
+
+  bounce_window_set_user_text (self, text);
+  if (kept)
+    bounce_window_offer_undo (self);
+}
+
+static void paste_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param);
+
+static void
+on_paste_clipboard (BounceWindow *self,
+                    GtkTextView  *view)
+{
+  /* Ctrl+V and the context menu's Paste in the text view: like the Paste
+   * button, the clipboard replaces the message instead of being inserted
+   * into it. */
+  g_signal_stop_emission_by_name (view, "paste-clipboard");
+  paste_action (GTK_WIDGET (self), "win.paste", NULL);
 }
 
 typedef struct {
@@ -733,7 +1001,7 @@ on_file_loaded (GObject      *source,
 
           g_clear_object (&self->cancellable);
           bounce_window_set_busy (self, FALSE);
-          bounce_window_show_error (self, read_error);
+          bounce_window_show_error (self, read_error, TRUE);
         }
       return;
     }
@@ -766,7 +1034,7 @@ on_file_info (GObject      *source,
 
       g_clear_object (&self->cancellable);
       bounce_window_set_busy (self, FALSE);
-      bounce_window_show_error (self, size_error);
+      bounce_window_show_error (self, size_error, TRUE);
       return;
     }
 
@@ -805,6 +1073,7 @@ static void
 on_file_dropped (BounceWindow *self,
                  GFile        *file)
 {
+  bounce_window_forget_undo (self);
   bounce_window_open_file (self, file);
 }
 
@@ -818,7 +1087,10 @@ on_chooser_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        bounce_window_open_file (self, file);
+        {
+          bounce_window_forget_undo (self);
+          bounce_window_open_file (self, file);
+        }
     }
 
   g_clear_object (&self->chooser);
@@ -887,7 +1159,7 @@ on_clipboard_text (GObject      *source,
       return;
     }
 
-  bounce_window_set_user_text (self, text);
+  bounce_window_paste_text (self, text);
 }
 
 static void
@@ -908,7 +1180,13 @@ on_clipboard_files (GObject      *source,
 
   files = gdk_file_list_get_files (g_value_get_boxed (value));
   if (files != NULL)
-    bounce_window_open_file (self, files->data);
+    {
+      gboolean kept = bounce_window_keep_for_undo (self);
+
+      bounce_window_open_file (self, files->data);
+      if (kept)
+        bounce_window_offer_undo (self);
+    }
   g_slist_free (files);
 }
 
@@ -937,6 +1215,7 @@ clear_action (GtkWidget  *widget,
 {
   BounceWindow *self = BOUNCE_WINDOW (widget);
 
+  bounce_window_forget_undo (self);
   bounce_window_cancel (self);
   g_clear_object (&self->file);
   self->truncated = FALSE;
@@ -982,16 +1261,23 @@ catalogue_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->catalogue_window), "catalogue.search", NULL);
 }
 
+/* Not in the text as pasted: the decoded text has it. */
+static void
+bounce_window_offer_decoded (BounceWindow *self)
+{
+  AdwToast *toast = adw_toast_new (_("This is only in the decoded text of the message"));
+
+  adw_toast_set_button_label (toast, _("Show _Decoded Text"));
+  adw_toast_set_action_name (toast, "win.show-decoded");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Selects characters of the text view (not of the report's text). */
 static gboolean
 bounce_window_select_chars (BounceWindow *self,
                             glong         start,
                             glong         end)
 {
-  if (!self->view_matches_report)
-    {
-      bounce_window_toast (self, _("Show the decoded text to find this in the message"));
-      return FALSE;
-    }
   if (!bounce_input_view_select_chars (self->input_view, start, end))
     {
       bounce_window_toast (self, _("This part of the message is not shown"));
@@ -1021,9 +1307,36 @@ select_range_action (GtkWidget  *widget,
   if (start > end || end > length)
     return;
 
-  bounce_window_select_chars (self,
-                              g_utf8_pointer_to_offset (text, text + start),
-                              g_utf8_pointer_to_offset (text, text + end));
+  if (self->view_matches_report)
+    {
+      bounce_window_select_chars (self,
+                                  g_utf8_pointer_to_offset (text, text + start),
+                                  g_utf8_pointer_to_offset (text, text + end));
+      return;
+    }
+
+  /* The text as pasted: look for the same words there. */
+  {
+    g_autofree char *wanted = g_strndup (text + start, end - start);
+    GtkTextBuffer *buffer = bounce_input_view_get_buffer (self->input_view);
+    GtkTextIter iter, match_start, match_end;
+
+    gtk_text_buffer_get_start_iter (buffer, &iter);
+    if (*wanted != '\0' && end - start <= 64 * 1024
+        && gtk_text_iter_forward_search (&iter, wanted, GTK_TEXT_SEARCH_TEXT_ONLY,
+                                         &match_start, &match_end, NULL))
+      bounce_window_select_chars (self, gtk_text_iter_get_offset (&match_start),
+                                  gtk_text_iter_get_offset (&match_end));
+    else
+      bounce_window_offer_decoded (self);
+  }
+}
+
+static gboolean
+same_finding (const BounceFinding *a,
+              const BounceFinding *b)
+{
+  return a->kind == b->kind && g_str_equal (a->text, b->text);
 }
 
 static void
@@ -1031,9 +1344,46 @@ on_code_row_activated (BounceWindow  *self,
                        GtkListBoxRow *row)
 {
   BounceFinding *finding = g_object_get_data (G_OBJECT (row), "finding");
+  GPtrArray *findings;
+  const BounceFinding *match = NULL;
+  guint nth = 0;
 
-  if (finding != NULL)
-    bounce_window_select_chars (self, finding->offset, finding->offset + finding->length);
+  if (finding == NULL || self->report == NULL)
+    return;
+
+  if (self->view_matches_report)
+    {
+      bounce_window_select_chars (self, finding->offset, finding->offset + finding->length);
+      return;
+    }
+
+  /* The n-th such code of the report is the n-th in the text as pasted,
+   * or else the last there is. */
+  findings = bounce_report_get_findings (self->report);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->offset >= finding->offset)
+        break;
+      if (same_finding (f, finding))
+        nth++;
+    }
+  for (guint i = 0; self->view_findings != NULL && i < self->view_findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (self->view_findings, i);
+
+      if (!same_finding (f, finding))
+        continue;
+      match = f;
+      if (nth-- == 0)
+        break;
+    }
+
+  if (match != NULL)
+    bounce_window_select_chars (self, match->offset, match->offset + match->length);
+  else
+    bounce_window_offer_decoded (self);
 }
 
 static void
@@ -1044,7 +1394,28 @@ show_decoded_action (GtkWidget  *widget,
   BounceWindow *self = BOUNCE_WINDOW (widget);
 
   if (self->report != NULL)
-    bounce_window_show_display_text (self);
+    {
+      bounce_window_show_display_text (self);
+      bounce_window_update_actions (self);
+    }
+}
+
+static void
+undo_paste_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  g_autofree char *text = g_steal_pointer (&self->undo_text);
+  g_autoptr(GFile) file = g_steal_pointer (&self->undo_file);
+
+  /* Its button was clicked: the toast goes by itself. */
+  bounce_window_release_undo_toast (self, FALSE);
+  bounce_window_forget_undo (self);
+  if (file != NULL)
+    bounce_window_open_file (self, file);
+  else if (text != NULL)
+    bounce_window_set_user_text (self, text);
 }
 
 static void
@@ -1088,7 +1459,10 @@ bounce_window_update_actions (BounceWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-summary", has_report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear",
                                  has_report || self->busy || !bounce_input_view_get_empty (self->input_view));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-decoded", has_report);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-decoded",
+                                 has_report && !self->view_matches_report);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-paste",
+                                 self->undo_text != NULL || self->undo_file != NULL);
 }
 
 char *
@@ -1351,6 +1725,11 @@ bounce_window_dispose (GObject *object)
       self->catalogue_window = NULL;
     }
 
+  bounce_window_release_undo_toast (self, FALSE);
+  g_clear_pointer (&self->undo_text, g_free);
+  g_clear_object (&self->undo_file);
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_WINDOW);
 
   g_clear_object (&self->report);
@@ -1422,6 +1801,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.catalogue", NULL, catalogue_action);
   gtk_widget_class_install_action (widget_class, "win.select-range", "(tt)", select_range_action);
   gtk_widget_class_install_action (widget_class, "win.show-decoded", NULL, show_decoded_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-paste", NULL, undo_paste_action);
   gtk_widget_class_install_action (widget_class, "win.show-input", NULL, show_input_action);
   gtk_widget_class_install_action (widget_class, "win.show-results", NULL, show_results_action);
 
@@ -1436,6 +1816,8 @@ bounce_window_init (BounceWindow *self)
 {
   self->show_admin = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  bounce_a11y_watch_toasts (self->toast_overlay);
 
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);

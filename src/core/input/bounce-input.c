@@ -35,6 +35,7 @@ struct _BounceInput
   gsize length;
   gboolean repaired;
   gboolean is_message;
+  gboolean transfer_encoded;
   GPtrArray *segments;  /* BounceSegment */
   GPtrArray *messages;  /* BounceMessage */
 };
@@ -1257,6 +1258,14 @@ walk_leaf (Decoder     *dec,
   if (subtype == NULL)
     subtype = "plain";
 
+  if (!in_original)
+    {
+      GMimeContentEncoding encoding = g_mime_part_get_content_encoding (GMIME_PART (object));
+
+      if (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+        dec->self->transfer_encoded = TRUE;
+    }
+
   if (g_ascii_strcasecmp (type, "message") == 0 &&
       (g_ascii_strcasecmp (subtype, "delivery-status") == 0 ||
        g_ascii_strcasecmp (subtype, "global-delivery-status") == 0))
@@ -2087,6 +2096,13 @@ bounce_input_get_is_message (BounceInput *self)
 {
   g_return_val_if_fail (BOUNCE_IS_INPUT (self), FALSE);
   return self->is_message;
+}
+
+gboolean
+bounce_input_get_transfer_encoded (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), FALSE);
+  return self->transfer_encoded;
 }
 
 GPtrArray *

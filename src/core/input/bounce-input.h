@@ -71,6 +71,9 @@ gsize         bounce_input_get_text_length     (BounceInput   *self);
 gboolean      bounce_input_get_repaired        (BounceInput   *self);
 /* The input looked like an RFC 5322 message (headers) rather than a pasted fragment. */
 gboolean      bounce_input_get_is_message      (BounceInput   *self);
+/* A part of the message itself (not of a returned original) was sent
+ * base64 or quoted-printable encoded, so its raw text reads differently. */
+gboolean      bounce_input_get_transfer_encoded (BounceInput  *self);
 GPtrArray    *bounce_input_get_segments        (BounceInput   *self);  /* BounceSegment, in order */
 GPtrArray    *bounce_input_get_messages        (BounceInput   *self);  /* BounceMessage, in order */
 

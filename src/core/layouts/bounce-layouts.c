@@ -10,6 +10,31 @@
 extern const BounceLayout bounce_layout_rfc3464;
 extern const BounceLayout bounce_layout_amazon_ses;
 extern const BounceLayout bounce_layout_powermta;
+extern const BounceLayout bounce_layout_microsoft365;
+extern const BounceLayout bounce_layout_gmail_current;
+extern const BounceLayout bounce_layout_stalwart;
+extern const BounceLayout bounce_layout_hmailserver;
+extern const BounceLayout bounce_layout_haraka;
+extern const BounceLayout bounce_layout_chasquid;
+extern const BounceLayout bounce_layout_mox;
+extern const BounceLayout bounce_layout_maddy;
+extern const BounceLayout bounce_layout_cisco;
+extern const BounceLayout bounce_layout_dovecot;
+extern const BounceLayout bounce_layout_cyrus;
+extern const BounceLayout bounce_layout_masqmail;
+extern const BounceLayout bounce_layout_nullmailer;
+extern const BounceLayout bounce_layout_smartermail;
+extern const BounceLayout bounce_layout_xmail;
+extern const BounceLayout bounce_layout_citadel;
+extern const BounceLayout bounce_layout_synchronet;
+extern const BounceLayout bounce_layout_slimta;
+extern const BounceLayout bounce_layout_james_dsn;
+extern const BounceLayout bounce_layout_twisted;
+extern const BounceLayout bounce_layout_simplelogin;
+extern const BounceLayout bounce_layout_forwardemail;
+extern const BounceLayout bounce_layout_mailman;
+extern const BounceLayout bounce_layout_addy;
+extern const BounceLayout bounce_layout_sympa;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -55,6 +80,33 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_amazon_ses,
   &bounce_layout_powermta,
   /* servers' own layouts */
+  /* ... learnt from the servers' documentation and source */
+  &bounce_layout_microsoft365,
+  &bounce_layout_gmail_current,
+  &bounce_layout_stalwart,
+  &bounce_layout_hmailserver,
+  &bounce_layout_haraka,
+  &bounce_layout_chasquid,
+  &bounce_layout_mox,
+  &bounce_layout_maddy,
+  &bounce_layout_cisco,
+  &bounce_layout_dovecot,
+  &bounce_layout_cyrus,
+  &bounce_layout_masqmail,
+  &bounce_layout_nullmailer,
+  &bounce_layout_smartermail,
+  &bounce_layout_xmail,
+  &bounce_layout_citadel,
+  &bounce_layout_synchronet,
+  &bounce_layout_slimta,
+  &bounce_layout_james_dsn,
+  &bounce_layout_twisted,
+  &bounce_layout_simplelogin,
+  &bounce_layout_forwardemail,
+  &bounce_layout_mailman,
+  &bounce_layout_addy,
+  &bounce_layout_sympa,
+  /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,
   &bounce_layout_verizon,

@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   text = g_utf8_make_valid ((const char *) data, size);
   length = strlen (text);
   findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
-  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_ALL, findings);
+  bounce_extract (text, 0, -1, BOUNCE_EXTRACT_ALL, NULL, findings);
   for (guint i = 0; i < findings->len; i++)
     {
       BounceFinding *f = findings->pdata[i];

@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "bounce-formats.h"
+#include "bounce-fact.h"
+#include "bounce-layouts.h"
 
-/* The layout recognisers (Sendmail, Exim, qmail, ... one after the other
- * until one knows the layout) on decoded input, message by message: every
- * recipient they give has an address and a range inside the text. */
+/* The server layouts (Sendmail, Exim, qmail, ... one after the other until
+ * one knows the layout) on decoded input, message by message: every
+ * recipient they give has an address, valid text and a range inside the
+ * text that runs forwards. */
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -22,15 +24,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   messages = bounce_input_get_messages (input);
   for (guint m = 0; m < MAX (messages->len, 1) && m < 8; m++)
     {
-      g_autoptr(GPtrArray) found = bounce_formats_parse (input, m);
+      g_autoptr(GPtrArray) found = bounce_layouts_parse_text (input, m);
 
       for (guint i = 0; found != NULL && i < found->len; i++)
         {
-          BounceFormatRecipient *r = found->pdata[i];
+          BounceFact *r = found->pdata[i];
 
           FUZZ_CHECK (r->address != NULL);
-          FUZZ_CHECK (r->start <= r->end && r->end <= bounce_input_get_text_length (input));
-          FUZZ_CHECK (r->diagnostic == NULL || g_utf8_validate (r->diagnostic, -1, NULL));
+          FUZZ_CHECK (!r->has_range || (r->start <= r->end && r->end <= bounce_input_get_text_length (input)));
+          FUZZ_CHECK (r->text == NULL || g_utf8_validate (r->text, -1, NULL));
         }
     }
   return 0;

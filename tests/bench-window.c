@@ -29,8 +29,9 @@
  *
  * Output: lines "name<TAB>value<TAB>unit", comments start with "#".
  *
- * Usage: bench-window [--quick] BARE-PROGRAM   (needs a display, e.g. xvfb-run)
- *        bench-window --child                  (internal: the app to first frame) */
+ * Usage: bench-window [--quick] [--verbose] [--only first-frame|search|stalls] BARE-PROGRAM
+ *          (needs a display, e.g. xvfb-run)
+ *        bench-window --child   (internal: the app to first frame) */
 
 #define STARTS 9
 #define LOAD_ROUNDS 3
@@ -431,6 +432,8 @@ on_search_painted (GdkFrameClock *clock,
     t->answered = TRUE;
 }
 
+static gboolean verbose;
+
 static gboolean
 wake_up (gpointer data)
 {
@@ -475,7 +478,7 @@ measure_search (void)
         {
           g_autofree char *typed = g_strndup (query, g_utf8_next_char (p) - query);
           int position = -1;
-          double start, start_cpu, latency, cpu;
+          double start, start_cpu, latency, cpu, handler_cpu;
           guint wake;
 
           g_clear_pointer (&t.expected, g_ptr_array_unref);
@@ -489,6 +492,7 @@ measure_search (void)
           position = gtk_editable_get_position (entry);
           gtk_editable_insert_text (entry, p, g_utf8_next_char (p) - p, &position);
           gtk_editable_set_position (entry, position);
+          handler_cpu = thread_cpu_ms () - start_cpu;
           /* (the wake-up only keeps the loop from sleeping for good when
            * no frame comes) */
           wake = g_timeout_add (20, wake_up, NULL);
@@ -499,6 +503,9 @@ measure_search (void)
           cpu = thread_cpu_ms () - start_cpu;
           g_array_append_val (latencies, latency);
           g_array_append_val (cpus, cpu);
+          if (verbose)
+            printf ("#   \"%s\": %.1f ms, CPU %.1f ms (%.1f ms in the keystroke), %u frames\n",
+                    typed, latency, cpu, handler_cpu, t.painted);
           keys++;
           if (t.stale > 0)
             stale_keys++;
@@ -530,6 +537,7 @@ main (int   argc,
 {
   g_autofree char *self = NULL;
   gboolean quick = FALSE;
+  const char *only = NULL;
   const char *bare = NULL;
 
   if (argc > 1 && g_str_equal (argv[1], "--child"))
@@ -539,6 +547,10 @@ main (int   argc,
     {
       if (g_str_equal (argv[i], "--quick"))
         quick = TRUE;
+      else if (g_str_equal (argv[i], "--verbose"))
+        verbose = TRUE;
+      else if (g_str_equal (argv[i], "--only") && i + 1 < argc)
+        only = argv[++i];
       else
         bare = argv[i];
     }
@@ -550,7 +562,7 @@ main (int   argc,
     }
   if (bare == NULL)
     {
-      fprintf (stderr, "usage: bench-window [--quick] BARE-PROGRAM\n");
+      fprintf (stderr, "usage: bench-window [--quick] [--verbose] [--only first-frame|search|stalls] BARE-PROGRAM\n");
       return 2;
     }
 
@@ -559,11 +571,14 @@ main (int   argc,
     self = g_strdup (argv[0]);
 
   printf ("# bench-window: the window's figures (lines: name, value, unit)\n");
-  measure_first_frame (bare, self, quick ? QUICK_STARTS : STARTS);
+  if (only == NULL || g_str_equal (only, "first-frame"))
+    measure_first_frame (bare, self, quick ? QUICK_STARTS : STARTS);
 
   gtk_init ();
   adw_init ();
-  measure_search ();
-  measure_stalls (quick ? QUICK_LOAD_ROUNDS : LOAD_ROUNDS);
+  if (only == NULL || g_str_equal (only, "search"))
+    measure_search ();
+  if (only == NULL || g_str_equal (only, "stalls"))
+    measure_stalls (quick ? QUICK_LOAD_ROUNDS : LOAD_ROUNDS);
   return 0;
 }

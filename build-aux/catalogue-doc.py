@@ -105,6 +105,21 @@ def entry_block(e, out, heading):
             out.append("")
             out.extend(f"{i}. {step_text(s)}" for i, s in enumerate(e[field], 1))
             out.append("")
+    if e.get("dns"):
+        dns = e["dns"]
+        asked = ", ".join(dns["query"])
+        out.append(f"Live check: asks `{dns['zone']}` about {asked}"
+                   + (", reads its TXT record" if dns.get("txt") else "")
+                   + f" (<{dns['source']}>).")
+        out.append("")
+        for member, label in (("answers", "listed"), ("refused", "query refused")):
+            for a in dns.get(member, []):
+                what = f"`{a['code']}`" if "code" in a else f"bit {a['bit']} of `127.0.0.x`"
+                target = f" → `{a['list']}`" if a.get("list") else ""
+                out.append(f"- {what} ({label}{target}): {a['meaning']}")
+        if not dns.get("answers"):
+            out.append("- any answer in `127.0.0.0/8` (listed): the list documents no codes")
+        out.append("")
     extra = []
     if e.get("source"):
         extra.append(f"Source: <{e['source']}>")
@@ -195,15 +210,16 @@ def generate(srcdir):
                 entry_block(e, out, "####")
 
     out += ["## Blocklists and reputation services", "",
-            "| list | zones | status | lookup | delisting |",
-            "| --- | --- | --- | --- | --- |"]
+            "| list | zones | status | live check | lookup | delisting |",
+            "| --- | --- | --- | --- | --- | --- |"]
     for _, e in by_kind.get("blocklist", []):
         status = e["status"] + (f" ({e['closed']})" if e.get("closed") else "")
         if e.get("multi"):
             status += ", multi-list checker"
         lookup = " ".join(f"<{e[k]}>" for k in ("lookup_ip", "lookup_domain") if e.get(k))
+        live = f"`{e['dns']['zone']}`" if e.get("dns") else ""
         out.append(f"| {cell(e['title'])} | {cell(', '.join(e.get('zones', [])))} "
-                   f"| {status} | {cell(lookup)} | {cell(e.get('delist', ''))} |")
+                   f"| {status} | {live} | {cell(lookup)} | {cell(e.get('delist', ''))} |")
     out.append("")
     for _, e in by_kind.get("blocklist", []):
         entry_block(e, out, "###")

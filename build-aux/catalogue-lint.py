@@ -35,7 +35,7 @@ KIND_KEYS = {
              "temporary", "priority", "final_reason", "strength"},
     "reason": {"code", "reason"},
     "blocklist": {"pattern", "examples", "zones", "lookup_ip",
-                  "lookup_domain", "delist", "status", "closed", "multi"},
+                  "lookup_domain", "delist", "status", "closed", "multi", "dns"},
     "provider": {"code", "pattern", "examples", "name", "tokens"},
 }
 REQUIRED = {
@@ -104,6 +104,7 @@ class Lint:
         self.errors = []
         self.entries = []
         self.files = []
+        self.dns_list_refs = []
 
     def ask(self, question, lines=None):
         """The engine's answer, one line per item (tests/catalogue-query)."""
@@ -430,6 +431,64 @@ class Lint:
             self.err(where, "multi must be a boolean")
         if not isinstance(e.get("zones", []), list):
             self.err(where, "zones must be a list")
+        if "dns" in e:
+            self.check_dns(where, e)
+
+    LOOPBACK = re.compile(r"127\.(?:\d{1,3})\.(?:\d{1,3})\.(?:\d{1,3})")
+
+    def check_dns(self, where, e):
+        """The live check's data: how to ask the list, what it answers."""
+        dns = e["dns"]
+        if e.get("status") == "closed":
+            self.err(where, "a closed list is never asked: no dns")
+        if not isinstance(dns, dict):
+            self.err(where, "dns must be an object")
+            return
+        unknown = set(dns) - {"zone", "query", "txt", "answers", "refused", "source"}
+        if unknown:
+            self.err(where, f"unknown dns keys {sorted(unknown)}")
+        zone = dns.get("zone", "")
+        if not re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", zone):
+            self.err(where, "dns.zone must be a lower-case domain")
+        query = dns.get("query")
+        if not query or not isinstance(query, list) or \
+                any(q not in ("ipv4", "ipv6", "domain") for q in query):
+            self.err(where, "dns.query must list ipv4, ipv6 or domain")
+        if "txt" in dns and not isinstance(dns["txt"], bool):
+            self.err(where, "dns.txt must be a boolean")
+        if "source" not in dns:
+            self.err(where, "dns needs the list's documentation as source")
+        else:
+            self.check_url(where, dns["source"])
+        for member in ("answers", "refused"):
+            for a in dns.get(member, []):
+                if not isinstance(a, dict):
+                    self.err(where, f"dns.{member}: entries must be objects")
+                    continue
+                if set(a) - {"code", "bit", "list", "meaning", "source"}:
+                    self.err(where, f"dns.{member}: unknown keys {sorted(set(a))}")
+                if ("code" in a) == ("bit" in a):
+                    self.err(where, f"dns.{member}: needs either code or bit")
+                if "code" in a:
+                    parts = a["code"].split("-")
+                    if len(parts) > 2 or not all(self.LOOPBACK.fullmatch(p) for p in parts):
+                        self.err(where, f"dns.{member}: code {a['code']!r} is not in 127.0.0.0/8")
+                if "bit" in a and a["bit"] not in (1, 2, 4, 8, 16, 32, 64, 128):
+                    self.err(where, f"dns.{member}: bit must be a power of two up to 128")
+                if "meaning" not in a:
+                    self.err(where, f"dns.{member}: an answer needs a meaning")
+                else:
+                    self.check_text(where, "meaning", a["meaning"])
+                if "source" in a:
+                    self.check_url(where, a["source"])
+                if "list" in a:
+                    self.dns_list_refs.append((where, a["list"]))
+
+    def check_dns_refs(self):
+        lists = {e["id"] for _, _, e in self.entries if e.get("kind") == "blocklist"}
+        for where, ref in self.dns_list_refs:
+            if ref not in lists:
+                self.err(where, f"a dns answer names {ref!r}, which is no blocklist")
 
     # -- rule ordering ----------------------------------------------------
     def best_rules(self, queries):
@@ -569,6 +628,7 @@ class Lint:
         else:
             self.check_entries()
             self.check_step_cases()
+            self.check_dns_refs()
             self.check_registry()
             self.check_coverage()
         kinds = {}

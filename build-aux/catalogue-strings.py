@@ -55,6 +55,9 @@ def strings(srcdir):
                         yield eid, f"{field}[{i}]", step
             for i, link in enumerate(e.get("links", []), start=1):
                 yield eid, f"links[{i}].title", link["title"]
+            for member in ("answers", "refused"):
+                for i, answer in enumerate(e.get("dns", {}).get(member, []), start=1):
+                    yield eid, f"dns.{member}[{i}].meaning", answer["meaning"]
 
 
 def generate(srcdir):

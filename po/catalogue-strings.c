@@ -6404,6 +6404,26 @@ N_("A combined Spamhaus zone (SBL, CSS, XBL and PBL); the lookup shows which par
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-zen admin[1] */
 N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.spamhaus-zen dns.answers[1].meaning */
+N_("Listed in the Spamhaus SBL: Spamhaus found this address sending spam or serving spammers.");
+/* Translators: blocklist.spamhaus-zen dns.answers[2].meaning */
+N_("Listed in the Spamhaus CSS: an automatic listing for low-reputation sending, often spam spread over many addresses.");
+/* Translators: blocklist.spamhaus-zen dns.answers[3].meaning */
+N_("Listed in the Spamhaus DROP list: the whole network is considered hijacked or run by criminals.");
+/* Translators: blocklist.spamhaus-zen dns.answers[4].meaning */
+N_("Listed in the Spamhaus XBL: the address shows signs of malware, a hijacked device or an open proxy.");
+/* Translators: blocklist.spamhaus-zen dns.answers[5].meaning */
+N_("Listed in the Spamhaus PBL by the network's owner: addresses of this range should send mail through their provider's server, not directly.");
+/* Translators: blocklist.spamhaus-zen dns.answers[6].meaning */
+N_("Listed in the Spamhaus PBL by Spamhaus: the address looks like a home or dynamic connection that should not send mail directly.");
+/* Translators: blocklist.spamhaus-zen dns.answers[7].meaning */
+N_("Listed in the Spamhaus BCL: the address is believed to control a network of infected computers.");
+/* Translators: blocklist.spamhaus-zen dns.refused[1].meaning */
+N_("The list did not understand the query: it was sent to a list name it does not know.");
+/* Translators: blocklist.spamhaus-zen dns.refused[2].meaning */
+N_("Spamhaus does not answer queries that come through a public DNS resolver (such as Google, Cloudflare or Quad9). Check again from a network with its own resolver, or use the lookup page.");
+/* Translators: blocklist.spamhaus-zen dns.refused[3].meaning */
+N_("Spamhaus has stopped answering this DNS resolver because it sent too many queries. Use the lookup page instead.");
 /* Translators: blocklist.spamhaus-sbl title */
 N_("Spamhaus SBL");
 /* Translators: blocklist.spamhaus-sbl explanation */
@@ -6450,6 +6470,32 @@ N_("Remove links to the listed domain.");
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-dbl admin[1] */
 N_("Clean up the domain (compromised site, spam) and request removal through the lookup.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[1].meaning */
+N_("The domain has a poor reputation: Spamhaus has seen it in spam.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[2].meaning */
+N_("The domain is used for phishing.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[3].meaning */
+N_("The domain is used to spread malware.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[4].meaning */
+N_("The domain is used to control infected computers (a botnet).");
+/* Translators: blocklist.spamhaus-dbl dns.answers[5].meaning */
+N_("A legitimate domain that was abused to send spam.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[6].meaning */
+N_("A legitimate domain that was abused to redirect people to spam, for example a link shortener.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[7].meaning */
+N_("A legitimate domain that was abused for phishing.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[8].meaning */
+N_("A legitimate domain that was abused to spread malware.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[9].meaning */
+N_("A legitimate domain that was abused to control infected computers.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[1].meaning */
+N_("The list refused the query because it was asked about an IP address, which it does not list.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[2].meaning */
+N_("The list did not understand the query: it was sent to a list name it does not know.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[3].meaning */
+N_("Spamhaus does not answer queries that come through a public DNS resolver (such as Google, Cloudflare or Quad9). Check again from a network with its own resolver, or use the lookup page.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[4].meaning */
+N_("Spamhaus has stopped answering this DNS resolver because it sent too many queries. Use the lookup page instead.");
 /* Translators: blocklist.spamhaus-zrd title */
 N_("Spamhaus ZRD");
 /* Translators: blocklist.spamhaus-zrd explanation */
@@ -6458,6 +6504,14 @@ N_("Lists domains first seen in the last day; a listing ends by itself after 24 
 N_("Wait a day if your domain is brand new.");
 /* Translators: blocklist.spamhaus-zrd admin[1] */
 N_("No action is needed.");
+/* Translators: blocklist.spamhaus-zrd dns.answers[1].meaning */
+N_("The domain was first seen less than a day ago; brand-new domains are treated with suspicion until they have a history.");
+/* Translators: blocklist.spamhaus-zrd dns.refused[1].meaning */
+N_("The list did not understand the query: it was sent to a list name it does not know.");
+/* Translators: blocklist.spamhaus-zrd dns.refused[2].meaning */
+N_("Spamhaus does not answer queries that come through a public DNS resolver (such as Google, Cloudflare or Quad9). Check again from a network with its own resolver, or use the lookup page.");
+/* Translators: blocklist.spamhaus-zrd dns.refused[3].meaning */
+N_("Spamhaus has stopped answering this DNS resolver because it sent too many queries. Use the lookup page instead.");
 /* Translators: blocklist.spamhaus-return-codes title */
 N_("Spamhaus error answers (not a listing)");
 /* Translators: blocklist.spamhaus-return-codes explanation */
@@ -6486,6 +6540,8 @@ N_("Barracuda's list of IP addresses with a poor sending reputation, used by Bar
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.barracuda admin[1] */
 N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.barracuda dns.answers[1].meaning */
+N_("Barracuda rates this address as a poor sender: it has seen spam from it.");
 /* Translators: blocklist.spamcop title */
 N_("SpamCop");
 /* Translators: blocklist.spamcop explanation */
@@ -6494,6 +6550,8 @@ N_("Lists IP addresses reported by SpamCop users; a listing expires by itself so
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamcop admin[1] */
 N_("Stop the mail that caused the reports; the listing then expires.");
+/* Translators: blocklist.spamcop dns.answers[1].meaning */
+N_("Listed in the SpamCop Blocking List: SpamCop users recently reported mail from this address as spam. The listing ends by itself once the reports stop.");
 /* Translators: blocklist.sorbs title */
 N_("SORBS (closed)");
 /* Translators: blocklist.sorbs explanation */
@@ -6630,6 +6688,14 @@ N_("A list of domains found in spam messages; it applies to links in the message
 N_("Remove the listed links.");
 /* Translators: blocklist.surbl admin[1] */
 N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
+/* Translators: blocklist.surbl dns.answers[1].meaning */
+N_("SURBL PH list: the domain was seen in phishing messages.");
+/* Translators: blocklist.surbl dns.answers[2].meaning */
+N_("SURBL MW list: the domain was seen spreading malware.");
+/* Translators: blocklist.surbl dns.answers[3].meaning */
+N_("SURBL ABUSE list: the domain was seen in links in spam.");
+/* Translators: blocklist.surbl dns.answers[4].meaning */
+N_("SURBL CR list: the domain belongs to a hacked site used in spam.");
 /* Translators: blocklist.uribl title */
 N_("URIBL");
 /* Translators: blocklist.uribl explanation */
@@ -6638,6 +6704,14 @@ N_("A list of domains found in spam messages; it applies to links in the message
 N_("Remove the listed links.");
 /* Translators: blocklist.uribl admin[1] */
 N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
+/* Translators: blocklist.uribl dns.answers[1].meaning */
+N_("URIBL black list: the domain is used by spammers.");
+/* Translators: blocklist.uribl dns.answers[2].meaning */
+N_("URIBL grey list: the domain appears in bulk mail but may also have legitimate uses.");
+/* Translators: blocklist.uribl dns.answers[3].meaning */
+N_("URIBL red list: a very young domain, or one that hides its owner, seen in mail.");
+/* Translators: blocklist.uribl dns.refused[1].meaning */
+N_("URIBL refuses queries from large shared DNS resolvers. Check again from a network with its own resolver, or use the lookup page.");
 /* Translators: blocklist.trendmicro title */
 N_("Trend Micro Email Reputation Services");
 /* Translators: blocklist.trendmicro explanation */

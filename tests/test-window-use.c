@@ -194,6 +194,14 @@ is_of_type (GtkWidget     *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
 }
 
+/* A row of the list of lookups (the live check's results come first). */
+static gboolean
+is_link_row (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_LIST_BOX_ROW (widget) && g_object_get_data (G_OBJECT (widget), "url") != NULL;
+}
+
 static gboolean
 is_mapped_button_labelled (GtkWidget     *widget,
                            gconstpointer  label)
@@ -902,7 +910,6 @@ test_link_without_browser (void)
   BounceWindow *win;
   g_autofree char *text = read_sample ("pasted-blocklisted.txt");
   g_autofree char *copied = NULL;
-  GtkListBox *list;
   GtkListBoxRow *row;
   const char *url;
 
@@ -921,9 +928,8 @@ test_link_without_browser (void)
   paste_with_button (win, text);
 
   /* The first lookup, chosen with the keyboard. */
-  list = GTK_LIST_BOX (find_widget (GTK_WIDGET (bounce_window_get_links_group (win)),
-                                    is_of_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX)));
-  row = gtk_list_box_get_row_at_index (list, 0);
+  row = GTK_LIST_BOX_ROW (find_widget (GTK_WIDGET (bounce_window_get_links_group (win)), is_link_row, NULL));
+  g_assert_nonnull (row);
   url = g_object_get_data (G_OBJECT (row), "url");
   g_assert_true (g_str_has_prefix (url, "https://"));
   gtk_widget_grab_focus (GTK_WIDGET (row));

@@ -37,8 +37,6 @@
 /* Pasted text up to this size has its codes located as pasted (bounded:
  * every match is kept until it is compared with the report's). */
 #define MAX_LOCATE_SIZE (2 * 1024 * 1024)
-/* Bigger files are refused before they are read. */
-#define MAX_FILE_SIZE BOUNCE_INPUT_MAX_SIZE
 /* The restored text is small; a bigger state file is ignored. */
 #define MAX_STATE_SIZE (4 * 1024 * 1024)
 
@@ -48,6 +46,8 @@ struct _BounceWindow
 
   GSettings            *settings;
   GCancellable         *cancellable;
+  GCancellable         *check_cancellable;  /* the running live blocklist check */
+  BounceBlocklistCheck *check;              /* the check the report allows, or NULL */
   BounceReport         *report;
   GFile                *file;
   GtkFileChooserNative *chooser;
@@ -85,6 +85,7 @@ struct _BounceWindow
   GtkBox               *entry_cards;
   GtkWidget            *codes_box;
   GtkListBox           *codes_list;
+  GtkLabel             *codes_cut;
   BounceLinksGroup     *links_group;
   AdwStatusPage        *not_bounce_page;
   AdwStatusPage        *error_page;
@@ -266,6 +267,68 @@ bounce_window_update_title (BounceWindow *self)
     }
 }
 
+/* The live check belongs to one report: a new report (or none) stops it
+ * and forgets its results. */
+static void
+bounce_window_reset_check (BounceWindow *self)
+{
+  if (self->check_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->check_cancellable);
+      g_clear_object (&self->check_cancellable);
+    }
+  g_clear_object (&self->check);
+  bounce_links_group_set_checking (self->links_group, FALSE);
+  bounce_links_group_set_check_results (self->links_group, NULL);
+  bounce_links_group_set_check_notice (self->links_group, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
+}
+
+/* "45.83.220.17 and shop.example" */
+static char *
+join_targets (GPtrArray *targets)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      if (i > 0 && i + 1 == targets->len)
+        /* Translators: between the last two items of a list: "A, B and C" */
+        g_string_append (out, _(" and "));
+      else if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, targets->pdata[i]);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* What a check of this report would send, said before anything is sent. */
+static void
+bounce_window_prepare_check (BounceWindow *self)
+{
+  g_autofree char *targets = NULL;
+  g_autofree char *notice = NULL;
+  guint n_lists;
+
+  bounce_window_reset_check (self);
+  self->check = bounce_blocklist_check_new_for_report (self->report);
+  if (bounce_blocklist_check_get_n_queries (self->check) == 0)
+    {
+      g_clear_object (&self->check);
+      return;
+    }
+  targets = join_targets (bounce_blocklist_check_get_targets (self->check));
+  n_lists = bounce_blocklist_check_get_services (self->check)->len;
+  notice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         /* Translators: %s is "192.0.2.1 and example.com", %u a number of lists */
+                                         "The check sends %s to the DNS server of %u blocklist. Nothing is sent until you click.",
+                                         "The check sends %s to the DNS servers of %u blocklists. Nothing is sent until you click.",
+                                         n_lists),
+                            targets, n_lists);
+  bounce_links_group_set_check_notice (self->links_group, notice);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", TRUE);
+}
+
 static void
 bounce_window_clear_report (BounceWindow *self)
 {
@@ -277,6 +340,7 @@ bounce_window_clear_report (BounceWindow *self)
   bounce_input_view_clear_findings (self->input_view);
   bounce_verdict_set_report (self->verdict, NULL);
   bounce_links_group_set_links (self->links_group, NULL, NULL);
+  bounce_window_reset_check (self);
   remove_all_children (GTK_WIDGET (self->recipients_list));
   remove_all_children (GTK_WIDGET (self->codes_list));
   remove_all_children (GTK_WIDGET (self->entry_cards));
@@ -338,16 +402,25 @@ bounce_window_fill_recipients (BounceWindow *self)
       gtk_list_box_append (self->recipients_list, row);
     }
 
-  if (n > MAX_RECIPIENT_ROWS)
-    {
-      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "and %u more recipient (see Copy Summary)",
-                                                            "and %u more recipients (see Copy Summary)",
-                                                            n - MAX_RECIPIENT_ROWS),
-                                               n - MAX_RECIPIENT_ROWS);
-      gtk_label_set_label (self->more_recipients, more);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), n > MAX_RECIPIENT_ROWS);
+  {
+    g_autoptr(GString) more = g_string_new (NULL);
+
+    if (n > MAX_RECIPIENT_ROWS)
+      g_string_append_printf (more, g_dngettext (GETTEXT_PACKAGE,
+                                                 "and %u more recipient (see Copy Summary)",
+                                                 "and %u more recipients (see Copy Summary)",
+                                                 n - MAX_RECIPIENT_ROWS),
+                              n - MAX_RECIPIENT_ROWS);
+    /* The analysis stopped reading the list: never let it look complete. */
+    if (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_RECIPIENTS)
+      {
+        if (more->len > 0)
+          g_string_append_c (more, '\n');
+        g_string_append (more, _("The bounce names more recipients than were read: the list was cut short."));
+      }
+    gtk_label_set_label (self->more_recipients, more->str);
+    gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), more->len > 0);
+  }
   gtk_widget_set_visible (self->recipients_box, n > 0);
 }
 
@@ -404,6 +477,8 @@ bounce_window_fill_codes (BounceWindow *self)
   guint rows = 0;
 
   remove_all_children (GTK_WIDGET (self->codes_list));
+  gtk_widget_set_visible (GTK_WIDGET (self->codes_cut),
+                          (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_CODES) != 0);
 
   for (guint i = 0; codes != NULL && i < codes->len && rows < MAX_CODE_ROWS; i++)
     {
@@ -470,6 +545,7 @@ bounce_window_fill_results (BounceWindow *self)
   bounce_window_fill_codes (self);
   bounce_links_group_set_links (self->links_group, bounce_report_get_links (self->report),
                                 bounce_report_get_blocklists (self->report));
+  bounce_window_prepare_check (self);
 
   /* Addresses and host names are shown as they are, also at 360 px. */
   bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
@@ -988,63 +1064,29 @@ on_file_loaded (GObject      *source,
   g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  char *contents = NULL;
-  gsize length = 0;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  bytes = bounce_input_read_file_finish (result, &error);
+  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
+    return;
+
+  if (bytes == NULL)
     {
-      if (self != NULL && !g_cancellable_is_cancelled (load->cancellable))
+      g_clear_object (&self->cancellable);
+      bounce_window_set_busy (self, FALSE);
+      if (error->domain == BOUNCE_ERROR)
+        bounce_window_show_error (self, error, TRUE);
+      else
         {
           g_autoptr(GError) read_error = g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
                                                       _("The file could not be read: %s"),
                                                       error->message);
 
-          g_clear_object (&self->cancellable);
-          bounce_window_set_busy (self, FALSE);
           bounce_window_show_error (self, read_error, TRUE);
         }
       return;
     }
 
-  bytes = g_bytes_new_take (contents, length);
-  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
-    return;
-
   bounce_window_start_analysis (self, bytes, load->file, load->cancellable);
-}
-
-static void
-on_file_info (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(FileLoad) load = user_data;
-  g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = g_file_query_info_finish (G_FILE (source), result, &error);
-  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
-    return;
-
-  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
-      && g_file_info_get_size (info) > MAX_FILE_SIZE)
-    {
-      g_autoptr(GError) size_error = g_error_new_literal (BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE, "");
-
-      g_clear_object (&self->cancellable);
-      bounce_window_set_busy (self, FALSE);
-      bounce_window_show_error (self, size_error, TRUE);
-      return;
-    }
-
-  /* Not being able to stat is not fatal: loading reports the real error. */
-  {
-    GFile *file = load->file;
-    GCancellable *cancellable = load->cancellable;
-
-    g_file_load_contents_async (file, cancellable, on_file_loaded, g_steal_pointer (&load));
-  }
 }
 
 void
@@ -1065,8 +1107,9 @@ bounce_window_open_file (BounceWindow *self,
   load->cancellable = g_object_ref (cancellable);
   load->file = g_object_ref (file);
 
-  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                           G_PRIORITY_DEFAULT, cancellable, on_file_info, load);
+  /* In chunks on a worker thread, up to the size limit: a FIFO or a device
+   * is refused there, never read whole. */
+  bounce_input_read_file_async (file, cancellable, on_file_loaded, load);
 }
 
 static void
@@ -1707,12 +1750,124 @@ bounce_window_set_property (GObject      *object,
     }
 }
 
+typedef struct {
+  GWeakRef      window;
+  GCancellable *cancellable;
+} CheckRun;
+
+static void
+check_run_free (CheckRun *run)
+{
+  g_weak_ref_clear (&run->window);
+  g_clear_object (&run->cancellable);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CheckRun, check_run_free)
+
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CheckRun) run = user_data;
+  g_autoptr(BounceWindow) self = g_weak_ref_get (&run->window);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = bounce_blocklist_check_run_finish (BOUNCE_BLOCKLIST_CHECK (source), result, &error);
+  /* Stopped for a newer report, or the window is gone. */
+  if (self == NULL || g_cancellable_is_cancelled (run->cancellable))
+    return;
+
+  g_clear_object (&self->check_cancellable);
+  bounce_links_group_set_checking (self->links_group, FALSE);
+  bounce_links_group_set_check_results (self->links_group, results);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", self->check != NULL);
+}
+
+static void
+bounce_window_run_check (BounceWindow *self)
+{
+  CheckRun *run;
+
+  if (self->check == NULL || self->check_cancellable != NULL)
+    return;
+
+  self->check_cancellable = g_cancellable_new ();
+  run = g_new0 (CheckRun, 1);
+  g_weak_ref_init (&run->window, self);
+  run->cancellable = g_object_ref (self->check_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
+  bounce_links_group_set_checking (self->links_group, TRUE);
+  bounce_blocklist_check_run_async (self->check, self->check_cancellable, on_check_done, run);
+}
+
+static void
+on_check_notice_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          BounceWindow     *self)
+{
+  /* The notice named this report's targets: a newer report needs its own. */
+  if (g_strcmp0 (response, "check") != 0 ||
+      g_object_get_data (G_OBJECT (dialog), "check") != self->check)
+    return;
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "blocklist-check-confirmed", TRUE);
+  bounce_window_run_check (self);
+}
+
+/* The first check is preceded by a notice of what leaves the computer. */
+static void
+check_blocklists_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  g_autofree char *targets = NULL;
+  GtkWidget *dialog;
+
+  if (self->check == NULL)
+    return;
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "blocklist-check-confirmed"))
+    {
+      bounce_window_run_check (self);
+      return;
+    }
+
+  targets = join_targets (bounce_blocklist_check_get_targets (self->check));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Ask the Blocklists?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  /* Translators: %s is "192.0.2.1 and example.com" */
+                                  _("To check them, Bounce Assistant sends %s to the DNS servers of the "
+                                    "blocklists, through your network’s DNS resolver. The lists learn that "
+                                    "someone asked about them. Nothing else from the bounce is sent."),
+                                  targets);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "check", _("_Check"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "check",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "check");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "check", g_object_ref (self->check), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_check_notice_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 bounce_window_dispose (GObject *object)
 {
   BounceWindow *self = BOUNCE_WINDOW (object);
 
   bounce_window_cancel (self);
+  if (self->check_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->check_cancellable);
+      g_clear_object (&self->check_cancellable);
+    }
+  g_clear_object (&self->check);
   g_clear_handle_id (&self->spinner_id, g_source_remove);
   if (self->chooser != NULL)
     {
@@ -1786,6 +1941,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, entry_cards);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_box);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_list);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_cut);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, links_group);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, not_bounce_page);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, error_page);
@@ -1804,6 +1960,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo-paste", NULL, undo_paste_action);
   gtk_widget_class_install_action (widget_class, "win.show-input", NULL, show_input_action);
   gtk_widget_class_install_action (widget_class, "win.show-results", NULL, show_results_action);
+  gtk_widget_class_install_action (widget_class, "win.check-blocklists", NULL, check_blocklists_action);
 
   /* A class binding runs after the focused widget had its chance, so the
    * text view still pastes at the cursor; anywhere else Ctrl+V pastes the
@@ -1822,4 +1979,6 @@ bounce_window_init (BounceWindow *self)
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->results_stack, "welcome");
+  /* Only a report with something to check enables it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
 }

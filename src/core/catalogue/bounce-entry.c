@@ -68,6 +68,7 @@ struct _BounceEntry
   gboolean closed;
   char *closed_date;
   gboolean multi;
+  BounceDnsInfo *dns;
 
   /* translated copies, made on first use */
   GStrv sender_tr;
@@ -122,6 +123,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->lookup_domain);
   g_free (self->delist_url);
   g_free (self->closed_date);
+  g_clear_pointer (&self->dns, bounce_dns_info_free);
   g_free (self->sender_tr);  /* shallow: the strings belong to gettext or to sender */
   g_free (self->admin_tr);
 
@@ -660,6 +662,27 @@ bounce_entry_new_from_json (JsonObject  *object,
         }
   }
 
+  node = json_object_get_member (object, "dns");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (node) || self->kind != BOUNCE_ENTRY_BLOCKLIST)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: “dns” must be an object on a blocklist", self->id);
+          return NULL;
+        }
+      /* A closed list is never asked: its zone may answer anything now. */
+      if (self->closed)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: a closed list has no “dns”", self->id);
+          return NULL;
+        }
+      self->dns = bounce_dns_info_new_from_json (json_node_get_object (node), self->id, error);
+      if (self->dns == NULL)
+        return NULL;
+    }
+
   if (self->lookup_ip != NULL && strstr (self->lookup_ip, "{ip}") == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
@@ -1029,6 +1052,12 @@ bounce_entry_get_multi (BounceEntry *self)
   GETTER (gboolean, multi)
 }
 
+const BounceDnsInfo *
+bounce_entry_get_dns (BounceEntry *self)
+{
+  GETTER (const BounceDnsInfo *, dns)
+}
+
 GPtrArray *
 bounce_entry_get_msgids (BounceEntry *self)
 {
@@ -1052,5 +1081,9 @@ bounce_entry_get_msgids (BounceEntry *self)
         if (((StepDef *) defs->pdata[i])->label != NULL)
           g_ptr_array_add (out, ((StepDef *) defs->pdata[i])->label);
     }
+  for (guint i = 0; self->dns != NULL && i < self->dns->answers->len; i++)
+    g_ptr_array_add (out, ((BounceDnsAnswer *) self->dns->answers->pdata[i])->meaning);
+  for (guint i = 0; self->dns != NULL && i < self->dns->refused->len; i++)
+    g_ptr_array_add (out, ((BounceDnsAnswer *) self->dns->refused->pdata[i])->meaning);
   return out;
 }

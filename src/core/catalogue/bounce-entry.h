@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bounce-outcome.h"
+#include "bounce-dns-info.h"
 
 G_BEGIN_DECLS
 
@@ -112,6 +113,8 @@ const char       *bounce_entry_get_delist_url   (BounceEntry  *self);
 gboolean          bounce_entry_get_closed       (BounceEntry  *self);  /* list no longer operates */
 const char       *bounce_entry_get_closed_date  (BounceEntry  *self);  /* ISO date or NULL */
 gboolean          bounce_entry_get_multi        (BounceEntry  *self);  /* a multi-list checker */
+/* How to ask the list over DNS, or NULL (not a DNS list, or closed). */
+const BounceDnsInfo *bounce_entry_get_dns       (BounceEntry  *self);
 /* The untranslated strings, for the POT generator and tests. */
 GPtrArray        *bounce_entry_get_msgids       (BounceEntry  *self);
 

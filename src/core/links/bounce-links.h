@@ -29,6 +29,11 @@ char      *bounce_link_expand           (const char *template_url,
  * non-numeric TLD, at most 253 characters). */
 gboolean   bounce_domain_is_valid       (const char *domain);
 
+/* A valid domain name that can exist in the public DNS: not a special-use
+ * name (.local, .localhost, .internal, .onion, .test, .example, .invalid,
+ * .alt, .arpa), which no public blocklist can know. */
+gboolean   bounce_domain_is_public      (const char *domain);
+
 /* Builds the blocklist links (BounceLink) for the given public IPs and
  * domains: first the services in named (lists the bounce names), then
  * the multi-list checkers.  Closed services are returned with closed=TRUE

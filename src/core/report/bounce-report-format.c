@@ -403,6 +403,20 @@ bounce_report_to_json_node (BounceReport *self)
     }
   json_builder_end_array (builder);
 
+  /* Only when something was cut: what a script must know it did not get. */
+  if (bounce_report_get_truncated (self) != BOUNCE_TRUNCATED_NONE)
+    {
+      BounceTruncated truncated = bounce_report_get_truncated (self);
+
+      json_builder_set_member_name (builder, "truncated");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "recipients");
+      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_RECIPIENTS) != 0);
+      json_builder_set_member_name (builder, "codes");
+      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_CODES) != 0);
+      json_builder_end_object (builder);
+    }
+
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -873,6 +887,12 @@ bounce_report_to_text (BounceReport *self)
   if (input != NULL && bounce_input_get_repaired (input))
     append_wrapped (out, "", _("Note: the input was not valid text in its character set and "
                                 "has been repaired; a few characters may be shown wrongly."));
+  if (bounce_report_get_truncated (self) & BOUNCE_TRUNCATED_RECIPIENTS)
+    append_wrapped (out, "", _("Note: the bounce names more recipients than are listed here; "
+                                "the list was cut short."));
+  if (bounce_report_get_truncated (self) & BOUNCE_TRUNCATED_CODES)
+    append_wrapped (out, "", _("Note: the input holds more codes and addresses than were read; "
+                                "only its beginning was searched."));
 
   if (n_recipients > 0)
     {

@@ -22,6 +22,13 @@ typedef enum {
   BOUNCE_KIND_FEEDBACK,     /* abuse / feedback-loop report (RFC 5965 ARF) */
 } BounceKind;
 
+/* What the analysis had to cut short, so that it can say so. */
+typedef enum {
+  BOUNCE_TRUNCATED_NONE       = 0,
+  BOUNCE_TRUNCATED_RECIPIENTS = 1 << 0,  /* more recipients than the report lists */
+  BOUNCE_TRUNCATED_CODES      = 1 << 1,  /* codes and addresses past the first 50,000 were not read */
+} BounceTruncated;
+
 #define BOUNCE_TYPE_REPORT (bounce_report_get_type ())
 G_DECLARE_FINAL_TYPE (BounceReport, bounce_report, BOUNCE, REPORT, GObject)
 
@@ -74,6 +81,8 @@ void          bounce_report_set_message         (BounceReport *self, guint index
 guint         bounce_report_get_message_index   (BounceReport *self);
 const char   *bounce_report_get_subject         (BounceReport *self);
 const char   *bounce_report_get_date            (BounceReport *self);
+BounceTruncated bounce_report_get_truncated     (BounceReport *self);
+void          bounce_report_add_truncated       (BounceReport *self, BounceTruncated what);
 
 /* Output. */
 char         *bounce_report_to_json             (BounceReport *self,

@@ -297,6 +297,8 @@ bounce_catalogue_window_set_query (BounceCatalogueWindow *self,
 
   /* (Each change of the text searches at once.) */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query ? query : "");
+  /* What is typed next goes after the query, not before it. */
+  gtk_editable_set_position (GTK_EDITABLE (self->search_entry), -1);
   if (self->results != NULL && self->results->len > 0 && query != NULL && *query != '\0')
     {
       self->updating = TRUE;

@@ -8,20 +8,40 @@
 #include "bounce-entry-card.h"
 #include "bounce-wrap.h"
 
-/* Building rows is the slow part of a search; nobody reads past this. */
-#define MAX_ROWS 400
+/* The search answers each keystroke at once, before the next frame: the
+ * catalogue's search is fast (a prepared index, built on a worker thread
+ * when the window opens), and the list gets the first screenful of
+ * results at once and the rest a batch per frame (a list view makes and
+ * lays out rows for up to 200 items, which is too much for one frame).  A
+ * new query drops what is left of the old one's.  Side by side, the detail
+ * shows the first result of what is typed, or nothing: never an entry of
+ * an older query. */
+
+/* Results listed at once (a screenful: rows are at least this high), then
+ * per frame. */
+#define MIN_ROW_HEIGHT 40
+#define ROWS_PER_FRAME 16
+/* Beyond this the list view makes no more rows: the rest can come at once. */
+#define ROWS_MADE 240
 
 struct _BounceCatalogueWindow
 {
   AdwWindow        parent_instance;
 
   BounceCatalogue *catalogue;
-  GPtrArray       *results;     /* BounceEntry shown in the list */
+  GPtrArray       *results;     /* BounceEntry: the current query's results */
+  GListStore      *listed;      /* BounceEntry: those listed so far */
+  guint            fill_id;     /* tick callback listing the rest */
+  gint64           fill_after;  /* ... in the frames after this one */
+  GtkSingleSelection *selection;
+  /* The list is being replaced: its selection changes are not the user's. */
+  gboolean         updating;
 
   AdwLeaflet      *leaflet;
   GtkSearchEntry  *search_entry;
   GtkStack        *list_stack;
-  GtkListBox      *results_list;
+  GtkScrolledWindow *results_scroller;
+  GtkListView     *results_list;
   AdwWindowTitle  *detail_title;
   GtkStack        *detail_stack;
   GtkScrolledWindow *detail_scroller;
@@ -70,15 +90,11 @@ kind_label (BounceEntryKind kind)
     }
 }
 
-static GtkWidget *
-make_row (BounceCatalogue *catalogue,
-          BounceEntry     *entry)
+static char *
+make_subtitle (BounceCatalogue *catalogue,
+               BounceEntry     *entry)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (bounce_entry_get_title (entry));
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  GtkWidget *sub;
+  GString *subtitle = g_string_new (NULL);
   const char *code = bounce_entry_get_code (entry);
 
   if (code != NULL && bounce_entry_get_kind (entry) != BOUNCE_ENTRY_REASON
@@ -108,7 +124,38 @@ make_row (BounceCatalogue *catalogue,
       g_string_append_printf (subtitle, _("“%s”"), bounce_entry_get_examples (entry)[0]);
     }
 
-  sub = gtk_label_new (subtitle->str);
+  return g_string_free (subtitle, FALSE);
+}
+
+static void activate_position (BounceCatalogueWindow *self,
+                               guint                  position);
+
+static void
+on_row_clicked (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                GtkListItem     *item)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *self = gtk_widget_get_ancestor (row, BOUNCE_TYPE_CATALOGUE_WINDOW);
+
+  /* One click opens the entry, as a row of a list box does. */
+  if (n_press == 1 && self != NULL && gtk_list_item_get_position (item) != GTK_INVALID_LIST_POSITION)
+    activate_position (BOUNCE_CATALOGUE_WINDOW (self), gtk_list_item_get_position (item));
+}
+
+static void
+setup_row (GtkListItemFactory    *factory,
+           GtkListItem           *item,
+           BounceCatalogueWindow *self)
+{
+  GtkWidget *row = adw_bin_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *sub = gtk_label_new (NULL);
+  GtkGesture *click = gtk_gesture_click_new ();
+
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
@@ -121,13 +168,66 @@ make_row (BounceCatalogue *catalogue,
   gtk_widget_set_margin_bottom (box, 6);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), sub);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_signal_connect_object (click, "released", G_CALLBACK (on_row_clicked), item, 0);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
+  /* The list view asks its rows for their width at its height. */
+  adw_bin_set_child (ADW_BIN (row), box);
+  bounce_wrap_set_row_layout (row, 0);
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+bind_row (GtkListItemFactory    *factory,
+          GtkListItem           *item,
+          BounceCatalogueWindow *self)
+{
+  BounceEntry *entry = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkWidget *title = gtk_widget_get_first_child (adw_bin_get_child (ADW_BIN (child)));
+  GtkWidget *sub = gtk_widget_get_next_sibling (title);
+  g_autofree char *subtitle = make_subtitle (self->catalogue, entry);
+  /* The row a screen reader lands on is the list's item around ours. */
+  GtkWidget *row = gtk_widget_get_parent (child) ? gtk_widget_get_parent (child) : child;
+
+  gtk_label_set_label (GTK_LABEL (title), bounce_entry_get_title (entry));
+  gtk_label_set_label (GTK_LABEL (sub), subtitle);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, bounce_entry_get_title (entry),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
                                   -1);
+}
 
-  return row;
+/* Lists the next batch of the current query's results, each frame until
+ * all are there. */
+static gboolean
+fill_list (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  BounceCatalogueWindow *self = user_data;
+  guint listed = g_list_model_get_n_items (G_LIST_MODEL (self->listed));
+  guint total = self->results != NULL ? self->results->len : 0;
+  guint batch = listed < ROWS_MADE ? ROWS_PER_FRAME : total - listed;
+
+  if (gdk_frame_clock_get_frame_counter (clock) <= self->fill_after)
+    return G_SOURCE_CONTINUE;
+  if (listed < total)
+    {
+      batch = MIN (batch, total - listed);
+      g_list_store_splice (self->listed, listed, 0, self->results->pdata + listed, batch);
+      listed += batch;
+    }
+  if (listed < total)
+    return G_SOURCE_CONTINUE;
+
+  self->fill_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+bounce_catalogue_window_is_folded (BounceCatalogueWindow *self)
+{
+  return adw_leaflet_get_folded (self->leaflet);
 }
 
 static void
@@ -135,8 +235,8 @@ bounce_catalogue_window_search (BounceCatalogueWindow *self)
 {
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autoptr(GPtrArray) results = NULL;
-  GtkWidget *child;
   g_autofree char *stripped = g_strstrip (g_strdup (query));
+  guint n_old, first_rows, same;
 
   if (self->catalogue == NULL)
     return;
@@ -146,24 +246,47 @@ bounce_catalogue_window_search (BounceCatalogueWindow *self)
   else
     results = bounce_catalogue_search (self->catalogue, stripped);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))) != NULL)
-    gtk_list_box_remove (self->results_list, child);
-
   g_clear_pointer (&self->results, g_ptr_array_unref);
-  self->results = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; results != NULL && i < results->len && self->results->len < MAX_ROWS; i++)
+  self->results = g_ptr_array_ref (results);
+
+  self->updating = TRUE;
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->listed));
+  first_rows = MIN (results->len, MAX (gtk_widget_get_height (GTK_WIDGET (self)), 640) / MIN_ROW_HEIGHT + 1);
+  /* Rows the new query shares at the top stay as they are. */
+  for (same = 0; same < MIN (n_old, results->len); same++)
     {
-      BounceEntry *entry = g_ptr_array_index (results, i);
+      g_autoptr(BounceEntry) listed = g_list_model_get_item (G_LIST_MODEL (self->listed), same);
 
-      g_ptr_array_add (self->results, g_object_ref (entry));
-      gtk_list_box_append (self->results_list, make_row (self->catalogue, entry));
+      if (listed != g_ptr_array_index (results, same))
+        break;
     }
+  g_list_store_splice (self->listed, same, n_old - same, results->pdata + same,
+                       first_rows > same ? first_rows - same : 0);
+  /* The rest from the next frame on: this one has the answer to show. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->listed)) < results->len)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  gtk_stack_set_visible_child_name (self->list_stack, self->results->len > 0 ? "results" : "none");
+      self->fill_after = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : 0;
+      if (self->fill_id == 0)
+        self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->results_list), fill_list, self, NULL);
+    }
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->results_scroller), 0);
+  gtk_stack_set_visible_child_name (self->list_stack, results->len > 0 ? "results" : "none");
 
-  /* Side by side, the best match is read as it is typed. */
-  if (*stripped != '\0' && self->results->len > 0 && !adw_leaflet_get_folded (self->leaflet))
-    gtk_list_box_select_row (self->results_list, gtk_list_box_get_row_at_index (self->results_list, 0));
+  /* Side by side, the best match is read as it is typed; with nothing
+   * typed or nothing found, no entry is shown rather than an old one. */
+  if (*stripped != '\0' && results->len > 0 && !bounce_catalogue_window_is_folded (self))
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      bounce_catalogue_window_show_entry (self, g_ptr_array_index (results, 0));
+    }
+  else
+    {
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      bounce_catalogue_window_show_entry (self, NULL);
+    }
+  self->updating = FALSE;
 }
 
 void
@@ -172,13 +295,16 @@ bounce_catalogue_window_set_query (BounceCatalogueWindow *self,
 {
   g_return_if_fail (BOUNCE_IS_CATALOGUE_WINDOW (self));
 
+  /* (Each change of the text searches at once.) */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query ? query : "");
-  /* GtkSearchEntry delays ::search-changed; callers want results now. */
-  bounce_catalogue_window_search (self);
-  if (self->results->len > 0)
+  /* What is typed next goes after the query, not before it. */
+  gtk_editable_set_position (GTK_EDITABLE (self->search_entry), -1);
+  if (self->results != NULL && self->results->len > 0 && query != NULL && *query != '\0')
     {
-      bounce_catalogue_window_show_entry (self, g_ptr_array_index (self->results, 0));
-      gtk_list_box_select_row (self->results_list, gtk_list_box_get_row_at_index (self->results_list, 0));
+      self->updating = TRUE;
+      gtk_single_selection_set_selected (self->selection, 0);
+      bounce_catalogue_window_show_entry (self, bounce_catalogue_window_get_result (self, 0));
+      self->updating = FALSE;
     }
 }
 
@@ -186,7 +312,7 @@ guint
 bounce_catalogue_window_get_n_results (BounceCatalogueWindow *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE_WINDOW (self), 0);
-  return self->results ? self->results->len : 0;
+  return self->results != NULL ? self->results->len : 0;
 }
 
 BounceEntry *
@@ -222,19 +348,32 @@ bounce_catalogue_window_get_shown_entry (BounceCatalogueWindow *self)
 static void
 on_search_changed (BounceCatalogueWindow *self)
 {
+  /* Typed on the detail of a folded window (the window passes keys on
+   * to the search): the new results are on the list. */
+  if (bounce_catalogue_window_is_folded (self))
+    adw_leaflet_set_visible_child_name (self->leaflet, "list");
   bounce_catalogue_window_search (self);
+}
+
+static void
+activate_position (BounceCatalogueWindow *self,
+                   guint                  position)
+{
+  BounceEntry *entry = bounce_catalogue_window_get_result (self, position);
+
+  if (entry == NULL)
+    return;
+  /* (Enter in the search activates the first result, listed or not yet.) */
+  if (position < g_list_model_get_n_items (G_LIST_MODEL (self->listed)))
+    gtk_single_selection_set_selected (self->selection, position);
+  bounce_catalogue_window_show_entry (self, entry);
+  adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
 
 static void
 on_search_activate (BounceCatalogueWindow *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results_list, 0);
-
-  if (row != NULL)
-    {
-      gtk_list_box_select_row (self->results_list, row);
-      adw_leaflet_set_visible_child_name (self->leaflet, "detail");
-    }
+  activate_position (self, 0);
 }
 
 static void
@@ -248,19 +387,20 @@ on_stop_search (BounceCatalogueWindow *self)
 }
 
 static void
-on_row_selected (BounceCatalogueWindow *self,
-                 GtkListBoxRow         *row)
+on_selection_changed (BounceCatalogueWindow *self)
 {
-  if (row != NULL)
-    bounce_catalogue_window_show_entry (self, bounce_catalogue_window_get_result (self, gtk_list_box_row_get_index (row)));
+  BounceEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+
+  /* The keyboard moving through the list shows what it selects. */
+  if (!self->updating && entry != NULL)
+    bounce_catalogue_window_show_entry (self, entry);
 }
 
 static void
 on_row_activated (BounceCatalogueWindow *self,
-                  GtkListBoxRow         *row)
+                  guint                  position)
 {
-  bounce_catalogue_window_show_entry (self, bounce_catalogue_window_get_result (self, gtk_list_box_row_get_index (row)));
-  adw_leaflet_set_visible_child_name (self->leaflet, "detail");
+  activate_position (self, position);
 }
 
 static void
@@ -270,11 +410,31 @@ on_back_clicked (BounceCatalogueWindow *self)
 }
 
 static void
+prepare_search_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  bounce_catalogue_prepare_search (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 bounce_catalogue_window_constructed (GObject *object)
 {
   BounceCatalogueWindow *self = BOUNCE_CATALOGUE_WINDOW (object);
 
   G_OBJECT_CLASS (bounce_catalogue_window_parent_class)->constructed (object);
+
+  if (self->catalogue != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      /* Ready before the first keystroke, most likely; if not, the first
+       * search waits for it. */
+      g_task_set_task_data (task, g_object_ref (self->catalogue), g_object_unref);
+      g_task_run_in_thread (task, prepare_search_thread);
+    }
 
   bounce_catalogue_window_search (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
@@ -321,7 +481,14 @@ bounce_catalogue_window_dispose (GObject *object)
 {
   BounceCatalogueWindow *self = BOUNCE_CATALOGUE_WINDOW (object);
 
+  if (self->fill_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->results_list), self->fill_id);
+      self->fill_id = 0;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_CATALOGUE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->listed);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_clear_object (&self->catalogue);
 
@@ -361,6 +528,7 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, results_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, results_list);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, detail_title);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, detail_stack);
@@ -369,7 +537,6 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
-  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 
@@ -384,8 +551,19 @@ bounce_catalogue_window_init (BounceCatalogueWindow *self)
 {
   GtkWidget *overlay = adw_toast_overlay_new ();
   g_autoptr(GtkWidget) content = NULL;
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->listed = g_list_store_new (BOUNCE_TYPE_ENTRY);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->listed)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
+  gtk_list_view_set_factory (self->results_list, factory);
+  gtk_list_view_set_model (self->results_list, GTK_SELECTION_MODEL (self->selection));
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
 
   /* A link that no browser opens is told in a toast (bounce_open_link). */

@@ -17,6 +17,7 @@ struct _BounceEntryCard
   gboolean     show_admin;
   gboolean     selectable;
 
+  GtkWidget   *title_row;
   GtkLabel    *title;
   GtkLabel    *code;
   GtkLabel    *explanation;
@@ -73,7 +74,7 @@ fill_steps (GtkBox    *box,
   remove_children (box);
   for (; steps != NULL && n < steps->len; n++)
     {
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
       g_autofree char *number = g_strdup_printf ("%u.", n + 1);
       g_autofree char *text = bounce_step_to_string (steps->pdata[n]);
       GtkWidget *num_label = gtk_label_new (number);
@@ -89,6 +90,7 @@ fill_steps (GtkBox    *box,
       gtk_label_set_wrap_mode (GTK_LABEL (text_label), PANGO_WRAP_WORD_CHAR);
       set_selectable (GTK_LABEL (text_label), selectable);
       gtk_widget_set_hexpand (text_label, TRUE);
+      bounce_wrap_set_row_layout (row, 6);
       gtk_box_append (GTK_BOX (row), num_label);
       gtk_box_append (GTK_BOX (row), text_label);
       gtk_box_append (box, row);
@@ -533,6 +535,7 @@ bounce_entry_card_class_init (BounceEntryCardClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bounce-entry-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, title_row);
   gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, title);
   gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, code);
   gtk_widget_class_bind_template_child (widget_class, BounceEntryCard, explanation);
@@ -550,6 +553,8 @@ bounce_entry_card_init (BounceEntryCard *self)
   self->show_admin = TRUE;
   self->selectable = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  bounce_wrap_set_row_layout (GTK_WIDGET (self), 0);
+  bounce_wrap_set_row_layout (self->title_row, 6);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self), "keyboard-stop");
 }

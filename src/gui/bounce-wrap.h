@@ -13,4 +13,19 @@ void bounce_wrap_label_without_hyphens (GtkLabel  *label);
  * rows as well as our own). */
 void bounce_wrap_without_hyphens       (GtkWidget *root);
 
+/* Lays out the children of a widget that holds wrapping labels as a plain
+ * row: each child gets at least its minimum width, then its natural width,
+ * and the expanding ones share the rest; the row is as high as its highest
+ * child at that width, and its width never depends on a height.
+ *
+ * GTK asks for widths for a given height in many places (a GtkBox finds a
+ * row's width by trying one height after the other, list views and boxes
+ * pass heights on), and a wrapping label answers each such question by
+ * laying out its text at a series of widths: hundreds of text layouts for
+ * one explanation card.  Given to a box of labels, or to a bin around
+ * them, this stops those questions there.  Spacing is in pixels; a GtkBox
+ * must not be given a new spacing or orientation afterwards. */
+void bounce_wrap_set_row_layout        (GtkWidget *box,
+                                        int        spacing);
+
 G_END_DECLS

@@ -8,6 +8,10 @@
 #include "bounce-catalogue.h"
 #include "bounce-error.h"
 
+typedef struct _BounceSearchIndex BounceSearchIndex;
+
+static void search_index_free (BounceSearchIndex *index);
+
 struct _BounceCatalogue
 {
   GObject parent_instance;
@@ -22,6 +26,7 @@ struct _BounceCatalogue
   GPtrArray *providers;
   GPtrArray *blocklists;
   GRegex *token_regex;     /* the providers' token shapes, compiled when first asked */
+  BounceSearchIndex *search_index;   /* what bounce_catalogue_search() looks in */
 };
 
 G_DEFINE_FINAL_TYPE (BounceCatalogue, bounce_catalogue, G_TYPE_OBJECT)
@@ -39,6 +44,7 @@ bounce_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_pointer (&self->blocklists, g_ptr_array_unref);
   g_clear_pointer (&self->token_regex, g_regex_unref);
+  g_clear_pointer (&self->search_index, search_index_free);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bounce_catalogue_parent_class)->finalize (object);
@@ -580,6 +586,106 @@ bounce_catalogue_get_blocklists (BounceCatalogue *self)
   return self->blocklists;
 }
 
+/* What the search looks in, per entry: each group case-folded once, its
+ * fields joined with newlines.  A query word never holds a newline (the
+ * query is split there), so it matches within one field only, as if each
+ * field were searched on its own. */
+typedef struct {
+  char *primary;     /* title and code: a word found here scores 30 */
+  char *secondary;   /* explanation, reason, id and provider: 10 */
+  char *examples;    /* lines the entry matches: 8 */
+  char *zones;       /* blocklist zones: 20 */
+} SearchText;
+
+struct _BounceSearchIndex {
+  guint n_entries;
+  SearchText texts[];
+};
+
+static char *
+fold_joined (const char * const *fields,
+             guint               n_fields)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      if (fields[i] == NULL)
+        continue;
+      if (joined->len > 0)
+        g_string_append_c (joined, '\n');
+      g_string_append (joined, fields[i]);
+    }
+  return joined->len > 0 ? g_utf8_casefold (joined->str, joined->len) : NULL;
+}
+
+static char *
+fold_strv (const char * const *strv)
+{
+  return strv != NULL ? fold_joined (strv, g_strv_length ((GStrv) strv)) : NULL;
+}
+
+static BounceSearchIndex *
+search_index_new (BounceCatalogue *self)
+{
+  BounceSearchIndex *index = g_malloc0 (sizeof (BounceSearchIndex)
+                                        + self->entries->len * sizeof (SearchText));
+
+  index->n_entries = self->entries->len;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      BounceEntry *entry = self->entries->pdata[i];
+      SearchText *text = &index->texts[i];
+      const char *primary[] = { bounce_entry_get_title (entry), bounce_entry_get_code (entry) };
+      const char *secondary[] = {
+        bounce_entry_get_explanation (entry), bounce_entry_get_reason (entry),
+        bounce_entry_get_id (entry), bounce_entry_get_provider (entry),
+      };
+
+      if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER)
+        continue;   /* never a result */
+      text->primary = fold_joined (primary, G_N_ELEMENTS (primary));
+      text->secondary = fold_joined (secondary, G_N_ELEMENTS (secondary));
+      text->examples = fold_strv (bounce_entry_get_examples (entry));
+      text->zones = fold_strv (bounce_entry_get_zones (entry));
+      /* Rules are tried on the query itself too: compiled now, not
+       * while the user types. */
+      if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_RULE)
+        bounce_entry_get_regex (entry);
+    }
+  return index;
+}
+
+static void
+search_index_free (BounceSearchIndex *index)
+{
+  for (guint i = 0; i < index->n_entries; i++)
+    {
+      g_free (index->texts[i].primary);
+      g_free (index->texts[i].secondary);
+      g_free (index->texts[i].examples);
+      g_free (index->texts[i].zones);
+    }
+  g_free (index);
+}
+
+/* The search index is built on the first search, or ahead of it by
+ * bounce_catalogue_prepare_search() (for instance on a worker thread). */
+static BounceSearchIndex *
+get_search_index (BounceCatalogue *self)
+{
+  if (g_once_init_enter (&self->search_index))
+    g_once_init_leave (&self->search_index, search_index_new (self));
+  return self->search_index;
+}
+
+void
+bounce_catalogue_prepare_search (BounceCatalogue *self)
+{
+  g_return_if_fail (BOUNCE_IS_CATALOGUE (self));
+  get_search_index (self);
+}
+
 typedef struct {
   BounceEntry *entry;
   int score;
@@ -599,21 +705,17 @@ compare_hits (gconstpointer a,
 }
 
 static gboolean
-contains_casefold (const char *haystack,
-                   const char *needle_folded)
+has_word (const char *folded,
+          const char *word)
 {
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, needle_folded) != NULL;
+  return folded != NULL && strstr (folded, word) != NULL;
 }
 
 static int
-score_entry (BounceEntry  *entry,
-             const char   *query,
-             GStrv         words)
+score_entry (BounceEntry      *entry,
+             const SearchText *text,
+             const char       *query,
+             GStrv             words)
 {
   const char *code = bounce_entry_get_code (entry);
   int score = 0;
@@ -634,26 +736,14 @@ score_entry (BounceEntry  *entry,
 
       if (*w == '\0')
         continue;
-      if (contains_casefold (bounce_entry_get_title (entry), w) ||
-          contains_casefold (bounce_entry_get_code (entry), w))
+      if (has_word (text->primary, w))
         word_score = 30;
-      else if (contains_casefold (bounce_entry_get_explanation (entry), w) ||
-               contains_casefold (bounce_entry_get_reason (entry), w) ||
-               contains_casefold (bounce_entry_get_id (entry), w) ||
-               contains_casefold (bounce_entry_get_provider (entry), w))
+      else if (has_word (text->secondary, w))
         word_score = 10;
-      else
-        {
-          const char * const *examples = bounce_entry_get_examples (entry);
-          const char * const *zones = bounce_entry_get_zones (entry);
-
-          for (guint j = 0; examples[j] && !word_score; j++)
-            if (contains_casefold (examples[j], w))
-              word_score = 8;
-          for (guint j = 0; zones[j] && !word_score; j++)
-            if (contains_casefold (zones[j], w))
-              word_score = 20;
-        }
+      else if (has_word (text->examples, w))
+        word_score = 8;
+      else if (has_word (text->zones, w))
+        word_score = 20;
       if (word_score == 0)
         return score >= 900 ? score : 0;   /* every word must match */
       score += word_score;
@@ -669,6 +759,7 @@ bounce_catalogue_search (BounceCatalogue *self,
   g_autofree char *folded = NULL;
   g_autofree char *stripped = NULL;
   g_auto(GStrv) words = NULL;
+  BounceSearchIndex *index;
   GPtrArray *out = g_ptr_array_new ();
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
@@ -679,14 +770,16 @@ bounce_catalogue_search (BounceCatalogue *self,
     return out;
   folded = g_utf8_casefold (stripped, -1);
   words = g_strsplit_set (folded, " \t\n", -1);
+  index = get_search_index (self);
 
-  for (guint i = 0; i < self->entries->len; i++)
+  for (guint i = 0; i < index->n_entries; i++)
     {
       BounceEntry *entry = self->entries->pdata[i];
-      SearchHit hit = { entry, score_entry (entry, stripped, words), i };
+      SearchHit hit = { entry, 0, i };
 
       if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER)
         continue;
+      hit.score = score_entry (entry, &index->texts[i], stripped, words);
       /* Codes and tokens typed in full also find the rules that mention them. */
       if (hit.score == 0 && bounce_entry_get_kind (entry) == BOUNCE_ENTRY_RULE)
         {

@@ -66,5 +66,8 @@ GRegex          *bounce_catalogue_get_token_regex (BounceCatalogue *self);
 /* Catalogue search for the browser: code, token or words; best first. */
 GPtrArray       *bounce_catalogue_search        (BounceCatalogue *self,
                                                  const char      *query);
+/* Builds what the search looks in (case-folded texts, compiled rules), which
+ * the first search does otherwise; thread-safe, e.g. for a worker thread. */
+void             bounce_catalogue_prepare_search (BounceCatalogue *self);
 
 G_END_DECLS

@@ -12,7 +12,8 @@
  *   - accuracy per server family, so regressions and weak spots are visible;
  *   - accuracy on what a user pastes: the first text part alone, without
  *     headers, MIME structure or delivery-status fields.
- * Usage: bench-corpus [CORPUS_DIR [BOUNCE_EXPLAIN]] (defaults from the env). */
+ * Usage: bench-corpus [CORPUS_DIR [BOUNCE_EXPLAIN]] (defaults from the env);
+ * BOUNCE_BENCH_VERBOSE=1 lists the pasted texts whose reason is wrong. */
 
 typedef struct {
   guint files;
@@ -180,6 +181,7 @@ main (int argc, char **argv)
   {
     guint pasted[CORPUS_N_FIELDS] = { 0 };
     guint pasted_files = 0, pasted_recipients = 0, detected = 0;
+    gboolean verbose = g_getenv ("BOUNCE_BENCH_VERBOSE") != NULL;
 
     for (GList *l = names; l; l = l->next)
       {
@@ -206,6 +208,11 @@ main (int argc, char **argv)
         for (guint k = 0; k < CORPUS_N_FIELDS; k++)
           for (guint i = 0; i < r->n_truth; i++)
             pasted[k] += g_array_index (r->right[k], gboolean, i);
+        /* BOUNCE_BENCH_VERBOSE=1: each pasted reason that is wrong */
+        for (guint i = 0; verbose && i < r->n_truth; i++)
+          if (!g_array_index (r->right[CORPUS_REASON], gboolean, i))
+            g_printerr ("pasted\t%s\t%u\t%s\t%s\n", (char *) l->data, i,
+                        (char *) r->want[CORPUS_REASON]->pdata[i], (char *) r->got[CORPUS_REASON]->pdata[i]);
       }
     printf ("%-18s %5u %5u %6.1f%% %6.1f%% %6.1f%% %6.1f%%  (first text part only; %u with a recipient)\n",
             "pasted", pasted_files, pasted_recipients,

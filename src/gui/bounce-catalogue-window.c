@@ -148,6 +148,9 @@ bounce_catalogue_window_search (BounceCatalogueWindow *self)
     {
       BounceEntry *entry = g_ptr_array_index (results, i);
 
+      /* (lists of phrases are explained by their reason's entry) */
+      if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PHRASES)
+        continue;
       g_ptr_array_add (self->results, g_object_ref (entry));
       gtk_list_box_append (self->results_list, make_row (self->catalogue, entry));
     }

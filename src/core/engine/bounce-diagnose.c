@@ -106,27 +106,6 @@ handle_feedback (BounceMessageContext *ctx,
   return TRUE;
 }
 
-/* A read receipt (RFC 8098) or a challenge-response request: reports
- * about a message, not failures, though a challenge quotes the message and
- * sometimes words a rule knows ("verify"). */
-static gboolean
-handle_not_a_failure (BounceMessageContext *ctx,
-                      GPtrArray            *listed)
-{
-  BounceKind kind;
-
-  if (listed->len > 0)
-    return FALSE;
-  if (bounce_classify_looks_like_read_receipt (ctx))
-    kind = BOUNCE_KIND_READ_RECEIPT;
-  else if (bounce_classify_looks_like_challenge (ctx))
-    kind = BOUNCE_KIND_CHALLENGE;
-  else
-    return FALSE;
-  bounce_report_set_kind (ctx->report, kind);
-  return TRUE;
-}
-
 /* A text that lists no failed recipient may still say what it is in its
  * own words: an out-of-office note, a delivery success notice or the
  * human part of a feedback report, pasted without headers or fields. */
@@ -158,6 +137,33 @@ handle_words (BounceMessageContext *ctx)
       bounce_report_set_kind (ctx->report, BOUNCE_KIND_DELIVERED);
       add_simple_recipient (ctx, address, "delivered");
     }
+}
+
+/* A read receipt (RFC 8098) or a challenge-response request: reports
+ * about a message, not failures, though a challenge quotes the message and
+ * sometimes words a rule knows ("verify"). */
+static gboolean
+handle_not_a_failure (BounceMessageContext *ctx,
+                      GPtrArray            *listed)
+{
+  BounceKind kind;
+
+  if (listed->len > 0)
+    return FALSE;
+  /* the human part of a feedback report, pasted, says what it is */
+  if (ctx->message == NULL && bounce_classify_feedback_words (ctx) != NULL)
+    {
+      handle_words (ctx);
+      return TRUE;
+    }
+  if (bounce_classify_looks_like_read_receipt (ctx))
+    kind = BOUNCE_KIND_READ_RECEIPT;
+  else if (bounce_classify_looks_like_challenge (ctx))
+    kind = BOUNCE_KIND_CHALLENGE;
+  else
+    return FALSE;
+  bounce_report_set_kind (ctx->report, kind);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */

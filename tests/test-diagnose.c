@@ -291,9 +291,11 @@ test_multiline_reply (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "policyviolation");
 }
 
-/* A plain-text bounce's diagnostic starts at the server's words, not at
- * what is left of the recipient's address ("<a@b>: ...", "\"a@b\":",
- * "to <a@b>.", an alias note), but a quote that opens the reason stays. */
+/* What the server said is its reply, whole, and nothing else: not what is
+ * left of the recipient's address ("<a@b>: ...", "\"a@b\":", "to <a@b>.",
+ * an alias note), nor the reporting server's words around the reply
+ * ("host ... said:", "because the server rejected it:", "Reason:"), nor a
+ * delivery report's fields pasted after it. */
 static void
 test_text_diagnostic_start (void)
 {
@@ -302,11 +304,11 @@ test_text_diagnostic_start (void)
     const char *diagnostic;
   } cases[] = {
     { "<kim@example.net>: host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown\n",
-      "host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown" },
+      "550 5.1.1 User unknown" },
     { "<kim@example.net> (expanded from <team@example.net>): host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown\n",
-      "host mx.example.net[192.0.2.7] said: 550 5.1.1 User unknown" },
+      "550 5.1.1 User unknown" },
     { "\"kim@example.net\":\nSMTP error from remote server after RCPT command:\n550 5.1.1 User unknown\n",
-      "SMTP error from remote server after RCPT command: 550 5.1.1 User unknown" },
+      "550 5.1.1 User unknown" },
     { "There was an error delivering your mail to <kim@example.net>.\n\n550 5.1.1 User unknown\n",
       "550 5.1.1 User unknown" },
     { "kim@example.net<mailto:kim@example.net>\n550 5.1.1 User unknown\n",
@@ -314,7 +316,15 @@ test_text_diagnostic_start (void)
     { "kim@example.net: 550 5.1.1 User unknown\n",
       "550 5.1.1 User unknown" },
     { "  kim@example.net\n    \"550 5.1.1 User unknown\"\n",
-      "\"550 5.1.1 User unknown\"" },
+      "550 5.1.1 User unknown" },
+    { "Your message to kim@example.net couldn't be delivered because the server rejected it: "
+      "452 4.2.2 The email account that you tried to reach is over quota.\n",
+      "452 4.2.2 The email account that you tried to reach is over quota." },
+    { "Delivery to kim@example.net failed. Reason: 550 5.7.1 Message rejected as spam.\n",
+      "550 5.7.1 Message rejected as spam." },
+    { "kim@example.net: 550 5.1.1 User unknown\n\nReporting-MTA: dns; mx.example.org\n"
+      "Arrival-Date: Mon, 2 Nov 2026 09:14:02 +0100\n",
+      "550 5.1.1 User unknown" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -328,6 +338,34 @@ test_text_diagnostic_start (void)
       g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].line);
       g_assert_cmpstr (bounce_recipient_get_address (r), ==, "kim@example.net");
       g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
+/* "Refused by": the server the reporting server names in its words when no
+ * field gives it (Postfix, Exim, DragonFly, Sendmail, Exchange). */
+static void
+test_remote_host_in_text (void)
+{
+  static const struct {
+    const char *text;
+    const char *host;
+  } cases[] = {
+    { "<kim@example.net>: host mx1.example.net[192.0.2.25] said: 550 5.1.1 User unknown\n", "mx1.example.net" },
+    { "The following address(es) failed:\n\n  kim@example.net\n    host mx2.example.net [192.0.2.25]\n"
+      "    SMTP error from remote mail server after RCPT TO:<kim@example.net>:\n    550 5.1.1 User unknown\n",
+      "mx2.example.net" },
+    { "<kim@example.net>: connect to mx3.example.net[192.0.2.25]:25: Connection timed out\n", "mx3.example.net" },
+    { "Recipient: kim@example.net\nmx4.example.net [192.0.2.25] did not like our RCPT TO: 550 5.1.1 User unknown\n",
+      "mx4.example.net" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BounceReport) report = analyze (cases[i].text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].host);
     }
 }
 
@@ -922,14 +960,15 @@ test_block_edges (void)
       "The following recipients were affected:\n"
       "    bob@example.net\n",
       0, "bob@example.net", "550 5.1.1 User unknown", NULL, "5.1.1", "userunknown" },
-    /* the address named again in its own text is not a second copy, and a
-     * one-line introduction naming the command stays */
+    /* the address named again in its own text is not a second copy; the
+     * introduction naming the command is the reporting server's, not the
+     * reply (the command still decides the reason) */
     { "Die Nachricht konnte an folgende Empf\303\244nger nicht zugestellt werden:\n"
       "\n"
       "bob@example.de\n"
       "    SMTP-Fehler vom Zielserver nach RCPT TO:<bob@example.de>:\n"
       "    550 5.1.1 Benutzer unbekannt\n",
-      0, "bob@example.de", "SMTP-Fehler vom Zielserver nach RCPT TO:<bob@example.de>: 550 5.1.1 Benutzer unbekannt",
+      0, "bob@example.de", "550 5.1.1 Benutzer unbekannt",
       NULL, "5.1.1", "userunknown" },
     /* a pasted Microsoft 365 report: the server's reply is the quoted one */
     { "Your message to bob@example.net couldn't be delivered.\n"
@@ -1013,6 +1052,42 @@ test_outcome (void)
   g_assert_cmpstr (bounce_entry_get_id (bounce_report_get_verdict (pasted)), ==, "reason.expired");
 }
 
+/* An mbox of several bounces: each message has a report of its own with its
+ * own verdict; the whole input's report names each recipient once. */
+static void
+test_message_reports (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "eml", "rhost-cox-01.eml", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = NULL;
+  GListModel *messages;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  report = analyze (text);
+  messages = bounce_report_get_message_reports (report);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
+
+      g_assert_cmpuint (bounce_report_get_message_index (m), ==, i);
+      g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (m)), ==, 1);
+      g_assert_cmpint (bounce_report_get_outcome (m), ==, BOUNCE_OUTCOME_PERMANENT);
+      g_assert_cmpint (bounce_report_get_kind (m), ==, BOUNCE_KIND_FAILURE);
+      g_assert_nonnull (bounce_report_get_subject (m));
+    }
+  /* a single message has no list of its own */
+  {
+    g_autoptr(BounceReport) one = analyze_sample ("delayed-and-failed.eml");
+
+    g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_message_reports (one)), ==, 0);
+    g_assert_cmpstr (bounce_report_get_subject (one), ==, "Undelivered Mail Returned to Sender");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1020,6 +1095,8 @@ main (int argc, char **argv)
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
   g_test_add_func ("/diagnose/outcome", test_outcome);
+  g_test_add_func ("/diagnose/message-reports", test_message_reports);
+  g_test_add_func ("/diagnose/remote-host-in-text", test_remote_host_in_text);
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);

@@ -210,11 +210,23 @@ test_json_shape (void)
   g_assert_cmpstr (json_object_get_string_member (r0, "explanation"), ==,
                    "The receiving server has no mailbox with this address.");
   remedy = json_object_get_object_member (r0, "remedy");
-  assert_members (remedy, (const char *[]) { "sender", "admin", NULL });
+  assert_members (remedy, (const char *[]) { "sender", "admin", "sender_steps", "admin_steps", NULL });
   g_assert_cmpstr (json_object_get_string_member (remedy, "sender"), ==,
                    "1. Check the address for typing mistakes.\n2. Ask the recipient for a current address.");
   g_assert_cmpstr (json_object_get_string_member (remedy, "admin"), ==,
                    "1. Look at the server log for the exact rejection.\n2. Check the alias tables.");
+  /* the same steps one by one, none of them conditional */
+  {
+    JsonArray *steps = json_object_get_array_member (remedy, "sender_steps");
+    JsonObject *step;
+
+    g_assert_cmpuint (json_array_get_length (steps), ==, 2);
+    step = json_array_get_object_element (steps, 1);
+    assert_members (step, (const char *[]) { "text", "condition", NULL });
+    g_assert_cmpstr (json_object_get_string_member (step, "text"), ==, "Ask the recipient for a current address.");
+    g_assert_true (json_object_get_null_member (step, "condition"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (remedy, "admin_steps")), ==, 2);
+  }
 
   r1 = json_array_get_object_element (recipients, 1);
   assert_members (r1, recipient_keys);
@@ -372,6 +384,23 @@ test_other_kinds (void)
     }
 }
 
+/* CSV fields are quoted when needed, and text a spreadsheet would run as a
+ * formula is made plain text. */
+static void
+test_csv (void)
+{
+  g_autoptr(BounceReport) report = build_report ("=HYPERLINK(\"https://evil.example/\",\"x\"), \"quoted\"\nline");
+  g_autofree char *csv = bounce_report_to_csv (report, FALSE);
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+  g_assert_cmpstr (lines[0], ==,
+                   "sample.eml,1,,,nobody@b.example,permanent,yes,userunknown,5.1.1,550,mx.b.example,"
+                   "\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"x\"\"), \"\"quoted\"\"\nline\"");
+  /* the second recipient: nothing known */
+  g_assert_cmpstr (lines[1], ==, "sample.eml,1,,,,failed,no,undefined,,,,");
+  g_assert_cmpstr (lines[2], ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -383,6 +412,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/summary", test_summary);
   g_test_add_func ("/report/not-bounce", test_not_bounce);
   g_test_add_func ("/report/other-kinds", test_other_kinds);
+  g_test_add_func ("/report/csv", test_csv);
 
   return g_test_run ();
 }

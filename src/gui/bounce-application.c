@@ -69,6 +69,25 @@ bounce_application_get_debug_info (void)
   return g_string_free (s, FALSE);
 }
 
+static const GOptionEntry app_options[] = {
+  { "version", 'V', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Show the program version"), NULL },
+  { NULL }
+};
+
+static int
+bounce_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("bounce-assistant %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  return G_APPLICATION_CLASS (bounce_application_parent_class)->handle_local_options (app, options);
+}
+
 static BounceWindow *
 bounce_application_new_window (BounceApplication *self)
 {
@@ -307,9 +326,18 @@ bounce_application_class_init (BounceApplicationClass *klass)
   app_class->startup = bounce_application_startup;
   app_class->activate = bounce_application_activate;
   app_class->open = bounce_application_open;
+  app_class->handle_local_options = bounce_application_handle_local_options;
 }
 
 static void
 bounce_application_init (BounceApplication *self)
 {
+  GApplication *app = G_APPLICATION (self);
+
+  g_application_add_main_option_entries (app, app_options);
+  g_application_set_option_context_parameter_string (app, _("[FILE…]"));
+  g_application_set_option_context_summary (app,
+                                            _("Explains bounce messages (“your message could not be delivered”):\n"
+                                              "what went wrong, whether it is permanent, and what to do.\n"
+                                              "Opens each FILE (a saved message or an mbox) in a window."));
 }

@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "bounce-application.h"
+#include "bounce-core.h"
 
 int
 main (int   argc,
@@ -13,9 +14,7 @@ main (int   argc,
   g_autoptr(BounceApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  bounce_core_init_gettext ();
 
   app = bounce_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
 

@@ -77,7 +77,7 @@ static const struct {
     "\\b(?:user|mailbox|host|domain)\\s+unknown|\\bunknown\\s+(?:user|recipient|mailbox)|no\\s+such\\s+(?:user|mailbox)|"
     /* RFC 5321's own reply texts (section 4.2.3) */
     "requested\\s+(?:mail\\s+)?action\\s+(?:not\\s+taken|aborted)|service\\s+not\\s+available|"
-    "transaction\\s+failed|mailbox\\s+(?:unavailable|name\\s+not\\s+allowed)|syntax\\s+error|"
+    "transaction\\s+failed|\\bnot\\s+allowed\\b|mailbox\\s+(?:unavailable|name\\s+not\\s+allowed)|syntax\\s+error|"
     "bad\\s+sequence\\s+of\\s+commands|insufficient\\s+system\\s+storage|exceeded\\s+storage\\s+allocation|"
     "user\\s+not\\s+local|closing\\s+transmission\\s+channel",
     0 },

@@ -49,6 +49,24 @@ add_simple_recipient (BounceMessageContext *ctx,
   if (e != NULL)
     bounce_recipient_add_entry (r, e);
   bounce_report_add_recipient (ctx->report, r);
+  if (ctx->message_report != NULL)
+    bounce_report_add_recipient (ctx->message_report, r);
+}
+
+/* What is said of the whole report is said of the message's too. */
+static void
+set_kind (BounceMessageContext *ctx,
+          BounceKind            kind,
+          const char           *feedback_type)
+{
+  bounce_report_set_kind (ctx->report, kind);
+  if (feedback_type != NULL)
+    bounce_report_set_feedback_type (ctx->report, feedback_type);
+  if (ctx->message_report == NULL)
+    return;
+  bounce_report_set_kind (ctx->message_report, kind);
+  if (feedback_type != NULL)
+    bounce_report_set_feedback_type (ctx->message_report, feedback_type);
 }
 
 /* One-click unsubscribe requests (Apple Mail's "X-Apple-Unsubscribe") are
@@ -60,8 +78,7 @@ handle_unsubscribe (BounceMessageContext *ctx)
 
   if (bounce_context_header (ctx, "X-Apple-Unsubscribe") == NULL)
     return FALSE;
-  bounce_report_set_kind (ctx->report, BOUNCE_KIND_FEEDBACK);
-  bounce_report_set_feedback_type (ctx->report, "opt-out");
+  set_kind (ctx, BOUNCE_KIND_FEEDBACK, "opt-out");
   address = address_from_value (bounce_context_header (ctx, "From"));
   add_simple_recipient (ctx, address, "feedback");
   return TRUE;
@@ -79,9 +96,8 @@ handle_feedback (BounceMessageContext *ctx,
 
   if (type == NULL)
     return FALSE;
-  bounce_report_set_kind (ctx->report, BOUNCE_KIND_FEEDBACK);
   lower = g_ascii_strdown (type, -1);
-  bounce_report_set_feedback_type (ctx->report, g_strstrip (lower));
+  set_kind (ctx, BOUNCE_KIND_FEEDBACK, g_strstrip (lower));
   for (guint i = 0; i < fields->len; i++)
     {
       BounceField *f = fields->pdata[i];
@@ -157,7 +173,15 @@ handle_not_a_failure (BounceMessageContext *ctx,
       return TRUE;
     }
   if (bounce_classify_looks_like_read_receipt (ctx))
-    kind = BOUNCE_KIND_READ_RECEIPT;
+    {
+      g_autoptr(GPtrArray) layout = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_TEXT, NULL);
+
+      /* a Sieve "reject" (RFC 5429) is sent as a disposition notification
+       * too; a server layout that reads a refusal in it says so */
+      if (layout->len > 0)
+        return FALSE;
+      kind = BOUNCE_KIND_READ_RECEIPT;
+    }
   else if (bounce_classify_looks_like_challenge (ctx))
     kind = BOUNCE_KIND_CHALLENGE;
   else
@@ -272,17 +296,20 @@ unlisted_recipients (BounceMessageContext *ctx,
  * the message looks like a bounce; NULL when it lists nobody. */
 static GPtrArray *
 recipient_facts (BounceMessageContext *ctx,
-                 GPtrArray            *listed)
+                 GPtrArray            *listed,
+                 gsize                *text_limit)
 {
   g_autoptr(GPtrArray) layout = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_TEXT, NULL);
   g_autoptr(GPtrArray) scanned = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_SCAN, NULL);
   gboolean known_layout = layout->len > 0;
   gboolean bounce_like;
 
+  *text_limit = BOUNCE_NOTIFICATION_LIMIT;
   if (known_layout && listed->len == 0)
     {
       g_ptr_array_unref (scanned);
       scanned = g_steal_pointer (&layout);
+      *text_limit = BOUNCE_LAYOUT_SCAN_LIMIT;
     }
   else
     merge_layout (listed, layout);
@@ -301,7 +328,10 @@ recipient_facts (BounceMessageContext *ctx,
   merge_text (ctx, listed, scanned);
 
   if (listed->len > 0)
-    return g_ptr_array_ref (listed);
+    {
+      *text_limit = 0;
+      return g_ptr_array_ref (listed);
+    }
   if (bounce_like && scanned->len > 0)
     return g_steal_pointer (&scanned);
   if (bounce_like && unlisted_recipients (ctx, scanned))
@@ -361,11 +391,14 @@ diagnose_message (BounceMessageContext *ctx,
 {
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GPtrArray) facts = NULL;
+  gsize text_limit = 0;
 
   bounce_classify_words (ctx);
   ctx->provider = bounce_provenance_detect (ctx);
   if (bounce_report_get_provider (ctx->report) == NULL && ctx->provider != NULL)
     bounce_report_set_provider (ctx->report, ctx->provider);
+  if (ctx->message_report != NULL)
+    bounce_report_set_provider (ctx->message_report, ctx->provider);
 
   /* (a provider's complaint in JSON is found by its layout) */
   listed = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_FIELDS, NULL);
@@ -374,7 +407,7 @@ diagnose_message (BounceMessageContext *ctx,
       handle_not_a_failure (ctx, listed))
     return;
 
-  facts = recipient_facts (ctx, listed);
+  facts = recipient_facts (ctx, listed, &text_limit);
   if (facts == NULL)
     {
       if (bounce_classify_looks_like_autoreply (ctx))
@@ -383,6 +416,8 @@ diagnose_message (BounceMessageContext *ctx,
 
           if (bounce_report_get_kind (ctx->report) == BOUNCE_KIND_NOT_BOUNCE)
             bounce_report_set_kind (ctx->report, BOUNCE_KIND_AUTOREPLY);
+          if (ctx->message_report != NULL)
+            bounce_report_set_kind (ctx->message_report, BOUNCE_KIND_AUTOREPLY);
           add_simple_recipient (ctx, address, "vacation");
         }
       else if (bounce_report_get_kind (ctx->report) == BOUNCE_KIND_NOT_BOUNCE)
@@ -392,17 +427,45 @@ diagnose_message (BounceMessageContext *ctx,
   if (bounce_classify_is_backscatter (ctx))
     bounce_report_set_backscatter (ctx->report, TRUE);
 
+  /* A list cut at a limit is said so (issue 16): the fields stop at
+   * BOUNCE_MAX_RECIPIENTS, the text is read up to text_limit. */
+  if ((text_limit == 0 && ctx->message != NULL && ctx->message->dsn_truncated) ||
+      (text_limit > 0 && bounce_layouts_list_cut (ctx->doc, facts, text_limit)))
+    bounce_report_add_truncated (ctx->report, BOUNCE_TRUNCATED_RECIPIENTS);
+
   ctx->n_recipients = facts->len;
   for (guint i = 0; i < facts->len; i++)
     {
-      g_autoptr(BounceRecipient) r = bounce_recipient_new ();
+      g_autoptr(BounceRecipient) r = NULL;
 
+      if (g_list_model_get_n_items (bounce_report_get_recipients (ctx->report)) >= BOUNCE_MAX_RECIPIENTS)
+        {
+          bounce_report_add_truncated (ctx->report, BOUNCE_TRUNCATED_RECIPIENTS);
+          break;
+        }
+      r = bounce_recipient_new ();
       bounce_judge (ctx, facts->pdata[i], r);
-      /* An mbox may hold the same report twice ("Postmaster Copy: ..."). */
+      if (ctx->message_report != NULL)
+        bounce_report_add_recipient (ctx->message_report, r);
+      /* An mbox may hold the same report twice ("Postmaster Copy: ..."):
+       * the whole input's list names each recipient once. */
       if (ctx->doc->message_index > 0 && already_reported (ctx, reported, r))
         continue;
       bounce_report_add_recipient (ctx->report, r);
     }
+}
+
+/* The verdict; and only a bounce or a report has a reporting side: an
+ * ordinary message or an automatic reply that came through a provider was
+ * not reported by it, so no "Reported by" for those. */
+static void
+finish_report (BounceReport    *report,
+               BounceCatalogue *catalogue)
+{
+  bounce_report_decide_verdict (report, catalogue);
+  if (bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE ||
+      bounce_report_get_kind (report) == BOUNCE_KIND_AUTOREPLY)
+    bounce_report_set_provider (report, NULL);
 }
 
 void
@@ -416,6 +479,9 @@ bounce_diagnose (BounceReport    *report,
   g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Reported reported = { keys, 0 };
 
+  if (n_messages == 1)
+    bounce_report_set_message (report, 0, messages->pdata[0]);
+
   for (guint i = 0; i < MAX (n_messages, 1); i++)
     {
       BounceMessageContext ctx = { 0 };
@@ -424,6 +490,12 @@ bounce_diagnose (BounceReport    *report,
       ctx.report = report;
       ctx.catalogue = catalogue;
       ctx.message = i < n_messages ? messages->pdata[i] : NULL;
+      /* An mbox of several messages: each also gets a report of its own. */
+      if (n_messages > 1)
+        {
+          ctx.message_report = bounce_report_new (input, bounce_report_get_source (report));
+          bounce_report_set_message (ctx.message_report, i, ctx.message);
+        }
       if (ctx.message != NULL)
         sender = address_from_value (bounce_fields_lookup (ctx.message->headers, "To"));
       ctx.doc = bounce_layout_doc_new (input, i, sender, NULL);
@@ -434,13 +506,19 @@ bounce_diagnose (BounceReport    *report,
       bounce_layout_doc_free (ctx.doc);
       g_string_free (ctx.notification, TRUE);
       g_free (ctx.provider);
+      if (ctx.message_report != NULL)
+        {
+          finish_report (ctx.message_report, catalogue);
+          bounce_report_add_message_report (report, ctx.message_report);
+          g_object_unref (ctx.message_report);
+        }
+      /* The report is full: the reports still to come are not read. */
+      if (i + 1 < n_messages &&
+          g_list_model_get_n_items (bounce_report_get_recipients (report)) >= BOUNCE_MAX_RECIPIENTS)
+        {
+          bounce_report_add_truncated (report, BOUNCE_TRUNCATED_RECIPIENTS);
+          break;
+        }
     }
-  bounce_report_decide_verdict (report, catalogue);
-
-  /* Only a bounce or a report has a reporting side: an ordinary message or
-   * an automatic reply that came through a provider was not reported by
-   * it, so no "Reported by" for those. */
-  if (bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE ||
-      bounce_report_get_kind (report) == BOUNCE_KIND_AUTOREPLY)
-    bounce_report_set_provider (report, NULL);
+  finish_report (report, catalogue);
 }

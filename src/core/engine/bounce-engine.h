@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   BounceReport *report;
+  BounceReport *message_report; /* the message's own, in an input of several; or NULL */
   BounceCatalogue *catalogue;
   BounceLayoutDoc *doc;
   BounceMessage *message;   /* NULL for a pasted fragment */
@@ -33,7 +34,10 @@ typedef struct {
 
 /* What the evidence says about one recipient, once read. */
 typedef struct {
-  char *diagnostic;         /* what the server said, one line, for people */
+  char *diagnostic;         /* the server's words with what frames them, one line: what
+                             * the judgement reads */
+  char *said;               /* what the server said, its reply alone, for people */
+  char *remote_host;        /* the server that refused, or NULL */
   char *reply;              /* its SMTP reply code */
   char *enhanced;           /* its enhanced status code */
   gboolean enhanced_in_reply; /* ... found in the server's reply itself */
@@ -50,6 +54,16 @@ const char *bounce_context_header (BounceMessageContext *ctx,
  * the catch-all 5.7.1; and one that says nothing beyond its class (x.0.0). */
 gboolean  bounce_status_is_specific (const char            *status);
 gboolean  bounce_status_is_generic  (const char            *status);
+
+/* The next server that refused named in a report's words ("host X[ip]
+ * said", "host X [ip]", "Remote Server at X (", ...) in text[from, length):
+ * its name's byte range, and the name lower-cased in *host if asked. */
+gboolean  bounce_find_remote_host   (const char            *text,
+                                     gsize                  length,
+                                     gsize                  from,
+                                     gsize                 *start,
+                                     gsize                 *end,
+                                     char                 **host);
 
 /* Collapses white space, joins a multi-line reply's lines, cuts at max bytes. */
 char     *bounce_collapse_space     (const char            *s,

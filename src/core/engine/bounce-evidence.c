@@ -442,6 +442,116 @@ decide_status (BounceFact     *fact,
   return status;
 }
 
+/* The field names of a delivery report (RFC 3464 2.2, 2.3): text pasted
+ * with them holds the report's fields, not what the server said. */
+static const char * const dsn_field_names[] = {
+  "Reporting-MTA:", "Final-Recipient:", "Original-Recipient:", "Arrival-Date:", "Received-From-MTA:",
+  "X-Postfix-Queue-ID:", NULL
+};
+
+/* What the recipient's row shows as "Server said": the server's reply,
+ * whole, and nothing else.  The notification's own words before it ("...
+ * because the server rejected it:", "host mx.example.net[192.0.2.1]
+ * said:", "Reason:") are the reporting server's, and a delivery report's
+ * fields after it are not words at all; both stay in the evidence the
+ * judgement reads. */
+static char *
+server_said (BounceFact     *fact,
+             BounceEvidence *ev)
+{
+  const char *d = ev->diagnostic;
+  const char *start = d;
+  const char *end;
+  gsize n;
+
+  if (d == NULL || fact->reply != NULL)
+    return g_strdup (d);
+  n = ev->reply != NULL ? strlen (ev->reply) : 0;
+  /* the reply: its code after prose, at a word's start, followed by text */
+  for (const char *p = n > 0 ? strstr (d, ev->reply) : NULL; p != NULL; p = strstr (p + 1, ev->reply))
+    if ((p == d || strchr (" :;'\"(", p[-1]) != NULL) && (p[n] == ' ' || p[n] == '-') &&
+        (p == d || p[-1] != '-'))
+      {
+        start = p;
+        break;
+      }
+  end = start + strlen (start);
+  for (guint i = 0; dsn_field_names[i] != NULL; i++)
+    {
+      const char *f = strstr (start, dsn_field_names[i]);
+
+      if (f != NULL && f > start && f < end)
+        end = f;
+    }
+  while (end > start && end[-1] == ' ')
+    end--;
+  /* a reply quoted whole: "550 5.1.1 User unknown" */
+  if (start > d && (start[-1] == '\'' || start[-1] == '"') && end > start && end[-1] == start[-1])
+    end--;
+  return end > start ? g_strndup (start, end - start) : g_strdup (d);
+}
+
+/* The server that refused, named in the reporting server's words when no
+ * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:" and
+ * "connect to mx.example.net[192.0.2.1]:25:" (its smtp(8) client), Exim's
+ * "host mx.example.net [192.0.2.1]" (its delivery errors), DragonFly's
+ * "mx.example.net [192.0.2.1] did not like our RCPT TO:", Sendmail's
+ * "... while talking to mx.example.net.:" and Exchange's "Remote Server at
+ * mx.example.net (192.0.2.1) returned". */
+static GRegex *
+remote_host_pattern (void)
+{
+  static GRegex *regex;
+
+  return bounce_regex_once (&regex,
+                            "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
+                            "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
+                            "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
+                            "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
+                            G_REGEX_CASELESS);
+}
+
+gboolean
+bounce_find_remote_host (const char  *text,
+                         gsize        length,
+                         gsize        from,
+                         gsize       *start,
+                         gsize       *end,
+                         char       **host)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (text == NULL ||
+      !g_regex_match_full (remote_host_pattern (), text, length, from, 0, &info, NULL))
+    return FALSE;
+  for (int group = 1; group <= 4; group++)
+    {
+      int s, e;
+
+      if (g_match_info_fetch_pos (info, group, &s, &e) && s >= 0 && e > s)
+        {
+          *start = s;
+          *end = e;
+          if (host != NULL)
+            *host = g_ascii_strdown (text + s, e - s);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static char *
+remote_host_in (const char *text)
+{
+  gsize start, end;
+  char *host = NULL;
+
+  if (text == NULL)
+    return NULL;
+  bounce_find_remote_host (text, bounce_utf8_cut (text, BOUNCE_BLOCK_LIMIT), 0, &start, &end, &host);
+  return host;
+}
+
 void
 bounce_evidence_gather (BounceMessageContext *ctx,
                         BounceFact           *fact,
@@ -458,12 +568,18 @@ bounce_evidence_gather (BounceMessageContext *ctx,
     ev->provider = ctx->provider;
   read_codes (ctx, fact, ev);
   ev->status = decide_status (fact, ev);
+  ev->said = server_said (fact, ev);
+  ev->remote_host = fact->remote_mta != NULL ? g_strdup (fact->remote_mta) : remote_host_in (fact->text);
+  if (ev->remote_host == NULL)
+    ev->remote_host = remote_host_in (fact->said);
 }
 
 void
 bounce_evidence_clear (BounceEvidence *ev)
 {
   g_clear_pointer (&ev->diagnostic, g_free);
+  g_clear_pointer (&ev->said, g_free);
+  g_clear_pointer (&ev->remote_host, g_free);
   g_clear_pointer (&ev->reply, g_free);
   g_clear_pointer (&ev->enhanced, g_free);
   if (ev->context != NULL)

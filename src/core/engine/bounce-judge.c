@@ -363,6 +363,12 @@ bounce_judge_permanence (const BounceJudgement *j)
     return BOUNCE_PERMANENCE_TEMPORARY;
   if (is_action (j->fact, "failed"))
     return BOUNCE_PERMANENCE_PERMANENT;
+  /* A provider's own statement that the refusal is final ("permanently
+   * deferred; retrying will NOT succeed") outweighs the 4xx code it comes
+   * with: the sending server may keep trying, but it cannot succeed. */
+  if (j->rule != NULL && bounce_entry_get_strength (j->rule) == BOUNCE_RULE_DEFINITE &&
+      bounce_entry_get_permanence (j->rule) == BOUNCE_PERMANENCE_PERMANENT)
+    return BOUNCE_PERMANENCE_PERMANENT;
   if (status != NULL && (status[0] == '4' || status[0] == '5'))
     return status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
   if (reply != NULL)
@@ -550,8 +556,8 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
   bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));
   bounce_recipient_set_action (r, fact->action);
-  bounce_recipient_set_remote_mta (r, fact->remote_mta);
-  bounce_recipient_set_diagnostic (r, ev.diagnostic);
+  bounce_recipient_set_remote_mta (r, ev.remote_host);
+  bounce_recipient_set_diagnostic (r, ev.said);
   bounce_recipient_set_last_attempt (r, fact->last_attempt);
   bounce_recipient_set_will_retry_until (r, fact->will_retry);
   bounce_recipient_set_provider (r, ev.provider);

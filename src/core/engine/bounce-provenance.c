@@ -71,6 +71,29 @@ from_headers (BounceCatalogue *catalogue,
   return p;
 }
 
+/* The notification without its e-mail addresses and the servers it says
+ * refused the message: they name the recipients, the sender and the
+ * receiving side, never the server that wrote the report ("bob@hotmail.com"
+ * or "host mx.olc.protection.outlook.com [ip]" in an Exim report are not
+ * Outlook.com's). */
+static char *
+without_other_parties (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (text);
+  gsize from = 0, start, end;
+  char *address;
+
+  while ((address = bounce_extract_address (out->str, out->len, from, &start, &end)) != NULL)
+    {
+      g_free (address);
+      memset (out->str + start, ' ', end - start);
+      from = end;
+    }
+  for (from = 0; bounce_find_remote_host (out->str, out->len, from, &start, &end, NULL); from = end)
+    memset (out->str + start, ' ', end - start);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 char *
 bounce_provenance_detect (BounceMessageContext *ctx)
 {
@@ -80,6 +103,10 @@ bounce_provenance_detect (BounceMessageContext *ctx)
     p = from_headers (ctx->catalogue, ctx->message);
   /* a pasted fragment, or headers that name nobody: the notification */
   if (p == NULL)
-    p = bounce_catalogue_detect_provider (ctx->catalogue, ctx->notification->str);
+    {
+      g_autofree char *text = without_other_parties (ctx->notification->str);
+
+      p = bounce_catalogue_detect_provider (ctx->catalogue, text);
+    }
   return g_strdup (p);
 }

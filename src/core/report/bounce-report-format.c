@@ -39,24 +39,17 @@ kind_to_string (BounceKind kind)
     }
 }
 
-/* The first entry (most specific first) that has steps of the wanted kind. */
-static const char * const *
+/* The steps of the wanted kind that apply to the recipient, from the most
+ * specific entry that has any; NULL when none has. */
+static GPtrArray *
 recipient_steps (BounceRecipient *recipient,
                  gboolean         admin)
 {
-  GPtrArray *entries = bounce_recipient_get_entries (recipient);
+  GPtrArray *steps = bounce_recipient_select_steps (recipient, admin);
 
-  for (guint i = 0; entries != NULL && i < entries->len; i++)
-    {
-      BounceEntry *entry = g_ptr_array_index (entries, i);
-      const char * const *steps = admin ? bounce_entry_get_admin_steps (entry)
-                                        : bounce_entry_get_sender_steps (entry);
-
-      if (steps != NULL && steps[0] != NULL)
-        return steps;
-    }
-
-  return NULL;
+  if (steps->len == 0)
+    g_clear_pointer (&steps, g_ptr_array_unref);
+  return steps;
 }
 
 static BounceEntry *
@@ -88,19 +81,21 @@ recipient_explanation (BounceRecipient *recipient)
 }
 
 static char *
-join_steps (const char * const *steps)
+join_steps (GPtrArray *steps)
 {
   GString *out;
 
-  if (steps == NULL || steps[0] == NULL)
+  if (steps == NULL || steps->len == 0)
     return NULL;
 
   out = g_string_new (NULL);
-  for (guint i = 0; steps[i] != NULL; i++)
+  for (guint i = 0; i < steps->len; i++)
     {
+      g_autofree char *text = bounce_step_to_string (steps->pdata[i]);
+
       if (i > 0)
         g_string_append_c (out, '\n');
-      g_string_append_printf (out, "%u. %s", i + 1, steps[i]);
+      g_string_append_printf (out, "%u. %s", i + 1, text);
     }
 
   return g_string_free (out, FALSE);
@@ -156,6 +151,27 @@ add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* The steps one by one: their text, and the case they apply to when the
+ * bounce does not tell whether they do (else null). */
+static void
+add_steps (JsonBuilder *builder,
+           const char  *name,
+           GPtrArray   *steps)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      const BounceStep *step = steps->pdata[i];
+
+      json_builder_begin_object (builder);
+      add_string (builder, "text", step->text);
+      add_string (builder, "condition", step->condition);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_string_array (JsonBuilder *builder,
                   const char  *name,
@@ -174,8 +190,10 @@ add_recipient (JsonBuilder     *builder,
 {
   GPtrArray *entries = bounce_recipient_get_entries (recipient);
   BounceEntry *first = recipient_first_entry (recipient);
-  g_autofree char *sender = join_steps (recipient_steps (recipient, FALSE));
-  g_autofree char *admin = join_steps (recipient_steps (recipient, TRUE));
+  g_autoptr(GPtrArray) sender_steps = recipient_steps (recipient, FALSE);
+  g_autoptr(GPtrArray) admin_steps = recipient_steps (recipient, TRUE);
+  g_autofree char *sender = join_steps (sender_steps);
+  g_autofree char *admin = join_steps (admin_steps);
 
   json_builder_begin_object (builder);
 
@@ -222,6 +240,8 @@ add_recipient (JsonBuilder     *builder,
   json_builder_begin_object (builder);
   add_string (builder, "sender", sender);
   add_string (builder, "admin", admin);
+  add_steps (builder, "sender_steps", sender_steps);
+  add_steps (builder, "admin_steps", admin_steps);
   json_builder_end_object (builder);
 
   json_builder_end_object (builder);
@@ -248,6 +268,53 @@ add_verdict (JsonBuilder  *builder,
     json_builder_add_null_value (builder);
   add_string (builder, "entry", verdict != NULL ? bounce_entry_get_id (verdict) : NULL);
   json_builder_end_object (builder);
+}
+
+/* "messages", for an input of several (an mbox): each message's own
+ * verdict and recipients, so a list owner sees which bounce said what. */
+static void
+add_messages (JsonBuilder  *builder,
+              BounceReport *self)
+{
+  GListModel *messages = bounce_report_get_message_reports (self);
+  guint n = g_list_model_get_n_items (messages);
+
+  if (n == 0)
+    return;
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
+      GListModel *recipients = bounce_report_get_recipients (m);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, bounce_report_get_message_index (m));
+      add_string (builder, "date", bounce_report_get_date (m));
+      add_string (builder, "subject", bounce_report_get_subject (m));
+      add_string (builder, "kind", kind_to_string (bounce_report_get_kind (m)));
+      add_string (builder, "provider", bounce_report_get_provider (m));
+      add_string (builder, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (m)));
+      json_builder_set_member_name (builder, "recipients");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < g_list_model_get_n_items (recipients); j++)
+        {
+          g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, j);
+
+          json_builder_begin_object (builder);
+          add_string (builder, "address", bounce_recipient_get_address (r));
+          add_string (builder, "status", bounce_recipient_get_status (r));
+          add_string (builder, "reason", bounce_recipient_get_reason (r));
+          add_string (builder, "outcome", bounce_outcome_to_string (bounce_recipient_get_outcome (r)));
+          json_builder_set_member_name (builder, "hard_bounce");
+          json_builder_add_boolean_value (builder, bounce_recipient_get_hard_bounce (r));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
 
 JsonNode *
@@ -318,6 +385,7 @@ bounce_report_to_json_node (BounceReport *self)
     }
   json_builder_end_array (builder);
 
+  add_messages (builder, self);
   add_string_array (builder, "ips", bounce_report_get_ips (self));
   add_string_array (builder, "domains", bounce_report_get_domains (self));
 
@@ -345,6 +413,20 @@ bounce_report_to_json_node (BounceReport *self)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  /* Only when something was cut: what a script must know it did not get. */
+  if (bounce_report_get_truncated (self) != BOUNCE_TRUNCATED_NONE)
+    {
+      BounceTruncated truncated = bounce_report_get_truncated (self);
+
+      json_builder_set_member_name (builder, "truncated");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "recipients");
+      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_RECIPIENTS) != 0);
+      json_builder_set_member_name (builder, "codes");
+      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_CODES) != 0);
+      json_builder_end_object (builder);
+    }
 
   json_builder_end_object (builder);
 
@@ -679,15 +761,16 @@ append_wrapped (GString    *out,
 }
 
 static void
-append_steps (GString            *out,
-              const char         *indent,
-              const char * const *steps)
+append_steps (GString    *out,
+              const char *indent,
+              GPtrArray  *steps)
 {
-  for (guint i = 0; steps != NULL && steps[i] != NULL; i++)
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
     {
       g_autofree char *prefix = g_strdup_printf ("%s%u. ", indent, i + 1);
+      g_autofree char *text = bounce_step_to_string (steps->pdata[i]);
 
-      append_wrapped (out, prefix, steps[i]);
+      append_wrapped (out, prefix, text);
     }
 }
 
@@ -752,8 +835,8 @@ append_recipient_text (GString         *out,
 {
   BounceEntry *first = recipient_first_entry (recipient);
   const char *explanation = recipient_explanation (recipient);
-  const char * const *sender = recipient_steps (recipient, FALSE);
-  const char * const *admin = recipient_steps (recipient, TRUE);
+  g_autoptr(GPtrArray) sender = recipient_steps (recipient, FALSE);
+  g_autoptr(GPtrArray) admin = recipient_steps (recipient, TRUE);
   const char *address = bounce_recipient_get_address (recipient);
   const char *action = bounce_recipient_get_action_label (recipient);
   g_autofree char *codes = bounce_recipient_format_codes (recipient);
@@ -888,6 +971,12 @@ bounce_report_to_text (BounceReport *self)
   if (input != NULL && bounce_input_get_repaired (input))
     append_wrapped (out, "", _("Note: the input was not valid text in its character set and "
                                 "has been repaired; a few characters may be shown wrongly."));
+  if (bounce_report_get_truncated (self) & BOUNCE_TRUNCATED_RECIPIENTS)
+    append_wrapped (out, "", _("Note: the bounce names more recipients than are listed here; "
+                                "the list was cut short."));
+  if (bounce_report_get_truncated (self) & BOUNCE_TRUNCATED_CODES)
+    append_wrapped (out, "", _("Note: the input holds more codes and addresses than were read; "
+                                "only its beginning was searched."));
 
   if (n_recipients > 0)
     {
@@ -1018,8 +1107,10 @@ bounce_report_to_summary (BounceReport *self)
   if (main_recipient != NULL)
     {
       const char *explanation = recipient_explanation (main_recipient);
-      g_autofree char *sender = join_steps (recipient_steps (main_recipient, FALSE));
-      g_autofree char *admin = join_steps (recipient_steps (main_recipient, TRUE));
+      g_autoptr(GPtrArray) sender_steps = recipient_steps (main_recipient, FALSE);
+      g_autoptr(GPtrArray) admin_steps = recipient_steps (main_recipient, TRUE);
+      g_autofree char *sender = join_steps (sender_steps);
+      g_autofree char *admin = join_steps (admin_steps);
 
       if (explanation != NULL)
         g_string_append_printf (out, "\n%s\n%s\n", _("Explanation:"), explanation);
@@ -1035,5 +1126,92 @@ bounce_report_to_summary (BounceReport *self)
       append_links_text (out, links, TRUE);
     }
 
+  return g_string_free (out, FALSE);
+}
+
+/* ---- CSV ---- */
+
+/* One CSV field (RFC 4180): quoted when it holds a separator, a quote or
+ * a line break.  A field that a spreadsheet would take for a formula (it
+ * starts with = + - @ or a control character) gets a leading apostrophe:
+ * bounce text is written by strangers. */
+static void
+append_csv_field (GString    *out,
+                  const char *value,
+                  gboolean    last)
+{
+  const char *v = value != NULL ? value : "";
+  gboolean formula = strchr ("=+-@\t\r", v[0]) != NULL && v[0] != '\0';
+
+  if (formula || strpbrk (v, ",\"\r\n") != NULL)
+    {
+      g_string_append_c (out, '"');
+      if (formula)
+        g_string_append_c (out, '\'');
+      for (const char *p = v; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  else
+    g_string_append (out, v);
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+static void
+append_csv_rows (GString      *out,
+                 BounceReport *report,
+                 guint         message)
+{
+  GListModel *recipients = bounce_report_get_recipients (report);
+  g_autofree char *number = g_strdup_printf ("%u", message + 1);
+
+  for (guint i = 0; i < g_list_model_get_n_items (recipients); i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      const char *status = bounce_recipient_get_status_inferred (r) ? NULL : bounce_recipient_get_status (r);
+
+      append_csv_field (out, bounce_report_get_source (report), FALSE);
+      append_csv_field (out, number, FALSE);
+      append_csv_field (out, bounce_report_get_date (report), FALSE);
+      append_csv_field (out, bounce_report_get_subject (report), FALSE);
+      append_csv_field (out, bounce_recipient_get_address (r), FALSE);
+      append_csv_field (out, bounce_outcome_to_string (bounce_recipient_get_outcome (r)), FALSE);
+      append_csv_field (out, bounce_recipient_get_hard_bounce (r) ? "yes" : "no", FALSE);
+      append_csv_field (out, bounce_recipient_get_reason (r), FALSE);
+      append_csv_field (out, status, FALSE);
+      append_csv_field (out, bounce_recipient_get_reply_code (r), FALSE);
+      append_csv_field (out, bounce_recipient_get_remote_mta (r), FALSE);
+      append_csv_field (out, bounce_recipient_get_diagnostic (r), TRUE);
+    }
+}
+
+char *
+bounce_report_to_csv (BounceReport *self,
+                      gboolean      header)
+{
+  GListModel *messages;
+  GString *out = g_string_new (NULL);
+  guint n;
+
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), g_string_free (out, FALSE));
+
+  /* The column names are the JSON's keys, not translated: scripts read them. */
+  if (header)
+    g_string_append (out, "source,message,date,subject,recipient,outcome,hard_bounce,reason,"
+                          "status,reply_code,remote_mta,diagnostic\r\n");
+  messages = bounce_report_get_message_reports (self);
+  n = g_list_model_get_n_items (messages);
+  if (n == 0)
+    append_csv_rows (out, self, bounce_report_get_message_index (self));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
+
+      append_csv_rows (out, m, bounce_report_get_message_index (m));
+    }
   return g_string_free (out, FALSE);
 }

@@ -23,6 +23,11 @@ struct _BounceReport
   BounceEntry *verdict;
   BounceOutcome outcome;
   BounceRecipient *main_recipient;
+  GListStore *message_reports;  /* BounceReport, one per message of an mbox, or NULL */
+  guint message_index;
+  char *subject;
+  char *date;
+  BounceTruncated truncated;
 };
 
 G_DEFINE_FINAL_TYPE (BounceReport, bounce_report, G_TYPE_OBJECT)
@@ -45,6 +50,9 @@ bounce_report_finalize (GObject *object)
   g_clear_pointer (&self->links, g_ptr_array_unref);
   g_clear_object (&self->verdict);
   g_clear_object (&self->main_recipient);
+  g_clear_object (&self->message_reports);
+  g_free (self->subject);
+  g_free (self->date);
 
   G_OBJECT_CLASS (bounce_report_parent_class)->finalize (object);
 }
@@ -281,4 +289,73 @@ bounce_report_set_outcome (BounceReport    *self,
   g_return_if_fail (BOUNCE_IS_REPORT (self));
   self->outcome = outcome;
   g_set_object (&self->main_recipient, main_recipient);
+}
+
+void
+bounce_report_set_message (BounceReport  *self,
+                           guint          index,
+                           BounceMessage *message)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->message_index = index;
+  g_free (self->subject);
+  g_free (self->date);
+  self->subject = message ? g_strdup (bounce_fields_lookup (message->headers, "Subject")) : NULL;
+  self->date = message ? g_strdup (bounce_fields_lookup (message->headers, "Date")) : NULL;
+}
+
+guint
+bounce_report_get_message_index (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), 0);
+  return self->message_index;
+}
+
+const char *
+bounce_report_get_subject (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->subject;
+}
+
+const char *
+bounce_report_get_date (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  return self->date;
+}
+
+void
+bounce_report_add_message_report (BounceReport *self,
+                                  BounceReport *message_report)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_return_if_fail (BOUNCE_IS_REPORT (message_report));
+  if (self->message_reports == NULL)
+    self->message_reports = g_list_store_new (BOUNCE_TYPE_REPORT);
+  g_list_store_append (self->message_reports, message_report);
+}
+
+GListModel *
+bounce_report_get_message_reports (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  if (self->message_reports == NULL)
+    self->message_reports = g_list_store_new (BOUNCE_TYPE_REPORT);
+  return G_LIST_MODEL (self->message_reports);
+}
+
+BounceTruncated
+bounce_report_get_truncated (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), BOUNCE_TRUNCATED_NONE);
+  return self->truncated;
+}
+
+void
+bounce_report_add_truncated (BounceReport    *self,
+                             BounceTruncated  what)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->truncated |= what;
 }

@@ -7,6 +7,7 @@
 #include "bounce-extract.h"
 #include "bounce-input.h"
 #include "bounce-links.h"
+#include "bounce-outcome.h"
 #include "bounce-recipient.h"
 
 G_BEGIN_DECLS
@@ -23,19 +24,12 @@ typedef enum {
   BOUNCE_KIND_READ_RECEIPT, /* read receipt (RFC 8098 message disposition notification) */
 } BounceKind;
 
-/* What became of the message, as the report's verdict: the one decision the
- * window, the command line and the copied summary all show.  In rising
- * order of finality; a report's outcome is its strongest recipient's. */
+/* What the analysis had to cut short, so that it can say so. */
 typedef enum {
-  BOUNCE_OUTCOME_NONE,       /* nothing failed: not a bounce, or a report of something else */
-  BOUNCE_OUTCOME_DELAYED,    /* not delivered yet; the sending server keeps trying */
-  BOUNCE_OUTCOME_UNKNOWN,    /* not delivered; the bounce does not say whether for good */
-  BOUNCE_OUTCOME_GAVE_UP,    /* not delivered: the cause was temporary, but the sending
-                              * server has stopped trying; send again once it is fixed */
-  BOUNCE_OUTCOME_PERMANENT,  /* not delivered; sending again will not help until fixed */
-} BounceOutcome;
-
-const char   *bounce_outcome_to_string          (BounceOutcome outcome);  /* "permanent", ... */
+  BOUNCE_TRUNCATED_NONE       = 0,
+  BOUNCE_TRUNCATED_RECIPIENTS = 1 << 0,  /* more recipients than the report lists */
+  BOUNCE_TRUNCATED_CODES      = 1 << 1,  /* codes and addresses past the first 50,000 were not read */
+} BounceTruncated;
 
 #define BOUNCE_TYPE_REPORT (bounce_report_get_type ())
 G_DECLARE_FINAL_TYPE (BounceReport, bounce_report, BOUNCE, REPORT, GObject)
@@ -85,6 +79,20 @@ void             bounce_report_set_outcome        (BounceReport *self, BounceOut
 /* What became of one recipient's message. */
 BounceOutcome    bounce_recipient_get_outcome     (BounceRecipient *recipient);
 
+/* An input of several messages (an mbox): a report of each message's own,
+ * in order (an empty list for a single message).  The whole input's report
+ * lists each recipient once; a message's report lists its own. */
+GListModel   *bounce_report_get_message_reports (BounceReport *self);  /* BounceReport */
+void          bounce_report_add_message_report  (BounceReport *self, BounceReport *message_report);
+/* Which message of the input a message's report is about (0 for the
+ * first), with its Subject and Date as written, or NULL. */
+void          bounce_report_set_message         (BounceReport *self, guint index, BounceMessage *message);
+guint         bounce_report_get_message_index   (BounceReport *self);
+const char   *bounce_report_get_subject         (BounceReport *self);
+const char   *bounce_report_get_date            (BounceReport *self);
+BounceTruncated bounce_report_get_truncated     (BounceReport *self);
+void          bounce_report_add_truncated       (BounceReport *self, BounceTruncated what);
+
 /* Output. */
 char         *bounce_report_to_json             (BounceReport *self,
                                                  gboolean      pretty);
@@ -93,5 +101,9 @@ JsonNode     *bounce_report_to_json_node        (BounceReport *self);
 char         *bounce_report_to_text             (BounceReport *self);
 /* A ticket-ready plain-text summary (the window's Copy summary). */
 char         *bounce_report_to_summary          (BounceReport *self);
+/* CSV (RFC 4180), one row per recipient of each message: for cleaning a
+ * mailing list.  With header, the first line names the columns. */
+char         *bounce_report_to_csv              (BounceReport *self,
+                                                 gboolean      header);
 
 G_END_DECLS

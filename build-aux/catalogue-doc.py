@@ -150,7 +150,7 @@ def generate(srcdir):
         "| --- | --- |",
     ]
     for kind in ("reason", "class", "subject", "enhanced", "reply", "rule",
-                 "blocklist", "provider"):
+                 "phrases", "blocklist", "provider"):
         out.append(f"| {kind} | {len(by_kind.get(kind, []))} |")
     out.append("")
 
@@ -208,6 +208,30 @@ def generate(srcdir):
                 e = dict(e)
                 e["title"] = f"{e['code']} at {pname}: {e['title']}"
                 entry_block(e, out, "####")
+
+    out += ["## Phrases servers write", "",
+            "Literal phrases (lower case; `a … b`: parts in this order), each "
+            "list explained by its reason's entry above.", ""]
+    for name in index["files"]:
+        lists = [e for n, e in by_kind.get("phrases", []) if n == name]
+        if not lists:
+            continue
+        out += [f"### {name}", ""]
+        for e in lists:
+            meta = [f"`{e['id']}`", f"reason `{e['reason']}`",
+                    f"{e['strength']} wording"]
+            if e.get("provider"):
+                meta.append(f"provider `{e['provider']}`")
+            if e.get("priority"):
+                meta.append(f"priority {e['priority']}")
+            out += [f"#### {e['reason']}: {len(e['phrases']) + len(e.get('ordered', []))} phrases", "",
+                    " · ".join(meta), "", f"Source: <{e['source']}>", ""]
+            phrases = [f"`{cell(p)}`" for p in e["phrases"]]
+            phrases += [f"`{cell(' … '.join(o))}`" for o in e.get("ordered", [])]
+            out += [", ".join(phrases), ""]
+            if e.get("unless"):
+                out += ["Not when the text holds: " +
+                        ", ".join(f"`{cell(p)}`" for p in e["unless"]), ""]
 
     out += ["## Blocklists and reputation services", "",
             "| list | zones | status | live check | lookup | delisting |",

@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 KINDS = ("class", "subject", "enhanced", "reply", "rule", "reason",
-         "blocklist", "provider")
+         "blocklist", "provider", "phrases")
 
 COMMON_KEYS = {"id", "kind", "title", "explanation", "sender", "admin",
                "source", "links"}
@@ -37,6 +37,8 @@ KIND_KEYS = {
     "blocklist": {"pattern", "examples", "zones", "lookup_ip",
                   "lookup_domain", "delist", "status", "closed", "multi", "dns"},
     "provider": {"code", "pattern", "examples", "name", "tokens"},
+    "phrases": {"reason", "strength", "priority", "provider", "phrases",
+                "ordered", "unless"},
 }
 REQUIRED = {
     "class": {"code"},
@@ -47,6 +49,7 @@ REQUIRED = {
     "reason": {"code", "reason"},
     "blocklist": {"status"},
     "provider": {"code", "pattern", "name", "examples"},
+    "phrases": {"reason", "strength", "source", "phrases"},
 }
 CODE_RE = {
     "class": r"[245]",
@@ -220,8 +223,10 @@ class Lint:
             for k in e:
                 if k not in allowed:
                     self.err(where, f"key {k!r} not allowed for {kind}")
-            needed = set(REQUIRED[kind]) | {"title"}
-            if kind != "provider":
+            needed = set(REQUIRED[kind])
+            if kind != "phrases":
+                needed |= {"title"}
+            if kind not in ("provider", "phrases"):
                 needed |= {"explanation", "sender", "admin"}
             for k in sorted(needed):
                 if k not in e:
@@ -249,7 +254,9 @@ class Lint:
                 if not isinstance(e["code"], str) or \
                         not re.fullmatch(CODE_RE[kind], e["code"]):
                     self.err(where, f"bad code {e.get('code')!r} for {kind}")
-            if e.get("kind") == "rule" and e.get("strength") not in self.strengths:
+            if kind == "phrases":
+                self.check_phrases(where, e)
+            if kind in ("rule", "phrases") and e.get("strength") not in self.strengths:
                 self.err(where, f"strength {e.get('strength')!r} is not one of {self.strengths}")
             if "reason" in e and e["reason"] not in self.reasons:
                 self.err(where, f"unknown reason {e['reason']!r}")
@@ -299,6 +306,38 @@ class Lint:
                             self.err(where, f"example does not match: {x!r}")
             elif "examples" in e:
                 self.err(where, "examples without pattern")
+
+    def check_phrases(self, where, e):
+        """Literal phrases: non-empty, trimmed, each listed once, and no
+        phrase under two reasons (only one reading could win)."""
+        if not hasattr(self, "phrase_reasons"):
+            self.phrase_reasons = {}
+        lists = [("phrases", e.get("phrases")), ("unless", e.get("unless", []))]
+        for key, value in lists:
+            if not isinstance(value, list) or (key == "phrases" and not value):
+                self.err(where, f"{key} must be a non-empty list of strings")
+                continue
+            for p in value:
+                if not isinstance(p, str) or not p.strip() or p != p.strip() or "  " in p:
+                    self.err(where, f"{key}: bad phrase {p!r}")
+        ordered = e.get("ordered", [])
+        if not isinstance(ordered, list) or not all(
+                isinstance(o, list) and len(o) >= 2 and
+                all(isinstance(p, str) and p.strip() and p == p.strip() for p in o)
+                for o in ordered):
+            self.err(where, "ordered must be a list of lists of two or more phrases")
+            ordered = []
+        seen = set()
+        for p in [x for x in e.get("phrases", []) if isinstance(x, str)] + \
+                [" ... ".join(o) for o in ordered]:
+            key = " ".join(p.lower().split())
+            if key in seen:
+                self.err(where, f"phrase listed twice: {p!r}")
+            seen.add(key)
+            other = self.phrase_reasons.get(key)
+            if other and other[0] != e.get("reason"):
+                self.err(where, f"phrase {p!r} also names {other[0]} in {other[1]}")
+            self.phrase_reasons.setdefault(key, (e.get("reason"), e.get("id")))
 
     def check_steps(self, where, e, field):
         steps = e[field]

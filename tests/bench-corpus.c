@@ -12,7 +12,9 @@
  *   - accuracy per server family, so regressions and weak spots are visible;
  *   - accuracy on what a user pastes: the first text part alone, without
  *     headers, MIME structure or delivery-status fields.
- * Usage: bench-corpus [CORPUS_DIR [BOUNCE_EXPLAIN]] (defaults from the env). */
+ * Usage: bench-corpus [CORPUS_DIR [BOUNCE_EXPLAIN]] (defaults from the env);
+ * BOUNCE_BENCH_VERBOSE=1 lists the pasted texts whose reason is wrong,
+ * BOUNCE_BENCH_DUMP=DIR also writes them there. */
 
 typedef struct {
   guint files;
@@ -180,6 +182,7 @@ main (int argc, char **argv)
   {
     guint pasted[CORPUS_N_FIELDS] = { 0 };
     guint pasted_files = 0, pasted_recipients = 0, detected = 0;
+    gboolean verbose = g_getenv ("BOUNCE_BENCH_VERBOSE") != NULL;
 
     for (GList *l = names; l; l = l->next)
       {
@@ -206,6 +209,21 @@ main (int argc, char **argv)
         for (guint k = 0; k < CORPUS_N_FIELDS; k++)
           for (guint i = 0; i < r->n_truth; i++)
             pasted[k] += g_array_index (r->right[k], gboolean, i);
+        /* BOUNCE_BENCH_VERBOSE=1: each pasted reason that is wrong (and,
+         * with BOUNCE_BENCH_DUMP=DIR, the text pasted, as DIR/NAME.txt) */
+        for (guint i = 0; verbose && i < r->n_truth; i++)
+          if (!g_array_index (r->right[CORPUS_REASON], gboolean, i))
+            {
+              g_printerr ("pasted\t%s\t%u\t%s\t%s\n", (char *) l->data, i,
+                          (char *) r->want[CORPUS_REASON]->pdata[i], (char *) r->got[CORPUS_REASON]->pdata[i]);
+              if (g_getenv ("BOUNCE_BENCH_DUMP") != NULL)
+                {
+                  g_autofree char *name = g_strconcat ((char *) l->data, ".txt", NULL);
+                  g_autofree char *dump = g_build_filename (g_getenv ("BOUNCE_BENCH_DUMP"), name, NULL);
+
+                  g_file_set_contents (dump, g_bytes_get_data (text, NULL), g_bytes_get_size (text), NULL);
+                }
+            }
       }
     printf ("%-18s %5u %5u %6.1f%% %6.1f%% %6.1f%% %6.1f%%  (first text part only; %u with a recipient)\n",
             "pasted", pasted_files, pasted_recipients,

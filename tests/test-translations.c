@@ -26,10 +26,11 @@
 
 #define SAMPLE "cli-failure.eml"
 
-/* JSON members whose values are catalogue prose, which follows the
+/* JSON members whose values are prose (the catalogue's, the report's
+ * description of the message), which follows the
  * language; every other value and every key must not change. */
 static const char * const prose_members[] = {
-  "title", "explanation", "sender", "admin", "text", "condition", NULL
+  "title", "explanation", "description", "sender", "admin", "text", "condition", NULL
 };
 
 static GStrv

@@ -242,7 +242,15 @@ bounce_catalogue_window_search (BounceCatalogueWindow *self)
     return;
 
   if (*stripped == '\0')
-    results = g_ptr_array_ref (bounce_catalogue_get_entries (self->catalogue));
+    {
+      GPtrArray *all = bounce_catalogue_get_entries (self->catalogue);
+
+      /* (lists of phrases are explained by their reason's entry) */
+      results = g_ptr_array_new ();
+      for (guint i = 0; i < all->len; i++)
+        if (bounce_entry_get_kind (all->pdata[i]) != BOUNCE_ENTRY_PHRASES)
+          g_ptr_array_add (results, all->pdata[i]);
+    }
   else
     results = bounce_catalogue_search (self->catalogue, stripped);
 

@@ -162,6 +162,20 @@ bounce_verdict_update (BounceVerdict *self)
         meaning = g_strdup (_("A recipient or their provider reported a message as unwanted. The message was delivered; stop sending to people who do not want it and check what was sent."));
       break;
 
+    case BOUNCE_KIND_CHALLENGE:
+      headline = _("This is a challenge-response request");
+      icon = "mail-reply-sender-symbolic";
+      set_badge (self, _("Not a bounce"), "neutral");
+      meaning = bounce_report_describe (report);
+      break;
+
+    case BOUNCE_KIND_READ_RECEIPT:
+      headline = _("This is a read receipt");
+      icon = "emblem-ok-symbolic";
+      set_badge (self, _("Not a bounce"), "success");
+      meaning = bounce_report_describe (report);
+      break;
+
     case BOUNCE_KIND_NOT_BOUNCE:
     default:
       headline = _("This does not look like a bounce");
@@ -170,6 +184,12 @@ bounce_verdict_update (BounceVerdict *self)
       break;
     }
 
+  /* mail the user never sent: the core says so in its own sentence */
+  if (bounce_report_get_backscatter (report))
+    {
+      g_free (meaning);
+      meaning = bounce_report_describe (report);
+    }
   if (bounce_report_get_kind (report) == BOUNCE_KIND_FAILURE
       || bounce_report_get_kind (report) == BOUNCE_KIND_DELAY)
     {

@@ -535,6 +535,15 @@ bounce_window_fill_results (BounceWindow *self)
 
   if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
     {
+      g_autofree char *description = bounce_report_describe (self->report);
+      g_autofree char *text = NULL;
+
+      /* what the core says the message is, then how to get the bounce */
+      text = g_strdup_printf ("%s\n\n%s", description,
+                              _("If the customer forwarded the bounce, paste the whole original message "
+                                "with all its headers: in most mail programs use “Show Original” or "
+                                "“View Source”, or save the message as an .eml file and open it here."));
+      adw_status_page_set_description (self->not_bounce_page, text);
       bounce_window_set_page (self, "not-bounce");
       return;
     }

@@ -23,6 +23,8 @@ struct _BounceCatalogue
   GHashTable *by_code;     /* "kind:code" -> GPtrArray of BounceEntry (scoped ones included) */
   GHashTable *tokens;      /* upper-case token -> BounceEntry */
   GPtrArray *rules;
+  GPtrArray *phrases;      /* phrases entries */
+  BounceLiteralIndex *literals;  /* their phrases, built once loaded */
   GPtrArray *providers;
   GPtrArray *blocklists;
   GRegex *token_regex;     /* the providers' token shapes, compiled when first asked */
@@ -41,6 +43,8 @@ bounce_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->by_code, g_hash_table_unref);
   g_clear_pointer (&self->tokens, g_hash_table_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
+  g_clear_pointer (&self->phrases, g_ptr_array_unref);
+  g_clear_pointer (&self->literals, bounce_literal_index_free);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_pointer (&self->blocklists, g_ptr_array_unref);
   g_clear_pointer (&self->token_regex, g_regex_unref);
@@ -65,6 +69,8 @@ bounce_catalogue_init (BounceCatalogue *self)
                                          (GDestroyNotify) g_ptr_array_unref);
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rules = g_ptr_array_new ();
+  self->phrases = g_ptr_array_new ();
+  self->literals = bounce_literal_index_new ();
   self->providers = g_ptr_array_new ();
   self->blocklists = g_ptr_array_new ();
 }
@@ -92,6 +98,9 @@ index_entry (BounceCatalogue *self,
       return;
     case BOUNCE_ENTRY_PROVIDER:
       g_ptr_array_add (self->providers, entry);
+      return;
+    case BOUNCE_ENTRY_PHRASES:
+      g_ptr_array_add (self->phrases, entry);
       return;
     case BOUNCE_ENTRY_BLOCKLIST:
       g_ptr_array_add (self->blocklists, entry);
@@ -233,6 +242,18 @@ bounce_catalogue_new_from_resource (const char  *resource_dir,
       if (!load_file (self, path, error))
         return NULL;
     }
+  /* A phrases entry is explained by its reason's own entry; its phrases
+   * are found in one pass over a text. */
+  for (guint i = 0; i < self->phrases->len; i++)
+    {
+      BounceEntry *entry = self->phrases->pdata[i];
+      GPtrArray *literals = bounce_entry_get_phrases (entry);
+
+      bounce_entry_set_explained_by (entry, bounce_catalogue_find_reason (self, bounce_entry_get_reason (entry)));
+      for (guint k = 0; k < literals->len; k++)
+        bounce_literal_index_add (self->literals, literals->pdata[k], entry);
+    }
+  bounce_literal_index_build (self->literals);
 
   /* A DNS answer that means another list must name a list we have. */
   for (guint i = 0; i < self->blocklists->len; i++)
@@ -475,6 +496,78 @@ compare_rule_match (gconstpointer a,
   return y->length - x->length;
 }
 
+/* Another provider's rule never applies.  When the provider is not known
+ * (a pasted line), a provider's rule still may, but only as a weaker
+ * candidate: its phrase usually identifies the provider. */
+static void
+add_match (BounceCatalogue *self,
+           GArray          *matches,
+           BounceEntry     *entry,
+           const char      *provider,
+           int              length)
+{
+  const char *scope = bounce_entry_get_provider (entry);
+  RuleMatch m;
+
+  m.entry = entry;
+  m.scoped = scope != NULL && provider != NULL;
+  m.priority = bounce_entry_get_priority (entry);
+  if (scope != NULL && provider == NULL)
+    m.priority -= self->scoped_rule_bonus;
+  m.length = length;
+  g_array_append_val (matches, m);
+}
+
+/* Where a rule's pattern matches text, as the server's words: wording
+ * (weak and generic rules) found only as a word inside an address or a
+ * host name ("dmarc" in "dmarc@reports.example.com") does not count,
+ * unless it names one itself; a definite rule's name of a list or a
+ * provider does. */
+static int
+match_pattern (BounceEntry *entry,
+               const char  *text,
+               gsize        len)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (!g_regex_match (bounce_entry_get_regex (entry), text, 0, &info))
+    return -1;
+  if (bounce_entry_get_strength (entry) == BOUNCE_RULE_DEFINITE)
+    {
+      int start, end;
+
+      g_match_info_fetch_pos (info, 0, &start, &end);
+      return end - start;
+    }
+  for (guint tries = 0; tries < 16 && g_match_info_matches (info); tries++)
+    {
+      int start, end;
+
+      g_match_info_fetch_pos (info, 0, &start, &end);
+      if (end > start &&
+          (memchr (text + start, '.', end - start) != NULL || memchr (text + start, '/', end - start) != NULL ||
+           memchr (text + start, '@', end - start) != NULL ||
+           !bounce_text_span_in_name (text, len, start, end)))
+        return end - start;
+      if (!g_match_info_next (info, NULL))
+        break;
+    }
+  return -1;
+}
+
+/* The longest phrase found of each phrases entry. */
+static void
+note_phrase (gpointer             owner,
+             const BounceLiteral *literal,
+             gsize                length,
+             gpointer             data)
+{
+  GHashTable *found = data;
+
+  if ((gsize) GPOINTER_TO_INT (g_hash_table_lookup (found, owner)) < length)
+    g_hash_table_insert (found, owner, GINT_TO_POINTER ((int) length));
+}
+
 GPtrArray *
 bounce_catalogue_match_rules (BounceCatalogue *self,
                               const char      *text,
@@ -482,34 +575,43 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
 {
   g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (RuleMatch));
   GPtrArray *out = g_ptr_array_new ();
+  gsize len;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
   if (text == NULL || *text == '\0')
     return out;
+  len = strlen (text);
 
   for (guint i = 0; i < self->rules->len; i++)
     {
       BounceEntry *entry = self->rules->pdata[i];
       const char *scope = bounce_entry_get_provider (entry);
-      g_autoptr(GMatchInfo) info = NULL;
-      RuleMatch m;
-      int start, end;
+      int length;
 
-      /* Another provider's rule never applies.  When the provider is not
-       * known (a pasted line), a provider's rule still may, but only as a
-       * weaker candidate: its phrase usually identifies the provider. */
       if (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0)
         continue;
-      if (!g_regex_match (bounce_entry_get_regex (entry), text, 0, &info))
-        continue;
-      g_match_info_fetch_pos (info, 0, &start, &end);
-      m.entry = entry;
-      m.scoped = scope != NULL && provider != NULL;
-      m.priority = bounce_entry_get_priority (entry);
-      if (scope != NULL && provider == NULL)
-        m.priority -= self->scoped_rule_bonus;
-      m.length = end - start;
-      g_array_append_val (matches, m);
+      if ((length = match_pattern (entry, text, len)) >= 0)
+        add_match (self, matches, entry, provider, length);
+    }
+  if (self->phrases->len > 0)
+    {
+      g_autofree char *folded = bounce_literal_fold (text, len);
+      gsize folded_len = strlen (folded);
+      g_autoptr(GHashTable) found = g_hash_table_new (NULL, NULL);
+
+      bounce_literal_index_scan (self->literals, folded, folded_len, note_phrase, found);
+      /* (in catalogue order, as the rules: equal matches keep it) */
+      for (guint i = 0; g_hash_table_size (found) > 0 && i < self->phrases->len; i++)
+        {
+          BounceEntry *entry = self->phrases->pdata[i];
+          const char *scope = bounce_entry_get_provider (entry);
+          int length = GPOINTER_TO_INT (g_hash_table_lookup (found, entry));
+
+          if (length == 0 || (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0) ||
+              bounce_entry_phrases_ruled_out (entry, folded, folded_len))
+            continue;
+          add_match (self, matches, entry, provider, length);
+        }
     }
   g_array_sort (matches, compare_rule_match);
   for (guint i = 0; i < matches->len; i++)
@@ -777,7 +879,9 @@ bounce_catalogue_search (BounceCatalogue *self,
       BounceEntry *entry = self->entries->pdata[i];
       SearchHit hit = { entry, 0, i };
 
-      if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER)
+      /* (phrases are explained by their reason's entry) */
+      if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER ||
+          bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PHRASES)
         continue;
       hit.score = score_entry (entry, &index->texts[i], stripped, words);
       /* Codes and tokens typed in full also find the rules that mention them. */

@@ -68,6 +68,9 @@ struct _BounceEntry
   gboolean closed;
   char *closed_date;
   gboolean multi;
+  GPtrArray *phrases;    /* phrases entries: BounceLiteral */
+  GPtrArray *unless;     /* ... and the phrases that rule the reason out */
+  BounceEntry *explained_by;  /* (unowned) the reason entry that explains a phrases entry */
   BounceDnsInfo *dns;
 
   /* translated copies, made on first use */
@@ -78,13 +81,13 @@ struct _BounceEntry
 G_DEFINE_FINAL_TYPE (BounceEntry, bounce_entry, G_TYPE_OBJECT)
 
 static const char * const kind_names[] = {
-  "class", "subject", "enhanced", "reply", "rule", "reason", "blocklist", "provider", NULL
+  "class", "subject", "enhanced", "reply", "rule", "reason", "blocklist", "provider", "phrases", NULL
 };
 
 const char *
 bounce_entry_kind_to_string (BounceEntryKind kind)
 {
-  g_return_val_if_fail (kind <= BOUNCE_ENTRY_PROVIDER, NULL);
+  g_return_val_if_fail (kind <= BOUNCE_ENTRY_PHRASES, NULL);
   return kind_names[kind];
 }
 
@@ -115,6 +118,8 @@ bounce_entry_finalize (GObject *object)
   g_free (self->final_reason);
   g_free (self->source_url);
   g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->phrases, g_ptr_array_unref);
+  g_clear_pointer (&self->unless, g_ptr_array_unref);
   g_clear_pointer (&self->regex, g_regex_unref);
   g_clear_pointer (&self->regex_jit, g_regex_unref);
   g_strfreev (self->examples);
@@ -140,6 +145,8 @@ static void
 bounce_entry_init (BounceEntry *self)
 {
   self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_entry_free);
+  self->phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
+  self->unless = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
   self->sender_defs = g_ptr_array_new_with_free_func ((GDestroyNotify) step_def_free);
   self->admin_defs = g_ptr_array_new_with_free_func ((GDestroyNotify) step_def_free);
 }
@@ -430,14 +437,16 @@ read_strength (BounceEntry  *self,
   JsonNode *node = json_object_get_member (object, "strength");
   const char *value;
 
+  gboolean matcher = self->kind == BOUNCE_ENTRY_RULE || self->kind == BOUNCE_ENTRY_PHRASES;
+
   self->strength = BOUNCE_RULE_DEFINITE;
-  if (node == NULL && self->kind != BOUNCE_ENTRY_RULE)
+  if (node == NULL && !matcher)
     return TRUE;
-  if (node == NULL || self->kind != BOUNCE_ENTRY_RULE)
+  if (node == NULL || !matcher)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
-                   self->kind == BOUNCE_ENTRY_RULE ? "Catalogue rule “%s” has no “strength”"
-                                                   : "Catalogue entry “%s”: only rules have a “strength”",
+                   matcher ? "Catalogue rule “%s” has no “strength”"
+                           : "Catalogue entry “%s”: only rules and phrases have a “strength”",
                    self->id);
       return FALSE;
     }
@@ -452,6 +461,86 @@ read_strength (BounceEntry  *self,
   g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                "Catalogue entry “%s”: “strength” must be weak, generic or definite", self->id);
   return FALSE;
+}
+
+/* One phrase, or one list of ordered parts, into list. */
+static gboolean
+add_phrase (BounceEntry  *self,
+            GPtrArray    *list,
+            JsonNode     *node,
+            gboolean      parts_allowed,
+            GError      **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+  BounceLiteral *phrase;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    g_strv_builder_add (builder, json_node_get_string (node));
+  else if (parts_allowed && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            break;
+          g_strv_builder_add (builder, json_node_get_string (item));
+        }
+      if (json_array_get_length (array) < 2)
+        parts_allowed = FALSE;
+    }
+  parts = g_strv_builder_end (builder);
+  phrase = parts_allowed || g_strv_length (parts) == 1 ? bounce_literal_new ((const char * const *) parts) : NULL;
+  if (phrase == NULL)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: a phrase must be a non-empty string%s", self->id,
+                   parts_allowed ? "" : " (ordered: an array of two or more)");
+      return FALSE;
+    }
+  g_ptr_array_add (list, phrase);
+  return TRUE;
+}
+
+/* A phrases entry's "phrases", "ordered" and "unless" (see
+ * docs/catalogue-format.md); no other kind has them. */
+static gboolean
+read_phrases (BounceEntry  *self,
+              JsonObject   *object,
+              GError      **error)
+{
+  static const char * const members[] = { "phrases", "ordered", "unless" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+    {
+      JsonNode *node = json_object_get_member (object, members[m]);
+      JsonArray *array;
+
+      if (node == NULL)
+        continue;
+      if (self->kind != BOUNCE_ENTRY_PHRASES || !JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: “%s” belongs to phrases entries, as an array", self->id,
+                       members[m]);
+          return FALSE;
+        }
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!add_phrase (self, m == 2 ? self->unless : self->phrases, json_array_get_element (array, i),
+                         m == 1, error))
+          return FALSE;
+    }
+  if (self->kind == BOUNCE_ENTRY_PHRASES && (self->phrases->len == 0 || self->reason == NULL))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Phrases entry “%s” needs a “reason” and at least one phrase", self->id);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 BounceEntry *
@@ -486,7 +575,8 @@ bounce_entry_new_from_json (JsonObject  *object,
 
   if (!get_string (object, "code", FALSE, &self->code, self->id, error) ||
       !get_string (object, "provider", FALSE, &self->provider, self->id, error) ||
-      !get_string (object, "title", self->kind != BOUNCE_ENTRY_PROVIDER, &self->title, self->id, error) ||
+      !get_string (object, "title", self->kind != BOUNCE_ENTRY_PROVIDER && self->kind != BOUNCE_ENTRY_PHRASES,
+                   &self->title, self->id, error) ||
       !get_string (object, "name", FALSE, &name, self->id, error) ||
       !get_string (object, "explanation", FALSE, &self->explanation, self->id, error) ||
       !get_string (object, "reason", FALSE, &self->reason, self->id, error) ||
@@ -505,8 +595,9 @@ bounce_entry_new_from_json (JsonObject  *object,
       !get_strv (object, "zones", &self->zones, self->id, error))
     return NULL;
 
-  /* Providers carry a display name instead of a title. */
-  if (self->title == NULL)
+  /* Providers carry a display name instead of a title; phrases are
+   * explained by their reason's entry. */
+  if (self->title == NULL && self->kind != BOUNCE_ENTRY_PHRASES)
     {
       self->title = g_steal_pointer (&name);
       if (self->title == NULL)
@@ -516,6 +607,9 @@ bounce_entry_new_from_json (JsonObject  *object,
           return NULL;
         }
     }
+
+  if (!read_phrases (self, object, error))
+    return NULL;
 
   if (self->kind == BOUNCE_ENTRY_REASON && self->code == NULL)
     self->code = g_strdup (self->reason);
@@ -595,6 +689,12 @@ bounce_entry_new_from_json (JsonObject  *object,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Rule “%s” has no pattern", self->id);
+      return NULL;
+    }
+  if (pattern != NULL && self->kind == BOUNCE_ENTRY_PHRASES)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Phrases entry “%s” has a pattern: phrases are literal", self->id);
       return NULL;
     }
 
@@ -731,6 +831,8 @@ const char *
 bounce_entry_get_title (BounceEntry *self)
 {
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  if (self->title == NULL && self->explained_by != NULL)
+    return bounce_entry_get_title (self->explained_by);
   return translate (self->title);
 }
 
@@ -738,6 +840,8 @@ const char *
 bounce_entry_get_explanation (BounceEntry *self)
 {
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  if (self->explanation == NULL && self->explained_by != NULL)
+    return bounce_entry_get_explanation (self->explained_by);
   return translate (self->explanation);
 }
 
@@ -776,6 +880,8 @@ const char * const *
 bounce_entry_get_sender_steps (BounceEntry *self)
 {
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  if (self->sender[0] == NULL && self->explained_by != NULL)
+    return bounce_entry_get_sender_steps (self->explained_by);
   return translated_steps (self->sender, &self->sender_tr);
 }
 
@@ -783,6 +889,8 @@ const char * const *
 bounce_entry_get_admin_steps (BounceEntry *self)
 {
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+  if (self->admin[0] == NULL && self->explained_by != NULL)
+    return bounce_entry_get_admin_steps (self->explained_by);
   return translated_steps (self->admin, &self->admin_tr);
 }
 
@@ -1056,6 +1164,32 @@ const BounceDnsInfo *
 bounce_entry_get_dns (BounceEntry *self)
 {
   GETTER (const BounceDnsInfo *, dns)
+}
+
+GPtrArray *
+bounce_entry_get_phrases (BounceEntry *self)
+{
+  GETTER (GPtrArray *, phrases)
+}
+
+gboolean
+bounce_entry_phrases_ruled_out (BounceEntry *self,
+                                const char  *folded,
+                                gsize        len)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), FALSE);
+  for (guint i = 0; i < self->unless->len; i++)
+    if (bounce_literal_find (self->unless->pdata[i], folded, len) > 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+bounce_entry_set_explained_by (BounceEntry *self,
+                               BounceEntry *explanation)
+{
+  g_return_if_fail (BOUNCE_IS_ENTRY (self));
+  self->explained_by = explanation;
 }
 
 GPtrArray *

@@ -4,6 +4,7 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "bounce-literal.h"
 #include "bounce-outcome.h"
 #include "bounce-dns-info.h"
 
@@ -18,6 +19,8 @@ typedef enum {
   BOUNCE_ENTRY_REASON,     /* one of the 34 reason names */
   BOUNCE_ENTRY_BLOCKLIST,  /* a DNS blocklist or reputation service */
   BOUNCE_ENTRY_PROVIDER,   /* a mail provider or server software */
+  BOUNCE_ENTRY_PHRASES,    /* literal phrases servers write for one reason, explained by the
+                            * reason's own entry */
 } BounceEntryKind;
 
 /* Tri-state for temporary/permanent. */
@@ -113,6 +116,16 @@ const char       *bounce_entry_get_delist_url   (BounceEntry  *self);
 gboolean          bounce_entry_get_closed       (BounceEntry  *self);  /* list no longer operates */
 const char       *bounce_entry_get_closed_date  (BounceEntry  *self);  /* ISO date or NULL */
 gboolean          bounce_entry_get_multi        (BounceEntry  *self);  /* a multi-list checker */
+/* Phrases entries: their phrases (BounceLiteral), never NULL; and whether
+ * one of its "unless" phrases is in folded text (bounce_literal_fold()). */
+GPtrArray        *bounce_entry_get_phrases      (BounceEntry  *self);
+gboolean          bounce_entry_phrases_ruled_out (BounceEntry *self,
+                                                 const char   *folded,
+                                                 gsize         len);
+/* The entry whose text explains this one (a phrases entry's reason entry),
+ * set by the catalogue once every file is loaded; or NULL. */
+void              bounce_entry_set_explained_by (BounceEntry  *self,
+                                                 BounceEntry  *explanation);
 /* How to ask the list over DNS, or NULL (not a DNS list, or closed). */
 const BounceDnsInfo *bounce_entry_get_dns       (BounceEntry  *self);
 /* The untranslated strings, for the POT generator and tests. */

@@ -14,7 +14,7 @@
  * been delivered", "This is only a notification about a delay". */
 #define DELAY_WORDS \
   "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|" \
-  "has\\s+not\\s+(?:yet\\s+)?been\\s+delivered|not\\s+yet\\s+(?:been\\s+)?(?:delivered|received)|still\\s+trying|" \
+  "has\\s+not\\s+yet\\s+been\\s+delivered|not\\s+yet\\s+(?:been\\s+)?(?:delivered|received)|still\\s+trying|" \
   "delivery\\s+(?:has\\s+been\\s+)?delayed|this\\s+is\\s+(?:only\\s+)?a\\s+warning|" \
   "notification\\s+about\\s+a\\s+delay|delay(?:ed)?\\s+(?:warning|notification)"
 
@@ -25,6 +25,14 @@ typedef enum {
   RE_TEMPORARY_WORDS,
   RE_DELAY_SUBJECT,
   RE_DELAY_WORDS,
+  RE_BOUNCE_WORDS,
+  RE_ENHANCED_CODE,
+  RE_AUTOREPLY_WORDS,
+  RE_FEEDBACK_WORDS,
+  RE_DELIVERED_WORDS,
+  RE_READ_RECEIPT_WORDS,
+  RE_CHALLENGE_SENDER,
+  RE_CHALLENGE_WORDS,
   N_RE
 } PatternId;
 
@@ -54,6 +62,83 @@ static const struct {
   /* What only a delay warning says of itself (a reply's "temporarily
    * deferred" is a temporary error, not a warning). */
   [RE_DELAY_WORDS] = { DELAY_WORDS, 0 },
+  /* What a mail server's report says of itself, and the fields and
+   * transcripts it quotes (RFC 3464, RFC 5321): in a pasted text, these and
+   * not a number such as 550 make it a bounce. */
+  [RE_BOUNCE_WORDS] = {
+    "diagnostic-code|final-recipient|original-recipient|reporting-mta|remote-mta|x-failed-recipients|"
+    "mailer-daemon|postmaster|mail\\s+delivery\\s+(?:subsystem|system|software|failed)|"
+    "delivery\\s+(?:status|has\\s+failed|failed|failure|to\\s+the\\s+following|problem|report)|"
+    "undeliver|non-?delivery|could\\s*n[o']t\\s+be\\s+delivered|was\\s*n[o']t\\s+delivered|not\\s+(?:been\\s+)?delivered|"
+    "delivery\\s+to\\s+[^\\n]{1,80}\\s+failed|returned\\s+mail|\\b(?:smtp|esmtp|lmtp)\\b|remote\\s+(?:host|server|mail\\s+server)|"
+    "\\bsaid:|in\\s+reply\\s+to\\s+(?:rcpt|mail|data|end\\s+of\\s+data)|rcpt\\s+to|mail\\s+from:|"
+    "recipient|address(?:es)?\\s+failed|permanent(?:ly)?\\s+(?:error|failure|fatal)|"
+    "temporar(?:y|ily)\\s+(?:error|failure|deferred|rejected)|\\b(?:rejected|refused|denied|blocked|bounced?)\\b|"
+    "\\b(?:user|mailbox|host|domain)\\s+unknown|\\bunknown\\s+(?:user|recipient|mailbox)|no\\s+such\\s+(?:user|mailbox)|"
+    /* RFC 5321's own reply texts (section 4.2.3) */
+    "requested\\s+(?:mail\\s+)?action\\s+(?:not\\s+taken|aborted)|service\\s+not\\s+available|"
+    "transaction\\s+failed|\\bnot\\s+allowed\\b|mailbox\\s+(?:unavailable|name\\s+not\\s+allowed)|syntax\\s+error|"
+    "bad\\s+sequence\\s+of\\s+commands|insufficient\\s+system\\s+storage|exceeded\\s+storage\\s+allocation|"
+    "user\\s+not\\s+local|closing\\s+transmission\\s+channel",
+    0 },
+  /* An enhanced status code (RFC 3463): class 4 or 5, subject and detail. */
+  [RE_ENHANCED_CODE] = { "(?<![\\d.])[45]\\.[0-7]\\.[0-9]{1,3}(?![\\d.])", 0 },
+  /* An out-of-office note pasted without its headers (RFC 3834 responses
+   * say so in their headers; the text is all a paste has). */
+  [RE_AUTOREPLY_WORDS] = {
+    "\\b(?:i\\s+am|i'm|i\\s+will\\s+be)\\s+(?:currently\\s+|now\\s+)?(?:out\\s+of\\s+(?:the\\s+)?office|away\\b|"
+    "on\\s+(?:vacation|holiday|leave|annual\\s+leave|parental\\s+leave|sick\\s+leave|a\\s+business\\s+trip)|"
+    "travel+ing|not\\s+in\\s+the\\s+office|out\\s+of\\s+town)|"
+    "\\bout\\s+of\\s+(?:the\\s+)?office\\b|limited\\s+access\\s+to\\s+(?:my\\s+)?e-?mail|"
+    "\\b(?:will|shall)\\s+(?:be\\s+back|return)\\s+(?:on|in|to\\s+the\\s+office)|upon\\s+my\\s+return|"
+    "\\bauto(?:matic|mated)?[- ]?(?:reply|response|antwort)\\b|abwesenheitsnotiz|"
+    "\\bich\\s+bin\\s+[^\\n]{0,60}?(?:abwesend|nicht\\s+im\\s+b(?:ü|ue)ro|im\\s+urlaub|au(?:ß|ss)er\\s+haus)|"
+    "\\bje\\s+suis\\s+(?:actuellement\\s+)?(?:absente?|en\\s+cong(?:é|e)s?)|absente?\\s+du\\s+bureau|"
+    "fuera\\s+de\\s+la\\s+oficina|estoy\\s+de\\s+vacaciones|fuori\\s+ufficio|sono\\s+in\\s+ferie|"
+    "ausente\\s+do\\s+escrit(?:ó|o)rio|estou\\s+de\\s+f(?:é|e)rias|ik\\s+ben\\s+(?:met\\s+vakantie|afwezig|niet\\s+op\\s+kantoor)|"
+    "jestem\\s+na\\s+urlopie|poza\\s+biurem|不在にして|休暇中|休假|不在办公室",
+    0 },
+  /* The human-readable part of a feedback report (RFC 5965 section 3, RFC
+   * 6591): what kind of report it is. */
+  [RE_FEEDBACK_WORDS] = {
+    "\\b(?:e-?mail\\s+)?abuse\\s+(?:report|complaint)\\b|\\bopt-?out\\s+report\\b|"
+    "\\bauthentication[-\\s]failure\\s+report\\b|\\bfeedback\\s+loop\\s+(?:report|complaint)\\b|"
+    "\\breport\\s+for\\s+an\\s+e-?mail\\s+message\\s+(?:received\\s+)?from\\b|"
+    "\\bfeedback-type:|\\bsent\\s+this\\s+e-?mail\\s+to\\s+unsubscribe\\b",
+    0 },
+  /* A report that a message was delivered (RFC 3464 "delivered" or
+   * "relayed", as servers word it). */
+  [RE_DELIVERED_WORDS] = {
+    "delivery\\s+to\\s+(?:these|the\\s+following)\\s+recipients?\\s+(?:or\\s+groups?\\s+)?(?:is|was|has\\s+been)\\s+complete|"
+    "(?:has|have)\\s+been\\s+(?:successfully\\s+)?delivered\\s+to|(?:was|were)\\s+successfully\\s+delivered|"
+    "delivery\\s+report\\s+that\\s+you\\s+requested|delivery\\s+(?:has\\s+)?succeeded|"
+    "your\\s+message\\s+(?:has\\s+been|was)\\s+delivered",
+    0 },
+  /* A read receipt (RFC 8098 message disposition notification), or the
+   * words of one. */
+  [RE_READ_RECEIPT_WORDS] = {
+    "^\\s*disposition:\\s*[a-z-]+/[a-z-]+;\\s*(?:displayed|deleted|dispatched|processed)|"
+    "\\b(?:was|has\\s+been)\\s+read\\s+on\\b|was\\s+deleted\\s+without\\s+being\\s+read|"
+    "\\breturn\\s+receipt\\b|\\bread\\s+receipt\\b|lesebest(?:ä|ae)tigung|accus(?:é|e)\\s+de\\s+lecture",
+    G_REGEX_MULTILINE },
+  /* Challenge-response and sender-verification services, by name (Boxbe,
+   * cPanel's BoxTrapper, SpamArrest, ChoiceMail, Sendio, Mailblocks), or a
+   * BoxTrapper Subject "verify#...". */
+  [RE_CHALLENGE_SENDER] = {
+    "\\bboxbe\\b|boxtrapper|spam\\s?arrest|choicemail|\\bsendio\\b|mailblocks|^\\s*verify#",
+    G_REGEX_MULTILINE },
+  /* ... or what they ask: to confirm you are a real sender, or to put an
+   * address on an approved list. */
+  [RE_CHALLENGE_WORDS] = {
+    "(?:add|put)\\s+(?:me|us|my\\s+(?:e-?mail\\s+)?address|your\\s+(?:e-?mail\\s+)?address|yourself)\\s+(?:to|on)\\s+"
+    "(?:your|my|the|our)\\s+(?:white\\s?list|safe[- ]senders?(?:\\s+list)?|approved\\s+senders?(?:\\s+list)?|"
+    "guest\\s+list|allow\\s?list|contacts?\\s+list|address\\s+book)|"
+    "(?:verify|confirm|prove)\\s+(?:that\\s+)?you\\s+(?:are\\s+(?:a\\s+)?(?:human|real\\s+(?:person|sender)|not\\s+a\\s+(?:robot|spammer))|"
+    "sent\\s+(?:this|the|your)\\s+(?:message|e-?mail))|"
+    "(?:complete|finish)\\s+the\\s+(?:sender\\s+)?verification(?:\\s+process)?|"
+    "waiting\\s+(?:list|for\\s+(?:your|the\\s+sender'?s?)\\s+(?:verification|confirmation|approval))|"
+    "(?:your\\s+message|the\\s+message)\\s+(?:is|has\\s+been|will\\s+be)\\s+held\\s+(?:until|pending)",
+    0 },
 };
 
 static gboolean
@@ -156,4 +241,284 @@ bounce_classify_fragment_names_failure (BounceMessageContext *ctx)
     return FALSE;
   rules = bounce_catalogue_match_rules (ctx->catalogue, ctx->notification->str, NULL);
   return bounce_rules_first_with_reason (rules) != NULL;
+}
+
+/* A short text (a line or two) is a server's reply on its own when the
+ * catalogue knows its words ("Mailbox full"); a longer one, such as an
+ * ordinary message that happens to say "access denied", needs more. */
+static gboolean
+is_short (const char *text)
+{
+  guint lines = 0;
+
+  if (strlen (text) > 320)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n' && p[1] != '\n' && p[1] != '\0')
+      lines++;
+  return lines <= 3;
+}
+
+gboolean
+bounce_classify_fragment_is_bounce (BounceMessageContext *ctx,
+                                    gboolean              names_recipients)
+{
+  const char *text = ctx->notification->str;
+  g_autoptr(GPtrArray) rules = NULL;
+  BounceEntry *named;
+  gboolean words, code;
+
+  if (ctx->notification->len > 256 * 1024)
+    return bounce_classify_has_error_codes (text);
+  if (match (RE_ENHANCED_CODE, text))
+    return TRUE;
+  words = match (RE_BOUNCE_WORDS, text);
+  code = bounce_classify_has_error_codes (text);
+  if (words && (code || names_recipients))
+    return TRUE;
+  rules = bounce_catalogue_match_rules (ctx->catalogue, text, NULL);
+  named = bounce_rules_first_with_reason (rules);
+  if (named == NULL)
+    return FALSE;
+  /* a provider's own sentence says it all ("the group you tried to contact") */
+  return bounce_entry_get_strength (named) == BOUNCE_RULE_DEFINITE || words || code || is_short (text);
+}
+
+gboolean
+bounce_classify_looks_like_read_receipt (BounceMessageContext *ctx)
+{
+  if (ctx->message != NULL && ctx->message->report_type != NULL)
+    return g_ascii_strcasecmp (ctx->message->report_type, "disposition-notification") == 0;
+  return ctx->notification->len < 64 * 1024 && match (RE_READ_RECEIPT_WORDS, ctx->notification->str) &&
+         !bounce_classify_has_error_codes (ctx->notification->str);
+}
+
+gboolean
+bounce_classify_looks_like_challenge (BounceMessageContext *ctx)
+{
+  static const char * const headers[] = { "From", "Sender", "Reply-To", "Subject", "Message-ID", "X-Mailer" };
+  const char *text = ctx->notification->str;
+  gboolean named = FALSE;
+
+  if (bounce_classify_is_delivery_report (ctx) || bounce_context_header (ctx, "X-Failed-Recipients") != NULL ||
+      ctx->notification->len > 64 * 1024)
+    return FALSE;
+  /* a refusal with its codes is a bounce, whatever it goes on to ask */
+  if (match (RE_ENHANCED_CODE, text) || strstr (text, "Diagnostic-Code:") != NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (headers) && !named; i++)
+    named = match (RE_CHALLENGE_SENDER, bounce_context_header (ctx, headers[i]));
+  if (named || match (RE_CHALLENGE_SENDER, text))
+    return match (RE_CHALLENGE_WORDS, text) || named || bounce_context_header (ctx, "Subject") != NULL ||
+           !bounce_classify_has_error_codes (text);
+  return match (RE_CHALLENGE_WORDS, text) && !bounce_classify_has_error_codes (text);
+}
+
+gboolean
+bounce_classify_autoreply_words (BounceMessageContext *ctx)
+{
+  return ctx->notification->len < 64 * 1024 && match (RE_AUTOREPLY_WORDS, ctx->notification->str) &&
+         !bounce_classify_has_error_codes (ctx->notification->str);
+}
+
+gboolean
+bounce_classify_delivered_words (BounceMessageContext *ctx)
+{
+  return ctx->notification->len < 64 * 1024 && match (RE_DELIVERED_WORDS, ctx->notification->str) &&
+         !bounce_classify_has_error_codes (ctx->notification->str);
+}
+
+const char *
+bounce_classify_feedback_words (BounceMessageContext *ctx)
+{
+  g_autofree char *lower = NULL;
+
+  if (ctx->notification->len > 64 * 1024 || !match (RE_FEEDBACK_WORDS, ctx->notification->str))
+    return NULL;
+  lower = g_ascii_strdown (ctx->notification->str, -1);
+  if (strstr (lower, "opt-out") != NULL || strstr (lower, "optout") != NULL || strstr (lower, "unsubscribe") != NULL)
+    return "opt-out";
+  if (strstr (lower, "authentication failure") != NULL || strstr (lower, "authentication-failure") != NULL)
+    return "auth-failure";
+  return "abuse";
+}
+
+/* Two domains of the same organisation: equal, or one a subdomain of the
+ * other ("mail.example.com", "example.com"). */
+static gboolean
+same_organisation (const char *a,
+                   const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+
+  if (g_ascii_strcasecmp (a, b) == 0)
+    return TRUE;
+  if (la > lb)
+    return a[la - lb - 1] == '.' && g_ascii_strcasecmp (a + la - lb, b) == 0;
+  return lb > la && b[lb - la - 1] == '.' && g_ascii_strcasecmp (b + lb - la, a) == 0;
+}
+
+/* Whether any of the returned message's headers named (Received, Message-ID,
+ * DKIM-Signature, Return-Path, Sender) mentions domain: the message went
+ * through, or was signed or written at, that organisation. */
+static gboolean
+original_mentions (GPtrArray  *original,
+                   const char *domain)
+{
+  static const char * const names[] = {
+    "Received", "Message-ID", "DKIM-Signature", "Return-Path", "Sender", "X-Original-Sender"
+  };
+  g_autofree char *needle = g_ascii_strdown (domain, -1);
+
+  for (guint i = 0; i < original->len; i++)
+    {
+      BounceField *f = original->pdata[i];
+      g_autofree char *value = NULL;
+
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        if (g_ascii_strcasecmp (f->name, names[k]) == 0)
+          {
+            value = g_ascii_strdown (f->value, -1);
+            break;
+          }
+      if (value != NULL && strstr (value, needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A role or machine address (root, a list's owner- or bounce address),
+ * whose bounces are a system's, not a person's. */
+static gboolean
+is_role_address (const char *address)
+{
+  static GRegex *regex;
+
+  return bounce_address_is_daemon (address) ||
+         g_regex_match (bounce_regex_once (&regex,
+                                           "^(?:root|postmaster|abuse|hostmaster|webmaster|admin(?:istrator)?|"
+                                           "no-?reply|do-?not-?reply|www-data|apache|nobody|daemon|owner-[^@]*|"
+                                           "[^@]*bounce[^@]*|[^@]*-request)@",
+                                           G_REGEX_CASELESS),
+                        address, 0, NULL);
+}
+
+/* The returned message's first hop (its oldest Received field) was an
+ * unauthenticated SMTP delivery from another host: not a program on a
+ * server ("from userid 48"), not a user signed in to send ("with
+ * ESMTPSA", "with HTTP", "with MAPI"). */
+static gboolean
+arrived_from_outside (GPtrArray *original)
+{
+  static GRegex *smtp, *local;
+  const char *oldest = NULL;
+
+  for (guint i = 0; i < original->len; i++)
+    {
+      BounceField *f = original->pdata[i];
+
+      if (g_ascii_strcasecmp (f->name, "Received") == 0)
+        oldest = f->value;
+    }
+  return oldest != NULL &&
+         g_regex_match (bounce_regex_once (&smtp, "^\\s*from\\s[^;]*\\bwith\\s+e?smtps?\\b", G_REGEX_CASELESS),
+                        oldest, 0, NULL) &&
+         !g_regex_match (bounce_regex_once (&local,
+                                            "from\\s+userid|invoked\\s+by\\s+uid|\\blocalhost\\b|127\\.0\\.0\\.1|"
+                                            "\\[::1\\]|with\\s+(?:local|e?smtps?a|asmtp|http|mapi)\\b",
+                                            G_REGEX_CASELESS),
+                         oldest, 0, NULL);
+}
+
+gboolean
+bounce_classify_is_backscatter (BounceMessageContext *ctx)
+{
+  GPtrArray *original;
+  g_autofree char *user = NULL;
+  g_autofree char *from = NULL;
+  const char *at_user, *at_from;
+
+  if (ctx->message == NULL || (original = ctx->message->original_headers) == NULL ||
+      bounce_fields_lookup (original, "Received") == NULL)
+    return FALSE;
+  user = bounce_extract_address (bounce_context_header (ctx, "To"), -1, 0, NULL, NULL);
+  from = bounce_extract_address (bounce_fields_lookup (original, "From"), -1, 0, NULL, NULL);
+  if (user == NULL || from == NULL || is_role_address (user))
+    return FALSE;
+  at_user = strrchr (user, '@');
+  at_from = strrchr (from, '@');
+  /* The bounce came to the user for a message that another person, at
+   * another organisation, wrote, and that never went through, nor was
+   * signed at, the user's organisation: the user's address was put on it
+   * as the envelope sender by someone else.  Anything less (the same
+   * name at another domain, a message relayed by the user's servers) may
+   * be the user's own mail. */
+  if (same_organisation (at_user + 1, at_from + 1) ||
+      (at_user - user == at_from - from && g_ascii_strncasecmp (user, from, at_user - user) == 0))
+    return FALSE;
+  return !original_mentions (original, at_user + 1) && arrived_from_outside (original);
+}
+
+/* Words before an address that make it the sender's, not a recipient's. */
+static gboolean
+sender_side (const char *before)
+{
+  static GRegex *regex;
+
+  return g_regex_match (bounce_regex_once (&regex,
+                                           "(?:\\bfrom|\\bsender|envelope-from|return-path|sent\\s+by|reply-to|"
+                                           "\\bcc|\\bbcc)\\s*[:=]?\\s*[<\"'(\\[]*\\s*$",
+                                           G_REGEX_CASELESS),
+                        before, 0, NULL);
+}
+
+/* ... and words that make it the failed recipient's. */
+static gboolean
+recipient_side (const char *before)
+{
+  static GRegex *regex;
+
+  return g_regex_match (bounce_regex_once (&regex,
+                                           "(?:\\bto|\\brecipient(?:s|\\(s\\))?|\\brcpt|\\bfor|\\buser|\\bmailbox|"
+                                           "\\baddress(?:es)?\\s+(?:was|were|is)|undeliverable\\s+to|"
+                                           "delivered\\s+to)\\s*[:=]?\\s*[<\"'(\\[]*\\s*$",
+                                           G_REGEX_CASELESS),
+                        before, 0, NULL);
+}
+
+char *
+bounce_classify_named_recipient (const char *text)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  char *named = NULL;
+  gsize len, from = 0, start, end;
+  char *address;
+
+  if (text == NULL)
+    return NULL;
+  len = MIN (strlen (text), (gsize) 16 * 1024);
+  while (seen->len < 32 && (address = bounce_extract_address (text, len, from, &start, &end)) != NULL)
+    {
+      gsize b = start > 48 ? start - 48 : 0;
+      g_autofree char *before = g_strndup (text + b, start - b);
+      gboolean known = FALSE;
+
+      from = end;
+      if (bounce_address_is_daemon (address) || sender_side (before))
+        {
+          g_free (address);
+          continue;
+        }
+      if (named == NULL && recipient_side (before))
+        named = g_strdup (address);
+      for (guint i = 0; i < seen->len && !known; i++)
+        known = g_str_equal (seen->pdata[i], address);
+      if (!known)
+        g_ptr_array_add (seen, address);
+      else
+        g_free (address);
+    }
+  if (named == NULL && seen->len == 1)
+    named = g_strdup (seen->pdata[0]);
+  return named;
 }

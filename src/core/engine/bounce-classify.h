@@ -22,4 +22,32 @@ gboolean bounce_classify_has_error_codes        (const char           *text);
  * failure when the catalogue recognises it. */
 gboolean bounce_classify_fragment_names_failure (BounceMessageContext *ctx);
 
+/* A pasted text is a bounce: it quotes an enhanced status code; or what
+ * mail servers write of their reports ("Diagnostic-Code", "could not be
+ * delivered", "said:") comes with a reply code, with lines naming failed
+ * recipients (names_recipients) or with words the catalogue knows; or a
+ * provider's own sentence, or a short reply the catalogue knows.  "550 new
+ * customers" is not. */
+gboolean bounce_classify_fragment_is_bounce     (BounceMessageContext *ctx,
+                                                 gboolean              names_recipients);
+/* Reports of something other than a failure: a read receipt (RFC 8098); a
+ * challenge-response or sender-verification request (Boxbe, BoxTrapper,
+ * "add me to your whitelist"); and, from a text's words alone, an
+ * out-of-office note, a delivery success notice and a feedback report
+ * (its feedback type, or NULL). */
+gboolean bounce_classify_looks_like_read_receipt (BounceMessageContext *ctx);
+gboolean bounce_classify_looks_like_challenge   (BounceMessageContext *ctx);
+gboolean bounce_classify_autoreply_words        (BounceMessageContext *ctx);
+gboolean bounce_classify_delivered_words        (BounceMessageContext *ctx);
+const char *bounce_classify_feedback_words      (BounceMessageContext *ctx);
+/* A bounce for a message the user never sent: the returned message's
+ * headers show it was written by someone at another organisation, never
+ * went through the user's, and came in by plain SMTP from another host,
+ * with the user's address only as its envelope sender (backscatter). */
+gboolean bounce_classify_is_backscatter         (BounceMessageContext *ctx);
+/* The address a text names as the one mail could not reach ("delivery to
+ * 'a@b' failed", "The rejected e-mail address was 'a@b'", "User [a@b] does
+ * not exist"), or its only address that is not the sender's; or NULL. */
+char    *bounce_classify_named_recipient        (const char           *text);
+
 G_END_DECLS

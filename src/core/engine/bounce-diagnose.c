@@ -122,6 +122,74 @@ handle_feedback (BounceMessageContext *ctx,
   return TRUE;
 }
 
+/* A text that lists no failed recipient may still say what it is in its
+ * own words: an out-of-office note, a delivery success notice or the
+ * human part of a feedback report, pasted without headers or fields. */
+static void
+handle_words (BounceMessageContext *ctx)
+{
+  const char *original_to = ctx->message && ctx->message->original_headers ?
+                            bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
+  g_autofree char *address = NULL;
+  const char *feedback_type;
+
+  if (bounce_classify_autoreply_words (ctx))
+    {
+      address = address_from_value (bounce_context_header (ctx, "From"));
+      bounce_report_set_kind (ctx->report, BOUNCE_KIND_AUTOREPLY);
+      add_simple_recipient (ctx, address, "vacation");
+    }
+  else if ((feedback_type = bounce_classify_feedback_words (ctx)) != NULL)
+    {
+      address = original_to ? address_from_value (original_to) : NULL;
+      bounce_report_set_kind (ctx->report, BOUNCE_KIND_FEEDBACK);
+      bounce_report_set_feedback_type (ctx->report, feedback_type);
+      add_simple_recipient (ctx, address, "feedback");
+    }
+  else if (bounce_classify_delivered_words (ctx))
+    {
+      address = original_to ? address_from_value (original_to)
+                            : bounce_classify_named_recipient (ctx->notification->str);
+      bounce_report_set_kind (ctx->report, BOUNCE_KIND_DELIVERED);
+      add_simple_recipient (ctx, address, "delivered");
+    }
+}
+
+/* A read receipt (RFC 8098) or a challenge-response request: reports
+ * about a message, not failures, though a challenge quotes the message and
+ * sometimes words a rule knows ("verify"). */
+static gboolean
+handle_not_a_failure (BounceMessageContext *ctx,
+                      GPtrArray            *listed)
+{
+  BounceKind kind;
+
+  if (listed->len > 0)
+    return FALSE;
+  /* the human part of a feedback report, pasted, says what it is */
+  if (ctx->message == NULL && bounce_classify_feedback_words (ctx) != NULL)
+    {
+      handle_words (ctx);
+      return TRUE;
+    }
+  if (bounce_classify_looks_like_read_receipt (ctx))
+    {
+      g_autoptr(GPtrArray) layout = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_TEXT, NULL);
+
+      /* a Sieve "reject" (RFC 5429) is sent as a disposition notification
+       * too; a server layout that reads a refusal in it says so */
+      if (layout->len > 0)
+        return FALSE;
+      kind = BOUNCE_KIND_READ_RECEIPT;
+    }
+  else if (bounce_classify_looks_like_challenge (ctx))
+    kind = BOUNCE_KIND_CHALLENGE;
+  else
+    return FALSE;
+  bounce_report_set_kind (ctx->report, kind);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Facts                                                                */
 
@@ -202,12 +270,14 @@ unlisted_recipients (BounceMessageContext *ctx,
   if (bounce_classify_looks_like_autoreply (ctx))
     return FALSE;
   if (bounce_classify_has_error_codes (ctx->notification->str) || bounce_classify_is_delivery_report (ctx) ||
-      (ctx->message == NULL && bounce_classify_fragment_names_failure (ctx)))
+      bounce_classify_fragment_names_failure (ctx))
     {
       const char *to = ctx->message && ctx->message->original_headers ?
                        bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
+      g_autofree char *named = failed == NULL && to == NULL ?
+                               bounce_classify_named_recipient (ctx->notification->str) : NULL;
 
-      g_ptr_array_add (out, whole_notification_fact (ctx, failed ? failed : to));
+      g_ptr_array_add (out, whole_notification_fact (ctx, failed ? failed : to ? to : named));
       return TRUE;
     }
   if (ctx->message != NULL && failed != NULL)
@@ -244,9 +314,17 @@ recipient_facts (BounceMessageContext *ctx,
   else
     merge_layout (listed, layout);
   /* Headers are the usual sign; failing that, a recipient line next to
-   * SMTP error codes is (forwarded bounces, carriers' own formats). */
-  bounce_like = known_layout || bounce_classify_looks_like_bounce (ctx) ||
-                (scanned->len > 0 && bounce_classify_has_error_codes (ctx->notification->str));
+   * SMTP error codes is (forwarded bounces, carriers' own formats).  A
+   * pasted text has to say it is a server's report, not just hold a
+   * number such as 550. */
+  if (ctx->message == NULL)
+    bounce_like = known_layout || bounce_classify_fragment_is_bounce (ctx, scanned->len > 0);
+  else
+    bounce_like = known_layout || bounce_classify_looks_like_bounce (ctx) ||
+                  (scanned->len > 0 && bounce_classify_has_error_codes (ctx->notification->str));
+  /* (a notice that says the message was delivered, and no error code) */
+  if (bounce_like && !known_layout && bounce_classify_delivered_words (ctx))
+    bounce_like = FALSE;
   merge_text (ctx, listed, scanned);
 
   if (listed->len > 0)
@@ -325,7 +403,8 @@ diagnose_message (BounceMessageContext *ctx,
   /* (a provider's complaint in JSON is found by its layout) */
   listed = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_FIELDS, NULL);
   if (handle_feedback (ctx, ctx->message ? ctx->message->feedback_fields : NULL) ||
-      handle_feedback (ctx, ctx->doc->feedback) || handle_unsubscribe (ctx))
+      handle_feedback (ctx, ctx->doc->feedback) || handle_unsubscribe (ctx) ||
+      handle_not_a_failure (ctx, listed))
     return;
 
   facts = recipient_facts (ctx, listed, &text_limit);
@@ -341,8 +420,12 @@ diagnose_message (BounceMessageContext *ctx,
             bounce_report_set_kind (ctx->message_report, BOUNCE_KIND_AUTOREPLY);
           add_simple_recipient (ctx, address, "vacation");
         }
+      else if (bounce_report_get_kind (ctx->report) == BOUNCE_KIND_NOT_BOUNCE)
+        handle_words (ctx);
       return;
     }
+  if (bounce_classify_is_backscatter (ctx))
+    bounce_report_set_backscatter (ctx->report, TRUE);
 
   /* A list cut at a limit is said so (issue 16): the fields stop at
    * BOUNCE_MAX_RECIPIENTS, the text is read up to text_limit. */

@@ -219,17 +219,16 @@ choose_diagnostic (BounceFact *fact)
   return diagnostic;
 }
 
-/* Text for the rules: the recipient (some addresses say what they are,
- * such as a mailing list), the diagnostic, and the recipient's text (a
- * Diagnostic-Code is often shorter than the human text). */
+/* Text for the rules: the server's words only, the diagnostic and the
+ * recipient's text (a Diagnostic-Code is often shorter than the human
+ * text); never the recipient's address, which says nothing about why its
+ * mail failed ("dmarc@reports.example.com" is not a DMARC failure). */
 static GString *
 rules_context (BounceFact *fact,
                const char *diagnostic)
 {
   GString *context = g_string_new (NULL);
 
-  if (fact->address != NULL)
-    g_string_append_printf (context, "Recipient: %s\n", fact->address);
   if (diagnostic)
     g_string_append (context, diagnostic);
   if (has_text (fact->text) && fact->reply != NULL)

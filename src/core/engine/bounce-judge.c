@@ -76,12 +76,7 @@ match_rules (BounceJudgement *j)
 
   if (has_reply || fact->said != NULL)
     {
-      g_autoptr(GString) narrow = g_string_new (NULL);
-
-      if (fact->address != NULL)
-        g_string_append_printf (narrow, "Recipient: %s\n", fact->address);
-      g_string_append (narrow, j->ev->diagnostic);
-      rules = bounce_catalogue_match_rules (ctx->catalogue, narrow->str, j->ev->provider);
+      rules = bounce_catalogue_match_rules (ctx->catalogue, j->ev->diagnostic, j->ev->provider);
       j->rule = bounce_rules_first_with_reason (rules);
       if (j->rule == NULL)
         g_clear_pointer (&rules, g_ptr_array_unref);
@@ -101,6 +96,15 @@ match_rules (BounceJudgement *j)
       j->rule = bounce_rules_first_with_reason (wide);
       if (j->rule != NULL)
         g_ptr_array_add (rules, j->rule);
+      /* a phrases entry is explained by the first rule that agrees */
+      for (guint i = 0; j->rule != NULL && bounce_entry_get_kind (j->rule) == BOUNCE_ENTRY_PHRASES &&
+                        i < wide->len; i++)
+        if (bounce_entry_get_kind (wide->pdata[i]) != BOUNCE_ENTRY_PHRASES &&
+            g_strcmp0 (bounce_entry_get_reason (wide->pdata[i]), bounce_entry_get_reason (j->rule)) == 0)
+          {
+            g_ptr_array_add (rules, wide->pdata[i]);
+            break;
+          }
     }
   return rules;
 }
@@ -462,8 +466,10 @@ add_entries (const BounceJudgement *j,
   GPtrArray *entries;
   BounceEntry *e;
 
+  /* (a phrases entry is explained by its reason's entry, added below) */
   for (guint i = 0; i < j->rules->len; i++)
-    bounce_recipient_add_entry (r, j->rules->pdata[i]);
+    if (bounce_entry_get_kind (j->rules->pdata[i]) != BOUNCE_ENTRY_PHRASES)
+      bounce_recipient_add_entry (r, j->rules->pdata[i]);
   if (j->status_entry != NULL)
     bounce_recipient_add_entry (r, j->status_entry);
   if (j->reply_entry != NULL)

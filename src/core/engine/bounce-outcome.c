@@ -86,6 +86,15 @@ kind_of (BounceReport  *report,
       if (g_strcmp0 (bounce_recipient_get_reason (r), "delivered") == 0)
         return BOUNCE_KIND_DELIVERED;
     }
+  /* a text whose only "failure" is an out-of-office note is one */
+  for (guint i = 0; bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE &&
+                    i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (bounce_recipient_get_reason (r), "vacation") == 0)
+        return BOUNCE_KIND_AUTOREPLY;
+    }
   return bounce_report_get_kind (report);
 }
 

@@ -1494,6 +1494,10 @@ bounce_extract_address (const char *text,
       !g_regex_match_full (get_patterns ()->address, text, length, from, 0, &info, NULL))
     return NULL;
   g_match_info_fetch_pos (info, 0, &s, &e);
+  /* Quotes around an address ("delivery to 'a@b' failed") are not part
+   * of it, although RFC 5322 allows them in a local part; nor is a dot. */
+  while (e - s > 1 && text[s] != '@' && strchr ("'`.", text[s]) != NULL)
+    s++;
   if (start != NULL)
     *start = s;
   if (end != NULL)

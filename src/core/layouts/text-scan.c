@@ -176,7 +176,8 @@ line_names_recipient (const char *line,
   gboolean only_punct_before = TRUE;
   gboolean only_punct_after = TRUE;
 
-  if (match (RE_HEADERISH, before))
+  /* Postfix's "For further assistance, please send mail to <postmaster@...>" */
+  if (match (RE_HEADERISH, before) || strstr (before, "assistance") != NULL)
     return FALSE;
   if (match (RE_CODE_PREFIX, before))
     return TRUE;

@@ -29,6 +29,10 @@ kind_to_string (BounceKind kind)
       return "delivered";
     case BOUNCE_KIND_FEEDBACK:
       return "feedback";
+    case BOUNCE_KIND_CHALLENGE:
+      return "challenge";
+    case BOUNCE_KIND_READ_RECEIPT:
+      return "read-receipt";
     case BOUNCE_KIND_NOT_BOUNCE:
     default:
       return "not-bounce";
@@ -340,6 +344,13 @@ bounce_report_to_json_node (BounceReport *self)
    * counts; "kind" says which.  Only ordinary mail is false. */
   json_builder_add_boolean_value (builder, bounce_report_get_kind (self) != BOUNCE_KIND_NOT_BOUNCE);
   add_string (builder, "kind", kind_to_string (bounce_report_get_kind (self)));
+  {
+    g_autofree char *description = bounce_report_describe (self);
+
+    add_string (builder, "description", description);
+  }
+  json_builder_set_member_name (builder, "backscatter");
+  json_builder_add_boolean_value (builder, bounce_report_get_backscatter (self));
   add_string (builder, "feedback_type", bounce_report_get_feedback_type (self));
   add_string (builder, "provider", bounce_report_get_provider (self));
   json_builder_set_member_name (builder, "repaired_utf8");
@@ -464,6 +475,53 @@ retry_until (BounceReport *self)
   return NULL;
 }
 
+/* The input was a whole message with headers, not a pasted fragment. */
+static gboolean
+is_message (BounceReport *self)
+{
+  BounceInput *input = bounce_report_get_input (self);
+
+  return input != NULL && bounce_input_get_is_message (input);
+}
+
+char *
+bounce_report_describe (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+
+  switch (bounce_report_get_kind (self))
+    {
+    case BOUNCE_KIND_FAILURE:
+      if (bounce_report_get_backscatter (self))
+        return g_strdup (_("This is a bounce for a message you did not send: someone else used your "
+                           "address as its sender (backscatter)."));
+      return g_strdup (_("This is a bounce: your message could not be delivered."));
+    case BOUNCE_KIND_DELAY:
+      return g_strdup (_("This is a delay warning: the message has not been delivered yet and the "
+                         "sending server keeps trying."));
+    case BOUNCE_KIND_AUTOREPLY:
+      return g_strdup (_("This is an automatic reply, not a bounce: the message was delivered."));
+    case BOUNCE_KIND_DELIVERED:
+      return g_strdup (_("This is a delivery success notice, not a bounce: the message was delivered."));
+    case BOUNCE_KIND_FEEDBACK:
+      return g_strdup (_("This is a feedback report, not a bounce: the message was delivered and "
+                         "a recipient or their provider reported it."));
+    case BOUNCE_KIND_CHALLENGE:
+      return g_strdup (_("This is a challenge-response request, not a bounce: the recipient’s "
+                         "filter holds the message until the sender confirms it."));
+    case BOUNCE_KIND_READ_RECEIPT:
+      return g_strdup (_("This is a read receipt, not a bounce: the message was delivered and "
+                         "the recipient’s mail program reports what was done with it."));
+    case BOUNCE_KIND_NOT_BOUNCE:
+    default:
+      if (is_message (self))
+        return g_strdup (_("This is an ordinary message, not a bounce: no mail server reports a "
+                           "delivery problem in it."));
+      return g_strdup (_("This does not look like a bounce: no mail server’s report of a delivery "
+                         "problem was found in the text."));
+    }
+}
+
 static char *
 headline (BounceReport *self)
 {
@@ -488,8 +546,14 @@ headline (BounceReport *self)
       return g_strdup (_("This is a delivery success report, not a bounce"));
     case BOUNCE_KIND_FEEDBACK:
       return g_strdup (_("This is an abuse report (feedback loop), not a bounce"));
+    case BOUNCE_KIND_CHALLENGE:
+      return g_strdup (_("This is a challenge-response request, not a bounce"));
+    case BOUNCE_KIND_READ_RECEIPT:
+      return g_strdup (_("This is a read receipt, not a bounce"));
     case BOUNCE_KIND_NOT_BOUNCE:
     default:
+      if (is_message (self))
+        return g_strdup (_("This is an ordinary message, not a bounce"));
       return g_strdup (_("This does not look like a bounce"));
     }
 }
@@ -526,8 +590,22 @@ meaning (BounceReport *self)
                            "your systems: one of its users marked it as spam. The message itself "
                            "was delivered."));
       }
+    case BOUNCE_KIND_CHALLENGE:
+      return g_strdup (_("The recipient accepts mail only from approved senders, through a "
+                         "challenge-response service such as Boxbe or BoxTrapper, and holds your "
+                         "message until you confirm you sent it. If you wrote to this recipient, "
+                         "follow the request; if you did not, ignore it: your address was used by "
+                         "someone else."));
+    case BOUNCE_KIND_READ_RECEIPT:
+      return g_strdup (_("The recipient’s mail program sent this notice when your message was "
+                         "opened or deleted. It was delivered; nothing needs to be done."));
     case BOUNCE_KIND_NOT_BOUNCE:
     default:
+      if (is_message (self))
+        return g_strdup (_("It has no delivery status report (RFC 3464), does not come from a mail "
+                           "server and carries none of the wording of a bounce: numbers in it such "
+                           "as 550 are not error codes. If a bounce was forwarded inside it, open "
+                           "the original bounce instead."));
       return g_strdup (_("No delivery status report (RFC 3464), no SMTP reply code such as 550, "
                          "no enhanced status code such as 5.1.1 and none of the usual wording of "
                          "a bounce message was found. If this is a bounce, use the whole "
@@ -874,6 +952,12 @@ bounce_report_to_text (BounceReport *self)
 
   append_wrapped (out, "", head);
   append_wrapped (out, "", what);
+  if (bounce_report_get_backscatter (self))
+    append_wrapped (out, "", _("The returned message was not sent from your address: it names "
+                                "someone at another organisation as its sender, and your address "
+                                "only as the address for bounces. Someone else used your address "
+                                "(backscatter): you can delete this bounce. Change your password "
+                                "only if your Sent folder shows mail you did not write."));
 
   if (bounce_report_get_provider (self) != NULL)
     {

@@ -10,6 +10,7 @@ struct _BounceReport
   BounceInput *input;
   char *source;
   BounceKind kind;
+  gboolean backscatter;
   char *feedback_type;
   char *provider;
   GListStore *recipients;
@@ -128,6 +129,21 @@ bounce_report_get_is_bounce (BounceReport *self)
 {
   g_return_val_if_fail (BOUNCE_IS_REPORT (self), FALSE);
   return self->kind == BOUNCE_KIND_FAILURE || self->kind == BOUNCE_KIND_DELAY;
+}
+
+gboolean
+bounce_report_get_backscatter (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), FALSE);
+  return self->backscatter;
+}
+
+void
+bounce_report_set_backscatter (BounceReport *self,
+                               gboolean      value)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->backscatter = value;
 }
 
 const char *

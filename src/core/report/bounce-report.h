@@ -20,6 +20,8 @@ typedef enum {
   BOUNCE_KIND_AUTOREPLY,    /* out of office / vacation (RFC 3834) */
   BOUNCE_KIND_DELIVERED,    /* success report */
   BOUNCE_KIND_FEEDBACK,     /* abuse / feedback-loop report (RFC 5965 ARF) */
+  BOUNCE_KIND_CHALLENGE,    /* challenge-response or sender-verification request (Boxbe, BoxTrapper) */
+  BOUNCE_KIND_READ_RECEIPT, /* read receipt (RFC 8098 message disposition notification) */
 } BounceKind;
 
 /* What the analysis had to cut short, so that it can say so. */
@@ -43,6 +45,13 @@ void          bounce_report_set_kind            (BounceReport *self, BounceKind 
 gboolean      bounce_report_get_is_bounce       (BounceReport *self);  /* FAILURE or DELAY */
 const char   *bounce_report_get_feedback_type   (BounceReport *self);
 void          bounce_report_set_feedback_type   (BounceReport *self, const char *value);
+/* A bounce for a message the user never sent: the returned message shows
+ * that someone else used the user's address as its sender (backscatter). */
+gboolean      bounce_report_get_backscatter     (BounceReport *self);
+void          bounce_report_set_backscatter     (BounceReport *self, gboolean value);
+/* What the message is, in one translated sentence: "This is an automatic
+ * reply, not a bounce: the message was delivered." */
+char         *bounce_report_describe            (BounceReport *self);
 /* The reporting side of a bounce or report; NULL for other messages. */
 const char   *bounce_report_get_provider        (BounceReport *self);
 void          bounce_report_set_provider        (BounceReport *self, const char *value);

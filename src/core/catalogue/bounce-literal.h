@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Literal phrases that servers write ("mailbox is full"), or ordered parts
+ * of one ("mailbox", "does not exist"), as the catalogue's "phrases"
+ * entries hold them (docs/catalogue-format.md).  They are compared with
+ * text folded by bounce_literal_fold(): lower case, one space for any run
+ * of white space, typographic apostrophes as ASCII ones. */
+
+/* How far apart, in bytes of folded text, two ordered parts may be. */
+#define BOUNCE_LITERAL_GAP 120
+
+typedef struct _BounceLiteral BounceLiteral;
+
+/* A phrase of one or more parts (folded here); NULL when a part is empty. */
+BounceLiteral *bounce_literal_new          (const char * const  *parts);
+void           bounce_literal_free         (BounceLiteral       *literal);
+guint          bounce_literal_get_n_parts  (const BounceLiteral *literal);
+/* A part, folded. */
+const char    *bounce_literal_get_part     (const BounceLiteral *literal,
+                                            guint                i);
+
+/* text folded for comparison; never NULL. */
+char          *bounce_literal_fold         (const char          *text,
+                                            gssize               len);
+
+/* Whether literal is in folded (as bounce_literal_fold() made it): its
+ * parts in order, each starting at a word boundary and at most
+ * BOUNCE_LITERAL_GAP bytes after the previous one, and not merely a word
+ * inside an address or a host name (unless the phrase itself holds '.',
+ * '/' or '@').  Returns the summed length of the parts, or 0. */
+gsize          bounce_literal_find         (const BounceLiteral *literal,
+                                            const char          *folded,
+                                            gsize                len);
+
+/* Whether the bytes [start, end) of text lie inside one address or host
+ * name ("dmarc" in "dmarc@reports.example.com", "spam" in
+ * "spam-gw.example.net"); a URL is the server's pointer, not a name. */
+gboolean       bounce_text_span_in_name    (const char          *text,
+                                            gsize                len,
+                                            gsize                start,
+                                            gsize                end);
+
+/* Many literals, found in one pass over a text: each is filed under the
+ * first two bytes of its first part (a one-byte part under each pair it may
+ * begin).  Add them all, build once, then scan
+ * from any thread. */
+typedef struct _BounceLiteralIndex BounceLiteralIndex;
+
+typedef void (*BounceLiteralFoundFunc) (gpointer             owner,
+                                        const BounceLiteral *literal,
+                                        gsize                length,
+                                        gpointer             data);
+
+BounceLiteralIndex *bounce_literal_index_new   (void);
+void           bounce_literal_index_free   (BounceLiteralIndex  *index);
+void           bounce_literal_index_add    (BounceLiteralIndex  *index,
+                                            const BounceLiteral *literal,
+                                            gpointer             owner);
+void           bounce_literal_index_build  (BounceLiteralIndex  *index);
+/* Calls found for every place in folded where a literal is found (as
+ * bounce_literal_find() would find it), with the owner it was added with. */
+void           bounce_literal_index_scan   (BounceLiteralIndex  *index,
+                                            const char          *folded,
+                                            gsize                len,
+                                            BounceLiteralFoundFunc found,
+                                            gpointer             data);
+
+G_END_DECLS

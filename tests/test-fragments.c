@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+
+/* What users paste and open, read as a new user would meet it: the
+ * examples of the issue "Every phrase the field knows", pasted fragments
+ * (addresses in quotes and brackets, the send-error dialogs of Outlook,
+ * Thunderbird and Apple Mail, webmail views without headers, replies
+ * without a code), and messages that are not bounces, said as what they
+ * are. */
+
+static BounceReport *
+analyze (const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  BounceReport *report = bounce_analyze_bytes (bytes, "fragment", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+/* The report's kind, its first recipient's address (NULL if none stated)
+ * and reason. */
+static void
+check (const char *text,
+       BounceKind  kind,
+       const char *address,
+       const char *reason)
+{
+  g_autoptr(BounceReport) report = analyze (text);
+  GListModel *recipients = bounce_report_get_recipients (report);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, 0);
+  const char *got_address = r != NULL ? bounce_recipient_get_address (r) : NULL;
+  const char *got_reason = r != NULL ? bounce_recipient_get_reason (r) : NULL;
+
+  if (bounce_report_get_kind (report) != kind || g_strcmp0 (got_reason, reason) != 0 ||
+      (reason != NULL && g_strcmp0 (got_address, address) != 0))
+    g_test_fail_printf ("kind %d, %s, %s; expected kind %d, %s, %s for: %s", bounce_report_get_kind (report),
+                        got_address ? got_address : "(no address)", got_reason ? got_reason : "(no recipient)",
+                        kind, address ? address : "(no address)", reason ? reason : "(no recipient)", text);
+}
+
+/* ------------------------------------------------------------------ */
+/* The examples of the issue                                            */
+
+static void
+test_issue_unknown_user_wordings (void)
+{
+  check ("550 User [bob@example.net] does not exist (in reply to RCPT TO command)\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+  check ("550 ** No mail box available for this user **\n", BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  check ("550-<bob@example.net> is not a known user on this system\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+  check ("554 Rcpt <bob@example.net> does not exist\n", BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+}
+
+/* The recipient's address is not the server's words: "dmarc" in it is
+ * not a DMARC failure. */
+static void
+test_issue_address_is_not_wording (void)
+{
+  const char *dsn =
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; dmarc@reports.example.com\n"
+    "Action: failed\n"
+    "Status: 5.0.1\n"
+    "Diagnostic-Code: smtp; 550 5.0.1 Recipient rejected\n";
+  g_autoptr(BounceReport) report = analyze (dsn);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "dmarc@reports.example.com");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), !=, "authfailure");
+  /* nor is "filtered" in filtered@example.net a filter */
+  check ("Final-Recipient: rfc822; filtered@example.net\nAction: failed\nStatus: 5.1.1\n"
+         "Diagnostic-Code: smtp; 550 5.1.1 <filtered@example.net>... User unknown\n",
+         BOUNCE_KIND_FAILURE, "filtered@example.net", "userunknown");
+}
+
+/* An IMail bounce: no code, no delivery report, only its sentence. */
+static void
+test_issue_imail (void)
+{
+  check ("From: IMail Server <postmaster@mail.example.com>\n"
+         "To: alice@example.org\n"
+         "Subject: Undeliverable Mail\n"
+         "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+         "Message-ID: <1@mail.example.com>\n"
+         "\n"
+         "Invalid final delivery userid: bob@example.net\n"
+         "Original message follows.\n"
+         "\n"
+         "From: alice@example.org\n"
+         "To: bob@example.net\n"
+         "Subject: Hello\n"
+         "\n"
+         "Hi Bob\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+}
+
+/* A colleague's message full of numbers is not a bounce, pasted or opened. */
+static void
+test_issue_ordinary_mail (void)
+{
+  const char *body =
+    "Hi Tom,\n"
+    "\n"
+    "550 new customers signed up this quarter, 5.1 percent more than planned.\n"
+    "Call me at 451 555 0199 when you are back.\n"
+    "\n"
+    "Anna\n";
+  g_autofree char *message = g_strconcat ("From: Anna <anna@example.com>\n"
+                                          "To: Tom <tom@example.org>\n"
+                                          "Subject: Numbers\n"
+                                          "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+                                          "Message-ID: <2@example.com>\n"
+                                          "\n", body, NULL);
+  g_autoptr(BounceReport) report = NULL;
+  g_autofree char *description = NULL;
+
+  check (body, BOUNCE_KIND_NOT_BOUNCE, NULL, NULL);
+  check ("550 new customers this month! Call me at 451 555 0199.\n", BOUNCE_KIND_NOT_BOUNCE, NULL, NULL);
+  report = analyze (message);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_NOT_BOUNCE);
+  description = bounce_report_describe (report);
+  g_assert_true (g_str_has_prefix (description, "This is an ordinary message, not a bounce"));
+}
+
+/* Outlook's send-error dialog names the address in quotes. */
+static void
+test_issue_outlook_dialogs (void)
+{
+  check ("Task 'anna@contoso.example - Sending' reported error (0x800CCC79) : 'Your e-mail message "
+         "could not be sent. The rejected e-mail address was 'partner@tailspin.example'. Subject "
+         "'Quarterly numbers', Account: 'anna@contoso.example', Server: 'smtp.contoso.example', "
+         "Protocol: SMTP, Server Response: '550 5.7.1 Unable to relay', Port: 25, Secure(SSL): No, "
+         "Server Error: 550, Error Number: 0x800CCC79'\n",
+         BOUNCE_KIND_FAILURE, "partner@tailspin.example", "norelaying");
+  /* the address without the quote before it */
+  check ("Message delivery to 'legal@treyresearch.example' failed.\n",
+         BOUNCE_KIND_FAILURE, "legal@treyresearch.example", "onhold");
+}
+
+/* Challenge-response (Boxbe, BoxTrapper) and "add me to your whitelist"
+ * requests are not bounces. */
+static void
+test_issue_challenge_response (void)
+{
+  g_autoptr(BounceReport) report = NULL;
+  g_autofree char *description = NULL;
+
+  check ("From: Bob via Boxbe <notifications@boxbe.example>\n"
+         "To: alice@example.org\n"
+         "Subject: Request to join Bob's Guest List\n"
+         "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+         "Message-ID: <3@boxbe.example>\n"
+         "\n"
+         "Hello alice@example.org,\n"
+         "\n"
+         "Your message to bob@example.net about \"Offer\" is waiting for your verification.\n"
+         "Bob uses Boxbe to keep his inbox free of unwanted mail. Please verify that you are a\n"
+         "real sender and your message will be delivered to his inbox.\n",
+         BOUNCE_KIND_CHALLENGE, NULL, NULL);
+  check ("From: bob@example.net\n"
+         "To: alice@example.org\n"
+         "Subject: verify#1234-5678\n"
+         "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+         "Message-ID: <4@example.net>\n"
+         "\n"
+         "The message you sent requires verification: this mailbox uses an anti-spam filter. "
+         "Please reply to this message, or add yourself to my whitelist, and your message "
+         "will be delivered.\n",
+         BOUNCE_KIND_CHALLENGE, NULL, NULL);
+  /* pasted, without headers */
+  report = analyze ("I am protecting myself from junk mail. Please add me to your safe senders list, "
+                    "then confirm that you sent this message by clicking the link below.\n");
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_CHALLENGE);
+  description = bounce_report_describe (report);
+  g_assert_true (g_str_has_prefix (description, "This is a challenge-response request, not a bounce"));
+}
+
+/* ------------------------------------------------------------------ */
+/* Not a bounce, said clearly                                           */
+
+static void
+test_autoreply (void)
+{
+  check ("From: Bob <bob@example.net>\n"
+         "To: alice@example.org\n"
+         "Subject: Out of Office: Offer\n"
+         "Auto-Submitted: auto-replied\n"
+         "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+         "Message-ID: <5@example.net>\n"
+         "\n"
+         "I am out of the office until 8 July.\n",
+         BOUNCE_KIND_AUTOREPLY, "bob@example.net", "vacation");
+  /* pasted, without its headers */
+  check ("Thank you for your message. I am away on vacation until 8 July with limited access to "
+         "e-mail, and will answer upon my return.\n",
+         BOUNCE_KIND_AUTOREPLY, NULL, "vacation");
+  check ("Vielen Dank für Ihre Nachricht. Ich bin bis zum 8. Juli nicht im Büro.\n",
+         BOUNCE_KIND_AUTOREPLY, NULL, "vacation");
+}
+
+/* A read receipt (RFC 8098), whole or pasted. */
+static void
+test_read_receipt (void)
+{
+  g_autoptr(BounceReport) report = NULL;
+  g_autofree char *description = NULL;
+
+  check ("From: Bob <bob@example.net>\n"
+         "To: alice@example.org\n"
+         "Subject: Read: Offer\n"
+         "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+         "Message-ID: <6@example.net>\n"
+         "MIME-Version: 1.0\n"
+         "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\n"
+         "\n"
+         "--b\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "The message sent on 1 July to bob@example.net was displayed.\n"
+         "--b\n"
+         "Content-Type: message/disposition-notification\n"
+         "\n"
+         "Final-Recipient: rfc822; bob@example.net\n"
+         "Original-Message-ID: <offer@example.org>\n"
+         "Disposition: manual-action/MDN-sent-manually; displayed\n"
+         "--b--\n",
+         BOUNCE_KIND_READ_RECEIPT, NULL, NULL);
+  report = analyze ("Your message\n\n  To: Bob\n  Subject: Offer\n  Sent: 01.07.2024 10:00\n\n"
+                    "was read on 01.07.2024 10:05.\n");
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_READ_RECEIPT);
+  description = bounce_report_describe (report);
+  g_assert_true (g_str_has_prefix (description, "This is a read receipt, not a bounce"));
+}
+
+/* A delivery success notice: a DSN that says "delivered", or its words. */
+static void
+test_delivered (void)
+{
+  check ("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+         "To: alice@example.org\n"
+         "Subject: Successful Mail Delivery Report\n"
+         "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+         "Message-ID: <8@mx.example.org>\n"
+         "MIME-Version: 1.0\n"
+         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+         "\n"
+         "--b\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "Your message was successfully delivered to the destination(s) listed below.\n"
+         "--b\n"
+         "Content-Type: message/delivery-status\n"
+         "\n"
+         "Reporting-MTA: dns; mx.example.org\n"
+         "\n"
+         "Final-Recipient: rfc822; bob@example.net\n"
+         "Action: delivered\n"
+         "Status: 2.0.0\n"
+         "--b--\n",
+         BOUNCE_KIND_DELIVERED, "bob@example.net", "delivered");
+  check ("Your message has been delivered to the following recipients:\n\n"
+         "bob@example.net (bob@example.net)\n\nSubject: Offer\n",
+         BOUNCE_KIND_DELIVERED, "bob@example.net", "delivered");
+}
+
+/* A feedback (ARF) report's human part, pasted. */
+static void
+test_feedback_words (void)
+{
+  g_autoptr(BounceReport) report =
+    analyze ("This is an email abuse report for an email message received from IP 192.0.2.1 on "
+             "Mon, 1 Jul 2024 10:00:00 +0000.\n");
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, "abuse");
+}
+
+/* A bounce for mail the user never sent: the returned message was written
+ * by someone at another organisation and never went through the user's. */
+static void
+test_backscatter (void)
+{
+  const char *head =
+    "From: Mail Delivery System <MAILER-DAEMON@mx.recipient.example>\n"
+    "To: alice@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+    "Message-ID: <7@mx.recipient.example>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.recipient.example\n"
+    "\n"
+    "Final-Recipient: rfc822; nobody@recipient.example\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n"
+    "--b\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n";
+  g_autofree char *forged = g_strconcat (head,
+                                         "Received: from unknown (HELO pc-203-0-113-7) ([203.0.113.7]) by mx.recipient.example with SMTP; Mon, 1 Jul 2024 09:59:00 +0000\n"
+                                         "From: \"Cheap Offers\" <sales@pharma.example>\n"
+                                         "To: nobody@recipient.example\n"
+                                         "Subject: Best prices\n"
+                                         "Message-ID: <x@pharma.example>\n"
+                                         "--b--\n", NULL);
+  g_autofree char *own = g_strconcat (head,
+                                      "Received: from pc.example.org ([198.51.100.4]) by smtp.example.org with ESMTPSA; Mon, 1 Jul 2024 09:59:00 +0000\n"
+                                      "From: Alice <alice@example.org>\n"
+                                      "To: nobody@recipient.example\n"
+                                      "Subject: Hello\n"
+                                      "Message-ID: <y@example.org>\n"
+                                      "--b--\n", NULL);
+  g_autoptr(BounceReport) backscatter = analyze (forged);
+  g_autoptr(BounceReport) genuine = analyze (own);
+  g_autofree char *description = bounce_report_describe (backscatter);
+
+  g_assert_cmpint (bounce_report_get_kind (backscatter), ==, BOUNCE_KIND_FAILURE);
+  g_assert_true (bounce_report_get_backscatter (backscatter));
+  g_assert_true (strstr (description, "backscatter") != NULL);
+  g_assert_false (bounce_report_get_backscatter (genuine));
+}
+
+/* ------------------------------------------------------------------ */
+/* Pasted fragments                                                     */
+
+static void
+test_quoted_addresses (void)
+{
+  check ("550 5.1.1 'bob@example.net': user unknown\n", BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+  check ("550 5.1.1 \"bob@example.net\": user unknown\n", BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+  check ("550 5.1.1 (bob@example.net) user unknown\n", BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+  check ("550 5.1.1 [bob@example.net] user unknown\n", BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+}
+
+/* Thunderbird's send errors (its smtp-error-sending-recipient-command and
+ * smtp-error-sending-from-command messages) and Apple Mail's. */
+static void
+test_client_dialogs (void)
+{
+  check ("An error occurred while sending mail. The mail server responded:\n"
+         "5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table.\n"
+         "Please check the message recipient \"bob@example.net\" and try again.\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+  check ("Cannot Send Mail\n"
+         "A copy has been placed in your Outbox. The recipient “bob@example.net” was rejected by the "
+         "server because it does not allow relaying.\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "norelaying");
+}
+
+/* Webmail shows a bounce's body without its headers. */
+static void
+test_webmail_views (void)
+{
+  check ("Address not found\n"
+         "Your message wasn't delivered to bob@example.net because the address couldn't be found, "
+         "or is unable to receive mail.\n"
+         "The response from the remote server was:\n"
+         "550 5.1.1 The email account that you tried to reach does not exist.\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
+  check ("Delivery has failed to these recipients or groups:\n"
+         "\n"
+         "bob@example.net\n"
+         "\n"
+         "Diagnostic information for administrators:\n"
+         "Remote Server returned '552 5.2.2 Mailbox full'\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "mailboxfull");
+}
+
+/* A reply text without any code. */
+static void
+test_replies_without_code (void)
+{
+  check ("Sorry, no mailbox here by that name.\n", BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  check ("Mailbox full\n", BOUNCE_KIND_FAILURE, NULL, "mailboxfull");
+  check ("The email account that you tried to reach does not exist.\n", BOUNCE_KIND_FAILURE, NULL, "userunknown");
+}
+
+/* Servers' wording in other languages (src/core/catalogue/phrases-languages.json). */
+static void
+test_other_languages (void)
+{
+  check ("550 Benutzer hat zu viele Mails auf dem Server. / User has too many messages on the server\n",
+         BOUNCE_KIND_FAILURE, NULL, "mailboxfull");
+  check ("Diagnostic-Code: smtp; 550 Die E-Mail-Adresse des Empfängers existiert nicht\n",
+         BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  check ("Diagnostic-Code: smtp; 550 La dirección de correo electrónico del destinatario no existe\n",
+         BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  check ("Diagnostic-Code: smtp; 550 L'account email che hai cercato di raggiungere non esiste\n",
+         BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  /* (452: still being tried) */
+  check ("Diagnostic-Code: smtp; 452 A caixa de entrada do destinatário está sem espaço de armazenamento\n",
+         BOUNCE_KIND_DELAY, NULL, "mailboxfull");
+  check ("Diagnostic-Code: smtp; 550 l'adresse à laquelle ce message a été envoyé n'accepte plus de messages\n",
+         BOUNCE_KIND_FAILURE, NULL, "hasmoved");
+  check ("Diagnostic-Code: smtp; 550 Nieprawidłowa nazwa użytkownika\n", BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  check ("Diagnostic-Code: smtp; 550 送信先のメール アカウントは存在しません\n",
+         BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  check ("Diagnostic-Code: smtp; 550 收件人空间不足\n", BOUNCE_KIND_FAILURE, NULL, "mailboxfull");
+  check ("Diagnostic-Code: smtp; 550 该用户不存在\n", BOUNCE_KIND_FAILURE, NULL, "userunknown");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+  g_test_add_func ("/fragments/issue/unknown-user-wordings", test_issue_unknown_user_wordings);
+  g_test_add_func ("/fragments/issue/address-is-not-wording", test_issue_address_is_not_wording);
+  g_test_add_func ("/fragments/issue/imail", test_issue_imail);
+  g_test_add_func ("/fragments/issue/ordinary-mail", test_issue_ordinary_mail);
+  g_test_add_func ("/fragments/issue/outlook-dialogs", test_issue_outlook_dialogs);
+  g_test_add_func ("/fragments/issue/challenge-response", test_issue_challenge_response);
+  g_test_add_func ("/fragments/not-a-bounce/autoreply", test_autoreply);
+  g_test_add_func ("/fragments/not-a-bounce/read-receipt", test_read_receipt);
+  g_test_add_func ("/fragments/not-a-bounce/delivered", test_delivered);
+  g_test_add_func ("/fragments/not-a-bounce/feedback-words", test_feedback_words);
+  g_test_add_func ("/fragments/not-a-bounce/backscatter", test_backscatter);
+  g_test_add_func ("/fragments/pasted/quoted-addresses", test_quoted_addresses);
+  g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
+  g_test_add_func ("/fragments/pasted/webmail-views", test_webmail_views);
+  g_test_add_func ("/fragments/pasted/replies-without-code", test_replies_without_code);
+  g_test_add_func ("/fragments/pasted/other-languages", test_other_languages);
+  return g_test_run ();
+}

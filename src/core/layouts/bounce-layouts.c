@@ -13,6 +13,8 @@ extern const BounceLayout bounce_layout_powermta;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
+extern const BounceLayout bounce_layout_facebook;
+extern const BounceLayout bounce_layout_exchange2003;
 extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_surfcontrol;
 extern const BounceLayout bounce_layout_exim;
@@ -37,6 +39,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_au,
   &bounce_layout_zoho,
   &bounce_layout_verizon,
+  &bounce_layout_facebook,
+  &bounce_layout_exchange2003,
   &bounce_layout_james,
   &bounce_layout_surfcontrol,
   &bounce_layout_exim,

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+#include "bounce-layouts.h"
+
+/* The layouts of mail providers and services (src/core/layouts/: gmail.c,
+ * google-workspace.c, office365.c, ...), each on a sample written for these
+ * tests in tests/layouts/<name>.eml (made-up hosts and addresses): the
+ * layout's own facts (recipient, command, its reason), what the engine
+ * makes of the whole message, and of the message's first text part
+ * pasted alone, as a helpdesk user has it. */
+
+typedef struct {
+  const char *file;
+  const char *layout;            /* the layout whose facts the message gives */
+  const char *address;           /* its first recipient */
+  guint n;                       /* how many */
+  BounceSmtpCommand command;     /* the command the layout reports */
+  gboolean command_unknown;      /* ... or that it never shows one */
+  const char *layout_reason;     /* the layout's own reason, or NULL */
+  const char *text;              /* words of the fact's text, or NULL */
+  const char *reason;            /* the engine's reason for the recipient */
+  const char *reply;             /* and its reply code, or NULL */
+  /* the text part alone: the layout that reads it (NULL: not this layout;
+   * with no reason either, the part names no recipient at all), the
+   * engine's reason and reply */
+  const char *pasted_layout;
+  const char *pasted_reason;
+  const char *pasted_reply;
+} Sample;
+
+#define NONE BOUNCE_SMTP_COMMAND_NONE
+#define RCPT BOUNCE_SMTP_COMMAND_RCPT
+#define DATA BOUNCE_SMTP_COMMAND_DATA
+
+static const Sample samples[] = {
+  { "facebook.eml", "facebook", "carol@example.com", 1, NONE, TRUE, "filtered", NULL,
+    "filtered", "550", NULL, NULL, NULL },
+  { "exchange2003.eml", "exchange2003", "bob@example.net", 1, NONE, TRUE, "userunknown", "(000C05A6) Unknown Recipient",
+    "userunknown", NULL, "exchange2003", "userunknown", NULL },
+};
+
+static char *
+sample_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "layouts", name, NULL);
+}
+
+static GBytes *
+load (const char *name)
+{
+  g_autofree char *path = sample_path (name);
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+/* The message's first text part, as a mail program shows it. */
+static GBytes *
+first_text_part (GBytes *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceInput) input = bounce_input_new_from_bytes (message, NULL, &error);
+  GPtrArray *segments;
+
+  g_assert_no_error (error);
+  segments = bounce_input_get_segments (input);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+
+      if (seg->kind == BOUNCE_SEGMENT_TEXT && seg->end > seg->start)
+        return g_bytes_new (bounce_input_get_text (input) + seg->start, seg->end - seg->start);
+    }
+  g_assert_not_reached ();
+}
+
+static GPtrArray *
+layout_facts (GBytes *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, &error);
+
+  g_assert_no_error (error);
+  return bounce_layouts_parse_text (input, 0);
+}
+
+static BounceReport *
+analyze (GBytes *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  BounceReport *report = bounce_analyze_bytes (bytes, "sample", NULL, &error);
+
+  g_assert_no_error (error);
+  return report;
+}
+
+static BounceRecipient *
+first_recipient (BounceReport *report)
+{
+  GListModel *list = bounce_report_get_recipients (report);
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), >, 0);
+  return g_list_model_get_item (list, 0);
+}
+
+static void
+test_sample (gconstpointer data)
+{
+  const Sample *s = data;
+  g_autoptr(GBytes) message = load (s->file);
+  g_autoptr(GPtrArray) facts = layout_facts (message);
+  g_autoptr(BounceReport) report = analyze (message);
+  g_autoptr(BounceRecipient) r = NULL;
+  g_autoptr(GBytes) pasted = NULL;
+  g_autoptr(GPtrArray) pasted_facts = NULL;
+  g_autoptr(BounceReport) pasted_report = NULL;
+  BounceFact *f;
+
+  /* the layout's own reading */
+  g_assert_nonnull (facts);
+  g_assert_cmpuint (facts->len, ==, s->n);
+  f = facts->pdata[0];
+  g_assert_cmpstr (f->layout, ==, s->layout);
+  g_assert_cmpstr (f->address, ==, s->address);
+  g_assert_cmpint (f->command, ==, s->command);
+  g_assert_cmpint (f->command_unknown, ==, s->command_unknown);
+  g_assert_cmpstr (f->reason, ==, s->layout_reason);
+  if (s->text != NULL)
+    {
+      g_assert_nonnull (f->text);
+      if (strstr (f->text, s->text) == NULL)
+        g_error ("%s: \"%s\" not in \"%s\"", s->file, s->text, f->text);
+    }
+
+  /* the engine on the whole message */
+  r = first_recipient (report);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, s->address);
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, s->reason);
+  g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, s->reply);
+
+  /* the text part alone */
+  pasted = first_text_part (message);
+  pasted_facts = layout_facts (pasted);
+  pasted_report = analyze (pasted);
+  if (s->pasted_layout == NULL)
+    {
+      /* nothing in the part tells the layout; the generic scan may still
+       * find the recipient */
+      g_assert_true (pasted_facts == NULL || g_strcmp0 (((BounceFact *) pasted_facts->pdata[0])->layout, s->layout) != 0);
+      if (s->pasted_reason == NULL)
+        return;
+    }
+  else
+    {
+      g_assert_nonnull (pasted_facts);
+      f = pasted_facts->pdata[0];
+      g_assert_cmpstr (f->layout, ==, s->pasted_layout);
+      g_assert_cmpstr (f->address, ==, s->address);
+    }
+  g_clear_object (&r);
+  r = first_recipient (pasted_report);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, s->address);
+  if (s->pasted_reason != NULL)
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, s->pasted_reason);
+  g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, s->pasted_reply);
+}
+
+
+
+
+
+
+/* Each layout keeps to its own: ordinary mail and the other samples. */
+static void
+test_negative (void)
+{
+  const char *text = "From: alice@example.org\n"
+                     "To: bob@example.net\n"
+                     "Subject: Delivery Status Notification\n"
+                     "\n"
+                     "Hi Bob,\n"
+                     "** Address not found ** is what the old system said.\n"
+                     "Delivery has failed to these recipients or groups: none, all fine.\n"
+                     "\n"
+                     "   ----- The following addresses had delivery problems -----\n"
+                     "carol@example.com\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GPtrArray) facts = layout_facts (bytes);
+
+  for (guint i = 0; facts != NULL && i < facts->len; i++)
+    {
+      BounceFact *f = facts->pdata[i];
+
+      g_assert_cmpstr (f->layout, !=, "google-workspace");
+      g_assert_cmpstr (f->layout, !=, "office365");
+      g_assert_cmpstr (f->layout, !=, "biglobe");
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+  for (gsize i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/layouts-providers/%s", samples[i].file);
+
+      *strrchr (name, '.') = '\0';
+      g_test_add_data_func (name, &samples[i], test_sample);
+    }
+  g_test_add_func ("/layouts-providers/negative", test_negative);
+  return g_test_run ();
+}

@@ -41,6 +41,12 @@ static const Sample samples[] = {
     "filtered", "550", NULL, NULL, NULL },
   { "exchange2003.eml", "exchange2003", "bob@example.net", 1, NONE, TRUE, "userunknown", "(000C05A6) Unknown Recipient",
     "userunknown", NULL, "exchange2003", "userunknown", NULL },
+  { "gmail.eml", "gmail", "bob@example.net", 1, RCPT, FALSE, "userunknown", "(state 14)",
+    "userunknown", "550", "gmail", "userunknown", "550" },
+  { "google-workspace.eml", "google-workspace", "bob@example.net", 1, NONE, TRUE, NULL, "The response from the remote server was:",
+    "userunknown", "550", "google-workspace", "userunknown", "550" },
+  { "google-groups.eml", "google-groups", "team@googlegroups.com", 1, NONE, TRUE, "rejected", "the group you tried to contact",
+    "rejected", NULL, NULL, NULL, NULL },
 };
 
 static char *

@@ -15,6 +15,9 @@ extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
 extern const BounceLayout bounce_layout_facebook;
 extern const BounceLayout bounce_layout_exchange2003;
+extern const BounceLayout bounce_layout_gmail;
+extern const BounceLayout bounce_layout_google_workspace;
+extern const BounceLayout bounce_layout_google_groups;
 extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_surfcontrol;
 extern const BounceLayout bounce_layout_exim;
@@ -41,6 +44,9 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_verizon,
   &bounce_layout_facebook,
   &bounce_layout_exchange2003,
+  &bounce_layout_gmail,
+  &bounce_layout_google_workspace,
+  &bounce_layout_google_groups,
   &bounce_layout_james,
   &bounce_layout_surfcontrol,
   &bounce_layout_exim,

@@ -47,6 +47,18 @@ static const Sample samples[] = {
     "userunknown", "550", "google-workspace", "userunknown", "550" },
   { "google-groups.eml", "google-groups", "team@googlegroups.com", 1, NONE, TRUE, "rejected", "the group you tried to contact",
     "rejected", NULL, NULL, NULL, NULL },
+  { "amazon-ses.eml", "amazon-ses-text", "bob@example.net", 1, NONE, TRUE, NULL, "550 5.1.1 <bob@example.net>: Recipient address rejected",
+    "userunknown", "550", "amazon-ses-text", "userunknown", "550" },
+  { "receiving-ses.eml", "receiving-ses", "bob@example.net", 1, NONE, TRUE, "filtered", NULL,
+    "filtered", "550", NULL, NULL, NULL },
+  { "sendgrid.eml", "sendgrid", "bob@example.net", 1, RCPT, FALSE, NULL, "User Unknown in RCPT TO",
+    "userunknown", "550", "sendgrid", "userunknown", "550" },
+  { "aol.eml", "aol", "bob@example.net", 1, NONE, TRUE, "hostunknown", NULL,
+    "hostunknown", NULL, NULL, NULL, NULL },
+  { "bigfoot.eml", "bigfoot", "bob@example.net", 1, RCPT, FALSE, NULL, NULL,
+    "userunknown", "553", NULL, NULL, NULL },
+  { "outlook.eml", "outlook", "bob@example.net", 1, NONE, TRUE, "userunknown", NULL,
+    "userunknown", "550", "outlook", NULL, NULL },
 };
 
 static char *
@@ -180,6 +192,25 @@ test_sample (gconstpointer data)
 }
 
 
+/* Amazon WorkMail's verdict quotes the remote server's last reply, which
+ * says what happened; its text part repeats the report's fields. */
+static void
+test_amazon_workmail (void)
+{
+  g_autoptr(GBytes) message = load ("amazon-workmail.eml");
+  g_autoptr(GBytes) pasted = first_text_part (message);
+  GBytes *inputs[] = { message, pasted };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(BounceReport) report = analyze (inputs[i]);
+      g_autoptr(BounceRecipient) r = first_recipient (report);
+
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, "421");
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+    }
+}
 
 
 
@@ -223,6 +254,7 @@ main (int argc, char **argv)
       *strrchr (name, '.') = '\0';
       g_test_add_data_func (name, &samples[i], test_sample);
     }
+  g_test_add_func ("/layouts-providers/amazon-workmail", test_amazon_workmail);
   g_test_add_func ("/layouts-providers/negative", test_negative);
   return g_test_run ();
 }

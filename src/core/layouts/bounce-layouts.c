@@ -18,6 +18,12 @@ extern const BounceLayout bounce_layout_exchange2003;
 extern const BounceLayout bounce_layout_gmail;
 extern const BounceLayout bounce_layout_google_workspace;
 extern const BounceLayout bounce_layout_google_groups;
+extern const BounceLayout bounce_layout_amazon_ses_text;
+extern const BounceLayout bounce_layout_receiving_ses;
+extern const BounceLayout bounce_layout_sendgrid;
+extern const BounceLayout bounce_layout_aol;
+extern const BounceLayout bounce_layout_bigfoot;
+extern const BounceLayout bounce_layout_outlook;
 extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_surfcontrol;
 extern const BounceLayout bounce_layout_exim;
@@ -47,6 +53,11 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_gmail,
   &bounce_layout_google_workspace,
   &bounce_layout_google_groups,
+  &bounce_layout_amazon_ses_text,
+  &bounce_layout_receiving_ses,
+  &bounce_layout_sendgrid,
+  &bounce_layout_aol,
+  &bounce_layout_bigfoot,
   &bounce_layout_james,
   &bounce_layout_surfcontrol,
   &bounce_layout_exim,
@@ -54,6 +65,7 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_sendmail,
   &bounce_layout_x1,
   &bounce_layout_x3,
+  &bounce_layout_outlook,
   &bounce_layout_notes,
   &bounce_layout_interscan,
   &bounce_layout_fml,

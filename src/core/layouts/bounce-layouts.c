@@ -23,6 +23,13 @@ extern const BounceLayout bounce_layout_receiving_ses;
 extern const BounceLayout bounce_layout_sendgrid;
 extern const BounceLayout bounce_layout_aol;
 extern const BounceLayout bounce_layout_bigfoot;
+extern const BounceLayout bounce_layout_biglobe;
+extern const BounceLayout bounce_layout_deutsche_telekom;
+extern const BounceLayout bounce_layout_gmx;
+extern const BounceLayout bounce_layout_einsundeins;
+extern const BounceLayout bounce_layout_mailru;
+extern const BounceLayout bounce_layout_yahoo;
+extern const BounceLayout bounce_layout_yandex;
 extern const BounceLayout bounce_layout_outlook;
 extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_surfcontrol;
@@ -58,6 +65,13 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_sendgrid,
   &bounce_layout_aol,
   &bounce_layout_bigfoot,
+  &bounce_layout_biglobe,
+  &bounce_layout_deutsche_telekom,
+  &bounce_layout_gmx,
+  &bounce_layout_einsundeins,
+  &bounce_layout_mailru,
+  &bounce_layout_yahoo,
+  &bounce_layout_yandex,
   &bounce_layout_james,
   &bounce_layout_surfcontrol,
   &bounce_layout_exim,

@@ -71,6 +71,10 @@ static const Sample samples[] = {
     "mailboxfull", "550", "qmail", "mailboxfull", "550" },
   { "yandex.eml", "yandex", "bob@example.net", 1, RCPT, FALSE, NULL, "(in reply to RCPT TO command)",
     "userunknown", "550", "yandex", "userunknown", "550" },
+  { "office365.eml", "office365", "bob@example.net", 1, NONE, TRUE, "userunknown", "RESOLVER.ADR.RecipientNotFound",
+    "userunknown", "550", "office365", "userunknown", "550" },
+  { "exchange2007.eml", "exchange2007", "bob@example.org", 1, NONE, TRUE, "userunknown", "RESOLVER.ADR.RecipNotFound",
+    "userunknown", "550", "exchange2007", "userunknown", "550" },
   { "outlook.eml", "outlook", "bob@example.net", 1, NONE, TRUE, "userunknown", NULL,
     "userunknown", "550", "outlook", NULL, NULL },
 };

@@ -30,6 +30,8 @@ extern const BounceLayout bounce_layout_einsundeins;
 extern const BounceLayout bounce_layout_mailru;
 extern const BounceLayout bounce_layout_yahoo;
 extern const BounceLayout bounce_layout_yandex;
+extern const BounceLayout bounce_layout_office365;
+extern const BounceLayout bounce_layout_exchange2007;
 extern const BounceLayout bounce_layout_outlook;
 extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_surfcontrol;
@@ -72,6 +74,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_mailru,
   &bounce_layout_yahoo,
   &bounce_layout_yandex,
+  &bounce_layout_office365,
+  &bounce_layout_exchange2007,
   &bounce_layout_james,
   &bounce_layout_surfcontrol,
   &bounce_layout_exim,

@@ -77,6 +77,16 @@ static const Sample samples[] = {
     "userunknown", "550", "exchange2007", "userunknown", "550" },
   { "outlook.eml", "outlook", "bob@example.net", 1, NONE, TRUE, "userunknown", NULL,
     "userunknown", "550", "outlook", NULL, NULL },
+  { "verizon.eml", "verizon", "5551234567@vzwpix.com", 1, NONE, TRUE, "userunknown", "no such user here",
+    "userunknown", "550", "james", NULL, "550" },
+  { "zoho.eml", "zoho", "bob@example.net", 1, NONE, FALSE, "expired", "Host not reachable",
+    "expired", "421", "zoho", "expired", "421" },
+  /* the carrier's notices are told by its domains, which a pasted part
+   * about a recipient elsewhere does not name */
+  { "ezweb.eml", "au", "bob@example.jp", 1, RCPT, FALSE, NULL, "User unknown",
+    "userunknown", "550", NULL, "userunknown", "550" },
+  { "kddi.eml", "au", "bob@example.jp", 1, NONE, FALSE, "mailboxfull", "As their mailbox is full",
+    "mailboxfull", NULL, NULL, NULL, NULL },
 };
 
 static char *
@@ -230,6 +240,26 @@ test_amazon_workmail (void)
     }
 }
 
+/* au by KDDI's spam filter marks the notices of what it refused. */
+static void
+test_au_spam_filter (void)
+{
+  const char *text = "From: Postmaster@ezweb.ne.jp\n"
+                     "Subject: Mail System Error - Returned Mail\n"
+                     "X-SPASIGN: NG\n"
+                     "\n"
+                     "Each of the following recipients was rejected by a remote mail server.\n"
+                     "\n"
+                     "<bob@example.jp>\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GPtrArray) facts = layout_facts (bytes);
+  BounceFact *f;
+
+  g_assert_nonnull (facts);
+  f = facts->pdata[0];
+  g_assert_cmpstr (f->layout, ==, "au");
+  g_assert_cmpstr (f->reason, ==, "filtered");
+}
 
 
 
@@ -273,6 +303,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &samples[i], test_sample);
     }
   g_test_add_func ("/layouts-providers/amazon-workmail", test_amazon_workmail);
+  g_test_add_func ("/layouts-providers/au-spam-filter", test_au_spam_filter);
   g_test_add_func ("/layouts-providers/negative", test_negative);
   return g_test_run ();
 }

@@ -219,6 +219,36 @@ test_sample (gconstpointer data)
   g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, s->pasted_reply);
 }
 
+/* A feedback report pasted as text: its opening sentence and fields. */
+static void
+test_arf_pasted (void)
+{
+  g_autoptr(GBytes) message = load ("arf.eml");
+  g_autoptr(GBytes) pasted = first_text_part (message);
+  g_autoptr(BounceReport) whole = analyze (message);
+  g_autoptr(BounceReport) report = analyze (pasted);
+  g_autoptr(BounceRecipient) r = first_recipient (report);
+  g_autoptr(GBytes) sentence = NULL;
+  g_autoptr(BounceReport) sentence_report = NULL;
+  g_autoptr(BounceRecipient) anonymous = NULL;
+  const char *text = "This is an opt-out report for an email message received from IP\n"
+                     "192.0.2.89 on Tue, 3 Nov 2026 09:00:00 +0000.\n";
+
+  g_assert_cmpint (bounce_report_get_kind (whole), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, "abuse");
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "feedback");
+
+  /* the sentence alone says what kind of report it is, not for whom */
+  sentence = g_bytes_new_static (text, strlen (text));
+  sentence_report = analyze (sentence);
+  g_assert_cmpint (bounce_report_get_kind (sentence_report), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (sentence_report), ==, "opt-out");
+  anonymous = first_recipient (sentence_report);
+  g_assert_null (bounce_recipient_get_address (anonymous));
+  g_assert_cmpstr (bounce_recipient_get_reason (anonymous), ==, "feedback");
+}
 
 /* Amazon WorkMail's verdict quotes the remote server's last reply, which
  * says what happened; its text part repeats the report's fields. */
@@ -261,7 +291,57 @@ test_au_spam_filter (void)
   g_assert_cmpstr (f->reason, ==, "filtered");
 }
 
+/* Text that only talks about reports is no report. */
+static void
+test_arf_negative (void)
+{
+  const char *text = "Hi Bob,\n"
+                     "this is a reminder that the quarterly report for an email campaign is due.\n"
+                     "Feedback-Type: none of your business\n";
+  /* a delivery report that calls itself a report for a message */
+  const char *dsn = "This is a delivery failure report for an email message you sent.\n"
+                    "\n"
+                    "<bob@example.net>: 550 5.1.1 User unknown\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(BounceReport) report = analyze (bytes);
+  g_autoptr(GBytes) dsn_bytes = g_bytes_new_static (dsn, strlen (dsn));
+  g_autoptr(BounceReport) dsn_report = analyze (dsn_bytes);
 
+  g_assert_cmpint (bounce_report_get_kind (report), !=, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpint (bounce_report_get_kind (dsn_report), ==, BOUNCE_KIND_FAILURE);
+}
+
+/* Automatic replies as RFC 3834 and the auto-responders mark them, and
+ * the system mail that is never one. */
+static void
+test_autoreply (void)
+{
+  static const struct {
+    const char *headers;
+    BounceKind kind;
+  } cases[] = {
+    { "From: bob@example.net\nSubject: Re: hello\nPrecedence: auto_reply\n", BOUNCE_KIND_AUTOREPLY },
+    { "From: bob@example.net\nSubject: Re: hello\nX-Apple-Action: vacation\n", BOUNCE_KIND_AUTOREPLY },
+    { "From: bob@example.net\nSubject: Automatic reply: hello\n", BOUNCE_KIND_AUTOREPLY },
+    { "From: root@example.net\nSubject: Out of office: hello\n", BOUNCE_KIND_NOT_BOUNCE },
+    { "From: bob@example.net\nTo: root@example.org\nSubject: Auto: hello\n", BOUNCE_KIND_NOT_BOUNCE },
+    { "From: bob@example.net\nSubject: *** SECURITY information for host ***\nPrecedence: auto_reply\n",
+      BOUNCE_KIND_NOT_BOUNCE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%sDate: Tue, 03 Nov 2026 10:00:00 +0000\n"
+                                               "Message-Id: <1@example.net>\n\n"
+                                               "I am away until Monday and will read your message then.\n",
+                                               cases[i].headers);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(BounceReport) report = analyze (bytes);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpint (bounce_report_get_kind (report), ==, cases[i].kind);
+    }
+}
 
 /* Each layout keeps to its own: ordinary mail and the other samples. */
 static void
@@ -302,8 +382,11 @@ main (int argc, char **argv)
       *strrchr (name, '.') = '\0';
       g_test_add_data_func (name, &samples[i], test_sample);
     }
+  g_test_add_func ("/layouts-providers/arf-pasted", test_arf_pasted);
+  g_test_add_func ("/layouts-providers/arf-negative", test_arf_negative);
   g_test_add_func ("/layouts-providers/amazon-workmail", test_amazon_workmail);
   g_test_add_func ("/layouts-providers/au-spam-filter", test_au_spam_filter);
+  g_test_add_func ("/layouts-providers/autoreply", test_autoreply);
   g_test_add_func ("/layouts-providers/negative", test_negative);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 extern const BounceLayout bounce_layout_rfc3464;
 extern const BounceLayout bounce_layout_amazon_ses;
 extern const BounceLayout bounce_layout_powermta;
+extern const BounceLayout bounce_layout_arf;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
@@ -53,6 +54,7 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_rfc3464,
   &bounce_layout_amazon_ses,
   &bounce_layout_powermta,
+  &bounce_layout_arf,
   /* servers' own layouts */
   &bounce_layout_au,
   &bounce_layout_zoho,

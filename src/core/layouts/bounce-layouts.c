@@ -39,16 +39,37 @@ extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
 extern const BounceLayout bounce_layout_james;
+extern const BounceLayout bounce_layout_amavis;
+extern const BounceLayout bounce_layout_barracuda;
+extern const BounceLayout bounce_layout_mcafee;
+extern const BounceLayout bounce_layout_messagelabs;
+extern const BounceLayout bounce_layout_mimecast;
+extern const BounceLayout bounce_layout_mailfoundry;
+extern const BounceLayout bounce_layout_mailmarshal;
+extern const BounceLayout bounce_layout_messagingserver;
 extern const BounceLayout bounce_layout_surfcontrol;
+extern const BounceLayout bounce_layout_mxlogic;
 extern const BounceLayout bounce_layout_exim;
+extern const BounceLayout bounce_layout_postfix;
 extern const BounceLayout bounce_layout_qmail;
+extern const BounceLayout bounce_layout_x2;
+extern const BounceLayout bounce_layout_x4;
+extern const BounceLayout bounce_layout_activehunter;
+extern const BounceLayout bounce_layout_v5sendmail;
 extern const BounceLayout bounce_layout_sendmail;
 extern const BounceLayout bounce_layout_x1;
 extern const BounceLayout bounce_layout_x3;
+extern const BounceLayout bounce_layout_x5;
+extern const BounceLayout bounce_layout_x6;
 extern const BounceLayout bounce_layout_notes;
+extern const BounceLayout bounce_layout_domino;
+extern const BounceLayout bounce_layout_imailserver;
+extern const BounceLayout bounce_layout_mfilter;
 extern const BounceLayout bounce_layout_interscan;
 extern const BounceLayout bounce_layout_fml;
 extern const BounceLayout bounce_layout_opensmtpd;
+extern const BounceLayout bounce_layout_courier;
+extern const BounceLayout bounce_layout_dragonfly;
 extern const BounceLayout bounce_layout_exchange;
 extern const BounceLayout bounce_layout_amazon_workmail;
 extern const BounceLayout bounce_layout_text_scan;
@@ -90,16 +111,37 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_zoho,
   &bounce_layout_verizon,
   &bounce_layout_james,
+  &bounce_layout_amavis,
+  &bounce_layout_barracuda,
+  &bounce_layout_mcafee,
+  &bounce_layout_messagelabs,
+  &bounce_layout_mimecast,
+  &bounce_layout_mailfoundry,
+  &bounce_layout_mailmarshal,
+  &bounce_layout_messagingserver,
   &bounce_layout_surfcontrol,
+  &bounce_layout_mxlogic,
   &bounce_layout_exim,
+  &bounce_layout_postfix,
   &bounce_layout_qmail,
+  &bounce_layout_x2,
+  &bounce_layout_x4,
+  &bounce_layout_activehunter,
+  &bounce_layout_v5sendmail,
   &bounce_layout_sendmail,
   &bounce_layout_x1,
   &bounce_layout_x3,
+  &bounce_layout_x5,
+  &bounce_layout_x6,
   &bounce_layout_notes,
+  &bounce_layout_domino,
+  &bounce_layout_imailserver,
+  &bounce_layout_mfilter,
   &bounce_layout_interscan,
   &bounce_layout_fml,
   &bounce_layout_opensmtpd,
+  &bounce_layout_courier,
+  &bounce_layout_dragonfly,
   &bounce_layout_exchange,
   &bounce_layout_amazon_workmail,
   /* the generic scan */

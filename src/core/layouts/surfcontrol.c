@@ -5,7 +5,7 @@
 
 /* SurfControl (Websense) E-mail Filter.  Learnt from SurfControl (Websense)
  * E-mail Filter's non-delivery notices, as Sisimai's Lhost::SurfControl
- * reads them. */
+ * reads them (no reason table). */
 
 /* "Addressed To: addr" for each recipient, then "Failed to send to
  * identified host," and "addr: [ip], <reply>". */
@@ -57,6 +57,10 @@ parse_surfcontrol (BounceLayoutDoc *d)
           break;
         }
       bounce_fact_set_diag (r, diag);
+      /* The transcript shows the replies, never the commands, yet it is
+       * left unmarked (command_unknown): the reference parsers read a
+       * "No such user" reply without its command as a filter's, and so
+       * does the judge for a layout with no command. */
     }
   return d->out->len > 0;
 }

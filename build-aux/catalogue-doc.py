@@ -45,6 +45,28 @@ def perm(e):
     return "temporary" if e["temporary"] else "permanent"
 
 
+# The engine's own words for the cases a step can depend on
+# (bounce-entry.c); a step that depends on the server's words names its case.
+STATE_CASES = {
+    "delayed": "If the bounce says the message is only delayed",
+    "failed": "If the bounce says delivery has failed",
+}
+CLASS_CASES = {
+    "temporary": "If the server’s code is a temporary one (4xx)",
+    "permanent": "If the server’s code is a permanent one (5xx)",
+}
+
+
+def step_text(step):
+    """A step as the catalogue browser shows it: a conditional one with the
+    case it applies to, in italics."""
+    if not isinstance(step, dict):
+        return step
+    case = step.get("case") or STATE_CASES.get(step.get("state")) or \
+        CLASS_CASES.get(step.get("class"))
+    return f"*{case}:* {step['text']}"
+
+
 def entry_block(e, out, heading):
     out.append(f"{heading} {e['title']}")
     out.append("")
@@ -76,15 +98,27 @@ def entry_block(e, out, heading):
         out.append(f"- Example: `{ex}`")
     if e.get("examples"):
         out.append("")
-    if e.get("sender"):
-        out.append("What you can do:")
+    for field, heading in (("sender", "What you can do:"),
+                           ("admin", "For the mail administrator:")):
+        if e.get(field):
+            out.append(heading)
+            out.append("")
+            out.extend(f"{i}. {step_text(s)}" for i, s in enumerate(e[field], 1))
+            out.append("")
+    if e.get("dns"):
+        dns = e["dns"]
+        asked = ", ".join(dns["query"])
+        out.append(f"Live check: asks `{dns['zone']}` about {asked}"
+                   + (", reads its TXT record" if dns.get("txt") else "")
+                   + f" (<{dns['source']}>).")
         out.append("")
-        out.extend(f"{i}. {s}" for i, s in enumerate(e["sender"], 1))
-        out.append("")
-    if e.get("admin"):
-        out.append("For the mail administrator:")
-        out.append("")
-        out.extend(f"{i}. {s}" for i, s in enumerate(e["admin"], 1))
+        for member, label in (("answers", "listed"), ("refused", "query refused")):
+            for a in dns.get(member, []):
+                what = f"`{a['code']}`" if "code" in a else f"bit {a['bit']} of `127.0.0.x`"
+                target = f" → `{a['list']}`" if a.get("list") else ""
+                out.append(f"- {what} ({label}{target}): {a['meaning']}")
+        if not dns.get("answers"):
+            out.append("- any answer in `127.0.0.0/8` (listed): the list documents no codes")
         out.append("")
     extra = []
     if e.get("source"):
@@ -176,15 +210,16 @@ def generate(srcdir):
                 entry_block(e, out, "####")
 
     out += ["## Blocklists and reputation services", "",
-            "| list | zones | status | lookup | delisting |",
-            "| --- | --- | --- | --- | --- |"]
+            "| list | zones | status | live check | lookup | delisting |",
+            "| --- | --- | --- | --- | --- | --- |"]
     for _, e in by_kind.get("blocklist", []):
         status = e["status"] + (f" ({e['closed']})" if e.get("closed") else "")
         if e.get("multi"):
             status += ", multi-list checker"
         lookup = " ".join(f"<{e[k]}>" for k in ("lookup_ip", "lookup_domain") if e.get(k))
+        live = f"`{e['dns']['zone']}`" if e.get("dns") else ""
         out.append(f"| {cell(e['title'])} | {cell(', '.join(e.get('zones', [])))} "
-                   f"| {status} | {cell(lookup)} | {cell(e.get('delist', ''))} |")
+                   f"| {status} | {live} | {cell(lookup)} | {cell(e.get('delist', ''))} |")
     out.append("")
     for _, e in by_kind.get("blocklist", []):
         entry_block(e, out, "###")

@@ -35,7 +35,7 @@ KIND_KEYS = {
              "temporary", "priority", "final_reason", "strength"},
     "reason": {"code", "reason"},
     "blocklist": {"pattern", "examples", "zones", "lookup_ip",
-                  "lookup_domain", "delist", "status", "closed", "multi"},
+                  "lookup_domain", "delist", "status", "closed", "multi", "dns"},
     "provider": {"code", "pattern", "examples", "name", "tokens"},
 }
 REQUIRED = {
@@ -57,6 +57,30 @@ CODE_RE = {
     "provider": r"[a-z0-9-]+",
     "rule": r"[A-Za-z0-9#._-]+",
 }
+
+# A promise that the sending server is still retrying.  Only true while a
+# delivery is delayed, so a step that says it must apply only then
+# ("state": "delayed"), an entry that is permanent may not have such a step,
+# and no explanation (which shows in every case) may say it.
+PROMISE = re.compile(
+    r"\b(?:your|the\s+sending)\s+server\s+(?:\w+\s+){0,2}?"
+    r"(?:retries|retry|will\s+(?:retry|try\s+again)|is\s+still\s+(?:re)?trying|keeps\s+(?:re)?trying)\b"
+    r"|\bretr(?:y|ies)\s+(?:on\s+its\s+own|by\s+itself|automatically)\b"
+    r"|\bthe\s+server\s+will\s+(?:retry|try\s+again)\b"
+    r"|\b(?:the\s+)?(?:message|it)\s+will\s+be\s+retried\b", re.I)
+
+# Generic wording rules (no provider) explain what any server may write:
+# they cite a standard or nothing, never one provider's help page, which
+# would then show under "More information" for every other provider's bounce.
+GENERIC_FILES = ("rules-wording.json", "rules-generic.json")
+STANDARD_HOSTS = ("https://www.rfc-editor.org/", "https://datatracker.ietf.org/",
+                  "https://www.iana.org/")
+
+# Terms a helpdesk reader does not know: the title, explanation and the
+# sender's steps say them in plain words (the admin's steps may use them).
+JARGON = re.compile(r"\b(?:DANE|TLSA|DNSSEC|tenants?|HELO|EHLO|x-dg-ref|snowshoe)\b", re.I)
+
+STEP_KEYS = {"text", "case", "state", "class", "words", "otherwise"}
 
 # Constructs that risk catastrophic backtracking or are not shared by
 # Python re and PCRE2.
@@ -80,6 +104,7 @@ class Lint:
         self.errors = []
         self.entries = []
         self.files = []
+        self.dns_list_refs = []
 
     def ask(self, question, lines=None):
         """The engine's answer, one line per item (tests/catalogue-query)."""
@@ -208,13 +233,16 @@ class Lint:
                 n = len(re.findall(r"[.?!](?:\s|$)", e["explanation"]))
                 if n > 3:
                     self.err(where, f"explanation has {n} sentences (max 3)")
+            if isinstance(e.get("explanation"), str) and PROMISE.search(e["explanation"]):
+                self.err(where, "the explanation promises that the server retries, "
+                         "which is false once delivery has failed: say it in a "
+                         "step for the delayed state")
             for k in ("sender", "admin"):
                 if k in e:
                     if not isinstance(e[k], list) or not e[k]:
                         self.err(where, f"{k} must be a non-empty list")
                         continue
-                    for s in e[k]:
-                        self.check_text(where, "step", s)
+                    self.check_steps(where, e, k)
             if "name" in e:
                 self.check_text(where, "name", e["name"])
             if "code" in e:
@@ -237,6 +265,19 @@ class Lint:
                 self.err(where, f"unknown provider {e['provider']!r}")
             if "source" in e:
                 self.check_url(where, e["source"])
+            if name in GENERIC_FILES and "provider" not in e:
+                for url in [e.get("source")] + [l.get("url") for l in e.get("links", [])]:
+                    if url and not url.startswith(STANDARD_HOSTS):
+                        self.err(where, f"a generic rule cites a standard or nothing, not {url}")
+            for k in ("title", "explanation"):
+                if isinstance(e.get(k), str) and JARGON.search(e[k]):
+                    self.err(where, f"{k} uses a term a helpdesk reader does not know: "
+                             f"{JARGON.search(e[k]).group(0)}")
+            for st in e.get("sender", []):
+                t = st.get("text", "") if isinstance(st, dict) else st
+                if isinstance(t, str) and JARGON.search(t):
+                    self.err(where, f"a sender step uses a term a helpdesk reader does not "
+                             f"know: {JARGON.search(t).group(0)}")
             for link in e.get("links", []):
                 if set(link) != {"title", "url"}:
                     self.err(where, "a link needs exactly title and url")
@@ -259,6 +300,119 @@ class Lint:
             elif "examples" in e:
                 self.err(where, "examples without pattern")
 
+    def check_steps(self, where, e, field):
+        steps = e[field]
+        have_words = False
+        for n, step in enumerate(steps, start=1):
+            at = f"{where} {field}[{n}]"
+            if isinstance(step, str):
+                self.check_text(at, "step", step)
+                if PROMISE.search(step):
+                    self.err(at, "a step that says the server retries must have "
+                             "\"state\": \"delayed\"")
+                continue
+            if not isinstance(step, dict):
+                self.err(at, "a step is a string or an object")
+                continue
+            for k in step:
+                if k not in STEP_KEYS:
+                    self.err(at, f"unknown step key {k!r}")
+            self.check_text(at, "step", step.get("text"))
+            if "case" in step:
+                self.check_text(at, "case", step["case"])
+                if not step["case"].startswith("If "):
+                    self.err(at, "a case starts with \"If \"")
+                if step["case"].endswith((".", ":")):
+                    self.err(at, "a case ends without punctuation")
+            conds = [k for k in ("state", "class", "words", "otherwise") if k in step]
+            if not conds:
+                self.err(at, "a step object without a condition: write a string")
+            if step.get("state", "delayed") not in ("delayed", "failed"):
+                self.err(at, "state must be delayed or failed")
+            if step.get("class", "temporary") not in ("temporary", "permanent"):
+                self.err(at, "class must be temporary or permanent")
+            if "otherwise" in step and step["otherwise"] is not True:
+                self.err(at, "otherwise can only be true")
+            if "words" in step and "otherwise" in step:
+                self.err(at, "words and otherwise exclude each other")
+            if ("words" in step or "otherwise" in step) and "case" not in step:
+                self.err(at, "a step that depends on the server's words needs a case")
+            if len([k for k in ("state", "class") if k in step]) > 1 and "case" not in step:
+                self.err(at, "a step with two conditions needs a case")
+            if "words" in step:
+                rx = self.check_pattern(at, step["words"]) \
+                    if isinstance(step["words"], str) else None
+                if rx is None:
+                    self.err(at, "words must be a pattern")
+                have_words = True
+            if step.get("otherwise") and not have_words:
+                self.err(at, "an otherwise step must follow a words step")
+            text = step.get("text", "")
+            if isinstance(text, str) and PROMISE.search(text) and step.get("state") != "delayed":
+                self.err(at, "a step that says the server retries must have "
+                         "\"state\": \"delayed\"")
+
+    # -- conditional steps, as the engine shows them -----------------------
+    # The cases a failure can be in: (outcome, class), as
+    # tests/catalogue-query --steps takes them.  A temporary code is either
+    # still being tried or was given up; a permanent one is final.
+    CASES = {
+        "temporary": [("delayed", "temporary"), ("gave-up", "temporary")],
+        "permanent": [("permanent", "permanent")],
+    }
+    CASES["unknown"] = CASES["temporary"] + CASES["permanent"]
+
+    @staticmethod
+    def split_steps(field):
+        return [x for x in field.split("\x1f") if x]
+
+    def check_step_cases(self):
+        """Ask the engine which steps it shows in every case an entry can
+        meet: at least one sender step each time, and never, once delivery
+        has ended (a permanent code, or a temporary one given up), a step
+        that says the server retries.  The same for each rule example,
+        analysed as a pasted line: an entry whose examples are permanent may
+        not tell the sender to wait for a retry."""
+        with_steps = [e for _, _, e in self.entries
+                      if e.get("kind") != "provider" and isinstance(e.get("sender"), list)]
+        perms = self.ask("--permanence", [e["id"] + "\n" for e in with_steps])
+        queries, where = [], []
+        for e, perm in zip(with_steps, perms):
+            for field in ("sender", "admin"):
+                for step in e.get(field, []):
+                    if not isinstance(step, dict):
+                        continue
+                    if step.get("state") == "delayed" and perm == "permanent":
+                        self.err(e["id"], "a permanent entry has no delayed case: "
+                                 "nothing retries a 5xx")
+                    if step.get("class") and perm in ("temporary", "permanent") and \
+                            step["class"] != perm:
+                        self.err(e["id"], f"a {perm} entry has no {step['class']} case")
+            for outcome, klass in self.CASES[perm]:
+                queries.append(f"{e['id']}\t{outcome}\t{klass}\t-\n")
+                where.append((e, outcome, klass))
+        for (e, outcome, klass), answer in zip(where, self.ask("--steps", queries)):
+            sender = self.split_steps(answer.split("\t")[0])
+            if not sender:
+                self.err(e["id"], f"no sender step applies when the outcome is {outcome} "
+                         f"with a {klass} code")
+            if outcome != "delayed":
+                for text in sender:
+                    if PROMISE.search(text):
+                        self.err(e["id"], f"when the outcome is {outcome} it tells the sender "
+                                 f"that the server retries: {text!r}")
+        examples = {e["id"]: list(e.get("examples", [])) for _, _, e in self.entries
+                    if e.get("kind") == "rule"}
+        for line in self.ask("--examples"):
+            rid, outcome, sender, _ = (line.split("\t") + ["", "", ""])[:4]
+            ex = examples.get(rid, [""]).pop(0) if examples.get(rid) else ""
+            if outcome in ("-", "delayed", "none"):
+                continue
+            for text in self.split_steps(sender):
+                if PROMISE.search(text):
+                    self.err(rid, f"its example {ex!r} is final ({outcome}), yet a step "
+                             f"says that the server retries: {text!r}")
+
     def check_blocklist(self, where, e):
         if e.get("status") not in ("operating", "closed"):
             self.err(where, "status must be operating or closed")
@@ -277,6 +431,64 @@ class Lint:
             self.err(where, "multi must be a boolean")
         if not isinstance(e.get("zones", []), list):
             self.err(where, "zones must be a list")
+        if "dns" in e:
+            self.check_dns(where, e)
+
+    LOOPBACK = re.compile(r"127\.(?:\d{1,3})\.(?:\d{1,3})\.(?:\d{1,3})")
+
+    def check_dns(self, where, e):
+        """The live check's data: how to ask the list, what it answers."""
+        dns = e["dns"]
+        if e.get("status") == "closed":
+            self.err(where, "a closed list is never asked: no dns")
+        if not isinstance(dns, dict):
+            self.err(where, "dns must be an object")
+            return
+        unknown = set(dns) - {"zone", "query", "txt", "answers", "refused", "source"}
+        if unknown:
+            self.err(where, f"unknown dns keys {sorted(unknown)}")
+        zone = dns.get("zone", "")
+        if not re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", zone):
+            self.err(where, "dns.zone must be a lower-case domain")
+        query = dns.get("query")
+        if not query or not isinstance(query, list) or \
+                any(q not in ("ipv4", "ipv6", "domain") for q in query):
+            self.err(where, "dns.query must list ipv4, ipv6 or domain")
+        if "txt" in dns and not isinstance(dns["txt"], bool):
+            self.err(where, "dns.txt must be a boolean")
+        if "source" not in dns:
+            self.err(where, "dns needs the list's documentation as source")
+        else:
+            self.check_url(where, dns["source"])
+        for member in ("answers", "refused"):
+            for a in dns.get(member, []):
+                if not isinstance(a, dict):
+                    self.err(where, f"dns.{member}: entries must be objects")
+                    continue
+                if set(a) - {"code", "bit", "list", "meaning", "source"}:
+                    self.err(where, f"dns.{member}: unknown keys {sorted(set(a))}")
+                if ("code" in a) == ("bit" in a):
+                    self.err(where, f"dns.{member}: needs either code or bit")
+                if "code" in a:
+                    parts = a["code"].split("-")
+                    if len(parts) > 2 or not all(self.LOOPBACK.fullmatch(p) for p in parts):
+                        self.err(where, f"dns.{member}: code {a['code']!r} is not in 127.0.0.0/8")
+                if "bit" in a and a["bit"] not in (1, 2, 4, 8, 16, 32, 64, 128):
+                    self.err(where, f"dns.{member}: bit must be a power of two up to 128")
+                if "meaning" not in a:
+                    self.err(where, f"dns.{member}: an answer needs a meaning")
+                else:
+                    self.check_text(where, "meaning", a["meaning"])
+                if "source" in a:
+                    self.check_url(where, a["source"])
+                if "list" in a:
+                    self.dns_list_refs.append((where, a["list"]))
+
+    def check_dns_refs(self):
+        lists = {e["id"] for _, _, e in self.entries if e.get("kind") == "blocklist"}
+        for where, ref in self.dns_list_refs:
+            if ref not in lists:
+                self.err(where, f"a dns answer names {ref!r}, which is no blocklist")
 
     # -- rule ordering ----------------------------------------------------
     def best_rules(self, queries):
@@ -415,6 +627,8 @@ class Lint:
             self.err("catalogue", "no entries")
         else:
             self.check_entries()
+            self.check_step_cases()
+            self.check_dns_refs()
             self.check_registry()
             self.check_coverage()
         kinds = {}

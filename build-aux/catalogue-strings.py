@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Write the catalogue's translatable strings to po/catalogue-strings.c.
 
-xgettext cannot read JSON, so every title, explanation, step, provider name
-and link title becomes an N_() call with a translator comment naming the
+xgettext cannot read JSON, so every title, explanation, step (and the case a
+conditional step names), provider name and link title becomes an N_() call with a translator comment naming the
 entry and field.  --check exits 1 when the committed file is stale.
 """
 
@@ -47,9 +47,17 @@ def strings(srcdir):
                     yield eid, field, e[field]
             for field in ("sender", "admin"):
                 for i, step in enumerate(e.get(field, []), start=1):
-                    yield eid, f"{field}[{i}]", step
+                    if isinstance(step, dict):
+                        yield eid, f"{field}[{i}]", step["text"]
+                        if "case" in step:
+                            yield eid, f"{field}[{i}].case", step["case"]
+                    else:
+                        yield eid, f"{field}[{i}]", step
             for i, link in enumerate(e.get("links", []), start=1):
                 yield eid, f"links[{i}].title", link["title"]
+            for member in ("answers", "refused"):
+                for i, answer in enumerate(e.get("dns", {}).get(member, []), start=1):
+                    yield eid, f"dns.{member}[{i}].meaning", answer["meaning"]
 
 
 def generate(srcdir):

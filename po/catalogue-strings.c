@@ -71,10 +71,12 @@ N_("The sending server has a poor reputation");
 /* Translators: reason.badreputation explanation */
 N_("The receiving provider trusts mail from your server or domain less than usual, based on past complaints, spam traps or sudden volume, and is slowing down or refusing it. This is a judgement about the sender's history, not about this one message.");
 /* Translators: reason.badreputation sender[1] */
-N_("If the bounce says the message was deferred, wait: your server will retry on its own.");
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reason.badreputation sender[2] */
-N_("Forward the bounce to whoever runs your mail service.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reason.badreputation sender[3] */
+N_("Forward the bounce to whoever runs your mail service.");
+/* Translators: reason.badreputation sender[4] */
 N_("Avoid sending many similar messages at once until the problem is resolved.");
 /* Translators: reason.badreputation admin[1] */
 N_("Check your IP and domain reputation in the provider's sender tools (for example Google Postmaster Tools or Microsoft SNDS).");
@@ -289,11 +291,11 @@ N_("Make sure the server retries the refused recipients later rather than bounci
 /* Translators: reason.expired title */
 N_("Delivery kept failing and the sending server gave up");
 /* Translators: reason.expired explanation */
-N_("Your server tried to deliver the message for a long time (often several days) and then stopped. A message that only says delivery is delayed is a warning: your server is still trying and nothing needs to be done yet.");
+N_("Your server tried to deliver the message for a long time (often several days) and then stopped. A notice that only says delivery is delayed is a warning, not this final failure.");
 /* Translators: reason.expired sender[1] */
-N_("If the bounce only says the message is delayed, wait: it may still be delivered.");
+N_("Wait: the message may still be delivered.");
 /* Translators: reason.expired sender[2] */
-N_("If it says delivery failed permanently, send the message again later, or reach the recipient another way.");
+N_("Send the message again later, or reach the recipient another way.");
 /* Translators: reason.expired sender[3] */
 N_("Check the recipient's address and domain for typos.");
 /* Translators: reason.expired admin[1] */
@@ -305,8 +307,10 @@ N_("The recipient's server could not be reached");
 /* Translators: reason.networkerror explanation */
 N_("Your server could not connect to the recipient's mail server or the connection broke: DNS failed, the server did not answer, or messages went round in a loop. This is often temporary.");
 /* Translators: reason.networkerror sender[1] */
-N_("Wait; your server usually retries automatically for a few days.");
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reason.networkerror sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: reason.networkerror sender[3] */
 N_("If it keeps failing, reach the recipient another way and tell them their mail server seems unreachable.");
 /* Translators: reason.networkerror admin[1] */
 N_("Test DNS (MX records) and the connection to port 25 of the destination from your server.");
@@ -397,7 +401,9 @@ N_("The message was refused after it was sent, by a filter or a check on the rec
 /* Translators: reason.filtered sender[1] */
 N_("Check the bounce for the filter's reason.");
 /* Translators: reason.filtered sender[2] */
-N_("If the server said the user is unknown, check the address for typos.");
+N_("Check the recipient's address for typos.");
+/* Translators: reason.filtered sender[2].case */
+N_("If the server says the user is unknown");
 /* Translators: reason.filtered sender[3] */
 N_("Reach the recipient another way and ask them to allow your address.");
 /* Translators: reason.filtered admin[1] */
@@ -407,8 +413,10 @@ N_("Delivery is on hold");
 /* Translators: reason.onhold explanation */
 N_("Delivery could not be completed yet and the cause is not clear from the details. Often the receiving server asked for a later retry, as with greylisting, and nothing needs to be done.");
 /* Translators: reason.onhold sender[1] */
-N_("Wait: if the message is only delayed, your server will retry.");
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reason.onhold sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: reason.onhold sender[3] */
 N_("If you receive a final failure later, use that bounce to decide what to do.");
 /* Translators: reason.onhold admin[1] */
 N_("Check the mail queue and log of the sending server for the latest error on this message.");
@@ -463,15 +471,17 @@ N_("No action is needed.");
 /* Translators: class.4 title */
 N_("Temporary failure: the server will keep trying");
 /* Translators: class.4 explanation */
-N_("A code starting with 4 means the problem may go away by itself. The sending server normally retries for a few days before giving up, so this is often a warning rather than a final failure.");
+N_("A code starting with 4 means the problem may go away by itself. Sending servers normally retry such a refusal for a few days before giving up, so this is often a warning rather than a final failure.");
 /* Translators: class.4 sender[1] */
 N_("Wait; do not resend yet, because your server is still retrying.");
 /* Translators: class.4 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: class.4 sender[3] */
 N_("If you later get a final failure notice, act on that one.");
 /* Translators: class.4 admin[1] */
 N_("Check the sending queue if many messages stay deferred for hours.");
 /* Translators: class.4 admin[2] */
-N_("Make sure your server retries rather than bouncing on the first 4xx answer.");
+N_("Make sure the server retries rather than bouncing on the first 4xx answer.");
 /* Translators: class.5 title */
 N_("Permanent failure: the message was not delivered");
 /* Translators: class.5 explanation */
@@ -521,8 +531,10 @@ N_("A network or routing problem");
 /* Translators: subject.4 explanation */
 N_("The message could not travel to the recipient's server: DNS lookups failed, the server did not answer, the connection broke, or the message looped.");
 /* Translators: subject.4 sender[1] */
-N_("Wait; the sending server usually retries for several days.");
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: subject.4 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: subject.4 sender[3] */
 N_("Check the recipient's domain for typos.");
 /* Translators: subject.4 admin[1] */
 N_("Test DNS and port 25 connectivity to the destination from the sending server.");
@@ -803,6 +815,8 @@ N_("The message could not be routed or transferred, and the server gave no furth
 /* Translators: enhanced.x.4.0 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.x.4.0 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: enhanced.x.4.0 sender[3] */
 N_("Check the recipient's address for typos.");
 /* Translators: enhanced.x.4.0 admin[1] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
@@ -815,6 +829,8 @@ N_("The sending server could not open a connection to the recipient's mail serve
 /* Translators: enhanced.x.4.1 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.x.4.1 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: enhanced.x.4.1 sender[3] */
 N_("If it still fails after a day, tell the recipient another way that their mail server seems down.");
 /* Translators: enhanced.x.4.1 admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
@@ -826,6 +842,8 @@ N_("The connection broke during delivery");
 N_("The connection to the recipient's server was dropped or timed out in the middle of the transfer.");
 /* Translators: enhanced.x.4.2 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.2 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.x.4.2 admin[1] */
 N_("Check for firewalls or filters that cut long SMTP sessions, and for rate limits at the receiver.");
 /* Translators: enhanced.x.4.3 title */
@@ -834,6 +852,8 @@ N_("A directory or DNS server failed");
 N_("A lookup the delivery depends on, such as DNS or the recipient's directory, failed for now.");
 /* Translators: enhanced.x.4.3 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.3 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.x.4.3 admin[1] */
 N_("Check that the sending server's DNS resolver works and that the destination's DNS answers.");
 /* Translators: enhanced.x.4.4 title */
@@ -852,6 +872,8 @@ N_("The mail system is congested");
 N_("The receiving or an intermediate system is overloaded and refused the message for now.");
 /* Translators: enhanced.x.4.5 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.x.4.5 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.x.4.5 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: enhanced.x.4.6 title */
@@ -865,11 +887,11 @@ N_("Look at the Received headers to find the loop, then fix the forwarding rule,
 /* Translators: enhanced.x.4.7 title */
 N_("Delivery time ran out");
 /* Translators: enhanced.x.4.7 explanation */
-N_("The message could not be delivered within the time the sending server allows. A 4.4.7 notice is a delay warning and the server is still trying; a 5.4.7 or a final notice means it gave up.");
+N_("The message could not be delivered within the time the sending server allows, usually because the receiving server did not answer or kept refusing it for now.");
 /* Translators: enhanced.x.4.7 sender[1] */
-N_("If this is only a delay warning, wait.");
+N_("Wait; do not resend yet.");
 /* Translators: enhanced.x.4.7 sender[2] */
-N_("If delivery failed for good, check the address and send again later, or reach the recipient another way.");
+N_("Check the address and send the message again later, or reach the recipient another way.");
 /* Translators: enhanced.x.4.7 admin[1] */
 N_("Find the underlying error in the queue or log (DNS, connection, refusal) and fix that.");
 /* Translators: enhanced.x.5.0 title */
@@ -919,7 +941,7 @@ N_("Make sure the server keeps retrying temporary failures instead of bouncing t
 /* Translators: enhanced.x.5.4 title */
 N_("A command had an invalid argument");
 /* Translators: enhanced.x.5.4 explanation */
-N_("A command was understood but one of its arguments was not valid or not supported, for example a bad host name in HELO.");
+N_("A command was understood but one of its arguments was not valid or not supported, for example a wrong name that the sending server gave for itself when it connected.");
 /* Translators: enhanced.x.5.4 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.x.5.4 admin[1] */
@@ -1317,11 +1339,15 @@ N_("Check REQUIRETLS support on the next hop.");
 /* Translators: enhanced.4.2.2 title */
 N_("The recipient's mailbox is full for now");
 /* Translators: enhanced.4.2.2 explanation */
-N_("The recipient has no storage left, and the server asks to retry later. Your server keeps trying for a while.");
+N_("The recipient has no storage left, and the server asks to try again later.");
 /* Translators: enhanced.4.2.2 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.4.2.2 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: enhanced.4.2.2 sender[3] */
 N_("If it finally fails, tell the recipient another way that their mailbox is full.");
+/* Translators: enhanced.4.2.2 sender[4] */
+N_("Tell the recipient another way that their mailbox is full.");
 /* Translators: enhanced.4.2.2 admin[1] */
 N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
 /* Translators: enhanced.5.2.2 title */
@@ -1337,12 +1363,14 @@ N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: enhanced.5.2.2 admin[1] */
 N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
 /* Translators: enhanced.4.4.7 title */
-N_("Delivery is delayed, not failed");
+N_("Delivery is taking longer than allowed");
 /* Translators: enhanced.4.4.7 explanation */
-N_("This is a warning: the message has not been delivered yet, and your server is still trying. You will get another notice only if it finally gives up.");
+N_("The message has waited for delivery longer than the sending server's warning limit, usually because the receiving server does not answer or keeps refusing it for now.");
 /* Translators: enhanced.4.4.7 sender[1] */
 N_("Wait; do not resend yet.");
 /* Translators: enhanced.4.4.7 sender[2] */
+N_("Send the message again later, or reach the recipient another way.");
+/* Translators: enhanced.4.4.7 sender[3] */
 N_("If the message is urgent, reach the recipient another way in the meantime.");
 /* Translators: enhanced.4.4.7 admin[1] */
 N_("Check the queue for the underlying error (DNS, connection, greylisting) if many messages are delayed.");
@@ -1362,6 +1390,8 @@ N_("Temporarily refused by policy");
 N_("The receiving server refused the message for now because of a policy, often greylisting or a temporary block. A later retry often works.");
 /* Translators: enhanced.4.7.1 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.7.1 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.4.7.1 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: enhanced.4.7.1 admin[2] */
@@ -1371,19 +1401,31 @@ N_("Delivery was not authorised");
 /* Translators: enhanced.5.7.1 explanation */
 N_("The receiving side refused the message by policy. The server's text says why: often your server is not allowed to relay, the sender is not allowed to write to this recipient, or a filter or blocklist rejected it.");
 /* Translators: enhanced.5.7.1 sender[1] */
-N_("Read the server's text: it usually says whether the problem is your sign-in, your server, or the recipient's rules.");
+N_("Check that your mail app signs in to your own provider's outgoing server (authentication turned on) and sends through it.");
+/* Translators: enhanced.5.7.1 sender[1].case */
+N_("If the server's text is about relaying or signing in");
 /* Translators: enhanced.5.7.1 sender[2] */
-N_("If you got this from your own provider, check that your mail app signs in to the outgoing server.");
+N_("Forward the bounce to whoever runs your mail service: the receiving side refuses mail from your server.");
+/* Translators: enhanced.5.7.1 sender[2].case */
+N_("If the server's text is about your server or its address");
 /* Translators: enhanced.5.7.1 sender[3] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
+/* Translators: enhanced.5.7.1 sender[3].case */
+N_("If the server's text is about the recipient's rules");
+/* Translators: enhanced.5.7.1 sender[4] */
+N_("Read the server's text: it usually says whether the problem is your sign-in, your server, or the recipient's rules.");
+/* Translators: enhanced.5.7.1 sender[4].case */
+N_("If the server's text does not say why");
 /* Translators: enhanced.5.7.1 admin[1] */
 N_("Check relay and authentication settings, blocklists for the sending IP, and the recipient's restrictions.");
 /* Translators: enhanced.4.7.0 title */
 N_("Temporarily refused for a security reason");
 /* Translators: enhanced.4.7.0 explanation */
-N_("The server deferred the connection or message for a security or policy reason, often rate limiting or a reputation check. Your server will retry.");
+N_("The server deferred the connection or message for a security or policy reason, often rate limiting or a reputation check.");
 /* Translators: enhanced.4.7.0 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.7.0 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.4.7.0 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: enhanced.4.7.0 admin[2] */
@@ -1394,6 +1436,8 @@ N_("The recipient's mailbox is not accepting mail right now");
 N_("The mailbox is temporarily unavailable, often because it is receiving too much mail at once.");
 /* Translators: enhanced.4.2.1 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.2.1 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.4.2.1 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: enhanced.4.5.3 title */
@@ -1403,6 +1447,8 @@ N_("The server accepted only part of the recipient list in this attempt; the sen
 /* Translators: enhanced.4.5.3 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.4.5.3 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: enhanced.4.5.3 sender[3] */
 N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
 /* Translators: enhanced.4.5.3 admin[1] */
 N_("Check recipient limits per message and per time period in the sending software.");
@@ -1415,6 +1461,8 @@ N_("The receiving server could not confirm the address at the moment, for exampl
 /* Translators: enhanced.4.1.1 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.4.1.1 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: enhanced.4.1.1 sender[3] */
 N_("Check the recipient's address for typos.");
 /* Translators: enhanced.4.1.1 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
@@ -1424,6 +1472,8 @@ N_("The recipient's server is not answering for now");
 N_("Your server could not connect to the recipient's server and will keep trying.");
 /* Translators: enhanced.4.4.1 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.4.4.1 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.4.4.1 admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
 /* Translators: reply.211 title */
@@ -1517,11 +1567,11 @@ N_("No action is needed.");
 /* Translators: reply.421 title */
 N_("The server is not available right now");
 /* Translators: reply.421 explanation */
-N_("The receiving server closed the connection for now: it may be busy, restarting, or limiting how fast it accepts mail from your server. Your server will retry.");
+N_("The receiving server closed the connection for now: it may be busy, restarting, or limiting how fast it accepts mail from your server.");
 /* Translators: reply.421 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.421 sender[2] */
-N_("If delivery finally fails, send again later.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.421 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: reply.421 admin[2] */
@@ -1532,14 +1582,18 @@ N_("The mailbox is not available right now");
 N_("The recipient's mailbox or server could not take the message at the moment, for example because of greylisting, a busy mailbox or a temporary block. A later retry usually works.");
 /* Translators: reply.450 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.450 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.450 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: reply.451 title */
 N_("The server had a temporary error");
 /* Translators: reply.451 explanation */
-N_("The receiving server hit a local problem or asked to try again later, as servers using greylisting do. Your server will retry.");
+N_("The receiving server hit a local problem or asked to try again later, as servers using greylisting do.");
 /* Translators: reply.451 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.451 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.451 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: reply.451 admin[2] */
@@ -1549,9 +1603,17 @@ N_("Not enough space or too many recipients for now");
 /* Translators: reply.452 explanation */
 N_("The receiving server refused for now, either for lack of storage (a full mailbox or server) or because the message had more recipients than it takes at once.");
 /* Translators: reply.452 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
-/* Translators: reply.452 sender[2] */
 N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: reply.452 sender[1].case */
+N_("If the server says there were too many recipients");
+/* Translators: reply.452 sender[2] */
+N_("If it keeps failing, tell the recipient another way that their mailbox or server is out of space.");
+/* Translators: reply.452 sender[2].case */
+N_("If the server says it is out of space");
+/* Translators: reply.452 sender[3] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.452 sender[4] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.452 admin[1] */
 N_("Check recipient limits per message and per time period in the sending software.");
 /* Translators: reply.452 admin[2] */
@@ -1562,6 +1624,8 @@ N_("The server cannot handle these parameters now");
 N_("The server could not accept the options given with the sender or recipient address at the moment.");
 /* Translators: reply.455 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.455 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.455 admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: reply.500 title */
@@ -1577,7 +1641,7 @@ N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: reply.501 title */
 N_("Invalid command argument");
 /* Translators: reply.501 explanation */
-N_("A command's arguments were wrong, often a malformed address or a bad host name in HELO.");
+N_("A command's arguments were wrong, often a malformed address or a wrong name that the sending server gave for itself when it connected.");
 /* Translators: reply.501 sender[1] */
 N_("Check the recipient's address for typos.");
 /* Translators: reply.501 sender[2] */
@@ -1635,11 +1699,23 @@ N_("Check that SMTP authentication is enabled for the account and that the clien
 /* Translators: reply.552 title */
 N_("Storage limit exceeded");
 /* Translators: reply.552 explanation */
-N_("The message exceeded a storage limit: the recipient's mailbox is full or the message is too big. If the server says too many recipients, it is a temporary condition.");
+N_("The message exceeded a storage limit: the recipient's mailbox is full or the message is too big. The server's text usually says which.");
 /* Translators: reply.552 sender[1] */
-N_("Share large files as a link from a cloud storage service instead of attaching them.");
+N_("Tell the recipient another way that their mailbox is full, and send the message again once they have made room.");
+/* Translators: reply.552 sender[1].case */
+N_("If the server says the mailbox is full");
 /* Translators: reply.552 sender[2] */
-N_("Try again later in case the mailbox is full.");
+N_("Share large files as a link from a cloud storage service instead of attaching them.");
+/* Translators: reply.552 sender[2].case */
+N_("If the server says the message is too big");
+/* Translators: reply.552 sender[3] */
+N_("Send to fewer recipients at a time.");
+/* Translators: reply.552 sender[3].case */
+N_("If the server says there were too many recipients");
+/* Translators: reply.552 sender[4] */
+N_("If the message had large attachments, share them as a link instead; otherwise send it again later, in case the recipient's mailbox was full.");
+/* Translators: reply.552 sender[4].case */
+N_("If the server does not say which limit was exceeded");
 /* Translators: reply.552 admin[1] */
 N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
 /* Translators: reply.552 admin[2] */
@@ -1695,11 +1771,19 @@ N_("Check the destination's MX and A records from the sending server, for exampl
 /* Translators: reply.432 title */
 N_("A password transition is needed");
 /* Translators: reply.432 explanation */
-N_("The server needs a one-time sign-in with a plain password to update the account. Microsoft also uses this code when a mailbox receives mail too fast.");
+N_("The server needs a one-time sign-in with a plain password to update the account. Microsoft also uses this code when a mailbox receives too much mail at once.");
 /* Translators: reply.432 sender[1] */
-N_("Sign in once with webmail, then try again.");
+N_("Sign in once with webmail, then send the message again.");
+/* Translators: reply.432 sender[1].case */
+N_("If the server asks for a password transition");
 /* Translators: reply.432 sender[2] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.432 sender[2].case */
+N_("If the server does not ask for a password and the message is only delayed");
+/* Translators: reply.432 sender[3] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: reply.432 sender[3].case */
+N_("If the server does not ask for a password and delivery has failed");
 /* Translators: reply.432 admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: reply.454 title */
@@ -1806,6 +1890,8 @@ N_("Temporary command failure");
 N_("A rare code without a standard meaning, linked in the registry with invalid commands. Read the server's text.");
 /* Translators: reply.430 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.430 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.430 admin[1] */
 N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
 /* Translators: reply.453 title */
@@ -1814,6 +1900,8 @@ N_("The server is not accepting mail right now");
 N_("The receiving system is temporarily not taking messages, for example during maintenance.");
 /* Translators: reply.453 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.453 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.453 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: reply.533 title */
@@ -1830,6 +1918,8 @@ N_("Timeout or connection problem");
 N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a timeout or a temporary deferral.");
 /* Translators: reply.420 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.420 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.420 admin[1] */
 N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
 /* Translators: reply.431 title */
@@ -1838,6 +1928,8 @@ N_("The receiving server is short of resources");
 N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the server is low on disk or memory.");
 /* Translators: reply.431 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.431 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.431 admin[1] */
 N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: reply.441 title */
@@ -1846,6 +1938,8 @@ N_("The recipient's server is not responding");
 N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the next server did not answer.");
 /* Translators: reply.441 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.441 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.441 admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
 /* Translators: reply.442 title */
@@ -1854,6 +1948,8 @@ N_("The connection was dropped");
 N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the connection broke during the transfer.");
 /* Translators: reply.442 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.442 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.442 admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
 /* Translators: reply.446 title */
@@ -1870,6 +1966,8 @@ N_("Delivery timed out");
 N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the message waited too long to be sent.");
 /* Translators: reply.447 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.447 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.447 admin[1] */
 N_("Check the queue for the underlying error.");
 /* Translators: reply.449 title */
@@ -1878,6 +1976,8 @@ N_("Routing error");
 N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a routing problem, often on Exchange servers.");
 /* Translators: reply.449 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.449 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.449 admin[1] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
 /* Translators: reply.471 title */
@@ -1886,6 +1986,8 @@ N_("A filter on the server failed");
 N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means an anti-spam or antivirus filter had a temporary error.");
 /* Translators: reply.471 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: reply.471 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.471 admin[1] */
 N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: reply.510 title */
@@ -2114,6 +2216,8 @@ N_("Your organisation hit Google's short-term relay limit");
 N_("Your Google Workspace organisation sent more mail through Google's SMTP relay in a short time than allowed. The limit resets after a while.");
 /* Translators: rule.google.peak-relay-limit sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.peak-relay-limit sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.peak-relay-limit admin[1] */
 N_("Spread relay traffic over time, or check which device or app is sending so much.");
 /* Translators: rule.google.peak-relay-limit admin[2] */
@@ -2143,9 +2247,11 @@ N_("Remove the address from mailing lists.");
 /* Translators: rule.google.temporary-problem title */
 N_("Gmail had a temporary problem");
 /* Translators: rule.google.temporary-problem explanation */
-N_("Google's servers deferred the message because of a passing problem on their side. Your server will try again.");
+N_("Google's servers deferred the message because of a passing problem on their side.");
 /* Translators: rule.google.temporary-problem sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.temporary-problem sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.temporary-problem admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.google.multiple-domains title */
@@ -2154,6 +2260,8 @@ N_("Too many recipient domains in one delivery attempt");
 N_("Google accepts recipients of only one domain per SMTP transaction; the others have to be sent in a separate transaction.");
 /* Translators: rule.google.multiple-domains sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.multiple-domains sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.multiple-domains admin[1] */
 N_("Configure the sending server to group recipients by domain, one domain per transaction.");
 /* Translators: rule.google.session-timeout title */
@@ -2162,6 +2270,8 @@ N_("The connection to Gmail timed out");
 N_("The SMTP session with Google took too long or expired, so Google closed it. A new attempt usually works.");
 /* Translators: rule.google.session-timeout sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.session-timeout sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.session-timeout admin[1] */
 N_("Check for slow networks, firewalls or filters that stall the SMTP session.");
 /* Translators: rule.google.smtp-command-error title */
@@ -2183,6 +2293,8 @@ N_("The recipient's domain applies a policy that Google can only enforce for a l
 /* Translators: rule.google.domain-policy-size sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.google.domain-policy-size sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.google.domain-policy-size sender[3] */
 N_("Send the message to this recipient on its own.");
 /* Translators: rule.google.domain-policy-size admin[1] */
 N_("Check recipient limits per message and per time period in the sending software.");
@@ -2210,6 +2322,8 @@ N_("Gmail refused the connection for now");
 N_("Google turned the connection away at the start, as it does when a server connects in a suspicious or abusive way. It is often temporary.");
 /* Translators: rule.google.connection-refused-helo sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.connection-refused-helo sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.connection-refused-helo admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.google.connection-refused-helo admin[2] */
@@ -2300,6 +2414,8 @@ N_("Gmail could not check your DMARC policy for now");
 N_("Your domain has a DMARC policy, but DNS lookups needed to check the message failed temporarily. Google will accept a later retry if DNS works.");
 /* Translators: rule.google.dmarc-dns-temporary sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.dmarc-dns-temporary sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.dmarc-dns-temporary admin[1] */
 N_("Check that the domain's DNS servers answer reliably for SPF, DKIM and DMARC records.");
 /* Translators: rule.google.unauthenticated title */
@@ -2373,6 +2489,8 @@ N_("Google saw an unusual jump in the amount of mail from your server and is acc
 /* Translators: rule.google.unusual-rate sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.google.unusual-rate sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.google.unusual-rate sender[3] */
 N_("Avoid sending large batches for a while.");
 /* Translators: rule.google.unusual-rate admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
@@ -2391,15 +2509,21 @@ N_("Find which stream of mail (newsletter, compromised account, a customer's for
 /* Translators: rule.google.unsolicited-source links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: rule.google.unsolicited-ip-block title */
-N_("Gmail blocked your server for unwanted mail");
+N_("Gmail is limiting or blocking your server for unwanted mail");
 /* Translators: rule.google.unsolicited-ip-block explanation */
-N_("Google is blocking mail from your server's IP address because it sent an unusual amount of unwanted mail.");
+N_("Google saw an unusual amount of unwanted mail from your server's IP address and is slowing down or refusing mail from it. The limit is on the address, not on this message: rewriting it does not help.");
 /* Translators: rule.google.unsolicited-ip-block sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.google.unsolicited-ip-block sender[2] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.google.unsolicited-ip-block sender[3] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.google.unsolicited-ip-block sender[3].case */
+N_("If your server gave up while Gmail was only slowing it down");
 /* Translators: rule.google.unsolicited-ip-block admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.google.unsolicited-ip-block admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the IP address's reputation and spam rate in Google Postmaster Tools, and stop any unwanted mail before asking Google to lift the limit.");
 /* Translators: rule.google.unsolicited-ip-block links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: enhanced.google.4.7.28 title */
@@ -2673,7 +2797,7 @@ N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.google.helo title */
 N_("The sending server introduced itself with an invalid name");
 /* Translators: rule.google.helo explanation */
-N_("The host name your server gave in its HELO or EHLO greeting is empty or not valid, so Gmail refused it.");
+N_("The name your server gave for itself when it connected to Gmail is empty or not valid, so Gmail refused it.");
 /* Translators: rule.google.helo sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.helo admin[1] */
@@ -2821,17 +2945,21 @@ N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.microsoft.thread-limit title */
 N_("The recipient's mailbox is receiving too fast");
 /* Translators: rule.microsoft.thread-limit explanation */
-N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once. Your server will retry.");
+N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once.");
 /* Translators: rule.microsoft.thread-limit sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.thread-limit sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.thread-limit admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: enhanced.microsoft.4.3.2 title */
 N_("The recipient's mailbox is receiving too fast");
 /* Translators: enhanced.microsoft.4.3.2 explanation */
-N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once. Your server will retry.");
+N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once.");
 /* Translators: enhanced.microsoft.4.3.2 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.3.2 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.3.2 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.microsoft.connection-refused-316 title */
@@ -2841,6 +2969,8 @@ N_("Your Microsoft 365 organisation could not open a connection to the recipient
 /* Translators: rule.microsoft.connection-refused-316 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.microsoft.connection-refused-316 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.microsoft.connection-refused-316 sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.connection-refused-316 admin[1] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
@@ -2853,6 +2983,8 @@ N_("Your Microsoft 365 organisation could not open a connection to the recipient
 /* Translators: enhanced.microsoft.4.4.316 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.microsoft.4.4.316 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: enhanced.microsoft.4.4.316 sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.4.316 admin[1] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
@@ -2863,7 +2995,7 @@ N_("Microsoft 365 could not connect to the receiving server");
 /* Translators: enhanced.microsoft.5.4.316 explanation */
 N_("Your Microsoft 365 organisation could not open a connection to the recipient's mail server; it refused or did not answer.");
 /* Translators: enhanced.microsoft.5.4.316 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.5.4.316 sender[2] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.4.316 admin[1] */
@@ -2913,7 +3045,7 @@ N_("Enable DKIM signing for the domain on every sending service and check the se
 /* Translators: rule.microsoft.dane-tls title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: rule.microsoft.dane-tls explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: rule.microsoft.dane-tls sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.dane-tls admin[1] */
@@ -2923,7 +3055,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.4.7.321 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.321 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.321 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.321 admin[1] */
@@ -2933,7 +3065,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.4.7.322 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.322 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.322 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.322 admin[1] */
@@ -2943,7 +3075,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.4.7.323 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.323 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.323 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.323 admin[1] */
@@ -2953,7 +3085,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.4.7.324 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.324 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.324 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.324 admin[1] */
@@ -2963,7 +3095,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.4.7.325 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.325 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.325 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.325 admin[1] */
@@ -2973,7 +3105,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.5.7.321 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.321 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.321 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.321 admin[1] */
@@ -2983,7 +3115,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.5.7.322 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.322 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.322 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.322 admin[1] */
@@ -2993,7 +3125,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.5.7.323 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.323 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.323 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.323 admin[1] */
@@ -3003,7 +3135,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.5.7.324 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.324 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.324 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.324 admin[1] */
@@ -3013,7 +3145,7 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: enhanced.microsoft.5.7.325 title */
 N_("The recipient's server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.325 explanation */
-N_("Microsoft 365 must deliver this message over verified TLS (DANE or a TLS rule), and the receiving server's encryption, certificate or DNSSEC records did not pass.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.325 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.325 admin[1] */
@@ -3023,9 +3155,11 @@ N_("If you publish TLSA records, make sure they match the current certificate.")
 /* Translators: rule.microsoft.ip-throttle title */
 N_("Microsoft is throttling mail from your server");
 /* Translators: rule.microsoft.ip-throttle explanation */
-N_("Microsoft noticed a change in how much mail your server sends and is accepting it slowly for now. Your server will retry.");
+N_("Microsoft noticed a change in how much mail your server sends and is accepting it slowly for now.");
 /* Translators: rule.microsoft.ip-throttle sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.ip-throttle sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.ip-throttle admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.ip-throttle admin[2] */
@@ -3033,9 +3167,11 @@ N_("Ramp up volume gradually on new IP addresses.");
 /* Translators: enhanced.microsoft.4.7.500 title */
 N_("Microsoft is throttling mail from your server");
 /* Translators: enhanced.microsoft.4.7.500 explanation */
-N_("Microsoft noticed a change in how much mail your server sends and is accepting it slowly for now. Your server will retry.");
+N_("Microsoft noticed a change in how much mail your server sends and is accepting it slowly for now.");
 /* Translators: enhanced.microsoft.4.7.500 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.500 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.7.500 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: enhanced.microsoft.4.7.500 admin[2] */
@@ -3046,6 +3182,8 @@ N_("Microsoft temporarily restricted your server");
 N_("Microsoft saw suspicious activity from your sending IP address and is refusing it for a while.");
 /* Translators: rule.microsoft.suspicious-ip-temp sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.suspicious-ip-temp sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.suspicious-ip-temp admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.microsoft.suspicious-ip-temp admin[2] */
@@ -3056,6 +3194,8 @@ N_("Microsoft is limiting mail because of your IP's reputation");
 N_("The sending IP address has a poor reputation with Microsoft, so its mail is accepted only slowly.");
 /* Translators: rule.microsoft.ip-reputation-throttle sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.ip-reputation-throttle sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.ip-reputation-throttle admin[1] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.ip-reputation-throttle links[1].title */
@@ -3068,6 +3208,8 @@ N_("Microsoft is limiting mail because of your IP's reputation");
 N_("The sending IP address has a poor reputation with Microsoft, so its mail is accepted only slowly.");
 /* Translators: enhanced.microsoft.4.7.650 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.650 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.7.650 admin[1] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
 /* Translators: enhanced.microsoft.4.7.650 links[1].title */
@@ -3080,6 +3222,8 @@ N_("Too many connections to Microsoft");
 N_("Your server opened more simultaneous connections than Microsoft allows.");
 /* Translators: rule.microsoft.max-connections sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.max-connections sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.max-connections admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: enhanced.microsoft.4.7.652 title */
@@ -3088,12 +3232,14 @@ N_("Too many connections to Microsoft");
 N_("Your server opened more simultaneous connections than Microsoft allows.");
 /* Translators: enhanced.microsoft.4.7.652 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.652 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.7.652 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.generic-policy-350 title */
 N_("The recipient's organisation refused the message");
 /* Translators: rule.microsoft.generic-policy-350 explanation */
-N_("The receiving organisation rejected the message with a general policy code; causes include an oversized x-dg-ref header from rich-text mail or deeply nested attachments.");
+N_("The receiving organisation rejected the message with a general policy code; known causes are an oversized hidden header that Outlook adds to rich-text mail, or attachments nested many levels deep.");
 /* Translators: rule.microsoft.generic-policy-350 sender[1] */
 N_("Send the message in HTML or plain text rather than rich text, without forwarded attachments inside attachments.");
 /* Translators: rule.microsoft.generic-policy-350 sender[2] */
@@ -3103,7 +3249,7 @@ N_("Contact the receiving domain's postmaster with the full bounce, including th
 /* Translators: enhanced.microsoft.5.0.350 title */
 N_("The recipient's organisation refused the message");
 /* Translators: enhanced.microsoft.5.0.350 explanation */
-N_("The receiving organisation rejected the message with a general policy code; causes include an oversized x-dg-ref header from rich-text mail or deeply nested attachments.");
+N_("The receiving organisation rejected the message with a general policy code; known causes are an oversized hidden header that Outlook adds to rich-text mail, or attachments nested many levels deep.");
 /* Translators: enhanced.microsoft.5.0.350 sender[1] */
 N_("Send the message in HTML or plain text rather than rich text, without forwarded attachments inside attachments.");
 /* Translators: enhanced.microsoft.5.0.350 sender[2] */
@@ -3190,6 +3336,18 @@ N_("The recipient's mailbox hit Microsoft's hourly limit for incoming messages, 
 N_("Wait an hour and send again.");
 /* Translators: rule.microsoft.hourly-receive-limit admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.microsoft.smtp-auth-disabled title */
+N_("Microsoft 365 does not let this app sign in with a password");
+/* Translators: rule.microsoft.smtp-auth-disabled explanation */
+N_("The mail app, device or program signed in to Microsoft 365's outgoing server with a plain password, but that way of signing in is turned off for this mailbox or for the whole organisation.");
+/* Translators: rule.microsoft.smtp-auth-disabled sender[1] */
+N_("Send from Outlook or from webmail instead, or from a mail app that opens a Microsoft sign-in window.");
+/* Translators: rule.microsoft.smtp-auth-disabled sender[2] */
+N_("If a printer, scanner or program sends this mail, ask your IT department to set it up again.");
+/* Translators: rule.microsoft.smtp-auth-disabled admin[1] */
+N_("Either turn on authenticated SMTP (SMTP AUTH) for this one mailbox, if security defaults allow it, or move the device or program to OAuth or to a connector.");
+/* Translators: rule.microsoft.smtp-auth-disabled admin[2] */
+N_("Check whether security defaults or a Conditional Access policy block basic authentication for the account.");
 /* Translators: enhanced.microsoft.5.2.121 title */
 N_("The recipient is receiving too many messages this hour");
 /* Translators: enhanced.microsoft.5.2.121 explanation */
@@ -3387,7 +3545,7 @@ N_("Check that SMTP authentication is enabled for the account and that the clien
 /* Translators: rule.microsoft.tenant-attribution title */
 N_("Microsoft 365 cannot match the connector");
 /* Translators: rule.microsoft.tenant-attribution explanation */
-N_("Mail from your on-premises server no longer matches an inbound connector of your Microsoft 365 tenant.");
+N_("Mail from your organisation's own mail server no longer matches the settings your Microsoft 365 organisation uses to recognise it.");
 /* Translators: rule.microsoft.tenant-attribution sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.tenant-attribution admin[1] */
@@ -3395,7 +3553,7 @@ N_("Check the inbound connector's certificate or IP addresses.");
 /* Translators: enhanced.microsoft.5.7.64 title */
 N_("Microsoft 365 cannot match the connector");
 /* Translators: enhanced.microsoft.5.7.64 explanation */
-N_("Mail from your on-premises server no longer matches an inbound connector of your Microsoft 365 tenant.");
+N_("Mail from your organisation's own mail server no longer matches the settings your Microsoft 365 organisation uses to recognise it.");
 /* Translators: enhanced.microsoft.5.7.64 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.64 admin[1] */
@@ -3495,7 +3653,7 @@ N_("Remove the address from lists.");
 /* Translators: rule.microsoft.bad-helo title */
 N_("Your server introduced itself with the recipient's name");
 /* Translators: rule.microsoft.bad-helo explanation */
-N_("The sending server's HELO name claims to be the receiving organisation, a trick spam software uses.");
+N_("When it connected, the sending server gave the receiving organisation's own name as its name, a trick spam software uses.");
 /* Translators: rule.microsoft.bad-helo sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.bad-helo admin[1] */
@@ -3503,7 +3661,7 @@ N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its 
 /* Translators: enhanced.microsoft.5.7.506 title */
 N_("Your server introduced itself with the recipient's name");
 /* Translators: enhanced.microsoft.5.7.506 explanation */
-N_("The sending server's HELO name claims to be the receiving organisation, a trick spam software uses.");
+N_("When it connected, the sending server gave the receiving organisation's own name as its name, a trick spam software uses.");
 /* Translators: enhanced.microsoft.5.7.506 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.506 admin[1] */
@@ -3529,7 +3687,7 @@ N_("Your IPv6 range sent too much mail");
 /* Translators: rule.microsoft.ipv6-limits explanation */
 N_("The IPv6 range of your server sent more mail than Microsoft allows in a short time.");
 /* Translators: rule.microsoft.ipv6-limits sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.ipv6-limits admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: enhanced.microsoft.5.7.508 title */
@@ -3537,7 +3695,7 @@ N_("Your IPv6 range sent too much mail");
 /* Translators: enhanced.microsoft.5.7.508 explanation */
 N_("The IPv6 range of your server sent more mail than Microsoft allows in a short time.");
 /* Translators: enhanced.microsoft.5.7.508 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.5.7.508 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.dmarc-509 title */
@@ -3621,7 +3779,7 @@ N_("Microsoft delist portal");
 /* Translators: rule.microsoft.tenant-threshold title */
 N_("Your organisation is blocked from sending");
 /* Translators: rule.microsoft.tenant-threshold explanation */
-N_("Microsoft stopped outbound mail from your tenant because it sent too much spam or bulk mail.");
+N_("Microsoft stopped outgoing mail from your organisation's Microsoft 365 subscription because it sent too much spam or bulk mail.");
 /* Translators: rule.microsoft.tenant-threshold sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.tenant-threshold admin[1] */
@@ -3631,7 +3789,7 @@ N_("Contact Microsoft support after cleaning up.");
 /* Translators: enhanced.microsoft.5.7.705 title */
 N_("Your organisation is blocked from sending");
 /* Translators: enhanced.microsoft.5.7.705 explanation */
-N_("Microsoft stopped outbound mail from your tenant because it sent too much spam or bulk mail.");
+N_("Microsoft stopped outgoing mail from your organisation's Microsoft 365 subscription because it sent too much spam or bulk mail.");
 /* Translators: enhanced.microsoft.5.7.705 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.705 admin[1] */
@@ -3641,7 +3799,7 @@ N_("Contact Microsoft support after cleaning up.");
 /* Translators: rule.microsoft.traffic-not-accepted title */
 N_("Microsoft does not accept mail from this IP");
 /* Translators: rule.microsoft.traffic-not-accepted explanation */
-N_("The IP address your tenant sends from has a poor reputation, common for new or trial tenants.");
+N_("The IP address your Microsoft 365 organisation sends from has a poor reputation, which is common for new or trial subscriptions.");
 /* Translators: rule.microsoft.traffic-not-accepted sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.traffic-not-accepted admin[1] */
@@ -3649,7 +3807,7 @@ N_("Contact Microsoft support; add and verify your own domain in the tenant.");
 /* Translators: enhanced.microsoft.5.7.708 title */
 N_("Microsoft does not accept mail from this IP");
 /* Translators: enhanced.microsoft.5.7.708 explanation */
-N_("The IP address your tenant sends from has a poor reputation, common for new or trial tenants.");
+N_("The IP address your Microsoft 365 organisation sends from has a poor reputation, which is common for new or trial subscriptions.");
 /* Translators: enhanced.microsoft.5.7.708 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.708 admin[1] */
@@ -3657,7 +3815,7 @@ N_("Contact Microsoft support; add and verify your own domain in the tenant.");
 /* Translators: rule.microsoft.unregistered-domains title */
 N_("Sending from unregistered domains is blocked");
 /* Translators: rule.microsoft.unregistered-domains explanation */
-N_("Your tenant sent a lot of mail from domains that are not added and verified in Microsoft 365.");
+N_("Your Microsoft 365 organisation sent a lot of mail from domains that are not added and verified in Microsoft 365.");
 /* Translators: rule.microsoft.unregistered-domains sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.unregistered-domains admin[1] */
@@ -3665,7 +3823,7 @@ N_("Add and verify the sending domain in the Microsoft 365 admin center.");
 /* Translators: enhanced.microsoft.5.7.750 title */
 N_("Sending from unregistered domains is blocked");
 /* Translators: enhanced.microsoft.5.7.750 explanation */
-N_("Your tenant sent a lot of mail from domains that are not added and verified in Microsoft 365.");
+N_("Your Microsoft 365 organisation sent a lot of mail from domains that are not added and verified in Microsoft 365.");
 /* Translators: enhanced.microsoft.5.7.750 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.750 admin[1] */
@@ -3699,9 +3857,11 @@ N_("The recipient's domain could not be looked up");
 /* Translators: rule.microsoft.dns-query-failed explanation */
 N_("A DNS lookup for the recipient's domain failed.");
 /* Translators: rule.microsoft.dns-query-failed sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the domain part of the recipient's address for typos.");
 /* Translators: rule.microsoft.dns-query-failed sender[2] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.dns-query-failed sender[3] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.dns-query-failed admin[1] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.microsoft.4.4.312 title */
@@ -3712,6 +3872,8 @@ N_("A DNS lookup for the recipient's domain failed.");
 N_("Check the recipient's address for typos.");
 /* Translators: enhanced.microsoft.4.4.312 sender[2] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.4.312 sender[3] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.4.312 admin[1] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.microsoft.5.4.312 title */
@@ -3721,7 +3883,7 @@ N_("A DNS lookup for the recipient's domain failed.");
 /* Translators: enhanced.microsoft.5.4.312 sender[1] */
 N_("Check the recipient's address for typos.");
 /* Translators: enhanced.microsoft.5.4.312 sender[2] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.5.4.312 admin[1] */
 N_("Check the destination's MX and A records from the sending server, for example with dig.");
 /* Translators: rule.microsoft.suspicious-remote title */
@@ -3731,6 +3893,8 @@ N_("The receiving server dropped the connection in a way Microsoft considers sus
 /* Translators: rule.microsoft.suspicious-remote sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.microsoft.suspicious-remote sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.microsoft.suspicious-remote sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.suspicious-remote admin[1] */
 N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
@@ -3741,6 +3905,8 @@ N_("The receiving server dropped the connection in a way Microsoft considers sus
 /* Translators: enhanced.microsoft.4.4.318 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.microsoft.4.4.318 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: enhanced.microsoft.4.4.318 sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.4.318 admin[1] */
 N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
@@ -3749,7 +3915,7 @@ N_("The recipient's server closed the connection abruptly");
 /* Translators: enhanced.microsoft.5.4.318 explanation */
 N_("The receiving server dropped the connection in a way Microsoft considers suspicious.");
 /* Translators: enhanced.microsoft.5.4.318 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.5.4.318 sender[2] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.4.318 admin[1] */
@@ -3757,17 +3923,21 @@ N_("Contact the receiving domain's postmaster with the full bounce, including th
 /* Translators: rule.microsoft.pfa-busy title */
 N_("Microsoft's filter was busy");
 /* Translators: rule.microsoft.pfa-busy explanation */
-N_("A filtering component at Microsoft was busy; the message will be retried.");
+N_("A filtering component at Microsoft was busy, so the message was deferred.");
 /* Translators: rule.microsoft.pfa-busy sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.pfa-busy sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.pfa-busy admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: enhanced.microsoft.4.7.700 title */
 N_("Microsoft's filter was busy");
 /* Translators: enhanced.microsoft.4.7.700 explanation */
-N_("A filtering component at Microsoft was busy; the message will be retried.");
+N_("A filtering component at Microsoft was busy, so the message was deferred.");
 /* Translators: enhanced.microsoft.4.7.700 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: enhanced.microsoft.4.7.700 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.7.700 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.microsoft.recip-not-found title */
@@ -3914,6 +4084,8 @@ N_("Outlook.com is limiting your server's sending rate");
 N_("Outlook.com accepts mail from the sending IP address only slowly because of its reputation.");
 /* Translators: rule.microsoft.token-rp-001 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.token-rp-001 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.token-rp-001 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.token-rp-001 admin[2] */
@@ -3928,6 +4100,8 @@ N_("Outlook.com is limiting your server's sending rate");
 N_("Outlook.com accepts mail from the sending IP address only slowly because of its reputation.");
 /* Translators: rule.microsoft.token-rp-002 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.token-rp-002 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.token-rp-002 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.token-rp-002 admin[2] */
@@ -3942,6 +4116,8 @@ N_("Too many connections to Outlook.com");
 N_("The sending IP opened more connections than Outlook.com allows for its reputation.");
 /* Translators: rule.microsoft.token-rp-003 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.token-rp-003 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.token-rp-003 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.token-rp-003 links[1].title */
@@ -4107,10 +4283,12 @@ N_("Microsoft SNDS");
 /* Translators: rule.yahoo.deferred title */
 N_("Yahoo is deferring mail from your server");
 /* Translators: rule.yahoo.deferred explanation */
-N_("Yahoo is temporarily holding back mail from your server because of unusual traffic, complaints or spam-like content. Your server retries by itself.");
+N_("Yahoo is temporarily holding back mail from your server because of unusual traffic, complaints or spam-like content.");
 /* Translators: rule.yahoo.deferred sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.yahoo.deferred sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.yahoo.deferred sender[3] */
 N_("Do not resend by hand: extra attempts make the deferral last longer.");
 /* Translators: rule.yahoo.deferred admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
@@ -4124,6 +4302,8 @@ N_("Yahoo users complained about mail from your server");
 N_("Too many Yahoo users marked mail from your server as spam, so Yahoo is slowing it down.");
 /* Translators: rule.yahoo.complaints sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.complaints sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.yahoo.complaints admin[1] */
 N_("Remove recipients who complain and join Yahoo's complaint feedback loop.");
 /* Translators: rule.yahoo.complaints admin[2] */
@@ -4136,6 +4316,8 @@ N_("Yahoo saw unexpected volume from your server");
 N_("Your server suddenly sent much more mail than usual, which looks like bulk spam to Yahoo.");
 /* Translators: rule.yahoo.unexpected-volume sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.unexpected-volume sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.yahoo.unexpected-volume admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.yahoo.unexpected-volume admin[2] */
@@ -4187,6 +4369,8 @@ N_("Yahoo's most common deferral: it saw unexpected volume or complaints for mai
 /* Translators: rule.yahoo.token-tss04 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.yahoo.token-tss04 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.yahoo.token-tss04 sender[3] */
 N_("Do not resend by hand.");
 /* Translators: rule.yahoo.token-tss04 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
@@ -4210,6 +4394,8 @@ N_("Yahoo is deferring mail after complaints");
 N_("Yahoo is holding back mail from your server because of user complaints.");
 /* Translators: rule.yahoo.token-ts01 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.token-ts01 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.yahoo.token-ts01 admin[1] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.token-ts01 links[1].title */
@@ -4220,6 +4406,8 @@ N_("Yahoo is deferring mail from your server");
 N_("Yahoo is holding back mail from your server because of unusual traffic or complaints.");
 /* Translators: rule.yahoo.token-ts02 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.token-ts02 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.yahoo.token-ts02 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.yahoo.token-ts02 admin[2] */
@@ -4229,13 +4417,17 @@ N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.token-ts03 title */
 N_("Yahoo is refusing mail from your server");
 /* Translators: rule.yahoo.token-ts03 explanation */
-N_("Yahoo saw a high volume of bulk mail from the sending IP and refuses it.");
+N_("Yahoo refuses all mail from the sending IP address, usually after a high volume of bulk mail or many complaints, and says retrying will not succeed.");
 /* Translators: rule.yahoo.token-ts03 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.yahoo.token-ts03 sender[2] */
+N_("Do not resend the message from the same server: Yahoo will refuse it again.");
 /* Translators: rule.yahoo.token-ts03 admin[1] */
-N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+N_("Stop sending to Yahoo from this IP address until the cause is found; retrying does not help.");
 /* Translators: rule.yahoo.token-ts03 admin[2] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.token-ts03 admin[3] */
+N_("Once the cause is fixed, ask Yahoo to review the IP address through its Sender Hub.");
 /* Translators: rule.yahoo.token-ts03 links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.token-ph01 title */
@@ -4324,6 +4516,8 @@ N_("iCloud is deferring mail to this recipient");
 N_("The recipient is receiving too much mail at once; iCloud asks to retry later.");
 /* Translators: rule.apple.excessive-volume sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.apple.excessive-volume sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.apple.excessive-volume admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.apple.excessive-volume links[1].title */
@@ -4378,6 +4572,8 @@ N_("Comcast is limiting how fast your server sends");
 N_("The sending server exceeded Comcast's rate limits.");
 /* Translators: rule.isp.comcast-rate sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.comcast-rate sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.comcast-rate admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.cox-cxbl title */
@@ -4433,7 +4629,7 @@ N_("Too many connections to Cox");
 /* Translators: rule.isp.cox-cxcnct explanation */
 N_("The sending IP opened more simultaneous connections than Cox allows.");
 /* Translators: rule.isp.cox-cxcnct sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.cox-cxcnct admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.cox-cxmxrt title */
@@ -4441,7 +4637,7 @@ N_("Too many messages or recipients for Cox");
 /* Translators: rule.isp.cox-cxmxrt explanation */
 N_("The sender exceeded Cox's limits on messages or recipients.");
 /* Translators: rule.isp.cox-cxmxrt sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.cox-cxmxrt sender[2] */
 N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
 /* Translators: rule.isp.cox-cxmxrt admin[1] */
@@ -4498,6 +4694,8 @@ N_("Too many connections or messages to Cox");
 N_("The sending server exceeded Cox's connection or message limits.");
 /* Translators: rule.isp.cox-threshold sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.cox-threshold sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.cox-threshold admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.cox-dns title */
@@ -4593,7 +4791,7 @@ N_("Too many connections to Spectrum");
 /* Translators: rule.isp.spectrum-1300 explanation */
 N_("The sending IP exceeded Spectrum's connection limits.");
 /* Translators: rule.isp.spectrum-1300 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.spectrum-1300 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.spectrum-1350 title */
@@ -4601,7 +4799,7 @@ N_("Spectrum sending limits exceeded");
 /* Translators: rule.isp.spectrum-1350 explanation */
 N_("The sender exceeded limits on messages, recipients, spam or invalid recipients.");
 /* Translators: rule.isp.spectrum-1350 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.spectrum-1350 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.spectrum-1350 admin[2] */
@@ -4635,7 +4833,7 @@ N_("Too many messages in one session");
 /* Translators: rule.isp.spectrum-1540 explanation */
 N_("The server sent too many messages over one connection.");
 /* Translators: rule.isp.spectrum-1540 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.spectrum-1540 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.spectrum-1550 title */
@@ -4659,7 +4857,7 @@ N_("Too many recipients in a short time");
 /* Translators: rule.isp.spectrum-1580 explanation */
 N_("The sender reached Spectrum's recipient rate limit.");
 /* Translators: rule.isp.spectrum-1580 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.spectrum-1580 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.gmx-blocklisted title */
@@ -4675,7 +4873,7 @@ N_("Find the list named in the bounce, fix the cause, then use the list's delist
 /* Translators: rule.isp.gmx-policy title */
 N_("GMX or WEB.DE refuses your server for policy reasons");
 /* Translators: rule.isp.gmx-policy explanation */
-N_("Usually too many messages to invalid addresses or a changing HELO name.");
+N_("Usually too many messages to addresses that do not exist, or a sending server that gives a different name for itself each time it connects.");
 /* Translators: rule.isp.gmx-policy sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.gmx-policy admin[1] */
@@ -4836,6 +5034,8 @@ N_("Too many connections");
 N_("The sending IP opened too many sessions.");
 /* Translators: rule.isp.godaddy-ib007 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.godaddy-ib007 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.godaddy-ib007 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.godaddy-ib101 title */
@@ -4844,6 +5044,8 @@ N_("GoDaddy's server is busy");
 N_("GoDaddy asked the server to retry later.");
 /* Translators: rule.isp.godaddy-ib101 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.godaddy-ib101 sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.godaddy-ib101 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.isp.godaddy-ib110 title */
@@ -4891,7 +5093,7 @@ N_("Too many messages per session");
 /* Translators: rule.isp.godaddy-ib510 explanation */
 N_("The sender sent too many messages over one connection.");
 /* Translators: rule.isp.godaddy-ib510 sender[1] */
-N_("Wait; your server retries on its own, so there is nothing to do yet.");
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.godaddy-ib510 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.godaddy-ib607 title */
@@ -4995,9 +5197,11 @@ N_("Check the result with an SPF checker before sending again.");
 /* Translators: rule.isp.orange-code-connections title */
 N_("Orange or La Poste: too many connections from your server");
 /* Translators: rule.isp.orange-code-connections explanation */
-N_("The sending server opened more simultaneous connections than Orange or La Poste accept. The server will retry.");
+N_("The sending server opened more simultaneous connections than Orange or La Poste accept.");
 /* Translators: rule.isp.orange-code-connections sender[1] */
-N_("Nothing to do: your server retries on its own.");
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.orange-code-connections sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.orange-code-connections admin[1] */
 N_("Lower the number of parallel connections and messages per connection towards Orange and La Poste.");
 /* Translators: rule.isp.orange-code-auth title */
@@ -5045,9 +5249,11 @@ N_("Stop sending to the address until the recipient confirms it works again.");
 /* Translators: rule.isp.orange-code-busy title */
 N_("Orange or La Poste could not take the message for now");
 /* Translators: rule.isp.orange-code-busy explanation */
-N_("The receiving server refused the message for the moment after receiving it. The sending server retries.");
+N_("The receiving server refused the message for the moment after receiving it.");
 /* Translators: rule.isp.orange-code-busy sender[1] */
-N_("Nothing to do yet: your server retries on its own.");
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.orange-code-busy sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.orange-code-busy admin[1] */
 N_("If it persists for more than a day, check the sending volume and reputation towards Orange and La Poste.");
 /* Translators: rule.isp.orange-code-spam title */
@@ -5080,6 +5286,8 @@ N_("Free refuses mail from your server for now");
 N_("Free saw too much spam from the sending IP address.");
 /* Translators: rule.isp.free-spam sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.isp.free-spam sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.free-spam admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.isp.free-spam admin[2] */
@@ -5110,6 +5318,8 @@ N_("Mimecast deferred the message");
 N_("Mimecast asks for a retry, either as greylisting or because the sending IP has a poor reputation.");
 /* Translators: rule.security.mimecast-greylist sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-greylist sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.mimecast-greylist admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.security.mimecast-greylist admin[2] */
@@ -5136,6 +5346,8 @@ N_("Mimecast temporarily blocks your server");
 N_("The sending IP made too many invalid connections and is blocked for a while.");
 /* Translators: rule.security.mimecast-ip-temp sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-ip-temp sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.mimecast-ip-temp admin[1] */
 N_("Check the sending server for invalid connection attempts.");
 /* Translators: rule.security.mimecast-recipient-temp title */
@@ -5144,6 +5356,8 @@ N_("The recipient could not be checked for now");
 N_("Mimecast could not validate the recipient because the recipient's directory did not answer.");
 /* Translators: rule.security.mimecast-recipient-temp sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-recipient-temp sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.mimecast-recipient-temp admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.security.mimecast-inbound-disabled title */
@@ -5194,6 +5408,8 @@ N_("Mimecast could not take the message now");
 N_("Mimecast was at capacity, the connection was cut, or too many connections were open.");
 /* Translators: rule.security.mimecast-busy sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.mimecast-busy sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.mimecast-busy admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.security.mimecast-busy admin[2] */
@@ -5233,6 +5449,8 @@ N_("The recipient's Barracuda filter holds back the message because its content 
 /* Translators: rule.security.barracuda-suspect sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.security.barracuda-suspect sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.security.barracuda-suspect sender[3] */
 N_("Rewrite the message plainly if it keeps failing.");
 /* Translators: rule.security.barracuda-suspect admin[1] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
@@ -5270,6 +5488,8 @@ N_("Too many connections at once");
 N_("The recipient's Cisco filter limits simultaneous connections from your server.");
 /* Translators: rule.security.cisco-connections sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.security.cisco-connections sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.cisco-connections admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.mta.postfix-not-owned title */
@@ -5310,6 +5530,16 @@ N_("Ask the recipient for a current address another way.");
 N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
 /* Translators: rule.mta.postfix-local-table admin[1] */
 N_("If the server is yours, add the address to the recipient or virtual mailbox maps.");
+/* Translators: rule.mta.postfix-verify-pending title */
+N_("The receiving server is still checking the address");
+/* Translators: rule.mta.postfix-verify-pending explanation */
+N_("Before it accepts mail, the receiving Postfix server asks the mail server behind it whether the address exists. That check had not finished yet, so it asked your server to try again a little later.");
+/* Translators: rule.mta.postfix-verify-pending sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.mta.postfix-verify-pending sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.mta.postfix-verify-pending admin[1] */
+N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.mta.qmail-no-mailbox title */
 N_("The address does not exist on that server");
 /* Translators: rule.mta.qmail-no-mailbox explanation */
@@ -5547,17 +5777,21 @@ N_("Look up the IP on the list named in the bounce and follow its removal steps.
 /* Translators: rule.generic.greylisted title */
 N_("Greylisting: the server asked for a retry");
 /* Translators: rule.generic.greylisted explanation */
-N_("The recipient's server turns away first attempts from unknown senders and accepts a retry a few minutes later. Your server retries by itself, so nothing needs to be done.");
+N_("The recipient's server turns away first attempts from unknown senders and accepts a new attempt a few minutes later.");
 /* Translators: rule.generic.greylisted sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.generic.greylisted sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.generic.greylisted admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.generic.try-again-later title */
 N_("The server asked to try again later");
 /* Translators: rule.generic.try-again-later explanation */
-N_("The receiving server deferred the message without a firm reason; often this is greylisting or a short overload. Your server retries by itself.");
+N_("The receiving server deferred the message without a firm reason; often this is greylisting or a short overload.");
 /* Translators: rule.generic.try-again-later sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.generic.try-again-later sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.generic.try-again-later admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.generic.header-invalid title */
@@ -5581,10 +5815,12 @@ N_("Contact the receiving domain's postmaster with the full bounce, including th
 /* Translators: rule.generic.delayed title */
 N_("Delivery is delayed; the server is still trying");
 /* Translators: rule.generic.delayed explanation */
-N_("This is a warning, not a failure: the message has not been delivered yet and your server keeps trying for up to a few days.");
+N_("The server's text says delivery has been delayed: the message was not delivered on the first attempts. Sending servers keep trying such a message for up to a few days.");
 /* Translators: rule.generic.delayed sender[1] */
 N_("Wait; do not resend yet.");
 /* Translators: rule.generic.delayed sender[2] */
+N_("Send the message again later, or reach the recipient another way.");
+/* Translators: rule.generic.delayed sender[3] */
 N_("If the message is urgent, reach the recipient another way in the meantime.");
 /* Translators: rule.generic.delayed admin[1] */
 N_("Check the queue for the underlying error if many messages are delayed.");
@@ -5601,7 +5837,7 @@ N_("Enable STARTTLS with TLS 1.2 or later on the sending server.");
 /* Translators: rule.generic.helo-invalid title */
 N_("The sending server introduced itself with an invalid name");
 /* Translators: rule.generic.helo-invalid explanation */
-N_("The name your server gives when it connects (HELO/EHLO) is not a valid, fully qualified host name.");
+N_("The name your server gives for itself when it connects is not a valid, complete host name.");
 /* Translators: rule.generic.helo-invalid sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.generic.helo-invalid admin[1] */
@@ -5669,12 +5905,16 @@ N_("Read the text after “Recipient address rejected:”: it names the receivin
 /* Translators: rule.wording.mailbox-unavailable title */
 N_("The mailbox is unavailable");
 /* Translators: rule.wording.mailbox-unavailable explanation */
-N_("The receiving server could not find a mailbox for this recipient; normally the address does not exist.");
+N_("The receiving server could not find a mailbox for this recipient; normally the address does not exist. Some servers use the same words when they refuse to pass mail on to an address that is not theirs.");
 /* Translators: rule.wording.mailbox-unavailable sender[1] */
 N_("Check the recipient's address for typos.");
 /* Translators: rule.wording.mailbox-unavailable sender[2] */
-N_("Ask the recipient for a current address another way.");
+N_("The server may also be refusing to pass the message on to another domain: send through your own provider's outgoing server, with sign-in (authentication) turned on in your mail app.");
+/* Translators: rule.wording.mailbox-unavailable sender[2].case */
+N_("If the server also says the address is not local");
 /* Translators: rule.wording.mailbox-unavailable sender[3] */
+N_("Ask the recipient for a current address another way.");
+/* Translators: rule.wording.mailbox-unavailable sender[4] */
 N_("If you are sure the address is right, try again later.");
 /* Translators: rule.wording.mailbox-unavailable admin[1] */
 N_("Check the server's full text and, if the address is yours, whether the mailbox exists.");
@@ -5869,7 +6109,7 @@ N_("Scan your computer with up-to-date security software.");
 /* Translators: rule.wording.virus sender[2] */
 N_("Remove the attachment that triggered the block, or share it as a link.");
 /* Translators: rule.wording.virus sender[3] */
-N_("If you never sent the original message, your address was forged and you can ignore this bounce.");
+N_("If you did not send this message, your computer or account may be infected: scan the computer and change the account's password.");
 /* Translators: rule.wording.virus admin[1] */
 N_("Check the sending device and account for malware.");
 /* Translators: rule.wording.spf-dkim-dmarc title */
@@ -5985,6 +6225,8 @@ N_("The sending server could not deliver the message yet and keeps trying. If it
 /* Translators: rule.wording.still-retrying sender[1] */
 N_("Nothing to do yet: the message may still be delivered.");
 /* Translators: rule.wording.still-retrying sender[2] */
+N_("Send the message again later, or reach the recipient another way.");
+/* Translators: rule.wording.still-retrying sender[3] */
 N_("If it is urgent, reach the recipient another way.");
 /* Translators: rule.wording.still-retrying admin[1] */
 N_("Look at the last temporary error for this destination in the sending log; if it persists, fix that cause before the retry time runs out.");
@@ -5995,6 +6237,8 @@ N_("Your server could not connect to the recipient's mail server: it did not ans
 /* Translators: rule.wording.connection sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.wording.connection sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.wording.connection sender[3] */
 N_("If it still fails after a day, tell the recipient another way.");
 /* Translators: rule.wording.connection admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
@@ -6029,9 +6273,19 @@ N_("Too many connections or recipients at once");
 /* Translators: rule.wording.too-many-connections explanation */
 N_("The receiving server limits how many connections, messages or recipients it takes at a time from one sender.");
 /* Translators: rule.wording.too-many-connections sender[1] */
+N_("Send to fewer recipients at a time, or use a mailing list or newsletter service.");
+/* Translators: rule.wording.too-many-connections sender[1].case */
+N_("If the server says there were too many recipients");
+/* Translators: rule.wording.too-many-connections sender[2] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.wording.too-many-connections sender[3] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.wording.too-many-connections admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.wording.too-many-connections admin[2] */
+N_("Check recipient limits per message and per time period in the sending software.");
+/* Translators: rule.wording.too-many-connections admin[2].case */
+N_("If the server says there were too many recipients");
 /* Translators: rule.wording.speeding title */
 N_("Mail is arriving too fast");
 /* Translators: rule.wording.speeding explanation */
@@ -6050,6 +6304,8 @@ N_("The receiving server had an internal problem");
 N_("Something went wrong on the receiving mail server itself. It is not caused by your message.");
 /* Translators: rule.wording.system-error sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.wording.system-error sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.wording.system-error admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.wording.system-full title */
@@ -6148,6 +6404,26 @@ N_("A combined Spamhaus zone (SBL, CSS, XBL and PBL); the lookup shows which par
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-zen admin[1] */
 N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.spamhaus-zen dns.answers[1].meaning */
+N_("Listed in the Spamhaus SBL: Spamhaus found this address sending spam or serving spammers.");
+/* Translators: blocklist.spamhaus-zen dns.answers[2].meaning */
+N_("Listed in the Spamhaus CSS: an automatic listing for low-reputation sending, often spam spread over many addresses.");
+/* Translators: blocklist.spamhaus-zen dns.answers[3].meaning */
+N_("Listed in the Spamhaus DROP list: the whole network is considered hijacked or run by criminals.");
+/* Translators: blocklist.spamhaus-zen dns.answers[4].meaning */
+N_("Listed in the Spamhaus XBL: the address shows signs of malware, a hijacked device or an open proxy.");
+/* Translators: blocklist.spamhaus-zen dns.answers[5].meaning */
+N_("Listed in the Spamhaus PBL by the network's owner: addresses of this range should send mail through their provider's server, not directly.");
+/* Translators: blocklist.spamhaus-zen dns.answers[6].meaning */
+N_("Listed in the Spamhaus PBL by Spamhaus: the address looks like a home or dynamic connection that should not send mail directly.");
+/* Translators: blocklist.spamhaus-zen dns.answers[7].meaning */
+N_("Listed in the Spamhaus BCL: the address is believed to control a network of infected computers.");
+/* Translators: blocklist.spamhaus-zen dns.refused[1].meaning */
+N_("The list did not understand the query: it was sent to a list name it does not know.");
+/* Translators: blocklist.spamhaus-zen dns.refused[2].meaning */
+N_("Spamhaus does not answer queries that come through a public DNS resolver (such as Google, Cloudflare or Quad9). Check again from a network with its own resolver, or use the lookup page.");
+/* Translators: blocklist.spamhaus-zen dns.refused[3].meaning */
+N_("Spamhaus has stopped answering this DNS resolver because it sent too many queries. Use the lookup page instead.");
 /* Translators: blocklist.spamhaus-sbl title */
 N_("Spamhaus SBL");
 /* Translators: blocklist.spamhaus-sbl explanation */
@@ -6159,7 +6435,7 @@ N_("Look up the sending IP with the lookup link, fix the cause, then follow the 
 /* Translators: blocklist.spamhaus-css title */
 N_("Spamhaus CSS");
 /* Translators: blocklist.spamhaus-css explanation */
-N_("Part of the SBL for low-reputation senders, often servers sending snowshoe spam; removal is self-service after the cause is fixed.");
+N_("Part of the SBL for low-reputation senders, often servers that spread spam thinly over many addresses to avoid detection; removal is self-service after the cause is fixed.");
 /* Translators: blocklist.spamhaus-css sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-css admin[1] */
@@ -6194,6 +6470,32 @@ N_("Remove links to the listed domain.");
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-dbl admin[1] */
 N_("Clean up the domain (compromised site, spam) and request removal through the lookup.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[1].meaning */
+N_("The domain has a poor reputation: Spamhaus has seen it in spam.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[2].meaning */
+N_("The domain is used for phishing.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[3].meaning */
+N_("The domain is used to spread malware.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[4].meaning */
+N_("The domain is used to control infected computers (a botnet).");
+/* Translators: blocklist.spamhaus-dbl dns.answers[5].meaning */
+N_("A legitimate domain that was abused to send spam.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[6].meaning */
+N_("A legitimate domain that was abused to redirect people to spam, for example a link shortener.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[7].meaning */
+N_("A legitimate domain that was abused for phishing.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[8].meaning */
+N_("A legitimate domain that was abused to spread malware.");
+/* Translators: blocklist.spamhaus-dbl dns.answers[9].meaning */
+N_("A legitimate domain that was abused to control infected computers.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[1].meaning */
+N_("The list refused the query because it was asked about an IP address, which it does not list.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[2].meaning */
+N_("The list did not understand the query: it was sent to a list name it does not know.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[3].meaning */
+N_("Spamhaus does not answer queries that come through a public DNS resolver (such as Google, Cloudflare or Quad9). Check again from a network with its own resolver, or use the lookup page.");
+/* Translators: blocklist.spamhaus-dbl dns.refused[4].meaning */
+N_("Spamhaus has stopped answering this DNS resolver because it sent too many queries. Use the lookup page instead.");
 /* Translators: blocklist.spamhaus-zrd title */
 N_("Spamhaus ZRD");
 /* Translators: blocklist.spamhaus-zrd explanation */
@@ -6202,6 +6504,14 @@ N_("Lists domains first seen in the last day; a listing ends by itself after 24 
 N_("Wait a day if your domain is brand new.");
 /* Translators: blocklist.spamhaus-zrd admin[1] */
 N_("No action is needed.");
+/* Translators: blocklist.spamhaus-zrd dns.answers[1].meaning */
+N_("The domain was first seen less than a day ago; brand-new domains are treated with suspicion until they have a history.");
+/* Translators: blocklist.spamhaus-zrd dns.refused[1].meaning */
+N_("The list did not understand the query: it was sent to a list name it does not know.");
+/* Translators: blocklist.spamhaus-zrd dns.refused[2].meaning */
+N_("Spamhaus does not answer queries that come through a public DNS resolver (such as Google, Cloudflare or Quad9). Check again from a network with its own resolver, or use the lookup page.");
+/* Translators: blocklist.spamhaus-zrd dns.refused[3].meaning */
+N_("Spamhaus has stopped answering this DNS resolver because it sent too many queries. Use the lookup page instead.");
 /* Translators: blocklist.spamhaus-return-codes title */
 N_("Spamhaus error answers (not a listing)");
 /* Translators: blocklist.spamhaus-return-codes explanation */
@@ -6230,6 +6540,8 @@ N_("Barracuda's list of IP addresses with a poor sending reputation, used by Bar
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.barracuda admin[1] */
 N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+/* Translators: blocklist.barracuda dns.answers[1].meaning */
+N_("Barracuda rates this address as a poor sender: it has seen spam from it.");
 /* Translators: blocklist.spamcop title */
 N_("SpamCop");
 /* Translators: blocklist.spamcop explanation */
@@ -6238,6 +6550,8 @@ N_("Lists IP addresses reported by SpamCop users; a listing expires by itself so
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamcop admin[1] */
 N_("Stop the mail that caused the reports; the listing then expires.");
+/* Translators: blocklist.spamcop dns.answers[1].meaning */
+N_("Listed in the SpamCop Blocking List: SpamCop users recently reported mail from this address as spam. The listing ends by itself once the reports stop.");
 /* Translators: blocklist.sorbs title */
 N_("SORBS (closed)");
 /* Translators: blocklist.sorbs explanation */
@@ -6374,6 +6688,14 @@ N_("A list of domains found in spam messages; it applies to links in the message
 N_("Remove the listed links.");
 /* Translators: blocklist.surbl admin[1] */
 N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
+/* Translators: blocklist.surbl dns.answers[1].meaning */
+N_("SURBL PH list: the domain was seen in phishing messages.");
+/* Translators: blocklist.surbl dns.answers[2].meaning */
+N_("SURBL MW list: the domain was seen spreading malware.");
+/* Translators: blocklist.surbl dns.answers[3].meaning */
+N_("SURBL ABUSE list: the domain was seen in links in spam.");
+/* Translators: blocklist.surbl dns.answers[4].meaning */
+N_("SURBL CR list: the domain belongs to a hacked site used in spam.");
 /* Translators: blocklist.uribl title */
 N_("URIBL");
 /* Translators: blocklist.uribl explanation */
@@ -6382,6 +6704,14 @@ N_("A list of domains found in spam messages; it applies to links in the message
 N_("Remove the listed links.");
 /* Translators: blocklist.uribl admin[1] */
 N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
+/* Translators: blocklist.uribl dns.answers[1].meaning */
+N_("URIBL black list: the domain is used by spammers.");
+/* Translators: blocklist.uribl dns.answers[2].meaning */
+N_("URIBL grey list: the domain appears in bulk mail but may also have legitimate uses.");
+/* Translators: blocklist.uribl dns.answers[3].meaning */
+N_("URIBL red list: a very young domain, or one that hides its owner, seen in mail.");
+/* Translators: blocklist.uribl dns.refused[1].meaning */
+N_("URIBL refuses queries from large shared DNS resolvers. Check again from a network with its own resolver, or use the lookup page.");
 /* Translators: blocklist.trendmicro title */
 N_("Trend Micro Email Reputation Services");
 /* Translators: blocklist.trendmicro explanation */

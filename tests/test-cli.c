@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -75,6 +76,76 @@ run_cli (Run                *run,
          const char * const *args)
 {
   run_program (run, program (), NULL, stdin_text, args);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+# define UNDER_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define UNDER_ASAN 1
+# endif
+#endif
+
+/* A child that tries to hold gigabytes fails fast instead of taking the
+ * machine's memory.  AddressSanitizer reserves terabytes of address space,
+ * so its builds go without the limit. */
+static void
+limit_memory (gpointer user_data)
+{
+#ifndef UNDER_ASAN
+  struct rlimit limit = { 1024 * 1024 * 1024, 1024 * 1024 * 1024 };
+
+  setrlimit (RLIMIT_AS, &limit);
+#endif
+  (void) user_data;
+}
+
+/* Runs argv (a shell line when it starts with a shell) with the memory
+ * limit; no standard input unless the command line makes one. */
+static void
+run_limited (Run                *run,
+             const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, limit_memory, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+/* Sources that never end (a device, a pipe, a FIFO through /dev/stdin,
+ * process substitution) are read in chunks and refused at the size limit,
+ * not read whole until memory runs out. */
+static void
+test_unbounded_sources (void)
+{
+  const char *cases[][5] = {
+    { program (), "/dev/zero", NULL },
+    { "/bin/sh", "-c", "yes | \"$0\" /dev/stdin", program (), NULL },
+    { "/bin/bash", "-c", "\"$0\" <(yes)", program (), NULL },
+    { "/bin/sh", "-c", "yes | \"$0\" --json", program (), NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      if (!g_file_test (cases[i][0], G_FILE_TEST_IS_EXECUTABLE))
+        continue;
+      g_test_message ("case %u: %s %s", i, cases[i][0], cases[i][1]);
+      run_limited (&run, cases[i]);
+      g_test_message ("stderr: %s", run.err);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, "larger than"));
+    }
 }
 
 static char *
@@ -425,6 +496,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/two-files", test_two_files);
   g_test_add_func ("/cli/stdin", test_stdin);
   g_test_add_func ("/cli/empty-stdin", test_empty_stdin);
+  g_test_add_func ("/cli/unbounded-sources", test_unbounded_sources);
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/csv", test_csv);

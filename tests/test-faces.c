@@ -5,12 +5,15 @@
 #include <string.h>
 
 #include "bounce-application.h"
+#include "bounce-entry-card.h"
 #include "bounce-window.h"
 
 /* The three faces of one verdict: the window, bounce-explain (text and
  * JSON) and the copied summary must say the same thing about the same
  * bounce: the same headline, and the same outcome (permanent, given up,
- * delayed).  Run over the samples, the UI test messages and the first 50
+ * delayed); the window's first explanation card shows the steps the
+ * command line gives its recipient (the catalogue's conditional steps
+ * chosen the same way).  Run over the samples, the UI test messages and the first 50
  * files of the corpus. */
 
 static BounceApplication *app;
@@ -148,6 +151,31 @@ check_file (const char *path)
           g_assert_nonnull (strstr (text_flat, flat_title));
         }
     }
+
+  /* the first card's steps are the command line's for its recipient */
+  {
+    GtkWidget *card = gtk_widget_get_first_child (bounce_window_get_entry_cards (win));
+    BounceRecipient *r = card != NULL ? bounce_entry_card_get_recipient (BOUNCE_ENTRY_CARD (card)) : NULL;
+    JsonArray *recipients = json_object_get_array_member (root, "recipients");
+    guint position;
+
+    if (r != NULL && g_list_store_find (G_LIST_STORE (bounce_report_get_recipients (report)), r, &position))
+      {
+        JsonObject *remedy = json_object_get_object_member (json_array_get_object_element (recipients, position),
+                                                            "remedy");
+
+        for (guint admin = 0; admin < 2; admin++)
+          {
+            const char *member = admin ? "admin" : "sender";
+            g_autofree char *shown = bounce_entry_card_dup_steps (BOUNCE_ENTRY_CARD (card), admin);
+            const char *cli = json_object_get_null_member (remedy, member) ? ""
+                              : json_object_get_string_member (remedy, member);
+
+            if (g_strcmp0 (shown, cli) != 0)
+              g_error ("%s: the window's %s steps are “%s”, the command line's “%s”", path, member, shown, cli);
+          }
+      }
+  }
 
   /* the summary opens with the command line's headline and meaning */
   summary = bounce_report_to_summary (report);

@@ -239,6 +239,176 @@ test_too_large (void)
   g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE);
 }
 
+/* The "truncated" object of the report's JSON: NULL when nothing was cut. */
+static JsonObject *
+truncated_of (BounceReport *report,
+              JsonParser   *parser)
+{
+  g_autofree char *json = bounce_report_to_json (report, FALSE);
+  JsonObject *root;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  return json_object_has_member (root, "truncated") ?
+         json_object_get_object_member (root, "truncated") : NULL;
+}
+
+static GString *
+dsn_with_recipients (guint n)
+{
+  GString *s = g_string_new ("From: MAILER-DAEMON@mx.example.org\nTo: a@example.com\n"
+                             "Subject: Undelivered Mail\nMIME-Version: 1.0\n"
+                             "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+                             "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "Final-Recipient: rfc822; user%u@example.net\nAction: failed\n"
+                               "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown\n\n", i);
+  g_string_append (s, "--B--\n");
+  return s;
+}
+
+/* A DSN may list any number of recipients; the report keeps the first
+ * BOUNCE_MAX_RECIPIENTS (448,871 recipients took 60 s and 3 GB) and says
+ * that it cut the list. */
+static void
+test_recipient_cap (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BounceReport) report = analyze_checked (dsn_with_recipients (BOUNCE_MAX_RECIPIENTS + 500));
+  g_autoptr(BounceReport) small = analyze_checked (dsn_with_recipients (3));
+  g_autoptr(BounceRecipient) last = NULL;
+  JsonObject *truncated;
+  GString *mbox = g_string_new (NULL);
+  g_autoptr(BounceReport) mbox_report = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==,
+                    BOUNCE_MAX_RECIPIENTS);
+  last = g_list_model_get_item (bounce_report_get_recipients (report), BOUNCE_MAX_RECIPIENTS - 1);
+  g_assert_cmpstr (bounce_recipient_get_address (last), ==, "user9999@example.net");
+  truncated = truncated_of (report, parser);
+  g_assert_nonnull (truncated);
+  g_assert_true (json_object_get_boolean_member (truncated, "recipients"));
+
+  /* nothing cut, nothing said */
+  g_assert_null (truncated_of (small, parser));
+
+  /* the same over the reports of an mbox */
+  for (guint i = 0; i < BOUNCE_MAX_RECIPIENTS + 10; i++)
+    g_string_append_printf (mbox, "From MAILER-DAEMON Thu Jul  2 12:05:00 2020\n"
+                                  "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered\n\n"
+                                  "<u%u@example.net>: 550 5.1.1 User unknown\n\n", i);
+  mbox_report = analyze_checked (mbox);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (mbox_report)), ==,
+                    BOUNCE_MAX_RECIPIENTS);
+  truncated = truncated_of (mbox_report, parser);
+  g_assert_nonnull (truncated);
+  g_assert_true (json_object_get_boolean_member (truncated, "recipients"));
+}
+
+/* Plain-text recipient lists are read up to a limit (the notification
+ * limit, less for a known layout): a list that goes on past it is cut, and
+ * the report says so instead of ending silently (551 of an Exim list,
+ * 1,662 of a Postfix one). */
+static void
+test_text_list_cut (void)
+{
+  GString *postfix = g_string_new ("From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+                                   "To: a@example.com\nSubject: Undelivered Mail Returned to Sender\n\n"
+                                   "This is the mail system at host mx.example.org.\n\n");
+  GString *exim = g_string_new ("From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+                                "To: a@example.com\n"
+                                "Subject: Mail delivery failed: returning message to sender\n\n"
+                                "This message was created automatically by mail delivery software.\n\n"
+                                "A message that you sent could not be delivered to one or more of its\n"
+                                "recipients. This is a permanent error. The following address(es) failed:\n\n");
+  GString *short_list = g_string_new (postfix->str);
+  GString *long_tail = g_string_new (postfix->str);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BounceReport) report = NULL;
+  JsonObject *truncated;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (postfix, "<user%u@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1\n"
+                                     "    <user%u@example.net>: Recipient address rejected: User unknown (in\n"
+                                     "    reply to RCPT TO command)\n\n", i, i);
+  report = analyze_checked (postfix);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), <, 3000);
+  truncated = truncated_of (report, parser);
+  g_assert_nonnull (truncated);
+  g_assert_true (json_object_get_boolean_member (truncated, "recipients"));
+  g_clear_object (&report);
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (exim, "  user%u@example.net\n    host mx.example.net [192.0.2.1]\n"
+                                  "    SMTP error from remote mail server after RCPT TO:<user%u@example.net>:\n"
+                                  "    550 5.1.1 User unknown\n", i, i);
+  report = analyze_checked (exim);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), <, 1000);
+  truncated = truncated_of (report, parser);
+  g_assert_nonnull (truncated);
+  g_assert_true (json_object_get_boolean_member (truncated, "recipients"));
+  g_clear_object (&report);
+
+  /* A short list whose text goes on with something else (a long returned
+   * message) is whole. */
+  g_string_append (short_list, "<kim@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 "
+                               "User unknown (in reply to RCPT TO command)\n\n");
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (short_list, "Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n");
+  report = analyze_checked (short_list);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_null (truncated_of (report, parser));
+  g_clear_object (&report);
+  g_string_free (long_tail, TRUE);
+}
+
+/* The codes and addresses stop at 50,000 findings: said, not silent. */
+static void
+test_codes_cut (void)
+{
+  GString *ips = g_string_new ("<b@example.net>: host mx[192.0.2.1] said: 550 5.7.1 blocked using "
+                               "zen.spamhaus.org\n");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(BounceReport) normal = NULL;
+  JsonObject *truncated;
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append_printf (ips, "client %u.%u.%u.9 listed\n", 11 + i / 65536, i / 256 % 256, i % 256);
+  report = analyze_checked (ips);
+  truncated = truncated_of (report, parser);
+  g_assert_nonnull (truncated);
+  g_assert_true (json_object_get_boolean_member (truncated, "codes"));
+
+  normal = analyze_checked (g_string_new ("<b@example.net>: 550 5.1.1 User unknown\n"));
+  g_assert_null (truncated_of (normal, parser));
+}
+
+/* A bounce followed by padding of NUL bytes (a file cut short, a disk
+ * image) is the bounce: the text that is there is analysed, not refused
+ * as binary. */
+static void
+test_nul_padding (void)
+{
+  GString *padded = g_string_new ("From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\n\n"
+                                  "<bob@example.net>: host mx.example.net[192.0.2.7] said: "
+                                  "550 5.1.1 User unknown (in reply to RCPT TO command)\n");
+  GString *nuls = g_string_new (NULL);
+
+  g_string_set_size (nuls, 1024 * 1024);
+  memset (nuls->str, 0, nuls->len);
+  g_string_append_len (padded, nuls->str, nuls->len);
+  g_string_free (nuls, TRUE);
+  expect_failure (padded, 1, "userunknown");
+
+  /* only NULs: nothing to analyse */
+  nuls = g_string_new (NULL);
+  g_string_set_size (nuls, 4096);
+  memset (nuls->str, 0, nuls->len);
+  expect_error (nuls, BOUNCE_ERROR_EMPTY);
+}
+
 /* Inputs the fuzzer found (tests/hostile/). */
 static void
 test_fuzzer_finds (void)
@@ -297,6 +467,10 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/many-blocked-reports", test_many_blocked_reports);
   g_test_add_func ("/hostile/broken-mime", test_broken_mime);
   g_test_add_func ("/hostile/too-large", test_too_large);
+  g_test_add_func ("/hostile/recipient-cap", test_recipient_cap);
+  g_test_add_func ("/hostile/text-list-cut", test_text_list_cut);
+  g_test_add_func ("/hostile/codes-cut", test_codes_cut);
+  g_test_add_func ("/hostile/nul-padding", test_nul_padding);
   g_test_add_func ("/hostile/fuzzer-finds", test_fuzzer_finds);
   g_test_add_func ("/hostile/invalid-header-name", test_invalid_header_name);
   return g_test_run ();

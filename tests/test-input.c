@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -579,6 +580,45 @@ test_rfc822_base64 (void)
 }
 
 static void
+test_transfer_encoded (void)
+{
+  /* The returned message's headers say base64, its own parts are 7bit. */
+  const char *plain =
+    "From: MAILER-DAEMON@example.org\n"
+    "Subject: Undelivered Mail\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=zz\n"
+    "\n"
+    "--zz\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "Content-Transfer-Encoding: 7bit\n"
+    "\n"
+    "550 5.1.1 <a@example.net>: user unknown\n"
+    "--zz\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: a@example.com\n"
+    "Content-Transfer-Encoding: base64\n"
+    "--zz--\n";
+  const char *qp =
+    "From: MAILER-DAEMON@example.org\n"
+    "Subject: Undelivered Mail\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "550 5.1.1 <m.m=C3=BCller@example.net>: user unknown\n";
+  g_autoptr(BounceInput) a = decode_text (plain, -1);
+  g_autoptr(BounceInput) b = decode_text (qp, -1);
+  g_autoptr(BounceInput) c = decode_text ("550 5.1.1 user unknown\n", -1);
+
+  g_assert_false (bounce_input_get_transfer_encoded (a));
+  g_assert_true (bounce_input_get_transfer_encoded (b));
+  g_assert_nonnull (strstr (bounce_input_get_text (b), "m.müller@example.net"));
+  g_assert_false (bounce_input_get_transfer_encoded (c));
+}
+
+static void
 test_dsn_in_text (void)
 {
   /* A non-MIME notice quoting delivery-status fields, with no blank line
@@ -685,6 +725,64 @@ test_long_line (void)
   input = decode_text (text, size);
   g_test_message ("10 MB line: %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpuint (bounce_input_get_text_length (input), ==, size);
+}
+
+/* GMime's parser grows a header's buffer bit by bit: a 1 MB folded header
+ * took 52 s under AddressSanitizer.  Header fields are cut at 64 KiB before
+ * GMime sees them; the rest of the message is read as before. */
+static void
+test_long_header (void)
+{
+  g_autoptr(GString) folded = g_string_new ("From: MAILER-DAEMON@mx.example.org\nX-Long: a\n");
+  g_autoptr(GString) line = g_string_new ("From: MAILER-DAEMON@mx.example.org\nX-Long: ");
+  GString *cases[] = { folded, line };
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (folded, " continued\n");
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (line, 'a');
+  g_string_append_c (line, '\n');
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BounceInput) input = NULL;
+      BounceMessage *message;
+      const char *value;
+
+      g_string_append (cases[i], "Subject: Undelivered Mail Returned to Sender\n"
+                                 "Content-Type: multipart/mixed; boundary=B\n\n"
+                                 "--B\nContent-Type: text/plain\nX-Part-Long: b\n");
+      for (guint j = 0; j < 50000; j++)
+        g_string_append (cases[i], " folded\n");
+      g_string_append (cases[i], "\n<bob@example.net>: 550 5.1.1 User unknown\n--B--\n");
+
+      input = decode_text (cases[i]->str, cases[i]->len);
+      message = message_at (input, 0);
+      value = bounce_fields_lookup (message->headers, "X-Long");
+      g_assert_nonnull (value);
+      g_assert_cmpuint (strlen (value), <=, 64 * 1024);
+      g_assert_cmpuint (strlen (value), >, 32 * 1024);
+      g_assert_cmpstr (bounce_fields_lookup (message->headers, "Subject"), ==,
+                       "Undelivered Mail Returned to Sender");
+      g_assert_nonnull (strstr (bounce_input_get_text (input), "550 5.1.1 User unknown"));
+      g_assert_cmpuint (bounce_input_get_text_length (input), <, 300 * 1024);
+    }
+}
+
+/* A header name in Latin-1 ("X-Virus-Sc\347anned") reached the display
+ * text as it was, invalid UTF-8 that the extractor's JIT-compiled patterns
+ * then read (found by fuzz/fuzz-input). */
+static void
+test_invalid_header_name (void)
+{
+  static const char text[] = "From: MAILER-DAEMON@mx.example.org\n"
+                             "X-Virus-Sc\347anned: clamav at mx.example.jp\n"
+                             "Subject: Undelivered Mail Returned to Sender\n\n"
+                             "<bob@example.net>: 550 5.1.1 User unknown\n";
+  g_autoptr(BounceInput) input = decode_text (text, -1);
+
+  g_assert_true (bounce_input_get_repaired (input));
+  g_assert_nonnull (strstr (bounce_input_get_text (input), "anned: clamav"));
 }
 
 static void
@@ -809,6 +907,33 @@ test_file (void)
   g_assert_null (none);
 }
 
+/* A device or a FIFO has no size to check first: it is read in chunks and
+ * refused as soon as it passes the limit (reading /dev/zero whole ran out
+ * of memory after gigabytes).  The subprocess runs with a memory limit,
+ * so reading without a bound fails fast there. */
+static void
+test_file_unbounded (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GFile) zero = g_file_new_for_path ("/dev/zero");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceInput) input = NULL;
+#if !defined(__SANITIZE_ADDRESS__)
+      struct rlimit limit = { 1024 * 1024 * 1024, 1024 * 1024 * 1024 };
+
+      setrlimit (RLIMIT_AS, &limit);
+#endif
+      input = bounce_input_new_from_file (zero, NULL, &error);
+      g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE);
+      g_assert_null (input);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_cancelled (void)
 {
@@ -848,14 +973,18 @@ main (int argc, char **argv)
   g_test_add_func ("/input/unmarked-copy", test_unmarked_copy);
   g_test_add_func ("/input/rfc822-base64", test_rfc822_base64);
   g_test_add_func ("/input/dsn-in-text", test_dsn_in_text);
+  g_test_add_func ("/input/transfer-encoded", test_transfer_encoded);
   g_test_add_func ("/input/hostile/empty", test_empty);
   g_test_add_func ("/input/hostile/binary", test_binary);
   g_test_add_func ("/input/hostile/nul-bytes", test_nul_bytes);
   g_test_add_func ("/input/hostile/long-line", test_long_line);
+  g_test_add_func ("/input/hostile/long-header", test_long_header);
+  g_test_add_func ("/input/hostile/invalid-header-name", test_invalid_header_name);
   g_test_add_func ("/input/hostile/truncated-mime", test_truncated_mime);
   g_test_add_func ("/input/hostile/nested-multiparts", test_nested_multiparts);
   g_test_add_func ("/input/hostile/too-large", test_too_large);
   g_test_add_func ("/input/file", test_file);
+  g_test_add_func ("/input/file-unbounded", test_file_unbounded);
   g_test_add_func ("/input/cancelled", test_cancelled);
 
   return g_test_run ();

@@ -567,6 +567,31 @@ test_surfcontrol (void)
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
 }
 
+/* The same address "Addressed To:" twice: its second record took the end
+ * of the first transcript line, before its own start (found by
+ * fuzz/fuzz-formats).  Every range runs forwards. */
+static void
+test_surfcontrol_repeated (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: postmaster@filter.example.org\n"
+    "Subject: Message could not be delivered\n"
+    "\n"
+    "A transcript of the attempts to send the message follows.\n"
+    "Addressed To: nobody@example.com\n"
+    "nobody@example.com: [192.0.2.5], 550 nobody@example.com... No such user\n"
+    "Addressed To: nobody@example.com\n"
+    "--- Message non-deliverable.\n");
+
+  g_assert_nonnull (list);
+  for (guint i = 0; i < list->len; i++)
+    {
+      BounceFact *r = list->pdata[i];
+
+      g_assert_cmpuint (r->start, <=, r->end);
+    }
+}
+
 static void
 test_sendmail (void)
 {
@@ -660,6 +685,7 @@ main (int   argc,
   g_test_add_func ("/formats/sendmail", test_sendmail);
   g_test_add_func ("/formats/v5sendmail", test_v5sendmail);
   g_test_add_func ("/formats/surfcontrol", test_surfcontrol);
+  g_test_add_func ("/formats/surfcontrol-repeated", test_surfcontrol_repeated);
   g_test_add_func ("/formats/james", test_james);
   g_test_add_func ("/formats/zoho", test_zoho);
   g_test_add_func ("/formats/verizon", test_verizon);

@@ -121,6 +121,16 @@ test_domain_validity (void)
   g_assert_null (bounce_link_expand ("https://check.example.org/d/{domain}", NULL, NULL));
 }
 
+/* Checking the scheme must not intern it: GLib keeps every quark until
+ * the process ends, so hostile templates grew its table without end
+ * (found by fuzz/fuzz-links). */
+static void
+test_expand_scheme_not_interned (void)
+{
+  g_assert_null (bounce_link_expand ("qz7fuzzscheme://check.example.org/{ip}", "8.8.8.8", NULL));
+  g_assert_cmpuint (g_quark_try_string ("qz7fuzzscheme"), ==, 0);
+}
+
 static void
 test_expand_escaping (void)
 {
@@ -463,7 +473,7 @@ test_targets_sending_ip (void)
     const char *reply;
     const char *ips;
   } cases[] = {
-    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using dnsbl.sorbs.net",
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using bl.spamcop.net",
       "45.83.220.17" },
     { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using zen.spamhaus.org; "
       "https://www.spamhaus.org/query/ip/45.83.220.17", "45.83.220.17" },
@@ -473,6 +483,16 @@ test_targets_sending_ip (void)
     { "554 5.7.1 Client host [192.168.10.4] blocked using zen.spamhaus.org", "" },
     { "554 5.7.1 Client host [203.0.113.45] blocked using zen.spamhaus.org", "" },
     { "554 5.7.1 Sender 45.83.220.17.static.example.net blocked using zen.spamhaus.org", "" },
+    /* a reverse-DNS name in a URL is the address backwards: the private
+     * 192.168.1.1 here, never a lookup for 1.1.168.192 */
+    { "554 5.7.1 Rejected, see https://check.example.org/lookup/1.1.168.192.in-addr.arpa", "" },
+    { "554 5.7.1 Your host 45.83.220.17 is listed; see "
+      "https://check.example.org/lookup/17.220.83.45.in-addr.arpa", "45.83.220.17" },
+    { "554 5.7.1 Rejected, see https://check.example.org/q/17.220.83.45.IN-ADDR.ARPA", "45.83.220.17" },
+    { "554 5.7.1 Rejected, see https://check.example.org/q/17.220.83.45.zen.spamhaus.org",
+      "45.83.220.17" },
+    /* a host name in a URL is not an address */
+    { "554 5.7.1 Rejected, see https://check.example.org/host/45.83.220.17.static.example.net", "" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -527,6 +547,114 @@ test_targets_other_sides (void)
     }
 }
 
+/* Refusals that are the receiving server's fault: it still asks a list that
+ * has closed (SORBS, NiX Spam), or took Spamhaus's error answer for a public
+ * resolver ("open resolver", a .../returnc/... page) for a listing.  The
+ * sender is not listed, so the verdict does not say so (no "blocked") and no
+ * link looks up the sender's address, nor the resolver's address in the
+ * returnc URL; a closed list is still named, as closed.  The last case, a
+ * live list, keeps its lookups. */
+static void
+test_targets_receiving_side (void)
+{
+  static const struct {
+    const char *reply;
+    const char *reason;   /* the reason the recipient must not have */
+    gboolean lookups;
+  } cases[] = {
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using dnsbl.sorbs.net",
+      "blocked", FALSE },
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using ix.dnsbl.manitu.net",
+      "blocked", FALSE },
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using zen.spamhaus.org; "
+      "Error: open resolver; https://check.spamhaus.org/returnc/pub/8.8.8.8", "blocked", FALSE },
+    { "554 5.7.1 Service unavailable; Client host [45.83.220.17] blocked using bl.spamcop.net",
+      "systemerror", TRUE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: MAILER-DAEMON@mx.example.org\n"
+                                               "Subject: Undelivered Mail Returned to Sender\n\n"
+                                               "<kim@example.net>: host mx.example.net[8.8.4.4] said: %s "
+                                               "(in reply to RCPT TO command)\n", cases[i].reply);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "test", NULL, &error);
+      g_autoptr(BounceRecipient) r = NULL;
+      GPtrArray *links;
+      guint n_lookups = 0;
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].reply);
+      g_assert_no_error (error);
+      r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+      g_assert_nonnull (r);
+      g_assert_cmpstr (bounce_recipient_get_reason (r), !=, cases[i].reason);
+      g_assert_cmpuint (bounce_report_get_blocklists (report)->len, >, 0);
+
+      links = bounce_report_get_links (report);
+      for (guint j = 0; links != NULL && j < links->len; j++)
+        {
+          BounceLink *link = g_ptr_array_index (links, j);
+
+          g_assert_cmpstr (link->target, !=, "8.8.8.8");
+          if (link->target != NULL)
+            n_lookups++;
+        }
+      if (cases[i].lookups)
+        g_assert_cmpuint (n_lookups, >, 0);
+      else
+        g_assert_cmpuint (n_lookups, ==, 0);
+    }
+}
+
+/* Special-use names (RFC 6761, RFC 6762, RFC 7686, RFC 8375, RFC 9476 and
+ * ICANN's .internal) never reach a public blocklist: no link is built for
+ * them, and the analyser does not collect them as the sending domain. */
+static void
+test_domain_special_use (void)
+{
+  g_autoptr(BounceEntry) named_entry = entry_from_json (NAMED_JSON);
+  g_autoptr(GPtrArray) named = g_ptr_array_new ();
+  g_autoptr(GPtrArray) domains = g_ptr_array_new ();
+  g_autoptr(GPtrArray) links = NULL;
+  const char *special[] = {
+    "printer.local", "corp.internal", "abcdefghijklmnop.onion", "mail.test", "www.example",
+    "host.invalid", "app.localhost", "router.home.arpa", "4.3.2.1.in-addr.arpa", "box.alt",
+    "MAIL.LOCAL",
+  };
+
+  g_ptr_array_add (named, named_entry);
+  for (guint i = 0; i < G_N_ELEMENTS (special); i++)
+    g_ptr_array_add (domains, (gpointer) special[i]);
+  g_ptr_array_add (domains, "example.net");
+
+  links = bounce_links_build (NULL, NULL, domains, named);
+  for (guint i = 0; i < links->len; i++)
+    {
+      BounceLink *link = g_ptr_array_index (links, i);
+
+      g_test_message ("link %s", link->url);
+      g_assert_cmpstr (link->target, ==, "example.net");
+    }
+  g_assert_cmpuint (links->len, ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (special); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: MAILER-DAEMON@mx.example.org\n"
+                                               "To: kim@%s\n"
+                                               "Subject: Undelivered Mail Returned to Sender\n\n"
+                                               "<lee@example.net>: host mx.example.net[8.8.4.4] said: "
+                                               "554 5.7.1 blocked using dbl.spamhaus.org\n", special[i]);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "test", NULL, NULL);
+
+      g_assert_nonnull (report);
+      g_test_message ("domain %s", special[i]);
+      g_assert_cmpuint (bounce_report_get_domains (report)->len, ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,7 +665,9 @@ main (int argc, char **argv)
   g_test_add_func ("/links/expand/scheme", test_expand_scheme);
   g_test_add_func ("/links/expand/private-ip", test_expand_private_ip);
   g_test_add_func ("/links/expand/escaping", test_expand_escaping);
+  g_test_add_func ("/links/expand/scheme-not-interned", test_expand_scheme_not_interned);
   g_test_add_func ("/links/domain/validity", test_domain_validity);
+  g_test_add_func ("/links/domain/special-use", test_domain_special_use);
   g_test_add_func ("/links/build/named", test_build_named);
   g_test_add_func ("/links/build/bounded", test_build_bounded);
   g_test_add_func ("/links/build/delist-only", test_build_delist_only);
@@ -546,6 +676,7 @@ main (int argc, char **argv)
   g_test_add_func ("/links/build/catalogue", test_build_catalogue);
   g_test_add_func ("/links/targets/sending-ip", test_targets_sending_ip);
   g_test_add_func ("/links/targets/other-sides", test_targets_other_sides);
+  g_test_add_func ("/links/targets/receiving-side", test_targets_receiving_side);
 
   return g_test_run ();
 }

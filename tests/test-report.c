@@ -210,11 +210,23 @@ test_json_shape (void)
   g_assert_cmpstr (json_object_get_string_member (r0, "explanation"), ==,
                    "The receiving server has no mailbox with this address.");
   remedy = json_object_get_object_member (r0, "remedy");
-  assert_members (remedy, (const char *[]) { "sender", "admin", NULL });
+  assert_members (remedy, (const char *[]) { "sender", "admin", "sender_steps", "admin_steps", NULL });
   g_assert_cmpstr (json_object_get_string_member (remedy, "sender"), ==,
                    "1. Check the address for typing mistakes.\n2. Ask the recipient for a current address.");
   g_assert_cmpstr (json_object_get_string_member (remedy, "admin"), ==,
                    "1. Look at the server log for the exact rejection.\n2. Check the alias tables.");
+  /* the same steps one by one, none of them conditional */
+  {
+    JsonArray *steps = json_object_get_array_member (remedy, "sender_steps");
+    JsonObject *step;
+
+    g_assert_cmpuint (json_array_get_length (steps), ==, 2);
+    step = json_array_get_object_element (steps, 1);
+    assert_members (step, (const char *[]) { "text", "condition", NULL });
+    g_assert_cmpstr (json_object_get_string_member (step, "text"), ==, "Ask the recipient for a current address.");
+    g_assert_true (json_object_get_null_member (step, "condition"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (remedy, "admin_steps")), ==, 2);
+  }
 
   r1 = json_array_get_object_element (recipients, 1);
   assert_members (r1, recipient_keys);

@@ -29,7 +29,7 @@
 /* JSON members whose values are catalogue prose, which follows the
  * language; every other value and every key must not change. */
 static const char * const prose_members[] = {
-  "title", "explanation", "sender", "admin", NULL
+  "title", "explanation", "sender", "admin", "text", "condition", NULL
 };
 
 static GStrv
@@ -127,9 +127,23 @@ check_member_strings (Check      *check,
   array = json_object_get_array_member (object, member);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
+      JsonNode *step = json_array_get_element (array, i);
       g_autofree char *field = g_strdup_printf ("%s[%u]", member, i + 1);
 
-      check_msgid (check, id, field, json_array_get_string_element (array, i));
+      /* a step is a string, or an object with its text and the case it
+       * applies to (docs/catalogue-format.md, "Conditional steps") */
+      if (JSON_NODE_HOLDS_OBJECT (step))
+        {
+          g_autofree char *text_field = g_strdup_printf ("%s.text", field);
+          g_autofree char *case_field = g_strdup_printf ("%s.case", field);
+
+          check_member_string (check, json_node_get_object (step), id, "text");
+          check_member_string (check, json_node_get_object (step), id, "case");
+          (void) text_field;
+          (void) case_field;
+        }
+      else
+        check_msgid (check, id, field, json_node_get_string (step));
     }
 }
 

@@ -492,10 +492,14 @@ test_pasted_mime (void)
 
   paste_text (win, raw);
 
-  /* The display text differs from what was pasted: nothing is highlighted
-   * in the raw text, and the notice offers the decoded text. */
+  /* The display text differs from what was pasted: the codes are still
+   * highlighted where they stand in the text as pasted, and since its
+   * text part really is quoted-printable the notice offers the decoded
+   * text. */
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_false (buffer_has_tag (buffer, "code"));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "Status: 5.1.1") + 8, "code"));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "smtp; 550") + 6, "code"));
+  g_assert_false (tag_at (buffer, char_offset_of (buffer, "Content-Transfer-Encoding"), "code"));
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.show-decoded", NULL);
   after = buffer_text (buffer);
@@ -651,8 +655,109 @@ test_large_file (void)
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
   g_assert_true (tag_at (buffer, char_offset_of (buffer, "554 5.7.1"), "code"));
 
+  /* A device that never ends is refused at the size limit, not read whole
+   * (that took gigabytes of memory before the window gave up). */
+  {
+    g_autoptr(GFile) zero = g_file_new_for_path ("/dev/zero");
+
+    bounce_window_open_file (win, zero);
+    wait_until (not_busy, win, 30000);
+    g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  }
+
   destroy_window (win);
   g_unlink (path);
+}
+
+/* A shown label whose text contains needle, or NULL. */
+static GtkLabel *
+find_shown_label (GtkWidget  *widget,
+                  const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_shown_label (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  BounceWindow *win;
+  guint reports;
+  guint wanted;
+} ReportWait;
+
+static void
+on_report_notify (GObject    *object,
+                  GParamSpec *pspec,
+                  gpointer    data)
+{
+  ReportWait *wait = data;
+
+  if (bounce_window_get_report (wait->win) != NULL)
+    wait->reports++;
+}
+
+static gboolean
+new_report_arrived (gpointer data)
+{
+  ReportWait *wait = data;
+
+  return wait->reports >= wait->wanted && !bounce_window_get_busy (wait->win);
+}
+
+/* Replaces the text and waits for the report of the new text. */
+static void
+paste_and_wait (BounceWindow *win,
+                ReportWait   *wait,
+                const char   *text)
+{
+  wait->wanted = wait->reports + 1;
+  gtk_text_buffer_set_text (window_buffer (win), text, -1);
+  wait_until (new_report_arrived, wait, 30000);
+}
+
+/* What the analysis had to cut is said under the lists, never silent. */
+static void
+test_truncated (void)
+{
+  BounceWindow *win = new_window ();
+  g_autoptr(GString) list = g_string_new ("<kim@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 "
+                                          "User unknown (in reply to RCPT TO command)\n\n");
+  g_autoptr(GString) ips = g_string_new ("<b@example.net>: host mx[192.0.2.1] said: 550 5.7.1 blocked using "
+                                         "zen.spamhaus.org\n");
+
+  ReportWait wait = { win, 0, 0 };
+
+  g_signal_connect (win, "notify::report", G_CALLBACK (on_report_notify), &wait);
+  paste_and_wait (win, &wait, list->str);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+  g_assert_null (find_shown_label (GTK_WIDGET (win), "cut short"));
+  g_assert_null (find_shown_label (GTK_WIDGET (win), "only its beginning"));
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (list, "<user%u@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1\n"
+                                  "    <user%u@example.net>: Recipient address rejected: User unknown\n\n", i, i);
+  paste_and_wait (win, &wait, list->str);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (win), "cut short"));
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append_printf (ips, "client %u.%u.%u.9 listed\n", 11 + i / 65536, i / 256 % 256, i % 256);
+  paste_and_wait (win, &wait, ips->str);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (win), "only its beginning"));
+
+  g_signal_handlers_disconnect_by_data (win, &wait);
+  destroy_window (win);
 }
 
 static void
@@ -926,6 +1031,201 @@ test_app_dialogs (void)
   spin (50);
 }
 
+/* A resolver for the live check that answers from a table, from the main
+ * loop, and counts what it was asked: the window test never touches the
+ * network. */
+#define UI_TYPE_RESOLVER (ui_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (UiResolver, ui_resolver, UI, RESOLVER, GResolver)
+
+struct _UiResolver
+{
+  GResolver parent_instance;
+  guint asked;
+};
+
+G_DEFINE_FINAL_TYPE (UiResolver, ui_resolver, G_TYPE_RESOLVER)
+
+static void
+ui_resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
+                                             const char               *hostname,
+                                             GResolverNameLookupFlags  flags,
+                                             GCancellable             *cancellable,
+                                             GAsyncReadyCallback       callback,
+                                             gpointer                  user_data)
+{
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+
+  UI_RESOLVER (resolver)->asked++;
+  if (g_str_equal (hostname, "17.220.83.45.zen.spamhaus.org."))
+    g_task_return_pointer (task, g_list_append (NULL, g_inet_address_new_from_string ("127.0.0.2")), NULL);
+  else if (g_str_equal (hostname, "17.220.83.45.bl.spamcop.net."))
+    g_task_return_pointer (task, g_list_append (NULL, g_inet_address_new_from_string ("127.0.0.2")), NULL);
+  else if (g_str_equal (hostname, "17.220.83.45.b.barracudacentral.org."))
+    g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE, "no server");
+  else if (g_str_has_suffix (hostname, "multi.uribl.com."))
+    g_task_return_pointer (task, g_list_append (NULL, g_inet_address_new_from_string ("127.0.0.1")), NULL);
+  else
+    g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no such name");
+}
+
+static GList *
+ui_resolver_lookup_finish (GResolver     *resolver,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+ui_resolver_lookup_records_async (GResolver           *resolver,
+                                  const char          *rrname,
+                                  GResolverRecordType  record_type,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+  const char *text[] = { "Listed in SBL, see https://check.spamhaus.org/sbl/query/SBL000000", NULL };
+
+  UI_RESOLVER (resolver)->asked++;
+  if (g_str_has_suffix (rrname, "zen.spamhaus.org."))
+    g_task_return_pointer (task, g_list_append (NULL, g_variant_ref_sink (g_variant_new ("(^as)", text))), NULL);
+  else
+    g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no such name");
+}
+
+static void
+ui_resolver_class_init (UiResolverClass *klass)
+{
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  resolver_class->lookup_by_name_with_flags_async = ui_resolver_lookup_by_name_with_flags_async;
+  resolver_class->lookup_by_name_with_flags_finish = ui_resolver_lookup_finish;
+  resolver_class->lookup_records_async = ui_resolver_lookup_records_async;
+  resolver_class->lookup_records_finish = ui_resolver_lookup_finish;
+}
+
+static void
+ui_resolver_init (UiResolver *self)
+{
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  AdwMessageDialog *found = NULL;
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+static gboolean
+check_results_shown (gpointer data)
+{
+  return bounce_links_group_get_n_results (data) > 0;
+}
+
+/* The live check in the window: the button appears with a notice of what
+ * it sends, nothing is asked until it is clicked, the first click asks
+ * for confirmation, the results show per list, a new bounce clears them. */
+static void
+test_check_blocklists (void)
+{
+  g_autoptr(GSettings) settings = test_settings ();
+  UiResolver *resolver = g_object_new (UI_TYPE_RESOLVER, NULL);
+  g_autoptr(GResolver) real = g_resolver_get_default ();
+  BounceWindow *win;
+  BounceLinksGroup *group;
+  GtkWidget *button;
+  AdwMessageDialog *dialog;
+  ReportWait wait = { NULL, 0, 0 };
+  guint asked;
+
+  g_settings_set_boolean (settings, "blocklist-check-confirmed", FALSE);
+  g_resolver_set_default (G_RESOLVER (resolver));
+  win = new_window ();
+  wait.win = win;
+  g_signal_connect (win, "notify::report", G_CALLBACK (on_report_notify), &wait);
+  group = bounce_window_get_links_group (win);
+  button = bounce_links_group_get_check_button (group);
+
+  /* Nothing to check: no button. */
+  paste_and_wait (win, &wait, "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\n\n"
+                   "<lee@example.net>: 550 5.1.1 User unknown\n");
+  g_assert_false (gtk_widget_is_visible (button));
+
+  paste_and_wait (win, &wait, "From: MAILER-DAEMON@mx.example.org\nTo: kim@shop-example.net\n"
+                   "Subject: Undelivered Mail Returned to Sender\n\n"
+                   "<lee@example.net>: host mx.example.net[8.8.4.4] said: 554 5.7.1 Service unavailable; "
+                   "Client host [45.83.220.17] blocked using zen.spamhaus.org (in reply to RCPT TO command)\n");
+  g_assert_true (gtk_widget_is_visible (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "45.83.220.17 and shop-example.net"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "Nothing is sent until you click"));
+  g_assert_cmpuint (resolver->asked, ==, 0);
+
+  /* The first click: the notice, then the check. */
+  /* (a button activated from the keyboard clicks after its press animation) */
+  gtk_widget_activate (button);
+  spin (400);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "45.83.220.17"));
+  g_assert_cmpuint (resolver->asked, ==, 0);
+  /* as its button does: respond, then close */
+  adw_message_dialog_response (dialog, "check");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (check_results_shown, group, 20000);
+  g_assert_true (g_settings_get_boolean (settings, "blocklist-check-confirmed"));
+  g_assert_cmpuint (resolver->asked, >, 0);
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "Listed"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "Not listed"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "Not checked"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "Spamhaus SBL"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "SBL000000"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "shared DNS resolvers"));
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  /* For a look at the results: BOUNCE_TEST_SCREENSHOT=1 leaves them on
+   * screen for a minute, scrolled into view. */
+  if (g_getenv ("BOUNCE_TEST_SCREENSHOT") != NULL)
+    {
+      GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (group), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+      graphene_point_t point;
+
+      spin (300);
+      if (gtk_widget_compute_point (GTK_WIDGET (group), gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                    &GRAPHENE_POINT_INIT (0, 0), &point))
+        gtk_adjustment_set_value (adjustment, point.y - 12);
+      spin (60000);
+    }
+
+  /* Confirmed once: the next click checks at once. */
+  asked = resolver->asked;
+  gtk_widget_activate (button);
+  spin (400);
+  g_assert_null (find_message_dialog ());
+  wait_until (check_results_shown, group, 20000);
+  spin (100);
+  g_assert_cmpuint (resolver->asked, >, asked);
+
+  /* Another bounce: the results go. */
+  paste_and_wait (win, &wait, "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\n\n"
+                   "<lee@example.net>: 550 5.1.1 User unknown\n");
+  g_assert_cmpuint (bounce_links_group_get_n_results (group), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (win, &wait);
+  destroy_window (win);
+  g_resolver_set_default (real);
+  g_object_unref (resolver);
+  g_settings_reset (settings, "blocklist-check-confirmed");
+}
+
 static BounceLink *
 make_link (const char *service,
            const char *url,
@@ -1066,6 +1366,7 @@ main (int   argc,
   g_test_add_func ("/window/not-bounce", test_not_bounce);
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);
+  g_test_add_func ("/window/truncated", test_truncated);
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);
   g_test_add_func ("/window/paste-scrolls-to-code", test_paste_scrolls_to_code);
@@ -1074,6 +1375,7 @@ main (int   argc,
   g_test_add_func ("/catalogue/escape", test_catalogue_escape);
   g_test_add_func ("/app/accels", test_accels);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
+  g_test_add_func ("/window/check-blocklists", test_check_blocklists);
   g_test_add_func ("/preferences/open", test_preferences);
 
   ret = g_test_run ();

@@ -20,6 +20,7 @@ static gboolean opt_pretty;
 static gboolean opt_csv;
 static gboolean csv_header_done;
 static gboolean opt_version;
+static gboolean opt_check_blocklists;
 static char **opt_files;
 
 static const GOptionEntry entries[] = {
@@ -29,6 +30,9 @@ static const GOptionEntry entries[] = {
     N_("Indent the JSON output (implies --json)"), NULL },
   { "csv", 'c', 0, G_OPTION_ARG_NONE, &opt_csv,
     N_("Print one CSV row per recipient of every message (for cleaning a mailing list)"), NULL },
+  { "check-blocklists", 'b', 0, G_OPTION_ARG_NONE, &opt_check_blocklists,
+    N_("Ask the DNS blocklists whether the sending IP addresses and domains are listed "
+       "(sends them to the lists' DNS servers)"), NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
     N_("Show the program and catalogue version"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files,
@@ -104,18 +108,15 @@ read_input (const char  *path,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
+  GBytes *bytes;
 
   if (g_strcmp0 (path, "-") == 0)
     return read_stdin (error);
 
   file = g_file_new_for_commandline_arg (path);
 
-  /* Checking the size first keeps a huge file from being loaded only to be
-   * rejected; a file that grows in between is still caught below. */
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                            NULL, &local_error);
   if (info == NULL)
     {
       g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
@@ -126,22 +127,45 @@ read_input (const char  *path,
       g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, _("Is a directory"));
       return NULL;
     }
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-      !check_size (g_file_info_get_size (info), error))
-    return NULL;
 
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+  /* In chunks, up to the limit: /dev/zero, a FIFO or /dev/stdin on a pipe
+   * that never ends are refused there instead of being read whole. */
+  bytes = bounce_input_read_file (file, NULL, &local_error);
+  if (bytes == NULL)
     {
-      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
-      return NULL;
+      if (local_error->domain == BOUNCE_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
     }
-  if (!check_size (length, error))
-    {
-      g_free (contents);
-      return NULL;
-    }
+  return bytes;
+}
 
-  return g_bytes_new_take (contents, length);
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GPtrArray **results = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *results = bounce_blocklist_check_run_finish (BOUNCE_BLOCKLIST_CHECK (source), result, &error);
+  if (*results == NULL)
+    *results = g_ptr_array_new ();
+}
+
+/* Only with --check-blocklists: the one moment anything leaves the
+ * machine, and only the sending addresses and domains, as DNS names. */
+static GPtrArray *
+check_blocklists (BounceReport *report)
+{
+  g_autoptr(BounceBlocklistCheck) check = bounce_blocklist_check_new_for_report (report);
+  GPtrArray *results = NULL;
+
+  bounce_blocklist_check_run_async (check, NULL, on_check_done, &results);
+  while (results == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return results;
 }
 
 /* JSON is UTF-8 by definition and goes out untouched; the readable report is
@@ -152,6 +176,7 @@ explain (const char *path)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(BounceReport) report = NULL;
+  g_autoptr(GPtrArray) results = NULL;
   /* File names need not be UTF-8; the report (and its JSON) must be. */
   g_autofree char *source = g_strcmp0 (path, "-") == 0 ? g_strdup ("<stdin>")
                                                        : g_filename_display_name (path);
@@ -167,6 +192,9 @@ explain (const char *path)
       return FALSE;
     }
 
+  if (opt_check_blocklists)
+    results = check_blocklists (report);
+
   if (opt_csv)
     {
       g_autofree char *csv = bounce_report_to_csv (report, !csv_header_done);
@@ -176,8 +204,16 @@ explain (const char *path)
     }
   else if (opt_json)
     {
-      g_autofree char *json = bounce_report_to_json (report, opt_pretty);
+      g_autoptr(JsonNode) root = bounce_report_to_json_node (report);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *json = NULL;
 
+      if (results != NULL)
+        json_object_set_member (json_node_get_object (root), "blocklist_check",
+                                bounce_blocklist_results_to_json_node (results));
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, opt_pretty);
+      json = json_generator_to_data (generator, NULL);
       fputs (json, stdout);
       fputc ('\n', stdout);
     }
@@ -186,6 +222,12 @@ explain (const char *path)
       g_autofree char *text = bounce_report_to_text (report);
 
       g_print ("%s", text);
+      if (results != NULL)
+        {
+          g_autofree char *check = bounce_blocklist_results_to_text (results);
+
+          g_print ("\n%s\n%s", _("Live blocklist check (DNS):"), check);
+        }
     }
 
   return TRUE;

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "bounce-analyzer.h"
+#include "bounce-blocklist-check.h"
 #include "bounce-catalogue.h"
 #include "bounce-diagnose.h"
+#include "bounce-dns-info.h"
 #include "bounce-entry.h"
 #include "bounce-error.h"
 #include "bounce-extract.h"

@@ -3,8 +3,10 @@
 
 #include <glib/gi18n.h>
 
+#include "bounce-a11y.h"
 #include "bounce-catalogue-window.h"
 #include "bounce-entry-card.h"
+#include "bounce-wrap.h"
 
 /* Building rows is the slow part of a search; nobody reads past this. */
 #define MAX_ROWS 400
@@ -110,6 +112,7 @@ make_row (BounceCatalogue *catalogue,
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  bounce_wrap_label_without_hyphens (GTK_LABEL (title));
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
   gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (sub, "dim-label");
@@ -119,6 +122,10 @@ make_row (BounceCatalogue *catalogue,
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), sub);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, bounce_entry_get_title (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str,
+                                  -1);
 
   return row;
 }
@@ -375,6 +382,16 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
 static void
 bounce_catalogue_window_init (BounceCatalogueWindow *self)
 {
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  g_autoptr(GtkWidget) content = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+
+  /* A link that no browser opens is told in a toast (bounce_open_link). */
+  content = g_object_ref (adw_window_get_content (ADW_WINDOW (self)));
+  adw_window_set_content (ADW_WINDOW (self), NULL);
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), content);
+  adw_window_set_content (ADW_WINDOW (self), overlay);
+  bounce_a11y_watch_toasts (ADW_TOAST_OVERLAY (overlay));
 }

@@ -14,6 +14,15 @@ GtkWidget   *bounce_entry_card_new            (BounceEntry     *entry);
 BounceEntry *bounce_entry_card_get_entry      (BounceEntryCard *self);
 void         bounce_entry_card_set_entry      (BounceEntryCard *self,
                                                BounceEntry     *entry);
+/* The recipient whose case decides which of the entry's steps are shown
+ * (NULL: all of them, the conditional ones with their condition). */
+void         bounce_entry_card_set_recipient  (BounceEntryCard *self,
+                                               BounceRecipient *recipient);
+BounceRecipient *bounce_entry_card_get_recipient (BounceEntryCard *self);
+/* The sender's (admin FALSE) or administrator's steps the card shows,
+ * numbered, one per line, as bounce-explain writes them; newly allocated. */
+char        *bounce_entry_card_dup_steps      (BounceEntryCard *self,
+                                               gboolean         admin);
 gboolean     bounce_entry_card_get_show_admin (BounceEntryCard *self);
 void         bounce_entry_card_set_show_admin (BounceEntryCard *self,
                                                gboolean         show_admin);

@@ -3,8 +3,10 @@
 
 #include <glib/gi18n.h>
 
+#include "bounce-a11y.h"
 #include "bounce-entry-card.h"
 #include "bounce-input-view.h"
+#include "bounce-wrap.h"
 
 struct _BounceInputView
 {
@@ -32,6 +34,7 @@ struct _BounceInputView
 
   GtkTextTag     *code_tag;
   GtkTextTag     *network_tag;
+  GtkTextTag     *no_hyphens_tag;
 };
 
 G_DEFINE_FINAL_TYPE (BounceInputView, bounce_input_view, ADW_TYPE_BIN)
@@ -87,6 +90,12 @@ static void
 on_buffer_changed (BounceInputView *self)
 {
   gboolean empty = gtk_text_buffer_get_char_count (self->buffer) == 0;
+  GtkTextIter start, end;
+
+  /* Pango would hyphenate an address it breaks; the text is shown as it
+   * is.  New text takes no tags of its own, so the whole buffer gets it. */
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  gtk_text_buffer_apply_tag (self->buffer, self->no_hyphens_tag, &start, &end);
 
   if (gtk_widget_get_visible (self->empty_page) != empty)
     {
@@ -109,7 +118,6 @@ bounce_input_view_set_text (BounceInputView *self,
 
   bounce_input_view_clear_findings (self);
   self->scroll_pending = FALSE;
-
   self->setting_text = TRUE;
   gtk_text_buffer_set_text (self->buffer, text ? text : "", text ? length : 0);
   self->setting_text = FALSE;
@@ -368,6 +376,7 @@ bounce_input_view_set_notice (BounceInputView *self,
   gtk_label_set_label (self->notice_label, text ? text : "");
   gtk_button_set_label (self->notice_button, button_label ? button_label : "");
   gtk_button_set_use_underline (self->notice_button, TRUE);
+  bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self->notice_button));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->notice_button), action_name);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_button), action_name != NULL);
   gtk_revealer_set_reveal_child (self->notice_revealer, text != NULL);
@@ -495,8 +504,10 @@ on_drop_text (GtkDropTarget   *target,
 }
 
 /* Narrow windows fold the leaflet at the minimum width; side by side the
- * text should get a readable share, which the natural width asks for. */
-#define MIN_NATURAL_WIDTH 480
+ * text should get a readable share, which the natural width asks for.  It
+ * is the same whatever is shown: a notice or a long line appearing must not
+ * make the panes jump. */
+#define NATURAL_WIDTH 480
 
 static void
 input_view_measure (GtkWidget      *widget,
@@ -513,7 +524,7 @@ input_view_measure (GtkWidget      *widget,
   if (child != NULL)
     gtk_widget_measure (child, orientation, for_size, minimum, natural, NULL, NULL);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *natural = MAX (*natural, MIN_NATURAL_WIDTH);
+    *natural = MAX (*minimum, NATURAL_WIDTH);
 }
 
 static void
@@ -619,6 +630,8 @@ bounce_input_view_init (BounceInputView *self)
   GType text_types[] = { G_TYPE_STRING };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  bounce_wrap_without_hyphens (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (GTK_WIDGET (self),
                                  gtk_custom_layout_new (NULL, input_view_measure, input_view_allocate));
 
@@ -630,6 +643,9 @@ bounce_input_view_init (BounceInputView *self)
   self->network_tag = gtk_text_buffer_create_tag (self->buffer, "network",
                                                   "background-rgba", &(GdkRGBA) { 0.21, 0.52, 0.89, 0.30 },
                                                   NULL);
+  self->no_hyphens_tag = gtk_text_buffer_create_tag (self->buffer, "no-hyphens",
+                                                     "insert-hyphens", FALSE,
+                                                     NULL);
 
   gtk_text_buffer_get_start_iter (self->buffer, &start);
   self->scroll_mark = gtk_text_buffer_create_mark (self->buffer, "scroll-target", &start, TRUE);

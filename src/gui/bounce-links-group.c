@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-links-group.h"
+#include "bounce-open-link.h"
 
 struct _BounceLinksGroup
 {
@@ -13,8 +14,16 @@ struct _BounceLinksGroup
   GPtrArray  *named;      /* BounceEntry: the lists the bounce names */
   GStrv       services;
   gboolean    show_closed;
+  gboolean    can_check;
+  GPtrArray  *results;    /* BounceBlocklistResult of the last live check */
 
   GtkListBox *list;
+  GtkWidget  *check_box;
+  GtkWidget  *check_button;
+  GtkSpinner *check_spinner;
+  GtkLabel   *check_notice;
+  GtkWidget  *results_box;
+  GtkListBox *results_list;
 };
 
 G_DEFINE_FINAL_TYPE (BounceLinksGroup, bounce_links_group, ADW_TYPE_BIN)
@@ -98,7 +107,11 @@ make_link_row (BounceLink *link)
     }
 
   row = make_row (link->title, subtitle->str, link->named, link->closed);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("adw-external-link-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             g_object_new (GTK_TYPE_IMAGE,
+                                           "icon-name", "adw-external-link-symbolic",
+                                           "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                           NULL));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, link->url);
   g_object_set_data_full (G_OBJECT (row), "url", g_strdup (link->url), g_free);
@@ -163,7 +176,7 @@ bounce_links_group_rebuild (BounceLinksGroup *self)
         }
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self), shown > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self), shown > 0 || self->can_check || self->results != NULL);
 }
 
 static void
@@ -171,11 +184,175 @@ on_row_activated (BounceLinksGroup *self,
                   GtkListBoxRow    *row)
 {
   const char *url = g_object_get_data (G_OBJECT (row), "url");
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  /* gtk_show_uri goes through the OpenURI portal inside Flatpak. */
+  if (url != NULL)
+    bounce_open_link (GTK_WIDGET (row), url);
+}
+
+static void
+on_link_button_clicked (GtkButton *button,
+                        gpointer   user_data)
+{
+  const char *url = g_object_get_data (G_OBJECT (button), "url");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
+
   if (url != NULL)
     gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
+}
+
+/* A flat button opening url in the browser, at the end of a row. */
+static void
+add_link_button (GtkWidget  *row,
+                 const char *label,
+                 const char *url)
+{
+  GtkWidget *button;
+
+  if (url == NULL)
+    return;
+  button = gtk_button_new_with_mnemonic (label);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, url);
+  g_object_set_data_full (G_OBJECT (button), "url", g_strdup (url), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_link_button_clicked), NULL);
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+}
+
+static GtkWidget *
+make_result_row (BounceBlocklistResult *result)
+{
+  GtkWidget *row;
+
+  /* Everything here may come from the network (the list's TXT words):
+   * plain text only, never markup. */
+  if (result->status == BOUNCE_BLOCKLIST_LISTED)
+    {
+      row = adw_expander_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), result->title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), result->target);
+      for (guint i = 0; i < result->listings->len; i++)
+        {
+          BounceBlocklistListing *listing = result->listings->pdata[i];
+          GtkWidget *child = adw_action_row_new ();
+
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (child), FALSE);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child), listing->list_title);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (child), listing->meaning);
+          add_link_button (child, _("_Look Up"), listing->lookup_url);
+          add_link_button (child, _("_Removal"), listing->delist_url);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), child);
+        }
+      if (result->reason != NULL)
+        {
+          GtkWidget *child = adw_action_row_new ();
+
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (child), FALSE);
+          /* Translators: followed by the reason text the blocklist itself gives */
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child), _("The list says"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (child), result->reason);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), child);
+        }
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      {
+        GtkWidget *badge = gtk_label_new (_("Listed"));
+
+        gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+        gtk_widget_add_css_class (badge, "verdict-badge");
+        gtk_widget_add_css_class (badge, "permanent");
+        adw_expander_row_add_action (ADW_EXPANDER_ROW (row), badge);
+      }
+      return row;
+    }
+
+  if (result->status == BOUNCE_BLOCKLIST_NOT_LISTED)
+    {
+      row = make_row (result->title, result->target, FALSE, FALSE);
+      add_badge (row, _("Not listed"), "success");
+      return row;
+    }
+
+  {
+    /* Translators: "192.0.2.1 · The list did not answer within 4 seconds." */
+    g_autofree char *subtitle = g_strdup_printf (_("%s · %s"), result->target,
+                                                 result->detail != NULL ? result->detail : "");
+
+    row = make_row (result->title, subtitle, FALSE, FALSE);
+    add_badge (row, _("Not checked"), "neutral");
+    add_link_button (row, _("_Look Up"), result->lookup_url);
+  }
+  return row;
+}
+
+void
+bounce_links_group_set_check_notice (BounceLinksGroup *self,
+                                     const char       *notice)
+{
+  g_return_if_fail (BOUNCE_IS_LINKS_GROUP (self));
+
+  self->can_check = notice != NULL;
+  gtk_label_set_label (self->check_notice, notice != NULL ? notice : "");
+  gtk_widget_set_visible (self->check_box, self->can_check);
+  bounce_links_group_rebuild (self);
+}
+
+void
+bounce_links_group_set_checking (BounceLinksGroup *self,
+                                 gboolean          checking)
+{
+  g_return_if_fail (BOUNCE_IS_LINKS_GROUP (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), checking);
+  if (checking)
+    gtk_spinner_start (self->check_spinner);
+  else
+    gtk_spinner_stop (self->check_spinner);
+}
+
+void
+bounce_links_group_set_check_results (BounceLinksGroup *self,
+                                      GPtrArray        *results)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (BOUNCE_IS_LINKS_GROUP (self));
+
+  if (results != NULL)
+    g_ptr_array_ref (results);
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+  self->results = results;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))) != NULL)
+    gtk_list_box_remove (self->results_list, child);
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    gtk_list_box_append (self->results_list, make_result_row (results->pdata[i]));
+  gtk_widget_set_visible (self->results_box, results != NULL && results->len > 0);
+  bounce_links_group_rebuild (self);
+}
+
+GtkWidget *
+bounce_links_group_get_check_button (BounceLinksGroup *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_LINKS_GROUP (self), NULL);
+  return self->check_button;
+}
+
+guint
+bounce_links_group_get_n_results (BounceLinksGroup *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (BOUNCE_IS_LINKS_GROUP (self), 0);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
 }
 
 void
@@ -309,6 +486,7 @@ bounce_links_group_dispose (GObject *object)
   g_clear_pointer (&self->links, g_ptr_array_unref);
   g_clear_pointer (&self->named, g_ptr_array_unref);
   g_clear_pointer (&self->services, g_strfreev);
+  g_clear_pointer (&self->results, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bounce_links_group_parent_class)->dispose (object);
 }
@@ -330,6 +508,12 @@ bounce_links_group_class_init (BounceLinksGroupClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bounce-links-group.ui");
   gtk_widget_class_bind_template_child (widget_class, BounceLinksGroup, list);
+  gtk_widget_class_bind_template_child (widget_class, BounceLinksGroup, check_box);
+  gtk_widget_class_bind_template_child (widget_class, BounceLinksGroup, check_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceLinksGroup, check_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BounceLinksGroup, check_notice);
+  gtk_widget_class_bind_template_child (widget_class, BounceLinksGroup, results_box);
+  gtk_widget_class_bind_template_child (widget_class, BounceLinksGroup, results_list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 }
 

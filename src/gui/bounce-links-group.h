@@ -22,6 +22,18 @@ void      bounce_links_group_set_services     (BounceLinksGroup   *self,
 void      bounce_links_group_set_show_closed  (BounceLinksGroup   *self,
                                                gboolean            show_closed);
 gboolean  bounce_links_group_get_show_closed  (BounceLinksGroup   *self);
+/* The live check: notice says what a check would send (NULL hides the
+ * button: nothing to check); results are BounceBlocklistResult (NULL
+ * clears them). */
+void      bounce_links_group_set_check_notice  (BounceLinksGroup   *self,
+                                                const char         *notice);
+void      bounce_links_group_set_checking      (BounceLinksGroup   *self,
+                                                gboolean            checking);
+void      bounce_links_group_set_check_results (BounceLinksGroup   *self,
+                                                GPtrArray          *results);
+/* For tests: the button, and the result rows shown. */
+GtkWidget *bounce_links_group_get_check_button (BounceLinksGroup   *self);
+guint     bounce_links_group_get_n_results     (BounceLinksGroup   *self);
 /* The URLs of the rows shown, in order (for tests). */
 GStrv     bounce_links_group_dup_urls         (BounceLinksGroup   *self);
 /* Rows shown, with or without a URL. */

@@ -3,7 +3,9 @@
 
 #include <glib/gi18n.h>
 
+#include "bounce-a11y.h"
 #include "bounce-recipient-row.h"
+#include "bounce-wrap.h"
 
 struct _BounceRecipientRow
 {
@@ -15,6 +17,7 @@ struct _BounceRecipientRow
   GtkLabel        *badge;
   GtkGrid         *grid;
   GtkWidget       *show_row;
+  GtkWidget       *show_button;
 };
 
 G_DEFINE_FINAL_TYPE (BounceRecipientRow, bounce_recipient_row, ADW_TYPE_EXPANDER_ROW)
@@ -62,6 +65,8 @@ add_detail (BounceRecipientRow *self,
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  /* Read-only text: selectable with the mouse, but not a stop for Tab. */
+  gtk_widget_set_focusable (value_label, FALSE);
   gtk_widget_set_hexpand (value_label, TRUE);
   if (monospace)
     gtk_widget_add_css_class (value_label, "monospace");
@@ -98,6 +103,28 @@ bounce_recipient_row_has_details (BounceRecipient *recipient)
          || bounce_recipient_get_last_attempt (recipient) != NULL
          || bounce_recipient_get_will_retry_until (recipient) != NULL
          || bounce_recipient_get_range (recipient, &start, &end);
+}
+
+static void
+name_inner_lists (GtkWidget  *widget,
+                  const char *address)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX (child))
+        {
+          /* The header's list holds the address, the other the details. */
+          gboolean header = ADW_IS_ACTION_ROW (gtk_widget_get_first_child (child));
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          header ? address : _("Details"),
+                                          -1);
+        }
+      name_inner_lists (child, address);
+    }
 }
 
 static void
@@ -164,6 +191,14 @@ bounce_recipient_row_update (BounceRecipientRow *self)
 
   gtk_widget_set_visible (self->show_row, in_text);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->grid)), self->grid_rows > 0);
+
+  /* AdwExpanderRow leaves its row and its inner lists unnamed. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, address ? address : _("Unknown recipient"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle->str,
+                                  -1);
+  name_inner_lists (GTK_WIDGET (self), address ? address : _("Unknown recipient"));
+  bounce_wrap_without_hyphens (GTK_WIDGET (self));
 }
 
 static void
@@ -225,6 +260,59 @@ bounce_recipient_row_dispose (GObject *object)
   G_OBJECT_CLASS (bounce_recipient_row_parent_class)->dispose (object);
 }
 
+/* The row's own header (address and subtitle), which expands it. */
+static GtkWidget *
+find_header (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ACTION_ROW (child))
+        return child;
+      if ((found = find_header (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Keyboard stops: the header, then "Show in Message" when it is unfolded.
+ * The details in between are read-only text (and GtkListBox would keep
+ * the focus on a row that cannot take it). */
+static gboolean
+bounce_recipient_row_focus (GtkWidget        *widget,
+                            GtkDirectionType  direction)
+{
+  BounceRecipientRow *self = BOUNCE_RECIPIENT_ROW (widget);
+  GtkWidget *header = find_header (widget);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  gboolean inside = focus != NULL && gtk_widget_is_ancestor (focus, widget);
+  gboolean button = gtk_widget_get_mapped (self->show_button);
+  gboolean backward = direction == GTK_DIR_TAB_BACKWARD || direction == GTK_DIR_UP;
+
+  if (header == NULL)
+    return FALSE;
+  if (direction == GTK_DIR_LEFT || direction == GTK_DIR_RIGHT)
+    return inside ? FALSE : gtk_widget_grab_focus (header);
+
+  if (!backward)
+    {
+      if (!inside)
+        return gtk_widget_grab_focus (header);
+      if (focus != self->show_button && button)
+        return gtk_widget_grab_focus (self->show_button);
+      return FALSE;
+    }
+
+  if (focus == self->show_button)
+    return gtk_widget_grab_focus (header);
+  if (inside)
+    return FALSE;
+  return gtk_widget_grab_focus (button ? self->show_button : header);
+}
+
 static void
 bounce_recipient_row_class_init (BounceRecipientRowClass *klass)
 {
@@ -235,6 +323,8 @@ bounce_recipient_row_class_init (BounceRecipientRowClass *klass)
   object_class->get_property = bounce_recipient_row_get_property;
   object_class->set_property = bounce_recipient_row_set_property;
 
+  widget_class->focus = bounce_recipient_row_focus;
+
   properties[PROP_RECIPIENT] =
     g_param_spec_object ("recipient", NULL, NULL, BOUNCE_TYPE_RECIPIENT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -244,6 +334,7 @@ bounce_recipient_row_class_init (BounceRecipientRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceRecipientRow, badge);
   gtk_widget_class_bind_template_child (widget_class, BounceRecipientRow, grid);
   gtk_widget_class_bind_template_child (widget_class, BounceRecipientRow, show_row);
+  gtk_widget_class_bind_template_child (widget_class, BounceRecipientRow, show_button);
   gtk_widget_class_bind_template_callback (widget_class, on_show_clicked);
 }
 
@@ -251,4 +342,5 @@ static void
 bounce_recipient_row_init (BounceRecipientRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bounce_a11y_fix_mnemonic_buttons (self->show_button);
 }

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-verdict.h"
+#include "bounce-wrap.h"
 
 struct _BounceVerdict
 {
@@ -197,6 +198,24 @@ bounce_verdict_update (BounceVerdict *self)
   gtk_label_set_label (self->meaning, meaning);
   gtk_label_set_label (self->details, details->str);
   gtk_widget_set_visible (GTK_WIDGET (self->details), details->len > 0);
+
+  /* The verdict is one stop for the keyboard; a screen reader reads all of
+   * it from there. */
+  {
+    g_autoptr(GString) description = g_string_new (NULL);
+
+    if (bounce_verdict_get_badge (self) != NULL)
+      g_string_append_printf (description, "%s. ", bounce_verdict_get_badge (self));
+    if (gtk_widget_get_visible (GTK_WIDGET (self->hard_badge)))
+      g_string_append_printf (description, "%s. ", gtk_label_get_label (self->hard_badge));
+    g_string_append (description, meaning);
+    if (details->len > 0)
+      g_string_append_printf (description, " %s", details->str);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, headline,
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str,
+                                    -1);
+  }
 }
 
 void
@@ -281,6 +300,16 @@ bounce_verdict_dispose (GObject *object)
   G_OBJECT_CLASS (bounce_verdict_parent_class)->dispose (object);
 }
 
+/* One focus stop, whatever it contains: its labels are read-only text. */
+static gboolean
+bounce_verdict_focus (GtkWidget        *widget,
+                      GtkDirectionType  direction)
+{
+  if (gtk_widget_is_focus (widget) || !gtk_widget_get_visible (widget))
+    return FALSE;
+  return gtk_widget_grab_focus (widget);
+}
+
 static void
 bounce_verdict_class_init (BounceVerdictClass *klass)
 {
@@ -290,6 +319,8 @@ bounce_verdict_class_init (BounceVerdictClass *klass)
   object_class->dispose = bounce_verdict_dispose;
   object_class->get_property = bounce_verdict_get_property;
   object_class->set_property = bounce_verdict_set_property;
+
+  widget_class->focus = bounce_verdict_focus;
 
   properties[PROP_REPORT] =
     g_param_spec_object ("report", NULL, NULL, BOUNCE_TYPE_REPORT,
@@ -303,10 +334,18 @@ bounce_verdict_class_init (BounceVerdictClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceVerdict, hard_badge);
   gtk_widget_class_bind_template_child (widget_class, BounceVerdict, meaning);
   gtk_widget_class_bind_template_child (widget_class, BounceVerdict, details);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 bounce_verdict_init (BounceVerdict *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "keyboard-stop");
+  /* Still selectable with the mouse, but not stops of their own. */
+  gtk_widget_set_focusable (GTK_WIDGET (self->headline), FALSE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->meaning), FALSE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->details), FALSE);
+  bounce_wrap_without_hyphens (GTK_WIDGET (self));
 }

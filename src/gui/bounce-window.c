@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bounce-a11y.h"
 #include "bounce-catalogue-window.h"
 #include "bounce-entry-card.h"
 #include "bounce-recipient-row.h"
 #include "bounce-window.h"
+#include "bounce-wrap.h"
 
 /* How the text view relates to the report, whose finding offsets refer to
  * the core's *decoded* display text (bounce_report_get_text):
@@ -19,10 +21,11 @@
  *   BOUNCE_WINDOW_MAX_SHOWN with a notice), so every offset fits.
  * - Pasted or typed text is never rewritten behind the user's back.  When
  *   the display text equals the buffer (the usual case) the codes are
- *   highlighted in place.  When it differs (a raw MIME message with
- *   quoted-printable or base64 parts) nothing is highlighted and a notice
- *   offers "Show Decoded Text", which swaps in the display text and then
- *   highlights it.
+ *   highlighted in place.  When it differs (a whole message pasted with its
+ *   MIME structure) the worker finds the report's codes again in the text
+ *   as pasted and those are highlighted (view_findings).  Only when a part
+ *   of it really was base64 or quoted-printable does a notice offer "Show
+ *   Decoded Text", which swaps in the display text.
  *
  * Later edits are analysed as typed text again. */
 
@@ -31,8 +34,9 @@
 #define MAX_RECIPIENT_ROWS 50
 #define MAX_CODE_ROWS 30
 #define MAX_ENTRY_CARDS 3
-/* Bigger files are refused before they are read. */
-#define MAX_FILE_SIZE BOUNCE_INPUT_MAX_SIZE
+/* Pasted text up to this size has its codes located as pasted (bounded:
+ * every match is kept until it is compared with the report's). */
+#define MAX_LOCATE_SIZE (2 * 1024 * 1024)
 /* The restored text is small; a bigger state file is ignored. */
 #define MAX_STATE_SIZE (4 * 1024 * 1024)
 
@@ -42,10 +46,19 @@ struct _BounceWindow
 
   GSettings            *settings;
   GCancellable         *cancellable;
+  GCancellable         *check_cancellable;  /* the running live blocklist check */
+  BounceBlocklistCheck *check;              /* the check the report allows, or NULL */
   BounceReport         *report;
   GFile                *file;
   GtkFileChooserNative *chooser;
   GtkWindow            *catalogue_window;
+  /* The report's findings located in the pasted text, when the view shows
+   * it instead of the display text. */
+  GPtrArray            *view_findings;
+  /* What a paste replaced, while its toast offers Undo. */
+  char                 *undo_text;
+  GFile                *undo_file;
+  AdwToast             *undo_toast;
 
   guint                 debounce_id;
   guint                 spinner_id;
@@ -72,6 +85,7 @@ struct _BounceWindow
   GtkBox               *entry_cards;
   GtkWidget            *codes_box;
   GtkListBox           *codes_list;
+  GtkLabel             *codes_cut;
   BounceLinksGroup     *links_group;
   AdwStatusPage        *not_bounce_page;
   AdwStatusPage        *error_page;
@@ -107,6 +121,36 @@ analysis_free (Analysis *a)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Analysis, analysis_free)
+
+/* What the worker thread gets and gives back. */
+typedef struct {
+  GBytes *bytes;
+  char   *source;
+  gboolean pasted;
+} AnalysisJob;
+
+typedef struct {
+  BounceReport *report;
+  GPtrArray    *view_findings;
+} AnalysisResult;
+
+static void
+analysis_job_free (AnalysisJob *job)
+{
+  g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_free (job->source);
+  g_free (job);
+}
+
+static void
+analysis_result_free (AnalysisResult *result)
+{
+  g_clear_object (&result->report);
+  g_clear_pointer (&result->view_findings, g_ptr_array_unref);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnalysisResult, analysis_result_free)
 
 static void bounce_window_update_actions (BounceWindow *self);
 
@@ -223,6 +267,68 @@ bounce_window_update_title (BounceWindow *self)
     }
 }
 
+/* The live check belongs to one report: a new report (or none) stops it
+ * and forgets its results. */
+static void
+bounce_window_reset_check (BounceWindow *self)
+{
+  if (self->check_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->check_cancellable);
+      g_clear_object (&self->check_cancellable);
+    }
+  g_clear_object (&self->check);
+  bounce_links_group_set_checking (self->links_group, FALSE);
+  bounce_links_group_set_check_results (self->links_group, NULL);
+  bounce_links_group_set_check_notice (self->links_group, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
+}
+
+/* "45.83.220.17 and shop.example" */
+static char *
+join_targets (GPtrArray *targets)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      if (i > 0 && i + 1 == targets->len)
+        /* Translators: between the last two items of a list: "A, B and C" */
+        g_string_append (out, _(" and "));
+      else if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, targets->pdata[i]);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* What a check of this report would send, said before anything is sent. */
+static void
+bounce_window_prepare_check (BounceWindow *self)
+{
+  g_autofree char *targets = NULL;
+  g_autofree char *notice = NULL;
+  guint n_lists;
+
+  bounce_window_reset_check (self);
+  self->check = bounce_blocklist_check_new_for_report (self->report);
+  if (bounce_blocklist_check_get_n_queries (self->check) == 0)
+    {
+      g_clear_object (&self->check);
+      return;
+    }
+  targets = join_targets (bounce_blocklist_check_get_targets (self->check));
+  n_lists = bounce_blocklist_check_get_services (self->check)->len;
+  notice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         /* Translators: %s is "192.0.2.1 and example.com", %u a number of lists */
+                                         "The check sends %s to the DNS server of %u blocklist. Nothing is sent until you click.",
+                                         "The check sends %s to the DNS servers of %u blocklists. Nothing is sent until you click.",
+                                         n_lists),
+                            targets, n_lists);
+  bounce_links_group_set_check_notice (self->links_group, notice);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", TRUE);
+}
+
 static void
 bounce_window_clear_report (BounceWindow *self)
 {
@@ -230,9 +336,11 @@ bounce_window_clear_report (BounceWindow *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
 
   self->view_matches_report = FALSE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
   bounce_verdict_set_report (self->verdict, NULL);
   bounce_links_group_set_links (self->links_group, NULL, NULL);
+  bounce_window_reset_check (self);
   remove_all_children (GTK_WIDGET (self->recipients_list));
   remove_all_children (GTK_WIDGET (self->codes_list));
   remove_all_children (GTK_WIDGET (self->entry_cards));
@@ -294,23 +402,33 @@ bounce_window_fill_recipients (BounceWindow *self)
       gtk_list_box_append (self->recipients_list, row);
     }
 
-  if (n > MAX_RECIPIENT_ROWS)
-    {
-      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "and %u more recipient (see Copy Summary)",
-                                                            "and %u more recipients (see Copy Summary)",
-                                                            n - MAX_RECIPIENT_ROWS),
-                                               n - MAX_RECIPIENT_ROWS);
-      gtk_label_set_label (self->more_recipients, more);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), n > MAX_RECIPIENT_ROWS);
+  {
+    g_autoptr(GString) more = g_string_new (NULL);
+
+    if (n > MAX_RECIPIENT_ROWS)
+      g_string_append_printf (more, g_dngettext (GETTEXT_PACKAGE,
+                                                 "and %u more recipient (see Copy Summary)",
+                                                 "and %u more recipients (see Copy Summary)",
+                                                 n - MAX_RECIPIENT_ROWS),
+                              n - MAX_RECIPIENT_ROWS);
+    /* The analysis stopped reading the list: never let it look complete. */
+    if (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_RECIPIENTS)
+      {
+        if (more->len > 0)
+          g_string_append_c (more, '\n');
+        g_string_append (more, _("The bounce names more recipients than were read: the list was cut short."));
+      }
+    gtk_label_set_label (self->more_recipients, more->str);
+    gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), more->len > 0);
+  }
   gtk_widget_set_visible (self->recipients_box, n > 0);
 }
 
 static void
-add_card (BounceWindow *self,
-          GPtrArray    *shown,
-          BounceEntry  *entry)
+add_card (BounceWindow    *self,
+          GPtrArray       *shown,
+          BounceEntry     *entry,
+          BounceRecipient *recipient)
 {
   GtkWidget *card;
 
@@ -319,6 +437,7 @@ add_card (BounceWindow *self,
 
   g_ptr_array_add (shown, entry);
   card = bounce_entry_card_new (entry);
+  bounce_entry_card_set_recipient (BOUNCE_ENTRY_CARD (card), recipient);
   bounce_entry_card_set_show_admin (BOUNCE_ENTRY_CARD (card), self->show_admin);
   gtk_box_append (self->entry_cards, card);
 }
@@ -340,10 +459,11 @@ bounce_window_fill_entries (BounceWindow *self)
       GPtrArray *entries = bounce_recipient_get_entries (r);
 
       if (entries != NULL && entries->len > 0)
-        add_card (self, shown, g_ptr_array_index (entries, 0));
+        add_card (self, shown, g_ptr_array_index (entries, 0), r);
     }
   if (shown->len == 0)
-    add_card (self, shown, bounce_report_get_verdict (self->report));
+    add_card (self, shown, bounce_report_get_verdict (self->report),
+              bounce_report_get_main_recipient (self->report));
 
   gtk_widget_set_visible (self->entries_box, shown->len > 0);
 }
@@ -357,6 +477,8 @@ bounce_window_fill_codes (BounceWindow *self)
   guint rows = 0;
 
   remove_all_children (GTK_WIDGET (self->codes_list));
+  gtk_widget_set_visible (GTK_WIDGET (self->codes_cut),
+                          (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_CODES) != 0);
 
   for (guint i = 0; codes != NULL && i < codes->len && rows < MAX_CODE_ROWS; i++)
     {
@@ -378,7 +500,10 @@ bounce_window_fill_codes (BounceWindow *self)
       gtk_widget_add_css_class (row, "code-row");
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("edit-find-symbolic"));
+                                 g_object_new (GTK_TYPE_IMAGE,
+                                               "icon-name", "edit-find-symbolic",
+                                               "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                               NULL));
       g_object_set_data_full (G_OBJECT (row), "finding",
                               bounce_finding_copy (finding),
                               (GDestroyNotify) bounce_finding_free);
@@ -420,6 +545,10 @@ bounce_window_fill_results (BounceWindow *self)
   bounce_window_fill_codes (self);
   bounce_links_group_set_links (self->links_group, bounce_report_get_links (self->report),
                                 bounce_report_get_blocklists (self->report));
+  bounce_window_prepare_check (self);
+
+  /* Addresses and host names are shown as they are, also at 360 px. */
+  bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
   bounce_window_set_page (self, "report");
@@ -473,6 +602,7 @@ bounce_window_show_display_text (BounceWindow *self)
   bounce_input_view_set_text (self->input_view, text, shown);
   self->truncated = shown < length;
   self->view_matches_report = TRUE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
 
   if (self->truncated)
     {
@@ -493,15 +623,32 @@ bounce_window_show_display_text (BounceWindow *self)
   bounce_window_scroll_to_first_code (self);
 }
 
-static void
-bounce_window_set_report (BounceWindow *self,
-                          BounceReport *report,
-                          Analysis     *a)
+/* The first code among findings: where the view of a paste scrolls to. */
+static const BounceFinding *
+first_code (GPtrArray *findings)
 {
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->kind == BOUNCE_FINDING_REPLY_CODE || f->kind == BOUNCE_FINDING_ENHANCED_CODE
+          || f->kind == BOUNCE_FINDING_PROVIDER_TOKEN)
+        return f;
+    }
+  return NULL;
+}
+
+static void
+bounce_window_set_report (BounceWindow   *self,
+                          AnalysisResult *result,
+                          Analysis       *a)
+{
+  BounceReport *report = result->report;
   const char *text;
 
   g_set_object (&self->report, report);
   g_set_object (&self->file, a->file);
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   text = bounce_report_get_text (report);
 
   if (a->file != NULL)
@@ -512,31 +659,40 @@ bounce_window_set_report (BounceWindow *self,
     {
       gsize size;
       const char *analysed = g_bytes_get_data (a->bytes, &size);
+      GPtrArray *shown;
 
       self->truncated = FALSE;
       self->view_matches_report = strlen (text) == size && memcmp (text, analysed, size) == 0;
-      if (self->view_matches_report)
-        {
-          bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
-          bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (report));
-          /* A whole message pasted at once leaves the view at its end;
-           * typing is left alone. */
-          if (self->navigate_on_result)
-            bounce_window_scroll_to_first_code (self);
-        }
+      self->view_findings = g_steal_pointer (&result->view_findings);
+      shown = self->view_matches_report ? bounce_report_get_findings (report) : self->view_findings;
+
+      bounce_input_view_set_findings (self->input_view, shown);
+      /* A whole message pasted at once leaves the view at its end; typing
+       * is left alone. */
+      if (self->navigate_on_result && first_code (shown) != NULL)
+        bounce_input_view_scroll_to_chars (self->input_view, first_code (shown)->offset);
+
+      if (!self->view_matches_report && bounce_input_get_transfer_encoded (bounce_report_get_input (report)))
+        bounce_input_view_set_notice (self->input_view,
+                                      _("Parts of this message are encoded (quoted-printable or base64). Show the decoded text to read them."),
+                                      _("Show _Decoded Text"), "win.show-decoded");
+      else if (!self->view_matches_report && self->view_findings == NULL)
+        bounce_input_view_set_notice (self->input_view,
+                                      _("This message is too large to find its codes as pasted. Show its decoded text to see them highlighted."),
+                                      _("Show _Decoded Text"), "win.show-decoded");
       else
-        {
-          bounce_input_view_clear_findings (self->input_view);
-          bounce_input_view_set_notice (self->input_view,
-                                        _("This is an encoded message. Show its decoded text to see the codes highlighted."),
-                                        _("Show _Decoded Text"), "win.show-decoded");
-        }
+        bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
     }
 
   bounce_window_fill_results (self);
 
   if (self->navigate_on_result && adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child_name (self->leaflet, "results");
+  /* After a paste or an opened file the keyboard, and a screen reader,
+   * start at the verdict: Tab goes on to the recipients, the explanations
+   * and the links. */
+  if (self->navigate_on_result && g_strcmp0 (bounce_window_get_page (self), "report") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
   self->navigate_on_result = FALSE;
 
   gtk_widget_set_visible (self->show_results_button, adw_leaflet_get_folded (self->leaflet));
@@ -546,11 +702,20 @@ bounce_window_set_report (BounceWindow *self,
 
 static void
 bounce_window_show_error (BounceWindow *self,
-                          const GError *error)
+                          const GError *error,
+                          gboolean      from_file)
 {
   const char *description = error->message;
 
   bounce_window_clear_report (self);
+  /* The text of the message before belongs to neither. */
+  if (from_file)
+    {
+      g_clear_object (&self->file);
+      self->truncated = FALSE;
+      bounce_input_view_set_text (self->input_view, "", 0);
+      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+    }
   if (g_error_matches (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY))
     description = _("This file is not a text message. Open the bounce itself: a .eml or .txt file, or a mailbox.");
   else if (g_error_matches (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE))
@@ -566,10 +731,10 @@ on_analysis_done (GObject      *source,
 {
   g_autoptr(Analysis) a = user_data;
   g_autoptr(BounceWindow) self = g_weak_ref_get (&a->window);
-  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(AnalysisResult) analysis = NULL;
   g_autoptr(GError) error = NULL;
 
-  report = bounce_analyze_bytes_finish (result, &error);
+  analysis = g_task_propagate_pointer (G_TASK (result), &error);
 
   /* A newer input replaced this one, or the window is gone. */
   if (self == NULL || g_cancellable_is_cancelled (a->cancellable))
@@ -578,10 +743,88 @@ on_analysis_done (GObject      *source,
   g_clear_object (&self->cancellable);
   bounce_window_set_busy (self, FALSE);
 
-  if (report == NULL)
-    bounce_window_show_error (self, error);
+  if (analysis == NULL)
+    bounce_window_show_error (self, error, a->file != NULL);
   else
-    bounce_window_set_report (self, report, a);
+    bounce_window_set_report (self, analysis, a);
+}
+
+/* The report's findings found again in the text as pasted, by kind and
+ * text, with the catalogue entries the analysis gave them.  A message
+ * pasted with its headers and MIME parts is decoded for the analysis, so
+ * the report's offsets are not the pasted text's. */
+static GPtrArray *
+locate_findings (BounceReport *report,
+                 const char   *pasted)
+{
+  GPtrArray *findings = bounce_report_get_findings (report);
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) candidates =
+    bounce_extract_all (pasted, bounce_catalogue_get_token_regex (bounce_catalogue_get_default ()));
+  GPtrArray *located = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      BounceFinding *f = g_ptr_array_index (findings, i);
+      char *key = g_strdup_printf ("%d:%s", f->kind, f->text);
+
+      if (!g_hash_table_contains (known, key))
+        g_hash_table_insert (known, key, f);
+      else
+        g_free (key);
+    }
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      BounceFinding *c = g_ptr_array_index (candidates, i);
+      g_autofree char *key = g_strdup_printf ("%d:%s", c->kind, c->text);
+      BounceFinding *f = g_hash_table_lookup (known, key);
+      BounceFinding *copy;
+
+      /* Only what the analysis saw in the message it read. */
+      if (f == NULL)
+        continue;
+      copy = bounce_finding_copy (c);
+      g_free (copy->entry_id);
+      copy->entry_id = g_strdup (f->entry_id);
+      g_ptr_array_add (located, copy);
+    }
+
+  return located;
+}
+
+static void
+analysis_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  AnalysisJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AnalysisResult) result = g_new0 (AnalysisResult, 1);
+
+  result->report = bounce_analyze_bytes (job->bytes, job->source, cancellable, &error);
+  if (result->report == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->pasted)
+    {
+      gsize size;
+      const char *pasted = g_bytes_get_data (job->bytes, &size);
+      const char *text = bounce_report_get_text (result->report);
+
+      if ((strlen (text) != size || memcmp (text, pasted, size) != 0) && size <= MAX_LOCATE_SIZE)
+        {
+          g_autofree char *copy = g_strndup (pasted, size);
+
+          result->view_findings = locate_findings (result->report, copy);
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) analysis_result_free);
 }
 
 static void
@@ -591,14 +834,25 @@ bounce_window_start_analysis (BounceWindow *self,
                               GCancellable *cancellable)
 {
   Analysis *a = g_new0 (Analysis, 1);
-  g_autofree char *source = file ? g_file_get_basename (file) : NULL;
+  AnalysisJob *job = g_new0 (AnalysisJob, 1);
+  g_autoptr(GTask) task = NULL;
 
   g_weak_ref_init (&a->window, self);
   a->cancellable = g_object_ref (cancellable);
   a->bytes = g_bytes_ref (bytes);
   a->file = file ? g_object_ref (file) : NULL;
 
-  bounce_analyze_bytes_async (bytes, source, cancellable, on_analysis_done, a);
+  job->bytes = g_bytes_ref (bytes);
+  job->source = file ? g_file_get_basename (file) : NULL;
+  job->pasted = file == NULL;
+
+  /* Loaded here, so that workers do not race for it. */
+  bounce_catalogue_get_default ();
+  task = g_task_new (NULL, cancellable, on_analysis_done, a);
+  g_task_set_source_tag (task, bounce_window_start_analysis);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, job, (GDestroyNotify) analysis_job_free);
+  g_task_run_in_thread (task, analysis_thread);
 }
 
 static gboolean
@@ -663,6 +917,7 @@ on_text_edited (BounceWindow *self)
   g_clear_object (&self->file);
   self->truncated = FALSE;
   self->view_matches_report = FALSE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
   bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
   self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
@@ -678,17 +933,109 @@ bounce_window_set_user_text (BounceWindow *self,
   bounce_window_cancel (self);
   g_clear_object (&self->file);
   self->navigate_on_result = TRUE;
+  self->view_matches_report = FALSE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_set_text (self->input_view, text, -1);
   bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
   bounce_window_analyze_text (self);
   bounce_window_update_actions (self);
 }
 
+/* Undo of a paste: what it replaced is kept while its toast is up. */
 static void
-on_paste_clipboard (BounceWindow *self)
+bounce_window_release_undo_toast (BounceWindow *self,
+                                  gboolean      dismiss)
 {
-  /* A paste into the text view is a whole bounce: show its explanation. */
-  self->navigate_on_result = TRUE;
+  AdwToast *toast = g_steal_pointer (&self->undo_toast);
+
+  if (toast == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);
+  if (dismiss)
+    adw_toast_dismiss (toast);
+}
+
+static void
+bounce_window_forget_undo (BounceWindow *self)
+{
+  g_clear_pointer (&self->undo_text, g_free);
+  g_clear_object (&self->undo_file);
+  bounce_window_release_undo_toast (self, TRUE);
+  bounce_window_update_actions (self);
+}
+
+static void
+on_undo_toast_dismissed (BounceWindow *self,
+                         AdwToast     *toast)
+{
+  if (self->undo_toast != toast)
+    return;
+  bounce_window_release_undo_toast (self, FALSE);
+  bounce_window_forget_undo (self);
+}
+
+/* Before new text replaces the message: keeps it for Undo.  FALSE when
+ * there was nothing to keep. */
+static gboolean
+bounce_window_keep_for_undo (BounceWindow *self)
+{
+  g_autofree char *text = bounce_input_view_dup_text (self->input_view);
+
+  bounce_window_forget_undo (self);
+  if (text_is_blank (text))
+    return FALSE;
+
+  /* An opened file is shown decoded, maybe cut: open it again instead. */
+  if (self->file != NULL)
+    self->undo_file = g_object_ref (self->file);
+  else
+    self->undo_text = g_steal_pointer (&text);
+  return TRUE;
+}
+
+static void
+bounce_window_offer_undo (BounceWindow *self)
+{
+  AdwToast *toast = adw_toast_new (_("Message replaced"));
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-paste");
+  adw_toast_set_timeout (toast, 8);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self,
+                           G_CONNECT_SWAPPED);
+  self->undo_toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  bounce_window_update_actions (self);
+}
+
+/* Pasted text is a new message, however it is pasted. */
+static void
+bounce_window_paste_text (BounceWindow *self,
+                          const char   *text)
+{
+  g_autofree char *old = bounce_input_view_dup_text (self->input_view);
+  /* The same message again has nothing to undo. */
+  gboolean kept = g_strcmp0 (old, text) != 0 && bounce_window_keep_for_undo (self);
+
+  bounce_window_set_user_text (self, text);
+  if (kept)
+    bounce_window_offer_undo (self);
+}
+
+static void paste_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param);
+
+static void
+on_paste_clipboard (BounceWindow *self,
+                    GtkTextView  *view)
+{
+  /* Ctrl+V and the context menu's Paste in the text view: like the Paste
+   * button, the clipboard replaces the message instead of being inserted
+   * into it. */
+  g_signal_stop_emission_by_name (view, "paste-clipboard");
+  paste_action (GTK_WIDGET (self), "win.paste", NULL);
 }
 
 typedef struct {
@@ -717,63 +1064,29 @@ on_file_loaded (GObject      *source,
   g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  char *contents = NULL;
-  gsize length = 0;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  bytes = bounce_input_read_file_finish (result, &error);
+  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
+    return;
+
+  if (bytes == NULL)
     {
-      if (self != NULL && !g_cancellable_is_cancelled (load->cancellable))
+      g_clear_object (&self->cancellable);
+      bounce_window_set_busy (self, FALSE);
+      if (error->domain == BOUNCE_ERROR)
+        bounce_window_show_error (self, error, TRUE);
+      else
         {
           g_autoptr(GError) read_error = g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
                                                       _("The file could not be read: %s"),
                                                       error->message);
 
-          g_clear_object (&self->cancellable);
-          bounce_window_set_busy (self, FALSE);
-          bounce_window_show_error (self, read_error);
+          bounce_window_show_error (self, read_error, TRUE);
         }
       return;
     }
 
-  bytes = g_bytes_new_take (contents, length);
-  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
-    return;
-
   bounce_window_start_analysis (self, bytes, load->file, load->cancellable);
-}
-
-static void
-on_file_info (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(FileLoad) load = user_data;
-  g_autoptr(BounceWindow) self = g_weak_ref_get (&load->window);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = g_file_query_info_finish (G_FILE (source), result, &error);
-  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
-    return;
-
-  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
-      && g_file_info_get_size (info) > MAX_FILE_SIZE)
-    {
-      g_autoptr(GError) size_error = g_error_new_literal (BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE, "");
-
-      g_clear_object (&self->cancellable);
-      bounce_window_set_busy (self, FALSE);
-      bounce_window_show_error (self, size_error);
-      return;
-    }
-
-  /* Not being able to stat is not fatal: loading reports the real error. */
-  {
-    GFile *file = load->file;
-    GCancellable *cancellable = load->cancellable;
-
-    g_file_load_contents_async (file, cancellable, on_file_loaded, g_steal_pointer (&load));
-  }
 }
 
 void
@@ -794,14 +1107,16 @@ bounce_window_open_file (BounceWindow *self,
   load->cancellable = g_object_ref (cancellable);
   load->file = g_object_ref (file);
 
-  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                           G_PRIORITY_DEFAULT, cancellable, on_file_info, load);
+  /* In chunks on a worker thread, up to the size limit: a FIFO or a device
+   * is refused there, never read whole. */
+  bounce_input_read_file_async (file, cancellable, on_file_loaded, load);
 }
 
 static void
 on_file_dropped (BounceWindow *self,
                  GFile        *file)
 {
+  bounce_window_forget_undo (self);
   bounce_window_open_file (self, file);
 }
 
@@ -815,7 +1130,10 @@ on_chooser_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        bounce_window_open_file (self, file);
+        {
+          bounce_window_forget_undo (self);
+          bounce_window_open_file (self, file);
+        }
     }
 
   g_clear_object (&self->chooser);
@@ -884,7 +1202,7 @@ on_clipboard_text (GObject      *source,
       return;
     }
 
-  bounce_window_set_user_text (self, text);
+  bounce_window_paste_text (self, text);
 }
 
 static void
@@ -905,7 +1223,13 @@ on_clipboard_files (GObject      *source,
 
   files = gdk_file_list_get_files (g_value_get_boxed (value));
   if (files != NULL)
-    bounce_window_open_file (self, files->data);
+    {
+      gboolean kept = bounce_window_keep_for_undo (self);
+
+      bounce_window_open_file (self, files->data);
+      if (kept)
+        bounce_window_offer_undo (self);
+    }
   g_slist_free (files);
 }
 
@@ -934,6 +1258,7 @@ clear_action (GtkWidget  *widget,
 {
   BounceWindow *self = BOUNCE_WINDOW (widget);
 
+  bounce_window_forget_undo (self);
   bounce_window_cancel (self);
   g_clear_object (&self->file);
   self->truncated = FALSE;
@@ -979,16 +1304,23 @@ catalogue_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->catalogue_window), "catalogue.search", NULL);
 }
 
+/* Not in the text as pasted: the decoded text has it. */
+static void
+bounce_window_offer_decoded (BounceWindow *self)
+{
+  AdwToast *toast = adw_toast_new (_("This is only in the decoded text of the message"));
+
+  adw_toast_set_button_label (toast, _("Show _Decoded Text"));
+  adw_toast_set_action_name (toast, "win.show-decoded");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Selects characters of the text view (not of the report's text). */
 static gboolean
 bounce_window_select_chars (BounceWindow *self,
                             glong         start,
                             glong         end)
 {
-  if (!self->view_matches_report)
-    {
-      bounce_window_toast (self, _("Show the decoded text to find this in the message"));
-      return FALSE;
-    }
   if (!bounce_input_view_select_chars (self->input_view, start, end))
     {
       bounce_window_toast (self, _("This part of the message is not shown"));
@@ -1018,9 +1350,36 @@ select_range_action (GtkWidget  *widget,
   if (start > end || end > length)
     return;
 
-  bounce_window_select_chars (self,
-                              g_utf8_pointer_to_offset (text, text + start),
-                              g_utf8_pointer_to_offset (text, text + end));
+  if (self->view_matches_report)
+    {
+      bounce_window_select_chars (self,
+                                  g_utf8_pointer_to_offset (text, text + start),
+                                  g_utf8_pointer_to_offset (text, text + end));
+      return;
+    }
+
+  /* The text as pasted: look for the same words there. */
+  {
+    g_autofree char *wanted = g_strndup (text + start, end - start);
+    GtkTextBuffer *buffer = bounce_input_view_get_buffer (self->input_view);
+    GtkTextIter iter, match_start, match_end;
+
+    gtk_text_buffer_get_start_iter (buffer, &iter);
+    if (*wanted != '\0' && end - start <= 64 * 1024
+        && gtk_text_iter_forward_search (&iter, wanted, GTK_TEXT_SEARCH_TEXT_ONLY,
+                                         &match_start, &match_end, NULL))
+      bounce_window_select_chars (self, gtk_text_iter_get_offset (&match_start),
+                                  gtk_text_iter_get_offset (&match_end));
+    else
+      bounce_window_offer_decoded (self);
+  }
+}
+
+static gboolean
+same_finding (const BounceFinding *a,
+              const BounceFinding *b)
+{
+  return a->kind == b->kind && g_str_equal (a->text, b->text);
 }
 
 static void
@@ -1028,9 +1387,46 @@ on_code_row_activated (BounceWindow  *self,
                        GtkListBoxRow *row)
 {
   BounceFinding *finding = g_object_get_data (G_OBJECT (row), "finding");
+  GPtrArray *findings;
+  const BounceFinding *match = NULL;
+  guint nth = 0;
 
-  if (finding != NULL)
-    bounce_window_select_chars (self, finding->offset, finding->offset + finding->length);
+  if (finding == NULL || self->report == NULL)
+    return;
+
+  if (self->view_matches_report)
+    {
+      bounce_window_select_chars (self, finding->offset, finding->offset + finding->length);
+      return;
+    }
+
+  /* The n-th such code of the report is the n-th in the text as pasted,
+   * or else the last there is. */
+  findings = bounce_report_get_findings (self->report);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->offset >= finding->offset)
+        break;
+      if (same_finding (f, finding))
+        nth++;
+    }
+  for (guint i = 0; self->view_findings != NULL && i < self->view_findings->len; i++)
+    {
+      const BounceFinding *f = g_ptr_array_index (self->view_findings, i);
+
+      if (!same_finding (f, finding))
+        continue;
+      match = f;
+      if (nth-- == 0)
+        break;
+    }
+
+  if (match != NULL)
+    bounce_window_select_chars (self, match->offset, match->offset + match->length);
+  else
+    bounce_window_offer_decoded (self);
 }
 
 static void
@@ -1041,7 +1437,28 @@ show_decoded_action (GtkWidget  *widget,
   BounceWindow *self = BOUNCE_WINDOW (widget);
 
   if (self->report != NULL)
-    bounce_window_show_display_text (self);
+    {
+      bounce_window_show_display_text (self);
+      bounce_window_update_actions (self);
+    }
+}
+
+static void
+undo_paste_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  g_autofree char *text = g_steal_pointer (&self->undo_text);
+  g_autoptr(GFile) file = g_steal_pointer (&self->undo_file);
+
+  /* Its button was clicked: the toast goes by itself. */
+  bounce_window_release_undo_toast (self, FALSE);
+  bounce_window_forget_undo (self);
+  if (file != NULL)
+    bounce_window_open_file (self, file);
+  else if (text != NULL)
+    bounce_window_set_user_text (self, text);
 }
 
 static void
@@ -1085,7 +1502,10 @@ bounce_window_update_actions (BounceWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-summary", has_report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear",
                                  has_report || self->busy || !bounce_input_view_get_empty (self->input_view));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-decoded", has_report);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-decoded",
+                                 has_report && !self->view_matches_report);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-paste",
+                                 self->undo_text != NULL || self->undo_file != NULL);
 }
 
 char *
@@ -1330,12 +1750,124 @@ bounce_window_set_property (GObject      *object,
     }
 }
 
+typedef struct {
+  GWeakRef      window;
+  GCancellable *cancellable;
+} CheckRun;
+
+static void
+check_run_free (CheckRun *run)
+{
+  g_weak_ref_clear (&run->window);
+  g_clear_object (&run->cancellable);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CheckRun, check_run_free)
+
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CheckRun) run = user_data;
+  g_autoptr(BounceWindow) self = g_weak_ref_get (&run->window);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = bounce_blocklist_check_run_finish (BOUNCE_BLOCKLIST_CHECK (source), result, &error);
+  /* Stopped for a newer report, or the window is gone. */
+  if (self == NULL || g_cancellable_is_cancelled (run->cancellable))
+    return;
+
+  g_clear_object (&self->check_cancellable);
+  bounce_links_group_set_checking (self->links_group, FALSE);
+  bounce_links_group_set_check_results (self->links_group, results);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", self->check != NULL);
+}
+
+static void
+bounce_window_run_check (BounceWindow *self)
+{
+  CheckRun *run;
+
+  if (self->check == NULL || self->check_cancellable != NULL)
+    return;
+
+  self->check_cancellable = g_cancellable_new ();
+  run = g_new0 (CheckRun, 1);
+  g_weak_ref_init (&run->window, self);
+  run->cancellable = g_object_ref (self->check_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
+  bounce_links_group_set_checking (self->links_group, TRUE);
+  bounce_blocklist_check_run_async (self->check, self->check_cancellable, on_check_done, run);
+}
+
+static void
+on_check_notice_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          BounceWindow     *self)
+{
+  /* The notice named this report's targets: a newer report needs its own. */
+  if (g_strcmp0 (response, "check") != 0 ||
+      g_object_get_data (G_OBJECT (dialog), "check") != self->check)
+    return;
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "blocklist-check-confirmed", TRUE);
+  bounce_window_run_check (self);
+}
+
+/* The first check is preceded by a notice of what leaves the computer. */
+static void
+check_blocklists_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  BounceWindow *self = BOUNCE_WINDOW (widget);
+  g_autofree char *targets = NULL;
+  GtkWidget *dialog;
+
+  if (self->check == NULL)
+    return;
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "blocklist-check-confirmed"))
+    {
+      bounce_window_run_check (self);
+      return;
+    }
+
+  targets = join_targets (bounce_blocklist_check_get_targets (self->check));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Ask the Blocklists?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  /* Translators: %s is "192.0.2.1 and example.com" */
+                                  _("To check them, Bounce Assistant sends %s to the DNS servers of the "
+                                    "blocklists, through your network’s DNS resolver. The lists learn that "
+                                    "someone asked about them. Nothing else from the bounce is sent."),
+                                  targets);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "check", _("_Check"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "check",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "check");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "check", g_object_ref (self->check), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_check_notice_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 bounce_window_dispose (GObject *object)
 {
   BounceWindow *self = BOUNCE_WINDOW (object);
 
   bounce_window_cancel (self);
+  if (self->check_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->check_cancellable);
+      g_clear_object (&self->check_cancellable);
+    }
+  g_clear_object (&self->check);
   g_clear_handle_id (&self->spinner_id, g_source_remove);
   if (self->chooser != NULL)
     {
@@ -1347,6 +1879,11 @@ bounce_window_dispose (GObject *object)
       g_object_remove_weak_pointer (G_OBJECT (self->catalogue_window), (gpointer *) &self->catalogue_window);
       self->catalogue_window = NULL;
     }
+
+  bounce_window_release_undo_toast (self, FALSE);
+  g_clear_pointer (&self->undo_text, g_free);
+  g_clear_object (&self->undo_file);
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_WINDOW);
 
@@ -1404,6 +1941,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, entry_cards);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_box);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_list);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_cut);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, links_group);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, not_bounce_page);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, error_page);
@@ -1419,8 +1957,10 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.catalogue", NULL, catalogue_action);
   gtk_widget_class_install_action (widget_class, "win.select-range", "(tt)", select_range_action);
   gtk_widget_class_install_action (widget_class, "win.show-decoded", NULL, show_decoded_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-paste", NULL, undo_paste_action);
   gtk_widget_class_install_action (widget_class, "win.show-input", NULL, show_input_action);
   gtk_widget_class_install_action (widget_class, "win.show-results", NULL, show_results_action);
+  gtk_widget_class_install_action (widget_class, "win.check-blocklists", NULL, check_blocklists_action);
 
   /* A class binding runs after the focused widget had its chance, so the
    * text view still pastes at the cursor; anywhere else Ctrl+V pastes the
@@ -1433,8 +1973,12 @@ bounce_window_init (BounceWindow *self)
 {
   self->show_admin = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  bounce_a11y_watch_toasts (self->toast_overlay);
 
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->results_stack, "welcome");
+  /* Only a report with something to check enables it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
 }

@@ -227,6 +227,26 @@ bounce_catalogue_new_from_resource (const char  *resource_dir,
       if (!load_file (self, path, error))
         return NULL;
     }
+
+  /* A DNS answer that means another list must name a list we have. */
+  for (guint i = 0; i < self->blocklists->len; i++)
+    {
+      const BounceDnsInfo *dns = bounce_entry_get_dns (self->blocklists->pdata[i]);
+
+      for (guint j = 0; dns != NULL && j < dns->answers->len; j++)
+        {
+          const char *list_id = ((BounceDnsAnswer *) dns->answers->pdata[j])->list_id;
+          BounceEntry *list = list_id != NULL ? g_hash_table_lookup (self->by_id, list_id) : NULL;
+
+          if (list_id != NULL && (list == NULL || bounce_entry_get_kind (list) != BOUNCE_ENTRY_BLOCKLIST))
+            {
+              g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                           "Catalogue entry “%s”: a DNS answer names “%s”, which is no blocklist",
+                           bounce_entry_get_id (self->blocklists->pdata[i]), list_id);
+              return NULL;
+            }
+        }
+    }
   return g_steal_pointer (&self);
 }
 

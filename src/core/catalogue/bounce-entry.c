@@ -7,6 +7,34 @@
 #include "bounce-reason.h"
 #include "bounce-error.h"
 
+/* The "state" a step applies to: a delivery still being tried, or one the
+ * sending server has stopped trying (BounceOutcome DELAYED, or UNKNOWN,
+ * GAVE_UP and PERMANENT). */
+typedef enum {
+  STEP_STATE_ANY,
+  STEP_STATE_DELAYED,
+  STEP_STATE_FAILED,
+} StepState;
+
+/* One step of a sender or admin list, and the case it applies to. */
+typedef struct {
+  char *text;
+  char *label;                 /* "case": how to say the condition, or NULL */
+  StepState state;
+  BouncePermanence klass;      /* UNKNOWN: any */
+  GRegex *words;               /* the server's reply must match, or NULL */
+  gboolean otherwise;          /* applies when no words step of its list does */
+} StepDef;
+
+static void
+step_def_free (StepDef *def)
+{
+  g_free (def->text);
+  g_free (def->label);
+  g_clear_pointer (&def->words, g_regex_unref);
+  g_free (def);
+}
+
 struct _BounceEntry
 {
   GObject parent_instance;
@@ -17,8 +45,10 @@ struct _BounceEntry
   char *provider;
   char *title;
   char *explanation;
-  GStrv sender;
+  GStrv sender;          /* every step's text */
   GStrv admin;
+  GPtrArray *sender_defs; /* StepDef, in the same order */
+  GPtrArray *admin_defs;
   char *reason;
   char *final_reason;
   BouncePermanence permanence;
@@ -38,6 +68,7 @@ struct _BounceEntry
   gboolean closed;
   char *closed_date;
   gboolean multi;
+  BounceDnsInfo *dns;
 
   /* translated copies, made on first use */
   GStrv sender_tr;
@@ -78,6 +109,8 @@ bounce_entry_finalize (GObject *object)
   g_free (self->explanation);
   g_strfreev (self->sender);
   g_strfreev (self->admin);
+  g_clear_pointer (&self->sender_defs, g_ptr_array_unref);
+  g_clear_pointer (&self->admin_defs, g_ptr_array_unref);
   g_free (self->reason);
   g_free (self->final_reason);
   g_free (self->source_url);
@@ -90,6 +123,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->lookup_domain);
   g_free (self->delist_url);
   g_free (self->closed_date);
+  g_clear_pointer (&self->dns, bounce_dns_info_free);
   g_free (self->sender_tr);  /* shallow: the strings belong to gettext or to sender */
   g_free (self->admin_tr);
 
@@ -106,6 +140,8 @@ static void
 bounce_entry_init (BounceEntry *self)
 {
   self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_entry_free);
+  self->sender_defs = g_ptr_array_new_with_free_func ((GDestroyNotify) step_def_free);
+  self->admin_defs = g_ptr_array_new_with_free_func ((GDestroyNotify) step_def_free);
 }
 
 static const char *
@@ -200,6 +236,156 @@ get_strv (JsonObject  *object,
         }
     }
   *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static const char * const step_keys[] = {
+  "text", "case", "state", "class", "words", "otherwise", NULL
+};
+
+/* A step is a string, or an object: { "text", "case", and one or more of
+ * "state" (delayed, failed), "class" (temporary, permanent), "words" (a
+ * pattern over the server's reply) or "otherwise" (true: when no "words"
+ * step of the list applies). */
+static StepDef *
+parse_step (JsonNode    *item,
+            const char  *id,
+            const char  *member,
+            GError     **error)
+{
+  g_autoptr(GList) members = NULL;
+  StepDef *def;
+  JsonObject *object;
+  JsonNode *node;
+  const char *value;
+
+  if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+    {
+      def = g_new0 (StepDef, 1);
+      def->text = g_strdup (json_node_get_string (item));
+      return def;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (item))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: “%s” must hold strings or step objects", id, member);
+      return NULL;
+    }
+
+  object = json_node_get_object (item);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (step_keys, l->data))
+      {
+        g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                     "Catalogue entry “%s”: a step has an unknown key “%s”", id, (const char *) l->data);
+        return NULL;
+      }
+
+  def = g_new0 (StepDef, 1);
+#define STEP_FAIL(...) G_STMT_START { \
+    g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, __VA_ARGS__); \
+    step_def_free (def); \
+    return NULL; \
+  } G_STMT_END
+
+  if (!get_string (object, "text", TRUE, &def->text, id, error) ||
+      !get_string (object, "case", FALSE, &def->label, id, error))
+    {
+      step_def_free (def);
+      return NULL;
+    }
+
+  value = json_object_get_string_member_with_default (object, "state", NULL);
+  if (value != NULL && g_str_equal (value, "delayed"))
+    def->state = STEP_STATE_DELAYED;
+  else if (value != NULL && g_str_equal (value, "failed"))
+    def->state = STEP_STATE_FAILED;
+  else if (json_object_has_member (object, "state"))
+    STEP_FAIL ("Catalogue entry “%s”: a step’s “state” must be delayed or failed", id);
+
+  value = json_object_get_string_member_with_default (object, "class", NULL);
+  if (value != NULL && g_str_equal (value, "temporary"))
+    def->klass = BOUNCE_PERMANENCE_TEMPORARY;
+  else if (value != NULL && g_str_equal (value, "permanent"))
+    def->klass = BOUNCE_PERMANENCE_PERMANENT;
+  else if (json_object_has_member (object, "class"))
+    STEP_FAIL ("Catalogue entry “%s”: a step’s “class” must be temporary or permanent", id);
+
+  value = json_object_get_string_member_with_default (object, "words", NULL);
+  if (value != NULL)
+    {
+      g_autoptr(GError) regex_error = NULL;
+
+      def->words = g_regex_new (value, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, &regex_error);
+      if (def->words == NULL)
+        STEP_FAIL ("Catalogue entry “%s”: bad step pattern: %s", id, regex_error->message);
+    }
+  else if (json_object_has_member (object, "words"))
+    STEP_FAIL ("Catalogue entry “%s”: a step’s “words” must be a string", id);
+
+  node = json_object_get_member (object, "otherwise");
+  if (node != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN ||
+          !json_node_get_boolean (node))
+        STEP_FAIL ("Catalogue entry “%s”: a step’s “otherwise” can only be true", id);
+      def->otherwise = TRUE;
+    }
+
+  if (def->words != NULL && def->otherwise)
+    STEP_FAIL ("Catalogue entry “%s”: a step has both “words” and “otherwise”", id);
+  if ((def->words != NULL || def->otherwise) && def->label == NULL)
+    STEP_FAIL ("Catalogue entry “%s”: a step that depends on the server’s words needs a “case”", id);
+  if (def->state == STEP_STATE_ANY && def->klass == BOUNCE_PERMANENCE_UNKNOWN &&
+      def->words == NULL && !def->otherwise)
+    STEP_FAIL ("Catalogue entry “%s”: a step object without a condition (write it as a string)", id);
+#undef STEP_FAIL
+
+  return def;
+}
+
+static gboolean
+get_steps (JsonObject  *object,
+           const char  *member,
+           GStrv       *texts,
+           GPtrArray   *defs,
+           const char  *id,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean have_words = FALSE;
+
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: “%s” must be an array", id, member);
+          return FALSE;
+        }
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          StepDef *def = parse_step (json_array_get_element (array, i), id, member, error);
+
+          if (def == NULL)
+            return FALSE;
+          g_ptr_array_add (defs, def);
+          g_strv_builder_add (builder, def->text);
+          if (def->otherwise && !have_words)
+            {
+              g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                           "Catalogue entry “%s”: an “otherwise” step must follow a “words” step", id);
+              return FALSE;
+            }
+          have_words |= def->words != NULL;
+        }
+    }
+  *texts = g_strv_builder_end (builder);
   return TRUE;
 }
 
@@ -313,8 +499,8 @@ bounce_entry_new_from_json (JsonObject  *object,
       !get_string (object, "delist", FALSE, &self->delist_url, self->id, error) ||
       !get_string (object, "status", FALSE, &status, self->id, error) ||
       !get_string (object, "closed", FALSE, &self->closed_date, self->id, error) ||
-      !get_strv (object, "sender", &self->sender, self->id, error) ||
-      !get_strv (object, "admin", &self->admin, self->id, error) ||
+      !get_steps (object, "sender", &self->sender, self->sender_defs, self->id, error) ||
+      !get_steps (object, "admin", &self->admin, self->admin_defs, self->id, error) ||
       !get_strv (object, "examples", &self->examples, self->id, error) ||
       !get_strv (object, "zones", &self->zones, self->id, error))
     return NULL;
@@ -476,6 +662,27 @@ bounce_entry_new_from_json (JsonObject  *object,
         }
   }
 
+  node = json_object_get_member (object, "dns");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (node) || self->kind != BOUNCE_ENTRY_BLOCKLIST)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: “dns” must be an object on a blocklist", self->id);
+          return NULL;
+        }
+      /* A closed list is never asked: its zone may answer anything now. */
+      if (self->closed)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: a closed list has no “dns”", self->id);
+          return NULL;
+        }
+      self->dns = bounce_dns_info_new_from_json (json_node_get_object (node), self->id, error);
+      if (self->dns == NULL)
+        return NULL;
+    }
+
   if (self->lookup_ip != NULL && strstr (self->lookup_ip, "{ip}") == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
@@ -577,6 +784,144 @@ bounce_entry_get_admin_steps (BounceEntry *self)
 {
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
   return translated_steps (self->admin, &self->admin_tr);
+}
+
+typedef enum {
+  TRI_FALSE,
+  TRI_TRUE,
+  TRI_UNKNOWN,
+} Tri;
+
+static Tri
+tri_and (Tri a,
+         Tri b)
+{
+  if (a == TRI_FALSE || b == TRI_FALSE)
+    return TRI_FALSE;
+  if (a == TRI_UNKNOWN || b == TRI_UNKNOWN)
+    return TRI_UNKNOWN;
+  return TRI_TRUE;
+}
+
+static Tri
+words_match (const StepDef           *def,
+             const BounceStepContext *context)
+{
+  if (context == NULL)
+    return TRI_UNKNOWN;
+  /* No reply at all says none of the words. */
+  if (context->reply == NULL)
+    return TRI_FALSE;
+  return g_regex_match (def->words, context->reply, 0, NULL) ? TRI_TRUE : TRI_FALSE;
+}
+
+/* Whether the recipient is in the state a step wants: DELAYED is still
+ * being tried, every other failure outcome is final. */
+static Tri
+state_match (StepState                state,
+             const BounceStepContext *context)
+{
+  gboolean delayed;
+
+  if (context == NULL || context->outcome == BOUNCE_OUTCOME_NONE)
+    return TRI_UNKNOWN;
+  delayed = context->outcome == BOUNCE_OUTCOME_DELAYED;
+  return delayed == (state == STEP_STATE_DELAYED) ? TRI_TRUE : TRI_FALSE;
+}
+
+static const char *
+state_label (StepState state)
+{
+  if (state == STEP_STATE_DELAYED)
+    return _("If the bounce says the message is only delayed");
+  return _("If the bounce says delivery has failed");
+}
+
+static const char *
+class_label (BouncePermanence klass)
+{
+  if (klass == BOUNCE_PERMANENCE_TEMPORARY)
+    return _("If the server’s code is a temporary one (4xx)");
+  return _("If the server’s code is a permanent one (5xx)");
+}
+
+GPtrArray *
+bounce_entry_select_steps (BounceEntry             *self,
+                           gboolean                 admin,
+                           const BounceStepContext *context)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *defs;
+  Tri any_words = TRI_FALSE;
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), out);
+
+  defs = admin ? self->admin_defs : self->sender_defs;
+
+  /* "otherwise" steps apply when no "words" step of the list does. */
+  for (guint i = 0; i < defs->len; i++)
+    {
+      const StepDef *def = defs->pdata[i];
+      Tri m;
+
+      if (def->words == NULL)
+        continue;
+      m = words_match (def, context);
+      if (m == TRI_TRUE || (m == TRI_UNKNOWN && any_words == TRI_FALSE))
+        any_words = m;
+    }
+
+  for (guint i = 0; i < defs->len; i++)
+    {
+      const StepDef *def = defs->pdata[i];
+      const char *label = NULL;
+      Tri applies = TRI_TRUE;
+      BounceStep *step;
+
+      if (def->state != STEP_STATE_ANY)
+        {
+          Tri t = state_match (def->state, context);
+
+          if (t == TRI_UNKNOWN && label == NULL)
+            label = state_label (def->state);
+          applies = tri_and (applies, t);
+        }
+      if (def->klass != BOUNCE_PERMANENCE_UNKNOWN)
+        {
+          Tri t = context == NULL || context->permanence == BOUNCE_PERMANENCE_UNKNOWN ? TRI_UNKNOWN
+                  : context->permanence == def->klass ? TRI_TRUE : TRI_FALSE;
+
+          if (t == TRI_UNKNOWN && label == NULL)
+            label = class_label (def->klass);
+          applies = tri_and (applies, t);
+        }
+      if (def->words != NULL)
+        applies = tri_and (applies, words_match (def, context));
+      if (def->otherwise)
+        applies = tri_and (applies, any_words == TRI_TRUE ? TRI_FALSE
+                                    : any_words == TRI_FALSE ? TRI_TRUE : TRI_UNKNOWN);
+
+      if (applies == TRI_FALSE)
+        continue;
+      step = g_new0 (BounceStep, 1);
+      step->text = translate (def->text);
+      if (applies == TRI_UNKNOWN)
+        step->condition = def->label != NULL ? translate (def->label) : label;
+      g_ptr_array_add (out, step);
+    }
+  return out;
+}
+
+char *
+bounce_step_to_string (const BounceStep *step)
+{
+  g_return_val_if_fail (step != NULL, NULL);
+
+  if (step->condition == NULL)
+    return g_strdup (step->text);
+  /* Translators: a step that applies only in one case: "If the bounce
+   * says the message is only delayed: Wait; ..." */
+  return g_strdup_printf (_("%s: %s"), step->condition, step->text);
 }
 
 const char *
@@ -707,6 +1052,12 @@ bounce_entry_get_multi (BounceEntry *self)
   GETTER (gboolean, multi)
 }
 
+const BounceDnsInfo *
+bounce_entry_get_dns (BounceEntry *self)
+{
+  GETTER (const BounceDnsInfo *, dns)
+}
+
 GPtrArray *
 bounce_entry_get_msgids (BounceEntry *self)
 {
@@ -722,5 +1073,17 @@ bounce_entry_get_msgids (BounceEntry *self)
     g_ptr_array_add (out, self->sender[i]);
   for (guint i = 0; self->admin[i]; i++)
     g_ptr_array_add (out, self->admin[i]);
+  for (guint k = 0; k < 2; k++)
+    {
+      GPtrArray *defs = k == 0 ? self->sender_defs : self->admin_defs;
+
+      for (guint i = 0; i < defs->len; i++)
+        if (((StepDef *) defs->pdata[i])->label != NULL)
+          g_ptr_array_add (out, ((StepDef *) defs->pdata[i])->label);
+    }
+  for (guint i = 0; self->dns != NULL && i < self->dns->answers->len; i++)
+    g_ptr_array_add (out, ((BounceDnsAnswer *) self->dns->answers->pdata[i])->meaning);
+  for (guint i = 0; self->dns != NULL && i < self->dns->refused->len; i++)
+    g_ptr_array_add (out, ((BounceDnsAnswer *) self->dns->refused->pdata[i])->meaning);
   return out;
 }

@@ -4,6 +4,9 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "bounce-outcome.h"
+#include "bounce-dns-info.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -23,6 +26,23 @@ typedef enum {
   BOUNCE_PERMANENCE_TEMPORARY,
   BOUNCE_PERMANENCE_PERMANENT,
 } BouncePermanence;
+
+/* What is known about one recipient when choosing the steps to show.  A
+ * catalogue step may apply only to some cases (see docs/catalogue-format.md):
+ * to words in the server's reply, to a delivery still being tried or given
+ * up, to a temporary or permanent code. */
+typedef struct {
+  const char       *reply;       /* the server's reply, or NULL when it gave none */
+  BounceOutcome     outcome;     /* bounce_recipient_get_outcome(); NONE: not known */
+  BouncePermanence  permanence;
+} BounceStepContext;
+
+/* A step chosen for a reader. */
+typedef struct {
+  const char *text;        /* translated */
+  const char *condition;   /* translated "If ..." when the facts cannot tell
+                            * whether the step applies, else NULL */
+} BounceStep;
 
 /* How much a rule's wording says on its own (the "strength" field). */
 typedef enum {
@@ -55,9 +75,21 @@ const char       *bounce_entry_get_provider     (BounceEntry  *self);  /* provid
 /* All text getters return translated strings (g_dgettext). */
 const char       *bounce_entry_get_title        (BounceEntry  *self);
 const char       *bounce_entry_get_explanation  (BounceEntry  *self);
-/* Steps, translated; NULL-terminated; never NULL (may be empty). */
+/* Every step, whatever case it applies to, translated; NULL-terminated;
+ * never NULL (may be empty).  For search and lists of texts: a reader gets
+ * bounce_entry_select_steps(). */
 const char * const *bounce_entry_get_sender_steps (BounceEntry *self);
 const char * const *bounce_entry_get_admin_steps  (BounceEntry *self);
+/* The sender's (admin FALSE) or administrator's steps that apply, in
+ * catalogue order, as BounceStep (the array owns them; the strings belong
+ * to the entry).  context NULL means nothing is known (the catalogue
+ * browser): then every step is returned, the conditional ones with their
+ * condition. */
+GPtrArray        *bounce_entry_select_steps     (BounceEntry             *self,
+                                                 gboolean                 admin,
+                                                 const BounceStepContext *context);
+/* "If ...: text" for a step with a condition, else its text; newly allocated. */
+char             *bounce_step_to_string         (const BounceStep  *step);
 const char       *bounce_entry_get_reason       (BounceEntry  *self);  /* or NULL */
 /* Rules: the reason once the sender has given up on this condition, or NULL. */
 const char       *bounce_entry_get_final_reason (BounceEntry  *self);
@@ -81,6 +113,8 @@ const char       *bounce_entry_get_delist_url   (BounceEntry  *self);
 gboolean          bounce_entry_get_closed       (BounceEntry  *self);  /* list no longer operates */
 const char       *bounce_entry_get_closed_date  (BounceEntry  *self);  /* ISO date or NULL */
 gboolean          bounce_entry_get_multi        (BounceEntry  *self);  /* a multi-list checker */
+/* How to ask the list over DNS, or NULL (not a DNS list, or closed). */
+const BounceDnsInfo *bounce_entry_get_dns       (BounceEntry  *self);
 /* The untranslated strings, for the POT generator and tests. */
 GPtrArray        *bounce_entry_get_msgids       (BounceEntry  *self);
 

@@ -41,6 +41,8 @@ extract_findings (BounceReport *report,
       start = end;
       chunk *= 2;
     }
+  if (findings->len > MAX_FINDINGS || (findings->len == MAX_FINDINGS && start < length))
+    bounce_report_add_truncated (report, BOUNCE_TRUNCATED_CODES);
   if (findings->len > MAX_FINDINGS)
     g_ptr_array_set_size (findings, MAX_FINDINGS);
 }
@@ -306,26 +308,68 @@ ip_is_not_the_sender (const char *text,
   return TRUE;
 }
 
+static char *
+reversed_ipv4 (const char *address)
+{
+  g_auto(GStrv) octets = g_strsplit (address, ".", 4);
+
+  if (g_strv_length (octets) != 4)
+    return NULL;
+  return g_strdup_printf ("%s.%s.%s.%s", octets[3], octets[2], octets[1], octets[0]);
+}
+
+/* Is zone (lower case) one the catalogue's blocklists answer for? */
+static gboolean
+is_catalogue_zone (BounceCatalogue *catalogue,
+                   const char      *zone)
+{
+  GPtrArray *lists = bounce_catalogue_get_blocklists (catalogue);
+
+  for (guint i = 0; lists != NULL && i < lists->len; i++)
+    {
+      const char * const *zones = bounce_entry_get_zones (lists->pdata[i]);
+
+      for (guint j = 0; zones[j] != NULL; j++)
+        if (g_ascii_strcasecmp (zones[j], zone) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 /* An IPv4 address that starts a DNS name (name: the host name or zone
  * found at the same place) is not that address as written.  In a
  * blocklist query ("4.3.2.1.zen.spamhaus.org") or a reverse lookup
  * ("4.3.2.1.in-addr.arpa") it is the listed address backwards; in any other
  * name ("192.0.2.1.static.example.net") it is only part of the name.
- * Returns the address a finding stands for, or NULL. */
+ * Inside a URL the extractor reports no names, so the text after the
+ * address decides there.  Returns the address a finding stands for, or
+ * NULL. */
 static char *
 ipv4_address_of (const BounceFinding *f,
-                 const BounceFinding *name)
+                 const BounceFinding *name,
+                 const char          *text,
+                 BounceCatalogue     *catalogue)
 {
-  g_auto(GStrv) octets = NULL;
-
   if (name == NULL || name->byte_offset != f->byte_offset || name->byte_length <= f->byte_length)
-    return g_strdup (f->text);
+    {
+      const char *after = text + f->byte_offset + f->byte_length;
+      g_autofree char *suffix = NULL;
+      gsize n = 1;
+
+      if (after[0] != '.' || !g_ascii_isalnum (after[1]))
+        return g_strdup (f->text);
+      while (n < 256 && (g_ascii_isalnum (after[n]) || after[n] == '.' || after[n] == '-'))
+        n++;
+      while (n > 1 && after[n - 1] == '.')
+        n--;
+      suffix = g_ascii_strdown (after + 1, n - 1);
+      if (g_str_equal (suffix, "in-addr.arpa") || is_catalogue_zone (catalogue, suffix))
+        return reversed_ipv4 (f->text);
+      return NULL;
+    }
   if (name->kind != BOUNCE_FINDING_DNSBL_ZONE && !g_str_has_suffix (name->text, ".in-addr.arpa"))
     return NULL;
-  octets = g_strsplit (f->text, ".", 4);
-  if (g_strv_length (octets) != 4)
-    return NULL;
-  return g_strdup_printf ("%s.%s.%s.%s", octets[3], octets[2], octets[1], octets[0]);
+  return reversed_ipv4 (f->text);
 }
 
 static void
@@ -340,6 +384,7 @@ collect_targets (BounceReport    *report,
   g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const BounceFinding *name = NULL;
+  const BounceFinding *url = NULL;
   gboolean wanted;
 
   notification = bounce_input_collect_notification (input, 0, segments->len, BOUNCE_NOTIFICATION_LIMIT);
@@ -348,7 +393,10 @@ collect_targets (BounceReport    *report,
     return;
 
   find_named_blocklists (report, catalogue, notification->str);
-  wanted = bounce_report_get_blocklists (report)->len > 0 || report_needs_reputation_check (report);
+  /* Only a bounce that blames the sending side wants its address checked:
+   * a named list alone does not, when the refusal is the receiving side's
+   * fault (a list that has closed, an error answer taken for a listing). */
+  wanted = report_needs_reputation_check (report);
   if (!wanted)
     return;
 
@@ -360,9 +408,18 @@ collect_targets (BounceReport    *report,
        * that starts it. */
       if (f->kind == BOUNCE_FINDING_HOSTNAME || f->kind == BOUNCE_FINDING_DNSBL_ZONE)
         name = f;
+      if (f->kind == BOUNCE_FINDING_URL)
+        url = f;
+      /* The address in Spamhaus's error-answer page (".../returnc/pub/<ip>")
+       * is the public resolver the receiving server used, not the sender. */
+      if ((f->kind == BOUNCE_FINDING_IPV4 || f->kind == BOUNCE_FINDING_IPV6) && url != NULL &&
+          f->byte_offset >= url->byte_offset &&
+          f->byte_offset < url->byte_offset + url->byte_length &&
+          strstr (url->text, "/returnc/") != NULL)
+        continue;
       if (f->kind == BOUNCE_FINDING_IPV4 && in_notification (input, f->byte_offset))
         {
-          g_autofree char *address = ipv4_address_of (f, name);
+          g_autofree char *address = ipv4_address_of (f, name, text, catalogue);
 
           if (address != NULL &&
               (g_str_equal (address, f->text) ? f->is_public : bounce_ip_is_public (address)) &&
@@ -397,7 +454,7 @@ collect_targets (BounceReport    *report,
             {
               g_autofree char *lower = g_ascii_strdown (domain, -1);
 
-              if (bounce_domain_is_valid (lower))
+              if (bounce_domain_is_public (lower))
                 add_unique (bounce_report_get_domains (report), seen_domains, lower);
             }
           }
@@ -424,9 +481,13 @@ bounce_analyze_input (BounceInput     *input,
   explain_codes (report, catalogue);
   collect_targets (report, catalogue);
 
-  links = bounce_links_build (catalogue, bounce_report_get_ips (report),
-                              bounce_report_get_domains (report),
-                              bounce_report_get_blocklists (report));
+  {
+    g_autoptr(GPtrArray) named = bounce_links_select_named (bounce_report_get_blocklists (report),
+                                                            report_needs_reputation_check (report));
+
+    links = bounce_links_build (catalogue, bounce_report_get_ips (report),
+                                bounce_report_get_domains (report), named);
+  }
   if (links != NULL)
     {
       for (guint i = 0; i < links->len; i++)

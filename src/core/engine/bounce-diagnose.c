@@ -229,17 +229,20 @@ unlisted_recipients (BounceMessageContext *ctx,
  * the message looks like a bounce; NULL when it lists nobody. */
 static GPtrArray *
 recipient_facts (BounceMessageContext *ctx,
-                 GPtrArray            *listed)
+                 GPtrArray            *listed,
+                 gsize                *text_limit)
 {
   g_autoptr(GPtrArray) layout = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_TEXT, NULL);
   g_autoptr(GPtrArray) scanned = bounce_layouts_run (ctx->doc, BOUNCE_LAYOUT_SCAN, NULL);
   gboolean known_layout = layout->len > 0;
   gboolean bounce_like;
 
+  *text_limit = BOUNCE_NOTIFICATION_LIMIT;
   if (known_layout && listed->len == 0)
     {
       g_ptr_array_unref (scanned);
       scanned = g_steal_pointer (&layout);
+      *text_limit = BOUNCE_LAYOUT_SCAN_LIMIT;
     }
   else
     merge_layout (listed, layout);
@@ -250,7 +253,10 @@ recipient_facts (BounceMessageContext *ctx,
   merge_text (ctx, listed, scanned);
 
   if (listed->len > 0)
-    return g_ptr_array_ref (listed);
+    {
+      *text_limit = 0;
+      return g_ptr_array_ref (listed);
+    }
   if (bounce_like && scanned->len > 0)
     return g_steal_pointer (&scanned);
   if (bounce_like && unlisted_recipients (ctx, scanned))
@@ -310,6 +316,7 @@ diagnose_message (BounceMessageContext *ctx,
 {
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GPtrArray) facts = NULL;
+  gsize text_limit = 0;
 
   bounce_classify_words (ctx);
   ctx->provider = bounce_provenance_detect (ctx);
@@ -324,7 +331,7 @@ diagnose_message (BounceMessageContext *ctx,
       handle_feedback (ctx, ctx->doc->feedback) || handle_unsubscribe (ctx))
     return;
 
-  facts = recipient_facts (ctx, listed);
+  facts = recipient_facts (ctx, listed, &text_limit);
   if (facts == NULL)
     {
       if (bounce_classify_looks_like_autoreply (ctx))
@@ -340,11 +347,23 @@ diagnose_message (BounceMessageContext *ctx,
       return;
     }
 
+  /* A list cut at a limit is said so (issue 16): the fields stop at
+   * BOUNCE_MAX_RECIPIENTS, the text is read up to text_limit. */
+  if ((text_limit == 0 && ctx->message != NULL && ctx->message->dsn_truncated) ||
+      (text_limit > 0 && bounce_layouts_list_cut (ctx->doc, facts, text_limit)))
+    bounce_report_add_truncated (ctx->report, BOUNCE_TRUNCATED_RECIPIENTS);
+
   ctx->n_recipients = facts->len;
   for (guint i = 0; i < facts->len; i++)
     {
-      g_autoptr(BounceRecipient) r = bounce_recipient_new ();
+      g_autoptr(BounceRecipient) r = NULL;
 
+      if (g_list_model_get_n_items (bounce_report_get_recipients (ctx->report)) >= BOUNCE_MAX_RECIPIENTS)
+        {
+          bounce_report_add_truncated (ctx->report, BOUNCE_TRUNCATED_RECIPIENTS);
+          break;
+        }
+      r = bounce_recipient_new ();
       bounce_judge (ctx, facts->pdata[i], r);
       if (ctx->message_report != NULL)
         bounce_report_add_recipient (ctx->message_report, r);
@@ -412,6 +431,13 @@ bounce_diagnose (BounceReport    *report,
           finish_report (ctx.message_report, catalogue);
           bounce_report_add_message_report (report, ctx.message_report);
           g_object_unref (ctx.message_report);
+        }
+      /* The report is full: the reports still to come are not read. */
+      if (i + 1 < n_messages &&
+          g_list_model_get_n_items (bounce_report_get_recipients (report)) >= BOUNCE_MAX_RECIPIENTS)
+        {
+          bounce_report_add_truncated (report, BOUNCE_TRUNCATED_RECIPIENTS);
+          break;
         }
     }
   finish_report (report, catalogue);

@@ -359,6 +359,12 @@ bounce_judge_permanence (const BounceJudgement *j)
     return BOUNCE_PERMANENCE_TEMPORARY;
   if (is_action (j->fact, "failed"))
     return BOUNCE_PERMANENCE_PERMANENT;
+  /* A provider's own statement that the refusal is final ("permanently
+   * deferred; retrying will NOT succeed") outweighs the 4xx code it comes
+   * with: the sending server may keep trying, but it cannot succeed. */
+  if (j->rule != NULL && bounce_entry_get_strength (j->rule) == BOUNCE_RULE_DEFINITE &&
+      bounce_entry_get_permanence (j->rule) == BOUNCE_PERMANENCE_PERMANENT)
+    return BOUNCE_PERMANENCE_PERMANENT;
   if (status != NULL && (status[0] == '4' || status[0] == '5'))
     return status[0] == '4' ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
   if (reply != NULL)

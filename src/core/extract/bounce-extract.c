@@ -305,10 +305,13 @@ enhanced_at (const char *text,
   return p - pos;
 }
 
-/* Header fields whose values carry software versions, not statuses. */
+/* Header fields whose values carry software versions, not statuses.  With
+ * relays FALSE, the trace fields (Received, Server), which also carry
+ * addresses, do not count. */
 static gboolean
 in_version_header (const char *text,
-                   gsize       pos)
+                   gsize       pos,
+                   gboolean    relays)
 {
   gsize ls = pos, n;
   g_autofree char *name = NULL;
@@ -324,8 +327,8 @@ in_version_header (const char *text,
   name = g_ascii_strdown (text + ls, n - ls);
   return strstr (name, "version") != NULL || strstr (name, "mailer") != NULL ||
          strstr (name, "agent") != NULL || strstr (name, "mlserver") != NULL ||
-         g_str_equal (name, "received") || g_str_equal (name, "x-received") ||
-         g_str_equal (name, "server");
+         (relays && (g_str_equal (name, "received") || g_str_equal (name, "x-received") ||
+                     g_str_equal (name, "server")));
 }
 
 static gboolean
@@ -349,7 +352,7 @@ enhanced_in_context (const char *text,
   if (text[pos] == '2' && len > 5)
     return FALSE;
 
-  if (in_version_header (text, pos))
+  if (in_version_header (text, pos, TRUE))
     return FALSE;
 
   /* "Postfix 2.1.5", "version 5.0.1", "Version: 2.0.8" */
@@ -1069,12 +1072,55 @@ on_host (Scan *scan, gsize s, gsize e)
                t, s, e - s, lower);
 }
 
+/* Four dotted numbers that name a software build or a server's own
+ * diagnostic, not an address: Exchange's "Microsoft SMTP Server (TLS) id
+ * 15.1.112.19", "SMTPSVC(6.0.3790.4675)", "X-Mailer: ... 16.0.5.1", and
+ * the codes Yahoo appends to its replies ("temporarily deferred - [numeric
+ * code]" in its postmaster help, such as "- 4.16.55.1;"). */
+static gboolean
+ipv4_is_version (const char *text,
+                 gsize       pos)
+{
+  static const char * const id_words[] = { "id", "smtpsvc", NULL };
+  gsize b = pos, w;
+  guint skipped = 0;
+
+  if (in_version_header (text, pos, FALSE))
+    return TRUE;
+
+  /* A class digit after "- " (the line may wrap there) or '#': a server's
+   * diagnostic number. */
+  if (strchr ("245", text[pos]) != NULL && text[pos + 1] == '.')
+    {
+      while (b > 0 && pos - b < 8 && strchr (" \t\r\n", text[b - 1]) != NULL)
+        b--;
+      if ((b < pos && b > 0 && text[b - 1] == '-') || (b == pos && b > 0 && text[b - 1] == '#'))
+        return TRUE;
+      b = pos;
+    }
+
+  while (b > 0 && strchr (" \t:=(", text[b - 1]) != NULL && skipped < 3)
+    {
+      b--;
+      skipped++;
+    }
+  if (skipped == 0)
+    return FALSE;
+  w = b;
+  while (w > 0 && b - w < 24 && g_ascii_isalpha (text[w - 1]))
+    w--;
+  return w < b && (word_in_list (text + w, b - w, version_words) ||
+                   word_in_list (text + w, b - w, id_words));
+}
+
 static void
 on_ipv4 (Scan *scan, gsize s, gsize e)
 {
   char buf[16];
   BounceFinding *f;
 
+  if (ipv4_is_version (scan->text, s))
+    return;
   memcpy (buf, scan->text + s, MIN (e - s, sizeof buf - 1));
   buf[MIN (e - s, sizeof buf - 1)] = '\0';
   add_finding (scan->out, BOUNCE_FINDING_IPV4, scan->text, s, e - s, NULL);

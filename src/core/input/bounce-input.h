@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 /* Inputs larger than this are refused with BOUNCE_ERROR_TOO_LARGE. */
 #define BOUNCE_INPUT_MAX_SIZE (64 * 1024 * 1024)
 
+/* A report keeps at most this many recipients (a DSN may list hundreds of
+ * thousands, each costing time and memory); it says when it cut the list. */
+#define BOUNCE_MAX_RECIPIENTS 10000
+
 /* What a stretch of the display text is. */
 typedef enum {
   BOUNCE_SEGMENT_HEADERS,           /* header block of a bounce (or of the pasted message) */
@@ -47,6 +51,7 @@ typedef struct {
   GPtrArray *original_headers; /* BounceField of the returned message, or NULL */
   char *content_type;          /* "multipart/report; report-type=..." mime type only, lower case */
   char *report_type;           /* report-type parameter, lower case, or NULL */
+  gboolean dsn_truncated;      /* dsn_groups stop at BOUNCE_MAX_RECIPIENTS: the report lists more */
 } BounceMessage;
 
 #define BOUNCE_TYPE_INPUT (bounce_input_get_type ())
@@ -58,6 +63,27 @@ BounceInput  *bounce_input_new_from_bytes      (GBytes        *bytes,
 BounceInput  *bounce_input_new_from_text       (const char    *text,
                                                 gssize         length,
                                                 GError       **error);
+/* Reads a whole stream in chunks and stops with BOUNCE_ERROR_TOO_LARGE as
+ * soon as it holds more than BOUNCE_INPUT_MAX_SIZE bytes, so a source that
+ * never ends (a device, a pipe, a FIFO, a growing file) is never buffered
+ * whole.  Read errors are the stream's own (G_IO_ERROR). */
+GBytes       *bounce_input_read_stream         (GInputStream  *stream,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+/* The same for a file of any type: a regular file bigger than the limit is
+ * refused before it is read.  Errors opening it are G_IO_ERROR. */
+GBytes       *bounce_input_read_file           (GFile         *file,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+/* bounce_input_read_file() on a worker thread; the callback runs in the
+ * caller's thread-default main context. */
+void          bounce_input_read_file_async     (GFile               *file,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GBytes       *bounce_input_read_file_finish    (GAsyncResult        *result,
+                                                GError             **error);
+
 /* Reads a file (or "-" for standard input is the caller's job) and decodes it. */
 BounceInput  *bounce_input_new_from_file       (GFile         *file,
                                                 GCancellable  *cancellable,
@@ -71,6 +97,9 @@ gsize         bounce_input_get_text_length     (BounceInput   *self);
 gboolean      bounce_input_get_repaired        (BounceInput   *self);
 /* The input looked like an RFC 5322 message (headers) rather than a pasted fragment. */
 gboolean      bounce_input_get_is_message      (BounceInput   *self);
+/* A part of the message itself (not of a returned original) was sent
+ * base64 or quoted-printable encoded, so its raw text reads differently. */
+gboolean      bounce_input_get_transfer_encoded (BounceInput  *self);
 GPtrArray    *bounce_input_get_segments        (BounceInput   *self);  /* BounceSegment, in order */
 GPtrArray    *bounce_input_get_messages        (BounceInput   *self);  /* BounceMessage, in order */
 

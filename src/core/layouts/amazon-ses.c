@@ -187,90 +187,21 @@ const BounceLayout bounce_layout_amazon_ses = {
   .parse = parse_amazon_ses,
 };
 
-/* Amazon SES also reports by mail, in two styles of its own:
- *
- *   The following message to <bob@example.net> was undeliverable.
- *   The reason for the problem:
- *   5.1.0 - Unknown address error 550-'5.1.1 <bob@example.net>: User unknown'
- *
- * (SES's own classification, then the remote server's reply in quotes),
- * or "An error occurred while trying to deliver the mail to the following
+/* Amazon SES also reports by mail, in two styles.  The first ("The
+ * following message to <bob@example.net> was undeliverable." / "The
+ * reason for the problem:" / "5.1.0 - Unknown address error 550-'5.1.1
+ * ...'") is the notice Cisco Secure Email writes too, and
+ * cisco-secure-email.c reads it for both.  The second, read here: "An
+ * error occurred while trying to deliver the mail to the following
  * recipients:" and the addresses, one a line, with a delivery report
  * after them.  The command is never shown.  Learnt from Sisimai's
  * Lhost::AmazonSES. */
 
-static const BouncePhrase ses_phrases[] = {
-  { "Delivery expired", "expired" },
-};
-
-/* "5.1.0 - Unknown address error 550-'5.1.1 <bob@...>: User unknown'":
- * the quoted reply as the server wrote it, then SES's words. */
-static void
-ses_reason_line (GString    *diag,
-                 const char *s,
-                 gsize       n)
-{
-  const char *q = memchr (s, '\'', n);
-  const char *close = n > 0 && s[n - 1] == '\'' ? s + n - 1 : NULL;
-
-  if (q != NULL && close != NULL && close > q + 1 && q - s >= 4 && (q[-1] == '-' || q[-1] == ' '))
-    {
-      const char *code = q - 4;     /* the reply code before the quote */
-
-      if ((code == s || code[-1] == ' ') && g_ascii_isdigit (code[0]) && g_ascii_isdigit (code[1]) &&
-          g_ascii_isdigit (code[2]))
-        {
-          g_autofree char *own = g_strndup (s, code - s);
-
-          bounce_diag_append (diag, code, 3);
-          g_string_append_c (diag, ' ');
-          g_string_append_len (diag, q + 1, close - q - 1);
-          g_strstrip (own);
-          if (*own != '\0')
-            g_string_append_printf (diag, " (%s)", own);
-          return;
-        }
-    }
-  bounce_diag_append (diag, s, n);
-}
-
 static gboolean
 parse_amazon_ses_text (BounceLayoutDoc *d)
 {
-  int start = bounce_doc_find_start (d, 0, "The following message to <");
   int list = bounce_doc_find_start (d, 0, "An error occurred while trying to deliver the mail to the following recipients:");
 
-  if (start >= 0 && bounce_line_contains (bounce_doc_line (d, start), "> was undeliverable"))
-    {
-      const BounceLine *l = bounce_doc_line (d, start);
-      const char *lt = memchr (l->s, '<', l->len);
-      const char *gt = lt != NULL ? memchr (lt, '>', l->s + l->len - lt) : NULL;
-      g_autoptr(GString) diag = g_string_new (NULL);
-      BounceFact *fact;
-      guint i;
-
-      if (gt == NULL)
-        return FALSE;
-      for (i = start + 1; i < d->lines->len; i++)
-        {
-          const BounceLine *m = bounce_doc_line (d, i);
-          const char *s;
-          gsize n;
-
-          bounce_line_trim (m, &s, &n);
-          if (n == 0 || bounce_mem_has_prefix (s, n, "--") || bounce_mem_has_prefix (s, n, "Content-Type:") ||
-              bounce_mem_has_prefix (s, n, "Reporting-MTA:"))
-            break;
-          if (bounce_mem_has_prefix (s, n, "The reason for the problem:"))
-            continue;
-          ses_reason_line (diag, s, n);
-        }
-      fact = bounce_doc_add_fact (d, bounce_address_in (lt + 1, gt - lt - 1), start, i - 1);
-      bounce_fact_set_diag (fact, diag);
-      fact->command_unknown = TRUE;
-      bounce_fact_phrase_reason (fact, ses_phrases, G_N_ELEMENTS (ses_phrases), fact->text);
-      return TRUE;
-    }
   if (list < 0)
     return FALSE;
   for (guint i = list + 1; i < d->lines->len; i++)

@@ -11,13 +11,37 @@ extern const BounceLayout bounce_layout_rfc3464;
 extern const BounceLayout bounce_layout_amazon_ses;
 extern const BounceLayout bounce_layout_powermta;
 extern const BounceLayout bounce_layout_arf;
+extern const BounceLayout bounce_layout_microsoft365;
+extern const BounceLayout bounce_layout_gmail_current;
+extern const BounceLayout bounce_layout_stalwart;
+extern const BounceLayout bounce_layout_hmailserver;
+extern const BounceLayout bounce_layout_haraka;
+extern const BounceLayout bounce_layout_chasquid;
+extern const BounceLayout bounce_layout_mox;
+extern const BounceLayout bounce_layout_maddy;
+extern const BounceLayout bounce_layout_cisco;
+extern const BounceLayout bounce_layout_dovecot;
+extern const BounceLayout bounce_layout_cyrus;
+extern const BounceLayout bounce_layout_masqmail;
+extern const BounceLayout bounce_layout_nullmailer;
+extern const BounceLayout bounce_layout_smartermail;
+extern const BounceLayout bounce_layout_xmail;
+extern const BounceLayout bounce_layout_citadel;
+extern const BounceLayout bounce_layout_synchronet;
+extern const BounceLayout bounce_layout_slimta;
+extern const BounceLayout bounce_layout_james_dsn;
+extern const BounceLayout bounce_layout_twisted;
+extern const BounceLayout bounce_layout_simplelogin;
+extern const BounceLayout bounce_layout_forwardemail;
+extern const BounceLayout bounce_layout_mailman;
+extern const BounceLayout bounce_layout_addy;
+extern const BounceLayout bounce_layout_sympa;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
 extern const BounceLayout bounce_layout_facebook;
 extern const BounceLayout bounce_layout_exchange2003;
 extern const BounceLayout bounce_layout_gmail;
-extern const BounceLayout bounce_layout_google_workspace;
 extern const BounceLayout bounce_layout_google_groups;
 extern const BounceLayout bounce_layout_amazon_ses_text;
 extern const BounceLayout bounce_layout_receiving_ses;
@@ -35,16 +59,37 @@ extern const BounceLayout bounce_layout_office365;
 extern const BounceLayout bounce_layout_exchange2007;
 extern const BounceLayout bounce_layout_outlook;
 extern const BounceLayout bounce_layout_james;
+extern const BounceLayout bounce_layout_amavis;
+extern const BounceLayout bounce_layout_barracuda;
+extern const BounceLayout bounce_layout_mcafee;
+extern const BounceLayout bounce_layout_messagelabs;
+extern const BounceLayout bounce_layout_mimecast;
+extern const BounceLayout bounce_layout_mailfoundry;
+extern const BounceLayout bounce_layout_mailmarshal;
+extern const BounceLayout bounce_layout_messagingserver;
 extern const BounceLayout bounce_layout_surfcontrol;
+extern const BounceLayout bounce_layout_mxlogic;
 extern const BounceLayout bounce_layout_exim;
+extern const BounceLayout bounce_layout_postfix;
 extern const BounceLayout bounce_layout_qmail;
+extern const BounceLayout bounce_layout_x2;
+extern const BounceLayout bounce_layout_x4;
+extern const BounceLayout bounce_layout_activehunter;
+extern const BounceLayout bounce_layout_v5sendmail;
 extern const BounceLayout bounce_layout_sendmail;
 extern const BounceLayout bounce_layout_x1;
 extern const BounceLayout bounce_layout_x3;
+extern const BounceLayout bounce_layout_x5;
+extern const BounceLayout bounce_layout_x6;
 extern const BounceLayout bounce_layout_notes;
+extern const BounceLayout bounce_layout_domino;
+extern const BounceLayout bounce_layout_imailserver;
+extern const BounceLayout bounce_layout_mfilter;
 extern const BounceLayout bounce_layout_interscan;
 extern const BounceLayout bounce_layout_fml;
 extern const BounceLayout bounce_layout_opensmtpd;
+extern const BounceLayout bounce_layout_courier;
+extern const BounceLayout bounce_layout_dragonfly;
 extern const BounceLayout bounce_layout_exchange;
 extern const BounceLayout bounce_layout_amazon_workmail;
 extern const BounceLayout bounce_layout_text_scan;
@@ -56,13 +101,39 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_powermta,
   &bounce_layout_arf,
   /* servers' own layouts */
+  /* ... learnt from the servers' documentation and source */
+  &bounce_layout_microsoft365,     /* and office365, below: one file */
+  &bounce_layout_gmail_current,
+  &bounce_layout_stalwart,
+  &bounce_layout_hmailserver,
+  &bounce_layout_haraka,
+  &bounce_layout_chasquid,
+  &bounce_layout_mox,
+  &bounce_layout_maddy,
+  &bounce_layout_cisco,
+  &bounce_layout_dovecot,
+  &bounce_layout_cyrus,
+  &bounce_layout_masqmail,
+  &bounce_layout_nullmailer,
+  &bounce_layout_smartermail,
+  &bounce_layout_xmail,
+  &bounce_layout_citadel,
+  &bounce_layout_synchronet,
+  &bounce_layout_slimta,
+  &bounce_layout_james_dsn,
+  &bounce_layout_twisted,
+  &bounce_layout_simplelogin,
+  &bounce_layout_forwardemail,
+  &bounce_layout_mailman,
+  &bounce_layout_addy,
+  &bounce_layout_sympa,
+  /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,
   &bounce_layout_verizon,
   &bounce_layout_facebook,
   &bounce_layout_exchange2003,
   &bounce_layout_gmail,
-  &bounce_layout_google_workspace,
   &bounce_layout_google_groups,
   &bounce_layout_amazon_ses_text,
   &bounce_layout_receiving_ses,
@@ -79,17 +150,38 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_office365,
   &bounce_layout_exchange2007,
   &bounce_layout_james,
+  &bounce_layout_amavis,
+  &bounce_layout_barracuda,
+  &bounce_layout_mcafee,
+  &bounce_layout_messagelabs,
+  &bounce_layout_mimecast,
+  &bounce_layout_mailfoundry,
+  &bounce_layout_mailmarshal,
+  &bounce_layout_messagingserver,
   &bounce_layout_surfcontrol,
+  &bounce_layout_mxlogic,
   &bounce_layout_exim,
+  &bounce_layout_postfix,
   &bounce_layout_qmail,
+  &bounce_layout_x2,
+  &bounce_layout_x4,
+  &bounce_layout_activehunter,
+  &bounce_layout_v5sendmail,
   &bounce_layout_sendmail,
   &bounce_layout_x1,
   &bounce_layout_x3,
   &bounce_layout_outlook,
+  &bounce_layout_x5,
+  &bounce_layout_x6,
   &bounce_layout_notes,
+  &bounce_layout_domino,
+  &bounce_layout_imailserver,
+  &bounce_layout_mfilter,
   &bounce_layout_interscan,
   &bounce_layout_fml,
   &bounce_layout_opensmtpd,
+  &bounce_layout_courier,
+  &bounce_layout_dragonfly,
   &bounce_layout_exchange,
   &bounce_layout_amazon_workmail,
   /* the generic scan */

@@ -37,6 +37,13 @@ gboolean         bounce_layouts_attempt_reply (const char        *text,
                                                BounceQuotedReply *out);
 const char      *bounce_layouts_field_reason  (BounceFieldGroup  *group);
 
+/* Whether message's plain-text recipient list goes on past the first
+ * limit bytes of its notification text with addresses facts do not have
+ * (the list was cut there). */
+gboolean         bounce_layouts_list_cut   (BounceLayoutDoc *doc,
+                                            GPtrArray       *facts,
+                                            gsize            limit);
+
 /* The TEXT layouts' facts about message message_index, or NULL when no
  * layout knows it (for tests and tools). */
 GPtrArray       *bounce_layouts_parse_text (BounceInput     *input,

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "bounce-layout.h"
+#include "bounce-layout-families.h"
 
 /* Exim (and the appliances built on it).  Learnt from Exim's bounce and
  * delay-warning messages (the Exim specification, chapter "Customizing
@@ -9,19 +10,55 @@
  * https://www.exim.org/exim-html-current/doc/html/spec_html/ch-customizing_bounce_and_warning_messages.html)
  * and Sisimai's Lhost::Exim. */
 
-/* Exim's own sentences for what it decided itself, not a remote reply. */
+/* Exim's own sentences for what it decided itself, not a remote reply:
+ * the messages its routers and transports set on an address (deliver.c,
+ * route.c, parser.c, routers/dnslookup.c, transports/appendfile.c, pipe.c
+ * and smtp.c). */
 static const BouncePhrase exim_phrases[] = {
   /* first: "mailbox is full: retry timeout exceeded" is about the mailbox */
   { "mailbox is full", "mailboxfull" },
+  { "error: quota exceed", "mailboxfull" },
+  { "user not found", "userunknown" },
   { "Unrouteable address", "hostunknown" },
   { "all relevant MX records point to non-existent hosts", "hostunknown" },
+  { "all host address lookups failed permanently", "hostunknown" },
+  { "an MX or SRV record indicated no SMTP service", "notaccept" },
+  { "no host found for existing SMTP connection", "notaccept" },
+  /* the address itself could not be parsed */
+  { "angle-brackets nested too deep", "syntaxerror" },
+  { "expected word or \"<\"", "syntaxerror" },
+  { "domain missing in source-routed address", "syntaxerror" },
+  { "malformed address:", "syntaxerror" },
+  { "delivery to file forbidden", "systemerror" },
+  { "delivery to pipe forbidden", "systemerror" },
+  { "local delivery failed", "systemerror" },
+  { "LMTP error after", "systemerror" },
+  { "Too many \"Received\" headers", "contenterror" },
 };
 
-/* ... and the ones that say it retried until it gave up. */
+/* ... and the ones that say it retried, or held the message, until it
+ * gave up. */
 static const BouncePhrase exim_retry_phrases[] = {
   { "retry timeout exceeded", "expired" },
   { "retry time not reached for any host after a long failure period", "expired" },
   { "all hosts have been failing for a long time", "expired" },
+  { "has been frozen", "expired" },
+  { "was frozen on arrival", "expired" },
+};
+
+/* The sentences that open Exim's notices (deliver.c and receive.c). */
+static const char * const exim_openers[] = {
+  "This message was created automatically by mail delivery software",
+  "A message that you sent was rejected by the local scanning code",
+  "A message that you sent contained one or more recipient addresses that were incorrectly",
+  "A message that you sent could not be delivered to all of its recipients",
+};
+
+/* The line before the list of addresses. */
+static const char * const exim_list_heads[] = {
+  "failed:",
+  "incorrectly constructed:",
+  "were incorrectly constructed",
 };
 
 static gboolean
@@ -79,6 +116,20 @@ exim_address_line (const BounceLine  *l,
   /* after it: nothing, or ": text" */
   while (end < n && (s[end] == ' ' || s[end] == '\t'))
     end++;
+  /* "  text <addr>: why": the address as written, then as Exim read it */
+  if (end < n && !colon && s[end] == '<')
+    {
+      const char *gt = memchr (s + end, '>', n - end);
+
+      if (gt == NULL || gt + 1 >= s + n || gt[1] != ':' || memchr (s + end, '@', gt - (s + end)) == NULL)
+        return NULL;
+      g_free (address);
+      address = bounce_address_in (s + end + 1, gt - (s + end + 1));
+      if (address == NULL)
+        return NULL;
+      end = gt + 2 - s;
+      colon = TRUE;
+    }
   if (end < n && !colon && s[end] != ':' && s[end] != '(')
     return NULL;
   if (end < n && s[end] == ':')
@@ -151,9 +202,10 @@ exim_finish (BounceFact *r,
   if (r->command == BOUNCE_SMTP_COMMAND_MAIL)
     r->pseudo_reason = "onhold";
   /* A remote server's reply is quoted after "SMTP error from remote mail
-   * server"; Exim's own sentences only name the reason when it decided
-   * alone. */
-  if (bounce_mem_find (r->text, strlen (r->text), "SMTP error from remote") == NULL)
+   * server after <command>" (or "LMTP error after <command>"); Exim's own
+   * sentences only name the reason when it decided alone. */
+  if (r->command == BOUNCE_SMTP_COMMAND_NONE &&
+      bounce_mem_find (r->text, strlen (r->text), "SMTP error from remote") == NULL)
     {
       const char *retry = bounce_phrase_reason (exim_retry_phrases, G_N_ELEMENTS (exim_retry_phrases), r->text);
       const char *reason = bounce_phrase_reason (exim_phrases, G_N_ELEMENTS (exim_phrases), r->text);
@@ -222,22 +274,25 @@ exim_attempt_output (BounceLayoutDoc  *d,
     }
 }
 
-static gboolean
-parse_exim (BounceLayoutDoc *d)
+gboolean
+bounce_exim_read (BounceLayoutDoc *d)
 {
-  int start = bounce_doc_find_start (d, 0, "This message was created automatically by mail delivery software");
-  int list;
+  int start = -1;
+  int list = -1;
   gboolean delayed;
   guint i;
   BounceFact *current = NULL;
   g_autoptr(GString) diag = g_string_new (NULL);
   FailedList failed = { bounce_doc_header (d, "X-Failed-Recipients") };
 
+  for (guint k = 0; k < G_N_ELEMENTS (exim_openers) && start < 0; k++)
+    start = bounce_doc_find_start (d, 0, exim_openers[k]);
   if (start < 0)
     return FALSE;
   failed.length = failed.list != NULL ? strlen (failed.list) : 0;
   /* the failed list, or a delay warning's one address */
-  list = bounce_doc_find (d, start, "failed:");
+  for (guint k = 0; k < G_N_ELEMENTS (exim_list_heads) && list < 0; k++)
+    list = bounce_doc_find (d, start, exim_list_heads[k]);
   delayed = FALSE;
   {
     int later = bounce_doc_find (d, start, "has not yet been delivered");
@@ -329,5 +384,5 @@ const BounceLayout bounce_layout_exim = {
   .name = "exim",
   .title = "Exim",
   .kind = BOUNCE_LAYOUT_TEXT,
-  .parse = parse_exim,
+  .parse = bounce_exim_read,
 };

@@ -46,6 +46,8 @@ parse_notes (BounceLayoutDoc *d)
               g_string_truncate (diag, 0);
             }
           r->text = g_strdup (last);
+          /* the Notes router decided: there was no SMTP command */
+          r->command_unknown = TRUE;
           r->reason = g_strdup (bounce_phrase_reason (notes_phrases, G_N_ELEMENTS (notes_phrases), last));
           continue;
         }

@@ -4,7 +4,9 @@
 #include "bounce-layout.h"
 
 /* OpenSMTPD.  Learnt from OpenSMTPD's bounce messages (smtpd/bounce.c) and
- * its MTA failure strings (smtpd/mta.c), and Sisimai's Lhost::OpenSMTPD. */
+ * its MTA failure strings (smtpd/mta.c), and Sisimai's Lhost::OpenSMTPD
+ * (its reason table: a domain with no MX accepts no mail).  Its notices
+ * never say which command a remote reply answered. */
 
 /* The sentences OpenSMTPD writes when it decided alone (no remote reply
  * to quote): its queue and MX-relay failure strings. */
@@ -20,8 +22,8 @@ static const BouncePhrase opensmtpd_phrases[] = {
   { "bad DNS lookup error code", "networkerror" },
   { "Could not retrieve source address", "networkerror" },
   { "Loop detected", "networkerror" },
-  { "No MX found for domain", "networkerror" },
-  { "No MX found for destination", "networkerror" },
+  { "No MX found for domain", "notaccept" },
+  { "No MX found for destination", "notaccept" },
   { "No valid route to remote MX", "networkerror" },
   { "No valid route to destination", "networkerror" },
   { "Temporary failure in MX lookup", "networkerror" },

@@ -3,6 +3,7 @@
 
 #include "bounce-layout.h"
 #include "bounce-layouts.h"
+#include "bounce-layout-families.h"
 
 /* Delivery status notifications (RFC 3464, and RFC 6533 for
  * message/global-delivery-status): one group of fields per recipient, with
@@ -139,3 +140,68 @@ const BounceLayout bounce_layout_rfc3464 = {
   .kind = BOUNCE_LAYOUT_FIELDS,
   .parse = parse_rfc3464,
 };
+
+/* The group of the message's report about address, or NULL. */
+static BounceFieldGroup *
+dsn_group_of (BounceLayoutDoc *d,
+              const char      *address)
+{
+  GPtrArray *groups = d->message != NULL ? d->message->dsn_groups : NULL;
+
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    {
+      BounceFieldGroup *group = groups->pdata[i];
+      const char *final = bounce_fields_lookup (group->fields, "Final-Recipient");
+      g_autofree char *a = final != NULL ? bounce_extract_address (final, -1, 0, NULL, NULL) : NULL;
+
+      if (a != NULL && g_str_equal (a, address))
+        return group;
+    }
+  return NULL;
+}
+
+const char *
+bounce_dsn_diagnostic (BounceLayoutDoc *d,
+                       const char      *address)
+{
+  BounceFieldGroup *group = address != NULL ? dsn_group_of (d, address) : NULL;
+
+  return group != NULL ? bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Diagnostic-Code")) : NULL;
+}
+
+void
+bounce_dsn_add_unnamed (BounceLayoutDoc *d)
+{
+  GPtrArray *groups = d->message != NULL ? d->message->dsn_groups : NULL;
+
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    {
+      BounceFieldGroup *group = groups->pdata[i];
+      const char *final = bounce_fields_lookup (group->fields, "Final-Recipient");
+      const char *status = bounce_fields_lookup (group->fields, "Status");
+      const char *code = bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Diagnostic-Code"));
+      char *address = final != NULL ? bounce_extract_address (final, -1, 0, NULL, NULL) : NULL;
+      BounceFact *fact;
+
+      if (address == NULL || bounce_doc_find_fact (d, address) != NULL)
+        {
+          g_free (address);
+          continue;
+        }
+      fact = bounce_fact_new (d->layout, address);
+      fact->start = group->start;
+      fact->end = group->end;
+      fact->text = g_strdup (code);
+      if (status != NULL)
+        {
+          g_autofree char *s = g_strstrip (g_strdup (status));
+          char *cut = strpbrk (s, " \t(");
+
+          if (cut != NULL)
+            *cut = '\0';
+          if (*s != '\0' && bounce_enhanced_code_length (s) == strlen (s))
+            fact->layout_status = g_steal_pointer (&s);
+        }
+      g_ptr_array_add (d->out, fact);
+    }
+}

@@ -2,11 +2,15 @@
 #include "config.h"
 
 #include "bounce-layout.h"
+#include "bounce-layout-families.h"
 
-/* Sendmail (8.x and V5).  Learnt from Sendmail 8's and V5's returned-mail
- * notices (the "----- Transcript of session follows -----" layout of
- * sendmail's savemail.c) and Sisimai's Lhost::Sendmail and
- * Lhost::V5sendmail. */
+/* Sendmail 8.  Learnt from Sendmail's returned-mail notices (the
+ * "----- The following addresses had permanent fatal errors -----" list
+ * and the "----- Transcript of session follows -----" of sendmail's
+ * savemail.c: ">>> command", "<<< reply", then Sendmail's own summary line
+ * per recipient) and Sisimai's Lhost::Sendmail, which has no reason table:
+ * Sendmail's summaries and the replies go to the catalogue.  V5's notices
+ * (v5sendmail.c) are read with the same transcript reader. */
 
 /* "550 5.1.1 <a@b>... User unknown" or "<a@b>... Deferred: ..." — Sendmail's
  * own one-line summary for a recipient; returns the address and the text
@@ -194,8 +198,8 @@ read_transcript (BounceLayoutDoc   *d,
     }
 }
 
-static gboolean
-parse_sendmail (BounceLayoutDoc *d)
+gboolean
+bounce_sendmail_read (BounceLayoutDoc *d)
 {
   int list = -1, transcript;
   gboolean delayed = FALSE;
@@ -232,6 +236,16 @@ parse_sendmail (BounceLayoutDoc *d)
             r->command = unclaimed_command;
           }
       }
+  /* Sendmail shows every SMTP conversation (">>> RCPT To:<...>"): without
+   * one, it decided alone (a local mailer, DNS, a connection), and there
+   * was no command. */
+  if (transcript < 0 || bounce_doc_find_start (d, transcript, ">>>") < 0)
+    for (guint i = 0; i < d->out->len; i++)
+      {
+        BounceFact *r = d->out->pdata[i];
+
+        r->command_unknown = r->command == BOUNCE_SMTP_COMMAND_NONE;
+      }
   return d->out->len > 0;
 }
 
@@ -239,5 +253,5 @@ const BounceLayout bounce_layout_sendmail = {
   .name = "sendmail",
   .title = "Sendmail",
   .kind = BOUNCE_LAYOUT_TEXT,
-  .parse = parse_sendmail,
+  .parse = bounce_sendmail_read,
 };

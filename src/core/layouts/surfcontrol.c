@@ -5,7 +5,7 @@
 
 /* SurfControl (Websense) E-mail Filter.  Learnt from SurfControl (Websense)
  * E-mail Filter's non-delivery notices, as Sisimai's Lhost::SurfControl
- * reads them. */
+ * reads them (no reason table). */
 
 /* "Addressed To: addr" for each recipient, then "Failed to send to
  * identified host," and "addr: [ip], <reply>". */
@@ -51,10 +51,16 @@ parse_surfcontrol (BounceLayoutDoc *d)
           if (g_strcmp0 (address, r->address) != 0)
             continue;
           bounce_diag_append (diag, close + 2, s + n - close - 2);
-          r->end = l->offset + l->len;
+          /* (an address named twice gets the first transcript line, which
+           * may come before its second "Addressed To:") */
+          r->end = MAX (r->start, l->offset + l->len);
           break;
         }
       bounce_fact_set_diag (r, diag);
+      /* The transcript shows the replies, never the commands, yet it is
+       * left unmarked (command_unknown): the reference parsers read a
+       * "No such user" reply without its command as a filter's, and so
+       * does the judge for a layout with no command. */
     }
   return d->out->len > 0;
 }

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "bounce-diagnose.h"
-#include "bounce-layout.h"
+#include "bounce-layouts.h"
 
 /* The generic scan: lines of the notification text that name an address
  * as a failed recipient (the line is the address alone, as Exim, qmail,
@@ -412,6 +412,52 @@ parse_text_scan (BounceLayoutDoc *d)
       fact->text = g_strdup (((GString *) g_hash_table_lookup (blocks, fact))->str);
     }
   return d->out->len > 0;
+}
+
+/* The notification text is read up to a limit (the notification limit for
+ * the scan, less for the layouts).  A list of recipients that goes on past
+ * it was cut, which the report must say: the text just past the limit names
+ * recipients that facts do not have. */
+#define CUT_PROBE (16 * 1024)
+
+gboolean
+bounce_layouts_list_cut (BounceLayoutDoc *d,
+                         GPtrArray       *facts,
+                         gsize            limit)
+{
+  GPtrArray *segments = bounce_input_get_segments (d->input);
+  gsize total = 0;
+
+  for (guint i = d->seg_begin; i < d->seg_end; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+      g_autoptr(GArray) lines = NULL;
+      g_autoptr(GHashTable) known = NULL;
+      gsize cut;
+
+      if (seg->message_index != d->message_index || seg->kind != BOUNCE_SEGMENT_TEXT)
+        continue;
+      if (total + (seg->end - seg->start) <= limit)
+        {
+          total += seg->end - seg->start;
+          continue;
+        }
+      cut = seg->start + (limit - total);
+      while (cut > seg->start && d->text[cut - 1] != '\n')
+        cut--;
+      lines = g_array_new (FALSE, FALSE, sizeof (RecipientLine));
+      g_array_set_clear_func (lines, (GDestroyNotify) recipient_line_clear);
+      scan_text_range (d, cut, cut + bounce_utf8_cut (d->text + cut, MIN (seg->end - cut, CUT_PROBE)), lines);
+      known = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint j = 0; j < facts->len; j++)
+        if (((BounceFact *) facts->pdata[j])->address != NULL)
+          g_hash_table_add (known, ((BounceFact *) facts->pdata[j])->address);
+      for (guint j = 0; j < lines->len; j++)
+        if (!g_hash_table_contains (known, g_array_index (lines, RecipientLine, j).address))
+          return TRUE;
+      return FALSE;
+    }
+  return FALSE;
 }
 
 const BounceLayout bounce_layout_text_scan = {

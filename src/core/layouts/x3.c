@@ -3,10 +3,12 @@
 
 #include "bounce-layout.h"
 
-/* Another: a boxed "Delivery Status Notification" with "* addr" lines.
- * Learnt from An MTA Sisimai cannot name either (its Lhost::X3): a boxed
- * "Delivery Status Notification" with "* addr" lines and technical details
- * below. */
+/* An unnamed server (Sisimai's Lhost::X3): a boxed "This is an
+ * automatically generated Delivery Status Notification." with "* addr"
+ * lines, and "Technical details:" below, "SMTP:RCPT host ...: reply" (the
+ * command named), "Routing: ..." (the gateway's own words) or
+ * "Diagnostic-Code: smtp; ...".  Learnt from Sisimai's Lhost::X3; no
+ * reason table. */
 
 static gboolean
 parse_starred_dsn (BounceLayoutDoc *d)
@@ -54,6 +56,14 @@ parse_starred_dsn (BounceLayoutDoc *d)
           }
         else if (bounce_mem_has_prefix (s, n, "Routing:"))
           s += 8, n -= 8;
+        else if (bounce_mem_has_prefix (s, n, "Diagnostic-Code:"))
+          {
+            /* "Diagnostic-Code: smtp; 552 5.2.2 Over quota" */
+            const char *semi = memchr (s, ';', n);
+
+            if (semi != NULL)
+              n -= semi + 1 - s, s = semi + 1;
+          }
         bounce_diag_append (diag, s, n);
       }
   for (guint i = 0; i < d->out->len; i++)
@@ -62,6 +72,10 @@ parse_starred_dsn (BounceLayoutDoc *d)
 
       bounce_fact_set_diag (r, diag);
       r->command = command;
+      /* technical details without an SMTP line: the gateway decided
+       * ("Routing: Could not find a gateway for ..."), no command */
+      r->command_unknown = details >= 0 && diag->len > 0 && command == BOUNCE_SMTP_COMMAND_NONE &&
+                           bounce_doc_find_start (d, details, "SMTP:") < 0;
       /* Given up after a while with no server reply to blame. */
       if (aborted && command == BOUNCE_SMTP_COMMAND_NONE && !bounce_doc_has_dsn (d))
         r->reason = g_strdup ("expired");

@@ -11,16 +11,20 @@
  *   <bob@example.net>:
  *   Remote host said: 550 5.1.1 <bob@example.net>... User Unknown [RCPT_TO]
  *
- * The list is read as qmail's (qmail.c); "[RCPT_TO]" names the command,
+ * The list is read as qmail's (qmail.c), or as the qmail copies' that
+ * open with Yahoo's sentence (x4.c); "[RCPT_TO]" names the command,
  * and a reply that names the recipient's address answered RCPT TO when it
  * does not say.  Learnt from Sisimai's Lhost::Yahoo. */
 
 extern const BounceLayout bounce_layout_qmail;
+extern const BounceLayout bounce_layout_x4;
 
 static gboolean
 parse_yahoo (BounceLayoutDoc *d)
 {
-  if (bounce_doc_header (d, "X-YMailISG") == NULL || !bounce_layout_qmail.parse (d))
+  if (bounce_doc_header (d, "X-YMailISG") == NULL)
+    return FALSE;
+  if (!bounce_layout_qmail.parse (d) && !bounce_layout_x4.parse (d))
     return FALSE;
   for (guint i = 0; i < d->out->len; i++)
     {

@@ -73,7 +73,8 @@ parse_zoho (BounceLayoutDoc *d)
           r = bounce_doc_add_fact (d, bounce_address_in (lt, s + n - lt), i, i);
           append_between (diag, s, n, "ResponseCode ", ",");
           code = bounce_mem_find (s, n, "ResponseCode ");
-          code = memchr (code, ',', s + n - code);
+          if (code != NULL)
+            code = memchr (code, ',', s + n - code);
           /* after the code: ", <status>, <text>]" */
           if (code != NULL && (code = memchr (code + 1, ',', s + n - code - 1)) != NULL)
             bounce_diag_append (diag, code + 1, s + n - code - 1 - (s[n - 1] == ']'));

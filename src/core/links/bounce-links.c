@@ -97,6 +97,30 @@ bounce_domain_is_valid (const char *domain)
   return FALSE;
 }
 
+/* Top-level names reserved for special use: RFC 6761 (test, example,
+ * invalid, localhost), RFC 6762 (local), RFC 7686 (onion), RFC 9476 (alt),
+ * ICANN's 2024 reservation of "internal", and "arpa", the infrastructure
+ * domain (reverse DNS, RFC 8375's home.arpa).  None is a sender's domain on
+ * the public internet. */
+static const char * const special_use_tlds[] = {
+  "local", "localhost", "internal", "onion", "test", "example", "invalid", "alt", "arpa", NULL
+};
+
+gboolean
+bounce_domain_is_public (const char *domain)
+{
+  const char *tld;
+
+  if (!bounce_domain_is_valid (domain))
+    return FALSE;
+
+  tld = strrchr (domain, '.') + 1;
+  for (guint i = 0; special_use_tlds[i] != NULL; i++)
+    if (g_ascii_strcasecmp (tld, special_use_tlds[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* Only characters RFC 3986 allows literally in a URI. */
 static gboolean
 uri_chars_ok (const char *s)
@@ -132,7 +156,7 @@ normalise_ip (const char *ip)
 static char *
 normalise_domain (const char *domain)
 {
-  if (!bounce_domain_is_valid (domain))
+  if (!bounce_domain_is_public (domain))
     return NULL;
 
   return g_ascii_strdown (domain, -1);
@@ -144,8 +168,10 @@ is_https (const char *url)
   if (url == NULL)
     return FALSE;
 
-  /* g_uri_peek_scheme() lower-cases and interns the scheme. */
-  return g_strcmp0 (g_uri_peek_scheme (url), "https") == 0;
+  /* Not g_uri_peek_scheme(): it interns every scheme it sees as a quark,
+   * which GLib never frees (fuzz-links grew GLib's quark table without
+   * end). */
+  return g_ascii_strncasecmp (url, "https:", 6) == 0;
 }
 
 char *
@@ -375,6 +401,23 @@ collect_targets (GPtrArray *values,
           continue;
         }
       g_ptr_array_add (out, norm);
+    }
+
+  return out;
+}
+
+GPtrArray *
+bounce_links_select_named (GPtrArray *named,
+                           gboolean   sender_at_fault)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; named != NULL && i < named->len; i++)
+    {
+      BounceEntry *service = g_ptr_array_index (named, i);
+
+      if (sender_at_fault || bounce_entry_get_closed (service))
+        g_ptr_array_add (out, service);
     }
 
   return out;

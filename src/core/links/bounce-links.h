@@ -29,6 +29,11 @@ char      *bounce_link_expand           (const char *template_url,
  * non-numeric TLD, at most 253 characters). */
 gboolean   bounce_domain_is_valid       (const char *domain);
 
+/* A valid domain name that can exist in the public DNS: not a special-use
+ * name (.local, .localhost, .internal, .onion, .test, .example, .invalid,
+ * .alt, .arpa), which no public blocklist can know. */
+gboolean   bounce_domain_is_public      (const char *domain);
+
 /* Builds the blocklist links (BounceLink) for the given public IPs and
  * domains: first the services in named (lists the bounce names), then
  * the multi-list checkers.  Closed services are returned with closed=TRUE
@@ -37,5 +42,14 @@ GPtrArray *bounce_links_build           (BounceCatalogue *catalogue,
                                          GPtrArray       *ips,
                                          GPtrArray       *domains,
                                          GPtrArray       *named);
+
+/* The lists among named (BounceEntry) that deserve a link; a new array that
+ * does not own them.  A list that has shut down keeps its notice; a live
+ * list only when the bounce blames the sending side (sender_at_fault).
+ * When the receiving side is at fault (it still queries a closed list, or
+ * took a list's error answer for a listing), a lookup of the sender would
+ * only suggest that the sender is listed. */
+GPtrArray *bounce_links_select_named    (GPtrArray       *named,
+                                         gboolean         sender_at_fault);
 
 G_END_DECLS

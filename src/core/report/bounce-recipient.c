@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-recipient.h"
+#include "bounce-report.h"
 
 struct _BounceRecipient
 {
@@ -305,6 +306,38 @@ bounce_recipient_set_permanence (BounceRecipient  *self,
 {
   g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
   self->permanence = value;
+}
+
+void
+bounce_recipient_get_step_context (BounceRecipient   *self,
+                                   BounceStepContext *context)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  g_return_if_fail (context != NULL);
+
+  context->reply = self->diagnostic;
+  context->outcome = bounce_recipient_get_outcome (self);
+  context->permanence = self->permanence;
+}
+
+GPtrArray *
+bounce_recipient_select_steps (BounceRecipient *self,
+                               gboolean         admin)
+{
+  BounceStepContext context;
+
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+
+  bounce_recipient_get_step_context (self, &context);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      GPtrArray *steps = bounce_entry_select_steps (self->entries->pdata[i], admin, &context);
+
+      if (steps->len > 0)
+        return steps;
+      g_ptr_array_unref (steps);
+    }
+  return g_ptr_array_new_with_free_func (g_free);
 }
 
 GPtrArray *

@@ -33,6 +33,16 @@ const char      *bounce_recipient_get_diagnostic     (BounceRecipient *self);  /
 const char      *bounce_recipient_get_last_attempt   (BounceRecipient *self);  /* or NULL */
 const char      *bounce_recipient_get_will_retry_until (BounceRecipient *self); /* or NULL */
 const char      *bounce_recipient_get_provider       (BounceRecipient *self);  /* or NULL */
+/* What the catalogue's conditional steps are chosen by: the server's reply,
+ * the outcome (bounce_recipient_get_outcome()) and the permanence.  The
+ * reply belongs to the recipient. */
+void             bounce_recipient_get_step_context   (BounceRecipient   *self,
+                                                      BounceStepContext *context);
+/* The steps for the sender (admin FALSE) or the administrator that apply to
+ * this recipient, from the most specific entry that has any (BounceStep,
+ * see bounce_entry_select_steps()); empty when none has. */
+GPtrArray       *bounce_recipient_select_steps       (BounceRecipient *self,
+                                                      gboolean         admin);
 /* Catalogue entries that explain this failure, most specific first. */
 GPtrArray       *bounce_recipient_get_entries        (BounceRecipient *self);  /* BounceEntry */
 /* Byte range of the diagnostic in the analysed text, or FALSE if unknown. */

@@ -35,24 +35,17 @@ kind_to_string (BounceKind kind)
     }
 }
 
-/* The first entry (most specific first) that has steps of the wanted kind. */
-static const char * const *
+/* The steps of the wanted kind that apply to the recipient, from the most
+ * specific entry that has any; NULL when none has. */
+static GPtrArray *
 recipient_steps (BounceRecipient *recipient,
                  gboolean         admin)
 {
-  GPtrArray *entries = bounce_recipient_get_entries (recipient);
+  GPtrArray *steps = bounce_recipient_select_steps (recipient, admin);
 
-  for (guint i = 0; entries != NULL && i < entries->len; i++)
-    {
-      BounceEntry *entry = g_ptr_array_index (entries, i);
-      const char * const *steps = admin ? bounce_entry_get_admin_steps (entry)
-                                        : bounce_entry_get_sender_steps (entry);
-
-      if (steps != NULL && steps[0] != NULL)
-        return steps;
-    }
-
-  return NULL;
+  if (steps->len == 0)
+    g_clear_pointer (&steps, g_ptr_array_unref);
+  return steps;
 }
 
 static BounceEntry *
@@ -84,19 +77,21 @@ recipient_explanation (BounceRecipient *recipient)
 }
 
 static char *
-join_steps (const char * const *steps)
+join_steps (GPtrArray *steps)
 {
   GString *out;
 
-  if (steps == NULL || steps[0] == NULL)
+  if (steps == NULL || steps->len == 0)
     return NULL;
 
   out = g_string_new (NULL);
-  for (guint i = 0; steps[i] != NULL; i++)
+  for (guint i = 0; i < steps->len; i++)
     {
+      g_autofree char *text = bounce_step_to_string (steps->pdata[i]);
+
       if (i > 0)
         g_string_append_c (out, '\n');
-      g_string_append_printf (out, "%u. %s", i + 1, steps[i]);
+      g_string_append_printf (out, "%u. %s", i + 1, text);
     }
 
   return g_string_free (out, FALSE);
@@ -152,6 +147,27 @@ add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* The steps one by one: their text, and the case they apply to when the
+ * bounce does not tell whether they do (else null). */
+static void
+add_steps (JsonBuilder *builder,
+           const char  *name,
+           GPtrArray   *steps)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      const BounceStep *step = steps->pdata[i];
+
+      json_builder_begin_object (builder);
+      add_string (builder, "text", step->text);
+      add_string (builder, "condition", step->condition);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_string_array (JsonBuilder *builder,
                   const char  *name,
@@ -170,8 +186,10 @@ add_recipient (JsonBuilder     *builder,
 {
   GPtrArray *entries = bounce_recipient_get_entries (recipient);
   BounceEntry *first = recipient_first_entry (recipient);
-  g_autofree char *sender = join_steps (recipient_steps (recipient, FALSE));
-  g_autofree char *admin = join_steps (recipient_steps (recipient, TRUE));
+  g_autoptr(GPtrArray) sender_steps = recipient_steps (recipient, FALSE);
+  g_autoptr(GPtrArray) admin_steps = recipient_steps (recipient, TRUE);
+  g_autofree char *sender = join_steps (sender_steps);
+  g_autofree char *admin = join_steps (admin_steps);
 
   json_builder_begin_object (builder);
 
@@ -218,6 +236,8 @@ add_recipient (JsonBuilder     *builder,
   json_builder_begin_object (builder);
   add_string (builder, "sender", sender);
   add_string (builder, "admin", admin);
+  add_steps (builder, "sender_steps", sender_steps);
+  add_steps (builder, "admin_steps", admin_steps);
   json_builder_end_object (builder);
 
   json_builder_end_object (builder);
@@ -382,6 +402,20 @@ bounce_report_to_json_node (BounceReport *self)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  /* Only when something was cut: what a script must know it did not get. */
+  if (bounce_report_get_truncated (self) != BOUNCE_TRUNCATED_NONE)
+    {
+      BounceTruncated truncated = bounce_report_get_truncated (self);
+
+      json_builder_set_member_name (builder, "truncated");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "recipients");
+      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_RECIPIENTS) != 0);
+      json_builder_set_member_name (builder, "codes");
+      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_CODES) != 0);
+      json_builder_end_object (builder);
+    }
 
   json_builder_end_object (builder);
 
@@ -649,15 +683,16 @@ append_wrapped (GString    *out,
 }
 
 static void
-append_steps (GString            *out,
-              const char         *indent,
-              const char * const *steps)
+append_steps (GString    *out,
+              const char *indent,
+              GPtrArray  *steps)
 {
-  for (guint i = 0; steps != NULL && steps[i] != NULL; i++)
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
     {
       g_autofree char *prefix = g_strdup_printf ("%s%u. ", indent, i + 1);
+      g_autofree char *text = bounce_step_to_string (steps->pdata[i]);
 
-      append_wrapped (out, prefix, steps[i]);
+      append_wrapped (out, prefix, text);
     }
 }
 
@@ -722,8 +757,8 @@ append_recipient_text (GString         *out,
 {
   BounceEntry *first = recipient_first_entry (recipient);
   const char *explanation = recipient_explanation (recipient);
-  const char * const *sender = recipient_steps (recipient, FALSE);
-  const char * const *admin = recipient_steps (recipient, TRUE);
+  g_autoptr(GPtrArray) sender = recipient_steps (recipient, FALSE);
+  g_autoptr(GPtrArray) admin = recipient_steps (recipient, TRUE);
   const char *address = bounce_recipient_get_address (recipient);
   const char *action = bounce_recipient_get_action_label (recipient);
   g_autofree char *codes = bounce_recipient_format_codes (recipient);
@@ -852,6 +887,12 @@ bounce_report_to_text (BounceReport *self)
   if (input != NULL && bounce_input_get_repaired (input))
     append_wrapped (out, "", _("Note: the input was not valid text in its character set and "
                                 "has been repaired; a few characters may be shown wrongly."));
+  if (bounce_report_get_truncated (self) & BOUNCE_TRUNCATED_RECIPIENTS)
+    append_wrapped (out, "", _("Note: the bounce names more recipients than are listed here; "
+                                "the list was cut short."));
+  if (bounce_report_get_truncated (self) & BOUNCE_TRUNCATED_CODES)
+    append_wrapped (out, "", _("Note: the input holds more codes and addresses than were read; "
+                                "only its beginning was searched."));
 
   if (n_recipients > 0)
     {
@@ -982,8 +1023,10 @@ bounce_report_to_summary (BounceReport *self)
   if (main_recipient != NULL)
     {
       const char *explanation = recipient_explanation (main_recipient);
-      g_autofree char *sender = join_steps (recipient_steps (main_recipient, FALSE));
-      g_autofree char *admin = join_steps (recipient_steps (main_recipient, TRUE));
+      g_autoptr(GPtrArray) sender_steps = recipient_steps (main_recipient, FALSE);
+      g_autoptr(GPtrArray) admin_steps = recipient_steps (main_recipient, TRUE);
+      g_autofree char *sender = join_steps (sender_steps);
+      g_autofree char *admin = join_steps (admin_steps);
 
       if (explanation != NULL)
         g_string_append_printf (out, "\n%s\n%s\n", _("Explanation:"), explanation);

@@ -26,6 +26,7 @@ struct _BounceReport
   guint message_index;
   char *subject;
   char *date;
+  BounceTruncated truncated;
 };
 
 G_DEFINE_FINAL_TYPE (BounceReport, bounce_report, G_TYPE_OBJECT)
@@ -326,4 +327,19 @@ bounce_report_get_message_reports (BounceReport *self)
   if (self->message_reports == NULL)
     self->message_reports = g_list_store_new (BOUNCE_TYPE_REPORT);
   return G_LIST_MODEL (self->message_reports);
+}
+
+BounceTruncated
+bounce_report_get_truncated (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), BOUNCE_TRUNCATED_NONE);
+  return self->truncated;
+}
+
+void
+bounce_report_add_truncated (BounceReport    *self,
+                             BounceTruncated  what)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->truncated |= what;
 }

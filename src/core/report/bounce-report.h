@@ -7,6 +7,7 @@
 #include "bounce-extract.h"
 #include "bounce-input.h"
 #include "bounce-links.h"
+#include "bounce-outcome.h"
 #include "bounce-recipient.h"
 
 G_BEGIN_DECLS
@@ -21,19 +22,12 @@ typedef enum {
   BOUNCE_KIND_FEEDBACK,     /* abuse / feedback-loop report (RFC 5965 ARF) */
 } BounceKind;
 
-/* What became of the message, as the report's verdict: the one decision the
- * window, the command line and the copied summary all show.  In rising
- * order of finality; a report's outcome is its strongest recipient's. */
+/* What the analysis had to cut short, so that it can say so. */
 typedef enum {
-  BOUNCE_OUTCOME_NONE,       /* nothing failed: not a bounce, or a report of something else */
-  BOUNCE_OUTCOME_DELAYED,    /* not delivered yet; the sending server keeps trying */
-  BOUNCE_OUTCOME_UNKNOWN,    /* not delivered; the bounce does not say whether for good */
-  BOUNCE_OUTCOME_GAVE_UP,    /* not delivered: the cause was temporary, but the sending
-                              * server has stopped trying; send again once it is fixed */
-  BOUNCE_OUTCOME_PERMANENT,  /* not delivered; sending again will not help until fixed */
-} BounceOutcome;
-
-const char   *bounce_outcome_to_string          (BounceOutcome outcome);  /* "permanent", ... */
+  BOUNCE_TRUNCATED_NONE       = 0,
+  BOUNCE_TRUNCATED_RECIPIENTS = 1 << 0,  /* more recipients than the report lists */
+  BOUNCE_TRUNCATED_CODES      = 1 << 1,  /* codes and addresses past the first 50,000 were not read */
+} BounceTruncated;
 
 #define BOUNCE_TYPE_REPORT (bounce_report_get_type ())
 G_DECLARE_FINAL_TYPE (BounceReport, bounce_report, BOUNCE, REPORT, GObject)
@@ -87,6 +81,8 @@ void          bounce_report_set_message         (BounceReport *self, guint index
 guint         bounce_report_get_message_index   (BounceReport *self);
 const char   *bounce_report_get_subject         (BounceReport *self);
 const char   *bounce_report_get_date            (BounceReport *self);
+BounceTruncated bounce_report_get_truncated     (BounceReport *self);
+void          bounce_report_add_truncated       (BounceReport *self, BounceTruncated what);
 
 /* Output. */
 char         *bounce_report_to_json             (BounceReport *self,

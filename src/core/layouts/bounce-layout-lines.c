@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-layout-lines.h"
+
+char *
+bounce_line_lone_address (const BounceLine *l)
+{
+  const char *s;
+  gsize n;
+  g_autofree char *address = NULL;
+
+  bounce_line_trim (l, &s, &n);
+  if (n > 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ')
+    s += 2, n -= 2;
+  while (n > 0 && (s[n - 1] == ':' || s[n - 1] == ','))
+    n--;
+  if (n > 2 && s[0] == '<' && s[n - 1] == '>')
+    s++, n -= 2;
+  if (n < 3 || n > 320 || memchr (s, '@', n) == NULL || memchr (s, ' ', n) != NULL ||
+      memchr (s, '\t', n) != NULL || memchr (s, '<', n) != NULL || memchr (s, '>', n) != NULL)
+    return NULL;
+  address = bounce_address_in (s, n);
+  /* nothing but the address */
+  if (address == NULL || strlen (address) != n)
+    return NULL;
+  return g_steal_pointer (&address);
+}
+
+gboolean
+bounce_line_value (const BounceLine *l,
+                   const char       *label,
+                   const char      **value,
+                   gsize            *len)
+{
+  const char *s;
+  gsize n, k = strlen (label);
+
+  bounce_line_trim (l, &s, &n);
+  if (!bounce_mem_has_prefix (s, n, label))
+    return FALSE;
+  s += k, n -= k;
+  while (n > 0 && (*s == ' ' || *s == '\t'))
+    s++, n--;
+  *value = s;
+  *len = n;
+  return TRUE;
+}
+
+BounceSmtpCommand
+bounce_command_of_word (const char *s,
+                        gsize       len)
+{
+  static const struct {
+    const char *word;
+    BounceSmtpCommand command;
+  } words[] = {
+    { "RCPT", BOUNCE_SMTP_COMMAND_RCPT },
+    { "MAIL", BOUNCE_SMTP_COMMAND_MAIL },
+    { "DATA", BOUNCE_SMTP_COMMAND_DATA },
+    { "BDAT", BOUNCE_SMTP_COMMAND_DATA },
+    { "EHLO", BOUNCE_SMTP_COMMAND_CONNECT },
+    { "HELO", BOUNCE_SMTP_COMMAND_CONNECT },
+    { "LHLO", BOUNCE_SMTP_COMMAND_CONNECT },
+    { "STARTTLS", BOUNCE_SMTP_COMMAND_CONNECT },
+    { "AUTH", BOUNCE_SMTP_COMMAND_CONNECT },
+  };
+
+  while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\'' || *s == '"'))
+    s++, len--;
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\r' || s[len - 1] == '\'' || s[len - 1] == '"'))
+    len--;
+  /* the end of the message */
+  if (len == 1 && s[0] == '.')
+    return BOUNCE_SMTP_COMMAND_DATA;
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      gsize k = strlen (words[i].word);
+
+      if (bounce_mem_has_prefix (s, len, words[i].word) && (len == k || !g_ascii_isalnum (s[k])))
+        return words[i].command;
+    }
+  return BOUNCE_SMTP_COMMAND_NONE;
+}
+
+gboolean
+bounce_line_is_indented (const BounceLine *l)
+{
+  return l->len > 0 && (l->s[0] == ' ' || l->s[0] == '\t');
+}

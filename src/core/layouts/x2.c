@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-layout.h"
+#include "bounce-layout-families.h"
+
+/* An unnamed server (Sisimai's Lhost::X2): "Message from <domain>." and
+ * "Unable to deliver message to the following address(es).", then
+ * qmail's "<addr>:" blocks up to "--- Original message follows.".
+ * Learnt from Sisimai's Lhost::X2, which has no reason table of its own:
+ * the server's explanations are qmail's sentences, read with qmail's
+ * table. */
+
+static gboolean
+parse_x2 (BounceLayoutDoc *d)
+{
+  int start = bounce_doc_find_start (d, 0, "Unable to deliver message to the following address");
+  gboolean marked;
+
+  if (start < 0)
+    return FALSE;
+  /* its first line, or its last: the copy of the message follows */
+  marked = start > 0 && bounce_line_starts (bounce_doc_line (d, start - 1), "Message from ");
+  if (!marked)
+    marked = bounce_doc_find_start (d, start, "--- Original message follows.") >= 0;
+  if (!marked)
+    return FALSE;
+  return bounce_qmail_read (d, start, NULL, 0);
+}
+
+const BounceLayout bounce_layout_x2 = {
+  .name = "x2",
+  .title = "unknown MTA (x2)",
+  .kind = BOUNCE_LAYOUT_TEXT,
+  .parse = parse_x2,
+};

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bounce-core.h"
+#include "bounce-input.h"
+#include "bounce-layouts.h"
+
+/* The layouts of mail servers and appliances (Postfix, Sendmail, Exim,
+ * qmail, Courier, Domino, ... and the unnamed families x1-x6): each reads
+ * its sample in tests/layouts/<name>.eml, written for these tests with
+ * made-up hosts and addresses, twice: as the whole message and as its
+ * first text part pasted alone, the way a helpdesk user has it.  Both
+ * must give the same recipients, the server's reply, the failed SMTP
+ * command (or say the layout never shows it) and the reason. */
+
+typedef struct {
+  const char *sample;          /* tests/layouts/<sample>.eml */
+  const char *layout;          /* the layout that must read it */
+  guint n_recipients;
+  const char *address;         /* the first recipient */
+  const char *text;            /* a piece of that recipient's text (the reply) */
+  BounceSmtpCommand command;   /* what the reply answered */
+  gboolean command_unknown;    /* the layout never shows it */
+  const char *layout_reason;   /* the reason the layout's own words state, or NULL */
+  const char *reason;          /* the reason the engine gives the first recipient */
+  const char *address2;        /* another recipient, and the reason the layout states for */
+  const char *layout_reason2;  /* it (NULL: none) */
+  const char *pasted_layout;   /* the layout that reads the text part alone, when it
+                                * is another (a copy's notice without its headers) */
+  gboolean pasted_differs;     /* the text part alone lacks what only the DSN fields or
+                                * the headers hold: recipients and reply still found,
+                                * the rest not compared */
+} Sample;
+
+static BounceInput *
+load_sample (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.eml", name);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "layouts", file, NULL);
+  g_autoptr(GFile) gfile = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BounceInput *input = bounce_input_new_from_file (gfile, NULL, &error);
+
+  g_assert_no_error (error);
+  return input;
+}
+
+/* The first text part of input, as a mail program shows it. */
+static char *
+first_text_part (BounceInput *input)
+{
+  GPtrArray *segments = bounce_input_get_segments (input);
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+
+      if (seg->kind == BOUNCE_SEGMENT_TEXT && seg->end > seg->start)
+        return g_strndup (bounce_input_get_text (input) + seg->start, seg->end - seg->start);
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static BounceInput *
+input_from_text (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  BounceInput *input = bounce_input_new_from_text (text, -1, &error);
+
+  g_assert_no_error (error);
+  return input;
+}
+
+/* The reason the whole engine gives the first recipient of text. */
+static char *
+engine_reason (const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "sample", NULL, &error);
+  g_autoptr(BounceRecipient) r = NULL;
+
+  g_assert_no_error (error);
+  r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  g_assert_nonnull (r);
+  return g_strdup (bounce_recipient_get_reason (r));
+}
+
+static void
+check_facts (const Sample *s,
+             BounceInput  *input,
+             const char   *text,
+             gboolean      pasted)
+{
+  g_autoptr(GPtrArray) facts = bounce_layouts_parse_text (input, 0);
+  g_autofree char *reason = NULL;
+  BounceFact *f;
+
+  g_assert_nonnull (facts);
+  g_assert_cmpuint (facts->len, ==, s->n_recipients);
+  f = facts->pdata[0];
+  g_assert_cmpstr (f->layout, ==, pasted && s->pasted_layout != NULL ? s->pasted_layout : s->layout);
+  g_assert_cmpstr (f->address, ==, s->address);
+  g_assert_nonnull (f->text);
+  if (strstr (f->text, s->text) == NULL)
+    g_error ("%s%s: \"%s\" not in the text \"%s\"", s->sample, pasted ? " (pasted)" : "", s->text, f->text);
+  if (s->address2 != NULL)
+    {
+      BounceFact *other = bounce_facts_find (facts, s->address2);
+
+      g_assert_nonnull (other);
+      if (!pasted || !s->pasted_differs)
+        g_assert_cmpstr (other->reason, ==, s->layout_reason2);
+    }
+  if (pasted && s->pasted_differs)
+    return;
+  g_assert_cmpint (f->command, ==, s->command);
+  g_assert_cmpint (f->command_unknown, ==, s->command_unknown);
+  g_assert_cmpstr (f->reason, ==, s->layout_reason);
+  reason = engine_reason (text);
+  g_assert_cmpstr (reason, ==, s->reason);
+}
+
+static void
+test_sample (gconstpointer data)
+{
+  const Sample *s = data;
+  g_autoptr(BounceInput) whole = load_sample (s->sample);
+  g_autofree char *pasted_text = first_text_part (whole);
+  g_autoptr(BounceInput) pasted = input_from_text (pasted_text);
+
+  check_facts (s, whole, bounce_input_get_text (whole), FALSE);
+  check_facts (s, pasted, pasted_text, TRUE);
+}
+
+#define RCPT BOUNCE_SMTP_COMMAND_RCPT
+#define DATA BOUNCE_SMTP_COMMAND_DATA
+#define MAIL BOUNCE_SMTP_COMMAND_MAIL
+#define CONNECT BOUNCE_SMTP_COMMAND_CONNECT
+#define NONE BOUNCE_SMTP_COMMAND_NONE
+
+static const Sample samples[] = {
+  { .sample = "exim", .layout = "exim", .n_recipients = 2, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
+    .reason = "userunknown", .address2 = "carol@example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "mxlogic", .layout = "mxlogic", .pasted_layout = "exim", .n_recipients = 1,
+    .address = "bob@example.net", .text = "550 5.1.1 <bob@example.net>... User Unknown",
+    .command = NONE, .reason = "userunknown" },
+  { .sample = "qmail", .layout = "qmail", .n_recipients = 2, .address = "bob@example.net",
+    .text = "Remote host said: 550 5.1.1 <bob@example.net>", .command = RCPT, .reason = "userunknown",
+    .address2 = "carol@nowhere.example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "x4", .layout = "x4", .n_recipients = 1, .address = "bob@example.net",
+    .text = "Sorry, no mailbox here by that name. (#5.1.1)", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "x2", .layout = "x2", .n_recipients = 1, .address = "bob@example.net",
+    .text = "Sorry, I wasn't able to establish an SMTP connection.", .command_unknown = TRUE,
+    .layout_reason = "networkerror", .reason = "networkerror" },
+  { .sample = "postfix", .layout = "postfix", .n_recipients = 2, .address = "bob@example.net",
+    .text = "said: 550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
+    .reason = "userunknown", .address2 = "carol@example.org" },
+  { .sample = "sendmail", .layout = "sendmail", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... User unknown", .command = RCPT, .reason = "userunknown" },
+  { .sample = "v5sendmail", .layout = "v5sendmail", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 <bob@example.net>... User unknown", .command = RCPT, .reason = "userunknown" },
+  { .sample = "activehunter", .layout = "activehunter", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 sorry, no mailbox here by that name (#5.1.1 - chkusr)", .command_unknown = TRUE,
+    .reason = "userunknown" },
+  { .sample = "courier", .layout = "courier", .n_recipients = 2, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... User Unknown", .command = RCPT, .reason = "userunknown",
+    .address2 = "carol@nowhere.example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "opensmtpd", .layout = "opensmtpd", .n_recipients = 2, .address = "bob@example.net",
+    .text = "550 5.2.2 <bob@example.net>: Recipient address rejected: Mailbox full", .command_unknown = TRUE,
+    .reason = "mailboxfull", .address2 = "carol@nowhere.example.com", .layout_reason2 = "hostunknown" },
+  { .sample = "dragonfly", .layout = "dragonfly", .n_recipients = 1, .address = "bob@example.net",
+    .text = "did not like our RCPT TO: 550 5.1.1 <bob@example.net>", .command = RCPT, .reason = "userunknown" },
+  { .sample = "domino", .layout = "domino", .n_recipients = 1, .address = "bob@example.net",
+    .text = "User bob (bob@example.net) not listed in Domino Directory", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "notes", .layout = "notes", .n_recipients = 1, .address = "bob@notes.example.net",
+    .text = "User not listed in public Name & Address Book", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "imailserver", .layout = "imailserver", .n_recipients = 1, .address = "bob@example.net",
+    .text = "Invalid final delivery userid: bob@example.net", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
+  { .sample = "mfilter", .layout = "mfilter", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
+    .reason = "userunknown" },
+  { .sample = "fml", .layout = "fml", .n_recipients = 1, .address = "staff@lists.example.org",
+    .text = "You are not a member of this mailing list", .command_unknown = TRUE,
+    .layout_reason = "rejected", .reason = "rejected" },
+  /* x1 never shows the command, but says nothing else either: its bare
+   * "User unknown" is read as a filter's, as the reference parsers do */
+  { .sample = "x1", .layout = "x1", .n_recipients = 1, .address = "bob@example.net",
+    .text = "User unknown", .reason = "filtered" },
+  { .sample = "x3", .layout = "x3", .n_recipients = 1, .address = "bob@example.net",
+    .text = "553 5.3.0 <bob@example.net>... No such user here", .command = RCPT, .reason = "userunknown" },
+  { .sample = "x6", .layout = "x6", .n_recipients = 1, .address = "bob@example.net",
+    .text = "It responded as follows: [550 5.1.1 User unknown]", .command = RCPT, .reason = "userunknown" },
+  { .sample = "amavis", .layout = "amavis", .n_recipients = 1, .address = "bob@example.net",
+    .text = "554 5.7.0 Reject, id=12345-01 - INFECTED: Eicar-Signature", .command_unknown = TRUE,
+    .layout_reason = "virusdetected", .reason = "virusdetected" },
+  { .sample = "barracuda", .layout = "barracuda", .n_recipients = 1, .address = "bob@example.net",
+    .text = "was blocked by our Spam & Virus Firewall", .command_unknown = TRUE, .reason = "spamdetected",
+    .pasted_differs = TRUE },
+  { .sample = "mcafee", .layout = "mcafee", .n_recipients = 1, .address = "bob@example.net",
+    .text = "User (bob@example.net) unknown.", .command_unknown = TRUE, .layout_reason = "userunknown",
+    .reason = "userunknown" },
+  { .sample = "messagelabs", .layout = "messagelabs", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 bob@example.net... No such user", .command_unknown = TRUE, .layout_reason = "userunknown",
+    .reason = "userunknown" },
+  { .sample = "mimecast", .layout = "mimecast", .n_recipients = 1, .address = "bob@example.net",
+    .text = "5.4.1 Recipient address rejected: Access denied.", .command_unknown = TRUE, .reason = "userunknown" },
+  { .sample = "mailfoundry", .layout = "mailfoundry", .n_recipients = 1, .address = "bob@example.net",
+    .text = "failed with: 550 5.1.1 <bob@example.net>: Recipient address rejected", .command_unknown = TRUE,
+    .reason = "userunknown" },
+  { .sample = "mailmarshal", .layout = "mailmarshal", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 User unknown", .command_unknown = TRUE, .reason = "userunknown" },
+  { .sample = "messagingserver", .layout = "messagingserver", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... User Unknown", .command_unknown = TRUE, .reason = "userunknown" },
+  { .sample = "interscan", .layout = "interscan", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... user unknown", .command = RCPT, .reason = "userunknown" },
+  /* SurfControl and James never show the command either, and are left
+   * unmarked like x1 */
+  { .sample = "surfcontrol", .layout = "surfcontrol", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 bob@example.net... No such user", .reason = "filtered" },
+  { .sample = "james", .layout = "james", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 - Requested action not taken: no such user here", .reason = "filtered" },
+};
+
+/* Only in the whole message: the layout is in its headers and the
+ * attached report, and the text part names no recipient. */
+static const Sample whole_only[] = {
+  { .sample = "x5", .layout = "x5", .n_recipients = 1, .address = "bob@example.net",
+    .text = "550 5.1.1 <bob@example.net>... User unknown", .command_unknown = TRUE, .reason = "userunknown" },
+};
+
+static void
+test_whole_only (gconstpointer data)
+{
+  const Sample *s = data;
+  g_autoptr(BounceInput) whole = load_sample (s->sample);
+
+  check_facts (s, whole, bounce_input_get_text (whole), FALSE);
+}
+
+static GPtrArray *
+parse_text (const char *text)
+{
+  g_autoptr(BounceInput) input = input_from_text (text);
+
+  return bounce_layouts_parse_text (input, 0);
+}
+
+static BounceFact *
+nth (GPtrArray *facts,
+     guint      i)
+{
+  g_assert_nonnull (facts);
+  g_assert_cmpuint (i, <, facts->len);
+  return facts->pdata[i];
+}
+
+/* Postfix's own decisions show no command; its warnings are delays. */
+static void
+test_postfix_notices (void)
+{
+  {
+    g_autoptr(GPtrArray) facts = parse_text (
+      "This is the mail system at host mail.example.org.\n"
+      "\n"
+      "####################################################################\n"
+      "# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n"
+      "####################################################################\n"
+      "\n"
+      "Your message could not be delivered for more than 4 hour(s).\n"
+      "It will be retried until it is 5 day(s) old.\n"
+      "\n"
+      "                   The mail system\n"
+      "\n"
+      "<bob@example.net>: connect to mx.example.net[192.0.2.25]:25: Connection timed\n"
+      "    out\n");
+    BounceFact *f = nth (facts, 0);
+
+    g_assert_cmpuint (facts->len, ==, 1);
+    g_assert_cmpstr (f->layout, ==, "postfix");
+    g_assert_cmpstr (f->action, ==, "delayed");
+    g_assert_cmpstr (f->text, ==, "connect to mx.example.net[192.0.2.25]:25: Connection timed out");
+    g_assert_true (f->command_unknown);
+  }
+  {
+    /* a greeting refused */
+    g_autoptr(GPtrArray) facts = parse_text (
+      "This is the mail system at host mail.example.org.\n"
+      "\n"
+      "                   The mail system\n"
+      "\n"
+      "<bob@example.net>: host mx.example.net[192.0.2.25] refused to talk to me:\n"
+      "    554 5.7.1 Service unavailable; client host blocked\n");
+    BounceFact *f = nth (facts, 0);
+
+    g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_CONNECT);
+    g_assert_false (f->command_unknown);
+  }
+  {
+    /* the SMTP server's transcript for the postmaster */
+    g_autoptr(GPtrArray) facts = parse_text (
+      "Transcript of session follows.\n"
+      "\n"
+      " Out: 220 mx.example.org ESMTP Postfix\n"
+      " In:  EHLO client.example.net\n"
+      " Out: 250 mx.example.org\n"
+      " In:  MAIL FROM:<alice@example.net>\n"
+      " Out: 250 2.1.0 Ok\n"
+      " In:  RCPT TO:<bob@example.org>\n"
+      " Out: 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table\n"
+      " In:  RCPT TO:<carol@example.org>\n"
+      " Out: 250 2.1.5 Ok\n"
+      " In:  DATA\n"
+      " Out: 554 5.7.1 Message rejected by content filter\n"
+      " In:  QUIT\n"
+      " Out: 221 2.0.0 Bye\n"
+      "\n"
+      "For other details, see the local mail logfile\n");
+    BounceFact *f = nth (facts, 0);
+
+    g_assert_cmpuint (facts->len, ==, 2);
+    g_assert_cmpstr (f->address, ==, "bob@example.org");
+    g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
+    g_assert_true (g_str_has_prefix (f->text, "550 5.1.1 <bob@example.org>"));
+    f = nth (facts, 1);
+    g_assert_cmpstr (f->address, ==, "carol@example.org");
+    g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_DATA);
+    g_assert_cmpstr (f->text, ==, "554 5.7.1 Message rejected by content filter");
+  }
+}
+
+/* PowerMTA names its verdict in a field of its delivery report, which
+ * wins over the reply's vaguer words; the text part names the recipient
+ * only. */
+static void
+test_powermta (void)
+{
+  g_autoptr(BounceInput) whole = load_sample ("powermta");
+  g_autofree char *pasted = first_text_part (whole);
+  g_autofree char *reason = engine_reason (bounce_input_get_text (whole));
+  g_autoptr(GBytes) bytes = g_bytes_new (pasted, strlen (pasted));
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "pasted", NULL, NULL);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+
+  g_assert_cmpstr (reason, ==, "userunknown");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+}
+
+/* Ordinary mail that quotes a layout's words is none of them. */
+static void
+test_not_a_layout (void)
+{
+  static const char * const texts[] = {
+    "From: alice@example.org\nTo: bob@example.net\nSubject: your question\n\n"
+    "Hi Bob, the bounce said \"The mail system\" and then nothing else.\n"
+    "<carol@example.com>: I think that was it.\n",
+    "From: alice@example.org\nSubject: minutes\n\n"
+    "Your message\n\n  Subject: minutes\n\nwas read by Carol.\n",
+    "From: alice@example.org\nSubject: notes\n\n"
+    "Your message to: bob@example.net\nwas lovely, thanks.\n"
+    "-- bob@example.net\n"
+    "Recipient address: bob@example.net\nReason: none\n",
+    "From: alice@example.org\nSubject: filters\n\n"
+    "We run amavisd-new and Barracuda here.\n"
+    "The message WAS NOT relayed to:\n  <bob@example.net>: we forgot.\n",
+    "From: alice@example.org\nSubject: transcript\n\n"
+    "In: the meeting\nOut: of time\nTranscript of session follows.\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BounceInput) input = input_from_text (texts[i]);
+      g_autoptr(GPtrArray) facts = bounce_layouts_parse_text (input, 0);
+
+      if (facts != NULL)
+        g_error ("text %u read as %s", i, ((BounceFact *) facts->pdata[0])->layout);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  bounce_core_init ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/layouts-mta/%s", samples[i].sample);
+
+      g_test_add_data_func (path, &samples[i], test_sample);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (whole_only); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/layouts-mta/%s", whole_only[i].sample);
+
+      g_test_add_data_func (path, &whole_only[i], test_whole_only);
+    }
+  g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
+  g_test_add_func ("/layouts-mta/powermta", test_powermta);
+  g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
+  return g_test_run ();
+}

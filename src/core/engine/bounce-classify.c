@@ -99,12 +99,14 @@ static const struct {
     "jestem\\s+na\\s+urlopie|poza\\s+biurem|不在にして|休暇中|休假|不在办公室",
     0 },
   /* The human-readable part of a feedback report (RFC 5965 section 3, RFC
-   * 6591): what kind of report it is. */
+   * 6591): what kind of report it is.  A Feedback-Type field counts only
+   * with a registered type (RFC 5965 section 7.3: abuse, fraud, other,
+   * virus; RFC 6650: not-spam; RFC 6591: auth-failure). */
   [RE_FEEDBACK_WORDS] = {
     "\\b(?:e-?mail\\s+)?abuse\\s+(?:report|complaint)\\b|\\bopt-?out\\s+report\\b|"
     "\\bauthentication[-\\s]failure\\s+report\\b|\\bfeedback\\s+loop\\s+(?:report|complaint)\\b|"
     "\\breport\\s+for\\s+an\\s+e-?mail\\s+message\\s+(?:received\\s+)?from\\b|"
-    "\\bfeedback-type:|\\bsent\\s+this\\s+e-?mail\\s+to\\s+unsubscribe\\b",
+    "\\bfeedback-type:[ \\t]{0,8}(?:abuse|fraud|other|virus|not-spam|auth-failure)\\b|\\bsent\\s+this\\s+e-?mail\\s+to\\s+unsubscribe\\b",
     0 },
   /* A report that a message was delivered (RFC 3464 "delivered" or
    * "relayed", as servers word it). */
@@ -204,16 +206,51 @@ bounce_classify_looks_like_bounce (BounceMessageContext *ctx)
          (return_path == NULL || strstr (return_path, "<>") != NULL || match (RE_BOUNCE_FROM, return_path));
 }
 
+static gboolean
+contains_nocase (const char *value,
+                 const char *needle)
+{
+  g_autofree char *lower = value != NULL ? g_ascii_strdown (value, -1) : NULL;
+
+  return lower != NULL && strstr (lower, needle) != NULL;
+}
+
+/* Messages of system accounts are never anyone's holiday reply: from
+ * root, postmaster or a mailer daemon, to root, sudo's "SECURITY
+ * information for" and Exim's "Mail failure -" (the exclusions of
+ * Sisimai::RFC3834). */
+static gboolean
+is_system_message (BounceMessageContext *ctx)
+{
+  const char *from = address_or_empty (bounce_context_header (ctx, "From"));
+  const char *to = address_or_empty (bounce_context_header (ctx, "To"));
+  const char *subject = bounce_context_header (ctx, "Subject");
+
+  return g_ascii_strncasecmp (from, "root@", 5) == 0 || g_ascii_strncasecmp (from, "postmaster@", 11) == 0 ||
+         g_ascii_strncasecmp (from, "mailer-daemon@", 14) == 0 || g_ascii_strncasecmp (to, "root@", 5) == 0 ||
+         contains_nocase (subject, "security information for") || contains_nocase (subject, "mail failure -");
+}
+
+/* RFC 3834 (Auto-Submitted) and what auto-responders add: X-Autoreply and
+ * its kin, Precedence: auto_reply, Apple Mail's X-Apple-Action: vacation,
+ * and their Subject prefixes. */
 gboolean
 bounce_classify_looks_like_autoreply (BounceMessageContext *ctx)
 {
   const char *auto_submitted = bounce_context_header (ctx, "Auto-Submitted");
   const char *subject = bounce_context_header (ctx, "Subject");
+  const char *precedence = bounce_context_header (ctx, "Precedence");
+  const char *apple = bounce_context_header (ctx, "X-Apple-Action");
 
-  if (ctx->message == NULL)
+  if (ctx->message == NULL || is_system_message (ctx))
     return FALSE;
   if (bounce_context_header (ctx, "X-Autoreply") != NULL || bounce_context_header (ctx, "X-Autorespond") != NULL ||
       bounce_context_header (ctx, "X-Autoresponder") != NULL)
+    return TRUE;
+  while (precedence != NULL && g_ascii_isspace (*precedence))
+    precedence++;
+  if ((precedence != NULL && g_ascii_strncasecmp (precedence, "auto_reply", 10) == 0) ||
+      contains_nocase (apple, "vacation"))
     return TRUE;
   if (match (RE_AUTOREPLY_SUBJECT, subject))
     return TRUE;
@@ -317,7 +354,9 @@ bounce_classify_looks_like_challenge (BounceMessageContext *ctx)
 gboolean
 bounce_classify_autoreply_words (BounceMessageContext *ctx)
 {
-  return ctx->notification->len < 64 * 1024 && match (RE_AUTOREPLY_WORDS, ctx->notification->str) &&
+  /* (a system account's mail is never a holiday reply, whatever it says) */
+  return ctx->notification->len < 64 * 1024 && !is_system_message (ctx) &&
+         match (RE_AUTOREPLY_WORDS, ctx->notification->str) &&
          !bounce_classify_has_error_codes (ctx->notification->str);
 }
 

@@ -213,8 +213,11 @@ merge_layout (GPtrArray *listed,
       c->pseudo_reason = l->pseudo_reason;
       if (l->text != NULL && *l->text != '\0')
         c->said = g_strdup (l->text);
-      if (c->reason == NULL && !bounce_status_is_specific (c->status))
-        c->reason = g_strdup (l->reason);
+      if (l->reason != NULL && (l->code_reason || (c->reason == NULL && !bounce_status_is_specific (c->status))))
+        {
+          g_free (c->reason);
+          c->reason = g_strdup (l->reason);
+        }
     }
 }
 

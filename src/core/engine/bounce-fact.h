@@ -47,6 +47,9 @@ typedef struct {
   guint retried : 1;        /* the layout says delivery was retried until it gave up, so
                              * the failures were temporary ones */
   guint whole_notification : 1; /* no text of its own: its text is all of the notification */
+  guint code_reason : 1;    /* the layout's reason comes from a code of its own for the
+                             * condition (Facebook's RCP-P2, Exchange's 000C05A6), which says
+                             * more than a report's status */
 } BounceFact;
 
 BounceFact *bounce_fact_new       (const char *layout,

@@ -5,6 +5,7 @@
 
 #include "bounce-layout.h"
 #include "bounce-layouts.h"
+#include "provider-layouts.h"
 
 /* Amazon SES reports bounces, complaints and deliveries as JSON (bare, or
  * inside an SNS envelope whose "Message" holds it) instead of a DSN.  The
@@ -184,4 +185,46 @@ const BounceLayout bounce_layout_amazon_ses = {
   .title = "Amazon SES notification",
   .kind = BOUNCE_LAYOUT_FIELDS,
   .parse = parse_amazon_ses,
+};
+
+/* Amazon SES also reports by mail, in two styles.  The first ("The
+ * following message to <bob@example.net> was undeliverable." / "The
+ * reason for the problem:" / "5.1.0 - Unknown address error 550-'5.1.1
+ * ...'") is the notice Cisco Secure Email writes too, and
+ * cisco-secure-email.c reads it for both.  The second, read here: "An
+ * error occurred while trying to deliver the mail to the following
+ * recipients:" and the addresses, one a line, with a delivery report
+ * after them.  The command is never shown.  Learnt from Sisimai's
+ * Lhost::AmazonSES. */
+
+static gboolean
+parse_amazon_ses_text (BounceLayoutDoc *d)
+{
+  int list = bounce_doc_find_start (d, 0, "An error occurred while trying to deliver the mail to the following recipients:");
+
+  if (list < 0)
+    return FALSE;
+  for (guint i = list + 1; i < d->lines->len; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+      char *address = bounce_address_alone (l);
+      BounceFact *fact;
+
+      if (address == NULL)
+        {
+          if (bounce_line_is_blank (l) && d->out->len == 0)
+            continue;
+          break;
+        }
+      fact = bounce_doc_add_fact (d, address, i, i);
+      fact->command_unknown = TRUE;
+    }
+  return d->out->len > 0;
+}
+
+const BounceLayout bounce_layout_amazon_ses_text = {
+  .name = "amazon-ses-text",
+  .title = "Amazon SES",
+  .kind = BOUNCE_LAYOUT_TEXT,
+  .parse = parse_amazon_ses_text,
 };

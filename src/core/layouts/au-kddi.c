@@ -1,24 +1,36 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "bounce-layout.h"
+#include "provider-layouts.h"
 
 /* au by KDDI (EZweb, au one net): the Japanese carrier's own notices.
- * Learnt from The notices of au by KDDI's mail servers (EZweb, au one net),
- * as Sisimai's Lhost::EZweb and Lhost::KDDI read them. */
+ * Learnt from the notices of au by KDDI's mail servers (EZweb, au one
+ * net), as Sisimai's Lhost::EZweb and Lhost::KDDI read them: EZweb lists
+ * "<addr>" lines (with the remote reply after a colon, or ">>> RCPT TO"
+ * and "<<< 550 ..." lines under "Recipient: <addr>"); au one net writes
+ * "Your mail sent on: <date>", "Could not be delivered to: <addr>" and a
+ * sentence that names the condition. */
 
 static const char * const au_openers[] = {
   "Each of the following recipients was rejected by a remote",
   "The following recipients did not receive this message:",
   "Could not be delivered to:",
-  "The user(s) account is disabled.",
+  "The user(s) ",
+  "Your message was not delivered within",
+  "Your mail sent on:",
 };
 
-/* The carrier's fixed sentences, anywhere in the notice. */
+/* The carrier's fixed sentences, anywhere in the notice: EZweb's, then
+ * au one net's (KDDI). */
 static const BouncePhrase au_phrases[] = {
   { "The user(s) account is disabled", "suspend" },
+  { "The user(s) account is temporarily limited", "suspend" },
+  { "The user(s) account is temporarily over quota", "mailboxfull" },
   { "Your message was not delivered within", "expired" },
+  { "The following recipients did not receive this message:", "notaccept" },
   { "As their mailbox is full", "mailboxfull" },
+  { "Due to the following SMTP relay error", "norelaying" },
+  { "As the remote domain doesnt exist", "hostunknown" },
 };
 
 /* "<addr>", "<addr>: text", "Recipient: <addr>", "Could not be delivered
@@ -77,7 +89,11 @@ parse_au (BounceLayoutDoc *d)
   /* The carrier's notices come from its own servers. */
   if (bounce_doc_find (d, 0, "ezweb.ne.jp") < 0 && bounce_doc_find (d, 0, "au.com") < 0 &&
       bounce_doc_find (d, 0, "au one net") < 0 && bounce_doc_find (d, 0, "dion.ne.jp") < 0 &&
-      (bounce_doc_header (d, "Received") == NULL || strstr (bounce_doc_header (d, "Received"), "ezweb.ne.jp") == NULL))
+      !bounce_doc_received_has (d, "ezweb.ne.jp") && !bounce_doc_received_has (d, ".au.com") &&
+      !bounce_doc_header_has (d, "From", "@ezweb.ne.jp") && !bounce_doc_header_has (d, "From", "@au.com") &&
+      !bounce_doc_header_has (d, "From", ".dion.ne.jp") && !bounce_doc_header_has (d, "Message-Id", ".ezweb.ne.jp>") &&
+      !bounce_doc_header_has (d, "Message-Id", ".au.com>") && !bounce_doc_header_has (d, "Reply-To", "@app.auone-net.jp") &&
+      !bounce_doc_header_has (d, "From", "@app.auone-net.jp"))
     return FALSE;
   rejected_list = bounce_doc_find_start (d, 0, au_openers[0]) >= 0;
 
@@ -121,6 +137,9 @@ parse_au (BounceLayoutDoc *d)
     return FALSE;
 
   reason = bounce_phrase_reason (au_phrases, G_N_ELEMENTS (au_phrases), all->str);
+  /* the carrier's spam filter ("spamghetti") marks what it refused */
+  if (bounce_doc_header_has (d, "X-SPASIGN", "NG"))
+    reason = "filtered";
   for (guint i = 0; i < d->out->len; i++)
     {
       BounceFact *r = d->out->pdata[i];
@@ -128,7 +147,9 @@ parse_au (BounceLayoutDoc *d)
       if (reason != NULL)
         r->reason = g_strdup (reason);
       /* Refused by the carrier with no reply quoted: the recipient's own
-       * reception filter (au lets users refuse mail by domain or address). */
+       * reception filter (au lets users refuse mail by domain or address;
+       * its spam filter marks its refusals with X-SPASIGN, above, which a
+       * pasted notice no longer has). */
       else if (rejected_list && r->text == NULL && r->command == BOUNCE_SMTP_COMMAND_NONE)
         r->reason = g_strdup ("filtered");
     }

@@ -10,6 +10,7 @@
 extern const BounceLayout bounce_layout_rfc3464;
 extern const BounceLayout bounce_layout_amazon_ses;
 extern const BounceLayout bounce_layout_powermta;
+extern const BounceLayout bounce_layout_arf;
 extern const BounceLayout bounce_layout_microsoft365;
 extern const BounceLayout bounce_layout_gmail_current;
 extern const BounceLayout bounce_layout_stalwart;
@@ -38,6 +39,25 @@ extern const BounceLayout bounce_layout_sympa;
 extern const BounceLayout bounce_layout_au;
 extern const BounceLayout bounce_layout_zoho;
 extern const BounceLayout bounce_layout_verizon;
+extern const BounceLayout bounce_layout_facebook;
+extern const BounceLayout bounce_layout_exchange2003;
+extern const BounceLayout bounce_layout_gmail;
+extern const BounceLayout bounce_layout_google_groups;
+extern const BounceLayout bounce_layout_amazon_ses_text;
+extern const BounceLayout bounce_layout_receiving_ses;
+extern const BounceLayout bounce_layout_sendgrid;
+extern const BounceLayout bounce_layout_aol;
+extern const BounceLayout bounce_layout_bigfoot;
+extern const BounceLayout bounce_layout_biglobe;
+extern const BounceLayout bounce_layout_deutsche_telekom;
+extern const BounceLayout bounce_layout_gmx;
+extern const BounceLayout bounce_layout_einsundeins;
+extern const BounceLayout bounce_layout_mailru;
+extern const BounceLayout bounce_layout_yahoo;
+extern const BounceLayout bounce_layout_yandex;
+extern const BounceLayout bounce_layout_office365;
+extern const BounceLayout bounce_layout_exchange2007;
+extern const BounceLayout bounce_layout_outlook;
 extern const BounceLayout bounce_layout_james;
 extern const BounceLayout bounce_layout_amavis;
 extern const BounceLayout bounce_layout_barracuda;
@@ -79,9 +99,10 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_rfc3464,
   &bounce_layout_amazon_ses,
   &bounce_layout_powermta,
+  &bounce_layout_arf,
   /* servers' own layouts */
   /* ... learnt from the servers' documentation and source */
-  &bounce_layout_microsoft365,
+  &bounce_layout_microsoft365,     /* and office365, below: one file */
   &bounce_layout_gmail_current,
   &bounce_layout_stalwart,
   &bounce_layout_hmailserver,
@@ -110,6 +131,24 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_au,
   &bounce_layout_zoho,
   &bounce_layout_verizon,
+  &bounce_layout_facebook,
+  &bounce_layout_exchange2003,
+  &bounce_layout_gmail,
+  &bounce_layout_google_groups,
+  &bounce_layout_amazon_ses_text,
+  &bounce_layout_receiving_ses,
+  &bounce_layout_sendgrid,
+  &bounce_layout_aol,
+  &bounce_layout_bigfoot,
+  &bounce_layout_biglobe,
+  &bounce_layout_deutsche_telekom,
+  &bounce_layout_gmx,
+  &bounce_layout_einsundeins,
+  &bounce_layout_mailru,
+  &bounce_layout_yahoo,
+  &bounce_layout_yandex,
+  &bounce_layout_office365,
+  &bounce_layout_exchange2007,
   &bounce_layout_james,
   &bounce_layout_amavis,
   &bounce_layout_barracuda,
@@ -131,6 +170,7 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_sendmail,
   &bounce_layout_x1,
   &bounce_layout_x3,
+  &bounce_layout_outlook,
   &bounce_layout_x5,
   &bounce_layout_x6,
   &bounce_layout_notes,

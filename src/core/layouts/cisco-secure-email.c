@@ -11,8 +11,9 @@
  * old)"), followed by the remote reply when there was one ("550-'5.1.1
  * ...'").  Learnt from such notices quoted in public mailing-list archives
  * (lists.sourceforge.net 2024-2025, the linux-media list in August 2025),
- * the reports sent by IronPort appliances.  The notice never names the
- * command. */
+ * the reports sent by IronPort appliances.  Amazon SES sends the same
+ * notice when it reports by mail (Sisimai's Lhost::AmazonSES reads it), so
+ * this layout reads it for both.  The notice never names the command. */
 
 static const BouncePhrase cisco_phrases[] = {
   { "Delivery expired (message too old)", "expired" },

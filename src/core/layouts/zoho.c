@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "bounce-layout.h"
+#include "provider-layouts.h"
 
-/* Zoho Mail.  Learnt from Zoho Mail's delivery failure notices, as Sisimai's
- * Lhost::Zoho reads them. */
+/* Zoho Mail: Exim's opening sentence, then a line per recipient in Zoho's
+ * own form (below).  The command is not shown; command_unknown is left
+ * unset all the same, so that a bare "mailbox unavailable" reads as a
+ * filter's refusal, as the reference parsers read it.  A server Zoho could not
+ * reach ("Host not reachable", with a temporary code) is given up on once
+ * the time to deliver ran out.  Learnt from Zoho Mail's delivery failure
+ * notices, as Sisimai's Lhost::Zoho reads them. */
+
+static const BouncePhrase zoho_phrases[] = {
+  { "Host not reachable", "expired" },
+};
 
 /* Copies the text between two markers of s[0..n) into diag. */
 static void
@@ -78,7 +87,8 @@ parse_zoho (BounceLayoutDoc *d)
       bounce_fact_set_diag (r, diag);
       /* Zoho gives up on a host it cannot reach: a temporary reply in its
        * notice means the time to deliver ran out. */
-      if (r->text != NULL && r->text[0] == '4')
+      if (r->text != NULL && !bounce_fact_phrase_reason (r, zoho_phrases, G_N_ELEMENTS (zoho_phrases), r->text) &&
+          r->text[0] == '4')
         r->reason = g_strdup ("expired");
     }
   return d->out->len > 0;

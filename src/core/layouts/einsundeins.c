@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "provider-layouts.h"
+
+/* 1&1 (IONOS): Exim's opening sentence, then each address bare on a line
+ * of its own, "For the following reason:" and 1&1's words or the remote
+ * server's reply, and a banner before the returned header:
+ *
+ *   general@example.net
+ *
+ *   For the following reason:
+ *
+ *   Mail size limit exceeded. For explanation visit
+ *   http://postmaster.1and1.com/en/error-messages?ip=%1s
+ *
+ *   --- The header of the original message is following. ---
+ *
+ * A remote reply reads "SMTP error from remote server for TEXT command,
+ * host: ... reason: 550 ..." (TEXT is the message, after DATA).  Learnt
+ * from 1&1's postmaster pages (postmaster.1and1.com) and Sisimai's
+ * Lhost::EinsUndEins. */
+
+static const BouncePhrase einsundeins_phrases[] = {
+  { "Mail size limit exceeded", "mesgtoobig" },
+};
+
+static gboolean
+einsundeins_is_end (const BounceLine *l)
+{
+  return bounce_line_starts (l, "--- The header of the original message is following. ---") ||
+         bounce_line_starts (l, "Content-Type:");
+}
+
+static gboolean
+einsundeins_skip (const BounceLine *l)
+{
+  return bounce_line_starts (l, "For the following reason:");
+}
+
+static gboolean
+parse_einsundeins (BounceLayoutDoc *d)
+{
+  int start = bounce_doc_find_start (d, 0, "This message was created automatically by mail delivery software");
+
+  if (start < 0 || bounce_doc_find_start (d, start, "--- The header of the original message is following. ---") < 0)
+    return FALSE;
+  bounce_doc_address_blocks (d, start + 1, FALSE, einsundeins_is_end, einsundeins_skip);
+  for (guint i = 0; i < d->out->len; i++)
+    {
+      BounceFact *fact = d->out->pdata[i];
+
+      if (fact->text == NULL)
+        {
+          fact->command_unknown = TRUE;
+          continue;
+        }
+      fact->command = strstr (fact->text, " for TEXT command") != NULL ? BOUNCE_SMTP_COMMAND_DATA
+                                                                        : bounce_extract_smtp_command (fact->text, -1);
+      fact->command_unknown = fact->command == BOUNCE_SMTP_COMMAND_NONE &&
+                              strstr (fact->text, "SMTP error") == NULL;
+      bounce_fact_phrase_reason (fact, einsundeins_phrases, G_N_ELEMENTS (einsundeins_phrases), fact->text);
+    }
+  return d->out->len > 0;
+}
+
+const BounceLayout bounce_layout_einsundeins = {
+  .name = "einsundeins",
+  .title = "1&1",
+  .kind = BOUNCE_LAYOUT_TEXT,
+  .parse = parse_einsundeins,
+};

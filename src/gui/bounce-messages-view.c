@@ -531,6 +531,7 @@ static void
 bounce_messages_view_init (BounceMessagesView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkSelectionModel) table_model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -541,8 +542,8 @@ bounce_messages_view_init (BounceMessagesView *self)
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->rows)),
                                               g_object_ref (GTK_FILTER (self->filter)));
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_count), self);
-  gtk_column_view_set_model (self->table,
-                             GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)))));
+  table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered))));
+  gtk_column_view_set_model (self->table, table_model);
 
   /* Translators: column of the recipients table: the message's number */
   add_column (self, C_("column", "Message"), COLUMN_MESSAGE, FALSE);
@@ -559,7 +560,7 @@ bounce_messages_view_init (BounceMessagesView *self)
   gtk_single_selection_set_autoselect (self->messages, FALSE);
   gtk_single_selection_set_can_unselect (self->messages, TRUE);
   g_signal_connect_swapped (self->messages, "notify::selected", G_CALLBACK (on_message_selected), self);
-  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (g_object_ref (self->messages)));
+  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->messages));
 
   g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);

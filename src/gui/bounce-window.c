@@ -9,6 +9,7 @@
 #include "bounce-a11y.h"
 #include "bounce-catalogue-window.h"
 #include "bounce-entry-card.h"
+#include "bounce-messages-view.h"
 #include "bounce-recipient-row.h"
 #include "bounce-window.h"
 #include "bounce-wrap.h"
@@ -77,6 +78,7 @@ struct _BounceWindow
   GtkStack             *results_stack;
   GtkScrolledWindow    *report_scroller;
   BounceVerdict        *verdict;
+  BounceMessagesView   *messages_view;
   GtkWidget            *recipients_box;
   GtkLabel             *recipients_heading;
   GtkListBox           *recipients_list;
@@ -339,6 +341,7 @@ bounce_window_clear_report (BounceWindow *self)
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
   bounce_verdict_set_report (self->verdict, NULL);
+  bounce_messages_view_set_report (self->messages_view, NULL);
   bounce_links_group_set_links (self->links_group, NULL, NULL);
   bounce_window_reset_check (self);
   remove_all_children (GTK_WIDGET (self->recipients_list));
@@ -549,6 +552,8 @@ bounce_window_fill_results (BounceWindow *self)
     }
 
   bounce_verdict_set_report (self->verdict, self->report);
+  /* An mbox: one verdict per message and the table of every recipient. */
+  bounce_messages_view_set_report (self->messages_view, self->report);
   bounce_window_fill_recipients (self);
   bounce_window_fill_entries (self);
   bounce_window_fill_codes (self);
@@ -1930,6 +1935,7 @@ bounce_window_class_init (BounceWindowClass *klass)
 
   g_type_ensure (BOUNCE_TYPE_INPUT_VIEW);
   g_type_ensure (BOUNCE_TYPE_VERDICT);
+  g_type_ensure (BOUNCE_TYPE_MESSAGES_VIEW);
   g_type_ensure (BOUNCE_TYPE_LINKS_GROUP);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/bounce-window.ui");
@@ -1942,6 +1948,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, report_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, verdict);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, messages_view);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_box);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_heading);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_list);

@@ -1,0 +1,695 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "bounce-messages-view.h"
+#include "bounce-table-row.h"
+
+/* Above this many rows the filter runs in steps, so that typing in the
+ * search entry never stalls the window on a large mbox. */
+#define INCREMENTAL_ROWS 2000
+/* The lists scroll on their own; up to this many rows show without scrolling. */
+#define MESSAGE_ROW_HEIGHT 78
+#define SHOWN_MESSAGES 4
+#define TABLE_ROW_HEIGHT 33
+#define SHOWN_TABLE_ROWS 10
+#define REASON_WIDTH 240
+
+struct _BounceMessagesView
+{
+  AdwBin               parent_instance;
+
+  BounceReport        *report;
+  GListStore          *rows;
+  GtkCustomFilter     *filter;
+  GtkFilterListModel  *filtered;
+  GtkSingleSelection  *messages;
+  GtkFileChooserNative *chooser;
+  GCancellable        *cancellable;
+  char               **words;      /* the filter, case-folded */
+  guint                selected;   /* message index shown, or GTK_INVALID_LIST_POSITION */
+
+  GtkLabel            *messages_heading;
+  GtkScrolledWindow   *message_scroller;
+  GtkListView         *message_list;
+  GtkScrolledWindow   *table_scroller;
+  GtkLabel            *table_heading;
+  GtkSearchEntry      *filter_entry;
+  GtkLabel            *count_label;
+  GtkWidget           *all_button;
+  GtkWidget           *export_button;
+  GtkColumnView       *table;
+};
+
+G_DEFINE_FINAL_TYPE (BounceMessagesView, bounce_messages_view, ADW_TYPE_BIN)
+
+typedef enum {
+  COLUMN_MESSAGE,
+  COLUMN_RECIPIENT,
+  COLUMN_REASON,
+  COLUMN_KIND,
+  COLUMN_DATE,
+} Column;
+
+/* The verdict of one message in a line: how final, and what happened. */
+static char *
+message_verdict (BounceReport *message)
+{
+  BounceEntry *verdict = bounce_report_get_verdict (message);
+  const char *headline = verdict != NULL ? bounce_entry_get_title (verdict) : NULL;
+  const char *badge;
+
+  switch (bounce_report_get_kind (message))
+    {
+    case BOUNCE_KIND_NOT_BOUNCE:
+      return g_strdup (_("Not a bounce"));
+    case BOUNCE_KIND_AUTOREPLY:
+      return g_strdup (_("Automatic reply"));
+    case BOUNCE_KIND_DELIVERED:
+      return g_strdup (_("Delivered"));
+    case BOUNCE_KIND_FEEDBACK:
+      return g_strdup (_("Abuse report"));
+    case BOUNCE_KIND_FAILURE:
+    case BOUNCE_KIND_DELAY:
+    default:
+      break;
+    }
+
+  switch (bounce_report_get_outcome (message))
+    {
+    case BOUNCE_OUTCOME_DELAYED:
+      badge = C_("bounce", "Delayed");
+      if (headline == NULL)
+        headline = _("Delivery is delayed");
+      break;
+    case BOUNCE_OUTCOME_PERMANENT:
+      badge = C_("bounce", "Permanent");
+      break;
+    case BOUNCE_OUTCOME_GAVE_UP:
+    case BOUNCE_OUTCOME_UNKNOWN:
+    case BOUNCE_OUTCOME_NONE:
+    default:
+      badge = C_("bounce", "Failed");
+      break;
+    }
+  if (headline == NULL)
+    headline = _("The message could not be delivered");
+
+  /* Translators: a message's verdict in the list of messages of a file:
+   * "Permanent: The address does not exist" */
+  return g_strdup_printf (_("%s: %s"), badge, headline);
+}
+
+static char *
+message_title (BounceReport *message)
+{
+  const char *subject = bounce_report_get_subject (message);
+  guint number = bounce_report_get_message_index (message) + 1;
+
+  if (subject != NULL && *subject != '\0')
+    /* Translators: a message of a file: its number, then its Subject */
+    return g_strdup_printf (_("%u. %s"), number, subject);
+  /* Translators: a message of a file without a Subject */
+  return g_strdup_printf (_("%u. (no subject)"), number);
+}
+
+static char *
+message_details (BounceReport *message)
+{
+  const char *date = bounce_report_get_date (message);
+  guint n = g_list_model_get_n_items (bounce_report_get_recipients (message));
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", n), n);
+
+  if (date == NULL || *date == '\0')
+    return g_steal_pointer (&count);
+  /* Translators: a message's date as written in it, then "2 recipients" */
+  return g_strdup_printf (_("%s · %s"), date, count);
+}
+
+static void
+set_label (GtkWidget  *label,
+           const char *text)
+{
+  gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
+}
+
+/* The message list. */
+
+static void
+message_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  const char *classes[] = { "heading", NULL, "dim-label" };
+
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      if (classes[i] != NULL)
+        gtk_widget_add_css_class (label, classes[i]);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+message_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  BounceReport *message = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *title = gtk_widget_get_first_child (box);
+  GtkWidget *verdict = gtk_widget_get_next_sibling (title);
+  GtkWidget *details = gtk_widget_get_next_sibling (verdict);
+  g_autofree char *title_text = message_title (message);
+  g_autofree char *verdict_text = message_verdict (message);
+  g_autofree char *details_text = message_details (message);
+
+  set_label (title, title_text);
+  set_label (verdict, verdict_text);
+  set_label (details, details_text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title_text,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, verdict_text,
+                                  -1);
+}
+
+/* The table. */
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  /* Addresses and dates whole; only the reason, the longest text, is cut
+   * (its tooltip has it all). */
+  if ((Column) GPOINTER_TO_UINT (user_data) == COLUMN_REASON)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  BounceTableRow *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *number = NULL;
+  const char *text = NULL;
+
+  switch ((Column) GPOINTER_TO_UINT (user_data))
+    {
+    case COLUMN_MESSAGE:
+      text = number = g_strdup_printf ("%u", bounce_table_row_get_index (row) + 1);
+      break;
+    case COLUMN_RECIPIENT:
+      text = bounce_table_row_get_address (row);
+      break;
+    case COLUMN_REASON:
+      text = bounce_table_row_get_reason (row);
+      break;
+    case COLUMN_KIND:
+      text = bounce_table_row_get_kind (row);
+      break;
+    case COLUMN_DATE:
+    default:
+      text = bounce_table_row_get_date (row);
+      break;
+    }
+  set_label (label, text);
+  gtk_widget_set_tooltip_text (label, text);
+}
+
+static void
+add_column (BounceMessagesView *self,
+            const char         *title,
+            Column              column,
+            gboolean            expand)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), GUINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), GUINT_TO_POINTER (column));
+  view_column = gtk_column_view_column_new (title, g_object_ref (factory));
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_column_set_expand (view_column, expand);
+  if (column == COLUMN_REASON)
+    gtk_column_view_column_set_fixed_width (view_column, REASON_WIDTH);
+  gtk_column_view_append_column (self->table, view_column);
+}
+
+static gboolean
+row_visible (gpointer item,
+             gpointer user_data)
+{
+  BounceMessagesView *self = user_data;
+  BounceTableRow *row = item;
+
+  if (self->selected != GTK_INVALID_LIST_POSITION
+      && bounce_table_row_get_index (row) != self->selected)
+    return FALSE;
+  return bounce_table_row_matches (row, (const char * const *) self->words);
+}
+
+static void
+update_count (BounceMessagesView *self)
+{
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  g_autofree char *text = NULL;
+
+  if (shown == total)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", total), total);
+  else
+    /* Translators: how many rows of the recipients table the filter shows */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u recipient", "%u of %u recipients", total),
+                            shown, total);
+  gtk_label_set_label (self->count_label, text);
+}
+
+static void
+update_heading (BounceMessagesView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->selected == GTK_INVALID_LIST_POSITION)
+    text = g_strdup (_("Recipients of All Messages"));
+  else
+    /* Translators: heading of the recipients table when one message is selected */
+    text = g_strdup_printf (_("Recipients of Message %u"), self->selected + 1);
+  gtk_label_set_label (self->table_heading, text);
+  gtk_widget_set_visible (self->all_button, self->selected != GTK_INVALID_LIST_POSITION);
+}
+
+static void
+refilter (BounceMessagesView *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_count (self);
+}
+
+static void
+on_message_selected (BounceMessagesView *self)
+{
+  guint position = gtk_single_selection_get_selected (self->messages);
+  g_autoptr(BounceReport) message = NULL;
+
+  self->selected = GTK_INVALID_LIST_POSITION;
+  if (position != GTK_INVALID_LIST_POSITION)
+    message = g_list_model_get_item (G_LIST_MODEL (self->messages), position);
+  if (message != NULL)
+    self->selected = bounce_report_get_message_index (message);
+  update_heading (self);
+  refilter (self);
+}
+
+static void
+on_all_clicked (BounceMessagesView *self)
+{
+  gtk_single_selection_set_selected (self->messages, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+on_search_changed (BounceMessagesView *self)
+{
+  bounce_messages_view_set_filter_text (self, gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
+}
+
+/* Export. */
+
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  BounceReport *report = task_data;
+  GFile *file = g_object_get_data (G_OBJECT (task), "file");
+  g_autofree char *csv = bounce_report_to_csv (report, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+bounce_messages_view_export_async (BounceMessagesView  *self,
+                                   GFile               *file,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BOUNCE_IS_MESSAGES_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bounce_messages_view_export_async);
+  if (self->report == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("There is nothing to export."));
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (self->report), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "file", g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+bounce_messages_view_export_finish (BounceMessagesView  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+toast (BounceMessagesView *self,
+       const char         *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *t;
+
+  if (overlay == NULL)
+    {
+      g_message ("%s", text);
+      return;
+    }
+  t = adw_toast_new (text);
+  adw_toast_set_timeout (t, 5);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), t);
+}
+
+static void
+on_export_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  BounceMessagesView *self = BOUNCE_MESSAGES_VIEW (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", self->report != NULL);
+  if (!bounce_messages_view_export_finish (self, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: %s says why a file could not be written */
+      text = g_strdup_printf (_("Could not export the recipients: %s"), error->message);
+    }
+  else
+    text = g_strdup (_("Recipients exported"));
+  toast (self, text);
+}
+
+static void
+on_chooser_response (GtkNativeDialog    *dialog,
+                     int                 response,
+                     BounceMessagesView *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->chooser);
+  if (file == NULL)
+    return;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);
+  bounce_messages_view_export_async (self, file, self->cancellable, on_export_done, NULL);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  BounceMessagesView *self = BOUNCE_MESSAGES_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->report == NULL || self->chooser != NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (_("Export Recipients as CSV"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  /* Translators: the file name offered when exporting the recipients table */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("bounces.csv"));
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* Life cycle. */
+
+static void
+bounce_messages_view_dispose (GObject *object)
+{
+  BounceMessagesView *self = BOUNCE_MESSAGES_VIEW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  if (self->table != NULL)
+    gtk_column_view_set_model (self->table, NULL);
+  if (self->message_list != NULL)
+    gtk_list_view_set_model (self->message_list, NULL);
+  g_clear_object (&self->messages);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->report);
+  g_clear_pointer (&self->words, g_strfreev);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_MESSAGES_VIEW);
+  G_OBJECT_CLASS (bounce_messages_view_parent_class)->dispose (object);
+}
+
+static void
+bounce_messages_view_class_init (BounceMessagesViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bounce_messages_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bounce_assistant/BounceAssistant/bounce-messages-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, messages_heading);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, message_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, message_list);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_heading);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, all_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, export_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table);
+  gtk_widget_class_bind_template_callback (widget_class, on_all_clicked);
+
+  gtk_widget_class_install_action (widget_class, "messages.export-csv", NULL, export_action);
+}
+
+static void
+bounce_messages_view_init (BounceMessagesView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkSelectionModel) table_model = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->selected = GTK_INVALID_LIST_POSITION;
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_list_store_new (BOUNCE_TYPE_TABLE_ROW);
+  self->filter = gtk_custom_filter_new (row_visible, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->rows)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_count), self);
+  table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered))));
+  gtk_column_view_set_model (self->table, table_model);
+
+  /* Translators: column of the recipients table: the message's number */
+  add_column (self, C_("column", "Message"), COLUMN_MESSAGE, FALSE);
+  add_column (self, C_("column", "Recipient"), COLUMN_RECIPIENT, FALSE);
+  add_column (self, C_("column", "Reason"), COLUMN_REASON, TRUE);
+  /* Translators: column of the recipients table: temporary or permanent */
+  add_column (self, C_("column", "Type"), COLUMN_KIND, FALSE);
+  add_column (self, C_("column", "Date"), COLUMN_DATE, FALSE);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (message_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (message_bind), NULL);
+  gtk_list_view_set_factory (self->message_list, factory);
+  self->messages = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->messages, FALSE);
+  gtk_single_selection_set_can_unselect (self->messages, TRUE);
+  g_signal_connect_swapped (self->messages, "notify::selected", G_CALLBACK (on_message_selected), self);
+  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->messages));
+
+  g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);
+  update_heading (self);
+}
+
+GtkWidget *
+bounce_messages_view_new (void)
+{
+  return g_object_new (BOUNCE_TYPE_MESSAGES_VIEW, NULL);
+}
+
+void
+bounce_messages_view_set_report (BounceMessagesView *self,
+                                 BounceReport       *report)
+{
+  GListModel *messages = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = 0;
+
+  g_return_if_fail (BOUNCE_IS_MESSAGES_VIEW (self));
+  g_return_if_fail (report == NULL || BOUNCE_IS_REPORT (report));
+
+  if (report != NULL)
+    {
+      messages = bounce_report_get_message_reports (report);
+      n = g_list_model_get_n_items (messages);
+    }
+  if (n < 2)
+    report = NULL;
+  if (!g_set_object (&self->report, report))
+    return;
+
+  /* A new report: the old one's export may go on, its selection not. */
+  self->selected = GTK_INVALID_LIST_POSITION;
+  gtk_single_selection_set_model (self->messages, report != NULL ? messages : NULL);
+  gtk_single_selection_set_selected (self->messages, GTK_INVALID_LIST_POSITION);
+
+  for (guint i = 0; i < n && report != NULL; i++)
+    {
+      g_autoptr(BounceReport) message = g_list_model_get_item (messages, i);
+      GListModel *recipients = bounce_report_get_recipients (message);
+      guint m = g_list_model_get_n_items (recipients);
+
+      for (guint j = 0; j < m; j++)
+        {
+          g_autoptr(BounceRecipient) recipient = g_list_model_get_item (recipients, j);
+
+          g_ptr_array_add (rows, bounce_table_row_new (message, recipient));
+        }
+    }
+  gtk_filter_list_model_set_incremental (self->filtered, rows->len > INCREMENTAL_ROWS);
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       rows->pdata, rows->len);
+
+  if (report != NULL)
+    {
+      g_autofree char *heading =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Message in This File",
+                                      "%u Messages in This File", n), n);
+
+      gtk_label_set_label (self->messages_heading, heading);
+    }
+  /* A list view measures only the rows it has made: size both lists for
+   * what they hold, scrolling beyond a few screenfuls. */
+  gtk_widget_set_size_request (GTK_WIDGET (self->message_scroller), -1,
+                               MESSAGE_ROW_HEIGHT * CLAMP (n, 1, SHOWN_MESSAGES));
+  gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
+                               TABLE_ROW_HEIGHT * (1 + CLAMP (rows->len, 2, SHOWN_TABLE_ROWS)) + 6);
+  update_heading (self);
+  update_count (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", report != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self), report != NULL);
+}
+
+guint
+bounce_messages_view_get_n_messages (BounceMessagesView *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_MESSAGES_VIEW (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+}
+
+char *
+bounce_messages_view_dup_verdict (BounceMessagesView *self,
+                                  guint               position)
+{
+  g_autoptr(BounceReport) message = NULL;
+
+  g_return_val_if_fail (BOUNCE_IS_MESSAGES_VIEW (self), NULL);
+  message = g_list_model_get_item (G_LIST_MODEL (self->messages), position);
+  return message != NULL ? message_verdict (message) : NULL;
+}
+
+void
+bounce_messages_view_select_message (BounceMessagesView *self,
+                                     guint               position)
+{
+  g_return_if_fail (BOUNCE_IS_MESSAGES_VIEW (self));
+  gtk_single_selection_set_selected (self->messages, position);
+}
+
+void
+bounce_messages_view_set_filter_text (BounceMessagesView *self,
+                                      const char         *text)
+{
+  g_autofree char *folded = NULL;
+
+  g_return_if_fail (BOUNCE_IS_MESSAGES_VIEW (self));
+
+  if (text == NULL)
+    text = "";
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text);
+  folded = g_utf8_casefold (text, -1);
+  g_strfreev (self->words);
+  self->words = g_strsplit_set (folded, " \t\n", -1);
+  refilter (self);
+}
+
+GListModel *
+bounce_messages_view_get_rows (BounceMessagesView *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_MESSAGES_VIEW (self), NULL);
+  return G_LIST_MODEL (self->filtered);
+}
+
+GtkWidget *
+bounce_messages_view_get_message_list (BounceMessagesView *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_MESSAGES_VIEW (self), NULL);
+  return GTK_WIDGET (self->message_list);
+}

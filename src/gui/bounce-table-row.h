@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "bounce-core.h"
+
+G_BEGIN_DECLS
+
+/* One row of the recipients table of a file of several messages: a
+ * recipient with the message it came from. */
+#define BOUNCE_TYPE_TABLE_ROW (bounce_table_row_get_type ())
+G_DECLARE_FINAL_TYPE (BounceTableRow, bounce_table_row, BOUNCE, TABLE_ROW, GObject)
+
+BounceTableRow  *bounce_table_row_new           (BounceReport    *message,
+                                                 BounceRecipient *recipient);
+
+BounceReport    *bounce_table_row_get_message   (BounceTableRow *self);
+BounceRecipient *bounce_table_row_get_recipient (BounceTableRow *self);
+guint            bounce_table_row_get_index     (BounceTableRow *self);  /* 0 for the first message */
+const char      *bounce_table_row_get_address   (BounceTableRow *self);  /* never NULL */
+const char      *bounce_table_row_get_reason    (BounceTableRow *self);  /* what the catalogue calls it */
+const char      *bounce_table_row_get_kind      (BounceTableRow *self);  /* temporary, permanent, ... translated */
+const char      *bounce_table_row_get_date      (BounceTableRow *self);  /* never NULL */
+/* Whether every case-folded word is in one of the columns (TRUE for none). */
+gboolean         bounce_table_row_matches       (BounceTableRow     *self,
+                                                 const char * const *folded_words);
+
+G_END_DECLS

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "bounce-application.h"
+#include "bounce-messages-view.h"
+#include "bounce-table-row.h"
+#include "bounce-window.h"
+
+/* A file of several bounces (an mbox) in the real window under Xvfb: one
+ * verdict per message in the list, a recipients table that the filter
+ * narrows, and an export that writes what bounce-explain --csv writes. */
+
+static BounceApplication *app;
+static char *state_dir;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("timed out after %u ms", timeout_ms);
+  g_source_remove (id);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+analysis_done (gpointer data)
+{
+  BounceWindow *win = data;
+
+  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL;
+}
+
+static BounceMessagesView *
+find_view (GtkWidget *widget)
+{
+  if (BOUNCE_IS_MESSAGES_VIEW (widget))
+    return BOUNCE_MESSAGES_VIEW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      BounceMessagesView *found = find_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every label's text under widget, one per line. */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      g_string_append (out, gtk_label_get_label (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static BounceWindow *
+open_sample (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  BounceWindow *win = g_object_new (BOUNCE_TYPE_WINDOW,
+                                    "application", app,
+                                    "settings", settings,
+                                    "default-width", 1000,
+                                    "default-height", 1400,
+                                    NULL);
+
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  bounce_window_open_file (win, file);
+  wait_until (analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  return win;
+}
+
+static void
+destroy_window (BounceWindow *win)
+{
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin (50);
+  g_assert_finalize_object (win);
+}
+
+static gboolean
+filter_settled (gpointer data)
+{
+  GtkFilterListModel *model = data;
+
+  return gtk_filter_list_model_get_pending (model) == 0;
+}
+
+static guint
+n_rows (BounceMessagesView *view)
+{
+  GListModel *rows = bounce_messages_view_get_rows (view);
+
+  wait_until (filter_settled, rows, 5000);
+  return g_list_model_get_n_items (rows);
+}
+
+static void
+test_messages_listed (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceReport *report = bounce_window_get_report (win);
+  GListModel *messages = bounce_report_get_message_reports (report);
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  g_autoptr(GString) shown = g_string_new (NULL);
+
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 3);
+  g_assert_cmpuint (bounce_messages_view_get_n_messages (view), ==, 3);
+
+  /* Each message's own verdict, not the merged one: a delay among failures. */
+  g_assert_cmpint (bounce_report_get_outcome (g_list_model_get_item (messages, 1)), ==, BOUNCE_OUTCOME_DELAYED);
+  collect_labels (bounce_messages_view_get_message_list (view), shown);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *verdict = bounce_messages_view_dup_verdict (view, i);
+
+      g_test_message ("message %u: %s", i + 1, verdict);
+      g_assert_nonnull (strstr (shown->str, verdict));
+    }
+  {
+    g_autofree char *first = bounce_messages_view_dup_verdict (view, 0);
+    g_autofree char *second = bounce_messages_view_dup_verdict (view, 1);
+
+    g_assert_true (g_str_has_prefix (first, "Permanent: "));
+    g_assert_true (g_str_has_prefix (second, "Delayed: "));
+  }
+  g_assert_nonnull (strstr (shown->str, "2. Delayed Mail (still being retried)"));
+
+  /* Four recipients in all; selecting a message shows only its own. */
+  g_assert_cmpuint (n_rows (view), ==, 4);
+  bounce_messages_view_select_message (view, 0);
+  g_assert_cmpuint (n_rows (view), ==, 2);
+  bounce_messages_view_select_message (view, 2);
+  g_assert_cmpuint (n_rows (view), ==, 1);
+  {
+    g_autoptr(BounceTableRow) row = g_list_model_get_item (bounce_messages_view_get_rows (view), 0);
+
+    g_assert_cmpstr (bounce_table_row_get_address (row), ==, "erik.moss@example.com");
+  }
+  bounce_messages_view_select_message (view, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (n_rows (view), ==, 4);
+
+  destroy_window (win);
+}
+
+static void
+test_filter (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+
+  g_assert_cmpuint (n_rows (view), ==, 4);
+  bounce_messages_view_set_filter_text (view, "example.net");
+  g_assert_cmpuint (n_rows (view), ==, 2);
+  /* Every word must match, in any column, in any case. */
+  bounce_messages_view_set_filter_text (view, "CARL example.net");
+  g_assert_cmpuint (n_rows (view), ==, 1);
+  {
+    g_autoptr(BounceTableRow) row = g_list_model_get_item (bounce_messages_view_get_rows (view), 0);
+
+    g_assert_cmpstr (bounce_table_row_get_address (row), ==, "carl.doe@example.net");
+  }
+  bounce_messages_view_set_filter_text (view, "4.4.1");
+  g_assert_cmpuint (n_rows (view), ==, 1);
+  bounce_messages_view_set_filter_text (view, "nobody-here");
+  g_assert_cmpuint (n_rows (view), ==, 0);
+  bounce_messages_view_set_filter_text (view, "");
+  g_assert_cmpuint (n_rows (view), ==, 4);
+
+  destroy_window (win);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!bounce_messages_view_export_finish (BOUNCE_MESSAGES_VIEW (source), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+test_export (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  g_autofree char *dir = g_dir_make_tmp ("bounce-csv-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "list.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *expected = bounce_report_to_csv (bounce_window_get_report (win), TRUE);
+  g_autofree char *written = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  /* The filter narrows what is shown, never what is exported. */
+  bounce_messages_view_set_filter_text (view, "carl");
+  bounce_messages_view_export_async (view, file, NULL, on_exported, &error);
+  wait_until (pointer_set, &error, 10000);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);  /* our "done" */
+  g_clear_error (&error);
+
+  g_file_get_contents (path, &written, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, strlen (expected));
+  g_assert_cmpstr (written, ==, expected);
+  g_assert_nonnull (strstr (written, "dora.lind@example.org"));
+
+  /* A place that cannot be written: the error comes back, not a crash. */
+  {
+    g_autofree char *bad_path = g_build_filename (dir, "missing", "list.csv", NULL);
+    g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+
+    bounce_messages_view_export_async (view, bad, NULL, on_exported, &error);
+    wait_until (pointer_set, &error, 10000);
+    g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS));
+    g_clear_error (&error);
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
+  destroy_window (win);
+}
+
+static void
+test_single_message_hidden (void)
+{
+  BounceWindow *win = open_sample ("delayed-and-failed.eml");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+
+  g_assert_nonnull (view);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_cmpuint (bounce_messages_view_get_n_messages (view), ==, 0);
+  destroy_window (win);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  state_dir = g_dir_make_tmp ("bounce-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  /* The verdicts are compared in English. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  setlocale (LC_ALL, "");
+
+  app = bounce_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/mbox/messages-listed", test_messages_listed);
+  g_test_add_func ("/mbox/filter", test_filter);
+  g_test_add_func ("/mbox/export", test_export);
+  g_test_add_func ("/mbox/single-message-hidden", test_single_message_hidden);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  g_rmdir (state_dir);
+  g_free (state_dir);
+  return ret;
+}

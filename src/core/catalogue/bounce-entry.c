@@ -543,35 +543,44 @@ read_phrases (BounceEntry  *self,
   return TRUE;
 }
 
-BounceEntry *
-bounce_entry_new_from_json (JsonObject  *object,
-                            GError     **error)
+/* Its id and kind. */
+static gboolean
+read_identity (BounceEntry  *self,
+               JsonObject   *object,
+               GError      **error)
 {
-  g_autoptr(BounceEntry) self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
   g_autofree char *kind = NULL;
-  g_autofree char *pattern = NULL;
-  g_autofree char *status = NULL;
-  g_autofree char *name = NULL;
-  JsonNode *node;
-
-  g_return_val_if_fail (object != NULL, NULL);
 
   if (!get_string (object, "id", TRUE, &self->id, NULL, error))
-    return NULL;
+    return FALSE;
   if (!valid_id (self->id))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry id “%s” is not of the form [a-z0-9._-]+", self->id);
-      return NULL;
+      return FALSE;
     }
   if (!get_string (object, "kind", TRUE, &kind, self->id, error))
-    return NULL;
+    return FALSE;
   if (!parse_kind (kind, &self->kind))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s” has an unknown kind “%s”", self->id, kind);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* Its strings and lists (pattern and status are returned for the checks
+ * below).  Providers carry a display name instead of a title; phrases are
+ * explained by their reason's entry. */
+static gboolean
+read_texts (BounceEntry  *self,
+            JsonObject   *object,
+            char        **pattern,
+            char        **status,
+            GError      **error)
+{
+  g_autofree char *name = NULL;
 
   if (!get_string (object, "code", FALSE, &self->code, self->id, error) ||
       !get_string (object, "provider", FALSE, &self->provider, self->id, error) ||
@@ -582,21 +591,19 @@ bounce_entry_new_from_json (JsonObject  *object,
       !get_string (object, "reason", FALSE, &self->reason, self->id, error) ||
       !get_string (object, "final_reason", FALSE, &self->final_reason, self->id, error) ||
       !get_string (object, "source", FALSE, &self->source_url, self->id, error) ||
-      !get_string (object, "pattern", FALSE, &pattern, self->id, error) ||
+      !get_string (object, "pattern", FALSE, pattern, self->id, error) ||
       !get_string (object, "tokens", FALSE, &self->tokens, self->id, error) ||
       !get_string (object, "lookup_ip", FALSE, &self->lookup_ip, self->id, error) ||
       !get_string (object, "lookup_domain", FALSE, &self->lookup_domain, self->id, error) ||
       !get_string (object, "delist", FALSE, &self->delist_url, self->id, error) ||
-      !get_string (object, "status", FALSE, &status, self->id, error) ||
+      !get_string (object, "status", FALSE, status, self->id, error) ||
       !get_string (object, "closed", FALSE, &self->closed_date, self->id, error) ||
       !get_steps (object, "sender", &self->sender, self->sender_defs, self->id, error) ||
       !get_steps (object, "admin", &self->admin, self->admin_defs, self->id, error) ||
       !get_strv (object, "examples", &self->examples, self->id, error) ||
       !get_strv (object, "zones", &self->zones, self->id, error))
-    return NULL;
+    return FALSE;
 
-  /* Providers carry a display name instead of a title; phrases are
-   * explained by their reason's entry. */
   if (self->title == NULL && self->kind != BOUNCE_ENTRY_PHRASES)
     {
       self->title = g_steal_pointer (&name);
@@ -604,13 +611,17 @@ bounce_entry_new_from_json (JsonObject  *object,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s” has neither “title” nor “name”", self->id);
-          return NULL;
+          return FALSE;
         }
     }
+  return TRUE;
+}
 
-  if (!read_phrases (self, object, error))
-    return NULL;
-
+/* The reason and code every kind needs. */
+static gboolean
+check_codes (BounceEntry  *self,
+             GError      **error)
+{
   if (self->kind == BOUNCE_ENTRY_REASON && self->code == NULL)
     self->code = g_strdup (self->reason);
   if (self->kind == BOUNCE_ENTRY_REASON && self->reason == NULL)
@@ -620,14 +631,14 @@ bounce_entry_new_from_json (JsonObject  *object,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s” names an unknown reason “%s”", self->id, self->reason);
-      return NULL;
+      return FALSE;
     }
 
   if (self->final_reason != NULL && !bounce_reason_is_known (self->final_reason))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s” names an unknown final reason “%s”", self->id, self->final_reason);
-      return NULL;
+      return FALSE;
     }
 
   if ((self->kind == BOUNCE_ENTRY_CLASS || self->kind == BOUNCE_ENTRY_SUBJECT ||
@@ -636,8 +647,19 @@ bounce_entry_new_from_json (JsonObject  *object,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s” has no “code”", self->id);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* Permanence, priority, strength, "multi" and a list's status. */
+static gboolean
+read_flags (BounceEntry  *self,
+            JsonObject   *object,
+            const char   *status,
+            GError      **error)
+{
+  JsonNode *node;
 
   node = json_object_get_member (object, "temporary");
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
@@ -646,7 +668,7 @@ bounce_entry_new_from_json (JsonObject  *object,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: “temporary” must be a boolean", self->id);
-      return NULL;
+      return FALSE;
     }
 
   node = json_object_get_member (object, "priority");
@@ -654,7 +676,7 @@ bounce_entry_new_from_json (JsonObject  *object,
     self->priority = (int) json_node_get_int (node);
 
   if (!read_strength (self, object, error))
-    return NULL;
+    return FALSE;
 
   node = json_object_get_member (object, "multi");
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
@@ -668,10 +690,18 @@ bounce_entry_new_from_json (JsonObject  *object,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: unknown status “%s”", self->id, status);
-          return NULL;
+          return FALSE;
         }
     }
+  return TRUE;
+}
 
+/* A rule's pattern and a provider's token shapes, compiled to check them. */
+static gboolean
+read_patterns (BounceEntry  *self,
+               const char   *pattern,
+               GError      **error)
+{
   if (pattern != NULL)
     {
       g_autoptr(GError) regex_error = NULL;
@@ -682,20 +712,20 @@ bounce_entry_new_from_json (JsonObject  *object,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: bad pattern: %s", self->id, regex_error->message);
-          return NULL;
+          return FALSE;
         }
     }
   else if (self->kind == BOUNCE_ENTRY_RULE)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Rule “%s” has no pattern", self->id);
-      return NULL;
+      return FALSE;
     }
   if (pattern != NULL && self->kind == BOUNCE_ENTRY_PHRASES)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Phrases entry “%s” has a pattern: phrases are literal", self->id);
-      return NULL;
+      return FALSE;
     }
 
   if (self->tokens != NULL)
@@ -708,16 +738,26 @@ bounce_entry_new_from_json (JsonObject  *object,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: only providers have “tokens”", self->id);
-          return NULL;
+          return FALSE;
         }
       check = g_regex_new (self->tokens, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, &regex_error);
       if (check == NULL)
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: bad tokens pattern: %s", self->id, regex_error->message);
-          return NULL;
+          return FALSE;
         }
     }
+  return TRUE;
+}
+
+/* Links, and every URL only https. */
+static gboolean
+read_links (BounceEntry  *self,
+            JsonObject   *object,
+            GError      **error)
+{
+  JsonNode *node;
 
   node = json_object_get_member (object, "links");
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
@@ -734,7 +774,7 @@ bounce_entry_new_from_json (JsonObject  *object,
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                            "Catalogue entry “%s”: a link needs “title” and “url”", self->id);
-              return NULL;
+              return FALSE;
             }
           link = g_new0 (BounceEntryLink, 1);
           /* Catalogues load after setlocale(), so translating here is safe. */
@@ -745,7 +785,7 @@ bounce_entry_new_from_json (JsonObject  *object,
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                            "Catalogue entry “%s”: link “%s” is not https", self->id, link->url);
-              return NULL;
+              return FALSE;
             }
         }
     }
@@ -758,9 +798,19 @@ bounce_entry_new_from_json (JsonObject  *object,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: “%s” is not an https URL", self->id, urls[i]);
-          return NULL;
+          return FALSE;
         }
   }
+  return TRUE;
+}
+
+/* A blocklist's DNS data and lookup templates. */
+static gboolean
+read_blocklist (BounceEntry  *self,
+                JsonObject   *object,
+                GError      **error)
+{
+  JsonNode *node;
 
   node = json_object_get_member (object, "dns");
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
@@ -769,33 +819,54 @@ bounce_entry_new_from_json (JsonObject  *object,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: “dns” must be an object on a blocklist", self->id);
-          return NULL;
+          return FALSE;
         }
       /* A closed list is never asked: its zone may answer anything now. */
       if (self->closed)
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: a closed list has no “dns”", self->id);
-          return NULL;
+          return FALSE;
         }
       self->dns = bounce_dns_info_new_from_json (json_node_get_object (node), self->id, error);
       if (self->dns == NULL)
-        return NULL;
+        return FALSE;
     }
 
   if (self->lookup_ip != NULL && strstr (self->lookup_ip, "{ip}") == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: lookup_ip has no {ip}", self->id);
-      return NULL;
+      return FALSE;
     }
   if (self->lookup_domain != NULL && strstr (self->lookup_domain, "{domain}") == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: lookup_domain has no {domain}", self->id);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
 
+BounceEntry *
+bounce_entry_new_from_json (JsonObject  *object,
+                            GError     **error)
+{
+  g_autoptr(BounceEntry) self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
+  g_autofree char *pattern = NULL;
+  g_autofree char *status = NULL;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (!read_identity (self, object, error) ||
+      !read_texts (self, object, &pattern, &status, error) ||
+      !read_phrases (self, object, error) ||
+      !check_codes (self, error) ||
+      !read_flags (self, object, status, error) ||
+      !read_patterns (self, pattern, error) ||
+      !read_links (self, object, error) ||
+      !read_blocklist (self, object, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

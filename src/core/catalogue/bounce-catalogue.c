@@ -129,9 +129,27 @@ index_entry (BounceCatalogue *self,
     }
 }
 
+/* A catalogue file, from the GResource or (for a catalogue being tried
+ * out, see bounce_catalogue_get_default()) from a directory. */
+static GBytes *
+read_catalogue_file (const char  *path,
+                     gboolean     from_resource,
+                     GError     **error)
+{
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (from_resource)
+    return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return g_bytes_new_take (contents, length);
+}
+
 static gboolean
 load_file (BounceCatalogue  *self,
            const char       *path,
+           gboolean          from_resource,
            GError          **error)
 {
   g_autoptr(GBytes) bytes = NULL;
@@ -141,7 +159,7 @@ load_file (BounceCatalogue  *self,
   gsize len;
   const char *data;
 
-  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  bytes = read_catalogue_file (path, from_resource, error);
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &len);
@@ -191,9 +209,10 @@ load_file (BounceCatalogue  *self,
   return TRUE;
 }
 
-BounceCatalogue *
-bounce_catalogue_new_from_resource (const char  *resource_dir,
-                                    GError     **error)
+static BounceCatalogue *
+catalogue_load (const char  *resource_dir,
+                gboolean     from_resource,
+                GError     **error)
 {
   g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
   g_autofree char *index_path = g_build_path ("/", resource_dir, "index.json", NULL);
@@ -206,7 +225,7 @@ bounce_catalogue_new_from_resource (const char  *resource_dir,
 
   g_return_val_if_fail (resource_dir != NULL, NULL);
 
-  bytes = g_resources_lookup_data (index_path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  bytes = read_catalogue_file (index_path, from_resource, error);
   if (bytes == NULL)
     return NULL;
   data = g_bytes_get_data (bytes, &len);
@@ -239,7 +258,7 @@ bounce_catalogue_new_from_resource (const char  *resource_dir,
           return NULL;
         }
       path = g_build_path ("/", resource_dir, name, NULL);
-      if (!load_file (self, path, error))
+      if (!load_file (self, path, from_resource, error))
         return NULL;
     }
   /* A phrases entry is explained by its reason's own entry; its phrases
@@ -278,6 +297,21 @@ bounce_catalogue_new_from_resource (const char  *resource_dir,
 }
 
 BounceCatalogue *
+bounce_catalogue_new_from_resource (const char  *resource_dir,
+                                    GError     **error)
+{
+  return catalogue_load (resource_dir, TRUE, error);
+}
+
+BounceCatalogue *
+bounce_catalogue_new_from_directory (const char  *dir,
+                                     GError     **error)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return catalogue_load (dir, FALSE, error);
+}
+
+BounceCatalogue *
 bounce_catalogue_get_default (void)
 {
   static BounceCatalogue *instance = NULL;
@@ -287,7 +321,15 @@ bounce_catalogue_get_default (void)
       g_autoptr(GError) error = NULL;
       BounceCatalogue *catalogue;
 
-      catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+      /* BOUNCE_CATALOGUE_DIR: a directory of catalogue JSON files used
+       * instead of the built-in ones (to try out or benchmark a catalogue;
+       * build-aux/bench measures one grown five-fold). */
+      const char *dir = g_getenv ("BOUNCE_CATALOGUE_DIR");
+
+      if (dir != NULL && *dir != '\0')
+        catalogue = bounce_catalogue_new_from_directory (dir, &error);
+      else
+        catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
       if (catalogue == NULL)
         {
           /* A damaged built-in catalogue is a packaging bug; keep working

@@ -17,6 +17,10 @@ BounceCatalogue *bounce_catalogue_get_default   (void);
 /* Loads index.json and the files it names from a resource directory. */
 BounceCatalogue *bounce_catalogue_new_from_resource (const char *resource_dir,
                                                      GError    **error);
+/* The same from a directory of JSON files (BOUNCE_CATALOGUE_DIR, for trying
+ * out or benchmarking a catalogue). */
+BounceCatalogue *bounce_catalogue_new_from_directory (const char *dir,
+                                                      GError    **error);
 
 const char      *bounce_catalogue_get_version   (BounceCatalogue *self);
 guint            bounce_catalogue_get_n_entries (BounceCatalogue *self);

@@ -189,7 +189,7 @@ load_file (BounceCatalogue  *self,
                        "%s: entry %u is not an object", path, i);
           return FALSE;
         }
-      entry = bounce_entry_new_from_json (object, error);
+      entry = bounce_entry_new_from_json_full (object, BOUNCE_ENTRY_LAZY_PATTERN, error);
       if (entry == NULL)
         {
           g_prefix_error (error, "%s: ", path);
@@ -571,8 +571,9 @@ match_pattern (BounceEntry *entry,
                gsize        len)
 {
   g_autoptr(GMatchInfo) info = NULL;
+  GRegex *regex = bounce_entry_get_regex (entry);
 
-  if (!g_regex_match (bounce_entry_get_regex (entry), text, 0, &info))
+  if (regex == NULL || !g_regex_match (regex, text, 0, &info))
     return -1;
   if (bounce_entry_get_strength (entry) == BOUNCE_RULE_DEFINITE)
     {

@@ -56,7 +56,9 @@ struct _BounceEntry
   GPtrArray *links;
   int priority;
   BounceRuleStrength strength;
-  GRegex *regex;         /* compiled at load, without JIT: cheap to create */
+  char *pattern;         /* a rule's, a provider's or a blocklist's */
+  GRegex *regex;         /* the pattern compiled, without JIT: when first used
+                          * (or at load, by bounce_entry_new_from_json()) */
   GRegex *regex_jit;     /* the same pattern JIT-compiled once the entry is hot */
   char *tokens;          /* providers: the shapes of their own codes, a pattern */
   int uses;
@@ -120,6 +122,7 @@ bounce_entry_finalize (GObject *object)
   g_clear_pointer (&self->links, g_ptr_array_unref);
   g_clear_pointer (&self->phrases, g_ptr_array_unref);
   g_clear_pointer (&self->unless, g_ptr_array_unref);
+  g_free (self->pattern);
   g_clear_pointer (&self->regex, g_regex_unref);
   g_clear_pointer (&self->regex_jit, g_regex_unref);
   g_strfreev (self->examples);
@@ -696,13 +699,15 @@ read_flags (BounceEntry  *self,
   return TRUE;
 }
 
-/* A rule's pattern and a provider's token shapes, compiled to check them. */
+/* A rule's pattern and a provider's token shapes, compiled to check them
+ * (the pattern only when check_pattern; otherwise when first used). */
 static gboolean
 read_patterns (BounceEntry  *self,
                const char   *pattern,
+               gboolean      check_pattern,
                GError      **error)
 {
-  if (pattern != NULL)
+  if (pattern != NULL && check_pattern)
     {
       g_autoptr(GError) regex_error = NULL;
 
@@ -715,7 +720,7 @@ read_patterns (BounceEntry  *self,
           return FALSE;
         }
     }
-  else if (self->kind == BOUNCE_ENTRY_RULE)
+  if (pattern == NULL && self->kind == BOUNCE_ENTRY_RULE)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Rule “%s” has no pattern", self->id);
@@ -849,8 +854,9 @@ read_blocklist (BounceEntry  *self,
 }
 
 BounceEntry *
-bounce_entry_new_from_json (JsonObject  *object,
-                            GError     **error)
+bounce_entry_new_from_json_full (JsonObject         *object,
+                                 BounceEntryFlags    flags,
+                                 GError            **error)
 {
   g_autoptr(BounceEntry) self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
   g_autofree char *pattern = NULL;
@@ -863,11 +869,19 @@ bounce_entry_new_from_json (JsonObject  *object,
       !read_phrases (self, object, error) ||
       !check_codes (self, error) ||
       !read_flags (self, object, status, error) ||
-      !read_patterns (self, pattern, error) ||
+      !read_patterns (self, pattern, !(flags & BOUNCE_ENTRY_LAZY_PATTERN), error) ||
       !read_links (self, object, error) ||
       !read_blocklist (self, object, error))
     return NULL;
+  self->pattern = g_steal_pointer (&pattern);
   return g_steal_pointer (&self);
+}
+
+BounceEntry *
+bounce_entry_new_from_json (JsonObject  *object,
+                            GError     **error)
+{
+  return bounce_entry_new_from_json_full (object, BOUNCE_ENTRY_FLAGS_NONE, error);
 }
 
 #define GETTER(type, field) \
@@ -1163,22 +1177,37 @@ bounce_entry_get_regex (BounceEntry *self)
 
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
 
-  if (self->regex == NULL)
+  if (self->pattern == NULL)
     return NULL;
   jit = g_atomic_pointer_get (&self->regex_jit);
   if (jit != NULL)
     return jit;
+  if (g_atomic_pointer_get (&self->regex) == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      GRegex *regex = g_regex_new (self->pattern, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, &error);
+
+      /* The built-in catalogue's patterns all compile (test-catalogue
+       * tries every rule on its examples); a catalogue tried out with
+       * BOUNCE_CATALOGUE_DIR may hold a bad one, which then never matches. */
+      if (regex == NULL)
+        {
+          g_critical ("Catalogue entry “%s”: bad pattern: %s", self->id, error->message);
+          return NULL;
+        }
+      if (!g_atomic_pointer_compare_and_exchange (&self->regex, NULL, regex))
+        g_regex_unref (regex);
+    }
   if (g_atomic_int_add (&self->uses, 1) == JIT_AFTER_USES)
     {
       /* The pattern compiled once already, so this cannot fail except for
        * lack of memory; keep the plain one then. */
-      jit = g_regex_new (g_regex_get_pattern (self->regex),
-                         g_regex_get_compile_flags (self->regex) | G_REGEX_OPTIMIZE,
+      jit = g_regex_new (self->pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
                          G_REGEX_MATCH_DEFAULT, NULL);
       if (jit != NULL && !g_atomic_pointer_compare_and_exchange (&self->regex_jit, NULL, jit))
         g_regex_unref (jit);
     }
-  return self->regex;
+  return g_atomic_pointer_get (&self->regex);
 }
 
 const char * const *

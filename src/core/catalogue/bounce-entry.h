@@ -67,6 +67,16 @@ G_DECLARE_FINAL_TYPE (BounceEntry, bounce_entry, BOUNCE, ENTRY, GObject)
  * URLs, compiling pattern).  Errors use BOUNCE_ERROR_CATALOGUE. */
 BounceEntry      *bounce_entry_new_from_json    (JsonObject   *object,
                                                  GError      **error);
+typedef enum {
+  BOUNCE_ENTRY_FLAGS_NONE = 0,
+  /* the pattern compiled when first used instead of checked now (the
+   * catalogue's loading: most rules are never tried, see
+   * bounce_catalogue_match_rules()) */
+  BOUNCE_ENTRY_LAZY_PATTERN = 1 << 0,
+} BounceEntryFlags;
+BounceEntry      *bounce_entry_new_from_json_full (JsonObject     *object,
+                                                   BounceEntryFlags flags,
+                                                   GError        **error);
 
 const char       *bounce_entry_get_id           (BounceEntry  *self);
 BounceEntryKind   bounce_entry_get_kind         (BounceEntry  *self);

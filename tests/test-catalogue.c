@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "bounce-core.h"
+#include "bounce-literal.h"
+#include "bounce-prefilter.h"
 
 static BounceCatalogue *
 catalogue (void)
@@ -393,6 +395,92 @@ test_catalogue_bad_entries (void)
     }
 }
 
+/* The words a pattern needs, one per alternative, never from optional
+ * parts, classes, escapes or lookarounds; none when an alternative has no
+ * certain word, or the syntax is not followed. */
+static void
+test_prefilter_words (void)
+{
+  static const struct { const char *pattern; const char *words; } cases[] = {
+    { "user unknown", "unknown" },
+    { "\\bmailbox\\s+(?:is\\s+)?full\\b", "mailbox" },
+    { "(?i)quota|over ?limit", "quota,limit" },
+    { "spamhaus|(?:blocked|listed) by", "spamhaus,blocked,listed" },
+    { "colou?r", "colo" },
+    { "colou?rfully", "rfully" },
+    { "(?:abc)?def", "def" },
+    { "\\d{3}\\.\\d", NULL },
+    { "a|bcd", NULL },
+    { "\\x{41}bcd\\p{L}efg", "bcd" },
+    { "[a-z]+xyz(?=tail)", "xyz" },
+    { "(?!never)word", "word" },
+    { "abcd{0,2}efgh", "efgh" },
+    { "ab?cd?", NULL },
+    { "abc{2}de", "abc" },
+    { "\\Qliteral\\E", NULL },
+    { "(?x) spaced out", NULL },
+    { "ディレクトリ", NULL },
+    { "IB506", "ib506" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) words = bounce_prefilter_words (cases[i].pattern);
+      g_autofree char *joined = words != NULL ? g_strjoinv (",", words) : NULL;
+
+      g_assert_cmpstr (joined, ==, cases[i].words);
+    }
+}
+
+/* The prefilter never leaves out a rule that matches: every rule is a
+ * candidate for each of its examples, and for the same text in upper case
+ * and with its white space changed. */
+static void
+test_prefilter_candidates (void)
+{
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  BouncePrefilter *filter = bounce_prefilter_new ();
+  guint with_words = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_RULE)
+      {
+        if (bounce_prefilter_add (filter, rules->len, bounce_entry_get_pattern (entries->pdata[i])))
+          with_words++;
+        g_ptr_array_add (rules, entries->pdata[i]);
+      }
+  bounce_prefilter_build (filter);
+  /* (most rules must have words, or the filter saves nothing) */
+  g_assert_cmpuint (with_words * 10, >=, rules->len * 9);
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const char * const *examples = bounce_entry_get_examples (rules->pdata[i]);
+
+      for (guint j = 0; examples[j] != NULL; j++)
+        {
+          g_autofree char *upper = g_utf8_strup (examples[j], -1);
+          g_auto(GStrv) parts = g_strsplit (examples[j], " ", -1);
+          g_autofree char *spaced = g_strjoinv ("\n\t ", parts);
+          const char *texts[] = { examples[j], upper, spaced };
+
+          for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+            {
+              g_autofree char *folded = bounce_literal_fold (texts[t], -1);
+              g_autofree guint8 *candidates = g_new0 (guint8, rules->len);
+
+              if (!g_regex_match (bounce_entry_get_regex (rules->pdata[i]), texts[t], 0, NULL))
+                continue;
+              bounce_prefilter_scan (filter, folded, strlen (folded), candidates);
+              if (!candidates[i])
+                g_error ("%s: not a candidate for “%s”", bounce_entry_get_id (rules->pdata[i]), texts[t]);
+            }
+        }
+    }
+  bounce_prefilter_free (filter);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -407,5 +495,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
   g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);
+  g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
+  g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "bounce-catalogue.h"
 #include "bounce-error.h"
+#include "bounce-prefilter.h"
 
 typedef struct _BounceSearchIndex BounceSearchIndex;
 
@@ -23,6 +24,7 @@ struct _BounceCatalogue
   GHashTable *by_code;     /* "kind:code" -> GPtrArray of BounceEntry (scoped ones included) */
   GHashTable *tokens;      /* upper-case token -> BounceEntry */
   GPtrArray *rules;
+  BouncePrefilter *prefilter;    /* which rules can match a text, built once loaded */
   GPtrArray *phrases;      /* phrases entries */
   BounceLiteralIndex *literals;  /* their phrases, built once loaded */
   GPtrArray *providers;
@@ -43,6 +45,7 @@ bounce_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->by_code, g_hash_table_unref);
   g_clear_pointer (&self->tokens, g_hash_table_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
+  g_clear_pointer (&self->prefilter, bounce_prefilter_free);
   g_clear_pointer (&self->phrases, g_ptr_array_unref);
   g_clear_pointer (&self->literals, bounce_literal_index_free);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
@@ -69,6 +72,7 @@ bounce_catalogue_init (BounceCatalogue *self)
                                          (GDestroyNotify) g_ptr_array_unref);
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rules = g_ptr_array_new ();
+  self->prefilter = bounce_prefilter_new ();
   self->phrases = g_ptr_array_new ();
   self->literals = bounce_literal_index_new ();
   self->providers = g_ptr_array_new ();
@@ -273,6 +277,10 @@ catalogue_load (const char  *resource_dir,
         bounce_literal_index_add (self->literals, literals->pdata[k], entry);
     }
   bounce_literal_index_build (self->literals);
+  /* The words each rule's pattern needs, for bounce_catalogue_match_rules(). */
+  for (guint i = 0; i < self->rules->len; i++)
+    bounce_prefilter_add (self->prefilter, i, bounce_entry_get_pattern (self->rules->pdata[i]));
+  bounce_prefilter_build (self->prefilter);
 
   /* A DNS answer that means another list must name a list we have. */
   for (guint i = 0; i < self->blocklists->len; i++)
@@ -618,28 +626,35 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
 {
   g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (RuleMatch));
   GPtrArray *out = g_ptr_array_new ();
-  gsize len;
+  g_autofree char *folded = NULL;
+  g_autofree guint8 *candidates = NULL;
+  gsize len, folded_len;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
   if (text == NULL || *text == '\0')
     return out;
   len = strlen (text);
+  folded = bounce_literal_fold (text, len);
+  folded_len = strlen (folded);
 
+  /* Only the rules whose words are in the text can match: the others'
+   * regexes are not run (nor compiled). */
+  candidates = g_new0 (guint8, MAX (self->rules->len, 1));
+  if (self->rules->len > 0)
+    bounce_prefilter_scan (self->prefilter, folded, folded_len, candidates);
   for (guint i = 0; i < self->rules->len; i++)
     {
       BounceEntry *entry = self->rules->pdata[i];
       const char *scope = bounce_entry_get_provider (entry);
       int length;
 
-      if (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0)
+      if (!candidates[i] || (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0))
         continue;
       if ((length = match_pattern (entry, text, len)) >= 0)
         add_match (self, matches, entry, provider, length);
     }
   if (self->phrases->len > 0)
     {
-      g_autofree char *folded = bounce_literal_fold (text, len);
-      gsize folded_len = strlen (folded);
       g_autoptr(GHashTable) found = g_hash_table_new (NULL, NULL);
 
       bounce_literal_index_scan (self->literals, folded, folded_len, note_phrase, found);

@@ -1160,6 +1160,12 @@ bounce_entry_get_strength (BounceEntry *self)
 }
 
 const char *
+bounce_entry_get_pattern (BounceEntry *self)
+{
+  GETTER (const char *, pattern)
+}
+
+const char *
 bounce_entry_get_tokens (BounceEntry *self)
 {
   GETTER (const char *, tokens)

@@ -114,6 +114,8 @@ BounceRuleStrength bounce_entry_get_strength    (BounceEntry  *self);
 /* "weak", "generic", "definite": the names of BounceRuleStrength, in order. */
 const char * const *bounce_entry_strength_names (void);
 /* Providers: the pattern of their own codes ("TSS04"), or NULL. */
+/* The pattern as the catalogue writes it (rules, providers, blocklists). */
+const char       *bounce_entry_get_pattern      (BounceEntry  *self);
 const char       *bounce_entry_get_tokens       (BounceEntry  *self);
 /* Rules and blocklists and providers: the compiled pattern, else NULL. */
 GRegex           *bounce_entry_get_regex        (BounceEntry  *self);

@@ -552,6 +552,37 @@ test_copy_summary (void)
   destroy_window (win);
 }
 
+/* Whether the user can use ACTION: the button bound to it is sensitive
+ * (GTK makes an actionable widget insensitive when its action is off). */
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+action_enabled (BounceWindow *win,
+                const char   *action)
+{
+  GtkWidget *button = find_actionable (GTK_WIDGET (win), action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
 static void
 test_not_bounce (void)
 {
@@ -562,6 +593,29 @@ test_not_bounce (void)
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
   g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
   g_assert_false (buffer_has_tag (window_buffer (win), "code"));
+  /* Nothing to pass on: Copy Summary is off on this page. */
+  g_assert_false (action_enabled (win, "win.copy-summary"));
+
+  /* Ordinary mail full of numbers that look like codes is not a bounce
+   * either, and nothing in it is highlighted as a code. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+  paste_text (win, "Hi Anna,\n\nGreat news: we signed 550 new customers this quarter, "
+                   "up from 420. Region 5.1 grew fastest.\nCall me at 451 555 0199 "
+                   "if anything is unclear.\n\nThanks,\nMark\n");
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
+  g_assert_false (buffer_has_tag (window_buffer (win), "code"));
+  g_assert_false (action_enabled (win, "win.copy-summary"));
+
+  /* A real bounce turns it back on. */
+  {
+    g_autofree char *bounce = read_sample ("pasted-blocklisted.txt", NULL);
+
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+    paste_text (win, bounce);
+    g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+    g_assert_true (action_enabled (win, "win.copy-summary"));
+  }
 
   /* Clearing starts over. */
   gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);

@@ -1512,8 +1512,10 @@ static void
 bounce_window_update_actions (BounceWindow *self)
 {
   gboolean has_report = self->report != NULL;
+  /* A message that is not a bounce has no verdict to pass on. */
+  gboolean has_verdict = has_report && bounce_report_get_kind (self->report) != BOUNCE_KIND_NOT_BOUNCE;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-summary", has_report);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-summary", has_verdict);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear",
                                  has_report || self->busy || !bounce_input_view_get_empty (self->input_view));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-decoded",

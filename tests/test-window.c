@@ -1016,6 +1016,50 @@ test_paste_action (void)
   destroy_window (win);
 }
 
+static gboolean
+buffer_is_small_text (gpointer data)
+{
+  g_autofree char *now = buffer_text (window_buffer (data));
+
+  return g_strcmp0 (now, "small text") == 0;
+}
+
+/* A paste too long to show is handled like an opened file: the window
+ * never puts megabytes into the text view (that stalled it for half a
+ * second), yet the whole text is analysed and Undo brings all of it back. */
+static void
+test_paste_large (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *big = big_bounce (4 * 1024 * 1024);
+  GtkTextBuffer *buffer = window_buffer (win);
+
+  gtk_text_buffer_set_text (buffer, "old text", -1);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), big);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  wait_until (buffer_not_empty, win, 1000);
+  wait_until (analysis_done, win, 60000);
+
+  /* The whole text was analysed, only its beginning is shown. */
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpuint (strlen (bounce_report_get_text (bounce_window_get_report (win))), >, 4 * 1000 * 1000);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), >, BOUNCE_WINDOW_MAX_SHOWN / 2);
+  g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "554 5.7.1"), "code"));
+
+  /* Pasting over it and undoing brings back the whole of it. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), "small text");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  wait_until (buffer_is_small_text, win, 5000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo-paste", NULL));
+  wait_until (analysis_done, win, 60000);
+  g_assert_cmpuint (strlen (bounce_report_get_text (bounce_window_get_report (win))), >, 4 * 1000 * 1000);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
+
+  destroy_window (win);
+}
+
 static void
 test_paste_scrolls_to_code (void)
 {
@@ -1424,6 +1468,7 @@ main (int   argc,
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);
   g_test_add_func ("/window/paste-scrolls-to-code", test_paste_scrolls_to_code);
+  g_test_add_func ("/window/paste-large", test_paste_large);
   g_test_add_func ("/app/dialogs", test_app_dialogs);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/escape", test_catalogue_escape);

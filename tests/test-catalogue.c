@@ -347,6 +347,20 @@ test_catalogue_names_are_not_words (void)
         }
     }
 
+  /* nor does the report name a list for a zone inside an address */
+  {
+    static const char text[] = "550 5.1.1 <bl.spamcop.net@example.org>: Recipient address rejected: "
+                               "User unknown in local recipient table\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "address", NULL, &error);
+
+    g_assert_no_error (error);
+    if (bounce_report_get_blocklists (report)->len > 0)
+      g_string_append_printf (failures, "the zone in an address names %s\n",
+                              bounce_entry_get_id (bounce_report_get_blocklists (report)->pdata[0]));
+  }
+
   /* the server naming a list, or pointing to its page, still counts */
   g_assert_cmpstr (matched ("554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked "
                             "using bl.spamcop.net", "rule.dnsbl.spamcop", NULL), ==, "rule.dnsbl.spamcop");

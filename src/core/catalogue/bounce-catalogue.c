@@ -550,6 +550,14 @@ match_pattern (BounceEntry *entry,
   return -1;
 }
 
+gboolean
+bounce_catalogue_entry_matches (BounceEntry *entry,
+                                const char  *text)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (entry), FALSE);
+  return text != NULL && bounce_entry_get_regex (entry) != NULL && match_pattern (entry, text, strlen (text)) >= 0;
+}
+
 /* The longest phrase found of each phrases entry. */
 static void
 note_phrase (gpointer             owner,

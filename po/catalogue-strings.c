@@ -6050,28 +6050,6 @@ N_("The receiving server keeps its own list of refused addresses and your sender
 N_("If you did not expect this, ask the recipient another way to have your address allowed by their mail administrator.");
 /* Translators: rule.wording.address-blocklisted admin[1] */
 N_("Ask the receiving domain's postmaster why the address is listed and to remove it; public blocklist lookups will not show this entry.");
-/* Translators: rule.wording.problem-occurred-bl title */
-N_("The receiving server blocks your server's IP address");
-/* Translators: rule.wording.problem-occurred-bl explanation */
-N_("The reply names the sending server's IP address and ends with the marker (BL): that address is on the receiving provider's own block list.");
-/* Translators: rule.wording.problem-occurred-bl sender[1] */
-N_("Forward this bounce to your IT department or email provider; the block is on the sending server, not on your message.");
-/* Translators: rule.wording.problem-occurred-bl admin[1] */
-N_("Check the sending IP on the public blocklists and fix any cause (open relay, compromised account, bulk mail).");
-/* Translators: rule.wording.problem-occurred-bl admin[2] */
-N_("Then write to the contact address given in the reply to ask for removal.");
-/* Translators: rule.wording.account-or-domain-may-not-exist title */
-N_("The sending server could not find where to deliver");
-/* Translators: rule.wording.account-or-domain-may-not-exist explanation */
-N_("This is the sending server's own message (common on cPanel hosting) when it could not route the message: usually the recipient's domain has no usable DNS records, or the address does not exist there. Despite the wording, it rarely means a blocklist.");
-/* Translators: rule.wording.account-or-domain-may-not-exist sender[1] */
-N_("Check the address, especially the part after the @, for typos.");
-/* Translators: rule.wording.account-or-domain-may-not-exist sender[2] */
-N_("If it is right, ask the recipient whether their domain's email works.");
-/* Translators: rule.wording.account-or-domain-may-not-exist admin[1] */
-N_("Look up the recipient domain's MX and A records from the sending server.");
-/* Translators: rule.wording.account-or-domain-may-not-exist admin[2] */
-N_("Check the sending server's mail log for the routing error behind this message.");
 /* Translators: rule.wording.blocklisted title */
 N_("The sending server is on a blocklist");
 /* Translators: rule.wording.blocklisted explanation */
@@ -6094,16 +6072,6 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.wording.client-host-rejected admin[1] */
 N_("Check blocklists and the reputation of the sending IP, and the text for the receiver's reason.");
-/* Translators: rule.wording.access-denied title */
-N_("Access was denied");
-/* Translators: rule.wording.access-denied explanation */
-N_("The receiving server denied access to your server.");
-/* Translators: rule.wording.access-denied sender[1] */
-N_("Wait and try again later; if it keeps failing, tell your IT support the exact error line.");
-/* Translators: rule.wording.access-denied sender[2] */
-N_("Reach the recipient another way meanwhile.");
-/* Translators: rule.wording.access-denied admin[1] */
-N_("Find out why the receiving server denies your server: check blocklists, reverse DNS and the receiving side's published policy.");
 /* Translators: rule.wording.bad-reputation title */
 N_("Your server's reputation is too low");
 /* Translators: rule.wording.bad-reputation explanation */

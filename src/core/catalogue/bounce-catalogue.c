@@ -549,11 +549,13 @@ add_match (BounceCatalogue *self,
   g_array_append_val (matches, m);
 }
 
-/* Where a rule's pattern matches text, as the server's words: wording
- * (weak and generic rules) found only as a word inside an address or a
- * host name ("dmarc" in "dmarc@reports.example.com") does not count,
- * unless it names one itself; a definite rule's name of a list or a
- * provider does. */
+/* Where a rule's pattern matches text, as the server's words: a match
+ * inside an address ("dmarc" in "dmarc@reports.example.com") never counts,
+ * and one inside a host name or URL ("spamcop" in
+ * "spamcop-relay.example.net") only when it names the site itself
+ * ("bl.spamcop.net"); a later match of the same pattern may still count.
+ * This holds for every strength: a definite rule's name of a list or a
+ * provider is read where the server writes it, not in a name it quotes. */
 static int
 match_pattern (BounceEntry *entry,
                const char  *text,
@@ -563,27 +565,28 @@ match_pattern (BounceEntry *entry,
 
   if (!g_regex_match (bounce_entry_get_regex (entry), text, 0, &info))
     return -1;
-  if (bounce_entry_get_strength (entry) == BOUNCE_RULE_DEFINITE)
-    {
-      int start, end;
-
-      g_match_info_fetch_pos (info, 0, &start, &end);
-      return end - start;
-    }
   for (guint tries = 0; tries < 16 && g_match_info_matches (info); tries++)
     {
       int start, end;
 
       g_match_info_fetch_pos (info, 0, &start, &end);
       if (end > start &&
-          (memchr (text + start, '.', end - start) != NULL || memchr (text + start, '/', end - start) != NULL ||
-           memchr (text + start, '@', end - start) != NULL ||
-           !bounce_text_span_in_name (text, len, start, end)))
+          bounce_text_span_is_words (text, len, start, end,
+                                     memchr (text + start, '.', end - start) != NULL ||
+                                     memchr (text + start, '/', end - start) != NULL))
         return end - start;
       if (!g_match_info_next (info, NULL))
         break;
     }
   return -1;
+}
+
+gboolean
+bounce_catalogue_entry_matches (BounceEntry *entry,
+                                const char  *text)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (entry), FALSE);
+  return text != NULL && bounce_entry_get_regex (entry) != NULL && match_pattern (entry, text, strlen (text)) >= 0;
 }
 
 /* The longest phrase found of each phrases entry. */

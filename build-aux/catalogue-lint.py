@@ -36,7 +36,7 @@ KIND_KEYS = {
     "reason": {"code", "reason"},
     "blocklist": {"pattern", "examples", "zones", "lookup_ip",
                   "lookup_domain", "delist", "status", "closed", "multi", "dns"},
-    "provider": {"code", "pattern", "examples", "name", "tokens"},
+    "provider": {"code", "pattern", "examples", "name", "tokens", "within"},
     "phrases": {"reason", "strength", "priority", "provider", "phrases",
                 "ordered", "unless"},
 }
@@ -228,6 +228,8 @@ class Lint:
                 needed |= {"title"}
             if kind not in ("provider", "phrases"):
                 needed |= {"explanation", "sender", "admin"}
+            if kind == "phrases" and e.get("ordered"):
+                needed.discard("phrases")
             for k in sorted(needed):
                 if k not in e:
                     self.err(where, f"missing {k}")
@@ -270,6 +272,9 @@ class Lint:
                 self.err(where, "priority must be an integer")
             if "provider" in e and e["provider"] not in self.providers:
                 self.err(where, f"unknown provider {e['provider']!r}")
+            if kind == "provider" and "within" in e and (
+                    e["within"] not in self.providers or e["within"] == e.get("code")):
+                self.err(where, f"within names no other provider: {e['within']!r}")
             if "source" in e:
                 self.check_url(where, e["source"])
             if name in GENERIC_FILES and "provider" not in e:
@@ -309,12 +314,15 @@ class Lint:
 
     def check_phrases(self, where, e):
         """Literal phrases: non-empty, trimmed, each listed once, and no
-        phrase under two reasons (only one reading could win)."""
+        phrase under two reasons in the same scope (only one reading could
+        win).  A provider's own table may read a phrase otherwise than the
+        unscoped lists do: for that provider's bounces its reading wins."""
         if not hasattr(self, "phrase_reasons"):
             self.phrase_reasons = {}
-        lists = [("phrases", e.get("phrases")), ("unless", e.get("unless", []))]
+        lists = [("phrases", e.get("phrases", [] if e.get("ordered") else None)),
+                 ("unless", e.get("unless", []))]
         for key, value in lists:
-            if not isinstance(value, list) or (key == "phrases" and not value):
+            if not isinstance(value, list) or (key == "phrases" and not value and not e.get("ordered")):
                 self.err(where, f"{key} must be a non-empty list of strings")
                 continue
             for p in value:
@@ -330,7 +338,7 @@ class Lint:
         seen = set()
         for p in [x for x in e.get("phrases", []) if isinstance(x, str)] + \
                 [" ... ".join(o) for o in ordered]:
-            key = " ".join(p.lower().split())
+            key = (e.get("provider"), " ".join(p.lower().split()))
             if key in seen:
                 self.err(where, f"phrase listed twice: {p!r}")
             seen.add(key)

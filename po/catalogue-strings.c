@@ -2102,6 +2102,12 @@ N_("Microsoft delist portal");
 N_("Microsoft Exchange Server");
 /* Translators: provider.exchange name */
 N_("Microsoft Exchange Server");
+/* Translators: provider.yahoo-mx title */
+N_("Yahoo and AOL");
+/* Translators: provider.yahoo-mx name */
+N_("Yahoo and AOL");
+/* Translators: provider.yahoo-mx links[1].title */
+N_("Yahoo Sender Hub");
 /* Translators: provider.yahoo title */
 N_("Yahoo and AOL");
 /* Translators: provider.yahoo name */
@@ -2180,6 +2186,24 @@ N_("Free");
 N_("SFR");
 /* Translators: provider.sfr name */
 N_("SFR");
+/* Translators: provider.tencent title */
+N_("Tencent (QQ Mail)");
+/* Translators: provider.tencent name */
+N_("Tencent (QQ Mail)");
+/* Translators: provider.tencent links[1].title */
+N_("QQ Mail help for senders");
+/* Translators: provider.nttdocomo title */
+N_("NTT docomo");
+/* Translators: provider.nttdocomo name */
+N_("NTT docomo");
+/* Translators: provider.kddi title */
+N_("KDDI (au)");
+/* Translators: provider.kddi name */
+N_("KDDI (au)");
+/* Translators: provider.iua title */
+N_("I.UA");
+/* Translators: provider.iua name */
+N_("I.UA");
 /* Translators: provider.postfix title */
 N_("Postfix");
 /* Translators: provider.postfix name */
@@ -4449,6 +4473,32 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.yahoo.token-bl21 admin[1] */
 N_("Look up the IP at Spamhaus and follow its removal steps.");
 /* Translators: rule.yahoo.token-bl21 links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.mx-deferred title */
+N_("Yahoo is deferring mail from your server");
+/* Translators: rule.yahoo.mx-deferred explanation */
+N_("Yahoo is temporarily holding back mail from your server because of unusual traffic, complaints or spam-like content.");
+/* Translators: rule.yahoo.mx-deferred sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.mx-deferred sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.yahoo.mx-deferred sender[3] */
+N_("Do not resend by hand: extra attempts make the deferral last longer.");
+/* Translators: rule.yahoo.mx-deferred admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.yahoo.mx-deferred admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.mx-deferred links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.mx-permanently-deferred title */
+N_("Yahoo permanently refuses mail from your server");
+/* Translators: rule.yahoo.mx-permanently-deferred explanation */
+N_("All mail from the sending IP address is now refused; retrying will not help.");
+/* Translators: rule.yahoo.mx-permanently-deferred sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.yahoo.mx-permanently-deferred admin[1] */
+N_("Fix the cause of the block, then contact Yahoo through the Sender Hub.");
+/* Translators: rule.yahoo.mx-permanently-deferred links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.apple.token-cs01 title */
 N_("iCloud refused the message by local policy");

@@ -407,6 +407,55 @@ test_catalogue_bad_entries (void)
     }
 }
 
+/* The remote hosts Sisimai's provider tables (the modules in lib/Sisimai/Rhost/) are
+ * recognised by name their provider; a provider within another (Yahoo's
+ * inbound servers within Yahoo) gets the other's scoped entries too, and
+ * its own entries do not apply to the other. */
+static gboolean
+has_entry (GPtrArray  *entries,
+           const char *id)
+{
+  for (guint i = 0; i < entries->len; i++)
+    if (g_str_equal (bounce_entry_get_id (entries->pdata[i]), id))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_catalogue_provider_hosts (void)
+{
+  static const struct { const char *host; const char *provider; } hosts[] = {
+    { "Remote-MTA: dns; mx3.qq.com", "tencent" },
+    { "Remote-MTA: dns; mfsmax.docomo.ne.jp", "nttdocomo" },
+    { "Remote-MTA: dns; msmx.au.com", "kddi" },
+    { "Reporting-MTA: dns; lsean.ezweb.ne.jp", "kddi" },
+    { "Remote-MTA: dns; mx3.email.ua", "iua" },
+    { "Remote-MTA: dns; BN6PR11MB1234.namprd11.prod.exchangelabs.com", "microsoft" },
+    { "Remote-MTA: dns; mta6.am0.yahoodns.net", "yahoo-mx" },
+    { "From: MAILER-DAEMON@yahoo.com", "yahoo" },
+    { "Remote-MTA: dns; mx.bureau.com", NULL },
+  };
+  const char *deferral = "421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected "
+                         "volume or user complaints";
+  g_autoptr(GPtrArray) from_mx = NULL;
+  g_autoptr(GPtrArray) from_yahoo = NULL;
+  BounceEntry *mx;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (hosts); i++)
+    g_assert_cmpstr (bounce_catalogue_detect_provider (catalogue (), hosts[i].host), ==, hosts[i].provider);
+
+  mx = bounce_catalogue_find_provider (catalogue (), "yahoo-mx");
+  g_assert_nonnull (mx);
+  g_assert_cmpstr (bounce_entry_get_within (mx), ==, "yahoo");
+  from_mx = bounce_catalogue_match_rules (catalogue (), deferral, "yahoo-mx");
+  from_yahoo = bounce_catalogue_match_rules (catalogue (), deferral, "yahoo");
+  g_assert_cmpuint (from_mx->len, >, 0);
+  g_assert_cmpstr (bounce_entry_get_id (from_mx->pdata[0]), ==, "rule.yahoo.mx-deferred");
+  g_assert_true (has_entry (from_mx, "rule.yahoo.deferred"));
+  g_assert_false (has_entry (from_yahoo, "rule.yahoo.mx-deferred"));
+  g_assert_cmpstr (bounce_entry_get_id (from_yahoo->pdata[0]), ==, "rule.yahoo.deferred");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -421,5 +470,6 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
   g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);
+  g_test_add_func ("/catalogue/provider-hosts", test_catalogue_provider_hosts);
   return g_test_run ();
 }

@@ -62,20 +62,27 @@ analysis_done (gpointer data)
   return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL;
 }
 
-static BounceMessagesView *
-find_view (GtkWidget *widget)
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
 {
-  if (BOUNCE_IS_MESSAGES_VIEW (widget))
-    return BOUNCE_MESSAGES_VIEW (widget);
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      BounceMessagesView *found = find_view (child);
+      GtkWidget *found = find_type (child, type);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static BounceMessagesView *
+find_view (GtkWidget *widget)
+{
+  return (BounceMessagesView *) find_type (widget, BOUNCE_TYPE_MESSAGES_VIEW);
 }
 
 /* Every label's text under widget, one per line. */
@@ -126,9 +133,11 @@ destroy_window (BounceWindow *win)
 static gboolean
 filter_settled (gpointer data)
 {
-  GtkFilterListModel *model = data;
+  /* The rows are a sort model over the filter model. */
+  GtkSortListModel *sorted = data;
+  GtkFilterListModel *filtered = GTK_FILTER_LIST_MODEL (gtk_sort_list_model_get_model (sorted));
 
-  return gtk_filter_list_model_get_pending (model) == 0;
+  return gtk_filter_list_model_get_pending (filtered) == 0 && gtk_sort_list_model_get_pending (sorted) == 0;
 }
 
 static guint
@@ -186,6 +195,66 @@ test_messages_listed (void)
   }
   bounce_messages_view_select_message (view, GTK_INVALID_LIST_POSITION);
   g_assert_cmpuint (n_rows (view), ==, 4);
+
+  destroy_window (win);
+}
+
+/* Sorts the recipients table by the column headed TITLE, as a click on
+ * the heading does. */
+static void
+sort_by (BounceMessagesView *view,
+         const char         *title,
+         GtkSortType         direction)
+{
+  GtkColumnView *table = GTK_COLUMN_VIEW (find_type (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW));
+  GListModel *columns = gtk_column_view_get_columns (table);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        {
+          gtk_column_view_sort_by_column (table, column, direction);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+row_address (BounceMessagesView *view,
+             guint               position)
+{
+  g_autoptr(BounceTableRow) row = g_list_model_get_item (bounce_messages_view_get_rows (view), position);
+
+  return bounce_table_row_get_address (row);
+}
+
+static void
+test_sort (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+
+  /* The file's order until a heading is clicked. */
+  g_assert_cmpstr (row_address (view, 0), ==, "anna.berg@example.net");
+  sort_by (view, "Recipient", GTK_SORT_DESCENDING);
+  g_assert_cmpstr (row_address (view, 0), ==, "erik.moss@example.com");
+  g_assert_cmpstr (row_address (view, 3), ==, "anna.berg@example.net");
+  /* Delayed before Permanent; equal types keep the file's order. */
+  sort_by (view, "Type", GTK_SORT_ASCENDING);
+  g_assert_cmpstr (row_address (view, 0), ==, "dora.lind@example.org");
+  g_assert_cmpstr (row_address (view, 1), ==, "anna.berg@example.net");
+  /* Dates by time, not as text: "Tue, 3 Mar" is the newest. */
+  sort_by (view, "Date", GTK_SORT_DESCENDING);
+  g_assert_cmpstr (row_address (view, 0), ==, "erik.moss@example.com");
+  g_assert_cmpstr (row_address (view, 1), ==, "dora.lind@example.org");
+  /* Sorting works on what the filter lets through. */
+  bounce_messages_view_set_filter_text (view, "example.net");
+  g_assert_cmpuint (n_rows (view), ==, 2);
+  sort_by (view, "Recipient", GTK_SORT_DESCENDING);
+  g_assert_cmpstr (row_address (view, 0), ==, "carl.doe@example.net");
 
   destroy_window (win);
 }
@@ -318,6 +387,7 @@ main (int   argc,
 
   g_test_add_func ("/mbox/messages-listed", test_messages_listed);
   g_test_add_func ("/mbox/filter", test_filter);
+  g_test_add_func ("/mbox/sort", test_sort);
   g_test_add_func ("/mbox/export", test_export);
   g_test_add_func ("/mbox/single-message-hidden", test_single_message_hidden);
 

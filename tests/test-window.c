@@ -552,6 +552,37 @@ test_copy_summary (void)
   destroy_window (win);
 }
 
+/* Whether the user can use ACTION: the button bound to it is sensitive
+ * (GTK makes an actionable widget insensitive when its action is off). */
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+action_enabled (BounceWindow *win,
+                const char   *action)
+{
+  GtkWidget *button = find_actionable (GTK_WIDGET (win), action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
 static void
 test_not_bounce (void)
 {
@@ -562,6 +593,29 @@ test_not_bounce (void)
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
   g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
   g_assert_false (buffer_has_tag (window_buffer (win), "code"));
+  /* Nothing to pass on: Copy Summary is off on this page. */
+  g_assert_false (action_enabled (win, "win.copy-summary"));
+
+  /* Ordinary mail full of numbers that look like codes is not a bounce
+   * either, and nothing in it is highlighted as a code. */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+  paste_text (win, "Hi Anna,\n\nGreat news: we signed 550 new customers this quarter, "
+                   "up from 420. Region 5.1 grew fastest.\nCall me at 451 555 0199 "
+                   "if anything is unclear.\n\nThanks,\nMark\n");
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
+  g_assert_false (buffer_has_tag (window_buffer (win), "code"));
+  g_assert_false (action_enabled (win, "win.copy-summary"));
+
+  /* A real bounce turns it back on. */
+  {
+    g_autofree char *bounce = read_sample ("pasted-blocklisted.txt", NULL);
+
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+    paste_text (win, bounce);
+    g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+    g_assert_true (action_enabled (win, "win.copy-summary"));
+  }
 
   /* Clearing starts over. */
   gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
@@ -958,6 +1012,50 @@ test_paste_action (void)
   shown = buffer_text (window_buffer (win));
   g_assert_cmpstr (shown, ==, text);
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
+
+  destroy_window (win);
+}
+
+static gboolean
+buffer_is_small_text (gpointer data)
+{
+  g_autofree char *now = buffer_text (window_buffer (data));
+
+  return g_strcmp0 (now, "small text") == 0;
+}
+
+/* A paste too long to show is handled like an opened file: the window
+ * never puts megabytes into the text view (that stalled it for half a
+ * second), yet the whole text is analysed and Undo brings all of it back. */
+static void
+test_paste_large (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *big = big_bounce (4 * 1024 * 1024);
+  GtkTextBuffer *buffer = window_buffer (win);
+
+  gtk_text_buffer_set_text (buffer, "old text", -1);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), big);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  wait_until (buffer_not_empty, win, 1000);
+  wait_until (analysis_done, win, 60000);
+
+  /* The whole text was analysed, only its beginning is shown. */
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpuint (strlen (bounce_report_get_text (bounce_window_get_report (win))), >, 4 * 1000 * 1000);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), >, BOUNCE_WINDOW_MAX_SHOWN / 2);
+  g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
+  g_assert_true (tag_at (buffer, char_offset_of (buffer, "554 5.7.1"), "code"));
+
+  /* Pasting over it and undoing brings back the whole of it. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), "small text");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  wait_until (buffer_is_small_text, win, 5000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo-paste", NULL));
+  wait_until (analysis_done, win, 60000);
+  g_assert_cmpuint (strlen (bounce_report_get_text (bounce_window_get_report (win))), >, 4 * 1000 * 1000);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
 
   destroy_window (win);
 }
@@ -1370,6 +1468,7 @@ main (int   argc,
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);
   g_test_add_func ("/window/paste-scrolls-to-code", test_paste_scrolls_to_code);
+  g_test_add_func ("/window/paste-large", test_paste_large);
   g_test_add_func ("/app/dialogs", test_app_dialogs);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/escape", test_catalogue_escape);

@@ -25,6 +25,7 @@ struct _BounceMessagesView
   GListStore          *rows;
   GtkCustomFilter     *filter;
   GtkFilterListModel  *filtered;
+  GtkSortListModel    *sorted;     /* filtered, in the order the column headings ask */
   GtkSingleSelection  *messages;
   GtkFileChooserNative *chooser;
   GCancellable        *cancellable;
@@ -237,6 +238,48 @@ cell_bind (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (label, text);
 }
 
+/* Column sorting: each column orders by what it shows (dates by time, the
+ * message column by number), and equal rows keep the file's order. */
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  BounceTableRow *ra = BOUNCE_TABLE_ROW ((gpointer) a);
+  BounceTableRow *rb = BOUNCE_TABLE_ROW ((gpointer) b);
+  int order = 0;
+
+  switch ((Column) GPOINTER_TO_UINT (user_data))
+    {
+    case COLUMN_RECIPIENT:
+      order = g_utf8_collate (bounce_table_row_get_address (ra), bounce_table_row_get_address (rb));
+      break;
+    case COLUMN_REASON:
+      order = g_utf8_collate (bounce_table_row_get_reason (ra), bounce_table_row_get_reason (rb));
+      break;
+    case COLUMN_KIND:
+      order = g_utf8_collate (bounce_table_row_get_kind (ra), bounce_table_row_get_kind (rb));
+      break;
+    case COLUMN_DATE:
+      {
+        gint64 ta = bounce_table_row_get_time (ra), tb = bounce_table_row_get_time (rb);
+
+        order = ta < tb ? -1 : ta > tb ? 1 : 0;
+      }
+      break;
+    case COLUMN_MESSAGE:
+    default:
+      break;
+    }
+  if (order == 0)
+    {
+      guint ia = bounce_table_row_get_index (ra), ib = bounce_table_row_get_index (rb);
+
+      order = ia < ib ? -1 : ia > ib ? 1 : 0;
+    }
+  return order < 0 ? GTK_ORDERING_SMALLER : order > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
 static void
 add_column (BounceMessagesView *self,
             const char         *title,
@@ -245,12 +288,14 @@ add_column (BounceMessagesView *self,
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) view_column = NULL;
+  g_autoptr(GtkCustomSorter) sorter = gtk_custom_sorter_new (compare_rows, GUINT_TO_POINTER (column), NULL);
 
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), GUINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), GUINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (title, g_object_ref (factory));
   gtk_column_view_column_set_resizable (view_column, TRUE);
   gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
   if (column == COLUMN_REASON)
     gtk_column_view_column_set_fixed_width (view_column, REASON_WIDTH);
   gtk_column_view_append_column (self->table, view_column);
@@ -492,6 +537,7 @@ bounce_messages_view_dispose (GObject *object)
   if (self->message_list != NULL)
     gtk_list_view_set_model (self->message_list, NULL);
   g_clear_object (&self->messages);
+  g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->rows);
@@ -532,7 +578,6 @@ bounce_messages_view_init (BounceMessagesView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSelectionModel) table_model = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->selected = GTK_INVALID_LIST_POSITION;
@@ -542,8 +587,6 @@ bounce_messages_view_init (BounceMessagesView *self)
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->rows)),
                                               g_object_ref (GTK_FILTER (self->filter)));
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_count), self);
-  table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered))));
-  gtk_column_view_set_model (self->table, table_model);
 
   /* Translators: column of the recipients table: the message's number */
   add_column (self, C_("column", "Message"), COLUMN_MESSAGE, FALSE);
@@ -552,6 +595,11 @@ bounce_messages_view_init (BounceMessagesView *self)
   /* Translators: column of the recipients table: temporary or permanent */
   add_column (self, C_("column", "Type"), COLUMN_KIND, FALSE);
   add_column (self, C_("column", "Date"), COLUMN_DATE, FALSE);
+  /* Clicking a column heading sorts the rows the filter lets through. */
+  self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
+                                          g_object_ref (gtk_column_view_get_sorter (self->table)));
+  table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
+  gtk_column_view_set_model (self->table, table_model);
 
   g_signal_connect (factory, "setup", G_CALLBACK (message_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (message_bind), NULL);
@@ -684,7 +732,7 @@ GListModel *
 bounce_messages_view_get_rows (BounceMessagesView *self)
 {
   g_return_val_if_fail (BOUNCE_IS_MESSAGES_VIEW (self), NULL);
-  return G_LIST_MODEL (self->filtered);
+  return G_LIST_MODEL (self->sorted);
 }
 
 GtkWidget *

@@ -28,7 +28,7 @@ void          bounce_messages_view_select_message   (BounceMessagesView  *self,
                                                      guint                position);
 void          bounce_messages_view_set_filter_text  (BounceMessagesView  *self,
                                                      const char          *text);
-/* The table's rows (BounceTableRow) after the filter. */
+/* The table's rows (BounceTableRow) after the filter, in the order shown. */
 GListModel   *bounce_messages_view_get_rows         (BounceMessagesView  *self);
 GtkWidget    *bounce_messages_view_get_message_list (BounceMessagesView  *self);
 /* Writes bounce_report_to_csv (report, TRUE) to file, in a thread. */

@@ -58,6 +58,11 @@ add_detail (BounceRecipientRow *self,
   name_label = gtk_label_new (name);
   gtk_label_set_xalign (GTK_LABEL (name_label), 0);
   gtk_label_set_yalign (GTK_LABEL (name_label), 0);
+  /* Longer in other languages ("Respuesta del servidor"): on a narrow
+   * screen the name wraps rather than squeezing the value. */
+  gtk_label_set_wrap (GTK_LABEL (name_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (name_label), PANGO_WRAP_WORD);
+  gtk_label_set_max_width_chars (GTK_LABEL (name_label), 16);
   gtk_widget_add_css_class (name_label, "dim-label");
 
   value_label = gtk_label_new (value);

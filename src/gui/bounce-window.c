@@ -28,6 +28,11 @@
  *   of it really was base64 or quoted-printable does a notice offer "Show
  *   Decoded Text", which swaps in the display text.
  *
+ * - Pasted text longer than BOUNCE_WINDOW_MAX_SHOWN is treated like an
+ *   opened file: the whole of it (big_paste) is analysed, and the view
+ *   shows its beginning with a notice, then the display text, cut.  Putting
+ *   megabytes into the text view would stall the window.
+ *
  * Later edits are analysed as typed text again. */
 
 #define DEBOUNCE_MS 250
@@ -51,13 +56,14 @@ struct _BounceWindow
   BounceBlocklistCheck *check;              /* the check the report allows, or NULL */
   BounceReport         *report;
   GFile                *file;
+  GBytes               *big_paste;  /* all of a paste too long to show */
   GtkFileChooserNative *chooser;
   GtkWindow            *catalogue_window;
   /* The report's findings located in the pasted text, when the view shows
    * it instead of the display text. */
   GPtrArray            *view_findings;
   /* What a paste replaced, while its toast offers Undo. */
-  char                 *undo_text;
+  GBytes               *undo_text;  /* NUL-terminated text */
   GFile                *undo_file;
   AdwToast             *undo_toast;
 
@@ -110,6 +116,7 @@ typedef struct {
   GCancellable *cancellable;
   GBytes       *bytes;
   GFile        *file;
+  gboolean      cut;    /* the view shows only the beginning of bytes */
 } Analysis;
 
 static void
@@ -665,7 +672,7 @@ bounce_window_set_report (BounceWindow   *self,
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   text = bounce_report_get_text (report);
 
-  if (a->file != NULL)
+  if (a->file != NULL || a->cut)
     {
       bounce_window_show_display_text (self);
     }
@@ -726,6 +733,7 @@ bounce_window_show_error (BounceWindow *self,
   if (from_file)
     {
       g_clear_object (&self->file);
+  g_clear_pointer (&self->big_paste, g_bytes_unref);
       self->truncated = FALSE;
       bounce_input_view_set_text (self->input_view, "", 0);
       bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
@@ -845,6 +853,7 @@ static void
 bounce_window_start_analysis (BounceWindow *self,
                               GBytes       *bytes,
                               GFile        *file,
+                              gboolean      cut,
                               GCancellable *cancellable)
 {
   Analysis *a = g_new0 (Analysis, 1);
@@ -855,10 +864,11 @@ bounce_window_start_analysis (BounceWindow *self,
   a->cancellable = g_object_ref (cancellable);
   a->bytes = g_bytes_ref (bytes);
   a->file = file ? g_object_ref (file) : NULL;
+  a->cut = cut;
 
   job->bytes = g_bytes_ref (bytes);
   job->source = file ? g_file_get_basename (file) : NULL;
-  job->pasted = file == NULL;
+  job->pasted = file == NULL && !cut;
 
   /* Loaded here, so that workers do not race for it. */
   bounce_catalogue_get_default ();
@@ -898,7 +908,7 @@ bounce_window_analyze_text (BounceWindow *self)
 
   length = strlen (text);
   bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-  bounce_window_start_analysis (self, bytes, NULL, bounce_window_begin_run (self));
+  bounce_window_start_analysis (self, bytes, NULL, FALSE, bounce_window_begin_run (self));
 }
 
 static gboolean
@@ -929,6 +939,7 @@ on_text_edited (BounceWindow *self)
   /* The running analysis is for text that no longer exists. */
   bounce_window_cancel (self);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->big_paste, g_bytes_unref);
   self->truncated = FALSE;
   self->view_matches_report = FALSE;
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
@@ -939,20 +950,60 @@ on_text_edited (BounceWindow *self)
 }
 
 /* Text that arrives in one piece (Paste button, drop, restore): analysed
- * at once, without waiting for more typing. */
+ * at once, without waiting for more typing.  The bytes hold a text and a
+ * NUL after it (see nul_text_take()); a long one is kept, not copied. */
+static void
+bounce_window_set_user_bytes (BounceWindow *self,
+                              GBytes       *bytes)
+{
+  gsize length;
+  const char *text = g_bytes_get_data (bytes, &length);
+
+  bounce_window_cancel (self);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->big_paste, g_bytes_unref);
+  self->navigate_on_result = TRUE;
+  self->view_matches_report = FALSE;
+  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
+  if (length > BOUNCE_WINDOW_MAX_SHOWN)
+    {
+      gsize shown = display_cut (text, length);
+      g_autofree char *total = g_format_size (length);
+      g_autofree char *part = g_format_size (shown);
+      /* Translators: the sizes are like "20.0 MB" and "131.1 kB" */
+      g_autofree char *notice = g_strdup_printf (_("This text is large (%s): only the first %s are shown. The whole text is analysed."),
+                                                 total, part);
+
+      self->big_paste = g_bytes_ref (bytes);
+      bounce_input_view_set_text (self->input_view, text, shown);
+      self->truncated = TRUE;
+      bounce_input_view_set_notice (self->input_view, notice, NULL, NULL);
+      bounce_window_start_analysis (self, self->big_paste, NULL, TRUE, bounce_window_begin_run (self));
+    }
+  else
+    {
+      bounce_input_view_set_text (self->input_view, text, -1);
+      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+      bounce_window_analyze_text (self);
+    }
+  bounce_window_update_actions (self);
+}
+
+/* Takes text, a NUL-terminated string, as bytes that keep the NUL after
+ * their end. */
+static GBytes *
+nul_text_take (char *text)
+{
+  return g_bytes_new_take (text, strlen (text));
+}
+
 static void
 bounce_window_set_user_text (BounceWindow *self,
                              const char   *text)
 {
-  bounce_window_cancel (self);
-  g_clear_object (&self->file);
-  self->navigate_on_result = TRUE;
-  self->view_matches_report = FALSE;
-  g_clear_pointer (&self->view_findings, g_ptr_array_unref);
-  bounce_input_view_set_text (self->input_view, text, -1);
-  bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
-  bounce_window_analyze_text (self);
-  bounce_window_update_actions (self);
+  g_autoptr(GBytes) bytes = nul_text_take (g_strdup (text));
+
+  bounce_window_set_user_bytes (self, bytes);
 }
 
 /* Undo of a paste: what it replaced is kept while its toast is up. */
@@ -972,7 +1023,7 @@ bounce_window_release_undo_toast (BounceWindow *self,
 static void
 bounce_window_forget_undo (BounceWindow *self)
 {
-  g_clear_pointer (&self->undo_text, g_free);
+  g_clear_pointer (&self->undo_text, g_bytes_unref);
   g_clear_object (&self->undo_file);
   bounce_window_release_undo_toast (self, TRUE);
   bounce_window_update_actions (self);
@@ -1002,8 +1053,10 @@ bounce_window_keep_for_undo (BounceWindow *self)
   /* An opened file is shown decoded, maybe cut: open it again instead. */
   if (self->file != NULL)
     self->undo_file = g_object_ref (self->file);
+  else if (self->big_paste != NULL)
+    self->undo_text = g_bytes_ref (self->big_paste);
   else
-    self->undo_text = g_steal_pointer (&text);
+    self->undo_text = nul_text_take (g_steal_pointer (&text));
   return TRUE;
 }
 
@@ -1023,16 +1076,17 @@ bounce_window_offer_undo (BounceWindow *self)
   bounce_window_update_actions (self);
 }
 
-/* Pasted text is a new message, however it is pasted. */
+/* Pasted text is a new message, however it is pasted.  Takes text. */
 static void
 bounce_window_paste_text (BounceWindow *self,
-                          const char   *text)
+                          char         *text)
 {
+  g_autoptr(GBytes) bytes = nul_text_take (text);
   g_autofree char *old = bounce_input_view_dup_text (self->input_view);
   /* The same message again has nothing to undo. */
   gboolean kept = g_strcmp0 (old, text) != 0 && bounce_window_keep_for_undo (self);
 
-  bounce_window_set_user_text (self, text);
+  bounce_window_set_user_bytes (self, bytes);
   if (kept)
     bounce_window_offer_undo (self);
 }
@@ -1100,7 +1154,7 @@ on_file_loaded (GObject      *source,
       return;
     }
 
-  bounce_window_start_analysis (self, bytes, load->file, load->cancellable);
+  bounce_window_start_analysis (self, bytes, load->file, FALSE, load->cancellable);
 }
 
 void
@@ -1216,7 +1270,7 @@ on_clipboard_text (GObject      *source,
       return;
     }
 
-  bounce_window_paste_text (self, text);
+  bounce_window_paste_text (self, g_steal_pointer (&text));
 }
 
 static void
@@ -1275,6 +1329,7 @@ clear_action (GtkWidget  *widget,
   bounce_window_forget_undo (self);
   bounce_window_cancel (self);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->big_paste, g_bytes_unref);
   self->truncated = FALSE;
   bounce_input_view_set_text (self->input_view, "", 0);
   bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
@@ -1463,7 +1518,7 @@ undo_paste_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   BounceWindow *self = BOUNCE_WINDOW (widget);
-  g_autofree char *text = g_steal_pointer (&self->undo_text);
+  g_autoptr(GBytes) text = g_steal_pointer (&self->undo_text);
   g_autoptr(GFile) file = g_steal_pointer (&self->undo_file);
 
   /* Its button was clicked: the toast goes by itself. */
@@ -1472,7 +1527,7 @@ undo_paste_action (GtkWidget  *widget,
   if (file != NULL)
     bounce_window_open_file (self, file);
   else if (text != NULL)
-    bounce_window_set_user_text (self, text);
+    bounce_window_set_user_bytes (self, text);
 }
 
 static void
@@ -1512,8 +1567,10 @@ static void
 bounce_window_update_actions (BounceWindow *self)
 {
   gboolean has_report = self->report != NULL;
+  /* A message that is not a bounce has no verdict to pass on. */
+  gboolean has_verdict = has_report && bounce_report_get_kind (self->report) != BOUNCE_KIND_NOT_BOUNCE;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-summary", has_report);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-summary", has_verdict);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear",
                                  has_report || self->busy || !bounce_input_view_get_empty (self->input_view));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-decoded",
@@ -1895,7 +1952,7 @@ bounce_window_dispose (GObject *object)
     }
 
   bounce_window_release_undo_toast (self, FALSE);
-  g_clear_pointer (&self->undo_text, g_free);
+  g_clear_pointer (&self->undo_text, g_bytes_unref);
   g_clear_object (&self->undo_file);
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
 
@@ -1903,6 +1960,7 @@ bounce_window_dispose (GObject *object)
 
   g_clear_object (&self->report);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->big_paste, g_bytes_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (bounce_window_parent_class)->dispose (object);

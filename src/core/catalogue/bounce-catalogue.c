@@ -366,8 +366,29 @@ bounce_catalogue_lookup (BounceCatalogue *self,
   return g_hash_table_lookup (self->by_id, id);
 }
 
-/* The entry for kind:code, preferring one scoped to provider; unscoped
- * otherwise.  Entries scoped to another provider never apply. */
+/* The provider a provider is part of (Yahoo's inbound servers are part
+ * of Yahoo): entries scoped to that one apply to it too.  NULL if none. */
+static const char *
+provider_within (BounceCatalogue *self,
+                 const char      *provider)
+{
+  BounceEntry *entry = bounce_catalogue_find_provider (self, provider);
+
+  return entry != NULL ? bounce_entry_get_within (entry) : NULL;
+}
+
+/* Whether an entry scoped to scope applies to a bounce from provider
+ * (which is part of within, or NULL). */
+static gboolean
+scope_applies (const char *scope,
+               const char *provider,
+               const char *within)
+{
+  return g_strcmp0 (scope, provider) == 0 || (within != NULL && g_strcmp0 (scope, within) == 0);
+}
+
+/* The entry for kind:code, preferring one scoped to provider, then to
+ * the provider it is part of; unscoped otherwise.  Entries scoped to another provider never apply. */
 static BounceEntry *
 find_code (BounceCatalogue *self,
            BounceEntryKind  kind,
@@ -379,9 +400,12 @@ find_code (BounceCatalogue *self,
   GPtrArray *list = g_hash_table_lookup (self->by_code, key);
   BounceEntry *unscoped = NULL;
   BounceEntry *any_scoped = NULL;
+  BounceEntry *within_scoped = NULL;
+  const char *within;
 
   if (list == NULL)
     return NULL;
+  within = provider != NULL ? provider_within (self, provider) : NULL;
   for (guint i = 0; i < list->len; i++)
     {
       BounceEntry *entry = list->pdata[i];
@@ -394,9 +418,16 @@ find_code (BounceCatalogue *self,
         }
       else if (provider != NULL && g_str_equal (scope, provider))
         return entry;
+      else if (within != NULL && g_str_equal (scope, within))
+        {
+          if (within_scoped == NULL)
+            within_scoped = entry;
+        }
       else if (any_scoped == NULL)
         any_scoped = entry;
     }
+  if (within_scoped != NULL)
+    return within_scoped;
   /* With no provider known (a pasted line), a code only one provider
    * defines (Microsoft's 5.7.57) is still best explained by that provider. */
   if (unscoped == NULL && provider == NULL)
@@ -609,12 +640,14 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
 {
   g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (RuleMatch));
   GPtrArray *out = g_ptr_array_new ();
+  const char *within;
   gsize len;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
   if (text == NULL || *text == '\0')
     return out;
   len = strlen (text);
+  within = provider != NULL ? provider_within (self, provider) : NULL;
 
   for (guint i = 0; i < self->rules->len; i++)
     {
@@ -622,7 +655,7 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
       const char *scope = bounce_entry_get_provider (entry);
       int length;
 
-      if (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0)
+      if (scope != NULL && provider != NULL && !scope_applies (scope, provider, within))
         continue;
       if ((length = match_pattern (entry, text, len)) >= 0)
         add_match (self, matches, entry, provider, length);
@@ -641,7 +674,7 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
           const char *scope = bounce_entry_get_provider (entry);
           int length = GPOINTER_TO_INT (g_hash_table_lookup (found, entry));
 
-          if (length == 0 || (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0) ||
+          if (length == 0 || (scope != NULL && provider != NULL && !scope_applies (scope, provider, within)) ||
               bounce_entry_phrases_ruled_out (entry, folded, folded_len))
             continue;
           add_match (self, matches, entry, provider, length);

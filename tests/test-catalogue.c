@@ -474,6 +474,20 @@ test_catalogue_bad_entries (void)
     "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"otherwise\":true,\"case\":\"If\"}]}",
     "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"state\":\"delayed\"}]}",
     "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[42]}",
+    /* values of the wrong JSON type, which json-glib's typed getters
+     * answered with a critical (found by fuzz-catalogue) */
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"state\":{}}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"class\":[]}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"words\":{},\"case\":\"If\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"links\":[\"https://example.com/\"]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"links\":[{\"title\":{},\"url\":\"https://example.com/\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"links\":[{\"title\":\"t\",\"url\":[]}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"links\":{\"title\":\"t\"}}",
+    /* a priority is a bounded integer; multi is a boolean */
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"priority\":2147483648}",
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"priority\":\"50\"}",
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"priority\":1e300}",
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"multi\":\"yes\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

@@ -585,6 +585,39 @@ test_json_notifications (void)
   g_assert_cmpstr (bounce_recipient_get_address (r2), ==, "lee@example.net");
 }
 
+/* An SES notification is anyone's JSON: recipients of the wrong type
+ * (a string where an object belongs, an object where a string belongs,
+ * numbers, null) are skipped, and the well-formed ones still read.  With
+ * G_DEBUG=fatal-criticals this failed inside json-glib's typed getters. */
+static void
+test_json_notifications_hostile (void)
+{
+  g_autoptr(BounceReport) bounce = analyze (
+    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":"
+    "[\"kim@example.net\",42,null,[],{\"emailAddress\":\"lee@example.net\",\"status\":\"5.1.1\","
+    "\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}\n");
+  g_autoptr(BounceReport) delivery = analyze (
+    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    "{\"notificationType\":\"Delivery\",\"delivery\":{\"recipients\":"
+    "[{\"emailAddress\":\"kim@example.net\"},[1],\"mo@example.net\"],\"smtpResponse\":\"250 2.0.0 OK\"}}\n");
+  g_autoptr(BounceReport) complaint = analyze (
+    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    "{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":"
+    "[\"kim@example.net\",{\"emailAddress\":\"lee@example.net\"}],\"complaintFeedbackType\":\"abuse\"}}\n");
+  g_autoptr(BounceRecipient) r1 = recipient (bounce, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (delivery, 0);
+  g_autoptr(BounceRecipient) r3 = recipient (complaint, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (bounce)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (r1), ==, "lee@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "userunknown");
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (delivery)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (r2), ==, "mo@example.net");
+  g_assert_cmpint (bounce_report_get_kind (complaint), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_recipient_get_address (r3), ==, "lee@example.net");
+}
+
 static void
 test_other_kinds (void)
 {
@@ -1116,6 +1149,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
   g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);
   g_test_add_func ("/diagnose/json-notifications", test_json_notifications);
+  g_test_add_func ("/diagnose/json-notifications-hostile", test_json_notifications_hostile);
   g_test_add_func ("/diagnose/other-kinds", test_other_kinds);
   g_test_add_func ("/diagnose/pseudo-status", test_pseudo_status_table);
   g_test_add_func ("/diagnose/pseudo-status-class", test_pseudo_status_class);

@@ -184,7 +184,8 @@ load_file (BounceCatalogue  *self,
   array = json_object_get_array_member (json_node_get_object (root), "entries");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *object = json_array_get_object_element (array, i);
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       BounceEntry *entry;
 
       if (object == NULL)
@@ -210,6 +211,37 @@ load_file (BounceCatalogue  *self,
       g_hash_table_insert (self->by_id, (gpointer) bounce_entry_get_id (entry), entry);
       index_entry (self, entry);
     }
+  return TRUE;
+}
+
+/* index.json's version and scoped_rule_bonus, type-checked (json-glib's
+ * typed getters raise a critical on a value of another type). */
+static gboolean
+read_index_values (BounceCatalogue  *self,
+                   JsonObject       *root,
+                   const char       *index_path,
+                   GError          **error)
+{
+  JsonNode *version = json_object_get_member (root, "version");
+  JsonNode *bonus = json_object_get_member (root, "scoped_rule_bonus");
+
+  if (version != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (version) || json_node_get_value_type (version) != G_TYPE_STRING))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: “version” must be a string", index_path);
+      return FALSE;
+    }
+  if (bonus != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (bonus) || json_node_get_value_type (bonus) != G_TYPE_INT64 ||
+       json_node_get_int (bonus) < 0 || json_node_get_int (bonus) > BOUNCE_ENTRY_PRIORITY_MAX))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "%s: “scoped_rule_bonus” must be an integer from 0 to %d", index_path,
+                   BOUNCE_ENTRY_PRIORITY_MAX);
+      return FALSE;
+    }
+  self->version = g_strdup (version != NULL ? json_node_get_string (version) : "0");
+  self->scoped_rule_bonus = bonus != NULL ? (int) json_node_get_int (bonus) : 0;
   return TRUE;
 }
 
@@ -241,8 +273,8 @@ catalogue_load (const char  *resource_dir,
       return NULL;
     }
   root = json_node_get_object (json_parser_get_root (parser));
-  self->version = g_strdup (json_object_get_string_member_with_default (root, "version", "0"));
-  self->scoped_rule_bonus = (int) json_object_get_int_member_with_default (root, "scoped_rule_bonus", 0);
+  if (!read_index_values (self, root, index_path, error))
+    return NULL;
   if (!json_object_has_member (root, "files") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "files")))
     {
@@ -252,7 +284,9 @@ catalogue_load (const char  *resource_dir,
   files = json_object_get_array_member (root, "files");
   for (guint i = 0; i < json_array_get_length (files); i++)
     {
-      const char *name = json_array_get_string_element (files, i);
+      JsonNode *node = json_array_get_element (files, i);
+      const char *name = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING ?
+                         json_node_get_string (node) : NULL;
       g_autofree char *path = NULL;
 
       if (name == NULL || strchr (name, '/') != NULL)

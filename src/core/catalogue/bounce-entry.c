@@ -251,6 +251,21 @@ get_strv (JsonObject  *object,
   return TRUE;
 }
 
+/* A member's string, or NULL when it is missing or not a string.  The
+ * json-glib getters (json_object_get_string_member and its _with_default,
+ * json_array_get_object_element) raise a critical on a member of another
+ * type, so every typed read goes through a check like this one. */
+static const char *
+string_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static const char * const step_keys[] = {
   "text", "case", "state", "class", "words", "otherwise", NULL
 };
@@ -308,7 +323,7 @@ parse_step (JsonNode    *item,
       return NULL;
     }
 
-  value = json_object_get_string_member_with_default (object, "state", NULL);
+  value = string_member (object, "state");
   if (value != NULL && g_str_equal (value, "delayed"))
     def->state = STEP_STATE_DELAYED;
   else if (value != NULL && g_str_equal (value, "failed"))
@@ -316,7 +331,7 @@ parse_step (JsonNode    *item,
   else if (json_object_has_member (object, "state"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “state” must be delayed or failed", id);
 
-  value = json_object_get_string_member_with_default (object, "class", NULL);
+  value = string_member (object, "class");
   if (value != NULL && g_str_equal (value, "temporary"))
     def->klass = BOUNCE_PERMANENCE_TEMPORARY;
   else if (value != NULL && g_str_equal (value, "permanent"))
@@ -324,7 +339,7 @@ parse_step (JsonNode    *item,
   else if (json_object_has_member (object, "class"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “class” must be temporary or permanent", id);
 
-  value = json_object_get_string_member_with_default (object, "words", NULL);
+  value = string_member (object, "words");
   if (value != NULL)
     {
       g_autoptr(GError) regex_error = NULL;
@@ -677,16 +692,34 @@ read_flags (BounceEntry  *self,
       return FALSE;
     }
 
+  /* Bounded, so that adding a provider scope's bonus can never overflow. */
   node = json_object_get_member (object, "priority");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    self->priority = (int) json_node_get_int (node);
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+          json_node_get_int (node) < -BOUNCE_ENTRY_PRIORITY_MAX ||
+          json_node_get_int (node) > BOUNCE_ENTRY_PRIORITY_MAX)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: “priority” must be an integer from %d to %d", self->id,
+                       -BOUNCE_ENTRY_PRIORITY_MAX, BOUNCE_ENTRY_PRIORITY_MAX);
+          return FALSE;
+        }
+      self->priority = (int) json_node_get_int (node);
+    }
 
   if (!read_strength (self, object, error))
     return FALSE;
 
   node = json_object_get_member (object, "multi");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
     self->multi = json_node_get_boolean (node);
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: “multi” must be a boolean", self->id);
+      return FALSE;
+    }
 
   if (status != NULL)
     {
@@ -768,17 +801,23 @@ read_links (BounceEntry  *self,
   JsonNode *node;
 
   node = json_object_get_member (object, "links");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                   "Catalogue entry “%s”: “links” must be an array", self->id);
+      return FALSE;
+    }
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonObject *lo = json_array_get_object_element (array, i);
+          JsonNode *item = json_array_get_element (array, i);
+          JsonObject *lo = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
           BounceEntryLink *link;
 
-          if (lo == NULL ||
-              !json_object_has_member (lo, "title") || !json_object_has_member (lo, "url"))
+          if (lo == NULL || string_member (lo, "title") == NULL || string_member (lo, "url") == NULL)
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                            "Catalogue entry “%s”: a link needs “title” and “url”", self->id);
@@ -786,8 +825,8 @@ read_links (BounceEntry  *self,
             }
           link = g_new0 (BounceEntryLink, 1);
           /* Catalogues load after setlocale(), so translating here is safe. */
-          link->title = g_strdup (translate (json_object_get_string_member (lo, "title")));
-          link->url = g_strdup (json_object_get_string_member (lo, "url"));
+          link->title = g_strdup (translate (string_member (lo, "title")));
+          link->url = g_strdup (string_member (lo, "url"));
           g_ptr_array_add (self->links, link);
           if (!is_https_url (link->url))
             {

@@ -23,6 +23,10 @@ typedef enum {
                             * reason's own entry */
 } BounceEntryKind;
 
+/* The largest "priority" (and scoped_rule_bonus) a catalogue may give:
+ * far beyond any in use, small enough that sums of them stay in an int. */
+#define BOUNCE_ENTRY_PRIORITY_MAX 1000000
+
 /* Tri-state for temporary/permanent. */
 typedef enum {
   BOUNCE_PERMANENCE_UNKNOWN,

@@ -42,6 +42,30 @@ json_array (JsonObject *o,
   return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
 }
 
+/* The list's i-th element as an object or a string, or NULL when it is
+ * something else: the mail is anyone's, and json-glib's own
+ * json_array_get_object_element and json_array_get_string_element raise a
+ * critical on an element of another type. */
+static JsonObject *
+element_object (JsonArray *list,
+                guint      i)
+{
+  JsonNode *n = json_array_get_element (list, i);
+
+  return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static const char *
+element_string (JsonArray *list,
+                guint      i)
+{
+  JsonNode *n = json_array_get_element (list, i);
+
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
 static JsonParser *
 parse_json_object (const char *text,
                    gsize       len)
@@ -74,8 +98,12 @@ bounce_groups (JsonObject *root,
 
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     {
-      JsonObject *r = json_array_get_object_element (list, i);
-      BounceFieldGroup *g = bounce_field_group_new ();
+      JsonObject *r = element_object (list, i);
+      BounceFieldGroup *g;
+
+      if (r == NULL)
+        continue;
+      g = bounce_field_group_new ();
 
       add_field (g->fields, "Final-Recipient", json_string (r, "emailAddress"));
       add_field (g->fields, "Action", json_string (r, "action") ? json_string (r, "action")
@@ -100,9 +128,12 @@ delivery_groups (JsonObject *root,
     bounce_extract_first_codes (response, NULL, &status);
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     {
-      BounceFieldGroup *g = bounce_field_group_new ();
+      BounceFieldGroup *g;
 
-      add_field (g->fields, "Final-Recipient", json_array_get_string_element (list, i));
+      if (element_string (list, i) == NULL)
+        continue;
+      g = bounce_field_group_new ();
+      add_field (g->fields, "Final-Recipient", element_string (list, i));
       add_field (g->fields, "Action", "delivered");
       add_field (g->fields, "Status", status);
       add_field (g->fields, "Diagnostic-Code", response);
@@ -122,7 +153,7 @@ complaint_fields (JsonObject *root)
   add_field (fields, "Feedback-Type", feedback ? feedback : "abuse");
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     add_field (fields, "Original-Rcpt-To",
-               json_string (json_array_get_object_element (list, i), "emailAddress"));
+               json_string (element_object (list, i), "emailAddress"));
   return fields;
 }
 

@@ -39,12 +39,19 @@ struct _BounceMessagesView
   GtkLabel            *table_heading;
   GtkSearchEntry      *filter_entry;
   GtkLabel            *count_label;
-  GtkWidget           *all_button;
   GtkWidget           *export_button;
   GtkColumnView       *table;
 };
 
 G_DEFINE_FINAL_TYPE (BounceMessagesView, bounce_messages_view, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SELECTED_MESSAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 typedef enum {
   COLUMN_MESSAGE,
@@ -341,7 +348,6 @@ update_heading (BounceMessagesView *self)
     /* Translators: heading of the recipients table when one message is selected */
     text = g_strdup_printf (_("Recipients of Message %u"), self->selected + 1);
   gtk_label_set_label (self->table_heading, text);
-  gtk_widget_set_visible (self->all_button, self->selected != GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -364,12 +370,7 @@ on_message_selected (BounceMessagesView *self)
     self->selected = bounce_report_get_message_index (message);
   update_heading (self);
   refilter (self);
-}
-
-static void
-on_all_clicked (BounceMessagesView *self)
-{
-  gtk_single_selection_set_selected (self->messages, GTK_INVALID_LIST_POSITION);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_MESSAGE]);
 }
 
 static void
@@ -549,12 +550,37 @@ bounce_messages_view_dispose (GObject *object)
 }
 
 static void
+bounce_messages_view_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  BounceMessagesView *self = BOUNCE_MESSAGES_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_MESSAGE:
+      g_value_set_object (value, bounce_messages_view_get_selected_message (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 bounce_messages_view_class_init (BounceMessagesViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bounce_messages_view_dispose;
+  object_class->get_property = bounce_messages_view_get_property;
+
+  /* The message whose own result the window shows, or NULL for the whole file. */
+  properties[PROP_SELECTED_MESSAGE] =
+    g_param_spec_object ("selected-message", NULL, NULL, BOUNCE_TYPE_REPORT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bounce_assistant/BounceAssistant/bounce-messages-view.ui");
@@ -565,10 +591,8 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_heading);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, count_label);
-  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, all_button);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, export_button);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table);
-  gtk_widget_class_bind_template_callback (widget_class, on_all_clicked);
 
   gtk_widget_class_install_action (widget_class, "messages.export-csv", NULL, export_action);
 }
@@ -708,6 +732,13 @@ bounce_messages_view_select_message (BounceMessagesView *self,
 {
   g_return_if_fail (BOUNCE_IS_MESSAGES_VIEW (self));
   gtk_single_selection_set_selected (self->messages, position);
+}
+
+BounceReport *
+bounce_messages_view_get_selected_message (BounceMessagesView *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_MESSAGES_VIEW (self), NULL);
+  return gtk_single_selection_get_selected_item (self->messages);
 }
 
 void

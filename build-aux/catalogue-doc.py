@@ -94,6 +94,9 @@ def entry_block(e, out, heading):
     if e.get("tokens"):
         out.append(f"Its own codes: `{e['tokens']}`")
         out.append("")
+    if e.get("within"):
+        out.append(f"Part of provider `{e['within']}`, whose scoped entries apply to it too.")
+        out.append("")
     for ex in e.get("examples", []):
         out.append(f"- Example: `{ex}`")
     if e.get("examples"):
@@ -224,9 +227,9 @@ def generate(srcdir):
                 meta.append(f"provider `{e['provider']}`")
             if e.get("priority"):
                 meta.append(f"priority {e['priority']}")
-            out += [f"#### {e['reason']}: {len(e['phrases']) + len(e.get('ordered', []))} phrases", "",
+            out += [f"#### {e['reason']}: {len(e.get('phrases', [])) + len(e.get('ordered', []))} phrases", "",
                     " · ".join(meta), "", f"Source: <{e['source']}>", ""]
-            phrases = [f"`{cell(p)}`" for p in e["phrases"]]
+            phrases = [f"`{cell(p)}`" for p in e.get("phrases", [])]
             phrases += [f"`{cell(' … '.join(o))}`" for o in e.get("ordered", [])]
             out += [", ".join(phrases), ""]
             if e.get("unless"):

@@ -10,6 +10,29 @@ engine decides (the reason names, the strengths, which rule ranks first) is
 asked of the engine itself, through tests/catalogue-query (--engine); that
 every rule's examples pick the rule is tests/test-catalogue's check.
 
+Sources.  Every rule and every phrases entry names where its facts come
+from in "source": a server answers in these words, and they mean this.
+"Seen in a bounce" is not a source.  The source is an https URL (the
+application shows it as a link) of one of these forms:
+
+  standard       an RFC or the IANA registry:
+                 https://www.rfc-editor.org/rfc/rfcNNNN[#section-N.N],
+                 https://datatracker.ietf.org/doc/..., https://www.iana.org/assignments/...
+  sisimai        a module of the Sisimai library's lib/ tree at a release tag,
+                 https://github.com/sisimai/p5-sisimai/blob/vX.Y.Z/lib/Sisimai/Reason/Name.pm
+                 (also Lhost/, Rhost/); never its test suites (t/, xt/) or the
+                 set-of-emails collection
+  documentation  the mail server's own documentation or source, or the
+                 provider's or list operator's page.  A row of the reference
+                 tables (tests/reference/*.tsv) is cited by the page it names.
+
+A URL of a test suite or a sample collection (t/, xt/, tests/, corpus,
+set-of-emails, maildir, *.eml, *.mbox) is never a source.  Generic wording
+rules (no provider) cite a standard, a Sisimai module or an MTA's own
+documentation (MTA_DOCS), never one provider's help page, which would then
+show under "More information" for every other provider's bounce; their
+links cite standards only.
+
 Exit status: 0 when clean, 1 on any error.  --quiet prints errors only.
 """
 
@@ -36,7 +59,7 @@ KIND_KEYS = {
     "reason": {"code", "reason"},
     "blocklist": {"pattern", "examples", "zones", "lookup_ip",
                   "lookup_domain", "delist", "status", "closed", "multi", "dns"},
-    "provider": {"code", "pattern", "examples", "name", "tokens"},
+    "provider": {"code", "pattern", "examples", "name", "tokens", "within"},
     "phrases": {"reason", "strength", "priority", "provider", "phrases",
                 "ordered", "unless"},
 }
@@ -45,7 +68,7 @@ REQUIRED = {
     "subject": {"code"},
     "enhanced": {"code", "reason"},
     "reply": {"code", "reason", "temporary"},
-    "rule": {"pattern", "examples", "reason", "strength"},
+    "rule": {"pattern", "examples", "reason", "strength", "source"},
     "reason": {"code", "reason"},
     "blocklist": {"status"},
     "provider": {"code", "pattern", "name", "examples"},
@@ -73,11 +96,28 @@ PROMISE = re.compile(
     r"|\b(?:the\s+)?(?:message|it)\s+will\s+be\s+retried\b", re.I)
 
 # Generic wording rules (no provider) explain what any server may write:
-# they cite a standard or nothing, never one provider's help page, which
-# would then show under "More information" for every other provider's bounce.
+# their source is a standard, a Sisimai module or an MTA's documentation,
+# and their links cite standards only, never one provider's help page,
+# which would then show under "More information" for every other
+# provider's bounce.
 GENERIC_FILES = ("rules-wording.json", "rules-generic.json")
 STANDARD_HOSTS = ("https://www.rfc-editor.org/", "https://datatracker.ietf.org/",
                   "https://www.iana.org/")
+MTA_DOCS = ("https://www.postfix.org/", "https://www.exim.org/", "https://cr.yp.to/",
+            "https://www.sendmail.org/", "https://www.mailenable.com/")
+
+# The accepted forms of a source (see the header).
+SOURCE_STANDARD = re.compile(
+    r"https://(?:www\.rfc-editor\.org/rfc/rfc\d{3,5}(?:#section-[0-9A-Z.]+)?"
+    r"|datatracker\.ietf\.org/doc/\S+|www\.iana\.org/assignments/\S+)")
+SOURCE_SISIMAI = re.compile(
+    r"https://github\.com/sisimai/p5-sisimai/blob/v\d+\.\d+\.\d+/lib/Sisimai/"
+    r"(?:[A-Za-z0-9]+/)*[A-Za-z0-9]+\.pm")
+# Test suites and sample mail: where a rule's words were seen, not why.
+NOT_A_SOURCE = re.compile(
+    r"github\.com/sisimai/(?!p5-sisimai/blob/v[0-9.]+/lib/)|set-of-emails"
+    r"|/(?:t|xt|tests?|corpus|maildir)/|_test\.go\b|\.(?:eml|mbox)(?:$|[?#])", re.I)
+SOURCE_KINDS = ("rule", "phrases")
 
 # Terms a helpdesk reader does not know: the title, explanation and the
 # sender's steps say them in plain words (the admin's steps may use them).
@@ -171,6 +211,26 @@ class Lint:
             if t not in ("{ip}", "{domain}"):
                 self.err(where, f"unknown placeholder {t}")
 
+    @staticmethod
+    def source_form(url):
+        """Which accepted form a source has (see the header), or None."""
+        if not isinstance(url, str) or not url.startswith("https://") or \
+                re.search(r"\s", url) or NOT_A_SOURCE.search(url):
+            return None
+        if SOURCE_STANDARD.fullmatch(url):
+            return "standard"
+        if SOURCE_SISIMAI.fullmatch(url):
+            return "sisimai"
+        if url.startswith(STANDARD_HOSTS) or url.startswith("https://github.com/sisimai/"):
+            return None  # a standard's or Sisimai's page in another form
+        return "documentation"
+
+    def check_source(self, where, url):
+        if self.source_form(url) is None:
+            self.err(where, f"source {url!r} is not an RFC, a Sisimai lib/ module or a "
+                     "documentation page (a test suite or sample mail is not a source; "
+                     "see the accepted forms in build-aux/catalogue-lint.py)")
+
     def check_text(self, where, field, value):
         if not isinstance(value, str) or not value.strip():
             self.err(where, f"{field} must be a non-empty string")
@@ -228,8 +288,13 @@ class Lint:
                 needed |= {"title"}
             if kind not in ("provider", "phrases"):
                 needed |= {"explanation", "sender", "admin"}
+            if kind == "phrases" and e.get("ordered"):
+                needed.discard("phrases")
             for k in sorted(needed):
-                if k not in e:
+                if k not in e and k == "source":
+                    self.err(where, f"the {kind} {eid} names no source: add \"source\", the RFC, "
+                             "Sisimai module or documentation page that says what it asserts")
+                elif k not in e:
                     self.err(where, f"missing {k}")
             if "title" in e:
                 self.check_text(where, "title", e["title"])
@@ -270,12 +335,20 @@ class Lint:
                 self.err(where, "priority must be an integer")
             if "provider" in e and e["provider"] not in self.providers:
                 self.err(where, f"unknown provider {e['provider']!r}")
+            if kind == "provider" and "within" in e and (
+                    e["within"] not in self.providers or e["within"] == e.get("code")):
+                self.err(where, f"within names no other provider: {e['within']!r}")
             if "source" in e:
-                self.check_url(where, e["source"])
+                self.check_source(where, e["source"])
             if name in GENERIC_FILES and "provider" not in e:
-                for url in [e.get("source")] + [l.get("url") for l in e.get("links", [])]:
+                src = e.get("source")
+                if isinstance(src, str) and self.source_form(src) == "documentation" and \
+                        not src.startswith(MTA_DOCS):
+                    self.err(where, "a generic rule's source is a standard, a Sisimai module "
+                             f"or an MTA's documentation, not {src}")
+                for url in [l.get("url") for l in e.get("links", [])]:
                     if url and not url.startswith(STANDARD_HOSTS):
-                        self.err(where, f"a generic rule cites a standard or nothing, not {url}")
+                        self.err(where, f"a generic rule's links cite a standard, not {url}")
             for k in ("title", "explanation"):
                 if isinstance(e.get(k), str) and JARGON.search(e[k]):
                     self.err(where, f"{k} uses a term a helpdesk reader does not know: "
@@ -309,12 +382,15 @@ class Lint:
 
     def check_phrases(self, where, e):
         """Literal phrases: non-empty, trimmed, each listed once, and no
-        phrase under two reasons (only one reading could win)."""
+        phrase under two reasons in the same scope (only one reading could
+        win).  A provider's own table may read a phrase otherwise than the
+        unscoped lists do: for that provider's bounces its reading wins."""
         if not hasattr(self, "phrase_reasons"):
             self.phrase_reasons = {}
-        lists = [("phrases", e.get("phrases")), ("unless", e.get("unless", []))]
+        lists = [("phrases", e.get("phrases", [] if e.get("ordered") else None)),
+                 ("unless", e.get("unless", []))]
         for key, value in lists:
-            if not isinstance(value, list) or (key == "phrases" and not value):
+            if not isinstance(value, list) or (key == "phrases" and not value and not e.get("ordered")):
                 self.err(where, f"{key} must be a non-empty list of strings")
                 continue
             for p in value:
@@ -330,7 +406,7 @@ class Lint:
         seen = set()
         for p in [x for x in e.get("phrases", []) if isinstance(x, str)] + \
                 [" ... ".join(o) for o in ordered]:
-            key = " ".join(p.lower().split())
+            key = (e.get("provider"), " ".join(p.lower().split()))
             if key in seen:
                 self.err(where, f"phrase listed twice: {p!r}")
             seen.add(key)

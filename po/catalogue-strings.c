@@ -2102,6 +2102,12 @@ N_("Microsoft delist portal");
 N_("Microsoft Exchange Server");
 /* Translators: provider.exchange name */
 N_("Microsoft Exchange Server");
+/* Translators: provider.yahoo-mx title */
+N_("Yahoo and AOL");
+/* Translators: provider.yahoo-mx name */
+N_("Yahoo and AOL");
+/* Translators: provider.yahoo-mx links[1].title */
+N_("Yahoo Sender Hub");
 /* Translators: provider.yahoo title */
 N_("Yahoo and AOL");
 /* Translators: provider.yahoo name */
@@ -2180,6 +2186,24 @@ N_("Free");
 N_("SFR");
 /* Translators: provider.sfr name */
 N_("SFR");
+/* Translators: provider.tencent title */
+N_("Tencent (QQ Mail)");
+/* Translators: provider.tencent name */
+N_("Tencent (QQ Mail)");
+/* Translators: provider.tencent links[1].title */
+N_("QQ Mail help for senders");
+/* Translators: provider.nttdocomo title */
+N_("NTT docomo");
+/* Translators: provider.nttdocomo name */
+N_("NTT docomo");
+/* Translators: provider.kddi title */
+N_("KDDI (au)");
+/* Translators: provider.kddi name */
+N_("KDDI (au)");
+/* Translators: provider.iua title */
+N_("I.UA");
+/* Translators: provider.iua name */
+N_("I.UA");
 /* Translators: provider.postfix title */
 N_("Postfix");
 /* Translators: provider.postfix name */
@@ -4450,6 +4474,32 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 N_("Look up the IP at Spamhaus and follow its removal steps.");
 /* Translators: rule.yahoo.token-bl21 links[1].title */
 N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.mx-deferred title */
+N_("Yahoo is deferring mail from your server");
+/* Translators: rule.yahoo.mx-deferred explanation */
+N_("Yahoo is temporarily holding back mail from your server because of unusual traffic, complaints or spam-like content.");
+/* Translators: rule.yahoo.mx-deferred sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.yahoo.mx-deferred sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.yahoo.mx-deferred sender[3] */
+N_("Do not resend by hand: extra attempts make the deferral last longer.");
+/* Translators: rule.yahoo.mx-deferred admin[1] */
+N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.yahoo.mx-deferred admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.yahoo.mx-deferred links[1].title */
+N_("Yahoo Sender Hub");
+/* Translators: rule.yahoo.mx-permanently-deferred title */
+N_("Yahoo permanently refuses mail from your server");
+/* Translators: rule.yahoo.mx-permanently-deferred explanation */
+N_("All mail from the sending IP address is now refused; retrying will not help.");
+/* Translators: rule.yahoo.mx-permanently-deferred sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.yahoo.mx-permanently-deferred admin[1] */
+N_("Fix the cause of the block, then contact Yahoo through the Sender Hub.");
+/* Translators: rule.yahoo.mx-permanently-deferred links[1].title */
+N_("Yahoo Sender Hub");
 /* Translators: rule.apple.token-cs01 title */
 N_("iCloud refused the message by local policy");
 /* Translators: rule.apple.token-cs01 explanation */
@@ -6000,28 +6050,6 @@ N_("The receiving server keeps its own list of refused addresses and your sender
 N_("If you did not expect this, ask the recipient another way to have your address allowed by their mail administrator.");
 /* Translators: rule.wording.address-blocklisted admin[1] */
 N_("Ask the receiving domain's postmaster why the address is listed and to remove it; public blocklist lookups will not show this entry.");
-/* Translators: rule.wording.problem-occurred-bl title */
-N_("The receiving server blocks your server's IP address");
-/* Translators: rule.wording.problem-occurred-bl explanation */
-N_("The reply names the sending server's IP address and ends with the marker (BL): that address is on the receiving provider's own block list.");
-/* Translators: rule.wording.problem-occurred-bl sender[1] */
-N_("Forward this bounce to your IT department or email provider; the block is on the sending server, not on your message.");
-/* Translators: rule.wording.problem-occurred-bl admin[1] */
-N_("Check the sending IP on the public blocklists and fix any cause (open relay, compromised account, bulk mail).");
-/* Translators: rule.wording.problem-occurred-bl admin[2] */
-N_("Then write to the contact address given in the reply to ask for removal.");
-/* Translators: rule.wording.account-or-domain-may-not-exist title */
-N_("The sending server could not find where to deliver");
-/* Translators: rule.wording.account-or-domain-may-not-exist explanation */
-N_("This is the sending server's own message (common on cPanel hosting) when it could not route the message: usually the recipient's domain has no usable DNS records, or the address does not exist there. Despite the wording, it rarely means a blocklist.");
-/* Translators: rule.wording.account-or-domain-may-not-exist sender[1] */
-N_("Check the address, especially the part after the @, for typos.");
-/* Translators: rule.wording.account-or-domain-may-not-exist sender[2] */
-N_("If it is right, ask the recipient whether their domain's email works.");
-/* Translators: rule.wording.account-or-domain-may-not-exist admin[1] */
-N_("Look up the recipient domain's MX and A records from the sending server.");
-/* Translators: rule.wording.account-or-domain-may-not-exist admin[2] */
-N_("Check the sending server's mail log for the routing error behind this message.");
 /* Translators: rule.wording.blocklisted title */
 N_("The sending server is on a blocklist");
 /* Translators: rule.wording.blocklisted explanation */
@@ -6044,16 +6072,6 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.wording.client-host-rejected admin[1] */
 N_("Check blocklists and the reputation of the sending IP, and the text for the receiver's reason.");
-/* Translators: rule.wording.access-denied title */
-N_("Access was denied");
-/* Translators: rule.wording.access-denied explanation */
-N_("The receiving server denied access to your server.");
-/* Translators: rule.wording.access-denied sender[1] */
-N_("Wait and try again later; if it keeps failing, tell your IT support the exact error line.");
-/* Translators: rule.wording.access-denied sender[2] */
-N_("Reach the recipient another way meanwhile.");
-/* Translators: rule.wording.access-denied admin[1] */
-N_("Find out why the receiving server denies your server: check blocklists, reverse DNS and the receiving side's published policy.");
 /* Translators: rule.wording.bad-reputation title */
 N_("Your server's reputation is too low");
 /* Translators: rule.wording.bad-reputation explanation */

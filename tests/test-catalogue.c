@@ -281,6 +281,100 @@ test_catalogue_ip_listing_reason (void)
     }
 }
 
+/* Whether any rule matched on text has this id prefix or reason. */
+static const char *
+matched (const char *text,
+         const char *id_prefix,
+         const char *reason)
+{
+  g_autoptr(GPtrArray) rules = bounce_catalogue_match_rules (catalogue (), text, NULL);
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      BounceEntry *e = rules->pdata[i];
+
+      if ((id_prefix != NULL && g_str_has_prefix (bounce_entry_get_id (e), id_prefix)) ||
+          (reason != NULL && g_strcmp0 (bounce_entry_get_reason (e), reason) == 0))
+        return bounce_entry_get_id (e);
+    }
+  return NULL;
+}
+
+/* Rules read the server's words, not the names it quotes: no rule matches
+ * inside the recipient's address, and inside a host name or a URL's path
+ * only where it names the site itself ("bl.spamcop.net"), so a host called
+ * spamcop-relay.example.net is no SpamCop listing.  The site a URL points
+ * to is the server's word. */
+static void
+test_catalogue_names_are_not_words (void)
+{
+  GPtrArray *lists = bounce_catalogue_get_blocklists (catalogue ());
+  g_autoptr(GString) failures = g_string_new (NULL);
+  const char *hit;
+  guint n = 0;
+
+  if ((hit = matched ("550 5.0.1 Recipient rejected for dmarc@reports.example.com", NULL, "authfailure")))
+    g_string_append_printf (failures, "dmarc@reports.example.com: %s\n", hit);
+  if ((hit = matched ("554 5.7.1 Service unavailable; Client host [spamcop-relay.example.net] rejected",
+                      "rule.dnsbl.", NULL)))
+    g_string_append_printf (failures, "spamcop-relay.example.net: %s\n", hit);
+  if ((hit = matched ("550 5.7.1 Rejected, see https://help.example.com/virus-and-spam-policy",
+                      NULL, "virusdetected")))
+    g_string_append_printf (failures, "a URL's path: %s\n", hit);
+
+  /* every list's name, inside a host name and inside an address */
+  for (guint i = 0; i < lists->len; i++)
+    {
+      const char * const *zones = bounce_entry_get_zones (lists->pdata[i]);
+
+      for (guint j = 0; zones[j] != NULL; j++)
+        {
+          g_autofree char *label = g_strdelimit (g_strdup (zones[j]), ".", '-');
+          g_autofree char *in_host = NULL;
+          g_autofree char *in_address = NULL;
+
+          if (g_hostname_is_ip_address (zones[j]))
+            continue;
+          in_host = g_strdup_printf ("554 5.7.1 Service unavailable; Client host "
+                                     "[%s-relay.example.net] rejected", label);
+          in_address = g_strdup_printf ("550 5.1.1 <%s@example.org>: Recipient address rejected: "
+                                        "User unknown in local recipient table", label);
+          n++;
+          if ((hit = matched (in_host, "rule.dnsbl.", NULL)))
+            g_string_append_printf (failures, "%s: %s\n", in_host, hit);
+          if ((hit = matched (in_address, "rule.dnsbl.", NULL)))
+            g_string_append_printf (failures, "%s: %s\n", in_address, hit);
+        }
+    }
+
+  /* nor does the report name a list for a zone inside an address */
+  {
+    static const char text[] = "550 5.1.1 <bl.spamcop.net@example.org>: Recipient address rejected: "
+                               "User unknown in local recipient table\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "address", NULL, &error);
+
+    g_assert_no_error (error);
+    if (bounce_report_get_blocklists (report)->len > 0)
+      g_string_append_printf (failures, "the zone in an address names %s\n",
+                              bounce_entry_get_id (bounce_report_get_blocklists (report)->pdata[0]));
+  }
+
+  /* the server naming a list, or pointing to its page, still counts */
+  g_assert_cmpstr (matched ("554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked "
+                            "using bl.spamcop.net", "rule.dnsbl.spamcop", NULL), ==, "rule.dnsbl.spamcop");
+  g_assert_nonnull (matched ("553 http://www.spamhaus.org/query/bl?ip=192.0.2.222", "rule.dnsbl.spamhaus", NULL));
+  g_assert_nonnull (matched ("550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown",
+                             NULL, "userunknown"));
+  g_assert_cmpuint (n, >, 10);
+  if (failures->len > 0)
+    {
+      g_printerr ("%s", failures->str);
+      g_test_fail_printf ("a rule read a name, not the server's words (see above)");
+    }
+}
+
 static void
 test_catalogue_search (void)
 {
@@ -393,6 +487,55 @@ test_catalogue_bad_entries (void)
     }
 }
 
+/* The remote hosts Sisimai's provider tables (the modules in lib/Sisimai/Rhost/) are
+ * recognised by name their provider; a provider within another (Yahoo's
+ * inbound servers within Yahoo) gets the other's scoped entries too, and
+ * its own entries do not apply to the other. */
+static gboolean
+has_entry (GPtrArray  *entries,
+           const char *id)
+{
+  for (guint i = 0; i < entries->len; i++)
+    if (g_str_equal (bounce_entry_get_id (entries->pdata[i]), id))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_catalogue_provider_hosts (void)
+{
+  static const struct { const char *host; const char *provider; } hosts[] = {
+    { "Remote-MTA: dns; mx3.qq.com", "tencent" },
+    { "Remote-MTA: dns; mfsmax.docomo.ne.jp", "nttdocomo" },
+    { "Remote-MTA: dns; msmx.au.com", "kddi" },
+    { "Reporting-MTA: dns; lsean.ezweb.ne.jp", "kddi" },
+    { "Remote-MTA: dns; mx3.email.ua", "iua" },
+    { "Remote-MTA: dns; BN6PR11MB1234.namprd11.prod.exchangelabs.com", "microsoft" },
+    { "Remote-MTA: dns; mta6.am0.yahoodns.net", "yahoo-mx" },
+    { "From: MAILER-DAEMON@yahoo.com", "yahoo" },
+    { "Remote-MTA: dns; mx.bureau.com", NULL },
+  };
+  const char *deferral = "421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected "
+                         "volume or user complaints";
+  g_autoptr(GPtrArray) from_mx = NULL;
+  g_autoptr(GPtrArray) from_yahoo = NULL;
+  BounceEntry *mx;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (hosts); i++)
+    g_assert_cmpstr (bounce_catalogue_detect_provider (catalogue (), hosts[i].host), ==, hosts[i].provider);
+
+  mx = bounce_catalogue_find_provider (catalogue (), "yahoo-mx");
+  g_assert_nonnull (mx);
+  g_assert_cmpstr (bounce_entry_get_within (mx), ==, "yahoo");
+  from_mx = bounce_catalogue_match_rules (catalogue (), deferral, "yahoo-mx");
+  from_yahoo = bounce_catalogue_match_rules (catalogue (), deferral, "yahoo");
+  g_assert_cmpuint (from_mx->len, >, 0);
+  g_assert_cmpstr (bounce_entry_get_id (from_mx->pdata[0]), ==, "rule.yahoo.mx-deferred");
+  g_assert_true (has_entry (from_mx, "rule.yahoo.deferred"));
+  g_assert_false (has_entry (from_yahoo, "rule.yahoo.mx-deferred"));
+  g_assert_cmpstr (bounce_entry_get_id (from_yahoo->pdata[0]), ==, "rule.yahoo.deferred");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -405,7 +548,9 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/rule-examples", test_catalogue_rule_examples);
   g_test_add_func ("/catalogue/ip-listing-reason", test_catalogue_ip_listing_reason);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
+  g_test_add_func ("/catalogue/names-are-not-words", test_catalogue_names_are_not_words);
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
   g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);
+  g_test_add_func ("/catalogue/provider-hosts", test_catalogue_provider_hosts);
   return g_test_run ();
 }

@@ -83,6 +83,45 @@ test_issue_address_is_not_wording (void)
          BOUNCE_KIND_FAILURE, "filtered@example.net", "userunknown");
 }
 
+/* Nor is the returned original message: a copy of the user's own mail
+ * that talks about spam, viruses, a full mailbox and a blocklist says
+ * nothing about why delivery failed, and names no list. */
+static void
+test_issue_original_is_not_wording (void)
+{
+  static const char text[] =
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "To: alice@example.org\n"
+    "Subject: failure notice\n"
+    "Date: Mon, 1 Jul 2024 10:00:00 +0000\n"
+    "\n"
+    "Hi. This is the qmail-send program at mx.example.org.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "<bob@example.net>:\n"
+    "Sorry, I couldn't deliver this message.\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: bob@example.net\n"
+    "Subject: Our spam filter and the virus scanner\n"
+    "\n"
+    "Hi Bob, the mailbox is full of spam, the virus scanner flagged a trojan and\n"
+    "our IP is blocked by Spamhaus (zen.spamhaus.org). Policy violation again.\n";
+  static const char * const not_these[] = {
+    "spamdetected", "virusdetected", "mailboxfull", "blocked", "policyviolation", "filtered", NULL
+  };
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_false (g_strv_contains (not_these, bounce_recipient_get_reason (r)));
+  g_assert_cmpuint (bounce_report_get_blocklists (report)->len, ==, 0);
+}
+
 /* An IMail bounce: no code, no delivery report, only its sentence. */
 static void
 test_issue_imail (void)
@@ -421,6 +460,7 @@ main (int argc, char **argv)
   bounce_core_init ();
   g_test_add_func ("/fragments/issue/unknown-user-wordings", test_issue_unknown_user_wordings);
   g_test_add_func ("/fragments/issue/address-is-not-wording", test_issue_address_is_not_wording);
+  g_test_add_func ("/fragments/issue/original-is-not-wording", test_issue_original_is_not_wording);
   g_test_add_func ("/fragments/issue/imail", test_issue_imail);
   g_test_add_func ("/fragments/issue/ordinary-mail", test_issue_ordinary_mail);
   g_test_add_func ("/fragments/issue/outlook-dialogs", test_issue_outlook_dialogs);

@@ -289,6 +289,30 @@ offset_visible (BounceWindow *win,
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 }
 
+typedef struct {
+  BounceWindow *win;
+  glong         offset;
+} VisibleWait;
+
+static gboolean
+visible_cb (gpointer data)
+{
+  VisibleWait *w = data;
+
+  return offset_visible (w->win, w->offset);
+}
+
+/* Scrolling happens after layout, which takes longer on a busy machine. */
+static gboolean
+wait_visible (BounceWindow *win,
+              glong         offset)
+{
+  VisibleWait w = { win, offset };
+
+  wait_until (visible_cb, &w, 10000);
+  return TRUE;
+}
+
 static void
 test_open_scrolls_to_code (void)
 {
@@ -312,8 +336,8 @@ test_open_scrolls_to_code (void)
   codes = bounce_report_get_codes (bounce_window_get_report (win));
   g_assert_cmpuint (codes->len, >, 0);
   first = g_ptr_array_index (codes, 0);
+  g_assert_true (wait_visible (win, first->offset));
   g_assert_false (offset_visible (win, 0));
-  g_assert_true (offset_visible (win, first->offset));
   g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
 
   /* A resize re-wraps the lines; the code stays in view. */
@@ -321,13 +345,13 @@ test_open_scrolls_to_code (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   spin (100);
   g_assert_true (bounce_input_view_get_scroll_pending (input));
-  g_assert_true (offset_visible (win, first->offset));
+  g_assert_true (wait_visible (win, first->offset));
 
   /* Finding something else takes over from the first code. */
   g_assert_true (bounce_input_view_select_chars (input, 0, 1));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   spin (100);
-  g_assert_true (offset_visible (win, 0));
+  g_assert_true (wait_visible (win, 0));
   g_assert_false (offset_visible (win, first->offset));
 
   /* The user's own scrolling ends the automatic one. */
@@ -1085,8 +1109,8 @@ test_paste_scrolls_to_code (void)
 
   first = g_ptr_array_index (bounce_report_get_codes (bounce_window_get_report (win)), 0);
   g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
+  g_assert_true (wait_visible (win, first->offset));
   g_assert_false (offset_visible (win, 0));
-  g_assert_true (offset_visible (win, first->offset));
 
   destroy_window (win);
 }

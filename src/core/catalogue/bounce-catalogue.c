@@ -332,8 +332,29 @@ bounce_catalogue_lookup (BounceCatalogue *self,
   return g_hash_table_lookup (self->by_id, id);
 }
 
-/* The entry for kind:code, preferring one scoped to provider; unscoped
- * otherwise.  Entries scoped to another provider never apply. */
+/* The provider a provider is part of (Yahoo's inbound servers are part
+ * of Yahoo): entries scoped to that one apply to it too.  NULL if none. */
+static const char *
+provider_within (BounceCatalogue *self,
+                 const char      *provider)
+{
+  BounceEntry *entry = bounce_catalogue_find_provider (self, provider);
+
+  return entry != NULL ? bounce_entry_get_within (entry) : NULL;
+}
+
+/* Whether an entry scoped to scope applies to a bounce from provider
+ * (which is part of within, or NULL). */
+static gboolean
+scope_applies (const char *scope,
+               const char *provider,
+               const char *within)
+{
+  return g_strcmp0 (scope, provider) == 0 || (within != NULL && g_strcmp0 (scope, within) == 0);
+}
+
+/* The entry for kind:code, preferring one scoped to provider, then to
+ * the provider it is part of; unscoped otherwise.  Entries scoped to another provider never apply. */
 static BounceEntry *
 find_code (BounceCatalogue *self,
            BounceEntryKind  kind,
@@ -345,9 +366,12 @@ find_code (BounceCatalogue *self,
   GPtrArray *list = g_hash_table_lookup (self->by_code, key);
   BounceEntry *unscoped = NULL;
   BounceEntry *any_scoped = NULL;
+  BounceEntry *within_scoped = NULL;
+  const char *within;
 
   if (list == NULL)
     return NULL;
+  within = provider != NULL ? provider_within (self, provider) : NULL;
   for (guint i = 0; i < list->len; i++)
     {
       BounceEntry *entry = list->pdata[i];
@@ -360,9 +384,16 @@ find_code (BounceCatalogue *self,
         }
       else if (provider != NULL && g_str_equal (scope, provider))
         return entry;
+      else if (within != NULL && g_str_equal (scope, within))
+        {
+          if (within_scoped == NULL)
+            within_scoped = entry;
+        }
       else if (any_scoped == NULL)
         any_scoped = entry;
     }
+  if (within_scoped != NULL)
+    return within_scoped;
   /* With no provider known (a pasted line), a code only one provider
    * defines (Microsoft's 5.7.57) is still best explained by that provider. */
   if (unscoped == NULL && provider == NULL)
@@ -518,11 +549,13 @@ add_match (BounceCatalogue *self,
   g_array_append_val (matches, m);
 }
 
-/* Where a rule's pattern matches text, as the server's words: wording
- * (weak and generic rules) found only as a word inside an address or a
- * host name ("dmarc" in "dmarc@reports.example.com") does not count,
- * unless it names one itself; a definite rule's name of a list or a
- * provider does. */
+/* Where a rule's pattern matches text, as the server's words: a match
+ * inside an address ("dmarc" in "dmarc@reports.example.com") never counts,
+ * and one inside a host name or URL ("spamcop" in
+ * "spamcop-relay.example.net") only when it names the site itself
+ * ("bl.spamcop.net"); a later match of the same pattern may still count.
+ * This holds for every strength: a definite rule's name of a list or a
+ * provider is read where the server writes it, not in a name it quotes. */
 static int
 match_pattern (BounceEntry *entry,
                const char  *text,
@@ -532,27 +565,28 @@ match_pattern (BounceEntry *entry,
 
   if (!g_regex_match (bounce_entry_get_regex (entry), text, 0, &info))
     return -1;
-  if (bounce_entry_get_strength (entry) == BOUNCE_RULE_DEFINITE)
-    {
-      int start, end;
-
-      g_match_info_fetch_pos (info, 0, &start, &end);
-      return end - start;
-    }
   for (guint tries = 0; tries < 16 && g_match_info_matches (info); tries++)
     {
       int start, end;
 
       g_match_info_fetch_pos (info, 0, &start, &end);
       if (end > start &&
-          (memchr (text + start, '.', end - start) != NULL || memchr (text + start, '/', end - start) != NULL ||
-           memchr (text + start, '@', end - start) != NULL ||
-           !bounce_text_span_in_name (text, len, start, end)))
+          bounce_text_span_is_words (text, len, start, end,
+                                     memchr (text + start, '.', end - start) != NULL ||
+                                     memchr (text + start, '/', end - start) != NULL))
         return end - start;
       if (!g_match_info_next (info, NULL))
         break;
     }
   return -1;
+}
+
+gboolean
+bounce_catalogue_entry_matches (BounceEntry *entry,
+                                const char  *text)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (entry), FALSE);
+  return text != NULL && bounce_entry_get_regex (entry) != NULL && match_pattern (entry, text, strlen (text)) >= 0;
 }
 
 /* The longest phrase found of each phrases entry. */
@@ -575,12 +609,14 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
 {
   g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (RuleMatch));
   GPtrArray *out = g_ptr_array_new ();
+  const char *within;
   gsize len;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
   if (text == NULL || *text == '\0')
     return out;
   len = strlen (text);
+  within = provider != NULL ? provider_within (self, provider) : NULL;
 
   for (guint i = 0; i < self->rules->len; i++)
     {
@@ -588,7 +624,7 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
       const char *scope = bounce_entry_get_provider (entry);
       int length;
 
-      if (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0)
+      if (scope != NULL && provider != NULL && !scope_applies (scope, provider, within))
         continue;
       if ((length = match_pattern (entry, text, len)) >= 0)
         add_match (self, matches, entry, provider, length);
@@ -607,7 +643,7 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
           const char *scope = bounce_entry_get_provider (entry);
           int length = GPOINTER_TO_INT (g_hash_table_lookup (found, entry));
 
-          if (length == 0 || (scope != NULL && provider != NULL && g_strcmp0 (scope, provider) != 0) ||
+          if (length == 0 || (scope != NULL && provider != NULL && !scope_applies (scope, provider, within)) ||
               bounce_entry_phrases_ruled_out (entry, folded, folded_len))
             continue;
           add_match (self, matches, entry, provider, length);

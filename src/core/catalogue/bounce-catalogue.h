@@ -47,6 +47,12 @@ GPtrArray       *bounce_catalogue_match_rules   (BounceCatalogue *self,
                                                  const char      *text,
                                                  const char      *provider);
 
+/* Whether entry's pattern matches text as the server's words: not inside an
+ * address, and inside a host name or a URL's path only where the match
+ * names the site itself (see bounce_text_span_is_words()). */
+gboolean         bounce_catalogue_entry_matches (BounceEntry     *entry,
+                                                 const char      *text);
+
 /* Which provider or server (provider entry id, e.g. "google") text points to
  * (host names, From, Reporting-MTA...), or NULL. */
 const char      *bounce_catalogue_detect_provider (BounceCatalogue *self,

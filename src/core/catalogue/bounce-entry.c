@@ -43,6 +43,7 @@ struct _BounceEntry
   BounceEntryKind kind;
   char *code;
   char *provider;
+  char *within;
   char *title;
   char *explanation;
   GStrv sender;          /* every step's text */
@@ -107,6 +108,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->id);
   g_free (self->code);
   g_free (self->provider);
+  g_free (self->within);
   g_free (self->tokens);
   g_free (self->title);
   g_free (self->explanation);
@@ -584,6 +586,7 @@ read_texts (BounceEntry  *self,
 
   if (!get_string (object, "code", FALSE, &self->code, self->id, error) ||
       !get_string (object, "provider", FALSE, &self->provider, self->id, error) ||
+      !get_string (object, "within", FALSE, &self->within, self->id, error) ||
       !get_string (object, "title", self->kind != BOUNCE_ENTRY_PROVIDER && self->kind != BOUNCE_ENTRY_PHRASES,
                    &self->title, self->id, error) ||
       !get_string (object, "name", FALSE, &name, self->id, error) ||
@@ -896,6 +899,12 @@ const char *
 bounce_entry_get_provider (BounceEntry *self)
 {
   GETTER (const char *, provider)
+}
+
+const char *
+bounce_entry_get_within (BounceEntry *self)
+{
+  GETTER (const char *, within)
 }
 
 const char *

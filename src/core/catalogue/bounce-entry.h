@@ -75,6 +75,9 @@ const char       *bounce_entry_kind_to_string   (BounceEntryKind kind);
  * for reasons, NULL for rules. */
 const char       *bounce_entry_get_code         (BounceEntry  *self);
 const char       *bounce_entry_get_provider     (BounceEntry  *self);  /* provider id scope or NULL */
+/* For a provider that is part of another (Yahoo's inbound servers within
+ * Yahoo): the other's code, whose scoped entries apply to it too; or NULL. */
+const char       *bounce_entry_get_within       (BounceEntry  *self);
 /* All text getters return translated strings (g_dgettext). */
 const char       *bounce_entry_get_title        (BounceEntry  *self);
 const char       *bounce_entry_get_explanation  (BounceEntry  *self);

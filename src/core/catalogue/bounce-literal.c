@@ -121,18 +121,18 @@ is_name_edge (char c)
   return g_ascii_isspace (c) || strchr ("<>()[]{}\"',;", c) != NULL;
 }
 
-gboolean
-bounce_text_span_in_name (const char *text,
-                          gsize       len,
-                          gsize       start,
-                          gsize       end)
+BounceSpanKind
+bounce_text_span_kind (const char *text,
+                       gsize       len,
+                       gsize       start,
+                       gsize       end)
 {
   gsize a = start, b = end;
   gboolean host = FALSE;
 
   for (gsize i = start; i < end; i++)
     if (is_name_edge (text[i]))
-      return FALSE;
+      return BOUNCE_SPAN_TEXT;
   while (a > 0 && !is_name_edge (text[a - 1]))
     a--;
   while (b < len && !is_name_edge (text[b]))
@@ -140,16 +140,49 @@ bounce_text_span_in_name (const char *text,
   /* (sentence punctuation after a name is not part of it) */
   while (b > end && strchr (".:!?", text[b - 1]) != NULL)
     b--;
-  if (memchr (text + a, '@', b - a) != NULL)
-    return TRUE;
-  /* a URL is the server pointing somewhere: the site it names is its word */
+  /* a URL before an address: "mailto:" and "?to=" links are URLs */
   if (memchr (text + a, '/', b - a) != NULL)
-    return FALSE;
-  /* a host name: a dot between letters or digits, a letter after the last */
+    {
+      const char *site = g_strstr_len (text + a, b - a, "://");
+      gsize s = site != NULL ? (gsize) (site - text) + 3 : a, e = s;
+
+      while (e < b && strchr ("/?#", text[e]) == NULL)
+        e++;
+      return start >= s && end <= e ? BOUNCE_SPAN_URL_SITE : BOUNCE_SPAN_URL;
+    }
+  if (memchr (text + a, '@', b - a) != NULL)
+    return BOUNCE_SPAN_ADDRESS;
+  /* a host name: letters, digits, '-' and dots only, a dot between letters
+   * or digits, a letter after the last ("STOREDRV.Deliver.Exception:..." is
+   * a server's token, not a name) */
+  for (gsize i = a; i < b; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '.' && text[i] != '_')
+      return BOUNCE_SPAN_TEXT;
   for (gsize i = a + 1; i + 1 < b; i++)
     if (text[i] == '.' && g_ascii_isalnum (text[i - 1]) && g_ascii_isalnum (text[i + 1]))
       host = g_ascii_isalpha (text[i + 1]);
-  return host;
+  return host ? BOUNCE_SPAN_HOST : BOUNCE_SPAN_TEXT;
+}
+
+gboolean
+bounce_text_span_is_words (const char *text,
+                           gsize       len,
+                           gsize       start,
+                           gsize       end,
+                           gboolean    names)
+{
+  switch (bounce_text_span_kind (text, len, start, end))
+    {
+    case BOUNCE_SPAN_TEXT:
+    case BOUNCE_SPAN_URL_SITE:
+      return TRUE;
+    case BOUNCE_SPAN_ADDRESS:
+      return FALSE;
+    case BOUNCE_SPAN_HOST:
+    case BOUNCE_SPAN_URL:
+    default:
+      return names;
+    }
 }
 
 /* A part may start at a word boundary only: after anything but a letter or
@@ -205,7 +238,7 @@ match_from (const BounceLiteral *literal,
       p = next + literal->part_len[i];
     }
   *end = p;
-  return literal->names || !bounce_text_span_in_name (folded, len, hit - folded, p - folded);
+  return bounce_text_span_is_words (folded, len, hit - folded, p - folded, literal->names);
 }
 
 gsize

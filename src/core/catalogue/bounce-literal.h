@@ -37,13 +37,35 @@ gsize          bounce_literal_find         (const BounceLiteral *literal,
                                             const char          *folded,
                                             gsize                len);
 
-/* Whether the bytes [start, end) of text lie inside one address or host
- * name ("dmarc" in "dmarc@reports.example.com", "spam" in
- * "spam-gw.example.net"); a URL is the server's pointer, not a name. */
-gboolean       bounce_text_span_in_name    (const char          *text,
+/* What the bytes [start, end) of text lie inside: free text, or one
+ * address ("dmarc" in "dmarc@reports.example.com"), host name ("spamcop"
+ * in "spamcop-relay.example.net"), the site of a URL ("spamhaus" in
+ * "http://www.spamhaus.org/query/bl?ip=192.0.2.1") or the rest of a URL
+ * ("virus" in "https://example.com/virus-policy"). */
+typedef enum {
+  BOUNCE_SPAN_TEXT,
+  BOUNCE_SPAN_ADDRESS,
+  BOUNCE_SPAN_HOST,
+  BOUNCE_SPAN_URL_SITE,
+  BOUNCE_SPAN_URL,
+} BounceSpanKind;
+
+BounceSpanKind bounce_text_span_kind       (const char          *text,
                                             gsize                len,
                                             gsize                start,
                                             gsize                end);
+
+/* Whether a match at [start, end) is the server's word rather than part
+ * of a name it quotes: never inside an address (the recipient's address
+ * says nothing about why its mail failed); inside a host name or a URL's
+ * path only when the match itself names the site (names: it holds a '.'
+ * or a '/', as "bl.spamcop.net" or "spamcop.net/bl.shtml" do).  The site
+ * a URL points to is the server's word: it sends the reader there. */
+gboolean       bounce_text_span_is_words   (const char          *text,
+                                            gsize                len,
+                                            gsize                start,
+                                            gsize                end,
+                                            gboolean             names);
 
 /* Many literals, found in one pass over a text: each is filed under the
  * first two bytes of its first part (a one-byte part under each pair it may

@@ -7,6 +7,7 @@
 #include "bounce-diagnose.h"
 #include "bounce-error.h"
 #include "bounce-links.h"
+#include "bounce-literal.h"
 #include "bounce-reason.h"
 
 /* A real bounce has a few dozen findings.  Past this many the input is a log
@@ -141,7 +142,25 @@ add_unique (GPtrArray  *array,
     g_ptr_array_add (array, g_strdup (value));
 }
 
-/* The lists the bounce names, by zone or by the service's own phrase. */
+/* Whether zone (lower case) stands in folded where the server names it,
+ * not inside an address ("bl.spamcop.net@example.org"). */
+static gboolean
+names_zone (const char *folded,
+            gsize       len,
+            const char *zone)
+{
+  gsize zone_len = strlen (zone);
+
+  if (zone_len == 0)
+    return FALSE;
+  for (const char *hit = strstr (folded, zone); hit != NULL; hit = strstr (hit + 1, zone))
+    if (bounce_text_span_is_words (folded, len, hit - folded, hit - folded + zone_len, TRUE))
+      return TRUE;
+  return FALSE;
+}
+
+/* The lists the bounce names, by zone or by the service's own phrase, in
+ * the server's words (not in an address or a host name it quotes). */
 static void
 find_named_blocklists (BounceReport    *report,
                        BounceCatalogue *catalogue,
@@ -150,12 +169,12 @@ find_named_blocklists (BounceReport    *report,
   GPtrArray *lists = bounce_catalogue_get_blocklists (catalogue);
   GPtrArray *named = bounce_report_get_blocklists (report);
   g_autofree char *folded = g_ascii_strdown (notification, -1);
+  gsize len = strlen (folded);
 
   for (guint i = 0; i < lists->len; i++)
     {
       BounceEntry *entry = lists->pdata[i];
       const char * const *zones = bounce_entry_get_zones (entry);
-      GRegex *regex = bounce_entry_get_regex (entry);
       gboolean hit = FALSE;
 
       if (bounce_entry_get_multi (entry))
@@ -164,10 +183,10 @@ find_named_blocklists (BounceReport    *report,
         {
           g_autofree char *zone = g_ascii_strdown (zones[j], -1);
 
-          hit = *zone != '\0' && strstr (folded, zone) != NULL;
+          hit = names_zone (folded, len, zone);
         }
-      if (!hit && regex != NULL)
-        hit = g_regex_match (regex, notification, 0, NULL);
+      if (!hit)
+        hit = bounce_catalogue_entry_matches (entry, notification);
       if (hit)
         g_ptr_array_add (named, g_object_ref (entry));
     }

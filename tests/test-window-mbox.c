@@ -512,6 +512,14 @@ test_message_detail (void)
     g_clear_pointer (&picked, g_free);
   }
 
+  /* Enter on message 2 in the list: the page goes to its result, and so do
+   * the keyboard and a screen reader. */
+  gtk_widget_activate_action (bounce_messages_view_get_message_list (view), "list.activate-item", "u", 1);
+  spin (20);
+  g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Delayed");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (win)) == GTK_WIDGET (verdict)
+                 || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), GTK_WIDGET (verdict)));
+
   /* Message 3: its code row finds its own 552, not another message's. */
   click_message (view, 2);
   g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Permanent");

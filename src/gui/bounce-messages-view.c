@@ -357,6 +357,24 @@ refilter (BounceMessagesView *self)
   update_count (self);
 }
 
+/* A list view measures only the rows it has made: the table is sized for
+ * the rows of the file, or of the selected message, scrolling beyond a
+ * screenful. */
+static void
+update_table_size (BounceMessagesView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  g_autoptr(BounceReport) message = NULL;
+
+  if (self->selected != GTK_INVALID_LIST_POSITION)
+    message = g_list_model_get_item (G_LIST_MODEL (self->messages),
+                                     gtk_single_selection_get_selected (self->messages));
+  if (message != NULL)
+    n = g_list_model_get_n_items (bounce_report_get_recipients (message));
+  gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
+                               TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
+}
+
 static void
 on_message_selected (BounceMessagesView *self)
 {
@@ -370,6 +388,7 @@ on_message_selected (BounceMessagesView *self)
     self->selected = bounce_report_get_message_index (message);
   update_heading (self);
   refilter (self);
+  update_table_size (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_MESSAGE]);
 }
 
@@ -700,8 +719,7 @@ bounce_messages_view_set_report (BounceMessagesView *self,
    * what they hold, scrolling beyond a few screenfuls. */
   gtk_widget_set_size_request (GTK_WIDGET (self->message_scroller), -1,
                                MESSAGE_ROW_HEIGHT * CLAMP (n, 1, SHOWN_MESSAGES));
-  gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
-                               TABLE_ROW_HEIGHT * (1 + CLAMP (rows->len, 2, SHOWN_TABLE_ROWS)) + 6);
+  update_table_size (self);
   update_heading (self);
   update_count (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", report != NULL);

@@ -1658,6 +1658,20 @@ on_message_selected (BounceWindow *self)
   bounce_window_update_actions (self);
 }
 
+/* Enter on a message (or a double click): its result, from the top, with
+ * the keyboard and a screen reader at its verdict.  The arrow keys only
+ * select, and the page stays where it is. */
+static void
+on_message_activated (BounceWindow *self,
+                      guint         position)
+{
+  bounce_messages_view_select_message (self->messages_view, position);
+  if (self->shown == NULL)
+    return;
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
+}
+
 static void
 on_all_messages_clicked (BounceWindow *self)
 {
@@ -2172,6 +2186,8 @@ bounce_window_init (BounceWindow *self)
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
 
+  g_signal_connect_object (bounce_messages_view_get_message_list (self->messages_view), "activate",
+                           G_CALLBACK (on_message_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->results_stack, "welcome");

@@ -622,6 +622,13 @@ static void
 bounce_window_fill_results (BounceWindow *self)
 {
   bounce_window_update_title (self);
+  /* A message of the report before is not one of this one's. */
+  if (self->shown != NULL && !g_list_store_find (G_LIST_STORE (bounce_report_get_message_reports (self->report)),
+                                                 self->shown, NULL))
+    {
+      g_clear_object (&self->shown);
+      gtk_widget_set_visible (self->message_bar, FALSE);
+    }
 
   if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
     {

@@ -643,6 +643,14 @@ bounce_messages_view_init (BounceMessagesView *self)
                                           g_object_ref (gtk_column_view_get_sorter (self->table)));
   table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
   gtk_column_view_set_model (self->table, table_model);
+  /* The list inside the column view is what a screen reader enters: it
+   * has no name of its own. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recipients of the messages"),
+                                      -1);
 
   g_signal_connect (factory, "setup", G_CALLBACK (message_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (message_bind), NULL);

@@ -11,7 +11,10 @@
 # (copy the summary, paste it back, clear, open the code browser) and checks
 # each state the same way.
 #
-#   test-a11y.py BOUNCE-ASSISTANT SAMPLE     (TAP output; needs a display)
+#   test-a11y.py BOUNCE-ASSISTANT SAMPLE [MBOX]   (TAP output; needs a display)
+#
+# With MBOX (a file of several bounces) it also opens that, goes to its
+# second message from the keyboard and back with "All Messages".
 
 import os
 import re
@@ -23,8 +26,8 @@ import time
 
 MARKER = "BOUNCE_A11Y_SESSION"
 
-if len(sys.argv) != 3:
-    print("usage: test-a11y.py BOUNCE-ASSISTANT SAMPLE", file=sys.stderr)
+if len(sys.argv) not in (3, 4):
+    print("usage: test-a11y.py BOUNCE-ASSISTANT SAMPLE [MBOX]", file=sys.stderr)
     sys.exit(2)
 
 if not os.environ.get("DISPLAY"):
@@ -65,6 +68,7 @@ except (ImportError, ValueError) as e:
     sys.exit(0)
 
 APP, SAMPLE = sys.argv[1], sys.argv[2]
+MBOX = sys.argv[3] if len(sys.argv) > 3 else None
 
 CONTROL_ROLES = {
     Atspi.Role.PUSH_BUTTON, Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX,
@@ -257,6 +261,33 @@ def frame(app, title):
     return None
 
 
+def mbox_messages(env):
+    """A file of several bounces: Enter on message 2 shows its own result
+    under a bar whose "All Messages" leads back."""
+    app = wait_for(application)
+    win = app and wait_for(lambda: frame(app, "Bounce Assistant"))
+    messages = win and wait_for(lambda: find(win, Atspi.Role.LIST, "Messages in this file"))
+    rows = []
+    if messages is not None:
+        rows = [n for n in nodes_of(messages) if n.get_role() == Atspi.Role.LIST_ITEM]
+    if len(rows) < 2:
+        report(False, "mbox: the list of messages is read (%d rows)" % len(rows))
+        report(False, "mbox: back to all messages")
+        return
+    # After opening, the keyboard is at the verdict: Tab goes on to the
+    # list, Down to message 2, Enter shows it.
+    pump(1.0)
+    press("Tab")
+    press("Down")
+    press("Return")
+    back = wait_for(lambda: find(win, Atspi.Role.PUSH_BUTTON, "All Messages", showing), 10)
+    check_names(win, messages, "mbox, message 2 shown: every control has a name",
+                ["All Messages", "Messages in this file", "Filter recipients", "Show in Message"])
+    click(back)
+    gone = wait_for(lambda: find(win, Atspi.Role.PUSH_BUTTON, "All Messages", showing) is None, 10)
+    report(bool(back) and bool(gone), "mbox: All Messages is named and leads back")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="bounce-a11y-")
     env = dict(os.environ)
@@ -272,7 +303,7 @@ def main():
         XDG_STATE_HOME=os.path.join(tmp, "state"),
         XDG_CONFIG_HOME=os.path.join(tmp, "config"),
     )
-    print("1..5", file=TAP)
+    print("1..%d" % (7 if MBOX else 5), file=TAP)
     log = open(os.path.join(tmp, "app.log"), "w+")
     proc = subprocess.Popen([APP, SAMPLE], env=env, stderr=log)
     try:
@@ -331,6 +362,12 @@ def main():
             entries = wait_for(lambda: find(catalogue, Atspi.Role.LIST, "Catalogue entries"), 10)
             check_names(catalogue, entries, "code browser: every control has a name",
                         ["Search codes and explanations", "Catalogue entries"])
+        if MBOX:
+            proc.terminate()
+            proc.wait(10)
+            wait_for(lambda: application() is None, 10)
+            proc = subprocess.Popen([APP, MBOX], env=env, stderr=log)
+            mbox_messages(env)
     finally:
         proc.terminate()
         try:

@@ -401,6 +401,91 @@ test_csv (void)
   g_assert_cmpstr (lines[2], ==, "");
 }
 
+#define TWO_BOUNCES \
+  "From MAILER-DAEMON  Mon Mar  2 09:14:05 2026\n" \
+  "From: Mail Delivery System <MAILER-DAEMON@mx1.example.org>\n" \
+  "To: owner@example.com\n" \
+  "Subject: Undelivered Mail Returned to Sender\n" \
+  "Date: Mon, 2 Mar 2026 09:14:05 +0100\n" \
+  "\n" \
+  "<ann@example.net>: host mx.example.net[192.0.2.25] said: 554 5.7.1\n" \
+  "    Service unavailable; Client host [8.8.8.8] blocked using zen.spamhaus.org\n" \
+  "    (in reply to RCPT TO command)\n" \
+  "\n" \
+  "From MAILER-DAEMON  Tue Mar  3 07:40:12 2026\n" \
+  "From: Mail Delivery System <MAILER-DAEMON@mx1.example.org>\n" \
+  "To: owner@example.com\n" \
+  "Subject: Undelivered Mail Returned to Sender\n" \
+  "Date: Tue, 3 Mar 2026 07:40:12 +0100\n" \
+  "\n" \
+  "<erik@example.com>: host mx.example.com[198.51.100.9] said: 552 5.2.2\n" \
+  "    <erik@example.com>: Mailbox full (in reply to RCPT TO command)\n"
+
+static gboolean
+has_code (BounceReport *report,
+          const char   *code)
+{
+  GPtrArray *codes = bounce_report_get_codes (report);
+
+  for (guint i = 0; i < codes->len; i++)
+    if (g_str_equal (((BounceFinding *) codes->pdata[i])->text, code))
+      return TRUE;
+  return FALSE;
+}
+
+/* A message of an mbox gets its own codes, lists and links, at the whole
+ * input's offsets, only when asked; the whole report stays as it was. */
+static void
+test_message_details (void)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (TWO_BOUNCES, strlen (TWO_BOUNCES));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, NULL, NULL, &error);
+  GListModel *messages;
+  g_autoptr(BounceReport) first = NULL;
+  g_autoptr(BounceReport) second = NULL;
+  const char *text;
+  guint n_findings;
+  GPtrArray *codes;
+
+  g_assert_no_error (error);
+  messages = bounce_report_get_message_reports (report);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  first = g_list_model_get_item (messages, 0);
+  second = g_list_model_get_item (messages, 1);
+  g_assert_cmpuint (bounce_report_get_findings (first)->len, ==, 0);
+  g_assert_true (has_code (report, "554") && has_code (report, "552"));
+  n_findings = bounce_report_get_findings (report)->len;
+
+  bounce_analyze_message (report, first, NULL);
+  bounce_analyze_message (report, second, NULL);
+  bounce_analyze_message (report, second, NULL);  /* once only */
+  g_assert_cmpuint (bounce_report_get_findings (report)->len, ==, n_findings);
+  g_assert_true (has_code (first, "554") && has_code (first, "5.7.1"));
+  g_assert_false (has_code (first, "552"));
+  g_assert_true (has_code (second, "552") && has_code (second, "5.2.2"));
+  g_assert_false (has_code (second, "554"));
+  g_assert_cmpuint (bounce_report_get_findings (first)->len + bounce_report_get_findings (second)->len, <=, n_findings);
+
+  /* The same offsets as the whole input's display text. */
+  text = bounce_report_get_text (report);
+  codes = bounce_report_get_codes (second);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      BounceFinding *f = codes->pdata[i];
+
+      g_assert_true (strncmp (text + f->byte_offset, f->text, f->byte_length) == 0);
+      g_assert_nonnull (f->entry_id);
+    }
+
+  /* The list is named by the first message alone. */
+  g_assert_cmpuint (bounce_report_get_blocklists (report)->len, >, 0);
+  g_assert_cmpuint (bounce_report_get_blocklists (first)->len, ==, bounce_report_get_blocklists (report)->len);
+  g_assert_cmpuint (bounce_report_get_blocklists (second)->len, ==, 0);
+  g_assert_cmpuint (bounce_report_get_links (first)->len, >, 0);
+  g_assert_cmpuint (bounce_report_get_links (second)->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -408,6 +493,7 @@ main (int argc, char **argv)
   bounce_core_init ();
 
   g_test_add_func ("/report/json-shape", test_json_shape);
+  g_test_add_func ("/report/message-details", test_message_details);
   g_test_add_func ("/report/text", test_text);
   g_test_add_func ("/report/summary", test_summary);
   g_test_add_func ("/report/not-bounce", test_not_bounce);

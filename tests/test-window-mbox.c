@@ -359,6 +359,266 @@ test_single_message_hidden (void)
   destroy_window (win);
 }
 
+/* The labels of a list box's rows that are shown, one per line. */
+static char *
+shown_labels (GtkWidget *widget)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_labels (widget, out);
+  return g_string_free (out, FALSE);
+}
+
+static guint
+n_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += gtk_widget_get_visible (child);
+  return n;
+}
+
+/* The button that shows label (with its mnemonic), as a person sees it. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget))
+    {
+      g_autofree char *text = shown_labels (widget);
+
+      /* A label of its own, or a label inside (AdwButtonContent) */
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0
+          || g_str_has_prefix (text, label))
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The code row titled code in the codes list. */
+static GtkListBoxRow *
+code_row (BounceWindow *win,
+          const char   *code)
+{
+  GtkWidget *list = GTK_WIDGET (bounce_window_get_codes_list (win));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_PREFERENCES_ROW (row)
+        && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), code) == 0)
+      return GTK_LIST_BOX_ROW (row);
+  return NULL;
+}
+
+/* What the text view has selected, and where it starts (characters). */
+static char *
+selection (BounceWindow *win,
+           int          *start_offset)
+{
+  GtkTextBuffer *buffer = bounce_input_view_get_buffer (bounce_window_get_input_view (win));
+  GtkTextIter start, end;
+
+  if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    return NULL;
+  *start_offset = gtk_text_iter_get_offset (&start);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Where text first is in the text view, in characters, or -1. */
+static int
+text_offset (BounceWindow *win,
+             const char   *text)
+{
+  GtkTextBuffer *buffer = bounce_input_view_get_buffer (bounce_window_get_input_view (win));
+  GtkTextIter iter, start, end;
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  if (!gtk_text_iter_forward_search (&iter, text, GTK_TEXT_SEARCH_TEXT_ONLY, &start, &end, NULL))
+    return -1;
+  return gtk_text_iter_get_offset (&start);
+}
+
+/* Selects a message as a click in the list does. */
+static void
+click_message (BounceMessagesView *view,
+               guint               position)
+{
+  gtk_widget_activate_action (bounce_messages_view_get_message_list (view), "list.select-item", "(ubb)",
+                              position, FALSE, FALSE);
+  spin (20);
+}
+
+static void
+test_message_detail (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceReport *report = bounce_window_get_report (win);
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  BounceVerdict *verdict = bounce_window_get_verdict (win);
+  GtkWidget *recipients = GTK_WIDGET (bounce_window_get_recipients_list (win));
+  g_autofree char *merged_badge = g_strdup (bounce_verdict_get_badge (verdict));
+  g_autofree char *merged_headline = g_strdup (bounce_verdict_get_headline (verdict));
+  int message2 = text_offset (win, "Subject: Delayed Mail");
+  int message3 = text_offset (win, "Date: Tue, 3 Mar 2026");
+  g_autofree char *text = NULL;
+  g_autofree char *picked = NULL;
+  GtkWidget *all;
+  int at = -1;
+
+  g_assert_cmpint (message2, >, 0);
+  g_assert_cmpint (message3, >, message2);
+  g_assert_true (bounce_verdict_get_report (verdict) == report);
+  g_assert_cmpuint (n_children (recipients), ==, 4);
+  g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
+
+  /* Message 2 alone: its own verdict, its one recipient, its codes. */
+  click_message (view, 1);
+  g_assert_true (bounce_verdict_get_report (verdict) != report);
+  g_assert_cmpuint (bounce_report_get_message_index (bounce_verdict_get_report (verdict)), ==, 1);
+  g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Delayed");
+  g_assert_cmpuint (n_children (recipients), ==, 1);
+  text = shown_labels (recipients);
+  g_assert_nonnull (strstr (text, "dora.lind@example.org"));
+  g_assert_null (strstr (text, "anna.berg@example.net"));
+  g_clear_pointer (&text, g_free);
+  text = shown_labels (GTK_WIDGET (win));
+  g_assert_nonnull (strstr (text, "Message 2 of 3: Delayed Mail (still being retried)"));
+  g_clear_pointer (&text, g_free);
+  g_assert_nonnull (code_row (win, "4.4.1"));
+  g_assert_null (code_row (win, "5.1.1"));
+  g_assert_cmpuint (n_rows (view), ==, 1);
+
+  /* "Show in Message" finds dora's lines in message 2. */
+  {
+    GtkWidget *show = find_button (recipients, "_Show in Message");
+
+    g_assert_nonnull (show);
+    /* As Enter or Space on it: a key press shows the button pressed a moment. */
+    gtk_widget_activate (show);
+    spin (400);
+    picked = selection (win, &at);
+    g_assert_nonnull (picked);
+    g_assert_cmpint (at, >, message2);
+    g_assert_cmpint (at, <, message3);
+    g_clear_pointer (&picked, g_free);
+  }
+
+  /* Enter on message 2 in the list: the page goes to its result, and so do
+   * the keyboard and a screen reader. */
+  gtk_widget_activate_action (bounce_messages_view_get_message_list (view), "list.activate-item", "u", 1);
+  spin (20);
+  g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Delayed");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (win)) == GTK_WIDGET (verdict)
+                 || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), GTK_WIDGET (verdict)));
+
+  /* Message 3: its code row finds its own 552, not another message's. */
+  click_message (view, 2);
+  g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Permanent");
+  g_assert_null (code_row (win, "4.4.1"));
+  g_assert_nonnull (code_row (win, "552"));
+  g_signal_emit_by_name (bounce_window_get_codes_list (win), "row-activated", code_row (win, "552"));
+  picked = selection (win, &at);
+  g_assert_cmpstr (picked, ==, "552");
+  g_assert_cmpint (at, >, message3);
+  g_clear_pointer (&picked, g_free);
+
+  /* Back to the whole file, by the bar's button: the keyboard goes on in the list. */
+  all = find_button (GTK_WIDGET (win), "_All Messages");
+  g_assert_nonnull (all);
+  gtk_widget_activate (all);
+  spin (400);
+  g_assert_true (bounce_verdict_get_report (verdict) == report);
+  g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, merged_badge);
+  g_assert_cmpstr (bounce_verdict_get_headline (verdict), ==, merged_headline);
+  g_assert_cmpuint (n_children (recipients), ==, 4);
+  g_assert_cmpuint (n_rows (view), ==, 4);
+  g_assert_nonnull (code_row (win, "5.1.1"));
+  g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)),
+                                         bounce_messages_view_get_message_list (view))
+                 || gtk_root_get_focus (GTK_ROOT (win)) == bounce_messages_view_get_message_list (view));
+
+  destroy_window (win);
+}
+
+/* Unfolds every recipient row, as a click on each does; returns the list. */
+static GtkWidget *
+expanded_recipients (BounceWindow *win)
+{
+  GtkWidget *list = GTK_WIDGET (bounce_window_get_recipients_list (win));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_EXPANDER_ROW (row))
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  /* The rows unfold in an animation. */
+  spin (400);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  return list;
+}
+
+/* A file too large to show whole: a message past the shown part keeps
+ * its result, but offers no jump to text that is not there. */
+static void
+test_message_detail_cut (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bounce-mbox-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.mbox", NULL);
+  g_autofree char *sample_path = g_test_build_filename (G_TEST_DIST, "ui", "list-bounces.mbox", NULL);
+  g_autofree char *sample = NULL;
+  g_autoptr(GString) mbox = g_string_new (NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win;
+  BounceMessagesView *view;
+  const char *second;
+
+  g_file_get_contents (sample_path, &sample, NULL, &error);
+  g_assert_no_error (error);
+  second = strstr (sample, "\nFrom MAILER-DAEMON  Mon Mar  2 10:02:44");
+  g_assert_nonnull (second);
+  /* Message 1 with a long returned text, then messages 2 and 3. */
+  g_string_append_len (mbox, sample, second - sample);
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (mbox, "    a line of the returned message, quoted to make the file large\n");
+  g_string_append (mbox, second);
+  g_file_set_contents (path, mbox->str, mbox->len, &error);
+  g_assert_no_error (error);
+
+  win = g_object_new (BOUNCE_TYPE_WINDOW, "application", app, "settings", settings,
+                      "default-width", 1000, "default-height", 1400, NULL);
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  bounce_window_open_file (win, file);
+  wait_until (analysis_done, win, 20000);
+  view = find_view (GTK_WIDGET (win));
+
+  /* Message 1 is shown: its codes are found. */
+  click_message (view, 0);
+
+  g_assert_true (gtk_list_box_row_get_activatable (code_row (win, "5.1.1")));
+  g_assert_nonnull (find_button (expanded_recipients (win), "_Show in Message"));
+  /* Message 2 lies past the shown text: explained, not found. */
+  click_message (view, 1);
+  g_assert_cmpstr (bounce_verdict_get_badge (bounce_window_get_verdict (win)), ==, "Delayed");
+  g_assert_nonnull (code_row (win, "4.4.1"));
+  g_assert_false (gtk_list_box_row_get_activatable (code_row (win, "4.4.1")));
+  g_assert_null (find_button (expanded_recipients (win), "_Show in Message"));
+
+  destroy_window (win);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,6 +650,8 @@ main (int   argc,
   g_test_add_func ("/mbox/sort", test_sort);
   g_test_add_func ("/mbox/export", test_export);
   g_test_add_func ("/mbox/single-message-hidden", test_single_message_hidden);
+  g_test_add_func ("/mbox/message-detail", test_message_detail);
+  g_test_add_func ("/mbox/message-detail-cut", test_message_detail_cut);
 
   ret = g_test_run ();
 

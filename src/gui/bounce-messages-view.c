@@ -39,12 +39,19 @@ struct _BounceMessagesView
   GtkLabel            *table_heading;
   GtkSearchEntry      *filter_entry;
   GtkLabel            *count_label;
-  GtkWidget           *all_button;
   GtkWidget           *export_button;
   GtkColumnView       *table;
 };
 
 G_DEFINE_FINAL_TYPE (BounceMessagesView, bounce_messages_view, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SELECTED_MESSAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 typedef enum {
   COLUMN_MESSAGE,
@@ -341,7 +348,6 @@ update_heading (BounceMessagesView *self)
     /* Translators: heading of the recipients table when one message is selected */
     text = g_strdup_printf (_("Recipients of Message %u"), self->selected + 1);
   gtk_label_set_label (self->table_heading, text);
-  gtk_widget_set_visible (self->all_button, self->selected != GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -349,6 +355,24 @@ refilter (BounceMessagesView *self)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_count (self);
+}
+
+/* A list view measures only the rows it has made: the table is sized for
+ * the rows of the file, or of the selected message, scrolling beyond a
+ * screenful. */
+static void
+update_table_size (BounceMessagesView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  g_autoptr(BounceReport) message = NULL;
+
+  if (self->selected != GTK_INVALID_LIST_POSITION)
+    message = g_list_model_get_item (G_LIST_MODEL (self->messages),
+                                     gtk_single_selection_get_selected (self->messages));
+  if (message != NULL)
+    n = g_list_model_get_n_items (bounce_report_get_recipients (message));
+  gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
+                               TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
 }
 
 static void
@@ -364,12 +388,8 @@ on_message_selected (BounceMessagesView *self)
     self->selected = bounce_report_get_message_index (message);
   update_heading (self);
   refilter (self);
-}
-
-static void
-on_all_clicked (BounceMessagesView *self)
-{
-  gtk_single_selection_set_selected (self->messages, GTK_INVALID_LIST_POSITION);
+  update_table_size (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_MESSAGE]);
 }
 
 static void
@@ -549,12 +569,37 @@ bounce_messages_view_dispose (GObject *object)
 }
 
 static void
+bounce_messages_view_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  BounceMessagesView *self = BOUNCE_MESSAGES_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_MESSAGE:
+      g_value_set_object (value, bounce_messages_view_get_selected_message (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 bounce_messages_view_class_init (BounceMessagesViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bounce_messages_view_dispose;
+  object_class->get_property = bounce_messages_view_get_property;
+
+  /* The message whose own result the window shows, or NULL for the whole file. */
+  properties[PROP_SELECTED_MESSAGE] =
+    g_param_spec_object ("selected-message", NULL, NULL, BOUNCE_TYPE_REPORT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bounce_assistant/BounceAssistant/bounce-messages-view.ui");
@@ -565,10 +610,8 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_heading);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, count_label);
-  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, all_button);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, export_button);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table);
-  gtk_widget_class_bind_template_callback (widget_class, on_all_clicked);
 
   gtk_widget_class_install_action (widget_class, "messages.export-csv", NULL, export_action);
 }
@@ -600,6 +643,14 @@ bounce_messages_view_init (BounceMessagesView *self)
                                           g_object_ref (gtk_column_view_get_sorter (self->table)));
   table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
   gtk_column_view_set_model (self->table, table_model);
+  /* The list inside the column view is what a screen reader enters: it
+   * has no name of its own. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recipients of the messages"),
+                                      -1);
 
   g_signal_connect (factory, "setup", G_CALLBACK (message_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (message_bind), NULL);
@@ -676,8 +727,7 @@ bounce_messages_view_set_report (BounceMessagesView *self,
    * what they hold, scrolling beyond a few screenfuls. */
   gtk_widget_set_size_request (GTK_WIDGET (self->message_scroller), -1,
                                MESSAGE_ROW_HEIGHT * CLAMP (n, 1, SHOWN_MESSAGES));
-  gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
-                               TABLE_ROW_HEIGHT * (1 + CLAMP (rows->len, 2, SHOWN_TABLE_ROWS)) + 6);
+  update_table_size (self);
   update_heading (self);
   update_count (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", report != NULL);
@@ -708,6 +758,13 @@ bounce_messages_view_select_message (BounceMessagesView *self,
 {
   g_return_if_fail (BOUNCE_IS_MESSAGES_VIEW (self));
   gtk_single_selection_set_selected (self->messages, position);
+}
+
+BounceReport *
+bounce_messages_view_get_selected_message (BounceMessagesView *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_MESSAGES_VIEW (self), NULL);
+  return gtk_single_selection_get_selected_item (self->messages);
 }
 
 void

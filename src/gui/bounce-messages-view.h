@@ -23,9 +23,12 @@ guint         bounce_messages_view_get_n_messages   (BounceMessagesView  *self);
 /* What the list says of a message: its verdict in words (translated). */
 char         *bounce_messages_view_dup_verdict      (BounceMessagesView  *self,
                                                      guint                position);
-/* The message whose recipients the table shows, or GTK_INVALID_LIST_POSITION for all. */
+/* Selects the message whose result is shown, or GTK_INVALID_LIST_POSITION for all. */
 void          bounce_messages_view_select_message   (BounceMessagesView  *self,
                                                      guint                position);
+/* The selected message's report, or NULL (the whole file); the
+ * "selected-message" property, notified when it changes. */
+BounceReport *bounce_messages_view_get_selected_message (BounceMessagesView *self);
 void          bounce_messages_view_set_filter_text  (BounceMessagesView  *self,
                                                      const char          *text);
 /* The table's rows (BounceTableRow) after the filter, in the order shown. */

@@ -206,6 +206,17 @@ bounce_recipient_row_update (BounceRecipientRow *self)
   bounce_wrap_without_hyphens (GTK_WIDGET (self));
 }
 
+void
+bounce_recipient_row_set_can_show (BounceRecipientRow *self,
+                                   gboolean            can_show)
+{
+  gsize start, end;
+
+  g_return_if_fail (BOUNCE_IS_RECIPIENT_ROW (self));
+  gtk_widget_set_visible (self->show_row,
+                          can_show && bounce_recipient_get_range (self->recipient, &start, &end));
+}
+
 static void
 on_show_clicked (BounceRecipientRow *self)
 {

@@ -55,6 +55,9 @@ struct _BounceWindow
   GCancellable         *check_cancellable;  /* the running live blocklist check */
   BounceBlocklistCheck *check;              /* the check the report allows, or NULL */
   BounceReport         *report;
+  /* The message of an mbox whose own result is shown, or NULL: the whole
+   * file's.  One of report's message reports. */
+  BounceReport         *shown;
   GFile                *file;
   GBytes               *big_paste;  /* all of a paste too long to show */
   GtkFileChooserNative *chooser;
@@ -67,6 +70,7 @@ struct _BounceWindow
   GFile                *undo_file;
   AdwToast             *undo_toast;
 
+  gsize                 shown_bytes;  /* of the display text, when truncated */
   guint                 debounce_id;
   guint                 spinner_id;
   guint                 busy : 1;
@@ -83,6 +87,9 @@ struct _BounceWindow
   GtkSpinner           *spinner;
   GtkStack             *results_stack;
   GtkScrolledWindow    *report_scroller;
+  GtkWidget            *message_bar;
+  GtkLabel             *message_label;
+  GtkWidget            *all_messages_button;
   BounceVerdict        *verdict;
   BounceMessagesView   *messages_view;
   GtkWidget            *recipients_box;
@@ -162,6 +169,27 @@ analysis_result_free (AnalysisResult *result)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnalysisResult, analysis_result_free)
 
 static void bounce_window_update_actions (BounceWindow *self);
+
+/* The report whose result the page shows: a message of an mbox when one is
+ * selected, else the whole input's. */
+static BounceReport *
+shown_report (BounceWindow *self)
+{
+  return self->shown != NULL ? self->shown : self->report;
+}
+
+/* Can the text view show text[start, end) of the report's display text?
+ * A view of the text as pasted finds codes by their words (or offers the
+ * decoded text); a view of the display text may be cut. */
+static gboolean
+bounce_window_can_show_range (BounceWindow *self,
+                              gsize         start,
+                              gsize         end)
+{
+  if (!self->view_matches_report || !self->truncated)
+    return TRUE;
+  return start <= end && end <= self->shown_bytes;
+}
 
 static void
 bounce_window_toast (BounceWindow *self,
@@ -320,7 +348,7 @@ bounce_window_prepare_check (BounceWindow *self)
   guint n_lists;
 
   bounce_window_reset_check (self);
-  self->check = bounce_blocklist_check_new_for_report (self->report);
+  self->check = bounce_blocklist_check_new_for_report (shown_report (self));
   if (bounce_blocklist_check_get_n_queries (self->check) == 0)
     {
       g_clear_object (&self->check);
@@ -341,6 +369,8 @@ bounce_window_prepare_check (BounceWindow *self)
 static void
 bounce_window_clear_report (BounceWindow *self)
 {
+  g_clear_object (&self->shown);
+  gtk_widget_set_visible (self->message_bar, FALSE);
   if (g_set_object (&self->report, NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
 
@@ -383,10 +413,11 @@ recipients_heading (BounceKind kind)
 static void
 bounce_window_fill_recipients (BounceWindow *self)
 {
-  GListModel *recipients = bounce_report_get_recipients (self->report);
+  BounceReport *report = shown_report (self);
+  GListModel *recipients = bounce_report_get_recipients (report);
   guint n = g_list_model_get_n_items (recipients);
 
-  gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (self->report)));
+  gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (report)));
   remove_all_children (GTK_WIDGET (self->recipients_list));
   for (guint i = 0; i < MIN (n, MAX_RECIPIENT_ROWS); i++)
     {
@@ -395,7 +426,12 @@ bounce_window_fill_recipients (BounceWindow *self)
 
       if (bounce_recipient_row_has_details (r))
         {
+          gsize start, end;
+
           row = bounce_recipient_row_new (r);
+          /* "Show in Message" only where the view can show it. */
+          if (bounce_recipient_get_range (r, &start, &end) && !bounce_window_can_show_range (self, start, end))
+            bounce_recipient_row_set_can_show (BOUNCE_RECIPIENT_ROW (row), FALSE);
           /* A single recipient has nothing to compare with: show it all. */
           if (n == 1)
             adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
@@ -422,7 +458,7 @@ bounce_window_fill_recipients (BounceWindow *self)
                                                  n - MAX_RECIPIENT_ROWS),
                               n - MAX_RECIPIENT_ROWS);
     /* The analysis stopped reading the list: never let it look complete. */
-    if (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_RECIPIENTS)
+    if (bounce_report_get_truncated (report) & BOUNCE_TRUNCATED_RECIPIENTS)
       {
         if (more->len > 0)
           g_string_append_c (more, '\n');
@@ -455,7 +491,8 @@ add_card (BounceWindow    *self,
 static void
 bounce_window_fill_entries (BounceWindow *self)
 {
-  GListModel *recipients = bounce_report_get_recipients (self->report);
+  BounceReport *report = shown_report (self);
+  GListModel *recipients = bounce_report_get_recipients (report);
   guint n = g_list_model_get_n_items (recipients);
   g_autoptr(GPtrArray) shown = g_ptr_array_new ();
 
@@ -472,8 +509,8 @@ bounce_window_fill_entries (BounceWindow *self)
         add_card (self, shown, g_ptr_array_index (entries, 0), r);
     }
   if (shown->len == 0)
-    add_card (self, shown, bounce_report_get_verdict (self->report),
-              bounce_report_get_main_recipient (self->report));
+    add_card (self, shown, bounce_report_get_verdict (report),
+              bounce_report_get_main_recipient (report));
 
   gtk_widget_set_visible (self->entries_box, shown->len > 0);
 }
@@ -481,14 +518,15 @@ bounce_window_fill_entries (BounceWindow *self)
 static void
 bounce_window_fill_codes (BounceWindow *self)
 {
-  GPtrArray *codes = bounce_report_get_codes (self->report);
+  BounceReport *report = shown_report (self);
+  GPtrArray *codes = bounce_report_get_codes (report);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   BounceCatalogue *catalogue = bounce_catalogue_get_default ();
   guint rows = 0;
 
   remove_all_children (GTK_WIDGET (self->codes_list));
   gtk_widget_set_visible (GTK_WIDGET (self->codes_cut),
-                          (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_CODES) != 0);
+                          (bounce_report_get_truncated (report) & BOUNCE_TRUNCATED_CODES) != 0);
 
   for (guint i = 0; codes != NULL && i < codes->len && rows < MAX_CODE_ROWS; i++)
     {
@@ -508,15 +546,21 @@ bounce_window_fill_codes (BounceWindow *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                    entry ? bounce_entry_get_title (entry) : _("Not in the catalogue"));
       gtk_widget_add_css_class (row, "code-row");
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 g_object_new (GTK_TYPE_IMAGE,
-                                               "icon-name", "edit-find-symbolic",
-                                               "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                               NULL));
-      g_object_set_data_full (G_OBJECT (row), "finding",
-                              bounce_finding_copy (finding),
-                              (GDestroyNotify) bounce_finding_free);
+      /* A code past the end of a cut view is explained, not found. */
+      if (bounce_window_can_show_range (self, finding->byte_offset, finding->byte_offset + finding->byte_length))
+        {
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                     g_object_new (GTK_TYPE_IMAGE,
+                                                   "icon-name", "edit-find-symbolic",
+                                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                   NULL));
+          g_object_set_data_full (G_OBJECT (row), "finding",
+                                  bounce_finding_copy (finding),
+                                  (GDestroyNotify) bounce_finding_free);
+        }
+      else
+        gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->codes_list, row);
       rows++;
     }
@@ -538,10 +582,53 @@ bounce_window_apply_link_settings (BounceWindow *self)
                                       g_settings_get_boolean (self->settings, "show-closed-lists"));
 }
 
+/* The result of the shown report: the whole input's, or one message's as
+ * if it had come alone, under a bar that names it and leads back. */
+static void
+bounce_window_fill_details (BounceWindow *self)
+{
+  BounceReport *report = shown_report (self);
+
+  if (self->shown != NULL)
+    {
+      guint n = bounce_messages_view_get_n_messages (self->messages_view);
+      guint number = bounce_report_get_message_index (self->shown) + 1;
+      const char *subject = bounce_report_get_subject (self->shown);
+      g_autofree char *text = NULL;
+
+      if (subject != NULL && *subject != '\0')
+        /* Translators: over the result of one message of a file: "Message 2 of 3: Delayed Mail" */
+        text = g_strdup_printf (_("Message %u of %u: %s"), number, n, subject);
+      else
+        /* Translators: over the result of one message of a file without a Subject */
+        text = g_strdup_printf (_("Message %u of %u"), number, n);
+      gtk_label_set_label (self->message_label, text);
+    }
+  gtk_widget_set_visible (self->message_bar, self->shown != NULL);
+
+  bounce_verdict_set_report (self->verdict, report);
+  bounce_window_fill_recipients (self);
+  bounce_window_fill_entries (self);
+  bounce_window_fill_codes (self);
+  bounce_links_group_set_links (self->links_group, bounce_report_get_links (report),
+                                bounce_report_get_blocklists (report));
+  bounce_window_prepare_check (self);
+
+  /* Addresses and host names are shown as they are, also at 360 px. */
+  bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
+}
+
 static void
 bounce_window_fill_results (BounceWindow *self)
 {
   bounce_window_update_title (self);
+  /* A message of the report before is not one of this one's. */
+  if (self->shown != NULL && !g_list_store_find (G_LIST_STORE (bounce_report_get_message_reports (self->report)),
+                                                 self->shown, NULL))
+    {
+      g_clear_object (&self->shown);
+      gtk_widget_set_visible (self->message_bar, FALSE);
+    }
 
   if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
     {
@@ -558,18 +645,18 @@ bounce_window_fill_results (BounceWindow *self)
       return;
     }
 
-  bounce_verdict_set_report (self->verdict, self->report);
-  /* An mbox: one verdict per message and the table of every recipient. */
+  /* An mbox: one verdict per message and the table of every recipient.
+   * A new report starts with the whole file; the same one keeps the
+   * message selected in it. */
+  g_clear_object (&self->shown);
   bounce_messages_view_set_report (self->messages_view, self->report);
-  bounce_window_fill_recipients (self);
-  bounce_window_fill_entries (self);
-  bounce_window_fill_codes (self);
-  bounce_links_group_set_links (self->links_group, bounce_report_get_links (self->report),
-                                bounce_report_get_blocklists (self->report));
-  bounce_window_prepare_check (self);
-
-  /* Addresses and host names are shown as they are, also at 360 px. */
-  bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
+  self->shown = bounce_messages_view_get_selected_message (self->messages_view);
+  if (self->shown != NULL)
+    {
+      g_object_ref (self->shown);
+      bounce_analyze_message (self->report, self->shown, NULL);
+    }
+  bounce_window_fill_details (self);
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
   bounce_window_set_page (self, "report");
@@ -602,7 +689,7 @@ display_cut (const char *text,
 static void
 bounce_window_scroll_to_first_code (BounceWindow *self)
 {
-  GPtrArray *codes = bounce_report_get_codes (self->report);
+  GPtrArray *codes = bounce_report_get_codes (shown_report (self));
   BounceFinding *first;
 
   if (codes == NULL || codes->len == 0)
@@ -622,6 +709,7 @@ bounce_window_show_display_text (BounceWindow *self)
 
   bounce_input_view_set_text (self->input_view, text, shown);
   self->truncated = shown < length;
+  self->shown_bytes = shown;
   self->view_matches_report = TRUE;
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
 
@@ -1350,7 +1438,8 @@ copy_summary_action (GtkWidget  *widget,
   if (self->report == NULL)
     return;
 
-  summary = bounce_report_to_summary (self->report);
+  /* What the page shows: one message's result, or the whole file's. */
+  summary = bounce_report_to_summary (shown_report (self));
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), summary);
   bounce_window_toast (self, _("Summary copied: paste it into the ticket"));
 }
@@ -1548,6 +1637,54 @@ show_results_action (GtkWidget  *widget,
   BounceWindow *self = BOUNCE_WINDOW (widget);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "results");
+}
+
+/* A message selected in the list of an mbox: its own result, as if it had
+ * come alone; none: the whole file's again. */
+static void
+on_message_selected (BounceWindow *self)
+{
+  BounceReport *message = bounce_messages_view_get_selected_message (self->messages_view);
+
+  if (message == self->shown || self->report == NULL)
+    return;
+  if (message != NULL)
+    bounce_analyze_message (self->report, message, NULL);
+  g_set_object (&self->shown, message);
+  bounce_window_fill_details (self);
+  /* The text view shows the whole file: go to the message's first code. */
+  if (message != NULL)
+    {
+      GPtrArray *codes = bounce_report_get_codes (message);
+      const BounceFinding *first = codes != NULL && codes->len > 0 ? g_ptr_array_index (codes, 0) : NULL;
+
+      if (first != NULL && self->view_matches_report
+          && bounce_window_can_show_range (self, first->byte_offset, first->byte_offset + first->byte_length))
+        bounce_input_view_scroll_to_chars (self->input_view, first->offset);
+    }
+  bounce_window_update_actions (self);
+}
+
+/* Enter on a message (or a double click): its result, from the top, with
+ * the keyboard and a screen reader at its verdict.  The arrow keys only
+ * select, and the page stays where it is. */
+static void
+on_message_activated (BounceWindow *self,
+                      guint         position)
+{
+  bounce_messages_view_select_message (self->messages_view, position);
+  if (self->shown == NULL)
+    return;
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
+}
+
+static void
+on_all_messages_clicked (BounceWindow *self)
+{
+  bounce_messages_view_select_message (self->messages_view, GTK_INVALID_LIST_POSITION);
+  /* The bar and its button are gone: the keyboard goes back to the list. */
+  gtk_widget_grab_focus (bounce_messages_view_get_message_list (self->messages_view));
 }
 
 static void
@@ -1958,6 +2095,7 @@ bounce_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_WINDOW);
 
+  g_clear_object (&self->shown);
   g_clear_object (&self->report);
   g_clear_object (&self->file);
   g_clear_pointer (&self->big_paste, g_bytes_unref);
@@ -2005,6 +2143,9 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, report_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, message_bar);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, all_messages_button);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, verdict);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, messages_view);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_box);
@@ -2023,6 +2164,8 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_file_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_code_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_message_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_all_messages_clicked);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
@@ -2050,6 +2193,8 @@ bounce_window_init (BounceWindow *self)
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
 
+  g_signal_connect_object (bounce_messages_view_get_message_list (self->messages_view), "activate",
+                           G_CALLBACK (on_message_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->results_stack, "welcome");

@@ -391,14 +391,19 @@ ipv4_address_of (const BounceFinding *f,
   return reversed_ipv4 (f->text);
 }
 
+/* The addresses and names to check, and the lists the bounce names, from
+ * segments [seg_begin, seg_end) and the report's findings.  only_message is
+ * the message whose sending domain counts, or -1 for every message. */
 static void
 collect_targets (BounceReport    *report,
-                 BounceCatalogue *catalogue)
+                 BounceCatalogue *catalogue,
+                 guint            seg_begin,
+                 guint            seg_end,
+                 gint             only_message)
 {
   BounceInput *input = bounce_report_get_input (report);
   const char *text = bounce_input_get_text (input);
   GPtrArray *findings = bounce_report_get_findings (report);
-  GPtrArray *segments = bounce_input_get_segments (input);
   g_autoptr(GString) notification = NULL;
   g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -406,7 +411,7 @@ collect_targets (BounceReport    *report,
   const BounceFinding *url = NULL;
   gboolean wanted;
 
-  notification = bounce_input_collect_notification (input, 0, segments->len, BOUNCE_NOTIFICATION_LIMIT);
+  notification = bounce_input_collect_notification (input, seg_begin, seg_end, BOUNCE_NOTIFICATION_LIMIT);
 
   if (!bounce_report_get_is_bounce (report))
     return;
@@ -458,9 +463,12 @@ collect_targets (BounceReport    *report,
     for (guint i = 0; messages != NULL && i < messages->len; i++)
       {
         BounceMessage *m = messages->pdata[i];
-        const char *from = m->original_headers ? bounce_fields_lookup (m->original_headers, "From") : NULL;
+        const char *from;
         const char *at;
 
+        if (only_message >= 0 && i != (guint) only_message)
+          continue;
+        from = m->original_headers ? bounce_fields_lookup (m->original_headers, "From") : NULL;
         if (from == NULL)
           from = bounce_fields_lookup (m->headers, "To");
         at = from ? strrchr (from, '@') : NULL;
@@ -481,13 +489,30 @@ collect_targets (BounceReport    *report,
   }
 }
 
+static void
+add_links (BounceReport    *report,
+           BounceCatalogue *catalogue)
+{
+  g_autoptr(GPtrArray) named = bounce_links_select_named (bounce_report_get_blocklists (report),
+                                                          report_needs_reputation_check (report));
+  GPtrArray *links = bounce_links_build (catalogue, bounce_report_get_ips (report),
+                                         bounce_report_get_domains (report), named);
+
+  if (links != NULL)
+    {
+      for (guint i = 0; i < links->len; i++)
+        g_ptr_array_add (bounce_report_get_links (report), links->pdata[i]);
+      g_ptr_array_set_free_func (links, NULL);
+      g_ptr_array_unref (links);
+    }
+}
+
 BounceReport *
 bounce_analyze_input (BounceInput     *input,
                       const char      *source,
                       BounceCatalogue *catalogue)
 {
   g_autoptr(BounceReport) report = NULL;
-  GPtrArray *links;
 
   g_return_val_if_fail (BOUNCE_IS_INPUT (input), NULL);
 
@@ -498,24 +523,80 @@ bounce_analyze_input (BounceInput     *input,
   extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_token_regex (catalogue));
   bounce_diagnose (report, catalogue);
   explain_codes (report, catalogue);
-  collect_targets (report, catalogue);
-
-  {
-    g_autoptr(GPtrArray) named = bounce_links_select_named (bounce_report_get_blocklists (report),
-                                                            report_needs_reputation_check (report));
-
-    links = bounce_links_build (catalogue, bounce_report_get_ips (report),
-                                bounce_report_get_domains (report), named);
-  }
-  if (links != NULL)
-    {
-      for (guint i = 0; i < links->len; i++)
-        g_ptr_array_add (bounce_report_get_links (report), links->pdata[i]);
-      g_ptr_array_set_free_func (links, NULL);
-      g_ptr_array_unref (links);
-    }
+  collect_targets (report, catalogue, 0, bounce_input_get_segments (input)->len, -1);
+  add_links (report, catalogue);
 
   return g_steal_pointer (&report);
+}
+
+/* The findings of one message of an input of several: those in its
+ * segments, at the same offsets (a message's report shares the input and
+ * its display text), explained with the message's own provider; then the
+ * lists it names and the links it asks for, as if it had come alone. */
+void
+bounce_analyze_message (BounceReport    *report,
+                        BounceReport    *message,
+                        BounceCatalogue *catalogue)
+{
+  static GQuark done_quark;
+  BounceInput *input;
+  GPtrArray *segments;
+  GPtrArray *all;
+  GPtrArray *findings;
+  guint index;
+  guint seg_begin = G_MAXUINT, seg_end = 0;
+  gsize start = G_MAXSIZE, end = 0;
+
+  g_return_if_fail (BOUNCE_IS_REPORT (report));
+  g_return_if_fail (BOUNCE_IS_REPORT (message));
+
+  if (done_quark == 0)
+    done_quark = g_quark_from_static_string ("bounce-message-analysed");
+  if (g_object_get_qdata (G_OBJECT (message), done_quark) != NULL)
+    return;
+  g_object_set_qdata (G_OBJECT (message), done_quark, GINT_TO_POINTER (1));
+
+  if (catalogue == NULL)
+    catalogue = bounce_catalogue_get_default ();
+  input = bounce_report_get_input (report);
+  g_return_if_fail (bounce_report_get_input (message) == input);
+  segments = bounce_input_get_segments (input);
+  index = bounce_report_get_message_index (message);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+
+      if (seg->message_index != index)
+        continue;
+      seg_begin = MIN (seg_begin, i);
+      seg_end = i + 1;
+      start = MIN (start, seg->start);
+      end = MAX (end, seg->end);
+    }
+  if (seg_begin == G_MAXUINT)
+    return;
+
+  all = bounce_report_get_findings (report);
+  findings = bounce_report_get_findings (message);
+  for (guint i = 0; i < all->len; i++)
+    {
+      BounceFinding *f = all->pdata[i];
+      BounceFinding *copy;
+
+      if (f->byte_offset < start || f->byte_offset >= end)
+        continue;
+      copy = bounce_finding_copy (f);
+      g_clear_pointer (&copy->entry_id, g_free);
+      g_ptr_array_add (findings, copy);
+    }
+  /* The whole input's findings stopped before this message ended. */
+  if ((bounce_report_get_truncated (report) & BOUNCE_TRUNCATED_CODES) &&
+      (all->len == 0 || ((BounceFinding *) all->pdata[all->len - 1])->byte_offset < end))
+    bounce_report_add_truncated (message, BOUNCE_TRUNCATED_CODES);
+
+  explain_codes (message, catalogue);
+  collect_targets (message, catalogue, seg_begin, seg_end, (gint) index);
+  add_links (message, catalogue);
 }
 
 BounceReport *

@@ -14,6 +14,15 @@ BounceReport *bounce_analyze_input       (BounceInput          *input,
                                           const char           *source,
                                           BounceCatalogue      *catalogue);
 
+/* For a message of an input of several (one of report's message reports):
+ * fills its findings, named blocklists, targets and links, as its own
+ * analysis would, so that it can be shown like a single bounce.  Offsets
+ * stay those of the whole input's display text.  Done once; cheap enough
+ * for the window to call when the message is shown. */
+void          bounce_analyze_message     (BounceReport         *report,
+                                          BounceReport         *message,
+                                          BounceCatalogue      *catalogue);
+
 /* Decode and analyse in one go (synchronous; for the CLI and tests). */
 BounceReport *bounce_analyze_bytes       (GBytes               *bytes,
                                           const char           *source,

@@ -563,16 +563,19 @@ test_mbox_duplicates (void)
   g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 2);
 }
 
+/* The headers of an Amazon SES notification delivered by SNS e-mail. */
+#define SES_HEADERS "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+
 static void
 test_json_notifications (void)
 {
   g_autoptr(BounceReport) bounce = analyze (
-    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    SES_HEADERS
     "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":"
     "[{\"emailAddress\":\"kim@example.net\",\"action\":\"failed\",\"status\":\"5.1.1\","
     "\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}\n");
   g_autoptr(BounceReport) complaint = analyze (
-    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    SES_HEADERS
     "{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":"
     "[{\"emailAddress\":\"lee@example.net\"}],\"complaintFeedbackType\":\"abuse\"}}\n");
   g_autoptr(BounceRecipient) r1 = recipient (bounce, 0);
@@ -593,16 +596,16 @@ static void
 test_json_notifications_hostile (void)
 {
   g_autoptr(BounceReport) bounce = analyze (
-    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    SES_HEADERS
     "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":"
     "[\"kim@example.net\",42,null,[],{\"emailAddress\":\"lee@example.net\",\"status\":\"5.1.1\","
     "\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}\n");
   g_autoptr(BounceReport) delivery = analyze (
-    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    SES_HEADERS
     "{\"notificationType\":\"Delivery\",\"delivery\":{\"recipients\":"
     "[{\"emailAddress\":\"kim@example.net\"},[1],\"mo@example.net\"],\"smtpResponse\":\"250 2.0.0 OK\"}}\n");
   g_autoptr(BounceReport) complaint = analyze (
-    "From: no-reply@sns.example.com\nTo: alice@example.com\nSubject: Notification\n\n"
+    SES_HEADERS
     "{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":"
     "[\"kim@example.net\",{\"emailAddress\":\"lee@example.net\"}],\"complaintFeedbackType\":\"abuse\"}}\n");
   g_autoptr(BounceRecipient) r1 = recipient (bounce, 0);

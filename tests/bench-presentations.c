@@ -20,7 +20,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
  * builds each presentation below, analyses it, and compares the analysis with
  * the analysis of the ORIGINAL file (not with the truth): per presentation it
  * counts the files whose recipient addresses, status codes, reasons,
- * hard/soft flags or number of recipients differ.  A difference is not always
+ * hard/soft flags or number of recipients (or kind: bounce, auto-reply,
+ * not a bounce ...) differ.  A difference is not always
  * a fault (the first text part alone may simply not name the recipient), but
  * each is a place where the engine depends on how the bounce is wrapped.
  *
@@ -29,7 +30,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
  *   fwd-tbird   forwarded inline, Thunderbird's "-------- Forwarded Message --------" block
  *   fwd-outlook forwarded inline, Outlook's "From: / Sent: / To: / Subject:" block
  *   fwd-gmail   forwarded inline, Gmail's "---------- Forwarded message ---------" block
- *   fwd-attach  forwarded as an attachment (message/rfc822 inside a new message)
+ *   fwd-attach  forwarded as an attachment (message/rfc822 inside a new message;
+ *               not for an mbox of several messages)
  *   quoted      quoted with "> " in a reply
  *   base64      every leaf part re-encoded base64, CRLF line ends
  *   qp          every leaf part re-encoded quoted-printable
@@ -50,6 +52,7 @@ typedef enum {
 static const char * const diff_names[N_DIFFS] = { "address", "status", "reason", "hard", "count" };
 
 typedef struct {
+  BounceKind kind;
   guint n;
   char **address;
   char **status;
@@ -83,7 +86,10 @@ analyse (GBytes *bytes)
   Analysis *a = g_new0 (Analysis, 1);
   GListModel *recipients;
 
-  if (report == NULL || !bounce_report_get_is_bounce (report))
+  if (report == NULL)
+    return a;
+  a->kind = bounce_report_get_kind (report);
+  if (!bounce_report_get_is_bounce (report))
     return a;
   recipients = bounce_report_get_recipients (report);
   a->n = g_list_model_get_n_items (recipients);
@@ -337,6 +343,8 @@ recode_part (GMimeObject *parent,
   if (!g_mime_content_type_is_type (type, "text", "*"))
     return;
   content = part_content (part);
+  if (content->len == 0)
+    return;
   charset = g_mime_object_get_content_type_parameter (object, "charset");
   if (charset == NULL || g_ascii_strcasecmp (charset, "us-ascii") == 0 || g_ascii_strcasecmp (charset, "utf-8") == 0)
     utf8 = g_strndup ((char *) content->data, content->len);
@@ -439,11 +447,12 @@ compare (Tally          *tally,
   gboolean any = FALSE;
 
   tally->files++;
-  if (orig->n != got->n)
+  if (orig->n != got->n || orig->kind != got->kind)
     {
       differ[DIFF_COUNT] = TRUE;
       if (verbose)
-        g_printerr ("%s\t%s\tcount\t%u -> %u\n", presentation, name, orig->n, got->n);
+        g_printerr ("%s\t%s\tcount\t%u -> %u (kind %d -> %d)\n", presentation, name, orig->n, got->n,
+                    orig->kind, got->kind);
     }
   for (guint i = 0; i < MIN (orig->n, got->n); i++)
     {
@@ -570,7 +579,9 @@ main (int argc, char **argv)
               presented = all ? forward_inline (&e, all, FWD_GMAIL) : NULL;
               break;
             case P_FWD_ATTACH:
-              presented = forward_attached (&e, original);
+              /* an mbox of several messages is not one message to forward */
+              if (bounce_input_get_messages (input)->len == 1)
+                presented = forward_attached (&e, original);
               break;
             case P_QUOTED:
               presented = all ? quoted_reply (&e, all) : NULL;

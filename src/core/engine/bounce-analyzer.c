@@ -507,17 +507,49 @@ add_links (BounceReport    *report,
     }
 }
 
-BounceReport *
-bounce_analyze_input (BounceInput     *input,
-                      const char      *source,
-                      BounceCatalogue *catalogue)
+/* A forwarded bounce inside a forward inside a forward ... is unwrapped this
+ * many times at most. */
+#define MAX_ATTACHED_DEPTH 4
+
+/* The input's message was written by a person, not by a mail system: none
+ * of the marks of an automatic message (RFC 3834 Auto-Submitted, the null
+ * Return-Path of RFC 5321 section 4.5.5, a mailer-daemon or postmaster
+ * sender, X-Failed-Recipients, delivery-status fields). */
+static gboolean
+written_by_person (BounceInput *input)
+{
+  GPtrArray *messages = bounce_input_get_messages (input);
+  BounceMessage *m = messages->len == 1 ? messages->pdata[0] : NULL;
+  const char *auto_submitted, *return_path, *from, *lt;
+
+  if (m == NULL || (m->dsn_groups != NULL && m->dsn_groups->len > 0) || m->feedback_fields != NULL)
+    return FALSE;
+  auto_submitted = bounce_fields_lookup (m->headers, "Auto-Submitted");
+  return_path = bounce_fields_lookup (m->headers, "Return-Path");
+  from = bounce_fields_lookup (m->headers, "From");
+  if (auto_submitted != NULL && g_ascii_strncasecmp (auto_submitted, "no", 2) != 0)
+    return FALSE;
+  if (return_path != NULL && strstr (return_path, "<>") != NULL)
+    return FALSE;
+  if (bounce_fields_lookup (m->headers, "X-Failed-Recipients") != NULL)
+    return FALSE;
+  if (from == NULL)
+    return FALSE;
+  lt = strchr (from, '<');
+  from = lt != NULL ? lt + 1 : from;
+  return !bounce_address_is_daemon (from) && g_ascii_strncasecmp (from, "postmaster@", 11) != 0 &&
+         g_strstr_len (from, -1, "MAILER-DAEMON") == NULL;
+}
+
+static BounceReport *
+analyze_input (BounceInput     *input,
+               const char      *source,
+               BounceCatalogue *catalogue,
+               guint            depth)
 {
   g_autoptr(BounceReport) report = NULL;
+  GBytes *attached;
 
-  g_return_val_if_fail (BOUNCE_IS_INPUT (input), NULL);
-
-  if (catalogue == NULL)
-    catalogue = bounce_catalogue_get_default ();
   report = bounce_report_new (input, source);
 
   extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_token_regex (catalogue));
@@ -526,7 +558,36 @@ bounce_analyze_input (BounceInput     *input,
   collect_targets (report, catalogue, 0, bounce_input_get_segments (input)->len, -1);
   add_links (report, catalogue);
 
+  /* A message that carries a report as an attachment (a bounce "forwarded
+   * as attachment" to the helpdesk) and is no report itself, or was written
+   * by a person (whose words, "550 of my mails bounce", are no server's):
+   * the attached message is what the user asks about. */
+  attached = bounce_input_get_attached_message (input);
+  if (attached != NULL && bounce_input_get_messages (input)->len == 1 && depth < MAX_ATTACHED_DEPTH &&
+      (bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE || written_by_person (input)))
+    {
+      g_autoptr(BounceInput) inner_input = bounce_input_new_from_bytes (attached, NULL, NULL);
+      g_autoptr(BounceReport) inner = NULL;
+
+      if (inner_input != NULL)
+        inner = analyze_input (inner_input, source, catalogue, depth + 1);
+      if (inner != NULL && bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE)
+        return g_steal_pointer (&inner);
+    }
+
   return g_steal_pointer (&report);
+}
+
+BounceReport *
+bounce_analyze_input (BounceInput     *input,
+                      const char      *source,
+                      BounceCatalogue *catalogue)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (input), NULL);
+
+  if (catalogue == NULL)
+    catalogue = bounce_catalogue_get_default ();
+  return analyze_input (input, source, catalogue, 0);
 }
 
 /* The findings of one message of an input of several: those in its

@@ -36,6 +36,7 @@ struct _BounceInput
   gboolean repaired;
   gboolean is_message;
   gboolean transfer_encoded;
+  GBytes *attached;     /* first message attached to a message that is not a report */
   GPtrArray *segments;  /* BounceSegment */
   GPtrArray *messages;  /* BounceMessage */
 };
@@ -963,14 +964,105 @@ append_inline_original (Decoder    *dec,
     append_block (dec, BOUNCE_SEGMENT_ORIGINAL_BODY, headers_end, end - headers_end);
 }
 
+/* ------------------------------------------------------------------ */
+/* Quoted text ("> " in a reply) */
+
+/* A reply quotes the message it answers line by line with ">" (RFC 3676,
+ * section 4.5: the quote marks, optionally followed by a space).  A bounce
+ * quoted in a reply (or pasted from one) reads as the bounce once the marks
+ * are gone, so a run of at least this many quoted lines loses one level of
+ * marks; a stray quoted line or two stays as it is. */
+#define MIN_QUOTED_LINES 3
+
+static gboolean
+line_is_quoted (const char *p,
+                const char *eol)
+{
+  return p < eol && *p == '>';
+}
+
+/* Returns the text with one level of quote marks removed from each run of
+ * quoted lines (blank lines inside a run belong to it), or NULL when there
+ * is no run long enough. */
+static GString *
+dequote (const char *text,
+         gsize       len)
+{
+  const char *end = text + len;
+  GString *out = NULL;
+  const char *p = text;
+  const char *copied = text;  /* text before this is in out */
+
+  while (p < end)
+    {
+      const char *run = p;
+      const char *q = p;
+      const char *run_end = p;
+      guint quoted = 0;
+
+      /* A run: quoted lines, possibly with blank lines between them. */
+      while (q < end)
+        {
+          const char *eol = line_end (q, end);
+
+          if (line_is_quoted (q, eol))
+            {
+              quoted++;
+              run_end = eol < end ? eol + 1 : end;
+            }
+          else if (!line_is_blank (q, eol) || quoted == 0)
+            break;
+          q = eol < end ? eol + 1 : end;
+        }
+      if (quoted < MIN_QUOTED_LINES)
+        {
+          const char *eol = line_end (p, end);
+
+          p = eol < end ? eol + 1 : end;
+          continue;
+        }
+      if (out == NULL)
+        out = g_string_sized_new (len);
+      g_string_append_len (out, copied, run - copied);
+      for (q = run; q < run_end;)
+        {
+          const char *eol = line_end (q, end);
+          const char *line = q;
+
+          if (line_is_quoted (line, eol))
+            {
+              line++;
+              if (line < eol && *line == ' ')
+                line++;
+            }
+          g_string_append_len (out, line, eol - line);
+          if (eol < end)
+            g_string_append_c (out, '\n');
+          q = eol < end ? eol + 1 : end;
+        }
+      copied = p = run_end;
+    }
+  if (out != NULL)
+    g_string_append_len (out, copied, end - copied);
+  return out;
+}
+
 /* Human-readable text of the bounce itself (not of an original). */
 static void
 append_notification_text (Decoder    *dec,
                           const char *text,
                           gsize       len)
 {
-  gsize marker = dec->marker_done ? G_MAXSIZE : find_original_marker (text, len);
+  g_autoptr(GString) unquoted = dequote (text, len);
+  gsize marker;
   gsize start;
+
+  if (unquoted != NULL)
+    {
+      text = unquoted->str;
+      len = unquoted->len;
+    }
+  marker = dec->marker_done ? G_MAXSIZE : find_original_marker (text, len);
 
   if (marker == G_MAXSIZE && !dec->marker_done)
     marker = find_unmarked_original (text, len);
@@ -1237,6 +1329,37 @@ static void append_headers (Decoder *dec, GMimeMessage *message, BounceSegmentKi
 static void walk (Decoder *dec, GMimeObject *object, guint depth, gboolean in_original);
 static GMimeMessage *parse_message (Decoder *dec, const char *data, gsize len);
 
+/* A message attached to a message that is not itself a report (RFC 6522
+ * multipart/report) may be a bounce forwarded as an attachment, the way mail
+ * programs forward ("Forward as attachment"): the first such message of
+ * the input's only message is kept whole, for the analyser to look at when
+ * the wrapper turns out not to be a bounce. */
+static gboolean
+may_keep_attached (Decoder *dec)
+{
+  return dec->index == 0 && dec->self->attached == NULL &&
+         g_strcmp0 (dec->msg->content_type, "multipart/report") != 0 &&
+         dec->msg->report_type == NULL;
+}
+
+static void
+keep_attached_message (Decoder      *dec,
+                       GMimeMessage *message)
+{
+  g_autoptr(GMimeStream) stream = NULL;
+  GByteArray *array;
+
+  if (!may_keep_attached (dec))
+    return;
+  array = g_byte_array_new ();
+  stream = g_mime_stream_mem_new_with_byte_array (array);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+  if (g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, stream) > 0)
+    dec->self->attached = g_byte_array_free_to_bytes (array);
+  else
+    g_byte_array_unref (array);
+}
+
 static void
 walk_embedded_message (Decoder      *dec,
                        GMimeMessage *message,
@@ -1337,6 +1460,8 @@ walk_leaf (Decoder     *dec,
       text = part_text (dec, object, NULL, &len);
       if (depth < MAX_MIME_DEPTH)
         inner = parse_message (dec, text, len);
+      if (inner != NULL && !in_original)
+        keep_attached_message (dec, inner);
       if (inner != NULL)
         walk_embedded_message (dec, inner, depth);
       else
@@ -1452,6 +1577,8 @@ walk (Decoder     *dec,
     {
       GMimeMessage *message = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
 
+      if (message != NULL && !in_original)
+        keep_attached_message (dec, message);
       if (message != NULL)
         walk_embedded_message (dec, message, depth);
       return;
@@ -1910,6 +2037,7 @@ bounce_input_finalize (GObject *object)
   BounceInput *self = BOUNCE_INPUT (object);
 
   g_free (self->text);
+  g_clear_pointer (&self->attached, g_bytes_unref);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   g_clear_pointer (&self->messages, g_ptr_array_unref);
 
@@ -1969,6 +2097,16 @@ decode_all (BounceInput  *self,
       gsize text_len;
 
       text = to_utf8 (data, len, NULL, &self->repaired, &text_len);
+      {
+        g_autoptr(GString) unquoted = dequote (text, text_len);
+
+        if (unquoted != NULL)
+          {
+            g_free (text);
+            text_len = unquoted->len;
+            text = g_string_free (g_steal_pointer (&unquoted), FALSE);
+          }
+      }
       dec.msg = bounce_message_new ();
       g_ptr_array_add (self->messages, dec.msg);
 
@@ -2309,6 +2447,13 @@ bounce_input_get_transfer_encoded (BounceInput *self)
 {
   g_return_val_if_fail (BOUNCE_IS_INPUT (self), FALSE);
   return self->transfer_encoded;
+}
+
+GBytes *
+bounce_input_get_attached_message (BounceInput *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), NULL);
+  return self->attached;
 }
 
 GPtrArray *

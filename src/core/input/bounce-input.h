@@ -100,6 +100,10 @@ gboolean      bounce_input_get_is_message      (BounceInput   *self);
 /* A part of the message itself (not of a returned original) was sent
  * base64 or quoted-printable encoded, so its raw text reads differently. */
 gboolean      bounce_input_get_transfer_encoded (BounceInput  *self);
+/* The first message attached (message/rfc822) to the input's message when
+ * that message is not a report (not multipart/report), as bytes; or NULL.
+ * A bounce forwarded as an attachment arrives this way. */
+GBytes       *bounce_input_get_attached_message (BounceInput *self);
 GPtrArray    *bounce_input_get_segments        (BounceInput   *self);  /* BounceSegment, in order */
 GPtrArray    *bounce_input_get_messages        (BounceInput   *self);  /* BounceMessage, in order */
 

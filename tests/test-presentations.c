@@ -295,6 +295,113 @@ test_quoted_few_lines_kept (void)
   g_assert_nonnull (strstr (bounce_input_get_text (input), ">>> RCPT To:<gina@example.net>"));
 }
 
+/* The notice of a mailing-list manager (fml): without its headers a
+ * person's message quoting it is no bounce, with the forwarded header
+ * fields it is one. */
+static const char fml_text[] =
+  "You are not a member of this mailing list <cats@lists.example.org>.\n"
+  "\n"
+  "If you know the general guide of this list, please send mail with\n"
+  "the mail body\n"
+  "\n"
+  "\tguide\n"
+  "\n"
+  "to the address\n"
+  "\n"
+  "\tcats-ctl@lists.example.org\n";
+
+/* Forwarded inline, as Thunderbird, Outlook, Gmail and Apple Mail write it
+ * (Apple Mail quotes the forwarded message with "> "). */
+static GBytes *
+forward_inline (guint       style,
+                const char *subject,
+                const char *from,
+                const char *text)
+{
+  GString *m = g_string_new (NULL);
+
+  g_string_append_printf (m, "From: Carol User <carol@example.com>\n"
+                          "To: Helpdesk <helpdesk@example.com>\n"
+                          "Subject: Fwd: %s\n"
+                          "Date: Tue, 2 May 2023 09:00:00 +0200\n"
+                          "\n"
+                          "Why did this happen?\n"
+                          "\n", subject);
+  switch (style)
+    {
+    case 0:
+      g_string_append_printf (m, "-------- Forwarded Message --------\nSubject: \t%s\n"
+                              "Date: \tMon, 1 May 2023 10:12:13 +0200\nFrom: \t%s\n"
+                              "To: \tcarol@example.com\n\n\n%s", subject, from, text);
+      break;
+    case 1:
+      g_string_append_printf (m, "________________________________\nFrom: %s\n"
+                              "Sent: Monday, May 1, 2023 10:12 AM\nTo: carol@example.com\n"
+                              "Subject: %s\n\n%s", from, subject, text);
+      break;
+    case 2:
+      g_string_append_printf (m, "---------- Forwarded message ---------\nFrom: %s\n"
+                              "Date: Mon, May 1, 2023 at 10:12 AM\nSubject: %s\n"
+                              "To: <carol@example.com>\n\n\n%s", from, subject, text);
+      break;
+    default:
+      {
+        g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+        g_string_append_printf (m, "Begin forwarded message:\n\n> From: %s\n"
+                                "> Date: 1 May 2023 10:12:13 GMT+2\n> To: carol@example.com\n"
+                                "> Subject: %s\n>\n", from, subject);
+        for (guint i = 0; lines[i] != NULL; i++)
+          if (lines[i + 1] != NULL || lines[i][0] != '\0')
+            g_string_append_printf (m, lines[i][0] ? "> %s\n" : ">\n", lines[i]);
+      }
+      break;
+    }
+  return g_string_free_to_bytes (m);
+}
+
+/* A notice forwarded inline reads as the notice with its headers. */
+static void
+test_forward_inline (void)
+{
+  const char *subject = "NOT MEMBER article from carol@example.com";
+  const char *from = "list-admin@lists.example.org";
+  g_autofree char *with_headers = g_strdup_printf ("From: %s\nTo: carol@example.com\nSubject: %s\n"
+                                                   "Date: Mon, 1 May 2023 10:12:13 +0200\n\n%s",
+                                                   from, subject, fml_text);
+  g_autoptr(GBytes) original = text_bytes (with_headers);
+  g_autoptr(GBytes) pasted = text_bytes (fml_text);
+
+  check_same (original, pasted, "the notice pasted");
+  for (guint style = 0; style < 4; style++)
+    {
+      g_autoptr(GBytes) forwarded = forward_inline (style, subject, from, fml_text);
+      g_autofree char *what = g_strdup_printf ("forwarded inline, style %u", style);
+
+      check_same (original, forwarded, what);
+    }
+}
+
+/* An ordinary message forwarded inline is still no bounce, and a marker
+ * line without header fields after it is text like any other. */
+static void
+test_forward_inline_not_bounce (void)
+{
+  g_autoptr(GBytes) forwarded = forward_inline (0, "lunch", "Dave <dave@example.org>",
+                                                "See you at noon; room 550, second floor.\n");
+  g_autoptr(GBytes) bare = text_bytes ("From: Carol <carol@example.com>\nTo: Dave <dave@example.org>\n"
+                                       "Subject: notes\n\n-------- Original Message --------\n"
+                                       "nothing to see here\n");
+  Answer got = { 0 };
+
+  answer_of (forwarded, &got);
+  g_assert_cmpint (got.kind, ==, BOUNCE_KIND_NOT_BOUNCE);
+  answer_clear (&got);
+  answer_of (bare, &got);
+  g_assert_cmpint (got.kind, ==, BOUNCE_KIND_NOT_BOUNCE);
+  answer_clear (&got);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -303,6 +410,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/presentations/forward-attached/corpus", test_forward_attached_corpus);
   g_test_add_func ("/presentations/forward-attached/not-a-bounce", test_forward_attached_not_bounce);
+  g_test_add_func ("/presentations/forward-inline/notice", test_forward_inline);
+  g_test_add_func ("/presentations/forward-inline/not-a-bounce", test_forward_inline_not_bounce);
   g_test_add_func ("/presentations/quoted/reply", test_quoted_reply);
   g_test_add_func ("/presentations/quoted/few-lines-kept", test_quoted_few_lines_kept);
   return g_test_run ();

@@ -964,6 +964,8 @@ append_inline_original (Decoder    *dec,
     append_block (dec, BOUNCE_SEGMENT_ORIGINAL_BODY, headers_end, end - headers_end);
 }
 
+static gboolean may_keep_attached (Decoder *dec);
+
 /* ------------------------------------------------------------------ */
 /* Quoted text ("> " in a reply) */
 
@@ -1047,6 +1049,132 @@ dequote (const char *text,
   return out;
 }
 
+/* ------------------------------------------------------------------ */
+/* A message forwarded inline */
+
+/* The line a mail program writes above a message it forwards inline (or
+ * quotes whole): Thunderbird's "-------- Forwarded Message --------" and
+ * "-------- Original Message --------", Gmail's "---------- Forwarded
+ * message ---------", Outlook's "-----Original Message-----" and its rule
+ * of underscores, Apple Mail's "Begin forwarded message:".  Each is
+ * followed by the forwarded message's header fields. */
+static gboolean
+line_is_forward_marker (const char *p,
+                        const char *eol)
+{
+  static const char * const words[] = {
+    "forwarded message", "original message", NULL
+  };
+  gsize dashes = 0, under = 0;
+  g_autofree char *lower = NULL;
+  char *q;
+
+  while (p < eol && (*p == ' ' || *p == '\t'))
+    p++;
+  while (eol > p && (eol[-1] == ' ' || eol[-1] == '\t'))
+    eol--;
+  if (eol - p > 80)
+    return FALSE;
+  for (const char *c = p; c < eol && *c == '_'; c++)
+    under++;
+  if (under >= 10 && under == (gsize) (eol - p))
+    return TRUE;
+  lower = g_ascii_strdown (p, eol - p);
+  if (g_str_equal (lower, "begin forwarded message:"))
+    return TRUE;
+  for (q = lower; *q == '-'; q++)
+    dashes++;
+  if (dashes < 2)
+    return FALSE;
+  while (*q == ' ')
+    q++;
+  for (guint i = 0; words[i] != NULL; i++)
+    if (g_str_has_prefix (q, words[i]))
+      {
+        q += strlen (words[i]);
+        while (*q == ' ')
+          q++;
+        dashes = 0;
+        for (; *q == '-'; q++)
+          dashes++;
+        return dashes >= 2 && *q == '\0';
+      }
+  return FALSE;
+}
+
+/* The forwarded message of text forwarded inline, as a message of its own:
+ * the header fields after the marker line ("Sent:" is Outlook's Date:, a
+ * tab may follow the colon) and the text after them.  NULL when there is
+ * no marker line, or no From: or Subject: field after it. */
+static GBytes *
+inline_forwarded_message (const char *text,
+                          gsize       len)
+{
+  const char *end = text + len;
+  const char *p = text;
+
+  while (p < end)
+    {
+      const char *eol = line_end (p, end);
+      const char *q;
+      g_autoptr(GString) msg = NULL;
+      gboolean named = FALSE;
+      guint fields = 0;
+
+      if (!line_is_forward_marker (p, eol))
+        {
+          p = eol < end ? eol + 1 : end;
+          continue;
+        }
+      q = eol < end ? eol + 1 : end;
+      while (q < end && line_is_blank (q, line_end (q, end)))
+        q = line_end (q, end) + 1;
+      msg = g_string_new (NULL);
+      while (q < end)
+        {
+          const char *qe = line_end (q, end);
+          gsize name_len = header_name_length (q, qe);
+          const char *value;
+
+          if (line_is_blank (q, qe))
+            break;
+          if ((*q == ' ' || *q == '\t') && fields > 0)
+            {
+              g_string_append_len (msg, q, qe - q);
+              g_string_append_c (msg, '\n');
+              q = qe < end ? qe + 1 : end;
+              continue;
+            }
+          if (name_len == 0)
+            break;
+          value = (const char *) memchr (q + name_len, ':', qe - q - name_len) + 1;
+          while (value < qe && (*value == ' ' || *value == '\t'))
+            value++;
+          if (name_len == 4 && g_ascii_strncasecmp (q, "Sent", 4) == 0)
+            g_string_append (msg, "Date");
+          else
+            g_string_append_len (msg, q, name_len);
+          g_string_append (msg, ": ");
+          g_string_append_len (msg, value, qe - value);
+          g_string_append_c (msg, '\n');
+          named |= (name_len == 4 && g_ascii_strncasecmp (q, "From", 4) == 0) ||
+                   (name_len == 7 && g_ascii_strncasecmp (q, "Subject", 7) == 0);
+          fields++;
+          q = qe < end ? qe + 1 : end;
+        }
+      if (fields >= 2 && named && q < end)
+        {
+          g_string_append_c (msg, '\n');
+          q = line_end (q, end) + 1;
+          if (q < end)
+            g_string_append_len (msg, q, end - q);
+          return g_string_free_to_bytes (g_steal_pointer (&msg));
+        }
+      p = eol < end ? eol + 1 : end;
+    }
+  return NULL;
+}
+
 /* Human-readable text of the bounce itself (not of an original). */
 static void
 append_notification_text (Decoder    *dec,
@@ -1062,6 +1190,8 @@ append_notification_text (Decoder    *dec,
       text = unquoted->str;
       len = unquoted->len;
     }
+  if (may_keep_attached (dec))
+    dec->self->attached = inline_forwarded_message (text, len);
   marker = dec->marker_done ? G_MAXSIZE : find_original_marker (text, len);
 
   if (marker == G_MAXSIZE && !dec->marker_done)
@@ -2109,6 +2239,7 @@ decode_all (BounceInput  *self,
       }
       dec.msg = bounce_message_new ();
       g_ptr_array_add (self->messages, dec.msg);
+      self->attached = inline_forwarded_message (text, text_len);
 
       if (find_original_marker (text, text_len) == G_MAXSIZE &&
           find_unmarked_original (text, text_len) == G_MAXSIZE)

@@ -402,6 +402,49 @@ test_forward_inline_not_bounce (void)
   answer_clear (&got);
 }
 
+/* A whole report pasted: the delivery-status fields come after the
+ * notice's "copy of the original message" line (OpenSMTPD's order, its
+ * parts shown one after the other); they are the report's, and the
+ * returned message's headers after them are still the original's. */
+static void
+test_pasted_report_after_marker (void)
+{
+  g_autoptr(GBytes) pasted = text_bytes (
+    "This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n"
+    "\n"
+    "A message is delayed for more than 4 hours for the following\n"
+    "list of recipients:\n"
+    "\n"
+    "ivan@example.net: Connection refused\n"
+    "\n"
+    "Below is a copy of the original message:\n"
+    "\n"
+    "Reporting-MTA: dns; mail.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; ivan@example.net\n"
+    "Action: delayed\n"
+    "Status: 4.4.1\n"
+    "\n"
+    "Received: from mail.example.org (localhost [127.0.0.1])\n"
+    "\tby mail.example.org with ESMTP id 1a2b3c4d\n"
+    "From: Alice <alice@example.com>\n"
+    "To: judy@example.org\n"
+    "Subject: minutes\n"
+    "\n"
+    "Hello\n");
+  g_autoptr(BounceInput) input = bounce_input_new_from_bytes (pasted, NULL, NULL);
+  BounceMessage *m = g_ptr_array_index (bounce_input_get_messages (input), 0);
+  Answer got = { 0 };
+
+  g_assert_nonnull (m->original_headers);
+  g_assert_cmpstr (bounce_fields_lookup (m->original_headers, "To"), ==, "judy@example.org");
+  answer_of (pasted, &got);
+  g_assert_cmpint (got.kind, ==, BOUNCE_KIND_DELAY);
+  g_assert_cmpuint (got.n, ==, 1);
+  g_assert_true (g_str_has_prefix (got.lines->pdata[0], "ivan@example.net 4.4.1 "));
+  answer_clear (&got);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -412,6 +455,7 @@ main (int argc, char **argv)
   g_test_add_func ("/presentations/forward-attached/not-a-bounce", test_forward_attached_not_bounce);
   g_test_add_func ("/presentations/forward-inline/notice", test_forward_inline);
   g_test_add_func ("/presentations/forward-inline/not-a-bounce", test_forward_inline_not_bounce);
+  g_test_add_func ("/presentations/pasted/report-after-copy-marker", test_pasted_report_after_marker);
   g_test_add_func ("/presentations/quoted/reply", test_quoted_reply);
   g_test_add_func ("/presentations/quoted/few-lines-kept", test_quoted_few_lines_kept);
   return g_test_run ();

@@ -937,6 +937,60 @@ append_inline_original (Decoder    *dec,
   if (p >= end)
     return;
 
+  /* A paste of a whole report puts its delivery-status part (RFC 3464)
+   * after the notice's "copy of the message follows" line: paragraphs made
+   * only of its fields are the report's, not the returned message's. */
+  {
+    const char *q = p;
+    const char *dsn_end = p;
+
+    while (q < end)
+      {
+        const char *eol = line_end (q, end);
+        gsize n = header_name_length (q, eol);
+        g_autofree char *name = n > 0 ? g_strndup (q, n) : NULL;
+
+        if (line_is_blank (q, eol))
+          {
+            q = eol < end ? eol + 1 : end;
+            continue;
+          }
+        if (name == NULL || !is_dsn_field (name))
+          break;
+        /* the paragraph: DSN fields and their continuation lines */
+        while (q < end)
+          {
+            eol = line_end (q, end);
+            if (line_is_blank (q, eol))
+              break;
+            if (*q != ' ' && *q != '\t')
+              {
+                g_free (name);
+                n = header_name_length (q, eol);
+                name = n > 0 ? g_strndup (q, n) : NULL;
+                if (name == NULL || (!is_dsn_field (name) && !g_str_has_prefix (name, "X-")))
+                  break;
+              }
+            q = eol < end ? eol + 1 : end;
+          }
+        if (q < end && !line_is_blank (q, line_end (q, end)))
+          break;  /* a paragraph that mixes in other fields: the original's headers */
+        dsn_end = q;
+      }
+    if (dsn_end > p)
+      {
+        gsize start = append_block (dec, BOUNCE_SEGMENT_TEXT, p, dsn_end - p);
+
+        if (start != G_MAXSIZE)
+          scan_text_for_dsn (dec, start, dec->out->len);
+        p = dsn_end;
+        while (p < end && line_is_blank (p, line_end (p, end)))
+          p = line_end (p, end) + 1;
+        if (p >= end)
+          return;
+      }
+  }
+
   headers_end = p;
   {
     const char *eol = line_end (p, end);

@@ -445,6 +445,39 @@ test_pasted_report_after_marker (void)
   answer_clear (&got);
 }
 
+/* The first text part of a Postfix notice alone: the failure template
+ * says the message was returned, so a last 4xx reply is final there; the
+ * delay template's 4xx reply is still being retried. */
+static void
+test_pasted_postfix_templates (void)
+{
+  static const char records[] =
+    "                   The mail system\n"
+    "\n"
+    "<kim@example.org>: host mx.example.org[192.0.2.4] said: 450 4.2.0\n"
+    "    <kim@example.org>: Recipient address rejected: try again later (in\n"
+    "    reply to RCPT TO command)\n";
+  g_autofree char *failure = g_strconcat ("This is the mail system at host mail.example.com.\n\n"
+                                          "I'm sorry to have to inform you that your message could not\n"
+                                          "be delivered to one or more recipients. It's attached below.\n\n",
+                                          records, NULL);
+  g_autofree char *delay = g_strconcat ("This is the mail system at host mail.example.com.\n\n"
+                                        "####### THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #######\n\n"
+                                        "Your message could not be delivered for more than 4 hour(s).\n"
+                                        "It will be retried until it is 5 day(s) old.\n\n",
+                                        records, NULL);
+  g_autoptr(GBytes) failure_bytes = text_bytes (failure);
+  g_autoptr(GBytes) delay_bytes = text_bytes (delay);
+  Answer got = { 0 };
+
+  answer_of (failure_bytes, &got);
+  g_assert_cmpint (got.kind, ==, BOUNCE_KIND_FAILURE);
+  answer_clear (&got);
+  answer_of (delay_bytes, &got);
+  g_assert_cmpint (got.kind, ==, BOUNCE_KIND_DELAY);
+  answer_clear (&got);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -456,6 +489,7 @@ main (int argc, char **argv)
   g_test_add_func ("/presentations/forward-inline/notice", test_forward_inline);
   g_test_add_func ("/presentations/forward-inline/not-a-bounce", test_forward_inline_not_bounce);
   g_test_add_func ("/presentations/pasted/report-after-copy-marker", test_pasted_report_after_marker);
+  g_test_add_func ("/presentations/pasted/postfix-templates", test_pasted_postfix_templates);
   g_test_add_func ("/presentations/quoted/reply", test_quoted_reply);
   g_test_add_func ("/presentations/quoted/few-lines-kept", test_quoted_few_lines_kept);
   return g_test_run ();

@@ -241,6 +241,13 @@ parse_postfix (BounceLayoutDoc *d)
 
           if (bounce_line_contains (l, "THIS IS A WARNING ONLY"))
             action = "delayed";
+          /* bounce(5), failure_template ("I'm sorry to have to inform you
+           * that your message could not / be delivered to one or more
+           * recipients."): the message was returned, so each record is
+           * final even when the last reply was a 4xx one (the message
+           * outlived the queue, or a 4xx reply was made final) */
+          else if (bounce_line_contains (l, "to inform you that your message could not") && action == NULL)
+            action = "failed";
           else if (bounce_line_contains (l, "was successfully delivered"))
             action = "delivered";
           else if (bounce_line_contains (l, "was successfully relayed"))

@@ -10,9 +10,8 @@
 /* Above this many rows the filter runs in steps, so that typing in the
  * search entry never stalls the window on a large mbox. */
 #define INCREMENTAL_ROWS 2000
-/* The lists scroll on their own; up to this many rows show without scrolling. */
-#define MESSAGE_ROW_HEIGHT 78
-#define SHOWN_MESSAGES 4
+/* The table scrolls on its own; up to this many rows show without scrolling.
+ * (The message list's height is set in bounce-messages-view.ui.) */
 #define TABLE_ROW_HEIGHT 33
 #define SHOWN_TABLE_ROWS 10
 #define REASON_WIDTH 240
@@ -723,10 +722,6 @@ bounce_messages_view_set_report (BounceMessagesView *self,
 
       gtk_label_set_label (self->messages_heading, heading);
     }
-  /* A list view measures only the rows it has made: size both lists for
-   * what they hold, scrolling beyond a few screenfuls. */
-  gtk_widget_set_size_request (GTK_WIDGET (self->message_scroller), -1,
-                               MESSAGE_ROW_HEIGHT * CLAMP (n, 1, SHOWN_MESSAGES));
   update_table_size (self);
   update_heading (self);
   update_count (self);

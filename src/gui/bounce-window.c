@@ -55,9 +55,6 @@ struct _BounceWindow
   GCancellable         *check_cancellable;  /* the running live blocklist check */
   BounceBlocklistCheck *check;              /* the check the report allows, or NULL */
   BounceReport         *report;
-  /* The message of an mbox whose own result is shown, or NULL: the whole
-   * file's.  One of report's message reports. */
-  BounceReport         *shown;
   GFile                *file;
   GBytes               *big_paste;  /* all of a paste too long to show */
   GtkFileChooserNative *chooser;
@@ -173,12 +170,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnalysisResult, analysis_result_free)
 
 static void bounce_window_update_actions (BounceWindow *self);
 
+/* The message of an mbox selected in the list, whose own result the page
+ * shows, or NULL: the whole file's.  The list holds the report's messages
+ * (or none), so the selection is the one place this is kept. */
+static BounceReport *
+shown_message (BounceWindow *self)
+{
+  BounceReport *message = bounce_messages_view_get_selected_message (self->messages_view);
+
+  /* A message is analysed when first shown; again is a no-op. */
+  if (message != NULL)
+    bounce_analyze_message (self->report, message, NULL);
+  return message;
+}
+
 /* The report whose result the page shows: a message of an mbox when one is
  * selected, else the whole input's. */
 static BounceReport *
 shown_report (BounceWindow *self)
 {
-  return self->shown != NULL ? self->shown : self->report;
+  BounceReport *message = shown_message (self);
+
+  return message != NULL ? message : self->report;
 }
 
 /* Can the text view show text[start, end) of the report's display text?
@@ -381,7 +394,6 @@ bounce_window_prepare_check (BounceWindow *self)
 static void
 bounce_window_clear_report (BounceWindow *self)
 {
-  g_clear_object (&self->shown);
   gtk_widget_set_visible (self->message_bar, FALSE);
   if (g_set_object (&self->report, NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
@@ -599,13 +611,14 @@ bounce_window_apply_link_settings (BounceWindow *self)
 static void
 bounce_window_fill_details (BounceWindow *self)
 {
-  BounceReport *report = shown_report (self);
+  BounceReport *message = shown_message (self);
+  BounceReport *report = message != NULL ? message : self->report;
 
-  if (self->shown != NULL)
+  if (message != NULL)
     {
       guint n = bounce_messages_view_get_n_messages (self->messages_view);
-      guint number = bounce_report_get_message_index (self->shown) + 1;
-      const char *subject = bounce_report_get_subject (self->shown);
+      guint number = bounce_report_get_message_index (message) + 1;
+      const char *subject = bounce_report_get_subject (message);
       g_autofree char *text = NULL;
 
       if (subject != NULL && *subject != '\0')
@@ -616,7 +629,7 @@ bounce_window_fill_details (BounceWindow *self)
         text = g_strdup_printf (_("Message %u of %u"), number, n);
       gtk_label_set_label (self->message_label, text);
     }
-  gtk_widget_set_visible (self->message_bar, self->shown != NULL);
+  gtk_widget_set_visible (self->message_bar, message != NULL);
 
   bounce_verdict_set_report (self->verdict, report);
   bounce_window_fill_recipients (self);
@@ -634,18 +647,14 @@ static void
 bounce_window_fill_results (BounceWindow *self)
 {
   bounce_window_update_title (self);
-  /* A message of the report before is not one of this one's. */
-  if (self->shown != NULL && !g_list_store_find (G_LIST_STORE (bounce_report_get_message_reports (self->report)),
-                                                 self->shown, NULL))
-    {
-      g_clear_object (&self->shown);
-      gtk_widget_set_visible (self->message_bar, FALSE);
-    }
 
   if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
     {
       g_autofree char *description = bounce_report_describe (self->report);
       g_autofree char *text = NULL;
+
+      /* No list, and no message of the report before selected in it. */
+      bounce_messages_view_set_report (self->messages_view, NULL);
 
       /* what the core says the message is, then how to get the bounce */
       text = g_strdup_printf ("%s\n\n%s", description,
@@ -660,14 +669,7 @@ bounce_window_fill_results (BounceWindow *self)
   /* An mbox: one verdict per message and the table of every recipient.
    * A new report starts with the whole file; the same one keeps the
    * message selected in it. */
-  g_clear_object (&self->shown);
   bounce_messages_view_set_report (self->messages_view, self->report);
-  self->shown = bounce_messages_view_get_selected_message (self->messages_view);
-  if (self->shown != NULL)
-    {
-      g_object_ref (self->shown);
-      bounce_analyze_message (self->report, self->shown, NULL);
-    }
   bounce_window_fill_details (self);
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
@@ -1656,16 +1658,11 @@ show_results_action (GtkWidget  *widget,
 static void
 on_message_selected (BounceWindow *self)
 {
-  BounceReport *message = bounce_messages_view_get_selected_message (self->messages_view);
-
-  if (message == self->shown || self->report == NULL)
+  if (self->report == NULL)
     return;
-  if (message != NULL)
-    bounce_analyze_message (self->report, message, NULL);
-  g_set_object (&self->shown, message);
   bounce_window_fill_details (self);
   /* The text view shows the whole file: go to the message's first code. */
-  if (message != NULL)
+  if (shown_message (self) != NULL)
     bounce_window_scroll_to_first_code (self);
   bounce_window_update_actions (self);
 }
@@ -1678,7 +1675,7 @@ on_message_activated (BounceWindow *self,
                       guint         position)
 {
   bounce_messages_view_select_message (self->messages_view, position);
-  if (self->shown == NULL)
+  if (shown_message (self) == NULL)
     return;
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
@@ -2100,7 +2097,6 @@ bounce_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_WINDOW);
 
-  g_clear_object (&self->shown);
   g_clear_object (&self->report);
   g_clear_object (&self->file);
   g_clear_pointer (&self->big_paste, g_bytes_unref);

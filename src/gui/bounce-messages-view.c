@@ -362,14 +362,9 @@ refilter (BounceMessagesView *self)
 static void
 update_table_size (BounceMessagesView *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
-  g_autoptr(BounceReport) message = NULL;
-
-  if (self->selected != GTK_INVALID_LIST_POSITION)
-    message = g_list_model_get_item (G_LIST_MODEL (self->messages),
-                                     gtk_single_selection_get_selected (self->messages));
-  if (message != NULL)
-    n = g_list_model_get_n_items (bounce_report_get_recipients (message));
+  BounceReport *message = bounce_messages_view_get_selected_message (self);
+  guint n = message != NULL ? g_list_model_get_n_items (bounce_report_get_recipients (message))
+                            : g_list_model_get_n_items (G_LIST_MODEL (self->rows));
   gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
                                TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
 }
@@ -620,6 +615,7 @@ bounce_messages_view_init (BounceMessagesView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSelectionModel) table_model = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->selected = GTK_INVALID_LIST_POSITION;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "bounce-core.h"
 #include "bounce-literal.h"
 #include "bounce-prefilter.h"
@@ -552,6 +554,65 @@ test_catalogue_provider_hosts (void)
   g_assert_cmpstr (bounce_entry_get_id (from_yahoo->pdata[0]), ==, "rule.yahoo.deferred");
 }
 
+/* A catalogue tried out from a directory (BOUNCE_CATALOGUE_DIR): a missing
+ * one is an error that names the file; a rule whose pattern does not
+ * compile is said once, when first tried, and never matches, while the
+ * others still do. */
+static void
+test_catalogue_directory (void)
+{
+  static const char index_json[] = "{\"version\":\"t\",\"files\":[\"rules.json\"]}";
+  static const char rules_json[] =
+    "{\"entries\":["
+    "{\"id\":\"rule.t.bad\",\"kind\":\"rule\",\"strength\":\"generic\",\"reason\":\"onhold\","
+    "\"pattern\":\"grey(list\",\"examples\":[\"greylisted\"],\"title\":\"t\",\"explanation\":\"t\"},"
+    "{\"id\":\"rule.t.good\",\"kind\":\"rule\",\"strength\":\"generic\",\"reason\":\"onhold\","
+    "\"pattern\":\"grey\\\\s*listed\",\"examples\":[\"greylisted\"],\"title\":\"t\",\"explanation\":\"t\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceCatalogue) missing = NULL;
+  g_autoptr(BounceCatalogue) tried = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *index_path = NULL;
+  g_autofree char *rules_path = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      missing = bounce_catalogue_new_from_directory ("/nonexistent/catalogue", &error);
+      g_assert_null (missing);
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+      g_assert_nonnull (strstr (error->message, "/nonexistent/catalogue/index.json"));
+
+      /* (the warning, once, in a child: the test's own warnings are fatal) */
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stderr ("*rule.t.bad*bad pattern*");
+      g_test_trap_assert_stderr_unmatched ("*bad pattern*bad pattern*");
+      return;
+    }
+
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  dir = g_dir_make_tmp ("bounce-catalogue-XXXXXX", &error);
+  g_assert_no_error (error);
+  index_path = g_build_filename (dir, "index.json", NULL);
+  rules_path = g_build_filename (dir, "rules.json", NULL);
+  g_assert_true (g_file_set_contents (index_path, index_json, -1, NULL));
+  g_assert_true (g_file_set_contents (rules_path, rules_json, -1, NULL));
+  tried = bounce_catalogue_new_from_directory (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bounce_catalogue_get_version (tried), ==, "t");
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GPtrArray) rules = bounce_catalogue_match_rules (tried, "451 4.7.1 Greylisted, try again later", NULL);
+
+      g_assert_cmpuint (rules->len, ==, 1);
+      g_assert_cmpstr (bounce_entry_get_id (rules->pdata[0]), ==, "rule.t.good");
+    }
+  g_unlink (rules_path);
+  g_unlink (index_path);
+  g_rmdir (dir);
+}
+
 /* The words a pattern needs, one per alternative, never from optional
  * parts, classes, escapes or lookarounds; none when an alternative has no
  * certain word, or the syntax is not followed. */
@@ -662,6 +723,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
   g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);
   g_test_add_func ("/catalogue/provider-hosts", test_catalogue_provider_hosts);
+  g_test_add_func ("/catalogue/directory", test_catalogue_directory);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   return g_test_run ();

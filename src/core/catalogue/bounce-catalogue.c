@@ -367,16 +367,22 @@ bounce_catalogue_get_default (void)
        * instead of the built-in ones (to try out or benchmark a catalogue;
        * build-aux/bench measures one grown five-fold). */
       const char *dir = g_getenv ("BOUNCE_CATALOGUE_DIR");
+      gboolean from_dir = dir != NULL && *dir != '\0';
 
-      if (dir != NULL && *dir != '\0')
+      if (from_dir)
         catalogue = bounce_catalogue_new_from_directory (dir, &error);
       else
         catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
       if (catalogue == NULL)
         {
-          /* A damaged built-in catalogue is a packaging bug; keep working
-           * with an empty one rather than crash the user's session. */
-          g_critical ("Could not load the code catalogue: %s", error->message);
+          /* A damaged built-in catalogue is a packaging bug; one being
+           * tried out is named with its variable (and not replaced by the
+           * built-in one, which would pass for it).  Keep working with an
+           * empty one rather than crash the user's session. */
+          if (from_dir)
+            g_warning ("Could not load the catalogue of BOUNCE_CATALOGUE_DIR=%s: %s", dir, error->message);
+          else
+            g_critical ("Could not load the code catalogue: %s", error->message);
           catalogue = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
           catalogue->version = g_strdup ("0");
         }

@@ -63,6 +63,7 @@ struct _BounceEntry
   GRegex *regex_jit;     /* the same pattern JIT-compiled once the entry is hot */
   char *tokens;          /* providers: the shapes of their own codes, a pattern */
   int uses;
+  int bad_pattern;       /* the lazy compile failed (and said so once) */
   GStrv examples;
   GStrv zones;
   char *lookup_ip;
@@ -1239,14 +1240,20 @@ bounce_entry_get_regex (BounceEntry *self)
   if (g_atomic_pointer_get (&self->regex) == NULL)
     {
       g_autoptr(GError) error = NULL;
-      GRegex *regex = g_regex_new (self->pattern, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, &error);
+      GRegex *regex;
 
+      if (g_atomic_int_get (&self->bad_pattern))
+        return NULL;
+      regex = g_regex_new (self->pattern, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, &error);
       /* The built-in catalogue's patterns all compile (test-catalogue
        * tries every rule on its examples); a catalogue tried out with
-       * BOUNCE_CATALOGUE_DIR may hold a bad one, which then never matches. */
+       * BOUNCE_CATALOGUE_DIR may hold a bad one, which then never matches:
+       * said once, not compiled again on every text. */
       if (regex == NULL)
         {
-          g_critical ("Catalogue entry “%s”: bad pattern: %s", self->id, error->message);
+          if (g_atomic_int_compare_and_exchange (&self->bad_pattern, 0, 1))
+            g_warning ("Catalogue entry “%s”: bad pattern, the rule is never tried: %s",
+                       self->id, error->message);
           return NULL;
         }
       if (!g_atomic_pointer_compare_and_exchange (&self->regex, NULL, regex))

@@ -613,6 +613,87 @@ test_catalogue_directory (void)
   g_rmdir (dir);
 }
 
+/* The window's worker threads match rules of one shared catalogue at once,
+ * while its patterns are still uncompiled: each rule's regex is compiled
+ * on first use and JIT-compiled later, whichever thread gets there first.
+ * Every thread must get the same answers as one thread alone; a compile
+ * that two threads both keep would leak (the sanitizer build sees that). */
+#define MATCH_THREADS 4
+#define MATCH_ROUNDS 13   /* 4 x 13 uses of a rule: past its JIT compile */
+
+typedef struct {
+  BounceCatalogue *catalogue;
+  GPtrArray *texts;          /* one example of every rule */
+  gint *go;
+} MatchJob;
+
+static char *
+matched_ids (BounceCatalogue *cat,
+             const char      *text)
+{
+  g_autoptr(GPtrArray) rules = bounce_catalogue_match_rules (cat, text, NULL);
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < rules->len; i++)
+    g_string_append_printf (ids, "%s ", bounce_entry_get_id (rules->pdata[i]));
+  return g_string_free (ids, FALSE);
+}
+
+static gpointer
+match_thread (gpointer data)
+{
+  MatchJob *job = data;
+  GPtrArray *answers = g_ptr_array_new_with_free_func (g_free);
+
+  while (!g_atomic_int_get (job->go))
+    g_thread_yield ();
+  for (guint round = 0; round < MATCH_ROUNDS; round++)
+    for (guint i = 0; i < job->texts->len; i++)
+      {
+        char *ids = matched_ids (job->catalogue, job->texts->pdata[i]);
+
+        if (round == 0)
+          g_ptr_array_add (answers, ids);
+        else
+          g_free (ids);
+      }
+  return answers;
+}
+
+static void
+test_catalogue_threads (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceCatalogue) fresh = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  GThread *threads[MATCH_THREADS];
+  gint go = 0;
+  MatchJob job = { fresh, texts, &go };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_RULE)
+      g_ptr_array_add (texts, (gpointer) bounce_entry_get_examples (entries->pdata[i])[0]);
+  g_assert_cmpuint (texts->len, >, 100);
+
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    threads[t] = g_thread_new ("match", match_thread, &job);
+  g_atomic_int_set (&go, 1);
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    {
+      g_autoptr(GPtrArray) answers = g_thread_join (threads[t]);
+
+      g_assert_cmpuint (answers->len, ==, texts->len);
+      for (guint i = 0; i < texts->len; i++)
+        {
+          g_autofree char *alone = matched_ids (catalogue (), texts->pdata[i]);
+
+          g_assert_cmpstr (answers->pdata[i], ==, alone);
+        }
+    }
+}
+
 /* The words a pattern needs, one per alternative, never from optional
  * parts, classes, escapes or lookarounds; none when an alternative has no
  * certain word, or the syntax is not followed. */
@@ -724,6 +805,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);
   g_test_add_func ("/catalogue/provider-hosts", test_catalogue_provider_hosts);
   g_test_add_func ("/catalogue/directory", test_catalogue_directory);
+  g_test_add_func ("/catalogue/threads", test_catalogue_threads);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   return g_test_run ();

@@ -694,6 +694,88 @@ test_catalogue_threads (void)
     }
 }
 
+/* The same race without the matching around it, made likely: the
+ * threads wait for each other at every entry of a fresh catalogue (a
+ * spinning start line) and then all ask it for its regex, 13 times each,
+ * past the JIT compile.  An entry publishes the first regex compiled and
+ * hands that one to every thread, so no entry may have shown the threads
+ * more than two (the plain one and the JIT-compiled one), and the last
+ * must be what it gives now.  A compile that a thread kept for itself
+ * instead of the published one shows as a third. */
+typedef struct {
+  GPtrArray *entries;        /* BounceEntry with a pattern */
+  gint *arrived;             /* per entry: threads at its start line */
+} RegexJob;
+
+static gpointer
+regex_thread (gpointer data)
+{
+  RegexJob *job = data;
+  GPtrArray *seen = g_ptr_array_new ();   /* entry x MATCH_ROUNDS */
+
+  for (guint e = 0; e < job->entries->len; e++)
+    {
+      g_atomic_int_inc (&job->arrived[e]);
+      /* spinning, so that the threads on the cores leave together */
+      for (guint spins = 0; g_atomic_int_get (&job->arrived[e]) < MATCH_THREADS; spins++)
+        if (spins > 10000)
+          g_thread_yield ();
+      for (guint round = 0; round < MATCH_ROUNDS; round++)
+        g_ptr_array_add (seen, bounce_entry_get_regex (job->entries->pdata[e]));
+    }
+  return seen;
+}
+
+static void
+test_catalogue_threads_regex (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceCatalogue) fresh = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autofree gint *arrived = NULL;
+  GPtrArray *seen[MATCH_THREADS];
+  GThread *threads[MATCH_THREADS];
+  RegexJob job;
+  GPtrArray *all;
+
+  g_assert_no_error (error);
+  all = bounce_catalogue_get_entries (fresh);
+  for (guint i = 0; i < all->len; i++)
+    if (bounce_entry_get_pattern (all->pdata[i]) != NULL)
+      g_ptr_array_add (entries, all->pdata[i]);
+  g_assert_cmpuint (entries->len, >, 100);
+  arrived = g_new0 (gint, entries->len);
+  job = (RegexJob) { entries, arrived };
+
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    threads[t] = g_thread_new ("regex", regex_thread, &job);
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    seen[t] = g_thread_join (threads[t]);
+
+  for (guint e = 0; e < entries->len; e++)
+    {
+      GRegex *now = bounce_entry_get_regex (entries->pdata[e]);
+      GRegex *other = NULL;
+
+      g_assert_nonnull (now);
+      for (guint t = 0; t < MATCH_THREADS; t++)
+        for (guint round = 0; round < MATCH_ROUNDS; round++)
+          {
+            GRegex *got = seen[t]->pdata[e * MATCH_ROUNDS + round];
+
+            if (got == now)
+              continue;
+            if (other == NULL)
+              other = got;
+            if (got != other)
+              g_test_fail_printf ("%s: the threads got three regexes",
+                                  bounce_entry_get_id (entries->pdata[e]));
+          }
+    }
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    g_ptr_array_unref (seen[t]);
+}
+
 /* The words a pattern needs, one per alternative, never from optional
  * parts, classes, escapes or lookarounds; none when an alternative has no
  * certain word, or the syntax is not followed. */
@@ -806,6 +888,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/provider-hosts", test_catalogue_provider_hosts);
   g_test_add_func ("/catalogue/directory", test_catalogue_directory);
   g_test_add_func ("/catalogue/threads", test_catalogue_threads);
+  g_test_add_func ("/catalogue/threads-regex", test_catalogue_threads_regex);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   return g_test_run ();

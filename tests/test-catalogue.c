@@ -508,7 +508,8 @@ test_catalogue_bad_entries (void)
 /* The remote hosts Sisimai's provider tables (the modules in lib/Sisimai/Rhost/) are
  * recognised by name their provider; a provider within another (Yahoo's
  * inbound servers within Yahoo) gets the other's scoped entries too, and
- * its own entries do not apply to the other. */
+ * its own entries do not apply to the other.  A host whose name only
+ * contains a provider's ("notqq.com", "my-yahoodns.net") is nobody's. */
 static gboolean
 has_entry (GPtrArray  *entries,
            const char *id)
@@ -532,6 +533,17 @@ test_catalogue_provider_hosts (void)
     { "Remote-MTA: dns; mta6.am0.yahoodns.net", "yahoo-mx" },
     { "From: MAILER-DAEMON@yahoo.com", "yahoo" },
     { "Remote-MTA: dns; mx.bureau.com", NULL },
+    /* a provider's name inside another host's name is not the provider */
+    { "Remote-MTA: dns; mx.notqq.com", NULL },
+    { "Remote-MTA: dns; mx.not-qq.com", NULL },
+    { "Remote-MTA: dns; qq.com-relay.example.net", NULL },
+    { "Remote-MTA: dns; mx.evil-docomo.ne.jp", NULL },
+    { "Remote-MTA: dns; my-ezweb.ne.jp", NULL },
+    { "Remote-MTA: dns; mx.taxi.ua", NULL },
+    { "Remote-MTA: dns; mx.not-exchangelabs.com", NULL },
+    { "Remote-MTA: dns; mx.my-yahoodns.net", NULL },
+    { "Remote-MTA: dns; mx.fake-aol.com", NULL },
+    { "Remote-MTA: dns; contoso.notonmicrosoft.com", NULL },
   };
   const char *deferral = "421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected "
                          "volume or user complaints";

@@ -600,6 +600,22 @@ test_utf8_cut (void)
   g_assert_cmpuint (bounce_utf8_cut (s, 100), ==, 7);
 }
 
+/* A window that ends at an offset never starts inside a character. */
+static void
+test_utf8_back (void)
+{
+  const char *s = "a\303\251b\342\202\254c";   /* "aéb€c": 1 + 2 + 1 + 3 + 1 bytes */
+
+  g_assert_cmpuint (bounce_utf8_back (s, 8, 100), ==, 0);
+  g_assert_cmpuint (bounce_utf8_back (s, 8, 1), ==, 7);
+  g_assert_cmpuint (bounce_utf8_back (s, 8, 2), ==, 7);   /* not the end of € */
+  g_assert_cmpuint (bounce_utf8_back (s, 8, 3), ==, 7);
+  g_assert_cmpuint (bounce_utf8_back (s, 8, 4), ==, 4);
+  g_assert_cmpuint (bounce_utf8_back (s, 4, 2), ==, 3);   /* not the end of é */
+  g_assert_cmpuint (bounce_utf8_back (s, 4, 3), ==, 1);
+  g_assert_cmpuint (bounce_utf8_back (s, 3, 0), ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -620,6 +636,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/threads", test_threads);
   g_test_add_func ("/extract/big-input", test_big_input);
   g_test_add_func ("/extract/utf8-cut", test_utf8_cut);
+  g_test_add_func ("/extract/utf8-back", test_utf8_back);
 
   return g_test_run ();
 }

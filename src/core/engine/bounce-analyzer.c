@@ -240,7 +240,7 @@ ip_is_not_the_sender (const char *text,
                       gsize       offset,
                       gsize       length)
 {
-  gsize from = offset > 160 ? offset - 160 : 0;
+  gsize from = bounce_utf8_back (text, offset, 160);
   g_autofree char *before = g_strndup (text + from, offset - from);
   char *nl = strrchr (before, '\n');
   g_autofree char *lower = g_ascii_strdown (nl ? nl + 1 : before, -1);

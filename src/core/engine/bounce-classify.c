@@ -538,7 +538,7 @@ bounce_classify_named_recipient (const char *text)
   len = MIN (strlen (text), (gsize) 16 * 1024);
   while (seen->len < 32 && (address = bounce_extract_address (text, len, from, &start, &end)) != NULL)
     {
-      gsize b = start > 48 ? start - 48 : 0;
+      gsize b = bounce_utf8_back (text, start, 48);
       g_autofree char *before = g_strndup (text + b, start - b);
       gboolean known = FALSE;
 

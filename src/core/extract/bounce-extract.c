@@ -1441,6 +1441,20 @@ bounce_utf8_cut (const char *s,
   return len;
 }
 
+gsize
+bounce_utf8_back (const char *s,
+                  gsize       offset,
+                  gsize       max)
+{
+  gsize from = offset > max ? offset - max : 0;
+
+  /* s[from] may be a continuation byte (10xxxxxx) of a character that
+   * starts before the window: move on to the next character */
+  while (from < offset && ((guchar) s[from] & 0xC0) == 0x80)
+    from++;
+  return from;
+}
+
 BounceSmtpCommand
 bounce_extract_smtp_command (const char *text,
                              gssize      length)

@@ -97,6 +97,11 @@ char             *bounce_extract_address      (const char *text,
  * never see a broken character. */
 gsize             bounce_utf8_cut             (const char *s,
                                                gsize       max);
+/* The other end: where a window of at most max bytes that ends at offset
+ * in the UTF-8 text s may start without splitting a character. */
+gsize             bounce_utf8_back            (const char *s,
+                                               gsize       offset,
+                                               gsize       max);
 
 /* The length of the enhanced status code ("5.1.1", "4.7.500": class 2, 4
  * or 5, then two numbers of one to three digits) that s starts with, or 0.

@@ -1717,12 +1717,25 @@ decode_message (Decoder    *dec,
                 const char *data,
                 gsize       len)
 {
+  /* Declared first, freed last: GMime's message reads the text in place. */
+  g_autoptr(GString) without_nul = NULL;
+  g_autoptr(GString) capped = NULL;
   g_autoptr(GMimeMessage) message = NULL;
   GMimeContentType *ct;
   GMimeObject *body;
-  gboolean too_nested = count_multiparts (data, len, MAX_MULTIPART_COUNT) > MAX_MULTIPART_COUNT;
-  g_autoptr(GString) capped = cap_header_fields (data, len);
+  gboolean too_nested;
 
+  /* NUL bytes are dropped message by message (see bounce_input_new_from_bytes). */
+  if (memchr (data, '\0', len) != NULL)
+    {
+      without_nul = g_string_sized_new (len);
+      normalise_newlines (data, len, without_nul);
+      dec->self->repaired = TRUE;
+      data = without_nul->str;
+      len = without_nul->len;
+    }
+  too_nested = count_multiparts (data, len, MAX_MULTIPART_COUNT) > MAX_MULTIPART_COUNT;
+  capped = cap_header_fields (data, len);
   if (capped != NULL)
     {
       data = capped->str;
@@ -2142,9 +2155,11 @@ bounce_input_new_from_bytes (GBytes        *bytes,
     }
 
   self = g_object_new (BOUNCE_TYPE_INPUT, NULL);
-  /* Input with LF line ends and no NUL (most of it) is decoded where it
-   * lies, without a normalised copy: the decoder reads only within len. */
-  if (memchr (data, '\r', len) != NULL || memchr (data, '\0', len) != NULL)
+  /* Input with LF line ends (most of it) is decoded where it lies, without
+   * a normalised copy: the decoder reads only within len.  A NUL byte (an
+   * mbox of 20 MB had eleven) is dropped from the message that holds it,
+   * or by to_utf8() from a pasted text. */
+  if (memchr (data, '\r', len) != NULL)
     {
       normal = g_string_sized_new (len + 1);
       if (normalise_newlines (data, len, normal))

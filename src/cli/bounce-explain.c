@@ -203,7 +203,15 @@ explain (const char *path)
 
   bytes = read_input (path, &error);
   if (bytes != NULL)
-    report = bounce_analyze_bytes (bytes, source, NULL, &error);
+    {
+      g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, &error);
+
+      /* The decoded text is a copy: the bytes read are not needed while
+       * the input is analysed (20 MB less for a 20 MB mbox). */
+      g_clear_pointer (&bytes, g_bytes_unref);
+      if (input != NULL)
+        report = bounce_analyze_input (input, source, NULL);
+    }
 
   if (report == NULL)
     {

@@ -491,6 +491,81 @@ test_message_details (void)
   g_assert_cmpuint (bounce_report_get_links (second)->len, ==, 0);
 }
 
+typedef struct {
+  GString *text;
+  guint pieces;
+} Pieces;
+
+static void
+collect_piece (const char *data,
+               gsize       length,
+               gpointer    user_data)
+{
+  Pieces *p = user_data;
+
+  g_string_append_len (p->text, data, length);
+  p->pieces++;
+}
+
+/* A report of many recipients is written in pieces, and the pieces make
+ * exactly what the whole-string functions and JsonGenerator (over the
+ * report's JsonNode) make. */
+static void
+test_streamed (void)
+{
+  g_autoptr(GString) dsn = g_string_new ("From: MAILER-DAEMON@mx.example.net\n"
+                                         "To: sender@example.org\n"
+                                         "Subject: Undelivered Mail Returned to Sender\n"
+                                         "MIME-Version: 1.0\n"
+                                         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+                                         "--b\nContent-Type: text/plain\n\nNot delivered.\n\n"
+                                         "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  for (guint i = 0; i < 600; i++)
+    g_string_append_printf (dsn, "\nFinal-Recipient: rfc822; user%u@example.com\nAction: failed\n"
+                                 "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 <user%u@example.com>: "
+                                 "\"quoted\" user unknown\n", i, i);
+  g_string_append (dsn, "\n--b--\n");
+  bytes = g_bytes_new (dsn->str, dsn->len);
+  report = bounce_analyze_bytes (bytes, "streamed", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 600);
+  node = bounce_report_to_json_node (report);
+
+  for (guint pretty = 0; pretty < 2; pretty++)
+    {
+      Pieces p = { g_string_new (NULL), 0 };
+      BounceJsonWriter *json = bounce_json_writer_new (pretty, collect_piece, &p);
+      g_autofree char *whole = bounce_report_to_json (report, pretty);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *generated = NULL;
+
+      bounce_report_write_json (report, json, NULL, NULL);
+      bounce_json_writer_free (json);
+      g_assert_cmpuint (p.pieces, >, 1);
+      g_assert_cmpstr (p.text->str, ==, whole);
+      json_generator_set_pretty (generator, pretty);
+      json_generator_set_root (generator, node);
+      generated = json_generator_to_data (generator, NULL);
+      g_assert_cmpstr (whole, ==, generated);
+      g_string_free (p.text, TRUE);
+    }
+
+  {
+    Pieces p = { g_string_new (NULL), 0 };
+    g_autofree char *whole = bounce_report_to_text (report);
+
+    bounce_report_write_text (report, collect_piece, &p);
+    g_assert_cmpuint (p.pieces, >, 1);
+    g_assert_cmpstr (p.text->str, ==, whole);
+    g_string_free (p.text, TRUE);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -504,6 +579,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/not-bounce", test_not_bounce);
   g_test_add_func ("/report/other-kinds", test_other_kinds);
   g_test_add_func ("/report/csv", test_csv);
+  g_test_add_func ("/report/streamed", test_streamed);
 
   return g_test_run ();
 }

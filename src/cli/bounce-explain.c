@@ -168,8 +168,28 @@ check_blocklists (BounceReport *report)
   return results;
 }
 
-/* JSON is UTF-8 by definition and goes out untouched; the readable report is
- * converted to the terminal's character set by g_print(). */
+/* The report is printed in pieces as it is written (a recipient at a time),
+ * never held whole.  JSON is UTF-8 by definition and goes out untouched; the
+ * readable report is converted to the terminal's character set by
+ * g_print(), piece by piece (each ends after a whole line). */
+static void
+write_stdout (const char *data,
+              gsize       length,
+              gpointer    user_data)
+{
+  fwrite (data, 1, length, stdout);
+}
+
+static void
+print_text (const char *data,
+            gsize       length,
+            gpointer    user_data)
+{
+  g_autofree char *piece = g_strndup (data, length);
+
+  g_print ("%s", piece);
+}
+
 static gboolean
 explain (const char *path)
 {
@@ -183,7 +203,15 @@ explain (const char *path)
 
   bytes = read_input (path, &error);
   if (bytes != NULL)
-    report = bounce_analyze_bytes (bytes, source, NULL, &error);
+    {
+      g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, &error);
+
+      /* The decoded text is a copy: the bytes read are not needed while
+       * the input is analysed (20 MB less for a 20 MB mbox). */
+      g_clear_pointer (&bytes, g_bytes_unref);
+      if (input != NULL)
+        report = bounce_analyze_input (input, source, NULL);
+    }
 
   if (report == NULL)
     {
@@ -204,24 +232,16 @@ explain (const char *path)
     }
   else if (opt_json)
     {
-      g_autoptr(JsonNode) root = bounce_report_to_json_node (report);
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autofree char *json = NULL;
+      g_autoptr(JsonNode) check = results != NULL ? bounce_blocklist_results_to_json_node (results) : NULL;
+      BounceJsonWriter *json = bounce_json_writer_new (opt_pretty, write_stdout, NULL);
 
-      if (results != NULL)
-        json_object_set_member (json_node_get_object (root), "blocklist_check",
-                                bounce_blocklist_results_to_json_node (results));
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, opt_pretty);
-      json = json_generator_to_data (generator, NULL);
-      fputs (json, stdout);
+      bounce_report_write_json (report, json, "blocklist_check", check);
+      bounce_json_writer_free (json);
       fputc ('\n', stdout);
     }
   else
     {
-      g_autofree char *text = bounce_report_to_text (report);
-
-      g_print ("%s", text);
+      bounce_report_write_text (report, print_text, NULL);
       if (results != NULL)
         {
           g_autofree char *check = bounce_blocklist_results_to_text (results);

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bounce-catalogue.h"
+#include "bounce-json-writer.h"
 #include "bounce-report.h"
 
 /* Terminal output: lines are wrapped to this many characters. */
@@ -140,53 +141,53 @@ sanitize (const char *text)
 /* ---- JSON ---- */
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
+add_string (BounceJsonWriter *json,
+            const char       *name,
+            const char       *value)
 {
-  json_builder_set_member_name (builder, name);
+  bounce_json_writer_member (json, name);
   if (value != NULL)
-    json_builder_add_string_value (builder, value);
+    bounce_json_writer_string (json, value);
   else
-    json_builder_add_null_value (builder);
+    bounce_json_writer_null (json);
 }
 
 /* The steps one by one: their text, and the case they apply to when the
  * bounce does not tell whether they do (else null). */
 static void
-add_steps (JsonBuilder *builder,
-           const char  *name,
-           GPtrArray   *steps)
+add_steps (BounceJsonWriter *json,
+           const char       *name,
+           GPtrArray        *steps)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, name);
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; steps != NULL && i < steps->len; i++)
     {
       const BounceStep *step = steps->pdata[i];
 
-      json_builder_begin_object (builder);
-      add_string (builder, "text", step->text);
-      add_string (builder, "condition", step->condition);
-      json_builder_end_object (builder);
+      bounce_json_writer_begin_object (json);
+      add_string (json, "text", step->text);
+      add_string (json, "condition", step->condition);
+      bounce_json_writer_end_object (json);
     }
-  json_builder_end_array (builder);
+  bounce_json_writer_end_array (json);
 }
 
 static void
-add_string_array (JsonBuilder *builder,
-                  const char  *name,
-                  GPtrArray   *strings)
+add_string_array (BounceJsonWriter *json,
+                  const char       *name,
+                  GPtrArray        *strings)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, name);
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; strings != NULL && i < strings->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (strings, i));
-  json_builder_end_array (builder);
+    bounce_json_writer_string (json, g_ptr_array_index (strings, i));
+  bounce_json_writer_end_array (json);
 }
 
 static void
-add_recipient (JsonBuilder     *builder,
-               BounceRecipient *recipient)
+add_recipient (BounceJsonWriter *json,
+               BounceRecipient  *recipient)
 {
   GPtrArray *entries = bounce_recipient_get_entries (recipient);
   BounceEntry *first = recipient_first_entry (recipient);
@@ -195,139 +196,142 @@ add_recipient (JsonBuilder     *builder,
   g_autofree char *sender = join_steps (sender_steps);
   g_autofree char *admin = join_steps (admin_steps);
 
-  json_builder_begin_object (builder);
+  bounce_json_writer_begin_object (json);
 
-  add_string (builder, "address", bounce_recipient_get_address (recipient));
-  add_string (builder, "status", bounce_recipient_get_status (recipient));
-  json_builder_set_member_name (builder, "status_inferred");
-  json_builder_add_boolean_value (builder, bounce_recipient_get_status_inferred (recipient));
-  add_string (builder, "reply_code", bounce_recipient_get_reply_code (recipient));
-  add_string (builder, "reason", bounce_recipient_get_reason (recipient));
+  add_string (json, "address", bounce_recipient_get_address (recipient));
+  add_string (json, "status", bounce_recipient_get_status (recipient));
+  bounce_json_writer_member (json, "status_inferred");
+  bounce_json_writer_boolean (json, bounce_recipient_get_status_inferred (recipient));
+  add_string (json, "reply_code", bounce_recipient_get_reply_code (recipient));
+  add_string (json, "reason", bounce_recipient_get_reason (recipient));
 
-  json_builder_set_member_name (builder, "hard_bounce");
-  json_builder_add_boolean_value (builder, bounce_recipient_get_hard_bounce (recipient));
+  bounce_json_writer_member (json, "hard_bounce");
+  bounce_json_writer_boolean (json, bounce_recipient_get_hard_bounce (recipient));
 
-  json_builder_set_member_name (builder, "temporary");
+  bounce_json_writer_member (json, "temporary");
   switch (bounce_recipient_get_permanence (recipient))
     {
     case BOUNCE_PERMANENCE_TEMPORARY:
-      json_builder_add_boolean_value (builder, TRUE);
+      bounce_json_writer_boolean (json, TRUE);
       break;
     case BOUNCE_PERMANENCE_PERMANENT:
-      json_builder_add_boolean_value (builder, FALSE);
+      bounce_json_writer_boolean (json, FALSE);
       break;
     case BOUNCE_PERMANENCE_UNKNOWN:
     default:
-      json_builder_add_null_value (builder);
+      bounce_json_writer_null (json);
       break;
     }
 
-  add_string (builder, "action", bounce_recipient_get_action (recipient));
-  add_string (builder, "remote_mta", bounce_recipient_get_remote_mta (recipient));
-  add_string (builder, "diagnostic", bounce_recipient_get_diagnostic (recipient));
-  add_string (builder, "will_retry_until", bounce_recipient_get_will_retry_until (recipient));
+  add_string (json, "action", bounce_recipient_get_action (recipient));
+  add_string (json, "remote_mta", bounce_recipient_get_remote_mta (recipient));
+  add_string (json, "diagnostic", bounce_recipient_get_diagnostic (recipient));
+  add_string (json, "will_retry_until", bounce_recipient_get_will_retry_until (recipient));
 
-  json_builder_set_member_name (builder, "entries");
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, "entries");
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; entries != NULL && i < entries->len; i++)
-    json_builder_add_string_value (builder, bounce_entry_get_id (g_ptr_array_index (entries, i)));
-  json_builder_end_array (builder);
+    bounce_json_writer_string (json, bounce_entry_get_id (g_ptr_array_index (entries, i)));
+  bounce_json_writer_end_array (json);
 
-  add_string (builder, "title", first != NULL ? bounce_entry_get_title (first) : NULL);
-  add_string (builder, "explanation", recipient_explanation (recipient));
+  add_string (json, "title", first != NULL ? bounce_entry_get_title (first) : NULL);
+  add_string (json, "explanation", recipient_explanation (recipient));
 
-  json_builder_set_member_name (builder, "remedy");
-  json_builder_begin_object (builder);
-  add_string (builder, "sender", sender);
-  add_string (builder, "admin", admin);
-  add_steps (builder, "sender_steps", sender_steps);
-  add_steps (builder, "admin_steps", admin_steps);
-  json_builder_end_object (builder);
+  bounce_json_writer_member (json, "remedy");
+  bounce_json_writer_begin_object (json);
+  add_string (json, "sender", sender);
+  add_string (json, "admin", admin);
+  add_steps (json, "sender_steps", sender_steps);
+  add_steps (json, "admin_steps", admin_steps);
+  bounce_json_writer_end_object (json);
 
-  json_builder_end_object (builder);
+  bounce_json_writer_end_object (json);
 }
 
 /* "verdict": what became of the message, the index of the recipient the
  * headline is about, and the entry that gives the headline. */
 static void
-add_verdict (JsonBuilder  *builder,
-             BounceReport *self)
+add_verdict (BounceJsonWriter *json,
+             BounceReport     *self)
 {
   BounceRecipient *main_recipient = bounce_report_get_main_recipient (self);
   BounceEntry *verdict = bounce_report_get_verdict (self);
   GListModel *recipients = bounce_report_get_recipients (self);
   guint position = 0;
 
-  json_builder_set_member_name (builder, "verdict");
-  json_builder_begin_object (builder);
-  add_string (builder, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (self)));
-  json_builder_set_member_name (builder, "recipient");
+  bounce_json_writer_member (json, "verdict");
+  bounce_json_writer_begin_object (json);
+  add_string (json, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (self)));
+  bounce_json_writer_member (json, "recipient");
   if (main_recipient != NULL && g_list_store_find (G_LIST_STORE (recipients), main_recipient, &position))
-    json_builder_add_int_value (builder, position);
+    bounce_json_writer_int (json, position);
   else
-    json_builder_add_null_value (builder);
-  add_string (builder, "entry", verdict != NULL ? bounce_entry_get_id (verdict) : NULL);
-  json_builder_end_object (builder);
+    bounce_json_writer_null (json);
+  add_string (json, "entry", verdict != NULL ? bounce_entry_get_id (verdict) : NULL);
+  bounce_json_writer_end_object (json);
 }
 
 /* "messages", for an input of several (an mbox): each message's own
  * verdict and recipients, so a list owner sees which bounce said what. */
 static void
-add_messages (JsonBuilder  *builder,
-              BounceReport *self)
+add_messages (BounceJsonWriter *json,
+              BounceReport     *self)
 {
   GListModel *messages = bounce_report_get_message_reports (self);
   guint n = g_list_model_get_n_items (messages);
 
   if (n == 0)
     return;
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, "messages");
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
       GListModel *recipients = bounce_report_get_recipients (m);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "index");
-      json_builder_add_int_value (builder, bounce_report_get_message_index (m));
-      add_string (builder, "date", bounce_report_get_date (m));
-      add_string (builder, "subject", bounce_report_get_subject (m));
-      add_string (builder, "kind", kind_to_string (bounce_report_get_kind (m)));
-      add_string (builder, "provider", bounce_report_get_provider (m));
-      add_string (builder, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (m)));
-      json_builder_set_member_name (builder, "recipients");
-      json_builder_begin_array (builder);
+      bounce_json_writer_begin_object (json);
+      bounce_json_writer_member (json, "index");
+      bounce_json_writer_int (json, bounce_report_get_message_index (m));
+      add_string (json, "date", bounce_report_get_date (m));
+      add_string (json, "subject", bounce_report_get_subject (m));
+      add_string (json, "kind", kind_to_string (bounce_report_get_kind (m)));
+      add_string (json, "provider", bounce_report_get_provider (m));
+      add_string (json, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (m)));
+      bounce_json_writer_member (json, "recipients");
+      bounce_json_writer_begin_array (json);
       for (guint j = 0; j < g_list_model_get_n_items (recipients); j++)
         {
           g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, j);
 
-          json_builder_begin_object (builder);
-          add_string (builder, "address", bounce_recipient_get_address (r));
-          add_string (builder, "status", bounce_recipient_get_status (r));
-          add_string (builder, "reason", bounce_recipient_get_reason (r));
-          add_string (builder, "outcome", bounce_outcome_to_string (bounce_recipient_get_outcome (r)));
-          json_builder_set_member_name (builder, "hard_bounce");
-          json_builder_add_boolean_value (builder, bounce_recipient_get_hard_bounce (r));
-          json_builder_end_object (builder);
+          bounce_json_writer_begin_object (json);
+          add_string (json, "address", bounce_recipient_get_address (r));
+          add_string (json, "status", bounce_recipient_get_status (r));
+          add_string (json, "reason", bounce_recipient_get_reason (r));
+          add_string (json, "outcome", bounce_outcome_to_string (bounce_recipient_get_outcome (r)));
+          bounce_json_writer_member (json, "hard_bounce");
+          bounce_json_writer_boolean (json, bounce_recipient_get_hard_bounce (r));
+          bounce_json_writer_end_object (json);
         }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
+      bounce_json_writer_end_array (json);
+      bounce_json_writer_end_object (json);
     }
-  json_builder_end_array (builder);
+  bounce_json_writer_end_array (json);
 }
 
-JsonNode *
-bounce_report_to_json_node (BounceReport *self)
+void
+bounce_report_write_json (BounceReport     *self,
+                          BounceJsonWriter *json,
+                          const char       *extra_member,
+                          JsonNode         *extra_value)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
   BounceInput *input;
   GListModel *recipients;
   GPtrArray *codes;
   GPtrArray *blocklists;
   GPtrArray *links;
 
-  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_return_if_fail (json != NULL);
 
   input = bounce_report_get_input (self);
   recipients = bounce_report_get_recipients (self);
@@ -335,120 +339,141 @@ bounce_report_to_json_node (BounceReport *self)
   blocklists = bounce_report_get_blocklists (self);
   links = bounce_report_get_links (self);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
+  bounce_json_writer_begin_object (json);
 
-  add_string (builder, "source", bounce_report_get_source (self));
-  json_builder_set_member_name (builder, "is_bounce");
+  add_string (json, "source", bounce_report_get_source (self));
+  bounce_json_writer_member (json, "is_bounce");
   /* Any delivery report (failure, delay, success, feedback, auto-reply)
    * counts; "kind" says which.  Only ordinary mail is false. */
-  json_builder_add_boolean_value (builder, bounce_report_get_kind (self) != BOUNCE_KIND_NOT_BOUNCE);
-  add_string (builder, "kind", kind_to_string (bounce_report_get_kind (self)));
+  bounce_json_writer_boolean (json, bounce_report_get_kind (self) != BOUNCE_KIND_NOT_BOUNCE);
+  add_string (json, "kind", kind_to_string (bounce_report_get_kind (self)));
   {
     g_autofree char *description = bounce_report_describe (self);
 
-    add_string (builder, "description", description);
+    add_string (json, "description", description);
   }
-  json_builder_set_member_name (builder, "backscatter");
-  json_builder_add_boolean_value (builder, bounce_report_get_backscatter (self));
-  add_string (builder, "feedback_type", bounce_report_get_feedback_type (self));
-  add_string (builder, "provider", bounce_report_get_provider (self));
-  json_builder_set_member_name (builder, "repaired_utf8");
-  json_builder_add_boolean_value (builder, input != NULL && bounce_input_get_repaired (input));
-  add_verdict (builder, self);
+  bounce_json_writer_member (json, "backscatter");
+  bounce_json_writer_boolean (json, bounce_report_get_backscatter (self));
+  add_string (json, "feedback_type", bounce_report_get_feedback_type (self));
+  add_string (json, "provider", bounce_report_get_provider (self));
+  bounce_json_writer_member (json, "repaired_utf8");
+  bounce_json_writer_boolean (json, input != NULL && bounce_input_get_repaired (input));
+  add_verdict (json, self);
 
-  json_builder_set_member_name (builder, "recipients");
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, "recipients");
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; recipients != NULL && i < g_list_model_get_n_items (recipients); i++)
     {
       g_autoptr(BounceRecipient) recipient = g_list_model_get_item (recipients, i);
 
-      add_recipient (builder, recipient);
+      add_recipient (json, recipient);
     }
-  json_builder_end_array (builder);
+  bounce_json_writer_end_array (json);
 
-  json_builder_set_member_name (builder, "codes");
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, "codes");
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; codes != NULL && i < codes->len; i++)
     {
       BounceFinding *finding = g_ptr_array_index (codes, i);
 
-      json_builder_begin_object (builder);
-      add_string (builder, "text", finding->text);
-      add_string (builder, "kind", bounce_finding_kind_to_string (finding->kind));
-      json_builder_set_member_name (builder, "offset");
-      json_builder_add_int_value (builder, finding->offset);
-      json_builder_set_member_name (builder, "length");
-      json_builder_add_int_value (builder, finding->length);
-      add_string (builder, "entry", finding->entry_id);
-      json_builder_end_object (builder);
+      bounce_json_writer_begin_object (json);
+      add_string (json, "text", finding->text);
+      add_string (json, "kind", bounce_finding_kind_to_string (finding->kind));
+      bounce_json_writer_member (json, "offset");
+      bounce_json_writer_int (json, finding->offset);
+      bounce_json_writer_member (json, "length");
+      bounce_json_writer_int (json, finding->length);
+      add_string (json, "entry", finding->entry_id);
+      bounce_json_writer_end_object (json);
     }
-  json_builder_end_array (builder);
+  bounce_json_writer_end_array (json);
 
-  add_messages (builder, self);
-  add_string_array (builder, "ips", bounce_report_get_ips (self));
-  add_string_array (builder, "domains", bounce_report_get_domains (self));
+  add_messages (json, self);
+  add_string_array (json, "ips", bounce_report_get_ips (self));
+  add_string_array (json, "domains", bounce_report_get_domains (self));
 
-  json_builder_set_member_name (builder, "blocklists");
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, "blocklists");
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; blocklists != NULL && i < blocklists->len; i++)
-    json_builder_add_string_value (builder, bounce_entry_get_id (g_ptr_array_index (blocklists, i)));
-  json_builder_end_array (builder);
+    bounce_json_writer_string (json, bounce_entry_get_id (g_ptr_array_index (blocklists, i)));
+  bounce_json_writer_end_array (json);
 
-  json_builder_set_member_name (builder, "links");
-  json_builder_begin_array (builder);
+  bounce_json_writer_member (json, "links");
+  bounce_json_writer_begin_array (json);
   for (guint i = 0; links != NULL && i < links->len; i++)
     {
       BounceLink *link = g_ptr_array_index (links, i);
 
-      json_builder_begin_object (builder);
-      add_string (builder, "title", link->title);
-      add_string (builder, "url", link->url);
-      add_string (builder, "service", link->service_id);
-      add_string (builder, "target", link->target);
-      json_builder_set_member_name (builder, "named");
-      json_builder_add_boolean_value (builder, link->named);
-      json_builder_set_member_name (builder, "closed");
-      json_builder_add_boolean_value (builder, link->closed);
-      json_builder_end_object (builder);
+      bounce_json_writer_begin_object (json);
+      add_string (json, "title", link->title);
+      add_string (json, "url", link->url);
+      add_string (json, "service", link->service_id);
+      add_string (json, "target", link->target);
+      bounce_json_writer_member (json, "named");
+      bounce_json_writer_boolean (json, link->named);
+      bounce_json_writer_member (json, "closed");
+      bounce_json_writer_boolean (json, link->closed);
+      bounce_json_writer_end_object (json);
     }
-  json_builder_end_array (builder);
+  bounce_json_writer_end_array (json);
 
   /* Only when something was cut: what a script must know it did not get. */
   if (bounce_report_get_truncated (self) != BOUNCE_TRUNCATED_NONE)
     {
       BounceTruncated truncated = bounce_report_get_truncated (self);
 
-      json_builder_set_member_name (builder, "truncated");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "recipients");
-      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_RECIPIENTS) != 0);
-      json_builder_set_member_name (builder, "codes");
-      json_builder_add_boolean_value (builder, (truncated & BOUNCE_TRUNCATED_CODES) != 0);
-      json_builder_end_object (builder);
+      bounce_json_writer_member (json, "truncated");
+      bounce_json_writer_begin_object (json);
+      bounce_json_writer_member (json, "recipients");
+      bounce_json_writer_boolean (json, (truncated & BOUNCE_TRUNCATED_RECIPIENTS) != 0);
+      bounce_json_writer_member (json, "codes");
+      bounce_json_writer_boolean (json, (truncated & BOUNCE_TRUNCATED_CODES) != 0);
+      bounce_json_writer_end_object (json);
     }
 
-  json_builder_end_object (builder);
+  if (extra_member != NULL && extra_value != NULL)
+    {
+      bounce_json_writer_member (json, extra_member);
+      bounce_json_writer_node (json, extra_value);
+    }
 
-  return json_builder_get_root (builder);
+  bounce_json_writer_end_object (json);
+}
+
+JsonNode *
+bounce_report_to_json_node (BounceReport *self)
+{
+  BounceJsonWriter *json;
+
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+
+  json = bounce_json_writer_new_node ();
+  bounce_report_write_json (self, json, NULL, NULL);
+  return bounce_json_writer_free (json);
+}
+
+static void
+append_to_string (const char *data,
+                  gsize       length,
+                  gpointer    user_data)
+{
+  g_string_append_len (user_data, data, length);
 }
 
 char *
 bounce_report_to_json (BounceReport *self,
                        gboolean      pretty)
 {
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  GString *out;
+  BounceJsonWriter *json;
 
   g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
 
-  root = bounce_report_to_json_node (self);
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, pretty);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, root);
-
-  return json_generator_to_data (generator, NULL);
+  out = g_string_new (NULL);
+  json = bounce_json_writer_new (pretty, append_to_string, out);
+  bounce_report_write_json (self, json, NULL, NULL);
+  bounce_json_writer_free (json);
+  return g_string_free (out, FALSE);
 }
 
 /* ---- Shared by the text report and the summary ---- */
@@ -922,10 +947,30 @@ append_links_text (GString   *out,
 
 /* ---- Text report ---- */
 
-char *
-bounce_report_to_text (BounceReport *self)
+/* What is written so far goes out once it is this long (at the end of a
+ * recipient, so always after a whole line). */
+#define TEXT_FLUSH_SIZE (64 * 1024)
+
+static void
+text_flush (GString         *out,
+            BounceWriteFunc  write,
+            gpointer         user_data,
+            gboolean         all)
 {
-  GString *out;
+  if (write == NULL || out->len == 0 || (!all && out->len < TEXT_FLUSH_SIZE))
+    return;
+  write (out->str, out->len, user_data);
+  g_string_truncate (out, 0);
+}
+
+/* The readable report into out; with write, handed on in pieces as it
+ * grows instead of kept whole. */
+static void
+write_text (BounceReport    *self,
+            GString         *out,
+            BounceWriteFunc  write,
+            gpointer         user_data)
+{
   GListModel *recipients;
   BounceInput *input;
   GPtrArray *links;
@@ -935,9 +980,6 @@ bounce_report_to_text (BounceReport *self)
   g_autofree char *what = NULL;
   guint n_recipients;
 
-  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
-
-  out = g_string_new (NULL);
   recipients = bounce_report_get_recipients (self);
   n_recipients = recipients != NULL ? g_list_model_get_n_items (recipients) : 0;
   input = bounce_report_get_input (self);
@@ -990,6 +1032,7 @@ bounce_report_to_text (BounceReport *self)
 
           g_string_append_c (out, '\n');
           append_recipient_text (out, recipient);
+          text_flush (out, write, user_data, FALSE);
         }
     }
 
@@ -1034,7 +1077,33 @@ bounce_report_to_text (BounceReport *self)
       append_links_text (out, links, FALSE);
     }
 
+  text_flush (out, write, user_data, TRUE);
+}
+
+char *
+bounce_report_to_text (BounceReport *self)
+{
+  GString *out;
+
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+
+  out = g_string_new (NULL);
+  write_text (self, out, NULL, NULL);
   return g_string_free (out, FALSE);
+}
+
+void
+bounce_report_write_text (BounceReport    *self,
+                          BounceWriteFunc  write,
+                          gpointer         user_data)
+{
+  g_autoptr(GString) out = NULL;
+
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_return_if_fail (write != NULL);
+
+  out = g_string_sized_new (TEXT_FLUSH_SIZE + 4096);
+  write_text (self, out, write, user_data);
 }
 
 /* ---- Ticket summary ---- */

@@ -6,6 +6,7 @@
 #include "bounce-catalogue.h"
 #include "bounce-extract.h"
 #include "bounce-input.h"
+#include "bounce-json-writer.h"
 #include "bounce-links.h"
 #include "bounce-outcome.h"
 #include "bounce-recipient.h"
@@ -96,12 +97,23 @@ gint64        bounce_report_get_time            (BounceReport *self);
 BounceTruncated bounce_report_get_truncated     (BounceReport *self);
 void          bounce_report_add_truncated       (BounceReport *self, BounceTruncated what);
 
-/* Output. */
+/* Output.  The write_ functions hand the output on in pieces as they go, a
+ * recipient at a time, so that printing a report of any size needs no more
+ * memory than printing a small one; the to_ functions return it whole. */
 char         *bounce_report_to_json             (BounceReport *self,
                                                  gboolean      pretty);
 JsonNode     *bounce_report_to_json_node        (BounceReport *self);
+/* The JSON object, with one more member at its end when extra_member and
+ * extra_value are given (bounce-explain's "blocklist_check"). */
+void          bounce_report_write_json          (BounceReport     *self,
+                                                 BounceJsonWriter *json,
+                                                 const char       *extra_member,
+                                                 JsonNode         *extra_value);
 /* A readable, translated report (bounce-explain's default output). */
 char         *bounce_report_to_text             (BounceReport *self);
+void          bounce_report_write_text          (BounceReport    *self,
+                                                 BounceWriteFunc  write,
+                                                 gpointer         user_data);
 /* A ticket-ready plain-text summary (the window's Copy summary). */
 char         *bounce_report_to_summary          (BounceReport *self);
 /* CSV (RFC 4180), one row per recipient of each message: for cleaning a

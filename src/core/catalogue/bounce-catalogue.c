@@ -13,22 +13,53 @@ typedef struct _BounceSearchIndex BounceSearchIndex;
 
 static void search_index_free (BounceSearchIndex *index);
 
+/* The catalogue's entries are numbered in file order.  Everything that
+ * finds one (by id, by code, by a rule's token, the lists of rules,
+ * providers, phrases and blocklists) is a table of those numbers: built
+ * when a catalogue is read from JSON, and read in place from a compiled
+ * catalogue (bounce-catalogue-compile, run at build time, writes it into
+ * the GResource), whose entries are then made one by one when first used.
+ * Both kinds of catalogue answer through the same tables. */
+#define TABLES_TYPE "(asau" "asauau" "asau" "auauauau)"
+#define COMPILED_MAGIC "bounce-catalogue-1"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uasauauauauau)" "(asauauauau)" "a" BOUNCE_ENTRY_VARIANT_TYPE ")"
+
+typedef struct {
+  const guint32 *items;
+  guint len;
+} IndexList;
+
 struct _BounceCatalogue
 {
   GObject parent_instance;
 
   char *version;
   int scoped_rule_bonus;   /* see index.json and docs/catalogue-format.md */
-  GPtrArray *entries;      /* BounceEntry, file order */
-  GHashTable *by_id;       /* id -> BounceEntry */
-  GHashTable *by_code;     /* "kind:code" -> GPtrArray of BounceEntry (scoped ones included) */
-  GHashTable *tokens;      /* upper-case token -> BounceEntry */
-  GPtrArray *rules;
-  BouncePrefilter *prefilter;    /* which rules can match a text, built once loaded */
-  GPtrArray *phrases;      /* phrases entries */
-  BounceLiteralIndex *literals;  /* their phrases, built once loaded */
-  GPtrArray *providers;
-  GPtrArray *blocklists;
+
+  guint n_entries;
+  BounceEntry **slots;     /* the entries by number (owned); a compiled catalogue's made when first used */
+  GVariant *records;       /* a compiled catalogue's entries, or NULL */
+
+  GVariant *tables;        /* TABLES_TYPE: */
+  const char **ids;        /* each entry's id, by number */
+  IndexList id_order;      /* entry numbers in the order of their ids (strcmp) */
+  const char **code_keys;  /* "kind:CODE" keys, sorted (strcmp) */
+  guint n_code_keys;
+  const guint32 *code_start;  /* n_code_keys + 1 offsets into code_entries */
+  IndexList code_entries;  /* each key's entries, in file order (scoped ones included) */
+  const char **token_keys; /* upper-case rule codes, sorted */
+  guint n_token_keys;
+  IndexList token_entries; /* the rule of each */
+  IndexList rules;
+  IndexList providers;
+  IndexList phrases;
+  IndexList blocklists;
+
+  BouncePrefilter *prefilter;    /* which rules can match a text */
+  BounceLiteralIndex *literals;  /* the phrases entries' phrases (owner: number in phrases) */
+
+  GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
+  GPtrArray *blocklist_entries;   /* the same for the blocklists */
   GRegex *token_regex;     /* the providers' token shapes, compiled when first asked */
   BounceSearchIndex *search_index;   /* what bounce_catalogue_search() looks in */
 };
@@ -41,18 +72,20 @@ bounce_catalogue_finalize (GObject *object)
   BounceCatalogue *self = (BounceCatalogue *)object;
 
   g_free (self->version);
-  g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_pointer (&self->by_code, g_hash_table_unref);
-  g_clear_pointer (&self->tokens, g_hash_table_unref);
-  g_clear_pointer (&self->rules, g_ptr_array_unref);
-  g_clear_pointer (&self->prefilter, bounce_prefilter_free);
-  g_clear_pointer (&self->phrases, g_ptr_array_unref);
-  g_clear_pointer (&self->literals, bounce_literal_index_free);
-  g_clear_pointer (&self->providers, g_ptr_array_unref);
-  g_clear_pointer (&self->blocklists, g_ptr_array_unref);
-  g_clear_pointer (&self->token_regex, g_regex_unref);
   g_clear_pointer (&self->search_index, search_index_free);
+  g_clear_pointer (&self->token_regex, g_regex_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->blocklist_entries, g_ptr_array_unref);
+  g_clear_pointer (&self->prefilter, bounce_prefilter_free);
+  g_clear_pointer (&self->literals, bounce_literal_index_free);
+  for (guint i = 0; self->slots != NULL && i < self->n_entries; i++)
+    g_clear_object (&self->slots[i]);
+  g_free (self->slots);
+  g_free (self->ids);
+  g_free (self->code_keys);
+  g_free (self->token_keys);
+  g_clear_pointer (&self->tables, g_variant_unref);
+  g_clear_pointer (&self->records, g_variant_unref);
 
   G_OBJECT_CLASS (bounce_catalogue_parent_class)->finalize (object);
 }
@@ -66,17 +99,19 @@ bounce_catalogue_class_init (BounceCatalogueClass *klass)
 static void
 bounce_catalogue_init (BounceCatalogue *self)
 {
-  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
-  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) g_ptr_array_unref);
-  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->rules = g_ptr_array_new ();
-  self->prefilter = bounce_prefilter_new ();
-  self->phrases = g_ptr_array_new ();
-  self->literals = bounce_literal_index_new ();
-  self->providers = g_ptr_array_new ();
-  self->blocklists = g_ptr_array_new ();
+}
+
+static BounceEntry *make_entry (BounceCatalogue *self,
+                                guint            number);
+
+/* Entry number i, made now if it has not been. */
+static inline BounceEntry *
+entry_at (BounceCatalogue *self,
+          guint            i)
+{
+  BounceEntry *entry = g_atomic_pointer_get (&self->slots[i]);
+
+  return G_LIKELY (entry != NULL) ? entry : make_entry (self, i);
 }
 
 static char *
@@ -86,52 +121,232 @@ code_key (BounceEntryKind  kind,
   return g_strdup_printf ("%s:%s", bounce_entry_kind_to_string (kind), code);
 }
 
-static void
-index_entry (BounceCatalogue *self,
-             BounceEntry     *entry)
+/* -- the tables -------------------------------------------------------------- */
+
+static GVariant *
+u32_array (GArray *values)
 {
-  BounceEntryKind kind = bounce_entry_get_kind (entry);
-  const char *code = bounce_entry_get_code (entry);
+  static const guint32 none = 0;
 
-  switch (kind)
-    {
-    case BOUNCE_ENTRY_RULE:
-      g_ptr_array_add (self->rules, entry);
-      if (code != NULL)
-        g_hash_table_insert (self->tokens, g_ascii_strup (code, -1), entry);
-      return;
-    case BOUNCE_ENTRY_PROVIDER:
-      g_ptr_array_add (self->providers, entry);
-      return;
-    case BOUNCE_ENTRY_PHRASES:
-      g_ptr_array_add (self->phrases, entry);
-      return;
-    case BOUNCE_ENTRY_BLOCKLIST:
-      g_ptr_array_add (self->blocklists, entry);
-      return;
-    case BOUNCE_ENTRY_CLASS:
-    case BOUNCE_ENTRY_SUBJECT:
-    case BOUNCE_ENTRY_ENHANCED:
-    case BOUNCE_ENTRY_REPLY:
-    case BOUNCE_ENTRY_REASON:
-    default:
-      break;
-    }
-
-  if (code != NULL)
-    {
-      g_autofree char *upper = g_ascii_strup (code, -1);
-      g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
-      GPtrArray *list = g_hash_table_lookup (self->by_code, key);
-
-      if (list == NULL)
-        {
-          list = g_ptr_array_new ();
-          g_hash_table_insert (self->by_code, g_steal_pointer (&key), list);
-        }
-      g_ptr_array_add (list, entry);
-    }
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, values->len > 0 ? (gconstpointer) values->data : &none,
+                                    values->len, sizeof (guint32));
 }
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b,
+             gpointer      data)
+{
+  const char **ids = data;
+
+  return strcmp (ids[*(const guint32 *) a], ids[*(const guint32 *) b]);
+}
+
+static void
+append_u32 (GArray *array,
+            guint   value)
+{
+  guint32 v = value;
+
+  g_array_append_val (array, v);
+}
+
+/* The tables, from entries every one of which is made (a catalogue read
+ * from JSON, or one being compiled). */
+static GVariant *
+build_tables (BounceCatalogue *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GArray) id_order = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_array_unref);
+  g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree gpointer *code_keys = NULL;
+  g_autofree gpointer *token_keys = NULL;
+  g_autoptr(GArray) code_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) code_entries = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) token_entries = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GArray *lists[4];   /* rules, providers, phrases, blocklists */
+  guint n_code_keys, n_token_keys;
+  GVariant *tables;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    lists[l] = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < self->n_entries; i++)
+    {
+      BounceEntry *entry = self->slots[i];
+      BounceEntryKind kind = bounce_entry_get_kind (entry);
+      const char *code = bounce_entry_get_code (entry);
+
+      g_ptr_array_add (ids, (gpointer) bounce_entry_get_id (entry));
+      append_u32 (id_order, i);
+      switch (kind)
+        {
+        case BOUNCE_ENTRY_RULE:
+          append_u32 (lists[0], i);
+          /* (a later rule with the same token replaces an earlier one) */
+          if (code != NULL)
+            g_hash_table_insert (tokens, g_ascii_strup (code, -1), GUINT_TO_POINTER (i));
+          continue;
+        case BOUNCE_ENTRY_PROVIDER:
+          append_u32 (lists[1], i);
+          continue;
+        case BOUNCE_ENTRY_PHRASES:
+          append_u32 (lists[2], i);
+          continue;
+        case BOUNCE_ENTRY_BLOCKLIST:
+          append_u32 (lists[3], i);
+          continue;
+        case BOUNCE_ENTRY_CLASS:
+        case BOUNCE_ENTRY_SUBJECT:
+        case BOUNCE_ENTRY_ENHANCED:
+        case BOUNCE_ENTRY_REPLY:
+        case BOUNCE_ENTRY_REASON:
+        default:
+          break;
+        }
+      if (code != NULL)
+        {
+          g_autofree char *upper = g_ascii_strup (code, -1);
+          g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
+          GArray *list = g_hash_table_lookup (codes, key);
+
+          if (list == NULL)
+            {
+              list = g_array_new (FALSE, FALSE, sizeof (guint32));
+              g_hash_table_insert (codes, g_steal_pointer (&key), list);
+            }
+          append_u32 (list, i);
+        }
+    }
+  g_ptr_array_add (ids, NULL);
+  g_array_sort_with_data (id_order, compare_ids, ids->pdata);
+
+  code_keys = g_hash_table_get_keys_as_array (codes, &n_code_keys);
+  qsort (code_keys, n_code_keys, sizeof (gpointer), compare_strings);
+  for (guint k = 0; k < n_code_keys; k++)
+    {
+      GArray *list = g_hash_table_lookup (codes, code_keys[k]);
+
+      append_u32 (code_start, code_entries->len);
+      g_array_append_vals (code_entries, list->data, list->len);
+    }
+  append_u32 (code_start, code_entries->len);
+
+  token_keys = g_hash_table_get_keys_as_array (tokens, &n_token_keys);
+  qsort (token_keys, n_token_keys, sizeof (gpointer), compare_strings);
+  for (guint k = 0; k < n_token_keys; k++)
+    append_u32 (token_entries, GPOINTER_TO_UINT (g_hash_table_lookup (tokens, token_keys[k])));
+
+  tables = g_variant_new ("(^as@au" "@as@au@au" "@as@au" "@au@au@au@au)",
+                          (char **) ids->pdata, u32_array (id_order),
+                          g_variant_new_strv ((const char * const *) code_keys, n_code_keys),
+                          u32_array (code_start), u32_array (code_entries),
+                          g_variant_new_strv ((const char * const *) token_keys, n_token_keys),
+                          u32_array (token_entries),
+                          u32_array (lists[0]), u32_array (lists[1]), u32_array (lists[2]), u32_array (lists[3]));
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    g_array_unref (lists[l]);
+  return g_variant_ref_sink (tables);
+}
+
+static gboolean
+read_list (GVariant  *tables,
+           gsize      child,
+           IndexList *list,
+           guint      limit)
+{
+  g_autoptr(GVariant) value = g_variant_get_child_value (tables, child);
+  gsize len = 0;
+
+  list->items = g_variant_get_fixed_array (value, &len, sizeof (guint32));
+  list->len = len;
+  for (guint i = 0; i < list->len; i++)
+    if (list->items[i] >= limit)
+      return FALSE;
+  return TRUE;
+}
+
+static const char **
+read_strv (GVariant *tables,
+           gsize     child,
+           guint    *n)
+{
+  g_autoptr(GVariant) value = g_variant_get_child_value (tables, child);
+  gsize len = 0;
+  const char **strv = g_variant_get_strv (value, &len);
+
+  *n = len;
+  return strv;
+}
+
+/* Takes the tables (TABLES_TYPE, transfer full) into use; FALSE when they do not fit
+ * n_entries entries. */
+static gboolean
+attach_tables (BounceCatalogue *self,
+               GVariant        *tables)
+{
+  g_autoptr(GVariant) starts = NULL;
+  guint n_ids = 0;
+  gsize n_starts = 0;
+
+  self->tables = tables;
+  /* (in the serialised form, so that what is read below lies in one
+   * buffer, as it does in a compiled catalogue) */
+  g_variant_get_data (tables);
+  self->ids = read_strv (tables, 0, &n_ids);
+  self->code_keys = read_strv (tables, 2, &self->n_code_keys);
+  self->token_keys = read_strv (tables, 5, &self->n_token_keys);
+  starts = g_variant_get_child_value (tables, 3);
+  self->code_start = g_variant_get_fixed_array (starts, &n_starts, sizeof (guint32));
+  if (n_ids != self->n_entries || n_starts != self->n_code_keys + 1 ||
+      !read_list (tables, 1, &self->id_order, self->n_entries) || self->id_order.len != self->n_entries ||
+      !read_list (tables, 4, &self->code_entries, self->n_entries) ||
+      self->code_start[self->n_code_keys] != self->code_entries.len ||
+      !read_list (tables, 6, &self->token_entries, self->n_entries) ||
+      self->token_entries.len != self->n_token_keys ||
+      !read_list (tables, 7, &self->rules, self->n_entries) ||
+      !read_list (tables, 8, &self->providers, self->n_entries) ||
+      !read_list (tables, 9, &self->phrases, self->n_entries) ||
+      !read_list (tables, 10, &self->blocklists, self->n_entries))
+    return FALSE;
+  for (guint k = 0; k < self->n_code_keys; k++)
+    if (self->code_start[k] > self->code_start[k + 1])
+      return FALSE;
+  return TRUE;
+}
+
+/* Where key is in sorted keys, or -1. */
+static int
+find_key (const char * const *keys,
+          guint               n,
+          const char         *key)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      int c = strcmp (keys[mid], key);
+
+      if (c == 0)
+        return (int) mid;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
+/* -- reading JSON ------------------------------------------------------------ */
 
 /* A catalogue file, from the GResource or (for a catalogue being tried
  * out, see bounce_catalogue_get_default()) from a directory. */
@@ -151,7 +366,8 @@ read_catalogue_file (const char  *path,
 }
 
 static gboolean
-load_file (BounceCatalogue  *self,
+load_file (GPtrArray        *entries,
+           GHashTable       *by_id,
            const char       *path,
            gboolean          from_resource,
            GError          **error)
@@ -200,16 +416,15 @@ load_file (BounceCatalogue  *self,
           g_prefix_error (error, "%s: ", path);
           return FALSE;
         }
-      if (g_hash_table_contains (self->by_id, bounce_entry_get_id (entry)))
+      if (g_hash_table_contains (by_id, bounce_entry_get_id (entry)))
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "%s: duplicate entry id “%s”", path, bounce_entry_get_id (entry));
           g_object_unref (entry);
           return FALSE;
         }
-      g_ptr_array_add (self->entries, entry);
-      g_hash_table_insert (self->by_id, (gpointer) bounce_entry_get_id (entry), entry);
-      index_entry (self, entry);
+      g_ptr_array_add (entries, entry);
+      g_hash_table_add (by_id, (gpointer) bounce_entry_get_id (entry));
     }
   return TRUE;
 }
@@ -245,41 +460,42 @@ read_index_values (BounceCatalogue  *self,
   return TRUE;
 }
 
-static BounceCatalogue *
-catalogue_load (const char  *resource_dir,
-                gboolean     from_resource,
-                GError     **error)
+/* Reads the files index.json names into entries. */
+static gboolean
+load_files (BounceCatalogue  *self,
+            const char       *resource_dir,
+            gboolean          from_resource,
+            GPtrArray        *entries,
+            GError          **error)
 {
-  g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
   g_autofree char *index_path = g_build_path ("/", resource_dir, "index.json", NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   JsonObject *root;
   JsonArray *files;
   gsize len;
   const char *data;
 
-  g_return_val_if_fail (resource_dir != NULL, NULL);
-
   bytes = read_catalogue_file (index_path, from_resource, error);
   if (bytes == NULL)
-    return NULL;
+    return FALSE;
   data = g_bytes_get_data (bytes, &len);
   if (!json_parser_load_from_data (parser, data, len, error))
-    return NULL;
+    return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: not an object", index_path);
-      return NULL;
+      return FALSE;
     }
   root = json_node_get_object (json_parser_get_root (parser));
   if (!read_index_values (self, root, index_path, error))
-    return NULL;
+    return FALSE;
   if (!json_object_has_member (root, "files") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "files")))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: no “files” array", index_path);
-      return NULL;
+      return FALSE;
     }
   files = json_object_get_array_member (root, "files");
   for (guint i = 0; i < json_array_get_length (files); i++)
@@ -293,44 +509,71 @@ catalogue_load (const char  *resource_dir,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "%s: bad file name at position %u", index_path, i);
-          return NULL;
+          return FALSE;
         }
       path = g_build_path ("/", resource_dir, name, NULL);
-      if (!load_file (self, path, from_resource, error))
-        return NULL;
+      if (!load_file (entries, by_id, path, from_resource, error))
+        return FALSE;
     }
+  return TRUE;
+}
+
+static BounceCatalogue *
+catalogue_load (const char  *resource_dir,
+                gboolean     from_resource,
+                GError     **error)
+{
+  g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (resource_dir != NULL, NULL);
+
+  if (!load_files (self, resource_dir, from_resource, entries, error))
+    return NULL;
+  self->n_entries = entries->len;
+  self->slots = g_new0 (BounceEntry *, MAX (entries->len, 1));
+  for (guint i = 0; i < entries->len; i++)
+    self->slots[i] = g_object_ref (entries->pdata[i]);
+  self->entries = g_ptr_array_new ();
+  g_ptr_array_extend (self->entries, entries, NULL, NULL);
+  /* (the tables of entries that check out cannot fail to fit them) */
+  attach_tables (self, build_tables (self));
+
   /* A phrases entry is explained by its reason's own entry; its phrases
    * are found in one pass over a text. */
-  for (guint i = 0; i < self->phrases->len; i++)
+  self->literals = bounce_literal_index_new ();
+  for (guint i = 0; i < self->phrases.len; i++)
     {
-      BounceEntry *entry = self->phrases->pdata[i];
+      BounceEntry *entry = self->slots[self->phrases.items[i]];
       GPtrArray *literals = bounce_entry_get_phrases (entry);
 
       bounce_entry_set_explained_by (entry, bounce_catalogue_find_reason (self, bounce_entry_get_reason (entry)));
       for (guint k = 0; k < literals->len; k++)
-        bounce_literal_index_add (self->literals, literals->pdata[k], entry);
+        bounce_literal_index_add (self->literals, literals->pdata[k], i);
     }
   bounce_literal_index_build (self->literals);
   /* The words each rule's pattern needs, for bounce_catalogue_match_rules(). */
-  for (guint i = 0; i < self->rules->len; i++)
-    bounce_prefilter_add (self->prefilter, i, bounce_entry_get_pattern (self->rules->pdata[i]));
+  self->prefilter = bounce_prefilter_new ();
+  for (guint i = 0; i < self->rules.len; i++)
+    bounce_prefilter_add (self->prefilter, i, bounce_entry_get_pattern (self->slots[self->rules.items[i]]));
   bounce_prefilter_build (self->prefilter);
 
   /* A DNS answer that means another list must name a list we have. */
-  for (guint i = 0; i < self->blocklists->len; i++)
+  for (guint i = 0; i < self->blocklists.len; i++)
     {
-      const BounceDnsInfo *dns = bounce_entry_get_dns (self->blocklists->pdata[i]);
+      BounceEntry *blocklist = self->slots[self->blocklists.items[i]];
+      const BounceDnsInfo *dns = bounce_entry_get_dns (blocklist);
 
       for (guint j = 0; dns != NULL && j < dns->answers->len; j++)
         {
           const char *list_id = ((BounceDnsAnswer *) dns->answers->pdata[j])->list_id;
-          BounceEntry *list = list_id != NULL ? g_hash_table_lookup (self->by_id, list_id) : NULL;
+          BounceEntry *list = list_id != NULL ? bounce_catalogue_lookup (self, list_id) : NULL;
 
           if (list_id != NULL && (list == NULL || bounce_entry_get_kind (list) != BOUNCE_ENTRY_BLOCKLIST))
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                            "Catalogue entry “%s”: a DNS answer names “%s”, which is no blocklist",
-                           bounce_entry_get_id (self->blocklists->pdata[i]), list_id);
+                           bounce_entry_get_id (blocklist), list_id);
               return NULL;
             }
         }
@@ -353,6 +596,104 @@ bounce_catalogue_new_from_directory (const char  *dir,
   return catalogue_load (dir, FALSE, error);
 }
 
+/* -- the compiled form ------------------------------------------------------- */
+
+GBytes *
+bounce_catalogue_compile (BounceCatalogue *self)
+{
+  GVariantBuilder records;
+  g_autoptr(GVariant) tables = NULL;
+  g_autoptr(GVariant) compiled = NULL;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  g_variant_builder_init (&records, G_VARIANT_TYPE ("a" BOUNCE_ENTRY_VARIANT_TYPE));
+  for (guint i = 0; i < self->n_entries; i++)
+    g_variant_builder_add_value (&records, bounce_entry_to_variant (entry_at (self, i)));
+  tables = build_tables (self);
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uasauauauauau)@(asauauauau)@a"
+                                                BOUNCE_ENTRY_VARIANT_TYPE ")",
+                                                COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
+                                                tables, bounce_prefilter_to_variant (self->prefilter),
+                                                bounce_literal_index_to_variant (self->literals),
+                                                g_variant_builder_end (&records)));
+  return g_variant_get_data_as_bytes (compiled);
+}
+
+BounceCatalogue *
+bounce_catalogue_new_from_compiled (GBytes  *bytes,
+                                    GError **error)
+{
+  g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
+  g_autoptr(GVariant) compiled = NULL;
+  g_autoptr(GVariant) magic = NULL;
+  g_autoptr(GVariant) tables = NULL;
+  g_autoptr(GVariant) prefilter = NULL;
+  g_autoptr(GVariant) literals = NULL;
+  gint32 bonus;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  /* (trusted: it is the program's own, made by its build) */
+  compiled = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (COMPILED_TYPE), bytes, TRUE));
+  magic = g_variant_get_child_value (compiled, 0);
+  if (g_bytes_get_size (bytes) < 64 || !g_str_equal (g_variant_get_string (magic, NULL), COMPILED_MAGIC))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "Not a compiled catalogue of this version");
+      return NULL;
+    }
+  g_variant_get_child (compiled, 1, "s", &self->version);
+  g_variant_get_child (compiled, 2, "i", &bonus);
+  self->scoped_rule_bonus = CLAMP (bonus, 0, BOUNCE_ENTRY_PRIORITY_MAX);
+  self->records = g_variant_get_child_value (compiled, 6);
+  self->n_entries = g_variant_n_children (self->records);
+  self->slots = g_new0 (BounceEntry *, MAX (self->n_entries, 1));
+  tables = g_variant_get_child_value (compiled, 3);
+  prefilter = g_variant_get_child_value (compiled, 4);
+  literals = g_variant_get_child_value (compiled, 5);
+  self->prefilter = bounce_prefilter_new_from_variant (prefilter);
+  self->literals = bounce_literal_index_new_from_variant (literals);
+  if (!attach_tables (self, g_steal_pointer (&tables)) || self->prefilter == NULL || self->literals == NULL ||
+      bounce_prefilter_get_n_rules (self->prefilter) > self->rules.len)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
+      return NULL;
+    }
+  for (guint i = 0; i < bounce_literal_index_get_n_literals (self->literals); i++)
+    {
+      guint32 owner;
+
+      bounce_literal_index_get_literal (self->literals, i, &owner);
+      if (owner >= self->phrases.len)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+/* A compiled catalogue's entry number i, made from its record. */
+static BounceEntry *
+make_entry (BounceCatalogue *self,
+            guint            i)
+{
+  g_autoptr(GVariant) record = NULL;
+  BounceEntry *entry;
+
+  g_return_val_if_fail (self->records != NULL, NULL);
+  record = g_variant_get_child_value (self->records, i);
+  entry = bounce_entry_new_from_variant (record);
+  if (entry == NULL)
+    g_error ("Compiled catalogue: entry %u is damaged", i);   /* (the build made it: a bug) */
+  if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PHRASES)
+    bounce_entry_set_explained_by (entry, bounce_catalogue_find_reason (self, bounce_entry_get_reason (entry)));
+  if (!g_atomic_pointer_compare_and_exchange (&self->slots[i], NULL, entry))
+    {
+      g_object_unref (entry);
+      entry = g_atomic_pointer_get (&self->slots[i]);
+    }
+  return entry;
+}
+
 BounceCatalogue *
 bounce_catalogue_get_default (void)
 {
@@ -361,7 +702,7 @@ bounce_catalogue_get_default (void)
   if (g_once_init_enter (&instance))
     {
       g_autoptr(GError) error = NULL;
-      BounceCatalogue *catalogue;
+      BounceCatalogue *catalogue = NULL;
 
       /* BOUNCE_CATALOGUE_DIR: a directory of catalogue JSON files used
        * instead of the built-in ones (to try out or benchmark a catalogue;
@@ -371,7 +712,21 @@ bounce_catalogue_get_default (void)
       if (dir != NULL && *dir != '\0')
         catalogue = bounce_catalogue_new_from_directory (dir, &error);
       else
-        catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+        {
+          /* The built-in catalogue, compiled from the JSON at build time:
+           * read in place, without a copy. */
+          g_autoptr(GBytes) bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE,
+                                                             G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+          if (bytes != NULL)
+            catalogue = bounce_catalogue_new_from_compiled (bytes, &error);
+          if (catalogue == NULL)
+            {
+              g_warning ("Could not read the compiled catalogue (%s); reading its JSON", error->message);
+              g_clear_error (&error);
+              catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+            }
+        }
       if (catalogue == NULL)
         {
           /* A damaged built-in catalogue is a packaging bug; keep working
@@ -379,6 +734,13 @@ bounce_catalogue_get_default (void)
           g_critical ("Could not load the code catalogue: %s", error->message);
           catalogue = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
           catalogue->version = g_strdup ("0");
+          catalogue->slots = g_new0 (BounceEntry *, 1);
+          catalogue->entries = g_ptr_array_new ();
+          catalogue->prefilter = bounce_prefilter_new ();
+          bounce_prefilter_build (catalogue->prefilter);
+          catalogue->literals = bounce_literal_index_new ();
+          bounce_literal_index_build (catalogue->literals);
+          attach_tables (catalogue, build_tables (catalogue));
         }
       g_once_init_leave (&instance, catalogue);
     }
@@ -396,24 +758,64 @@ guint
 bounce_catalogue_get_n_entries (BounceCatalogue *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), 0);
-  return self->entries->len;
+  return self->n_entries;
+}
+
+/* Every entry of a list, made (thread-safe: the array is published once). */
+static GPtrArray *
+make_all (BounceCatalogue  *self,
+          GPtrArray       **cache,
+          const IndexList  *list)
+{
+  GPtrArray *array = g_atomic_pointer_get (cache);
+
+  if (array == NULL)
+    {
+      guint n = list != NULL ? list->len : self->n_entries;
+
+      array = g_ptr_array_sized_new (n);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (array, entry_at (self, list != NULL ? list->items[i] : i));
+      if (!g_atomic_pointer_compare_and_exchange (cache, NULL, array))
+        {
+          g_ptr_array_unref (array);
+          array = g_atomic_pointer_get (cache);
+        }
+    }
+  return array;
 }
 
 GPtrArray *
 bounce_catalogue_get_entries (BounceCatalogue *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
-  return self->entries;
+  return make_all (self, &self->entries, NULL);
 }
 
 BounceEntry *
 bounce_catalogue_lookup (BounceCatalogue *self,
                          const char      *id)
 {
+  guint lo = 0, hi;
+
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (id == NULL)
     return NULL;
-  return g_hash_table_lookup (self->by_id, id);
+  hi = self->id_order.len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      guint32 number = self->id_order.items[mid];
+      int c = strcmp (self->ids[number], id);
+
+      if (c == 0)
+        return entry_at (self, number);
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
 }
 
 /* The provider a provider is part of (Yahoo's inbound servers are part
@@ -447,18 +849,18 @@ find_code (BounceCatalogue *self,
 {
   g_autofree char *upper = g_ascii_strup (code, -1);
   g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
-  GPtrArray *list = g_hash_table_lookup (self->by_code, key);
+  int k = find_key (self->code_keys, self->n_code_keys, key);
   BounceEntry *unscoped = NULL;
   BounceEntry *any_scoped = NULL;
   BounceEntry *within_scoped = NULL;
   const char *within;
 
-  if (list == NULL)
+  if (k < 0)
     return NULL;
   within = provider != NULL ? provider_within (self, provider) : NULL;
-  for (guint i = 0; i < list->len; i++)
+  for (guint i = self->code_start[k]; i < self->code_start[k + 1]; i++)
     {
-      BounceEntry *entry = list->pdata[i];
+      BounceEntry *entry = entry_at (self, self->code_entries.items[i]);
       const char *scope = bounce_entry_get_provider (entry);
 
       if (scope == NULL)
@@ -580,12 +982,14 @@ bounce_catalogue_find_provider_token (BounceCatalogue *self,
                                       const char      *token)
 {
   g_autofree char *upper = NULL;
+  int k;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (token == NULL)
     return NULL;
   upper = g_ascii_strup (token, -1);
-  return g_hash_table_lookup (self->tokens, upper);
+  k = find_key (self->token_keys, self->n_token_keys, upper);
+  return k >= 0 ? entry_at (self, self->token_entries.items[k]) : NULL;
 }
 
 typedef struct {
@@ -676,15 +1080,15 @@ bounce_catalogue_entry_matches (BounceEntry *entry,
 
 /* The longest phrase found of each phrases entry. */
 static void
-note_phrase (gpointer             owner,
+note_phrase (guint32              owner,
              const BounceLiteral *literal,
              gsize                length,
              gpointer             data)
 {
-  GHashTable *found = data;
+  gsize *found = data;
 
-  if ((gsize) GPOINTER_TO_INT (g_hash_table_lookup (found, owner)) < length)
-    g_hash_table_insert (found, owner, GINT_TO_POINTER ((int) length));
+  if (found[owner] < length)
+    found[owner] = length;
 }
 
 GPtrArray *
@@ -709,36 +1113,43 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
 
   /* Only the rules whose words are in the text can match: the others'
    * regexes are not run (nor compiled). */
-  candidates = g_new0 (guint8, MAX (self->rules->len, 1));
-  if (self->rules->len > 0)
+  candidates = g_new0 (guint8, MAX (self->rules.len, 1));
+  if (self->rules.len > 0)
     bounce_prefilter_scan (self->prefilter, folded, folded_len, candidates);
-  for (guint i = 0; i < self->rules->len; i++)
+  for (guint i = 0; i < self->rules.len; i++)
     {
-      BounceEntry *entry = self->rules->pdata[i];
-      const char *scope = bounce_entry_get_provider (entry);
+      BounceEntry *entry;
+      const char *scope;
       int length;
 
-      if (!candidates[i] || (scope != NULL && provider != NULL && !scope_applies (scope, provider, within)))
+      if (!candidates[i])
+        continue;
+      entry = entry_at (self, self->rules.items[i]);
+      scope = bounce_entry_get_provider (entry);
+      if (scope != NULL && provider != NULL && !scope_applies (scope, provider, within))
         continue;
       if ((length = match_pattern (entry, text, len)) >= 0)
         add_match (self, matches, entry, provider, length);
     }
-  if (self->phrases->len > 0)
+  if (self->phrases.len > 0)
     {
-      g_autoptr(GHashTable) found = g_hash_table_new (NULL, NULL);
+      g_autofree gsize *found = g_new0 (gsize, self->phrases.len);
 
       bounce_literal_index_scan (self->literals, folded, folded_len, note_phrase, found);
       /* (in catalogue order, as the rules: equal matches keep it) */
-      for (guint i = 0; g_hash_table_size (found) > 0 && i < self->phrases->len; i++)
+      for (guint i = 0; i < self->phrases.len; i++)
         {
-          BounceEntry *entry = self->phrases->pdata[i];
-          const char *scope = bounce_entry_get_provider (entry);
-          int length = GPOINTER_TO_INT (g_hash_table_lookup (found, entry));
+          BounceEntry *entry;
+          const char *scope;
 
-          if (length == 0 || (scope != NULL && provider != NULL && !scope_applies (scope, provider, within)) ||
+          if (found[i] == 0)
+            continue;
+          entry = entry_at (self, self->phrases.items[i]);
+          scope = bounce_entry_get_provider (entry);
+          if ((scope != NULL && provider != NULL && !scope_applies (scope, provider, within)) ||
               bounce_entry_phrases_ruled_out (entry, folded, folded_len))
             continue;
-          add_match (self, matches, entry, provider, length);
+          add_match (self, matches, entry, provider, (int) found[i]);
         }
     }
   g_array_sort (matches, compare_rule_match);
@@ -754,9 +1165,9 @@ bounce_catalogue_detect_provider (BounceCatalogue *self,
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (text == NULL)
     return NULL;
-  for (guint i = 0; i < self->providers->len; i++)
+  for (guint i = 0; i < self->providers.len; i++)
     {
-      BounceEntry *entry = self->providers->pdata[i];
+      BounceEntry *entry = entry_at (self, self->providers.items[i]);
       GRegex *regex = bounce_entry_get_regex (entry);
 
       if (regex != NULL && g_regex_match (regex, text, 0, NULL))
@@ -772,9 +1183,13 @@ bounce_catalogue_find_provider (BounceCatalogue *self,
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (code == NULL)
     return NULL;
-  for (guint i = 0; i < self->providers->len; i++)
-    if (g_strcmp0 (bounce_entry_get_code (self->providers->pdata[i]), code) == 0)
-      return self->providers->pdata[i];
+  for (guint i = 0; i < self->providers.len; i++)
+    {
+      BounceEntry *entry = entry_at (self, self->providers.items[i]);
+
+      if (g_strcmp0 (bounce_entry_get_code (entry), code) == 0)
+        return entry;
+    }
   return NULL;
 }
 
@@ -788,9 +1203,9 @@ bounce_catalogue_get_token_regex (BounceCatalogue *self)
       g_autoptr(GString) pattern = g_string_new (NULL);
       GRegex *regex = NULL;
 
-      for (guint i = 0; i < self->providers->len; i++)
+      for (guint i = 0; i < self->providers.len; i++)
         {
-          const char *tokens = bounce_entry_get_tokens (self->providers->pdata[i]);
+          const char *tokens = bounce_entry_get_tokens (entry_at (self, self->providers.items[i]));
 
           if (tokens == NULL)
             continue;
@@ -813,7 +1228,7 @@ GPtrArray *
 bounce_catalogue_get_blocklists (BounceCatalogue *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
-  return self->blocklists;
+  return make_all (self, &self->blocklist_entries, &self->blocklists);
 }
 
 /* What the search looks in, per entry: each group case-folded once, its
@@ -858,13 +1273,14 @@ fold_strv (const char * const *strv)
 static BounceSearchIndex *
 search_index_new (BounceCatalogue *self)
 {
+  GPtrArray *entries = bounce_catalogue_get_entries (self);
   BounceSearchIndex *index = g_malloc0 (sizeof (BounceSearchIndex)
-                                        + self->entries->len * sizeof (SearchText));
+                                        + entries->len * sizeof (SearchText));
 
-  index->n_entries = self->entries->len;
-  for (guint i = 0; i < self->entries->len; i++)
+  index->n_entries = entries->len;
+  for (guint i = 0; i < entries->len; i++)
     {
-      BounceEntry *entry = self->entries->pdata[i];
+      BounceEntry *entry = entries->pdata[i];
       SearchText *text = &index->texts[i];
       const char *primary[] = { bounce_entry_get_title (entry), bounce_entry_get_code (entry) };
       const char *secondary[] = {
@@ -1004,7 +1420,7 @@ bounce_catalogue_search (BounceCatalogue *self,
 
   for (guint i = 0; i < index->n_entries; i++)
     {
-      BounceEntry *entry = self->entries->pdata[i];
+      BounceEntry *entry = entry_at (self, i);
       SearchHit hit = { entry, 0, i };
 
       /* (phrases are explained by their reason's entry) */

@@ -305,3 +305,77 @@ bounce_dns_query_name (const char     *target,
     return NULL;
   return g_string_free (g_steal_pointer (&name), FALSE);
 }
+
+/* -- the compiled catalogue's form ------------------------------------------ */
+
+#define ANSWER_TYPE "(uuymssms)"
+
+static GVariant *
+answers_to_variant (GPtrArray *answers)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a" ANSWER_TYPE));
+  for (guint i = 0; i < answers->len; i++)
+    {
+      const BounceDnsAnswer *a = answers->pdata[i];
+
+      g_variant_builder_add (&builder, ANSWER_TYPE, a->first, a->last, a->bit, a->list_id,
+                             a->meaning != NULL ? a->meaning : "", a->source);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+GVariant *
+bounce_dns_info_to_variant (const BounceDnsInfo *info)
+{
+  g_return_val_if_fail (info != NULL, NULL);
+  return g_variant_new ("(subms@a" ANSWER_TYPE "@a" ANSWER_TYPE ")", info->zone, (guint32) info->query,
+                        info->txt, info->source, answers_to_variant (info->answers),
+                        answers_to_variant (info->refused));
+}
+
+static void
+answers_from_variant (GVariant  *array,
+                      GPtrArray *answers)
+{
+  GVariantIter iter;
+  const char *list_id, *meaning, *source;
+  guint32 first, last;
+  guint8 bit;
+
+  g_variant_iter_init (&iter, array);
+  while (g_variant_iter_next (&iter, ANSWER_TYPE, &first, &last, &bit, &list_id, &meaning, &source))
+    {
+      BounceDnsAnswer *answer = g_new0 (BounceDnsAnswer, 1);
+
+      answer->first = first;
+      answer->last = last;
+      answer->bit = bit;
+      /* (the strings were copied out of the variant by the iterator) */
+      answer->list_id = (char *) list_id;
+      answer->meaning = (char *) meaning;
+      answer->source = (char *) source;
+      g_ptr_array_add (answers, answer);
+    }
+}
+
+BounceDnsInfo *
+bounce_dns_info_new_from_variant (GVariant *variant)
+{
+  BounceDnsInfo *info;
+  g_autoptr(GVariant) answers = NULL;
+  g_autoptr(GVariant) refused = NULL;
+  guint32 query;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  info = g_new0 (BounceDnsInfo, 1);
+  info->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
+  info->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
+  g_variant_get (variant, "(subms@a" ANSWER_TYPE "@a" ANSWER_TYPE ")", &info->zone, &query, &info->txt,
+                 &info->source, &answers, &refused);
+  info->query = (BounceDnsQuery) query;
+  answers_from_variant (answers, info->answers);
+  answers_from_variant (refused, info->refused);
+  return info;
+}

@@ -39,6 +39,9 @@ typedef struct {
 BounceDnsInfo *bounce_dns_info_new_from_json  (JsonObject            *object,
                                                const char            *id,
                                                GError               **error);
+/* The same as a GVariant, for a compiled catalogue, and back. */
+GVariant      *bounce_dns_info_to_variant     (const BounceDnsInfo   *info);
+BounceDnsInfo *bounce_dns_info_new_from_variant (GVariant            *variant);
 void           bounce_dns_info_free           (BounceDnsInfo         *info);
 
 /* Does an IPv4 answer (host byte order) match? */

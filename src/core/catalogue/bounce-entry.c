@@ -55,6 +55,7 @@ struct _BounceEntry
   BouncePermanence permanence;
   char *source_url;
   GPtrArray *links;
+  GPtrArray *link_titles;  /* the links' titles untranslated (char *) */
   int priority;
   BounceRuleStrength strength;
   char *pattern;         /* a rule's, a provider's or a blocklist's */
@@ -122,6 +123,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->final_reason);
   g_free (self->source_url);
   g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->link_titles, g_ptr_array_unref);
   g_clear_pointer (&self->phrases, g_ptr_array_unref);
   g_clear_pointer (&self->unless, g_ptr_array_unref);
   g_free (self->pattern);
@@ -150,6 +152,7 @@ static void
 bounce_entry_init (BounceEntry *self)
 {
   self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_entry_free);
+  self->link_titles = g_ptr_array_new_with_free_func (g_free);
   self->phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
   self->unless = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
   self->sender_defs = g_ptr_array_new_with_free_func ((GDestroyNotify) step_def_free);
@@ -828,6 +831,7 @@ read_links (BounceEntry  *self,
           link->title = g_strdup (translate (string_member (lo, "title")));
           link->url = g_strdup (string_member (lo, "url"));
           g_ptr_array_add (self->links, link);
+          g_ptr_array_add (self->link_titles, g_strdup (string_member (lo, "title")));
           if (!is_https_url (link->url))
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
@@ -1374,4 +1378,184 @@ bounce_entry_get_msgids (BounceEntry *self)
   for (guint i = 0; self->dns != NULL && i < self->dns->refused->len; i++)
     g_ptr_array_add (out, ((BounceDnsAnswer *) self->dns->refused->pdata[i])->meaning);
   return out;
+}
+
+/* -- the compiled catalogue's form ------------------------------------------ */
+
+/* A step: text, case, state, class, words (the pattern), otherwise. */
+#define STEP_TYPE "(smsyymsb)"
+
+static GVariant *
+steps_to_variant (GPtrArray *defs)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a" STEP_TYPE));
+  for (guint i = 0; i < defs->len; i++)
+    {
+      const StepDef *def = defs->pdata[i];
+
+      g_variant_builder_add (&builder, STEP_TYPE, def->text, def->label, (guint8) def->state,
+                             (guint8) def->klass, def->words != NULL ? g_regex_get_pattern (def->words) : NULL,
+                             def->otherwise);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+literals_to_variant (GPtrArray *literals)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aas"));
+  for (guint i = 0; i < literals->len; i++)
+    {
+      const BounceLiteral *literal = literals->pdata[i];
+
+      g_variant_builder_open (&builder, G_VARIANT_TYPE ("as"));
+      for (guint k = 0; k < bounce_literal_get_n_parts (literal); k++)
+        g_variant_builder_add (&builder, "s", bounce_literal_get_part (literal, k));
+      g_variant_builder_close (&builder);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+links_to_variant (BounceEntry *self)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i < self->links->len; i++)
+    g_variant_builder_add (&builder, "(ss)", self->link_titles->pdata[i],
+                           ((BounceEntryLink *) self->links->pdata[i])->url);
+  return g_variant_builder_end (&builder);
+}
+
+GVariant *
+bounce_entry_to_variant (BounceEntry *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+
+  return g_variant_new (BOUNCE_ENTRY_VARIANT_TYPE_FORMAT,
+                        self->id, (guint8) self->kind, self->code, self->provider, self->within,
+                        self->title, self->explanation,
+                        steps_to_variant (self->sender_defs), steps_to_variant (self->admin_defs),
+                        self->reason, self->final_reason, (guint8) self->permanence, self->source_url,
+                        links_to_variant (self), (gint32) self->priority, (guint8) self->strength,
+                        self->pattern, self->tokens,
+                        self->examples, self->zones,
+                        self->lookup_ip, self->lookup_domain, self->delist_url,
+                        self->closed, self->closed_date, self->multi,
+                        literals_to_variant (self->phrases), literals_to_variant (self->unless),
+                        g_variant_new_maybe (G_VARIANT_TYPE_VARIANT,
+                                             self->dns != NULL ? g_variant_new_variant (bounce_dns_info_to_variant (self->dns))
+                                                               : NULL));
+}
+
+static void
+steps_from_variant (GVariant   *array,
+                    GPtrArray  *defs,
+                    GStrv      *texts)
+{
+  gsize n = g_variant_n_children (array);
+
+  *texts = g_new0 (char *, n + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      StepDef *def = g_new0 (StepDef, 1);
+      const char *words;
+      guint8 state, klass;
+
+      g_variant_get_child (array, i, "(smsyym&sb)", &def->text, &def->label, &state, &klass, &words,
+                           &def->otherwise);
+      def->state = state <= STEP_STATE_FAILED ? (StepState) state : STEP_STATE_ANY;
+      def->klass = klass <= BOUNCE_PERMANENCE_PERMANENT ? (BouncePermanence) klass : BOUNCE_PERMANENCE_UNKNOWN;
+      /* (it compiled when the catalogue was compiled) */
+      if (words != NULL)
+        def->words = g_regex_new (words, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, NULL);
+      (*texts)[i] = g_strdup (def->text);
+      g_ptr_array_add (defs, def);
+    }
+}
+
+static void
+literals_from_variant (GVariant  *array,
+                       GPtrArray *literals)
+{
+  GVariantIter iter;
+  GVariant *parts;
+
+  g_variant_iter_init (&iter, array);
+  while ((parts = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autofree const char **strv = g_variant_get_strv (parts, NULL);
+      /* (the parts are folded already: folding again keeps them) */
+      BounceLiteral *literal = bounce_literal_new (strv);
+
+      if (literal != NULL)
+        g_ptr_array_add (literals, literal);
+      g_variant_unref (parts);
+    }
+}
+
+BounceEntry *
+bounce_entry_new_from_variant (GVariant *variant)
+{
+  g_autoptr(BounceEntry) self = NULL;
+  g_autoptr(GVariant) sender = NULL;
+  g_autoptr(GVariant) admin = NULL;
+  g_autoptr(GVariant) links = NULL;
+  g_autoptr(GVariant) phrases = NULL;
+  g_autoptr(GVariant) unless = NULL;
+  g_autoptr(GVariant) dns = NULL;
+  guint8 kind, permanence, strength;
+  gint32 priority;
+  GVariantIter iter;
+  const char *title, *url;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (BOUNCE_ENTRY_VARIANT_TYPE)))
+    return NULL;
+  self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
+  g_variant_get (variant, BOUNCE_ENTRY_VARIANT_TYPE_FORMAT,
+                 &self->id, &kind, &self->code, &self->provider, &self->within,
+                 &self->title, &self->explanation, &sender, &admin,
+                 &self->reason, &self->final_reason, &permanence, &self->source_url,
+                 &links, &priority, &strength, &self->pattern, &self->tokens,
+                 &self->examples, &self->zones,
+                 &self->lookup_ip, &self->lookup_domain, &self->delist_url,
+                 &self->closed, &self->closed_date, &self->multi,
+                 &phrases, &unless, &dns);
+  if (kind > BOUNCE_ENTRY_PHRASES || strength > BOUNCE_RULE_DEFINITE || permanence > BOUNCE_PERMANENCE_PERMANENT)
+    return NULL;
+  self->kind = (BounceEntryKind) kind;
+  self->permanence = (BouncePermanence) permanence;
+  self->strength = (BounceRuleStrength) strength;
+  self->priority = priority;
+  steps_from_variant (sender, self->sender_defs, &self->sender);
+  steps_from_variant (admin, self->admin_defs, &self->admin);
+  g_variant_iter_init (&iter, links);
+  while (g_variant_iter_next (&iter, "(&s&s)", &title, &url))
+    {
+      BounceEntryLink *link = g_new0 (BounceEntryLink, 1);
+
+      /* (translated now as bounce_entry_new_from_json() does: entries of a
+       * compiled catalogue are made after setlocale()) */
+      link->title = g_strdup (translate (title));
+      link->url = g_strdup (url);
+      g_ptr_array_add (self->links, link);
+      g_ptr_array_add (self->link_titles, g_strdup (title));
+    }
+  literals_from_variant (phrases, self->phrases);
+  literals_from_variant (unless, self->unless);
+  if (g_variant_n_children (dns) == 1)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (dns, 0);
+      g_autoptr(GVariant) info = g_variant_get_variant (boxed);
+
+      if (g_variant_is_of_type (info, G_VARIANT_TYPE ("(subms" "a(uuymssms)" "a(uuymssms))")))
+        self->dns = bounce_dns_info_new_from_variant (info);
+    }
+  return g_steal_pointer (&self);
 }

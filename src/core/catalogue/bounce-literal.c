@@ -12,6 +12,7 @@ struct _BounceLiteral
   guint n_parts;
   gsize length;       /* summed length of the parts */
   gboolean names;     /* the phrase itself holds a name ('.', '/', '@') */
+  gboolean borrowed;  /* parts and part_len belong to a compiled index */
 };
 
 char *
@@ -92,7 +93,7 @@ bounce_literal_new (const char * const *parts)
 void
 bounce_literal_free (BounceLiteral *literal)
 {
-  if (literal == NULL)
+  if (literal == NULL || literal->borrowed)
     return;
   g_strfreev (literal->parts);
   g_free (literal->part_len);
@@ -272,14 +273,30 @@ bounce_literal_find (const BounceLiteral *literal,
 
 typedef struct {
   guint16 key;
-  const BounceLiteral *literal;
-  gpointer owner;
+  guint32 literal;
 } Candidate;
 
 struct _BounceLiteralIndex
 {
-  GArray *candidates;   /* Candidate, sorted by key once built */
-  guint32 *starts;      /* 65537 offsets into candidates, by key */
+  /* while literals are added */
+  GPtrArray *literals;       /* const BounceLiteral * */
+  GArray *owners;            /* guint32, per literal */
+  GArray *candidates;        /* Candidate */
+  gboolean built;
+
+  /* once built, or read from a compiled catalogue */
+  const BounceLiteral * const *lit_v;   /* n_literals */
+  const guint32 *owner_v;
+  guint n_literals;
+  const guint32 *starts;     /* 65537 offsets into cand, by key */
+  const guint32 *cand;       /* literal numbers, sorted by key */
+  guint32 *owned[2];         /* starts and cand as build made them */
+
+  /* read from a compiled catalogue: what they point into */
+  GVariant *compiled;
+  BounceLiteral *lit_store;  /* n_literals literals over ... */
+  const char **part_v;       /* ... every part, end to end, */
+  gsize *part_len_v;         /* ... and their lengths */
 };
 
 static guint16
@@ -293,6 +310,8 @@ bounce_literal_index_new (void)
 {
   BounceLiteralIndex *self = g_new0 (BounceLiteralIndex, 1);
 
+  self->literals = g_ptr_array_new ();
+  self->owners = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
   return self;
 }
@@ -302,19 +321,32 @@ bounce_literal_index_free (BounceLiteralIndex *index)
 {
   if (index == NULL)
     return;
-  g_array_unref (index->candidates);
-  g_free (index->starts);
+  g_clear_pointer (&index->literals, g_ptr_array_unref);
+  g_clear_pointer (&index->owners, g_array_unref);
+  g_clear_pointer (&index->candidates, g_array_unref);
+  g_free (index->owned[0]);
+  g_free (index->owned[1]);
+  if (index->compiled != NULL)
+    {
+      g_free ((gpointer) index->lit_v);
+      g_free (index->lit_store);
+      g_free (index->part_v);
+      g_free (index->part_len_v);
+      g_variant_unref (index->compiled);
+    }
   g_free (index);
 }
 
 void
 bounce_literal_index_add (BounceLiteralIndex  *index,
                           const BounceLiteral *literal,
-                          gpointer             owner)
+                          guint32              owner)
 {
-  Candidate c = { 0, literal, owner };
+  Candidate c = { 0, index->literals->len };
 
-  g_return_if_fail (index->starts == NULL);
+  g_return_if_fail (!index->built);
+  g_ptr_array_add (index->literals, (gpointer) literal);
+  g_array_append_val (index->owners, owner);
   if (literal->part_len[0] >= 2)
     {
       c.key = key_at (literal->parts[0]);
@@ -337,25 +369,172 @@ compare_candidates (gconstpointer a,
   const Candidate *x = a;
   const Candidate *y = b;
 
-  return (int) x->key - (int) y->key;
+  if (x->key != y->key)
+    return (int) x->key - (int) y->key;
+  return x->literal < y->literal ? -1 : x->literal > y->literal;
 }
 
 void
 bounce_literal_index_build (BounceLiteralIndex *index)
 {
   guint32 *starts = g_new0 (guint32, 65537);
+  guint32 *cand = g_new (guint32, MAX (index->candidates->len, 1));
   guint i = 0;
 
-  g_return_if_fail (index->starts == NULL);
+  g_return_if_fail (!index->built);
   g_array_sort (index->candidates, compare_candidates);
   for (guint key = 0; key <= 65536; key++)
     {
       starts[key] = i;
       while (key < 65536 && i < index->candidates->len &&
              g_array_index (index->candidates, Candidate, i).key == key)
-        i++;
+        {
+          cand[i] = g_array_index (index->candidates, Candidate, i).literal;
+          i++;
+        }
     }
+  index->owned[0] = starts;
+  index->owned[1] = cand;
   index->starts = starts;
+  index->cand = cand;
+  index->lit_v = (const BounceLiteral * const *) index->literals->pdata;
+  index->owner_v = (const guint32 *) (gpointer) index->owners->data;
+  index->n_literals = index->literals->len;
+  index->built = TRUE;
+}
+
+#define INDEX_VARIANT_TYPE "(asauauauau)"
+
+static GVariant *
+u32_array (const guint32 *values,
+           gsize          n)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, values, n, sizeof (guint32));
+}
+
+GVariant *
+bounce_literal_index_to_variant (BounceLiteralIndex *index)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_return_val_if_fail (index->built, NULL);
+  for (guint i = 0; i < index->n_literals; i++)
+    {
+      const BounceLiteral *lit = index->lit_v[i];
+      guint32 at = parts->len;
+
+      g_array_append_val (first, at);
+      for (guint k = 0; k < lit->n_parts; k++)
+        g_ptr_array_add (parts, lit->parts[k]);
+    }
+  {
+    guint32 at = parts->len;
+
+    g_array_append_val (first, at);
+  }
+  return g_variant_new ("(@as@au@au@au@au)",
+                        g_variant_new_strv ((const char * const *) parts->pdata, parts->len),
+                        u32_array ((const guint32 *) (gpointer) first->data, first->len),
+                        u32_array (index->owner_v, index->n_literals),
+                        u32_array (index->starts, 65537),
+                        u32_array (index->cand, index->starts[65536]));
+}
+
+static const guint32 *
+child_u32 (GVariant *v,
+           gsize     index,
+           gsize    *n)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (v, index);
+  gsize len = 0;
+  const guint32 *data = g_variant_get_fixed_array (child, &len, sizeof (guint32));
+
+  *n = len;
+  return data;
+}
+
+BounceLiteralIndex *
+bounce_literal_index_new_from_variant (GVariant *variant)
+{
+  BounceLiteralIndex *self;
+  g_autoptr(GVariant) parts = NULL;
+  const guint32 *first;
+  gsize n_parts = 0, n_first, n_owners, n_starts, n_cand;
+  gboolean ok;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (INDEX_VARIANT_TYPE)))
+    return NULL;
+  self = g_new0 (BounceLiteralIndex, 1);
+  self->compiled = g_variant_ref_sink (variant);
+  parts = g_variant_get_child_value (variant, 0);
+  self->part_v = g_variant_get_strv (parts, &n_parts);
+  first = child_u32 (variant, 1, &n_first);
+  self->owner_v = child_u32 (variant, 2, &n_owners);
+  self->starts = child_u32 (variant, 3, &n_starts);
+  self->cand = child_u32 (variant, 4, &n_cand);
+  self->built = TRUE;
+  ok = n_first >= 1 && n_owners == n_first - 1 && n_starts == 65537 && first[0] == 0 &&
+       first[n_first - 1] == n_parts && self->starts[65536] == n_cand;
+  if (ok)
+    {
+      BounceLiteral **lit_v;
+
+      self->n_literals = n_owners;
+      self->lit_store = g_new0 (BounceLiteral, MAX (n_owners, 1));
+      self->part_len_v = g_new (gsize, MAX (n_parts, 1));
+      lit_v = g_new (BounceLiteral *, MAX (n_owners, 1));
+      self->lit_v = (const BounceLiteral * const *) lit_v;
+      for (gsize p = 0; p < n_parts; p++)
+        self->part_len_v[p] = strlen (self->part_v[p]);
+      for (guint i = 0; ok && i < self->n_literals; i++)
+        {
+          BounceLiteral *lit = &self->lit_store[i];
+
+          ok = first[i] < first[i + 1] && first[i + 1] <= n_parts;
+          if (!ok)
+            break;
+          lit->parts = (GStrv) &self->part_v[first[i]];
+          lit->part_len = &self->part_len_v[first[i]];
+          lit->n_parts = first[i + 1] - first[i];
+          lit->borrowed = TRUE;
+          for (guint k = 0; k < lit->n_parts; k++)
+            {
+              ok &= lit->part_len[k] > 0;
+              lit->length += lit->part_len[k];
+              lit->names |= strpbrk (lit->parts[k], "./@") != NULL;
+            }
+          lit_v[i] = lit;
+        }
+      for (gsize c = 0; ok && c < n_cand; c++)
+        ok = self->cand[c] < self->n_literals;
+      for (guint key = 0; ok && key < 65536; key++)
+        ok = self->starts[key] <= self->starts[key + 1];
+    }
+  if (!ok)
+    {
+      bounce_literal_index_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+guint
+bounce_literal_index_get_n_literals (BounceLiteralIndex *index)
+{
+  return index->n_literals;
+}
+
+const BounceLiteral *
+bounce_literal_index_get_literal (BounceLiteralIndex *index,
+                                  guint               i,
+                                  guint32            *owner)
+{
+  g_return_val_if_fail (index->built && i < index->n_literals, NULL);
+  if (owner != NULL)
+    *owner = index->owner_v[i];
+  return index->lit_v[i];
 }
 
 void
@@ -365,7 +544,7 @@ bounce_literal_index_scan (BounceLiteralIndex     *index,
                            BounceLiteralFoundFunc  found,
                            gpointer                data)
 {
-  g_return_if_fail (index != NULL && index->starts != NULL);
+  g_return_if_fail (index != NULL && index->built);
   if (folded == NULL || len < 2)
     return;
   for (gsize i = 0; i + 1 < len; i++)
@@ -374,14 +553,14 @@ bounce_literal_index_scan (BounceLiteralIndex     *index,
 
       for (guint32 c = index->starts[key]; c < index->starts[key + 1]; c++)
         {
-          const Candidate *cand = &g_array_index (index->candidates, Candidate, c);
-          const BounceLiteral *lit = cand->literal;
+          guint32 n = index->cand[c];
+          const BounceLiteral *lit = index->lit_v[n];
           const char *end;
 
           if (lit->part_len[0] <= len - i && memcmp (folded + i, lit->parts[0], lit->part_len[0]) == 0 &&
               starts_word (folded, folded + i, lit->parts[0]) &&
               match_from (lit, folded, len, folded + i, &end))
-            found (cand->owner, lit, lit->length, data);
+            found (index->owner_v[n], lit, lit->length, data);
         }
     }
 }

@@ -12,14 +12,26 @@
 
 struct _BouncePrefilter
 {
+  /* while rules are added */
   GPtrArray *words;        /* char *, distinct, lower case */
   GHashTable *word_index;  /* word -> index + 1 */
   GPtrArray *word_rules;   /* per word: GArray of guint rule numbers */
   GArray *always;          /* guint: rules without words */
   guint n_rules;
   gboolean built;
-  guint32 *key_start;      /* N_KEYS + 1 offsets into key_words */
-  guint32 *key_words;      /* word indices sorted by key */
+
+  /* once built, or read from a compiled catalogue (then these point into
+   * it): what bounce_prefilter_scan() reads */
+  GVariant *compiled;          /* what they point into, or NULL */
+  const char **word_v;         /* n_words words */
+  guint n_words;
+  const guint32 *key_start;    /* N_KEYS + 1 offsets into key_words */
+  const guint32 *key_words;    /* word indices sorted by key */
+  const guint32 *rule_start;   /* n_words + 1 offsets into rule_list */
+  const guint32 *rule_list;    /* each word's rules */
+  const guint32 *always_v;     /* rules without words */
+  guint n_always;
+  gpointer owned[4];           /* the arrays above made by build */
 };
 
 static inline int
@@ -452,7 +464,7 @@ bounce_prefilter_new (void)
   self->words = g_ptr_array_new_with_free_func (g_free);
   self->word_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->word_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  self->always = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->always = g_array_new (FALSE, FALSE, sizeof (guint32));
   return self;
 }
 
@@ -461,12 +473,17 @@ bounce_prefilter_free (BouncePrefilter *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->word_index);
-  g_ptr_array_unref (self->words);
-  g_ptr_array_unref (self->word_rules);
-  g_array_unref (self->always);
-  g_free (self->key_start);
-  g_free (self->key_words);
+  g_clear_pointer (&self->word_index, g_hash_table_unref);
+  g_clear_pointer (&self->words, g_ptr_array_unref);
+  g_clear_pointer (&self->word_rules, g_ptr_array_unref);
+  g_clear_pointer (&self->always, g_array_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->owned); i++)
+    g_free (self->owned[i]);
+  if (self->compiled != NULL)
+    {
+      g_free (self->word_v);
+      g_variant_unref (self->compiled);
+    }
   g_free (self);
 }
 
@@ -482,7 +499,9 @@ bounce_prefilter_add (BouncePrefilter *self,
   words = pattern != NULL ? bounce_prefilter_words (pattern) : NULL;
   if (words == NULL)
     {
-      g_array_append_val (self->always, rule);
+      guint32 r = rule;
+
+      g_array_append_val (self->always, r);
       return FALSE;
     }
   for (guint i = 0; words[i] != NULL; i++)
@@ -493,13 +512,17 @@ bounce_prefilter_add (BouncePrefilter *self,
       if (index == 0)
         {
           g_ptr_array_add (self->words, g_strdup (words[i]));
-          g_ptr_array_add (self->word_rules, g_array_new (FALSE, FALSE, sizeof (guint)));
+          g_ptr_array_add (self->word_rules, g_array_new (FALSE, FALSE, sizeof (guint32)));
           index = self->words->len;
           g_hash_table_insert (self->word_index, self->words->pdata[index - 1], GUINT_TO_POINTER (index));
         }
       rules = self->word_rules->pdata[index - 1];
-      if (rules->len == 0 || g_array_index (rules, guint, rules->len - 1) != rule)
-        g_array_append_val (rules, rule);
+      if (rules->len == 0 || g_array_index (rules, guint32, rules->len - 1) != rule)
+        {
+          guint32 r = rule;
+
+          g_array_append_val (rules, r);
+        }
     }
   return TRUE;
 }
@@ -516,25 +539,145 @@ word_key (const char *word)
   return (guint) (alnum_value (word[0]) * 36 * 36 + alnum_value (word[1]) * 36 + alnum_value (word[2]));
 }
 
-/* Files the words under their keys: a counting sort. */
+/* Files the words under their keys (a counting sort) and lays each word's
+ * rules end to end: the flat arrays that scan reads, and that a compiled
+ * catalogue holds as they are. */
 void
 bounce_prefilter_build (BouncePrefilter *self)
 {
   guint n = self->words->len;
+  guint32 *key_start, *key_words, *rule_start, *rule_list;
+  guint n_listed = 0;
 
-  self->key_start = g_new0 (guint32, N_KEYS + 1);
-  self->key_words = g_new (guint32, MAX (n, 1));
+  g_return_if_fail (!self->built);
+  key_start = g_new0 (guint32, N_KEYS + 1);
+  key_words = g_new (guint32, MAX (n, 1));
   for (guint i = 0; i < n; i++)
-    self->key_start[word_key (self->words->pdata[i]) + 1]++;
+    key_start[word_key (self->words->pdata[i]) + 1]++;
   for (guint k = 0; k < N_KEYS; k++)
-    self->key_start[k + 1] += self->key_start[k];
+    key_start[k + 1] += key_start[k];
   {
-    g_autofree guint32 *fill = g_memdup2 (self->key_start, sizeof (guint32) * N_KEYS);
+    g_autofree guint32 *fill = g_memdup2 (key_start, sizeof (guint32) * N_KEYS);
 
     for (guint i = 0; i < n; i++)
-      self->key_words[fill[word_key (self->words->pdata[i])]++] = i;
+      key_words[fill[word_key (self->words->pdata[i])]++] = i;
   }
+  for (guint i = 0; i < n; i++)
+    n_listed += ((GArray *) self->word_rules->pdata[i])->len;
+  rule_start = g_new (guint32, n + 1);
+  rule_list = g_new (guint32, MAX (n_listed, 1));
+  n_listed = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      GArray *rules = self->word_rules->pdata[i];
+
+      rule_start[i] = n_listed;
+      memcpy (rule_list + n_listed, rules->data, rules->len * sizeof (guint32));
+      n_listed += rules->len;
+    }
+  rule_start[n] = n_listed;
+
+  self->owned[0] = key_start;
+  self->owned[1] = key_words;
+  self->owned[2] = rule_start;
+  self->owned[3] = rule_list;
+  self->key_start = key_start;
+  self->key_words = key_words;
+  self->rule_start = rule_start;
+  self->rule_list = rule_list;
+  self->word_v = (const char **) self->words->pdata;
+  self->n_words = n;
+  self->always_v = (const guint32 *) (gpointer) self->always->data;
+  self->n_always = self->always->len;
   self->built = TRUE;
+}
+
+#define PREFILTER_VARIANT_TYPE "(uasauauauauau)"
+
+static GVariant *
+u32_array (const guint32 *values,
+           gsize          n)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, values, n, sizeof (guint32));
+}
+
+GVariant *
+bounce_prefilter_to_variant (BouncePrefilter *self)
+{
+  g_return_val_if_fail (self->built, NULL);
+  return g_variant_new ("(u@as@au@au@au@au@au)", self->n_rules,
+                        g_variant_new_strv (self->word_v, self->n_words),
+                        u32_array (self->key_start, N_KEYS + 1),
+                        u32_array (self->key_words, self->n_words),
+                        u32_array (self->rule_start, self->n_words + 1),
+                        u32_array (self->rule_list, self->rule_start[self->n_words]),
+                        u32_array (self->always_v, self->n_always));
+}
+
+/* A fixed array child of v, of n elements (any number when n is
+ * G_MAXSIZE); NULL when it has another length. */
+static const guint32 *
+child_u32 (GVariant *v,
+           gsize     index,
+           gsize    *n)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (v, index);
+  gsize len = 0;
+  const guint32 *data = g_variant_get_fixed_array (child, &len, sizeof (guint32));
+
+  if (*n != G_MAXSIZE && len != *n)
+    return NULL;
+  *n = len;
+  /* (the child's data lies inside v's, which the prefilter keeps) */
+  return data != NULL ? data : (const guint32 *) "\0\0\0\0";
+}
+
+static gboolean
+all_below (const guint32 *values,
+           gsize          n,
+           guint32        limit)
+{
+  for (gsize i = 0; i < n; i++)
+    if (values[i] >= limit)
+      return FALSE;
+  return TRUE;
+}
+
+BouncePrefilter *
+bounce_prefilter_new_from_variant (GVariant *variant)
+{
+  BouncePrefilter *self;
+  g_autoptr(GVariant) words = NULL;
+  gsize n_words = 0, n, n_list = G_MAXSIZE, n_always = G_MAXSIZE;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (PREFILTER_VARIANT_TYPE)))
+    return NULL;
+  self = g_new0 (BouncePrefilter, 1);
+  self->compiled = g_variant_ref_sink (variant);
+  g_variant_get_child (variant, 0, "u", &self->n_rules);
+  words = g_variant_get_child_value (variant, 1);
+  self->word_v = g_variant_get_strv (words, &n_words);
+  self->n_words = n_words;
+  n = N_KEYS + 1;
+  self->key_start = child_u32 (variant, 2, &n);
+  n = n_words;
+  self->key_words = child_u32 (variant, 3, &n);
+  n = n_words + 1;
+  self->rule_start = child_u32 (variant, 4, &n);
+  self->rule_list = child_u32 (variant, 5, &n_list);
+  self->always_v = child_u32 (variant, 6, &n_always);
+  self->n_always = n_always;
+  self->built = TRUE;
+  if (self->key_start == NULL || self->key_words == NULL || self->rule_start == NULL ||
+      self->key_start[N_KEYS] != n_words || self->rule_start[n_words] != n_list ||
+      !all_below (self->key_words, n_words, n_words) || !all_below (self->rule_list, n_list, self->n_rules) ||
+      !all_below (self->always_v, n_always, self->n_rules))
+    {
+      bounce_prefilter_free (self);
+      return NULL;
+    }
+  return self;
 }
 
 void
@@ -546,8 +689,8 @@ bounce_prefilter_scan (BouncePrefilter *self,
   g_autofree guint8 *seen = NULL;
 
   g_return_if_fail (self->built);
-  for (guint i = 0; i < self->always->len; i++)
-    candidates[g_array_index (self->always, guint, i)] = 1;
+  for (guint i = 0; i < self->n_always; i++)
+    candidates[self->always_v[i]] = 1;
   /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
    * to it: every rule is tried. */
   if (g_strstr_len (folded, len, "\xc5\xbf") != NULL)
@@ -555,7 +698,7 @@ bounce_prefilter_scan (BouncePrefilter *self,
       memset (candidates, 1, self->n_rules);
       return;
     }
-  seen = g_new0 (guint8, MAX (self->words->len, 1));
+  seen = g_new0 (guint8, MAX (self->n_words, 1));
   for (gsize i = 0; i + MIN_WORD <= len; i++)
     {
       int a = alnum_value ((guchar) folded[i]), b, c;
@@ -579,9 +722,8 @@ bounce_prefilter_scan (BouncePrefilter *self,
       for (guint32 j = self->key_start[key]; j < self->key_start[key + 1]; j++)
         {
           guint w = self->key_words[j];
-          const char *word = self->words->pdata[w];
+          const char *word = self->word_v[w];
           gsize word_len;
-          GArray *rules;
 
           if (seen[w])
             continue;
@@ -589,9 +731,8 @@ bounce_prefilter_scan (BouncePrefilter *self,
           if (i + word_len > len || memcmp (folded + i + MIN_WORD, word + MIN_WORD, word_len - MIN_WORD) != 0)
             continue;
           seen[w] = 1;
-          rules = self->word_rules->pdata[w];
-          for (guint k = 0; k < rules->len; k++)
-            candidates[g_array_index (rules, guint, k)] = 1;
+          for (guint32 k = self->rule_start[w]; k < self->rule_start[w + 1]; k++)
+            candidates[self->rule_list[k]] = 1;
         }
     }
 }

@@ -20,13 +20,13 @@ static void search_index_free (BounceSearchIndex *index);
  * catalogue (bounce-catalogue-compile, run at build time, writes it into
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
-#define TABLES_TYPE "(asau" "asauau" "asau" "auauauau)"
-#define COMPILED_MAGIC "bounce-catalogue-1"
-#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uasauauauauau)" "(asauauauau)" "a" BOUNCE_ENTRY_VARIANT_TYPE ")"
+#define TABLES_TYPE "(auauauauauauauauauauauuauauay)"
+#define COMPILED_MAGIC "bounce-catalogue-2"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uayauauauauauau)" "(ayauauauauau)" ")"
 
 typedef struct {
   const guint32 *items;
-  guint len;
+  gsize len;
 } IndexList;
 
 struct _BounceCatalogue
@@ -38,29 +38,30 @@ struct _BounceCatalogue
 
   guint n_entries;
   BounceEntry **slots;     /* the entries by number (owned); a compiled catalogue's made when first used */
-  GVariant *records;       /* a compiled catalogue's entries, or NULL */
 
-  GVariant *tables;        /* TABLES_TYPE: */
-  const char **ids;        /* each entry's id, by number */
+  GVariant *tables;        /* TABLES_TYPE, read in place: */
+  BounceStringTable strings;  /* the strings the tables name by number */
+  IndexList id_refs;       /* each entry's id, by number */
   IndexList id_order;      /* entry numbers in the order of their ids (strcmp) */
-  const char **code_keys;  /* "kind:CODE" keys, sorted (strcmp) */
-  guint n_code_keys;
-  const guint32 *code_start;  /* n_code_keys + 1 offsets into code_entries */
+  IndexList code_keys;     /* "kind:CODE" keys, sorted (strcmp) */
+  IndexList code_start;    /* code_keys.len + 1 offsets into code_entries */
   IndexList code_entries;  /* each key's entries, in file order (scoped ones included) */
-  const char **token_keys; /* upper-case rule codes, sorted */
-  guint n_token_keys;
+  IndexList token_keys;    /* upper-case rule codes, sorted */
   IndexList token_entries; /* the rule of each */
   IndexList rules;
   IndexList providers;
   IndexList phrases;
   IndexList blocklists;
+  const char *token_pattern;  /* the providers' token shapes as one pattern, or NULL */
+  IndexList record_start;  /* a compiled catalogue's: n_entries + 1 offsets into records */
+  IndexList records;       /* each entry's record (bounce_entry_write()) */
 
   BouncePrefilter *prefilter;    /* which rules can match a text */
   BounceLiteralIndex *literals;  /* the phrases entries' phrases (owner: number in phrases) */
 
   GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
   GPtrArray *blocklist_entries;   /* the same for the blocklists */
-  GRegex *token_regex;     /* the providers' token shapes, compiled when first asked */
+  GRegex *token_regex;     /* token_pattern compiled when first asked */
   BounceSearchIndex *search_index;   /* what bounce_catalogue_search() looks in */
 };
 
@@ -81,11 +82,7 @@ bounce_catalogue_finalize (GObject *object)
   for (guint i = 0; self->slots != NULL && i < self->n_entries; i++)
     g_clear_object (&self->slots[i]);
   g_free (self->slots);
-  g_free (self->ids);
-  g_free (self->code_keys);
-  g_free (self->token_keys);
   g_clear_pointer (&self->tables, g_variant_unref);
-  g_clear_pointer (&self->records, g_variant_unref);
 
   G_OBJECT_CLASS (bounce_catalogue_parent_class)->finalize (object);
 }
@@ -126,10 +123,17 @@ code_key (BounceEntryKind  kind,
 static GVariant *
 u32_array (GArray *values)
 {
-  static const guint32 none = 0;
+  return bounce_u32_array_to_variant ((const guint32 *) (gpointer) values->data, values->len);
+}
 
-  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, values->len > 0 ? (gconstpointer) values->data : &none,
-                                    values->len, sizeof (guint32));
+/* String number n of the tables ("" if none, in a damaged one). */
+static inline const char *
+table_str (BounceCatalogue *self,
+           guint32          n)
+{
+  const char *s = bounce_string_table_get (&self->strings, n);
+
+  return s != NULL ? s : "";
 }
 
 static int
@@ -144,9 +148,10 @@ compare_ids (gconstpointer a,
              gconstpointer b,
              gpointer      data)
 {
-  const char **ids = data;
+  BounceEntry **slots = data;
 
-  return strcmp (ids[*(const guint32 *) a], ids[*(const guint32 *) b]);
+  return strcmp (bounce_entry_get_id (slots[*(const guint32 *) a]),
+                 bounce_entry_get_id (slots[*(const guint32 *) b]));
 }
 
 static void
@@ -159,24 +164,33 @@ append_u32 (GArray *array,
 }
 
 /* The tables, from entries every one of which is made (a catalogue read
- * from JSON, or one being compiled). */
+ * from JSON, or one being compiled: then with the entries' records). */
 static GVariant *
-build_tables (BounceCatalogue *self)
+build_tables (BounceCatalogue *self,
+              gboolean         with_records)
 {
-  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  BounceStringPool pool;
+  g_autoptr(GArray) id_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) id_order = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                         (GDestroyNotify) g_array_unref);
   g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree gpointer *code_keys = NULL;
   g_autofree gpointer *token_keys = NULL;
+  g_autoptr(GArray) code_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) code_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) code_entries = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) token_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) token_entries = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) record_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GString) token_pattern = g_string_new (NULL);
   GArray *lists[4];   /* rules, providers, phrases, blocklists */
   guint n_code_keys, n_token_keys;
+  guint32 token_ref;
   GVariant *tables;
 
+  bounce_string_pool_init (&pool);
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     lists[l] = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < self->n_entries; i++)
@@ -185,8 +199,13 @@ build_tables (BounceCatalogue *self)
       BounceEntryKind kind = bounce_entry_get_kind (entry);
       const char *code = bounce_entry_get_code (entry);
 
-      g_ptr_array_add (ids, (gpointer) bounce_entry_get_id (entry));
+      append_u32 (id_refs, bounce_string_pool_add (&pool, bounce_entry_get_id (entry)));
       append_u32 (id_order, i);
+      if (with_records)
+        {
+          append_u32 (record_start, records->len);
+          bounce_entry_write (entry, records, &pool);
+        }
       switch (kind)
         {
         case BOUNCE_ENTRY_RULE:
@@ -197,6 +216,9 @@ build_tables (BounceCatalogue *self)
           continue;
         case BOUNCE_ENTRY_PROVIDER:
           append_u32 (lists[1], i);
+          if (bounce_entry_get_tokens (entry) != NULL)
+            g_string_append_printf (token_pattern, "%s(?:%s)", token_pattern->len > 0 ? "|" : "",
+                                    bounce_entry_get_tokens (entry));
           continue;
         case BOUNCE_ENTRY_PHRASES:
           append_u32 (lists[2], i);
@@ -226,8 +248,9 @@ build_tables (BounceCatalogue *self)
           append_u32 (list, i);
         }
     }
-  g_ptr_array_add (ids, NULL);
-  g_array_sort_with_data (id_order, compare_ids, ids->pdata);
+  if (with_records)
+    append_u32 (record_start, records->len);
+  g_array_sort_with_data (id_order, compare_ids, self->slots);
 
   code_keys = g_hash_table_get_keys_as_array (codes, &n_code_keys);
   qsort (code_keys, n_code_keys, sizeof (gpointer), compare_strings);
@@ -235,6 +258,7 @@ build_tables (BounceCatalogue *self)
     {
       GArray *list = g_hash_table_lookup (codes, code_keys[k]);
 
+      append_u32 (code_refs, bounce_string_pool_add (&pool, code_keys[k]));
       append_u32 (code_start, code_entries->len);
       g_array_append_vals (code_entries, list->data, list->len);
     }
@@ -243,17 +267,23 @@ build_tables (BounceCatalogue *self)
   token_keys = g_hash_table_get_keys_as_array (tokens, &n_token_keys);
   qsort (token_keys, n_token_keys, sizeof (gpointer), compare_strings);
   for (guint k = 0; k < n_token_keys; k++)
-    append_u32 (token_entries, GPOINTER_TO_UINT (g_hash_table_lookup (tokens, token_keys[k])));
+    {
+      append_u32 (token_refs, bounce_string_pool_add (&pool, token_keys[k]));
+      append_u32 (token_entries, GPOINTER_TO_UINT (g_hash_table_lookup (tokens, token_keys[k])));
+    }
 
-  tables = g_variant_new ("(^as@au" "@as@au@au" "@as@au" "@au@au@au@au)",
-                          (char **) ids->pdata, u32_array (id_order),
-                          g_variant_new_strv ((const char * const *) code_keys, n_code_keys),
-                          u32_array (code_start), u32_array (code_entries),
-                          g_variant_new_strv ((const char * const *) token_keys, n_token_keys),
-                          u32_array (token_entries),
-                          u32_array (lists[0]), u32_array (lists[1]), u32_array (lists[2]), u32_array (lists[3]));
+  /* (the pool last: it is copied as it is then) */
+  token_ref = token_pattern->len > 0 ? bounce_string_pool_add (&pool, token_pattern->str) : 0;
+  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@ay)",
+                          u32_array (id_refs), u32_array (id_order),
+                          u32_array (code_refs), u32_array (code_start), u32_array (code_entries),
+                          u32_array (token_refs), u32_array (token_entries),
+                          u32_array (lists[0]), u32_array (lists[1]), u32_array (lists[2]), u32_array (lists[3]),
+                          token_ref, u32_array (record_start), u32_array (records),
+                          bounce_string_pool_to_variant (&pool));
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     g_array_unref (lists[l]);
+  bounce_string_pool_clear (&pool);
   return g_variant_ref_sink (tables);
 }
 
@@ -263,81 +293,68 @@ read_list (GVariant  *tables,
            IndexList *list,
            guint      limit)
 {
-  g_autoptr(GVariant) value = g_variant_get_child_value (tables, child);
-  gsize len = 0;
-
-  list->items = g_variant_get_fixed_array (value, &len, sizeof (guint32));
-  list->len = len;
-  for (guint i = 0; i < list->len; i++)
+  list->items = bounce_u32_array_get (tables, child, &list->len);
+  for (gsize i = 0; limit > 0 && i < list->len; i++)
     if (list->items[i] >= limit)
       return FALSE;
   return TRUE;
 }
 
-static const char **
-read_strv (GVariant *tables,
-           gsize     child,
-           guint    *n)
-{
-  g_autoptr(GVariant) value = g_variant_get_child_value (tables, child);
-  gsize len = 0;
-  const char **strv = g_variant_get_strv (value, &len);
-
-  *n = len;
-  return strv;
-}
-
-/* Takes the tables (TABLES_TYPE, transfer full) into use; FALSE when they do not fit
- * n_entries entries. */
+/* Takes the tables (TABLES_TYPE, transfer full) into use; FALSE when they
+ * do not fit n_entries entries. */
 static gboolean
 attach_tables (BounceCatalogue *self,
                GVariant        *tables)
 {
-  g_autoptr(GVariant) starts = NULL;
-  guint n_ids = 0;
-  gsize n_starts = 0;
+  g_autoptr(GVariant) pool = NULL;
+  guint32 token_pattern;
+  guint n = self->n_entries;
 
   self->tables = tables;
   /* (in the serialised form, so that what is read below lies in one
    * buffer, as it does in a compiled catalogue) */
   g_variant_get_data (tables);
-  self->ids = read_strv (tables, 0, &n_ids);
-  self->code_keys = read_strv (tables, 2, &self->n_code_keys);
-  self->token_keys = read_strv (tables, 5, &self->n_token_keys);
-  starts = g_variant_get_child_value (tables, 3);
-  self->code_start = g_variant_get_fixed_array (starts, &n_starts, sizeof (guint32));
-  if (n_ids != self->n_entries || n_starts != self->n_code_keys + 1 ||
-      !read_list (tables, 1, &self->id_order, self->n_entries) || self->id_order.len != self->n_entries ||
-      !read_list (tables, 4, &self->code_entries, self->n_entries) ||
-      self->code_start[self->n_code_keys] != self->code_entries.len ||
-      !read_list (tables, 6, &self->token_entries, self->n_entries) ||
-      self->token_entries.len != self->n_token_keys ||
-      !read_list (tables, 7, &self->rules, self->n_entries) ||
-      !read_list (tables, 8, &self->providers, self->n_entries) ||
-      !read_list (tables, 9, &self->phrases, self->n_entries) ||
-      !read_list (tables, 10, &self->blocklists, self->n_entries))
+  pool = g_variant_get_child_value (tables, 14);
+  g_variant_get_child (tables, 11, "u", &token_pattern);
+  /* (a list of numbers below 0 is not checked: keys and offsets) */
+  if (!bounce_string_table_init (&self->strings, pool) ||
+      !read_list (tables, 0, &self->id_refs, 0) || self->id_refs.len != n ||
+      !read_list (tables, 1, &self->id_order, n) || self->id_order.len != n ||
+      !read_list (tables, 2, &self->code_keys, 0) ||
+      !read_list (tables, 3, &self->code_start, 0) || self->code_start.len != self->code_keys.len + 1 ||
+      !read_list (tables, 4, &self->code_entries, n) ||
+      self->code_start.items[self->code_keys.len] != self->code_entries.len ||
+      !read_list (tables, 5, &self->token_keys, 0) ||
+      !read_list (tables, 6, &self->token_entries, n) || self->token_entries.len != self->token_keys.len ||
+      !read_list (tables, 7, &self->rules, n) ||
+      !read_list (tables, 8, &self->providers, n) ||
+      !read_list (tables, 9, &self->phrases, n) ||
+      !read_list (tables, 10, &self->blocklists, n) ||
+      !read_list (tables, 12, &self->record_start, 0) ||
+      !read_list (tables, 13, &self->records, 0))
     return FALSE;
-  for (guint k = 0; k < self->n_code_keys; k++)
-    if (self->code_start[k] > self->code_start[k + 1])
+  self->token_pattern = bounce_string_table_get (&self->strings, token_pattern);
+  for (gsize k = 0; k < self->code_keys.len; k++)
+    if (self->code_start.items[k] > self->code_start.items[k + 1])
       return FALSE;
   return TRUE;
 }
 
-/* Where key is in sorted keys, or -1. */
-static int
-find_key (const char * const *keys,
-          guint               n,
-          const char         *key)
+/* Where key is among the sorted strings numbered in keys, or -1. */
+static gssize
+find_key (BounceCatalogue *self,
+          const IndexList *keys,
+          const char      *key)
 {
-  guint lo = 0, hi = n;
+  gsize lo = 0, hi = keys->len;
 
   while (lo < hi)
     {
-      guint mid = lo + (hi - lo) / 2;
-      int c = strcmp (keys[mid], key);
+      gsize mid = lo + (hi - lo) / 2;
+      int c = strcmp (table_str (self, keys->items[mid]), key);
 
       if (c == 0)
-        return (int) mid;
+        return (gssize) mid;
       if (c < 0)
         lo = mid + 1;
       else
@@ -537,7 +554,7 @@ catalogue_load (const char  *resource_dir,
   self->entries = g_ptr_array_new ();
   g_ptr_array_extend (self->entries, entries, NULL, NULL);
   /* (the tables of entries that check out cannot fail to fit them) */
-  attach_tables (self, build_tables (self));
+  attach_tables (self, build_tables (self, FALSE));
 
   /* A phrases entry is explained by its reason's own entry; its phrases
    * are found in one pass over a text. */
@@ -601,21 +618,16 @@ bounce_catalogue_new_from_directory (const char  *dir,
 GBytes *
 bounce_catalogue_compile (BounceCatalogue *self)
 {
-  GVariantBuilder records;
-  g_autoptr(GVariant) tables = NULL;
   g_autoptr(GVariant) compiled = NULL;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
-  g_variant_builder_init (&records, G_VARIANT_TYPE ("a" BOUNCE_ENTRY_VARIANT_TYPE));
   for (guint i = 0; i < self->n_entries; i++)
-    g_variant_builder_add_value (&records, bounce_entry_to_variant (entry_at (self, i)));
-  tables = build_tables (self);
-  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uasauauauauau)@(asauauauau)@a"
-                                                BOUNCE_ENTRY_VARIANT_TYPE ")",
+    entry_at (self, i);
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uayauauauauauau)@(ayauauauauau))",
                                                 COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
-                                                tables, bounce_prefilter_to_variant (self->prefilter),
-                                                bounce_literal_index_to_variant (self->literals),
-                                                g_variant_builder_end (&records)));
+                                                build_tables (self, TRUE),
+                                                bounce_prefilter_to_variant (self->prefilter),
+                                                bounce_literal_index_to_variant (self->literals)));
   return g_variant_get_data_as_bytes (compiled);
 }
 
@@ -626,7 +638,6 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
   g_autoptr(GVariant) compiled = NULL;
   g_autoptr(GVariant) magic = NULL;
-  g_autoptr(GVariant) tables = NULL;
   g_autoptr(GVariant) prefilter = NULL;
   g_autoptr(GVariant) literals = NULL;
   gint32 bonus;
@@ -635,7 +646,7 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   /* (trusted: it is the program's own, made by its build) */
   compiled = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (COMPILED_TYPE), bytes, TRUE));
   magic = g_variant_get_child_value (compiled, 0);
-  if (g_bytes_get_size (bytes) < 64 || !g_str_equal (g_variant_get_string (magic, NULL), COMPILED_MAGIC))
+  if (!g_str_equal (g_variant_get_string (magic, NULL), COMPILED_MAGIC))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "Not a compiled catalogue of this version");
       return NULL;
@@ -643,20 +654,32 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   g_variant_get_child (compiled, 1, "s", &self->version);
   g_variant_get_child (compiled, 2, "i", &bonus);
   self->scoped_rule_bonus = CLAMP (bonus, 0, BOUNCE_ENTRY_PRIORITY_MAX);
-  self->records = g_variant_get_child_value (compiled, 6);
-  self->n_entries = g_variant_n_children (self->records);
-  self->slots = g_new0 (BounceEntry *, MAX (self->n_entries, 1));
-  tables = g_variant_get_child_value (compiled, 3);
   prefilter = g_variant_get_child_value (compiled, 4);
   literals = g_variant_get_child_value (compiled, 5);
   self->prefilter = bounce_prefilter_new_from_variant (prefilter);
   self->literals = bounce_literal_index_new_from_variant (literals);
-  if (!attach_tables (self, g_steal_pointer (&tables)) || self->prefilter == NULL || self->literals == NULL ||
+  {
+    g_autoptr(GVariant) ids = g_variant_get_child_value (compiled, 3);
+    g_autoptr(GVariant) id_refs = g_variant_get_child_value (ids, 0);
+
+    self->n_entries = g_variant_n_children (id_refs);
+  }
+  self->slots = g_new0 (BounceEntry *, MAX (self->n_entries, 1));
+  if (!attach_tables (self, g_variant_get_child_value (compiled, 3)) ||
+      self->record_start.len != self->n_entries + 1 ||
+      self->prefilter == NULL || self->literals == NULL ||
       bounce_prefilter_get_n_rules (self->prefilter) > self->rules.len)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
       return NULL;
     }
+  for (guint i = 0; i < self->n_entries; i++)
+    if (self->record_start.items[i] > self->record_start.items[i + 1] ||
+        self->record_start.items[i + 1] > self->records.len)
+      {
+        g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
+        return NULL;
+      }
   for (guint i = 0; i < bounce_literal_index_get_n_literals (self->literals); i++)
     {
       guint32 owner;
@@ -676,14 +699,18 @@ static BounceEntry *
 make_entry (BounceCatalogue *self,
             guint            i)
 {
-  g_autoptr(GVariant) record = NULL;
+  BounceRecordReader reader = {
+    self->records.items + self->record_start.items[i],
+    self->records.items + self->record_start.items[i + 1],
+    &self->strings,
+    FALSE,
+  };
   BounceEntry *entry;
 
-  g_return_val_if_fail (self->records != NULL, NULL);
-  record = g_variant_get_child_value (self->records, i);
-  entry = bounce_entry_new_from_variant (record);
+  g_return_val_if_fail (self->record_start.len == self->n_entries + 1, NULL);
+  entry = bounce_entry_read (&reader);
   if (entry == NULL)
-    g_error ("Compiled catalogue: entry %u is damaged", i);   /* (the build made it: a bug) */
+    g_error ("The compiled catalogue's entry %u is damaged", i);   /* (the build made it: a bug) */
   if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PHRASES)
     bounce_entry_set_explained_by (entry, bounce_catalogue_find_reason (self, bounce_entry_get_reason (entry)));
   if (!g_atomic_pointer_compare_and_exchange (&self->slots[i], NULL, entry))
@@ -740,7 +767,7 @@ bounce_catalogue_get_default (void)
           bounce_prefilter_build (catalogue->prefilter);
           catalogue->literals = bounce_literal_index_new ();
           bounce_literal_index_build (catalogue->literals);
-          attach_tables (catalogue, build_tables (catalogue));
+          attach_tables (catalogue, build_tables (catalogue, FALSE));
         }
       g_once_init_leave (&instance, catalogue);
     }
@@ -806,7 +833,7 @@ bounce_catalogue_lookup (BounceCatalogue *self,
     {
       guint mid = lo + (hi - lo) / 2;
       guint32 number = self->id_order.items[mid];
-      int c = strcmp (self->ids[number], id);
+      int c = strcmp (table_str (self, self->id_refs.items[number]), id);
 
       if (c == 0)
         return entry_at (self, number);
@@ -849,7 +876,7 @@ find_code (BounceCatalogue *self,
 {
   g_autofree char *upper = g_ascii_strup (code, -1);
   g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
-  int k = find_key (self->code_keys, self->n_code_keys, key);
+  gssize k = find_key (self, &self->code_keys, key);
   BounceEntry *unscoped = NULL;
   BounceEntry *any_scoped = NULL;
   BounceEntry *within_scoped = NULL;
@@ -858,7 +885,7 @@ find_code (BounceCatalogue *self,
   if (k < 0)
     return NULL;
   within = provider != NULL ? provider_within (self, provider) : NULL;
-  for (guint i = self->code_start[k]; i < self->code_start[k + 1]; i++)
+  for (guint32 i = self->code_start.items[k]; i < self->code_start.items[k + 1]; i++)
     {
       BounceEntry *entry = entry_at (self, self->code_entries.items[i]);
       const char *scope = bounce_entry_get_provider (entry);
@@ -982,13 +1009,13 @@ bounce_catalogue_find_provider_token (BounceCatalogue *self,
                                       const char      *token)
 {
   g_autofree char *upper = NULL;
-  int k;
+  gssize k;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (token == NULL)
     return NULL;
   upper = g_ascii_strup (token, -1);
-  k = find_key (self->token_keys, self->n_token_keys, upper);
+  k = find_key (self, &self->token_keys, upper);
   return k >= 0 ? entry_at (self, self->token_entries.items[k]) : NULL;
 }
 
@@ -1200,22 +1227,13 @@ bounce_catalogue_get_token_regex (BounceCatalogue *self)
 
   if (g_once_init_enter (&self->token_regex))
     {
-      g_autoptr(GString) pattern = g_string_new (NULL);
       GRegex *regex = NULL;
 
-      for (guint i = 0; i < self->providers.len; i++)
-        {
-          const char *tokens = bounce_entry_get_tokens (entry_at (self, self->providers.items[i]));
-
-          if (tokens == NULL)
-            continue;
-          if (pattern->len > 0)
-            g_string_append_c (pattern, '|');
-          g_string_append_printf (pattern, "(?:%s)", tokens);
-        }
-      /* (each provider's pattern compiled on loading: this cannot fail) */
-      if (pattern->len > 0)
-        regex = g_regex_new (pattern->str, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+      /* (each provider's pattern compiled when the catalogue was read:
+       * this cannot fail; JIT-compiled at once, as it runs over every
+       * text: that costs less than matching without it, even once) */
+      if (self->token_pattern != NULL)
+        regex = g_regex_new (self->token_pattern, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
       /* an empty catalogue has no tokens: a pattern that never matches */
       if (regex == NULL)
         regex = g_regex_new ("(?!)", G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);

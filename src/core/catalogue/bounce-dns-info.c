@@ -308,74 +308,74 @@ bounce_dns_query_name (const char     *target,
 
 /* -- the compiled catalogue's form ------------------------------------------ */
 
-#define ANSWER_TYPE "(uuymssms)"
-
-static GVariant *
-answers_to_variant (GPtrArray *answers)
+static void
+write_answers (GArray           *record,
+               BounceStringPool *pool,
+               GPtrArray        *answers)
 {
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a" ANSWER_TYPE));
+  bounce_record_add (record, answers->len);
   for (guint i = 0; i < answers->len; i++)
     {
       const BounceDnsAnswer *a = answers->pdata[i];
 
-      g_variant_builder_add (&builder, ANSWER_TYPE, a->first, a->last, a->bit, a->list_id,
-                             a->meaning != NULL ? a->meaning : "", a->source);
+      bounce_record_add (record, a->first);
+      bounce_record_add (record, a->last);
+      bounce_record_add (record, a->bit);
+      bounce_record_add (record, bounce_string_pool_add (pool, a->list_id));
+      bounce_record_add (record, bounce_string_pool_add (pool, a->meaning));
+      bounce_record_add (record, bounce_string_pool_add (pool, a->source));
     }
-  return g_variant_builder_end (&builder);
 }
 
-GVariant *
-bounce_dns_info_to_variant (const BounceDnsInfo *info)
+void
+bounce_dns_info_write (const BounceDnsInfo *info,
+                       GArray              *record,
+                       BounceStringPool    *pool)
 {
-  g_return_val_if_fail (info != NULL, NULL);
-  return g_variant_new ("(subms@a" ANSWER_TYPE "@a" ANSWER_TYPE ")", info->zone, (guint32) info->query,
-                        info->txt, info->source, answers_to_variant (info->answers),
-                        answers_to_variant (info->refused));
+  bounce_record_add (record, bounce_string_pool_add (pool, info->zone));
+  bounce_record_add (record, info->query);
+  bounce_record_add (record, info->txt);
+  bounce_record_add (record, bounce_string_pool_add (pool, info->source));
+  write_answers (record, pool, info->answers);
+  write_answers (record, pool, info->refused);
 }
 
 static void
-answers_from_variant (GVariant  *array,
-                      GPtrArray *answers)
+read_answers (BounceRecordReader *r,
+              GPtrArray          *answers)
 {
-  GVariantIter iter;
-  const char *list_id, *meaning, *source;
-  guint32 first, last;
-  guint8 bit;
+  guint32 n = bounce_record_count (r);
 
-  g_variant_iter_init (&iter, array);
-  while (g_variant_iter_next (&iter, ANSWER_TYPE, &first, &last, &bit, &list_id, &meaning, &source))
+  for (guint32 i = 0; i < n; i++)
     {
       BounceDnsAnswer *answer = g_new0 (BounceDnsAnswer, 1);
 
-      answer->first = first;
-      answer->last = last;
-      answer->bit = bit;
-      /* (the strings were copied out of the variant by the iterator) */
-      answer->list_id = (char *) list_id;
-      answer->meaning = (char *) meaning;
-      answer->source = (char *) source;
+      answer->first = bounce_record_next (r);
+      answer->last = bounce_record_next (r);
+      answer->bit = (guint8) bounce_record_next (r);
+      answer->list_id = bounce_record_dup (r);
+      answer->meaning = bounce_record_dup (r);
+      answer->source = bounce_record_dup (r);
+      if (answer->meaning == NULL)
+        answer->meaning = g_strdup ("");
       g_ptr_array_add (answers, answer);
     }
 }
 
 BounceDnsInfo *
-bounce_dns_info_new_from_variant (GVariant *variant)
+bounce_dns_info_read (BounceRecordReader *r)
 {
-  BounceDnsInfo *info;
-  g_autoptr(GVariant) answers = NULL;
-  g_autoptr(GVariant) refused = NULL;
-  guint32 query;
+  BounceDnsInfo *info = g_new0 (BounceDnsInfo, 1);
 
-  g_return_val_if_fail (variant != NULL, NULL);
-  info = g_new0 (BounceDnsInfo, 1);
   info->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
   info->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
-  g_variant_get (variant, "(subms@a" ANSWER_TYPE "@a" ANSWER_TYPE ")", &info->zone, &query, &info->txt,
-                 &info->source, &answers, &refused);
-  info->query = (BounceDnsQuery) query;
-  answers_from_variant (answers, info->answers);
-  answers_from_variant (refused, info->refused);
+  info->zone = bounce_record_dup (r);
+  info->query = (BounceDnsQuery) bounce_record_next (r);
+  info->txt = bounce_record_next (r) != 0;
+  info->source = bounce_record_dup (r);
+  read_answers (r, info->answers);
+  read_answers (r, info->refused);
+  if (info->zone == NULL)
+    info->zone = g_strdup ("");
   return info;
 }

@@ -1382,180 +1382,228 @@ bounce_entry_get_msgids (BounceEntry *self)
 
 /* -- the compiled catalogue's form ------------------------------------------ */
 
-/* A step: text, case, state, class, words (the pattern), otherwise. */
-#define STEP_TYPE "(smsyymsb)"
+/* An entry's record: its fields in this order, strings by their number in
+ * the pool, lists as a count and their items. */
 
-static GVariant *
-steps_to_variant (GPtrArray *defs)
+static void
+add_str (GArray           *record,
+         BounceStringPool *pool,
+         const char       *s)
 {
-  GVariantBuilder builder;
+  bounce_record_add (record, bounce_string_pool_add (pool, s));
+}
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a" STEP_TYPE));
+static void
+write_steps (GArray           *record,
+             BounceStringPool *pool,
+             GPtrArray        *defs)
+{
+  bounce_record_add (record, defs->len);
   for (guint i = 0; i < defs->len; i++)
     {
       const StepDef *def = defs->pdata[i];
 
-      g_variant_builder_add (&builder, STEP_TYPE, def->text, def->label, (guint8) def->state,
-                             (guint8) def->klass, def->words != NULL ? g_regex_get_pattern (def->words) : NULL,
-                             def->otherwise);
+      add_str (record, pool, def->text);
+      add_str (record, pool, def->label);
+      bounce_record_add (record, def->state);
+      bounce_record_add (record, def->klass);
+      add_str (record, pool, def->words != NULL ? g_regex_get_pattern (def->words) : NULL);
+      bounce_record_add (record, def->otherwise);
     }
-  return g_variant_builder_end (&builder);
-}
-
-static GVariant *
-literals_to_variant (GPtrArray *literals)
-{
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aas"));
-  for (guint i = 0; i < literals->len; i++)
-    {
-      const BounceLiteral *literal = literals->pdata[i];
-
-      g_variant_builder_open (&builder, G_VARIANT_TYPE ("as"));
-      for (guint k = 0; k < bounce_literal_get_n_parts (literal); k++)
-        g_variant_builder_add (&builder, "s", bounce_literal_get_part (literal, k));
-      g_variant_builder_close (&builder);
-    }
-  return g_variant_builder_end (&builder);
-}
-
-static GVariant *
-links_to_variant (BounceEntry *self)
-{
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
-  for (guint i = 0; i < self->links->len; i++)
-    g_variant_builder_add (&builder, "(ss)", self->link_titles->pdata[i],
-                           ((BounceEntryLink *) self->links->pdata[i])->url);
-  return g_variant_builder_end (&builder);
-}
-
-GVariant *
-bounce_entry_to_variant (BounceEntry *self)
-{
-  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
-
-  return g_variant_new (BOUNCE_ENTRY_VARIANT_TYPE_FORMAT,
-                        self->id, (guint8) self->kind, self->code, self->provider, self->within,
-                        self->title, self->explanation,
-                        steps_to_variant (self->sender_defs), steps_to_variant (self->admin_defs),
-                        self->reason, self->final_reason, (guint8) self->permanence, self->source_url,
-                        links_to_variant (self), (gint32) self->priority, (guint8) self->strength,
-                        self->pattern, self->tokens,
-                        self->examples, self->zones,
-                        self->lookup_ip, self->lookup_domain, self->delist_url,
-                        self->closed, self->closed_date, self->multi,
-                        literals_to_variant (self->phrases), literals_to_variant (self->unless),
-                        g_variant_new_maybe (G_VARIANT_TYPE_VARIANT,
-                                             self->dns != NULL ? g_variant_new_variant (bounce_dns_info_to_variant (self->dns))
-                                                               : NULL));
 }
 
 static void
-steps_from_variant (GVariant   *array,
-                    GPtrArray  *defs,
-                    GStrv      *texts)
+write_strv (GArray           *record,
+            BounceStringPool *pool,
+            GStrv             strv)
 {
-  gsize n = g_variant_n_children (array);
+  guint n = strv != NULL ? g_strv_length (strv) : 0;
+
+  bounce_record_add (record, n);
+  for (guint i = 0; i < n; i++)
+    add_str (record, pool, strv[i]);
+}
+
+static void
+write_literals (GArray           *record,
+                BounceStringPool *pool,
+                GPtrArray        *literals)
+{
+  bounce_record_add (record, literals->len);
+  for (guint i = 0; i < literals->len; i++)
+    {
+      const BounceLiteral *literal = literals->pdata[i];
+      guint n = bounce_literal_get_n_parts (literal);
+
+      bounce_record_add (record, n);
+      for (guint k = 0; k < n; k++)
+        add_str (record, pool, bounce_literal_get_part (literal, k));
+    }
+}
+
+void
+bounce_entry_write (BounceEntry      *self,
+                    GArray           *record,
+                    BounceStringPool *pool)
+{
+  g_return_if_fail (BOUNCE_IS_ENTRY (self));
+
+  add_str (record, pool, self->id);
+  bounce_record_add (record, self->kind);
+  add_str (record, pool, self->code);
+  add_str (record, pool, self->provider);
+  add_str (record, pool, self->within);
+  add_str (record, pool, self->title);
+  add_str (record, pool, self->explanation);
+  write_steps (record, pool, self->sender_defs);
+  write_steps (record, pool, self->admin_defs);
+  add_str (record, pool, self->reason);
+  add_str (record, pool, self->final_reason);
+  bounce_record_add (record, self->permanence);
+  add_str (record, pool, self->source_url);
+  bounce_record_add (record, self->links->len);
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      add_str (record, pool, self->link_titles->pdata[i]);
+      add_str (record, pool, ((BounceEntryLink *) self->links->pdata[i])->url);
+    }
+  bounce_record_add (record, (guint32) self->priority);
+  bounce_record_add (record, self->strength);
+  add_str (record, pool, self->pattern);
+  add_str (record, pool, self->tokens);
+  write_strv (record, pool, self->examples);
+  write_strv (record, pool, self->zones);
+  add_str (record, pool, self->lookup_ip);
+  add_str (record, pool, self->lookup_domain);
+  add_str (record, pool, self->delist_url);
+  bounce_record_add (record, self->closed);
+  add_str (record, pool, self->closed_date);
+  bounce_record_add (record, self->multi);
+  write_literals (record, pool, self->phrases);
+  write_literals (record, pool, self->unless);
+  bounce_record_add (record, self->dns != NULL);
+  if (self->dns != NULL)
+    bounce_dns_info_write (self->dns, record, pool);
+}
+
+static void
+read_steps (BounceRecordReader *r,
+            GPtrArray          *defs,
+            GStrv              *texts)
+{
+  guint32 n = bounce_record_count (r);
 
   *texts = g_new0 (char *, n + 1);
-  for (gsize i = 0; i < n; i++)
+  for (guint32 i = 0; i < n; i++)
     {
       StepDef *def = g_new0 (StepDef, 1);
       const char *words;
-      guint8 state, klass;
+      guint32 state, klass;
 
-      g_variant_get_child (array, i, "(smsyym&sb)", &def->text, &def->label, &state, &klass, &words,
-                           &def->otherwise);
+      def->text = bounce_record_dup (r);
+      def->label = bounce_record_dup (r);
+      state = bounce_record_next (r);
+      klass = bounce_record_next (r);
+      words = bounce_record_str (r);
+      def->otherwise = bounce_record_next (r) != 0;
       def->state = state <= STEP_STATE_FAILED ? (StepState) state : STEP_STATE_ANY;
       def->klass = klass <= BOUNCE_PERMANENCE_PERMANENT ? (BouncePermanence) klass : BOUNCE_PERMANENCE_UNKNOWN;
       /* (it compiled when the catalogue was compiled) */
       if (words != NULL)
         def->words = g_regex_new (words, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, NULL);
+      if (def->text == NULL)
+        def->text = g_strdup ("");
       (*texts)[i] = g_strdup (def->text);
       g_ptr_array_add (defs, def);
     }
 }
 
-static void
-literals_from_variant (GVariant  *array,
-                       GPtrArray *literals)
+static GStrv
+read_strv (BounceRecordReader *r)
 {
-  GVariantIter iter;
-  GVariant *parts;
+  guint32 n = bounce_record_count (r);
+  GStrv strv = g_new0 (char *, n + 1);
 
-  g_variant_iter_init (&iter, array);
-  while ((parts = g_variant_iter_next_value (&iter)) != NULL)
+  for (guint32 i = 0; i < n; i++)
+    strv[i] = g_strdup (bounce_record_str (r) ?: "");
+  return strv;
+}
+
+static void
+read_literals (BounceRecordReader *r,
+               GPtrArray          *literals)
+{
+  guint32 n = bounce_record_count (r);
+
+  for (guint32 i = 0; i < n; i++)
     {
-      g_autofree const char **strv = g_variant_get_strv (parts, NULL);
-      /* (the parts are folded already: folding again keeps them) */
-      BounceLiteral *literal = bounce_literal_new (strv);
+      guint32 n_parts = bounce_record_count (r);
+      g_autofree const char **parts = g_new0 (const char *, n_parts + 1);
+      BounceLiteral *literal;
 
+      for (guint32 k = 0; k < n_parts; k++)
+        parts[k] = bounce_record_str (r) ?: "";
+      /* (the parts are folded already: folding again keeps them) */
+      literal = bounce_literal_new (parts);
       if (literal != NULL)
         g_ptr_array_add (literals, literal);
-      g_variant_unref (parts);
     }
 }
 
 BounceEntry *
-bounce_entry_new_from_variant (GVariant *variant)
+bounce_entry_read (BounceRecordReader *r)
 {
-  g_autoptr(BounceEntry) self = NULL;
-  g_autoptr(GVariant) sender = NULL;
-  g_autoptr(GVariant) admin = NULL;
-  g_autoptr(GVariant) links = NULL;
-  g_autoptr(GVariant) phrases = NULL;
-  g_autoptr(GVariant) unless = NULL;
-  g_autoptr(GVariant) dns = NULL;
-  guint8 kind, permanence, strength;
-  gint32 priority;
-  GVariantIter iter;
-  const char *title, *url;
+  g_autoptr(BounceEntry) self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
+  guint32 kind, permanence, strength, n;
 
-  g_return_val_if_fail (variant != NULL, NULL);
-  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (BOUNCE_ENTRY_VARIANT_TYPE)))
-    return NULL;
-  self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
-  g_variant_get (variant, BOUNCE_ENTRY_VARIANT_TYPE_FORMAT,
-                 &self->id, &kind, &self->code, &self->provider, &self->within,
-                 &self->title, &self->explanation, &sender, &admin,
-                 &self->reason, &self->final_reason, &permanence, &self->source_url,
-                 &links, &priority, &strength, &self->pattern, &self->tokens,
-                 &self->examples, &self->zones,
-                 &self->lookup_ip, &self->lookup_domain, &self->delist_url,
-                 &self->closed, &self->closed_date, &self->multi,
-                 &phrases, &unless, &dns);
-  if (kind > BOUNCE_ENTRY_PHRASES || strength > BOUNCE_RULE_DEFINITE || permanence > BOUNCE_PERMANENCE_PERMANENT)
-    return NULL;
-  self->kind = (BounceEntryKind) kind;
-  self->permanence = (BouncePermanence) permanence;
-  self->strength = (BounceRuleStrength) strength;
-  self->priority = priority;
-  steps_from_variant (sender, self->sender_defs, &self->sender);
-  steps_from_variant (admin, self->admin_defs, &self->admin);
-  g_variant_iter_init (&iter, links);
-  while (g_variant_iter_next (&iter, "(&s&s)", &title, &url))
+  self->id = bounce_record_dup (r);
+  kind = bounce_record_next (r);
+  self->code = bounce_record_dup (r);
+  self->provider = bounce_record_dup (r);
+  self->within = bounce_record_dup (r);
+  self->title = bounce_record_dup (r);
+  self->explanation = bounce_record_dup (r);
+  read_steps (r, self->sender_defs, &self->sender);
+  read_steps (r, self->admin_defs, &self->admin);
+  self->reason = bounce_record_dup (r);
+  self->final_reason = bounce_record_dup (r);
+  permanence = bounce_record_next (r);
+  self->source_url = bounce_record_dup (r);
+  n = bounce_record_count (r);
+  for (guint32 i = 0; i < n; i++)
     {
       BounceEntryLink *link = g_new0 (BounceEntryLink, 1);
+      const char *title = bounce_record_str (r) ?: "";
 
       /* (translated now as bounce_entry_new_from_json() does: entries of a
        * compiled catalogue are made after setlocale()) */
       link->title = g_strdup (translate (title));
-      link->url = g_strdup (url);
+      link->url = bounce_record_dup (r);
       g_ptr_array_add (self->links, link);
       g_ptr_array_add (self->link_titles, g_strdup (title));
     }
-  literals_from_variant (phrases, self->phrases);
-  literals_from_variant (unless, self->unless);
-  if (g_variant_n_children (dns) == 1)
-    {
-      g_autoptr(GVariant) boxed = g_variant_get_child_value (dns, 0);
-      g_autoptr(GVariant) info = g_variant_get_variant (boxed);
+  self->priority = (gint32) bounce_record_next (r);
+  strength = bounce_record_next (r);
+  self->pattern = bounce_record_dup (r);
+  self->tokens = bounce_record_dup (r);
+  self->examples = read_strv (r);
+  self->zones = read_strv (r);
+  self->lookup_ip = bounce_record_dup (r);
+  self->lookup_domain = bounce_record_dup (r);
+  self->delist_url = bounce_record_dup (r);
+  self->closed = bounce_record_next (r) != 0;
+  self->closed_date = bounce_record_dup (r);
+  self->multi = bounce_record_next (r) != 0;
+  read_literals (r, self->phrases);
+  read_literals (r, self->unless);
+  if (bounce_record_next (r) != 0)
+    self->dns = bounce_dns_info_read (r);
 
-      if (g_variant_is_of_type (info, G_VARIANT_TYPE ("(subms" "a(uuymssms)" "a(uuymssms))")))
-        self->dns = bounce_dns_info_new_from_variant (info);
-    }
+  if (r->bad || self->id == NULL || kind > BOUNCE_ENTRY_PHRASES || strength > BOUNCE_RULE_DEFINITE ||
+      permanence > BOUNCE_PERMANENCE_PERMANENT)
+    return NULL;
+  self->kind = (BounceEntryKind) kind;
+  self->permanence = (BouncePermanence) permanence;
+  self->strength = (BounceRuleStrength) strength;
   return g_steal_pointer (&self);
 }

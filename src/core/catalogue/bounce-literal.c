@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bounce-compiled.h"
 #include "bounce-literal.h"
 
 struct _BounceLiteral
@@ -403,22 +404,18 @@ bounce_literal_index_build (BounceLiteralIndex *index)
   index->built = TRUE;
 }
 
-#define INDEX_VARIANT_TYPE "(asauauauau)"
-
-static GVariant *
-u32_array (const guint32 *values,
-           gsize          n)
-{
-  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, values, n, sizeof (guint32));
-}
+#define INDEX_VARIANT_TYPE "(ayauauauauau)"
 
 GVariant *
 bounce_literal_index_to_variant (BounceLiteralIndex *index)
 {
-  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  BounceStringPool pool;
+  g_autoptr(GArray) parts = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GVariant *variant;
 
   g_return_val_if_fail (index->built, NULL);
+  bounce_string_pool_init (&pool);
   for (guint i = 0; i < index->n_literals; i++)
     {
       const BounceLiteral *lit = index->lit_v[i];
@@ -426,41 +423,36 @@ bounce_literal_index_to_variant (BounceLiteralIndex *index)
 
       g_array_append_val (first, at);
       for (guint k = 0; k < lit->n_parts; k++)
-        g_ptr_array_add (parts, lit->parts[k]);
+        {
+          guint32 ref = bounce_string_pool_add (&pool, lit->parts[k]);
+
+          g_array_append_val (parts, ref);
+        }
     }
   {
     guint32 at = parts->len;
 
     g_array_append_val (first, at);
   }
-  return g_variant_new ("(@as@au@au@au@au)",
-                        g_variant_new_strv ((const char * const *) parts->pdata, parts->len),
-                        u32_array ((const guint32 *) (gpointer) first->data, first->len),
-                        u32_array (index->owner_v, index->n_literals),
-                        u32_array (index->starts, 65537),
-                        u32_array (index->cand, index->starts[65536]));
-}
-
-static const guint32 *
-child_u32 (GVariant *v,
-           gsize     index,
-           gsize    *n)
-{
-  g_autoptr(GVariant) child = g_variant_get_child_value (v, index);
-  gsize len = 0;
-  const guint32 *data = g_variant_get_fixed_array (child, &len, sizeof (guint32));
-
-  *n = len;
-  return data;
+  variant = g_variant_new ("(@ay@au@au@au@au@au)",
+                           bounce_string_pool_to_variant (&pool),
+                           bounce_u32_array_to_variant ((const guint32 *) (gpointer) parts->data, parts->len),
+                           bounce_u32_array_to_variant ((const guint32 *) (gpointer) first->data, first->len),
+                           bounce_u32_array_to_variant (index->owner_v, index->n_literals),
+                           bounce_u32_array_to_variant (index->starts, 65537),
+                           bounce_u32_array_to_variant (index->cand, index->starts[65536]));
+  bounce_string_pool_clear (&pool);
+  return variant;
 }
 
 BounceLiteralIndex *
 bounce_literal_index_new_from_variant (GVariant *variant)
 {
   BounceLiteralIndex *self;
-  g_autoptr(GVariant) parts = NULL;
-  const guint32 *first;
-  gsize n_parts = 0, n_first, n_owners, n_starts, n_cand;
+  g_autoptr(GVariant) pool = NULL;
+  BounceStringTable strings;
+  const guint32 *refs, *first;
+  gsize n_parts = 0, n_first = 0, n_owners = 0, n_starts = 0, n_cand = 0;
   gboolean ok;
 
   g_return_val_if_fail (variant != NULL, NULL);
@@ -468,26 +460,31 @@ bounce_literal_index_new_from_variant (GVariant *variant)
     return NULL;
   self = g_new0 (BounceLiteralIndex, 1);
   self->compiled = g_variant_ref_sink (variant);
-  parts = g_variant_get_child_value (variant, 0);
-  self->part_v = g_variant_get_strv (parts, &n_parts);
-  first = child_u32 (variant, 1, &n_first);
-  self->owner_v = child_u32 (variant, 2, &n_owners);
-  self->starts = child_u32 (variant, 3, &n_starts);
-  self->cand = child_u32 (variant, 4, &n_cand);
   self->built = TRUE;
-  ok = n_first >= 1 && n_owners == n_first - 1 && n_starts == 65537 && first[0] == 0 &&
-       first[n_first - 1] == n_parts && self->starts[65536] == n_cand;
+  pool = g_variant_get_child_value (variant, 0);
+  refs = bounce_u32_array_get (variant, 1, &n_parts);
+  first = bounce_u32_array_get (variant, 2, &n_first);
+  self->owner_v = bounce_u32_array_get (variant, 3, &n_owners);
+  self->starts = bounce_u32_array_get (variant, 4, &n_starts);
+  self->cand = bounce_u32_array_get (variant, 5, &n_cand);
+  ok = bounce_string_table_init (&strings, pool) && n_first >= 1 && n_owners == n_first - 1 &&
+       n_starts == 65537 && first[0] == 0 && first[n_first - 1] == n_parts && self->starts[0] == 0 &&
+       self->starts[65536] == n_cand;
   if (ok)
     {
       BounceLiteral **lit_v;
 
       self->n_literals = n_owners;
       self->lit_store = g_new0 (BounceLiteral, MAX (n_owners, 1));
+      self->part_v = g_new (const char *, MAX (n_parts, 1));
       self->part_len_v = g_new (gsize, MAX (n_parts, 1));
       lit_v = g_new (BounceLiteral *, MAX (n_owners, 1));
       self->lit_v = (const BounceLiteral * const *) lit_v;
-      for (gsize p = 0; p < n_parts; p++)
-        self->part_len_v[p] = strlen (self->part_v[p]);
+      for (gsize p = 0; ok && p < n_parts; p++)
+        {
+          self->part_v[p] = bounce_string_table_get (&strings, refs[p]);
+          ok = self->part_v[p] != NULL && (self->part_len_v[p] = strlen (self->part_v[p])) > 0;
+        }
       for (guint i = 0; ok && i < self->n_literals; i++)
         {
           BounceLiteral *lit = &self->lit_store[i];
@@ -501,16 +498,15 @@ bounce_literal_index_new_from_variant (GVariant *variant)
           lit->borrowed = TRUE;
           for (guint k = 0; k < lit->n_parts; k++)
             {
-              ok &= lit->part_len[k] > 0;
               lit->length += lit->part_len[k];
               lit->names |= strpbrk (lit->parts[k], "./@") != NULL;
             }
           lit_v[i] = lit;
         }
+      /* (starts only grow, as the index built them: a scan stays inside
+       * cand when the last is its length) */
       for (gsize c = 0; ok && c < n_cand; c++)
         ok = self->cand[c] < self->n_literals;
-      for (guint key = 0; ok && key < 65536; key++)
-        ok = self->starts[key] <= self->starts[key + 1];
     }
   if (!ok)
     {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bounce-compiled.h"
 #include "bounce-prefilter.h"
 
 /* Words shorter than this say too little to be worth filing. */
@@ -592,44 +593,30 @@ bounce_prefilter_build (BouncePrefilter *self)
   self->built = TRUE;
 }
 
-#define PREFILTER_VARIANT_TYPE "(uasauauauauau)"
-
-static GVariant *
-u32_array (const guint32 *values,
-           gsize          n)
-{
-  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, values, n, sizeof (guint32));
-}
+#define PREFILTER_VARIANT_TYPE "(uayauauauauauau)"
 
 GVariant *
 bounce_prefilter_to_variant (BouncePrefilter *self)
 {
+  BounceStringPool pool;
+  g_autofree guint32 *refs = NULL;
+  GVariant *variant;
+
   g_return_val_if_fail (self->built, NULL);
-  return g_variant_new ("(u@as@au@au@au@au@au)", self->n_rules,
-                        g_variant_new_strv (self->word_v, self->n_words),
-                        u32_array (self->key_start, N_KEYS + 1),
-                        u32_array (self->key_words, self->n_words),
-                        u32_array (self->rule_start, self->n_words + 1),
-                        u32_array (self->rule_list, self->rule_start[self->n_words]),
-                        u32_array (self->always_v, self->n_always));
-}
-
-/* A fixed array child of v, of n elements (any number when n is
- * G_MAXSIZE); NULL when it has another length. */
-static const guint32 *
-child_u32 (GVariant *v,
-           gsize     index,
-           gsize    *n)
-{
-  g_autoptr(GVariant) child = g_variant_get_child_value (v, index);
-  gsize len = 0;
-  const guint32 *data = g_variant_get_fixed_array (child, &len, sizeof (guint32));
-
-  if (*n != G_MAXSIZE && len != *n)
-    return NULL;
-  *n = len;
-  /* (the child's data lies inside v's, which the prefilter keeps) */
-  return data != NULL ? data : (const guint32 *) "\0\0\0\0";
+  bounce_string_pool_init (&pool);
+  refs = g_new (guint32, MAX (self->n_words, 1));
+  for (guint i = 0; i < self->n_words; i++)
+    refs[i] = bounce_string_pool_add (&pool, self->word_v[i]);
+  variant = g_variant_new ("(u@ay@au@au@au@au@au@au)", self->n_rules,
+                           bounce_string_pool_to_variant (&pool),
+                           bounce_u32_array_to_variant (refs, self->n_words),
+                           bounce_u32_array_to_variant (self->key_start, N_KEYS + 1),
+                           bounce_u32_array_to_variant (self->key_words, self->n_words),
+                           bounce_u32_array_to_variant (self->rule_start, self->n_words + 1),
+                           bounce_u32_array_to_variant (self->rule_list, self->rule_start[self->n_words]),
+                           bounce_u32_array_to_variant (self->always_v, self->n_always));
+  bounce_string_pool_clear (&pool);
+  return variant;
 }
 
 static gboolean
@@ -647,32 +634,43 @@ BouncePrefilter *
 bounce_prefilter_new_from_variant (GVariant *variant)
 {
   BouncePrefilter *self;
-  g_autoptr(GVariant) words = NULL;
-  gsize n_words = 0, n, n_list = G_MAXSIZE, n_always = G_MAXSIZE;
+  g_autoptr(GVariant) pool = NULL;
+  BounceStringTable strings;
+  const guint32 *refs;
+  gsize n_words = 0, n_keys = 0, n_key_words = 0, n_starts = 0, n_list = 0, n_always = 0;
+  gboolean ok;
 
   g_return_val_if_fail (variant != NULL, NULL);
   if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (PREFILTER_VARIANT_TYPE)))
     return NULL;
   self = g_new0 (BouncePrefilter, 1);
   self->compiled = g_variant_ref_sink (variant);
-  g_variant_get_child (variant, 0, "u", &self->n_rules);
-  words = g_variant_get_child_value (variant, 1);
-  self->word_v = g_variant_get_strv (words, &n_words);
-  self->n_words = n_words;
-  n = N_KEYS + 1;
-  self->key_start = child_u32 (variant, 2, &n);
-  n = n_words;
-  self->key_words = child_u32 (variant, 3, &n);
-  n = n_words + 1;
-  self->rule_start = child_u32 (variant, 4, &n);
-  self->rule_list = child_u32 (variant, 5, &n_list);
-  self->always_v = child_u32 (variant, 6, &n_always);
-  self->n_always = n_always;
   self->built = TRUE;
-  if (self->key_start == NULL || self->key_words == NULL || self->rule_start == NULL ||
-      self->key_start[N_KEYS] != n_words || self->rule_start[n_words] != n_list ||
-      !all_below (self->key_words, n_words, n_words) || !all_below (self->rule_list, n_list, self->n_rules) ||
-      !all_below (self->always_v, n_always, self->n_rules))
+  g_variant_get_child (variant, 0, "u", &self->n_rules);
+  pool = g_variant_get_child_value (variant, 1);
+  refs = bounce_u32_array_get (variant, 2, &n_words);
+  self->key_start = bounce_u32_array_get (variant, 3, &n_keys);
+  self->key_words = bounce_u32_array_get (variant, 4, &n_key_words);
+  self->rule_start = bounce_u32_array_get (variant, 5, &n_starts);
+  self->rule_list = bounce_u32_array_get (variant, 6, &n_list);
+  self->always_v = bounce_u32_array_get (variant, 7, &n_always);
+  self->n_words = n_words;
+  self->n_always = n_always;
+  ok = bounce_string_table_init (&strings, pool) && n_keys == N_KEYS + 1 && n_key_words == n_words &&
+       n_starts == n_words + 1 && self->key_start[N_KEYS] == n_words && self->rule_start[n_words] == n_list &&
+       all_below (self->key_words, n_words, n_words) && all_below (self->rule_list, n_list, self->n_rules) &&
+       all_below (self->always_v, n_always, self->n_rules);
+  if (ok)
+    {
+      self->word_v = g_new (const char *, MAX (n_words, 1));
+      for (gsize i = 0; ok && i < n_words; i++)
+        {
+          self->word_v[i] = bounce_string_table_get (&strings, refs[i]);
+          ok = self->word_v[i] != NULL && strlen (self->word_v[i]) >= MIN_WORD &&
+               self->rule_start[i] <= self->rule_start[i + 1];
+        }
+    }
+  if (!ok)
     {
       bounce_prefilter_free (self);
       return NULL;

@@ -488,6 +488,10 @@ test_catalogue_bad_entries (void)
     "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"priority\":\"50\"}",
     "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"priority\":1e300}",
     "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"multi\":\"yes\"}",
+    /* an empty answer code splits into no parts at all (found by
+     * fuzz-catalogue: GIO was handed NULL and raised a critical) */
+    "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"pattern\":\"x\\\\.example\",\"dns\":{\"zone\":\"x.example.org\",\"query\":[\"ipv4\"],\"source\":\"https://x.example.org/\",\"answers\":[{\"code\":\"\",\"meaning\":\"m\"}]}}",
+    "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"pattern\":\"x\\\\.example\",\"dns\":{\"zone\":\"x.example.org\",\"query\":[\"ipv4\"],\"source\":\"https://x.example.org/\",\"answers\":[{\"code\":\"-\",\"meaning\":\"m\"}]}}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

@@ -98,7 +98,9 @@ parse_answer (JsonNode    *node,
     {
       g_auto(GStrv) range = g_strsplit (code, "-", 2);
 
-      if (!parse_loopback (range[0], &answer->first) ||
+      /* "" splits into no parts at all */
+      if (range[0] == NULL ||
+          !parse_loopback (range[0], &answer->first) ||
           !parse_loopback (range[1] != NULL ? range[1] : range[0], &answer->last) ||
           answer->last < answer->first)
         problem = g_string_new ("“code” must be an address or range in 127.0.0.0/8");

@@ -13,6 +13,7 @@ struct _BounceLiteral
   guint n_parts;
   gsize length;       /* summed length of the parts */
   gboolean names;     /* the phrase itself holds a name ('.', '/', '@') */
+  gboolean anywhere;  /* found inside words and names too */
   gboolean borrowed;  /* parts and part_len belong to a compiled index */
 };
 
@@ -88,6 +89,17 @@ bounce_literal_new (const char * const *parts)
       self->length += self->part_len[i];
       self->names |= strpbrk (self->parts[i], "./@") != NULL;
     }
+  return self;
+}
+
+BounceLiteral *
+bounce_literal_new_anywhere (const char *text)
+{
+  const char *parts[] = { text, NULL };
+  BounceLiteral *self = bounce_literal_new (parts);
+
+  if (self != NULL)
+    self->anywhere = TRUE;
   return self;
 }
 
@@ -254,6 +266,8 @@ bounce_literal_find (const BounceLiteral *literal,
   g_return_val_if_fail (literal != NULL, 0);
   if (folded == NULL)
     return 0;
+  if (literal->anywhere)
+    return g_strstr_len (folded, len, literal->parts[0]) != NULL ? literal->length : 0;
   while (from < stop)
     {
       const char *hit = find_part (folded, from, stop, literal->parts[0], literal->part_len[0]);
@@ -404,7 +418,7 @@ bounce_literal_index_build (BounceLiteralIndex *index)
   index->built = TRUE;
 }
 
-#define INDEX_VARIANT_TYPE "(ayauauauauau)"
+#define INDEX_VARIANT_TYPE "(ayauauauauauay)"
 
 GVariant *
 bounce_literal_index_to_variant (BounceLiteralIndex *index)
@@ -412,6 +426,7 @@ bounce_literal_index_to_variant (BounceLiteralIndex *index)
   BounceStringPool pool;
   g_autoptr(GArray) parts = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GByteArray) anywhere = g_byte_array_new ();
   GVariant *variant;
 
   g_return_val_if_fail (index->built, NULL);
@@ -421,6 +436,9 @@ bounce_literal_index_to_variant (BounceLiteralIndex *index)
       const BounceLiteral *lit = index->lit_v[i];
       guint32 at = parts->len;
 
+      guint8 flag = lit->anywhere;
+
+      g_byte_array_append (anywhere, &flag, 1);
       g_array_append_val (first, at);
       for (guint k = 0; k < lit->n_parts; k++)
         {
@@ -434,13 +452,15 @@ bounce_literal_index_to_variant (BounceLiteralIndex *index)
 
     g_array_append_val (first, at);
   }
-  variant = g_variant_new ("(@ay@au@au@au@au@au)",
+  variant = g_variant_new ("(@ay@au@au@au@au@au@ay)",
                            bounce_string_pool_to_variant (&pool),
                            bounce_u32_array_to_variant ((const guint32 *) (gpointer) parts->data, parts->len),
                            bounce_u32_array_to_variant ((const guint32 *) (gpointer) first->data, first->len),
                            bounce_u32_array_to_variant (index->owner_v, index->n_literals),
                            bounce_u32_array_to_variant (index->starts, 65537),
-                           bounce_u32_array_to_variant (index->cand, index->starts[65536]));
+                           bounce_u32_array_to_variant (index->cand, index->starts[65536]),
+                           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, anywhere->len > 0 ? anywhere->data : (guint8 *) "",
+                                                      anywhere->len, 1));
   bounce_string_pool_clear (&pool);
   return variant;
 }
@@ -450,9 +470,11 @@ bounce_literal_index_new_from_variant (GVariant *variant)
 {
   BounceLiteralIndex *self;
   g_autoptr(GVariant) pool = NULL;
+  g_autoptr(GVariant) flags = NULL;
   BounceStringTable strings;
   const guint32 *refs, *first;
-  gsize n_parts = 0, n_first = 0, n_owners = 0, n_starts = 0, n_cand = 0;
+  const guint8 *anywhere;
+  gsize n_parts = 0, n_first = 0, n_owners = 0, n_starts = 0, n_cand = 0, n_anywhere = 0;
   gboolean ok;
 
   g_return_val_if_fail (variant != NULL, NULL);
@@ -467,7 +489,10 @@ bounce_literal_index_new_from_variant (GVariant *variant)
   self->owner_v = bounce_u32_array_get (variant, 3, &n_owners);
   self->starts = bounce_u32_array_get (variant, 4, &n_starts);
   self->cand = bounce_u32_array_get (variant, 5, &n_cand);
+  flags = g_variant_get_child_value (variant, 6);
+  anywhere = g_variant_get_fixed_array (flags, &n_anywhere, 1);
   ok = bounce_string_table_init (&strings, pool) && n_first >= 1 && n_owners == n_first - 1 &&
+       n_anywhere == n_owners &&
        n_starts == 65537 && first[0] == 0 && first[n_first - 1] == n_parts && self->starts[0] == 0 &&
        self->starts[65536] == n_cand;
   if (ok)
@@ -496,6 +521,7 @@ bounce_literal_index_new_from_variant (GVariant *variant)
           lit->part_len = &self->part_len_v[first[i]];
           lit->n_parts = first[i + 1] - first[i];
           lit->borrowed = TRUE;
+          lit->anywhere = anywhere[i] != 0;
           for (guint k = 0; k < lit->n_parts; k++)
             {
               lit->length += lit->part_len[k];
@@ -562,8 +588,8 @@ bounce_literal_index_scan (BounceLiteralIndex     *index,
           const char *end;
 
           if (lit->part_len[0] <= len - i && memcmp (folded + i, lit->parts[0], lit->part_len[0]) == 0 &&
-              starts_word (folded, folded + i, lit->parts[0]) &&
-              match_from (lit, folded, len, folded + i, &end))
+              (lit->anywhere ||
+               (starts_word (folded, folded + i, lit->parts[0]) && match_from (lit, folded, len, folded + i, &end))))
             found (index->owner_v[n], lit, lit->length, data);
         }
     }

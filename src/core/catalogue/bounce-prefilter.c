@@ -3,47 +3,12 @@
 
 #include <string.h>
 
+#include "bounce-literal.h"
 #include "bounce-compiled.h"
 #include "bounce-prefilter.h"
 
 /* Words shorter than this say too little to be worth filing. */
 #define MIN_WORD 3
-/* Words are filed under their first three bytes, each one of 36. */
-#define N_KEYS (36 * 36 * 36)
-
-struct _BouncePrefilter
-{
-  /* while rules are added */
-  GPtrArray *words;        /* char *, distinct, lower case */
-  GHashTable *word_index;  /* word -> index + 1 */
-  GPtrArray *word_rules;   /* per word: GArray of guint rule numbers */
-  GArray *always;          /* guint: rules without words */
-  guint n_rules;
-  gboolean built;
-
-  /* once built, or read from a compiled catalogue (then these point into
-   * it): what bounce_prefilter_scan() reads */
-  GVariant *compiled;          /* what they point into, or NULL */
-  const char **word_v;         /* n_words words */
-  guint n_words;
-  const guint32 *key_start;    /* N_KEYS + 1 offsets into key_words */
-  const guint32 *key_words;    /* word indices sorted by key */
-  const guint32 *rule_start;   /* n_words + 1 offsets into rule_list */
-  const guint32 *rule_list;    /* each word's rules */
-  const guint32 *always_v;     /* rules without words */
-  guint n_always;
-  gpointer owned[4];           /* the arrays above made by build */
-};
-
-static inline int
-alnum_value (guchar c)
-{
-  if (c >= 'a' && c <= 'z')
-    return c - 'a';
-  if (c >= '0' && c <= '9')
-    return 26 + c - '0';
-  return -1;
-}
 
 /* -- reading a pattern ---------------------------------------------------- */
 
@@ -341,7 +306,7 @@ read_sequence (Reader *r)
     {
       guchar c = (guchar) *r->p;
 
-      if (alnum_value (g_ascii_tolower (c)) >= 0)
+      if (g_ascii_isalnum (c))
         {
           r->p++;
           switch (read_quantifier (r))
@@ -457,15 +422,49 @@ bounce_prefilter_words (const char *pattern)
 
 /* -- the filter ----------------------------------------------------------- */
 
+/* One word and the rules that need it. */
+typedef struct {
+  BounceLiteral *literal;
+  GArray *rules;           /* guint32 rule numbers */
+} Word;
+
+struct _BouncePrefilter
+{
+  /* while rules are added */
+  GHashTable *word_index;  /* word -> its number + 1 */
+  GPtrArray *words;        /* Word, in the order first seen */
+  GArray *always;          /* guint32: rules without words */
+  guint n_rules;
+  gboolean built;
+
+  /* once built, or read from a compiled catalogue (then pointing into it) */
+  GVariant *compiled;
+  BounceLiteralIndex *index;   /* the words, found anywhere; owner: word number */
+  const guint32 *rule_start;   /* words + 1 offsets into rule_list */
+  const guint32 *rule_list;    /* each word's rules */
+  guint n_words;
+  const guint32 *always_v;
+  guint n_always;
+  guint32 *owned[2];           /* rule_start and rule_list as build made them */
+};
+
+static void
+word_free (Word *word)
+{
+  bounce_literal_free (word->literal);
+  g_array_unref (word->rules);
+  g_free (word);
+}
+
 BouncePrefilter *
 bounce_prefilter_new (void)
 {
   BouncePrefilter *self = g_new0 (BouncePrefilter, 1);
 
-  self->words = g_ptr_array_new_with_free_func (g_free);
-  self->word_index = g_hash_table_new (g_str_hash, g_str_equal);
-  self->word_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->word_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->words = g_ptr_array_new_with_free_func ((GDestroyNotify) word_free);
   self->always = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->index = bounce_literal_index_new ();
   return self;
 }
 
@@ -474,17 +473,14 @@ bounce_prefilter_free (BouncePrefilter *self)
 {
   if (self == NULL)
     return;
+  /* (the index first: it points to the words' literals) */
+  g_clear_pointer (&self->index, bounce_literal_index_free);
   g_clear_pointer (&self->word_index, g_hash_table_unref);
   g_clear_pointer (&self->words, g_ptr_array_unref);
-  g_clear_pointer (&self->word_rules, g_ptr_array_unref);
   g_clear_pointer (&self->always, g_array_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (self->owned); i++)
-    g_free (self->owned[i]);
-  if (self->compiled != NULL)
-    {
-      g_free (self->word_v);
-      g_variant_unref (self->compiled);
-    }
+  g_free (self->owned[0]);
+  g_free (self->owned[1]);
+  g_clear_pointer (&self->compiled, g_variant_unref);
   g_free (self);
 }
 
@@ -494,129 +490,81 @@ bounce_prefilter_add (BouncePrefilter *self,
                       const char      *pattern)
 {
   g_auto(GStrv) words = NULL;
+  guint32 r = rule;
 
   g_return_val_if_fail (!self->built, FALSE);
   self->n_rules = MAX (self->n_rules, rule + 1);
   words = pattern != NULL ? bounce_prefilter_words (pattern) : NULL;
   if (words == NULL)
     {
-      guint32 r = rule;
-
       g_array_append_val (self->always, r);
       return FALSE;
     }
   for (guint i = 0; words[i] != NULL; i++)
     {
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (self->word_index, words[i]));
-      GArray *rules;
+      guint number = GPOINTER_TO_UINT (g_hash_table_lookup (self->word_index, words[i]));
+      Word *word;
 
-      if (index == 0)
+      if (number == 0)
         {
-          g_ptr_array_add (self->words, g_strdup (words[i]));
-          g_ptr_array_add (self->word_rules, g_array_new (FALSE, FALSE, sizeof (guint32)));
-          index = self->words->len;
-          g_hash_table_insert (self->word_index, self->words->pdata[index - 1], GUINT_TO_POINTER (index));
+          word = g_new0 (Word, 1);
+          word->literal = bounce_literal_new_anywhere (words[i]);
+          word->rules = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_ptr_array_add (self->words, word);
+          number = self->words->len;
+          g_hash_table_insert (self->word_index, g_strdup (words[i]), GUINT_TO_POINTER (number));
         }
-      rules = self->word_rules->pdata[index - 1];
-      if (rules->len == 0 || g_array_index (rules, guint32, rules->len - 1) != rule)
-        {
-          guint32 r = rule;
-
-          g_array_append_val (rules, r);
-        }
+      word = self->words->pdata[number - 1];
+      if (word->rules->len == 0 || g_array_index (word->rules, guint32, word->rules->len - 1) != r)
+        g_array_append_val (word->rules, r);
     }
   return TRUE;
 }
 
-guint
-bounce_prefilter_get_n_rules (BouncePrefilter *self)
-{
-  return self->n_rules;
-}
-
-static guint
-word_key (const char *word)
-{
-  return (guint) (alnum_value (word[0]) * 36 * 36 + alnum_value (word[1]) * 36 + alnum_value (word[2]));
-}
-
-/* Files the words under their keys (a counting sort) and lays each word's
- * rules end to end: the flat arrays that scan reads, and that a compiled
- * catalogue holds as they are. */
+/* Files the words in the literal index and lays each word's rules end to
+ * end: what scan reads, and what a compiled catalogue holds as it is. */
 void
 bounce_prefilter_build (BouncePrefilter *self)
 {
-  guint n = self->words->len;
-  guint32 *key_start, *key_words, *rule_start, *rule_list;
-  guint n_listed = 0;
+  guint n = self->words->len, n_listed = 0;
 
   g_return_if_fail (!self->built);
-  key_start = g_new0 (guint32, N_KEYS + 1);
-  key_words = g_new (guint32, MAX (n, 1));
   for (guint i = 0; i < n; i++)
-    key_start[word_key (self->words->pdata[i]) + 1]++;
-  for (guint k = 0; k < N_KEYS; k++)
-    key_start[k + 1] += key_start[k];
-  {
-    g_autofree guint32 *fill = g_memdup2 (key_start, sizeof (guint32) * N_KEYS);
-
-    for (guint i = 0; i < n; i++)
-      key_words[fill[word_key (self->words->pdata[i])]++] = i;
-  }
-  for (guint i = 0; i < n; i++)
-    n_listed += ((GArray *) self->word_rules->pdata[i])->len;
-  rule_start = g_new (guint32, n + 1);
-  rule_list = g_new (guint32, MAX (n_listed, 1));
+    n_listed += ((Word *) self->words->pdata[i])->rules->len;
+  self->owned[0] = g_new (guint32, n + 1);
+  self->owned[1] = g_new (guint32, MAX (n_listed, 1));
   n_listed = 0;
   for (guint i = 0; i < n; i++)
     {
-      GArray *rules = self->word_rules->pdata[i];
+      Word *word = self->words->pdata[i];
 
-      rule_start[i] = n_listed;
-      memcpy (rule_list + n_listed, rules->data, rules->len * sizeof (guint32));
-      n_listed += rules->len;
+      if (word->literal != NULL)
+        bounce_literal_index_add (self->index, word->literal, i);
+      self->owned[0][i] = n_listed;
+      memcpy (self->owned[1] + n_listed, word->rules->data, word->rules->len * sizeof (guint32));
+      n_listed += word->rules->len;
     }
-  rule_start[n] = n_listed;
-
-  self->owned[0] = key_start;
-  self->owned[1] = key_words;
-  self->owned[2] = rule_start;
-  self->owned[3] = rule_list;
-  self->key_start = key_start;
-  self->key_words = key_words;
-  self->rule_start = rule_start;
-  self->rule_list = rule_list;
-  self->word_v = (const char **) self->words->pdata;
+  self->owned[0][n] = n_listed;
+  bounce_literal_index_build (self->index);
+  self->rule_start = self->owned[0];
+  self->rule_list = self->owned[1];
   self->n_words = n;
   self->always_v = (const guint32 *) (gpointer) self->always->data;
   self->n_always = self->always->len;
   self->built = TRUE;
 }
 
-#define PREFILTER_VARIANT_TYPE "(uayauauauauauau)"
+#define PREFILTER_VARIANT_TYPE "(uauauauv)"
 
 GVariant *
 bounce_prefilter_to_variant (BouncePrefilter *self)
 {
-  BounceStringPool pool;
-  g_autofree guint32 *refs = NULL;
-  GVariant *variant;
-
   g_return_val_if_fail (self->built, NULL);
-  bounce_string_pool_init (&pool);
-  refs = g_new (guint32, MAX (self->n_words, 1));
-  for (guint i = 0; i < self->n_words; i++)
-    refs[i] = bounce_string_pool_add (&pool, self->word_v[i]);
-  variant = g_variant_new ("(u@ay@au@au@au@au@au@au)", self->n_rules,
-                           bounce_string_pool_to_variant (&pool),
-                           bounce_u32_array_to_variant (refs, self->n_words),
-                           bounce_u32_array_to_variant (self->key_start, N_KEYS + 1),
-                           bounce_u32_array_to_variant (self->key_words, self->n_words),
-                           bounce_u32_array_to_variant (self->rule_start, self->n_words + 1),
-                           bounce_u32_array_to_variant (self->rule_list, self->rule_start[self->n_words]),
-                           bounce_u32_array_to_variant (self->always_v, self->n_always));
-  bounce_string_pool_clear (&pool);
-  return variant;
+  return g_variant_new ("(u@au@au@auv)", self->n_rules,
+                        bounce_u32_array_to_variant (self->rule_start, self->n_words + 1),
+                        bounce_u32_array_to_variant (self->rule_list, self->rule_start[self->n_words]),
+                        bounce_u32_array_to_variant (self->always_v, self->n_always),
+                        bounce_literal_index_to_variant (self->index));
 }
 
 static gboolean
@@ -634,10 +582,9 @@ BouncePrefilter *
 bounce_prefilter_new_from_variant (GVariant *variant)
 {
   BouncePrefilter *self;
-  g_autoptr(GVariant) pool = NULL;
-  BounceStringTable strings;
-  const guint32 *refs;
-  gsize n_words = 0, n_keys = 0, n_key_words = 0, n_starts = 0, n_list = 0, n_always = 0;
+  g_autoptr(GVariant) boxed = NULL;
+  g_autoptr(GVariant) index = NULL;
+  gsize n_starts = 0, n_list = 0, n_always = 0;
   gboolean ok;
 
   g_return_val_if_fail (variant != NULL, NULL);
@@ -647,38 +594,24 @@ bounce_prefilter_new_from_variant (GVariant *variant)
   self->compiled = g_variant_ref_sink (variant);
   self->built = TRUE;
   g_variant_get_child (variant, 0, "u", &self->n_rules);
-  pool = g_variant_get_child_value (variant, 1);
-  refs = bounce_u32_array_get (variant, 2, &n_words);
-  self->key_start = bounce_u32_array_get (variant, 3, &n_keys);
-  self->key_words = bounce_u32_array_get (variant, 4, &n_key_words);
-  self->rule_start = bounce_u32_array_get (variant, 5, &n_starts);
-  self->rule_list = bounce_u32_array_get (variant, 6, &n_list);
-  self->always_v = bounce_u32_array_get (variant, 7, &n_always);
-  self->n_words = n_words;
+  self->rule_start = bounce_u32_array_get (variant, 1, &n_starts);
+  self->rule_list = bounce_u32_array_get (variant, 2, &n_list);
+  self->always_v = bounce_u32_array_get (variant, 3, &n_always);
   self->n_always = n_always;
-  ok = bounce_string_table_init (&strings, pool) && n_keys == N_KEYS + 1 && n_key_words == n_words &&
-       n_starts == n_words + 1 && self->key_start[N_KEYS] == n_words && self->rule_start[n_words] == n_list &&
-       all_below (self->key_words, n_words, n_words) && all_below (self->rule_list, n_list, self->n_rules) &&
-       all_below (self->always_v, n_always, self->n_rules);
-  /* the keys' offsets only grow (then a scan stays inside key_words): one
-   * pass without a branch, which the compiler vectorises */
-  if (ok)
+  self->n_words = n_starts > 0 ? n_starts - 1 : 0;
+  boxed = g_variant_get_child_value (variant, 4);
+  index = g_variant_get_variant (boxed);
+  self->index = bounce_literal_index_new_from_variant (index);
+  ok = self->index != NULL && n_starts >= 1 && self->rule_start[self->n_words] == n_list &&
+       all_below (self->rule_list, n_list, self->n_rules) && all_below (self->always_v, n_always, self->n_rules);
+  for (guint i = 0; ok && i < self->n_words; i++)
+    ok = self->rule_start[i] <= self->rule_start[i + 1];
+  for (guint i = 0; ok && i < bounce_literal_index_get_n_literals (self->index); i++)
     {
-      guint32 falls = 0;
+      guint32 owner;
 
-      for (guint key = 0; key < N_KEYS; key++)
-        falls |= self->key_start[key] > self->key_start[key + 1];
-      ok = falls == 0;
-    }
-  if (ok)
-    {
-      self->word_v = g_new (const char *, MAX (n_words, 1));
-      for (gsize i = 0; ok && i < n_words; i++)
-        {
-          self->word_v[i] = bounce_string_table_get (&strings, refs[i]);
-          ok = self->word_v[i] != NULL && strlen (self->word_v[i]) >= MIN_WORD &&
-               self->rule_start[i] <= self->rule_start[i + 1];
-        }
+      bounce_literal_index_get_literal (self->index, i, &owner);
+      ok = owner < self->n_words;
     }
   if (!ok)
     {
@@ -688,13 +621,32 @@ bounce_prefilter_new_from_variant (GVariant *variant)
   return self;
 }
 
+guint
+bounce_prefilter_get_n_rules (BouncePrefilter *self)
+{
+  return self->n_rules;
+}
+
+static void
+mark_rules (guint32              owner,
+            const BounceLiteral *literal,
+            gsize                length,
+            gpointer             data)
+{
+  BouncePrefilter *self = ((gpointer *) data)[0];
+  guint8 *candidates = ((gpointer *) data)[1];
+
+  for (guint32 k = self->rule_start[owner]; k < self->rule_start[owner + 1]; k++)
+    candidates[self->rule_list[k]] = 1;
+}
+
 void
 bounce_prefilter_scan (BouncePrefilter *self,
                        const char      *folded,
                        gsize            len,
                        guint8          *candidates)
 {
-  g_autofree guint8 *seen = NULL;
+  gpointer data[2] = { self, candidates };
 
   g_return_if_fail (self->built);
   for (guint i = 0; i < self->n_always; i++)
@@ -706,41 +658,5 @@ bounce_prefilter_scan (BouncePrefilter *self,
       memset (candidates, 1, self->n_rules);
       return;
     }
-  seen = g_new0 (guint8, MAX (self->n_words, 1));
-  for (gsize i = 0; i + MIN_WORD <= len; i++)
-    {
-      int a = alnum_value ((guchar) folded[i]), b, c;
-      guint key;
-
-      if (a < 0)
-        continue;
-      b = alnum_value ((guchar) folded[i + 1]);
-      if (b < 0)
-        {
-          i++;
-          continue;
-        }
-      c = alnum_value ((guchar) folded[i + 2]);
-      if (c < 0)
-        {
-          i += 2;
-          continue;
-        }
-      key = (guint) (a * 36 * 36 + b * 36 + c);
-      for (guint32 j = self->key_start[key]; j < self->key_start[key + 1]; j++)
-        {
-          guint w = self->key_words[j];
-          const char *word = self->word_v[w];
-          gsize word_len;
-
-          if (seen[w])
-            continue;
-          word_len = strlen (word);
-          if (i + word_len > len || memcmp (folded + i + MIN_WORD, word + MIN_WORD, word_len - MIN_WORD) != 0)
-            continue;
-          seen[w] = 1;
-          for (guint32 k = self->rule_start[w]; k < self->rule_start[w + 1]; k++)
-            candidates[self->rule_list[k]] = 1;
-        }
-    }
+  bounce_literal_index_scan (self->index, folded, len, mark_rules, data);
 }

@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Which rules can match a text at all, found in one pass over it.
+/* Which rules can match a text at all, found in one pass over it (by a
+ * BounceLiteralIndex of their words, see bounce-literal.h).
  *
  * Each rule's pattern is read once for words (runs of ASCII letters and
  * digits) that every match must contain: one word per alternative of the
@@ -27,9 +28,9 @@ gboolean         bounce_prefilter_add   (BouncePrefilter *self,
 guint            bounce_prefilter_get_n_rules (BouncePrefilter *self);
 /* Once all rules are added; then scan from any thread. */
 void             bounce_prefilter_build (BouncePrefilter *self);
-/* The built filter as a GVariant (its arrays as they are), for a compiled
- * catalogue; and a filter that reads one in place (NULL when it is not
- * one).  The variant is kept. */
+/* The built filter as a GVariant (its arrays as they are, and its literal
+ * index), for a compiled catalogue; and a filter that reads one in place
+ * (NULL when it is not one).  The variant is kept. */
 GVariant        *bounce_prefilter_to_variant       (BouncePrefilter *self);
 BouncePrefilter *bounce_prefilter_new_from_variant (GVariant        *variant);
 /* candidates: one byte per rule, set to 1 for each candidate. */

@@ -185,6 +185,16 @@ class Lint:
         for name in ["index.json"] + self.files:
             if f"catalogue/{name}</file>" not in gtext:
                 self.err("bounce-core.gresource.xml", f"{name} is not listed")
+        # the compiled catalogue is made again when one of these changes
+        # (a tree of the catalogue alone, as tests/catalogue-lint-sources.py
+        # makes, has no meson.build)
+        mpath = os.path.join(self.srcdir, "src", "core", "meson.build")
+        if os.path.exists(mpath):
+            with open(mpath, encoding="utf-8") as f:
+                mtext = f.read()
+            for name in ["index.json"] + self.files:
+                if f"'catalogue/{name}'" not in mtext:
+                    self.err("src/core/meson.build", f"{name} is not in catalogue_json")
         for name in self.files:
             try:
                 with open(os.path.join(catdir, name), encoding="utf-8") as f:

@@ -886,12 +886,284 @@ test_prefilter_candidates (void)
   bounce_prefilter_free (filter);
 }
 
+/* -- the compiled catalogue ------------------------------------------------ */
+
+static void
+assert_same_strv (const char * const *a,
+                  const char * const *b)
+{
+  g_assert_cmpuint (g_strv_length ((GStrv) a), ==, g_strv_length ((GStrv) b));
+  for (guint i = 0; a[i] != NULL; i++)
+    g_assert_cmpstr (a[i], ==, b[i]);
+}
+
+static void
+assert_same_literals (GPtrArray *a,
+                      GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      g_assert_cmpuint (bounce_literal_get_n_parts (a->pdata[i]), ==, bounce_literal_get_n_parts (b->pdata[i]));
+      for (guint k = 0; k < bounce_literal_get_n_parts (a->pdata[i]); k++)
+        g_assert_cmpstr (bounce_literal_get_part (a->pdata[i], k), ==, bounce_literal_get_part (b->pdata[i], k));
+    }
+}
+
+static void
+assert_same_steps (BounceEntry *a,
+                   BounceEntry *b,
+                   gboolean     admin)
+{
+  g_autoptr(GPtrArray) x = bounce_entry_select_steps (a, admin, NULL);
+  g_autoptr(GPtrArray) y = bounce_entry_select_steps (b, admin, NULL);
+  /* a context in which every kind of condition can be decided */
+  BounceStepContext context = { "mailbox full quota exceeded over quota", BOUNCE_OUTCOME_DELAYED,
+                                BOUNCE_PERMANENCE_TEMPORARY };
+  g_autoptr(GPtrArray) xc = bounce_entry_select_steps (a, admin, &context);
+  g_autoptr(GPtrArray) yc = bounce_entry_select_steps (b, admin, &context);
+
+  g_assert_cmpuint (x->len, ==, y->len);
+  for (guint i = 0; i < x->len; i++)
+    {
+      g_autofree char *p = bounce_step_to_string (x->pdata[i]);
+      g_autofree char *q = bounce_step_to_string (y->pdata[i]);
+
+      g_assert_cmpstr (p, ==, q);
+    }
+  g_assert_cmpuint (xc->len, ==, yc->len);
+  for (guint i = 0; i < xc->len; i++)
+    {
+      g_autofree char *p = bounce_step_to_string (xc->pdata[i]);
+      g_autofree char *q = bounce_step_to_string (yc->pdata[i]);
+
+      g_assert_cmpstr (p, ==, q);
+    }
+}
+
+static void
+assert_same_dns (const BounceDnsInfo *a,
+                 const BounceDnsInfo *b)
+{
+  g_assert_true ((a == NULL) == (b == NULL));
+  if (a == NULL)
+    return;
+  g_assert_cmpstr (a->zone, ==, b->zone);
+  g_assert_cmpint (a->query, ==, b->query);
+  g_assert_cmpint (a->txt, ==, b->txt);
+  g_assert_cmpstr (a->source, ==, b->source);
+  for (guint k = 0; k < 2; k++)
+    {
+      GPtrArray *x = k == 0 ? a->answers : a->refused;
+      GPtrArray *y = k == 0 ? b->answers : b->refused;
+
+      g_assert_cmpuint (x->len, ==, y->len);
+      for (guint i = 0; i < x->len; i++)
+        {
+          const BounceDnsAnswer *p = x->pdata[i];
+          const BounceDnsAnswer *q = y->pdata[i];
+
+          g_assert_cmpuint (p->first, ==, q->first);
+          g_assert_cmpuint (p->last, ==, q->last);
+          g_assert_cmpuint (p->bit, ==, q->bit);
+          g_assert_cmpstr (p->list_id, ==, q->list_id);
+          g_assert_cmpstr (p->meaning, ==, q->meaning);
+          g_assert_cmpstr (p->source, ==, q->source);
+        }
+    }
+}
+
+static void
+assert_same_entry (BounceEntry *a,
+                   BounceEntry *b)
+{
+  GPtrArray *la = bounce_entry_get_links (a);
+  GPtrArray *lb = bounce_entry_get_links (b);
+  g_autoptr(GPtrArray) ma = bounce_entry_get_msgids (a);
+  g_autoptr(GPtrArray) mb = bounce_entry_get_msgids (b);
+
+  g_assert_cmpstr (bounce_entry_get_id (a), ==, bounce_entry_get_id (b));
+  g_assert_cmpint (bounce_entry_get_kind (a), ==, bounce_entry_get_kind (b));
+  g_assert_cmpstr (bounce_entry_get_code (a), ==, bounce_entry_get_code (b));
+  g_assert_cmpstr (bounce_entry_get_provider (a), ==, bounce_entry_get_provider (b));
+  g_assert_cmpstr (bounce_entry_get_within (a), ==, bounce_entry_get_within (b));
+  g_assert_cmpstr (bounce_entry_get_title (a), ==, bounce_entry_get_title (b));
+  g_assert_cmpstr (bounce_entry_get_explanation (a), ==, bounce_entry_get_explanation (b));
+  assert_same_strv (bounce_entry_get_sender_steps (a), bounce_entry_get_sender_steps (b));
+  assert_same_strv (bounce_entry_get_admin_steps (a), bounce_entry_get_admin_steps (b));
+  assert_same_steps (a, b, FALSE);
+  assert_same_steps (a, b, TRUE);
+  g_assert_cmpstr (bounce_entry_get_reason (a), ==, bounce_entry_get_reason (b));
+  g_assert_cmpstr (bounce_entry_get_final_reason (a), ==, bounce_entry_get_final_reason (b));
+  g_assert_cmpint (bounce_entry_get_permanence (a), ==, bounce_entry_get_permanence (b));
+  g_assert_cmpstr (bounce_entry_get_source_url (a), ==, bounce_entry_get_source_url (b));
+  g_assert_cmpuint (la->len, ==, lb->len);
+  for (guint i = 0; i < la->len; i++)
+    {
+      g_assert_cmpstr (((BounceEntryLink *) la->pdata[i])->title, ==, ((BounceEntryLink *) lb->pdata[i])->title);
+      g_assert_cmpstr (((BounceEntryLink *) la->pdata[i])->url, ==, ((BounceEntryLink *) lb->pdata[i])->url);
+    }
+  g_assert_cmpint (bounce_entry_get_priority (a), ==, bounce_entry_get_priority (b));
+  g_assert_cmpint (bounce_entry_get_strength (a), ==, bounce_entry_get_strength (b));
+  g_assert_cmpstr (bounce_entry_get_pattern (a), ==, bounce_entry_get_pattern (b));
+  g_assert_cmpstr (bounce_entry_get_tokens (a), ==, bounce_entry_get_tokens (b));
+  assert_same_strv (bounce_entry_get_examples (a), bounce_entry_get_examples (b));
+  assert_same_strv (bounce_entry_get_zones (a), bounce_entry_get_zones (b));
+  g_assert_cmpstr (bounce_entry_get_lookup_ip (a), ==, bounce_entry_get_lookup_ip (b));
+  g_assert_cmpstr (bounce_entry_get_lookup_domain (a), ==, bounce_entry_get_lookup_domain (b));
+  g_assert_cmpstr (bounce_entry_get_delist_url (a), ==, bounce_entry_get_delist_url (b));
+  g_assert_cmpint (bounce_entry_get_closed (a), ==, bounce_entry_get_closed (b));
+  g_assert_cmpstr (bounce_entry_get_closed_date (a), ==, bounce_entry_get_closed_date (b));
+  g_assert_cmpint (bounce_entry_get_multi (a), ==, bounce_entry_get_multi (b));
+  assert_same_literals (bounce_entry_get_phrases (a), bounce_entry_get_phrases (b));
+  assert_same_dns (bounce_entry_get_dns (a), bounce_entry_get_dns (b));
+  g_assert_cmpuint (ma->len, ==, mb->len);
+  for (guint i = 0; i < ma->len; i++)
+    g_assert_cmpstr (ma->pdata[i], ==, mb->pdata[i]);
+}
+
+static void
+assert_same_matches (BounceCatalogue *a,
+                     BounceCatalogue *b,
+                     const char      *text,
+                     const char      *provider)
+{
+  g_autoptr(GPtrArray) x = bounce_catalogue_match_rules (a, text, provider);
+  g_autoptr(GPtrArray) y = bounce_catalogue_match_rules (b, text, provider);
+
+  g_assert_cmpuint (x->len, ==, y->len);
+  for (guint i = 0; i < x->len; i++)
+    g_assert_cmpstr (bounce_entry_get_id (x->pdata[i]), ==, bounce_entry_get_id (y->pdata[i]));
+}
+
+static void
+assert_same_entry_or_null (BounceEntry *a,
+                           BounceEntry *b)
+{
+  g_assert_true ((a == NULL) == (b == NULL));
+  if (a != NULL)
+    g_assert_cmpstr (bounce_entry_get_id (a), ==, bounce_entry_get_id (b));
+}
+
+/* The built-in catalogue is read compiled (bounce-catalogue-compile, at
+ * build time): it must be the JSON's catalogue, entry for entry, and
+ * answer every question the same. */
+static void
+test_catalogue_compiled (void)
+{
+  BounceCatalogue *json = catalogue ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_autoptr(BounceCatalogue) compiled = NULL;
+  g_autoptr(GBytes) again = NULL;
+  GPtrArray *entries;
+  const char *providers[] = { NULL, "google", "microsoft", "yahoo", "yahoo-inbound" };
+  guint32 flags = 0;
+
+  g_assert_no_error (error);
+  /* read in place: the resource is not compressed (it lies in the
+   * program's data), and aligned as a GVariant needs it, so a GVariant over
+   * it needs no copy */
+  g_assert_true ((g_resources_get_info (BOUNCE_CATALOGUE_COMPILED_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                        NULL, &flags, NULL) && !(flags & G_RESOURCE_FLAGS_COMPRESSED)));
+  g_assert_cmpuint ((gsize) g_bytes_get_data (bytes, NULL) % 8, ==, 0);
+  compiled = bounce_catalogue_new_from_compiled (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (compiled);
+  /* ... and it is what compiling the JSON gives now */
+  again = bounce_catalogue_compile (json);
+  g_assert_true (g_bytes_equal (again, bytes));
+
+  g_assert_cmpstr (bounce_catalogue_get_version (compiled), ==, bounce_catalogue_get_version (json));
+  g_assert_cmpuint (bounce_catalogue_get_n_entries (compiled), ==, bounce_catalogue_get_n_entries (json));
+  /* Lookups first, while the compiled entries are made one by one. */
+  entries = bounce_catalogue_get_entries (json);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BounceEntry *entry = entries->pdata[i];
+      const char *code = bounce_entry_get_code (entry);
+
+      assert_same_entry_or_null (bounce_catalogue_lookup (compiled, bounce_entry_get_id (entry)), entry);
+      if (code == NULL)
+        continue;
+      for (guint p = 0; p < G_N_ELEMENTS (providers); p++)
+        assert_same_entry_or_null (bounce_catalogue_find_enhanced (compiled, code, providers[p]),
+                                   bounce_catalogue_find_enhanced (json, code, providers[p]));
+      assert_same_entry_or_null (bounce_catalogue_find_subject (compiled, code),
+                                 bounce_catalogue_find_subject (json, code));
+      assert_same_entry_or_null (bounce_catalogue_find_class (compiled, code),
+                                 bounce_catalogue_find_class (json, code));
+      assert_same_entry_or_null (bounce_catalogue_find_reply (compiled, code),
+                                 bounce_catalogue_find_reply (json, code));
+      assert_same_entry_or_null (bounce_catalogue_find_reason (compiled, code),
+                                 bounce_catalogue_find_reason (json, code));
+      assert_same_entry_or_null (bounce_catalogue_find_provider_token (compiled, code),
+                                 bounce_catalogue_find_provider_token (json, code));
+      assert_same_entry_or_null (bounce_catalogue_find_provider (compiled, code),
+                                 bounce_catalogue_find_provider (json, code));
+    }
+  g_assert_null (bounce_catalogue_lookup (compiled, "no-such-entry"));
+  g_assert_null (bounce_catalogue_find_reply (compiled, "999"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const char * const *examples = bounce_entry_get_examples (entries->pdata[i]);
+
+      for (guint k = 0; examples[k] != NULL; k++)
+        for (guint p = 0; p < G_N_ELEMENTS (providers); p++)
+          {
+            assert_same_matches (compiled, json, examples[k], providers[p]);
+            g_assert_cmpstr (bounce_catalogue_detect_provider (compiled, examples[k]), ==,
+                             bounce_catalogue_detect_provider (json, examples[k]));
+          }
+    }
+  g_assert_cmpstr (g_regex_get_pattern (bounce_catalogue_get_token_regex (compiled)), ==,
+                   g_regex_get_pattern (bounce_catalogue_get_token_regex (json)));
+  g_assert_cmpuint (bounce_catalogue_get_blocklists (compiled)->len, ==,
+                    bounce_catalogue_get_blocklists (json)->len);
+  /* then every entry, field by field */
+  for (guint i = 0; i < entries->len; i++)
+    assert_same_entry (bounce_catalogue_get_entries (compiled)->pdata[i], entries->pdata[i]);
+  {
+    g_autoptr(GPtrArray) x = bounce_catalogue_search (compiled, "mailbox full");
+    g_autoptr(GPtrArray) y = bounce_catalogue_search (json, "mailbox full");
+
+    g_assert_cmpuint (x->len, ==, y->len);
+    g_assert_cmpuint (x->len, >, 0);
+  }
+}
+
+/* What is not a compiled catalogue is refused, not read. */
+static void
+test_catalogue_compiled_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_autoptr(GBytes) other = NULL;
+  g_autoptr(BounceCatalogue) refused = NULL;
+  g_autofree char *copy = NULL;
+  const char *data;
+  gsize len;
+
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &len);
+  copy = g_memdup2 (data, len);
+  copy[0] ^= 1;   /* the magic's first byte */
+  other = g_bytes_new_take (g_steal_pointer (&copy), len);
+  refused = bounce_catalogue_new_from_compiled (other, &error);
+  g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE);
+  g_assert_null (refused);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   bounce_core_init ();
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
+  g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
+  g_test_add_func ("/catalogue/compiled-refused", test_catalogue_compiled_refused);
   g_test_add_func ("/catalogue/reasons", test_catalogue_reasons);
   g_test_add_func ("/catalogue/fallbacks", test_catalogue_fallbacks);
   g_test_add_func ("/catalogue/urls-https", test_catalogue_urls_https);

@@ -14,23 +14,55 @@ typedef struct _BounceSearchIndex BounceSearchIndex;
 
 static void search_index_free (BounceSearchIndex *index);
 
+/* The catalogue's entries are numbered in file order.  Everything that
+ * finds one (by id, by code, by a rule's token, the lists of rules,
+ * providers, phrases and blocklists) is a table of those numbers: built
+ * when a catalogue is read from JSON, and read in place from a compiled
+ * catalogue (bounce-catalogue-compile, run at build time, writes it into
+ * the GResource), whose entries are then made one by one when first used.
+ * Both kinds of catalogue answer through the same tables. */
+#define TABLES_TYPE "(auauauauauauauauauauauuauauay)"
+#define COMPILED_MAGIC "bounce-catalogue-3"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uauauauv)" "(ayauauauauauay)" ")"
+
+typedef struct {
+  const guint32 *items;
+  gsize len;
+} IndexList;
+
 struct _BounceCatalogue
 {
   GObject parent_instance;
 
   char *version;
   int scoped_rule_bonus;   /* see index.json and docs/catalogue-format.md */
-  GPtrArray *entries;      /* BounceEntry, file order */
-  GHashTable *by_id;       /* id -> BounceEntry */
-  GHashTable *by_code;     /* "kind:code" -> GPtrArray of BounceEntry (scoped ones included) */
-  GHashTable *tokens;      /* upper-case token -> BounceEntry */
-  GPtrArray *rules;
-  BouncePrefilter *prefilter;    /* which rules can match a text, built once loaded */
-  GPtrArray *phrases;      /* phrases entries */
-  BounceLiteralIndex *literals;  /* their phrases, built once loaded */
-  GPtrArray *providers;
-  GPtrArray *blocklists;
-  GRegex *token_regex;     /* the providers' token shapes, compiled when first asked */
+
+  guint n_entries;
+  BounceEntry **slots;     /* the entries by number (owned); a compiled catalogue's made when first used */
+
+  GVariant *tables;        /* TABLES_TYPE, read in place: */
+  BounceStringTable strings;  /* the strings the tables name by number */
+  IndexList id_refs;       /* each entry's id, by number */
+  IndexList id_order;      /* entry numbers in the order of their ids (strcmp) */
+  IndexList code_keys;     /* "kind:CODE" keys, sorted (strcmp) */
+  IndexList code_start;    /* code_keys.len + 1 offsets into code_entries */
+  IndexList code_entries;  /* each key's entries, in file order (scoped ones included) */
+  IndexList token_keys;    /* upper-case rule codes, sorted */
+  IndexList token_entries; /* the rule of each */
+  IndexList rules;
+  IndexList providers;
+  IndexList phrases;
+  IndexList blocklists;
+  const char *token_pattern;  /* the providers' token shapes as one pattern, or NULL */
+  IndexList record_start;  /* a compiled catalogue's: n_entries + 1 offsets into records */
+  IndexList records;       /* each entry's record (bounce_entry_write()) */
+
+  BouncePrefilter *prefilter;    /* which rules can match a text */
+  BounceLiteralIndex *literals;  /* the phrases entries' phrases (owner: number in phrases) */
+
+  GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
+  GPtrArray *blocklist_entries;   /* the same for the blocklists */
+  GRegex *token_regex;     /* token_pattern compiled when first asked */
   BounceSearchIndex *search_index;   /* what bounce_catalogue_search() looks in */
 };
 
@@ -42,18 +74,16 @@ bounce_catalogue_finalize (GObject *object)
   BounceCatalogue *self = (BounceCatalogue *)object;
 
   g_free (self->version);
-  g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_pointer (&self->by_code, g_hash_table_unref);
-  g_clear_pointer (&self->tokens, g_hash_table_unref);
-  g_clear_pointer (&self->rules, g_ptr_array_unref);
-  g_clear_pointer (&self->prefilter, bounce_prefilter_free);
-  g_clear_pointer (&self->phrases, g_ptr_array_unref);
-  g_clear_pointer (&self->literals, bounce_literal_index_free);
-  g_clear_pointer (&self->providers, g_ptr_array_unref);
-  g_clear_pointer (&self->blocklists, g_ptr_array_unref);
-  g_clear_pointer (&self->token_regex, g_regex_unref);
   g_clear_pointer (&self->search_index, search_index_free);
+  g_clear_pointer (&self->token_regex, g_regex_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->blocklist_entries, g_ptr_array_unref);
+  g_clear_pointer (&self->prefilter, bounce_prefilter_free);
+  g_clear_pointer (&self->literals, bounce_literal_index_free);
+  for (guint i = 0; self->slots != NULL && i < self->n_entries; i++)
+    g_clear_object (&self->slots[i]);
+  g_free (self->slots);
+  g_clear_pointer (&self->tables, g_variant_unref);
 
   G_OBJECT_CLASS (bounce_catalogue_parent_class)->finalize (object);
 }
@@ -67,17 +97,19 @@ bounce_catalogue_class_init (BounceCatalogueClass *klass)
 static void
 bounce_catalogue_init (BounceCatalogue *self)
 {
-  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
-  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) g_ptr_array_unref);
-  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->rules = g_ptr_array_new ();
-  self->prefilter = bounce_prefilter_new ();
-  self->phrases = g_ptr_array_new ();
-  self->literals = bounce_literal_index_new ();
-  self->providers = g_ptr_array_new ();
-  self->blocklists = g_ptr_array_new ();
+}
+
+static BounceEntry *make_entry (BounceCatalogue *self,
+                                guint            number);
+
+/* Entry number i, made now if it has not been. */
+static inline BounceEntry *
+entry_at (BounceCatalogue *self,
+          guint            i)
+{
+  BounceEntry *entry = g_atomic_pointer_get (&self->slots[i]);
+
+  return G_LIKELY (entry != NULL) ? entry : make_entry (self, i);
 }
 
 static char *
@@ -87,52 +119,252 @@ code_key (BounceEntryKind  kind,
   return g_strdup_printf ("%s:%s", bounce_entry_kind_to_string (kind), code);
 }
 
-static void
-index_entry (BounceCatalogue *self,
-             BounceEntry     *entry)
+/* -- the tables -------------------------------------------------------------- */
+
+static GVariant *
+u32_array (GArray *values)
 {
-  BounceEntryKind kind = bounce_entry_get_kind (entry);
-  const char *code = bounce_entry_get_code (entry);
-
-  switch (kind)
-    {
-    case BOUNCE_ENTRY_RULE:
-      g_ptr_array_add (self->rules, entry);
-      if (code != NULL)
-        g_hash_table_insert (self->tokens, g_ascii_strup (code, -1), entry);
-      return;
-    case BOUNCE_ENTRY_PROVIDER:
-      g_ptr_array_add (self->providers, entry);
-      return;
-    case BOUNCE_ENTRY_PHRASES:
-      g_ptr_array_add (self->phrases, entry);
-      return;
-    case BOUNCE_ENTRY_BLOCKLIST:
-      g_ptr_array_add (self->blocklists, entry);
-      return;
-    case BOUNCE_ENTRY_CLASS:
-    case BOUNCE_ENTRY_SUBJECT:
-    case BOUNCE_ENTRY_ENHANCED:
-    case BOUNCE_ENTRY_REPLY:
-    case BOUNCE_ENTRY_REASON:
-    default:
-      break;
-    }
-
-  if (code != NULL)
-    {
-      g_autofree char *upper = g_ascii_strup (code, -1);
-      g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
-      GPtrArray *list = g_hash_table_lookup (self->by_code, key);
-
-      if (list == NULL)
-        {
-          list = g_ptr_array_new ();
-          g_hash_table_insert (self->by_code, g_steal_pointer (&key), list);
-        }
-      g_ptr_array_add (list, entry);
-    }
+  return bounce_u32_array_to_variant ((const guint32 *) (gpointer) values->data, values->len);
 }
+
+/* String number n of the tables ("" if none, in a damaged one). */
+static inline const char *
+table_str (BounceCatalogue *self,
+           guint32          n)
+{
+  const char *s = bounce_string_table_get (&self->strings, n);
+
+  return s != NULL ? s : "";
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b,
+             gpointer      data)
+{
+  BounceEntry **slots = data;
+
+  return strcmp (bounce_entry_get_id (slots[*(const guint32 *) a]),
+                 bounce_entry_get_id (slots[*(const guint32 *) b]));
+}
+
+static void
+append_u32 (GArray *array,
+            guint   value)
+{
+  guint32 v = value;
+
+  g_array_append_val (array, v);
+}
+
+/* The tables, from entries every one of which is made (a catalogue read
+ * from JSON, or one being compiled: then with the entries' records). */
+static GVariant *
+build_tables (BounceCatalogue *self,
+              gboolean         with_records)
+{
+  BounceStringPool pool;
+  g_autoptr(GArray) id_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) id_order = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_array_unref);
+  g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree gpointer *code_keys = NULL;
+  g_autofree gpointer *token_keys = NULL;
+  g_autoptr(GArray) code_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) code_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) code_entries = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) token_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) token_entries = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) record_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GString) token_pattern = g_string_new (NULL);
+  GArray *lists[4];   /* rules, providers, phrases, blocklists */
+  guint n_code_keys, n_token_keys;
+  guint32 token_ref;
+  GVariant *tables;
+
+  bounce_string_pool_init (&pool);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    lists[l] = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < self->n_entries; i++)
+    {
+      BounceEntry *entry = self->slots[i];
+      BounceEntryKind kind = bounce_entry_get_kind (entry);
+      const char *code = bounce_entry_get_code (entry);
+
+      append_u32 (id_refs, bounce_string_pool_add (&pool, bounce_entry_get_id (entry)));
+      append_u32 (id_order, i);
+      if (with_records)
+        {
+          append_u32 (record_start, records->len);
+          bounce_entry_write (entry, records, &pool);
+        }
+      switch (kind)
+        {
+        case BOUNCE_ENTRY_RULE:
+          append_u32 (lists[0], i);
+          /* (a later rule with the same token replaces an earlier one) */
+          if (code != NULL)
+            g_hash_table_insert (tokens, g_ascii_strup (code, -1), GUINT_TO_POINTER (i));
+          continue;
+        case BOUNCE_ENTRY_PROVIDER:
+          append_u32 (lists[1], i);
+          if (bounce_entry_get_tokens (entry) != NULL)
+            g_string_append_printf (token_pattern, "%s(?:%s)", token_pattern->len > 0 ? "|" : "",
+                                    bounce_entry_get_tokens (entry));
+          continue;
+        case BOUNCE_ENTRY_PHRASES:
+          append_u32 (lists[2], i);
+          continue;
+        case BOUNCE_ENTRY_BLOCKLIST:
+          append_u32 (lists[3], i);
+          continue;
+        case BOUNCE_ENTRY_CLASS:
+        case BOUNCE_ENTRY_SUBJECT:
+        case BOUNCE_ENTRY_ENHANCED:
+        case BOUNCE_ENTRY_REPLY:
+        case BOUNCE_ENTRY_REASON:
+        default:
+          break;
+        }
+      if (code != NULL)
+        {
+          g_autofree char *upper = g_ascii_strup (code, -1);
+          g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
+          GArray *list = g_hash_table_lookup (codes, key);
+
+          if (list == NULL)
+            {
+              list = g_array_new (FALSE, FALSE, sizeof (guint32));
+              g_hash_table_insert (codes, g_steal_pointer (&key), list);
+            }
+          append_u32 (list, i);
+        }
+    }
+  if (with_records)
+    append_u32 (record_start, records->len);
+  g_array_sort_with_data (id_order, compare_ids, self->slots);
+
+  code_keys = g_hash_table_get_keys_as_array (codes, &n_code_keys);
+  qsort (code_keys, n_code_keys, sizeof (gpointer), compare_strings);
+  for (guint k = 0; k < n_code_keys; k++)
+    {
+      GArray *list = g_hash_table_lookup (codes, code_keys[k]);
+
+      append_u32 (code_refs, bounce_string_pool_add (&pool, code_keys[k]));
+      append_u32 (code_start, code_entries->len);
+      g_array_append_vals (code_entries, list->data, list->len);
+    }
+  append_u32 (code_start, code_entries->len);
+
+  token_keys = g_hash_table_get_keys_as_array (tokens, &n_token_keys);
+  qsort (token_keys, n_token_keys, sizeof (gpointer), compare_strings);
+  for (guint k = 0; k < n_token_keys; k++)
+    {
+      append_u32 (token_refs, bounce_string_pool_add (&pool, token_keys[k]));
+      append_u32 (token_entries, GPOINTER_TO_UINT (g_hash_table_lookup (tokens, token_keys[k])));
+    }
+
+  /* (the pool last: it is copied as it is then) */
+  token_ref = token_pattern->len > 0 ? bounce_string_pool_add (&pool, token_pattern->str) : 0;
+  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@ay)",
+                          u32_array (id_refs), u32_array (id_order),
+                          u32_array (code_refs), u32_array (code_start), u32_array (code_entries),
+                          u32_array (token_refs), u32_array (token_entries),
+                          u32_array (lists[0]), u32_array (lists[1]), u32_array (lists[2]), u32_array (lists[3]),
+                          token_ref, u32_array (record_start), u32_array (records),
+                          bounce_string_pool_to_variant (&pool));
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    g_array_unref (lists[l]);
+  bounce_string_pool_clear (&pool);
+  return g_variant_ref_sink (tables);
+}
+
+static gboolean
+read_list (GVariant  *tables,
+           gsize      child,
+           IndexList *list,
+           guint      limit)
+{
+  list->items = bounce_u32_array_get (tables, child, &list->len);
+  for (gsize i = 0; limit > 0 && i < list->len; i++)
+    if (list->items[i] >= limit)
+      return FALSE;
+  return TRUE;
+}
+
+/* Takes the tables (TABLES_TYPE, transfer full) into use; FALSE when they
+ * do not fit n_entries entries. */
+static gboolean
+attach_tables (BounceCatalogue *self,
+               GVariant        *tables)
+{
+  g_autoptr(GVariant) pool = NULL;
+  guint32 token_pattern;
+  guint n = self->n_entries;
+
+  self->tables = tables;
+  /* (in the serialised form, so that what is read below lies in one
+   * buffer, as it does in a compiled catalogue) */
+  g_variant_get_data (tables);
+  pool = g_variant_get_child_value (tables, 14);
+  g_variant_get_child (tables, 11, "u", &token_pattern);
+  /* (a list of numbers below 0 is not checked: keys and offsets) */
+  if (!bounce_string_table_init (&self->strings, pool) ||
+      !read_list (tables, 0, &self->id_refs, 0) || self->id_refs.len != n ||
+      !read_list (tables, 1, &self->id_order, n) || self->id_order.len != n ||
+      !read_list (tables, 2, &self->code_keys, 0) ||
+      !read_list (tables, 3, &self->code_start, 0) || self->code_start.len != self->code_keys.len + 1 ||
+      !read_list (tables, 4, &self->code_entries, n) ||
+      self->code_start.items[self->code_keys.len] != self->code_entries.len ||
+      !read_list (tables, 5, &self->token_keys, 0) ||
+      !read_list (tables, 6, &self->token_entries, n) || self->token_entries.len != self->token_keys.len ||
+      !read_list (tables, 7, &self->rules, n) ||
+      !read_list (tables, 8, &self->providers, n) ||
+      !read_list (tables, 9, &self->phrases, n) ||
+      !read_list (tables, 10, &self->blocklists, n) ||
+      !read_list (tables, 12, &self->record_start, 0) ||
+      !read_list (tables, 13, &self->records, 0))
+    return FALSE;
+  self->token_pattern = bounce_string_table_get (&self->strings, token_pattern);
+  for (gsize k = 0; k < self->code_keys.len; k++)
+    if (self->code_start.items[k] > self->code_start.items[k + 1])
+      return FALSE;
+  return TRUE;
+}
+
+/* Where key is among the sorted strings numbered in keys, or -1. */
+static gssize
+find_key (BounceCatalogue *self,
+          const IndexList *keys,
+          const char      *key)
+{
+  gsize lo = 0, hi = keys->len;
+
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+      int c = strcmp (table_str (self, keys->items[mid]), key);
+
+      if (c == 0)
+        return (gssize) mid;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
+/* -- reading JSON ------------------------------------------------------------ */
 
 /* A catalogue file, from the GResource or (for a catalogue being tried
  * out, see bounce_catalogue_get_default()) from a directory. */
@@ -152,7 +384,8 @@ read_catalogue_file (const char  *path,
 }
 
 static gboolean
-load_file (BounceCatalogue  *self,
+load_file (GPtrArray        *entries,
+           GHashTable       *by_id,
            const char       *path,
            gboolean          from_resource,
            GError          **error)
@@ -196,16 +429,15 @@ load_file (BounceCatalogue  *self,
           g_prefix_error (error, "%s: ", path);
           return FALSE;
         }
-      if (g_hash_table_contains (self->by_id, bounce_entry_get_id (entry)))
+      if (g_hash_table_contains (by_id, bounce_entry_get_id (entry)))
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "%s: duplicate entry id “%s”", path, bounce_entry_get_id (entry));
           g_object_unref (entry);
           return FALSE;
         }
-      g_ptr_array_add (self->entries, entry);
-      g_hash_table_insert (self->by_id, (gpointer) bounce_entry_get_id (entry), entry);
-      index_entry (self, entry);
+      g_ptr_array_add (entries, entry);
+      g_hash_table_add (by_id, (gpointer) bounce_entry_get_id (entry));
     }
   return TRUE;
 }
@@ -240,41 +472,42 @@ read_index_values (BounceCatalogue  *self,
   return TRUE;
 }
 
-static BounceCatalogue *
-catalogue_load (const char  *resource_dir,
-                gboolean     from_resource,
-                GError     **error)
+/* Reads the files index.json names into entries. */
+static gboolean
+load_files (BounceCatalogue  *self,
+            const char       *resource_dir,
+            gboolean          from_resource,
+            GPtrArray        *entries,
+            GError          **error)
 {
-  g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
   g_autofree char *index_path = g_build_path ("/", resource_dir, "index.json", NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   JsonObject *root;
   JsonArray *files;
   gsize len;
   const char *data;
 
-  g_return_val_if_fail (resource_dir != NULL, NULL);
-
   bytes = read_catalogue_file (index_path, from_resource, error);
   if (bytes == NULL)
-    return NULL;
+    return FALSE;
   data = g_bytes_get_data (bytes, &len);
   if (!json_parser_load_from_data (parser, data, len, error))
-    return NULL;
+    return FALSE;
   root = bounce_json_object (json_parser_get_root (parser));
   if (root == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: not an object", index_path);
-      return NULL;
+      return FALSE;
     }
   if (!read_index_values (self, root, index_path, error))
-    return NULL;
+    return FALSE;
   files = bounce_json_member_array (root, "files");
   if (files == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: no “files” array", index_path);
-      return NULL;
+      return FALSE;
     }
   for (guint i = 0; i < json_array_get_length (files); i++)
     {
@@ -285,44 +518,71 @@ catalogue_load (const char  *resource_dir,
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "%s: bad file name at position %u", index_path, i);
-          return NULL;
+          return FALSE;
         }
       path = g_build_path ("/", resource_dir, name, NULL);
-      if (!load_file (self, path, from_resource, error))
-        return NULL;
+      if (!load_file (entries, by_id, path, from_resource, error))
+        return FALSE;
     }
+  return TRUE;
+}
+
+static BounceCatalogue *
+catalogue_load (const char  *resource_dir,
+                gboolean     from_resource,
+                GError     **error)
+{
+  g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (resource_dir != NULL, NULL);
+
+  if (!load_files (self, resource_dir, from_resource, entries, error))
+    return NULL;
+  self->n_entries = entries->len;
+  self->slots = g_new0 (BounceEntry *, MAX (entries->len, 1));
+  for (guint i = 0; i < entries->len; i++)
+    self->slots[i] = g_object_ref (entries->pdata[i]);
+  self->entries = g_ptr_array_new ();
+  g_ptr_array_extend (self->entries, entries, NULL, NULL);
+  /* (the tables of entries that check out cannot fail to fit them) */
+  attach_tables (self, build_tables (self, FALSE));
+
   /* A phrases entry is explained by its reason's own entry; its phrases
    * are found in one pass over a text. */
-  for (guint i = 0; i < self->phrases->len; i++)
+  self->literals = bounce_literal_index_new ();
+  for (guint i = 0; i < self->phrases.len; i++)
     {
-      BounceEntry *entry = self->phrases->pdata[i];
+      BounceEntry *entry = self->slots[self->phrases.items[i]];
       GPtrArray *literals = bounce_entry_get_phrases (entry);
 
       bounce_entry_set_explained_by (entry, bounce_catalogue_find_reason (self, bounce_entry_get_reason (entry)));
       for (guint k = 0; k < literals->len; k++)
-        bounce_literal_index_add (self->literals, literals->pdata[k], entry);
+        bounce_literal_index_add (self->literals, literals->pdata[k], i);
     }
   bounce_literal_index_build (self->literals);
   /* The words each rule's pattern needs, for bounce_catalogue_match_rules(). */
-  for (guint i = 0; i < self->rules->len; i++)
-    bounce_prefilter_add (self->prefilter, i, bounce_entry_get_pattern (self->rules->pdata[i]));
+  self->prefilter = bounce_prefilter_new ();
+  for (guint i = 0; i < self->rules.len; i++)
+    bounce_prefilter_add (self->prefilter, i, bounce_entry_get_pattern (self->slots[self->rules.items[i]]));
   bounce_prefilter_build (self->prefilter);
 
   /* A DNS answer that means another list must name a list we have. */
-  for (guint i = 0; i < self->blocklists->len; i++)
+  for (guint i = 0; i < self->blocklists.len; i++)
     {
-      const BounceDnsInfo *dns = bounce_entry_get_dns (self->blocklists->pdata[i]);
+      BounceEntry *blocklist = self->slots[self->blocklists.items[i]];
+      const BounceDnsInfo *dns = bounce_entry_get_dns (blocklist);
 
       for (guint j = 0; dns != NULL && j < dns->answers->len; j++)
         {
           const char *list_id = ((BounceDnsAnswer *) dns->answers->pdata[j])->list_id;
-          BounceEntry *list = list_id != NULL ? g_hash_table_lookup (self->by_id, list_id) : NULL;
+          BounceEntry *list = list_id != NULL ? bounce_catalogue_lookup (self, list_id) : NULL;
 
           if (list_id != NULL && (list == NULL || bounce_entry_get_kind (list) != BOUNCE_ENTRY_BLOCKLIST))
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                            "Catalogue entry “%s”: a DNS answer names “%s”, which is no blocklist",
-                           bounce_entry_get_id (self->blocklists->pdata[i]), list_id);
+                           bounce_entry_get_id (blocklist), list_id);
               return NULL;
             }
         }
@@ -345,6 +605,116 @@ bounce_catalogue_new_from_directory (const char  *dir,
   return catalogue_load (dir, FALSE, error);
 }
 
+/* -- the compiled form ------------------------------------------------------- */
+
+GBytes *
+bounce_catalogue_compile (BounceCatalogue *self)
+{
+  g_autoptr(GVariant) compiled = NULL;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  for (guint i = 0; i < self->n_entries; i++)
+    entry_at (self, i);
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uauauauv)@(ayauauauauauay))",
+                                                COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
+                                                build_tables (self, TRUE),
+                                                bounce_prefilter_to_variant (self->prefilter),
+                                                bounce_literal_index_to_variant (self->literals)));
+  return g_variant_get_data_as_bytes (compiled);
+}
+
+BounceCatalogue *
+bounce_catalogue_new_from_compiled (GBytes  *bytes,
+                                    GError **error)
+{
+  g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
+  g_autoptr(GVariant) compiled = NULL;
+  g_autoptr(GVariant) magic = NULL;
+  g_autoptr(GVariant) prefilter = NULL;
+  g_autoptr(GVariant) literals = NULL;
+  gint32 bonus;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  /* (not trusted: GVariant checks each part it is asked for, and what is
+   * read from the parts is checked here; that costs little, as the parts
+   * are few and large) */
+  compiled = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (COMPILED_TYPE), bytes, FALSE));
+  magic = g_variant_get_child_value (compiled, 0);
+  if (!g_str_equal (g_variant_get_string (magic, NULL), COMPILED_MAGIC))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "Not a compiled catalogue of this version");
+      return NULL;
+    }
+  g_variant_get_child (compiled, 1, "s", &self->version);
+  g_variant_get_child (compiled, 2, "i", &bonus);
+  self->scoped_rule_bonus = CLAMP (bonus, 0, BOUNCE_ENTRY_PRIORITY_MAX);
+  prefilter = g_variant_get_child_value (compiled, 4);
+  literals = g_variant_get_child_value (compiled, 5);
+  self->prefilter = bounce_prefilter_new_from_variant (prefilter);
+  self->literals = bounce_literal_index_new_from_variant (literals);
+  {
+    g_autoptr(GVariant) ids = g_variant_get_child_value (compiled, 3);
+    g_autoptr(GVariant) id_refs = g_variant_get_child_value (ids, 0);
+
+    self->n_entries = g_variant_n_children (id_refs);
+  }
+  self->slots = g_new0 (BounceEntry *, MAX (self->n_entries, 1));
+  if (!attach_tables (self, g_variant_get_child_value (compiled, 3)) ||
+      self->record_start.len != self->n_entries + 1 ||
+      self->prefilter == NULL || self->literals == NULL ||
+      bounce_prefilter_get_n_rules (self->prefilter) > self->rules.len)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
+      return NULL;
+    }
+  for (guint i = 0; i < self->n_entries; i++)
+    if (self->record_start.items[i] > self->record_start.items[i + 1] ||
+        self->record_start.items[i + 1] > self->records.len)
+      {
+        g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
+        return NULL;
+      }
+  for (guint i = 0; i < bounce_literal_index_get_n_literals (self->literals); i++)
+    {
+      guint32 owner;
+
+      bounce_literal_index_get_literal (self->literals, i, &owner);
+      if (owner >= self->phrases.len)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+/* A compiled catalogue's entry number i, made from its record. */
+static BounceEntry *
+make_entry (BounceCatalogue *self,
+            guint            i)
+{
+  BounceRecordReader reader = {
+    self->records.items + self->record_start.items[i],
+    self->records.items + self->record_start.items[i + 1],
+    &self->strings,
+    FALSE,
+  };
+  BounceEntry *entry;
+
+  g_return_val_if_fail (self->record_start.len == self->n_entries + 1, NULL);
+  entry = bounce_entry_read (&reader);
+  if (entry == NULL)
+    g_error ("The compiled catalogue's entry %u is damaged", i);   /* (the build made it: a bug) */
+  if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PHRASES)
+    bounce_entry_set_explained_by (entry, bounce_catalogue_find_reason (self, bounce_entry_get_reason (entry)));
+  if (!g_atomic_pointer_compare_and_exchange (&self->slots[i], NULL, entry))
+    {
+      g_object_unref (entry);
+      entry = g_atomic_pointer_get (&self->slots[i]);
+    }
+  return entry;
+}
+
 BounceCatalogue *
 bounce_catalogue_get_default (void)
 {
@@ -353,18 +723,44 @@ bounce_catalogue_get_default (void)
   if (g_once_init_enter (&instance))
     {
       g_autoptr(GError) error = NULL;
-      BounceCatalogue *catalogue;
+      BounceCatalogue *catalogue = NULL;
 
       /* BOUNCE_CATALOGUE_DIR: a directory of catalogue JSON files used
        * instead of the built-in ones (to try out or benchmark a catalogue;
        * build-aux/bench measures one grown five-fold). */
       const char *dir = g_getenv ("BOUNCE_CATALOGUE_DIR");
+      /* BOUNCE_CATALOGUE_COMPILED: a catalogue compiled from such a
+       * directory by bounce-catalogue-compile (build-aux/bench measures the
+       * grown one so too). */
+      const char *compiled = g_getenv ("BOUNCE_CATALOGUE_COMPILED");
       gboolean from_dir = dir != NULL && *dir != '\0';
 
       if (from_dir)
         catalogue = bounce_catalogue_new_from_directory (dir, &error);
+      else if (compiled != NULL && *compiled != '\0')
+        {
+          g_autoptr(GMappedFile) file = g_mapped_file_new (compiled, FALSE, &error);
+          g_autoptr(GBytes) bytes = file != NULL ? g_mapped_file_get_bytes (file) : NULL;
+
+          if (bytes != NULL)
+            catalogue = bounce_catalogue_new_from_compiled (bytes, &error);
+        }
       else
-        catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+        {
+          /* The built-in catalogue, compiled from the JSON at build time:
+           * read in place, without a copy. */
+          g_autoptr(GBytes) bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE,
+                                                             G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+          if (bytes != NULL)
+            catalogue = bounce_catalogue_new_from_compiled (bytes, &error);
+          if (catalogue == NULL)
+            {
+              g_warning ("Could not read the compiled catalogue (%s); reading its JSON", error->message);
+              g_clear_error (&error);
+              catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+            }
+        }
       if (catalogue == NULL)
         {
           /* A damaged built-in catalogue is a packaging bug; one being
@@ -377,6 +773,13 @@ bounce_catalogue_get_default (void)
             g_critical ("Could not load the code catalogue: %s", error->message);
           catalogue = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
           catalogue->version = g_strdup ("0");
+          catalogue->slots = g_new0 (BounceEntry *, 1);
+          catalogue->entries = g_ptr_array_new ();
+          catalogue->prefilter = bounce_prefilter_new ();
+          bounce_prefilter_build (catalogue->prefilter);
+          catalogue->literals = bounce_literal_index_new ();
+          bounce_literal_index_build (catalogue->literals);
+          attach_tables (catalogue, build_tables (catalogue, FALSE));
         }
       g_once_init_leave (&instance, catalogue);
     }
@@ -394,24 +797,64 @@ guint
 bounce_catalogue_get_n_entries (BounceCatalogue *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), 0);
-  return self->entries->len;
+  return self->n_entries;
+}
+
+/* Every entry of a list, made (thread-safe: the array is published once). */
+static GPtrArray *
+make_all (BounceCatalogue  *self,
+          GPtrArray       **cache,
+          const IndexList  *list)
+{
+  GPtrArray *array = g_atomic_pointer_get (cache);
+
+  if (array == NULL)
+    {
+      guint n = list != NULL ? list->len : self->n_entries;
+
+      array = g_ptr_array_sized_new (n);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (array, entry_at (self, list != NULL ? list->items[i] : i));
+      if (!g_atomic_pointer_compare_and_exchange (cache, NULL, array))
+        {
+          g_ptr_array_unref (array);
+          array = g_atomic_pointer_get (cache);
+        }
+    }
+  return array;
 }
 
 GPtrArray *
 bounce_catalogue_get_entries (BounceCatalogue *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
-  return self->entries;
+  return make_all (self, &self->entries, NULL);
 }
 
 BounceEntry *
 bounce_catalogue_lookup (BounceCatalogue *self,
                          const char      *id)
 {
+  guint lo = 0, hi;
+
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (id == NULL)
     return NULL;
-  return g_hash_table_lookup (self->by_id, id);
+  hi = self->id_order.len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      guint32 number = self->id_order.items[mid];
+      int c = strcmp (table_str (self, self->id_refs.items[number]), id);
+
+      if (c == 0)
+        return entry_at (self, number);
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
 }
 
 /* The provider a provider is part of (Yahoo's inbound servers are part
@@ -445,18 +888,18 @@ find_code (BounceCatalogue *self,
 {
   g_autofree char *upper = g_ascii_strup (code, -1);
   g_autofree char *key = code_key (kind, kind == BOUNCE_ENTRY_REASON ? code : upper);
-  GPtrArray *list = g_hash_table_lookup (self->by_code, key);
+  gssize k = find_key (self, &self->code_keys, key);
   BounceEntry *unscoped = NULL;
   BounceEntry *any_scoped = NULL;
   BounceEntry *within_scoped = NULL;
   const char *within;
 
-  if (list == NULL)
+  if (k < 0)
     return NULL;
   within = provider != NULL ? provider_within (self, provider) : NULL;
-  for (guint i = 0; i < list->len; i++)
+  for (guint32 i = self->code_start.items[k]; i < self->code_start.items[k + 1]; i++)
     {
-      BounceEntry *entry = list->pdata[i];
+      BounceEntry *entry = entry_at (self, self->code_entries.items[i]);
       const char *scope = bounce_entry_get_provider (entry);
 
       if (scope == NULL)
@@ -578,12 +1021,14 @@ bounce_catalogue_find_provider_token (BounceCatalogue *self,
                                       const char      *token)
 {
   g_autofree char *upper = NULL;
+  gssize k;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (token == NULL)
     return NULL;
   upper = g_ascii_strup (token, -1);
-  return g_hash_table_lookup (self->tokens, upper);
+  k = find_key (self, &self->token_keys, upper);
+  return k >= 0 ? entry_at (self, self->token_entries.items[k]) : NULL;
 }
 
 typedef struct {
@@ -674,15 +1119,15 @@ bounce_catalogue_entry_matches (BounceEntry *entry,
 
 /* The longest phrase found of each phrases entry. */
 static void
-note_phrase (gpointer             owner,
+note_phrase (guint32              owner,
              const BounceLiteral *literal,
              gsize                length,
              gpointer             data)
 {
-  GHashTable *found = data;
+  gsize *found = data;
 
-  if ((gsize) GPOINTER_TO_INT (g_hash_table_lookup (found, owner)) < length)
-    g_hash_table_insert (found, owner, GINT_TO_POINTER ((int) length));
+  if (found[owner] < length)
+    found[owner] = length;
 }
 
 GPtrArray *
@@ -707,36 +1152,43 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
 
   /* Only the rules whose words are in the text can match: the others'
    * regexes are not run (nor compiled). */
-  candidates = g_new0 (guint8, MAX (self->rules->len, 1));
-  if (self->rules->len > 0)
+  candidates = g_new0 (guint8, MAX (self->rules.len, 1));
+  if (self->rules.len > 0)
     bounce_prefilter_scan (self->prefilter, folded, folded_len, candidates);
-  for (guint i = 0; i < self->rules->len; i++)
+  for (guint i = 0; i < self->rules.len; i++)
     {
-      BounceEntry *entry = self->rules->pdata[i];
-      const char *scope = bounce_entry_get_provider (entry);
+      BounceEntry *entry;
+      const char *scope;
       int length;
 
-      if (!candidates[i] || (scope != NULL && provider != NULL && !scope_applies (scope, provider, within)))
+      if (!candidates[i])
+        continue;
+      entry = entry_at (self, self->rules.items[i]);
+      scope = bounce_entry_get_provider (entry);
+      if (scope != NULL && provider != NULL && !scope_applies (scope, provider, within))
         continue;
       if ((length = match_pattern (entry, text, len)) >= 0)
         add_match (self, matches, entry, provider, length);
     }
-  if (self->phrases->len > 0)
+  if (self->phrases.len > 0)
     {
-      g_autoptr(GHashTable) found = g_hash_table_new (NULL, NULL);
+      g_autofree gsize *found = g_new0 (gsize, self->phrases.len);
 
       bounce_literal_index_scan (self->literals, folded, folded_len, note_phrase, found);
       /* (in catalogue order, as the rules: equal matches keep it) */
-      for (guint i = 0; g_hash_table_size (found) > 0 && i < self->phrases->len; i++)
+      for (guint i = 0; i < self->phrases.len; i++)
         {
-          BounceEntry *entry = self->phrases->pdata[i];
-          const char *scope = bounce_entry_get_provider (entry);
-          int length = GPOINTER_TO_INT (g_hash_table_lookup (found, entry));
+          BounceEntry *entry;
+          const char *scope;
 
-          if (length == 0 || (scope != NULL && provider != NULL && !scope_applies (scope, provider, within)) ||
+          if (found[i] == 0)
+            continue;
+          entry = entry_at (self, self->phrases.items[i]);
+          scope = bounce_entry_get_provider (entry);
+          if ((scope != NULL && provider != NULL && !scope_applies (scope, provider, within)) ||
               bounce_entry_phrases_ruled_out (entry, folded, folded_len))
             continue;
-          add_match (self, matches, entry, provider, length);
+          add_match (self, matches, entry, provider, (int) found[i]);
         }
     }
   g_array_sort (matches, compare_rule_match);
@@ -752,9 +1204,9 @@ bounce_catalogue_detect_provider (BounceCatalogue *self,
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (text == NULL)
     return NULL;
-  for (guint i = 0; i < self->providers->len; i++)
+  for (guint i = 0; i < self->providers.len; i++)
     {
-      BounceEntry *entry = self->providers->pdata[i];
+      BounceEntry *entry = entry_at (self, self->providers.items[i]);
       GRegex *regex = bounce_entry_get_regex (entry);
 
       if (regex != NULL && g_regex_match (regex, text, 0, NULL))
@@ -770,9 +1222,13 @@ bounce_catalogue_find_provider (BounceCatalogue *self,
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (code == NULL)
     return NULL;
-  for (guint i = 0; i < self->providers->len; i++)
-    if (g_strcmp0 (bounce_entry_get_code (self->providers->pdata[i]), code) == 0)
-      return self->providers->pdata[i];
+  for (guint i = 0; i < self->providers.len; i++)
+    {
+      BounceEntry *entry = entry_at (self, self->providers.items[i]);
+
+      if (g_strcmp0 (bounce_entry_get_code (entry), code) == 0)
+        return entry;
+    }
   return NULL;
 }
 
@@ -783,22 +1239,13 @@ bounce_catalogue_get_token_regex (BounceCatalogue *self)
 
   if (g_once_init_enter (&self->token_regex))
     {
-      g_autoptr(GString) pattern = g_string_new (NULL);
       GRegex *regex = NULL;
 
-      for (guint i = 0; i < self->providers->len; i++)
-        {
-          const char *tokens = bounce_entry_get_tokens (self->providers->pdata[i]);
-
-          if (tokens == NULL)
-            continue;
-          if (pattern->len > 0)
-            g_string_append_c (pattern, '|');
-          g_string_append_printf (pattern, "(?:%s)", tokens);
-        }
-      /* (each provider's pattern compiled on loading: this cannot fail) */
-      if (pattern->len > 0)
-        regex = g_regex_new (pattern->str, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+      /* (each provider's pattern compiled when the catalogue was read:
+       * this cannot fail; JIT-compiled at once, as it runs over every
+       * text: that costs less than matching without it, even once) */
+      if (self->token_pattern != NULL)
+        regex = g_regex_new (self->token_pattern, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
       /* an empty catalogue has no tokens: a pattern that never matches */
       if (regex == NULL)
         regex = g_regex_new ("(?!)", G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
@@ -811,7 +1258,7 @@ GPtrArray *
 bounce_catalogue_get_blocklists (BounceCatalogue *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
-  return self->blocklists;
+  return make_all (self, &self->blocklist_entries, &self->blocklists);
 }
 
 /* What the search looks in, per entry: each group case-folded once, its
@@ -856,13 +1303,14 @@ fold_strv (const char * const *strv)
 static BounceSearchIndex *
 search_index_new (BounceCatalogue *self)
 {
+  GPtrArray *entries = bounce_catalogue_get_entries (self);
   BounceSearchIndex *index = g_malloc0 (sizeof (BounceSearchIndex)
-                                        + self->entries->len * sizeof (SearchText));
+                                        + entries->len * sizeof (SearchText));
 
-  index->n_entries = self->entries->len;
-  for (guint i = 0; i < self->entries->len; i++)
+  index->n_entries = entries->len;
+  for (guint i = 0; i < entries->len; i++)
     {
-      BounceEntry *entry = self->entries->pdata[i];
+      BounceEntry *entry = entries->pdata[i];
       SearchText *text = &index->texts[i];
       const char *primary[] = { bounce_entry_get_title (entry), bounce_entry_get_code (entry) };
       const char *secondary[] = {
@@ -1002,7 +1450,7 @@ bounce_catalogue_search (BounceCatalogue *self,
 
   for (guint i = 0; i < index->n_entries; i++)
     {
-      BounceEntry *entry = self->entries->pdata[i];
+      BounceEntry *entry = entry_at (self, i);
       SearchHit hit = { entry, 0, i };
 
       /* (phrases are explained by their reason's entry) */

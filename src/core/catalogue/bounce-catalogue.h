@@ -8,6 +8,8 @@
 G_BEGIN_DECLS
 
 #define BOUNCE_CATALOGUE_RESOURCE_DIR RESOURCE_BASE "/core/catalogue"
+/* The same catalogue compiled at build time (bounce-catalogue-compile). */
+#define BOUNCE_CATALOGUE_COMPILED_RESOURCE RESOURCE_BASE "/core/catalogue/compiled.gvariant"
 
 #define BOUNCE_TYPE_CATALOGUE (bounce_catalogue_get_type ())
 G_DECLARE_FINAL_TYPE (BounceCatalogue, bounce_catalogue, BOUNCE, CATALOGUE, GObject)
@@ -21,6 +23,14 @@ BounceCatalogue *bounce_catalogue_new_from_resource (const char *resource_dir,
  * out or benchmarking a catalogue). */
 BounceCatalogue *bounce_catalogue_new_from_directory (const char *dir,
                                                       GError    **error);
+
+/* The catalogue in its compiled form (a serialised GVariant), which
+ * bounce_catalogue_new_from_compiled() reads in place: its entries are made
+ * when first used, and what loading JSON computes (tables, the rules'
+ * prefilter, the phrase index) is read as it is. */
+GBytes          *bounce_catalogue_compile (BounceCatalogue *self);
+BounceCatalogue *bounce_catalogue_new_from_compiled (GBytes  *bytes,
+                                                     GError **error);
 
 const char      *bounce_catalogue_get_version   (BounceCatalogue *self);
 guint            bounce_catalogue_get_n_entries (BounceCatalogue *self);

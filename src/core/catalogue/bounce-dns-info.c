@@ -286,3 +286,77 @@ bounce_dns_query_name (const char     *target,
     return NULL;
   return g_string_free (g_steal_pointer (&name), FALSE);
 }
+
+/* -- the compiled catalogue's form ------------------------------------------ */
+
+static void
+write_answers (GArray           *record,
+               BounceStringPool *pool,
+               GPtrArray        *answers)
+{
+  bounce_record_add (record, answers->len);
+  for (guint i = 0; i < answers->len; i++)
+    {
+      const BounceDnsAnswer *a = answers->pdata[i];
+
+      bounce_record_add (record, a->first);
+      bounce_record_add (record, a->last);
+      bounce_record_add (record, a->bit);
+      bounce_record_add (record, bounce_string_pool_add (pool, a->list_id));
+      bounce_record_add (record, bounce_string_pool_add (pool, a->meaning));
+      bounce_record_add (record, bounce_string_pool_add (pool, a->source));
+    }
+}
+
+void
+bounce_dns_info_write (const BounceDnsInfo *info,
+                       GArray              *record,
+                       BounceStringPool    *pool)
+{
+  bounce_record_add (record, bounce_string_pool_add (pool, info->zone));
+  bounce_record_add (record, info->query);
+  bounce_record_add (record, info->txt);
+  bounce_record_add (record, bounce_string_pool_add (pool, info->source));
+  write_answers (record, pool, info->answers);
+  write_answers (record, pool, info->refused);
+}
+
+static void
+read_answers (BounceRecordReader *r,
+              GPtrArray          *answers)
+{
+  guint32 n = bounce_record_count (r);
+
+  for (guint32 i = 0; i < n; i++)
+    {
+      BounceDnsAnswer *answer = g_new0 (BounceDnsAnswer, 1);
+
+      answer->first = bounce_record_next (r);
+      answer->last = bounce_record_next (r);
+      answer->bit = (guint8) bounce_record_next (r);
+      answer->list_id = bounce_record_dup (r);
+      answer->meaning = bounce_record_dup (r);
+      answer->source = bounce_record_dup (r);
+      if (answer->meaning == NULL)
+        answer->meaning = g_strdup ("");
+      g_ptr_array_add (answers, answer);
+    }
+}
+
+BounceDnsInfo *
+bounce_dns_info_read (BounceRecordReader *r)
+{
+  BounceDnsInfo *info = g_new0 (BounceDnsInfo, 1);
+
+  info->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
+  info->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
+  info->zone = bounce_record_dup (r);
+  info->query = (BounceDnsQuery) bounce_record_next (r);
+  info->txt = bounce_record_next (r) != 0;
+  info->source = bounce_record_dup (r);
+  read_answers (r, info->answers);
+  read_answers (r, info->refused);
+  if (info->zone == NULL)
+    info->zone = g_strdup ("");
+  return info;
+}

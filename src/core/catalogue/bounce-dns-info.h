@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "bounce-compiled.h"
+
 G_BEGIN_DECLS
 
 /* How a DNS blocklist answers (a blocklist entry's "dns" object, see
@@ -39,6 +41,11 @@ typedef struct {
 BounceDnsInfo *bounce_dns_info_new_from_json  (JsonObject            *object,
                                                const char            *id,
                                                GError               **error);
+/* The same in a compiled catalogue's record, and back. */
+void           bounce_dns_info_write          (const BounceDnsInfo   *info,
+                                               GArray                *record,
+                                               BounceStringPool      *pool);
+BounceDnsInfo *bounce_dns_info_read           (BounceRecordReader    *reader);
 void           bounce_dns_info_free           (BounceDnsInfo         *info);
 
 /* Does an IPv4 answer (host byte order) match? */

@@ -56,6 +56,7 @@ struct _BounceEntry
   BouncePermanence permanence;
   char *source_url;
   GPtrArray *links;
+  GPtrArray *link_titles;  /* the links' titles untranslated (char *) */
   int priority;
   BounceRuleStrength strength;
   char *pattern;         /* a rule's, a provider's or a blocklist's */
@@ -124,6 +125,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->final_reason);
   g_free (self->source_url);
   g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->link_titles, g_ptr_array_unref);
   g_clear_pointer (&self->phrases, g_ptr_array_unref);
   g_clear_pointer (&self->unless, g_ptr_array_unref);
   g_free (self->pattern);
@@ -152,6 +154,7 @@ static void
 bounce_entry_init (BounceEntry *self)
 {
   self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_entry_free);
+  self->link_titles = g_ptr_array_new_with_free_func (g_free);
   self->phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
   self->unless = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
   self->sender_defs = g_ptr_array_new_with_free_func ((GDestroyNotify) step_def_free);
@@ -811,6 +814,7 @@ read_links (BounceEntry  *self,
           link->title = g_strdup (translate (title));
           link->url = g_strdup (url);
           g_ptr_array_add (self->links, link);
+          g_ptr_array_add (self->link_titles, g_strdup (title));
           if (!is_https_url (link->url))
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
@@ -1365,4 +1369,232 @@ bounce_entry_get_msgids (BounceEntry *self)
   for (guint i = 0; self->dns != NULL && i < self->dns->refused->len; i++)
     g_ptr_array_add (out, ((BounceDnsAnswer *) self->dns->refused->pdata[i])->meaning);
   return out;
+}
+
+/* -- the compiled catalogue's form ------------------------------------------ */
+
+/* An entry's record: its fields in this order, strings by their number in
+ * the pool, lists as a count and their items. */
+
+static void
+add_str (GArray           *record,
+         BounceStringPool *pool,
+         const char       *s)
+{
+  bounce_record_add (record, bounce_string_pool_add (pool, s));
+}
+
+static void
+write_steps (GArray           *record,
+             BounceStringPool *pool,
+             GPtrArray        *defs)
+{
+  bounce_record_add (record, defs->len);
+  for (guint i = 0; i < defs->len; i++)
+    {
+      const StepDef *def = defs->pdata[i];
+
+      add_str (record, pool, def->text);
+      add_str (record, pool, def->label);
+      bounce_record_add (record, def->state);
+      bounce_record_add (record, def->klass);
+      add_str (record, pool, def->words != NULL ? g_regex_get_pattern (def->words) : NULL);
+      bounce_record_add (record, def->otherwise);
+    }
+}
+
+static void
+write_strv (GArray           *record,
+            BounceStringPool *pool,
+            GStrv             strv)
+{
+  guint n = strv != NULL ? g_strv_length (strv) : 0;
+
+  bounce_record_add (record, n);
+  for (guint i = 0; i < n; i++)
+    add_str (record, pool, strv[i]);
+}
+
+static void
+write_literals (GArray           *record,
+                BounceStringPool *pool,
+                GPtrArray        *literals)
+{
+  bounce_record_add (record, literals->len);
+  for (guint i = 0; i < literals->len; i++)
+    {
+      const BounceLiteral *literal = literals->pdata[i];
+      guint n = bounce_literal_get_n_parts (literal);
+
+      bounce_record_add (record, n);
+      for (guint k = 0; k < n; k++)
+        add_str (record, pool, bounce_literal_get_part (literal, k));
+    }
+}
+
+void
+bounce_entry_write (BounceEntry      *self,
+                    GArray           *record,
+                    BounceStringPool *pool)
+{
+  g_return_if_fail (BOUNCE_IS_ENTRY (self));
+
+  add_str (record, pool, self->id);
+  bounce_record_add (record, self->kind);
+  add_str (record, pool, self->code);
+  add_str (record, pool, self->provider);
+  add_str (record, pool, self->within);
+  add_str (record, pool, self->title);
+  add_str (record, pool, self->explanation);
+  write_steps (record, pool, self->sender_defs);
+  write_steps (record, pool, self->admin_defs);
+  add_str (record, pool, self->reason);
+  add_str (record, pool, self->final_reason);
+  bounce_record_add (record, self->permanence);
+  add_str (record, pool, self->source_url);
+  bounce_record_add (record, self->links->len);
+  for (guint i = 0; i < self->links->len; i++)
+    {
+      add_str (record, pool, self->link_titles->pdata[i]);
+      add_str (record, pool, ((BounceEntryLink *) self->links->pdata[i])->url);
+    }
+  bounce_record_add (record, (guint32) self->priority);
+  bounce_record_add (record, self->strength);
+  add_str (record, pool, self->pattern);
+  add_str (record, pool, self->tokens);
+  write_strv (record, pool, self->examples);
+  write_strv (record, pool, self->zones);
+  add_str (record, pool, self->lookup_ip);
+  add_str (record, pool, self->lookup_domain);
+  add_str (record, pool, self->delist_url);
+  bounce_record_add (record, self->closed);
+  add_str (record, pool, self->closed_date);
+  bounce_record_add (record, self->multi);
+  write_literals (record, pool, self->phrases);
+  write_literals (record, pool, self->unless);
+  bounce_record_add (record, self->dns != NULL);
+  if (self->dns != NULL)
+    bounce_dns_info_write (self->dns, record, pool);
+}
+
+static void
+read_steps (BounceRecordReader *r,
+            GPtrArray          *defs,
+            GStrv              *texts)
+{
+  guint32 n = bounce_record_count (r);
+
+  *texts = g_new0 (char *, n + 1);
+  for (guint32 i = 0; i < n; i++)
+    {
+      StepDef *def = g_new0 (StepDef, 1);
+      const char *words;
+      guint32 state, klass;
+
+      def->text = bounce_record_dup (r);
+      def->label = bounce_record_dup (r);
+      state = bounce_record_next (r);
+      klass = bounce_record_next (r);
+      words = bounce_record_str (r);
+      def->otherwise = bounce_record_next (r) != 0;
+      def->state = state <= STEP_STATE_FAILED ? (StepState) state : STEP_STATE_ANY;
+      def->klass = klass <= BOUNCE_PERMANENCE_PERMANENT ? (BouncePermanence) klass : BOUNCE_PERMANENCE_UNKNOWN;
+      /* (it compiled when the catalogue was compiled) */
+      if (words != NULL)
+        def->words = g_regex_new (words, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, NULL);
+      if (def->text == NULL)
+        def->text = g_strdup ("");
+      (*texts)[i] = g_strdup (def->text);
+      g_ptr_array_add (defs, def);
+    }
+}
+
+static GStrv
+read_strv (BounceRecordReader *r)
+{
+  guint32 n = bounce_record_count (r);
+  GStrv strv = g_new0 (char *, n + 1);
+
+  for (guint32 i = 0; i < n; i++)
+    strv[i] = g_strdup (bounce_record_str (r) ?: "");
+  return strv;
+}
+
+static void
+read_literals (BounceRecordReader *r,
+               GPtrArray          *literals)
+{
+  guint32 n = bounce_record_count (r);
+
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint32 n_parts = bounce_record_count (r);
+      g_autofree const char **parts = g_new0 (const char *, n_parts + 1);
+      BounceLiteral *literal;
+
+      for (guint32 k = 0; k < n_parts; k++)
+        parts[k] = bounce_record_str (r) ?: "";
+      /* (the parts are folded already: folding again keeps them) */
+      literal = bounce_literal_new (parts);
+      if (literal != NULL)
+        g_ptr_array_add (literals, literal);
+    }
+}
+
+BounceEntry *
+bounce_entry_read (BounceRecordReader *r)
+{
+  g_autoptr(BounceEntry) self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
+  guint32 kind, permanence, strength, n;
+
+  self->id = bounce_record_dup (r);
+  kind = bounce_record_next (r);
+  self->code = bounce_record_dup (r);
+  self->provider = bounce_record_dup (r);
+  self->within = bounce_record_dup (r);
+  self->title = bounce_record_dup (r);
+  self->explanation = bounce_record_dup (r);
+  read_steps (r, self->sender_defs, &self->sender);
+  read_steps (r, self->admin_defs, &self->admin);
+  self->reason = bounce_record_dup (r);
+  self->final_reason = bounce_record_dup (r);
+  permanence = bounce_record_next (r);
+  self->source_url = bounce_record_dup (r);
+  n = bounce_record_count (r);
+  for (guint32 i = 0; i < n; i++)
+    {
+      BounceEntryLink *link = g_new0 (BounceEntryLink, 1);
+      const char *title = bounce_record_str (r) ?: "";
+
+      /* (translated now as bounce_entry_new_from_json() does: entries of a
+       * compiled catalogue are made after setlocale()) */
+      link->title = g_strdup (translate (title));
+      link->url = bounce_record_dup (r);
+      g_ptr_array_add (self->links, link);
+      g_ptr_array_add (self->link_titles, g_strdup (title));
+    }
+  self->priority = (gint32) bounce_record_next (r);
+  strength = bounce_record_next (r);
+  self->pattern = bounce_record_dup (r);
+  self->tokens = bounce_record_dup (r);
+  self->examples = read_strv (r);
+  self->zones = read_strv (r);
+  self->lookup_ip = bounce_record_dup (r);
+  self->lookup_domain = bounce_record_dup (r);
+  self->delist_url = bounce_record_dup (r);
+  self->closed = bounce_record_next (r) != 0;
+  self->closed_date = bounce_record_dup (r);
+  self->multi = bounce_record_next (r) != 0;
+  read_literals (r, self->phrases);
+  read_literals (r, self->unless);
+  if (bounce_record_next (r) != 0)
+    self->dns = bounce_dns_info_read (r);
+
+  if (r->bad || self->id == NULL || kind > BOUNCE_ENTRY_PHRASES || strength > BOUNCE_RULE_DEFINITE ||
+      permanence > BOUNCE_PERMANENCE_PERMANENT)
+    return NULL;
+  self->kind = (BounceEntryKind) kind;
+  self->permanence = (BouncePermanence) permanence;
+  self->strength = (BounceRuleStrength) strength;
+  return g_steal_pointer (&self);
 }

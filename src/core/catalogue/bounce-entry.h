@@ -4,6 +4,7 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "bounce-compiled.h"
 #include "bounce-literal.h"
 #include "bounce-outcome.h"
 #include "bounce-dns-info.h"
@@ -147,6 +148,14 @@ void              bounce_entry_set_explained_by (BounceEntry  *self,
                                                  BounceEntry  *explanation);
 /* How to ask the list over DNS, or NULL (not a DNS list, or closed). */
 const BounceDnsInfo *bounce_entry_get_dns       (BounceEntry  *self);
+/* The entry as a record of a compiled catalogue (texts untranslated), and
+ * an entry read from one (NULL when it is not one).  The checks are those of
+ * bounce_entry_new_from_json(), made when the catalogue was compiled; an
+ * entry's "explained by" is set by its catalogue. */
+void              bounce_entry_write            (BounceEntry        *self,
+                                                 GArray             *record,
+                                                 BounceStringPool   *pool);
+BounceEntry      *bounce_entry_read             (BounceRecordReader *reader);
 /* The untranslated strings, for the POT generator and tests. */
 GPtrArray        *bounce_entry_get_msgids       (BounceEntry  *self);
 

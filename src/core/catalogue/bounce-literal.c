@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bounce-compiled.h"
 #include "bounce-literal.h"
 
 struct _BounceLiteral
@@ -13,6 +14,7 @@ struct _BounceLiteral
   gsize length;       /* summed length of the parts */
   gboolean names;     /* the phrase itself holds a name ('.', '/', '@') */
   gboolean anywhere;  /* found inside words and names too */
+  gboolean borrowed;  /* parts and part_len belong to a compiled index */
 };
 
 char *
@@ -104,7 +106,7 @@ bounce_literal_new_anywhere (const char *text)
 void
 bounce_literal_free (BounceLiteral *literal)
 {
-  if (literal == NULL)
+  if (literal == NULL || literal->borrowed)
     return;
   g_strfreev (literal->parts);
   g_free (literal->part_len);
@@ -286,14 +288,30 @@ bounce_literal_find (const BounceLiteral *literal,
 
 typedef struct {
   guint16 key;
-  const BounceLiteral *literal;
-  gpointer owner;
+  guint32 literal;
 } Candidate;
 
 struct _BounceLiteralIndex
 {
-  GArray *candidates;   /* Candidate, sorted by key once built */
-  guint32 *starts;      /* 65537 offsets into candidates, by key */
+  /* while literals are added */
+  GPtrArray *literals;       /* const BounceLiteral * */
+  GArray *owners;            /* guint32, per literal */
+  GArray *candidates;        /* Candidate */
+  gboolean built;
+
+  /* once built, or read from a compiled catalogue */
+  const BounceLiteral * const *lit_v;   /* n_literals */
+  const guint32 *owner_v;
+  guint n_literals;
+  const guint32 *starts;     /* 65537 offsets into cand, by key */
+  const guint32 *cand;       /* literal numbers, sorted by key */
+  guint32 *owned[2];         /* starts and cand as build made them */
+
+  /* read from a compiled catalogue: what they point into */
+  GVariant *compiled;
+  BounceLiteral *lit_store;  /* n_literals literals over ... */
+  const char **part_v;       /* ... every part, end to end, */
+  gsize *part_len_v;         /* ... and their lengths */
 };
 
 static guint16
@@ -307,6 +325,8 @@ bounce_literal_index_new (void)
 {
   BounceLiteralIndex *self = g_new0 (BounceLiteralIndex, 1);
 
+  self->literals = g_ptr_array_new ();
+  self->owners = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
   return self;
 }
@@ -316,19 +336,32 @@ bounce_literal_index_free (BounceLiteralIndex *index)
 {
   if (index == NULL)
     return;
-  g_array_unref (index->candidates);
-  g_free (index->starts);
+  g_clear_pointer (&index->literals, g_ptr_array_unref);
+  g_clear_pointer (&index->owners, g_array_unref);
+  g_clear_pointer (&index->candidates, g_array_unref);
+  g_free (index->owned[0]);
+  g_free (index->owned[1]);
+  if (index->compiled != NULL)
+    {
+      g_free ((gpointer) index->lit_v);
+      g_free (index->lit_store);
+      g_free (index->part_v);
+      g_free (index->part_len_v);
+      g_variant_unref (index->compiled);
+    }
   g_free (index);
 }
 
 void
 bounce_literal_index_add (BounceLiteralIndex  *index,
                           const BounceLiteral *literal,
-                          gpointer             owner)
+                          guint32              owner)
 {
-  Candidate c = { 0, literal, owner };
+  Candidate c = { 0, index->literals->len };
 
-  g_return_if_fail (index->starts == NULL);
+  g_return_if_fail (!index->built);
+  g_ptr_array_add (index->literals, (gpointer) literal);
+  g_array_append_val (index->owners, owner);
   if (literal->part_len[0] >= 2)
     {
       c.key = key_at (literal->parts[0]);
@@ -351,25 +384,187 @@ compare_candidates (gconstpointer a,
   const Candidate *x = a;
   const Candidate *y = b;
 
-  return (int) x->key - (int) y->key;
+  if (x->key != y->key)
+    return (int) x->key - (int) y->key;
+  return x->literal < y->literal ? -1 : x->literal > y->literal;
 }
 
 void
 bounce_literal_index_build (BounceLiteralIndex *index)
 {
   guint32 *starts = g_new0 (guint32, 65537);
+  guint32 *cand = g_new (guint32, MAX (index->candidates->len, 1));
   guint i = 0;
 
-  g_return_if_fail (index->starts == NULL);
+  g_return_if_fail (!index->built);
   g_array_sort (index->candidates, compare_candidates);
   for (guint key = 0; key <= 65536; key++)
     {
       starts[key] = i;
       while (key < 65536 && i < index->candidates->len &&
              g_array_index (index->candidates, Candidate, i).key == key)
-        i++;
+        {
+          cand[i] = g_array_index (index->candidates, Candidate, i).literal;
+          i++;
+        }
     }
+  index->owned[0] = starts;
+  index->owned[1] = cand;
   index->starts = starts;
+  index->cand = cand;
+  index->lit_v = (const BounceLiteral * const *) index->literals->pdata;
+  index->owner_v = (const guint32 *) (gpointer) index->owners->data;
+  index->n_literals = index->literals->len;
+  index->built = TRUE;
+}
+
+#define INDEX_VARIANT_TYPE "(ayauauauauauay)"
+
+GVariant *
+bounce_literal_index_to_variant (BounceLiteralIndex *index)
+{
+  BounceStringPool pool;
+  g_autoptr(GArray) parts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GByteArray) anywhere = g_byte_array_new ();
+  GVariant *variant;
+
+  g_return_val_if_fail (index->built, NULL);
+  bounce_string_pool_init (&pool);
+  for (guint i = 0; i < index->n_literals; i++)
+    {
+      const BounceLiteral *lit = index->lit_v[i];
+      guint32 at = parts->len;
+
+      guint8 flag = lit->anywhere;
+
+      g_byte_array_append (anywhere, &flag, 1);
+      g_array_append_val (first, at);
+      for (guint k = 0; k < lit->n_parts; k++)
+        {
+          guint32 ref = bounce_string_pool_add (&pool, lit->parts[k]);
+
+          g_array_append_val (parts, ref);
+        }
+    }
+  {
+    guint32 at = parts->len;
+
+    g_array_append_val (first, at);
+  }
+  variant = g_variant_new ("(@ay@au@au@au@au@au@ay)",
+                           bounce_string_pool_to_variant (&pool),
+                           bounce_u32_array_to_variant ((const guint32 *) (gpointer) parts->data, parts->len),
+                           bounce_u32_array_to_variant ((const guint32 *) (gpointer) first->data, first->len),
+                           bounce_u32_array_to_variant (index->owner_v, index->n_literals),
+                           bounce_u32_array_to_variant (index->starts, 65537),
+                           bounce_u32_array_to_variant (index->cand, index->starts[65536]),
+                           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, anywhere->len > 0 ? anywhere->data : (guint8 *) "",
+                                                      anywhere->len, 1));
+  bounce_string_pool_clear (&pool);
+  return variant;
+}
+
+BounceLiteralIndex *
+bounce_literal_index_new_from_variant (GVariant *variant)
+{
+  BounceLiteralIndex *self;
+  g_autoptr(GVariant) pool = NULL;
+  g_autoptr(GVariant) flags = NULL;
+  BounceStringTable strings;
+  const guint32 *refs, *first;
+  const guint8 *anywhere;
+  gsize n_parts = 0, n_first = 0, n_owners = 0, n_starts = 0, n_cand = 0, n_anywhere = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (INDEX_VARIANT_TYPE)))
+    return NULL;
+  self = g_new0 (BounceLiteralIndex, 1);
+  self->compiled = g_variant_ref_sink (variant);
+  self->built = TRUE;
+  pool = g_variant_get_child_value (variant, 0);
+  refs = bounce_u32_array_get (variant, 1, &n_parts);
+  first = bounce_u32_array_get (variant, 2, &n_first);
+  self->owner_v = bounce_u32_array_get (variant, 3, &n_owners);
+  self->starts = bounce_u32_array_get (variant, 4, &n_starts);
+  self->cand = bounce_u32_array_get (variant, 5, &n_cand);
+  flags = g_variant_get_child_value (variant, 6);
+  anywhere = g_variant_get_fixed_array (flags, &n_anywhere, 1);
+  ok = bounce_string_table_init (&strings, pool) && n_first >= 1 && n_owners == n_first - 1 &&
+       n_anywhere == n_owners &&
+       n_starts == 65537 && first[0] == 0 && first[n_first - 1] == n_parts && self->starts[0] == 0 &&
+       self->starts[65536] == n_cand;
+  if (ok)
+    {
+      BounceLiteral **lit_v;
+
+      self->n_literals = n_owners;
+      self->lit_store = g_new0 (BounceLiteral, MAX (n_owners, 1));
+      self->part_v = g_new (const char *, MAX (n_parts, 1));
+      self->part_len_v = g_new (gsize, MAX (n_parts, 1));
+      lit_v = g_new (BounceLiteral *, MAX (n_owners, 1));
+      self->lit_v = (const BounceLiteral * const *) lit_v;
+      for (gsize p = 0; ok && p < n_parts; p++)
+        {
+          self->part_v[p] = bounce_string_table_get (&strings, refs[p]);
+          ok = self->part_v[p] != NULL && (self->part_len_v[p] = strlen (self->part_v[p])) > 0;
+        }
+      for (guint i = 0; ok && i < self->n_literals; i++)
+        {
+          BounceLiteral *lit = &self->lit_store[i];
+
+          ok = first[i] < first[i + 1] && first[i + 1] <= n_parts;
+          if (!ok)
+            break;
+          lit->parts = (GStrv) &self->part_v[first[i]];
+          lit->part_len = &self->part_len_v[first[i]];
+          lit->n_parts = first[i + 1] - first[i];
+          lit->borrowed = TRUE;
+          lit->anywhere = anywhere[i] != 0;
+          for (guint k = 0; k < lit->n_parts; k++)
+            {
+              lit->length += lit->part_len[k];
+              lit->names |= strpbrk (lit->parts[k], "./@") != NULL;
+            }
+          lit_v[i] = lit;
+        }
+      for (gsize c = 0; ok && c < n_cand; c++)
+        ok = self->cand[c] < self->n_literals;
+      /* starts only grow (then a scan stays inside cand); one pass without
+       * a branch, which the compiler vectorises */
+      if (ok)
+        {
+          guint32 falls = 0;
+
+          for (guint key = 0; key < 65536; key++)
+            falls |= self->starts[key] > self->starts[key + 1];
+          ok = falls == 0;
+        }
+    }
+  if (!ok)
+    {
+      bounce_literal_index_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+guint
+bounce_literal_index_get_n_literals (BounceLiteralIndex *index)
+{
+  return index->n_literals;
+}
+
+const BounceLiteral *
+bounce_literal_index_get_literal (BounceLiteralIndex *index,
+                                  guint               i,
+                                  guint32            *owner)
+{
+  g_return_val_if_fail (index->built && i < index->n_literals, NULL);
+  if (owner != NULL)
+    *owner = index->owner_v[i];
+  return index->lit_v[i];
 }
 
 void
@@ -379,7 +574,7 @@ bounce_literal_index_scan (BounceLiteralIndex     *index,
                            BounceLiteralFoundFunc  found,
                            gpointer                data)
 {
-  g_return_if_fail (index != NULL && index->starts != NULL);
+  g_return_if_fail (index != NULL && index->built);
   if (folded == NULL || len < 2)
     return;
   for (gsize i = 0; i + 1 < len; i++)
@@ -388,14 +583,14 @@ bounce_literal_index_scan (BounceLiteralIndex     *index,
 
       for (guint32 c = index->starts[key]; c < index->starts[key + 1]; c++)
         {
-          const Candidate *cand = &g_array_index (index->candidates, Candidate, c);
-          const BounceLiteral *lit = cand->literal;
+          guint32 n = index->cand[c];
+          const BounceLiteral *lit = index->lit_v[n];
           const char *end;
 
           if (lit->part_len[0] <= len - i && memcmp (folded + i, lit->parts[0], lit->part_len[0]) == 0 &&
               (lit->anywhere ||
                (starts_word (folded, folded + i, lit->parts[0]) && match_from (lit, folded, len, folded + i, &end))))
-            found (cand->owner, lit, lit->length, data);
+            found (index->owner_v[n], lit, lit->length, data);
         }
     }
 }

@@ -77,17 +77,30 @@ gboolean       bounce_text_span_is_words   (const char          *text,
  * from any thread. */
 typedef struct _BounceLiteralIndex BounceLiteralIndex;
 
-typedef void (*BounceLiteralFoundFunc) (gpointer             owner,
+typedef void (*BounceLiteralFoundFunc) (guint32              owner,
                                         const BounceLiteral *literal,
                                         gsize                length,
                                         gpointer             data);
 
 BounceLiteralIndex *bounce_literal_index_new   (void);
 void           bounce_literal_index_free   (BounceLiteralIndex  *index);
+/* owner: a number the caller gives the literal (which entry it is of);
+ * the literal must outlive the index. */
 void           bounce_literal_index_add    (BounceLiteralIndex  *index,
                                             const BounceLiteral *literal,
-                                            gpointer             owner);
+                                            guint32              owner);
 void           bounce_literal_index_build  (BounceLiteralIndex  *index);
+/* The built index as a GVariant (its literals' folded parts, owners and
+ * key table as they are), for a compiled catalogue; and an index that reads
+ * one in place, its literals included (NULL when it is not one).  The
+ * variant is kept. */
+GVariant      *bounce_literal_index_to_variant       (BounceLiteralIndex *index);
+BounceLiteralIndex *bounce_literal_index_new_from_variant (GVariant     *variant);
+/* Its literals in the order added, and their owners. */
+guint          bounce_literal_index_get_n_literals (BounceLiteralIndex *index);
+const BounceLiteral *bounce_literal_index_get_literal (BounceLiteralIndex *index,
+                                            guint                i,
+                                            guint32             *owner);
 /* Calls found for every place in folded where a literal is found (as
  * bounce_literal_find() would find it), with the owner it was added with. */
 void           bounce_literal_index_scan   (BounceLiteralIndex  *index,

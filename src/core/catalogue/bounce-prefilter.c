@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-literal.h"
+#include "bounce-compiled.h"
 #include "bounce-prefilter.h"
 
 /* Words shorter than this say too little to be worth filing. */
@@ -424,15 +425,27 @@ bounce_prefilter_words (const char *pattern)
 /* One word and the rules that need it. */
 typedef struct {
   BounceLiteral *literal;
-  GArray *rules;           /* guint rule numbers */
+  GArray *rules;           /* guint32 rule numbers */
 } Word;
 
 struct _BouncePrefilter
 {
-  GHashTable *words;       /* word -> Word */
-  GArray *always;          /* guint: rules without words */
+  /* while rules are added */
+  GHashTable *word_index;  /* word -> its number + 1 */
+  GPtrArray *words;        /* Word, in the order first seen */
+  GArray *always;          /* guint32: rules without words */
   guint n_rules;
-  BounceLiteralIndex *index;   /* the words, found anywhere */
+  gboolean built;
+
+  /* once built, or read from a compiled catalogue (then pointing into it) */
+  GVariant *compiled;
+  BounceLiteralIndex *index;   /* the words, found anywhere; owner: word number */
+  const guint32 *rule_start;   /* words + 1 offsets into rule_list */
+  const guint32 *rule_list;    /* each word's rules */
+  guint n_words;
+  const guint32 *always_v;
+  guint n_always;
+  guint32 *owned[2];           /* rule_start and rule_list as build made them */
 };
 
 static void
@@ -448,8 +461,9 @@ bounce_prefilter_new (void)
 {
   BouncePrefilter *self = g_new0 (BouncePrefilter, 1);
 
-  self->words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) word_free);
-  self->always = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->word_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->words = g_ptr_array_new_with_free_func ((GDestroyNotify) word_free);
+  self->always = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->index = bounce_literal_index_new ();
   return self;
 }
@@ -459,9 +473,14 @@ bounce_prefilter_free (BouncePrefilter *self)
 {
   if (self == NULL)
     return;
-  bounce_literal_index_free (self->index);
-  g_hash_table_unref (self->words);
-  g_array_unref (self->always);
+  /* (the index first: it points to the words' literals) */
+  g_clear_pointer (&self->index, bounce_literal_index_free);
+  g_clear_pointer (&self->word_index, g_hash_table_unref);
+  g_clear_pointer (&self->words, g_ptr_array_unref);
+  g_clear_pointer (&self->always, g_array_unref);
+  g_free (self->owned[0]);
+  g_free (self->owned[1]);
+  g_clear_pointer (&self->compiled, g_variant_unref);
   g_free (self);
 }
 
@@ -471,54 +490,154 @@ bounce_prefilter_add (BouncePrefilter *self,
                       const char      *pattern)
 {
   g_auto(GStrv) words = NULL;
+  guint32 r = rule;
 
+  g_return_val_if_fail (!self->built, FALSE);
   self->n_rules = MAX (self->n_rules, rule + 1);
   words = pattern != NULL ? bounce_prefilter_words (pattern) : NULL;
   if (words == NULL)
     {
-      g_array_append_val (self->always, rule);
+      g_array_append_val (self->always, r);
       return FALSE;
     }
   for (guint i = 0; words[i] != NULL; i++)
     {
-      Word *word = g_hash_table_lookup (self->words, words[i]);
+      guint number = GPOINTER_TO_UINT (g_hash_table_lookup (self->word_index, words[i]));
+      Word *word;
 
-      if (word == NULL)
+      if (number == 0)
         {
           word = g_new0 (Word, 1);
           word->literal = bounce_literal_new_anywhere (words[i]);
-          word->rules = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (self->words, g_strdup (words[i]), word);
+          word->rules = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_ptr_array_add (self->words, word);
+          number = self->words->len;
+          g_hash_table_insert (self->word_index, g_strdup (words[i]), GUINT_TO_POINTER (number));
         }
-      if (word->rules->len == 0 || g_array_index (word->rules, guint, word->rules->len - 1) != rule)
-        g_array_append_val (word->rules, rule);
+      word = self->words->pdata[number - 1];
+      if (word->rules->len == 0 || g_array_index (word->rules, guint32, word->rules->len - 1) != r)
+        g_array_append_val (word->rules, r);
     }
   return TRUE;
 }
 
+/* Files the words in the literal index and lays each word's rules end to
+ * end: what scan reads, and what a compiled catalogue holds as it is. */
 void
 bounce_prefilter_build (BouncePrefilter *self)
 {
-  GHashTableIter iter;
-  Word *word;
+  guint n = self->words->len, n_listed = 0;
 
-  g_hash_table_iter_init (&iter, self->words);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &word))
-    bounce_literal_index_add (self->index, word->literal, word);
+  g_return_if_fail (!self->built);
+  for (guint i = 0; i < n; i++)
+    n_listed += ((Word *) self->words->pdata[i])->rules->len;
+  self->owned[0] = g_new (guint32, n + 1);
+  self->owned[1] = g_new (guint32, MAX (n_listed, 1));
+  n_listed = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      Word *word = self->words->pdata[i];
+
+      if (word->literal != NULL)
+        bounce_literal_index_add (self->index, word->literal, i);
+      self->owned[0][i] = n_listed;
+      memcpy (self->owned[1] + n_listed, word->rules->data, word->rules->len * sizeof (guint32));
+      n_listed += word->rules->len;
+    }
+  self->owned[0][n] = n_listed;
   bounce_literal_index_build (self->index);
+  self->rule_start = self->owned[0];
+  self->rule_list = self->owned[1];
+  self->n_words = n;
+  self->always_v = (const guint32 *) (gpointer) self->always->data;
+  self->n_always = self->always->len;
+  self->built = TRUE;
+}
+
+#define PREFILTER_VARIANT_TYPE "(uauauauv)"
+
+GVariant *
+bounce_prefilter_to_variant (BouncePrefilter *self)
+{
+  g_return_val_if_fail (self->built, NULL);
+  return g_variant_new ("(u@au@au@auv)", self->n_rules,
+                        bounce_u32_array_to_variant (self->rule_start, self->n_words + 1),
+                        bounce_u32_array_to_variant (self->rule_list, self->rule_start[self->n_words]),
+                        bounce_u32_array_to_variant (self->always_v, self->n_always),
+                        bounce_literal_index_to_variant (self->index));
+}
+
+static gboolean
+all_below (const guint32 *values,
+           gsize          n,
+           guint32        limit)
+{
+  for (gsize i = 0; i < n; i++)
+    if (values[i] >= limit)
+      return FALSE;
+  return TRUE;
+}
+
+BouncePrefilter *
+bounce_prefilter_new_from_variant (GVariant *variant)
+{
+  BouncePrefilter *self;
+  g_autoptr(GVariant) boxed = NULL;
+  g_autoptr(GVariant) index = NULL;
+  gsize n_starts = 0, n_list = 0, n_always = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (variant != NULL, NULL);
+  if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (PREFILTER_VARIANT_TYPE)))
+    return NULL;
+  self = g_new0 (BouncePrefilter, 1);
+  self->compiled = g_variant_ref_sink (variant);
+  self->built = TRUE;
+  g_variant_get_child (variant, 0, "u", &self->n_rules);
+  self->rule_start = bounce_u32_array_get (variant, 1, &n_starts);
+  self->rule_list = bounce_u32_array_get (variant, 2, &n_list);
+  self->always_v = bounce_u32_array_get (variant, 3, &n_always);
+  self->n_always = n_always;
+  self->n_words = n_starts > 0 ? n_starts - 1 : 0;
+  boxed = g_variant_get_child_value (variant, 4);
+  index = g_variant_get_variant (boxed);
+  self->index = bounce_literal_index_new_from_variant (index);
+  ok = self->index != NULL && n_starts >= 1 && self->rule_start[self->n_words] == n_list &&
+       all_below (self->rule_list, n_list, self->n_rules) && all_below (self->always_v, n_always, self->n_rules);
+  for (guint i = 0; ok && i < self->n_words; i++)
+    ok = self->rule_start[i] <= self->rule_start[i + 1];
+  for (guint i = 0; ok && i < bounce_literal_index_get_n_literals (self->index); i++)
+    {
+      guint32 owner;
+
+      bounce_literal_index_get_literal (self->index, i, &owner);
+      ok = owner < self->n_words;
+    }
+  if (!ok)
+    {
+      bounce_prefilter_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+guint
+bounce_prefilter_get_n_rules (BouncePrefilter *self)
+{
+  return self->n_rules;
 }
 
 static void
-mark_rules (gpointer             owner,
+mark_rules (guint32              owner,
             const BounceLiteral *literal,
             gsize                length,
             gpointer             data)
 {
-  Word *word = owner;
-  guint8 *candidates = data;
+  BouncePrefilter *self = ((gpointer *) data)[0];
+  guint8 *candidates = ((gpointer *) data)[1];
 
-  for (guint k = 0; k < word->rules->len; k++)
-    candidates[g_array_index (word->rules, guint, k)] = 1;
+  for (guint32 k = self->rule_start[owner]; k < self->rule_start[owner + 1]; k++)
+    candidates[self->rule_list[k]] = 1;
 }
 
 void
@@ -527,8 +646,11 @@ bounce_prefilter_scan (BouncePrefilter *self,
                        gsize            len,
                        guint8          *candidates)
 {
-  for (guint i = 0; i < self->always->len; i++)
-    candidates[g_array_index (self->always, guint, i)] = 1;
+  gpointer data[2] = { self, candidates };
+
+  g_return_if_fail (self->built);
+  for (guint i = 0; i < self->n_always; i++)
+    candidates[self->always_v[i]] = 1;
   /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
    * to it: every rule is tried. */
   if (g_strstr_len (folded, len, "\xc5\xbf") != NULL)
@@ -536,5 +658,5 @@ bounce_prefilter_scan (BouncePrefilter *self,
       memset (candidates, 1, self->n_rules);
       return;
     }
-  bounce_literal_index_scan (self->index, folded, len, mark_rules, candidates);
+  bounce_literal_index_scan (self->index, folded, len, mark_rules, data);
 }

@@ -25,8 +25,14 @@ void             bounce_prefilter_free  (BouncePrefilter *self);
 gboolean         bounce_prefilter_add   (BouncePrefilter *self,
                                          guint            rule,
                                          const char      *pattern);
+guint            bounce_prefilter_get_n_rules (BouncePrefilter *self);
 /* Once all rules are added; then scan from any thread. */
 void             bounce_prefilter_build (BouncePrefilter *self);
+/* The built filter as a GVariant (its arrays as they are, and its literal
+ * index), for a compiled catalogue; and a filter that reads one in place
+ * (NULL when it is not one).  The variant is kept. */
+GVariant        *bounce_prefilter_to_variant       (BouncePrefilter *self);
+BouncePrefilter *bounce_prefilter_new_from_variant (GVariant        *variant);
 /* candidates: one byte per rule, set to 1 for each candidate. */
 void             bounce_prefilter_scan  (BouncePrefilter *self,
                                          const char      *folded,

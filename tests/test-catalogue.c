@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "bounce-core.h"
 #include "bounce-literal.h"
 #include "bounce-prefilter.h"
@@ -488,6 +490,10 @@ test_catalogue_bad_entries (void)
     "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"priority\":\"50\"}",
     "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"priority\":1e300}",
     "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\",\"strength\":\"weak\",\"multi\":\"yes\"}",
+    /* an empty answer code splits into no parts at all (found by
+     * fuzz-catalogue: GIO was handed NULL and raised a critical) */
+    "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"pattern\":\"x\\\\.example\",\"dns\":{\"zone\":\"x.example.org\",\"query\":[\"ipv4\"],\"source\":\"https://x.example.org/\",\"answers\":[{\"code\":\"\",\"meaning\":\"m\"}]}}",
+    "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"pattern\":\"x\\\\.example\",\"dns\":{\"zone\":\"x.example.org\",\"query\":[\"ipv4\"],\"source\":\"https://x.example.org/\",\"answers\":[{\"code\":\"-\",\"meaning\":\"m\"}]}}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -562,6 +568,228 @@ test_catalogue_provider_hosts (void)
   g_assert_true (has_entry (from_mx, "rule.yahoo.deferred"));
   g_assert_false (has_entry (from_yahoo, "rule.yahoo.mx-deferred"));
   g_assert_cmpstr (bounce_entry_get_id (from_yahoo->pdata[0]), ==, "rule.yahoo.deferred");
+}
+
+/* A catalogue tried out from a directory (BOUNCE_CATALOGUE_DIR): a missing
+ * one is an error that names the file; a rule whose pattern does not
+ * compile is said once, when first tried, and never matches, while the
+ * others still do. */
+static void
+test_catalogue_directory (void)
+{
+  static const char index_json[] = "{\"version\":\"t\",\"files\":[\"rules.json\"]}";
+  static const char rules_json[] =
+    "{\"entries\":["
+    "{\"id\":\"rule.t.bad\",\"kind\":\"rule\",\"strength\":\"generic\",\"reason\":\"onhold\","
+    "\"pattern\":\"grey(list\",\"examples\":[\"greylisted\"],\"title\":\"t\",\"explanation\":\"t\"},"
+    "{\"id\":\"rule.t.good\",\"kind\":\"rule\",\"strength\":\"generic\",\"reason\":\"onhold\","
+    "\"pattern\":\"grey\\\\s*listed\",\"examples\":[\"greylisted\"],\"title\":\"t\",\"explanation\":\"t\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceCatalogue) missing = NULL;
+  g_autoptr(BounceCatalogue) tried = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *index_path = NULL;
+  g_autofree char *rules_path = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      missing = bounce_catalogue_new_from_directory ("/nonexistent/catalogue", &error);
+      g_assert_null (missing);
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+      g_assert_nonnull (strstr (error->message, "/nonexistent/catalogue/index.json"));
+
+      /* (the warning, once, in a child: the test's own warnings are fatal) */
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stderr ("*rule.t.bad*bad pattern*");
+      g_test_trap_assert_stderr_unmatched ("*bad pattern*bad pattern*");
+      return;
+    }
+
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  dir = g_dir_make_tmp ("bounce-catalogue-XXXXXX", &error);
+  g_assert_no_error (error);
+  index_path = g_build_filename (dir, "index.json", NULL);
+  rules_path = g_build_filename (dir, "rules.json", NULL);
+  g_assert_true (g_file_set_contents (index_path, index_json, -1, NULL));
+  g_assert_true (g_file_set_contents (rules_path, rules_json, -1, NULL));
+  tried = bounce_catalogue_new_from_directory (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bounce_catalogue_get_version (tried), ==, "t");
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GPtrArray) rules = bounce_catalogue_match_rules (tried, "451 4.7.1 Greylisted, try again later", NULL);
+
+      g_assert_cmpuint (rules->len, ==, 1);
+      g_assert_cmpstr (bounce_entry_get_id (rules->pdata[0]), ==, "rule.t.good");
+    }
+  g_unlink (rules_path);
+  g_unlink (index_path);
+  g_rmdir (dir);
+}
+
+/* The window's worker threads match rules of one shared catalogue at once,
+ * while its patterns are still uncompiled: each rule's regex is compiled
+ * on first use and JIT-compiled later, whichever thread gets there first.
+ * Every thread must get the same answers as one thread alone; a compile
+ * that two threads both keep would leak (the sanitizer build sees that). */
+#define MATCH_THREADS 4
+#define MATCH_ROUNDS 13   /* 4 x 13 uses of a rule: past its JIT compile */
+
+typedef struct {
+  BounceCatalogue *catalogue;
+  GPtrArray *texts;          /* one example of every rule */
+  gint *go;
+} MatchJob;
+
+static char *
+matched_ids (BounceCatalogue *cat,
+             const char      *text)
+{
+  g_autoptr(GPtrArray) rules = bounce_catalogue_match_rules (cat, text, NULL);
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < rules->len; i++)
+    g_string_append_printf (ids, "%s ", bounce_entry_get_id (rules->pdata[i]));
+  return g_string_free (ids, FALSE);
+}
+
+static gpointer
+match_thread (gpointer data)
+{
+  MatchJob *job = data;
+  GPtrArray *answers = g_ptr_array_new_with_free_func (g_free);
+
+  while (!g_atomic_int_get (job->go))
+    g_thread_yield ();
+  for (guint round = 0; round < MATCH_ROUNDS; round++)
+    for (guint i = 0; i < job->texts->len; i++)
+      {
+        char *ids = matched_ids (job->catalogue, job->texts->pdata[i]);
+
+        if (round == 0)
+          g_ptr_array_add (answers, ids);
+        else
+          g_free (ids);
+      }
+  return answers;
+}
+
+static void
+test_catalogue_threads (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceCatalogue) fresh = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  GThread *threads[MATCH_THREADS];
+  gint go = 0;
+  MatchJob job = { fresh, texts, &go };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_RULE)
+      g_ptr_array_add (texts, (gpointer) bounce_entry_get_examples (entries->pdata[i])[0]);
+  g_assert_cmpuint (texts->len, >, 100);
+
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    threads[t] = g_thread_new ("match", match_thread, &job);
+  g_atomic_int_set (&go, 1);
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    {
+      g_autoptr(GPtrArray) answers = g_thread_join (threads[t]);
+
+      g_assert_cmpuint (answers->len, ==, texts->len);
+      for (guint i = 0; i < texts->len; i++)
+        {
+          g_autofree char *alone = matched_ids (catalogue (), texts->pdata[i]);
+
+          g_assert_cmpstr (answers->pdata[i], ==, alone);
+        }
+    }
+}
+
+/* The same race without the matching around it, made likely: the
+ * threads wait for each other at every entry of a fresh catalogue (a
+ * spinning start line) and then all ask it for its regex, 13 times each,
+ * past the JIT compile.  An entry publishes the first regex compiled and
+ * hands that one to every thread, so no entry may have shown the threads
+ * more than two (the plain one and the JIT-compiled one), and the last
+ * must be what it gives now.  A compile that a thread kept for itself
+ * instead of the published one shows as a third. */
+typedef struct {
+  GPtrArray *entries;        /* BounceEntry with a pattern */
+  gint *arrived;             /* per entry: threads at its start line */
+} RegexJob;
+
+static gpointer
+regex_thread (gpointer data)
+{
+  RegexJob *job = data;
+  GPtrArray *seen = g_ptr_array_new ();   /* entry x MATCH_ROUNDS */
+
+  for (guint e = 0; e < job->entries->len; e++)
+    {
+      g_atomic_int_inc (&job->arrived[e]);
+      /* spinning, so that the threads on the cores leave together */
+      for (guint spins = 0; g_atomic_int_get (&job->arrived[e]) < MATCH_THREADS; spins++)
+        if (spins > 10000)
+          g_thread_yield ();
+      for (guint round = 0; round < MATCH_ROUNDS; round++)
+        g_ptr_array_add (seen, bounce_entry_get_regex (job->entries->pdata[e]));
+    }
+  return seen;
+}
+
+static void
+test_catalogue_threads_regex (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceCatalogue) fresh = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autofree gint *arrived = NULL;
+  GPtrArray *seen[MATCH_THREADS];
+  GThread *threads[MATCH_THREADS];
+  RegexJob job;
+  GPtrArray *all;
+
+  g_assert_no_error (error);
+  all = bounce_catalogue_get_entries (fresh);
+  for (guint i = 0; i < all->len; i++)
+    if (bounce_entry_get_pattern (all->pdata[i]) != NULL)
+      g_ptr_array_add (entries, all->pdata[i]);
+  g_assert_cmpuint (entries->len, >, 100);
+  arrived = g_new0 (gint, entries->len);
+  job = (RegexJob) { entries, arrived };
+
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    threads[t] = g_thread_new ("regex", regex_thread, &job);
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    seen[t] = g_thread_join (threads[t]);
+
+  for (guint e = 0; e < entries->len; e++)
+    {
+      GRegex *now = bounce_entry_get_regex (entries->pdata[e]);
+      GRegex *other = NULL;
+
+      g_assert_nonnull (now);
+      for (guint t = 0; t < MATCH_THREADS; t++)
+        for (guint round = 0; round < MATCH_ROUNDS; round++)
+          {
+            GRegex *got = seen[t]->pdata[e * MATCH_ROUNDS + round];
+
+            if (got == now)
+              continue;
+            if (other == NULL)
+              other = got;
+            if (got != other)
+              g_test_fail_printf ("%s: the threads got three regexes",
+                                  bounce_entry_get_id (entries->pdata[e]));
+          }
+    }
+  for (guint t = 0; t < MATCH_THREADS; t++)
+    g_ptr_array_unref (seen[t]);
 }
 
 /* The words a pattern needs, one per alternative, never from optional
@@ -674,6 +902,9 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
   g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);
   g_test_add_func ("/catalogue/provider-hosts", test_catalogue_provider_hosts);
+  g_test_add_func ("/catalogue/directory", test_catalogue_directory);
+  g_test_add_func ("/catalogue/threads", test_catalogue_threads);
+  g_test_add_func ("/catalogue/threads-regex", test_catalogue_threads_regex);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   return g_test_run ();

@@ -456,6 +456,11 @@ test_message_details (void)
   g_assert_cmpuint (bounce_report_get_findings (first)->len, ==, 0);
   g_assert_true (has_code (report, "554") && has_code (report, "552"));
   n_findings = bounce_report_get_findings (report)->len;
+  /* Each message's Date, read: 2 March 2026 09:14:05 +0100, and 3 March 07:40:12;
+   * the whole file has none. */
+  g_assert_cmpint (bounce_report_get_time (first), ==, 1772439245);
+  g_assert_cmpint (bounce_report_get_time (second) - bounce_report_get_time (first), ==, 22 * 3600 + 26 * 60 + 7);
+  g_assert_cmpint (bounce_report_get_time (report), ==, G_MININT64);
 
   bounce_analyze_message (report, first, NULL);
   bounce_analyze_message (report, second, NULL);

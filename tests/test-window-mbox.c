@@ -100,6 +100,34 @@ collect_labels (GtkWidget *widget,
     collect_labels (child, out);
 }
 
+typedef struct {
+  BounceWindow *win;
+  BounceReport *before;
+} Reopen;
+
+static gboolean
+new_report_done (gpointer data)
+{
+  Reopen *r = data;
+
+  return !bounce_window_get_busy (r->win) && bounce_window_get_report (r->win) != NULL
+         && bounce_window_get_report (r->win) != r->before;
+}
+
+/* Opens a sample of tests/ui in a window that shows another report. */
+static void
+open_again (BounceWindow *win,
+            const char   *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  Reopen r = { win, bounce_window_get_report (win) };
+
+  bounce_window_open_file (win, file);
+  wait_until (new_report_done, &r, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+}
+
 static BounceWindow *
 open_sample (const char *name)
 {
@@ -546,6 +574,23 @@ test_message_detail (void)
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)),
                                          bounce_messages_view_get_message_list (view))
                  || gtk_root_get_focus (GTK_ROOT (win)) == bounce_messages_view_get_message_list (view));
+
+  /* A message selected, then another file: its own result, with no bar;
+   * then the mbox again: it starts with the whole file. */
+  click_message (view, 1);
+  g_assert_nonnull (find_button (GTK_WIDGET (win), "_All Messages"));
+  open_again (win, "exchange-blocklisted-ip.eml");
+  g_assert_true (bounce_verdict_get_report (verdict) == bounce_window_get_report (win));
+  g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
+  open_again (win, "list-bounces.mbox");
+  click_message (view, 1);
+  open_again (win, "lunch.txt");
+  g_assert_null (bounce_messages_view_get_selected_message (view));
+  open_again (win, "list-bounces.mbox");
+  g_assert_true (bounce_verdict_get_report (verdict) == bounce_window_get_report (win));
+  g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, merged_badge);
+  g_assert_cmpuint (n_children (recipients), ==, 4);
+  g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
 
   destroy_window (win);
 }

@@ -302,15 +302,15 @@ visible_cb (gpointer data)
   return offset_visible (w->win, w->offset);
 }
 
-/* Scrolling happens after layout, which takes longer on a busy machine. */
-static gboolean
+/* Scrolling happens after layout, which takes longer on a busy machine:
+ * waits until offset is in view, and fails the test after 10 s. */
+static void
 wait_visible (BounceWindow *win,
               glong         offset)
 {
   VisibleWait w = { win, offset };
 
   wait_until (visible_cb, &w, 10000);
-  return TRUE;
 }
 
 static void
@@ -336,7 +336,7 @@ test_open_scrolls_to_code (void)
   codes = bounce_report_get_codes (bounce_window_get_report (win));
   g_assert_cmpuint (codes->len, >, 0);
   first = g_ptr_array_index (codes, 0);
-  g_assert_true (wait_visible (win, first->offset));
+  wait_visible (win, first->offset);
   g_assert_false (offset_visible (win, 0));
   g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
 
@@ -345,13 +345,13 @@ test_open_scrolls_to_code (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   spin (100);
   g_assert_true (bounce_input_view_get_scroll_pending (input));
-  g_assert_true (wait_visible (win, first->offset));
+  wait_visible (win, first->offset);
 
   /* Finding something else takes over from the first code. */
   g_assert_true (bounce_input_view_select_chars (input, 0, 1));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   spin (100);
-  g_assert_true (wait_visible (win, 0));
+  wait_visible (win, 0);
   g_assert_false (offset_visible (win, first->offset));
 
   /* The user's own scrolling ends the automatic one. */
@@ -378,21 +378,71 @@ test_open_scrolls_to_code (void)
   destroy_window (win);
 }
 
+typedef gboolean (*WidgetTest) (GtkWidget     *widget,
+                                gconstpointer  data);
+
+/* The first widget, depth first, at or below widget that passes test. */
+static GtkWidget *
+find_descendant (GtkWidget     *widget,
+                 WidgetTest     test,
+                 gconstpointer  data)
+{
+  if (test (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, test, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  needle)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL;
+}
+
+static gboolean
+is_mapped_label_with (GtkWidget     *widget,
+                      gconstpointer  needle)
+{
+  return gtk_widget_get_mapped (widget) && is_label_with (widget, needle);
+}
+
+static gboolean
+is_shown_label_with (GtkWidget     *widget,
+                     gconstpointer  needle)
+{
+  return gtk_widget_is_visible (widget) && is_label_with (widget, needle);
+}
+
+static gboolean
+is_actionable_for (GtkWidget     *widget,
+                   gconstpointer  action)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (type));
+}
+
 /* Does any label below widget show text containing needle? */
 static gboolean
 shows_text (GtkWidget  *widget,
             const char *needle)
 {
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (shows_text (child, needle))
-        return TRUE;
-    }
-  return FALSE;
+  return find_descendant (widget, is_label_with, needle) != NULL;
 }
 
 /* The same for what is on screen. */
@@ -400,18 +450,7 @@ static gboolean
 shows_mapped_text (GtkWidget  *widget,
                    const char *needle)
 {
-  if (!gtk_widget_get_mapped (widget))
-    return FALSE;
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (shows_mapped_text (child, needle))
-        return TRUE;
-    }
-  return FALSE;
+  return find_descendant (widget, is_mapped_label_with, needle) != NULL;
 }
 
 static void
@@ -578,30 +617,11 @@ test_copy_summary (void)
 
 /* Whether the user can use ACTION: the button bound to it is sensitive
  * (GTK makes an actionable widget insensitive when its action is off). */
-static GtkWidget *
-find_actionable (GtkWidget  *widget,
-                 const char *action)
-{
-  if (GTK_IS_ACTIONABLE (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 action_enabled (BounceWindow *win,
                 const char   *action)
 {
-  GtkWidget *button = find_actionable (GTK_WIDGET (win), action);
+  GtkWidget *button = find_descendant (GTK_WIDGET (win), is_actionable_for, action);
 
   g_assert_nonnull (button);
   return gtk_widget_get_sensitive (button);
@@ -752,19 +772,7 @@ static GtkLabel *
 find_shown_label (GtkWidget  *widget,
                   const char *needle)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
-      strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_shown_label (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_LABEL (find_descendant (widget, is_shown_label_with, needle));
 }
 
 typedef struct {
@@ -934,18 +942,7 @@ static GtkWidget *
 find_widget (GtkWidget *widget,
              GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_descendant (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
 static void
@@ -1109,7 +1106,7 @@ test_paste_scrolls_to_code (void)
 
   first = g_ptr_array_index (bounce_report_get_codes (bounce_window_get_report (win)), 0);
   g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
-  g_assert_true (wait_visible (win, first->offset));
+  wait_visible (win, first->offset);
   g_assert_false (offset_visible (win, 0));
 
   destroy_window (win);

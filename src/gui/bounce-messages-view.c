@@ -10,9 +10,8 @@
 /* Above this many rows the filter runs in steps, so that typing in the
  * search entry never stalls the window on a large mbox. */
 #define INCREMENTAL_ROWS 2000
-/* The lists scroll on their own; up to this many rows show without scrolling. */
-#define MESSAGE_ROW_HEIGHT 78
-#define SHOWN_MESSAGES 4
+/* The table scrolls on its own; up to this many rows show without scrolling.
+ * (The message list's height is set in bounce-messages-view.ui.) */
 #define TABLE_ROW_HEIGHT 33
 #define SHOWN_TABLE_ROWS 10
 #define REASON_WIDTH 240
@@ -363,14 +362,9 @@ refilter (BounceMessagesView *self)
 static void
 update_table_size (BounceMessagesView *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
-  g_autoptr(BounceReport) message = NULL;
-
-  if (self->selected != GTK_INVALID_LIST_POSITION)
-    message = g_list_model_get_item (G_LIST_MODEL (self->messages),
-                                     gtk_single_selection_get_selected (self->messages));
-  if (message != NULL)
-    n = g_list_model_get_n_items (bounce_report_get_recipients (message));
+  BounceReport *message = bounce_messages_view_get_selected_message (self);
+  guint n = message != NULL ? g_list_model_get_n_items (bounce_report_get_recipients (message))
+                            : g_list_model_get_n_items (G_LIST_MODEL (self->rows));
   gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
                                TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
 }
@@ -621,6 +615,7 @@ bounce_messages_view_init (BounceMessagesView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSelectionModel) table_model = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->selected = GTK_INVALID_LIST_POSITION;
@@ -723,10 +718,6 @@ bounce_messages_view_set_report (BounceMessagesView *self,
 
       gtk_label_set_label (self->messages_heading, heading);
     }
-  /* A list view measures only the rows it has made: size both lists for
-   * what they hold, scrolling beyond a few screenfuls. */
-  gtk_widget_set_size_request (GTK_WIDGET (self->message_scroller), -1,
-                               MESSAGE_ROW_HEIGHT * CLAMP (n, 1, SHOWN_MESSAGES));
   update_table_size (self);
   update_heading (self);
   update_count (self);

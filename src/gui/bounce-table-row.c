@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmime/gmime.h>
 #include <string.h>
 
 #include "bounce-table-row.h"
@@ -16,7 +15,6 @@ struct _BounceTableRow
   const char      *reason;
   const char      *kind;
   char            *haystack;  /* the columns, case-folded, for the filter */
-  gint64           time;      /* the message's Date as Unix time, G_MININT64 if unknown */
 };
 
 G_DEFINE_FINAL_TYPE (BounceTableRow, bounce_table_row, G_TYPE_OBJECT)
@@ -102,15 +100,6 @@ bounce_table_row_new (BounceReport    *message,
                    bounce_recipient_get_reply_code (recipient) ? bounce_recipient_get_reply_code (recipient) : "",
                    bounce_recipient_get_reason (recipient), NULL);
   self->haystack = g_utf8_casefold (all, -1);
-
-  self->time = G_MININT64;
-  if (*bounce_table_row_get_date (self) != '\0')
-    {
-      g_autoptr(GDateTime) when = g_mime_utils_header_decode_date (bounce_table_row_get_date (self));
-
-      if (when != NULL)
-        self->time = g_date_time_to_unix (when);
-    }
   return self;
 }
 
@@ -173,7 +162,7 @@ gint64
 bounce_table_row_get_time (BounceTableRow *self)
 {
   g_return_val_if_fail (BOUNCE_IS_TABLE_ROW (self), G_MININT64);
-  return self->time;
+  return bounce_report_get_time (self->message);
 }
 
 gboolean

@@ -55,9 +55,6 @@ struct _BounceWindow
   GCancellable         *check_cancellable;  /* the running live blocklist check */
   BounceBlocklistCheck *check;              /* the check the report allows, or NULL */
   BounceReport         *report;
-  /* The message of an mbox whose own result is shown, or NULL: the whole
-   * file's.  One of report's message reports. */
-  BounceReport         *shown;
   GFile                *file;
   GBytes               *big_paste;  /* all of a paste too long to show */
   GtkFileChooserNative *chooser;
@@ -70,11 +67,12 @@ struct _BounceWindow
   GFile                *undo_file;
   AdwToast             *undo_toast;
 
-  gsize                 shown_bytes;  /* of the display text, when truncated */
+  /* When the view shows only the beginning of its text (a long file or
+   * paste): how many bytes of it.  0 when it shows all of it. */
+  gsize                 shown_bytes;
   guint                 debounce_id;
   guint                 spinner_id;
   guint                 busy : 1;
-  guint                 truncated : 1;
   guint                 view_matches_report : 1;
   guint                 navigate_on_result : 1;
   guint                 show_admin : 1;
@@ -123,7 +121,9 @@ typedef struct {
   GCancellable *cancellable;
   GBytes       *bytes;
   GFile        *file;
-  gboolean      cut;    /* the view shows only the beginning of bytes */
+  /* The view holds bytes as pasted or typed; else (a file, a paste too
+   * long to show) it gets the report's display text. */
+  gboolean      pasted;
 } Analysis;
 
 static void
@@ -170,12 +170,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnalysisResult, analysis_result_free)
 
 static void bounce_window_update_actions (BounceWindow *self);
 
+/* The message of an mbox selected in the list, whose own result the page
+ * shows, or NULL: the whole file's.  The list holds the report's messages
+ * (or none), so the selection is the one place this is kept. */
+static BounceReport *
+shown_message (BounceWindow *self)
+{
+  BounceReport *message = bounce_messages_view_get_selected_message (self->messages_view);
+
+  /* A message is analysed when first shown; again is a no-op. */
+  if (message != NULL)
+    bounce_analyze_message (self->report, message, NULL);
+  return message;
+}
+
 /* The report whose result the page shows: a message of an mbox when one is
  * selected, else the whole input's. */
 static BounceReport *
 shown_report (BounceWindow *self)
 {
-  return self->shown != NULL ? self->shown : self->report;
+  BounceReport *message = shown_message (self);
+
+  return message != NULL ? message : self->report;
 }
 
 /* Can the text view show text[start, end) of the report's display text?
@@ -186,9 +202,18 @@ bounce_window_can_show_range (BounceWindow *self,
                               gsize         start,
                               gsize         end)
 {
-  if (!self->view_matches_report || !self->truncated)
+  if (!self->view_matches_report || self->shown_bytes == 0)
     return TRUE;
   return start <= end && end <= self->shown_bytes;
+}
+
+/* The view's text is no longer an opened file's or a long paste's. */
+static void
+bounce_window_forget_source (BounceWindow *self)
+{
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->big_paste, g_bytes_unref);
+  self->shown_bytes = 0;
 }
 
 static void
@@ -369,7 +394,6 @@ bounce_window_prepare_check (BounceWindow *self)
 static void
 bounce_window_clear_report (BounceWindow *self)
 {
-  g_clear_object (&self->shown);
   gtk_widget_set_visible (self->message_bar, FALSE);
   if (g_set_object (&self->report, NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
@@ -587,13 +611,14 @@ bounce_window_apply_link_settings (BounceWindow *self)
 static void
 bounce_window_fill_details (BounceWindow *self)
 {
-  BounceReport *report = shown_report (self);
+  BounceReport *message = shown_message (self);
+  BounceReport *report = message != NULL ? message : self->report;
 
-  if (self->shown != NULL)
+  if (message != NULL)
     {
       guint n = bounce_messages_view_get_n_messages (self->messages_view);
-      guint number = bounce_report_get_message_index (self->shown) + 1;
-      const char *subject = bounce_report_get_subject (self->shown);
+      guint number = bounce_report_get_message_index (message) + 1;
+      const char *subject = bounce_report_get_subject (message);
       g_autofree char *text = NULL;
 
       if (subject != NULL && *subject != '\0')
@@ -604,7 +629,7 @@ bounce_window_fill_details (BounceWindow *self)
         text = g_strdup_printf (_("Message %u of %u"), number, n);
       gtk_label_set_label (self->message_label, text);
     }
-  gtk_widget_set_visible (self->message_bar, self->shown != NULL);
+  gtk_widget_set_visible (self->message_bar, message != NULL);
 
   bounce_verdict_set_report (self->verdict, report);
   bounce_window_fill_recipients (self);
@@ -622,18 +647,14 @@ static void
 bounce_window_fill_results (BounceWindow *self)
 {
   bounce_window_update_title (self);
-  /* A message of the report before is not one of this one's. */
-  if (self->shown != NULL && !g_list_store_find (G_LIST_STORE (bounce_report_get_message_reports (self->report)),
-                                                 self->shown, NULL))
-    {
-      g_clear_object (&self->shown);
-      gtk_widget_set_visible (self->message_bar, FALSE);
-    }
 
   if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
     {
       g_autofree char *description = bounce_report_describe (self->report);
       g_autofree char *text = NULL;
+
+      /* No list, and no message of the report before selected in it. */
+      bounce_messages_view_set_report (self->messages_view, NULL);
 
       /* what the core says the message is, then how to get the bounce */
       text = g_strdup_printf ("%s\n\n%s", description,
@@ -648,14 +669,7 @@ bounce_window_fill_results (BounceWindow *self)
   /* An mbox: one verdict per message and the table of every recipient.
    * A new report starts with the whole file; the same one keeps the
    * message selected in it. */
-  g_clear_object (&self->shown);
   bounce_messages_view_set_report (self->messages_view, self->report);
-  self->shown = bounce_messages_view_get_selected_message (self->messages_view);
-  if (self->shown != NULL)
-    {
-      g_object_ref (self->shown);
-      bounce_analyze_message (self->report, self->shown, NULL);
-    }
   bounce_window_fill_details (self);
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
@@ -684,50 +698,66 @@ display_cut (const char *text,
   return limit - text;
 }
 
-/* Headers fill the first screen of most bounces: show the first code,
- * usually the server's reply, instead. */
+/* Headers fill the first screen of most bounces: show the first code of
+ * the shown report, usually the server's reply, instead.  Only where the
+ * view shows the display text, and that place of it. */
 static void
 bounce_window_scroll_to_first_code (BounceWindow *self)
 {
   GPtrArray *codes = bounce_report_get_codes (shown_report (self));
   BounceFinding *first;
 
-  if (codes == NULL || codes->len == 0)
+  if (codes == NULL || codes->len == 0 || !self->view_matches_report)
     return;
 
   first = g_ptr_array_index (codes, 0);
-  if (first->offset + first->length <= gtk_text_buffer_get_char_count (bounce_input_view_get_buffer (self->input_view)))
+  if (bounce_window_can_show_range (self, first->byte_offset, first->byte_offset + first->byte_length))
     bounce_input_view_scroll_to_chars (self->input_view, first->offset);
+}
+
+/* Puts text into the view, only its beginning when it is longer than
+ * BOUNCE_WINDOW_MAX_SHOWN, with a notice that says so: of a message
+ * analysed (a display text) or of a text being analysed (a paste). */
+static void
+bounce_window_show_text (BounceWindow *self,
+                         const char   *text,
+                         gsize         length,
+                         gboolean      analysed)
+{
+  gsize shown = display_cut (text, length);
+  g_autofree char *total = NULL;
+  g_autofree char *part = NULL;
+  g_autofree char *notice = NULL;
+
+  bounce_input_view_set_text (self->input_view, text, shown);
+  self->shown_bytes = shown < length ? shown : 0;
+  if (self->shown_bytes == 0)
+    {
+      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
+      return;
+    }
+
+  total = g_format_size (length);
+  part = g_format_size (shown);
+  if (analysed)
+    /* Translators: the sizes are like "20.0 MB" and "262.1 kB" */
+    notice = g_strdup_printf (_("This message is large (%s): only the first %s are shown. The whole message was analysed."),
+                              total, part);
+  else
+    /* Translators: the sizes are like "20.0 MB" and "131.1 kB" */
+    notice = g_strdup_printf (_("This text is large (%s): only the first %s are shown. The whole text is analysed."),
+                              total, part);
+  bounce_input_view_set_notice (self->input_view, notice, NULL, NULL);
 }
 
 static void
 bounce_window_show_display_text (BounceWindow *self)
 {
   const char *text = bounce_report_get_text (self->report);
-  gsize length = strlen (text);
-  gsize shown = display_cut (text, length);
 
-  bounce_input_view_set_text (self->input_view, text, shown);
-  self->truncated = shown < length;
-  self->shown_bytes = shown;
+  bounce_window_show_text (self, text, strlen (text), TRUE);
   self->view_matches_report = TRUE;
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
-
-  if (self->truncated)
-    {
-      g_autofree char *total = g_format_size (length);
-      g_autofree char *part = g_format_size (shown);
-      /* Translators: the sizes are like "20.0 MB" and "262.1 kB" */
-      g_autofree char *notice = g_strdup_printf (_("This message is large (%s): only the first %s are shown. The whole message was analysed."),
-                                                 total, part);
-
-      bounce_input_view_set_notice (self->input_view, notice, NULL, NULL);
-    }
-  else
-    {
-      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
-    }
-
   bounce_input_view_set_findings (self->input_view, bounce_report_get_findings (self->report));
   bounce_window_scroll_to_first_code (self);
 }
@@ -756,11 +786,16 @@ bounce_window_set_report (BounceWindow   *self,
   const char *text;
 
   g_set_object (&self->report, report);
-  g_set_object (&self->file, a->file);
+  /* An opened file replaces whatever the view showed before. */
+  if (a->file != NULL)
+    {
+      bounce_window_forget_source (self);
+      self->file = g_object_ref (a->file);
+    }
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   text = bounce_report_get_text (report);
 
-  if (a->file != NULL || a->cut)
+  if (!a->pasted)
     {
       bounce_window_show_display_text (self);
     }
@@ -770,7 +805,6 @@ bounce_window_set_report (BounceWindow   *self,
       const char *analysed = g_bytes_get_data (a->bytes, &size);
       GPtrArray *shown;
 
-      self->truncated = FALSE;
       self->view_matches_report = strlen (text) == size && memcmp (text, analysed, size) == 0;
       self->view_findings = g_steal_pointer (&result->view_findings);
       shown = self->view_matches_report ? bounce_report_get_findings (report) : self->view_findings;
@@ -820,9 +854,7 @@ bounce_window_show_error (BounceWindow *self,
   /* The text of the message before belongs to neither. */
   if (from_file)
     {
-      g_clear_object (&self->file);
-  g_clear_pointer (&self->big_paste, g_bytes_unref);
-      self->truncated = FALSE;
+      bounce_window_forget_source (self);
       bounce_input_view_set_text (self->input_view, "", 0);
       bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
     }
@@ -941,7 +973,6 @@ static void
 bounce_window_start_analysis (BounceWindow *self,
                               GBytes       *bytes,
                               GFile        *file,
-                              gboolean      cut,
                               GCancellable *cancellable)
 {
   Analysis *a = g_new0 (Analysis, 1);
@@ -952,11 +983,12 @@ bounce_window_start_analysis (BounceWindow *self,
   a->cancellable = g_object_ref (cancellable);
   a->bytes = g_bytes_ref (bytes);
   a->file = file ? g_object_ref (file) : NULL;
-  a->cut = cut;
+  /* A paste too long to show is analysed whole, like a file. */
+  a->pasted = file == NULL && bytes != self->big_paste;
 
   job->bytes = g_bytes_ref (bytes);
   job->source = file ? g_file_get_basename (file) : NULL;
-  job->pasted = file == NULL && !cut;
+  job->pasted = a->pasted;
 
   /* Loaded here, so that workers do not race for it. */
   bounce_catalogue_get_default ();
@@ -996,7 +1028,7 @@ bounce_window_analyze_text (BounceWindow *self)
 
   length = strlen (text);
   bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-  bounce_window_start_analysis (self, bytes, NULL, FALSE, bounce_window_begin_run (self));
+  bounce_window_start_analysis (self, bytes, NULL, bounce_window_begin_run (self));
 }
 
 static gboolean
@@ -1026,9 +1058,7 @@ on_text_edited (BounceWindow *self)
 {
   /* The running analysis is for text that no longer exists. */
   bounce_window_cancel (self);
-  g_clear_object (&self->file);
-  g_clear_pointer (&self->big_paste, g_bytes_unref);
-  self->truncated = FALSE;
+  bounce_window_forget_source (self);
   self->view_matches_report = FALSE;
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
@@ -1048,32 +1078,18 @@ bounce_window_set_user_bytes (BounceWindow *self,
   const char *text = g_bytes_get_data (bytes, &length);
 
   bounce_window_cancel (self);
-  g_clear_object (&self->file);
-  g_clear_pointer (&self->big_paste, g_bytes_unref);
+  bounce_window_forget_source (self);
   self->navigate_on_result = TRUE;
   self->view_matches_report = FALSE;
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
-  if (length > BOUNCE_WINDOW_MAX_SHOWN)
+  bounce_window_show_text (self, text, length, FALSE);
+  if (self->shown_bytes != 0)
     {
-      gsize shown = display_cut (text, length);
-      g_autofree char *total = g_format_size (length);
-      g_autofree char *part = g_format_size (shown);
-      /* Translators: the sizes are like "20.0 MB" and "131.1 kB" */
-      g_autofree char *notice = g_strdup_printf (_("This text is large (%s): only the first %s are shown. The whole text is analysed."),
-                                                 total, part);
-
       self->big_paste = g_bytes_ref (bytes);
-      bounce_input_view_set_text (self->input_view, text, shown);
-      self->truncated = TRUE;
-      bounce_input_view_set_notice (self->input_view, notice, NULL, NULL);
-      bounce_window_start_analysis (self, self->big_paste, NULL, TRUE, bounce_window_begin_run (self));
+      bounce_window_start_analysis (self, bytes, NULL, bounce_window_begin_run (self));
     }
   else
-    {
-      bounce_input_view_set_text (self->input_view, text, -1);
-      bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
-      bounce_window_analyze_text (self);
-    }
+    bounce_window_analyze_text (self);
   bounce_window_update_actions (self);
 }
 
@@ -1242,7 +1258,7 @@ on_file_loaded (GObject      *source,
       return;
     }
 
-  bounce_window_start_analysis (self, bytes, load->file, FALSE, load->cancellable);
+  bounce_window_start_analysis (self, bytes, load->file, load->cancellable);
 }
 
 void
@@ -1428,9 +1444,7 @@ clear_action (GtkWidget  *widget,
 
   bounce_window_forget_undo (self);
   bounce_window_cancel (self);
-  g_clear_object (&self->file);
-  g_clear_pointer (&self->big_paste, g_bytes_unref);
-  self->truncated = FALSE;
+  bounce_window_forget_source (self);
   bounce_input_view_set_text (self->input_view, "", 0);
   bounce_input_view_set_notice (self->input_view, NULL, NULL, NULL);
   bounce_window_clear_report (self);
@@ -1656,24 +1670,12 @@ show_results_action (GtkWidget  *widget,
 static void
 on_message_selected (BounceWindow *self)
 {
-  BounceReport *message = bounce_messages_view_get_selected_message (self->messages_view);
-
-  if (message == self->shown || self->report == NULL)
+  if (self->report == NULL)
     return;
-  if (message != NULL)
-    bounce_analyze_message (self->report, message, NULL);
-  g_set_object (&self->shown, message);
   bounce_window_fill_details (self);
   /* The text view shows the whole file: go to the message's first code. */
-  if (message != NULL)
-    {
-      GPtrArray *codes = bounce_report_get_codes (message);
-      const BounceFinding *first = codes != NULL && codes->len > 0 ? g_ptr_array_index (codes, 0) : NULL;
-
-      if (first != NULL && self->view_matches_report
-          && bounce_window_can_show_range (self, first->byte_offset, first->byte_offset + first->byte_length))
-        bounce_input_view_scroll_to_chars (self->input_view, first->offset);
-    }
+  if (shown_message (self) != NULL)
+    bounce_window_scroll_to_first_code (self);
   bounce_window_update_actions (self);
 }
 
@@ -1685,7 +1687,7 @@ on_message_activated (BounceWindow *self,
                       guint         position)
 {
   bounce_messages_view_select_message (self->messages_view, position);
-  if (self->shown == NULL)
+  if (shown_message (self) == NULL)
     return;
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->report_scroller), 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
@@ -1755,7 +1757,7 @@ bounce_window_save_state (BounceWindow *self)
                           gtk_window_is_maximized (GTK_WINDOW (self)));
 
   /* A truncated view is not the message; better nothing than half of it. */
-  if (g_settings_get_boolean (self->settings, "restore-last-text") && !self->truncated)
+  if (g_settings_get_boolean (self->settings, "restore-last-text") && self->shown_bytes == 0)
     text = bounce_input_view_dup_text (self->input_view);
 
   if (text == NULL || *text == '\0')
@@ -2107,7 +2109,6 @@ bounce_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_WINDOW);
 
-  g_clear_object (&self->shown);
   g_clear_object (&self->report);
   g_clear_object (&self->file);
   g_clear_pointer (&self->big_paste, g_bytes_unref);

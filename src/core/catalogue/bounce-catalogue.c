@@ -7,6 +7,7 @@
 
 #include "bounce-catalogue.h"
 #include "bounce-error.h"
+#include "bounce-json.h"
 #include "bounce-prefilter.h"
 
 typedef struct _BounceSearchIndex BounceSearchIndex;
@@ -158,7 +159,6 @@ load_file (BounceCatalogue  *self,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
   JsonArray *array;
   gsize len;
   const char *data;
@@ -172,20 +172,16 @@ load_file (BounceCatalogue  *self,
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      !json_object_has_member (json_node_get_object (root), "entries") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "entries")))
+  array = bounce_json_member_array (bounce_json_object (json_parser_get_root (parser)), "entries");
+  if (array == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "%s: expected an object with an “entries” array", path);
       return FALSE;
     }
-  array = json_object_get_array_member (json_node_get_object (root), "entries");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *object = bounce_json_object (json_array_get_element (array, i));
       BounceEntry *entry;
 
       if (object == NULL)
@@ -222,26 +218,25 @@ read_index_values (BounceCatalogue  *self,
                    const char       *index_path,
                    GError          **error)
 {
-  JsonNode *version = json_object_get_member (root, "version");
-  JsonNode *bonus = json_object_get_member (root, "scoped_rule_bonus");
+  const char *version = bounce_json_member_string (root, "version");
+  gint64 bonus = 0;
 
-  if (version != NULL &&
-      (!JSON_NODE_HOLDS_VALUE (version) || json_node_get_value_type (version) != G_TYPE_STRING))
+  if (version == NULL && json_object_has_member (root, "version"))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: “version” must be a string", index_path);
       return FALSE;
     }
-  if (bonus != NULL &&
-      (!JSON_NODE_HOLDS_VALUE (bonus) || json_node_get_value_type (bonus) != G_TYPE_INT64 ||
-       json_node_get_int (bonus) < 0 || json_node_get_int (bonus) > BOUNCE_ENTRY_PRIORITY_MAX))
+  if (json_object_has_member (root, "scoped_rule_bonus") &&
+      (!bounce_json_int (json_object_get_member (root, "scoped_rule_bonus"), &bonus) ||
+       bonus < 0 || bonus > BOUNCE_ENTRY_PRIORITY_MAX))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "%s: “scoped_rule_bonus” must be an integer from 0 to %d", index_path,
                    BOUNCE_ENTRY_PRIORITY_MAX);
       return FALSE;
     }
-  self->version = g_strdup (version != NULL ? json_node_get_string (version) : "0");
-  self->scoped_rule_bonus = bonus != NULL ? (int) json_node_get_int (bonus) : 0;
+  self->version = g_strdup (version != NULL ? version : "0");
+  self->scoped_rule_bonus = (int) bonus;
   return TRUE;
 }
 
@@ -267,26 +262,23 @@ catalogue_load (const char  *resource_dir,
   data = g_bytes_get_data (bytes, &len);
   if (!json_parser_load_from_data (parser, data, len, error))
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = bounce_json_object (json_parser_get_root (parser));
+  if (root == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: not an object", index_path);
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
   if (!read_index_values (self, root, index_path, error))
     return NULL;
-  if (!json_object_has_member (root, "files") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "files")))
+  files = bounce_json_member_array (root, "files");
+  if (files == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "%s: no “files” array", index_path);
       return NULL;
     }
-  files = json_object_get_array_member (root, "files");
   for (guint i = 0; i < json_array_get_length (files); i++)
     {
-      JsonNode *node = json_array_get_element (files, i);
-      const char *name = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING ?
-                         json_node_get_string (node) : NULL;
+      const char *name = bounce_json_string (json_array_get_element (files, i));
       g_autofree char *path = NULL;
 
       if (name == NULL || strchr (name, '/') != NULL)
@@ -367,16 +359,22 @@ bounce_catalogue_get_default (void)
        * instead of the built-in ones (to try out or benchmark a catalogue;
        * build-aux/bench measures one grown five-fold). */
       const char *dir = g_getenv ("BOUNCE_CATALOGUE_DIR");
+      gboolean from_dir = dir != NULL && *dir != '\0';
 
-      if (dir != NULL && *dir != '\0')
+      if (from_dir)
         catalogue = bounce_catalogue_new_from_directory (dir, &error);
       else
         catalogue = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
       if (catalogue == NULL)
         {
-          /* A damaged built-in catalogue is a packaging bug; keep working
-           * with an empty one rather than crash the user's session. */
-          g_critical ("Could not load the code catalogue: %s", error->message);
+          /* A damaged built-in catalogue is a packaging bug; one being
+           * tried out is named with its variable (and not replaced by the
+           * built-in one, which would pass for it).  Keep working with an
+           * empty one rather than crash the user's session. */
+          if (from_dir)
+            g_warning ("Could not load the catalogue of BOUNCE_CATALOGUE_DIR=%s: %s", dir, error->message);
+          else
+            g_critical ("Could not load the code catalogue: %s", error->message);
           catalogue = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
           catalogue->version = g_strdup ("0");
         }

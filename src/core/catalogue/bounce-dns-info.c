@@ -7,6 +7,7 @@
 
 #include "bounce-dns-info.h"
 #include "bounce-error.h"
+#include "bounce-json.h"
 #include "bounce-extract.h"
 #include "bounce-links.h"
 
@@ -58,17 +59,6 @@ is_https (const char *url)
   return uri != NULL && g_strcmp0 (g_uri_get_scheme (uri), "https") == 0;
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static BounceDnsAnswer *
 parse_answer (JsonNode    *node,
               const char  *id,
@@ -76,37 +66,39 @@ parse_answer (JsonNode    *node,
 {
   g_autoptr(GString) problem = NULL;
   BounceDnsAnswer *answer;
-  JsonObject *object;
+  JsonObject *object = bounce_json_object (node);
   const char *code;
   JsonNode *bit;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (object == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: a DNS answer must be an object", id);
       return NULL;
     }
-  object = json_node_get_object (node);
   answer = g_new0 (BounceDnsAnswer, 1);
-  code = member_string (object, "code");
+  code = bounce_json_member_string (object, "code");
   bit = json_object_get_member (object, "bit");
-  answer->meaning = g_strdup (member_string (object, "meaning"));
-  answer->list_id = g_strdup (member_string (object, "list"));
-  answer->source = g_strdup (member_string (object, "source"));
+  answer->meaning = g_strdup (bounce_json_member_string (object, "meaning"));
+  answer->list_id = g_strdup (bounce_json_member_string (object, "list"));
+  answer->source = g_strdup (bounce_json_member_string (object, "source"));
 
   if (code != NULL && bit == NULL)
     {
       g_auto(GStrv) range = g_strsplit (code, "-", 2);
 
-      if (!parse_loopback (range[0], &answer->first) ||
+      /* "" splits into no parts at all */
+      if (range[0] == NULL ||
+          !parse_loopback (range[0], &answer->first) ||
           !parse_loopback (range[1] != NULL ? range[1] : range[0], &answer->last) ||
           answer->last < answer->first)
         problem = g_string_new ("“code” must be an address or range in 127.0.0.0/8");
     }
   else if (bit != NULL && code == NULL)
     {
-      gint64 value = JSON_NODE_HOLDS_VALUE (bit) && json_node_get_value_type (bit) == G_TYPE_INT64 ?
-                     json_node_get_int (bit) : 0;
+      gint64 value = 0;
+
+      bounce_json_int (bit, &value);
 
       if (value <= 0 || value > 128 || (value & (value - 1)) != 0)
         problem = g_string_new ("“bit” must be one of 1, 2, 4, ... 128");
@@ -137,18 +129,16 @@ parse_answers (JsonObject  *object,
                const char  *id,
                GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  JsonArray *array;
+  JsonArray *array = bounce_json_member_array (object, member);
 
-  if (node == NULL)
+  if (!json_object_has_member (object, member))
     return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (array == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: “dns.%s” must be an array", id, member);
       return FALSE;
     }
-  array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       BounceDnsAnswer *answer = parse_answer (json_array_get_element (array, i), id, error);
@@ -166,8 +156,7 @@ bounce_dns_info_new_from_json (JsonObject  *object,
                                GError     **error)
 {
   BounceDnsInfo *info;
-  JsonNode *query;
-  JsonNode *txt;
+  JsonArray *query;
   const char *zone;
 
   g_return_val_if_fail (object != NULL, NULL);
@@ -176,7 +165,7 @@ bounce_dns_info_new_from_json (JsonObject  *object,
   info->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
   info->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_dns_answer_free);
 
-  zone = member_string (object, "zone");
+  zone = bounce_json_member_string (object, "zone");
   if (zone == NULL || !bounce_domain_is_valid (zone))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
@@ -185,29 +174,22 @@ bounce_dns_info_new_from_json (JsonObject  *object,
     }
   info->zone = g_ascii_strdown (zone, -1);
 
-  query = json_object_get_member (object, "query");
-  if (query != NULL && JSON_NODE_HOLDS_ARRAY (query))
+  query = bounce_json_member_array (object, "query");
+  for (guint i = 0; query != NULL && i < json_array_get_length (query); i++)
     {
-      JsonArray *array = json_node_get_array (query);
+      const char *kind = bounce_json_string (json_array_get_element (query, i));
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      if (g_strcmp0 (kind, "ipv4") == 0)
+        info->query |= BOUNCE_DNS_QUERY_IPV4;
+      else if (g_strcmp0 (kind, "ipv6") == 0)
+        info->query |= BOUNCE_DNS_QUERY_IPV6;
+      else if (g_strcmp0 (kind, "domain") == 0)
+        info->query |= BOUNCE_DNS_QUERY_DOMAIN;
+      else
         {
-          JsonNode *item = json_array_get_element (array, i);
-          const char *kind = JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING ?
-                             json_node_get_string (item) : NULL;
-
-          if (g_strcmp0 (kind, "ipv4") == 0)
-            info->query |= BOUNCE_DNS_QUERY_IPV4;
-          else if (g_strcmp0 (kind, "ipv6") == 0)
-            info->query |= BOUNCE_DNS_QUERY_IPV6;
-          else if (g_strcmp0 (kind, "domain") == 0)
-            info->query |= BOUNCE_DNS_QUERY_DOMAIN;
-          else
-            {
-              g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
-                           "Catalogue entry “%s”: unknown “dns.query” kind “%s”", id, kind ? kind : "?");
-              goto fail;
-            }
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "Catalogue entry “%s”: unknown “dns.query” kind “%s”", id, kind ? kind : "?");
+          goto fail;
         }
     }
   if (info->query == 0)
@@ -217,11 +199,10 @@ bounce_dns_info_new_from_json (JsonObject  *object,
       goto fail;
     }
 
-  txt = json_object_get_member (object, "txt");
-  if (txt != NULL && JSON_NODE_HOLDS_VALUE (txt) && json_node_get_value_type (txt) == G_TYPE_BOOLEAN)
-    info->txt = json_node_get_boolean (txt);
+  /* info->txt stays FALSE when "txt" is missing or not a boolean. */
+  bounce_json_boolean (json_object_get_member (object, "txt"), &info->txt);
 
-  info->source = g_strdup (member_string (object, "source"));
+  info->source = g_strdup (bounce_json_member_string (object, "source"));
   if (!is_https (info->source))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,

@@ -6,6 +6,7 @@
 #include "bounce-entry.h"
 #include "bounce-reason.h"
 #include "bounce-error.h"
+#include "bounce-json.h"
 
 /* The "state" a step applies to: a delivery still being tried, or one the
  * sending server has stopped trying (BounceOutcome DELAYED, or UNKNOWN,
@@ -63,6 +64,7 @@ struct _BounceEntry
   GRegex *regex_jit;     /* the same pattern JIT-compiled once the entry is hot */
   char *tokens;          /* providers: the shapes of their own codes, a pattern */
   int uses;
+  int bad_pattern;       /* the lazy compile failed (and said so once) */
   GStrv examples;
   GStrv zones;
   char *lookup_ip;
@@ -192,6 +194,7 @@ get_string (JsonObject  *object,
             GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
+  const char *value;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
@@ -203,13 +206,14 @@ get_string (JsonObject  *object,
         }
       return TRUE;
     }
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
+  value = bounce_json_string (node);
+  if (value == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: “%s” must be a string", id ? id : "?", member);
       return FALSE;
     }
-  *out = g_strdup (json_node_get_string (node));
+  *out = g_strdup (value);
   return TRUE;
 }
 
@@ -225,45 +229,29 @@ get_strv (JsonObject  *object,
 
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
-      JsonArray *array;
+      JsonArray *array = bounce_json_array (node);
 
-      if (!JSON_NODE_HOLDS_ARRAY (node))
+      if (array == NULL)
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: “%s” must be an array of strings", id, member);
           return FALSE;
         }
-      array = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonNode *item = json_array_get_element (array, i);
+          const char *item = bounce_json_string (json_array_get_element (array, i));
 
-          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+          if (item == NULL)
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                            "Catalogue entry “%s”: “%s” must be an array of strings", id, member);
               return FALSE;
             }
-          g_strv_builder_add (builder, json_node_get_string (item));
+          g_strv_builder_add (builder, item);
         }
     }
   *out = g_strv_builder_end (builder);
   return TRUE;
-}
-
-/* A member's string, or NULL when it is missing or not a string.  The
- * json-glib getters (json_object_get_string_member and its _with_default,
- * json_array_get_object_element) raise a critical on a member of another
- * type, so every typed read goes through a check like this one. */
-static const char *
-string_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static const char * const step_keys[] = {
@@ -283,23 +271,24 @@ parse_step (JsonNode    *item,
   g_autoptr(GList) members = NULL;
   StepDef *def;
   JsonObject *object;
-  JsonNode *node;
   const char *value;
+  gboolean otherwise;
 
-  if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+  value = bounce_json_string (item);
+  if (value != NULL)
     {
       def = g_new0 (StepDef, 1);
-      def->text = g_strdup (json_node_get_string (item));
+      def->text = g_strdup (value);
       return def;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (item))
+  object = bounce_json_object (item);
+  if (object == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: “%s” must hold strings or step objects", id, member);
       return NULL;
     }
 
-  object = json_node_get_object (item);
   members = json_object_get_members (object);
   for (GList *l = members; l != NULL; l = l->next)
     if (!g_strv_contains (step_keys, l->data))
@@ -323,7 +312,7 @@ parse_step (JsonNode    *item,
       return NULL;
     }
 
-  value = string_member (object, "state");
+  value = bounce_json_member_string (object, "state");
   if (value != NULL && g_str_equal (value, "delayed"))
     def->state = STEP_STATE_DELAYED;
   else if (value != NULL && g_str_equal (value, "failed"))
@@ -331,7 +320,7 @@ parse_step (JsonNode    *item,
   else if (json_object_has_member (object, "state"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “state” must be delayed or failed", id);
 
-  value = string_member (object, "class");
+  value = bounce_json_member_string (object, "class");
   if (value != NULL && g_str_equal (value, "temporary"))
     def->klass = BOUNCE_PERMANENCE_TEMPORARY;
   else if (value != NULL && g_str_equal (value, "permanent"))
@@ -339,7 +328,7 @@ parse_step (JsonNode    *item,
   else if (json_object_has_member (object, "class"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “class” must be temporary or permanent", id);
 
-  value = string_member (object, "words");
+  value = bounce_json_member_string (object, "words");
   if (value != NULL)
     {
       g_autoptr(GError) regex_error = NULL;
@@ -351,11 +340,9 @@ parse_step (JsonNode    *item,
   else if (json_object_has_member (object, "words"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “words” must be a string", id);
 
-  node = json_object_get_member (object, "otherwise");
-  if (node != NULL)
+  if (json_object_has_member (object, "otherwise"))
     {
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN ||
-          !json_node_get_boolean (node))
+      if (!bounce_json_boolean (json_object_get_member (object, "otherwise"), &otherwise) || !otherwise)
         STEP_FAIL ("Catalogue entry “%s”: a step’s “otherwise” can only be true", id);
       def->otherwise = TRUE;
     }
@@ -386,15 +373,14 @@ get_steps (JsonObject  *object,
 
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
-      JsonArray *array;
+      JsonArray *array = bounce_json_array (node);
 
-      if (!JSON_NODE_HOLDS_ARRAY (node))
+      if (array == NULL)
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: “%s” must be an array", id, member);
           return FALSE;
         }
-      array = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           StepDef *def = parse_step (json_array_get_element (array, i), id, member, error);
@@ -470,8 +456,7 @@ read_strength (BounceEntry  *self,
                    self->id);
       return FALSE;
     }
-  value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING ?
-          json_node_get_string (node) : NULL;
+  value = bounce_json_string (node);
   for (guint i = 0; value != NULL && strength_names[i] != NULL; i++)
     if (g_str_equal (value, strength_names[i]))
       {
@@ -493,21 +478,20 @@ add_phrase (BounceEntry  *self,
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) parts = NULL;
+  JsonArray *array = parts_allowed ? bounce_json_array (node) : NULL;
   BounceLiteral *phrase;
 
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    g_strv_builder_add (builder, json_node_get_string (node));
-  else if (parts_allowed && JSON_NODE_HOLDS_ARRAY (node))
+  if (bounce_json_string (node) != NULL)
+    g_strv_builder_add (builder, bounce_json_string (node));
+  else if (array != NULL)
     {
-      JsonArray *array = json_node_get_array (node);
-
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonNode *item = json_array_get_element (array, i);
+          const char *item = bounce_json_string (json_array_get_element (array, i));
 
-          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+          if (item == NULL)
             break;
-          g_strv_builder_add (builder, json_node_get_string (item));
+          g_strv_builder_add (builder, item);
         }
       if (json_array_get_length (array) < 2)
         parts_allowed = FALSE;
@@ -536,19 +520,18 @@ read_phrases (BounceEntry  *self,
 
   for (guint m = 0; m < G_N_ELEMENTS (members); m++)
     {
-      JsonNode *node = json_object_get_member (object, members[m]);
       JsonArray *array;
 
-      if (node == NULL)
+      if (!json_object_has_member (object, members[m]))
         continue;
-      if (self->kind != BOUNCE_ENTRY_PHRASES || !JSON_NODE_HOLDS_ARRAY (node))
+      array = bounce_json_member_array (object, members[m]);
+      if (self->kind != BOUNCE_ENTRY_PHRASES || array == NULL)
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: “%s” belongs to phrases entries, as an array", self->id,
                        members[m]);
           return FALSE;
         }
-      array = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (array); i++)
         if (!add_phrase (self, m == 2 ? self->unless : self->phrases, json_array_get_element (array, i),
                          m == 1, error))
@@ -681,10 +664,12 @@ read_flags (BounceEntry  *self,
             GError      **error)
 {
   JsonNode *node;
+  gboolean flag;
+  gint64 priority;
 
   node = json_object_get_member (object, "temporary");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    self->permanence = json_node_get_boolean (node) ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
+  if (bounce_json_boolean (node, &flag))
+    self->permanence = flag ? BOUNCE_PERMANENCE_TEMPORARY : BOUNCE_PERMANENCE_PERMANENT;
   else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
@@ -696,24 +681,23 @@ read_flags (BounceEntry  *self,
   node = json_object_get_member (object, "priority");
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-          json_node_get_int (node) < -BOUNCE_ENTRY_PRIORITY_MAX ||
-          json_node_get_int (node) > BOUNCE_ENTRY_PRIORITY_MAX)
+      if (!bounce_json_int (node, &priority) ||
+          priority < -BOUNCE_ENTRY_PRIORITY_MAX || priority > BOUNCE_ENTRY_PRIORITY_MAX)
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: “priority” must be an integer from %d to %d", self->id,
                        -BOUNCE_ENTRY_PRIORITY_MAX, BOUNCE_ENTRY_PRIORITY_MAX);
           return FALSE;
         }
-      self->priority = (int) json_node_get_int (node);
+      self->priority = (int) priority;
     }
 
   if (!read_strength (self, object, error))
     return FALSE;
 
   node = json_object_get_member (object, "multi");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    self->multi = json_node_get_boolean (node);
+  if (bounce_json_boolean (node, &flag))
+    self->multi = flag;
   else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
@@ -798,26 +782,25 @@ read_links (BounceEntry  *self,
             JsonObject   *object,
             GError      **error)
 {
-  JsonNode *node;
+  JsonNode *node = json_object_get_member (object, "links");
+  JsonArray *array = bounce_json_array (node);
 
-  node = json_object_get_member (object, "links");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !JSON_NODE_HOLDS_ARRAY (node))
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && array == NULL)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                    "Catalogue entry “%s”: “links” must be an array", self->id);
       return FALSE;
     }
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+  if (array != NULL)
     {
-      JsonArray *array = json_node_get_array (node);
-
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonNode *item = json_array_get_element (array, i);
-          JsonObject *lo = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+          JsonObject *lo = bounce_json_object (json_array_get_element (array, i));
+          const char *title = bounce_json_member_string (lo, "title");
+          const char *url = bounce_json_member_string (lo, "url");
           BounceEntryLink *link;
 
-          if (lo == NULL || string_member (lo, "title") == NULL || string_member (lo, "url") == NULL)
+          if (title == NULL || url == NULL)
             {
               g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                            "Catalogue entry “%s”: a link needs “title” and “url”", self->id);
@@ -825,8 +808,8 @@ read_links (BounceEntry  *self,
             }
           link = g_new0 (BounceEntryLink, 1);
           /* Catalogues load after setlocale(), so translating here is safe. */
-          link->title = g_strdup (translate (string_member (lo, "title")));
-          link->url = g_strdup (string_member (lo, "url"));
+          link->title = g_strdup (translate (title));
+          link->url = g_strdup (url);
           g_ptr_array_add (self->links, link);
           if (!is_https_url (link->url))
             {
@@ -862,7 +845,9 @@ read_blocklist (BounceEntry  *self,
   node = json_object_get_member (object, "dns");
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
-      if (!JSON_NODE_HOLDS_OBJECT (node) || self->kind != BOUNCE_ENTRY_BLOCKLIST)
+      JsonObject *dns = bounce_json_object (node);
+
+      if (dns == NULL || self->kind != BOUNCE_ENTRY_BLOCKLIST)
         {
           g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
                        "Catalogue entry “%s”: “dns” must be an object on a blocklist", self->id);
@@ -875,7 +860,7 @@ read_blocklist (BounceEntry  *self,
                        "Catalogue entry “%s”: a closed list has no “dns”", self->id);
           return FALSE;
         }
-      self->dns = bounce_dns_info_new_from_json (json_node_get_object (node), self->id, error);
+      self->dns = bounce_dns_info_new_from_json (dns, self->id, error);
       if (self->dns == NULL)
         return FALSE;
     }
@@ -1239,14 +1224,20 @@ bounce_entry_get_regex (BounceEntry *self)
   if (g_atomic_pointer_get (&self->regex) == NULL)
     {
       g_autoptr(GError) error = NULL;
-      GRegex *regex = g_regex_new (self->pattern, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, &error);
+      GRegex *regex;
 
+      if (g_atomic_int_get (&self->bad_pattern))
+        return NULL;
+      regex = g_regex_new (self->pattern, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, &error);
       /* The built-in catalogue's patterns all compile (test-catalogue
        * tries every rule on its examples); a catalogue tried out with
-       * BOUNCE_CATALOGUE_DIR may hold a bad one, which then never matches. */
+       * BOUNCE_CATALOGUE_DIR may hold a bad one, which then never matches:
+       * said once, not compiled again on every text. */
       if (regex == NULL)
         {
-          g_critical ("Catalogue entry “%s”: bad pattern: %s", self->id, error->message);
+          if (g_atomic_int_compare_and_exchange (&self->bad_pattern, 0, 1))
+            g_warning ("Catalogue entry “%s”: bad pattern, the rule is never tried: %s",
+                       self->id, error->message);
           return NULL;
         }
       if (!g_atomic_pointer_compare_and_exchange (&self->regex, NULL, regex))

@@ -12,6 +12,7 @@ struct _BounceLiteral
   guint n_parts;
   gsize length;       /* summed length of the parts */
   gboolean names;     /* the phrase itself holds a name ('.', '/', '@') */
+  gboolean anywhere;  /* found inside words and names too */
 };
 
 char *
@@ -86,6 +87,17 @@ bounce_literal_new (const char * const *parts)
       self->length += self->part_len[i];
       self->names |= strpbrk (self->parts[i], "./@") != NULL;
     }
+  return self;
+}
+
+BounceLiteral *
+bounce_literal_new_anywhere (const char *text)
+{
+  const char *parts[] = { text, NULL };
+  BounceLiteral *self = bounce_literal_new (parts);
+
+  if (self != NULL)
+    self->anywhere = TRUE;
   return self;
 }
 
@@ -252,6 +264,8 @@ bounce_literal_find (const BounceLiteral *literal,
   g_return_val_if_fail (literal != NULL, 0);
   if (folded == NULL)
     return 0;
+  if (literal->anywhere)
+    return g_strstr_len (folded, len, literal->parts[0]) != NULL ? literal->length : 0;
   while (from < stop)
     {
       const char *hit = find_part (folded, from, stop, literal->parts[0], literal->part_len[0]);
@@ -379,8 +393,8 @@ bounce_literal_index_scan (BounceLiteralIndex     *index,
           const char *end;
 
           if (lit->part_len[0] <= len - i && memcmp (folded + i, lit->parts[0], lit->part_len[0]) == 0 &&
-              starts_word (folded, folded + i, lit->parts[0]) &&
-              match_from (lit, folded, len, folded + i, &end))
+              (lit->anywhere ||
+               (starts_word (folded, folded + i, lit->parts[0]) && match_from (lit, folded, len, folded + i, &end))))
             found (cand->owner, lit, lit->length, data);
         }
     }

@@ -18,6 +18,9 @@ typedef struct _BounceLiteral BounceLiteral;
 
 /* A phrase of one or more parts (folded here); NULL when a part is empty. */
 BounceLiteral *bounce_literal_new          (const char * const  *parts);
+/* One part found wherever it stands, inside a word or a name too (the
+ * words a rule's pattern needs, bounce-prefilter.h); NULL when empty. */
+BounceLiteral *bounce_literal_new_anywhere (const char          *text);
 void           bounce_literal_free         (BounceLiteral       *literal);
 guint          bounce_literal_get_n_parts  (const BounceLiteral *literal);
 /* A part, folded. */
@@ -32,7 +35,8 @@ char          *bounce_literal_fold         (const char          *text,
  * parts in order, each starting at a word boundary and at most
  * BOUNCE_LITERAL_GAP bytes after the previous one, and not merely a word
  * inside an address or a host name (unless the phrase itself holds '.',
- * '/' or '@').  Returns the summed length of the parts, or 0. */
+ * '/' or '@').  One made by bounce_literal_new_anywhere() is found
+ * wherever it stands.  Returns the summed length of the parts, or 0. */
 gsize          bounce_literal_find         (const BounceLiteral *literal,
                                             const char          *folded,
                                             gsize                len);

@@ -3,34 +3,11 @@
 
 #include <string.h>
 
+#include "bounce-literal.h"
 #include "bounce-prefilter.h"
 
 /* Words shorter than this say too little to be worth filing. */
 #define MIN_WORD 3
-/* Words are filed under their first three bytes, each one of 36. */
-#define N_KEYS (36 * 36 * 36)
-
-struct _BouncePrefilter
-{
-  GPtrArray *words;        /* char *, distinct, lower case */
-  GHashTable *word_index;  /* word -> index + 1 */
-  GPtrArray *word_rules;   /* per word: GArray of guint rule numbers */
-  GArray *always;          /* guint: rules without words */
-  guint n_rules;
-  gboolean built;
-  guint32 *key_start;      /* N_KEYS + 1 offsets into key_words */
-  guint32 *key_words;      /* word indices sorted by key */
-};
-
-static inline int
-alnum_value (guchar c)
-{
-  if (c >= 'a' && c <= 'z')
-    return c - 'a';
-  if (c >= '0' && c <= '9')
-    return 26 + c - '0';
-  return -1;
-}
 
 /* -- reading a pattern ---------------------------------------------------- */
 
@@ -328,7 +305,7 @@ read_sequence (Reader *r)
     {
       guchar c = (guchar) *r->p;
 
-      if (alnum_value (g_ascii_tolower (c)) >= 0)
+      if (g_ascii_isalnum (c))
         {
           r->p++;
           switch (read_quantifier (r))
@@ -444,15 +421,36 @@ bounce_prefilter_words (const char *pattern)
 
 /* -- the filter ----------------------------------------------------------- */
 
+/* One word and the rules that need it. */
+typedef struct {
+  BounceLiteral *literal;
+  GArray *rules;           /* guint rule numbers */
+} Word;
+
+struct _BouncePrefilter
+{
+  GHashTable *words;       /* word -> Word */
+  GArray *always;          /* guint: rules without words */
+  guint n_rules;
+  BounceLiteralIndex *index;   /* the words, found anywhere */
+};
+
+static void
+word_free (Word *word)
+{
+  bounce_literal_free (word->literal);
+  g_array_unref (word->rules);
+  g_free (word);
+}
+
 BouncePrefilter *
 bounce_prefilter_new (void)
 {
   BouncePrefilter *self = g_new0 (BouncePrefilter, 1);
 
-  self->words = g_ptr_array_new_with_free_func (g_free);
-  self->word_index = g_hash_table_new (g_str_hash, g_str_equal);
-  self->word_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) word_free);
   self->always = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->index = bounce_literal_index_new ();
   return self;
 }
 
@@ -461,12 +459,9 @@ bounce_prefilter_free (BouncePrefilter *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->word_index);
-  g_ptr_array_unref (self->words);
-  g_ptr_array_unref (self->word_rules);
+  bounce_literal_index_free (self->index);
+  g_hash_table_unref (self->words);
   g_array_unref (self->always);
-  g_free (self->key_start);
-  g_free (self->key_words);
   g_free (self);
 }
 
@@ -477,7 +472,6 @@ bounce_prefilter_add (BouncePrefilter *self,
 {
   g_auto(GStrv) words = NULL;
 
-  g_return_val_if_fail (!self->built, FALSE);
   self->n_rules = MAX (self->n_rules, rule + 1);
   words = pattern != NULL ? bounce_prefilter_words (pattern) : NULL;
   if (words == NULL)
@@ -487,54 +481,44 @@ bounce_prefilter_add (BouncePrefilter *self,
     }
   for (guint i = 0; words[i] != NULL; i++)
     {
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (self->word_index, words[i]));
-      GArray *rules;
+      Word *word = g_hash_table_lookup (self->words, words[i]);
 
-      if (index == 0)
+      if (word == NULL)
         {
-          g_ptr_array_add (self->words, g_strdup (words[i]));
-          g_ptr_array_add (self->word_rules, g_array_new (FALSE, FALSE, sizeof (guint)));
-          index = self->words->len;
-          g_hash_table_insert (self->word_index, self->words->pdata[index - 1], GUINT_TO_POINTER (index));
+          word = g_new0 (Word, 1);
+          word->literal = bounce_literal_new_anywhere (words[i]);
+          word->rules = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (self->words, g_strdup (words[i]), word);
         }
-      rules = self->word_rules->pdata[index - 1];
-      if (rules->len == 0 || g_array_index (rules, guint, rules->len - 1) != rule)
-        g_array_append_val (rules, rule);
+      if (word->rules->len == 0 || g_array_index (word->rules, guint, word->rules->len - 1) != rule)
+        g_array_append_val (word->rules, rule);
     }
   return TRUE;
 }
 
-guint
-bounce_prefilter_get_n_rules (BouncePrefilter *self)
-{
-  return self->n_rules;
-}
-
-static guint
-word_key (const char *word)
-{
-  return (guint) (alnum_value (word[0]) * 36 * 36 + alnum_value (word[1]) * 36 + alnum_value (word[2]));
-}
-
-/* Files the words under their keys: a counting sort. */
 void
 bounce_prefilter_build (BouncePrefilter *self)
 {
-  guint n = self->words->len;
+  GHashTableIter iter;
+  Word *word;
 
-  self->key_start = g_new0 (guint32, N_KEYS + 1);
-  self->key_words = g_new (guint32, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    self->key_start[word_key (self->words->pdata[i]) + 1]++;
-  for (guint k = 0; k < N_KEYS; k++)
-    self->key_start[k + 1] += self->key_start[k];
-  {
-    g_autofree guint32 *fill = g_memdup2 (self->key_start, sizeof (guint32) * N_KEYS);
+  g_hash_table_iter_init (&iter, self->words);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &word))
+    bounce_literal_index_add (self->index, word->literal, word);
+  bounce_literal_index_build (self->index);
+}
 
-    for (guint i = 0; i < n; i++)
-      self->key_words[fill[word_key (self->words->pdata[i])]++] = i;
-  }
-  self->built = TRUE;
+static void
+mark_rules (gpointer             owner,
+            const BounceLiteral *literal,
+            gsize                length,
+            gpointer             data)
+{
+  Word *word = owner;
+  guint8 *candidates = data;
+
+  for (guint k = 0; k < word->rules->len; k++)
+    candidates[g_array_index (word->rules, guint, k)] = 1;
 }
 
 void
@@ -543,9 +527,6 @@ bounce_prefilter_scan (BouncePrefilter *self,
                        gsize            len,
                        guint8          *candidates)
 {
-  g_autofree guint8 *seen = NULL;
-
-  g_return_if_fail (self->built);
   for (guint i = 0; i < self->always->len; i++)
     candidates[g_array_index (self->always, guint, i)] = 1;
   /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
@@ -555,43 +536,5 @@ bounce_prefilter_scan (BouncePrefilter *self,
       memset (candidates, 1, self->n_rules);
       return;
     }
-  seen = g_new0 (guint8, MAX (self->words->len, 1));
-  for (gsize i = 0; i + MIN_WORD <= len; i++)
-    {
-      int a = alnum_value ((guchar) folded[i]), b, c;
-      guint key;
-
-      if (a < 0)
-        continue;
-      b = alnum_value ((guchar) folded[i + 1]);
-      if (b < 0)
-        {
-          i++;
-          continue;
-        }
-      c = alnum_value ((guchar) folded[i + 2]);
-      if (c < 0)
-        {
-          i += 2;
-          continue;
-        }
-      key = (guint) (a * 36 * 36 + b * 36 + c);
-      for (guint32 j = self->key_start[key]; j < self->key_start[key + 1]; j++)
-        {
-          guint w = self->key_words[j];
-          const char *word = self->words->pdata[w];
-          gsize word_len;
-          GArray *rules;
-
-          if (seen[w])
-            continue;
-          word_len = strlen (word);
-          if (i + word_len > len || memcmp (folded + i + MIN_WORD, word + MIN_WORD, word_len - MIN_WORD) != 0)
-            continue;
-          seen[w] = 1;
-          rules = self->word_rules->pdata[w];
-          for (guint k = 0; k < rules->len; k++)
-            candidates[g_array_index (rules, guint, k)] = 1;
-        }
-    }
+  bounce_literal_index_scan (self->index, folded, len, mark_rules, candidates);
 }

@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Which rules can match a text at all, found in one pass over it.
+/* Which rules can match a text at all, found in one pass over it (by a
+ * BounceLiteralIndex of their words, see bounce-literal.h).
  *
  * Each rule's pattern is read once for words (runs of ASCII letters and
  * digits) that every match must contain: one word per alternative of the
@@ -24,7 +25,6 @@ void             bounce_prefilter_free  (BouncePrefilter *self);
 gboolean         bounce_prefilter_add   (BouncePrefilter *self,
                                          guint            rule,
                                          const char      *pattern);
-guint            bounce_prefilter_get_n_rules (BouncePrefilter *self);
 /* Once all rules are added; then scan from any thread. */
 void             bounce_prefilter_build (BouncePrefilter *self);
 /* candidates: one byte per rule, set to 1 for each candidate. */

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "bounce-json.h"
 #include "bounce-layout.h"
 #include "bounce-layouts.h"
 #include "provider-layouts.h"
@@ -12,59 +13,6 @@
  * fields map onto the DSN's, so the usual path handles them.  Learnt from
  * the SES developer guide, "Contents of notifications for Amazon SES"
  * (https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html). */
-
-static const char *
-json_string (JsonObject *o,
-             const char *member)
-{
-  JsonNode *n = o ? json_object_get_member (o, member) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
-static JsonObject *
-json_object (JsonObject *o,
-             const char *member)
-{
-  JsonNode *n = o ? json_object_get_member (o, member) : NULL;
-
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static JsonArray *
-json_array (JsonObject *o,
-            const char *member)
-{
-  JsonNode *n = o ? json_object_get_member (o, member) : NULL;
-
-  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
-/* The list's i-th element as an object or a string, or NULL when it is
- * something else: the mail is anyone's, and json-glib's own
- * json_array_get_object_element and json_array_get_string_element raise a
- * critical on an element of another type. */
-static JsonObject *
-element_object (JsonArray *list,
-                guint      i)
-{
-  JsonNode *n = json_array_get_element (list, i);
-
-  return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static const char *
-element_string (JsonArray *list,
-                guint      i)
-{
-  JsonNode *n = json_array_get_element (list, i);
-
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
 
 static JsonParser *
 parse_json_object (const char *text,
@@ -91,26 +39,26 @@ static void
 bounce_groups (JsonObject *root,
                GPtrArray  *groups)
 {
-  JsonObject *bounce = json_object (root, "bounce");
-  JsonArray *list = json_array (bounce, "bouncedRecipients");
-  const char *kind = json_string (bounce, "bounceType");
+  JsonObject *bounce = bounce_json_member_object (root, "bounce");
+  JsonArray *list = bounce_json_member_array (bounce, "bouncedRecipients");
+  const char *kind = bounce_json_member_string (bounce, "bounceType");
   gboolean transient = kind && g_ascii_strcasecmp (kind, "Transient") == 0;
 
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     {
-      JsonObject *r = element_object (list, i);
+      JsonObject *r = bounce_json_object (json_array_get_element (list, i));
+      const char *action = bounce_json_member_string (r, "action");
       BounceFieldGroup *g;
 
       if (r == NULL)
         continue;
       g = bounce_field_group_new ();
 
-      add_field (g->fields, "Final-Recipient", json_string (r, "emailAddress"));
-      add_field (g->fields, "Action", json_string (r, "action") ? json_string (r, "action")
-                                                               : (transient ? "delayed" : "failed"));
-      add_field (g->fields, "Status", json_string (r, "status"));
-      add_field (g->fields, "Diagnostic-Code", json_string (r, "diagnosticCode"));
-      add_field (g->fields, "Remote-MTA", json_string (bounce, "remoteMtaIp"));
+      add_field (g->fields, "Final-Recipient", bounce_json_member_string (r, "emailAddress"));
+      add_field (g->fields, "Action", action ? action : (transient ? "delayed" : "failed"));
+      add_field (g->fields, "Status", bounce_json_member_string (r, "status"));
+      add_field (g->fields, "Diagnostic-Code", bounce_json_member_string (r, "diagnosticCode"));
+      add_field (g->fields, "Remote-MTA", bounce_json_member_string (bounce, "remoteMtaIp"));
       g_ptr_array_add (groups, g);
     }
 }
@@ -119,25 +67,26 @@ static void
 delivery_groups (JsonObject *root,
                  GPtrArray  *groups)
 {
-  JsonObject *delivery = json_object (root, "delivery");
-  JsonArray *list = json_array (delivery, "recipients");
-  const char *response = json_string (delivery, "smtpResponse");
+  JsonObject *delivery = bounce_json_member_object (root, "delivery");
+  JsonArray *list = bounce_json_member_array (delivery, "recipients");
+  const char *response = bounce_json_member_string (delivery, "smtpResponse");
   g_autofree char *status = NULL;
 
   if (response != NULL)
     bounce_extract_first_codes (response, NULL, &status);
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     {
+      const char *address = bounce_json_string (json_array_get_element (list, i));
       BounceFieldGroup *g;
 
-      if (element_string (list, i) == NULL)
+      if (address == NULL)
         continue;
       g = bounce_field_group_new ();
-      add_field (g->fields, "Final-Recipient", element_string (list, i));
+      add_field (g->fields, "Final-Recipient", address);
       add_field (g->fields, "Action", "delivered");
       add_field (g->fields, "Status", status);
       add_field (g->fields, "Diagnostic-Code", response);
-      add_field (g->fields, "Remote-MTA", json_string (delivery, "remoteMtaIp"));
+      add_field (g->fields, "Remote-MTA", bounce_json_member_string (delivery, "remoteMtaIp"));
       g_ptr_array_add (groups, g);
     }
 }
@@ -145,15 +94,18 @@ delivery_groups (JsonObject *root,
 static GPtrArray *
 complaint_fields (JsonObject *root)
 {
-  JsonObject *complaint = json_object (root, "complaint");
-  JsonArray *list = json_array (complaint, "complainedRecipients");
-  const char *feedback = json_string (complaint, "complaintFeedbackType");
+  JsonObject *complaint = bounce_json_member_object (root, "complaint");
+  JsonArray *list = bounce_json_member_array (complaint, "complainedRecipients");
+  const char *feedback = bounce_json_member_string (complaint, "complaintFeedbackType");
   GPtrArray *fields = g_ptr_array_new_with_free_func (bounce_field_free);
 
   add_field (fields, "Feedback-Type", feedback ? feedback : "abuse");
   for (guint i = 0; list && i < json_array_get_length (list); i++)
-    add_field (fields, "Original-Rcpt-To",
-               json_string (element_object (list, i), "emailAddress"));
+    {
+      JsonObject *r = bounce_json_object (json_array_get_element (list, i));
+
+      add_field (fields, "Original-Rcpt-To", bounce_json_member_string (r, "emailAddress"));
+    }
   return fields;
 }
 
@@ -167,6 +119,7 @@ parse_amazon_ses (BounceLayoutDoc *d)
   g_autoptr(JsonParser) inner = NULL;
   g_autoptr(GPtrArray) groups = NULL;
   JsonObject *root;
+  const char *message;
   const char *type;
 
   if (n == NULL || strstr (n, "notificationType") == NULL || strlen (n) > 4 * 1024 * 1024)
@@ -186,16 +139,17 @@ parse_amazon_ses (BounceLayoutDoc *d)
   if (outer == NULL)
     return FALSE;
   root = json_node_get_object (json_parser_get_root (outer));
-  if (json_string (root, "notificationType") == NULL && json_string (root, "Message") != NULL)
+  /* Delivered through Amazon SNS: the notification is the string "Message"
+   * of SNS's own envelope. */
+  message = bounce_json_member_string (root, "Message");
+  if (bounce_json_member_string (root, "notificationType") == NULL && message != NULL)
     {
-      const char *message = json_string (root, "Message");
-
       inner = parse_json_object (message, strlen (message));
       if (inner == NULL)
         return FALSE;
       root = json_node_get_object (json_parser_get_root (inner));
     }
-  type = json_string (root, "notificationType");
+  type = bounce_json_member_string (root, "notificationType");
   if (type == NULL)
     return FALSE;
 

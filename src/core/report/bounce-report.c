@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <gmime/gmime.h>
+
 #include "bounce-report.h"
 
 struct _BounceReport
@@ -27,6 +29,7 @@ struct _BounceReport
   guint message_index;
   char *subject;
   char *date;
+  gint64 time;  /* date as Unix time, or G_MININT64 */
   BounceTruncated truncated;
 };
 
@@ -72,6 +75,7 @@ bounce_report_init (BounceReport *self)
   self->domains = g_ptr_array_new_with_free_func (g_free);
   self->blocklists = g_ptr_array_new_with_free_func (g_object_unref);
   self->links = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_link_free);
+  self->time = G_MININT64;
 }
 
 BounceReport *
@@ -302,6 +306,14 @@ bounce_report_set_message (BounceReport  *self,
   g_free (self->date);
   self->subject = message ? g_strdup (bounce_fields_lookup (message->headers, "Subject")) : NULL;
   self->date = message ? g_strdup (bounce_fields_lookup (message->headers, "Date")) : NULL;
+  self->time = G_MININT64;
+  if (self->date != NULL)
+    {
+      g_autoptr(GDateTime) when = g_mime_utils_header_decode_date (self->date);
+
+      if (when != NULL)
+        self->time = g_date_time_to_unix (when);
+    }
 }
 
 guint
@@ -323,6 +335,13 @@ bounce_report_get_date (BounceReport *self)
 {
   g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
   return self->date;
+}
+
+gint64
+bounce_report_get_time (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), G_MININT64);
+  return self->time;
 }
 
 void

@@ -90,6 +90,9 @@ void          bounce_report_set_message         (BounceReport *self, guint index
 guint         bounce_report_get_message_index   (BounceReport *self);
 const char   *bounce_report_get_subject         (BounceReport *self);
 const char   *bounce_report_get_date            (BounceReport *self);
+/* That Date as Unix time (RFC 5322 date-time, read by GMime), or G_MININT64
+ * when the message has none or it cannot be read. */
+gint64        bounce_report_get_time            (BounceReport *self);
 BounceTruncated bounce_report_get_truncated     (BounceReport *self);
 void          bounce_report_add_truncated       (BounceReport *self, BounceTruncated what);
 

@@ -1837,6 +1837,45 @@ bounce_window_close_request (GtkWindow *window)
 }
 
 static void
+load_catalogue_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  bounce_catalogue_get_default ();
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The catalogue is not needed for the first frame, and loading it on the
+ * main thread when the first message is analysed stalled the window: it
+ * is loaded on a worker once the first window has been painted (the main
+ * thread, should it need the catalogue before, waits for that load). */
+static void
+on_first_paint (GdkFrameClock *clock,
+                BounceWindow  *self)
+{
+  static gboolean started;
+
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint, self);
+  if (!started)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      started = TRUE;
+      g_task_run_in_thread (task, load_catalogue_thread);
+    }
+}
+
+static void
+bounce_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bounce_window_parent_class)->map (widget);
+
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                           G_CALLBACK (on_first_paint), widget, 0);
+}
+
+static void
 bounce_window_constructed (GObject *object)
 {
   BounceWindow *self = BOUNCE_WINDOW (object);
@@ -2129,6 +2168,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   object_class->get_property = bounce_window_get_property;
   object_class->set_property = bounce_window_set_property;
 
+  widget_class->map = bounce_window_map;
   window_class->close_request = bounce_window_close_request;
 
   properties[PROP_SETTINGS] =

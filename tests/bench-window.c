@@ -111,6 +111,8 @@ maximum (GArray *values)
   return max;
 }
 
+static gboolean verbose;
+
 /* 1. First frame --------------------------------------------------------- */
 
 static void
@@ -226,6 +228,8 @@ typedef struct {
   double longest;       /* wall ms */
   double longest_cpu;   /* main-thread CPU ms within the longest gap */
   double most_cpu;      /* most main-thread CPU ms within any gap */
+  double most_cpu_at;   /* when that gap ended (monotonic ms) */
+  double most_cpu_wall; /* its wall ms */
 } Stall;
 
 static gboolean
@@ -241,7 +245,12 @@ stall_tick (gpointer data)
           stall->longest = now - stall->last_wall;
           stall->longest_cpu = cpu - stall->last_cpu;
         }
-      stall->most_cpu = MAX (stall->most_cpu, cpu - stall->last_cpu);
+      if (cpu - stall->last_cpu > stall->most_cpu)
+        {
+          stall->most_cpu = cpu - stall->last_cpu;
+          stall->most_cpu_at = now;
+          stall->most_cpu_wall = now - stall->last_wall;
+        }
     }
   stall->last_wall = now;
   stall->last_cpu = thread_cpu_ms ();
@@ -368,6 +377,10 @@ measure_stalls (guint rounds)
           g_array_append_val (stalls, stall.longest);
           g_array_append_val (stall_cpus, stall.longest_cpu);
           g_array_append_val (most_cpus, stall.most_cpu);
+          /* (for a profiler run with -k CLOCK_MONOTONIC: where to look) */
+          if (verbose)
+            printf ("#   %s: the gap with the most CPU (%.1f ms) ended at %.6f s (monotonic), %.1f ms long\n",
+                    what, stall.most_cpu, stall.most_cpu_at / 1000, stall.most_cpu_wall);
         }
 
       printf ("# 20 MB message, %s: medians of %u runs; the longest gap of the main loop,\n"
@@ -431,8 +444,6 @@ on_search_painted (GdkFrameClock *clock,
   if (shows_answer (t))
     t->answered = TRUE;
 }
-
-static gboolean verbose;
 
 static gboolean
 wake_up (gpointer data)

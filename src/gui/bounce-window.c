@@ -1180,15 +1180,15 @@ bounce_window_offer_undo (BounceWindow *self)
   bounce_window_update_actions (self);
 }
 
-/* Pasted text is a new message, however it is pasted.  Takes text. */
+/* Pasted text is a new message, however it is pasted.  bytes hold the text
+ * and a NUL after it. */
 static void
-bounce_window_paste_text (BounceWindow *self,
-                          char         *text)
+bounce_window_paste_bytes (BounceWindow *self,
+                           GBytes       *bytes)
 {
-  g_autoptr(GBytes) bytes = nul_text_take (text);
   g_autofree char *old = bounce_input_view_dup_text (self->input_view);
   /* The same message again has nothing to undo. */
-  gboolean kept = g_strcmp0 (old, text) != 0 && bounce_window_keep_for_undo (self);
+  gboolean kept = g_strcmp0 (old, g_bytes_get_data (bytes, NULL)) != 0 && bounce_window_keep_for_undo (self);
 
   bounce_window_set_user_bytes (self, bytes);
   if (kept)
@@ -1365,8 +1365,9 @@ on_clipboard_text (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(BounceWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, NULL);
+  const char *text = value != NULL && G_VALUE_HOLDS_STRING (value) ? g_value_get_string (value) : NULL;
 
   if (text == NULL || *text == '\0')
     {
@@ -1374,7 +1375,19 @@ on_clipboard_text (GObject      *source,
       return;
     }
 
-  bounce_window_paste_text (self, g_steal_pointer (&text));
+  /* The text stays where the clipboard read put it, in the value that
+   * result holds (gdk_clipboard_read_text_finish() would copy it: 20 MB
+   * are 50 to 100 ms of the main thread). */
+  bytes = g_bytes_new_with_free_func (text, strlen (text), g_object_unref, g_object_ref (result));
+  bounce_window_paste_bytes (self, bytes);
+}
+
+static void
+bounce_window_read_clipboard_text (BounceWindow *self,
+                                   GdkClipboard *clipboard)
+{
+  gdk_clipboard_read_value_async (clipboard, G_TYPE_STRING, G_PRIORITY_DEFAULT, NULL,
+                                  on_clipboard_text, g_object_ref (self));
 }
 
 static void
@@ -1388,8 +1401,7 @@ on_clipboard_files (GObject      *source,
 
   if (value == NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     {
-      gdk_clipboard_read_text_async (GDK_CLIPBOARD (source), NULL, on_clipboard_text,
-                                     g_steal_pointer (&self));
+      bounce_window_read_clipboard_text (self, GDK_CLIPBOARD (source));
       return;
     }
 
@@ -1420,7 +1432,7 @@ paste_action (GtkWidget  *widget,
     gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
                                     NULL, on_clipboard_files, g_object_ref (self));
   else
-    gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, g_object_ref (self));
+    bounce_window_read_clipboard_text (self, clipboard);
 }
 
 static void
@@ -1825,6 +1837,45 @@ bounce_window_close_request (GtkWindow *window)
 }
 
 static void
+load_catalogue_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  bounce_catalogue_get_default ();
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The catalogue is not needed for the first frame, and loading it on the
+ * main thread when the first message is analysed stalled the window: it
+ * is loaded on a worker once the first window has been painted (the main
+ * thread, should it need the catalogue before, waits for that load). */
+static void
+on_first_paint (GdkFrameClock *clock,
+                BounceWindow  *self)
+{
+  static gboolean started;
+
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint, self);
+  if (!started)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      started = TRUE;
+      g_task_run_in_thread (task, load_catalogue_thread);
+    }
+}
+
+static void
+bounce_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bounce_window_parent_class)->map (widget);
+
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                           G_CALLBACK (on_first_paint), widget, 0);
+}
+
+static void
 bounce_window_constructed (GObject *object)
 {
   BounceWindow *self = BOUNCE_WINDOW (object);
@@ -2117,6 +2168,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   object_class->get_property = bounce_window_get_property;
   object_class->set_property = bounce_window_set_property;
 
+  widget_class->map = bounce_window_map;
   window_class->close_request = bounce_window_close_request;
 
   properties[PROP_SETTINGS] =

@@ -461,6 +461,22 @@ selection (BounceWindow *win,
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+static gboolean
+has_selection (gpointer data)
+{
+  BounceWindow *win = data;
+
+  return gtk_text_buffer_get_has_selection (bounce_input_view_get_buffer (bounce_window_get_input_view (win)));
+}
+
+static gboolean
+whole_file_shown (gpointer data)
+{
+  BounceWindow *win = data;
+
+  return bounce_verdict_get_report (bounce_window_get_verdict (win)) == bounce_window_get_report (win);
+}
+
 /* Where text first is in the text view, in characters, or -1. */
 static int
 text_offset (BounceWindow *win,
@@ -530,9 +546,11 @@ test_message_detail (void)
     GtkWidget *show = find_button (recipients, "_Show in Message");
 
     g_assert_nonnull (show);
-    /* As Enter or Space on it: a key press shows the button pressed a moment. */
+    g_assert_false (has_selection (win));
+    /* As Enter or Space on it: a key press shows the button pressed a
+     * moment (250 ms) before it acts, longer on a busy machine. */
     gtk_widget_activate (show);
-    spin (400);
+    wait_until (has_selection, win, 10000);
     picked = selection (win, &at);
     g_assert_nonnull (picked);
     g_assert_cmpint (at, >, message2);
@@ -563,7 +581,8 @@ test_message_detail (void)
   all = find_button (GTK_WIDGET (win), "_All Messages");
   g_assert_nonnull (all);
   gtk_widget_activate (all);
-  spin (400);
+  wait_until (whole_file_shown, win, 10000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   g_assert_true (bounce_verdict_get_report (verdict) == report);
   g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, merged_badge);
   g_assert_cmpstr (bounce_verdict_get_headline (verdict), ==, merged_headline);

@@ -81,14 +81,18 @@ read_fields (BounceLayoutDoc *d,
         {
           g_autofree char *v = g_strstrip (g_strndup (s + 7, len - 7));
 
+          /* a repeated field replaces the one before */
           if (bounce_enhanced_code_length (v) == strlen (v) && *v != '\0')
-            r->layout_status = g_steal_pointer (&v);
+            {
+              g_free (r->layout_status);
+              r->layout_status = g_steal_pointer (&v);
+            }
         }
       else if (r != NULL && bounce_mem_has_prefix (s, len, "Action:"))
         {
           g_autofree char *v = g_strstrip (g_strndup (s + 7, len - 7));
 
-          if (g_ascii_strcasecmp (v, "delayed") == 0)
+          if (g_ascii_strcasecmp (v, "delayed") == 0 && r->action == NULL)
             r->action = g_strdup ("delayed");
         }
       else if (r != NULL && bounce_mem_has_prefix (s, len, "Diagnostic-Code:"))

@@ -945,6 +945,74 @@ find_widget (GtkWidget *widget,
   return find_descendant (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
+static guint
+listed_rows (BounceCatalogueWindow *win)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (win), GTK_TYPE_LIST_VIEW);
+
+  g_assert_nonnull (list);
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))));
+}
+
+/* While keys come, the list holds the first screenful of the results (its
+ * rows are quick to replace); once the typing pauses, all of them. */
+static void
+test_catalogue_list_after_pause (void)
+{
+  BounceCatalogueWindow *win = bounce_catalogue_window_new (bounce_catalogue_get_default ());
+  GtkEditable *entry;
+  guint total, first;
+  gint64 start;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 960, 640);
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  entry = GTK_EDITABLE (find_widget (GTK_WIDGET (win), GTK_TYPE_SEARCH_ENTRY));
+
+  /* When the window opens every entry is listed, without a pause. */
+  total = bounce_catalogue_window_get_n_results (win);
+  g_assert_cmpuint (total, >, 100);
+  start = g_get_monotonic_time ();
+  while (listed_rows (win) < total && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (listed_rows (win), ==, total);
+
+  /* A key: the first screenful at once, the rest not before the typing
+   * pauses (a quarter of a second; listing them from the next frame on,
+   * as before, took a few frames). */
+  gtk_editable_set_text (entry, "s");
+  spin (100);
+  start = g_get_monotonic_time ();
+  gtk_editable_set_text (entry, "spam");
+  total = bounce_catalogue_window_get_n_results (win);
+  first = listed_rows (win);
+  g_assert_cmpuint (total, <, 200);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpuint (first, <, total);
+  g_assert_true (bounce_catalogue_window_get_result (win, 0) == bounce_catalogue_window_get_shown_entry (win));
+  while (listed_rows (win) == first && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 200000);
+
+  /* The pause: all of them. */
+  start = g_get_monotonic_time ();
+  while (listed_rows (win) < total && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (listed_rows (win), ==, total);
+  for (guint i = 0; i < total; i++)
+    {
+      g_autoptr(BounceEntry) listed = g_list_model_get_item (
+        G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (find_widget (GTK_WIDGET (win), GTK_TYPE_LIST_VIEW)))), i);
+
+      g_assert_true (listed == bounce_catalogue_window_get_result (win, i));
+    }
+
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin (50);
+  g_assert_finalize_object (win);
+}
+
 static void
 test_catalogue_escape (void)
 {
@@ -1514,6 +1582,7 @@ main (int   argc,
   g_test_add_func ("/app/dialogs", test_app_dialogs);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/escape", test_catalogue_escape);
+  g_test_add_func ("/catalogue/list-after-pause", test_catalogue_list_after_pause);
   g_test_add_func ("/app/accels", test_accels);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/window/check-blocklists", test_check_blocklists);

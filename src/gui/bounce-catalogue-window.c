@@ -12,8 +12,11 @@
  * catalogue's search is fast (a prepared index, built on a worker thread
  * when the window opens), and the list gets the first screenful of
  * results at once and the rest a batch per frame (a list view makes and
- * lays out rows for up to 200 items, which is too much for one frame).  A
- * new query drops what is left of the old one's.  Side by side, the detail
+ * lays out rows for up to 200 items, which is too much for one frame)
+ * once the typing pauses: each keystroke removes the rows below the
+ * first screenful, and taking away a hundred rows made between two
+ * keystrokes was most of a keystroke's work.  A new query drops what is
+ * left of the old one's.  Side by side, the detail
  * shows the first result of what is typed, or nothing: never an entry of
  * an older query. */
 
@@ -23,6 +26,9 @@
 #define ROWS_PER_FRAME 16
 /* Beyond this the list view makes no more rows: the rest can come at once. */
 #define ROWS_MADE 240
+/* The rest of the results are listed after this long without a keystroke
+ * (µs): longer than the time between two keys of someone typing. */
+#define FILL_PAUSE 250000
 
 struct _BounceCatalogueWindow
 {
@@ -32,7 +38,7 @@ struct _BounceCatalogueWindow
   GPtrArray       *results;     /* BounceEntry: the current query's results */
   GListStore      *listed;      /* BounceEntry: those listed so far */
   guint            fill_id;     /* tick callback listing the rest */
-  gint64           fill_after;  /* ... in the frames after this one */
+  gint64           fill_after;  /* ... from this time on (monotonic µs) */
   GtkSingleSelection *selection;
   /* The list is being replaced: its selection changes are not the user's. */
   gboolean         updating;
@@ -209,7 +215,7 @@ fill_list (GtkWidget     *widget,
   guint total = self->results != NULL ? self->results->len : 0;
   guint batch = listed < ROWS_MADE ? ROWS_PER_FRAME : total - listed;
 
-  if (gdk_frame_clock_get_frame_counter (clock) <= self->fill_after)
+  if (gdk_frame_clock_get_frame_time (clock) < self->fill_after)
     return G_SOURCE_CONTINUE;
   if (listed < total)
     {
@@ -270,12 +276,13 @@ bounce_catalogue_window_search (BounceCatalogueWindow *self)
     }
   g_list_store_splice (self->listed, same, n_old - same, results->pdata + same,
                        first_rows > same ? first_rows - same : 0);
-  /* The rest from the next frame on: this one has the answer to show. */
+  /* The rest when the typing pauses (and never in this frame: it has the
+   * answer to show); when the window opens, from its first frames on. */
   if (g_list_model_get_n_items (G_LIST_MODEL (self->listed)) < results->len)
     {
       GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-      self->fill_after = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : 0;
+      self->fill_after = clock != NULL ? g_get_monotonic_time () + FILL_PAUSE : 0;
       if (self->fill_id == 0)
         self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->results_list), fill_list, self, NULL);
     }

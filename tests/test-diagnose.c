@@ -1124,6 +1124,37 @@ test_message_reports (void)
   }
 }
 
+/* A provider's own wording written by a server that is not known to be the
+ * provider's keeps its reason but is not explained first as the
+ * provider's: "This user doesn't have a ... account" is Yahoo's
+ * (senders.yahooinc.com), and other servers write it too. */
+static void
+test_provider_wording_elsewhere (void)
+{
+  const char *servers[] = { "example.co.jp", "yahoo.com" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (servers); k++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@%s\n"
+        "To: alice@example.com\n"
+        "Subject: Delivery failure\n"
+        "\n"
+        "Unable to deliver message to the following address(es).\n"
+        "\n"
+        "<bob@%s>:\n"
+        "554 delivery error: dd This user doesn't have a %s account (bob@%s) [-9]\n",
+        servers[k], servers[k], servers[k], servers[k]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+      GPtrArray *entries = bounce_recipient_get_entries (r);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+      g_assert_cmpuint (entries->len, >, 0);
+      g_assert_true ((g_strcmp0 (bounce_entry_get_id (entries->pdata[0]), "rule.yahoo.no-account") == 0) == (k == 1));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1163,5 +1194,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/pasted-layout", test_pasted_layout);
   g_test_add_func ("/diagnose/block-edges", test_block_edges);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
+  g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   return g_test_run ();
 }

@@ -1153,6 +1153,32 @@ test_provider_wording_elsewhere (void)
       g_assert_cmpuint (entries->len, >, 0);
       g_assert_true ((g_strcmp0 (bounce_entry_get_id (entries->pdata[0]), "rule.yahoo.no-account") == 0) == (k == 1));
     }
+
+  /* The same for wording that any server may write, documented by one
+   * provider: from an unknown server it is not explained as theirs. */
+  {
+    const struct { const char *reply; const char *rule; } generic[] = {
+      { "550 spam message rejected", "rule.isp.mailru-spam" },
+      { "421 too many sessions from 192.0.2.7", "rule.isp.cox-threshold" },
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (generic); k++)
+      {
+        g_autofree char *text = g_strdup_printf (
+          "From: MAILER-DAEMON@mx.example.org\n"
+          "To: alice@example.com\n"
+          "Subject: Undelivered Mail Returned to Sender\n"
+          "\n"
+          "<bob@example.net>: host mx.example.net[192.0.2.9] said: %s (in reply to RCPT TO command)\n",
+          generic[k].reply);
+        g_autoptr(BounceReport) report = analyze (text);
+        g_autoptr(BounceRecipient) r = recipient (report, 0);
+        GPtrArray *entries = bounce_recipient_get_entries (r);
+
+        g_assert_cmpuint (entries->len, >, 0);
+        g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), !=, generic[k].rule);
+      }
+  }
 }
 
 int

@@ -1160,6 +1160,7 @@ test_provider_wording_elsewhere (void)
     const struct { const char *reply; const char *rule; } generic[] = {
       { "550 spam message rejected", "rule.isp.mailru-spam" },
       { "421 too many sessions from 192.0.2.7", "rule.isp.cox-threshold" },
+      { "554 Your IP address is blacklisted", "rule.isp.gmx-blocklisted" },
     };
 
     for (guint k = 0; k < G_N_ELEMENTS (generic); k++)
@@ -1177,6 +1178,9 @@ test_provider_wording_elsewhere (void)
 
         g_assert_cmpuint (entries->len, >, 0);
         g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), !=, generic[k].rule);
+        /* (and the reason is still the provider's) */
+        g_assert_cmpstr (bounce_recipient_get_reason (r), ==, bounce_entry_get_reason (
+                           bounce_catalogue_lookup (bounce_catalogue_get_default (), generic[k].rule)));
       }
   }
 }

@@ -495,6 +495,38 @@ test_exchange_ndr_reporter (void)
     }
 }
 
+/* A notice that greets its reader greets the sender: the address after
+ * "Hello" or "Dear" is never taken for the failed recipient. */
+static void
+test_greeting_is_sender (void)
+{
+  /* Google Groups' letter, pasted without its headers: it names no address */
+  check ("Hello mira.holt@example.com,\n"
+         "\n"
+         "We're writing to let you know that the group you tried to contact (fieldwork) may not exist, "
+         "or you may not have permission to post messages to the group. A few more details on why you "
+         "weren't able to post:\n"
+         "\n"
+         " * You might have spelled or formatted the group name incorrectly.\n"
+         " * The owner of the group may have removed this group.\n"
+         " * You may need to join the group before receiving permission to post.\n"
+         " * This group may not be open to posting.\n"
+         "\n"
+         "If you have questions related to this or any other Google Group, visit the Help Center at "
+         "https://groups.google.com/support/.\n"
+         "\n"
+         "Thanks,\n"
+         "\n"
+         "Google Groups\n",
+         BOUNCE_KIND_FAILURE, NULL, "rejected");
+  /* a greeting, then the recipient named in the text */
+  check ("Dear mira.holt@example.com,\n"
+         "\n"
+         "Your message to tomas.berg@example.net could not be delivered.\n"
+         "The server said: 550 5.1.1 User unknown\n",
+         BOUNCE_KIND_FAILURE, "tomas.berg@example.net", "userunknown");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -518,5 +550,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/replies-without-code", test_replies_without_code);
   g_test_add_func ("/fragments/pasted/other-languages", test_other_languages);
   g_test_add_func ("/fragments/pasted/exchange-ndr-reporter", test_exchange_ndr_reporter);
+  g_test_add_func ("/fragments/pasted/greeting-is-sender", test_greeting_is_sender);
   return g_test_run ();
 }

@@ -498,7 +498,10 @@ bounce_classify_is_backscatter (BounceMessageContext *ctx)
   return !original_mentions (original, at_user + 1) && arrived_from_outside (original);
 }
 
-/* Words before an address that make it the sender's, not a recipient's. */
+/* Words before an address that make it the sender's, not a recipient's;
+ * a salutation at the start of a line too: a notice greets its reader,
+ * the sender ("Hello alice@example.com," in Google Groups' letter,
+ * support.google.com/groups/answer/2464926), never the recipient. */
 static gboolean
 sender_side (const char *before)
 {
@@ -506,7 +509,10 @@ sender_side (const char *before)
 
   return g_regex_match (bounce_regex_once (&regex,
                                            "(?:\\bfrom|\\bsender|envelope-from|return-path|sent\\s+by|reply-to|"
-                                           "\\bcc|\\bbcc)\\s*[:=]?\\s*[<\"'(\\[]*\\s*$",
+                                           "\\bcc|\\bbcc)\\s*[:=]?\\s*[<\"'(\\[]*\\s*$|"
+                                           "(?:^|\\n)[ \\t]*(?:hello|hi|hey|dear|greetings|hallo|liebe[r]?|"
+                                           "bonjour|hola|estimad[oa]|ciao|buongiorno|gentile|ol[aá]|prezad[oa]|"
+                                           "beste|geachte|witaj|szanown[ya])[ \\t,]*[<\"'(\\[]*$",
                                            G_REGEX_CASELESS),
                         before, 0, NULL);
 }

@@ -1156,6 +1156,45 @@ test_catalogue_compiled_refused (void)
   g_assert_null (refused);
 }
 
+/* A compiled catalogue read from a file is checked whole: a pattern that is
+ * no longer UTF-8 (PCRE would read past it) makes its entry damaged, an
+ * error rather than a crash when the rule is first tried. */
+static void
+test_catalogue_compiled_damaged_string (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  static const char pattern[] = "(?:user|recipient)\\s{1,3}doesn't";
+  g_autoptr(GBytes) damaged = NULL;
+  g_autoptr(BounceCatalogue) catalogue = NULL;
+  g_autofree char *copy = NULL;
+  const char *data;
+  char *at;
+  gsize len;
+
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &len);
+  copy = g_memdup2 (data, len);
+  at = NULL;
+  for (gsize i = 0; at == NULL && i + strlen (pattern) <= len; i++)
+    if (memcmp (copy + i, pattern, strlen (pattern)) == 0)
+      at = copy + i;
+  g_assert_nonnull (at);
+  at[1] = (char) 0xff;   /* "(\xff:user|...": not UTF-8 */
+  damaged = g_bytes_new_take (g_steal_pointer (&copy), len);
+  catalogue = bounce_catalogue_new_from_compiled (damaged, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (catalogue);
+  g_assert_false (bounce_catalogue_check_compiled (catalogue, &error));
+  g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE);
+  g_clear_error (&error);
+
+  /* the built-in one passes the same check */
+  g_assert_true (bounce_catalogue_check_compiled (bounce_catalogue_get_default (), &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1164,6 +1203,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
   g_test_add_func ("/catalogue/compiled-refused", test_catalogue_compiled_refused);
+  g_test_add_func ("/catalogue/compiled-damaged-string", test_catalogue_compiled_damaged_string);
   g_test_add_func ("/catalogue/reasons", test_catalogue_reasons);
   g_test_add_func ("/catalogue/fallbacks", test_catalogue_fallbacks);
   g_test_add_func ("/catalogue/urls-https", test_catalogue_urls_https);

@@ -335,6 +335,9 @@ attach_tables (BounceCatalogue *self,
       !read_list (tables, 13, &self->records, 0))
     return FALSE;
   self->token_pattern = bounce_string_table_get (&self->strings, token_pattern);
+  /* (a pattern is compiled as UTF-8: PCRE is not asked to read anything else) */
+  if (self->token_pattern != NULL && !g_utf8_validate (self->token_pattern, -1, NULL))
+    return FALSE;
   for (gsize k = 0; k < self->code_keys.len; k++)
     if (self->code_start.items[k] > self->code_start.items[k + 1])
       return FALSE;
@@ -688,9 +691,10 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   return g_steal_pointer (&self);
 }
 
-/* A compiled catalogue's entry number i, made from its record. */
+/* A compiled catalogue's entry number i read from its record, or NULL
+ * when the record is damaged. */
 static BounceEntry *
-make_entry (BounceCatalogue *self,
+read_entry (BounceCatalogue *self,
             guint            i)
 {
   BounceRecordReader reader = {
@@ -699,12 +703,17 @@ make_entry (BounceCatalogue *self,
     &self->strings,
     FALSE,
   };
-  BounceEntry *entry;
 
   g_return_val_if_fail (self->record_start.len == self->n_entries + 1, NULL);
-  entry = bounce_entry_read (&reader);
-  if (entry == NULL)
-    g_error ("The compiled catalogue's entry %u is damaged", i);   /* (the build made it: a bug) */
+  return bounce_entry_read (&reader);
+}
+
+/* ... put in its slot (or the one another thread put there first). */
+static BounceEntry *
+store_entry (BounceCatalogue *self,
+             guint            i,
+             BounceEntry     *entry)
+{
   if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PHRASES)
     bounce_entry_set_explained_by (entry, bounce_catalogue_find_reason (self, bounce_entry_get_reason (entry)));
   if (!g_atomic_pointer_compare_and_exchange (&self->slots[i], NULL, entry))
@@ -713,6 +722,58 @@ make_entry (BounceCatalogue *self,
       entry = g_atomic_pointer_get (&self->slots[i]);
     }
   return entry;
+}
+
+/* A compiled catalogue's entry number i, made from its record when first
+ * used. */
+static BounceEntry *
+make_entry (BounceCatalogue *self,
+            guint            i)
+{
+  BounceEntry *entry = read_entry (self, i);
+
+  /* (the built-in catalogue is read back when it is built, and one read
+   * from a file is checked whole by bounce_catalogue_check_compiled()) */
+  if (entry == NULL)
+    g_error ("The compiled catalogue's entry %u is damaged", i);
+  return store_entry (self, i, entry);
+}
+
+static void
+unref_entry (gpointer entry)
+{
+  if (entry != NULL)
+    g_object_unref (entry);
+}
+
+gboolean
+bounce_catalogue_check_compiled (BounceCatalogue  *self,
+                                 GError          **error)
+{
+  g_autoptr(GPtrArray) made = NULL;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), FALSE);
+  if (self->slots == NULL)
+    return TRUE;
+  /* every record first, then the links between entries (a phrase list's
+   * reason), which may read another record */
+  made = g_ptr_array_new_full (self->n_entries, unref_entry);
+  for (guint i = 0; i < self->n_entries; i++)
+    {
+      BounceEntry *entry = g_atomic_pointer_get (&self->slots[i]) != NULL ? NULL : read_entry (self, i);
+
+      if (entry == NULL && g_atomic_pointer_get (&self->slots[i]) == NULL)
+        {
+          g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE,
+                       "The compiled catalogue's entry %u is damaged", i);
+          return FALSE;
+        }
+      g_ptr_array_add (made, entry);
+    }
+  for (guint i = 0; i < self->n_entries; i++)
+    if (made->pdata[i] != NULL)
+      store_entry (self, i, g_steal_pointer (&made->pdata[i]));
+  return TRUE;
 }
 
 BounceCatalogue *
@@ -744,6 +805,9 @@ bounce_catalogue_get_default (void)
 
           if (bytes != NULL)
             catalogue = bounce_catalogue_new_from_compiled (bytes, &error);
+          /* (a file is checked whole: its entries are not read back at build time) */
+          if (catalogue != NULL && !bounce_catalogue_check_compiled (catalogue, &error))
+            g_clear_object (&catalogue);
         }
       else
         {

@@ -31,6 +31,10 @@ BounceCatalogue *bounce_catalogue_new_from_directory (const char *dir,
 GBytes          *bounce_catalogue_compile (BounceCatalogue *self);
 BounceCatalogue *bounce_catalogue_new_from_compiled (GBytes  *bytes,
                                                      GError **error);
+/* Reads every entry of a compiled catalogue now: FALSE, with an error, when
+ * one is damaged (a catalogue not made by this build's compiler). */
+gboolean         bounce_catalogue_check_compiled (BounceCatalogue  *self,
+                                                  GError          **error);
 
 const char      *bounce_catalogue_get_version   (BounceCatalogue *self);
 guint            bounce_catalogue_get_n_entries (BounceCatalogue *self);

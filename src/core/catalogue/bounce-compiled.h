@@ -74,10 +74,19 @@ bounce_record_count (BounceRecordReader *r)
   return n;
 }
 
+/* A string of the record: valid UTF-8 (a number pointing into the middle
+ * of a character, or a damaged pool, makes the record bad). */
 static inline const char *
 bounce_record_str (BounceRecordReader *r)
 {
-  return bounce_string_table_get (r->strings, bounce_record_next (r));
+  const char *s = bounce_string_table_get (r->strings, bounce_record_next (r));
+
+  if (s != NULL && !g_utf8_validate (s, -1, NULL))
+    {
+      r->bad = TRUE;
+      return NULL;
+    }
+  return s;
 }
 
 static inline char *

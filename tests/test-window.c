@@ -878,6 +878,36 @@ test_restore_text (void)
   g_settings_reset (settings, "window-width");
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  return find_descendant (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+is_shown_list (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return GTK_IS_LIST_VIEW (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* The list on screen (the whole catalogue's or a query's). */
+static GtkListView *
+shown_list (BounceCatalogueWindow *win)
+{
+  GtkWidget *list = find_descendant (GTK_WIDGET (win), is_shown_list, NULL);
+
+  g_assert_nonnull (list);
+  return GTK_LIST_VIEW (list);
+}
+
+static guint
+listed_rows (BounceCatalogueWindow *win)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (shown_list (win))));
+}
+
 static void
 test_catalogue_search (void)
 {
@@ -925,7 +955,7 @@ test_catalogue_search (void)
       scoped |= g_strcmp0 (bounce_entry_get_provider (bounce_catalogue_window_get_result (win, i)), "google") == 0;
     g_assert_true (scoped);
     g_assert_nonnull (google);
-    g_assert_true (shows_text (GTK_WIDGET (win), bounce_entry_get_title (google)));
+    g_assert_true (shows_text (GTK_WIDGET (shown_list (win)), bounce_entry_get_title (google)));
     g_assert_false (shows_text (GTK_WIDGET (win), "· google"));
   }
 
@@ -936,22 +966,6 @@ test_catalogue_search (void)
   gtk_window_destroy (GTK_WINDOW (win));
   spin (50);
   g_assert_finalize_object (win);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  return find_descendant (widget, is_of_type, GSIZE_TO_POINTER (type));
-}
-
-static guint
-listed_rows (BounceCatalogueWindow *win)
-{
-  GtkWidget *list = find_widget (GTK_WIDGET (win), GTK_TYPE_LIST_VIEW);
-
-  g_assert_nonnull (list);
-  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))));
 }
 
 /* While keys come, the list holds the first screenful of the results (its
@@ -1002,10 +1016,73 @@ test_catalogue_list_after_pause (void)
   for (guint i = 0; i < total; i++)
     {
       g_autoptr(BounceEntry) listed = g_list_model_get_item (
-        G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (find_widget (GTK_WIDGET (win), GTK_TYPE_LIST_VIEW)))), i);
+        G_LIST_MODEL (gtk_list_view_get_model (shown_list (win))), i);
 
       g_assert_true (listed == bounce_catalogue_window_get_result (win, i));
     }
+
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin (50);
+  g_assert_finalize_object (win);
+}
+
+/* The whole catalogue, listed when nothing is typed, keeps its rows while
+ * a query's results are shown (taking them away made the first key the
+ * slowest), out of a screen reader's way; emptying the search shows every
+ * entry again at once, the first row unselected and no entry beside. */
+static void
+test_catalogue_whole_list_kept (void)
+{
+  BounceCatalogueWindow *win = bounce_catalogue_window_new (bounce_catalogue_get_default ());
+  GtkEditable *entry;
+  GtkListView *whole;
+  guint total;
+  gint64 start;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 960, 640);
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  entry = GTK_EDITABLE (find_widget (GTK_WIDGET (win), GTK_TYPE_SEARCH_ENTRY));
+  total = bounce_catalogue_window_get_n_results (win);
+  start = g_get_monotonic_time ();
+  while (listed_rows (win) < total && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  whole = shown_list (win);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (whole))), ==, total);
+
+  gtk_editable_set_text (entry, "spam");
+  spin (100);
+  g_assert_true (shown_list (win) != whole);
+  g_assert_cmpuint (listed_rows (win), <, total);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (whole))), ==, total);
+  /* (hidden, not merely on a page not shown) */
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (whole)));
+
+  gtk_editable_set_text (entry, "");
+  g_assert_true (shown_list (win) == whole);
+  g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), ==, total);
+  g_assert_cmpuint (listed_rows (win), ==, total);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (whole))),
+                    ==, GTK_INVALID_LIST_POSITION);
+  g_assert_null (bounce_catalogue_window_get_shown_entry (win));
+  for (guint i = 0; i < total; i++)
+    {
+      g_autoptr(BounceEntry) listed = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (whole)), i);
+
+      g_assert_true (listed == bounce_catalogue_window_get_result (win, i));
+    }
+
+  /* A key again: its results, from the first row, the first shown. */
+  gtk_editable_set_text (entry, "5.1.1");
+  g_assert_true (shown_list (win) != whole);
+  g_assert_cmpuint (listed_rows (win), >, 0);
+  {
+    g_autoptr(BounceEntry) first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (shown_list (win))), 0);
+
+    g_assert_true (first == bounce_catalogue_window_get_result (win, 0));
+    g_assert_true (first == bounce_catalogue_window_get_shown_entry (win));
+  }
 
   g_object_ref (win);
   gtk_window_destroy (GTK_WINDOW (win));
@@ -1583,6 +1660,7 @@ main (int   argc,
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/escape", test_catalogue_escape);
   g_test_add_func ("/catalogue/list-after-pause", test_catalogue_list_after_pause);
+  g_test_add_func ("/catalogue/whole-list-kept", test_catalogue_whole_list_kept);
   g_test_add_func ("/app/accels", test_accels);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/window/check-blocklists", test_check_blocklists);

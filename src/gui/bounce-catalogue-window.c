@@ -16,13 +16,17 @@
  * once the typing pauses: each keystroke removes the rows below the
  * first screenful, and taking away a hundred rows made between two
  * keystrokes was most of a keystroke's work.  A new query drops what is
- * left of the old one's.  Side by side, the detail
- * shows the first result of what is typed, or nothing: never an entry of
- * an older query. */
+ * left of the old one's.  The whole catalogue, listed when nothing is
+ * typed, is a list of its own that is never emptied: the first key only
+ * hides it (removing its 200 rows was most of that key's own work), and
+ * emptying the search shows it again; meanwhile the results' rows are
+ * taken away a batch per frame.  Side by side, the detail shows the first
+ * result of what is typed, or nothing: never an entry of an older
+ * query. */
 
-/* Results listed at once (a screenful: rows are at least this high), then
- * per frame. */
-#define MIN_ROW_HEIGHT 40
+/* Results listed at once (a screenful: rows are at least as high as the
+ * lowest row on screen, or this with the default font), then per frame. */
+#define MIN_ROW_HEIGHT 44
 #define ROWS_PER_FRAME 16
 /* Beyond this the list view makes no more rows: the rest can come at once. */
 #define ROWS_MADE 240
@@ -35,20 +39,27 @@ struct _BounceCatalogueWindow
   AdwWindow        parent_instance;
 
   BounceCatalogue *catalogue;
-  GPtrArray       *results;     /* BounceEntry: the current query's results */
-  GListStore      *listed;      /* BounceEntry: those listed so far */
-  guint            fill_id;     /* tick callback listing the rest */
-  gint64           fill_after;  /* ... from this time on (monotonic µs) */
+  GPtrArray       *all;         /* BounceEntry: listed without a query */
+  GListStore      *all_listed;  /* BounceEntry: those listed so far */
+  GtkSingleSelection *all_selection;
+  GPtrArray       *results;     /* BounceEntry: the current query's results
+                                 * (all, without a query) */
+  GListStore      *listed;      /* BounceEntry: those of a query listed so far */
   GtkSingleSelection *selection;
+  guint            fill_id;     /* tick callback listing the rest */
+  gint64           fill_after;  /* ... of a query from this time on (monotonic µs) */
   /* The list is being replaced: its selection changes are not the user's. */
   gboolean         updating;
 
   AdwLeaflet      *leaflet;
   GtkSearchEntry  *search_entry;
   GtkStack        *list_stack;
+  GtkScrolledWindow *all_scroller;
+  GtkListView     *all_list;
   GtkScrolledWindow *results_scroller;
   GtkListView     *results_list;
   AdwWindowTitle  *detail_title;
+  GtkWidget       *detail_bin;
   GtkStack        *detail_stack;
   GtkScrolledWindow *detail_scroller;
   BounceEntryCard *card;
@@ -203,31 +214,73 @@ bind_row (GtkListItemFactory    *factory,
                                   -1);
 }
 
-/* Lists the next batch of the current query's results, each frame until
- * all are there. */
+/* Adds the next batch of items to a list (TRUE while some are left). */
+static gboolean
+fill_batch (GListStore *store,
+            GPtrArray  *items)
+{
+  guint listed = g_list_model_get_n_items (G_LIST_MODEL (store));
+  guint batch = listed < ROWS_MADE ? ROWS_PER_FRAME : items->len - listed;
+
+  if (listed < items->len)
+    {
+      batch = MIN (batch, items->len - listed);
+      g_list_store_splice (store, listed, 0, items->pdata + listed, batch);
+      listed += batch;
+    }
+  return listed < items->len;
+}
+
+/* Each frame until all are there: lists the next batch of the whole
+ * catalogue (when the window opens) and, once the typing pauses, of the
+ * current query's results; without a query, takes away a batch of the
+ * last query's rows (hidden; a key after a pause would otherwise remove
+ * them all). */
 static gboolean
 fill_list (GtkWidget     *widget,
            GdkFrameClock *clock,
            gpointer       user_data)
 {
   BounceCatalogueWindow *self = user_data;
-  guint listed = g_list_model_get_n_items (G_LIST_MODEL (self->listed));
-  guint total = self->results != NULL ? self->results->len : 0;
-  guint batch = listed < ROWS_MADE ? ROWS_PER_FRAME : total - listed;
+  gboolean more = FALSE;
 
-  if (gdk_frame_clock_get_frame_time (clock) < self->fill_after)
-    return G_SOURCE_CONTINUE;
-  if (listed < total)
+  if (self->all != NULL)
+    more |= fill_batch (self->all_listed, self->all);
+  if (self->results != NULL && self->results != self->all)
     {
-      batch = MIN (batch, total - listed);
-      g_list_store_splice (self->listed, listed, 0, self->results->pdata + listed, batch);
-      listed += batch;
+      if (gdk_frame_clock_get_frame_time (clock) < self->fill_after)
+        more = TRUE;
+      else
+        more |= fill_batch (self->listed, self->results);
     }
-  if (listed < total)
+  else
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->listed));
+      guint batch = MIN (n, ROWS_PER_FRAME);
+
+      if (batch > 0)
+        g_list_store_splice (self->listed, n - batch, batch, NULL, 0);
+      more |= n > batch;
+    }
+  if (more)
     return G_SOURCE_CONTINUE;
 
   self->fill_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+static void
+start_filling (BounceCatalogueWindow *self)
+{
+  if (self->fill_id == 0)
+    self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_list, self, NULL);
+}
+
+/* The selection of the list shown: the whole catalogue's or the query's. */
+static GtkSingleSelection *
+shown_selection (BounceCatalogueWindow *self)
+{
+  return self->results != NULL && self->results == self->all ? self->all_selection : self->selection;
 }
 
 static gboolean
@@ -236,62 +289,105 @@ bounce_catalogue_window_is_folded (BounceCatalogueWindow *self)
   return adw_leaflet_get_folded (self->leaflet);
 }
 
+/* How many rows fill the list's height, the last one perhaps in part
+ * (every key makes these rows anew: no more). */
+static guint
+first_screenful (BounceCatalogueWindow *self)
+{
+  GtkWidget *list = gtk_stack_get_visible_child (self->list_stack) == GTK_WIDGET (self->all_scroller)
+                    ? GTK_WIDGET (self->all_list) : GTK_WIDGET (self->results_list);
+  int height = gtk_widget_get_height (GTK_WIDGET (self->list_stack));
+  int row_height = MIN_ROW_HEIGHT;
+
+  /* (before the window is laid out, its default height) */
+  if (height <= 0)
+    height = 640;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0)
+      row_height = MIN (row_height, gtk_widget_get_height (row));
+  return height / MAX (row_height, 1) + 1;
+}
+
 static void
 bounce_catalogue_window_search (BounceCatalogueWindow *self)
 {
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autoptr(GPtrArray) results = NULL;
   g_autofree char *stripped = g_strstrip (g_strdup (query));
-  guint n_old, first_rows, same;
+  guint first_rows;
 
   if (self->catalogue == NULL)
     return;
 
+  first_rows = first_screenful (self);
+  self->updating = TRUE;
   if (*stripped == '\0')
     {
-      GPtrArray *all = bounce_catalogue_get_entries (self->catalogue);
+      if (self->all == NULL)
+        {
+          GPtrArray *all = bounce_catalogue_get_entries (self->catalogue);
 
-      /* (lists of phrases are explained by their reason's entry) */
-      results = g_ptr_array_new ();
-      for (guint i = 0; i < all->len; i++)
-        if (bounce_entry_get_kind (all->pdata[i]) != BOUNCE_ENTRY_PHRASES)
-          g_ptr_array_add (results, all->pdata[i]);
+          /* (lists of phrases are explained by their reason's entry) */
+          self->all = g_ptr_array_new ();
+          for (guint i = 0; i < all->len; i++)
+            if (bounce_entry_get_kind (all->pdata[i]) != BOUNCE_ENTRY_PHRASES)
+              g_ptr_array_add (self->all, all->pdata[i]);
+          /* The first screenful at once, the rest from the first frames
+           * on. */
+          g_list_store_splice (self->all_listed, 0, 0, self->all->pdata, MIN (first_rows, self->all->len));
+        }
+      g_clear_pointer (&self->results, g_ptr_array_unref);
+      self->results = g_ptr_array_ref (self->all);
+      /* (the last query's rows go a batch per frame, hidden) */
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      gtk_single_selection_set_selected (self->all_selection, GTK_INVALID_LIST_POSITION);
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->all_scroller), 0);
+      gtk_widget_set_visible (GTK_WIDGET (self->all_scroller), TRUE);
+      gtk_stack_set_visible_child_name (self->list_stack, "all");
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->all_listed)) < self->all->len
+          || g_list_model_get_n_items (G_LIST_MODEL (self->listed)) > 0)
+        start_filling (self);
+      bounce_catalogue_window_show_entry (self, NULL);
+      self->updating = FALSE;
+      return;
     }
-  else
-    results = bounce_catalogue_search (self->catalogue, stripped);
 
+  results = bounce_catalogue_search (self->catalogue, stripped);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   self->results = g_ptr_array_ref (results);
 
-  self->updating = TRUE;
-  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->listed));
-  first_rows = MIN (results->len, MAX (gtk_widget_get_height (GTK_WIDGET (self)), 640) / MIN_ROW_HEIGHT + 1);
-  /* Rows the new query shares at the top stay as they are. */
-  for (same = 0; same < MIN (n_old, results->len); same++)
-    {
-      g_autoptr(BounceEntry) listed = g_list_model_get_item (G_LIST_MODEL (self->listed), same);
+  {
+    guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->listed));
+    guint same;
 
-      if (listed != g_ptr_array_index (results, same))
-        break;
-    }
-  g_list_store_splice (self->listed, same, n_old - same, results->pdata + same,
-                       first_rows > same ? first_rows - same : 0);
+    first_rows = MIN (results->len, first_rows);
+    /* Rows the new query shares at the top stay as they are. */
+    for (same = 0; same < MIN (n_old, results->len); same++)
+      {
+        g_autoptr(BounceEntry) listed = g_list_model_get_item (G_LIST_MODEL (self->listed), same);
+
+        if (listed != g_ptr_array_index (results, same))
+          break;
+      }
+    g_list_store_splice (self->listed, same, n_old - same, results->pdata + same,
+                         first_rows > same ? first_rows - same : 0);
+  }
   /* The rest when the typing pauses (and never in this frame: it has the
-   * answer to show); when the window opens, from its first frames on. */
+   * answer to show). */
   if (g_list_model_get_n_items (G_LIST_MODEL (self->listed)) < results->len)
     {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-      self->fill_after = clock != NULL ? g_get_monotonic_time () + FILL_PAUSE : 0;
-      if (self->fill_id == 0)
-        self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->results_list), fill_list, self, NULL);
+      self->fill_after = g_get_monotonic_time () + FILL_PAUSE;
+      start_filling (self);
     }
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->results_scroller), 0);
   gtk_stack_set_visible_child_name (self->list_stack, results->len > 0 ? "results" : "none");
+  /* (hidden, the whole catalogue keeps its rows; a screen reader does not
+   * read them among the results) */
+  gtk_widget_set_visible (GTK_WIDGET (self->all_scroller), FALSE);
 
   /* Side by side, the best match is read as it is typed; with nothing
-   * typed or nothing found, no entry is shown rather than an old one. */
-  if (*stripped != '\0' && results->len > 0 && !bounce_catalogue_window_is_folded (self))
+   * found, no entry is shown rather than an old one. */
+  if (results->len > 0 && !bounce_catalogue_window_is_folded (self))
     {
       gtk_single_selection_set_selected (self->selection, 0);
       bounce_catalogue_window_show_entry (self, g_ptr_array_index (results, 0));
@@ -317,7 +413,7 @@ bounce_catalogue_window_set_query (BounceCatalogueWindow *self,
   if (self->results != NULL && self->results->len > 0 && query != NULL && *query != '\0')
     {
       self->updating = TRUE;
-      gtk_single_selection_set_selected (self->selection, 0);
+      gtk_single_selection_set_selected (shown_selection (self), 0);
       bounce_catalogue_window_show_entry (self, bounce_catalogue_window_get_result (self, 0));
       self->updating = FALSE;
     }
@@ -379,8 +475,8 @@ activate_position (BounceCatalogueWindow *self,
   if (entry == NULL)
     return;
   /* (Enter in the search activates the first result, listed or not yet.) */
-  if (position < g_list_model_get_n_items (G_LIST_MODEL (self->listed)))
-    gtk_single_selection_set_selected (self->selection, position);
+  if (position < g_list_model_get_n_items (gtk_single_selection_get_model (shown_selection (self))))
+    gtk_single_selection_set_selected (shown_selection (self), position);
   bounce_catalogue_window_show_entry (self, entry);
   adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
@@ -404,7 +500,7 @@ on_stop_search (BounceCatalogueWindow *self)
 static void
 on_selection_changed (BounceCatalogueWindow *self)
 {
-  BounceEntry *entry = gtk_single_selection_get_selected_item (self->selection);
+  BounceEntry *entry = gtk_single_selection_get_selected_item (shown_selection (self));
 
   /* The keyboard moving through the list shows what it selects. */
   if (!self->updating && entry != NULL)
@@ -498,13 +594,16 @@ bounce_catalogue_window_dispose (GObject *object)
 
   if (self->fill_id != 0)
     {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->results_list), self->fill_id);
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_id);
       self->fill_id = 0;
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_CATALOGUE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->listed);
+  g_clear_object (&self->all_selection);
+  g_clear_object (&self->all_listed);
   g_clear_pointer (&self->results, g_ptr_array_unref);
+  g_clear_pointer (&self->all, g_ptr_array_unref);
   g_clear_object (&self->catalogue);
 
   G_OBJECT_CLASS (bounce_catalogue_window_parent_class)->dispose (object);
@@ -543,9 +642,12 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, all_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, all_list);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, results_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, results_list);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, detail_bin);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, detail_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceCatalogueWindow, card);
@@ -561,6 +663,54 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "catalogue.search", NULL);
 }
 
+/* The entry shown, in its scrolled window, which asks for its height at
+ * no given width (and does not use it: it neither grows with it nor
+ * needs it).  Measured, the clamp laid out every label of the entry at its
+ * widest once more than on screen, each time a key showed another
+ * entry. */
+static void
+pane_measure (GtkWidget      *pane,
+              GtkOrientation  orientation,
+              int             for_size,
+              int            *minimum,
+              int            *natural,
+              int            *minimum_baseline,
+              int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (pane);
+
+  *minimum = *natural = 0;
+  *minimum_baseline = *natural_baseline = -1;
+  if (child != NULL && gtk_widget_should_layout (child)
+      && (orientation == GTK_ORIENTATION_HORIZONTAL || for_size >= 0))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, NULL, NULL);
+}
+
+static void
+pane_allocate (GtkWidget *pane,
+               int        width,
+               int        height,
+               int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (pane);
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static GtkSingleSelection *
+new_selection (BounceCatalogueWindow *self,
+               GListStore            *store)
+{
+  GtkSingleSelection *selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (store)));
+
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  g_signal_connect_object (selection, "selection-changed",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  return selection;
+}
+
 static void
 bounce_catalogue_window_init (BounceCatalogueWindow *self)
 {
@@ -569,17 +719,18 @@ bounce_catalogue_window_init (BounceCatalogueWindow *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->listed = g_list_store_new (BOUNCE_TYPE_ENTRY);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->listed)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect_object (self->selection, "selection-changed",
-                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
+  self->listed = g_list_store_new (BOUNCE_TYPE_ENTRY);
+  self->selection = new_selection (self, self->listed);
   gtk_list_view_set_factory (self->results_list, factory);
   gtk_list_view_set_model (self->results_list, GTK_SELECTION_MODEL (self->selection));
+  self->all_listed = g_list_store_new (BOUNCE_TYPE_ENTRY);
+  self->all_selection = new_selection (self, self->all_listed);
+  gtk_list_view_set_factory (self->all_list, factory);
+  gtk_list_view_set_model (self->all_list, GTK_SELECTION_MODEL (self->all_selection));
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (self->detail_bin, gtk_custom_layout_new (NULL, pane_measure, pane_allocate));
 
   /* A link that no browser opens is told in a toast (bounce_open_link). */
   content = g_object_ref (adw_window_get_content (ADW_WINDOW (self)));

@@ -160,7 +160,11 @@ row_measure (GtkWidget      *row,
     {
       int child_min, child_nat;
 
-      gtk_widget_measure (sizes[i].data, GTK_ORIENTATION_VERTICAL, sizes[i].minimum_size,
+      /* At no given width, neither are the children's: a label answers
+       * from the layouts that gave its widths, where measured at its
+       * natural width it would lay its text out once more. */
+      gtk_widget_measure (sizes[i].data, GTK_ORIENTATION_VERTICAL,
+                          for_size < 0 ? -1 : sizes[i].minimum_size,
                           &child_min, &child_nat, NULL, NULL);
       *minimum = MAX (*minimum, child_min);
       *natural = MAX (*natural, child_nat);

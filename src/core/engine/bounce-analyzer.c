@@ -756,7 +756,11 @@ take_message (BounceReport    *report,
 
   bounce_input_append_notification (input, 0, segments->len, BOUNCE_NOTIFICATION_LIMIT, state->notification);
   collect_domains (input, -1, state->domains, state->seen_domains);
-  state->char_base += g_utf8_strlen (text, length);
+  /* Characters of the (valid UTF-8) text: bytes that do not continue one;
+   * only while codes are still kept (g_utf8_strlen() was 2% of the run). */
+  if (state->n_findings < MAX_FINDINGS)
+    for (gsize i = 0; i < length; i++)
+      state->char_base += ((guchar) text[i] & 0xc0) != 0x80;
   state->byte_base += length;
 }
 

@@ -190,6 +190,24 @@ print_text (const char *data,
   g_print ("%s", piece);
 }
 
+/* Each message of an mbox as it is analysed: its CSV rows go out at once,
+ * so that no message's report is kept. */
+static void
+on_message (BounceReport *message,
+            gpointer      user_data)
+{
+  gboolean *by_message = user_data;
+
+  *by_message = TRUE;
+  if (opt_csv)
+    {
+      g_autofree char *csv = bounce_report_to_csv (message, !csv_header_done);
+
+      csv_header_done = TRUE;
+      fputs (csv, stdout);
+    }
+}
+
 static gboolean
 explain (const char *path)
 {
@@ -197,21 +215,19 @@ explain (const char *path)
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(BounceReport) report = NULL;
   g_autoptr(GPtrArray) results = NULL;
+  gboolean by_message = FALSE;
   /* File names need not be UTF-8; the report (and its JSON) must be. */
   g_autofree char *source = g_strcmp0 (path, "-") == 0 ? g_strdup ("<stdin>")
                                                        : g_filename_display_name (path);
 
   bytes = read_input (path, &error);
+  /* An mbox is decoded and analysed a message at a time, each message
+   * forgotten once its part of the report is kept: only the bytes read
+   * are held whole (20 MB for a 20 MB mbox).  A single message's bytes
+   * are released once it is decoded. */
   if (bytes != NULL)
-    {
-      g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, &error);
-
-      /* The decoded text is a copy: the bytes read are not needed while
-       * the input is analysed (20 MB less for a 20 MB mbox). */
-      g_clear_pointer (&bytes, g_bytes_unref);
-      if (input != NULL)
-        report = bounce_analyze_input (input, source, NULL);
-    }
+    report = bounce_analyze_bytes_by_message (g_steal_pointer (&bytes), source, NULL, on_message,
+                                              &by_message, NULL, &error);
 
   if (report == NULL)
     {
@@ -225,10 +241,14 @@ explain (const char *path)
 
   if (opt_csv)
     {
-      g_autofree char *csv = bounce_report_to_csv (report, !csv_header_done);
+      /* (an mbox's rows are out already, message by message) */
+      if (!by_message)
+        {
+          g_autofree char *csv = bounce_report_to_csv (report, !csv_header_done);
 
-      csv_header_done = TRUE;
-      fputs (csv, stdout);
+          csv_header_done = TRUE;
+          fputs (csv, stdout);
+        }
     }
   else if (opt_json)
     {

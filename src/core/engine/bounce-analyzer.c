@@ -391,38 +391,18 @@ ipv4_address_of (const BounceFinding *f,
   return reversed_ipv4 (f->text);
 }
 
-/* The addresses and names to check, and the lists the bounce names, from
- * segments [seg_begin, seg_end) and the report's findings.  only_message is
- * the message whose sending domain counts, or -1 for every message. */
+/* The sending addresses that findings of input's text show (those a bounce
+ * that blames the sending side wants checked), each once, in order. */
 static void
-collect_targets (BounceReport    *report,
-                 BounceCatalogue *catalogue,
-                 guint            seg_begin,
-                 guint            seg_end,
-                 gint             only_message)
+collect_ips (BounceInput     *input,
+             GPtrArray       *findings,
+             BounceCatalogue *catalogue,
+             GPtrArray       *ips,
+             GHashTable      *seen)
 {
-  BounceInput *input = bounce_report_get_input (report);
   const char *text = bounce_input_get_text (input);
-  GPtrArray *findings = bounce_report_get_findings (report);
-  g_autoptr(GString) notification = NULL;
-  g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const BounceFinding *name = NULL;
   const BounceFinding *url = NULL;
-  gboolean wanted;
-
-  notification = bounce_input_collect_notification (input, seg_begin, seg_end, BOUNCE_NOTIFICATION_LIMIT);
-
-  if (!bounce_report_get_is_bounce (report))
-    return;
-
-  find_named_blocklists (report, catalogue, notification->str);
-  /* Only a bounce that blames the sending side wants its address checked:
-   * a named list alone does not, when the refusal is the receiving side's
-   * fault (a list that has closed, an error answer taken for a listing). */
-  wanted = report_needs_reputation_check (report);
-  if (!wanted)
-    return;
 
   for (guint i = 0; i < findings->len; i++)
     {
@@ -448,45 +428,83 @@ collect_targets (BounceReport    *report,
           if (address != NULL &&
               (g_str_equal (address, f->text) ? f->is_public : bounce_ip_is_public (address)) &&
               !ip_is_not_the_sender (text, f->byte_offset, f->byte_length))
-            add_unique (bounce_report_get_ips (report), seen_ips, address);
+            add_unique (ips, seen, address);
         }
       else if (f->kind == BOUNCE_FINDING_IPV6 && f->is_public &&
                in_notification (input, f->byte_offset) &&
                !ip_is_not_the_sender (text, f->byte_offset, f->byte_length))
-        add_unique (bounce_report_get_ips (report), seen_ips, f->text);
+        add_unique (ips, seen, f->text);
     }
+}
 
-  /* The sending domain: where the returned message came from. */
-  {
-    GPtrArray *messages = bounce_input_get_messages (input);
+/* The sending domain: where the returned message came from, for each
+ * message of input or only for message only_message (when not -1). */
+static void
+collect_domains (BounceInput *input,
+                 gint         only_message,
+                 GPtrArray   *domains,
+                 GHashTable  *seen)
+{
+  GPtrArray *messages = bounce_input_get_messages (input);
 
-    for (guint i = 0; messages != NULL && i < messages->len; i++)
-      {
-        BounceMessage *m = messages->pdata[i];
-        const char *from;
-        const char *at;
+  for (guint i = 0; messages != NULL && i < messages->len; i++)
+    {
+      BounceMessage *m = messages->pdata[i];
+      const char *from;
+      const char *at;
 
-        if (only_message >= 0 && i != (guint) only_message)
-          continue;
-        from = m->original_headers ? bounce_fields_lookup (m->original_headers, "From") : NULL;
-        if (from == NULL)
-          from = bounce_fields_lookup (m->headers, "To");
-        at = from ? strrchr (from, '@') : NULL;
-        if (at != NULL)
+      if (only_message >= 0 && i != (guint) only_message)
+        continue;
+      from = m->original_headers ? bounce_fields_lookup (m->original_headers, "From") : NULL;
+      if (from == NULL)
+        from = bounce_fields_lookup (m->headers, "To");
+      at = from ? strrchr (from, '@') : NULL;
+      if (at != NULL)
+        {
+          g_autofree char *domain = g_strdup (at + 1);
+          char *end = domain + strcspn (domain, "> \t\"'),;");
+
+          *end = '\0';
           {
-            g_autofree char *domain = g_strdup (at + 1);
-            char *end = domain + strcspn (domain, "> \t\"'),;");
+            g_autofree char *lower = g_ascii_strdown (domain, -1);
 
-            *end = '\0';
-            {
-              g_autofree char *lower = g_ascii_strdown (domain, -1);
-
-              if (bounce_domain_is_public (lower))
-                add_unique (bounce_report_get_domains (report), seen_domains, lower);
-            }
+            if (bounce_domain_is_public (lower))
+              add_unique (domains, seen, lower);
           }
-      }
-  }
+        }
+    }
+}
+
+/* The addresses and names to check, and the lists the bounce names, from
+ * segments [seg_begin, seg_end) and the report's findings.  only_message is
+ * the message whose sending domain counts, or -1 for every message. */
+static void
+collect_targets (BounceReport    *report,
+                 BounceCatalogue *catalogue,
+                 guint            seg_begin,
+                 guint            seg_end,
+                 gint             only_message)
+{
+  BounceInput *input = bounce_report_get_input (report);
+  g_autoptr(GString) notification = NULL;
+  g_autoptr(GHashTable) seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  notification = bounce_input_collect_notification (input, seg_begin, seg_end, BOUNCE_NOTIFICATION_LIMIT);
+
+  if (!bounce_report_get_is_bounce (report))
+    return;
+
+  find_named_blocklists (report, catalogue, notification->str);
+  /* Only a bounce that blames the sending side wants its address checked:
+   * a named list alone does not, when the refusal is the receiving side's
+   * fault (a list that has closed, an error answer taken for a listing). */
+  if (!report_needs_reputation_check (report))
+    return;
+
+  collect_ips (input, bounce_report_get_findings (report), catalogue, bounce_report_get_ips (report),
+               seen_ips);
+  collect_domains (input, only_message, bounce_report_get_domains (report), seen_domains);
 }
 
 static void
@@ -676,6 +694,187 @@ bounce_analyze_bytes (GBytes        *bytes,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   return bounce_analyze_input (input, source, NULL);
+}
+
+/* Codes, addresses and names found so far, and what else the whole input's
+ * analysis needs of the messages read one at a time. */
+typedef struct {
+  GPtrArray *ips;             /* candidates, used if the bounce wants them */
+  GHashTable *seen_ips;
+  GPtrArray *domains;
+  GHashTable *seen_domains;
+  GString *notification;      /* the whole input's, up to its limit */
+  gsize n_findings;           /* found in the messages read so far */
+  gboolean findings_cut;      /* MAX_FINDINGS stopped the search */
+  glong char_base;            /* where the message read starts in the whole input's text */
+  gsize byte_base;
+} ByMessage;
+
+/* What the whole input's analysis keeps of a message: the codes found in
+ * it (at their offsets in the whole input's text), the sending addresses
+ * and domain it shows, its notification text. */
+static void
+take_message (BounceReport    *report,
+              BounceInput     *input,
+              BounceCatalogue *catalogue,
+              ByMessage       *state)
+{
+  const char *text = bounce_input_get_text (input);
+  gsize length = bounce_input_get_text_length (input);
+  GPtrArray *segments = bounce_input_get_segments (input);
+
+  /* The whole input's first MAX_FINDINGS findings, as extract_findings()
+   * keeps them. */
+  if (state->n_findings < MAX_FINDINGS)
+    {
+      g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
+
+      bounce_extract (text, 0, length, BOUNCE_EXTRACT_ALL, bounce_catalogue_get_token_regex (catalogue),
+                      findings);
+      if (state->n_findings + findings->len > MAX_FINDINGS)
+        {
+          g_ptr_array_set_size (findings, MAX_FINDINGS - state->n_findings);
+          state->findings_cut = TRUE;
+        }
+      state->n_findings += findings->len;
+      collect_ips (input, findings, catalogue, state->ips, state->seen_ips);
+      for (guint i = 0; i < findings->len; i++)
+        {
+          BounceFinding *f = findings->pdata[i];
+
+          if (f->kind != BOUNCE_FINDING_REPLY_CODE && f->kind != BOUNCE_FINDING_ENHANCED_CODE &&
+              f->kind != BOUNCE_FINDING_PROVIDER_TOKEN)
+            continue;
+          findings->pdata[i] = NULL;
+          f->offset += state->char_base;
+          f->byte_offset += state->byte_base;
+          g_ptr_array_add (bounce_report_get_findings (report), f);
+        }
+    }
+  else if (length > 0)
+    state->findings_cut = TRUE;
+
+  bounce_input_append_notification (input, 0, segments->len, BOUNCE_NOTIFICATION_LIMIT, state->notification);
+  collect_domains (input, -1, state->domains, state->seen_domains);
+  /* Characters of the (valid UTF-8) text: bytes that do not continue one;
+   * only while codes are still kept (g_utf8_strlen() was 2% of the run). */
+  if (state->n_findings < MAX_FINDINGS)
+    for (gsize i = 0; i < length; i++)
+      state->char_base += ((guchar) text[i] & 0xc0) != 0x80;
+  state->byte_base += length;
+}
+
+static void
+move_strings (GPtrArray *from,
+              GPtrArray *to)
+{
+  for (guint i = 0; i < from->len; i++)
+    g_ptr_array_add (to, g_steal_pointer (&from->pdata[i]));
+  g_ptr_array_set_size (from, 0);
+}
+
+BounceReport *
+bounce_analyze_bytes_by_message (GBytes             *bytes,
+                                 const char         *source,
+                                 BounceCatalogue    *catalogue,
+                                 BounceMessageFunc   func,
+                                 gpointer            user_data,
+                                 GCancellable       *cancellable,
+                                 GError            **error)
+{
+  g_autoptr(BounceInputReader) reader = NULL;
+  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(GPtrArray) ips = NULL;
+  g_autoptr(GPtrArray) domains = NULL;
+  g_autoptr(GHashTable) seen_ips = NULL;
+  g_autoptr(GHashTable) seen_domains = NULL;
+  g_autoptr(GString) notification = NULL;
+  BounceDiagnosis *diagnosis;
+  ByMessage state = { 0 };
+  gboolean full = FALSE;
+  guint n;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  reader = bounce_input_reader_new (bytes, error);
+  g_bytes_unref (bytes);
+  if (reader == NULL)
+    return NULL;
+  if (catalogue == NULL)
+    catalogue = bounce_catalogue_get_default ();
+
+  n = bounce_input_reader_get_n_messages (reader);
+  if (n < 2)
+    {
+      g_autoptr(BounceInput) input = bounce_input_reader_decode_all (reader, cancellable, error);
+
+      /* The decoded text is a copy: the bytes are not needed while the
+       * input is analysed. */
+      g_clear_pointer (&reader, bounce_input_reader_free);
+      if (input == NULL)
+        return NULL;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      return bounce_analyze_input (input, source, catalogue);
+    }
+
+  ips = g_ptr_array_new_with_free_func (g_free);
+  domains = g_ptr_array_new_with_free_func (g_free);
+  seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  notification = g_string_new (NULL);
+  state.ips = ips;
+  state.seen_ips = seen_ips;
+  state.domains = domains;
+  state.seen_domains = seen_domains;
+  state.notification = notification;
+
+  report = bounce_report_new (bounce_input_reader_get_whole (reader), source);
+  diagnosis = bounce_diagnosis_new (report, catalogue);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceInput) input = bounce_input_reader_next (reader);
+      g_autoptr(BounceReport) message = NULL;
+
+      if (input == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          bounce_diagnosis_free (diagnosis);
+          return NULL;
+        }
+      take_message (report, input, catalogue, &state);
+      /* The whole report is full: the reports still to come are not
+       * read, as bounce_diagnose() does not read them. */
+      if (full)
+        continue;
+      message = bounce_diagnosis_add_message (diagnosis, input, 0, i, TRUE);
+      bounce_report_add_message_summary (report, message);
+      if (func != NULL)
+        func (message, user_data);
+      if (i + 1 < n && bounce_diagnosis_is_full (diagnosis))
+        {
+          bounce_report_add_truncated (report, BOUNCE_TRUNCATED_RECIPIENTS);
+          full = TRUE;
+        }
+    }
+  bounce_diagnosis_finish (diagnosis);
+  bounce_diagnosis_free (diagnosis);
+
+  if (state.findings_cut)
+    bounce_report_add_truncated (report, BOUNCE_TRUNCATED_CODES);
+  explain_codes (report, catalogue);
+  /* collect_targets () of the whole input */
+  if (bounce_report_get_is_bounce (report))
+    {
+      find_named_blocklists (report, catalogue, notification->str);
+      if (report_needs_reputation_check (report))
+        {
+          move_strings (ips, bounce_report_get_ips (report));
+          move_strings (domains, bounce_report_get_domains (report));
+        }
+    }
+  add_links (report, catalogue);
+
+  return g_steal_pointer (&report);
 }
 
 typedef struct {

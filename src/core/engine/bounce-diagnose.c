@@ -388,9 +388,11 @@ already_reported (BounceMessageContext *ctx,
   return g_hash_table_contains (reported->keys, key);
 }
 
+/* number: the message's place in the whole input. */
 static void
 diagnose_message (BounceMessageContext *ctx,
-                  Reported             *reported)
+                  Reported             *reported,
+                  guint                 number)
 {
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GPtrArray) facts = NULL;
@@ -452,7 +454,7 @@ diagnose_message (BounceMessageContext *ctx,
         bounce_report_add_recipient (ctx->message_report, r);
       /* An mbox may hold the same report twice ("Postmaster Copy: ..."):
        * the whole input's list names each recipient once. */
-      if (ctx->doc->message_index > 0 && already_reported (ctx, reported, r))
+      if (number > 0 && already_reported (ctx, reported, r))
         continue;
       bounce_report_add_recipient (ctx->report, r);
     }
@@ -471,6 +473,82 @@ finish_report (BounceReport    *report,
     bounce_report_set_provider (report, NULL);
 }
 
+struct _BounceDiagnosis
+{
+  BounceReport *report;
+  BounceCatalogue *catalogue;
+  Reported reported;
+};
+
+BounceDiagnosis *
+bounce_diagnosis_new (BounceReport    *report,
+                      BounceCatalogue *catalogue)
+{
+  BounceDiagnosis *self = g_new0 (BounceDiagnosis, 1);
+
+  self->report = g_object_ref (report);
+  self->catalogue = catalogue;
+  self->reported.keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return self;
+}
+
+void
+bounce_diagnosis_free (BounceDiagnosis *self)
+{
+  if (self == NULL)
+    return;
+  g_object_unref (self->report);
+  g_hash_table_unref (self->reported.keys);
+  g_free (self);
+}
+
+BounceReport *
+bounce_diagnosis_add_message (BounceDiagnosis *self,
+                              BounceInput     *input,
+                              guint            index,
+                              guint            number,
+                              gboolean         several)
+{
+  GPtrArray *messages = bounce_input_get_messages (input);
+  BounceMessageContext ctx = { 0 };
+  g_autofree char *sender = NULL;
+
+  ctx.report = self->report;
+  ctx.catalogue = self->catalogue;
+  ctx.message = bounce_input_get_is_message (input) && index < messages->len ? messages->pdata[index] : NULL;
+  /* An mbox of several messages: each also gets a report of its own. */
+  if (several)
+    {
+      ctx.message_report = bounce_report_new (input, bounce_report_get_source (self->report));
+      bounce_report_set_message (ctx.message_report, number, ctx.message);
+    }
+  if (ctx.message != NULL)
+    sender = address_from_value (bounce_fields_lookup (ctx.message->headers, "To"));
+  ctx.doc = bounce_layout_doc_new (input, index, sender, NULL);
+  ctx.notification = bounce_input_collect_notification (input, ctx.doc->seg_begin, ctx.doc->seg_end,
+                                                        BOUNCE_NOTIFICATION_LIMIT);
+  ctx.doc->notification = ctx.notification->str;
+  diagnose_message (&ctx, &self->reported, number);
+  bounce_layout_doc_free (ctx.doc);
+  g_string_free (ctx.notification, TRUE);
+  g_free (ctx.provider);
+  if (ctx.message_report != NULL)
+    finish_report (ctx.message_report, self->catalogue);
+  return ctx.message_report;
+}
+
+gboolean
+bounce_diagnosis_is_full (BounceDiagnosis *self)
+{
+  return g_list_model_get_n_items (bounce_report_get_recipients (self->report)) >= BOUNCE_MAX_RECIPIENTS;
+}
+
+void
+bounce_diagnosis_finish (BounceDiagnosis *self)
+{
+  finish_report (self->report, self->catalogue);
+}
+
 void
 bounce_diagnose (BounceReport    *report,
                  BounceCatalogue *catalogue)
@@ -479,49 +557,25 @@ bounce_diagnose (BounceReport    *report,
   GPtrArray *messages = bounce_input_get_messages (input);
   /* A pasted fragment has no headers to go by. */
   guint n_messages = messages && bounce_input_get_is_message (input) ? messages->len : 0;
-  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  Reported reported = { keys, 0 };
+  BounceDiagnosis *diagnosis = bounce_diagnosis_new (report, catalogue);
 
   if (n_messages == 1)
     bounce_report_set_message (report, 0, messages->pdata[0]);
 
   for (guint i = 0; i < MAX (n_messages, 1); i++)
     {
-      BounceMessageContext ctx = { 0 };
-      g_autofree char *sender = NULL;
+      g_autoptr(BounceReport) message_report = bounce_diagnosis_add_message (diagnosis, input, i, i,
+                                                                             n_messages > 1);
 
-      ctx.report = report;
-      ctx.catalogue = catalogue;
-      ctx.message = i < n_messages ? messages->pdata[i] : NULL;
-      /* An mbox of several messages: each also gets a report of its own. */
-      if (n_messages > 1)
-        {
-          ctx.message_report = bounce_report_new (input, bounce_report_get_source (report));
-          bounce_report_set_message (ctx.message_report, i, ctx.message);
-        }
-      if (ctx.message != NULL)
-        sender = address_from_value (bounce_fields_lookup (ctx.message->headers, "To"));
-      ctx.doc = bounce_layout_doc_new (input, i, sender, NULL);
-      ctx.notification = bounce_input_collect_notification (input, ctx.doc->seg_begin, ctx.doc->seg_end,
-                                                            BOUNCE_NOTIFICATION_LIMIT);
-      ctx.doc->notification = ctx.notification->str;
-      diagnose_message (&ctx, &reported);
-      bounce_layout_doc_free (ctx.doc);
-      g_string_free (ctx.notification, TRUE);
-      g_free (ctx.provider);
-      if (ctx.message_report != NULL)
-        {
-          finish_report (ctx.message_report, catalogue);
-          bounce_report_add_message_report (report, ctx.message_report);
-          g_object_unref (ctx.message_report);
-        }
+      if (message_report != NULL)
+        bounce_report_add_message_report (report, message_report);
       /* The report is full: the reports still to come are not read. */
-      if (i + 1 < n_messages &&
-          g_list_model_get_n_items (bounce_report_get_recipients (report)) >= BOUNCE_MAX_RECIPIENTS)
+      if (i + 1 < n_messages && bounce_diagnosis_is_full (diagnosis))
         {
           bounce_report_add_truncated (report, BOUNCE_TRUNCATED_RECIPIENTS);
           break;
         }
     }
-  finish_report (report, catalogue);
+  bounce_diagnosis_finish (diagnosis);
+  bounce_diagnosis_free (diagnosis);
 }

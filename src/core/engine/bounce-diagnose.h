@@ -16,5 +16,26 @@ G_BEGIN_DECLS
 void         bounce_diagnose             (BounceReport    *report,
                                           BounceCatalogue *catalogue);
 
+/* The same, a message at a time, for an input read message by message
+ * (BounceInputReader): report is the whole input's. */
+typedef struct _BounceDiagnosis BounceDiagnosis;
+
+BounceDiagnosis *bounce_diagnosis_new    (BounceReport    *report,
+                                          BounceCatalogue *catalogue);
+void         bounce_diagnosis_free       (BounceDiagnosis *self);
+/* Diagnoses message index of input, which is message number of the whole
+ * input, into the whole report; with several (the whole input has more
+ * than one message) also into a report of the message's own, finished,
+ * which it returns (else NULL). */
+BounceReport *bounce_diagnosis_add_message (BounceDiagnosis *self,
+                                            BounceInput     *input,
+                                            guint            index,
+                                            guint            number,
+                                            gboolean         several);
+/* The whole report lists BOUNCE_MAX_RECIPIENTS: the messages still to come
+ * are not read (the caller marks the report truncated when there are). */
+gboolean     bounce_diagnosis_is_full    (BounceDiagnosis *self);
+/* Decides the whole report's verdict, once every message is in. */
+void         bounce_diagnosis_finish     (BounceDiagnosis *self);
 
 G_END_DECLS

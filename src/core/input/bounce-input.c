@@ -54,6 +54,13 @@ typedef struct
   GMimeParserOptions *options;
   gboolean have_real_dsn;  /* a message/delivery-status part was seen */
   gboolean marker_done;    /* an inline "original message" marker was used */
+  /* Read message by message (BounceInputReader): the message's place in
+   * the whole input, and the text and segments of the last message before
+   * it that has text, which the blank line before this message's first
+   * block ends (NULL when there is none). */
+  guint number;
+  GString *prev_out;
+  GPtrArray *prev_segments;
 } Decoder;
 
 /* ------------------------------------------------------------------ */
@@ -480,6 +487,20 @@ append_block (Decoder           *dec,
       if (out->str[out->len - 1] != '\n')
         g_string_append_c (out, '\n');
       g_string_append_c (out, '\n');
+    }
+  else if (dec->prev_out != NULL)
+    {
+      GString *prev = dec->prev_out;
+      BounceSegment *last = g_ptr_array_index (dec->prev_segments, dec->prev_segments->len - 1);
+
+      /* Read message by message: the separator ends the previous message's
+       * text and its last segment, as it does in the whole input's text. */
+      if (prev->str[prev->len - 1] != '\n')
+        g_string_append_c (prev, '\n');
+      g_string_append_c (prev, '\n');
+      last->end = prev->len;
+      dec->prev_out = NULL;
+      dec->prev_segments = NULL;
     }
   start = out->len;
   g_string_append_len (out, text, len);
@@ -1539,7 +1560,7 @@ static GMimeMessage *parse_message (Decoder *dec, const char *data, gsize len);
 static gboolean
 may_keep_attached (Decoder *dec)
 {
-  return dec->index == 0 && dec->self->attached == NULL &&
+  return dec->number == 0 && dec->self->attached == NULL &&
          g_strcmp0 (dec->msg->content_type, "multipart/report") != 0 &&
          dec->msg->report_type == NULL;
 }
@@ -2302,25 +2323,210 @@ make_parser_options (void)
   return options;
 }
 
-static gboolean
-decode_all (BounceInput  *self,
-            const char   *data,
-            gsize         len,
-            GCancellable *cancellable,
-            GError      **error)
+/* ------------------------------------------------------------------ */
+/* Reading */
+
+struct _BounceInputReader
 {
+  GBytes *bytes;
+  char *from_utf16;     /* the input converted from UTF-16, or NULL */
+  GString *normal;      /* the input with LF line ends, when it had CRs */
+  const char *data;     /* the text to decode, in one of the three */
+  gsize len;
+  gboolean repaired;    /* by the line end normalisation */
+  gsize first;          /* message_start () */
+  GArray *starts;       /* split_mbox (): start and end of each message */
+  guint next;           /* the next message to decode */
+  GMimeParserOptions *options;
+  BounceInput *whole;   /* no text: what the report of the whole input refers to */
+  GQueue pending;       /* Pending: decoded, not handed out yet */
+  gpointer last_text;   /* the last Pending decoded that has text, or NULL */
+  gboolean had_text;    /* some message handed out had text */
+};
+
+/* A message decoded and not handed out yet: its text stays open for the
+ * separator that the next message with text puts at its end. */
+typedef struct
+{
+  BounceInput *input;
+  GString *out;
+  gboolean sealed;      /* a later message has text: the separator is in */
+} Pending;
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  g_clear_object (&pending->input);
+  if (pending->out != NULL)
+    g_string_free (pending->out, TRUE);
+  g_free (pending);
+}
+
+void
+bounce_input_reader_free (BounceInputReader *self)
+{
+  if (self == NULL)
+    return;
+  g_queue_clear_full (&self->pending, pending_free);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_free (self->from_utf16);
+  if (self->normal != NULL)
+    g_string_free (self->normal, TRUE);
+  g_clear_pointer (&self->starts, g_array_unref);
+  g_clear_pointer (&self->options, g_mime_parser_options_free);
+  g_clear_object (&self->whole);
+  g_free (self);
+}
+
+static gboolean
+is_blank_input (const char *data,
+                gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace (data[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static GError *
+too_large_error (goffset size)
+{
+  g_autofree char *have = g_format_size (size);
+  g_autofree char *limit = g_format_size (BOUNCE_INPUT_MAX_SIZE);
+
+  return g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE,
+                      _("The input is %s; the limit is %s"), have, limit);
+}
+
+BounceInputReader *
+bounce_input_reader_new (GBytes  *bytes,
+                         GError **error)
+{
+  BounceInputReader *self;
+  const char *data;
+  gsize len;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+  if (len > BOUNCE_INPUT_MAX_SIZE)
+    {
+      g_propagate_error (error, too_large_error (len));
+      return NULL;
+    }
+
+  self = g_new0 (BounceInputReader, 1);
+  self->bytes = g_bytes_ref (bytes);
+  g_queue_init (&self->pending);
+
+  /* Byte order marks: UTF-16 text from Windows tools, or a UTF-8 BOM. */
+  if (len >= 2 && ((guchar) data[0] == 0xff && (guchar) data[1] == 0xfe))
+    {
+      self->from_utf16 = g_convert (data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, &len, NULL);
+      data = self->from_utf16;
+    }
+  else if (len >= 2 && ((guchar) data[0] == 0xfe && (guchar) data[1] == 0xff))
+    {
+      self->from_utf16 = g_convert (data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, &len, NULL);
+      data = self->from_utf16;
+    }
+  else if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
+  if (data == NULL)
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
+                   _("The input is not text that can be read"));
+      bounce_input_reader_free (self);
+      return NULL;
+    }
+
+  /* A text followed by padding of NUL bytes (a file cut short, a disk
+   * image, a preallocated log) is that text, not a binary file. */
+  while (len > 0 && data[len - 1] == '\0')
+    len--;
+
+  if (len == 0 || is_blank_input (data, len))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_EMPTY,
+                   _("There is nothing to analyse"));
+      bounce_input_reader_free (self);
+      return NULL;
+    }
+
+  if (looks_binary ((const guchar *) data, len))
+    {
+      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
+                   _("The input looks like a binary file (an image, an archive, …), not an email"));
+      bounce_input_reader_free (self);
+      return NULL;
+    }
+
+  /* Input with LF line ends (most of it) is decoded where it lies, without
+   * a normalised copy: the decoder reads only within len.  A NUL byte (an
+   * mbox of 20 MB had eleven) is dropped from the message that holds it,
+   * or by to_utf8() from a pasted text. */
+  if (memchr (data, '\r', len) != NULL)
+    {
+      self->normal = g_string_sized_new (len + 1);
+      if (normalise_newlines (data, len, self->normal))
+        self->repaired = TRUE;
+      data = self->normal->str;
+      len = self->normal->len;
+      /* (a UTF-16 input's converted copy is no longer needed) */
+      g_clear_pointer (&self->from_utf16, g_free);
+    }
+
+  /* The text to decode no longer lies in the bytes read. */
+  if (self->normal != NULL || self->from_utf16 != NULL)
+    g_clear_pointer (&self->bytes, g_bytes_unref);
+
+  self->data = data;
+  self->len = len;
+  self->first = message_start (data, len);
+  if (self->first != G_MAXSIZE)
+    self->starts = split_mbox (data, len, self->first);
+  self->options = make_parser_options ();
+
+  self->whole = g_object_new (BOUNCE_TYPE_INPUT, NULL);
+  self->whole->text = g_strdup ("");
+  self->whole->is_message = self->first != G_MAXSIZE;
+  self->whole->repaired = self->repaired;
+  return self;
+}
+
+guint
+bounce_input_reader_get_n_messages (BounceInputReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->starts != NULL ? self->starts->len / 2 : 1;
+}
+
+static gboolean
+decode_all (BounceInput       *self,
+            BounceInputReader *reader,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  const char *data = reader->data;
+  gsize len = reader->len;
   g_autoptr(GString) out = g_string_sized_new (len + 64);
-  GMimeParserOptions *options = make_parser_options ();
-  gsize first = message_start (data, len);
   Decoder dec = { 0, };
   gboolean ok = TRUE;
 
   dec.self = self;
   dec.out = out;
   dec.cancellable = cancellable;
-  dec.options = options;
+  dec.options = reader->options;
+  self->repaired = reader->repaired;
 
-  if (first == G_MAXSIZE)
+  if (reader->first == G_MAXSIZE)
     {
       /* A pasted fragment: the display text is the normalised input. */
       g_autofree char *text = NULL;
@@ -2355,7 +2561,7 @@ decode_all (BounceInput  *self,
     }
   else
     {
-      g_autoptr(GArray) starts = split_mbox (data, len, first);
+      GArray *starts = reader->starts;
 
       self->is_message = TRUE;
       for (guint i = 0; i + 1 < starts->len; i += 2)
@@ -2371,6 +2577,7 @@ decode_all (BounceInput  *self,
 
           dec.msg = bounce_message_new ();
           dec.index = self->messages->len;
+          dec.number = dec.index;
           dec.have_real_dsn = FALSE;
           dec.marker_done = FALSE;
           g_ptr_array_add (self->messages, dec.msg);
@@ -2388,30 +2595,118 @@ decode_all (BounceInput  *self,
       last->end = out->len;
     }
 
-  g_mime_parser_options_free (options);
   self->length = out->len;
   self->text = g_string_free (g_steal_pointer (&out), FALSE);
   return ok;
 }
 
-static gboolean
-is_blank_input (const char *data,
-                gsize       len)
+BounceInput *
+bounce_input_reader_decode_all (BounceInputReader  *self,
+                                GCancellable       *cancellable,
+                                GError            **error)
 {
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isspace (data[i]))
-      return FALSE;
-  return TRUE;
+  g_autoptr(BounceInput) input = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->next == 0, NULL);
+
+  input = g_object_new (BOUNCE_TYPE_INPUT, NULL);
+  if (!decode_all (input, self, cancellable, error))
+    return NULL;
+  self->next = bounce_input_reader_get_n_messages (self);
+  return g_steal_pointer (&input);
 }
 
-static GError *
-too_large_error (goffset size)
+/* Decodes the next message into a Pending of its own. */
+static void
+decode_next (BounceInputReader *self)
 {
-  g_autofree char *have = g_format_size (size);
-  g_autofree char *limit = g_format_size (BOUNCE_INPUT_MAX_SIZE);
+  Pending *pending = g_new0 (Pending, 1);
+  Pending *last = self->last_text;
+  gsize s = g_array_index (self->starts, gsize, 2 * self->next);
+  gsize e = g_array_index (self->starts, gsize, 2 * self->next + 1);
+  Decoder dec = { 0, };
 
-  return g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE,
-                      _("The input is %s; the limit is %s"), have, limit);
+  pending->input = g_object_new (BOUNCE_TYPE_INPUT, NULL);
+  pending->input->is_message = TRUE;
+  pending->out = g_string_new (NULL);
+
+  dec.self = pending->input;
+  dec.out = pending->out;
+  dec.options = self->options;
+  dec.msg = bounce_message_new ();
+  dec.index = 0;
+  dec.number = self->next;
+  if (last != NULL)
+    {
+      dec.prev_out = last->out;
+      dec.prev_segments = last->input->segments;
+    }
+  g_ptr_array_add (pending->input->messages, dec.msg);
+  decode_message (&dec, self->data + s, e - s);
+  self->next++;
+
+  if (pending->out->len > 0)
+    {
+      if (last != NULL)
+        last->sealed = TRUE;
+      self->last_text = pending;
+    }
+  g_queue_push_tail (&self->pending, pending);
+}
+
+static gboolean
+pending_is_final (BounceInputReader *self,
+                  Pending           *pending)
+{
+  return pending->out->len == 0 || pending->sealed ||
+         self->next >= bounce_input_reader_get_n_messages (self);
+}
+
+BounceInput *
+bounce_input_reader_next (BounceInputReader *self)
+{
+  Pending *pending;
+  BounceInput *input;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->starts != NULL, NULL);
+
+  while (g_queue_is_empty (&self->pending) ||
+         !pending_is_final (self, g_queue_peek_head (&self->pending)))
+    {
+      if (self->next >= bounce_input_reader_get_n_messages (self))
+        break;
+      decode_next (self);
+    }
+  pending = g_queue_pop_head (&self->pending);
+  if (pending == NULL)
+    return NULL;
+  if (self->last_text == pending)
+    self->last_text = NULL;
+
+  input = g_steal_pointer (&pending->input);
+  if (input->segments->len > 0)
+    {
+      BounceSegment *last = g_ptr_array_index (input->segments, input->segments->len - 1);
+
+      last->end = pending->out->len;
+    }
+  input->length = pending->out->len;
+  input->text = g_string_free (g_steal_pointer (&pending->out), FALSE);
+  pending_free (pending);
+
+  if (input->repaired)
+    self->whole->repaired = TRUE;
+  return input;
+}
+
+BounceInput *
+bounce_input_reader_get_whole (BounceInputReader *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->whole;
 }
 
 BounceInput *
@@ -2419,82 +2714,18 @@ bounce_input_new_from_bytes (GBytes        *bytes,
                              GCancellable  *cancellable,
                              GError       **error)
 {
-  g_autoptr(BounceInput) self = NULL;
-  g_autoptr(GString) normal = NULL;
-  g_autofree char *from_utf16 = NULL;
-  const char *data;
-  gsize len;
+  BounceInputReader *reader;
+  BounceInput *input;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  data = g_bytes_get_data (bytes, &len);
-  if (len > BOUNCE_INPUT_MAX_SIZE)
-    {
-      g_propagate_error (error, too_large_error (len));
-      return NULL;
-    }
-
-  /* Byte order marks: UTF-16 text from Windows tools, or a UTF-8 BOM. */
-  if (len >= 2 && ((guchar) data[0] == 0xff && (guchar) data[1] == 0xfe))
-    {
-      from_utf16 = g_convert (data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, &len, NULL);
-      data = from_utf16;
-    }
-  else if (len >= 2 && ((guchar) data[0] == 0xfe && (guchar) data[1] == 0xff))
-    {
-      from_utf16 = g_convert (data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, &len, NULL);
-      data = from_utf16;
-    }
-  else if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    {
-      data += 3;
-      len -= 3;
-    }
-  if (data == NULL)
-    {
-      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
-                   _("The input is not text that can be read"));
-      return NULL;
-    }
-
-  /* A text followed by padding of NUL bytes (a file cut short, a disk
-   * image, a preallocated log) is that text, not a binary file. */
-  while (len > 0 && data[len - 1] == '\0')
-    len--;
-
-  if (len == 0 || is_blank_input (data, len))
-    {
-      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_EMPTY,
-                   _("There is nothing to analyse"));
-      return NULL;
-    }
-
-  if (looks_binary ((const guchar *) data, len))
-    {
-      g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
-                   _("The input looks like a binary file (an image, an archive, …), not an email"));
-      return NULL;
-    }
-
-  self = g_object_new (BOUNCE_TYPE_INPUT, NULL);
-  /* Input with LF line ends (most of it) is decoded where it lies, without
-   * a normalised copy: the decoder reads only within len.  A NUL byte (an
-   * mbox of 20 MB had eleven) is dropped from the message that holds it,
-   * or by to_utf8() from a pasted text. */
-  if (memchr (data, '\r', len) != NULL)
-    {
-      normal = g_string_sized_new (len + 1);
-      if (normalise_newlines (data, len, normal))
-        self->repaired = TRUE;
-      data = normal->str;
-      len = normal->len;
-    }
-
-  if (!decode_all (self, data, len, cancellable, error))
+  reader = bounce_input_reader_new (bytes, error);
+  if (reader == NULL)
     return NULL;
-
-  return g_steal_pointer (&self);
+  input = bounce_input_reader_decode_all (reader, cancellable, error);
+  bounce_input_reader_free (reader);
+  return input;
 }
 
 BounceInput *
@@ -2710,15 +2941,15 @@ bounce_input_get_messages (BounceInput *self)
   return self->messages;
 }
 
-GString *
-bounce_input_collect_notification (BounceInput *self,
-                                   guint        seg_begin,
-                                   guint        seg_end,
-                                   gsize        limit)
+void
+bounce_input_append_notification (BounceInput *self,
+                                  guint        seg_begin,
+                                  guint        seg_end,
+                                  gsize        limit,
+                                  GString     *out)
 {
-  GString *out = g_string_new (NULL);
-
-  g_return_val_if_fail (BOUNCE_IS_INPUT (self), out);
+  g_return_if_fail (BOUNCE_IS_INPUT (self));
+  g_return_if_fail (out != NULL);
 
   for (guint i = seg_begin; i < MIN (seg_end, self->segments->len); i++)
     {
@@ -2731,5 +2962,18 @@ bounce_input_collect_notification (BounceInput *self,
                            bounce_utf8_cut (self->text + seg->start, MIN (seg->end - seg->start, room)));
       g_string_append_c (out, '\n');
     }
+}
+
+GString *
+bounce_input_collect_notification (BounceInput *self,
+                                   guint        seg_begin,
+                                   guint        seg_end,
+                                   gsize        limit)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (BOUNCE_IS_INPUT (self), out);
+
+  bounce_input_append_notification (self, seg_begin, seg_end, limit, out);
   return out;
 }

@@ -84,6 +84,37 @@ void          bounce_input_read_file_async     (GFile               *file,
 GBytes       *bounce_input_read_file_finish    (GAsyncResult        *result,
                                                 GError             **error);
 
+/* An input read one message at a time.  bounce_input_new_from_bytes()
+ * decodes a whole mbox into one BounceInput; a reader hands out each of its
+ * messages as an input of its own (its one message, its segments and its
+ * text, which is exactly that message's part of the whole input's text, the
+ * blank line that follows it included), so that only the message being
+ * looked at is held decoded.  The reader keeps the bytes it reads from. */
+typedef struct _BounceInputReader BounceInputReader;
+
+/* Checks and prepares bytes as bounce_input_new_from_bytes() does (with the
+ * same errors), without decoding them yet. */
+BounceInputReader *bounce_input_reader_new      (GBytes             *bytes,
+                                                 GError            **error);
+void          bounce_input_reader_free          (BounceInputReader  *self);
+/* How many messages the input holds: those of an mbox, else 1. */
+guint         bounce_input_reader_get_n_messages (BounceInputReader *self);
+/* Decodes the whole input, as bounce_input_new_from_bytes() does; only
+ * before any message was read. */
+BounceInput  *bounce_input_reader_decode_all    (BounceInputReader  *self,
+                                                 GCancellable       *cancellable,
+                                                 GError            **error);
+/* The next message of an mbox, decoded, or NULL after the last.  Its
+ * message index (in its segments, its field groups and for
+ * bounce_layout_doc_new()) is 0.  Only for an input of messages
+ * (bounce_input_reader_get_n_messages() tells how many). */
+BounceInput  *bounce_input_reader_next          (BounceInputReader  *self);
+/* The whole input without its text, segments or messages: whether it is a
+ * message and whether any message read so far was repaired.  What the
+ * report of the whole input refers to. */
+BounceInput  *bounce_input_reader_get_whole     (BounceInputReader  *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BounceInputReader, bounce_input_reader_free)
+
 /* Reads a file (or "-" for standard input is the caller's job) and decodes it. */
 BounceInput  *bounce_input_new_from_file       (GFile         *file,
                                                 GCancellable  *cancellable,
@@ -123,6 +154,14 @@ GString          *bounce_input_collect_notification (BounceInput *self,
                                                      guint        seg_begin,
                                                      guint        seg_end,
                                                      gsize        limit);
+/* The same appended to out, whose length counts towards limit (the
+ * notification of an input read message by message, made as that of the
+ * whole input would be). */
+void              bounce_input_append_notification  (BounceInput *self,
+                                                     guint        seg_begin,
+                                                     guint        seg_end,
+                                                     gsize        limit,
+                                                     GString     *out);
 
 /* Case-insensitive lookup in a BounceField array; NULL when absent. */
 const char   *bounce_fields_lookup             (GPtrArray     *fields,

@@ -271,16 +271,65 @@ add_verdict (BounceJsonWriter *json,
   bounce_json_writer_end_object (json);
 }
 
+static void
+begin_message (BounceJsonWriter *json,
+               guint             index,
+               const char       *date,
+               const char       *subject,
+               BounceKind        kind,
+               const char       *provider,
+               BounceOutcome     outcome)
+{
+  bounce_json_writer_begin_object (json);
+  bounce_json_writer_member (json, "index");
+  bounce_json_writer_int (json, index);
+  add_string (json, "date", date);
+  add_string (json, "subject", subject);
+  add_string (json, "kind", kind_to_string (kind));
+  add_string (json, "provider", provider);
+  add_string (json, "outcome", bounce_outcome_to_string (outcome));
+  bounce_json_writer_member (json, "recipients");
+  bounce_json_writer_begin_array (json);
+}
+
+static void
+add_message_recipient (BounceJsonWriter *json,
+                       const char       *address,
+                       const char       *status,
+                       const char       *reason,
+                       BounceOutcome     outcome,
+                       gboolean          hard_bounce)
+{
+  bounce_json_writer_begin_object (json);
+  add_string (json, "address", address);
+  add_string (json, "status", status);
+  add_string (json, "reason", reason);
+  add_string (json, "outcome", bounce_outcome_to_string (outcome));
+  bounce_json_writer_member (json, "hard_bounce");
+  bounce_json_writer_boolean (json, hard_bounce);
+  bounce_json_writer_end_object (json);
+}
+
+static void
+end_message (BounceJsonWriter *json)
+{
+  bounce_json_writer_end_array (json);
+  bounce_json_writer_end_object (json);
+}
+
 /* "messages", for an input of several (an mbox): each message's own
- * verdict and recipients, so a list owner sees which bounce said what. */
+ * verdict and recipients, so a list owner sees which bounce said what.
+ * From the messages' reports, or from what is kept of them when the input
+ * was read message by message. */
 static void
 add_messages (BounceJsonWriter *json,
               BounceReport     *self)
 {
   GListModel *messages = bounce_report_get_message_reports (self);
+  guint n_summaries = bounce_report_get_n_message_summaries (self);
   guint n = g_list_model_get_n_items (messages);
 
-  if (n == 0)
+  if (n == 0 && n_summaries == 0)
     return;
   bounce_json_writer_member (json, "messages");
   bounce_json_writer_begin_array (json);
@@ -289,31 +338,31 @@ add_messages (BounceJsonWriter *json,
       g_autoptr(BounceReport) m = g_list_model_get_item (messages, i);
       GListModel *recipients = bounce_report_get_recipients (m);
 
-      bounce_json_writer_begin_object (json);
-      bounce_json_writer_member (json, "index");
-      bounce_json_writer_int (json, bounce_report_get_message_index (m));
-      add_string (json, "date", bounce_report_get_date (m));
-      add_string (json, "subject", bounce_report_get_subject (m));
-      add_string (json, "kind", kind_to_string (bounce_report_get_kind (m)));
-      add_string (json, "provider", bounce_report_get_provider (m));
-      add_string (json, "outcome", bounce_outcome_to_string (bounce_report_get_outcome (m)));
-      bounce_json_writer_member (json, "recipients");
-      bounce_json_writer_begin_array (json);
+      begin_message (json, bounce_report_get_message_index (m), bounce_report_get_date (m),
+                     bounce_report_get_subject (m), bounce_report_get_kind (m),
+                     bounce_report_get_provider (m), bounce_report_get_outcome (m));
       for (guint j = 0; j < g_list_model_get_n_items (recipients); j++)
         {
           g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, j);
 
-          bounce_json_writer_begin_object (json);
-          add_string (json, "address", bounce_recipient_get_address (r));
-          add_string (json, "status", bounce_recipient_get_status (r));
-          add_string (json, "reason", bounce_recipient_get_reason (r));
-          add_string (json, "outcome", bounce_outcome_to_string (bounce_recipient_get_outcome (r)));
-          bounce_json_writer_member (json, "hard_bounce");
-          bounce_json_writer_boolean (json, bounce_recipient_get_hard_bounce (r));
-          bounce_json_writer_end_object (json);
+          add_message_recipient (json, bounce_recipient_get_address (r), bounce_recipient_get_status (r),
+                                 bounce_recipient_get_reason (r), bounce_recipient_get_outcome (r),
+                                 bounce_recipient_get_hard_bounce (r));
         }
-      bounce_json_writer_end_array (json);
-      bounce_json_writer_end_object (json);
+      end_message (json);
+    }
+  for (guint i = 0; i < n_summaries; i++)
+    {
+      const BounceMessageSummary *m = bounce_report_get_message_summary (self, i);
+
+      begin_message (json, m->index, m->date, m->subject, m->kind, m->provider, m->outcome);
+      for (guint j = 0; j < m->n_recipients; j++)
+        {
+          const BounceSummaryRecipient *r = bounce_report_get_summary_recipient (self, m, j);
+
+          add_message_recipient (json, r->address, r->status, r->reason, r->outcome, r->hard_bounce);
+        }
+      end_message (json);
     }
   bounce_json_writer_end_array (json);
 }

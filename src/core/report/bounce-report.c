@@ -26,6 +26,11 @@ struct _BounceReport
   BounceOutcome outcome;
   BounceRecipient *main_recipient;
   GListStore *message_reports;  /* BounceReport, one per message of an mbox, or NULL */
+  /* In their place when read message by message: BounceMessageSummary,
+   * their BounceSummaryRecipient, and the strings of both */
+  GArray *message_summaries;
+  GArray *summary_recipients;
+  GStringChunk *summary_strings;
   guint message_index;
   char *subject;
   char *date;
@@ -54,6 +59,9 @@ bounce_report_finalize (GObject *object)
   g_clear_object (&self->verdict);
   g_clear_object (&self->main_recipient);
   g_clear_object (&self->message_reports);
+  g_clear_pointer (&self->message_summaries, g_array_unref);
+  g_clear_pointer (&self->summary_recipients, g_array_unref);
+  g_clear_pointer (&self->summary_strings, g_string_chunk_free);
   g_free (self->subject);
   g_free (self->date);
 
@@ -377,4 +385,89 @@ bounce_report_add_truncated (BounceReport    *self,
 {
   g_return_if_fail (BOUNCE_IS_REPORT (self));
   self->truncated |= what;
+}
+
+/* A string of a summary, kept with the others in one block (an mbox of
+ * 100,000 messages has as many dates and subjects); the words that repeat
+ * (status, reason, provider) once. */
+static const char *
+summary_string (BounceReport *self,
+                const char   *value,
+                gboolean      repeats)
+{
+  if (value == NULL)
+    return NULL;
+  return repeats ? g_string_chunk_insert_const (self->summary_strings, value)
+                 : g_string_chunk_insert (self->summary_strings, value);
+}
+
+void
+bounce_report_add_message_summary (BounceReport *self,
+                                   BounceReport *message_report)
+{
+  GListModel *recipients;
+  BounceMessageSummary m;
+
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  g_return_if_fail (BOUNCE_IS_REPORT (message_report));
+
+  if (self->message_summaries == NULL)
+    {
+      self->message_summaries = g_array_new (FALSE, FALSE, sizeof (BounceMessageSummary));
+      self->summary_recipients = g_array_new (FALSE, FALSE, sizeof (BounceSummaryRecipient));
+      self->summary_strings = g_string_chunk_new (64 * 1024);
+    }
+
+  recipients = G_LIST_MODEL (message_report->recipients);
+  m.index = message_report->message_index;
+  m.date = summary_string (self, message_report->date, FALSE);
+  m.subject = summary_string (self, message_report->subject, FALSE);
+  m.kind = message_report->kind;
+  m.provider = summary_string (self, message_report->provider, TRUE);
+  m.outcome = message_report->outcome;
+  m.first_recipient = self->summary_recipients->len;
+  m.n_recipients = g_list_model_get_n_items (recipients);
+  for (guint i = 0; i < m.n_recipients; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      BounceSummaryRecipient sr = {
+        summary_string (self, bounce_recipient_get_address (r), FALSE),
+        summary_string (self, bounce_recipient_get_status (r), TRUE),
+        summary_string (self, bounce_recipient_get_reason (r), TRUE),
+        bounce_recipient_get_outcome (r),
+        bounce_recipient_get_hard_bounce (r),
+      };
+
+      g_array_append_val (self->summary_recipients, sr);
+    }
+  g_array_append_val (self->message_summaries, m);
+}
+
+guint
+bounce_report_get_n_message_summaries (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), 0);
+
+  return self->message_summaries != NULL ? self->message_summaries->len : 0;
+}
+
+const BounceMessageSummary *
+bounce_report_get_message_summary (BounceReport *self,
+                                   guint         index)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  g_return_val_if_fail (index < bounce_report_get_n_message_summaries (self), NULL);
+
+  return &g_array_index (self->message_summaries, BounceMessageSummary, index);
+}
+
+const BounceSummaryRecipient *
+bounce_report_get_summary_recipient (BounceReport               *self,
+                                     const BounceMessageSummary *message,
+                                     guint                       index)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+  g_return_val_if_fail (message != NULL && index < message->n_recipients, NULL);
+
+  return &g_array_index (self->summary_recipients, BounceSummaryRecipient, message->first_recipient + index);
 }

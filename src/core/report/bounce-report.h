@@ -85,6 +85,35 @@ BounceOutcome    bounce_recipient_get_outcome     (BounceRecipient *recipient);
  * lists each recipient once; a message's report lists its own. */
 GListModel   *bounce_report_get_message_reports (BounceReport *self);  /* BounceReport */
 void          bounce_report_add_message_report  (BounceReport *self, BounceReport *message_report);
+/* An input read message by message (bounce_analyze_bytes_by_message()):
+ * the whole input's report keeps, in place of each message's report, what
+ * its JSON lists of it ("messages"). */
+typedef struct {
+  const char *address;
+  const char *status;
+  const char *reason;
+  BounceOutcome outcome;
+  gboolean hard_bounce;
+} BounceSummaryRecipient;
+
+typedef struct {
+  guint index;
+  const char *date;
+  const char *subject;
+  BounceKind kind;
+  const char *provider;
+  BounceOutcome outcome;
+  guint first_recipient;  /* (for bounce_report_get_summary_recipient()) */
+  guint n_recipients;
+} BounceMessageSummary;
+
+void          bounce_report_add_message_summary   (BounceReport *self, BounceReport *message_report);
+guint         bounce_report_get_n_message_summaries (BounceReport *self);
+/* Valid until the next summary is added. */
+const BounceMessageSummary *bounce_report_get_message_summary (BounceReport *self, guint index);
+const BounceSummaryRecipient *bounce_report_get_summary_recipient (BounceReport               *self,
+                                                                    const BounceMessageSummary *message,
+                                                                    guint                       index);
 /* Which message of the input a message's report is about (0 for the
  * first), with its Subject and Date as written, or NULL. */
 void          bounce_report_set_message         (BounceReport *self, guint index, BounceMessage *message);

@@ -619,6 +619,60 @@ test_transfer_encoded (void)
 }
 
 static void
+test_report_third_part_text (void)
+{
+  /* RFC 6522 section 3: a report's parts after its machine-readable part
+   * are the returned message, even as text/plain (Oracle Communications
+   * Messaging Server sends the returned headers so).  Its words, here a
+   * virus scanner's header, are the original's, not the notice's. */
+  const char *msg =
+    "From: postmaster@mx.example.org\n"
+    "Subject: Delivery Notification: Delivery has been delayed\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is an automatically generated delivery status notification.\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns;mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822;bob@example.net\n"
+    "Action: delayed\n"
+    "Status: 4.4.7 (unable to deliver this message after 1 day)\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Return-path: <alice@example.org>\n"
+    "X-Virus-Status: infected=no, virus scanned\n"
+    "From: Alice <alice@example.org>\n"
+    "To: bob@example.net\n"
+    "Subject: Lunch\n"
+    "\n"
+    "See you at noon.\n"
+    "--B--\n";
+  g_autoptr(BounceInput) input = decode_text (msg, -1);
+  g_autoptr(GString) kinds = segment_kinds (input);
+  g_autofree char *original = segment_text (input, BOUNCE_SEGMENT_ORIGINAL_HEADERS);
+  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(BounceRecipient) recipient = NULL;
+
+  g_assert_cmpstr (kinds->str, ==, "HTDOB");
+  g_assert_nonnull (original);
+  g_assert_nonnull (strstr (original, "X-Virus-Status"));
+
+  report = bounce_analyze_input (input, NULL, bounce_catalogue_get_default ());
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  recipient = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  g_assert_cmpstr (bounce_recipient_get_reason (recipient), ==, "expired");
+}
+
+static void
 test_dsn_in_text (void)
 {
   /* A non-MIME notice quoting delivery-status fields, with no blank line
@@ -973,6 +1027,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/unmarked-copy", test_unmarked_copy);
   g_test_add_func ("/input/rfc822-base64", test_rfc822_base64);
   g_test_add_func ("/input/dsn-in-text", test_dsn_in_text);
+  g_test_add_func ("/input/report-third-part-text", test_report_third_part_text);
   g_test_add_func ("/input/transfer-encoded", test_transfer_encoded);
   g_test_add_func ("/input/hostile/empty", test_empty);
   g_test_add_func ("/input/hostile/binary", test_binary);

@@ -54,6 +54,8 @@ typedef struct
   GMimeParserOptions *options;
   gboolean have_real_dsn;  /* a message/delivery-status part was seen */
   gboolean marker_done;    /* an inline "original message" marker was used */
+  gboolean after_report;   /* inside a multipart/report, past its
+                            * machine-readable part */
   /* Read message by message (BounceInputReader): the message's place in
    * the whole input, and the text and segments of the last message before
    * it that has text, which the blank line before this message's first
@@ -1609,7 +1611,7 @@ walk_leaf (Decoder     *dec,
   GMimeContentType *ct = g_mime_object_get_content_type (object);
   const char *type = ct != NULL ? g_mime_content_type_get_media_type (ct) : "text";
   const char *subtype = ct != NULL ? g_mime_content_type_get_media_subtype (ct) : "plain";
-  BounceSegmentKind body_kind = in_original ? BOUNCE_SEGMENT_ORIGINAL_BODY : BOUNCE_SEGMENT_TEXT;
+  BounceSegmentKind body_kind = in_original || dec->after_report ? BOUNCE_SEGMENT_ORIGINAL_BODY : BOUNCE_SEGMENT_TEXT;
   g_autofree char *text = NULL;
   gsize len = 0;
   gsize start;
@@ -1723,6 +1725,14 @@ walk_leaf (Decoder     *dec,
 
   if (in_original)
     append_block (dec, body_kind, text, len);
+  else if (dec->after_report)
+    {
+      /* RFC 6522 section 3: a report's parts after the machine-readable
+       * one are the returned message (or part of it), whatever their type;
+       * some servers send its headers as text/plain. */
+      dec->marker_done = TRUE;
+      append_inline_original (dec, text, len);
+    }
   else
     append_notification_text (dec, text, len);
 }
@@ -1784,6 +1794,29 @@ walk (Decoder     *dec,
           if (chosen == NULL)
             chosen = g_mime_multipart_get_part (multipart, 0);
           walk (dec, chosen, depth + 1, in_original);
+          return;
+        }
+
+      if (ct != NULL && g_mime_content_type_is_type (ct, "multipart", "report") && !in_original)
+        {
+          gboolean after_report = dec->after_report;
+
+          for (int i = 0; i < count; i++)
+            {
+              GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+              GMimeContentType *cct = g_mime_object_get_content_type (child);
+
+              if (g_cancellable_is_cancelled (dec->cancellable))
+                break;
+              walk (dec, child, depth + 1, in_original);
+              /* (RFC 6522: the second part is the machine-readable one.) */
+              if (cct != NULL &&
+                  (g_mime_content_type_is_type (cct, "message", "delivery-status") ||
+                   g_mime_content_type_is_type (cct, "message", "global-delivery-status") ||
+                   g_mime_content_type_is_type (cct, "message", "feedback-report")))
+                dec->after_report = TRUE;
+            }
+          dec->after_report = after_report;
           return;
         }
 

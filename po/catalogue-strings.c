@@ -409,17 +409,21 @@ N_("Reach the recipient another way and ask them to allow your address.");
 /* Translators: reason.filtered admin[1] */
 N_("Contact the receiving domain's postmaster with the full bounce if the reason is unclear.");
 /* Translators: reason.onhold title */
-N_("Delivery is on hold");
+N_("The reply gives no clear cause");
 /* Translators: reason.onhold explanation */
-N_("Delivery could not be completed yet and the cause is not clear from the details. Often the receiving server asked for a later retry, as with greylisting, and nothing needs to be done.");
+N_("The receiving server answered, but its words do not say why the message was not delivered, so the reason cannot be narrowed down further. The server's own reply, shown with the recipient, is the best clue; the status code, if there is one, tells whether a retry can work.");
 /* Translators: reason.onhold sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reason.onhold sender[2] */
-N_("Send the message again later: it will not be retried on its own.");
-/* Translators: reason.onhold sender[3] */
 N_("If you receive a final failure later, use that bounce to decide what to do.");
+/* Translators: reason.onhold sender[3] */
+N_("Check the recipient's address for typos, then send the message again later: it will not be retried on its own.");
+/* Translators: reason.onhold sender[4] */
+N_("If it fails again, reach the recipient another way and forward this bounce to your IT department.");
 /* Translators: reason.onhold admin[1] */
-N_("Check the mail queue and log of the sending server for the latest error on this message.");
+N_("Check the mail queue and log of the sending server for the full reply to this message.");
+/* Translators: reason.onhold admin[2] */
+N_("If the reply stays vague, ask the receiving domain's postmaster what it means, quoting the time, the recipient and the queue ID.");
 /* Translators: reason.undefined title */
 N_("The cause could not be determined");
 /* Translators: reason.undefined explanation */

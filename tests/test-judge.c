@@ -128,6 +128,21 @@ test_delay_of_failing_network (Fixture *f, gconstpointer data)
   f->fact.reason = (char *) "networkerror";
   g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
   f->fact.reason = NULL;
+  /* "connect to mx[192.0.2.2]:25: No route to host" in a delay: the
+   * connection wording alone is the condition, but the words are in
+   * Sisimai's network error table too, which names the cause */
+  {
+    g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+
+    f->j.rules = rules;
+    g_ptr_array_add (rules, entry ("rule.wording.connection"));
+    g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "expired");
+    g_ptr_array_add (rules, entry ("phrases.sisimai.networkerror"));
+    g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
+    /* a table for another reason does not keep this one */
+    g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "expired");
+    f->j.rules = NULL;
+  }
   f->fact.action = NULL;
   g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "systemerror");
 }

@@ -167,16 +167,41 @@ expired_action (const BounceJudgement *j,
   return reason;
 }
 
+/* Whether a phrase list (the literal words servers write for one reason,
+ * such as Sisimai's reason tables) names this reason among the rules that
+ * explain the evidence. */
+static gboolean
+phrase_names_reason (const BounceJudgement *j,
+                     const char            *reason)
+{
+  for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
+    {
+      BounceEntry *e = j->rules->pdata[i];
+
+      if (bounce_entry_get_kind (e) == BOUNCE_ENTRY_PHRASES &&
+          is_reason (bounce_entry_get_reason (e), reason))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A delay warning reports a delivery whose time is running out: when all
  * it has to say is that the network or the server is failing, that is the
- * condition, not the cause. */
+ * condition, not the cause.  Sisimai reads a delay the same way
+ * (lib/Sisimai/Reason.pm, anotherone(): an "Action: delayed" whose
+ * text names no reason is "expired"), but a delay whose text is one of the phrases of a reason's
+ * own table keeps that reason: "connect to mx[192.0.2.2]:25: No route to
+ * host" is a network error (lib/Sisimai/Reason/NetworkError.pm), where
+ * "Connection timed out" is an expiry (Reason/Expired.pm) and "Connection
+ * refused" names nothing. */
 static const char *
 delay_of_failing_network (const BounceJudgement *j,
                           const char            *reason)
 {
   if (is_action (j->fact, "delayed") && j->fact->reason == NULL &&
-      (reason == NULL || is_reason (reason, "networkerror") || is_reason (reason, "systemerror") ||
-       is_reason (reason, "onhold")))
+      (reason == NULL || is_reason (reason, "onhold") ||
+       ((is_reason (reason, "networkerror") || is_reason (reason, "systemerror")) &&
+        !phrase_names_reason (j, reason))))
     return "expired";
   return reason;
 }

@@ -1185,6 +1185,60 @@ test_provider_wording_elsewhere (void)
   }
 }
 
+/* A bounce whose From and Subject say nothing of it (a customised or
+ * translated template) is still a bounce: Exim's X-Failed-Recipients, a
+ * delivery report, or an enhanced code among a report's words outweigh
+ * "Auto-Submitted: auto-replied", which bounces carry too.  Exim lists a
+ * recipient written without a domain by its local part; the header has it
+ * in full. */
+#define PLAIN_HEAD \
+  "From: Mail Relay <notify@relay.example.net>\n" \
+  "To: alice@example.com\n" \
+  "Subject: Notification\n" \
+  "Auto-Submitted: auto-replied\n"
+
+static void
+test_neutral_headers (void)
+{
+  g_autoptr(BounceReport) exim = analyze (PLAIN_HEAD
+    "X-Failed-Recipients: bob@example.net\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  bob\n"
+    "    SMTP error from remote mail server after MAIL FROM:<alice@example.com> SIZE=1543:\n"
+    "    host mx.example.net [192.0.2.20]: 550 5.7.1 <alice@example.com>... Please use your ISP's server.\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n"
+    "\n"
+    "From: alice@example.com\n"
+    "To: bob\n"
+    "Subject: lunch\n"
+    "\n"
+    "Noon?\n");
+  g_autoptr(BounceReport) report = analyze (PLAIN_HEAD
+    "\n"
+    "A message that you sent could not be delivered to one or more of\n"
+    "its recipients. This is a permanent error.\n"
+    "\n"
+    "Reason: 550 5.2.0 Mail rejected.\n");
+  g_autoptr(BounceReport) holiday = analyze (PLAIN_HEAD
+    "\n"
+    "I am out of the office until Monday and will answer your message then.\n");
+  g_autoptr(BounceRecipient) bob = recipient (exim, 0);
+
+  g_assert_cmpint (bounce_report_get_kind (exim), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_status (bob), ==, "5.7.1");
+  g_assert_cmpstr (bounce_recipient_get_diagnostic (bob), ==,
+                   "550 5.7.1 <alice@example.com>... Please use your ISP's server.");
+  g_assert_cmpint (bounce_report_get_kind (report), !=, BOUNCE_KIND_AUTOREPLY);
+  g_assert_cmpint (bounce_report_get_kind (holiday), ==, BOUNCE_KIND_AUTOREPLY);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1225,5 +1279,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/block-edges", test_block_edges);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
+  g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);
   return g_test_run ();
 }

@@ -231,6 +231,12 @@ is_system_message (BounceMessageContext *ctx)
          contains_nocase (subject, "security information for") || contains_nocase (subject, "mail failure -");
 }
 
+static gboolean
+reads_as_failure_report (GString *text)
+{
+  return text->len <= 256 * 1024 && match (RE_ENHANCED_CODE, text->str) && match (RE_BOUNCE_WORDS, text->str);
+}
+
 /* RFC 3834 (Auto-Submitted) and what auto-responders add: X-Autoreply and
  * its kin, Precedence: auto_reply, Apple Mail's X-Apple-Action: vacation,
  * and their Subject prefixes. */
@@ -244,6 +250,13 @@ bounce_classify_looks_like_autoreply (BounceMessageContext *ctx)
 
   if (ctx->message == NULL || is_system_message (ctx))
     return FALSE;
+  /* Exim marks its bounces "Auto-Submitted" too, and adds the failed
+   * addresses as X-Failed-Recipients to bounces only (the Exim
+   * specification, "Customizing bounce and warning messages"; Mailman's
+   * Bouncers/Exim.py): whatever its Subject, such a message is a bounce,
+   * as is a delivery status report (RFC 3464) */
+  if (bounce_context_header (ctx, "X-Failed-Recipients") != NULL || bounce_classify_is_delivery_report (ctx))
+    return FALSE;
   if (bounce_context_header (ctx, "X-Autoreply") != NULL || bounce_context_header (ctx, "X-Autorespond") != NULL ||
       bounce_context_header (ctx, "X-Autoresponder") != NULL)
     return TRUE;
@@ -254,8 +267,12 @@ bounce_classify_looks_like_autoreply (BounceMessageContext *ctx)
     return TRUE;
   if (match (RE_AUTOREPLY_SUBJECT, subject))
     return TRUE;
+  /* "Auto-Submitted: auto-replied" is any automatic answer to a message
+   * (RFC 3834 section 5), bounces included: alone, it makes a holiday
+   * reply only of a text that does not read as a failure report (an
+   * enhanced status code among a report's words) */
   return auto_submitted != NULL && g_ascii_strncasecmp (auto_submitted, "auto-replied", 12) == 0 &&
-         !match (RE_BOUNCE_SUBJECT, subject);
+         !match (RE_BOUNCE_SUBJECT, subject) && !reads_as_failure_report (ctx->notification);
 }
 
 gboolean

@@ -401,6 +401,37 @@ test_catalogue_search (void)
   g_assert_cmpuint (hits->len, ==, 0);
 }
 
+/* Typing never JIT-compiles the rules' patterns: a search tries each rule
+ * on the query, and once a rule had been tried often enough every rule was
+ * compiled for the JIT in one keystroke, on the window's main thread. */
+static void
+test_catalogue_search_no_jit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceCatalogue) cat = bounce_catalogue_new_from_resource (BOUNCE_CATALOGUE_RESOURCE_DIR, &error);
+  GPtrArray *entries;
+  BounceEntry *rule = NULL;
+  GRegex *plain;
+
+  g_assert_no_error (error);
+  entries = bounce_catalogue_get_entries (cat);
+  for (guint i = 0; i < entries->len && rule == NULL; i++)
+    if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_RULE)
+      rule = entries->pdata[i];
+  g_assert_nonnull (rule);
+  plain = bounce_entry_get_plain_regex (rule);
+  g_assert_nonnull (plain);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GPtrArray) hits = bounce_catalogue_search (cat, "zzqx-no-such-words");
+
+      g_assert_cmpuint (hits->len, ==, 0);
+    }
+  /* (bounce_entry_get_regex() gives the JIT's once it is compiled) */
+  g_assert_true (bounce_entry_get_regex (rule) == plain);
+}
+
 /* A rule that names a provider's own code ("TSS04") is found through that
  * code: the providers' token shapes must find it in the rule's examples,
  * or the window cannot highlight and explain it. */
@@ -1210,6 +1241,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/rule-examples", test_catalogue_rule_examples);
   g_test_add_func ("/catalogue/ip-listing-reason", test_catalogue_ip_listing_reason);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
+  g_test_add_func ("/catalogue/search-no-jit", test_catalogue_search_no_jit);
   g_test_add_func ("/catalogue/names-are-not-words", test_catalogue_names_are_not_words);
   g_test_add_func ("/catalogue/bad-entries", test_catalogue_bad_entries);
   g_test_add_func ("/catalogue/rule-tokens", test_catalogue_rule_tokens);

@@ -1391,7 +1391,7 @@ search_index_new (BounceCatalogue *self)
       /* Rules are tried on the query itself too: compiled now, not
        * while the user types. */
       if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_RULE)
-        bounce_entry_get_regex (entry);
+        bounce_entry_get_plain_regex (entry);
     }
   return index;
 }
@@ -1522,10 +1522,13 @@ bounce_catalogue_search (BounceCatalogue *self,
           bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PHRASES)
         continue;
       hit.score = score_entry (entry, &index->texts[i], stripped, words);
-      /* Codes and tokens typed in full also find the rules that mention them. */
+      /* Codes and tokens typed in full also find the rules that mention
+       * them.  (A query is a few characters: never worth the JIT, whose
+       * compiling took several milliseconds of a keystroke once every
+       * rule had been tried often enough.) */
       if (hit.score == 0 && bounce_entry_get_kind (entry) == BOUNCE_ENTRY_RULE)
         {
-          GRegex *regex = bounce_entry_get_regex (entry);
+          GRegex *regex = bounce_entry_get_plain_regex (entry);
 
           if (regex != NULL && g_regex_match (regex, stripped, 0, NULL))
             hit.score = 50;

@@ -1213,18 +1213,10 @@ bounce_entry_get_tokens (BounceEntry *self)
  * run gets it for the rules it keeps using. */
 #define JIT_AFTER_USES 48
 
-GRegex *
-bounce_entry_get_regex (BounceEntry *self)
+/* The pattern compiled without the JIT (once; NULL for a bad one). */
+static GRegex *
+plain_regex (BounceEntry *self)
 {
-  GRegex *jit;
-
-  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
-
-  if (self->pattern == NULL)
-    return NULL;
-  jit = g_atomic_pointer_get (&self->regex_jit);
-  if (jit != NULL)
-    return jit;
   if (g_atomic_pointer_get (&self->regex) == NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -1247,6 +1239,23 @@ bounce_entry_get_regex (BounceEntry *self)
       if (!g_atomic_pointer_compare_and_exchange (&self->regex, NULL, regex))
         g_regex_unref (regex);
     }
+  return g_atomic_pointer_get (&self->regex);
+}
+
+GRegex *
+bounce_entry_get_regex (BounceEntry *self)
+{
+  GRegex *jit;
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+
+  if (self->pattern == NULL)
+    return NULL;
+  jit = g_atomic_pointer_get (&self->regex_jit);
+  if (jit != NULL)
+    return jit;
+  if (plain_regex (self) == NULL)
+    return NULL;
   if (g_atomic_int_add (&self->uses, 1) == JIT_AFTER_USES)
     {
       /* The pattern compiled once already, so this cannot fail except for
@@ -1257,6 +1266,19 @@ bounce_entry_get_regex (BounceEntry *self)
         g_regex_unref (jit);
     }
   return g_atomic_pointer_get (&self->regex);
+}
+
+GRegex *
+bounce_entry_get_plain_regex (BounceEntry *self)
+{
+  GRegex *jit;
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+
+  if (self->pattern == NULL)
+    return NULL;
+  jit = g_atomic_pointer_get (&self->regex_jit);
+  return jit != NULL ? jit : plain_regex (self);
 }
 
 const char * const *

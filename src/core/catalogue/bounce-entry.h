@@ -127,6 +127,10 @@ const char       *bounce_entry_get_pattern      (BounceEntry  *self);
 const char       *bounce_entry_get_tokens       (BounceEntry  *self);
 /* Rules and blocklists and providers: the compiled pattern, else NULL. */
 GRegex           *bounce_entry_get_regex        (BounceEntry  *self);
+/* The same, but never made ready for the JIT by this call (a use does not
+ * count towards it): for short texts such as a search query, where
+ * compiling for the JIT costs far more than it saves. */
+GRegex           *bounce_entry_get_plain_regex  (BounceEntry  *self);
 const char * const *bounce_entry_get_examples   (BounceEntry  *self);  /* rules; never NULL */
 /* Blocklists. */
 const char * const *bounce_entry_get_zones      (BounceEntry  *self);  /* never NULL */

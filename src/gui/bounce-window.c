@@ -2304,13 +2304,36 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
 }
 
+/* The shortcuts window is built when first asked for, not with every
+ * window as GtkApplication does with a gtk/help-overlay.ui: it is set as
+ * the window's help overlay, whose own show-help-overlay action (added
+ * only when the window has none) then replaces this one. */
+static void
+show_help_overlay (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  BounceWindow *self = user_data;
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bounce-shortcuts.ui");
+  GtkShortcutsWindow *overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_action_map_remove_action (G_ACTION_MAP (self), "show-help-overlay");
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-help-overlay", NULL);
+}
+
 static void
 bounce_window_init (BounceWindow *self)
 {
+  static const GActionEntry entries[] = {
+    { .name = "show-help-overlay", .activate = show_help_overlay },
+  };
+
   self->show_admin = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
 
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);

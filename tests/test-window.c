@@ -627,6 +627,39 @@ action_enabled (BounceWindow *win,
   return gtk_widget_get_sensitive (button);
 }
 
+/* The window starts on its welcome page; the report page and the other
+ * result pages are built when first shown, and clearing or changing a
+ * setting before that does not need them. */
+static void
+test_result_pages_on_first_use (void)
+{
+  BounceWindow *win = new_window ();
+  g_autoptr(GSettings) settings = test_settings ();
+  g_autofree char *text = read_sample ("pasted-final-failure.txt", NULL);
+  GtkWidget *verdict;
+
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
+  g_assert_null (find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT)));
+  g_assert_null (find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_LINKS_GROUP)));
+  g_assert_false (shows_text (GTK_WIDGET (win), "This Does Not Look Like a Bounce"));
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+  g_settings_set_boolean (settings, "show-admin-sections", FALSE);
+  g_settings_reset (settings, "show-admin-sections");
+  g_assert_null (find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT)));
+
+  paste_text (win, text);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
+  verdict = find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT));
+  g_assert_true (verdict == GTK_WIDGET (bounce_window_get_verdict (win)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  g_assert_true (gtk_widget_get_mapped (verdict));
+  /* The other result pages came with it, once. */
+  g_assert_true (shows_text (GTK_WIDGET (win), "This Does Not Look Like a Bounce"));
+
+  destroy_window (win);
+}
+
 static void
 test_not_bounce (void)
 {
@@ -1261,10 +1294,22 @@ static void
 test_app_dialogs (void)
 {
   GList *windows;
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                "win.show-help-overlay");
+
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>question"));
 
   /* About (with debug info), preferences and shortcuts open without a
    * warning, which the test environment makes fatal. */
   g_application_activate (G_APPLICATION (app));
+  /* The shortcuts window is built when first asked for. */
+  {
+    GList *toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l; l = l->next)
+      g_assert_false (GTK_IS_SHORTCUTS_WINDOW (l->data));
+    g_list_free (toplevels);
+  }
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
@@ -1283,6 +1328,29 @@ test_app_dialogs (void)
     g_assert_true (about);
     g_assert_true (prefs);
     g_assert_true (shortcuts);
+  }
+
+  /* Closed and asked for again, the same shortcuts window comes back. */
+  {
+    GtkWidget *first = NULL;
+    guint n = 0;
+    GList *toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l; l = l->next)
+      if (GTK_IS_SHORTCUTS_WINDOW (l->data))
+        first = l->data;
+    g_list_free (toplevels);
+    gtk_window_close (GTK_WINDOW (first));
+    spin (50);
+    g_assert_false (gtk_widget_get_visible (first));
+    g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+    spin (100);
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l; l = l->next)
+      n += GTK_IS_SHORTCUTS_WINDOW (l->data);
+    g_list_free (toplevels);
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_true (gtk_widget_get_visible (first));
   }
 
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
@@ -1648,6 +1716,7 @@ main (int   argc,
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);
+  g_test_add_func ("/window/result-pages-on-first-use", test_result_pages_on_first_use);
   g_test_add_func ("/window/not-bounce", test_not_bounce);
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);

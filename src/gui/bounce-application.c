@@ -235,6 +235,9 @@ bounce_application_startup (GApplication *app)
     { "win.copy-summary", { "<Control><Shift>c", NULL } },
     { "win.catalogue", { "<Control>k", "<Control>f", NULL } },
     { "window.close", { "<Control>w", NULL } },
+    /* GtkApplication's own for a gtk/help-overlay.ui, which the window
+     * builds on first use instead (bounce-shortcuts.ui). */
+    { "win.show-help-overlay", { "<Control>question", NULL } },
   };
   const char *style;
 

@@ -72,6 +72,7 @@ struct _BounceWindow
   gsize                 shown_bytes;
   guint                 debounce_id;
   guint                 spinner_id;
+  guint                 result_pages_id;  /* builds the result pages */
   guint                 busy : 1;
   guint                 view_matches_report : 1;
   guint                 navigate_on_result : 1;
@@ -84,6 +85,8 @@ struct _BounceWindow
   AdwWindowTitle       *window_title;
   GtkSpinner           *spinner;
   GtkStack             *results_stack;
+  /* The result pages, from bounce-window-results.ui: NULL until one of
+   * them is first shown (bounce_window_ensure_result_pages). */
   GtkScrolledWindow    *report_scroller;
   GtkWidget            *message_bar;
   GtkLabel             *message_label;
@@ -169,6 +172,7 @@ analysis_result_free (AnalysisResult *result)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnalysisResult, analysis_result_free)
 
 static void bounce_window_update_actions (BounceWindow *self);
+static void bounce_window_ensure_result_pages (BounceWindow *self);
 
 /* The message of an mbox selected in the list, whose own result the page
  * shows, or NULL: the whole file's.  The list holds the report's messages
@@ -176,8 +180,12 @@ static void bounce_window_update_actions (BounceWindow *self);
 static BounceReport *
 shown_message (BounceWindow *self)
 {
-  BounceReport *message = bounce_messages_view_get_selected_message (self->messages_view);
+  BounceReport *message;
 
+  /* Before the result pages are built there is no list to select in. */
+  if (self->messages_view == NULL)
+    return NULL;
+  message = bounce_messages_view_get_selected_message (self->messages_view);
   /* A message is analysed when first shown; again is a no-op. */
   if (message != NULL)
     bounce_analyze_message (self->report, message, NULL);
@@ -301,6 +309,8 @@ static void
 bounce_window_set_page (BounceWindow *self,
                         const char   *page)
 {
+  if (!g_str_equal (page, "welcome"))
+    bounce_window_ensure_result_pages (self);
   gtk_stack_set_visible_child_name (self->results_stack, page);
   bounce_window_update_actions (self);
 }
@@ -340,9 +350,12 @@ bounce_window_reset_check (BounceWindow *self)
       g_clear_object (&self->check_cancellable);
     }
   g_clear_object (&self->check);
-  bounce_links_group_set_checking (self->links_group, FALSE);
-  bounce_links_group_set_check_results (self->links_group, NULL);
-  bounce_links_group_set_check_notice (self->links_group, NULL);
+  if (self->links_group != NULL)
+    {
+      bounce_links_group_set_checking (self->links_group, FALSE);
+      bounce_links_group_set_check_results (self->links_group, NULL);
+      bounce_links_group_set_check_notice (self->links_group, NULL);
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
 }
 
@@ -394,20 +407,24 @@ bounce_window_prepare_check (BounceWindow *self)
 static void
 bounce_window_clear_report (BounceWindow *self)
 {
-  gtk_widget_set_visible (self->message_bar, FALSE);
   if (g_set_object (&self->report, NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
 
   self->view_matches_report = FALSE;
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
-  bounce_verdict_set_report (self->verdict, NULL);
-  bounce_messages_view_set_report (self->messages_view, NULL);
-  bounce_links_group_set_links (self->links_group, NULL, NULL);
   bounce_window_reset_check (self);
-  remove_all_children (GTK_WIDGET (self->recipients_list));
-  remove_all_children (GTK_WIDGET (self->codes_list));
-  remove_all_children (GTK_WIDGET (self->entry_cards));
+  /* Result pages not built yet have nothing to forget. */
+  if (self->report_scroller != NULL)
+    {
+      gtk_widget_set_visible (self->message_bar, FALSE);
+      bounce_verdict_set_report (self->verdict, NULL);
+      bounce_messages_view_set_report (self->messages_view, NULL);
+      bounce_links_group_set_links (self->links_group, NULL, NULL);
+      remove_all_children (GTK_WIDGET (self->recipients_list));
+      remove_all_children (GTK_WIDGET (self->codes_list));
+      remove_all_children (GTK_WIDGET (self->entry_cards));
+    }
   bounce_window_update_title (self);
   gtk_widget_set_visible (self->show_results_button, FALSE);
 }
@@ -597,7 +614,8 @@ bounce_window_apply_link_settings (BounceWindow *self)
 {
   g_auto(GStrv) services = NULL;
 
-  if (self->settings == NULL)
+  /* Applied again when the links group is built. */
+  if (self->settings == NULL || self->links_group == NULL)
     return;
 
   services = g_settings_get_strv (self->settings, "blocklist-services");
@@ -646,6 +664,7 @@ bounce_window_fill_details (BounceWindow *self)
 static void
 bounce_window_fill_results (BounceWindow *self)
 {
+  bounce_window_ensure_result_pages (self);
   bounce_window_update_title (self);
 
   if (bounce_report_get_kind (self->report) == BOUNCE_KIND_NOT_BOUNCE)
@@ -862,6 +881,7 @@ bounce_window_show_error (BounceWindow *self,
     description = _("This file is not a text message. Open the bounce itself: a .eml or .txt file, or a mailbox.");
   else if (g_error_matches (error, BOUNCE_ERROR, BOUNCE_ERROR_TOO_LARGE))
     description = _("This file is too large to be a bounce. Open the bounce itself rather than a whole mailbox.");
+  bounce_window_ensure_result_pages (self);
   adw_status_page_set_description (self->error_page, description);
   bounce_window_set_page (self, "error");
 }
@@ -969,6 +989,16 @@ analysis_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) analysis_result_free);
 }
 
+static gboolean
+build_result_pages_cb (gpointer data)
+{
+  BounceWindow *self = data;
+
+  self->result_pages_id = 0;
+  bounce_window_ensure_result_pages (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 bounce_window_start_analysis (BounceWindow *self,
                               GBytes       *bytes,
@@ -989,6 +1019,9 @@ bounce_window_start_analysis (BounceWindow *self,
   job->bytes = g_bytes_ref (bytes);
   job->source = file ? g_file_get_basename (file) : NULL;
   job->pasted = a->pasted;
+
+  if (self->report_scroller == NULL && self->result_pages_id == 0)
+    self->result_pages_id = g_idle_add (build_result_pages_cb, self);
 
   /* Loaded here, so that workers do not race for it. */
   bounce_catalogue_get_default ();
@@ -1701,6 +1734,73 @@ on_all_messages_clicked (BounceWindow *self)
   gtk_widget_grab_focus (bounce_messages_view_get_message_list (self->messages_view));
 }
 
+/* The result pages (the report, "not a bounce" and the error) are built
+ * when the first analysis starts, in a main-loop turn of their own while
+ * the worker runs (bounce_window_start_analysis), or when one of them is
+ * first needed, if sooner: a window starts on its welcome page, and
+ * building, styling and measuring the hidden pages was about a tenth of the
+ * instructions until its first frame.  Built together with the first
+ * result instead, they made that main-loop turn the longest. */
+static void
+bounce_window_ensure_result_pages (BounceWindow *self)
+{
+  g_autoptr(GtkBuilderScope) scope = NULL;
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->result_pages_id, g_source_remove);
+  if (self->report_scroller != NULL)
+    return;
+
+  scope = gtk_builder_cscope_new ();
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "on_code_row_activated", G_CALLBACK (on_code_row_activated),
+                                           "on_message_selected", G_CALLBACK (on_message_selected),
+                                           "on_all_messages_clicked", G_CALLBACK (on_all_messages_clicked),
+                                           NULL);
+  builder = gtk_builder_new ();
+  gtk_builder_set_scope (builder, scope);
+  /* The handlers are the window's, swapped as in its template. */
+  gtk_builder_set_current_object (builder, G_OBJECT (self));
+  gtk_builder_set_translation_domain (builder, GETTEXT_PACKAGE);
+  if (!gtk_builder_add_from_resource (builder, RESOURCE_BASE "/bounce-window-results.ui", &error))
+    g_error ("bounce-window-results.ui: %s", error->message);
+
+#define RESULT_CHILD(type, name) \
+  self->name = type (gtk_builder_get_object (builder, #name))
+  RESULT_CHILD (GTK_SCROLLED_WINDOW, report_scroller);
+  RESULT_CHILD (GTK_WIDGET, message_bar);
+  RESULT_CHILD (GTK_LABEL, message_label);
+  RESULT_CHILD (GTK_WIDGET, all_messages_button);
+  RESULT_CHILD (BOUNCE_VERDICT, verdict);
+  RESULT_CHILD (BOUNCE_MESSAGES_VIEW, messages_view);
+  RESULT_CHILD (GTK_WIDGET, recipients_box);
+  RESULT_CHILD (GTK_LABEL, recipients_heading);
+  RESULT_CHILD (GTK_LIST_BOX, recipients_list);
+  RESULT_CHILD (GTK_LABEL, more_recipients);
+  RESULT_CHILD (GTK_WIDGET, entries_box);
+  RESULT_CHILD (GTK_BOX, entry_cards);
+  RESULT_CHILD (GTK_WIDGET, codes_box);
+  RESULT_CHILD (GTK_LIST_BOX, codes_list);
+  RESULT_CHILD (GTK_LABEL, codes_cut);
+  RESULT_CHILD (BOUNCE_LINKS_GROUP, links_group);
+  RESULT_CHILD (ADW_STATUS_PAGE, not_bounce_page);
+  RESULT_CHILD (ADW_STATUS_PAGE, error_page);
+#undef RESULT_CHILD
+
+  /* The stack holds the pages; the builder's references go with it. */
+  gtk_stack_add_named (self->results_stack, GTK_WIDGET (self->report_scroller), "report");
+  gtk_stack_add_named (self->results_stack, GTK_WIDGET (self->not_bounce_page), "not-bounce");
+  gtk_stack_add_named (self->results_stack, GTK_WIDGET (self->error_page), "error");
+  bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self->report_scroller));
+  bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self->not_bounce_page));
+  bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self->error_page));
+
+  g_signal_connect_object (bounce_messages_view_get_message_list (self->messages_view), "activate",
+                           G_CALLBACK (on_message_activated), self, G_CONNECT_SWAPPED);
+  bounce_window_apply_link_settings (self);
+}
+
 static void
 on_folded_changed (BounceWindow *self)
 {
@@ -1804,7 +1904,7 @@ on_settings_changed (GSettings    *settings,
     {
       self->show_admin = g_settings_get_boolean (settings, key);
       bounce_input_view_set_show_admin (self->input_view, self->show_admin);
-      for (GtkWidget *card = gtk_widget_get_first_child (GTK_WIDGET (self->entry_cards));
+      for (GtkWidget *card = self->entry_cards != NULL ? gtk_widget_get_first_child (GTK_WIDGET (self->entry_cards)) : NULL;
            card != NULL;
            card = gtk_widget_get_next_sibling (card))
         bounce_entry_card_set_show_admin (BOUNCE_ENTRY_CARD (card), self->show_admin);
@@ -1938,6 +2038,7 @@ BounceVerdict *
 bounce_window_get_verdict (BounceWindow *self)
 {
   g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  bounce_window_ensure_result_pages (self);
   return self->verdict;
 }
 
@@ -1945,6 +2046,7 @@ BounceLinksGroup *
 bounce_window_get_links_group (BounceWindow *self)
 {
   g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  bounce_window_ensure_result_pages (self);
   return self->links_group;
 }
 
@@ -1952,6 +2054,7 @@ GtkListBox *
 bounce_window_get_recipients_list (BounceWindow *self)
 {
   g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  bounce_window_ensure_result_pages (self);
   return self->recipients_list;
 }
 
@@ -1959,6 +2062,7 @@ GtkListBox *
 bounce_window_get_codes_list (BounceWindow *self)
 {
   g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  bounce_window_ensure_result_pages (self);
   return self->codes_list;
 }
 
@@ -1966,6 +2070,7 @@ GtkWidget *
 bounce_window_get_entry_cards (BounceWindow *self)
 {
   g_return_val_if_fail (BOUNCE_IS_WINDOW (self), NULL);
+  bounce_window_ensure_result_pages (self);
   return GTK_WIDGET (self->entry_cards);
 }
 
@@ -2130,6 +2235,7 @@ bounce_window_dispose (GObject *object)
     }
   g_clear_object (&self->check);
   g_clear_handle_id (&self->spinner_id, g_source_remove);
+  g_clear_handle_id (&self->result_pages_id, g_source_remove);
   if (self->chooser != NULL)
     {
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -2195,30 +2301,9 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, report_scroller);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, message_bar);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, message_label);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, all_messages_button);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, verdict);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, messages_view);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_box);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_heading);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, recipients_list);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, more_recipients);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, entries_box);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, entry_cards);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_box);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_list);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, codes_cut);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, links_group);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, not_bounce_page);
-  gtk_widget_class_bind_template_child (widget_class, BounceWindow, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_text_edited);
   gtk_widget_class_bind_template_callback (widget_class, on_file_dropped);
-  gtk_widget_class_bind_template_callback (widget_class, on_code_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_message_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_all_messages_clicked);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
@@ -2238,16 +2323,37 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
 }
 
+/* The shortcuts window is built when first asked for, not with every
+ * window as GtkApplication does with a gtk/help-overlay.ui: it is set as
+ * the window's help overlay, whose own show-help-overlay action (added
+ * only when the window has none) then replaces this one. */
+static void
+show_help_overlay (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  BounceWindow *self = user_data;
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bounce-shortcuts.ui");
+  GtkShortcutsWindow *overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_action_map_remove_action (G_ACTION_MAP (self), "show-help-overlay");
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-help-overlay", NULL);
+}
+
 static void
 bounce_window_init (BounceWindow *self)
 {
+  static const GActionEntry entries[] = {
+    { .name = "show-help-overlay", .activate = show_help_overlay },
+  };
+
   self->show_admin = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
 
-  g_signal_connect_object (bounce_messages_view_get_message_list (self->messages_view), "activate",
-                           G_CALLBACK (on_message_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->results_stack, "welcome");

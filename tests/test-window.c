@@ -661,6 +661,64 @@ test_result_pages_on_first_use (void)
 }
 
 static void
+collect_of_type (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_of_type (child, type, found);
+}
+
+/* The status pages of the first frame (the empty input's and the welcome
+ * page): their wrapping labels have a narrowest width in characters, so
+ * GTK does not lay their text out a word a line to find it; and the
+ * narrowest window still makes the content as wide as its view, so the
+ * pages look as they did. */
+static void
+test_status_page_widths (void)
+{
+  BounceWindow *win = new_window ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+
+  collect_of_type (GTK_WIDGET (win), ADW_TYPE_STATUS_PAGE, pages);
+  g_assert_cmpuint (pages->len, ==, 2);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      guint wrapping = 0;
+
+      collect_of_type (pages->pdata[i], GTK_TYPE_LABEL, labels);
+      for (guint k = 0; k < labels->len; k++)
+        if (gtk_label_get_wrap (labels->pdata[k]) && gtk_widget_get_visible (labels->pdata[k]))
+          {
+            wrapping++;
+            g_assert_cmpint (gtk_label_get_width_chars (labels->pdata[k]), >, 0);
+          }
+      g_assert_cmpuint (wrapping, >=, 2);
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 294);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  spin (100);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      GtkWidget *viewport = find_descendant (pages->pdata[i], is_of_type, GSIZE_TO_POINTER (GTK_TYPE_VIEWPORT));
+      GtkAdjustment *across = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (viewport));
+
+      if (!gtk_widget_get_mapped (viewport))
+        continue;
+      g_assert_cmpfloat (gtk_adjustment_get_upper (across), ==, gtk_adjustment_get_page_size (across));
+      g_assert_cmpfloat (gtk_adjustment_get_page_size (across), ==, gtk_widget_get_width (viewport));
+    }
+
+  destroy_window (win);
+}
+
+static void
 test_not_bounce (void)
 {
   BounceWindow *win = new_window ();
@@ -1717,6 +1775,7 @@ main (int   argc,
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);
   g_test_add_func ("/window/result-pages-on-first-use", test_result_pages_on_first_use);
+  g_test_add_func ("/window/status-page-widths", test_status_page_widths);
   g_test_add_func ("/window/not-bounce", test_not_bounce);
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);

@@ -646,6 +646,7 @@ bounce_input_view_init (BounceInputView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_wrap_without_hyphens (GTK_WIDGET (self));
+  bounce_wrap_status_page (GTK_WIDGET (self->empty_page));
   gtk_widget_set_layout_manager (GTK_WIDGET (self),
                                  gtk_custom_layout_new (NULL, input_view_measure, input_view_allocate));
 

@@ -85,6 +85,7 @@ struct _BounceWindow
   AdwWindowTitle       *window_title;
   GtkSpinner           *spinner;
   GtkStack             *results_stack;
+  AdwStatusPage        *welcome_page;
   /* The result pages, from bounce-window-results.ui: NULL until one of
    * them is first shown (bounce_window_ensure_result_pages). */
   GtkScrolledWindow    *report_scroller;
@@ -2301,6 +2302,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, welcome_page);
   gtk_widget_class_bind_template_callback (widget_class, on_text_edited);
   gtk_widget_class_bind_template_callback (widget_class, on_file_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
@@ -2357,6 +2359,7 @@ bounce_window_init (BounceWindow *self)
   g_signal_connect_object (bounce_input_view_get_text_view (self->input_view), "paste-clipboard",
                            G_CALLBACK (on_paste_clipboard), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->results_stack, "welcome");
+  bounce_wrap_status_page (GTK_WIDGET (self->welcome_page));
   /* Only a report with something to check enables it. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-blocklists", FALSE);
 }

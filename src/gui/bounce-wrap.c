@@ -32,6 +32,26 @@ bounce_wrap_without_hyphens (GtkWidget *root)
     bounce_wrap_without_hyphens (child);
 }
 
+/* Status pages ----------------------------------------------------------- */
+
+void
+bounce_wrap_status_page (GtkWidget *page)
+{
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  if (GTK_IS_LABEL (page) && gtk_label_get_wrap (GTK_LABEL (page)) &&
+      gtk_label_get_width_chars (GTK_LABEL (page)) < 0)
+    /* Titles are larger; both are far narrower than the narrowest
+     * window's page. */
+    gtk_label_set_width_chars (GTK_LABEL (page), gtk_widget_has_css_class (page, "title") ? 12 : 20);
+  for (GtkWidget *child = gtk_widget_get_first_child (page);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    bounce_wrap_status_page (child);
+}
+
+/* Rows -------------------------------------------------------------------- */
+
 #define ROW_SPACING_KEY "bounce-row-spacing"
 
 static int

@@ -13,6 +13,13 @@ void bounce_wrap_label_without_hyphens (GtkLabel  *label);
  * rows as well as our own). */
 void bounce_wrap_without_hyphens       (GtkWidget *root);
 
+/* Gives the wrapping labels of a status page (an AdwStatusPage, whose
+ * labels are its own) a narrowest width in characters (12 for the title,
+ * 20 for the rest), far below the narrowest window's page, so that GTK does
+ * not find it by laying their text out at width 0, a word a line (a third
+ * of laying out the window's first frame).  Nothing changes on screen. */
+void bounce_wrap_status_page           (GtkWidget *page);
+
 /* Lays out the children of a widget that holds wrapping labels as a plain
  * row: each child gets at least its minimum width, then its natural width,
  * and the expanding ones share the rest; the row is as high as its highest

@@ -184,6 +184,16 @@ bounce_classify_is_delivery_report (BounceMessageContext *ctx)
          g_ascii_strcasecmp (ctx->message->report_type, "delivery-status") == 0;
 }
 
+/* A delivery status report (RFC 3464), or Exim's X-Failed-Recipients,
+ * which Exim adds to bounces only (the Exim specification, "Customizing
+ * bounce and warning messages"; Mailman's Bouncers/Exim.py reads it
+ * alone). */
+static gboolean
+has_failure_headers (BounceMessageContext *ctx)
+{
+  return bounce_classify_is_delivery_report (ctx) || bounce_context_header (ctx, "X-Failed-Recipients") != NULL;
+}
+
 gboolean
 bounce_classify_looks_like_bounce (BounceMessageContext *ctx)
 {
@@ -193,7 +203,7 @@ bounce_classify_looks_like_bounce (BounceMessageContext *ctx)
 
   if (ctx->message == NULL)
     return TRUE;   /* a pasted fragment: judged by what it contains */
-  if (bounce_classify_is_delivery_report (ctx) || bounce_context_header (ctx, "X-Failed-Recipients") != NULL)
+  if (has_failure_headers (ctx))
     return TRUE;
   if (match (RE_BOUNCE_SUBJECT, subject))
     return TRUE;
@@ -250,12 +260,9 @@ bounce_classify_looks_like_autoreply (BounceMessageContext *ctx)
 
   if (ctx->message == NULL || is_system_message (ctx))
     return FALSE;
-  /* Exim marks its bounces "Auto-Submitted" too, and adds the failed
-   * addresses as X-Failed-Recipients to bounces only (the Exim
-   * specification, "Customizing bounce and warning messages"; Mailman's
-   * Bouncers/Exim.py): whatever its Subject, such a message is a bounce,
-   * as is a delivery status report (RFC 3464) */
-  if (bounce_context_header (ctx, "X-Failed-Recipients") != NULL || bounce_classify_is_delivery_report (ctx))
+  /* Exim marks its bounces "Auto-Submitted" too: whatever its Subject,
+   * a message with a bounce's own headers is a bounce */
+  if (has_failure_headers (ctx))
     return FALSE;
   if (bounce_context_header (ctx, "X-Autoreply") != NULL || bounce_context_header (ctx, "X-Autorespond") != NULL ||
       bounce_context_header (ctx, "X-Autoresponder") != NULL)

@@ -188,12 +188,12 @@ phrase_names_reason (const BounceJudgement *j,
 /* A delay warning reports a delivery whose time is running out: when all
  * it has to say is that the network or the server is failing, that is the
  * condition, not the cause.  Sisimai reads a delay the same way
- * (lib/Sisimai/Reason.pm, anotherone(): an "Action: delayed" whose
- * text names no reason is "expired"), but a delay whose text is one of the phrases of a reason's
- * own table keeps that reason: "connect to mx[192.0.2.2]:25: No route to
- * host" is a network error (lib/Sisimai/Reason/NetworkError.pm), where
- * "Connection timed out" is an expiry (Reason/Expired.pm) and "Connection
- * refused" names nothing. */
+ * (lib/Sisimai/Reason.pm, anotherone(): an "Action: delayed" whose text
+ * names no reason is "expired"), but a delay whose text is one of the
+ * phrases of a reason's own table keeps that reason: "connect to
+ * mx[192.0.2.2]:25: No route to host" is a network error
+ * (lib/Sisimai/Reason/NetworkError.pm), where "Connection timed out" is an
+ * expiry (Reason/Expired.pm) and "Connection refused" names nothing. */
 static const char *
 delay_of_failing_network (const BounceJudgement *j,
                           const char            *reason)

@@ -193,14 +193,10 @@ exim_local_part_line (const BounceLine *l,
   bounce_line_trim (l, &s, &len);
   if (len > 0 && s[len - 1] == ':')
     len--;
-  if (len == 0 || len > 64)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (s[i]) && strchr (".!#$%&'*+/=?^_`{|}~-", s[i]) == NULL)
-      return NULL;
+  /* the line is that local part exactly, or it is not this address */
   address = failed_list_nth (&peek, n);
   at = address != NULL ? strchr (address, '@') : NULL;
-  if (at == NULL || (gsize) (at - address) != len || g_ascii_strncasecmp (address, s, len) != 0)
+  if (at == NULL || len == 0 || (gsize) (at - address) != len || g_ascii_strncasecmp (address, s, len) != 0)
     return NULL;
   *failed = peek;
   return g_steal_pointer (&address);

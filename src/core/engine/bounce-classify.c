@@ -241,9 +241,13 @@ is_system_message (BounceMessageContext *ctx)
          contains_nocase (subject, "security information for") || contains_nocase (subject, "mail failure -");
 }
 
-static gboolean
-reads_as_failure_report (GString *text)
+/* An enhanced status code among a report's words: a failure report
+ * whatever its headers say. */
+gboolean
+bounce_classify_reads_as_failure_report (BounceMessageContext *ctx)
 {
+  GString *text = ctx->notification;
+
   return text->len <= 256 * 1024 && match (RE_ENHANCED_CODE, text->str) && match (RE_BOUNCE_WORDS, text->str);
 }
 
@@ -279,7 +283,7 @@ bounce_classify_looks_like_autoreply (BounceMessageContext *ctx)
    * reply only of a text that does not read as a failure report (an
    * enhanced status code among a report's words) */
   return auto_submitted != NULL && g_ascii_strncasecmp (auto_submitted, "auto-replied", 12) == 0 &&
-         !match (RE_BOUNCE_SUBJECT, subject) && !reads_as_failure_report (ctx->notification);
+         !match (RE_BOUNCE_SUBJECT, subject) && !bounce_classify_reads_as_failure_report (ctx);
 }
 
 gboolean

@@ -324,7 +324,8 @@ recipient_facts (BounceMessageContext *ctx,
     bounce_like = known_layout || bounce_classify_fragment_is_bounce (ctx, scanned->len > 0);
   else
     bounce_like = known_layout || bounce_classify_looks_like_bounce (ctx) ||
-                  (scanned->len > 0 && bounce_classify_has_error_codes (ctx->notification->str));
+                  (scanned->len > 0 && bounce_classify_has_error_codes (ctx->notification->str)) ||
+                  bounce_classify_reads_as_failure_report (ctx);
   /* (a notice that says the message was delivered, and no error code) */
   if (bounce_like && !known_layout && bounce_classify_delivered_words (ctx))
     bounce_like = FALSE;

@@ -176,9 +176,9 @@ setup_row (GtkListItemFactory    *factory,
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
-  /* Its narrowest is 12 characters, not found by laying the title out a
+  /* Its narrowest is given, not found by laying the title out a
    * word a line (see the entry card's explanation). */
-  gtk_label_set_width_chars (GTK_LABEL (title), 12);
+  gtk_label_set_width_chars (GTK_LABEL (title), BOUNCE_WRAP_TITLE_CHARS);
   bounce_wrap_label_without_hyphens (GTK_LABEL (title));
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
   gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);

@@ -89,7 +89,7 @@ fill_steps (GtkBox    *box,
       gtk_label_set_wrap (GTK_LABEL (text_label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (text_label), PANGO_WRAP_WORD_CHAR);
       /* (see the explanation's width-chars) */
-      gtk_label_set_width_chars (GTK_LABEL (text_label), 20);
+      gtk_label_set_width_chars (GTK_LABEL (text_label), BOUNCE_WRAP_TEXT_CHARS);
       set_selectable (GTK_LABEL (text_label), selectable);
       gtk_widget_set_hexpand (text_label, TRUE);
       bounce_wrap_set_row_layout (row, 6);

@@ -43,7 +43,8 @@ bounce_wrap_status_page (GtkWidget *page)
       gtk_label_get_width_chars (GTK_LABEL (page)) < 0)
     /* Titles are larger; both are far narrower than the narrowest
      * window's page. */
-    gtk_label_set_width_chars (GTK_LABEL (page), gtk_widget_has_css_class (page, "title") ? 12 : 20);
+    gtk_label_set_width_chars (GTK_LABEL (page), gtk_widget_has_css_class (page, "title")
+                                ? BOUNCE_WRAP_TITLE_CHARS : BOUNCE_WRAP_TEXT_CHARS);
   for (GtkWidget *child = gtk_widget_get_first_child (page);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -13,6 +13,12 @@ void bounce_wrap_label_without_hyphens (GtkLabel  *label);
  * rows as well as our own). */
 void bounce_wrap_without_hyphens       (GtkWidget *root);
 
+/* The narrowest width, in characters, given to wrapping labels (titles,
+ * then other text; the .ui files say the same numbers): without one GTK
+ * finds it by laying the text out a word a line. */
+#define BOUNCE_WRAP_TITLE_CHARS 12
+#define BOUNCE_WRAP_TEXT_CHARS  20
+
 /* Gives the wrapping labels of a status page (an AdwStatusPage, whose
  * labels are its own) a narrowest width in characters (12 for the title,
  * 20 for the rest), far below the narrowest window's page, so that GTK does

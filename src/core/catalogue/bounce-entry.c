@@ -1243,32 +1243,6 @@ plain_regex (BounceEntry *self)
 }
 
 GRegex *
-bounce_entry_get_regex (BounceEntry *self)
-{
-  GRegex *jit;
-
-  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
-
-  if (self->pattern == NULL)
-    return NULL;
-  jit = g_atomic_pointer_get (&self->regex_jit);
-  if (jit != NULL)
-    return jit;
-  if (plain_regex (self) == NULL)
-    return NULL;
-  if (g_atomic_int_add (&self->uses, 1) == JIT_AFTER_USES)
-    {
-      /* The pattern compiled once already, so this cannot fail except for
-       * lack of memory; keep the plain one then. */
-      jit = g_regex_new (self->pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
-                         G_REGEX_MATCH_DEFAULT, NULL);
-      if (jit != NULL && !g_atomic_pointer_compare_and_exchange (&self->regex_jit, NULL, jit))
-        g_regex_unref (jit);
-    }
-  return g_atomic_pointer_get (&self->regex);
-}
-
-GRegex *
 bounce_entry_get_plain_regex (BounceEntry *self)
 {
   GRegex *jit;
@@ -1279,6 +1253,29 @@ bounce_entry_get_plain_regex (BounceEntry *self)
     return NULL;
   jit = g_atomic_pointer_get (&self->regex_jit);
   return jit != NULL ? jit : plain_regex (self);
+}
+
+GRegex *
+bounce_entry_get_regex (BounceEntry *self)
+{
+  GRegex *regex, *jit;
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+
+  /* The JIT's once compiled, else the plain one, whose uses count. */
+  regex = bounce_entry_get_plain_regex (self);
+  if (regex == NULL || regex == g_atomic_pointer_get (&self->regex_jit))
+    return regex;
+  if (g_atomic_int_add (&self->uses, 1) == JIT_AFTER_USES)
+    {
+      /* The pattern compiled once already, so this cannot fail except for
+       * lack of memory; keep the plain one then. */
+      jit = g_regex_new (self->pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+                         G_REGEX_MATCH_DEFAULT, NULL);
+      if (jit != NULL && !g_atomic_pointer_compare_and_exchange (&self->regex_jit, NULL, jit))
+        g_regex_unref (jit);
+    }
+  return regex;
 }
 
 const char * const *

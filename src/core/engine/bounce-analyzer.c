@@ -789,7 +789,7 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
   g_autoptr(GHashTable) seen_ips = NULL;
   g_autoptr(GHashTable) seen_domains = NULL;
   g_autoptr(GString) notification = NULL;
-  BounceDiagnosis *diagnosis;
+  g_autoptr(BounceDiagnosis) diagnosis = NULL;
   ByMessage state = { 0 };
   gboolean full = FALSE;
   guint n;
@@ -837,10 +837,7 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
       g_autoptr(BounceReport) message = NULL;
 
       if (input == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          bounce_diagnosis_free (diagnosis);
-          return NULL;
-        }
+        return NULL;
       take_message (report, input, catalogue, &state);
       /* The whole report is full: the reports still to come are not
        * read, as bounce_diagnose() does not read them. */
@@ -857,7 +854,6 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
         }
     }
   bounce_diagnosis_finish (diagnosis);
-  bounce_diagnosis_free (diagnosis);
 
   if (state.findings_cut)
     bounce_report_add_truncated (report, BOUNCE_TRUNCATED_CODES);

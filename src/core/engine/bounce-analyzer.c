@@ -710,6 +710,29 @@ typedef struct {
   gsize byte_base;
 } ByMessage;
 
+static void
+by_message_init (ByMessage *state)
+{
+  state->ips = g_ptr_array_new_with_free_func (g_free);
+  state->seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->domains = g_ptr_array_new_with_free_func (g_free);
+  state->seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->notification = g_string_new (NULL);
+}
+
+static void
+by_message_clear (ByMessage *state)
+{
+  g_clear_pointer (&state->ips, g_ptr_array_unref);
+  g_clear_pointer (&state->seen_ips, g_hash_table_unref);
+  g_clear_pointer (&state->domains, g_ptr_array_unref);
+  g_clear_pointer (&state->seen_domains, g_hash_table_unref);
+  if (state->notification != NULL)
+    g_string_free (g_steal_pointer (&state->notification), TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ByMessage, by_message_clear)
+
 /* What the whole input's analysis keeps of a message: the codes found in
  * it (at their offsets in the whole input's text), the sending addresses
  * and domain it shows, its notification text. */
@@ -784,13 +807,8 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
 {
   g_autoptr(BounceInputReader) reader = NULL;
   g_autoptr(BounceReport) report = NULL;
-  g_autoptr(GPtrArray) ips = NULL;
-  g_autoptr(GPtrArray) domains = NULL;
-  g_autoptr(GHashTable) seen_ips = NULL;
-  g_autoptr(GHashTable) seen_domains = NULL;
-  g_autoptr(GString) notification = NULL;
   g_autoptr(BounceDiagnosis) diagnosis = NULL;
-  ByMessage state = { 0 };
+  g_auto(ByMessage) state = { 0 };
   gboolean full = FALSE;
   guint n;
 
@@ -818,17 +836,7 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
       return bounce_analyze_input (input, source, catalogue);
     }
 
-  ips = g_ptr_array_new_with_free_func (g_free);
-  domains = g_ptr_array_new_with_free_func (g_free);
-  seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  notification = g_string_new (NULL);
-  state.ips = ips;
-  state.seen_ips = seen_ips;
-  state.domains = domains;
-  state.seen_domains = seen_domains;
-  state.notification = notification;
-
+  by_message_init (&state);
   report = bounce_report_new (bounce_input_reader_get_whole (reader), source);
   diagnosis = bounce_diagnosis_new (report, catalogue);
   for (guint i = 0; i < n; i++)
@@ -861,11 +869,11 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
   /* collect_targets () of the whole input */
   if (bounce_report_get_is_bounce (report))
     {
-      find_named_blocklists (report, catalogue, notification->str);
+      find_named_blocklists (report, catalogue, state.notification->str);
       if (report_needs_reputation_check (report))
         {
-          move_strings (ips, bounce_report_get_ips (report));
-          move_strings (domains, bounce_report_get_domains (report));
+          move_strings (state.ips, bounce_report_get_ips (report));
+          move_strings (state.domains, bounce_report_get_domains (report));
         }
     }
   add_links (report, catalogue);

@@ -844,7 +844,9 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
       g_autoptr(BounceInput) input = bounce_input_reader_next (reader);
       g_autoptr(BounceReport) message = NULL;
 
-      if (input == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+      /* (the reader hands out n messages) */
+      g_assert (input != NULL);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       take_message (report, input, catalogue, &state);
       /* The whole report is full: the reports still to come are not

@@ -2435,7 +2435,7 @@ BounceInputReader *
 bounce_input_reader_new (GBytes  *bytes,
                          GError **error)
 {
-  BounceInputReader *self;
+  g_autoptr(BounceInputReader) self = NULL;
   const char *data;
   gsize len;
 
@@ -2473,7 +2473,6 @@ bounce_input_reader_new (GBytes  *bytes,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
                    _("The input is not text that can be read"));
-      bounce_input_reader_free (self);
       return NULL;
     }
 
@@ -2486,7 +2485,6 @@ bounce_input_reader_new (GBytes  *bytes,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_EMPTY,
                    _("There is nothing to analyse"));
-      bounce_input_reader_free (self);
       return NULL;
     }
 
@@ -2494,7 +2492,6 @@ bounce_input_reader_new (GBytes  *bytes,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
                    _("The input looks like a binary file (an image, an archive, …), not an email"));
-      bounce_input_reader_free (self);
       return NULL;
     }
 
@@ -2528,7 +2525,7 @@ bounce_input_reader_new (GBytes  *bytes,
   self->whole->text = g_strdup ("");
   self->whole->is_message = self->first != G_MAXSIZE;
   self->whole->repaired = self->repaired;
-  return self;
+  return g_steal_pointer (&self);
 }
 
 guint

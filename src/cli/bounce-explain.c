@@ -196,9 +196,6 @@ static void
 on_message (BounceReport *message,
             gpointer      user_data)
 {
-  gboolean *by_message = user_data;
-
-  *by_message = TRUE;
   if (opt_csv)
     {
       g_autofree char *csv = bounce_report_to_csv (message, !csv_header_done);
@@ -215,7 +212,6 @@ explain (const char *path)
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(BounceReport) report = NULL;
   g_autoptr(GPtrArray) results = NULL;
-  gboolean by_message = FALSE;
   /* File names need not be UTF-8; the report (and its JSON) must be. */
   g_autofree char *source = g_strcmp0 (path, "-") == 0 ? g_strdup ("<stdin>")
                                                        : g_filename_display_name (path);
@@ -227,7 +223,7 @@ explain (const char *path)
    * are released once it is decoded. */
   if (bytes != NULL)
     report = bounce_analyze_bytes_by_message (g_steal_pointer (&bytes), source, NULL, on_message,
-                                              &by_message, NULL, &error);
+                                              NULL, NULL, &error);
 
   if (report == NULL)
     {
@@ -242,7 +238,7 @@ explain (const char *path)
   if (opt_csv)
     {
       /* (an mbox's rows are out already, message by message) */
-      if (!by_message)
+      if (bounce_report_get_n_message_summaries (report) == 0)
         {
           g_autofree char *csv = bounce_report_to_csv (report, !csv_header_done);
 

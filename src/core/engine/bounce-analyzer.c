@@ -710,6 +710,29 @@ typedef struct {
   gsize byte_base;
 } ByMessage;
 
+static void
+by_message_init (ByMessage *state)
+{
+  state->ips = g_ptr_array_new_with_free_func (g_free);
+  state->seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->domains = g_ptr_array_new_with_free_func (g_free);
+  state->seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->notification = g_string_new (NULL);
+}
+
+static void
+by_message_clear (ByMessage *state)
+{
+  g_clear_pointer (&state->ips, g_ptr_array_unref);
+  g_clear_pointer (&state->seen_ips, g_hash_table_unref);
+  g_clear_pointer (&state->domains, g_ptr_array_unref);
+  g_clear_pointer (&state->seen_domains, g_hash_table_unref);
+  if (state->notification != NULL)
+    g_string_free (g_steal_pointer (&state->notification), TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ByMessage, by_message_clear)
+
 /* What the whole input's analysis keeps of a message: the codes found in
  * it (at their offsets in the whole input's text), the sending addresses
  * and domain it shows, its notification text. */
@@ -784,13 +807,8 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
 {
   g_autoptr(BounceInputReader) reader = NULL;
   g_autoptr(BounceReport) report = NULL;
-  g_autoptr(GPtrArray) ips = NULL;
-  g_autoptr(GPtrArray) domains = NULL;
-  g_autoptr(GHashTable) seen_ips = NULL;
-  g_autoptr(GHashTable) seen_domains = NULL;
-  g_autoptr(GString) notification = NULL;
-  BounceDiagnosis *diagnosis;
-  ByMessage state = { 0 };
+  g_autoptr(BounceDiagnosis) diagnosis = NULL;
+  g_auto(ByMessage) state = { 0 };
   gboolean full = FALSE;
   guint n;
 
@@ -818,17 +836,7 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
       return bounce_analyze_input (input, source, catalogue);
     }
 
-  ips = g_ptr_array_new_with_free_func (g_free);
-  domains = g_ptr_array_new_with_free_func (g_free);
-  seen_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  seen_domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  notification = g_string_new (NULL);
-  state.ips = ips;
-  state.seen_ips = seen_ips;
-  state.domains = domains;
-  state.seen_domains = seen_domains;
-  state.notification = notification;
-
+  by_message_init (&state);
   report = bounce_report_new (bounce_input_reader_get_whole (reader), source);
   diagnosis = bounce_diagnosis_new (report, catalogue);
   for (guint i = 0; i < n; i++)
@@ -836,11 +844,10 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
       g_autoptr(BounceInput) input = bounce_input_reader_next (reader);
       g_autoptr(BounceReport) message = NULL;
 
-      if (input == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          bounce_diagnosis_free (diagnosis);
-          return NULL;
-        }
+      /* (the reader hands out n messages) */
+      g_assert (input != NULL);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
       take_message (report, input, catalogue, &state);
       /* The whole report is full: the reports still to come are not
        * read, as bounce_diagnose() does not read them. */
@@ -857,7 +864,6 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
         }
     }
   bounce_diagnosis_finish (diagnosis);
-  bounce_diagnosis_free (diagnosis);
 
   if (state.findings_cut)
     bounce_report_add_truncated (report, BOUNCE_TRUNCATED_CODES);
@@ -865,11 +871,11 @@ bounce_analyze_bytes_by_message (GBytes             *bytes,
   /* collect_targets () of the whole input */
   if (bounce_report_get_is_bounce (report))
     {
-      find_named_blocklists (report, catalogue, notification->str);
+      find_named_blocklists (report, catalogue, state.notification->str);
       if (report_needs_reputation_check (report))
         {
-          move_strings (ips, bounce_report_get_ips (report));
-          move_strings (domains, bounce_report_get_domains (report));
+          move_strings (state.ips, bounce_report_get_ips (report));
+          move_strings (state.domains, bounce_report_get_domains (report));
         }
     }
   add_links (report, catalogue);

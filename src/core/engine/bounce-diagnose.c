@@ -558,7 +558,7 @@ bounce_diagnose (BounceReport    *report,
   GPtrArray *messages = bounce_input_get_messages (input);
   /* A pasted fragment has no headers to go by. */
   guint n_messages = messages && bounce_input_get_is_message (input) ? messages->len : 0;
-  BounceDiagnosis *diagnosis = bounce_diagnosis_new (report, catalogue);
+  g_autoptr(BounceDiagnosis) diagnosis = bounce_diagnosis_new (report, catalogue);
 
   if (n_messages == 1)
     bounce_report_set_message (report, 0, messages->pdata[0]);
@@ -578,5 +578,4 @@ bounce_diagnose (BounceReport    *report,
         }
     }
   bounce_diagnosis_finish (diagnosis);
-  bounce_diagnosis_free (diagnosis);
 }

@@ -37,5 +37,6 @@ BounceReport *bounce_diagnosis_add_message (BounceDiagnosis *self,
 gboolean     bounce_diagnosis_is_full    (BounceDiagnosis *self);
 /* Decides the whole report's verdict, once every message is in. */
 void         bounce_diagnosis_finish     (BounceDiagnosis *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BounceDiagnosis, bounce_diagnosis_free)
 
 G_END_DECLS

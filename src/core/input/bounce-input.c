@@ -1737,6 +1737,16 @@ walk_leaf (Decoder     *dec,
     append_notification_text (dec, text, len);
 }
 
+/* A report's machine-readable part (RFC 6522 section 3). */
+static gboolean
+is_machine_readable (GMimeContentType *ct)
+{
+  return ct != NULL &&
+         (g_mime_content_type_is_type (ct, "message", "delivery-status") ||
+          g_mime_content_type_is_type (ct, "message", "global-delivery-status") ||
+          g_mime_content_type_is_type (ct, "message", "feedback-report"));
+}
+
 static void
 walk (Decoder     *dec,
       GMimeObject *object,
@@ -1751,6 +1761,8 @@ walk (Decoder     *dec,
       GMimeMultipart *multipart = GMIME_MULTIPART (object);
       GMimeContentType *ct = g_mime_object_get_content_type (object);
       int count = g_mime_multipart_get_count (multipart);
+      gboolean is_report;
+      gboolean after_report;
 
       if (count == 0)
         {
@@ -1797,35 +1809,21 @@ walk (Decoder     *dec,
           return;
         }
 
-      if (ct != NULL && g_mime_content_type_is_type (ct, "multipart", "report") && !in_original)
-        {
-          gboolean after_report = dec->after_report;
-
-          for (int i = 0; i < count; i++)
-            {
-              GMimeObject *child = g_mime_multipart_get_part (multipart, i);
-              GMimeContentType *cct = g_mime_object_get_content_type (child);
-
-              if (g_cancellable_is_cancelled (dec->cancellable))
-                break;
-              walk (dec, child, depth + 1, in_original);
-              /* (RFC 6522: the second part is the machine-readable one.) */
-              if (cct != NULL &&
-                  (g_mime_content_type_is_type (cct, "message", "delivery-status") ||
-                   g_mime_content_type_is_type (cct, "message", "global-delivery-status") ||
-                   g_mime_content_type_is_type (cct, "message", "feedback-report")))
-                dec->after_report = TRUE;
-            }
-          dec->after_report = after_report;
-          return;
-        }
-
+      /* RFC 6522: in a report, the parts after the machine-readable one
+       * (the second) are the returned message. */
+      is_report = ct != NULL && !in_original && g_mime_content_type_is_type (ct, "multipart", "report");
+      after_report = dec->after_report;
       for (int i = 0; i < count; i++)
         {
+          GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+
           if (g_cancellable_is_cancelled (dec->cancellable))
-            return;
-          walk (dec, g_mime_multipart_get_part (multipart, i), depth + 1, in_original);
+            break;
+          walk (dec, child, depth + 1, in_original);
+          if (is_report && is_machine_readable (g_mime_object_get_content_type (child)))
+            dec->after_report = TRUE;
         }
+      dec->after_report = after_report;
       return;
     }
 
@@ -2437,7 +2435,7 @@ BounceInputReader *
 bounce_input_reader_new (GBytes  *bytes,
                          GError **error)
 {
-  BounceInputReader *self;
+  g_autoptr(BounceInputReader) self = NULL;
   const char *data;
   gsize len;
 
@@ -2475,7 +2473,6 @@ bounce_input_reader_new (GBytes  *bytes,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
                    _("The input is not text that can be read"));
-      bounce_input_reader_free (self);
       return NULL;
     }
 
@@ -2488,7 +2485,6 @@ bounce_input_reader_new (GBytes  *bytes,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_EMPTY,
                    _("There is nothing to analyse"));
-      bounce_input_reader_free (self);
       return NULL;
     }
 
@@ -2496,7 +2492,6 @@ bounce_input_reader_new (GBytes  *bytes,
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY,
                    _("The input looks like a binary file (an image, an archive, …), not an email"));
-      bounce_input_reader_free (self);
       return NULL;
     }
 
@@ -2530,7 +2525,7 @@ bounce_input_reader_new (GBytes  *bytes,
   self->whole->text = g_strdup ("");
   self->whole->is_message = self->first != G_MAXSIZE;
   self->whole->repaired = self->repaired;
-  return self;
+  return g_steal_pointer (&self);
 }
 
 guint

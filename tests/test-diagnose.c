@@ -1239,6 +1239,61 @@ test_neutral_headers (void)
   g_assert_cmpint (bounce_report_get_kind (holiday), ==, BOUNCE_KIND_AUTOREPLY);
 }
 
+/* Exim's "an undisclosed address" (a redirect router's hide_child_in_errors)
+ * stands for an address generated from the one the sender wrote, which the
+ * next line names. */
+static void
+test_exim_undisclosed (void)
+{
+  g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  an undisclosed address\n"
+    "    (generated from bob@example.net)\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: bob@example.net\n"
+    "Subject: lunch\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpint (bounce_recipient_get_permanence (bob), ==, BOUNCE_PERMANENCE_PERMANENT);
+}
+
+/* A final address on a bare host name (a server's internal channel) gives
+ * way to the original one; a qualified final address is kept. */
+static void
+test_dsn_unqualified_final (void)
+{
+  g_autoptr(BounceReport) channel = analyze (DSN_HEAD
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n"
+                "\n"
+                "Action: failed\n"
+                "Status: 5.2.2 (recipient reached disk quota)\n"
+                "Original-Recipient: rfc822;bob@example.net\n"
+                "Final-Recipient: rfc822;bob@ims-ms-daemon\n"));
+  g_autoptr(BounceReport) alias = analyze (DSN_HEAD
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n"
+                "\n"
+                "Final-Recipient: rfc822; robert@mail.example.net\n"
+                "Original-Recipient: rfc822;bob@example.net\n"
+                "Action: failed\n"
+                "Status: 5.2.2\n"));
+  g_autoptr(BounceRecipient) bob = recipient (channel, 0);
+  g_autoptr(BounceRecipient) robert = recipient (alias, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_status (bob), ==, "5.2.2");
+  g_assert_cmpstr (bounce_recipient_get_address (robert), ==, "robert@mail.example.net");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1280,5 +1335,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);
+  g_test_add_func ("/diagnose/exim-undisclosed", test_exim_undisclosed);
+  g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
   return g_test_run ();
 }

@@ -1294,6 +1294,47 @@ test_dsn_unqualified_final (void)
   g_assert_cmpstr (bounce_recipient_get_address (robert), ==, "robert@mail.example.net");
 }
 
+/* A mailer daemon's report that says the message was not delivered but
+ * lists its recipient in no layout's way is a failure for the returned
+ * message's recipient; the same sentence from a person is no bounce. */
+static void
+test_unlisted_failure_statement (void)
+{
+  g_autoptr(BounceReport) daemon = analyze (
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "To: alice@example.org\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "I'm afraid I wasn't able to deliver the following message.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "--B\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: bob@example.net\n"
+    "Subject: lunch\n"
+    "\n"
+    "Noon?\n"
+    "--B--\n");
+  g_autoptr(BounceReport) person = analyze (
+    "From: Kim <kim@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: the printer\n"
+    "\n"
+    "The old printer could not be delivered on Monday; it is a permanent error\n"
+    "in their system, they say.\n");
+  g_autoptr(BounceRecipient) bob = recipient (daemon, 0);
+
+  g_assert_cmpint (bounce_report_get_kind (daemon), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpint (bounce_recipient_get_permanence (bob), ==, BOUNCE_PERMANENCE_PERMANENT);
+  g_assert_cmpint (bounce_report_get_kind (person), ==, BOUNCE_KIND_NOT_BOUNCE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1337,5 +1378,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);
   g_test_add_func ("/diagnose/exim-undisclosed", test_exim_undisclosed);
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
+  g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   return g_test_run ();
 }

@@ -143,6 +143,24 @@ test_issue_imail (void)
          BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
 }
 
+/* SMTP32, IMail's mailer, writes "undeliverable" and "to" two spaces apart. */
+static void
+test_issue_imail_spaced (void)
+{
+  check ("From: \"Postmaster\" <postmaster@mail.example.com>\n"
+         "To: alice@example.org\n"
+         "Subject: Undeliverable Mail\n"
+         "X-Mailer: <SMTP32 v8.05>\n"
+         "\n"
+         "undeliverable  to bob@example.net\n"
+         "\n"
+         "\n"
+         "Original message follows.\n"
+         "\n"
+         "Message removed\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "undefined");
+}
+
 /* A colleague's message full of numbers is not a bounce, pasted or opened. */
 static void
 test_issue_ordinary_mail (void)
@@ -536,6 +554,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/issue/address-is-not-wording", test_issue_address_is_not_wording);
   g_test_add_func ("/fragments/issue/original-is-not-wording", test_issue_original_is_not_wording);
   g_test_add_func ("/fragments/issue/imail", test_issue_imail);
+  g_test_add_func ("/fragments/issue/imail-spaced", test_issue_imail_spaced);
   g_test_add_func ("/fragments/issue/ordinary-mail", test_issue_ordinary_mail);
   g_test_add_func ("/fragments/issue/outlook-dialogs", test_issue_outlook_dialogs);
   g_test_add_func ("/fragments/issue/challenge-response", test_issue_challenge_response);

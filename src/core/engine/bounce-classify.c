@@ -33,6 +33,7 @@ typedef enum {
   RE_READ_RECEIPT_WORDS,
   RE_CHALLENGE_SENDER,
   RE_CHALLENGE_WORDS,
+  RE_FAILURE_STATEMENT,
   N_RE
 } PatternId;
 
@@ -81,6 +82,16 @@ static const struct {
     "bad\\s+sequence\\s+of\\s+commands|insufficient\\s+system\\s+storage|exceeded\\s+storage\\s+allocation|"
     "user\\s+not\\s+local|closing\\s+transmission\\s+channel",
     0 },
+  /* The sentence in which a server's report says that a message was not
+   * delivered: Postfix's and Exim's "could not be delivered" (Postfix
+   * bounce(5) templates; the Exim specification, "Bounce and warning
+   * messages"), qmail's "I wasn't able to deliver your message ... This is
+   * a permanent error" (qmail-send), IMail's "undeliverable to", Exim's
+   * "returning message to sender", Sendmail's "Unable to deliver". */
+  [RE_FAILURE_STATEMENT] = {
+    "could\\s*n[o']t\\s+be\\s+delivered|was\\s*n[o']t\\s+able\\s+to\\s+deliver|unable\\s+to\\s+deliver|"
+    "\\bundeliverable\\b|(?:was|has)\\s+not\\s+been\\s+delivered|delivery\\s+(?:has\\s+)?failed|"
+    "\\bpermanent\\s+(?:error|failure)\\b|returning\\s+message\\s+to\\s+sender", 0 },
   /* An enhanced status code (RFC 3463): class 4 or 5, subject and detail. */
   [RE_ENHANCED_CODE] = { "(?<![\\d.])[45]\\.[0-7]\\.[0-9]{1,3}(?![\\d.])", 0 },
   /* An out-of-office note pasted without its headers (RFC 3834 responses
@@ -239,6 +250,14 @@ is_system_message (BounceMessageContext *ctx)
   return g_ascii_strncasecmp (from, "root@", 5) == 0 || g_ascii_strncasecmp (from, "postmaster@", 11) == 0 ||
          g_ascii_strncasecmp (from, "mailer-daemon@", 14) == 0 || g_ascii_strncasecmp (to, "root@", 5) == 0 ||
          contains_nocase (subject, "security information for") || contains_nocase (subject, "mail failure -");
+}
+
+gboolean
+bounce_classify_states_failure (BounceMessageContext *ctx)
+{
+  GString *text = ctx->notification;
+
+  return text->len <= 256 * 1024 && match (RE_FAILURE_STATEMENT, text->str);
 }
 
 /* An enhanced status code among a report's words: a failure report

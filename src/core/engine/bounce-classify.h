@@ -17,6 +17,9 @@ gboolean bounce_classify_looks_like_bounce      (BounceMessageContext *ctx);
 /* An automatic reply (RFC 3834 Auto-Submitted, out-of-office Subjects). */
 gboolean bounce_classify_looks_like_autoreply   (BounceMessageContext *ctx);
 gboolean bounce_classify_reads_as_failure_report (BounceMessageContext *ctx);
+/* The text says in a server's words that the message was not delivered
+ * ("could not be delivered", "This is a permanent error"). */
+gboolean bounce_classify_states_failure         (BounceMessageContext *ctx);
 /* text holds a 4xx/5xx reply code or enhanced code. */
 gboolean bounce_classify_has_error_codes        (const char           *text);
 /* A pasted line without codes ("Mailbox full", "AUP#I-1000") is still a

@@ -291,6 +291,20 @@ unlisted_recipients (BounceMessageContext *ctx,
         g_ptr_array_add (out, whole_notification_fact (ctx, list[i]));
       return TRUE;
     }
+  /* A report by its headers (a mailer daemon's From, a bounce's Subject)
+   * that says in so many words that the message was not delivered, but
+   * names its recipient in no way a layout knows: a failure for the
+   * recipient of the returned message, or an unnamed one; not an ordinary
+   * message. */
+  if (ctx->message != NULL && bounce_classify_looks_like_bounce (ctx) && bounce_classify_states_failure (ctx))
+    {
+      const char *to = ctx->message->original_headers ?
+                       bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
+      g_autofree char *named = to == NULL ? bounce_classify_named_recipient (ctx->notification->str) : NULL;
+
+      g_ptr_array_add (out, whole_notification_fact (ctx, to ? to : named));
+      return TRUE;
+    }
   return FALSE;
 }
 

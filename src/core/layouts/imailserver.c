@@ -39,8 +39,17 @@ imail_line (const char *s,
 {
   const char *sep = NULL;
 
-  if (bounce_mem_has_prefix (s, n, "undeliverable to "))
-    return bounce_address_in (s + 17, n - 17);
+  /* (spaces in any number between the words: Sisimai's Lhost::IMailServer
+   * reads "undeliverable[ ]+to[ ]+") */
+  if (bounce_mem_has_prefix (s, n, "undeliverable "))
+    {
+      gsize k = 13;
+
+      while (k < n && s[k] == ' ')
+        k++;
+      if (bounce_mem_has_prefix (s + k, n - k, "to "))
+        return bounce_address_in (s + k + 3, n - k - 3);
+    }
   for (const char *p = s; p + 1 < s + n; p++)
     if (p[0] == ':' && p[1] == ' ')
       sep = p;

@@ -1335,6 +1335,43 @@ test_unlisted_failure_statement (void)
   g_assert_cmpint (bounce_report_get_kind (person), ==, BOUNCE_KIND_NOT_BOUNCE);
 }
 
+/* A gateway's own message carrying the report it passes on (as
+ * message/rfc822): the attached report's fields list the recipients, not
+ * the addresses in the wrapper's text. */
+static void
+test_rewrapped_report (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: postmaster@gw.example.org\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; report-type=delivery-status; boundary=\"W\"\n"
+    "\n"
+    "--W\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    DSN_HEAD
+    "Delivery to the following recipients failed.\n"
+    "\n"
+    "       bob@example.net\n"
+    "\n"
+    DSN_PART ("bob@example.net", "failed", "5.1.1", "550 5.1.1 <bob@example.net>: User unknown")
+    "\n"
+    "--W\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Questions? Write to helpdesk@gw.example.org.\n"
+    "--W--\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_status (bob), ==, "5.1.1");
+  g_assert_cmpstr (bounce_recipient_get_action (bob), ==, "failed");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "userunknown");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1379,5 +1416,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/exim-undisclosed", test_exim_undisclosed);
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
+  g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);
   return g_test_run ();
 }

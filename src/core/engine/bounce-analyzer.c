@@ -559,6 +559,38 @@ written_by_person (BounceInput *input)
          g_strstr_len (from, -1, "MAILER-DAEMON") == NULL;
 }
 
+/* The input's only message holds a delivery report's per-recipient fields
+ * (RFC 3464) or a feedback report's (RFC 5965). */
+static gboolean
+has_report_fields (BounceInput *input)
+{
+  GPtrArray *messages = bounce_input_get_messages (input);
+  BounceMessage *m = messages->len == 1 ? messages->pdata[0] : NULL;
+
+  return m != NULL && ((m->dsn_groups != NULL && m->dsn_groups->len > 0) || m->feedback_fields != NULL);
+}
+
+/* The header of message (up to its first empty line, at most 64 KB) names
+ * multipart/report: a cheap look before parsing a returned original. */
+static gboolean
+heads_a_report (GBytes *message)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+  static const char needle[] = "multipart/report";
+  const gsize n = sizeof needle - 1;
+
+  len = MIN (len, (gsize) 64 * 1024);
+  for (gsize i = 0; i + n <= len; i++)
+    {
+      if (data[i] == '\n' && i + 1 < len && (data[i + 1] == '\n' || data[i + 1] == '\r'))
+        break;
+      if (g_ascii_strncasecmp (data + i, needle, n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static BounceReport *
 analyze_input (BounceInput     *input,
                const char      *source,
@@ -581,13 +613,20 @@ analyze_input (BounceInput     *input,
    * by a person (whose words, "550 of my mails bounce", are no server's):
    * the attached message is what the user asks about. */
   attached = bounce_input_get_attached_message (input);
-  if (attached != NULL && bounce_input_get_messages (input)->len == 1 && depth < MAX_ATTACHED_DEPTH &&
-      (bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE || written_by_person (input)))
+  if (attached != NULL && bounce_input_get_messages (input)->len == 1 && depth < MAX_ATTACHED_DEPTH)
     {
-      g_autoptr(BounceInput) inner_input = bounce_input_new_from_bytes (attached, NULL, NULL);
+      gboolean wrapper_is_none = bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE ||
+                                 written_by_person (input);
+      g_autoptr(BounceInput) inner_input = NULL;
       g_autoptr(BounceReport) inner = NULL;
 
-      if (inner_input != NULL)
+      /* A gateway that passes a report on inside a message of its own (a
+       * security appliance re-wrapping what it scanned) leaves the report's
+       * fields (RFC 3464) in the attached message only: when the wrapper
+       * has none, they list the recipients, not the wrapper's text. */
+      if (wrapper_is_none || (!has_report_fields (input) && heads_a_report (attached)))
+        inner_input = bounce_input_new_from_bytes (attached, NULL, NULL);
+      if (inner_input != NULL && (wrapper_is_none || has_report_fields (inner_input)))
         inner = analyze_input (inner_input, source, catalogue, depth + 1);
       if (inner != NULL && bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE)
         return g_steal_pointer (&inner);

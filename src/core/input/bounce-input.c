@@ -1563,8 +1563,7 @@ static gboolean
 may_keep_attached (Decoder *dec)
 {
   return dec->number == 0 && dec->self->attached == NULL &&
-         g_strcmp0 (dec->msg->content_type, "multipart/report") != 0 &&
-         dec->msg->report_type == NULL;
+         g_strcmp0 (dec->msg->content_type, "multipart/report") != 0;
 }
 
 static void

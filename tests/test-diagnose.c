@@ -1372,6 +1372,34 @@ test_rewrapped_report (void)
   g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "userunknown");
 }
 
+/* qmail-send's "I'm not going to try again; this message has been in the
+ * queue too long." ends the retrying: the delivery was given up, though
+ * the cause it names (a connection) and its code are temporary. */
+static void
+test_qmail_gave_up (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "To: alice@example.org\n"
+    "Subject: failure notice\n"
+    "\n"
+    "Hi. This is the qmail-send program at mx.example.org.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "<bob@example.net>:\n"
+    "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n"
+    "I'm not going to try again; this message has been in the queue too long.\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_status (bob), ==, "4.4.1");
+  g_assert_cmpint (bounce_recipient_get_outcome (bob), ==, BOUNCE_OUTCOME_GAVE_UP);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1417,5 +1445,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);
+  g_test_add_func ("/diagnose/qmail-gave-up", test_qmail_gave_up);
   return g_test_run ();
 }

@@ -581,6 +581,7 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
   bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));
   bounce_recipient_set_action (r, fact->action);
+  bounce_recipient_set_given_up (r, fact->retried && !is_action (fact, "delayed"));
   bounce_recipient_set_remote_mta (r, ev.remote_host);
   bounce_recipient_set_diagnostic (r, ev.said);
   bounce_recipient_set_last_attempt (r, fact->last_attempt);

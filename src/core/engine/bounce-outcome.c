@@ -60,7 +60,7 @@ bounce_recipient_get_outcome (BounceRecipient *r)
     return BOUNCE_OUTCOME_NONE;
   if (g_strcmp0 (action, "delayed") == 0)
     return BOUNCE_OUTCOME_DELAYED;
-  if (permanence == BOUNCE_PERMANENCE_TEMPORARY && !failed && !expired)
+  if (permanence == BOUNCE_PERMANENCE_TEMPORARY && !failed && !expired && !bounce_recipient_get_given_up (r))
     return BOUNCE_OUTCOME_DELAYED;
   if (expired || (failed && coded_class (r) == '4') || permanence == BOUNCE_PERMANENCE_TEMPORARY)
     return BOUNCE_OUTCOME_GAVE_UP;

@@ -124,12 +124,13 @@ qmail_finish (BounceFact       *r,
       if (reason == NULL && !replied && strstr (own->str, "does not like recipient.") != NULL &&
           strstr (own->str, "in the queue too long") == NULL)
         reason = "userunknown";
-      if (reason == NULL && strstr (own->str, "this message has been in the queue too long") != NULL &&
-          strstr (own->str, "does not like recipient.") == NULL)
-        {
-          reason = "expired";
-          r->retried = TRUE;
-        }
+      /* qmail-send's last words on a message it kept retrying
+       * (qmail-send.c: "I'm not going to try again; this message has been
+       * in the queue too long."): it gave up, whatever stopped it. */
+      if (strstr (own->str, "this message has been in the queue too long") != NULL)
+        r->retried = TRUE;
+      if (reason == NULL && r->retried && strstr (own->str, "does not like recipient.") == NULL)
+        reason = "expired";
     }
   r->reason = g_strdup (reason);
 }

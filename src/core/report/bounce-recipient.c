@@ -21,6 +21,7 @@ struct _BounceRecipient
   char *provider;
   gboolean hard_bounce;
   gboolean status_inferred;
+  gboolean given_up;
   BouncePermanence permanence;
   GPtrArray *entries;
   gboolean has_range;
@@ -396,6 +397,21 @@ bounce_recipient_set_status_inferred (BounceRecipient *self,
 {
   g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
   self->status_inferred = !!value;
+}
+
+gboolean
+bounce_recipient_get_given_up (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), FALSE);
+  return self->given_up;
+}
+
+void
+bounce_recipient_set_given_up (BounceRecipient *self,
+                               gboolean         value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  self->given_up = !!value;
 }
 
 char *

@@ -17,6 +17,9 @@ const char      *bounce_recipient_get_status         (BounceRecipient *self);  /
 /* TRUE when the bounce gave no enhanced code and the status was inferred
  * from the reason (Sisimai-style "5.0.911"): not something to show as a code. */
 gboolean         bounce_recipient_get_status_inferred (BounceRecipient *self);
+/* The reporting server says it stopped trying ("I'm not going to try
+ * again"), though it states no action and its codes are temporary. */
+gboolean         bounce_recipient_get_given_up       (BounceRecipient *self);
 const char      *bounce_recipient_get_reply_code     (BounceRecipient *self);  /* "550" or NULL */
 /* The codes the server gave, as "550 5.1.1" (inferred statuses left out), or NULL. */
 /* The recipient's DSN action ("failed", "delayed", ...) in words for
@@ -53,6 +56,7 @@ gboolean         bounce_recipient_get_range          (BounceRecipient *self,
 void             bounce_recipient_set_address        (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_status         (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_status_inferred (BounceRecipient *self, gboolean value);
+void             bounce_recipient_set_given_up       (BounceRecipient *self, gboolean value);
 void             bounce_recipient_set_reply_code     (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_reason         (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_hard_bounce    (BounceRecipient *self, gboolean value);

@@ -1400,6 +1400,42 @@ test_qmail_gave_up (void)
   g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
 }
 
+/* "Warning" in a Subject heads delay notices and some failures (MDaemon's
+ * "Warning: bob@... - User unknown!"): the text decides.  A notice that
+ * says delivery attempts will continue is a delay warning, whatever its
+ * Subject. */
+static void
+test_warning_subject (void)
+{
+  g_autoptr(BounceReport) mdaemon = analyze (
+    "From: MDaemon@mx.example.net\n"
+    "To: alice@example.org\n"
+    "Subject: Warning: bob@example.net - User unknown!\n"
+    "\n"
+    "bob@example.net - no such user here.\n"
+    "\n"
+    "There is no user by that name at this server.\n");
+  g_autoptr(BounceReport) gateway = analyze (
+    "From: AntiVirus_for_SMTP_Gateways@gw.example.net\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery failure notification\n"
+    "\n"
+    "Your message with Subject: lunch\n"
+    "could not be delivered to the following recipients:\n"
+    "\n"
+    "bob@example.net\n"
+    "\n"
+    "Please do not resend your original message.\n"
+    "\n"
+    "Delivery attempts will continue to be made for 5  day(s).\n");
+  g_autoptr(BounceRecipient) r = recipient (mdaemon, 0);
+
+  g_assert_cmpint (bounce_report_get_kind (mdaemon), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  g_assert_cmpint (bounce_recipient_get_outcome (r), ==, BOUNCE_OUTCOME_PERMANENT);
+  g_assert_cmpint (bounce_report_get_kind (gateway), ==, BOUNCE_KIND_DELAY);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1446,5 +1482,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);
   g_test_add_func ("/diagnose/qmail-gave-up", test_qmail_gave_up);
+  g_test_add_func ("/diagnose/warning-subject", test_warning_subject);
   return g_test_run ();
 }

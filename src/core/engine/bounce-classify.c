@@ -14,6 +14,7 @@
  * been delivered", "This is only a notification about a delay". */
 #define DELAY_WORDS \
   "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|" \
+  "(?:delivery\\s+)?(?:attempts|retries)\\s+will\\s+continue|" \
   "has\\s+not\\s+yet\\s+been\\s+delivered|not\\s+yet\\s+(?:been\\s+)?(?:delivered|received)|still\\s+trying|" \
   "delivery\\s+(?:has\\s+been\\s+)?delayed|this\\s+is\\s+(?:only\\s+)?a\\s+warning|" \
   "notification\\s+about\\s+a\\s+delay|delay(?:ed)?\\s+(?:warning|notification)"
@@ -24,6 +25,7 @@ typedef enum {
   RE_AUTOREPLY_SUBJECT,
   RE_TEMPORARY_WORDS,
   RE_DELAY_SUBJECT,
+  RE_WARNING_SUBJECT,
   RE_DELAY_WORDS,
   RE_BOUNCE_WORDS,
   RE_ENHANCED_CODE,
@@ -59,7 +61,12 @@ static const struct {
   [RE_TEMPORARY_WORDS] = {
     "temporar(?:y|ily)\\s+(?:error|failure|problem|unavailable|deferred|rejected)|" DELAY_WORDS, 0 },
   [RE_DELAY_SUBJECT] = {
-    "\\b(?:delay(?:ed)?|warning|still\\s+trying|not\\s+yet\\s+delivered|will\\s+retry|transient)\\b", 0 },
+    "\\b(?:delay(?:ed)?|still\\s+trying|not\\s+yet\\s+delivered|will\\s+retry|transient)\\b", 0 },
+  /* "Warning" heads delay notices (Sendmail's "Warning: could not send
+   * message for past 4 hours", OpenSMTPD's "Delivery status notification:
+   * warning") but also failures (MDaemon's "Warning: bob@... - User
+   * unknown!"): it counts when the text speaks of a temporary failure. */
+  [RE_WARNING_SUBJECT] = { "\\bwarning\\b", 0 },
   /* What only a delay warning says of itself (a reply's "temporarily
    * deferred" is a temporary error, not a warning). */
   [RE_DELAY_WORDS] = { DELAY_WORDS, 0 },
@@ -170,9 +177,12 @@ match (PatternId   id,
 void
 bounce_classify_words (BounceMessageContext *ctx)
 {
-  ctx->delay_subject = match (RE_DELAY_SUBJECT, bounce_context_header (ctx, "Subject"));
+  const char *subject = bounce_context_header (ctx, "Subject");
+
   ctx->temporary_words = ctx->notification->len < 256 * 1024 &&
                          match (RE_TEMPORARY_WORDS, ctx->notification->str);
+  ctx->delay_subject = match (RE_DELAY_SUBJECT, subject) ||
+                       (ctx->temporary_words && match (RE_WARNING_SUBJECT, subject));
   ctx->delay_words = ctx->temporary_words && match (RE_DELAY_WORDS, ctx->notification->str);
   ctx->delay_notice = ctx->delay_subject || ctx->temporary_words;
 }

@@ -469,7 +469,7 @@ static void
 settle_action (BounceMessageContext *ctx,
                BounceFact           *fact)
 {
-  if (fact->action == NULL && (ctx->delay_subject || (ctx->message == NULL && ctx->delay_words)))
+  if (fact->action == NULL && (ctx->delay_subject || ctx->delay_words))
     fact->action = g_strdup ("delayed");
 }
 

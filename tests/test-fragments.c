@@ -143,6 +143,33 @@ test_issue_imail (void)
          BOUNCE_KIND_FAILURE, "bob@example.net", "userunknown");
 }
 
+/* Wordings Mail::DeliveryStatus::BounceParser knows (its _std_reason),
+ * quoted with a bare 550 that says nothing by itself. */
+static void
+test_bounceparser_wordings (void)
+{
+  static const struct { const char *words; const char *reason; } cases[] = {
+    { "Sorry, not our customer", "userunknown" },
+    { "Sorry, this server doesn't handle mail for that user", "userunknown" },
+    { "user mail-box not found", "userunknown" },
+    { "account not activated", "userunknown" },
+    { "Address is administratively disabled", "suspend" },
+    { "User mailbox exceeds allowed size", "mailboxfull" },
+    { "Host example.net: no data record of requested type", "hostunknown" },
+    { "Rejected by MCSpamSignature", "spamdetected" },
+    { "NOT JUNKEMAILFILTER", "spamdetected" },
+    { "RESOLVER.RST.SendSizeLimit.Sender; message too large for this sender", "mesgtoobig" },
+    { "Message Rejected Class=size", "mesgtoobig" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Diagnostic-Code: smtp; 550 %s\n", cases[i].words);
+
+      check (text, BOUNCE_KIND_FAILURE, NULL, cases[i].reason);
+    }
+}
+
 /* SMTP32, IMail's mailer, writes "undeliverable" and "to" two spaces apart. */
 static void
 test_issue_imail_spaced (void)
@@ -555,6 +582,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/issue/original-is-not-wording", test_issue_original_is_not_wording);
   g_test_add_func ("/fragments/issue/imail", test_issue_imail);
   g_test_add_func ("/fragments/issue/imail-spaced", test_issue_imail_spaced);
+  g_test_add_func ("/fragments/bounceparser-wordings", test_bounceparser_wordings);
   g_test_add_func ("/fragments/issue/ordinary-mail", test_issue_ordinary_mail);
   g_test_add_func ("/fragments/issue/outlook-dialogs", test_issue_outlook_dialogs);
   g_test_add_func ("/fragments/issue/challenge-response", test_issue_challenge_response);

@@ -1436,6 +1436,32 @@ test_warning_subject (void)
   g_assert_cmpint (bounce_report_get_kind (gateway), ==, BOUNCE_KIND_DELAY);
 }
 
+/* "---- START OF RETURNED MESSAGE ----" opens the returned message: the
+ * addresses in its headers are no recipients of the report. */
+static void
+test_start_of_returned_message (void)
+{
+  g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failure")
+    "This message was created automatically by mail delivery\n"
+    "software. A message that you sent could not be delivered\n"
+    "to all of its recipients.\n"
+    "\n"
+    "The following message, addressed to 'bob@example.net',\n"
+    "failed because it has not been collected after 30 days\n"
+    "\n"
+    "---- START OF RETURNED MESSAGE ----\n"
+    "From: list-request@lists.example.org\n"
+    "Reply-to: list@lists.example.org\n"
+    "To: list@lists.example.org\n"
+    "Subject: digest\n"
+    "\n"
+    "Send list submissions to list@lists.example.org\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1483,5 +1509,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);
   g_test_add_func ("/diagnose/qmail-gave-up", test_qmail_gave_up);
   g_test_add_func ("/diagnose/warning-subject", test_warning_subject);
+  g_test_add_func ("/diagnose/start-of-returned-message", test_start_of_returned_message);
   return g_test_run ();
 }

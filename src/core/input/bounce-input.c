@@ -853,6 +853,7 @@ marker_regex (void)
       GRegex *r = g_regex_new (
         "^[ \\t>]*(?:"
           "[-=_*]{2,}[ \\t]*(?:"
+            "(?:start[ \\t]+of[ \\t]+(?:the[ \\t]+)?)?"
             "(?:original|returned|unsent|undelivered|undeliverable|failed|rejected|bounced|your)[ \\t]+(?:message|mail|e-mail|email)\\b"
             "|this is a copy of (?:the|your) message"
             "|below (?:this line )?is a copy of"

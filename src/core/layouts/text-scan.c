@@ -276,7 +276,7 @@ before_returned_message (const char *text,
                          gsize       end)
 {
   static const char * const words[] = {
-    "original", "copy of the message", "unsent message", "message text follows",
+    "original", "copy of the message", "unsent message", "message text follows", "returned message",
   };
   gsize pos = start;
 

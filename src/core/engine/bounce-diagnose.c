@@ -261,9 +261,12 @@ whole_notification_fact (BounceMessageContext *ctx,
 }
 
 /* A bounce that lists nobody: codes but no recipient line (a fragment, or
- * a server that does not repeat the address) make one recipient, from
- * X-Failed-Recipients or the returned message; a message with only
- * X-Failed-Recipients makes one per address.  FALSE when neither applies. */
+ * a server that does not repeat the address), or a report by its headers
+ * (a mailer daemon's From, a bounce's Subject) that says in so many words
+ * that the message was not delivered, make one recipient, from
+ * X-Failed-Recipients, the returned message or the text; a message with
+ * only X-Failed-Recipients makes one per address.  FALSE when neither
+ * applies: not a bounce. */
 static gboolean
 unlisted_recipients (BounceMessageContext *ctx,
                      GPtrArray            *out)
@@ -273,7 +276,9 @@ unlisted_recipients (BounceMessageContext *ctx,
   if (bounce_classify_looks_like_autoreply (ctx))
     return FALSE;
   if (bounce_classify_has_error_codes (ctx->notification->str) || bounce_classify_is_delivery_report (ctx) ||
-      bounce_classify_fragment_names_failure (ctx))
+      bounce_classify_fragment_names_failure (ctx) ||
+      (failed == NULL && ctx->message != NULL && bounce_classify_looks_like_bounce (ctx) &&
+       bounce_classify_states_failure (ctx)))
     {
       const char *to = ctx->message && ctx->message->original_headers ?
                        bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
@@ -289,20 +294,6 @@ unlisted_recipients (BounceMessageContext *ctx,
 
       for (guint i = 0; list[i]; i++)
         g_ptr_array_add (out, whole_notification_fact (ctx, list[i]));
-      return TRUE;
-    }
-  /* A report by its headers (a mailer daemon's From, a bounce's Subject)
-   * that says in so many words that the message was not delivered, but
-   * names its recipient in no way a layout knows: a failure for the
-   * recipient of the returned message, or an unnamed one; not an ordinary
-   * message. */
-  if (ctx->message != NULL && bounce_classify_looks_like_bounce (ctx) && bounce_classify_states_failure (ctx))
-    {
-      const char *to = ctx->message->original_headers ?
-                       bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
-      g_autofree char *named = to == NULL ? bounce_classify_named_recipient (ctx->notification->str) : NULL;
-
-      g_ptr_array_add (out, whole_notification_fact (ctx, to ? to : named));
       return TRUE;
     }
   return FALSE;

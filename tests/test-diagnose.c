@@ -1462,6 +1462,28 @@ test_start_of_returned_message (void)
   g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
 }
 
+/* AOL's notice for members whose mail controls refuse the sender lists
+ * their screen names: addresses at the notice's domain. */
+static void
+test_aol_screen_names (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: \"Mail Delivery Subsystem\" <MAILER-DAEMON@AOL.com>\n"
+    "To: <alice@example.org>\n"
+    "Subject: Mail Delivery Problem\n"
+    "\n"
+    "Your mail to the following recipients could not be delivered because they are not accepting mail from alice@example.org:\n"
+    "\tBobScreen\n"
+    "\tcarol@example.net\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+  g_autoptr(BounceRecipient) carol = recipient (report, 1);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 2);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bobscreen@aol.com");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_address (carol), ==, "carol@example.net");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1510,5 +1532,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/qmail-gave-up", test_qmail_gave_up);
   g_test_add_func ("/diagnose/warning-subject", test_warning_subject);
   g_test_add_func ("/diagnose/start-of-returned-message", test_start_of_returned_message);
+  g_test_add_func ("/diagnose/aol-screen-names", test_aol_screen_names);
   return g_test_run ();
 }

@@ -261,6 +261,21 @@ test_issue_challenge_response (void)
          "Please reply to this message, or add yourself to my whitelist, and your message "
          "will be delivered.\n",
          BOUNCE_KIND_CHALLENGE, NULL, NULL);
+  /* TMDA and Bluebottle mark their requests in a header of their own */
+  check ("From: bob@example.net\n"
+         "To: alice@example.org\n"
+         "Subject: Re: lunch\n"
+         "X-Delivery-Agent: TMDA/1.1.12 (Macallan)\n"
+         "\n"
+         "I'm protecting myself from spam. Reply to this message to release the one you sent.\n",
+         BOUNCE_KIND_CHALLENGE, NULL, NULL);
+  check ("From: bob@example.net\n"
+         "To: alice@example.org\n"
+         "Subject: Re: lunch\n"
+         "X-Bluebottle-Request: sender-verification\n"
+         "\n"
+         "Your message could not be delivered until you answer the question below.\n",
+         BOUNCE_KIND_CHALLENGE, NULL, NULL);
   /* pasted, without headers */
   report = analyze ("I am protecting myself from junk mail. Please add me to your safe senders list, "
                     "then confirm that you sent this message by clicking the link below.\n");

@@ -142,10 +142,11 @@ static const struct {
     "\\breturn\\s+receipt\\b|\\bread\\s+receipt\\b|lesebest(?:ä|ae)tigung|accus(?:é|e)\\s+de\\s+lecture",
     G_REGEX_MULTILINE },
   /* Challenge-response and sender-verification services, by name (Boxbe,
-   * cPanel's BoxTrapper, SpamArrest, ChoiceMail, Sendio, Mailblocks), or a
+   * cPanel's BoxTrapper, SpamArrest, ChoiceMail, Sendio, Mailblocks, TMDA,
+   * Bluebottle), or a
    * BoxTrapper Subject "verify#...". */
   [RE_CHALLENGE_SENDER] = {
-    "\\bboxbe\\b|boxtrapper|spam\\s?arrest|choicemail|\\bsendio\\b|mailblocks|^\\s*verify#",
+    "\\bboxbe\\b|boxtrapper|spam\\s?arrest|choicemail|\\bsendio\\b|mailblocks|^\\s*verify#|\\btmda\\b|bluebottle",
     G_REGEX_MULTILINE },
   /* ... or what they ask: to confirm you are a real sender, or to put an
    * address on an approved list. */
@@ -157,7 +158,8 @@ static const struct {
     "sent\\s+(?:this|the|your)\\s+(?:message|e-?mail))|"
     "(?:complete|finish)\\s+the\\s+(?:sender\\s+)?verification(?:\\s+process)?|"
     "waiting\\s+(?:list|for\\s+(?:your|the\\s+sender'?s?)\\s+(?:verification|confirmation|approval))|"
-    "(?:your\\s+message|the\\s+message)\\s+(?:is|has\\s+been|will\\s+be)\\s+held\\s+(?:until|pending)",
+    "(?:your\\s+message|the\\s+message)\\s+(?:is|has\\s+been|will\\s+be)\\s+held\\s+(?:until|pending)|"
+    "your\\s+server\\s+requires\\s+confirmation",
     0 },
 };
 
@@ -392,7 +394,8 @@ bounce_classify_looks_like_challenge (BounceMessageContext *ctx)
 {
   static const char * const headers[] = { "From", "Sender", "Reply-To", "Subject", "Message-ID", "X-Mailer" };
   const char *text = ctx->notification->str;
-  gboolean named = FALSE;
+  const char *agent = bounce_context_header (ctx, "X-Delivery-Agent");
+  gboolean named;
 
   if (bounce_classify_is_delivery_report (ctx) || bounce_context_header (ctx, "X-Failed-Recipients") != NULL ||
       ctx->notification->len > 64 * 1024)
@@ -400,6 +403,11 @@ bounce_classify_looks_like_challenge (BounceMessageContext *ctx)
   /* a refusal with its codes is a bounce, whatever it goes on to ask */
   if (match (RE_ENHANCED_CODE, text) || strstr (text, "Diagnostic-Code:") != NULL)
     return FALSE;
+  /* the headers challenge-response systems mark their requests with: TMDA's
+   * X-Delivery-Agent, Bluebottle's X-Bluebottle-Request (both read so by
+   * Mail::DeliveryStatus::BounceParser) */
+  named = bounce_context_header (ctx, "X-Bluebottle-Request") != NULL ||
+          (agent != NULL && g_str_has_prefix (agent, "TMDA"));
   for (guint i = 0; i < G_N_ELEMENTS (headers) && !named; i++)
     named = match (RE_CHALLENGE_SENDER, bounce_context_header (ctx, headers[i]));
   if (named || match (RE_CHALLENGE_SENDER, text))

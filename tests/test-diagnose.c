@@ -1403,7 +1403,7 @@ test_qmail_gave_up (void)
 /* "Warning" in a Subject heads delay notices and some failures (MDaemon's
  * "Warning: bob@... - User unknown!"): the text decides.  A notice that
  * says delivery attempts will continue is a delay warning, whatever its
- * Subject. */
+ * Subject, and so is one that will continue to try. */
 static void
 test_warning_subject (void)
 {
@@ -1428,8 +1428,19 @@ test_warning_subject (void)
     "Please do not resend your original message.\n"
     "\n"
     "Delivery attempts will continue to be made for 5  day(s).\n");
+  g_autoptr(BounceReport) postponed = analyze (
+    "From: <postmaster@mx.example.net>\n"
+    "To: <alice@example.org>\n"
+    "Subject: Mail Delivery Warning\n"
+    "\n"
+    "This is an advisory-only email.  Please do not reply to it.\n"
+    "Delivery of email to this address\n"
+    "\"bob@example.net\"\n"
+    "has been postponed due to a full mailbox.\n"
+    "We will continue to try to deliver your message over the next few days.\n");
   g_autoptr(BounceRecipient) r = recipient (mdaemon, 0);
 
+  g_assert_cmpint (bounce_report_get_kind (postponed), ==, BOUNCE_KIND_DELAY);
   g_assert_cmpint (bounce_report_get_kind (mdaemon), ==, BOUNCE_KIND_FAILURE);
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
   g_assert_cmpint (bounce_recipient_get_outcome (r), ==, BOUNCE_OUTCOME_PERMANENT);

@@ -14,7 +14,7 @@
  * been delivered", "This is only a notification about a delay". */
 #define DELAY_WORDS \
   "will\\s+(?:be\\s+)?(?:retry|retried|try\\s+again|keep\\s+trying|continue\\s+trying)|" \
-  "(?:delivery\\s+)?(?:attempts|retries)\\s+will\\s+continue|" \
+  "(?:delivery\\s+)?(?:attempts|retries)\\s+will\\s+continue|will\\s+continue\\s+to\\s+(?:try|attempt)|" \
   "has\\s+not\\s+yet\\s+been\\s+delivered|not\\s+yet\\s+(?:been\\s+)?(?:delivered|received)|still\\s+trying|" \
   "delivery\\s+(?:has\\s+been\\s+)?delayed|this\\s+is\\s+(?:only\\s+)?a\\s+warning|" \
   "notification\\s+about\\s+a\\s+delay|delay(?:ed)?\\s+(?:warning|notification)"

@@ -1400,6 +1400,36 @@ test_qmail_gave_up (void)
   g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
 }
 
+/* A notice that says the message could not be delivered, with nothing of
+ * a warning in it, is the server's last word even when the last error was
+ * temporary. */
+static void
+test_failure_notice_after_temporary (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: \"Mail Delivery System\" <mailer-daemon@mx.example.org>\n"
+    "To: alice@example.org\n"
+    "Subject: Email Delivery Failure\n"
+    "\n"
+    "This is a delivery failure notification message indicating that\n"
+    "an email addressed to email address :\n"
+    "-- bob@example.net\n"
+    "\n"
+    "could not be delivered. The problem appears to be :\n"
+    "-- Recipient server unavailable or busy\n"
+    "\n"
+    "Additional information follows :\n"
+    "-- 4.4.4 Temporary server error. Please try again later\n"
+    "\n"
+    "This condition occurred after 30 attempt(s) to deliver over\n"
+    "a period of 92 hour(s) and 52 minute(s).\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpint (bounce_recipient_get_outcome (bob), ==, BOUNCE_OUTCOME_GAVE_UP);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+}
+
 /* "Warning" in a Subject heads delay notices and some failures (MDaemon's
  * "Warning: bob@... - User unknown!"): the text decides.  A notice that
  * says delivery attempts will continue is a delay warning, whatever its
@@ -1541,6 +1571,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);
   g_test_add_func ("/diagnose/qmail-gave-up", test_qmail_gave_up);
+  g_test_add_func ("/diagnose/failure-notice-after-temporary", test_failure_notice_after_temporary);
   g_test_add_func ("/diagnose/warning-subject", test_warning_subject);
   g_test_add_func ("/diagnose/start-of-returned-message", test_start_of_returned_message);
   g_test_add_func ("/diagnose/aol-screen-names", test_aol_screen_names);

@@ -186,6 +186,7 @@ bounce_classify_words (BounceMessageContext *ctx)
   ctx->delay_subject = match (RE_DELAY_SUBJECT, subject) ||
                        (ctx->temporary_words && match (RE_WARNING_SUBJECT, subject));
   ctx->delay_words = ctx->temporary_words && match (RE_DELAY_WORDS, ctx->notification->str);
+  ctx->states_failure = ctx->notification->len <= 256 * 1024 && match (RE_FAILURE_STATEMENT, ctx->notification->str);
   ctx->delay_notice = ctx->delay_subject || ctx->temporary_words;
 }
 
@@ -267,9 +268,7 @@ is_system_message (BounceMessageContext *ctx)
 gboolean
 bounce_classify_states_failure (BounceMessageContext *ctx)
 {
-  GString *text = ctx->notification;
-
-  return text->len <= 256 * 1024 && match (RE_FAILURE_STATEMENT, text->str);
+  return ctx->states_failure;
 }
 
 /* An enhanced status code among a report's words: a failure report

@@ -29,6 +29,7 @@ typedef struct {
   gboolean temporary_words; /* the notification speaks of a temporary failure or a delay */
   gboolean delay_words;     /* ... of a delay, in a warning's own words */
   gboolean delay_subject;   /* ... and its Subject says so */
+  gboolean states_failure;  /* the notification says the message was not delivered */
   char *provider;           /* where the bounce comes from */
 } BounceMessageContext;
 

@@ -581,7 +581,12 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
   bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));
   bounce_recipient_set_action (r, fact->action);
-  bounce_recipient_set_given_up (r, fact->retried && !is_action (fact, "delayed"));
+  /* A notice that the message was not delivered, with nothing in it of a
+   * warning (settle_action() found no delay in its Subject or words), is
+   * the sending server's last word, even after temporary errors: a delay
+   * warning says it keeps trying (Postfix's, Exim's and Sendmail's do). */
+  bounce_recipient_set_given_up (r, (fact->retried && !is_action (fact, "delayed")) ||
+                                    (fact->action == NULL && ctx->message != NULL && ctx->states_failure));
   bounce_recipient_set_remote_mta (r, ev.remote_host);
   bounce_recipient_set_diagnostic (r, ev.said);
   bounce_recipient_set_last_attempt (r, fact->last_attempt);

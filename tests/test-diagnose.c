@@ -1296,7 +1296,8 @@ test_dsn_unqualified_final (void)
 
 /* A mailer daemon's report that says the message was not delivered but
  * lists its recipient in no layout's way is a failure for the returned
- * message's recipient; the same sentence from a person is no bounce. */
+ * message's recipient; the same sentence from a person, or a courier's
+ * notice with a bounce-like Subject, is no bounce. */
 static void
 test_unlisted_failure_statement (void)
 {
@@ -1327,8 +1328,16 @@ test_unlisted_failure_statement (void)
     "\n"
     "The old printer could not be delivered on Monday; it is a permanent error\n"
     "in their system, they say.\n");
+  g_autoptr(BounceReport) courier = analyze (
+    "From: Parcel Service <notify@parcels.example.com>\n"
+    "Return-Path: <bounces@parcels.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Your claim was rejected\n"
+    "\n"
+    "We are sorry: your parcel could not be delivered because nobody was home.\n");
   g_autoptr(BounceRecipient) bob = recipient (daemon, 0);
 
+  g_assert_cmpint (bounce_report_get_kind (courier), ==, BOUNCE_KIND_NOT_BOUNCE);
   g_assert_cmpint (bounce_report_get_kind (daemon), ==, BOUNCE_KIND_FAILURE);
   g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
   g_assert_cmpint (bounce_recipient_get_permanence (bob), ==, BOUNCE_PERMANENCE_PERMANENT);

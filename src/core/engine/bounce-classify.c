@@ -219,6 +219,18 @@ has_failure_headers (BounceMessageContext *ctx)
 }
 
 gboolean
+bounce_classify_from_mail_system (BounceMessageContext *ctx)
+{
+  const char *from = bounce_context_header (ctx, "From");
+  const char *return_path = bounce_context_header (ctx, "Return-Path");
+
+  return bounce_address_is_daemon (address_or_empty (from)) ||
+         (from != NULL && strstr (from, "MAILER-DAEMON") != NULL) ||
+         g_ascii_strncasecmp (address_or_empty (from), "postmaster@", 11) == 0 ||
+         (return_path != NULL && strstr (return_path, "<>") != NULL);
+}
+
+gboolean
 bounce_classify_looks_like_bounce (BounceMessageContext *ctx)
 {
   const char *subject = bounce_context_header (ctx, "Subject");

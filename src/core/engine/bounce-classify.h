@@ -14,6 +14,10 @@ gboolean bounce_classify_is_delivery_report     (BounceMessageContext *ctx);
  * bounce's Subject, a mailer daemon's From.  A pasted fragment always may
  * be one. */
 gboolean bounce_classify_looks_like_bounce      (BounceMessageContext *ctx);
+/* The message comes from the mail system, not a person: a mailer daemon or
+ * postmaster From, or the null reverse path (Return-Path: <>) that
+ * notifications are sent with (RFC 5321 section 4.5.5). */
+gboolean bounce_classify_from_mail_system       (BounceMessageContext *ctx);
 /* An automatic reply (RFC 3834 Auto-Submitted, out-of-office Subjects). */
 gboolean bounce_classify_looks_like_autoreply   (BounceMessageContext *ctx);
 gboolean bounce_classify_reads_as_failure_report (BounceMessageContext *ctx);

@@ -261,8 +261,8 @@ whole_notification_fact (BounceMessageContext *ctx,
 }
 
 /* A bounce that lists nobody: codes but no recipient line (a fragment, or
- * a server that does not repeat the address), or a report by its headers
- * (a mailer daemon's From, a bounce's Subject) that says in so many words
+ * a server that does not repeat the address), or a report from the mail
+ * system (a mailer daemon's From, a null Return-Path) that says in so many words
  * that the message was not delivered, make one recipient, from
  * X-Failed-Recipients, the returned message or the text; a message with
  * only X-Failed-Recipients makes one per address.  FALSE when neither
@@ -277,7 +277,7 @@ unlisted_recipients (BounceMessageContext *ctx,
     return FALSE;
   if (bounce_classify_has_error_codes (ctx->notification->str) || bounce_classify_is_delivery_report (ctx) ||
       bounce_classify_fragment_names_failure (ctx) ||
-      (failed == NULL && ctx->message != NULL && bounce_classify_looks_like_bounce (ctx) &&
+      (failed == NULL && ctx->message != NULL && bounce_classify_from_mail_system (ctx) &&
        bounce_classify_states_failure (ctx)))
     {
       const char *to = ctx->message && ctx->message->original_headers ?

@@ -170,6 +170,16 @@ test_bounceparser_wordings (void)
     }
 }
 
+/* A 550 or 554 whose words name no condition says only that something was
+ * refused: the cause is not clear ("onhold", as Sisimai leaves it), not
+ * "your sender address was refused". */
+static void
+test_bare_refusal (void)
+{
+  check ("Diagnostic-Code: smtp; 550 Your message is redundant\n", BOUNCE_KIND_FAILURE, NULL, "onhold");
+  check ("Diagnostic-Code: smtp; 554 Transaction failed for no stated reason\n", BOUNCE_KIND_FAILURE, NULL, "onhold");
+}
+
 /* SMTP32, IMail's mailer, writes "undeliverable" and "to" two spaces apart. */
 static void
 test_issue_imail_spaced (void)
@@ -598,6 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/issue/imail", test_issue_imail);
   g_test_add_func ("/fragments/issue/imail-spaced", test_issue_imail_spaced);
   g_test_add_func ("/fragments/bounceparser-wordings", test_bounceparser_wordings);
+  g_test_add_func ("/fragments/bare-refusal", test_bare_refusal);
   g_test_add_func ("/fragments/issue/ordinary-mail", test_issue_ordinary_mail);
   g_test_add_func ("/fragments/issue/outlook-dialogs", test_issue_outlook_dialogs);
   g_test_add_func ("/fragments/issue/challenge-response", test_issue_challenge_response);

@@ -1534,6 +1534,34 @@ test_aol_screen_names (void)
   g_assert_cmpstr (bounce_recipient_get_address (carol), ==, "carol@example.net");
 }
 
+/* A sender who wrote to itself: the layout's list names only the bounce's
+ * own addressee, who is then the failed recipient, not someone from the
+ * returned message. */
+static void
+test_sent_to_oneself (void)
+{
+  g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  alice@example.org\n"
+    "    SMTP error from remote mail server after RCPT TO:<alice@example.org>:\n"
+    "    host mx.example.org [192.0.2.20]: 552 5.2.2 Mailbox full\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: team@example.net\n"
+    "Subject: note to self\n");
+  g_autoptr(BounceRecipient) alice = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (alice), ==, "alice@example.org");
+  g_assert_cmpstr (bounce_recipient_get_reason (alice), ==, "mailboxfull");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1584,5 +1612,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/warning-subject", test_warning_subject);
   g_test_add_func ("/diagnose/start-of-returned-message", test_start_of_returned_message);
   g_test_add_func ("/diagnose/aol-screen-names", test_aol_screen_names);
+  g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
   return g_test_run ();
 }

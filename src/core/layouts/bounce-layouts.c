@@ -275,18 +275,29 @@ bounce_layout_doc_free (BounceLayoutDoc *doc)
   g_free (doc);
 }
 
-/* What the engine may rely on in a TEXT layout's facts. */
+/* What the engine may rely on in a TEXT layout's facts.  The bounce's own
+ * addressee (the original sender) is no failed recipient beside others;
+ * when a layout names no one else, the sender wrote to itself (a test, a
+ * copy to oneself) and the layout's list is the answer. */
 static void
 tidy_text_facts (BounceLayoutDoc *d)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *kept = bounce_facts_new ();
+  gboolean others = FALSE;
 
+  for (guint i = 0; i < d->out->len && !others; i++)
+    {
+      BounceFact *f = d->out->pdata[i];
+
+      others = f->address != NULL && !bounce_doc_is_ignored_address (d, f->address);
+    }
   for (guint i = 0; i < d->out->len; i++)
     {
       BounceFact *f = d->out->pdata[i];
 
-      if (f->address == NULL || bounce_doc_is_ignored_address (d, f->address) ||
+      if (f->address == NULL || bounce_address_is_daemon (f->address) ||
+          (others && bounce_doc_is_ignored_address (d, f->address)) ||
           !g_hash_table_add (seen, f->address))
         continue;
       d->out->pdata[i] = NULL;

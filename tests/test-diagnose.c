@@ -1294,6 +1294,26 @@ test_dsn_unqualified_final (void)
   g_assert_cmpstr (bounce_recipient_get_address (robert), ==, "robert@mail.example.net");
 }
 
+/* A report whose only Final-Recipient holds no address names its
+ * recipient in the text alone. */
+static void
+test_dsn_without_address (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    "                   The mail system\n\n"
+    "<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 5.1.1 <bob@example.net>: User unknown (in reply to RCPT TO command)\n\n"
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n"
+                "\n"
+                "Final-Recipient: rfc822; @mx.example.net\n"
+                "Action: failed\n"
+                "Status: 5.1.1\n"));
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "userunknown");
+}
+
 /* A mailer daemon's report that says the message was not delivered but
  * lists its recipient in no layout's way is a failure for the returned
  * message's recipient; the same sentence from a person, or a courier's
@@ -1605,6 +1625,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);
   g_test_add_func ("/diagnose/exim-undisclosed", test_exim_undisclosed);
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
+  g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);
   g_test_add_func ("/diagnose/qmail-gave-up", test_qmail_gave_up);

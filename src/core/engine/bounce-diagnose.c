@@ -199,6 +199,10 @@ static void
 merge_layout (GPtrArray *listed,
               GPtrArray *layout)
 {
+  /* A report whose only Final-Recipient holds no address ("rfc822;
+   * @mx.example.org") names its recipient in the text alone. */
+  if (listed->len == 1 && layout->len == 1 && ((BounceFact *) listed->pdata[0])->address == NULL)
+    ((BounceFact *) listed->pdata[0])->address = g_strdup (((BounceFact *) layout->pdata[0])->address);
   for (guint i = 0; i < listed->len; i++)
     {
       BounceFact *c = listed->pdata[i];

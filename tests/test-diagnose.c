@@ -1582,6 +1582,34 @@ test_sent_to_oneself (void)
   g_assert_cmpstr (bounce_recipient_get_reason (alice), ==, "mailboxfull");
 }
 
+/* Servers that write Exim's notice but put the remote server's error at
+ * the margin: the command it answered is still the recipient's. */
+static void
+test_exim_error_at_margin (void)
+{
+  g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of\n"
+    "its recipients. The following addresses failed:\n"
+    "\n"
+    "  <bob@example.net>\n"
+    "\n"
+    "SMTP error from remote server after RCPT command:\n"
+    "host mx.example.net[192.0.2.9]:\n"
+    "550 user unknown\n"
+    "\n"
+    "\n"
+    "--- The header of the original message is following. ---\n"
+    "\n"
+    "From: alice@example.org\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reply_code (bob), ==, "550");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1634,5 +1662,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/start-of-returned-message", test_start_of_returned_message);
   g_test_add_func ("/diagnose/aol-screen-names", test_aol_screen_names);
   g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
+  g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
   return g_test_run ();
 }

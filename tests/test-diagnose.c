@@ -1610,6 +1610,36 @@ test_exim_error_at_margin (void)
   g_assert_cmpstr (bounce_recipient_get_reply_code (bob), ==, "550");
 }
 
+/* Recipients listed under one explanation for all of them take its
+ * reason; a recipient with a reply of its own keeps its own. */
+static void
+test_one_explanation (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: postmaster@mx.example.org\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Notification: Delivery has failed\n"
+    "\n"
+    "This Message was undeliverable due to the following reason:\n"
+    "\n"
+    "Your message was not delivered because the destination computer was\n"
+    "not reachable within the allowed queue period.\n"
+    "\n"
+    "The following recipients did not receive your message:\n"
+    "\n"
+    "     <bob@example.net>\n"
+    "The following recipients did not receive your message:\n"
+    "\n"
+    "     <carol@example.net>\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+  g_autoptr(BounceRecipient) carol = recipient (report, 1);
+
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "expired");
+  g_assert_cmpstr (bounce_recipient_get_address (carol), ==, "carol@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (carol), ==, "expired");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1663,5 +1693,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/aol-screen-names", test_aol_screen_names);
   g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
   g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
+  g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
   return g_test_run ();
 }

@@ -449,6 +449,14 @@ diagnose_message (BounceMessageContext *ctx,
     bounce_report_add_truncated (ctx->report, BOUNCE_TRUNCATED_RECIPIENTS);
 
   ctx->n_recipients = facts->len;
+  ctx->one_explanation = TRUE;
+  for (guint i = 0; i < facts->len && ctx->one_explanation; i++)
+    {
+      BounceFact *f = facts->pdata[i];
+
+      ctx->one_explanation = (f->reply == NULL || *f->reply == '\0') && f->said == NULL && f->status == NULL &&
+                             f->reason == NULL && (f->text == NULL || !bounce_classify_has_error_codes (f->text));
+    }
   for (guint i = 0; i < facts->len; i++)
     {
       g_autoptr(BounceRecipient) r = NULL;

@@ -25,6 +25,8 @@ typedef struct {
   BounceMessage *message;   /* NULL for a pasted fragment */
   GString *notification;    /* all notification text of the message */
   guint n_recipients;       /* how many recipients the message lists */
+  gboolean one_explanation; /* ... under one explanation for all: none has a reply,
+                             * a status or a server's words of its own */
   gboolean delay_notice;    /* a warning that delivery is still being tried */
   gboolean temporary_words; /* the notification speaks of a temporary failure or a delay */
   gboolean delay_words;     /* ... of a delay, in a warning's own words */

@@ -65,7 +65,8 @@ is_action (BounceFact *fact,
  * line for the recipient is the same kind of text.  A Diagnostic-Code no
  * rule knows, with a precise Status, is better explained by the Status.
  * A lone recipient whose own text matches nothing takes a rule from the
- * whole notification. */
+ * whole notification, and so do recipients listed under one explanation
+ * for all of them (none with a reply or status of its own). */
 static GPtrArray *
 match_rules (BounceJudgement *j)
 {
@@ -88,7 +89,7 @@ match_rules (BounceJudgement *j)
       rules = bounce_catalogue_match_rules (ctx->catalogue, j->ev->context->str, j->ev->provider);
       j->rule = bounce_rules_first_with_reason (rules);
     }
-  if (j->rule == NULL && ctx->n_recipients <= 1 && ctx->notification->len > 0)
+  if (j->rule == NULL && (ctx->n_recipients <= 1 || ctx->one_explanation) && ctx->notification->len > 0)
     {
       g_autoptr(GPtrArray) wide = bounce_catalogue_match_rules (ctx->catalogue, ctx->notification->str,
                                                                 j->ev->provider);

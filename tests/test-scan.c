@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-core.h"
+#include "bounce-alternation.h"
 #include "bounce-scan.h"
 
 /* The extractor's candidates (bounce-scan.c) against the regular
@@ -310,6 +311,197 @@ test_scan_random (void)
   g_rand_free (rand);
 }
 
+/* -- a regex's alternatives one at a time (bounce-alternation.c) -------- */
+
+static void
+test_alternation_split (void)
+{
+  static const struct { const char *pattern; const char *parts; } cases[] = {
+    { "(?:ab)|(?:c|(?:d|e)f)", "ab c (?:d|e)f" },
+    { "(a)|b", "(a) b" },
+    { "[|]|x", "[|] x" },
+    { "[]|]|[^]|]|\\||x", "[]|] [^]|] \\| x" },
+    { "(?:a)b|(?:c)", "(?:a)b c" },
+    { "(?<![\\w#-])A(?=[)\\]])|(?<=[(\\[])B", "(?<![\\w#-])A(?=[)\\]]) (?<=[(\\[])B" },
+    /* matched whole: one alternative, options, back-references, verbs,
+     * named groups, an empty alternative, \Q...\E, POSIX classes */
+    { "(?:a|b)c", NULL },
+    { "abc", NULL },
+    { "(?i)a|b", NULL },
+    { "a|(?i:b)", NULL },
+    { "(a)|\\1", NULL },
+    { "(?<n>a)|\\k<n>", NULL },
+    { "(*SKIP)a|b", NULL },
+    { "a||b", NULL },
+    { "a|", NULL },
+    { "\\Q|\\E|x", NULL },
+    { "[[:alpha:]]|x", NULL },
+    { "(a|b", NULL },
+    { "a)|b", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) parts = bounce_alternation_split (cases[i].pattern);
+      g_autofree char *joined = parts != NULL ? g_strjoinv (" ", parts) : NULL;
+
+      g_test_message ("%s", cases[i].pattern);
+      g_assert_cmpstr (joined, ==, cases[i].parts);
+    }
+}
+
+/* "start-end " of each match, as the whole regex finds them. */
+static char *
+describe_whole (GRegex     *regex,
+                const char *text,
+                gsize       start,
+                gsize       end)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  GString *out = g_string_new (NULL);
+
+  if (end <= start)
+    return g_string_free (out, FALSE);
+  g_regex_match_full (regex, text, end, start, 0, &info, NULL);
+  while (g_match_info_matches (info))
+    {
+      int s, e;
+
+      g_assert_true (g_match_info_fetch_pos (info, 0, &s, &e));
+      g_string_append_printf (out, "%d-%d ", s, e);
+      if (!g_match_info_next (info, NULL))
+        break;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+describe_alternation (GRegex     *regex,
+                      const char *text,
+                      gsize       start,
+                      gsize       end)
+{
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (BounceSpan));
+  GString *out = g_string_new (NULL);
+
+  bounce_alternation_match_all (regex, text, start, end, spans);
+  for (guint i = 0; i < spans->len; i++)
+    g_string_append_printf (out, "%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT " ",
+                            g_array_index (spans, BounceSpan, i).start,
+                            g_array_index (spans, BounceSpan, i).end);
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_same_matches (GRegex     *regex,
+                     const char *text,
+                     gsize       start,
+                     gsize       end)
+{
+  g_autofree char *expected = describe_whole (regex, text, start, end);
+  g_autofree char *got = describe_alternation (regex, text, start, end);
+
+  if (g_strcmp0 (expected, got) != 0)
+    {
+      g_test_message ("/%s/ over [%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT ") of \"%s\"",
+                      g_regex_get_pattern (regex), start, end, text);
+      g_assert_cmpstr (got, ==, expected);
+    }
+}
+
+static void
+test_alternation_order (void)
+{
+  static const struct { const char *pattern; const char *text; const char *matches; } cases[] = {
+    /* the first alternative that matches at the leftmost position wins,
+     * even when a later one is longer; the next match starts at its end */
+    { "(?:ab)|(?:abc)|(?:b)", "xabcb", "1-3 4-5 " },
+    { "(?:abc)|(?:ab)|(?:b)", "xabcb", "1-4 4-5 " },
+    { "(?:bc)|(?:abcd)", "abcd", "0-4 " },
+    /* overlapping candidates of another alternative are skipped */
+    { "(?:aaa)|(?:a)", "aaaaa", "0-3 3-4 4-5 " },
+    { "(?:a)|(?:aaa)", "aaaaa", "0-1 1-2 2-3 3-4 4-5 " },
+    /* look-behind sees the bytes before the search's start */
+    { "(?<=x)a|(?:b)", "xab", "1-2 2-3 " },
+    /* an alternative that matches the empty string: matched whole */
+    { "(?:c?)|(?:b)", "abcb", "0-0 1-1 2-3 3-3 4-4 " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GRegex) regex = g_regex_new (cases[i].pattern, G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
+      g_autofree char *got = NULL;
+
+      g_assert_nonnull (regex);
+      got = describe_alternation (regex, cases[i].text, 0, strlen (cases[i].text));
+      g_test_message ("/%s/ on %s", cases[i].pattern, cases[i].text);
+      g_assert_cmpstr (got, ==, cases[i].matches);
+      assert_same_matches (regex, cases[i].text, 0, strlen (cases[i].text));
+    }
+}
+
+/* The providers' token shapes over the corpus and random texts. */
+static void
+test_alternation_tokens (void)
+{
+  GRegex *tokens = bounce_catalogue_get_token_regex (bounce_catalogue_get_default ());
+  g_auto(GStrv) parts = bounce_alternation_split (g_regex_get_pattern (tokens));
+  const char *dirs[] = { "eml", "eml-cr", "eml-crlf", "not-bounces" };
+  static const char * const pieces[] = {
+    "S3150", "(AS1234)", "[S844]", "TSS04", "(BL21)", "CS01", "HM08 ", "(HCM1)", "RL000000", "IPBL0101",
+    "CXBL", "CDRBL", "AUP#I-1234", "AUP#CXSNDR", "IB101", "case?c=a1234", "OFR004_104", "ME-E1234",
+    "SC-001", " ", "#", "-", "(", "[", ")", "]", "\xc3\xa9", "\n",
+  };
+  GRand *rand = g_rand_new_with_seed (20261206);
+  guint files = 0;
+
+  /* split: the tokens are tried one shape at a time */
+  g_assert_nonnull (parts);
+  g_assert_cmpuint (g_strv_length (parts), >, 10);
+
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", dirs[d], NULL);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (path, name, NULL);
+          g_autofree char *contents = NULL;
+          gsize length;
+
+          if (!g_file_get_contents (file, &contents, &length, NULL))
+            continue;
+          length = strlen (contents);
+          assert_same_matches (tokens, contents, 0, length);
+          assert_same_matches (tokens, contents, length / 3, 2 * length / 3);
+          files++;
+        }
+    }
+  g_assert_cmpuint (files, >, 400);
+
+  for (guint round = 0; round < 5000; round++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint len = g_rand_int_range (rand, 0, 12);
+      gsize start = 0;
+
+      for (guint i = 0; i < len; i++)
+        {
+          const char *piece = pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))];
+
+          /* pieces cut short or run together */
+          g_string_append_len (text, piece, g_rand_int_range (rand, 1, strlen (piece) + 1));
+        }
+      if (text->len > 0 && g_rand_boolean (rand))
+        start = g_rand_int_range (rand, 0, text->len);
+      assert_same_matches (tokens, text->str, start, text->len);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -321,5 +513,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/scan/long-runs", test_scan_long_runs);
   g_test_add_func ("/scan/corpus", test_scan_corpus);
   g_test_add_func ("/scan/random", test_scan_random);
+  g_test_add_func ("/alternation/split", test_alternation_split);
+  g_test_add_func ("/alternation/order", test_alternation_order);
+  g_test_add_func ("/alternation/tokens", test_alternation_tokens);
   return g_test_run ();
 }

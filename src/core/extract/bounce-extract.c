@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "bounce-extract.h"
+#include "bounce-alternation.h"
 #include "bounce-scan.h"
 
 /*
@@ -857,28 +858,6 @@ typedef struct
 
 typedef void (*MatchFunc) (Scan *scan, gsize s, gsize e);
 
-static void
-for_each_match (Scan      *scan,
-                GRegex    *regex,
-                MatchFunc  func)
-{
-  g_autoptr(GMatchInfo) info = NULL;
-
-  if (scan->end <= scan->start)
-    return;
-
-  g_regex_match_full (regex, scan->text, scan->end, scan->start, 0, &info, NULL);
-  while (g_match_info_matches (info))
-    {
-      int s, e;
-
-      if (g_match_info_fetch_pos (info, 0, &s, &e) && e > s)
-        func (scan, (gsize) s, (gsize) e);
-      if (!g_match_info_next (info, NULL))
-        break;
-    }
-}
-
 /* Calls func on each candidate of that kind, in the order of their starts. */
 static void
 for_each_candidate (Scan           *scan,
@@ -1255,7 +1234,18 @@ scan_run (Scan *scan)
   for_each_candidate (scan, candidates, BOUNCE_SCAN_REPLY, on_reply);
   for_each_candidate (scan, candidates, BOUNCE_SCAN_ENHANCED, on_enhanced);
   if (scan->tokens != NULL)
-    for_each_match (scan, scan->tokens, on_token);
+    {
+      g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (BounceSpan));
+
+      bounce_alternation_match_all (scan->tokens, scan->text, scan->start, scan->end, tokens);
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          const BounceSpan *t = &g_array_index (tokens, BounceSpan, i);
+
+          if (t->end > t->start)
+            on_token (scan, t->start, t->end);
+        }
+    }
   for_each_candidate (scan, candidates, BOUNCE_SCAN_IPV6, on_ipv6);
   for_each_candidate (scan, candidates, BOUNCE_SCAN_IPV4, on_ipv4);
   for_each_candidate (scan, candidates, BOUNCE_SCAN_HOST, on_host);

@@ -273,6 +273,45 @@ static const MatchAt matchers[BOUNCE_SCAN_N_KINDS] = {
   [BOUNCE_SCAN_HOST] = host_at,
 };
 
+/* Byte classes for the pass: a word byte (is_word()), and the bytes a
+ * candidate can start on, with the kinds to try there. */
+enum { CLASS_WORD = 1u << 15 };
+
+static const guint16 *
+get_classes (void)
+{
+  static gsize initialized = 0;
+  static guint16 classes[256];
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint c = 0; c < 256; c++)
+        {
+          guint16 k = 0;
+
+          if (c == '@')
+            k = BOUNCE_SCAN_MASK (BOUNCE_SCAN_EMAIL_AT);
+          else if (c == ':')
+            k = BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV6);
+          else if (g_ascii_isdigit (c))
+            k = BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV6) | BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV4) |
+                BOUNCE_SCAN_MASK (BOUNCE_SCAN_HOST) |
+                (c == '2' || c == '4' || c == '5'
+                 ? BOUNCE_SCAN_MASK (BOUNCE_SCAN_REPLY) | BOUNCE_SCAN_MASK (BOUNCE_SCAN_ENHANCED)
+                 : 0);
+          else if (g_ascii_isalpha (c))
+            k = BOUNCE_SCAN_MASK (BOUNCE_SCAN_HOST) |
+                (is_hex (c) ? BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV6) : 0) |
+                (c == 'h' || c == 'H' ? BOUNCE_SCAN_MASK (BOUNCE_SCAN_URL) : 0);
+          if (is_word (c))
+            k |= CLASS_WORD;
+          classes[c] = k;
+        }
+      g_once_init_leave (&initialized, 1);
+    }
+  return classes;
+}
+
 void
 bounce_scan_candidates (const char *text,
                         gsize       start,
@@ -280,48 +319,34 @@ bounce_scan_candidates (const char *text,
                         guint       kinds,
                         GArray     *candidates)
 {
+  const guint16 *classes;
   gsize resume[BOUNCE_SCAN_N_KINDS];
   gboolean prev_word;
 
   g_return_if_fail (text != NULL);
   g_return_if_fail (candidates != NULL);
+  g_return_if_fail ((kinds & CLASS_WORD) == 0);
 
   if (end <= start)
     return;
   for (guint k = 0; k < BOUNCE_SCAN_N_KINDS; k++)
     resume[k] = start;
 
+  classes = get_classes ();
   prev_word = start > 0 && is_word (text[start - 1]);
   for (gsize p = start; p < end; p++)
     {
       guchar c = text[p];
-      gboolean word = is_word (c);
+      guint cls = classes[c];
       gboolean after_word = prev_word;
       guint try;
 
-      prev_word = word;
+      prev_word = (cls & CLASS_WORD) != 0;
       /* Only the e-mail domain may start right after a word byte. */
-      if (after_word && c != '@')
+      if ((cls & ~CLASS_WORD) == 0 || (after_word && c != '@'))
         continue;
 
-      if (c == '@')
-        try = BOUNCE_SCAN_MASK (BOUNCE_SCAN_EMAIL_AT);
-      else if (c == ':')
-        try = BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV6);
-      else if (g_ascii_isdigit (c))
-        try = BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV6) | BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV4) |
-              BOUNCE_SCAN_MASK (BOUNCE_SCAN_HOST) |
-              (c == '2' || c == '4' || c == '5'
-               ? BOUNCE_SCAN_MASK (BOUNCE_SCAN_REPLY) | BOUNCE_SCAN_MASK (BOUNCE_SCAN_ENHANCED)
-               : 0);
-      else if (g_ascii_isalpha (c))
-        try = BOUNCE_SCAN_MASK (BOUNCE_SCAN_HOST) |
-              (is_hex (c) ? BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV6) : 0) |
-              (c == 'h' || c == 'H' ? BOUNCE_SCAN_MASK (BOUNCE_SCAN_URL) : 0);
-      else
-        continue;
-
-      try &= kinds;
+      try = cls & kinds;
       for (guint k = 0; try != 0; k++, try >>= 1)
         {
           BounceScanCandidate found;

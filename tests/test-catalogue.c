@@ -1226,6 +1226,63 @@ test_catalogue_compiled_damaged_string (void)
   g_assert_no_error (error);
 }
 
+/* bounce_entry_may_match(): never FALSE where the pattern matches (every
+ * entry with a pattern over every corpus file), and FALSE where the words
+ * its pattern needs are missing. */
+static void
+test_entry_may_match (void)
+{
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue);
+  GPtrArray *blocklists = bounce_catalogue_get_blocklists (catalogue);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "eml", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  const char *name;
+  guint ruled_out = 0, files = 0;
+
+  g_ptr_array_extend (all, entries, NULL, NULL);
+  g_ptr_array_extend (all, blocklists, NULL, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *folded = NULL;
+
+      if (!g_file_get_contents (file, &contents, NULL, NULL) || !g_utf8_validate (contents, -1, NULL))
+        continue;
+      folded = bounce_literal_fold (contents, -1);
+      files++;
+      for (guint i = 0; i < all->len; i++)
+        {
+          BounceEntry *entry = all->pdata[i];
+          GRegex *regex = bounce_entry_get_plain_regex (entry);
+
+          if (bounce_entry_may_match (entry, folded))
+            continue;
+          ruled_out++;
+          if (regex != NULL && g_regex_match (regex, contents, 0, NULL))
+            g_error ("%s matches %s but was ruled out", bounce_entry_get_id (entry), name);
+        }
+    }
+  g_assert_cmpuint (files, >, 100);
+  g_assert_cmpuint (ruled_out, >, 1000);
+
+  /* the words of blocklist.spamhaus-zen's pattern, and a long s */
+  {
+    BounceEntry *entry = bounce_catalogue_lookup (catalogue, "blocklist.spamhaus-zen");
+    g_autofree char *without = bounce_literal_fold ("550 blocked, see zen.example.org", -1);
+    g_autofree char *with = bounce_literal_fold ("550 listed at ZEN.SpamHaus.org", -1);
+    g_autofree char *long_s = bounce_literal_fold ("550 listed at zen.\xc5\xbfpamhaus.org", -1);
+
+    g_assert_nonnull (entry);
+    g_assert_false (bounce_entry_may_match (entry, without));
+    g_assert_true (bounce_entry_may_match (entry, with));
+    g_assert_true (bounce_entry_may_match (entry, long_s));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1251,5 +1308,6 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/threads-regex", test_catalogue_threads_regex);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
+  g_test_add_func ("/catalogue/entry-may-match", test_entry_may_match);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include "bounce-catalogue.h"
 #include "bounce-error.h"
 #include "bounce-json.h"
+#include "bounce-literal.h"
 #include "bounce-prefilter.h"
 
 typedef struct _BounceSearchIndex BounceSearchIndex;
@@ -1265,14 +1266,21 @@ const char *
 bounce_catalogue_detect_provider (BounceCatalogue *self,
                                   const char      *text)
 {
+  g_autofree char *folded = NULL;
+
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (text == NULL)
     return NULL;
+  folded = bounce_literal_fold (text, -1);
   for (guint i = 0; i < self->providers.len; i++)
     {
       BounceEntry *entry = entry_at (self, self->providers.items[i]);
-      GRegex *regex = bounce_entry_get_regex (entry);
+      GRegex *regex;
 
+      /* (its pattern only where the words it needs are) */
+      if (!bounce_entry_may_match (entry, folded))
+        continue;
+      regex = bounce_entry_get_regex (entry);
       if (regex != NULL && g_regex_match (regex, text, 0, NULL))
         return bounce_entry_get_code (entry);
     }

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "bounce-entry.h"
 #include "bounce-reason.h"
 #include "bounce-error.h"
 #include "bounce-json.h"
+#include "bounce-literal.h"
+#include "bounce-prefilter.h"
 
 /* The "state" a step applies to: a delivery still being tried, or one the
  * sending server has stopped trying (BounceOutcome DELAYED, or UNKNOWN,
@@ -66,6 +70,9 @@ struct _BounceEntry
   char *tokens;          /* providers: the shapes of their own codes, a pattern */
   int uses;
   int bad_pattern;       /* the lazy compile failed (and said so once) */
+  GPtrArray *needs;      /* the words every match holds one of, folded
+                          * (bounce_prefilter_words()), when first asked;
+                          * empty when not known */
   GStrv examples;
   GStrv zones;
   char *lookup_ip;
@@ -131,6 +138,7 @@ bounce_entry_finalize (GObject *object)
   g_free (self->pattern);
   g_clear_pointer (&self->regex, g_regex_unref);
   g_clear_pointer (&self->regex_jit, g_regex_unref);
+  g_clear_pointer (&self->needs, g_ptr_array_unref);
   g_strfreev (self->examples);
   g_strfreev (self->zones);
   g_free (self->lookup_ip);
@@ -1276,6 +1284,51 @@ bounce_entry_get_regex (BounceEntry *self)
         g_regex_unref (jit);
     }
   return regex;
+}
+
+gboolean
+bounce_entry_may_match (BounceEntry *self,
+                        const char  *folded)
+{
+  GPtrArray *needs;
+
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), TRUE);
+  g_return_val_if_fail (folded != NULL, TRUE);
+
+  if (self->pattern == NULL)
+    return TRUE;
+  if (g_once_init_enter (&self->needs))
+    {
+      g_auto(GStrv) words = bounce_prefilter_words (self->pattern);
+
+      needs = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; words != NULL && words[i] != NULL; i++)
+        {
+          /* (folded as the prefilter files it) */
+          BounceLiteral *literal = bounce_literal_new_anywhere (words[i]);
+
+          if (literal == NULL)
+            {
+              g_ptr_array_set_size (needs, 0);
+              break;
+            }
+          g_ptr_array_add (needs, g_strdup (bounce_literal_get_part (literal, 0)));
+          bounce_literal_free (literal);
+        }
+      g_once_init_leave (&self->needs, needs);
+    }
+  needs = self->needs;
+  /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
+   * to it (as in bounce_prefilter_scan()). */
+  if (needs->len == 0 || strstr (folded, "\xc5\xbf") != NULL)
+    return TRUE;
+  /* found wherever they stand, as bounce_literal_find() finds them */
+  for (guint i = 0; i < needs->len; i++)
+    {
+      if (strstr (folded, needs->pdata[i]) != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 const char * const *

@@ -131,6 +131,11 @@ GRegex           *bounce_entry_get_regex        (BounceEntry  *self);
  * count towards it): for short texts such as a search query, where
  * compiling for the JIT costs far more than it saves. */
 GRegex           *bounce_entry_get_plain_regex  (BounceEntry  *self);
+/* Whether the pattern can match a text, folded by bounce_literal_fold():
+ * FALSE when none of the words its every match holds is in it (as the
+ * catalogue's prefilter finds the rules to try, bounce-prefilter.h). */
+gboolean          bounce_entry_may_match        (BounceEntry  *self,
+                                                 const char   *folded);
 const char * const *bounce_entry_get_examples   (BounceEntry  *self);  /* rules; never NULL */
 /* Blocklists. */
 const char * const *bounce_entry_get_zones      (BounceEntry  *self);  /* never NULL */

@@ -170,6 +170,7 @@ find_named_blocklists (BounceReport    *report,
   GPtrArray *named = bounce_report_get_blocklists (report);
   g_autofree char *folded = g_ascii_strdown (notification, -1);
   gsize len = strlen (folded);
+  g_autofree char *words = bounce_literal_fold (notification, -1);
 
   for (guint i = 0; i < lists->len; i++)
     {
@@ -185,7 +186,8 @@ find_named_blocklists (BounceReport    *report,
 
           hit = names_zone (folded, len, zone);
         }
-      if (!hit)
+      /* (its pattern only where the words it needs are) */
+      if (!hit && bounce_entry_may_match (entry, words))
         hit = bounce_catalogue_entry_matches (entry, notification);
       if (hit)
         g_ptr_array_add (named, g_object_ref (entry));

@@ -5,19 +5,20 @@
 #include <gio/gio.h>
 
 #include "bounce-extract.h"
+#include "bounce-alternation.h"
+#include "bounce-scan.h"
 
 /*
- * Extraction works in two steps: a GRegex finds candidates quickly (every
- * pattern starts with a selective character or a cheap look-behind, and
- * every repeat is bounded), then small C checks look at the bytes around a
+ * Extraction works in two steps: one pass over the text finds candidates
+ * quickly (bounce-scan.c: each kind starts on a selective byte, and every
+ * repeat is bounded), then small C checks look at the bytes around a
  * candidate to decide whether it sits in an SMTP-ish context.  Context rules
  * in C are easier to read and to bound than one giant look-around regex.
  *
- * The patterns are compiled with G_REGEX_RAW: matching is on bytes with
- * ASCII semantics for \w, \d and \b (which is what codes and host names
- * need), and PCRE2 does not re-validate the UTF-8 of a 20 MB subject for
- * every match.  Every pattern starts and ends on an ASCII byte, so matches
- * never split a multi-byte character.
+ * Matching is on bytes with ASCII classes (which is what codes and host
+ * names need).  Every candidate starts and ends on an ASCII byte, so it
+ * never splits a multi-byte character.  The few patterns left here are
+ * compiled with G_REGEX_RAW for the same reason.
  */
 
 G_DEFINE_BOXED_TYPE (BounceFinding, bounce_finding, bounce_finding_copy, bounce_finding_free)
@@ -77,33 +78,6 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 /* ------------------------------------------------------------------ */
 /* Patterns                                                            */
 
-#define OCTET "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-
-/* A 3-digit reply code candidate; the context is checked in C. */
-#define RE_REPLY \
-  "(?<![\\w.,+/$\\\\-])[245][0-7][0-9](?![\\w@%]|[.,:/][0-9])"
-
-/* class.subject.detail; not part of a longer dotted number or host name. */
-#define RE_ENHANCED \
-  "(?<![\\w./\\\\$])[245]\\.[0-7]\\.[0-9]{1,3}(?![\\w@+~]|\\.[0-9A-Za-z]|-[0-9])"
-
-#define RE_IPV4 \
-  "(?<![\\w.])" OCTET "\\." OCTET "\\." OCTET "\\." OCTET "(?![\\w]|\\.[0-9])"
-
-/* A run of hex digits, colons and dots with a colon early on; validated
- * (and trimmed) with GInetAddress. */
-#define RE_IPV6 \
-  "(?:(?<=IPv6:)|(?<![\\w:.]))(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:])[0-9A-Fa-f:.]{2,45}"
-
-/* "@domain"; the local part is found by scanning backwards in C, which
- * keeps the regex anchored on the rare '@' byte. */
-#define RE_EMAIL_AT "@[A-Za-z0-9][A-Za-z0-9.-]{0,252}"
-
-#define RE_HOST \
-  "(?<![\\w.@-])[A-Za-z0-9][A-Za-z0-9-]{0,62}\\.[A-Za-z0-9][A-Za-z0-9.-]{0,250}"
-
-#define RE_URL "(?i)\\bhttps?://[^\\s\"'<>`\\x00-\\x1f\\x7f]{1,2048}"
-
 /* An e-mail address as bounces write recipients: ASCII, no quoting. */
 #define RE_ADDRESS \
   "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?" \
@@ -128,13 +102,6 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 
 typedef struct
 {
-  GRegex *reply;
-  GRegex *enhanced;
-  GRegex *ipv4;
-  GRegex *ipv6;
-  GRegex *email_at;
-  GRegex *host;
-  GRegex *url;
   GRegex *smtp_command;
   GRegex *address;
   GRegex *daemon;
@@ -161,13 +128,6 @@ get_patterns (void)
 
   if (g_once_init_enter (&initialized))
     {
-      patterns.reply = compile (RE_REPLY);
-      patterns.enhanced = compile (RE_ENHANCED);
-      patterns.ipv4 = compile (RE_IPV4);
-      patterns.ipv6 = compile (RE_IPV6);
-      patterns.email_at = compile (RE_EMAIL_AT);
-      patterns.host = compile (RE_HOST);
-      patterns.url = compile (RE_URL);
       patterns.smtp_command = compile (RE_SMTP_COMMAND);
       patterns.address = compile (RE_ADDRESS);
       patterns.daemon = compile (RE_DAEMON);
@@ -898,25 +858,19 @@ typedef struct
 
 typedef void (*MatchFunc) (Scan *scan, gsize s, gsize e);
 
+/* Calls func on each candidate of that kind, in the order of their starts. */
 static void
-for_each_match (Scan      *scan,
-                GRegex    *regex,
-                MatchFunc  func)
+for_each_candidate (Scan           *scan,
+                    GArray         *candidates,
+                    BounceScanKind  kind,
+                    MatchFunc       func)
 {
-  g_autoptr(GMatchInfo) info = NULL;
-
-  if (scan->end <= scan->start)
-    return;
-
-  g_regex_match_full (regex, scan->text, scan->end, scan->start, 0, &info, NULL);
-  while (g_match_info_matches (info))
+  for (guint i = 0; i < candidates->len; i++)
     {
-      int s, e;
+      const BounceScanCandidate *c = &g_array_index (candidates, BounceScanCandidate, i);
 
-      if (g_match_info_fetch_pos (info, 0, &s, &e) && e > s)
-        func (scan, (gsize) s, (gsize) e);
-      if (!g_match_info_next (info, NULL))
-        break;
+      if (c->kind == kind)
+        func (scan, c->start, c->end);
     }
 }
 
@@ -1254,30 +1208,47 @@ compare_spans (gconstpointer a,
 static void
 scan_run (Scan *scan)
 {
-  const Patterns *p = get_patterns ();
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (BounceScanCandidate));
+  guint kinds = BOUNCE_SCAN_MASK (BOUNCE_SCAN_URL) | BOUNCE_SCAN_MASK (BOUNCE_SCAN_EMAIL_AT);
 
   scan->url_spans = g_array_new (FALSE, FALSE, sizeof (Span));
   scan->email_spans = g_array_new (FALSE, FALSE, sizeof (Span));
   scan->ipv6_spans = g_array_new (FALSE, FALSE, sizeof (Span));
 
+  if (scan->want_reply)
+    kinds |= BOUNCE_SCAN_MASK (BOUNCE_SCAN_REPLY);
+  if (scan->want_enhanced)
+    kinds |= BOUNCE_SCAN_MASK (BOUNCE_SCAN_ENHANCED);
+  if (scan->want_network)
+    kinds |= BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV6) | BOUNCE_SCAN_MASK (BOUNCE_SCAN_IPV4) |
+             BOUNCE_SCAN_MASK (BOUNCE_SCAN_HOST);
+  bounce_scan_candidates (scan->text, scan->start, scan->end, kinds, candidates);
+
   /* URLs and e-mail addresses are always located: codes inside them
-   * ("?code=550", "5.1.1@...") are not codes. */
-  for_each_match (scan, p->url, on_url);
-  for_each_match (scan, p->email_at, on_email_at);
+   * ("?code=550", "5.1.1@...") are not codes.  The reply codes' context
+   * needs the addresses. */
+  for_each_candidate (scan, candidates, BOUNCE_SCAN_URL, on_url);
+  for_each_candidate (scan, candidates, BOUNCE_SCAN_EMAIL_AT, on_email_at);
   g_array_sort (scan->email_spans, compare_spans);
 
-  if (scan->want_reply)
-    for_each_match (scan, p->reply, on_reply);
-  if (scan->want_enhanced)
-    for_each_match (scan, p->enhanced, on_enhanced);
+  for_each_candidate (scan, candidates, BOUNCE_SCAN_REPLY, on_reply);
+  for_each_candidate (scan, candidates, BOUNCE_SCAN_ENHANCED, on_enhanced);
   if (scan->tokens != NULL)
-    for_each_match (scan, scan->tokens, on_token);
-  if (scan->want_network)
     {
-      for_each_match (scan, p->ipv6, on_ipv6);
-      for_each_match (scan, p->ipv4, on_ipv4);
-      for_each_match (scan, p->host, on_host);
+      g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (BounceSpan));
+
+      bounce_alternation_match_all (scan->tokens, scan->text, scan->start, scan->end, tokens);
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          const BounceSpan *t = &g_array_index (tokens, BounceSpan, i);
+
+          if (t->end > t->start)
+            on_token (scan, t->start, t->end);
+        }
     }
+  for_each_candidate (scan, candidates, BOUNCE_SCAN_IPV6, on_ipv6);
+  for_each_candidate (scan, candidates, BOUNCE_SCAN_IPV4, on_ipv4);
+  for_each_candidate (scan, candidates, BOUNCE_SCAN_HOST, on_host);
 }
 
 static void

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The matches of a regex made of alternatives ("(?:A)|(?:B)|..."), such as
+ * the providers' token shapes, found one alternative at a time.
+ *
+ * PCRE tries each alternative at a position before the next position, so
+ * a regex whose alternatives start on different bytes ("S3..." and
+ * "[a-z][0-9]{4}") is tried at every position any of them can start at,
+ * each alternative there.  Each alternative alone skips to the positions
+ * it can start at.  The matches are the same: the regex's next match is
+ * the leftmost of its alternatives' next matches, the first alternative's
+ * on a tie, and the search for the next one goes on from its end.
+ *
+ * A regex with a construct that could tie its alternatives together
+ * (back-references, options, verbs, conditions, recursion, \Q...\E) is
+ * not split: it is matched as it is.  So is a text where an alternative
+ * matches the empty string. */
+
+typedef struct
+{
+  gsize start;
+  gsize end;
+} BounceSpan;
+
+/* Appends the matches of regex in text[0, end), searched for from start
+ * (as g_regex_match_full() and g_match_info_next() find them), to spans
+ * (of BounceSpan) in order.  The split regex is kept for the next call
+ * with the same regex. */
+void bounce_alternation_match_all (GRegex     *regex,
+                                   const char *text,
+                                   gsize       start,
+                                   gsize       end,
+                                   GArray     *spans);
+
+/* The alternatives regex is split into (for the tests); NULL when it is
+ * matched whole. */
+GStrv bounce_alternation_split (const char *pattern);
+
+G_END_DECLS

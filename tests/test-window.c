@@ -171,6 +171,15 @@ buffer_text (GtkTextBuffer *buffer)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+static gboolean
+has_popover_child (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_paste_bounce (void)
 {
@@ -237,8 +246,11 @@ test_paste_bounce (void)
   selected = gtk_text_iter_get_text (&sel_start, &sel_end);
   g_assert_cmpstr (selected, ==, "554");
 
-  /* Clicking a highlight shows the entry of that code. */
+  /* Clicking a highlight shows the entry of that code, in a popover built
+   * then, not with the window. */
+  g_assert_false (has_popover_child (GTK_WIDGET (bounce_window_get_input_view (win))));
   g_assert_true (bounce_input_view_popup_entry_at (bounce_window_get_input_view (win), code_offset));
+  g_assert_true (has_popover_child (GTK_WIDGET (bounce_window_get_input_view (win))));
   g_assert_false (bounce_input_view_popup_entry_at (bounce_window_get_input_view (win), 0));
 
   destroy_window (win);

@@ -437,6 +437,9 @@ test_report_filled_in_turns (void)
   g_assert_cmpuint (n, ==, 12);
   g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
   g_assert_true (bounce_verdict_get_report (bounce_window_get_verdict (win)) == report);
+  /* It comes at once, not cross-faded from the welcome page. */
+  g_assert_false (gtk_stack_get_transition_running (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (bounce_window_get_verdict (win)),
+                                                                                         GTK_TYPE_STACK))));
   g_assert_true (bounce_window_get_filling (win));
   rows = n_children (list);
   g_assert_cmpuint (rows, >, 0);

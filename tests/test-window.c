@@ -476,6 +476,50 @@ test_report_filled_in_turns (void)
   destroy_window (win);
 }
 
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The main menu is built when first opened, not with the window, and
+ * opens with its items then and after. */
+static void
+test_main_menu_on_first_open (void)
+{
+  BounceWindow *win = new_window ();
+  GtkMenuButton *button = GTK_MENU_BUTTON (find_menu_button (GTK_WIDGET (win)));
+  GMenuModel *model;
+
+  g_assert_nonnull (button);
+  g_assert_null (gtk_menu_button_get_popover (button));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_menu_button_popup (button);
+      spin (50);
+      model = gtk_menu_button_get_menu_model (button);
+      g_assert_nonnull (model);
+      g_assert_cmpint (g_menu_model_get_n_items (model), >, 0);
+      g_assert_true (GTK_IS_POPOVER_MENU (gtk_menu_button_get_popover (button)));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+      gtk_menu_button_popdown (button);
+      spin (50);
+      g_assert_true (gtk_menu_button_get_menu_model (button) == model);
+    }
+
+  destroy_window (win);
+}
+
 static void
 test_open_scrolls_to_code (void)
 {
@@ -1931,6 +1975,7 @@ main (int   argc,
   g_test_add_func ("/window/open-file", test_open_file);
   g_test_add_func ("/window/open-scrolls-to-code", test_open_scrolls_to_code);
   g_test_add_func ("/window/report-filled-in-turns", test_report_filled_in_turns);
+  g_test_add_func ("/window/main-menu-on-first-open", test_main_menu_on_first_open);
   g_test_add_func ("/window/delay-warning", test_delay_warning);
   g_test_add_func ("/window/abuse-report", test_abuse_report);
   g_test_add_func ("/window/narrow", test_narrow);

@@ -96,6 +96,8 @@ struct _BounceWindow
   BounceInputView      *input_view;
   AdwWindowTitle       *window_title;
   GtkSpinner           *spinner;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   GtkStack             *results_stack;
   AdwStatusPage        *welcome_page;
   /* The result pages, from bounce-window-results.ui: NULL until one of
@@ -2470,6 +2472,8 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, input_view);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, welcome_page);
   gtk_widget_class_bind_template_callback (widget_class, on_text_edited);
@@ -2512,6 +2516,19 @@ show_help_overlay (GSimpleAction *action,
   g_action_group_activate_action (G_ACTION_GROUP (self), "show-help-overlay", NULL);
 }
 
+/* The main menu is built when first opened: a GtkMenuButton builds the
+ * popover of its menu model when given one, and a window that never opens
+ * it need not do so before its first frame.  Called each time it opens. */
+static void
+main_menu_popup_cb (GtkMenuButton *button,
+                    gpointer       user_data)
+{
+  BounceWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 bounce_window_init (BounceWindow *self)
 {
@@ -2522,6 +2539,7 @@ bounce_window_init (BounceWindow *self)
   self->show_admin = TRUE;
   self->fill_codes_seen = g_hash_table_new (g_str_hash, g_str_equal);
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, main_menu_popup_cb, self, NULL);
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

@@ -245,6 +245,10 @@ stall_tick (gpointer data)
           stall->longest = now - stall->last_wall;
           stall->longest_cpu = cpu - stall->last_cpu;
         }
+      /* (--verbose: every gap with much CPU, to tell the turns apart) */
+      if (verbose && cpu - stall->last_cpu >= 10)
+        printf ("#     a gap with %.1f ms of CPU ended at %.6f s (monotonic), %.1f ms long\n",
+                cpu - stall->last_cpu, now / 1000, now - stall->last_wall);
       if (cpu - stall->last_cpu > stall->most_cpu)
         {
           stall->most_cpu = cpu - stall->last_cpu;

@@ -47,7 +47,9 @@ analysis_done (gpointer data)
 {
   BounceWindow *win = data;
 
-  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL;
+  /* (and the report page filled, which takes a few main-loop turns) */
+  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL
+         && !bounce_window_get_filling (win);
 }
 
 /* bounce-explain's output for path, as a user runs it. */

@@ -59,7 +59,9 @@ analysis_done (gpointer data)
 {
   BounceWindow *win = data;
 
-  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL;
+  /* (and the report page filled, which takes a few main-loop turns) */
+  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL
+         && !bounce_window_get_filling (win);
 }
 
 static GtkWidget *
@@ -111,7 +113,7 @@ new_report_done (gpointer data)
   Reopen *r = data;
 
   return !bounce_window_get_busy (r->win) && bounce_window_get_report (r->win) != NULL
-         && bounce_window_get_report (r->win) != r->before;
+         && bounce_window_get_report (r->win) != r->before && !bounce_window_get_filling (r->win);
 }
 
 /* Opens a sample of tests/ui in a window that shows another report. */
@@ -474,7 +476,14 @@ whole_file_shown (gpointer data)
 {
   BounceWindow *win = data;
 
-  return bounce_verdict_get_report (bounce_window_get_verdict (win)) == bounce_window_get_report (win);
+  return bounce_verdict_get_report (bounce_window_get_verdict (win)) == bounce_window_get_report (win)
+         && !bounce_window_get_filling (win);
+}
+
+static gboolean
+page_filled (gpointer data)
+{
+  return !bounce_window_get_filling (data);
 }
 
 /* Where text first is in the text view, in characters, or -1. */
@@ -499,6 +508,8 @@ click_message (BounceMessagesView *view,
   gtk_widget_activate_action (bounce_messages_view_get_message_list (view), "list.select-item", "(ubb)",
                               position, FALSE, FALSE);
   spin (20);
+  /* The message's result fills its page in a few main-loop turns. */
+  wait_until (page_filled, gtk_widget_get_root (GTK_WIDGET (view)), 10000);
 }
 
 static void
@@ -562,6 +573,7 @@ test_message_detail (void)
    * the keyboard and a screen reader. */
   gtk_widget_activate_action (bounce_messages_view_get_message_list (view), "list.activate-item", "u", 1);
   spin (20);
+  wait_until (page_filled, win, 10000);
   g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Delayed");
   g_assert_true (gtk_root_get_focus (GTK_ROOT (win)) == GTK_WIDGET (verdict)
                  || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), GTK_WIDGET (verdict)));

@@ -58,7 +58,9 @@ spin (guint ms)
 static gboolean
 analysis_done (gpointer data)
 {
-  return !bounce_window_get_busy (data) && bounce_window_get_report (data) != NULL;
+  /* (and the report page filled, which takes a few main-loop turns) */
+  return !bounce_window_get_busy (data) && bounce_window_get_report (data) != NULL
+         && !bounce_window_get_filling (data);
 }
 
 static char *buffer_text (BounceWindow *win);

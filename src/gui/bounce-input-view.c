@@ -338,6 +338,33 @@ bounce_input_view_get_scroll_pending (BounceInputView *self)
   return self->scroll_pending;
 }
 
+/* The popover with a code's entry, built when first shown: a window that
+ * never shows it does not build, style and measure it before its first
+ * frame. */
+static void
+bounce_input_view_ensure_popover (BounceInputView *self)
+{
+  GtkWidget *scroller;
+
+  if (self->popover != NULL)
+    return;
+
+  self->popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_position (self->popover, GTK_POS_BOTTOM);
+  gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self));
+  gtk_widget_add_css_class (GTK_WIDGET (self->popover), "entry-popover");
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
+  self->popover_card = BOUNCE_ENTRY_CARD (bounce_entry_card_new (NULL));
+  bounce_entry_card_set_selectable (self->popover_card, FALSE);
+  bounce_entry_card_set_show_admin (self->popover_card, self->show_admin);
+  gtk_widget_set_size_request (GTK_WIDGET (self->popover_card), 300, -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->popover_card));
+  gtk_popover_set_child (self->popover, scroller);
+}
+
 gboolean
 bounce_input_view_popup_entry_at (BounceInputView *self,
                                   glong            offset)
@@ -372,6 +399,7 @@ bounce_input_view_popup_entry_at (BounceInputView *self,
   rect.y = point.y;
   rect.width = MAX (rect.width, 1);
 
+  bounce_input_view_ensure_popover (self);
   bounce_entry_card_set_entry (self->popover_card, entry);
   gtk_popover_set_pointing_to (self->popover, &rect);
   gtk_popover_popup (self->popover);
@@ -413,7 +441,8 @@ bounce_input_view_set_show_admin (BounceInputView *self,
   g_return_if_fail (BOUNCE_IS_INPUT_VIEW (self));
 
   self->show_admin = !!show_admin;
-  bounce_entry_card_set_show_admin (self->popover_card, show_admin);
+  if (self->popover_card != NULL)
+    bounce_entry_card_set_show_admin (self->popover_card, show_admin);
 }
 
 static gboolean
@@ -591,6 +620,7 @@ bounce_input_view_dispose (GObject *object)
     {
       gtk_widget_unparent (GTK_WIDGET (self->popover));
       self->popover = NULL;
+      self->popover_card = NULL;
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_INPUT_VIEW);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
@@ -639,7 +669,6 @@ bounce_input_view_init (BounceInputView *self)
 {
   GtkEventController *controller;
   GtkDropTarget *drop;
-  GtkWidget *scroller;
   GtkTextIter start;
   GType text_types[] = { G_TYPE_STRING };
 
@@ -706,19 +735,6 @@ bounce_input_view_init (BounceInputView *self)
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop_text), self);
   gtk_widget_add_controller (self->empty_page, GTK_EVENT_CONTROLLER (drop));
 
-  self->popover = GTK_POPOVER (gtk_popover_new ());
-  gtk_popover_set_position (self->popover, GTK_POS_BOTTOM);
-  gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self));
-  gtk_widget_add_css_class (GTK_WIDGET (self->popover), "entry-popover");
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
-  self->popover_card = BOUNCE_ENTRY_CARD (bounce_entry_card_new (NULL));
-  bounce_entry_card_set_selectable (self->popover_card, FALSE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->popover_card), 300, -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->popover_card));
-  gtk_popover_set_child (self->popover, scroller);
 
   self->show_admin = TRUE;
 }

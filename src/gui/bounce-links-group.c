@@ -16,6 +16,7 @@ struct _BounceLinksGroup
   gboolean    show_closed;
   gboolean    can_check;
   GPtrArray  *results;    /* BounceBlocklistResult of the last live check */
+  guint       n_rows;     /* rows in list */
 
   GtkListBox *list;
   GtkWidget  *check_box;
@@ -142,6 +143,13 @@ has_link_for (BounceLinksGroup *self,
   return FALSE;
 }
 
+/* Shown when it has something to offer: a link, a check, or its results. */
+static void
+bounce_links_group_update_visible (BounceLinksGroup *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self), self->n_rows > 0 || self->can_check || self->results != NULL);
+}
+
 static void
 bounce_links_group_rebuild (BounceLinksGroup *self)
 {
@@ -176,7 +184,8 @@ bounce_links_group_rebuild (BounceLinksGroup *self)
         }
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self), shown > 0 || self->can_check || self->results != NULL);
+  self->n_rows = shown;
+  bounce_links_group_update_visible (self);
 }
 
 static void
@@ -297,7 +306,8 @@ bounce_links_group_set_check_notice (BounceLinksGroup *self,
   self->can_check = notice != NULL;
   gtk_label_set_label (self->check_notice, notice != NULL ? notice : "");
   gtk_widget_set_visible (self->check_box, self->can_check);
-  bounce_links_group_rebuild (self);
+  /* The rows do not depend on it. */
+  bounce_links_group_update_visible (self);
 }
 
 void
@@ -331,7 +341,7 @@ bounce_links_group_set_check_results (BounceLinksGroup *self,
   for (guint i = 0; results != NULL && i < results->len; i++)
     gtk_list_box_append (self->results_list, make_result_row (results->pdata[i]));
   gtk_widget_set_visible (self->results_box, results != NULL && results->len > 0);
-  bounce_links_group_rebuild (self);
+  bounce_links_group_update_visible (self);
 }
 
 GtkWidget *

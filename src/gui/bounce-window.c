@@ -40,6 +40,12 @@
 #define MAX_RECIPIENT_ROWS 50
 #define MAX_CODE_ROWS 30
 #define MAX_ENTRY_CARDS 3
+/* The report page is filled over several main-loop turns (see
+ * bounce_window_fill_details): this many recipients in the first, then
+ * this many, or this many code rows, in each later one. */
+#define FIRST_RECIPIENT_ROWS 4
+#define RECIPIENT_ROWS_PER_TURN 4
+#define CODE_ROWS_PER_TURN 10
 /* Pasted text up to this size has its codes located as pasted (bounded:
  * every match is kept until it is compared with the report's). */
 #define MAX_LOCATE_SIZE (2 * 1024 * 1024)
@@ -73,6 +79,12 @@ struct _BounceWindow
   guint                 debounce_id;
   guint                 spinner_id;
   guint                 result_pages_id;  /* builds the result pages */
+  guint                 fill_id;          /* fills the rest of the report page */
+  guint                 fill_stage;       /* FillStage: what fill_id adds next */
+  guint                 fill_next;        /* the next recipient or code to add */
+  guint                 fill_code_rows;   /* code rows added */
+  GHashTable           *fill_codes_seen;  /* the codes of those rows */
+  GPtrArray            *fill_cards;       /* CardPlan: the entry cards to add */
   guint                 busy : 1;
   guint                 view_matches_report : 1;
   guint                 navigate_on_result : 1;
@@ -84,6 +96,8 @@ struct _BounceWindow
   BounceInputView      *input_view;
   AdwWindowTitle       *window_title;
   GtkSpinner           *spinner;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   GtkStack             *results_stack;
   AdwStatusPage        *welcome_page;
   /* The result pages, from bounce-window-results.ui: NULL until one of
@@ -119,6 +133,29 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* What the later turns of filling the report page add, in this order,
+ * from the top of the page down. */
+typedef enum {
+  FILL_RECIPIENTS,
+  FILL_ENTRIES,
+  FILL_CODES,
+  FILL_LINKS,
+} FillStage;
+
+/* An entry card to add: the entry, and the recipient it explains. */
+typedef struct {
+  BounceEntry     *entry;
+  BounceRecipient *recipient;
+} CardPlan;
+
+static void
+card_plan_free (CardPlan *plan)
+{
+  g_clear_object (&plan->entry);
+  g_clear_object (&plan->recipient);
+  g_free (plan);
+}
 
 typedef struct {
   GWeakRef      window;
@@ -174,6 +211,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AnalysisResult, analysis_result_free)
 
 static void bounce_window_update_actions (BounceWindow *self);
 static void bounce_window_ensure_result_pages (BounceWindow *self);
+static void bounce_window_stop_filling (BounceWindow *self);
 
 /* The message of an mbox selected in the list, whose own result the page
  * shows, or NULL: the whole file's.  The list holds the report's messages
@@ -312,7 +350,15 @@ bounce_window_set_page (BounceWindow *self,
 {
   if (!g_str_equal (page, "welcome"))
     bounce_window_ensure_result_pages (self);
-  gtk_stack_set_visible_child_name (self->results_stack, page);
+  /* The report page comes at once, the others cross-fade: fading the
+   * report in painted the whole page twice a frame, into fresh offscreen
+   * surfaces, for the length of the fade (with the cairo renderer, the
+   * first frame of it in a process took 54 to 101 ms of CPU opening a
+   * 20 MB message, the longest stall of the main loop). */
+  gtk_stack_set_visible_child_full (self->results_stack, page,
+                                    g_str_equal (page, "report")
+                                    ? GTK_STACK_TRANSITION_TYPE_NONE
+                                    : gtk_stack_get_transition_type (self->results_stack));
   bounce_window_update_actions (self);
 }
 
@@ -415,6 +461,7 @@ bounce_window_clear_report (BounceWindow *self)
   g_clear_pointer (&self->view_findings, g_ptr_array_unref);
   bounce_input_view_clear_findings (self->input_view);
   bounce_window_reset_check (self);
+  bounce_window_stop_filling (self);
   /* Result pages not built yet have nothing to forget. */
   if (self->report_scroller != NULL)
     {
@@ -452,18 +499,19 @@ recipients_heading (BounceKind kind)
     }
 }
 
-static void
-bounce_window_fill_recipients (BounceWindow *self)
+/* Adds the next recipient rows, at most max of them; returns whether
+ * every row is there. */
+static gboolean
+bounce_window_add_recipient_rows (BounceWindow *self,
+                                  guint         max)
 {
-  BounceReport *report = shown_report (self);
-  GListModel *recipients = bounce_report_get_recipients (report);
+  GListModel *recipients = bounce_report_get_recipients (shown_report (self));
   guint n = g_list_model_get_n_items (recipients);
+  guint last = MIN (n, MAX_RECIPIENT_ROWS);
 
-  gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (report)));
-  remove_all_children (GTK_WIDGET (self->recipients_list));
-  for (guint i = 0; i < MIN (n, MAX_RECIPIENT_ROWS); i++)
+  for (guint added = 0; self->fill_next < last && added < max; self->fill_next++, added++)
     {
-      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, self->fill_next);
       GtkWidget *row;
 
       if (bounce_recipient_row_has_details (r))
@@ -487,96 +535,123 @@ bounce_window_fill_recipients (BounceWindow *self)
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                          address ? address : _("Unknown recipient"));
         }
+      /* Addresses and host names are shown as they are, also at 360 px. */
+      bounce_wrap_without_hyphens (row);
       gtk_list_box_append (self->recipients_list, row);
     }
 
-  {
-    g_autoptr(GString) more = g_string_new (NULL);
-
-    if (n > MAX_RECIPIENT_ROWS)
-      g_string_append_printf (more, g_dngettext (GETTEXT_PACKAGE,
-                                                 "and %u more recipient (see Copy Summary)",
-                                                 "and %u more recipients (see Copy Summary)",
-                                                 n - MAX_RECIPIENT_ROWS),
-                              n - MAX_RECIPIENT_ROWS);
-    /* The analysis stopped reading the list: never let it look complete. */
-    if (bounce_report_get_truncated (report) & BOUNCE_TRUNCATED_RECIPIENTS)
-      {
-        if (more->len > 0)
-          g_string_append_c (more, '\n');
-        g_string_append (more, _("The bounce names more recipients than were read: the list was cut short."));
-      }
-    gtk_label_set_label (self->more_recipients, more->str);
-    gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), more->len > 0);
-  }
-  gtk_widget_set_visible (self->recipients_box, n > 0);
+  return self->fill_next >= last;
 }
 
+/* Under the recipient rows: how many more there are, and whether the
+ * list was cut short. */
 static void
-add_card (BounceWindow    *self,
-          GPtrArray       *shown,
-          BounceEntry     *entry,
-          BounceRecipient *recipient)
+bounce_window_finish_recipients (BounceWindow *self)
 {
-  GtkWidget *card;
+  BounceReport *report = shown_report (self);
+  guint n = g_list_model_get_n_items (bounce_report_get_recipients (report));
+  g_autoptr(GString) more = g_string_new (NULL);
 
-  if (entry == NULL || shown->len >= MAX_ENTRY_CARDS || g_ptr_array_find (shown, entry, NULL))
-    return;
-
-  g_ptr_array_add (shown, entry);
-  card = bounce_entry_card_new (entry);
-  bounce_entry_card_set_recipient (BOUNCE_ENTRY_CARD (card), recipient);
-  bounce_entry_card_set_show_admin (BOUNCE_ENTRY_CARD (card), self->show_admin);
-  gtk_box_append (self->entry_cards, card);
+  if (n > MAX_RECIPIENT_ROWS)
+    g_string_append_printf (more, g_dngettext (GETTEXT_PACKAGE,
+                                               "and %u more recipient (see Copy Summary)",
+                                               "and %u more recipients (see Copy Summary)",
+                                               n - MAX_RECIPIENT_ROWS),
+                            n - MAX_RECIPIENT_ROWS);
+  /* The analysis stopped reading the list: never let it look complete. */
+  if (bounce_report_get_truncated (report) & BOUNCE_TRUNCATED_RECIPIENTS)
+    {
+      if (more->len > 0)
+        g_string_append_c (more, '\n');
+      g_string_append (more, _("The bounce names more recipients than were read: the list was cut short."));
+    }
+  gtk_label_set_label (self->more_recipients, more->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), more->len > 0);
 }
 
 static void
-bounce_window_fill_entries (BounceWindow *self)
+plan_card (GPtrArray       *cards,
+           BounceEntry     *entry,
+           BounceRecipient *recipient)
+{
+  CardPlan *plan;
+
+  if (entry == NULL || cards->len >= MAX_ENTRY_CARDS)
+    return;
+  for (guint i = 0; i < cards->len; i++)
+    if (((CardPlan *) g_ptr_array_index (cards, i))->entry == entry)
+      return;
+
+  plan = g_new0 (CardPlan, 1);
+  plan->entry = g_object_ref (entry);
+  plan->recipient = recipient != NULL ? g_object_ref (recipient) : NULL;
+  g_ptr_array_add (cards, plan);
+}
+
+/* The entry cards to show, in order: the most specific explanation of
+ * each failure, not every fallback (the codes list below reaches the
+ * others). */
+static GPtrArray *
+bounce_window_plan_cards (BounceWindow *self)
 {
   BounceReport *report = shown_report (self);
   GListModel *recipients = bounce_report_get_recipients (report);
   guint n = g_list_model_get_n_items (recipients);
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  GPtrArray *cards = g_ptr_array_new_with_free_func ((GDestroyNotify) card_plan_free);
 
-  remove_all_children (GTK_WIDGET (self->entry_cards));
-
-  /* The most specific explanation of each failure, not every fallback:
-   * the codes list below reaches the others. */
-  for (guint i = 0; i < n && shown->len < MAX_ENTRY_CARDS; i++)
+  for (guint i = 0; i < n && cards->len < MAX_ENTRY_CARDS; i++)
     {
       g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
       GPtrArray *entries = bounce_recipient_get_entries (r);
 
       if (entries != NULL && entries->len > 0)
-        add_card (self, shown, g_ptr_array_index (entries, 0), r);
+        plan_card (cards, g_ptr_array_index (entries, 0), r);
     }
-  if (shown->len == 0)
-    add_card (self, shown, bounce_report_get_verdict (report),
-              bounce_report_get_main_recipient (report));
+  if (cards->len == 0)
+    plan_card (cards, bounce_report_get_verdict (report), bounce_report_get_main_recipient (report));
 
-  gtk_widget_set_visible (self->entries_box, shown->len > 0);
+  return cards;
 }
 
-static void
-bounce_window_fill_codes (BounceWindow *self)
+/* Adds the next entry card; returns whether every card is there. */
+static gboolean
+bounce_window_add_entry_card (BounceWindow *self)
 {
-  BounceReport *report = shown_report (self);
-  GPtrArray *codes = bounce_report_get_codes (report);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  CardPlan *plan;
+  GtkWidget *card;
+
+  if (self->fill_next >= self->fill_cards->len)
+    return TRUE;
+
+  plan = g_ptr_array_index (self->fill_cards, self->fill_next++);
+  card = bounce_entry_card_new (plan->entry);
+  bounce_entry_card_set_recipient (BOUNCE_ENTRY_CARD (card), plan->recipient);
+  bounce_entry_card_set_show_admin (BOUNCE_ENTRY_CARD (card), self->show_admin);
+  bounce_wrap_without_hyphens (card);
+  gtk_box_append (self->entry_cards, card);
+  gtk_widget_set_visible (self->entries_box, TRUE);
+
+  return self->fill_next >= self->fill_cards->len;
+}
+
+/* Adds the next code rows, at most max of them; returns whether every
+ * row is there. */
+static gboolean
+bounce_window_add_code_rows (BounceWindow *self,
+                             guint         max)
+{
+  GPtrArray *codes = bounce_report_get_codes (shown_report (self));
   BounceCatalogue *catalogue = bounce_catalogue_get_default ();
-  guint rows = 0;
+  guint added = 0;
 
-  remove_all_children (GTK_WIDGET (self->codes_list));
-  gtk_widget_set_visible (GTK_WIDGET (self->codes_cut),
-                          (bounce_report_get_truncated (report) & BOUNCE_TRUNCATED_CODES) != 0);
-
-  for (guint i = 0; codes != NULL && i < codes->len && rows < MAX_CODE_ROWS; i++)
+  for (; codes != NULL && self->fill_next < codes->len && self->fill_code_rows < MAX_CODE_ROWS && added < max;
+       self->fill_next++)
     {
-      BounceFinding *finding = g_ptr_array_index (codes, i);
+      BounceFinding *finding = g_ptr_array_index (codes, self->fill_next);
       BounceEntry *entry = NULL;
       GtkWidget *row;
 
-      if (!g_hash_table_add (seen, finding->text))
+      if (!g_hash_table_add (self->fill_codes_seen, finding->text))
         continue;
 
       if (finding->entry_id != NULL)
@@ -603,11 +678,15 @@ bounce_window_fill_codes (BounceWindow *self)
         }
       else
         gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      bounce_wrap_without_hyphens (row);
       gtk_list_box_append (self->codes_list, row);
-      rows++;
+      self->fill_code_rows++;
+      added++;
     }
 
-  gtk_widget_set_visible (self->codes_box, rows > 0);
+  if (self->fill_code_rows > 0)
+    gtk_widget_set_visible (self->codes_box, TRUE);
+  return codes == NULL || self->fill_next >= codes->len || self->fill_code_rows >= MAX_CODE_ROWS;
 }
 
 static void
@@ -625,13 +704,82 @@ bounce_window_apply_link_settings (BounceWindow *self)
                                       g_settings_get_boolean (self->settings, "show-closed-lists"));
 }
 
+/* One step of filling the report page, in a main-loop turn of its own:
+ * the rest of the recipients a few at a time, then each entry card, the
+ * code rows a few at a time and the links, each below the one before. */
+static gboolean
+fill_more_cb (gpointer data)
+{
+  BounceWindow *self = data;
+  BounceReport *report = shown_report (self);
+
+  switch ((FillStage) self->fill_stage)
+    {
+    case FILL_RECIPIENTS:
+      if (bounce_window_add_recipient_rows (self, RECIPIENT_ROWS_PER_TURN))
+        {
+          bounce_window_finish_recipients (self);
+          g_clear_pointer (&self->fill_cards, g_ptr_array_unref);
+          self->fill_cards = bounce_window_plan_cards (self);
+          self->fill_stage = FILL_ENTRIES;
+          self->fill_next = 0;
+        }
+      return G_SOURCE_CONTINUE;
+
+    case FILL_ENTRIES:
+      if (bounce_window_add_entry_card (self))
+        {
+          g_clear_pointer (&self->fill_cards, g_ptr_array_unref);
+          gtk_widget_set_visible (GTK_WIDGET (self->codes_cut),
+                                  (bounce_report_get_truncated (report) & BOUNCE_TRUNCATED_CODES) != 0);
+          g_hash_table_remove_all (self->fill_codes_seen);
+          self->fill_code_rows = 0;
+          self->fill_stage = FILL_CODES;
+          self->fill_next = 0;
+        }
+      return G_SOURCE_CONTINUE;
+
+    case FILL_CODES:
+      if (bounce_window_add_code_rows (self, CODE_ROWS_PER_TURN))
+        self->fill_stage = FILL_LINKS;
+      return G_SOURCE_CONTINUE;
+
+    case FILL_LINKS:
+    default:
+      bounce_links_group_set_links (self->links_group, bounce_report_get_links (report),
+                                    bounce_report_get_blocklists (report));
+      bounce_window_prepare_check (self);
+      bounce_wrap_without_hyphens (GTK_WIDGET (self->links_group));
+      self->fill_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+}
+
+/* Stops filling the report page, where it is. */
+static void
+bounce_window_stop_filling (BounceWindow *self)
+{
+  g_clear_handle_id (&self->fill_id, g_source_remove);
+  g_clear_pointer (&self->fill_cards, g_ptr_array_unref);
+}
+
 /* The result of the shown report: the whole input's, or one message's as
- * if it had come alone, under a bar that names it and leads back. */
+ * if it had come alone, under a bar that names it and leads back.
+ *
+ * Laying out and painting the whole page at once was the longest stall of
+ * the main loop while a big message was opened.  The main-loop turn that
+ * calls this fills the top of the page, the verdict and the first
+ * recipients; the rest is added below them in later turns (fill_more_cb),
+ * an idle of lower priority than redrawing, so that the window paints in
+ * between and each frame lays out a part of the page.  Once filled the
+ * page is the same. */
 static void
 bounce_window_fill_details (BounceWindow *self)
 {
   BounceReport *message = shown_message (self);
   BounceReport *report = message != NULL ? message : self->report;
+
+  bounce_window_stop_filling (self);
 
   if (message != NULL)
     {
@@ -651,15 +799,27 @@ bounce_window_fill_details (BounceWindow *self)
   gtk_widget_set_visible (self->message_bar, message != NULL);
 
   bounce_verdict_set_report (self->verdict, report);
-  bounce_window_fill_recipients (self);
-  bounce_window_fill_entries (self);
-  bounce_window_fill_codes (self);
-  bounce_links_group_set_links (self->links_group, bounce_report_get_links (report),
-                                bounce_report_get_blocklists (report));
-  bounce_window_prepare_check (self);
 
+  /* What the later turns add is hidden until they add it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->more_recipients), FALSE);
+  remove_all_children (GTK_WIDGET (self->entry_cards));
+  gtk_widget_set_visible (self->entries_box, FALSE);
+  remove_all_children (GTK_WIDGET (self->codes_list));
+  gtk_widget_set_visible (self->codes_box, FALSE);
+  bounce_window_reset_check (self);
+  bounce_links_group_set_links (self->links_group, NULL, NULL);
+
+  gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (report)));
+  remove_all_children (GTK_WIDGET (self->recipients_list));
+  gtk_widget_set_visible (self->recipients_box,
+                          g_list_model_get_n_items (bounce_report_get_recipients (report)) > 0);
   /* Addresses and host names are shown as they are, also at 360 px. */
   bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
+
+  self->fill_stage = FILL_RECIPIENTS;
+  self->fill_next = 0;
+  bounce_window_add_recipient_rows (self, FIRST_RECIPIENT_ROWS);
+  self->fill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, fill_more_cb, self, NULL);
 }
 
 static void
@@ -673,6 +833,8 @@ bounce_window_fill_results (BounceWindow *self)
       g_autofree char *description = bounce_report_describe (self->report);
       g_autofree char *text = NULL;
 
+      /* Nothing more of an older report is added to its page. */
+      bounce_window_stop_filling (self);
       /* No list, and no message of the report before selected in it. */
       bounce_messages_view_set_report (self->messages_view, NULL);
 
@@ -2014,6 +2176,13 @@ bounce_window_get_busy (BounceWindow *self)
   return self->busy;
 }
 
+gboolean
+bounce_window_get_filling (BounceWindow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_WINDOW (self), FALSE);
+  return self->fill_id != 0;
+}
+
 BounceReport *
 bounce_window_get_report (BounceWindow *self)
 {
@@ -2237,6 +2406,8 @@ bounce_window_dispose (GObject *object)
   g_clear_object (&self->check);
   g_clear_handle_id (&self->spinner_id, g_source_remove);
   g_clear_handle_id (&self->result_pages_id, g_source_remove);
+  bounce_window_stop_filling (self);
+  g_clear_pointer (&self->fill_codes_seen, g_hash_table_unref);
   if (self->chooser != NULL)
     {
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -2301,6 +2472,8 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, input_view);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, welcome_page);
   gtk_widget_class_bind_template_callback (widget_class, on_text_edited);
@@ -2343,6 +2516,19 @@ show_help_overlay (GSimpleAction *action,
   g_action_group_activate_action (G_ACTION_GROUP (self), "show-help-overlay", NULL);
 }
 
+/* The main menu is built when first opened: a GtkMenuButton builds the
+ * popover of its menu model when given one, and a window that never opens
+ * it need not do so before its first frame.  Called each time it opens. */
+static void
+main_menu_popup_cb (GtkMenuButton *button,
+                    gpointer       user_data)
+{
+  BounceWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 bounce_window_init (BounceWindow *self)
 {
@@ -2351,7 +2537,9 @@ bounce_window_init (BounceWindow *self)
   };
 
   self->show_admin = TRUE;
+  self->fill_codes_seen = g_hash_table_new (g_str_hash, g_str_equal);
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, main_menu_popup_cb, self, NULL);
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

@@ -22,6 +22,9 @@ void              bounce_window_open_file         (BounceWindow *self,
 /* Runs a pending (debounced) analysis right away. */
 void              bounce_window_analyze_now       (BounceWindow *self);
 gboolean          bounce_window_get_busy          (BounceWindow *self);
+/* Whether the report page is still being filled: its verdict and first
+ * recipients are shown, the rest is added in later main-loop turns. */
+gboolean          bounce_window_get_filling       (BounceWindow *self);
 BounceReport     *bounce_window_get_report        (BounceWindow *self);
 /* "welcome", "report", "not-bounce" or "error". */
 const char       *bounce_window_get_page          (BounceWindow *self);

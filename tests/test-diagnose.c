@@ -1292,6 +1292,17 @@ test_dsn_unqualified_final (void)
   g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
   g_assert_cmpstr (bounce_recipient_get_status (bob), ==, "5.2.2");
   g_assert_cmpstr (bounce_recipient_get_address (robert), ==, "robert@mail.example.net");
+  /* the address the sender wrote is kept beside the one delivered to, in
+   * the JSON and the text report too */
+  g_assert_cmpstr (bounce_recipient_get_original_address (robert), ==, "bob@example.net");
+  g_assert_null (bounce_recipient_get_original_address (bob));
+  {
+    g_autofree char *json = bounce_report_to_json (alias, FALSE);
+    g_autofree char *text = bounce_report_to_text (alias);
+
+    g_assert_nonnull (strstr (json, "\"address\":\"robert@mail.example.net\",\"original_address\":\"bob@example.net\""));
+    g_assert_nonnull (strstr (text, "Sent to: bob@example.net"));
+  }
 }
 
 /* A report whose only Final-Recipient holds no address names its

@@ -155,7 +155,7 @@ test_json_shape (void)
                              "repaired_utf8", "verdict", "recipients", "codes", "ips", "domains",
                              "blocklists", "links", NULL };
   const char *verdict_keys[] = { "outcome", "recipient", "entry", NULL };
-  const char *recipient_keys[] = { "address", "status", "status_inferred", "reply_code", "reason", "hard_bounce",
+  const char *recipient_keys[] = { "address", "original_address", "status", "status_inferred", "reply_code", "reason", "hard_bounce",
                                    "temporary", "action", "remote_mta", "diagnostic",
                                    "will_retry_until", "entries", "title", "explanation",
                                    "remedy", NULL };

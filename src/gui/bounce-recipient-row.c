@@ -108,6 +108,7 @@ bounce_recipient_row_has_details (BounceRecipient *recipient)
   g_return_val_if_fail (BOUNCE_IS_RECIPIENT (recipient), FALSE);
 
   return reason_is_failure (bounce_recipient_get_reason (recipient))
+         || bounce_recipient_get_original_address (recipient) != NULL
          || bounce_recipient_get_remote_mta (recipient) != NULL
          || bounce_recipient_get_diagnostic (recipient) != NULL
          || bounce_recipient_get_action (recipient) != NULL
@@ -187,6 +188,10 @@ bounce_recipient_row_update (BounceRecipientRow *self)
       break;
     }
 
+  /* Translators: the address the sender wrote, which the receiving server
+   * delivered to the recipient's address in the row's title (an alias, a
+   * forward) */
+  add_detail (self, _("Sent to"), bounce_recipient_get_original_address (r), TRUE);
   /* Translators: the mail server that refused the message */
   add_detail (self, _("Refused by"), bounce_recipient_get_remote_mta (r), TRUE);
   /* Translators: the reply of the server, quoted from the bounce */

@@ -20,6 +20,7 @@ bounce_fact_free (BounceFact *fact)
   if (fact == NULL)
     return;
   g_free (fact->address);
+  g_free (fact->original);
   g_free (fact->status);
   g_free (fact->action);
   g_free (fact->remote_mta);

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 typedef struct {
   const char *layout;       /* static: the source's name ("rfc3464", "exim", "text") */
   char *address;            /* lower-case recipient, or NULL */
+  char *original;           /* the address the sender wrote, when the report names
+                             * another (RFC 3464 Original-Recipient), or NULL */
 
   /* What a delivery report's fields say */
   char *status;             /* its Status: the recipient's enhanced code, authoritative */

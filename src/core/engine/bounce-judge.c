@@ -576,6 +576,7 @@ bounce_judge (BounceMessageContext *ctx,
     }
   bounce_recipient_set_status_inferred (r, inferred);
   bounce_recipient_set_address (r, fact->address);
+  bounce_recipient_set_original_address (r, fact->original);
   bounce_recipient_set_status (r, status);
   bounce_recipient_set_reply_code (r, ev.reply);
   bounce_recipient_set_reason (r, reason);

@@ -145,6 +145,15 @@ bounce_dsn_facts (BounceLayoutDoc *d,
           if (fact->address != NULL)
             g_hash_table_insert (by_address, fact->address, fact);
         }
+      if (original != NULL && fact->address != NULL && fact->original == NULL)
+        {
+          /* the address the sender wrote, when the server delivered to
+           * another (an alias, a forward): the one the sender knows */
+          g_autofree char *written = bounce_extract_address (original, -1, 0, NULL, NULL);
+
+          if (written != NULL && !g_str_equal (written, fact->address))
+            fact->original = g_steal_pointer (&written);
+        }
       read_group (fact, group);
     }
 }

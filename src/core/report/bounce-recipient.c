@@ -10,6 +10,7 @@ struct _BounceRecipient
 {
   GObject parent_instance;
   char *address;
+  char *original_address;
   char *status;
   char *reply_code;
   char *reason;
@@ -37,6 +38,7 @@ bounce_recipient_finalize (GObject *object)
   BounceRecipient *self = (BounceRecipient *)object;
 
   g_free (self->address);
+  g_free (self->original_address);
   g_free (self->status);
   g_free (self->reply_code);
   g_free (self->reason);
@@ -397,6 +399,25 @@ bounce_recipient_set_status_inferred (BounceRecipient *self,
 {
   g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
   self->status_inferred = !!value;
+}
+
+const char *
+bounce_recipient_get_original_address (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), NULL);
+  return self->original_address;
+}
+
+void
+bounce_recipient_set_original_address (BounceRecipient *self,
+                                       const char      *value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  if (g_strcmp0 (self->original_address, value) != 0)
+    {
+      g_free (self->original_address);
+      self->original_address = g_strdup (value);
+    }
 }
 
 gboolean

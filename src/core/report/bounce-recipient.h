@@ -13,6 +13,9 @@ G_DECLARE_FINAL_TYPE (BounceRecipient, bounce_recipient, BOUNCE, RECIPIENT, GObj
 BounceRecipient *bounce_recipient_new                (void);
 
 const char      *bounce_recipient_get_address        (BounceRecipient *self);  /* or NULL */
+/* The address the sender wrote, when the server delivered to another one
+ * (an alias or a forward; RFC 3464 Original-Recipient), or NULL. */
+const char      *bounce_recipient_get_original_address (BounceRecipient *self);
 const char      *bounce_recipient_get_status         (BounceRecipient *self);  /* "5.1.1" or NULL */
 /* TRUE when the bounce gave no enhanced code and the status was inferred
  * from the reason (Sisimai-style "5.0.911"): not something to show as a code. */
@@ -54,6 +57,7 @@ gboolean         bounce_recipient_get_range          (BounceRecipient *self,
                                                       gsize           *end);
 
 void             bounce_recipient_set_address        (BounceRecipient *self, const char *value);
+void             bounce_recipient_set_original_address (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_status         (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_status_inferred (BounceRecipient *self, gboolean value);
 void             bounce_recipient_set_given_up       (BounceRecipient *self, gboolean value);

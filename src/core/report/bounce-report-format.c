@@ -199,6 +199,7 @@ add_recipient (BounceJsonWriter *json,
   bounce_json_writer_begin_object (json);
 
   add_string (json, "address", bounce_recipient_get_address (recipient));
+  add_string (json, "original_address", bounce_recipient_get_original_address (recipient));
   add_string (json, "status", bounce_recipient_get_status (recipient));
   bounce_json_writer_member (json, "status_inferred");
   bounce_json_writer_boolean (json, bounce_recipient_get_status_inferred (recipient));
@@ -928,6 +929,9 @@ append_recipient_text (GString         *out,
   else
     result = g_strdup (recipient_outcome_label (recipient));
 
+  /* Translators: the address the sender wrote, which the receiving server
+   * delivered to the recipient's address above (an alias, a forward) */
+  append_label_value (out, _("Sent to:"), bounce_recipient_get_original_address (recipient));
   append_label_value (out, _("Result:"), result);
   append_label_value (out, _("Codes:"), codes);
   append_label_value (out, _("Server:"), bounce_recipient_get_remote_mta (recipient));

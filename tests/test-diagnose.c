@@ -1651,6 +1651,35 @@ test_one_explanation (void)
   g_assert_cmpstr (bounce_recipient_get_reason (carol), ==, "expired");
 }
 
+/* The alias the sender wrote, as the servers' own texts name it: Postfix's
+ * "(expanded from <...>)", Exim's "(generated from ...)". */
+static void
+test_expanded_from (void)
+{
+  g_autoptr(BounceReport) postfix = analyze (DSN_HEAD
+    "                   The mail system\n\n"
+    "<robert@mail.example.net> (expanded from <bob@example.net>): host mx.example.net[192.0.2.7]\n"
+    "    said: 550 5.1.1 <robert@mail.example.net>: User unknown (in reply to RCPT TO command)\n\n"
+    DSN_PART ("robert@mail.example.net", "failed", "5.1.1", "550 5.1.1 <robert@mail.example.net>: User unknown"));
+  g_autoptr(BounceReport) exim = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  robert@mail.example.net\n"
+    "    (generated from bob@example.net)\n"
+    "    SMTP error from remote mail server after RCPT TO:<robert@mail.example.net>:\n"
+    "    host mx.example.net [192.0.2.20]: 550 5.1.1 User unknown\n");
+  g_autoptr(BounceRecipient) p = recipient (postfix, 0);
+  g_autoptr(BounceRecipient) e = recipient (exim, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (p), ==, "robert@mail.example.net");
+  g_assert_cmpstr (bounce_recipient_get_original_address (p), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_address (e), ==, "robert@mail.example.net");
+  g_assert_cmpstr (bounce_recipient_get_original_address (e), ==, "bob@example.net");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1705,5 +1734,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
   g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
+  g_test_add_func ("/diagnose/expanded-from", test_expanded_from);
   return g_test_run ();
 }

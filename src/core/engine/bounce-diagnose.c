@@ -211,6 +211,8 @@ merge_layout (GPtrArray *listed,
       if (l == NULL)
         continue;
       c->from_layout = TRUE;
+      if (c->original == NULL && l->original != NULL)
+        c->original = g_strdup (l->original);
       c->command = l->command;
       c->command_unknown = l->command_unknown;
       c->retried = l->retried;

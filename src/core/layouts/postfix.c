@@ -42,11 +42,13 @@ postfix_signature (const BounceLine *l)
 }
 
 /* "<addr>: why" or "<addr> (expanded from <alias>): why" at the start of
- * a line; the address, and where the explanation starts. */
+ * a line; the address, where the explanation starts and the alias the
+ * sender wrote (or NULL). */
 static char *
 postfix_record (const BounceLine *l,
                 const char      **rest,
-                gsize            *rest_len)
+                gsize            *rest_len,
+                char            **expanded_from)
 {
   const char *s = l->s, *gt, *colon;
   gsize n = l->len;
@@ -63,10 +65,14 @@ postfix_record (const BounceLine *l,
 
       if (close == NULL)
         return NULL;
+      *expanded_from = bounce_address_in (colon, close - colon);
       colon = close + 1;
     }
   if (colon >= s + n || *colon != ':')
-    return NULL;
+    {
+      g_clear_pointer (expanded_from, g_free);
+      return NULL;
+    }
   *rest = colon + 1;
   *rest_len = s + n - *rest;
   return bounce_address_in (s + 1, gt - s - 1);
@@ -122,16 +128,18 @@ read_records (BounceLayoutDoc *d,
       const char *rest;
       gsize rest_len;
       char *address;
+      char *expanded_from = NULL;
 
       if (postfix_is_end (l))
         break;
-      address = postfix_record (l, &rest, &rest_len);
+      address = postfix_record (l, &rest, &rest_len, &expanded_from);
       if (address != NULL)
         {
           if (current != NULL)
             postfix_finish (current, diag, action);
           g_string_truncate (diag, 0);
           current = bounce_doc_add_fact (d, address, i, i);
+          current->original = expanded_from;
           bounce_diag_append (diag, rest, rest_len);
           continue;
         }

@@ -80,7 +80,12 @@ read_list (BounceLayoutDoc *d,
           continue;
         }
       if (s[0] == '(')
-        continue;   /* "(expanded from: ...)" */
+        {
+          /* "(expanded from: <bob@example.org>)": the alias the sender wrote */
+          if (last != NULL && last->original == NULL && bounce_mem_has_prefix (s, n, "(expanded from:"))
+            last->original = bounce_address_in (s + 15, n - 15);
+          continue;
+        }
       if (memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL)
         {
           g_autofree char *address = bounce_address_in (s, n);

@@ -1652,7 +1652,8 @@ test_one_explanation (void)
 }
 
 /* The alias the sender wrote, as the servers' own texts name it: Postfix's
- * "(expanded from <...>)", Exim's "(generated from ...)". */
+ * "(expanded from <...>)", Sendmail's "(expanded from: ...)", Exim's
+ * "(generated from ...)". */
 static void
 test_expanded_from (void)
 {
@@ -1671,8 +1672,26 @@ test_expanded_from (void)
     "    (generated from bob@example.net)\n"
     "    SMTP error from remote mail server after RCPT TO:<robert@mail.example.net>:\n"
     "    host mx.example.net [192.0.2.20]: 550 5.1.1 User unknown\n");
+  g_autoptr(BounceReport) sendmail = analyze (
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: see transcript for details\n"
+    "\n"
+    "The original message was received at Sat, 14 Oct 2000 06:14:45 +0200\n"
+    "from localhost\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "robert@mail.example.net\n"
+    "    (expanded from: bob@example.net)\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "550 5.1.1 robert@mail.example.net... User unknown\n");
   g_autoptr(BounceRecipient) p = recipient (postfix, 0);
   g_autoptr(BounceRecipient) e = recipient (exim, 0);
+  g_autoptr(BounceRecipient) m = recipient (sendmail, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (m), ==, "robert@mail.example.net");
+  g_assert_cmpstr (bounce_recipient_get_original_address (m), ==, "bob@example.net");
 
   g_assert_cmpstr (bounce_recipient_get_address (p), ==, "robert@mail.example.net");
   g_assert_cmpstr (bounce_recipient_get_original_address (p), ==, "bob@example.net");

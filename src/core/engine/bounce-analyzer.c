@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-analyzer.h"
+#include "bounce-classify.h"
 #include "bounce-diagnose.h"
 #include "bounce-error.h"
 #include "bounce-links.h"
@@ -540,25 +541,18 @@ written_by_person (BounceInput *input)
 {
   GPtrArray *messages = bounce_input_get_messages (input);
   BounceMessage *m = messages->len == 1 ? messages->pdata[0] : NULL;
-  const char *auto_submitted, *return_path, *from, *lt;
+  const char *auto_submitted, *from;
 
   if (m == NULL || (m->dsn_groups != NULL && m->dsn_groups->len > 0) || m->feedback_fields != NULL)
     return FALSE;
   auto_submitted = bounce_fields_lookup (m->headers, "Auto-Submitted");
-  return_path = bounce_fields_lookup (m->headers, "Return-Path");
   from = bounce_fields_lookup (m->headers, "From");
   if (auto_submitted != NULL && g_ascii_strncasecmp (auto_submitted, "no", 2) != 0)
     return FALSE;
-  if (return_path != NULL && strstr (return_path, "<>") != NULL)
-    return FALSE;
   if (bounce_fields_lookup (m->headers, "X-Failed-Recipients") != NULL)
     return FALSE;
-  if (from == NULL)
-    return FALSE;
-  lt = strchr (from, '<');
-  from = lt != NULL ? lt + 1 : from;
-  return !bounce_address_is_daemon (from) && g_ascii_strncasecmp (from, "postmaster@", 11) != 0 &&
-         g_strstr_len (from, -1, "MAILER-DAEMON") == NULL;
+  return from != NULL &&
+         !bounce_classify_mail_system_sender (from, bounce_fields_lookup (m->headers, "Return-Path"));
 }
 
 /* The input's only message holds a delivery report's per-recipient fields

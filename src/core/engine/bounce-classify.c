@@ -219,15 +219,20 @@ has_failure_headers (BounceMessageContext *ctx)
 }
 
 gboolean
-bounce_classify_from_mail_system (BounceMessageContext *ctx)
+bounce_classify_mail_system_sender (const char *from,
+                                    const char *return_path)
 {
-  const char *from = bounce_context_header (ctx, "From");
-  const char *return_path = bounce_context_header (ctx, "Return-Path");
-
   return bounce_address_is_daemon (address_or_empty (from)) ||
          (from != NULL && strstr (from, "MAILER-DAEMON") != NULL) ||
          g_ascii_strncasecmp (address_or_empty (from), "postmaster@", 11) == 0 ||
          (return_path != NULL && strstr (return_path, "<>") != NULL);
+}
+
+gboolean
+bounce_classify_from_mail_system (BounceMessageContext *ctx)
+{
+  return bounce_classify_mail_system_sender (bounce_context_header (ctx, "From"),
+                                             bounce_context_header (ctx, "Return-Path"));
 }
 
 gboolean

@@ -18,6 +18,9 @@ gboolean bounce_classify_looks_like_bounce      (BounceMessageContext *ctx);
  * postmaster From, or the null reverse path (Return-Path: <>) that
  * notifications are sent with (RFC 5321 section 4.5.5). */
 gboolean bounce_classify_from_mail_system       (BounceMessageContext *ctx);
+/* The same from the values of From and Return-Path. */
+gboolean bounce_classify_mail_system_sender     (const char           *from,
+                                                 const char           *return_path);
 /* An automatic reply (RFC 3834 Auto-Submitted, out-of-office Subjects). */
 gboolean bounce_classify_looks_like_autoreply   (BounceMessageContext *ctx);
 gboolean bounce_classify_reads_as_failure_report (BounceMessageContext *ctx);

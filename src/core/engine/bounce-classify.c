@@ -186,7 +186,7 @@ bounce_classify_words (BounceMessageContext *ctx)
   ctx->delay_subject = match (RE_DELAY_SUBJECT, subject) ||
                        (ctx->temporary_words && match (RE_WARNING_SUBJECT, subject));
   ctx->delay_words = ctx->temporary_words && match (RE_DELAY_WORDS, ctx->notification->str);
-  ctx->states_failure = ctx->notification->len <= 256 * 1024 && match (RE_FAILURE_STATEMENT, ctx->notification->str);
+  ctx->states_failure = -1;
   ctx->delay_notice = ctx->delay_subject || ctx->temporary_words;
 }
 
@@ -282,9 +282,14 @@ is_system_message (BounceMessageContext *ctx)
          contains_nocase (subject, "security information for") || contains_nocase (subject, "mail failure -");
 }
 
+/* (asked for few messages, those without report fields: matched once, on
+ * first asking) */
 gboolean
 bounce_classify_states_failure (BounceMessageContext *ctx)
 {
+  if (ctx->states_failure < 0)
+    ctx->states_failure = ctx->notification->len <= 256 * 1024 &&
+                          match (RE_FAILURE_STATEMENT, ctx->notification->str);
   return ctx->states_failure;
 }
 

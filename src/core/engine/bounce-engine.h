@@ -31,7 +31,8 @@ typedef struct {
   gboolean temporary_words; /* the notification speaks of a temporary failure or a delay */
   gboolean delay_words;     /* ... of a delay, in a warning's own words */
   gboolean delay_subject;   /* ... and its Subject says so */
-  gboolean states_failure;  /* the notification says the message was not delivered */
+  int states_failure;       /* the notification says the message was not delivered: -1 not
+                             * asked yet (bounce_classify_states_failure()), else 0 or 1 */
   char *provider;           /* where the bounce comes from */
 } BounceMessageContext;
 

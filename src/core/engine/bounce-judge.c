@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-engine.h"
+#include "bounce-classify.h"
 #include "bounce-judge.h"
 #include "bounce-reason.h"
 
@@ -588,7 +589,8 @@ bounce_judge (BounceMessageContext *ctx,
    * the sending server's last word, even after temporary errors: a delay
    * warning says it keeps trying (Postfix's, Exim's and Sendmail's do). */
   bounce_recipient_set_given_up (r, (fact->retried && !is_action (fact, "delayed")) ||
-                                    (fact->action == NULL && ctx->message != NULL && ctx->states_failure));
+                                    (fact->action == NULL && ctx->message != NULL &&
+                                     bounce_classify_states_failure (ctx)));
   bounce_recipient_set_remote_mta (r, ev.remote_host);
   bounce_recipient_set_diagnostic (r, ev.said);
   bounce_recipient_set_last_attempt (r, fact->last_attempt);

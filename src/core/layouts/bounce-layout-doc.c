@@ -258,6 +258,14 @@ bounce_doc_has_dsn (BounceLayoutDoc *d)
 }
 
 gboolean
+bounce_address_is_qualified (const char *address)
+{
+  const char *at = strrchr (address, '@');
+
+  return at != NULL && (at[1] == '[' || strchr (at + 1, '.') != NULL);
+}
+
+gboolean
 bounce_doc_is_ignored_address (BounceLayoutDoc *d,
                                const char      *address)
 {

@@ -112,6 +112,9 @@ int         bounce_doc_find           (BounceLayoutDoc  *d,
 /* The first e-mail address in s[0..len), lower case, or NULL. */
 char       *bounce_address_in         (const char       *s,
                                        gsize             len);
+/* Whether address's domain is more than a bare host name ("bob@server",
+ * a server's internal name): dotted, or an address literal ("[192.0.2.1]"). */
+gboolean    bounce_address_is_qualified (const char     *address);
 /* "<addr>:" or "addr:" alone on a line (qmail and its kin). */
 char       *bounce_address_colon_line (const BounceLine *l);
 /* Appends a line's text to a diagnostic, one space between lines, up to

@@ -62,7 +62,7 @@ field_address (const char *s,
   if (colon != NULL)
     n -= colon + 1 - s, s = colon + 1;
   address = bounce_address_in (s, n);
-  if (address != NULL && strchr (strchr (address, '@'), '.') == NULL)
+  if (address != NULL && !bounce_address_is_qualified (address))
     g_clear_pointer (&address, g_free);
   return address;
 }

@@ -88,16 +88,6 @@ read_group (BounceFact       *fact,
   fact->reason = g_strdup (bounce_layouts_field_reason (group));
 }
 
-/* Whether address's domain is more than a bare host name: dotted, or an
- * address literal ("[192.0.2.1]"). */
-static gboolean
-domain_is_qualified (const char *address)
-{
-  const char *at = strrchr (address, '@');
-
-  return at != NULL && (at[1] == '[' || strchr (at + 1, '.') != NULL);
-}
-
 void
 bounce_dsn_facts (BounceLayoutDoc *d,
                   GPtrArray       *groups)
@@ -116,7 +106,7 @@ bounce_dsn_facts (BounceLayoutDoc *d,
       if (final == NULL && original == NULL)
         continue;
       address = bounce_extract_address (final ? final : original, -1, 0, NULL, NULL);
-      if (original != NULL && (address == NULL || !domain_is_qualified (address)))
+      if (original != NULL && (address == NULL || !bounce_address_is_qualified (address)))
         {
           /* A final address on a bare host name ("bob@ims-ms-daemon", a
            * server's internal channel) is none the sender can use: mail
@@ -126,7 +116,7 @@ bounce_dsn_facts (BounceLayoutDoc *d,
            * "Original address:" over such a name. */
           g_autofree char *written = bounce_extract_address (original, -1, 0, NULL, NULL);
 
-          if (written != NULL && (address == NULL || domain_is_qualified (written)))
+          if (written != NULL && (address == NULL || bounce_address_is_qualified (written)))
             {
               g_free (address);
               address = g_steal_pointer (&written);

@@ -269,6 +269,19 @@ test_first_reason (Fixture *f, gconstpointer data)
   g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "policyviolation");
   f->j.delivered = TRUE;
   g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "delivered");
+  f->j.delivered = FALSE;
+  /* a code for positive reports (RFC 3463's X.1.5) names a delivery only
+   * in class 2; in a failure the reply code speaks */
+  f->j.status_entry = entry ("enhanced.x.1.5");
+  f->ev.status = "2.1.5";
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "delivered");
+  f->ev.status = "5.1.5";
+  g_assert_null (bounce_judge_first_reason (&f->j));
+  f->ev.reply = "550";
+  f->j.reply_entry = bounce_catalogue_find_reply (f->ctx.catalogue, "550");
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), !=, "delivered");
+  f->ev.reply = NULL;
+  f->j.reply_entry = NULL;
 }
 
 int

@@ -114,13 +114,29 @@ match_rules (BounceJudgement *j)
 /* ------------------------------------------------------------------ */
 /* The reason                                                           */
 
+/* The condition the enhanced status code names.  The codes RFC 3463 and
+ * its successors define for positive reports (X.1.5 "destination address
+ * valid", X.6.4 "conversion with loss performed", RFC 3886's X.1.9 "relayed
+ * to non-compliant mailer", RFC 6710's X.3.6 "priority changed") name a
+ * delivery only in class 2: in a 4 or 5 failure they say nothing of why it
+ * failed, and the reply code and the words have to. */
+static const char *
+reason_of_status (const BounceJudgement *j)
+{
+  const char *reason = j->status_entry ? bounce_entry_get_reason (j->status_entry) : NULL;
+
+  if (is_reason (reason, "delivered") && (j->ev->status == NULL || j->ev->status[0] != '2'))
+    return NULL;
+  return reason;
+}
+
 /* The first reading: the best rule, unless it is weak wording and a
  * precise status says more ("Recipient address rejected: <anything>" says
  * less than 5.7.26); else the status's reason, else the reply code's. */
 const char *
 bounce_judge_first_reason (const BounceJudgement *j)
 {
-  const char *status_reason = j->status_entry ? bounce_entry_get_reason (j->status_entry) : NULL;
+  const char *status_reason = reason_of_status (j);
 
   if (j->delivered)
     return "delivered";
@@ -235,7 +251,7 @@ unknown_user_against_status (const BounceJudgement *j,
                              const char            *reason)
 {
   const char *status = j->ev->status;
-  const char *status_reason = j->status_entry ? bounce_entry_get_reason (j->status_entry) : NULL;
+  const char *status_reason = reason_of_status (j);
 
   if (is_reason (reason, "userunknown") && j->stage != BOUNCE_SMTP_COMMAND_RCPT && status_reason != NULL &&
       !bounce_status_is_generic (status) && !g_str_has_suffix (status, ".0") &&

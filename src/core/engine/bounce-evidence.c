@@ -171,7 +171,7 @@ line_with_reply (const char *text,
 static char *
 loose_reply (const char *text)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
   g_autoptr(GMatchInfo) info = NULL;
   g_autofree char *head = NULL;
 
@@ -501,7 +501,7 @@ server_said (BounceFact     *fact,
 static GRegex *
 remote_host_pattern (void)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
   return bounce_regex_once (&regex,
                             "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"

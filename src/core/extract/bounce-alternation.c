@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-alternation.h"
+#include "bounce-extract.h"
 
 /* Where part (of len bytes) splits at '|' outside groups and classes:
  * appends the pieces to out, unwrapping a piece that is one whole
@@ -138,32 +139,42 @@ bounce_alternation_split (const char *pattern)
 
 typedef struct
 {
-  GRegex *regex;     /* a reference: the key stays this regex's */
-  GPtrArray *parts;  /* GRegex, one per alternative; NULL: matched whole */
+  GRegex *regex;          /* a reference: the key stays this regex's */
+  BounceRegexSlot whole;  /* the regex, JIT-compiled once used often */
+  GStrv pieces;           /* its alternatives; NULL: matched whole */
+  BounceRegexSlot *parts; /* one per alternative, compiled as the regex */
 } Split;
 
 static Split *
 split_new (GRegex *regex)
 {
   Split *split = g_new0 (Split, 1);
+  GRegexCompileFlags flags = g_regex_get_compile_flags (regex) & ~G_REGEX_OPTIMIZE;
   g_auto(GStrv) pieces = bounce_alternation_split (g_regex_get_pattern (regex));
+  guint n = pieces != NULL ? g_strv_length (pieces) : 0;
 
   split->regex = g_regex_ref (regex);
+  bounce_regex_slot_init (&split->whole, g_regex_ref (regex), flags);
   if (pieces == NULL)
     return split;
-  split->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
-  for (guint i = 0; pieces[i] != NULL; i++)
+  /* Each alternative compiled here, without the JIT, which it gets once
+   * it is used often (bounce_regex_once()): in a run on one text the JIT
+   * of fourteen alternatives cost more than matching them without it. */
+  split->parts = g_new0 (BounceRegexSlot, n);
+  for (guint i = 0; i < n; i++)
     {
-      GRegex *part = g_regex_new (pieces[i], g_regex_get_compile_flags (regex),
-                                  g_regex_get_match_flags (regex), NULL);
+      GRegex *part = g_regex_new (pieces[i], flags, g_regex_get_match_flags (regex), NULL);
 
       if (part == NULL)
         {
-          g_clear_pointer (&split->parts, g_ptr_array_unref);
-          break;
+          for (guint j = 0; j < i; j++)
+            g_regex_unref (split->parts[j].plain);
+          g_clear_pointer (&split->parts, g_free);
+          return split;
         }
-      g_ptr_array_add (split->parts, part);
+      bounce_regex_slot_init (&split->parts[i], part, flags);
     }
+  split->pieces = g_steal_pointer (&pieces);
   return split;
 }
 
@@ -185,6 +196,20 @@ get_split (GRegex *regex)
     }
   G_UNLOCK (splits);
   return split;
+}
+
+/* (asked for at each match: each counts towards the JIT) */
+static GRegex *
+whole_regex (Split *split)
+{
+  return bounce_regex_once (&split->whole, g_regex_get_pattern (split->regex), 0);
+}
+
+static GRegex *
+part_regex (Split *split,
+            guint  i)
+{
+  return bounce_regex_once (&split->parts[i], split->pieces[i], 0);
 }
 
 static void
@@ -258,15 +283,15 @@ bounce_alternation_match_all (GRegex     *regex,
   split = get_split (regex);
   if (split->parts == NULL)
     {
-      match_whole (regex, text, start, end, spans);
+      match_whole (whole_regex (split), text, start, end, spans);
       return;
     }
 
-  n = split->parts->len;
+  n = g_strv_length (split->pieces);
   next = g_new0 (Next, n);
   had = spans->len;
   for (guint i = 0; i < n; i++)
-    search (split->parts->pdata[i], text, start, end, &next[i]);
+    search (part_regex (split, i), text, start, end, &next[i]);
   for (;;)
     {
       BounceSpan span;
@@ -283,7 +308,7 @@ bounce_alternation_match_all (GRegex     *regex,
         {
           /* after an empty match the regex goes on in a way of its own */
           g_array_set_size (spans, had);
-          match_whole (regex, text, start, end, spans);
+          match_whole (whole_regex (split), text, start, end, spans);
           return;
         }
       span.start = next[best].start;
@@ -292,7 +317,7 @@ bounce_alternation_match_all (GRegex     *regex,
       for (guint i = 0; i < n; i++)
         {
           if (next[i].found && next[i].start < span.end)
-            search (split->parts->pdata[i], text, span.end, end, &next[i]);
+            search (part_regex (split, i), text, span.end, end, &next[i]);
         }
     }
 }

@@ -61,7 +61,7 @@ static gboolean
 match (PatternId   id,
        const char *text)
 {
-  static GRegex *patterns[N_RE];
+  static BounceRegexSlot patterns[N_RE];
 
   if (text == NULL)
     return FALSE;

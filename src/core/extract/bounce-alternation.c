@@ -143,7 +143,73 @@ typedef struct
   BounceRegexSlot whole;  /* the regex, JIT-compiled once used often */
   GStrv pieces;           /* its alternatives; NULL: matched whole */
   BounceRegexSlot *parts; /* one per alternative, compiled as the regex */
+  char **after;           /* per alternative: the text its look-behind needs, or NULL */
 } Split;
+
+/* TRUE when pattern has a '|' outside groups and classes. */
+static gboolean
+has_top_level_bar (const char *pattern)
+{
+  int depth = 0;
+
+  for (const char *p = pattern; *p != '\0'; p++)
+    {
+      if (*p == '\\')
+        {
+          if (*++p == '\0')
+            return TRUE;   /* (cannot be: the whole regex compiled) */
+        }
+      else if (*p == '[')
+        {
+          p++;
+          if (*p == '^')
+            p++;
+          if (*p == ']')
+            p++;
+          while (*p != '\0' && *p != ']')
+            p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
+          if (*p == '\0')
+            return TRUE;
+        }
+      else if (*p == '(')
+        depth++;
+      else if (*p == ')')
+        depth--;
+      else if (*p == '|' && depth == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The characters an alternative that starts with a look-behind of plain
+ * characters ("(?<=case\\?c=)[a-z][0-9]{4}") needs right before each of
+ * its matches, else NULL.  Such an alternative starts at almost every
+ * position (here at every small letter), where PCRE's interpreter tries
+ * the look-behind each time: looking for those characters and matching
+ * the alternative anchored right after each finds the same matches. */
+static char *
+lookbehind_text (const char         *piece,
+                 GRegexCompileFlags  flags)
+{
+  g_autoptr(GString) text = NULL;
+  const char *p;
+
+  if ((flags & (G_REGEX_CASELESS | G_REGEX_EXTENDED)) != 0 || !g_str_has_prefix (piece, "(?<="))
+    return NULL;
+  text = g_string_new (NULL);
+  for (p = piece + 4; *p != ')'; p++)
+    {
+      if (*p == '\\' && g_ascii_ispunct (p[1]))
+        p++;   /* an escaped punctuation character stands for itself */
+      else if (*p == '\0' || *p == '\\' || strchr (".^$|()[]{}*+?", *p) != NULL ||
+               (guchar) *p < 0x20 || (guchar) *p >= 0x7f)
+        return NULL;
+      g_string_append_c (text, *p);
+    }
+  if (text->len == 0 || has_top_level_bar (p + 1))
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
 static Split *
 split_new (GRegex *regex)
@@ -174,6 +240,9 @@ split_new (GRegex *regex)
         }
       bounce_regex_slot_init (&split->parts[i], part, flags);
     }
+  split->after = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    split->after[i] = lookbehind_text (pieces[i], flags);
   split->pieces = g_steal_pointer (&pieces);
   return split;
 }
@@ -263,6 +332,65 @@ search (GRegex     *part,
     }
 }
 
+/* As search(), for an alternative whose matches come right after the
+ * characters after (its look-behind): each place they end, from the first
+ * that ends at or after from, is tried in turn, anchored. */
+static void
+search_after (GRegex     *part,
+              const char *after,
+              const char *text,
+              gsize       from,
+              gsize       end,
+              Next       *next)
+{
+  gsize n = strlen (after);
+  gsize at = from >= n ? from - n : 0;
+
+  next->found = FALSE;
+  if (from > end)
+    return;
+  while (at + n <= end)
+    {
+      const char *hit = memchr (text + at, after[0], end - n + 1 - at);
+      gsize p;
+
+      if (hit == NULL)
+        return;
+      at = hit - text;
+      p = at + n;
+      if (memcmp (hit, after, n) == 0)
+        {
+          g_autoptr(GMatchInfo) info = NULL;
+          int s, e;
+
+          if (g_regex_match_full (part, text, end, p, G_REGEX_MATCH_ANCHORED, &info, NULL) &&
+              g_match_info_fetch_pos (info, 0, &s, &e))
+            {
+              next->found = TRUE;
+              next->start = s;
+              next->end = e;
+              return;
+            }
+        }
+      at++;
+    }
+}
+
+static void
+search_part (Split      *split,
+             guint       i,
+             const char *text,
+             gsize       from,
+             gsize       end,
+             Next       *next)
+{
+  /* (anchored matches gain little from the JIT: the plain regex always) */
+  if (split->after[i] != NULL)
+    search_after (split->parts[i].plain, split->after[i], text, from, end, next);
+  else
+    search (part_regex (split, i), text, from, end, next);
+}
+
 void
 bounce_alternation_match_all (GRegex     *regex,
                               const char *text,
@@ -291,7 +419,7 @@ bounce_alternation_match_all (GRegex     *regex,
   next = g_new0 (Next, n);
   had = spans->len;
   for (guint i = 0; i < n; i++)
-    search (part_regex (split, i), text, start, end, &next[i]);
+    search_part (split, i, text, start, end, &next[i]);
   for (;;)
     {
       BounceSpan span;
@@ -317,7 +445,7 @@ bounce_alternation_match_all (GRegex     *regex,
       for (guint i = 0; i < n; i++)
         {
           if (next[i].found && next[i].start < span.end)
-            search (part_regex (split, i), text, span.end, end, &next[i]);
+            search_part (split, i, text, span.end, end, &next[i]);
         }
     }
 }

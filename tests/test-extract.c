@@ -618,11 +618,12 @@ test_utf8_back (void)
 
 /* A constant pattern is compiled without the JIT at first, which would
  * cost a one-shot run more than its few matches, and JIT-compiled once it
- * has been used BOUNCE_REGEX_JIT_AFTER_USES times; both match alike. */
+ * has been used BOUNCE_REGEX_JIT_AFTER_USES times, a match over a long text
+ * counting as several; both match alike. */
 static void
 test_regex_once (void)
 {
-  static BounceRegexSlot slot, filled;
+  static BounceRegexSlot slot, filled, sized;
   const char *pattern = "\\b(user)\\s+unknown\\b";
   GRegex *first, *regex = NULL;
 
@@ -654,6 +655,15 @@ test_regex_once (void)
   regex = bounce_regex_once (&filled, pattern, 0);
   g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_OPTIMIZE);
   g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_CASELESS);
+
+  /* a match over a long text counts as many: one over enough bytes for
+   * all the uses gets the JIT at the next call */
+  first = bounce_regex_once_for (&sized, pattern, G_REGEX_CASELESS, 100);
+  g_assert_false (g_regex_get_compile_flags (first) & G_REGEX_OPTIMIZE);
+  g_assert_true (bounce_regex_once_for (&sized, pattern, G_REGEX_CASELESS,
+                                        BOUNCE_REGEX_JIT_AFTER_USES * BOUNCE_REGEX_BYTES_PER_USE) == first);
+  regex = bounce_regex_once_for (&sized, pattern, G_REGEX_CASELESS, 0);
+  g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_OPTIMIZE);
 }
 
 int

@@ -171,8 +171,8 @@ match (PatternId   id,
 
   if (text == NULL)
     return FALSE;
-  return g_regex_match (bounce_regex_once (&compiled[id], patterns[id].source,
-                                           patterns[id].flags | G_REGEX_CASELESS),
+  return g_regex_match (bounce_regex_once_for (&compiled[id], patterns[id].source,
+                                               patterns[id].flags | G_REGEX_CASELESS, strlen (text)),
                         text, 0, NULL);
 }
 

@@ -267,18 +267,21 @@ get_split (GRegex *regex)
   return split;
 }
 
-/* (asked for at each match: each counts towards the JIT) */
+/* (asked for at each match over length bytes: each counts towards the
+ * JIT) */
 static GRegex *
-whole_regex (Split *split)
+whole_regex (Split *split,
+             gsize  length)
 {
-  return bounce_regex_once (&split->whole, g_regex_get_pattern (split->regex), 0);
+  return bounce_regex_once_for (&split->whole, g_regex_get_pattern (split->regex), 0, length);
 }
 
 static GRegex *
 part_regex (Split *split,
-            guint  i)
+            guint  i,
+            gsize  length)
 {
-  return bounce_regex_once (&split->parts[i], split->pieces[i], 0);
+  return bounce_regex_once_for (&split->parts[i], split->pieces[i], 0, length);
 }
 
 static void
@@ -388,7 +391,7 @@ search_part (Split      *split,
   if (split->after[i] != NULL)
     search_after (split->parts[i].plain, split->after[i], text, from, end, next);
   else
-    search (part_regex (split, i), text, from, end, next);
+    search (part_regex (split, i, end > from ? end - from : 0), text, from, end, next);
 }
 
 void
@@ -411,7 +414,7 @@ bounce_alternation_match_all (GRegex     *regex,
   split = get_split (regex);
   if (split->parts == NULL)
     {
-      match_whole (whole_regex (split), text, start, end, spans);
+      match_whole (whole_regex (split, end - start), text, start, end, spans);
       return;
     }
 
@@ -436,7 +439,7 @@ bounce_alternation_match_all (GRegex     *regex,
         {
           /* after an empty match the regex goes on in a way of its own */
           g_array_set_size (spans, had);
-          match_whole (whole_regex (split), text, start, end, spans);
+          match_whole (whole_regex (split, end - start), text, start, end, spans);
           return;
         }
       span.start = next[best].start;

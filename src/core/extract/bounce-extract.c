@@ -111,12 +111,13 @@ typedef enum
 } PatternId;
 
 static GRegex *
-get_pattern (PatternId id)
+get_pattern (PatternId id,
+             gsize     length)
 {
   static const char *const sources[N_PATTERNS] = { RE_SMTP_COMMAND, RE_ADDRESS, RE_DAEMON };
   static BounceRegexSlot slots[N_PATTERNS];
 
-  return bounce_regex_once (&slots[id], sources[id], G_REGEX_RAW);
+  return bounce_regex_once_for (&slots[id], sources[id], G_REGEX_RAW, length);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1418,7 +1419,8 @@ bounce_extract_smtp_command (const char *text,
 
   if (text == NULL)
     return BOUNCE_SMTP_COMMAND_NONE;
-  if (!g_regex_match_full (get_pattern (PATTERN_SMTP_COMMAND), text, length, 0, 0, &info, NULL))
+  if (!g_regex_match_full (get_pattern (PATTERN_SMTP_COMMAND, length < 0 ? strlen (text) : (gsize) length),
+                           text, length, 0, 0, &info, NULL))
     return BOUNCE_SMTP_COMMAND_NONE;
   if (g_match_info_fetch_pos (info, 2, &start, &end) && start >= 0)
     return BOUNCE_SMTP_COMMAND_RCPT;
@@ -1459,7 +1461,7 @@ bounce_extract_address (const char *text,
   if (length < 0)
     length = strlen (text);
   if (from >= (gsize) length ||
-      !g_regex_match_full (get_pattern (PATTERN_ADDRESS), text, length, from, 0, &info, NULL))
+      !g_regex_match_full (get_pattern (PATTERN_ADDRESS, 0), text, length, from, 0, &info, NULL))
     return NULL;
   g_match_info_fetch_pos (info, 0, &s, &e);
   /* Quotes around an address ("delivery to 'a@b' failed") are not part
@@ -1481,7 +1483,7 @@ bounce_address_is_daemon (const char *text)
 {
   if (text == NULL)
     return FALSE;
-  return g_regex_match (get_pattern (PATTERN_DAEMON), text, 0, NULL);
+  return g_regex_match (get_pattern (PATTERN_DAEMON, 0), text, 0, NULL);
 }
 
 gsize
@@ -1508,7 +1510,18 @@ bounce_regex_once (BounceRegexSlot    *slot,
                    const char         *pattern,
                    GRegexCompileFlags  flags)
 {
+  return bounce_regex_once_for (slot, pattern, flags, 0);
+}
+
+GRegex *
+bounce_regex_once_for (BounceRegexSlot    *slot,
+                       const char         *pattern,
+                       GRegexCompileFlags  flags,
+                       gsize               length)
+{
   GRegex *jit = g_atomic_pointer_get (&slot->jit);
+  gint uses = 1 + (gint) MIN (length / BOUNCE_REGEX_BYTES_PER_USE, BOUNCE_REGEX_JIT_AFTER_USES);
+  gint before;
 
   if (jit != NULL)
     return jit;
@@ -1525,7 +1538,8 @@ bounce_regex_once (BounceRegexSlot    *slot,
       g_once_init_leave (&slot->plain, regex);
     }
   /* (one caller only sees the count reach it) */
-  if (g_atomic_int_add (&slot->uses, 1) == BOUNCE_REGEX_JIT_AFTER_USES)
+  before = g_atomic_int_add (&slot->uses, uses);
+  if (before <= BOUNCE_REGEX_JIT_AFTER_USES && before + uses > BOUNCE_REGEX_JIT_AFTER_USES)
     {
       /* It compiled already, so this cannot fail but for lack of memory:
        * the plain one is kept then. */

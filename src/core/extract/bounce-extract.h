@@ -136,6 +136,16 @@ GRegex        *bounce_regex_once          (BounceRegexSlot   *slot,
                                            const char        *pattern,
                                            GRegexCompileFlags flags);
 
+/* As bounce_regex_once(), for a match over length bytes: it counts as one
+ * use per BOUNCE_REGEX_BYTES_PER_USE bytes besides the call, so that a
+ * pattern run over long texts, where matching without the JIT costs most,
+ * is JIT-compiled sooner than one run over lines. */
+#define BOUNCE_REGEX_BYTES_PER_USE 128
+GRegex        *bounce_regex_once_for      (BounceRegexSlot   *slot,
+                                           const char        *pattern,
+                                           GRegexCompileFlags flags,
+                                           gsize              length);
+
 /* Fills slot with plain, a regex compiled without G_REGEX_OPTIMIZE from
  * flags (the slot takes the reference), before any bounce_regex_once() on
  * it, which then JIT-compiles g_regex_get_pattern (plain) when it is used

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "bounce-diagnose.h"
 #include "bounce-layouts.h"
 
@@ -65,8 +67,8 @@ match (PatternId   id,
 
   if (text == NULL)
     return FALSE;
-  return g_regex_match (bounce_regex_once (&patterns[id], pattern_sources[id],
-                                           G_REGEX_CASELESS | G_REGEX_MULTILINE),
+  return g_regex_match (bounce_regex_once_for (&patterns[id], pattern_sources[id],
+                                               G_REGEX_CASELESS | G_REGEX_MULTILINE, strlen (text)),
                         text, 0, NULL);
 }
 

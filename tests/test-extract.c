@@ -616,6 +616,56 @@ test_utf8_back (void)
   g_assert_cmpuint (bounce_utf8_back (s, 3, 0), ==, 3);
 }
 
+/* A constant pattern is compiled without the JIT at first, which would
+ * cost a one-shot run more than its few matches, and JIT-compiled once it
+ * has been used BOUNCE_REGEX_JIT_AFTER_USES times, a match over a long text
+ * counting as several; both match alike. */
+static void
+test_regex_once (void)
+{
+  static BounceRegexSlot slot, filled, sized;
+  const char *pattern = "\\b(user)\\s+unknown\\b";
+  GRegex *first, *regex = NULL;
+
+  first = bounce_regex_once (&slot, pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE);
+  g_assert_nonnull (first);
+  g_assert_false (g_regex_get_compile_flags (first) & G_REGEX_OPTIMIZE);
+  g_assert_true (g_regex_get_compile_flags (first) & G_REGEX_CASELESS);
+  for (guint i = 1; i <= BOUNCE_REGEX_JIT_AFTER_USES; i++)
+    {
+      regex = bounce_regex_once (&slot, pattern, G_REGEX_CASELESS);
+      g_assert_true (regex == first);
+    }
+  /* the call that reached the count compiled the JIT: the next ones get it */
+  regex = bounce_regex_once (&slot, pattern, G_REGEX_CASELESS);
+  g_assert_true (regex != first);
+  g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_OPTIMIZE);
+  g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_CASELESS);
+  g_assert_true (bounce_regex_once (&slot, pattern, G_REGEX_CASELESS) == regex);
+  g_assert_true (g_regex_match (first, "550 USER  Unknown", 0, NULL));
+  g_assert_true (g_regex_match (regex, "550 USER  Unknown", 0, NULL));
+  g_assert_false (g_regex_match (regex, "550 username unknown", 0, NULL));
+
+  /* a slot given its plain regex: JIT-compiled from that regex's flags */
+  bounce_regex_slot_init (&filled, g_regex_new (pattern, G_REGEX_CASELESS, 0, NULL), G_REGEX_CASELESS);
+  first = bounce_regex_once (&filled, pattern, 0);
+  g_assert_false (g_regex_get_compile_flags (first) & G_REGEX_OPTIMIZE);
+  for (guint i = 1; i <= BOUNCE_REGEX_JIT_AFTER_USES; i++)
+    g_assert_true (bounce_regex_once (&filled, pattern, 0) == first);
+  regex = bounce_regex_once (&filled, pattern, 0);
+  g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_OPTIMIZE);
+  g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_CASELESS);
+
+  /* a match over a long text counts as many: one over enough bytes for
+   * all the uses gets the JIT at the next call */
+  first = bounce_regex_once_for (&sized, pattern, G_REGEX_CASELESS, 100);
+  g_assert_false (g_regex_get_compile_flags (first) & G_REGEX_OPTIMIZE);
+  g_assert_true (bounce_regex_once_for (&sized, pattern, G_REGEX_CASELESS,
+                                        BOUNCE_REGEX_JIT_AFTER_USES * BOUNCE_REGEX_BYTES_PER_USE) == first);
+  regex = bounce_regex_once_for (&sized, pattern, G_REGEX_CASELESS, 0);
+  g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_OPTIMIZE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -637,6 +687,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/big-input", test_big_input);
   g_test_add_func ("/extract/utf8-cut", test_utf8_cut);
   g_test_add_func ("/extract/utf8-back", test_utf8_back);
+  g_test_add_func ("/extract/regex-once", test_regex_once);
 
   return g_test_run ();
 }

@@ -440,6 +440,41 @@ test_alternation_order (void)
     }
 }
 
+/* An alternative that starts with a look-behind of plain characters is
+ * looked for where those characters end, then matched there: the same
+ * matches as the whole regex's, over every range of each text. */
+static void
+test_alternation_lookbehind (void)
+{
+  static const struct { const char *pattern; GRegexCompileFlags flags; const char *text; const char *matches; } cases[] = {
+    { "(?<=c\\?c=)[a-z][0-9]|(?:b)", 0, "xc?c=a1 c?c=c?c=b2 b", "5-7 16-18 19-20 " },
+    /* the characters overlap themselves */
+    { "(?<=aa)b|(?:x)", 0, "aaab aab ab xaab", "3-4 7-8 12-13 15-16 " },
+    { "(?<=a\\.b)c|(?:z)", 0, "a.bc axbc z", "3-4 10-11 " },
+    /* the other alternative first at the same place */
+    { "(?:b1)|(?<=a)b[0-9]", 0, "ab1 ab2", "1-3 5-7 " },
+    /* not plain characters, or caseless: matched as before */
+    { "(?<=[ab])c|(?:d)", 0, "acbcd", "1-2 3-4 4-5 " },
+    { "(?<=ab)c|(?:d)", G_REGEX_CASELESS, "ABc abC d", "2-3 6-7 8-9 " },
+    { "(?<=ab)\\b|(?:d)", 0, "ab d", "2-2 3-4 " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GRegex) regex = g_regex_new (cases[i].pattern, G_REGEX_RAW | cases[i].flags, 0, NULL);
+      g_autofree char *got = NULL;
+      gsize len = strlen (cases[i].text);
+
+      g_assert_nonnull (regex);
+      g_test_message ("/%s/ on %s", cases[i].pattern, cases[i].text);
+      got = describe_alternation (regex, cases[i].text, 0, len);
+      g_assert_cmpstr (got, ==, cases[i].matches);
+      for (gsize start = 0; start <= len; start++)
+        for (gsize end = start; end <= len; end++)
+          assert_same_matches (regex, cases[i].text, start, end);
+    }
+}
+
 /* The providers' token shapes over the corpus and random texts. */
 static void
 test_alternation_tokens (void)
@@ -515,6 +550,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scan/random", test_scan_random);
   g_test_add_func ("/alternation/split", test_alternation_split);
   g_test_add_func ("/alternation/order", test_alternation_order);
+  g_test_add_func ("/alternation/lookbehind", test_alternation_lookbehind);
   g_test_add_func ("/alternation/tokens", test_alternation_tokens);
   return g_test_run ();
 }

@@ -1314,10 +1314,11 @@ bounce_catalogue_get_token_regex (BounceCatalogue *self)
       GRegex *regex = NULL;
 
       /* (each provider's pattern compiled when the catalogue was read:
-       * this cannot fail; JIT-compiled at once, as it runs over every
-       * text: that costs less than matching without it, even once) */
+       * this cannot fail; not JIT-compiled: bounce_alternation_match_all()
+       * matches it an alternative at a time, and JIT-compiles those, or
+       * the whole regex when it is not split, once they are used often) */
       if (self->token_pattern != NULL)
-        regex = g_regex_new (self->token_pattern, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+        regex = g_regex_new (self->token_pattern, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
       /* an empty catalogue has no tokens: a pattern that never matches */
       if (regex == NULL)
         regex = g_regex_new ("(?!)", G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);

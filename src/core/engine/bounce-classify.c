@@ -167,12 +167,12 @@ static gboolean
 match (PatternId   id,
        const char *text)
 {
-  static GRegex *compiled[N_RE];
+  static BounceRegexSlot compiled[N_RE];
 
   if (text == NULL)
     return FALSE;
-  return g_regex_match (bounce_regex_once (&compiled[id], patterns[id].source,
-                                           patterns[id].flags | G_REGEX_CASELESS),
+  return g_regex_match (bounce_regex_once_for (&compiled[id], patterns[id].source,
+                                               patterns[id].flags | G_REGEX_CASELESS, strlen (text)),
                         text, 0, NULL);
 }
 
@@ -517,7 +517,7 @@ original_mentions (GPtrArray  *original,
 static gboolean
 is_role_address (const char *address)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
   return bounce_address_is_daemon (address) ||
          g_regex_match (bounce_regex_once (&regex,
@@ -535,7 +535,7 @@ is_role_address (const char *address)
 static gboolean
 arrived_from_outside (GPtrArray *original)
 {
-  static GRegex *smtp, *local;
+  static BounceRegexSlot smtp, local;
   const char *oldest = NULL;
 
   for (guint i = 0; i < original->len; i++)
@@ -591,7 +591,7 @@ bounce_classify_is_backscatter (BounceMessageContext *ctx)
 static gboolean
 sender_side (const char *before)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
   return g_regex_match (bounce_regex_once (&regex,
                                            "(?:\\bfrom|\\bsender|envelope-from|return-path|sent\\s+by|reply-to|"
@@ -607,7 +607,7 @@ sender_side (const char *before)
 static gboolean
 recipient_side (const char *before)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
   return g_regex_match (bounce_regex_once (&regex,
                                            "(?:\\bto|\\brecipient(?:s|\\(s\\))?|\\brcpt|\\bfor|\\buser|\\bmailbox|"

@@ -171,7 +171,7 @@ line_with_reply (const char *text,
 static char *
 loose_reply (const char *text)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
   g_autoptr(GMatchInfo) info = NULL;
   g_autofree char *head = NULL;
 
@@ -499,16 +499,16 @@ server_said (BounceFact     *fact,
  * "... while talking to mx.example.net.:" and Exchange's "Remote Server at
  * mx.example.net (192.0.2.1) returned". */
 static GRegex *
-remote_host_pattern (void)
+remote_host_pattern (gsize length)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
-  return bounce_regex_once (&regex,
-                            "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
-                            "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
-                            "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
-                            "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
-                            G_REGEX_CASELESS);
+  return bounce_regex_once_for (&regex,
+                                "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
+                                "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
+                                "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
+                                "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
+                                G_REGEX_CASELESS, length);
 }
 
 gboolean
@@ -522,7 +522,7 @@ bounce_find_remote_host (const char  *text,
   g_autoptr(GMatchInfo) info = NULL;
 
   if (text == NULL ||
-      !g_regex_match_full (remote_host_pattern (), text, length, from, 0, &info, NULL))
+      !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
   for (int group = 1; group <= 4; group++)
     {

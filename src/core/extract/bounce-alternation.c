@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-alternation.h"
+#include "bounce-extract.h"
 
 /* Where part (of len bytes) splits at '|' outside groups and classes:
  * appends the pieces to out, unwrapping a piece that is one whole
@@ -138,32 +139,111 @@ bounce_alternation_split (const char *pattern)
 
 typedef struct
 {
-  GRegex *regex;     /* a reference: the key stays this regex's */
-  GPtrArray *parts;  /* GRegex, one per alternative; NULL: matched whole */
+  GRegex *regex;          /* a reference: the key stays this regex's */
+  BounceRegexSlot whole;  /* the regex, JIT-compiled once used often */
+  GStrv pieces;           /* its alternatives; NULL: matched whole */
+  BounceRegexSlot *parts; /* one per alternative, compiled as the regex */
+  char **after;           /* per alternative: the text its look-behind needs, or NULL */
 } Split;
+
+/* TRUE when pattern has a '|' outside groups and classes. */
+static gboolean
+has_top_level_bar (const char *pattern)
+{
+  int depth = 0;
+
+  for (const char *p = pattern; *p != '\0'; p++)
+    {
+      if (*p == '\\')
+        {
+          if (*++p == '\0')
+            return TRUE;   /* (cannot be: the whole regex compiled) */
+        }
+      else if (*p == '[')
+        {
+          p++;
+          if (*p == '^')
+            p++;
+          if (*p == ']')
+            p++;
+          while (*p != '\0' && *p != ']')
+            p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
+          if (*p == '\0')
+            return TRUE;
+        }
+      else if (*p == '(')
+        depth++;
+      else if (*p == ')')
+        depth--;
+      else if (*p == '|' && depth == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The characters an alternative that starts with a look-behind of plain
+ * characters ("(?<=case\\?c=)[a-z][0-9]{4}") needs right before each of
+ * its matches, else NULL.  Such an alternative starts at almost every
+ * position (here at every small letter), where PCRE's interpreter tries
+ * the look-behind each time: looking for those characters and matching
+ * the alternative anchored right after each finds the same matches. */
+static char *
+lookbehind_text (const char         *piece,
+                 GRegexCompileFlags  flags)
+{
+  g_autoptr(GString) text = NULL;
+  const char *p;
+
+  if ((flags & (G_REGEX_CASELESS | G_REGEX_EXTENDED)) != 0 || !g_str_has_prefix (piece, "(?<="))
+    return NULL;
+  text = g_string_new (NULL);
+  for (p = piece + 4; *p != ')'; p++)
+    {
+      if (*p == '\\' && g_ascii_ispunct (p[1]))
+        p++;   /* an escaped punctuation character stands for itself */
+      else if (*p == '\0' || *p == '\\' || strchr (".^$|()[]{}*+?", *p) != NULL ||
+               (guchar) *p < 0x20 || (guchar) *p >= 0x7f)
+        return NULL;
+      g_string_append_c (text, *p);
+    }
+  if (text->len == 0 || has_top_level_bar (p + 1))
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
 static Split *
 split_new (GRegex *regex)
 {
   Split *split = g_new0 (Split, 1);
+  GRegexCompileFlags flags = g_regex_get_compile_flags (regex) & ~G_REGEX_OPTIMIZE;
   g_auto(GStrv) pieces = bounce_alternation_split (g_regex_get_pattern (regex));
+  guint n = pieces != NULL ? g_strv_length (pieces) : 0;
 
   split->regex = g_regex_ref (regex);
+  bounce_regex_slot_init (&split->whole, g_regex_ref (regex), flags);
   if (pieces == NULL)
     return split;
-  split->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
-  for (guint i = 0; pieces[i] != NULL; i++)
+  /* Each alternative compiled here, without the JIT, which it gets once
+   * it is used often (bounce_regex_once()): in a run on one text the JIT
+   * of fourteen alternatives cost more than matching them without it. */
+  split->parts = g_new0 (BounceRegexSlot, n);
+  for (guint i = 0; i < n; i++)
     {
-      GRegex *part = g_regex_new (pieces[i], g_regex_get_compile_flags (regex),
-                                  g_regex_get_match_flags (regex), NULL);
+      GRegex *part = g_regex_new (pieces[i], flags, g_regex_get_match_flags (regex), NULL);
 
       if (part == NULL)
         {
-          g_clear_pointer (&split->parts, g_ptr_array_unref);
-          break;
+          for (guint j = 0; j < i; j++)
+            g_regex_unref (split->parts[j].plain);
+          g_clear_pointer (&split->parts, g_free);
+          return split;
         }
-      g_ptr_array_add (split->parts, part);
+      bounce_regex_slot_init (&split->parts[i], part, flags);
     }
+  split->after = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    split->after[i] = lookbehind_text (pieces[i], flags);
+  split->pieces = g_steal_pointer (&pieces);
   return split;
 }
 
@@ -185,6 +265,23 @@ get_split (GRegex *regex)
     }
   G_UNLOCK (splits);
   return split;
+}
+
+/* (asked for at each match over length bytes: each counts towards the
+ * JIT) */
+static GRegex *
+whole_regex (Split *split,
+             gsize  length)
+{
+  return bounce_regex_once_for (&split->whole, g_regex_get_pattern (split->regex), 0, length);
+}
+
+static GRegex *
+part_regex (Split *split,
+            guint  i,
+            gsize  length)
+{
+  return bounce_regex_once_for (&split->parts[i], split->pieces[i], 0, length);
 }
 
 static void
@@ -238,6 +335,65 @@ search (GRegex     *part,
     }
 }
 
+/* As search(), for an alternative whose matches come right after the
+ * characters after (its look-behind): each place they end, from the first
+ * that ends at or after from, is tried in turn, anchored. */
+static void
+search_after (GRegex     *part,
+              const char *after,
+              const char *text,
+              gsize       from,
+              gsize       end,
+              Next       *next)
+{
+  gsize n = strlen (after);
+  gsize at = from >= n ? from - n : 0;
+
+  next->found = FALSE;
+  if (from > end)
+    return;
+  while (at + n <= end)
+    {
+      const char *hit = memchr (text + at, after[0], end - n + 1 - at);
+      gsize p;
+
+      if (hit == NULL)
+        return;
+      at = hit - text;
+      p = at + n;
+      if (memcmp (hit, after, n) == 0)
+        {
+          g_autoptr(GMatchInfo) info = NULL;
+          int s, e;
+
+          if (g_regex_match_full (part, text, end, p, G_REGEX_MATCH_ANCHORED, &info, NULL) &&
+              g_match_info_fetch_pos (info, 0, &s, &e))
+            {
+              next->found = TRUE;
+              next->start = s;
+              next->end = e;
+              return;
+            }
+        }
+      at++;
+    }
+}
+
+static void
+search_part (Split      *split,
+             guint       i,
+             const char *text,
+             gsize       from,
+             gsize       end,
+             Next       *next)
+{
+  /* (anchored matches gain little from the JIT: the plain regex always) */
+  if (split->after[i] != NULL)
+    search_after (split->parts[i].plain, split->after[i], text, from, end, next);
+  else
+    search (part_regex (split, i, end > from ? end - from : 0), text, from, end, next);
+}
+
 void
 bounce_alternation_match_all (GRegex     *regex,
                               const char *text,
@@ -258,15 +414,15 @@ bounce_alternation_match_all (GRegex     *regex,
   split = get_split (regex);
   if (split->parts == NULL)
     {
-      match_whole (regex, text, start, end, spans);
+      match_whole (whole_regex (split, end - start), text, start, end, spans);
       return;
     }
 
-  n = split->parts->len;
+  n = g_strv_length (split->pieces);
   next = g_new0 (Next, n);
   had = spans->len;
   for (guint i = 0; i < n; i++)
-    search (split->parts->pdata[i], text, start, end, &next[i]);
+    search_part (split, i, text, start, end, &next[i]);
   for (;;)
     {
       BounceSpan span;
@@ -283,7 +439,7 @@ bounce_alternation_match_all (GRegex     *regex,
         {
           /* after an empty match the regex goes on in a way of its own */
           g_array_set_size (spans, had);
-          match_whole (regex, text, start, end, spans);
+          match_whole (whole_regex (split, end - start), text, start, end, spans);
           return;
         }
       span.start = next[best].start;
@@ -292,7 +448,7 @@ bounce_alternation_match_all (GRegex     *regex,
       for (guint i = 0; i < n; i++)
         {
           if (next[i].found && next[i].start < span.end)
-            search (split->parts->pdata[i], text, span.end, end, &next[i]);
+            search_part (split, i, text, span.end, end, &next[i]);
         }
     }
 }

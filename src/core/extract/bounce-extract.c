@@ -100,40 +100,24 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 #define RE_DAEMON \
   "(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)(?:[+-][^@]*)?@"
 
-typedef struct
+/* Each compiled on its first use, JIT-compiled once used often
+ * (bounce_regex_once()). */
+typedef enum
 {
-  GRegex *smtp_command;
-  GRegex *address;
-  GRegex *daemon;
-} Patterns;
+  PATTERN_SMTP_COMMAND,
+  PATTERN_ADDRESS,
+  PATTERN_DAEMON,
+  N_PATTERNS
+} PatternId;
 
 static GRegex *
-compile (const char *pattern)
+get_pattern (PatternId id,
+             gsize     length)
 {
-  g_autoptr(GError) error = NULL;
-  GRegex *regex;
+  static const char *const sources[N_PATTERNS] = { RE_SMTP_COMMAND, RE_ADDRESS, RE_DAEMON };
+  static BounceRegexSlot slots[N_PATTERNS];
 
-  regex = g_regex_new (pattern, G_REGEX_RAW | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, &error);
-  /* The patterns are constants: a failure is a programming error. */
-  if (regex == NULL)
-    g_error ("bounce-extract: bad pattern %s: %s", pattern, error->message);
-  return regex;
-}
-
-static const Patterns *
-get_patterns (void)
-{
-  static gsize initialized = 0;
-  static Patterns patterns;
-
-  if (g_once_init_enter (&initialized))
-    {
-      patterns.smtp_command = compile (RE_SMTP_COMMAND);
-      patterns.address = compile (RE_ADDRESS);
-      patterns.daemon = compile (RE_DAEMON);
-      g_once_init_leave (&initialized, 1);
-    }
-  return &patterns;
+  return bounce_regex_once_for (&slots[id], sources[id], G_REGEX_RAW, length);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1435,7 +1419,8 @@ bounce_extract_smtp_command (const char *text,
 
   if (text == NULL)
     return BOUNCE_SMTP_COMMAND_NONE;
-  if (!g_regex_match_full (get_patterns ()->smtp_command, text, length, 0, 0, &info, NULL))
+  if (!g_regex_match_full (get_pattern (PATTERN_SMTP_COMMAND, length < 0 ? strlen (text) : (gsize) length),
+                           text, length, 0, 0, &info, NULL))
     return BOUNCE_SMTP_COMMAND_NONE;
   if (g_match_info_fetch_pos (info, 2, &start, &end) && start >= 0)
     return BOUNCE_SMTP_COMMAND_RCPT;
@@ -1476,7 +1461,7 @@ bounce_extract_address (const char *text,
   if (length < 0)
     length = strlen (text);
   if (from >= (gsize) length ||
-      !g_regex_match_full (get_patterns ()->address, text, length, from, 0, &info, NULL))
+      !g_regex_match_full (get_pattern (PATTERN_ADDRESS, 0), text, length, from, 0, &info, NULL))
     return NULL;
   g_match_info_fetch_pos (info, 0, &s, &e);
   /* Quotes around an address ("delivery to 'a@b' failed") are not part
@@ -1498,7 +1483,7 @@ bounce_address_is_daemon (const char *text)
 {
   if (text == NULL)
     return FALSE;
-  return g_regex_match (get_patterns ()->daemon, text, 0, NULL);
+  return g_regex_match (get_pattern (PATTERN_DAEMON, 0), text, 0, NULL);
 }
 
 gsize
@@ -1521,19 +1506,59 @@ bounce_enhanced_code_length (const char *s)
 }
 
 GRegex *
-bounce_regex_once (GRegex             **slot,
-                   const char          *pattern,
-                   GRegexCompileFlags   flags)
+bounce_regex_once (BounceRegexSlot    *slot,
+                   const char         *pattern,
+                   GRegexCompileFlags  flags)
 {
-  if (g_once_init_enter (slot))
+  return bounce_regex_once_for (slot, pattern, flags, 0);
+}
+
+GRegex *
+bounce_regex_once_for (BounceRegexSlot    *slot,
+                       const char         *pattern,
+                       GRegexCompileFlags  flags,
+                       gsize               length)
+{
+  GRegex *jit = g_atomic_pointer_get (&slot->jit);
+  gint uses = 1 + (gint) MIN (length / BOUNCE_REGEX_BYTES_PER_USE, BOUNCE_REGEX_JIT_AFTER_USES);
+  gint before;
+
+  if (jit != NULL)
+    return jit;
+  if (g_once_init_enter (&slot->plain))
     {
       g_autoptr(GError) error = NULL;
-      GRegex *regex = g_regex_new (pattern, flags | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, &error);
+      GRegex *regex;
 
+      slot->flags = flags & ~G_REGEX_OPTIMIZE;
+      regex = g_regex_new (pattern, slot->flags, G_REGEX_MATCH_DEFAULT, &error);
       /* The patterns are constants: a failure is a programming error. */
       if (regex == NULL)
         g_error ("Internal pattern does not compile: %s: %s", pattern, error->message);
-      g_once_init_leave (slot, regex);
+      g_once_init_leave (&slot->plain, regex);
     }
-  return *slot;
+  /* (one caller only sees the count reach it) */
+  before = g_atomic_int_add (&slot->uses, uses);
+  if (before <= BOUNCE_REGEX_JIT_AFTER_USES && before + uses > BOUNCE_REGEX_JIT_AFTER_USES)
+    {
+      /* It compiled already, so this cannot fail but for lack of memory:
+       * the plain one is kept then. */
+      jit = g_regex_new (pattern, slot->flags | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+      if (jit != NULL)
+        g_atomic_pointer_set (&slot->jit, jit);
+    }
+  return slot->plain;
+}
+
+void
+bounce_regex_slot_init (BounceRegexSlot    *slot,
+                        GRegex             *plain,
+                        GRegexCompileFlags  flags)
+{
+  g_return_if_fail (slot != NULL && plain != NULL);
+
+  slot->flags = flags & ~G_REGEX_OPTIMIZE;
+  slot->plain = plain;
+  slot->jit = NULL;
+  slot->uses = 0;
 }

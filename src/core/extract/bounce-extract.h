@@ -112,10 +112,46 @@ gsize          bounce_enhanced_code_length (const char       *s);
  * ("MAILER-DAEMON@...", "double-bounce@..."), which is never a recipient. */
 gboolean       bounce_address_is_daemon  (const char         *text);
 
-/* The constant pattern compiled (with G_REGEX_OPTIMIZE and flags) on first
- * use, kept in *slot; thread-safe. */
-GRegex        *bounce_regex_once          (GRegex           **slot,
+/* Number of uses after which a pattern is worth JIT-compiling: the JIT
+ * costs more than a few matches without it (in a one-shot bounce-explain
+ * run it was most of the regular expressions' cost), a window or a batch
+ * run gets it for the patterns it keeps using. */
+#define BOUNCE_REGEX_JIT_AFTER_USES 48
+
+/* A pattern's compiled forms, for bounce_regex_once(); static storage
+ * (all zero) or filled by bounce_regex_slot_init(). */
+typedef struct
+{
+  GRegex *plain;            /* compiled without the JIT on first use */
+  GRegex *jit;              /* with G_REGEX_OPTIMIZE, once used enough */
+  gint uses;
+  GRegexCompileFlags flags; /* plain's flags (set with it) */
+} BounceRegexSlot;
+
+/* The constant pattern compiled with flags on first use, kept in *slot;
+ * JIT-compiled (G_REGEX_OPTIMIZE) after BOUNCE_REGEX_JIT_AFTER_USES calls,
+ * which then return that one.  Every call counts as a use: call it for each
+ * match.  Thread-safe; the regexes are kept for the life of the process. */
+GRegex        *bounce_regex_once          (BounceRegexSlot   *slot,
                                            const char        *pattern,
+                                           GRegexCompileFlags flags);
+
+/* As bounce_regex_once(), for a match over length bytes: it counts as one
+ * use per BOUNCE_REGEX_BYTES_PER_USE bytes besides the call, so that a
+ * pattern run over long texts, where matching without the JIT costs most,
+ * is JIT-compiled sooner than one run over lines. */
+#define BOUNCE_REGEX_BYTES_PER_USE 128
+GRegex        *bounce_regex_once_for      (BounceRegexSlot   *slot,
+                                           const char        *pattern,
+                                           GRegexCompileFlags flags,
+                                           gsize              length);
+
+/* Fills slot with plain, a regex compiled without G_REGEX_OPTIMIZE from
+ * flags (the slot takes the reference), before any bounce_regex_once() on
+ * it, which then JIT-compiles g_regex_get_pattern (plain) when it is used
+ * enough (pass that pattern to it).  Not thread-safe. */
+void           bounce_regex_slot_init     (BounceRegexSlot   *slot,
+                                           GRegex            *plain,
                                            GRegexCompileFlags flags);
 
 /* TRUE when s is a syntactically valid, public (routable) IP address. */

@@ -842,42 +842,34 @@ parse_header_fields (Decoder    *dec,
 static GRegex *
 marker_regex (void)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
-  if (g_once_init_enter (&regex))
-    {
-      g_autoptr(GError) error = NULL;
-      /* Dashed banners ("----- Original message -----", "--- Below this line
-       * is a copy of the message.") and a few undecorated ones.  Only short
-       * lines are tested. */
-      GRegex *r = g_regex_new (
-        "^[ \\t>]*(?:"
-          "[-=_*]{2,}[ \\t]*(?:"
-            "(?:start[ \\t]+of[ \\t]+(?:the[ \\t]+)?)?"
-            "(?:original|returned|unsent|undelivered|undeliverable|failed|rejected|bounced|your)[ \\t]+(?:message|mail|e-mail|email)\\b"
-            "|this is a copy of (?:the|your) message"
-            "|below (?:this line )?is a copy of"
-            "|(?:a )?copy of (?:the|your) (?:original )?message"
-            "|the (?:header|headers|text) of the original message"
-            "|message header follows"
-            "|original mail info"
-          ")"
-          "|(?:original message (?:follows|headers?)"
-            "|(?:original )?message headers? follows?"
-            "|below (?:this line )?is a copy of the (?:original )?message"
-            "|included is a copy of the message header"
-            "|this is a copy of the message, including all the headers"
-            "|your message reads(?: \\(in part\\))?"
-            "|the (?:header|headers) of the original message (?:is|are) following"
-          ")[ \\t.:-]*$"
-          "|content-type:[ \\t]*(?:message/rfc822|message/global|text/rfc822-headers)\\b"
-        ")",
-        G_REGEX_CASELESS | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, &error);
-
-      g_assert_no_error (error);
-      g_once_init_leave (&regex, r);
-    }
-  return regex;
+  /* Dashed banners ("----- Original message -----", "--- Below this line
+   * is a copy of the message.") and a few undecorated ones.  Only short
+   * lines are tested. */
+  return bounce_regex_once (&regex,
+                            "^[ \\t>]*(?:"
+                              "[-=_*]{2,}[ \\t]*(?:"
+                                "(?:start[ \\t]+of[ \\t]+(?:the[ \\t]+)?)?"
+                                "(?:original|returned|unsent|undelivered|undeliverable|failed|rejected|bounced|your)[ \\t]+(?:message|mail|e-mail|email)\\b"
+                                "|this is a copy of (?:the|your) message"
+                                "|below (?:this line )?is a copy of"
+                                "|(?:a )?copy of (?:the|your) (?:original )?message"
+                                "|the (?:header|headers|text) of the original message"
+                                "|message header follows"
+                                "|original mail info"
+                              ")"
+                              "|(?:original message (?:follows|headers?)"
+                                "|(?:original )?message headers? follows?"
+                                "|below (?:this line )?is a copy of the (?:original )?message"
+                                "|included is a copy of the message header"
+                                "|this is a copy of the message, including all the headers"
+                                "|your message reads(?: \\(in part\\))?"
+                                "|the (?:header|headers) of the original message (?:is|are) following"
+                              ")[ \\t.:-]*$"
+                              "|content-type:[ \\t]*(?:message/rfc822|message/global|text/rfc822-headers)\\b"
+                            ")",
+                            G_REGEX_CASELESS);
 }
 
 /* Finds the first marker line in text; returns the offset just after it (or
@@ -886,7 +878,6 @@ static gsize
 find_original_marker (const char *text,
                       gsize       len)
 {
-  GRegex *regex = marker_regex ();
   const char *p = text;
   const char *end = text + len;
 
@@ -898,7 +889,8 @@ find_original_marker (const char *text,
         {
           g_autofree char *line = g_strndup (p, eol - p);
 
-          if (g_regex_match (regex, line, G_REGEX_MATCH_DEFAULT, NULL))
+          /* (asked for each line: each match counts towards its JIT) */
+          if (g_regex_match (marker_regex (), line, G_REGEX_MATCH_DEFAULT, NULL))
             return eol < end ? (gsize) (eol + 1 - text) : len;
         }
       p = eol + 1;

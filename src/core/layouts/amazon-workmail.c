@@ -11,7 +11,7 @@
 static GRegex *
 quote_pattern (void)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
   return bounce_regex_once (&regex,
                             "[.:;]\\s{0,3}<([45][0-5][0-9])[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^<>\\n]{1,300}>",

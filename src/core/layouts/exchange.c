@@ -16,7 +16,7 @@
 static GRegex *
 attempt_pattern (void)
 {
-  static GRegex *regex;
+  static BounceRegexSlot regex;
 
   return bounce_regex_once (&regex,
                             "\\breturned\\s{1,3}'(([45][0-5][0-9])[ -]([45]\\.[0-9]{1,3}\\.[0-9]{1,3})\\s[^']{1,600})'",

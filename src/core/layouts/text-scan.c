@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "bounce-diagnose.h"
 #include "bounce-layouts.h"
 
@@ -61,12 +63,12 @@ static gboolean
 match (PatternId   id,
        const char *text)
 {
-  static GRegex *patterns[N_RE];
+  static BounceRegexSlot patterns[N_RE];
 
   if (text == NULL)
     return FALSE;
-  return g_regex_match (bounce_regex_once (&patterns[id], pattern_sources[id],
-                                           G_REGEX_CASELESS | G_REGEX_MULTILINE),
+  return g_regex_match (bounce_regex_once_for (&patterns[id], pattern_sources[id],
+                                               G_REGEX_CASELESS | G_REGEX_MULTILINE, strlen (text)),
                         text, 0, NULL);
 }
 

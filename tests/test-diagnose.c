@@ -1565,6 +1565,29 @@ test_aol_screen_names (void)
   g_assert_cmpstr (bounce_recipient_get_address (carol), ==, "carol@example.net");
 }
 
+/* The same notice from AOL's AIRmail servers, which add X-AOL-IP, and in
+ * its form for members who refuse attachments and images: the screen names
+ * are still the recipients, and the refusal is a rule about the content. */
+static void
+test_aol_notice_no_attachments (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@aol.com>\n"
+    "To: <alice@example.org>\n"
+    "Subject: Mail Delivery Problem\n"
+    "Mailer: AIRmail [v125.7]\n"
+    "X-AOL-IP: 192.0.2.135\n"
+    "\n"
+    "Sorry alice@example.org. Your mail to the following recipients could not be delivered "
+    "because they are not accepting mail with attachments or embedded images:\n"
+    "\tBobScreen\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bobscreen@aol.com");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "policyviolation");
+}
+
 /* A sender who wrote to itself: the layout's list names only the bounce's
  * own addressee, who is then the failed recipient, not someone from the
  * returned message. */
@@ -1750,6 +1773,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/warning-subject", test_warning_subject);
   g_test_add_func ("/diagnose/start-of-returned-message", test_start_of_returned_message);
   g_test_add_func ("/diagnose/aol-screen-names", test_aol_screen_names);
+  g_test_add_func ("/diagnose/aol-notice-no-attachments", test_aol_notice_no_attachments);
   g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
   g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);

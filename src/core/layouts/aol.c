@@ -24,15 +24,22 @@ aol_group (BounceFact       *fact,
                                                  bounce_group_diagnostic (group));
 }
 
-/* AOL's older notice for members whose mail controls refuse the sender:
- * "Your mail to the following recipients could not be delivered because
- * they are not accepting mail from alice@example.org:" and then, one a
- * line, the members' screen names, which are their addresses at the
- * domain the notice comes from.  Described by Mail::DeliveryStatus::
- * BounceParser (p_aol_senderblock) and GNU Mailman's flufl.bounce
- * (_detectors/aol.py).  The recipient's own controls refused the sender:
- * "filtered" (Sisimai::Reason::Filtered). */
-#define AOL_SENDERBLOCK "could not be delivered because they are not accepting mail from"
+/* AOL's older notice (its AIRmail servers) for members whose mail controls
+ * refuse a message: "Your mail to the following recipients could not be
+ * delivered because they are not accepting mail from alice@example.org:"
+ * (or "... not accepting mail with attachments or embedded images:") and
+ * then, one a line, the members' screen names, which are their addresses
+ * at the domain the notice comes from.  Described by Mail::DeliveryStatus::
+ * BounceParser (p_aol_senderblock, which matches the sentence up to "not
+ * accepting mail") and GNU Mailman's flufl.bounce (_detectors/aol.py).
+ * The notice is read whether or not the message carries X-AOL-IP: the
+ * AIRmail servers put it on these notices too.  The recipient's own
+ * controls refused the sender: "filtered" (Sisimai::Reason::Filtered);
+ * refusing images and attachments is a rule about the content:
+ * "policyviolation" (Sisimai::Reason::PolicyViolation lists "we do not
+ * accept messages containing images or other attachments"). */
+#define AOL_SENDERBLOCK "could not be delivered because they are not accepting mail"
+#define AOL_NO_ATTACHMENTS "not accepting mail with attachments"
 
 static gboolean
 is_screen_name (const char *s,
@@ -51,9 +58,12 @@ parse_aol_senderblock (BounceLayoutDoc *d)
   g_autofree char *sender = from != NULL ? bounce_address_in (from, strlen (from)) : NULL;
   const char *domain = sender != NULL ? strchr (sender, '@') + 1 : NULL;
   int head = bounce_doc_find (d, 0, AOL_SENDERBLOCK);
+  const char *reason;
 
   if (head < 0 || domain == NULL || *domain == '\0')
     return FALSE;
+  reason = bounce_line_contains (bounce_doc_line (d, head), AOL_NO_ATTACHMENTS) ? "policyviolation"
+                                                                                 : "filtered";
   for (guint i = head + 1; i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
@@ -84,7 +94,7 @@ parse_aol_senderblock (BounceLayoutDoc *d)
       bounce_diag_append_line (diag, bounce_doc_line (d, head));
       bounce_fact_set_diag (r, diag);
       r->command_unknown = TRUE;
-      r->reason = g_strdup ("filtered");
+      r->reason = g_strdup (reason);
     }
   return d->out->len > 0;
 }
@@ -92,8 +102,10 @@ parse_aol_senderblock (BounceLayoutDoc *d)
 static gboolean
 parse_aol (BounceLayoutDoc *d)
 {
+  if (parse_aol_senderblock (d))
+    return TRUE;
   if (bounce_doc_header (d, "X-AOL-IP") == NULL)
-    return parse_aol_senderblock (d);
+    return FALSE;
   return bounce_doc_group_facts (d, aol_group, NULL) > 0;
 }
 

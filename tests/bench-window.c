@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE  /* (RUSAGE_THREAD) */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "bounce-application.h"
@@ -63,6 +65,16 @@ process_cpu_ms (void)
 
   clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* Page faults of the main thread so far (fresh memory touched). */
+static long
+thread_faults (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_THREAD, &usage);
+  return usage.ru_minflt + usage.ru_majflt;
 }
 
 static double
@@ -494,6 +506,7 @@ measure_search (void)
           g_autofree char *typed = g_strndup (query, g_utf8_next_char (p) - query);
           int position = -1;
           double start, start_cpu, latency, cpu, handler_cpu;
+          long start_faults;
           guint wake;
 
           g_clear_pointer (&t.expected, g_ptr_array_unref);
@@ -504,6 +517,7 @@ measure_search (void)
 
           start = wall_ms ();
           start_cpu = thread_cpu_ms ();
+          start_faults = thread_faults ();
           position = gtk_editable_get_position (entry);
           gtk_editable_insert_text (entry, p, g_utf8_next_char (p) - p, &position);
           gtk_editable_set_position (entry, position);
@@ -519,8 +533,10 @@ measure_search (void)
           g_array_append_val (latencies, latency);
           g_array_append_val (cpus, cpu);
           if (verbose)
-            printf ("#   \"%s\": %.1f ms, CPU %.1f ms (%.1f ms in the keystroke), %u frames\n",
-                    typed, latency, cpu, handler_cpu, t.painted);
+            printf ("#   \"%s\": %.1f ms, CPU %.1f ms (%.1f ms in the keystroke), %u frames,"
+                    " %ld page faults, from %.6f s (monotonic)\n",
+                    typed, latency, cpu, handler_cpu, t.painted, thread_faults () - start_faults,
+                    start / 1000);
           keys++;
           if (t.stale > 0)
             stale_keys++;

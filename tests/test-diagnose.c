@@ -1588,6 +1588,50 @@ test_aol_notice_no_attachments (void)
   g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "policyviolation");
 }
 
+/* A virus scanner's footer ("scanned for all viruses") in the report's
+ * prose is not a finding of a virus: the recipient's 5.1.1 stands.  Nor
+ * is a scanner that is out of order ("anti-virus scanner unavailable"). */
+static void
+test_virus_footer_not_virus (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: postmaster@mx.example.org\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Delivery to the following recipients failed.\n"
+    "\n"
+    "       bob@example.net\n"
+    "\n"
+    "**** This email has been scanned for all viruses and offensive content ****\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns;mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822;bob@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--b--\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+  g_autoptr(BounceReport) scanner = analyze (
+    "Final-Recipient: rfc822; carol@example.net\n"
+    "Action: delayed\n"
+    "Status: 4.3.0\n"
+    "Diagnostic-Code: smtp; 451 4.3.0 Anti-virus scanner temporarily unavailable\n");
+  g_autoptr(BounceRecipient) carol = recipient (scanner, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (carol), !=, "virusdetected");
+}
+
 /* A sender who wrote to itself: the layout's list names only the bounce's
  * own addressee, who is then the failed recipient, not someone from the
  * returned message. */
@@ -1775,6 +1819,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/aol-screen-names", test_aol_screen_names);
   g_test_add_func ("/diagnose/aol-notice-no-attachments", test_aol_notice_no_attachments);
   g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
+  g_test_add_func ("/diagnose/virus-footer-not-virus", test_virus_footer_not_virus);
   g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
   g_test_add_func ("/diagnose/expanded-from", test_expanded_from);

@@ -167,14 +167,16 @@ N_("Test with a message to a Gmail address and read the Authentication-Results h
 /* Translators: reason.authfailure links[1].title */
 N_("DMARC overview");
 /* Translators: reason.securityerror title */
-N_("A security check on your account or connection failed");
+N_("Refused for a security reason");
 /* Translators: reason.securityerror explanation */
-N_("The server refused because of sign-in or encryption: wrong password, an app that needs a special password, a required secure connection, or an account locked after suspicious activity.");
+N_("The receiving server refused the message on security grounds: the sender is not authorised to send to this recipient, or a check of the sign-in, the encryption or the sender failed. The server's text says which.");
 /* Translators: reason.securityerror sender[1] */
-N_("Check the user name and password in your mail program; sign in to webmail to confirm they work.");
+N_("Read the server's text to see which check failed.");
 /* Translators: reason.securityerror sender[2] */
-N_("If your account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+N_("Check the user name and password in your mail program; sign in to webmail to confirm they work.");
 /* Translators: reason.securityerror sender[3] */
+N_("If your account uses two-step verification, create an app password or use an app that supports modern sign-in.");
+/* Translators: reason.securityerror sender[4] */
 N_("If your provider locked the account, follow their recovery steps and change your password.");
 /* Translators: reason.securityerror admin[1] */
 N_("Check the client's port and encryption settings (587 with STARTTLS or 465 with TLS).");

@@ -266,7 +266,15 @@ test_first_reason (Fixture *f, gconstpointer data)
   f->ev.status = "5.7.1";
   g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "userunknown");
   f->j.rule = NULL;
-  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "policyviolation");
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "securityerror");
+  /* RFC 3463's X.2.3 is a per-mailbox limit, IANA's X.7.28 a flood of
+   * abusive messages: named as Sisimai's status table names them */
+  f->j.status_entry = entry ("enhanced.x.2.3");
+  f->ev.status = "5.2.3";
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "exceedlimit");
+  f->j.status_entry = entry ("enhanced.x.7.28");
+  f->ev.status = "5.7.28";
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "spamdetected");
   f->j.delivered = TRUE;
   g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "delivered");
   f->j.delivered = FALSE;

@@ -269,6 +269,10 @@ test_first_reason (Fixture *f, gconstpointer data)
   g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "securityerror");
   /* RFC 3463's X.2.3 is a per-mailbox limit, IANA's X.7.28 a flood of
    * abusive messages: named as Sisimai's status table names them */
+  /* a temporary 4.7.1 is a block, as Sisimai's status table has it */
+  f->j.status_entry = entry ("enhanced.4.7.1");
+  f->ev.status = "4.7.1";
+  g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "blocked");
   f->j.status_entry = entry ("enhanced.x.2.3");
   f->ev.status = "5.2.3";
   g_assert_cmpstr (bounce_judge_first_reason (&f->j), ==, "exceedlimit");

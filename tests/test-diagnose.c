@@ -885,6 +885,35 @@ test_reporting_provider (void)
 
     g_assert_cmpstr (bounce_report_get_provider (report), ==, "microsoft");
   }
+  {
+    /* Sendmail's own bounce, which it stamps "from localhost (localhost)
+     * by HOST ($v/$Z) id" (cf/m4/cfhead.m4), carried back by Postfix
+     * relays: the relays did not write it */
+    g_autoptr(BounceReport) report = analyze (
+      "Received: from mx.example.com (mx.example.com [192.0.2.9])\n"
+      "\tby mail.example.com (Postfix) with ESMTP id 96E5C6C6830\n"
+      "Received: from mx1.example.org (mx1.example.org [192.0.2.1])\n"
+      "\tby mx.example.com (Postfix) with ESMTP id 7F2D2F225\n"
+      "Received: from localhost (localhost)\n"
+      "\tby mx1.example.org (8.14.2/8.14.2) id m0GFZ1c3009410;\n"
+      "\tThu, 17 Jan 2008 03:40:52 +1100\n"
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@example.org>\n"
+      "To: alice@example.com\n"
+      "Subject: Returned mail: see transcript for details\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+      "\n"
+      "--B\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "   ----- The following addresses had permanent fatal errors -----\n"
+      "<bob@example.net>\n"
+      "    (reason: 550 5.1.1 <bob@example.net>... User unknown)\n"
+      "\n"
+      DSN_PART ("bob@example.net", "failed", "5.1.1", "550 5.1.1 <bob@example.net>... User unknown"));
+
+    g_assert_cmpstr (bounce_report_get_provider (report), ==, "sendmail");
+  }
 }
 
 /* A pasted delay warning, without its headers: the list is found after

@@ -8,10 +8,28 @@
 /* "Reported by": which provider or server wrote the bounce, from the
  * evidence in order of how surely it names the reporting server. */
 
+/* Whether the "from" clause of a Received line (RFC 5321, section 4.4),
+ * at value, names the loopback: the machine that wrote the line took the
+ * message from itself (RFC 6761, section 6.3: "localhost" is the
+ * loopback).  Sendmail stamps the bounces it makes "from localhost
+ * (localhost) by mx.example.org (8.14.2/8.14.2)". */
+static gboolean
+from_loopback (const char *value)
+{
+  static const char *const names[] = { "localhost", "localhost.localdomain", "127.0.0.1",
+                                       "[127.0.0.1]", "::1", "[::1]", "[IPv6:::1]" };
+  gsize n = strcspn (value, " \t\r\n(");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (n == strlen (names[i]) && g_ascii_strncasecmp (value, names[i], n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* A Received line the reporting server wrote for itself: no "from"
- * clause ("by mx.example.org (Postfix) id ...") or a local submission
- * ("from mail by mx.example.org with local (Exim 4.92)"), but not qmail's
- * note of a message taken from the network. */
+ * clause ("by mx.example.org (Postfix) id ..."), a local submission
+ * ("from mail by mx.example.org with local (Exim 4.92)") or one from the
+ * loopback, but not qmail's note of a message taken from the network. */
 static gboolean
 is_own_received (const char *value)
 {
@@ -19,12 +37,48 @@ is_own_received (const char *value)
     value++;
   if (strstr (value, "invoked from network") != NULL)
     return FALSE;
-  return g_ascii_strncasecmp (value, "from ", 5) != 0 || strstr (value, " with local") != NULL;
+  if (g_ascii_strncasecmp (value, "from ", 5) != 0 || strstr (value, " with local") != NULL)
+    return TRUE;
+  value += 5;
+  while (g_ascii_isspace (*value))
+    value++;
+  return from_loopback (value);
+}
+
+/* Whether a Received line carries Sendmail's own stamp: its default
+ * Received header ends "by $j ($v/$Z) with $r id $i", the host, then the
+ * program's version and the configuration's ("(8.14.2/8.14.2)",
+ * "(8.13.8/8.13.8/Submit)"): confRECEIVED_HEADER and _REC_BY_ in
+ * Sendmail's cf/m4/cfhead.m4 (sendmail-cf 8.17). */
+static gboolean
+has_sendmail_stamp (const char *value)
+{
+  for (const char *p = strstr (value, "(8."); p != NULL; p = strstr (p + 1, "(8."))
+    {
+      const char *q = p + 3;
+      gboolean slash = FALSE;
+
+      if (!g_ascii_isdigit (*q))
+        continue;
+      while (g_ascii_isalnum (*q) || strchr ("._+-/", *q) != NULL)
+        slash |= *q++ == '/';
+      if (*q != ')' || !slash)
+        continue;
+      q++;
+      if (!g_ascii_isspace (*q))
+        continue;
+      while (g_ascii_isspace (*q))
+        q++;
+      if (g_ascii_strncasecmp (q, "id ", 3) == 0 || g_ascii_strncasecmp (q, "with ", 5) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* What the reporting server wrote about itself (the DSN's Reporting-MTA,
  * which names it even when another service passed the report on; From,
- * Message-Id), its own Received stamp (the oldest line), then what others
+ * Message-Id), its own Received stamp (the oldest line, which may name
+ * the program only in Sendmail's way), then what others
  * may have added on the way back (X- headers, then the relays' Received
  * lines).  Within each, the catalogue's order of providers decides. */
 static const char *
@@ -63,7 +117,11 @@ from_headers (BounceCatalogue *catalogue,
   if (p == NULL)
     p = bounce_catalogue_detect_provider (catalogue, own->str);
   if (p == NULL && oldest != NULL && is_own_received (oldest))
-    p = bounce_catalogue_detect_provider (catalogue, oldest);
+    {
+      p = bounce_catalogue_detect_provider (catalogue, oldest);
+      if (p == NULL && has_sendmail_stamp (oldest))
+        p = "sendmail";
+    }
   if (p == NULL)
     p = bounce_catalogue_detect_provider (catalogue, added->str);
   if (p == NULL)

@@ -286,6 +286,16 @@ test_issue_challenge_response (void)
          "\n"
          "Your message could not be delivered until you answer the question below.\n",
          BOUNCE_KIND_CHALLENGE, NULL, NULL);
+  /* asked in the passive, by an automatic reply that says it is one
+   * (EarthLink's spamBlocker): a challenge all the same */
+  check ("From: bob@example.net\n"
+         "To: alice@example.org\n"
+         "Subject: Re: lunch\n"
+         "Precedence: auto_reply\n"
+         "\n"
+         "Sorry for this automatic reply. I read mail only from senders I know. To be added to "
+         "our list of allowed senders, fill out the form at the link below.\n",
+         BOUNCE_KIND_CHALLENGE, NULL, NULL);
   /* pasted, without headers */
   report = analyze ("I am protecting myself from junk mail. Please add me to your safe senders list, "
                     "then confirm that you sent this message by clicking the link below.\n");

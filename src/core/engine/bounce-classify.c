@@ -149,8 +149,13 @@ static const struct {
     "\\bboxbe\\b|boxtrapper|spam\\s?arrest|choicemail|\\bsendio\\b|mailblocks|^\\s*verify#|\\btmda\\b|bluebottle",
     G_REGEX_MULTILINE },
   /* ... or what they ask: to confirm you are a real sender, or to put an
-   * address on an approved list. */
+   * address on an approved list, also asked in the passive ("to be added
+   * to my list of approved senders": EarthLink's spamBlocker answers
+   * unknown senders with such an automatic reply, its "Allowed Sender
+   * Request", EarthLink Web Mail Help, spamBlocker FAQ). */
   [RE_CHALLENGE_WORDS] = {
+    "(?:be|get|getting|being)\\s+added\\s+to\\s+(?:my|the|our)\\s+(?:list\\s+of\\s+(?:approved|allowed|authori[sz]ed)\\s+senders|"
+    "(?:approved|allowed)\\s+senders?\\s+list|white\\s?list|allow\\s?list)|allowed\\s+sender\\s+request|"
     "(?:add|put)\\s+(?:me|us|my\\s+(?:e-?mail\\s+)?address|your\\s+(?:e-?mail\\s+)?address|yourself)\\s+(?:to|on)\\s+"
     "(?:your|my|the|our)\\s+(?:white\\s?list|safe[- ]senders?(?:\\s+list)?|approved\\s+senders?(?:\\s+list)?|"
     "guest\\s+list|allow\\s?list|contacts?\\s+list|address\\s+book)|"

@@ -1661,6 +1661,23 @@ test_virus_footer_not_virus (void)
   g_assert_cmpstr (bounce_recipient_get_reason (carol), !=, "virusdetected");
 }
 
+/* A Final-Recipient whose domain is no host name ("#example.net") is
+ * still the address the sender wrote, and its mistake is why it failed
+ * (RFC 3464 2.3.2 types it as an RFC 5322 addr-spec). */
+static void
+test_final_recipient_not_a_host (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "Final-Recipient: RFC822; bob@#example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.2\n"
+    "Diagnostic-Code: SMTP; 550 Host unknown\n");
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (bob), ==, "bob@#example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "hostunknown");
+}
+
 /* A sender who wrote to itself: the layout's list names only the bounce's
  * own addressee, who is then the failed recipient, not someone from the
  * returned message. */
@@ -1849,6 +1866,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/aol-notice-no-attachments", test_aol_notice_no_attachments);
   g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
   g_test_add_func ("/diagnose/virus-footer-not-virus", test_virus_footer_not_virus);
+  g_test_add_func ("/diagnose/final-recipient-not-a-host", test_final_recipient_not_a_host);
   g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
   g_test_add_func ("/diagnose/expanded-from", test_expanded_from);

@@ -52,6 +52,55 @@ first_word (const char *value,
   return s;
 }
 
+/* RFC 5322 3.2.3: the characters of an atom. */
+static gboolean
+is_atext (char c)
+{
+  return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* A dot-atom (RFC 5322 3.2.3) of at most max bytes from s[0..len). */
+static gboolean
+is_dot_atom (const char *s,
+             gsize       len,
+             gsize       max)
+{
+  if (len == 0 || len > max || s[0] == '.' || s[len - 1] == '.')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!(is_atext (s[i]) || (s[i] == '.' && s[i + 1] != '.')))
+      return FALSE;
+  return TRUE;
+}
+
+/* A recipient field's address as RFC 3464 2.3.2 types it ("rfc822;
+ * addr-spec"), when it is a valid RFC 5322 addr-spec whose domain is no
+ * host name, such as "bob@#example.net": the address as it was written is
+ * the one to show, since its mistake is the reason it failed.  Lower case,
+ * as bounce_extract_address() gives; NULL when the value is not one
+ * dot-atom, an @ and a dotted dot-atom. */
+static char *
+typed_addr_spec (const char *value)
+{
+  const char *v = bounce_dsn_skip_type (value);
+  const char *at;
+  gsize len;
+
+  if (v == NULL || value == v)
+    return NULL;
+  len = strlen (v);
+  while (len > 0 && g_ascii_isspace (v[len - 1]))
+    len--;
+  if (len >= 2 && v[0] == '<' && v[len - 1] == '>')
+    v++, len -= 2;
+  at = memchr (v, '@', len);
+  if (at == NULL ||
+      !is_dot_atom (v, at - v, 64) || !is_dot_atom (at + 1, len - (at + 1 - v), 255) ||
+      memchr (at + 1, '.', len - (at + 1 - v)) == NULL)
+    return NULL;
+  return g_ascii_strdown (v, len);
+}
+
 static void
 read_group (BounceFact       *fact,
             BounceFieldGroup *group)
@@ -106,6 +155,8 @@ bounce_dsn_facts (BounceLayoutDoc *d,
       if (final == NULL && original == NULL)
         continue;
       address = bounce_extract_address (final ? final : original, -1, 0, NULL, NULL);
+      if (address == NULL)
+        address = typed_addr_spec (final ? final : original);
       if (original != NULL && (address == NULL || !bounce_address_is_qualified (address)))
         {
           /* A final address on a bare host name ("bob@ims-ms-daemon", a

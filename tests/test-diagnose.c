@@ -1678,6 +1678,20 @@ test_final_recipient_not_a_host (void)
   g_assert_cmpstr (bounce_recipient_get_reason (bob), ==, "hostunknown");
 }
 
+/* A reason that names no cause (onhold) gives the headline to the rule
+ * that explains the reply: greylisting is a cause a user can act on. */
+static void
+test_headline_of_no_cause (void)
+{
+  g_autoptr(BounceReport) report = analyze ("451 4.7.1 Greylisted, please try again later\n");
+  BounceEntry *verdict = bounce_report_get_verdict (report);
+  g_autoptr(BounceRecipient) first = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (first), ==, "onhold");
+  g_assert_nonnull (verdict);
+  g_assert_cmpstr (bounce_entry_get_id (verdict), ==, "rule.generic.greylisted");
+}
+
 /* A sender who wrote to itself: the layout's list names only the bounce's
  * own addressee, who is then the failed recipient, not someone from the
  * returned message. */
@@ -1867,6 +1881,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/sent-to-oneself", test_sent_to_oneself);
   g_test_add_func ("/diagnose/virus-footer-not-virus", test_virus_footer_not_virus);
   g_test_add_func ("/diagnose/final-recipient-not-a-host", test_final_recipient_not_a_host);
+  g_test_add_func ("/diagnose/headline-of-no-cause", test_headline_of_no_cause);
   g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
   g_test_add_func ("/diagnose/expanded-from", test_expanded_from);

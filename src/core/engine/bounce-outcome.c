@@ -101,7 +101,10 @@ kind_of (BounceReport  *report,
 /* The headline: the main recipient's reason.  A delay warning is about a
  * delivery still being tried: "expired" would say it has been given up, so
  * its headline names what is holding it up, or what the warning itself
- * says ("will be retried"), or nothing beyond "not delivered yet". */
+ * says ("will be retried"), or nothing beyond "not delivered yet".  A
+ * reason that names no cause ("onhold", "undefined") gives way to the
+ * entry that explains the reply, when one does ("Greylisting: the server
+ * asked for a retry"). */
 static BounceEntry *
 headline_entry (BounceReport    *report,
                 BounceRecipient *r,
@@ -111,6 +114,10 @@ headline_entry (BounceReport    *report,
   GPtrArray *entries = bounce_recipient_get_entries (r);
   BounceEntry *first = entries != NULL && entries->len > 0 ? entries->pdata[0] : NULL;
 
+  if ((g_strcmp0 (reason, "onhold") == 0 || g_strcmp0 (reason, "undefined") == 0) &&
+      first != NULL && bounce_entry_get_title (first) != NULL &&
+      bounce_entry_get_kind (first) == BOUNCE_ENTRY_RULE)
+    return first;
   if (bounce_report_get_kind (report) != BOUNCE_KIND_DELAY || g_strcmp0 (reason, "expired") != 0)
     return bounce_catalogue_find_reason (catalogue, reason);
   if (first != NULL && bounce_entry_get_title (first) != NULL &&

@@ -8,6 +8,7 @@
 #include "bounce-entry.h"
 #include "bounce-reason.h"
 #include "bounce-error.h"
+#include "bounce-extract.h"
 #include "bounce-json.h"
 #include "bounce-literal.h"
 #include "bounce-prefilter.h"
@@ -1216,11 +1217,6 @@ bounce_entry_get_tokens (BounceEntry *self)
   GETTER (const char *, tokens)
 }
 
-/* Number of matches after which a pattern is worth JIT-compiling: a
- * one-shot bounce-explain run never pays for the JIT, a window or a batch
- * run gets it for the rules it keeps using. */
-#define JIT_AFTER_USES 48
-
 /* The pattern compiled without the JIT (once; NULL for a bad one). */
 static GRegex *
 plain_regex (BounceEntry *self)
@@ -1266,7 +1262,7 @@ bounce_entry_get_plain_regex (BounceEntry *self)
 GRegex *
 bounce_entry_get_regex (BounceEntry *self)
 {
-  GRegex *regex, *jit;
+  GRegex *regex;
 
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
 
@@ -1274,15 +1270,9 @@ bounce_entry_get_regex (BounceEntry *self)
   regex = bounce_entry_get_plain_regex (self);
   if (regex == NULL || regex == g_atomic_pointer_get (&self->regex_jit))
     return regex;
-  if (g_atomic_int_add (&self->uses, 1) == JIT_AFTER_USES)
-    {
-      /* The pattern compiled once already, so this cannot fail except for
-       * lack of memory; keep the plain one then. */
-      jit = g_regex_new (self->pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
-                         G_REGEX_MATCH_DEFAULT, NULL);
-      if (jit != NULL && !g_atomic_pointer_compare_and_exchange (&self->regex_jit, NULL, jit))
-        g_regex_unref (jit);
-    }
+  /* (a one-shot bounce-explain run never pays for the JIT; a window or a
+   * batch run gets it for the rules it keeps using) */
+  bounce_regex_count_uses (&self->uses, 1, &self->regex_jit, self->pattern, G_REGEX_CASELESS);
   return regex;
 }
 

@@ -1521,7 +1521,6 @@ bounce_regex_once_for (BounceRegexSlot    *slot,
 {
   GRegex *jit = g_atomic_pointer_get (&slot->jit);
   gint uses = 1 + (gint) MIN (length / BOUNCE_REGEX_BYTES_PER_USE, BOUNCE_REGEX_JIT_AFTER_USES);
-  gint before;
 
   if (jit != NULL)
     return jit;
@@ -1537,17 +1536,29 @@ bounce_regex_once_for (BounceRegexSlot    *slot,
         g_error ("Internal pattern does not compile: %s: %s", pattern, error->message);
       g_once_init_leave (&slot->plain, regex);
     }
-  /* (one caller only sees the count reach it) */
-  before = g_atomic_int_add (&slot->uses, uses);
-  if (before <= BOUNCE_REGEX_JIT_AFTER_USES && before + uses > BOUNCE_REGEX_JIT_AFTER_USES)
-    {
-      /* It compiled already, so this cannot fail but for lack of memory:
-       * the plain one is kept then. */
-      jit = g_regex_new (pattern, slot->flags | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
-      if (jit != NULL)
-        g_atomic_pointer_set (&slot->jit, jit);
-    }
+  bounce_regex_count_uses (&slot->uses, uses, &slot->jit, pattern, slot->flags);
   return slot->plain;
+}
+
+void
+bounce_regex_count_uses (gint               *uses,
+                         gint                n,
+                         GRegex            **jit,
+                         const char         *pattern,
+                         GRegexCompileFlags  flags)
+{
+  gint before = g_atomic_int_add (uses, n);
+
+  /* (one caller only sees the count pass the mark) */
+  if (before <= BOUNCE_REGEX_JIT_AFTER_USES && before + n > BOUNCE_REGEX_JIT_AFTER_USES)
+    {
+      /* The pattern compiled already, so this cannot fail but for lack of
+       * memory: the plain one is used then. */
+      GRegex *regex = g_regex_new (pattern, flags | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+
+      if (regex != NULL && !g_atomic_pointer_compare_and_exchange (jit, NULL, regex))
+        g_regex_unref (regex);
+    }
 }
 
 void

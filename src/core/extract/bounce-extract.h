@@ -146,6 +146,17 @@ GRegex        *bounce_regex_once_for      (BounceRegexSlot   *slot,
                                            GRegexCompileFlags flags,
                                            gsize              length);
 
+/* Counts n more matches of a pattern made without the JIT in *uses and,
+ * when they pass BOUNCE_REGEX_JIT_AFTER_USES, compiles it again with flags
+ * and G_REGEX_OPTIMIZE into *jit (NULL until then), for the callers to use
+ * from then on.  Thread-safe; the catalogue's rules and
+ * bounce_regex_once() share it. */
+void           bounce_regex_count_uses    (gint              *uses,
+                                           gint               n,
+                                           GRegex           **jit,
+                                           const char        *pattern,
+                                           GRegexCompileFlags flags);
+
 /* Fills slot with plain, a regex compiled without G_REGEX_OPTIMIZE from
  * flags (the slot takes the reference), before any bounce_regex_once() on
  * it, which then JIT-compiles g_regex_get_pattern (plain) when it is used

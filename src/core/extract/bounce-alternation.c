@@ -146,41 +146,6 @@ typedef struct
   char **after;           /* per alternative: the text its look-behind needs, or NULL */
 } Split;
 
-/* TRUE when pattern has a '|' outside groups and classes. */
-static gboolean
-has_top_level_bar (const char *pattern)
-{
-  int depth = 0;
-
-  for (const char *p = pattern; *p != '\0'; p++)
-    {
-      if (*p == '\\')
-        {
-          if (*++p == '\0')
-            return TRUE;   /* (cannot be: the whole regex compiled) */
-        }
-      else if (*p == '[')
-        {
-          p++;
-          if (*p == '^')
-            p++;
-          if (*p == ']')
-            p++;
-          while (*p != '\0' && *p != ']')
-            p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
-          if (*p == '\0')
-            return TRUE;
-        }
-      else if (*p == '(')
-        depth++;
-      else if (*p == ')')
-        depth--;
-      else if (*p == '|' && depth == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The characters an alternative that starts with a look-behind of plain
  * characters ("(?<=case\\?c=)[a-z][0-9]{4}") needs right before each of
  * its matches, else NULL.  Such an alternative starts at almost every
@@ -206,7 +171,9 @@ lookbehind_text (const char         *piece,
         return NULL;
       g_string_append_c (text, *p);
     }
-  if (text->len == 0 || has_top_level_bar (p + 1))
+  /* (the rest has no '|' of its own: piece is one alternative of
+   * bounce_alternation_split()'s) */
+  if (text->len == 0)
     return NULL;
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

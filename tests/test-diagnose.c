@@ -1623,31 +1623,17 @@ test_aol_notice_no_attachments (void)
 static void
 test_virus_footer_not_virus (void)
 {
-  g_autoptr(BounceReport) report = analyze (
-    "From: postmaster@mx.example.org\n"
-    "To: alice@example.org\n"
-    "Subject: Delivery Status Notification (Failure)\n"
-    "MIME-Version: 1.0\n"
-    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
-    "\n"
-    "--b\n"
-    "Content-Type: text/plain\n"
-    "\n"
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
     "Delivery to the following recipients failed.\n"
     "\n"
     "       bob@example.net\n"
     "\n"
     "**** This email has been scanned for all viruses and offensive content ****\n"
-    "--b\n"
-    "Content-Type: message/delivery-status\n"
-    "\n"
-    "Reporting-MTA: dns;mx.example.org\n"
-    "\n"
-    "Final-Recipient: rfc822;bob@example.net\n"
-    "Action: failed\n"
-    "Status: 5.1.1\n"
-    "\n"
-    "--b--\n");
+    DSN_FIELDS ("Reporting-MTA: dns;mx.example.org\n"
+                "\n"
+                "Final-Recipient: rfc822;bob@example.net\n"
+                "Action: failed\n"
+                "Status: 5.1.1\n"));
   g_autoptr(BounceRecipient) bob = recipient (report, 0);
   g_autoptr(BounceReport) scanner = analyze (
     "Final-Recipient: rfc822; carol@example.net\n"

@@ -123,12 +123,44 @@ file_for_arg (const char *arg)
   return g_vfs_get_file_for_path (g_vfs_get_local (), absolute);
 }
 
+/* Whether file exists and is not a directory (a message cannot be one).  A local file
+ * stat() finds needs no more; anything else is asked of GIO, for its
+ * errors, which go to error. */
+static gboolean
+check_not_directory (GFile   *file,
+                           GError **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_is_native (file))
+    {
+      g_autofree char *local = g_file_get_path (file);
+      GStatBuf buf;
+
+      if (local != NULL && g_stat (local, &buf) == 0 && !S_ISDIR (buf.st_mode))
+        return TRUE;
+    }
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                            NULL, &local_error);
+  if (info == NULL)
+    {
+      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
+      return FALSE;
+    }
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, _("Is a directory"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static GBytes *
 read_input (const char  *path,
             GError     **error)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
   GBytes *bytes;
 
@@ -136,31 +168,9 @@ read_input (const char  *path,
     return read_stdin (error);
 
   file = file_for_arg (path);
+  if (!check_not_directory (file, error))
+    return NULL;
 
-  /* (a file stat() finds is not a directory; anything else is asked
-   * of GIO, for its errors) */
-  if (g_file_is_native (file))
-    {
-      g_autofree char *local = g_file_get_path (file);
-      GStatBuf buf;
-
-      if (local != NULL && g_stat (local, &buf) == 0 && !S_ISDIR (buf.st_mode))
-        goto read;
-    }
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
-                            NULL, &local_error);
-  if (info == NULL)
-    {
-      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, io_error_message (local_error));
-      return NULL;
-    }
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    {
-      g_set_error_literal (error, BOUNCE_ERROR, BOUNCE_ERROR_READ, _("Is a directory"));
-      return NULL;
-    }
-
-read:
   /* In chunks, up to the limit: /dev/zero, a FIFO or /dev/stdin on a pipe
    * that never ends are refused there instead of being read whole. */
   bytes = bounce_input_read_file (file, NULL, &local_error);

@@ -123,12 +123,12 @@ file_for_arg (const char *arg)
   return g_vfs_get_file_for_path (g_vfs_get_local (), absolute);
 }
 
-/* Whether file exists and is not a directory (a message cannot be one).  A local file
- * stat() finds needs no more; anything else is asked of GIO, for its
- * errors, which go to error. */
+/* Whether file exists and is not a directory (a message cannot be one).
+ * A local file stat() finds needs no more; anything else is asked of GIO,
+ * for its errors, which go to error. */
 static gboolean
 check_not_directory (GFile   *file,
-                           GError **error)
+                     GError **error)
 {
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;

@@ -156,8 +156,14 @@ static const Sample samples[] = {
     .text = "Sorry, no mailbox here by that name. (#5.1.1)", .command_unknown = TRUE,
     .layout_reason = "userunknown", .reason = "userunknown" },
   { .sample = "x2", .layout = "x2", .n_recipients = 1, .address = "bob@example.net",
-    .text = "Sorry, I wasn't able to establish an SMTP connection.", .command_unknown = TRUE,
+    .text = "Sorry, I wasn't able to establish an SMTP connection.", .command = NONE,
     .layout_reason = "networkerror", .reason = "networkerror" },
+  /* x2 never shows the command, and is not qmail-local: "user unknown"
+   * wording without RCPT or an X.1.1 status is a filter's
+   * (Sisimai::Reason::Filtered->true) */
+  { .sample = "x2-user", .layout = "x2", .n_recipients = 1, .address = "bob@example.net",
+    .text = "This user doesn't have a example.net account", .command = NONE,
+    .reason = "filtered" },
   { .sample = "postfix", .layout = "postfix", .n_recipients = 2, .address = "bob@example.net",
     .text = "said: 550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
     .reason = "userunknown", .address2 = "carol@example.org" },

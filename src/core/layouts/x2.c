@@ -25,7 +25,18 @@ parse_x2 (BounceLayoutDoc *d)
     marked = bounce_doc_find_start (d, start, "--- Original message follows.") >= 0;
   if (!marked)
     return FALSE;
-  return bounce_qmail_read (d, start, NULL, 0);
+  if (!bounce_qmail_read (d, start, NULL, 0))
+    return FALSE;
+  /* qmail's reader takes an explanation without qmail-remote's sentences
+   * for qmail-local's, which has no SMTP command at all (command_unknown).
+   * This server is not qmail: nothing says its explanations come from a
+   * local delivery, and its notice never shows the command, as Sisimai's
+   * Lhost::X2 reads it (no command set).  Left unmarked, bare "user
+   * unknown" wording is then judged as Sisimai::Reason::Filtered->true
+   * judges it without RCPT or an X.1.1 status: a filter's words. */
+  for (guint i = 0; i < d->out->len; i++)
+    ((BounceFact *) d->out->pdata[i])->command_unknown = FALSE;
+  return TRUE;
 }
 
 const BounceLayout bounce_layout_x2 = {

@@ -1812,6 +1812,63 @@ test_expanded_from (void)
   g_assert_cmpstr (bounce_recipient_get_original_address (e), ==, "bob@example.net");
 }
 
+/* A report whose part for people quotes the local delivery agent's
+ * refusal takes the agent's reason and shows its words; a line of the
+ * agent's that says nothing it is known to say, or a report that is not
+ * the mail system's, keeps the fields' reason. */
+static void
+test_local_agent (void)
+{
+  static const char *const agents[][2] = {
+    { "Your message to <bob> was automatically rejected:\nNot enough disk space\n", "mailboxfull" },
+    { "maildrop: maildir over quota.\n", "mailboxfull" },
+    { "procmail: Couldn't create \"/var/mail/bob\"\n", "userunknown" },
+    /* a transcript: the transport's reply made of the agent's line */
+    { "maildrop: maildir over quota.\n550 5.0.0 <bob@example.net>... Insufficient permission\n", "userunknown" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      g_autofree char *text = g_strconcat (DSN_HEAD, agents[i][0], "\n",
+                                           DSN_PART ("bob@example.net", "failed", "5.1.1",
+                                                     "550 5.1.1 <bob@example.net>... User unknown"),
+                                           NULL);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, agents[i][1]);
+      g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.1.1");
+      /* the agent's words are shown, and it answered no SMTP command */
+      if (g_str_equal (agents[i][1], "mailboxfull"))
+        {
+          g_assert_nonnull (strstr (bounce_recipient_get_diagnostic (r),
+                                    agents[i][0][0] == 'Y' ? "Not enough disk space" : "maildir over quota"));
+          g_assert_null (bounce_recipient_get_reply_code (r));
+        }
+      else
+        {
+          g_assert_nonnull (strstr (bounce_recipient_get_diagnostic (r), "User unknown"));
+          g_assert_cmpstr (bounce_recipient_get_reply_code (r), ==, "550");
+        }
+    }
+
+  {
+    g_autofree char *text = g_strconcat (DSN_HEAD, agents[0][0], "\n",
+                                         DSN_PART ("bob@example.net", "failed", "5.1.1",
+                                                   "550 5.1.1 <bob@example.net>... User unknown"),
+                                         NULL);
+    g_autoptr(GString) forged = g_string_new (text);
+    g_autoptr(BounceReport) report = NULL;
+    g_autoptr(BounceRecipient) r = NULL;
+
+    g_string_replace (forged, "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
+                      "From: Alice <alice@example.org>", 1);
+    report = analyze (forged->str);
+    r = recipient (report, 0);
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1871,5 +1928,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/exim-error-at-margin", test_exim_error_at_margin);
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
   g_test_add_func ("/diagnose/expanded-from", test_expanded_from);
+  g_test_add_func ("/diagnose/local-agent", test_local_agent);
   return g_test_run ();
 }

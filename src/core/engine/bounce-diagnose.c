@@ -217,8 +217,11 @@ merge_layout (GPtrArray *listed,
       c->command_unknown = l->command_unknown;
       c->retried = l->retried;
       c->pseudo_reason = l->pseudo_reason;
-      if (l->text != NULL && *l->text != '\0')
-        c->said = g_strdup (l->text);
+      if (l->text != NULL && *l->text != '\0' && !c->said_decides)
+        {
+          g_free (c->said);
+          c->said = g_strdup (l->text);
+        }
       if (l->reason != NULL && (l->code_reason || (c->reason == NULL && !bounce_status_is_specific (c->status))))
         {
           g_free (c->reason);

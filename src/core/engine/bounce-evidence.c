@@ -194,8 +194,9 @@ replace (char **slot,
   *slot = value;
 }
 
-/* The server's words: the report's Diagnostic-Code when it says something,
- * else the layout's line, else the recipient's text; a Diagnostic-Code
+/* The server's words: the report's Diagnostic-Code when it says something
+ * (unless the layout's line is the refusing program's own), else the
+ * layout's line, else the recipient's text; a Diagnostic-Code
  * that holds only the first line of a reply the layout shows whole gives
  * way to the whole. */
 static char *
@@ -203,7 +204,7 @@ choose_diagnostic (BounceFact *fact)
 {
   char *diagnostic = NULL;
 
-  if (has_text (fact->reply))
+  if (has_text (fact->reply) && !(fact->said_decides && fact->said != NULL))
     diagnostic = bounce_collapse_space (fact->reply, BOUNCE_DIAGNOSTIC_LIMIT);
   else if (fact->said != NULL)
     diagnostic = bounce_collapse_space (fact->said, BOUNCE_DIAGNOSTIC_LIMIT);
@@ -416,6 +417,22 @@ read_codes (BounceMessageContext *ctx,
 
       if (loose != NULL)
         replace (&ev->reply, loose);
+    }
+  /* A local delivery agent that refused the message (its words decide,
+   * said_decides) answered no SMTP command: a reply code belongs to its
+   * words only if they hold one, not to the transport's account in the
+   * report's fields.  Sisimai reads such a report the same way: the
+   * agent's message replaces the diagnostic its reply code is read from
+   * (lib/Sisimai/RFC3464.pm with MDA.pm). */
+  if (fact->said_decides && fact->said != NULL)
+    {
+      g_autofree char *r2 = NULL;
+      g_autofree char *e2 = NULL;
+
+      bounce_extract_first_codes (fact->said, &r2, &e2);
+      replace (&ev->reply, g_steal_pointer (&r2));
+      replace (&ev->enhanced, g_steal_pointer (&e2));
+      ev->enhanced_in_reply = ev->enhanced != NULL;
     }
 }
 

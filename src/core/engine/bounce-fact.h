@@ -49,6 +49,9 @@ typedef struct {
   guint retried : 1;        /* the layout says delivery was retried until it gave up, so
                              * the failures were temporary ones */
   guint whole_notification : 1; /* no text of its own: its text is all of the notification */
+  guint said_decides : 1;   /* said is the words of the program that refused the message
+                             * (a local delivery agent), which the report's fields only
+                             * relay: what the recipient's row shows */
   guint code_reason : 1;    /* the layout's reason comes from a code of its own for the
                              * condition (Facebook's RCP-P2, Exchange's 000C05A6), which says
                              * more than a report's status */

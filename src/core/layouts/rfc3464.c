@@ -4,6 +4,7 @@
 #include "bounce-layout.h"
 #include "bounce-layouts.h"
 #include "bounce-layout-families.h"
+#include "bounce-layout-lines.h"
 
 /* Delivery status notifications (RFC 3464, and RFC 6533 for
  * message/global-delivery-status): one group of fields per recipient, with
@@ -199,12 +200,168 @@ bounce_dsn_facts (BounceLayoutDoc *d,
     }
 }
 
+/* Local delivery agents, which write their own line when they refuse a
+ * message handed to them, and what those lines say.  The markers and
+ * messages are the agents' own: Dovecot's LDA and LMTP ("Your message to
+ * <%t> was automatically rejected:%n%r", the rejection_reason setting's
+ * default; the quota plugin's "Quota exceeded (mailbox for user is full)";
+ * "Not enough disk space" when the mail store is full), FreeBSD's
+ * mail.local(8), procmail(1), Courier's maildrop(1), vpopmail's
+ * vdelivermail and vmailmgr's vdeliver; collected with their reasons in
+ * Sisimai's lib/Sisimai/MDA.pm (4.x) and lib/Sisimai/LDA.pm (5.x). */
+static const BouncePhrase dovecot_says[] = {
+  { "Quota exceeded", "mailboxfull" },
+  { "Not enough disk space", "mailboxfull" },
+  { "Mailbox doesn't exist: ", "userunknown" },
+};
+static const BouncePhrase mail_local_says[] = {
+  { "Disc quota exceeded", "mailboxfull" },
+  { "Mailbox full or quota exceeded", "mailboxfull" },
+  { "Temporary file write error", "systemerror" },
+  { ": unknown user:", "userunknown" },
+  { ": user unknown", "userunknown" },
+  { ": invalid mailbox path", "userunknown" },
+  { ": user missing home directory", "userunknown" },
+};
+static const BouncePhrase procmail_says[] = {
+  { "Quota exceeded while writing", "mailboxfull" },
+  { "User over quota", "mailboxfull" },
+  { "No space left to finish writing", "systemfull" },
+  { "Service unavailable", "systemerror" },
+};
+static const BouncePhrase maildrop_says[] = {
+  { "maildir over quota.", "mailboxfull" },
+  { "Invalid user specified.", "userunknown" },
+  { "Cannot find system user", "userunknown" },
+};
+static const BouncePhrase vdelivermail_says[] = {
+  { "domain is over quota", "mailboxfull" },
+  { "user is over quota", "mailboxfull" },
+  { "account is locked email bounced", "suspend" },
+  { "user does not exist, but will deliver to ", "filtered" },
+  { "Sorry, no mailbox here by that name.", "userunknown" },
+};
+static const BouncePhrase vdeliver_says[] = {
+  { "Delivery failed due to system quota violation", "mailboxfull" },
+  { "Invalid or unknown base user or domain", "userunknown" },
+  { "Invalid or unknown virtual user", "userunknown" },
+  { "User name does not refer to a virtual user", "userunknown" },
+};
+
+typedef struct {
+  const char *marker;          /* how its line starts */
+  const char *marker_end;      /* and what follows on it, or NULL */
+  const BouncePhrase *says;
+  gsize n_says;
+} LocalAgent;
+
+static const LocalAgent local_agents[] = {
+  { "Your message to ", " was automatically rejected:", dovecot_says, G_N_ELEMENTS (dovecot_says) },
+  { "mail.local: ", NULL, mail_local_says, G_N_ELEMENTS (mail_local_says) },
+  { "procmail: ", NULL, procmail_says, G_N_ELEMENTS (procmail_says) },
+  { "maildrop: ", NULL, maildrop_says, G_N_ELEMENTS (maildrop_says) },
+  { "vdelivermail: ", NULL, vdelivermail_says, G_N_ELEMENTS (vdelivermail_says) },
+  { "vdeliver: ", NULL, vdeliver_says, G_N_ELEMENTS (vdeliver_says) },
+};
+
+/* The agent whose line l starts, or NULL. */
+static const LocalAgent *
+local_agent_of (const BounceLine *l)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (local_agents); i++)
+    {
+      const LocalAgent *a = &local_agents[i];
+      const char *v;
+      gsize n;
+
+      if (bounce_line_value (l, a->marker, &v, &n) &&
+          (a->marker_end == NULL || bounce_mem_find (v, n, a->marker_end) != NULL))
+        return a;
+    }
+  return NULL;
+}
+
+/* Whether line i is an SMTP reply ("550 5.0.0 <bob@example.net>...
+ * Insufficient permission"): in a session transcript (Sendmail's "-----
+ * Transcript of session follows -----") the agent's line is followed by
+ * the reply the transport made of it, and that reply, which the report's
+ * fields carry, is what the recipient's refusal said. */
+static gboolean
+followed_by_reply (BounceLayoutDoc *d,
+                   guint            i)
+{
+  const char *s;
+  gsize n;
+
+  if (i >= d->lines->len)
+    return FALSE;
+  bounce_line_trim (bounce_doc_line (d, i), &s, &n);
+  return n >= 4 && (s[0] == '4' || s[0] == '5') && g_ascii_isdigit (s[1]) && g_ascii_isdigit (s[2]) &&
+         (s[3] == ' ' || s[3] == '-');
+}
+
+/* A report from the mail system whose part for people quotes the local
+ * delivery agent's refusal ("Your message to <bob> was automatically
+ * rejected:" / "Not enough disk space") names the condition itself, in
+ * the words of the program that refused the message; the report's fields
+ * are the transport's account of it.  Sisimai's fallback reader of RFC
+ * 3464 reports gives every recipient of such a report the agent's reason
+ * (lib/Sisimai/RFC3464.pm with MDA.pm).  Read only in the part before the
+ * report's fields (RFC 3464 2.1: the first part is for people), and only
+ * when a sentence of that agent's is there. */
+static void
+local_agent_reason (BounceLayoutDoc *d)
+{
+  const char *from = bounce_doc_header (d, "From");
+  g_autofree char *from_address = from != NULL ? bounce_extract_address (from, -1, 0, NULL, NULL) : NULL;
+  GPtrArray *groups = d->message->dsn_groups;
+  gsize fields_start = groups->len > 0 ? ((BounceFieldGroup *) groups->pdata[0])->start : G_MAXSIZE;
+
+  if (from_address == NULL || !bounce_address_is_daemon (from_address))
+    return;
+  for (guint i = 0; i < d->lines->len; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+      const LocalAgent *agent;
+      const char *reason;
+      g_autoptr(GString) said = NULL;
+
+      if (l->offset >= fields_start)
+        return;
+      if ((agent = local_agent_of (l)) == NULL)
+        continue;
+      /* Dovecot's reason follows its sentence, up to a blank line; the
+       * others say it on their own line */
+      said = g_string_new (NULL);
+      bounce_diag_append_line (said, l);
+      for (guint j = i + 1; agent->marker_end != NULL && j < d->lines->len &&
+           !bounce_line_is_blank (bounce_doc_line (d, j)); j++)
+        bounce_diag_append_line (said, bounce_doc_line (d, j));
+      reason = bounce_phrase_reason (agent->says, agent->n_says, said->str);
+      if (reason == NULL || followed_by_reply (d, i + 1))
+        continue;
+      for (guint k = 0; k < d->out->len; k++)
+        {
+          BounceFact *fact = d->out->pdata[k];
+
+          if (fact->reason != NULL || (fact->action != NULL && !g_str_equal (fact->action, "failed")))
+            continue;
+          fact->reason = g_strdup (reason);
+          g_free (fact->said);
+          fact->said = g_strdup (said->str);
+          fact->said_decides = TRUE;
+        }
+      return;
+    }
+}
+
 static gboolean
 parse_rfc3464 (BounceLayoutDoc *d)
 {
   if (!bounce_doc_has_dsn (d))
     return FALSE;
   bounce_dsn_facts (d, d->message->dsn_groups);
+  local_agent_reason (d);
   return TRUE;
 }
 

@@ -540,6 +540,31 @@ test_catalogue_bad_entries (void)
     }
 }
 
+/* A provider's entry for a code explains that code only from that
+ * provider when the registry defines the code for everyone: Google's
+ * 5.7.28 page is about Gmail, the registry's X.7.28 ("mail flood
+ * detected") about any server.  A code no registry entry covers (Microsoft's
+ * 5.7.57) is still best explained by the one provider that defines it. */
+static void
+test_catalogue_code_scope (void)
+{
+  static const struct { const char *code; const char *provider; const char *id; } cases[] = {
+    { "5.7.28", NULL, "enhanced.x.7.28" },
+    { "5.7.28", "google", "enhanced.google.5.7.28" },
+    { "5.7.28", "microsoft", "enhanced.x.7.28" },
+    { "5.7.13", NULL, "enhanced.x.7.13" },
+    { "5.7.57", NULL, "enhanced.microsoft.5.7.57" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      BounceEntry *e = bounce_catalogue_find_enhanced (catalogue (), cases[i].code, cases[i].provider);
+
+      g_assert_nonnull (e);
+      g_assert_cmpstr (bounce_entry_get_id (e), ==, cases[i].id);
+    }
+}
+
 /* The remote hosts Sisimai's provider tables (the modules in lib/Sisimai/Rhost/) are
  * recognised by name their provider; a provider within another (Yahoo's
  * inbound servers within Yahoo) gets the other's scoped entries too, and
@@ -1288,6 +1313,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   bounce_core_init ();
+  g_test_add_func ("/catalogue/code-scope", test_catalogue_code_scope);
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
   g_test_add_func ("/catalogue/compiled-refused", test_catalogue_compiled_refused);

@@ -991,6 +991,20 @@ find_code (BounceCatalogue *self,
   return unscoped;
 }
 
+/* Whether entry is scoped to a provider other than provider (and the
+ * provider it is part of): find_code()'s last resort when no unscoped
+ * entry has the code. */
+static gboolean
+scoped_elsewhere (BounceCatalogue *self,
+                  BounceEntry     *entry,
+                  const char      *provider)
+{
+  const char *scope = bounce_entry_get_provider (entry);
+
+  return scope != NULL &&
+         !scope_applies (scope, provider, provider != NULL ? provider_within (self, provider) : NULL);
+}
+
 static gboolean
 parse_enhanced (const char *code,
                 char       *klass,
@@ -1019,6 +1033,7 @@ bounce_catalogue_find_enhanced (BounceCatalogue *self,
   g_autofree char *detail = NULL;
   g_autofree char *wild = NULL;
   BounceEntry *entry;
+  BounceEntry *wild_entry;
   char klass;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
@@ -1026,10 +1041,17 @@ bounce_catalogue_find_enhanced (BounceCatalogue *self,
   if (!parse_enhanced (code, &klass, &subject, &detail))
     return NULL;
   entry = find_code (self, BOUNCE_ENTRY_ENHANCED, code, provider);
-  if (entry != NULL)
+  if (entry != NULL && !scoped_elsewhere (self, entry, provider))
     return entry;
+  /* A code that only a provider defines exactly (Google's 5.7.28) but
+   * that the registry defines for every server (X.7.28, "mail flood
+   * detected"): from a server not known to be that provider it means
+   * what the registry says, not what the provider's page adds. */
   wild = g_strdup_printf ("X.%s.%s", subject, detail);
-  return find_code (self, BOUNCE_ENTRY_ENHANCED, wild, provider);
+  wild_entry = find_code (self, BOUNCE_ENTRY_ENHANCED, wild, provider);
+  if (wild_entry != NULL && !scoped_elsewhere (self, wild_entry, provider))
+    return wild_entry;
+  return entry != NULL ? entry : wild_entry;
 }
 
 BounceEntry *

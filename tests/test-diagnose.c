@@ -1869,6 +1869,35 @@ test_local_agent (void)
   }
 }
 
+/* A local delivery agent's own message as the Diagnostic-Code names the
+ * condition it met (Sisimai's MDA.pm lists them per agent). */
+static void
+test_local_agent_diagnostic (void)
+{
+  static const char *const says[][2] = {
+    { "maildrop: Cannot find system user", "userunknown" },
+    { "mail.local: unknown user: bob", "userunknown" },
+    { "mail.local: Temporary file write error", "systemerror" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (says); i++)
+    {
+      g_autofree char *fields = g_strdup_printf ("Reporting-MTA: dns; mx.example.org\n\n"
+                                                 "Final-Recipient: rfc822; bob@example.net\n"
+                                                 "Action: failed\nStatus: 5.0.0\n"
+                                                 "Diagnostic-Code: x-unix; %s\n", says[i][0]);
+      g_autofree char *text = g_strconcat (DSN_HEAD, DSN_FIELDS ("%s"), NULL);
+      g_autoptr(GString) report_text = g_string_new (text);
+      g_autoptr(BounceReport) report = NULL;
+      g_autoptr(BounceRecipient) r = NULL;
+
+      g_string_replace (report_text, "%s", fields, 1);
+      report = analyze (report_text->str);
+      r = recipient (report, 0);
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, says[i][1]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1929,5 +1958,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
   g_test_add_func ("/diagnose/expanded-from", test_expanded_from);
   g_test_add_func ("/diagnose/local-agent", test_local_agent);
+  g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   return g_test_run ();
 }

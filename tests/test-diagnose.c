@@ -1898,6 +1898,23 @@ test_local_agent_diagnostic (void)
     }
 }
 
+/* "Service unavailable" is the text of a code, not a finding: sendmail
+ * writes it for any permanent failure (sysexits.h EX_UNAVAILABLE) and
+ * Postfix before its blocklist verdict; "421 Service not available" is
+ * RFC 5321's text for a server closing the channel, a system condition. */
+static void
+test_service_unavailable (void)
+{
+  g_autoptr(BounceReport) policy = analyze ("Delivery to bob@example.net failed.\n554 5.7.1 Service unavailable\n");
+  g_autoptr(BounceReport) closing = analyze ("Delivery to bob@example.net failed.\n"
+                                             "421 Service not available, closing transmission channel\n");
+  g_autoptr(BounceRecipient) r1 = recipient (policy, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (closing, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "securityerror");
+  g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "systemerror");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1923,6 +1940,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-action-first", test_dsn_action_first);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
+  g_test_add_func ("/diagnose/service-unavailable", test_service_unavailable);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
   g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);
   g_test_add_func ("/diagnose/json-notifications", test_json_notifications);

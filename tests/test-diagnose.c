@@ -1915,6 +1915,32 @@ test_service_unavailable (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "systemerror");
 }
 
+/* A failure that only its status code explains is headed by what that
+ * code names, when it names one condition; a code of detail 0 and an
+ * expiry are headed by their reason. */
+static void
+test_code_headline (void)
+{
+  static const char *const cases[][2] = {
+    { "451 4.7.1 Access denied", "enhanced.4.7.1" },
+    { "550 5.7.1 Access denied", "enhanced.5.7.1" },
+    { "550 5.2.0 Rejected", "reason.filtered" },
+    { "550 5.4.7 Message expired", "reason.expired" },
+    /* words a rule knows: the reason heads */
+    { "550 5.7.1 Relaying denied", "reason.norelaying" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Delivery to bob@example.net failed.\n%s\n", cases[i][0]);
+      g_autoptr(BounceReport) report = analyze (text);
+      BounceEntry *verdict = bounce_report_get_verdict (report);
+
+      g_assert_nonnull (verdict);
+      g_assert_cmpstr (bounce_entry_get_id (verdict), ==, cases[i][1]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1940,6 +1966,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-action-first", test_dsn_action_first);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
+  g_test_add_func ("/diagnose/code-headline", test_code_headline);
   g_test_add_func ("/diagnose/service-unavailable", test_service_unavailable);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
   g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);

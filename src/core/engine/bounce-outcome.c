@@ -105,6 +105,35 @@ kind_of (BounceReport  *report,
  * reason that names no cause ("onhold", "undefined") gives way to the
  * entry that explains the reply, when one does ("Greylisting: the server
  * asked for a retry"). */
+/* Whether the failure is explained by its enhanced status code alone (no
+ * words of the server's that a rule knows), and that code names one
+ * condition: "451 4.7.1 Access denied" is headed by what 4.7.1 says
+ * ("Temporarily refused by policy"), not by the reason it is filed under
+ * (blocked: "Your server's IP address is blocked"), which claims more than
+ * the reply does.  A code of detail 0 (X.2.0, X.6.0: "other or undefined",
+ * RFC 3463 3.1) names only a subject, and the reason heads it.  So does
+ * an expiry: X.4.7's "taking longer than allowed" reads as a delay, and
+ * the reason says the sending server gave up. */
+static gboolean
+code_speaks_alone (GPtrArray *entries)
+{
+  BounceEntry *first = entries != NULL && entries->len > 0 ? entries->pdata[0] : NULL;
+  const char *code;
+
+  if (first == NULL || bounce_entry_get_kind (first) != BOUNCE_ENTRY_ENHANCED ||
+      bounce_entry_get_title (first) == NULL)
+    return FALSE;
+  for (guint i = 1; i < entries->len; i++)
+    {
+      BounceEntryKind kind = bounce_entry_get_kind (entries->pdata[i]);
+
+      if (kind == BOUNCE_ENTRY_RULE || kind == BOUNCE_ENTRY_PHRASES)
+        return FALSE;
+    }
+  code = bounce_entry_get_code (first);
+  return code != NULL && !g_str_has_suffix (code, ".0");
+}
+
 static BounceEntry *
 headline_entry (BounceReport    *report,
                 BounceRecipient *r,
@@ -117,6 +146,8 @@ headline_entry (BounceReport    *report,
   if ((g_strcmp0 (reason, "onhold") == 0 || g_strcmp0 (reason, "undefined") == 0) &&
       first != NULL && bounce_entry_get_title (first) != NULL &&
       bounce_entry_get_kind (first) == BOUNCE_ENTRY_RULE)
+    return first;
+  if (code_speaks_alone (entries) && g_strcmp0 (reason, "expired") != 0 && g_strcmp0 (reason, "delivered") != 0)
     return first;
   if (bounce_report_get_kind (report) != BOUNCE_KIND_DELAY || g_strcmp0 (reason, "expired") != 0)
     return bounce_catalogue_find_reason (catalogue, reason);

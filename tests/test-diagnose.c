@@ -1941,6 +1941,32 @@ test_code_headline (void)
     }
 }
 
+/* The user-information part of Exchange's and Microsoft 365's
+ * non-delivery reports, pasted without the administrators' part: each
+ * says the recipient was not found. */
+static void
+test_exchange_ndr_user_text (void)
+{
+  static const char *const texts[] = {
+    "Your message to kim@example.com couldn't be delivered.\n\nkim wasn't found at example.com.\n",
+    "Delivery has failed to these recipients or groups:\n\nkim@example.com\n"
+    "The email address you entered couldn't be found. Please check the recipient's email address and "
+    "try to resend the message. If the problem continues, please contact your helpdesk.\n",
+    "Delivery has failed to these recipients or distribution lists:\n\nkim@example.com\n"
+    "The recipient's e-mail address was not found in the recipient's e-mail system. Microsoft Exchange "
+    "will not try to redeliver this message for you.\n",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BounceReport) report = analyze (texts[i]);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "kim@example.com");
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1966,6 +1992,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-action-first", test_dsn_action_first);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
+  g_test_add_func ("/diagnose/exchange-ndr-user-text", test_exchange_ndr_user_text);
   g_test_add_func ("/diagnose/code-headline", test_code_headline);
   g_test_add_func ("/diagnose/service-unavailable", test_service_unavailable);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);

@@ -1967,6 +1967,21 @@ test_exchange_ndr_user_text (void)
     }
 }
 
+/* "Forged" and "spoofed" say the sender looks faked, not that the
+ * sending program must sign in (RFC 4954's authentication): they are not
+ * the authentication-required explanation. */
+static void
+test_forged_is_not_sign_in (void)
+{
+  g_autoptr(BounceReport) report = analyze ("Delivery to bob@example.net failed.\n"
+                                            "550 Message rejected: spoofed sender address\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    g_assert_cmpstr (bounce_entry_get_id (entries->pdata[i]), !=, "rule.wording.auth-required");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1992,6 +2007,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-action-first", test_dsn_action_first);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
+  g_test_add_func ("/diagnose/forged-is-not-sign-in", test_forged_is_not_sign_in);
   g_test_add_func ("/diagnose/exchange-ndr-user-text", test_exchange_ndr_user_text);
   g_test_add_func ("/diagnose/code-headline", test_code_headline);
   g_test_add_func ("/diagnose/service-unavailable", test_service_unavailable);

@@ -1982,6 +1982,28 @@ test_forged_is_not_sign_in (void)
     g_assert_cmpstr (bounce_entry_get_id (entries->pdata[i]), !=, "rule.wording.auth-required");
 }
 
+/* "Your IP is blocked" names the sending server; "the recipient server
+ * rejected the message" only says who refused it, not why. */
+static void
+test_server_rejected_is_not_ip_block (void)
+{
+  static const char *const cases[][2] = {
+    { "550 The recipient server rejected the message", "onhold" },
+    { "554 Remote host rejected your message", "onhold" },
+    { "554 Your IP blocked", "blocked" },
+    { "550 Your server has been banned", "blocked" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Delivery to bob@example.net failed.\n%s\n", cases[i][0]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[i][1]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2007,6 +2029,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-action-first", test_dsn_action_first);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
+  g_test_add_func ("/diagnose/server-rejected-is-not-ip-block", test_server_rejected_is_not_ip_block);
   g_test_add_func ("/diagnose/forged-is-not-sign-in", test_forged_is_not_sign_in);
   g_test_add_func ("/diagnose/exchange-ndr-user-text", test_exchange_ndr_user_text);
   g_test_add_func ("/diagnose/code-headline", test_code_headline);

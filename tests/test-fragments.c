@@ -607,6 +607,28 @@ test_greeting_is_sender (void)
          BOUNCE_KIND_FAILURE, "tomas.berg@example.net", "userunknown");
 }
 
+/* "refused to talk to me" is Postfix's own framing of any greeting it was
+ * refused (smtp_proto.c), not the receiving server's words: the reason
+ * comes from the reply after it.  Sisimai counts it as a block only when
+ * the reply says "Blocked" (Reason/Blocked.pm). */
+static void
+test_greeting_refused_is_not_a_block (void)
+{
+  check ("This is the mail system at host mail.example.org.\n"
+         "\n"
+         "I'm sorry to have to inform you that your message could not\n"
+         "be delivered to one or more recipients.\n"
+         "\n"
+         "                   The mail system\n"
+         "\n"
+         "<nora.quint@example.net>: host mx.example.net[192.0.2.41] refused to talk to\n"
+         "    me: 421 4.4.2 mx.example.net Error: timeout exceeded\n",
+         BOUNCE_KIND_FAILURE, "nora.quint@example.net", "networkerror");
+  check ("<nora.quint@example.net>: host mx.example.net[192.0.2.41] refused to talk to\n"
+         "    me: 554 Blocked - see https://www.example.net/blocked\n",
+         BOUNCE_KIND_FAILURE, "nora.quint@example.net", "blocked");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -634,5 +656,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/other-languages", test_other_languages);
   g_test_add_func ("/fragments/pasted/exchange-ndr-reporter", test_exchange_ndr_reporter);
   g_test_add_func ("/fragments/pasted/greeting-is-sender", test_greeting_is_sender);
+  g_test_add_func ("/fragments/pasted/greeting-refused-is-not-a-block", test_greeting_refused_is_not_a_block);
   return g_test_run ();
 }

@@ -2004,6 +2004,25 @@ test_server_rejected_is_not_ip_block (void)
     }
 }
 
+/* Exchange's delivery receipt ("Delivered: ...") names the message's To and
+ * Subject between "Your message" and "was delivered to the following
+ * recipient(s)": a success, not a bounce without a cause. */
+static void
+test_exchange_delivery_receipt (void)
+{
+  g_autoptr(BounceReport) report = analyze ("From: postmaster@example.com\n"
+                                            "To: dana@example.org\n"
+                                            "Subject: Delivered: Meeting\n"
+                                            "\n"
+                                            "Your message\n\n"
+                                            "  To: kim@example.com\n"
+                                            "  Subject: Meeting\n\n"
+                                            "was delivered to the following recipient(s):\n\n"
+                                            "kim@example.com on 06/12/2026 10:00\n");
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELIVERED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2029,6 +2048,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-action-first", test_dsn_action_first);
   g_test_add_func ("/diagnose/powermta-category", test_powermta_category);
   g_test_add_func ("/diagnose/status-rules", test_status_rules);
+  g_test_add_func ("/diagnose/exchange-delivery-receipt", test_exchange_delivery_receipt);
   g_test_add_func ("/diagnose/server-rejected-is-not-ip-block", test_server_rejected_is_not_ip_block);
   g_test_add_func ("/diagnose/forged-is-not-sign-in", test_forged_is_not_sign_in);
   g_test_add_func ("/diagnose/exchange-ndr-user-text", test_exchange_ndr_user_text);

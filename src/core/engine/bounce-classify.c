@@ -132,7 +132,10 @@ static const struct {
     "delivery\\s+to\\s+(?:these|the\\s+following)\\s+recipients?\\s+(?:or\\s+groups?\\s+)?(?:is|was|has\\s+been)\\s+complete|"
     "(?:has|have)\\s+been\\s+(?:successfully\\s+)?delivered\\s+to|(?:was|were)\\s+successfully\\s+delivered|"
     "delivery\\s+report\\s+that\\s+you\\s+requested|delivery\\s+(?:has\\s+)?succeeded|"
-    "your\\s+message\\s+(?:has\\s+been|was)\\s+delivered",
+    "your\\s+message\\s+(?:has\\s+been|was)\\s+delivered|"
+    /* Exchange's delivery receipt: "Your message ... was delivered to
+     * the following recipient(s):" after the message's To and Subject */
+    "\\bwas\\s+delivered\\s+to\\s+the\\s+following\\s+recipient",
     0 },
   /* A read receipt (RFC 8098 message disposition notification), or the
    * words of one. */

@@ -296,6 +296,38 @@ test_first_reason (Fixture *f, gconstpointer data)
   f->j.reply_entry = NULL;
 }
 
+/* The reply code reported: only a registered one, of the status's class
+ * (Sisimai's SMTP/Reply.pm and the REPLYCODE block of its Fact.pm). */
+static void
+test_reported_reply (Fixture *f, gconstpointer data)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *unregistered = NULL;
+  g_autofree char *other_class = NULL;
+  g_autofree char *own_class = NULL;
+  g_autofree char *none = NULL;
+
+  f->ev.reply = "550";
+  plain = bounce_judge_reported_reply (&f->j, "5.1.1");
+  g_assert_cmpstr (plain, ==, "550");
+  f->ev.reply = "542";
+  unregistered = bounce_judge_reported_reply (&f->j, "5.0.0");
+  g_assert_null (unregistered);
+  /* a temporary reply under a permanent status, nothing else said */
+  f->ev.reply = "421";
+  f->ev.diagnostic = "421 4.4.2 closing connection";
+  other_class = bounce_judge_reported_reply (&f->j, "5.0.0");
+  g_assert_null (other_class);
+  /* ... or a reply of the status's class later in the text */
+  f->ev.diagnostic = "421 try later; then 554 5.7.1 refused (mx2.example.net/10.0.0.550)";
+  own_class = bounce_judge_reported_reply (&f->j, "5.7.1");
+  g_assert_cmpstr (own_class, ==, "554");
+  f->ev.reply = NULL;
+  none = bounce_judge_reported_reply (&f->j, "5.7.1");
+  g_assert_null (none);
+  f->ev.diagnostic = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,6 +337,7 @@ main (int argc, char **argv)
   g_test_add_func ("/judge/order", test_order);
 #define ADD(path, fn) g_test_add ("/judge/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("first-reason", test_first_reason);
+  ADD ("reported-reply", test_reported_reply);
   ADD ("layout-states-reason", test_layout_states_reason);
   ADD ("final-name-once-given-up", test_final_name_once_given_up);
   ADD ("expired-action", test_expired_action);

@@ -476,6 +476,73 @@ pseudo_status (const BounceJudgement *j,
 }
 
 /* ------------------------------------------------------------------ */
+/* The reply code reported                                              */
+
+/* The reply codes the SMTP specifications define: RFC 5321 section 4.2.3,
+ * SMTP AUTH (RFC 4954: 235, 334, 432, 454, 530, 534, 535, 538), RFC 7504's
+ * 521 and 556, ETRN (RFC 1985: 253, 458, 459), RFC 2645's 453, and those
+ * the enhanced status code registry (RFC 5248) pairs with its codes (422,
+ * 430, 523, 524, 525, 533).  Sisimai reads no other number as a reply
+ * code (lib/Sisimai/SMTP/Reply.pm, find()): "542 Rejected" or "426
+ * connection timed out" carry a server's own number, which the text shown
+ * keeps. */
+static gboolean
+reply_is_registered (const char *code)
+{
+  static const char * const codes[] = {
+    "211", "214", "220", "221", "235", "250", "251", "252", "253", "334", "354",
+    "421", "422", "430", "432", "450", "451", "452", "453", "454", "455", "456", "458", "459",
+    "500", "501", "502", "503", "504", "520", "521", "523", "524", "525", "530", "533", "534",
+    "535", "538", "550", "551", "552", "553", "554", "555", "556",
+  };
+
+  for (gsize i = 0; code != NULL && i < G_N_ELEMENTS (codes); i++)
+    if (g_str_equal (code, codes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first registered reply code of class klass in text, standing on its
+ * own (not part of a longer number, an address or a status code). */
+static char *
+registered_reply_in (const char *text,
+                     char        klass)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    {
+      char code[4];
+
+      if (*p != klass || (p > text && (g_ascii_isdigit (p[-1]) || p[-1] == '.' || p[-1] == '/')) ||
+          !g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]) ||
+          g_ascii_isdigit (p[3]) || p[3] == '.' || p[3] == '/')
+        continue;
+      memcpy (code, p, 3);
+      code[3] = '\0';
+      if (reply_is_registered (code))
+        return g_strdup (code);
+    }
+  return NULL;
+}
+
+/* The reply code the recipient reports: a registered one, of the class of
+ * its status.  A permanent status with a temporary reply (or the other way
+ * round) takes a reply of its own class from the server's text, if there
+ * is one, else none: Sisimai reports a reply code only when its class and
+ * the status's agree (lib/Sisimai/Fact.pm, its REPLYCODE block). */
+char *
+bounce_judge_reported_reply (const BounceJudgement *j,
+                             const char            *status)
+{
+  const char *reply = j->ev->reply;
+
+  if (reply == NULL || !reply_is_registered (reply))
+    return NULL;
+  if (status == NULL || status[0] == reply[0] || (status[0] != '2' && status[0] != '4' && status[0] != '5'))
+    return g_strdup (reply);
+  return registered_reply_in (j->ev->diagnostic, status[0]);
+}
+
+/* ------------------------------------------------------------------ */
 /* The recipient                                                        */
 
 /* A warning whose Subject says the delivery is delayed ("Delivery Status
@@ -565,6 +632,7 @@ bounce_judge (BounceMessageContext *ctx,
   BounceEvidence ev;
   BounceJudgement j = { ctx, fact, &ev };
   g_autoptr(GPtrArray) rules = NULL;
+  g_autofree char *reply = NULL;
   const char *reason;
   const char *status;
   BouncePermanence permanence;
@@ -595,7 +663,8 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_address (r, fact->address);
   bounce_recipient_set_original_address (r, fact->original);
   bounce_recipient_set_status (r, status);
-  bounce_recipient_set_reply_code (r, ev.reply);
+  reply = bounce_judge_reported_reply (&j, status);
+  bounce_recipient_set_reply_code (r, reply);
   bounce_recipient_set_reason (r, reason);
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
   bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));

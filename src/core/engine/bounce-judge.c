@@ -308,19 +308,6 @@ by_smtp_stage (const BounceJudgement *j,
   return reason;
 }
 
-/* A delivery that was given up after retrying is "expired" whatever the
- * last temporary error was. */
-static const char *
-given_up_after_temporary (const BounceJudgement *j,
-                          const char            *reason)
-{
-  const char *status = j->ev->status;
-
-  if (is_action (j->fact, "failed") && status != NULL && status[0] == '4' && reason == NULL)
-    return "expired";
-  return reason;
-}
-
 /* x.4.7 says it outright: the delivery time expired, whatever network or
  * system trouble came before (RFC 3463: "Delivery time expired"). */
 static const char *
@@ -337,7 +324,12 @@ delivery_time_expired (const BounceJudgement *j,
 
 /* Nothing named a condition: a failure with codes or words of its own is
  * on hold (the cause is not known), and nothing but the notification's
- * boilerplate ("I'm sorry to have to inform you ...") is undefined. */
+ * boilerplate ("I'm sorry to have to inform you ...") is undefined.  A
+ * failure after temporary errors (Action "failed", a 4.x.x status) is no
+ * exception: Sisimai calls a delivery "expired" only when its words, its
+ * status (4.4.1, 4.4.7) or an Action "delayed" or "expired" say so
+ * (lib/Sisimai/Reason.pm, get() and anotherone()), not for having been
+ * given up; that it was given up is the recipient's outcome. */
 static const char *
 nothing_named (const BounceJudgement *j,
                const char            *reason)
@@ -368,7 +360,6 @@ static const BounceRefinement refinements[] = {
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },
   { "by-smtp-stage", by_smtp_stage },
-  { "given-up-after-temporary", given_up_after_temporary },
   { "delivery-time-expired", delivery_time_expired },
   { "nothing-named", nothing_named },
   { "temporary-host-lookup", temporary_host_lookup },

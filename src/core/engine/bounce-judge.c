@@ -654,7 +654,9 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_address (r, fact->address);
   bounce_recipient_set_original_address (r, fact->original);
   bounce_recipient_set_status (r, status);
-  reply = bounce_judge_reported_reply (&j, status);
+  /* (a pseudo status is ours: its class follows the reason's table, not
+   * the server) */
+  reply = bounce_judge_reported_reply (&j, inferred ? NULL : status);
   bounce_recipient_set_reply_code (r, reply);
   bounce_recipient_set_reason (r, reason);
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);

@@ -143,6 +143,23 @@ test_delay_of_failing_network (Fixture *f, gconstpointer data)
     g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "expired");
     f->j.rules = NULL;
   }
+  /* a status that names the failure precisely keeps it (Sisimai's
+   * Reason.pm: a delay is "expired" only when the status names nothing);
+   * 4.4.0 and 4.4.1 say no more than the delay */
+  f->ev.status = "4.4.2";
+  f->j.status_entry = entry ("enhanced.x.4.2");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
+  f->ev.status = "4.3.5";
+  f->j.status_entry = entry ("enhanced.x.3.5");
+  g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "systemerror");
+  f->ev.status = "4.4.1";
+  f->j.status_entry = entry ("enhanced.4.4.1");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "expired");
+  f->ev.status = "4.4.0";
+  f->j.status_entry = entry ("enhanced.x.4.0");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "expired");
+  f->ev.status = NULL;
+  f->j.status_entry = NULL;
   f->fact.action = NULL;
   g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "systemerror");
 }

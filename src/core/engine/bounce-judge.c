@@ -211,7 +211,27 @@ phrase_names_reason (const BounceJudgement *j,
  * phrases of a reason's own table keeps that reason: "connect to
  * mx[192.0.2.2]:25: No route to host" is a network error
  * (lib/Sisimai/Reason/NetworkError.pm), where "Connection timed out" is an
- * expiry (Reason/Expired.pm) and "Connection refused" names nothing. */
+ * expiry (Reason/Expired.pm) and "Connection refused" names nothing.
+ * Nor is the failure only the delay when the status names it precisely
+ * (4.4.2 "bad connection", 4.4.4 "unable to route", 4.3.5 "system
+ * incorrectly configured"): Sisimai turns a delay into "expired" only when
+ * its status has no name of its own (Reason.pm, anotherone()), and the
+ * codes that say no more than the delay, 4.4.0 (undefined network status)
+ * and 4.4.1 (no answer from host, which its SMTP/Status.pm names an
+ * expiry), are no such name. */
+static gboolean
+status_names_failure (const BounceJudgement *j)
+{
+  const char *status = j->ev->status;
+  const char *named = reason_of_status (j);
+  g_auto(GStrv) parts = status != NULL ? g_strsplit (status, ".", 3) : NULL;
+
+  if (parts == NULL || g_strv_length (parts) != 3 || g_str_equal (parts[2], "0") ||
+      (g_str_equal (parts[1], "4") && g_str_equal (parts[2], "1")))
+    return FALSE;
+  return is_reason (named, "networkerror") || is_reason (named, "systemerror");
+}
+
 static const char *
 delay_of_failing_network (const BounceJudgement *j,
                           const char            *reason)
@@ -219,7 +239,7 @@ delay_of_failing_network (const BounceJudgement *j,
   if (is_action (j->fact, "delayed") && j->fact->reason == NULL &&
       (reason == NULL || is_reason (reason, "onhold") ||
        ((is_reason (reason, "networkerror") || is_reason (reason, "systemerror")) &&
-        !phrase_names_reason (j, reason))))
+        !phrase_names_reason (j, reason) && !status_names_failure (j))))
     return "expired";
   return reason;
 }

@@ -58,7 +58,7 @@ static void
 test_order (void)
 {
   static const char * const order[] = {
-    "layout-states-reason", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
+    "layout-states-reason", "unknown-user-by-status", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
     "by-smtp-stage", "delivery-time-expired", "nothing-named",
     "temporary-host-lookup", NULL
   };
@@ -350,6 +350,41 @@ test_reported_reply (Fixture *f, gconstpointer data)
   f->ev.diagnostic = NULL;
 }
 
+/* A 5.1.1 status outweighs generic wording of a filter, spam or a policy,
+ * but not a full or suspended mailbox, refused relaying, a blocked host or
+ * a refused sender
+ * (Sisimai's Reason/UserUnknown.pm, true(), and its order of classes). */
+static void
+test_unknown_user_by_status (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("unknown-user-by-status");
+
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.1.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "userunknown");
+  g_assert_cmpstr (fn (&f->j, "filtered"), ==, "userunknown");
+  g_assert_cmpstr (fn (&f->j, "toomanyconn"), ==, "userunknown");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  g_assert_cmpstr (fn (&f->j, "suspend"), ==, "suspend");
+  g_assert_cmpstr (fn (&f->j, "norelaying"), ==, "norelaying");
+  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "blocked");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  /* not for another status, a temporary one or a layout's own reason */
+  f->ev.status = "5.7.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->ev.status = "4.1.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->ev.status = "5.1.1";
+  f->fact.reason = (char *) "spamdetected";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->fact.reason = NULL;
+  /* nor against a provider's own sentence */
+  f->j.rule = entry ("rule.microsoft.delivery-not-authorized");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  f->j.rule = NULL;
+  f->ev.status = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -361,6 +396,7 @@ main (int argc, char **argv)
   ADD ("first-reason", test_first_reason);
   ADD ("reported-reply", test_reported_reply);
   ADD ("layout-states-reason", test_layout_states_reason);
+  ADD ("unknown-user-by-status", test_unknown_user_by_status);
   ADD ("final-name-once-given-up", test_final_name_once_given_up);
   ADD ("expired-action", test_expired_action);
   ADD ("delay-of-failing-network", test_delay_of_failing_network);

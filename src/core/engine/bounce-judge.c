@@ -161,6 +161,38 @@ layout_states_reason (const BounceJudgement *j,
   return j->fact->reason != NULL ? j->fact->reason : reason;
 }
 
+/* A permanent status that names an unknown mailbox (5.1.0, 5.1.1, 5.1.3)
+ * outweighs generic wording of most other kinds.  Sisimai asks whether
+ * the mailbox is unknown (lib/Sisimai/Reason/UserUnknown.pm, true())
+ * before it asks whether the message was filtered, spam, a policy or
+ * security refusal, a missing PTR record, too many connections or a
+ * system error (the order of classes in Reason.pm, get()), and such a
+ * status settles it, unless the words say what it asks about first (a
+ * full mailbox, a message too big, a suspended or moved mailbox, relaying
+ * or authentication refused) or what UserUnknown.pm lets speak instead (a
+ * blocked host, a refused sender, a server that takes no mail).  A
+ * provider's own sentence still means what it says, as Sisimai's per-host
+ * rules (Rhost.pm) come before all of this. */
+static const char *
+unknown_user_by_status (const BounceJudgement *j,
+                        const char            *reason)
+{
+  static const char * const outweighing[] = {
+    "userunknown", "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
+    "authfailure", "blocked", "notaccept", "rejected",
+  };
+  const char *status = j->ev->status;
+
+  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
+      status == NULL || !(g_str_equal (status, "5.1.0") || g_str_equal (status, "5.1.1") ||
+                          g_str_equal (status, "5.1.3")))
+    return reason;
+  for (gsize i = 0; i < G_N_ELEMENTS (outweighing); i++)
+    if (is_reason (reason, outweighing[i]))
+      return reason;
+  return "userunknown";
+}
+
 /* Once the sender has given up, a condition may have a different name
  * ("connection timed out" for days is an expiry). */
 static const char *
@@ -376,6 +408,7 @@ temporary_host_lookup (const BounceJudgement *j,
 
 static const BounceRefinement refinements[] = {
   { "layout-states-reason", layout_states_reason },
+  { "unknown-user-by-status", unknown_user_by_status },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },

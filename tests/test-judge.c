@@ -58,7 +58,7 @@ static void
 test_order (void)
 {
   static const char * const order[] = {
-    "layout-states-reason", "unknown-user-by-status", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
+    "layout-states-reason", "quota-or-size-by-status", "unknown-user-by-status", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
     "by-smtp-stage", "delivery-time-expired", "nothing-named",
     "temporary-host-lookup", NULL
   };
@@ -385,6 +385,44 @@ test_unknown_user_by_status (Fixture *f, gconstpointer data)
   f->ev.status = NULL;
 }
 
+/* X.2.2, X.2.3 and X.3.4 say it whatever generic words come with them;
+ * only a full mailbox's words outweigh the size statuses (Sisimai's
+ * Reason/MailboxFull.pm, MesgTooBig.pm, ExceedLimit.pm). */
+static void
+test_quota_or_size_by_status (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("quota-or-size-by-status");
+
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.2.2";
+  f->j.status_entry = entry ("enhanced.5.2.2");
+  g_assert_cmpstr (fn (&f->j, "toomanyconn"), ==, "mailboxfull");
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "mailboxfull");
+  f->ev.status = "5.2.3";
+  f->j.status_entry = entry ("enhanced.x.2.3");
+  g_assert_cmpstr (fn (&f->j, "mesgtoobig"), ==, "exceedlimit");
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "exceedlimit");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  f->ev.status = "5.3.4";
+  f->j.status_entry = entry ("enhanced.x.3.4");
+  g_assert_cmpstr (fn (&f->j, "exceedlimit"), ==, "mesgtoobig");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  /* a layout's own reason and a provider's sentence keep theirs */
+  f->fact.reason = (char *) "toomanyconn";
+  g_assert_cmpstr (fn (&f->j, "toomanyconn"), ==, "toomanyconn");
+  f->fact.reason = NULL;
+  f->j.rule = entry ("rule.microsoft.delivery-not-authorized");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  /* another status says nothing here */
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.7.1";
+  f->j.status_entry = entry ("enhanced.5.7.1");
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->j.rule = NULL;
+  f->ev.status = NULL;
+  f->j.status_entry = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -396,6 +434,7 @@ main (int argc, char **argv)
   ADD ("first-reason", test_first_reason);
   ADD ("reported-reply", test_reported_reply);
   ADD ("layout-states-reason", test_layout_states_reason);
+  ADD ("quota-or-size-by-status", test_quota_or_size_by_status);
   ADD ("unknown-user-by-status", test_unknown_user_by_status);
   ADD ("final-name-once-given-up", test_final_name_once_given_up);
   ADD ("expired-action", test_expired_action);

@@ -193,6 +193,30 @@ unknown_user_by_status (const BounceJudgement *j,
   return "userunknown";
 }
 
+/* A status that names a full mailbox (X.2.2), a per-mailbox size limit
+ * (X.2.3) or a message too big (X.3.4, X.7.16) says so whatever generic
+ * words come with it ("552 5.2.2 Too many messages"): these are the
+ * first conditions Sisimai asks about, and their checks accept the status
+ * alone (lib/Sisimai/Reason.pm, get(), its first order of classes;
+ * Reason/MailboxFull.pm, MesgTooBig.pm and ExceedLimit.pm, true()).  Only
+ * the words of a full mailbox, asked about first, outweigh the two size
+ * statuses. */
+static const char *
+quota_or_size_by_status (const BounceJudgement *j,
+                         const char            *reason)
+{
+  const char *named = reason_of_status (j);
+
+  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
+      j->ev->status == NULL || is_reason (reason, named))
+    return reason;
+  if (is_reason (named, "mailboxfull"))
+    return "mailboxfull";
+  if ((is_reason (named, "exceedlimit") || is_reason (named, "mesgtoobig")) && !is_reason (reason, "mailboxfull"))
+    return named;
+  return reason;
+}
+
 /* Once the sender has given up, a condition may have a different name
  * ("connection timed out" for days is an expiry). */
 static const char *
@@ -408,6 +432,7 @@ temporary_host_lookup (const BounceJudgement *j,
 
 static const BounceRefinement refinements[] = {
   { "layout-states-reason", layout_states_reason },
+  { "quota-or-size-by-status", quota_or_size_by_status },
   { "unknown-user-by-status", unknown_user_by_status },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },

@@ -58,7 +58,8 @@ static void
 test_order (void)
 {
   static const char * const order[] = {
-    "layout-states-reason", "quota-or-size-by-status", "unknown-user-by-status", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
+    "layout-states-reason", "quota-or-size-by-status", "unknown-user-by-status",
+    "status-before-later-words", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
     "by-smtp-stage", "delivery-time-expired", "nothing-named",
     "temporary-host-lookup", NULL
   };
@@ -423,6 +424,43 @@ test_quota_or_size_by_status (Fixture *f, gconstpointer data)
   f->j.status_entry = NULL;
 }
 
+/* X.1.7 and X.1.8 (a refused sender), 5.1.2 and 5.5.3 settle the reason
+ * against generic words Sisimai asks about later (Reason/Rejected.pm,
+ * HostUnknown.pm, TooManyConn.pm). */
+static void
+test_status_before_later_words (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("status-before-later-words");
+
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.1.8";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "rejected");
+  g_assert_cmpstr (fn (&f->j, "policyviolation"), ==, "rejected");
+  /* asked about before a refused sender */
+  g_assert_cmpstr (fn (&f->j, "filtered"), ==, "filtered");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  f->ev.status = "4.1.7";
+  g_assert_cmpstr (fn (&f->j, "syntaxerror"), ==, "rejected");
+  f->ev.status = "5.1.2";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "hostunknown");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  f->ev.status = "5.5.3";
+  g_assert_cmpstr (fn (&f->j, "securityerror"), ==, "toomanyconn");
+  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "toomanyconn");
+  /* not for other statuses, a layout's reason or a provider's sentence */
+  f->ev.status = "5.7.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->ev.status = "5.1.8";
+  f->fact.reason = (char *) "spamdetected";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->fact.reason = NULL;
+  f->j.rule = entry ("rule.dnsbl.spamhaus-zen");
+  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "blocked");
+  f->j.rule = NULL;
+  f->ev.status = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -436,6 +474,7 @@ main (int argc, char **argv)
   ADD ("layout-states-reason", test_layout_states_reason);
   ADD ("quota-or-size-by-status", test_quota_or_size_by_status);
   ADD ("unknown-user-by-status", test_unknown_user_by_status);
+  ADD ("status-before-later-words", test_status_before_later_words);
   ADD ("final-name-once-given-up", test_final_name_once_given_up);
   ADD ("expired-action", test_expired_action);
   ADD ("delay-of-failing-network", test_delay_of_failing_network);

@@ -217,6 +217,52 @@ quota_or_size_by_status (const BounceJudgement *j,
   return reason;
 }
 
+/* The order in which Sisimai asks whether a bounce is of a kind, where
+ * the status alone may answer (lib/Sisimai/Reason.pm, get(), its first
+ * order of classes); every other reason is asked about after these. */
+static guint
+sisimai_order_of (const char *reason)
+{
+  static const char * const order[] = {
+    "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying", "authfailure",
+    "userunknown", "filtered", "requireptr", "notcompliantrfc", "rejected", "hostunknown", "spamdetected",
+    "speeding", "toomanyconn", "blocked",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (is_reason (reason, order[i]))
+      return i;
+  return G_N_ELEMENTS (order);
+}
+
+/* A status that names a refused sender (X.1.7, X.1.8), a domain that does
+ * not exist (5.1.2) or too many recipients (5.5.3) settles the reason
+ * against generic words of a kind Sisimai asks about later ("553 5.1.8
+ * Message rejected as spam" is a refused sender): its checks for these
+ * accept the status alone (Reason/Rejected.pm, HostUnknown.pm and
+ * TooManyConn.pm, true()), and HostUnknown.pm lets only the words of a
+ * network error speak against a 5.1.2. */
+static const char *
+status_before_later_words (const BounceJudgement *j,
+                           const char            *reason)
+{
+  const char *status = j->ev->status;
+  const char *named = NULL;
+
+  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
+      status == NULL || strlen (status) < 5)
+    return reason;
+  if (g_str_equal (status + 1, ".1.7") || g_str_equal (status + 1, ".1.8"))
+    named = "rejected";
+  else if (g_str_equal (status, "5.1.2") && !is_reason (reason, "networkerror"))
+    named = "hostunknown";
+  else if (g_str_equal (status, "5.5.3"))
+    named = "toomanyconn";
+  if (named != NULL && sisimai_order_of (reason) > sisimai_order_of (named))
+    return named;
+  return reason;
+}
+
 /* Once the sender has given up, a condition may have a different name
  * ("connection timed out" for days is an expiry). */
 static const char *
@@ -434,6 +480,7 @@ static const BounceRefinement refinements[] = {
   { "layout-states-reason", layout_states_reason },
   { "quota-or-size-by-status", quota_or_size_by_status },
   { "unknown-user-by-status", unknown_user_by_status },
+  { "status-before-later-words", status_before_later_words },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },

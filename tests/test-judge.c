@@ -58,8 +58,9 @@ static void
 test_order (void)
 {
   static const char * const order[] = {
-    "layout-states-reason", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
-    "by-smtp-stage", "given-up-after-temporary", "delivery-time-expired", "nothing-named",
+    "layout-states-reason", "quota-or-size-by-status", "unknown-user-by-status",
+    "status-before-later-words", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
+    "by-smtp-stage", "delivery-time-expired", "nothing-named",
     "temporary-host-lookup", NULL
   };
   const BounceRefinement *r = bounce_judge_refinements ();
@@ -143,6 +144,23 @@ test_delay_of_failing_network (Fixture *f, gconstpointer data)
     g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "expired");
     f->j.rules = NULL;
   }
+  /* a status that names the failure precisely keeps it (Sisimai's
+   * Reason.pm: a delay is "expired" only when the status names nothing);
+   * 4.4.0 and 4.4.1 say no more than the delay */
+  f->ev.status = "4.4.2";
+  f->j.status_entry = entry ("enhanced.x.4.2");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
+  f->ev.status = "4.3.5";
+  f->j.status_entry = entry ("enhanced.x.3.5");
+  g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "systemerror");
+  f->ev.status = "4.4.1";
+  f->j.status_entry = entry ("enhanced.4.4.1");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "expired");
+  f->ev.status = "4.4.0";
+  f->j.status_entry = entry ("enhanced.x.4.0");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "expired");
+  f->ev.status = NULL;
+  f->j.status_entry = NULL;
   f->fact.action = NULL;
   g_assert_cmpstr (fn (&f->j, "systemerror"), ==, "systemerror");
 }
@@ -194,19 +212,24 @@ test_by_smtp_stage (Fixture *f, gconstpointer data)
   g_assert_null (fn (&f->j, NULL));
 }
 
+/* A failure after temporary errors whose words name nothing is on hold,
+ * not expired (Sisimai's Reason.pm: only words, a status or the Action
+ * name an expiry). */
 static void
-test_given_up_after_temporary (Fixture *f, gconstpointer data)
+test_given_up_names_nothing (Fixture *f, gconstpointer data)
 {
-  BounceRefinementFunc fn = refinement ("given-up-after-temporary");
-
   f->fact.action = (char *) "failed";
-  f->ev.status = "4.7.1";
-  g_assert_cmpstr (fn (&f->j, NULL), ==, "expired");
-  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "blocked");
-  f->ev.status = "5.7.1";
-  g_assert_null (fn (&f->j, NULL));
-  f->ev.status = NULL;
+  f->ev.status = "4.0.0";
+  f->ev.reply = "451";
+  f->j.status_entry = entry ("enhanced.x.0.0");
+  g_assert_cmpstr (bounce_judge_reason (&f->j), ==, "onhold");
+  /* an Action "expired" still says it */
+  f->fact.action = (char *) "expired";
+  g_assert_cmpstr (bounce_judge_reason (&f->j), ==, "expired");
   f->fact.action = NULL;
+  f->ev.status = NULL;
+  f->ev.reply = NULL;
+  f->j.status_entry = NULL;
 }
 
 static void
@@ -296,6 +319,148 @@ test_first_reason (Fixture *f, gconstpointer data)
   f->j.reply_entry = NULL;
 }
 
+/* The reply code reported: only a registered one, of the status's class
+ * (Sisimai's SMTP/Reply.pm and the REPLYCODE block of its Fact.pm). */
+static void
+test_reported_reply (Fixture *f, gconstpointer data)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *unregistered = NULL;
+  g_autofree char *other_class = NULL;
+  g_autofree char *own_class = NULL;
+  g_autofree char *none = NULL;
+
+  f->ev.reply = "550";
+  plain = bounce_judge_reported_reply (&f->j, "5.1.1");
+  g_assert_cmpstr (plain, ==, "550");
+  f->ev.reply = "542";
+  unregistered = bounce_judge_reported_reply (&f->j, "5.0.0");
+  g_assert_null (unregistered);
+  /* a temporary reply under a permanent status, nothing else said */
+  f->ev.reply = "421";
+  f->ev.diagnostic = "421 4.4.2 closing connection";
+  other_class = bounce_judge_reported_reply (&f->j, "5.0.0");
+  g_assert_null (other_class);
+  /* ... or a reply of the status's class later in the text */
+  f->ev.diagnostic = "421 try later; then 554 5.7.1 refused (mx2.example.net/10.0.0.550)";
+  own_class = bounce_judge_reported_reply (&f->j, "5.7.1");
+  g_assert_cmpstr (own_class, ==, "554");
+  f->ev.reply = NULL;
+  none = bounce_judge_reported_reply (&f->j, "5.7.1");
+  g_assert_null (none);
+  f->ev.diagnostic = NULL;
+}
+
+/* A 5.1.1 status outweighs generic wording of a filter, spam or a policy,
+ * but not a full or suspended mailbox, refused relaying, a blocked host or
+ * a refused sender
+ * (Sisimai's Reason/UserUnknown.pm, true(), and its order of classes). */
+static void
+test_unknown_user_by_status (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("unknown-user-by-status");
+
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.1.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "userunknown");
+  g_assert_cmpstr (fn (&f->j, "filtered"), ==, "userunknown");
+  g_assert_cmpstr (fn (&f->j, "toomanyconn"), ==, "userunknown");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  g_assert_cmpstr (fn (&f->j, "suspend"), ==, "suspend");
+  g_assert_cmpstr (fn (&f->j, "norelaying"), ==, "norelaying");
+  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "blocked");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  /* not for another status, a temporary one or a layout's own reason */
+  f->ev.status = "5.7.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->ev.status = "4.1.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->ev.status = "5.1.1";
+  f->fact.reason = (char *) "spamdetected";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->fact.reason = NULL;
+  /* nor against a provider's own sentence */
+  f->j.rule = entry ("rule.microsoft.delivery-not-authorized");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  f->j.rule = NULL;
+  f->ev.status = NULL;
+}
+
+/* X.2.2, X.2.3 and X.3.4 say it whatever generic words come with them;
+ * only a full mailbox's words outweigh the size statuses (Sisimai's
+ * Reason/MailboxFull.pm, MesgTooBig.pm, ExceedLimit.pm). */
+static void
+test_quota_or_size_by_status (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("quota-or-size-by-status");
+
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.2.2";
+  f->j.status_entry = entry ("enhanced.5.2.2");
+  g_assert_cmpstr (fn (&f->j, "toomanyconn"), ==, "mailboxfull");
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "mailboxfull");
+  f->ev.status = "5.2.3";
+  f->j.status_entry = entry ("enhanced.x.2.3");
+  g_assert_cmpstr (fn (&f->j, "mesgtoobig"), ==, "exceedlimit");
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "exceedlimit");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  f->ev.status = "5.3.4";
+  f->j.status_entry = entry ("enhanced.x.3.4");
+  g_assert_cmpstr (fn (&f->j, "exceedlimit"), ==, "mesgtoobig");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  /* a layout's own reason and a provider's sentence keep theirs */
+  f->fact.reason = (char *) "toomanyconn";
+  g_assert_cmpstr (fn (&f->j, "toomanyconn"), ==, "toomanyconn");
+  f->fact.reason = NULL;
+  f->j.rule = entry ("rule.microsoft.delivery-not-authorized");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  /* another status says nothing here */
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.7.1";
+  f->j.status_entry = entry ("enhanced.5.7.1");
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->j.rule = NULL;
+  f->ev.status = NULL;
+  f->j.status_entry = NULL;
+}
+
+/* X.1.7 and X.1.8 (a refused sender), 5.1.2 and 5.5.3 settle the reason
+ * against generic words Sisimai asks about later (Reason/Rejected.pm,
+ * HostUnknown.pm, TooManyConn.pm). */
+static void
+test_status_before_later_words (Fixture *f, gconstpointer data)
+{
+  BounceRefinementFunc fn = refinement ("status-before-later-words");
+
+  f->j.rule = entry ("rule.wording.unknown-user");
+  f->ev.status = "5.1.8";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "rejected");
+  g_assert_cmpstr (fn (&f->j, "policyviolation"), ==, "rejected");
+  /* asked about before a refused sender */
+  g_assert_cmpstr (fn (&f->j, "filtered"), ==, "filtered");
+  g_assert_cmpstr (fn (&f->j, "mailboxfull"), ==, "mailboxfull");
+  f->ev.status = "4.1.7";
+  g_assert_cmpstr (fn (&f->j, "syntaxerror"), ==, "rejected");
+  f->ev.status = "5.1.2";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "hostunknown");
+  g_assert_cmpstr (fn (&f->j, "networkerror"), ==, "networkerror");
+  g_assert_cmpstr (fn (&f->j, "rejected"), ==, "rejected");
+  f->ev.status = "5.5.3";
+  g_assert_cmpstr (fn (&f->j, "securityerror"), ==, "toomanyconn");
+  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "toomanyconn");
+  /* not for other statuses, a layout's reason or a provider's sentence */
+  f->ev.status = "5.7.1";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->ev.status = "5.1.8";
+  f->fact.reason = (char *) "spamdetected";
+  g_assert_cmpstr (fn (&f->j, "spamdetected"), ==, "spamdetected");
+  f->fact.reason = NULL;
+  f->j.rule = entry ("rule.dnsbl.spamhaus-zen");
+  g_assert_cmpstr (fn (&f->j, "blocked"), ==, "blocked");
+  f->j.rule = NULL;
+  f->ev.status = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,12 +470,16 @@ main (int argc, char **argv)
   g_test_add_func ("/judge/order", test_order);
 #define ADD(path, fn) g_test_add ("/judge/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("first-reason", test_first_reason);
+  ADD ("reported-reply", test_reported_reply);
   ADD ("layout-states-reason", test_layout_states_reason);
+  ADD ("quota-or-size-by-status", test_quota_or_size_by_status);
+  ADD ("unknown-user-by-status", test_unknown_user_by_status);
+  ADD ("status-before-later-words", test_status_before_later_words);
   ADD ("final-name-once-given-up", test_final_name_once_given_up);
   ADD ("expired-action", test_expired_action);
   ADD ("delay-of-failing-network", test_delay_of_failing_network);
   ADD ("by-smtp-stage", test_by_smtp_stage);
-  ADD ("given-up-after-temporary", test_given_up_after_temporary);
+  ADD ("given-up-names-nothing", test_given_up_names_nothing);
   ADD ("delivery-time-expired", test_delivery_time_expired);
   ADD ("nothing-named", test_nothing_named);
   ADD ("temporary-host-lookup", test_temporary_host_lookup);

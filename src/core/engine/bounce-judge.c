@@ -161,6 +161,108 @@ layout_states_reason (const BounceJudgement *j,
   return j->fact->reason != NULL ? j->fact->reason : reason;
 }
 
+/* A permanent status that names an unknown mailbox (5.1.0, 5.1.1, 5.1.3)
+ * outweighs generic wording of most other kinds.  Sisimai asks whether
+ * the mailbox is unknown (lib/Sisimai/Reason/UserUnknown.pm, true())
+ * before it asks whether the message was filtered, spam, a policy or
+ * security refusal, a missing PTR record, too many connections or a
+ * system error (the order of classes in Reason.pm, get()), and such a
+ * status settles it, unless the words say what it asks about first (a
+ * full mailbox, a message too big, a suspended or moved mailbox, relaying
+ * or authentication refused) or what UserUnknown.pm lets speak instead (a
+ * blocked host, a refused sender, a server that takes no mail).  A
+ * provider's own sentence still means what it says, as Sisimai's per-host
+ * rules (Rhost.pm) come before all of this. */
+static const char *
+unknown_user_by_status (const BounceJudgement *j,
+                        const char            *reason)
+{
+  static const char * const outweighing[] = {
+    "userunknown", "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying",
+    "authfailure", "blocked", "notaccept", "rejected",
+  };
+  const char *status = j->ev->status;
+
+  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
+      status == NULL || !(g_str_equal (status, "5.1.0") || g_str_equal (status, "5.1.1") ||
+                          g_str_equal (status, "5.1.3")))
+    return reason;
+  for (gsize i = 0; i < G_N_ELEMENTS (outweighing); i++)
+    if (is_reason (reason, outweighing[i]))
+      return reason;
+  return "userunknown";
+}
+
+/* A status that names a full mailbox (X.2.2), a per-mailbox size limit
+ * (X.2.3) or a message too big (X.3.4, X.7.16) says so whatever generic
+ * words come with it ("552 5.2.2 Too many messages"): these are the
+ * first conditions Sisimai asks about, and their checks accept the status
+ * alone (lib/Sisimai/Reason.pm, get(), its first order of classes;
+ * Reason/MailboxFull.pm, MesgTooBig.pm and ExceedLimit.pm, true()).  Only
+ * the words of a full mailbox, asked about first, outweigh the two size
+ * statuses. */
+static const char *
+quota_or_size_by_status (const BounceJudgement *j,
+                         const char            *reason)
+{
+  const char *named = reason_of_status (j);
+
+  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
+      j->ev->status == NULL || is_reason (reason, named))
+    return reason;
+  if (is_reason (named, "mailboxfull"))
+    return "mailboxfull";
+  if ((is_reason (named, "exceedlimit") || is_reason (named, "mesgtoobig")) && !is_reason (reason, "mailboxfull"))
+    return named;
+  return reason;
+}
+
+/* The order in which Sisimai asks whether a bounce is of a kind, where
+ * the status alone may answer (lib/Sisimai/Reason.pm, get(), its first
+ * order of classes); every other reason is asked about after these. */
+static guint
+sisimai_order_of (const char *reason)
+{
+  static const char * const order[] = {
+    "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying", "authfailure",
+    "userunknown", "filtered", "requireptr", "notcompliantrfc", "rejected", "hostunknown", "spamdetected",
+    "speeding", "toomanyconn", "blocked",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (is_reason (reason, order[i]))
+      return i;
+  return G_N_ELEMENTS (order);
+}
+
+/* A status that names a refused sender (X.1.7, X.1.8), a domain that does
+ * not exist (5.1.2) or too many recipients (5.5.3) settles the reason
+ * against generic words of a kind Sisimai asks about later ("553 5.1.8
+ * Message rejected as spam" is a refused sender): its checks for these
+ * accept the status alone (Reason/Rejected.pm, HostUnknown.pm and
+ * TooManyConn.pm, true()), and HostUnknown.pm lets only the words of a
+ * network error speak against a 5.1.2. */
+static const char *
+status_before_later_words (const BounceJudgement *j,
+                           const char            *reason)
+{
+  const char *status = j->ev->status;
+  const char *named = NULL;
+
+  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
+      status == NULL || strlen (status) < 5)
+    return reason;
+  if (g_str_equal (status + 1, ".1.7") || g_str_equal (status + 1, ".1.8"))
+    named = "rejected";
+  else if (g_str_equal (status, "5.1.2") && !is_reason (reason, "networkerror"))
+    named = "hostunknown";
+  else if (g_str_equal (status, "5.5.3"))
+    named = "toomanyconn";
+  if (named != NULL && sisimai_order_of (reason) > sisimai_order_of (named))
+    return named;
+  return reason;
+}
+
 /* Once the sender has given up, a condition may have a different name
  * ("connection timed out" for days is an expiry). */
 static const char *
@@ -211,7 +313,27 @@ phrase_names_reason (const BounceJudgement *j,
  * phrases of a reason's own table keeps that reason: "connect to
  * mx[192.0.2.2]:25: No route to host" is a network error
  * (lib/Sisimai/Reason/NetworkError.pm), where "Connection timed out" is an
- * expiry (Reason/Expired.pm) and "Connection refused" names nothing. */
+ * expiry (Reason/Expired.pm) and "Connection refused" names nothing.
+ * Nor is the failure only the delay when the status names it precisely
+ * (4.4.2 "bad connection", 4.4.4 "unable to route", 4.3.5 "system
+ * incorrectly configured"): Sisimai turns a delay into "expired" only when
+ * its status has no name of its own (Reason.pm, anotherone()), and the
+ * codes that say no more than the delay, 4.4.0 (undefined network status)
+ * and 4.4.1 (no answer from host, which its SMTP/Status.pm names an
+ * expiry), are no such name. */
+static gboolean
+status_names_failure (const BounceJudgement *j)
+{
+  const char *status = j->ev->status;
+  const char *named = reason_of_status (j);
+  g_auto(GStrv) parts = status != NULL ? g_strsplit (status, ".", 3) : NULL;
+
+  if (parts == NULL || g_strv_length (parts) != 3 || g_str_equal (parts[2], "0") ||
+      (g_str_equal (parts[1], "4") && g_str_equal (parts[2], "1")))
+    return FALSE;
+  return is_reason (named, "networkerror") || is_reason (named, "systemerror");
+}
+
 static const char *
 delay_of_failing_network (const BounceJudgement *j,
                           const char            *reason)
@@ -219,7 +341,7 @@ delay_of_failing_network (const BounceJudgement *j,
   if (is_action (j->fact, "delayed") && j->fact->reason == NULL &&
       (reason == NULL || is_reason (reason, "onhold") ||
        ((is_reason (reason, "networkerror") || is_reason (reason, "systemerror")) &&
-        !phrase_names_reason (j, reason))))
+        !phrase_names_reason (j, reason) && !status_names_failure (j))))
     return "expired";
   return reason;
 }
@@ -308,19 +430,6 @@ by_smtp_stage (const BounceJudgement *j,
   return reason;
 }
 
-/* A delivery that was given up after retrying is "expired" whatever the
- * last temporary error was. */
-static const char *
-given_up_after_temporary (const BounceJudgement *j,
-                          const char            *reason)
-{
-  const char *status = j->ev->status;
-
-  if (is_action (j->fact, "failed") && status != NULL && status[0] == '4' && reason == NULL)
-    return "expired";
-  return reason;
-}
-
 /* x.4.7 says it outright: the delivery time expired, whatever network or
  * system trouble came before (RFC 3463: "Delivery time expired"). */
 static const char *
@@ -337,7 +446,12 @@ delivery_time_expired (const BounceJudgement *j,
 
 /* Nothing named a condition: a failure with codes or words of its own is
  * on hold (the cause is not known), and nothing but the notification's
- * boilerplate ("I'm sorry to have to inform you ...") is undefined. */
+ * boilerplate ("I'm sorry to have to inform you ...") is undefined.  A
+ * failure after temporary errors (Action "failed", a 4.x.x status) is no
+ * exception: Sisimai calls a delivery "expired" only when its words, its
+ * status (4.4.1, 4.4.7) or an Action "delayed" or "expired" say so
+ * (lib/Sisimai/Reason.pm, get() and anotherone()), not for having been
+ * given up; that it was given up is the recipient's outcome. */
 static const char *
 nothing_named (const BounceJudgement *j,
                const char            *reason)
@@ -364,11 +478,13 @@ temporary_host_lookup (const BounceJudgement *j,
 
 static const BounceRefinement refinements[] = {
   { "layout-states-reason", layout_states_reason },
+  { "quota-or-size-by-status", quota_or_size_by_status },
+  { "unknown-user-by-status", unknown_user_by_status },
+  { "status-before-later-words", status_before_later_words },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },
   { "by-smtp-stage", by_smtp_stage },
-  { "given-up-after-temporary", given_up_after_temporary },
   { "delivery-time-expired", delivery_time_expired },
   { "nothing-named", nothing_named },
   { "temporary-host-lookup", temporary_host_lookup },
@@ -476,6 +592,73 @@ pseudo_status (const BounceJudgement *j,
 }
 
 /* ------------------------------------------------------------------ */
+/* The reply code reported                                              */
+
+/* The reply codes the SMTP specifications define: RFC 5321 section 4.2.3,
+ * SMTP AUTH (RFC 4954: 235, 334, 432, 454, 530, 534, 535, 538), RFC 7504's
+ * 521 and 556, ETRN (RFC 1985: 253, 458, 459), RFC 2645's 453, and those
+ * the enhanced status code registry (RFC 5248) pairs with its codes (422,
+ * 430, 523, 524, 525, 533).  Sisimai reads no other number as a reply
+ * code (lib/Sisimai/SMTP/Reply.pm, find()): "542 Rejected" or "426
+ * connection timed out" carry a server's own number, which the text shown
+ * keeps. */
+static gboolean
+reply_is_registered (const char *code)
+{
+  static const char * const codes[] = {
+    "211", "214", "220", "221", "235", "250", "251", "252", "253", "334", "354",
+    "421", "422", "430", "432", "450", "451", "452", "453", "454", "455", "456", "458", "459",
+    "500", "501", "502", "503", "504", "520", "521", "523", "524", "525", "530", "533", "534",
+    "535", "538", "550", "551", "552", "553", "554", "555", "556",
+  };
+
+  for (gsize i = 0; code != NULL && i < G_N_ELEMENTS (codes); i++)
+    if (g_str_equal (code, codes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first registered reply code of class klass in text, standing on its
+ * own (not part of a longer number, an address or a status code). */
+static char *
+registered_reply_in (const char *text,
+                     char        klass)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    {
+      char code[4];
+
+      if (*p != klass || (p > text && (g_ascii_isdigit (p[-1]) || p[-1] == '.' || p[-1] == '/')) ||
+          !g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]) ||
+          g_ascii_isdigit (p[3]) || p[3] == '.' || p[3] == '/')
+        continue;
+      memcpy (code, p, 3);
+      code[3] = '\0';
+      if (reply_is_registered (code))
+        return g_strdup (code);
+    }
+  return NULL;
+}
+
+/* The reply code the recipient reports: a registered one, of the class of
+ * its status.  A permanent status with a temporary reply (or the other way
+ * round) takes a reply of its own class from the server's text, if there
+ * is one, else none: Sisimai reports a reply code only when its class and
+ * the status's agree (lib/Sisimai/Fact.pm, its REPLYCODE block). */
+char *
+bounce_judge_reported_reply (const BounceJudgement *j,
+                             const char            *status)
+{
+  const char *reply = j->ev->reply;
+
+  if (reply == NULL || !reply_is_registered (reply))
+    return NULL;
+  if (status == NULL || status[0] == reply[0] || (status[0] != '2' && status[0] != '4' && status[0] != '5'))
+    return g_strdup (reply);
+  return registered_reply_in (j->ev->diagnostic, status[0]);
+}
+
+/* ------------------------------------------------------------------ */
 /* The recipient                                                        */
 
 /* A warning whose Subject says the delivery is delayed ("Delivery Status
@@ -565,6 +748,7 @@ bounce_judge (BounceMessageContext *ctx,
   BounceEvidence ev;
   BounceJudgement j = { ctx, fact, &ev };
   g_autoptr(GPtrArray) rules = NULL;
+  g_autofree char *reply = NULL;
   const char *reason;
   const char *status;
   BouncePermanence permanence;
@@ -595,7 +779,10 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_address (r, fact->address);
   bounce_recipient_set_original_address (r, fact->original);
   bounce_recipient_set_status (r, status);
-  bounce_recipient_set_reply_code (r, ev.reply);
+  /* (a pseudo status is ours: its class follows the reason's table, not
+   * the server) */
+  reply = bounce_judge_reported_reply (&j, inferred ? NULL : status);
+  bounce_recipient_set_reply_code (r, reply);
   bounce_recipient_set_reason (r, reason);
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
   bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));

@@ -36,5 +36,9 @@ const char             *bounce_judge_first_reason  (const BounceJudgement *j);
 /* The first reading, refined. */
 const char             *bounce_judge_reason        (const BounceJudgement *j);
 BouncePermanence        bounce_judge_permanence    (const BounceJudgement *j);
+/* The reply code the recipient reports, given the status the server gave
+ * (NULL if none; newly allocated). */
+char                   *bounce_judge_reported_reply (const BounceJudgement *j,
+                                                     const char            *status);
 
 G_END_DECLS

@@ -885,6 +885,79 @@ test_prefilter_words (void)
     }
 }
 
+/* The sets of words a pattern needs: all the certain words of each way
+ * through its alternatives, a group's alternatives multiplied out with
+ * the words around them, and nothing from optional parts, classes,
+ * escapes or lookarounds. */
+static void
+test_prefilter_sets (void)
+{
+  static const struct { const char *pattern; const char *sets; } cases[] = {
+    { "user unknown", "user+unknown" },
+    { "\\bmailbox\\s+(?:is\\s+)?full\\b", "mailbox+full" },
+    { "(?i)quota|over ?limit", "quota|over+limit" },
+    { "spamhaus|(?:blocked|listed) by", "spamhaus|blocked|listed" },
+    { "(?:mailbox|account) (?:is )?(?:disabled|inactive)",
+      "mailbox+disabled|mailbox+inactive|account+disabled|account+inactive" },
+    { "user (?:unknown|not found) here", "user+unknown+here|user+not+found+here" },
+    { "(?:no|not) such user", "such+user" },
+    { "user user", "user" },
+    { "a|bcd", NULL },
+    { "(?:abc|de)fghij", "fghij" },
+    { "(?=look)ahead", "ahead" },
+    /* six groups of two: 64 combinations, more than are kept; the groups
+     * past that are left out */
+    { "(?:aaa|bbb) (?:ccc|ddd) (?:eee|fff) (?:ggg|hhh) (?:iii|jjj) (?:kkk|lll)",
+      "aaa+ccc+eee+ggg+iii|aaa+ccc+eee+ggg+jjj|aaa+ccc+eee+hhh+iii|aaa+ccc+eee+hhh+jjj|"
+      "aaa+ccc+fff+ggg+iii|aaa+ccc+fff+ggg+jjj|aaa+ccc+fff+hhh+iii|aaa+ccc+fff+hhh+jjj|"
+      "aaa+ddd+eee+ggg+iii|aaa+ddd+eee+ggg+jjj|aaa+ddd+eee+hhh+iii|aaa+ddd+eee+hhh+jjj|"
+      "aaa+ddd+fff+ggg+iii|aaa+ddd+fff+ggg+jjj|aaa+ddd+fff+hhh+iii|aaa+ddd+fff+hhh+jjj|"
+      "bbb+ccc+eee+ggg+iii|bbb+ccc+eee+ggg+jjj|bbb+ccc+eee+hhh+iii|bbb+ccc+eee+hhh+jjj|"
+      "bbb+ccc+fff+ggg+iii|bbb+ccc+fff+ggg+jjj|bbb+ccc+fff+hhh+iii|bbb+ccc+fff+hhh+jjj|"
+      "bbb+ddd+eee+ggg+iii|bbb+ddd+eee+ggg+jjj|bbb+ddd+eee+hhh+iii|bbb+ddd+eee+hhh+jjj|"
+      "bbb+ddd+fff+ggg+iii|bbb+ddd+fff+ggg+jjj|bbb+ddd+fff+hhh+iii|bbb+ddd+fff+hhh+jjj" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *sets = bounce_prefilter_describe (cases[i].pattern);
+
+      g_assert_cmpstr (sets, ==, cases[i].sets);
+    }
+}
+
+/* A rule is a candidate only when all the words of one of its sets are in
+ * the text, wherever they stand. */
+static void
+test_prefilter_needs_all_words (void)
+{
+  BouncePrefilter *filter = bounce_prefilter_new ();
+  static const struct { const char *text; const char *expected; } cases[] = {
+    { "mailbox is full", "11" },
+    { "the mail box is full, the account disabled", "01" },
+    { "the mail box is full", "00" },
+    { "mailbox is disabled", "01" },
+    { "account inactive; fullness", "11" },
+    { "quota", "00" },
+  };
+
+  bounce_prefilter_add (filter, 0, "mailbox (?:is )?full|account.*inactive");
+  bounce_prefilter_add (filter, 1, "(?:mailbox|account) (?:is )?(?:disabled|inactive|full)");
+  bounce_prefilter_build (filter);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint8 candidates[2] = { 0, 0 };
+      char got[3];
+
+      bounce_prefilter_scan (filter, cases[i].text, strlen (cases[i].text), candidates);
+      got[0] = candidates[0] ? '1' : '0';
+      got[1] = candidates[1] ? '1' : '0';
+      got[2] = '\0';
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+  bounce_prefilter_free (filter);
+}
+
 /* The prefilter never leaves out a rule that matches: every rule is a
  * candidate for each of its examples, and for the same text in upper case
  * and with its white space changed. */
@@ -1334,6 +1407,8 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/threads-regex", test_catalogue_threads_regex);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
+  g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
+  g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
   g_test_add_func ("/catalogue/entry-may-match", test_entry_may_match);
   return g_test_run ();
 }

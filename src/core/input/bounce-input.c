@@ -2765,31 +2765,38 @@ bounce_input_new_from_text (const char  *text,
 
 #define READ_CHUNK (256 * 1024)
 
-GBytes *
-bounce_input_read_stream (GInputStream  *stream,
-                          GCancellable  *cancellable,
-                          GError       **error)
+/* The reading of bounce_input_read_stream(), into a buffer of room for
+ * expected bytes and one more (to see the end without growing it), or of
+ * READ_CHUNK when the size is not known (0): a buffer grown a chunk at a
+ * time from the start was copied at each growth, which a batch of small
+ * files paid once each. */
+static GBytes *
+read_stream (GInputStream  *stream,
+             gsize          expected,
+             GCancellable  *cancellable,
+             GError       **error)
 {
-  g_autoptr(GByteArray) buffer = g_byte_array_new ();
-
-  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  gsize room = expected > 0 ? MIN (expected, BOUNCE_INPUT_MAX_SIZE) + 1 : READ_CHUNK;
+  g_autofree guint8 *data = g_malloc (room);
+  gsize size = 0;
 
   for (;;)
     {
-      gsize old_len = buffer->len;
       gssize n;
 
-      /* One byte more than the limit is enough to know it is too much. */
-      g_byte_array_set_size (buffer, old_len + MIN (READ_CHUNK, BOUNCE_INPUT_MAX_SIZE + 1 - old_len));
-      n = g_input_stream_read (stream, buffer->data + old_len, buffer->len - old_len,
-                               cancellable, error);
+      if (size == room)
+        {
+          /* (one byte more than the limit is enough to know it is too much) */
+          room = MIN (room + MAX (room, READ_CHUNK), BOUNCE_INPUT_MAX_SIZE + 1);
+          data = g_realloc (data, room);
+        }
+      n = g_input_stream_read (stream, data + size, MIN (room - size, READ_CHUNK), cancellable, error);
       if (n < 0)
         return NULL;
-      g_byte_array_set_size (buffer, old_len + n);
       if (n == 0)
         break;
-      if (buffer->len > BOUNCE_INPUT_MAX_SIZE)
+      size += n;
+      if (size > BOUNCE_INPUT_MAX_SIZE)
         {
           g_autofree char *limit = g_format_size_full (BOUNCE_INPUT_MAX_SIZE, G_FORMAT_SIZE_IEC_UNITS);
 
@@ -2799,7 +2806,18 @@ bounce_input_read_stream (GInputStream  *stream,
         }
     }
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+  return g_bytes_new_take (g_steal_pointer (&data), size);
+}
+
+GBytes *
+bounce_input_read_stream (GInputStream  *stream,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_stream (stream, 0, cancellable, error);
 }
 
 GBytes *
@@ -2809,6 +2827,7 @@ bounce_input_read_file (GFile         *file,
 {
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GFileInfo) info = NULL;
+  gsize expected = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2821,14 +2840,19 @@ bounce_input_read_file (GFile         *file,
    * limit for every other kind. */
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
                                          G_FILE_ATTRIBUTE_STANDARD_TYPE, cancellable, NULL);
-  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-      g_file_info_get_size (info) > BOUNCE_INPUT_MAX_SIZE)
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
     {
-      g_propagate_error (error, too_large_error (g_file_info_get_size (info)));
-      return NULL;
+      if (g_file_info_get_size (info) > BOUNCE_INPUT_MAX_SIZE)
+        {
+          g_propagate_error (error, too_large_error (g_file_info_get_size (info)));
+          return NULL;
+        }
+      /* (a size only to make room for: a file that grows meanwhile is
+       * still read to its end, and held to the limit) */
+      expected = MAX (g_file_info_get_size (info), 0);
     }
 
-  return bounce_input_read_stream (G_INPUT_STREAM (stream), cancellable, error);
+  return read_stream (G_INPUT_STREAM (stream), expected, cancellable, error);
 }
 
 static void

@@ -1381,6 +1381,63 @@ test_entry_may_match (void)
   }
 }
 
+/* The prefilters of the providers' and the blocklists' patterns leave out
+ * none that matches: on every corpus file, the provider found is the first
+ * whose pattern matches, and every blocklist whose pattern matches is a
+ * candidate (while most are not). */
+static void
+test_list_prefilters (void)
+{
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue);
+  GPtrArray *blocklists = bounce_catalogue_get_blocklists (catalogue);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "eml", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint ruled_out = 0, files = 0, found = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *folded = NULL;
+      g_autofree guint8 *candidates = NULL;
+      const char *first = NULL;
+
+      if (!g_file_get_contents (file, &contents, NULL, NULL) || !g_utf8_validate (contents, -1, NULL))
+        continue;
+      files++;
+      for (guint i = 0; i < entries->len && first == NULL; i++)
+        {
+          BounceEntry *entry = entries->pdata[i];
+          GRegex *regex = bounce_entry_get_plain_regex (entry);
+
+          if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER && regex != NULL &&
+              g_regex_match (regex, contents, 0, NULL))
+            first = bounce_entry_get_code (entry);
+        }
+      g_assert_cmpstr (bounce_catalogue_detect_provider (catalogue, contents), ==, first);
+      found += first != NULL;
+
+      folded = bounce_literal_fold (contents, -1);
+      candidates = bounce_catalogue_blocklists_may_match (catalogue, folded);
+      for (guint i = 0; i < blocklists->len; i++)
+        {
+          GRegex *regex = bounce_entry_get_plain_regex (blocklists->pdata[i]);
+
+          if (candidates[i])
+            continue;
+          ruled_out++;
+          if (regex != NULL && g_regex_match (regex, contents, 0, NULL))
+            g_error ("%s matches %s but was ruled out", bounce_entry_get_id (blocklists->pdata[i]), name);
+        }
+    }
+  g_assert_cmpuint (files, >, 100);
+  g_assert_cmpuint (found, >, 50);
+  g_assert_cmpuint (ruled_out, >, files * blocklists->len / 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1410,5 +1467,6 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
   g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
   g_test_add_func ("/catalogue/entry-may-match", test_entry_may_match);
+  g_test_add_func ("/catalogue/list-prefilters", test_list_prefilters);
   return g_test_run ();
 }

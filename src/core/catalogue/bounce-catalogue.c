@@ -59,6 +59,8 @@ struct _BounceCatalogue
   IndexList records;       /* each entry's record (bounce_entry_write()) */
 
   BouncePrefilter *prefilter;    /* which rules can match a text */
+  BouncePrefilter *provider_filter;   /* the same for the providers' patterns, */
+  BouncePrefilter *blocklist_filter;  /* and the blocklists': made when first used */
   BounceLiteralIndex *literals;  /* the phrases entries' phrases (owner: number in phrases) */
 
   GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
@@ -80,6 +82,8 @@ bounce_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->blocklist_entries, g_ptr_array_unref);
   g_clear_pointer (&self->prefilter, bounce_prefilter_free);
+  g_clear_pointer (&self->provider_filter, bounce_prefilter_free);
+  g_clear_pointer (&self->blocklist_filter, bounce_prefilter_free);
   g_clear_pointer (&self->literals, bounce_literal_index_free);
   for (guint i = 0; self->slots != NULL && i < self->n_entries; i++)
     g_clear_object (&self->slots[i]);
@@ -1284,24 +1288,65 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
   return out;
 }
 
+/* A prefilter of the patterns of a list of entries (as the rules' one),
+ * made when first asked for: a one-shot run that never looks for a
+ * blocklist does not read their patterns.  Thread-safe. */
+static BouncePrefilter *
+list_filter (BounceCatalogue  *self,
+             BouncePrefilter **filter,
+             const IndexList  *list)
+{
+  if (g_once_init_enter (filter))
+    {
+      BouncePrefilter *made = bounce_prefilter_new ();
+
+      for (guint i = 0; i < list->len; i++)
+        bounce_prefilter_add (made, i, bounce_entry_get_pattern (entry_at (self, list->items[i])));
+      bounce_prefilter_build (made);
+      g_once_init_leave (filter, made);
+    }
+  return *filter;
+}
+
+guint8 *
+bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
+                                       const char      *folded)
+{
+  guint8 *candidates;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  g_return_val_if_fail (folded != NULL, NULL);
+  candidates = g_new0 (guint8, MAX (self->blocklists.len, 1));
+  if (self->blocklists.len > 0)
+    bounce_prefilter_scan (list_filter (self, &self->blocklist_filter, &self->blocklists),
+                           folded, strlen (folded), candidates);
+  return candidates;
+}
+
 const char *
 bounce_catalogue_detect_provider (BounceCatalogue *self,
                                   const char      *text)
 {
   g_autofree char *folded = NULL;
+  g_autofree guint8 *candidates = NULL;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
-  if (text == NULL)
+  if (text == NULL || self->providers.len == 0)
     return NULL;
+  /* (a provider's pattern only where the words it needs are: one pass over
+   * the text for all of them) */
   folded = bounce_literal_fold (text, -1);
+  candidates = g_new0 (guint8, self->providers.len);
+  bounce_prefilter_scan (list_filter (self, &self->provider_filter, &self->providers),
+                         folded, strlen (folded), candidates);
   for (guint i = 0; i < self->providers.len; i++)
     {
-      BounceEntry *entry = entry_at (self, self->providers.items[i]);
+      BounceEntry *entry;
       GRegex *regex;
 
-      /* (its pattern only where the words it needs are) */
-      if (!bounce_entry_may_match (entry, folded))
+      if (!candidates[i])
         continue;
+      entry = entry_at (self, self->providers.items[i]);
       regex = bounce_entry_get_regex (entry);
       if (regex != NULL && g_regex_match (regex, text, 0, NULL))
         return bounce_entry_get_code (entry);

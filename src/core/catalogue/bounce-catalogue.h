@@ -82,6 +82,13 @@ BounceEntry     *bounce_catalogue_find_provider (BounceCatalogue *self,
                                                  const char      *code);
 
 GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
+/* Which blocklists' patterns can match a text (folded by
+ * bounce_literal_fold()), found in one pass over it: one byte per entry of
+ * bounce_catalogue_get_blocklists(), 1 for each whose pattern may match
+ * (as bounce_entry_may_match() would say, or more narrowly); free with
+ * g_free(). */
+guint8          *bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
+                                                        const char      *folded);
 
 /* The providers' own codes ("TSS04", "AUP#I-1000"): their "tokens" patterns
  * as one, for bounce_extract().  Never NULL. */

@@ -872,7 +872,7 @@ test_prefilter_words (void)
     { "abc{2}de", "abc" },
     { "\\Qliteral\\E", NULL },
     { "(?x) spaced out", NULL },
-    { "ディレクトリ", NULL },
+    { "ディレクトリ", "ディレクトリ" },
     { "IB506", "ib506" },
   };
 
@@ -905,6 +905,16 @@ test_prefilter_sets (void)
     { "a|bcd", NULL },
     { "(?:abc|de)fghij", "fghij" },
     { "(?=look)ahead", "ahead" },
+    /* punctuation as itself or escaped, and characters without case, are
+     * part of a word; white space and characters with a case are not */
+    { "\\bya\\.ru\\b", "ya.ru" },
+    { "(?<![\\w-])(?:i|email)\\.ua(?![\\w-])", ".ua" },
+    { "don't know", "don't+know" },
+    { "x-ms-exchange", "x-ms-exchange" },
+    { "ÉCOLE mail", "cole+mail" },
+    { "ab c", NULL },
+    { "ab’s", NULL },
+    { "5\\.7\\.1|ディレクトリ", "5.7.1|ディレクトリ" },
     /* six groups of two: 64 combinations, more than are kept; the groups
      * past that are left out */
     { "(?:aaa|bbb) (?:ccc|ddd) (?:eee|fff) (?:ggg|hhh) (?:iii|jjj) (?:kkk|lll)",

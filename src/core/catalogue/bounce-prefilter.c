@@ -331,7 +331,55 @@ read_group (Reader *r)
   return need;
 }
 
-/* One alternative: all the words and groups it certainly needs. */
+/* Punctuation that stands for itself in a pattern, unescaped. */
+#define PLAIN_PUNCTUATION "!\"%&',-/:;<=>@_~`"
+
+/* The next atom when it is one character that text folded by
+ * bounce_literal_fold() holds as the pattern writes it (an ASCII letter
+ * lower-cased): an ASCII letter or digit, punctuation as itself or escaped
+ * ("-", "\\."), or a character that has no case (Japanese; one with a case
+ * may match another form that folds otherwise).  Returns its length in the
+ * pattern, its bytes in lit and their number in lit_len; 0 when the atom is
+ * anything else.  Not white space: folding changes it. */
+static gsize
+literal_atom (const Reader *r,
+              char          lit[6],
+              gsize        *lit_len)
+{
+  guchar c = (guchar) *r->p;
+  gunichar u;
+
+  if (g_ascii_isalnum (c) || (c != '\0' && strchr (PLAIN_PUNCTUATION, c) != NULL))
+    {
+      lit[0] = g_ascii_tolower (c);
+      *lit_len = 1;
+      return 1;
+    }
+  if (c == '\\')
+    {
+      if (r->p + 1 < r->end && g_ascii_ispunct (r->p[1]))
+        {
+          lit[0] = r->p[1];
+          *lit_len = 1;
+          return 2;
+        }
+      return 0;
+    }
+  if (c < 0x80)
+    return 0;
+  u = g_utf8_get_char_validated (r->p, r->end - r->p);
+  if (u == (gunichar) -1 || u == (gunichar) -2 || g_unichar_isspace (u) || u == 0xa0 ||
+      u == 0x2018 || u == 0x2019 ||   /* typographic apostrophes fold to ' */
+      g_unichar_tolower (u) != u || g_unichar_toupper (u) != u || g_unichar_totitle (u) != u ||
+      !g_unichar_isgraph (u))
+    return 0;
+  *lit_len = g_unichar_to_utf8 (u, lit);
+  return *lit_len;
+}
+
+/* One alternative: all the words and groups it certainly needs.  A word
+ * is a run of at least MIN_WORD bytes of literal characters
+ * (literal_atom()): "rr\\.com" needs "rr.com". */
 static Need *
 read_sequence (Reader *r)
 {
@@ -346,17 +394,20 @@ read_sequence (Reader *r)
   while (r->p < r->end && !r->give_up && *r->p != '|' && *r->p != ')')
     {
       guchar c = (guchar) *r->p;
+      char lit[6];
+      gsize lit_len = 0;
+      gsize atom = literal_atom (r, lit, &lit_len);
 
-      if (g_ascii_isalnum (c))
+      if (atom > 0)
         {
-          r->p++;
+          r->p += atom;
           switch (read_quantifier (r))
             {
             case QUANT_NONE:
-              g_string_append_c (run, g_ascii_tolower (c));
+              g_string_append_len (run, lit, lit_len);
               break;
             case QUANT_REQUIRED:
-              g_string_append_c (run, g_ascii_tolower (c));
+              g_string_append_len (run, lit, lit_len);
               END_RUN ();
               break;
             case QUANT_OPTIONAL:

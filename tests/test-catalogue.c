@@ -949,6 +949,8 @@ test_prefilter_needs_all_words (void)
     { "mailbox is disabled", "01" },
     { "account inactive; fullness", "11" },
     { "quota", "00" },
+    /* a long s, which a caseless "s" matches: every rule */
+    { "quota \u017f", "11" },
   };
 
   bounce_prefilter_add (filter, 0, "mailbox (?:is )?full|account.*inactive");

@@ -329,20 +329,19 @@ clean_value (const char *value)
   out = g_string_sized_new (strlen (value));
   for (p = value; *p != '\0'; p++)
     {
+      /* (the bytes up to a line break or a tab copied at once) */
+      gsize run = strcspn (p, "\r\n\t");
+
+      g_string_append_len (out, p, run);
+      p += run;
+      if (*p == '\0')
+        break;
       if (*p == '\r' || *p == '\n')
         {
           while (p[1] == '\r' || p[1] == '\n' || p[1] == ' ' || p[1] == '\t')
             p++;
-          g_string_append_c (out, ' ');
         }
-      else if (*p == '\t')
-        {
-          g_string_append_c (out, ' ');
-        }
-      else
-        {
-          g_string_append_c (out, *p);
-        }
+      g_string_append_c (out, ' ');
     }
 
   if (!g_utf8_validate (out->str, out->len, NULL))
@@ -1916,7 +1915,11 @@ append_headers (Decoder           *dec,
         }
       value = clean_value (decoded != NULL ? decoded : raw);
 
-      g_string_append_printf (block, "%s: %s\n", name, value);
+      /* ("Name: value" without printf's parsing, for every header) */
+      g_string_append (block, name);
+      g_string_append_len (block, ": ", 2);
+      g_string_append (block, value);
+      g_string_append_c (block, '\n');
       if (fields != NULL)
         g_ptr_array_add (fields, bounce_field_new (name, value));
     }

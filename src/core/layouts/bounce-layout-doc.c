@@ -39,6 +39,14 @@ bounce_line_is_blank (const BounceLine *l)
   return n == 0;
 }
 
+/* g_ascii_tolower() without the call: these helpers run over every line
+ * for every layout. */
+static inline char
+ascii_lower (char c)
+{
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
 gboolean
 bounce_mem_has_prefix (const char *s,
                        gsize       len,
@@ -46,7 +54,9 @@ bounce_mem_has_prefix (const char *s,
 {
   gsize n = strlen (prefix);
 
-  return len >= n && g_ascii_strncasecmp (s, prefix, n) == 0;
+  if (len < n)
+    return FALSE;
+  return n == 0 || (ascii_lower (s[0]) == ascii_lower (prefix[0]) && g_ascii_strncasecmp (s, prefix, n) == 0);
 }
 
 const char *
@@ -55,12 +65,13 @@ bounce_mem_find (const char *s,
                  const char *needle)
 {
   gsize n = strlen (needle);
+  char first;
 
   if (n == 0 || len < n)
     return NULL;
+  first = ascii_lower (needle[0]);
   for (gsize i = 0; i + n <= len; i++)
-    if (g_ascii_tolower (s[i]) == g_ascii_tolower (needle[0]) &&
-        g_ascii_strncasecmp (s + i, needle, n) == 0)
+    if (ascii_lower (s[i]) == first && g_ascii_strncasecmp (s + i, needle, n) == 0)
       return s + i;
   return NULL;
 }

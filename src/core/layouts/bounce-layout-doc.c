@@ -65,14 +65,32 @@ bounce_mem_find (const char *s,
                  const char *needle)
 {
   gsize n = strlen (needle);
-  char first;
+  const char *last;
+  char lower, upper;
+  const char *next_lower, *next_upper;
 
   if (n == 0 || len < n)
     return NULL;
-  first = ascii_lower (needle[0]);
-  for (gsize i = 0; i + n <= len; i++)
-    if (ascii_lower (s[i]) == first && g_ascii_strncasecmp (s + i, needle, n) == 0)
-      return s + i;
+  /* The places the needle's first byte is, in either case, found with
+   * memchr() (which reads many bytes at a time), the next of each kept
+   * until passed. */
+  last = s + len - n;   /* the last place a match can start */
+  lower = ascii_lower (needle[0]);
+  upper = g_ascii_toupper (lower);
+  next_lower = memchr (s, lower, last - s + 1);
+  next_upper = upper != lower ? memchr (s, upper, last - s + 1) : NULL;
+  while (next_lower != NULL || next_upper != NULL)
+    {
+      const char *p = next_upper == NULL || (next_lower != NULL && next_lower < next_upper) ?
+                      next_lower : next_upper;
+
+      if (g_ascii_strncasecmp (p, needle, n) == 0)
+        return p;
+      if (p == next_lower)
+        next_lower = memchr (p + 1, lower, last - p);
+      else
+        next_upper = memchr (p + 1, upper, last - p);
+    }
   return NULL;
 }
 

@@ -93,6 +93,19 @@ bounce_field_new (const char *name,
   return field;
 }
 
+/* A field of a name and a value known to be valid UTF-8 (value taken):
+ * the message's headers, which append_headers() has just checked. */
+static BounceField *
+field_new_valid (const char *name,
+                 char       *value)
+{
+  BounceField *field = g_new0 (BounceField, 1);
+
+  field->name = g_strdup (name);
+  field->value = value;
+  return field;
+}
+
 static GPtrArray *
 field_array_new (void)
 {
@@ -1921,7 +1934,7 @@ append_headers (Decoder           *dec,
       g_string_append (block, value);
       g_string_append_c (block, '\n');
       if (fields != NULL)
-        g_ptr_array_add (fields, bounce_field_new (name, value));
+        g_ptr_array_add (fields, field_new_valid (name, g_steal_pointer (&value)));
     }
 
   append_block (dec, kind, block->str, block->len);

@@ -24,7 +24,7 @@ static void search_index_free (BounceSearchIndex *index);
  * Both kinds of catalogue answer through the same tables. */
 #define TABLES_TYPE "(auauauauauauauauauauauuauauay)"
 #define COMPILED_MAGIC "bounce-catalogue-4"
-#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauv)" "(ayauauauauauay)" ")"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauv)" "(ayauauauauauay)" "(uuauauauv)" "(uuauauauv)" ")"
 
 typedef struct {
   const guint32 *items;
@@ -60,7 +60,7 @@ struct _BounceCatalogue
 
   BouncePrefilter *prefilter;    /* which rules can match a text */
   BouncePrefilter *provider_filter;   /* the same for the providers' patterns, */
-  BouncePrefilter *blocklist_filter;  /* and the blocklists': made when first used */
+  BouncePrefilter *blocklist_filter;  /* and the blocklists' (compiled with the catalogue) */
   BounceLiteralIndex *literals;  /* the phrases entries' phrases (owner: number in phrases) */
 
   GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
@@ -535,6 +535,21 @@ load_files (BounceCatalogue  *self,
   return TRUE;
 }
 
+/* A prefilter of the patterns of a list of entries (the providers or the
+ * blocklists), as the rules' one: built with the catalogue, so that a run
+ * reads it from the compiled one instead of the patterns. */
+static BouncePrefilter *
+list_prefilter_new (BounceCatalogue *self,
+                    const IndexList *list)
+{
+  BouncePrefilter *made = bounce_prefilter_new ();
+
+  for (guint i = 0; i < list->len; i++)
+    bounce_prefilter_add (made, i, bounce_entry_get_pattern (self->slots[list->items[i]]));
+  bounce_prefilter_build (made);
+  return made;
+}
+
 static BounceCatalogue *
 catalogue_load (const char  *resource_dir,
                 gboolean     from_resource,
@@ -574,6 +589,8 @@ catalogue_load (const char  *resource_dir,
   for (guint i = 0; i < self->rules.len; i++)
     bounce_prefilter_add (self->prefilter, i, bounce_entry_get_pattern (self->slots[self->rules.items[i]]));
   bounce_prefilter_build (self->prefilter);
+  self->provider_filter = list_prefilter_new (self, &self->providers);
+  self->blocklist_filter = list_prefilter_new (self, &self->blocklists);
 
   /* A DNS answer that means another list must name a list we have. */
   for (guint i = 0; i < self->blocklists.len; i++)
@@ -623,11 +640,14 @@ bounce_catalogue_compile (BounceCatalogue *self)
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   for (guint i = 0; i < self->n_entries; i++)
     entry_at (self, i);
-  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauv)@(ayauauauauauay))",
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauv)@(ayauauauauauay)"
+                                                "@(uuauauauv)@(uuauauauv))",
                                                 COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
                                                 build_tables (self, TRUE),
                                                 bounce_prefilter_to_variant (self->prefilter),
-                                                bounce_literal_index_to_variant (self->literals)));
+                                                bounce_literal_index_to_variant (self->literals),
+                                                bounce_prefilter_to_variant (self->provider_filter),
+                                                bounce_prefilter_to_variant (self->blocklist_filter)));
   return g_variant_get_data_as_bytes (compiled);
 }
 
@@ -640,6 +660,8 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   g_autoptr(GVariant) magic = NULL;
   g_autoptr(GVariant) prefilter = NULL;
   g_autoptr(GVariant) literals = NULL;
+  g_autoptr(GVariant) provider_filter = NULL;
+  g_autoptr(GVariant) blocklist_filter = NULL;
   gint32 bonus;
 
   g_return_val_if_fail (bytes != NULL, NULL);
@@ -660,6 +682,10 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   literals = g_variant_get_child_value (compiled, 5);
   self->prefilter = bounce_prefilter_new_from_variant (prefilter);
   self->literals = bounce_literal_index_new_from_variant (literals);
+  provider_filter = g_variant_get_child_value (compiled, 6);
+  blocklist_filter = g_variant_get_child_value (compiled, 7);
+  self->provider_filter = bounce_prefilter_new_from_variant (provider_filter);
+  self->blocklist_filter = bounce_prefilter_new_from_variant (blocklist_filter);
   {
     g_autoptr(GVariant) ids = g_variant_get_child_value (compiled, 3);
     g_autoptr(GVariant) id_refs = g_variant_get_child_value (ids, 0);
@@ -670,7 +696,10 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   if (!attach_tables (self, g_variant_get_child_value (compiled, 3)) ||
       self->record_start.len != self->n_entries + 1 ||
       self->prefilter == NULL || self->literals == NULL ||
-      bounce_prefilter_get_n_rules (self->prefilter) > self->rules.len)
+      bounce_prefilter_get_n_rules (self->prefilter) > self->rules.len ||
+      /* (a list's filter answers for each of its entries) */
+      self->provider_filter == NULL || bounce_prefilter_get_n_rules (self->provider_filter) != self->providers.len ||
+      self->blocklist_filter == NULL || bounce_prefilter_get_n_rules (self->blocklist_filter) != self->blocklists.len)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
       return NULL;
@@ -846,6 +875,10 @@ bounce_catalogue_get_default (void)
           catalogue->entries = g_ptr_array_new ();
           catalogue->prefilter = bounce_prefilter_new ();
           bounce_prefilter_build (catalogue->prefilter);
+          catalogue->provider_filter = bounce_prefilter_new ();
+          bounce_prefilter_build (catalogue->provider_filter);
+          catalogue->blocklist_filter = bounce_prefilter_new ();
+          bounce_prefilter_build (catalogue->blocklist_filter);
           catalogue->literals = bounce_literal_index_new ();
           bounce_literal_index_build (catalogue->literals);
           attach_tables (catalogue, build_tables (catalogue, FALSE));
@@ -1288,26 +1321,6 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
   return out;
 }
 
-/* A prefilter of the patterns of a list of entries (as the rules' one),
- * made when first asked for: a one-shot run that never looks for a
- * blocklist does not read their patterns.  Thread-safe. */
-static BouncePrefilter *
-list_filter (BounceCatalogue  *self,
-             BouncePrefilter **filter,
-             const IndexList  *list)
-{
-  if (g_once_init_enter (filter))
-    {
-      BouncePrefilter *made = bounce_prefilter_new ();
-
-      for (guint i = 0; i < list->len; i++)
-        bounce_prefilter_add (made, i, bounce_entry_get_pattern (entry_at (self, list->items[i])));
-      bounce_prefilter_build (made);
-      g_once_init_leave (filter, made);
-    }
-  return *filter;
-}
-
 guint8 *
 bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
                                        const char      *folded)
@@ -1318,8 +1331,7 @@ bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
   g_return_val_if_fail (folded != NULL, NULL);
   candidates = g_new0 (guint8, MAX (self->blocklists.len, 1));
   if (self->blocklists.len > 0)
-    bounce_prefilter_scan (list_filter (self, &self->blocklist_filter, &self->blocklists),
-                           folded, strlen (folded), candidates);
+    bounce_prefilter_scan (self->blocklist_filter, folded, strlen (folded), candidates);
   return candidates;
 }
 
@@ -1337,8 +1349,7 @@ bounce_catalogue_detect_provider (BounceCatalogue *self,
    * the text for all of them) */
   folded = bounce_literal_fold (text, -1);
   candidates = g_new0 (guint8, self->providers.len);
-  bounce_prefilter_scan (list_filter (self, &self->provider_filter, &self->providers),
-                         folded, strlen (folded), candidates);
+  bounce_prefilter_scan (self->provider_filter, folded, strlen (folded), candidates);
   for (guint i = 0; i < self->providers.len; i++)
     {
       BounceEntry *entry;

@@ -26,8 +26,9 @@ BounceCatalogue *bounce_catalogue_new_from_directory (const char *dir,
 
 /* The catalogue in its compiled form (a serialised GVariant), which
  * bounce_catalogue_new_from_compiled() reads in place: its entries are made
- * when first used, and what loading JSON computes (tables, the rules'
- * prefilter, the phrase index) is read as it is. */
+ * when first used, and what loading JSON computes (tables, the prefilters
+ * of the rules', providers' and blocklists' patterns, the phrase index) is
+ * read as it is. */
 GBytes          *bounce_catalogue_compile (BounceCatalogue *self);
 BounceCatalogue *bounce_catalogue_new_from_compiled (GBytes  *bytes,
                                                      GError **error);

@@ -872,7 +872,7 @@ test_prefilter_words (void)
     { "abc{2}de", "abc" },
     { "\\Qliteral\\E", NULL },
     { "(?x) spaced out", NULL },
-    { "ディレクトリ", NULL },
+    { "ディレクトリ", "ディレクトリ" },
     { "IB506", "ib506" },
   };
 
@@ -883,6 +883,91 @@ test_prefilter_words (void)
 
       g_assert_cmpstr (joined, ==, cases[i].words);
     }
+}
+
+/* The sets of words a pattern needs: all the certain words of each way
+ * through its alternatives, a group's alternatives multiplied out with
+ * the words around them, and nothing from optional parts, classes,
+ * escapes or lookarounds. */
+static void
+test_prefilter_sets (void)
+{
+  static const struct { const char *pattern; const char *sets; } cases[] = {
+    { "user unknown", "user+unknown" },
+    { "\\bmailbox\\s+(?:is\\s+)?full\\b", "mailbox+full" },
+    { "(?i)quota|over ?limit", "quota|over+limit" },
+    { "spamhaus|(?:blocked|listed) by", "spamhaus|blocked|listed" },
+    { "(?:mailbox|account) (?:is )?(?:disabled|inactive)",
+      "mailbox+disabled|mailbox+inactive|account+disabled|account+inactive" },
+    { "user (?:unknown|not found) here", "user+unknown+here|user+not+found+here" },
+    { "(?:no|not) such user", "such+user" },
+    { "user user", "user" },
+    { "a|bcd", NULL },
+    { "(?:abc|de)fghij", "fghij" },
+    { "(?=look)ahead", "ahead" },
+    /* punctuation as itself or escaped, and characters without case, are
+     * part of a word; white space and characters with a case are not */
+    { "\\bya\\.ru\\b", "ya.ru" },
+    { "(?<![\\w-])(?:i|email)\\.ua(?![\\w-])", ".ua" },
+    { "don't know", "don't+know" },
+    { "x-ms-exchange", "x-ms-exchange" },
+    { "ÉCOLE mail", "cole+mail" },
+    { "ab c", NULL },
+    { "ab’s", NULL },
+    { "5\\.7\\.1|ディレクトリ", "5.7.1|ディレクトリ" },
+    /* six groups of two: 64 combinations, more than are kept; the groups
+     * past that are left out */
+    { "(?:aaa|bbb) (?:ccc|ddd) (?:eee|fff) (?:ggg|hhh) (?:iii|jjj) (?:kkk|lll)",
+      "aaa+ccc+eee+ggg+iii|aaa+ccc+eee+ggg+jjj|aaa+ccc+eee+hhh+iii|aaa+ccc+eee+hhh+jjj|"
+      "aaa+ccc+fff+ggg+iii|aaa+ccc+fff+ggg+jjj|aaa+ccc+fff+hhh+iii|aaa+ccc+fff+hhh+jjj|"
+      "aaa+ddd+eee+ggg+iii|aaa+ddd+eee+ggg+jjj|aaa+ddd+eee+hhh+iii|aaa+ddd+eee+hhh+jjj|"
+      "aaa+ddd+fff+ggg+iii|aaa+ddd+fff+ggg+jjj|aaa+ddd+fff+hhh+iii|aaa+ddd+fff+hhh+jjj|"
+      "bbb+ccc+eee+ggg+iii|bbb+ccc+eee+ggg+jjj|bbb+ccc+eee+hhh+iii|bbb+ccc+eee+hhh+jjj|"
+      "bbb+ccc+fff+ggg+iii|bbb+ccc+fff+ggg+jjj|bbb+ccc+fff+hhh+iii|bbb+ccc+fff+hhh+jjj|"
+      "bbb+ddd+eee+ggg+iii|bbb+ddd+eee+ggg+jjj|bbb+ddd+eee+hhh+iii|bbb+ddd+eee+hhh+jjj|"
+      "bbb+ddd+fff+ggg+iii|bbb+ddd+fff+ggg+jjj|bbb+ddd+fff+hhh+iii|bbb+ddd+fff+hhh+jjj" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *sets = bounce_prefilter_describe (cases[i].pattern);
+
+      g_assert_cmpstr (sets, ==, cases[i].sets);
+    }
+}
+
+/* A rule is a candidate only when all the words of one of its sets are in
+ * the text, wherever they stand. */
+static void
+test_prefilter_needs_all_words (void)
+{
+  BouncePrefilter *filter = bounce_prefilter_new ();
+  static const struct { const char *text; const char *expected; } cases[] = {
+    { "mailbox is full", "11" },
+    { "the mail box is full, the account disabled", "01" },
+    { "the mail box is full", "00" },
+    { "mailbox is disabled", "01" },
+    { "account inactive; fullness", "11" },
+    { "quota", "00" },
+    /* a long s, which a caseless "s" matches: every rule */
+    { "quota \u017f", "11" },
+  };
+
+  bounce_prefilter_add (filter, 0, "mailbox (?:is )?full|account.*inactive");
+  bounce_prefilter_add (filter, 1, "(?:mailbox|account) (?:is )?(?:disabled|inactive|full)");
+  bounce_prefilter_build (filter);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint8 candidates[2] = { 0, 0 };
+      char got[3];
+
+      bounce_prefilter_scan (filter, cases[i].text, strlen (cases[i].text), candidates);
+      got[0] = candidates[0] ? '1' : '0';
+      got[1] = candidates[1] ? '1' : '0';
+      got[2] = '\0';
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+  bounce_prefilter_free (filter);
 }
 
 /* The prefilter never leaves out a rule that matches: every rule is a
@@ -1308,6 +1393,63 @@ test_entry_may_match (void)
   }
 }
 
+/* The prefilters of the providers' and the blocklists' patterns leave out
+ * none that matches: on every corpus file, the provider found is the first
+ * whose pattern matches, and every blocklist whose pattern matches is a
+ * candidate (while most are not). */
+static void
+test_list_prefilters (void)
+{
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue);
+  GPtrArray *blocklists = bounce_catalogue_get_blocklists (catalogue);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "eml", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint ruled_out = 0, files = 0, found = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *folded = NULL;
+      g_autofree guint8 *candidates = NULL;
+      const char *first = NULL;
+
+      if (!g_file_get_contents (file, &contents, NULL, NULL) || !g_utf8_validate (contents, -1, NULL))
+        continue;
+      files++;
+      for (guint i = 0; i < entries->len && first == NULL; i++)
+        {
+          BounceEntry *entry = entries->pdata[i];
+          GRegex *regex = bounce_entry_get_plain_regex (entry);
+
+          if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_PROVIDER && regex != NULL &&
+              g_regex_match (regex, contents, 0, NULL))
+            first = bounce_entry_get_code (entry);
+        }
+      g_assert_cmpstr (bounce_catalogue_detect_provider (catalogue, contents), ==, first);
+      found += first != NULL;
+
+      folded = bounce_literal_fold (contents, -1);
+      candidates = bounce_catalogue_blocklists_may_match (catalogue, folded);
+      for (guint i = 0; i < blocklists->len; i++)
+        {
+          GRegex *regex = bounce_entry_get_plain_regex (blocklists->pdata[i]);
+
+          if (candidates[i])
+            continue;
+          ruled_out++;
+          if (regex != NULL && g_regex_match (regex, contents, 0, NULL))
+            g_error ("%s matches %s but was ruled out", bounce_entry_get_id (blocklists->pdata[i]), name);
+        }
+    }
+  g_assert_cmpuint (files, >, 100);
+  g_assert_cmpuint (found, >, 50);
+  g_assert_cmpuint (ruled_out, >, files * blocklists->len / 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1334,6 +1476,9 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/threads-regex", test_catalogue_threads_regex);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
+  g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
+  g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
   g_test_add_func ("/catalogue/entry-may-match", test_entry_may_match);
+  g_test_add_func ("/catalogue/list-prefilters", test_list_prefilters);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #include "bounce-core.h"
 #include "bounce-layouts.h"
+#include "bounce-layout.h"
 #include "layout-samples.h"
 
 /* Samples written for these tests: each follows one server's layout with
@@ -673,6 +674,55 @@ test_long_diagnostic (void)
   g_assert_cmpuint (strlen (nth (list, 0)->text), >, 1000);
 }
 
+/* bounce_mem_find() and bounce_mem_has_prefix(), case aside, against a
+ * plain byte-by-byte search: the needle at either end, in either case, its
+ * first byte met many times before it, no letter first, and not there. */
+static const char *
+naive_find (const char *s,
+            gsize       len,
+            const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n > 0 && i + n <= len; i++)
+    if (g_ascii_strncasecmp (s + i, needle, n) == 0)
+      return s + i;
+  return NULL;
+}
+
+static void
+test_mem_find (void)
+{
+  static const char * const texts[] = {
+    "Final-Recipient: rfc822; user@example.com",
+    "rrrrRRRRrecipient RECIPIENT",
+    "said: 550 5.1.1",
+    "",
+    "r",
+  };
+  static const char * const needles[] = {
+    "recipient", "RECIPIENT", "final-", "example.com", "5.1.1", "550 ", ": ", "rfc822;", "x", "r",
+    "rrrrRRRRrecipient RECIPIENTs",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (needles); j++)
+      {
+        gsize len = strlen (texts[i]);
+
+        /* (and a length short of the text's end, which must bound it) */
+        for (gsize cut = 0; cut <= MIN (len, 3); cut++)
+          {
+            g_assert_true (bounce_mem_find (texts[i], len - cut, needles[j]) ==
+                           naive_find (texts[i], len - cut, needles[j]));
+            g_assert_cmpint (bounce_mem_has_prefix (texts[i], len - cut, needles[j]), ==,
+                             naive_find (texts[i], MIN (len - cut, strlen (needles[j])), needles[j]) == texts[i]);
+          }
+      }
+  g_assert_true (bounce_mem_has_prefix ("abc", 3, ""));
+  g_assert_null (bounce_mem_find ("abc", 3, ""));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -704,6 +754,7 @@ main (int   argc,
   g_test_add_func ("/formats/opensmtpd", test_opensmtpd);
   g_test_add_func ("/formats/long-diagnostic", test_long_diagnostic);
   g_test_add_func ("/formats/opensmtpd-delay", test_opensmtpd_delay);
+  g_test_add_func ("/formats/mem-find", test_mem_find);
 
   return g_test_run ();
 }

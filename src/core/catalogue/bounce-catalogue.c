@@ -23,8 +23,8 @@ static void search_index_free (BounceSearchIndex *index);
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
 #define TABLES_TYPE "(auauauauauauauauauauauuauauay)"
-#define COMPILED_MAGIC "bounce-catalogue-3"
-#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uauauauv)" "(ayauauauauauay)" ")"
+#define COMPILED_MAGIC "bounce-catalogue-4"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauv)" "(ayauauauauauay)" "(uuauauauv)" "(uuauauauv)" ")"
 
 typedef struct {
   const guint32 *items;
@@ -59,6 +59,8 @@ struct _BounceCatalogue
   IndexList records;       /* each entry's record (bounce_entry_write()) */
 
   BouncePrefilter *prefilter;    /* which rules can match a text */
+  BouncePrefilter *provider_filter;   /* the same for the providers' patterns, */
+  BouncePrefilter *blocklist_filter;  /* and the blocklists' (compiled with the catalogue) */
   BounceLiteralIndex *literals;  /* the phrases entries' phrases (owner: number in phrases) */
 
   GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
@@ -80,6 +82,8 @@ bounce_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->blocklist_entries, g_ptr_array_unref);
   g_clear_pointer (&self->prefilter, bounce_prefilter_free);
+  g_clear_pointer (&self->provider_filter, bounce_prefilter_free);
+  g_clear_pointer (&self->blocklist_filter, bounce_prefilter_free);
   g_clear_pointer (&self->literals, bounce_literal_index_free);
   for (guint i = 0; self->slots != NULL && i < self->n_entries; i++)
     g_clear_object (&self->slots[i]);
@@ -531,6 +535,21 @@ load_files (BounceCatalogue  *self,
   return TRUE;
 }
 
+/* A prefilter of the patterns of a list of entries (the providers or the
+ * blocklists), as the rules' one: built with the catalogue, so that a run
+ * reads it from the compiled one instead of the patterns. */
+static BouncePrefilter *
+list_prefilter_new (BounceCatalogue *self,
+                    const IndexList *list)
+{
+  BouncePrefilter *made = bounce_prefilter_new ();
+
+  for (guint i = 0; i < list->len; i++)
+    bounce_prefilter_add (made, i, bounce_entry_get_pattern (self->slots[list->items[i]]));
+  bounce_prefilter_build (made);
+  return made;
+}
+
 static BounceCatalogue *
 catalogue_load (const char  *resource_dir,
                 gboolean     from_resource,
@@ -570,6 +589,8 @@ catalogue_load (const char  *resource_dir,
   for (guint i = 0; i < self->rules.len; i++)
     bounce_prefilter_add (self->prefilter, i, bounce_entry_get_pattern (self->slots[self->rules.items[i]]));
   bounce_prefilter_build (self->prefilter);
+  self->provider_filter = list_prefilter_new (self, &self->providers);
+  self->blocklist_filter = list_prefilter_new (self, &self->blocklists);
 
   /* A DNS answer that means another list must name a list we have. */
   for (guint i = 0; i < self->blocklists.len; i++)
@@ -619,11 +640,14 @@ bounce_catalogue_compile (BounceCatalogue *self)
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   for (guint i = 0; i < self->n_entries; i++)
     entry_at (self, i);
-  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uauauauv)@(ayauauauauauay))",
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauv)@(ayauauauauauay)"
+                                                "@(uuauauauv)@(uuauauauv))",
                                                 COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
                                                 build_tables (self, TRUE),
                                                 bounce_prefilter_to_variant (self->prefilter),
-                                                bounce_literal_index_to_variant (self->literals)));
+                                                bounce_literal_index_to_variant (self->literals),
+                                                bounce_prefilter_to_variant (self->provider_filter),
+                                                bounce_prefilter_to_variant (self->blocklist_filter)));
   return g_variant_get_data_as_bytes (compiled);
 }
 
@@ -636,6 +660,8 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   g_autoptr(GVariant) magic = NULL;
   g_autoptr(GVariant) prefilter = NULL;
   g_autoptr(GVariant) literals = NULL;
+  g_autoptr(GVariant) provider_filter = NULL;
+  g_autoptr(GVariant) blocklist_filter = NULL;
   gint32 bonus;
 
   g_return_val_if_fail (bytes != NULL, NULL);
@@ -656,6 +682,10 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   literals = g_variant_get_child_value (compiled, 5);
   self->prefilter = bounce_prefilter_new_from_variant (prefilter);
   self->literals = bounce_literal_index_new_from_variant (literals);
+  provider_filter = g_variant_get_child_value (compiled, 6);
+  blocklist_filter = g_variant_get_child_value (compiled, 7);
+  self->provider_filter = bounce_prefilter_new_from_variant (provider_filter);
+  self->blocklist_filter = bounce_prefilter_new_from_variant (blocklist_filter);
   {
     g_autoptr(GVariant) ids = g_variant_get_child_value (compiled, 3);
     g_autoptr(GVariant) id_refs = g_variant_get_child_value (ids, 0);
@@ -666,7 +696,10 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   if (!attach_tables (self, g_variant_get_child_value (compiled, 3)) ||
       self->record_start.len != self->n_entries + 1 ||
       self->prefilter == NULL || self->literals == NULL ||
-      bounce_prefilter_get_n_rules (self->prefilter) > self->rules.len)
+      bounce_prefilter_get_n_rules (self->prefilter) > self->rules.len ||
+      /* (a list's filter answers for each of its entries) */
+      self->provider_filter == NULL || bounce_prefilter_get_n_rules (self->provider_filter) != self->providers.len ||
+      self->blocklist_filter == NULL || bounce_prefilter_get_n_rules (self->blocklist_filter) != self->blocklists.len)
     {
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
       return NULL;
@@ -842,6 +875,10 @@ bounce_catalogue_get_default (void)
           catalogue->entries = g_ptr_array_new ();
           catalogue->prefilter = bounce_prefilter_new ();
           bounce_prefilter_build (catalogue->prefilter);
+          catalogue->provider_filter = bounce_prefilter_new ();
+          bounce_prefilter_build (catalogue->provider_filter);
+          catalogue->blocklist_filter = bounce_prefilter_new ();
+          bounce_prefilter_build (catalogue->blocklist_filter);
           catalogue->literals = bounce_literal_index_new ();
           bounce_literal_index_build (catalogue->literals);
           attach_tables (catalogue, build_tables (catalogue, FALSE));
@@ -1284,24 +1321,43 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
   return out;
 }
 
+guint8 *
+bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
+                                       const char      *folded)
+{
+  guint8 *candidates;
+
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  g_return_val_if_fail (folded != NULL, NULL);
+  candidates = g_new0 (guint8, MAX (self->blocklists.len, 1));
+  if (self->blocklists.len > 0)
+    bounce_prefilter_scan (self->blocklist_filter, folded, strlen (folded), candidates);
+  return candidates;
+}
+
 const char *
 bounce_catalogue_detect_provider (BounceCatalogue *self,
                                   const char      *text)
 {
   g_autofree char *folded = NULL;
+  g_autofree guint8 *candidates = NULL;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
-  if (text == NULL)
+  if (text == NULL || self->providers.len == 0)
     return NULL;
+  /* (a provider's pattern only where the words it needs are: one pass over
+   * the text for all of them) */
   folded = bounce_literal_fold (text, -1);
+  candidates = g_new0 (guint8, self->providers.len);
+  bounce_prefilter_scan (self->provider_filter, folded, strlen (folded), candidates);
   for (guint i = 0; i < self->providers.len; i++)
     {
-      BounceEntry *entry = entry_at (self, self->providers.items[i]);
+      BounceEntry *entry;
       GRegex *regex;
 
-      /* (its pattern only where the words it needs are) */
-      if (!bounce_entry_may_match (entry, folded))
+      if (!candidates[i])
         continue;
+      entry = entry_at (self, self->providers.items[i]);
       regex = bounce_entry_get_regex (entry);
       if (regex != NULL && g_regex_match (regex, text, 0, NULL))
         return bounce_entry_get_code (entry);

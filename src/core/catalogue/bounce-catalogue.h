@@ -26,8 +26,9 @@ BounceCatalogue *bounce_catalogue_new_from_directory (const char *dir,
 
 /* The catalogue in its compiled form (a serialised GVariant), which
  * bounce_catalogue_new_from_compiled() reads in place: its entries are made
- * when first used, and what loading JSON computes (tables, the rules'
- * prefilter, the phrase index) is read as it is. */
+ * when first used, and what loading JSON computes (tables, the prefilters
+ * of the rules', providers' and blocklists' patterns, the phrase index) is
+ * read as it is. */
 GBytes          *bounce_catalogue_compile (BounceCatalogue *self);
 BounceCatalogue *bounce_catalogue_new_from_compiled (GBytes  *bytes,
                                                      GError **error);
@@ -82,6 +83,13 @@ BounceEntry     *bounce_catalogue_find_provider (BounceCatalogue *self,
                                                  const char      *code);
 
 GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
+/* Which blocklists' patterns can match a text (folded by
+ * bounce_literal_fold()), found in one pass over it: one byte per entry of
+ * bounce_catalogue_get_blocklists(), 1 for each whose pattern may match
+ * (as bounce_entry_may_match() would say, or more narrowly); free with
+ * g_free(). */
+guint8          *bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
+                                                        const char      *folded);
 
 /* The providers' own codes ("TSS04", "AUP#I-1000"): their "tokens" patterns
  * as one, for bounce_extract().  Never NULL. */

@@ -10,11 +10,21 @@
 /* Words shorter than this say too little to be worth filing. */
 #define MIN_WORD 3
 
+/* A pattern such as "(a|b) (c|d) (e|f)" multiplies out to one set of words
+ * per combination; past this many sets a part's words are left out (which
+ * only makes the filter let more texts through, never fewer). */
+#define MAX_SETS 32
+
 /* -- reading a pattern ---------------------------------------------------- */
 
-/* What a pattern certainly needs: NULL (nothing known), or words any one of
- * which is in every match. */
+/* What a pattern certainly needs, as sets of words: every match contains
+ * all the words of at least one set (one set for each way through the
+ * pattern's alternatives: "mailbox (is )?full|quota exceeded" needs
+ * {mailbox, full} or {quota, exceeded}).  NULL when nothing is known: some
+ * way through needs no word of MIN_WORD letters or more.  A set is a
+ * GPtrArray of words (lower case, each once); Need, of sets. */
 typedef GPtrArray Need;
+typedef GPtrArray WordSet;
 
 typedef struct {
   const char *p;
@@ -31,43 +41,74 @@ need_free (Need *need)
     g_ptr_array_unref (need);
 }
 
+static WordSet *
+word_set_new (void)
+{
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+word_set_add (WordSet    *set,
+              const char *word)
+{
+  for (guint i = 0; i < set->len; i++)
+    if (g_str_equal (set->pdata[i], word))
+      return;
+  g_ptr_array_add (set, g_strdup (word));
+}
+
+static Need *
+need_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+}
+
 static Need *
 need_of_word (const char *word,
               gsize       len)
 {
-  Need *need = g_ptr_array_new_with_free_func (g_free);
+  Need *need = need_new ();
+  WordSet *set = word_set_new ();
 
-  g_ptr_array_add (need, g_strndup (word, len));
+  g_ptr_array_add (set, g_strndup (word, len));
+  g_ptr_array_add (need, set);
   return need;
 }
 
-static gsize
-need_min_length (Need *need)
+/* Both needs at once: each set of a with each set of b.  When that makes too
+ * many sets, b is left out (a holds what was read before it, usually more).
+ * Takes both. */
+static Need *
+need_and (Need *a,
+          Need *b)
 {
-  gsize min = G_MAXSIZE;
+  Need *both;
 
-  for (guint i = 0; i < need->len; i++)
-    min = MIN (min, strlen (need->pdata[i]));
-  return min;
-}
-
-/* Keeps the better of *best and candidate (longer shortest word, then fewer
- * words); frees the other. */
-static void
-keep_better (Need **best,
-             Need  *candidate)
-{
-  if (candidate == NULL)
-    return;
-  if (*best == NULL ||
-      need_min_length (candidate) > need_min_length (*best) ||
-      (need_min_length (candidate) == need_min_length (*best) && candidate->len < (*best)->len))
+  if (a == NULL)
+    return b;
+  if (b == NULL)
+    return a;
+  if (a->len * b->len > MAX_SETS)
     {
-      need_free (*best);
-      *best = candidate;
-      return;
+      need_free (b);
+      return a;
     }
-  need_free (candidate);
+  both = need_new ();
+  for (guint i = 0; i < a->len; i++)
+    for (guint j = 0; j < b->len; j++)
+      {
+        WordSet *x = a->pdata[i], *y = b->pdata[j];
+        WordSet *set = word_set_new ();
+
+        for (guint k = 0; k < x->len; k++)
+          word_set_add (set, x->pdata[k]);
+        for (guint k = 0; k < y->len; k++)
+          word_set_add (set, y->pdata[k]);
+        g_ptr_array_add (both, set);
+      }
+  need_free (a);
+  need_free (b);
+  return both;
 }
 
 /* A quantifier after an atom, consumed with its lazy or possessive mark. */
@@ -290,32 +331,83 @@ read_group (Reader *r)
   return need;
 }
 
-/* One alternative: the best of the words and groups it certainly needs. */
+/* Punctuation that stands for itself in a pattern, unescaped. */
+#define PLAIN_PUNCTUATION "!\"%&',-/:;<=>@_~`"
+
+/* The next atom when it is one character that text folded by
+ * bounce_literal_fold() holds as the pattern writes it (an ASCII letter
+ * lower-cased): an ASCII letter or digit, punctuation as itself or escaped
+ * ("-", "\\."), or a character that has no case (Japanese; one with a case
+ * may match another form that folds otherwise).  Returns its length in the
+ * pattern, its bytes in lit and their number in lit_len; 0 when the atom is
+ * anything else.  Not white space: folding changes it. */
+static gsize
+literal_atom (const Reader *r,
+              char          lit[6],
+              gsize        *lit_len)
+{
+  guchar c = (guchar) *r->p;
+  gunichar u;
+
+  if (g_ascii_isalnum (c) || (c != '\0' && strchr (PLAIN_PUNCTUATION, c) != NULL))
+    {
+      lit[0] = g_ascii_tolower (c);
+      *lit_len = 1;
+      return 1;
+    }
+  if (c == '\\')
+    {
+      if (r->p + 1 < r->end && g_ascii_ispunct (r->p[1]))
+        {
+          lit[0] = r->p[1];
+          *lit_len = 1;
+          return 2;
+        }
+      return 0;
+    }
+  if (c < 0x80)
+    return 0;
+  u = g_utf8_get_char_validated (r->p, r->end - r->p);
+  if (u == (gunichar) -1 || u == (gunichar) -2 || g_unichar_isspace (u) || u == 0xa0 ||
+      u == 0x2018 || u == 0x2019 ||   /* typographic apostrophes fold to ' */
+      g_unichar_tolower (u) != u || g_unichar_toupper (u) != u || g_unichar_totitle (u) != u ||
+      !g_unichar_isgraph (u))
+    return 0;
+  *lit_len = g_unichar_to_utf8 (u, lit);
+  return *lit_len;
+}
+
+/* One alternative: all the words and groups it certainly needs.  A word
+ * is a run of at least MIN_WORD bytes of literal characters
+ * (literal_atom()): "rr\\.com" needs "rr.com". */
 static Need *
 read_sequence (Reader *r)
 {
-  Need *best = NULL;
+  Need *all = NULL;
   GString *run = g_string_new (NULL);
 
 #define END_RUN() G_STMT_START { \
-    if (run->len >= MIN_WORD) keep_better (&best, need_of_word (run->str, run->len)); \
+    if (run->len >= MIN_WORD) all = need_and (all, need_of_word (run->str, run->len)); \
     g_string_truncate (run, 0); \
   } G_STMT_END
 
   while (r->p < r->end && !r->give_up && *r->p != '|' && *r->p != ')')
     {
       guchar c = (guchar) *r->p;
+      char lit[6];
+      gsize lit_len = 0;
+      gsize atom = literal_atom (r, lit, &lit_len);
 
-      if (g_ascii_isalnum (c))
+      if (atom > 0)
         {
-          r->p++;
+          r->p += atom;
           switch (read_quantifier (r))
             {
             case QUANT_NONE:
-              g_string_append_c (run, g_ascii_tolower (c));
+              g_string_append_len (run, lit, lit_len);
               break;
             case QUANT_REQUIRED:
-              g_string_append_c (run, g_ascii_tolower (c));
+              g_string_append_len (run, lit, lit_len);
               END_RUN ();
               break;
             case QUANT_OPTIONAL:
@@ -334,7 +426,7 @@ read_sequence (Reader *r)
           group = read_group (r);
           if (read_quantifier (r) == QUANT_OPTIONAL)
             g_clear_pointer (&group, need_free);
-          keep_better (&best, group);
+          all = need_and (all, group);
           continue;
         }
       if (c == '\\')
@@ -366,14 +458,14 @@ read_sequence (Reader *r)
   END_RUN ();
 #undef END_RUN
   g_string_free (run, TRUE);
-  return best;
+  return all;
 }
 
-/* Alternatives: each must give words, and any of them will do. */
+/* Alternatives: each must give words, and the sets of any of them will do. */
 static Need *
 read_alternation (Reader *r)
 {
-  Need *all = g_ptr_array_new_with_free_func (g_free);
+  Need *any = need_new ();
   gboolean complete = TRUE;
 
   for (;;)
@@ -385,7 +477,7 @@ read_alternation (Reader *r)
       else
         {
           for (guint i = 0; i < one->len; i++)
-            g_ptr_array_add (all, g_strdup (one->pdata[i]));
+            g_ptr_array_add (any, g_ptr_array_ref (one->pdata[i]));
           need_free (one);
         }
       if (r->give_up || r->p >= r->end || *r->p != '|')
@@ -394,76 +486,108 @@ read_alternation (Reader *r)
     }
   if (!complete || r->give_up)
     {
-      need_free (all);
+      need_free (any);
       return NULL;
     }
-  return all;
+  return any;
 }
 
-GStrv
-bounce_prefilter_words (const char *pattern)
+/* The whole pattern's need, or NULL. */
+static Need *
+read_pattern (const char *pattern)
 {
   Reader r = { pattern, pattern + strlen (pattern), FALSE };
-  Need *need;
-  GStrv words;
+  Need *need = read_alternation (&r);
 
-  need = read_alternation (&r);
   if (need == NULL || r.give_up || r.p != r.end)
     {
       need_free (need);
       return NULL;
     }
+  return need;
+}
+
+GStrv
+bounce_prefilter_words (const char *pattern)
+{
+  Need *need = read_pattern (pattern);
+  GStrv words;
+
+  if (need == NULL)
+    return NULL;
+  /* of each set, its longest word (the first of equals) */
   words = g_new0 (char *, need->len + 1);
   for (guint i = 0; i < need->len; i++)
-    words[i] = g_strdup (need->pdata[i]);
+    {
+      WordSet *set = need->pdata[i];
+      const char *longest = set->pdata[0];
+
+      for (guint k = 1; k < set->len; k++)
+        if (strlen (set->pdata[k]) > strlen (longest))
+          longest = set->pdata[k];
+      words[i] = g_strdup (longest);
+    }
   need_free (need);
   return words;
 }
 
-/* -- the filter ----------------------------------------------------------- */
+char *
+bounce_prefilter_describe (const char *pattern)
+{
+  Need *need = read_pattern (pattern);
+  GString *out;
 
-/* One word and the rules that need it. */
-typedef struct {
-  BounceLiteral *literal;
-  GArray *rules;           /* guint32 rule numbers */
-} Word;
+  if (need == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < need->len; i++)
+    {
+      WordSet *set = need->pdata[i];
+
+      if (i > 0)
+        g_string_append_c (out, '|');
+      for (guint k = 0; k < set->len; k++)
+        g_string_append_printf (out, "%s%s", k > 0 ? "+" : "", (char *) set->pdata[k]);
+    }
+  need_free (need);
+  return g_string_free (out, FALSE);
+}
+
+/* -- the filter ----------------------------------------------------------- */
 
 struct _BouncePrefilter
 {
   /* while rules are added */
   GHashTable *word_index;  /* word -> its number + 1 */
-  GPtrArray *words;        /* Word, in the order first seen */
-  GArray *always;          /* guint32: rules without words */
-  guint n_rules;
+  GPtrArray *literals;     /* BounceLiteral of each word, by number */
+  GArray *rule_set_start;  /* guint32: rules + 1 offsets into set_start */
+  GArray *set_start;       /* guint32: sets + 1 offsets into set_words */
+  GArray *set_words;       /* guint32: each set's word numbers */
   gboolean built;
 
   /* once built, or read from a compiled catalogue (then pointing into it) */
   GVariant *compiled;
   BounceLiteralIndex *index;   /* the words, found anywhere; owner: word number */
-  const guint32 *rule_start;   /* words + 1 offsets into rule_list */
-  const guint32 *rule_list;    /* each word's rules */
+  guint n_rules;
   guint n_words;
-  const guint32 *always_v;
-  guint n_always;
-  guint32 *owned[2];           /* rule_start and rule_list as build made them */
+  const guint32 *rule_set_v;   /* n_rules + 1 */
+  const guint32 *set_start_v;  /* sets + 1 */
+  const guint32 *set_words_v;
 };
-
-static void
-word_free (Word *word)
-{
-  bounce_literal_free (word->literal);
-  g_array_unref (word->rules);
-  g_free (word);
-}
 
 BouncePrefilter *
 bounce_prefilter_new (void)
 {
   BouncePrefilter *self = g_new0 (BouncePrefilter, 1);
+  guint32 zero = 0;
 
   self->word_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->words = g_ptr_array_new_with_free_func ((GDestroyNotify) word_free);
-  self->always = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->literals = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
+  self->rule_set_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->set_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->set_words = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_array_append_val (self->rule_set_start, zero);
+  g_array_append_val (self->set_start, zero);
   self->index = bounce_literal_index_new ();
   return self;
 }
@@ -476,12 +600,28 @@ bounce_prefilter_free (BouncePrefilter *self)
   /* (the index first: it points to the words' literals) */
   g_clear_pointer (&self->index, bounce_literal_index_free);
   g_clear_pointer (&self->word_index, g_hash_table_unref);
-  g_clear_pointer (&self->words, g_ptr_array_unref);
-  g_clear_pointer (&self->always, g_array_unref);
-  g_free (self->owned[0]);
-  g_free (self->owned[1]);
+  g_clear_pointer (&self->literals, g_ptr_array_unref);
+  g_clear_pointer (&self->rule_set_start, g_array_unref);
+  g_clear_pointer (&self->set_start, g_array_unref);
+  g_clear_pointer (&self->set_words, g_array_unref);
   g_clear_pointer (&self->compiled, g_variant_unref);
   g_free (self);
+}
+
+/* The number of word, filed when first seen. */
+static guint32
+word_number (BouncePrefilter *self,
+             const char      *word)
+{
+  guint number = GPOINTER_TO_UINT (g_hash_table_lookup (self->word_index, word));
+
+  if (number == 0)
+    {
+      g_ptr_array_add (self->literals, bounce_literal_new_anywhere (word));
+      number = self->literals->len;
+      g_hash_table_insert (self->word_index, g_strdup (word), GUINT_TO_POINTER (number));
+    }
+  return number - 1;
 }
 
 gboolean
@@ -489,91 +629,82 @@ bounce_prefilter_add (BouncePrefilter *self,
                       guint            rule,
                       const char      *pattern)
 {
-  g_auto(GStrv) words = NULL;
-  guint32 r = rule;
+  Need *need;
+  guint32 sets;
 
   g_return_val_if_fail (!self->built, FALSE);
-  self->n_rules = MAX (self->n_rules, rule + 1);
-  words = pattern != NULL ? bounce_prefilter_words (pattern) : NULL;
-  if (words == NULL)
+  g_return_val_if_fail (rule + 1 >= self->rule_set_start->len, FALSE);
+  /* (a rule number skipped has no sets: it is always a candidate) */
+  sets = self->set_start->len - 1;
+  while (self->rule_set_start->len < rule + 1)
+    g_array_append_val (self->rule_set_start, sets);
+  need = pattern != NULL ? read_pattern (pattern) : NULL;
+  for (guint i = 0; need != NULL && i < need->len; i++)
     {
-      g_array_append_val (self->always, r);
-      return FALSE;
-    }
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      guint number = GPOINTER_TO_UINT (g_hash_table_lookup (self->word_index, words[i]));
-      Word *word;
+      WordSet *set = need->pdata[i];
+      guint32 end;
 
-      if (number == 0)
+      for (guint k = 0; k < set->len; k++)
         {
-          word = g_new0 (Word, 1);
-          word->literal = bounce_literal_new_anywhere (words[i]);
-          word->rules = g_array_new (FALSE, FALSE, sizeof (guint32));
-          g_ptr_array_add (self->words, word);
-          number = self->words->len;
-          g_hash_table_insert (self->word_index, g_strdup (words[i]), GUINT_TO_POINTER (number));
+          guint32 number = word_number (self, set->pdata[k]);
+
+          g_array_append_val (self->set_words, number);
         }
-      word = self->words->pdata[number - 1];
-      if (word->rules->len == 0 || g_array_index (word->rules, guint32, word->rules->len - 1) != r)
-        g_array_append_val (word->rules, r);
+      end = self->set_words->len;
+      g_array_append_val (self->set_start, end);
     }
+  sets = self->set_start->len - 1;
+  g_array_append_val (self->rule_set_start, sets);
+  self->n_rules = self->rule_set_start->len - 1;
+  if (need == NULL)
+    return FALSE;
+  need_free (need);
   return TRUE;
 }
 
-/* Files the words in the literal index and lays each word's rules end to
- * end: what scan reads, and what a compiled catalogue holds as it is. */
+/* Files the words in the literal index: what scan reads, and what a
+ * compiled catalogue holds as it is, with the sets. */
 void
 bounce_prefilter_build (BouncePrefilter *self)
 {
-  guint n = self->words->len, n_listed = 0;
-
   g_return_if_fail (!self->built);
-  for (guint i = 0; i < n; i++)
-    n_listed += ((Word *) self->words->pdata[i])->rules->len;
-  self->owned[0] = g_new (guint32, n + 1);
-  self->owned[1] = g_new (guint32, MAX (n_listed, 1));
-  n_listed = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      Word *word = self->words->pdata[i];
-
-      if (word->literal != NULL)
-        bounce_literal_index_add (self->index, word->literal, i);
-      self->owned[0][i] = n_listed;
-      memcpy (self->owned[1] + n_listed, word->rules->data, word->rules->len * sizeof (guint32));
-      n_listed += word->rules->len;
-    }
-  self->owned[0][n] = n_listed;
+  for (guint i = 0; i < self->literals->len; i++)
+    if (self->literals->pdata[i] != NULL)
+      bounce_literal_index_add (self->index, self->literals->pdata[i], i);
   bounce_literal_index_build (self->index);
-  self->rule_start = self->owned[0];
-  self->rule_list = self->owned[1];
-  self->n_words = n;
-  self->always_v = (const guint32 *) (gpointer) self->always->data;
-  self->n_always = self->always->len;
+  self->n_words = self->literals->len;
+  self->rule_set_v = (const guint32 *) (gpointer) self->rule_set_start->data;
+  self->set_start_v = (const guint32 *) (gpointer) self->set_start->data;
+  self->set_words_v = (const guint32 *) (gpointer) self->set_words->data;
   self->built = TRUE;
 }
 
-#define PREFILTER_VARIANT_TYPE "(uauauauv)"
+#define PREFILTER_VARIANT_TYPE "(uuauauauv)"
 
 GVariant *
 bounce_prefilter_to_variant (BouncePrefilter *self)
 {
+  guint n_sets;
+
   g_return_val_if_fail (self->built, NULL);
-  return g_variant_new ("(u@au@au@auv)", self->n_rules,
-                        bounce_u32_array_to_variant (self->rule_start, self->n_words + 1),
-                        bounce_u32_array_to_variant (self->rule_list, self->rule_start[self->n_words]),
-                        bounce_u32_array_to_variant (self->always_v, self->n_always),
+  n_sets = self->rule_set_v[self->n_rules];
+  return g_variant_new ("(uu@au@au@auv)", self->n_rules, self->n_words,
+                        bounce_u32_array_to_variant (self->rule_set_v, self->n_rules + 1),
+                        bounce_u32_array_to_variant (self->set_start_v, n_sets + 1),
+                        bounce_u32_array_to_variant (self->set_words_v, self->set_start_v[n_sets]),
                         bounce_literal_index_to_variant (self->index));
 }
 
+/* Whether values[0..n) never go down, start at 0 and end at last. */
 static gboolean
-all_below (const guint32 *values,
-           gsize          n,
-           guint32        limit)
+offsets_ok (const guint32 *values,
+            gsize          n,
+            guint32        last)
 {
-  for (gsize i = 0; i < n; i++)
-    if (values[i] >= limit)
+  if (n == 0 || values[0] != 0 || values[n - 1] != last)
+    return FALSE;
+  for (gsize i = 0; i + 1 < n; i++)
+    if (values[i] > values[i + 1])
       return FALSE;
   return TRUE;
 }
@@ -584,7 +715,7 @@ bounce_prefilter_new_from_variant (GVariant *variant)
   BouncePrefilter *self;
   g_autoptr(GVariant) boxed = NULL;
   g_autoptr(GVariant) index = NULL;
-  gsize n_starts = 0, n_list = 0, n_always = 0;
+  gsize n_rule_sets = 0, n_set_starts = 0, n_set_words = 0;
   gboolean ok;
 
   g_return_val_if_fail (variant != NULL, NULL);
@@ -594,18 +725,18 @@ bounce_prefilter_new_from_variant (GVariant *variant)
   self->compiled = g_variant_ref_sink (variant);
   self->built = TRUE;
   g_variant_get_child (variant, 0, "u", &self->n_rules);
-  self->rule_start = bounce_u32_array_get (variant, 1, &n_starts);
-  self->rule_list = bounce_u32_array_get (variant, 2, &n_list);
-  self->always_v = bounce_u32_array_get (variant, 3, &n_always);
-  self->n_always = n_always;
-  self->n_words = n_starts > 0 ? n_starts - 1 : 0;
-  boxed = g_variant_get_child_value (variant, 4);
+  g_variant_get_child (variant, 1, "u", &self->n_words);
+  self->rule_set_v = bounce_u32_array_get (variant, 2, &n_rule_sets);
+  self->set_start_v = bounce_u32_array_get (variant, 3, &n_set_starts);
+  self->set_words_v = bounce_u32_array_get (variant, 4, &n_set_words);
+  boxed = g_variant_get_child_value (variant, 5);
   index = g_variant_get_variant (boxed);
   self->index = bounce_literal_index_new_from_variant (index);
-  ok = self->index != NULL && n_starts >= 1 && self->rule_start[self->n_words] == n_list &&
-       all_below (self->rule_list, n_list, self->n_rules) && all_below (self->always_v, n_always, self->n_rules);
-  for (guint i = 0; ok && i < self->n_words; i++)
-    ok = self->rule_start[i] <= self->rule_start[i + 1];
+  ok = self->index != NULL && n_rule_sets == (gsize) self->n_rules + 1 && n_set_starts >= 1 &&
+       offsets_ok (self->rule_set_v, n_rule_sets, n_set_starts - 1) &&
+       offsets_ok (self->set_start_v, n_set_starts, n_set_words);
+  for (gsize i = 0; ok && i < n_set_words; i++)
+    ok = self->set_words_v[i] < self->n_words;
   for (guint i = 0; ok && i < bounce_literal_index_get_n_literals (self->index); i++)
     {
       guint32 owner;
@@ -628,16 +759,28 @@ bounce_prefilter_get_n_rules (BouncePrefilter *self)
 }
 
 static void
-mark_rules (guint32              owner,
-            const BounceLiteral *literal,
-            gsize                length,
-            gpointer             data)
+mark_word (guint32              owner,
+           const BounceLiteral *literal,
+           gsize                length,
+           gpointer             data)
 {
-  BouncePrefilter *self = ((gpointer *) data)[0];
-  guint8 *candidates = ((gpointer *) data)[1];
+  guint8 *present = data;
 
-  for (guint32 k = self->rule_start[owner]; k < self->rule_start[owner + 1]; k++)
-    candidates[self->rule_list[k]] = 1;
+  present[owner] = 1;
+}
+
+/* Whether folded holds a long s, looked for with memchr(): most texts have
+ * no byte 0xc5 at all. */
+static gboolean
+has_long_s (const char *folded,
+            gsize       len)
+{
+  const char *end = folded + len;
+
+  for (const char *p = folded; (p = memchr (p, 0xc5, end - p)) != NULL; p++)
+    if (p + 1 < end && (guchar) p[1] == 0xbf)
+      return TRUE;
+  return FALSE;
 }
 
 void
@@ -646,17 +789,39 @@ bounce_prefilter_scan (BouncePrefilter *self,
                        gsize            len,
                        guint8          *candidates)
 {
-  gpointer data[2] = { self, candidates };
+  g_autofree guint8 *present = NULL;
 
   g_return_if_fail (self->built);
-  for (guint i = 0; i < self->n_always; i++)
-    candidates[self->always_v[i]] = 1;
   /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
-   * to it: every rule is tried. */
-  if (g_strstr_len (folded, len, "\xc5\xbf") != NULL)
+   * to it: every rule is tried.  (The Kelvin sign, which matches "k",
+   * folds to it.) */
+  if (has_long_s (folded, len))
     {
       memset (candidates, 1, self->n_rules);
       return;
     }
-  bounce_literal_index_scan (self->index, folded, len, mark_rules, data);
+  /* Which words are in the text, in one pass; then each rule is a candidate
+   * when all the words of one of its sets are there (a rule without sets
+   * always is). */
+  present = g_new0 (guint8, MAX (self->n_words, 1));
+  bounce_literal_index_scan (self->index, folded, len, mark_word, present);
+  for (guint r = 0; r < self->n_rules; r++)
+    {
+      guint32 first = self->rule_set_v[r], last = self->rule_set_v[r + 1];
+
+      if (first == last)
+        {
+          candidates[r] = 1;
+          continue;
+        }
+      for (guint32 s = first; s < last && !candidates[r]; s++)
+        {
+          guint32 k = self->set_start_v[s];
+
+          while (k < self->set_start_v[s + 1] && present[self->set_words_v[k]])
+            k++;
+          if (k == self->set_start_v[s + 1])
+            candidates[r] = 1;
+        }
+    }
 }

@@ -8,14 +8,16 @@ G_BEGIN_DECLS
 /* Which rules can match a text at all, found in one pass over it (by a
  * BounceLiteralIndex of their words, see bounce-literal.h).
  *
- * Each rule's pattern is read once for words (runs of ASCII letters and
- * digits) that every match must contain: one word per alternative of the
- * pattern (the longest of those it certainly needs).  A rule is a
- * candidate for a text when one of its words is in the text folded by
- * bounce_literal_fold(); a rule whose pattern has an alternative without
- * such a word (only classes, escapes or optional parts) is always a
- * candidate.  Only candidates need their regex run: the others cannot
- * match, so the result is the same as trying every rule. */
+ * Each rule's pattern is read once for the words (runs of ASCII letters
+ * and digits) that every match must contain, as sets: one set for each way
+ * through the pattern's alternatives, holding every word that way certainly
+ * needs ("mailbox (is )?full|quota exceeded": {mailbox, full} or {quota,
+ * exceeded}).  A rule is a candidate for a text when all the words of one
+ * of its sets are in the text folded by bounce_literal_fold(); a rule whose
+ * pattern has a way through without such a word (only classes, escapes or
+ * optional parts) is always a candidate.  Only candidates need their regex
+ * run: the others cannot match, so the result is the same as trying every
+ * rule. */
 typedef struct _BouncePrefilter BouncePrefilter;
 
 BouncePrefilter *bounce_prefilter_new   (void);
@@ -39,8 +41,11 @@ void             bounce_prefilter_scan  (BouncePrefilter *self,
                                          gsize            len,
                                          guint8          *candidates);
 
-/* The words a pattern requires, one per alternative (for the tests);
- * NULL when some alternative has none. */
+/* The words a pattern requires, the longest of each set (a text without
+ * any of them cannot match); NULL when some way through has none. */
 GStrv            bounce_prefilter_words (const char      *pattern);
+/* A pattern's sets as text, for the tests: "mailbox+full|quota+exceeded";
+ * NULL when some way through has no word. */
+char            *bounce_prefilter_describe (const char   *pattern);
 
 G_END_DECLS

@@ -172,6 +172,8 @@ find_named_blocklists (BounceReport    *report,
   g_autofree char *folded = g_ascii_strdown (notification, -1);
   gsize len = strlen (folded);
   g_autofree char *words = bounce_literal_fold (notification, -1);
+  /* (a list's pattern only where the words it needs are) */
+  g_autofree guint8 *may_match = bounce_catalogue_blocklists_may_match (catalogue, words);
 
   for (guint i = 0; i < lists->len; i++)
     {
@@ -187,8 +189,7 @@ find_named_blocklists (BounceReport    *report,
 
           hit = names_zone (folded, len, zone);
         }
-      /* (its pattern only where the words it needs are) */
-      if (!hit && bounce_entry_may_match (entry, words))
+      if (!hit && may_match[i])
         hit = bounce_catalogue_entry_matches (entry, notification);
       if (hit)
         g_ptr_array_add (named, g_object_ref (entry));

@@ -135,14 +135,29 @@ is_word_byte (char c)
   return g_ascii_isalnum (c) || c == '_';
 }
 
+/* Whether word[0, len) is one of list, case aside.  (The first bytes are
+ * compared first: every host name's last label is looked up in two lists
+ * of about a hundred.) */
+/* g_ascii_tolower() without the call. */
+static inline char
+ascii_lower (char c)
+{
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
 static gboolean
 word_in_list (const char  *word,
               gsize        len,
               const char * const *list)
 {
+  char first;
+
+  if (len == 0)
+    return FALSE;
+  first = ascii_lower (word[0]);
   for (gsize i = 0; list[i] != NULL; i++)
     {
-      if (strlen (list[i]) == len && g_ascii_strncasecmp (word, list[i], len) == 0)
+      if (ascii_lower (list[i][0]) == first && strlen (list[i]) == len && g_ascii_strncasecmp (word, list[i], len) == 0)
         return TRUE;
     }
   return FALSE;

@@ -93,6 +93,19 @@ bounce_field_new (const char *name,
   return field;
 }
 
+/* A field of a name and a value known to be valid UTF-8 (value taken):
+ * the message's headers, which append_headers() has just checked. */
+static BounceField *
+field_new_valid (const char *name,
+                 char       *value)
+{
+  BounceField *field = g_new0 (BounceField, 1);
+
+  field->name = g_strdup (name);
+  field->value = value;
+  return field;
+}
+
 static GPtrArray *
 field_array_new (void)
 {
@@ -329,20 +342,19 @@ clean_value (const char *value)
   out = g_string_sized_new (strlen (value));
   for (p = value; *p != '\0'; p++)
     {
+      /* (the bytes up to a line break or a tab copied at once) */
+      gsize run = strcspn (p, "\r\n\t");
+
+      g_string_append_len (out, p, run);
+      p += run;
+      if (*p == '\0')
+        break;
       if (*p == '\r' || *p == '\n')
         {
           while (p[1] == '\r' || p[1] == '\n' || p[1] == ' ' || p[1] == '\t')
             p++;
-          g_string_append_c (out, ' ');
         }
-      else if (*p == '\t')
-        {
-          g_string_append_c (out, ' ');
-        }
-      else
-        {
-          g_string_append_c (out, *p);
-        }
+      g_string_append_c (out, ' ');
     }
 
   if (!g_utf8_validate (out->str, out->len, NULL))
@@ -1916,9 +1928,13 @@ append_headers (Decoder           *dec,
         }
       value = clean_value (decoded != NULL ? decoded : raw);
 
-      g_string_append_printf (block, "%s: %s\n", name, value);
+      /* ("Name: value" without printf's parsing, for every header) */
+      g_string_append (block, name);
+      g_string_append_len (block, ": ", 2);
+      g_string_append (block, value);
+      g_string_append_c (block, '\n');
       if (fields != NULL)
-        g_ptr_array_add (fields, bounce_field_new (name, value));
+        g_ptr_array_add (fields, field_new_valid (name, g_steal_pointer (&value)));
     }
 
   append_block (dec, kind, block->str, block->len);
@@ -2765,31 +2781,38 @@ bounce_input_new_from_text (const char  *text,
 
 #define READ_CHUNK (256 * 1024)
 
-GBytes *
-bounce_input_read_stream (GInputStream  *stream,
-                          GCancellable  *cancellable,
-                          GError       **error)
+/* The reading of bounce_input_read_stream(), into a buffer of room for
+ * expected bytes and one more (to see the end without growing it), or of
+ * READ_CHUNK when the size is not known (0): a buffer grown a chunk at a
+ * time from the start was copied at each growth, which a batch of small
+ * files paid once each. */
+static GBytes *
+read_stream (GInputStream  *stream,
+             gsize          expected,
+             GCancellable  *cancellable,
+             GError       **error)
 {
-  g_autoptr(GByteArray) buffer = g_byte_array_new ();
-
-  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  gsize room = expected > 0 ? MIN (expected, BOUNCE_INPUT_MAX_SIZE) + 1 : READ_CHUNK;
+  g_autofree guint8 *data = g_malloc (room);
+  gsize size = 0;
 
   for (;;)
     {
-      gsize old_len = buffer->len;
       gssize n;
 
-      /* One byte more than the limit is enough to know it is too much. */
-      g_byte_array_set_size (buffer, old_len + MIN (READ_CHUNK, BOUNCE_INPUT_MAX_SIZE + 1 - old_len));
-      n = g_input_stream_read (stream, buffer->data + old_len, buffer->len - old_len,
-                               cancellable, error);
+      if (size == room)
+        {
+          /* (one byte more than the limit is enough to know it is too much) */
+          room = MIN (room + MAX (room, READ_CHUNK), BOUNCE_INPUT_MAX_SIZE + 1);
+          data = g_realloc (data, room);
+        }
+      n = g_input_stream_read (stream, data + size, MIN (room - size, READ_CHUNK), cancellable, error);
       if (n < 0)
         return NULL;
-      g_byte_array_set_size (buffer, old_len + n);
       if (n == 0)
         break;
-      if (buffer->len > BOUNCE_INPUT_MAX_SIZE)
+      size += n;
+      if (size > BOUNCE_INPUT_MAX_SIZE)
         {
           g_autofree char *limit = g_format_size_full (BOUNCE_INPUT_MAX_SIZE, G_FORMAT_SIZE_IEC_UNITS);
 
@@ -2799,7 +2822,18 @@ bounce_input_read_stream (GInputStream  *stream,
         }
     }
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+  return g_bytes_new_take (g_steal_pointer (&data), size);
+}
+
+GBytes *
+bounce_input_read_stream (GInputStream  *stream,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_stream (stream, 0, cancellable, error);
 }
 
 GBytes *
@@ -2809,6 +2843,7 @@ bounce_input_read_file (GFile         *file,
 {
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GFileInfo) info = NULL;
+  gsize expected = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2821,14 +2856,19 @@ bounce_input_read_file (GFile         *file,
    * limit for every other kind. */
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
                                          G_FILE_ATTRIBUTE_STANDARD_TYPE, cancellable, NULL);
-  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-      g_file_info_get_size (info) > BOUNCE_INPUT_MAX_SIZE)
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
     {
-      g_propagate_error (error, too_large_error (g_file_info_get_size (info)));
-      return NULL;
+      if (g_file_info_get_size (info) > BOUNCE_INPUT_MAX_SIZE)
+        {
+          g_propagate_error (error, too_large_error (g_file_info_get_size (info)));
+          return NULL;
+        }
+      /* (a size only to make room for: a file that grows meanwhile is
+       * still read to its end, and held to the limit) */
+      expected = MAX (g_file_info_get_size (info), 0);
     }
 
-  return bounce_input_read_stream (G_INPUT_STREAM (stream), cancellable, error);
+  return read_stream (G_INPUT_STREAM (stream), expected, cancellable, error);
 }
 
 static void

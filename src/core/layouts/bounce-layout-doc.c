@@ -39,6 +39,14 @@ bounce_line_is_blank (const BounceLine *l)
   return n == 0;
 }
 
+/* g_ascii_tolower() without the call: these helpers run over every line
+ * for every layout. */
+static inline char
+ascii_lower (char c)
+{
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
 gboolean
 bounce_mem_has_prefix (const char *s,
                        gsize       len,
@@ -46,7 +54,9 @@ bounce_mem_has_prefix (const char *s,
 {
   gsize n = strlen (prefix);
 
-  return len >= n && g_ascii_strncasecmp (s, prefix, n) == 0;
+  if (len < n)
+    return FALSE;
+  return n == 0 || (ascii_lower (s[0]) == ascii_lower (prefix[0]) && g_ascii_strncasecmp (s, prefix, n) == 0);
 }
 
 const char *
@@ -55,13 +65,32 @@ bounce_mem_find (const char *s,
                  const char *needle)
 {
   gsize n = strlen (needle);
+  const char *last;
+  char lower, upper;
+  const char *next_lower, *next_upper;
 
   if (n == 0 || len < n)
     return NULL;
-  for (gsize i = 0; i + n <= len; i++)
-    if (g_ascii_tolower (s[i]) == g_ascii_tolower (needle[0]) &&
-        g_ascii_strncasecmp (s + i, needle, n) == 0)
-      return s + i;
+  /* The places the needle's first byte is, in either case, found with
+   * memchr() (which reads many bytes at a time), the next of each kept
+   * until passed. */
+  last = s + len - n;   /* the last place a match can start */
+  lower = ascii_lower (needle[0]);
+  upper = g_ascii_toupper (lower);
+  next_lower = memchr (s, lower, last - s + 1);
+  next_upper = upper != lower ? memchr (s, upper, last - s + 1) : NULL;
+  while (next_lower != NULL || next_upper != NULL)
+    {
+      const char *p = next_upper == NULL || (next_lower != NULL && next_lower < next_upper) ?
+                      next_lower : next_upper;
+
+      if (g_ascii_strncasecmp (p, needle, n) == 0)
+        return p;
+      if (p == next_lower)
+        next_lower = memchr (p + 1, lower, last - p);
+      else
+        next_upper = memchr (p + 1, upper, last - p);
+    }
   return NULL;
 }
 

@@ -2025,6 +2025,21 @@ test_exchange_delivery_receipt (void)
   g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELIVERED);
 }
 
+/* Dovecot's rejection for delivery into a mailbox that is not there names
+ * an unknown recipient, in its own notice and quoted in a report. */
+static void
+test_dovecot_missing_mailbox (void)
+{
+  g_autoptr(BounceReport) report = analyze ("From: MAILER-DAEMON@mx.example.org\n"
+                                            "Subject: Rejected: hello\n"
+                                            "\n"
+                                            "Your message to <bob@example.net> was automatically rejected:\n"
+                                            "Mailbox doesn't exist: Archive\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2091,6 +2106,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/one-explanation", test_one_explanation);
   g_test_add_func ("/diagnose/expanded-from", test_expanded_from);
   g_test_add_func ("/diagnose/local-agent", test_local_agent);
+  g_test_add_func ("/diagnose/dovecot-missing-mailbox", test_dovecot_missing_mailbox);
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   return g_test_run ();
 }

@@ -20,6 +20,11 @@ gboolean bounce_qmail_read (BounceLayoutDoc    *d,
                             const BouncePhrase *phrases,
                             gsize               n_phrases);
 
+/* What Dovecot's delivery agents say when they refuse a message
+ * (dovecot.c), for the reports that quote it (rfc3464.c). */
+extern const BouncePhrase bounce_dovecot_phrases[];
+extern const gsize        bounce_dovecot_n_phrases;
+
 /* Sendmail's list and transcript (sendmail.c), for V5 Sendmail. */
 gboolean bounce_sendmail_read (BounceLayoutDoc   *d);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "bounce-layout-families.h"
 #include "bounce-layout-lines.h"
 
 /* Dovecot's delivery agents (LDA and LMTP with Pigeonhole Sieve), which
@@ -14,11 +15,14 @@
  * ("Quota exceeded (mailbox for user is full)").  No SMTP command is
  * involved. */
 
-static const BouncePhrase dovecot_phrases[] = {
+const BouncePhrase bounce_dovecot_phrases[] = {
   { "Quota exceeded", "mailboxfull" },
   { "mailbox for user is full", "mailboxfull" },
   { "Not enough disk space", "mailboxfull" },
+  /* delivery into a mailbox that is not there (Sisimai's MDA.pm) */
+  { "Mailbox doesn't exist: ", "userunknown" },
 };
+const gsize bounce_dovecot_n_phrases = G_N_ELEMENTS (bounce_dovecot_phrases);
 
 static gboolean
 parse_dovecot (BounceLayoutDoc *d)
@@ -57,7 +61,7 @@ parse_dovecot (BounceLayoutDoc *d)
       r->command_unknown = TRUE;
       /* the recipient's own delivery agent refused it: its filter, unless
        * the reason is the quota */
-      r->reason = g_strdup (bounce_phrase_reason (dovecot_phrases, G_N_ELEMENTS (dovecot_phrases),
+      r->reason = g_strdup (bounce_phrase_reason (bounce_dovecot_phrases, bounce_dovecot_n_phrases,
                                                   diag->str));
       if (r->reason == NULL)
         r->reason = g_strdup ("filtered");

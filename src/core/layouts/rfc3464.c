@@ -204,16 +204,10 @@ bounce_dsn_facts (BounceLayoutDoc *d,
  * message handed to them, and what those lines say.  The markers and
  * messages are the agents' own: Dovecot's LDA and LMTP ("Your message to
  * <%t> was automatically rejected:%n%r", the rejection_reason setting's
- * default; the quota plugin's "Quota exceeded (mailbox for user is full)";
- * "Not enough disk space" when the mail store is full), FreeBSD's
+ * default, with dovecot.c's table of what follows), FreeBSD's
  * mail.local(8), procmail(1), Courier's maildrop(1), vpopmail's
  * vdelivermail and vmailmgr's vdeliver; collected with their reasons in
  * Sisimai's lib/Sisimai/MDA.pm (4.x) and lib/Sisimai/LDA.pm (5.x). */
-static const BouncePhrase dovecot_says[] = {
-  { "Quota exceeded", "mailboxfull" },
-  { "Not enough disk space", "mailboxfull" },
-  { "Mailbox doesn't exist: ", "userunknown" },
-};
 static const BouncePhrase mail_local_says[] = {
   { "Disc quota exceeded", "mailboxfull" },
   { "Mailbox full or quota exceeded", "mailboxfull" },
@@ -223,17 +217,20 @@ static const BouncePhrase mail_local_says[] = {
   { ": invalid mailbox path", "userunknown" },
   { ": user missing home directory", "userunknown" },
 };
+static const gsize n_mail_local_says = G_N_ELEMENTS (mail_local_says);
 static const BouncePhrase procmail_says[] = {
   { "Quota exceeded while writing", "mailboxfull" },
   { "User over quota", "mailboxfull" },
   { "No space left to finish writing", "systemfull" },
   { "Service unavailable", "systemerror" },
 };
+static const gsize n_procmail_says = G_N_ELEMENTS (procmail_says);
 static const BouncePhrase maildrop_says[] = {
   { "maildir over quota.", "mailboxfull" },
   { "Invalid user specified.", "userunknown" },
   { "Cannot find system user", "userunknown" },
 };
+static const gsize n_maildrop_says = G_N_ELEMENTS (maildrop_says);
 static const BouncePhrase vdelivermail_says[] = {
   { "domain is over quota", "mailboxfull" },
   { "user is over quota", "mailboxfull" },
@@ -241,27 +238,29 @@ static const BouncePhrase vdelivermail_says[] = {
   { "user does not exist, but will deliver to ", "filtered" },
   { "Sorry, no mailbox here by that name.", "userunknown" },
 };
+static const gsize n_vdelivermail_says = G_N_ELEMENTS (vdelivermail_says);
 static const BouncePhrase vdeliver_says[] = {
   { "Delivery failed due to system quota violation", "mailboxfull" },
   { "Invalid or unknown base user or domain", "userunknown" },
   { "Invalid or unknown virtual user", "userunknown" },
   { "User name does not refer to a virtual user", "userunknown" },
 };
+static const gsize n_vdeliver_says = G_N_ELEMENTS (vdeliver_says);
 
 typedef struct {
   const char *marker;          /* how its line starts */
   const char *marker_end;      /* and what follows on it, or NULL */
   const BouncePhrase *says;
-  gsize n_says;
+  const gsize *n_says;         /* its size, where the table is defined */
 } LocalAgent;
 
 static const LocalAgent local_agents[] = {
-  { "Your message to ", " was automatically rejected:", dovecot_says, G_N_ELEMENTS (dovecot_says) },
-  { "mail.local: ", NULL, mail_local_says, G_N_ELEMENTS (mail_local_says) },
-  { "procmail: ", NULL, procmail_says, G_N_ELEMENTS (procmail_says) },
-  { "maildrop: ", NULL, maildrop_says, G_N_ELEMENTS (maildrop_says) },
-  { "vdelivermail: ", NULL, vdelivermail_says, G_N_ELEMENTS (vdelivermail_says) },
-  { "vdeliver: ", NULL, vdeliver_says, G_N_ELEMENTS (vdeliver_says) },
+  { "Your message to ", " was automatically rejected:", bounce_dovecot_phrases, &bounce_dovecot_n_phrases },
+  { "mail.local: ", NULL, mail_local_says, &n_mail_local_says },
+  { "procmail: ", NULL, procmail_says, &n_procmail_says },
+  { "maildrop: ", NULL, maildrop_says, &n_maildrop_says },
+  { "vdelivermail: ", NULL, vdelivermail_says, &n_vdelivermail_says },
+  { "vdeliver: ", NULL, vdeliver_says, &n_vdeliver_says },
 };
 
 /* The agent whose line l starts, or NULL. */
@@ -337,7 +336,7 @@ local_agent_reason (BounceLayoutDoc *d)
       for (guint j = i + 1; agent->marker_end != NULL && j < d->lines->len &&
            !bounce_line_is_blank (bounce_doc_line (d, j)); j++)
         bounce_diag_append_line (said, bounce_doc_line (d, j));
-      reason = bounce_phrase_reason (agent->says, agent->n_says, said->str);
+      reason = bounce_phrase_reason (agent->says, *agent->n_says, said->str);
       if (reason == NULL || followed_by_reply (d, i + 1))
         continue;
       for (guint k = 0; k < d->out->len; k++)

@@ -3970,18 +3970,6 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.7.700 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
-/* Translators: rule.microsoft.ndr-recipient-not-found title */
-N_("The recipient does not exist");
-/* Translators: rule.microsoft.ndr-recipient-not-found explanation */
-N_("The Exchange organisation has no mailbox with this address; old autocomplete entries can point to removed mailboxes.");
-/* Translators: rule.microsoft.ndr-recipient-not-found sender[1] */
-N_("Check the recipient's address for typos.");
-/* Translators: rule.microsoft.ndr-recipient-not-found sender[2] */
-N_("Delete the autocomplete entry and type the address again.");
-/* Translators: rule.microsoft.ndr-recipient-not-found sender[3] */
-N_("Ask the recipient for a current address another way.");
-/* Translators: rule.microsoft.ndr-recipient-not-found admin[1] */
-N_("If the recipient was migrated, add the old X.500 address as a proxy address.");
 /* Translators: rule.microsoft.recip-not-found title */
 N_("The recipient does not exist");
 /* Translators: rule.microsoft.recip-not-found explanation */

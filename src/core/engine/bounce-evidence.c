@@ -379,6 +379,18 @@ read_codes (BounceMessageContext *ctx,
 {
   BounceQuotedReply q = { 0 };
 
+  /* A local delivery agent that refused the message (its words decide,
+   * said_decides) answered no SMTP command: its codes are those its words
+   * hold, not the transport's account in the report's fields or text.
+   * Sisimai reads such a report the same way: the agent's message replaces
+   * the diagnostic its reply code is read from (lib/Sisimai/RFC3464.pm with
+   * MDA.pm). */
+  if (fact->said_decides && fact->said != NULL)
+    {
+      bounce_extract_first_codes (fact->said, &ev->reply, &ev->enhanced);
+      ev->enhanced_in_reply = ev->enhanced != NULL;
+      return;
+    }
   /* from the raw text: line starts matter to the extractor */
   if (has_text (fact->reply))
     bounce_extract_first_codes (fact->reply, &ev->reply, &ev->enhanced);
@@ -417,22 +429,6 @@ read_codes (BounceMessageContext *ctx,
 
       if (loose != NULL)
         replace (&ev->reply, loose);
-    }
-  /* A local delivery agent that refused the message (its words decide,
-   * said_decides) answered no SMTP command: a reply code belongs to its
-   * words only if they hold one, not to the transport's account in the
-   * report's fields.  Sisimai reads such a report the same way: the
-   * agent's message replaces the diagnostic its reply code is read from
-   * (lib/Sisimai/RFC3464.pm with MDA.pm). */
-  if (fact->said_decides && fact->said != NULL)
-    {
-      g_autofree char *r2 = NULL;
-      g_autofree char *e2 = NULL;
-
-      bounce_extract_first_codes (fact->said, &r2, &e2);
-      replace (&ev->reply, g_steal_pointer (&r2));
-      replace (&ev->enhanced, g_steal_pointer (&e2));
-      ev->enhanced_in_reply = ev->enhanced != NULL;
     }
 }
 

@@ -39,6 +39,17 @@ bounce_line_is_blank (const BounceLine *l)
   return n == 0;
 }
 
+gboolean
+bounce_line_is_reply (const BounceLine *l)
+{
+  const char *s;
+  gsize n;
+
+  bounce_line_trim (l, &s, &n);
+  return n >= 4 && (s[0] == '4' || s[0] == '5') && g_ascii_isdigit (s[1]) && g_ascii_isdigit (s[2]) &&
+         (s[3] == ' ' || s[3] == '-');
+}
+
 /* g_ascii_tolower() without the call: these helpers run over every line
  * for every layout. */
 static inline char

@@ -91,6 +91,9 @@ void        bounce_line_trim          (const BounceLine *l,
                                        const char      **start,
                                        gsize            *len);
 gboolean    bounce_line_is_blank      (const BounceLine *l);
+/* The line starts with a failure's SMTP reply: "550 ..." or "550-..." (a
+ * 4xx or 5xx code, then a space or a dash), after leading white space. */
+gboolean    bounce_line_is_reply      (const BounceLine *l);
 gboolean    bounce_line_starts        (const BounceLine *l,
                                        const char       *prefix);
 gboolean    bounce_line_contains      (const BounceLine *l,

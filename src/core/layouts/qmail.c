@@ -68,10 +68,7 @@ qmail_is_reply_line (const BounceLine *l)
   gsize n;
 
   bounce_line_trim (l, &s, &n);
-  if (bounce_mem_has_prefix (s, n, "Remote host said:"))
-    return TRUE;
-  return n >= 4 && (s[0] == '4' || s[0] == '5') && g_ascii_isdigit (s[1]) && g_ascii_isdigit (s[2]) &&
-         (s[3] == ' ' || s[3] == '-');
+  return bounce_mem_has_prefix (s, n, "Remote host said:") || bounce_line_is_reply (l);
 }
 
 /* qmail-remote's sentences about an SMTP conversation. */

@@ -280,25 +280,6 @@ local_agent_of (const BounceLine *l)
   return NULL;
 }
 
-/* Whether line i is an SMTP reply ("550 5.0.0 <bob@example.net>...
- * Insufficient permission"): in a session transcript (Sendmail's "-----
- * Transcript of session follows -----") the agent's line is followed by
- * the reply the transport made of it, and that reply, which the report's
- * fields carry, is what the recipient's refusal said. */
-static gboolean
-followed_by_reply (BounceLayoutDoc *d,
-                   guint            i)
-{
-  const char *s;
-  gsize n;
-
-  if (i >= d->lines->len)
-    return FALSE;
-  bounce_line_trim (bounce_doc_line (d, i), &s, &n);
-  return n >= 4 && (s[0] == '4' || s[0] == '5') && g_ascii_isdigit (s[1]) && g_ascii_isdigit (s[2]) &&
-         (s[3] == ' ' || s[3] == '-');
-}
-
 /* A report from the mail system whose part for people quotes the local
  * delivery agent's refusal ("Your message to <bob> was automatically
  * rejected:" / "Not enough disk space") names the condition itself, in
@@ -337,7 +318,12 @@ local_agent_reason (BounceLayoutDoc *d)
            !bounce_line_is_blank (bounce_doc_line (d, j)); j++)
         bounce_diag_append_line (said, bounce_doc_line (d, j));
       reason = bounce_phrase_reason (agent->says, *agent->n_says, said->str);
-      if (reason == NULL || followed_by_reply (d, i + 1))
+      /* In a session transcript (Sendmail's "----- Transcript of session
+       * follows -----") the agent's line is followed by the reply the
+       * transport made of it ("550 5.0.0 <bob@example.net>... Insufficient
+       * permission"), and that reply, which the report's fields carry, is
+       * what the recipient's refusal said. */
+      if (reason == NULL || (i + 1 < d->lines->len && bounce_line_is_reply (bounce_doc_line (d, i + 1))))
         continue;
       for (guint k = 0; k < d->out->len; k++)
         {

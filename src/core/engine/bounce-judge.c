@@ -161,6 +161,18 @@ layout_states_reason (const BounceJudgement *j,
   return j->fact->reason != NULL ? j->fact->reason : reason;
 }
 
+/* Whether a precise status may outweigh the reason read so far: generic
+ * words of a catalogue rule decided it, not a provider's own (definite)
+ * rule, whose meaning Sisimai's per-host tables give first, nor a layout's
+ * own statement of the reason. */
+static gboolean
+status_may_outweigh (const BounceJudgement *j,
+                     const char            *reason)
+{
+  return reason != NULL && j->rule != NULL && rule_is_generic (j->rule) && j->fact->reason == NULL &&
+         j->ev->status != NULL;
+}
+
 /* A permanent status that names an unknown mailbox (5.1.0, 5.1.1, 5.1.3)
  * outweighs generic wording of most other kinds.  Sisimai asks whether
  * the mailbox is unknown (lib/Sisimai/Reason/UserUnknown.pm, true())
@@ -183,9 +195,8 @@ unknown_user_by_status (const BounceJudgement *j,
   };
   const char *status = j->ev->status;
 
-  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
-      status == NULL || !(g_str_equal (status, "5.1.0") || g_str_equal (status, "5.1.1") ||
-                          g_str_equal (status, "5.1.3")))
+  if (!status_may_outweigh (j, reason) ||
+      !(g_str_equal (status, "5.1.0") || g_str_equal (status, "5.1.1") || g_str_equal (status, "5.1.3")))
     return reason;
   for (gsize i = 0; i < G_N_ELEMENTS (outweighing); i++)
     if (is_reason (reason, outweighing[i]))
@@ -207,8 +218,7 @@ quota_or_size_by_status (const BounceJudgement *j,
 {
   const char *named = reason_of_status (j);
 
-  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
-      j->ev->status == NULL || is_reason (reason, named))
+  if (!status_may_outweigh (j, reason) || is_reason (reason, named))
     return reason;
   if (is_reason (named, "mailboxfull"))
     return "mailboxfull";
@@ -249,8 +259,7 @@ status_before_later_words (const BounceJudgement *j,
   const char *status = j->ev->status;
   const char *named = NULL;
 
-  if (reason == NULL || j->rule == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL ||
-      status == NULL || strlen (status) < 5)
+  if (!status_may_outweigh (j, reason) || strlen (status) < 5)
     return reason;
   if (g_str_equal (status + 1, ".1.7") || g_str_equal (status + 1, ".1.8"))
     named = "rejected";

@@ -823,6 +823,52 @@ test_long_header (void)
     }
 }
 
+/* A parameter that lost its fold: "boundary=..." at the start of the line
+ * after "Content-Type: multipart/alternative; ...;".  The part's boundary
+ * was lost and its two alternatives were shown as one undecoded text
+ * (quoted-printable soft breaks, the HTML alternative too).  Read as a
+ * folded line, the alternatives are parts again.  A line that is not a
+ * parameter, or that follows a field not ending in ";", is left as it is. */
+static void
+test_unfolded_parameter (void)
+{
+  static const char *const head =
+    "From: postmaster@example.org\n"
+    "Subject: Undeliverable: hello\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/alternative; differences=Content-Type;\n"
+    "boundary=\"ALT\"\n"
+    "\n"
+    "--ALT\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "Remote server returned unknown recipien=\n"
+    "t or mailbox unavailable\n"
+    "--ALT\n"
+    "Content-Type: text/html; charset=us-ascii\n"
+    "\n"
+    "<p>html alternative</p>\n"
+    "--ALT--\n";
+  g_autoptr(BounceInput) input = decode_text (head, -1);
+  const char *text = bounce_input_get_text (input);
+  g_autoptr(GString) unrelated = g_string_new ("From: postmaster@example.org\n"
+                                               "Subject: a=b\n"
+                                               "flag=on\n"
+                                               "\n"
+                                               "body\n");
+  g_autoptr(BounceInput) plain = NULL;
+
+  g_assert_nonnull (strstr (text, "unknown recipient or mailbox unavailable"));
+  g_assert_null (strstr (text, "recipien="));
+  g_assert_null (strstr (text, "html alternative"));
+
+  /* "flag=on" after a field that does not end in ";" is not made part
+   * of that field. */
+  plain = decode_text (unrelated->str, unrelated->len);
+  g_assert_cmpstr (bounce_fields_lookup (message_at (plain, 0)->headers, "Subject"), ==, "a=b");
+}
+
 /* A header name in Latin-1 ("X-Virus-Sc\347anned") reached the display
  * text as it was, invalid UTF-8 that the extractor's JIT-compiled patterns
  * then read (found by fuzz/fuzz-input). */
@@ -1034,6 +1080,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/hostile/nul-bytes", test_nul_bytes);
   g_test_add_func ("/input/hostile/long-line", test_long_line);
   g_test_add_func ("/input/hostile/long-header", test_long_header);
+  g_test_add_func ("/input/hostile/unfolded-parameter", test_unfolded_parameter);
   g_test_add_func ("/input/hostile/invalid-header-name", test_invalid_header_name);
   g_test_add_func ("/input/hostile/truncated-mime", test_truncated_mime);
   g_test_add_func ("/input/hostile/nested-multiparts", test_nested_multiparts);

@@ -1946,14 +1946,47 @@ append_headers (Decoder           *dec,
  * but 52 s under AddressSanitizer).  No real field comes near this. */
 #define MAX_HEADER_FIELD (64 * 1024)
 
+/* A parameter that lost the fold of its line: "Content-Type: multipart/
+ * alternative; differences=Content-Type;" and then "boundary=..." at the
+ * start of the next line.  RFC 5322 section 2.2.3 folds a field only before
+ * white space; a line with neither a field name nor leading white space
+ * ends the header block for GMime, so the part's boundary was lost and its
+ * parts were read as one undecoded text.  Such a line after a field that
+ * ends in ";" (RFC 2045 section 5.1: parameters follow ";") is read as the
+ * folded continuation it was meant to be. */
+static gboolean
+is_unfolded_parameter (const char *p,
+                       const char *eol,
+                       gboolean    after_semicolon)
+{
+  const char *q = p;
+
+  if (!after_semicolon)
+    return FALSE;
+  while (q < eol && (g_ascii_isalnum (*q) || *q == '-' || *q == '_' || *q == '*'))
+    q++;
+  return q > p && q < eol && *q == '=';
+}
+
+/* Whether a header line ends in ";" (trailing white space aside). */
+static gboolean
+line_ends_with_semicolon (const char *p,
+                          const char *eol)
+{
+  while (eol > p && (eol[-1] == ' ' || eol[-1] == '\t' || eol[-1] == '\r'))
+    eol--;
+  return eol > p && eol[-1] == ';';
+}
+
 /* A copy of data[0, len) whose header fields are cut at MAX_HEADER_FIELD
- * bytes (continuation lines past it dropped, a single long line cut), or
- * NULL when no field is that long.  Header blocks are the message's own,
- * and any block that starts with a field right after a "--" line (a MIME
- * part) or after the blank line ending a header block (a part's body that
- * is a message or delivery-status fields). */
+ * bytes (continuation lines past it dropped, a single long line cut) and
+ * whose unfolded parameter lines (is_unfolded_parameter()) are folded, or
+ * NULL when there is nothing to change.  Header blocks are the message's
+ * own, and any block that starts with a field right after a "--" line (a
+ * MIME part) or after the blank line ending a header block (a part's body
+ * that is a message or delivery-status fields). */
 static GString *
-cap_header_fields (const char *data,
+tidy_header_fields (const char *data,
                    gsize       len)
 {
   const char *p = data;
@@ -1961,6 +1994,7 @@ cap_header_fields (const char *data,
   GString *out = NULL;
   gboolean in_header = TRUE;
   gboolean may_start = FALSE;
+  gboolean after_semicolon = FALSE;
   gsize field = 0;
 
   while (p < end)
@@ -1968,6 +2002,7 @@ cap_header_fields (const char *data,
       const char *eol = line_end (p, end);
       const char *next = eol < end ? eol + 1 : end;
       gsize keep = next - p;
+      gboolean fold = FALSE;
 
       if (in_header)
         {
@@ -1978,6 +2013,7 @@ cap_header_fields (const char *data,
             }
           else if (*p == ' ' || *p == '\t' || header_name_length (p, eol) == 0)
             {
+              fold = *p != ' ' && *p != '\t' && is_unfolded_parameter (p, eol, after_semicolon);
               keep = field >= MAX_HEADER_FIELD ? 0 : MIN (keep, MAX_HEADER_FIELD - field);
               field += next - p;
             }
@@ -1995,14 +2031,17 @@ cap_header_fields (const char *data,
         }
       else
         may_start = eol - p >= 2 && p[0] == '-' && p[1] == '-';
+      after_semicolon = in_header && line_ends_with_semicolon (p, eol);
 
-      if (keep < (gsize) (next - p) && out == NULL)
+      if ((fold || keep < (gsize) (next - p)) && out == NULL)
         {
-          out = g_string_sized_new (len);
+          out = g_string_sized_new (len + 1);
           g_string_append_len (out, data, p - data);
         }
       if (out != NULL)
         {
+          if (fold && keep > 0)
+            g_string_append_c (out, '\t');
           g_string_append_len (out, p, keep);
           /* a cut line still ends its line */
           if (keep > 0 && keep < (gsize) (next - p) && next > eol)
@@ -2106,7 +2145,7 @@ decode_message (Decoder    *dec,
       len = without_nul->len;
     }
   too_nested = count_multiparts (data, len, MAX_MULTIPART_COUNT) > MAX_MULTIPART_COUNT;
-  capped = cap_header_fields (data, len);
+  capped = tidy_header_fields (data, len);
   if (capped != NULL)
     {
       data = capped->str;

@@ -284,9 +284,6 @@ parse_office365 (BounceLayoutDoc *d)
 
       if (fact->text == NULL)
         continue;
-      if (fact->command == BOUNCE_SMTP_COMMAND_NONE &&
-          strstr (fact->text, "unknown recipient or mailbox unavailable ->") != NULL)
-        fact->command = BOUNCE_SMTP_COMMAND_RCPT;
       if (fact->reason != NULL)
         continue;
       bounce_extract_first_codes (fact->text, NULL, &status);

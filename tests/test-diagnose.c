@@ -1161,6 +1161,37 @@ test_message_reports (void)
   }
 }
 
+/* au (KDDI) answers "550 <address>: User unknown" for an address that does
+ * not exist, whatever the command (Sisimai's Rhost::KDDI, for au's servers
+ * and au's addresses); from another server the same words after DATA are a
+ * filter's. */
+static void
+test_kddi_user_unknown (void)
+{
+  const struct { const char *host; const char *domain; const char *reason; } cases[] = {
+    { "lsean.ezweb.ne.jp", "ezweb.ne.jp", "userunknown" },
+    { "mx.example.net", "example.net", "filtered" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.org\n"
+        "To: alice@example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "\n"
+        "This is the mail system at host mx.example.org.\n"
+        "\n"
+        "<bob@%s>: host %s[192.0.2.9] said: 550 <bob@%s>:\n"
+        "    User unknown (in reply to end of DATA command)\n",
+        cases[k].domain, cases[k].host, cases[k].domain);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[k].reason);
+    }
+}
+
 /* A provider's own wording written by a server that is not known to be the
  * provider's keeps its reason but is not explained first as the
  * provider's: "This user doesn't have a ... account" is Yahoo's
@@ -2100,5 +2131,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/local-agent", test_local_agent);
   g_test_add_func ("/diagnose/dovecot-missing-mailbox", test_dovecot_missing_mailbox);
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
+  g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
   return g_test_run ();
 }

@@ -2202,6 +2202,10 @@ N_("QQ Mail help for senders");
 N_("NTT docomo");
 /* Translators: provider.nttdocomo name */
 N_("NTT docomo");
+/* Translators: provider.messagelabs title */
+N_("Broadcom Email Security.cloud (MessageLabs)");
+/* Translators: provider.messagelabs name */
+N_("Broadcom Email Security.cloud (MessageLabs)");
 /* Translators: provider.kddi title */
 N_("KDDI (au)");
 /* Translators: provider.kddi name */

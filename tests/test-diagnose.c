@@ -1161,6 +1161,28 @@ test_message_reports (void)
   }
 }
 
+/* The reason the engine gives a Postfix report of HOST's REPLY to
+ * bob@DOMAIN (the reply on one line after "said:"). */
+static char *
+reason_of_reply_from (const char *host,
+                      const char *domain,
+                      const char *reply)
+{
+  g_autofree char *text = g_strdup_printf (
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "To: alice@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "\n"
+    "This is the mail system at host mx.example.org.\n"
+    "\n"
+    "<bob@%s>: host %s[192.0.2.9] said: %s\n",
+    domain, host, reply);
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  return g_strdup (bounce_recipient_get_reason (r));
+}
+
 /* au (KDDI) answers "550 <address>: User unknown" for an address that does
  * not exist, whatever the command (Sisimai's Rhost::KDDI, for au's servers
  * and au's addresses); from another server the same words after DATA are a
@@ -1175,20 +1197,39 @@ test_kddi_user_unknown (void)
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
     {
-      g_autofree char *text = g_strdup_printf (
-        "From: MAILER-DAEMON@mx.example.org\n"
-        "To: alice@example.com\n"
-        "Subject: Undelivered Mail Returned to Sender\n"
-        "\n"
-        "This is the mail system at host mx.example.org.\n"
-        "\n"
-        "<bob@%s>: host %s[192.0.2.9] said: 550 <bob@%s>:\n"
-        "    User unknown (in reply to end of DATA command)\n",
-        cases[k].domain, cases[k].host, cases[k].domain);
-      g_autoptr(BounceReport) report = analyze (text);
-      g_autoptr(BounceRecipient) r = recipient (report, 0);
+      g_autofree char *reply = g_strdup_printf ("550 <bob@%s>: User unknown (in reply to end of DATA command)",
+                                                cases[k].domain);
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, reply);
 
-      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[k].reason);
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
+/* Broadcom Email Security.cloud (MessageLabs) replies and what Broadcom's
+ * knowledge base says they mean, as Sisimai's Rhost::MessageLabs lists
+ * them; from another provider's server (Cox's) the same words keep their
+ * general reading. */
+static void
+test_messagelabs_replies (void)
+{
+  const struct { const char *reply; const char *reason; const char *elsewhere; } cases[] = {
+    { "501 Connection rejected by policy [7.7] 20805",
+      "badreputation", "policyviolation" },
+    { "553-Sorry, your domain has been blacklisted", "rejected", "blocked" },
+    { "452 Too many recipients received this hour", "toomanyconn", "speeding" },
+    { "550 Requested action aborted [4]", "notcompliantrfc", "onhold" },
+    { "553 Recipient mailbox is not allowed", "userunknown", "rejected" },
+    { "451 TLS/SSLv3 Connection required. (#4.7.1)", "securityerror", "blocked" },
+    { "553 sorry, your envelope sender is in my badmailfrom list. (#5.7.1)", "rejected", "securityerror" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *ours = reason_of_reply_from ("cluster1.eu.messagelabs.com", "example.net", cases[k].reply);
+      g_autofree char *other = reason_of_reply_from ("mx.west.cox.net", "example.net", cases[k].reply);
+
+      g_assert_cmpstr (ours, ==, cases[k].reason);
+      g_assert_cmpstr (other, ==, cases[k].elsewhere);
     }
 }
 
@@ -2132,5 +2173,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dovecot-missing-mailbox", test_dovecot_missing_mailbox);
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
+  g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   return g_test_run ();
 }

@@ -2206,6 +2206,10 @@ N_("NTT docomo");
 N_("Broadcom Email Security.cloud (MessageLabs)");
 /* Translators: provider.messagelabs name */
 N_("Broadcom Email Security.cloud (MessageLabs)");
+/* Translators: provider.cloudflare title */
+N_("Cloudflare Email Routing");
+/* Translators: provider.cloudflare name */
+N_("Cloudflare Email Routing");
 /* Translators: provider.kddi title */
 N_("KDDI (au)");
 /* Translators: provider.kddi name */

@@ -1233,6 +1233,33 @@ test_messagelabs_replies (void)
     }
 }
 
+/* Zoho Mail's replies as Sisimai's Rhost::Zoho reads them, and Cloudflare
+ * Email Routing's (its postmaster page): from their servers, and from
+ * another provider's (Cox's), where the words keep their general reading;
+ * "found on one or more DNSBLs" is a blocklist's refusal from any server.
+ * (Sisimai also reads Zoho's "Email flagged as Spam" at RCPT TO as a
+ * refusal of the sender; it is left to say spam, as it says.) */
+static void
+test_zoho_cloudflare_replies (void)
+{
+  const struct { const char *host; const char *reply; const char *reason; const char *elsewhere; } cases[] = {
+    { "mx.zoho.com", "451 4.7.1 Greylisted, try again after some time", "blocked", "onhold" },
+    { "mx.zoho.com", "541 5.4.1 Mail rejected by destination domain", "rejected", "networkerror" },
+    { "mx.zoho.com", "452 4.3.1 Temporary System Error", "systemerror", "systemfull" },
+    { "route1.mx.cloudflare.net", "554 192.0.2.1 found on one or more DNSBLs (abusixip)", "blocked", "blocked" },
+    { "route1.mx.cloudflare.net", "451 Upstream error", "systemerror", "systemerror" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *ours = reason_of_reply_from (cases[k].host, "example.net", cases[k].reply);
+      g_autofree char *other = reason_of_reply_from ("mx.west.cox.net", "example.net", cases[k].reply);
+
+      g_assert_cmpstr (ours, ==, cases[k].reason);
+      g_assert_cmpstr (other, ==, cases[k].elsewhere);
+    }
+}
+
 /* A provider's own wording written by a server that is not known to be the
  * provider's keeps its reason but is not explained first as the
  * provider's: "This user doesn't have a ... account" is Yahoo's
@@ -2174,5 +2201,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
+  g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   return g_test_run ();
 }

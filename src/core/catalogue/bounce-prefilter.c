@@ -577,6 +577,14 @@ struct _BouncePrefilter
   const guint32 *alt_set_v;    /* n_alts + 1 */
   const guint32 *set_start_v;  /* sets + 1 */
   const guint32 *set_words_v;
+
+  /* computed from those (by index_sets()), for scan: */
+  guint32 *word_sets_start;    /* n_words + 1 offsets into word_sets */
+  guint32 *word_sets;          /* the sets whose first word each word is */
+  guint32 *set_alt;            /* each set's alternative */
+  guint32 *alt_rule;           /* each alternative's rule */
+  GArray *always;              /* guint32: the alternatives without sets, or with an empty one */
+  GArray *no_alts;             /* guint32: the rules without alternatives */
 };
 
 BouncePrefilter *
@@ -612,6 +620,12 @@ bounce_prefilter_free (BouncePrefilter *self)
   g_clear_pointer (&self->set_start, g_array_unref);
   g_clear_pointer (&self->set_words, g_array_unref);
   g_clear_pointer (&self->compiled, g_variant_unref);
+  g_free (self->word_sets_start);
+  g_free (self->word_sets);
+  g_free (self->set_alt);
+  g_free (self->alt_rule);
+  g_clear_pointer (&self->always, g_array_unref);
+  g_clear_pointer (&self->no_alts, g_array_unref);
   g_free (self);
 }
 
@@ -690,6 +704,53 @@ bounce_prefilter_add (BouncePrefilter *self,
   return words;
 }
 
+/* What scan reads besides the arrays: for each word, the sets it is the
+ * first word of (a set can only be complete where its first word is
+ * found); each set's alternative and each alternative's rule; the
+ * alternatives always alive and the rules always candidates. */
+static void
+index_sets (BouncePrefilter *self)
+{
+  guint n_sets = self->alt_set_v[self->n_alts];
+  guint32 *fill;
+
+  self->word_sets_start = g_new0 (guint32, self->n_words + 1);
+  self->word_sets = g_new0 (guint32, MAX (n_sets, 1));
+  self->set_alt = g_new0 (guint32, MAX (n_sets, 1));
+  self->alt_rule = g_new0 (guint32, MAX (self->n_alts, 1));
+  self->always = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->no_alts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint32 r = 0; r < self->n_rules; r++)
+    {
+      if (self->rule_alt_v[r] == self->rule_alt_v[r + 1])
+        g_array_append_val (self->no_alts, r);
+      for (guint32 a = self->rule_alt_v[r]; a < self->rule_alt_v[r + 1]; a++)
+        self->alt_rule[a] = r;
+    }
+  for (guint32 a = 0; a < self->n_alts; a++)
+    {
+      gboolean always = self->alt_set_v[a] == self->alt_set_v[a + 1];
+
+      for (guint32 set = self->alt_set_v[a]; set < self->alt_set_v[a + 1]; set++)
+        {
+          self->set_alt[set] = a;
+          if (self->set_start_v[set] == self->set_start_v[set + 1])
+            always = TRUE;
+          else
+            self->word_sets_start[self->set_words_v[self->set_start_v[set]] + 1]++;
+        }
+      if (always)
+        g_array_append_val (self->always, a);
+    }
+  for (guint w = 0; w < self->n_words; w++)
+    self->word_sets_start[w + 1] += self->word_sets_start[w];
+  fill = g_memdup2 (self->word_sets_start, sizeof (guint32) * (self->n_words + 1));
+  for (guint32 set = 0; set < n_sets; set++)
+    if (self->set_start_v[set] < self->set_start_v[set + 1])
+      self->word_sets[fill[self->set_words_v[self->set_start_v[set]]]++] = set;
+  g_free (fill);
+}
+
 /* Files the words in the literal index: what scan reads, and what a
  * compiled catalogue holds as it is, with the sets. */
 void
@@ -706,6 +767,7 @@ bounce_prefilter_build (BouncePrefilter *self)
   self->alt_set_v = (const guint32 *) (gpointer) self->alt_set_start->data;
   self->set_start_v = (const guint32 *) (gpointer) self->set_start->data;
   self->set_words_v = (const guint32 *) (gpointer) self->set_words->data;
+  index_sets (self);
   self->built = TRUE;
 }
 
@@ -783,6 +845,7 @@ bounce_prefilter_new_from_variant (GVariant *variant)
       bounce_prefilter_free (self);
       return NULL;
     }
+  index_sets (self);
   return self;
 }
 
@@ -792,15 +855,25 @@ bounce_prefilter_get_n_rules (BouncePrefilter *self)
   return self->n_rules;
 }
 
+/* The words found in a text: each once in list, and marked in present. */
+typedef struct {
+  guint8 *present;
+  GArray *list;
+} Found;
+
 static void
 mark_word (guint32              owner,
            const BounceLiteral *literal,
            gsize                length,
            gpointer             data)
 {
-  guint8 *present = data;
+  Found *found = data;
 
-  present[owner] = 1;
+  if (!found->present[owner])
+    {
+      found->present[owner] = 1;
+      g_array_append_val (found->list, owner);
+    }
 }
 
 /* Whether folded holds a long s, looked for with memchr(): most texts have
@@ -843,6 +916,7 @@ bounce_prefilter_scan (BouncePrefilter *self,
                        guint8          *alive)
 {
   g_autofree guint8 *present = NULL;
+  Found found;
 
   g_return_if_fail (self->built);
   /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
@@ -858,31 +932,42 @@ bounce_prefilter_scan (BouncePrefilter *self,
   /* Which words are in the text, in one pass; then an alternative may
    * match when all the words of one of its sets are there (one without
    * sets always may), and a rule is a candidate when one of its
-   * alternatives may match (a rule without any always is). */
+   * alternatives may match (a rule without any always is).  A set is
+   * looked at only when its first word is there. */
   present = g_new0 (guint8, MAX (self->n_words, 1));
-  bounce_literal_index_scan (self->index, folded, len, mark_word, present);
-  for (guint r = 0; r < self->n_rules; r++)
+  found.present = present;
+  found.list = g_array_new (FALSE, FALSE, sizeof (guint32));
+  bounce_literal_index_scan (self->index, folded, len, mark_word, &found);
+  if (alive != NULL)
+    memset (alive, 0, self->n_alts);
+  for (guint i = 0; i < self->no_alts->len; i++)
+    candidates[g_array_index (self->no_alts, guint32, i)] = 1;
+  for (guint i = 0; i < self->always->len; i++)
     {
-      guint32 first = self->rule_alt_v[r], last = self->rule_alt_v[r + 1];
+      guint32 a = g_array_index (self->always, guint32, i);
 
-      if (first == last)
-        candidates[r] = 1;
-      for (guint32 a = first; a < last && (alive != NULL || !candidates[r]); a++)
+      candidates[self->alt_rule[a]] = 1;
+      if (alive != NULL)
+        alive[a] = 1;
+    }
+  for (guint i = 0; i < found.list->len; i++)
+    {
+      guint32 w = g_array_index (found.list, guint32, i);
+
+      for (guint32 j = self->word_sets_start[w]; j < self->word_sets_start[w + 1]; j++)
         {
-          gboolean may = self->alt_set_v[a] == self->alt_set_v[a + 1];
+          guint32 set = self->word_sets[j];
+          guint32 k = self->set_start_v[set] + 1;
 
-          for (guint32 s = self->alt_set_v[a]; s < self->alt_set_v[a + 1] && !may; s++)
+          while (k < self->set_start_v[set + 1] && present[self->set_words_v[k]])
+            k++;
+          if (k == self->set_start_v[set + 1])
             {
-              guint32 k = self->set_start_v[s];
-
-              while (k < self->set_start_v[s + 1] && present[self->set_words_v[k]])
-                k++;
-              may = k == self->set_start_v[s + 1];
+              candidates[self->alt_rule[self->set_alt[set]]] = 1;
+              if (alive != NULL)
+                alive[self->set_alt[set]] = 1;
             }
-          if (alive != NULL)
-            alive[a] = may;
-          if (may)
-            candidates[r] = 1;
         }
     }
+  g_array_unref (found.list);
 }

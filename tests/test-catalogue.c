@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "bounce-core.h"
+#include "bounce-alternation.h"
 #include "bounce-literal.h"
 #include "bounce-prefilter.h"
 
@@ -942,30 +943,50 @@ static void
 test_prefilter_needs_all_words (void)
 {
   BouncePrefilter *filter = bounce_prefilter_new ();
-  static const struct { const char *text; const char *expected; } cases[] = {
-    { "mailbox is full", "11" },
-    { "the mail box is full, the account disabled", "01" },
-    { "the mail box is full", "00" },
-    { "mailbox is disabled", "01" },
-    { "account inactive; fullness", "11" },
-    { "quota", "00" },
+  /* which rules are candidates; which alternatives may match (the
+   * first rule's two, the second's one) */
+  static const struct { const char *text; const char *expected; const char *alive; } cases[] = {
+    { "mailbox is full", "11", "101" },
+    { "the mail box is full, the account disabled", "01", "001" },
+    { "the mail box is full", "00", "000" },
+    { "mailbox is disabled", "01", "001" },
+    { "account inactive; fullness", "11", "011" },
+    { "quota", "00", "000" },
     /* a long s, which a caseless "s" matches: every rule */
-    { "quota \u017f", "11" },
+    { "quota \u017f", "11", "111" },
   };
+  guint first;
 
   bounce_prefilter_add (filter, 0, "mailbox (?:is )?full|account.*inactive");
   bounce_prefilter_add (filter, 1, "(?:mailbox|account) (?:is )?(?:disabled|inactive|full)");
   bounce_prefilter_build (filter);
+  g_assert_cmpuint (bounce_prefilter_get_n_alternatives (filter), ==, 3);
+  g_assert_cmpuint (bounce_prefilter_get_alternatives (filter, 0, &first), ==, 2);
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (bounce_prefilter_get_alternatives (filter, 1, &first), ==, 1);
+  g_assert_cmpuint (first, ==, 2);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       guint8 candidates[2] = { 0, 0 };
-      char got[3];
+      guint8 alive[3] = { 7, 7, 7 };
+      char got[3], got_alive[4];
 
-      bounce_prefilter_scan (filter, cases[i].text, strlen (cases[i].text), candidates);
+      bounce_prefilter_scan (filter, cases[i].text, strlen (cases[i].text), candidates, NULL);
       got[0] = candidates[0] ? '1' : '0';
       got[1] = candidates[1] ? '1' : '0';
       got[2] = '\0';
       g_assert_cmpstr (got, ==, cases[i].expected);
+
+      /* the same candidates when the alternatives are asked for */
+      memset (candidates, 0, sizeof candidates);
+      bounce_prefilter_scan (filter, cases[i].text, strlen (cases[i].text), candidates, alive);
+      got[0] = candidates[0] ? '1' : '0';
+      got[1] = candidates[1] ? '1' : '0';
+      g_assert_cmpstr (got, ==, cases[i].expected);
+      for (guint a = 0; a < 3; a++)
+        got_alive[a] = alive[a] == 1 ? '1' : alive[a] == 0 ? '0' : '?';
+      got_alive[3] = '\0';
+      g_assert_cmpstr (got_alive, ==, cases[i].alive);
     }
   bounce_prefilter_free (filter);
 }
@@ -1018,7 +1039,7 @@ test_prefilter_candidates (void)
 
               if (!g_regex_match (bounce_entry_get_regex (rules->pdata[i]), texts[t], 0, NULL))
                 continue;
-              bounce_prefilter_scan (filter, folded, strlen (folded), candidates);
+              bounce_prefilter_scan (filter, folded, strlen (folded), candidates, NULL);
               if (!candidates[i])
                 g_error ("%s: not a candidate for “%s”", bounce_entry_get_id (rules->pdata[i]), texts[t]);
             }
@@ -1429,6 +1450,161 @@ test_entry_may_match (void)
   }
 }
 
+/* Walks the matches of regex in text (as g_match_info_next() finds them)
+ * and those split finds with the alternatives alive side by side, the
+ * first max of them, and fails where they differ; returns how many there
+ * were. */
+static guint
+assert_same_as_whole (GRegex            *regex,
+                      BounceAlternation *split,
+                      const guint8      *alive,
+                      const char        *text,
+                      const char        *id,
+                      guint              max)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, text, 0, strlen (text), alive);
+  gboolean whole = g_regex_match (regex, text, 0, &info);
+  guint n;
+
+  for (n = 0; n < max; n++)
+    {
+      BounceSpan span = { 0, 0 };
+      gboolean parts = bounce_alternation_iter_next (iter, &span);
+      int s = -1, e = -1;
+
+      if (whole)
+        g_match_info_fetch_pos (info, 0, &s, &e);
+      if (whole != parts || (whole && ((gsize) s != span.start || (gsize) e != span.end)))
+        g_error ("%s on “%.60s”, match %u: whole %d-%d, alternatives %s %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT, id, text,
+                 n, s, e, parts ? "" : "none", span.start, span.end);
+      if (!whole)
+        break;
+      whole = g_match_info_next (info, NULL);
+    }
+  return n;
+}
+
+/* A rule's regex matched one alternative at a time, only the alternatives
+ * whose words the prefilter finds in the text (as
+ * bounce_catalogue_match_rules() matches it), finds the same matches in
+ * the same order as the whole regex, on every corpus file and each rule's
+ * examples; an alternative left out never matches alone; and a rule that
+ * is no candidate never matches. */
+static void
+test_prefilter_alternatives (void)
+{
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  g_autoptr(GPtrArray) splits = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_alternation_free);
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) texts = corpus_texts ();
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  BouncePrefilter *filter = bounce_prefilter_new ();
+  guint split_rules = 0, left_out = 0, compared = 0, matched_split = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_RULE)
+      {
+        const char *pattern = bounce_entry_get_pattern (entries->pdata[i]);
+
+        bounce_prefilter_add (filter, rules->len, pattern);
+        g_ptr_array_add (rules, entries->pdata[i]);
+        g_ptr_array_add (splits, pattern != NULL ? bounce_alternation_new_from_pattern (pattern, G_REGEX_CASELESS,
+                                                                                          G_REGEX_MATCH_DEFAULT)
+                                                 : NULL);
+      }
+  bounce_prefilter_build (filter);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      guint n = bounce_prefilter_get_alternatives (filter, i, NULL);
+
+      g_auto(GStrv) split = bounce_alternation_split (bounce_entry_get_pattern (rules->pdata[i]));
+      GPtrArray *regexes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
+
+      /* (the catalogue's split and the prefilter's are the same) */
+      if (splits->pdata[i] != NULL && n > 1)
+        {
+          g_assert_cmpuint (bounce_alternation_get_n (splits->pdata[i]), ==, n);
+          g_assert_cmpuint (g_strv_length (split), ==, n);
+          split_rules++;
+        }
+      /* each alternative alone, to check those left out */
+      for (guint a = 0; n > 1 && a < n; a++)
+        {
+          GRegex *piece = g_regex_new (split[a], G_REGEX_CASELESS | G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+
+          g_assert_nonnull (piece);
+          g_ptr_array_add (regexes, piece);
+        }
+      g_ptr_array_add (pieces, regexes);
+    }
+  g_test_message ("%u rules of %u split into alternatives", split_rules, rules->len);
+  g_assert_cmpuint (split_rules, >, 50);
+
+  /* the corpus files, and each rule's examples with their words in upper
+   * case (the words are found folded) */
+  for (guint t = 0; t < texts->len; t++)
+    g_ptr_array_add (all, ((CorpusText *) texts->pdata[t])->contents);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const char * const *examples = bounce_entry_get_examples (rules->pdata[i]);
+
+      for (guint j = 0; examples[j] != NULL; j++)
+        {
+          g_ptr_array_add (all, (gpointer) examples[j]);
+          g_ptr_array_add (texts, g_new0 (CorpusText, 1));
+          ((CorpusText *) texts->pdata[texts->len - 1])->contents = g_utf8_strup (examples[j], -1);
+          g_ptr_array_add (all, ((CorpusText *) texts->pdata[texts->len - 1])->contents);
+        }
+    }
+
+  for (guint t = 0; t < all->len; t++)
+    {
+      const char *text = all->pdata[t];
+      g_autofree char *folded = bounce_literal_fold (text, -1);
+      g_autofree guint8 *candidates = g_new0 (guint8, rules->len);
+      g_autofree guint8 *alive = g_new0 (guint8, MAX (bounce_prefilter_get_n_alternatives (filter), 1));
+
+      bounce_prefilter_scan (filter, folded, strlen (folded), candidates, alive);
+      for (guint i = 0; i < rules->len; i++)
+        {
+          BounceAlternation *split = splits->pdata[i];
+          GRegex *regex = bounce_entry_get_regex (rules->pdata[i]);
+          guint first, n = bounce_prefilter_get_alternatives (filter, i, &first);
+
+          if (regex == NULL)
+            continue;
+          if (!candidates[i])
+            {
+              if (g_regex_match (regex, text, 0, NULL))
+                g_error ("%s matches “%.60s” but is no candidate", bounce_entry_get_id (rules->pdata[i]), text);
+              continue;
+            }
+          if (n < 2 || memchr (alive + first, 0, n) == NULL)
+            continue;
+          compared++;
+          matched_split += assert_same_as_whole (regex, split, alive + first, text,
+                                                 bounce_entry_get_id (rules->pdata[i]), 64) > 0;
+          for (guint a = 0; a < n; a++)
+            {
+              GRegex *piece = g_ptr_array_index ((GPtrArray *) pieces->pdata[i], a);
+
+              if (alive[first + a])
+                continue;
+              left_out++;
+              if (g_regex_match (piece, text, 0, NULL))
+                g_error ("%s: “%s” matches “%.60s” but was left out", bounce_entry_get_id (rules->pdata[i]),
+                         g_regex_get_pattern (piece), text);
+            }
+        }
+    }
+  g_test_message ("%u texts compared, %u with matches; %u alternatives left out", compared, matched_split, left_out);
+  g_assert_cmpuint (compared, >, 1000);
+  g_assert_cmpuint (matched_split, >, 100);
+  bounce_prefilter_free (filter);
+}
+
 /* The prefilters of the providers' and the blocklists' patterns leave out
  * none that matches: on every corpus file, the provider found is the first
  * whose pattern matches, and every blocklist whose pattern matches is a
@@ -1507,6 +1683,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
   g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
+  g_test_add_func ("/catalogue/prefilter-alternatives", test_prefilter_alternatives);
   g_test_add_func ("/catalogue/entry-may-match", test_entry_may_match);
   g_test_add_func ("/catalogue/list-prefilters", test_list_prefilters);
   return g_test_run ();

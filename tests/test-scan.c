@@ -425,6 +425,9 @@ test_alternation_order (void)
     { "(?<=x)a|(?:b)", "xab", "1-2 2-3 " },
     /* an alternative that matches the empty string: matched whole */
     { "(?:c?)|(?:b)", "abcb", "0-0 1-1 2-3 3-3 4-4 " },
+    /* the same after matches found one alternative at a time: the whole
+     * regex goes on from the matches given */
+    { "(?:b)|(?:c?)", "bab", "0-1 1-1 2-3 3-3 " },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

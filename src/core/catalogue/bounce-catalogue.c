@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bounce-catalogue.h"
+#include "bounce-alternation.h"
 #include "bounce-error.h"
 #include "bounce-json.h"
 #include "bounce-literal.h"
@@ -23,8 +24,8 @@ static void search_index_free (BounceSearchIndex *index);
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
 #define TABLES_TYPE "(auauauauauauauauauauauuauauay)"
-#define COMPILED_MAGIC "bounce-catalogue-4"
-#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauv)" "(ayauauauauauay)" "(uuauauauv)" "(uuauauauv)" ")"
+#define COMPILED_MAGIC "bounce-catalogue-5"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauauv)" "(ayauauauauauay)" "(uuauauauauv)" "(uuauauauauv)" ")"
 
 typedef struct {
   const guint32 *items;
@@ -62,6 +63,7 @@ struct _BounceCatalogue
   BouncePrefilter *provider_filter;   /* the same for the providers' patterns, */
   BouncePrefilter *blocklist_filter;  /* and the blocklists' (compiled with the catalogue) */
   BounceLiteralIndex *literals;  /* the phrases entries' phrases (owner: number in phrases) */
+  BounceAlternation **alternations;  /* per rule, its regex's alternatives, made when first needed */
 
   GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
   GPtrArray *blocklist_entries;   /* the same for the blocklists */
@@ -85,6 +87,9 @@ bounce_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->provider_filter, bounce_prefilter_free);
   g_clear_pointer (&self->blocklist_filter, bounce_prefilter_free);
   g_clear_pointer (&self->literals, bounce_literal_index_free);
+  for (guint i = 0; self->alternations != NULL && i < self->rules.len; i++)
+    g_clear_pointer (&self->alternations[i], bounce_alternation_free);
+  g_clear_pointer (&self->alternations, g_free);
   for (guint i = 0; self->slots != NULL && i < self->n_entries; i++)
     g_clear_object (&self->slots[i]);
   g_free (self->slots);
@@ -640,8 +645,8 @@ bounce_catalogue_compile (BounceCatalogue *self)
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   for (guint i = 0; i < self->n_entries; i++)
     entry_at (self, i);
-  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauv)@(ayauauauauauay)"
-                                                "@(uuauauauv)@(uuauauauv))",
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauauv)@(ayauauauauauay)"
+                                                "@(uuauauauauv)@(uuauauauauv))",
                                                 COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
                                                 build_tables (self, TRUE),
                                                 bounce_prefilter_to_variant (self->prefilter),
@@ -1207,6 +1212,21 @@ add_match (BounceCatalogue *self,
  * ("bl.spamcop.net"); a later match of the same pattern may still count.
  * This holds for every strength: a definite rule's name of a list or a
  * provider is read where the server writes it, not in a name it quotes. */
+static gboolean
+span_is_words (const char *text,
+               gsize       len,
+               gsize       start,
+               gsize       end)
+{
+  return end > start &&
+         bounce_text_span_is_words (text, len, start, end,
+                                    memchr (text + start, '.', end - start) != NULL ||
+                                    memchr (text + start, '/', end - start) != NULL);
+}
+
+/* (at most this many matches of a pattern are looked at) */
+#define MAX_TRIES 16
+
 static int
 match_pattern (BounceEntry *entry,
                const char  *text,
@@ -1217,20 +1237,67 @@ match_pattern (BounceEntry *entry,
 
   if (regex == NULL || !g_regex_match (regex, text, 0, &info))
     return -1;
-  for (guint tries = 0; tries < 16 && g_match_info_matches (info); tries++)
+  for (guint tries = 0; tries < MAX_TRIES && g_match_info_matches (info); tries++)
     {
       int start, end;
 
       g_match_info_fetch_pos (info, 0, &start, &end);
-      if (end > start &&
-          bounce_text_span_is_words (text, len, start, end,
-                                     memchr (text + start, '.', end - start) != NULL ||
-                                     memchr (text + start, '/', end - start) != NULL))
+      if (span_is_words (text, len, start, end))
         return end - start;
       if (!g_match_info_next (info, NULL))
         break;
     }
   return -1;
+}
+
+/* As match_pattern(), with the alternatives of the rule's regex in split
+ * and only those alive searched (the others have no match in text): the
+ * same matches, in the same order. */
+static int
+match_alternatives (BounceAlternation *split,
+                    const guint8      *alive,
+                    const char        *text,
+                    gsize              len)
+{
+  g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, text, 0, len, alive);
+  BounceSpan span;
+
+  for (guint tries = 0; tries < MAX_TRIES && bounce_alternation_iter_next (iter, &span); tries++)
+    {
+      if (span_is_words (text, len, span.start, span.end))
+        return span.end - span.start;
+    }
+  return -1;
+}
+
+/* Rule number i's regex split into its alternatives, when they are the
+ * prefilter's n; else NULL. */
+static BounceAlternation *
+rule_alternation (BounceCatalogue *self,
+                  guint            i,
+                  BounceEntry     *entry,
+                  guint            n)
+{
+  BounceAlternation *split;
+
+  if (g_once_init_enter (&self->alternations))
+    g_once_init_leave (&self->alternations, g_new0 (BounceAlternation *, MAX (self->rules.len, 1)));
+  split = g_atomic_pointer_get (&self->alternations[i]);
+  if (split == NULL)
+    {
+      const char *pattern = bounce_entry_get_pattern (entry);
+
+      /* (compiled as bounce_entry_get_regex() compiles it) */
+      if (pattern == NULL)
+        return NULL;
+      split = bounce_alternation_new_from_pattern (pattern, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT);
+      if (!g_atomic_pointer_compare_and_exchange (&self->alternations[i], NULL, split))
+        {
+          bounce_alternation_free (split);
+          split = g_atomic_pointer_get (&self->alternations[i]);
+        }
+    }
+  return bounce_alternation_get_n (split) == n ? split : NULL;
 }
 
 gboolean
@@ -1263,6 +1330,7 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
   GPtrArray *out = g_ptr_array_new ();
   g_autofree char *folded = NULL;
   g_autofree guint8 *candidates = NULL;
+  g_autofree guint8 *alive = NULL;
   const char *within;
   gsize len, folded_len;
 
@@ -1275,14 +1343,18 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
   within = provider != NULL ? provider_within (self, provider) : NULL;
 
   /* Only the rules whose words are in the text can match: the others'
-   * regexes are not run (nor compiled). */
+   * regexes are not run (nor compiled); and of a rule's alternatives,
+   * only those whose words are there. */
   candidates = g_new0 (guint8, MAX (self->rules.len, 1));
+  alive = g_new0 (guint8, MAX (bounce_prefilter_get_n_alternatives (self->prefilter), 1));
   if (self->rules.len > 0)
-    bounce_prefilter_scan (self->prefilter, folded, folded_len, candidates);
+    bounce_prefilter_scan (self->prefilter, folded, folded_len, candidates, alive);
   for (guint i = 0; i < self->rules.len; i++)
     {
       BounceEntry *entry;
+      BounceAlternation *split = NULL;
       const char *scope;
+      guint first, n;
       int length;
 
       if (!candidates[i])
@@ -1291,7 +1363,13 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
       scope = bounce_entry_get_provider (entry);
       if (scope != NULL && provider != NULL && !scope_applies (scope, provider, within))
         continue;
-      if ((length = match_pattern (entry, text, len)) >= 0)
+      /* (all alive: the whole regex, as fast and JIT-compiled sooner) */
+      n = bounce_prefilter_get_alternatives (self->prefilter, i, &first);
+      if (n > 1 && memchr (alive + first, 0, n) != NULL)
+        split = rule_alternation (self, i, entry, n);
+      length = split != NULL ? match_alternatives (split, alive + first, text, len)
+                             : match_pattern (entry, text, len);
+      if (length >= 0)
         add_match (self, matches, entry, provider, length);
     }
   if (self->phrases.len > 0)
@@ -1331,7 +1409,7 @@ bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
   g_return_val_if_fail (folded != NULL, NULL);
   candidates = g_new0 (guint8, MAX (self->blocklists.len, 1));
   if (self->blocklists.len > 0)
-    bounce_prefilter_scan (self->blocklist_filter, folded, strlen (folded), candidates);
+    bounce_prefilter_scan (self->blocklist_filter, folded, strlen (folded), candidates, NULL);
   return candidates;
 }
 
@@ -1349,7 +1427,7 @@ bounce_catalogue_detect_provider (BounceCatalogue *self,
    * the text for all of them) */
   folded = bounce_literal_fold (text, -1);
   candidates = g_new0 (guint8, self->providers.len);
-  bounce_prefilter_scan (self->provider_filter, folded, strlen (folded), candidates);
+  bounce_prefilter_scan (self->provider_filter, folded, strlen (folded), candidates, NULL);
   for (guint i = 0; i < self->providers.len; i++)
     {
       BounceEntry *entry;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bounce-alternation.h"
 #include "bounce-literal.h"
 #include "bounce-compiled.h"
 #include "bounce-prefilter.h"
@@ -560,7 +561,8 @@ struct _BouncePrefilter
   /* while rules are added */
   GHashTable *word_index;  /* word -> its number + 1 */
   GPtrArray *literals;     /* BounceLiteral of each word, by number */
-  GArray *rule_set_start;  /* guint32: rules + 1 offsets into set_start */
+  GArray *rule_alt_start;  /* guint32: rules + 1 offsets into alt_set_start */
+  GArray *alt_set_start;   /* guint32: alternatives + 1 offsets into set_start */
   GArray *set_start;       /* guint32: sets + 1 offsets into set_words */
   GArray *set_words;       /* guint32: each set's word numbers */
   gboolean built;
@@ -570,9 +572,19 @@ struct _BouncePrefilter
   BounceLiteralIndex *index;   /* the words, found anywhere; owner: word number */
   guint n_rules;
   guint n_words;
-  const guint32 *rule_set_v;   /* n_rules + 1 */
+  guint n_alts;
+  const guint32 *rule_alt_v;   /* n_rules + 1 */
+  const guint32 *alt_set_v;    /* n_alts + 1 */
   const guint32 *set_start_v;  /* sets + 1 */
   const guint32 *set_words_v;
+
+  /* computed from those (by index_sets()), for scan: */
+  guint32 *word_sets_start;    /* n_words + 1 offsets into word_sets */
+  guint32 *word_sets;          /* the sets whose first word each word is */
+  guint32 *set_alt;            /* each set's alternative */
+  guint32 *alt_rule;           /* each alternative's rule */
+  GArray *always;              /* guint32: the alternatives without sets, or with an empty one */
+  GArray *no_alts;             /* guint32: the rules without alternatives */
 };
 
 BouncePrefilter *
@@ -583,10 +595,12 @@ bounce_prefilter_new (void)
 
   self->word_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->literals = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
-  self->rule_set_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->rule_alt_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->alt_set_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->set_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->set_words = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_array_append_val (self->rule_set_start, zero);
+  g_array_append_val (self->rule_alt_start, zero);
+  g_array_append_val (self->alt_set_start, zero);
   g_array_append_val (self->set_start, zero);
   self->index = bounce_literal_index_new ();
   return self;
@@ -601,10 +615,17 @@ bounce_prefilter_free (BouncePrefilter *self)
   g_clear_pointer (&self->index, bounce_literal_index_free);
   g_clear_pointer (&self->word_index, g_hash_table_unref);
   g_clear_pointer (&self->literals, g_ptr_array_unref);
-  g_clear_pointer (&self->rule_set_start, g_array_unref);
+  g_clear_pointer (&self->rule_alt_start, g_array_unref);
+  g_clear_pointer (&self->alt_set_start, g_array_unref);
   g_clear_pointer (&self->set_start, g_array_unref);
   g_clear_pointer (&self->set_words, g_array_unref);
   g_clear_pointer (&self->compiled, g_variant_unref);
+  g_free (self->word_sets_start);
+  g_free (self->word_sets);
+  g_free (self->set_alt);
+  g_free (self->alt_rule);
+  g_clear_pointer (&self->always, g_array_unref);
+  g_clear_pointer (&self->no_alts, g_array_unref);
   g_free (self);
 }
 
@@ -624,21 +645,13 @@ word_number (BouncePrefilter *self,
   return number - 1;
 }
 
-gboolean
-bounce_prefilter_add (BouncePrefilter *self,
-                      guint            rule,
-                      const char      *pattern)
+/* Files one alternative with need's sets (none: it is always tried). */
+static void
+add_alternative (BouncePrefilter *self,
+                 Need            *need)
 {
-  Need *need;
   guint32 sets;
 
-  g_return_val_if_fail (!self->built, FALSE);
-  g_return_val_if_fail (rule + 1 >= self->rule_set_start->len, FALSE);
-  /* (a rule number skipped has no sets: it is always a candidate) */
-  sets = self->set_start->len - 1;
-  while (self->rule_set_start->len < rule + 1)
-    g_array_append_val (self->rule_set_start, sets);
-  need = pattern != NULL ? read_pattern (pattern) : NULL;
   for (guint i = 0; need != NULL && i < need->len; i++)
     {
       WordSet *set = need->pdata[i];
@@ -654,12 +667,88 @@ bounce_prefilter_add (BouncePrefilter *self,
       g_array_append_val (self->set_start, end);
     }
   sets = self->set_start->len - 1;
-  g_array_append_val (self->rule_set_start, sets);
-  self->n_rules = self->rule_set_start->len - 1;
-  if (need == NULL)
-    return FALSE;
-  need_free (need);
-  return TRUE;
+  g_array_append_val (self->alt_set_start, sets);
+}
+
+gboolean
+bounce_prefilter_add (BouncePrefilter *self,
+                      guint            rule,
+                      const char      *pattern)
+{
+  g_auto(GStrv) pieces = NULL;
+  gboolean words = pattern != NULL;
+  guint32 alts;
+
+  g_return_val_if_fail (!self->built, FALSE);
+  g_return_val_if_fail (rule + 1 >= self->rule_alt_start->len, FALSE);
+  /* (a rule number skipped has no alternatives: it is always a candidate) */
+  alts = self->alt_set_start->len - 1;
+  while (self->rule_alt_start->len < rule + 1)
+    g_array_append_val (self->rule_alt_start, alts);
+  /* The words of each of the alternatives bounce_alternation_split()
+   * finds (a regex it does not split is one), read alone. */
+  pieces = pattern != NULL ? bounce_alternation_split (pattern) : NULL;
+  if (pieces == NULL && pattern != NULL)
+    pieces = g_strdupv ((char *[]) { (char *) pattern, NULL });
+  for (guint i = 0; pieces != NULL && pieces[i] != NULL; i++)
+    {
+      Need *need = read_pattern (pieces[i]);
+
+      words &= need != NULL;
+      add_alternative (self, need);
+      need_free (need);
+    }
+  alts = self->alt_set_start->len - 1;
+  g_array_append_val (self->rule_alt_start, alts);
+  self->n_rules = self->rule_alt_start->len - 1;
+  return words;
+}
+
+/* What scan reads besides the arrays: for each word, the sets it is the
+ * first word of (a set can only be complete where its first word is
+ * found); each set's alternative and each alternative's rule; the
+ * alternatives always alive and the rules always candidates. */
+static void
+index_sets (BouncePrefilter *self)
+{
+  guint n_sets = self->alt_set_v[self->n_alts];
+  guint32 *fill;
+
+  self->word_sets_start = g_new0 (guint32, self->n_words + 1);
+  self->word_sets = g_new0 (guint32, MAX (n_sets, 1));
+  self->set_alt = g_new0 (guint32, MAX (n_sets, 1));
+  self->alt_rule = g_new0 (guint32, MAX (self->n_alts, 1));
+  self->always = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->no_alts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint32 r = 0; r < self->n_rules; r++)
+    {
+      if (self->rule_alt_v[r] == self->rule_alt_v[r + 1])
+        g_array_append_val (self->no_alts, r);
+      for (guint32 a = self->rule_alt_v[r]; a < self->rule_alt_v[r + 1]; a++)
+        self->alt_rule[a] = r;
+    }
+  for (guint32 a = 0; a < self->n_alts; a++)
+    {
+      gboolean always = self->alt_set_v[a] == self->alt_set_v[a + 1];
+
+      for (guint32 set = self->alt_set_v[a]; set < self->alt_set_v[a + 1]; set++)
+        {
+          self->set_alt[set] = a;
+          if (self->set_start_v[set] == self->set_start_v[set + 1])
+            always = TRUE;
+          else
+            self->word_sets_start[self->set_words_v[self->set_start_v[set]] + 1]++;
+        }
+      if (always)
+        g_array_append_val (self->always, a);
+    }
+  for (guint w = 0; w < self->n_words; w++)
+    self->word_sets_start[w + 1] += self->word_sets_start[w];
+  fill = g_memdup2 (self->word_sets_start, sizeof (guint32) * (self->n_words + 1));
+  for (guint32 set = 0; set < n_sets; set++)
+    if (self->set_start_v[set] < self->set_start_v[set + 1])
+      self->word_sets[fill[self->set_words_v[self->set_start_v[set]]]++] = set;
+  g_free (fill);
 }
 
 /* Files the words in the literal index: what scan reads, and what a
@@ -673,13 +762,16 @@ bounce_prefilter_build (BouncePrefilter *self)
       bounce_literal_index_add (self->index, self->literals->pdata[i], i);
   bounce_literal_index_build (self->index);
   self->n_words = self->literals->len;
-  self->rule_set_v = (const guint32 *) (gpointer) self->rule_set_start->data;
+  self->n_alts = self->alt_set_start->len - 1;
+  self->rule_alt_v = (const guint32 *) (gpointer) self->rule_alt_start->data;
+  self->alt_set_v = (const guint32 *) (gpointer) self->alt_set_start->data;
   self->set_start_v = (const guint32 *) (gpointer) self->set_start->data;
   self->set_words_v = (const guint32 *) (gpointer) self->set_words->data;
+  index_sets (self);
   self->built = TRUE;
 }
 
-#define PREFILTER_VARIANT_TYPE "(uuauauauv)"
+#define PREFILTER_VARIANT_TYPE "(uuauauauauv)"
 
 GVariant *
 bounce_prefilter_to_variant (BouncePrefilter *self)
@@ -687,9 +779,10 @@ bounce_prefilter_to_variant (BouncePrefilter *self)
   guint n_sets;
 
   g_return_val_if_fail (self->built, NULL);
-  n_sets = self->rule_set_v[self->n_rules];
-  return g_variant_new ("(uu@au@au@auv)", self->n_rules, self->n_words,
-                        bounce_u32_array_to_variant (self->rule_set_v, self->n_rules + 1),
+  n_sets = self->alt_set_v[self->n_alts];
+  return g_variant_new ("(uu@au@au@au@auv)", self->n_rules, self->n_words,
+                        bounce_u32_array_to_variant (self->rule_alt_v, self->n_rules + 1),
+                        bounce_u32_array_to_variant (self->alt_set_v, self->n_alts + 1),
                         bounce_u32_array_to_variant (self->set_start_v, n_sets + 1),
                         bounce_u32_array_to_variant (self->set_words_v, self->set_start_v[n_sets]),
                         bounce_literal_index_to_variant (self->index));
@@ -715,7 +808,7 @@ bounce_prefilter_new_from_variant (GVariant *variant)
   BouncePrefilter *self;
   g_autoptr(GVariant) boxed = NULL;
   g_autoptr(GVariant) index = NULL;
-  gsize n_rule_sets = 0, n_set_starts = 0, n_set_words = 0;
+  gsize n_rule_alts = 0, n_alt_sets = 0, n_set_starts = 0, n_set_words = 0;
   gboolean ok;
 
   g_return_val_if_fail (variant != NULL, NULL);
@@ -726,14 +819,17 @@ bounce_prefilter_new_from_variant (GVariant *variant)
   self->built = TRUE;
   g_variant_get_child (variant, 0, "u", &self->n_rules);
   g_variant_get_child (variant, 1, "u", &self->n_words);
-  self->rule_set_v = bounce_u32_array_get (variant, 2, &n_rule_sets);
-  self->set_start_v = bounce_u32_array_get (variant, 3, &n_set_starts);
-  self->set_words_v = bounce_u32_array_get (variant, 4, &n_set_words);
-  boxed = g_variant_get_child_value (variant, 5);
+  self->rule_alt_v = bounce_u32_array_get (variant, 2, &n_rule_alts);
+  self->alt_set_v = bounce_u32_array_get (variant, 3, &n_alt_sets);
+  self->set_start_v = bounce_u32_array_get (variant, 4, &n_set_starts);
+  self->set_words_v = bounce_u32_array_get (variant, 5, &n_set_words);
+  self->n_alts = n_alt_sets > 0 ? n_alt_sets - 1 : 0;
+  boxed = g_variant_get_child_value (variant, 6);
   index = g_variant_get_variant (boxed);
   self->index = bounce_literal_index_new_from_variant (index);
-  ok = self->index != NULL && n_rule_sets == (gsize) self->n_rules + 1 && n_set_starts >= 1 &&
-       offsets_ok (self->rule_set_v, n_rule_sets, n_set_starts - 1) &&
+  ok = self->index != NULL && n_rule_alts == (gsize) self->n_rules + 1 && n_alt_sets >= 1 &&
+       n_set_starts >= 1 && offsets_ok (self->rule_alt_v, n_rule_alts, n_alt_sets - 1) &&
+       offsets_ok (self->alt_set_v, n_alt_sets, n_set_starts - 1) &&
        offsets_ok (self->set_start_v, n_set_starts, n_set_words);
   for (gsize i = 0; ok && i < n_set_words; i++)
     ok = self->set_words_v[i] < self->n_words;
@@ -749,6 +845,7 @@ bounce_prefilter_new_from_variant (GVariant *variant)
       bounce_prefilter_free (self);
       return NULL;
     }
+  index_sets (self);
   return self;
 }
 
@@ -758,15 +855,25 @@ bounce_prefilter_get_n_rules (BouncePrefilter *self)
   return self->n_rules;
 }
 
+/* The words found in a text: each once in list, and marked in present. */
+typedef struct {
+  guint8 *present;
+  GArray *list;
+} Found;
+
 static void
 mark_word (guint32              owner,
            const BounceLiteral *literal,
            gsize                length,
            gpointer             data)
 {
-  guint8 *present = data;
+  Found *found = data;
 
-  present[owner] = 1;
+  if (!found->present[owner])
+    {
+      found->present[owner] = 1;
+      g_array_append_val (found->list, owner);
+    }
 }
 
 /* Whether folded holds a long s, looked for with memchr(): most texts have
@@ -783,45 +890,84 @@ has_long_s (const char *folded,
   return FALSE;
 }
 
+guint
+bounce_prefilter_get_alternatives (BouncePrefilter *self,
+                                   guint            rule,
+                                   guint           *first)
+{
+  g_return_val_if_fail (rule < self->n_rules, 0);
+
+  if (first != NULL)
+    *first = self->rule_alt_v[rule];
+  return self->rule_alt_v[rule + 1] - self->rule_alt_v[rule];
+}
+
+guint
+bounce_prefilter_get_n_alternatives (BouncePrefilter *self)
+{
+  return self->n_alts;
+}
+
 void
 bounce_prefilter_scan (BouncePrefilter *self,
                        const char      *folded,
                        gsize            len,
-                       guint8          *candidates)
+                       guint8          *candidates,
+                       guint8          *alive)
 {
   g_autofree guint8 *present = NULL;
+  Found found;
 
   g_return_if_fail (self->built);
   /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
-   * to it: every rule is tried.  (The Kelvin sign, which matches "k",
-   * folds to it.) */
+   * to it: every rule is tried, every alternative.  (The Kelvin sign,
+   * which matches "k", folds to it.) */
   if (has_long_s (folded, len))
     {
       memset (candidates, 1, self->n_rules);
+      if (alive != NULL)
+        memset (alive, 1, self->n_alts);
       return;
     }
-  /* Which words are in the text, in one pass; then each rule is a candidate
-   * when all the words of one of its sets are there (a rule without sets
-   * always is). */
+  /* Which words are in the text, in one pass; then an alternative may
+   * match when all the words of one of its sets are there (one without
+   * sets always may), and a rule is a candidate when one of its
+   * alternatives may match (a rule without any always is).  A set is
+   * looked at only when its first word is there. */
   present = g_new0 (guint8, MAX (self->n_words, 1));
-  bounce_literal_index_scan (self->index, folded, len, mark_word, present);
-  for (guint r = 0; r < self->n_rules; r++)
+  found.present = present;
+  found.list = g_array_new (FALSE, FALSE, sizeof (guint32));
+  bounce_literal_index_scan (self->index, folded, len, mark_word, &found);
+  if (alive != NULL)
+    memset (alive, 0, self->n_alts);
+  for (guint i = 0; i < self->no_alts->len; i++)
+    candidates[g_array_index (self->no_alts, guint32, i)] = 1;
+  for (guint i = 0; i < self->always->len; i++)
     {
-      guint32 first = self->rule_set_v[r], last = self->rule_set_v[r + 1];
+      guint32 a = g_array_index (self->always, guint32, i);
 
-      if (first == last)
-        {
-          candidates[r] = 1;
-          continue;
-        }
-      for (guint32 s = first; s < last && !candidates[r]; s++)
-        {
-          guint32 k = self->set_start_v[s];
+      candidates[self->alt_rule[a]] = 1;
+      if (alive != NULL)
+        alive[a] = 1;
+    }
+  for (guint i = 0; i < found.list->len; i++)
+    {
+      guint32 w = g_array_index (found.list, guint32, i);
 
-          while (k < self->set_start_v[s + 1] && present[self->set_words_v[k]])
+      for (guint32 j = self->word_sets_start[w]; j < self->word_sets_start[w + 1]; j++)
+        {
+          guint32 set = self->word_sets[j];
+          guint32 k = self->set_start_v[set] + 1;
+
+          while (k < self->set_start_v[set + 1] && present[self->set_words_v[k]])
             k++;
-          if (k == self->set_start_v[s + 1])
-            candidates[r] = 1;
+          if (k == self->set_start_v[set + 1])
+            {
+              candidates[self->alt_rule[self->set_alt[set]]] = 1;
+              if (alive != NULL)
+                alive[self->set_alt[set]] = 1;
+            }
         }
     }
+  g_array_unref (found.list);
 }

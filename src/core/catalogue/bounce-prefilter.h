@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  * and digits) that every match must contain, as sets: one set for each way
  * through the pattern's alternatives, holding every word that way certainly
  * needs ("mailbox (is )?full|quota exceeded": {mailbox, full} or {quota,
- * exceeded}).  A rule is a candidate for a text when all the words of one
+ * exceeded}), filed by the top-level alternative they belong to.  A rule is a candidate for a text when all the words of one
  * of its sets are in the text folded by bounce_literal_fold(); a rule whose
  * pattern has a way through without such a word (only classes, escapes or
  * optional parts) is always a candidate.  Only candidates need their regex
@@ -35,11 +35,21 @@ void             bounce_prefilter_build (BouncePrefilter *self);
  * (NULL when it is not one).  The variant is kept. */
 GVariant        *bounce_prefilter_to_variant       (BouncePrefilter *self);
 BouncePrefilter *bounce_prefilter_new_from_variant (GVariant        *variant);
-/* candidates: one byte per rule, set to 1 for each candidate. */
+/* A rule's alternatives, as bounce_alternation_split() gives them (one
+ * when it does not split the pattern; none without a pattern): their
+ * number, and the first one's among all rules' in *first. */
+guint            bounce_prefilter_get_alternatives   (BouncePrefilter *self,
+                                                      guint            rule,
+                                                      guint           *first);
+guint            bounce_prefilter_get_n_alternatives (BouncePrefilter *self);
+/* candidates: one byte per rule, set to 1 for each candidate.  alive (or
+ * NULL): one byte per alternative of every rule, set to 1 for one that may
+ * match and to 0 for one that cannot (its words are not all there). */
 void             bounce_prefilter_scan  (BouncePrefilter *self,
                                          const char      *folded,
                                          gsize            len,
-                                         guint8          *candidates);
+                                         guint8          *candidates,
+                                         guint8          *alive);
 
 /* The words a pattern requires, the longest of each set (a text without
  * any of them cannot match); NULL when some way through has none. */

@@ -137,14 +137,17 @@ bounce_alternation_split (const char *pattern)
   return (GStrv) g_ptr_array_steal (parts, NULL);
 }
 
-typedef struct
+struct _BounceAlternation
 {
-  GRegex *regex;          /* a reference: the key stays this regex's */
-  BounceRegexSlot whole;  /* the regex, JIT-compiled once used often */
+  char *pattern;
+  GRegexCompileFlags flags;      /* without G_REGEX_OPTIMIZE */
+  GRegexMatchFlags match_flags;
+  BounceRegexSlot whole;  /* the regex, compiled when first needed, JIT-compiled once used often */
+  guint n;                /* the number of alternatives; 0: matched whole */
   GStrv pieces;           /* its alternatives; NULL: matched whole */
-  BounceRegexSlot *parts; /* one per alternative, compiled as the regex */
+  BounceRegexSlot *parts; /* one per alternative, compiled as the regex when first searched */
   char **after;           /* per alternative: the text its look-behind needs, or NULL */
-} Split;
+};
 
 /* The characters an alternative that starts with a look-behind of plain
  * characters ("(?<=case\\?c=)[a-z][0-9]{4}") needs right before each of
@@ -178,48 +181,85 @@ lookbehind_text (const char         *piece,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static Split *
-split_new (GRegex *regex)
+BounceAlternation *
+bounce_alternation_new_from_pattern (const char         *pattern,
+                                     GRegexCompileFlags  flags,
+                                     GRegexMatchFlags    match_flags)
 {
-  Split *split = g_new0 (Split, 1);
-  GRegexCompileFlags flags = g_regex_get_compile_flags (regex) & ~G_REGEX_OPTIMIZE;
-  g_auto(GStrv) pieces = bounce_alternation_split (g_regex_get_pattern (regex));
-  guint n = pieces != NULL ? g_strv_length (pieces) : 0;
+  BounceAlternation *split;
 
-  split->regex = g_regex_ref (regex);
-  bounce_regex_slot_init (&split->whole, g_regex_ref (regex), flags);
-  if (pieces == NULL)
+  g_return_val_if_fail (pattern != NULL, NULL);
+
+  split = g_new0 (BounceAlternation, 1);
+  split->pattern = g_strdup (pattern);
+  split->flags = flags & ~G_REGEX_OPTIMIZE;
+  split->match_flags = match_flags;
+  split->whole.flags = split->flags;
+  split->pieces = bounce_alternation_split (pattern);
+  if (split->pieces == NULL)
     return split;
-  /* Each alternative compiled here, without the JIT, which it gets once
-   * it is used often (bounce_regex_once()): in a run on one text the JIT
-   * of fourteen alternatives cost more than matching them without it. */
-  split->parts = g_new0 (BounceRegexSlot, n);
-  for (guint i = 0; i < n; i++)
+  /* Each alternative is compiled when first searched, without the JIT,
+   * which it gets once it is used often (bounce_regex_once()): in a run
+   * on one text the JIT of fourteen alternatives cost more than matching
+   * them without it, and most of a rule's alternatives are never
+   * searched. */
+  split->n = g_strv_length (split->pieces);
+  split->parts = g_new0 (BounceRegexSlot, split->n);
+  split->after = g_new0 (char *, split->n);
+  for (guint i = 0; i < split->n; i++)
     {
-      GRegex *part = g_regex_new (pieces[i], flags, g_regex_get_match_flags (regex), NULL);
-
-      if (part == NULL)
-        {
-          for (guint j = 0; j < i; j++)
-            g_regex_unref (split->parts[j].plain);
-          g_clear_pointer (&split->parts, g_free);
-          return split;
-        }
-      bounce_regex_slot_init (&split->parts[i], part, flags);
+      split->parts[i].flags = split->flags;
+      split->after[i] = lookbehind_text (split->pieces[i], split->flags);
     }
-  split->after = g_new0 (char *, n + 1);
-  for (guint i = 0; i < n; i++)
-    split->after[i] = lookbehind_text (pieces[i], flags);
-  split->pieces = g_steal_pointer (&pieces);
   return split;
 }
 
-static Split *
+BounceAlternation *
+bounce_alternation_new (GRegex *regex)
+{
+  BounceAlternation *split;
+
+  g_return_val_if_fail (regex != NULL, NULL);
+
+  split = bounce_alternation_new_from_pattern (g_regex_get_pattern (regex), g_regex_get_compile_flags (regex),
+                                               g_regex_get_match_flags (regex));
+  bounce_regex_slot_init (&split->whole, g_regex_ref (regex), split->flags);
+  return split;
+}
+
+void
+bounce_alternation_free (BounceAlternation *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->n; i++)
+    {
+      g_clear_pointer (&self->parts[i].plain, g_regex_unref);
+      g_clear_pointer (&self->parts[i].jit, g_regex_unref);
+      g_free (self->after[i]);   /* (some are NULL: not a GStrv) */
+    }
+  g_free (self->parts);
+  g_free (self->after);
+  g_strfreev (self->pieces);
+  g_clear_pointer (&self->whole.plain, g_regex_unref);
+  g_clear_pointer (&self->whole.jit, g_regex_unref);
+  g_free (self->pattern);
+  g_free (self);
+}
+
+guint
+bounce_alternation_get_n (BounceAlternation *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n;
+}
+
+static BounceAlternation *
 get_split (GRegex *regex)
 {
-  static GHashTable *splits = NULL;   /* GRegex -> Split, kept */
+  static GHashTable *splits = NULL;   /* GRegex -> BounceAlternation, kept */
   G_LOCK_DEFINE_STATIC (splits);
-  Split *split;
+  BounceAlternation *split;
 
   G_LOCK (splits);
   if (splits == NULL)
@@ -227,7 +267,7 @@ get_split (GRegex *regex)
   split = g_hash_table_lookup (splits, regex);
   if (split == NULL)
     {
-      split = split_new (regex);
+      split = bounce_alternation_new (regex);
       g_hash_table_insert (splits, regex, split);
     }
   G_UNLOCK (splits);
@@ -237,43 +277,42 @@ get_split (GRegex *regex)
 /* (asked for at each match over length bytes: each counts towards the
  * JIT) */
 static GRegex *
-whole_regex (Split *split,
+whole_regex (BounceAlternation *split,
              gsize  length)
 {
-  return bounce_regex_once_for (&split->whole, g_regex_get_pattern (split->regex), 0, length);
+  return bounce_regex_once_for (&split->whole, split->pattern, split->flags, length);
 }
 
+/* Alternative i compiled without the JIT, or NULL when it does not
+ * compile alone (then the regex is matched whole). */
 static GRegex *
-part_regex (Split *split,
-            guint  i,
-            gsize  length)
+part_plain (BounceAlternation *split,
+            guint              i)
 {
-  return bounce_regex_once_for (&split->parts[i], split->pieces[i], 0, length);
+  GRegex *regex = g_atomic_pointer_get (&split->parts[i].plain);
+
+  if (regex == NULL)
+    {
+      regex = g_regex_new (split->pieces[i], split->flags, split->match_flags, NULL);
+      if (regex == NULL)
+        return NULL;
+      if (!g_atomic_pointer_compare_and_exchange (&split->parts[i].plain, NULL, regex))
+        {
+          g_regex_unref (regex);
+          regex = g_atomic_pointer_get (&split->parts[i].plain);
+        }
+    }
+  return regex;
 }
 
-static void
-match_whole (GRegex     *regex,
-             const char *text,
-             gsize       start,
-             gsize       end,
-             GArray     *spans)
+/* (asked for at each search over length bytes: each counts towards the
+ * JIT; the alternative compiled already, by part_plain()) */
+static GRegex *
+part_regex (BounceAlternation *split,
+            guint              i,
+            gsize              length)
 {
-  g_autoptr(GMatchInfo) info = NULL;
-
-  g_regex_match_full (regex, text, end, start, 0, &info, NULL);
-  while (g_match_info_matches (info))
-    {
-      int s, e;
-
-      if (g_match_info_fetch_pos (info, 0, &s, &e))
-        {
-          BounceSpan span = { (gsize) s, (gsize) e };
-
-          g_array_append_val (spans, span);
-        }
-      if (!g_match_info_next (info, NULL))
-        break;
-    }
+  return bounce_regex_once_for (&split->parts[i], split->pieces[i], split->flags, length);
 }
 
 typedef struct
@@ -346,19 +385,152 @@ search_after (GRegex     *part,
     }
 }
 
-static void
-search_part (Split      *split,
-             guint       i,
-             const char *text,
-             gsize       from,
-             gsize       end,
-             Next       *next)
+/* FALSE when alternative i does not compile alone. */
+static gboolean
+search_part (BounceAlternation *split,
+             guint              i,
+             const char        *text,
+             gsize              from,
+             gsize              end,
+             Next              *next)
 {
+  GRegex *plain = part_plain (split, i);
+
+  if (plain == NULL)
+    return FALSE;
   /* (anchored matches gain little from the JIT: the plain regex always) */
   if (split->after[i] != NULL)
-    search_after (split->parts[i].plain, split->after[i], text, from, end, next);
+    search_after (plain, split->after[i], text, from, end, next);
   else
     search (part_regex (split, i, end > from ? end - from : 0), text, from, end, next);
+  return TRUE;
+}
+
+struct _BounceAlternationIter
+{
+  BounceAlternation *split;
+  const char *text;
+  gsize start;
+  gsize end;
+  Next *next;          /* per alternative, its next match; NULL: matched whole */
+  guint given;         /* the matches given so far */
+  GMatchInfo *info;    /* matching whole: the regex's, once started */
+  gboolean done;
+};
+
+BounceAlternationIter *
+bounce_alternation_iter_new (BounceAlternation *split,
+                             const char        *text,
+                             gsize              start,
+                             gsize              end,
+                             const guint8      *alive)
+{
+  BounceAlternationIter *iter;
+
+  g_return_val_if_fail (split != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  iter = g_new0 (BounceAlternationIter, 1);
+  iter->split = split;
+  iter->text = text;
+  iter->start = start;
+  iter->end = end;
+  iter->done = end <= start;
+  if (split->parts == NULL || iter->done)
+    return iter;
+  /* An alternative that cannot match has no next match: it is never
+   * searched. */
+  iter->next = g_new0 (Next, split->n);
+  for (guint i = 0; i < split->n && iter->next != NULL; i++)
+    if ((alive == NULL || alive[i]) && !search_part (split, i, text, start, end, &iter->next[i]))
+      g_clear_pointer (&iter->next, g_free);
+  return iter;
+}
+
+void
+bounce_alternation_iter_free (BounceAlternationIter *iter)
+{
+  if (iter == NULL)
+    return;
+  g_clear_pointer (&iter->info, g_match_info_free);
+  g_free (iter->next);
+  g_free (iter);
+}
+
+/* The next match of the whole regex, the first one after skipping those
+ * given already when it starts. */
+static gboolean
+next_whole (BounceAlternationIter *iter,
+            BounceSpan            *span)
+{
+  int s, e;
+
+  if (iter->info == NULL)
+    {
+      GRegex *regex = whole_regex (iter->split, iter->end - iter->start);
+
+      g_regex_match_full (regex, iter->text, iter->end, iter->start, 0, &iter->info, NULL);
+      for (guint i = 0; i < iter->given && g_match_info_matches (iter->info); i++)
+        g_match_info_next (iter->info, NULL);
+    }
+  else
+    g_match_info_next (iter->info, NULL);
+  if (!g_match_info_matches (iter->info) || !g_match_info_fetch_pos (iter->info, 0, &s, &e))
+    return FALSE;
+  span->start = s;
+  span->end = e;
+  return TRUE;
+}
+
+gboolean
+bounce_alternation_iter_next (BounceAlternationIter *iter,
+                              BounceSpan            *span)
+{
+  BounceAlternation *split;
+  int best = -1;
+
+  g_return_val_if_fail (iter != NULL && span != NULL, FALSE);
+
+  if (iter->done)
+    return FALSE;
+  split = iter->split;
+  if (iter->next != NULL)
+    {
+      for (guint i = 0; i < split->n; i++)
+        {
+          if (iter->next[i].found && (best < 0 || iter->next[i].start < iter->next[best].start))
+            best = i;
+        }
+      if (best < 0)
+        {
+          iter->done = TRUE;
+          return FALSE;
+        }
+      /* after an empty match the regex goes on in a way of its own: it is
+       * matched whole from there (the matches before are the same) */
+      if (iter->next[best].end <= iter->next[best].start)
+        g_clear_pointer (&iter->next, g_free);
+    }
+  if (iter->next == NULL)
+    {
+      if (!next_whole (iter, span))
+        {
+          iter->done = TRUE;
+          return FALSE;
+        }
+      iter->given++;
+      return TRUE;
+    }
+  span->start = iter->next[best].start;
+  span->end = iter->next[best].end;
+  iter->given++;
+  for (guint i = 0; i < split->n; i++)
+    {
+      /* (an alternative searched once compiles) */
+      if (iter->next[i].found && iter->next[i].start < span->end)
+        search_part (split, i, iter->text, span->end, iter->end, &iter->next[i]);
+    }
+  return TRUE;
 }
 
 void
@@ -368,54 +540,15 @@ bounce_alternation_match_all (GRegex     *regex,
                               gsize       end,
                               GArray     *spans)
 {
-  Split *split;
-  g_autofree Next *next = NULL;
-  guint n, had;
+  BounceAlternationIter *iter;
+  BounceSpan span;
 
   g_return_if_fail (regex != NULL);
   g_return_if_fail (text != NULL);
   g_return_if_fail (spans != NULL);
 
-  if (end <= start)
-    return;
-  split = get_split (regex);
-  if (split->parts == NULL)
-    {
-      match_whole (whole_regex (split, end - start), text, start, end, spans);
-      return;
-    }
-
-  n = g_strv_length (split->pieces);
-  next = g_new0 (Next, n);
-  had = spans->len;
-  for (guint i = 0; i < n; i++)
-    search_part (split, i, text, start, end, &next[i]);
-  for (;;)
-    {
-      BounceSpan span;
-      int best = -1;
-
-      for (guint i = 0; i < n; i++)
-        {
-          if (next[i].found && (best < 0 || next[i].start < next[best].start))
-            best = i;
-        }
-      if (best < 0)
-        break;
-      if (next[best].end <= next[best].start)
-        {
-          /* after an empty match the regex goes on in a way of its own */
-          g_array_set_size (spans, had);
-          match_whole (whole_regex (split, end - start), text, start, end, spans);
-          return;
-        }
-      span.start = next[best].start;
-      span.end = next[best].end;
-      g_array_append_val (spans, span);
-      for (guint i = 0; i < n; i++)
-        {
-          if (next[i].found && next[i].start < span.end)
-            search_part (split, i, text, span.end, end, &next[i]);
-        }
-    }
+  iter = bounce_alternation_iter_new (get_split (regex), text, start, end, NULL);
+  while (bounce_alternation_iter_next (iter, &span))
+    g_array_append_val (spans, span);
+  bounce_alternation_iter_free (iter);
 }

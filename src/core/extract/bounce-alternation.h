@@ -37,6 +37,41 @@ void bounce_alternation_match_all (GRegex     *regex,
                                    gsize       end,
                                    GArray     *spans);
 
+/* A regex with its alternatives, each compiled alone (none when it is
+ * matched whole), for a search that leaves out the alternatives known not
+ * to match (a rule's whose words are not in the text: bounce-prefilter.h).
+ * bounce_alternation_new() takes a reference to regex. */
+typedef struct _BounceAlternation BounceAlternation;
+
+BounceAlternation *bounce_alternation_new   (GRegex            *regex);
+/* The same for a pattern compiled with flags and match_flags, which it
+ * must compile; the regex and its alternatives are compiled when first
+ * needed (an alternative that does not compile alone: the regex is
+ * matched whole). */
+BounceAlternation *bounce_alternation_new_from_pattern (const char         *pattern,
+                                                        GRegexCompileFlags  flags,
+                                                        GRegexMatchFlags    match_flags);
+void               bounce_alternation_free  (BounceAlternation *self);
+/* The number of alternatives, as bounce_alternation_split() gives them;
+ * 0 when the regex is matched whole. */
+guint              bounce_alternation_get_n (BounceAlternation *self);
+
+/* The matches of the regex in text[0, end) from start, one at a time, as
+ * g_regex_match_full() and g_match_info_next() give them.  alive (NULL:
+ * all) has one byte per alternative: an alternative whose byte is 0 must
+ * have no match in the text, and is never searched. */
+typedef struct _BounceAlternationIter BounceAlternationIter;
+
+BounceAlternationIter *bounce_alternation_iter_new  (BounceAlternation     *split,
+                                                     const char            *text,
+                                                     gsize                  start,
+                                                     gsize                  end,
+                                                     const guint8          *alive);
+gboolean               bounce_alternation_iter_next (BounceAlternationIter *iter,
+                                                     BounceSpan            *span);
+void                   bounce_alternation_iter_free (BounceAlternationIter *iter);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BounceAlternationIter, bounce_alternation_iter_free)
+
 /* The alternatives regex is split into (for the tests); NULL when it is
  * matched whole. */
 GStrv bounce_alternation_split (const char *pattern);

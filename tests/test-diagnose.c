@@ -943,6 +943,29 @@ test_reporting_provider (void)
 
     g_assert_cmpstr (bounce_report_get_provider (report), !=, "google");
   }
+  {
+    /* the report's fields about other MTAs (RFC 3464: Received-From-MTA,
+     * whence the message came; Remote-MTA, where it failed) name neither
+     * the reporting server */
+    g_autoptr(BounceReport) report = analyze (
+      "From: postmaster@example.org\n"
+      "To: alice@example.com\n"
+      "Subject: Delivery Status Notification (Failure)\n"
+      REPORT_TEXT_PART
+      "Delivery to the following recipients failed.\n"
+      "\n"
+      "       bob@example.net\n"
+      "\n"
+      DSN_FIELDS ("Reporting-MTA: dns;mail1.example.org\n"
+                  "Received-From-MTA: dns;mail-yw1-f41.google.com\n"
+                  "\n"
+                  "Final-Recipient: rfc822;bob@example.net\n"
+                  "Action: failed\n"
+                  "Status: 5.2.2\n"
+                  "Remote-MTA: dns;mx.orange.fr\n"));
+
+    g_assert_null (bounce_report_get_provider (report));
+  }
 }
 
 /* A pasted delay warning, without its headers: the list is found after

@@ -160,11 +160,7 @@ from_headers (BounceCatalogue *catalogue,
   return p;
 }
 
-/* The notification without its e-mail addresses and the servers it says
- * refused the message: they name the recipients, the sender and the
- * receiving side, never the server that wrote the report ("bob@hotmail.com"
- * or "host mx.olc.protection.outlook.com [ip]" in an Exim report are not
- * Outlook.com's). */
+/* Blanks out the e-mail addresses in out. */
 static void
 blank_addresses (GString *out)
 {
@@ -189,6 +185,34 @@ without_addresses (const char *text)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* A delivery report's fields that name MTAs other than the reporting one:
+ * the one it took the message from and the one it tried to hand it to
+ * (RFC 3464, sections 2.2.4 and 2.3.5). */
+static const char *const other_mta_fields[] = { "Received-From-MTA:", "Remote-MTA:" };
+
+static void
+blank_other_mta_fields (GString *out)
+{
+  for (char *line = out->str; line != NULL && *line != '\0';)
+    {
+      char *end = strchr (line, '\n');
+      char *p = line;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      for (guint i = 0; i < G_N_ELEMENTS (other_mta_fields); i++)
+        if (g_ascii_strncasecmp (p, other_mta_fields[i], strlen (other_mta_fields[i])) == 0)
+          memset (p, ' ', end != NULL ? (gsize) (end - p) : strlen (p));
+      line = end != NULL ? end + 1 : NULL;
+    }
+}
+
+/* The notification without its e-mail addresses, the servers it says
+ * refused the message and a pasted report's fields about other MTAs: they
+ * name the recipients, the sender and the receiving side, never the server
+ * that wrote the report ("bob@hotmail.com" or "host
+ * mx.olc.protection.outlook.com [ip]" in an Exim report are not
+ * Outlook.com's, nor is "Received-From-MTA: dns; mail-xx.google.com"). */
 static char *
 without_other_parties (const char *text)
 {
@@ -196,6 +220,7 @@ without_other_parties (const char *text)
   gsize from = 0, start, end;
 
   blank_addresses (out);
+  blank_other_mta_fields (out);
   for (from = 0; bounce_find_remote_host (out->str, out->len, from, &start, &end, NULL); from = end)
     memset (out->str + start, ' ', end - start);
   return g_string_free (g_steal_pointer (&out), FALSE);

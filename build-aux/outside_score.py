@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the outside thermometers (score-flufl, score-bounceparser,
-score-baunsu, score-crisp) share: running an analyzer on one message, reading its
+score-baunsu, score-crisp, score-bounce-email) share: running an analyzer on one message, reading its
 answer, and counting.
 
 An analyzer is bounce-explain (its --json answer is read as it is) or, with

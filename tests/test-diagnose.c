@@ -922,6 +922,50 @@ test_reporting_provider (void)
 
     g_assert_cmpstr (bounce_report_get_provider (report), ==, "sendmail");
   }
+  {
+    /* a bounce delivered into the reader's Gmail mailbox: Google took it
+     * ("by mx.google.com", RFC 5321 section 4.4) and forwarded it
+     * (X-Forwarded-To names a mailbox), it did not write it */
+    g_autoptr(BounceReport) report = analyze (
+      "Received: by 10.36.251.57 with SMTP id y57cs33742nzh;\n"
+      "\tMon, 28 Nov 2005 11:05:39 -0800 (PST)\n"
+      "X-Forwarded-To: alice@gmail.com\n"
+      "Received: from mail.example.org (mail.example.org [192.0.2.5])\n"
+      "\tby mx.google.com with ESMTP id o45si619017nfa.2005.11.28.11.05.09;\n"
+      "\tMon, 28 Nov 2005 11:05:39 -0800 (PST)\n"
+      "From: MAILER-DAEMON@example.org\n"
+      "To: alice@gmail.com\n"
+      "Subject: Undeliverable mail: Hello\n"
+      REPORT_TEXT_PART
+      "Failed to deliver to 'bob@example.net'\n"
+      "\n"
+      DSN_PART ("bob@example.net", "failed", "5.1.1", "550 5.1.1 User unknown"));
+
+    g_assert_cmpstr (bounce_report_get_provider (report), !=, "google");
+  }
+  {
+    /* the report's fields about other MTAs (RFC 3464: Received-From-MTA,
+     * whence the message came; Remote-MTA, where it failed) name neither
+     * the reporting server */
+    g_autoptr(BounceReport) report = analyze (
+      "From: postmaster@example.org\n"
+      "To: alice@example.com\n"
+      "Subject: Delivery Status Notification (Failure)\n"
+      REPORT_TEXT_PART
+      "Delivery to the following recipients failed.\n"
+      "\n"
+      "       bob@example.net\n"
+      "\n"
+      DSN_FIELDS ("Reporting-MTA: dns;mail1.example.org\n"
+                  "Received-From-MTA: dns;mail-yw1-f41.google.com\n"
+                  "\n"
+                  "Final-Recipient: rfc822;bob@example.net\n"
+                  "Action: failed\n"
+                  "Status: 5.2.2\n"
+                  "Remote-MTA: dns;mx.orange.fr\n"));
+
+    g_assert_null (bounce_report_get_provider (report));
+  }
 }
 
 /* A pasted delay warning, without its headers: the list is found after

@@ -349,6 +349,54 @@ test_autoreply (void)
     }
 }
 
+/* Exchange's MTA lists a recipient of its own directory by display name
+ * (Microsoft KB Q193321): still a failed recipient, with no address; and
+ * the MSEXCH line ends an entry, so the returned message's text after it is
+ * not the server's words. */
+static void
+test_exchange2003_display_name (void)
+{
+  const char *text = "Return-Path: <>\n"
+                     "From: System Administrator <postmaster@example.org>\n"
+                     "To: alice@example.org\n"
+                     "Subject: Undeliverable: quarterly figures\n"
+                     "X-Mailer: Internet Mail Service (5.5.2657.72)\n"
+                     "\n"
+                     "Your message\n"
+                     "\n"
+                     "  To:      team@example.net\n"
+                     "  Subject: quarterly figures\n"
+                     "  Sent:    Tue, 3 Nov 2026 09:58:12 +0100\n"
+                     "\n"
+                     "did not reach the following recipient(s):\n"
+                     "\n"
+                     "'Test User' on 3/11/26 10:00:00\n"
+                     "    The recipient name is not recognized\n"
+                     "    The MTS-ID of the original message is: c=US;a= ;p=Example\n"
+                     "    MSEXCH:MSExchangeMTA:EXAMPLE:MAIL1\n"
+                     "\n"
+                     "Hello team, the figures are attached.\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GPtrArray) facts = layout_facts (bytes);
+  g_autoptr(BounceReport) report = analyze (bytes);
+  g_autoptr(BounceRecipient) r = NULL;
+  BounceFact *f;
+
+  g_assert_nonnull (facts);
+  g_assert_cmpuint (facts->len, ==, 1);
+  f = facts->pdata[0];
+  g_assert_cmpstr (f->layout, ==, "exchange2003");
+  g_assert_null (f->address);
+  g_assert_true (f->nameless);
+  g_assert_nonnull (strstr (f->text, "MSEXCH:MSExchangeMTA"));
+  g_assert_null (strstr (f->text, "figures are attached"));
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+  r = first_recipient (report);
+  g_assert_null (bounce_recipient_get_address (r));
+  g_assert_null (strstr (bounce_recipient_get_diagnostic (r), "figures are attached"));
+}
+
 /* Each layout keeps to its own: ordinary mail and the other samples. */
 static void
 test_negative (void)
@@ -394,5 +442,6 @@ main (int argc, char **argv)
   g_test_add_func ("/layouts-providers/au-spam-filter", test_au_spam_filter);
   g_test_add_func ("/layouts-providers/autoreply", test_autoreply);
   g_test_add_func ("/layouts-providers/negative", test_negative);
+  g_test_add_func ("/layouts-providers/exchange2003-display-name", test_exchange2003_display_name);
   return g_test_run ();
 }

@@ -52,6 +52,8 @@ typedef struct {
   guint said_decides : 1;   /* said is the words of the program that refused the message
                              * (a local delivery agent), which the report's fields only
                              * relay: what the recipient's row shows */
+  guint nameless : 1;       /* a layout's recipient named without an address (a directory's
+                             * display name): a failed recipient all the same */
   guint code_reason : 1;    /* the layout's reason comes from a code of its own for the
                              * condition (Facebook's RCP-P2, Exchange's 000C05A6), which says
                              * more than a report's status */

@@ -75,12 +75,39 @@ has_sendmail_stamp (const char *value)
   return FALSE;
 }
 
+static char *without_addresses (const char *text);
+
+/* The "from" clause of a Received line (RFC 5321, section 4.4): the host
+ * that handed the message on, up to the "by" clause, which names the host
+ * that took it.  On a bounce's way back, the "by" hosts of the newest lines
+ * are the reader's own mailbox provider, which wrote no report.  Empty when
+ * the line has no "from" clause. */
+static void
+append_from_clause (GString    *out,
+                    const char *value)
+{
+  const char *end;
+
+  while (g_ascii_isspace (*value))
+    value++;
+  if (g_ascii_strncasecmp (value, "from", 4) != 0 || !g_ascii_isspace (value[4]))
+    return;
+  for (end = value + 4; *end != '\0'; end++)
+    if (g_ascii_isspace (*end) && g_ascii_strncasecmp (end + 1, "by", 2) == 0 && g_ascii_isspace (end[3]))
+      break;
+  g_string_append_len (out, value, end - value);
+  g_string_append_c (out, '\n');
+}
+
 /* What the reporting server wrote about itself (the DSN's Reporting-MTA,
  * which names it even when another service passed the report on; From,
  * Message-Id), its own Received stamp (the oldest line, which may name
  * the program only in Sendmail's way), then what others
  * may have added on the way back (X- headers, then the relays' Received
- * lines).  Within each, the catalogue's order of providers decides. */
+ * lines).  Within each, the catalogue's order of providers decides.  The
+ * addresses in X- headers name mailboxes (a forwarding target, a failed
+ * recipient), not the server that wrote the report, and a relay is named
+ * by a Received line's "from" clause. */
 static const char *
 from_headers (BounceCatalogue *catalogue,
               BounceMessage   *message)
@@ -102,7 +129,7 @@ from_headers (BounceCatalogue *catalogue,
         g_string_append_printf (added, "%s: %s\n", f->name, f->value);
       else if (g_ascii_strcasecmp (f->name, "Received") == 0)
         {
-          g_string_append_printf (relays, "%s\n", f->value);
+          append_from_clause (relays, f->value);
           oldest = f->value;
         }
     }
@@ -123,21 +150,20 @@ from_headers (BounceCatalogue *catalogue,
         p = "sendmail";
     }
   if (p == NULL)
-    p = bounce_catalogue_detect_provider (catalogue, added->str);
+    {
+      g_autofree char *headers_added = without_addresses (added->str);
+
+      p = bounce_catalogue_detect_provider (catalogue, headers_added);
+    }
   if (p == NULL)
     p = bounce_catalogue_detect_provider (catalogue, relays->str);
   return p;
 }
 
-/* The notification without its e-mail addresses and the servers it says
- * refused the message: they name the recipients, the sender and the
- * receiving side, never the server that wrote the report ("bob@hotmail.com"
- * or "host mx.olc.protection.outlook.com [ip]" in an Exim report are not
- * Outlook.com's). */
-static char *
-without_other_parties (const char *text)
+/* Blanks out the e-mail addresses in out. */
+static void
+blank_addresses (GString *out)
 {
-  g_autoptr(GString) out = g_string_new (text);
   gsize from = 0, start, end;
   char *address;
 
@@ -147,6 +173,54 @@ without_other_parties (const char *text)
       memset (out->str + start, ' ', end - start);
       from = end;
     }
+}
+
+/* The text with its e-mail addresses blanked out. */
+static char *
+without_addresses (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (text);
+
+  blank_addresses (out);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A delivery report's fields that name MTAs other than the reporting one:
+ * the one it took the message from and the one it tried to hand it to
+ * (RFC 3464, sections 2.2.4 and 2.3.5). */
+static const char *const other_mta_fields[] = { "Received-From-MTA:", "Remote-MTA:" };
+
+static void
+blank_other_mta_fields (GString *out)
+{
+  for (char *line = out->str; line != NULL && *line != '\0';)
+    {
+      char *end = strchr (line, '\n');
+      char *p = line;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      for (guint i = 0; i < G_N_ELEMENTS (other_mta_fields); i++)
+        if (g_ascii_strncasecmp (p, other_mta_fields[i], strlen (other_mta_fields[i])) == 0)
+          memset (p, ' ', end != NULL ? (gsize) (end - p) : strlen (p));
+      line = end != NULL ? end + 1 : NULL;
+    }
+}
+
+/* The notification without its e-mail addresses, the servers it says
+ * refused the message and a pasted report's fields about other MTAs: they
+ * name the recipients, the sender and the receiving side, never the server
+ * that wrote the report ("bob@hotmail.com" or "host
+ * mx.olc.protection.outlook.com [ip]" in an Exim report are not
+ * Outlook.com's, nor is "Received-From-MTA: dns; mail-xx.google.com"). */
+static char *
+without_other_parties (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (text);
+  gsize from = 0, start, end;
+
+  blank_addresses (out);
+  blank_other_mta_fields (out);
   for (from = 0; bounce_find_remote_host (out->str, out->len, from, &start, &end, NULL); from = end)
     memset (out->str + start, ' ', end - start);
   return g_string_free (g_steal_pointer (&out), FALSE);

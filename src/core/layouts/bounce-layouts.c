@@ -278,7 +278,9 @@ bounce_layout_doc_free (BounceLayoutDoc *doc)
 /* What the engine may rely on in a TEXT layout's facts.  The bounce's own
  * addressee (the original sender) is no failed recipient beside others;
  * when a layout names no one else, the sender wrote to itself (a test, a
- * copy to oneself) and the layout's list is the answer. */
+ * copy to oneself) and the layout's list is the answer.  A fact with no
+ * address stays only when the layout says it names a recipient without
+ * one (nameless). */
 static void
 tidy_text_facts (BounceLayoutDoc *d)
 {
@@ -296,7 +298,8 @@ tidy_text_facts (BounceLayoutDoc *d)
     {
       BounceFact *f = d->out->pdata[i];
 
-      if (f->address == NULL || bounce_address_is_daemon (f->address) ||
+      if (f->address == NULL ? !f->nameless :
+          bounce_address_is_daemon (f->address) ||
           (others && bounce_doc_is_ignored_address (d, f->address)) ||
           !g_hash_table_add (seen, f->address))
         continue;

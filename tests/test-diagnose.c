@@ -510,6 +510,43 @@ test_no_cause (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "undefined");
 }
 
+/* Messaging Server names the recipient by the address the sender wrote
+ * ("Original address:", after the rewritten "Recipient address:"), as
+ * Sisimai's Lhost::MessagingServer reads it; its delivery report's
+ * Final-Recipient is the rewritten one.  The address the reader knows is
+ * the one reported. */
+static void
+test_written_address_named (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: PMDF Mail Server <Postmaster@mail.example.net>\n"
+    "To: alice@example.com\n"
+    "Subject: Delivery Notification: Delivery has failed\n"
+    REPORT_TEXT_PART
+    "This report relates to a message you sent with the following header fields:\n"
+    "\n"
+    "  Subject: hello\n"
+    "\n"
+    "Your message cannot be delivered to the following recipients:\n"
+    "\n"
+    "  Recipient address: BOBM@mail.example.net\n"
+    "  Original address: bob@example.net\n"
+    "  Reason: recipient reached disk quota\n"
+    "\n"
+    DSN_FIELDS ("Reporting-MTA: dns;mail.example.net\n"
+                "\n"
+                "Action: failed\n"
+                "Status: 5.0.0\n"
+                "Original-recipient: rfc822;bob@example.net\n"
+                "Final-recipient: rfc822;BOBM@mail.example.net\n")
+    "--B--\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+}
+
 /* PowerMTA's own classification of a bounce names the reason. */
 static void
 test_powermta_category (void)
@@ -2244,6 +2281,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dovecot-missing-mailbox", test_dovecot_missing_mailbox);
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
+  g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   return g_test_run ();

@@ -208,6 +208,14 @@ merge_layout (GPtrArray *listed,
       BounceFact *c = listed->pdata[i];
       BounceFact *l = bounce_facts_find (layout, c->address);
 
+      /* The text names the recipient by the address the sender wrote
+       * (the report's Original-Recipient), not the one the server
+       * delivered to: the reader knows that one. */
+      if (l == NULL && c->original != NULL && (l = bounce_facts_find (layout, c->original)) != NULL)
+        {
+          g_free (c->address);
+          c->address = g_steal_pointer (&c->original);
+        }
       if (l == NULL)
         continue;
       c->from_layout = TRUE;

@@ -7,8 +7,10 @@
  * ONE Messaging Server, iPlanet).  Its report reads "This report relates
  * to a message you sent with the following header fields:", then "Your
  * message cannot be delivered to the following recipients:" and per
- * recipient, indented by two spaces, "Recipient address:" (or an
- * "Original address:" after a source-routed one), "Reason:", "Diagnostic
+ * recipient, indented by two spaces, "Recipient address:" (followed by
+ * "Original address:", the address the sender wrote, when the server
+ * rewrote it: that one is the recipient, as Sisimai's
+ * Lhost::MessagingServer takes it), "Reason:", "Diagnostic
  * code: smtp;<reply>" and "Remote system:".  Learnt from Sisimai's
  * Lhost::MessagingServer and its reason table, and the server's own
  * Reason for a message that waited too long.  It never names an SMTP
@@ -127,10 +129,14 @@ parse_messagingserver (BounceLayoutDoc *d)
         }
       if (bounce_mem_has_prefix (s, n, "Original address:"))
         {
-          if (b.address == NULL)
+          char *written = field_address (s + 17, n - 17);
+
+          if (written != NULL)
             {
-              b.address = field_address (s + 17, n - 17);
-              b.first = i;
+              if (b.address == NULL)
+                b.first = i;
+              g_free (b.address);
+              b.address = written;
             }
           b.last = i;
           field = NULL;

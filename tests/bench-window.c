@@ -461,6 +461,26 @@ on_search_painted (GdkFrameClock *clock,
     t->answered = TRUE;
 }
 
+/* (--verbose) The main thread's CPU time and page faults at the phases
+ * of the first frame after a keystroke: when it begins, after its layout,
+ * after its paint (snapshot and rendering). */
+static double phase_cpu[3];
+static long phase_faults[3];
+static int phase_next = -1;   /* the phase to record next; -1: none */
+
+static void
+on_phase (GdkFrameClock *clock,
+          gpointer       data)
+{
+  int phase = GPOINTER_TO_INT (data);
+
+  if (phase != phase_next)
+    return;
+  phase_cpu[phase] = thread_cpu_ms ();
+  phase_faults[phase] = thread_faults ();
+  phase_next = phase < 2 ? phase + 1 : -1;
+}
+
 static gboolean
 wake_up (gpointer data)
 {
@@ -492,6 +512,9 @@ measure_search (void)
 
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_search_painted), &t);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_phase), GINT_TO_POINTER (0));
+  g_signal_connect_after (clock, "layout", G_CALLBACK (on_phase), GINT_TO_POINTER (1));
+  g_signal_connect_after (clock, "paint", G_CALLBACK (on_phase), GINT_TO_POINTER (2));
 
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
@@ -522,6 +545,7 @@ measure_search (void)
           gtk_editable_insert_text (entry, p, g_utf8_next_char (p) - p, &position);
           gtk_editable_set_position (entry, position);
           handler_cpu = thread_cpu_ms () - start_cpu;
+          phase_next = 0;
           /* (the wake-up only keeps the loop from sleeping for good when
            * no frame comes) */
           wake = g_timeout_add (20, wake_up, NULL);
@@ -537,6 +561,13 @@ measure_search (void)
                     " %ld page faults, from %.6f s (monotonic)\n",
                     typed, latency, cpu, handler_cpu, t.painted, thread_faults () - start_faults,
                     start / 1000);
+          if (verbose && phase_next == -1)
+            printf ("#     its first frame: %.1f ms of CPU (%ld page faults) before it, layout %.1f ms (%ld),"
+                    " paint %.1f ms (%ld)\n",
+                    phase_cpu[0] - start_cpu, phase_faults[0] - start_faults,
+                    phase_cpu[1] - phase_cpu[0], phase_faults[1] - phase_faults[0],
+                    phase_cpu[2] - phase_cpu[1], phase_faults[2] - phase_faults[1]);
+          phase_next = -1;
           keys++;
           if (t.stale > 0)
             stale_keys++;
@@ -547,6 +578,9 @@ measure_search (void)
     }
 
   g_signal_handlers_disconnect_by_func (clock, on_search_painted, &t);
+  g_signal_handlers_disconnect_by_func (clock, on_phase, GINT_TO_POINTER (0));
+  g_signal_handlers_disconnect_by_func (clock, on_phase, GINT_TO_POINTER (1));
+  g_signal_handlers_disconnect_by_func (clock, on_phase, GINT_TO_POINTER (2));
   g_clear_pointer (&t.expected, g_ptr_array_unref);
 
   printf ("# code catalogue search, %u keystrokes in %u queries: from each keystroke\n"

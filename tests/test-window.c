@@ -1386,6 +1386,67 @@ test_catalogue_whole_list_kept (void)
   destroy_window (win);
 }
 
+/* Once the window is on screen and left alone, it paints itself in full
+ * once more, at an opacity a screen cannot show, so that the first key
+ * finds the buffers of such a frame ready (bench-window measures the
+ * key; without this it took more than a frame); then it is as it opened:
+ * opaque, the whole catalogue listed, nothing selected, no entry shown. */
+typedef struct {
+  GtkWidget *content;
+  guint      frames;
+  guint      translucent;   /* frames painted below full opacity */
+} Repaint;
+
+static void
+on_catalogue_painted (GdkFrameClock *clock,
+                      Repaint       *r)
+{
+  r->frames++;
+  if (gtk_widget_get_opacity (r->content) < 1)
+    {
+      r->translucent++;
+      g_assert_cmpfloat (gtk_widget_get_opacity (r->content), >, 0.99);
+    }
+}
+
+static gboolean
+repainted_and_opaque (gpointer data)
+{
+  Repaint *r = data;
+
+  return r->translucent > 0 && gtk_widget_get_opacity (r->content) == 1;
+}
+
+static void
+test_catalogue_prepared_ahead (void)
+{
+  BounceCatalogueWindow *win = bounce_catalogue_window_new (bounce_catalogue_get_default ());
+  Repaint r = { adw_window_get_content (ADW_WINDOW (win)), 0, 0 };
+  GdkFrameClock *clock;
+  guint total;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 960, 640);
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_catalogue_painted), &r);
+  total = bounce_catalogue_window_get_n_results (win);
+
+  wait_until (repainted_and_opaque, &r, 10000);
+  /* (one frame, or two if a frame came between the change and the paint) */
+  g_assert_cmpuint (r.translucent, <=, 2);
+  spin (300);
+  g_assert_cmpfloat (gtk_widget_get_opacity (r.content), ==, 1);
+  g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), ==, total);
+  g_assert_cmpuint (listed_rows (win), ==, total);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (shown_list (win)))),
+                    ==, GTK_INVALID_LIST_POSITION);
+  g_assert_null (bounce_catalogue_window_get_shown_entry (win));
+  g_signal_handlers_disconnect_by_func (clock, on_catalogue_painted, &r);
+
+  destroy_window (win);
+}
+
 static void
 test_catalogue_escape (void)
 {
@@ -2020,6 +2081,7 @@ main (int   argc,
   g_test_add_func ("/catalogue/escape", test_catalogue_escape);
   g_test_add_func ("/catalogue/list-after-pause", test_catalogue_list_after_pause);
   g_test_add_func ("/catalogue/whole-list-kept", test_catalogue_whole_list_kept);
+  g_test_add_func ("/catalogue/prepared-ahead", test_catalogue_prepared_ahead);
   g_test_add_func ("/app/accels", test_accels);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/window/check-blocklists", test_check_blocklists);

@@ -50,6 +50,11 @@ struct _BounceCatalogueWindow
   gint64           fill_after;  /* ... of a query from this time on (monotonic µs) */
   /* The list is being replaced: its selection changes are not the user's. */
   gboolean         updating;
+  /* Ahead of the first keystroke, in idle time (see warm_up): the
+   * characters to draw, and a label of each font not yet drawn */
+  char            *warm_chars;
+  GPtrArray       *warm_labels;
+  guint            warm_id;
 
   AdwLeaflet      *leaflet;
   GtkSearchEntry  *search_entry;
@@ -533,6 +538,177 @@ prepare_search_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The first keystroke after the window opened took more than a frame
+ * (24 ms of main-thread CPU against 5 ms for the next ones), most of it
+ * in painting: its frame was the first since the window opened to paint
+ * most of the window again, and it touched some 1,100 pages of fresh
+ * memory, about half for the image the frame is drawn in, half for the
+ * shared memory cairo's X11 backend sends it to the server in; a redraw
+ * of the whole window beforehand does not help, since GTK paints only
+ * what changed.  So, once the window is on screen, in idle time: each
+ * font of its labels draws the characters of the catalogue's titles and
+ * subtitles off screen, with the window's own renderer, one font per idle
+ * turn (the first results and the entry beside them drew glyphs nothing
+ * had drawn yet: the whole catalogue listed shows few of them); then the
+ * window is painted in full once, at an opacity no screen shows (254/255),
+ * and put back after that frame, which leaves such a frame's memory in
+ * use.  The first key then costs about as much as the next ones (9 ms
+ * against 24 at the same load; bench-window --only search --verbose). */
+
+/* The characters to draw: printable ASCII, and those of the titles and
+ * subtitles of the catalogue's entries beyond it. */
+static char *
+warm_up_characters (BounceCatalogueWindow *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GString *chars = g_string_new (NULL);
+  GPtrArray *entries = bounce_catalogue_get_entries (self->catalogue);
+
+  for (gunichar c = 0x21; c < 0x7f; c++)
+    g_string_append_c (chars, (char) c);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autofree char *subtitle = make_subtitle (self->catalogue, entries->pdata[i]);
+      const char *texts[] = { bounce_entry_get_title (entries->pdata[i]), subtitle };
+
+      for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+        for (const char *p = texts[t]; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+          {
+            gunichar c = g_utf8_get_char (p);
+
+            if (c >= 0x80 && g_unichar_isgraph (c) && !g_hash_table_contains (seen, GUINT_TO_POINTER (c)))
+              {
+                g_hash_table_add (seen, GUINT_TO_POINTER (c));
+                g_string_append_unichar (chars, c);
+              }
+          }
+    }
+  return g_string_free (chars, FALSE);
+}
+
+/* One label of each font in the window, the hidden entry's too. */
+static void
+collect_fonts (GtkWidget *widget,
+               GPtrArray *labels)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      PangoFontDescription *font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < labels->len && !known; i++)
+        known = pango_font_description_equal (font, pango_context_get_font_description (
+                                                gtk_widget_get_pango_context (labels->pdata[i])));
+      if (!known)
+        g_ptr_array_add (labels, g_object_ref (widget));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_fonts (child, labels);
+}
+
+/* Draws the characters in the font of one label, off screen. */
+static void
+draw_font (BounceCatalogueWindow *self,
+           GtkWidget             *label,
+           const char            *chars)
+{
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (label, chars);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  const GdkRGBA black = { 0, 0, 0, 1 };
+
+  pango_layout_set_width (layout, 480 * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_CHAR);
+  gtk_snapshot_append_layout (snapshot, layout, &black);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL && renderer != NULL)
+    g_object_unref (gsk_renderer_render_texture (renderer, node, NULL));
+}
+
+static void
+on_repainted (GdkFrameClock         *clock,
+              BounceCatalogueWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_repainted, self);
+  gtk_widget_set_opacity (adw_window_get_content (ADW_WINDOW (self)), 1);
+}
+
+static gboolean
+warm_up (gpointer data)
+{
+  BounceCatalogueWindow *self = data;
+  g_autoptr(GtkWidget) label = NULL;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->warm_chars == NULL)
+    {
+      self->warm_chars = warm_up_characters (self);
+      self->warm_labels = g_ptr_array_new_with_free_func (g_object_unref);
+      collect_fonts (GTK_WIDGET (self), self->warm_labels);
+      return G_SOURCE_CONTINUE;
+    }
+  if (self->warm_labels->len > 0)
+    {
+      label = g_ptr_array_steal_index (self->warm_labels, self->warm_labels->len - 1);
+      draw_font (self, label, self->warm_chars);
+      return G_SOURCE_CONTINUE;
+    }
+  /* Last, once the whole catalogue is listed (painted before that, the
+   * frame left the first key with half its page faults: memory taken in
+   * between): the repaint, its opacity put back after the frame it is
+   * painted in. */
+  if (self->fill_id != 0)
+    {
+      /* (not every idle turn meanwhile) */
+      self->warm_id = g_timeout_add_full (G_PRIORITY_LOW, 100, warm_up, self, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      gtk_widget_set_opacity (adw_window_get_content (ADW_WINDOW (self)), 254.0 / 255);
+      g_signal_connect (clock, "after-paint", G_CALLBACK (on_repainted), self);
+    }
+  self->warm_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_frame (GdkFrameClock         *clock,
+                BounceCatalogueWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  /* (after what is pending: the list's rows, a first keystroke) */
+  if (self->catalogue != NULL && self->warm_chars == NULL && self->warm_id == 0)
+    self->warm_id = g_idle_add_full (G_PRIORITY_LOW, warm_up, self, NULL);
+}
+
+static void
+bounce_catalogue_window_map (GtkWidget *widget)
+{
+  BounceCatalogueWindow *self = BOUNCE_CATALOGUE_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (bounce_catalogue_window_parent_class)->map (widget);
+  if (self->warm_chars == NULL && self->warm_id == 0)
+    g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (on_first_frame), self);
+}
+
+static void
+bounce_catalogue_window_unmap (GtkWidget *widget)
+{
+  BounceCatalogueWindow *self = BOUNCE_CATALOGUE_WINDOW (widget);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  if (clock != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+      if (g_signal_handlers_disconnect_by_func (clock, on_repainted, self) > 0)
+        gtk_widget_set_opacity (adw_window_get_content (ADW_WINDOW (self)), 1);
+    }
+  GTK_WIDGET_CLASS (bounce_catalogue_window_parent_class)->unmap (widget);
+}
+
 static void
 bounce_catalogue_window_constructed (GObject *object)
 {
@@ -600,6 +776,9 @@ bounce_catalogue_window_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_id);
       self->fill_id = 0;
     }
+  g_clear_handle_id (&self->warm_id, g_source_remove);
+  g_clear_pointer (&self->warm_labels, g_ptr_array_unref);
+  g_clear_pointer (&self->warm_chars, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOUNCE_TYPE_CATALOGUE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->listed);
@@ -633,6 +812,8 @@ bounce_catalogue_window_class_init (BounceCatalogueWindowClass *klass)
   object_class->dispose = bounce_catalogue_window_dispose;
   object_class->get_property = bounce_catalogue_window_get_property;
   object_class->set_property = bounce_catalogue_window_set_property;
+  widget_class->map = bounce_catalogue_window_map;
+  widget_class->unmap = bounce_catalogue_window_unmap;
 
   properties[PROP_CATALOGUE] =
     g_param_spec_object ("catalogue", NULL, NULL, BOUNCE_TYPE_CATALOGUE,

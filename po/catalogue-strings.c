@@ -5556,6 +5556,16 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.cisco-connections admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
+/* Translators: rule.mta.postfix-unverified-sender title */
+N_("The receiving server could not verify your sender address");
+/* Translators: rule.mta.postfix-unverified-sender explanation */
+N_("Before accepting mail, the receiving server checked whether your sender address can receive replies, and that check failed. Anything it quotes after that, such as \"user unknown\", is about your sender address, not the recipient's.");
+/* Translators: rule.mta.postfix-unverified-sender sender[1] */
+N_("Check that the address you send from exists and receives mail, for example by sending yourself a message from another account.");
+/* Translators: rule.mta.postfix-unverified-sender admin[1] */
+N_("Make sure the sending domain's mail servers accept mail for the sender address (RCPT TO) from outside, with no greylisting or rate limit that makes the check fail.");
+/* Translators: rule.mta.postfix-unverified-sender admin[2] */
+N_("If the sender address is a no-reply address, make it accept mail or use one that does.");
 /* Translators: rule.mta.postfix-not-owned title */
 N_("You may not send as this address");
 /* Translators: rule.mta.postfix-not-owned explanation */

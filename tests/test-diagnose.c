@@ -1341,6 +1341,19 @@ test_zoho_cloudflare_replies (void)
     }
 }
 
+/* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
+ * the "User unknown" it quotes is the sender's, so the sender address was
+ * refused, not the recipient's unknown. */
+static void
+test_unverified_sender (void)
+{
+  g_autofree char *reason = reason_of_reply_from ("mx.example.net", "example.net",
+    "450 4.1.7 <alice@example.com>: Sender address rejected: unverified address: "
+    "host mx.example.com[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command)");
+
+  g_assert_cmpstr (reason, ==, "rejected");
+}
+
 /* A provider's own wording written by a server that is not known to be the
  * provider's keeps its reason but is not explained first as the
  * provider's: "This user doesn't have a ... account" is Yahoo's
@@ -2283,6 +2296,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
+  g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   return g_test_run ();
 }

@@ -1301,7 +1301,7 @@ test_messagelabs_replies (void)
     { "550 Requested action aborted [4]", "notcompliantrfc", "onhold" },
     { "553 Recipient mailbox is not allowed", "userunknown", "rejected" },
     { "451 TLS/SSLv3 Connection required. (#4.7.1)", "securityerror", "blocked" },
-    { "553 sorry, your envelope sender is in my badmailfrom list. (#5.7.1)", "rejected", "securityerror" },
+    { "553 sorry, your envelope sender is in my badmailfrom list. (#5.7.1)", "rejected", "rejected" },
   };
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
@@ -1352,6 +1352,41 @@ test_unverified_sender (void)
     "host mx.example.com[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command)");
 
   g_assert_cmpstr (reason, ==, "rejected");
+}
+
+/* Wording that Sisimai's reason tables (Sisimai::Reason::AuthFailure,
+ * Blocked and Rejected) learnt after v5.1.0, as v5.8.0 has them, from any
+ * server; the last two keep their reading
+ * (the sender's SPF record, the sending IP address) and are not a refusal
+ * of the sender's address. */
+static void
+test_sisimai_later_wording (void)
+{
+  const struct { const char *reply; const char *reason; } cases[] = {
+    { "550 5.7.1 SPF: 192.0.2.1 is not allowed to send mail from example.org", "authfailure" },
+    { "554 5.7.1 Your access IP 192.0.2.1 has been rejected", "blocked" },
+    { "554 5.7.1 Your account has an outgoing mail suspension", "rejected" },
+    { "550 Not member article from alice@example.org", "rejected" },
+    { "550 5.7.1 SenderNoA: sender domain has no A record", "rejected" },
+    { "550 5.7.1 Server does not accept mail from example.org", "rejected" },
+    { "553 5.7.1 Sender alice@example.org rejected", "rejected" },
+    { "550 5.7.1 Sender is on the block list", "rejected" },
+    { "550 5.7.1 Sender Policy Framework check failed, message rejected", "authfailure" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from ("mx.example.net", "example.net", cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+
+  {
+    g_autofree char *reason = reason_of_reply_from ("mx.example.net", "example.net",
+                                                    "550 5.7.1 Sender IP address 192.0.2.1 rejected");
+
+    g_assert_cmpstr (reason, !=, "rejected");
+  }
 }
 
 /* A provider's own wording written by a server that is not known to be the
@@ -2298,5 +2333,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
+  g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   return g_test_run ();
 }

@@ -2210,6 +2210,10 @@ N_("Broadcom Email Security.cloud (MessageLabs)");
 N_("Cloudflare Email Routing");
 /* Translators: provider.cloudflare name */
 N_("Cloudflare Email Routing");
+/* Translators: provider.facebook title */
+N_("Facebook");
+/* Translators: provider.facebook name */
+N_("Facebook");
 /* Translators: provider.kddi title */
 N_("KDDI (au)");
 /* Translators: provider.kddi name */

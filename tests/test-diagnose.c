@@ -1354,6 +1354,44 @@ test_unverified_sender (void)
   g_assert_cmpstr (reason, ==, "rejected");
 }
 
+/* Facebook's response codes in a reply from Facebook's servers, read as
+ * Sisimai's Rhost::Facebook (v5.6.0) reads them: a code alone names the
+ * condition.  From another provider's server (Cox's) the bare code says
+ * nothing. */
+static void
+test_facebook_codes (void)
+{
+  const struct { const char *code; const char *reason; } cases[] = {
+    { "RCP-P1", "userunknown" },
+    { "RCP-P2", "filtered" },
+    { "RCP-T4", "suspend" },
+    { "INT-P7", "mailboxfull" },
+    { "MSG-P1", "mesgtoobig" },
+    { "MSG-P2", "contenterror" },
+    { "MSG-P3", "notcompliantrfc" },
+    { "POL-P3", "blocked" },
+    { "POL-P5", "virusdetected" },
+    { "POL-P6", "spamdetected" },
+    { "POL-P7", "authfailure" },
+    { "POL-P8", "policyviolation" },
+    { "DNS-P1", "rejected" },
+    { "DNS-P3", "requireptr" },
+    { "CON-T2", "toomanyconn" },
+    { "MSG-T1", "toomanyconn" },
+    { "RCP-T1", "systemerror" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reply = g_strdup_printf ("550 5.0.0 %s", cases[k].code);
+      g_autofree char *ours = reason_of_reply_from ("smtpin.vvv.facebook.com", "example.net", reply);
+      g_autofree char *other = reason_of_reply_from ("mx.west.cox.net", "example.net", reply);
+
+      g_assert_cmpstr (ours, ==, cases[k].reason);
+      g_assert_cmpstr (other, ==, "onhold");
+    }
+}
+
 /* Wording that Sisimai's reason tables (Sisimai::Reason::AuthFailure,
  * Blocked and Rejected) learnt after v5.1.0, as v5.8.0 has them, from any
  * server; the last two keep their reading
@@ -2333,6 +2371,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
+  g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-core.h"
+#include "bounce-classify.h"
 #include "layout-samples.h"
 
 /* Unit tests of the diagnosis mechanisms, each on a small synthetic bounce. */
@@ -2298,12 +2299,111 @@ test_dovecot_missing_mailbox (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
 }
 
+/* The look for a read receipt's literals before its pattern runs: never
+ * FALSE where the pattern matches (each way through it, in either case,
+ * with Unicode white space and the characters that match k and s without
+ * case; every corpus file, raw and decoded, in upper case too), and FALSE
+ * for most of the corpus, or it would spare nothing. */
+static void
+check_read_receipt_text (const char *text,
+                         guint      *matched,
+                         guint      *skipped)
+{
+  g_autofree char *upper = g_utf8_strup (text, -1);
+  const char *variants[] = { text, upper };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      gboolean words = bounce_classify_read_receipt_words (variants[i]);
+      gboolean may = bounce_classify_read_receipt_may_match (variants[i]);
+
+      if (words && !may)
+        g_error ("the read receipt's pattern matches a text its literals miss: %.200s", variants[i]);
+      *matched += words;
+      *skipped += !may;
+    }
+}
+
+static void
+test_read_receipt_literals (void)
+{
+  static const char * const receipts[] = {
+    "Disposition: manual-action/MDN-sent-manually; displayed",
+    "  disposition:automatic-action/mdn-sent-automatically;deleted\n",
+    "Original-Recipient: rfc822;bob@example.org\n\tDISPOSITION: a/b; processed",
+    "Di\xc5\xbfpo\xc5\xbfition: manual-action/MDN-sent-manually; dispatched",
+    "Your message was read on Monday, 7 December 2026.",
+    "It has been\xc2\xa0read\xe3\x80\x80on 12/7/2026.",
+    "WAS\tREAD\nON the day",
+    "Your message was deleted without being read.",
+    "Return Receipt (displayed)",
+    "Read receipt: hello",
+    "Lesebest\xc3\xa4tigung: Hallo",
+    "LESEBESTAETIGUNG",
+    "Le\xc5\xbf" "ebe\xc5\xbft\xc3\xa4tigung",
+    "Accus\xc3\xa9 de lecture : bonjour",
+    "ACCU\xc5\xbf\xc3\x89 DE LECTURE",
+  };
+  static const char * const others[] = {
+    "The message was already delivered to the list's thread.",
+    "Content-Disposition: attachment\nThe mailbox is full.",
+    "550 5.1.1 <bob@example.org>: Recipient address rejected",
+  };
+  static const char * const dirs[] = { "eml", "eml-cr", "eml-crlf", "not-bounces" };
+  guint matched = 0, skipped = 0, total = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (receipts); i++)
+    {
+      if (!bounce_classify_read_receipt_words (receipts[i]))
+        g_error ("not a read receipt: %s", receipts[i]);
+      g_assert_true (bounce_classify_read_receipt_may_match (receipts[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    g_assert_false (bounce_classify_read_receipt_words (others[i]));
+  g_assert_false (bounce_classify_read_receipt_may_match (others[0]));
+  g_assert_false (bounce_classify_read_receipt_may_match (others[2]));
+  g_assert_false (bounce_classify_read_receipt_may_match (NULL));
+
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", dirs[d], NULL);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (path, name, NULL);
+          g_autofree char *contents = NULL;
+          gsize len = 0;
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(BounceInput) input = NULL;
+
+          if (!g_file_get_contents (file, &contents, &len, NULL))
+            continue;
+          if (g_utf8_validate (contents, len, NULL))
+            check_read_receipt_text (contents, &matched, &skipped);
+          bytes = g_bytes_new (contents, len);
+          input = bounce_input_new_from_bytes (bytes, NULL, NULL);
+          if (input != NULL)
+            check_read_receipt_text (bounce_input_get_text (input), &matched, &skipped);
+          total++;
+        }
+    }
+  g_assert_cmpuint (total, >, 400);
+  /* (no corpus file is a read receipt: the examples above are the ones
+   * that match) */
+  g_assert_cmpuint (matched, ==, 0);
+  g_assert_cmpuint (skipped, >, total);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
+  g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);
   g_test_add_func ("/diagnose/outcome", test_outcome);
   g_test_add_func ("/diagnose/message-reports", test_message_reports);
   g_test_add_func ("/diagnose/remote-host-in-text", test_remote_host_in_text);

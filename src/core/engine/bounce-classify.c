@@ -409,12 +409,74 @@ bounce_classify_fragment_is_bounce (BounceMessageContext *ctx,
   return bounce_entry_get_strength (named) == BOUNCE_RULE_DEFINITE || words || code || is_short (text);
 }
 
+/* A byte that may be (part of) what \s matches: ASCII white space, any
+ * control character, or a byte of a multi-byte character (the patterns
+ * match Unicode white space, U+00A0 and U+3000 among them). */
+static inline gboolean
+maybe_space (guchar c)
+{
+  return c <= ' ' || c >= 0x80;
+}
+
+gboolean
+bounce_classify_read_receipt_may_match (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  /* Every way through RE_READ_RECEIPT_WORDS holds one of these, in ASCII
+   * letters of either case: "ition:" (disposition:), "receipt", "deleted",
+   * "tigung" (Lesebestätigung), "lecture" (accusé de lecture), or "read"
+   * between white space ("was read on").  Their letters are ones no other
+   * character matches without case (only k and s have such: U+212A KELVIN
+   * SIGN, U+017F LONG S), so a plain ASCII comparison finds them. */
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      switch (*p | 0x20)
+        {
+        case 'i':
+          if ((p[1] | 0x20) == 't' && g_ascii_strncasecmp ((const char *) p, "ition:", 6) == 0)
+            return TRUE;
+          break;
+        case 'r':
+          if ((p[1] | 0x20) == 'e' &&
+              (g_ascii_strncasecmp ((const char *) p, "receipt", 7) == 0 ||
+               (p > (const guchar *) text && maybe_space (p[-1]) &&
+                g_ascii_strncasecmp ((const char *) p, "read", 4) == 0 && p[4] != '\0' && maybe_space (p[4]))))
+            return TRUE;
+          break;
+        case 'd':
+          if ((p[1] | 0x20) == 'e' && g_ascii_strncasecmp ((const char *) p, "deleted", 7) == 0)
+            return TRUE;
+          break;
+        case 't':
+          if ((p[1] | 0x20) == 'i' && g_ascii_strncasecmp ((const char *) p, "tigung", 6) == 0)
+            return TRUE;
+          break;
+        case 'l':
+          if ((p[1] | 0x20) == 'e' && g_ascii_strncasecmp ((const char *) p, "lecture", 7) == 0)
+            return TRUE;
+          break;
+        default:
+          break;
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+bounce_classify_read_receipt_words (const char *text)
+{
+  return match (RE_READ_RECEIPT_WORDS, text);
+}
+
 gboolean
 bounce_classify_looks_like_read_receipt (BounceMessageContext *ctx)
 {
   if (ctx->message != NULL && ctx->message->report_type != NULL)
     return g_ascii_strcasecmp (ctx->message->report_type, "disposition-notification") == 0;
-  return ctx->notification->len < 64 * 1024 && match (RE_READ_RECEIPT_WORDS, ctx->notification->str) &&
+  /* (the pattern, which tries every line start, only where its words are) */
+  return ctx->notification->len < 64 * 1024 && bounce_classify_read_receipt_may_match (ctx->notification->str) &&
+         match (RE_READ_RECEIPT_WORDS, ctx->notification->str) &&
          !bounce_classify_has_error_codes (ctx->notification->str);
 }
 

@@ -47,6 +47,11 @@ gboolean bounce_classify_fragment_is_bounce     (BounceMessageContext *ctx,
  * out-of-office note, a delivery success notice and a feedback report
  * (its feedback type, or NULL). */
 gboolean bounce_classify_looks_like_read_receipt (BounceMessageContext *ctx);
+/* The words of a read receipt in text (the pattern alone), and whether the
+ * literals every match holds are there (never FALSE where the pattern
+ * matches: the cheap look that spares running it). */
+gboolean bounce_classify_read_receipt_words     (const char           *text);
+gboolean bounce_classify_read_receipt_may_match (const char           *text);
 gboolean bounce_classify_looks_like_challenge   (BounceMessageContext *ctx);
 gboolean bounce_classify_autoreply_words        (BounceMessageContext *ctx);
 gboolean bounce_classify_delivered_words        (BounceMessageContext *ctx);

@@ -1357,6 +1357,41 @@ test_catalogue_compiled_damaged_string (void)
   g_assert_no_error (error);
 }
 
+/* bounce_literal_fold(): lower case, one space for each run of white space
+ * (the no-break space too) and none at the ends, ’ and ‘ as ', and the
+ * bytes of a text that is not UTF-8 as they are (but ASCII letters),
+ * wherever its first non-ASCII byte is; it stops at a NUL byte or at len. */
+static void
+test_literal_fold (void)
+{
+  static const struct {
+    const char *text;
+    gssize len;
+    const char *folded;
+  } cases[] = {
+    { "  550 5.1.1  User\tUNKNOWN \r\n", -1, "550 5.1.1 user unknown" },
+    { "Mailbox\xc2\xa0" "FULL", -1, "mailbox full" },
+    { "Don\xe2\x80\x99t  \xe2\x80\x98quote\xe2\x80\x99", -1, "don't 'quote'" },
+    { "\xc3\x89TAT \xc5\xbf \xce\xa3\xce\x9f\xce\xa3 \xe2\x84\xaa", -1,
+      "\xc3\xa9tat \xc5\xbf \xcf\x83\xce\xbf\xcf\x83 k" },
+    /* Latin-1 after UTF-8: not UTF-8, so no character is lowered but ASCII */
+    { "Caf\xc3\x89 USER Caf\xc9", -1, "caf\xc3\x89 user caf\xc9" },
+    { "ABC\xc2\xa0" "DEF\xff", -1, "abc def\xff" },
+    { "Abc DEF", 3, "abc" },
+    { "Abc\0\xc3\x89", 5, "abc" },
+    { "Ab\xc3\x89\0Z", 5, "ab\xc3\x89" },
+    { "", -1, "" },
+    { NULL, -1, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folded = bounce_literal_fold (cases[i].text, cases[i].len);
+
+      g_assert_cmpstr (folded, ==, cases[i].folded);
+    }
+}
+
 /* The corpus files that are text (valid UTF-8), with their names, for the
  * tests that check a prefilter against every one of them. */
 typedef struct {
@@ -1662,6 +1697,7 @@ main (int argc, char **argv)
   bounce_core_init ();
   g_test_add_func ("/catalogue/code-scope", test_catalogue_code_scope);
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
+  g_test_add_func ("/catalogue/literal-fold", test_literal_fold);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
   g_test_add_func ("/catalogue/compiled-refused", test_catalogue_compiled_refused);
   g_test_add_func ("/catalogue/compiled-damaged-string", test_catalogue_compiled_damaged_string);

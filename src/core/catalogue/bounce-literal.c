@@ -21,17 +21,22 @@ char *
 bounce_literal_fold (const char *text,
                      gssize      len)
 {
-  GString *out;
+  char *out;
+  gsize o = 0, cap;
   gboolean space = FALSE;
-  gboolean valid;
+  int valid = -1;   /* whether text is UTF-8: looked at with its first non-ASCII byte */
   const char *p, *end;
 
   if (text == NULL)
     return g_strdup ("");
   if (len < 0)
     len = strlen (text);
-  valid = g_utf8_validate (text, len, NULL);
-  out = g_string_sized_new (len + 1);
+  /* Written without a check of its room: each byte of text gives one byte
+   * at most, with the space that stands for the white space before it.
+   * Only a character lowered to a longer one needs more (made room for
+   * there), so o + space + (end - p) < cap always. */
+  cap = (gsize) len + 1;
+  out = g_malloc (cap);
   for (p = text, end = text + len; p < end && *p != '\0';)
     {
       guchar c = (guchar) *p;
@@ -40,29 +45,51 @@ bounce_literal_fold (const char *text,
       if (g_ascii_isspace (c) || (c == 0xc2 && p + 1 < end && (guchar) p[1] == 0xa0))
         {
           p += c == 0xc2 ? 2 : 1;
-          space = out->len > 0;
+          space = o > 0;
+          continue;
+        }
+      if (c < 0x80)
+        {
+          /* (the bulk of every text) */
+          if (space)
+            out[o++] = ' ';
+          space = FALSE;
+          out[o++] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+          p++;
           continue;
         }
       if (space)
-        g_string_append_c (out, ' ');
+        out[o++] = ' ';
       space = FALSE;
-      if (c < 0x80 || !valid)
+      if (valid < 0)
+        valid = g_utf8_validate (text, len, NULL);
+      if (!valid)
         {
-          g_string_append_c (out, g_ascii_tolower (c));
+          out[o++] = c;
           p++;
           continue;
         }
       /* ’ and ‘ (U+2019, U+2018) as ' */
       if (c == 0xe2 && end - p >= 3 && (guchar) p[1] == 0x80 && ((guchar) p[2] == 0x99 || (guchar) p[2] == 0x98))
         {
-          g_string_append_c (out, '\'');
+          out[o++] = '\'';
           p += 3;
           continue;
         }
-      g_string_append_unichar (out, g_unichar_tolower (g_utf8_get_char (p)));
-      p = g_utf8_next_char (p);
+      {
+        gunichar lower = g_unichar_tolower (g_utf8_get_char (p));
+
+        p = g_utf8_next_char (p);
+        if (o + 6 + (gsize) (end - p) + 1 > cap)
+          {
+            cap = o + 6 + (gsize) (end - p) + 1 + cap / 4;
+            out = g_realloc (out, cap);
+          }
+        o += g_unichar_to_utf8 (lower, out + o);
+      }
     }
-  return g_string_free (out, FALSE);
+  out[o] = '\0';
+  return out;
 }
 
 BounceLiteral *

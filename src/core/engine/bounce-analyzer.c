@@ -160,6 +160,15 @@ names_zone (const char *folded,
   return FALSE;
 }
 
+static gboolean
+has_ascii_upper (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if (*s >= 'A' && *s <= 'Z')
+      return TRUE;
+  return FALSE;
+}
+
 /* The lists the bounce names, by zone or by the service's own phrase, in
  * the server's words (not in an address or a host name it quotes). */
 static void
@@ -185,9 +194,10 @@ find_named_blocklists (BounceReport    *report,
         continue;
       for (guint j = 0; zones[j] && !hit; j++)
         {
-          g_autofree char *zone = g_ascii_strdown (zones[j], -1);
+          /* (the catalogue's zones are in lower case already, as a rule) */
+          g_autofree char *lowered = has_ascii_upper (zones[j]) ? g_ascii_strdown (zones[j], -1) : NULL;
 
-          hit = names_zone (folded, len, zone);
+          hit = names_zone (folded, len, lowered != NULL ? lowered : zones[j]);
         }
       if (!hit && may_match[i])
         hit = bounce_catalogue_entry_matches (entry, notification);

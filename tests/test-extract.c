@@ -199,6 +199,11 @@ test_network (void)
     { "relay mx.example.com. accepted", "hostname:mx.example.com" },
     { "MX.EXAMPLE.COM and Mail.Example.org", "hostname:mx.example.com hostname:mail.example.org" },
     { "image.png e.g. i.e. report.pdf Postfix 2.11.3 RESOLVER.ADR.RecipNotFound delivered.Please", "" },
+    /* the last label against the lists of file extensions and long top-level
+     * domains, in either case */
+    { "hosts EXAMPLE.TRAVEL, Example.SOLUTIONS and mx.example.localdomain, not a.b.PDF, "
+      "Report.Archive.Tgz, example.please nor EXAMPLE.ENGINEERING",
+      "hostname:example.travel hostname:example.solutions hostname:mx.example.localdomain" },
     { "See mail.example.de, smtp.example.co.uk or mx1.example.xn--p1ai", "hostname:mail.example.de hostname:smtp.example.co.uk hostname:mx1.example.xn--p1ai" },
     { "550 5.1.1 <Someone@EXAMPLE.org>: Recipient address rejected", "email:Someone@example.org" },
     { "Final-Recipient: rfc822;john.doe+tag@mail.example.net", "email:john.doe+tag@mail.example.net" },

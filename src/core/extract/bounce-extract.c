@@ -163,6 +163,32 @@ word_in_list (const char  *word,
   return FALSE;
 }
 
+/* The same for a long list: its words are put in a set (in lower case) the
+ * first time, so a word is looked up, not compared with each of them. */
+static gboolean
+word_in_set (const char          *word,
+             gsize                len,
+             const char * const  *list,
+             GHashTable         **set)
+{
+  char lower[32];
+
+  if (g_once_init_enter (set))
+    {
+      GHashTable *words = g_hash_table_new (g_str_hash, g_str_equal);
+
+      for (gsize i = 0; list[i] != NULL; i++)
+        g_hash_table_add (words, g_ascii_strdown (list[i], -1));
+      g_once_init_leave (set, words);
+    }
+  if (len == 0 || len >= sizeof lower || memchr (word, '\0', len) != NULL)
+    return word_in_list (word, len, list);
+  for (gsize i = 0; i < len; i++)
+    lower[i] = ascii_lower (word[i]);
+  lower[len] = '\0';
+  return g_hash_table_contains (*set, lower);
+}
+
 /* Does any span contain [start, end)?  spans is sorted by start and, for a
  * single kind, non-overlapping. */
 static gboolean
@@ -639,6 +665,9 @@ static const char * const common_long_tlds[] = {
   NULL
 };
 
+static GHashTable *file_extension_set;
+static GHashTable *common_long_tld_set;
+
 static gboolean
 label_is_valid (const char *s,
                 gsize       len)
@@ -699,9 +728,9 @@ hostname_is_plausible (const char *s,
       /* "RESOLVER.ADR.RecipNotFound", "delivered.Please": not a TLD. */
       if (has_upper && has_lower)
         return FALSE;
-      if (labels >= 2 && word_in_list (s + last, tld_len, file_extensions))
+      if (labels >= 2 && word_in_set (s + last, tld_len, file_extensions, &file_extension_set))
         return FALSE;
-      if (labels == 2 && tld_len > 2 && !word_in_list (s + last, tld_len, common_long_tlds))
+      if (labels == 2 && tld_len > 2 && !word_in_set (s + last, tld_len, common_long_tlds, &common_long_tld_set))
         return FALSE;
     }
   return TRUE;

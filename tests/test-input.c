@@ -304,6 +304,12 @@ test_line_endings (void)
 
     g_assert_cmpstr (bounce_input_get_text (f1), ==, "line one\nline two\nline three\n");
   }
+  /* CR CR LF, CR before a NUL, NUL bytes (dropped) and a CR at the end */
+  {
+    g_autoptr(BounceInput) f2 = decode_text ("one\r\r\ntwo\0three\r\0\nfour\r", 23);
+
+    g_assert_cmpstr (bounce_input_get_text (f2), ==, "one\n\ntwothree\n\nfour\n");
+  }
 }
 
 static void

@@ -184,29 +184,32 @@ normalise_newlines (const char *data,
                     GString    *out)
 {
   gboolean dropped = FALSE;
-  gsize run = 0;
+  const char *p = data;
+  const char *end = data + len;
+  /* (the next CR and NUL found with memchr(), not byte by byte) */
+  const char *cr = len > 0 ? memchr (p, '\r', len) : NULL;
+  const char *nul = len > 0 ? memchr (p, '\0', len) : NULL;
 
-  for (gsize i = 0; i < len; i++)
+  while (cr != NULL || nul != NULL)
     {
-      char c = data[i];
+      const char *stop = cr == NULL ? nul : nul == NULL ? cr : MIN (cr, nul);
 
-      if (c != '\r' && c != '\0')
-        continue;
-
-      g_string_append_len (out, data + run, i - run);
-      if (c == '\r')
+      g_string_append_len (out, p, stop - p);
+      p = stop + 1;
+      if (stop == cr)
         {
           g_string_append_c (out, '\n');
-          if (i + 1 < len && data[i + 1] == '\n')
-            i++;
+          if (p < end && *p == '\n')
+            p++;
+          cr = p < end ? memchr (p, '\r', end - p) : NULL;
         }
       else
         {
           dropped = TRUE;
+          nul = p < end ? memchr (p, '\0', end - p) : NULL;
         }
-      run = i + 1;
     }
-  g_string_append_len (out, data + run, len - run);
+  g_string_append_len (out, p, end - p);
   return dropped;
 }
 

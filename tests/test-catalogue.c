@@ -1378,6 +1378,8 @@ test_literal_fold (void)
     { "Caf\xc3\x89 USER Caf\xc9", -1, "caf\xc3\x89 user caf\xc9" },
     { "ABC\xc2\xa0" "DEF\xff", -1, "abc def\xff" },
     { "Abc DEF", 3, "abc" },
+    /* (g_ascii_isspace()'s white space: not the vertical tab) */
+    { "A\vB\fC\rD", -1, "a\vb c d" },
     { "Abc\0\xc3\x89", 5, "abc" },
     { "Ab\xc3\x89\0Z", 5, "ab\xc3\x89" },
     { "", -1, "" },

@@ -17,6 +17,13 @@ struct _BounceLiteral
   gboolean borrowed;  /* parts and part_len belong to a compiled index */
 };
 
+/* g_ascii_isspace(): tab, LF, FF, CR and space (not VT) */
+static inline gboolean
+is_fold_space (guchar c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 char *
 bounce_literal_fold (const char *text,
                      gssize      len)
@@ -50,12 +57,17 @@ bounce_literal_fold (const char *text,
         }
       if (c < 0x80)
         {
-          /* (the bulk of every text) */
+          /* (the bulk of every text: a run of ASCII up to white space, in
+           * line, without g_ascii_isspace()'s table) */
           if (space)
             out[o++] = ' ';
           space = FALSE;
-          out[o++] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-          p++;
+          do
+            {
+              out[o++] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+              p++;
+            }
+          while (p < end && (c = (guchar) *p) != '\0' && c < 0x80 && !is_fold_space (c));
           continue;
         }
       if (space)

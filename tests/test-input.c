@@ -757,6 +757,37 @@ test_binary (void)
     g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY);
     g_assert_null (other);
   }
+  g_clear_error (&error);
+
+  /* Each byte value one in five: binary for the control characters that
+   * text does not hold (not tab, LF, VT, FF, CR, nor ESC of ISO-2022), for
+   * DEL, and for no other byte. */
+  for (guint b = 0; b < 256; b++)
+    {
+      gboolean control = (b < 0x20 && b != '\t' && b != '\n' && b != '\v' && b != '\f' && b != '\r' && b != 0x1b) ||
+                         b == 0x7f;
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(BounceInput) one = NULL;
+
+      for (guint i = 0; i < 200; i++)
+        {
+          g_string_append (text, "abcd");
+          g_string_append_c (text, (char) b);
+        }
+      g_string_append (text, "end");
+      one = bounce_input_new_from_text (text->str, text->len, &error);
+      if (control)
+        {
+          g_assert_error (error, BOUNCE_ERROR, BOUNCE_ERROR_BINARY);
+          g_assert_null (one);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (one);
+        }
+      g_clear_error (&error);
+    }
 }
 
 static void

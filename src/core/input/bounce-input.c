@@ -2341,6 +2341,12 @@ looks_binary (const guchar *data,
     { "BZh91AY", 7 }, { "\xfd" "7zXZ", 5 }, { "\xd0\xcf\x11\xe0", 4 },
     { "RIFF", 4 }, { "OggS", 4 }, { "\x00\x00\x01\x00", 4 },
   };
+  /* The control characters text does not hold: all below 0x20 but tab,
+   * LF, VT, FF, CR and ESC (used by ISO-2022 text), and DEL.  (A table: one
+   * look-up per byte, not six comparisons.) */
+  static const guint8 is_ctrl[256] = {
+    [0x00 ... 0x08] = 1, [0x0e ... 0x1a] = 1, [0x1c ... 0x1f] = 1, [0x7f] = 1,
+  };
   gsize n = MIN (len, (gsize) SNIFF_SIZE);
   gsize ctrl = 0;
 
@@ -2349,14 +2355,7 @@ looks_binary (const guchar *data,
       return TRUE;
 
   for (gsize i = 0; i < n; i++)
-    {
-      guchar c = data[i];
-
-      /* ESC is used by ISO-2022 text. */
-      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1b) ||
-          c == 0x7f)
-        ctrl++;
-    }
+    ctrl += is_ctrl[data[i]];
   return ctrl >= 4 && ctrl * 10 > n;
 }
 

@@ -723,6 +723,37 @@ test_mem_find (void)
   g_assert_null (bounce_mem_find ("abc", 3, ""));
 }
 
+/* bounce_line_starts(): the line without the white space at its ends
+ * begins with the prefix, in either case; a prefix longer than that is not
+ * at its start, even where the line's trailing white space would hold it. */
+static void
+test_line_starts (void)
+{
+  static const struct {
+    const char *line;
+    const char *prefix;
+    gboolean starts;
+  } cases[] = {
+    { "  Final-Recipient: rfc822; a@b", "final-recipient:", TRUE },
+    { "\tABC\r", "abc", TRUE },
+    { "abc  ", "abc ", FALSE },
+    { "abc \t", "abc", TRUE },
+    { "xabc", "abc", FALSE },
+    { "", "a", FALSE },
+    { "   ", "", TRUE },
+    { "", "", TRUE },
+    { "\r", "\r", FALSE },
+    { " a", "ab", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      BounceLine line = { cases[i].line, strlen (cases[i].line), 0 };
+
+      g_assert_cmpint (bounce_line_starts (&line, cases[i].prefix), ==, cases[i].starts);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -731,6 +762,7 @@ main (int   argc,
   bounce_core_init ();
 
   g_test_add_func ("/formats/negative", test_negative);
+  g_test_add_func ("/formats/line-starts", test_line_starts);
   g_test_add_func ("/formats/qmail", test_qmail);
   g_test_add_func ("/formats/sendmail", test_sendmail);
   g_test_add_func ("/formats/v5sendmail", test_v5sendmail);

@@ -109,9 +109,16 @@ gboolean
 bounce_line_starts (const BounceLine *l,
                     const char       *prefix)
 {
-  const char *s;
-  gsize n;
+  const char *s = l->s;
+  gsize n = l->len;
 
+  /* (most lines differ from the prefix at their first byte: the white
+   * space at their end and the prefix's length are looked at only when
+   * they do not) */
+  while (n > 0 && (*s == ' ' || *s == '\t'))
+    s++, n--;
+  if (prefix[0] != '\0' && (n == 0 || ascii_lower (s[0]) != ascii_lower (prefix[0])))
+    return FALSE;
   bounce_line_trim (l, &s, &n);
   return bounce_mem_has_prefix (s, n, prefix);
 }

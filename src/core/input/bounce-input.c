@@ -1881,6 +1881,30 @@ collect_headers (GPtrArray   *headers,
     }
 }
 
+char *
+bounce_input_plain_header_value (const char *raw)
+{
+  const char *p = raw;
+  const char *end;
+  char *out, *o;
+
+  for (const guchar *q = (const guchar *) raw; *q != '\0'; q++)
+    if (!((*q >= 0x20 && *q < 0x7f) || *q == '\t' || *q == '\r' || *q == '\n') ||
+        (*q == '=' && q[1] == '?'))
+      return NULL;
+  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+    p++;
+  end = p + strlen (p);
+  while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+    end--;
+  out = o = g_malloc (end - p + 1);
+  for (; p < end; p++)
+    if (*p != '\r' && *p != '\n')
+      *o++ = *p;
+  *o = '\0';
+  return out;
+}
+
 /* Writes "Name: value" lines of a message's headers, in source order.  GMime
  * keeps the Content-* ones on the body part, so both lists are merged. */
 static void
@@ -1909,7 +1933,9 @@ append_headers (Decoder           *dec,
       GMimeHeader *header = g_ptr_array_index (headers, i);
       const char *name = g_mime_header_get_name (header);
       const char *raw = g_mime_header_get_raw_value (header);
-      const char *decoded = g_mime_header_get_value (header);
+      g_autofree char *plain = raw != NULL ? bounce_input_plain_header_value (raw) : NULL;
+      /* (most values need no decoding: GMime's decoder only for the rest) */
+      const char *decoded = plain != NULL ? plain : g_mime_header_get_value (header);
       g_autofree char *value = NULL;
       g_autofree char *valid_name = NULL;
 

@@ -138,6 +138,12 @@ GBytes       *bounce_input_get_attached_message (BounceInput *self);
 GPtrArray    *bounce_input_get_segments        (BounceInput   *self);  /* BounceSegment, in order */
 GPtrArray    *bounce_input_get_messages        (BounceInput   *self);  /* BounceMessage, in order */
 
+/* A header's raw value as GMime's g_mime_header_get_value() gives it
+ * (unfolded: its line breaks dropped, the white space at its ends trimmed)
+ * when it is printable ASCII without an encoded word (RFC 2047 "=?"),
+ * which GMime's decoder leaves as it is; otherwise NULL. */
+char             *bounce_input_plain_header_value (const char *raw);
+
 /* Fields and groups of fields, as the decoder makes them (the name and value
  * are copied and made valid UTF-8). */
 BounceField      *bounce_field_new             (const char    *name,

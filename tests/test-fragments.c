@@ -515,6 +515,7 @@ test_other_languages (void)
 {
   check ("550 Benutzer hat zu viele Mails auf dem Server. / User has too many messages on the server\n",
          BOUNCE_KIND_FAILURE, NULL, "mailboxfull");
+  check ("Diagnostic-Code: smtp; 550 Speicherplatz des Kontos ueberschritten\n", BOUNCE_KIND_FAILURE, NULL, "mailboxfull");
   check ("Diagnostic-Code: smtp; 550 Die E-Mail-Adresse des Empfängers existiert nicht\n",
          BOUNCE_KIND_FAILURE, NULL, "userunknown");
   check ("Diagnostic-Code: smtp; 550 La dirección de correo electrónico del destinatario no existe\n",

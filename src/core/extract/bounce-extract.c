@@ -175,7 +175,8 @@ word_in_set (const char          *word,
 
   if (g_once_init_enter (set))
     {
-      GHashTable *words = g_hash_table_new (g_str_hash, g_str_equal);
+      /* (a word listed twice replaces its copy, which is freed) */
+      GHashTable *words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
       for (gsize i = 0; list[i] != NULL; i++)
         g_hash_table_add (words, g_ascii_strdown (list[i], -1));

@@ -37,6 +37,45 @@ corpus_load_truth (const char  *path,
   return root;
 }
 
+const char * const corpus_all_dirs[] = { "eml", "eml-cr", "eml-crlf", "not-bounces", NULL };
+
+void
+corpus_text_free (CorpusText *text)
+{
+  g_free (text->name);
+  g_free (text->contents);
+  g_free (text);
+}
+
+GPtrArray *
+corpus_read_texts (const char * const *dirs)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func ((GDestroyNotify) corpus_text_free);
+
+  for (guint d = 0; dirs[d] != NULL; d++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", dirs[d], NULL);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (path, name, NULL);
+          CorpusText *text = g_new0 (CorpusText, 1);
+
+          if (!g_file_get_contents (file, &text->contents, &text->length, NULL))
+            {
+              corpus_text_free (text);
+              continue;
+            }
+          text->name = g_strdup (name);
+          g_ptr_array_add (texts, text);
+        }
+    }
+  return texts;
+}
+
 char *
 corpus_family (const char *name)
 {

@@ -45,6 +45,23 @@ CorpusResult *corpus_check_bytes  (const char  *name,
                                    GBytes      *bytes,
                                    JsonArray   *truth);
 
+/* A file of tests/corpus, read whole. */
+typedef struct {
+  char *name;
+  char *contents;   /* NUL-terminated, length bytes before it */
+  gsize length;
+} CorpusText;
+
+void          corpus_text_free    (CorpusText *text);
+
+/* The four directories of tests/corpus: eml, eml-cr, eml-crlf, not-bounces. */
+extern const char * const corpus_all_dirs[];
+
+/* Every file of the directories dirs (NULL-terminated names under
+ * tests/corpus), read whole (CorpusText), for the tests that check a piece
+ * of the engine against every real bounce. */
+GPtrArray    *corpus_read_texts   (const char * const *dirs);
+
 /* "lhost-postfix-02.eml" -> "postfix" (the server family). */
 char         *corpus_family       (const char  *name);
 

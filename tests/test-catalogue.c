@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "bounce-core.h"
+#include "corpus-common.h"
 #include "bounce-alternation.h"
 #include "bounce-literal.h"
 #include "bounce-prefilter.h"
@@ -1394,46 +1395,17 @@ test_literal_fold (void)
     }
 }
 
-/* The corpus files that are text (valid UTF-8), with their names, for the
- * tests that check a prefilter against every one of them. */
-typedef struct {
-  char *name;
-  char *contents;
-} CorpusText;
-
-static void
-corpus_text_free (CorpusText *t)
-{
-  g_free (t->name);
-  g_free (t->contents);
-  g_free (t);
-}
-
+/* The corpus files of eml/ that are text (valid UTF-8), for the tests
+ * that check a prefilter against every one of them. */
 static GPtrArray *
 corpus_texts (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "eml", NULL);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  GPtrArray *texts = g_ptr_array_new_with_free_func ((GDestroyNotify) corpus_text_free);
-  const char *name;
+  static const char * const dirs[] = { "eml", NULL };
+  GPtrArray *texts = corpus_read_texts (dirs);
 
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      char *contents = NULL;
-      CorpusText *t;
-
-      if (!g_file_get_contents (file, &contents, NULL, NULL) || !g_utf8_validate (contents, -1, NULL))
-        {
-          g_free (contents);
-          continue;
-        }
-      t = g_new (CorpusText, 1);
-      t->name = g_strdup (name);
-      t->contents = contents;
-      g_ptr_array_add (texts, t);
-    }
+  for (guint i = texts->len; i-- > 0;)
+    if (!g_utf8_validate (((CorpusText *) texts->pdata[i])->contents, -1, NULL))
+      g_ptr_array_remove_index (texts, i);
   g_assert_cmpuint (texts->len, >, 100);
   return texts;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounce-core.h"
+#include "corpus-common.h"
 #include "bounce-classify.h"
 #include "layout-samples.h"
 
@@ -2349,8 +2350,8 @@ test_read_receipt_literals (void)
     "Content-Disposition: attachment\nThe mailbox is full.",
     "550 5.1.1 <bob@example.org>: Recipient address rejected",
   };
-  static const char * const dirs[] = { "eml", "eml-cr", "eml-crlf", "not-bounces" };
-  guint matched = 0, skipped = 0, total = 0;
+  g_autoptr(GPtrArray) texts = corpus_read_texts (corpus_all_dirs);
+  guint matched = 0, skipped = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (receipts); i++)
     {
@@ -2364,37 +2365,22 @@ test_read_receipt_literals (void)
   g_assert_false (bounce_classify_read_receipt_may_match (others[2]));
   g_assert_false (bounce_classify_read_receipt_may_match (NULL));
 
-  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+  for (guint i = 0; i < texts->len; i++)
     {
-      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", dirs[d], NULL);
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
+      CorpusText *text = texts->pdata[i];
+      g_autoptr(GBytes) bytes = g_bytes_new (text->contents, text->length);
+      g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, NULL);
 
-      g_assert_nonnull (dir);
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *file = g_build_filename (path, name, NULL);
-          g_autofree char *contents = NULL;
-          gsize len = 0;
-          g_autoptr(GBytes) bytes = NULL;
-          g_autoptr(BounceInput) input = NULL;
-
-          if (!g_file_get_contents (file, &contents, &len, NULL))
-            continue;
-          if (g_utf8_validate (contents, len, NULL))
-            check_read_receipt_text (contents, &matched, &skipped);
-          bytes = g_bytes_new (contents, len);
-          input = bounce_input_new_from_bytes (bytes, NULL, NULL);
-          if (input != NULL)
-            check_read_receipt_text (bounce_input_get_text (input), &matched, &skipped);
-          total++;
-        }
+      if (g_utf8_validate (text->contents, text->length, NULL))
+        check_read_receipt_text (text->contents, &matched, &skipped);
+      if (input != NULL)
+        check_read_receipt_text (bounce_input_get_text (input), &matched, &skipped);
     }
-  g_assert_cmpuint (total, >, 400);
+  g_assert_cmpuint (texts->len, >, 400);
   /* (no corpus file is a read receipt: the examples above are the ones
    * that match) */
   g_assert_cmpuint (matched, ==, 0);
-  g_assert_cmpuint (skipped, >, total);
+  g_assert_cmpuint (skipped, >, texts->len);
 }
 
 int

@@ -2300,7 +2300,7 @@ test_dovecot_missing_mailbox (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
 }
 
-/* The look for a read receipt's literals before its pattern runs: never
+/* The words a read receipt's pattern needs, looked for before it runs: never
  * FALSE where the pattern matches (each way through it, in either case,
  * with Unicode white space and the characters that match k and s without
  * case; every corpus file, raw and decoded, in upper case too), and FALSE
@@ -2361,7 +2361,6 @@ test_read_receipt_literals (void)
     }
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     g_assert_false (bounce_classify_read_receipt_words (others[i]));
-  g_assert_false (bounce_classify_read_receipt_may_match (others[0]));
   g_assert_false (bounce_classify_read_receipt_may_match (others[2]));
   g_assert_false (bounce_classify_read_receipt_may_match (NULL));
 
@@ -2380,6 +2379,7 @@ test_read_receipt_literals (void)
   /* (no corpus file is a read receipt: the examples above are the ones
    * that match) */
   g_assert_cmpuint (matched, ==, 0);
+  g_test_message ("%u of %u corpus texts (plain and upper case) skip the pattern", skipped, 4 * texts->len);
   g_assert_cmpuint (skipped, >, texts->len);
 }
 

@@ -1280,45 +1280,14 @@ gboolean
 bounce_entry_may_match (BounceEntry *self,
                         const char  *folded)
 {
-  GPtrArray *needs;
-
   g_return_val_if_fail (BOUNCE_IS_ENTRY (self), TRUE);
   g_return_val_if_fail (folded != NULL, TRUE);
 
   if (self->pattern == NULL)
     return TRUE;
   if (g_once_init_enter (&self->needs))
-    {
-      g_auto(GStrv) words = bounce_prefilter_words (self->pattern);
-
-      needs = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = 0; words != NULL && words[i] != NULL; i++)
-        {
-          /* (folded as the prefilter files it) */
-          BounceLiteral *literal = bounce_literal_new_anywhere (words[i]);
-
-          if (literal == NULL)
-            {
-              g_ptr_array_set_size (needs, 0);
-              break;
-            }
-          g_ptr_array_add (needs, g_strdup (bounce_literal_get_part (literal, 0)));
-          bounce_literal_free (literal);
-        }
-      g_once_init_leave (&self->needs, needs);
-    }
-  needs = self->needs;
-  /* A long s (U+017F) matches "s" in a caseless pattern but does not fold
-   * to it (as in bounce_prefilter_scan()). */
-  if (needs->len == 0 || strstr (folded, "\xc5\xbf") != NULL)
-    return TRUE;
-  /* found wherever they stand, as bounce_literal_find() finds them */
-  for (guint i = 0; i < needs->len; i++)
-    {
-      if (strstr (folded, needs->pdata[i]) != NULL)
-        return TRUE;
-    }
-  return FALSE;
+    g_once_init_leave (&self->needs, bounce_prefilter_needs (self->pattern));
+  return bounce_prefilter_needs_met (self->needs, folded);
 }
 
 const char * const *

@@ -890,6 +890,41 @@ has_long_s (const char *folded,
   return FALSE;
 }
 
+GPtrArray *
+bounce_prefilter_needs (const char *pattern)
+{
+  g_auto(GStrv) words = bounce_prefilter_words (pattern);
+  GPtrArray *needs = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; words != NULL && words[i] != NULL; i++)
+    {
+      /* (folded as the prefilter files it) */
+      BounceLiteral *literal = bounce_literal_new_anywhere (words[i]);
+
+      if (literal == NULL)
+        {
+          g_ptr_array_set_size (needs, 0);
+          break;
+        }
+      g_ptr_array_add (needs, g_strdup (bounce_literal_get_part (literal, 0)));
+      bounce_literal_free (literal);
+    }
+  return needs;
+}
+
+gboolean
+bounce_prefilter_needs_met (GPtrArray  *needs,
+                            const char *folded)
+{
+  if (needs->len == 0 || has_long_s (folded, strlen (folded)))
+    return TRUE;
+  /* found wherever they stand, as bounce_literal_find() finds them */
+  for (guint i = 0; i < needs->len; i++)
+    if (strstr (folded, needs->pdata[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 guint
 bounce_prefilter_get_alternatives (BouncePrefilter *self,
                                    guint            rule,

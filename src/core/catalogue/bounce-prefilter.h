@@ -54,6 +54,14 @@ void             bounce_prefilter_scan  (BouncePrefilter *self,
 /* The words a pattern requires, the longest of each set (a text without
  * any of them cannot match); NULL when some way through has none. */
 GStrv            bounce_prefilter_words (const char      *pattern);
+/* The same words folded (bounce_literal_fold()), to rule a text out before
+ * a single pattern runs: an empty array when some way through has none. */
+GPtrArray       *bounce_prefilter_needs     (const char      *pattern);
+/* Whether folded (bounce_literal_fold()) may hold a match of the pattern
+ * whose needs these are: one of them is in it, wherever it stands, or the
+ * array is empty, or the text has a long s (see bounce_prefilter_scan()). */
+gboolean         bounce_prefilter_needs_met (GPtrArray       *needs,
+                                             const char      *folded);
 /* A pattern's sets as text, for the tests: "mailbox+full|quota+exceeded";
  * NULL when some way through has no word. */
 char            *bounce_prefilter_describe (const char   *pattern);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "bounce-classify.h"
+#include "bounce-literal.h"
+#include "bounce-prefilter.h"
 
 /* What kind of message it is, from its headers and its words: a bounce, a
  * delay warning, an automatic reply.  The wording below is what RFC 3464
@@ -409,58 +411,21 @@ bounce_classify_fragment_is_bounce (BounceMessageContext *ctx,
   return bounce_entry_get_strength (named) == BOUNCE_RULE_DEFINITE || words || code || is_short (text);
 }
 
-/* A byte that may be (part of) what \s matches: ASCII white space, any
- * control character, or a byte of a multi-byte character (the patterns
- * match Unicode white space, U+00A0 and U+3000 among them). */
-static inline gboolean
-maybe_space (guchar c)
-{
-  return c <= ' ' || c >= 0x80;
-}
-
+/* The words every match of RE_READ_RECEIPT_WORDS needs, as the catalogue's
+ * prefilter reads them from the pattern: a text holding none of them
+ * cannot match. */
 gboolean
 bounce_classify_read_receipt_may_match (const char *text)
 {
+  static GPtrArray *needs;
+  g_autofree char *folded = NULL;
+
   if (text == NULL)
     return FALSE;
-  /* Every way through RE_READ_RECEIPT_WORDS holds one of these, in ASCII
-   * letters of either case: "ition:" (disposition:), "receipt", "deleted",
-   * "tigung" (Lesebestätigung), "lecture" (accusé de lecture), or "read"
-   * between white space ("was read on").  Their letters are ones no other
-   * character matches without case (only k and s have such: U+212A KELVIN
-   * SIGN, U+017F LONG S), so a plain ASCII comparison finds them. */
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-    {
-      switch (*p | 0x20)
-        {
-        case 'i':
-          if ((p[1] | 0x20) == 't' && g_ascii_strncasecmp ((const char *) p, "ition:", 6) == 0)
-            return TRUE;
-          break;
-        case 'r':
-          if ((p[1] | 0x20) == 'e' &&
-              (g_ascii_strncasecmp ((const char *) p, "receipt", 7) == 0 ||
-               (p > (const guchar *) text && maybe_space (p[-1]) &&
-                g_ascii_strncasecmp ((const char *) p, "read", 4) == 0 && p[4] != '\0' && maybe_space (p[4]))))
-            return TRUE;
-          break;
-        case 'd':
-          if ((p[1] | 0x20) == 'e' && g_ascii_strncasecmp ((const char *) p, "deleted", 7) == 0)
-            return TRUE;
-          break;
-        case 't':
-          if ((p[1] | 0x20) == 'i' && g_ascii_strncasecmp ((const char *) p, "tigung", 6) == 0)
-            return TRUE;
-          break;
-        case 'l':
-          if ((p[1] | 0x20) == 'e' && g_ascii_strncasecmp ((const char *) p, "lecture", 7) == 0)
-            return TRUE;
-          break;
-        default:
-          break;
-        }
-    }
-  return FALSE;
+  if (g_once_init_enter (&needs))
+    g_once_init_leave (&needs, bounce_prefilter_needs (patterns[RE_READ_RECEIPT_WORDS].source));
+  folded = bounce_literal_fold (text, -1);
+  return bounce_prefilter_needs_met (needs, folded);
 }
 
 gboolean

@@ -630,6 +630,79 @@ test_greeting_refused_is_not_a_block (void)
          BOUNCE_KIND_FAILURE, "nora.quint@example.net", "blocked");
 }
 
+/* A notice forwarded inline to the helpdesk and pasted whole: the header
+ * lines the mail program writes under "Forwarded message" are the
+ * notice's own, and their To: is the user who got it (the sender of the
+ * failed message), never the failed recipient. */
+#define GROUPS_LETTER \
+  "Hello mira.holt@example.com,\n" \
+  "\n" \
+  "We're writing to let you know that the group you tried to contact (fieldwork) may not exist, " \
+  "or you may not have permission to post messages to the group. A few more details on why you " \
+  "weren't able to post:\n" \
+  "\n" \
+  " * You might have spelled or formatted the group name incorrectly.\n" \
+  " * The owner of the group may have removed this group.\n" \
+  " * You may need to join the group before receiving permission to post.\n" \
+  " * This group may not be open to posting.\n" \
+  "\n" \
+  "If you have questions related to this or any other Google Group, visit the Help Center at " \
+  "https://groups.google.com/support/.\n" \
+  "\n" \
+  "Thanks,\n" \
+  "\n" \
+  "Google Groups\n"
+
+static void
+test_forwarded_inline (void)
+{
+  /* Gmail's forward of Google Groups' letter: the letter names no address */
+  check ("Can you check this? I can't post to the list.\n"
+         "\n"
+         "---------- Forwarded message ---------\n"
+         "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+         "Date: Mon, Dec 7, 2026 at 9:12 AM\n"
+         "Subject: Delivery Status Notification (Failure)\n"
+         "To: <mira.holt@example.com>\n"
+         "\n"
+         "\n" GROUPS_LETTER,
+         BOUNCE_KIND_FAILURE, NULL, "rejected");
+  /* ... with the returned post under it: its To: is the group */
+  check ("Can you check this? I can't post to the list.\n"
+         "\n"
+         "---------- Forwarded message ---------\n"
+         "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+         "Date: Mon, Dec 7, 2026 at 9:12 AM\n"
+         "Subject: Delivery Status Notification (Failure)\n"
+         "To: <mira.holt@example.com>\n"
+         "\n"
+         "\n" GROUPS_LETTER
+         "\n"
+         "\n"
+         "----- Original message -----\n"
+         "\n"
+         "Date: Mon, 7 Dec 2026 09:12:01 +0100\n"
+         "From: Mira Holt <mira.holt@example.com>\n"
+         "To: fieldwork@googlegroups.com\n"
+         "Subject: Field notes for Tuesday\n"
+         "\n"
+         "Hello all, the notes are attached.\n",
+         BOUNCE_KIND_FAILURE, "fieldwork@googlegroups.com", "rejected");
+  /* Thunderbird's forward (a tab after each name) of a notice whose text
+   * names nobody */
+  check ("Why do I keep getting these?\n"
+         "\n"
+         "-------- Forwarded Message --------\n"
+         "Subject: \tReturned mail: User unknown\n"
+         "Date: \tMon, 7 Dec 2026 08:02:11 +0100\n"
+         "From: \tMail Delivery Subsystem <MAILER-DAEMON@mail.example.org>\n"
+         "To: \tmira.holt@example.org\n"
+         "\n"
+         "The original message was received at Mon, 7 Dec 2026 08:02:09 +0100.\n"
+         "The message could not be delivered: User unknown.\n",
+         BOUNCE_KIND_FAILURE, NULL, "userunknown");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -658,5 +731,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/exchange-ndr-reporter", test_exchange_ndr_reporter);
   g_test_add_func ("/fragments/pasted/greeting-is-sender", test_greeting_is_sender);
   g_test_add_func ("/fragments/pasted/greeting-refused-is-not-a-block", test_greeting_refused_is_not_a_block);
+  g_test_add_func ("/fragments/pasted/forwarded-inline", test_forwarded_inline);
   return g_test_run ();
 }

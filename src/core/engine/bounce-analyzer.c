@@ -598,6 +598,28 @@ heads_a_report (GBytes *message)
   return FALSE;
 }
 
+/* Pasted text (no message of its own) that forwards a message inline, the
+ * way a mail program writes it ("---------- Forwarded message ---------",
+ * then the forwarded message's From:, Date:, Subject:, To:), where that
+ * message comes from a mail system (a mailer-daemon or postmaster sender,
+ * RFC 3464 section 2 and RFC 5321 section 4.5.5): the forwarded message is
+ * the bounce the user asks about.  Read as the pasted text alone, its
+ * header fields would pass for those of a returned original, and its To:
+ * (the sender who got the bounce) for the failed recipient. */
+static gboolean
+pastes_forwarded_notice (BounceInput *input,
+                         BounceInput *inner)
+{
+  GPtrArray *messages = bounce_input_get_messages (inner);
+  BounceMessage *m = messages->len == 1 ? messages->pdata[0] : NULL;
+  const char *from;
+
+  if (bounce_input_get_is_message (input) || m == NULL)
+    return FALSE;
+  from = bounce_fields_lookup (m->headers, "From");
+  return from != NULL && bounce_classify_mail_system_sender (from, bounce_fields_lookup (m->headers, "Return-Path"));
+}
+
 static BounceReport *
 analyze_input (BounceInput     *input,
                const char      *source,
@@ -631,9 +653,11 @@ analyze_input (BounceInput     *input,
        * security appliance re-wrapping what it scanned) leaves the report's
        * fields (RFC 3464) in the attached message only: when the wrapper
        * has none, they list the recipients, not the wrapper's text. */
-      if (wrapper_is_none || (!has_report_fields (input) && heads_a_report (attached)))
+      if (wrapper_is_none || !bounce_input_get_is_message (input) ||
+          (!has_report_fields (input) && heads_a_report (attached)))
         inner_input = bounce_input_new_from_bytes (attached, NULL, NULL);
-      if (inner_input != NULL && (wrapper_is_none || has_report_fields (inner_input)))
+      if (inner_input != NULL &&
+          (wrapper_is_none || has_report_fields (inner_input) || pastes_forwarded_notice (input, inner_input)))
         inner = analyze_input (inner_input, source, catalogue, depth + 1);
       if (inner != NULL && bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE)
         return g_steal_pointer (&inner);

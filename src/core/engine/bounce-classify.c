@@ -652,6 +652,81 @@ recipient_side (const char *before)
                         before, 0, NULL);
 }
 
+/* The value of the header line "Name: value" at line (NULL when the line
+ * is not one), up to the end of the line. */
+static char *
+header_line_value (const char *line,
+                   const char *end,
+                   const char *name)
+{
+  gsize n = strlen (name);
+  const char *eol = memchr (line, '\n', end - line);
+
+  if (eol == NULL)
+    eol = end;
+  if ((gsize) (eol - line) <= n || g_ascii_strncasecmp (line, name, n) != 0 || line[n] != ':')
+    return NULL;
+  return g_strndup (line + n + 1, eol - line - n - 1);
+}
+
+/* The address at start is on a From: line, or on the "To:" line of a header block (lines up
+ * to an empty one) whose From: is a mail system's (a mailer-daemon or
+ * postmaster address, RFC 5321 section 4.5.5, or a display name such as
+ * "Mail Delivery Subsystem") or whose Subject: is a bounce's: the header
+ * of a notice pasted with the lines a mail program shows above it, or
+ * forwarded inline.  Its To: is the notice's reader, the sender of the
+ * failed message; a returned original's To:, the failed recipient, sits
+ * under the original's own From: and Subject:. */
+static gboolean
+notice_addressee (const char *text,
+                  gsize       len,
+                  gsize       start)
+{
+  static BounceRegexSlot display;
+  const char *end = text + len;
+  const char *line = text + start;
+  const char *first, *p;
+  gboolean notice = FALSE;
+
+  while (line > text && line[-1] != '\n')
+    line--;
+  /* a From: line names the sender of whatever message it heads */
+  if (g_ascii_strncasecmp (line, "From:", 5) == 0)
+    return TRUE;
+  if (g_ascii_strncasecmp (line, "To:", 3) != 0)
+    return FALSE;
+  /* the block: back to the line after an empty one */
+  first = line;
+  while (first > text)
+    {
+      const char *prev = first - 1;
+
+      while (prev > text && prev[-1] != '\n')
+        prev--;
+      if (prev == first - 1)
+        break;  /* an empty line */
+      first = prev;
+    }
+  for (p = first; p < end && *p != '\n' && !notice;)
+    {
+      const char *eol = memchr (p, '\n', end - p);
+      g_autofree char *from = header_line_value (p, end, "From");
+      g_autofree char *subject = header_line_value (p, end, "Subject");
+
+      if (from != NULL)
+        notice = bounce_classify_mail_system_sender (from, NULL) ||
+                 g_regex_match (bounce_regex_once (&display,
+                                                   "mail\\s+delivery|delivery\\s+subsystem|mail\\s+system|"
+                                                   "mail\\s+administrator|mailer.daemon|postmaster",
+                                                   G_REGEX_CASELESS),
+                                from, 0, NULL);
+      if (subject != NULL)
+        notice = match (RE_BOUNCE_SUBJECT, subject);
+      p = eol != NULL ? eol + 1 : end;
+    }
+  return notice;
+}
+
 char *
 bounce_classify_named_recipient (const char *text)
 {
@@ -670,7 +745,7 @@ bounce_classify_named_recipient (const char *text)
       gboolean known = FALSE;
 
       from = end;
-      if (bounce_address_is_daemon (address) || sender_side (before))
+      if (bounce_address_is_daemon (address) || sender_side (before) || notice_addressee (text, len, start))
         {
           g_free (address);
           continue;

@@ -703,6 +703,26 @@ test_forwarded_inline (void)
          BOUNCE_KIND_FAILURE, NULL, "userunknown");
 }
 
+/* A delivery report's fields pasted alone (the message/delivery-status
+ * part, RFC 3464), as AOL's relay writes them: a vendor's X- fields among
+ * the per-message fields and no empty line before the recipient's.  The
+ * X- field must not make the paste pass for a message's header. */
+static void
+test_report_fields_alone (void)
+{
+  check ("Reporting-MTA: dns; relay-3.example.com\n"
+         "X-Outbound-Mail-Relay-Queue-ID: 4F2A13800011B\n"
+         "X-Outbound-Mail-Relay-Sender: rfc822; mira.holt@example.com\n"
+         "Arrival-Date: Mon, 7 Dec 2026 09:12:01 -0500 (EST)\n"
+         "Final-Recipient: rfc822; tomas.berg@example.net\n"
+         "Original-Recipient: rfc822;tomas.berg@example.net\n"
+         "Action: failed\n"
+         "Status: 5.2.2\n"
+         "Remote-MTA: dns; mx.example.net\n"
+         "Diagnostic-Code: smtp; 552 5.2.2 <tomas.berg@example.net>... Mailbox Full\n",
+         BOUNCE_KIND_FAILURE, "tomas.berg@example.net", "mailboxfull");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -732,5 +752,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/greeting-is-sender", test_greeting_is_sender);
   g_test_add_func ("/fragments/pasted/greeting-refused-is-not-a-block", test_greeting_refused_is_not_a_block);
   g_test_add_func ("/fragments/pasted/forwarded-inline", test_forwarded_inline);
+  g_test_add_func ("/fragments/pasted/report-fields-alone", test_report_fields_alone);
   return g_test_run ();
 }

@@ -2256,6 +2256,9 @@ message_start (const char *text,
   const char *end = text + len;
   const char *first;
   gboolean known = FALSE;
+  /* a field only a delivery report has (RFC 3464 section 2.2 and 2.3) and
+   * one only a message has (RFC 5322 section 3.6) */
+  gboolean report_field = FALSE, message_field = FALSE;
 
   /* Leading blank lines of a paste. */
   while (p < end)
@@ -2290,10 +2293,26 @@ message_start (const char *text,
             return G_MAXSIZE;
           break;
         }
-      known |= is_known_header (p, name_len);
+      if (is_known_header (p, name_len))
+        {
+          known = TRUE;
+          message_field |= g_ascii_strncasecmp (p, "X-", 2) != 0;
+        }
+      else
+        {
+          g_autofree char *name = g_strndup (p, name_len);
+
+          report_field |= is_dsn_field (name) && g_ascii_strncasecmp (name, "X-", 2) != 0;
+        }
       p = eol + 1;
     }
 
+  /* A delivery report's fields pasted alone, with a vendor's X- field
+   * among them (AOL's relay writes X-Outbound-Mail-Relay-Queue-ID there,
+   * and no empty line before the first recipient's fields): a report,
+   * not a message whose header they would be. */
+  if (report_field && !message_field)
+    return G_MAXSIZE;
   return known && first < end ? (gsize) (first - text) : G_MAXSIZE;
 }
 

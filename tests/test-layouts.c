@@ -434,6 +434,32 @@ test_exim_delay (void)
   g_assert_false (r->retried);
 }
 
+/* Exim's notice that it froze a message (src/moan.c, moan_tell_someone()):
+ * the frozen sentence opens it and the addresses still to go follow. */
+static void
+test_exim_frozen (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "Subject: Message frozen\n"
+    "\n"
+    "Message 1abcde-000123-AB has been frozen (delivery error message).\n"
+    "The sender is <>.\n"
+    "The following address(es) have yet to be delivered:\n"
+    "  bob@example.net: Mailing to remote domains not supported\n"
+    "  carol@example.net: forced freeze\n");
+  BounceFact *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (r->address, ==, "bob@example.net");
+  g_assert_cmpstr (r->action, ==, "delayed");
+  g_assert_nonnull (strstr (r->text, "Mailing to remote domains not supported"));
+  g_assert_cmpstr (r->reason, ==, "expired");
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "carol@example.net");
+  g_assert_cmpstr (r->reason, ==, "expired");
+}
+
 static void
 test_au (void)
 {
@@ -774,6 +800,7 @@ main (int   argc,
   g_test_add_func ("/formats/au", test_au);
   g_test_add_func ("/formats/exim", test_exim);
   g_test_add_func ("/formats/exim-delay", test_exim_delay);
+  g_test_add_func ("/formats/exim-frozen", test_exim_frozen);
   g_test_add_func ("/formats/exim-local-delivery", test_exim_local_delivery);
   g_test_add_func ("/formats/qmail-data", test_qmail_data);
   g_test_add_func ("/formats/bracket-list", test_bracket_list);

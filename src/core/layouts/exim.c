@@ -311,11 +311,35 @@ exim_attempt_output (BounceLayoutDoc  *d,
     }
 }
 
+/* The notice Exim sends its freeze_tell address when it freezes a message
+ * (Subject "Message frozen"): "Message <id> has been frozen (<why>)." or
+ * "Message <id> was frozen on arrival by <what>.", "The sender is <...>.",
+ * then "The following address(es) have yet to be delivered:" over lines
+ * "  addr", "  addr <parent>" and ": <error>" after them (Exim's
+ * src/deliver.c and src/receive.c call moan_tell_someone() in src/moan.c
+ * with these sentences).  Sisimai reads the two frozen sentences as the
+ * start of Exim's layout and the freeze as the reason, expired
+ * (lib/Sisimai/Lhost/Exim.pm at 35bcefcdce7c, 'frozen' and $delayedfor). */
+static int
+exim_frozen_start (BounceLayoutDoc *d)
+{
+  for (guint i = 0; i < d->lines->len; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+
+      if (bounce_line_starts (l, "Message ") &&
+          (bounce_line_contains (l, " has been frozen") || bounce_line_contains (l, " was frozen on arrival")))
+        return i;
+    }
+  return -1;
+}
+
 gboolean
 bounce_exim_read (BounceLayoutDoc *d)
 {
   int start = -1;
   int list = -1;
+  int frozen = -1;
   gboolean delayed;
   guint i;
   BounceFact *current = NULL;
@@ -325,13 +349,22 @@ bounce_exim_read (BounceLayoutDoc *d)
 
   for (guint k = 0; k < G_N_ELEMENTS (exim_openers) && start < 0; k++)
     start = bounce_doc_find_start (d, 0, exim_openers[k]);
+  if (start < 0 && (frozen = exim_frozen_start (d)) >= 0)
+    {
+      /* a frozen message: still queued, held until someone releases it */
+      start = frozen;
+      list = bounce_doc_find_start (d, start, "The following address(es) have yet to be delivered");
+      if (list < 0)
+        return FALSE;
+    }
   if (start < 0)
     return FALSE;
   failed.length = failed.list != NULL ? strlen (failed.list) : 0;
   /* the failed list, or a delay warning's one address */
   for (guint k = 0; k < G_N_ELEMENTS (exim_list_heads) && list < 0; k++)
     list = bounce_doc_find (d, start, exim_list_heads[k]);
-  delayed = FALSE;
+  delayed = frozen >= 0;
+  if (frozen < 0)
   {
     int later = bounce_doc_find (d, start, "has not yet been delivered");
 
@@ -396,6 +429,9 @@ bounce_exim_read (BounceLayoutDoc *d)
           /* a command that failed is a mailer error whatever it printed */
           if (pipe)
             current->reason = g_strdup ("mailererror");
+          /* the freeze is what happened to every address listed */
+          if (frozen >= 0)
+            bounce_diag_append_line (diag, bounce_doc_line (d, frozen));
           bounce_diag_append (diag, rest, rest_len);
           continue;
         }

@@ -191,6 +191,10 @@ static const Sample samples[] = {
   { .sample = "imailserver", .layout = "imailserver", .n_recipients = 1, .address = "bob@example.net",
     .text = "Invalid final delivery userid: bob@example.net", .command_unknown = TRUE,
     .layout_reason = "userunknown", .reason = "userunknown" },
+  /* IMail's spam filter names the link it found on a blocklist */
+  { .sample = "imailserver-spam", .layout = "imailserver", .n_recipients = 1, .address = "bob@example.net",
+    .text = "554 Blacklisted URL in message", .command_unknown = TRUE,
+    .layout_reason = "spamdetected", .reason = "spamdetected" },
   { .sample = "mfilter", .layout = "mfilter", .n_recipients = 1, .address = "bob@example.net",
     .text = "550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
     .reason = "userunknown" },

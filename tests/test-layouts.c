@@ -460,6 +460,48 @@ test_exim_frozen (void)
   g_assert_cmpstr (r->reason, ==, "expired");
 }
 
+/* Amazon SES's JSON notification names the cause in "bounceSubType" for
+ * some bounces; the reason follows it even when the quoted reply says
+ * nothing more. */
+static void
+test_amazon_ses_subtype (void)
+{
+  static const struct {
+    const char *subtype;
+    const char *reason;
+  } cases[] = {
+    { "MailboxFull", "mailboxfull" },
+    { "MessageTooLarge", "mesgtoobig" },
+    { "ContentRejected", "contenterror" },
+    { "AttachmentRejected", "securityerror" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: no-reply@sns.amazonaws.com\n"
+        "Subject: AWS Notification Message\n"
+        "Content-Type: text/plain; charset=UTF-8\n"
+        "\n"
+        "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\","
+        "\"bounceSubType\":\"%s\",\"bouncedRecipients\":[{\"emailAddress\":\"bob@example.net\","
+        "\"action\":\"failed\",\"status\":\"5.0.0\",\"diagnosticCode\":\"smtp; 550 message refused\"}],"
+        "\"reportingMTA\":\"dsn; a1-2.smtp-out.us-west-2.amazonses.com\"},"
+        "\"mail\":{\"source\":\"alice@example.org\",\"destination\":[\"bob@example.net\"]}}\n",
+        cases[i].subtype);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "ses", NULL, &error);
+      g_autoptr(BounceRecipient) r = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+      r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[i].reason);
+    }
+}
+
 static void
 test_au (void)
 {
@@ -801,6 +843,7 @@ main (int   argc,
   g_test_add_func ("/formats/exim", test_exim);
   g_test_add_func ("/formats/exim-delay", test_exim_delay);
   g_test_add_func ("/formats/exim-frozen", test_exim_frozen);
+  g_test_add_func ("/formats/amazon-ses-subtype", test_amazon_ses_subtype);
   g_test_add_func ("/formats/exim-local-delivery", test_exim_local_delivery);
   g_test_add_func ("/formats/qmail-data", test_qmail_data);
   g_test_add_func ("/formats/bracket-list", test_bracket_list);

@@ -460,6 +460,36 @@ test_exim_frozen (void)
   g_assert_cmpstr (r->reason, ==, "expired");
 }
 
+/* Exim's notice of errors a redirect router skipped in a forward file
+ * (src/moan.c, moan_skipped_syntax_errors()): the address each error
+ * quotes, the error's words for the reason. */
+static void
+test_exim_router_errors (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "Subject: error(s) in forwarding or filtering\n"
+    "\n"
+    "The userforward router encountered the following error(s):\n"
+    "\n"
+    "  malformed address: carol@example.net may not follow <bob@example.net> in the address\n"
+    "  \"bob@example.net carol@example.net\"\n"
+    "\n"
+    "  domain missing in source-routed address in the address\n"
+    "  \"@relay.example.net:dave@example.net\"\n"
+    "\n"
+    "Other addresses were processed normally.\n");
+  BounceFact *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (r->address, ==, "bob@example.net");
+  g_assert_cmpstr (r->reason, ==, "syntaxerror");
+  g_assert_nonnull (strstr (r->text, "malformed address:"));
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "dave@example.net");
+  g_assert_cmpstr (r->reason, ==, "syntaxerror");
+}
+
 /* Amazon SES's JSON notification names the cause in "bounceSubType" for
  * some bounces; the reason follows it even when the quoted reply says
  * nothing more. */
@@ -843,6 +873,7 @@ main (int   argc,
   g_test_add_func ("/formats/exim", test_exim);
   g_test_add_func ("/formats/exim-delay", test_exim_delay);
   g_test_add_func ("/formats/exim-frozen", test_exim_frozen);
+  g_test_add_func ("/formats/exim-router-errors", test_exim_router_errors);
   g_test_add_func ("/formats/amazon-ses-subtype", test_amazon_ses_subtype);
   g_test_add_func ("/formats/exim-local-delivery", test_exim_local_delivery);
   g_test_add_func ("/formats/qmail-data", test_qmail_data);

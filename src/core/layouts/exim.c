@@ -334,6 +334,66 @@ exim_frozen_start (BounceLayoutDoc *d)
   return -1;
 }
 
+/* The notice a redirect router sends about errors it skipped in a forward
+ * or alias file (Subject "error(s) in forwarding or filtering"): "The
+ * <name> router encountered the following error(s):", then per error an
+ * indented "<error>" or "<error> in the address" over the quoted address,
+ * a blank line after each, and "Other addresses were processed normally."
+ * or "No valid addresses were generated." at the end (Exim's src/moan.c,
+ * moan_skipped_syntax_errors()).  Sisimai reads the first sentence as the
+ * start of Exim's layout (lib/Sisimai/Lhost/Exim.pm at 35bcefcdce7c,
+ * 'message'); the error's words give the reason from the table above. */
+static gboolean
+exim_read_router_errors (BounceLayoutDoc *d)
+{
+  int start = bounce_doc_find (d, 0, " router encountered the following error(s):");
+  g_autoptr(GString) diag = g_string_new (NULL);
+  char *address = NULL;
+  guint first = 0;
+
+  if (start < 0 || !bounce_line_starts (bounce_doc_line (d, start), "The "))
+    return FALSE;
+  for (guint i = start + 1; i <= d->lines->len; i++)
+    {
+      const BounceLine *l = i < d->lines->len ? bounce_doc_line (d, i) : NULL;
+      gboolean end = l == NULL || bounce_line_starts (l, "Other addresses were processed normally") ||
+                     bounce_line_starts (l, "No valid addresses were generated");
+
+      if (end || bounce_line_is_blank (l))
+        {
+          if (diag->len > 0)
+            {
+              /* the address quoted after "in the address", else the first
+               * one the error names */
+              const char *quoted = strstr (diag->str, " in the address \"");
+
+              address = quoted != NULL ? bounce_address_in (quoted, strlen (quoted)) : NULL;
+              if (address == NULL)
+                address = bounce_address_in (diag->str, diag->len);
+              if (address != NULL && bounce_doc_find_fact (d, address) == NULL)
+                {
+                  BounceFact *r = bounce_doc_add_fact (d, address, first, i - 1);
+
+                  exim_finish (r, diag, FALSE);
+                  r->command_unknown = TRUE;
+                }
+              else
+                g_free (address);
+              g_string_truncate (diag, 0);
+            }
+          if (end)
+            break;
+          continue;
+        }
+      if (l->s[0] != ' ' && l->s[0] != '\t')
+        break;
+      if (diag->len == 0)
+        first = i;
+      bounce_diag_append_line (diag, l);
+    }
+  return d->out->len > 0;
+}
+
 gboolean
 bounce_exim_read (BounceLayoutDoc *d)
 {
@@ -349,6 +409,8 @@ bounce_exim_read (BounceLayoutDoc *d)
 
   for (guint k = 0; k < G_N_ELEMENTS (exim_openers) && start < 0; k++)
     start = bounce_doc_find_start (d, 0, exim_openers[k]);
+  if (start < 0 && exim_read_router_errors (d))
+    return TRUE;
   if (start < 0 && (frozen = exim_frozen_start (d)) >= 0)
     {
       /* a frozen message: still queued, held until someone releases it */

@@ -348,7 +348,6 @@ exim_read_router_errors (BounceLayoutDoc *d)
 {
   int start = bounce_doc_find (d, 0, " router encountered the following error(s):");
   g_autoptr(GString) diag = g_string_new (NULL);
-  char *address = NULL;
   guint first = 0;
 
   if (start < 0 || !bounce_line_starts (bounce_doc_line (d, start), "The "))
@@ -366,6 +365,7 @@ exim_read_router_errors (BounceLayoutDoc *d)
               /* the address quoted after "in the address", else the first
                * one the error names */
               const char *quoted = strstr (diag->str, " in the address \"");
+              char *address;
 
               address = quoted != NULL ? bounce_address_in (quoted, strlen (quoted)) : NULL;
               if (address == NULL)
@@ -427,17 +427,17 @@ bounce_exim_read (BounceLayoutDoc *d)
     list = bounce_doc_find (d, start, exim_list_heads[k]);
   delayed = frozen >= 0;
   if (frozen < 0)
-  {
-    int later = bounce_doc_find (d, start, "has not yet been delivered");
+    {
+      int later = bounce_doc_find (d, start, "has not yet been delivered");
 
-    if (later >= 0 && (list < 0 || later < list))
-      {
-        list = bounce_doc_find (d, later, "not yet been delivered is");
-        if (list < 0)
-          list = bounce_doc_find (d, later, "not yet been delivered are");
-        delayed = TRUE;
-      }
-  }
+      if (later >= 0 && (list < 0 || later < list))
+        {
+          list = bounce_doc_find (d, later, "not yet been delivered is");
+          if (list < 0)
+            list = bounce_doc_find (d, later, "not yet been delivered are");
+          delayed = TRUE;
+        }
+    }
   if (list < 0)
     return FALSE;
 

@@ -82,9 +82,9 @@ parse_notes (BounceLayoutDoc *d)
       bounce_diag_append (diag, s, n);
     }
   /* Reasons with no address under them: the recipient is the one the
-   * returned message was addressed to, its To: header, as Sisimai falls
-   * back to (lib/Sisimai/Lhost/Notes.pm at 7c78f336b7a6, "Get the
-   * recpient address from RFC822 part"). */
+   * returned message was addressed to, its To: header, which is where
+   * Sisimai looks when the reasons name nobody (lib/Sisimai/Lhost/Notes.pm
+   * at 7c78f336b7a6, its fallback after the loop over the reasons). */
   if (d->out->len == 0 && diag->len > 0)
     {
       char *address = notes_returned_to (d);

@@ -22,8 +22,8 @@
  * Lhost::EinsUndEins.  The address may also stand indented with a colon
  * after it, the remote reply indented under it ("    bob@example.fr:" /
  * "    SMTP error from remote server for TEXT command, ..."), as Sisimai
- * reads it (lib/Sisimai/Lhost/EinsUndEins.pm at 533c5e891646, the
- * recipient line "begin with 4 space characters, end with ':'"). */
+ * reads it (lib/Sisimai/Lhost/EinsUndEins.pm at 533c5e891646: white
+ * space may precede the address, a colon may follow it). */
 
 static const BouncePhrase einsundeins_phrases[] = {
   { "Mail size limit exceeded", "mesgtoobig" },

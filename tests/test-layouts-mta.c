@@ -191,6 +191,10 @@ static const Sample samples[] = {
   { .sample = "imailserver", .layout = "imailserver", .n_recipients = 1, .address = "bob@example.net",
     .text = "Invalid final delivery userid: bob@example.net", .command_unknown = TRUE,
     .layout_reason = "userunknown", .reason = "userunknown" },
+  /* IMail's spam filter names the link it found on a blocklist */
+  { .sample = "imailserver-spam", .layout = "imailserver", .n_recipients = 1, .address = "bob@example.net",
+    .text = "554 Blacklisted URL in message", .command_unknown = TRUE,
+    .layout_reason = "spamdetected", .reason = "spamdetected" },
   { .sample = "mfilter", .layout = "mfilter", .n_recipients = 1, .address = "bob@example.net",
     .text = "550 5.1.1 <bob@example.net>: Recipient address rejected", .command = RCPT,
     .reason = "userunknown" },
@@ -239,6 +243,11 @@ static const Sample samples[] = {
 /* Only in the whole message: the layout is in its headers and the
  * attached report, and the text part names no recipient. */
 static const Sample whole_only[] = {
+  /* Notes' failure reasons with no address under them: the recipient is
+   * the returned message's To: */
+  { .sample = "notes-noaddr", .layout = "notes", .n_recipients = 1, .address = "bob@notes.example.net",
+    .text = "User not listed in public Name & Address Book", .command_unknown = TRUE,
+    .layout_reason = "userunknown", .reason = "userunknown" },
   { .sample = "x5", .layout = "x5", .n_recipients = 1, .address = "bob@example.net",
     .text = "550 5.1.1 <bob@example.net>... User unknown", .command_unknown = TRUE, .reason = "userunknown" },
 };

@@ -434,6 +434,104 @@ test_exim_delay (void)
   g_assert_false (r->retried);
 }
 
+/* Exim's notice that it froze a message (src/moan.c, moan_tell_someone()):
+ * the frozen sentence opens it and the addresses still to go follow. */
+static void
+test_exim_frozen (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "Subject: Message frozen\n"
+    "\n"
+    "Message 1abcde-000123-AB has been frozen (delivery error message).\n"
+    "The sender is <>.\n"
+    "The following address(es) have yet to be delivered:\n"
+    "  bob@example.net: Mailing to remote domains not supported\n"
+    "  carol@example.net: forced freeze\n");
+  BounceFact *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (r->address, ==, "bob@example.net");
+  g_assert_cmpstr (r->action, ==, "delayed");
+  g_assert_nonnull (strstr (r->text, "Mailing to remote domains not supported"));
+  g_assert_cmpstr (r->reason, ==, "expired");
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "carol@example.net");
+  g_assert_cmpstr (r->reason, ==, "expired");
+}
+
+/* Exim's notice of errors a redirect router skipped in a forward file
+ * (src/moan.c, moan_skipped_syntax_errors()): the address each error
+ * quotes, the error's words for the reason. */
+static void
+test_exim_router_errors (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "Subject: error(s) in forwarding or filtering\n"
+    "\n"
+    "The userforward router encountered the following error(s):\n"
+    "\n"
+    "  malformed address: carol@example.net may not follow <bob@example.net> in the address\n"
+    "  \"bob@example.net carol@example.net\"\n"
+    "\n"
+    "  domain missing in source-routed address in the address\n"
+    "  \"@relay.example.net:dave@example.net\"\n"
+    "\n"
+    "Other addresses were processed normally.\n");
+  BounceFact *r = nth (list, 0);
+
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (r->address, ==, "bob@example.net");
+  g_assert_cmpstr (r->reason, ==, "syntaxerror");
+  g_assert_nonnull (strstr (r->text, "malformed address:"));
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "dave@example.net");
+  g_assert_cmpstr (r->reason, ==, "syntaxerror");
+}
+
+/* Amazon SES's JSON notification names the cause in "bounceSubType" for
+ * some bounces; the reason follows it even when the quoted reply says
+ * nothing more. */
+static void
+test_amazon_ses_subtype (void)
+{
+  static const struct {
+    const char *subtype;
+    const char *reason;
+  } cases[] = {
+    { "MailboxFull", "mailboxfull" },
+    { "MessageTooLarge", "mesgtoobig" },
+    { "ContentRejected", "contenterror" },
+    { "AttachmentRejected", "securityerror" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: no-reply@sns.amazonaws.com\n"
+        "Subject: AWS Notification Message\n"
+        "Content-Type: text/plain; charset=UTF-8\n"
+        "\n"
+        "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\","
+        "\"bounceSubType\":\"%s\",\"bouncedRecipients\":[{\"emailAddress\":\"bob@example.net\","
+        "\"action\":\"failed\",\"status\":\"5.0.0\",\"diagnosticCode\":\"smtp; 550 message refused\"}],"
+        "\"reportingMTA\":\"dsn; a1-2.smtp-out.us-west-2.amazonses.com\"},"
+        "\"mail\":{\"source\":\"alice@example.org\",\"destination\":[\"bob@example.net\"]}}\n",
+        cases[i].subtype);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "ses", NULL, &error);
+      g_autoptr(BounceRecipient) r = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+      r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[i].reason);
+    }
+}
+
 static void
 test_au (void)
 {
@@ -774,6 +872,9 @@ main (int   argc,
   g_test_add_func ("/formats/au", test_au);
   g_test_add_func ("/formats/exim", test_exim);
   g_test_add_func ("/formats/exim-delay", test_exim_delay);
+  g_test_add_func ("/formats/exim-frozen", test_exim_frozen);
+  g_test_add_func ("/formats/exim-router-errors", test_exim_router_errors);
+  g_test_add_func ("/formats/amazon-ses-subtype", test_amazon_ses_subtype);
   g_test_add_func ("/formats/exim-local-delivery", test_exim_local_delivery);
   g_test_add_func ("/formats/qmail-data", test_qmail_data);
   g_test_add_func ("/formats/bracket-list", test_bracket_list);

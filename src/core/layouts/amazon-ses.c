@@ -35,6 +35,38 @@ add_field (GPtrArray  *fields,
     g_ptr_array_add (fields, bounce_field_new (name, value));
 }
 
+/* The bounce object's "bounceSubType" names the cause for some bounces
+ * (SES developer guide, "Bounce types"); the ones that say what went wrong
+ * map onto reasons as Sisimai reads them: MailboxFull and MessageTooLarge
+ * (lib/Sisimai/Lhost/AmazonSES.pm at 7cc297102dbd, $bouncetype), and
+ * ContentRejected and AttachmentRejected (lhost/via-amazonses.go at
+ * cfd93a444b06, reasonpair).  General, NoEmail, Suppressed,
+ * OnAccountSuppressionList and Undetermined say nothing of the cause
+ * (Sisimai's newest Go release calls the two suppression subtypes a reason
+ * of their own, "suppressed", which the catalogue does not have). */
+#define SES_SUBTYPE_FIELD "X-Amazon-SES-Bounce-SubType"
+
+static const struct {
+  const char *subtype;
+  const char *reason;
+} ses_subtypes[] = {
+  { "MailboxFull", "mailboxfull" },
+  { "MessageTooLarge", "mesgtoobig" },
+  { "ContentRejected", "contenterror" },
+  { "AttachmentRejected", "securityerror" },
+};
+
+static const char *
+ses_subtype_reason (BounceFieldGroup *group)
+{
+  const char *subtype = bounce_fields_lookup (group->fields, SES_SUBTYPE_FIELD);
+
+  for (gsize i = 0; subtype != NULL && i < G_N_ELEMENTS (ses_subtypes); i++)
+    if (g_ascii_strcasecmp (subtype, ses_subtypes[i].subtype) == 0)
+      return ses_subtypes[i].reason;
+  return NULL;
+}
+
 static void
 bounce_groups (JsonObject *root,
                GPtrArray  *groups)
@@ -59,6 +91,7 @@ bounce_groups (JsonObject *root,
       add_field (g->fields, "Status", bounce_json_member_string (r, "status"));
       add_field (g->fields, "Diagnostic-Code", bounce_json_member_string (r, "diagnosticCode"));
       add_field (g->fields, "Remote-MTA", bounce_json_member_string (bounce, "remoteMtaIp"));
+      add_field (g->fields, SES_SUBTYPE_FIELD, bounce_json_member_string (bounce, "bounceSubType"));
       g_ptr_array_add (groups, g);
     }
 }
@@ -170,6 +203,7 @@ const BounceLayout bounce_layout_amazon_ses = {
   .title = "Amazon SES notification",
   .kind = BOUNCE_LAYOUT_FIELDS,
   .parse = parse_amazon_ses,
+  .field_reason = ses_subtype_reason,
 };
 
 /* Amazon SES also reports by mail, in two styles.  The first ("The

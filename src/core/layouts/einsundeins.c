@@ -19,7 +19,11 @@
  * A remote reply reads "SMTP error from remote server for TEXT command,
  * host: ... reason: 550 ..." (TEXT is the message, after DATA).  Learnt
  * from 1&1's postmaster pages (postmaster.1and1.com) and Sisimai's
- * Lhost::EinsUndEins. */
+ * Lhost::EinsUndEins.  The address may also stand indented with a colon
+ * after it, the remote reply indented under it ("    bob@example.fr:" /
+ * "    SMTP error from remote server for TEXT command, ..."), as Sisimai
+ * reads it (lib/Sisimai/Lhost/EinsUndEins.pm at 533c5e891646: white
+ * space may precede the address, a colon may follow it). */
 
 static const BouncePhrase einsundeins_phrases[] = {
   { "Mail size limit exceeded", "mesgtoobig" },
@@ -45,7 +49,7 @@ parse_einsundeins (BounceLayoutDoc *d)
 
   if (start < 0 || bounce_doc_find_start (d, start, "--- The header of the original message is following. ---") < 0)
     return FALSE;
-  bounce_doc_address_blocks (d, start + 1, FALSE, einsundeins_is_end, einsundeins_skip);
+  bounce_doc_address_blocks (d, start + 1, TRUE, einsundeins_is_end, einsundeins_skip);
   for (guint i = 0; i < d->out->len; i++)
     {
       BounceFact *fact = d->out->pdata[i];

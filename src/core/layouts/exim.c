@@ -311,11 +311,95 @@ exim_attempt_output (BounceLayoutDoc  *d,
     }
 }
 
+/* The notice Exim sends its freeze_tell address when it freezes a message
+ * (Subject "Message frozen"): "Message <id> has been frozen (<why>)." or
+ * "Message <id> was frozen on arrival by <what>.", "The sender is <...>.",
+ * then "The following address(es) have yet to be delivered:" over lines
+ * "  addr", "  addr <parent>" and ": <error>" after them (Exim's
+ * src/deliver.c and src/receive.c call moan_tell_someone() in src/moan.c
+ * with these sentences).  Sisimai reads the two frozen sentences as the
+ * start of Exim's layout and the freeze as the reason, expired
+ * (lib/Sisimai/Lhost/Exim.pm at 35bcefcdce7c, 'frozen' and $delayedfor). */
+static int
+exim_frozen_start (BounceLayoutDoc *d)
+{
+  for (guint i = 0; i < d->lines->len; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+
+      if (bounce_line_starts (l, "Message ") &&
+          (bounce_line_contains (l, " has been frozen") || bounce_line_contains (l, " was frozen on arrival")))
+        return i;
+    }
+  return -1;
+}
+
+/* The notice a redirect router sends about errors it skipped in a forward
+ * or alias file (Subject "error(s) in forwarding or filtering"): "The
+ * <name> router encountered the following error(s):", then per error an
+ * indented "<error>" or "<error> in the address" over the quoted address,
+ * a blank line after each, and "Other addresses were processed normally."
+ * or "No valid addresses were generated." at the end (Exim's src/moan.c,
+ * moan_skipped_syntax_errors()).  Sisimai reads the first sentence as the
+ * start of Exim's layout (lib/Sisimai/Lhost/Exim.pm at 35bcefcdce7c,
+ * 'message'); the error's words give the reason from the table above. */
+static gboolean
+exim_read_router_errors (BounceLayoutDoc *d)
+{
+  int start = bounce_doc_find (d, 0, " router encountered the following error(s):");
+  g_autoptr(GString) diag = g_string_new (NULL);
+  guint first = 0;
+
+  if (start < 0 || !bounce_line_starts (bounce_doc_line (d, start), "The "))
+    return FALSE;
+  for (guint i = start + 1; i <= d->lines->len; i++)
+    {
+      const BounceLine *l = i < d->lines->len ? bounce_doc_line (d, i) : NULL;
+      gboolean end = l == NULL || bounce_line_starts (l, "Other addresses were processed normally") ||
+                     bounce_line_starts (l, "No valid addresses were generated");
+
+      if (end || bounce_line_is_blank (l))
+        {
+          if (diag->len > 0)
+            {
+              /* the address quoted after "in the address", else the first
+               * one the error names */
+              const char *quoted = strstr (diag->str, " in the address \"");
+              char *address;
+
+              address = quoted != NULL ? bounce_address_in (quoted, strlen (quoted)) : NULL;
+              if (address == NULL)
+                address = bounce_address_in (diag->str, diag->len);
+              if (address != NULL && bounce_doc_find_fact (d, address) == NULL)
+                {
+                  BounceFact *r = bounce_doc_add_fact (d, address, first, i - 1);
+
+                  exim_finish (r, diag, FALSE);
+                  r->command_unknown = TRUE;
+                }
+              else
+                g_free (address);
+              g_string_truncate (diag, 0);
+            }
+          if (end)
+            break;
+          continue;
+        }
+      if (l->s[0] != ' ' && l->s[0] != '\t')
+        break;
+      if (diag->len == 0)
+        first = i;
+      bounce_diag_append_line (diag, l);
+    }
+  return d->out->len > 0;
+}
+
 gboolean
 bounce_exim_read (BounceLayoutDoc *d)
 {
   int start = -1;
   int list = -1;
+  int frozen = -1;
   gboolean delayed;
   guint i;
   BounceFact *current = NULL;
@@ -325,24 +409,35 @@ bounce_exim_read (BounceLayoutDoc *d)
 
   for (guint k = 0; k < G_N_ELEMENTS (exim_openers) && start < 0; k++)
     start = bounce_doc_find_start (d, 0, exim_openers[k]);
+  if (start < 0 && exim_read_router_errors (d))
+    return TRUE;
+  if (start < 0 && (frozen = exim_frozen_start (d)) >= 0)
+    {
+      /* a frozen message: still queued, held until someone releases it */
+      start = frozen;
+      list = bounce_doc_find_start (d, start, "The following address(es) have yet to be delivered");
+      if (list < 0)
+        return FALSE;
+    }
   if (start < 0)
     return FALSE;
   failed.length = failed.list != NULL ? strlen (failed.list) : 0;
   /* the failed list, or a delay warning's one address */
   for (guint k = 0; k < G_N_ELEMENTS (exim_list_heads) && list < 0; k++)
     list = bounce_doc_find (d, start, exim_list_heads[k]);
-  delayed = FALSE;
-  {
-    int later = bounce_doc_find (d, start, "has not yet been delivered");
+  delayed = frozen >= 0;
+  if (frozen < 0)
+    {
+      int later = bounce_doc_find (d, start, "has not yet been delivered");
 
-    if (later >= 0 && (list < 0 || later < list))
-      {
-        list = bounce_doc_find (d, later, "not yet been delivered is");
-        if (list < 0)
-          list = bounce_doc_find (d, later, "not yet been delivered are");
-        delayed = TRUE;
-      }
-  }
+      if (later >= 0 && (list < 0 || later < list))
+        {
+          list = bounce_doc_find (d, later, "not yet been delivered is");
+          if (list < 0)
+            list = bounce_doc_find (d, later, "not yet been delivered are");
+          delayed = TRUE;
+        }
+    }
   if (list < 0)
     return FALSE;
 
@@ -396,6 +491,9 @@ bounce_exim_read (BounceLayoutDoc *d)
           /* a command that failed is a mailer error whatever it printed */
           if (pipe)
             current->reason = g_strdup ("mailererror");
+          /* the freeze is what happened to every address listed */
+          if (frozen >= 0)
+            bounce_diag_append_line (diag, bounce_doc_line (d, frozen));
           bounce_diag_append (diag, rest, rest_len);
           continue;
         }

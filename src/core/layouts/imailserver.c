@@ -16,6 +16,9 @@ static const BouncePhrase imail_phrases[] = {
   { "Invalid final delivery userid", "userunknown" },
   { "User mailbox exceeds allowed size", "mailboxfull" },
   { "Requested action not taken: virus detected", "virusdetected" },
+  /* IMail's spam filter refusing a message for a blocklisted link in it
+   * (lib/Sisimai/Lhost/IMailServer.pm at 7e7f1128b1c2, 'spamdetected') */
+  { "Blacklisted URL in message", "spamdetected" },
   { "undeliverable to", "undefined" },
   { "Delivery failed", "expired" },
 };

@@ -15,6 +15,34 @@ static const BouncePhrase notes_phrases[] = {
   { "Message has exceeded maximum hop count", "networkerror" },
 };
 
+/* The address in the To: header of the returned message, or NULL. */
+static char *
+notes_returned_to (BounceLayoutDoc *d)
+{
+  GPtrArray *segments = bounce_input_get_segments (d->input);
+
+  for (guint i = d->seg_begin; i < d->seg_end; i++)
+    {
+      BounceSegment *seg = segments->pdata[i];
+      const char *p = d->text + seg->start;
+      const char *end = d->text + seg->end;
+
+      if (seg->kind != BOUNCE_SEGMENT_ORIGINAL_HEADERS)
+        continue;
+      while (p < end)
+        {
+          const char *eol = memchr (p, '\n', end - p);
+
+          if (eol == NULL)
+            eol = end;
+          if (eol - p > 3 && g_ascii_strncasecmp (p, "To:", 3) == 0)
+            return bounce_address_in (p + 3, eol - p - 3);
+          p = eol + 1;
+        }
+    }
+  return NULL;
+}
+
 static gboolean
 parse_notes (BounceLayoutDoc *d)
 {
@@ -52,6 +80,23 @@ parse_notes (BounceLayoutDoc *d)
           continue;
         }
       bounce_diag_append (diag, s, n);
+    }
+  /* Reasons with no address under them: the recipient is the one the
+   * returned message was addressed to, its To: header, which is where
+   * Sisimai looks when the reasons name nobody (lib/Sisimai/Lhost/Notes.pm
+   * at 7c78f336b7a6, its fallback after the loop over the reasons). */
+  if (d->out->len == 0 && diag->len > 0)
+    {
+      char *address = notes_returned_to (d);
+
+      if (address != NULL)
+        {
+          BounceFact *r = bounce_doc_add_fact (d, address, start, start);
+
+          r->text = g_strdup (diag->str);
+          r->command_unknown = TRUE;
+          r->reason = g_strdup (bounce_phrase_reason (notes_phrases, G_N_ELEMENTS (notes_phrases), diag->str));
+        }
     }
   return d->out->len > 0;
 }

@@ -50,12 +50,18 @@ parse_microsoft365 (BounceLayoutDoc *d)
   if (head < 0 || bounce_doc_find_start (d, head, "More Info for Email Admins") < 0)
     return FALSE;
   g_ptr_array_add (addresses, bounce_address_in (v, n));
-  if (head + 1 < (int) d->lines->len)
+  /* the cause: the first line of text under the headline (an empty line
+   * comes between them) */
+  for (guint i = head + 1; i < d->lines->len; i++)
     {
-      const BounceLine *l = bounce_doc_line (d, head + 1);
-      g_autofree char *line = g_strndup (l->s, l->len);
+      const BounceLine *l = bounce_doc_line (d, i);
+      g_autofree char *line = NULL;
 
+      if (bounce_line_is_blank (l))
+        continue;
+      line = g_strndup (l->s, l->len);
       reason = bounce_phrase_reason (microsoft365_phrases, G_N_ELEMENTS (microsoft365_phrases), line);
+      break;
     }
   for (guint i = head; i < d->lines->len; i++)
     {

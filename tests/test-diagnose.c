@@ -2423,6 +2423,18 @@ test_microsoft365_cause_line (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
 }
 
+/* "listed in" names a blocklist only when a list's name follows it:
+ * Domino's "User not listed in public Name & Address Book" (its directory)
+ * is an unknown user, and the "bl" inside "public" is no list. */
+static void
+test_listed_in_directory (void)
+{
+  assert_pasted_reason ("550 User not listed in public Name & Address Book", "userunknown");
+  assert_pasted_reason ("554 5.7.1 Service unavailable; Client host [192.0.2.7] listed in zen.spamhaus.org",
+                        "blocked");
+  assert_pasted_reason ("550 5.7.1 Rejected: 192.0.2.7 is listed in the CBL", "blocked");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2496,6 +2508,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);
+  g_test_add_func ("/diagnose/listed-in-directory", test_listed_in_directory);
   g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);

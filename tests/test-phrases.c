@@ -49,10 +49,12 @@ row_free (Row *row)
   g_free (row);
 }
 
+/* The rows of tests/reference/<name> (reason-phrases.tsv or
+ * reason-phrases-later.tsv: the same five columns). */
 static GPtrArray *
-load_rows (void)
+load_rows (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "reference", "reason-phrases.tsv", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "reference", name, NULL);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
@@ -70,7 +72,7 @@ load_rows (void)
         continue;
       cols = g_strsplit (lines[i], "\t", 5);
       if (g_strv_length (cols) != 5)
-        g_error ("reason-phrases.tsv line %u: expected 5 columns", i + 1);
+        g_error ("%s line %u: expected 5 columns", name, i + 1);
       row = g_new0 (Row, 1);
       row->line = i + 1;
       row->reason = g_strdup (cols[0]);
@@ -185,7 +187,7 @@ tally_rows (const char *prefix,
             gboolean    others,
             Tally      *t)
 {
-  g_autoptr(GPtrArray) rows = load_rows ();
+  g_autoptr(GPtrArray) rows = load_rows ("reason-phrases.tsv");
   g_autoptr(GHashTable) excluded = load_exclusions ();
 
   t->failures = g_string_new (NULL);
@@ -294,6 +296,38 @@ test_provider_rows (void)
   check_share ("provider rows", &t, t.right, t.tried + t.excluded, RHOST_MIN);
 }
 
+/* The wording Sisimai's general reason tables learnt after v5.1.0
+ * (reason-phrases-later.tsv): every row, pasted alone as a Diagnostic-Code,
+ * gives its reason; none is excluded. */
+static void
+test_later_rows (void)
+{
+  g_autoptr(GPtrArray) rows = load_rows ("reason-phrases-later.tsv");
+  g_autoptr(GString) failures = g_string_new (NULL);
+  guint right = 0;
+
+  g_assert_cmpuint (rows->len, >=, 90);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = rows->pdata[i];
+      g_autofree char *text = g_strdup_printf ("Diagnostic-Code: smtp; %s\n", row->test_line);
+      g_autofree char *got = reason_of (text);
+
+      g_assert_true (g_str_has_prefix (row->source, "Sisimai::Reason::"));
+      if (row_holds (row, got))
+        right++;
+      else
+        g_string_append_printf (failures, "line %u (%s): %s, got %s: %s\n", row->line, row->source,
+                                row->reason, got, row->test_line);
+    }
+  g_test_message ("later rows: %u of %u give their reason", right, rows->len);
+  if (right < rows->len)
+    {
+      g_printerr ("%s", failures->str);
+      g_test_fail_printf ("%u of the %u later rows do not give their reason", rows->len - right, rows->len);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -302,5 +336,6 @@ main (int argc, char **argv)
   g_test_add_func ("/phrases/general", test_general_rows);
   g_test_add_func ("/phrases/layouts-and-providers", test_templated_rows);
   g_test_add_func ("/phrases/providers", test_provider_rows);
+  g_test_add_func ("/phrases/later", test_later_rows);
   return g_test_run ();
 }

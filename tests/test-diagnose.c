@@ -1394,6 +1394,39 @@ test_facebook_codes (void)
     }
 }
 
+/* Replies that the newest versions of Sisimai's provider tables read and
+ * we did not (p5-sisimai lib/Sisimai/Rhost/Microsoft.pm at commit 0691512,
+ * Google.pm at f95c76c, MessageLabs.pm at 7a79d7c): Exchange Online's
+ * "4.3.2 Service not available" and "Temporary server error ... ATTR18"
+ * are its own trouble, not the mailbox's receiving rate that 4.3.2 names
+ * elsewhere in Microsoft's tables; Gmail's 4.7.29 is about TLS, although
+ * it says "rate limited"; and Broadcom's "your IP address (<ip>) has been
+ * blocked" is a block of the sending address. */
+static void
+test_rhost_newest_replies (void)
+{
+  const struct { const char *host; const char *reply; const char *reason; } cases[] = {
+    { "example-net.mail.protection.outlook.com", "451 4.3.2 Service not available", "systemerror" },
+    { "example-net.mail.protection.outlook.com", "451 4.3.2 Service not active", "systemerror" },
+    { "example-net.mail.protection.outlook.com",
+      "451 4.4.3 Temporary server error. Please try again later ATTR18", "systemerror" },
+    { "example-net.mail.protection.outlook.com",
+      "452 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded", "speeding" },
+    { "gmail-smtp-in.l.google.com",
+      "421 4.7.29 This mail has been rate limited because TLS wasn't used. Gmail requires all "
+      "large senders to use TLS/SSL during SMTP. - gsmtp", "securityerror" },
+    { "cluster1.eu.messagelabs.com", "553 Sorry, your IP address (192.0.2.1) has been blocked", "blocked" },
+    { "cluster1.eu.messagelabs.com", "553 Sorry, your email address has been blocked", "rejected" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, "example.net", cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* Wording that Sisimai's reason tables (Sisimai::Reason::AuthFailure,
  * Blocked and Rejected) learnt after v5.1.0, as v5.8.0 has them, from any
  * server; the last two keep their reading
@@ -2459,5 +2492,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
+  g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);
   return g_test_run ();
 }

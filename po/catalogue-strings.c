@@ -4518,6 +4518,8 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 N_("Fix the cause of the block, then contact Yahoo through the Sender Hub.");
 /* Translators: rule.yahoo.mx-permanently-deferred links[1].title */
 N_("Yahoo Sender Hub");
+/* Translators: phrases.yahoo-mx.unresolvable-from-domain links[1].title */
+N_("Yahoo Sender Hub");
 /* Translators: rule.apple.token-cs01 title */
 N_("iCloud refused the message by local policy");
 /* Translators: rule.apple.token-cs01 explanation */

@@ -1462,7 +1462,12 @@ test_facebook_layout_codes (void)
  * are its own trouble, not the mailbox's receiving rate that 4.3.2 names
  * elsewhere in Microsoft's tables; Gmail's 4.7.29 is about TLS, although
  * it says "rate limited"; and Broadcom's "your IP address (<ip>) has been
- * blocked" is a block of the sending address. */
+ * blocked" is a block of the sending address.  Yahoo's "temporarily
+ * deferred due to unresolvable RFC.5321 from domain" refuses the sender's
+ * domain (go-sisimai rhost/for-yahooinc.go at 76b7505, whose pattern
+ * "unresolvable rfc.5321 domain" misses the "from" of the example it
+ * quotes), not the deferral for reputation that "temporarily deferred"
+ * alone is; TSS04 stays "rejected" there as in that module. */
 static void
 test_rhost_newest_replies (void)
 {
@@ -1478,6 +1483,12 @@ test_rhost_newest_replies (void)
       "large senders to use TLS/SSL during SMTP. - gsmtp", "securityerror" },
     { "cluster1.eu.messagelabs.com", "553 Sorry, your IP address (192.0.2.1) has been blocked", "blocked" },
     { "cluster1.eu.messagelabs.com", "553 Sorry, your email address has been blocked", "rejected" },
+    { "mta7.am0.yahoodns.net",
+      "451 Message temporarily deferred due to unresolvable RFC.5321 from domain. "
+      "See https://senders.yahooinc.com/error-codes//unresolvable-from-domain", "rejected" },
+    { "mta7.am0.yahoodns.net",
+      "421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected volume "
+      "or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "rejected" },
   };
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)

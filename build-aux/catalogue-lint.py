@@ -18,8 +18,11 @@ application shows it as a link) of one of these forms:
   standard       an RFC or the IANA registry:
                  https://www.rfc-editor.org/rfc/rfcNNNN[#section-N.N],
                  https://datatracker.ietf.org/doc/..., https://www.iana.org/assignments/...
-  sisimai        a module of the Sisimai library's lib/ tree at a release tag,
+  sisimai        a module of the Sisimai library's lib/ tree at a release tag or a commit,
                  https://github.com/sisimai/p5-sisimai/blob/vX.Y.Z/lib/Sisimai/Reason/Name.pm
+                 (or blob/<40 hex digits>/lib/...), or its Go port's module,
+                 https://github.com/sisimai/go-sisimai/blob/<tag or commit>/rhost/for-name.go
+                 (also lhost/, reason/)
                  (also Lhost/, Rhost/); never its test suites (t/, xt/) or the
                  set-of-emails collection
   documentation  the mail server's own documentation or source, or the
@@ -111,11 +114,14 @@ SOURCE_STANDARD = re.compile(
     r"https://(?:www\.rfc-editor\.org/rfc/rfc\d{3,5}(?:#section-[0-9A-Z.]+)?"
     r"|datatracker\.ietf\.org/doc/\S+|www\.iana\.org/assignments/\S+)")
 SOURCE_SISIMAI = re.compile(
-    r"https://github\.com/sisimai/p5-sisimai/blob/v\d+\.\d+\.\d+/lib/Sisimai/"
-    r"(?:[A-Za-z0-9]+/)*[A-Za-z0-9]+\.pm")
+    r"https://github\.com/sisimai/p5-sisimai/blob/(?:v\d+\.\d+\.\d+|[0-9a-f]{40})/lib/Sisimai/"
+    r"(?:[A-Za-z0-9]+/)*[A-Za-z0-9]+\.pm"
+    r"|https://github\.com/sisimai/go-sisimai/blob/(?:v\d+\.\d+\.\d+|[0-9a-f]{40})/"
+    r"(?:rhost|lhost|reason)/[a-z0-9-]+\.go")
 # Test suites and sample mail: where a rule's words were seen, not why.
 NOT_A_SOURCE = re.compile(
-    r"github\.com/sisimai/(?!p5-sisimai/blob/v[0-9.]+/lib/)|set-of-emails"
+    r"github\.com/sisimai/(?!p5-sisimai/blob/(?:v[0-9.]+|[0-9a-f]{40})/lib/"
+    r"|go-sisimai/blob/(?:v[0-9.]+|[0-9a-f]{40})/(?:rhost|lhost|reason)/)|set-of-emails"
     r"|/(?:t|xt|tests?|corpus|maildir)/|_test\.go\b|\.(?:eml|mbox)(?:$|[?#])", re.I)
 SOURCE_KINDS = ("rule", "phrases")
 

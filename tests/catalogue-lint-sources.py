@@ -71,6 +71,15 @@ CASES = [
      "is not an RFC"),
     ("rules-generic.json", "rule", lambda e: e.update(source="seen in lhost-exim-01.eml"),
      "is not an RFC"),
+    # a module may be cited at a commit, its test suite may not, in either port
+    ("rules-yahoo.json", "phrases",
+     lambda e: e.update(source="https://github.com/sisimai/p5-sisimai/blob/"
+                        "0691512953464bdad727cc26ea5119cde14c15be/t/lhost-postfix.t"),
+     "is not an RFC"),
+    ("rules-google.json", "phrases",
+     lambda e: e.update(source="https://github.com/sisimai/go-sisimai/blob/"
+                        "76b75059e66a91ab1bcd36dd992596a84e528e13/rhost/00-rhost_test.go"),
+     "is not an RFC"),
 ]
 
 

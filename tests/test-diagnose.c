@@ -1394,6 +1394,133 @@ test_facebook_codes (void)
     }
 }
 
+/* Facebook's own bounce (its layout, src/core/layouts/facebook.c) and a
+ * reply relayed from Facebook's servers read each response code the same
+ * way, as the newest Sisimai::Rhost::Facebook tables them (p5-sisimai
+ * commit 9329aa5, which replaced Lhost::Facebook's older table: DNS-P3 was
+ * "rejected" there, POL-P3 "notaccept", MSG-T1 "undefined"). */
+static void
+test_facebook_layout_codes (void)
+{
+  const struct { const char *code; const char *reason; } cases[] = {
+    { "MSG-P3", "notcompliantrfc" },
+    { "POL-P3", "blocked" },
+    { "POL-T2", "blocked" },
+    { "POL-P6", "spamdetected" },
+    { "POL-P7", "authfailure" },
+    { "POL-P8", "policyviolation" },
+    { "INT-P7", "mailboxfull" },
+    { "DNS-P3", "requireptr" },
+    { "DNS-T2", "requireptr" },
+    { "DNS-P1", "rejected" },
+    { "CON-T1", "toomanyconn" },
+    { "CON-T4", "toomanyconn" },
+    { "MSG-T1", "toomanyconn" },
+    { "RCP-P2", "filtered" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: Facebook <mailer-daemon@mx.facebook.com>\n"
+        "To: alice@example.org\n"
+        "Subject: Sorry, your message could not be delivered\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"fb-1\"\n"
+        "\n"
+        "--fb-1\n"
+        "Content-Type: text/plain; charset=us-ascii\n"
+        "\n"
+        "This message was created automatically by Facebook.\n"
+        "\n"
+        "--fb-1\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mx.facebook.com\n"
+        "\n"
+        "Final-Recipient: rfc822; carol@example.com\n"
+        "Action: failed\n"
+        "Status: 5.0.0\n"
+        "Diagnostic-Code: smtp; 550 5.0.0 %s http://postmaster.facebook.com/response_codes\n"
+        "\n"
+        "--fb-1--\n",
+        cases[k].code);
+      g_autofree char *reply = g_strdup_printf ("550 5.0.0 %s", cases[k].code);
+      g_autofree char *relayed = reason_of_reply_from ("smtpin.vvv.facebook.com", "example.net", reply);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[k].reason);
+      g_assert_cmpstr (relayed, ==, cases[k].reason);
+    }
+}
+
+/* Replies that the newest versions of Sisimai's provider tables read and
+ * we did not (p5-sisimai lib/Sisimai/Rhost/Microsoft.pm at commit 0691512,
+ * Google.pm at f95c76c, MessageLabs.pm at 7a79d7c): Exchange Online's
+ * "4.3.2 Service not available" and "Temporary server error ... ATTR18"
+ * are its own trouble, not the mailbox's receiving rate that 4.3.2 names
+ * elsewhere in Microsoft's tables; its DANE, DNSSEC and certificate checks
+ * of the receiving server (5.7.322-325) fail the TLS it must use, not the
+ * sender's SPF/DKIM/DMARC, as go-sisimai's rhost/for-microsoft.go at
+ * 194cc33 has them now (failedstarttls) and Microsoft's page says; Gmail's 4.7.29 is about TLS, although
+ * it says "rate limited"; and Broadcom's "your IP address (<ip>) has been
+ * blocked" is a block of the sending address.  Orange and La Poste's
+ * codes 401 (SPF) and 517 (DMARC) and Orange's "SPF/DNS de votre nom de
+ * domaine" are failed sender authentication, as go-sisimai's
+ * rhost/for-franceptt.go at 194cc33 reads them (Sisimai v5.1.0 said
+ * blocked and policyviolation); 630 stays a policy refusal.  Yahoo's "temporarily
+ * deferred due to unresolvable RFC.5321 from domain" refuses the sender's
+ * domain (go-sisimai rhost/for-yahooinc.go at 76b7505, whose pattern
+ * "unresolvable rfc.5321 domain" misses the "from" of the example it
+ * quotes), not the deferral for reputation that "temporarily deferred"
+ * alone is; TSS04 stays "rejected" there as in that module. */
+static void
+test_rhost_newest_replies (void)
+{
+  const struct { const char *host; const char *reply; const char *reason; } cases[] = {
+    { "example-net.mail.protection.outlook.com", "451 4.3.2 Service not available", "systemerror" },
+    { "example-net.mail.protection.outlook.com", "451 4.3.2 Service not active", "systemerror" },
+    { "example-net.mail.protection.outlook.com",
+      "451 4.4.3 Temporary server error. Please try again later ATTR18", "systemerror" },
+    { "example-net.mail.protection.outlook.com",
+      "452 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded", "speeding" },
+    { "example-net.mail.protection.outlook.com",
+      "550 5.7.322 certificate-expired: Destination mail server's certificate is expired", "securityerror" },
+    { "example-net.mail.protection.outlook.com",
+      "451 4.7.323 tlsa-invalid: The domain failed DANE validation", "securityerror" },
+    { "example-net.mail.protection.outlook.com",
+      "550 5.7.509 Access denied, sending domain example.org does not pass DMARC verification", "authfailure" },
+    { "gmail-smtp-in.l.google.com",
+      "421 4.7.29 This mail has been rate limited because TLS wasn't used. Gmail requires all "
+      "large senders to use TLS/SSL during SMTP. - gsmtp", "securityerror" },
+    { "cluster1.eu.messagelabs.com", "553 Sorry, your IP address (192.0.2.1) has been blocked", "blocked" },
+    { "cluster1.eu.messagelabs.com", "553 Sorry, your email address has been blocked", "rejected" },
+    { "smtp-in.laposte.net", "550 5.5.0 SPF: 192.0.2.1 is not allowed to send mail. LPN004_401", "authfailure" },
+    { "smtp-in.laposte.net",
+      "571 5.7.1 Message refused, DMARC verification Failed. Message refuse, verification DMARC en echec "
+      "LPN007_517", "authfailure" },
+    { "smtp-in.laposte.net", "554 5.7.1 Client host rejected LPN000_630", "policyviolation" },
+    { "smtp-in.orange.fr",
+      "421 smtp.orange.fr [192.0.2.1] Emetteur invalide, Veuillez verifier la configuration SPF/DNS de "
+      "votre nom de domaine. Invalid Sender. SPF check failed, please verify the SPF/DNS configuration "
+      "for your domain name.", "authfailure" },
+    { "mta7.am0.yahoodns.net",
+      "451 Message temporarily deferred due to unresolvable RFC.5321 from domain. "
+      "See https://senders.yahooinc.com/error-codes//unresolvable-from-domain", "rejected" },
+    { "mta7.am0.yahoodns.net",
+      "421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected volume "
+      "or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "rejected" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, "example.net", cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* Wording that Sisimai's reason tables (Sisimai::Reason::AuthFailure,
  * Blocked and Rejected) learnt after v5.1.0, as v5.8.0 has them, from any
  * server; the last two keep their reading
@@ -2513,5 +2640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
+  g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);
+  g_test_add_func ("/diagnose/facebook-layout-codes", test_facebook_layout_codes);
   return g_test_run ();
 }

@@ -1394,67 +1394,6 @@ test_facebook_codes (void)
     }
 }
 
-/* Facebook's own bounce (its layout, src/core/layouts/facebook.c) and a
- * reply relayed from Facebook's servers read each response code the same
- * way, as the newest Sisimai::Rhost::Facebook tables them (p5-sisimai
- * commit 9329aa5, which replaced Lhost::Facebook's older table: DNS-P3 was
- * "rejected" there, POL-P3 "notaccept", MSG-T1 "undefined"). */
-static void
-test_facebook_layout_codes (void)
-{
-  const struct { const char *code; const char *reason; } cases[] = {
-    { "MSG-P3", "notcompliantrfc" },
-    { "POL-P3", "blocked" },
-    { "POL-T2", "blocked" },
-    { "POL-P6", "spamdetected" },
-    { "POL-P7", "authfailure" },
-    { "POL-P8", "policyviolation" },
-    { "INT-P7", "mailboxfull" },
-    { "DNS-P3", "requireptr" },
-    { "DNS-T2", "requireptr" },
-    { "DNS-P1", "rejected" },
-    { "CON-T1", "toomanyconn" },
-    { "CON-T4", "toomanyconn" },
-    { "MSG-T1", "toomanyconn" },
-    { "RCP-P2", "filtered" },
-  };
-
-  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
-    {
-      g_autofree char *text = g_strdup_printf (
-        "From: Facebook <mailer-daemon@mx.facebook.com>\n"
-        "To: alice@example.org\n"
-        "Subject: Sorry, your message could not be delivered\n"
-        "MIME-Version: 1.0\n"
-        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"fb-1\"\n"
-        "\n"
-        "--fb-1\n"
-        "Content-Type: text/plain; charset=us-ascii\n"
-        "\n"
-        "This message was created automatically by Facebook.\n"
-        "\n"
-        "--fb-1\n"
-        "Content-Type: message/delivery-status\n"
-        "\n"
-        "Reporting-MTA: dns; mx.facebook.com\n"
-        "\n"
-        "Final-Recipient: rfc822; carol@example.com\n"
-        "Action: failed\n"
-        "Status: 5.0.0\n"
-        "Diagnostic-Code: smtp; 550 5.0.0 %s http://postmaster.facebook.com/response_codes\n"
-        "\n"
-        "--fb-1--\n",
-        cases[k].code);
-      g_autofree char *reply = g_strdup_printf ("550 5.0.0 %s", cases[k].code);
-      g_autofree char *relayed = reason_of_reply_from ("smtpin.vvv.facebook.com", "example.net", reply);
-      g_autoptr(BounceReport) report = analyze (text);
-      g_autoptr(BounceRecipient) r = recipient (report, 0);
-
-      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[k].reason);
-      g_assert_cmpstr (relayed, ==, cases[k].reason);
-    }
-}
-
 /* Replies that the newest versions of Sisimai's provider tables read and
  * we did not (p5-sisimai lib/Sisimai/Rhost/Microsoft.pm at commit 0691512,
  * Google.pm at f95c76c, MessageLabs.pm at 7a79d7c): Exchange Online's
@@ -2641,6 +2580,5 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);
-  g_test_add_func ("/diagnose/facebook-layout-codes", test_facebook_layout_codes);
   return g_test_run ();
 }

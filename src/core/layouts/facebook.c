@@ -9,18 +9,14 @@
  * code: "550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes
  * ...".  Each code names its condition, more precisely than the status
  * beside it.  Learnt from Facebook's postmaster page of response codes
- * (https://www.facebook.com/postmaster/response_codes, no longer online)
- * as Sisimai's Rhost::Facebook tables it (p5-sisimai, commit 9329aa5, the
- * newest; it replaced the older table of Lhost::Facebook), so that a code
- * means the same here as in a reply relayed from Facebook's servers, which
- * the catalogue's Facebook entries (rules-isp.json) read from the same
- * table.  The note names no recipient: a pasted note alone has nobody to
- * report. */
+ * (http://postmaster.facebook.com/response_codes, no longer online) as
+ * Sisimai's Lhost::Facebook tables it.  The note names no recipient: a
+ * pasted note alone has nobody to report. */
 
 /* Facebook's codes and what each says (the page's own descriptions, in
- * short).  The page lists POL-P7 for a domain that fails Facebook's
- * authentication requirements and POL-P8 for a message against its abuse
- * policies. */
+ * short).  POL-P7 is listed twice on that page (a message Facebook's
+ * abuse policies refuse, and a domain that fails its authentication
+ * requirements); the first reading is kept. */
 static const BouncePhrase facebook_codes[] = {
   { "RCP-P1", "userunknown" },      /* the recipient address does not exist */
   { "INT-P1", "userunknown" },
@@ -28,34 +24,32 @@ static const BouncePhrase facebook_codes[] = {
   { "INT-P4", "userunknown" },
   { "RCP-P2", "filtered" },         /* the recipient's preferences refuse the message */
   { "RCP-P3", "filtered" },         /* the recipient's privacy settings refuse it */
-  { "INT-P7", "mailboxfull" },      /* the recipient's storage quota is exceeded */
   { "MSG-P1", "mesgtoobig" },       /* larger than Facebook accepts */
   { "INT-P2", "mesgtoobig" },
   { "MSG-P2", "contenterror" },     /* an attachment type Facebook does not accept */
-  { "MSG-P3", "notcompliantrfc" },  /* a header field that may appear once appears twice */
-  { "POL-P6", "spamdetected" },     /* a link Facebook blocks */
-  { "POL-P7", "authfailure" },      /* the domain fails Facebook's authentication requirements */
-  { "POL-P8", "policyviolation" },  /* against Facebook's abuse policies */
+  { "MSG-P3", "contenterror" },     /* a header field that may appear once appears twice */
+  { "POL-P6", "contenterror" },     /* a link Facebook blocks */
+  { "POL-P7", "contenterror" },     /* against Facebook's abuse policies */
   { "POL-P1", "blocked" },          /* the sending IP is on the Spamhaus PBL */
   { "POL-P2", "blocked" },          /* Facebook no longer accepts mail from the IP */
   { "POL-P5", "virusdetected" },    /* the message contains a virus */
-  { "POL-P3", "blocked" },          /* not accepting mail from the server for 4 to 8 hours */
-  { "POL-P4", "blocked" },          /* ... for 24 to 48 hours */
-  { "POL-T1", "blocked" },          /* ... for now, retry in 1 to 2 hours */
-  { "POL-T2", "blocked" },
-  { "POL-T3", "blocked" },
+  { "POL-P3", "notaccept" },        /* not accepting mail from the server for 4 to 8 hours */
+  { "POL-P4", "notaccept" },        /* ... for 24 to 48 hours */
+  { "POL-T1", "notaccept" },        /* ... for now, retry in 1 to 2 hours */
+  { "POL-T2", "notaccept" },
+  { "POL-T3", "notaccept" },
   { "DNS-P1", "rejected" },         /* the MAIL FROM domain does not exist */
   { "DNS-P2", "rejected" },         /* ... has no MX record */
   { "DNS-T1", "rejected" },         /* ... does not resolve at the moment */
-  { "DNS-P3", "requireptr" },       /* the sending server has no reverse DNS */
-  { "DNS-T2", "requireptr" },       /* ... its reverse DNS does not resolve */
+  { "DNS-P3", "rejected" },         /* the sending server has no reverse DNS */
+  { "DNS-T2", "rejected" },         /* ... its reverse DNS does not resolve */
+  { "CON-T1", "systemerror" },      /* Facebook's server has too many connections open */
   { "RCP-T1", "systemerror" },      /* the recipient is unavailable for an internal reason */
-  { "CON-T1", "toomanyconn" },      /* Facebook's server has too many connections open */
   { "CON-T2", "toomanyconn" },      /* the sending server has too many connections open */
   { "CON-T3", "toomanyconn" },      /* ... opened too many in a short time */
-  { "CON-T4", "toomanyconn" },      /* too many recipients on the connection */
-  { "MSG-T1", "toomanyconn" },      /* too many recipients on the message */
   { "RCP-T4", "suspend" },          /* the address is deactivated for now */
+  { "MSG-T1", "undefined" },        /* too many recipients on the message */
+  { "CON-T4", "undefined" },        /* too many recipients on the connection */
 };
 
 /* The code in a diagnostic: three capitals, a dash, P or T and a digit. */

@@ -5350,14 +5350,6 @@ N_("The sender domain publishes a DMARC policy that asks receivers to refuse mai
 N_("Forward this bounce to whoever runs your domain's mail.");
 /* Translators: rule.isp.orange-code-dmarc admin[1] */
 N_("Make the message pass DMARC: sign it with DKIM for the From domain, or send it from a server listed in that domain's SPF record.");
-/* Translators: rule.isp.orange-code-policy title */
-N_("La Poste refused the message by its policy");
-/* Translators: rule.isp.orange-code-policy explanation */
-N_("A rule of La Poste's mail policy refused the sending server or this message; the reply names no other cause.");
-/* Translators: rule.isp.orange-code-policy sender[1] */
-N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
-/* Translators: rule.isp.orange-code-policy admin[1] */
-N_("Ask La Poste through its postmaster page which rule refused the server; the code at the end of the reply (LPN000_630) identifies the refusal.");
 /* Translators: rule.isp.free-spam title */
 N_("Free refuses mail from your server for now");
 /* Translators: rule.isp.free-spam explanation */

@@ -1404,11 +1404,7 @@ test_facebook_codes (void)
  * sender's SPF/DKIM/DMARC, as go-sisimai's rhost/for-microsoft.go at
  * 194cc33 has them now (failedstarttls) and Microsoft's page says; Gmail's 4.7.29 is about TLS, although
  * it says "rate limited"; and Broadcom's "your IP address (<ip>) has been
- * blocked" is a block of the sending address.  Orange and La Poste's
- * codes 401 (SPF) and 517 (DMARC) and Orange's "SPF/DNS de votre nom de
- * domaine" are failed sender authentication, as go-sisimai's
- * rhost/for-franceptt.go at 194cc33 reads them (Sisimai v5.1.0 said
- * blocked and policyviolation); 630 stays a policy refusal.  Yahoo's "temporarily
+ * blocked" is a block of the sending address.  Yahoo's "temporarily
  * deferred due to unresolvable RFC.5321 from domain" refuses the sender's
  * domain (go-sisimai rhost/for-yahooinc.go at 76b7505, whose pattern
  * "unresolvable rfc.5321 domain" misses the "from" of the example it
@@ -1435,15 +1431,6 @@ test_rhost_newest_replies (void)
       "large senders to use TLS/SSL during SMTP. - gsmtp", "securityerror" },
     { "cluster1.eu.messagelabs.com", "553 Sorry, your IP address (192.0.2.1) has been blocked", "blocked" },
     { "cluster1.eu.messagelabs.com", "553 Sorry, your email address has been blocked", "rejected" },
-    { "smtp-in.laposte.net", "550 5.5.0 SPF: 192.0.2.1 is not allowed to send mail. LPN004_401", "authfailure" },
-    { "smtp-in.laposte.net",
-      "571 5.7.1 Message refused, DMARC verification Failed. Message refuse, verification DMARC en echec "
-      "LPN007_517", "authfailure" },
-    { "smtp-in.laposte.net", "554 5.7.1 Client host rejected LPN000_630", "policyviolation" },
-    { "smtp-in.orange.fr",
-      "421 smtp.orange.fr [192.0.2.1] Emetteur invalide, Veuillez verifier la configuration SPF/DNS de "
-      "votre nom de domaine. Invalid Sender. SPF check failed, please verify the SPF/DNS configuration "
-      "for your domain name.", "authfailure" },
     { "mta7.am0.yahoodns.net",
       "451 Message temporarily deferred due to unresolvable RFC.5321 from domain. "
       "See https://senders.yahooinc.com/error-codes//unresolvable-from-domain", "rejected" },

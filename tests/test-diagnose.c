@@ -1399,10 +1399,7 @@ test_facebook_codes (void)
  * Google.pm at f95c76c, MessageLabs.pm at 7a79d7c): Exchange Online's
  * "4.3.2 Service not available" and "Temporary server error ... ATTR18"
  * are its own trouble, not the mailbox's receiving rate that 4.3.2 names
- * elsewhere in Microsoft's tables; its DANE, DNSSEC and certificate checks
- * of the receiving server (5.7.322-325) fail the TLS it must use, not the
- * sender's SPF/DKIM/DMARC, as go-sisimai's rhost/for-microsoft.go at
- * 194cc33 has them now (failedstarttls) and Microsoft's page says; Gmail's 4.7.29 is about TLS, although
+ * elsewhere in Microsoft's tables; Gmail's 4.7.29 is about TLS, although
  * it says "rate limited"; and Broadcom's "your IP address (<ip>) has been
  * blocked" is a block of the sending address.  Yahoo's "temporarily
  * deferred due to unresolvable RFC.5321 from domain" refuses the sender's
@@ -1420,12 +1417,6 @@ test_rhost_newest_replies (void)
       "451 4.4.3 Temporary server error. Please try again later ATTR18", "systemerror" },
     { "example-net.mail.protection.outlook.com",
       "452 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded", "speeding" },
-    { "example-net.mail.protection.outlook.com",
-      "550 5.7.322 certificate-expired: Destination mail server's certificate is expired", "securityerror" },
-    { "example-net.mail.protection.outlook.com",
-      "451 4.7.323 tlsa-invalid: The domain failed DANE validation", "securityerror" },
-    { "example-net.mail.protection.outlook.com",
-      "550 5.7.509 Access denied, sending domain example.org does not pass DMARC verification", "authfailure" },
     { "gmail-smtp-in.l.google.com",
       "421 4.7.29 This mail has been rate limited because TLS wasn't used. Gmail requires all "
       "large senders to use TLS/SSL during SMTP. - gsmtp", "securityerror" },

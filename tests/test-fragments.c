@@ -653,30 +653,27 @@ test_greeting_refused_is_not_a_block (void)
   "\n" \
   "Google Groups\n"
 
+/* Gmail's forward of it, as the user pastes it: the user's words, the
+ * marker line and the notice's own header lines */
+#define GMAIL_FORWARD \
+  "Can you check this? I can't post to the list.\n" \
+  "\n" \
+  "---------- Forwarded message ---------\n" \
+  "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n" \
+  "Date: Mon, Dec 7, 2026 at 9:12 AM\n" \
+  "Subject: Delivery Status Notification (Failure)\n" \
+  "To: <mira.holt@example.com>\n" \
+  "\n" \
+  "\n"
+
 static void
 test_forwarded_inline (void)
 {
   /* Gmail's forward of Google Groups' letter: the letter names no address */
-  check ("Can you check this? I can't post to the list.\n"
-         "\n"
-         "---------- Forwarded message ---------\n"
-         "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
-         "Date: Mon, Dec 7, 2026 at 9:12 AM\n"
-         "Subject: Delivery Status Notification (Failure)\n"
-         "To: <mira.holt@example.com>\n"
-         "\n"
-         "\n" GROUPS_LETTER,
+  check (GMAIL_FORWARD GROUPS_LETTER,
          BOUNCE_KIND_FAILURE, NULL, "rejected");
   /* ... with the returned post under it: its To: is the group */
-  check ("Can you check this? I can't post to the list.\n"
-         "\n"
-         "---------- Forwarded message ---------\n"
-         "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
-         "Date: Mon, Dec 7, 2026 at 9:12 AM\n"
-         "Subject: Delivery Status Notification (Failure)\n"
-         "To: <mira.holt@example.com>\n"
-         "\n"
-         "\n" GROUPS_LETTER
+  check (GMAIL_FORWARD GROUPS_LETTER
          "\n"
          "\n"
          "----- Original message -----\n"

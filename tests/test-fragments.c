@@ -700,6 +700,44 @@ test_forwarded_inline (void)
          BOUNCE_KIND_FAILURE, NULL, "userunknown");
 }
 
+/* An out-of-office reply forwarded inline, as Outlook ("Name <address>"
+ * under its rule of underscores) and Apple Mail (every line of the
+ * forwarded message quoted) write it, pasted whole: the reply's text
+ * names nobody, the forwarded header's From: is the person away. */
+#define AWAY_TEXT \
+  "Thank you for your note. I am on leave until 4 January and read no mail\n" \
+  "before then. For urgent questions please call the front desk.\n" \
+  "\n" \
+  "Oskar Lind\n"
+
+static void
+test_forwarded_autoreply (void)
+{
+  check ("Is this one of those bounces?\n"
+         "\n"
+         "________________________________\n"
+         "From: Oskar Lind <oskar.lind@example.net>\n"
+         "Sent: Monday, December 7, 2026 10:41 AM\n"
+         "To: Mira Holt <mira.holt@example.com>\n"
+         "Subject: Out of office: Budget draft\n"
+         "\n" AWAY_TEXT,
+         BOUNCE_KIND_AUTOREPLY, "oskar.lind@example.net", "vacation");
+  check ("\n"
+         "\n"
+         "Begin forwarded message:\n"
+         "\n"
+         "> From: Oskar Lind <oskar.lind@example.net>\n"
+         "> Subject: Out of office: Budget draft\n"
+         "> Date: December 7, 2026 at 10:41:02 AM GMT+1\n"
+         "> To: mira.holt@example.com\n"
+         ">\n"
+         "> Thank you for your note. I am on leave until 4 January and read no mail\n"
+         "> before then. For urgent questions please call the front desk.\n"
+         ">\n"
+         "> Oskar Lind\n",
+         BOUNCE_KIND_AUTOREPLY, "oskar.lind@example.net", "vacation");
+}
+
 /* A delivery report's fields pasted alone (the message/delivery-status
  * part, RFC 3464), as AOL's relay writes them: a vendor's X- fields among
  * the per-message fields and no empty line before the recipient's.  The
@@ -750,5 +788,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/greeting-refused-is-not-a-block", test_greeting_refused_is_not_a_block);
   g_test_add_func ("/fragments/pasted/forwarded-inline", test_forwarded_inline);
   g_test_add_func ("/fragments/pasted/report-fields-alone", test_report_fields_alone);
+  g_test_add_func ("/fragments/pasted/forwarded-autoreply", test_forwarded_autoreply);
   return g_test_run ();
 }

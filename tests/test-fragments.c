@@ -700,6 +700,82 @@ test_forwarded_inline (void)
          BOUNCE_KIND_FAILURE, NULL, "userunknown");
 }
 
+/* An out-of-office reply forwarded inline, as Outlook ("Name <address>"
+ * under its rule of underscores) and Apple Mail (every line of the
+ * forwarded message quoted) write it, pasted whole: the reply's text
+ * names nobody, the forwarded header's From: is the person away. */
+#define AWAY_TEXT \
+  "Thank you for your note. I am on leave until 4 January and read no mail\n" \
+  "before then. For urgent questions please call the front desk.\n" \
+  "\n" \
+  "Oskar Lind\n"
+
+static void
+test_forwarded_autoreply (void)
+{
+  check ("Is this one of those bounces?\n"
+         "\n"
+         "________________________________\n"
+         "From: Oskar Lind <oskar.lind@example.net>\n"
+         "Sent: Monday, December 7, 2026 10:41 AM\n"
+         "To: Mira Holt <mira.holt@example.com>\n"
+         "Subject: Out of office: Budget draft\n"
+         "\n" AWAY_TEXT,
+         BOUNCE_KIND_AUTOREPLY, "oskar.lind@example.net", "vacation");
+  check ("\n"
+         "\n"
+         "Begin forwarded message:\n"
+         "\n"
+         "> From: Oskar Lind <oskar.lind@example.net>\n"
+         "> Subject: Out of office: Budget draft\n"
+         "> Date: December 7, 2026 at 10:41:02 AM GMT+1\n"
+         "> To: mira.holt@example.com\n"
+         ">\n"
+         "> Thank you for your note. I am on leave until 4 January and read no mail\n"
+         "> before then. For urgent questions please call the front desk.\n"
+         ">\n"
+         "> Oskar Lind\n",
+         BOUNCE_KIND_AUTOREPLY, "oskar.lind@example.net", "vacation");
+}
+
+/* A notice quoted whole in a reply, pasted: the attribution line Gmail and
+ * Apple Mail write above the quote names the notice's sender with its
+ * address ("On <date> <name> <address> wrote:"; Gmail folds it when it is
+ * long); that address is never the failed recipient. */
+#define QUOTED_NOTICE \
+  ">\n" \
+  "> Delivery to the following recipients did not succeed.\n" \
+  ">\n" \
+  ">     Addressee: [SMTP:lena.voss@example.net]\n" \
+  ">     Server said: 550 5.1.1 mailbox unavailable\n"
+
+static void
+test_quoted_in_reply (void)
+{
+  check ("What does this mean?\n"
+         "\n"
+         "On Mon, Dec 7, 2026 at 10:02 AM Mail Administrator <postmaster@mx.example.org> wrote:\n"
+         "\n" QUOTED_NOTICE,
+         BOUNCE_KIND_FAILURE, "lena.voss@example.net", "userunknown");
+  check ("What does this mean?\n"
+         "\n"
+         "On Mon, Dec 7, 2026 at 10:02 AM Mail Delivery Subsystem <\n"
+         "postmaster@mx.example.org> wrote:\n"
+         "\n" QUOTED_NOTICE,
+         BOUNCE_KIND_FAILURE, "lena.voss@example.net", "userunknown");
+  check ("Am 07.12.2026 um 10:02 schrieb Mail Administrator <postmaster@mx.example.org>:\n"
+         "\n" QUOTED_NOTICE,
+         BOUNCE_KIND_FAILURE, "lena.voss@example.net", "userunknown");
+  /* an out-of-office reply quoted the same way names nobody else: the
+   * person away is the one on the attribution line */
+  check ("Is this a bounce?\n"
+         "\n"
+         "On Mon, Dec 7, 2026 at 10:41 AM Oskar Lind <oskar.lind@example.net> wrote:\n"
+         "\n"
+         "> Hello, I am away until 4 January and unable to read your message.\n",
+         BOUNCE_KIND_AUTOREPLY, "oskar.lind@example.net", "vacation");
+}
+
 /* A delivery report's fields pasted alone (the message/delivery-status
  * part, RFC 3464), as AOL's relay writes them: a vendor's X- fields among
  * the per-message fields and no empty line before the recipient's.  The
@@ -750,5 +826,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/greeting-refused-is-not-a-block", test_greeting_refused_is_not_a_block);
   g_test_add_func ("/fragments/pasted/forwarded-inline", test_forwarded_inline);
   g_test_add_func ("/fragments/pasted/report-fields-alone", test_report_fields_alone);
+  g_test_add_func ("/fragments/pasted/forwarded-autoreply", test_forwarded_autoreply);
+  g_test_add_func ("/fragments/pasted/quoted-in-reply", test_quoted_in_reply);
   return g_test_run ();
 }

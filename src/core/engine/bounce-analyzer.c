@@ -620,6 +620,24 @@ pastes_forwarded_notice (BounceInput *input,
   return from != NULL && bounce_classify_mail_system_sender (from, bounce_fields_lookup (m->headers, "Return-Path"));
 }
 
+/* Whether a report lists a recipient by address. */
+static gboolean
+names_recipient (BounceReport *report)
+{
+  GListModel *recipients = bounce_report_get_recipients (report);
+  guint n = g_list_model_get_n_items (recipients);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+      const char *address = bounce_recipient_get_address (r);
+
+      if (address != NULL && *address != '\0')
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static BounceReport *
 analyze_input (BounceInput     *input,
                const char      *source,
@@ -661,6 +679,20 @@ analyze_input (BounceInput     *input,
         inner = analyze_input (inner_input, source, catalogue, depth + 1);
       if (inner != NULL && bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE)
         return g_steal_pointer (&inner);
+
+      /* Pasted text that forwards a message inline (an out-of-office
+       * reply, a feedback report, a notice sent by a person's address)
+       * and whose own reading names nobody: the forwarded message read
+       * alone, with its own From:, may name the recipient.  The pasted
+       * text's lines above the forwarded header are the user's, and the
+       * header's To: (the user) passes for a returned original's. */
+      if (inner == NULL && inner_input != NULL && !bounce_input_get_is_message (input) &&
+          !names_recipient (report))
+        {
+          inner = analyze_input (inner_input, source, catalogue, depth + 1);
+          if (bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE && names_recipient (inner))
+            return g_steal_pointer (&inner);
+        }
     }
 
   return g_steal_pointer (&report);

@@ -638,6 +638,33 @@ sender_side (const char *before)
                         before, 0, NULL);
 }
 
+/* An address on a reply's attribution line, the line a mail program
+ * writes above the message it quotes: Gmail's and Apple Mail's "On <date>,
+ * <name> <address> wrote:" (Gmail folds a long one, so "wrote:" may start
+ * the next line), and the same line in the languages of the mail
+ * programs' translations ("a écrit :", "escribió:", "ha scritto:",
+ * "schreef:", "napisał:", "escreveu:"; German puts the verb first: "Am
+ * <date> schrieb <name> <address>:").  The address is the quoted
+ * message's author, the notice's sender, never a recipient. */
+static gboolean
+attribution_line (const char *before,
+                  const char *after)
+{
+  static BounceRegexSlot verb_after, verb_before, colon_after;
+
+  if (g_regex_match (bounce_regex_once (&verb_after,
+                                        "^[>\\]\"')]*[ \t]*\n?[ \t]*"
+                                        "(?:wrote|a\\s+écrit|escribió|ha\\s+scritto|schreef|napisał|escreveu)"
+                                        "[ \t]*:[ \t]*(?:\n|$)",
+                                        G_REGEX_CASELESS),
+                     after, 0, NULL))
+    return TRUE;
+  return g_regex_match (bounce_regex_once (&colon_after, "^[>\\]\"')]*[ \t]*:[ \t]*(?:\n|$)", 0),
+                        after, 0, NULL) &&
+         g_regex_match (bounce_regex_once (&verb_before, "\\bschrieb\\b[^\n]*$", G_REGEX_CASELESS),
+                        before, 0, NULL);
+}
+
 /* ... and words that make it the failed recipient's. */
 static gboolean
 recipient_side (const char *before)
@@ -669,6 +696,22 @@ header_line_value (const char *line,
   return g_strndup (line + n + 1, eol - line - n - 1);
 }
 
+/* A From: value (or an attribution line's name and address) that names a
+ * mail system: a mailer-daemon or postmaster address (RFC 5321 section
+ * 4.5.5) or a display name such as "Mail Delivery Subsystem". */
+static gboolean
+names_mail_system (const char *from)
+{
+  static BounceRegexSlot display;
+
+  return bounce_classify_mail_system_sender (from, NULL) ||
+         g_regex_match (bounce_regex_once (&display,
+                                           "mail\\s+delivery|delivery\\s+subsystem|mail\\s+system|"
+                                           "mail\\s+administrator|mailer.daemon|postmaster",
+                                           G_REGEX_CASELESS),
+                        from, 0, NULL);
+}
+
 /* The address at start is on a From: line, or on the "To:" line of a header block (lines up
  * to an empty one) whose From: is a mail system's (a mailer-daemon or
  * postmaster address, RFC 5321 section 4.5.5, or a display name such as
@@ -682,7 +725,6 @@ notice_addressee (const char *text,
                   gsize       len,
                   gsize       start)
 {
-  static BounceRegexSlot display;
   const char *end = text + len;
   const char *line = text + start;
   const char *first, *p;
@@ -714,12 +756,7 @@ notice_addressee (const char *text,
       g_autofree char *subject = header_line_value (p, end, "Subject");
 
       if (from != NULL)
-        notice = bounce_classify_mail_system_sender (from, NULL) ||
-                 g_regex_match (bounce_regex_once (&display,
-                                                   "mail\\s+delivery|delivery\\s+subsystem|mail\\s+system|"
-                                                   "mail\\s+administrator|mailer.daemon|postmaster",
-                                                   G_REGEX_CASELESS),
-                                from, 0, NULL);
+        notice = names_mail_system (from);
       if (subject != NULL)
         notice = match (RE_BOUNCE_SUBJECT, subject);
       p = eol != NULL ? eol + 1 : end;
@@ -731,6 +768,8 @@ char *
 bounce_classify_named_recipient (const char *text)
 {
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *author = NULL;      /* on a reply's attribution line */
+  g_autofree char *author_line = NULL;
   char *named = NULL;
   gsize len, from = 0, start, end;
   char *address;
@@ -742,9 +781,18 @@ bounce_classify_named_recipient (const char *text)
     {
       gsize b = bounce_utf8_back (text, start, 48);
       g_autofree char *before = g_strndup (text + b, start - b);
+      g_autofree char *after = g_strndup (text + end, MIN (len - end, (gsize) 48));
       gboolean known = FALSE;
 
       from = end;
+      if (author == NULL && attribution_line (before, after))
+        {
+          const char *nl = strrchr (before, '\n');
+
+          author = address;
+          author_line = g_strconcat (nl != NULL ? nl + 1 : before, address, NULL);
+          continue;
+        }
       if (bounce_address_is_daemon (address) || sender_side (before) || notice_addressee (text, len, start))
         {
           g_free (address);
@@ -761,5 +809,10 @@ bounce_classify_named_recipient (const char *text)
     }
   if (named == NULL && seen->len == 1)
     named = g_strdup (seen->pdata[0]);
+  /* A quoted message that names nobody else (an out-of-office reply): its
+   * author, unless a mail system wrote it. */
+  if (named == NULL && seen->len == 0 && author != NULL && !bounce_address_is_daemon (author) &&
+      !names_mail_system (author_line))
+    named = g_steal_pointer (&author);
   return named;
 }

@@ -100,8 +100,7 @@ arf_complaint (BounceLayoutDoc *d)
     return FALSE;
   d->feedback = g_ptr_array_new_with_free_func (bounce_field_free);
   add_field (d->feedback, "Feedback-Type", "abuse");
-  original = d->message->original_headers != NULL
-               ? bounce_fields_lookup (d->message->original_headers, "X-HmXmrOriginalRecipient") : NULL;
+  original = bounce_doc_original_header (d, "X-HmXmrOriginalRecipient");
   if (original != NULL)
     add_field (d->feedback, "Original-Rcpt-To", original);
   return TRUE;

@@ -298,6 +298,15 @@ bounce_doc_header (BounceLayoutDoc *d,
   return bounce_fields_lookup (d->message->headers, name);
 }
 
+const char *
+bounce_doc_original_header (BounceLayoutDoc *d,
+                            const char      *name)
+{
+  if (d->message == NULL || d->message->original_headers == NULL)
+    return NULL;
+  return bounce_fields_lookup (d->message->original_headers, name);
+}
+
 gboolean
 bounce_doc_has_dsn (BounceLayoutDoc *d)
 {

@@ -154,6 +154,10 @@ void        bounce_fact_set_diag      (BounceFact       *fact,
                                        GString          *diag);
 const char *bounce_doc_header         (BounceLayoutDoc  *d,
                                        const char       *name);
+/* A header field of the returned original message (its headers as the
+ * report carries them), or NULL. */
+const char *bounce_doc_original_header (BounceLayoutDoc *d,
+                                        const char      *name);
 /* The message carries machine-readable delivery-status fields. */
 gboolean    bounce_doc_has_dsn        (BounceLayoutDoc  *d);
 /* An address that is no recipient: the bounce's own addressee (the original

@@ -257,10 +257,10 @@ read_google_notice (BounceLayoutDoc *d)
         }
       bounce_diag_append_line (diag, l);
     }
-  if (addresses->len == 0 && d->message != NULL && d->message->original_headers != NULL)
+  if (addresses->len == 0 && bounce_doc_original_header (d, "To") != NULL)
     {
       /* "Send mail as" and the like: the message's own recipient */
-      const char *to = bounce_fields_lookup (d->message->original_headers, "To");
+      const char *to = bounce_doc_original_header (d, "To");
       char *address = to != NULL ? bounce_extract_address (to, -1, 0, NULL, NULL) : NULL;
 
       if (address != NULL)

@@ -15,34 +15,6 @@ static const BouncePhrase notes_phrases[] = {
   { "Message has exceeded maximum hop count", "networkerror" },
 };
 
-/* The address in the To: header of the returned message, or NULL. */
-static char *
-notes_returned_to (BounceLayoutDoc *d)
-{
-  GPtrArray *segments = bounce_input_get_segments (d->input);
-
-  for (guint i = d->seg_begin; i < d->seg_end; i++)
-    {
-      BounceSegment *seg = segments->pdata[i];
-      const char *p = d->text + seg->start;
-      const char *end = d->text + seg->end;
-
-      if (seg->kind != BOUNCE_SEGMENT_ORIGINAL_HEADERS)
-        continue;
-      while (p < end)
-        {
-          const char *eol = memchr (p, '\n', end - p);
-
-          if (eol == NULL)
-            eol = end;
-          if (eol - p > 3 && g_ascii_strncasecmp (p, "To:", 3) == 0)
-            return bounce_address_in (p + 3, eol - p - 3);
-          p = eol + 1;
-        }
-    }
-  return NULL;
-}
-
 static gboolean
 parse_notes (BounceLayoutDoc *d)
 {
@@ -87,13 +59,14 @@ parse_notes (BounceLayoutDoc *d)
    * at 7c78f336b7a6, its fallback after the loop over the reasons). */
   if (d->out->len == 0 && diag->len > 0)
     {
-      char *address = notes_returned_to (d);
+      const char *to = bounce_doc_original_header (d, "To");
+      char *address = to != NULL ? bounce_address_in (to, strlen (to)) : NULL;
 
       if (address != NULL)
         {
           BounceFact *r = bounce_doc_add_fact (d, address, start, start);
 
-          r->text = g_strdup (diag->str);
+          bounce_fact_set_diag (r, diag);
           r->command_unknown = TRUE;
           r->reason = g_strdup (bounce_phrase_reason (notes_phrases, G_N_ELEMENTS (notes_phrases), diag->str));
         }

@@ -32,8 +32,7 @@ unsent_recipient (BounceLayoutDoc *d,
       if (bounce_mem_has_prefix (s, n, "To:"))
         return bounce_address_in (s + 3, n - 3);
     }
-  if (d->message != NULL && d->message->original_headers != NULL)
-    to = bounce_fields_lookup (d->message->original_headers, "To");
+  to = bounce_doc_original_header (d, "To");
   return to != NULL ? bounce_address_in (to, strlen (to)) : NULL;
 }
 

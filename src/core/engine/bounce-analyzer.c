@@ -598,26 +598,20 @@ heads_a_report (GBytes *message)
   return FALSE;
 }
 
-/* Pasted text (no message of its own) that forwards a message inline, the
- * way a mail program writes it ("---------- Forwarded message ---------",
- * then the forwarded message's From:, Date:, Subject:, To:), where that
- * message comes from a mail system (a mailer-daemon or postmaster sender,
- * RFC 3464 section 2 and RFC 5321 section 4.5.5): the forwarded message is
- * the bounce the user asks about.  Read as the pasted text alone, its
- * header fields would pass for those of a returned original, and its To:
- * (the sender who got the bounce) for the failed recipient. */
+/* The message a pasted text forwards inline (the mail program's marker
+ * line, then its From:, Date:, Subject:, To:) comes from a mail system:
+ * it is the bounce the user asks about.  Read as the pasted text alone,
+ * its header fields would pass for a returned original's, and its To:
+ * (the user, who got the bounce) for the failed recipient. */
 static gboolean
-pastes_forwarded_notice (BounceInput *input,
-                         BounceInput *inner)
+forwards_notice (BounceInput *inner)
 {
   GPtrArray *messages = bounce_input_get_messages (inner);
   BounceMessage *m = messages->len == 1 ? messages->pdata[0] : NULL;
-  const char *from;
+  const char *from = m != NULL ? bounce_fields_lookup (m->headers, "From") : NULL;
 
-  if (bounce_input_get_is_message (input) || m == NULL)
-    return FALSE;
-  from = bounce_fields_lookup (m->headers, "From");
-  return from != NULL && bounce_classify_mail_system_sender (from, bounce_fields_lookup (m->headers, "Return-Path"));
+  return from != NULL && (bounce_classify_names_mail_system (from) ||
+                          bounce_classify_mail_system_sender (NULL, bounce_fields_lookup (m->headers, "Return-Path")));
 }
 
 /* Whether a report lists a recipient by address. */
@@ -664,6 +658,7 @@ analyze_input (BounceInput     *input,
     {
       gboolean wrapper_is_none = bounce_report_get_kind (report) == BOUNCE_KIND_NOT_BOUNCE ||
                                  written_by_person (input);
+      gboolean pasted = !bounce_input_get_is_message (input);
       g_autoptr(BounceInput) inner_input = NULL;
       g_autoptr(BounceReport) inner = NULL;
 
@@ -671,24 +666,24 @@ analyze_input (BounceInput     *input,
        * security appliance re-wrapping what it scanned) leaves the report's
        * fields (RFC 3464) in the attached message only: when the wrapper
        * has none, they list the recipients, not the wrapper's text. */
-      if (wrapper_is_none || !bounce_input_get_is_message (input) ||
-          (!has_report_fields (input) && heads_a_report (attached)))
+      if (wrapper_is_none || pasted || (!has_report_fields (input) && heads_a_report (attached)))
         inner_input = bounce_input_new_from_bytes (attached, NULL, NULL);
-      if (inner_input != NULL &&
-          (wrapper_is_none || has_report_fields (inner_input) || pastes_forwarded_notice (input, inner_input)))
-        inner = analyze_input (inner_input, source, catalogue, depth + 1);
-      if (inner != NULL && bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE)
-        return g_steal_pointer (&inner);
-
-      /* Pasted text that forwards a message inline (an out-of-office
-       * reply, a feedback report, a notice sent by a person's address)
-       * and whose own reading names nobody: the forwarded message read
-       * alone, with its own From:, may name the recipient.  The pasted
-       * text's lines above the forwarded header are the user's, and the
-       * header's To: (the user) passes for a returned original's. */
-      if (inner == NULL && inner_input != NULL && !bounce_input_get_is_message (input) &&
-          !names_recipient (report))
+      if (inner_input == NULL)
+        return g_steal_pointer (&report);
+      if (wrapper_is_none || has_report_fields (inner_input) || (pasted && forwards_notice (inner_input)))
         {
+          inner = analyze_input (inner_input, source, catalogue, depth + 1);
+          if (bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE)
+            return g_steal_pointer (&inner);
+        }
+      else if (pasted && !names_recipient (report))
+        {
+          /* Pasted text that forwards a message inline (an out-of-office
+           * reply, a feedback report, a notice sent by a person's address)
+           * and whose own reading names nobody: the forwarded message read
+           * alone, with its own From:, may name the recipient.  The pasted
+           * text's lines above the forwarded header are the user's, and
+           * the header's To: (the user) passes for a returned original's. */
           inner = analyze_input (inner_input, source, catalogue, depth + 1);
           if (bounce_report_get_kind (inner) != BOUNCE_KIND_NOT_BOUNCE && names_recipient (inner))
             return g_steal_pointer (&inner);

@@ -696,11 +696,8 @@ header_line_value (const char *line,
   return g_strndup (line + n + 1, eol - line - n - 1);
 }
 
-/* A From: value (or an attribution line's name and address) that names a
- * mail system: a mailer-daemon or postmaster address (RFC 5321 section
- * 4.5.5) or a display name such as "Mail Delivery Subsystem". */
-static gboolean
-names_mail_system (const char *from)
+gboolean
+bounce_classify_names_mail_system (const char *from)
 {
   static BounceRegexSlot display;
 
@@ -756,7 +753,7 @@ notice_addressee (const char *text,
       g_autofree char *subject = header_line_value (p, end, "Subject");
 
       if (from != NULL)
-        notice = names_mail_system (from);
+        notice = bounce_classify_names_mail_system (from);
       if (subject != NULL)
         notice = match (RE_BOUNCE_SUBJECT, subject);
       p = eol != NULL ? eol + 1 : end;
@@ -812,7 +809,7 @@ bounce_classify_named_recipient (const char *text)
   /* A quoted message that names nobody else (an out-of-office reply): its
    * author, unless a mail system wrote it. */
   if (named == NULL && seen->len == 0 && author != NULL && !bounce_address_is_daemon (author) &&
-      !names_mail_system (author_line))
+      !bounce_classify_names_mail_system (author_line))
     named = g_steal_pointer (&author);
   return named;
 }

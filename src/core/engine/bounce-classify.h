@@ -21,6 +21,10 @@ gboolean bounce_classify_from_mail_system       (BounceMessageContext *ctx);
 /* The same from the values of From and Return-Path. */
 gboolean bounce_classify_mail_system_sender     (const char           *from,
                                                  const char           *return_path);
+/* A From: value (or a reply's attribution line) that names a mail system:
+ * a mailer-daemon or postmaster address (RFC 5321 section 4.5.5) or a
+ * display name such as "Mail Delivery Subsystem". */
+gboolean bounce_classify_names_mail_system      (const char           *from);
 /* An automatic reply (RFC 3834 Auto-Submitted, out-of-office Subjects). */
 gboolean bounce_classify_looks_like_autoreply   (BounceMessageContext *ctx);
 gboolean bounce_classify_reads_as_failure_report (BounceMessageContext *ctx);

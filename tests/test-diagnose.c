@@ -2477,6 +2477,31 @@ test_listed_in_directory (void)
   assert_pasted_reason ("554 5.7.1 Service unavailable; Client host [192.0.2.7] listed in zen.spamhaus.org",
                         "blocked");
   assert_pasted_reason ("550 5.7.1 Rejected: 192.0.2.7 is listed in the CBL", "blocked");
+  /* nor is a list of allowed senders (the 5.7.1 alone speaks) */
+  assert_pasted_reason ("550 5.7.1 Your address is not listed in the allowlist", "securityerror");
+}
+
+/* The wording Sisimai's tables learnt after v5.1.0 stays within what it
+ * says: "sender is ... list" (a list of refused senders) is not a sender
+ * listed on a blocklist, a mailbox's rate limit is not a full mailbox, an
+ * expired account or subscription is no expired delivery, and
+ * MessageLabs' "too many messages" is not a customer's full mailbox that
+ * MessageLabs relays. */
+static void
+test_later_wording_bounds (void)
+{
+  g_autofree char *relayed = reason_of_reply_from ("cluster1.eu.messagelabs.com", "example.net",
+                                                   "552 5.2.2 Too many messages in mailbox");
+  g_autofree char *own = reason_of_reply_from ("cluster1.eu.messagelabs.com", "example.net",
+                                               "460 too many messages (#4.3.0)");
+
+  assert_pasted_reason ("550 5.7.1 The sender is listed on a DNS blocklist", "blocked");
+  assert_pasted_reason ("553 5.7.1 Sender is in my black list", "rejected");
+  assert_pasted_reason ("452 4.2.1 Mailbox has exceeded the receive rate limit, try again later", "speeding");
+  assert_pasted_reason ("552 Mailbox has exceeded the size limit", "mailboxfull");
+  assert_pasted_reason ("550 5.7.1 Delivery refused: your sending subscription has expired", "securityerror");
+  g_assert_cmpstr (relayed, ==, "mailboxfull");
+  g_assert_cmpstr (own, ==, "toomanyconn");
 }
 
 int
@@ -2553,6 +2578,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);
   g_test_add_func ("/diagnose/listed-in-directory", test_listed_in_directory);
+  g_test_add_func ("/diagnose/later-wording-bounds", test_later_wording_bounds);
   g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);

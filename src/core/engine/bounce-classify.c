@@ -709,14 +709,13 @@ bounce_classify_names_mail_system (const char *from)
                         from, 0, NULL);
 }
 
-/* The address at start is on a From: line, or on the "To:" line of a header block (lines up
- * to an empty one) whose From: is a mail system's (a mailer-daemon or
- * postmaster address, RFC 5321 section 4.5.5, or a display name such as
- * "Mail Delivery Subsystem") or whose Subject: is a bounce's: the header
- * of a notice pasted with the lines a mail program shows above it, or
- * forwarded inline.  Its To: is the notice's reader, the sender of the
- * failed message; a returned original's To:, the failed recipient, sits
- * under the original's own From: and Subject:. */
+/* The address at start is on a From: line (the sender of whatever message
+ * it heads), or on the "To:" line of a header block (lines up to an empty
+ * one) whose From: names a mail system or whose Subject: is a bounce's:
+ * the header of a notice pasted with the lines a mail program shows above
+ * it, or forwarded inline.  Its To: is the notice's reader, the sender of
+ * the failed message; a returned original's To:, the failed recipient,
+ * sits under the original's own From: and Subject:. */
 static gboolean
 notice_addressee (const char *text,
                   gsize       len,
@@ -729,7 +728,6 @@ notice_addressee (const char *text,
 
   while (line > text && line[-1] != '\n')
     line--;
-  /* a From: line names the sender of whatever message it heads */
   if (g_ascii_strncasecmp (line, "From:", 5) == 0)
     return TRUE;
   if (g_ascii_strncasecmp (line, "To:", 3) != 0)

@@ -142,6 +142,42 @@ test_smtp_stage (void)
   g_assert_cmpstr (bounce_entry_get_reason (bounce_recipient_get_entries (r2)->pdata[0]), ==, "rejected");
 }
 
+/* "User unknown" in a whole message that names no SMTP command anywhere
+ * (no layout of its own, a report's fields without one) and no x.1.1
+ * status is a filter's answer, as Sisimai's Reason::Filtered takes it; with
+ * RCPT TO named it is an unknown user; pasted alone it stays one. */
+static void
+test_unknown_user_without_command (void)
+{
+#define IIS_HEAD \
+  "From: postmaster@mx.example.org\n" \
+  "To: alice@example.com\n" \
+  "Subject: Delivery Status Notification (Failure)\n" \
+  REPORT_TEXT_PART \
+  "This is an automatically generated Delivery Status Notification.\n" \
+  "\n" \
+  "Delivery to the following recipients failed.\n" \
+  "\n" \
+  "       bob@example.net\n" \
+  "\n"
+  g_autoptr(BounceReport) none = analyze (IIS_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.0.0", "550 Requested action not taken: mailbox unavailable"));
+  g_autoptr(BounceReport) rcpt = analyze (IIS_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.0.0",
+              "550 Requested action not taken: mailbox unavailable (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) coded = analyze (IIS_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.1.1", "550 Requested action not taken: mailbox unavailable"));
+#undef IIS_HEAD
+  g_autoptr(BounceRecipient) r_none = recipient (none, 0);
+  g_autoptr(BounceRecipient) r_rcpt = recipient (rcpt, 0);
+  g_autoptr(BounceRecipient) r_coded = recipient (coded, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_none), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_rcpt), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_coded), ==, "userunknown");
+  assert_pasted_reason ("550 Requested action not taken: mailbox unavailable", "userunknown");
+}
+
 /* A vague refusal at the greeting is a refusal of the sending server. */
 static void
 test_connection_stage (void)
@@ -1861,7 +1897,9 @@ test_warning_subject (void)
 
   g_assert_cmpint (bounce_report_get_kind (postponed), ==, BOUNCE_KIND_DELAY);
   g_assert_cmpint (bounce_report_get_kind (mdaemon), ==, BOUNCE_KIND_FAILURE);
-  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  /* (a whole message that names no SMTP command: a filter's "user
+   * unknown", see /diagnose/unknown-user-without-command) */
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "filtered");
   g_assert_cmpint (bounce_recipient_get_outcome (r), ==, BOUNCE_OUTCOME_PERMANENT);
   g_assert_cmpint (bounce_report_get_kind (gateway), ==, BOUNCE_KIND_DELAY);
 }
@@ -2516,6 +2554,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/remote-host-in-text", test_remote_host_in_text);
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
+  g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);

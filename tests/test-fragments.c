@@ -686,7 +686,9 @@ test_forwarded_inline (void)
          "Hello all, the notes are attached.\n",
          BOUNCE_KIND_FAILURE, "fieldwork@googlegroups.com", "rejected");
   /* Thunderbird's forward (a tab after each name) of a notice whose text
-   * names nobody */
+   * names nobody; read as the forwarded message, which names no SMTP
+   * command, so its "User unknown" is a filter's as it would be in the
+   * notice itself (/diagnose/unknown-user-without-command) */
   check ("Why do I keep getting these?\n"
          "\n"
          "-------- Forwarded Message --------\n"
@@ -697,7 +699,7 @@ test_forwarded_inline (void)
          "\n"
          "The original message was received at Mon, 7 Dec 2026 08:02:09 +0100.\n"
          "The message could not be delivered: User unknown.\n",
-         BOUNCE_KIND_FAILURE, NULL, "userunknown");
+         BOUNCE_KIND_FAILURE, NULL, "filtered");
 }
 
 /* An out-of-office reply forwarded inline, as Outlook ("Name <address>"

@@ -357,19 +357,31 @@ delay_of_failing_network (const BounceJudgement *j,
 
 /* "User unknown" is only trustworthy as the answer to RCPT TO or with an
  * x.1.1 status; after DATA, or in a layout that shows the command but not
- * here, it is usually a filter speaking. */
+ * here, it is usually a filter speaking.  So is it in a whole message that
+ * names no command at all, neither a layout of its own nor the report's
+ * fields: Sisimai (v5.1.0 lib/Sisimai/Reason/UserUnknown.pm true() takes
+ * the wording as an unknown user only with x.1.1 or at RCPT;
+ * Reason/Filtered.pm true() takes it as a filter's at any other command or
+ * none).  A pasted fragment is not such a message: what it leaves out may
+ * well have named RCPT TO. */
 static const char *
 unknown_user_after_data (const BounceJudgement *j,
                          const char            *reason)
 {
   const char *status = j->ev->status;
   BounceSmtpCommand stage = j->stage;
+  const BounceFact *fact = j->fact;
+  /* a layout that shows the command whenever there was one shows none */
+  gboolean layout_names_none = fact->from_layout && !fact->command_unknown &&
+                               fact->command == BOUNCE_SMTP_COMMAND_NONE;
+  /* a whole message read without a layout names none anywhere */
+  gboolean message_names_none = !fact->from_layout && j->ctx->message != NULL &&
+                                stage == BOUNCE_SMTP_COMMAND_NONE;
 
   if (is_reason (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT &&
       stage != BOUNCE_SMTP_COMMAND_MAIL && stage != BOUNCE_SMTP_COMMAND_CONNECT &&
       (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
-      (stage == BOUNCE_SMTP_COMMAND_DATA ||
-       (j->fact->from_layout && j->fact->command == BOUNCE_SMTP_COMMAND_NONE && !j->fact->command_unknown)))
+      (stage == BOUNCE_SMTP_COMMAND_DATA || layout_names_none || message_names_none))
     return "filtered";
   return reason;
 }

@@ -352,6 +352,30 @@ test_postfix_notices (void)
   }
 }
 
+/* qmail's table is read against the first line of the reply it quotes
+ * too (Sisimai's Lhost::qmail "alterrors"): a remote server's "not enough
+ * free space" is a full system, whatever "mailbox unavailable" says. */
+static void
+test_qmail_reply_table (void)
+{
+  g_autoptr(GPtrArray) facts = parse_text (
+    "Hi. This is the qmail-send program at mail.example.org.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "<bob@example.net>:\n"
+    "192.0.2.7 does not like recipient.\n"
+    "Remote host said: 452 Requested action not taken: mailbox unavailable (not enough free space)\n"
+    "Giving up on 192.0.2.7.\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n");
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpstr (f->layout, ==, "qmail");
+  g_assert_cmpstr (f->reason, ==, "systemfull");
+  g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
+}
+
 /* PowerMTA names its verdict in a field of its delivery report, which
  * wins over the reply's vaguer words; the text part names the recipient
  * only. */
@@ -421,6 +445,7 @@ main (int   argc,
       g_test_add_data_func (path, &whole_only[i], test_whole_only);
     }
   g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
+  g_test_add_func ("/layouts-mta/qmail-reply-table", test_qmail_reply_table);
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   return g_test_run ();

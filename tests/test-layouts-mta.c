@@ -376,6 +376,36 @@ test_qmail_reply_table (void)
   g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
 }
 
+/* Exchange's RESOLVER.RST.RecipSizeLimit: the message is larger than the
+ * recipient accepts (Sisimai's Lhost::Exchange2007: mesgtoobig). */
+static void
+test_exchange2007_size (void)
+{
+  static const char text[] =
+    "From: postmaster@example.org\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable: hello\n"
+    "Content-Language: en-US\n"
+    "\n"
+    "Delivery has failed to these recipients or groups:\n"
+    "\n"
+    "Diagnostic information for administrators:\n"
+    "\n"
+    "Generating server: mail.example.org\n"
+    "\n"
+    "bob@example.net\n"
+    "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##\n"
+    "\n"
+    "Original message headers:\n";
+  g_autofree char *reason = engine_reason (text);
+  g_autoptr(GPtrArray) facts = parse_text (text);
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpstr (f->layout, ==, "exchange2007");
+  g_assert_cmpstr (f->reason, ==, "mesgtoobig");
+  g_assert_cmpstr (reason, ==, "mesgtoobig");
+}
+
 /* PowerMTA names its verdict in a field of its delivery report, which
  * wins over the reply's vaguer words; the text part names the recipient
  * only. */
@@ -446,6 +476,7 @@ main (int   argc,
     }
   g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
   g_test_add_func ("/layouts-mta/qmail-reply-table", test_qmail_reply_table);
+  g_test_add_func ("/layouts-mta/exchange2007-size", test_exchange2007_size);
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   return g_test_run ();

@@ -406,6 +406,37 @@ test_exchange2007_size (void)
   g_assert_cmpstr (reason, ==, "mesgtoobig");
 }
 
+/* Exchange 2003's codes for a remote refusal name no condition: the
+ * remote words after the code do (Sisimai's Lhost::Exchange2003 judges
+ * them alone), not Exchange's general sentence above them. */
+static void
+test_exchange2003_remote_code (void)
+{
+  static const char text[] =
+    "From: System Administrator <postmaster@example.org>\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable: hello\n"
+    "X-MS-Embedded-Report: \n"
+    "\n"
+    "Your message\n"
+    "\n"
+    "  To:      bob@example.net\n"
+    "  Subject: hello\n"
+    "\n"
+    "did not reach the following recipient(s):\n"
+    "\n"
+    "bob@example.net on Mon, 7 Dec 2026 01:00:05 +0000\n"
+    "    The recipient name is not recognized\n"
+    "    MSEXCH:IMS:Example:EXAMPLE:MAIL1 0 (000B09AA) Unable to relay for bob@example.net\n";
+  g_autofree char *reason = engine_reason (text);
+  g_autoptr(GPtrArray) facts = parse_text (text);
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpstr (f->layout, ==, "exchange2003");
+  g_assert_null (f->reason);
+  g_assert_cmpstr (reason, ==, "norelaying");
+}
+
 /* PowerMTA names its verdict in a field of its delivery report, which
  * wins over the reply's vaguer words; the text part names the recipient
  * only. */
@@ -477,6 +508,7 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
   g_test_add_func ("/layouts-mta/qmail-reply-table", test_qmail_reply_table);
   g_test_add_func ("/layouts-mta/exchange2007-size", test_exchange2007_size);
+  g_test_add_func ("/layouts-mta/exchange2003-remote-code", test_exchange2003_remote_code);
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   return g_test_run ();

@@ -437,6 +437,35 @@ test_exchange2003_remote_code (void)
   g_assert_cmpstr (reason, ==, "norelaying");
 }
 
+/* m-FILTER's notice without "-------SMTP command": the delivery failed
+ * before any command (Sisimai's Lhost::mFILTER reads it too). */
+static void
+test_mfilter_no_command (void)
+{
+  g_autoptr(GPtrArray) facts = parse_text (
+    "From: postmaster@example.org\n"
+    "To: alice@example.org\n"
+    "Subject: failure notice\n"
+    "X-Mailer: m-FILTER\n"
+    "\n"
+    "bob@example.net\n"
+    "\n"
+    "-------server message\n"
+    "Host not found: example.net\n"
+    "\n"
+    "-------original message\n"
+    "From: alice@example.org\n"
+    "To: bob@example.net\n"
+    "Subject: hi\n");
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpuint (facts->len, ==, 1);
+  g_assert_cmpstr (f->layout, ==, "mfilter");
+  g_assert_cmpstr (f->address, ==, "bob@example.net");
+  g_assert_cmpstr (f->text, ==, "Host not found: example.net");
+  g_assert_true (f->command_unknown);
+}
+
 /* PowerMTA names its verdict in a field of its delivery report, which
  * wins over the reply's vaguer words; the text part names the recipient
  * only. */
@@ -509,6 +538,7 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/qmail-reply-table", test_qmail_reply_table);
   g_test_add_func ("/layouts-mta/exchange2007-size", test_exchange2007_size);
   g_test_add_func ("/layouts-mta/exchange2003-remote-code", test_exchange2003_remote_code);
+  g_test_add_func ("/layouts-mta/mfilter-no-command", test_mfilter_no_command);
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   return g_test_run ();

@@ -352,6 +352,167 @@ test_postfix_notices (void)
   }
 }
 
+/* qmail's table is read against the first line of the reply it quotes
+ * too (Sisimai's Lhost::qmail "alterrors"): a remote server's "not enough
+ * free space" is a full system, whatever "mailbox unavailable" says. */
+static void
+test_qmail_reply_table (void)
+{
+  g_autoptr(GPtrArray) facts = parse_text (
+    "Hi. This is the qmail-send program at mail.example.org.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "<bob@example.net>:\n"
+    "192.0.2.7 does not like recipient.\n"
+    "Remote host said: 452 Requested action not taken: mailbox unavailable (not enough free space)\n"
+    "Giving up on 192.0.2.7.\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n");
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpstr (f->layout, ==, "qmail");
+  g_assert_cmpstr (f->reason, ==, "systemfull");
+  g_assert_cmpint (f->command, ==, BOUNCE_SMTP_COMMAND_RCPT);
+}
+
+/* Exchange's RESOLVER.RST.RecipSizeLimit: the message is larger than the
+ * recipient accepts (Sisimai's Lhost::Exchange2007: mesgtoobig). */
+static void
+test_exchange2007_size (void)
+{
+  static const char text[] =
+    "From: postmaster@example.org\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable: hello\n"
+    "Content-Language: en-US\n"
+    "\n"
+    "Delivery has failed to these recipients or groups:\n"
+    "\n"
+    "Diagnostic information for administrators:\n"
+    "\n"
+    "Generating server: mail.example.org\n"
+    "\n"
+    "bob@example.net\n"
+    "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##\n"
+    "\n"
+    "Original message headers:\n";
+  g_autofree char *reason = engine_reason (text);
+  g_autoptr(GPtrArray) facts = parse_text (text);
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpstr (f->layout, ==, "exchange2007");
+  g_assert_cmpstr (f->reason, ==, "mesgtoobig");
+  g_assert_cmpstr (reason, ==, "mesgtoobig");
+}
+
+/* Exchange 2003's codes for a remote refusal name no condition: the
+ * remote words after the code do (Sisimai's Lhost::Exchange2003 judges
+ * them alone), not Exchange's general sentence above them. */
+static void
+test_exchange2003_remote_code (void)
+{
+  static const char text[] =
+    "From: System Administrator <postmaster@example.org>\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable: hello\n"
+    "X-MS-Embedded-Report: \n"
+    "\n"
+    "Your message\n"
+    "\n"
+    "  To:      bob@example.net\n"
+    "  Subject: hello\n"
+    "\n"
+    "did not reach the following recipient(s):\n"
+    "\n"
+    "bob@example.net on Mon, 7 Dec 2026 01:00:05 +0000\n"
+    "    The recipient name is not recognized\n"
+    "    MSEXCH:IMS:Example:EXAMPLE:MAIL1 0 (000B09AA) Unable to relay for bob@example.net\n";
+  g_autofree char *reason = engine_reason (text);
+  g_autoptr(GPtrArray) facts = parse_text (text);
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpstr (f->layout, ==, "exchange2003");
+  g_assert_null (f->reason);
+  g_assert_cmpstr (reason, ==, "norelaying");
+}
+
+/* m-FILTER's notice without "-------SMTP command": the delivery failed
+ * before any command (Sisimai's Lhost::mFILTER reads it too). */
+static void
+test_mfilter_no_command (void)
+{
+  g_autoptr(GPtrArray) facts = parse_text (
+    "From: postmaster@example.org\n"
+    "To: alice@example.org\n"
+    "Subject: failure notice\n"
+    "X-Mailer: m-FILTER\n"
+    "\n"
+    "bob@example.net\n"
+    "\n"
+    "-------server message\n"
+    "Host not found: example.net\n"
+    "\n"
+    "-------original message\n"
+    "From: alice@example.org\n"
+    "To: bob@example.net\n"
+    "Subject: hi\n");
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpuint (facts->len, ==, 1);
+  g_assert_cmpstr (f->layout, ==, "mfilter");
+  g_assert_cmpstr (f->address, ==, "bob@example.net");
+  g_assert_cmpstr (f->text, ==, "Host not found: example.net");
+  g_assert_true (f->command_unknown);
+}
+
+/* amavisd-new's category tag ("- BAD HEADER:", "- Message size exceeds
+ * recipient's size limit") names the reason, as Sisimai's Lhost::Amavis
+ * keeps it, over other words in its reply. */
+static void
+test_amavis_tag (void)
+{
+  static const char * const replies[][3] = {
+    { "554 5.6.3 Reject, id=12345-01 - BAD HEADER: nonencoded 8-bit character", "5.6.3", "contenterror" },
+    { "552 5.3.4 Reject, id=12345-01 - Message size exceeds recipient's size limit", "5.3.4", "exceedlimit" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: \"Content-filter at mail.example.org\" <postmaster@mail.example.org>\n"
+        "To: alice@example.org\n"
+        "Subject: Undeliverable mail, MTA-BLOCKED\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"BB\"\n"
+        "\n"
+        "--BB\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "This nondelivery report was generated by the program amavisd-new at host\n"
+        "mail.example.org.\n"
+        "\n"
+        "The message WAS NOT delivered to:\n"
+        "<bob@example.net>:\n"
+        "   %s\n"
+        "\n"
+        "--BB\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mail.example.org\n"
+        "\n"
+        "Final-Recipient: rfc822; bob@example.net\n"
+        "Action: failed\n"
+        "Status: %s\n"
+        "Diagnostic-Code: smtp; %s\n"
+        "\n"
+        "--BB--\n", replies[i][0], replies[i][1], replies[i][0]);
+      g_autofree char *reason = engine_reason (text);
+
+      g_assert_cmpstr (reason, ==, replies[i][2]);
+    }
+}
+
 /* PowerMTA names its verdict in a field of its delivery report, which
  * wins over the reply's vaguer words; the text part names the recipient
  * only. */
@@ -421,6 +582,11 @@ main (int   argc,
       g_test_add_data_func (path, &whole_only[i], test_whole_only);
     }
   g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
+  g_test_add_func ("/layouts-mta/qmail-reply-table", test_qmail_reply_table);
+  g_test_add_func ("/layouts-mta/exchange2007-size", test_exchange2007_size);
+  g_test_add_func ("/layouts-mta/exchange2003-remote-code", test_exchange2003_remote_code);
+  g_test_add_func ("/layouts-mta/mfilter-no-command", test_mfilter_no_command);
+  g_test_add_func ("/layouts-mta/amavis-tag", test_amavis_tag);
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   return g_test_run ();

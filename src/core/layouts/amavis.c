@@ -17,6 +17,8 @@
 
 static const BouncePhrase amavis_phrases[] = {
   { "- infected", "virusdetected" },
+  /* CC_SPAM and CC_SPAMMY ("- spam", "- spammy (tag3)") */
+  { "- spam", "spamdetected" },
   { "- bad header:", "contenterror" },
   { "- message size exceeds recipient", "exceedlimit" },
   { "- temporary mta failure on relaying", "systemerror" },
@@ -127,6 +129,11 @@ parse_amavis (BounceLayoutDoc *d)
       r->reason = g_strdup (bounce_phrase_reason (amavis_phrases, G_N_ELEMENTS (amavis_phrases), code));
       if (r->reason == NULL)
         r->reason = g_strdup (bounce_phrase_reason (amavis_phrases, G_N_ELEMENTS (amavis_phrases), r->text));
+      /* the tag is amavisd's own name for the category that blocked the
+       * message (CC_BADH, CC_OVERSIZED, ...): Sisimai's Lhost::Amavis
+       * keeps it over whatever other words the reply holds, except a
+       * system error, which Sisimai judges again (Reason->retry) */
+      r->code_reason = r->reason != NULL && strcmp (r->reason, "systemerror") != 0;
     }
   return d->out->len > 0;
 }

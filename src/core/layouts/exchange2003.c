@@ -115,6 +115,15 @@ exchange2003_finish (BounceFact *fact,
   const char *code_reason = bounce_phrase_reason (exchange2003_codes, G_N_ELEMENTS (exchange2003_codes),
                                                   msexch->str);
 
+  /* The codes of a remote server's refusal (000B099C, 000B09AA, 000B09B6)
+   * name no condition: the remote server's words after the code do, and
+   * Sisimai's Lhost::Exchange2003 judges them alone, without Exchange's
+   * general sentence above ("The recipient name is not recognized"). */
+  if (g_strcmp0 (code_reason, "onhold") == 0)
+    {
+      g_string_truncate (diag, 0);
+      code_reason = NULL;
+    }
   bounce_diag_append (diag, msexch->str, msexch->len);
   bounce_fact_set_diag (fact, diag);
   fact->command_unknown = TRUE;

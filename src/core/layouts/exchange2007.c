@@ -71,7 +71,9 @@ static const BouncePhrase exchange2007_codes[] = {
   { "RESOLVER.ADR.Ambiguous", "systemerror" },
   { "RESOLVER.RST.AuthRequired", "securityerror" },
   { "RESOLVER.RST.NotAuthorized", "rejected" },
-  { "RESOLVER.RST.RecipSizeLimit", "exceedlimit" },
+  /* the message is larger than this recipient accepts: Sisimai's
+   * Lhost::Exchange2007 (and Lhost::Office365) name it mesgtoobig */
+  { "RESOLVER.RST.RecipSizeLimit", "mesgtoobig" },
   { "QUEUE.Expired", "expired" },
 };
 

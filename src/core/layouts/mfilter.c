@@ -19,9 +19,13 @@ parse_mfilter (BounceLayoutDoc *d)
   BounceSmtpCommand cmd = BOUNCE_SMTP_COMMAND_NONE;
   gboolean shown = FALSE;
 
-  /* both markers, in this order */
-  if (server < 0 || command < server)
+  /* the server's message; the command under it only when there was one
+   * (Sisimai's Lhost::mFILTER reads the notice without it too: a
+   * delivery that failed before any SMTP command) */
+  if (server < 0)
     return FALSE;
+  if (command < server)
+    command = -1;
   for (guint i = 0; i < (guint) server; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
@@ -32,10 +36,12 @@ parse_mfilter (BounceLayoutDoc *d)
       if (n > 3 && memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL)
         bounce_doc_add_fact (d, bounce_address_in (s, n), i, i);
     }
-  for (guint i = server + 1; i < (guint) command; i++)
+  for (guint i = server + 1; i < (command >= 0 ? (guint) command : d->lines->len); i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
 
+      if (bounce_line_starts (l, "-------"))
+        break;
       if (!bounce_line_is_blank (l))
         {
           bounce_diag_append_line (diag, l);
@@ -43,7 +49,7 @@ parse_mfilter (BounceLayoutDoc *d)
         }
     }
   /* the command alone on its line: "RCPT", "DATA", "MAIL" */
-  for (guint i = command + 1; i < d->lines->len; i++)
+  for (guint i = command + 1; command >= 0 && i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
       const char *s;

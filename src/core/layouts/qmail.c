@@ -82,10 +82,27 @@ typedef struct {
   gsize n_phrases;
 } QmailTable;
 
+/* Reasons a reader of the quoted reply must not settle on its table
+ * alone: Sisimai's Reason->retry list (lib/Sisimai/Reason.pm), which it
+ * judges again from the whole text. */
+static gboolean
+qmail_reply_reason_is_firm (const char *reason)
+{
+  static const char * const rejudged[] = {
+    "systemerror", "networkerror", "hostunknown", "userunknown", "suspend", "expired",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rejudged); i++)
+    if (g_strcmp0 (reason, rejudged[i]) == 0)
+      return FALSE;
+  return reason != NULL;
+}
+
 static void
 qmail_finish (BounceFact       *r,
               GString          *diag,
               GString          *own,
+              const char       *reply,
               gboolean          replied,
               const QmailTable *table)
 {
@@ -107,7 +124,15 @@ qmail_finish (BounceFact       *r,
   r->command_unknown = !remote && r->command == BOUNCE_SMTP_COMMAND_NONE;
   /* qmail-remote's sentence for a refusal before the recipient names
    * it: of the sending server's name, of the sender. */
-  if (strstr (own->str, "but my name was rejected") != NULL)
+  /* Sisimai's Lhost::qmail reads its table against the first line of
+   * the quoted reply first ("Remote host said: 452 Requested action not
+   * taken: mailbox unavailable (not enough free space)" is a full
+   * system, not a missing mailbox); a reason it judges again later is
+   * left to the catalogue. */
+  if (reply != NULL &&
+      qmail_reply_reason_is_firm (bounce_phrase_reason (table->phrases, table->n_phrases, reply)))
+    reason = bounce_phrase_reason (table->phrases, table->n_phrases, reply);
+  else if (strstr (own->str, "but my name was rejected") != NULL)
     reason = "blocked";
   else if (strstr (own->str, "but sender was rejected") != NULL)
     reason = "rejected";
@@ -141,6 +166,7 @@ qmail_read (BounceLayoutDoc  *d,
   gboolean replied = FALSE;
   g_autoptr(GString) diag = g_string_new (NULL);
   g_autoptr(GString) own = g_string_new (NULL);
+  g_autofree char *reply = NULL;   /* the first "Remote host said:" line */
 
   for (guint i = start + 1; i < d->lines->len; i++)
     {
@@ -153,9 +179,10 @@ qmail_read (BounceLayoutDoc  *d,
       if (address != NULL)
         {
           if (current != NULL)
-            qmail_finish (current, diag, own, replied, table);
+            qmail_finish (current, diag, own, reply, replied, table);
           g_string_truncate (diag, 0);
           g_string_truncate (own, 0);
+          g_clear_pointer (&reply, g_free);
           replied = FALSE;
           current = bounce_doc_add_fact (d, address, i, i);
           continue;
@@ -164,14 +191,18 @@ qmail_read (BounceLayoutDoc  *d,
         continue;
       bounce_diag_append_line (diag, l);
       if (qmail_is_reply_line (l))
-        replied = TRUE;
+        {
+          if (reply == NULL && bounce_line_contains (l, "Remote host said:"))
+            reply = g_strndup (l->s, l->len);
+          replied = TRUE;
+        }
       else
         bounce_diag_append_line (own, l);
       if (!bounce_line_is_blank (l))
         current->end = l->offset + l->len;
     }
   if (current != NULL)
-    qmail_finish (current, diag, own, replied, table);
+    qmail_finish (current, diag, own, reply, replied, table);
   return d->out->len > 0;
 }
 

@@ -178,6 +178,35 @@ test_unknown_user_without_command (void)
   assert_pasted_reason ("550 Requested action not taken: mailbox unavailable", "userunknown");
 }
 
+/* Words of a refused sender decide only at MAIL FROM, at DATA, or with a
+ * status that names nothing more exact; at RCPT TO a status naming another
+ * condition says it (Sisimai's Reason::Rejected true()). */
+static void
+test_rejected_words_against_status (void)
+{
+  g_autoptr(BounceReport) blocked = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1",
+              "451 4.7.1 <alice@example.com>: Sender address rejected: Domain not found (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) network = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.4.2",
+              "450 4.4.2 Sender address rejected: temporary lookup failure (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) security = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.7.1",
+              "550 5.7.1 <alice@example.com>: Sender address rejected: Access denied (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) mail = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1",
+              "451 4.7.1 <alice@example.com>: Sender address rejected: Domain not found (in reply to MAIL FROM command)"));
+  g_autoptr(BounceRecipient) r_blocked = recipient (blocked, 0);
+  g_autoptr(BounceRecipient) r_network = recipient (network, 0);
+  g_autoptr(BounceRecipient) r_security = recipient (security, 0);
+  g_autoptr(BounceRecipient) r_mail = recipient (mail, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_blocked), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_network), ==, "networkerror");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_security), ==, "rejected");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_mail), ==, "rejected");
+}
+
 /* A vague refusal at the greeting is a refusal of the sending server. */
 static void
 test_connection_stage (void)
@@ -2555,6 +2584,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
+  g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);

@@ -272,6 +272,38 @@ status_before_later_words (const BounceJudgement *j,
   return reason;
 }
 
+/* Words that name a refused sender ("Sender address rejected: ...") say
+ * why only as the answer to MAIL FROM, after DATA (unless the status
+ * names an unknown mailbox), or where the status names nothing more exact
+ * (a security or system error, or no condition at all): at RCPT TO, or
+ * where no command is known, a status that names another condition says
+ * it ("451 4.7.1 Sender address rejected: ..." is a block, "550 5.1.1" an
+ * unknown mailbox).  Sisimai asks so (v5.1.0 lib/Sisimai/Reason/Rejected.pm,
+ * true(): the words count at MAIL, at DATA unless the status is
+ * userunknown, or with a status named onhold, undefined, securityerror or
+ * systemerror; otherwise the status's name is the reason).  A code of
+ * detail 0 ("550 5.1.0 <...> sender rejected") only says which subject the
+ * words are about, and the words say it better: there we keep them, where
+ * Sisimai reads 5.1.0 as an unknown mailbox. */
+static const char *
+rejected_words_against_status (const BounceJudgement *j,
+                               const char            *reason)
+{
+  static const char * const says_less[] = {
+    "rejected", "onhold", "undefined", "securityerror", "systemerror", "syntaxerror",
+  };
+  const char *named = reason_of_status (j);
+
+  if (!is_reason (reason, "rejected") || !status_may_outweigh (j, reason) || named == NULL ||
+      g_str_has_suffix (j->ev->status, ".0") || j->stage == BOUNCE_SMTP_COMMAND_MAIL ||
+      (j->stage == BOUNCE_SMTP_COMMAND_DATA && !is_reason (named, "userunknown")))
+    return reason;
+  for (gsize i = 0; i < G_N_ELEMENTS (says_less); i++)
+    if (is_reason (named, says_less[i]))
+      return reason;
+  return named;
+}
+
 /* Once the sender has given up, a condition may have a different name
  * ("connection timed out" for days is an expiry). */
 static const char *
@@ -502,6 +534,7 @@ static const BounceRefinement refinements[] = {
   { "quota-or-size-by-status", quota_or_size_by_status },
   { "unknown-user-by-status", unknown_user_by_status },
   { "status-before-later-words", status_before_later_words },
+  { "rejected-words-against-status", rejected_words_against_status },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },

@@ -207,6 +207,32 @@ test_rejected_words_against_status (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r_mail), ==, "rejected");
 }
 
+/* Spam words given before the message was sent are not the reason when a
+ * status names a condition of its own or the words name a block
+ * (Sisimai's Reason::SpamDetected true()); after DATA they are. */
+static void
+test_spam_before_data (void)
+{
+  g_autoptr(BounceReport) coded = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1", "451 4.7.1 Message rejected as spam (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) filter = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0", "550 5.2.0 Message rejected as spam (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) words = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.0.0",
+              "550 Message rejected as spam: 192.0.2.1 is not allowed to send mail from example.com (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) data = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0", "550 5.2.0 Message rejected as spam (in reply to end of DATA command)"));
+  g_autoptr(BounceRecipient) r_coded = recipient (coded, 0);
+  g_autoptr(BounceRecipient) r_filter = recipient (filter, 0);
+  g_autoptr(BounceRecipient) r_words = recipient (words, 0);
+  g_autoptr(BounceRecipient) r_data = recipient (data, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_coded), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_filter), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_words), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_data), ==, "spamdetected");
+}
+
 /* A vague refusal at the greeting is a refusal of the sending server. */
 static void
 test_connection_stage (void)
@@ -2585,6 +2611,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
+  g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);

@@ -304,6 +304,61 @@ rejected_words_against_status (const BounceJudgement *j,
   return named;
 }
 
+/* Whether an entry holds the words of one of Sisimai's reason modules
+ * (its lib/Sisimai/Reason directory): the words its checks ask about. */
+static gboolean
+is_sisimai_reason_wording (BounceEntry *e)
+{
+  const char *source = bounce_entry_get_source_url (e);
+
+  return source != NULL && strstr (source, "/lib/Sisimai/Reason/") != NULL;
+}
+
+/* Spam is found in a message, so words of a spam refusal given before the
+ * message was sent (at the greeting, MAIL FROM or RCPT TO) are not the
+ * reason when something else speaks: a status that names a condition of
+ * its own ("451 4.7.1 ... spam" is a block, "550 5.2.0 ... spam" a
+ * filter), or words of a block, too many connections or too fast a rate.
+ * Sisimai asks so (v5.1.0 lib/Sisimai/Reason/SpamDetected.pm, true(): no
+ * spam at CONN, EHLO, HELO, MAIL or RCPT, unless the status says spam; the
+ * checks after it in Reason.pm get(), Speeding, TooManyConn and Blocked,
+ * by their status or their own words, then anotherone(), which keeps the
+ * status's name unless that is one of those it asks again about, retry(),
+ * and otherwise finds the spam words).  A syntax error is asked about
+ * again here too: our table gives that name to codes Sisimai's leaves
+ * unnamed or calls a system error. */
+static const char *
+spam_before_data (const BounceJudgement *j,
+                  const char            *reason)
+{
+  static const char * const asked_again[] = {
+    "spamdetected", "undefined", "onhold", "systemerror", "securityerror", "expired", "suspend",
+    "networkerror", "hostunknown", "userunknown", "syntaxerror",
+  };
+  static const char * const later[] = { "speeding", "toomanyconn", "blocked" };
+  const char *named = reason_of_status (j);
+  BounceSmtpCommand stage = j->stage;
+  gboolean named_counts = named != NULL && !bounce_status_is_generic (j->ev->status);
+
+  if (!is_reason (reason, "spamdetected") || !status_may_outweigh (j, reason) ||
+      (stage != BOUNCE_SMTP_COMMAND_CONNECT && stage != BOUNCE_SMTP_COMMAND_MAIL &&
+       stage != BOUNCE_SMTP_COMMAND_RCPT))
+    return reason;
+  for (gsize i = 0; named_counts && i < G_N_ELEMENTS (asked_again); i++)
+    if (is_reason (named, asked_again[i]))
+      named_counts = FALSE;
+  for (gsize k = 0; k < G_N_ELEMENTS (later); k++)
+    {
+      if (named_counts && is_reason (named, later[k]))
+        return later[k];
+      for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
+        if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), later[k]) &&
+            is_sisimai_reason_wording (j->rules->pdata[i]))
+          return later[k];
+    }
+  return named_counts ? named : reason;
+}
+
 /* Once the sender has given up, a condition may have a different name
  * ("connection timed out" for days is an expiry). */
 static const char *
@@ -535,6 +590,7 @@ static const BounceRefinement refinements[] = {
   { "unknown-user-by-status", unknown_user_by_status },
   { "status-before-later-words", status_before_later_words },
   { "rejected-words-against-status", rejected_words_against_status },
+  { "spam-before-data", spam_before_data },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },

@@ -233,6 +233,27 @@ test_spam_before_data (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r_data), ==, "spamdetected");
 }
 
+/* A temporary code of detail 0 in subjects 1 to 5 names no condition
+ * (Sisimai's status table has none of them), unlike its permanent twin:
+ * vague words with it are on hold, and in a delay warning expired. */
+static void
+test_temporary_detail_zero (void)
+{
+  g_autoptr(BounceReport) failed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.2.0", "450 Requested mail action not taken"));
+  g_autoptr(BounceReport) delayed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "delayed", "4.2.0", "450 Requested mail action not taken"));
+  g_autoptr(BounceReport) permanent = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0", "550 Requested mail action not taken"));
+  g_autoptr(BounceRecipient) r_failed = recipient (failed, 0);
+  g_autoptr(BounceRecipient) r_delayed = recipient (delayed, 0);
+  g_autoptr(BounceRecipient) r_permanent = recipient (permanent, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_failed), ==, "onhold");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_delayed), ==, "expired");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_permanent), ==, "filtered");
+}
+
 /* A vague refusal at the greeting is a refusal of the sending server. */
 static void
 test_connection_stage (void)
@@ -2612,6 +2633,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
   g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
+  g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);

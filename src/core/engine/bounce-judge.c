@@ -125,7 +125,17 @@ reason_of_status (const BounceJudgement *j)
 {
   const char *reason = j->status_entry ? bounce_entry_get_reason (j->status_entry) : NULL;
 
-  if (is_reason (reason, "delivered") && (j->ev->status == NULL || j->ev->status[0] != '2'))
+  const char *status = j->ev->status;
+
+  if (is_reason (reason, "delivered") && (status == NULL || status[0] != '2'))
+    return NULL;
+  /* Sisimai's table names no temporary code of detail 0 in the address,
+   * mailbox, system, network or protocol subjects (lib/Sisimai/SMTP/Status.pm,
+   * v5.1.0: 4.3.0, 4.4.0 and 4.5.0 are commented out, 4.1.0 and 4.2.0
+   * absent), where their permanent twins have names: "451 4.3.0 ... try
+   * again later" names no condition. */
+  if (status != NULL && status[0] == '4' && strlen (status) == 5 && status[4] == '0' &&
+      status[2] >= '1' && status[2] <= '5')
     return NULL;
   return reason;
 }

@@ -254,6 +254,36 @@ test_temporary_detail_zero (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r_permanent), ==, "filtered");
 }
 
+/* Words that only ask to try again later name no condition: a status that
+ * names one says it, in a failure and in a delay warning alike; a status
+ * that names none leaves them on hold (Sisimai has no words for it), and
+ * greylisting stays a cause of its own. */
+static void
+test_status_over_words_naming_nothing (void)
+{
+  g_autoptr(BounceReport) later = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1", "451 4.7.1 Temporarily deferred, please try again later"));
+  g_autoptr(BounceReport) grey = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1", "451 4.7.1 Greylisted, please try again later"));
+  g_autoptr(BounceReport) delayed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "delayed", "4.7.1", "451 4.7.1 Please try again later"));
+  g_autoptr(BounceReport) security = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.7.1", "550 5.7.1 Please try again later"));
+  g_autoptr(BounceReport) unnamed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.3.0", "451 4.3.0 Please try again later"));
+  g_autoptr(BounceRecipient) r_later = recipient (later, 0);
+  g_autoptr(BounceRecipient) r_grey = recipient (grey, 0);
+  g_autoptr(BounceRecipient) r_delayed = recipient (delayed, 0);
+  g_autoptr(BounceRecipient) r_security = recipient (security, 0);
+  g_autoptr(BounceRecipient) r_unnamed = recipient (unnamed, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_later), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_grey), ==, "onhold");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_delayed), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_security), ==, "securityerror");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_unnamed), ==, "onhold");
+}
+
 /* A vague refusal at the greeting is a refusal of the sending server. */
 static void
 test_connection_stage (void)
@@ -2634,6 +2664,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
   g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
   g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);
+  g_test_add_func ("/diagnose/status-over-words-naming-nothing", test_status_over_words_naming_nothing);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);

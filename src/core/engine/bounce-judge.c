@@ -369,6 +369,32 @@ spam_before_data (const BounceJudgement *j,
   return named_counts ? named : reason;
 }
 
+/* Words that only ask to try again later ("please try again later",
+ * "temporarily deferred") name no condition: a status that names one says
+ * it ("451 4.7.1 Please try again later" is a block, 5.7.1 a security
+ * error).  Sisimai has no words for "on hold": its checks (v5.1.0
+ * lib/Sisimai/Reason.pm, get() and anotherone()) name a reason from the
+ * status whenever its table does (SMTP/Status.pm, name()), and "onhold"
+ * is only what is left when nothing named one, before a delay's
+ * "expired".  Only weak words give way so: greylisting and address
+ * verification in progress are causes of their own that a user can act
+ * on, whatever the code.  Nor do the temporary address codes 4.1.0 to
+ * 4.1.5, which that table leaves unnamed and ours names. */
+static const char *
+status_over_words_naming_nothing (const BounceJudgement *j,
+                                  const char            *reason)
+{
+  const char *named = reason_of_status (j);
+  const char *status = j->ev->status;
+
+  if (!is_reason (reason, "onhold") || !rule_is_weak (j->rule) || !status_may_outweigh (j, reason) ||
+      named == NULL || bounce_status_is_generic (status) || is_reason (named, "onhold") ||
+      is_reason (named, "undefined") ||
+      (g_str_has_prefix (status, "4.1.") && strlen (status) == 5 && status[4] <= '5'))
+    return reason;
+  return named;
+}
+
 /* Once the sender has given up, a condition may have a different name
  * ("connection timed out" for days is an expiry). */
 static const char *
@@ -601,6 +627,7 @@ static const BounceRefinement refinements[] = {
   { "status-before-later-words", status_before_later_words },
   { "rejected-words-against-status", rejected_words_against_status },
   { "spam-before-data", spam_before_data },
+  { "status-over-words-naming-nothing", status_over_words_naming_nothing },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },

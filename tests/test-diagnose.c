@@ -178,6 +178,112 @@ test_unknown_user_without_command (void)
   assert_pasted_reason ("550 Requested action not taken: mailbox unavailable", "userunknown");
 }
 
+/* Words of a refused sender decide only at MAIL FROM, at DATA, or with a
+ * status that names nothing more exact; at RCPT TO a status naming another
+ * condition says it (Sisimai's Reason::Rejected true()). */
+static void
+test_rejected_words_against_status (void)
+{
+  g_autoptr(BounceReport) blocked = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1",
+              "451 4.7.1 <alice@example.com>: Sender address rejected: Domain not found (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) network = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.4.2",
+              "450 4.4.2 Sender address rejected: temporary lookup failure (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) security = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.7.1",
+              "550 5.7.1 <alice@example.com>: Sender address rejected: Access denied (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) mail = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1",
+              "451 4.7.1 <alice@example.com>: Sender address rejected: Domain not found (in reply to MAIL FROM command)"));
+  g_autoptr(BounceRecipient) r_blocked = recipient (blocked, 0);
+  g_autoptr(BounceRecipient) r_network = recipient (network, 0);
+  g_autoptr(BounceRecipient) r_security = recipient (security, 0);
+  g_autoptr(BounceRecipient) r_mail = recipient (mail, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_blocked), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_network), ==, "networkerror");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_security), ==, "rejected");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_mail), ==, "rejected");
+}
+
+/* Spam words given before the message was sent are not the reason when a
+ * status names a condition of its own or the words name a block
+ * (Sisimai's Reason::SpamDetected true()); after DATA they are. */
+static void
+test_spam_before_data (void)
+{
+  g_autoptr(BounceReport) coded = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1", "451 4.7.1 Message rejected as spam (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) filter = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0", "550 5.2.0 Message rejected as spam (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) words = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.0.0",
+              "550 Message rejected as spam: 192.0.2.1 is not allowed to send mail from example.com (in reply to RCPT TO command)"));
+  g_autoptr(BounceReport) data = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0", "550 5.2.0 Message rejected as spam (in reply to end of DATA command)"));
+  g_autoptr(BounceRecipient) r_coded = recipient (coded, 0);
+  g_autoptr(BounceRecipient) r_filter = recipient (filter, 0);
+  g_autoptr(BounceRecipient) r_words = recipient (words, 0);
+  g_autoptr(BounceRecipient) r_data = recipient (data, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_coded), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_filter), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_words), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_data), ==, "spamdetected");
+}
+
+/* A temporary code of detail 0 in subjects 1 to 5 names no condition
+ * (Sisimai's status table has none of them), unlike its permanent twin:
+ * vague words with it are on hold, and in a delay warning expired. */
+static void
+test_temporary_detail_zero (void)
+{
+  g_autoptr(BounceReport) failed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.2.0", "450 Requested mail action not taken"));
+  g_autoptr(BounceReport) delayed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "delayed", "4.2.0", "450 Requested mail action not taken"));
+  g_autoptr(BounceReport) permanent = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0", "550 Requested mail action not taken"));
+  g_autoptr(BounceRecipient) r_failed = recipient (failed, 0);
+  g_autoptr(BounceRecipient) r_delayed = recipient (delayed, 0);
+  g_autoptr(BounceRecipient) r_permanent = recipient (permanent, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_failed), ==, "onhold");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_delayed), ==, "expired");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_permanent), ==, "filtered");
+}
+
+/* Words that only ask to try again later name no condition: a status that
+ * names one says it, in a failure and in a delay warning alike; a status
+ * that names none leaves them on hold (Sisimai has no words for it), and
+ * greylisting stays a cause of its own. */
+static void
+test_status_over_words_naming_nothing (void)
+{
+  g_autoptr(BounceReport) later = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1", "451 4.7.1 Temporarily deferred, please try again later"));
+  g_autoptr(BounceReport) grey = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.7.1", "451 4.7.1 Greylisted, please try again later"));
+  g_autoptr(BounceReport) delayed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "delayed", "4.7.1", "451 4.7.1 Please try again later"));
+  g_autoptr(BounceReport) security = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.7.1", "550 5.7.1 Please try again later"));
+  g_autoptr(BounceReport) unnamed = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.3.0", "451 4.3.0 Please try again later"));
+  g_autoptr(BounceRecipient) r_later = recipient (later, 0);
+  g_autoptr(BounceRecipient) r_grey = recipient (grey, 0);
+  g_autoptr(BounceRecipient) r_delayed = recipient (delayed, 0);
+  g_autoptr(BounceRecipient) r_security = recipient (security, 0);
+  g_autoptr(BounceRecipient) r_unnamed = recipient (unnamed, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_later), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_grey), ==, "onhold");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_delayed), ==, "blocked");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_security), ==, "securityerror");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_unnamed), ==, "onhold");
+}
+
 /* A vague refusal at the greeting is a refusal of the sending server. */
 static void
 test_connection_stage (void)
@@ -2555,6 +2661,10 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
+  g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
+  g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
+  g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);
+  g_test_add_func ("/diagnose/status-over-words-naming-nothing", test_status_over_words_naming_nothing);
   g_test_add_func ("/diagnose/connection-stage", test_connection_stage);
   g_test_add_func ("/diagnose/delay-warning", test_delay_warning);
   g_test_add_func ("/diagnose/delay-warning-text", test_delay_warning_text);

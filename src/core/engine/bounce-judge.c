@@ -125,7 +125,17 @@ reason_of_status (const BounceJudgement *j)
 {
   const char *reason = j->status_entry ? bounce_entry_get_reason (j->status_entry) : NULL;
 
-  if (is_reason (reason, "delivered") && (j->ev->status == NULL || j->ev->status[0] != '2'))
+  const char *status = j->ev->status;
+
+  if (is_reason (reason, "delivered") && (status == NULL || status[0] != '2'))
+    return NULL;
+  /* Sisimai's table names no temporary code of detail 0 in the address,
+   * mailbox, system, network or protocol subjects (lib/Sisimai/SMTP/Status.pm,
+   * v5.1.0: 4.3.0, 4.4.0 and 4.5.0 are commented out, 4.1.0 and 4.2.0
+   * absent), where their permanent twins have names: "451 4.3.0 ... try
+   * again later" names no condition. */
+  if (status != NULL && status[0] == '4' && strlen (status) == 5 && status[4] == '0' &&
+      status[2] >= '1' && status[2] <= '5')
     return NULL;
   return reason;
 }
@@ -270,6 +280,119 @@ status_before_later_words (const BounceJudgement *j,
   if (named != NULL && sisimai_order_of (reason) > sisimai_order_of (named))
     return named;
   return reason;
+}
+
+/* Words that name a refused sender ("Sender address rejected: ...") say
+ * why only as the answer to MAIL FROM, after DATA (unless the status
+ * names an unknown mailbox), or where the status names nothing more exact
+ * (a security or system error, or no condition at all): at RCPT TO, or
+ * where no command is known, a status that names another condition says
+ * it ("451 4.7.1 Sender address rejected: ..." is a block, "550 5.1.1" an
+ * unknown mailbox).  Sisimai asks so (v5.1.0 lib/Sisimai/Reason/Rejected.pm,
+ * true(): the words count at MAIL, at DATA unless the status is
+ * userunknown, or with a status named onhold, undefined, securityerror or
+ * systemerror; otherwise the status's name is the reason).  A code of
+ * detail 0 ("550 5.1.0 <...> sender rejected") only says which subject the
+ * words are about, and the words say it better: there we keep them, where
+ * Sisimai reads 5.1.0 as an unknown mailbox. */
+static const char *
+rejected_words_against_status (const BounceJudgement *j,
+                               const char            *reason)
+{
+  static const char * const says_less[] = {
+    "rejected", "onhold", "undefined", "securityerror", "systemerror", "syntaxerror",
+  };
+  const char *named = reason_of_status (j);
+
+  if (!is_reason (reason, "rejected") || !status_may_outweigh (j, reason) || named == NULL ||
+      g_str_has_suffix (j->ev->status, ".0") || j->stage == BOUNCE_SMTP_COMMAND_MAIL ||
+      (j->stage == BOUNCE_SMTP_COMMAND_DATA && !is_reason (named, "userunknown")))
+    return reason;
+  for (gsize i = 0; i < G_N_ELEMENTS (says_less); i++)
+    if (is_reason (named, says_less[i]))
+      return reason;
+  return named;
+}
+
+/* Whether an entry holds the words of one of Sisimai's reason modules
+ * (its lib/Sisimai/Reason directory): the words its checks ask about. */
+static gboolean
+is_sisimai_reason_wording (BounceEntry *e)
+{
+  const char *source = bounce_entry_get_source_url (e);
+
+  return source != NULL && strstr (source, "/lib/Sisimai/Reason/") != NULL;
+}
+
+/* Spam is found in a message, so words of a spam refusal given before the
+ * message was sent (at the greeting, MAIL FROM or RCPT TO) are not the
+ * reason when something else speaks: a status that names a condition of
+ * its own ("451 4.7.1 ... spam" is a block, "550 5.2.0 ... spam" a
+ * filter), or words of a block, too many connections or too fast a rate.
+ * Sisimai asks so (v5.1.0 lib/Sisimai/Reason/SpamDetected.pm, true(): no
+ * spam at CONN, EHLO, HELO, MAIL or RCPT, unless the status says spam; the
+ * checks after it in Reason.pm get(), Speeding, TooManyConn and Blocked,
+ * by their status or their own words, then anotherone(), which keeps the
+ * status's name unless that is one of those it asks again about, retry(),
+ * and otherwise finds the spam words).  A syntax error is asked about
+ * again here too: our table gives that name to codes Sisimai's leaves
+ * unnamed or calls a system error. */
+static const char *
+spam_before_data (const BounceJudgement *j,
+                  const char            *reason)
+{
+  static const char * const asked_again[] = {
+    "spamdetected", "undefined", "onhold", "systemerror", "securityerror", "expired", "suspend",
+    "networkerror", "hostunknown", "userunknown", "syntaxerror",
+  };
+  static const char * const later[] = { "speeding", "toomanyconn", "blocked" };
+  const char *named = reason_of_status (j);
+  BounceSmtpCommand stage = j->stage;
+  gboolean named_counts = named != NULL && !bounce_status_is_generic (j->ev->status);
+
+  if (!is_reason (reason, "spamdetected") || !status_may_outweigh (j, reason) ||
+      (stage != BOUNCE_SMTP_COMMAND_CONNECT && stage != BOUNCE_SMTP_COMMAND_MAIL &&
+       stage != BOUNCE_SMTP_COMMAND_RCPT))
+    return reason;
+  for (gsize i = 0; named_counts && i < G_N_ELEMENTS (asked_again); i++)
+    if (is_reason (named, asked_again[i]))
+      named_counts = FALSE;
+  for (gsize k = 0; k < G_N_ELEMENTS (later); k++)
+    {
+      if (named_counts && is_reason (named, later[k]))
+        return later[k];
+      for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
+        if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), later[k]) &&
+            is_sisimai_reason_wording (j->rules->pdata[i]))
+          return later[k];
+    }
+  return named_counts ? named : reason;
+}
+
+/* Words that only ask to try again later ("please try again later",
+ * "temporarily deferred") name no condition: a status that names one says
+ * it ("451 4.7.1 Please try again later" is a block, 5.7.1 a security
+ * error).  Sisimai has no words for "on hold": its checks (v5.1.0
+ * lib/Sisimai/Reason.pm, get() and anotherone()) name a reason from the
+ * status whenever its table does (SMTP/Status.pm, name()), and "onhold"
+ * is only what is left when nothing named one, before a delay's
+ * "expired".  Only weak words give way so: greylisting and address
+ * verification in progress are causes of their own that a user can act
+ * on, whatever the code.  Nor do the temporary address codes 4.1.0 to
+ * 4.1.5, which that table leaves unnamed and ours names. */
+static const char *
+status_over_words_naming_nothing (const BounceJudgement *j,
+                                  const char            *reason)
+{
+  const char *named = reason_of_status (j);
+  const char *status = j->ev->status;
+
+  if (!is_reason (reason, "onhold") || !rule_is_weak (j->rule) || !status_may_outweigh (j, reason) ||
+      named == NULL || bounce_status_is_generic (status) || is_reason (named, "onhold") ||
+      is_reason (named, "undefined") ||
+      (g_str_has_prefix (status, "4.1.") && strlen (status) == 5 && status[4] <= '5'))
+    return reason;
+  return named;
 }
 
 /* Once the sender has given up, a condition may have a different name
@@ -502,6 +625,9 @@ static const BounceRefinement refinements[] = {
   { "quota-or-size-by-status", quota_or_size_by_status },
   { "unknown-user-by-status", unknown_user_by_status },
   { "status-before-later-words", status_before_later_words },
+  { "rejected-words-against-status", rejected_words_against_status },
+  { "spam-before-data", spam_before_data },
+  { "status-over-words-naming-nothing", status_over_words_naming_nothing },
   { "final-name-once-given-up", final_name_once_given_up },
   { "expired-action", expired_action },
   { "delay-of-failing-network", delay_of_failing_network },

@@ -887,6 +887,63 @@ marker_regex (void)
                             G_REGEX_CASELESS);
 }
 
+/* Whether word (lower case) is in [p, eol), in any ASCII case. */
+static gboolean
+line_has_word (const char *p,
+               const char *eol,
+               const char *word,
+               gsize       len)
+{
+  for (; p + len <= eol; p++)
+    if (g_ascii_tolower (*p) == word[0] && g_ascii_strncasecmp (p, word, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the line [p, eol) may match marker_regex(), tested without it.
+ * Its alternatives need two of "-=_*" in a row and "mail", "message" or
+ * "copy"; or, before the trailing [ \t.:-]*, one of marker_ends; or
+ * "content-type:".  A line with a byte outside printable ASCII and tab is
+ * always tried: the regex is caseless over UTF-8 ('s' also matches U+017F)
+ * and its '$' also matches before a final CR, VT, FF, NEL, LS or PS.
+ * Most lines fail this, so that a bounce without a marker seldom compiles
+ * the regex. */
+static const char * const marker_ends[] = {
+  "follow", "follows", "following", "header", "headers", "message", "reads", "part)", NULL
+};
+
+static gboolean
+may_be_marker (const char *p,
+               const char *eol)
+{
+  gboolean marks = FALSE;
+  const char *e = eol;
+
+  for (const char *q = p; q < eol; q++)
+    {
+      guchar c = *q;
+
+      if (c >= 0x80 || (c < 0x20 && c != '\t'))
+        return TRUE;
+      if (q + 1 < eol && c != '\0' && strchr ("-=_*", c) != NULL && q[1] != '\0' && strchr ("-=_*", q[1]) != NULL)
+        marks = TRUE;
+    }
+  if (line_has_word (p, eol, "content-type:", 13) ||
+      (marks && (line_has_word (p, eol, "mail", 4) || line_has_word (p, eol, "message", 7) ||
+                 line_has_word (p, eol, "copy", 4))))
+    return TRUE;
+  while (e > p && strchr (" \t.:-", e[-1]) != NULL)
+    e--;
+  for (guint i = 0; marker_ends[i] != NULL; i++)
+    {
+      gsize len = strlen (marker_ends[i]);
+
+      if ((gsize) (e - p) >= len && g_ascii_strncasecmp (e - len, marker_ends[i], len) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Finds the first marker line in text; returns the offset just after it (or
  * G_MAXSIZE). */
 static gsize
@@ -900,7 +957,7 @@ find_original_marker (const char *text,
     {
       const char *eol = line_end (p, end);
 
-      if (eol - p >= 4 && eol - p <= MAX_MARKER_LINE)
+      if (eol - p >= 4 && eol - p <= MAX_MARKER_LINE && may_be_marker (p, eol))
         {
           g_autofree char *line = g_strndup (p, eol - p);
 

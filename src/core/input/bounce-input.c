@@ -887,7 +887,8 @@ marker_regex (void)
                             G_REGEX_CASELESS);
 }
 
-/* Whether word (lower case) is in [p, eol), in any ASCII case. */
+/* Whether word (lower case, starting with a letter) is in [p, eol), in any
+ * ASCII case. */
 static gboolean
 line_has_word (const char *p,
                const char *eol,
@@ -895,9 +896,15 @@ line_has_word (const char *p,
                gsize       len)
 {
   for (; p + len <= eol; p++)
-    if (g_ascii_tolower (*p) == word[0] && g_ascii_strncasecmp (p, word, len) == 0)
+    if (((guchar) *p | 0x20) == (guchar) word[0] && g_ascii_strncasecmp (p, word, len) == 0)
       return TRUE;
   return FALSE;
+}
+
+static inline gboolean
+is_marker_rule (guchar c)
+{
+  return c == '-' || c == '=' || c == '_' || c == '*';
 }
 
 /* Whether the line [p, eol) may match marker_regex(), tested without it.
@@ -907,16 +914,20 @@ line_has_word (const char *p,
  * always tried: the regex is caseless over UTF-8 ('s' also matches U+017F)
  * and its '$' also matches before a final CR, VT, FF, NEL, LS or PS.
  * Most lines fail this, so that a bounce without a marker seldom compiles
- * the regex. */
-static const char * const marker_ends[] = {
-  "follow", "follows", "following", "header", "headers", "message", "reads", "part)", NULL
+ * the regex, and a line costs one pass over its bytes. */
+static const struct {
+  const char *word;
+  gsize len;
+} marker_ends[] = {
+  { "follow", 6 }, { "follows", 7 }, { "following", 9 }, { "header", 6 }, { "headers", 7 },
+  { "message", 7 }, { "reads", 5 }, { "part)", 5 },
 };
 
 static gboolean
 may_be_marker (const char *p,
                const char *eol)
 {
-  gboolean marks = FALSE;
+  gboolean rule = FALSE;
   const char *e = eol;
 
   for (const char *q = p; q < eol; q++)
@@ -925,22 +936,20 @@ may_be_marker (const char *p,
 
       if (c >= 0x80 || (c < 0x20 && c != '\t'))
         return TRUE;
-      if (q + 1 < eol && c != '\0' && strchr ("-=_*", c) != NULL && q[1] != '\0' && strchr ("-=_*", q[1]) != NULL)
-        marks = TRUE;
+      if (is_marker_rule (c) && q + 1 < eol && is_marker_rule (q[1]))
+        rule = TRUE;
+      else if ((c | 0x20) == 'c' && eol - q >= 13 && g_ascii_strncasecmp (q, "content-type:", 13) == 0)
+        return TRUE;
     }
-  if (line_has_word (p, eol, "content-type:", 13) ||
-      (marks && (line_has_word (p, eol, "mail", 4) || line_has_word (p, eol, "message", 7) ||
-                 line_has_word (p, eol, "copy", 4))))
+  if (rule && (line_has_word (p, eol, "mail", 4) || line_has_word (p, eol, "message", 7) ||
+               line_has_word (p, eol, "copy", 4)))
     return TRUE;
   while (e > p && strchr (" \t.:-", e[-1]) != NULL)
     e--;
-  for (guint i = 0; marker_ends[i] != NULL; i++)
-    {
-      gsize len = strlen (marker_ends[i]);
-
-      if ((gsize) (e - p) >= len && g_ascii_strncasecmp (e - len, marker_ends[i], len) == 0)
-        return TRUE;
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (marker_ends); i++)
+    if ((gsize) (e - p) >= marker_ends[i].len &&
+        g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0)
+      return TRUE;
   return FALSE;
 }
 

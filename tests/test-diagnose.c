@@ -2551,6 +2551,42 @@ test_temporary_words_literals (void)
   g_assert_cmpuint (skipped, >, texts->len);
 }
 
+/* The refusing server named in the reporting server's words, in each of
+ * the ways bounce_find_remote_host() reads (and in any case), found from
+ * where the search starts; and nothing where none is named. */
+static void
+test_remote_host_words (void)
+{
+  static const struct {
+    const char *text;
+    const char *host;
+  } cases[] = {
+    { "host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown", "mx.example.net" },
+    { "CONNECT TO MX.EXAMPLE.NET[192.0.2.1]:25: Connection refused", "mx.example.net" },
+    { "mx4.example.net [192.0.2.25] did not like our RCPT TO: 550 5.1.1 User unknown", "mx4.example.net" },
+    { "Remote Server at mx.example.net (192.0.2.7) returned '550 4.4.7 QUEUE.Expired'", "mx.example.net" },
+    { "REMOTE\tSERVER AT Mx.Example.Net (192.0.2.7) returned", "mx.example.net" },
+    { "... while talking to mx.example.net.:\n>>> RCPT To:<bob@example.net>", "mx.example.net" },
+    { "... While Talking To mx.example.net:\n<<< 550 5.1.1 User unknown", "mx.example.net" },
+    { "550 5.1.1 <bob@example.net>: Recipient address rejected (remote host said so)", NULL },
+    { "The mail server at mx.example.net could not deliver it.", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *prefixed = g_strconcat ("Delivery failed.\n", cases[i].text, NULL);
+      g_autofree char *host = NULL;
+      gsize start = 0, end = 0;
+      gboolean found = bounce_find_remote_host (prefixed, strlen (prefixed), 10, &start, &end, &host);
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_true (found == (cases[i].host != NULL));
+      g_assert_cmpstr (host, ==, cases[i].host);
+      /* (not from past it) */
+      g_assert_false (bounce_find_remote_host (prefixed, strlen (prefixed), strlen (prefixed), &start, &end, NULL));
+    }
+}
+
 /* Microsoft 365's report puts an empty line between its headline ("Your
  * message to <address> couldn't be delivered.") and the cause under it
  * ("<name> wasn't found at <domain>.", Microsoft's "Non-delivery reports
@@ -2636,6 +2672,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
   g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);
   g_test_add_func ("/diagnose/temporary-words-literals", test_temporary_words_literals);
+  g_test_add_func ("/diagnose/remote-host-words", test_remote_host_words);
   g_test_add_func ("/diagnose/outcome", test_outcome);
   g_test_add_func ("/diagnose/message-reports", test_message_reports);
   g_test_add_func ("/diagnose/remote-host-in-text", test_remote_host_in_text);

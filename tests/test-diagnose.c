@@ -2571,6 +2571,128 @@ test_read_receipt_literals (void)
   g_assert_cmpuint (skipped, >, texts->len);
 }
 
+/* The words a temporary failure's or a delay's pattern needs, looked for
+ * before it runs (bounce_classify_words()): never FALSE where the pattern
+ * matches (each way through it, in either case, with Unicode white space
+ * and the characters that match k and s without case; every corpus file,
+ * raw and decoded, in upper case too), and FALSE for most of the corpus,
+ * or it would spare nothing. */
+static void
+check_temporary_text (const char *text,
+                      guint      *matched,
+                      guint      *skipped)
+{
+  g_autofree char *upper = g_utf8_strup (text, -1);
+  const char *variants[] = { text, upper };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      gboolean words = bounce_classify_temporary_words (variants[i]);
+      gboolean may = bounce_classify_temporary_words_may_match (variants[i]);
+
+      if (words && !may)
+        g_error ("the temporary words' pattern matches a text its words miss: %.200s", variants[i]);
+      *matched += words;
+      *skipped += !may;
+    }
+}
+
+static void
+test_temporary_words_literals (void)
+{
+  static const char * const temporary[] = {
+    "421 Temporary failure, please try later",
+    "TEMPORARILY\tUNAVAILABLE",
+    "Te\xc5\xbfting: temporarily\xc2\xa0" "deferred",
+    "The server will be retried.",
+    "We will try again later",
+    "It will \xe2\x84\xaa" "eep trying for 5 days",
+    "will continue trying",
+    "Delivery attempts will continue to be made for 4 days",
+    "Retrie\xc5\xbf will continue",
+    "The system will continue to attempt delivery",
+    "Your message has not yet been delivered.",
+    "It was not yet received by the remote host",
+    "\xc5\xbftill\xe3\x80\x80trying",
+    "Delivery has been delayed",
+    "THIS IS ONLY A WARNING",
+    "This is only a notification about a delay in the delivery.",
+    "Delayed notification",
+    "delay warning",
+  };
+  static const char * const others[] = {
+    "550 5.1.1 <bob@example.org>: Recipient address rejected",
+    "Your message could not be delivered to the following recipients.",
+  };
+  g_autoptr(GPtrArray) texts = corpus_read_texts (corpus_all_dirs);
+  guint matched = 0, skipped = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (temporary); i++)
+    {
+      if (!bounce_classify_temporary_words (temporary[i]))
+        g_error ("no temporary words: %s", temporary[i]);
+      g_assert_true (bounce_classify_temporary_words_may_match (temporary[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_assert_false (bounce_classify_temporary_words (others[i]));
+      g_assert_false (bounce_classify_temporary_words_may_match (others[i]));
+    }
+  g_assert_false (bounce_classify_temporary_words_may_match (NULL));
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      CorpusText *text = texts->pdata[i];
+      g_autoptr(GBytes) bytes = g_bytes_new (text->contents, text->length);
+      g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, NULL);
+
+      if (g_utf8_validate (text->contents, text->length, NULL))
+        check_temporary_text (text->contents, &matched, &skipped);
+      if (input != NULL)
+        check_temporary_text (bounce_input_get_text (input), &matched, &skipped);
+    }
+  g_assert_cmpuint (texts->len, >, 400);
+  g_assert_cmpuint (matched, >, 0);
+  g_test_message ("%u of %u corpus texts (plain and upper case) skip the pattern", skipped, 4 * texts->len);
+  g_assert_cmpuint (skipped, >, texts->len);
+}
+
+/* The refusing server named in the reporting server's words, in each of
+ * the ways bounce_find_remote_host() reads (and in any case), found from
+ * where the search starts; and nothing where none is named. */
+static void
+test_remote_host_words (void)
+{
+  static const struct {
+    const char *text;
+    const char *host;
+  } cases[] = {
+    { "host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown", "mx.example.net" },
+    { "CONNECT TO MX.EXAMPLE.NET[192.0.2.1]:25: Connection refused", "mx.example.net" },
+    { "mx4.example.net [192.0.2.25] did not like our RCPT TO: 550 5.1.1 User unknown", "mx4.example.net" },
+    { "Remote Server at mx.example.net (192.0.2.7) returned '550 4.4.7 QUEUE.Expired'", "mx.example.net" },
+    { "REMOTE\tSERVER AT Mx.Example.Net (192.0.2.7) returned", "mx.example.net" },
+    { "... while talking to mx.example.net.:\n>>> RCPT To:<bob@example.net>", "mx.example.net" },
+    { "... While Talking To mx.example.net:\n<<< 550 5.1.1 User unknown", "mx.example.net" },
+    { "550 5.1.1 <bob@example.net>: Recipient address rejected (remote host said so)", NULL },
+    { "The mail server at mx.example.net could not deliver it.", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *prefixed = g_strconcat ("Delivery failed.\n", cases[i].text, NULL);
+      g_autofree char *host = NULL;
+      gsize start = 0, end = 0;
+      gboolean found = bounce_find_remote_host (prefixed, strlen (prefixed), 10, &start, &end, &host);
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_true (found == (cases[i].host != NULL));
+      g_assert_cmpstr (host, ==, cases[i].host);
+      /* (not from past it) */
+      g_assert_false (bounce_find_remote_host (prefixed, strlen (prefixed), strlen (prefixed), &start, &end, NULL));
+    }
+}
+
 /* Microsoft 365's report puts an empty line between its headline ("Your
  * message to <address> couldn't be delivered.") and the cause under it
  * ("<name> wasn't found at <domain>.", Microsoft's "Non-delivery reports
@@ -2655,6 +2777,8 @@ main (int argc, char **argv)
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
   g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);
+  g_test_add_func ("/diagnose/temporary-words-literals", test_temporary_words_literals);
+  g_test_add_func ("/diagnose/remote-host-words", test_remote_host_words);
   g_test_add_func ("/diagnose/outcome", test_outcome);
   g_test_add_func ("/diagnose/message-reports", test_message_reports);
   g_test_add_func ("/diagnose/remote-host-in-text", test_remote_host_in_text);

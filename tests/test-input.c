@@ -561,6 +561,46 @@ test_unmarked_copy (void)
 }
 
 static void
+test_marker_lines (void)
+{
+  /* Each kind of marker line before a pasted copy, also where the marker
+   * regex matches more than its words in ASCII: a U+017F for an 's', a CR
+   * before the line feed. */
+  const char * const markers[] = {
+    "----- Original message -----",
+    "-----Original Message-----",
+    "=== Copy of the original message ===",
+    "*** Returned e-mail ***",
+    "Original message follows:",
+    "Message headers follow",
+    "Below this line is a copy of the message.",
+    "Your message reads (in part):",
+    "The headers of the original message are following:",
+    "----- Original me\xc5\xbf\xc5\xbf" "age -----",
+    "Original message headers\r",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      g_autofree char *msg = g_strdup_printf ("From: postmaster@example.org\n"
+                                              "Subject: Returned mail\n"
+                                              "\n"
+                                              "550 5.1.1 <nobody@example.net>... User unknown\n"
+                                              "\n"
+                                              "%s\n"
+                                              "From: sender@example.com\n"
+                                              "Subject: Hello\n"
+                                              "\n"
+                                              "Body of the original.\n", markers[i]);
+      g_autoptr(BounceInput) input = decode_text (msg, -1);
+
+      g_test_message ("%s", markers[i]);
+      g_assert_nonnull (message_at (input, 0)->original_headers);
+      g_assert_cmpstr (bounce_fields_lookup (message_at (input, 0)->original_headers, "Subject"), ==, "Hello");
+    }
+}
+
+static void
 test_rfc822_base64 (void)
 {
   /* "From: a@example.com\nSubject: Inner base64\n\nInner body text.\n" */
@@ -1208,6 +1248,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/feedback-report", test_feedback_report);
   g_test_add_func ("/input/plain-text-copy", test_plain_text_copy);
   g_test_add_func ("/input/unmarked-copy", test_unmarked_copy);
+  g_test_add_func ("/input/marker-lines", test_marker_lines);
   g_test_add_func ("/input/rfc822-base64", test_rfc822_base64);
   g_test_add_func ("/input/dsn-in-text", test_dsn_in_text);
   g_test_add_func ("/input/report-third-part-text", test_report_third_part_text);

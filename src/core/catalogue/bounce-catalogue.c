@@ -24,8 +24,8 @@ static void search_index_free (BounceSearchIndex *index);
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
 #define TABLES_TYPE "(auauauauauauauauauauauuauauay)"
-#define COMPILED_MAGIC "bounce-catalogue-5"
-#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauauv)" "(ayauauauauauay)" "(uuauauauauv)" "(uuauauauauv)" ")"
+#define COMPILED_MAGIC "bounce-catalogue-6"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauauv)" "(ayauauauauauayau)" "(uuauauauauv)" "(uuauauauauv)" ")"
 
 typedef struct {
   const guint32 *items;
@@ -645,7 +645,7 @@ bounce_catalogue_compile (BounceCatalogue *self)
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   for (guint i = 0; i < self->n_entries; i++)
     entry_at (self, i);
-  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauauv)@(ayauauauauauay)"
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauauv)@(ayauauauauauayau)"
                                                 "@(uuauauauauv)@(uuauauauauv))",
                                                 COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
                                                 build_tables (self, TRUE),

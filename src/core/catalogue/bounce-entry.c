@@ -28,7 +28,8 @@ typedef struct {
   char *label;                 /* "case": how to say the condition, or NULL */
   StepState state;
   BouncePermanence klass;      /* UNKNOWN: any */
-  GRegex *words;               /* the server's reply must match, or NULL */
+  char *words_source;          /* the server's reply must match, or NULL */
+  GRegex *words;               /* words_source compiled, when first matched */
   gboolean otherwise;          /* applies when no words step of its list does */
 } StepDef;
 
@@ -37,6 +38,7 @@ step_def_free (StepDef *def)
 {
   g_free (def->text);
   g_free (def->label);
+  g_free (def->words_source);
   g_clear_pointer (&def->words, g_regex_unref);
   g_free (def);
 }
@@ -348,6 +350,7 @@ parse_step (JsonNode    *item,
       def->words = g_regex_new (value, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, &regex_error);
       if (def->words == NULL)
         STEP_FAIL ("Catalogue entry “%s”: bad step pattern: %s", id, regex_error->message);
+      def->words_source = g_strdup (value);
     }
   else if (json_object_has_member (object, "words"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “words” must be a string", id);
@@ -359,12 +362,12 @@ parse_step (JsonNode    *item,
       def->otherwise = TRUE;
     }
 
-  if (def->words != NULL && def->otherwise)
+  if (def->words_source != NULL && def->otherwise)
     STEP_FAIL ("Catalogue entry “%s”: a step has both “words” and “otherwise”", id);
-  if ((def->words != NULL || def->otherwise) && def->label == NULL)
+  if ((def->words_source != NULL || def->otherwise) && def->label == NULL)
     STEP_FAIL ("Catalogue entry “%s”: a step that depends on the server’s words needs a “case”", id);
   if (def->state == STEP_STATE_ANY && def->klass == BOUNCE_PERMANENCE_UNKNOWN &&
-      def->words == NULL && !def->otherwise)
+      def->words_source == NULL && !def->otherwise)
     STEP_FAIL ("Catalogue entry “%s”: a step object without a condition (write it as a string)", id);
 #undef STEP_FAIL
 
@@ -407,7 +410,7 @@ get_steps (JsonObject  *object,
                            "Catalogue entry “%s”: an “otherwise” step must follow a “words” step", id);
               return FALSE;
             }
-          have_words |= def->words != NULL;
+          have_words |= def->words_source != NULL;
         }
     }
   *texts = g_strv_builder_end (builder);
@@ -1042,6 +1045,25 @@ tri_and (Tri a,
   return TRI_TRUE;
 }
 
+/* def's words compiled, the first time they are asked for (thread-safe:
+ * entries are shared).  They compiled when the catalogue was compiled or
+ * read from JSON; in a damaged compiled catalogue they match nothing. */
+static GRegex *
+step_words (const StepDef *def)
+{
+  GRegex **words = (GRegex **) &def->words;
+
+  if (g_once_init_enter (words))
+    {
+      GRegex *regex = g_regex_new (def->words_source, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, NULL);
+
+      if (regex == NULL)
+        regex = g_regex_new ("(?!)", 0, G_REGEX_MATCH_DEFAULT, NULL);
+      g_once_init_leave (words, regex);
+    }
+  return *words;
+}
+
 static Tri
 words_match (const StepDef           *def,
              const BounceStepContext *context)
@@ -1051,7 +1073,7 @@ words_match (const StepDef           *def,
   /* No reply at all says none of the words. */
   if (context->reply == NULL)
     return TRI_FALSE;
-  return g_regex_match (def->words, context->reply, 0, NULL) ? TRI_TRUE : TRI_FALSE;
+  return g_regex_match (step_words (def), context->reply, 0, NULL) ? TRI_TRUE : TRI_FALSE;
 }
 
 /* Whether the recipient is in the state a step wants: DELAYED is still
@@ -1103,7 +1125,7 @@ bounce_entry_select_steps (BounceEntry             *self,
       const StepDef *def = defs->pdata[i];
       Tri m;
 
-      if (def->words == NULL)
+      if (def->words_source == NULL)
         continue;
       m = words_match (def, context);
       if (m == TRI_TRUE || (m == TRI_UNKNOWN && any_words == TRI_FALSE))
@@ -1134,7 +1156,7 @@ bounce_entry_select_steps (BounceEntry             *self,
             label = class_label (def->klass);
           applies = tri_and (applies, t);
         }
-      if (def->words != NULL)
+      if (def->words_source != NULL)
         applies = tri_and (applies, words_match (def, context));
       if (def->otherwise)
         applies = tri_and (applies, any_words == TRI_TRUE ? TRI_FALSE
@@ -1429,7 +1451,7 @@ write_steps (GArray           *record,
       add_str (record, pool, def->label);
       bounce_record_add (record, def->state);
       bounce_record_add (record, def->klass);
-      add_str (record, pool, def->words != NULL ? g_regex_get_pattern (def->words) : NULL);
+      add_str (record, pool, def->words_source);
       bounce_record_add (record, def->otherwise);
     }
 }
@@ -1530,9 +1552,9 @@ read_steps (BounceRecordReader *r,
       def->otherwise = bounce_record_next (r) != 0;
       def->state = state <= STEP_STATE_FAILED ? (StepState) state : STEP_STATE_ANY;
       def->klass = klass <= BOUNCE_PERMANENCE_PERMANENT ? (BouncePermanence) klass : BOUNCE_PERMANENCE_UNKNOWN;
-      /* (it compiled when the catalogue was compiled) */
-      if (words != NULL)
-        def->words = g_regex_new (words, G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, NULL);
+      /* (compiled when first matched, step_words(): most entries read in
+       * a run never have their steps chosen) */
+      def->words_source = g_strdup (words);
       if (def->text == NULL)
         def->text = g_strdup ("");
       (*texts)[i] = g_strdup (def->text);

@@ -459,7 +459,13 @@ bounce_literal_index_build (BounceLiteralIndex *index)
   index->built = TRUE;
 }
 
-#define INDEX_VARIANT_TYPE "(ayauauauauauay)"
+/* The strings, each part's string, each literal's first part, owners,
+ * starts, cand, each literal's flags (LITERAL_ANYWHERE, LITERAL_NAMES)
+ * and each part's length: what a load would otherwise work out again from
+ * the parts at every run. */
+#define INDEX_VARIANT_TYPE "(ayauauauauauayau)"
+#define LITERAL_ANYWHERE 1
+#define LITERAL_NAMES    2
 
 GVariant *
 bounce_literal_index_to_variant (BounceLiteralIndex *index)
@@ -467,7 +473,8 @@ bounce_literal_index_to_variant (BounceLiteralIndex *index)
   BounceStringPool pool;
   g_autoptr(GArray) parts = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GByteArray) anywhere = g_byte_array_new ();
+  g_autoptr(GByteArray) flags = g_byte_array_new ();
+  g_autoptr(GArray) part_len = g_array_new (FALSE, FALSE, sizeof (guint32));
   GVariant *variant;
 
   g_return_val_if_fail (index->built, NULL);
@@ -477,15 +484,17 @@ bounce_literal_index_to_variant (BounceLiteralIndex *index)
       const BounceLiteral *lit = index->lit_v[i];
       guint32 at = parts->len;
 
-      guint8 flag = lit->anywhere;
+      guint8 flag = (lit->anywhere ? LITERAL_ANYWHERE : 0) | (lit->names ? LITERAL_NAMES : 0);
 
-      g_byte_array_append (anywhere, &flag, 1);
+      g_byte_array_append (flags, &flag, 1);
       g_array_append_val (first, at);
       for (guint k = 0; k < lit->n_parts; k++)
         {
           guint32 ref = bounce_string_pool_add (&pool, lit->parts[k]);
+          guint32 len = (guint32) lit->part_len[k];
 
           g_array_append_val (parts, ref);
+          g_array_append_val (part_len, len);
         }
     }
   {
@@ -493,15 +502,16 @@ bounce_literal_index_to_variant (BounceLiteralIndex *index)
 
     g_array_append_val (first, at);
   }
-  variant = g_variant_new ("(@ay@au@au@au@au@au@ay)",
+  variant = g_variant_new ("(@ay@au@au@au@au@au@ay@au)",
                            bounce_string_pool_to_variant (&pool),
                            bounce_u32_array_to_variant ((const guint32 *) (gpointer) parts->data, parts->len),
                            bounce_u32_array_to_variant ((const guint32 *) (gpointer) first->data, first->len),
                            bounce_u32_array_to_variant (index->owner_v, index->n_literals),
                            bounce_u32_array_to_variant (index->starts, 65537),
                            bounce_u32_array_to_variant (index->cand, index->starts[65536]),
-                           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, anywhere->len > 0 ? anywhere->data : (guint8 *) "",
-                                                      anywhere->len, 1));
+                           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, flags->len > 0 ? flags->data : (guint8 *) "",
+                                                      flags->len, 1),
+                           bounce_u32_array_to_variant ((const guint32 *) (gpointer) part_len->data, part_len->len));
   bounce_string_pool_clear (&pool);
   return variant;
 }
@@ -513,9 +523,9 @@ bounce_literal_index_new_from_variant (GVariant *variant)
   g_autoptr(GVariant) pool = NULL;
   g_autoptr(GVariant) flags = NULL;
   BounceStringTable strings;
-  const guint32 *refs, *first;
-  const guint8 *anywhere;
-  gsize n_parts = 0, n_first = 0, n_owners = 0, n_starts = 0, n_cand = 0, n_anywhere = 0;
+  const guint32 *refs, *first, *lens;
+  const guint8 *lit_flags;
+  gsize n_parts = 0, n_first = 0, n_owners = 0, n_starts = 0, n_cand = 0, n_flags = 0, n_lens = 0;
   gboolean ok;
 
   g_return_val_if_fail (variant != NULL, NULL);
@@ -531,9 +541,10 @@ bounce_literal_index_new_from_variant (GVariant *variant)
   self->starts = bounce_u32_array_get (variant, 4, &n_starts);
   self->cand = bounce_u32_array_get (variant, 5, &n_cand);
   flags = g_variant_get_child_value (variant, 6);
-  anywhere = g_variant_get_fixed_array (flags, &n_anywhere, 1);
+  lit_flags = g_variant_get_fixed_array (flags, &n_flags, 1);
+  lens = bounce_u32_array_get (variant, 7, &n_lens);
   ok = bounce_string_table_init (&strings, pool) && n_first >= 1 && n_owners == n_first - 1 &&
-       n_anywhere == n_owners &&
+       n_flags == n_owners && n_lens == n_parts &&
        n_starts == 65537 && first[0] == 0 && first[n_first - 1] == n_parts && self->starts[0] == 0 &&
        self->starts[65536] == n_cand;
   if (ok)
@@ -541,15 +552,20 @@ bounce_literal_index_new_from_variant (GVariant *variant)
       BounceLiteral **lit_v;
 
       self->n_literals = n_owners;
-      self->lit_store = g_new0 (BounceLiteral, MAX (n_owners, 1));
+      /* (not cleared: each literal is set whole below, before it is used) */
+      self->lit_store = g_new (BounceLiteral, MAX (n_owners, 1));
       self->part_v = g_new (const char *, MAX (n_parts, 1));
       self->part_len_v = g_new (gsize, MAX (n_parts, 1));
       lit_v = g_new (BounceLiteral *, MAX (n_owners, 1));
       self->lit_v = (const BounceLiteral * const *) lit_v;
       for (gsize p = 0; ok && p < n_parts; p++)
         {
+          /* (a length as stored, when its string ends there in the pool: a
+           * damaged one never has a part read past the pool) */
           self->part_v[p] = bounce_string_table_get (&strings, refs[p]);
-          ok = self->part_v[p] != NULL && (self->part_len_v[p] = strlen (self->part_v[p])) > 0;
+          self->part_len_v[p] = lens[p];
+          ok = self->part_v[p] != NULL && lens[p] > 0 && lens[p] < strings.len - (refs[p] - 1) &&
+               self->part_v[p][lens[p]] == '\0';
         }
       for (guint i = 0; ok && i < self->n_literals; i++)
         {
@@ -562,12 +578,11 @@ bounce_literal_index_new_from_variant (GVariant *variant)
           lit->part_len = &self->part_len_v[first[i]];
           lit->n_parts = first[i + 1] - first[i];
           lit->borrowed = TRUE;
-          lit->anywhere = anywhere[i] != 0;
+          lit->anywhere = (lit_flags[i] & LITERAL_ANYWHERE) != 0;
+          lit->names = (lit_flags[i] & LITERAL_NAMES) != 0;
+          lit->length = 0;
           for (guint k = 0; k < lit->n_parts; k++)
-            {
-              lit->length += lit->part_len[k];
-              lit->names |= strpbrk (lit->parts[k], "./@") != NULL;
-            }
+            lit->length += lit->part_len[k];
           lit_v[i] = lit;
         }
       for (gsize c = 0; ok && c < n_cand; c++)

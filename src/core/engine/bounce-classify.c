@@ -186,12 +186,46 @@ match (PatternId   id,
                         text, 0, NULL);
 }
 
+/* A word of each way through RE_TEMPORARY_WORDS (as the catalogue's
+ * prefilter reads them, bounce_prefilter_describe(); picked by hand for
+ * being rare, which its own choice, the longest, is not: "delivered"),
+ * folded.  Most bounces hold none: the pattern, the costliest here to
+ * compile, then is neither compiled nor run. */
+static const char * const temporary_needs[] = { "temporar", "will", "yet", "trying", "delay", "warning" };
+
+gboolean
+bounce_classify_temporary_words_may_match (const char *text)
+{
+  static GPtrArray *needs;
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  if (g_once_init_enter (&needs))
+    {
+      GPtrArray *words = g_ptr_array_new ();
+
+      for (guint i = 0; i < G_N_ELEMENTS (temporary_needs); i++)
+        g_ptr_array_add (words, (gpointer) temporary_needs[i]);
+      g_once_init_leave (&needs, words);
+    }
+  folded = bounce_literal_fold (text, -1);
+  return bounce_prefilter_needs_met (needs, folded);
+}
+
+gboolean
+bounce_classify_temporary_words (const char *text)
+{
+  return match (RE_TEMPORARY_WORDS, text);
+}
+
 void
 bounce_classify_words (BounceMessageContext *ctx)
 {
   const char *subject = bounce_context_header (ctx, "Subject");
 
   ctx->temporary_words = ctx->notification->len < 256 * 1024 &&
+                         bounce_classify_temporary_words_may_match (ctx->notification->str) &&
                          match (RE_TEMPORARY_WORDS, ctx->notification->str);
   ctx->delay_subject = match (RE_DELAY_SUBJECT, subject) ||
                        (ctx->temporary_words && match (RE_WARNING_SUBJECT, subject));

@@ -56,6 +56,11 @@ gboolean bounce_classify_looks_like_read_receipt (BounceMessageContext *ctx);
  * matches: the cheap look that spares running it). */
 gboolean bounce_classify_read_receipt_words     (const char           *text);
 gboolean bounce_classify_read_receipt_may_match (const char           *text);
+/* Whether text holds a temporary failure's or a delay's words (what sets
+ * temporary_words), and whether it holds one of the words every such text
+ * holds (FALSE: it cannot). */
+gboolean bounce_classify_temporary_words           (const char           *text);
+gboolean bounce_classify_temporary_words_may_match (const char           *text);
 gboolean bounce_classify_looks_like_challenge   (BounceMessageContext *ctx);
 gboolean bounce_classify_autoreply_words        (BounceMessageContext *ctx);
 gboolean bounce_classify_delivered_words        (BounceMessageContext *ctx);

@@ -524,6 +524,35 @@ remote_host_pattern (gsize length)
                                 G_REGEX_CASELESS, length);
 }
 
+/* Whether word (lower-case letters) is in [p, end), in any ASCII case. */
+static gboolean
+range_has_word (const char *p,
+                const char *end,
+                const char *word,
+                gsize       len)
+{
+  for (; p + len <= end; p++)
+    if (((guchar) *p | 0x20) == (guchar) word[0] && g_ascii_strncasecmp (p, word, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether [from, length) may hold a match of remote_host_pattern(), tested
+ * without it: its first two alternatives need a '[', the others "remote"
+ * and "while" (letters whose case partners are ASCII alone, unlike k and
+ * s).  A text without them is spared compiling and running the pattern. */
+static gboolean
+may_name_remote_host (const char *text,
+                      gsize       length,
+                      gsize       from)
+{
+  const char *p = text + from;
+  const char *end = text + length;
+
+  return memchr (p, '[', end - p) != NULL || range_has_word (p, end, "remote", 6) ||
+         range_has_word (p, end, "while", 5);
+}
+
 gboolean
 bounce_find_remote_host (const char  *text,
                          gsize        length,
@@ -534,7 +563,7 @@ bounce_find_remote_host (const char  *text,
 {
   g_autoptr(GMatchInfo) info = NULL;
 
-  if (text == NULL ||
+  if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
       !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
   for (int group = 1; group <= 4; group++)

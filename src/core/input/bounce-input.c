@@ -887,6 +887,72 @@ marker_regex (void)
                             G_REGEX_CASELESS);
 }
 
+/* Whether word (lower case, starting with a letter) is in [p, eol), in any
+ * ASCII case. */
+static gboolean
+line_has_word (const char *p,
+               const char *eol,
+               const char *word,
+               gsize       len)
+{
+  for (; p + len <= eol; p++)
+    if (((guchar) *p | 0x20) == (guchar) word[0] && g_ascii_strncasecmp (p, word, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static inline gboolean
+is_marker_rule (guchar c)
+{
+  return c == '-' || c == '=' || c == '_' || c == '*';
+}
+
+/* Whether the line [p, eol) may match marker_regex(), tested without it.
+ * Its alternatives need two of "-=_*" in a row and "mail", "message" or
+ * "copy"; or, before the trailing [ \t.:-]*, one of marker_ends; or
+ * "content-type:".  A line with a byte outside printable ASCII and tab is
+ * always tried: the regex is caseless over UTF-8 ('s' also matches U+017F)
+ * and its '$' also matches before a final CR, VT, FF, NEL, LS or PS.
+ * Most lines fail this, so that a bounce without a marker seldom compiles
+ * the regex, and a line costs one pass over its bytes. */
+static const struct {
+  const char *word;
+  gsize len;
+} marker_ends[] = {
+  { "follow", 6 }, { "follows", 7 }, { "following", 9 }, { "header", 6 }, { "headers", 7 },
+  { "message", 7 }, { "reads", 5 }, { "part)", 5 },
+};
+
+static gboolean
+may_be_marker (const char *p,
+               const char *eol)
+{
+  gboolean rule = FALSE;
+  const char *e = eol;
+
+  for (const char *q = p; q < eol; q++)
+    {
+      guchar c = *q;
+
+      if (c >= 0x80 || (c < 0x20 && c != '\t'))
+        return TRUE;
+      if (is_marker_rule (c) && q + 1 < eol && is_marker_rule (q[1]))
+        rule = TRUE;
+      else if ((c | 0x20) == 'c' && eol - q >= 13 && g_ascii_strncasecmp (q, "content-type:", 13) == 0)
+        return TRUE;
+    }
+  if (rule && (line_has_word (p, eol, "mail", 4) || line_has_word (p, eol, "message", 7) ||
+               line_has_word (p, eol, "copy", 4)))
+    return TRUE;
+  while (e > p && strchr (" \t.:-", e[-1]) != NULL)
+    e--;
+  for (guint i = 0; i < G_N_ELEMENTS (marker_ends); i++)
+    if ((gsize) (e - p) >= marker_ends[i].len &&
+        g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Finds the first marker line in text; returns the offset just after it (or
  * G_MAXSIZE). */
 static gsize
@@ -900,7 +966,7 @@ find_original_marker (const char *text,
     {
       const char *eol = line_end (p, end);
 
-      if (eol - p >= 4 && eol - p <= MAX_MARKER_LINE)
+      if (eol - p >= 4 && eol - p <= MAX_MARKER_LINE && may_be_marker (p, eol))
         {
           g_autofree char *line = g_strndup (p, eol - p);
 

@@ -1379,6 +1379,29 @@ test_zoho_cloudflare_replies (void)
     }
 }
 
+/* Cox's reply names its error code after "AUP#", and the code decides
+ * before the reply's words, as Sisimai's Rhost::Cox (v5.1.0) looks the
+ * code up first and reads the words only for a code it does not know:
+ * "sender rejected ... AUP#CDRBL" is the day's block of the sending IP,
+ * not a refusal of the sender. */
+static void
+test_cox_code_first (void)
+{
+  const struct { const char *reply; const char *reason; } cases[] = {
+    { "550 5.1.0 <alice@example.com> sender rejected. AUP#CDRBL", "blocked" },
+    { "550 5.1.0 <alice@example.com> sender rejected. AUP#CXSNDR", "authfailure" },
+    { "550 5.1.1 <bob@cox.net> recipient rejected AUP#CXBL", "blocked" },
+    { "550 5.1.0 <alice@example.com> sender rejected", "rejected" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from ("mx.east.cox.net", "cox.net", cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
  * the "User unknown" it quotes is the sender's, so the sender address was
  * refused, not the recipient's unknown. */
@@ -2613,6 +2636,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dovecot-missing-mailbox", test_dovecot_missing_mailbox);
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
+  g_test_add_func ("/diagnose/cox-code-first", test_cox_code_first);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);

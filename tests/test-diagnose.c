@@ -1402,6 +1402,32 @@ test_cox_code_first (void)
     }
 }
 
+/* A provider's replies relayed by a server of another name (a filtering
+ * service in front of the provider, a relay that passes the reply on) are
+ * still read as that provider's when the recipient's domain is one Sisimai
+ * v5.1.0's lib/Sisimai/Rhost.pm dispatches on (part of a host name its
+ * table lists): Tencent's "suspected spam ip" for a qq.com address, Cox's
+ * "too many invalid recipients" for a cox.net one.  For another domain the
+ * words keep their general reading. */
+static void
+test_destination_provider (void)
+{
+  const struct { const char *domain; const char *reply; const char *reason; const char *elsewhere; } cases[] = {
+    { "qq.com", "550 suspected spam ip", "blocked", "spamdetected" },
+    { "qq.com", "550 Mailbox unavailable or access denined", "speeding", "filtered" },
+    { "cox.net", "550 too many invalid recipients", "blocked", "filtered" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *ours = reason_of_reply_from ("relay.example.org", cases[k].domain, cases[k].reply);
+      g_autofree char *other = reason_of_reply_from ("relay.example.org", "example.net", cases[k].reply);
+
+      g_assert_cmpstr (ours, ==, cases[k].reason);
+      g_assert_cmpstr (other, ==, cases[k].elsewhere);
+    }
+}
+
 /* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
  * the "User unknown" it quotes is the sender's, so the sender address was
  * refused, not the recipient's unknown. */
@@ -2637,6 +2663,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
   g_test_add_func ("/diagnose/cox-code-first", test_cox_code_first);
+  g_test_add_func ("/diagnose/destination-provider", test_destination_provider);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);

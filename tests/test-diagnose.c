@@ -1428,6 +1428,37 @@ test_destination_provider (void)
     }
 }
 
+/* Mail.Ru's notice (Exim's, under its Russian greeting) for an address
+ * whose retry time ran out: expired, with a permanent pseudo status, as
+ * Sisimai's Lhost::MailRu leaves it; the message was still given up. */
+static void
+test_mailru_retry_timeout (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery System <MAILER-DAEMON@fallback1.mail.ru>\n"
+    "To: alice@mail.ru\n"
+    "Subject: Mail failure.\n"
+    "Message-Id: <E1aaaaa-000000-00@fallback1.mail.ru>\n"
+    "\n"
+    "Это письмо создано автоматически сервером Mail.Ru.\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  bob@example.net\n"
+    "    retry timeout exceeded\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.947");
+  g_assert_true (bounce_recipient_get_given_up (r));
+}
+
 /* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
  * the "User unknown" it quotes is the sender's, so the sender address was
  * refused, not the recipient's unknown. */
@@ -2664,6 +2695,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
   g_test_add_func ("/diagnose/cox-code-first", test_cox_code_first);
   g_test_add_func ("/diagnose/destination-provider", test_destination_provider);
+  g_test_add_func ("/diagnose/mailru-retry-timeout", test_mailru_retry_timeout);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);

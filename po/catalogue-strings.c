@@ -4218,6 +4218,16 @@ N_("Join Microsoft's JMRP feedback loop and remove complainers from your lists."
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-sc-004 links[2].title */
 N_("Microsoft SNDS");
+/* Translators: rule.microsoft.unwanted-from-ip title */
+N_("Outlook.com blocked your server after complaints");
+/* Translators: rule.microsoft.unwanted-from-ip explanation */
+N_("Outlook.com users complained about mail from this IP address.");
+/* Translators: rule.microsoft.unwanted-from-ip sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.unwanted-from-ip admin[1] */
+N_("Join Microsoft's JMRP feedback loop and remove complainers from your lists.");
+/* Translators: rule.microsoft.unwanted-from-ip links[1].title */
+N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-dy-001 title */
 N_("Outlook.com does not accept mail from home connections");
 /* Translators: rule.microsoft.token-dy-001 explanation */

@@ -1459,6 +1459,22 @@ test_mailru_retry_timeout (void)
   g_assert_true (bounce_recipient_get_given_up (r));
 }
 
+/* Outlook.com's refusal "SC-004 ... too many unwanted messages have been
+ * sent from the following IP address above" refuses the sending IP
+ * (blocked), as Sisimai's Reason::Blocked (v5.1.0) reads these words; the
+ * bare token keeps Microsoft's own reading, complaints (badreputation). */
+static void
+test_outlook_unwanted_from_ip (void)
+{
+  g_autofree char *worded = reason_of_reply_from ("mx1.hotmail.com", "hotmail.com",
+    "550 SC-004 (BAY0-MC1-F1) Unfortunately, messages from 192.0.2.7 weren't sent. "
+    "The problem is that too many unwanted messages have been sent from the following IP address above.");
+  g_autofree char *bare = reason_of_reply_from ("mx1.hotmail.com", "hotmail.com", "550 SC-004");
+
+  g_assert_cmpstr (worded, ==, "blocked");
+  g_assert_cmpstr (bare, ==, "badreputation");
+}
+
 /* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
  * the "User unknown" it quotes is the sender's, so the sender address was
  * refused, not the recipient's unknown. */
@@ -2696,6 +2712,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/cox-code-first", test_cox_code_first);
   g_test_add_func ("/diagnose/destination-provider", test_destination_provider);
   g_test_add_func ("/diagnose/mailru-retry-timeout", test_mailru_retry_timeout);
+  g_test_add_func ("/diagnose/outlook-unwanted-from-ip", test_outlook_unwanted_from_ip);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);

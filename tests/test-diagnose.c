@@ -1475,6 +1475,18 @@ test_outlook_unwanted_from_ip (void)
   g_assert_cmpstr (bare, ==, "badreputation");
 }
 
+/* Spectrum's (Charter's) code 1550, too many recipients in one message,
+ * is a sending rate limit (speeding), as Sisimai's Rhost::Spectrum of
+ * v5.1.0's time reads it. */
+static void
+test_spectrum_1550 (void)
+{
+  g_autofree char *reason = reason_of_reply_from ("dnvrco-cmedge01.email.rr.com", "charter.net",
+    "554 5.7.1 AUP#I-1550 Too many recipients in one message");
+
+  g_assert_cmpstr (reason, ==, "speeding");
+}
+
 /* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
  * the "User unknown" it quotes is the sender's, so the sender address was
  * refused, not the recipient's unknown. */
@@ -2713,6 +2725,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/destination-provider", test_destination_provider);
   g_test_add_func ("/diagnose/mailru-retry-timeout", test_mailru_retry_timeout);
   g_test_add_func ("/diagnose/outlook-unwanted-from-ip", test_outlook_unwanted_from_ip);
+  g_test_add_func ("/diagnose/spectrum-1550", test_spectrum_1550);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);

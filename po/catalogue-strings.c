@@ -3230,6 +3230,18 @@ N_("Send the message again later: it will not be retried on its own.");
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.microsoft.suspicious-ip-temp admin[2] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.access-denied-later title */
+N_("Microsoft temporarily restricted your server");
+/* Translators: rule.microsoft.access-denied-later explanation */
+N_("Microsoft saw suspicious activity from your sending IP address and is refusing it for a while.");
+/* Translators: rule.microsoft.access-denied-later sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.access-denied-later sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.microsoft.access-denied-later admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.access-denied-later admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.ip-reputation-throttle title */
 N_("Microsoft is limiting mail because of your IP's reputation");
 /* Translators: rule.microsoft.ip-reputation-throttle explanation */

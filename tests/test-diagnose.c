@@ -1487,6 +1487,28 @@ test_spectrum_1550 (void)
   g_assert_cmpstr (reason, ==, "speeding");
 }
 
+/* Exchange Online's "4.7.x Access denied, please try again later" outside
+ * the throttling (4.7.5xx-6xx) and suspicious-activity (4.7.85x-89x)
+ * ranges Microsoft documents is a temporary block of the sender, as
+ * Sisimai's Rhost::Microsoft (v5.1.0) lists it; from another server the
+ * words say only to try later. */
+static void
+test_microsoft_access_denied_later (void)
+{
+  const struct { const char *host; const char *reply; const char *reason; } cases[] = {
+    { "example-net.mail.protection.outlook.com", "451 4.7.0 Access denied, please try again later", "blocked" },
+    { "example-net.mail.protection.outlook.com", "451 4.7.500 Access denied, please try again later", "speeding" },
+    { "mx.example.net", "451 4.7.0 Access denied, please try again later", "onhold" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, "example.net", cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
  * the "User unknown" it quotes is the sender's, so the sender address was
  * refused, not the recipient's unknown. */
@@ -2726,6 +2748,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/mailru-retry-timeout", test_mailru_retry_timeout);
   g_test_add_func ("/diagnose/outlook-unwanted-from-ip", test_outlook_unwanted_from_ip);
   g_test_add_func ("/diagnose/spectrum-1550", test_spectrum_1550);
+  g_test_add_func ("/diagnose/microsoft-access-denied-later", test_microsoft_access_denied_later);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);

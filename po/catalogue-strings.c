@@ -3230,6 +3230,18 @@ N_("Send the message again later: it will not be retried on its own.");
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.microsoft.suspicious-ip-temp admin[2] */
 N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+/* Translators: rule.microsoft.access-denied-later title */
+N_("Microsoft temporarily restricted your server");
+/* Translators: rule.microsoft.access-denied-later explanation */
+N_("Microsoft saw suspicious activity from your sending IP address and is refusing it for a while.");
+/* Translators: rule.microsoft.access-denied-later sender[1] */
+N_("Wait; your server retries on its own, so there is nothing to do yet.");
+/* Translators: rule.microsoft.access-denied-later sender[2] */
+N_("Send the message again later: it will not be retried on its own.");
+/* Translators: rule.microsoft.access-denied-later admin[1] */
+N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
+/* Translators: rule.microsoft.access-denied-later admin[2] */
+N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.ip-reputation-throttle title */
 N_("Microsoft is limiting mail because of your IP's reputation");
 /* Translators: rule.microsoft.ip-reputation-throttle explanation */
@@ -4218,6 +4230,16 @@ N_("Join Microsoft's JMRP feedback loop and remove complainers from your lists."
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-sc-004 links[2].title */
 N_("Microsoft SNDS");
+/* Translators: rule.microsoft.unwanted-from-ip title */
+N_("Outlook.com blocked your server after complaints");
+/* Translators: rule.microsoft.unwanted-from-ip explanation */
+N_("Outlook.com users complained about mail from this IP address.");
+/* Translators: rule.microsoft.unwanted-from-ip sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.microsoft.unwanted-from-ip admin[1] */
+N_("Join Microsoft's JMRP feedback loop and remove complainers from your lists.");
+/* Translators: rule.microsoft.unwanted-from-ip links[1].title */
+N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-dy-001 title */
 N_("Outlook.com does not accept mail from home connections");
 /* Translators: rule.microsoft.token-dy-001 explanation */

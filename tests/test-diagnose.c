@@ -1485,6 +1485,136 @@ test_zoho_cloudflare_replies (void)
     }
 }
 
+/* Cox's reply names its error code after "AUP#", and the code decides
+ * before the reply's words, as Sisimai's Rhost::Cox (v5.1.0) looks the
+ * code up first and reads the words only for a code it does not know:
+ * "sender rejected ... AUP#CDRBL" is the day's block of the sending IP,
+ * not a refusal of the sender. */
+static void
+test_cox_code_first (void)
+{
+  const struct { const char *reply; const char *reason; } cases[] = {
+    { "550 5.1.0 <alice@example.com> sender rejected. AUP#CDRBL", "blocked" },
+    { "550 5.1.0 <alice@example.com> sender rejected. AUP#CXSNDR", "authfailure" },
+    { "550 5.1.1 <bob@cox.net> recipient rejected AUP#CXBL", "blocked" },
+    { "550 5.1.0 <alice@example.com> sender rejected", "rejected" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from ("mx.east.cox.net", "cox.net", cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
+/* A provider's replies relayed by a server of another name (a filtering
+ * service in front of the provider, a relay that passes the reply on) are
+ * still read as that provider's when the recipient's domain is one Sisimai
+ * v5.1.0's lib/Sisimai/Rhost.pm dispatches on (part of a host name its
+ * table lists): Tencent's "suspected spam ip" for a qq.com address, Cox's
+ * "too many invalid recipients" for a cox.net one.  For another domain the
+ * words keep their general reading. */
+static void
+test_destination_provider (void)
+{
+  const struct { const char *domain; const char *reply; const char *reason; const char *elsewhere; } cases[] = {
+    { "qq.com", "550 suspected spam ip", "blocked", "spamdetected" },
+    { "qq.com", "550 Mailbox unavailable or access denined", "speeding", "filtered" },
+    { "cox.net", "550 too many invalid recipients", "blocked", "filtered" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *ours = reason_of_reply_from ("relay.example.org", cases[k].domain, cases[k].reply);
+      g_autofree char *other = reason_of_reply_from ("relay.example.org", "example.net", cases[k].reply);
+
+      g_assert_cmpstr (ours, ==, cases[k].reason);
+      g_assert_cmpstr (other, ==, cases[k].elsewhere);
+    }
+}
+
+/* Mail.Ru's notice (Exim's, under its Russian greeting) for an address
+ * whose retry time ran out: expired, with a permanent pseudo status, as
+ * Sisimai's Lhost::MailRu leaves it; the message was still given up. */
+static void
+test_mailru_retry_timeout (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery System <MAILER-DAEMON@fallback1.mail.ru>\n"
+    "To: alice@mail.ru\n"
+    "Subject: Mail failure.\n"
+    "Message-Id: <E1aaaaa-000000-00@fallback1.mail.ru>\n"
+    "\n"
+    "Это письмо создано автоматически сервером Mail.Ru.\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  bob@example.net\n"
+    "    retry timeout exceeded\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+  g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.947");
+  g_assert_true (bounce_recipient_get_given_up (r));
+}
+
+/* Outlook.com's refusal "SC-004 ... too many unwanted messages have been
+ * sent from the following IP address above" refuses the sending IP
+ * (blocked), as Sisimai's Reason::Blocked (v5.1.0) reads these words; the
+ * bare token keeps Microsoft's own reading, complaints (badreputation). */
+static void
+test_outlook_unwanted_from_ip (void)
+{
+  g_autofree char *worded = reason_of_reply_from ("mx1.hotmail.com", "hotmail.com",
+    "550 SC-004 (BAY0-MC1-F1) Unfortunately, messages from 192.0.2.7 weren't sent. "
+    "The problem is that too many unwanted messages have been sent from the following IP address above.");
+  g_autofree char *bare = reason_of_reply_from ("mx1.hotmail.com", "hotmail.com", "550 SC-004");
+
+  g_assert_cmpstr (worded, ==, "blocked");
+  g_assert_cmpstr (bare, ==, "badreputation");
+}
+
+/* Spectrum's (Charter's) code 1550, too many recipients in one message,
+ * is a sending rate limit (speeding), as Sisimai's Rhost::Spectrum of
+ * v5.1.0's time reads it. */
+static void
+test_spectrum_1550 (void)
+{
+  g_autofree char *reason = reason_of_reply_from ("dnvrco-cmedge01.email.rr.com", "charter.net",
+    "554 5.7.1 AUP#I-1550 Too many recipients in one message");
+
+  g_assert_cmpstr (reason, ==, "speeding");
+}
+
+/* Exchange Online's "4.7.x Access denied, please try again later" outside
+ * the throttling (4.7.5xx-6xx) and suspicious-activity (4.7.85x-89x)
+ * ranges Microsoft documents is a temporary block of the sender, as
+ * Sisimai's Rhost::Microsoft (v5.1.0) lists it; from another server the
+ * words say only to try later. */
+static void
+test_microsoft_access_denied_later (void)
+{
+  const struct { const char *host; const char *reply; const char *reason; } cases[] = {
+    { "example-net.mail.protection.outlook.com", "451 4.7.0 Access denied, please try again later", "blocked" },
+    { "example-net.mail.protection.outlook.com", "451 4.7.500 Access denied, please try again later", "speeding" },
+    { "mx.example.net", "451 4.7.0 Access denied, please try again later", "onhold" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, "example.net", cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* Postfix's sender address verification (ADDRESS_VERIFICATION_README):
  * the "User unknown" it quotes is the sender's, so the sender address was
  * refused, not the recipient's unknown. */
@@ -2847,6 +2977,12 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dovecot-missing-mailbox", test_dovecot_missing_mailbox);
   g_test_add_func ("/diagnose/local-agent-diagnostic", test_local_agent_diagnostic);
   g_test_add_func ("/diagnose/kddi-user-unknown", test_kddi_user_unknown);
+  g_test_add_func ("/diagnose/cox-code-first", test_cox_code_first);
+  g_test_add_func ("/diagnose/destination-provider", test_destination_provider);
+  g_test_add_func ("/diagnose/mailru-retry-timeout", test_mailru_retry_timeout);
+  g_test_add_func ("/diagnose/outlook-unwanted-from-ip", test_outlook_unwanted_from_ip);
+  g_test_add_func ("/diagnose/spectrum-1550", test_spectrum_1550);
+  g_test_add_func ("/diagnose/microsoft-access-denied-later", test_microsoft_access_denied_later);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);

@@ -618,6 +618,45 @@ test_verizon (void)
   g_assert_cmpstr (r->reason, ==, "userunknown");
 }
 
+/* Gmail's older notice: "(state N)" gives the step and its reading; a
+ * precise status in the reply (5.2.2) says more, a status with a zero
+ * subject or detail (5.7.0) does not, as in Sisimai's Lhost::Gmail. */
+static void
+test_gmail_state (void)
+{
+  static const struct {
+    const char *reply;
+    const char *reason;
+  } cases[] = {
+    { "554 554 5.7.0 Header error (state 18).", "filtered" },
+    { "550 550 5.1.0 Address rejected (state 17).", "filtered" },
+    { "550 550 5.2.2 <bob@example.net>... Mailbox Full (state 14).", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+        "Subject: Delivery Status Notification (Failure)\n"
+        "\n"
+        "This is an automatically generated Delivery Status Notification\n"
+        "\n"
+        "Delivery to the following recipient failed permanently:\n"
+        "\n"
+        "     bob@example.net\n"
+        "\n"
+        "Technical details of permanent failure:\n"
+        "Google tried to deliver your message, but it was rejected by the recipient\n"
+        "domain. The error that the other server returned was: %s\n",
+        cases[i].reply);
+      g_autoptr(GPtrArray) list = parse (text);
+      BounceFact *r = nth (list, 0);
+
+      g_assert_cmpstr (r->address, ==, "bob@example.net");
+      g_assert_cmpstr (r->reason, ==, cases[i].reason);
+    }
+}
+
 static void
 test_james (void)
 {
@@ -885,6 +924,7 @@ main (int   argc,
   g_test_add_func ("/formats/fml-post", test_fml_post);
   g_test_add_func ("/formats/fml-no-copy", test_fml_no_copy);
   g_test_add_func ("/formats/opensmtpd", test_opensmtpd);
+  g_test_add_func ("/formats/gmail-state", test_gmail_state);
   g_test_add_func ("/formats/long-diagnostic", test_long_diagnostic);
   g_test_add_func ("/formats/opensmtpd-delay", test_opensmtpd_delay);
   g_test_add_func ("/formats/mem-find", test_mem_find);

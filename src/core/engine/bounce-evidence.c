@@ -594,6 +594,55 @@ remote_host_in (const char *text)
   return host;
 }
 
+/* The provider whose replies a recipient's own domain selects, as
+ * Sisimai v5.1.0's dispatch picks a provider table by the recipient's
+ * domain as well as by the remote host: a domain selects a table when it
+ * is part of one of the host names that table is for (lib/Sisimai/Rhost.pm
+ * at v5.1.0: "cox.net" and "charter.net" whole, "qq.com" in ".qq.com",
+ * "docomo.ne.jp" in "mfsmax.docomo.ne.jp", "au.com" in "msmx.au.com").
+ * Each host name is given with our provider it belongs to. */
+static const struct {
+  const char *host;
+  const char *provider;
+} destination_hosts[] = {
+  { ".mail.icloud.com", "apple" },
+  { ".apple.com", "apple" },
+  { ".me.com", "apple" },
+  { "cox.net", "cox" },
+  { ".laposte.net", "laposte" },
+  { ".orange.fr", "orange" },
+  { ".wanadoo.fr", "orange" },
+  { "smtp.secureserver.net", "godaddy" },
+  { "mailstore1.secureserver.net", "godaddy" },
+  { "aspmx.l.google.com", "google" },
+  { "gmail-smtp-in.l.google.com", "google" },
+  { ".email.ua", "iua" },
+  { ".ezweb.ne.jp", "kddi" },
+  { "msmx.au.com", "kddi" },
+  { ".prod.outlook.com", "microsoft" },
+  { ".protection.outlook.com", "microsoft" },
+  { ".mimecast.com", "mimecast" },
+  { "mfsmax.docomo.ne.jp", "nttdocomo" },
+  { "charter.net", "spectrum" },
+  { ".qq.com", "tencent" },
+  { ".yahoodns.net", "yahoo-mx" },
+};
+
+static const char *
+destination_provider (const char *address)
+{
+  const char *at = address != NULL ? strrchr (address, '@') : NULL;
+  const char *domain = at != NULL ? at + 1 : NULL;
+
+  /* (a domain with a dot: a bare label is part of too many host names) */
+  if (domain == NULL || strchr (domain, '.') == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (destination_hosts); i++)
+    if (strstr (destination_hosts[i].host, domain) != NULL)
+      return destination_hosts[i].provider;
+  return NULL;
+}
+
 void
 bounce_evidence_gather (BounceMessageContext *ctx,
                         BounceFact           *fact,
@@ -602,10 +651,14 @@ bounce_evidence_gather (BounceMessageContext *ctx,
   memset (ev, 0, sizeof *ev);
   ev->diagnostic = choose_diagnostic (fact);
   ev->context = rules_context (fact, ev->diagnostic);
-  /* Which provider refused it: the remote server's, else the bounce's. */
+  /* Which provider refused it: the remote server's, else the recipient's
+   * domain's, else the bounce's. */
   ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, fact->remote_mta);
   if (ev->provider == NULL)
     ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, ev->context->str);
+  /* (else the one the recipient's domain names, before the bounce's) */
+  if (ev->provider == NULL)
+    ev->provider = destination_provider (fact->address);
   if (ev->provider == NULL)
     ev->provider = ctx->provider;
   read_codes (ctx, fact, ev);

@@ -404,9 +404,12 @@ gmail_finish (BounceFact *fact,
   if (fact->reason == NULL)
     bounce_fact_phrase_reason (fact, gmail_old_phrases, G_N_ELEMENTS (gmail_old_phrases), fact->text);
   /* A precise status in the quoted reply says more than the step it came
-   * at ("550 5.2.2 ... Mailbox Full (state 14)" is a full mailbox). */
+   * at ("550 5.2.2 ... Mailbox Full (state 14)" is a full mailbox); one
+   * with a zero subject or detail ("554 5.7.0 Header error (state 18)")
+   * does not, and the step's reading stands, as in Sisimai's
+   * Lhost::Gmail. */
   bounce_extract_first_codes (fact->text, NULL, &status);
-  if (fact->reason != NULL && status != NULL && strstr (status, ".0.") == NULL && state >= 0)
+  if (fact->reason != NULL && status != NULL && strstr (status, ".0") == NULL && state >= 0)
     g_clear_pointer (&fact->reason, g_free);
   if (fact->command == BOUNCE_SMTP_COMMAND_NONE)
     fact->command = bounce_extract_smtp_command (fact->text, -1);

@@ -48,6 +48,12 @@ parse_mailru (BounceLayoutDoc *d)
     {
       BounceFact *fact = d->out->pdata[i];
 
+      /* Mail.Ru's notice says "This is a permanent error" of every address
+       * it lists, one whose retry time ran out too: the pseudo status of
+       * such an address is permanent (X.0.947 of class 5), as Sisimai's
+       * Lhost::MailRu (v5.1.0) leaves it, unlike Exim's own notices, whose
+       * expiry Sisimai codes as a temporary failure. */
+      fact->retried = FALSE;
       if (fact->text == NULL || strstr (fact->text, "SMTP error from remote") != NULL)
         continue;
       bounce_fact_phrase_reason (fact, mailru_phrases, G_N_ELEMENTS (mailru_phrases), fact->text);

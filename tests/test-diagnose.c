@@ -2494,6 +2494,43 @@ test_local_agent_diagnostic (void)
     }
 }
 
+/* A Diagnostic-Code of type X-Unix is a delivery program's exit: Sisimai
+ * (lib/Sisimai/Reason.pm, get() and anotherone()) does not ask the SMTP
+ * reasons' checks about it, tries only its second list's wording on the
+ * server's words, then keeps the status's name, else calls it a mailer
+ * error.  A bare exit code gives way to sendmail's transcript lines that
+ * carry a status (lib/Sisimai/Lhost/Sendmail.pm); the other lines of the
+ * transcript ("maildrop: maildir over quota.") are not read. */
+static void
+test_program_exit_type (void)
+{
+  g_autoptr(BounceReport) exit77 = analyze (DSN_HEAD
+    "   ----- Transcript of session follows -----\n"
+    "maildrop: maildir over quota.\n"
+    "550 5.0.0 <lee@example.net>... Insufficient permission\n\n"
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                "Final-Recipient: RFC822; lee@example.net\n"
+                "Action: failed\nStatus: 5.3.0\n"
+                "Diagnostic-Code: X-Unix; 77\n"));
+  g_autoptr(BounceReport) unknown = analyze (DSN_HEAD
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                "Final-Recipient: RFC822; lee@example.net\n"
+                "Action: failed\nStatus: 5.0.0\n"
+                "Diagnostic-Code: X-Unix; user unknown\n"));
+  g_autoptr(BounceReport) smtp = analyze (DSN_HEAD
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                "Final-Recipient: RFC822; lee@example.net\n"
+                "Action: failed\nStatus: 5.0.0\n"
+                "Diagnostic-Code: smtp; user unknown\n"));
+  g_autoptr(BounceRecipient) r1 = recipient (exit77, 0);
+  g_autoptr(BounceRecipient) r2 = recipient (unknown, 0);
+  g_autoptr(BounceRecipient) r3 = recipient (smtp, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "systemerror");
+  g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "mailererror");
+  g_assert_cmpstr (bounce_recipient_get_reason (r3), !=, "mailererror");
+}
+
 /* "Service unavailable" is the text of a code, not a finding: sendmail
  * writes it for any permanent failure (sysexits.h EX_UNAVAILABLE) and
  * Postfix before its blocklist verdict; "421 Service not available" is
@@ -2995,5 +3032,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);
+  g_test_add_func ("/diagnose/program-exit-type", test_program_exit_type);
   return g_test_run ();
 }

@@ -25,6 +25,7 @@ bounce_fact_free (BounceFact *fact)
   g_free (fact->action);
   g_free (fact->remote_mta);
   g_free (fact->reply);
+  g_free (fact->reply_type);
   g_free (fact->last_attempt);
   g_free (fact->will_retry);
   g_free (fact->layout_status);

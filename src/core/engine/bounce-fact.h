@@ -22,6 +22,7 @@ typedef struct {
   char *action;             /* failed, delayed, delivered, relayed, expanded, expired */
   char *remote_mta;
   char *reply;              /* its Diagnostic-Code: the server's reply, as a field */
+  char *reply_type;         /* the Diagnostic-Code's type ("smtp", "X-Unix"), or NULL */
   char *last_attempt;
   char *will_retry;
 

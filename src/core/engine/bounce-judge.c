@@ -644,13 +644,123 @@ bounce_judge_refinements (void)
   return refinements;
 }
 
+/* A Diagnostic-Code of type X-Unix is the exit of a local delivery program,
+ * and Sisimai reads it another way (lib/Sisimai/Reason.pm, get() and
+ * anotherone(), v5.0.3p2 commit a7bcddac15d84d4310e0a7d347482772526f3f4d,
+ * the last stored before v5.1.0): get() skips the checks of the SMTP
+ * reasons for a type other than SMTP, and anotherone() then tries the
+ * wording of its second list of reasons on the field's own text only (in
+ * that list's order), else keeps the name of the status, else takes
+ * contenterror for X.6, securityerror for X.7 and mailererror for X-Unix.
+ * Returns NULL for other types. */
+static const char *const program_reasons[] = {
+  "mailboxfull", "spamdetected", "policyviolation", "virusdetected", "norelaying",
+  "authfailure", "badreputation", "securityerror", "systemerror", "networkerror",
+  "speeding", "suspend", "expired", "contenterror", "systemfull", "notaccept",
+  "mailererror", NULL
+};
+
+/* Sendmail's report gives a program's exit code alone ("X-Unix; 255"); the
+ * words are in the transcript's status lines ("554 5.3.0 unknown mailer
+ * error 255"), which Sisimai reads instead of a number (lib/Sisimai/Lhost/
+ * Sendmail.pm, inquire(): a diagnosis of digits only gives way to the lines
+ * of the transcript that begin with a reply code and a status).  Returns
+ * them joined, or NULL. */
+static char *
+transcript_status_lines (const BounceJudgement *j)
+{
+  const char *reply = j->fact->reply;
+  GString *lines = NULL;
+  g_auto(GStrv) split = NULL;
+
+  if (reply == NULL || *reply == '\0' || j->ctx->notification->len == 0)
+    return NULL;
+  for (const char *p = reply; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return NULL;
+  split = g_strsplit (j->ctx->notification->str, "\n", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    {
+      const char *l = split[i];
+
+      if (strlen (l) > 10 && (l[0] == '4' || l[0] == '5') && g_ascii_isdigit (l[1]) &&
+          g_ascii_isdigit (l[2]) && (l[3] == ' ' || l[3] == '\t') && (l[4] == '4' || l[4] == '5') &&
+          l[5] == '.' && g_ascii_isdigit (l[6]) && l[7] == '.' && g_ascii_isdigit (l[8]) &&
+          (l[9] == ' ' || l[9] == '\t'))
+        {
+          if (lines == NULL)
+            lines = g_string_new (NULL);
+          else
+            g_string_append_c (lines, ' ');
+          g_string_append (lines, g_strstrip (split[i]));
+        }
+    }
+  return lines != NULL ? g_string_free (lines, FALSE) : NULL;
+}
+
+static const char *
+reason_of_program_exit (const BounceJudgement *j)
+{
+  BounceFact *fact = j->fact;
+  const char *status = j->ev->status;
+  const char *status_reason;
+  guint best = G_N_ELEMENTS (program_reasons);
+
+  if (fact->reply_type == NULL || g_ascii_strncasecmp (fact->reply_type, "x-unix", 6) != 0 ||
+      fact->reason != NULL)
+    return NULL;
+  if (j->ev->diagnostic != NULL)
+    {
+      g_autofree char *transcript = transcript_status_lines (j);
+      g_autoptr(GPtrArray) rules = bounce_catalogue_match_rules (j->ctx->catalogue,
+                                                                 transcript != NULL ? transcript
+                                                                                    : j->ev->diagnostic,
+                                                                 j->ev->provider);
+
+      /* a local delivery agent's own message ("maildrop: Cannot find system
+       * user") is a reason Sisimai's MDA.pm has set before, which
+       * anotherone() keeps */
+      for (guint i = 0; i < rules->len; i++)
+        {
+          const char *source = bounce_entry_get_source_url (rules->pdata[i]);
+
+          if (source != NULL && strstr (source, "/lib/Sisimai/MDA.pm") != NULL &&
+              bounce_entry_get_reason (rules->pdata[i]) != NULL)
+            return bounce_entry_get_reason (rules->pdata[i]);
+        }
+      /* else only the words of Sisimai's reason modules: their match() is
+       * what anotherone() asks */
+      for (guint i = 0; i < rules->len; i++)
+        for (guint k = 0; k < best && program_reasons[k] != NULL; k++)
+          if (is_sisimai_reason_wording (rules->pdata[i]) &&
+              is_reason (bounce_entry_get_reason (rules->pdata[i]), program_reasons[k]))
+            best = k;
+    }
+  if (best < G_N_ELEMENTS (program_reasons) - 1)
+    return program_reasons[best];
+  status_reason = reason_of_status (j);
+  if (status_reason != NULL && !bounce_status_is_generic (status))
+    return status_reason;
+  if (status != NULL && strlen (status) >= 3 && (status[0] == '4' || status[0] == '5') &&
+      status[1] == '.' && status[2] == '6')
+    return "contenterror";
+  if (status != NULL && strlen (status) >= 3 && (status[0] == '4' || status[0] == '5') &&
+      status[1] == '.' && status[2] == '7')
+    return "securityerror";
+  return "mailererror";
+}
+
 const char *
 bounce_judge_reason (const BounceJudgement *j)
 {
   const char *reason = bounce_judge_first_reason (j);
+  const char *program = NULL;
 
   if (j->delivered)
     return reason;
+  program = reason_of_program_exit (j);
+  if (program != NULL)
+    return program;
   for (guint i = 0; refinements[i].name != NULL; i++)
     reason = refinements[i].func (j, reason);
   return reason;

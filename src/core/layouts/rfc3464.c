@@ -37,6 +37,21 @@ bounce_dsn_skip_type (const char *value)
   return value;
 }
 
+/* The type bounce_dsn_skip_type() strips ("smtp", "X-Unix"), or NULL. */
+static char *
+dsn_type (const char *value)
+{
+  const char *text = bounce_dsn_skip_type (value);
+  const char *semi;
+
+  if (text == NULL || text == value)
+    return NULL;
+  semi = strchr (value, ';');
+  while (value < semi && g_ascii_isspace (*value))
+    value++;
+  return g_strstrip (g_strndup (value, semi - value));
+}
+
 /* The value up to the first blank or parenthesis ("failed (bad destination
  * mailbox address)", "5.1.1 (user unknown)"), lower case when asked. */
 static char *
@@ -125,6 +140,7 @@ read_group (BounceFact       *fact,
   g_clear_pointer (&fact->action, g_free);
   g_clear_pointer (&fact->remote_mta, g_free);
   g_clear_pointer (&fact->reply, g_free);
+  g_clear_pointer (&fact->reply_type, g_free);
   g_clear_pointer (&fact->last_attempt, g_free);
   g_clear_pointer (&fact->will_retry, g_free);
   g_clear_pointer (&fact->reason, g_free);
@@ -132,6 +148,7 @@ read_group (BounceFact       *fact,
     fact->action = first_word (action, TRUE);
   fact->remote_mta = g_strdup (bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Remote-MTA")));
   fact->reply = g_strdup (bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Diagnostic-Code")));
+  fact->reply_type = dsn_type (bounce_fields_lookup (group->fields, "Diagnostic-Code"));
   fact->last_attempt = g_strdup (bounce_fields_lookup (group->fields, "Last-Attempt-Date"));
   fact->will_retry = g_strdup (bounce_fields_lookup (group->fields, "Will-Retry-Until"));
   /* vendors' extension fields may state the reason */

@@ -406,6 +406,84 @@ test_exchange2007_size (void)
   g_assert_cmpstr (reason, ==, "mesgtoobig");
 }
 
+/* Office 365's headline when the receiving server refused the message
+ * names that server first ("<host> rejected your message to the following
+ * e-mail addresses:"); the report is still Office 365's and its status
+ * table applies (Sisimai's Lhost::Office365: 5.4.1 is norelaying). */
+static void
+test_office365_rejected_headline (void)
+{
+  static const char text[] =
+    "From: postmaster@example.org\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable: hello\n"
+    "X-MS-Exchange-Message-Is-Ndr:\n"
+    "\n"
+    "mx1.example.net rejected your message to the following email addresses:\n"
+    "\n"
+    "Bob (bob@example.net)<mailto:bob@example.net>\n"
+    "\n"
+    "Diagnostic information for administrators:\n"
+    "\n"
+    "Generating server: XY0PR01MB0001.eurprd01.prod.outlook.com\n"
+    "\n"
+    "bob@example.net\n"
+    "mx1.example.net\n"
+    "Remote Server returned '550 5.4.1 Relay access denied'\n"
+    "\n"
+    "Original message headers:\n";
+  g_autoptr(GPtrArray) facts = parse_text (text);
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpuint (facts->len, ==, 1);
+  g_assert_cmpstr (f->layout, ==, "office365");
+  g_assert_cmpstr (f->address, ==, "bob@example.net");
+  g_assert_cmpstr (f->reason, ==, "norelaying");
+}
+
+/* SendGrid's report says "Action: expired" when it stopped retrying: the
+ * time to deliver ran out (Sisimai's Lhost::SendGrid: expired), whatever
+ * the last reply was. */
+static void
+test_sendgrid_action_expired (void)
+{
+  static const char text[] =
+    "From: MAILER-DAEMON\n"
+    "Return-Path: <apps@sendgrid.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"zz\"\n"
+    "\n"
+    "--zz\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is an automatically generated message from SendGrid.\n"
+    "\n"
+    "Your message could not be delivered to a recipient.\n"
+    "\n"
+    "--zz\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "X-SendGrid-QueueID: 4242\n"
+    "\n"
+    "Final-Recipient: rfc822; carol@example.net\n"
+    "Action: expired\n"
+    "Status: 4.0.0\n"
+    "Diagnostic-Code: smtp; 421 Too many errors on this connection\n"
+    "\n"
+    "--zz--\n";
+  g_autofree char *reason = engine_reason (text);
+  g_autoptr(GPtrArray) facts = parse_text (text);
+  BounceFact *f = nth (facts, 0);
+
+  g_assert_cmpuint (facts->len, ==, 1);
+  g_assert_cmpstr (f->layout, ==, "sendgrid");
+  g_assert_cmpstr (f->address, ==, "carol@example.net");
+  g_assert_cmpstr (f->reason, ==, "expired");
+  g_assert_cmpstr (reason, ==, "expired");
+}
+
 /* Exchange 2003's codes for a remote refusal name no condition: the
  * remote words after the code do (Sisimai's Lhost::Exchange2003 judges
  * them alone), not Exchange's general sentence above them. */
@@ -584,6 +662,8 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/postfix-notices", test_postfix_notices);
   g_test_add_func ("/layouts-mta/qmail-reply-table", test_qmail_reply_table);
   g_test_add_func ("/layouts-mta/exchange2007-size", test_exchange2007_size);
+  g_test_add_func ("/layouts-mta/office365-rejected-headline", test_office365_rejected_headline);
+  g_test_add_func ("/layouts-mta/sendgrid-action-expired", test_sendgrid_action_expired);
   g_test_add_func ("/layouts-mta/exchange2003-remote-code", test_exchange2003_remote_code);
   g_test_add_func ("/layouts-mta/mfilter-no-command", test_mfilter_no_command);
   g_test_add_func ("/layouts-mta/amavis-tag", test_amavis_tag);

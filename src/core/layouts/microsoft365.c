@@ -274,15 +274,58 @@ office365_list (BounceLayoutDoc *d,
     }
 }
 
+/* "mx.example.net rejected your message to the following e-mail
+ * addresses:": the headline when the receiving server refused it; the
+ * host name in front varies, so the line is matched by its end. */
+static int
+office365_rejected_start (BounceLayoutDoc *d)
+{
+  static const char * const ends[] = {
+    " rejected your message to the following e-mail addresses:",
+    " rejected your message to the following email addresses:",
+  };
+
+  for (guint i = 0; i < d->lines->len; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+      const char *s = l->s;
+      gsize n = l->len;
+
+      bounce_line_trim (l, &s, &n);
+      for (guint k = 0; k < G_N_ELEMENTS (ends); k++)
+        {
+          gsize m = strlen (ends[k]);
+
+          if (n > m && g_ascii_strncasecmp (s + n - m, ends[k], m) == 0)
+            return (int) i;
+        }
+    }
+  return -1;
+}
+
 static gboolean
 parse_office365 (BounceLayoutDoc *d)
 {
   int start = bounce_doc_find_any_start (d, 0, office365_starts);
+  gboolean rejected = FALSE;
 
+  if (start < 0)
+    {
+      start = office365_rejected_start (d);
+      rejected = start >= 0;
+    }
   if (start < 0 || !is_office365 (d))
     return FALSE;
+  /* under the "rejected your message" headline the list above names the
+   * recipients without the server's words: the report is read here only
+   * when its block for administrators is, else by the other Exchange
+   * layouts (exchange.c reads a "Remote Server returned" line) */
   if (!bounce_layout_exchange2007.parse (d))
-    office365_list (d, start);
+    {
+      if (rejected)
+        return FALSE;
+      office365_list (d, start);
+    }
   for (guint i = 0; i < d->out->len; i++)
     {
       BounceFact *fact = d->out->pdata[i];

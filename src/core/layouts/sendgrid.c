@@ -19,6 +19,46 @@
  * indented, and ends with the command it answered ("in RCPT TO", "in MAIL
  * FROM", "in End of DATA").  Learnt from Sisimai's Lhost::SendGrid. */
 
+/* SendGrid writes "Action: expired" in its delivery report when it gave
+ * up retrying: the delivery time ran out (Sisimai's Lhost::SendGrid
+ * names it expired). */
+static gboolean
+group_expired (BounceFieldGroup *group)
+{
+  const char *action = bounce_fields_lookup (group->fields, "Action");
+
+  while (action != NULL && (*action == ' ' || *action == '\t'))
+    action++;
+  return action != NULL && g_ascii_strncasecmp (action, "expired", 7) == 0;
+}
+
+static void
+sendgrid_group (BounceFact       *fact,
+                BounceFieldGroup *group,
+                gpointer          data)
+{
+  if (group_expired (group))
+    fact->reason = g_strdup ("expired");
+}
+
+/* the text's recipients whose report says the same */
+static void
+sendgrid_expired (BounceLayoutDoc *d)
+{
+  GPtrArray *groups = bounce_doc_has_dsn (d) ? d->message->dsn_groups : NULL;
+
+  for (guint i = 1; groups != NULL && i < groups->len; i++)
+    {
+      BounceFieldGroup *group = groups->pdata[i];
+      const char *final = bounce_fields_lookup (group->fields, "Final-Recipient");
+      g_autofree char *address = final != NULL ? bounce_extract_address (final, -1, 0, NULL, NULL) : NULL;
+      BounceFact *fact = address != NULL ? bounce_doc_find_fact (d, address) : NULL;
+
+      if (fact != NULL && fact->reason == NULL && group_expired (group))
+        fact->reason = g_strdup ("expired");
+    }
+}
+
 static gboolean
 parse_sendgrid (BounceLayoutDoc *d)
 {
@@ -67,6 +107,10 @@ parse_sendgrid (BounceLayoutDoc *d)
     }
   if (current != NULL)
     bounce_fact_set_diag (current, diag);
+  if (d->out->len > 0)
+    sendgrid_expired (d);
+  else
+    bounce_doc_group_facts (d, sendgrid_group, NULL);
   return d->out->len > 0;
 }
 

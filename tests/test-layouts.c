@@ -600,6 +600,36 @@ test_zoho (void)
   g_assert_cmpstr (r->text, ==, "421 Host not reachable.");
 }
 
+/* A Zoho notice whose quoted-printable soft line breaks were never
+ * decoded: the line ending in "=" goes on in the next one, as Sisimai's
+ * Lhost::Zoho reads it. */
+static void
+test_zoho_soft_breaks (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: mailer-daemon@mail.zoho.example\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "A message that you sent could not be delivered to one or more of its recip=\n"
+    "ients. This is a permanent error.=20\n"
+    "\n"
+    "nobody@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.=\n"
+    "1 <nobody@example.org>... User Unknown\n"
+    "far@example.net Error, ERROR_CODE :421, ERROR_CODE :, Host not reach=\n"
+    "able.\n");
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->address, ==, "nobody@example.org");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <nobody@example.org>... User Unknown");
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "far@example.net");
+  g_assert_cmpstr (r->text, ==, "421 Host not reachable.");
+  g_assert_cmpstr (r->reason, ==, "expired");
+}
+
 static void
 test_verizon (void)
 {
@@ -907,6 +937,7 @@ main (int   argc,
   g_test_add_func ("/formats/surfcontrol-repeated", test_surfcontrol_repeated);
   g_test_add_func ("/formats/james", test_james);
   g_test_add_func ("/formats/zoho", test_zoho);
+  g_test_add_func ("/formats/zoho-soft-breaks", test_zoho_soft_breaks);
   g_test_add_func ("/formats/verizon", test_verizon);
   g_test_add_func ("/formats/au", test_au);
   g_test_add_func ("/formats/exim", test_exim);

@@ -600,6 +600,36 @@ test_zoho (void)
   g_assert_cmpstr (r->text, ==, "421 Host not reachable.");
 }
 
+/* A Zoho notice whose quoted-printable soft line breaks were never
+ * decoded: the line ending in "=" goes on in the next one, as Sisimai's
+ * Lhost::Zoho reads it. */
+static void
+test_zoho_soft_breaks (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: mailer-daemon@mail.zoho.example\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "A message that you sent could not be delivered to one or more of its recip=\n"
+    "ients. This is a permanent error.=20\n"
+    "\n"
+    "nobody@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.=\n"
+    "1 <nobody@example.org>... User Unknown\n"
+    "far@example.net Error, ERROR_CODE :421, ERROR_CODE :, Host not reach=\n"
+    "able.\n");
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->address, ==, "nobody@example.org");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <nobody@example.org>... User Unknown");
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "far@example.net");
+  g_assert_cmpstr (r->text, ==, "421 Host not reachable.");
+  g_assert_cmpstr (r->reason, ==, "expired");
+}
+
 static void
 test_verizon (void)
 {
@@ -703,6 +733,37 @@ test_surfcontrol (void)
   g_assert_cmpstr (r->address, ==, "nobody@example.com");
   g_assert_cmpstr (r->text, ==, "550 nobody@example.com... No such user");
   g_assert_cmpint (r->command, ==, BOUNCE_SMTP_COMMAND_NONE);
+}
+
+/* A list address whose transcript names the member it was expanded to:
+ * the reply below the recipient's "Addressed To:" is its own, as Sisimai's
+ * Lhost::SurfControl gives each transcript line to the recipient above. */
+static void
+test_surfcontrol_expanded (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: postmaster@filter.example.org\n"
+    "Subject: Message could not be delivered\n"
+    "\n"
+    "Your message could not be sent.\n"
+    "A transcript of the attempts to send the message follows.\n"
+    "The number of attempts made: 1\n"
+    "Addressed To: team@example.com\n"
+    "Thu 29 Apr 2010 23:34:45 +0900\n"
+    "Failed to send to identified host,\n"
+    "member@example.org: [192.0.2.5], 550 5.2.2 member@example.org... Mailbox full\n"
+    "Addressed To: other@example.com\n"
+    "other@example.com: [192.0.2.6], 550 other@example.com... No such user\n"
+    "--- Message non-deliverable.\n");
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->address, ==, "team@example.com");
+  g_assert_cmpstr (r->text, ==, "550 5.2.2 member@example.org... Mailbox full");
+  r = nth (list, 1);
+  g_assert_cmpstr (r->address, ==, "other@example.com");
+  g_assert_cmpstr (r->text, ==, "550 other@example.com... No such user");
 }
 
 /* The same address "Addressed To:" twice: its second record took the end
@@ -905,8 +966,10 @@ main (int   argc,
   g_test_add_func ("/formats/v5sendmail", test_v5sendmail);
   g_test_add_func ("/formats/surfcontrol", test_surfcontrol);
   g_test_add_func ("/formats/surfcontrol-repeated", test_surfcontrol_repeated);
+  g_test_add_func ("/formats/surfcontrol-expanded", test_surfcontrol_expanded);
   g_test_add_func ("/formats/james", test_james);
   g_test_add_func ("/formats/zoho", test_zoho);
+  g_test_add_func ("/formats/zoho-soft-breaks", test_zoho_soft_breaks);
   g_test_add_func ("/formats/verizon", test_verizon);
   g_test_add_func ("/formats/au", test_au);
   g_test_add_func ("/formats/exim", test_exim);

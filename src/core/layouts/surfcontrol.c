@@ -33,29 +33,44 @@ parse_surfcontrol (BounceLayoutDoc *d)
       BounceFact *r = d->out->pdata[j];
       g_autoptr(GString) diag = g_string_new (NULL);
 
-      for (guint i = start + 1; i < d->lines->len; i++)
-        {
-          const BounceLine *l = bounce_doc_line (d, i);
-          const char *s, *close;
-          gsize n;
-          g_autofree char *address = NULL;
+      /* pass 0: the transcript line naming this address; pass 1, when
+       * none does (the list or alias was expanded), the first one below
+       * this recipient's "Addressed To:" and above the next one's */
+      for (int pass = 0; pass < 2 && diag->len == 0; pass++)
+        for (guint i = start + 1; i < d->lines->len; i++)
+          {
+            const BounceLine *l = bounce_doc_line (d, i);
+            const char *s, *close;
+            gsize n;
+            g_autofree char *address = NULL;
 
-          bounce_line_trim (l, &s, &n);
-          if (bounce_mem_has_prefix (s, n, "--- Message non-deliverable"))
+            bounce_line_trim (l, &s, &n);
+            if (bounce_mem_has_prefix (s, n, "--- Message non-deliverable"))
+              break;
+            if (pass == 1 && bounce_mem_has_prefix (s, n, "Addressed To:"))
+              {
+                if (l->offset > r->start)
+                  break;
+                continue;
+              }
+            /* "addr: [192.0.2.2], 554 Service currently unavailable" */
+            close = memchr (s, ']', n);
+            if (close == NULL || close + 2 >= s + n || close[1] != ',' || memchr (s, '@', close - s) == NULL)
+              continue;
+            if (pass == 0)
+              {
+                address = bounce_address_in (s, memchr (s, ':', n) ? (gsize) ((const char *) memchr (s, ':', n) - s) : n);
+                if (g_strcmp0 (address, r->address) != 0)
+                  continue;
+              }
+            else if (l->offset < r->start)
+              continue;
+            bounce_diag_append (diag, close + 2, s + n - close - 2);
+            /* (an address named twice gets the first transcript line, which
+             * may come before its second "Addressed To:") */
+            r->end = MAX (r->start, l->offset + l->len);
             break;
-          /* "addr: [192.0.2.2], 554 Service currently unavailable" */
-          close = memchr (s, ']', n);
-          if (close == NULL || close + 2 >= s + n || close[1] != ',' || memchr (s, '@', close - s) == NULL)
-            continue;
-          address = bounce_address_in (s, memchr (s, ':', n) ? (gsize) ((const char *) memchr (s, ':', n) - s) : n);
-          if (g_strcmp0 (address, r->address) != 0)
-            continue;
-          bounce_diag_append (diag, close + 2, s + n - close - 2);
-          /* (an address named twice gets the first transcript line, which
-           * may come before its second "Addressed To:") */
-          r->end = MAX (r->start, l->offset + l->len);
-          break;
-        }
+          }
       bounce_fact_set_diag (r, diag);
       /* The transcript shows the replies, never the commands, yet it is
        * left unmarked (command_unknown): the reference parsers read a

@@ -52,6 +52,9 @@ parse_zoho (BounceLayoutDoc *d)
       BounceFact *r;
       g_autoptr(GString) diag = g_string_new (NULL);
 
+      g_autoptr(GString) joined = NULL;
+      guint last = i;
+
       bounce_line_trim (l, &s, &n);
       if (bounce_mem_find (s, n, ", ERROR_CODE :") != NULL)
         {
@@ -59,7 +62,27 @@ parse_zoho (BounceLayoutDoc *d)
 
           if (space == NULL || memchr (s, '@', space - s) == NULL)
             continue;
-          r = bounce_doc_add_fact (d, bounce_address_in (s, space - s), i, i);
+          /* A notice sent without its quoted-printable label keeps the
+           * soft line breaks: "ERROR_CODE :5.1.=" then "1 <bob@...>...".
+           * Such a line goes on in the next one. */
+          while (n > 0 && s[n - 1] == '=' && last + 1 < d->lines->len)
+            {
+              const BounceLine *next = bounce_doc_line (d, last + 1);
+              const char *ns;
+              gsize nn;
+
+              bounce_line_trim (next, &ns, &nn);
+              if (joined == NULL)
+                joined = g_string_new_len (s, n - 1);
+              else
+                g_string_truncate (joined, joined->len - 1);
+              g_string_append_len (joined, ns, nn);
+              s = joined->str;
+              n = joined->len;
+              space = memchr (s, ' ', n);
+              last++;
+            }
+          r = bounce_doc_add_fact (d, bounce_address_in (s, space - s), i, last);
           code = bounce_mem_find (s, n, "ERROR_CODE :");
           append_between (diag, code, s + n - code, "ERROR_CODE :", ",");
           code = bounce_mem_find (code + 12, s + n - (code + 12), "ERROR_CODE :");
@@ -85,6 +108,7 @@ parse_zoho (BounceLayoutDoc *d)
       while (diag->len > 0 && (diag->str[0] == ',' || diag->str[0] == ' '))
         g_string_erase (diag, 0, 1);
       bounce_fact_set_diag (r, diag);
+      i = last;
       /* Zoho gives up on a host it cannot reach: a temporary reply in its
        * notice means the time to deliver ran out. */
       if (r->text != NULL && !bounce_fact_phrase_reason (r, zoho_phrases, G_N_ELEMENTS (zoho_phrases), r->text) &&

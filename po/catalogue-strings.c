@@ -5372,6 +5372,26 @@ N_("The sender domain publishes a DMARC policy that asks receivers to refuse mai
 N_("Forward this bounce to whoever runs your domain's mail.");
 /* Translators: rule.isp.orange-code-dmarc admin[1] */
 N_("Make the message pass DMARC: sign it with DKIM for the From domain, or send it from a server listed in that domain's SPF record.");
+/* Translators: rule.isp.orange-code-undocumented title */
+N_("Orange refused the message with a code it does not explain");
+/* Translators: rule.isp.orange-code-undocumented explanation */
+N_("The reply ends with one of the provider's own refusal codes (the last three digits, for example 108 in LPN001_108), but no cause is documented for this code, and the words around it (\"Service refused, please try later\") are the same for many different refusals. So the reason for this refusal is not known.");
+/* Translators: rule.isp.orange-code-undocumented sender[1] */
+N_("Send the message again later. If it bounces again, forward this bounce to your IT department or email provider: the code at the end of the reply is what they need.");
+/* Translators: rule.isp.orange-code-undocumented admin[1] */
+N_("Ask the provider's postmaster service what the code means, quoting the whole reply and the time of the attempt.");
+/* Translators: rule.isp.orange-code-undocumented admin[2] */
+N_("Meanwhile check the sending IP address's reputation and the sending rate towards the provider.");
+/* Translators: rule.isp.laposte-code-undocumented title */
+N_("La Poste refused the message with a code it does not explain");
+/* Translators: rule.isp.laposte-code-undocumented explanation */
+N_("The reply ends with one of the provider's own refusal codes (the last three digits, for example 108 in LPN001_108), but no cause is documented for this code, and the words around it (\"Service refused, please try later\") are the same for many different refusals. So the reason for this refusal is not known.");
+/* Translators: rule.isp.laposte-code-undocumented sender[1] */
+N_("Send the message again later. If it bounces again, forward this bounce to your IT department or email provider: the code at the end of the reply is what they need.");
+/* Translators: rule.isp.laposte-code-undocumented admin[1] */
+N_("Ask the provider's postmaster service what the code means, quoting the whole reply and the time of the attempt.");
+/* Translators: rule.isp.laposte-code-undocumented admin[2] */
+N_("Meanwhile check the sending IP address's reputation and the sending rate towards the provider.");
 /* Translators: rule.isp.free-spam title */
 N_("Free refuses mail from your server for now");
 /* Translators: rule.isp.free-spam explanation */

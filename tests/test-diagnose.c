@@ -1430,6 +1430,41 @@ test_kddi_user_unknown (void)
     }
 }
 
+/* Orange's and La Poste's servers end a refusal with a code of their own
+ * (LPN001_108, OFR_999); Sisimai's Rhost::FrancePTT names a reason for
+ * some and answers "undefined" for the codes it lists without one (105,
+ * 107, 108, 109, 201, 423, 424, 513) and for those it does not list, and
+ * that answer stays the reason.  From another provider's server the same
+ * words keep their general reading. */
+static void
+test_franceptt_undefined_codes (void)
+{
+  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+    { "smtpz4.laposte.net", "laposte.net",
+      "550 5.5.0 Service refuse. Veuillez essayer plus tard. service refused, please try later. LPN001_108",
+      "undefined" },
+    { "smtpz4.laposte.net", "laposte.net",
+      "421 4.2.1 Service refuse. Veuillez essayer plus tard. Service refused, please try later. LPN006_107",
+      "undefined" },
+    { "smtp-in.orange.fr", "orange.fr",
+      "421 mwinf5c79 ME Service refuse. Veuillez essayer plus tard. OFR004_201 [201]", "undefined" },
+    { "smtp-in.orange.fr", "wanadoo.fr",
+      "550 5.7.1 Service refuse. Veuillez essayer plus tard. OFR_777 [777]", "undefined" },
+    { "smtp-in.orange.fr", "orange.fr",
+      "550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. OFR006_102 Ref", "blocked" },
+    { "mx.example.net", "example.net",
+      "421 4.2.1 Service refuse. Veuillez essayer plus tard. Service refused, please try later. LPN006_107",
+      "speeding" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* Broadcom Email Security.cloud (MessageLabs) replies and what Broadcom's
  * knowledge base says they mean, as Sisimai's Rhost::MessageLabs lists
  * them; from another provider's server (Cox's) the same words keep their
@@ -3033,5 +3068,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);
   g_test_add_func ("/diagnose/program-exit-type", test_program_exit_type);
+  g_test_add_func ("/diagnose/franceptt-undefined-codes", test_franceptt_undefined_codes);
   return g_test_run ();
 }

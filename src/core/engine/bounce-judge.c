@@ -13,15 +13,31 @@
  * order), temporary or permanent, hard or soft, and the entries that
  * explain it, most specific first. */
 
+/* Whether a rule is a provider's own statement that its code names no
+ * reason: a definite rule scoped to one provider whose reason is
+ * "undefined".  Sisimai's per-host table for Orange and La Poste
+ * (v5.1.0 lib/Sisimai/Rhost/FrancePTT.pm, get()) answers "undefined" for
+ * the codes it lists without a reason and for those it does not list, and
+ * Sisimai keeps that answer: lib/Sisimai/Fact.pm, rise(), asks its reason
+ * classes (Reason.pm, get()) only when the per-host answer is empty. */
+static gboolean
+rule_is_provider_undefined (BounceEntry *rule)
+{
+  return rule != NULL && bounce_entry_get_strength (rule) == BOUNCE_RULE_DEFINITE &&
+         bounce_entry_get_provider (rule) != NULL &&
+         g_strcmp0 (bounce_entry_get_reason (rule), "undefined") == 0;
+}
+
 BounceEntry *
 bounce_rules_first_with_reason (GPtrArray *rules)
 {
-  /* Rules that only explain ("undefined") do not decide. */
+  /* Rules that only explain ("undefined") do not decide, unless a
+   * provider's own rule says its code names no reason. */
   for (guint i = 0; rules != NULL && i < rules->len; i++)
     {
       const char *reason = bounce_entry_get_reason (rules->pdata[i]);
 
-      if (reason != NULL && !g_str_equal (reason, "undefined"))
+      if (reason != NULL && (!g_str_equal (reason, "undefined") || rule_is_provider_undefined (rules->pdata[i])))
         return rules->pdata[i];
     }
   return NULL;
@@ -757,6 +773,14 @@ bounce_judge_reason (const BounceJudgement *j)
   const char *program = NULL;
 
   if (j->delivered)
+    return reason;
+  /* A provider's "undefined" is final (Sisimai's Fact.pm, rise(): a
+   * per-host answer from Rhost.pm, get(), is not asked about again): no
+   * status, stage or delay refines it.  A layout's own statement of the
+   * reason still comes first, as Sisimai asks Rhost.pm only when the
+   * report's parser set none. */
+  if (j->rule != NULL && j->fact->reason == NULL && reason == bounce_entry_get_reason (j->rule) &&
+      rule_is_provider_undefined (j->rule))
     return reason;
   program = reason_of_program_exit (j);
   if (program != NULL)

@@ -441,7 +441,7 @@ static void
 test_catalogue_rule_tokens (void)
 {
   GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
-  GRegex *tokens = bounce_catalogue_get_token_regex (catalogue ());
+  BounceAlternation *tokens = bounce_catalogue_get_tokens (catalogue ());
   g_autoptr(GString) failures = g_string_new (NULL);
   guint n = 0;
 

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "bounce-alternation.h"
 #include "bounce-entry.h"
 
 G_BEGIN_DECLS
@@ -94,6 +95,10 @@ guint8          *bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
 /* The providers' own codes ("TSS04", "AUP#I-1000"): their "tokens" patterns
  * as one, for bounce_extract().  Never NULL. */
 GRegex          *bounce_catalogue_get_token_regex (BounceCatalogue *self);
+/* The same pattern split into its alternatives, for bounce_extract(): the
+ * regex as a whole is compiled only if it is matched whole.  Never NULL;
+ * owned by the catalogue. */
+BounceAlternation *bounce_catalogue_get_tokens  (BounceCatalogue *self);
 
 /* Catalogue search for the browser: code, token or words; best first. */
 GPtrArray       *bounce_catalogue_search        (BounceCatalogue *self,

@@ -19,9 +19,9 @@
 /* Extracts in growing chunks cut at line ends, so that a huge input is only
  * scanned until it has given MAX_FINDINGS. */
 static void
-extract_findings (BounceReport *report,
-                  const char   *text,
-                  GRegex       *tokens)
+extract_findings (BounceReport      *report,
+                  const char        *text,
+                  BounceAlternation *tokens)
 {
   GPtrArray *findings = bounce_report_get_findings (report);
   gsize length = strlen (text);
@@ -643,7 +643,7 @@ analyze_input (BounceInput     *input,
 
   report = bounce_report_new (input, source);
 
-  extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_token_regex (catalogue));
+  extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_tokens (catalogue));
   bounce_diagnose (report, catalogue);
   explain_codes (report, catalogue);
   collect_targets (report, catalogue, 0, bounce_input_get_segments (input)->len, -1);
@@ -849,7 +849,7 @@ take_message (BounceReport    *report,
     {
       g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
 
-      bounce_extract (text, 0, length, BOUNCE_EXTRACT_ALL, bounce_catalogue_get_token_regex (catalogue),
+      bounce_extract (text, 0, length, BOUNCE_EXTRACT_ALL, bounce_catalogue_get_tokens (catalogue),
                       findings);
       if (state->n_findings + findings->len > MAX_FINDINGS)
         {

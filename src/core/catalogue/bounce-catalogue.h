@@ -84,6 +84,18 @@ BounceEntry     *bounce_catalogue_find_provider (BounceCatalogue *self,
                                                  const char      *code);
 
 GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
+/* The same one at a time, by number in that array, and what a run needs
+ * of each without making its entry (read from the catalogue's tables):
+ * its zones (as bounce_entry_get_zones(); owned by the catalogue),
+ * and whether it is a multi-list checker (bounce_entry_get_multi()). */
+guint            bounce_catalogue_get_n_blocklists   (BounceCatalogue *self);
+BounceEntry     *bounce_catalogue_get_blocklist      (BounceCatalogue *self,
+                                                      guint            i);
+const char * const *bounce_catalogue_get_blocklist_zones (BounceCatalogue *self,
+                                                          guint            i);
+/* The numbers of the multi-list checkers, in order (n of them). */
+const guint32   *bounce_catalogue_get_multi_blocklists (BounceCatalogue *self,
+                                                        guint           *n);
 /* Which blocklists' patterns can match a text (folded by
  * bounce_literal_fold()), found in one pass over it: one byte per entry of
  * bounce_catalogue_get_blocklists(), 1 for each whose pattern may match

@@ -441,7 +441,7 @@ static void
 test_catalogue_rule_tokens (void)
 {
   GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
-  GRegex *tokens = bounce_catalogue_get_token_regex (catalogue ());
+  BounceAlternation *tokens = bounce_catalogue_get_tokens (catalogue ());
   g_autoptr(GString) failures = g_string_new (NULL);
   guint n = 0;
 
@@ -1284,6 +1284,38 @@ test_catalogue_compiled (void)
                    g_regex_get_pattern (bounce_catalogue_get_token_regex (json)));
   g_assert_cmpuint (bounce_catalogue_get_blocklists (compiled)->len, ==,
                     bounce_catalogue_get_blocklists (json)->len);
+  /* each blocklist's zones and multi-list flag, as both catalogues' tables
+   * give them without the entry, are its entry's */
+  {
+    BounceCatalogue *both[] = { json, compiled };
+    guint multi = 0;
+    guint n_multi;
+
+    for (guint c = 0; c < G_N_ELEMENTS (both); c++)
+      {
+        GPtrArray *lists = bounce_catalogue_get_blocklists (both[c]);
+        const guint32 *multi_lists = bounce_catalogue_get_multi_blocklists (both[c], &n_multi);
+        guint next = 0;
+
+        g_assert_cmpuint (bounce_catalogue_get_n_blocklists (both[c]), ==, lists->len);
+        for (guint i = 0; i < lists->len; i++)
+          {
+            const char * const *zones = bounce_entry_get_zones (lists->pdata[i]);
+            const char * const *listed = bounce_catalogue_get_blocklist_zones (both[c], i);
+
+            g_assert_true (bounce_catalogue_get_blocklist (both[c], i) == lists->pdata[i]);
+            g_assert_true (g_strv_equal ((const char **) listed, (const char **) zones));
+            if (bounce_entry_get_multi (lists->pdata[i]))
+              {
+                g_assert_cmpuint (next, <, n_multi);
+                g_assert_cmpuint (multi_lists[next++], ==, i);
+                multi++;
+              }
+          }
+        g_assert_cmpuint (next, ==, n_multi);
+      }
+    g_assert_cmpuint (multi, >, 0);
+  }
   /* then every entry, field by field */
   for (guint i = 0; i < entries->len; i++)
     assert_same_entry (bounce_catalogue_get_entries (compiled)->pdata[i], entries->pdata[i]);

@@ -6,7 +6,7 @@
 #include "bounce-core.h"
 
 /* The providers' token shapes come from the built-in catalogue. */
-#define TOKENS (bounce_catalogue_get_token_regex (bounce_catalogue_get_default ()))
+#define TOKENS (bounce_catalogue_get_tokens (bounce_catalogue_get_default ()))
 
 typedef struct
 {

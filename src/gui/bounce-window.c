@@ -1085,7 +1085,7 @@ locate_findings (BounceReport *report,
   GPtrArray *findings = bounce_report_get_findings (report);
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) candidates =
-    bounce_extract_all (pasted, bounce_catalogue_get_token_regex (bounce_catalogue_get_default ()));
+    bounce_extract_all (pasted, bounce_catalogue_get_tokens (bounce_catalogue_get_default ()));
   GPtrArray *located = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
 
   for (guint i = 0; i < findings->len; i++)

@@ -23,8 +23,8 @@ static void search_index_free (BounceSearchIndex *index);
  * catalogue (bounce-catalogue-compile, run at build time, writes it into
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
-#define TABLES_TYPE "(auauauauauauauauauauauuauauay)"
-#define COMPILED_MAGIC "bounce-catalogue-6"
+#define TABLES_TYPE "(auauauauauauauauauauauuauauauauauay)"
+#define COMPILED_MAGIC "bounce-catalogue-7"
 #define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauauv)" "(ayauauauauauayau)" "(uuauauauauv)" "(uuauauauauv)" ")"
 
 typedef struct {
@@ -56,6 +56,11 @@ struct _BounceCatalogue
   IndexList phrases;
   IndexList blocklists;
   const char *token_pattern;  /* the providers' token shapes as one pattern, or NULL */
+  IndexList zone_start;    /* blocklists.len + 1 offsets into zone_refs */
+  IndexList zone_refs;     /* each blocklist's zones (strings), in its order */
+  IndexList multi_lists;   /* the blocklists (numbers in blocklists) that are multi-list checkers */
+  const char **zones;      /* made when first asked: per blocklist its zones then NULL, end to end */
+  guint *zones_of;         /* where each blocklist's are in zones */
   IndexList record_start;  /* a compiled catalogue's: n_entries + 1 offsets into records */
   IndexList records;       /* each entry's record (bounce_entry_write()) */
 
@@ -68,6 +73,7 @@ struct _BounceCatalogue
   GPtrArray *entries;      /* BounceEntry, file order: every one made, on first ask */
   GPtrArray *blocklist_entries;   /* the same for the blocklists */
   GRegex *token_regex;     /* token_pattern compiled when first asked */
+  BounceAlternation *tokens;   /* token_pattern's alternatives, made when first asked */
   BounceSearchIndex *search_index;   /* what bounce_catalogue_search() looks in */
 };
 
@@ -81,6 +87,9 @@ bounce_catalogue_finalize (GObject *object)
   g_free (self->version);
   g_clear_pointer (&self->search_index, search_index_free);
   g_clear_pointer (&self->token_regex, g_regex_unref);
+  g_clear_pointer (&self->tokens, bounce_alternation_free);
+  g_free (self->zones_of);
+  g_free (self->zones);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->blocklist_entries, g_ptr_array_unref);
   g_clear_pointer (&self->prefilter, bounce_prefilter_free);
@@ -195,6 +204,9 @@ build_tables (BounceCatalogue *self,
   g_autoptr(GArray) token_entries = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) record_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) zone_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) zone_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) multi_lists = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GString) token_pattern = g_string_new (NULL);
   GArray *lists[4];   /* rules, providers, phrases, blocklists */
   guint n_code_keys, n_token_keys;
@@ -235,7 +247,15 @@ build_tables (BounceCatalogue *self,
           append_u32 (lists[2], i);
           continue;
         case BOUNCE_ENTRY_BLOCKLIST:
+          /* (its zones and whether it is a multi-list checker, so that a
+           * run looks for the lists a bounce names without making every
+           * blocklist entry) */
+          if (bounce_entry_get_multi (entry))
+            append_u32 (multi_lists, lists[3]->len);
           append_u32 (lists[3], i);
+          append_u32 (zone_start, zone_refs->len);
+          for (const char * const *z = bounce_entry_get_zones (entry); *z != NULL; z++)
+            append_u32 (zone_refs, bounce_string_pool_add (&pool, *z));
           continue;
         case BOUNCE_ENTRY_CLASS:
         case BOUNCE_ENTRY_SUBJECT:
@@ -261,6 +281,7 @@ build_tables (BounceCatalogue *self,
     }
   if (with_records)
     append_u32 (record_start, records->len);
+  append_u32 (zone_start, zone_refs->len);
   g_array_sort_with_data (id_order, compare_ids, self->slots);
 
   code_keys = g_hash_table_get_keys_as_array (codes, &n_code_keys);
@@ -285,12 +306,13 @@ build_tables (BounceCatalogue *self,
 
   /* (the pool last: it is copied as it is then) */
   token_ref = token_pattern->len > 0 ? bounce_string_pool_add (&pool, token_pattern->str) : 0;
-  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@ay)",
+  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@au@au@au@ay)",
                           u32_array (id_refs), u32_array (id_order),
                           u32_array (code_refs), u32_array (code_start), u32_array (code_entries),
                           u32_array (token_refs), u32_array (token_entries),
                           u32_array (lists[0]), u32_array (lists[1]), u32_array (lists[2]), u32_array (lists[3]),
                           token_ref, u32_array (record_start), u32_array (records),
+                          u32_array (zone_start), u32_array (zone_refs), u32_array (multi_lists),
                           bounce_string_pool_to_variant (&pool));
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     g_array_unref (lists[l]);
@@ -325,7 +347,7 @@ attach_tables (BounceCatalogue *self,
   /* (in the serialised form, so that what is read below lies in one
    * buffer, as it does in a compiled catalogue) */
   g_variant_get_data (tables);
-  pool = g_variant_get_child_value (tables, 14);
+  pool = g_variant_get_child_value (tables, 17);
   g_variant_get_child (tables, 11, "u", &token_pattern);
   /* (a list of numbers below 0 is not checked: keys and offsets) */
   if (!bounce_string_table_init (&self->strings, pool) ||
@@ -342,8 +364,22 @@ attach_tables (BounceCatalogue *self,
       !read_list (tables, 9, &self->phrases, n) ||
       !read_list (tables, 10, &self->blocklists, n) ||
       !read_list (tables, 12, &self->record_start, 0) ||
-      !read_list (tables, 13, &self->records, 0))
+      !read_list (tables, 13, &self->records, 0) ||
+      !read_list (tables, 14, &self->zone_start, 0) || self->zone_start.len != self->blocklists.len + 1 ||
+      !read_list (tables, 15, &self->zone_refs, 0) ||
+      self->zone_start.items[self->blocklists.len] != self->zone_refs.len ||
+      !read_list (tables, 16, &self->multi_lists, self->blocklists.len))
     return FALSE;
+  for (gsize k = 1; k < self->multi_lists.len; k++)
+    if (self->multi_lists.items[k - 1] >= self->multi_lists.items[k])
+      return FALSE;
+  for (gsize k = 0; k < self->blocklists.len; k++)
+    if (self->zone_start.items[k] > self->zone_start.items[k + 1])
+      return FALSE;
+  /* (a zone is a string: each is looked at as one when asked for) */
+  for (gsize k = 0; k < self->zone_refs.len; k++)
+    if (bounce_string_table_get (&self->strings, self->zone_refs.items[k]) == NULL)
+      return FALSE;
   self->token_pattern = bounce_string_table_get (&self->strings, token_pattern);
   /* (a pattern is compiled as UTF-8: PCRE is not asked to read anything else) */
   if (self->token_pattern != NULL && !g_utf8_validate (self->token_pattern, -1, NULL))
@@ -1483,11 +1519,84 @@ bounce_catalogue_get_token_regex (BounceCatalogue *self)
   return self->token_regex;
 }
 
+BounceAlternation *
+bounce_catalogue_get_tokens (BounceCatalogue *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+
+  if (g_once_init_enter (&self->tokens))
+    {
+      /* (the same pattern and flags as bounce_catalogue_get_token_regex(),
+       * but the regex as a whole is compiled only when it is matched
+       * whole: the alternatives are each compiled alone when first
+       * searched, and compiling all of them at once too cost a quarter of
+       * a million instructions per run for nothing) */
+      const char *pattern = self->token_pattern != NULL ? self->token_pattern : "(?!)";
+
+      g_once_init_leave (&self->tokens,
+                         bounce_alternation_new_from_pattern (pattern, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT));
+    }
+  return self->tokens;
+}
+
 GPtrArray *
 bounce_catalogue_get_blocklists (BounceCatalogue *self)
 {
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   return make_all (self, &self->blocklist_entries, &self->blocklists);
+}
+
+guint
+bounce_catalogue_get_n_blocklists (BounceCatalogue *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), 0);
+  return self->blocklists.len;
+}
+
+BounceEntry *
+bounce_catalogue_get_blocklist (BounceCatalogue *self,
+                                guint            i)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  g_return_val_if_fail (i < self->blocklists.len, NULL);
+  return entry_at (self, self->blocklists.items[i]);
+}
+
+const char * const *
+bounce_catalogue_get_blocklist_zones (BounceCatalogue *self,
+                                      guint            i)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  g_return_val_if_fail (i < self->blocklists.len, NULL);
+
+  /* (the strings are read from the tables once: a run asks for every
+   * list's zones for each message) */
+  if (g_once_init_enter (&self->zones))
+    {
+      const char **zones = g_new (const char *, self->zone_refs.len + self->blocklists.len);
+      guint n = 0;
+
+      self->zones_of = g_new (guint, MAX (self->blocklists.len, 1));
+      for (guint l = 0; l < self->blocklists.len; l++)
+        {
+          self->zones_of[l] = n;
+          for (guint32 k = self->zone_start.items[l]; k < self->zone_start.items[l + 1]; k++)
+            zones[n++] = bounce_string_table_get (&self->strings, self->zone_refs.items[k]);
+          zones[n++] = NULL;
+        }
+      g_once_init_leave (&self->zones, zones);
+    }
+  return self->zones + self->zones_of[i];
+}
+
+const guint32 *
+bounce_catalogue_get_multi_blocklists (BounceCatalogue *self,
+                                       guint           *n)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
+  g_return_val_if_fail (n != NULL, NULL);
+  *n = self->multi_lists.len;
+  return self->multi_lists.items;
 }
 
 /* What the search looks in, per entry: each group case-folded once, its

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "bounce-alternation.h"
 #include "bounce-entry.h"
 
 G_BEGIN_DECLS
@@ -83,6 +84,18 @@ BounceEntry     *bounce_catalogue_find_provider (BounceCatalogue *self,
                                                  const char      *code);
 
 GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
+/* The same one at a time, by number in that array, and what a run needs
+ * of each without making its entry (read from the catalogue's tables):
+ * its zones (as bounce_entry_get_zones(); owned by the catalogue),
+ * and whether it is a multi-list checker (bounce_entry_get_multi()). */
+guint            bounce_catalogue_get_n_blocklists   (BounceCatalogue *self);
+BounceEntry     *bounce_catalogue_get_blocklist      (BounceCatalogue *self,
+                                                      guint            i);
+const char * const *bounce_catalogue_get_blocklist_zones (BounceCatalogue *self,
+                                                          guint            i);
+/* The numbers of the multi-list checkers, in order (n of them). */
+const guint32   *bounce_catalogue_get_multi_blocklists (BounceCatalogue *self,
+                                                        guint           *n);
 /* Which blocklists' patterns can match a text (folded by
  * bounce_literal_fold()), found in one pass over it: one byte per entry of
  * bounce_catalogue_get_blocklists(), 1 for each whose pattern may match
@@ -94,6 +107,10 @@ guint8          *bounce_catalogue_blocklists_may_match (BounceCatalogue *self,
 /* The providers' own codes ("TSS04", "AUP#I-1000"): their "tokens" patterns
  * as one, for bounce_extract().  Never NULL. */
 GRegex          *bounce_catalogue_get_token_regex (BounceCatalogue *self);
+/* The same pattern split into its alternatives, for bounce_extract(): the
+ * regex as a whole is compiled only if it is matched whole.  Never NULL;
+ * owned by the catalogue. */
+BounceAlternation *bounce_catalogue_get_tokens  (BounceCatalogue *self);
 
 /* Catalogue search for the browser: code, token or words; best first. */
 GPtrArray       *bounce_catalogue_search        (BounceCatalogue *self,

@@ -19,9 +19,9 @@
 /* Extracts in growing chunks cut at line ends, so that a huge input is only
  * scanned until it has given MAX_FINDINGS. */
 static void
-extract_findings (BounceReport *report,
-                  const char   *text,
-                  GRegex       *tokens)
+extract_findings (BounceReport      *report,
+                  const char        *text,
+                  BounceAlternation *tokens)
 {
   GPtrArray *findings = bounce_report_get_findings (report);
   gsize length = strlen (text);
@@ -176,7 +176,10 @@ find_named_blocklists (BounceReport    *report,
                        BounceCatalogue *catalogue,
                        const char      *notification)
 {
-  GPtrArray *lists = bounce_catalogue_get_blocklists (catalogue);
+  guint n = bounce_catalogue_get_n_blocklists (catalogue);
+  guint n_multi;
+  const guint32 *multi = bounce_catalogue_get_multi_blocklists (catalogue, &n_multi);
+  guint next_multi = 0;   /* the first of multi not passed yet */
   GPtrArray *named = bounce_report_get_blocklists (report);
   g_autofree char *folded = g_ascii_strdown (notification, -1);
   gsize len = strlen (folded);
@@ -184,14 +187,19 @@ find_named_blocklists (BounceReport    *report,
   /* (a list's pattern only where the words it needs are) */
   g_autofree guint8 *may_match = bounce_catalogue_blocklists_may_match (catalogue, words);
 
-  for (guint i = 0; i < lists->len; i++)
+  /* (each list's entry is made only when its pattern is tried or it is
+   * named: its zones are in the catalogue's tables) */
+  for (guint i = 0; i < n; i++)
     {
-      BounceEntry *entry = lists->pdata[i];
-      const char * const *zones = bounce_entry_get_zones (entry);
+      const char * const *zones;
       gboolean hit = FALSE;
 
-      if (bounce_entry_get_multi (entry))
-        continue;
+      if (next_multi < n_multi && multi[next_multi] == i)
+        {
+          next_multi++;
+          continue;
+        }
+      zones = bounce_catalogue_get_blocklist_zones (catalogue, i);
       for (guint j = 0; zones[j] && !hit; j++)
         {
           /* (the catalogue's zones are in lower case already, as a rule) */
@@ -200,9 +208,9 @@ find_named_blocklists (BounceReport    *report,
           hit = names_zone (folded, len, lowered != NULL ? lowered : zones[j]);
         }
       if (!hit && may_match[i])
-        hit = bounce_catalogue_entry_matches (entry, notification);
+        hit = bounce_catalogue_entry_matches (bounce_catalogue_get_blocklist (catalogue, i), notification);
       if (hit)
-        g_ptr_array_add (named, g_object_ref (entry));
+        g_ptr_array_add (named, g_object_ref (bounce_catalogue_get_blocklist (catalogue, i)));
     }
 }
 
@@ -356,11 +364,12 @@ static gboolean
 is_catalogue_zone (BounceCatalogue *catalogue,
                    const char      *zone)
 {
-  GPtrArray *lists = bounce_catalogue_get_blocklists (catalogue);
+  guint n = bounce_catalogue_get_n_blocklists (catalogue);
 
-  for (guint i = 0; lists != NULL && i < lists->len; i++)
+  /* (from the catalogue's tables: no blocklist entry is made) */
+  for (guint i = 0; i < n; i++)
     {
-      const char * const *zones = bounce_entry_get_zones (lists->pdata[i]);
+      const char * const *zones = bounce_catalogue_get_blocklist_zones (catalogue, i);
 
       for (guint j = 0; zones[j] != NULL; j++)
         if (g_ascii_strcasecmp (zones[j], zone) == 0)
@@ -643,7 +652,7 @@ analyze_input (BounceInput     *input,
 
   report = bounce_report_new (input, source);
 
-  extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_token_regex (catalogue));
+  extract_findings (report, bounce_input_get_text (input), bounce_catalogue_get_tokens (catalogue));
   bounce_diagnose (report, catalogue);
   explain_codes (report, catalogue);
   collect_targets (report, catalogue, 0, bounce_input_get_segments (input)->len, -1);
@@ -849,7 +858,7 @@ take_message (BounceReport    *report,
     {
       g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
 
-      bounce_extract (text, 0, length, BOUNCE_EXTRACT_ALL, bounce_catalogue_get_token_regex (catalogue),
+      bounce_extract (text, 0, length, BOUNCE_EXTRACT_ALL, bounce_catalogue_get_tokens (catalogue),
                       findings);
       if (state->n_findings + findings->len > MAX_FINDINGS)
         {

@@ -877,7 +877,7 @@ typedef struct
   gsize end;
   gboolean want_reply;
   gboolean want_enhanced;
-  GRegex *tokens;          /* providers' token shapes, or NULL */
+  BounceAlternation *tokens;   /* providers' token shapes, or NULL */
   gboolean want_network;
   GPtrArray *out;            /* BounceFinding, unsorted */
   GArray *url_spans;         /* Span */
@@ -1264,15 +1264,14 @@ scan_run (Scan *scan)
   for_each_candidate (scan, candidates, BOUNCE_SCAN_ENHANCED, on_enhanced);
   if (scan->tokens != NULL)
     {
-      g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (BounceSpan));
+      g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (scan->tokens, scan->text,
+                                                                            scan->start, scan->end, NULL);
+      BounceSpan t;
 
-      bounce_alternation_match_all (scan->tokens, scan->text, scan->start, scan->end, tokens);
-      for (guint i = 0; i < tokens->len; i++)
+      while (bounce_alternation_iter_next (iter, &t))
         {
-          const BounceSpan *t = &g_array_index (tokens, BounceSpan, i);
-
-          if (t->end > t->start)
-            on_token (scan, t->start, t->end);
+          if (t.end > t.start)
+            on_token (scan, t.start, t.end);
         }
     }
   for_each_candidate (scan, candidates, BOUNCE_SCAN_IPV6, on_ipv6);
@@ -1307,7 +1306,7 @@ bounce_extract (const char         *text,
                 gsize               start,
                 gssize              end,
                 BounceExtractFlags  flags,
-                GRegex             *tokens,
+                BounceAlternation  *tokens,
                 GPtrArray          *findings)
 {
   g_autoptr(GPtrArray) found = NULL;
@@ -1359,8 +1358,8 @@ bounce_extract (const char         *text,
 }
 
 GPtrArray *
-bounce_extract_all (const char *text,
-                    GRegex     *tokens)
+bounce_extract_all (const char        *text,
+                    BounceAlternation *tokens)
 {
   GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_finding_free);
 

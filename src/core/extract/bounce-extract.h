@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "bounce-alternation.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -45,18 +47,18 @@ typedef enum {
  * whole string).  Appends BounceFinding to findings, sorted by offset, with
  * character offsets relative to the start of text (not of start).
  * tokens finds providers' own codes (the catalogue's
- * bounce_catalogue_get_token_regex(); NULL for none).  Patterns are
+ * bounce_catalogue_get_tokens(); NULL for none).  Patterns are
  * compiled once per process. */
 void           bounce_extract            (const char         *text,
                                           gsize               start,
                                           gssize              end,
                                           BounceExtractFlags  flags,
-                                          GRegex             *tokens,
+                                          BounceAlternation  *tokens,
                                           GPtrArray          *findings);
 
 /* Convenience: a new array (free func set) with everything in text. */
 GPtrArray     *bounce_extract_all        (const char         *text,
-                                          GRegex             *tokens);
+                                          BounceAlternation  *tokens);
 
 /* Just the first "<reply> <enhanced>" pair of a diagnostic string such as
  * "smtp; 550 5.1.1 <a@b>... User unknown": the first failure (4xx, 5xx)

@@ -457,14 +457,15 @@ bounce_links_build (BounceCatalogue *catalogue,
   /* The multi-list checkers only make sense with something to look up. */
   if (catalogue != NULL && (good_ips->len > 0 || good_domains->len > 0))
     {
-      GPtrArray *blocklists = bounce_catalogue_get_blocklists (catalogue);
+      guint n;
+      const guint32 *multi = bounce_catalogue_get_multi_blocklists (catalogue, &n);
 
-      for (guint i = 0; blocklists != NULL && i < blocklists->len; i++)
+      /* (only their entries are made: which lists they are, the
+       * catalogue's tables say) */
+      for (guint i = 0; i < n; i++)
         {
-          BounceEntry *service = g_ptr_array_index (blocklists, i);
+          BounceEntry *service = bounce_catalogue_get_blocklist (catalogue, multi[i]);
 
-          if (!bounce_entry_get_multi (service))
-            continue;
           if (!g_hash_table_add (done_services, service))
             continue;
           add_service (&builder, service, good_ips, good_domains, FALSE);

@@ -1558,6 +1558,10 @@ test_destination_provider (void)
     { "qq.com", "550 Mailbox unavailable or access denined", "speeding", "filtered" },
     { "cox.net", "550 too many invalid recipients", "blocked", "filtered" },
   };
+  /* whole labels of a host name only: "q.com" is no part of "mx.qq.com"
+   * (Tencent's reading would make this spam refusal a block), nor "ud.com"
+   * of "mail.icloud.com" */
+  const char *const strangers[] = { "ud.com", "icloud.co", "q.com" };
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
     {
@@ -1566,6 +1570,12 @@ test_destination_provider (void)
 
       g_assert_cmpstr (ours, ==, cases[k].reason);
       g_assert_cmpstr (other, ==, cases[k].elsewhere);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (strangers); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from ("relay.example.org", strangers[k], "550 suspected spam ip");
+
+      g_assert_cmpstr (reason, ==, "spamdetected");
     }
 }
 

@@ -637,9 +637,17 @@ destination_provider (const char *address)
   /* (a domain with a dot: a bare label is part of too many host names) */
   if (domain == NULL || strchr (domain, '.') == NULL)
     return NULL;
+  /* The host name's last labels only: Sisimai looks for the domain
+   * anywhere in the host name, so "ud.com" would select
+   * ".mail.icloud.com", a domain that is no part of that host. */
   for (guint i = 0; i < G_N_ELEMENTS (destination_hosts); i++)
-    if (strstr (destination_hosts[i].host, domain) != NULL)
-      return destination_hosts[i].provider;
+    {
+      const char *host = destination_hosts[i].host;
+      gsize hl = strlen (host), dl = strlen (domain);
+
+      if (dl <= hl && g_ascii_strcasecmp (host + hl - dl, domain) == 0 && (dl == hl || host[hl - dl - 1] == '.'))
+        return destination_hosts[i].provider;
+    }
   return NULL;
 }
 

@@ -330,14 +330,23 @@ rejected_words_against_status (const BounceJudgement *j,
   return named;
 }
 
+/* Whether an entry's source is the part of Sisimai's library at path
+ * ("/lib/Sisimai/MDA.pm", or a directory). */
+static gboolean
+is_from_sisimai (BounceEntry *e,
+                 const char  *path)
+{
+  const char *source = bounce_entry_get_source_url (e);
+
+  return source != NULL && strstr (source, path) != NULL;
+}
+
 /* Whether an entry holds the words of one of Sisimai's reason modules
  * (its lib/Sisimai/Reason directory): the words its checks ask about. */
 static gboolean
 is_sisimai_reason_wording (BounceEntry *e)
 {
-  const char *source = bounce_entry_get_source_url (e);
-
-  return source != NULL && strstr (source, "/lib/Sisimai/Reason/") != NULL;
+  return is_from_sisimai (e, "/lib/Sisimai/Reason/");
 }
 
 /* Spam is found in a message, so words of a spam refusal given before the
@@ -737,13 +746,9 @@ reason_of_program_exit (const BounceJudgement *j)
        * user") is a reason Sisimai's MDA.pm has set before, which
        * anotherone() keeps */
       for (guint i = 0; i < rules->len; i++)
-        {
-          const char *source = bounce_entry_get_source_url (rules->pdata[i]);
-
-          if (source != NULL && strstr (source, "/lib/Sisimai/MDA.pm") != NULL &&
-              bounce_entry_get_reason (rules->pdata[i]) != NULL)
-            return bounce_entry_get_reason (rules->pdata[i]);
-        }
+        if (is_from_sisimai (rules->pdata[i], "/lib/Sisimai/MDA.pm") &&
+            bounce_entry_get_reason (rules->pdata[i]) != NULL)
+          return bounce_entry_get_reason (rules->pdata[i]);
       /* else only the words of Sisimai's reason modules: their match() is
        * what anotherone() asks */
       for (guint i = 0; i < rules->len; i++)
@@ -757,12 +762,9 @@ reason_of_program_exit (const BounceJudgement *j)
   status_reason = reason_of_status (j);
   if (status_reason != NULL && !bounce_status_is_generic (status))
     return status_reason;
-  if (status != NULL && strlen (status) >= 3 && (status[0] == '4' || status[0] == '5') &&
-      status[1] == '.' && status[2] == '6')
-    return "contenterror";
-  if (status != NULL && strlen (status) >= 3 && (status[0] == '4' || status[0] == '5') &&
-      status[1] == '.' && status[2] == '7')
-    return "securityerror";
+  /* X.6.* and X.7.*, whatever the detail */
+  if (status != NULL && strlen (status) >= 3 && status[1] == '.' && (status[2] == '6' || status[2] == '7'))
+    return status[2] == '6' ? "contenterror" : "securityerror";
   return "mailererror";
 }
 

@@ -524,19 +524,6 @@ remote_host_pattern (gsize length)
                                 G_REGEX_CASELESS, length);
 }
 
-/* Whether word (lower-case letters) is in [p, end), in any ASCII case. */
-static gboolean
-range_has_word (const char *p,
-                const char *end,
-                const char *word,
-                gsize       len)
-{
-  for (; p + len <= end; p++)
-    if (((guchar) *p | 0x20) == (guchar) word[0] && g_ascii_strncasecmp (p, word, len) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* Whether [from, length) may hold a match of remote_host_pattern(), tested
  * without it: its first two alternatives need a '[', the others "remote"
  * and "while" (letters whose case partners are ASCII alone, unlike k and
@@ -549,8 +536,8 @@ may_name_remote_host (const char *text,
   const char *p = text + from;
   const char *end = text + length;
 
-  return memchr (p, '[', end - p) != NULL || range_has_word (p, end, "remote", 6) ||
-         range_has_word (p, end, "while", 5);
+  return memchr (p, '[', end - p) != NULL || bounce_ascii_range_has_word (p, end, "remote", 6) ||
+         bounce_ascii_range_has_word (p, end, "while", 5);
 }
 
 gboolean

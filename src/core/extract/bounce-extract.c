@@ -1440,6 +1440,18 @@ bounce_utf8_cut (const char *s,
   return len;
 }
 
+gboolean
+bounce_ascii_range_has_word (const char *p,
+                             const char *end,
+                             const char *word,
+                             gsize       len)
+{
+  for (; p + len <= end; p++)
+    if (((guchar) *p | 0x20) == (guchar) word[0] && g_ascii_strncasecmp (p, word, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 gsize
 bounce_utf8_back (const char *s,
                   gsize       offset,

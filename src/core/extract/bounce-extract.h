@@ -105,6 +105,14 @@ gsize             bounce_utf8_back            (const char *s,
                                                gsize       offset,
                                                gsize       max);
 
+/* Whether word (lower case, starting with a letter) is in [p, end), in
+ * any ASCII case: the cheap test of whether a text holds what a pattern's
+ * alternatives need before the pattern is compiled and run. */
+gboolean       bounce_ascii_range_has_word (const char      *p,
+                                            const char      *end,
+                                            const char      *word,
+                                            gsize            len);
+
 /* The length of the enhanced status code ("5.1.1", "4.7.500": class 2, 4
  * or 5, then two numbers of one to three digits) that s starts with, or 0.
  * The caller checks what follows it. */

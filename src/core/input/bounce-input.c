@@ -887,20 +887,6 @@ marker_regex (void)
                             G_REGEX_CASELESS);
 }
 
-/* Whether word (lower case, starting with a letter) is in [p, eol), in any
- * ASCII case. */
-static gboolean
-line_has_word (const char *p,
-               const char *eol,
-               const char *word,
-               gsize       len)
-{
-  for (; p + len <= eol; p++)
-    if (((guchar) *p | 0x20) == (guchar) word[0] && g_ascii_strncasecmp (p, word, len) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static inline gboolean
 is_marker_rule (guchar c)
 {
@@ -941,8 +927,9 @@ may_be_marker (const char *p,
       else if ((c | 0x20) == 'c' && eol - q >= 13 && g_ascii_strncasecmp (q, "content-type:", 13) == 0)
         return TRUE;
     }
-  if (rule && (line_has_word (p, eol, "mail", 4) || line_has_word (p, eol, "message", 7) ||
-               line_has_word (p, eol, "copy", 4)))
+  if (rule && (bounce_ascii_range_has_word (p, eol, "mail", 4) ||
+               bounce_ascii_range_has_word (p, eol, "message", 7) ||
+               bounce_ascii_range_has_word (p, eol, "copy", 4)))
     return TRUE;
   while (e > p && strchr (" \t.:-", e[-1]) != NULL)
     e--;

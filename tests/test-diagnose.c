@@ -178,6 +178,99 @@ test_unknown_user_without_command (void)
   assert_pasted_reason ("550 Requested action not taken: mailbox unavailable", "userunknown");
 }
 
+/* The same inside a layout that never shows the SMTP command (Sisimai's
+ * Reason::Filtered true() asks only whether a command before DATA was
+ * named), and in a provider's words when the provider is known only as the
+ * sender of the bounce: a provider's table is read for the host that
+ * refused or the recipient's domain (Fact.pm, Rhost->find()).  A status
+ * that Sisimai's table names userunknown (5.1.0), or an x.1.1 quoted in
+ * the server's words beside a vaguer 5.0.0 (Status->prefer()), keeps it. */
+/* A report of Postfix before 2.3 ("This is the Postfix program"), whose
+ * text shows a refusal's SMTP command only when there was one: the
+ * recipient's line and its delivery-status fields. */
+static BounceReport *
+analyze_old_postfix (const char *line,
+                     const char *status,
+                     const char *diagnostic)
+{
+  g_autofree char *text = g_strdup_printf (
+    "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+    "To: alice@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    REPORT_TEXT_PART
+    "This is the Postfix program at host mx.example.org.\n"
+    "\n"
+    "I'm sorry to have to inform you that your message could not\n"
+    "be delivered to one or more recipients. It's attached below.\n"
+    "\n"
+    "\t\t\tThe Postfix program\n"
+    "\n"
+    "%s\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.net\n"
+    "Action: failed\n"
+    "Status: %s\n"
+    "Diagnostic-Code: %s\n"
+    "\n"
+    "--B--\n", line, status, diagnostic);
+
+  return analyze (text);
+}
+
+static void
+test_unknown_user_layout_without_command (void)
+{
+  g_autoptr(BounceReport) local = analyze_old_postfix (
+    "<bob@example.net> (expanded from <bob>): unknown user: \"bob\"", "5.0.0",
+    "X-Postfix; unknown user: \"bob\"");
+  g_autoptr(BounceReport) quoted = analyze_old_postfix (
+    "<bob@example.net>: 550-'5.1.1 <bob@example.net>: Recipient address rejected: User unknown'", "5.0.0",
+    "smtp; 550-'5.1.1 <bob@example.net>: Recipient address rejected: User unknown'");
+  g_autoptr(BounceReport) detail0 = analyze_old_postfix (
+    "<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 User unknown", "5.1.0", "smtp; 550 User unknown");
+  g_autoptr(BounceReport) old_yahoo = analyze (
+    "Received: from mta113.sbc.mail.mud.yahoo.com (mta113.sbc.mail.mud.yahoo.com [192.0.2.1])\n"
+    "\tby mx.example.com with SMTP id k11HTqgC004200; Wed, 1 Feb 2006 09:29:52 -0800\n"
+    "From: MAILER-DAEMON@sbcglobal.net\n"
+    "To: alice@example.com\n"
+    "Subject: Delivery failure\n"
+    "\n"
+    "Message from sbcglobal.net.\n"
+    "Unable to deliver message to the following address(es).\n"
+    "\n"
+    "<bob@example.net>:\n"
+    "This user doesn't have a sbcglobal.net account (bob@example.net) [-9]\n"
+    "\n"
+    "--- Original message follows.\n"
+    "\n"
+    "Subject: hello\n");
+  g_autoptr(BounceReport) yahoo_host = analyze (DSN_HEAD
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                "Final-Recipient: rfc822; bob@example.net\n"
+                "Action: failed\n"
+                "Status: 5.0.0\n"
+                "Remote-MTA: dns; mta5.am0.yahoodns.net\n"
+                "Diagnostic-Code: smtp; 554 delivery error: dd This user doesn't have a yahoo.com account (bob@example.net) [0]\n"));
+  g_autoptr(BounceRecipient) r_local = recipient (local, 0);
+  g_autoptr(BounceRecipient) r_quoted = recipient (quoted, 0);
+  g_autoptr(BounceRecipient) r_detail0 = recipient (detail0, 0);
+  g_autoptr(BounceRecipient) r_old_yahoo = recipient (old_yahoo, 0);
+  g_autoptr(BounceRecipient) r_yahoo_host = recipient (yahoo_host, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_local), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_quoted), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_detail0), ==, "userunknown");
+  g_assert_cmpstr (bounce_report_get_provider (old_yahoo), ==, "yahoo");
+  g_assert_cmpstr (bounce_recipient_get_address (r_old_yahoo), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_old_yahoo), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_yahoo_host), ==, "userunknown");
+}
+
 /* Words of a refused sender decide only at MAIL FROM, at DATA, or with a
  * status that names nothing more exact; at RCPT TO a status naming another
  * condition says it (Sisimai's Reason::Rejected true()). */
@@ -1793,9 +1886,12 @@ test_sisimai_later_wording (void)
 }
 
 /* A provider's own wording written by a server that is not known to be the
- * provider's keeps its reason but is not explained first as the
- * provider's: "This user doesn't have a ... account" is Yahoo's
- * (senders.yahooinc.com), and other servers write it too. */
+ * provider's is not explained first as the provider's: "This user doesn't
+ * have a ... account" is Yahoo's (senders.yahooinc.com), and other servers
+ * write it too.  From an unknown server, at no SMTP command, it is read as
+ * any "user unknown" wording is there, as a filter's (Sisimai v5.1.0
+ * Reason/Filtered.pm true()); for a yahoo.com recipient it is Yahoo's
+ * reply (Rhost/YahooInc.pm lists it as userunknown). */
 static void
 test_provider_wording_elsewhere (void)
 {
@@ -1817,7 +1913,7 @@ test_provider_wording_elsewhere (void)
       g_autoptr(BounceRecipient) r = recipient (report, 0);
       GPtrArray *entries = bounce_recipient_get_entries (r);
 
-      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, k == 1 ? "userunknown" : "filtered");
       g_assert_cmpuint (entries->len, >, 0);
       g_assert_true ((g_strcmp0 (bounce_entry_get_id (entries->pdata[0]), "rule.yahoo.no-account") == 0) == (k == 1));
     }
@@ -2999,6 +3095,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/inferred-status", test_inferred_status);
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
+  g_test_add_func ("/diagnose/unknown-user-layout-without-command", test_unknown_user_layout_without_command);
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
   g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
   g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);

@@ -48,6 +48,7 @@ typedef struct {
   const char *status;       /* the recipient's status (borrowed), or NULL */
   GString *context;         /* the text the catalogue's rules read */
   const char *provider;     /* who refused it (borrowed), or NULL */
+  gboolean provider_of_bounce; /* ... known only as the one that sent the bounce */
 } BounceEvidence;
 
 /* A header of the message, or NULL (always for a pasted fragment). */

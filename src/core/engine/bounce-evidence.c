@@ -655,7 +655,10 @@ bounce_evidence_gather (BounceMessageContext *ctx,
   if (ev->provider == NULL)
     ev->provider = destination_provider (fact->address);
   if (ev->provider == NULL)
-    ev->provider = ctx->provider;
+    {
+      ev->provider = ctx->provider;
+      ev->provider_of_bounce = ev->provider != NULL;
+    }
   read_codes (ctx, fact, ev);
   ev->status = decide_status (fact, ev);
   ev->said = server_said (fact, ev);

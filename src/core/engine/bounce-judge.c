@@ -59,6 +59,24 @@ rule_is_generic (BounceEntry *rule)
   return rule == NULL || bounce_entry_get_strength (rule) != BOUNCE_RULE_DEFINITE;
 }
 
+/* ... but only where the provider is known as the server that refused
+ * (its host's name, its words, the recipient's domain), as Sisimai reads a
+ * provider's table only for a remote host or a destination that selects it
+ * (v5.1.0 lib/Sisimai/Fact.pm calls Sisimai::Rhost->find(), which picks a
+ * table from the rhost or the recipient's domain).  A provider known only
+ * as the sender of the bounce (an old Yahoo! bounce from sbcglobal.net
+ * whose refusal names no host) has its words read as generic wording is,
+ * by the reason modules (Reason/Filtered.pm true(): "user unknown" words
+ * at no SMTP command are a filter's). */
+static gboolean
+rule_is_refined_by_stage (const BounceJudgement *j)
+{
+  BounceEntry *rule = j->rule;
+
+  return rule_is_generic (rule) ||
+         (j->ev->provider_of_bounce && bounce_entry_get_provider (rule) != NULL);
+}
+
 static gboolean
 is_reason (const char *reason,
            const char *name)
@@ -503,15 +521,17 @@ delay_of_failing_network (const BounceJudgement *j,
   return reason;
 }
 
-/* "User unknown" is only trustworthy as the answer to RCPT TO or with an
- * x.1.1 status; after DATA, or in a layout that shows the command but not
- * here, it is usually a filter speaking.  So is it in a whole message that
- * names no command at all, neither a layout of its own nor the report's
- * fields: Sisimai (v5.1.0 lib/Sisimai/Reason/UserUnknown.pm true() takes
- * the wording as an unknown user only with x.1.1 or at RCPT;
+/* "User unknown" is only trustworthy as the answer to RCPT TO or with a
+ * status that says so (x.1.1, and the x.1.0 and x.1.3 that Sisimai's table
+ * names userunknown, lib/Sisimai/SMTP/Status.pm); after DATA, or in a
+ * layout that shows no command here (whether or not it ever shows one),
+ * it is usually a filter speaking.  So is it in a whole message that names
+ * no command at all, neither a layout of its own nor the report's fields:
+ * Sisimai (v5.1.0 lib/Sisimai/Reason/UserUnknown.pm true() takes the
+ * wording as an unknown user only with such a status or at RCPT;
  * Reason/Filtered.pm true() takes it as a filter's at any other command or
- * none).  A pasted fragment is not such a message: what it leaves out may
- * well have named RCPT TO. */
+ * none, whatever the layout).  A pasted fragment is not such a message:
+ * what it leaves out may well have named RCPT TO. */
 static const char *
 unknown_user_after_data (const BounceJudgement *j,
                          const char            *reason)
@@ -519,9 +539,10 @@ unknown_user_after_data (const BounceJudgement *j,
   const char *status = j->ev->status;
   BounceSmtpCommand stage = j->stage;
   const BounceFact *fact = j->fact;
-  /* a layout that shows the command whenever there was one shows none */
-  gboolean layout_names_none = fact->from_layout && !fact->command_unknown &&
-                               fact->command == BOUNCE_SMTP_COMMAND_NONE;
+  /* a layout shows no command here: in a whole message, whether or not it
+   * ever shows one (a fragment may have left it out) */
+  gboolean layout_names_none = fact->from_layout && fact->command == BOUNCE_SMTP_COMMAND_NONE &&
+                               (!fact->command_unknown || j->ctx->message != NULL);
   /* a whole message read without a layout names none anywhere */
   gboolean message_names_none = !fact->from_layout && j->ctx->message != NULL &&
                                 stage == BOUNCE_SMTP_COMMAND_NONE;
@@ -529,6 +550,7 @@ unknown_user_after_data (const BounceJudgement *j,
   if (is_reason (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT &&
       stage != BOUNCE_SMTP_COMMAND_MAIL && stage != BOUNCE_SMTP_COMMAND_CONNECT &&
       (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
+      !is_reason (reason_of_status (j), "userunknown") &&
       (stage == BOUNCE_SMTP_COMMAND_DATA || layout_names_none || message_names_none))
     return "filtered";
   return reason;
@@ -587,7 +609,7 @@ by_smtp_stage (const BounceJudgement *j,
     unknown_user_after_data, unknown_user_against_status, refusal_of_sender, refusal_at_greeting,
   };
 
-  if (reason == NULL || !rule_is_generic (j->rule) || j->fact->reason != NULL)
+  if (reason == NULL || !rule_is_refined_by_stage (j) || j->fact->reason != NULL)
     return reason;
   for (gsize i = 0; i < G_N_ELEMENTS (stage_rules); i++)
     {

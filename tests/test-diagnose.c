@@ -873,6 +873,38 @@ test_pseudo_status_table (void)
   g_assert_false (bounce_reason_is_hard ("mailboxfull", TRUE));
 }
 
+/* A refusal of all mail ("notaccept") is hard unless a code of class 4
+ * says otherwise: neither a delay warning's words nor "temporarily" in the
+ * text make it soft (Sisimai v5.1.0 lib/Sisimai/SMTP/Error.pm,
+ * soft_or_hard(), reads only the status or reply code it finds). */
+static void
+test_notaccept_hardness (void)
+{
+  {
+    g_autoptr(BounceReport) report = analyze ("This is only a notification about a delay.\n"
+                                              "bob@example.net: Domain example.net does not accept mail (nullMX)\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "notaccept");
+    g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
+    g_assert_true (bounce_recipient_get_hard_bounce (r));
+  }
+  {
+    g_autoptr(BounceReport) report = analyze_pasted_reply ("Host example.net does not accept mail (null MX); temporarily deferred");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "notaccept");
+    g_assert_true (bounce_recipient_get_hard_bounce (r));
+  }
+  {
+    g_autoptr(BounceReport) report = analyze_pasted_reply ("451 4.3.0 Host example.net does not accept mail (null MX)");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "notaccept");
+    g_assert_false (bounce_recipient_get_hard_bounce (r));
+  }
+}
+
 #define EXIM_HEAD(subject) \
   "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n" \
   "To: alice@example.org\n" \
@@ -3030,6 +3062,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/other-kinds", test_other_kinds);
   g_test_add_func ("/diagnose/pseudo-status", test_pseudo_status_table);
   g_test_add_func ("/diagnose/pseudo-status-class", test_pseudo_status_class);
+  g_test_add_func ("/diagnose/notaccept-hardness", test_notaccept_hardness);
   g_test_add_func ("/diagnose/opensmtpd-delay-reason", test_opensmtpd_delay_reason);
   g_test_add_func ("/diagnose/expiry-attempts", test_expiry_attempts);
   g_test_add_func ("/diagnose/reporting-provider", test_reporting_provider);

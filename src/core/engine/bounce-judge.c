@@ -826,16 +826,19 @@ bounce_judge_permanence (const BounceJudgement *j)
 
 /* Hard or soft goes by what the server's codes say: a refusal coded 4xx
  * may succeed later even if the sending server has given up on it (a
- * pseudo status is ours, not the server's). */
+ * pseudo status is ours, not the server's).  Without a code of either
+ * class it is hard: Sisimai v5.1.0 (lib/Sisimai/SMTP/Error.pm,
+ * soft_or_hard(), stored commit b733d728c0c24d2a537ae426aa2b6bc8bf915de1)
+ * calls a "notaccept" soft only when the status or reply code it finds
+ * is of class 4, whatever the words or the report's Action say. */
 static gboolean
 is_hard (const BounceJudgement *j,
          const char            *reason,
          const char            *status,
-         gboolean               inferred,
-         BouncePermanence       permanence)
+         gboolean               inferred)
 {
   const char *reply = j->ev->reply;
-  BouncePermanence coded = permanence;
+  BouncePermanence coded = BOUNCE_PERMANENCE_PERMANENT;
 
   if (j->delivered)
     return FALSE;
@@ -1068,7 +1071,7 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_reply_code (r, reply);
   bounce_recipient_set_reason (r, reason);
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
-  bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));
+  bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred));
   bounce_recipient_set_action (r, fact->action);
   /* A notice that the message was not delivered, with nothing in it of a
    * warning (settle_action() found no delay in its Subject or words), is

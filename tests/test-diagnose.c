@@ -905,6 +905,36 @@ test_notaccept_hardness (void)
   }
 }
 
+/* The JSON's "temporary" is the class of the failure as the status says
+ * (RFC 3463: class 4 a persistent transient failure, even abandoned;
+ * Sisimai v5.1.0 SMTP/Error.pm is_permanent() and its deliverystatus),
+ * and "outcome" what became of the message: a report that gave up after
+ * 4.4.1 is temporary and given up, 5.1.1 permanent, a delay warning's 4.4.1
+ * temporary and delayed. */
+static void
+test_json_temporary_class (void)
+{
+  static const struct {
+    const char *action, *status, *diag, *want;
+  } cases[] = {
+    { "failed", "4.4.1", "421 4.4.1 Connection timed out", "\"temporary\":true,\"outcome\":\"gave-up\"" },
+    { "failed", "5.1.1", "550 5.1.1 <bob@example.net>: User unknown", "\"temporary\":false,\"outcome\":\"permanent\"" },
+    { "delayed", "4.4.1", "421 4.4.1 Connection timed out", "\"temporary\":true,\"outcome\":\"delayed\"" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (DSN_HEAD "<bob@example.net>: %s\n\n"
+                                               DSN_PART ("bob@example.net", "%s", "%s", "%s"),
+                                               cases[i].diag, cases[i].action, cases[i].status, cases[i].diag);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autofree char *json = bounce_report_to_json (report, FALSE);
+
+      if (strstr (json, cases[i].want) == NULL)
+        g_error ("%s %s: no %s in %s", cases[i].action, cases[i].status, cases[i].want, json);
+    }
+}
+
 #define EXIM_HEAD(subject) \
   "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n" \
   "To: alice@example.org\n" \
@@ -3063,6 +3093,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/pseudo-status", test_pseudo_status_table);
   g_test_add_func ("/diagnose/pseudo-status-class", test_pseudo_status_class);
   g_test_add_func ("/diagnose/notaccept-hardness", test_notaccept_hardness);
+  g_test_add_func ("/diagnose/json-temporary-class", test_json_temporary_class);
   g_test_add_func ("/diagnose/opensmtpd-delay-reason", test_opensmtpd_delay_reason);
   g_test_add_func ("/diagnose/expiry-attempts", test_expiry_attempts);
   g_test_add_func ("/diagnose/reporting-provider", test_reporting_provider);

@@ -960,6 +960,41 @@ test_pseudo_status_class (void)
     g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_PERMANENT);
   }
   {
+    /* Exim's delay warning has no code either: Sisimai's Exim module reads
+     * its recipient as expired ("No action is required on your part") and
+     * codes that temporary, whatever the words say (Lhost/Exim.pm) */
+    g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Warning: message 1abcDE-000001-Xy delayed 24 hours")
+      "This message was created automatically by mail delivery software.\n"
+      "\n"
+      "A message that you sent has not yet been delivered to one or more of its\n"
+      "recipients after more than 24 hours on the queue on mx.example.org.\n"
+      "\n"
+      "The address to which the message has not yet been delivered is:\n"
+      "\n"
+      "  slow@example.net\n"
+      "\n"
+      "No action is required on your part. Delivery attempts will continue for\n"
+      "some time, and this warning may be repeated at intervals if the message\n"
+      "remains undelivered.\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_address (r), ==, "slow@example.net");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "4.0.947");
+  }
+  {
+    /* ... and an unroutable address it codes permanent, even in a notice
+     * that mentions a retry */
+    g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+      EXIM_FAILED_INTRO
+      "  nowhere@example.invalid\n"
+      "    Unrouteable address\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "hostunknown");
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.912");
+  }
+  {
     /* Exim shows the refused command: a refused MAIL FROM without an
      * enhanced code does not say why. */
     g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")

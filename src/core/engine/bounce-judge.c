@@ -853,9 +853,12 @@ is_hard (const BounceJudgement *j,
  * a pseudo code X.0.9NN in the reference bounce parsers' convention,
  * flagged "status_inferred" and never shown in the window.  Like theirs,
  * its class is what the server's own words say: the class of its reply
- * code, else "temporary" or "permanent" in its text, else 5.  Whether
- * delivery is still being tried is the recipient's action and permanence,
- * not this code. */
+ * code, else the class the server's layout gives a code-less recipient
+ * (pseudo_class_set: Sisimai's module for that server sets the status
+ * itself, so Fact.pm's reading of the words never comes), else
+ * "temporary" or "permanent" in its text, else 5.  Whether delivery is
+ * still being tried is the recipient's action and permanence, not this
+ * code. */
 static const char *
 pseudo_status (const BounceJudgement *j,
                const char            *reason)
@@ -866,6 +869,8 @@ pseudo_status (const BounceJudgement *j,
 
   if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
     temporary = reply[0] == '4';
+  else if (j->fact->pseudo_class_set)
+    temporary = j->fact->pseudo_temporary;
   else if (lower != NULL && (strstr (lower, "temporar") != NULL || strstr (lower, "persistent") != NULL))
     temporary = TRUE;
   else if (lower != NULL && strstr (lower, "permanent") != NULL)

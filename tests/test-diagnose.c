@@ -966,6 +966,68 @@ test_pseudo_status_table (void)
   g_assert_false (bounce_reason_is_hard ("mailboxfull", TRUE));
 }
 
+/* A refusal of all mail ("notaccept") is hard unless a code of class 4
+ * says otherwise: neither a delay warning's words nor "temporarily" in the
+ * text make it soft (Sisimai v5.1.0 lib/Sisimai/SMTP/Error.pm,
+ * soft_or_hard(), reads only the status or reply code it finds). */
+static void
+test_notaccept_hardness (void)
+{
+  {
+    g_autoptr(BounceReport) report = analyze ("This is only a notification about a delay.\n"
+                                              "bob@example.net: Domain example.net does not accept mail (nullMX)\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "notaccept");
+    g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_TEMPORARY);
+    g_assert_true (bounce_recipient_get_hard_bounce (r));
+  }
+  {
+    g_autoptr(BounceReport) report = analyze_pasted_reply ("Host example.net does not accept mail (null MX); temporarily deferred");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "notaccept");
+    g_assert_true (bounce_recipient_get_hard_bounce (r));
+  }
+  {
+    g_autoptr(BounceReport) report = analyze_pasted_reply ("451 4.3.0 Host example.net does not accept mail (null MX)");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "notaccept");
+    g_assert_false (bounce_recipient_get_hard_bounce (r));
+  }
+}
+
+/* The JSON's "temporary" is the class of the failure as the status says
+ * (RFC 3463: class 4 a persistent transient failure, even abandoned;
+ * Sisimai v5.1.0 SMTP/Error.pm is_permanent() and its deliverystatus),
+ * and "outcome" what became of the message: a report that gave up after
+ * 4.4.1 is temporary and given up, 5.1.1 permanent, a delay warning's 4.4.1
+ * temporary and delayed. */
+static void
+test_json_temporary_class (void)
+{
+  static const struct {
+    const char *action, *status, *diag, *want;
+  } cases[] = {
+    { "failed", "4.4.1", "421 4.4.1 Connection timed out", "\"temporary\":true,\"outcome\":\"gave-up\"" },
+    { "failed", "5.1.1", "550 5.1.1 <bob@example.net>: User unknown", "\"temporary\":false,\"outcome\":\"permanent\"" },
+    { "delayed", "4.4.1", "421 4.4.1 Connection timed out", "\"temporary\":true,\"outcome\":\"delayed\"" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (DSN_HEAD "<bob@example.net>: %s\n\n"
+                                               DSN_PART ("bob@example.net", "%s", "%s", "%s"),
+                                               cases[i].diag, cases[i].action, cases[i].status, cases[i].diag);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autofree char *json = bounce_report_to_json (report, FALSE);
+
+      if (strstr (json, cases[i].want) == NULL)
+        g_error ("%s %s: no %s in %s", cases[i].action, cases[i].status, cases[i].want, json);
+    }
+}
+
 #define EXIM_HEAD(subject) \
   "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n" \
   "To: alice@example.org\n" \
@@ -989,6 +1051,41 @@ test_pseudo_status_class (void)
     g_assert_true (bounce_recipient_get_status_inferred (r));
     g_assert_cmpstr (bounce_recipient_get_status (r), ==, "4.0.947");
     g_assert_cmpint (bounce_recipient_get_permanence (r), ==, BOUNCE_PERMANENCE_PERMANENT);
+  }
+  {
+    /* Exim's delay warning has no code either: Sisimai's Exim module reads
+     * its recipient as expired ("No action is required on your part") and
+     * codes that temporary, whatever the words say (Lhost/Exim.pm) */
+    g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Warning: message 1abcDE-000001-Xy delayed 24 hours")
+      "This message was created automatically by mail delivery software.\n"
+      "\n"
+      "A message that you sent has not yet been delivered to one or more of its\n"
+      "recipients after more than 24 hours on the queue on mx.example.org.\n"
+      "\n"
+      "The address to which the message has not yet been delivered is:\n"
+      "\n"
+      "  slow@example.net\n"
+      "\n"
+      "No action is required on your part. Delivery attempts will continue for\n"
+      "some time, and this warning may be repeated at intervals if the message\n"
+      "remains undelivered.\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_address (r), ==, "slow@example.net");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "4.0.947");
+  }
+  {
+    /* ... and an unroutable address it codes permanent, even in a notice
+     * that mentions a retry */
+    g_autoptr(BounceReport) report = analyze (EXIM_HEAD ("Mail delivery failed: returning message to sender")
+      EXIM_FAILED_INTRO
+      "  nowhere@example.invalid\n"
+      "    Unrouteable address\n");
+    g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "hostunknown");
+    g_assert_cmpstr (bounce_recipient_get_status (r), ==, "5.0.912");
   }
   {
     /* Exim shows the refused command: a refused MAIL FROM without an
@@ -3127,6 +3224,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/other-kinds", test_other_kinds);
   g_test_add_func ("/diagnose/pseudo-status", test_pseudo_status_table);
   g_test_add_func ("/diagnose/pseudo-status-class", test_pseudo_status_class);
+  g_test_add_func ("/diagnose/notaccept-hardness", test_notaccept_hardness);
+  g_test_add_func ("/diagnose/json-temporary-class", test_json_temporary_class);
   g_test_add_func ("/diagnose/opensmtpd-delay-reason", test_opensmtpd_delay_reason);
   g_test_add_func ("/diagnose/expiry-attempts", test_expiry_attempts);
   g_test_add_func ("/diagnose/reporting-provider", test_reporting_provider);

@@ -156,7 +156,7 @@ test_json_shape (void)
                              "blocklists", "links", NULL };
   const char *verdict_keys[] = { "outcome", "recipient", "entry", NULL };
   const char *recipient_keys[] = { "address", "original_address", "status", "status_inferred", "reply_code", "reason", "hard_bounce",
-                                   "temporary", "action", "remote_mta", "diagnostic",
+                                   "temporary", "outcome", "action", "remote_mta", "diagnostic",
                                    "will_retry_until", "entries", "title", "explanation",
                                    "remedy", NULL };
   const char *code_keys[] = { "text", "kind", "offset", "length", "entry", NULL };
@@ -199,6 +199,7 @@ test_json_shape (void)
   g_assert_true (json_object_get_boolean_member (r0, "hard_bounce"));
   g_assert_false (json_object_get_null_member (r0, "temporary"));
   g_assert_false (json_object_get_boolean_member (r0, "temporary"));
+  g_assert_cmpstr (json_object_get_string_member (r0, "outcome"), ==, "permanent");
   g_assert_cmpstr (json_object_get_string_member (r0, "action"), ==, "failed");
   g_assert_cmpstr (json_object_get_string_member (r0, "remote_mta"), ==, "mx.b.example");
   g_assert_true (json_object_get_null_member (r0, "will_retry_until"));

@@ -224,6 +224,8 @@ merge_layout (GPtrArray *listed,
       c->command = l->command;
       c->command_unknown = l->command_unknown;
       c->retried = l->retried;
+      c->pseudo_class_set = l->pseudo_class_set;
+      c->pseudo_temporary = l->pseudo_temporary;
       c->pseudo_reason = l->pseudo_reason;
       if (l->text != NULL && *l->text != '\0' && !c->said_decides)
         {

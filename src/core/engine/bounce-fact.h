@@ -49,6 +49,10 @@ typedef struct {
   guint command_unknown : 1; /* ... unless the layout never shows it */
   guint retried : 1;        /* the layout says delivery was retried until it gave up, so
                              * the failures were temporary ones */
+  guint pseudo_class_set : 1; /* the layout decides the class of a code-less recipient's
+                               * pseudo status (when the text has no reply code either), as
+                               * the reference parser's module for it does ... */
+  guint pseudo_temporary : 1; /* ... 4 if set, else 5 */
   guint whole_notification : 1; /* no text of its own: its text is all of the notification */
   guint said_decides : 1;   /* said is the words of the program that refused the message
                              * (a local delivery agent), which the report's fields only

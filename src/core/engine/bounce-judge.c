@@ -848,16 +848,19 @@ bounce_judge_permanence (const BounceJudgement *j)
 
 /* Hard or soft goes by what the server's codes say: a refusal coded 4xx
  * may succeed later even if the sending server has given up on it (a
- * pseudo status is ours, not the server's). */
+ * pseudo status is ours, not the server's).  Without a code of either
+ * class it is hard: Sisimai v5.1.0 (lib/Sisimai/SMTP/Error.pm,
+ * soft_or_hard(), stored commit b733d728c0c24d2a537ae426aa2b6bc8bf915de1)
+ * calls a "notaccept" soft only when the status or reply code it finds
+ * is of class 4, whatever the words or the report's Action say. */
 static gboolean
 is_hard (const BounceJudgement *j,
          const char            *reason,
          const char            *status,
-         gboolean               inferred,
-         BouncePermanence       permanence)
+         gboolean               inferred)
 {
   const char *reply = j->ev->reply;
-  BouncePermanence coded = permanence;
+  BouncePermanence coded = BOUNCE_PERMANENCE_PERMANENT;
 
   if (j->delivered)
     return FALSE;
@@ -872,9 +875,12 @@ is_hard (const BounceJudgement *j,
  * a pseudo code X.0.9NN in the reference bounce parsers' convention,
  * flagged "status_inferred" and never shown in the window.  Like theirs,
  * its class is what the server's own words say: the class of its reply
- * code, else "temporary" or "permanent" in its text, else 5.  Whether
- * delivery is still being tried is the recipient's action and permanence,
- * not this code. */
+ * code, else the class the server's layout gives a code-less recipient
+ * (pseudo_class_set: Sisimai's module for that server sets the status
+ * itself, so Fact.pm's reading of the words never comes), else
+ * "temporary" or "permanent" in its text, else 5.  Whether delivery is
+ * still being tried is the recipient's action and permanence, not this
+ * code. */
 static const char *
 pseudo_status (const BounceJudgement *j,
                const char            *reason)
@@ -885,6 +891,8 @@ pseudo_status (const BounceJudgement *j,
 
   if (reply != NULL && (reply[0] == '4' || reply[0] == '5'))
     temporary = reply[0] == '4';
+  else if (j->fact->pseudo_class_set)
+    temporary = j->fact->pseudo_temporary;
   else if (lower != NULL && (strstr (lower, "temporar") != NULL || strstr (lower, "persistent") != NULL))
     temporary = TRUE;
   else if (lower != NULL && strstr (lower, "permanent") != NULL)
@@ -1090,7 +1098,7 @@ bounce_judge (BounceMessageContext *ctx,
   bounce_recipient_set_reply_code (r, reply);
   bounce_recipient_set_reason (r, reason);
   bounce_recipient_set_permanence (r, j.delivered ? BOUNCE_PERMANENCE_UNKNOWN : permanence);
-  bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred, permanence));
+  bounce_recipient_set_hard_bounce (r, is_hard (&j, reason, status, inferred));
   bounce_recipient_set_action (r, fact->action);
   /* A notice that the message was not delivered, with nothing in it of a
    * warning (settle_action() found no delay in its Subject or words), is

@@ -223,6 +223,44 @@ exim_stand_in_line (const BounceLine *l)
          (n == 22 && memcmp (s, "an undisclosed address", 22) == 0);
 }
 
+/* The class of a pseudo status, for a recipient whose text has neither a
+ * status nor a reply code: Sisimai's Exim module sets that status itself
+ * (lib/Sisimai/Lhost/Exim.pm, its STATUS block, the same in v5.0.x commit
+ * 0683f71169d5a0e6ad852d0b55ad1fe10637dc8e and 2024's 35bcefcdce7c),
+ * temporary when its own reading of the recipient is "expired" or
+ * "mailboxfull" and permanent for any other; its reading is "blocked"
+ * after HELO/EHLO, "onhold" after MAIL, else one of Exim's sentences,
+ * else "expired" for a retry, freeze or delay sentence ($delayedfor: every
+ * delay warning says "No action is required on your part"), else
+ * "mailererror" for a pipe.  With no reading it sets no status and
+ * Fact.pm reads the words (pseudo_status() in bounce-judge.c).  A reply
+ * code in the text, when there is one, decides in pseudo_status() first,
+ * as in that module. */
+static void
+exim_pseudo_class (BounceFact *r,
+                   gboolean    delayed)
+{
+  const char *reading = NULL;
+
+  if (r->command == BOUNCE_SMTP_COMMAND_CONNECT)
+    reading = "blocked";
+  else if (r->command == BOUNCE_SMTP_COMMAND_MAIL)
+    reading = "onhold";
+  else if (r->text == NULL ||
+           (reading = bounce_phrase_reason (exim_phrases, G_N_ELEMENTS (exim_phrases), r->text)) == NULL)
+    {
+      if (delayed || (r->text != NULL &&
+                      bounce_phrase_reason (exim_retry_phrases, G_N_ELEMENTS (exim_retry_phrases), r->text) != NULL))
+        reading = "expired";
+      else if (g_strcmp0 (r->reason, "mailererror") == 0)
+        reading = "mailererror";
+    }
+  if (reading == NULL)
+    return;
+  r->pseudo_class_set = TRUE;
+  r->pseudo_temporary = g_str_equal (reading, "expired") || g_str_equal (reading, "mailboxfull");
+}
+
 static void
 exim_finish (BounceFact *r,
              GString               *diag,
@@ -232,7 +270,10 @@ exim_finish (BounceFact *r,
   if (delayed)
     r->action = g_strdup ("delayed");
   if (r->text == NULL)
-    return;
+    {
+      exim_pseudo_class (r, delayed);
+      return;
+    }
   r->command = bounce_extract_smtp_command (r->text, -1);
   /* The reference parsers code a sender refusal in Exim's layout that has
    * no enhanced code as "on hold" (x.0.901), whatever its reason. */
@@ -256,6 +297,7 @@ exim_finish (BounceFact *r,
           r->reason = g_strdup (reason);
         }
     }
+  exim_pseudo_class (r, delayed);
 }
 
 /* After the list, "The following text was generated during the delivery

@@ -54,6 +54,9 @@ parse_mailru (BounceLayoutDoc *d)
        * Lhost::MailRu (v5.1.0) leaves it, unlike Exim's own notices, whose
        * expiry Sisimai codes as a temporary failure. */
       fact->retried = FALSE;
+      /* (nor does Lhost::MailRu code a recipient without codes itself, as
+       * Lhost::Exim does: Fact.pm reads the words) */
+      fact->pseudo_class_set = FALSE;
       if (fact->text == NULL || strstr (fact->text, "SMTP error from remote") != NULL)
         continue;
       bounce_fact_phrase_reason (fact, mailru_phrases, G_N_ELEMENTS (mailru_phrases), fact->text);

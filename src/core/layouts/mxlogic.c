@@ -17,7 +17,14 @@ parse_mxlogic (BounceLayoutDoc *d)
   if (bounce_doc_header (d, "X-MX-Bounce") == NULL && bounce_doc_header (d, "X-MXL-Hash") == NULL &&
       bounce_doc_header (d, "X-MXL-NoteHash") == NULL)
     return FALSE;
-  return bounce_exim_read (d);
+  if (!bounce_exim_read (d))
+    return FALSE;
+  /* Lhost::MXLogic has no STATUS block of its own, unlike Lhost::Exim
+   * (its stored 2024 version, "use v5.26"): a recipient without codes
+   * gets Fact.pm's reading of the words */
+  for (guint i = 0; i < d->out->len; i++)
+    ((BounceFact *) d->out->pdata[i])->pseudo_class_set = FALSE;
+  return TRUE;
 }
 
 const BounceLayout bounce_layout_mxlogic = {

@@ -185,6 +185,45 @@ add_string_array (BounceJsonWriter *json,
   bounce_json_writer_end_array (json);
 }
 
+/* "temporary": the class of the failure, as its status says (RFC 3463
+ * section 3.1: class 4 is a persistent transient failure, even when the
+ * sending server has abandoned the message; class 5 a permanent one).  A
+ * pseudo status's class is the server's reply code or words (see
+ * pseudo_status() in bounce-judge.c).  This is how Sisimai tells a
+ * temporary error from a permanent one (v5.1.0 lib/Sisimai/SMTP/Error.pm,
+ * is_permanent(): class 4 "Temporary error", 5 "Permanent error"; its
+ * Fact.pm reports that class as the first digit of "deliverystatus"), so a
+ * Postfix report that gave up after "4.4.1 connection timed out" is
+ * temporary here.  What became of the message (still tried, given up,
+ * failed for good) is "outcome".  Without a status (a delivered
+ * recipient), the recipient's permanence. */
+static void
+add_temporary (BounceJsonWriter *json,
+               BounceRecipient  *recipient)
+{
+  const char *status = bounce_recipient_get_status (recipient);
+
+  bounce_json_writer_member (json, "temporary");
+  if (status != NULL && (status[0] == '4' || status[0] == '5'))
+    {
+      bounce_json_writer_boolean (json, status[0] == '4');
+      return;
+    }
+  switch (bounce_recipient_get_permanence (recipient))
+    {
+    case BOUNCE_PERMANENCE_TEMPORARY:
+      bounce_json_writer_boolean (json, TRUE);
+      break;
+    case BOUNCE_PERMANENCE_PERMANENT:
+      bounce_json_writer_boolean (json, FALSE);
+      break;
+    case BOUNCE_PERMANENCE_UNKNOWN:
+    default:
+      bounce_json_writer_null (json);
+      break;
+    }
+}
+
 static void
 add_recipient (BounceJsonWriter *json,
                BounceRecipient  *recipient)
@@ -209,20 +248,8 @@ add_recipient (BounceJsonWriter *json,
   bounce_json_writer_member (json, "hard_bounce");
   bounce_json_writer_boolean (json, bounce_recipient_get_hard_bounce (recipient));
 
-  bounce_json_writer_member (json, "temporary");
-  switch (bounce_recipient_get_permanence (recipient))
-    {
-    case BOUNCE_PERMANENCE_TEMPORARY:
-      bounce_json_writer_boolean (json, TRUE);
-      break;
-    case BOUNCE_PERMANENCE_PERMANENT:
-      bounce_json_writer_boolean (json, FALSE);
-      break;
-    case BOUNCE_PERMANENCE_UNKNOWN:
-    default:
-      bounce_json_writer_null (json);
-      break;
-    }
+  add_temporary (json, recipient);
+  add_string (json, "outcome", bounce_outcome_to_string (bounce_recipient_get_outcome (recipient)));
 
   add_string (json, "action", bounce_recipient_get_action (recipient));
   add_string (json, "remote_mta", bounce_recipient_get_remote_mta (recipient));

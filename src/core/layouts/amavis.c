@@ -49,7 +49,7 @@ read_not_relayed (BounceLayoutDoc *d,
   for (guint i = from; i <= d->lines->len; i++)
     {
       const BounceLine *l = i < d->lines->len ? bounce_doc_line (d, i) : NULL;
-      const char *s = NULL, *gt;
+      const char *s = NULL, *gt = NULL;
       gsize n = 0;
 
       if (l != NULL)

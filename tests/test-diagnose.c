@@ -271,6 +271,37 @@ test_unknown_user_layout_without_command (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r_yahoo_host), ==, "userunknown");
 }
 
+/* Per-recipient fields written among the per-message ones (Boxbe's and
+ * SurfControl's reports put Action and Remote-MTA there) are the first
+ * recipient's, as Sisimai's RFC3464.pm reads them; a second recipient does
+ * not inherit them. */
+static void
+test_recipient_fields_above_first (void)
+{
+  g_autoptr(BounceReport) report = analyze (DSN_HEAD
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n"
+                "Remote-MTA: dns; mx.example.net\n"
+                "Action: failed\n"
+                "Arrival-Date: Mon, 15 Nov 2010 05:34:29 -0800\n"
+                "\n"
+                "Final-Recipient: rfc822; bob@example.net\n"
+                "Diagnostic-Code: X-Notice; Sender not pre-approved\n"
+                "Status: 4.7.0\n"
+                "\n"
+                "Final-Recipient: rfc822; carol@example.net\n"
+                "Action: delayed\n"
+                "Status: 4.4.1\n"
+                "Diagnostic-Code: smtp; 451 4.4.1 Try again later\n"));
+  g_autoptr(BounceRecipient) bob = recipient (report, 0);
+  g_autoptr(BounceRecipient) carol = recipient (report, 1);
+
+  g_assert_cmpstr (bounce_recipient_get_action (bob), ==, "failed");
+  g_assert_cmpstr (bounce_recipient_get_remote_mta (bob), ==, "mx.example.net");
+  g_assert_cmpint (bounce_recipient_get_outcome (bob), ==, BOUNCE_OUTCOME_GAVE_UP);
+  g_assert_cmpstr (bounce_recipient_get_action (carol), ==, "delayed");
+  g_assert_null (bounce_recipient_get_remote_mta (carol));
+}
+
 /* Words of a refused sender decide only at MAIL FROM, at DATA, or with a
  * status that names nothing more exact; at RCPT TO a status naming another
  * condition says it (Sisimai's Reason::Rejected true()). */
@@ -3193,6 +3224,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/smtp-stage", test_smtp_stage);
   g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
   g_test_add_func ("/diagnose/unknown-user-layout-without-command", test_unknown_user_layout_without_command);
+  g_test_add_func ("/diagnose/recipient-fields-above-first", test_recipient_fields_above_first);
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
   g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
   g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);

@@ -117,12 +117,33 @@ typed_addr_spec (const char *value)
   return g_ascii_strdown (v, len);
 }
 
+/* A recipient's field, from its own group, else from the fields written
+ * above the first recipient (above is NULL for the others).  Boxbe writes
+ * Action and Remote-MTA among the per-message fields; Sisimai's reader
+ * keeps one record open from the start of the delivery-status part and
+ * gives it to the first Final-Recipient, so per-recipient fields above it
+ * are that recipient's (v5 lib/Sisimai/RFC3464.pm inquire(), stored commit
+ * b733d728c0c24d2a537ae426aa2b6bc8bf915de1: $v = $dscontents->[-1], a
+ * new record only for a second recipient). */
+static const char *
+recipient_field (BounceFieldGroup *group,
+                 BounceFieldGroup *above,
+                 const char       *name)
+{
+  const char *value = bounce_fields_lookup (group->fields, name);
+
+  if (value == NULL && above != NULL)
+    value = bounce_fields_lookup (above->fields, name);
+  return value;
+}
+
 static void
 read_group (BounceFact       *fact,
-            BounceFieldGroup *group)
+            BounceFieldGroup *group,
+            BounceFieldGroup *above)
 {
-  const char *status = bounce_fields_lookup (group->fields, "Status");
-  const char *action = bounce_fields_lookup (group->fields, "Action");
+  const char *status = recipient_field (group, above, "Status");
+  const char *action = recipient_field (group, above, "Action");
 
   fact->from_dsn = TRUE;
   fact->start = group->start;
@@ -146,11 +167,11 @@ read_group (BounceFact       *fact,
   g_clear_pointer (&fact->reason, g_free);
   if (action != NULL)
     fact->action = first_word (action, TRUE);
-  fact->remote_mta = g_strdup (bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Remote-MTA")));
-  fact->reply = g_strdup (bounce_dsn_skip_type (bounce_fields_lookup (group->fields, "Diagnostic-Code")));
-  fact->reply_type = dsn_type (bounce_fields_lookup (group->fields, "Diagnostic-Code"));
-  fact->last_attempt = g_strdup (bounce_fields_lookup (group->fields, "Last-Attempt-Date"));
-  fact->will_retry = g_strdup (bounce_fields_lookup (group->fields, "Will-Retry-Until"));
+  fact->remote_mta = g_strdup (bounce_dsn_skip_type (recipient_field (group, above, "Remote-MTA")));
+  fact->reply = g_strdup (bounce_dsn_skip_type (recipient_field (group, above, "Diagnostic-Code")));
+  fact->reply_type = dsn_type (recipient_field (group, above, "Diagnostic-Code"));
+  fact->last_attempt = g_strdup (recipient_field (group, above, "Last-Attempt-Date"));
+  fact->will_retry = g_strdup (recipient_field (group, above, "Will-Retry-Until"));
   /* vendors' extension fields may state the reason */
   fact->reason = g_strdup (bounce_layouts_field_reason (group));
 }
@@ -161,6 +182,8 @@ bounce_dsn_facts (BounceLayoutDoc *d,
 {
   /* address -> fact: a report may list tens of thousands of recipients */
   g_autoptr(GHashTable) by_address = g_hash_table_new (g_str_hash, g_str_equal);
+  /* the fields above the next recipient, when they are a group of their own */
+  BounceFieldGroup *above = NULL;
 
   for (guint i = 0; groups != NULL && i < groups->len; i++)
     {
@@ -168,10 +191,17 @@ bounce_dsn_facts (BounceLayoutDoc *d,
       const char *final = bounce_fields_lookup (group->fields, "Final-Recipient");
       const char *original = bounce_fields_lookup (group->fields, "Original-Recipient");
       g_autofree char *address = NULL;
+      BounceFieldGroup *fields_above;
       BounceFact *fact;
 
       if (final == NULL && original == NULL)
-        continue;
+        {
+          above = group;
+          continue;
+        }
+      /* ... given to the first recipient below them only */
+      fields_above = above != NULL && above->message_index == group->message_index ? above : NULL;
+      above = NULL;
       address = bounce_extract_address (final ? final : original, -1, 0, NULL, NULL);
       if (address == NULL)
         address = typed_addr_spec (final ? final : original);
@@ -213,7 +243,7 @@ bounce_dsn_facts (BounceLayoutDoc *d,
           if (written != NULL && !g_str_equal (written, fact->address))
             fact->original = g_steal_pointer (&written);
         }
-      read_group (fact, group);
+      read_group (fact, group, fields_above);
     }
 }
 

@@ -296,6 +296,34 @@ test_issue_challenge_response (void)
          "Sorry for this automatic reply. I read mail only from senders I know. To be added to "
          "our list of allowed senders, fill out the form at the link below.\n",
          BOUNCE_KIND_CHALLENGE, NULL, NULL);
+  /* Boxbe's request sent as a delivery report (Action failed, Status
+   * 4.7.0, "X-Boxbe-Notice; Sender not pre-approved") */
+  check ("From: noreply@boxbe.example\n"
+         "To: alice@example.org\n"
+         "Subject: Re: Offer\n"
+         "MIME-Version: 1.0\n"
+         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+         "\n"
+         "--B\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "Hello Alice,\n"
+         "\n"
+         "Your message about \"Offer\" has been waitlisted.\n"
+         "Please add yourself to my Boxbe Guest List so your messages will go to my Inbox.\n"
+         "\n"
+         "--B\n"
+         "Content-Type: message/delivery-status\n"
+         "\n"
+         "Reporting-MTA: dns; boxbe.example\n"
+         "Action: failed\n"
+         "\n"
+         "Final-Recipient: rfc822; bob@example.net\n"
+         "Diagnostic-Code: X-Boxbe-Notice; Sender not pre-approved.  Follow instructions in above notice\n"
+         "Status: 4.7.0\n"
+         "\n"
+         "--B--\n",
+         BOUNCE_KIND_CHALLENGE, NULL, NULL);
   /* pasted, without headers */
   report = analyze ("I am protecting myself from junk mail. Please add me to your safe senders list, "
                     "then confirm that you sent this message by clicking the link below.\n");

@@ -506,6 +506,38 @@ bounce_classify_looks_like_challenge (BounceMessageContext *ctx)
   return match (RE_CHALLENGE_WORDS, text) && !bounce_classify_has_error_codes (text);
 }
 
+/* A challenge-response service's notice sent as a delivery report: Boxbe
+ * mails its request as a multipart/report from noreply@boxbe.com whose
+ * Diagnostic-Code is "X-Boxbe-Notice; Sender not pre-approved.  Follow
+ * instructions in above notice" (Status 4.7.0, Action failed): the
+ * recipient's filter holds the message for the sender to confirm, a
+ * request and no refusal, which the issue "Every phrase the field knows"
+ * asks to be said so.  Read from the bounce's own headers only (its
+ * sender names the service), and only while no recipient was refused with
+ * a permanent status: such a service's refusal for good is a bounce. */
+gboolean
+bounce_classify_challenge_report (BounceMessageContext *ctx,
+                                  GPtrArray            *listed)
+{
+  static const char * const headers[] = { "From", "Sender", "Message-ID" };
+  gboolean named = FALSE;
+
+  if (listed == NULL || listed->len == 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (headers) && !named; i++)
+    named = match (RE_CHALLENGE_SENDER, bounce_context_header (ctx, headers[i]));
+  if (!named)
+    return FALSE;
+  for (guint i = 0; i < listed->len; i++)
+    {
+      const BounceFact *f = listed->pdata[i];
+
+      if (f->status != NULL && f->status[0] == '5')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 bounce_classify_autoreply_words (BounceMessageContext *ctx)
 {

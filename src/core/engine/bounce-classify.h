@@ -62,6 +62,8 @@ gboolean bounce_classify_read_receipt_may_match (const char           *text);
 gboolean bounce_classify_temporary_words           (const char           *text);
 gboolean bounce_classify_temporary_words_may_match (const char           *text);
 gboolean bounce_classify_looks_like_challenge   (BounceMessageContext *ctx);
+gboolean bounce_classify_challenge_report       (BounceMessageContext *ctx,
+                                                 GPtrArray            *listed);
 gboolean bounce_classify_autoreply_words        (BounceMessageContext *ctx);
 gboolean bounce_classify_delivered_words        (BounceMessageContext *ctx);
 const char *bounce_classify_feedback_words      (BounceMessageContext *ctx);

@@ -164,6 +164,11 @@ handle_not_a_failure (BounceMessageContext *ctx,
 {
   BounceKind kind;
 
+  if (bounce_classify_challenge_report (ctx, listed))
+    {
+      bounce_report_set_kind (ctx->report, BOUNCE_KIND_CHALLENGE);
+      return TRUE;
+    }
   if (listed->len > 0)
     return FALSE;
   /* the human part of a feedback report, pasted, says what it is */

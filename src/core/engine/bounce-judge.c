@@ -298,6 +298,60 @@ status_before_later_words (const BounceJudgement *j,
   return reason;
 }
 
+/* Whether an entry's source is the part of Sisimai's library at path
+ * ("/lib/Sisimai/MDA.pm", or a directory). */
+static gboolean
+is_from_sisimai (BounceEntry *e,
+                 const char  *path)
+{
+  const char *source = bounce_entry_get_source_url (e);
+
+  return source != NULL && strstr (source, path) != NULL;
+}
+
+/* Whether an entry holds the words of one of Sisimai's reason modules
+ * (its lib/Sisimai/Reason directory): the words its checks ask about. */
+static gboolean
+is_sisimai_reason_wording (BounceEntry *e)
+{
+  return is_from_sisimai (e, "/lib/Sisimai/Reason/");
+}
+
+/* When the words of a refused sender do not decide, Sisimai goes on down
+ * the first order of its classes (lib/Sisimai/Reason.pm, get(): after
+ * Rejected come HostUnknown, SpamDetected, Speeding, TooManyConn and
+ * Blocked, each true() by its status's name or by its own words) before it
+ * falls back on the status's name (anotherone()).  So a refusal after DATA
+ * with an unknown-mailbox status whose reply also holds the words of one
+ * of those classes ("550 Sender verify failed ... The account or domain
+ * may not exist", 5.1.1) is of that class (Reason/HostUnknown.pm, true():
+ * with a status not named hostunknown, its words decide); read in the
+ * library at v5.0.3p2, commit a7bcddac15d84d4310e0a7d347482772526f3f4d,
+ * the last stored before v5.1.0.  Spam words count only where
+ * SpamDetected.pm lets them: not before the message was sent. */
+static const char *
+after_refused_sender (const BounceJudgement *j,
+                      const char            *named)
+{
+  static const char * const later[] = { "hostunknown", "spamdetected", "speeding", "toomanyconn", "blocked" };
+  BounceSmtpCommand stage = j->stage;
+  gboolean before_message = stage == BOUNCE_SMTP_COMMAND_CONNECT || stage == BOUNCE_SMTP_COMMAND_MAIL ||
+                            stage == BOUNCE_SMTP_COMMAND_RCPT;
+
+  for (gsize k = 0; k < G_N_ELEMENTS (later); k++)
+    {
+      if (is_reason (named, later[k]))
+        return named;
+      if (is_reason (later[k], "spamdetected") && before_message)
+        continue;
+      for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
+        if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), later[k]) &&
+            is_sisimai_reason_wording (j->rules->pdata[i]))
+          return later[k];
+    }
+  return named;
+}
+
 /* Words that name a refused sender ("Sender address rejected: ...") say
  * why only as the answer to MAIL FROM, after DATA (unless the status
  * names an unknown mailbox), or where the status names nothing more exact
@@ -327,26 +381,7 @@ rejected_words_against_status (const BounceJudgement *j,
   for (gsize i = 0; i < G_N_ELEMENTS (says_less); i++)
     if (is_reason (named, says_less[i]))
       return reason;
-  return named;
-}
-
-/* Whether an entry's source is the part of Sisimai's library at path
- * ("/lib/Sisimai/MDA.pm", or a directory). */
-static gboolean
-is_from_sisimai (BounceEntry *e,
-                 const char  *path)
-{
-  const char *source = bounce_entry_get_source_url (e);
-
-  return source != NULL && strstr (source, path) != NULL;
-}
-
-/* Whether an entry holds the words of one of Sisimai's reason modules
- * (its lib/Sisimai/Reason directory): the words its checks ask about. */
-static gboolean
-is_sisimai_reason_wording (BounceEntry *e)
-{
-  return is_from_sisimai (e, "/lib/Sisimai/Reason/");
+  return after_refused_sender (j, named);
 }
 
 /* Spam is found in a message, so words of a spam refusal given before the

@@ -80,10 +80,17 @@ is_action (BounceFact *fact,
  * it only when the reply says nothing the catalogue knows, since that text
  * often carries boilerplate ("we also stop infected mail...").  A layout's
  * line for the recipient is the same kind of text.  A Diagnostic-Code no
- * rule knows, with a precise Status, is better explained by the Status.
- * A lone recipient whose own text matches nothing takes a rule from the
- * whole notification, and so do recipients listed under one explanation
- * for all of them (none with a reply or status of its own). */
+ * rule knows, with a precise Status, is better explained by the Status,
+ * and the notification's prose does not overrule it either: Sisimai reads
+ * such a report by its fields (a delay warning of Postfix, which its
+ * Lhost::Postfix does not take, goes to its RFC 3464 reader, and
+ * Reason.pm anotherone() names the status: "454 4.4.4 ... no MX or A for
+ * domain" is a network error, whatever "could not be delivered for 3
+ * days" the warning's text says; v5.0.3p2, commit
+ * a7bcddac15d84d4310e0a7d347482772526f3f4d).  A lone recipient whose own
+ * text matches nothing takes a rule from the whole notification, and so do
+ * recipients listed under one explanation for all of them (none with a
+ * reply or status of its own). */
 static GPtrArray *
 match_rules (BounceJudgement *j)
 {
@@ -91,6 +98,7 @@ match_rules (BounceJudgement *j)
   BounceFact *fact = j->fact;
   gboolean has_reply = fact->reply != NULL && *fact->reply != '\0';
   GPtrArray *rules = NULL;
+  gboolean status_explains = FALSE;
 
   if (has_reply || fact->said != NULL)
     {
@@ -100,13 +108,17 @@ match_rules (BounceJudgement *j)
         g_clear_pointer (&rules, g_ptr_array_unref);
     }
   if (rules == NULL && has_reply && bounce_status_is_specific (fact->status))
-    rules = g_ptr_array_new ();
+    {
+      rules = g_ptr_array_new ();
+      status_explains = TRUE;
+    }
   if (rules == NULL)
     {
       rules = bounce_catalogue_match_rules (ctx->catalogue, j->ev->context->str, j->ev->provider);
       j->rule = bounce_rules_first_with_reason (rules);
     }
-  if (j->rule == NULL && (ctx->n_recipients <= 1 || ctx->one_explanation) && ctx->notification->len > 0)
+  if (j->rule == NULL && !status_explains && (ctx->n_recipients <= 1 || ctx->one_explanation) &&
+      ctx->notification->len > 0)
     {
       g_autoptr(GPtrArray) wide = bounce_catalogue_match_rules (ctx->catalogue, ctx->notification->str,
                                                                 j->ev->provider);

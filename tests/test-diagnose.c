@@ -331,6 +331,52 @@ test_rejected_words_against_status (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r_mail), ==, "rejected");
 }
 
+/* Words of a refused sender after DATA with an unknown-mailbox status do
+ * not decide; Sisimai then asks the later classes of its first order, and
+ * the words of one of them decide before the status's name does
+ * (Reason.pm get(); Reason/HostUnknown.pm true()). */
+static void
+test_refused_sender_then_later_words (void)
+{
+  g_autoptr(BounceReport) host = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.1.1",
+              "550-Verification failed for <alice@example.com> 550-The account or domain may not exist. "
+              "550 Sender verify failed (in reply to end of DATA command)"));
+  g_autoptr(BounceReport) plain = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.1.1",
+              "550-Verification failed for <alice@example.com> 550 Sender verify failed (in reply to end of DATA command)"));
+  g_autoptr(BounceRecipient) r_host = recipient (host, 0);
+  g_autoptr(BounceRecipient) r_plain = recipient (plain, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_host), ==, "hostunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_plain), ==, "userunknown");
+}
+
+/* A reply that no rule knows, with a precise status, is explained by the
+ * status: the notification's prose around it ("could not be delivered for
+ * 3 days", a delay warning's boilerplate) is not the server's reply and
+ * does not overrule it.  Sisimai reads such a report by its fields (the
+ * Diagnostic-Code and Status; Reason.pm anotherone() names 4.4.4
+ * networkerror). */
+static void
+test_status_over_notification_prose (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+    "To: alice@example.com\n"
+    "Subject: Delayed Mail (still being retried)\n"
+    REPORT_TEXT_PART
+    "Your message could not be delivered for 3 days, 20 hours, 0 minutes.\n"
+    "It will be retried until it is 5 days, 0 hours, 0 minutes old.\n"
+    "\n"
+    "<bob@example.net>: 454 4.4.4 [internal] no MX or A for domain\n"
+    "\n"
+    DSN_PART ("bob@example.net", "delayed", "4.4.4", "454 4.4.4 [internal] no MX or A for domain"));
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "networkerror");
+}
+
 /* Spam words given before the message was sent are not the reason when a
  * status names a condition of its own or the words name a block
  * (Sisimai's Reason::SpamDetected true()); after DATA they are. */
@@ -3226,6 +3272,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/unknown-user-layout-without-command", test_unknown_user_layout_without_command);
   g_test_add_func ("/diagnose/recipient-fields-above-first", test_recipient_fields_above_first);
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
+  g_test_add_func ("/diagnose/refused-sender-then-later-words", test_refused_sender_then_later_words);
+  g_test_add_func ("/diagnose/status-over-notification-prose", test_status_over_notification_prose);
   g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
   g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);
   g_test_add_func ("/diagnose/status-over-words-naming-nothing", test_status_over_words_naming_nothing);

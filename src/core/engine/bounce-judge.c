@@ -98,10 +98,17 @@ is_action (BounceFact *fact,
  * it only when the reply says nothing the catalogue knows, since that text
  * often carries boilerplate ("we also stop infected mail...").  A layout's
  * line for the recipient is the same kind of text.  A Diagnostic-Code no
- * rule knows, with a precise Status, is better explained by the Status.
- * A lone recipient whose own text matches nothing takes a rule from the
- * whole notification, and so do recipients listed under one explanation
- * for all of them (none with a reply or status of its own). */
+ * rule knows, with a precise Status, is better explained by the Status,
+ * and the notification's prose does not overrule it either: Sisimai reads
+ * such a report by its fields (a delay warning of Postfix, which its
+ * Lhost::Postfix does not take, goes to its RFC 3464 reader, and
+ * Reason.pm anotherone() names the status: "454 4.4.4 ... no MX or A for
+ * domain" is a network error, whatever "could not be delivered for 3
+ * days" the warning's text says; v5.0.3p2, commit
+ * a7bcddac15d84d4310e0a7d347482772526f3f4d).  A lone recipient whose own
+ * text matches nothing takes a rule from the whole notification, and so do
+ * recipients listed under one explanation for all of them (none with a
+ * reply or status of its own). */
 static GPtrArray *
 match_rules (BounceJudgement *j)
 {
@@ -109,6 +116,7 @@ match_rules (BounceJudgement *j)
   BounceFact *fact = j->fact;
   gboolean has_reply = fact->reply != NULL && *fact->reply != '\0';
   GPtrArray *rules = NULL;
+  gboolean status_explains = FALSE;
 
   if (has_reply || fact->said != NULL)
     {
@@ -118,13 +126,17 @@ match_rules (BounceJudgement *j)
         g_clear_pointer (&rules, g_ptr_array_unref);
     }
   if (rules == NULL && has_reply && bounce_status_is_specific (fact->status))
-    rules = g_ptr_array_new ();
+    {
+      rules = g_ptr_array_new ();
+      status_explains = TRUE;
+    }
   if (rules == NULL)
     {
       rules = bounce_catalogue_match_rules (ctx->catalogue, j->ev->context->str, j->ev->provider);
       j->rule = bounce_rules_first_with_reason (rules);
     }
-  if (j->rule == NULL && (ctx->n_recipients <= 1 || ctx->one_explanation) && ctx->notification->len > 0)
+  if (j->rule == NULL && !status_explains && (ctx->n_recipients <= 1 || ctx->one_explanation) &&
+      ctx->notification->len > 0)
     {
       g_autoptr(GPtrArray) wide = bounce_catalogue_match_rules (ctx->catalogue, ctx->notification->str,
                                                                 j->ev->provider);
@@ -316,6 +328,60 @@ status_before_later_words (const BounceJudgement *j,
   return reason;
 }
 
+/* Whether an entry's source is the part of Sisimai's library at path
+ * ("/lib/Sisimai/MDA.pm", or a directory). */
+static gboolean
+is_from_sisimai (BounceEntry *e,
+                 const char  *path)
+{
+  const char *source = bounce_entry_get_source_url (e);
+
+  return source != NULL && strstr (source, path) != NULL;
+}
+
+/* Whether an entry holds the words of one of Sisimai's reason modules
+ * (its lib/Sisimai/Reason directory): the words its checks ask about. */
+static gboolean
+is_sisimai_reason_wording (BounceEntry *e)
+{
+  return is_from_sisimai (e, "/lib/Sisimai/Reason/");
+}
+
+/* When the words of a refused sender do not decide, Sisimai goes on down
+ * the first order of its classes (lib/Sisimai/Reason.pm, get(): after
+ * Rejected come HostUnknown, SpamDetected, Speeding, TooManyConn and
+ * Blocked, each true() by its status's name or by its own words) before it
+ * falls back on the status's name (anotherone()).  So a refusal after DATA
+ * with an unknown-mailbox status whose reply also holds the words of one
+ * of those classes ("550 Sender verify failed ... The account or domain
+ * may not exist", 5.1.1) is of that class (Reason/HostUnknown.pm, true():
+ * with a status not named hostunknown, its words decide); read in the
+ * library at v5.0.3p2, commit a7bcddac15d84d4310e0a7d347482772526f3f4d,
+ * the last stored before v5.1.0.  Spam words count only where
+ * SpamDetected.pm lets them: not before the message was sent. */
+static const char *
+after_refused_sender (const BounceJudgement *j,
+                      const char            *named)
+{
+  static const char * const later[] = { "hostunknown", "spamdetected", "speeding", "toomanyconn", "blocked" };
+  BounceSmtpCommand stage = j->stage;
+  gboolean before_message = stage == BOUNCE_SMTP_COMMAND_CONNECT || stage == BOUNCE_SMTP_COMMAND_MAIL ||
+                            stage == BOUNCE_SMTP_COMMAND_RCPT;
+
+  for (gsize k = 0; k < G_N_ELEMENTS (later); k++)
+    {
+      if (is_reason (named, later[k]))
+        return named;
+      if (is_reason (later[k], "spamdetected") && before_message)
+        continue;
+      for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
+        if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), later[k]) &&
+            is_sisimai_reason_wording (j->rules->pdata[i]))
+          return later[k];
+    }
+  return named;
+}
+
 /* Words that name a refused sender ("Sender address rejected: ...") say
  * why only as the answer to MAIL FROM, after DATA (unless the status
  * names an unknown mailbox), or where the status names nothing more exact
@@ -345,26 +411,7 @@ rejected_words_against_status (const BounceJudgement *j,
   for (gsize i = 0; i < G_N_ELEMENTS (says_less); i++)
     if (is_reason (named, says_less[i]))
       return reason;
-  return named;
-}
-
-/* Whether an entry's source is the part of Sisimai's library at path
- * ("/lib/Sisimai/MDA.pm", or a directory). */
-static gboolean
-is_from_sisimai (BounceEntry *e,
-                 const char  *path)
-{
-  const char *source = bounce_entry_get_source_url (e);
-
-  return source != NULL && strstr (source, path) != NULL;
-}
-
-/* Whether an entry holds the words of one of Sisimai's reason modules
- * (its lib/Sisimai/Reason directory): the words its checks ask about. */
-static gboolean
-is_sisimai_reason_wording (BounceEntry *e)
-{
-  return is_from_sisimai (e, "/lib/Sisimai/Reason/");
+  return after_refused_sender (j, named);
 }
 
 /* Spam is found in a message, so words of a spam refusal given before the

@@ -557,8 +557,13 @@ delay_of_failing_network (const BounceJudgement *j,
  * fields: Sisimai (v5.1.0 lib/Sisimai/Reason/UserUnknown.pm true() takes
  * the wording as an unknown user only with x.1.1 or at RCPT;
  * Reason/Filtered.pm true() takes it as a filter's at any other command or
- * none).  A pasted fragment is not such a message: what it leaves out may
- * well have named RCPT TO. */
+ * none).  So is a layout's recipient that a report's fields also list,
+ * even where the layout shows no command for what its server decided
+ * alone (Postfix's local delivery): the report's status is there, and
+ * Sisimai's Lhost::Postfix reads the X-Postfix type as SMTP and finds no
+ * command (v5.0.3p2, commit a7bcddac15d84d4310e0a7d347482772526f3f4d).  A
+ * pasted fragment is not such a message: what it leaves out may well have
+ * named RCPT TO, or given the x.1.1 status. */
 static const char *
 unknown_user_after_data (const BounceJudgement *j,
                          const char            *reason)
@@ -566,8 +571,9 @@ unknown_user_after_data (const BounceJudgement *j,
   const char *status = j->ev->status;
   BounceSmtpCommand stage = j->stage;
   const BounceFact *fact = j->fact;
-  /* a layout that shows the command whenever there was one shows none */
-  gboolean layout_names_none = fact->from_layout && !fact->command_unknown &&
+  /* a layout that shows the command whenever there was one shows none, or
+   * one that shows none for its own decisions, with the report's fields */
+  gboolean layout_names_none = fact->from_layout && (!fact->command_unknown || fact->from_dsn) &&
                                fact->command == BOUNCE_SMTP_COMMAND_NONE;
   /* a whole message read without a layout names none anywhere */
   gboolean message_names_none = !fact->from_layout && j->ctx->message != NULL &&

@@ -286,6 +286,31 @@ test_local_unknown_user_in_report (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r_coded), ==, "userunknown");
 }
 
+/* "User unknown" at DATA is a filter's answer unless the status names an
+ * unknown mailbox: Sisimai's UserUnknown.pm true() asks whether
+ * SMTP/Status.pm names the status userunknown, which it does for 5.1.0
+ * and 5.1.3 as for 5.1.1. */
+static void
+test_unknown_user_statuses_at_data (void)
+{
+  g_autoptr(BounceReport) other = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.1.0",
+              "550 5.1.0 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceReport) syntax = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.1.3",
+              "553 5.1.3 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceReport) mailbox = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0",
+              "550 5.2.0 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceRecipient) r_other = recipient (other, 0);
+  g_autoptr(BounceRecipient) r_syntax = recipient (syntax, 0);
+  g_autoptr(BounceRecipient) r_mailbox = recipient (mailbox, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_other), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_syntax), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_mailbox), ==, "filtered");
+}
+
 /* Spam words given before the message was sent are not the reason when a
  * status names a condition of its own or the words name a block
  * (Sisimai's Reason::SpamDetected true()); after DATA they are. */
@@ -3082,6 +3107,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/refused-sender-then-later-words", test_refused_sender_then_later_words);
   g_test_add_func ("/diagnose/status-over-notification-prose", test_status_over_notification_prose);
   g_test_add_func ("/diagnose/local-unknown-user-in-report", test_local_unknown_user_in_report);
+  g_test_add_func ("/diagnose/unknown-user-statuses-at-data", test_unknown_user_statuses_at_data);
   g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
   g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);
   g_test_add_func ("/diagnose/status-over-words-naming-nothing", test_status_over_words_naming_nothing);

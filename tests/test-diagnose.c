@@ -289,7 +289,7 @@ test_local_unknown_user_in_report (void)
 /* "User unknown" at DATA is a filter's answer unless the status names an
  * unknown mailbox: Sisimai's UserUnknown.pm true() asks whether
  * SMTP/Status.pm names the status userunknown, which it does for 5.1.0
- * and 5.1.3 as for 5.1.1. */
+ * and 5.1.3 as for 5.1.1, and not for 4.1.1. */
 static void
 test_unknown_user_statuses_at_data (void)
 {
@@ -302,13 +302,19 @@ test_unknown_user_statuses_at_data (void)
   g_autoptr(BounceReport) mailbox = analyze (DSN_HEAD
     DSN_PART ("bob@example.net", "failed", "5.2.0",
               "550 5.2.0 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceReport) temporary = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.1.1",
+              "450 4.1.1 <bob@example.net>: User unknown (in reply to end of DATA command)"));
   g_autoptr(BounceRecipient) r_other = recipient (other, 0);
   g_autoptr(BounceRecipient) r_syntax = recipient (syntax, 0);
   g_autoptr(BounceRecipient) r_mailbox = recipient (mailbox, 0);
+  g_autoptr(BounceRecipient) r_temporary = recipient (temporary, 0);
 
   g_assert_cmpstr (bounce_recipient_get_reason (r_other), ==, "userunknown");
   g_assert_cmpstr (bounce_recipient_get_reason (r_syntax), ==, "userunknown");
   g_assert_cmpstr (bounce_recipient_get_reason (r_mailbox), ==, "filtered");
+  /* the table names no temporary x.1.1 */
+  g_assert_cmpstr (bounce_recipient_get_reason (r_temporary), ==, "filtered");
 }
 
 /* Spam words given before the message was sent are not the reason when a

@@ -551,8 +551,8 @@ delay_of_failing_network (const BounceJudgement *j,
 }
 
 /* "User unknown" is only trustworthy as the answer to RCPT TO or with a
- * status that names an unknown mailbox (x.1.1, and 5.1.0 and 5.1.3, which
- * Sisimai's SMTP/Status.pm also names userunknown: read at commit
+ * status that names an unknown mailbox (5.1.0, 5.1.1 and 5.1.3, those
+ * Sisimai's SMTP/Status.pm names userunknown, no temporary one: read at commit
  * 04d26310d21194352e8bc1aab105495e4e1072ac; its UserUnknown.pm true() asks
  * for that name, not for the code); after DATA, or in a layout that
  * shows the command but not here, it is usually a filter speaking.  So is it in a whole message that
@@ -584,7 +584,7 @@ unknown_user_after_data (const BounceJudgement *j,
 
   if (is_reason (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT &&
       stage != BOUNCE_SMTP_COMMAND_MAIL && stage != BOUNCE_SMTP_COMMAND_CONNECT &&
-      (status == NULL || !(g_str_has_suffix (status, ".1.1") || g_str_equal (status, "5.1.0") ||
+      (status == NULL || !(g_str_equal (status, "5.1.1") || g_str_equal (status, "5.1.0") ||
                            g_str_equal (status, "5.1.3"))) &&
       (stage == BOUNCE_SMTP_COMMAND_DATA || layout_names_none || message_names_none))
     return "filtered";

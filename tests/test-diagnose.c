@@ -377,6 +377,70 @@ test_status_over_notification_prose (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "networkerror");
 }
 
+/* A layout that never shows a command for what its server decided alone
+ * (Postfix's local delivery: "unknown user: ...") still leaves the words
+ * to Sisimai's stage rules when the report's fields are there: its
+ * Lhost::Postfix reads the X-Postfix type as SMTP and finds no command,
+ * so UserUnknown.pm true() wants an x.1.1 status and Filtered.pm true()
+ * takes the words at no command.  Pasted text, which has no status, keeps
+ * userunknown. */
+static void
+test_local_unknown_user_in_report (void)
+{
+  g_autoptr(BounceReport) plain = analyze (DSN_HEAD
+    "                   The mail system\n\n"
+    "<kim@example.net>: unknown user: \"kim\"\n\n"
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                "Final-Recipient: rfc822; kim@example.net\n"
+                "Action: failed\n"
+                "Status: 5.0.0\n"
+                "Diagnostic-Code: X-Postfix; unknown user: \"kim\"\n"));
+  g_autoptr(BounceReport) coded = analyze (DSN_HEAD
+    "                   The mail system\n\n"
+    "<kim@example.net>: unknown user: \"kim\"\n\n"
+    DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                "Final-Recipient: rfc822; kim@example.net\n"
+                "Action: failed\n"
+                "Status: 5.1.1\n"
+                "Diagnostic-Code: X-Postfix; unknown user: \"kim\"\n"));
+  g_autoptr(BounceRecipient) r_plain = recipient (plain, 0);
+  g_autoptr(BounceRecipient) r_coded = recipient (coded, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_plain), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_coded), ==, "userunknown");
+}
+
+/* "User unknown" at DATA is a filter's answer unless the status names an
+ * unknown mailbox: Sisimai's UserUnknown.pm true() asks whether
+ * SMTP/Status.pm names the status userunknown, which it does for 5.1.0
+ * and 5.1.3 as for 5.1.1, and not for 4.1.1. */
+static void
+test_unknown_user_statuses_at_data (void)
+{
+  g_autoptr(BounceReport) other = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.1.0",
+              "550 5.1.0 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceReport) syntax = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.1.3",
+              "553 5.1.3 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceReport) mailbox = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "5.2.0",
+              "550 5.2.0 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceReport) temporary = analyze (DSN_HEAD
+    DSN_PART ("bob@example.net", "failed", "4.1.1",
+              "450 4.1.1 <bob@example.net>: User unknown (in reply to end of DATA command)"));
+  g_autoptr(BounceRecipient) r_other = recipient (other, 0);
+  g_autoptr(BounceRecipient) r_syntax = recipient (syntax, 0);
+  g_autoptr(BounceRecipient) r_mailbox = recipient (mailbox, 0);
+  g_autoptr(BounceRecipient) r_temporary = recipient (temporary, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_other), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_syntax), ==, "userunknown");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_mailbox), ==, "filtered");
+  /* the table names no temporary x.1.1 */
+  g_assert_cmpstr (bounce_recipient_get_reason (r_temporary), ==, "filtered");
+}
+
 /* Spam words given before the message was sent are not the reason when a
  * status names a condition of its own or the words name a block
  * (Sisimai's Reason::SpamDetected true()); after DATA they are. */
@@ -3274,6 +3338,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
   g_test_add_func ("/diagnose/refused-sender-then-later-words", test_refused_sender_then_later_words);
   g_test_add_func ("/diagnose/status-over-notification-prose", test_status_over_notification_prose);
+  g_test_add_func ("/diagnose/local-unknown-user-in-report", test_local_unknown_user_in_report);
+  g_test_add_func ("/diagnose/unknown-user-statuses-at-data", test_unknown_user_statuses_at_data);
   g_test_add_func ("/diagnose/spam-before-data", test_spam_before_data);
   g_test_add_func ("/diagnose/temporary-detail-zero", test_temporary_detail_zero);
   g_test_add_func ("/diagnose/status-over-words-naming-nothing", test_status_over_words_naming_nothing);

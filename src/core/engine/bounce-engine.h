@@ -34,6 +34,7 @@ typedef struct {
   int states_failure;       /* the notification says the message was not delivered: -1 not
                              * asked yet (bounce_classify_states_failure()), else 0 or 1 */
   char *provider;           /* where the bounce comes from */
+  gboolean provider_reports; /* ... named by the report's Reporting-MTA field */
 } BounceMessageContext;
 
 /* What the evidence says about one recipient, once read. */

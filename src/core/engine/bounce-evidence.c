@@ -657,7 +657,7 @@ bounce_evidence_gather (BounceMessageContext *ctx,
   if (ev->provider == NULL)
     {
       ev->provider = ctx->provider;
-      ev->provider_of_bounce = ev->provider != NULL;
+      ev->provider_of_bounce = ev->provider != NULL && !ctx->provider_reports;
     }
   read_codes (ctx, fact, ev);
   ev->status = decide_status (fact, ev);

@@ -569,16 +569,21 @@ delay_of_failing_network (const BounceJudgement *j,
 }
 
 /* "User unknown" is only trustworthy as the answer to RCPT TO or with a
- * status that says so (x.1.1, and the x.1.0 and x.1.3 that Sisimai's table
- * names userunknown, lib/Sisimai/SMTP/Status.pm); after DATA, or in a
- * layout that shows no command here (whether or not it ever shows one),
- * it is usually a filter speaking.  So is it in a whole message that names
- * no command at all, neither a layout of its own nor the report's fields:
- * Sisimai (v5.1.0 lib/Sisimai/Reason/UserUnknown.pm true() takes the
- * wording as an unknown user only with such a status or at RCPT;
- * Reason/Filtered.pm true() takes it as a filter's at any other command or
- * none, whatever the layout).  A pasted fragment is not such a message:
- * what it leaves out may well have named RCPT TO. */
+ * status that names an unknown mailbox (5.1.0, 5.1.1 and 5.1.3, those
+ * Sisimai's SMTP/Status.pm names userunknown, no temporary one: read at commit
+ * 04d26310d21194352e8bc1aab105495e4e1072ac; its UserUnknown.pm true() asks
+ * for that name, not for the code); after DATA, or in a layout that shows
+ * no command here (whether or not it ever shows one), it is usually a
+ * filter speaking.  So is it in a whole message that names no command at
+ * all, neither a layout of its own nor the report's fields: Sisimai
+ * (v5.1.0 lib/Sisimai/Reason/UserUnknown.pm true() takes the wording as an
+ * unknown user only with such a status or at RCPT; Reason/Filtered.pm
+ * true() takes it as a filter's at any other command or none, whatever
+ * the layout: Lhost::Postfix, for one, reads the X-Postfix type of its
+ * local delivery as SMTP and finds no command, v5.0.3p2, commit
+ * a7bcddac15d84d4310e0a7d347482772526f3f4d).  A pasted fragment is not
+ * such a message: what it leaves out may well have named RCPT TO, or given
+ * the x.1.1 status. */
 static const char *
 unknown_user_after_data (const BounceJudgement *j,
                          const char            *reason)
@@ -596,8 +601,8 @@ unknown_user_after_data (const BounceJudgement *j,
 
   if (is_reason (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT &&
       stage != BOUNCE_SMTP_COMMAND_MAIL && stage != BOUNCE_SMTP_COMMAND_CONNECT &&
-      (status == NULL || !g_str_has_suffix (status, ".1.1")) &&
-      !is_reason (reason_of_status (j), "userunknown") &&
+      (status == NULL || !(g_str_equal (status, "5.1.1") || g_str_equal (status, "5.1.0") ||
+                           g_str_equal (status, "5.1.3"))) &&
       (stage == BOUNCE_SMTP_COMMAND_DATA || layout_names_none || message_names_none))
     return "filtered";
   return reason;

@@ -1211,6 +1211,42 @@ assert_same_entry_or_null (BounceEntry *a,
 /* The built-in catalogue is read compiled (bounce-catalogue-compile, at
  * build time): it must be the JSON's catalogue, entry for entry, and
  * answer every question the same. */
+/* The built-in catalogue is read as trusted (not checked again, as it was
+ * when it was built): it gives what the same bytes read with every check
+ * give. */
+static void
+test_catalogue_builtin_trusted (void)
+{
+  BounceCatalogue *builtin = bounce_catalogue_get_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_autoptr(BounceCatalogue) checked = NULL;
+  GPtrArray *entries;
+  const char *providers[] = { NULL, "google", "microsoft", "yahoo" };
+
+  g_assert_no_error (error);
+  checked = bounce_catalogue_new_from_compiled (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bounce_catalogue_get_version (builtin), ==, bounce_catalogue_get_version (checked));
+  g_assert_cmpuint (bounce_catalogue_get_n_entries (builtin), ==, bounce_catalogue_get_n_entries (checked));
+  entries = bounce_catalogue_get_entries (checked);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const char * const *examples = bounce_entry_get_examples (entries->pdata[i]);
+
+      g_assert_cmpstr (bounce_entry_get_id (bounce_catalogue_lookup (builtin, bounce_entry_get_id (entries->pdata[i]))),
+                       ==, bounce_entry_get_id (entries->pdata[i]));
+      for (guint k = 0; examples[k] != NULL; k++)
+        for (guint p = 0; p < G_N_ELEMENTS (providers); p++)
+          {
+            assert_same_matches (builtin, checked, examples[k], providers[p]);
+            g_assert_cmpstr (bounce_catalogue_detect_provider (builtin, examples[k]), ==,
+                             bounce_catalogue_detect_provider (checked, examples[k]));
+          }
+    }
+}
+
 static void
 test_catalogue_compiled (void)
 {
@@ -1705,6 +1741,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
   g_test_add_func ("/catalogue/literal-fold", test_literal_fold);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
+  g_test_add_func ("/catalogue/builtin-trusted", test_catalogue_builtin_trusted);
   g_test_add_func ("/catalogue/compiled-refused", test_catalogue_compiled_refused);
   g_test_add_func ("/catalogue/compiled-damaged-string", test_catalogue_compiled_damaged_string);
   g_test_add_func ("/catalogue/reasons", test_catalogue_reasons);

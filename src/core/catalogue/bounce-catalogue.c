@@ -689,12 +689,19 @@ bounce_catalogue_compile (BounceCatalogue *self)
                                                 bounce_literal_index_to_variant (self->literals),
                                                 bounce_prefilter_to_variant (self->provider_filter),
                                                 bounce_prefilter_to_variant (self->blocklist_filter)));
+  /* (made by g_variant_new(), so in normal form: the program reads the
+   * built-in one as trusted, see new_from_compiled()) */
+  g_assert (g_variant_is_normal_form (compiled));
   return g_variant_get_data_as_bytes (compiled);
 }
 
-BounceCatalogue *
-bounce_catalogue_new_from_compiled (GBytes  *bytes,
-                                    GError **error)
+/* trusted: the built-in catalogue, compiled by this build, which read it
+ * back whole then (bounce-catalogue-compile): GVariant does not check it
+ * for normal form again, nor is every number of its indexes checked. */
+static BounceCatalogue *
+new_from_compiled (GBytes    *bytes,
+                   gboolean   trusted,
+                   GError   **error)
 {
   g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
   g_autoptr(GVariant) compiled = NULL;
@@ -709,7 +716,7 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   /* (not trusted: GVariant checks each part it is asked for, and what is
    * read from the parts is checked here; that costs little, as the parts
    * are few and large) */
-  compiled = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (COMPILED_TYPE), bytes, FALSE));
+  compiled = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (COMPILED_TYPE), bytes, trusted));
   magic = g_variant_get_child_value (compiled, 0);
   if (!g_str_equal (g_variant_get_string (magic, NULL), COMPILED_MAGIC))
     {
@@ -721,12 +728,12 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   self->scoped_rule_bonus = CLAMP (bonus, 0, BOUNCE_ENTRY_PRIORITY_MAX);
   prefilter = g_variant_get_child_value (compiled, 4);
   literals = g_variant_get_child_value (compiled, 5);
-  self->prefilter = bounce_prefilter_new_from_variant (prefilter);
-  self->literals = bounce_literal_index_new_from_variant (literals);
+  self->prefilter = bounce_prefilter_new_from_variant (prefilter, trusted);
+  self->literals = bounce_literal_index_new_from_variant (literals, trusted);
   provider_filter = g_variant_get_child_value (compiled, 6);
   blocklist_filter = g_variant_get_child_value (compiled, 7);
-  self->provider_filter = bounce_prefilter_new_from_variant (provider_filter);
-  self->blocklist_filter = bounce_prefilter_new_from_variant (blocklist_filter);
+  self->provider_filter = bounce_prefilter_new_from_variant (provider_filter, trusted);
+  self->blocklist_filter = bounce_prefilter_new_from_variant (blocklist_filter, trusted);
   {
     g_autoptr(GVariant) ids = g_variant_get_child_value (compiled, 3);
     g_autoptr(GVariant) id_refs = g_variant_get_child_value (ids, 0);
@@ -745,14 +752,14 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
       return NULL;
     }
-  for (guint i = 0; i < self->n_entries; i++)
+  for (guint i = 0; !trusted && i < self->n_entries; i++)
     if (self->record_start.items[i] > self->record_start.items[i + 1] ||
         self->record_start.items[i + 1] > self->records.len)
       {
         g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
         return NULL;
       }
-  for (guint i = 0; i < bounce_literal_index_get_n_literals (self->literals); i++)
+  for (guint i = 0; !trusted && i < bounce_literal_index_get_n_literals (self->literals); i++)
     {
       guint32 owner;
 
@@ -764,6 +771,13 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
         }
     }
   return g_steal_pointer (&self);
+}
+
+BounceCatalogue *
+bounce_catalogue_new_from_compiled (GBytes  *bytes,
+                                    GError **error)
+{
+  return new_from_compiled (bytes, FALSE, error);
 }
 
 /* A compiled catalogue's entry number i read from its record, or NULL
@@ -892,7 +906,7 @@ bounce_catalogue_get_default (void)
                                                              G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
 
           if (bytes != NULL)
-            catalogue = bounce_catalogue_new_from_compiled (bytes, &error);
+            catalogue = new_from_compiled (bytes, TRUE, &error);
           if (catalogue == NULL)
             {
               g_warning ("Could not read the compiled catalogue (%s); reading its JSON", error->message);

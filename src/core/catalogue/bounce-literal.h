@@ -95,7 +95,10 @@ void           bounce_literal_index_build  (BounceLiteralIndex  *index);
  * one in place, its literals included (NULL when it is not one).  The
  * variant is kept. */
 GVariant      *bounce_literal_index_to_variant       (BounceLiteralIndex *index);
-BounceLiteralIndex *bounce_literal_index_new_from_variant (GVariant     *variant);
+/* (trusted: one checked whole when it was built, such as the built-in
+ * catalogue's, whose every number is not checked again) */
+BounceLiteralIndex *bounce_literal_index_new_from_variant (GVariant     *variant,
+                                                           gboolean      trusted);
 /* Its literals in the order added, and their owners. */
 guint          bounce_literal_index_get_n_literals (BounceLiteralIndex *index);
 const BounceLiteral *bounce_literal_index_get_literal (BounceLiteralIndex *index,

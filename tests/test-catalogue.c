@@ -1211,6 +1211,86 @@ assert_same_entry_or_null (BounceEntry *a,
 /* The built-in catalogue is read compiled (bounce-catalogue-compile, at
  * build time): it must be the JSON's catalogue, entry for entry, and
  * answer every question the same. */
+static void
+note_found (guint32              owner,
+            const BounceLiteral *literal,
+            gsize                length,
+            gpointer             data)
+{
+  g_string_append_printf (data, "%u:%" G_GSIZE_FORMAT ":%s ", owner, length, bounce_literal_get_part (literal, 0));
+}
+
+/* A compiled literal index read as trusted is scanned as it is stored (its
+ * literals made only when asked for): the same finds as one read with its
+ * literals made and checked, and the same literals. */
+static void
+test_catalogue_literal_index_compact (void)
+{
+  static const char * const phrases[][20] = {
+    { "mailbox", "full", NULL },
+    { "user unknown", NULL },
+    { "<", "not", NULL },
+    { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", NULL },
+    { "quota", NULL },
+  };
+  static const char * const texts[] = {
+    "the mailbox is full", "user unknown", "<x> not here", "a b c d e f g h i j k l m n o p q",
+    "quotas exceeded", "mailbox quota full", "", "u",
+  };
+  g_autoptr(GPtrArray) literals = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
+  BounceLiteralIndex *built = bounce_literal_index_new ();
+  BounceLiteralIndex *checked, *compact;
+  g_autoptr(GVariant) variant = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
+    {
+      BounceLiteral *literal = bounce_literal_new (phrases[i]);
+
+      g_ptr_array_add (literals, literal);
+      bounce_literal_index_add (built, literal, i);
+    }
+  g_ptr_array_add (literals, bounce_literal_new_anywhere ("ota"));
+  bounce_literal_index_add (built, literals->pdata[literals->len - 1], 9);
+  bounce_literal_index_build (built);
+  variant = g_variant_ref_sink (bounce_literal_index_to_variant (built));
+  checked = bounce_literal_index_new_from_variant (variant, FALSE);
+  compact = bounce_literal_index_new_from_variant (variant, TRUE);
+  g_assert_nonnull (checked);
+  g_assert_nonnull (compact);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *folded = bounce_literal_fold (texts[i], -1);
+      g_autoptr(GString) a = g_string_new (NULL);
+      g_autoptr(GString) b = g_string_new (NULL);
+      g_autoptr(GString) c = g_string_new (NULL);
+
+      bounce_literal_index_scan (built, folded, strlen (folded), note_found, a);
+      bounce_literal_index_scan (checked, folded, strlen (folded), note_found, b);
+      bounce_literal_index_scan (compact, folded, strlen (folded), note_found, c);
+      g_test_message ("%s: %s", texts[i], a->str);
+      g_assert_cmpstr (b->str, ==, a->str);
+      g_assert_cmpstr (c->str, ==, a->str);
+      if (i == 0)
+        g_assert_cmpstr (a->str, ==, "0:11:mailbox ");
+    }
+  g_assert_cmpuint (bounce_literal_index_get_n_literals (compact), ==, literals->len);
+  for (guint i = 0; i < literals->len; i++)
+    {
+      guint32 owner_a, owner_b;
+      const BounceLiteral *x = bounce_literal_index_get_literal (checked, i, &owner_a);
+      const BounceLiteral *y = bounce_literal_index_get_literal (compact, i, &owner_b);
+
+      g_assert_cmpuint (owner_a, ==, owner_b);
+      g_assert_cmpuint (bounce_literal_get_n_parts (x), ==, bounce_literal_get_n_parts (y));
+      for (guint k = 0; k < bounce_literal_get_n_parts (x); k++)
+        g_assert_cmpstr (bounce_literal_get_part (x, k), ==, bounce_literal_get_part (y, k));
+    }
+  bounce_literal_index_free (compact);
+  bounce_literal_index_free (checked);
+  bounce_literal_index_free (built);
+}
+
 /* The built-in catalogue is read as trusted (not checked again, as it was
  * when it was built): it gives what the same bytes read with every check
  * give. */
@@ -1742,6 +1822,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/literal-fold", test_literal_fold);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
   g_test_add_func ("/catalogue/builtin-trusted", test_catalogue_builtin_trusted);
+  g_test_add_func ("/catalogue/literal-index-compact", test_catalogue_literal_index_compact);
   g_test_add_func ("/catalogue/compiled-refused", test_catalogue_compiled_refused);
   g_test_add_func ("/catalogue/compiled-damaged-string", test_catalogue_compiled_damaged_string);
   g_test_add_func ("/catalogue/reasons", test_catalogue_reasons);

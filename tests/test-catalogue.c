@@ -1049,6 +1049,66 @@ test_prefilter_candidates (void)
   bounce_prefilter_free (filter);
 }
 
+/* A compiled filter read as trusted uses the word sets' index stored at
+ * build time, one read with checks makes it again: over the rules' examples
+ * both give the built filter's candidates and alternatives. */
+static void
+test_prefilter_compiled_sets (void)
+{
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  BouncePrefilter *filters[3];
+  g_autoptr(GVariant) variant = NULL;
+  guint n_alts;
+
+  filters[0] = bounce_prefilter_new ();
+  for (guint i = 0; i < entries->len; i++)
+    if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_RULE)
+      {
+        bounce_prefilter_add (filters[0], rules->len, bounce_entry_get_pattern (entries->pdata[i]));
+        g_ptr_array_add (rules, entries->pdata[i]);
+      }
+  bounce_prefilter_build (filters[0]);
+  variant = g_variant_ref_sink (bounce_prefilter_to_variant (filters[0]));
+  filters[1] = bounce_prefilter_new_from_variant (variant, FALSE);
+  filters[2] = bounce_prefilter_new_from_variant (variant, TRUE);
+  g_assert_nonnull (filters[1]);
+  g_assert_nonnull (filters[2]);
+  n_alts = bounce_prefilter_get_n_alternatives (filters[0]);
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const char * const *examples = bounce_entry_get_examples (rules->pdata[i]);
+
+      for (guint j = 0; examples[j] != NULL; j++)
+        {
+          g_autofree char *folded = bounce_literal_fold (examples[j], -1);
+          guint8 *candidates[3] = { NULL, NULL, NULL };
+          guint8 *alive[3] = { NULL, NULL, NULL };
+
+          for (guint f = 0; f < 3; f++)
+            {
+              candidates[f] = g_new0 (guint8, rules->len);
+              alive[f] = g_new0 (guint8, MAX (n_alts, 1));
+              bounce_prefilter_scan (filters[f], folded, strlen (folded), candidates[f], alive[f]);
+            }
+          for (guint f = 1; f < 3; f++)
+            {
+              g_assert_cmpmem (candidates[f], rules->len, candidates[0], rules->len);
+              g_assert_cmpmem (alive[f], n_alts, alive[0], n_alts);
+            }
+          for (guint f = 0; f < 3; f++)
+            {
+              g_free (candidates[f]);
+              g_free (alive[f]);
+              candidates[f] = alive[f] = NULL;
+            }
+        }
+    }
+  for (guint f = 0; f < 3; f++)
+    bounce_prefilter_free (filters[f]);
+}
+
 /* -- the compiled catalogue ------------------------------------------------ */
 
 static void
@@ -1841,6 +1901,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/threads-regex", test_catalogue_threads_regex);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
+  g_test_add_func ("/catalogue/prefilter-compiled-sets", test_prefilter_compiled_sets);
   g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
   g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
   g_test_add_func ("/catalogue/prefilter-alternatives", test_prefilter_alternatives);

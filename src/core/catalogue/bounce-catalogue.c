@@ -24,8 +24,9 @@ static void search_index_free (BounceSearchIndex *index);
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
 #define TABLES_TYPE "(auauauauauauauauauauauuauauauauauay)"
-#define COMPILED_MAGIC "bounce-catalogue-7"
-#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauauv)" "(ayauauauauauayau)" "(uuauauauauv)" "(uuauauauauv)" ")"
+#define COMPILED_MAGIC "bounce-catalogue-8"
+#define PREFILTER_TYPE "(uuauauauauvauauauauauau)"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE PREFILTER_TYPE "(ayauauauauauayau)" PREFILTER_TYPE PREFILTER_TYPE ")"
 
 typedef struct {
   const guint32 *items;
@@ -681,8 +682,8 @@ bounce_catalogue_compile (BounceCatalogue *self)
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   for (guint i = 0; i < self->n_entries; i++)
     entry_at (self, i);
-  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauauv)@(ayauauauauauayau)"
-                                                "@(uuauauauauv)@(uuauauauauv))",
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@" PREFILTER_TYPE "@(ayauauauauauayau)"
+                                                "@" PREFILTER_TYPE "@" PREFILTER_TYPE ")",
                                                 COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
                                                 build_tables (self, TRUE),
                                                 bounce_prefilter_to_variant (self->prefilter),

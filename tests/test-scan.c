@@ -541,6 +541,43 @@ test_alternation_guard (void)
     }
 }
 
+/* The catalogue's token shapes as a run searches them (their needles read
+ * at build time, from the compiled catalogue): a text without any needle
+ * compiles none of them, and over the corpus the matches are the whole
+ * regex's. */
+static void
+test_alternation_catalogue_tokens (void)
+{
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+  BounceAlternation *split = bounce_catalogue_get_tokens (catalogue);
+  GRegex *whole = bounce_catalogue_get_token_regex (catalogue);
+  g_autoptr(GPtrArray) texts = corpus_read_texts (corpus_all_dirs);
+  const char *plain = "Delivery to the following recipient failed permanently: nobody@example.com";
+
+  {
+    /* (other tests may have compiled some already) */
+    guint before = bounce_alternation_get_n_compiled (split);
+    g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, plain, 0, strlen (plain), NULL);
+    BounceSpan span;
+
+    g_assert_false (bounce_alternation_iter_next (iter, &span));
+    g_assert_cmpuint (bounce_alternation_get_n_compiled (split), ==, before);
+  }
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *contents = ((CorpusText *) texts->pdata[i])->contents;
+      gsize length = strlen (contents);
+      g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, contents, 0, length, NULL);
+      g_autoptr(GString) got = g_string_new (NULL);
+      g_autofree char *expected = describe_whole (whole, contents, 0, length);
+      BounceSpan span;
+
+      while (bounce_alternation_iter_next (iter, &span))
+        g_string_append_printf (got, "%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT " ", span.start, span.end);
+      g_assert_cmpstr (got->str, ==, expected);
+    }
+}
+
 /* The providers' token shapes over the corpus and random texts. */
 static void
 test_alternation_tokens (void)
@@ -606,5 +643,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/alternation/tokens", test_alternation_tokens);
   g_test_add_func ("/alternation/needles", test_alternation_needles);
   g_test_add_func ("/alternation/guard", test_alternation_guard);
+  g_test_add_func ("/alternation/catalogue-tokens", test_alternation_catalogue_tokens);
   return g_test_run ();
 }

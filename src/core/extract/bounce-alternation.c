@@ -629,18 +629,21 @@ struct _BounceAlternation
   const char **needle;
   gsize *needle_len;
   guint *needle_alt;
+  gsize guard_done;       /* (g_once) */
 };
 
 /* Files each alternative's needles by their first byte. */
 static void
-guard_alternatives (BounceAlternation *split)
+guard_alternatives (BounceAlternation *split,
+                    GStrv             *given)
 {
-  GStrv *sets = g_new0 (GStrv, split->n);
+  GStrv *sets = given != NULL ? given : g_new0 (GStrv, split->n);
   guint total = 0;
 
   for (guint i = 0; i < split->n; i++)
     {
-      sets[i] = bounce_alternation_needles (split->pieces[i], split->flags);
+      if (given == NULL)
+        sets[i] = bounce_alternation_needles (split->pieces[i], split->flags);
       total += sets[i] != NULL ? g_strv_length (sets[i]) : 0;
     }
   if (total > 0)
@@ -673,7 +676,42 @@ guard_alternatives (BounceAlternation *split)
       g_free (fill);
     }
   else
-    g_free (sets);
+    {
+      for (guint i = 0; i < split->n; i++)
+        g_strfreev (sets[i]);
+      g_free (sets);
+    }
+}
+
+/* The needles filed, once (when first searched, or as given). */
+static void
+ensure_guard (BounceAlternation *split,
+              GStrv             *given)
+{
+  if (g_once_init_enter (&split->guard_done))
+    {
+      guard_alternatives (split, given);
+      g_once_init_leave (&split->guard_done, 1);
+    }
+  else if (given != NULL)
+    {
+      for (guint i = 0; i < split->n; i++)
+        g_strfreev (given[i]);
+      g_free (given);
+    }
+}
+
+void
+bounce_alternation_set_needles (BounceAlternation *split,
+                                GStrv             *needles)
+{
+  g_return_if_fail (split != NULL);
+  if (split->n == 0)
+    {
+      g_free (needles);
+      return;
+    }
+  ensure_guard (split, needles);
 }
 
 /* possible[i]: 0 for an alternative with needles none of which is in
@@ -773,7 +811,8 @@ bounce_alternation_new_from_pattern (const char         *pattern,
       split->parts[i].flags = split->flags;
       split->after[i] = lookbehind_text (split->pieces[i], split->flags);
     }
-  guard_alternatives (split);
+  /* (the needles are read from the pieces when first searched, unless
+   * given before: bounce_alternation_set_needles()) */
   return split;
 }
 
@@ -1031,6 +1070,7 @@ bounce_alternation_iter_new (BounceAlternation *split,
   /* An alternative that cannot match (its words are not there, or none of
    * its needles) has no next match: it is never searched. */
   iter->next = g_new0 (Next, split->n);
+  ensure_guard (split, NULL);
   if (split->guarded != NULL)
     {
       possible = g_new (guint8, split->n);

@@ -83,6 +83,12 @@ GStrv bounce_alternation_split (const char *pattern);
  * a text is neither compiled nor searched there. */
 GStrv bounce_alternation_needles (const char         *piece,
                                   GRegexCompileFlags  flags);
+/* Gives split its alternatives' needles as bounce_alternation_needles()
+ * reads them (one GStrv or NULL per alternative, taken with the array),
+ * read at build time, so that a run does not read them again; before split
+ * is first searched. */
+void  bounce_alternation_set_needles (BounceAlternation *split,
+                                      GStrv             *needles);
 /* How many alternatives of split were compiled so far (for the tests). */
 guint bounce_alternation_get_n_compiled (BounceAlternation *split);
 

@@ -672,6 +672,51 @@ bounce_literal_index_get_literal (BounceLiteralIndex *index,
 /* (a phrase of more parts than this is scanned as made by literals_of()) */
 #define COMPACT_MAX_PARTS 16
 
+/* The literal number n of a compact index, whose first part is at folded
+ * + i: put together on the stack (or as literals_of() made it, when it has
+ * many parts) for the rest of the test and for found (which must not keep
+ * it). */
+static void
+found_compact (BounceLiteralIndex     *index,
+               guint32                 n,
+               const char             *folded,
+               gsize                   len,
+               gsize                   i,
+               BounceLiteralFoundFunc  found,
+               gpointer                data)
+{
+  guint32 p0 = index->c_first[n];
+  guint n_parts = index->c_first[n + 1] - p0;
+  const char *parts[COMPACT_MAX_PARTS + 1];
+  gsize part_len[COMPACT_MAX_PARTS];
+  BounceLiteral lit;
+  const BounceLiteral *use = &lit;
+  const char *end;
+
+  if (n_parts > COMPACT_MAX_PARTS)
+    use = literals_of (index)[n];
+  else
+    {
+      lit.parts = (GStrv) parts;
+      lit.part_len = part_len;
+      lit.n_parts = n_parts;
+      lit.length = 0;
+      for (guint k = 0; k < n_parts; k++)
+        {
+          parts[k] = index->strings.data + index->c_refs[p0 + k] - 1;
+          part_len[k] = index->c_lens[p0 + k];
+          lit.length += part_len[k];
+        }
+      parts[n_parts] = NULL;
+      lit.anywhere = (index->c_flags[n] & LITERAL_ANYWHERE) != 0;
+      lit.names = (index->c_flags[n] & LITERAL_NAMES) != 0;
+      lit.borrowed = TRUE;
+    }
+  if (use->anywhere ||
+      (starts_word (folded, folded + i, use->parts[0]) && match_from (use, folded, len, folded + i, &end)))
+    found (index->owner_v[n], use, use->length, data);
+}
+
 /* As bounce_literal_index_scan(), over a compact index's literals as they
  * are stored: a literal whose first part is found is put together on the
  * stack for the rest of the test and for found (which must not keep it). */
@@ -682,48 +727,25 @@ scan_compact (BounceLiteralIndex     *index,
               BounceLiteralFoundFunc  found,
               gpointer                data)
 {
+  const guint32 *starts = index->starts, *cand = index->cand;
+  const guint32 *first = index->c_first, *lens = index->c_lens, *refs = index->c_refs;
+  /* (trusted: every reference is a string of the pool) */
+  const char *pool = index->strings.data - 1;
+
   for (gsize i = 0; i + 1 < len; i++)
     {
       guint16 key = key_at (folded + i);
-      guint32 stop = MIN (index->starts[key + 1], index->n_cand);
+      guint32 stop = MIN (starts[key + 1], index->n_cand);
 
-      for (guint32 c = index->starts[key]; c < stop; c++)
+      for (guint32 c = starts[key]; c < stop; c++)
         {
-          guint32 n = index->cand[c];
-          guint32 p0 = index->c_first[n];
-          gsize len0 = index->c_lens[p0];
-          const char *part0 = bounce_string_table_get (&index->strings, index->c_refs[p0]);
-          guint n_parts = index->c_first[n + 1] - p0;
-          const char *parts[COMPACT_MAX_PARTS + 1];
-          gsize part_len[COMPACT_MAX_PARTS];
-          BounceLiteral lit;
-          const BounceLiteral *use = &lit;
-          const char *end;
+          guint32 n = cand[c];
+          guint32 p0 = first[n];
+          guint32 len0 = lens[p0];
+          const char *part0 = pool + refs[p0];
 
-          if (len0 > len - i || memcmp (folded + i, part0, len0) != 0)
-            continue;
-          if (n_parts > COMPACT_MAX_PARTS)
-            use = literals_of (index)[n];
-          else
-            {
-              lit.parts = (GStrv) parts;
-              lit.part_len = part_len;
-              lit.n_parts = n_parts;
-              lit.length = 0;
-              for (guint k = 0; k < n_parts; k++)
-                {
-                  parts[k] = bounce_string_table_get (&index->strings, index->c_refs[p0 + k]);
-                  part_len[k] = index->c_lens[p0 + k];
-                  lit.length += part_len[k];
-                }
-              parts[n_parts] = NULL;
-              lit.anywhere = (index->c_flags[n] & LITERAL_ANYWHERE) != 0;
-              lit.names = (index->c_flags[n] & LITERAL_NAMES) != 0;
-              lit.borrowed = TRUE;
-            }
-          if (use->anywhere ||
-              (starts_word (folded, folded + i, part0) && match_from (use, folded, len, folded + i, &end)))
-            found (index->owner_v[n], use, use->length, data);
+          if (len0 <= len - i && memcmp (folded + i, part0, len0) == 0)
+            found_compact (index, n, folded, len, i, found, data);
         }
     }
 }

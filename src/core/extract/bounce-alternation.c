@@ -629,6 +629,7 @@ struct _BounceAlternation
   const char **needle;
   gsize *needle_len;
   guint *needle_alt;
+  guint16 *needle_head;   /* each needle's first two bytes (it has two at least) */
   gsize guard_done;       /* (g_once) */
 };
 
@@ -656,6 +657,7 @@ guard_alternatives (BounceAlternation *split,
       split->needle = g_new (const char *, total);
       split->needle_len = g_new (gsize, total);
       split->needle_alt = g_new (guint, total);
+      split->needle_head = g_new (guint16, total);
       for (guint i = 0; i < split->n; i++)
         for (guint k = 0; sets[i] != NULL && sets[i][k] != NULL; k++)
           split->bucket[(guchar) sets[i][k][0] + 1]++;
@@ -671,6 +673,7 @@ guard_alternatives (BounceAlternation *split,
             split->needle[at] = sets[i][k];
             split->needle_len[at] = strlen (sets[i][k]);
             split->needle_alt[at] = i;
+            split->needle_head[at] = (guint16) (((guchar) sets[i][k][0] << 8) | (guchar) sets[i][k][1]);
             split->guarded[i] = 1;
           }
       g_free (fill);
@@ -731,16 +734,23 @@ guard_scan (BounceAlternation *split,
       possible[i] = !split->guarded[i];
       left += split->guarded[i];
     }
-  for (gsize p = start; p < end && left > 0; p++)
+  /* (a needle has two bytes at least: the first two are compared before
+   * the rest) */
+  for (gsize p = start; p + 1 < end && left > 0; p++)
     {
       guchar c = (guchar) text[p];
+      guint k = split->bucket[c], stop = split->bucket[c + 1];
+      guint16 head;
 
-      for (guint k = split->bucket[c]; k < split->bucket[c + 1]; k++)
+      if (k == stop)
+        continue;
+      head = (guint16) ((c << 8) | (guchar) text[p + 1]);
+      for (; k < stop; k++)
         {
           guint alt = split->needle_alt[k];
 
-          if (!possible[alt] && split->needle_len[k] <= end - p &&
-              memcmp (text + p, split->needle[k], split->needle_len[k]) == 0)
+          if (split->needle_head[k] == head && !possible[alt] && split->needle_len[k] <= end - p &&
+              memcmp (text + p + 2, split->needle[k] + 2, split->needle_len[k] - 2) == 0)
             {
               possible[alt] = 1;
               left--;
@@ -852,6 +862,7 @@ bounce_alternation_free (BounceAlternation *self)
       g_free (self->needle);
       g_free (self->needle_len);
       g_free (self->needle_alt);
+      g_free (self->needle_head);
     }
   g_strfreev (self->pieces);
   g_clear_pointer (&self->whole.plain, g_regex_unref);

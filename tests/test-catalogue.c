@@ -1049,6 +1049,66 @@ test_prefilter_candidates (void)
   bounce_prefilter_free (filter);
 }
 
+/* A compiled filter read as trusted uses the word sets' index stored at
+ * build time, one read with checks makes it again: over the rules' examples
+ * both give the built filter's candidates and alternatives. */
+static void
+test_prefilter_compiled_sets (void)
+{
+  GPtrArray *entries = bounce_catalogue_get_entries (catalogue ());
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  BouncePrefilter *filters[3];
+  g_autoptr(GVariant) variant = NULL;
+  guint n_alts;
+
+  filters[0] = bounce_prefilter_new ();
+  for (guint i = 0; i < entries->len; i++)
+    if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_RULE)
+      {
+        bounce_prefilter_add (filters[0], rules->len, bounce_entry_get_pattern (entries->pdata[i]));
+        g_ptr_array_add (rules, entries->pdata[i]);
+      }
+  bounce_prefilter_build (filters[0]);
+  variant = g_variant_ref_sink (bounce_prefilter_to_variant (filters[0]));
+  filters[1] = bounce_prefilter_new_from_variant (variant, FALSE);
+  filters[2] = bounce_prefilter_new_from_variant (variant, TRUE);
+  g_assert_nonnull (filters[1]);
+  g_assert_nonnull (filters[2]);
+  n_alts = bounce_prefilter_get_n_alternatives (filters[0]);
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const char * const *examples = bounce_entry_get_examples (rules->pdata[i]);
+
+      for (guint j = 0; examples[j] != NULL; j++)
+        {
+          g_autofree char *folded = bounce_literal_fold (examples[j], -1);
+          guint8 *candidates[3] = { NULL, NULL, NULL };
+          guint8 *alive[3] = { NULL, NULL, NULL };
+
+          for (guint f = 0; f < 3; f++)
+            {
+              candidates[f] = g_new0 (guint8, rules->len);
+              alive[f] = g_new0 (guint8, MAX (n_alts, 1));
+              bounce_prefilter_scan (filters[f], folded, strlen (folded), candidates[f], alive[f]);
+            }
+          for (guint f = 1; f < 3; f++)
+            {
+              g_assert_cmpmem (candidates[f], rules->len, candidates[0], rules->len);
+              g_assert_cmpmem (alive[f], n_alts, alive[0], n_alts);
+            }
+          for (guint f = 0; f < 3; f++)
+            {
+              g_free (candidates[f]);
+              g_free (alive[f]);
+              candidates[f] = alive[f] = NULL;
+            }
+        }
+    }
+  for (guint f = 0; f < 3; f++)
+    bounce_prefilter_free (filters[f]);
+}
+
 /* -- the compiled catalogue ------------------------------------------------ */
 
 static void
@@ -1211,6 +1271,122 @@ assert_same_entry_or_null (BounceEntry *a,
 /* The built-in catalogue is read compiled (bounce-catalogue-compile, at
  * build time): it must be the JSON's catalogue, entry for entry, and
  * answer every question the same. */
+static void
+note_found (guint32              owner,
+            const BounceLiteral *literal,
+            gsize                length,
+            gpointer             data)
+{
+  g_string_append_printf (data, "%u:%" G_GSIZE_FORMAT ":%s ", owner, length, bounce_literal_get_part (literal, 0));
+}
+
+/* A compiled literal index read as trusted is scanned as it is stored (its
+ * literals made only when asked for): the same finds as one read with its
+ * literals made and checked, and the same literals. */
+static void
+test_catalogue_literal_index_compact (void)
+{
+  static const char * const phrases[][20] = {
+    { "mailbox", "full", NULL },
+    { "user unknown", NULL },
+    { "<", "not", NULL },
+    { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", NULL },
+    { "quota", NULL },
+  };
+  static const char * const texts[] = {
+    "the mailbox is full", "user unknown", "<x> not here", "a b c d e f g h i j k l m n o p q",
+    "quotas exceeded", "mailbox quota full", "", "u",
+  };
+  g_autoptr(GPtrArray) literals = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
+  BounceLiteralIndex *built = bounce_literal_index_new ();
+  BounceLiteralIndex *checked, *compact;
+  g_autoptr(GVariant) variant = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (phrases); i++)
+    {
+      BounceLiteral *literal = bounce_literal_new (phrases[i]);
+
+      g_ptr_array_add (literals, literal);
+      bounce_literal_index_add (built, literal, i);
+    }
+  g_ptr_array_add (literals, bounce_literal_new_anywhere ("ota"));
+  bounce_literal_index_add (built, literals->pdata[literals->len - 1], 9);
+  bounce_literal_index_build (built);
+  variant = g_variant_ref_sink (bounce_literal_index_to_variant (built));
+  checked = bounce_literal_index_new_from_variant (variant, FALSE);
+  compact = bounce_literal_index_new_from_variant (variant, TRUE);
+  g_assert_nonnull (checked);
+  g_assert_nonnull (compact);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *folded = bounce_literal_fold (texts[i], -1);
+      g_autoptr(GString) a = g_string_new (NULL);
+      g_autoptr(GString) b = g_string_new (NULL);
+      g_autoptr(GString) c = g_string_new (NULL);
+
+      bounce_literal_index_scan (built, folded, strlen (folded), note_found, a);
+      bounce_literal_index_scan (checked, folded, strlen (folded), note_found, b);
+      bounce_literal_index_scan (compact, folded, strlen (folded), note_found, c);
+      g_test_message ("%s: %s", texts[i], a->str);
+      g_assert_cmpstr (b->str, ==, a->str);
+      g_assert_cmpstr (c->str, ==, a->str);
+      if (i == 0)
+        g_assert_cmpstr (a->str, ==, "0:11:mailbox ");
+    }
+  g_assert_cmpuint (bounce_literal_index_get_n_literals (compact), ==, literals->len);
+  for (guint i = 0; i < literals->len; i++)
+    {
+      guint32 owner_a, owner_b;
+      const BounceLiteral *x = bounce_literal_index_get_literal (checked, i, &owner_a);
+      const BounceLiteral *y = bounce_literal_index_get_literal (compact, i, &owner_b);
+
+      g_assert_cmpuint (owner_a, ==, owner_b);
+      g_assert_cmpuint (bounce_literal_get_n_parts (x), ==, bounce_literal_get_n_parts (y));
+      for (guint k = 0; k < bounce_literal_get_n_parts (x); k++)
+        g_assert_cmpstr (bounce_literal_get_part (x, k), ==, bounce_literal_get_part (y, k));
+    }
+  bounce_literal_index_free (compact);
+  bounce_literal_index_free (checked);
+  bounce_literal_index_free (built);
+}
+
+/* The built-in catalogue is read as trusted (not checked again, as it was
+ * when it was built): it gives what the same bytes read with every check
+ * give. */
+static void
+test_catalogue_builtin_trusted (void)
+{
+  BounceCatalogue *builtin = bounce_catalogue_get_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_autoptr(BounceCatalogue) checked = NULL;
+  GPtrArray *entries;
+  const char *providers[] = { NULL, "google", "microsoft", "yahoo" };
+
+  g_assert_no_error (error);
+  checked = bounce_catalogue_new_from_compiled (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bounce_catalogue_get_version (builtin), ==, bounce_catalogue_get_version (checked));
+  g_assert_cmpuint (bounce_catalogue_get_n_entries (builtin), ==, bounce_catalogue_get_n_entries (checked));
+  entries = bounce_catalogue_get_entries (checked);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const char * const *examples = bounce_entry_get_examples (entries->pdata[i]);
+
+      g_assert_cmpstr (bounce_entry_get_id (bounce_catalogue_lookup (builtin, bounce_entry_get_id (entries->pdata[i]))),
+                       ==, bounce_entry_get_id (entries->pdata[i]));
+      for (guint k = 0; examples[k] != NULL; k++)
+        for (guint p = 0; p < G_N_ELEMENTS (providers); p++)
+          {
+            assert_same_matches (builtin, checked, examples[k], providers[p]);
+            g_assert_cmpstr (bounce_catalogue_detect_provider (builtin, examples[k]), ==,
+                             bounce_catalogue_detect_provider (checked, examples[k]));
+          }
+    }
+}
+
 static void
 test_catalogue_compiled (void)
 {
@@ -1705,6 +1881,8 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
   g_test_add_func ("/catalogue/literal-fold", test_literal_fold);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
+  g_test_add_func ("/catalogue/builtin-trusted", test_catalogue_builtin_trusted);
+  g_test_add_func ("/catalogue/literal-index-compact", test_catalogue_literal_index_compact);
   g_test_add_func ("/catalogue/compiled-refused", test_catalogue_compiled_refused);
   g_test_add_func ("/catalogue/compiled-damaged-string", test_catalogue_compiled_damaged_string);
   g_test_add_func ("/catalogue/reasons", test_catalogue_reasons);
@@ -1723,6 +1901,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/threads-regex", test_catalogue_threads_regex);
   g_test_add_func ("/catalogue/prefilter-words", test_prefilter_words);
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
+  g_test_add_func ("/catalogue/prefilter-compiled-sets", test_prefilter_compiled_sets);
   g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
   g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
   g_test_add_func ("/catalogue/prefilter-alternatives", test_prefilter_alternatives);

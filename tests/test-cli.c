@@ -3,8 +3,10 @@
 
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 /* Runs the real bounce-explain binary (its path comes from meson in
@@ -326,6 +328,77 @@ test_stdin (void)
     }
 }
 
+/* A regular file is read by its path directly (not through GIO): the
+ * same report as its bytes on standard input, by an absolute or relative
+ * path or through a symbolic link; an empty one is refused as empty
+ * standard input is. */
+static void
+test_regular_files (void)
+{
+  g_autofree char *path = sample_path ();
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bounce-cli-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "copy.eml", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.eml", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.eml", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) from_stdin = { 0 };
+  g_autoptr(JsonParser) stdin_parser = json_parser_new ();
+  JsonObject *expected;
+  const char *names[] = { copy, "copy.eml", link };
+  g_autofree char *here = g_get_current_dir ();
+
+  g_assert_nonnull (dir);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, contents, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (empty, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink (copy, link), ==, 0);
+
+  run_cli (&from_stdin, contents, (const char *[]) { "--json", NULL });
+  g_assert_cmpint (from_stdin.status, ==, 0);
+  expected = parse_object (stdin_parser, from_stdin.out);
+  json_object_remove_member (expected, "source");
+
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object;
+      g_autoptr(JsonNode) a = NULL;
+      g_autoptr(JsonNode) b = NULL;
+
+      run_cli (&run, NULL, (const char *[]) { "--json", names[i], NULL });
+      g_assert_cmpint (run.status, ==, 0);
+      object = parse_object (parser, run.out);
+      g_assert_cmpstr (json_object_get_string_member (object, "source"), ==, names[i]);
+      json_object_remove_member (object, "source");
+      a = json_node_init_object (json_node_alloc (), object);
+      b = json_node_init_object (json_node_alloc (), expected);
+      g_assert_true (json_node_equal (a, b));
+    }
+  {
+    g_auto(Run) run = { 0 };
+    g_auto(Run) empty_stdin = { 0 };
+
+    run_cli (&run, NULL, (const char *[]) { "--json", "empty.eml", NULL });
+    run_cli (&empty_stdin, "", (const char *[]) { "--json", NULL });
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_cmpstr (run.out, ==, "");
+    g_assert_true (g_str_has_prefix (run.err, "bounce-explain: empty.eml: "));
+    g_assert_cmpstr (run.err + strlen ("bounce-explain: empty.eml: "), ==,
+                     empty_stdin.err + strlen ("bounce-explain: <stdin>: "));
+  }
+  g_assert_cmpint (g_chdir (here), ==, 0);
+  g_remove (link);
+  g_remove (copy);
+  g_remove (empty);
+  g_rmdir (dir);
+}
+
 static void
 test_empty_stdin (void)
 {
@@ -496,6 +569,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/two-files", test_two_files);
   g_test_add_func ("/cli/stdin", test_stdin);
   g_test_add_func ("/cli/empty-stdin", test_empty_stdin);
+  g_test_add_func ("/cli/regular-files", test_regular_files);
   g_test_add_func ("/cli/unbounded-sources", test_unbounded_sources);
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/help", test_help);

@@ -204,6 +204,9 @@ test_network (void)
     { "hosts EXAMPLE.TRAVEL, Example.SOLUTIONS and mx.example.localdomain, not a.b.PDF, "
       "Report.Archive.Tgz, example.please nor EXAMPLE.ENGINEERING",
       "hostname:example.travel hostname:example.solutions hostname:mx.example.localdomain" },
+    /* the first and last words of each list (looked up by halves) */
+    { "hosts example.ACADEMY and example.zone, not mail.example.asc nor mail.example.ZIP",
+      "hostname:example.academy hostname:example.zone" },
     { "See mail.example.de, smtp.example.co.uk or mx1.example.xn--p1ai", "hostname:mail.example.de hostname:smtp.example.co.uk hostname:mx1.example.xn--p1ai" },
     { "550 5.1.1 <Someone@EXAMPLE.org>: Recipient address rejected", "email:Someone@example.org" },
     { "Final-Recipient: rfc822;john.doe+tag@mail.example.net", "email:john.doe+tag@mail.example.net" },
@@ -671,12 +674,21 @@ test_regex_once (void)
   g_assert_true (g_regex_get_compile_flags (regex) & G_REGEX_OPTIMIZE);
 }
 
+/* The long word lists the host name test looks words up in by halves are
+ * sorted, in lower case, each word once. */
+static void
+test_word_lists (void)
+{
+  g_assert_true (bounce_extract_word_lists_ok ());
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/extract/codes/positive", test_codes_positive);
+  g_test_add_func ("/extract/word-lists", test_word_lists);
   g_test_add_func ("/extract/codes/negative", test_codes_negative);
   g_test_add_func ("/extract/tokens", test_tokens);
   g_test_add_func ("/extract/network", test_network);

@@ -578,6 +578,12 @@ test_marker_lines (void)
     "The headers of the original message are following:",
     "----- Original me\xc5\xbf\xc5\xbf" "age -----",
     "Original message headers\r",
+    /* each kind is tried alone, when the line has what that kind needs:
+     * a rule and words of the first kind, tried because the line ends as
+     * the second kind does; the third kind */
+    "----- Original email message headers",
+    "-- Your message reads",
+    "> Content-Type: message/rfc822",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)

@@ -465,6 +465,119 @@ test_alternation_lookbehind (void)
     }
 }
 
+/* What every match of an alternative holds, read from its pattern. */
+static void
+test_alternation_needles (void)
+{
+  static const struct { const char *piece; GRegexCompileFlags flags; const char *needles; } cases[] = {
+    { "(?<![\\w#-])IB[0-9]{3}(?![\\w-])", G_REGEX_RAW, "IB0 IB1 IB2 IB3 IB4 IB5 IB6 IB7 IB8 IB9" },
+    { "(?<![\\w#-])(?:CX(?:BL|DNS)|CDRBL)(?![\\w-])", G_REGEX_RAW, "CXBL CXDNS CDRBL" },
+    { "(?<![\\w#-])ME-E[0-9]{4}(?![\\w-])", G_REGEX_RAW, "ME-E" },
+    { "a(b|c)d", 0, "abd acd" },
+    { "(?:ab)?cde", 0, "cde" },
+    { "x(?=abc)yz", 0, "xyz" },
+    { "a\\.b\\bc", 0, "a.bc" },
+    { "ab\\s+cd", 0, "ab" },
+    { "[ab]cd", G_REGEX_RAW, "acd bcd" },
+    { "[ab]{2}cd", G_REGEX_RAW, "cd" },
+    /* a look-behind's characters are not in the match */
+    { "(?<=case\\?c=)[a-z][0-9]{4}", G_REGEX_RAW, NULL },
+    /* nothing of two bytes that every match holds */
+    { "ab?c", 0, NULL },
+    { "[a-z]+@[a-z]+", 0, NULL },
+    { "\\d{3}", 0, NULL },
+    /* caseless, extended, or a construct not read */
+    { "abc", G_REGEX_CASELESS, NULL },
+    { "abc", G_REGEX_EXTENDED, NULL },
+    { "ab\\x41c", 0, NULL },
+    { "ab\\p{L}cd", 0, NULL },
+    { "[[:alpha:]]abc", 0, NULL },
+    { "(?i)abc", 0, NULL },
+    { "abc)", 0, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) needles = bounce_alternation_needles (cases[i].piece, cases[i].flags);
+      g_autofree char *joined = needles != NULL ? g_strjoinv (" ", needles) : NULL;
+
+      g_test_message ("%s", cases[i].piece);
+      g_assert_cmpstr (joined, ==, cases[i].needles);
+    }
+}
+
+/* An alternative none of whose needles is in the text is not compiled,
+ * and the matches are the same as the whole regex's. */
+static void
+test_alternation_guard (void)
+{
+  static const char *pattern = "(?:IB[0-9]{3})|(?:CX(?:BL|DNS))|(?:ME-E[0-9]{4})|(?:[a-z]+@[a-z])";
+  static const struct { const char *text; guint compiled; } cases[] = {
+    { "nothing here", 1 },
+    { "see IB123, or IB12", 2 },
+    { "CXDNS ME-E1234 IB999 ab@x", 4 },
+    /* (the needles are there, not the match) */
+    { "IB1", 2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      BounceAlternation *split = bounce_alternation_new_from_pattern (pattern, G_REGEX_RAW, 0);
+      g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_RAW, 0, NULL);
+      g_autoptr(BounceAlternationIter) iter = NULL;
+      g_autoptr(GString) got = g_string_new (NULL);
+      g_autofree char *expected = describe_whole (regex, cases[i].text, 0, strlen (cases[i].text));
+      BounceSpan span;
+
+      g_test_message ("%s", cases[i].text);
+      iter = bounce_alternation_iter_new (split, cases[i].text, 0, strlen (cases[i].text), NULL);
+      while (bounce_alternation_iter_next (iter, &span))
+        g_string_append_printf (got, "%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT " ", span.start, span.end);
+      g_assert_cmpstr (got->str, ==, expected);
+      /* ("[a-z]+@[a-z]" has no needles: always searched) */
+      g_assert_cmpuint (bounce_alternation_get_n_compiled (split), ==, cases[i].compiled);
+      g_clear_pointer (&iter, bounce_alternation_iter_free);
+      bounce_alternation_free (split);
+    }
+}
+
+/* The catalogue's token shapes as a run searches them (their needles read
+ * at build time, from the compiled catalogue): a text without any needle
+ * compiles none of them, and over the corpus the matches are the whole
+ * regex's. */
+static void
+test_alternation_catalogue_tokens (void)
+{
+  BounceCatalogue *catalogue = bounce_catalogue_get_default ();
+  BounceAlternation *split = bounce_catalogue_get_tokens (catalogue);
+  GRegex *whole = bounce_catalogue_get_token_regex (catalogue);
+  g_autoptr(GPtrArray) texts = corpus_read_texts (corpus_all_dirs);
+  const char *plain = "Delivery to the following recipient failed permanently: nobody@example.com";
+
+  {
+    /* (other tests may have compiled some already) */
+    guint before = bounce_alternation_get_n_compiled (split);
+    g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, plain, 0, strlen (plain), NULL);
+    BounceSpan span;
+
+    g_assert_false (bounce_alternation_iter_next (iter, &span));
+    g_assert_cmpuint (bounce_alternation_get_n_compiled (split), ==, before);
+  }
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *contents = ((CorpusText *) texts->pdata[i])->contents;
+      gsize length = strlen (contents);
+      g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, contents, 0, length, NULL);
+      g_autoptr(GString) got = g_string_new (NULL);
+      g_autofree char *expected = describe_whole (whole, contents, 0, length);
+      BounceSpan span;
+
+      while (bounce_alternation_iter_next (iter, &span))
+        g_string_append_printf (got, "%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT " ", span.start, span.end);
+      g_assert_cmpstr (got->str, ==, expected);
+    }
+}
+
 /* The providers' token shapes over the corpus and random texts. */
 static void
 test_alternation_tokens (void)
@@ -528,5 +641,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/alternation/order", test_alternation_order);
   g_test_add_func ("/alternation/lookbehind", test_alternation_lookbehind);
   g_test_add_func ("/alternation/tokens", test_alternation_tokens);
+  g_test_add_func ("/alternation/needles", test_alternation_needles);
+  g_test_add_func ("/alternation/guard", test_alternation_guard);
+  g_test_add_func ("/alternation/catalogue-tokens", test_alternation_catalogue_tokens);
   return g_test_run ();
 }

@@ -23,9 +23,10 @@ static void search_index_free (BounceSearchIndex *index);
  * catalogue (bounce-catalogue-compile, run at build time, writes it into
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
-#define TABLES_TYPE "(auauauauauauauauauauauuauauauauauay)"
-#define COMPILED_MAGIC "bounce-catalogue-7"
-#define COMPILED_TYPE "(ssi" TABLES_TYPE "(uuauauauauv)" "(ayauauauauauayau)" "(uuauauauauv)" "(uuauauauauv)" ")"
+#define TABLES_TYPE "(auauauauauauauauauauauuauauauauauayauau)"
+#define COMPILED_MAGIC "bounce-catalogue-9"
+#define PREFILTER_TYPE "(uuauauauauvauauauauauau)"
+#define COMPILED_TYPE "(ssi" TABLES_TYPE PREFILTER_TYPE "(ayauauauauauayau)" PREFILTER_TYPE PREFILTER_TYPE ")"
 
 typedef struct {
   const guint32 *items;
@@ -59,6 +60,8 @@ struct _BounceCatalogue
   IndexList zone_start;    /* blocklists.len + 1 offsets into zone_refs */
   IndexList zone_refs;     /* each blocklist's zones (strings), in its order */
   IndexList multi_lists;   /* the blocklists (numbers in blocklists) that are multi-list checkers */
+  IndexList needle_start;  /* per alternative of token_pattern, offsets into needle_refs */
+  IndexList needle_refs;   /* their needles (bounce_alternation_needles()), read at build time */
   const char **zones;      /* made when first asked: per blocklist its zones then NULL, end to end */
   guint *zones_of;         /* where each blocklist's are in zones */
   IndexList record_start;  /* a compiled catalogue's: n_entries + 1 offsets into records */
@@ -207,6 +210,8 @@ build_tables (BounceCatalogue *self,
   g_autoptr(GArray) zone_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) zone_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) multi_lists = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) needle_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) needle_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GString) token_pattern = g_string_new (NULL);
   GArray *lists[4];   /* rules, providers, phrases, blocklists */
   guint n_code_keys, n_token_keys;
@@ -304,16 +309,34 @@ build_tables (BounceCatalogue *self,
       append_u32 (token_entries, GPOINTER_TO_UINT (g_hash_table_lookup (tokens, token_keys[k])));
     }
 
+  /* The token shapes' alternatives' needles: a run does not read them
+   * from the pattern again (bounce_catalogue_get_tokens()). */
+  if (token_pattern->len > 0)
+    {
+      g_auto(GStrv) pieces = bounce_alternation_split (token_pattern->str);
+
+      for (guint i = 0; pieces != NULL && pieces[i] != NULL; i++)
+        {
+          g_auto(GStrv) needles = bounce_alternation_needles (pieces[i], G_REGEX_RAW);
+
+          append_u32 (needle_start, needle_refs->len);
+          for (guint k = 0; needles != NULL && needles[k] != NULL; k++)
+            append_u32 (needle_refs, bounce_string_pool_add (&pool, needles[k]));
+        }
+      append_u32 (needle_start, needle_refs->len);
+    }
+
   /* (the pool last: it is copied as it is then) */
   token_ref = token_pattern->len > 0 ? bounce_string_pool_add (&pool, token_pattern->str) : 0;
-  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@au@au@au@ay)",
+  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@au@au@au@ay@au@au)",
                           u32_array (id_refs), u32_array (id_order),
                           u32_array (code_refs), u32_array (code_start), u32_array (code_entries),
                           u32_array (token_refs), u32_array (token_entries),
                           u32_array (lists[0]), u32_array (lists[1]), u32_array (lists[2]), u32_array (lists[3]),
                           token_ref, u32_array (record_start), u32_array (records),
                           u32_array (zone_start), u32_array (zone_refs), u32_array (multi_lists),
-                          bounce_string_pool_to_variant (&pool));
+                          bounce_string_pool_to_variant (&pool),
+                          u32_array (needle_start), u32_array (needle_refs));
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     g_array_unref (lists[l]);
   bounce_string_pool_clear (&pool);
@@ -368,8 +391,18 @@ attach_tables (BounceCatalogue *self,
       !read_list (tables, 14, &self->zone_start, 0) || self->zone_start.len != self->blocklists.len + 1 ||
       !read_list (tables, 15, &self->zone_refs, 0) ||
       self->zone_start.items[self->blocklists.len] != self->zone_refs.len ||
-      !read_list (tables, 16, &self->multi_lists, self->blocklists.len))
+      !read_list (tables, 16, &self->multi_lists, self->blocklists.len) ||
+      !read_list (tables, 18, &self->needle_start, 0) ||
+      !read_list (tables, 19, &self->needle_refs, 0) ||
+      (self->needle_start.len > 0 && self->needle_start.items[self->needle_start.len - 1] != self->needle_refs.len))
     return FALSE;
+  for (gsize k = 1; k < self->needle_start.len; k++)
+    if (self->needle_start.items[k - 1] > self->needle_start.items[k])
+      return FALSE;
+  /* (a needle is a string: each is looked at as one when asked for) */
+  for (gsize k = 0; k < self->needle_refs.len; k++)
+    if (bounce_string_table_get (&self->strings, self->needle_refs.items[k]) == NULL)
+      return FALSE;
   for (gsize k = 1; k < self->multi_lists.len; k++)
     if (self->multi_lists.items[k - 1] >= self->multi_lists.items[k])
       return FALSE;
@@ -681,20 +714,27 @@ bounce_catalogue_compile (BounceCatalogue *self)
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   for (guint i = 0; i < self->n_entries; i++)
     entry_at (self, i);
-  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@(uuauauauauv)@(ayauauauauauayau)"
-                                                "@(uuauauauauv)@(uuauauauauv))",
+  compiled = g_variant_ref_sink (g_variant_new ("(ssi@" TABLES_TYPE "@" PREFILTER_TYPE "@(ayauauauauauayau)"
+                                                "@" PREFILTER_TYPE "@" PREFILTER_TYPE ")",
                                                 COMPILED_MAGIC, self->version, (gint32) self->scoped_rule_bonus,
                                                 build_tables (self, TRUE),
                                                 bounce_prefilter_to_variant (self->prefilter),
                                                 bounce_literal_index_to_variant (self->literals),
                                                 bounce_prefilter_to_variant (self->provider_filter),
                                                 bounce_prefilter_to_variant (self->blocklist_filter)));
+  /* (made by g_variant_new(), so in normal form: the program reads the
+   * built-in one as trusted, see new_from_compiled()) */
+  g_assert (g_variant_is_normal_form (compiled));
   return g_variant_get_data_as_bytes (compiled);
 }
 
-BounceCatalogue *
-bounce_catalogue_new_from_compiled (GBytes  *bytes,
-                                    GError **error)
+/* trusted: the built-in catalogue, compiled by this build, which read it
+ * back whole then (bounce-catalogue-compile): GVariant does not check it
+ * for normal form again, nor is every number of its indexes checked. */
+static BounceCatalogue *
+new_from_compiled (GBytes    *bytes,
+                   gboolean   trusted,
+                   GError   **error)
 {
   g_autoptr(BounceCatalogue) self = g_object_new (BOUNCE_TYPE_CATALOGUE, NULL);
   g_autoptr(GVariant) compiled = NULL;
@@ -709,7 +749,7 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   /* (not trusted: GVariant checks each part it is asked for, and what is
    * read from the parts is checked here; that costs little, as the parts
    * are few and large) */
-  compiled = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (COMPILED_TYPE), bytes, FALSE));
+  compiled = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (COMPILED_TYPE), bytes, trusted));
   magic = g_variant_get_child_value (compiled, 0);
   if (!g_str_equal (g_variant_get_string (magic, NULL), COMPILED_MAGIC))
     {
@@ -721,12 +761,12 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
   self->scoped_rule_bonus = CLAMP (bonus, 0, BOUNCE_ENTRY_PRIORITY_MAX);
   prefilter = g_variant_get_child_value (compiled, 4);
   literals = g_variant_get_child_value (compiled, 5);
-  self->prefilter = bounce_prefilter_new_from_variant (prefilter);
-  self->literals = bounce_literal_index_new_from_variant (literals);
+  self->prefilter = bounce_prefilter_new_from_variant (prefilter, trusted);
+  self->literals = bounce_literal_index_new_from_variant (literals, trusted);
   provider_filter = g_variant_get_child_value (compiled, 6);
   blocklist_filter = g_variant_get_child_value (compiled, 7);
-  self->provider_filter = bounce_prefilter_new_from_variant (provider_filter);
-  self->blocklist_filter = bounce_prefilter_new_from_variant (blocklist_filter);
+  self->provider_filter = bounce_prefilter_new_from_variant (provider_filter, trusted);
+  self->blocklist_filter = bounce_prefilter_new_from_variant (blocklist_filter, trusted);
   {
     g_autoptr(GVariant) ids = g_variant_get_child_value (compiled, 3);
     g_autoptr(GVariant) id_refs = g_variant_get_child_value (ids, 0);
@@ -745,14 +785,14 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
       g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
       return NULL;
     }
-  for (guint i = 0; i < self->n_entries; i++)
+  for (guint i = 0; !trusted && i < self->n_entries; i++)
     if (self->record_start.items[i] > self->record_start.items[i + 1] ||
         self->record_start.items[i + 1] > self->records.len)
       {
         g_set_error (error, BOUNCE_ERROR, BOUNCE_ERROR_CATALOGUE, "A damaged compiled catalogue");
         return NULL;
       }
-  for (guint i = 0; i < bounce_literal_index_get_n_literals (self->literals); i++)
+  for (guint i = 0; !trusted && i < bounce_literal_index_get_n_literals (self->literals); i++)
     {
       guint32 owner;
 
@@ -764,6 +804,13 @@ bounce_catalogue_new_from_compiled (GBytes  *bytes,
         }
     }
   return g_steal_pointer (&self);
+}
+
+BounceCatalogue *
+bounce_catalogue_new_from_compiled (GBytes  *bytes,
+                                    GError **error)
+{
+  return new_from_compiled (bytes, FALSE, error);
 }
 
 /* A compiled catalogue's entry number i read from its record, or NULL
@@ -892,7 +939,7 @@ bounce_catalogue_get_default (void)
                                                              G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
 
           if (bytes != NULL)
-            catalogue = bounce_catalogue_new_from_compiled (bytes, &error);
+            catalogue = new_from_compiled (bytes, TRUE, &error);
           if (catalogue == NULL)
             {
               g_warning ("Could not read the compiled catalogue (%s); reading its JSON", error->message);
@@ -1533,8 +1580,27 @@ bounce_catalogue_get_tokens (BounceCatalogue *self)
        * a million instructions per run for nothing) */
       const char *pattern = self->token_pattern != NULL ? self->token_pattern : "(?!)";
 
-      g_once_init_leave (&self->tokens,
-                         bounce_alternation_new_from_pattern (pattern, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT));
+      BounceAlternation *split = bounce_alternation_new_from_pattern (pattern, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT);
+      guint n = bounce_alternation_get_n (split);
+
+      /* (the needles as the tables hold them, one set per alternative) */
+      if (n > 0 && self->needle_start.len == n + 1)
+        {
+          GStrv *needles = g_new0 (GStrv, n);
+
+          for (guint i = 0; i < n; i++)
+            {
+              guint32 from = self->needle_start.items[i], to = self->needle_start.items[i + 1];
+
+              if (to == from)
+                continue;
+              needles[i] = g_new0 (char *, to - from + 1);
+              for (guint32 k = from; k < to; k++)
+                needles[i][k - from] = g_strdup (bounce_string_table_get (&self->strings, self->needle_refs.items[k]));
+            }
+          bounce_alternation_set_needles (split, needles);
+        }
+      g_once_init_leave (&self->tokens, split);
     }
   return self->tokens;
 }

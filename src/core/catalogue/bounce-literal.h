@@ -95,14 +95,21 @@ void           bounce_literal_index_build  (BounceLiteralIndex  *index);
  * one in place, its literals included (NULL when it is not one).  The
  * variant is kept. */
 GVariant      *bounce_literal_index_to_variant       (BounceLiteralIndex *index);
-BounceLiteralIndex *bounce_literal_index_new_from_variant (GVariant     *variant);
+/* (trusted: one checked whole when it was built, such as the built-in
+ * catalogue's, whose every number is not checked again, and whose literals
+ * are scanned as stored, made only when bounce_literal_index_get_literal()
+ * asks for one) */
+BounceLiteralIndex *bounce_literal_index_new_from_variant (GVariant     *variant,
+                                                           gboolean      trusted);
 /* Its literals in the order added, and their owners. */
 guint          bounce_literal_index_get_n_literals (BounceLiteralIndex *index);
 const BounceLiteral *bounce_literal_index_get_literal (BounceLiteralIndex *index,
                                             guint                i,
                                             guint32             *owner);
 /* Calls found for every place in folded where a literal is found (as
- * bounce_literal_find() would find it), with the owner it was added with. */
+ * bounce_literal_find() would find it), with the owner it was added with.
+ * The literal found gets is valid during the call only (a trusted compiled
+ * index puts it together for the call). */
 void           bounce_literal_index_scan   (BounceLiteralIndex  *index,
                                             const char          *folded,
                                             gsize                len,

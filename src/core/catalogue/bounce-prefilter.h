@@ -34,7 +34,10 @@ void             bounce_prefilter_build (BouncePrefilter *self);
  * index), for a compiled catalogue; and a filter that reads one in place
  * (NULL when it is not one).  The variant is kept. */
 GVariant        *bounce_prefilter_to_variant       (BouncePrefilter *self);
-BouncePrefilter *bounce_prefilter_new_from_variant (GVariant        *variant);
+/* (trusted: one checked whole when it was built, such as the built-in
+ * catalogue's, whose every number is not checked again) */
+BouncePrefilter *bounce_prefilter_new_from_variant (GVariant        *variant,
+                                                    gboolean         trusted);
 /* A rule's alternatives, as bounce_alternation_split() gives them (one
  * when it does not split the pattern; none without a pattern): their
  * number, and the first one's among all rules' in *first. */

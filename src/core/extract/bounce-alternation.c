@@ -137,6 +137,479 @@ bounce_alternation_split (const char *pattern)
   return (GStrv) g_ptr_array_steal (parts, NULL);
 }
 
+/* -- what an alternative's matches must hold -------------------------------
+ *
+ * An alternative of a case-sensitive regex is often a few letters and a
+ * shape ("IB[0-9]{3}", "CX(?:BL|DNS)"): every match holds one of a few
+ * strings ("IB0" ... "IB9"; "CXBL" or "CXDNS").  A text without any of them
+ * has no match, and the alternative is then neither compiled nor searched:
+ * in a run on one bounce, compiling the providers' thirteen token shapes
+ * cost more instructions than the rest of the token search.
+ *
+ * The strings are read from the bytes a match consumes, never from a
+ * look-around (a look-behind may see before the range searched); a
+ * construct not read here gives none, and the alternative is always
+ * searched.  They are short (a string's first bytes are in the text
+ * wherever the string is) and read without allocating. */
+
+#define MAX_NEEDLES    32   /* in a set: past it, a run stops growing */
+#define MAX_NEEDLE_LEN 8
+#define GOOD_NEEDLE    3    /* a set is worth its shortest string's length, up to this */
+
+typedef struct {
+  guint8 len;
+  char s[MAX_NEEDLE_LEN];
+} Needle;
+
+typedef struct {
+  guint n;            /* 0: none known */
+  Needle v[MAX_NEEDLES];
+} Needles;
+
+typedef struct {
+  const char *p;
+  const char *end;
+  gboolean utf8;
+  gboolean give_up;
+} NeedleReader;
+
+/* (copies the strings held only, not the whole array) */
+static void
+needles_assign (Needles       *to,
+                const Needles *from)
+{
+  to->n = from->n;
+  memcpy (to->v, from->v, from->n * sizeof (Needle));
+}
+
+static void
+needles_set_one (Needles    *set,
+                 const char *s,
+                 gsize       len)
+{
+  set->n = 1;
+  set->v[0].len = MIN (len, MAX_NEEDLE_LEN);
+  memcpy (set->v[0].s, s, set->v[0].len);
+}
+
+/* What a set is worth: its shortest string's length, up to GOOD_NEEDLE (0
+ * for none, or with ""); between sets worth the same, the one of fewer
+ * strings is better (it keeps an alternative's branches together under
+ * MAX_NEEDLES). */
+static guint
+needles_score (const Needles *set)
+{
+  guint best = GOOD_NEEDLE;
+
+  if (set->n == 0)
+    return 0;
+  for (guint i = 0; i < set->n; i++)
+    best = MIN (best, set->v[i].len);
+  return best;
+}
+
+static guint
+needles_shortest (const Needles *set)
+{
+  guint best = MAX_NEEDLE_LEN;
+
+  for (guint i = 0; i < set->n; i++)
+    best = MIN (best, set->v[i].len);
+  return best;
+}
+
+static void
+needles_keep_better (Needles       *best,
+                     const Needles *candidate)
+{
+  guint a = needles_score (best);
+  guint b = needles_score (candidate);
+
+  /* (then, of as many strings, the one whose shortest is longer) */
+  if (b > a || (b == a && b > 0 && candidate->n < best->n) ||
+      (b == a && b > 0 && candidate->n == best->n && needles_shortest (candidate) > needles_shortest (best)))
+    needles_assign (best, candidate);
+}
+
+/* *a followed by each string of b; FALSE (a unchanged) when they would be
+ * too many. */
+static gboolean
+needles_extend (Needles       *a,
+                const Needles *b)
+{
+  Needles out;
+
+  if ((gsize) a->n * b->n > MAX_NEEDLES)
+    return FALSE;
+  out.n = 0;
+  for (guint i = 0; i < a->n; i++)
+    for (guint j = 0; j < b->n; j++)
+      {
+        Needle *o = &out.v[out.n++];
+        guint more = MIN (b->v[j].len, MAX_NEEDLE_LEN - a->v[i].len);
+
+        *o = a->v[i];
+        memcpy (o->s + o->len, b->v[j].s, more);
+        o->len += more;
+      }
+  needles_assign (a, &out);
+  return TRUE;
+}
+
+/* Adds b's strings to a (the strings of either); FALSE when too many. */
+static gboolean
+needles_add (Needles       *a,
+             const Needles *b)
+{
+  if (a->n + b->n > MAX_NEEDLES)
+    return FALSE;
+  memcpy (&a->v[a->n], b->v, b->n * sizeof (Needle));
+  a->n += b->n;
+  return TRUE;
+}
+
+static void read_alternatives (NeedleReader *r,
+                               Needles      *exact,
+                               Needles      *need);
+
+/* Skips a quantifier at r->p, if any: the least count in *min, and in
+ * *once whether the atom matches exactly once (no quantifier, or {1}). */
+static void
+read_quantifier (NeedleReader *r,
+                 guint        *min,
+                 gboolean     *once)
+{
+  *min = 1;
+  *once = TRUE;
+  if (r->p >= r->end)
+    return;
+  if (*r->p == '?' || *r->p == '*' || *r->p == '+')
+    {
+      *min = *r->p == '+' ? 1 : 0;
+      *once = FALSE;
+      r->p++;
+    }
+  else if (*r->p == '{')
+    {
+      /* "{n}", "{n,}", "{n,m}"; anything else is a literal '{' */
+      const char *q = r->p + 1;
+      guint n = 0, m;
+      gboolean bounded = TRUE;
+
+      if (q >= r->end || !g_ascii_isdigit (*q))
+        return;
+      for (; q < r->end && g_ascii_isdigit (*q); q++)
+        n = MIN (n * 10 + (guint) (*q - '0'), 100000);
+      m = n;
+      if (q < r->end && *q == ',')
+        {
+          q++;
+          bounded = q < r->end && g_ascii_isdigit (*q);
+          for (m = 0; q < r->end && g_ascii_isdigit (*q); q++)
+            m = MIN (m * 10 + (guint) (*q - '0'), 100000);
+        }
+      if (q >= r->end || *q != '}')
+        return;
+      r->p = q + 1;
+      *min = n;
+      *once = n == 1 && bounded && m == 1;
+    }
+  else
+    return;
+  /* lazy or possessive */
+  if (r->p < r->end && (*r->p == '?' || *r->p == '+'))
+    r->p++;
+}
+
+#define ESCAPE_CLASS  (-1)   /* \d, \w, ... */
+#define ESCAPE_ASSERT (-2)   /* \b, \A, ... */
+
+/* The escape at r->p (a backslash), skipped: the byte it stands for,
+ * ESCAPE_CLASS or ESCAPE_ASSERT; gives up on any other. */
+static int
+read_escape (NeedleReader *r)
+{
+  char c;
+
+  if (r->p + 1 >= r->end)
+    {
+      r->give_up = TRUE;
+      return ESCAPE_CLASS;
+    }
+  c = r->p[1];
+  r->p += 2;
+  if (g_ascii_ispunct (c) || c == ' ')
+    return (guchar) c;
+  switch (c)
+    {
+    case 't': return '\t';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 'f': return '\f';
+    case 'e': return 0x1b;
+    case 'a': return 0x07;
+    case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
+    case 'h': case 'H': case 'v': case 'V': case 'R': case 'N':
+      return ESCAPE_CLASS;
+    case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G':
+      return ESCAPE_ASSERT;
+    default:
+      r->give_up = TRUE;
+      return ESCAPE_CLASS;
+    }
+}
+
+/* The class at r->p ('['), skipped: in *set its characters, one string
+ * each, when it is a few ASCII characters; else none. */
+static void
+read_class (NeedleReader *r,
+            Needles      *set)
+{
+  gboolean member[128] = { FALSE };
+  gboolean plain = TRUE;
+  guint count = 0;
+
+  set->n = 0;
+  r->p++;
+  if (r->p < r->end && *r->p == '^')
+    {
+      plain = FALSE;
+      r->p++;
+    }
+  /* (a ']' first is a member) */
+  for (gboolean first = TRUE; r->p < r->end && (*r->p != ']' || first); first = FALSE)
+    {
+      int lo, hi;
+
+      if (*r->p == '[' && r->p + 1 < r->end && strchr (":.=", r->p[1]) != NULL)
+        {
+          r->give_up = TRUE;
+          return;
+        }
+      if (*r->p == '\\')
+        {
+          /* (\b in a class is a backspace: not read) */
+          lo = read_escape (r);
+          if (r->give_up)
+            return;
+        }
+      else
+        lo = (guchar) *r->p++;
+      hi = lo;
+      if (lo >= 0 && r->p + 1 < r->end && *r->p == '-' && r->p[1] != ']')
+        {
+          r->p++;
+          if (*r->p == '\\')
+            {
+              hi = read_escape (r);
+              if (r->give_up)
+                return;
+            }
+          else
+            hi = (guchar) *r->p++;
+        }
+      if (lo < 0 || hi < 0 || lo >= 0x80 || hi >= 0x80 || hi < lo)
+        plain = FALSE;
+      else
+        for (int c = lo; c <= hi; c++)
+          member[c] = TRUE;
+    }
+  if (r->p >= r->end)
+    {
+      r->give_up = TRUE;
+      return;
+    }
+  r->p++;
+  for (int c = 1; c < 128; c++)
+    count += member[c];
+  if (!plain || member[0] || count == 0 || count > 16)
+    return;
+  for (int c = 1; c < 128; c++)
+    if (member[c])
+      {
+        set->v[set->n].len = 1;
+        set->v[set->n++].s[0] = (char) c;
+      }
+}
+
+/* One branch, up to '|', ')' or the end: in *exact the strings it matches
+ * when they are few (else none), in *need the best set found of strings
+ * one of which every match holds (none: not known). */
+static void
+read_branch (NeedleReader *r,
+             Needles      *exact,
+             Needles      *need)
+{
+  Needles run;                 /* what the branch matched since the last stop */
+  gboolean whole = TRUE;       /* no stop yet: run is all it matches */
+
+  needles_set_one (&run, "", 0);
+  exact->n = need->n = 0;
+  while (r->p < r->end && *r->p != '|' && *r->p != ')')
+    {
+      Needles atom;        /* the strings the atom matches, when few */
+      Needles atom_need;   /* one of which every match of the atom holds */
+      gboolean zero_width = FALSE, once;
+      guint min;
+
+      atom.n = atom_need.n = 0;
+      if (*r->p == '(')
+        {
+          const char *q = r->p + 1;
+
+          if (q + 1 < r->end && q[0] == '?' && (q[1] == '=' || q[1] == '!'))
+            zero_width = TRUE, r->p += 3;
+          else if (q + 2 < r->end && q[0] == '?' && q[1] == '<' && (q[2] == '=' || q[2] == '!'))
+            zero_width = TRUE, r->p += 4;
+          else if (q + 1 < r->end && q[0] == '?' && q[1] == ':')
+            r->p += 3;
+          else if (q < r->end && (*q == '?' || *q == '*'))
+            r->give_up = TRUE;
+          else
+            r->p++;
+          if (!r->give_up)
+            read_alternatives (r, &atom, &atom_need);
+          if (!r->give_up && (r->p >= r->end || *r->p != ')'))
+            r->give_up = TRUE;
+          if (r->give_up)
+            break;
+          r->p++;
+          /* (a look-around is read past: nothing is taken from it) */
+        }
+      else if (*r->p == '[')
+        read_class (r, &atom);
+      else if (*r->p == '\\')
+        {
+          int c = read_escape (r);
+
+          if (c == ESCAPE_ASSERT)
+            zero_width = TRUE;
+          else if (c >= 0)
+            {
+              char s = (char) c;
+
+              needles_set_one (&atom, &s, 1);
+            }
+        }
+      else if (*r->p == '^' || *r->p == '$')
+        {
+          r->p++;
+          zero_width = TRUE;
+        }
+      else if (*r->p == '.')
+        r->p++;
+      else if (*r->p == '*' || *r->p == '+' || *r->p == '?')
+        r->give_up = TRUE;   /* a quantifier of nothing */
+      else
+        {
+          /* a character: a byte, or the bytes of one UTF-8 character */
+          const char *start = r->p;
+
+          if (r->utf8 && (guchar) *r->p >= 0x80)
+            {
+              const char *next = g_utf8_find_next_char (r->p, r->end);
+
+              r->p = next != NULL ? next : r->end;
+            }
+          else
+            r->p++;
+          needles_set_one (&atom, start, r->p - start);
+        }
+      if (!r->give_up)
+        read_quantifier (r, &min, &once);
+      if (r->give_up)
+        break;
+      if (zero_width)
+        continue;   /* (the run goes on: nothing is consumed) */
+      if (atom.n > 0 && min >= 1)
+        {
+          /* matched once at least: the run goes on through it (the run so
+           * far a candidate too, of fewer strings), and stops after its
+           * first time when it may repeat */
+          if (needles_score (&run) > 0)
+            needles_keep_better (need, &run);
+          if (needles_extend (&run, &atom))
+            {
+              if (once)
+                continue;
+              atom.n = atom_need.n = 0;
+            }
+        }
+      /* a stop: what the run holds is one candidate; when the atom must
+       * match, what it holds is another */
+      whole = FALSE;
+      needles_keep_better (need, &run);
+      needles_set_one (&run, "", 0);
+      if (min >= 1)
+        {
+          needles_keep_better (need, &atom);
+          needles_keep_better (need, &atom_need);
+        }
+    }
+  if (r->give_up)
+    {
+      need->n = 0;
+      return;
+    }
+  if (whole)
+    needles_assign (exact, &run);
+  needles_keep_better (need, &run);
+}
+
+/* Branches separated by '|', up to ')' or the end: as read_branch(), for
+ * all of them (one of each branch's strings). */
+static void
+read_alternatives (NeedleReader *r,
+                   Needles      *exact,
+                   Needles      *need)
+{
+  gboolean exact_ok = TRUE, need_ok = TRUE;
+
+  exact->n = need->n = 0;
+  for (;;)
+    {
+      Needles e, n;
+
+      read_branch (r, &e, &n);
+      if (r->give_up)
+        break;
+      exact_ok = exact_ok && e.n > 0 && needles_add (exact, &e);
+      need_ok = need_ok && needles_score (&n) > 0 && needles_add (need, &n);
+      if (r->p < r->end && *r->p == '|')
+        r->p++;
+      else
+        break;
+    }
+  if (r->give_up || !exact_ok)
+    exact->n = 0;
+  if (r->give_up || !need_ok)
+    need->n = 0;
+}
+
+GStrv
+bounce_alternation_needles (const char         *piece,
+                            GRegexCompileFlags  flags)
+{
+  NeedleReader r = { piece, piece + strlen (piece), (flags & G_REGEX_RAW) == 0, FALSE };
+  Needles exact, need;
+  GStrv out;
+
+  g_return_val_if_fail (piece != NULL, NULL);
+
+  if ((flags & (G_REGEX_CASELESS | G_REGEX_EXTENDED)) != 0)
+    return NULL;
+  read_alternatives (&r, &exact, &need);
+  if (r.give_up || r.p != r.end)
+    return NULL;
+  needles_keep_better (&need, &exact);
+  if (needles_score (&need) < 2)
+    return NULL;
+  out = g_new0 (char *, need.n + 1);
+  for (guint i = 0; i < need.n; i++)
+    out[i] = g_strndup (need.v[i].s, need.v[i].len);
+  return out;
+}
+
 struct _BounceAlternation
 {
   char *pattern;
@@ -147,7 +620,144 @@ struct _BounceAlternation
   GStrv pieces;           /* its alternatives; NULL: matched whole */
   BounceRegexSlot *parts; /* one per alternative, compiled as the regex when first searched */
   char **after;           /* per alternative: the text its look-behind needs, or NULL */
+  /* the strings one of which each match of an alternative holds
+   * (bounce_alternation_needles()), all alternatives' together, sorted by
+   * their first byte: those of byte b are needle[bucket[b], bucket[b + 1]) */
+  guint8 *guarded;        /* per alternative: whether it has any; NULL: none has */
+  GStrv *needle_sets;     /* per alternative: its needles, or NULL */
+  guint *bucket;          /* 257 */
+  const char **needle;
+  gsize *needle_len;
+  guint *needle_alt;
+  guint16 *needle_head;   /* each needle's first two bytes (it has two at least) */
+  gsize guard_done;       /* (g_once) */
 };
+
+/* Files each alternative's needles by their first byte. */
+static void
+guard_alternatives (BounceAlternation *split,
+                    GStrv             *given)
+{
+  GStrv *sets = given != NULL ? given : g_new0 (GStrv, split->n);
+  guint total = 0;
+
+  for (guint i = 0; i < split->n; i++)
+    {
+      if (given == NULL)
+        sets[i] = bounce_alternation_needles (split->pieces[i], split->flags);
+      total += sets[i] != NULL ? g_strv_length (sets[i]) : 0;
+    }
+  if (total > 0)
+    {
+      guint *fill;
+
+      split->needle_sets = sets;
+      split->guarded = g_new0 (guint8, split->n);
+      split->bucket = g_new0 (guint, 257);
+      split->needle = g_new (const char *, total);
+      split->needle_len = g_new (gsize, total);
+      split->needle_alt = g_new (guint, total);
+      split->needle_head = g_new (guint16, total);
+      for (guint i = 0; i < split->n; i++)
+        for (guint k = 0; sets[i] != NULL && sets[i][k] != NULL; k++)
+          split->bucket[(guchar) sets[i][k][0] + 1]++;
+      for (guint b = 0; b < 256; b++)
+        split->bucket[b + 1] += split->bucket[b];
+      /* (in order of alternatives within a byte's) */
+      fill = g_memdup2 (split->bucket, 257 * sizeof (guint));
+      for (guint i = 0; i < split->n; i++)
+        for (guint k = 0; sets[i] != NULL && sets[i][k] != NULL; k++)
+          {
+            guint at = fill[(guchar) sets[i][k][0]]++;
+
+            split->needle[at] = sets[i][k];
+            split->needle_len[at] = strlen (sets[i][k]);
+            split->needle_alt[at] = i;
+            split->needle_head[at] = (guint16) (((guchar) sets[i][k][0] << 8) | (guchar) sets[i][k][1]);
+            split->guarded[i] = 1;
+          }
+      g_free (fill);
+    }
+  else
+    {
+      for (guint i = 0; i < split->n; i++)
+        g_strfreev (sets[i]);
+      g_free (sets);
+    }
+}
+
+/* The needles filed, once (when first searched, or as given). */
+static void
+ensure_guard (BounceAlternation *split,
+              GStrv             *given)
+{
+  if (g_once_init_enter (&split->guard_done))
+    {
+      guard_alternatives (split, given);
+      g_once_init_leave (&split->guard_done, 1);
+    }
+  else if (given != NULL)
+    {
+      for (guint i = 0; i < split->n; i++)
+        g_strfreev (given[i]);
+      g_free (given);
+    }
+}
+
+void
+bounce_alternation_set_needles (BounceAlternation *split,
+                                GStrv             *needles)
+{
+  g_return_if_fail (split != NULL);
+  if (split->n == 0)
+    {
+      g_free (needles);
+      return;
+    }
+  ensure_guard (split, needles);
+}
+
+/* possible[i]: 0 for an alternative with needles none of which is in
+ * text[start, end), so that it has no match there; else 1.  One pass over
+ * the text, which ends once every alternative with needles has one. */
+static void
+guard_scan (BounceAlternation *split,
+            const char        *text,
+            gsize              start,
+            gsize              end,
+            guint8            *possible)
+{
+  guint left = 0;
+
+  for (guint i = 0; i < split->n; i++)
+    {
+      possible[i] = !split->guarded[i];
+      left += split->guarded[i];
+    }
+  /* (a needle has two bytes at least: the first two are compared before
+   * the rest) */
+  for (gsize p = start; p + 1 < end && left > 0; p++)
+    {
+      guchar c = (guchar) text[p];
+      guint k = split->bucket[c], stop = split->bucket[c + 1];
+      guint16 head;
+
+      if (k == stop)
+        continue;
+      head = (guint16) ((c << 8) | (guchar) text[p + 1]);
+      for (; k < stop; k++)
+        {
+          guint alt = split->needle_alt[k];
+
+          if (split->needle_head[k] == head && !possible[alt] && split->needle_len[k] <= end - p &&
+              memcmp (text + p + 2, split->needle[k] + 2, split->needle_len[k] - 2) == 0)
+            {
+              possible[alt] = 1;
+              left--;
+            }
+        }
+    }
+}
 
 /* The characters an alternative that starts with a look-behind of plain
  * characters ("(?<=case\\?c=)[a-z][0-9]{4}") needs right before each of
@@ -211,6 +821,8 @@ bounce_alternation_new_from_pattern (const char         *pattern,
       split->parts[i].flags = split->flags;
       split->after[i] = lookbehind_text (split->pieces[i], split->flags);
     }
+  /* (the needles are read from the pieces when first searched, unless
+   * given before: bounce_alternation_set_needles()) */
   return split;
 }
 
@@ -240,6 +852,18 @@ bounce_alternation_free (BounceAlternation *self)
     }
   g_free (self->parts);
   g_free (self->after);
+  if (self->guarded != NULL)
+    {
+      for (guint i = 0; i < self->n; i++)
+        g_strfreev (self->needle_sets[i]);
+      g_free (self->needle_sets);
+      g_free (self->guarded);
+      g_free (self->bucket);
+      g_free (self->needle);
+      g_free (self->needle_len);
+      g_free (self->needle_alt);
+      g_free (self->needle_head);
+    }
   g_strfreev (self->pieces);
   g_clear_pointer (&self->whole.plain, g_regex_unref);
   g_clear_pointer (&self->whole.jit, g_regex_unref);
@@ -252,6 +876,17 @@ bounce_alternation_get_n (BounceAlternation *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->n;
+}
+
+guint
+bounce_alternation_get_n_compiled (BounceAlternation *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  for (guint i = 0; i < self->n; i++)
+    n += g_atomic_pointer_get (&self->parts[i].plain) != NULL;
+  return n;
 }
 
 static BounceAlternation *
@@ -344,45 +979,52 @@ search (GRegex     *part,
 /* As search(), for an alternative whose matches come right after the
  * characters after (its look-behind): each place they end, from the first
  * that ends at or after from, is tried in turn, anchored. */
-static void
-search_after (GRegex     *part,
-              const char *after,
-              const char *text,
-              gsize       from,
-              gsize       end,
-              Next       *next)
+static gboolean
+search_after (BounceAlternation *split,
+              guint              i,
+              const char        *text,
+              gsize              from,
+              gsize              end,
+              Next              *next)
 {
+  const char *after = split->after[i];
   gsize n = strlen (after);
   gsize at = from >= n ? from - n : 0;
 
   next->found = FALSE;
   if (from > end)
-    return;
+    return TRUE;
   while (at + n <= end)
     {
       const char *hit = memchr (text + at, after[0], end - n + 1 - at);
       gsize p;
 
       if (hit == NULL)
-        return;
+        return TRUE;
       at = hit - text;
       p = at + n;
       if (memcmp (hit, after, n) == 0)
         {
           g_autoptr(GMatchInfo) info = NULL;
+          /* (compiled once the characters are found: until then it is not
+           * needed) */
+          GRegex *part = part_plain (split, i);
           int s, e;
 
+          if (part == NULL)
+            return FALSE;
           if (g_regex_match_full (part, text, end, p, G_REGEX_MATCH_ANCHORED, &info, NULL) &&
               g_match_info_fetch_pos (info, 0, &s, &e))
             {
               next->found = TRUE;
               next->start = s;
               next->end = e;
-              return;
+              return TRUE;
             }
         }
       at++;
     }
+  return TRUE;
 }
 
 /* FALSE when alternative i does not compile alone. */
@@ -394,15 +1036,12 @@ search_part (BounceAlternation *split,
              gsize              end,
              Next              *next)
 {
-  GRegex *plain = part_plain (split, i);
-
-  if (plain == NULL)
-    return FALSE;
   /* (anchored matches gain little from the JIT: the plain regex always) */
   if (split->after[i] != NULL)
-    search_after (plain, split->after[i], text, from, end, next);
-  else
-    search (part_regex (split, i, end > from ? end - from : 0), text, from, end, next);
+    return search_after (split, i, text, from, end, next);
+  if (part_plain (split, i) == NULL)
+    return FALSE;
+  search (part_regex (split, i, end > from ? end - from : 0), text, from, end, next);
   return TRUE;
 }
 
@@ -426,6 +1065,7 @@ bounce_alternation_iter_new (BounceAlternation *split,
                              const guint8      *alive)
 {
   BounceAlternationIter *iter;
+  g_autofree guint8 *possible = NULL;
 
   g_return_val_if_fail (split != NULL, NULL);
   g_return_val_if_fail (text != NULL, NULL);
@@ -438,11 +1078,18 @@ bounce_alternation_iter_new (BounceAlternation *split,
   iter->done = end <= start;
   if (split->parts == NULL || iter->done)
     return iter;
-  /* An alternative that cannot match has no next match: it is never
-   * searched. */
+  /* An alternative that cannot match (its words are not there, or none of
+   * its needles) has no next match: it is never searched. */
   iter->next = g_new0 (Next, split->n);
+  ensure_guard (split, NULL);
+  if (split->guarded != NULL)
+    {
+      possible = g_new (guint8, split->n);
+      guard_scan (split, text, start, end, possible);
+    }
   for (guint i = 0; i < split->n && iter->next != NULL; i++)
-    if ((alive == NULL || alive[i]) && !search_part (split, i, text, start, end, &iter->next[i]))
+    if ((alive == NULL || alive[i]) && (possible == NULL || possible[i]) &&
+        !search_part (split, i, text, start, end, &iter->next[i]))
       g_clear_pointer (&iter->next, g_free);
   return iter;
 }

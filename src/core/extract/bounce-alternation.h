@@ -76,4 +76,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BounceAlternationIter, bounce_alternation_iter_fr
  * matched whole. */
 GStrv bounce_alternation_split (const char *pattern);
 
+/* Strings of two bytes or more one of which every match of an alternative
+ * (one of bounce_alternation_split()'s) compiled with flags holds, in the
+ * bytes it matches; NULL when none are known (caseless or extended
+ * patterns, constructs not read).  An alternative whose strings are not in
+ * a text is neither compiled nor searched there. */
+GStrv bounce_alternation_needles (const char         *piece,
+                                  GRegexCompileFlags  flags);
+/* Gives split its alternatives' needles as bounce_alternation_needles()
+ * reads them (one GStrv or NULL per alternative, taken with the array),
+ * read at build time, so that a run does not read them again; before split
+ * is first searched. */
+void  bounce_alternation_set_needles (BounceAlternation *split,
+                                      GStrv             *needles);
+/* How many alternatives of split were compiled so far (for the tests). */
+guint bounce_alternation_get_n_compiled (BounceAlternation *split);
+
 G_END_DECLS

@@ -175,6 +175,10 @@ void           bounce_regex_slot_init     (BounceRegexSlot   *slot,
                                            GRegex            *plain,
                                            GRegexCompileFlags flags);
 
+/* Whether the long word lists the host name test looks words up in by
+ * halves are sorted, in lower case, each word once (for the tests). */
+gboolean       bounce_extract_word_lists_ok (void);
+
 /* TRUE when s is a syntactically valid, public (routable) IP address. */
 gboolean       bounce_ip_is_public       (const char         *s);
 

@@ -854,37 +854,62 @@ parse_header_fields (Decoder    *dec,
 /* ------------------------------------------------------------------ */
 /* Inline copies of the original message in plain-text bounces */
 
-static GRegex *
-marker_regex (void)
-{
-  static BounceRegexSlot regex;
+/* Dashed banners ("----- Original message -----", "--- Below this line is
+ * a copy of the message.") and a few undecorated ones; only short lines are
+ * tested.  A line is a marker when it matches "^[ \t>]*(?:A|B|C)" for one of
+ * the three kinds below, each compiled alone, and only when may_be_marker()
+ * says the line may be of its kind: most bounces need one kind, and the
+ * three together took a quarter of a million instructions to compile. */
+enum {
+  MARKER_RULE = 1 << 0,   /* a rule of "-=_*", then the words */
+  MARKER_PLAIN = 1 << 1,  /* the words alone, to the end of the line */
+  MARKER_TYPE = 1 << 2,   /* a Content-Type of a message */
+  MARKER_ALL = MARKER_RULE | MARKER_PLAIN | MARKER_TYPE,
+};
 
-  /* Dashed banners ("----- Original message -----", "--- Below this line
-   * is a copy of the message.") and a few undecorated ones.  Only short
-   * lines are tested. */
-  return bounce_regex_once (&regex,
-                            "^[ \\t>]*(?:"
-                              "[-=_*]{2,}[ \\t]*(?:"
-                                "(?:start[ \\t]+of[ \\t]+(?:the[ \\t]+)?)?"
-                                "(?:original|returned|unsent|undelivered|undeliverable|failed|rejected|bounced|your)[ \\t]+(?:message|mail|e-mail|email)\\b"
-                                "|this is a copy of (?:the|your) message"
-                                "|below (?:this line )?is a copy of"
-                                "|(?:a )?copy of (?:the|your) (?:original )?message"
-                                "|the (?:header|headers|text) of the original message"
-                                "|message header follows"
-                                "|original mail info"
-                              ")"
-                              "|(?:original message (?:follows|headers?)"
-                                "|(?:original )?message headers? follows?"
-                                "|below (?:this line )?is a copy of the (?:original )?message"
-                                "|included is a copy of the message header"
-                                "|this is a copy of the message, including all the headers"
-                                "|your message reads(?: \\(in part\\))?"
-                                "|the (?:header|headers) of the original message (?:is|are) following"
-                              ")[ \\t.:-]*$"
-                              "|content-type:[ \\t]*(?:message/rfc822|message/global|text/rfc822-headers)\\b"
-                            ")",
-                            G_REGEX_CASELESS);
+static GRegex *
+marker_regex (guint kind)
+{
+  static BounceRegexSlot rule, plain, type;
+
+  switch (kind)
+    {
+    case MARKER_RULE:
+      return bounce_regex_once (&rule,
+                                "^[ \\t>]*(?:"
+                                  "[-=_*]{2,}[ \\t]*(?:"
+                                    "(?:start[ \\t]+of[ \\t]+(?:the[ \\t]+)?)?"
+                                    "(?:original|returned|unsent|undelivered|undeliverable|failed|rejected|bounced|your)[ \\t]+(?:message|mail|e-mail|email)\\b"
+                                    "|this is a copy of (?:the|your) message"
+                                    "|below (?:this line )?is a copy of"
+                                    "|(?:a )?copy of (?:the|your) (?:original )?message"
+                                    "|the (?:header|headers|text) of the original message"
+                                    "|message header follows"
+                                    "|original mail info"
+                                  ")"
+                                ")",
+                                G_REGEX_CASELESS);
+    case MARKER_PLAIN:
+      return bounce_regex_once (&plain,
+                                "^[ \\t>]*(?:"
+                                  "(?:original message (?:follows|headers?)"
+                                    "|(?:original )?message headers? follows?"
+                                    "|below (?:this line )?is a copy of the (?:original )?message"
+                                    "|included is a copy of the message header"
+                                    "|this is a copy of the message, including all the headers"
+                                    "|your message reads(?: \\(in part\\))?"
+                                    "|the (?:header|headers) of the original message (?:is|are) following"
+                                  ")[ \\t.:-]*$"
+                                ")",
+                                G_REGEX_CASELESS);
+    case MARKER_TYPE:
+    default:
+      return bounce_regex_once (&type,
+                                "^[ \\t>]*(?:"
+                                  "content-type:[ \\t]*(?:message/rfc822|message/global|text/rfc822-headers)\\b"
+                                ")",
+                                G_REGEX_CASELESS);
+    }
 }
 
 static inline gboolean
@@ -893,14 +918,19 @@ is_marker_rule (guchar c)
   return c == '-' || c == '=' || c == '_' || c == '*';
 }
 
-/* Whether the line [p, eol) may match marker_regex(), tested without it.
- * Its alternatives need two of "-=_*" in a row and "mail", "message" or
- * "copy"; or, before the trailing [ \t.:-]*, one of marker_ends; or
- * "content-type:".  A line with a byte outside printable ASCII and tab is
- * always tried: the regex is caseless over UTF-8 ('s' also matches U+017F)
- * and its '$' also matches before a final CR, VT, FF, NEL, LS or PS.
- * Most lines fail this, so that a bounce without a marker seldom compiles
- * the regex, and a line costs one pass over its bytes. */
+/* Whether the line [p, eol) may be a marker, tested without the regexes,
+ * and then the kinds it may be (a mask of MARKER_*; 0: none).  The rule
+ * kind needs two of "-=_*" in a row, and its words "mail", "message" or
+ * "copy"; the plain kind, before the trailing [ \t.:-]*, one of
+ * marker_ends; the type kind, "content-type:".  A line is tried when it
+ * has what one kind needs, and then against each kind whose own first
+ * condition it meets (a rule, the ending, "content-type:"), which every
+ * match of that kind's regex meets.  A line with a byte outside printable
+ * ASCII and tab is always tried, against every kind: the regexes are
+ * caseless over UTF-8 ('s' also matches U+017F) and their '$' also matches
+ * before a final CR, VT, FF, NEL, LS or PS.  Most lines are none, so that a
+ * bounce without a marker seldom compiles a regex, and a line costs one
+ * pass over its bytes. */
 static const struct {
   const char *word;
   gsize len;
@@ -909,11 +939,11 @@ static const struct {
   { "message", 7 }, { "reads", 5 }, { "part)", 5 },
 };
 
-static gboolean
+static guint
 may_be_marker (const char *p,
                const char *eol)
 {
-  gboolean rule = FALSE;
+  gboolean rule = FALSE, type = FALSE, ends = FALSE;
   const char *e = eol;
 
   for (const char *q = p; q < eol; q++)
@@ -921,23 +951,23 @@ may_be_marker (const char *p,
       guchar c = *q;
 
       if (c >= 0x80 || (c < 0x20 && c != '\t'))
-        return TRUE;
+        return MARKER_ALL;
       if (is_marker_rule (c) && q + 1 < eol && is_marker_rule (q[1]))
         rule = TRUE;
       else if ((c | 0x20) == 'c' && eol - q >= 13 && g_ascii_strncasecmp (q, "content-type:", 13) == 0)
-        return TRUE;
+        type = TRUE;
     }
-  if (rule && (bounce_ascii_range_has_word (p, eol, "mail", 4) ||
-               bounce_ascii_range_has_word (p, eol, "message", 7) ||
-               bounce_ascii_range_has_word (p, eol, "copy", 4)))
-    return TRUE;
   while (e > p && strchr (" \t.:-", e[-1]) != NULL)
     e--;
-  for (guint i = 0; i < G_N_ELEMENTS (marker_ends); i++)
-    if ((gsize) (e - p) >= marker_ends[i].len &&
-        g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0)
-      return TRUE;
-  return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (marker_ends) && !ends; i++)
+    ends = (gsize) (e - p) >= marker_ends[i].len &&
+           g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0;
+  if (!type && !ends &&
+      !(rule && (bounce_ascii_range_has_word (p, eol, "mail", 4) ||
+                 bounce_ascii_range_has_word (p, eol, "message", 7) ||
+                 bounce_ascii_range_has_word (p, eol, "copy", 4))))
+    return 0;
+  return (rule ? MARKER_RULE : 0) | (ends ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
 }
 
 /* Finds the first marker line in text; returns the offset just after it (or
@@ -953,13 +983,16 @@ find_original_marker (const char *text,
     {
       const char *eol = line_end (p, end);
 
-      if (eol - p >= 4 && eol - p <= MAX_MARKER_LINE && may_be_marker (p, eol))
+      guint kinds = eol - p >= 4 && eol - p <= MAX_MARKER_LINE ? may_be_marker (p, eol) : 0;
+
+      if (kinds != 0)
         {
           g_autofree char *line = g_strndup (p, eol - p);
 
           /* (asked for each line: each match counts towards its JIT) */
-          if (g_regex_match (marker_regex (), line, G_REGEX_MATCH_DEFAULT, NULL))
-            return eol < end ? (gsize) (eol + 1 - text) : len;
+          for (guint kind = MARKER_RULE; kind <= MARKER_TYPE; kind <<= 1)
+            if ((kinds & kind) != 0 && g_regex_match (marker_regex (kind), line, G_REGEX_MATCH_DEFAULT, NULL))
+              return eol < end ? (gsize) (eol + 1 - text) : len;
         }
       p = eol + 1;
     }

@@ -271,6 +271,26 @@ test_unknown_user_layout_without_command (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r_yahoo_host), ==, "userunknown");
 }
 
+/* After DATA, words of an unknown user that Sisimai's own tables do not
+ * know leave the reason to a status that names a condition (5.1.6,
+ * hasmoved: Reason.pm anotherone()); Sisimai's own words are a filter's
+ * there (Reason/Filtered.pm true()). */
+static void
+test_unknown_user_words_not_sisimai (void)
+{
+  g_autoptr(BounceReport) unknown_words = analyze (DSN_HEAD
+    "<bob@example.net>: host mx.example.net[192.0.2.7] said: 551 not our customer (in reply to end of DATA command)\n\n"
+    DSN_PART ("bob@example.net", "failed", "5.1.6", "551 not our customer"));
+  g_autoptr(BounceReport) sisimai_words = analyze (DSN_HEAD
+    "<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 User unknown (in reply to end of DATA command)\n\n"
+    DSN_PART ("bob@example.net", "failed", "5.1.6", "550 User unknown"));
+  g_autoptr(BounceRecipient) r_unknown_words = recipient (unknown_words, 0);
+  g_autoptr(BounceRecipient) r_sisimai_words = recipient (sisimai_words, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_reason (r_unknown_words), ==, "hasmoved");
+  g_assert_cmpstr (bounce_recipient_get_reason (r_sisimai_words), ==, "filtered");
+}
+
 /* Per-recipient fields written among the per-message ones (Boxbe's and
  * SurfControl's reports put Action and Remote-MTA there) are the first
  * recipient's, as Sisimai's RFC3464.pm reads them; a second recipient does
@@ -3335,6 +3355,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/unknown-user-without-command", test_unknown_user_without_command);
   g_test_add_func ("/diagnose/unknown-user-layout-without-command", test_unknown_user_layout_without_command);
   g_test_add_func ("/diagnose/recipient-fields-above-first", test_recipient_fields_above_first);
+  g_test_add_func ("/diagnose/unknown-user-words-not-sisimai", test_unknown_user_words_not_sisimai);
   g_test_add_func ("/diagnose/rejected-words-against-status", test_rejected_words_against_status);
   g_test_add_func ("/diagnose/refused-sender-then-later-words", test_refused_sender_then_later_words);
   g_test_add_func ("/diagnose/status-over-notification-prose", test_status_over_notification_prose);

@@ -187,10 +187,23 @@ test_by_smtp_stage (Fixture *f, gconstpointer data)
   f->fact.command_unknown = TRUE;
   g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "userunknown");
   f->fact.from_layout = f->fact.command_unknown = FALSE;
-  /* against a precise status naming another condition */
-  f->ev.status = "5.2.1";
-  f->j.status_entry = entry ("enhanced.x.2.1");
-  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "filtered");
+  /* against a precise status naming another condition: a filter's, when
+   * Sisimai's own words of an unknown user are there; else the status's
+   * name (5.1.6, hasmoved) */
+  f->ev.status = "5.1.6";
+  f->j.status_entry = entry ("enhanced.x.1.6");
+  g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "hasmoved");
+  {
+    g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+
+    g_ptr_array_add (rules, entry ("phrases.sisimai.userunknown"));
+    f->j.rules = rules;
+    g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "filtered");
+    f->ev.status = "5.2.1";
+    f->j.status_entry = entry ("enhanced.x.2.1");
+    g_assert_cmpstr (fn (&f->j, "userunknown"), ==, "filtered");
+    f->j.rules = NULL;
+  }
   f->ev.status = NULL;
   f->j.status_entry = NULL;
   /* at MAIL FROM, about the sender */

@@ -568,6 +568,27 @@ delay_of_failing_network (const BounceJudgement *j,
   return reason;
 }
 
+/* Where "user unknown" is no answer to RCPT TO, Sisimai calls it a filter's
+ * only when its own words of an unknown user are there
+ * (Reason/Filtered.pm true() asks UserUnknown->match()); words it does not
+ * know ("551 not our customer", from BounceParser's table) leave it to
+ * the status's name when the status names a condition (Reason.pm,
+ * anotherone(): 5.1.6, hasmoved).  Returns that name, else "filtered". */
+static const char *
+filter_or_status (const BounceJudgement *j)
+{
+  const char *named = reason_of_status (j);
+
+  if (named == NULL || is_reason (named, "userunknown") || is_reason (named, "undefined") ||
+      is_reason (named, "onhold") || g_str_has_suffix (j->ev->status, ".0"))
+    return "filtered";
+  for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
+    if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), "userunknown") &&
+        is_sisimai_reason_wording (j->rules->pdata[i]))
+      return "filtered";
+  return named;
+}
+
 /* "User unknown" is only trustworthy as the answer to RCPT TO or with a
  * status that names an unknown mailbox (5.1.0, 5.1.1 and 5.1.3, those
  * Sisimai's SMTP/Status.pm names userunknown, no temporary one: read at commit
@@ -604,7 +625,7 @@ unknown_user_after_data (const BounceJudgement *j,
       (status == NULL || !(g_str_equal (status, "5.1.1") || g_str_equal (status, "5.1.0") ||
                            g_str_equal (status, "5.1.3"))) &&
       (stage == BOUNCE_SMTP_COMMAND_DATA || layout_names_none || message_names_none))
-    return "filtered";
+    return filter_or_status (j);
   return reason;
 }
 
@@ -621,7 +642,7 @@ unknown_user_against_status (const BounceJudgement *j,
   if (is_reason (reason, "userunknown") && j->stage != BOUNCE_SMTP_COMMAND_RCPT && status_reason != NULL &&
       !bounce_status_is_generic (status) && !g_str_has_suffix (status, ".0") &&
       !is_reason (status_reason, "userunknown") && !is_reason (status_reason, "undefined"))
-    return "filtered";
+    return filter_or_status (j);
   return reason;
 }
 

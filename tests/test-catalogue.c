@@ -1370,6 +1370,7 @@ test_catalogue_builtin_trusted (void)
   g_assert_no_error (error);
   g_assert_cmpstr (bounce_catalogue_get_version (builtin), ==, bounce_catalogue_get_version (checked));
   g_assert_cmpuint (bounce_catalogue_get_n_entries (builtin), ==, bounce_catalogue_get_n_entries (checked));
+  g_assert_null (bounce_catalogue_find_provider (builtin, "no-such-provider"));
   entries = bounce_catalogue_get_entries (checked);
   for (guint i = 0; i < entries->len; i++)
     {
@@ -1377,6 +1378,12 @@ test_catalogue_builtin_trusted (void)
 
       g_assert_cmpstr (bounce_entry_get_id (bounce_catalogue_lookup (builtin, bounce_entry_get_id (entries->pdata[i]))),
                        ==, bounce_entry_get_id (entries->pdata[i]));
+      /* a provider is found by its code (from the tables' codes) */
+      if (bounce_entry_get_kind (entries->pdata[i]) == BOUNCE_ENTRY_PROVIDER)
+        g_assert_cmpstr (bounce_entry_get_id (bounce_catalogue_find_provider (builtin,
+                                                                              bounce_entry_get_code (entries->pdata[i]))),
+                         ==, bounce_entry_get_id (bounce_catalogue_find_provider (checked,
+                                                                                  bounce_entry_get_code (entries->pdata[i]))));
       for (guint k = 0; examples[k] != NULL; k++)
         for (guint p = 0; p < G_N_ELEMENTS (providers); p++)
           {

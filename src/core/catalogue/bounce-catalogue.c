@@ -23,8 +23,8 @@ static void search_index_free (BounceSearchIndex *index);
  * catalogue (bounce-catalogue-compile, run at build time, writes it into
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
-#define TABLES_TYPE "(auauauauauauauauauauauuauauauauauayauau)"
-#define COMPILED_MAGIC "bounce-catalogue-9"
+#define TABLES_TYPE "(auauauauauauauauauauauuauauauauauayauauau)"
+#define COMPILED_MAGIC "bounce-catalogue-10"
 #define PREFILTER_TYPE "(uuauauauauvauauauauauau)"
 #define COMPILED_TYPE "(ssi" TABLES_TYPE PREFILTER_TYPE "(ayauauauauauayau)" PREFILTER_TYPE PREFILTER_TYPE ")"
 
@@ -62,6 +62,7 @@ struct _BounceCatalogue
   IndexList multi_lists;   /* the blocklists (numbers in blocklists) that are multi-list checkers */
   IndexList needle_start;  /* per alternative of token_pattern, offsets into needle_refs */
   IndexList needle_refs;   /* their needles (bounce_alternation_needles()), read at build time */
+  IndexList provider_codes;  /* per provider (in providers), its code's string, or 0 */
   const char **zones;      /* made when first asked: per blocklist its zones then NULL, end to end */
   guint *zones_of;         /* where each blocklist's are in zones */
   IndexList record_start;  /* a compiled catalogue's: n_entries + 1 offsets into records */
@@ -212,6 +213,7 @@ build_tables (BounceCatalogue *self,
   g_autoptr(GArray) multi_lists = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) needle_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) needle_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) provider_codes = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GString) token_pattern = g_string_new (NULL);
   GArray *lists[4];   /* rules, providers, phrases, blocklists */
   guint n_code_keys, n_token_keys;
@@ -244,6 +246,9 @@ build_tables (BounceCatalogue *self,
           continue;
         case BOUNCE_ENTRY_PROVIDER:
           append_u32 (lists[1], i);
+          /* (so that a run finds a provider by its code without making
+           * every provider entry) */
+          append_u32 (provider_codes, bounce_string_pool_add (&pool, code));
           if (bounce_entry_get_tokens (entry) != NULL)
             g_string_append_printf (token_pattern, "%s(?:%s)", token_pattern->len > 0 ? "|" : "",
                                     bounce_entry_get_tokens (entry));
@@ -328,7 +333,7 @@ build_tables (BounceCatalogue *self,
 
   /* (the pool last: it is copied as it is then) */
   token_ref = token_pattern->len > 0 ? bounce_string_pool_add (&pool, token_pattern->str) : 0;
-  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@au@au@au@ay@au@au)",
+  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@au@au@au@ay@au@au@au)",
                           u32_array (id_refs), u32_array (id_order),
                           u32_array (code_refs), u32_array (code_start), u32_array (code_entries),
                           u32_array (token_refs), u32_array (token_entries),
@@ -336,7 +341,7 @@ build_tables (BounceCatalogue *self,
                           token_ref, u32_array (record_start), u32_array (records),
                           u32_array (zone_start), u32_array (zone_refs), u32_array (multi_lists),
                           bounce_string_pool_to_variant (&pool),
-                          u32_array (needle_start), u32_array (needle_refs));
+                          u32_array (needle_start), u32_array (needle_refs), u32_array (provider_codes));
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     g_array_unref (lists[l]);
   bounce_string_pool_clear (&pool);
@@ -394,10 +399,15 @@ attach_tables (BounceCatalogue *self,
       !read_list (tables, 16, &self->multi_lists, self->blocklists.len) ||
       !read_list (tables, 18, &self->needle_start, 0) ||
       !read_list (tables, 19, &self->needle_refs, 0) ||
+      !read_list (tables, 20, &self->provider_codes, 0) || self->provider_codes.len != self->providers.len ||
       (self->needle_start.len > 0 && self->needle_start.items[self->needle_start.len - 1] != self->needle_refs.len))
     return FALSE;
   for (gsize k = 1; k < self->needle_start.len; k++)
     if (self->needle_start.items[k - 1] > self->needle_start.items[k])
+      return FALSE;
+  for (gsize k = 0; k < self->provider_codes.len; k++)
+    if (self->provider_codes.items[k] != 0 &&
+        bounce_string_table_get (&self->strings, self->provider_codes.items[k]) == NULL)
       return FALSE;
   /* (a needle is a string: each is looked at as one when asked for) */
   for (gsize k = 0; k < self->needle_refs.len; k++)
@@ -1533,13 +1543,11 @@ bounce_catalogue_find_provider (BounceCatalogue *self,
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), NULL);
   if (code == NULL)
     return NULL;
+  /* (by the codes the tables hold: only the entry found is made) */
   for (guint i = 0; i < self->providers.len; i++)
-    {
-      BounceEntry *entry = entry_at (self, self->providers.items[i]);
-
-      if (g_strcmp0 (bounce_entry_get_code (entry), code) == 0)
-        return entry;
-    }
+    if (self->provider_codes.items[i] != 0 &&
+        strcmp (table_str (self, self->provider_codes.items[i]), code) == 0)
+      return entry_at (self, self->providers.items[i]);
   return NULL;
 }
 

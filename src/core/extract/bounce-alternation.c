@@ -359,6 +359,16 @@ read_escape (NeedleReader *r)
     }
 }
 
+/* One member of a bracket class at r->p, skipped: a byte, or what an
+ * escape stands for (as read_escape()). */
+static int
+read_class_member (NeedleReader *r)
+{
+  if (*r->p == '\\')
+    return read_escape (r);
+  return (guchar) *r->p++;
+}
+
 /* The class at r->p ('['), skipped: in *set its characters, one string
  * each, when it is a few ASCII characters; else none. */
 static void
@@ -386,27 +396,17 @@ read_class (NeedleReader *r,
           r->give_up = TRUE;
           return;
         }
-      if (*r->p == '\\')
-        {
-          /* (\b in a class is a backspace: not read) */
-          lo = read_escape (r);
-          if (r->give_up)
-            return;
-        }
-      else
-        lo = (guchar) *r->p++;
+      /* (\b in a class is a backspace: not read) */
+      lo = read_class_member (r);
+      if (r->give_up)
+        return;
       hi = lo;
       if (lo >= 0 && r->p + 1 < r->end && *r->p == '-' && r->p[1] != ']')
         {
           r->p++;
-          if (*r->p == '\\')
-            {
-              hi = read_escape (r);
-              if (r->give_up)
-                return;
-            }
-          else
-            hi = (guchar) *r->p++;
+          hi = read_class_member (r);
+          if (r->give_up)
+            return;
         }
       if (lo < 0 || hi < 0 || lo >= 0x80 || hi >= 0x80 || hi < lo)
         plain = FALSE;

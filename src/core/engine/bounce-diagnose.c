@@ -155,26 +155,6 @@ handle_words (BounceMessageContext *ctx)
     }
 }
 
-/* Whether the report's Reporting-MTA field names provider: Sisimai takes
- * that server as the remote host of a recipient whose Remote-MTA is not
- * given (v5 lib/Sisimai/RFC3464.pm, inquire(): $connheader->{'rhost'} from
- * Reporting-MTA; stored commit b733d728c0c24d2a537ae426aa2b6bc8bf915de1),
- * and so reads that provider's table for it (Fact.pm, Rhost->find()). */
-static gboolean
-reporting_mta_names (BounceMessageContext *ctx,
-                     const char           *provider)
-{
-  BounceFieldGroup *g;
-  const char *mta;
-
-  if (provider == NULL || ctx->message == NULL || ctx->message->dsn_groups == NULL ||
-      ctx->message->dsn_groups->len == 0)
-    return FALSE;
-  g = ctx->message->dsn_groups->pdata[0];
-  mta = bounce_fields_lookup (g->fields, "Reporting-MTA");
-  return mta != NULL && g_strcmp0 (bounce_catalogue_detect_provider (ctx->catalogue, mta), provider) == 0;
-}
-
 /* A read receipt (RFC 8098) or a challenge-response request: reports
  * about a message, not failures, though a challenge quotes the message and
  * sometimes words a rule knows ("verify"). */
@@ -449,8 +429,7 @@ diagnose_message (BounceMessageContext *ctx,
   gsize text_limit = 0;
 
   bounce_classify_words (ctx);
-  ctx->provider = bounce_provenance_detect (ctx);
-  ctx->provider_reports = reporting_mta_names (ctx, ctx->provider);
+  ctx->provider = bounce_provenance_detect (ctx, &ctx->provider_reports);
   if (bounce_report_get_provider (ctx->report) == NULL && ctx->provider != NULL)
     bounce_report_set_provider (ctx->report, ctx->provider);
   if (ctx->message_report != NULL)

@@ -34,7 +34,12 @@ typedef struct {
   int states_failure;       /* the notification says the message was not delivered: -1 not
                              * asked yet (bounce_classify_states_failure()), else 0 or 1 */
   char *provider;           /* where the bounce comes from */
-  gboolean provider_reports; /* ... named by the report's Reporting-MTA field */
+  gboolean provider_reports; /* ... named by the report's Reporting-MTA field, which
+                              * Sisimai takes as the remote host of a recipient
+                              * without a Remote-MTA (v5 lib/Sisimai/RFC3464.pm,
+                              * inquire(): $connheader->{'rhost'}; stored commit
+                              * b733d728c0c24d2a537ae426aa2b6bc8bf915de1), so that it
+                              * reads the provider's table (Fact.pm, Rhost->find()) */
 } BounceMessageContext;
 
 /* What the evidence says about one recipient, once read. */

@@ -110,7 +110,8 @@ append_from_clause (GString    *out,
  * by a Received line's "from" clause. */
 static const char *
 from_headers (BounceCatalogue *catalogue,
-              BounceMessage   *message)
+              BounceMessage   *message,
+              gboolean        *by_reporting_mta)
 {
   GPtrArray *headers = message->headers;
   g_autoptr(GString) own = g_string_new (NULL);
@@ -140,6 +141,7 @@ from_headers (BounceCatalogue *catalogue,
 
       if (mta)
         p = bounce_catalogue_detect_provider (catalogue, mta);
+      *by_reporting_mta = p != NULL;
     }
   if (p == NULL)
     p = bounce_catalogue_detect_provider (catalogue, own->str);
@@ -255,12 +257,14 @@ reporter_line (const char *text)
 }
 
 char *
-bounce_provenance_detect (BounceMessageContext *ctx)
+bounce_provenance_detect (BounceMessageContext *ctx,
+                          gboolean             *by_reporting_mta)
 {
   const char *p = NULL;
 
+  *by_reporting_mta = FALSE;
   if (ctx->message != NULL)
-    p = from_headers (ctx->catalogue, ctx->message);
+    p = from_headers (ctx->catalogue, ctx->message, by_reporting_mta);
   /* a pasted fragment, or headers that name nobody: the notification */
   if (p == NULL)
     {

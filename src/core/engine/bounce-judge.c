@@ -229,6 +229,16 @@ status_may_outweigh (const BounceJudgement *j,
          j->ev->status != NULL;
 }
 
+/* The statuses Sisimai's table names userunknown: 5.1.0, 5.1.1 and 5.1.3,
+ * no temporary one (lib/Sisimai/SMTP/Status.pm, read at commit
+ * 04d26310d21194352e8bc1aab105495e4e1072ac). */
+static gboolean
+status_names_unknown_mailbox (const char *status)
+{
+  return status != NULL &&
+         (g_str_equal (status, "5.1.0") || g_str_equal (status, "5.1.1") || g_str_equal (status, "5.1.3"));
+}
+
 /* A permanent status that names an unknown mailbox (5.1.0, 5.1.1, 5.1.3)
  * outweighs generic wording of most other kinds.  Sisimai asks whether
  * the mailbox is unknown (lib/Sisimai/Reason/UserUnknown.pm, true())
@@ -251,8 +261,7 @@ unknown_user_by_status (const BounceJudgement *j,
   };
   const char *status = j->ev->status;
 
-  if (!status_may_outweigh (j, reason) ||
-      !(g_str_equal (status, "5.1.0") || g_str_equal (status, "5.1.1") || g_str_equal (status, "5.1.3")))
+  if (!status_may_outweigh (j, reason) || !status_names_unknown_mailbox (status))
     return reason;
   for (gsize i = 0; i < G_N_ELEMENTS (outweighing); i++)
     if (is_reason (reason, outweighing[i]))
@@ -347,6 +356,19 @@ is_sisimai_reason_wording (BounceEntry *e)
   return is_from_sisimai (e, "/lib/Sisimai/Reason/");
 }
 
+/* Whether a rule that matched holds the words with which one of Sisimai's
+ * reason modules names reason. */
+static gboolean
+sisimai_words_name (const BounceJudgement *j,
+                    const char            *reason)
+{
+  for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
+    if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), reason) &&
+        is_sisimai_reason_wording (j->rules->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* When the words of a refused sender do not decide, Sisimai goes on down
  * the first order of its classes (lib/Sisimai/Reason.pm, get(): after
  * Rejected come HostUnknown, SpamDetected, Speeding, TooManyConn and
@@ -374,10 +396,8 @@ after_refused_sender (const BounceJudgement *j,
         return named;
       if (is_reason (later[k], "spamdetected") && before_message)
         continue;
-      for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
-        if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), later[k]) &&
-            is_sisimai_reason_wording (j->rules->pdata[i]))
-          return later[k];
+      if (sisimai_words_name (j, later[k]))
+        return later[k];
     }
   return named;
 }
@@ -451,10 +471,8 @@ spam_before_data (const BounceJudgement *j,
     {
       if (named_counts && is_reason (named, later[k]))
         return later[k];
-      for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
-        if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), later[k]) &&
-            is_sisimai_reason_wording (j->rules->pdata[i]))
-          return later[k];
+      if (sisimai_words_name (j, later[k]))
+        return later[k];
     }
   return named_counts ? named : reason;
 }
@@ -582,11 +600,7 @@ filter_or_status (const BounceJudgement *j)
   if (named == NULL || is_reason (named, "userunknown") || is_reason (named, "undefined") ||
       is_reason (named, "onhold") || g_str_has_suffix (j->ev->status, ".0"))
     return "filtered";
-  for (guint i = 0; j->rules != NULL && i < j->rules->len; i++)
-    if (is_reason (bounce_entry_get_reason (j->rules->pdata[i]), "userunknown") &&
-        is_sisimai_reason_wording (j->rules->pdata[i]))
-      return "filtered";
-  return named;
+  return sisimai_words_name (j, "userunknown") ? "filtered" : named;
 }
 
 /* "User unknown" is only trustworthy as the answer to RCPT TO or with a
@@ -622,8 +636,7 @@ unknown_user_after_data (const BounceJudgement *j,
 
   if (is_reason (reason, "userunknown") && stage != BOUNCE_SMTP_COMMAND_RCPT &&
       stage != BOUNCE_SMTP_COMMAND_MAIL && stage != BOUNCE_SMTP_COMMAND_CONNECT &&
-      (status == NULL || !(g_str_equal (status, "5.1.1") || g_str_equal (status, "5.1.0") ||
-                           g_str_equal (status, "5.1.3"))) &&
+      !status_names_unknown_mailbox (status) &&
       (stage == BOUNCE_SMTP_COMMAND_DATA || layout_names_none || message_names_none))
     return filter_or_status (j);
   return reason;

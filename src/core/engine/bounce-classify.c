@@ -524,10 +524,8 @@ bounce_classify_challenge_report (BounceMessageContext *ctx,
 
   if (listed == NULL || listed->len == 0)
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (headers) && !named; i++)
-    named = match (RE_CHALLENGE_SENDER, bounce_context_header (ctx, headers[i]));
-  if (!named)
-    return FALSE;
+  /* (the statuses first: most reports have a permanent one, and need no
+   * regex compiled for their headers) */
   for (guint i = 0; i < listed->len; i++)
     {
       const BounceFact *f = listed->pdata[i];
@@ -535,7 +533,9 @@ bounce_classify_challenge_report (BounceMessageContext *ctx,
       if (f->status != NULL && f->status[0] == '5')
         return FALSE;
     }
-  return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (headers) && !named; i++)
+    named = match (RE_CHALLENGE_SENDER, bounce_context_header (ctx, headers[i]));
+  return named;
 }
 
 gboolean

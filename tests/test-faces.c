@@ -7,6 +7,7 @@
 #include "bounce-application.h"
 #include "bounce-entry-card.h"
 #include "bounce-window.h"
+#include "ui-common.h"
 
 /* The three faces of one verdict: the window, bounce-explain (text and
  * JSON) and the copied summary must say the same thing about the same
@@ -17,40 +18,6 @@
  * files of the corpus. */
 
 static BounceApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u ms", timeout_ms);
-  g_source_remove (id);
-}
-
-static gboolean
-analysis_done (gpointer data)
-{
-  BounceWindow *win = data;
-
-  /* (and the report page filled, which takes a few main-loop turns) */
-  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL
-         && !bounce_window_get_filling (win);
-}
 
 /* bounce-explain's output for path, as a user runs it. */
 static char *
@@ -120,7 +87,7 @@ check_file (const char *path)
   win = g_object_new (BOUNCE_TYPE_WINDOW, "application", app, "settings", settings, NULL);
   gtk_window_present (GTK_WINDOW (win));
   bounce_window_open_file (win, file);
-  wait_until (analysis_done, win, 30000);
+  ui_wait_until (ui_analysis_done, win, 30000);
   report = bounce_window_get_report (win);
 
   /* what the command line decided */
@@ -232,23 +199,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *state_dir = NULL;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  state_dir = g_dir_make_tmp ("bounce-faces-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  if (!ui_have_display ())
+    return 0;
+  state_dir = ui_private_state_dir ();
 
   gtk_test_init (&argc, &argv, NULL);
   setlocale (LC_ALL, "");
-  app = bounce_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ui_new_application ();
 
   {
     g_autofree char *ui = g_test_build_filename (G_TEST_DIST, "ui", NULL);

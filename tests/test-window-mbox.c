@@ -9,6 +9,7 @@
 #include "bounce-messages-view.h"
 #include "bounce-table-row.h"
 #include "bounce-window.h"
+#include "ui-common.h"
 
 /* A file of several bounces (an mbox) in the real window under Xvfb: one
  * verdict per message in the list, a recipients table that the filter
@@ -16,53 +17,6 @@
 
 static BounceApplication *app;
 static char *state_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("timed out after %u ms", timeout_ms);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-analysis_done (gpointer data)
-{
-  BounceWindow *win = data;
-
-  /* (and the report page filled, which takes a few main-loop turns) */
-  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL
-         && !bounce_window_get_filling (win);
-}
 
 static GtkWidget *
 find_type (GtkWidget *widget,
@@ -126,7 +80,7 @@ open_again (BounceWindow *win,
   Reopen r = { win, bounce_window_get_report (win) };
 
   bounce_window_open_file (win, file);
-  wait_until (new_report_done, &r, 20000);
+  ui_wait_until (new_report_done, &r, 20000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
 }
 
@@ -146,18 +100,9 @@ open_sample (const char *name)
   gtk_window_present (GTK_WINDOW (win));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   bounce_window_open_file (win, file);
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   return win;
-}
-
-static void
-destroy_window (BounceWindow *win)
-{
-  g_object_ref (win);
-  gtk_window_destroy (GTK_WINDOW (win));
-  spin (50);
-  g_assert_finalize_object (win);
 }
 
 static gboolean
@@ -175,7 +120,7 @@ n_rows (BounceMessagesView *view)
 {
   GListModel *rows = bounce_messages_view_get_rows (view);
 
-  wait_until (filter_settled, rows, 5000);
+  ui_wait_until (filter_settled, rows, 5000);
   return g_list_model_get_n_items (rows);
 }
 
@@ -226,7 +171,7 @@ test_messages_listed (void)
   bounce_messages_view_select_message (view, GTK_INVALID_LIST_POSITION);
   g_assert_cmpuint (n_rows (view), ==, 4);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* Sorts the recipients table by the column headed TITLE, as a click on
@@ -286,7 +231,7 @@ test_sort (void)
   sort_by (view, "Recipient", GTK_SORT_DESCENDING);
   g_assert_cmpstr (row_address (view, 0), ==, "carl.doe@example.net");
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -313,7 +258,7 @@ test_filter (void)
   bounce_messages_view_set_filter_text (view, "");
   g_assert_cmpuint (n_rows (view), ==, 4);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -351,7 +296,7 @@ test_export (void)
   /* The filter narrows what is shown, never what is exported. */
   bounce_messages_view_set_filter_text (view, "carl");
   bounce_messages_view_export_async (view, file, NULL, on_exported, &error);
-  wait_until (pointer_set, &error, 10000);
+  ui_wait_until (pointer_set, &error, 10000);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);  /* our "done" */
   g_clear_error (&error);
 
@@ -367,14 +312,14 @@ test_export (void)
     g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
 
     bounce_messages_view_export_async (view, bad, NULL, on_exported, &error);
-    wait_until (pointer_set, &error, 10000);
+    ui_wait_until (pointer_set, &error, 10000);
     g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS));
     g_clear_error (&error);
   }
 
   g_unlink (path);
   g_rmdir (dir);
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -386,7 +331,7 @@ test_single_message_hidden (void)
   g_assert_nonnull (view);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_assert_cmpuint (bounce_messages_view_get_n_messages (view), ==, 0);
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* The labels of a list box's rows that are shown, one per line. */
@@ -507,9 +452,9 @@ click_message (BounceMessagesView *view,
 {
   gtk_widget_activate_action (bounce_messages_view_get_message_list (view), "list.select-item", "(ubb)",
                               position, FALSE, FALSE);
-  spin (20);
+  ui_spin (20);
   /* The message's result fills its page in a few main-loop turns. */
-  wait_until (page_filled, gtk_widget_get_root (GTK_WIDGET (view)), 10000);
+  ui_wait_until (page_filled, gtk_widget_get_root (GTK_WIDGET (view)), 10000);
 }
 
 static void
@@ -561,7 +506,7 @@ test_message_detail (void)
     /* As Enter or Space on it: a key press shows the button pressed a
      * moment (250 ms) before it acts, longer on a busy machine. */
     gtk_widget_activate (show);
-    wait_until (has_selection, win, 10000);
+    ui_wait_until (has_selection, win, 10000);
     picked = selection (win, &at);
     g_assert_nonnull (picked);
     g_assert_cmpint (at, >, message2);
@@ -572,8 +517,8 @@ test_message_detail (void)
   /* Enter on message 2 in the list: the page goes to its result, and so do
    * the keyboard and a screen reader. */
   gtk_widget_activate_action (bounce_messages_view_get_message_list (view), "list.activate-item", "u", 1);
-  spin (20);
-  wait_until (page_filled, win, 10000);
+  ui_spin (20);
+  ui_wait_until (page_filled, win, 10000);
   g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Delayed");
   g_assert_true (gtk_root_get_focus (GTK_ROOT (win)) == GTK_WIDGET (verdict)
                  || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), GTK_WIDGET (verdict)));
@@ -593,7 +538,7 @@ test_message_detail (void)
   all = find_button (GTK_WIDGET (win), "_All Messages");
   g_assert_nonnull (all);
   gtk_widget_activate (all);
-  wait_until (whole_file_shown, win, 10000);
+  ui_wait_until (whole_file_shown, win, 10000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   g_assert_true (bounce_verdict_get_report (verdict) == report);
   g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, merged_badge);
@@ -623,7 +568,7 @@ test_message_detail (void)
   g_assert_cmpuint (n_children (recipients), ==, 4);
   g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* Unfolds every recipient row, as a click on each does; returns the list. */
@@ -636,7 +581,7 @@ expanded_recipients (BounceWindow *win)
     if (ADW_IS_EXPANDER_ROW (row))
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   /* The rows unfold in an animation. */
-  spin (400);
+  ui_spin (400);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   return list;
 }
@@ -675,7 +620,7 @@ test_message_detail_cut (void)
   gtk_window_present (GTK_WINDOW (win));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   bounce_window_open_file (win, file);
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
   view = find_view (GTK_WIDGET (win));
 
   /* Message 1 is shown: its codes are found. */
@@ -690,7 +635,7 @@ test_message_detail_cut (void)
   g_assert_false (gtk_list_box_row_get_activatable (code_row (win, "4.4.1")));
   g_assert_null (find_button (expanded_recipients (win), "_Show in Message"));
 
-  destroy_window (win);
+  ui_destroy_window (win);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -699,27 +644,19 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!ui_have_display ())
+    return 0;
 
-  state_dir = g_dir_make_tmp ("bounce-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  state_dir = ui_private_state_dir ();
   /* The verdicts are compared in English. */
   g_setenv ("LANGUAGE", "C", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   setlocale (LC_ALL, "");
 
-  app = bounce_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ui_new_application ();
 
   g_test_add_func ("/mbox/messages-listed", test_messages_listed);
   g_test_add_func ("/mbox/filter", test_filter);

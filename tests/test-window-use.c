@@ -10,6 +10,7 @@
 #include "bounce-entry-card.h"
 #include "bounce-recipient-row.h"
 #include "bounce-window.h"
+#include "ui-common.h"
 
 /* The window driven as a user drives it: keys go through the X server
  * (xdotool), the clipboard is the real one, and what is checked is what the
@@ -21,59 +22,15 @@
 static BounceApplication *app;
 static char *state_dir;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u ms", timeout_ms);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-analysis_done (gpointer data)
-{
-  /* (and the report page filled, which takes a few main-loop turns) */
-  return !bounce_window_get_busy (data) && bounce_window_get_report (data) != NULL
-         && !bounce_window_get_filling (data);
-}
-
-static char *buffer_text (BounceWindow *win);
-
 /* The pasted text is in the window (the clipboard is read
  * asynchronously) and its analysis is done. */
 static gboolean
 pasted_and_done (gpointer data)
 {
   BounceWindow *win = data;
-  g_autofree char *shown = buffer_text (win);
+  g_autofree char *shown = ui_buffer_text (ui_window_buffer (win));
 
-  return g_strcmp0 (shown, g_object_get_data (G_OBJECT (win), "pasted")) == 0 && analysis_done (win);
+  return g_strcmp0 (shown, g_object_get_data (G_OBJECT (win), "pasted")) == 0 && ui_analysis_done (win);
 }
 
 static void
@@ -81,7 +38,7 @@ wait_for_paste (BounceWindow *win,
                 const char   *text)
 {
   g_object_set_data_full (G_OBJECT (win), "pasted", g_strdup (text), g_free);
-  wait_until (pasted_and_done, win, 20000);
+  ui_wait_until (pasted_and_done, win, 20000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
 }
 
@@ -97,8 +54,6 @@ read_sample (const char *name)
   return contents;
 }
 
-static void park_pointer (void);
-
 static BounceWindow *
 new_window (int width,
             int height)
@@ -109,91 +64,12 @@ new_window (int width,
                                     "settings", settings,
                                     NULL);
 
-  park_pointer ();
+  ui_park_pointer ();
   gtk_window_set_default_size (GTK_WINDOW (win), width, height);
   gtk_window_present (GTK_WINDOW (win));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (200);
+  ui_spin (200);
   return win;
-}
-
-static void
-destroy_window (BounceWindow *win)
-{
-  g_object_ref (win);
-  gtk_window_destroy (GTK_WINDOW (win));
-  spin (50);
-  g_assert_finalize_object (win);
-}
-
-static GtkTextBuffer *
-window_buffer (BounceWindow *win)
-{
-  return bounce_input_view_get_buffer (bounce_window_get_input_view (win));
-}
-
-static char *
-buffer_text (BounceWindow *win)
-{
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (window_buffer (win), &start, &end);
-  return gtk_text_buffer_get_text (window_buffer (win), &start, &end, FALSE);
-}
-
-static glong
-char_offset_of (BounceWindow *win,
-                const char   *needle)
-{
-  GtkTextIter start, end, match;
-
-  gtk_text_buffer_get_bounds (window_buffer (win), &start, &end);
-  if (!gtk_text_iter_forward_search (&start, needle, 0, &match, NULL, &end))
-    return -1;
-  return gtk_text_iter_get_offset (&match);
-}
-
-static gboolean
-tag_at (BounceWindow *win,
-        glong         offset,
-        const char   *tag_name)
-{
-  GtkTextBuffer *buffer = window_buffer (win);
-  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
-  GtkTextIter iter;
-
-  g_assert_nonnull (tag);
-  g_assert_cmpint (offset, >=, 0);
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
-  return gtk_text_iter_has_tag (&iter, tag);
-}
-
-typedef gboolean (*WidgetTest) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             WidgetTest     test,
-             gconstpointer  data)
-{
-  if (test (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, test, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
 }
 
 /* A row of the list of lookups (the live check's results come first). */
@@ -213,14 +89,6 @@ is_mapped_button_labelled (GtkWidget     *widget,
 }
 
 static gboolean
-is_mapped_label_with (GtkWidget     *widget,
-                      gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-         && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
-}
-
-static gboolean
 is_mapped_action_button (GtkWidget     *widget,
                          gconstpointer  action)
 {
@@ -232,7 +100,7 @@ static GtkWidget *
 mapped_button (BounceWindow *win,
                const char   *label)
 {
-  return find_widget (GTK_WIDGET (win), is_mapped_button_labelled, label);
+  return ui_find_widget (GTK_WIDGET (win), is_mapped_button_labelled, label);
 }
 
 /* ------------------------------------------------------------------ */
@@ -261,7 +129,7 @@ xdotool (const char * const *args)
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   /* Let GTK read and handle the events. */
-  spin (150);
+  ui_spin (150);
 }
 
 static void
@@ -290,19 +158,6 @@ click (BounceWindow *win,
   args[1] = x;
   args[2] = y;
   xdotool (args);
-}
-
-/* Out of the window, in the screen's far corner: GTK 4.8 warns ("snapshot
- * GtkGizmo without a current allocation") when a scrolled window under the
- * pointer loses its scrollbar, and Xvfb starts with the pointer in the
- * middle of the screen, over the message text. */
-static void
-park_pointer (void)
-{
-  const char *args[] = { "mousemove", "2000", "2000", NULL };
-
-  if (have_xdotool ())
-    xdotool (args);
 }
 
 static void
@@ -353,7 +208,7 @@ static void
 settle (GtkWindow *win)
 {
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (500);
+  ui_spin (500);
 }
 
 /* The case as it is now, at 1100 and 360 px, light and dark.  At 360 px
@@ -441,7 +296,7 @@ report_is_for (gpointer data)
   BounceWindow *win = data;
   const char *wanted = g_object_get_data (G_OBJECT (win), "wanted-address");
 
-  return analysis_done (win)
+  return ui_analysis_done (win)
          && g_list_model_get_n_items (bounce_report_get_recipients (bounce_window_get_report (win))) > 0
          && g_strcmp0 (first_address (win), wanted) == 0;
 }
@@ -451,7 +306,7 @@ wait_for_report_on (BounceWindow *win,
                     const char   *address)
 {
   g_object_set_data_full (G_OBJECT (win), "wanted-address", g_strdup (address), g_free);
-  wait_until (report_is_for, win, 20000);
+  ui_wait_until (report_is_for, win, 20000);
 }
 
 static gboolean
@@ -485,36 +340,36 @@ test_paste_replaces (void)
    * instead of being inserted at the cursor, and is explained alone. */
   paste_with_keys (win, second);
   wait_for_report_on (win, "accounts.payable.department@subsidiary.example.net");
-  shown = buffer_text (win);
+  shown = ui_buffer_text (ui_window_buffer (win));
   g_assert_cmpstr (shown, ==, second);
   g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (bounce_window_get_report (win))), ==, 1);
   g_assert_null (strstr (shown, "j.doe@example.net"));
 
   undo = mapped_button (win, "_Undo");
   g_assert_nonnull (undo);
-  g_assert_true (find_widget (GTK_WIDGET (win), is_mapped_label_with, "Message replaced") != NULL);
+  g_assert_true (ui_find_widget (GTK_WIDGET (win), ui_is_mapped_label_with, "Message replaced") != NULL);
 
   /* Undo brings the first bounce and its explanation back. */
   click (win, undo);
   wait_for_report_on (win, "j.doe@example.net");
   g_clear_pointer (&shown, g_free);
-  shown = buffer_text (win);
+  shown = ui_buffer_text (ui_window_buffer (win));
   g_assert_cmpstr (shown, ==, first);
   /* The toast goes with it. */
-  wait_until (no_undo_button, win, 5000);
+  ui_wait_until (no_undo_button, win, 5000);
 
   /* The Paste button in the header bar, clicked with the mouse: the same. */
   set_clipboard (win, second);
-  click (win, find_widget (GTK_WIDGET (win), is_mapped_action_button, "win.paste"));
+  click (win, ui_find_widget (GTK_WIDGET (win), is_mapped_action_button, "win.paste"));
   wait_for_report_on (win, "accounts.payable.department@subsidiary.example.net");
   g_clear_pointer (&shown, g_free);
-  shown = buffer_text (win);
+  shown = ui_buffer_text (ui_window_buffer (win));
   g_assert_cmpstr (shown, ==, second);
   g_assert_nonnull (mapped_button (win, "_Undo"));
   /* Last: the toast goes after 8 s, while they are taken. */
   screenshots (GTK_WINDOW (win), "paste-undo");
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* The Paste button's way: the clipboard replaces the message. */
@@ -532,7 +387,7 @@ selected_text (BounceWindow *win)
 {
   GtkTextIter start, end;
 
-  if (!gtk_text_buffer_get_selection_bounds (window_buffer (win), &start, &end))
+  if (!gtk_text_buffer_get_selection_bounds (ui_window_buffer (win), &start, &end))
     return g_strdup ("");
   return gtk_text_iter_get_text (&start, &end);
 }
@@ -555,13 +410,13 @@ test_mime_paste (void)
    * the codes are highlighted in the text as pasted. */
   paste_with_button (win, plain);
   g_assert_null (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_true (tag_at (win, char_offset_of (win, "said: 550 5.1.1") + 6, "code"));
-  g_assert_true (tag_at (win, char_offset_of (win, "said: 550 5.1.1") + 10, "code"));
-  g_assert_true (tag_at (win, char_offset_of (win, "Status: 5.1.1") + 8, "code"));
-  g_assert_false (tag_at (win, char_offset_of (win, "Content-Transfer-Encoding: 7bit") + 27, "code"));
+  g_assert_true (ui_tag_at (ui_window_buffer (win), ui_char_offset_of (ui_window_buffer (win), "said: 550 5.1.1") + 6, "code"));
+  g_assert_true (ui_tag_at (ui_window_buffer (win), ui_char_offset_of (ui_window_buffer (win), "said: 550 5.1.1") + 10, "code"));
+  g_assert_true (ui_tag_at (ui_window_buffer (win), ui_char_offset_of (ui_window_buffer (win), "Status: 5.1.1") + 8, "code"));
+  g_assert_false (ui_tag_at (ui_window_buffer (win), ui_char_offset_of (ui_window_buffer (win), "Content-Transfer-Encoding: 7bit") + 27, "code"));
   /* Point 10: an address is one, a server's build number is not. */
-  g_assert_true (tag_at (win, char_offset_of (win, "192.0.2.14"), "network"));
-  g_assert_false (tag_at (win, char_offset_of (win, "15.1.112.19"), "network"));
+  g_assert_true (ui_tag_at (ui_window_buffer (win), ui_char_offset_of (ui_window_buffer (win), "192.0.2.14"), "network"));
+  g_assert_false (ui_tag_at (ui_window_buffer (win), ui_char_offset_of (ui_window_buffer (win), "15.1.112.19"), "network"));
 
   /* Picking a code finds it in the text as pasted. */
   row = gtk_list_box_get_row_at_index (bounce_window_get_codes_list (win), 1);
@@ -578,12 +433,12 @@ test_mime_paste (void)
    * are highlighted anyway, and the panes keep their widths. */
   paste_with_button (win, qp);
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_true (tag_at (win, char_offset_of (win, "Status: 5.1.1") + 8, "code"));
+  g_assert_true (ui_tag_at (ui_window_buffer (win), ui_char_offset_of (ui_window_buffer (win), "Status: 5.1.1") + 8, "code"));
   settle (GTK_WINDOW (win));
   g_assert_cmpint (gtk_widget_get_width (input), ==, width);
   screenshots (GTK_WINDOW (win), "mime-qp");
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* ------------------------------------------------------------------ */
@@ -687,7 +542,7 @@ test_focus_order (void)
   paste_with_keys (win, text);
   check_tab_order (win);
   screenshots (GTK_WINDOW (win), "focus-verdict");
-  destroy_window (win);
+  ui_destroy_window (win);
 
   /* The Paste button of the empty page, clicked with the mouse. */
   win = new_window (1100, 720);
@@ -695,13 +550,13 @@ test_focus_order (void)
   click (win, mapped_button (win, "_Paste"));
   wait_for_paste (win, text);
   check_tab_order (win);
-  destroy_window (win);
+  ui_destroy_window (win);
 
   /* At 360 px, where the explanation replaces the text. */
   win = new_window (360, 720);
   paste_with_keys (win, text);
   check_tab_order (win);
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* ------------------------------------------------------------------ */
@@ -748,7 +603,7 @@ test_narrow_no_hyphens (void)
 {
   BounceWindow *win = new_window (360, 720);
   g_autofree char *text = read_sample ("pasted-mime-7bit.eml");
-  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (window_buffer (win)), "no-hyphens");
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (ui_window_buffer (win)), "no-hyphens");
   GtkTextIter iter;
   guint wrapped = 0, broken = 0;
   gboolean set = TRUE;
@@ -764,7 +619,7 @@ test_narrow_no_hyphens (void)
   /* The message text, all of it. */
   g_object_get (tag, "insert-hyphens-set", &set, NULL);
   g_assert_true (set);
-  gtk_text_buffer_get_start_iter (window_buffer (win), &iter);
+  gtk_text_buffer_get_start_iter (ui_window_buffer (win), &iter);
   g_assert_true (gtk_text_iter_has_tag (&iter, tag));
   g_assert_false (gtk_text_iter_forward_to_tag_toggle (&iter, tag) && !gtk_text_iter_is_end (&iter));
   screenshots (GTK_WINDOW (win), "narrow-address");
@@ -775,7 +630,7 @@ test_narrow_no_hyphens (void)
   wrapped = broken = 0;
   check_labels (GTK_WIDGET (win), &wrapped, &broken);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* ------------------------------------------------------------------ */
@@ -795,12 +650,12 @@ test_spamhaus_query_named (void)
   paste_with_button (win, text);
   g_assert_cmpuint (bounce_report_get_blocklists (bounce_window_get_report (win))->len, ==, 1);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (links)));
-  g_assert_nonnull (find_widget (GTK_WIDGET (links), is_mapped_label_with, "Named in the bounce"));
-  g_assert_nonnull (find_widget (GTK_WIDGET (links), is_mapped_label_with, "Spamhaus ZEN"));
+  g_assert_nonnull (ui_find_widget (GTK_WIDGET (links), ui_is_mapped_label_with, "Named in the bounce"));
+  g_assert_nonnull (ui_find_widget (GTK_WIDGET (links), ui_is_mapped_label_with, "Spamhaus ZEN"));
   /* In view for the screenshots. */
-  gtk_widget_grab_focus (find_widget (GTK_WIDGET (links), is_of_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW)));
+  gtk_widget_grab_focus (ui_find_widget (GTK_WIDGET (links), ui_is_of_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW)));
   screenshots (GTK_WINDOW (win), "spamhaus-named");
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static gboolean
@@ -825,7 +680,7 @@ test_catalogue_blocklist_links (void)
   g_assert_cmpstr (bounce_entry_get_id (bounce_catalogue_window_get_shown_entry (win)), ==,
                    "blocklist.spamhaus-zen");
   settle (GTK_WINDOW (win));
-  link = find_widget (GTK_WIDGET (win), is_link_to, "https://check.spamhaus.org/");
+  link = ui_find_widget (GTK_WIDGET (win), is_link_to, "https://check.spamhaus.org/");
   g_assert_nonnull (link);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (link)), ==, "Lookup page: check.spamhaus.org");
   screenshots (GTK_WINDOW (win), "catalogue-blocklist");
@@ -834,13 +689,13 @@ test_catalogue_blocklist_links (void)
   bounce_catalogue_window_show_entry (win, bounce_catalogue_lookup (bounce_catalogue_get_default (),
                                                                     "blocklist.barracuda"));
   settle (GTK_WINDOW (win));
-  g_assert_nonnull (find_widget (GTK_WIDGET (win), is_link_to, "https://www.barracudacentral.org/"));
-  g_assert_nonnull (find_widget (GTK_WIDGET (win), is_link_to,
+  g_assert_nonnull (ui_find_widget (GTK_WIDGET (win), is_link_to, "https://www.barracudacentral.org/"));
+  g_assert_nonnull (ui_find_widget (GTK_WIDGET (win), is_link_to,
                                  "https://www.barracudacentral.org/rbl/removal-request"));
 
   g_object_ref (win);
   gtk_window_destroy (GTK_WINDOW (win));
-  spin (50);
+  ui_spin (50);
   g_assert_finalize_object (win);
 }
 
@@ -867,7 +722,7 @@ test_binary_refused (void)
 
   paste_with_button (win, text);
   bounce_window_open_file (win, file);
-  wait_until (not_busy, win, 20000);
+  ui_wait_until (not_busy, win, 20000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
 
   /* The refusal is about the file: the text before it is gone, the
@@ -877,32 +732,14 @@ test_binary_refused (void)
   g_assert_nonnull (mapped_button (win, "_Open File…"));
   screenshots (GTK_WINDOW (win), "binary-refused");
 
-  destroy_window (win);
+  ui_destroy_window (win);
   g_unlink (path);
 }
 
 static gboolean
 shows_toast (gpointer data)
 {
-  return find_widget (GTK_WIDGET (data), is_mapped_label_with, "No browser found") != NULL;
-}
-
-static gboolean
-clipboard_has (gpointer data)
-{
-  return *(char **) data != NULL;
-}
-
-static void
-on_clipboard_read (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  char **out = user_data;
-
-  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  if (*out == NULL)
-    *out = g_strdup ("");
+  return ui_find_widget (GTK_WIDGET (data), ui_is_mapped_label_with, "No browser found") != NULL;
 }
 
 static void
@@ -930,45 +767,43 @@ test_link_without_browser (void)
   paste_with_button (win, text);
 
   /* The first lookup, chosen with the keyboard. */
-  row = GTK_LIST_BOX_ROW (find_widget (GTK_WIDGET (bounce_window_get_links_group (win)), is_link_row, NULL));
+  row = GTK_LIST_BOX_ROW (ui_find_widget (GTK_WIDGET (bounce_window_get_links_group (win)), is_link_row, NULL));
   g_assert_nonnull (row);
   url = g_object_get_data (G_OBJECT (row), "url");
   g_assert_true (g_str_has_prefix (url, "https://"));
   gtk_widget_grab_focus (GTK_WIDGET (row));
   press ("Return");
-  wait_until (shows_toast, win, 10000);
+  ui_wait_until (shows_toast, win, 10000);
 
   /* No raw GTK dialog, a toast that offers the link instead. */
   for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
     g_assert_false (GTK_IS_MESSAGE_DIALOG (l->data));
 
   /* Once it has slid in. */
-  spin (500);
+  ui_spin (500);
   click (win, mapped_button (win, "_Copy Link"));
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (win)), NULL,
-                                 on_clipboard_read, &copied);
-  wait_until (clipboard_has, &copied, 5000);
+  copied = ui_clipboard_text (GTK_WIDGET (win));
   g_assert_cmpstr (copied, ==, url);
 
   /* Once more for the screenshots: the toast goes after 8 s. */
   if (g_getenv ("BOUNCE_SCREENSHOT_DIR") != NULL)
     {
-      spin (3500);
+      ui_spin (3500);
       gtk_widget_grab_focus (GTK_WIDGET (row));
       press ("Return");
-      wait_until (shows_toast, win, 10000);
+      ui_wait_until (shows_toast, win, 10000);
       screenshots (GTK_WINDOW (win), "no-browser");
     }
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
 test_empty_page (void)
 {
   BounceWindow *win = new_window (1100, 720);
-  GtkWidget *page = find_widget (GTK_WIDGET (bounce_window_get_input_view (win)),
-                                 is_of_type, GSIZE_TO_POINTER (ADW_TYPE_STATUS_PAGE));
+  GtkWidget *page = ui_find_widget (GTK_WIDGET (bounce_window_get_input_view (win)),
+                                 ui_is_of_type, GSIZE_TO_POINTER (ADW_TYPE_STATUS_PAGE));
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (win)));
   const char *icon;
 
@@ -979,7 +814,7 @@ test_empty_page (void)
   g_assert_cmpstr (icon, ==, "paste-bounce-symbolic");
   g_assert_true (gtk_icon_theme_has_icon (theme, icon));
   screenshots (GTK_WINDOW (win), "empty");
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* GTK 4.8 sometimes draws the scrollbar of the message text once without
@@ -1023,18 +858,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!ui_have_display ())
+    return 0;
 
-  state_dir = g_dir_make_tmp ("bounce-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  state_dir = ui_private_state_dir ();
 
   g_log_set_writer_func (log_writer, NULL, NULL);
   gtk_test_init (&argc, &argv, NULL);
@@ -1042,9 +871,7 @@ main (int   argc,
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   setlocale (LC_ALL, "");
 
-  app = bounce_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ui_new_application ();
 
   g_test_add_func ("/use/paste-replaces", test_paste_replaces);
   g_test_add_func ("/use/mime-paste", test_mime_paste);

@@ -11,6 +11,7 @@
 #include "bounce-preferences.h"
 #include "bounce-recipient-row.h"
 #include "bounce-window.h"
+#include "ui-common.h"
 
 /* Tests of the real window under Xvfb: they set text or open files, spin
  * the main loop until the worker thread's report arrived, and check what
@@ -18,53 +19,6 @@
 
 static BounceApplication *app;
 static char *state_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("timed out after %u ms", timeout_ms);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-analysis_done (gpointer data)
-{
-  BounceWindow *win = data;
-
-  /* (and the report page filled, which takes a few main-loop turns) */
-  return !bounce_window_get_busy (win) && bounce_window_get_report (win) != NULL
-         && !bounce_window_get_filling (win);
-}
 
 static char *
 read_sample (const char *name,
@@ -99,56 +53,13 @@ new_window (void)
   return win;
 }
 
-/* Any of the app's windows (a BounceWindow, the catalogue window). */
-static void
-destroy_window (gpointer win)
-{
-  g_object_ref (win);
-  gtk_window_destroy (GTK_WINDOW (win));
-  /* Let pending idles (the text view, the toast overlay) drop their refs. */
-  spin (50);
-  g_assert_finalize_object (win);
-}
-
-static GtkTextBuffer *
-window_buffer (BounceWindow *win)
-{
-  return bounce_input_view_get_buffer (bounce_window_get_input_view (win));
-}
-
 static void
 paste_text (BounceWindow *win,
             const char   *text)
 {
   /* Like typing: goes through the debounce, which must fire on its own. */
-  gtk_text_buffer_set_text (window_buffer (win), text, -1);
-  wait_until (analysis_done, win, 20000);
-}
-
-static glong
-char_offset_of (GtkTextBuffer *buffer,
-                const char    *needle)
-{
-  GtkTextIter start, end, match;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  if (!gtk_text_iter_forward_search (&start, needle, 0, &match, NULL, &end))
-    return -1;
-  return gtk_text_iter_get_offset (&match);
-}
-
-static gboolean
-tag_at (GtkTextBuffer *buffer,
-        glong          offset,
-        const char    *tag_name)
-{
-  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
-  GtkTextTag *tag = gtk_text_tag_table_lookup (table, tag_name);
-  GtkTextIter iter;
-
-  g_assert_nonnull (tag);
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
-  return gtk_text_iter_has_tag (&iter, tag);
+  gtk_text_buffer_set_text (ui_window_buffer (win), text, -1);
+  ui_wait_until (ui_analysis_done, win, 20000);
 }
 
 static gboolean
@@ -160,15 +71,6 @@ buffer_has_tag (GtkTextBuffer *buffer,
 
   gtk_text_buffer_get_start_iter (buffer, &iter);
   return gtk_text_iter_has_tag (&iter, tag) || gtk_text_iter_forward_to_tag_toggle (&iter, tag);
-}
-
-static char *
-buffer_text (GtkTextBuffer *buffer)
-{
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
 static gboolean
@@ -185,7 +87,7 @@ test_paste_bounce (void)
 {
   BounceWindow *win = new_window ();
   g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
-  GtkTextBuffer *buffer = window_buffer (win);
+  GtkTextBuffer *buffer = ui_window_buffer (win);
   BounceReport *report;
   BounceEntry *verdict;
   GtkListBoxRow *row;
@@ -217,13 +119,13 @@ test_paste_bounce (void)
   g_assert_nonnull (gtk_widget_get_first_child (bounce_window_get_entry_cards (win)));
 
   /* The codes and the public IP are highlighted where they are. */
-  code_offset = char_offset_of (buffer, "554 5.7.1");
+  code_offset = ui_char_offset_of (buffer, "554 5.7.1");
   g_assert_cmpint (code_offset, >, 0);
-  g_assert_true (tag_at (buffer, code_offset, "code"));
-  g_assert_true (tag_at (buffer, code_offset + 4, "code"));
-  g_assert_false (tag_at (buffer, 0, "code"));
-  ip_offset = char_offset_of (buffer, "203.0.113.45");
-  g_assert_true (tag_at (buffer, ip_offset, "network"));
+  g_assert_true (ui_tag_at (buffer, code_offset, "code"));
+  g_assert_true (ui_tag_at (buffer, code_offset + 4, "code"));
+  g_assert_false (ui_tag_at (buffer, 0, "code"));
+  ip_offset = ui_char_offset_of (buffer, "203.0.113.45");
+  g_assert_true (ui_tag_at (buffer, ip_offset, "network"));
 
   /* Every lookup the core built is offered (all services are on by
    * default), named lists first. */
@@ -253,7 +155,7 @@ test_paste_bounce (void)
   g_assert_true (has_popover_child (GTK_WIDGET (bounce_window_get_input_view (win))));
   g_assert_false (bounce_input_view_popup_entry_at (bounce_window_get_input_view (win), 0));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -272,7 +174,7 @@ test_open_file (void)
     if (BOUNCE_IS_WINDOW (l->data))
       win = l->data;
   g_assert_nonnull (win);
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
 
   report = bounce_window_get_report (win);
   g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
@@ -280,14 +182,14 @@ test_open_file (void)
                    bounce_verdict_get_headline (bounce_window_get_verdict (win)));
 
   /* An opened file shows its decoded text, so the offsets fit. */
-  buffer = window_buffer (win);
-  shown = buffer_text (buffer);
+  buffer = ui_window_buffer (win);
+  shown = ui_buffer_text (buffer);
   g_assert_cmpstr (shown, ==, bounce_report_get_text (report));
   g_assert_nonnull (strstr (shown, "m.müller@example.org"));
   g_assert_null (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_true (tag_at (buffer, char_offset_of (buffer, "5.1.1"), "code"));
+  g_assert_true (ui_tag_at (buffer, ui_char_offset_of (buffer, "5.1.1"), "code"));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* Is the character at offset inside the visible part of the text view? */
@@ -326,7 +228,7 @@ wait_visible (BounceWindow *win,
 {
   VisibleWait w = { win, offset };
 
-  wait_until (visible_cb, &w, 10000);
+  ui_wait_until (visible_cb, &w, 10000);
 }
 
 static gboolean
@@ -429,7 +331,7 @@ test_report_filled_in_turns (void)
   guint n, rows;
 
   bounce_window_open_file (win, file);
-  wait_until (report_arrived, win, 20000);
+  ui_wait_until (report_arrived, win, 20000);
 
   /* The turn the report arrived in. */
   report = bounce_window_get_report (win);
@@ -447,7 +349,7 @@ test_report_filled_in_turns (void)
   g_assert_null (gtk_widget_get_first_child (bounce_window_get_entry_cards (win)));
   g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (bounce_window_get_codes_list (win))));
 
-  wait_until (page_filled, win, 10000);
+  ui_wait_until (page_filled, win, 10000);
   assert_page_complete (win);
 
   /* The same file again, and a message that is not a bounce as soon as
@@ -468,12 +370,12 @@ test_report_filled_in_turns (void)
   bounce_window_open_file (win, other);
   while (bounce_window_get_report (win) == report)
     g_main_context_iteration (NULL, TRUE);
-  wait_until (page_filled, win, 10000);
+  ui_wait_until (page_filled, win, 10000);
   g_assert_cmpuint (n_children (list), ==,
                     g_list_model_get_n_items (bounce_report_get_recipients (bounce_window_get_report (win))));
   assert_page_complete (win);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static GtkWidget *
@@ -506,18 +408,18 @@ test_main_menu_on_first_open (void)
   for (guint i = 0; i < 2; i++)
     {
       gtk_menu_button_popup (button);
-      spin (50);
+      ui_spin (50);
       model = gtk_menu_button_get_menu_model (button);
       g_assert_nonnull (model);
       g_assert_cmpint (g_menu_model_get_n_items (model), >, 0);
       g_assert_true (GTK_IS_POPOVER_MENU (gtk_menu_button_get_popover (button)));
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
       gtk_menu_button_popdown (button);
-      spin (50);
+      ui_spin (50);
       g_assert_true (gtk_menu_button_get_menu_model (button) == model);
     }
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -534,9 +436,9 @@ test_open_scrolls_to_code (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
 
   bounce_window_open_file (win, file);
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (100);
+  ui_spin (100);
 
   /* Forty lines of headers come first: the view skips them to the first
    * highlighted code. */
@@ -545,19 +447,19 @@ test_open_scrolls_to_code (void)
   first = g_ptr_array_index (codes, 0);
   wait_visible (win, first->offset);
   g_assert_false (offset_visible (win, 0));
-  g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
+  g_assert_true (ui_tag_at (ui_window_buffer (win), first->offset, "code"));
 
   /* A resize re-wraps the lines; the code stays in view. */
   gtk_window_set_default_size (GTK_WINDOW (win), 1300, 700);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (100);
+  ui_spin (100);
   g_assert_true (bounce_input_view_get_scroll_pending (input));
   wait_visible (win, first->offset);
 
   /* Finding something else takes over from the first code. */
   g_assert_true (bounce_input_view_select_chars (input, 0, 1));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (100);
+  ui_spin (100);
   wait_visible (win, 0);
   g_assert_false (offset_visible (win, first->offset));
 
@@ -582,30 +484,7 @@ test_open_scrolls_to_code (void)
     g_assert_false (bounce_input_view_get_scroll_pending (input));
   }
 
-  destroy_window (win);
-}
-
-typedef gboolean (*WidgetTest) (GtkWidget     *widget,
-                                gconstpointer  data);
-
-/* The first widget, depth first, at or below widget that passes test. */
-static GtkWidget *
-find_descendant (GtkWidget     *widget,
-                 WidgetTest     test,
-                 gconstpointer  data)
-{
-  if (test (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, test, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  ui_destroy_window (win);
 }
 
 static gboolean
@@ -613,13 +492,6 @@ is_label_with (GtkWidget     *widget,
                gconstpointer  needle)
 {
   return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL;
-}
-
-static gboolean
-is_mapped_label_with (GtkWidget     *widget,
-                      gconstpointer  needle)
-{
-  return gtk_widget_get_mapped (widget) && is_label_with (widget, needle);
 }
 
 static gboolean
@@ -637,19 +509,12 @@ is_actionable_for (GtkWidget     *widget,
          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
 }
 
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (type));
-}
-
 /* Does any label below widget show text containing needle? */
 static gboolean
 shows_text (GtkWidget  *widget,
             const char *needle)
 {
-  return find_descendant (widget, is_label_with, needle) != NULL;
+  return ui_find_widget (widget, is_label_with, needle) != NULL;
 }
 
 /* The same for what is on screen. */
@@ -657,7 +522,7 @@ static gboolean
 shows_mapped_text (GtkWidget  *widget,
                    const char *needle)
 {
-  return find_descendant (widget, is_mapped_label_with, needle) != NULL;
+  return ui_find_widget (widget, ui_is_mapped_label_with, needle) != NULL;
 }
 
 static void
@@ -668,7 +533,7 @@ test_narrow (void)
 
   gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (100);
+  ui_spin (100);
   /* One pane: the text to paste into. */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
   g_assert_false (shows_mapped_text (GTK_WIDGET (win), "No Message Yet"));
@@ -676,9 +541,9 @@ test_narrow (void)
   /* A paste shows the explanation, titled with what it explains. */
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (400);
+  ui_spin (400);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
   g_assert_true (shows_mapped_text (GTK_WIDGET (win), "Pasted text"));
   g_assert_false (shows_mapped_text (GTK_WIDGET (win), "Bounce Assistant"));
@@ -687,11 +552,11 @@ test_narrow (void)
   /* Wide again: both panes, the application's name back in the title. */
   gtk_window_set_default_size (GTK_WINDOW (win), 1200, 700);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (400);
+  ui_spin (400);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
   g_assert_true (shows_mapped_text (GTK_WIDGET (win), "Bounce Assistant"));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static BounceWindow *
@@ -703,7 +568,7 @@ open_corpus_file (const char *dir,
   BounceWindow *win = new_window ();
 
   bounce_window_open_file (win, file);
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
   return win;
 }
 
@@ -728,7 +593,7 @@ test_delay_warning (void)
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "450"));
   g_assert_false (shows_text (GTK_WIDGET (win), bounce_recipient_get_status (r)));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -749,7 +614,7 @@ test_abuse_report (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "kijitora@example.com");
   g_assert_false (shows_text (GTK_WIDGET (list), "gives no details"));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -757,7 +622,7 @@ test_pasted_mime (void)
 {
   BounceWindow *win = new_window ();
   g_autofree char *raw = read_sample ("user-unknown-qp.eml", NULL);
-  GtkTextBuffer *buffer = window_buffer (win);
+  GtkTextBuffer *buffer = ui_window_buffer (win);
   g_autofree char *after = NULL;
 
   paste_text (win, raw);
@@ -767,37 +632,19 @@ test_pasted_mime (void)
    * text part really is quoted-printable the notice offers the decoded
    * text. */
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_true (tag_at (buffer, char_offset_of (buffer, "Status: 5.1.1") + 8, "code"));
-  g_assert_true (tag_at (buffer, char_offset_of (buffer, "smtp; 550") + 6, "code"));
-  g_assert_false (tag_at (buffer, char_offset_of (buffer, "Content-Transfer-Encoding"), "code"));
+  g_assert_true (ui_tag_at (buffer, ui_char_offset_of (buffer, "Status: 5.1.1") + 8, "code"));
+  g_assert_true (ui_tag_at (buffer, ui_char_offset_of (buffer, "smtp; 550") + 6, "code"));
+  g_assert_false (ui_tag_at (buffer, ui_char_offset_of (buffer, "Content-Transfer-Encoding"), "code"));
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.show-decoded", NULL);
-  after = buffer_text (buffer);
+  after = ui_buffer_text (buffer);
   g_assert_cmpstr (after, ==, bounce_report_get_text (bounce_window_get_report (win)));
   g_assert_true (buffer_has_tag (buffer, "code"));
   g_assert_null (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
   /* Swapping in the decoded text is not an edit: no new analysis. */
   g_assert_false (bounce_window_get_busy (win));
 
-  destroy_window (win);
-}
-
-static void
-on_clipboard_text (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  char **out = user_data;
-
-  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  if (*out == NULL)
-    *out = g_strdup ("");
-}
-
-static gboolean
-string_set (gpointer data)
-{
-  return *(char **) data != NULL;
+  ui_destroy_window (win);
 }
 
 static void
@@ -811,15 +658,13 @@ test_copy_summary (void)
   paste_text (win, text);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.copy-summary", NULL));
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (win)), NULL,
-                                 on_clipboard_text, &copied);
-  wait_until (string_set, &copied, 5000);
+  copied = ui_clipboard_text (GTK_WIDGET (win));
 
   expected = bounce_report_to_summary (bounce_window_get_report (win));
   g_assert_cmpstr (copied, ==, expected);
   g_assert_nonnull (strstr (copied, "j.doe@example.net"));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* Whether the user can use ACTION: the button bound to it is sensitive
@@ -828,7 +673,7 @@ static gboolean
 action_enabled (BounceWindow *win,
                 const char   *action)
 {
-  GtkWidget *button = find_descendant (GTK_WIDGET (win), is_actionable_for, action);
+  GtkWidget *button = ui_find_widget (GTK_WIDGET (win), is_actionable_for, action);
 
   g_assert_nonnull (button);
   return gtk_widget_get_sensitive (button);
@@ -846,25 +691,25 @@ test_result_pages_on_first_use (void)
   GtkWidget *verdict;
 
   g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
-  g_assert_null (find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT)));
-  g_assert_null (find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_LINKS_GROUP)));
+  g_assert_null (ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT)));
+  g_assert_null (ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_LINKS_GROUP)));
   g_assert_false (shows_text (GTK_WIDGET (win), "This Does Not Look Like a Bounce"));
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
   g_settings_set_boolean (settings, "show-admin-sections", FALSE);
   g_settings_reset (settings, "show-admin-sections");
-  g_assert_null (find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT)));
+  g_assert_null (ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT)));
 
   paste_text (win, text);
   g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
-  verdict = find_descendant (GTK_WIDGET (win), is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT));
+  verdict = ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT));
   g_assert_true (verdict == GTK_WIDGET (bounce_window_get_verdict (win)));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   g_assert_true (gtk_widget_get_mapped (verdict));
   /* The other result pages came with it, once. */
   g_assert_true (shows_text (GTK_WIDGET (win), "This Does Not Look Like a Bounce"));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -911,10 +756,10 @@ test_status_page_widths (void)
 
   gtk_window_set_default_size (GTK_WINDOW (win), 360, 294);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (100);
+  ui_spin (100);
   for (guint i = 0; i < pages->len; i++)
     {
-      GtkWidget *viewport = find_descendant (pages->pdata[i], is_of_type, GSIZE_TO_POINTER (GTK_TYPE_VIEWPORT));
+      GtkWidget *viewport = ui_find_widget (pages->pdata[i], ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_VIEWPORT));
       GtkAdjustment *across = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (viewport));
 
       if (!gtk_widget_get_mapped (viewport))
@@ -926,7 +771,7 @@ test_status_page_widths (void)
   /* (at least one page is on screen, or nothing above was checked) */
   g_assert_cmpuint (checked, >, 0);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -938,7 +783,7 @@ test_not_bounce (void)
   paste_text (win, text);
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
   g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
-  g_assert_false (buffer_has_tag (window_buffer (win), "code"));
+  g_assert_false (buffer_has_tag (ui_window_buffer (win), "code"));
   /* Nothing to pass on: Copy Summary is off on this page. */
   g_assert_false (action_enabled (win, "win.copy-summary"));
 
@@ -950,7 +795,7 @@ test_not_bounce (void)
                    "if anything is unclear.\n\nThanks,\nMark\n");
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
   g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
-  g_assert_false (buffer_has_tag (window_buffer (win), "code"));
+  g_assert_false (buffer_has_tag (ui_window_buffer (win), "code"));
   g_assert_false (action_enabled (win, "win.copy-summary"));
 
   /* A real bounce turns it back on. */
@@ -969,7 +814,7 @@ test_not_bounce (void)
   g_assert_null (bounce_window_get_report (win));
   g_assert_true (bounce_input_view_get_empty (bounce_window_get_input_view (win)));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static char *
@@ -1009,27 +854,27 @@ test_cancel (void)
   g_signal_connect (win, "notify::report", G_CALLBACK (count_notify), &reports);
 
   /* A big input starts a long run; new input replaces it. */
-  gtk_text_buffer_set_text (window_buffer (win), big, -1);
+  gtk_text_buffer_set_text (ui_window_buffer (win), big, -1);
   bounce_window_analyze_now (win);
   g_assert_true (bounce_window_get_busy (win));
-  gtk_text_buffer_set_text (window_buffer (win), "Lunch on Thursday?", -1);
+  gtk_text_buffer_set_text (ui_window_buffer (win), "Lunch on Thursday?", -1);
   g_assert_false (bounce_window_get_busy (win));
   bounce_window_analyze_now (win);
-  wait_until (not_busy, win, 30000);
+  ui_wait_until (not_busy, win, 30000);
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_NOT_BOUNCE);
   g_assert_cmpuint (reports, ==, 1);
 
   /* Clear while running: the late result must not come back. */
-  gtk_text_buffer_set_text (window_buffer (win), big, -1);
+  gtk_text_buffer_set_text (ui_window_buffer (win), big, -1);
   bounce_window_analyze_now (win);
   g_assert_true (bounce_window_get_busy (win));
   gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
   g_assert_false (bounce_window_get_busy (win));
-  spin (3000);
+  ui_spin (3000);
   g_assert_null (bounce_window_get_report (win));
   g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -1040,20 +885,20 @@ test_large_file (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   BounceWindow *win = new_window ();
-  GtkTextBuffer *buffer = window_buffer (win);
+  GtkTextBuffer *buffer = ui_window_buffer (win);
 
   g_file_set_contents (path, big, -1, &error);
   g_assert_no_error (error);
 
   bounce_window_open_file (win, file);
-  wait_until (analysis_done, win, 60000);
+  ui_wait_until (ui_analysis_done, win, 60000);
 
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
   /* Only the beginning is shown, with a notice; the codes there are lit. */
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), >, BOUNCE_WINDOW_MAX_SHOWN / 2);
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_true (tag_at (buffer, char_offset_of (buffer, "554 5.7.1"), "code"));
+  g_assert_true (ui_tag_at (buffer, ui_char_offset_of (buffer, "554 5.7.1"), "code"));
 
   /* A device that never ends is refused at the size limit, not read whole
    * (that took gigabytes of memory before the window gave up). */
@@ -1061,11 +906,11 @@ test_large_file (void)
     g_autoptr(GFile) zero = g_file_new_for_path ("/dev/zero");
 
     bounce_window_open_file (win, zero);
-    wait_until (not_busy, win, 30000);
+    ui_wait_until (not_busy, win, 30000);
     g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
   }
 
-  destroy_window (win);
+  ui_destroy_window (win);
   g_unlink (path);
 }
 
@@ -1074,7 +919,7 @@ static GtkLabel *
 find_shown_label (GtkWidget  *widget,
                   const char *needle)
 {
-  return GTK_LABEL (find_descendant (widget, is_shown_label_with, needle));
+  return GTK_LABEL (ui_find_widget (widget, is_shown_label_with, needle));
 }
 
 typedef struct {
@@ -1110,8 +955,8 @@ paste_and_wait (BounceWindow *win,
                 const char   *text)
 {
   wait->wanted = wait->reports + 1;
-  gtk_text_buffer_set_text (window_buffer (win), text, -1);
-  wait_until (new_report_arrived, wait, 30000);
+  gtk_text_buffer_set_text (ui_window_buffer (win), text, -1);
+  ui_wait_until (new_report_arrived, wait, 30000);
 }
 
 /* What the analysis had to cut is said under the lists, never silent. */
@@ -1146,7 +991,7 @@ test_truncated (void)
   g_assert_nonnull (find_shown_label (GTK_WIDGET (win), "only its beginning"));
 
   g_signal_handlers_disconnect_by_data (win, &wait);
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -1169,15 +1014,15 @@ test_restore_text (void)
   g_object_unref (win);
 
   win = new_window ();
-  restored = buffer_text (window_buffer (win));
+  restored = ui_buffer_text (ui_window_buffer (win));
   g_assert_cmpstr (restored, ==, text);
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
   g_assert_cmpstr (bounce_window_get_page (win), ==, "report");
 
   /* Turning the preference off forgets the text right away. */
   g_settings_set_boolean (settings, "restore-last-text", FALSE);
   g_assert_false (g_file_test (state_file, G_FILE_TEST_EXISTS));
-  destroy_window (win);
+  ui_destroy_window (win);
   g_settings_reset (settings, "window-width");
 }
 
@@ -1185,7 +1030,7 @@ static GtkWidget *
 find_widget (GtkWidget *widget,
              GType      type)
 {
-  return find_descendant (widget, is_of_type, GSIZE_TO_POINTER (type));
+  return ui_find_widget (widget, ui_is_of_type, GSIZE_TO_POINTER (type));
 }
 
 static gboolean
@@ -1199,7 +1044,7 @@ is_shown_list (GtkWidget     *widget,
 static GtkListView *
 shown_list (BounceCatalogueWindow *win)
 {
-  GtkWidget *list = find_descendant (GTK_WIDGET (win), is_shown_list, NULL);
+  GtkWidget *list = ui_find_widget (GTK_WIDGET (win), is_shown_list, NULL);
 
   g_assert_nonnull (list);
   return GTK_LIST_VIEW (list);
@@ -1274,7 +1119,7 @@ test_catalogue_search (void)
   bounce_catalogue_window_set_query (win, "qqxqzzvq");
   g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), ==, 0);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* While keys come, the list holds the first screenful of the results (its
@@ -1295,14 +1140,14 @@ test_catalogue_list_after_pause (void)
   /* When the window opens every entry is listed, without a pause. */
   total = bounce_catalogue_window_get_n_results (win);
   g_assert_cmpuint (total, >, 100);
-  wait_until (all_rows_listed, win, 5000);
+  ui_wait_until (all_rows_listed, win, 5000);
   g_assert_cmpuint (listed_rows (win), ==, total);
 
   /* A key: the first screenful at once, the rest not before the typing
    * pauses (a quarter of a second; listing them from the next frame on,
    * as before, took a few frames). */
   gtk_editable_set_text (entry, "s");
-  spin (100);
+  ui_spin (100);
   start = g_get_monotonic_time ();
   gtk_editable_set_text (entry, "spam");
   total = bounce_catalogue_window_get_n_results (win);
@@ -1316,7 +1161,7 @@ test_catalogue_list_after_pause (void)
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 200000);
 
   /* The pause: all of them. */
-  wait_until (all_rows_listed, win, 5000);
+  ui_wait_until (all_rows_listed, win, 5000);
   g_assert_cmpuint (listed_rows (win), ==, total);
   for (guint i = 0; i < total; i++)
     {
@@ -1326,7 +1171,7 @@ test_catalogue_list_after_pause (void)
       g_assert_true (listed == bounce_catalogue_window_get_result (win, i));
     }
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* The whole catalogue, listed when nothing is typed, keeps its rows while
@@ -1346,12 +1191,12 @@ test_catalogue_whole_list_kept (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   entry = GTK_EDITABLE (find_widget (GTK_WIDGET (win), GTK_TYPE_SEARCH_ENTRY));
   total = bounce_catalogue_window_get_n_results (win);
-  wait_until (all_rows_listed, win, 5000);
+  ui_wait_until (all_rows_listed, win, 5000);
   whole = shown_list (win);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (whole))), ==, total);
 
   gtk_editable_set_text (entry, "spam");
-  spin (100);
+  ui_spin (100);
   g_assert_true (shown_list (win) != whole);
   g_assert_cmpuint (listed_rows (win), <, total);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (whole))), ==, total);
@@ -1383,7 +1228,7 @@ test_catalogue_whole_list_kept (void)
     g_assert_true (first == bounce_catalogue_window_get_shown_entry (win));
   }
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 /* Once the window is on screen and left alone, it paints itself in full
@@ -1432,10 +1277,10 @@ test_catalogue_prepared_ahead (void)
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_catalogue_painted), &r);
   total = bounce_catalogue_window_get_n_results (win);
 
-  wait_until (repainted_and_opaque, &r, 10000);
+  ui_wait_until (repainted_and_opaque, &r, 10000);
   /* (one frame, or two if a frame came between the change and the paint) */
   g_assert_cmpuint (r.translucent, <=, 2);
-  spin (300);
+  ui_spin (300);
   g_assert_cmpfloat (gtk_widget_get_opacity (r.content), ==, 1);
   g_assert_cmpuint (bounce_catalogue_window_get_n_results (win), ==, total);
   g_assert_cmpuint (listed_rows (win), ==, total);
@@ -1444,7 +1289,7 @@ test_catalogue_prepared_ahead (void)
   g_assert_null (bounce_catalogue_window_get_shown_entry (win));
   g_signal_handlers_disconnect_by_func (clock, on_catalogue_painted, &r);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -1467,7 +1312,7 @@ test_catalogue_escape (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
   g_signal_emit_by_name (entry, "stop-search");
-  spin (50);
+  ui_spin (50);
   g_assert_finalize_object (win);
 }
 
@@ -1509,7 +1354,7 @@ test_accels (void)
       g_assert_true (found);
     }
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static gboolean
@@ -1527,22 +1372,22 @@ test_paste_action (void)
 
   /* What the Paste button and Ctrl+V outside the text view do: the
    * clipboard replaces the text and is analysed at once. */
-  gtk_text_buffer_set_text (window_buffer (win), "old text", -1);
+  gtk_text_buffer_set_text (ui_window_buffer (win), "old text", -1);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
-  wait_until (analysis_done, win, 20000);
-  wait_until (buffer_not_empty, win, 1000);
-  shown = buffer_text (window_buffer (win));
+  ui_wait_until (ui_analysis_done, win, 20000);
+  ui_wait_until (buffer_not_empty, win, 1000);
+  shown = ui_buffer_text (ui_window_buffer (win));
   g_assert_cmpstr (shown, ==, text);
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static gboolean
 buffer_is_small_text (gpointer data)
 {
-  g_autofree char *now = buffer_text (window_buffer (data));
+  g_autofree char *now = ui_buffer_text (ui_window_buffer (data));
 
   return g_strcmp0 (now, "small text") == 0;
 }
@@ -1555,13 +1400,13 @@ test_paste_large (void)
 {
   BounceWindow *win = new_window ();
   g_autofree char *big = big_bounce (4 * 1024 * 1024);
-  GtkTextBuffer *buffer = window_buffer (win);
+  GtkTextBuffer *buffer = ui_window_buffer (win);
 
   gtk_text_buffer_set_text (buffer, "old text", -1);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), big);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
-  wait_until (buffer_not_empty, win, 1000);
-  wait_until (analysis_done, win, 60000);
+  ui_wait_until (buffer_not_empty, win, 1000);
+  ui_wait_until (ui_analysis_done, win, 60000);
 
   /* The whole text was analysed, only its beginning is shown. */
   g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FAILURE);
@@ -1569,18 +1414,18 @@ test_paste_large (void)
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), >, BOUNCE_WINDOW_MAX_SHOWN / 2);
   g_assert_nonnull (bounce_input_view_get_notice (bounce_window_get_input_view (win)));
-  g_assert_true (tag_at (buffer, char_offset_of (buffer, "554 5.7.1"), "code"));
+  g_assert_true (ui_tag_at (buffer, ui_char_offset_of (buffer, "554 5.7.1"), "code"));
 
   /* Pasting over it and undoing brings back the whole of it. */
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), "small text");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
-  wait_until (buffer_is_small_text, win, 5000);
+  ui_wait_until (buffer_is_small_text, win, 5000);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo-paste", NULL));
-  wait_until (analysis_done, win, 60000);
+  ui_wait_until (ui_analysis_done, win, 60000);
   g_assert_cmpuint (strlen (bounce_report_get_text (bounce_window_get_report (win))), >, 4 * 1000 * 1000);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), <=, BOUNCE_WINDOW_MAX_SHOWN);
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -1602,16 +1447,16 @@ test_paste_scrolls_to_code (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 900, 500);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text->str);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
-  wait_until (analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 20000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  spin (100);
+  ui_spin (100);
 
   first = g_ptr_array_index (bounce_report_get_codes (bounce_window_get_report (win)), 0);
-  g_assert_true (tag_at (window_buffer (win), first->offset, "code"));
+  g_assert_true (ui_tag_at (ui_window_buffer (win), first->offset, "code"));
   wait_visible (win, first->offset);
   g_assert_false (offset_visible (win, 0));
 
-  destroy_window (win);
+  ui_destroy_window (win);
 }
 
 static void
@@ -1637,7 +1482,7 @@ test_app_dialogs (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  spin (300);
+  ui_spin (300);
   {
     gboolean about = FALSE, prefs = FALSE, shortcuts = FALSE;
     GList *toplevels = gtk_window_list_toplevels ();
@@ -1665,10 +1510,10 @@ test_app_dialogs (void)
         first = l->data;
     g_list_free (toplevels);
     gtk_window_close (GTK_WINDOW (first));
-    spin (50);
+    ui_spin (50);
     g_assert_false (gtk_widget_get_visible (first));
     g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-    spin (100);
+    ui_spin (100);
     toplevels = gtk_window_list_toplevels ();
     for (GList *l = toplevels; l; l = l->next)
       n += GTK_IS_SHORTCUTS_WINDOW (l->data);
@@ -1684,7 +1529,7 @@ test_app_dialogs (void)
   /* Transient dialogs are not always application windows. */
   for (GList *l = gtk_window_list_toplevels (); l; l = g_list_delete_link (l, l))
     gtk_window_destroy (l->data);
-  spin (50);
+  ui_spin (50);
 }
 
 /* A resolver for the live check that answers from a table, from the main
@@ -1846,7 +1691,7 @@ test_check_blocklists (void)
   /* The first click: the notice, then the check. */
   /* (a button activated from the keyboard clicks after its press animation) */
   gtk_widget_activate (button);
-  wait_until (message_dialog_shown, NULL, 10000);
+  ui_wait_until (message_dialog_shown, NULL, 10000);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "45.83.220.17"));
@@ -1854,7 +1699,7 @@ test_check_blocklists (void)
   /* as its button does: respond, then close */
   adw_message_dialog_response (dialog, "check");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_until (check_results_shown, group, 20000);
+  ui_wait_until (check_results_shown, group, 20000);
   g_assert_true (g_settings_get_boolean (settings, "blocklist-check-confirmed"));
   g_assert_cmpuint (resolver->asked, >, 0);
   g_assert_nonnull (find_shown_label (GTK_WIDGET (group), "Listed"));
@@ -1873,11 +1718,11 @@ test_check_blocklists (void)
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
       graphene_point_t point;
 
-      spin (300);
+      ui_spin (300);
       if (gtk_widget_compute_point (GTK_WIDGET (group), gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
                                     &GRAPHENE_POINT_INIT (0, 0), &point))
         gtk_adjustment_set_value (adjustment, point.y - 12);
-      spin (60000);
+      ui_spin (60000);
     }
 
   /* Confirmed once: the next click checks at once. */
@@ -1886,10 +1731,10 @@ test_check_blocklists (void)
   {
     AskedMore more = { resolver, asked };
 
-    wait_until (asked_more, &more, 10000);
+    ui_wait_until (asked_more, &more, 10000);
   }
   g_assert_null (find_message_dialog ());
-  wait_until (check_results_shown, group, 20000);
+  ui_wait_until (check_results_shown, group, 20000);
 
   /* Another bounce: the results go. */
   paste_and_wait (win, &wait, "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\n\n"
@@ -1897,7 +1742,7 @@ test_check_blocklists (void)
   g_assert_cmpuint (bounce_links_group_get_n_results (group), ==, 0);
 
   g_signal_handlers_disconnect_by_data (win, &wait);
-  destroy_window (win);
+  ui_destroy_window (win);
   g_resolver_set_default (real);
   g_object_unref (resolver);
   g_settings_reset (settings, "blocklist-check-confirmed");
@@ -2000,61 +1845,29 @@ test_preferences (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
   g_object_ref (prefs);
   gtk_window_destroy (GTK_WINDOW (prefs));
-  spin (50);
+  ui_spin (50);
   g_assert_finalize_object (prefs);
 
   g_assert_nonnull (strstr (debug_info, "Catalogue: version"));
   g_assert_nonnull (strstr (debug_info, "GTK: 4."));
 }
 
-/* Out of the windows, in the screen's far corner, as in test-window-use.c:
- * GTK 4.8 warns ("Trying to snapshot GtkGizmo ... without a current
- * allocation"), which gtk_test_init makes fatal, when a scrolled window
- * under the pointer loses its scrollbar at the wrong moment, and Xvfb
- * starts with the pointer in the middle of the screen, over the windows.
- * The report page, filled over several frames, gains and loses its
- * scrollbar more often than when it was filled at once (/window/paste-large
- * hit the warning in about half the runs of the ui suite). */
-static void
-park_pointer (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-  const char *argv[] = { "xdotool", "mousemove", "2000", "2000", NULL };
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (path == NULL)
-    return;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!ui_have_display ())
+    return 0;
 
-  /* Keep the restored text out of the user's real state directory. */
-  state_dir = g_dir_make_tmp ("bounce-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  state_dir = ui_private_state_dir ();
 
   gtk_test_init (&argc, &argv, NULL);
   setlocale (LC_ALL, "");
-  park_pointer ();
+  ui_park_pointer ();
 
-  app = bounce_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ui_new_application ();
 
   g_test_add_func ("/window/paste-bounce", test_paste_bounce);
   g_test_add_func ("/window/open-file", test_open_file);

@@ -61,22 +61,30 @@ typedef struct {
   const char *end;
   gboolean raw;
   gboolean failed;
-  GArray *parts;
+  Part *parts;
+  guint n_parts;
+  guint size;
 } Parser;
 
-#define PART(ps, i) (&g_array_index ((ps)->parts, Part, (i)))
+#define PART(ps, i) (&(ps)->parts[(i)])
 
 static guint
 part_add (Parser   *ps,
           PartKind  kind)
 {
-  Part part = { 0 };
+  Part *part;
 
-  part.kind = kind;
-  part.min = part.max = 1;
-  part.end = ps->parts->len + 1;
-  g_array_append_val (ps->parts, part);
-  return ps->parts->len - 1;
+  if (ps->n_parts == ps->size)
+    {
+      ps->size *= 2;
+      ps->parts = g_renew (Part, ps->parts, ps->size);
+    }
+  part = &ps->parts[ps->n_parts];
+  memset (part, 0, sizeof *part);
+  part->kind = kind;
+  part->min = part->max = 1;
+  part->end = ++ps->n_parts;
+  return ps->n_parts - 1;
 }
 
 /* Skips to past the next closer, from ps->p; fails when there is none. */
@@ -344,7 +352,7 @@ read_group (Parser *ps)
       return;
     }
   ps->p++;
-  PART (ps, at)->end = ps->parts->len;
+  PART (ps, at)->end = ps->n_parts;
 }
 
 /* A count at ps->p ('{'): "{n}", "{n,}", "{n,m}" as PCRE2 10.42 reads
@@ -447,11 +455,11 @@ read_item (Parser *ps)
   switch (*ps->p)
     {
     case '(':
-      at = ps->parts->len;
+      at = ps->n_parts;
       read_group (ps);
       return at;
     case '[':
-      at = ps->parts->len;
+      at = ps->n_parts;
       read_class (ps);
       return at;
     case '\\':
@@ -503,7 +511,7 @@ read_branch (Parser *ps)
       if (!ps->failed)
         read_quantifier (ps, item);
     }
-  PART (ps, at)->end = ps->parts->len;
+  PART (ps, at)->end = ps->n_parts;
 }
 
 /* Branches separated by '|', up to ')' or the end. */
@@ -519,29 +527,28 @@ read_alternation (Parser *ps)
         break;
       ps->p++;
     }
-  PART (ps, at)->end = ps->parts->len;
+  PART (ps, at)->end = ps->n_parts;
 }
 
 /* The parts of pattern, its alternation first; NULL when it is not read
  * whole. */
-static GArray *
+static Part *
 parse (const char *pattern,
        gboolean    raw)
 {
-  Parser ps = { pattern, pattern + strlen (pattern), raw, FALSE, NULL };
+  gsize len = strlen (pattern);
+  /* (about one part a byte: a group's three take two bytes at least) */
+  Parser ps = { pattern, pattern + len, raw, FALSE, NULL, 0, len + 8 };
 
-  ps.parts = g_array_sized_new (FALSE, FALSE, sizeof (Part), 32);
+  ps.parts = g_new (Part, ps.size);
   read_alternation (&ps);
   if (ps.failed || ps.p != ps.end)
-    {
-      g_array_unref (ps.parts);
-      return NULL;
-    }
+    g_clear_pointer (&ps.parts, g_free);
   return ps.parts;
 }
 
 /* The next part after the one at i, and all its parts. */
-#define NEXT(parts, i) (g_array_index ((parts), Part, (i)).end)
+#define NEXT(parts, i) ((parts)[(i)].end)
 
 /* -- case-sensitive: strings one of which every match holds --------------
  *
@@ -682,10 +689,10 @@ needles_of_class (const Part *part,
       }
 }
 
-static gboolean needles_of_alternation (GArray  *parts,
-                                        guint    at,
-                                        Needles *exact,
-                                        Needles *need);
+static gboolean needles_of_alternation (const Part *parts,
+                                        guint       at,
+                                        Needles    *exact,
+                                        Needles    *need);
 
 /* The branch at at: in *exact the strings it matches when they are few
  * (else none), in *need the best set found of strings one of which every
@@ -693,10 +700,10 @@ static gboolean needles_of_alternation (GArray  *parts,
  * (options, back-references, named or atomic groups, POSIX classes,
  * escapes of characters by number or property). */
 static gboolean
-needles_of_branch (GArray  *parts,
-                   guint    at,
-                   Needles *exact,
-                   Needles *need)
+needles_of_branch (const Part *parts,
+                   guint       at,
+                   Needles    *exact,
+                   Needles    *need)
 {
   Needles run;                 /* what the branch matched since the last stop */
   gboolean whole = TRUE;       /* no stop yet: run is all it matches */
@@ -705,7 +712,7 @@ needles_of_branch (GArray  *parts,
   exact->n = need->n = 0;
   for (guint i = at + 1; i < NEXT (parts, at); i = NEXT (parts, i))
     {
-      const Part *part = &g_array_index (parts, Part, i);
+      const Part *part = &parts[i];
       Needles atom;        /* the strings the item matches, when few */
       Needles atom_need;   /* one of which every match of the item holds */
       gboolean zero_width = FALSE;
@@ -775,10 +782,10 @@ needles_of_branch (GArray  *parts,
 /* The alternation at at: as needles_of_branch(), for all its branches
  * (one of each branch's strings). */
 static gboolean
-needles_of_alternation (GArray  *parts,
-                        guint    at,
-                        Needles *exact,
-                        Needles *need)
+needles_of_alternation (const Part *parts,
+                        guint       at,
+                        Needles    *exact,
+                        Needles    *need)
 {
   gboolean exact_ok = TRUE, need_ok = TRUE;
 
@@ -800,7 +807,7 @@ needles_of_alternation (GArray  *parts,
 }
 
 static GPtrArray *
-needles_of_pattern (GArray *parts)
+needles_of_pattern (const Part *parts)
 {
   Needles exact, need;
   GPtrArray *out;
@@ -958,18 +965,20 @@ word_char (const Part *part,
   return TRUE;
 }
 
-static Need *words_of_alternation (GArray *parts,
-                                   guint   at);
+static Need *words_of_alternation (const Part *parts,
+                                   guint       at,
+                                   GString    *run);
 
 /* The branch at at: all the words and groups it certainly needs.  A word
  * is a run of at least MIN_WORD bytes of characters word_char() keeps:
- * "rr\\.com" needs "rr.com". */
+ * "rr\\.com" needs "rr.com".  (run: empty, and left so; a group's branches
+ * use it too, once the run before them has ended) */
 static Need *
-words_of_branch (GArray *parts,
-                 guint   at)
+words_of_branch (const Part *parts,
+                 guint       at,
+                 GString    *run)
 {
   Need *all = NULL;
-  GString *run = g_string_new (NULL);
 
 #define END_RUN() G_STMT_START { \
     if (run->len >= MIN_WORD) all = need_and (all, need_of_word (run->str, run->len)); \
@@ -978,7 +987,7 @@ words_of_branch (GArray *parts,
 
   for (guint i = at + 1; i < NEXT (parts, at); i = NEXT (parts, i))
     {
-      const Part *part = &g_array_index (parts, Part, i);
+      const Part *part = &parts[i];
       char lit[6];
       gsize lit_len = 0;
 
@@ -986,7 +995,9 @@ words_of_branch (GArray *parts,
         {
           /* (a character that may be left out ends the run before it;
            * one that may repeat, after its first time) */
-          if (!part->quantified || part->min >= 1)
+          if ((!part->quantified || part->min >= 1) && lit_len == 1)
+            g_string_append_c (run, lit[0]);   /* (inline, most of them) */
+          else if (!part->quantified || part->min >= 1)
             g_string_append_len (run, lit, lit_len);
           if (part->quantified)
             END_RUN ();
@@ -996,25 +1007,25 @@ words_of_branch (GArray *parts,
       /* (a look-around asks nothing of the match itself) */
       if (part->kind == PART_GROUP && part->group != GROUP_AHEAD && part->group != GROUP_BEHIND &&
           part->min >= 1)
-        all = need_and (all, words_of_alternation (parts, i + 1));
+        all = need_and (all, words_of_alternation (parts, i + 1, run));
     }
   END_RUN ();
 #undef END_RUN
-  g_string_free (run, TRUE);
   return all;
 }
 
 /* The alternation at at: each branch must give words, and the sets of
  * any of them will do. */
 static Need *
-words_of_alternation (GArray *parts,
-                      guint   at)
+words_of_alternation (const Part *parts,
+                      guint       at,
+                      GString    *run)
 {
   Need *any = need_new ();
 
   for (guint i = at + 1; i < NEXT (parts, at); i = NEXT (parts, i))
     {
-      Need *one = words_of_branch (parts, i);
+      Need *one = words_of_branch (parts, i, run);
 
       if (one == NULL)
         {
@@ -1032,7 +1043,7 @@ GPtrArray *
 bounce_pattern_required (const char         *pattern,
                          BouncePatternFlags  flags)
 {
-  GArray *parts;
+  Part *parts;
   GPtrArray *out;
 
   g_return_val_if_fail (pattern != NULL, NULL);
@@ -1042,9 +1053,14 @@ bounce_pattern_required (const char         *pattern,
   if (parts == NULL)
     return NULL;
   if (flags & BOUNCE_PATTERN_CASELESS)
-    out = words_of_alternation (parts, 0);
+    {
+      GString *run = g_string_sized_new (64);
+
+      out = words_of_alternation (parts, 0, run);
+      g_string_free (run, TRUE);
+    }
   else
     out = needles_of_pattern (parts);
-  g_array_unref (parts);
+  g_free (parts);
   return out;
 }

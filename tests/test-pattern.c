@@ -21,26 +21,6 @@ typedef struct {
   const char *matches[3];        /* texts the pattern matches (checked), each holding a set */
 } Case;
 
-static char *
-describe (GPtrArray *sets)
-{
-  GString *out;
-
-  if (sets == NULL)
-    return NULL;
-  out = g_string_new (NULL);
-  for (guint i = 0; i < sets->len; i++)
-    {
-      GPtrArray *set = sets->pdata[i];
-
-      if (i > 0)
-        g_string_append_c (out, '|');
-      for (guint k = 0; k < set->len; k++)
-        g_string_append_printf (out, "%s%s", k > 0 ? "+" : "", (char *) set->pdata[k]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* Whether text holds all the strings of one of the sets. */
 static gboolean
 holds_a_set (GPtrArray  *sets,
@@ -67,7 +47,7 @@ check_cases (const Case *cases,
     {
       const Case *c = &cases[i];
       g_autoptr(GPtrArray) sets = bounce_pattern_required (c->pattern, c->flags);
-      g_autofree char *got = describe (sets);
+      g_autofree char *got = bounce_pattern_describe (sets);
       GRegexCompileFlags compile = (c->flags & CI ? G_REGEX_CASELESS : 0) | (c->flags & RAW ? G_REGEX_RAW : 0);
       g_autoptr(GRegex) regex = g_regex_new (c->pattern, compile, 0, NULL);
 

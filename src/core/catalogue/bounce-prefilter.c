@@ -19,13 +19,6 @@
 typedef GPtrArray Need;
 typedef GPtrArray WordSet;
 
-static void
-need_free (Need *need)
-{
-  if (need != NULL)
-    g_ptr_array_unref (need);
-}
-
 static Need *
 read_pattern (const char *pattern)
 {
@@ -35,7 +28,7 @@ read_pattern (const char *pattern)
 GStrv
 bounce_prefilter_words (const char *pattern)
 {
-  Need *need = read_pattern (pattern);
+  g_autoptr(GPtrArray) need = read_pattern (pattern);
   GStrv words;
 
   if (need == NULL)
@@ -52,30 +45,15 @@ bounce_prefilter_words (const char *pattern)
           longest = set->pdata[k];
       words[i] = g_strdup (longest);
     }
-  need_free (need);
   return words;
 }
 
 char *
 bounce_prefilter_describe (const char *pattern)
 {
-  Need *need = read_pattern (pattern);
-  GString *out;
+  g_autoptr(GPtrArray) need = read_pattern (pattern);
 
-  if (need == NULL)
-    return NULL;
-  out = g_string_new (NULL);
-  for (guint i = 0; i < need->len; i++)
-    {
-      WordSet *set = need->pdata[i];
-
-      if (i > 0)
-        g_string_append_c (out, '|');
-      for (guint k = 0; k < set->len; k++)
-        g_string_append_printf (out, "%s%s", k > 0 ? "+" : "", (char *) set->pdata[k]);
-    }
-  need_free (need);
-  return g_string_free (out, FALSE);
+  return bounce_pattern_describe (need);
 }
 
 /* -- the filter ----------------------------------------------------------- */
@@ -216,11 +194,10 @@ bounce_prefilter_add (BouncePrefilter *self,
     pieces = g_strdupv ((char *[]) { (char *) pattern, NULL });
   for (guint i = 0; pieces != NULL && pieces[i] != NULL; i++)
     {
-      Need *need = read_pattern (pieces[i]);
+      g_autoptr(GPtrArray) need = read_pattern (pieces[i]);
 
       words &= need != NULL;
       add_alternative (self, need);
-      need_free (need);
     }
   alts = self->alt_set_start->len - 1;
   g_array_append_val (self->rule_alt_start, alts);

@@ -1064,3 +1064,27 @@ bounce_pattern_required (const char         *pattern,
   g_free (parts);
   return out;
 }
+
+char *
+bounce_pattern_describe (GPtrArray *sets)
+{
+  GString *out;
+
+  if (sets == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < sets->len; i++)
+    {
+      GPtrArray *set = sets->pdata[i];
+
+      if (i > 0)
+        g_string_append_c (out, '|');
+      for (guint k = 0; k < set->len; k++)
+        {
+          if (k > 0)
+            g_string_append_c (out, '+');
+          g_string_append (out, set->pdata[k]);
+        }
+    }
+  return g_string_free (out, FALSE);
+}

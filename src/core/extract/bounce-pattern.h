@@ -48,4 +48,8 @@ typedef enum {
 GPtrArray *bounce_pattern_required (const char         *pattern,
                                     BouncePatternFlags  flags);
 
+/* sets as text: their strings joined by '+', the sets by '|'
+ * ("mailbox+full|quota+exceeded"); NULL for NULL. */
+char      *bounce_pattern_describe  (GPtrArray          *sets);
+
 G_END_DECLS

@@ -165,33 +165,6 @@ test_pattern_caseless (void)
   check_cases (cases, G_N_ELEMENTS (cases));
 }
 
-/* The alternatives a regex is split into (bounce-alternation.h searches
- * them one at a time): '|' outside groups, classes and escapes, whole
- * non-capturing groups opened; none where they could be tied together. */
-static void
-test_pattern_split (void)
-{
-  static const struct { const char *pattern; const char *pieces; } cases[] = {
-    { "(?:a|(?:b|c))|d", "a b c d" },
-    { "[|]|x\\|y|(z|w)", "[|] x\\|y (z|w)" },
-    { "(?<=a|b)c|(?:d)e", "(?<=a|b)c (?:d)e" },
-    { "[[:alpha:]|]x|y", NULL },
-    { "(a)|\\1", NULL },
-    { "(?i)a|b", NULL },
-    { "a||b", NULL },
-    { "(?:a|)|b", NULL },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_auto(GStrv) pieces = bounce_pattern_split (cases[i].pattern);
-      g_autofree char *joined = pieces != NULL ? g_strjoinv (" ", pieces) : NULL;
-
-      g_test_message ("/%s/", cases[i].pattern);
-      g_assert_cmpstr (joined, ==, cases[i].pieces);
-    }
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -200,6 +173,5 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/pattern/case-sensitive", test_pattern_case_sensitive);
   g_test_add_func ("/pattern/caseless", test_pattern_caseless);
-  g_test_add_func ("/pattern/split", test_pattern_split);
   return g_test_run ();
 }

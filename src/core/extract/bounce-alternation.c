@@ -7,10 +7,135 @@
 #include "bounce-extract.h"
 #include "bounce-pattern.h"
 
+/* Where part (of len bytes) splits at '|' outside groups and classes:
+ * appends the pieces to out, unwrapping a piece that is one whole
+ * non-capturing group ("(?:A|B)" is A, then B, at each position).
+ * Returns FALSE for a construct not read here. */
+static gboolean
+split_into (const char *part,
+            gsize       len,
+            GPtrArray  *out)
+{
+  gsize piece = 0;
+  int depth = 0;
+
+  for (gsize i = 0; i <= len; i++)
+    {
+      char c = i < len ? part[i] : '|';
+
+      if (c == '\\')
+        {
+          char n = i + 1 < len ? part[i + 1] : '\0';
+
+          /* back-references (\1, \g, \k) and quoting (\Q) */
+          if (n == '\0' || g_ascii_isdigit (n) || n == 'g' || n == 'k' || n == 'Q' || n == 'E')
+            return FALSE;
+          i++;
+          continue;
+        }
+      if (c == '[')
+        {
+          i++;
+          if (i < len && part[i] == '^')
+            i++;
+          if (i < len && part[i] == ']')
+            i++;
+          for (; i < len && part[i] != ']'; i++)
+            {
+              if (part[i] == '\\')
+                {
+                  if (i + 1 >= len || g_ascii_isdigit (part[i + 1]) || part[i + 1] == 'Q' || part[i + 1] == 'E')
+                    return FALSE;
+                  i++;
+                }
+              else if (part[i] == '[' && i + 1 < len && strchr (":.=", part[i + 1]) != NULL)
+                return FALSE;  /* [:alpha:], [.x.], [=x=] */
+            }
+          if (i >= len)
+            return FALSE;
+          continue;
+        }
+      if (c == '(')
+        {
+          const char *rest = part + i + 1;
+          gsize left = len - i - 1;
+
+          /* only groups, look-ahead and look-behind: no options, verbs,
+           * named groups, conditions, recursion or callouts */
+          if (left >= 1 && rest[0] == '*')
+            return FALSE;
+          if (left >= 1 && rest[0] == '?' &&
+              !(left >= 2 && strchr (":=!", rest[1]) != NULL) &&
+              !(left >= 3 && rest[1] == '<' && (rest[2] == '=' || rest[2] == '!')))
+            return FALSE;
+          depth++;
+          continue;
+        }
+      if (c == ')')
+        {
+          if (--depth < 0)
+            return FALSE;
+          continue;
+        }
+      if (c == '|' && depth == 0)
+        {
+          const char *p = part + piece;
+          gsize n = i - piece;
+          gboolean wrapped = FALSE;
+
+          /* "(?:...)" as a whole: its closing parenthesis is the last byte */
+          if (n >= 4 && strncmp (p, "(?:", 3) == 0 && p[n - 1] == ')')
+            {
+              int d = 0;
+
+              wrapped = TRUE;
+              for (gsize j = 0; j < n; j++)
+                {
+                  if (p[j] == '\\')
+                    j++;
+                  else if (p[j] == '[')
+                    {
+                      /* classes were checked above: skip to their end */
+                      j++;
+                      if (j < n && p[j] == '^')
+                        j++;
+                      if (j < n && p[j] == ']')
+                        j++;
+                      while (j < n && p[j] != ']')
+                        j += p[j] == '\\' ? 2 : 1;
+                    }
+                  else if (p[j] == '(')
+                    d++;
+                  else if (p[j] == ')' && --d == 0 && j + 1 < n)
+                    wrapped = FALSE;  /* "(?:a)b(c)": not one group */
+                }
+            }
+          if (n == 0)
+            return FALSE;  /* an empty alternative matches the empty string */
+          if (wrapped)
+            {
+              if (!split_into (p + 3, n - 4, out))
+                return FALSE;
+            }
+          else
+            g_ptr_array_add (out, g_strndup (p, n));
+          piece = i + 1;
+        }
+    }
+  return depth == 0;
+}
+
 GStrv
 bounce_alternation_split (const char *pattern)
 {
-  return bounce_pattern_split (pattern);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (pattern != NULL, NULL);
+
+  if (!split_into (pattern, strlen (pattern), parts) || parts->len < 2)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  return (GStrv) g_ptr_array_steal (parts, NULL);
 }
 
 /* -- what an alternative's matches must hold -------------------------------

@@ -49,8 +49,7 @@ typedef struct {
   guint plain : 1;       /* PART_CLASS: not negated, every member an ASCII byte */
   guint opaque : 1;      /* PART_CLASS: has a POSIX class or an escape other
                           * than a byte, a type or an assertion */
-  char bytes[4];         /* (PART_ESCAPE: its letter) */
-  guint from, to;        /* PART_BRANCH: where it stands in the pattern */
+  char bytes[4];
   guint min;             /* how often the part matches (1, 1 without a quantifier) */
   guint max;             /* (NO_BOUND: no bound) */
   guint end;             /* the index past the part and all its parts */
@@ -58,7 +57,6 @@ typedef struct {
 } Part;
 
 typedef struct {
-  const char *start;
   const char *p;
   const char *end;
   gboolean raw;
@@ -140,7 +138,6 @@ read_escape (Parser *ps,
   part->len = 0;
   part->escaped = FALSE;
   part->kind = PART_ESCAPE;
-  part->bytes[0] = c;
   switch (c)
     {
     case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
@@ -507,7 +504,6 @@ read_branch (Parser *ps)
 {
   guint at = part_add (ps, PART_BRANCH);
 
-  PART (ps, at)->from = ps->p - ps->start;
   while (!ps->failed && ps->p < ps->end && *ps->p != '|' && *ps->p != ')')
     {
       guint item = read_item (ps);
@@ -515,7 +511,6 @@ read_branch (Parser *ps)
       if (!ps->failed)
         read_quantifier (ps, item);
     }
-  PART (ps, at)->to = ps->p - ps->start;
   PART (ps, at)->end = ps->n_parts;
 }
 
@@ -543,7 +538,7 @@ parse (const char *pattern,
 {
   gsize len = strlen (pattern);
   /* (about one part a byte: a group's three take two bytes at least) */
-  Parser ps = { pattern, pattern, pattern + len, raw, FALSE, NULL, 0, len + 8 };
+  Parser ps = { pattern, pattern + len, raw, FALSE, NULL, 0, len + 8 };
 
   ps.parts = g_new (Part, ps.size);
   read_alternation (&ps);
@@ -1092,81 +1087,4 @@ bounce_pattern_describe (GPtrArray *sets)
         }
     }
   return g_string_free (out, FALSE);
-}
-
-/* -- alternatives ---------------------------------------------------------- */
-
-/* Whether a part could tie the alternatives together, or is not read for
- * them: back-references, \E, options, groups other than plain ones and
- * look-arounds, comments, classes with a construct not read. */
-static gboolean
-ties (const Part *part)
-{
-  switch (part->kind)
-    {
-    case PART_ESCAPE:
-      return g_ascii_isdigit (part->bytes[0]) || strchr ("gkE", part->bytes[0]) != NULL;
-    case PART_GROUP:
-      return part->group != GROUP_CAPTURE && part->group != GROUP_PLAIN &&
-             part->group != GROUP_AHEAD && part->group != GROUP_BEHIND;
-    case PART_CLASS:
-      return part->opaque;
-    case PART_OPTIONS:
-    case PART_COMMENT:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-/* Appends the branches of the alternation at at to out, a branch that is
- * one whole non-capturing group by its own branches; FALSE for an empty
- * one (it matches the empty string). */
-static gboolean
-split_alternation (const char *pattern,
-                   const Part *parts,
-                   guint       at,
-                   GPtrArray  *out)
-{
-  for (guint i = at + 1; i < NEXT (parts, at); i = NEXT (parts, i))
-    {
-      const Part *item = &parts[i + 1];
-
-      if (parts[i].from == parts[i].to)
-        return FALSE;
-      /* (the branch's one item: the group and all within it) */
-      if (NEXT (parts, i + 1) == NEXT (parts, i) && item->kind == PART_GROUP &&
-          item->group == GROUP_PLAIN && !item->quantified)
-        {
-          if (!split_alternation (pattern, parts, i + 2, out))
-            return FALSE;
-        }
-      else
-        g_ptr_array_add (out, g_strndup (pattern + parts[i].from, parts[i].to - parts[i].from));
-    }
-  return TRUE;
-}
-
-GStrv
-bounce_pattern_split (const char *pattern)
-{
-  g_autoptr(GPtrArray) pieces = NULL;
-  g_autofree Part *parts = NULL;
-  guint n;
-
-  g_return_val_if_fail (pattern != NULL, NULL);
-
-  /* (bytes: the pieces are cut between them) */
-  parts = parse (pattern, TRUE);
-  if (parts == NULL)
-    return NULL;
-  n = parts[0].end;
-  for (guint i = 0; i < n; i++)
-    if (ties (&parts[i]))
-      return NULL;
-  pieces = g_ptr_array_new_with_free_func (g_free);
-  if (!split_alternation (pattern, parts, 0, pieces) || pieces->len < 2)
-    return NULL;
-  g_ptr_array_add (pieces, NULL);
-  return (GStrv) g_ptr_array_steal (pieces, NULL);
 }

@@ -48,14 +48,6 @@ typedef enum {
 GPtrArray *bounce_pattern_required (const char         *pattern,
                                     BouncePatternFlags  flags);
 
-/* The alternatives of pattern, as they are written ("A|(?:B|C)": A, B
- * and C), for a search that tries them one at a time
- * (bounce-alternation.h); NULL when there are fewer than two, one is empty
- * (it matches the empty string), or the pattern has a construct that could
- * tie them together (back-references, options, named groups, verbs...) or
- * is not read. */
-GStrv      bounce_pattern_split     (const char         *pattern);
-
 /* sets as text: their strings joined by '+', the sets by '|'
  * ("mailbox+full|quota+exceeded"); NULL for NULL. */
 char      *bounce_pattern_describe  (GPtrArray          *sets);

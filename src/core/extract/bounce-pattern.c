@@ -79,9 +79,12 @@ part_add (Parser   *ps,
       ps->size *= 2;
       ps->parts = g_renew (Part, ps->parts, ps->size);
     }
+  /* (the other fields are written by the parts that have them) */
   part = &ps->parts[ps->n_parts];
-  memset (part, 0, sizeof *part);
   part->kind = kind;
+  part->group = 0;
+  part->len = 0;
+  part->escaped = part->quantified = part->plain = part->opaque = 0;
   part->min = part->max = 1;
   part->end = ++ps->n_parts;
   return ps->n_parts - 1;
@@ -432,7 +435,9 @@ read_quantifier (Parser *ps,
   guint min, max;
   gboolean loose;
 
-  if (!read_one_quantifier (ps, &min, &max, &loose))
+  /* (most items have none) */
+  if (ps->p >= ps->end || (*ps->p != '?' && *ps->p != '*' && *ps->p != '+' && *ps->p != '{') ||
+      !read_one_quantifier (ps, &min, &max, &loose))
     return;
   PART (ps, at)->quantified = TRUE;
   PART (ps, at)->min = min;

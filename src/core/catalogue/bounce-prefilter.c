@@ -6,512 +6,29 @@
 #include "bounce-alternation.h"
 #include "bounce-literal.h"
 #include "bounce-compiled.h"
+#include "bounce-pattern.h"
 #include "bounce-prefilter.h"
-
-/* Words shorter than this say too little to be worth filing. */
-#define MIN_WORD 3
-
-/* A pattern such as "(a|b) (c|d) (e|f)" multiplies out to one set of words
- * per combination; past this many sets a part's words are left out (which
- * only makes the filter let more texts through, never fewer). */
-#define MAX_SETS 32
 
 /* -- reading a pattern ---------------------------------------------------- */
 
-/* What a pattern certainly needs, as sets of words: every match contains
- * all the words of at least one set (one set for each way through the
- * pattern's alternatives: "mailbox (is )?full|quota exceeded" needs
- * {mailbox, full} or {quota, exceeded}).  NULL when nothing is known: some
- * way through needs no word of MIN_WORD letters or more.  A set is a
- * GPtrArray of words (lower case, each once); Need, of sets. */
+/* What a pattern certainly needs, as sets of words (bounce-pattern.h): every
+ * match contains all the words of at least one set ("mailbox (is )?full|quota
+ * exceeded" needs {mailbox, full} or {quota, exceeded}).  NULL when nothing
+ * is known.  A set is a GPtrArray of words (lower case, each once); Need, of
+ * sets. */
 typedef GPtrArray Need;
 typedef GPtrArray WordSet;
 
-typedef struct {
-  const char *p;
-  const char *end;
-  gboolean give_up;   /* a construct not understood: the rule is always tried */
-} Reader;
-
-typedef enum { QUANT_NONE, QUANT_OPTIONAL, QUANT_REQUIRED } Quant;
-
-static void
-need_free (Need *need)
-{
-  if (need != NULL)
-    g_ptr_array_unref (need);
-}
-
-static WordSet *
-word_set_new (void)
-{
-  return g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-word_set_add (WordSet    *set,
-              const char *word)
-{
-  for (guint i = 0; i < set->len; i++)
-    if (g_str_equal (set->pdata[i], word))
-      return;
-  g_ptr_array_add (set, g_strdup (word));
-}
-
-static Need *
-need_new (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-}
-
-static Need *
-need_of_word (const char *word,
-              gsize       len)
-{
-  Need *need = need_new ();
-  WordSet *set = word_set_new ();
-
-  g_ptr_array_add (set, g_strndup (word, len));
-  g_ptr_array_add (need, set);
-  return need;
-}
-
-/* Both needs at once: each set of a with each set of b.  When that makes too
- * many sets, b is left out (a holds what was read before it, usually more).
- * Takes both. */
-static Need *
-need_and (Need *a,
-          Need *b)
-{
-  Need *both;
-
-  if (a == NULL)
-    return b;
-  if (b == NULL)
-    return a;
-  if (a->len * b->len > MAX_SETS)
-    {
-      need_free (b);
-      return a;
-    }
-  both = need_new ();
-  for (guint i = 0; i < a->len; i++)
-    for (guint j = 0; j < b->len; j++)
-      {
-        WordSet *x = a->pdata[i], *y = b->pdata[j];
-        WordSet *set = word_set_new ();
-
-        for (guint k = 0; k < x->len; k++)
-          word_set_add (set, x->pdata[k]);
-        for (guint k = 0; k < y->len; k++)
-          word_set_add (set, y->pdata[k]);
-        g_ptr_array_add (both, set);
-      }
-  need_free (a);
-  need_free (b);
-  return both;
-}
-
-/* A quantifier after an atom, consumed with its lazy or possessive mark. */
-static Quant
-read_quantifier (Reader *r)
-{
-  Quant q = QUANT_NONE;
-
-  if (r->p >= r->end)
-    return QUANT_NONE;
-  if (*r->p == '?' || *r->p == '*')
-    {
-      q = QUANT_OPTIONAL;
-      r->p++;
-    }
-  else if (*r->p == '+')
-    {
-      q = QUANT_REQUIRED;
-      r->p++;
-    }
-  else if (*r->p == '{')
-    {
-      const char *s = r->p + 1;
-      guint min = 0;
-      gboolean digits = FALSE;
-
-      while (s < r->end && *s == ' ')
-        s++;
-      while (s < r->end && g_ascii_isdigit (*s))
-        {
-          min = MIN (min * 10 + (guint) (*s - '0'), 1000000u);
-          digits = TRUE;
-          s++;
-        }
-      while (s < r->end && (g_ascii_isdigit (*s) || *s == ',' || *s == ' '))
-        s++;
-      if (s >= r->end || *s != '}' || (!digits && s == r->p + 1))
-        return QUANT_NONE;   /* a literal '{', read as an atom next */
-      /* ({,n} counts as optional, whichever way PCRE reads it) */
-      q = min == 0 ? QUANT_OPTIONAL : QUANT_REQUIRED;
-      r->p = s + 1;
-    }
-  if (q != QUANT_NONE && r->p < r->end && (*r->p == '?' || *r->p == '+'))
-    r->p++;
-  return q;
-}
-
-/* Skips from an opening byte to its closer; FALSE when there is none. */
-static gboolean
-skip_to (Reader *r,
-         char    closer)
-{
-  const char *close = memchr (r->p, closer, r->end - r->p);
-
-  if (close == NULL)
-    return FALSE;
-  r->p = close + 1;
-  return TRUE;
-}
-
-/* An escape other than a quoted punctuation mark: \b \d \x{41} \p{L} ... */
-static void
-skip_escape_letter (Reader *r,
-                    char    letter)
-{
-  switch (letter)
-    {
-    case 'Q':   /* \Q...\E quotes: not followed here */
-      r->give_up = TRUE;
-      return;
-    case 'x':
-      if (r->p < r->end && *r->p == '{')
-        r->give_up |= !skip_to (r, '}');
-      else
-        for (int n = 0; n < 2 && r->p < r->end && g_ascii_isxdigit (*r->p); n++)
-          r->p++;
-      return;
-    case 'o':
-    case 'N':
-      if (r->p < r->end && *r->p == '{')
-        r->give_up |= !skip_to (r, '}');
-      return;
-    case 'p':
-    case 'P':
-      if (r->p < r->end && *r->p == '{')
-        r->give_up |= !skip_to (r, '}');
-      else if (r->p < r->end)
-        r->p++;
-      return;
-    case 'c':
-      if (r->p < r->end)
-        r->p++;
-      return;
-    case 'g':
-    case 'k':
-      if (r->p < r->end && *r->p == '{')
-        r->give_up |= !skip_to (r, '}');
-      else if (r->p < r->end && *r->p == '<')
-        r->give_up |= !skip_to (r, '>');
-      else if (r->p < r->end && *r->p == '\'')
-        {
-          r->p++;
-          r->give_up |= !skip_to (r, '\'');
-        }
-      else
-        while (r->p < r->end && (g_ascii_isdigit (*r->p) || *r->p == '-' || *r->p == '+'))
-          r->p++;
-      return;
-    default:
-      if (g_ascii_isdigit (letter))
-        while (r->p < r->end && g_ascii_isdigit (*r->p))
-          r->p++;
-      return;
-    }
-}
-
-/* A character class, from after its '['. */
-static void
-skip_class (Reader *r)
-{
-  if (r->p < r->end && *r->p == '^')
-    r->p++;
-  if (r->p < r->end && *r->p == ']')
-    r->p++;
-  while (r->p < r->end && *r->p != ']')
-    {
-      if (*r->p == '\\')
-        r->p += 2;
-      else if (*r->p == '[' && r->p + 1 < r->end && r->p[1] == ':')
-        {
-          const char *close = g_strstr_len (r->p + 2, r->end - r->p - 2, ":]");
-
-          r->p = close != NULL ? close + 2 : r->p + 1;
-        }
-      else
-        r->p++;
-    }
-  if (r->p >= r->end)
-    r->give_up = TRUE;
-  else
-    r->p++;
-}
-
-static Need *read_alternation (Reader *r);
-
-/* A group, from after its '('; what it needs, or NULL. */
-static Need *
-read_group (Reader *r)
-{
-  gboolean keep = TRUE;
-  Need *need;
-
-  if (r->p < r->end && *r->p == '*')
-    {
-      r->give_up = TRUE;   /* (*VERB) */
-      return NULL;
-    }
-  if (r->p < r->end && *r->p == '?')
-    {
-      const char *s = ++r->p;
-
-      if (s < r->end && *s == '#')
-        {
-          r->give_up |= !skip_to (r, ')');
-          return NULL;
-        }
-      if (s < r->end && (*s == '=' || *s == '!'))
-        {
-          r->p++;
-          keep = FALSE;   /* a lookahead asks nothing of the match itself */
-        }
-      else if (s + 1 < r->end && *s == '<' && (s[1] == '=' || s[1] == '!'))
-        {
-          r->p += 2;
-          keep = FALSE;
-        }
-      else if (s < r->end && (*s == ':' || *s == '>' || *s == '|'))
-        r->p++;
-      else if (s < r->end && (*s == '<' || *s == '\''))
-        r->give_up |= !skip_to (r, *s == '<' ? '>' : '\'');
-      else if (s + 1 < r->end && *s == 'P' && s[1] == '<')
-        r->give_up |= !skip_to (r, '>');
-      else
-        {
-          /* option letters: (?i) sets them, (?i:...) is a group */
-          while (r->p < r->end && (g_ascii_isalpha (*r->p) || *r->p == '-' || *r->p == '^'))
-            {
-              if (*r->p == 'x' || *r->p == 'P' || *r->p == 'R')
-                r->give_up = TRUE;   /* extended syntax, recursion */
-              r->p++;
-            }
-          if (r->p < r->end && *r->p == ')' && !r->give_up)
-            {
-              r->p++;
-              return NULL;
-            }
-          if (r->p >= r->end || *r->p != ':' || r->p == s)
-            {
-              r->give_up = TRUE;   /* conditions, recursion, callouts */
-              return NULL;
-            }
-          r->p++;
-        }
-      if (r->give_up)
-        return NULL;
-    }
-  need = read_alternation (r);
-  if (r->p >= r->end || *r->p != ')')
-    {
-      r->give_up = TRUE;
-      need_free (need);
-      return NULL;
-    }
-  r->p++;
-  if (!keep)
-    {
-      need_free (need);
-      return NULL;
-    }
-  return need;
-}
-
-/* Punctuation that stands for itself in a pattern, unescaped. */
-#define PLAIN_PUNCTUATION "!\"%&',-/:;<=>@_~`"
-
-/* The next atom when it is one character that text folded by
- * bounce_literal_fold() holds as the pattern writes it (an ASCII letter
- * lower-cased): an ASCII letter or digit, punctuation as itself or escaped
- * ("-", "\\."), or a character that has no case (Japanese; one with a case
- * may match another form that folds otherwise).  Returns its length in the
- * pattern, its bytes in lit and their number in lit_len; 0 when the atom is
- * anything else.  Not white space: folding changes it. */
-static gsize
-literal_atom (const Reader *r,
-              char          lit[6],
-              gsize        *lit_len)
-{
-  guchar c = (guchar) *r->p;
-  gunichar u;
-
-  if (g_ascii_isalnum (c) || (c != '\0' && strchr (PLAIN_PUNCTUATION, c) != NULL))
-    {
-      lit[0] = g_ascii_tolower (c);
-      *lit_len = 1;
-      return 1;
-    }
-  if (c == '\\')
-    {
-      if (r->p + 1 < r->end && g_ascii_ispunct (r->p[1]))
-        {
-          lit[0] = r->p[1];
-          *lit_len = 1;
-          return 2;
-        }
-      return 0;
-    }
-  if (c < 0x80)
-    return 0;
-  u = g_utf8_get_char_validated (r->p, r->end - r->p);
-  if (u == (gunichar) -1 || u == (gunichar) -2 || g_unichar_isspace (u) || u == 0xa0 ||
-      u == 0x2018 || u == 0x2019 ||   /* typographic apostrophes fold to ' */
-      g_unichar_tolower (u) != u || g_unichar_toupper (u) != u || g_unichar_totitle (u) != u ||
-      !g_unichar_isgraph (u))
-    return 0;
-  *lit_len = g_unichar_to_utf8 (u, lit);
-  return *lit_len;
-}
-
-/* One alternative: all the words and groups it certainly needs.  A word
- * is a run of at least MIN_WORD bytes of literal characters
- * (literal_atom()): "rr\\.com" needs "rr.com". */
-static Need *
-read_sequence (Reader *r)
-{
-  Need *all = NULL;
-  GString *run = g_string_new (NULL);
-
-#define END_RUN() G_STMT_START { \
-    if (run->len >= MIN_WORD) all = need_and (all, need_of_word (run->str, run->len)); \
-    g_string_truncate (run, 0); \
-  } G_STMT_END
-
-  while (r->p < r->end && !r->give_up && *r->p != '|' && *r->p != ')')
-    {
-      guchar c = (guchar) *r->p;
-      char lit[6];
-      gsize lit_len = 0;
-      gsize atom = literal_atom (r, lit, &lit_len);
-
-      if (atom > 0)
-        {
-          r->p += atom;
-          switch (read_quantifier (r))
-            {
-            case QUANT_NONE:
-              g_string_append_len (run, lit, lit_len);
-              break;
-            case QUANT_REQUIRED:
-              g_string_append_len (run, lit, lit_len);
-              END_RUN ();
-              break;
-            case QUANT_OPTIONAL:
-            default:
-              END_RUN ();
-              break;
-            }
-          continue;
-        }
-      END_RUN ();
-      if (c == '(')
-        {
-          Need *group;
-
-          r->p++;
-          group = read_group (r);
-          if (read_quantifier (r) == QUANT_OPTIONAL)
-            g_clear_pointer (&group, need_free);
-          all = need_and (all, group);
-          continue;
-        }
-      if (c == '\\')
-        {
-          char letter = r->p + 1 < r->end ? r->p[1] : '\\';
-
-          r->p = MIN (r->p + 2, r->end);
-          if (g_ascii_isalnum (letter))
-            skip_escape_letter (r, letter);
-          else if ((guchar) letter >= 0x80)
-            while (r->p < r->end && ((guchar) *r->p & 0xc0) == 0x80)
-              r->p++;
-        }
-      else if (c == '[')
-        {
-          r->p++;
-          skip_class (r);
-        }
-      else
-        {
-          /* any other character: a literal that is no word, or . ^ $ */
-          r->p++;
-          if (c >= 0x80)
-            while (r->p < r->end && ((guchar) *r->p & 0xc0) == 0x80)
-              r->p++;
-        }
-      read_quantifier (r);
-    }
-  END_RUN ();
-#undef END_RUN
-  g_string_free (run, TRUE);
-  return all;
-}
-
-/* Alternatives: each must give words, and the sets of any of them will do. */
-static Need *
-read_alternation (Reader *r)
-{
-  Need *any = need_new ();
-  gboolean complete = TRUE;
-
-  for (;;)
-    {
-      Need *one = read_sequence (r);
-
-      if (one == NULL)
-        complete = FALSE;
-      else
-        {
-          for (guint i = 0; i < one->len; i++)
-            g_ptr_array_add (any, g_ptr_array_ref (one->pdata[i]));
-          need_free (one);
-        }
-      if (r->give_up || r->p >= r->end || *r->p != '|')
-        break;
-      r->p++;
-    }
-  if (!complete || r->give_up)
-    {
-      need_free (any);
-      return NULL;
-    }
-  return any;
-}
-
-/* The whole pattern's need, or NULL. */
 static Need *
 read_pattern (const char *pattern)
 {
-  Reader r = { pattern, pattern + strlen (pattern), FALSE };
-  Need *need = read_alternation (&r);
-
-  if (need == NULL || r.give_up || r.p != r.end)
-    {
-      need_free (need);
-      return NULL;
-    }
-  return need;
+  return bounce_pattern_required (pattern, BOUNCE_PATTERN_CASELESS);
 }
 
 GStrv
 bounce_prefilter_words (const char *pattern)
 {
-  Need *need = read_pattern (pattern);
+  g_autoptr(GPtrArray) need = read_pattern (pattern);
   GStrv words;
 
   if (need == NULL)
@@ -528,30 +45,15 @@ bounce_prefilter_words (const char *pattern)
           longest = set->pdata[k];
       words[i] = g_strdup (longest);
     }
-  need_free (need);
   return words;
 }
 
 char *
 bounce_prefilter_describe (const char *pattern)
 {
-  Need *need = read_pattern (pattern);
-  GString *out;
+  g_autoptr(GPtrArray) need = read_pattern (pattern);
 
-  if (need == NULL)
-    return NULL;
-  out = g_string_new (NULL);
-  for (guint i = 0; i < need->len; i++)
-    {
-      WordSet *set = need->pdata[i];
-
-      if (i > 0)
-        g_string_append_c (out, '|');
-      for (guint k = 0; k < set->len; k++)
-        g_string_append_printf (out, "%s%s", k > 0 ? "+" : "", (char *) set->pdata[k]);
-    }
-  need_free (need);
-  return g_string_free (out, FALSE);
+  return bounce_pattern_describe (need);
 }
 
 /* -- the filter ----------------------------------------------------------- */
@@ -692,11 +194,10 @@ bounce_prefilter_add (BouncePrefilter *self,
     pieces = g_strdupv ((char *[]) { (char *) pattern, NULL });
   for (guint i = 0; pieces != NULL && pieces[i] != NULL; i++)
     {
-      Need *need = read_pattern (pieces[i]);
+      g_autoptr(GPtrArray) need = read_pattern (pieces[i]);
 
       words &= need != NULL;
       add_alternative (self, need);
-      need_free (need);
     }
   alts = self->alt_set_start->len - 1;
   g_array_append_val (self->rule_alt_start, alts);

@@ -1105,6 +1105,41 @@ test_other_kinds (void)
   }
 }
 
+/* Auto-Submitted's other keywords: "auto-generated" (RFC 3834 section 5)
+ * and "auto-notified" (RFC 8098) mark an automatic message as
+ * "auto-replied" does, and Sisimai takes each for an automatic reply
+ * (lib/Sisimai/RFC3834.pm); the address it came from is the recipient.
+ * Guards kept: a mail system's own notice, and a message that reads as a
+ * failure report, stay what they are. */
+static void
+test_auto_generated_reply (void)
+{
+  g_autoptr(BounceReport) generated = analyze ("From: Jake <jake@example.net>\nTo: reply+1234@example.com\n"
+                                               "Subject: re: weekly digest\nAuto-Submitted: auto-generated\n\n"
+                                               "Thanks for the digest.\n");
+  g_autoptr(BounceReport) notified = analyze ("From: Kim <kim@example.net>\nTo: alice@example.com\n"
+                                              "Subject: Read: plans\nAuto-Submitted: Auto-Notified\n\n"
+                                              "Your message was read.\n");
+  g_autoptr(BounceReport) root = analyze ("From: root@example.net\nTo: alice@example.com\n"
+                                          "Subject: Cron job output\nAuto-Submitted: auto-generated\n\n"
+                                          "Backup done.\n");
+  g_autoptr(BounceReport) report = analyze ("From: Mail Delivery Subsystem <daemon@example.net>\n"
+                                            "To: alice@example.com\nSubject: Returned mail\n"
+                                            "Auto-Submitted: auto-generated (failure)\n\n"
+                                            "<pat@example.net>: 550 5.1.1 user unknown: delivery failed\n");
+
+  g_assert_cmpint (bounce_report_get_kind (generated), ==, BOUNCE_KIND_AUTOREPLY);
+  {
+    g_autoptr(BounceRecipient) r = recipient (generated, 0);
+
+    g_assert_cmpstr (bounce_recipient_get_address (r), ==, "jake@example.net");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "vacation");
+  }
+  g_assert_cmpint (bounce_report_get_kind (notified), ==, BOUNCE_KIND_AUTOREPLY);
+  g_assert_cmpint (bounce_report_get_kind (root), ==, BOUNCE_KIND_NOT_BOUNCE);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+}
+
 static void
 test_pseudo_status_table (void)
 {
@@ -3344,6 +3379,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
+  g_test_add_func ("/diagnose/auto-generated-reply", test_auto_generated_reply);
   g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);
   g_test_add_func ("/diagnose/temporary-words-literals", test_temporary_words_literals);
   g_test_add_func ("/diagnose/remote-host-words", test_remote_host_words);

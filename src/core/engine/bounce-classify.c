@@ -347,6 +347,26 @@ bounce_classify_reads_as_failure_report (BounceMessageContext *ctx)
   return text->len <= 256 * 1024 && match (RE_ENHANCED_CODE, text->str) && match (RE_BOUNCE_WORDS, text->str);
 }
 
+/* Auto-Submitted's keywords of a message no person wrote: RFC 3834
+ * section 5 "auto-replied" and "auto-generated", and RFC 8098's
+ * "auto-notified" (IANA Auto-Submitted header field keywords).  Sisimai
+ * takes any of the three for an automatic reply, its vacation
+ * (lib/Sisimai/RFC3834.pm: 'auto-submitted' => qr/\Aauto-(?:generated|
+ * replied|notified)/, unchanged from sisimai/p5-sisimai 031749e5 to its
+ * 2023 make()), once no report layout has read the message. */
+static gboolean
+auto_submitted_automatic (const char *value)
+{
+  static const char * const keywords[] = { "auto-replied", "auto-generated", "auto-notified" };
+
+  while (value != NULL && g_ascii_isspace (*value))
+    value++;
+  for (gsize i = 0; value != NULL && i < G_N_ELEMENTS (keywords); i++)
+    if (g_ascii_strncasecmp (value, keywords[i], strlen (keywords[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* RFC 3834 (Auto-Submitted) and what auto-responders add: X-Autoreply and
  * its kin, Precedence: auto_reply, Apple Mail's X-Apple-Action: vacation,
  * and their Subject prefixes. */
@@ -378,8 +398,8 @@ bounce_classify_looks_like_autoreply (BounceMessageContext *ctx)
    * (RFC 3834 section 5), bounces included: alone, it makes a holiday
    * reply only of a text that does not read as a failure report (an
    * enhanced status code among a report's words) */
-  return auto_submitted != NULL && g_ascii_strncasecmp (auto_submitted, "auto-replied", 12) == 0 &&
-         !match (RE_BOUNCE_SUBJECT, subject) && !bounce_classify_reads_as_failure_report (ctx);
+  return auto_submitted_automatic (auto_submitted) && !match (RE_BOUNCE_SUBJECT, subject) &&
+         !bounce_classify_reads_as_failure_report (ctx);
 }
 
 gboolean

@@ -68,13 +68,74 @@ rule_is_generic (BounceEntry *rule)
  * whose refusal names no host) has its words read as generic wording is,
  * by the reason modules (Reason/Filtered.pm true(): "user unknown" words
  * at no SMTP command are a filter's). */
+/* Whether the catalogue holds a table of Sisimai's for a provider: its
+ * entries read from one of Sisimai's Rhost modules (their source,
+ * lib/Sisimai/Rhost/NAME.pm).  Found once per catalogue. */
+static gboolean
+provider_has_sisimai_table (BounceCatalogue *catalogue,
+                            const char      *provider)
+{
+  GHashTable *tables = g_object_get_data (G_OBJECT (catalogue), "bounce-sisimai-tables");
+
+  if (tables == NULL)
+    {
+      GPtrArray *entries = bounce_catalogue_get_entries (catalogue);
+
+      tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; entries != NULL && i < entries->len; i++)
+        {
+          BounceEntry *entry = entries->pdata[i];
+          const char *scope = bounce_entry_get_provider (entry);
+          const char *source = bounce_entry_get_source_url (entry);
+
+          if (scope != NULL && source != NULL && strstr (source, "lib/Sisimai/Rhost/") != NULL)
+            g_hash_table_add (tables, g_strdup (scope));
+        }
+      g_object_set_data_full (G_OBJECT (catalogue), "bounce-sisimai-tables", tables,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  return g_hash_table_contains (tables, provider);
+}
+
+/* Whether the server that refused is one whose table Sisimai reads for
+ * this provider's words: Sisimai reads a provider's table only for the
+ * servers its Rhost dispatch names (v5.1.0 lib/Sisimai/Rhost.pm: YahooInc
+ * for *.yahoodns.net, not for Yahoo's older mx.mail.yahoo.com), and the
+ * words of any other server by its reason modules, as generic wording is
+ * read (Reason/Filtered.pm true(): "user unknown" words at any command but
+ * RCPT TO are a filter's).  So a provider's own statement, from a server
+ * known to be that provider's (its host, its words), keeps its meaning at
+ * any stage only if Sisimai has a table for that server's provider (or
+ * for one it is part of: Yahoo's inbound servers, "yahoo-mx", are
+ * Yahoo's).  Where no server is known, or in a pasted fragment, which
+ * may have left out the host that selects a table, the question stays
+ * open, and the words keep their meaning. */
+static gboolean
+server_has_table_for (const BounceJudgement *j,
+                      const char            *provider)
+{
+  const char *server = j->ev->provider;
+  BounceEntry *entry;
+
+  /* (a pasted fragment may have left out the host that selects a table) */
+  if (server == NULL || j->ctx->message == NULL)
+    return TRUE;
+  if (!provider_has_sisimai_table (j->ctx->catalogue, server))
+    return FALSE;
+  if (g_strcmp0 (server, provider) == 0)
+    return TRUE;
+  entry = bounce_catalogue_find_provider (j->ctx->catalogue, server);
+  return entry != NULL && g_strcmp0 (bounce_entry_get_within (entry), provider) == 0;
+}
+
 static gboolean
 rule_is_refined_by_stage (const BounceJudgement *j)
 {
   BounceEntry *rule = j->rule;
+  const char *provider = rule != NULL ? bounce_entry_get_provider (rule) : NULL;
 
   return rule_is_generic (rule) ||
-         (j->ev->provider_of_bounce && bounce_entry_get_provider (rule) != NULL);
+         (provider != NULL && (j->ev->provider_of_bounce || !server_has_table_for (j, provider)));
 }
 
 static gboolean

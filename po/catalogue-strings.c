@@ -401,11 +401,11 @@ N_("The recipient's server filtered the message");
 /* Translators: reason.filtered explanation */
 N_("The message was refused after it was sent, by a filter or a check on the recipient's side. The recipient may not accept mail from you. Filters often answer \"user unknown\" even for addresses that exist, and some servers check addresses only at this stage, so a wrong address is possible too.");
 /* Translators: reason.filtered sender[1] */
-N_("Check the bounce for the filter's reason.");
-/* Translators: reason.filtered sender[2] */
 N_("Check the recipient's address for typos.");
-/* Translators: reason.filtered sender[2].case */
+/* Translators: reason.filtered sender[1].case */
 N_("If the server says the user is unknown");
+/* Translators: reason.filtered sender[2] */
+N_("Check the bounce for the filter's reason.");
 /* Translators: reason.filtered sender[3] */
 N_("Reach the recipient another way and ask them to allow your address.");
 /* Translators: reason.filtered admin[1] */

@@ -440,6 +440,37 @@ test_not_local (void)
   g_assert_false (contains (other_sender, "outgoing server"));
 }
 
+/* A refusal after DATA in words that mean an unknown user is a filter's by
+ * Sisimai's reading (the recipient's reason is "filtered"), but the words
+ * still say the address may be wrong: the step that says to check it is
+ * chosen by what the rules read in the reply ("said"), not by a pattern of
+ * its own, so every wording of an unknown user the catalogue knows brings
+ * it ("no mailbox here by that name" is qmail's, which no pattern of the
+ * step named), and a filter's own words do not. */
+static void
+test_filtered_unknown_user (void)
+{
+  g_autoptr(BounceReport) report =
+    analyse ("<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 Sorry, no\n"
+             "    mailbox here by that name (in reply to end of DATA command)\n");
+  g_autoptr(BounceRecipient) r = first_recipient (report);
+  g_autoptr(BounceReport) other =
+    analyse ("<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 Message\n"
+             "    rejected due to user rules (in reply to end of DATA command)\n");
+  g_autoptr(BounceRecipient) o = first_recipient (other);
+  g_autofree char *sender = NULL;
+  g_autofree char *other_sender = NULL;
+
+  g_assert_nonnull (r);
+  g_assert_nonnull (o);
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "filtered");
+  g_assert_cmpstr (bounce_recipient_get_reason (o), ==, "filtered");
+  sender = chosen_steps (r, FALSE);
+  other_sender = chosen_steps (o, FALSE);
+  g_assert_true (g_str_has_prefix (sender, "Check the recipient's address for typos."));
+  g_assert_false (contains (other_sender, "typos"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -454,6 +485,7 @@ main (int argc, char **argv)
   g_test_add_func ("/advice/generic-rules-cite-no-provider", test_generic_rules_cite_no_provider);
   g_test_add_func ("/advice/steps-follow-the-case", test_steps_follow_the_case);
   g_test_add_func ("/advice/not-local", test_not_local);
+  g_test_add_func ("/advice/filtered-unknown-user", test_filtered_unknown_user);
 
   return g_test_run ();
 }

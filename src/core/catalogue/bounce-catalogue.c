@@ -24,7 +24,7 @@ static void search_index_free (BounceSearchIndex *index);
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
 #define TABLES_TYPE "(auauauauauauauauauauauuauauauauauayauauau)"
-#define COMPILED_MAGIC "bounce-catalogue-10"
+#define COMPILED_MAGIC "bounce-catalogue-11"
 #define PREFILTER_TYPE "(uuauauauauvauauauauauau)"
 #define COMPILED_TYPE "(ssi" TABLES_TYPE PREFILTER_TYPE "(ayauauauauauayau)" PREFILTER_TYPE PREFILTER_TYPE ")"
 

@@ -31,6 +31,8 @@ typedef struct {
   char *words_source;          /* the server's reply must match, or NULL */
   GRegex *words;               /* words_source compiled, when first matched */
   gboolean otherwise;          /* applies when no words step of its list does */
+  char *said;                  /* a reason one of the recipient's rules read in
+                                * the server's words, or NULL */
 } StepDef;
 
 static void
@@ -40,6 +42,7 @@ step_def_free (StepDef *def)
   g_free (def->label);
   g_free (def->words_source);
   g_clear_pointer (&def->words, g_regex_unref);
+  g_free (def->said);
   g_free (def);
 }
 
@@ -269,13 +272,15 @@ get_strv (JsonObject  *object,
 }
 
 static const char * const step_keys[] = {
-  "text", "case", "state", "class", "words", "otherwise", NULL
+  "text", "case", "state", "class", "words", "otherwise", "said", NULL
 };
 
 /* A step is a string, or an object: { "text", "case", and one or more of
  * "state" (delayed, failed), "class" (temporary, permanent), "words" (a
- * pattern over the server's reply) or "otherwise" (true: when no "words"
- * step of the list applies). */
+ * pattern over the server's reply), "otherwise" (true: when no "words"
+ * step of the list applies) or "said" (a reason: when one of the rules that
+ * read the recipient's reply gives that reason, whatever reason the
+ * recipient was given in the end). */
 static StepDef *
 parse_step (JsonNode    *item,
             const char  *id,
@@ -355,6 +360,12 @@ parse_step (JsonNode    *item,
   else if (json_object_has_member (object, "words"))
     STEP_FAIL ("Catalogue entry “%s”: a step’s “words” must be a string", id);
 
+  value = bounce_json_member_string (object, "said");
+  if (value != NULL && bounce_reason_is_known (value))
+    def->said = g_strdup (value);
+  else if (json_object_has_member (object, "said"))
+    STEP_FAIL ("Catalogue entry “%s”: a step’s “said” must name a reason", id);
+
   if (json_object_has_member (object, "otherwise"))
     {
       if (!bounce_json_boolean (json_object_get_member (object, "otherwise"), &otherwise) || !otherwise)
@@ -364,10 +375,10 @@ parse_step (JsonNode    *item,
 
   if (def->words_source != NULL && def->otherwise)
     STEP_FAIL ("Catalogue entry “%s”: a step has both “words” and “otherwise”", id);
-  if ((def->words_source != NULL || def->otherwise) && def->label == NULL)
+  if ((def->words_source != NULL || def->otherwise || def->said != NULL) && def->label == NULL)
     STEP_FAIL ("Catalogue entry “%s”: a step that depends on the server’s words needs a “case”", id);
   if (def->state == STEP_STATE_ANY && def->klass == BOUNCE_PERMANENCE_UNKNOWN &&
-      def->words_source == NULL && !def->otherwise)
+      def->words_source == NULL && !def->otherwise && def->said == NULL)
     STEP_FAIL ("Catalogue entry “%s”: a step object without a condition (write it as a string)", id);
 #undef STEP_FAIL
 
@@ -1076,6 +1087,30 @@ words_match (const StepDef           *def,
   return g_regex_match (step_words (def), context->reply, 0, NULL) ? TRI_TRUE : TRI_FALSE;
 }
 
+/* Whether one of the rules that read the recipient's reply gave the
+ * reason a step names (the recipient's own reason may differ: Sisimai's
+ * reading makes "user unknown" after DATA a filter's). */
+static Tri
+said_match (const StepDef           *def,
+            const BounceStepContext *context)
+{
+  if (context == NULL || context->said == NULL)
+    return TRI_UNKNOWN;
+  for (guint i = 0; i < context->said->len; i++)
+    {
+      BounceEntry *entry = context->said->pdata[i];
+      BounceEntryKind kind = bounce_entry_get_kind (entry);
+      const char *reason = bounce_entry_get_reason (entry);
+
+      /* (only rules and phrases read words; the other entries explain
+       * codes and reasons) */
+      if ((kind == BOUNCE_ENTRY_RULE || kind == BOUNCE_ENTRY_PHRASES) &&
+          reason != NULL && g_str_equal (reason, def->said))
+        return TRI_TRUE;
+    }
+  return TRI_FALSE;
+}
+
 /* Whether the recipient is in the state a step wants: DELAYED is still
  * being tried, every other failure outcome is final. */
 static Tri
@@ -1158,6 +1193,8 @@ bounce_entry_select_steps (BounceEntry             *self,
         }
       if (def->words_source != NULL)
         applies = tri_and (applies, words_match (def, context));
+      if (def->said != NULL)
+        applies = tri_and (applies, said_match (def, context));
       if (def->otherwise)
         applies = tri_and (applies, any_words == TRI_TRUE ? TRI_FALSE
                                     : any_words == TRI_FALSE ? TRI_TRUE : TRI_UNKNOWN);
@@ -1453,6 +1490,7 @@ write_steps (GArray           *record,
       bounce_record_add (record, def->klass);
       add_str (record, pool, def->words_source);
       bounce_record_add (record, def->otherwise);
+      add_str (record, pool, def->said);
     }
 }
 
@@ -1550,6 +1588,7 @@ read_steps (BounceRecordReader *r,
       klass = bounce_record_next (r);
       words = bounce_record_str (r);
       def->otherwise = bounce_record_next (r) != 0;
+      def->said = bounce_record_dup (r);
       def->state = state <= STEP_STATE_FAILED ? (StepState) state : STEP_STATE_ANY;
       def->klass = klass <= BOUNCE_PERMANENCE_PERMANENT ? (BouncePermanence) klass : BOUNCE_PERMANENCE_UNKNOWN;
       /* (compiled when first matched, step_words(): most entries read in

@@ -37,12 +37,15 @@ typedef enum {
 
 /* What is known about one recipient when choosing the steps to show.  A
  * catalogue step may apply only to some cases (see docs/catalogue-format.md):
- * to words in the server's reply, to a delivery still being tried or given
- * up, to a temporary or permanent code. */
+ * to words in the server's reply, to what a rule read in them, to a
+ * delivery still being tried or given up, to a temporary or permanent
+ * code. */
 typedef struct {
   const char       *reply;       /* the server's reply, or NULL when it gave none */
   BounceOutcome     outcome;     /* bounce_recipient_get_outcome(); NONE: not known */
   BouncePermanence  permanence;
+  GPtrArray        *said;        /* (element-type BounceEntry) the entries that read
+                                  * the reply, or NULL when not known */
 } BounceStepContext;
 
 /* A step chosen for a reader. */

@@ -321,6 +321,7 @@ bounce_recipient_get_step_context (BounceRecipient   *self,
   context->reply = self->diagnostic;
   context->outcome = bounce_recipient_get_outcome (self);
   context->permanence = self->permanence;
+  context->said = self->entries;
 }
 
 GPtrArray *

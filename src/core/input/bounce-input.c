@@ -1991,6 +1991,19 @@ bounce_input_plain_header_value (const char *raw)
   return out;
 }
 
+/* What clean_value() makes of a value bounce_input_plain_header_value()
+ * gave, in place: its tabs become spaces.  Such a value is printable ASCII
+ * and tabs, without line breaks or white space at either end, so that
+ * clean_value() would have nothing else to do (nor any UTF-8 to repair). */
+static char *
+clean_plain_value (char *plain)
+{
+  for (char *p = plain; *p != '\0'; p++)
+    if (*p == '\t')
+      *p = ' ';
+  return plain;
+}
+
 /* Writes "Name: value" lines of a message's headers, in source order.  GMime
  * keeps the Content-* ones on the body part, so both lists are merged. */
 static void
@@ -2032,7 +2045,8 @@ append_headers (Decoder           *dec,
         continue;
       if (name == NULL)
         continue;
-      if (raw != NULL && !g_utf8_validate (raw, -1, NULL))
+      /* (a plain value is ASCII: only the others need the check) */
+      if (plain == NULL && raw != NULL && !g_utf8_validate (raw, -1, NULL))
         dec->self->repaired = TRUE;
       /* The display text must be valid UTF-8, names included
        * ("X-Virus-Sc\347anned" in Latin-1). */
@@ -2041,7 +2055,9 @@ append_headers (Decoder           *dec,
           name = valid_name = g_utf8_make_valid (name, -1);
           dec->self->repaired = TRUE;
         }
-      value = clean_value (decoded != NULL ? decoded : raw);
+      /* (most values are plain: their cleaning is cheaper) */
+      value = plain != NULL ? clean_plain_value (g_steal_pointer (&plain))
+                            : clean_value (decoded != NULL ? decoded : raw);
 
       /* ("Name: value" without printf's parsing, for every header) */
       g_string_append (block, name);

@@ -290,6 +290,23 @@ test_public_ips (void)
     g_assert_true (a->is_public);
     g_assert_false (b->is_public);
   }
+  /* and so does every dotted address above that the scan finds (it reads
+   * their bytes itself) */
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("host %s said", cases[i].ip);
+      g_autoptr(GPtrArray) findings = bounce_extract_all (text, TOKENS);
+
+      for (guint k = 0; k < findings->len; k++)
+        {
+          const BounceFinding *f = g_ptr_array_index (findings, k);
+
+          if (f->kind != BOUNCE_FINDING_IPV4)
+            continue;
+          g_assert_cmpstr (f->text, ==, cases[i].ip[0] == '[' ? "8.8.8.8" : cases[i].ip);
+          g_assert_cmpint (f->is_public, ==, cases[i].is_public);
+        }
+    }
 }
 
 static void

@@ -1113,19 +1113,45 @@ ipv4_is_version (const char *text,
                    word_in_list (text + w, b - w, id_words));
 }
 
+/* bounce_ip_is_public() of the address the scan found at text[s, e): four
+ * octets of at most 255 written without leading zeros (bounce-scan.c's
+ * ipv4_at()), which GLib's parser always reads, and for an IPv4 address
+ * inet_address_is_public() comes down to ipv4_bytes_public().  Its bytes
+ * are read here: a GInetAddress for each address found was most of the
+ * scan's time for addresses. */
+static gboolean
+scanned_ipv4_is_public (const char *text,
+                        gsize       s,
+                        gsize       e)
+{
+  guint8 bytes[4];
+  guint octet = 0, value = 0;
+
+  for (gsize p = s; p <= e; p++)
+    {
+      if (p == e || text[p] == '.')
+        {
+          g_assert (octet < 4 && value <= 255);
+          bytes[octet++] = (guint8) value;
+          value = 0;
+        }
+      else
+        value = value * 10 + (guint) (text[p] - '0');
+    }
+  g_assert (octet == 4);
+  return ipv4_bytes_public (bytes);
+}
+
 static void
 on_ipv4 (Scan *scan, gsize s, gsize e)
 {
-  char buf[16];
   BounceFinding *f;
 
   if (ipv4_is_version (scan->text, s))
     return;
-  memcpy (buf, scan->text + s, MIN (e - s, sizeof buf - 1));
-  buf[MIN (e - s, sizeof buf - 1)] = '\0';
   add_finding (scan->out, BOUNCE_FINDING_IPV4, scan->text, s, e - s, NULL);
   f = g_ptr_array_index (scan->out, scan->out->len - 1);
-  f->is_public = bounce_ip_is_public (buf);
+  f->is_public = scanned_ipv4_is_public (scan->text, s, e);
 }
 
 static void

@@ -754,12 +754,14 @@ hostname_is_plausible (const char *s,
   return TRUE;
 }
 
+/* Words that make a host name, before its last label, a list's zone (and
+ * so does a label that is exactly "bl": hostname_is_zone()). */
 static const char * const zone_keywords[] = {
   "spamhaus", "spamcop", "barracudacentral", "sorbs", "dnsbl", "rbl", "blocklist",
   "blacklist", "surbl", "uribl", "manitu", "spameatingmonkey",
   "mailspike", "abuseat", "psbl", "0spam", "s5h", "backscatterer", "invaluement",
   "uceprotect", "gbudb", "junkemailfilter", "spamrats", "nszones",
-  "dronebl", "mailpolice", "wpbl", "anonmails", "bl.",
+  "dronebl", "mailpolice", "wpbl", "anonmails",
   NULL
 };
 
@@ -772,20 +774,13 @@ hostname_is_zone (const char *lower)
   if (tld == NULL || g_str_has_prefix (lower, "www."))
     return FALSE;
   head = g_strndup (lower, tld - lower + 1);  /* keeps the dot: "bl." matches "bl.spamcop." */
+  /* a label that is exactly "bl" (bl.spamcop.net, b.barracuda...), tested
+   * once rather than as a keyword compared by name for every host */
+  if (g_str_has_prefix (head, "bl.") || strstr (head, ".bl.") != NULL)
+    return TRUE;
   for (gsize i = 0; zone_keywords[i] != NULL; i++)
-    {
-      const char *k = zone_keywords[i];
-
-      if (g_str_equal (k, "bl."))
-        {
-          /* a label that is exactly "bl" (bl.spamcop.net, b.barracuda...) */
-          if (g_str_has_prefix (head, "bl.") || strstr (head, ".bl.") != NULL)
-            return TRUE;
-          continue;
-        }
-      if (strstr (head, k) != NULL)
-        return TRUE;
-    }
+    if (strstr (head, zone_keywords[i]) != NULL)
+      return TRUE;
   return FALSE;
 }
 

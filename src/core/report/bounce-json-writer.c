@@ -332,6 +332,29 @@ bounce_json_writer_string (BounceJsonWriter *self,
     }
 }
 
+/* The decimal digits of value, as "%" G_GINT64_FORMAT writes them,
+ * without printf's parsing of a format (every count and offset of a
+ * report is written so). */
+static void
+append_int64 (GString *out,
+              gint64   value)
+{
+  char digits[24];
+  gsize at = sizeof digits;
+  /* (the magnitude in unsigned arithmetic: -G_MININT64 does not fit) */
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[--at] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    digits[--at] = '-';
+  g_string_append_len (out, digits + at, sizeof digits - at);
+}
+
 void
 bounce_json_writer_int (BounceJsonWriter *self,
                         gint64            value)
@@ -343,7 +366,7 @@ bounce_json_writer_int (BounceJsonWriter *self,
   else
     {
       begin_value (self);
-      g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
+      append_int64 (self->out, value);
     }
 }
 

@@ -342,7 +342,14 @@ bounce_scan_candidates (const char *text,
       guint try;
 
       prev_word = (cls & CLASS_WORD) != 0;
-      /* Only the e-mail domain may start right after a word byte. */
+      /* Only the e-mail domain may start right after a word byte, and '@'
+       * is none: the rest of a word is passed over at once. */
+      if (after_word && prev_word)
+        {
+          while (p + 1 < end && (classes[(guchar) text[p + 1]] & CLASS_WORD) != 0)
+            p++;
+          continue;
+        }
       if ((cls & ~CLASS_WORD) == 0 || (after_word && c != '@'))
         continue;
 

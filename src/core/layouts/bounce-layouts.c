@@ -329,8 +329,12 @@ bounce_layouts_run (BounceLayoutDoc  *doc,
         continue;
       if (kind == BOUNCE_LAYOUT_TEXT && doc->lines->len == 0)
         break;
-      g_clear_pointer (&doc->out, g_ptr_array_unref);
-      doc->out = bounce_facts_new ();
+      /* (the facts of a layout that did not recognise the message are
+       * dropped; their array is used again: most layouts try in vain) */
+      if (doc->out == NULL)
+        doc->out = bounce_facts_new ();
+      else
+        g_ptr_array_set_size (doc->out, 0);
       doc->layout = l->name;
       if (!l->parse (doc))
         continue;
@@ -340,8 +344,10 @@ bounce_layouts_run (BounceLayoutDoc  *doc,
         *layout = l->name;
       return g_steal_pointer (&doc->out);
     }
-  g_clear_pointer (&doc->out, g_ptr_array_unref);
-  return bounce_facts_new ();
+  if (doc->out == NULL)
+    return bounce_facts_new ();
+  g_ptr_array_set_size (doc->out, 0);
+  return g_steal_pointer (&doc->out);
 }
 
 gboolean

@@ -111,6 +111,14 @@ append_indent (BounceJsonWriter *self,
       g_string_append_len (out, run, p - run); \
   } G_STMT_END
 
+/* A byte written as it is: printable ASCII but the quote and the
+ * backslash. */
+static inline gboolean
+is_plain_ascii (guchar c)
+{
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void
 bounce_json_append_string (GString    *out,
                            const char *value)
@@ -127,6 +135,12 @@ bounce_json_append_string (GString    *out,
       guchar c = (guchar) *p;
       const char *escape = NULL;
 
+      /* (most bytes go out as they are: they are passed over first) */
+      if (is_plain_ascii (c))
+        {
+          p++;
+          continue;
+        }
       if (c >= 0x80)
         {
           gunichar u = g_utf8_get_char_validated (p, -1);

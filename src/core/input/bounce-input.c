@@ -154,20 +154,33 @@ bounce_message_new (void)
   return msg;
 }
 
+/* An ASCII letter in lower case, any other byte as it is (as
+ * g_ascii_strcasecmp() compares them), without a call. */
+static inline guchar
+ascii_lower (guchar c)
+{
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
 const char *
 bounce_fields_lookup (GPtrArray  *fields,
                       const char *name)
 {
+  guchar first;
+
   g_return_val_if_fail (name != NULL, NULL);
 
   if (fields == NULL)
     return NULL;
 
+  /* (fields are looked up by name many times a message: most names
+   * differ at their first byte, compared before the rest) */
+  first = ascii_lower ((guchar) name[0]);
   for (guint i = 0; i < fields->len; i++)
     {
       BounceField *field = g_ptr_array_index (fields, i);
 
-      if (g_ascii_strcasecmp (field->name, name) == 0)
+      if (ascii_lower ((guchar) field->name[0]) == first && g_ascii_strcasecmp (field->name, name) == 0)
         return field->value;
     }
   return NULL;

@@ -699,6 +699,31 @@ test_word_lists (void)
   g_assert_true (bounce_extract_word_lists_ok ());
 }
 
+/* bounce_utf8_count_chars() counts as g_utf8_strlen() does, whatever the
+ * length and wherever the non-ASCII characters fall (it takes ASCII eight
+ * bytes at a time). */
+static void
+test_count_chars (void)
+{
+  static const char * const pieces[] = { "a", "é", "€", "𝄞", " ", "\n" };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_string_append (text, pieces[(i * 7 + i / 5) % G_N_ELEMENTS (pieces)]);
+      /* every start and end within the last bytes */
+      for (gsize from = 0; from < MIN (text->len, 20); from++)
+        {
+          /* (the character that starts at or after from) */
+          const char *start = from == 0 ? text->str : g_utf8_find_next_char (text->str + from - 1, NULL);
+
+          g_assert_cmpint (bounce_utf8_count_chars (start, text->str + text->len), ==,
+                           g_utf8_strlen (start, text->str + text->len - start));
+        }
+    }
+  g_assert_cmpint (bounce_utf8_count_chars (text->str, text->str), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -710,6 +735,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/tokens", test_tokens);
   g_test_add_func ("/extract/network", test_network);
   g_test_add_func ("/extract/public-ips", test_public_ips);
+  g_test_add_func ("/extract/count-chars", test_count_chars);
   g_test_add_func ("/extract/offsets", test_offsets);
   g_test_add_func ("/extract/range", test_range);
   g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);

@@ -1983,24 +1983,31 @@ collect_headers (GPtrArray   *headers,
 char *
 bounce_input_plain_header_value (const char *raw)
 {
-  const char *p = raw;
-  const char *end;
-  char *out, *o;
+  const guchar *q = (const guchar *) raw;
+  char *out, *o, *start;
 
-  for (const guchar *q = (const guchar *) raw; *q != '\0'; q++)
-    if (!((*q >= 0x20 && *q < 0x7f) || *q == '\t' || *q == '\r' || *q == '\n') ||
-        (*q == '=' && q[1] == '?'))
-      return NULL;
-  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-    p++;
-  end = p + strlen (p);
-  while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  out = o = g_malloc (end - p + 1);
-  for (; p < end; p++)
-    if (*p != '\r' && *p != '\n')
-      *o++ = *p;
+  /* One pass that checks the bytes and copies them without line breaks;
+   * the white space at both ends is dropped from the copy. */
+  out = o = g_malloc (strlen (raw) + 1);
+  for (; *q != '\0'; q++)
+    {
+      if (!((*q >= 0x20 && *q < 0x7f) || *q == '\t' || *q == '\r' || *q == '\n') ||
+          (*q == '=' && q[1] == '?'))
+        {
+          g_free (out);
+          return NULL;
+        }
+      if (*q != '\r' && *q != '\n')
+        *o++ = (char) *q;
+    }
+  while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+    o--;
   *o = '\0';
+  start = out;
+  while (*start == ' ' || *start == '\t')
+    start++;
+  if (start > out)
+    memmove (out, start, o - start + 1);
   return out;
 }
 

@@ -862,6 +862,21 @@ test_named_server_selects_table (void)
          BOUNCE_KIND_FAILURE, "lena.moss@yahoo.com", "userunknown");
 }
 
+/* Words Sisimai's Reason::MesgTooBig lists since after v5.1.0 (its
+ * lib/Sisimai/Reason/MesgTooBig.pm at commit 0a5bf618): the human text
+ * of a report whose Status field says "Exceeded maximum inbound message
+ * size", which a user pastes without that field. */
+static void
+test_incoming_size_words (void)
+{
+  check ("Your message could not be delivered to\n"
+         "\n"
+         "    kim.berg@example.org\n"
+         "\n"
+         "Your message has exceeded the maximum incoming message size of this server.\n",
+         BOUNCE_KIND_FAILURE, "kim.berg@example.org", "mesgtoobig");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -895,5 +910,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/forwarded-autoreply", test_forwarded_autoreply);
   g_test_add_func ("/fragments/pasted/quoted-in-reply", test_quoted_in_reply);
   g_test_add_func ("/fragments/pasted/named-server-selects-table", test_named_server_selects_table);
+  g_test_add_func ("/fragments/pasted/incoming-size-words", test_incoming_size_words);
   return g_test_run ();
 }

@@ -826,6 +826,57 @@ test_report_fields_alone (void)
          BOUNCE_KIND_FAILURE, "tomas.berg@example.net", "mailboxfull");
 }
 
+/* The human part of a Postfix report, pasted, names the server that
+ * refused ("host ... said:", Postfix's bounce(5) text) and the command:
+ * that server is the one whose provider table Sisimai would read, so a
+ * provider's words from a server Sisimai has no table for (Yahoo's older
+ * mx.mail.yahoo.com hosts; v5.1.0 lib/Sisimai/Rhost.pm selects YahooInc
+ * for *.yahoodns.net) are read as generic words after DATA are, a
+ * filter's, as in the whole message; from a yahoodns.net host, or with no
+ * host named, they keep their meaning. */
+static void
+test_named_server_selects_table (void)
+{
+  const char *head =
+    "This is the mail system at host mail.example.org.\n"
+    "\n"
+    "I'm sorry to have to inform you that your message could not\n"
+    "be delivered to one or more recipients. It's attached below.\n"
+    "\n"
+    "                   The mail system\n"
+    "\n";
+  g_autofree char *old_mx = g_strconcat (head,
+    "<lena.moss@yahoo.com>: host e.mx.mail.yahoo.com[192.0.2.25] said: 554\n"
+    "    delivery error: dd This user doesn't have a yahoo.com account\n"
+    "    (lena.moss@yahoo.com) [0] - mta12.mail.example.yahoo.com (in reply to end\n"
+    "    of DATA command)\n", NULL);
+  g_autofree char *yahoodns = g_strconcat (head,
+    "<lena.moss@yahoo.com>: host mta6.am0.yahoodns.net[192.0.2.26] said: 554\n"
+    "    delivery error: dd This user doesn't have a yahoo.com account\n"
+    "    (lena.moss@yahoo.com) [0] - mta12.mail.example.yahoo.com (in reply to end\n"
+    "    of DATA command)\n", NULL);
+
+  check (old_mx, BOUNCE_KIND_FAILURE, "lena.moss@yahoo.com", "filtered");
+  check (yahoodns, BOUNCE_KIND_FAILURE, "lena.moss@yahoo.com", "userunknown");
+  check ("554 delivery error: dd This user doesn't have a yahoo.com account (lena.moss@yahoo.com) [0]\n",
+         BOUNCE_KIND_FAILURE, "lena.moss@yahoo.com", "userunknown");
+}
+
+/* Words Sisimai's Reason::MesgTooBig lists since after v5.1.0 (its
+ * lib/Sisimai/Reason/MesgTooBig.pm at commit 0a5bf618): the human text
+ * of a report whose Status field says "Exceeded maximum inbound message
+ * size", which a user pastes without that field. */
+static void
+test_incoming_size_words (void)
+{
+  check ("Your message could not be delivered to\n"
+         "\n"
+         "    kim.berg@example.org\n"
+         "\n"
+         "Your message has exceeded the maximum incoming message size of this server.\n",
+         BOUNCE_KIND_FAILURE, "kim.berg@example.org", "mesgtoobig");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -858,5 +909,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/report-fields-alone", test_report_fields_alone);
   g_test_add_func ("/fragments/pasted/forwarded-autoreply", test_forwarded_autoreply);
   g_test_add_func ("/fragments/pasted/quoted-in-reply", test_quoted_in_reply);
+  g_test_add_func ("/fragments/pasted/named-server-selects-table", test_named_server_selects_table);
+  g_test_add_func ("/fragments/pasted/incoming-size-words", test_incoming_size_words);
   return g_test_run ();
 }

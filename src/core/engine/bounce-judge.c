@@ -107,9 +107,15 @@ provider_has_sisimai_table (BounceCatalogue *catalogue,
  * known to be that provider's (its host, its words), keeps its meaning at
  * any stage only if Sisimai has a table for that server's provider (or
  * for one it is part of: Yahoo's inbound servers, "yahoo-mx", are
- * Yahoo's).  Where no server is known, or in a pasted fragment, which
- * may have left out the host that selects a table, the question stays
- * open, and the words keep their meaning. */
+ * Yahoo's).  Where no server is known, or in a pasted fragment that names
+ * no remote server, which may have left out the host that selects a
+ * table, the question stays open, and the words keep their meaning.  A
+ * fragment that names the server that refused ("host d.mx.mail.yahoo.com
+ * said:", the human part of a Postfix report) has left out no other: a
+ * report's human part and its delivery-status part name the same remote
+ * server (RFC 3464 section 2.3.5, Remote-MTA, is "the MTA that reported
+ * the delivery status"; Postfix's bounce(5) text names that host), which
+ * is the rhost Sisimai's dispatch reads. */
 static gboolean
 server_has_table_for (const BounceJudgement *j,
                       const char            *provider)
@@ -117,8 +123,9 @@ server_has_table_for (const BounceJudgement *j,
   const char *server = j->ev->provider;
   BounceEntry *entry;
 
-  /* (a pasted fragment may have left out the host that selects a table) */
-  if (server == NULL || j->ctx->message == NULL)
+  /* (a pasted fragment that names no remote server may have left out the
+   * host that selects a table) */
+  if (server == NULL || (j->ctx->message == NULL && j->ev->remote_host == NULL))
     return TRUE;
   if (!provider_has_sisimai_table (j->ctx->catalogue, server))
     return FALSE;

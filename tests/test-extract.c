@@ -290,6 +290,23 @@ test_public_ips (void)
     g_assert_true (a->is_public);
     g_assert_false (b->is_public);
   }
+  /* and so does every dotted address above that the scan finds (it reads
+   * their bytes itself) */
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("host %s said", cases[i].ip);
+      g_autoptr(GPtrArray) findings = bounce_extract_all (text, TOKENS);
+
+      for (guint k = 0; k < findings->len; k++)
+        {
+          const BounceFinding *f = g_ptr_array_index (findings, k);
+
+          if (f->kind != BOUNCE_FINDING_IPV4)
+            continue;
+          g_assert_cmpstr (f->text, ==, cases[i].ip[0] == '[' ? "8.8.8.8" : cases[i].ip);
+          g_assert_cmpint (f->is_public, ==, cases[i].is_public);
+        }
+    }
 }
 
 static void
@@ -682,6 +699,31 @@ test_word_lists (void)
   g_assert_true (bounce_extract_word_lists_ok ());
 }
 
+/* bounce_utf8_count_chars() counts as g_utf8_strlen() does, whatever the
+ * length and wherever the non-ASCII characters fall (it takes ASCII eight
+ * bytes at a time). */
+static void
+test_count_chars (void)
+{
+  static const char * const pieces[] = { "a", "é", "€", "𝄞", " ", "\n" };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_string_append (text, pieces[(i * 7 + i / 5) % G_N_ELEMENTS (pieces)]);
+      /* every start and end within the last bytes */
+      for (gsize from = 0; from < MIN (text->len, 20); from++)
+        {
+          /* (the character that starts at or after from) */
+          const char *start = from == 0 ? text->str : g_utf8_find_next_char (text->str + from - 1, NULL);
+
+          g_assert_cmpint (bounce_utf8_count_chars (start, text->str + text->len), ==,
+                           g_utf8_strlen (start, text->str + text->len - start));
+        }
+    }
+  g_assert_cmpint (bounce_utf8_count_chars (text->str, text->str), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -693,6 +735,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/tokens", test_tokens);
   g_test_add_func ("/extract/network", test_network);
   g_test_add_func ("/extract/public-ips", test_public_ips);
+  g_test_add_func ("/extract/count-chars", test_count_chars);
   g_test_add_func ("/extract/offsets", test_offsets);
   g_test_add_func ("/extract/range", test_range);
   g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);

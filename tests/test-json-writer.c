@@ -260,6 +260,30 @@ test_pieces (void)
   g_assert_cmpstr (out->str, ==, expected);
 }
 
+/* Integers as printf's G_GINT64_FORMAT writes them, the extremes included
+ * (the writer makes the digits itself). */
+static void
+test_integers (void)
+{
+  static const gint64 values[] = {
+    0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321, G_MAXINT32, G_MININT32,
+    (gint64) G_MAXINT32 + 1, G_MAXINT64, G_MININT64, G_MININT64 + 1,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autofree char *expected = g_strdup_printf ("[%" G_GINT64_FORMAT "]", values[i]);
+      BounceJsonWriter *writer = bounce_json_writer_new (FALSE, append_piece, out);
+
+      bounce_json_writer_begin_array (writer);
+      bounce_json_writer_int (writer, values[i]);
+      bounce_json_writer_end_array (writer);
+      bounce_json_writer_free (writer);
+      g_assert_cmpstr (out->str, ==, expected);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -268,6 +292,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json-writer/same-as-generator", test_same_as_generator);
   g_test_add_func ("/json-writer/always-valid", test_always_valid);
   g_test_add_func ("/json-writer/pieces", test_pieces);
+  g_test_add_func ("/json-writer/integers", test_integers);
 
   return g_test_run ();
 }

@@ -135,11 +135,13 @@ entry_at (BounceCatalogue *self,
   return G_LIKELY (entry != NULL) ? entry : make_entry (self, i);
 }
 
+/* "kind:code" (joined without printf's parsing of a format: a key is
+ * made for every code looked up) */
 static char *
 code_key (BounceEntryKind  kind,
           const char      *code)
 {
-  return g_strdup_printf ("%s:%s", bounce_entry_kind_to_string (kind), code);
+  return g_strconcat (bounce_entry_kind_to_string (kind), ":", code, NULL);
 }
 
 /* -- the tables -------------------------------------------------------------- */

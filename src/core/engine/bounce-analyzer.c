@@ -888,8 +888,7 @@ take_message (BounceReport    *report,
   /* Characters of the (valid UTF-8) text: bytes that do not continue one;
    * only while codes are still kept (g_utf8_strlen() was 2% of the run). */
   if (state->n_findings < MAX_FINDINGS)
-    for (gsize i = 0; i < length; i++)
-      state->char_base += ((guchar) text[i] & 0xc0) != 0x80;
+    state->char_base += bounce_utf8_count_chars (text, text + length);
   state->byte_base += length;
 }
 

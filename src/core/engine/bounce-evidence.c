@@ -178,9 +178,11 @@ loose_reply (const char *text)
   if (text == NULL)
     return NULL;
   head = g_strndup (text, bounce_utf8_cut (text, BOUNCE_BLOCK_LIMIT));
-  if (!g_regex_match (bounce_regex_once (&regex,
-                                         "(?:^|[\\s:;(\\[>=#-])([45][0-5][0-9])(?:[ -]{1,2}(?=[A-Za-z#<(\\[])|\\s*$)",
-                                         G_REGEX_CASELESS | G_REGEX_MULTILINE),
+  /* (a recipient's text may be long: counted by its length towards the
+   * JIT, as the patterns run over whole texts are) */
+  if (!g_regex_match (bounce_regex_once_for (&regex,
+                                             "(?:^|[\\s:;(\\[>=#-])([45][0-5][0-9])(?:[ -]{1,2}(?=[A-Za-z#<(\\[])|\\s*$)",
+                                             G_REGEX_CASELESS | G_REGEX_MULTILINE, strlen (head)),
                       head, 0, &info))
     return NULL;
   return g_match_info_fetch (info, 1);

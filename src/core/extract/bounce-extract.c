@@ -754,12 +754,14 @@ hostname_is_plausible (const char *s,
   return TRUE;
 }
 
+/* Words that make a host name, before its last label, a list's zone (and
+ * so does a label that is exactly "bl": hostname_is_zone()). */
 static const char * const zone_keywords[] = {
   "spamhaus", "spamcop", "barracudacentral", "sorbs", "dnsbl", "rbl", "blocklist",
   "blacklist", "surbl", "uribl", "manitu", "spameatingmonkey",
   "mailspike", "abuseat", "psbl", "0spam", "s5h", "backscatterer", "invaluement",
   "uceprotect", "gbudb", "junkemailfilter", "spamrats", "nszones",
-  "dronebl", "mailpolice", "wpbl", "anonmails", "bl.",
+  "dronebl", "mailpolice", "wpbl", "anonmails",
   NULL
 };
 
@@ -772,20 +774,13 @@ hostname_is_zone (const char *lower)
   if (tld == NULL || g_str_has_prefix (lower, "www."))
     return FALSE;
   head = g_strndup (lower, tld - lower + 1);  /* keeps the dot: "bl." matches "bl.spamcop." */
+  /* a label that is exactly "bl" (bl.spamcop.net, b.barracuda...), tested
+   * once rather than as a keyword compared by name for every host */
+  if (g_str_has_prefix (head, "bl.") || strstr (head, ".bl.") != NULL)
+    return TRUE;
   for (gsize i = 0; zone_keywords[i] != NULL; i++)
-    {
-      const char *k = zone_keywords[i];
-
-      if (g_str_equal (k, "bl."))
-        {
-          /* a label that is exactly "bl" (bl.spamcop.net, b.barracuda...) */
-          if (g_str_has_prefix (head, "bl.") || strstr (head, ".bl.") != NULL)
-            return TRUE;
-          continue;
-        }
-      if (strstr (head, k) != NULL)
-        return TRUE;
-    }
+    if (strstr (head, zone_keywords[i]) != NULL)
+      return TRUE;
   return FALSE;
 }
 
@@ -1113,19 +1108,45 @@ ipv4_is_version (const char *text,
                    word_in_list (text + w, b - w, id_words));
 }
 
+/* bounce_ip_is_public() of the address the scan found at text[s, e): four
+ * octets of at most 255 written without leading zeros (bounce-scan.c's
+ * ipv4_at()), which GLib's parser always reads, and for an IPv4 address
+ * inet_address_is_public() comes down to ipv4_bytes_public().  Its bytes
+ * are read here: a GInetAddress for each address found was most of the
+ * scan's time for addresses. */
+static gboolean
+scanned_ipv4_is_public (const char *text,
+                        gsize       s,
+                        gsize       e)
+{
+  guint8 bytes[4];
+  guint octet = 0, value = 0;
+
+  for (gsize p = s; p <= e; p++)
+    {
+      if (p == e || text[p] == '.')
+        {
+          g_assert (octet < 4 && value <= 255);
+          bytes[octet++] = (guint8) value;
+          value = 0;
+        }
+      else
+        value = value * 10 + (guint) (text[p] - '0');
+    }
+  g_assert (octet == 4);
+  return ipv4_bytes_public (bytes);
+}
+
 static void
 on_ipv4 (Scan *scan, gsize s, gsize e)
 {
-  char buf[16];
   BounceFinding *f;
 
   if (ipv4_is_version (scan->text, s))
     return;
-  memcpy (buf, scan->text + s, MIN (e - s, sizeof buf - 1));
-  buf[MIN (e - s, sizeof buf - 1)] = '\0';
   add_finding (scan->out, BOUNCE_FINDING_IPV4, scan->text, s, e - s, NULL);
   f = g_ptr_array_index (scan->out, scan->out->len - 1);
-  f->is_public = bounce_ip_is_public (buf);
+  f->is_public = scanned_ipv4_is_public (scan->text, s, e);
 }
 
 static void
@@ -1304,17 +1325,32 @@ scan_clear (Scan *scan)
   g_clear_pointer (&scan->ipv6_spans, g_array_unref);
 }
 
-static inline glong
-count_chars (const char *p,
-             const char *end)
+/* (every finding's offset is counted in characters, from the text's
+ * start: a pass over most of the text.  Most of it is ASCII, one character
+ * a byte, which eight bytes at a time without a high bit tell at once.) */
+glong
+bounce_utf8_count_chars (const char *p,
+                         const char *end)
 {
+  const guint64 high_bits = G_GUINT64_CONSTANT (0x8080808080808080);
   glong n = 0;
 
-  for (; p < end; p++)
+  g_return_val_if_fail (p != NULL && p <= end, 0);
+
+  while (end - p >= 8)
     {
-      if (((guchar) *p & 0xc0) != 0x80)
-        n++;
+      guint64 eight;
+
+      memcpy (&eight, p, sizeof eight);
+      if ((eight & high_bits) == 0)
+        n += 8;
+      else
+        for (guint i = 0; i < 8; i++)
+          n += ((guchar) p[i] & 0xc0) != 0x80;
+      p += 8;
     }
+  for (; p < end; p++)
+    n += ((guchar) *p & 0xc0) != 0x80;
   return n;
 }
 
@@ -1363,10 +1399,10 @@ bounce_extract (const char         *text,
         continue;
       kind_end[f->kind] = MAX (kind_end[f->kind], f->byte_offset + f->byte_length);
 
-      cur_char += count_chars (text + cur_byte, text + f->byte_offset);
+      cur_char += bounce_utf8_count_chars (text + cur_byte, text + f->byte_offset);
       cur_byte = f->byte_offset;
       f->offset = cur_char;
-      f->length = count_chars (text + f->byte_offset, text + f->byte_offset + f->byte_length);
+      f->length = bounce_utf8_count_chars (text + f->byte_offset, text + f->byte_offset + f->byte_length);
 
       found->pdata[i] = NULL;  /* ownership moves to findings */
       g_ptr_array_add (findings, f);

@@ -105,6 +105,11 @@ gsize             bounce_utf8_back            (const char *s,
                                                gsize       offset,
                                                gsize       max);
 
+/* The characters of the valid UTF-8 text [p, end): its bytes that do not
+ * continue a character. */
+glong             bounce_utf8_count_chars     (const char *p,
+                                               const char *end);
+
 /* Whether word (lower case, starting with a letter) is in [p, end), in
  * any ASCII case: the cheap test of whether a text holds what a pattern's
  * alternatives need before the pattern is compiled and run. */

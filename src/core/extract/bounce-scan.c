@@ -312,6 +312,31 @@ get_classes (void)
   return classes;
 }
 
+/* The end of the run of letters and digits from text[p]. */
+static inline gsize
+alnum_run_end (const char *t,
+               gsize       p,
+               gsize       end)
+{
+  while (p < end && g_ascii_isalnum (t[p]))
+    p++;
+  return p;
+}
+
+/* Whether a run of letters and digits that starts with a letter and ends
+ * at text[run_end] may be the start of a host name or of an IPv6 address:
+ * '.' or '-' must follow it (host_at(): its first label goes on to a dot),
+ * or ':' (ipv6_at(): at most four hex digits, then a colon).  A URL starts
+ * with 'h'.  Most words are none of these, and their letters are not
+ * looked at again by each matcher in turn. */
+static inline gboolean
+may_go_on_at (const char *t,
+              gsize       run_end,
+              gsize       end)
+{
+  return run_end < end && (t[run_end] == '.' || t[run_end] == '-' || t[run_end] == ':');
+}
+
 void
 bounce_scan_candidates (const char *text,
                         gsize       start,
@@ -342,11 +367,29 @@ bounce_scan_candidates (const char *text,
       guint try;
 
       prev_word = (cls & CLASS_WORD) != 0;
-      /* Only the e-mail domain may start right after a word byte. */
+      /* Only the e-mail domain may start right after a word byte, and '@'
+       * is none: the rest of a word is passed over at once. */
+      if (after_word && prev_word)
+        {
+          while (p + 1 < end && (classes[(guchar) text[p + 1]] & CLASS_WORD) != 0)
+            p++;
+          continue;
+        }
       if ((cls & ~CLASS_WORD) == 0 || (after_word && c != '@'))
         continue;
 
       try = cls & kinds;
+      if (g_ascii_isalpha (c) && c != 'h' && c != 'H')
+        {
+          gsize run_end = alnum_run_end (text, p, end);
+
+          if (!may_go_on_at (text, run_end, end))
+            {
+              /* (the rest of the run is inside the word) */
+              p = run_end - 1;
+              continue;
+            }
+        }
       for (guint k = 0; try != 0; k++, try >>= 1)
         {
           BounceScanCandidate found;

@@ -154,20 +154,33 @@ bounce_message_new (void)
   return msg;
 }
 
+/* An ASCII letter in lower case, any other byte as it is (as
+ * g_ascii_strcasecmp() compares them), without a call. */
+static inline guchar
+ascii_lower (guchar c)
+{
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
 const char *
 bounce_fields_lookup (GPtrArray  *fields,
                       const char *name)
 {
+  guchar first;
+
   g_return_val_if_fail (name != NULL, NULL);
 
   if (fields == NULL)
     return NULL;
 
+  /* (fields are looked up by name many times a message: most names
+   * differ at their first byte, compared before the rest) */
+  first = ascii_lower ((guchar) name[0]);
   for (guint i = 0; i < fields->len; i++)
     {
       BounceField *field = g_ptr_array_index (fields, i);
 
-      if (g_ascii_strcasecmp (field->name, name) == 0)
+      if (ascii_lower ((guchar) field->name[0]) == first && g_ascii_strcasecmp (field->name, name) == 0)
         return field->value;
     }
   return NULL;
@@ -1970,25 +1983,45 @@ collect_headers (GPtrArray   *headers,
 char *
 bounce_input_plain_header_value (const char *raw)
 {
-  const char *p = raw;
-  const char *end;
-  char *out, *o;
+  const guchar *q = (const guchar *) raw;
+  char *out, *o, *start;
 
-  for (const guchar *q = (const guchar *) raw; *q != '\0'; q++)
-    if (!((*q >= 0x20 && *q < 0x7f) || *q == '\t' || *q == '\r' || *q == '\n') ||
-        (*q == '=' && q[1] == '?'))
-      return NULL;
-  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-    p++;
-  end = p + strlen (p);
-  while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-    end--;
-  out = o = g_malloc (end - p + 1);
-  for (; p < end; p++)
-    if (*p != '\r' && *p != '\n')
-      *o++ = *p;
+  /* One pass that checks the bytes and copies them without line breaks;
+   * the white space at both ends is dropped from the copy. */
+  out = o = g_malloc (strlen (raw) + 1);
+  for (; *q != '\0'; q++)
+    {
+      if (!((*q >= 0x20 && *q < 0x7f) || *q == '\t' || *q == '\r' || *q == '\n') ||
+          (*q == '=' && q[1] == '?'))
+        {
+          g_free (out);
+          return NULL;
+        }
+      if (*q != '\r' && *q != '\n')
+        *o++ = (char) *q;
+    }
+  while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+    o--;
   *o = '\0';
+  start = out;
+  while (*start == ' ' || *start == '\t')
+    start++;
+  if (start > out)
+    memmove (out, start, o - start + 1);
   return out;
+}
+
+/* What clean_value() makes of a value bounce_input_plain_header_value()
+ * gave, in place: its tabs become spaces.  Such a value is printable ASCII
+ * and tabs, without line breaks or white space at either end, so that
+ * clean_value() would have nothing else to do (nor any UTF-8 to repair). */
+static char *
+clean_plain_value (char *plain)
+{
+  for (char *p = plain; *p != '\0'; p++)
+    if (*p == '\t')
+      *p = ' ';
+  return plain;
 }
 
 /* Writes "Name: value" lines of a message's headers, in source order.  GMime
@@ -2032,7 +2065,8 @@ append_headers (Decoder           *dec,
         continue;
       if (name == NULL)
         continue;
-      if (raw != NULL && !g_utf8_validate (raw, -1, NULL))
+      /* (a plain value is ASCII: only the others need the check) */
+      if (plain == NULL && raw != NULL && !g_utf8_validate (raw, -1, NULL))
         dec->self->repaired = TRUE;
       /* The display text must be valid UTF-8, names included
        * ("X-Virus-Sc\347anned" in Latin-1). */
@@ -2041,7 +2075,9 @@ append_headers (Decoder           *dec,
           name = valid_name = g_utf8_make_valid (name, -1);
           dec->self->repaired = TRUE;
         }
-      value = clean_value (decoded != NULL ? decoded : raw);
+      /* (most values are plain: their cleaning is cheaper) */
+      value = plain != NULL ? clean_plain_value (g_steal_pointer (&plain))
+                            : clean_value (decoded != NULL ? decoded : raw);
 
       /* ("Name: value" without printf's parsing, for every header) */
       g_string_append (block, name);

@@ -135,8 +135,14 @@ bounce_doc_find_start (BounceLayoutDoc *d,
                        guint            from,
                        const char      *prefix)
 {
+  /* (a line whose first byte is not the prefix's is passed over by its
+   * head, as bounce_line_starts() would reject it: a blank line's head, 0,
+   * is no prefix's first byte) */
+  guint8 first = (guint8) ascii_lower (prefix[0]);
+  const guint8 *heads = d->line_heads->data;
+
   for (guint i = from; i < d->lines->len; i++)
-    if (bounce_line_starts (bounce_doc_line (d, i), prefix))
+    if ((first == 0 || heads[i] == first) && bounce_line_starts (bounce_doc_line (d, i), prefix))
       return (int) i;
   return -1;
 }

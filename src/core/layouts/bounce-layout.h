@@ -40,6 +40,8 @@ typedef struct {
   guint seg_end;
   const char *notification;  /* all notification text (text and report parts), cut at a limit */
   GArray *lines;             /* BounceLine of the text parts, up to BOUNCE_LAYOUT_SCAN_LIMIT */
+  GByteArray *line_heads;    /* per line, its first byte after blanks, in lower case
+                              * (0: none), for bounce_doc_find_start() */
   /* output */
   const char *layout;        /* name of the layout being run */
   GPtrArray *out;            /* BounceFact */

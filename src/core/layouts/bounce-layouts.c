@@ -196,6 +196,23 @@ bounce_layouts_get_all (void)
 }
 
 /* The lines of the message's text parts, up to the scan limit. */
+/* What bounce_doc_find_start() compares first: the line's first byte
+ * after spaces and tabs, in lower case, or 0 for a blank line.  Most
+ * layouts look for the line that starts their part, and most lines
+ * differ from it at that byte. */
+static void
+append_line_head (GByteArray       *heads,
+                  const BounceLine *l)
+{
+  gsize i = 0;
+  guint8 head;
+
+  while (i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'))
+    i++;
+  head = i < l->len ? (guint8) g_ascii_tolower (l->s[i]) : 0;
+  g_byte_array_append (heads, &head, 1);
+}
+
 static void
 collect_lines (BounceLayoutDoc *d)
 {
@@ -221,6 +238,7 @@ collect_lines (BounceLayoutDoc *d)
           l.len = nl ? (gsize) (nl - l.s) : end - pos;
           l.offset = pos;
           g_array_append_val (d->lines, l);
+          append_line_head (d->line_heads, &l);
           pos += l.len + 1;
         }
     }
@@ -260,6 +278,7 @@ bounce_layout_doc_new (BounceInput *input,
          ((BounceSegment *) segments->pdata[d->seg_end])->message_index == message_index)
     d->seg_end++;
   d->lines = g_array_new (FALSE, FALSE, sizeof (BounceLine));
+  d->line_heads = g_byte_array_new ();
   collect_lines (d);
   return d;
 }
@@ -270,6 +289,7 @@ bounce_layout_doc_free (BounceLayoutDoc *doc)
   if (doc == NULL)
     return;
   g_array_unref (doc->lines);
+  g_byte_array_unref (doc->line_heads);
   g_clear_pointer (&doc->out, g_ptr_array_unref);
   g_clear_pointer (&doc->feedback, g_ptr_array_unref);
   g_free (doc);
@@ -329,8 +349,12 @@ bounce_layouts_run (BounceLayoutDoc  *doc,
         continue;
       if (kind == BOUNCE_LAYOUT_TEXT && doc->lines->len == 0)
         break;
-      g_clear_pointer (&doc->out, g_ptr_array_unref);
-      doc->out = bounce_facts_new ();
+      /* (the facts of a layout that did not recognise the message are
+       * dropped; their array is used again: most layouts try in vain) */
+      if (doc->out == NULL)
+        doc->out = bounce_facts_new ();
+      else
+        g_ptr_array_set_size (doc->out, 0);
       doc->layout = l->name;
       if (!l->parse (doc))
         continue;
@@ -340,8 +364,10 @@ bounce_layouts_run (BounceLayoutDoc  *doc,
         *layout = l->name;
       return g_steal_pointer (&doc->out);
     }
-  g_clear_pointer (&doc->out, g_ptr_array_unref);
-  return bounce_facts_new ();
+  if (doc->out == NULL)
+    return bounce_facts_new ();
+  g_ptr_array_set_size (doc->out, 0);
+  return g_steal_pointer (&doc->out);
 }
 
 gboolean

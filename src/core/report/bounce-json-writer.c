@@ -23,7 +23,7 @@ struct _BounceJsonWriter
   gpointer user_data;
   GString *out;
   GArray *levels;  /* Level, innermost last */
-  char *name;      /* of the next member */
+  gboolean named;  /* the next member's name is written, its value is not */
   /* Or building a tree */
   JsonBuilder *builder;
 };
@@ -84,7 +84,6 @@ bounce_json_writer_free (BounceJsonWriter *self)
       bounce_json_writer_flush (self);
       g_string_free (self->out, TRUE);
       g_array_unref (self->levels);
-      g_free (self->name);
     }
   g_free (self);
   return root;
@@ -111,6 +110,14 @@ append_indent (BounceJsonWriter *self,
       g_string_append_len (out, run, p - run); \
   } G_STMT_END
 
+/* A byte written as it is: printable ASCII but the quote and the
+ * backslash. */
+static inline gboolean
+is_plain_ascii (guchar c)
+{
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void
 bounce_json_append_string (GString    *out,
                            const char *value)
@@ -127,6 +134,12 @@ bounce_json_append_string (GString    *out,
       guchar c = (guchar) *p;
       const char *escape = NULL;
 
+      /* (most bytes go out as they are: they are passed over first) */
+      if (is_plain_ascii (c))
+        {
+          p++;
+          continue;
+        }
       if (c >= 0x80)
         {
           gunichar u = g_utf8_get_char_validated (p, -1);
@@ -191,8 +204,23 @@ bounce_json_append_string (GString    *out,
 
 #undef FLUSH_RUN
 
-/* What comes before a value: the separator, the line break and indentation
- * when pretty, and the member's name inside an object. */
+/* The separator, the line break and indentation when pretty: what comes
+ * before a value in an array, or before a member's name in an object. */
+static void
+begin_entry (BounceJsonWriter *self,
+             Level            *level)
+{
+  if (level->count > 0)
+    g_string_append_c (self->out, ',');
+  if (self->pretty)
+    {
+      g_string_append_c (self->out, '\n');
+      append_indent (self, self->levels->len);
+    }
+}
+
+/* What comes before a value: begin_entry() in an array; in an object, the
+ * member's name was written with it (bounce_json_writer_member()). */
 static void
 begin_value (BounceJsonWriter *self)
 {
@@ -202,20 +230,13 @@ begin_value (BounceJsonWriter *self)
     return;
 
   level = &g_array_index (self->levels, Level, self->levels->len - 1);
-  if (level->count > 0)
-    g_string_append_c (self->out, ',');
-  if (self->pretty)
-    {
-      g_string_append_c (self->out, '\n');
-      append_indent (self, self->levels->len);
-    }
   if (level->object)
     {
-      g_return_if_fail (self->name != NULL);
-      bounce_json_append_string (self->out, self->name);
-      g_string_append (self->out, self->pretty ? " : " : ":");
-      g_clear_pointer (&self->name, g_free);
+      g_return_if_fail (self->named);
+      self->named = FALSE;
     }
+  else
+    begin_entry (self, level);
   level->count++;
 }
 
@@ -309,8 +330,17 @@ bounce_json_writer_member (BounceJsonWriter *self,
     json_builder_set_member_name (self->builder, name);
   else
     {
-      g_free (self->name);
-      self->name = g_strdup (name);
+      Level *level;
+
+      g_return_if_fail (self->levels->len > 0 && !self->named);
+      level = &g_array_index (self->levels, Level, self->levels->len - 1);
+      g_return_if_fail (level->object);
+      /* (written at once rather than kept until the value: no copy of
+       * every name) */
+      begin_entry (self, level);
+      bounce_json_append_string (self->out, name);
+      g_string_append (self->out, self->pretty ? " : " : ":");
+      self->named = TRUE;
     }
 }
 
@@ -332,6 +362,29 @@ bounce_json_writer_string (BounceJsonWriter *self,
     }
 }
 
+/* The decimal digits of value, as "%" G_GINT64_FORMAT writes them,
+ * without printf's parsing of a format (every count and offset of a
+ * report is written so). */
+static void
+append_int64 (GString *out,
+              gint64   value)
+{
+  char digits[24];
+  gsize at = sizeof digits;
+  /* (the magnitude in unsigned arithmetic: -G_MININT64 does not fit) */
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[--at] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    digits[--at] = '-';
+  g_string_append_len (out, digits + at, sizeof digits - at);
+}
+
 void
 bounce_json_writer_int (BounceJsonWriter *self,
                         gint64            value)
@@ -343,7 +396,7 @@ bounce_json_writer_int (BounceJsonWriter *self,
   else
     {
       begin_value (self);
-      g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
+      append_int64 (self->out, value);
     }
 }
 

@@ -112,6 +112,7 @@ test_pattern_case_sensitive (void)
     { "a(?i:bcd)", CS, NULL, { "aBcD" } },
     { "(ab)cd\\1", CS, NULL, { "abcdab" } },
     { "abc\\x41", CS, NULL, { "abcA" } },
+    { "protection\\E??", CS, NULL, { "protectio" } },
     { "[[:alpha:]]abc", CS, NULL, { "xabc" } },
   };
 
@@ -163,6 +164,8 @@ test_pattern_caseless (void)
     { "\xc3\x89""COLE mail", CI, "cole+mail", { "\xc3\xa9""cole MAIL" } },
     /* constructs not read: none */
     { "\\Qliteral\\E", CI, NULL, { "literal" } },
+    /* \E alone is nothing: the quantifier after it is the 'n''s */
+    { "protection\\E??", CI, NULL, { "protectio" } },
     { "(?x) spaced out", CI, NULL, { "spacedout" } },
   };
 

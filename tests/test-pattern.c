@@ -112,6 +112,7 @@ test_pattern_case_sensitive (void)
     { "a(?i:bcd)", CS, NULL, { "aBcD" } },
     { "(ab)cd\\1", CS, NULL, { "abcdab" } },
     { "abc\\x41", CS, NULL, { "abcA" } },
+    { "protection\\E??", CS, NULL, { "protectio" } },
     { "[[:alpha:]]abc", CS, NULL, { "xabc" } },
   };
 
@@ -152,6 +153,10 @@ test_pattern_caseless (void)
     /* after a count PCRE2 10.42 reads as characters, a count is its
      * brace's: "0,3" is not matched */
     { "abc{ 2}{0,3}def", CI, "abc+def", { "abc{ 2def", "abc{ 2}}def" } },
+    /* a caseless regex matches the long s U+017F for 's' (PCRE2's caseless
+     * sets): folding makes it 's', so that the words hold (fuzz/fuzz-pattern) */
+    { "password", CI, "password", { "PASSWORD", "pa\xc5\xbf\xc5\xbfword" } },
+    { "Kelvin", CI, "kelvin", { "\xe2\x84\xaa""ELVIN" } },
     /* characters without case are words; with a case, not */
     { "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa", CI,
       "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa",
@@ -159,6 +164,8 @@ test_pattern_caseless (void)
     { "\xc3\x89""COLE mail", CI, "cole+mail", { "\xc3\xa9""cole MAIL" } },
     /* constructs not read: none */
     { "\\Qliteral\\E", CI, NULL, { "literal" } },
+    /* \E alone is nothing: the quantifier after it is the 'n''s */
+    { "protection\\E??", CI, NULL, { "protectio" } },
     { "(?x) spaced out", CI, NULL, { "spacedout" } },
   };
 

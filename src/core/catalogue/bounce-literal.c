@@ -88,6 +88,19 @@ bounce_literal_fold (const char *text,
           p += 3;
           continue;
         }
+      /* ſ (U+017F, long s) as 's': a caseless regex (PCRE2 in UTF mode)
+       * matches it where the pattern has 's' or 'S', as it matches the
+       * Kelvin sign U+212A for 'k' (which g_unichar_tolower() makes 'k'),
+       * but g_unichar_tolower() leaves it as it is.  Without this, a rule
+       * whose needed words hold an 's' (bounce-pattern.h, the prefilter)
+       * was skipped on a text its regex matches, "pa\u017f\u017fword" for
+       * "password"; found by fuzz/fuzz-pattern. */
+      if (c == 0xc5 && end - p >= 2 && (guchar) p[1] == 0xbf)
+        {
+          out[o++] = 's';
+          p += 2;
+          continue;
+        }
       {
         gunichar lower = g_unichar_tolower (g_utf8_get_char (p));
 

@@ -160,6 +160,14 @@ read_escape (Parser *ps,
     case 'Q':
       ps->failed = TRUE;   /* \Q...\E quotes: not followed */
       return;
+    case 'E':
+      /* \E outside \Q...\E is nothing to PCRE: a quantifier after it is
+       * the item's before it ("abc\E??" matches "ab"), which a part here
+       * would take for its own.  Not followed (found by
+       * fuzz/fuzz-pattern: "rotection\E??" was said to need all of
+       * "rotection"). */
+      ps->failed = TRUE;
+      return;
     case 'x':
       if (ps->p < ps->end && *ps->p == '{')
         skip_past (ps, '}');

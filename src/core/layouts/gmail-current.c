@@ -100,6 +100,10 @@ read_gmail_current (BounceLayoutDoc *d)
         {
           bounce_line_trim (l, &s, &n);
           address = bounce_address_in (s, n);
+          /* (a sentence without an address leaves address NULL, and the
+           * next one is read too: the one before is freed, not leaked;
+           * found by fuzz/fuzz-formats under LeakSanitizer) */
+          g_free (sentence);
           sentence = g_strndup (s, n);
         }
     }

@@ -23,8 +23,8 @@ static void search_index_free (BounceSearchIndex *index);
  * catalogue (bounce-catalogue-compile, run at build time, writes it into
  * the GResource), whose entries are then made one by one when first used.
  * Both kinds of catalogue answer through the same tables. */
-#define TABLES_TYPE "(auauauauauauauauauauauuauauauauauayauauau)"
-#define COMPILED_MAGIC "bounce-catalogue-11"
+#define TABLES_TYPE "(auauauauauauauauauauauuauauauauauayauauauau)"
+#define COMPILED_MAGIC "bounce-catalogue-12"
 #define PREFILTER_TYPE "(uuauauauauvauauauauauau)"
 #define COMPILED_TYPE "(ssi" TABLES_TYPE PREFILTER_TYPE "(ayauauauauauayau)" PREFILTER_TYPE PREFILTER_TYPE ")"
 
@@ -63,6 +63,8 @@ struct _BounceCatalogue
   IndexList needle_start;  /* per alternative of token_pattern, offsets into needle_refs */
   IndexList needle_refs;   /* their needles (bounce_alternation_needles()), read at build time */
   IndexList provider_codes;  /* per provider (in providers), its code's string, or 0 */
+  IndexList rhost_tables;  /* the codes (strings) of the providers whose rules come from one of
+                            * Sisimai's per-provider tables (lib/Sisimai/Rhost/NAME.pm) */
   const char **zones;      /* made when first asked: per blocklist its zones then NULL, end to end */
   guint *zones_of;         /* where each blocklist's are in zones */
   IndexList record_start;  /* a compiled catalogue's: n_entries + 1 offsets into records */
@@ -216,6 +218,10 @@ build_tables (BounceCatalogue *self,
   g_autoptr(GArray) needle_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) needle_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GArray) provider_codes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) rhost_tables = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) rhost_providers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree gpointer *rhost_codes = NULL;
+  guint n_rhost_codes;
   g_autoptr(GString) token_pattern = g_string_new (NULL);
   GArray *lists[4];   /* rules, providers, phrases, blocklists */
   guint n_code_keys, n_token_keys;
@@ -233,6 +239,12 @@ build_tables (BounceCatalogue *self,
 
       append_u32 (id_refs, bounce_string_pool_add (&pool, bounce_entry_get_id (entry)));
       append_u32 (id_order, i);
+      /* (so that the judge asks whether Sisimai has a table for a provider
+       * without making every entry to read their sources) */
+      if ((kind == BOUNCE_ENTRY_RULE || kind == BOUNCE_ENTRY_PHRASES) &&
+          bounce_entry_get_provider (entry) != NULL && bounce_entry_get_source_url (entry) != NULL &&
+          strstr (bounce_entry_get_source_url (entry), "lib/Sisimai/Rhost/") != NULL)
+        g_hash_table_add (rhost_providers, (gpointer) bounce_entry_get_provider (entry));
       if (with_records)
         {
           append_u32 (record_start, records->len);
@@ -333,9 +345,13 @@ build_tables (BounceCatalogue *self,
       append_u32 (needle_start, needle_refs->len);
     }
 
+  rhost_codes = g_hash_table_get_keys_as_array (rhost_providers, &n_rhost_codes);
+  qsort (rhost_codes, n_rhost_codes, sizeof (gpointer), compare_strings);
+  for (guint k = 0; k < n_rhost_codes; k++)
+    append_u32 (rhost_tables, bounce_string_pool_add (&pool, rhost_codes[k]));
   /* (the pool last: it is copied as it is then) */
   token_ref = token_pattern->len > 0 ? bounce_string_pool_add (&pool, token_pattern->str) : 0;
-  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@au@au@au@ay@au@au@au)",
+  tables = g_variant_new ("(@au@au@au@au@au@au@au@au@au@au@auu@au@au@au@au@au@ay@au@au@au@au)",
                           u32_array (id_refs), u32_array (id_order),
                           u32_array (code_refs), u32_array (code_start), u32_array (code_entries),
                           u32_array (token_refs), u32_array (token_entries),
@@ -343,7 +359,8 @@ build_tables (BounceCatalogue *self,
                           token_ref, u32_array (record_start), u32_array (records),
                           u32_array (zone_start), u32_array (zone_refs), u32_array (multi_lists),
                           bounce_string_pool_to_variant (&pool),
-                          u32_array (needle_start), u32_array (needle_refs), u32_array (provider_codes));
+                          u32_array (needle_start), u32_array (needle_refs), u32_array (provider_codes),
+                          u32_array (rhost_tables));
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     g_array_unref (lists[l]);
   bounce_string_pool_clear (&pool);
@@ -402,6 +419,7 @@ attach_tables (BounceCatalogue *self,
       !read_list (tables, 18, &self->needle_start, 0) ||
       !read_list (tables, 19, &self->needle_refs, 0) ||
       !read_list (tables, 20, &self->provider_codes, 0) || self->provider_codes.len != self->providers.len ||
+      !read_list (tables, 21, &self->rhost_tables, 0) ||
       (self->needle_start.len > 0 && self->needle_start.items[self->needle_start.len - 1] != self->needle_refs.len))
     return FALSE;
   for (gsize k = 1; k < self->needle_start.len; k++)
@@ -410,6 +428,9 @@ attach_tables (BounceCatalogue *self,
   for (gsize k = 0; k < self->provider_codes.len; k++)
     if (self->provider_codes.items[k] != 0 &&
         bounce_string_table_get (&self->strings, self->provider_codes.items[k]) == NULL)
+      return FALSE;
+  for (gsize k = 0; k < self->rhost_tables.len; k++)
+    if (bounce_string_table_get (&self->strings, self->rhost_tables.items[k]) == NULL)
       return FALSE;
   /* (a needle is a string: each is looked at as one when asked for) */
   for (gsize k = 0; k < self->needle_refs.len; k++)
@@ -1551,6 +1572,19 @@ bounce_catalogue_find_provider (BounceCatalogue *self,
         strcmp (table_str (self, self->provider_codes.items[i]), code) == 0)
       return entry_at (self, self->providers.items[i]);
   return NULL;
+}
+
+gboolean
+bounce_catalogue_provider_has_sisimai_table (BounceCatalogue *self,
+                                             const char      *code)
+{
+  g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), FALSE);
+  if (code == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->rhost_tables.len; i++)
+    if (strcmp (table_str (self, self->rhost_tables.items[i]), code) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 GRegex *

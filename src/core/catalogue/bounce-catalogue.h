@@ -82,6 +82,11 @@ const char      *bounce_catalogue_detect_provider (BounceCatalogue *self,
  * display name; NULL when unknown. */
 BounceEntry     *bounce_catalogue_find_provider (BounceCatalogue *self,
                                                  const char      *code);
+/* Whether the catalogue's rules for a provider (its code) come from one of
+ * Sisimai's per-provider tables (their source names
+ * lib/Sisimai/Rhost/NAME.pm): read from the tables, no entry made. */
+gboolean         bounce_catalogue_provider_has_sisimai_table (BounceCatalogue *self,
+                                                              const char      *code);
 
 GPtrArray       *bounce_catalogue_get_blocklists (BounceCatalogue *self);  /* BounceEntry */
 /* The same one at a time, by number in that array, and what a run needs

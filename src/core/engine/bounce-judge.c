@@ -59,44 +59,6 @@ rule_is_generic (BounceEntry *rule)
   return rule == NULL || bounce_entry_get_strength (rule) != BOUNCE_RULE_DEFINITE;
 }
 
-/* ... but only where the provider is known as the server that refused
- * (its host's name, its words, the recipient's domain), as Sisimai reads a
- * provider's table only for a remote host or a destination that selects it
- * (v5.1.0 lib/Sisimai/Fact.pm calls Sisimai::Rhost->find(), which picks a
- * table from the rhost or the recipient's domain).  A provider known only
- * as the sender of the bounce (an old Yahoo! bounce from sbcglobal.net
- * whose refusal names no host) has its words read as generic wording is,
- * by the reason modules (Reason/Filtered.pm true(): "user unknown" words
- * at no SMTP command are a filter's). */
-/* Whether the catalogue holds a table of Sisimai's for a provider: its
- * entries read from one of Sisimai's Rhost modules (their source,
- * lib/Sisimai/Rhost/NAME.pm).  Found once per catalogue. */
-static gboolean
-provider_has_sisimai_table (BounceCatalogue *catalogue,
-                            const char      *provider)
-{
-  GHashTable *tables = g_object_get_data (G_OBJECT (catalogue), "bounce-sisimai-tables");
-
-  if (tables == NULL)
-    {
-      GPtrArray *entries = bounce_catalogue_get_entries (catalogue);
-
-      tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      for (guint i = 0; entries != NULL && i < entries->len; i++)
-        {
-          BounceEntry *entry = entries->pdata[i];
-          const char *scope = bounce_entry_get_provider (entry);
-          const char *source = bounce_entry_get_source_url (entry);
-
-          if (scope != NULL && source != NULL && strstr (source, "lib/Sisimai/Rhost/") != NULL)
-            g_hash_table_add (tables, g_strdup (scope));
-        }
-      g_object_set_data_full (G_OBJECT (catalogue), "bounce-sisimai-tables", tables,
-                              (GDestroyNotify) g_hash_table_unref);
-    }
-  return g_hash_table_contains (tables, provider);
-}
-
 /* Whether the server that refused is one whose table Sisimai reads for
  * this provider's words: Sisimai reads a provider's table only for the
  * servers its Rhost dispatch names (v5.1.0 lib/Sisimai/Rhost.pm: YahooInc
@@ -127,7 +89,7 @@ server_has_table_for (const BounceJudgement *j,
    * host that selects a table) */
   if (server == NULL || (j->ctx->message == NULL && j->ev->remote_host == NULL))
     return TRUE;
-  if (!provider_has_sisimai_table (j->ctx->catalogue, server))
+  if (!bounce_catalogue_provider_has_sisimai_table (j->ctx->catalogue, server))
     return FALSE;
   if (g_strcmp0 (server, provider) == 0)
     return TRUE;
@@ -135,6 +97,16 @@ server_has_table_for (const BounceJudgement *j,
   return entry != NULL && g_strcmp0 (bounce_entry_get_within (entry), provider) == 0;
 }
 
+/* A provider's own statement keeps its meaning (rule_is_generic() above)
+ * only where the provider is known as the server that refused (its host's
+ * name, its words, the recipient's domain), as Sisimai reads a
+ * provider's table only for a remote host or a destination that selects it
+ * (v5.1.0 lib/Sisimai/Fact.pm calls Sisimai::Rhost->find(), which picks a
+ * table from the rhost or the recipient's domain).  A provider known only
+ * as the sender of the bounce (an old Yahoo! bounce from sbcglobal.net
+ * whose refusal names no host) has its words read as generic wording is,
+ * by the reason modules (Reason/Filtered.pm true(): "user unknown" words
+ * at no SMTP command are a filter's). */
 static gboolean
 rule_is_refined_by_stage (const BounceJudgement *j)
 {

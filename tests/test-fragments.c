@@ -193,6 +193,27 @@ test_spam_words_before_data (void)
          BOUNCE_KIND_FAILURE, "bob@example.net", "spamdetected");
 }
 
+/* Exchange's delay warning names the address in double quotes between its
+ * fixed sentences, as flufl.bounce's simplewarning.py reads it; pasted, it
+ * is a warning about that address, whose reason its sentence gives. */
+static void
+test_exchange_advisory_warning (void)
+{
+  check ("This is an advisory-only email.  Please do not reply to it.\n"
+         "\t\t\n"
+         "Delivery of email to this address\n"
+         "\t\t\n"
+         "\"dana@example.net\"\n"
+         "\t\t\n"
+         "has been postponed due to a full mailbox.\n"
+         "\t\t\n"
+         "We will continue to try to deliver your message over the next few days.\n"
+         "\t\t\n"
+         "The first 50 lines of your original message follow:\n"
+         "Subject: Minutes\n",
+         BOUNCE_KIND_DELAY, "dana@example.net", "mailboxfull");
+}
+
 /* A 550 or 554 whose words name no condition says only that something was
  * refused: the cause is not clear ("onhold", as Sisimai leaves it), not
  * "your sender address was refused". */
@@ -910,6 +931,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/issue/original-is-not-wording", test_issue_original_is_not_wording);
   g_test_add_func ("/fragments/issue/imail", test_issue_imail);
   g_test_add_func ("/fragments/spam-words-before-data", test_spam_words_before_data);
+  g_test_add_func ("/fragments/exchange-advisory-warning", test_exchange_advisory_warning);
   g_test_add_func ("/fragments/issue/imail-spaced", test_issue_imail_spaced);
   g_test_add_func ("/fragments/bounceparser-wordings", test_bounceparser_wordings);
   g_test_add_func ("/fragments/bare-refusal", test_bare_refusal);

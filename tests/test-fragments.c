@@ -170,6 +170,50 @@ test_bounceparser_wordings (void)
     }
 }
 
+/* Spam words in answer to RCPT TO, before the message was sent, give way
+ * to the words of a block in the same reply, with or without a status:
+ * Sisimai's SpamDetected.pm true() (v5.1.0) takes no spam before DATA, and
+ * Blocked.pm's "is not allowed to send mail from" speaks next (Reason.pm,
+ * get()).  A pasted Postfix paragraph has no Status field to weigh. */
+static void
+test_spam_words_before_data (void)
+{
+  check ("<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 Message rejected as spam:\n"
+         "    192.0.2.1 is not allowed to send mail from example.org (in reply to RCPT TO\n"
+         "    command)\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "blocked");
+  check ("<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 Rejected (NOT\n"
+         "    JUNKEMAILFILTER): 192.0.2.1 is not allowed to send mail from example.org (in\n"
+         "    reply to RCPT TO command)\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "blocked");
+  /* after DATA the spam words stand */
+  check ("<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 Message rejected as spam:\n"
+         "    192.0.2.1 is not allowed to send mail from example.org (in reply to end of\n"
+         "    DATA command)\n",
+         BOUNCE_KIND_FAILURE, "bob@example.net", "spamdetected");
+}
+
+/* Exchange's delay warning names the address in double quotes between its
+ * fixed sentences, as flufl.bounce's simplewarning.py reads it; pasted, it
+ * is a warning about that address, whose reason its sentence gives. */
+static void
+test_exchange_advisory_warning (void)
+{
+  check ("This is an advisory-only email.  Please do not reply to it.\n"
+         "\t\t\n"
+         "Delivery of email to this address\n"
+         "\t\t\n"
+         "\"dana@example.net\"\n"
+         "\t\t\n"
+         "has been postponed due to a full mailbox.\n"
+         "\t\t\n"
+         "We will continue to try to deliver your message over the next few days.\n"
+         "\t\t\n"
+         "The first 50 lines of your original message follow:\n"
+         "Subject: Minutes\n",
+         BOUNCE_KIND_DELAY, "dana@example.net", "mailboxfull");
+}
+
 /* A 550 or 554 whose words name no condition says only that something was
  * refused: the cause is not clear ("onhold", as Sisimai leaves it), not
  * "your sender address was refused". */
@@ -886,6 +930,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/issue/address-is-not-wording", test_issue_address_is_not_wording);
   g_test_add_func ("/fragments/issue/original-is-not-wording", test_issue_original_is_not_wording);
   g_test_add_func ("/fragments/issue/imail", test_issue_imail);
+  g_test_add_func ("/fragments/spam-words-before-data", test_spam_words_before_data);
+  g_test_add_func ("/fragments/exchange-advisory-warning", test_exchange_advisory_warning);
   g_test_add_func ("/fragments/issue/imail-spaced", test_issue_imail_spaced);
   g_test_add_func ("/fragments/bounceparser-wordings", test_bounceparser_wordings);
   g_test_add_func ("/fragments/bare-refusal", test_bare_refusal);

@@ -269,6 +269,15 @@ status_may_outweigh (const BounceJudgement *j,
          j->ev->status != NULL;
 }
 
+/* Whether other words may outweigh the reason read so far, when there is
+ * no status to weigh: as status_may_outweigh() asks, bar the status. */
+static gboolean
+words_may_give_way (const BounceJudgement *j,
+                    const char            *reason)
+{
+  return reason != NULL && j->rule != NULL && rule_is_generic (j->rule) && j->fact->reason == NULL;
+}
+
 /* The statuses Sisimai's table names userunknown: 5.1.0, 5.1.1 and 5.1.3,
  * no temporary one (lib/Sisimai/SMTP/Status.pm, read at commit
  * 04d26310d21194352e8bc1aab105495e4e1072ac). */
@@ -500,7 +509,11 @@ spam_before_data (const BounceJudgement *j,
   BounceSmtpCommand stage = j->stage;
   gboolean named_counts = named != NULL && !bounce_status_is_generic (j->ev->status);
 
-  if (!is_reason (reason, "spamdetected") || !status_may_outweigh (j, reason) ||
+  /* (with no status at all, as a pasted fragment often has none, the
+   * words of the later checks still speak: SpamDetected.pm's true() turns
+   * spam words away before DATA whatever the status) */
+  if (!is_reason (reason, "spamdetected") ||
+      (j->ev->status != NULL ? !status_may_outweigh (j, reason) : !words_may_give_way (j, reason)) ||
       (stage != BOUNCE_SMTP_COMMAND_CONNECT && stage != BOUNCE_SMTP_COMMAND_MAIL &&
        stage != BOUNCE_SMTP_COMMAND_RCPT))
     return reason;

@@ -24,6 +24,7 @@ extern const BounceLayout bounce_layout_dovecot;
 extern const BounceLayout bounce_layout_cyrus;
 extern const BounceLayout bounce_layout_masqmail;
 extern const BounceLayout bounce_layout_nullmailer;
+extern const BounceLayout bounce_layout_exchange_warning;
 extern const BounceLayout bounce_layout_smartermail;
 extern const BounceLayout bounce_layout_xmail;
 extern const BounceLayout bounce_layout_citadel;
@@ -127,6 +128,8 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_mailman,
   &bounce_layout_addy,
   &bounce_layout_sympa,
+  /* ... learnt from GNU Mailman's bounce detector (flufl.bounce) */
+  &bounce_layout_exchange_warning,
   /* ... learnt from Sisimai */
   &bounce_layout_au,
   &bounce_layout_zoho,

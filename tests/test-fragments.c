@@ -553,6 +553,39 @@ test_client_dialogs (void)
          BOUNCE_KIND_FAILURE, "bob@example.net", "norelaying");
 }
 
+/* A refusal of the sender names the sender's address, and perhaps the
+ * login's (Postfix's reject_sender_login_mismatch): neither is a failed
+ * recipient.  A reply that puts its enhanced code before the address
+ * ("550 5.1.1 <a@b>: ...") is the recipient's line, so the words the
+ * mail program adds after it are not what the server said. */
+static void
+test_sender_refusal_and_reply_line (void)
+{
+  g_autoptr(BounceReport) report = NULL;
+  g_autoptr(BounceRecipient) r = NULL;
+  const char *said;
+
+  check ("Sending of the message failed.\n"
+         "An error occurred while sending mail. The mail server responded: 553 5.7.1 <alice@example.org>: "
+         "Sender address rejected: not owned by user bob@example.org. Please verify that your email address "
+         "is correct in your account settings and try again.\n",
+         BOUNCE_KIND_FAILURE, NULL, "rejected");
+  check ("The mail server responded:\n"
+         "554 5.7.1 <alice@example.org>: Sender address rejected: Access denied\n",
+         BOUNCE_KIND_FAILURE, NULL, "rejected");
+
+  report = analyze ("An error occurred while sending mail. The mail server responded:\n"
+                    "550 5.1.1 <carol@example.net>: Recipient address rejected: User unknown in virtual "
+                    "mailbox table\n"
+                    "Please check the message recipient \"carol@example.net\" and try again.\n");
+  r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "carol@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  said = bounce_recipient_get_diagnostic (r);
+  g_assert_true (g_str_has_prefix (said, "Recipient address rejected: User unknown"));
+}
+
 /* Webmail shows a bounce's body without its headers. */
 static void
 test_webmail_views (void)
@@ -945,6 +978,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/not-a-bounce/backscatter", test_backscatter);
   g_test_add_func ("/fragments/pasted/quoted-addresses", test_quoted_addresses);
   g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
+  g_test_add_func ("/fragments/pasted/sender-refusal-and-reply-line", test_sender_refusal_and_reply_line);
   g_test_add_func ("/fragments/pasted/webmail-views", test_webmail_views);
   g_test_add_func ("/fragments/pasted/replies-without-code", test_replies_without_code);
   g_test_add_func ("/fragments/pasted/other-languages", test_other_languages);

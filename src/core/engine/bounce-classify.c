@@ -751,6 +751,27 @@ attribution_line (const char *before,
                         before, 0, NULL);
 }
 
+/* An address in a refusal of the sender: the refused address itself
+ * (Postfix's "<a@b>: Sender address rejected: ...", src/smtpd/smtpd_check.c;
+ * Sendmail's "<a@b>... Domain of sender address a@b does not exist",
+ * sendmail/srvrsmtp.c) and any address in the rest of that line, such as
+ * the login of Postfix's "Sender address rejected: not owned by user
+ * a@b" (reject_sender_login_mismatch, postconf(5)).  None of them is a
+ * recipient: the server refused the message for all of them. */
+static gboolean
+in_sender_refusal (const char *before,
+                   const char *after)
+{
+  const char *line = strrchr (before, '\n');
+  g_autofree char *lower = g_ascii_strdown (line != NULL ? line + 1 : before, -1);
+
+  while (*after != '\0' && (g_ascii_isspace (*after) || strchr (">\"':.", *after) != NULL))
+    after++;
+  return g_ascii_strncasecmp (after, "sender address rejected", 23) == 0 ||
+         g_ascii_strncasecmp (after, "domain of sender address", 24) == 0 ||
+         strstr (lower, "sender address rejected") != NULL;
+}
+
 /* ... and words that make it the failed recipient's. */
 static gboolean
 recipient_side (const char *before)
@@ -874,7 +895,8 @@ bounce_classify_named_recipient (const char *text)
           author_line = g_strconcat (nl != NULL ? nl + 1 : before, address, NULL);
           continue;
         }
-      if (bounce_address_is_daemon (address) || sender_side (before) || notice_addressee (text, len, start))
+      if (bounce_address_is_daemon (address) || sender_side (before) || in_sender_refusal (before, after) ||
+          notice_addressee (text, len, start))
         {
           g_free (address);
           continue;

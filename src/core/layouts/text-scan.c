@@ -44,9 +44,12 @@ static const char * const pattern_sources[N_RE] = {
   /* "A message sent by" / "from": the next address is the sender. */
   [RE_SENDER_INTRO] =
     "(?:sent\\s+by|from|sender|envelope\\s+from|return-path)\\s*:?\\s*$",
-  /* A Sendmail-style line "554 <a@b>... reason". */
+  /* A Sendmail-style line "554 <a@b>... reason", and a reply that puts
+   * the enhanced status code before the address, as RFC 2034 section 3
+   * places it and Postfix's smtpd writes its refusals ("550 5.1.1
+   * <a@b>: Recipient address rejected: ...", src/smtpd/smtpd_check.c). */
   [RE_CODE_PREFIX] =
-    "^\\s{0,8}[45]\\d\\d[ -]?\\s{0,2}[<\"]?$",
+    "^\\s{0,8}[45]\\d\\d(?:[ -]\\s{0,2}[245]\\.\\d{1,3}\\.\\d{1,3})?[ -]?\\s{0,2}[<\"]?$",
   /* A header-like line inside text that names the sender side, not a recipient. */
   [RE_HEADERISH] =
     "^\\s{0,4}(?:from|reply-to|return-path|sender|message-id|in-reply-to|references|"
@@ -160,6 +163,22 @@ recipient_line_clear (RecipientLine *r)
   g_free (r->address);
 }
 
+/* Do the words right after an address say that the sender was refused? */
+static gboolean
+sender_refusal_follows (const char *after)
+{
+  static const char * const refusals[] = {
+    "sender address rejected", "domain of sender address", NULL
+  };
+
+  while (*after != '\0' && (g_ascii_isspace (*after) || strchr (">\"':.", *after) != NULL))
+    after++;
+  for (guint i = 0; refusals[i] != NULL; i++)
+    if (g_ascii_strncasecmp (after, refusals[i], strlen (refusals[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Is the address on this line a failed recipient?  True when the line is
  * just the address (the layout of Exim, qmail, Sendmail and Exchange), when
  * it starts a Postfix-style "<address>: reason" line, or when the words
@@ -180,6 +199,12 @@ line_names_recipient (const char *line,
 
   /* Postfix's "For further assistance, please send mail to <postmaster@...>" */
   if (match (RE_HEADERISH, before) || strstr (before, "assistance") != NULL)
+    return FALSE;
+  /* The address a refusal of the sender names is the sender's: Postfix's
+   * "<a@b>: Sender address rejected: ..." (src/smtpd/smtpd_check.c) and
+   * Sendmail's "<a@b>... Domain of sender address a@b does not exist"
+   * (sendmail/srvrsmtp.c). */
+  if (sender_refusal_follows (line + addr_end))
     return FALSE;
   if (match (RE_CODE_PREFIX, before))
     return TRUE;

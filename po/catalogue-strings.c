@@ -5372,6 +5372,14 @@ N_("The sender domain publishes a DMARC policy that asks receivers to refuse mai
 N_("Forward this bounce to whoever runs your domain's mail.");
 /* Translators: rule.isp.orange-code-dmarc admin[1] */
 N_("Make the message pass DMARC: sign it with DKIM for the From domain, or send it from a server listed in that domain's SPF record.");
+/* Translators: rule.isp.orange-code-client-host title */
+N_("Orange or La Poste refused the message under its own policy");
+/* Translators: rule.isp.orange-code-client-host explanation */
+N_("Code 630 is a refusal by the receiving provider's policy for the sending host; the reply gives no further detail.");
+/* Translators: rule.isp.orange-code-client-host sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.orange-code-client-host admin[1] */
+N_("Check the sending server's reputation, reverse DNS and authentication, then ask Orange or La Poste through their postmaster pages, quoting the code at the end of the reply.");
 /* Translators: rule.isp.orange-code-undocumented title */
 N_("Orange refused the message with a code it does not explain");
 /* Translators: rule.isp.orange-code-undocumented explanation */

@@ -2214,6 +2214,38 @@ test_sisimai_later_wording (void)
   }
 }
 
+/* Orange's and La Poste's refusals as Sisimai's newer Rhost::FrancePTT reads
+ * them (go-sisimai rhost/for-franceptt.go at 194cc336): code 401 (SPF: the
+ * server is not allowed to send) and 517 (DMARC verification failed) are
+ * authentication failures, where the older table said blocked and
+ * policyviolation; 630 ("Client host rejected") stays a policy refusal.
+ * Orange's reply without a code that asks to check the domain's SPF/DNS
+ * settings is an authentication failure from Orange's servers, though it
+ * also says "Invalid Sender"; from another server those words keep their
+ * general reading, a refused sender. */
+static void
+test_franceptt_authfailure (void)
+{
+  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+    { "smtp-in.laposte.net", "laposte.net", "550 5.5.0 SPF: 192.0.2.1 is not allowed to send mail. LPN004_401", "authfailure" },
+    { "smtp-in.laposte.net", "laposte.net", "571 5.7.1 Message refused, DMARC verification Failed. LPN007_517", "authfailure" },
+    { "smtp-in.laposte.net", "laposte.net", "554 5.7.1 Client host rejected LPN000_630", "policyviolation" },
+    { "smtp-in.orange.fr", "orange.fr",
+      "421 smtp.orange.fr [192.0.2.1] Emetteur invalide, Veuillez verifier la configuration SPF/DNS de votre nom de domaine. "
+      "Invalid Sender. (in reply to MAIL FROM command)", "authfailure" },
+    { "mx.west.cox.net", "cox.net",
+      "421 Emetteur invalide, Veuillez verifier la configuration SPF/DNS de votre nom de domaine. "
+      "Invalid Sender. (in reply to MAIL FROM command)", "rejected" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* A provider's own wording written by a server that is not known to be the
  * provider's is not explained first as the provider's: "This user doesn't
  * have a ... account" is Yahoo's (senders.yahooinc.com), and other servers
@@ -3524,6 +3556,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/later-wording-bounds", test_later_wording_bounds);
   g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
+  g_test_add_func ("/diagnose/franceptt-authfailure", test_franceptt_authfailure);
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);

@@ -2219,6 +2219,9 @@ test_sisimai_later_wording (void)
  * server is not allowed to send) and 517 (DMARC verification failed) are
  * authentication failures, where the older table said blocked and
  * policyviolation; 630 ("Client host rejected") stays a policy refusal.
+ * The newest table also knows codes that Orange's postmaster page explains:
+ * 100 (the IP is on Abusix), 39X and 519 (SPF), 515 (DMARC), 425 (the
+ * sender's domain is on a blocklist).
  * Orange's reply without a code that asks to check the domain's SPF/DNS
  * settings is an authentication failure from Orange's servers, though it
  * also says "Invalid Sender"; from another server those words keep their
@@ -2230,6 +2233,13 @@ test_franceptt_authfailure (void)
     { "smtp-in.laposte.net", "laposte.net", "550 5.5.0 SPF: 192.0.2.1 is not allowed to send mail. LPN004_401", "authfailure" },
     { "smtp-in.laposte.net", "laposte.net", "571 5.7.1 Message refused, DMARC verification Failed. LPN007_517", "authfailure" },
     { "smtp-in.laposte.net", "laposte.net", "554 5.7.1 Client host rejected LPN000_630", "policyviolation" },
+    /* Codes Orange's postmaster page documents that Sisimai's newest table
+     * (go-sisimai 657974f3) lists and older tables did not know at all. */
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR006_100", "blocked" },
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR004_519", "authfailure" },
+    { "smtp-in.orange.fr", "orange.fr", "421 4.7.0 Service refused, please try later. OFR004_393", "authfailure" },
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR004_515", "authfailure" },
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR004_425 (in reply to MAIL FROM command)", "rejected" },
     { "smtp-in.orange.fr", "orange.fr",
       "421 smtp.orange.fr [192.0.2.1] Emetteur invalide, Veuillez verifier la configuration SPF/DNS de votre nom de domaine. "
       "Invalid Sender. (in reply to MAIL FROM command)", "authfailure" },

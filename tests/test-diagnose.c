@@ -1192,6 +1192,25 @@ test_pseudo_status_table (void)
         g_error ("no pseudo status for %s", names[i]);
       g_assert_true (perm[0] == '5' || perm[0] == '4');
     }
+  /* The codes of the reasons Sisimai 5 added, as its SMTP/Status.pm gives
+   * them (p5-sisimai a889ea37555f and 87d1697c62b0; badreputation's,
+   * notcompliantrfc's and speeding's unchanged at 0a5bf6188940). */
+  {
+    const struct { const char *reason; const char *perm; const char *temp; } codes[] = {
+      { "authfailure",     "5.0.972", "4.0.972" },
+      { "badreputation",   "5.0.975", "4.0.975" },
+      { "notcompliantrfc", "5.0.974", "4.0.974" },
+      { "speeding",        "5.0.946", "4.0.946" },
+      { "requireptr",      "5.0.973", "4.0.973" },
+      { "policyviolation", "5.0.972", "5.0.972" },
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (codes); k++)
+      {
+        g_assert_cmpstr (bounce_reason_pseudo_status (codes[k].reason, FALSE), ==, codes[k].perm);
+        g_assert_cmpstr (bounce_reason_pseudo_status (codes[k].reason, TRUE), ==, codes[k].temp);
+      }
+  }
   g_assert_true (bounce_reason_is_hard ("userunknown", TRUE));
   g_assert_true (bounce_reason_is_hard ("notaccept", TRUE));
   g_assert_false (bounce_reason_is_hard ("notaccept", FALSE));

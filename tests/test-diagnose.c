@@ -2275,6 +2275,37 @@ test_franceptt_authfailure (void)
     }
 }
 
+/* "Requested action not taken: mailbox unavailable" from Microsoft's
+ * servers names an address that does not exist, whatever the command:
+ * Sisimai's Rhost::Microsoft (v5.1.0) reads it so with status 5.5.0 from
+ * *.protection.outlook.com, and its Rhost::Outlook (p5-sisimai 2c12ca6c,
+ * since v5.2.0) from Hotmail's servers.  From any other server the RFC 5321
+ * words after DATA stay a filter's, as Sisimai's reason modules read them. */
+static void
+test_microsoft_mailbox_unavailable (void)
+{
+  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+    { "example-com.mail.protection.outlook.com", "example.com",
+      "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "userunknown" },
+    { "outlook-com.olc.protection.outlook.com", "outlook.com",
+      "550 5.5.0 Requested action not taken: mailbox unavailable. [BN1NAM02FT012.eop-nam02.prod.protection.outlook.com] "
+      "(in reply to end of DATA command)", "userunknown" },
+    { "mx4.hotmail.com", "hotmail.com",
+      "550 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "userunknown" },
+    { "mx.example.net", "example.net",
+      "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "filtered" },
+    { "mx.west.cox.net", "cox.net",
+      "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "filtered" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* A provider's own wording written by a server that is not known to be the
  * provider's is not explained first as the provider's: "This user doesn't
  * have a ... account" is Yahoo's (senders.yahooinc.com), and other servers
@@ -3586,6 +3617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
   g_test_add_func ("/diagnose/franceptt-authfailure", test_franceptt_authfailure);
+  g_test_add_func ("/diagnose/microsoft-mailbox-unavailable", test_microsoft_mailbox_unavailable);
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);

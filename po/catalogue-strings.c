@@ -5372,6 +5372,46 @@ N_("The sender domain publishes a DMARC policy that asks receivers to refuse mai
 N_("Forward this bounce to whoever runs your domain's mail.");
 /* Translators: rule.isp.orange-code-dmarc admin[1] */
 N_("Make the message pass DMARC: sign it with DKIM for the From domain, or send it from a server listed in that domain's SPF record.");
+/* Translators: rule.isp.orange-code-abusix title */
+N_("Orange refused the server: its IP address is on the Abusix blocklist");
+/* Translators: rule.isp.orange-code-abusix explanation */
+N_("Code 100 means that the sending server's IP address is listed by Abusix, a blocklist Orange consults, so Orange refuses mail from it.");
+/* Translators: rule.isp.orange-code-abusix sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.orange-code-abusix admin[1] */
+N_("Look the sending IP address up on Abusix's lookup page, stop whatever unwanted mail got it listed, then ask Abusix to remove the listing.");
+/* Translators: rule.isp.orange-code-abusix links[1].title */
+N_("Abusix lookup");
+/* Translators: rule.isp.orange-code-spf-domain title */
+N_("Orange refused the message: the sender domain's SPF check failed");
+/* Translators: rule.isp.orange-code-spf-domain explanation */
+N_("Codes 390 to 399 and 519 mean that the SPF record of the sender's domain could not be used, or does not list the server that sent the message.");
+/* Translators: rule.isp.orange-code-spf-domain sender[1] */
+N_("Forward this bounce to whoever runs your domain's mail.");
+/* Translators: rule.isp.orange-code-spf-domain admin[1] */
+N_("Add the sending server's IP address or its provider's include to the domain's SPF record.");
+/* Translators: rule.isp.orange-code-spf-domain admin[2] */
+N_("Check the result with an SPF checker before sending again.");
+/* Translators: rule.isp.orange-code-sender-domain-listed title */
+N_("Orange refused the sender: the sender's domain is on a blocklist");
+/* Translators: rule.isp.orange-code-sender-domain-listed explanation */
+N_("Code 425 means that the domain in the sender's address is listed by a domain blocklist Orange consults (Abusix or Spamhaus), so Orange refuses mail from that sender.");
+/* Translators: rule.isp.orange-code-sender-domain-listed sender[1] */
+N_("Forward this bounce to whoever runs your domain's mail.");
+/* Translators: rule.isp.orange-code-sender-domain-listed admin[1] */
+N_("Look the sender's domain up on Abusix's and Spamhaus's lookup pages, fix what got it listed (unwanted mail, a compromised account or web site), then ask for the listing to be removed.");
+/* Translators: rule.isp.orange-code-sender-domain-listed links[1].title */
+N_("Abusix lookup");
+/* Translators: rule.isp.orange-code-sender-domain-listed links[2].title */
+N_("Spamhaus IP and domain lookup");
+/* Translators: rule.isp.orange-code-client-host title */
+N_("Orange or La Poste refused the message under its own policy");
+/* Translators: rule.isp.orange-code-client-host explanation */
+N_("Code 630 is a refusal by the receiving provider's policy for the sending host; the reply gives no further detail.");
+/* Translators: rule.isp.orange-code-client-host sender[1] */
+N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
+/* Translators: rule.isp.orange-code-client-host admin[1] */
+N_("Check the sending server's reputation, reverse DNS and authentication, then ask Orange or La Poste through their postmaster pages, quoting the code at the end of the reply.");
 /* Translators: rule.isp.orange-code-undocumented title */
 N_("Orange refused the message with a code it does not explain");
 /* Translators: rule.isp.orange-code-undocumented explanation */

@@ -1192,6 +1192,25 @@ test_pseudo_status_table (void)
         g_error ("no pseudo status for %s", names[i]);
       g_assert_true (perm[0] == '5' || perm[0] == '4');
     }
+  /* The codes of the reasons Sisimai 5 added, as its SMTP/Status.pm gives
+   * them (p5-sisimai a889ea37555f and 87d1697c62b0; badreputation's,
+   * notcompliantrfc's and speeding's unchanged at 0a5bf6188940). */
+  {
+    const struct { const char *reason; const char *perm; const char *temp; } codes[] = {
+      { "authfailure",     "5.0.972", "4.0.972" },
+      { "badreputation",   "5.0.975", "4.0.975" },
+      { "notcompliantrfc", "5.0.974", "4.0.974" },
+      { "speeding",        "5.0.946", "4.0.946" },
+      { "requireptr",      "5.0.973", "4.0.973" },
+      { "policyviolation", "5.0.972", "5.0.972" },
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (codes); k++)
+      {
+        g_assert_cmpstr (bounce_reason_pseudo_status (codes[k].reason, FALSE), ==, codes[k].perm);
+        g_assert_cmpstr (bounce_reason_pseudo_status (codes[k].reason, TRUE), ==, codes[k].temp);
+      }
+  }
   g_assert_true (bounce_reason_is_hard ("userunknown", TRUE));
   g_assert_true (bounce_reason_is_hard ("notaccept", TRUE));
   g_assert_false (bounce_reason_is_hard ("notaccept", FALSE));
@@ -2212,6 +2231,79 @@ test_sisimai_later_wording (void)
 
     g_assert_cmpstr (reason, !=, "rejected");
   }
+}
+
+/* Orange's and La Poste's refusals as Sisimai's newer Rhost::FrancePTT reads
+ * them (go-sisimai rhost/for-franceptt.go at 194cc336): code 401 (SPF: the
+ * server is not allowed to send) and 517 (DMARC verification failed) are
+ * authentication failures, where the older table said blocked and
+ * policyviolation; 630 ("Client host rejected") stays a policy refusal.
+ * The newest table also knows codes that Orange's postmaster page explains:
+ * 100 (the IP is on Abusix), 39X and 519 (SPF), 515 (DMARC), 425 (the
+ * sender's domain is on a blocklist).
+ * Orange's reply without a code that asks to check the domain's SPF/DNS
+ * settings is an authentication failure from Orange's servers, though it
+ * also says "Invalid Sender"; from another server those words keep their
+ * general reading, a refused sender. */
+static void
+test_franceptt_authfailure (void)
+{
+  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+    { "smtp-in.laposte.net", "laposte.net", "550 5.5.0 SPF: 192.0.2.1 is not allowed to send mail. LPN004_401", "authfailure" },
+    { "smtp-in.laposte.net", "laposte.net", "571 5.7.1 Message refused, DMARC verification Failed. LPN007_517", "authfailure" },
+    { "smtp-in.laposte.net", "laposte.net", "554 5.7.1 Client host rejected LPN000_630", "policyviolation" },
+    /* Codes Orange's postmaster page documents that Sisimai's newest table
+     * (go-sisimai 657974f3) lists and older tables did not know at all. */
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR006_100", "blocked" },
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR004_519", "authfailure" },
+    { "smtp-in.orange.fr", "orange.fr", "421 4.7.0 Service refused, please try later. OFR004_393", "authfailure" },
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR004_515", "authfailure" },
+    { "smtp-in.orange.fr", "orange.fr", "550 5.7.1 Service refused, please try later. OFR004_425 (in reply to MAIL FROM command)", "rejected" },
+    { "smtp-in.orange.fr", "orange.fr",
+      "421 smtp.orange.fr [192.0.2.1] Emetteur invalide, Veuillez verifier la configuration SPF/DNS de votre nom de domaine. "
+      "Invalid Sender. (in reply to MAIL FROM command)", "authfailure" },
+    { "mx.west.cox.net", "cox.net",
+      "421 Emetteur invalide, Veuillez verifier la configuration SPF/DNS de votre nom de domaine. "
+      "Invalid Sender. (in reply to MAIL FROM command)", "rejected" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
+/* "Requested action not taken: mailbox unavailable" from Microsoft's
+ * servers names an address that does not exist, whatever the command:
+ * Sisimai's Rhost::Microsoft (v5.1.0) reads it so with status 5.5.0 from
+ * *.protection.outlook.com, and its Rhost::Outlook (p5-sisimai 2c12ca6c,
+ * since v5.2.0) from Hotmail's servers.  From any other server the RFC 5321
+ * words after DATA stay a filter's, as Sisimai's reason modules read them. */
+static void
+test_microsoft_mailbox_unavailable (void)
+{
+  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+    { "example-com.mail.protection.outlook.com", "example.com",
+      "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "userunknown" },
+    { "outlook-com.olc.protection.outlook.com", "outlook.com",
+      "550 5.5.0 Requested action not taken: mailbox unavailable. [BN1NAM02FT012.eop-nam02.prod.protection.outlook.com] "
+      "(in reply to end of DATA command)", "userunknown" },
+    { "mx4.hotmail.com", "hotmail.com",
+      "550 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "userunknown" },
+    { "mx.example.net", "example.net",
+      "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "filtered" },
+    { "mx.west.cox.net", "cox.net",
+      "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "filtered" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
+
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
 }
 
 /* A provider's own wording written by a server that is not known to be the
@@ -3524,6 +3616,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/later-wording-bounds", test_later_wording_bounds);
   g_test_add_func ("/diagnose/unverified-sender", test_unverified_sender);
   g_test_add_func ("/diagnose/zoho-cloudflare-replies", test_zoho_cloudflare_replies);
+  g_test_add_func ("/diagnose/franceptt-authfailure", test_franceptt_authfailure);
+  g_test_add_func ("/diagnose/microsoft-mailbox-unavailable", test_microsoft_mailbox_unavailable);
   g_test_add_func ("/diagnose/facebook-codes", test_facebook_codes);
   g_test_add_func ("/diagnose/sisimai-later-wording", test_sisimai_later_wording);
   g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);

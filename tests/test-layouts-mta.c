@@ -640,6 +640,56 @@ test_not_a_layout (void)
     }
 }
 
+/* Whether bob@example.net is among the addresses the generic scan finds. */
+static gboolean
+scan_finds_bob (const char *text)
+{
+  g_autoptr(BounceInput) input = input_from_text (text);
+  g_autoptr(BounceLayoutDoc) doc = bounce_layout_doc_new (input, 0, NULL, text);
+  g_autoptr(GPtrArray) facts = bounce_layouts_run (doc, BOUNCE_LAYOUT_SCAN, NULL);
+
+  for (guint i = 0; facts != NULL && i < facts->len; i++)
+    if (g_strcmp0 (((BounceFact *) facts->pdata[i])->address, "bob@example.net") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The generic scan's reading of the words around an address, where its
+ * caseless patterns match more than their words in ASCII: a U+017F for an
+ * 's', a no-break space after "Return-Path:", other scripts' digits in a
+ * reply code.  (Its quick tests before each pattern must let these
+ * through.) */
+static void
+test_text_scan_unicode (void)
+{
+  /* "Addreſſ:" before the address says it is a recipient */
+  g_assert_true (scan_finds_bob ("Your message could not be delivered.\n"
+                                 "\n"
+                                 "Addre\xc5\xbf\xc5\xbf: bob@example.net\n"));
+  g_assert_false (scan_finds_bob ("Your message could not be delivered.\n"
+                                  "\n"
+                                  "Sent on behalf of: bob@example.net\n"));
+  /* a reply code in Arabic-Indic digits after the 5 */
+  g_assert_true (scan_finds_bob ("Your message could not be delivered.\n"
+                                 "\n"
+                                 "5\xd9\xa5\xd9\xa0 <bob@example.net>... Refused\n"));
+  g_assert_false (scan_finds_bob ("Your message could not be delivered.\n"
+                                  "\n"
+                                  "5.0.0 <bob@example.net>... Refused\n"));
+  /* the address after "Return-Path:" and a no-break space is the sender's */
+  g_assert_false (scan_finds_bob ("Your message could not be delivered to the recipients below.\n"
+                                  "\n"
+                                  "Return-Path:\xc2\xa0\n"
+                                  "<bob@example.net>\n"
+                                  "\n"
+                                  "Failed:\n"
+                                  "<carol@example.org>\n"));
+  g_assert_true (scan_finds_bob ("Your message could not be delivered to the recipients below.\n"
+                                 "\n"
+                                 "Return-Path: none\n"
+                                 "<bob@example.net>\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,5 +719,6 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/amavis-tag", test_amavis_tag);
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
+  g_test_add_func ("/layouts-mta/text-scan-unicode", test_text_scan_unicode);
   return g_test_run ();
 }

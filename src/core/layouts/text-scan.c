@@ -58,6 +58,84 @@ static const char * const pattern_sources[N_RE] = {
     "unavailable|not\\s+allowed|spam|invalid|disabled|suspended|timed?\\s*out|error)\\b",
 };
 
+/* Whether text is only printable ASCII and tabs: there, a caseless match
+ * of the patterns above is one of their ASCII words in any case.  Outside
+ * it, a caseless UTF-8 regex also finds 's' in U+017F and 'k' in U+212A,
+ * \s and \d other scripts' spaces and digits, and ^ and $ more line
+ * ends than the line feed; such a text always goes to the regex. */
+static gboolean
+is_plain_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if ((*p < ' ' && *p != '\t') || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+ends_with_word (const char *text,
+                gsize       len,
+                const char *word)
+{
+  gsize n = strlen (word);
+
+  return len >= n && g_ascii_strncasecmp (text + len - n, word, n) == 0;
+}
+
+/* Whether pattern id can match text, tested without it, for the patterns
+ * that the scan asks of most lines that hold an address: what is before
+ * the address ("<", "    5.1.1 <" in most bounces) and the line before.
+ * FALSE only where the pattern cannot match; most lines are spared
+ * compiling and running it. */
+static gboolean
+may_match (PatternId   id,
+           const char *text)
+{
+  gsize len;
+
+  switch (id)
+    {
+    case RE_HEADERISH:
+      /* (every match ends with the colon) */
+      return strchr (text, ':') != NULL;
+    case RE_CODE_PREFIX:
+      if (!is_plain_ascii (text))
+        return TRUE;
+      for (const char *p = text; p[0] != '\0' && p[1] != '\0'; p++)
+        if ((p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]))
+          return TRUE;
+      return FALSE;
+    case RE_SENDER_INTRO:
+      if (!is_plain_ascii (text))
+        return TRUE;
+      /* the words at the end, before blanks and a colon */
+      len = strlen (text);
+      while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == ':'))
+        len--;
+      return ends_with_word (text, len, "from") || ends_with_word (text, len, "by") ||
+             ends_with_word (text, len, "sender") || ends_with_word (text, len, "return-path");
+    case RE_RCPT_CONTEXT:
+      if (!is_plain_ascii (text))
+        return TRUE;
+      /* a word of each alternative: "RCPT TO", "recipient", "address:",
+       * "user:", "mailbox", "... to" or "... for" */
+      {
+        static const char * const words[] = { "rcpt", "recipient", "address", "user", "mailbox", "to", "for" };
+        const char *end = text + strlen (text);
+
+        for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+          if (bounce_ascii_range_has_word (text, end, words[i], strlen (words[i])))
+            return TRUE;
+      }
+      return FALSE;
+    case RE_LIST_INTRO:
+    case RE_ERROR_WORDS:
+    case N_RE:
+    default:
+      return TRUE;
+    }
+}
+
 /* Caseless, and ^ and $ at line ends: the scan matches within lines. */
 static gboolean
 match (PatternId   id,
@@ -65,7 +143,7 @@ match (PatternId   id,
 {
   static BounceRegexSlot patterns[N_RE];
 
-  if (text == NULL)
+  if (text == NULL || !may_match (id, text))
     return FALSE;
   return g_regex_match (bounce_regex_once_for (&patterns[id], pattern_sources[id],
                                                G_REGEX_CASELESS | G_REGEX_MULTILINE, strlen (text)),

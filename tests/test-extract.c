@@ -553,6 +553,60 @@ test_big_input (void)
   }
 }
 
+/* bounce_extract_address() reads by hand what this regular expression
+ * matches; both agree on texts made of the bytes that matter to it, with
+ * runs longer than its limits (64 bytes of a local part, 64 of a label,
+ * nine labels) and from any offset. */
+#define ADDRESS_REGEX \
+  "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?" \
+  "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
+
+static void
+test_address_as_regex (void)
+{
+  static const char * const pieces[] = {
+    "a", "Z", "9", "-", ".", "@", " ", "'", "_", "<", ">", "\xc3\xa9", "\n",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-", ".a.b.c.d.e.f.g.h.i.j",
+  };
+  g_autoptr(GRegex) regex = g_regex_new (ADDRESS_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+
+  for (guint n = 0; n < 20000; n++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint parts = g_rand_int_range (rand, 1, 24);
+      gsize from;
+
+      for (guint i = 0; i < parts; i++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      from = g_rand_int_range (rand, 0, text->len + 1);
+      for (gssize length = text->len; length >= (gssize) text->len - 3 && length >= 0; length--)
+        {
+          g_autoptr(GMatchInfo) info = NULL;
+          g_autofree char *address = NULL;
+          gsize start = 0, end = 0;
+          int s = -1, e = -1;
+          gboolean found = from < (gsize) length &&
+                           g_regex_match_full (regex, text->str, length, from, 0, &info, NULL);
+
+          address = bounce_extract_address (text->str, length, from, &start, &end);
+          if (found)
+            g_match_info_fetch_pos (info, 0, &s, &e);
+          if ((address != NULL) != found)
+            g_error ("%s from %" G_GSIZE_FORMAT ": %s", text->str, from, address);
+          if (found)
+            {
+              /* (the address drops quotes and dots before it) */
+              while (e - s > 1 && text->str[s] != '@' && strchr ("'`.", text->str[s]) != NULL)
+                s++;
+              g_assert_cmpuint (start, ==, s);
+              g_assert_cmpuint (end, ==, e);
+            }
+        }
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_address (void)
 {
@@ -575,6 +629,23 @@ test_address (void)
   counted = bounce_extract_address ("x a@example.org", 5, 0, NULL, NULL);
   g_assert_cmpstr (counted, ==, "a@e");
   g_assert_null (none);
+  {
+    /* at most 64 bytes before the '@', 64 in a label, nine labels */
+    g_autofree char *local = g_strnfill (70, 'x');
+    g_autofree char *label = g_strnfill (70, 'y');
+    g_autofree char *long_local = g_strdup_printf ("%s@example.org", local);
+    g_autofree char *long_label = g_strdup_printf ("bob@%s.org", label);
+    g_autofree char *a = bounce_extract_address (long_local, -1, 0, &start, &end);
+    g_autofree char *b = bounce_extract_address (long_label, -1, 0, &start, &end);
+    g_autofree char *c = bounce_extract_address ("bob@a.b.c.d.e.f.g.h.i.j.k", -1, 0, NULL, NULL);
+    g_autofree char *d = bounce_extract_address ("@@x@-y@z-.org", -1, 0, &start, &end);
+
+    g_assert_cmpuint (strlen (a), ==, 64 + strlen ("@example.org"));
+    g_assert_cmpuint (strlen (b), ==, strlen ("bob@") + 64);
+    g_assert_cmpstr (c, ==, "bob@a.b.c.d.e.f.g.h.i");
+    g_assert_cmpstr (d, ==, "-y@z");
+    g_assert_cmpuint (start, ==, 4);
+  }
 }
 
 static void
@@ -740,6 +811,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/range", test_range);
   g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);
   g_test_add_func ("/extract/first-codes", test_first_codes);
+  g_test_add_func ("/extract/address-as-regex", test_address_as_regex);
   g_test_add_func ("/extract/smtp-command", test_smtp_command);
   g_test_add_func ("/extract/address", test_address);
   g_test_add_func ("/extract/boxed", test_boxed);

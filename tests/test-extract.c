@@ -607,6 +607,38 @@ test_address_as_regex (void)
   g_rand_free (rand);
 }
 
+/* bounce_address_is_daemon() reads by hand what this regular expression
+ * matched (on bytes, a line start after any line end GRegex knows). */
+static void
+test_daemon_as_regex (void)
+{
+  static const char * const pieces[] = {
+    "mailer-daemon", "MAILER-DAEMON", "mail-daemon", "mailerdaemon", "double-bounce", "mdaemon", "daemon",
+    "mailer", "@", "@example.org", "+", "-", "x", " ", "\n", "\r", "\r\n", "\v", "\f", "\x85", "\xc2", "<",
+  };
+  g_autoptr(GRegex) regex = g_regex_new ("(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)"
+                                         "(?:[+-][^@]*)?@", G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+  guint found = 0;
+
+  for (guint n = 0; n < 40000; n++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint parts = g_rand_int_range (rand, 1, 8);
+      gboolean expected;
+
+      for (guint i = 0; i < parts; i++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      expected = g_regex_match (regex, text->str, 0, NULL);
+      if (bounce_address_is_daemon (text->str) != expected)
+        g_error ("\"%s\": the regex %d", text->str, expected);
+      found += expected;
+    }
+  g_assert_cmpuint (found, >, 1000);
+  g_assert_false (bounce_address_is_daemon (NULL));
+  g_rand_free (rand);
+}
+
 static void
 test_address (void)
 {
@@ -919,6 +951,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);
   g_test_add_func ("/extract/first-codes", test_first_codes);
   g_test_add_func ("/extract/address-as-regex", test_address_as_regex);
+  g_test_add_func ("/extract/daemon-as-regex", test_daemon_as_regex);
   g_test_add_func ("/extract/smtp-command", test_smtp_command);
   g_test_add_func ("/extract/smtp-command-as-regex", test_smtp_command_as_regex);
   g_test_add_func ("/extract/address", test_address);

@@ -78,10 +78,6 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 /* ------------------------------------------------------------------ */
 /* Patterns                                                            */
 
-/* The addresses mail systems send reports from, at a line start. */
-#define RE_DAEMON \
-  "(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)(?:[+-][^@]*)?@"
-
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 
@@ -1751,14 +1747,39 @@ bounce_extract_address (const char *text,
   return g_ascii_strdown (text + s, e - s);
 }
 
+/* The names mail systems send reports from (the local part, or its start
+ * before a '+' or '-' extension). */
+static const char * const daemon_names[] = {
+  "mailer-daemon", "mail-daemon", "mailerdaemon", "double-bounce", "mdaemon",
+};
+
 gboolean
 bounce_address_is_daemon (const char *text)
 {
-  static BounceRegexSlot daemon;
+  const char *at = NULL;
 
   if (text == NULL)
     return FALSE;
-  return g_regex_match (bounce_regex_once (&daemon, RE_DAEMON, G_REGEX_RAW), text, 0, NULL);
+  /* at each line start (after any line end a regex knows: LF, CR, VT, FF,
+   * Latin-1 NEL), a name, then the '@' or an extension up to the first
+   * '@' */
+  for (const char *line = text; line != NULL; )
+    {
+      if (at < line && (at = strchr (line, '@')) == NULL)
+        return FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS (daemon_names); i++)
+        {
+          gsize n = strlen (daemon_names[i]);
+
+          if ((gsize) (at - line) >= n && g_ascii_strncasecmp (line, daemon_names[i], n) == 0 &&
+              (line + n == at || line[n] == '+' || line[n] == '-'))
+            return TRUE;
+        }
+      line = strpbrk (line, "\n\r\v\f\x85");
+      if (line != NULL)
+        line++;
+    }
+  return FALSE;
 }
 
 gsize

@@ -584,6 +584,12 @@ test_marker_lines (void)
     "----- Original email message headers",
     "-- Your message reads",
     "> Content-Type: message/rfc822",
+    /* lines outside ASCII, tried on how they start */
+    "Below this line is a copy of the me\xc5\xbf\xc5\xbf" "age.",
+    "> Your me\xc5\xbf\xc5\xbf" "age reads (in part):",
+    "\t** The header of the original me\xc5\xbf\xc5\xbf" "age is following **",
+    "Message headers follow\xc2\x85",
+    ">> CONTENT-TYPE: text/rfc822-headers; charset=\"utf-8\" (\xc3\xa9)",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)

@@ -932,17 +932,18 @@ is_marker_rule (guchar c)
 }
 
 /* Whether the line [p, eol) may be a marker, tested without the regexes,
- * and then the kinds it may be (a mask of MARKER_*; 0: none).  The rule
- * kind needs two of "-=_*" in a row, and its words "mail", "message" or
- * "copy"; the plain kind, before the trailing [ \t.:-]*, one of
- * marker_ends; the type kind, "content-type:".  A line is tried when it
- * has what one kind needs, and then against each kind whose own first
- * condition it meets (a rule, the ending, "content-type:"), which every
- * match of that kind's regex meets.  A line with a byte outside printable
- * ASCII and tab is always tried, against every kind: the regexes are
- * caseless over UTF-8 ('s' also matches U+017F) and their '$' also matches
- * before a final CR, VT, FF, NEL, LS or PS.  Most lines are none, so that a
- * bounce without a marker seldom compiles a regex, and a line costs one
+ * and then the kinds it may be (a mask of MARKER_*; 0: none).  After the
+ * leading [ \t>]*, the rule kind starts with two of "-=_*", the plain kind
+ * with the first letter of one of its phrases, the type kind with
+ * "content-type:": every match of that kind's regex does, whatever the
+ * line's bytes (none of these letters is 'k' or 's', which a caseless
+ * regex over UTF-8 also finds in U+212A and U+017F).  In a line of
+ * printable ASCII and tabs, each kind also needs its words: the rule kind
+ * "mail", "message" or "copy", the plain kind one of marker_ends before
+ * the trailing [ \t.:-]*; a line with any other byte is tried on the start
+ * alone, as its 's' may be U+017F and the plain kind's '$' also matches
+ * before a final CR, VT, FF, NEL, LS or PS.  Most lines are none, so that
+ * a bounce without a marker seldom compiles a regex, and a line costs one
  * pass over its bytes. */
 static const struct {
   const char *word;
@@ -956,31 +957,35 @@ static guint
 may_be_marker (const char *p,
                const char *eol)
 {
-  gboolean rule = FALSE, type = FALSE, ends = FALSE;
+  gboolean rule, plain, type, words = FALSE;
+  const char *s = p;
   const char *e = eol;
 
-  for (const char *q = p; q < eol; q++)
+  while (s < eol && (*s == ' ' || *s == '\t' || *s == '>'))
+    s++;
+  rule = eol - s >= 2 && is_marker_rule (s[0]) && is_marker_rule (s[1]);
+  /* ("original", "message", "below", "included", "this", "your", "the") */
+  plain = s < eol && strchr ("ombity", g_ascii_tolower (*s)) != NULL && *s != '\0';
+  type = eol - s >= 13 && g_ascii_strncasecmp (s, "content-type:", 13) == 0;
+  if (!rule && !plain && !type)
+    return 0;
+  for (const char *q = s; q < eol; q++)
     {
       guchar c = *q;
 
       if (c >= 0x80 || (c < 0x20 && c != '\t'))
-        return MARKER_ALL;
-      if (is_marker_rule (c) && q + 1 < eol && is_marker_rule (q[1]))
-        rule = TRUE;
-      else if ((c | 0x20) == 'c' && eol - q >= 13 && g_ascii_strncasecmp (q, "content-type:", 13) == 0)
-        type = TRUE;
+        return (rule ? MARKER_RULE : 0) | (plain ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
     }
-  while (e > p && strchr (" \t.:-", e[-1]) != NULL)
+  while (e > s && strchr (" \t.:-", e[-1]) != NULL)
     e--;
-  for (guint i = 0; i < G_N_ELEMENTS (marker_ends) && !ends; i++)
-    ends = (gsize) (e - p) >= marker_ends[i].len &&
-           g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0;
-  if (!type && !ends &&
-      !(rule && (bounce_ascii_range_has_word (p, eol, "mail", 4) ||
-                 bounce_ascii_range_has_word (p, eol, "message", 7) ||
-                 bounce_ascii_range_has_word (p, eol, "copy", 4))))
-    return 0;
-  return (rule ? MARKER_RULE : 0) | (ends ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
+  for (guint i = 0; i < G_N_ELEMENTS (marker_ends) && plain && !words; i++)
+    words = (gsize) (e - s) >= marker_ends[i].len &&
+            g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0;
+  plain = plain && words;
+  rule = rule && (bounce_ascii_range_has_word (s, eol, "mail", 4) ||
+                  bounce_ascii_range_has_word (s, eol, "message", 7) ||
+                  bounce_ascii_range_has_word (s, eol, "copy", 4));
+  return (rule ? MARKER_RULE : 0) | (plain ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
 }
 
 /* Finds the first marker line in text; returns the offset just after it (or

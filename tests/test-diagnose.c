@@ -3423,12 +3423,52 @@ test_later_wording_bounds (void)
   g_assert_cmpstr (own, ==, "toomanyconn");
 }
 
+/* A subject that says the mail is delayed makes a delay warning of a
+ * notification that does not say so itself, also where the words are
+ * written with U+017F for an 's'; other subjects do not. */
+static void
+test_delay_subject (void)
+{
+  static const struct {
+    const char *subject;
+    BounceKind kind;
+  } cases[] = {
+    { "Undelivered Mail Returned to Sender", BOUNCE_KIND_FAILURE },
+    { "Delays in the system", BOUNCE_KIND_FAILURE },
+    { "Stillwater report", BOUNCE_KIND_FAILURE },
+    { "DELAYED Mail", BOUNCE_KIND_DELAY },
+    { "Message still\ttrying", BOUNCE_KIND_DELAY },
+    { "Mail not  yet delivered", BOUNCE_KIND_DELAY },
+    { "We will retry", BOUNCE_KIND_DELAY },
+    { "Transient problem", BOUNCE_KIND_DELAY },
+    { "Me\xc5\xbf\xc5\xbf" "age \xc5\xbftill trying", BOUNCE_KIND_DELAY },
+    { "Tran\xc5\xbfient problem", BOUNCE_KIND_DELAY },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+                                               "To: alice@example.com\n"
+                                               "Subject: %s\n"
+                                               "\n"
+                                               "This is the mail system at host mx.example.org.\n"
+                                               "\n"
+                                               "<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown\n",
+                                               cases[i].subject);
+      g_autoptr(BounceReport) report = analyze (text);
+
+      g_test_message ("%s", cases[i].subject);
+      g_assert_cmpint (bounce_report_get_kind (report), ==, cases[i].kind);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
+  g_test_add_func ("/diagnose/delay-subject", test_delay_subject);
   g_test_add_func ("/diagnose/auto-generated-reply", test_auto_generated_reply);
   g_test_add_func ("/diagnose/provider-words-outside-its-table", test_provider_words_outside_its_table);
   g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);

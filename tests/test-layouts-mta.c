@@ -690,6 +690,37 @@ test_text_scan_unicode (void)
                                  "<bob@example.net>\n"));
 }
 
+/* The replies quoted in a verdict ("...minutes.<421 4.4.2 Connection timed
+ * out>") and in the list of attempts ("returned '550 5.1.1 ...'"), also
+ * after other angle brackets and quotes. */
+static void
+test_quoted_replies (void)
+{
+  BounceQuotedReply q = { 0 };
+
+  g_assert_true (bounce_layouts_verdict_quote ("554 4.4.7 Message expired: unable to deliver in 840 minutes."
+                                               "<421 4.4.2 Connection timed out>", &q));
+  g_assert_cmpstr (q.reply, ==, "421");
+  g_assert_cmpstr (q.enhanced, ==, "4.4.2");
+  g_assert_true (bounce_layouts_verdict_quote ("<bob@example.net>: <x> <3> Message expired; "
+                                               "<550 5.1.1 User unknown>", &q));
+  g_assert_cmpstr (q.reply, ==, "550");
+  g_assert_cmpstr (q.enhanced, ==, "5.1.1");
+  g_assert_false (bounce_layouts_verdict_quote ("554 4.4.7 Message expired <bob@example.net>", &q));
+
+  g_assert_true (bounce_layouts_attempt_reply ("Remote Server at mx.example.net (192.0.2.7) returned "
+                                               "'550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'", FALSE, &q));
+  g_assert_cmpstr (q.said, ==, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+  g_assert_cmpstr (q.enhanced, ==, "5.1.1");
+  g_assert_true (bounce_layouts_attempt_reply ("'s 'x' 3' Remote Server at mx.example.net (192.0.2.7) RETURNED  "
+                                               "'451 4.4.0 Primary target IP address responded with: \"421\"'",
+                                               FALSE, &q));
+  g_assert_cmpstr (q.reply, ==, "451");
+  g_assert_false (bounce_layouts_attempt_reply ("Remote Server at mx.example.net (192.0.2.7) returned '250 OK'",
+                                                FALSE, &q));
+  bounce_quoted_reply_clear (&q);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -720,5 +751,6 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   g_test_add_func ("/layouts-mta/text-scan-unicode", test_text_scan_unicode);
+  g_test_add_func ("/layouts-mta/quoted-replies", test_quoted_replies);
   return g_test_run ();
 }

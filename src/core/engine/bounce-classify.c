@@ -219,6 +219,27 @@ bounce_classify_temporary_words (const char *text)
   return match (RE_TEMPORARY_WORDS, text);
 }
 
+/* Whether subject may match RE_DELAY_SUBJECT: a subject of printable
+ * ASCII must hold a word of one of its alternatives ("yet" of "not yet
+ * delivered").  Most subjects hold none, and the pattern is then neither
+ * compiled nor run. */
+static gboolean
+subject_may_say_delay (const char *subject)
+{
+  static const char * const words[] = { "delay", "still", "yet", "retry", "transient" };
+  const char *end;
+
+  if (subject == NULL)
+    return FALSE;
+  if (!bounce_text_is_plain_ascii (subject))
+    return TRUE;
+  end = subject + strlen (subject);
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (bounce_ascii_range_has_word (subject, end, words[i], strlen (words[i])))
+      return TRUE;
+  return FALSE;
+}
+
 void
 bounce_classify_words (BounceMessageContext *ctx)
 {
@@ -227,7 +248,7 @@ bounce_classify_words (BounceMessageContext *ctx)
   ctx->temporary_words = ctx->notification->len < 256 * 1024 &&
                          bounce_classify_temporary_words_may_match (ctx->notification->str) &&
                          match (RE_TEMPORARY_WORDS, ctx->notification->str);
-  ctx->delay_subject = match (RE_DELAY_SUBJECT, subject) ||
+  ctx->delay_subject = (subject_may_say_delay (subject) && match (RE_DELAY_SUBJECT, subject)) ||
                        (ctx->temporary_words && match (RE_WARNING_SUBJECT, subject));
   ctx->delay_words = ctx->temporary_words && match (RE_DELAY_WORDS, ctx->notification->str);
   ctx->states_failure = -1;

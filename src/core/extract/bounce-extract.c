@@ -1452,6 +1452,15 @@ bounce_utf8_cut (const char *s,
 }
 
 gboolean
+bounce_text_is_plain_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if ((*p < ' ' && *p != '\t') || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 bounce_ascii_range_has_word (const char *p,
                              const char *end,
                              const char *word,

@@ -58,20 +58,6 @@ static const char * const pattern_sources[N_RE] = {
     "unavailable|not\\s+allowed|spam|invalid|disabled|suspended|timed?\\s*out|error)\\b",
 };
 
-/* Whether text is only printable ASCII and tabs: there, a caseless match
- * of the patterns above is one of their ASCII words in any case.  Outside
- * it, a caseless UTF-8 regex also finds 's' in U+017F and 'k' in U+212A,
- * \s and \d other scripts' spaces and digits, and ^ and $ more line
- * ends than the line feed; such a text always goes to the regex. */
-static gboolean
-is_plain_ascii (const char *text)
-{
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-    if ((*p < ' ' && *p != '\t') || *p >= 0x7f)
-      return FALSE;
-  return TRUE;
-}
-
 static gboolean
 ends_with_word (const char *text,
                 gsize       len,
@@ -85,8 +71,9 @@ ends_with_word (const char *text,
 /* Whether pattern id can match text, tested without it, for the patterns
  * that the scan asks of most lines that hold an address: what is before
  * the address ("<", "    5.1.1 <" in most bounces) and the line before.
- * FALSE only where the pattern cannot match; most lines are spared
- * compiling and running it. */
+ * FALSE only where the pattern cannot match (the words are tested only in
+ * a text of printable ASCII, bounce_text_is_plain_ascii()); most lines
+ * are spared compiling and running it. */
 static gboolean
 may_match (PatternId   id,
            const char *text)
@@ -99,14 +86,14 @@ may_match (PatternId   id,
       /* (every match ends with the colon) */
       return strchr (text, ':') != NULL;
     case RE_CODE_PREFIX:
-      if (!is_plain_ascii (text))
+      if (!bounce_text_is_plain_ascii (text))
         return TRUE;
       for (const char *p = text; p[0] != '\0' && p[1] != '\0'; p++)
         if ((p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]))
           return TRUE;
       return FALSE;
     case RE_SENDER_INTRO:
-      if (!is_plain_ascii (text))
+      if (!bounce_text_is_plain_ascii (text))
         return TRUE;
       /* the words at the end, before blanks and a colon */
       len = strlen (text);
@@ -115,7 +102,7 @@ may_match (PatternId   id,
       return ends_with_word (text, len, "from") || ends_with_word (text, len, "by") ||
              ends_with_word (text, len, "sender") || ends_with_word (text, len, "return-path");
     case RE_RCPT_CONTEXT:
-      if (!is_plain_ascii (text))
+      if (!bounce_text_is_plain_ascii (text))
         return TRUE;
       /* a word of each alternative: "RCPT TO", "recipient", "address:",
        * "user:", "mailbox", "... to" or "... for" */

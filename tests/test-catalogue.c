@@ -1416,6 +1416,52 @@ test_catalogue_builtin_trusted (void)
     }
 }
 
+static gpointer
+get_phrases_thread (gpointer entry)
+{
+  return bounce_entry_get_phrases (entry);
+}
+
+/* A compiled phrases entry's phrases, read when first asked for, are the
+ * JSON's, the same list from any thread at once, and still there once the
+ * catalogue that made the entry is gone. */
+static void
+test_compiled_phrases (void)
+{
+  BounceCatalogue *json = catalogue ();
+  GPtrArray *entries = bounce_catalogue_get_entries (json);
+  guint n_checked = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BounceEntry *expected = entries->pdata[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(BounceCatalogue) compiled = NULL;
+      g_autoptr(BounceEntry) entry = NULL;
+      GThread *threads[4];
+      gpointer lists[G_N_ELEMENTS (threads)];
+
+      if (bounce_entry_get_kind (expected) != BOUNCE_ENTRY_PHRASES || n_checked++ % 8 != 0)
+        continue;
+      bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+      compiled = bounce_catalogue_new_from_compiled (bytes, &error);
+      g_assert_no_error (error);
+      entry = g_object_ref (bounce_catalogue_lookup (compiled, bounce_entry_get_id (expected)));
+      g_clear_object (&compiled);
+      g_clear_pointer (&bytes, g_bytes_unref);
+      for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+        threads[t] = g_thread_new ("phrases", get_phrases_thread, entry);
+      for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+        lists[t] = g_thread_join (threads[t]);
+      for (guint t = 1; t < G_N_ELEMENTS (threads); t++)
+        g_assert_true (lists[t] == lists[0]);
+      assert_same_literals (bounce_entry_get_phrases (entry), bounce_entry_get_phrases (expected));
+    }
+  g_assert_cmpuint (n_checked, >, 8);
+}
+
 static void
 test_catalogue_compiled (void)
 {
@@ -1934,6 +1980,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   g_test_add_func ("/catalogue/prefilter-compiled-sets", test_prefilter_compiled_sets);
   g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
+  g_test_add_func ("/catalogue/compiled-phrases", test_compiled_phrases);
   g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
   g_test_add_func ("/catalogue/prefilter-alternatives", test_prefilter_alternatives);
   g_test_add_func ("/catalogue/entry-may-match", test_entry_may_match);

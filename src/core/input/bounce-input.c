@@ -988,6 +988,87 @@ may_be_marker (const char *p,
   return (rule ? MARKER_RULE : 0) | (plain ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
 }
 
+/* The rule kind read by hand in a line of printable ASCII, as its regex
+ * (marker_regex()) matches there: after the leading [ \t>]*, two or more of
+ * "-=_*" and blanks, one of its phrases.  Most bounces that have a marker
+ * have this kind ("------ This is a copy of the message, including all
+ * the headers. ------"), and the regex was the costliest to compile. */
+static const char *
+marker_word (const char *p,
+             const char *word)
+{
+  gsize n = strlen (word);
+
+  return g_ascii_strncasecmp (p, word, n) == 0 ? p + n : NULL;
+}
+
+/* [ \t]+ */
+static const char *
+marker_blanks (const char *p)
+{
+  const char *q = p;
+
+  while (*q == ' ' || *q == '\t')
+    q++;
+  return q > p ? q : NULL;
+}
+
+static gboolean
+is_rule_marker (const char *line)
+{
+  /* "(start of (the )?)?(original|...) (message|...)\b", blanks as
+   * [ \t]+; the other phrases with single spaces */
+  static const char * const states[] = {
+    "original", "returned", "unsent", "undelivered", "undeliverable", "failed", "rejected", "bounced", "your",
+  };
+  static const char * const kinds[] = { "message", "mail", "e-mail", "email" };
+  static const char * const phrases[] = {
+    "this is a copy of the message", "this is a copy of your message", "below this line is a copy of",
+    "below is a copy of", "a copy of the message", "a copy of your message", "a copy of the original message",
+    "a copy of your original message", "copy of the message", "copy of your message",
+    "copy of the original message", "copy of your original message", "the header of the original message",
+    "the headers of the original message", "the text of the original message", "message header follows",
+    "original mail info",
+  };
+  const char *starts[3] = { NULL, NULL, NULL };
+  const char *p = line;
+  const char *q;
+
+  while (*p == ' ' || *p == '\t' || *p == '>')
+    p++;
+  if (!is_marker_rule (p[0]) || !is_marker_rule (p[1]))
+    return FALSE;
+  while (is_marker_rule (*p))
+    p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
+    if (marker_word (p, phrases[i]) != NULL)
+      return TRUE;
+  starts[0] = p;
+  if ((q = marker_word (p, "start")) != NULL && (q = marker_blanks (q)) != NULL &&
+      (q = marker_word (q, "of")) != NULL && (q = marker_blanks (q)) != NULL)
+    {
+      starts[1] = q;
+      if ((q = marker_word (q, "the")) != NULL && (q = marker_blanks (q)) != NULL)
+        starts[2] = q;
+    }
+  for (gsize s = 0; s < G_N_ELEMENTS (starts) && starts[s] != NULL; s++)
+    for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
+      {
+        if ((q = marker_word (starts[s], states[i])) == NULL || (q = marker_blanks (q)) == NULL)
+          continue;
+        for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+          {
+            const char *e = marker_word (q, kinds[k]);
+
+            if (e != NULL && !g_ascii_isalnum (*e) && *e != '_')
+              return TRUE;
+          }
+      }
+  return FALSE;
+}
+
 /* Finds the first marker line in text; returns the offset just after it (or
  * G_MAXSIZE). */
 static gsize
@@ -1007,9 +1088,13 @@ find_original_marker (const char *text,
         {
           g_autofree char *line = g_strndup (p, eol - p);
 
+          gboolean plain = bounce_text_is_plain_ascii (line);
+
           /* (asked for each line: each match counts towards its JIT) */
           for (guint kind = MARKER_RULE; kind <= MARKER_TYPE; kind <<= 1)
-            if ((kinds & kind) != 0 && g_regex_match (marker_regex (kind), line, G_REGEX_MATCH_DEFAULT, NULL))
+            if ((kinds & kind) != 0 &&
+                (kind == MARKER_RULE && plain ? is_rule_marker (line)
+                                              : g_regex_match (marker_regex (kind), line, G_REGEX_MATCH_DEFAULT, NULL)))
               return eol < end ? (gsize) (eol + 1 - text) : len;
         }
       p = eol + 1;

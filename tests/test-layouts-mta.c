@@ -690,6 +690,50 @@ test_text_scan_unicode (void)
                                  "<bob@example.net>\n"));
 }
 
+/* After an address at a line's start, words that say what went wrong make
+ * it a recipient: read by hand in ASCII, as the pattern below matches them
+ * (whole words, any case, blanks between), on texts of its words, near
+ * misses and other words around them. */
+static void
+test_text_scan_error_words (void)
+{
+  static const char * const words[] = {
+    "user unknown", "unknown\tuser", "unknown host", "unknown  domain", "unknown address", "unknown recipient",
+    "does not exist", "no such", "not found", "rejected", "refused", "denied", "blocked", "blacklisted",
+    "listed", "quota", "full", "undeliverable", "could not be delivered", "failed", "failure", "unavailable",
+    "not allowed", "spam", "invalid", "disabled", "suspended", "timeout", "timedout", "time out", "timed out",
+    "timed  out", "time", "error", "errors", "user", "unknown", "does not", "no", "not", "fully", "spammer",
+    "unlisted", "x", "_", "1", "-", ".", "(", " ", "  ", "\t", "mailbox", "quotas",
+  };
+  g_autoptr(GRegex) regex = g_regex_new ("\\b(?:user\\s+unknown|unknown\\s+(?:user|host|domain|address|recipient)|"
+                                         "does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
+                                         "blocked|blacklisted|listed|quota|full|undeliverable|could\\s+not\\s+be\\s+delivered|"
+                                         "failed|failure|unavailable|not\\s+allowed|spam|invalid|disabled|suspended|"
+                                         "timed?\\s*out|error)\\b",
+                                         G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+  guint found = 0;
+
+  for (guint n = 0; n < 3000; n++)
+    {
+      g_autoptr(GString) after = g_string_new ("Recipient ");
+      g_autofree char *text = NULL;
+      gboolean expected;
+      guint parts = g_rand_int_range (rand, 1, 5);
+
+      for (guint i = 0; i < parts; i++)
+        for (const char *c = words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]; *c != '\0'; c++)
+          g_string_append_c (after, g_rand_boolean (rand) ? *c : g_ascii_toupper (*c));
+      expected = g_regex_match (regex, after->str + strlen ("Recipient"), 0, NULL);
+      text = g_strdup_printf ("Your message could not be delivered.\n\nbob@example.net %s\n", after->str);
+      if (scan_finds_bob (text) != expected)
+        g_error ("\"%s\": the regex %d", after->str, expected);
+      found += expected;
+    }
+  g_assert_cmpuint (found, >, 500);
+  g_rand_free (rand);
+}
+
 /* The replies quoted in a verdict ("...minutes.<421 4.4.2 Connection timed
  * out>") and in the list of attempts ("returned '550 5.1.1 ...'"), also
  * after other angle brackets and quotes. */
@@ -752,5 +796,6 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
   g_test_add_func ("/layouts-mta/text-scan-unicode", test_text_scan_unicode);
   g_test_add_func ("/layouts-mta/quoted-replies", test_quoted_replies);
+  g_test_add_func ("/layouts-mta/text-scan-error-words", test_text_scan_error_words);
   return g_test_run ();
 }

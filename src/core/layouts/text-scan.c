@@ -123,6 +123,53 @@ may_match (PatternId   id,
     }
 }
 
+/* RE_ERROR_WORDS read by hand in a text of printable ASCII: one of its
+ * phrases as whole words, any case, a space standing for blanks.  It is
+ * the costliest of the scan's patterns to compile, and asked of the text
+ * after most addresses at a line's start ("<a@b>... User unknown"). */
+static gboolean
+says_error (const char *text)
+{
+  static const char * const phrases[] = {
+    "user unknown", "unknown user", "unknown host", "unknown domain", "unknown address", "unknown recipient",
+    "does not exist", "no such", "not found", "rejected", "refused", "denied", "blocked", "blacklisted",
+    "listed", "quota", "full", "undeliverable", "could not be delivered", "failed", "failure", "unavailable",
+    "not allowed", "spam", "invalid", "disabled", "suspended", "timeout", "timedout", "time out", "timed out",
+    "error",
+  };
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalpha (*p) || (p > text && (g_ascii_isalnum (p[-1]) || p[-1] == '_')))
+        continue;
+      for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
+        {
+          const char *q = p;
+          const char *w = phrases[i];
+
+          for (; *w != '\0'; w++)
+            {
+              if (*w != ' ')
+                {
+                  if (g_ascii_tolower (*q) != *w)
+                    break;
+                  q++;
+                }
+              else if (*q == ' ' || *q == '\t')
+                {
+                  while (*q == ' ' || *q == '\t')
+                    q++;
+                }
+              else
+                break;
+            }
+          if (*w == '\0' && !g_ascii_isalnum (*q) && *q != '_')
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Caseless, and ^ and $ at line ends: the scan matches within lines. */
 static gboolean
 match (PatternId   id,
@@ -132,6 +179,8 @@ match (PatternId   id,
 
   if (text == NULL || !may_match (id, text))
     return FALSE;
+  if (id == RE_ERROR_WORDS && bounce_text_is_plain_ascii (text))
+    return says_error (text);
   return g_regex_match (bounce_regex_once_for (&patterns[id], pattern_sources[id],
                                                G_REGEX_CASELESS | G_REGEX_MULTILINE, strlen (text)),
                         text, 0, NULL);

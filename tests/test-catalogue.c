@@ -917,17 +917,39 @@ test_prefilter_sets (void)
     { "ab c", NULL },
     { "ab’s", NULL },
     { "5\\.7\\.1|ディレクトリ", "5.7.1|ディレクトリ" },
-    /* six groups of two: 64 combinations, more than are kept; the groups
+    /* five groups of two and one of eleven: 55 combinations, all kept
+     * (the catalogue's "account ... disabled" words multiply out so) */
+    { "\\b(?:account|mailbox|user|address|recipient)\\s{1,3}(?:disabled|suspended|deactivated|inactive|frozen|locked|discontinued|closed|terminated|expired|blocked)\\b",
+      "account+disabled|account+suspended|account+deactivated|account+inactive|account+frozen|"
+      "account+locked|account+discontinued|account+closed|account+terminated|account+expired|"
+      "account+blocked|mailbox+disabled|mailbox+suspended|mailbox+deactivated|mailbox+inactive|"
+      "mailbox+frozen|mailbox+locked|mailbox+discontinued|mailbox+closed|mailbox+terminated|"
+      "mailbox+expired|mailbox+blocked|user+disabled|user+suspended|user+deactivated|"
+      "user+inactive|user+frozen|user+locked|user+discontinued|user+closed|"
+      "user+terminated|user+expired|user+blocked|address+disabled|address+suspended|"
+      "address+deactivated|address+inactive|address+frozen|address+locked|address+discontinued|"
+      "address+closed|address+terminated|address+expired|address+blocked|recipient+disabled|"
+      "recipient+suspended|recipient+deactivated|recipient+inactive|recipient+frozen|recipient+locked|"
+      "recipient+discontinued|recipient+closed|recipient+terminated|recipient+expired|recipient+blocked" },
+    /* seven groups of two: 128 combinations, more than are kept; the groups
      * past that are left out */
-    { "(?:aaa|bbb) (?:ccc|ddd) (?:eee|fff) (?:ggg|hhh) (?:iii|jjj) (?:kkk|lll)",
-      "aaa+ccc+eee+ggg+iii|aaa+ccc+eee+ggg+jjj|aaa+ccc+eee+hhh+iii|aaa+ccc+eee+hhh+jjj|"
-      "aaa+ccc+fff+ggg+iii|aaa+ccc+fff+ggg+jjj|aaa+ccc+fff+hhh+iii|aaa+ccc+fff+hhh+jjj|"
-      "aaa+ddd+eee+ggg+iii|aaa+ddd+eee+ggg+jjj|aaa+ddd+eee+hhh+iii|aaa+ddd+eee+hhh+jjj|"
-      "aaa+ddd+fff+ggg+iii|aaa+ddd+fff+ggg+jjj|aaa+ddd+fff+hhh+iii|aaa+ddd+fff+hhh+jjj|"
-      "bbb+ccc+eee+ggg+iii|bbb+ccc+eee+ggg+jjj|bbb+ccc+eee+hhh+iii|bbb+ccc+eee+hhh+jjj|"
-      "bbb+ccc+fff+ggg+iii|bbb+ccc+fff+ggg+jjj|bbb+ccc+fff+hhh+iii|bbb+ccc+fff+hhh+jjj|"
-      "bbb+ddd+eee+ggg+iii|bbb+ddd+eee+ggg+jjj|bbb+ddd+eee+hhh+iii|bbb+ddd+eee+hhh+jjj|"
-      "bbb+ddd+fff+ggg+iii|bbb+ddd+fff+ggg+jjj|bbb+ddd+fff+hhh+iii|bbb+ddd+fff+hhh+jjj" },
+    { "(?:aaa|bbb) (?:ccc|ddd) (?:eee|fff) (?:ggg|hhh) (?:iii|jjj) (?:kkk|lll) (?:mmm|nnn)",
+      "aaa+ccc+eee+ggg+iii+kkk|aaa+ccc+eee+ggg+iii+lll|aaa+ccc+eee+ggg+jjj+kkk|aaa+ccc+eee+ggg+jjj+lll|"
+      "aaa+ccc+eee+hhh+iii+kkk|aaa+ccc+eee+hhh+iii+lll|aaa+ccc+eee+hhh+jjj+kkk|aaa+ccc+eee+hhh+jjj+lll|"
+      "aaa+ccc+fff+ggg+iii+kkk|aaa+ccc+fff+ggg+iii+lll|aaa+ccc+fff+ggg+jjj+kkk|aaa+ccc+fff+ggg+jjj+lll|"
+      "aaa+ccc+fff+hhh+iii+kkk|aaa+ccc+fff+hhh+iii+lll|aaa+ccc+fff+hhh+jjj+kkk|aaa+ccc+fff+hhh+jjj+lll|"
+      "aaa+ddd+eee+ggg+iii+kkk|aaa+ddd+eee+ggg+iii+lll|aaa+ddd+eee+ggg+jjj+kkk|aaa+ddd+eee+ggg+jjj+lll|"
+      "aaa+ddd+eee+hhh+iii+kkk|aaa+ddd+eee+hhh+iii+lll|aaa+ddd+eee+hhh+jjj+kkk|aaa+ddd+eee+hhh+jjj+lll|"
+      "aaa+ddd+fff+ggg+iii+kkk|aaa+ddd+fff+ggg+iii+lll|aaa+ddd+fff+ggg+jjj+kkk|aaa+ddd+fff+ggg+jjj+lll|"
+      "aaa+ddd+fff+hhh+iii+kkk|aaa+ddd+fff+hhh+iii+lll|aaa+ddd+fff+hhh+jjj+kkk|aaa+ddd+fff+hhh+jjj+lll|"
+      "bbb+ccc+eee+ggg+iii+kkk|bbb+ccc+eee+ggg+iii+lll|bbb+ccc+eee+ggg+jjj+kkk|bbb+ccc+eee+ggg+jjj+lll|"
+      "bbb+ccc+eee+hhh+iii+kkk|bbb+ccc+eee+hhh+iii+lll|bbb+ccc+eee+hhh+jjj+kkk|bbb+ccc+eee+hhh+jjj+lll|"
+      "bbb+ccc+fff+ggg+iii+kkk|bbb+ccc+fff+ggg+iii+lll|bbb+ccc+fff+ggg+jjj+kkk|bbb+ccc+fff+ggg+jjj+lll|"
+      "bbb+ccc+fff+hhh+iii+kkk|bbb+ccc+fff+hhh+iii+lll|bbb+ccc+fff+hhh+jjj+kkk|bbb+ccc+fff+hhh+jjj+lll|"
+      "bbb+ddd+eee+ggg+iii+kkk|bbb+ddd+eee+ggg+iii+lll|bbb+ddd+eee+ggg+jjj+kkk|bbb+ddd+eee+ggg+jjj+lll|"
+      "bbb+ddd+eee+hhh+iii+kkk|bbb+ddd+eee+hhh+iii+lll|bbb+ddd+eee+hhh+jjj+kkk|bbb+ddd+eee+hhh+jjj+lll|"
+      "bbb+ddd+fff+ggg+iii+kkk|bbb+ddd+fff+ggg+iii+lll|bbb+ddd+fff+ggg+jjj+kkk|bbb+ddd+fff+ggg+jjj+lll|"
+      "bbb+ddd+fff+hhh+iii+kkk|bbb+ddd+fff+hhh+iii+lll|bbb+ddd+fff+hhh+jjj+kkk|bbb+ddd+fff+hhh+jjj+lll" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1392,6 +1414,52 @@ test_catalogue_builtin_trusted (void)
                              bounce_catalogue_detect_provider (checked, examples[k]));
           }
     }
+}
+
+static gpointer
+get_phrases_thread (gpointer entry)
+{
+  return bounce_entry_get_phrases (entry);
+}
+
+/* A compiled phrases entry's phrases, read when first asked for, are the
+ * JSON's, the same list from any thread at once, and still there once the
+ * catalogue that made the entry is gone. */
+static void
+test_compiled_phrases (void)
+{
+  BounceCatalogue *json = catalogue ();
+  GPtrArray *entries = bounce_catalogue_get_entries (json);
+  guint n_checked = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BounceEntry *expected = entries->pdata[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(BounceCatalogue) compiled = NULL;
+      g_autoptr(BounceEntry) entry = NULL;
+      GThread *threads[4];
+      gpointer lists[G_N_ELEMENTS (threads)];
+
+      if (bounce_entry_get_kind (expected) != BOUNCE_ENTRY_PHRASES || n_checked++ % 8 != 0)
+        continue;
+      bytes = g_resources_lookup_data (BOUNCE_CATALOGUE_COMPILED_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+      compiled = bounce_catalogue_new_from_compiled (bytes, &error);
+      g_assert_no_error (error);
+      entry = g_object_ref (bounce_catalogue_lookup (compiled, bounce_entry_get_id (expected)));
+      g_clear_object (&compiled);
+      g_clear_pointer (&bytes, g_bytes_unref);
+      for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+        threads[t] = g_thread_new ("phrases", get_phrases_thread, entry);
+      for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+        lists[t] = g_thread_join (threads[t]);
+      for (guint t = 1; t < G_N_ELEMENTS (threads); t++)
+        g_assert_true (lists[t] == lists[0]);
+      assert_same_literals (bounce_entry_get_phrases (entry), bounce_entry_get_phrases (expected));
+    }
+  g_assert_cmpuint (n_checked, >, 8);
 }
 
 static void
@@ -1912,6 +1980,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/prefilter-candidates", test_prefilter_candidates);
   g_test_add_func ("/catalogue/prefilter-compiled-sets", test_prefilter_compiled_sets);
   g_test_add_func ("/catalogue/prefilter-sets", test_prefilter_sets);
+  g_test_add_func ("/catalogue/compiled-phrases", test_compiled_phrases);
   g_test_add_func ("/catalogue/prefilter-needs-all-words", test_prefilter_needs_all_words);
   g_test_add_func ("/catalogue/prefilter-alternatives", test_prefilter_alternatives);
   g_test_add_func ("/catalogue/entry-may-match", test_entry_may_match);

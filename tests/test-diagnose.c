@@ -3515,17 +3515,120 @@ test_later_wording_bounds (void)
   g_assert_cmpstr (own, ==, "toomanyconn");
 }
 
+/* A subject that says the mail is delayed makes a delay warning of a
+ * notification that does not say so itself, also where the words are
+ * written with U+017F for an 's'; other subjects do not. */
+static void
+test_delay_subject (void)
+{
+  static const struct {
+    const char *subject;
+    BounceKind kind;
+  } cases[] = {
+    { "Undelivered Mail Returned to Sender", BOUNCE_KIND_FAILURE },
+    { "Delays in the system", BOUNCE_KIND_FAILURE },
+    { "Stillwater report", BOUNCE_KIND_FAILURE },
+    { "DELAYED Mail", BOUNCE_KIND_DELAY },
+    { "Message still\ttrying", BOUNCE_KIND_DELAY },
+    { "Mail not  yet delivered", BOUNCE_KIND_DELAY },
+    { "We will retry", BOUNCE_KIND_DELAY },
+    { "Transient problem", BOUNCE_KIND_DELAY },
+    { "Me\xc5\xbf\xc5\xbf" "age \xc5\xbftill trying", BOUNCE_KIND_DELAY },
+    { "Tran\xc5\xbfient problem", BOUNCE_KIND_DELAY },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+                                               "To: alice@example.com\n"
+                                               "Subject: %s\n"
+                                               "\n"
+                                               "This is the mail system at host mx.example.org.\n"
+                                               "\n"
+                                               "<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown\n",
+                                               cases[i].subject);
+      g_autoptr(BounceReport) report = analyze (text);
+
+      g_test_message ("%s", cases[i].subject);
+      g_assert_cmpint (bounce_report_get_kind (report), ==, cases[i].kind);
+    }
+}
+
+/* bounce_find_remote_host() tries its pattern only where a quick test lets
+ * it; it finds what the pattern alone finds, on texts made of the ways the
+ * pattern reads (each space a run of blanks of any script, sometimes none;
+ * U+017F and U+212A for some 's' and 'k'; any case) and near misses. */
+static void
+test_remote_host_as_regex (void)
+{
+  static const char * const templates[] = {
+    "remote server at mx.example.net (", "remote server returned '550 5.1.1'", "remote server at (",
+    "while talking to mx.example.net.:", "while talking to mx.example.net:", "while talking mx.example.net:",
+    "host mx.example.net [192.0.2.1]", "connect to mx.example.net[192.0.2.1]", "host mx.example.net [x]",
+    "host mx.example.net [fe80::1]", "connect to mx.example.net[ABCD::1]",
+    "mx4.example.net [192.0.2.25] did not like our rcpt", "host [::1]", "remote", "while", "server at",
+    "x", "-", "'", "[", "(192.0.2.7)",
+  };
+  static const char * const blanks[] = { " ", " ", "\t", "\n", "\v", "\xc2\xa0", "\xe2\x80\x83", "", "  " };
+  g_autoptr(GRegex) regex = g_regex_new ("\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
+                                         "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
+                                         "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
+                                         "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
+                                         G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+  guint found = 0;
+
+  for (guint n = 0; n < 20000; n++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GMatchInfo) info = NULL;
+      guint parts = g_rand_int_range (rand, 1, 4);
+      gboolean expected;
+      gsize start = 0, end = 0;
+      int s = -1, e = -1;
+
+      for (guint i = 0; i < parts; i++)
+        {
+          for (const char *c = templates[g_rand_int_range (rand, 0, G_N_ELEMENTS (templates))]; *c != '\0'; c++)
+            if (*c == ' ')
+              g_string_append (text, blanks[g_rand_int_range (rand, 0, G_N_ELEMENTS (blanks))]);
+            else if (*c == 's' && g_rand_int_range (rand, 0, 8) == 0)
+              g_string_append (text, "\xc5\xbf");
+            else if (*c == 'k' && g_rand_int_range (rand, 0, 4) == 0)
+              g_string_append (text, "\xe2\x84\xaa");
+            else
+              g_string_append_c (text, g_rand_boolean (rand) ? *c : g_ascii_toupper (*c));
+          g_string_append (text, blanks[g_rand_int_range (rand, 0, G_N_ELEMENTS (blanks))]);
+        }
+      expected = g_regex_match (regex, text->str, 0, &info);
+      if (bounce_find_remote_host (text->str, text->len, 0, &start, &end, NULL) != expected)
+        g_error ("\"%s\": the regex %d", text->str, expected);
+      for (int group = 1; expected && group <= 4 && s < 0; group++)
+        g_match_info_fetch_pos (info, group, &s, &e);
+      if (expected)
+        {
+          g_assert_cmpint (start, ==, s);
+          g_assert_cmpint (end, ==, e);
+        }
+      found += expected;
+    }
+  g_assert_cmpuint (found, >, 2000);
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   bounce_core_init ();
   g_test_add_func ("/diagnose/dsn", test_dsn_basic);
+  g_test_add_func ("/diagnose/delay-subject", test_delay_subject);
   g_test_add_func ("/diagnose/auto-generated-reply", test_auto_generated_reply);
   g_test_add_func ("/diagnose/provider-words-outside-its-table", test_provider_words_outside_its_table);
   g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);
   g_test_add_func ("/diagnose/temporary-words-literals", test_temporary_words_literals);
   g_test_add_func ("/diagnose/remote-host-words", test_remote_host_words);
+  g_test_add_func ("/diagnose/remote-host-as-regex", test_remote_host_as_regex);
   g_test_add_func ("/diagnose/outcome", test_outcome);
   g_test_add_func ("/diagnose/message-reports", test_message_reports);
   g_test_add_func ("/diagnose/remote-host-in-text", test_remote_host_in_text);

@@ -553,6 +553,92 @@ test_big_input (void)
   }
 }
 
+/* bounce_extract_address() reads by hand what this regular expression
+ * matches; both agree on texts made of the bytes that matter to it, with
+ * runs longer than its limits (64 bytes of a local part, 64 of a label,
+ * nine labels) and from any offset. */
+#define ADDRESS_REGEX \
+  "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?" \
+  "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
+
+static void
+test_address_as_regex (void)
+{
+  static const char * const pieces[] = {
+    "a", "Z", "9", "-", ".", "@", " ", "'", "_", "<", ">", "\xc3\xa9", "\n",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-", ".a.b.c.d.e.f.g.h.i.j",
+  };
+  g_autoptr(GRegex) regex = g_regex_new (ADDRESS_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+
+  for (guint n = 0; n < 20000; n++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint parts = g_rand_int_range (rand, 1, 24);
+      gsize from;
+
+      for (guint i = 0; i < parts; i++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      from = g_rand_int_range (rand, 0, text->len + 1);
+      for (gssize length = text->len; length >= (gssize) text->len - 3 && length >= 0; length--)
+        {
+          g_autoptr(GMatchInfo) info = NULL;
+          g_autofree char *address = NULL;
+          gsize start = 0, end = 0;
+          int s = -1, e = -1;
+          gboolean found = from < (gsize) length &&
+                           g_regex_match_full (regex, text->str, length, from, 0, &info, NULL);
+
+          address = bounce_extract_address (text->str, length, from, &start, &end);
+          if (found)
+            g_match_info_fetch_pos (info, 0, &s, &e);
+          if ((address != NULL) != found)
+            g_error ("%s from %" G_GSIZE_FORMAT ": %s", text->str, from, address);
+          if (found)
+            {
+              /* (the address drops quotes and dots before it) */
+              while (e - s > 1 && text->str[s] != '@' && strchr ("'`.", text->str[s]) != NULL)
+                s++;
+              g_assert_cmpuint (start, ==, s);
+              g_assert_cmpuint (end, ==, e);
+            }
+        }
+    }
+  g_rand_free (rand);
+}
+
+/* bounce_address_is_daemon() reads by hand what this regular expression
+ * matched (on bytes, a line start after any line end GRegex knows). */
+static void
+test_daemon_as_regex (void)
+{
+  static const char * const pieces[] = {
+    "mailer-daemon", "MAILER-DAEMON", "mail-daemon", "mailerdaemon", "double-bounce", "mdaemon", "daemon",
+    "mailer", "@", "@example.org", "+", "-", "x", " ", "\n", "\r", "\r\n", "\v", "\f", "\x85", "\xc2", "<",
+  };
+  g_autoptr(GRegex) regex = g_regex_new ("(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)"
+                                         "(?:[+-][^@]*)?@", G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+  guint found = 0;
+
+  for (guint n = 0; n < 40000; n++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint parts = g_rand_int_range (rand, 1, 8);
+      gboolean expected;
+
+      for (guint i = 0; i < parts; i++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      expected = g_regex_match (regex, text->str, 0, NULL);
+      if (bounce_address_is_daemon (text->str) != expected)
+        g_error ("\"%s\": the regex %d", text->str, expected);
+      found += expected;
+    }
+  g_assert_cmpuint (found, >, 1000);
+  g_assert_false (bounce_address_is_daemon (NULL));
+  g_rand_free (rand);
+}
+
 static void
 test_address (void)
 {
@@ -575,6 +661,130 @@ test_address (void)
   counted = bounce_extract_address ("x a@example.org", 5, 0, NULL, NULL);
   g_assert_cmpstr (counted, ==, "a@e");
   g_assert_null (none);
+  {
+    /* at most 64 bytes before the '@', 64 in a label, nine labels */
+    g_autofree char *local = g_strnfill (70, 'x');
+    g_autofree char *label = g_strnfill (70, 'y');
+    g_autofree char *long_local = g_strdup_printf ("%s@example.org", local);
+    g_autofree char *long_label = g_strdup_printf ("bob@%s.org", label);
+    g_autofree char *a = bounce_extract_address (long_local, -1, 0, &start, &end);
+    g_autofree char *b = bounce_extract_address (long_label, -1, 0, &start, &end);
+    g_autofree char *c = bounce_extract_address ("bob@a.b.c.d.e.f.g.h.i.j.k", -1, 0, NULL, NULL);
+    g_autofree char *d = bounce_extract_address ("@@x@-y@z-.org", -1, 0, &start, &end);
+
+    g_assert_cmpuint (strlen (a), ==, 64 + strlen ("@example.org"));
+    g_assert_cmpuint (strlen (b), ==, strlen ("bob@") + 64);
+    g_assert_cmpstr (c, ==, "bob@a.b.c.d.e.f.g.h.i");
+    g_assert_cmpstr (d, ==, "-y@z");
+    g_assert_cmpuint (start, ==, 4);
+  }
+}
+
+/* bounce_extract_smtp_command() reads by hand what this regular expression
+ * matched (groups: 1 a command word, 2 RCPT, 3 DATA, 4 MAIL, 5 connection);
+ * both agree on texts made of its words, blanks and their neighbours. */
+#define SMTP_COMMAND_REGEX \
+  "(?i)(?:(?:in\\s+reply\\s+to|after(?:\\s+pipelined)?|>>>|progress\\s+was|during|response\\s+to|" \
+  "while\\s+sending|did\\s+not\\s+like\\s+our|smtp\\s+command|failed\\s+on|in)\\s{1,3}|SMTP:\\s{0,3})" \
+  "(?:the\\s+)?(?:final\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|BDAT|end\\s+of\\s+data|HELO|EHLO|LHLO|" \
+  "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b" \
+  "|(does\\s+not\\s+like\\s+recipient|\\[RCPT_TO\\])" \
+  "|(failed\\s+after\\s+I\\s+sent\\s+the\\s+message|\\[DATA\\])" \
+  "|(but\\s+sender\\s+was\\s+rejected)" \
+  "|(but\\s+my\\s+name\\s+was\\s+rejected|but\\s+greeting\\s+failed)"
+
+static BounceSmtpCommand
+smtp_command_by_regex (GRegex     *regex,
+                       const char *text,
+                       gssize      length)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+  const BounceSmtpCommand groups[] = { BOUNCE_SMTP_COMMAND_NONE, BOUNCE_SMTP_COMMAND_NONE, BOUNCE_SMTP_COMMAND_RCPT,
+                                       BOUNCE_SMTP_COMMAND_DATA, BOUNCE_SMTP_COMMAND_MAIL, BOUNCE_SMTP_COMMAND_CONNECT };
+  int start, end;
+
+  if (!g_regex_match_full (regex, text, length, 0, 0, &info, NULL))
+    return BOUNCE_SMTP_COMMAND_NONE;
+  for (guint i = 2; i <= 5; i++)
+    if (g_match_info_fetch_pos (info, i, &start, &end) && start >= 0)
+      return groups[i];
+  g_assert_true (g_match_info_fetch_pos (info, 1, &start, &end) && start >= 0);
+  if (g_ascii_strncasecmp (text + start, "rcpt", 4) == 0)
+    return BOUNCE_SMTP_COMMAND_RCPT;
+  if (g_ascii_strncasecmp (text + start, "mail", 4) == 0)
+    return BOUNCE_SMTP_COMMAND_MAIL;
+  if (g_ascii_strncasecmp (text + start, "data", 4) == 0 || g_ascii_strncasecmp (text + start, "bdat", 4) == 0 ||
+      g_ascii_strncasecmp (text + start, "end", 3) == 0 || g_ascii_strncasecmp (text + start, "message", 7) == 0)
+    return BOUNCE_SMTP_COMMAND_DATA;
+  return BOUNCE_SMTP_COMMAND_CONNECT;
+}
+
+/* Appends words, each space in them as a random run of blanks (sometimes
+ * none, or more than three). */
+static void
+append_with_blanks (GString    *text,
+                    GRand      *rand,
+                    const char *words)
+{
+  static const char * const blanks[] = { " ", " ", "\t", "\n", "\r\n", "\v", "\xa0", "\x85", "", "    " };
+
+  for (const char *w = words; *w != '\0'; w++)
+    {
+      if (*w != ' ')
+        g_string_append_c (text, g_rand_boolean (rand) ? *w : g_ascii_toupper (*w));
+      else
+        for (gint32 n = g_rand_int_range (rand, 1, 3); n > 0; n--)
+          g_string_append (text, blanks[g_rand_int_range (rand, 0, G_N_ELEMENTS (blanks))]);
+    }
+}
+
+static void
+test_smtp_command_as_regex (void)
+{
+  /* what goes before a command, the command, and what may follow it */
+  static const char * const intros[] = {
+    "in reply to ", "after ", "after pipelined ", ">>> ", ">> ", "progress was ", "during ", "response to ",
+    "while sending ", "did not like our ", "smtp command ", "failed on ", "in ", "domain ", "smtp: ", "smtp:",
+    "SMTP:    ", "in the ", "after the final ", "in final ", "in the  final ", "x", "", "reply to ",
+  };
+  static const char * const commands[] = {
+    "rcpt", "rcpt to", "rcpt_to", "mail", "mail from", "mailbox", "data", "bdat", "end of data", "end",
+    "message body", "message", "helo", "ehlo", "lhlo", "initial connection", "connection", "connect",
+    "greeting", "starttls", "auth", "the", "final", "does not like recipient", "[rcpt_to]",
+    "failed after i sent the message", "[data]", "but sender was rejected", "but my name was rejected",
+    "but greeting failed", "but sender was", "in reply to rcpt",
+  };
+  static const char * const tails[] = {
+    "", " command", ":", "_", "x", "1", "\xaa", "\xb2", "\xbe", "\xc3\xa9", "\xd7", "\xf7", "\xff", "\xa0", "\x85", "s",
+  };
+  g_autoptr(GRegex) regex = g_regex_new (SMTP_COMMAND_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+  guint found = 0;
+
+  for (guint n = 0; n < 40000; n++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint parts = g_rand_int_range (rand, 1, 4);
+
+      for (guint i = 0; i < parts; i++)
+        {
+          append_with_blanks (text, rand, intros[g_rand_int_range (rand, 0, G_N_ELEMENTS (intros))]);
+          append_with_blanks (text, rand, commands[g_rand_int_range (rand, 0, G_N_ELEMENTS (commands))]);
+          g_string_append (text, tails[g_rand_int_range (rand, 0, G_N_ELEMENTS (tails))]);
+        }
+      for (gssize length = text->len; length >= (gssize) text->len - 2 && length >= 0; length--)
+        {
+          BounceSmtpCommand expected = smtp_command_by_regex (regex, text->str, length);
+
+          if (bounce_extract_smtp_command (text->str, length) != expected)
+            g_error ("\"%s\" (%" G_GSSIZE_FORMAT " bytes): %d, the regex %d", text->str, length,
+                     bounce_extract_smtp_command (text->str, length), expected);
+          found += expected != BOUNCE_SMTP_COMMAND_NONE;
+        }
+    }
+  /* (most texts name a command) */
+  g_assert_cmpuint (found, >, 40000);
+  g_rand_free (rand);
 }
 
 static void
@@ -740,7 +950,10 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/range", test_range);
   g_test_add_func ("/extract/sorted-and-clean", test_sorted_and_clean);
   g_test_add_func ("/extract/first-codes", test_first_codes);
+  g_test_add_func ("/extract/address-as-regex", test_address_as_regex);
+  g_test_add_func ("/extract/daemon-as-regex", test_daemon_as_regex);
   g_test_add_func ("/extract/smtp-command", test_smtp_command);
+  g_test_add_func ("/extract/smtp-command-as-regex", test_smtp_command_as_regex);
   g_test_add_func ("/extract/address", test_address);
   g_test_add_func ("/extract/boxed", test_boxed);
   g_test_add_func ("/extract/threads", test_threads);

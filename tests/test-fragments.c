@@ -524,6 +524,35 @@ test_backscatter (void)
   g_assert_true (bounce_report_get_backscatter (backscatter));
   g_assert_true (strstr (description, "backscatter") != NULL);
   g_assert_false (bounce_report_get_backscatter (genuine));
+
+  /* A bounce to a role or machine address is a system's, never backscatter;
+   * the same names inside a person's address are not roles. */
+  {
+    static const struct {
+      const char *to;
+      gboolean role;
+    } cases[] = {
+      { "Postmaster@example.org", TRUE }, { "root@example.org", TRUE }, { "ADMINISTRATOR@example.org", TRUE },
+      { "no-reply@example.org", TRUE }, { "do-notreply@example.org", TRUE }, { "www-data@example.org", TRUE },
+      { "owner-list@example.org", TRUE }, { "list-Bounces+x=y@example.org", TRUE }, { "list-request@example.org", TRUE },
+      { "MAILER-DAEMON@example.org", TRUE }, { "mdaemon-x@example.org", TRUE },
+      { "rooted@example.org", FALSE }, { "administrators@example.org", FALSE }, { "owner@example.org", FALSE },
+      { "donotreplyx@example.org", FALSE }, { "request@example.org", FALSE }, { "mailer@example.org", FALSE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *to = g_strdup_printf ("To: %s\n", cases[i].to);
+        g_autofree char *head_to = NULL;
+        g_autoptr(BounceReport) report = NULL;
+        g_auto(GStrv) parts = g_strsplit (forged, "To: alice@example.org\n", 2);
+
+        head_to = g_strjoinv (to, parts);
+        report = analyze (head_to);
+        g_test_message ("%s", cases[i].to);
+        g_assert_true (bounce_report_get_backscatter (report) == !cases[i].role);
+      }
+  }
 }
 
 /* ------------------------------------------------------------------ */

@@ -584,6 +584,12 @@ test_marker_lines (void)
     "----- Original email message headers",
     "-- Your message reads",
     "> Content-Type: message/rfc822",
+    /* lines outside ASCII, tried on how they start */
+    "Below this line is a copy of the me\xc5\xbf\xc5\xbf" "age.",
+    "> Your me\xc5\xbf\xc5\xbf" "age reads (in part):",
+    "\t** The header of the original me\xc5\xbf\xc5\xbf" "age is following **",
+    "Message headers follow\xc2\x85",
+    ">> CONTENT-TYPE: text/rfc822-headers; charset=\"utf-8\" (\xc3\xa9)",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
@@ -604,6 +610,83 @@ test_marker_lines (void)
       g_assert_nonnull (message_at (input, 0)->original_headers);
       g_assert_cmpstr (bounce_fields_lookup (message_at (input, 0)->original_headers, "Subject"), ==, "Hello");
     }
+}
+
+/* The rule kind of marker line ("------ This is a copy of the message
+ * ------") is read by hand in a line of printable ASCII; a line is a marker
+ * exactly when one of the three kinds' regexes matches it, on lines made of
+ * the rule kind's phrases with other rules, blanks, cases and endings. */
+static void
+test_rule_marker_lines (void)
+{
+  static const char * const leads[] = { "", " ", "\t", ">", "> ", " >>" };
+  static const char * const rules[] = { "--", "-", "==", "_*", "*****", "-=-=", "", "- -" };
+  static const char * const gaps[] = { "", " ", "\t", "  " };
+  static const char * const phrases[] = {
+    "original message", "Returned  mail", "unsent\te-mail", "undelivered email", "undeliverable message",
+    "failed mail", "rejected message", "bounced mail", "your message", "start of original message",
+    "Start  of\tthe original message", "start of the returned mail", "start of returned", "original mailbox",
+    "original messages", "original", "this is a copy of the message", "this is a copy of your message",
+    "this is a copy of a message", "below this line is a copy of", "below is a copy of", "below  is a copy of",
+    "a copy of the message", "copy of your original message", "a copy of the original  message",
+    "the header of the original message", "the headers of the original message",
+    "the text of the original message", "the body of the original message", "message header follows",
+    "original mail info", "original mail", "content-type: message/rfc822",
+  };
+  static const char * const tails[] = { "", " -----", "s", "_", "1", ".", " follows:", "x" };
+  g_autoptr(GRegex) rule = g_regex_new ("^[ \\t>]*(?:[-=_*]{2,}[ \\t]*(?:(?:start[ \\t]+of[ \\t]+(?:the[ \\t]+)?)?"
+                                        "(?:original|returned|unsent|undelivered|undeliverable|failed|rejected|bounced|your)"
+                                        "[ \\t]+(?:message|mail|e-mail|email)\\b|this is a copy of (?:the|your) message"
+                                        "|below (?:this line )?is a copy of|(?:a )?copy of (?:the|your) (?:original )?message"
+                                        "|the (?:header|headers|text) of the original message|message header follows"
+                                        "|original mail info))", G_REGEX_CASELESS, 0, NULL);
+  g_autoptr(GRegex) plain = g_regex_new ("^[ \\t>]*(?:(?:original message (?:follows|headers?)"
+                                         "|(?:original )?message headers? follows?"
+                                         "|below (?:this line )?is a copy of the (?:original )?message"
+                                         "|included is a copy of the message header"
+                                         "|this is a copy of the message, including all the headers"
+                                         "|your message reads(?: \\(in part\\))?"
+                                         "|the (?:header|headers) of the original message (?:is|are) following"
+                                         ")[ \\t.:-]*$)", G_REGEX_CASELESS, 0, NULL);
+  g_autoptr(GRegex) type = g_regex_new ("^[ \\t>]*(?:content-type:[ \\t]*(?:message/rfc822|message/global|text/rfc822-headers)\\b)",
+                                        G_REGEX_CASELESS, 0, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+  guint markers = 0;
+
+  for (guint n = 0; n < 3000; n++)
+    {
+      g_autofree char *line = NULL;
+      g_autofree char *msg = NULL;
+      g_autoptr(BounceInput) input = NULL;
+      gboolean expected;
+
+      line = g_strconcat (leads[g_rand_int_range (rand, 0, G_N_ELEMENTS (leads))],
+                          rules[g_rand_int_range (rand, 0, G_N_ELEMENTS (rules))],
+                          gaps[g_rand_int_range (rand, 0, G_N_ELEMENTS (gaps))],
+                          phrases[g_rand_int_range (rand, 0, G_N_ELEMENTS (phrases))],
+                          tails[g_rand_int_range (rand, 0, G_N_ELEMENTS (tails))], NULL);
+      for (char *c = line; *c != '\0'; c++)
+        if (g_rand_int_range (rand, 0, 3) == 0)
+          *c = g_ascii_toupper (*c);
+      expected = g_regex_match (rule, line, 0, NULL) || g_regex_match (plain, line, 0, NULL) ||
+                 g_regex_match (type, line, 0, NULL);
+      msg = g_strdup_printf ("From: postmaster@example.org\n"
+                             "Subject: Returned mail\n"
+                             "\n"
+                             "550 5.1.1 <nobody@example.net>... User unknown\n"
+                             "\n"
+                             "%s\n"
+                             "From: sender@example.com\n"
+                             "Subject: Hello\n"
+                             "\n"
+                             "Body of the original.\n", line);
+      input = decode_text (msg, -1);
+      if ((message_at (input, 0)->original_headers != NULL) != expected)
+        g_error ("\"%s\": a marker by the regexes: %d", line, expected);
+      markers += expected;
+    }
+  g_assert_cmpuint (markers, >, 500);
+  g_rand_free (rand);
 }
 
 static void
@@ -1283,6 +1366,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/plain-text-copy", test_plain_text_copy);
   g_test_add_func ("/input/unmarked-copy", test_unmarked_copy);
   g_test_add_func ("/input/marker-lines", test_marker_lines);
+  g_test_add_func ("/input/rule-marker-lines", test_rule_marker_lines);
   g_test_add_func ("/input/rfc822-base64", test_rfc822_base64);
   g_test_add_func ("/input/dsn-in-text", test_dsn_in_text);
   g_test_add_func ("/input/report-third-part-text", test_report_third_part_text);

@@ -640,6 +640,131 @@ test_not_a_layout (void)
     }
 }
 
+/* Whether bob@example.net is among the addresses the generic scan finds. */
+static gboolean
+scan_finds_bob (const char *text)
+{
+  g_autoptr(BounceInput) input = input_from_text (text);
+  g_autoptr(BounceLayoutDoc) doc = bounce_layout_doc_new (input, 0, NULL, text);
+  g_autoptr(GPtrArray) facts = bounce_layouts_run (doc, BOUNCE_LAYOUT_SCAN, NULL);
+
+  for (guint i = 0; facts != NULL && i < facts->len; i++)
+    if (g_strcmp0 (((BounceFact *) facts->pdata[i])->address, "bob@example.net") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The generic scan's reading of the words around an address, where its
+ * caseless patterns match more than their words in ASCII: a U+017F for an
+ * 's', a no-break space after "Return-Path:", other scripts' digits in a
+ * reply code.  (Its quick tests before each pattern must let these
+ * through.) */
+static void
+test_text_scan_unicode (void)
+{
+  /* "Addreſſ:" before the address says it is a recipient */
+  g_assert_true (scan_finds_bob ("Your message could not be delivered.\n"
+                                 "\n"
+                                 "Addre\xc5\xbf\xc5\xbf: bob@example.net\n"));
+  g_assert_false (scan_finds_bob ("Your message could not be delivered.\n"
+                                  "\n"
+                                  "Sent on behalf of: bob@example.net\n"));
+  /* a reply code in Arabic-Indic digits after the 5 */
+  g_assert_true (scan_finds_bob ("Your message could not be delivered.\n"
+                                 "\n"
+                                 "5\xd9\xa5\xd9\xa0 <bob@example.net>... Refused\n"));
+  g_assert_false (scan_finds_bob ("Your message could not be delivered.\n"
+                                  "\n"
+                                  "5.0.0 <bob@example.net>... Refused\n"));
+  /* the address after "Return-Path:" and a no-break space is the sender's */
+  g_assert_false (scan_finds_bob ("Your message could not be delivered to the recipients below.\n"
+                                  "\n"
+                                  "Return-Path:\xc2\xa0\n"
+                                  "<bob@example.net>\n"
+                                  "\n"
+                                  "Failed:\n"
+                                  "<carol@example.org>\n"));
+  g_assert_true (scan_finds_bob ("Your message could not be delivered to the recipients below.\n"
+                                 "\n"
+                                 "Return-Path: none\n"
+                                 "<bob@example.net>\n"));
+}
+
+/* After an address at a line's start, words that say what went wrong make
+ * it a recipient: read by hand in ASCII, as the pattern below matches them
+ * (whole words, any case, blanks between), on texts of its words, near
+ * misses and other words around them. */
+static void
+test_text_scan_error_words (void)
+{
+  static const char * const words[] = {
+    "user unknown", "unknown\tuser", "unknown host", "unknown  domain", "unknown address", "unknown recipient",
+    "does not exist", "no such", "not found", "rejected", "refused", "denied", "blocked", "blacklisted",
+    "listed", "quota", "full", "undeliverable", "could not be delivered", "failed", "failure", "unavailable",
+    "not allowed", "spam", "invalid", "disabled", "suspended", "timeout", "timedout", "time out", "timed out",
+    "timed  out", "time", "error", "errors", "user", "unknown", "does not", "no", "not", "fully", "spammer",
+    "unlisted", "x", "_", "1", "-", ".", "(", " ", "  ", "\t", "mailbox", "quotas",
+  };
+  g_autoptr(GRegex) regex = g_regex_new ("\\b(?:user\\s+unknown|unknown\\s+(?:user|host|domain|address|recipient)|"
+                                         "does\\s+not\\s+exist|no\\s+such|not\\s+found|rejected|refused|denied|"
+                                         "blocked|blacklisted|listed|quota|full|undeliverable|could\\s+not\\s+be\\s+delivered|"
+                                         "failed|failure|unavailable|not\\s+allowed|spam|invalid|disabled|suspended|"
+                                         "timed?\\s*out|error)\\b",
+                                         G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+  GRand *rand = g_rand_new_with_seed (20261207);
+  guint found = 0;
+
+  for (guint n = 0; n < 3000; n++)
+    {
+      g_autoptr(GString) after = g_string_new ("Recipient ");
+      g_autofree char *text = NULL;
+      gboolean expected;
+      guint parts = g_rand_int_range (rand, 1, 5);
+
+      for (guint i = 0; i < parts; i++)
+        for (const char *c = words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]; *c != '\0'; c++)
+          g_string_append_c (after, g_rand_boolean (rand) ? *c : g_ascii_toupper (*c));
+      expected = g_regex_match (regex, after->str + strlen ("Recipient"), 0, NULL);
+      text = g_strdup_printf ("Your message could not be delivered.\n\nbob@example.net %s\n", after->str);
+      if (scan_finds_bob (text) != expected)
+        g_error ("\"%s\": the regex %d", after->str, expected);
+      found += expected;
+    }
+  g_assert_cmpuint (found, >, 500);
+  g_rand_free (rand);
+}
+
+/* The replies quoted in a verdict ("...minutes.<421 4.4.2 Connection timed
+ * out>") and in the list of attempts ("returned '550 5.1.1 ...'"), also
+ * after other angle brackets and quotes. */
+static void
+test_quoted_replies (void)
+{
+  BounceQuotedReply q = { 0 };
+
+  g_assert_true (bounce_layouts_verdict_quote ("554 4.4.7 Message expired: unable to deliver in 840 minutes."
+                                               "<421 4.4.2 Connection timed out>", &q));
+  g_assert_cmpstr (q.reply, ==, "421");
+  g_assert_cmpstr (q.enhanced, ==, "4.4.2");
+  g_assert_true (bounce_layouts_verdict_quote ("<bob@example.net>: <x> <3> Message expired; "
+                                               "<550 5.1.1 User unknown>", &q));
+  g_assert_cmpstr (q.reply, ==, "550");
+  g_assert_cmpstr (q.enhanced, ==, "5.1.1");
+  g_assert_false (bounce_layouts_verdict_quote ("554 4.4.7 Message expired <bob@example.net>", &q));
+
+  g_assert_true (bounce_layouts_attempt_reply ("Remote Server at mx.example.net (192.0.2.7) returned "
+                                               "'550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'", FALSE, &q));
+  g_assert_cmpstr (q.said, ==, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+  g_assert_cmpstr (q.enhanced, ==, "5.1.1");
+  g_assert_true (bounce_layouts_attempt_reply ("'s 'x' 3' Remote Server at mx.example.net (192.0.2.7) RETURNED  "
+                                               "'451 4.4.0 Primary target IP address responded with: \"421\"'",
+                                               FALSE, &q));
+  g_assert_cmpstr (q.reply, ==, "451");
+  g_assert_false (bounce_layouts_attempt_reply ("Remote Server at mx.example.net (192.0.2.7) returned '250 OK'",
+                                                FALSE, &q));
+  bounce_quoted_reply_clear (&q);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,5 +794,8 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/amavis-tag", test_amavis_tag);
   g_test_add_func ("/layouts-mta/powermta", test_powermta);
   g_test_add_func ("/layouts-mta/not-a-layout", test_not_a_layout);
+  g_test_add_func ("/layouts-mta/text-scan-unicode", test_text_scan_unicode);
+  g_test_add_func ("/layouts-mta/quoted-replies", test_quoted_replies);
+  g_test_add_func ("/layouts-mta/text-scan-error-words", test_text_scan_error_words);
   return g_test_run ();
 }

@@ -860,7 +860,7 @@ read_entry (BounceCatalogue *self,
   };
 
   g_return_val_if_fail (self->record_start.len == self->n_entries + 1, NULL);
-  return bounce_entry_read (&reader);
+  return bounce_entry_read (&reader, self->tables);
 }
 
 /* ... put in its slot (or the one another thread put there first). */

@@ -87,8 +87,15 @@ struct _BounceEntry
   gboolean closed;
   char *closed_date;
   gboolean multi;
-  GPtrArray *phrases;    /* phrases entries: BounceLiteral */
+  GPtrArray *phrases;    /* phrases entries: BounceLiteral (read when first
+                          * asked for from a compiled catalogue's record:
+                          * bounce_entry_get_phrases()) */
   GPtrArray *unless;     /* ... and the phrases that rule the reason out */
+  /* where a compiled entry's phrases are in its record, and what holds it */
+  const guint32 *phrases_at;
+  const guint32 *record_end;
+  BounceStringTable strings;
+  GVariant *record_owner;
   BounceEntry *explained_by;  /* (unowned) the reason entry that explains a phrases entry */
   BounceDnsInfo *dns;
 
@@ -141,6 +148,7 @@ bounce_entry_finalize (GObject *object)
   g_clear_pointer (&self->link_titles, g_ptr_array_unref);
   g_clear_pointer (&self->phrases, g_ptr_array_unref);
   g_clear_pointer (&self->unless, g_ptr_array_unref);
+  g_clear_pointer (&self->record_owner, g_variant_unref);
   g_free (self->pattern);
   g_clear_pointer (&self->regex, g_regex_unref);
   g_clear_pointer (&self->regex_jit, g_regex_unref);
@@ -1405,10 +1413,25 @@ bounce_entry_get_dns (BounceEntry *self)
   GETTER (const BounceDnsInfo *, dns)
 }
 
+static void read_literals (BounceRecordReader *r,
+                           GPtrArray          *literals);
+
+/* (a compiled entry's phrases are made when first asked for: matching
+ * needs only the catalogue's phrase index, and most phrase lists are long) */
 GPtrArray *
 bounce_entry_get_phrases (BounceEntry *self)
 {
-  GETTER (GPtrArray *, phrases)
+  g_return_val_if_fail (BOUNCE_IS_ENTRY (self), NULL);
+
+  if (g_once_init_enter (&self->phrases))
+    {
+      BounceRecordReader reader = { self->phrases_at, self->record_end, &self->strings, FALSE };
+      GPtrArray *phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) bounce_literal_free);
+
+      read_literals (&reader, phrases);
+      g_once_init_leave (&self->phrases, phrases);
+    }
+  return self->phrases;
 }
 
 gboolean
@@ -1561,7 +1584,7 @@ bounce_entry_write (BounceEntry      *self,
   bounce_record_add (record, self->closed);
   add_str (record, pool, self->closed_date);
   bounce_record_add (record, self->multi);
-  write_literals (record, pool, self->phrases);
+  write_literals (record, pool, bounce_entry_get_phrases (self));
   write_literals (record, pool, self->unless);
   bounce_record_add (record, self->dns != NULL);
   if (self->dns != NULL)
@@ -1601,6 +1624,17 @@ read_steps (BounceRecordReader *r,
     }
 }
 
+/* Passes over a list of literals (read_literals()), checking its strings. */
+static void
+skip_literals (BounceRecordReader *r)
+{
+  guint32 n = bounce_record_count (r);
+
+  for (guint32 i = 0; i < n; i++)
+    for (guint32 k = bounce_record_count (r); k > 0; k--)
+      bounce_record_str (r);
+}
+
 static GStrv
 read_strv (BounceRecordReader *r)
 {
@@ -1634,7 +1668,8 @@ read_literals (BounceRecordReader *r,
 }
 
 BounceEntry *
-bounce_entry_read (BounceRecordReader *r)
+bounce_entry_read (BounceRecordReader *r,
+                   GVariant           *owner)
 {
   g_autoptr(BounceEntry) self = g_object_new (BOUNCE_TYPE_ENTRY, NULL);
   guint32 kind, permanence, strength, n;
@@ -1677,7 +1712,13 @@ bounce_entry_read (BounceRecordReader *r)
   self->closed = bounce_record_next (r) != 0;
   self->closed_date = bounce_record_dup (r);
   self->multi = bounce_record_next (r) != 0;
-  read_literals (r, self->phrases);
+  /* (the phrases are read when first asked for, from here) */
+  g_clear_pointer (&self->phrases, g_ptr_array_unref);
+  self->phrases_at = r->p;
+  self->record_end = r->end;
+  self->strings = *r->strings;
+  self->record_owner = g_variant_ref (owner);
+  skip_literals (r);
   read_literals (r, self->unless);
   if (bounce_record_next (r) != 0)
     self->dns = bounce_dns_info_read (r);

@@ -167,7 +167,10 @@ const BounceDnsInfo *bounce_entry_get_dns       (BounceEntry  *self);
 void              bounce_entry_write            (BounceEntry        *self,
                                                  GArray             *record,
                                                  BounceStringPool   *pool);
-BounceEntry      *bounce_entry_read             (BounceRecordReader *reader);
+/* owner holds the record's numbers and strings (the entry keeps a
+ * reference: its phrases are read when first asked for). */
+BounceEntry      *bounce_entry_read             (BounceRecordReader *reader,
+                                                 GVariant           *owner);
 /* The untranslated strings, for the POT generator and tests. */
 GPtrArray        *bounce_entry_get_msgids       (BounceEntry  *self);
 

@@ -219,6 +219,27 @@ bounce_classify_temporary_words (const char *text)
   return match (RE_TEMPORARY_WORDS, text);
 }
 
+/* Whether subject may match RE_DELAY_SUBJECT: a subject of printable
+ * ASCII must hold a word of one of its alternatives ("yet" of "not yet
+ * delivered").  Most subjects hold none, and the pattern is then neither
+ * compiled nor run. */
+static gboolean
+subject_may_say_delay (const char *subject)
+{
+  static const char * const words[] = { "delay", "still", "yet", "retry", "transient" };
+  const char *end;
+
+  if (subject == NULL)
+    return FALSE;
+  if (!bounce_text_is_plain_ascii (subject))
+    return TRUE;
+  end = subject + strlen (subject);
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (bounce_ascii_range_has_word (subject, end, words[i], strlen (words[i])))
+      return TRUE;
+  return FALSE;
+}
+
 void
 bounce_classify_words (BounceMessageContext *ctx)
 {
@@ -227,7 +248,7 @@ bounce_classify_words (BounceMessageContext *ctx)
   ctx->temporary_words = ctx->notification->len < 256 * 1024 &&
                          bounce_classify_temporary_words_may_match (ctx->notification->str) &&
                          match (RE_TEMPORARY_WORDS, ctx->notification->str);
-  ctx->delay_subject = match (RE_DELAY_SUBJECT, subject) ||
+  ctx->delay_subject = (subject_may_say_delay (subject) && match (RE_DELAY_SUBJECT, subject)) ||
                        (ctx->temporary_words && match (RE_WARNING_SUBJECT, subject));
   ctx->delay_words = ctx->temporary_words && match (RE_DELAY_WORDS, ctx->notification->str);
   ctx->states_failure = -1;
@@ -634,19 +655,31 @@ original_mentions (GPtrArray  *original,
 }
 
 /* A role or machine address (root, a list's owner- or bounce address),
- * whose bounces are a system's, not a person's. */
+ * whose bounces are a system's, not a person's.  address is what
+ * bounce_extract_address() gives: ASCII, so its local part is compared
+ * in ASCII case, as a caseless regex of the names would. */
 static gboolean
 is_role_address (const char *address)
 {
-  static BounceRegexSlot regex;
+  static const char * const names[] = {
+    "root", "postmaster", "abuse", "hostmaster", "webmaster", "admin", "administrator", "noreply", "no-reply",
+    "donotreply", "do-notreply", "donot-reply", "do-not-reply", "www-data", "apache", "nobody", "daemon",
+  };
+  const char *at = strchr (address, '@');
+  gsize len;
 
-  return bounce_address_is_daemon (address) ||
-         g_regex_match (bounce_regex_once (&regex,
-                                           "^(?:root|postmaster|abuse|hostmaster|webmaster|admin(?:istrator)?|"
-                                           "no-?reply|do-?not-?reply|www-data|apache|nobody|daemon|owner-[^@]*|"
-                                           "[^@]*bounce[^@]*|[^@]*-request)@",
-                                           G_REGEX_CASELESS),
-                        address, 0, NULL);
+  if (bounce_address_is_daemon (address))
+    return TRUE;
+  if (at == NULL)
+    return FALSE;
+  len = at - address;
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (len == strlen (names[i]) && g_ascii_strncasecmp (address, names[i], len) == 0)
+      return TRUE;
+  /* a list's owner-, bounce and -request addresses */
+  return (len >= 6 && g_ascii_strncasecmp (address, "owner-", 6) == 0) ||
+         bounce_ascii_range_has_word (address, at, "bounce", 6) ||
+         (len >= 8 && g_ascii_strncasecmp (at - 8, "-request", 8) == 0);
 }
 
 /* The returned message's first hop (its oldest Received field) was an

@@ -526,20 +526,70 @@ remote_host_pattern (gsize length)
                                 G_REGEX_CASELESS, length);
 }
 
+/* Whether, right after p, blanks and then each of words (lower case,
+ * separated by blanks) follow, as \s+ and the caseless words of
+ * remote_host_pattern() need; TRUE too where a byte outside ASCII makes it
+ * undecided (another script's blank, U+017F for an 's', U+212A for a 'k'). */
+static gboolean
+words_may_follow (const char         *p,
+                  const char         *end,
+                  const char * const *words)
+{
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (p >= end)
+        return FALSE;
+      if ((guchar) *p >= 0x80)
+        return TRUE;
+      if (!g_ascii_isspace (*p) && *p != '\v')
+        return FALSE;
+      while (p < end && (g_ascii_isspace (*p) || *p == '\v'))
+        p++;
+      for (const char *w = words[i]; *w != '\0'; w++, p++)
+        {
+          if (p >= end)
+            return FALSE;
+          if ((guchar) *p >= 0x80)
+            return TRUE;
+          if (g_ascii_tolower (*p) != *w)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Whether [from, length) may hold a match of remote_host_pattern(), tested
- * without it: its first two alternatives need a '[', the others "remote"
- * and "while" (letters whose case partners are ASCII alone, unlike k and
- * s).  A text without them is spared compiling and running the pattern. */
+ * without it: its first two alternatives need a '[' before an address's
+ * first character, the others "remote server at" and "while talking to"
+ * ("remote" and "while" are letters whose case partners are ASCII alone,
+ * unlike k and s; what follows them is tested by words_may_follow()).  A
+ * text without them (Exchange's "Remote Server returned '550 ...'") is
+ * spared compiling and running the pattern. */
 static gboolean
 may_name_remote_host (const char *text,
                       gsize       length,
                       gsize       from)
 {
-  const char *p = text + from;
+  static const char * const server_at[] = { "server", "at", NULL };
+  static const char * const talking_to[] = { "talking", "to", NULL };
   const char *end = text + length;
 
-  return memchr (p, '[', end - p) != NULL || bounce_ascii_range_has_word (p, end, "remote", 6) ||
-         bounce_ascii_range_has_word (p, end, "while", 5);
+  for (const char *p = memchr (text + from, '[', end - (text + from)); p != NULL && p + 1 < end;
+       p = memchr (p + 1, '[', end - (p + 1)))
+    if (g_ascii_isxdigit (p[1]) || p[1] == '.' || p[1] == ':')
+      return TRUE;
+  for (const char *p = text + from; p < end; p++)
+    {
+      gsize left = end - p;
+
+      if ((*p | 0x20) == 'r' && left >= 6 && g_ascii_strncasecmp (p, "remote", 6) == 0 &&
+          words_may_follow (p + 6, end, server_at))
+        return TRUE;
+      if ((*p | 0x20) == 'w' && left >= 5 && g_ascii_strncasecmp (p, "while", 5) == 0 &&
+          words_may_follow (p + 5, end, talking_to))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 gboolean

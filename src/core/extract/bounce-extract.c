@@ -78,48 +78,6 @@ bounce_finding_kind_to_string (BounceFindingKind kind)
 /* ------------------------------------------------------------------ */
 /* Patterns                                                            */
 
-/* An e-mail address as bounces write recipients: ASCII, no quoting. */
-#define RE_ADDRESS \
-  "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?" \
-  "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
-
-/* What bounces write before the command a reply answered (Postfix, Exim,
- * qmail, Sendmail transcripts, Exchange, DragonFly, mfilter ...), or in its
- * place; groups: 1 a command word, 2 RCPT, 3 DATA, 4 MAIL, 5 connection. */
-#define RE_SMTP_COMMAND \
-  "(?i)(?:(?:in\\s+reply\\s+to|after(?:\\s+pipelined)?|>>>|progress\\s+was|during|response\\s+to|" \
-  "while\\s+sending|did\\s+not\\s+like\\s+our|smtp\\s+command|failed\\s+on|in)\\s{1,3}|SMTP:\\s{0,3})" \
-  "(?:the\\s+)?(?:final\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|BDAT|end\\s+of\\s+data|HELO|EHLO|LHLO|" \
-  "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b" \
-  "|(does\\s+not\\s+like\\s+recipient|\\[RCPT_TO\\])" \
-  "|(failed\\s+after\\s+I\\s+sent\\s+the\\s+message|\\[DATA\\])" \
-  "|(but\\s+sender\\s+was\\s+rejected)" \
-  "|(but\\s+my\\s+name\\s+was\\s+rejected|but\\s+greeting\\s+failed)"
-
-/* The addresses mail systems send reports from, at a line start. */
-#define RE_DAEMON \
-  "(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)(?:[+-][^@]*)?@"
-
-/* Each compiled on its first use, JIT-compiled once used often
- * (bounce_regex_once()). */
-typedef enum
-{
-  PATTERN_SMTP_COMMAND,
-  PATTERN_ADDRESS,
-  PATTERN_DAEMON,
-  N_PATTERNS
-} PatternId;
-
-static GRegex *
-get_pattern (PatternId id,
-             gsize     length)
-{
-  static const char *const sources[N_PATTERNS] = { RE_SMTP_COMMAND, RE_ADDRESS, RE_DAEMON };
-  static BounceRegexSlot slots[N_PATTERNS];
-
-  return bounce_regex_once_for (&slots[id], sources[id], G_REGEX_RAW, length);
-}
-
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 
@@ -1494,6 +1452,15 @@ bounce_utf8_cut (const char *s,
 }
 
 gboolean
+bounce_text_is_plain_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if ((*p < ' ' && *p != '\t') || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 bounce_ascii_range_has_word (const char *p,
                              const char *end,
                              const char *word,
@@ -1519,40 +1486,245 @@ bounce_utf8_back (const char *s,
   return from;
 }
 
+/* \s and \w of a regex matched on bytes (G_REGEX_RAW): GRegex compiles
+ * with Unicode properties (PCRE2_UCP), so a byte past ASCII is the Latin-1
+ * character of its value: NEL and the no-break space are blanks; the
+ * letters and the numbers (ª ² ³ µ ¹ º ¼ ½ ¾ À-Ö Ø-ö ø-ÿ) word bytes. */
+static inline gboolean
+is_regex_space (guchar c)
+{
+  return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xa0;
+}
+
+static inline gboolean
+is_regex_word (guchar c)
+{
+  if (c < 0x80)
+    return g_ascii_isalnum (c) || c == '_';
+  return c == 0xaa || c == 0xb2 || c == 0xb3 || c == 0xb5 || c == 0xb9 || c == 0xba ||
+         (c >= 0xbc && c <= 0xbe) || (c >= 0xc0 && c != 0xd7 && c != 0xf7);
+}
+
+/* Whether words are at text[p, length), in any case, a space standing for
+ * one blank or more (\s+); *end is set past them. */
+static gboolean
+words_at (const char *text,
+          gsize       length,
+          gsize       p,
+          const char *words,
+          gsize      *end)
+{
+  for (const char *w = words; *w != '\0'; w++)
+    {
+      if (p >= length)
+        return FALSE;
+      if (*w != ' ')
+        {
+          if (g_ascii_tolower (text[p]) != *w)
+            return FALSE;
+          p++;
+          continue;
+        }
+      if (!is_regex_space (text[p]))
+        return FALSE;
+      while (p < length && is_regex_space (text[p]))
+        p++;
+    }
+  *end = p;
+  return TRUE;
+}
+
+/* What bounces write before the command a reply answered (Postfix, Exim,
+ * qmail, Sendmail transcripts, Exchange, DragonFly, mfilter ...), then one
+ * to three blanks, "the" and "final" if they are there, and the command
+ * (whole words); or the words that stand in for them. */
+static const char * const command_intros[] = {
+  "in reply to", "after pipelined", "after", ">>>", "progress was", "during", "response to",
+  "while sending", "did not like our", "smtp command", "failed on", "in",
+};
+
+static const struct {
+  const char *words;
+  BounceSmtpCommand command;
+} smtp_commands[] = {
+  { "rcpt", BOUNCE_SMTP_COMMAND_RCPT },
+  { "rcpt to", BOUNCE_SMTP_COMMAND_RCPT },
+  { "mail", BOUNCE_SMTP_COMMAND_MAIL },
+  { "mail from", BOUNCE_SMTP_COMMAND_MAIL },
+  { "data", BOUNCE_SMTP_COMMAND_DATA },
+  { "bdat", BOUNCE_SMTP_COMMAND_DATA },
+  { "end of data", BOUNCE_SMTP_COMMAND_DATA },
+  { "message body", BOUNCE_SMTP_COMMAND_DATA },
+  { "helo", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "ehlo", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "lhlo", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "initial connection", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "connect", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "greeting", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "starttls", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "auth", BOUNCE_SMTP_COMMAND_CONNECT },
+}, smtp_command_phrases[] = {
+  { "does not like recipient", BOUNCE_SMTP_COMMAND_RCPT },
+  { "[rcpt_to]", BOUNCE_SMTP_COMMAND_RCPT },
+  { "failed after i sent the message", BOUNCE_SMTP_COMMAND_DATA },
+  { "[data]", BOUNCE_SMTP_COMMAND_DATA },
+  { "but sender was rejected", BOUNCE_SMTP_COMMAND_MAIL },
+  { "but my name was rejected", BOUNCE_SMTP_COMMAND_CONNECT },
+  { "but greeting failed", BOUNCE_SMTP_COMMAND_CONNECT },
+};
+
+/* The command named at text[p, length) ("the final DATA"), as a whole word. */
+static BounceSmtpCommand
+command_at (const char *text,
+            gsize       length,
+            gsize       p)
+{
+  gsize after_the = p, after_final, end;
+
+  /* (neither "the" nor "final" is a command: at most one way through
+   * them finds one) */
+  words_at (text, length, p, "the ", &after_the);
+  for (guint i = 0; i < 2; i++)
+    {
+      gsize q = i == 0 ? after_the : p;
+
+      after_final = q;
+      words_at (text, length, q, "final ", &after_final);
+      for (guint j = 0; j < 2; j++)
+        {
+          gsize c = j == 0 ? after_final : q;
+
+          for (gsize k = 0; k < G_N_ELEMENTS (smtp_commands); k++)
+            if (words_at (text, length, c, smtp_commands[k].words, &end) &&
+                (end == length || !is_regex_word (text[end])))
+              return smtp_commands[k].command;
+        }
+    }
+  return BOUNCE_SMTP_COMMAND_NONE;
+}
+
+/* The command a text says a reply answered at p, or NONE. */
+static BounceSmtpCommand
+smtp_command_at (const char *text,
+                 gsize       length,
+                 gsize       p)
+{
+  BounceSmtpCommand command;
+  gsize end, blanks;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (command_intros); i++)
+    {
+      if (g_ascii_tolower (text[p]) != command_intros[i][0] ||
+          !words_at (text, length, p, command_intros[i], &end))
+        continue;
+      /* one to three blanks: a fourth cannot start a command */
+      for (blanks = 0; end + blanks < length && is_regex_space (text[end + blanks]); blanks++)
+        ;
+      if (blanks >= 1 && blanks <= 3 && (command = command_at (text, length, end + blanks)) != BOUNCE_SMTP_COMMAND_NONE)
+        return command;
+    }
+  if (words_at (text, length, p, "smtp:", &end))
+    {
+      for (blanks = 0; end + blanks < length && is_regex_space (text[end + blanks]); blanks++)
+        ;
+      if (blanks <= 3 && (command = command_at (text, length, end + blanks)) != BOUNCE_SMTP_COMMAND_NONE)
+        return command;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (smtp_command_phrases); i++)
+    if (g_ascii_tolower (text[p]) == smtp_command_phrases[i].words[0] &&
+        words_at (text, length, p, smtp_command_phrases[i].words, &end))
+      return smtp_command_phrases[i].command;
+  return BOUNCE_SMTP_COMMAND_NONE;
+}
+
+/* Read by hand, at the first place that says it (the regular expression
+ * it replaces cost a run more to compile than all the reading). */
 BounceSmtpCommand
 bounce_extract_smtp_command (const char *text,
                              gssize      length)
 {
-  g_autoptr(GMatchInfo) info = NULL;
-  int start, end;
-
   if (text == NULL)
     return BOUNCE_SMTP_COMMAND_NONE;
-  if (!g_regex_match_full (get_pattern (PATTERN_SMTP_COMMAND, length < 0 ? strlen (text) : (gsize) length),
-                           text, length, 0, 0, &info, NULL))
-    return BOUNCE_SMTP_COMMAND_NONE;
-  if (g_match_info_fetch_pos (info, 2, &start, &end) && start >= 0)
-    return BOUNCE_SMTP_COMMAND_RCPT;
-  if (g_match_info_fetch_pos (info, 3, &start, &end) && start >= 0)
-    return BOUNCE_SMTP_COMMAND_DATA;
-  if (g_match_info_fetch_pos (info, 4, &start, &end) && start >= 0)
-    return BOUNCE_SMTP_COMMAND_MAIL;
-  if (g_match_info_fetch_pos (info, 5, &start, &end) && start >= 0)
-    return BOUNCE_SMTP_COMMAND_CONNECT;
-  if (g_match_info_fetch_pos (info, 1, &start, &end) && start >= 0)
+  if (length < 0)
+    length = strlen (text);
+  for (gsize p = 0; p < (gsize) length; p++)
     {
-      const char *word = text + start;
+      BounceSmtpCommand command;
 
-      if (g_ascii_strncasecmp (word, "rcpt", 4) == 0)
-        return BOUNCE_SMTP_COMMAND_RCPT;
-      if (g_ascii_strncasecmp (word, "mail", 4) == 0)
-        return BOUNCE_SMTP_COMMAND_MAIL;
-      if (g_ascii_strncasecmp (word, "data", 4) == 0 || g_ascii_strncasecmp (word, "bdat", 4) == 0 ||
-          g_ascii_strncasecmp (word, "end", 3) == 0 || g_ascii_strncasecmp (word, "message", 7) == 0)
-        return BOUNCE_SMTP_COMMAND_DATA;
-      return BOUNCE_SMTP_COMMAND_CONNECT;
+      /* (the first bytes of what smtp_command_at() reads) */
+      if (strchr ("iaprdwsf>[b", g_ascii_tolower (text[p])) == NULL || text[p] == '\0')
+        continue;
+      command = smtp_command_at (text, length, p);
+      if (command != BOUNCE_SMTP_COMMAND_NONE)
+        return command;
     }
   return BOUNCE_SMTP_COMMAND_NONE;
+}
+
+/* A byte of an address's local part as bounces write it: ASCII, no
+ * quoting (RFC 5322's atext and the dot). */
+static inline gboolean
+is_local_part_byte (char c)
+{
+  return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+/=?^_`{|}~.-", c) != NULL);
+}
+
+/* The length of the DNS label at text[p, length): an alphanumeric byte,
+ * then up to 63 alphanumerics and hyphens of which the last taken is
+ * alphanumeric, as many as there are; 0 when none starts there. */
+static gsize
+label_length (const char *text,
+              gsize       length,
+              gsize       p)
+{
+  gsize last = 0;
+
+  if (p >= length || !g_ascii_isalnum (text[p]))
+    return 0;
+  for (gsize n = 1; n < 64 && p + n < length && (g_ascii_isalnum (text[p + n]) || text[p + n] == '-'); n++)
+    if (text[p + n] != '-')
+      last = n;
+  return last + 1;
+}
+
+/* The first address in text[from, length), by hand: the leftmost run of
+ * up to 64 local-part bytes that ends at an '@' followed by a label, and
+ * the domain of up to nine labels joined by dots, each as long as it goes
+ * (what the regular expression
+ * [A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.(same)){0,8}
+ * would match; bounces hold addresses in most of their lines, and the
+ * regex's compilation alone cost more than all the reading). */
+static gboolean
+find_address (const char *text,
+              gsize       length,
+              gsize       from,
+              gsize      *start,
+              gsize      *end)
+{
+  for (gsize at = from; at < length; at++)
+    {
+      gsize s = at, e, label;
+
+      if (text[at] != '@')
+        continue;
+      while (s > from && at - s < 64 && is_local_part_byte (text[s - 1]))
+        s--;
+      label = label_length (text, length, at + 1);
+      if (s == at || label == 0)
+        continue;
+      e = at + 1 + label;
+      for (guint i = 0; i < 8 && e < length && text[e] == '.'; i++)
+        {
+          label = label_length (text, length, e + 1);
+          if (label == 0)
+            break;
+          e += 1 + label;
+        }
+      *start = s;
+      *end = e;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 char *
@@ -1562,17 +1734,14 @@ bounce_extract_address (const char *text,
                         gsize      *start,
                         gsize      *end)
 {
-  g_autoptr(GMatchInfo) info = NULL;
-  int s, e;
+  gsize s, e;
 
   if (text == NULL)
     return NULL;
   if (length < 0)
     length = strlen (text);
-  if (from >= (gsize) length ||
-      !g_regex_match_full (get_pattern (PATTERN_ADDRESS, 0), text, length, from, 0, &info, NULL))
+  if (from >= (gsize) length || !find_address (text, length, from, &s, &e))
     return NULL;
-  g_match_info_fetch_pos (info, 0, &s, &e);
   /* Quotes around an address ("delivery to 'a@b' failed") are not part
    * of it, although RFC 5322 allows them in a local part; nor is a dot. */
   while (e - s > 1 && text[s] != '@' && strchr ("'`.", text[s]) != NULL)
@@ -1587,12 +1756,39 @@ bounce_extract_address (const char *text,
   return g_ascii_strdown (text + s, e - s);
 }
 
+/* The names mail systems send reports from (the local part, or its start
+ * before a '+' or '-' extension). */
+static const char * const daemon_names[] = {
+  "mailer-daemon", "mail-daemon", "mailerdaemon", "double-bounce", "mdaemon",
+};
+
 gboolean
 bounce_address_is_daemon (const char *text)
 {
+  const char *at = NULL;
+
   if (text == NULL)
     return FALSE;
-  return g_regex_match (get_pattern (PATTERN_DAEMON, 0), text, 0, NULL);
+  /* at each line start (after any line end a regex knows: LF, CR, VT, FF,
+   * Latin-1 NEL), a name, then the '@' or an extension up to the first
+   * '@' */
+  for (const char *line = text; line != NULL; )
+    {
+      if (at < line && (at = strchr (line, '@')) == NULL)
+        return FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS (daemon_names); i++)
+        {
+          gsize n = strlen (daemon_names[i]);
+
+          if ((gsize) (at - line) >= n && g_ascii_strncasecmp (line, daemon_names[i], n) == 0 &&
+              (line + n == at || line[n] == '+' || line[n] == '-'))
+            return TRUE;
+        }
+      line = strpbrk (line, "\n\r\v\f\x85");
+      if (line != NULL)
+        line++;
+    }
+  return FALSE;
 }
 
 gsize

@@ -118,6 +118,12 @@ gboolean       bounce_ascii_range_has_word (const char      *p,
                                             const char      *word,
                                             gsize            len);
 
+/* Whether text is only printable ASCII and tabs.  There, a caseless regex
+ * of ASCII words matches only those words in ASCII case; elsewhere it also
+ * finds 's' in U+017F and 'k' in U+212A, \s and \d other scripts' blanks
+ * and digits, and ^ and $ more line ends than the line feed. */
+gboolean       bounce_text_is_plain_ascii  (const char      *text);
+
 /* The length of the enhanced status code ("5.1.1", "4.7.500": class 2, 4
  * or 5, then two numbers of one to three digits) that s starts with, or 0.
  * The caller checks what follows it. */

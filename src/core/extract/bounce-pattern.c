@@ -855,7 +855,7 @@ needles_of_pattern (const Part *parts)
 /* A pattern such as "(a|b) (c|d) (e|f)" multiplies out to one set of words
  * per combination; past this many sets a part's words are left out (which
  * only makes the filter let more texts through, never fewer). */
-#define MAX_SETS 32
+#define MAX_SETS 64
 
 typedef GPtrArray Need;
 typedef GPtrArray WordSet;

@@ -932,17 +932,18 @@ is_marker_rule (guchar c)
 }
 
 /* Whether the line [p, eol) may be a marker, tested without the regexes,
- * and then the kinds it may be (a mask of MARKER_*; 0: none).  The rule
- * kind needs two of "-=_*" in a row, and its words "mail", "message" or
- * "copy"; the plain kind, before the trailing [ \t.:-]*, one of
- * marker_ends; the type kind, "content-type:".  A line is tried when it
- * has what one kind needs, and then against each kind whose own first
- * condition it meets (a rule, the ending, "content-type:"), which every
- * match of that kind's regex meets.  A line with a byte outside printable
- * ASCII and tab is always tried, against every kind: the regexes are
- * caseless over UTF-8 ('s' also matches U+017F) and their '$' also matches
- * before a final CR, VT, FF, NEL, LS or PS.  Most lines are none, so that a
- * bounce without a marker seldom compiles a regex, and a line costs one
+ * and then the kinds it may be (a mask of MARKER_*; 0: none).  After the
+ * leading [ \t>]*, the rule kind starts with two of "-=_*", the plain kind
+ * with the first letter of one of its phrases, the type kind with
+ * "content-type:": every match of that kind's regex does, whatever the
+ * line's bytes (none of these letters is 'k' or 's', which a caseless
+ * regex over UTF-8 also finds in U+212A and U+017F).  In a line of
+ * printable ASCII and tabs, each kind also needs its words: the rule kind
+ * "mail", "message" or "copy", the plain kind one of marker_ends before
+ * the trailing [ \t.:-]*; a line with any other byte is tried on the start
+ * alone, as its 's' may be U+017F and the plain kind's '$' also matches
+ * before a final CR, VT, FF, NEL, LS or PS.  Most lines are none, so that
+ * a bounce without a marker seldom compiles a regex, and a line costs one
  * pass over its bytes. */
 static const struct {
   const char *word;
@@ -956,31 +957,116 @@ static guint
 may_be_marker (const char *p,
                const char *eol)
 {
-  gboolean rule = FALSE, type = FALSE, ends = FALSE;
+  gboolean rule, plain, type, words = FALSE;
+  const char *s = p;
   const char *e = eol;
 
-  for (const char *q = p; q < eol; q++)
+  while (s < eol && (*s == ' ' || *s == '\t' || *s == '>'))
+    s++;
+  rule = eol - s >= 2 && is_marker_rule (s[0]) && is_marker_rule (s[1]);
+  /* ("original", "message", "below", "included", "this", "your", "the") */
+  plain = s < eol && strchr ("ombity", g_ascii_tolower (*s)) != NULL && *s != '\0';
+  type = eol - s >= 13 && g_ascii_strncasecmp (s, "content-type:", 13) == 0;
+  if (!rule && !plain && !type)
+    return 0;
+  for (const char *q = s; q < eol; q++)
     {
       guchar c = *q;
 
       if (c >= 0x80 || (c < 0x20 && c != '\t'))
-        return MARKER_ALL;
-      if (is_marker_rule (c) && q + 1 < eol && is_marker_rule (q[1]))
-        rule = TRUE;
-      else if ((c | 0x20) == 'c' && eol - q >= 13 && g_ascii_strncasecmp (q, "content-type:", 13) == 0)
-        type = TRUE;
+        return (rule ? MARKER_RULE : 0) | (plain ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
     }
-  while (e > p && strchr (" \t.:-", e[-1]) != NULL)
+  while (e > s && strchr (" \t.:-", e[-1]) != NULL)
     e--;
-  for (guint i = 0; i < G_N_ELEMENTS (marker_ends) && !ends; i++)
-    ends = (gsize) (e - p) >= marker_ends[i].len &&
-           g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0;
-  if (!type && !ends &&
-      !(rule && (bounce_ascii_range_has_word (p, eol, "mail", 4) ||
-                 bounce_ascii_range_has_word (p, eol, "message", 7) ||
-                 bounce_ascii_range_has_word (p, eol, "copy", 4))))
-    return 0;
-  return (rule ? MARKER_RULE : 0) | (ends ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
+  for (guint i = 0; i < G_N_ELEMENTS (marker_ends) && plain && !words; i++)
+    words = (gsize) (e - s) >= marker_ends[i].len &&
+            g_ascii_strncasecmp (e - marker_ends[i].len, marker_ends[i].word, marker_ends[i].len) == 0;
+  plain = plain && words;
+  rule = rule && (bounce_ascii_range_has_word (s, eol, "mail", 4) ||
+                  bounce_ascii_range_has_word (s, eol, "message", 7) ||
+                  bounce_ascii_range_has_word (s, eol, "copy", 4));
+  return (rule ? MARKER_RULE : 0) | (plain ? MARKER_PLAIN : 0) | (type ? MARKER_TYPE : 0);
+}
+
+/* The rule kind read by hand in a line of printable ASCII, as its regex
+ * (marker_regex()) matches there: after the leading [ \t>]*, two or more of
+ * "-=_*" and blanks, one of its phrases.  Most bounces that have a marker
+ * have this kind ("------ This is a copy of the message, including all
+ * the headers. ------"), and the regex was the costliest to compile. */
+static const char *
+marker_word (const char *p,
+             const char *word)
+{
+  gsize n = strlen (word);
+
+  return g_ascii_strncasecmp (p, word, n) == 0 ? p + n : NULL;
+}
+
+/* [ \t]+ */
+static const char *
+marker_blanks (const char *p)
+{
+  const char *q = p;
+
+  while (*q == ' ' || *q == '\t')
+    q++;
+  return q > p ? q : NULL;
+}
+
+static gboolean
+is_rule_marker (const char *line)
+{
+  /* "(start of (the )?)?(original|...) (message|...)\b", blanks as
+   * [ \t]+; the other phrases with single spaces */
+  static const char * const states[] = {
+    "original", "returned", "unsent", "undelivered", "undeliverable", "failed", "rejected", "bounced", "your",
+  };
+  static const char * const kinds[] = { "message", "mail", "e-mail", "email" };
+  static const char * const phrases[] = {
+    "this is a copy of the message", "this is a copy of your message", "below this line is a copy of",
+    "below is a copy of", "a copy of the message", "a copy of your message", "a copy of the original message",
+    "a copy of your original message", "copy of the message", "copy of your message",
+    "copy of the original message", "copy of your original message", "the header of the original message",
+    "the headers of the original message", "the text of the original message", "message header follows",
+    "original mail info",
+  };
+  const char *starts[3] = { NULL, NULL, NULL };
+  const char *p = line;
+  const char *q;
+
+  while (*p == ' ' || *p == '\t' || *p == '>')
+    p++;
+  if (!is_marker_rule (p[0]) || !is_marker_rule (p[1]))
+    return FALSE;
+  while (is_marker_rule (*p))
+    p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
+    if (marker_word (p, phrases[i]) != NULL)
+      return TRUE;
+  starts[0] = p;
+  if ((q = marker_word (p, "start")) != NULL && (q = marker_blanks (q)) != NULL &&
+      (q = marker_word (q, "of")) != NULL && (q = marker_blanks (q)) != NULL)
+    {
+      starts[1] = q;
+      if ((q = marker_word (q, "the")) != NULL && (q = marker_blanks (q)) != NULL)
+        starts[2] = q;
+    }
+  for (gsize s = 0; s < G_N_ELEMENTS (starts) && starts[s] != NULL; s++)
+    for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
+      {
+        if ((q = marker_word (starts[s], states[i])) == NULL || (q = marker_blanks (q)) == NULL)
+          continue;
+        for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+          {
+            const char *e = marker_word (q, kinds[k]);
+
+            if (e != NULL && !g_ascii_isalnum (*e) && *e != '_')
+              return TRUE;
+          }
+      }
+  return FALSE;
 }
 
 /* Finds the first marker line in text; returns the offset just after it (or
@@ -1002,9 +1088,13 @@ find_original_marker (const char *text,
         {
           g_autofree char *line = g_strndup (p, eol - p);
 
+          gboolean plain = bounce_text_is_plain_ascii (line);
+
           /* (asked for each line: each match counts towards its JIT) */
           for (guint kind = MARKER_RULE; kind <= MARKER_TYPE; kind <<= 1)
-            if ((kinds & kind) != 0 && g_regex_match (marker_regex (kind), line, G_REGEX_MATCH_DEFAULT, NULL))
+            if ((kinds & kind) != 0 &&
+                (kind == MARKER_RULE && plain ? is_rule_marker (line)
+                                              : g_regex_match (marker_regex (kind), line, G_REGEX_MATCH_DEFAULT, NULL)))
               return eol < end ? (gsize) (eol + 1 - text) : len;
         }
       p = eol + 1;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "bounce-layout.h"
 
 /* Amazon WorkMail's own verdict quotes the remote server's last reply in
@@ -18,13 +20,24 @@ quote_pattern (void)
                             G_REGEX_CASELESS);
 }
 
+/* Every match holds '<' and a reply's class digit: most verdicts hold
+ * none, and the pattern is then neither compiled nor run. */
+static gboolean
+may_quote (const char *text)
+{
+  for (const char *p = strchr (text, '<'); p != NULL; p = strchr (p + 1, '<'))
+    if (p[1] == '4' || p[1] == '5')
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 verdict_quote (const char        *text,
                BounceQuotedReply *out)
 {
   g_autoptr(GMatchInfo) info = NULL;
 
-  if (!g_regex_match (quote_pattern (), text, 0, &info))
+  if (!may_quote (text) || !g_regex_match (quote_pattern (), text, 0, &info))
     return FALSE;
   bounce_quoted_reply_clear (out);
   out->reply = g_match_info_fetch (info, 1);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "bounce-layout.h"
 
 /* Microsoft Exchange and Microsoft 365 reports list the replies to their
@@ -24,13 +26,29 @@ attempt_pattern (void)
 }
 
 static gboolean
+quotes_reply (const char *text,
+              gsize       length)
+{
+  for (const char *p = memchr (text, '\'', length); p != NULL && p + 1 < text + length;
+       p = memchr (p + 1, '\'', text + length - (p + 1)))
+    if (p[1] == '4' || p[1] == '5')
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 attempt_reply (const char        *text,
                gboolean           skip_expiry,
                BounceQuotedReply *out)
 {
   g_autoptr(GMatchInfo) info = NULL;
+  gsize length = bounce_utf8_cut (text, ATTEMPT_SCAN_LIMIT);
 
-  g_regex_match_full (attempt_pattern (), text, bounce_utf8_cut (text, ATTEMPT_SCAN_LIMIT), 0, 0, &info, NULL);
+  /* (every match holds a quote and a reply's class digit: most texts hold
+   * none, and the pattern is then neither compiled nor run) */
+  if (!quotes_reply (text, length))
+    return FALSE;
+  g_regex_match_full (attempt_pattern (), text, length, 0, 0, &info, NULL);
   for (; g_match_info_matches (info); g_match_info_next (info, NULL))
     {
       g_autofree char *code = g_match_info_fetch (info, 3);

@@ -61,6 +61,118 @@ static const char * const pattern_sources[N_RE] = {
     "unavailable|not\\s+allowed|spam|invalid|disabled|suspended|timed?\\s*out|error)\\b",
 };
 
+static gboolean
+ends_with_word (const char *text,
+                gsize       len,
+                const char *word)
+{
+  gsize n = strlen (word);
+
+  return len >= n && g_ascii_strncasecmp (text + len - n, word, n) == 0;
+}
+
+/* Whether pattern id can match text, tested without it, for the patterns
+ * that the scan asks of most lines that hold an address: what is before
+ * the address ("<", "    5.1.1 <" in most bounces) and the line before.
+ * FALSE only where the pattern cannot match (the words are tested only in
+ * a text of printable ASCII, bounce_text_is_plain_ascii()); most lines
+ * are spared compiling and running it. */
+static gboolean
+may_match (PatternId   id,
+           const char *text)
+{
+  gsize len;
+
+  switch (id)
+    {
+    case RE_HEADERISH:
+      /* (every match ends with the colon) */
+      return strchr (text, ':') != NULL;
+    case RE_CODE_PREFIX:
+      if (!bounce_text_is_plain_ascii (text))
+        return TRUE;
+      for (const char *p = text; p[0] != '\0' && p[1] != '\0'; p++)
+        if ((p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]))
+          return TRUE;
+      return FALSE;
+    case RE_SENDER_INTRO:
+      if (!bounce_text_is_plain_ascii (text))
+        return TRUE;
+      /* the words at the end, before blanks and a colon */
+      len = strlen (text);
+      while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == ':'))
+        len--;
+      return ends_with_word (text, len, "from") || ends_with_word (text, len, "by") ||
+             ends_with_word (text, len, "sender") || ends_with_word (text, len, "return-path");
+    case RE_RCPT_CONTEXT:
+      if (!bounce_text_is_plain_ascii (text))
+        return TRUE;
+      /* a word of each alternative: "RCPT TO", "recipient", "address:",
+       * "user:", "mailbox", "... to" or "... for" */
+      {
+        static const char * const words[] = { "rcpt", "recipient", "address", "user", "mailbox", "to", "for" };
+        const char *end = text + strlen (text);
+
+        for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+          if (bounce_ascii_range_has_word (text, end, words[i], strlen (words[i])))
+            return TRUE;
+      }
+      return FALSE;
+    case RE_LIST_INTRO:
+    case RE_ERROR_WORDS:
+    case N_RE:
+    default:
+      return TRUE;
+    }
+}
+
+/* RE_ERROR_WORDS read by hand in a text of printable ASCII: one of its
+ * phrases as whole words, any case, a space standing for blanks.  It is
+ * the costliest of the scan's patterns to compile, and asked of the text
+ * after most addresses at a line's start ("<a@b>... User unknown"). */
+static gboolean
+says_error (const char *text)
+{
+  static const char * const phrases[] = {
+    "user unknown", "unknown user", "unknown host", "unknown domain", "unknown address", "unknown recipient",
+    "does not exist", "no such", "not found", "rejected", "refused", "denied", "blocked", "blacklisted",
+    "listed", "quota", "full", "undeliverable", "could not be delivered", "failed", "failure", "unavailable",
+    "not allowed", "spam", "invalid", "disabled", "suspended", "timeout", "timedout", "time out", "timed out",
+    "error",
+  };
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalpha (*p) || (p > text && (g_ascii_isalnum (p[-1]) || p[-1] == '_')))
+        continue;
+      for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
+        {
+          const char *q = p;
+          const char *w = phrases[i];
+
+          for (; *w != '\0'; w++)
+            {
+              if (*w != ' ')
+                {
+                  if (g_ascii_tolower (*q) != *w)
+                    break;
+                  q++;
+                }
+              else if (*q == ' ' || *q == '\t')
+                {
+                  while (*q == ' ' || *q == '\t')
+                    q++;
+                }
+              else
+                break;
+            }
+          if (*w == '\0' && !g_ascii_isalnum (*q) && *q != '_')
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Caseless, and ^ and $ at line ends: the scan matches within lines. */
 static gboolean
 match (PatternId   id,
@@ -68,8 +180,10 @@ match (PatternId   id,
 {
   static BounceRegexSlot patterns[N_RE];
 
-  if (text == NULL)
+  if (text == NULL || !may_match (id, text))
     return FALSE;
+  if (id == RE_ERROR_WORDS && bounce_text_is_plain_ascii (text))
+    return says_error (text);
   return g_regex_match (bounce_regex_once_for (&patterns[id], pattern_sources[id],
                                                G_REGEX_CASELESS | G_REGEX_MULTILINE, strlen (text)),
                         text, 0, NULL);

@@ -9,7 +9,9 @@
  * input is a list of patches (a 4-byte offset, then a byte written there),
  * applied to the built-in blob.  The reader and its check must refuse the
  * copy or give a catalogue that answers without crashing: the rules'
- * prefilter and the phrase index read as they lie, the entries' records. */
+ * prefilter and the phrase index read as they lie, the entries' records,
+ * and their phrases, read when first asked for (also after the catalogue
+ * is gone). */
 
 static GBytes *original;
 
@@ -19,6 +21,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(GBytes) damaged = NULL;
   g_autoptr(BounceCatalogue) catalogue = NULL;
+  g_autoptr(BounceEntry) kept = NULL;
   g_autoptr(GError) error = NULL;
   gsize len;
   guint8 *copy;
@@ -39,6 +42,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   damaged = g_bytes_new_take (copy, len);
 
   catalogue = bounce_catalogue_new_from_compiled (damaged, &error);
+  /* (the catalogue and what it made keep what they need of the bytes) */
+  g_clear_pointer (&damaged, g_bytes_unref);
   if (catalogue == NULL)
     {
       FUZZ_CHECK (error != NULL);
@@ -71,12 +76,35 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       {
         GPtrArray *all = bounce_catalogue_get_entries (catalogue);
 
+        guint last = all->len;
+
         FUZZ_CHECK (all->len == n);
         for (guint i = 0; i < all->len; i++)
-          FUZZ_CHECK (bounce_entry_get_id (all->pdata[i]) != NULL);
+          if (bounce_entry_get_kind (all->pdata[i]) == BOUNCE_ENTRY_PHRASES)
+            last = i;
+        for (guint i = 0; i < all->len; i++)
+          {
+            FUZZ_CHECK (bounce_entry_get_id (all->pdata[i]) != NULL);
+            /* (a compiled entry's phrases are read from its record when
+             * first asked for; the last phrases entry's after the
+             * catalogue and its bytes are gone, below) */
+            if (i != last)
+              FUZZ_CHECK (bounce_entry_get_phrases (all->pdata[i]) != NULL);
+          }
+        if (last < all->len)
+          kept = g_object_ref (all->pdata[last]);
       }
     bounce_catalogue_find_reason (catalogue, "userunknown");
     bounce_catalogue_find_enhanced (catalogue, "5.1.1", NULL);
   }
+  g_clear_object (&catalogue);
+  if (kept != NULL)
+    {
+      GPtrArray *phrases = bounce_entry_get_phrases (kept);
+
+      FUZZ_CHECK (phrases != NULL);
+      for (guint i = 0; i < phrases->len; i++)
+        FUZZ_CHECK (phrases->pdata[i] != NULL);
+    }
   return 0;
 }

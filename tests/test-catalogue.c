@@ -527,6 +527,13 @@ test_catalogue_bad_entries (void)
      * fuzz-catalogue: GIO was handed NULL and raised a critical) */
     "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"pattern\":\"x\\\\.example\",\"dns\":{\"zone\":\"x.example.org\",\"query\":[\"ipv4\"],\"source\":\"https://x.example.org/\",\"answers\":[{\"code\":\"\",\"meaning\":\"m\"}]}}",
     "{\"id\":\"x\",\"kind\":\"blocklist\",\"title\":\"t\",\"pattern\":\"x\\\\.example\",\"dns\":{\"zone\":\"x.example.org\",\"query\":[\"ipv4\"],\"source\":\"https://x.example.org/\",\"answers\":[{\"code\":\"-\",\"meaning\":\"m\"}]}}",
+    /* a string that is not UTF-8: json-glib takes an octal escape
+     * ("\377", the byte 0xff) and does not check what it makes, and a
+     * pattern of it crashed PCRE2 inside g_regex_new() (found by
+     * fuzz-catalogue) */
+    "{\"id\":\"x\",\"kind\":\"rule\",\"title\":\"t\",\"pattern\":\"a\\377\",\"strength\":\"weak\"}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\",\"sender\":[{\"text\":\"a\",\"words\":\"\\377\",\"case\":\"If\"}]}",
+    "{\"id\":\"x\",\"kind\":\"reply\",\"code\":\"550\",\"title\":\"t\\377\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

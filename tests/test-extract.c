@@ -4,6 +4,12 @@
 #include <string.h>
 
 #include "bounce-core.h"
+#include "bounce-engine.h"
+
+#ifdef G_OS_UNIX
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 /* The providers' token shapes come from the built-in catalogue. */
 #define TOKENS (bounce_catalogue_get_tokens (bounce_catalogue_get_default ()))
@@ -934,6 +940,62 @@ test_count_chars (void)
   g_assert_cmpint (bounce_utf8_count_chars (text->str, text->str), ==, 0);
 }
 
+/* The readers that take a length (bounce_extract_address(),
+ * bounce_extract_smtp_command(), bounce_find_remote_host()'s hand test)
+ * never read past it: each text, and each of its prefixes, is put so that
+ * it ends where a page that may not be read begins, so that a read one
+ * byte too far faults with or without a sanitizer (the other tests pass a
+ * length shorter than a NUL-terminated string, where such a read finds a
+ * byte and goes unseen). */
+static void
+test_readers_stop_at_length (void)
+{
+#ifdef G_OS_UNIX
+  static const char * const texts[] = {
+    "bob@example.org", "bob@example.org.", "'bob'@example.org", "a@b-", "a@b.c-d.e", "x@-", "@@x@y",
+    "in reply to RCPT TO command", "after pipelined MAIL FROM", ">>> DATA", "SMTP:  RCPT", "during the final DATA",
+    "does not like recipient", "[RCPT_TO]", "failed after I sent the message", "but greeting failed",
+    "host mx.example.org[192.0.2.1] said", "mx.example.org [192.0.2.1] did not like our RCPT TO",
+    "Remote Server at mx.example.org (192.0.2.1) returned", "while talking to mx.example.org.:",
+    "connect to mx.example.org[2001:db8::1]:25",
+  };
+  static const char * const pieces[] = {
+    "a", "Z", "-", ".", "@", " ", "\t", "'", "[", "1", ":", "\xc3\xa9", "\xc2\xa0", "in ", "reply ", "to ",
+    "smtp:", "the ", "final ", "rcpt", "data", "host ", "remote ", "server ", "at ", "while ", "talking ",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+  };
+  long page = sysconf (_SC_PAGESIZE);
+  char *map = mmap (NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  GRand *rand = g_rand_new_with_seed (20261207);
+
+  g_assert_true (map != MAP_FAILED);
+  g_assert_cmpint (mprotect (map + page, page, PROT_NONE), ==, 0);
+  for (guint n = 0; n < G_N_ELEMENTS (texts) + 2000; n++)
+    {
+      g_autoptr(GString) text = g_string_new (n < G_N_ELEMENTS (texts) ? texts[n] : NULL);
+
+      for (guint i = n < G_N_ELEMENTS (texts) ? 0 : g_rand_int_range (rand, 1, 16); i > 0; i--)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      for (gsize length = 0; length <= text->len; length++)
+        {
+          char *at = map + page - length;
+          gsize start, end;
+
+          memcpy (at, text->str, length);
+          g_free (bounce_extract_address (at, length, 0, &start, &end));
+          bounce_extract_smtp_command (at, length);
+          /* (on whole characters: the pattern after the test is UTF-8) */
+          if (g_utf8_validate (at, length, NULL))
+            bounce_find_remote_host (at, length, 0, &start, &end, NULL);
+        }
+    }
+  g_rand_free (rand);
+  munmap (map, 2 * page);
+#else
+  g_test_skip ("no mmap() here");
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
@@ -955,6 +1017,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/smtp-command", test_smtp_command);
   g_test_add_func ("/extract/smtp-command-as-regex", test_smtp_command_as_regex);
   g_test_add_func ("/extract/address", test_address);
+  g_test_add_func ("/extract/readers-stop-at-length", test_readers_stop_at_length);
   g_test_add_func ("/extract/boxed", test_boxed);
   g_test_add_func ("/extract/threads", test_threads);
   g_test_add_func ("/extract/big-input", test_big_input);

@@ -306,6 +306,27 @@ test_postfix_notices (void)
     g_assert_true (f->command_unknown);
   }
   {
+    /* a record whose address is not one ('<x@>') but that says what it
+     * was expanded from: no recipient, and the alias read for it is
+     * freed (it leaked; found by fuzz-formats under LeakSanitizer, and
+     * this test leaks without the fix in a build with
+     * -Db_sanitize=address) */
+    g_autoptr(GPtrArray) facts = parse_text (
+      "This is the mail system at host mail.example.org.\n"
+      "\n"
+      "                   The mail system\n"
+      "\n"
+      "<x@> (expanded from <list@example.org>): unknown user\n"
+      "\n"
+      "<carol@example.net>: host mx.example.net[192.0.2.25] said: 550 5.1.1 User\n"
+      "    unknown (in reply to RCPT TO command)\n");
+    BounceFact *f = nth (facts, 0);
+
+    g_assert_cmpuint (facts->len, ==, 1);
+    g_assert_cmpstr (f->address, ==, "carol@example.net");
+    g_assert_null (f->original);
+  }
+  {
     /* a greeting refused */
     g_autoptr(GPtrArray) facts = parse_text (
       "This is the mail system at host mail.example.org.\n"

@@ -10,10 +10,16 @@ holds_value (JsonNode *node,
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
+/* (json-glib does not check that a string it read is UTF-8: it takes
+ * octal escapes such as "\377", the byte 0xff; such a string is not a
+ * JSON string, RFC 8259 section 8.1, and GRegex crashes in PCRE2 when
+ * given one as a pattern) */
 const char *
 bounce_json_string (JsonNode *node)
 {
-  return holds_value (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
+  const char *s = holds_value (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
+
+  return s != NULL && g_utf8_validate (s, -1, NULL) ? s : NULL;
 }
 
 JsonObject *

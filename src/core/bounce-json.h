@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /* Typed reads of JSON that anyone may have written (catalogue files, an
  * Amazon SES notification in a mail): NULL when the value is missing or of
- * another type.  json-glib's own typed getters
+ * another type, or (a string) not UTF-8.  json-glib's own typed getters
  * (json_object_get_string_member and its _with_default,
  * json_array_get_object_element, ...) raise a critical then. */
 const char *bounce_json_string        (JsonNode   *node);

@@ -52,6 +52,7 @@ postfix_record (const BounceLine *l,
 {
   const char *s = l->s, *gt, *colon;
   gsize n = l->len;
+  char *address;
 
   if (n < 6 || s[0] != '<')
     return NULL;
@@ -75,7 +76,11 @@ postfix_record (const BounceLine *l,
     }
   *rest = colon + 1;
   *rest_len = s + n - *rest;
-  return bounce_address_in (s + 1, gt - s - 1);
+  address = bounce_address_in (s + 1, gt - s - 1);
+  /* (no record without an address: nor its alias) */
+  if (address == NULL)
+    g_clear_pointer (expanded_from, g_free);
+  return address;
 }
 
 /* The end of the records: a delivery report's fields or a MIME boundary,

@@ -1774,7 +1774,7 @@ bounce_address_is_daemon (const char *text)
    * '@' */
   for (const char *line = text; line != NULL; )
     {
-      if (at < line && (at = strchr (line, '@')) == NULL)
+      if ((at == NULL || at < line) && (at = strchr (line, '@')) == NULL)
         return FALSE;
       for (gsize i = 0; i < G_N_ELEMENTS (daemon_names); i++)
         {

@@ -798,11 +798,7 @@ in_sender_refusal (const char *before,
   const char *line = strrchr (before, '\n');
   g_autofree char *lower = g_ascii_strdown (line != NULL ? line + 1 : before, -1);
 
-  while (*after != '\0' && (g_ascii_isspace (*after) || strchr (">\"':.", *after) != NULL))
-    after++;
-  return g_ascii_strncasecmp (after, "sender address rejected", 23) == 0 ||
-         g_ascii_strncasecmp (after, "domain of sender address", 24) == 0 ||
-         strstr (lower, "sender address rejected") != NULL;
+  return bounce_extract_refuses_sender (after) || strstr (lower, "sender address rejected") != NULL;
 }
 
 /* ... and words that make it the failed recipient's. */

@@ -1791,6 +1791,19 @@ bounce_address_is_daemon (const char *text)
   return FALSE;
 }
 
+gboolean
+bounce_extract_refuses_sender (const char *after)
+{
+  static const char * const refusals[] = { "sender address rejected", "domain of sender address" };
+
+  while (*after != '\0' && (g_ascii_isspace (*after) || strchr (">\"':.", *after) != NULL))
+    after++;
+  for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_ascii_strncasecmp (after, refusals[i], strlen (refusals[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 gsize
 bounce_enhanced_code_length (const char *s)
 {

@@ -132,6 +132,11 @@ gsize          bounce_enhanced_code_length (const char       *s);
 /* TRUE when a line of text starts with a mail system's own address
  * ("MAILER-DAEMON@...", "double-bounce@..."), which is never a recipient. */
 gboolean       bounce_address_is_daemon  (const char         *text);
+/* Whether the words right after an address say its sender was refused:
+ * Postfix's "<a@b>: Sender address rejected: ..." (src/smtpd/smtpd_check.c)
+ * and Sendmail's "<a@b>... Domain of sender address a@b does not exist"
+ * (sendmail/srvrsmtp.c); the address is then the sender's. */
+gboolean       bounce_extract_refuses_sender (const char *after);
 
 /* Number of uses after which a pattern is worth JIT-compiling: the JIT
  * costs more than a few matches without it (in a one-shot bounce-explain

@@ -277,22 +277,6 @@ recipient_line_clear (RecipientLine *r)
   g_free (r->address);
 }
 
-/* Do the words right after an address say that the sender was refused? */
-static gboolean
-sender_refusal_follows (const char *after)
-{
-  static const char * const refusals[] = {
-    "sender address rejected", "domain of sender address", NULL
-  };
-
-  while (*after != '\0' && (g_ascii_isspace (*after) || strchr (">\"':.", *after) != NULL))
-    after++;
-  for (guint i = 0; refusals[i] != NULL; i++)
-    if (g_ascii_strncasecmp (after, refusals[i], strlen (refusals[i])) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* Is the address on this line a failed recipient?  True when the line is
  * just the address (the layout of Exim, qmail, Sendmail and Exchange), when
  * it starts a Postfix-style "<address>: reason" line, or when the words
@@ -314,11 +298,8 @@ line_names_recipient (const char *line,
   /* Postfix's "For further assistance, please send mail to <postmaster@...>" */
   if (match (RE_HEADERISH, before) || strstr (before, "assistance") != NULL)
     return FALSE;
-  /* The address a refusal of the sender names is the sender's: Postfix's
-   * "<a@b>: Sender address rejected: ..." (src/smtpd/smtpd_check.c) and
-   * Sendmail's "<a@b>... Domain of sender address a@b does not exist"
-   * (sendmail/srvrsmtp.c). */
-  if (sender_refusal_follows (line + addr_end))
+  /* (the address a refusal of the sender names is the sender's) */
+  if (bounce_extract_refuses_sender (line + addr_end))
     return FALSE;
   if (match (RE_CODE_PREFIX, before))
     return TRUE;

@@ -5,6 +5,7 @@
 
 #include "bounce-core.h"
 #include "bounce-engine.h"
+#include "extract-regexes.h"
 
 #ifdef G_OS_UNIX
 #include <sys/mman.h>
@@ -562,11 +563,8 @@ test_big_input (void)
 /* bounce_extract_address() reads by hand what this regular expression
  * matches; both agree on texts made of the bytes that matter to it, with
  * runs longer than its limits (64 bytes of a local part, 64 of a label,
- * nine labels) and from any offset. */
-#define ADDRESS_REGEX \
-  "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?" \
-  "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
-
+ * nine labels) and from any offset (EXTRACT_ADDRESS_REGEX:
+ * tests/extract-regexes.h). */
 static void
 test_address_as_regex (void)
 {
@@ -574,7 +572,7 @@ test_address_as_regex (void)
     "a", "Z", "9", "-", ".", "@", " ", "'", "_", "<", ">", "\xc3\xa9", "\n",
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-", ".a.b.c.d.e.f.g.h.i.j",
   };
-  g_autoptr(GRegex) regex = g_regex_new (ADDRESS_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  g_autoptr(GRegex) regex = g_regex_new (EXTRACT_ADDRESS_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
   GRand *rand = g_rand_new_with_seed (20261207);
 
   for (guint n = 0; n < 20000; n++)
@@ -622,8 +620,7 @@ test_daemon_as_regex (void)
     "mailer-daemon", "MAILER-DAEMON", "mail-daemon", "mailerdaemon", "double-bounce", "mdaemon", "daemon",
     "mailer", "@", "@example.org", "+", "-", "x", " ", "\n", "\r", "\r\n", "\v", "\f", "\x85", "\xc2", "<",
   };
-  g_autoptr(GRegex) regex = g_regex_new ("(?im)^(?:mailer-daemon|mail-daemon|mailerdaemon|double-bounce|mdaemon)"
-                                         "(?:[+-][^@]*)?@", G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  g_autoptr(GRegex) regex = g_regex_new (EXTRACT_DAEMON_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
   GRand *rand = g_rand_new_with_seed (20261207);
   guint found = 0;
 
@@ -686,45 +683,6 @@ test_address (void)
   }
 }
 
-/* bounce_extract_smtp_command() reads by hand what this regular expression
- * matched (groups: 1 a command word, 2 RCPT, 3 DATA, 4 MAIL, 5 connection);
- * both agree on texts made of its words, blanks and their neighbours. */
-#define SMTP_COMMAND_REGEX \
-  "(?i)(?:(?:in\\s+reply\\s+to|after(?:\\s+pipelined)?|>>>|progress\\s+was|during|response\\s+to|" \
-  "while\\s+sending|did\\s+not\\s+like\\s+our|smtp\\s+command|failed\\s+on|in)\\s{1,3}|SMTP:\\s{0,3})" \
-  "(?:the\\s+)?(?:final\\s+)?(RCPT(?:\\s+TO)?|MAIL(?:\\s+FROM)?|DATA|BDAT|end\\s+of\\s+data|HELO|EHLO|LHLO|" \
-  "initial\\s+connection|connect|greeting|STARTTLS|AUTH|message\\s+body)\\b" \
-  "|(does\\s+not\\s+like\\s+recipient|\\[RCPT_TO\\])" \
-  "|(failed\\s+after\\s+I\\s+sent\\s+the\\s+message|\\[DATA\\])" \
-  "|(but\\s+sender\\s+was\\s+rejected)" \
-  "|(but\\s+my\\s+name\\s+was\\s+rejected|but\\s+greeting\\s+failed)"
-
-static BounceSmtpCommand
-smtp_command_by_regex (GRegex     *regex,
-                       const char *text,
-                       gssize      length)
-{
-  g_autoptr(GMatchInfo) info = NULL;
-  const BounceSmtpCommand groups[] = { BOUNCE_SMTP_COMMAND_NONE, BOUNCE_SMTP_COMMAND_NONE, BOUNCE_SMTP_COMMAND_RCPT,
-                                       BOUNCE_SMTP_COMMAND_DATA, BOUNCE_SMTP_COMMAND_MAIL, BOUNCE_SMTP_COMMAND_CONNECT };
-  int start, end;
-
-  if (!g_regex_match_full (regex, text, length, 0, 0, &info, NULL))
-    return BOUNCE_SMTP_COMMAND_NONE;
-  for (guint i = 2; i <= 5; i++)
-    if (g_match_info_fetch_pos (info, i, &start, &end) && start >= 0)
-      return groups[i];
-  g_assert_true (g_match_info_fetch_pos (info, 1, &start, &end) && start >= 0);
-  if (g_ascii_strncasecmp (text + start, "rcpt", 4) == 0)
-    return BOUNCE_SMTP_COMMAND_RCPT;
-  if (g_ascii_strncasecmp (text + start, "mail", 4) == 0)
-    return BOUNCE_SMTP_COMMAND_MAIL;
-  if (g_ascii_strncasecmp (text + start, "data", 4) == 0 || g_ascii_strncasecmp (text + start, "bdat", 4) == 0 ||
-      g_ascii_strncasecmp (text + start, "end", 3) == 0 || g_ascii_strncasecmp (text + start, "message", 7) == 0)
-    return BOUNCE_SMTP_COMMAND_DATA;
-  return BOUNCE_SMTP_COMMAND_CONNECT;
-}
-
 /* Appends words, each space in them as a random run of blanks (sometimes
  * none, or more than three). */
 static void
@@ -744,6 +702,9 @@ append_with_blanks (GString    *text,
     }
 }
 
+/* bounce_extract_smtp_command() reads by hand what EXTRACT_SMTP_COMMAND_REGEX
+ * (tests/extract-regexes.h) matched; both agree on texts made of its words,
+ * blanks and their neighbours. */
 static void
 test_smtp_command_as_regex (void)
 {
@@ -763,7 +724,7 @@ test_smtp_command_as_regex (void)
   static const char * const tails[] = {
     "", " command", ":", "_", "x", "1", "\xaa", "\xb2", "\xbe", "\xc3\xa9", "\xd7", "\xf7", "\xff", "\xa0", "\x85", "s",
   };
-  g_autoptr(GRegex) regex = g_regex_new (SMTP_COMMAND_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
+  g_autoptr(GRegex) regex = g_regex_new (EXTRACT_SMTP_COMMAND_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
   GRand *rand = g_rand_new_with_seed (20261207);
   guint found = 0;
 
@@ -780,7 +741,7 @@ test_smtp_command_as_regex (void)
         }
       for (gssize length = text->len; length >= (gssize) text->len - 2 && length >= 0; length--)
         {
-          BounceSmtpCommand expected = smtp_command_by_regex (regex, text->str, length);
+          BounceSmtpCommand expected = extract_smtp_command_by_regex (regex, text->str, length);
 
           if (bounce_extract_smtp_command (text->str, length) != expected)
             g_error ("\"%s\" (%" G_GSSIZE_FORMAT " bytes): %d, the regex %d", text->str, length,

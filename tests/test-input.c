@@ -156,7 +156,26 @@ replace_newlines (const char *text,
   return g_strjoinv (newline, lines);
 }
 
+/* A bounce whose returned message follows the line marker. */
+static BounceInput *
+decode_with_marker (const char *marker)
+{
+  g_autofree char *msg = g_strdup_printf ("From: postmaster@example.org\n"
+                                          "Subject: Returned mail\n"
+                                          "\n"
+                                          "550 5.1.1 <nobody@example.net>... User unknown\n"
+                                          "\n"
+                                          "%s\n"
+                                          "From: sender@example.com\n"
+                                          "Subject: Hello\n"
+                                          "\n"
+                                          "Body of the original.\n", marker);
+
+  return decode_text (msg, -1);
+}
+
 /* ------------------------------------------------------------------ */
+
 /* Tests */
 
 static void
@@ -594,17 +613,7 @@ test_marker_lines (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
     {
-      g_autofree char *msg = g_strdup_printf ("From: postmaster@example.org\n"
-                                              "Subject: Returned mail\n"
-                                              "\n"
-                                              "550 5.1.1 <nobody@example.net>... User unknown\n"
-                                              "\n"
-                                              "%s\n"
-                                              "From: sender@example.com\n"
-                                              "Subject: Hello\n"
-                                              "\n"
-                                              "Body of the original.\n", markers[i]);
-      g_autoptr(BounceInput) input = decode_text (msg, -1);
+      g_autoptr(BounceInput) input = decode_with_marker (markers[i]);
 
       g_test_message ("%s", markers[i]);
       g_assert_nonnull (message_at (input, 0)->original_headers);
@@ -656,7 +665,6 @@ test_rule_marker_lines (void)
   for (guint n = 0; n < 3000; n++)
     {
       g_autofree char *line = NULL;
-      g_autofree char *msg = NULL;
       g_autoptr(BounceInput) input = NULL;
       gboolean expected;
 
@@ -670,17 +678,7 @@ test_rule_marker_lines (void)
           *c = g_ascii_toupper (*c);
       expected = g_regex_match (rule, line, 0, NULL) || g_regex_match (plain, line, 0, NULL) ||
                  g_regex_match (type, line, 0, NULL);
-      msg = g_strdup_printf ("From: postmaster@example.org\n"
-                             "Subject: Returned mail\n"
-                             "\n"
-                             "550 5.1.1 <nobody@example.net>... User unknown\n"
-                             "\n"
-                             "%s\n"
-                             "From: sender@example.com\n"
-                             "Subject: Hello\n"
-                             "\n"
-                             "Body of the original.\n", line);
-      input = decode_text (msg, -1);
+      input = decode_with_marker (line);
       if ((message_at (input, 0)->original_headers != NULL) != expected)
         g_error ("\"%s\": a marker by the regexes: %d", line, expected);
       markers += expected;

@@ -466,6 +466,34 @@ test_html_only (void)
   g_assert_null (strstr (text, "comment"));
 }
 
+/* A <pre> element keeps its line ends (Exchange's HTML reports show the
+ * original headers in one); outside it blanks still collapse. */
+static void
+test_html_pre (void)
+{
+  const char *msg =
+    "From: postmaster@example.org\n"
+    "Subject: Undeliverable: test\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/html\n"
+    "\n"
+    "<p>Original   message\nheaders:</p>\n"
+    "<pre>\nReceived: from a.example.org\n (192.0.2.1) by b.example.org\r\n"
+    "To: &lt;x@example.net&gt;\n"
+    "Subject:  test\n"
+    "</pre>\n"
+    "<p>after\n  text</p>\n";
+  g_autoptr(BounceInput) input = decode_text (msg, -1);
+  const char *text = bounce_input_get_text (input);
+
+  g_assert_nonnull (strstr (text, "Original message headers:\n\n"
+                                  "Received: from a.example.org\n"
+                                  " (192.0.2.1) by b.example.org\n"
+                                  "To: <x@example.net>\n"
+                                  "Subject:  test\n"));
+  g_assert_nonnull (strstr (text, "\nafter text"));
+}
+
 static void
 test_alternative_prefers_plain (void)
 {
@@ -1358,6 +1386,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/unlabelled-japanese", test_unlabelled_japanese);
   g_test_add_func ("/input/global-dsn", test_global_dsn);
   g_test_add_func ("/input/html-only", test_html_only);
+  g_test_add_func ("/input/html-pre", test_html_pre);
   g_test_add_func ("/input/alternative-prefers-plain", test_alternative_prefers_plain);
   g_test_add_func ("/input/mbox", test_mbox);
   g_test_add_func ("/input/feedback-report", test_feedback_report);

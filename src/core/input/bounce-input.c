@@ -1586,6 +1586,11 @@ html_newline (GString *out)
     g_string_append_c (out, '\n');
 }
 
+/* HTML collapses blanks and line ends into one space, except inside a
+ * <pre> element, whose text is shown as written: its line ends stay, and a
+ * line end right after the start tag is not part of it (HTML Living
+ * Standard, 13.1.2.5 "Restrictions on content models" and 4.4.3 "The pre
+ * element").  Exchange puts the original message's headers in one. */
 static char *
 html_to_text (const char *html,
               gsize       len)
@@ -1593,9 +1598,14 @@ html_to_text (const char *html,
   GString *out = g_string_sized_new (len / 2 + 16);
   const char *p = html;
   const char *end = html + len;
+  guint pre = 0;
+  gboolean pre_start = FALSE;
 
   while (p < end)
     {
+      gboolean after_pre_tag = pre_start;
+
+      pre_start = FALSE;
       if (*p == '<')
         {
           const char *q = p + 1;
@@ -1658,6 +1668,14 @@ html_to_text (const char *html,
               continue;
             }
 
+          if (g_ascii_strcasecmp (name, "pre") == 0)
+            {
+              if (!closing && pre < G_MAXUINT)
+                pre++;
+              else if (closing && pre > 0)
+                pre--;
+              pre_start = !closing;
+            }
           if (tag_is_block (name))
             html_newline (out);
           else if (g_ascii_strcasecmp (name, "td") == 0 || g_ascii_strcasecmp (name, "th") == 0)
@@ -1669,6 +1687,20 @@ html_to_text (const char *html,
       else if (*p == '&')
         {
           append_entity (out, p, end, &p);
+        }
+      else if (pre > 0 && (*p == '\n' || *p == '\r'))
+        {
+          /* CR LF, CR or LF: one line end */
+          if (*p == '\r' && p + 1 < end && p[1] == '\n')
+            p++;
+          if (!after_pre_tag)
+            g_string_append_c (out, '\n');
+          p++;
+        }
+      else if (pre > 0 && (*p == ' ' || *p == '\t'))
+        {
+          g_string_append_c (out, ' ');
+          p++;
         }
       else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\f')
         {

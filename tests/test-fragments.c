@@ -612,7 +612,65 @@ test_sender_refusal_and_reply_line (void)
   g_assert_cmpstr (bounce_recipient_get_address (r), ==, "carol@example.net");
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
   said = bounce_recipient_get_diagnostic (r);
-  g_assert_true (g_str_has_prefix (said, "Recipient address rejected: User unknown"));
+  g_assert_cmpstr (said, ==, "550 5.1.1 <carol@example.net>: Recipient address rejected: User unknown in virtual "
+                             "mailbox table");
+}
+
+/* The first recipient's "Server said" and the command the reply answered. */
+static void
+check_said (const char        *text,
+            const char        *address,
+            const char        *said,
+            const char        *reason)
+{
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, address);
+  g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, said);
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, reason);
+}
+
+/* A mail program's send error (src/core/layouts/mail-client.c): the
+ * server's reply is what lies between the program's sentences, without the
+ * full stop the program adds and with a multi-line reply's repeated codes
+ * dropped; which sentence follows says which command it answered. */
+static void
+test_client_reply (void)
+{
+  /* Thunderbird's smtp-error-sending-recipient-command, one paragraph */
+  check_said ("Sending of the message failed.\n"
+              "An error occurred while sending mail. The mail server responded: 5.1.1 <bob@example.net>: "
+              "Recipient address rejected: User unknown in virtual mailbox table. Please check the message "
+              "recipient \"bob@example.net\" and try again.\n",
+              "bob@example.net",
+              "5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
+              "userunknown");
+  /* a multi-line reply, its code on every line, the recipient's name on
+   * the line after the program's sentence starts */
+  check_said ("An error occurred while sending mail. The mail server responded:\n"
+              "5.2.2 The email account that you tried to reach is over quota. Please direct\n"
+              "5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm a1-v6si2 - gsmtp.\n"
+              " Please check the message recipient\n"
+              "\"carol@example.org\" and try again.\n",
+              "carol@example.org",
+              "5.2.2 The email account that you tried to reach is over quota. Please direct the recipient to "
+              "https://support.google.com/mail/?p=OverQuotaPerm a1-v6si2 - gsmtp",
+              "mailboxfull");
+  /* smtp-error-sending-from-command: the sender refused, no recipient */
+  check_said ("An error occurred while sending mail. The mail server responded: 553 5.7.1 <alice@example.org>: "
+              "Sender address rejected: not logged in. Please verify that your email address is correct in "
+              "your account settings and try again.\n",
+              NULL,
+              "553 5.7.1 <alice@example.org>: Sender address rejected: not logged in",
+              "rejected");
+  /* smtp-error-sending-data-command: the message refused */
+  check_said ("An Outgoing server (SMTP) error occurred while sending mail. The server responded:  "
+              "554 5.7.1 Message rejected: virus found in attachment.\n",
+              NULL,
+              "554 5.7.1 Message rejected: virus found in attachment",
+              "virusdetected");
 }
 
 /* Webmail shows a bounce's body without its headers. */
@@ -1007,6 +1065,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/not-a-bounce/backscatter", test_backscatter);
   g_test_add_func ("/fragments/pasted/quoted-addresses", test_quoted_addresses);
   g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
+  g_test_add_func ("/fragments/pasted/client-reply", test_client_reply);
   g_test_add_func ("/fragments/pasted/sender-refusal-and-reply-line", test_sender_refusal_and_reply_line);
   g_test_add_func ("/fragments/pasted/webmail-views", test_webmail_views);
   g_test_add_func ("/fragments/pasted/replies-without-code", test_replies_without_code);

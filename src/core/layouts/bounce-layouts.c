@@ -93,6 +93,7 @@ extern const BounceLayout bounce_layout_courier;
 extern const BounceLayout bounce_layout_dragonfly;
 extern const BounceLayout bounce_layout_exchange;
 extern const BounceLayout bounce_layout_amazon_workmail;
+extern const BounceLayout bounce_layout_mail_client;
 extern const BounceLayout bounce_layout_text_scan;
 
 static const BounceLayout * const registry[] = {
@@ -187,6 +188,9 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_dragonfly,
   &bounce_layout_exchange,
   &bounce_layout_amazon_workmail,
+  /* a mail program's send error: no server's layout, the program's words
+   * around the outgoing server's reply (Thunderbird's strings) */
+  &bounce_layout_mail_client,
   /* the generic scan */
   &bounce_layout_text_scan,
   NULL

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bounce-layout-lines.h"
+
+/* A mail program's send error, pasted: the outgoing server refused the
+ * message while the program was handing it over, so no bounce was ever
+ * written; the program put the server's reply inside sentences of its own.
+ * Thunderbird's are its Fluent strings smtp-error-sending-recipient-command,
+ * smtp-error-sending-from-command, smtp-error-sending-data-command,
+ * smtp-error-sending-message, smtp-server-error, smtp-too-many-recipients
+ * and smtp-permanent-size-exceeded (the messenger compose strings of
+ * comm-central's mail/locales/en-US), for example
+ *
+ *   An error occurred while sending mail. The mail server responded:
+ *   5.1.1 <bob@example.net>: Recipient address rejected: User unknown.
+ *   Please check the message recipient "bob@example.net" and try again.
+ *
+ * and Netscape's and older Mozilla's are MK_ERROR_SENDING_FROM_COMMAND,
+ * MK_ERROR_SENDING_RCPT_COMMAND, MK_ERROR_SENDING_DATA_COMMAND,
+ * MK_ERROR_SENDING_MESSAGE and MK_SMTP_SERVER_ERROR (allxpstr.h).  Which
+ * string it is says which command the reply answered: the recipient's
+ * (RCPT TO), the sender's (MAIL FROM: the sender was refused, no
+ * recipient), the message's (DATA).  The recipient is the one the sentence
+ * after the reply names.  The server's reply is what lies between
+ * "responded:" and that sentence, without the full stop the program adds
+ * after it; the program drops the reply's three-digit code on some lines
+ * and keeps the enhanced code, and a multi-line reply (RFC 5321 4.2.1)
+ * repeats its code on each line, which is dropped when the lines are
+ * joined. */
+
+/* The program's own sentences before the reply. */
+static const char * const client_intros[] = {
+  "error occurred while sending mail",
+  "An error occurred sending mail",
+  "The message was not sent due to exceeding the allowed number of recipients",
+  "exceeds the global size limit of the server",
+  NULL
+};
+
+/* ... and after it, with the command each says the reply answered. */
+static const struct {
+  const char *words;
+  BounceSmtpCommand command;
+} client_tails[] = {
+  { "Please check the message recipient", BOUNCE_SMTP_COMMAND_RCPT },
+  { "Please verify that your email address is correct", BOUNCE_SMTP_COMMAND_MAIL },
+  { "Please check the message and try again", BOUNCE_SMTP_COMMAND_DATA },
+  { "Contact your mail administrator for assistance", BOUNCE_SMTP_COMMAND_NONE },
+};
+
+/* How many lines the program's message spans at most. */
+#define CLIENT_MESSAGE_LINES 24
+
+/* Whether s[0..n) is a reply code ("550") or an enhanced status code
+ * ("5.1.1"). */
+static gboolean
+is_code (const char *s,
+         gsize       n)
+{
+  guint dots = 0, digits = 0;
+
+  if (n == 3)
+    return g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1]) && g_ascii_isdigit (s[2]);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (s[i] == '.')
+        {
+          if (digits == 0)
+            return FALSE;
+          dots++;
+          digits = 0;
+        }
+      else if (!g_ascii_isdigit (s[i]) || ++digits > 3)
+        return FALSE;
+    }
+  return dots == 2 && digits > 0;
+}
+
+/* The length of the codes a line of a reply starts with ("550-5.1.1 ",
+ * "5.1.1 ", "550 "), or 0. */
+static gsize
+reply_code_length (const char *s,
+                   gsize       n)
+{
+  gsize i = 0, codes = 0;
+
+  while (i < n)
+    {
+      gsize start = i;
+
+      while (i < n && (g_ascii_isdigit (s[i]) || s[i] == '.'))
+        i++;
+      if (i == start || i >= n || (s[i] != ' ' && s[i] != '-') || !is_code (s + start, i - start))
+        {
+          i = start;
+          break;
+        }
+      codes++;
+      i++;
+    }
+  return codes > 0 ? i : 0;
+}
+
+static int
+find_tail (const char *s,
+           gsize       n,
+           gsize      *at)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (client_tails); k++)
+    {
+      const char *t = bounce_mem_find (s, n, client_tails[k].words);
+
+      if (t != NULL)
+        {
+          *at = t - s;
+          return k;
+        }
+    }
+  return -1;
+}
+
+static gboolean
+parse_mail_client (BounceLayoutDoc *d)
+{
+  g_autoptr(GString) said = g_string_new (NULL);
+  g_autofree char *address = NULL;
+  BounceSmtpCommand command = BOUNCE_SMTP_COMMAND_NONE;
+  gboolean command_known = FALSE;
+  int intro = -1;
+  guint first = 0, last = 0, i;
+  int tail = -1;
+  BounceFact *fact;
+
+  for (guint k = 0; client_intros[k] != NULL && intro < 0; k++)
+    intro = bounce_doc_find (d, 0, client_intros[k]);
+  if (intro < 0)
+    return FALSE;
+
+  /* "responded:" on the sentence's line or soon after it */
+  for (i = intro; i < d->lines->len && i < (guint) intro + 3; i++)
+    {
+      const BounceLine *l = bounce_doc_line (d, i);
+      const char *r = bounce_mem_find (l->s, l->len, "responded:");
+
+      if (r == NULL)
+        continue;
+      first = i;
+      r += strlen ("responded:");
+      for (guint j = i; j < d->lines->len && j < i + CLIENT_MESSAGE_LINES; j++)
+        {
+          const BounceLine *m = bounce_doc_line (d, j);
+          const char *s = j == i ? r : m->s;
+          gsize n = j == i ? (gsize) (m->s + m->len - r) : m->len;
+          gsize at = 0, code;
+
+          if (bounce_line_is_blank (m) && said->len > 0)
+            break;
+          last = j;
+          tail = find_tail (s, n, &at);
+          if (tail >= 0)
+            n = at;
+          while (n > 0 && (*s == ' ' || *s == '\t'))
+            s++, n--;
+          /* a continuation line's repeated code */
+          if (said->len > 0 && reply_code_length (said->str, said->len) > 0 &&
+              (code = reply_code_length (s, n)) > 0)
+            s += code, n -= code;
+          bounce_diag_append (said, s, n);
+          if (tail >= 0)
+            break;
+        }
+      break;
+    }
+  if (said->len == 0)
+    return FALSE;
+  /* the full stop the program puts after the reply */
+  if (said->str[said->len - 1] == '.')
+    g_string_truncate (said, said->len - 1);
+
+  if (tail >= 0)
+    {
+      command = client_tails[tail].command;
+      command_known = command != BOUNCE_SMTP_COMMAND_NONE;
+    }
+  if (command == BOUNCE_SMTP_COMMAND_RCPT)
+    {
+      /* the address the program names, perhaps on the next line */
+      const BounceLine *l = bounce_doc_line (d, last);
+      const BounceLine *next = last + 1 < d->lines->len ? bounce_doc_line (d, last + 1) : l;
+      const char *t = bounce_mem_find (l->s, l->len, client_tails[tail].words);
+
+      address = bounce_address_in (t, next->s + next->len - t);
+      if (address == NULL)
+        address = bounce_address_in (said->str, said->len);
+    }
+
+  fact = bounce_doc_add_fact (d, g_steal_pointer (&address), first, last);
+  fact->nameless = fact->address == NULL;
+  fact->said = g_strdup (said->str);
+  bounce_fact_set_diag (fact, said);
+  fact->command = command;
+  fact->command_unknown = !command_known;
+  return TRUE;
+}
+
+const BounceLayout bounce_layout_mail_client = {
+  .name = "mail-client",
+  .title = "Mail program's send error",
+  .kind = BOUNCE_LAYOUT_TEXT,
+  .parse = parse_mail_client,
+};

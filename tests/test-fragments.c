@@ -671,6 +671,20 @@ test_client_reply (void)
               NULL,
               "554 5.7.1 Message rejected: virus found in attachment",
               "virusdetected");
+  /* Outlook's send error: the reply ends at its message's closing quote */
+  check_said ("Task 'mail.example.org - Sending' reported error (0x800CCC79) : 'Your outgoing (SMTP) e-mail "
+              "server has reported an internal error. If you continue to receive this message, contact your "
+              "server administrator or Internet service provider (ISP). The server responded: 550 5.7.1 Unable "
+              "to relay for dave@example.com'\n",
+              "dave@example.com",
+              "550 5.7.1 Unable to relay for dave@example.com",
+              "norelaying");
+  check_said ("Task 'mail.example.org - Sending' reported error (0x800CCC78) : 'Unable to send the message. "
+              "Please verify the e-mail address in your account properties.  The server responded: 553 5.7.1 "
+              "<alice@example.org>: Sender address rejected: not owned by user alice.'\n",
+              NULL,
+              "553 5.7.1 <alice@example.org>: Sender address rejected: not owned by user alice",
+              "rejected");
 }
 
 /* Webmail shows a bounce's body without its headers. */

@@ -27,7 +27,20 @@
  * after it; the program drops the reply's three-digit code on some lines
  * and keeps the enhanced code, and a multi-line reply (RFC 5321 4.2.1)
  * repeats its code on each line, which is dropped when the lines are
- * joined. */
+ * joined.
+ *
+ * Outlook's send and receive errors put the reply in its task's message
+ * the same way: "Task 'mail.example.org - Sending' reported error
+ * (0x800CCC78) : 'Unable to send the message. Please verify the e-mail
+ * address in your account properties.  The server responded: 553 sorry,
+ * that domain isn't in my list of allowed rcpthosts.'" (the task messages
+ * as users quote them, for example
+ * https://www.office-forums.com/threads/what-does-precondition-failed-mean-when-you-try-and-send-an-ema.1346239/
+ * and https://www.cloudprojectsoftware.com/error-codes/outlook-0x800ccc78);
+ * the reply ends at the closing quote, and the message does not say which
+ * command it answered.
+ * A recipient whose command is not known is the address the reply names,
+ * unless the reply refuses it as the sender. */
 
 /* The program's own sentences before the reply. */
 static const char * const client_intros[] = {
@@ -35,6 +48,9 @@ static const char * const client_intros[] = {
   "An error occurred sending mail",
   "The message was not sent due to exceeding the allowed number of recipients",
   "exceeds the global size limit of the server",
+  /* Outlook's */
+  "reported error (0x",
+  "Sending reported error",
   NULL
 };
 
@@ -174,9 +190,17 @@ parse_mail_client (BounceLayoutDoc *d)
     }
   if (said->len == 0)
     return FALSE;
-  /* the full stop the program puts after the reply */
-  if (said->str[said->len - 1] == '.')
+  /* the quote that closes Outlook's message, and the full stop the
+   * programs put after the reply */
+  if (said->str[said->len - 1] == '\'' && bounce_mem_find (bounce_doc_line (d, intro)->s,
+                                                          bounce_doc_line (d, intro)->len, ": '") != NULL)
     g_string_truncate (said, said->len - 1);
+  while (said->len > 0 && said->str[said->len - 1] == ' ')
+    g_string_truncate (said, said->len - 1);
+  if (said->len > 0 && said->str[said->len - 1] == '.')
+    g_string_truncate (said, said->len - 1);
+  if (said->len == 0)
+    return FALSE;
 
   if (tail >= 0)
     {
@@ -191,8 +215,14 @@ parse_mail_client (BounceLayoutDoc *d)
       const char *t = bounce_mem_find (l->s, l->len, client_tails[tail].words);
 
       address = bounce_address_in (t, next->s + next->len - t);
-      if (address == NULL)
-        address = bounce_address_in (said->str, said->len);
+    }
+  if (address == NULL && command != BOUNCE_SMTP_COMMAND_MAIL)
+    {
+      gsize end = 0;
+
+      address = bounce_extract_address (said->str, said->len, 0, NULL, &end);
+      if (address != NULL && bounce_extract_refuses_sender (said->str + end))
+        g_clear_pointer (&address, g_free);
     }
 
   fact = bounce_doc_add_fact (d, g_steal_pointer (&address), first, last);

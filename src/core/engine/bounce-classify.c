@@ -89,7 +89,11 @@ static const struct {
     "requested\\s+(?:mail\\s+)?action\\s+(?:not\\s+taken|aborted)|service\\s+not\\s+available|"
     "transaction\\s+failed|\\bnot\\s+allowed\\b|mailbox\\s+(?:unavailable|name\\s+not\\s+allowed)|syntax\\s+error|"
     "bad\\s+sequence\\s+of\\s+commands|insufficient\\s+system\\s+storage|exceeded\\s+storage\\s+allocation|"
-    "user\\s+not\\s+local|closing\\s+transmission\\s+channel",
+    "user\\s+not\\s+local|closing\\s+transmission\\s+channel|"
+    /* Gmail's notice in Japanese, "<address> にメールを配信できませんでした"
+     * (could not deliver mail to <address>), as a user quotes one:
+     * https://tabi-g.blogspot.com/2020/06/gmail-full-case.html */
+    "にメールを配信できませんでした",
     0 },
   /* The sentence in which a server's report says that a message was not
    * delivered: Postfix's and Exim's "could not be delivered" (Postfix
@@ -100,7 +104,9 @@ static const struct {
   [RE_FAILURE_STATEMENT] = {
     "could\\s*n[o']t\\s+be\\s+delivered|was\\s*n[o']t\\s+able\\s+to\\s+deliver|unable\\s+to\\s+deliver|"
     "\\bundeliverable\\b|(?:was|has)\\s+not\\s+been\\s+delivered|delivery\\s+(?:has\\s+)?failed|"
-    "\\bpermanent\\s+(?:error|failure)\\b|returning\\s+message\\s+to\\s+sender", 0 },
+    "\\bpermanent\\s+(?:error|failure)\\b|returning\\s+message\\s+to\\s+sender|"
+    /* Gmail's notice in Japanese (RE_BOUNCE_WORDS) */
+    "にメールを配信できませんでした", 0 },
   /* An enhanced status code (RFC 3463): class 4 or 5, subject and detail. */
   [RE_ENHANCED_CODE] = { "(?<![\\d.])[45]\\.[0-7]\\.[0-9]{1,3}(?![\\d.])", 0 },
   /* An out-of-office note pasted without its headers (RFC 3834 responses

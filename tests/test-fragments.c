@@ -687,6 +687,38 @@ test_client_reply (void)
               "rejected");
 }
 
+/* A delay warning's recipient is still being tried: the words of a final
+ * failure ("could not be delivered for 3 days", which Postfix's delay
+ * warning writes as Sendmail's final notice does) do not lead its
+ * explanation, though they still name the reason. */
+static void
+test_delay_not_given_up (void)
+{
+  g_autoptr(BounceReport) report =
+    analyze ("# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n"
+             "\n"
+             "Your message could not be delivered for 3 days, 20 hours, 0 minutes.\n"
+             "It will be retried until it is 5 days, 0 hours, 0 minutes old.\n"
+             "\n"
+             "For further assistance, please send mail to <postmaster>\n"
+             "\n"
+             "<erin@example.net>: 454 4.4.4 [internal] no MX or A for domain\n");
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  GPtrArray *entries;
+  gboolean listed = FALSE;
+
+  g_assert_nonnull (r);
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_DELAY);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "erin@example.net");
+  entries = bounce_recipient_get_entries (r);
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 1);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), !=, "rule.wording.expired");
+  for (guint i = 0; i < entries->len; i++)
+    listed |= g_strcmp0 (bounce_entry_get_id (entries->pdata[i]), "rule.wording.expired") == 0;
+  g_assert_true (listed);
+}
+
 /* Webmail shows a bounce's body without its headers. */
 static void
 test_webmail_views (void)
@@ -1134,6 +1166,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/quoted-addresses", test_quoted_addresses);
   g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
   g_test_add_func ("/fragments/pasted/client-reply", test_client_reply);
+  g_test_add_func ("/fragments/pasted/delay-not-given-up", test_delay_not_given_up);
   g_test_add_func ("/fragments/pasted/sender-refusal-and-reply-line", test_sender_refusal_and_reply_line);
   g_test_add_func ("/fragments/pasted/webmail-views", test_webmail_views);
   g_test_add_func ("/fragments/pasted/replies-without-code", test_replies_without_code);

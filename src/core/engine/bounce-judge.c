@@ -1161,9 +1161,33 @@ add_entries (const BounceJudgement *j,
     }
   if ((e = bounce_catalogue_find_reason (catalogue, reason)) != NULL)
     bounce_recipient_add_entry (r, e);
-  if (j->delivered || is_action (j->fact, "delayed"))
+  if (j->delivered)
     return;
   entries = bounce_recipient_get_entries (r);
+  if (is_action (j->fact, "delayed"))
+    {
+      /* A delay warning's recipient is still being tried: a rule of
+       * expiry that is not one of the delay's own ("temporary": true, the
+       * server keeps trying) says the sending server gave up, and does not
+       * lead its explanation.  Postfix's delay warning says "could not be
+       * delivered for 4 hours" (its delay_template, bounce_template.c)
+       * where Sendmail's final notice says the same words. */
+      for (guint i = 0, moved = 0; entries != NULL && i + moved < entries->len;)
+        {
+          BounceEntry *entry = entries->pdata[i];
+
+          if (bounce_entry_get_kind (entry) == BOUNCE_ENTRY_RULE &&
+              g_strcmp0 (bounce_entry_get_reason (entry), "expired") == 0 &&
+              bounce_entry_get_permanence (entry) != BOUNCE_PERMANENCE_TEMPORARY)
+            {
+              g_ptr_array_add (entries, g_ptr_array_steal_index (entries, i));
+              moved++;
+            }
+          else
+            i++;
+        }
+      return;
+    }
   for (guint i = 1; entries != NULL && i < entries->len; i++)
     {
       if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), reason) == 0)

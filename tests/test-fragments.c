@@ -685,6 +685,27 @@ test_client_reply (void)
               NULL,
               "553 5.7.1 <alice@example.org>: Sender address rejected: not owned by user alice",
               "rejected");
+  /* Thunderbird in German and in French (a no-break space before the
+   * colon, the recipient unquoted) */
+  check_said ("Fehler beim Senden der Nachricht: Der Mail-Server antwortete:\n"
+              "5.1.1 <max@example.de>: Recipient address rejected: User unknown in virtual mailbox table.\n"
+              "Bitte überprüfen Sie die E-Mail-Adresse des Empfängers \"max@example.de\" und wiederholen Sie "
+              "den Vorgang.\n",
+              "max@example.de",
+              "5.1.1 <max@example.de>: Recipient address rejected: User unknown in virtual mailbox table",
+              "userunknown");
+  check_said ("Une erreur est survenue lors de l’envoi de l’e-mail. Le serveur de courrier a répondu\xc2\xa0: "
+              "552 5.2.2 <jean@example.fr>: Mailbox full. Veuillez vérifier l’adresse du destinataire "
+              "jean@example.fr et essayer à nouveau.\n",
+              "jean@example.fr",
+              "552 5.2.2 <jean@example.fr>: Mailbox full",
+              "mailboxfull");
+  check_said ("Fehler beim Senden der Nachricht. Der Mail-Server antwortete: 554 5.7.1 <anna@example.de>: "
+              "Sender address rejected: Access denied. Bitte überprüfen Sie, ob Ihre E-Mail-Adresse in den "
+              "Konten-Einstellungen stimmt und wiederholen Sie den Vorgang.\n",
+              NULL,
+              "554 5.7.1 <anna@example.de>: Sender address rejected: Access denied",
+              "rejected");
 }
 
 /* A delay warning's recipient is still being tried: the words of a final

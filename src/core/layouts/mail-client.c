@@ -40,7 +40,16 @@
  * the reply ends at the closing quote, and the message does not say which
  * command it answered.
  * A recipient whose command is not known is the address the reply names,
- * unless the reply refuses it as the sender. */
+ * unless the reply refuses it as the sender.
+ *
+ * Thunderbird's German and French dialogs are its translations of the
+ * same strings (thunderbird/thunderbird-l10n, de/ and
+ * fr/mail/messenger/messageSend.ftl): "Fehler beim Senden der Nachricht
+ * ... Der Mail-Server antwortete: ... Bitte überprüfen Sie die
+ * E-Mail-Adresse des Empfängers", "Une erreur est survenue lors de l'envoi
+ * de l'e-mail. Le serveur de courrier a répondu : ... Veuillez vérifier
+ * l'adresse du destinataire"; French puts a space before the colon and
+ * may quote the reply in guillemets. */
 
 /* The program's own sentences before the reply. */
 static const char * const client_intros[] = {
@@ -51,7 +60,18 @@ static const char * const client_intros[] = {
   /* Outlook's */
   "reported error (0x",
   "Sending reported error",
+  /* Thunderbird's German and French */
+  "Fehler beim Senden der Nachricht",
+  "Die Nachricht wurde nicht gesendet",
+  "übersteigt das globale Größenlimit des Servers",
+  "est survenue lors de l",
+  "excède la taille globale limite du serveur",
   NULL
+};
+
+/* The words just before the reply. */
+static const char * const client_responded[] = {
+  "responded:", "responded", "antwortete:", "répondu", NULL
 };
 
 /* ... and after it, with the command each says the reply answered. */
@@ -63,7 +83,37 @@ static const struct {
   { "Please verify that your email address is correct", BOUNCE_SMTP_COMMAND_MAIL },
   { "Please check the message and try again", BOUNCE_SMTP_COMMAND_DATA },
   { "Contact your mail administrator for assistance", BOUNCE_SMTP_COMMAND_NONE },
+  { "Bitte überprüfen Sie die E-Mail-Adresse des Empfängers", BOUNCE_SMTP_COMMAND_RCPT },
+  { "Bitte überprüfen Sie, ob Ihre E-Mail-Adresse", BOUNCE_SMTP_COMMAND_MAIL },
+  { "Bitte überprüfen Sie die Nachricht", BOUNCE_SMTP_COMMAND_DATA },
+  { "Veuillez vérifier l’adresse du destinataire", BOUNCE_SMTP_COMMAND_RCPT },
+  { "Veuillez vérifier l'adresse du destinataire", BOUNCE_SMTP_COMMAND_RCPT },
+  { "Veuillez vérifier que votre adresse", BOUNCE_SMTP_COMMAND_MAIL },
+  { "Veuillez vérifier le message", BOUNCE_SMTP_COMMAND_DATA },
 };
+
+/* The length of the blanks, colon and opening guillemet between the words
+ * before the reply and the reply: spaces, tabs, no-break spaces (U+00A0,
+ * U+202F, French typography), ':' and '«'. */
+static gsize
+before_reply (const char *s,
+              gsize       n)
+{
+  gsize i = 0;
+
+  while (i < n)
+    {
+      if (s[i] == ' ' || s[i] == '\t' || s[i] == ':')
+        i++;
+      else if (i + 1 < n && (guchar) s[i] == 0xc2 && ((guchar) s[i + 1] == 0xa0 || (guchar) s[i + 1] == 0xab))
+        i += 2;
+      else if (i + 2 < n && (guchar) s[i] == 0xe2 && (guchar) s[i + 1] == 0x80 && (guchar) s[i + 2] == 0xaf)
+        i += 3;
+      else
+        break;
+    }
+  return i;
+}
 
 /* How many lines the program's message spans at most. */
 #define CLIENT_MESSAGE_LINES 24
@@ -157,12 +207,15 @@ parse_mail_client (BounceLayoutDoc *d)
   for (i = intro; i < d->lines->len && i < (guint) intro + 3; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
-      const char *r = bounce_mem_find (l->s, l->len, "responded:");
+      const char *r = NULL;
 
+      for (guint k = 0; client_responded[k] != NULL && r == NULL; k++)
+        if ((r = bounce_mem_find (l->s, l->len, client_responded[k])) != NULL)
+          r += strlen (client_responded[k]);
       if (r == NULL)
         continue;
       first = i;
-      r += strlen ("responded:");
+      r += before_reply (r, l->s + l->len - r);
       for (guint j = i; j < d->lines->len && j < i + CLIENT_MESSAGE_LINES; j++)
         {
           const BounceLine *m = bounce_doc_line (d, j);
@@ -190,13 +243,17 @@ parse_mail_client (BounceLayoutDoc *d)
     }
   if (said->len == 0)
     return FALSE;
-  /* the quote that closes Outlook's message, and the full stop the
-   * programs put after the reply */
+  /* the quote that closes Outlook's message, the closing guillemet, and
+   * the full stop the programs put after the reply */
   if (said->str[said->len - 1] == '\'' && bounce_mem_find (bounce_doc_line (d, intro)->s,
                                                           bounce_doc_line (d, intro)->len, ": '") != NULL)
     g_string_truncate (said, said->len - 1);
-  while (said->len > 0 && said->str[said->len - 1] == ' ')
-    g_string_truncate (said, said->len - 1);
+  if (g_str_has_suffix (said->str, "»"))
+    g_string_truncate (said, said->len - strlen ("»"));
+  while (said->len > 0 && (said->str[said->len - 1] == ' ' ||
+                           (said->len >= 2 && (guchar) said->str[said->len - 2] == 0xc2 &&
+                            (guchar) said->str[said->len - 1] == 0xa0)))
+    g_string_truncate (said, said->len - (said->str[said->len - 1] == ' ' ? 1 : 2));
   if (said->len > 0 && said->str[said->len - 1] == '.')
     g_string_truncate (said, said->len - 1);
   if (said->len == 0)

@@ -198,6 +198,10 @@ parse_mail_client (BounceLayoutDoc *d)
   int tail = -1;
   BounceFact *fact;
 
+  /* (a program's dialog is no delivery report: a report's recipients are
+   * its fields') */
+  if (bounce_doc_has_dsn (d))
+    return FALSE;
   for (guint k = 0; client_intros[k] != NULL && intro < 0; k++)
     intro = bounce_doc_find (d, 0, client_intros[k]);
   if (intro < 0)

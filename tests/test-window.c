@@ -559,6 +559,114 @@ test_narrow (void)
   ui_destroy_window (win);
 }
 
+static void
+add_menu_actions (GMenuModel *model,
+                  GHashTable *actions)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_hash_table_add (actions, g_steal_pointer (&action));
+      if (section != NULL)
+        add_menu_actions (section, actions);
+    }
+}
+
+/* The actions of the buttons on screen at and below widget, and of the
+ * items of the menus those buttons open. */
+static void
+add_mapped_actions (GtkWidget  *widget,
+                    GHashTable *actions)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_ACTIONABLE (widget) && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL)
+    g_hash_table_add (actions, g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget))));
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      GtkMenuButton *button = GTK_MENU_BUTTON (widget);
+
+      gtk_menu_button_popup (button);
+      ui_spin (50);
+      g_assert_nonnull (gtk_menu_button_get_menu_model (button));
+      add_menu_actions (gtk_menu_button_get_menu_model (button), actions);
+      gtk_menu_button_popdown (button);
+      ui_spin (50);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    add_mapped_actions (child, actions);
+}
+
+static void
+assert_reachable (BounceWindow       *win,
+                  const char * const *extra)
+{
+  /* What must be at hand on every page at every width. */
+  static const char * const everywhere[] = {
+    "win.open", "win.catalogue", "app.preferences", "win.show-help-overlay", "app.about", NULL
+  };
+  g_autoptr(GHashTable) actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  add_mapped_actions (GTK_WIDGET (win), actions);
+  for (guint i = 0; everywhere[i] != NULL; i++)
+    {
+      g_test_message ("%d px: %s", gtk_widget_get_width (GTK_WIDGET (win)), everywhere[i]);
+      g_assert_true (g_hash_table_contains (actions, everywhere[i]));
+    }
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    {
+      g_test_message ("%d px: %s", gtk_widget_get_width (GTK_WIDGET (win)), extra[i]);
+      g_assert_true (g_hash_table_contains (actions, extra[i]));
+    }
+}
+
+/* Every action has a button or a menu item on screen, whatever the width
+ * and whichever pane a narrow window shows. */
+static void
+test_narrow_actions (void)
+{
+  static const char * const input_actions[] = { "win.paste", "win.clear", NULL };
+  static const char * const results_actions[] = { "win.copy-summary", "win.show-input", NULL };
+  static const char * const folded_input_actions[] = { "win.paste", "win.clear", "win.show-results", NULL };
+  BounceWindow *win = new_window ();
+  g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
+  static const int widths[] = { 360, 600 };
+  int width;
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 700);
+      /* Empty: only the text to paste into is shown. */
+      assert_reachable (win, input_actions);
+      width = gtk_widget_get_width (GTK_WIDGET (win));
+
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+      ui_wait_until (ui_analysis_done, win, 20000);
+      assert_reachable (win, results_actions);
+      g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+      /* The buttons fit: none makes the window wider than asked. */
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), ==, width);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-input", NULL));
+      assert_reachable (win, folded_input_actions);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), ==, width);
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1200, 700);
+  assert_reachable (win, (const char * const []) { "win.paste", "win.clear", "win.copy-summary", NULL });
+
+  ui_destroy_window (win);
+}
+
 static BounceWindow *
 open_corpus_file (const char *dir,
                   const char *name)
@@ -1877,6 +1985,7 @@ main (int   argc,
   g_test_add_func ("/window/delay-warning", test_delay_warning);
   g_test_add_func ("/window/abuse-report", test_abuse_report);
   g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/narrow-actions", test_narrow_actions);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);
   g_test_add_func ("/window/result-pages-on-first-use", test_result_pages_on_first_use);

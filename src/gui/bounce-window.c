@@ -97,6 +97,7 @@ struct _BounceWindow
   AdwWindowTitle       *window_title;
   GtkSpinner           *spinner;
   GtkMenuButton        *menu_button;
+  GtkMenuButton        *input_menu_button;
   GMenuModel           *primary_menu;
   GtkStack             *results_stack;
   AdwStatusPage        *welcome_page;
@@ -2473,6 +2474,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, input_menu_button);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, welcome_page);
@@ -2540,6 +2542,7 @@ bounce_window_init (BounceWindow *self)
   self->fill_codes_seen = g_hash_table_new (g_str_hash, g_str_equal);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_menu_button_set_create_popup_func (self->menu_button, main_menu_popup_cb, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->input_menu_button, main_menu_popup_cb, self, NULL);
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

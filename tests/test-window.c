@@ -985,6 +985,41 @@ test_cancel (void)
   ui_destroy_window (win);
 }
 
+/* At 360 px the file's refusal is shown, not the empty message pane, and
+ * stays shown when the window gets narrow after it. */
+static void
+test_narrow_error (void)
+{
+  g_autofree char *path = g_build_filename (state_dir, "picture.bin", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win = new_window ();
+  char binary[4096];
+
+  for (guint i = 0; i < sizeof binary; i++)
+    binary[i] = (char) ((i * 7919) % 256);
+  g_file_set_contents (path, binary, sizeof binary, &error);
+  g_assert_no_error (error);
+
+  for (guint narrow_first = 0; narrow_first < 2; narrow_first++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), narrow_first ? 360 : 1200, 700);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      bounce_window_open_file (win, file);
+      ui_wait_until (not_busy, win, 20000);
+      g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+      gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_assert_true (shows_mapped_text (GTK_WIDGET (win), "The Message Could Not Be Read"));
+      g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+      gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+    }
+
+  ui_destroy_window (win);
+  g_unlink (path);
+}
+
 static void
 test_large_file (void)
 {
@@ -1993,6 +2028,7 @@ main (int   argc,
   g_test_add_func ("/window/not-bounce", test_not_bounce);
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);
+  g_test_add_func ("/window/narrow-error", test_narrow_error);
   g_test_add_func ("/window/truncated", test_truncated);
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);

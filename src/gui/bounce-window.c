@@ -1048,6 +1048,10 @@ bounce_window_show_error (BounceWindow *self,
   bounce_window_ensure_result_pages (self);
   adw_status_page_set_description (self->error_page, description);
   bounce_window_set_page (self, "error");
+  /* Folded, the refusal would wait unseen behind the message pane. */
+  if (self->navigate_on_result && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "results");
+  self->navigate_on_result = FALSE;
 }
 
 static void
@@ -1975,7 +1979,10 @@ on_folded_changed (BounceWindow *self)
   /* When the window gets narrow, the explanation matters more than the
    * text it came from. */
   if (folded)
-    adw_leaflet_set_visible_child_name (self->leaflet, self->report ? "results" : "input");
+    adw_leaflet_set_visible_child_name (self->leaflet,
+                                        self->report != NULL
+                                        || g_strcmp0 (bounce_window_get_page (self), "error") == 0
+                                        ? "results" : "input");
 }
 
 static void

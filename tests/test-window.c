@@ -1500,6 +1500,72 @@ test_accels (void)
   ui_destroy_window (win);
 }
 
+/* The accelerators the shortcuts window shows, as "key mods" strings. */
+static GHashTable *
+shortcuts_window_accels (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bounce-shortcuts.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  GHashTable *shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) each = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accelerator, NULL);
+      each = g_strsplit (accelerator, " ", -1);
+      for (guint i = 0; each[i] != NULL; i++)
+        {
+          guint key;
+          GdkModifierType mods;
+
+          g_assert_true (gtk_accelerator_parse (each[i], &key, &mods));
+          g_hash_table_add (shown, g_strdup_printf ("%u %u", key, mods));
+        }
+    }
+  /* Built, it is a toplevel of its own. */
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_WINDOW (l->data))
+      gtk_window_destroy (GTK_WINDOW (l->data));
+  return shown;
+}
+
+static void
+assert_shortcut_shown (GHashTable *shown,
+                       const char *accel)
+{
+  guint key;
+  GdkModifierType mods;
+  g_autofree char *id = NULL;
+
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  id = g_strdup_printf ("%u %u", key, mods);
+  g_test_message ("%s", accel);
+  g_assert_true (g_hash_table_contains (shown, id));
+}
+
+/* Every keyboard shortcut the application sets is in the shortcuts
+ * window, and so are F10 for the main menu and Ctrl+V. */
+static void
+test_shortcuts_window_complete (void)
+{
+  g_autoptr(GHashTable) shown = shortcuts_window_accels ();
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        assert_shortcut_shown (shown, accels[j]);
+    }
+  assert_shortcut_shown (shown, "F10");
+  assert_shortcut_shown (shown, "<Control>v");
+}
+
 static gboolean
 buffer_not_empty (gpointer data)
 {
@@ -2041,6 +2107,7 @@ main (int   argc,
   g_test_add_func ("/catalogue/whole-list-kept", test_catalogue_whole_list_kept);
   g_test_add_func ("/catalogue/prepared-ahead", test_catalogue_prepared_ahead);
   g_test_add_func ("/app/accels", test_accels);
+  g_test_add_func ("/app/shortcuts-window-complete", test_shortcuts_window_complete);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/window/check-blocklists", test_check_blocklists);
   g_test_add_func ("/preferences/open", test_preferences);

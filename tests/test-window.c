@@ -667,6 +667,83 @@ test_narrow_actions (void)
   ui_destroy_window (win);
 }
 
+/* Wrapping labels on screen that are given less height than their text
+ * needs at the width they were given: their first or last lines are cut. */
+static guint
+count_cut_labels (GtkWidget *widget)
+{
+  guint cut = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)))
+    {
+      int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+      int minimum;
+
+      /* Measured with its margins, allocated without. */
+      gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL,
+                          width + gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget),
+                          &minimum, NULL, NULL, NULL);
+      minimum -= gtk_widget_get_margin_top (widget) + gtk_widget_get_margin_bottom (widget);
+      /* Nor may it lie partly outside a box it is in. */
+      for (GtkWidget *up = gtk_widget_get_parent (widget);
+           up != NULL && !GTK_IS_VIEWPORT (up) && !GTK_IS_SCROLLED_WINDOW (up);
+           up = gtk_widget_get_parent (up))
+        {
+          graphene_rect_t bounds;
+
+          g_assert_true (gtk_widget_compute_bounds (widget, up, &bounds));
+          if (bounds.origin.y < -0.5 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (up) + 0.5)
+            {
+              g_test_message ("outside a %s: %g to %g of %d px: %s", G_OBJECT_TYPE_NAME (up),
+                              bounds.origin.y, bounds.origin.y + bounds.size.height,
+                              gtk_widget_get_height (up), gtk_label_get_label (GTK_LABEL (widget)));
+              cut++;
+              break;
+            }
+        }
+      if (minimum > height)
+        {
+          g_test_message ("cut: %d px of %d at %d px wide: %s", height, minimum, width,
+                          gtk_label_get_label (GTK_LABEL (widget)));
+          cut++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    cut += count_cut_labels (child);
+  return cut;
+}
+
+/* A long address without a space wraps in full, title of its row, and
+ * no label on screen is cut off, at any width. */
+static void
+test_long_address (void)
+{
+  static const char text[] =
+    "This is the mail system at host mx.example.org.\n\n"
+    /* (a local part of 64 characters, the most RFC 5321 allows) */
+    "<averyveryverylonglocalpartwithoutanybreaksandthenafewmoreletters"
+    "@subdomain-with-a-very-long-label-without-dots.subdomain-with-a-very-long-label-without-dots.example.net>:"
+    " host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n";
+  static const int widths[] = { 360, 600, 960, 1280 };
+  BounceWindow *win = new_window ();
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  ui_wait_until (ui_analysis_done, win, 20000);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 700);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_assert_true (shows_mapped_text (GTK_WIDGET (win), "averyveryverylonglocalpartwithoutanybreaksandthenafewmoreletters@"));
+      g_assert_cmpuint (count_cut_labels (GTK_WIDGET (win)), ==, 0);
+    }
+
+  ui_destroy_window (win);
+}
+
 static BounceWindow *
 open_corpus_file (const char *dir,
                   const char *name)
@@ -2095,6 +2172,7 @@ main (int   argc,
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);
   g_test_add_func ("/window/narrow-error", test_narrow_error);
+  g_test_add_func ("/window/long-address", test_long_address);
   g_test_add_func ("/window/truncated", test_truncated);
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);

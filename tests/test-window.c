@@ -1643,6 +1643,18 @@ test_shortcuts_window_complete (void)
   assert_shortcut_shown (shown, "<Control>v");
 }
 
+/* The shortcuts window has a title of its own: the window list and a
+ * screen reader name it by its title, not by its header's text. */
+static void
+test_shortcuts_window_title (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bounce-shortcuts.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_assert_cmpstr (gtk_window_get_title (overlay), ==, "Keyboard Shortcuts");
+  gtk_window_destroy (overlay);
+}
+
 static gboolean
 buffer_not_empty (gpointer data)
 {
@@ -2186,6 +2198,7 @@ main (int   argc,
   g_test_add_func ("/catalogue/prepared-ahead", test_catalogue_prepared_ahead);
   g_test_add_func ("/app/accels", test_accels);
   g_test_add_func ("/app/shortcuts-window-complete", test_shortcuts_window_complete);
+  g_test_add_func ("/app/shortcuts-window-title", test_shortcuts_window_title);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/window/check-blocklists", test_check_blocklists);
   g_test_add_func ("/preferences/open", test_preferences);

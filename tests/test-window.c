@@ -1062,6 +1062,65 @@ test_cancel (void)
   ui_destroy_window (win);
 }
 
+static gboolean
+shows_toast_with (gpointer data)
+{
+  const char * const *args = data;
+
+  return ui_find_widget (GTK_WIDGET (args[0]), ui_is_mapped_label_with, args[1]) != NULL;
+}
+
+/* The toast whose title starts with start is on screen, its title whole. */
+static void
+assert_toast_whole (BounceWindow *win,
+                    const char   *start)
+{
+  const char *args[] = { (const char *) win, start };
+  GtkWidget *label;
+
+  ui_wait_until (shows_toast_with, args, 5000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (300);
+  label = ui_find_widget (GTK_WIDGET (win), ui_is_mapped_label_with, start);
+  g_test_message ("toast: %s (%d px)", gtk_label_get_label (GTK_LABEL (label)), gtk_widget_get_width (label));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+}
+
+/* At 360 px a toast says all it has to say: libadwaita 1.2 cuts its
+ * title, one line, with an ellipsis. */
+static void
+test_narrow_toasts (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *qp = read_sample ("user-unknown-qp.eml", NULL);
+  BounceReport *report;
+  const char *text, *found;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+
+  /* Pasted as it was sent, quoted-printable: the view is not the text
+   * the report read. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), qp);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  ui_wait_until (ui_analysis_done, win, 20000);
+  report = bounce_window_get_report (win);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.copy-summary", NULL));
+  assert_toast_whole (win, "Summary copied");
+
+  /* A word only the decoded text has. */
+  text = bounce_report_get_text (report);
+  found = strstr (text, "müller");
+  g_assert_nonnull (found);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.select-range", "(tt)",
+                                             (guint64) (found - text),
+                                             (guint64) (found - text + strlen ("müller"))));
+  assert_toast_whole (win, "Only in decoded text");
+
+  ui_destroy_window (win);
+}
+
 /* At 360 px the file's refusal is shown, not the empty message pane, and
  * stays shown when the window gets narrow after it. */
 static void
@@ -2184,6 +2243,7 @@ main (int   argc,
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);
   g_test_add_func ("/window/narrow-error", test_narrow_error);
+  g_test_add_func ("/window/narrow-toasts", test_narrow_toasts);
   g_test_add_func ("/window/long-address", test_long_address);
   g_test_add_func ("/window/truncated", test_truncated);
   g_test_add_func ("/window/restore-text", test_restore_text);

@@ -1668,7 +1668,7 @@ copy_summary_action (GtkWidget  *widget,
   /* What the page shows: one message's result, or the whole file's. */
   summary = bounce_report_to_summary (shown_report (self));
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), summary);
-  bounce_window_toast (self, _("Summary copied: paste it into the ticket"));
+  bounce_window_toast (self, _("Summary copied"));
 }
 
 static void
@@ -1693,9 +1693,11 @@ catalogue_action (GtkWidget  *widget,
 static void
 bounce_window_offer_decoded (BounceWindow *self)
 {
-  AdwToast *toast = adw_toast_new (_("This is only in the decoded text of the message"));
+  AdwToast *toast = adw_toast_new (_("Only in decoded text"));
 
-  adw_toast_set_button_label (toast, _("Show _Decoded Text"));
+  /* Toasts are one line: at 360 px a longer title or button is cut. */
+  /* Translators: the button of the toast "Only in decoded text" */
+  adw_toast_set_button_label (toast, C_("decoded text", "_Show"));
   adw_toast_set_action_name (toast, "win.show-decoded");
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -1708,7 +1710,7 @@ bounce_window_select_chars (BounceWindow *self,
 {
   if (!bounce_input_view_select_chars (self->input_view, start, end))
     {
-      bounce_window_toast (self, _("This part of the message is not shown"));
+      bounce_window_toast (self, _("This part is not shown"));
       return FALSE;
     }
   if (adw_leaflet_get_folded (self->leaflet))

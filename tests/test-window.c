@@ -7,6 +7,7 @@
 
 #include "bounce-application.h"
 #include "bounce-catalogue-window.h"
+#include "bounce-core.h"
 #include "bounce-entry-card.h"
 #include "bounce-preferences.h"
 #include "bounce-recipient-row.h"
@@ -1107,7 +1108,8 @@ test_narrow_toasts (void)
   report = bounce_window_get_report (win);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.copy-summary", NULL));
-  assert_toast_whole (win, "Summary copied");
+  /* (translated: run with LANGUAGE=de to check a translation) */
+  assert_toast_whole (win, g_dgettext (GETTEXT_PACKAGE, "Summary copied"));
 
   /* A word only the decoded text has. */
   text = bounce_report_get_text (report);
@@ -1116,7 +1118,7 @@ test_narrow_toasts (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.select-range", "(tt)",
                                              (guint64) (found - text),
                                              (guint64) (found - text + strlen ("müller"))));
-  assert_toast_whole (win, "Only in decoded text");
+  assert_toast_whole (win, g_dgettext (GETTEXT_PACKAGE, "Only in decoded text"));
 
   ui_destroy_window (win);
 }
@@ -2222,6 +2224,9 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   setlocale (LC_ALL, "");
+  /* As the application's main() does: LANGUAGE=de (with
+   * BOUNCE_ASSISTANT_LOCALEDIR) runs the window in German. */
+  bounce_core_init_gettext ();
   ui_park_pointer ();
 
   app = ui_new_application ();

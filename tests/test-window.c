@@ -1123,6 +1123,82 @@ test_narrow_toasts (void)
   ui_destroy_window (win);
 }
 
+/* The titles of the status pages on screen break between words (or at a
+ * hyphen, soft or not), never inside one: Pango breaks a word too long
+ * for the line anywhere, with a hyphen ("Unzustellbarkeitsberi-cht"). */
+static guint
+count_titles_cut_in_words (GtkWidget *widget)
+{
+  guint cut = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title")
+      && gtk_widget_get_ancestor (widget, ADW_TYPE_STATUS_PAGE) != NULL)
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = pango_layout_get_text (layout);
+      GSList *lines = pango_layout_get_lines_readonly (layout);
+
+      for (GSList *l = lines != NULL ? lines->next : NULL; l != NULL; l = l->next)
+        {
+          PangoLayoutLine *line = l->data;
+          gunichar before = g_utf8_get_char (g_utf8_prev_char (text + line->start_index));
+
+          if (!g_unichar_isspace (before) && before != 0x00AD && before != '-')
+            {
+              g_test_message ("title cut inside a word: %s", text);
+              cut++;
+              break;
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    cut += count_titles_cut_in_words (child);
+  return cut;
+}
+
+static void
+assert_status_titles_whole (BounceWindow *win,
+                            const char   *page)
+{
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  g_test_message ("%s", page);
+  g_assert_cmpuint (count_titles_cut_in_words (GTK_WIDGET (win)), ==, 0);
+}
+
+/* At 360 px, in each language (window-titles-de, ...). */
+static void
+test_narrow_status_titles (void)
+{
+  g_autofree char *path = g_build_filename (state_dir, "picture.bin", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win = new_window ();
+  char binary[4096];
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  assert_status_titles_whole (win, "empty");
+
+  paste_text (win, "Lunch on Thursday?");
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.show-results", NULL);
+  assert_status_titles_whole (win, "not a bounce");
+
+  for (guint i = 0; i < sizeof binary; i++)
+    binary[i] = (char) ((i * 7919) % 256);
+  g_file_set_contents (path, binary, sizeof binary, &error);
+  g_assert_no_error (error);
+  bounce_window_open_file (win, file);
+  ui_wait_until (not_busy, win, 20000);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  assert_status_titles_whole (win, "error");
+
+  ui_destroy_window (win);
+  g_unlink (path);
+}
+
 /* At 360 px the file's refusal is shown, not the empty message pane, and
  * stays shown when the window gets narrow after it. */
 static void
@@ -2249,6 +2325,7 @@ main (int   argc,
   g_test_add_func ("/window/large-file", test_large_file);
   g_test_add_func ("/window/narrow-error", test_narrow_error);
   g_test_add_func ("/window/narrow-toasts", test_narrow_toasts);
+  g_test_add_func ("/window/narrow-status-titles", test_narrow_status_titles);
   g_test_add_func ("/window/long-address", test_long_address);
   g_test_add_func ("/window/truncated", test_truncated);
   g_test_add_func ("/window/restore-text", test_restore_text);

@@ -7,6 +7,7 @@
 
 #include "bounce-application.h"
 #include "bounce-catalogue-window.h"
+#include "bounce-core.h"
 #include "bounce-entry-card.h"
 #include "bounce-preferences.h"
 #include "bounce-recipient-row.h"
@@ -559,6 +560,191 @@ test_narrow (void)
   ui_destroy_window (win);
 }
 
+static void
+add_menu_actions (GMenuModel *model,
+                  GHashTable *actions)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_hash_table_add (actions, g_steal_pointer (&action));
+      if (section != NULL)
+        add_menu_actions (section, actions);
+    }
+}
+
+/* The actions of the buttons on screen at and below widget, and of the
+ * items of the menus those buttons open. */
+static void
+add_mapped_actions (GtkWidget  *widget,
+                    GHashTable *actions)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_ACTIONABLE (widget) && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL)
+    g_hash_table_add (actions, g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget))));
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      GtkMenuButton *button = GTK_MENU_BUTTON (widget);
+
+      gtk_menu_button_popup (button);
+      ui_spin (50);
+      g_assert_nonnull (gtk_menu_button_get_menu_model (button));
+      add_menu_actions (gtk_menu_button_get_menu_model (button), actions);
+      gtk_menu_button_popdown (button);
+      ui_spin (50);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    add_mapped_actions (child, actions);
+}
+
+static void
+assert_reachable (BounceWindow       *win,
+                  const char * const *extra)
+{
+  /* What must be at hand on every page at every width. */
+  static const char * const everywhere[] = {
+    "win.open", "win.catalogue", "app.preferences", "win.show-help-overlay", "app.about", NULL
+  };
+  g_autoptr(GHashTable) actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  add_mapped_actions (GTK_WIDGET (win), actions);
+  for (guint i = 0; everywhere[i] != NULL; i++)
+    {
+      g_test_message ("%d px: %s", gtk_widget_get_width (GTK_WIDGET (win)), everywhere[i]);
+      g_assert_true (g_hash_table_contains (actions, everywhere[i]));
+    }
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    {
+      g_test_message ("%d px: %s", gtk_widget_get_width (GTK_WIDGET (win)), extra[i]);
+      g_assert_true (g_hash_table_contains (actions, extra[i]));
+    }
+}
+
+/* Every action has a button or a menu item on screen, whatever the width
+ * and whichever pane a narrow window shows. */
+static void
+test_narrow_actions (void)
+{
+  static const char * const input_actions[] = { "win.paste", "win.clear", NULL };
+  static const char * const results_actions[] = { "win.copy-summary", "win.show-input", NULL };
+  static const char * const folded_input_actions[] = { "win.paste", "win.clear", "win.show-results", NULL };
+  BounceWindow *win = new_window ();
+  g_autofree char *text = read_sample ("pasted-blocklisted.txt", NULL);
+  static const int widths[] = { 360, 600 };
+  int width;
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 700);
+      /* Empty: only the text to paste into is shown. */
+      assert_reachable (win, input_actions);
+      width = gtk_widget_get_width (GTK_WIDGET (win));
+
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+      ui_wait_until (ui_analysis_done, win, 20000);
+      assert_reachable (win, results_actions);
+      g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+      /* The buttons fit: none makes the window wider than asked. */
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), ==, width);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-input", NULL));
+      assert_reachable (win, folded_input_actions);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), ==, width);
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1200, 700);
+  assert_reachable (win, (const char * const []) { "win.paste", "win.clear", "win.copy-summary", NULL });
+
+  ui_destroy_window (win);
+}
+
+/* Wrapping labels on screen that are given less height than their text
+ * needs at the width they were given: their first or last lines are cut. */
+static guint
+count_cut_labels (GtkWidget *widget)
+{
+  guint cut = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)))
+    {
+      int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+      int minimum;
+
+      /* Measured with its margins, allocated without. */
+      gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL,
+                          width + gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget),
+                          &minimum, NULL, NULL, NULL);
+      minimum -= gtk_widget_get_margin_top (widget) + gtk_widget_get_margin_bottom (widget);
+      /* Nor may it lie partly outside a box it is in. */
+      for (GtkWidget *up = gtk_widget_get_parent (widget);
+           up != NULL && !GTK_IS_VIEWPORT (up) && !GTK_IS_SCROLLED_WINDOW (up);
+           up = gtk_widget_get_parent (up))
+        {
+          graphene_rect_t bounds;
+
+          g_assert_true (gtk_widget_compute_bounds (widget, up, &bounds));
+          if (bounds.origin.y < -0.5 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (up) + 0.5)
+            {
+              g_test_message ("outside a %s: %g to %g of %d px: %s", G_OBJECT_TYPE_NAME (up),
+                              bounds.origin.y, bounds.origin.y + bounds.size.height,
+                              gtk_widget_get_height (up), gtk_label_get_label (GTK_LABEL (widget)));
+              cut++;
+              break;
+            }
+        }
+      if (minimum > height)
+        {
+          g_test_message ("cut: %d px of %d at %d px wide: %s", height, minimum, width,
+                          gtk_label_get_label (GTK_LABEL (widget)));
+          cut++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    cut += count_cut_labels (child);
+  return cut;
+}
+
+/* A long address without a space wraps in full, title of its row, and
+ * no label on screen is cut off, at any width. */
+static void
+test_long_address (void)
+{
+  static const char text[] =
+    "This is the mail system at host mx.example.org.\n\n"
+    /* (a local part of 64 characters, the most RFC 5321 allows) */
+    "<averyveryverylonglocalpartwithoutanybreaksandthenafewmoreletters"
+    "@subdomain-with-a-very-long-label-without-dots.subdomain-with-a-very-long-label-without-dots.example.net>:"
+    " host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n";
+  static const int widths[] = { 360, 600, 960, 1280 };
+  BounceWindow *win = new_window ();
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  ui_wait_until (ui_analysis_done, win, 20000);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 700);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_assert_true (shows_mapped_text (GTK_WIDGET (win), "averyveryverylonglocalpartwithoutanybreaksandthenafewmoreletters@"));
+      g_assert_cmpuint (count_cut_labels (GTK_WIDGET (win)), ==, 0);
+    }
+
+  ui_destroy_window (win);
+}
+
 static BounceWindow *
 open_corpus_file (const char *dir,
                   const char *name)
@@ -875,6 +1061,177 @@ test_cancel (void)
   g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
 
   ui_destroy_window (win);
+}
+
+static gboolean
+shows_toast_with (gpointer data)
+{
+  const char * const *args = data;
+
+  return ui_find_widget (GTK_WIDGET (args[0]), ui_is_mapped_label_with, args[1]) != NULL;
+}
+
+/* The toast whose title starts with start is on screen, its title whole. */
+static void
+assert_toast_whole (BounceWindow *win,
+                    const char   *start)
+{
+  const char *args[] = { (const char *) win, start };
+  GtkWidget *label;
+
+  ui_wait_until (shows_toast_with, args, 5000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (300);
+  label = ui_find_widget (GTK_WIDGET (win), ui_is_mapped_label_with, start);
+  g_test_message ("toast: %s (%d px)", gtk_label_get_label (GTK_LABEL (label)), gtk_widget_get_width (label));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+}
+
+/* At 360 px a toast says all it has to say: libadwaita 1.2 cuts its
+ * title, one line, with an ellipsis. */
+static void
+test_narrow_toasts (void)
+{
+  BounceWindow *win = new_window ();
+  g_autofree char *qp = read_sample ("user-unknown-qp.eml", NULL);
+  BounceReport *report;
+  const char *text, *found;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+
+  /* Pasted as it was sent, quoted-printable: the view is not the text
+   * the report read. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (win)), qp);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.paste", NULL));
+  ui_wait_until (ui_analysis_done, win, 20000);
+  report = bounce_window_get_report (win);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.copy-summary", NULL));
+  /* (translated: run with LANGUAGE=de to check a translation) */
+  assert_toast_whole (win, g_dgettext (GETTEXT_PACKAGE, "Summary copied"));
+
+  /* A word only the decoded text has. */
+  text = bounce_report_get_text (report);
+  found = strstr (text, "müller");
+  g_assert_nonnull (found);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.select-range", "(tt)",
+                                             (guint64) (found - text),
+                                             (guint64) (found - text + strlen ("müller"))));
+  assert_toast_whole (win, g_dgettext (GETTEXT_PACKAGE, "Only in decoded text"));
+
+  ui_destroy_window (win);
+}
+
+/* The titles of the status pages on screen break between words (or at a
+ * hyphen, soft or not), never inside one: Pango breaks a word too long
+ * for the line anywhere, with a hyphen ("Unzustellbarkeitsberi-cht"). */
+static guint
+count_titles_cut_in_words (GtkWidget *widget)
+{
+  guint cut = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title")
+      && gtk_widget_get_ancestor (widget, ADW_TYPE_STATUS_PAGE) != NULL)
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = pango_layout_get_text (layout);
+      GSList *lines = pango_layout_get_lines_readonly (layout);
+
+      for (GSList *l = lines != NULL ? lines->next : NULL; l != NULL; l = l->next)
+        {
+          PangoLayoutLine *line = l->data;
+          gunichar before = g_utf8_get_char (g_utf8_prev_char (text + line->start_index));
+
+          if (!g_unichar_isspace (before) && before != 0x00AD && before != '-')
+            {
+              g_test_message ("title cut inside a word: %s", text);
+              cut++;
+              break;
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    cut += count_titles_cut_in_words (child);
+  return cut;
+}
+
+static void
+assert_status_titles_whole (BounceWindow *win,
+                            const char   *page)
+{
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  g_test_message ("%s", page);
+  g_assert_cmpuint (count_titles_cut_in_words (GTK_WIDGET (win)), ==, 0);
+}
+
+/* At 360 px, in each language (window-titles-de, ...). */
+static void
+test_narrow_status_titles (void)
+{
+  g_autofree char *path = g_build_filename (state_dir, "picture.bin", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win = new_window ();
+  char binary[4096];
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  assert_status_titles_whole (win, "empty");
+
+  paste_text (win, "Lunch on Thursday?");
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "not-bounce");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.show-results", NULL);
+  assert_status_titles_whole (win, "not a bounce");
+
+  for (guint i = 0; i < sizeof binary; i++)
+    binary[i] = (char) ((i * 7919) % 256);
+  g_file_set_contents (path, binary, sizeof binary, &error);
+  g_assert_no_error (error);
+  bounce_window_open_file (win, file);
+  ui_wait_until (not_busy, win, 20000);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  assert_status_titles_whole (win, "error");
+
+  ui_destroy_window (win);
+  g_unlink (path);
+}
+
+/* At 360 px the file's refusal is shown, not the empty message pane, and
+ * stays shown when the window gets narrow after it. */
+static void
+test_narrow_error (void)
+{
+  g_autofree char *path = g_build_filename (state_dir, "picture.bin", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win = new_window ();
+  char binary[4096];
+
+  for (guint i = 0; i < sizeof binary; i++)
+    binary[i] = (char) ((i * 7919) % 256);
+  g_file_set_contents (path, binary, sizeof binary, &error);
+  g_assert_no_error (error);
+
+  for (guint narrow_first = 0; narrow_first < 2; narrow_first++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), narrow_first ? 360 : 1200, 700);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      bounce_window_open_file (win, file);
+      ui_wait_until (not_busy, win, 20000);
+      g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+      gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_assert_true (shows_mapped_text (GTK_WIDGET (win), "The Message Could Not Be Read"));
+      g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (bounce_window_get_input_view (win))));
+      gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
+    }
+
+  ui_destroy_window (win);
+  g_unlink (path);
 }
 
 static void
@@ -1355,6 +1712,84 @@ test_accels (void)
     }
 
   ui_destroy_window (win);
+}
+
+/* The accelerators the shortcuts window shows, as "key mods" strings. */
+static GHashTable *
+shortcuts_window_accels (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bounce-shortcuts.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  GHashTable *shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) each = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accelerator, NULL);
+      each = g_strsplit (accelerator, " ", -1);
+      for (guint i = 0; each[i] != NULL; i++)
+        {
+          guint key;
+          GdkModifierType mods;
+
+          g_assert_true (gtk_accelerator_parse (each[i], &key, &mods));
+          g_hash_table_add (shown, g_strdup_printf ("%u %u", key, mods));
+        }
+    }
+  /* Built, it is a toplevel of its own. */
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_WINDOW (l->data))
+      gtk_window_destroy (GTK_WINDOW (l->data));
+  return shown;
+}
+
+static void
+assert_shortcut_shown (GHashTable *shown,
+                       const char *accel)
+{
+  guint key;
+  GdkModifierType mods;
+  g_autofree char *id = NULL;
+
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  id = g_strdup_printf ("%u %u", key, mods);
+  g_test_message ("%s", accel);
+  g_assert_true (g_hash_table_contains (shown, id));
+}
+
+/* Every keyboard shortcut the application sets is in the shortcuts
+ * window, and so are F10 for the main menu and Ctrl+V. */
+static void
+test_shortcuts_window_complete (void)
+{
+  g_autoptr(GHashTable) shown = shortcuts_window_accels ();
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        assert_shortcut_shown (shown, accels[j]);
+    }
+  assert_shortcut_shown (shown, "F10");
+  assert_shortcut_shown (shown, "<Control>v");
+}
+
+/* The shortcuts window has a title of its own: the window list and a
+ * screen reader name it by its title, not by its header's text. */
+static void
+test_shortcuts_window_title (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/bounce-shortcuts.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_assert_cmpstr (gtk_window_get_title (overlay), ==, "Keyboard Shortcuts");
+  gtk_window_destroy (overlay);
 }
 
 static gboolean
@@ -1865,6 +2300,9 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   setlocale (LC_ALL, "");
+  /* As the application's main() does: LANGUAGE=de (with
+   * BOUNCE_ASSISTANT_LOCALEDIR) runs the window in German. */
+  bounce_core_init_gettext ();
   ui_park_pointer ();
 
   app = ui_new_application ();
@@ -1877,6 +2315,7 @@ main (int   argc,
   g_test_add_func ("/window/delay-warning", test_delay_warning);
   g_test_add_func ("/window/abuse-report", test_abuse_report);
   g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/narrow-actions", test_narrow_actions);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);
   g_test_add_func ("/window/result-pages-on-first-use", test_result_pages_on_first_use);
@@ -1884,6 +2323,10 @@ main (int   argc,
   g_test_add_func ("/window/not-bounce", test_not_bounce);
   g_test_add_func ("/window/cancel", test_cancel);
   g_test_add_func ("/window/large-file", test_large_file);
+  g_test_add_func ("/window/narrow-error", test_narrow_error);
+  g_test_add_func ("/window/narrow-toasts", test_narrow_toasts);
+  g_test_add_func ("/window/narrow-status-titles", test_narrow_status_titles);
+  g_test_add_func ("/window/long-address", test_long_address);
   g_test_add_func ("/window/truncated", test_truncated);
   g_test_add_func ("/window/restore-text", test_restore_text);
   g_test_add_func ("/window/paste-action", test_paste_action);
@@ -1896,6 +2339,8 @@ main (int   argc,
   g_test_add_func ("/catalogue/whole-list-kept", test_catalogue_whole_list_kept);
   g_test_add_func ("/catalogue/prepared-ahead", test_catalogue_prepared_ahead);
   g_test_add_func ("/app/accels", test_accels);
+  g_test_add_func ("/app/shortcuts-window-complete", test_shortcuts_window_complete);
+  g_test_add_func ("/app/shortcuts-window-title", test_shortcuts_window_title);
   g_test_add_func ("/links-group/order-and-filter", test_links_group);
   g_test_add_func ("/window/check-blocklists", test_check_blocklists);
   g_test_add_func ("/preferences/open", test_preferences);

@@ -30,7 +30,7 @@ copy_link_activated (GSimpleAction *action,
   AdwToast *toast;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (overlay), g_variant_get_string (param, NULL));
-  toast = adw_toast_new (_("Link copied: paste it into a web browser"));
+  toast = adw_toast_new (_("Link copied"));
   adw_toast_set_timeout (toast, 3);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }

@@ -97,6 +97,7 @@ struct _BounceWindow
   AdwWindowTitle       *window_title;
   GtkSpinner           *spinner;
   GtkMenuButton        *menu_button;
+  GtkMenuButton        *input_menu_button;
   GMenuModel           *primary_menu;
   GtkStack             *results_stack;
   AdwStatusPage        *welcome_page;
@@ -1047,6 +1048,10 @@ bounce_window_show_error (BounceWindow *self,
   bounce_window_ensure_result_pages (self);
   adw_status_page_set_description (self->error_page, description);
   bounce_window_set_page (self, "error");
+  /* Folded, the refusal would wait unseen behind the message pane. */
+  if (self->navigate_on_result && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "results");
+  self->navigate_on_result = FALSE;
 }
 
 static void
@@ -1663,7 +1668,7 @@ copy_summary_action (GtkWidget  *widget,
   /* What the page shows: one message's result, or the whole file's. */
   summary = bounce_report_to_summary (shown_report (self));
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), summary);
-  bounce_window_toast (self, _("Summary copied: paste it into the ticket"));
+  bounce_window_toast (self, _("Summary copied"));
 }
 
 static void
@@ -1688,9 +1693,11 @@ catalogue_action (GtkWidget  *widget,
 static void
 bounce_window_offer_decoded (BounceWindow *self)
 {
-  AdwToast *toast = adw_toast_new (_("This is only in the decoded text of the message"));
+  AdwToast *toast = adw_toast_new (_("Only in decoded text"));
 
-  adw_toast_set_button_label (toast, _("Show _Decoded Text"));
+  /* Toasts are one line: at 360 px a longer title or button is cut. */
+  /* Translators: the button of the toast "Only in decoded text" */
+  adw_toast_set_button_label (toast, C_("decoded text", "_Show"));
   adw_toast_set_action_name (toast, "win.show-decoded");
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -1703,7 +1710,7 @@ bounce_window_select_chars (BounceWindow *self,
 {
   if (!bounce_input_view_select_chars (self->input_view, start, end))
     {
-      bounce_window_toast (self, _("This part of the message is not shown"));
+      bounce_window_toast (self, _("This part is not shown"));
       return FALSE;
     }
   if (adw_leaflet_get_folded (self->leaflet))
@@ -1974,7 +1981,10 @@ on_folded_changed (BounceWindow *self)
   /* When the window gets narrow, the explanation matters more than the
    * text it came from. */
   if (folded)
-    adw_leaflet_set_visible_child_name (self->leaflet, self->report ? "results" : "input");
+    adw_leaflet_set_visible_child_name (self->leaflet,
+                                        self->report != NULL
+                                        || g_strcmp0 (bounce_window_get_page (self), "error") == 0
+                                        ? "results" : "input");
 }
 
 static void
@@ -2473,6 +2483,7 @@ bounce_window_class_init (BounceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BounceWindow, input_menu_button);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, BounceWindow, welcome_page);
@@ -2540,6 +2551,7 @@ bounce_window_init (BounceWindow *self)
   self->fill_codes_seen = g_hash_table_new (g_str_hash, g_str_equal);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_menu_button_set_create_popup_func (self->menu_button, main_menu_popup_cb, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->input_menu_button, main_menu_popup_cb, self, NULL);
   bounce_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   bounce_a11y_watch_toasts (self->toast_overlay);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

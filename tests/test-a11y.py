@@ -331,7 +331,7 @@ def main():
         click(find(win, Atspi.Role.PUSH_BUTTON, "Paste a Bounce"))
         wait_for(lambda: find(win, Atspi.Role.PUSH_BUTTON, pred=lambda n: showing(n)
                               and "Undo" in (n.get_name() or "")), 10)
-        page = wait_for(lambda: find(win, Atspi.Role.PANEL, "This Does Not Look Like a Bounce"), 10)
+        page = wait_for(lambda: find(win, Atspi.Role.PANEL, "No Delivery Problem Found"), 10)
         check_names(win, page, "after a paste, with the Undo toast: every control has a name",
                     ["Undo"])
 

@@ -879,7 +879,7 @@ test_result_pages_on_first_use (void)
   g_assert_cmpstr (bounce_window_get_page (win), ==, "welcome");
   g_assert_null (ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_VERDICT)));
   g_assert_null (ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_LINKS_GROUP)));
-  g_assert_false (shows_text (GTK_WIDGET (win), "This Does Not Look Like a Bounce"));
+  g_assert_false (shows_text (GTK_WIDGET (win), "No Delivery Problem Found"));
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.clear", NULL);
   g_settings_set_boolean (settings, "show-admin-sections", FALSE);
@@ -893,7 +893,7 @@ test_result_pages_on_first_use (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   g_assert_true (gtk_widget_get_mapped (verdict));
   /* The other result pages came with it, once. */
-  g_assert_true (shows_text (GTK_WIDGET (win), "This Does Not Look Like a Bounce"));
+  g_assert_true (shows_text (GTK_WIDGET (win), "No Delivery Problem Found"));
 
   ui_destroy_window (win);
 }

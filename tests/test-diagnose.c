@@ -1752,6 +1752,70 @@ test_block_edges (void)
     }
 }
 
+/* Microsoft Exchange frames the reply it quotes: "Server said" shows the
+ * reply alone, and the server Exchange names before it is the one that
+ * refused. */
+#define EXCHANGE2007_HEAD \
+  "Delivery has failed to these recipients or groups:\n\nbob@example.net\n\n" \
+  "Diagnostic information for administrators:\n\nGenerating server: mail.example.org\n\nbob@example.net\n"
+#define EXCHANGE2007_TAIL "\n\nOriginal message headers:\n\nReceived: from mail.example.org\n"
+
+static void
+test_exchange_reply_frames (void)
+{
+  static const struct {
+    const char *text;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    /* 2007 and later: the remote server's name, '#', its reply, " ##" */
+    { EXCHANGE2007_HEAD "mx.example.net #550 5.1.1 <bob@example.net>: Recipient address rejected: "
+      "User unknown in local recipient table ##" EXCHANGE2007_TAIL,
+      "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in local recipient table",
+      "mx.example.net" },
+    /* ... Exchange's own verdict, no remote server */
+    { EXCHANGE2007_HEAD "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" EXCHANGE2007_TAIL,
+      "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", NULL },
+    /* ... a multi-line reply, from its first line (RFC 5321 4.2.1) */
+    { EXCHANGE2007_HEAD "mx.google.com #550-5.1.1 The email account that you tried to reach does not exist. Please try\n"
+      "550-5.1.1 double-checking the recipient's email address for typos or\n"
+      "550-5.1.1 unnecessary spaces. Learn more at\n"
+      "550 5.1.1  https://support.google.com/mail/answer/6596 xx.29 - gsmtp ##" EXCHANGE2007_TAIL,
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the "
+      "recipient's email address for typos or unnecessary spaces. Learn more at "
+      "https://support.google.com/mail/answer/6596 xx.29 - gsmtp",
+      "mx.google.com" },
+    /* 2010: the older frame, nameless, and the address's type */
+    { EXCHANGE2007_HEAD "#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound; not found> #SMTP#" EXCHANGE2007_TAIL,
+      "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", NULL },
+    { EXCHANGE2007_HEAD "sbs.example.org #<sbs.example.org #5.7.1 smtp; 550 5.7.1 <bob@example.net> Message "
+      "rejected as spam by Content Filtering.> #SMTP#" EXCHANGE2007_TAIL,
+      "550 5.7.1 <bob@example.net> Message rejected as spam by Content Filtering.", "sbs.example.org" },
+    /* 2000 and 2003 (KB 284204), pasted from Outlook */
+    { "Your message did not reach some or all of the intended recipients.\n"
+      "\n"
+      "      Subject:\tHello\n"
+      "      Sent:\t1/1/2010 10:00 AM\n"
+      "\n"
+      "The following recipient(s) could not be reached:\n"
+      "\n"
+      "      bob@example.de on 1/1/2010 10:00 AM\n"
+      "            The e-mail account does not exist at the organization this message was sent to.\n"
+      "            <mx.example.de #5.1.1 smtp;550 5.1.1 User unknown>\n",
+      "550 5.1.1 User unknown", "mx.example.de" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BounceReport) report = analyze (cases[i].text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
 static BounceReport *
 analyze_sample (const char *name)
 {
@@ -3681,6 +3745,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/pasted-delay", test_pasted_delay);
   g_test_add_func ("/diagnose/pasted-layout", test_pasted_layout);
   g_test_add_func ("/diagnose/block-edges", test_block_edges);
+  g_test_add_func ("/diagnose/exchange-reply-frames", test_exchange_reply_frames);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

@@ -46,8 +46,10 @@ strip_reply_continuations (GString *out)
   gsize i;
   g_autoptr(GString) joined = NULL;
 
+  /* (after a blank, or after the '#' Exchange writes before a reply it
+   * quotes: see exchange_frame_end()) */
   for (i = 0; i + 4 <= out->len; i++)
-    if ((i == 0 || out->str[i - 1] == ' ') && g_ascii_isdigit (out->str[i]) &&
+    if ((i == 0 || out->str[i - 1] == ' ' || out->str[i - 1] == '#') && g_ascii_isdigit (out->str[i]) &&
         g_ascii_isdigit (out->str[i + 1]) && g_ascii_isdigit (out->str[i + 2]) && out->str[i + 3] == '-')
       {
         first = i;
@@ -464,6 +466,80 @@ static const char * const dsn_field_names[] = {
   "X-Postfix-Queue-ID:", NULL
 };
 
+/* Whether the reply at start follows the frame Exchange 2000 and 2003
+ * write around a remote server's reply, "<mx.example.net #5.1.1 smtp;"
+ * (Microsoft KB 284204, "Delivery status notifications in Exchange Server
+ * and in Small Business Server": the server that reported the problem,
+ * then '#' and the status code; a remote server's reply follows as an
+ * RFC 3464 diagnostic, its type "smtp;" first).  Exchange 2010 writes the
+ * same frame without the name ("#< #5.1.1 smtp;550 ...> #SMTP#"). */
+static gboolean
+after_exchange_status (const char *d,
+                       const char *start)
+{
+  const char *p = start, *q;
+
+  while (p > d && p[-1] == ' ')
+    p--;
+  if (p - d < 5 || g_ascii_strncasecmp (p - 5, "smtp;", 5) != 0)
+    return FALSE;
+  p -= 5;
+  if (p == d || p[-1] != ' ')
+    return FALSE;
+  while (p > d && p[-1] == ' ')
+    p--;
+  for (q = p; q > d && (g_ascii_isdigit (q[-1]) || q[-1] == '.'); q--)
+    ;
+  if (q == p || q == d || q[-1] != '#' || bounce_enhanced_code_length (q) != (gsize) (p - q))
+    return FALSE;
+  for (q--; q > d && q[-1] == ' '; q--)
+    ;
+  for (; q > d && q[-1] != '<' && q[-1] != ' ' && q[-1] != '#'; q--)
+    ;
+  return q > d && q[-1] == '<';
+}
+
+/* Where the reply at start ends when Microsoft Exchange frames it, or
+ * NULL.  The older frame (after_exchange_status()) closes with the '>'
+ * that matches its '<' (a reply may hold "<bob@example.net>" itself).
+ * Exchange 2007 and later list, under "Diagnostic information for
+ * administrators", each rejected recipient with the remote server's name,
+ * '#', its reply and " ##" ("mx.example.net #550 5.1.1 ... ##"), or
+ * Exchange's own verdict without a name ("#550 5.1.1
+ * RESOLVER.ADR.RecipNotFound; not found ##"); Microsoft's "Non-delivery
+ * reports in Exchange Server" names these fields (Generating server, the
+ * remote server, the enhanced status code and the reply), and Sisimai's
+ * lib/Sisimai/Lhost/Exchange2007.pm (commit 03158add) reads the line after
+ * the address the same way.  The 2010 form ends in " #SMTP#" (the
+ * address's type).  Neither '#' nor what closes the frame is the
+ * server's. */
+static const char *
+exchange_frame_end (const char *d,
+                    const char *start)
+{
+  if (start > d && after_exchange_status (d, start))
+    {
+      int depth = 1;
+
+      for (const char *p = start; *p != '\0'; p++)
+        if (*p == '<')
+          depth++;
+        else if (*p == '>' && --depth == 0)
+          return p;
+      return NULL;
+    }
+  if (start > d && start[-1] == '#')
+    {
+      const char *hashes = strstr (start, " ##");
+      const char *type = strstr (start, " #SMTP#");
+
+      if (hashes == NULL || (type != NULL && type < hashes))
+        hashes = type;
+      return hashes;
+    }
+  return NULL;
+}
+
 /* What the recipient's row shows as "Server said": the server's reply,
  * whole, and nothing else.  The notification's own words before it ("...
  * because the server rejected it:", "host mx.example.net[192.0.2.1]
@@ -476,7 +552,7 @@ server_said (BounceFact     *fact,
 {
   const char *d = ev->diagnostic;
   const char *start = d;
-  const char *end;
+  const char *end, *frame;
   gsize n;
 
   if (d == NULL || fact->reply != NULL)
@@ -484,13 +560,14 @@ server_said (BounceFact     *fact,
   n = ev->reply != NULL ? strlen (ev->reply) : 0;
   /* the reply: its code after prose, at a word's start, followed by text */
   for (const char *p = n > 0 ? strstr (d, ev->reply) : NULL; p != NULL; p = strstr (p + 1, ev->reply))
-    if ((p == d || strchr (" :;'\"(", p[-1]) != NULL) && (p[n] == ' ' || p[n] == '-') &&
+    if ((p == d || strchr (" :;'\"(#", p[-1]) != NULL) && (p[n] == ' ' || p[n] == '-') &&
         (p == d || p[-1] != '-'))
       {
         start = p;
         break;
       }
-  end = start + strlen (start);
+  frame = exchange_frame_end (d, start);
+  end = frame != NULL ? frame : start + strlen (start);
   for (guint i = 0; dsn_field_names[i] != NULL; i++)
     {
       const char *f = strstr (start, dsn_field_names[i]);
@@ -511,8 +588,13 @@ server_said (BounceFact     *fact,
  * "connect to mx.example.net[192.0.2.1]:25:" (its smtp(8) client), Exim's
  * "host mx.example.net [192.0.2.1]" (its delivery errors), DragonFly's
  * "mx.example.net [192.0.2.1] did not like our RCPT TO:", Sendmail's
- * "... while talking to mx.example.net.:" and Exchange's "Remote Server at
- * mx.example.net (192.0.2.1) returned". */
+ * "... while talking to mx.example.net.:", Exchange's "Remote Server at
+ * mx.example.net (192.0.2.1) returned", the line Exchange 2007 and later
+ * write under a rejected recipient, the remote server's name before '#'
+ * and its reply ("mx.example.net #550 5.1.1 ... ##", see
+ * exchange_frame_end()), and the frame of Exchange 2000 and 2003 around a
+ * remote server's reply, "<mx.example.net #5.1.1 smtp;550 ...>" (Microsoft
+ * KB 284204: the server that reported the problem before the code). */
 static GRegex *
 remote_host_pattern (gsize length)
 {
@@ -522,8 +604,10 @@ remote_host_pattern (gsize length)
                                 "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
                                 "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
                                 "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
-                                "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
-                                G_REGEX_CASELESS, length);
+                                "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"
+                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#(?:<|[45][0-9][0-9][ -])"
+                                "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;",
+                                G_REGEX_CASELESS | G_REGEX_MULTILINE, length);
 }
 
 /* Whether, right after p, blanks and then each of words (lower case,
@@ -560,9 +644,10 @@ words_may_follow (const char         *p,
 
 /* Whether [from, length) may hold a match of remote_host_pattern(), tested
  * without it: its first two alternatives need a '[' before an address's
- * first character, the others "remote server at" and "while talking to"
- * ("remote" and "while" are letters whose case partners are ASCII alone,
- * unlike k and s; what follows them is tested by words_may_follow()).  A
+ * first character, the next two "remote server at" and "while talking
+ * to" ("remote" and "while" are letters whose case partners are ASCII
+ * alone, unlike k and s; what follows them is tested by
+ * words_may_follow()), the last two a '#' before a code or a '<'.  A
  * text without them (Exchange's "Remote Server returned '550 ...'") is
  * spared compiling and running the pattern. */
 static gboolean
@@ -577,6 +662,11 @@ may_name_remote_host (const char *text,
   for (const char *p = memchr (text + from, '[', end - (text + from)); p != NULL && p + 1 < end;
        p = memchr (p + 1, '[', end - (p + 1)))
     if (g_ascii_isxdigit (p[1]) || p[1] == '.' || p[1] == ':')
+      return TRUE;
+  /* (Exchange's '#' before a reply, a status or its frame) */
+  for (const char *p = memchr (text + from, '#', end - (text + from)); p != NULL && p + 1 < end;
+       p = memchr (p + 1, '#', end - (p + 1)))
+    if (p[1] == '<' || p[1] == '2' || p[1] == '4' || p[1] == '5')
       return TRUE;
   for (const char *p = text + from; p < end; p++)
     {
@@ -605,7 +695,7 @@ bounce_find_remote_host (const char  *text,
   if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
       !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
-  for (int group = 1; group <= 4; group++)
+  for (int group = 1; group <= 6; group++)
     {
       int s, e;
 

@@ -1816,6 +1816,48 @@ test_exchange_reply_frames (void)
     }
 }
 
+/* A multi-line reply's lines joined: every line's code dropped but the
+ * first's, the last line's ("550 ", no '-') too, with or without an
+ * enhanced code (RFC 5321 4.2.1); the same code in the text after it
+ * stays. */
+static void
+test_reply_last_line (void)
+{
+  static const struct {
+    const char *reply;
+    const char *diagnostic;
+  } cases[] = {
+    { "550-Please turn on SMTP Authentication in your mail client.\n"
+      "    550-mx.example.net [192.0.2.1] is not permitted to\n"
+      "    550 relay through this server without authentication.",
+      "550-Please turn on SMTP Authentication in your mail client. mx.example.net [192.0.2.1] is not permitted "
+      "to relay through this server without authentication." },
+    { "452-Too many recipients in this message:\n    452 at most 550 per message are accepted",
+      "452-Too many recipients in this message: at most 550 per message are accepted" },
+    { "550-5.1.1 The email account that you tried to reach does not exist.\n"
+      "    550 5.1.1 Please try double-checking the address.",
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the address." },
+    { "550-This message scored 8.4 spam points.\n    550 Please contact postmaster@example.net. 550 550",
+      "550-This message scored 8.4 spam points. Please contact postmaster@example.net. 550 550" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.org\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "\n"
+        "This is the mail system at host mx.example.org.\n"
+        "\n"
+        "<bob@example.net>: host mx.example.net[192.0.2.9] said: %s\n", cases[i].reply);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
 static BounceReport *
 analyze_sample (const char *name)
 {
@@ -3746,6 +3788,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/pasted-layout", test_pasted_layout);
   g_test_add_func ("/diagnose/block-edges", test_block_edges);
   g_test_add_func ("/diagnose/exchange-reply-frames", test_exchange_reply_frames);
+  g_test_add_func ("/diagnose/reply-last-line", test_reply_last_line);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

@@ -44,6 +44,7 @@ strip_reply_continuations (GString *out)
   gsize enh_len;
   char enh[16] = "";
   gsize i;
+  gboolean last = FALSE;
   g_autoptr(GString) joined = NULL;
 
   /* (after a blank, or after the '#' Exchange writes before a reply it
@@ -82,12 +83,17 @@ strip_reply_continuations (GString *out)
         {
           if (strncmp (out->str + k, "<<< ", 4) == 0)
             k += 4;
-          if (k + 4 <= out->len && strncmp (out->str + k, code, 3) == 0 &&
-              (out->str[k + 3] == '-' || (out->str[k + 3] == ' ' && enh_len > 0)))
+          /* (the last line's "550 " too, with or without an enhanced
+           * code: RFC 5321 4.2.1 gives every line of the reply its code,
+           * '-' after it on all but the last; after the last, the same
+           * code is the text's) */
+          if (!last && k + 4 <= out->len && strncmp (out->str + k, code, 3) == 0 &&
+              (out->str[k + 3] == '-' || out->str[k + 3] == ' '))
             {
               end = k + 4;
               if (enh_len == 0 || strncmp (out->str + end, enh, enh_len) == 0)
                 {
+                  last = out->str[k + 3] == ' ';
                   i = end + enh_len;
                   continue;
                 }
@@ -246,6 +252,24 @@ rules_context (BounceFact *fact,
   return context;
 }
 
+/* Where the reply whose line starts at from began: a line of a
+ * multi-line reply may start the text's line while its first line follows
+ * the reporting server's words ("... said: 550-Please turn on SMTP
+ * Authentication.\n    550 relay not permitted"); RFC 5321 4.2.1 writes
+ * '-' after the code on every line but the last. */
+static const char *
+reply_first_line (const char *block,
+                  const char *from,
+                  const char *reply)
+{
+  gsize n = strlen (reply);
+
+  for (const char *p = strstr (block, reply); p != NULL && p < from; p = strstr (p + 1, reply))
+    if ((p == block || strchr (" \t\n:#", p[-1]) != NULL) && p[n] == '-')
+      return p;
+  return from;
+}
+
 /* Prose, then the reply on its own line (Gmail: "... couldn't be found
  * ... The response was:\n\n550 5.1.1 The email account ..."): the server
  * said what starts there.  A one-line introduction that says which command
@@ -266,6 +290,7 @@ reply_after_prose (BounceFact     *fact,
   from = find_reply_line (block, ev->reply);
   if (from == NULL)
     return;
+  from = reply_first_line (block, from, ev->reply);
   intro = g_strstrip (g_strndup (block, from - block));
   if (strchr (intro, '\n') == NULL && g_str_has_suffix (intro, ":") && strlen (intro) < 200)
     return;

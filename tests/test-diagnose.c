@@ -1858,6 +1858,107 @@ test_reply_last_line (void)
     }
 }
 
+/* "Server said" is the remote server's reply without the reporting
+ * server's words around it, and the server they name refused. */
+static void
+test_reply_in_reporters_words (void)
+{
+  static const struct {
+    const char *text;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    /* Postfix before 2.3: its own account as the Diagnostic-Code
+     * (X-Postfix), no Remote-MTA */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+      "\n"
+      "--b\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "--b\n"
+      "Content-Type: message/delivery-status\n"
+      "\n"
+      "Reporting-MTA: dns; mx.example.org\n"
+      "\n"
+      "Final-Recipient: rfc822; bob@example.net\n"
+      "Action: failed\n"
+      "Status: 5.0.0\n"
+      "Diagnostic-Code: X-Postfix; host mx.example.net[192.0.2.1] said: 554\n"
+      "    <bob@example.net>: Relay access denied (in reply to RCPT TO command)\n"
+      "\n"
+      "--b--\n",
+      "554 <bob@example.net>: Relay access denied (in reply to RCPT TO command)", "mx.example.net" },
+    /* ... the same words typed as an SMTP reply are the reply's */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+      "\n"
+      "--b\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "--b\n"
+      "Content-Type: message/delivery-status\n"
+      "\n"
+      "Reporting-MTA: dns; mx.example.org\n"
+      "\n"
+      "Final-Recipient: rfc822; bob@example.net\n"
+      "Action: failed\n"
+      "Status: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 the host said: 550 5.1.1 no such user\n"
+      "\n"
+      "--b--\n",
+      "550 5.1.1 the host said: 550 5.1.1 no such user", NULL },
+    /* Exim: a line wrapped after the command's argument and after the
+     * reply's colon, each putting the address on a line of its own */
+    { "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+      "Subject: Mail delivery failed: returning message to sender\n"
+      "\n"
+      "This message was created automatically by mail delivery software.\n"
+      "\n"
+      "A message that you sent could not be delivered to one or more of its\n"
+      "recipients. This is a permanent error. The following address(es) failed:\n"
+      "\n"
+      "  bob@example.net:\n"
+      "    SMTP error from remote mailer after RCPT TO:\n"
+      "    <bob@example.net>:\n"
+      "    host mx.example.net [192.0.2.1]:\n"
+      "    553 5.1.1 unknown or illegal user:\n"
+      "    bob@example.net\n"
+      "\n"
+      "------ This is a copy of the message, including all the headers. ------\n",
+      "553 5.1.1 unknown or illegal user: bob@example.net", "mx.example.net" },
+    /* Postfix's smtp(8) on a timeout */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "<bob@example.net>: conversation with mx.example.net[192.0.2.1] timed out while\n"
+      "    sending RCPT TO\n",
+      "conversation with mx.example.net[192.0.2.1] timed out while sending RCPT TO", "mx.example.net" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BounceReport) report = analyze (cases[i].text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
 static BounceReport *
 analyze_sample (const char *name)
 {
@@ -3789,6 +3890,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/block-edges", test_block_edges);
   g_test_add_func ("/diagnose/exchange-reply-frames", test_exchange_reply_frames);
   g_test_add_func ("/diagnose/reply-last-line", test_reply_last_line);
+  g_test_add_func ("/diagnose/reply-in-reporters-words", test_reply_in_reporters_words);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

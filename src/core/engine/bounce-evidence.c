@@ -565,6 +565,36 @@ exchange_frame_end (const char *d,
   return NULL;
 }
 
+/* Whether a report's Diagnostic-Code is the reporting server's own account
+ * rather than the remote server's reply: RFC 3464 2.3.6 types a reply an
+ * SMTP server gave "smtp"; another type is the reporting program's text
+ * (Postfix before 2.3 wrote "X-Postfix; host mx.example.net[192.0.2.1]
+ * said: 550 ... (in reply to RCPT TO command)", and still writes
+ * "X-Postfix; ... connect to mx.example.net[192.0.2.1]: server refused to
+ * talk to me: 421 ...": its smtp(8) client's words around the reply). */
+static gboolean
+diagnostic_in_own_words (BounceFact *fact)
+{
+  return fact->reply_type != NULL && g_ascii_strncasecmp (fact->reply_type, "x-", 2) == 0;
+}
+
+/* Whether the words in [d, start) name the server whose reply starts at
+ * start: "host mx.example.net[192.0.2.1] said:", or a host the way
+ * remote_host_pattern() reads it. */
+static gboolean
+names_replying_server (const char *d,
+                       const char *start)
+{
+  const char *p = start;
+  gsize s, e;
+
+  while (p > d && p[-1] == ' ')
+    p--;
+  if (p - d >= 5 && g_ascii_strncasecmp (p - 5, "said:", 5) == 0)
+    return TRUE;
+  return bounce_find_remote_host (d, start - d, 0, &s, &e, NULL);
+}
+
 /* What the recipient's row shows as "Server said": the server's reply,
  * whole, and nothing else.  The notification's own words before it ("...
  * because the server rejected it:", "host mx.example.net[192.0.2.1]
@@ -580,7 +610,7 @@ server_said (BounceFact     *fact,
   const char *end, *frame;
   gsize n;
 
-  if (d == NULL || fact->reply != NULL)
+  if (d == NULL || (fact->reply != NULL && !diagnostic_in_own_words (fact)))
     return g_strdup (d);
   n = ev->reply != NULL ? strlen (ev->reply) : 0;
   /* the reply: its code after prose, at a word's start, followed by text */
@@ -591,6 +621,10 @@ server_said (BounceFact     *fact,
         start = p;
         break;
       }
+  /* (a report's own words frame it only where they name the server that
+   * replied) */
+  if (fact->reply != NULL && start > d && !names_replying_server (d, start))
+    start = d;
   frame = exchange_frame_end (d, start);
   end = frame != NULL ? frame : start + strlen (start);
   for (guint i = 0; dsn_field_names[i] != NULL; i++)
@@ -609,8 +643,10 @@ server_said (BounceFact     *fact,
 }
 
 /* The server that refused, named in the reporting server's words when no
- * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:" and
- * "connect to mx.example.net[192.0.2.1]:25:" (its smtp(8) client), Exim's
+ * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:",
+ * "connect to mx.example.net[192.0.2.1]:25:", "conversation with
+ * mx.example.net[192.0.2.1] timed out while ..." and "lost connection with
+ * mx.example.net[192.0.2.1] while ..." (its smtp(8) client), Exim's
  * "host mx.example.net [192.0.2.1]" (its delivery errors), DragonFly's
  * "mx.example.net [192.0.2.1] did not like our RCPT TO:", Sendmail's
  * "... while talking to mx.example.net.:", Exchange's "Remote Server at
@@ -626,7 +662,7 @@ remote_host_pattern (gsize length)
   static BounceRegexSlot regex;
 
   return bounce_regex_once_for (&regex,
-                                "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
+                                "\\b(?:host|connect\\s+to|(?:conversation|connection)\\s+with)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
                                 "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
                                 "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
                                 "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"
@@ -832,6 +868,9 @@ bounce_evidence_gather (BounceMessageContext *ctx,
   ev->remote_host = fact->remote_mta != NULL ? g_strdup (fact->remote_mta) : remote_host_in (fact->text);
   if (ev->remote_host == NULL)
     ev->remote_host = remote_host_in (fact->said);
+  /* (a report's own words in its Diagnostic-Code may name it too) */
+  if (ev->remote_host == NULL && diagnostic_in_own_words (fact))
+    ev->remote_host = remote_host_in (fact->reply);
 }
 
 void

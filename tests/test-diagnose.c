@@ -1791,6 +1791,11 @@ test_exchange_reply_frames (void)
     { EXCHANGE2007_HEAD "sbs.example.org #<sbs.example.org #5.7.1 smtp; 550 5.7.1 <bob@example.net> Message "
       "rejected as spam by Content Filtering.> #SMTP#" EXCHANGE2007_TAIL,
       "550 5.7.1 <bob@example.net> Message rejected as spam by Content Filtering.", "sbs.example.org" },
+    /* 2013 and later: the remote server's name on a line of its own */
+    { EXCHANGE2007_HEAD "mx1.example.net\n"
+      "Remote Server returned '550 5.4.1 [bob@example.net]: Recipient address rejected: Access denied'"
+      EXCHANGE2007_TAIL,
+      "550 5.4.1 [bob@example.net]: Recipient address rejected: Access denied", "mx1.example.net" },
     /* 2000 and 2003 (KB 284204), pasted from Outlook */
     { "Your message did not reach some or all of the intended recipients.\n"
       "\n"

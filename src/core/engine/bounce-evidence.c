@@ -655,7 +655,11 @@ server_said (BounceFact     *fact,
  * and its reply ("mx.example.net #550 5.1.1 ... ##", see
  * exchange_frame_end()), and the frame of Exchange 2000 and 2003 around a
  * remote server's reply, "<mx.example.net #5.1.1 smtp;550 ...>" (Microsoft
- * KB 284204: the server that reported the problem before the code). */
+ * KB 284204: the server that reported the problem before the code), and
+ * the remote server's name on a line of its own above "Remote Server
+ * returned '...'", as Exchange 2013 and later list it under the recipient
+ * (Microsoft, "Non-delivery reports in Exchange Server": the remote
+ * server's FQDN, then its reply). */
 static GRegex *
 remote_host_pattern (gsize length)
 {
@@ -667,7 +671,8 @@ remote_host_pattern (gsize length)
                                 "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
                                 "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"
                                 "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#(?:<|[45][0-9][0-9][ -])"
-                                "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;",
+                                "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;"
+                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b",
                                 G_REGEX_CASELESS | G_REGEX_MULTILINE, length);
 }
 
@@ -708,15 +713,16 @@ words_may_follow (const char         *p,
  * first character, the next two "remote server at" and "while talking
  * to" ("remote" and "while" are letters whose case partners are ASCII
  * alone, unlike k and s; what follows them is tested by
- * words_may_follow()), the last two a '#' before a code or a '<'.  A
- * text without them (Exchange's "Remote Server returned '550 ...'") is
- * spared compiling and running the pattern. */
+ * words_may_follow()), the two after them a '#' before a code or a '<',
+ * the last "remote server returned".  A text without them is spared
+ * compiling and running the pattern. */
 static gboolean
 may_name_remote_host (const char *text,
                       gsize       length,
                       gsize       from)
 {
   static const char * const server_at[] = { "server", "at", NULL };
+  static const char * const server_returned[] = { "server", "returned", NULL };
   static const char * const talking_to[] = { "talking", "to", NULL };
   const char *end = text + length;
 
@@ -734,7 +740,7 @@ may_name_remote_host (const char *text,
       gsize left = end - p;
 
       if ((*p | 0x20) == 'r' && left >= 6 && g_ascii_strncasecmp (p, "remote", 6) == 0 &&
-          words_may_follow (p + 6, end, server_at))
+          (words_may_follow (p + 6, end, server_at) || words_may_follow (p + 6, end, server_returned)))
         return TRUE;
       if ((*p | 0x20) == 'w' && left >= 5 && g_ascii_strncasecmp (p, "while", 5) == 0 &&
           words_may_follow (p + 5, end, talking_to))
@@ -756,7 +762,7 @@ bounce_find_remote_host (const char  *text,
   if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
       !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
-  for (int group = 1; group <= 6; group++)
+  for (int group = 1; group <= 7; group++)
     {
       int s, e;
 

@@ -3743,6 +3743,38 @@ test_microsoft365_error_details (void)
     }
 }
 
+/* GMX names the remote server after "host:" below its own words: the
+ * server refused, and its reply alone is what it said (Sisimai's
+ * Lhost::GMX). */
+static void
+test_gmx_remote_host (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery System <mailer-daemon@gmx.net>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of\n"
+    "its recipients. This is a permanent error. The following address\n"
+    "failed:\n"
+    "\n"
+    "\"bob@example.net\":\n"
+    "SMTP error from remote server after RCPT command:\n"
+    "host: mx.example.net\n"
+    "5.2.2 <bob@example.net>... Mailbox Full\n"
+    "\n"
+    "--- The header of the original message is following. ---\n"
+    "\n"
+    "Subject: Hello\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, "5.2.2 <bob@example.net>... Mailbox Full");
+  g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, "mx.example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -3950,6 +3982,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/reply-last-line", test_reply_last_line);
   g_test_add_func ("/diagnose/reply-in-reporters-words", test_reply_in_reporters_words);
   g_test_add_func ("/diagnose/microsoft365-error-details", test_microsoft365_error_details);
+  g_test_add_func ("/diagnose/gmx-remote-host", test_gmx_remote_host);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

@@ -3775,6 +3775,37 @@ test_gmx_remote_host (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
 }
 
+/* A Diagnostic-Code's type is no part of what was said, however long an
+ * extension's "X-" name (RFC 3464 2.3.6: diagnostic-type is an atom);
+ * words before a semicolon that are no type stay. */
+static void
+test_dsn_long_extension_type (void)
+{
+  static const struct {
+    const char *field;
+    const char *diagnostic;
+  } cases[] = {
+    { "X-BorderWare-Quarantine-Server; maildir delivery failed: Disc quota exceeded",
+      "maildir delivery failed: Disc quota exceeded" },
+    { "X-Outbound-Mail-Relay; Host or domain name not found", "Host or domain name not found" },
+    { "The recipient mailbox is full; try again later", "The recipient mailbox is full; try again later" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (DSN_HEAD
+        DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                    "Final-Recipient: RFC822; lee@example.net\n"
+                    "Action: failed\nStatus: 5.0.0\n"
+                    "Diagnostic-Code: %s\n"), cases[i].field);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -3983,6 +4014,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/reply-in-reporters-words", test_reply_in_reporters_words);
   g_test_add_func ("/diagnose/microsoft365-error-details", test_microsoft365_error_details);
   g_test_add_func ("/diagnose/gmx-remote-host", test_gmx_remote_host);
+  g_test_add_func ("/diagnose/dsn-long-extension-type", test_dsn_long_extension_type);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

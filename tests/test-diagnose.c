@@ -3806,6 +3806,44 @@ test_dsn_long_extension_type (void)
     }
 }
 
+/* Sendmail's "X-Unix; 77" is the local mailer's exit status: "Server
+ * said" shows the words the notification gives for it, when it gives
+ * any, and the status alone when it does not. */
+static void
+test_exit_status_words (void)
+{
+  static const struct {
+    const char *text;
+    const char *diagnostic;
+  } cases[] = {
+    { "   ----- The following addresses had permanent fatal errors -----\n"
+      "<lee@example.net>\n"
+      "    (reason: Insufficient permission)\n"
+      "\n"
+      "   ----- Transcript of session follows -----\n"
+      "maildrop: maildir over quota.\n"
+      "550 5.0.0 <lee@example.net>... Insufficient permission\n"
+      "\n",
+      "Insufficient permission" },
+    { "", "77" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (DSN_HEAD "%s"
+        DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                    "Final-Recipient: RFC822; lee@example.net\n"
+                    "Action: failed\nStatus: 5.3.0\n"
+                    "Diagnostic-Code: X-Unix; 77\n"), cases[i].text);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "systemerror");
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -4015,6 +4053,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/microsoft365-error-details", test_microsoft365_error_details);
   g_test_add_func ("/diagnose/gmx-remote-host", test_gmx_remote_host);
   g_test_add_func ("/diagnose/dsn-long-extension-type", test_dsn_long_extension_type);
+  g_test_add_func ("/diagnose/exit-status-words", test_exit_status_words);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

@@ -209,6 +209,31 @@ replace (char **slot,
  * layout's line, else the recipient's text; a Diagnostic-Code
  * that holds only the first line of a reply the layout shows whole gives
  * way to the whole. */
+/* Whether a report's Diagnostic-Code is a local program's exit status
+ * alone: Sendmail writes "X-Unix; 77" when the mailer it ran for the
+ * recipient exited with that status (sysexits.h: 77 EX_NOPERM, 71
+ * EX_OSERR); the notification's own words for the failure say more to a
+ * person (Sisimai's lib/Sisimai/Lhost/Sendmail.pm lets the transcript's
+ * line replace such a bare code).  Only what the row shows changes: the
+ * judgement reads the exit status (bounce-judge.c). */
+static gboolean
+reply_is_exit_status (BounceFact *fact)
+{
+  const char *p = fact->reply;
+
+  if (p == NULL || fact->reply_type == NULL || g_ascii_strcasecmp (fact->reply_type, "x-unix") != 0)
+    return FALSE;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  while (g_ascii_isspace (*p))
+    p++;
+  return *p == '\0';
+}
+
 static char *
 choose_diagnostic (BounceFact *fact)
 {
@@ -610,6 +635,8 @@ server_said (BounceFact     *fact,
   const char *end, *frame;
   gsize n;
 
+  if (reply_is_exit_status (fact) && (fact->said != NULL || has_text (fact->text)))
+    return bounce_collapse_space (fact->said != NULL ? fact->said : fact->text, BOUNCE_DIAGNOSTIC_LIMIT);
   if (d == NULL || (fact->reply != NULL && !diagnostic_in_own_words (fact)))
     return g_strdup (d);
   n = ev->reply != NULL ? strlen (ev->reply) : 0;

@@ -3844,6 +3844,50 @@ test_exit_status_words (void)
     }
 }
 
+/* A reply quoted in brackets after the reporting server's words, and the
+ * server those words name (the report Sisimai's Lhost::X6 reads). */
+static void
+test_bracketed_reply (void)
+{
+  static const struct {
+    const char *line;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    { "SMTP Server <mx.example.net> rejected recipient <bob@example.net> (Error following RCPT command). "
+      "It responded as follows: [550 5.1.1 User unknown [mx.example.net]]",
+      "550 5.1.1 User unknown [mx.example.net]", "mx.example.net" },
+    { "The following recipients returned permanent errors: bob@example.net. Reason: SMTP Server <192.0.2.1> "
+      "refused to accept your message (DATA), with the following error message: [554 5.4.6 Hop count exceeded "
+      "- possible mail loop]",
+      "554 5.4.6 Hop count exceeded - possible mail loop", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: postmaster@relay.example.org\n"
+        "Subject: There was an error sending your mail\n"
+        "\n"
+        "We had trouble delivering your message. Full details follow:\n"
+        "\n"
+        "Subject: 'Office move'\n"
+        "\n"
+        "1 error(s):\n"
+        "\n"
+        "%s\n"
+        "\n"
+        "The attachment contains the original mail headers.\n", cases[i].line);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -4054,6 +4098,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/gmx-remote-host", test_gmx_remote_host);
   g_test_add_func ("/diagnose/dsn-long-extension-type", test_dsn_long_extension_type);
   g_test_add_func ("/diagnose/exit-status-words", test_exit_status_words);
+  g_test_add_func ("/diagnose/bracketed-reply", test_bracketed_reply);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

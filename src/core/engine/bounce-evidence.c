@@ -590,6 +590,25 @@ exchange_frame_end (const char *d,
   return NULL;
 }
 
+/* Where a reply quoted in brackets ends ("It responded as follows: [550
+ * 5.1.1 User unknown]", Sisimai's lib/Sisimai/Lhost/X6.pm), at the ']'
+ * that matches the '[' before it, or NULL. */
+static const char *
+bracket_end (const char *d,
+             const char *start)
+{
+  int depth = 1;
+
+  if (start == d || start[-1] != '[')
+    return NULL;
+  for (const char *p = start; *p != '\0'; p++)
+    if (*p == '[')
+      depth++;
+    else if (*p == ']' && --depth == 0)
+      return p;
+  return NULL;
+}
+
 /* Whether a report's Diagnostic-Code is the reporting server's own account
  * rather than the remote server's reply: RFC 3464 2.3.6 types a reply an
  * SMTP server gave "smtp"; another type is the reporting program's text
@@ -642,7 +661,7 @@ server_said (BounceFact     *fact,
   n = ev->reply != NULL ? strlen (ev->reply) : 0;
   /* the reply: its code after prose, at a word's start, followed by text */
   for (const char *p = n > 0 ? strstr (d, ev->reply) : NULL; p != NULL; p = strstr (p + 1, ev->reply))
-    if ((p == d || strchr (" :;'\"(#", p[-1]) != NULL) && (p[n] == ' ' || p[n] == '-') &&
+    if ((p == d || strchr (" :;'\"(#[", p[-1]) != NULL) && (p[n] == ' ' || p[n] == '-') &&
         (p == d || p[-1] != '-'))
       {
         start = p;
@@ -653,6 +672,8 @@ server_said (BounceFact     *fact,
   if (fact->reply != NULL && start > d && !names_replying_server (d, start))
     start = d;
   frame = exchange_frame_end (d, start);
+  if (frame == NULL)
+    frame = bracket_end (d, start);
   end = frame != NULL ? frame : start + strlen (start);
   for (guint i = 0; dsn_field_names[i] != NULL; i++)
     {
@@ -686,7 +707,9 @@ server_said (BounceFact     *fact,
  * the remote server's name on a line of its own above "Remote Server
  * returned '...'", as Exchange 2013 and later list it under the recipient
  * (Microsoft, "Non-delivery reports in Exchange Server": the remote
- * server's FQDN, then its reply). */
+ * server's FQDN, then its reply), and "SMTP Server <mx.example.net>
+ * rejected recipient <bob@example.net> ... It responded as follows: [...]"
+ * (the report Sisimai's lib/Sisimai/Lhost/X6.pm reads). */
 static GRegex *
 remote_host_pattern (gsize length)
 {
@@ -699,7 +722,8 @@ remote_host_pattern (gsize length)
                                 "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"
                                 "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#(?:<|[45][0-9][0-9][ -])"
                                 "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;"
-                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b",
+                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b"
+                                "|\\bSMTP\\s+Server\\s+<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})>\\s+(?:rejected|refused)\\b",
                                 G_REGEX_CASELESS | G_REGEX_MULTILINE, length);
 }
 
@@ -741,8 +765,8 @@ words_may_follow (const char         *p,
  * to" ("remote" and "while" are letters whose case partners are ASCII
  * alone, unlike k and s; what follows them is tested by
  * words_may_follow()), the two after them a '#' before a code or a '<',
- * the last "remote server returned".  A text without them is spared
- * compiling and running the pattern. */
+ * the next "remote server returned", the last "server <".  A text without
+ * them is spared compiling and running the pattern. */
 static gboolean
 may_name_remote_host (const char *text,
                       gsize       length,
@@ -757,6 +781,17 @@ may_name_remote_host (const char *text,
        p = memchr (p + 1, '[', end - (p + 1)))
     if (g_ascii_isxdigit (p[1]) || p[1] == '.' || p[1] == ':')
       return TRUE;
+  /* ("SMTP Server <host>") */
+  for (const char *p = memchr (text + from, '<', end - (text + from)); p != NULL && p + 1 < end;
+       p = memchr (p + 1, '<', end - (p + 1)))
+    {
+      const char *q = p;
+
+      while (q > text + from && (g_ascii_isspace (q[-1]) || q[-1] == '\v'))
+        q--;
+      if (q < p && q - (text + from) >= 6 && g_ascii_strncasecmp (q - 6, "server", 6) == 0)
+        return TRUE;
+    }
   /* (Exchange's '#' before a reply, a status or its frame) */
   for (const char *p = memchr (text + from, '#', end - (text + from)); p != NULL && p + 1 < end;
        p = memchr (p + 1, '#', end - (p + 1)))
@@ -789,7 +824,7 @@ bounce_find_remote_host (const char  *text,
   if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
       !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
-  for (int group = 1; group <= 7; group++)
+  for (int group = 1; group <= 8; group++)
     {
       int s, e;
 

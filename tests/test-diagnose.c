@@ -3888,6 +3888,48 @@ test_bracketed_reply (void)
     }
 }
 
+/* A pasted Sendmail notification names its lone recipient's remote server
+ * in the transcript ("... while talking to mx.example.net.:"); a server
+ * only a returned message's Received field names is no remote server. */
+static void
+test_transcript_remote_host (void)
+{
+  static const struct {
+    const char *tail;
+    const char *remote;
+  } cases[] = {
+    { "   ----- Transcript of session follows -----\n"
+      "... while talking to mx.example.net.:\n"
+      ">>> DATA\n"
+      "<<< 550 5.1.1 <bob@example.net>... User unknown\n"
+      "550 5.1.1 <bob@example.net>... User unknown\n",
+      "mx.example.net" },
+    { "   ----- Original message follows -----\n"
+      "Received: from relay.example.org (host relay.example.org [192.0.2.7])\n"
+      "\tby mx.example.org\n",
+      NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "The original message was received at Mon, 7 Dec 2026 10:00:00 +0100\n"
+        "from relay.example.org [192.0.2.7]\n"
+        "\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<bob@example.net>\n"
+        "    (reason: 550 5.1.1 <bob@example.net>... User unknown)\n"
+        "\n"
+        "%s", cases[i].tail);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -4099,6 +4141,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-long-extension-type", test_dsn_long_extension_type);
   g_test_add_func ("/diagnose/exit-status-words", test_exit_status_words);
   g_test_add_func ("/diagnose/bracketed-reply", test_bracketed_reply);
+  g_test_add_func ("/diagnose/transcript-remote-host", test_transcript_remote_host);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

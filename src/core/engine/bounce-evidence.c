@@ -852,6 +852,41 @@ remote_host_in (const char *text)
   return host;
 }
 
+/* The server a lone recipient's notification talked to, in Sendmail's
+ * transcript of the session ("----- Transcript of session follows -----",
+ * then "... while talking to mx.example.net.:" over the commands and
+ * replies): the recipient's remote server when the notification names no
+ * other recipient.  Only that form is read from the whole notification;
+ * the others may name servers of a returned message's Received fields. */
+static char *
+transcript_host (const char *text,
+                 gsize       length)
+{
+  gsize from = 0, start, end;
+  char *host = NULL;
+
+  length = bounce_utf8_cut (text, MIN (length, (gsize) 64 * 1024));
+  while (bounce_find_remote_host (text, length, from, &start, &end, &host))
+    {
+      const char *p = text + start;
+
+      /* "talking to " right before the name */
+      while (p > text && g_ascii_isspace (p[-1]))
+        p--;
+      if (p - text >= 2 && g_ascii_strncasecmp (p - 2, "to", 2) == 0)
+        {
+          p -= 2;
+          while (p > text && g_ascii_isspace (p[-1]))
+            p--;
+          if (p - text >= 7 && g_ascii_strncasecmp (p - 7, "talking", 7) == 0)
+            return host;
+        }
+      g_clear_pointer (&host, g_free);
+      from = end;
+    }
+  return NULL;
+}
+
 /* The provider whose replies a recipient's own domain selects, as
  * Sisimai v5.1.0's dispatch picks a provider table by the recipient's
  * domain as well as by the remote host: a domain selects a table when it
@@ -939,6 +974,8 @@ bounce_evidence_gather (BounceMessageContext *ctx,
   /* (a report's own words in its Diagnostic-Code may name it too) */
   if (ev->remote_host == NULL && diagnostic_in_own_words (fact))
     ev->remote_host = remote_host_in (fact->reply);
+  if (ev->remote_host == NULL && ctx->n_recipients <= 1)
+    ev->remote_host = transcript_host (ctx->notification->str, ctx->notification->len);
 }
 
 void

@@ -3890,10 +3890,28 @@ test_bracketed_reply (void)
 
 /* A pasted Sendmail notification names its lone recipient's remote server
  * in the transcript ("... while talking to mx.example.net.:"); a server
- * only a returned message's Received field names is no remote server. */
+ * only a returned message's Received field names is no remote server.  The
+ * server stands in for the Remote-MTA field of the whole message, for the
+ * provider's table too: pasted, Yahoo's "This user doesn't have a
+ * yahoo.com account" from Yahoo's server reads as it does in the whole
+ * message. */
 static void
 test_transcript_remote_host (void)
 {
+  g_autoptr(BounceReport) yahoo = analyze (
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<bob@yahoo.com>\n"
+    "    (reason: 554 delivery error: dd This user doesn't have a yahoo.com account (bob@yahoo.com) [0] - "
+    "mta1061.mail.ne1.yahoo.com)\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "... while talking to mta6.am0.yahoodns.net.:\n"
+    ">>> DATA\n"
+    "<<< 554 delivery error: dd This user doesn't have a yahoo.com account (bob@yahoo.com) [0] - "
+    "mta1061.mail.ne1.yahoo.com\n"
+    "554 5.0.0 Service unavailable\n");
+  g_autoptr(BounceRecipient) y = recipient (yahoo, 0);
+
   static const struct {
     const char *tail;
     const char *remote;
@@ -3928,6 +3946,8 @@ test_transcript_remote_host (void)
       g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
       g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
     }
+  g_assert_cmpstr (bounce_recipient_get_remote_mta (y), ==, "mta6.am0.yahoodns.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (y), ==, "userunknown");
 }
 
 /* "listed in" names a blocklist only when a list's name follows it:

@@ -949,12 +949,19 @@ bounce_evidence_gather (BounceMessageContext *ctx,
                         BounceFact           *fact,
                         BounceEvidence       *ev)
 {
+  g_autofree char *talked_to = NULL;
+
   memset (ev, 0, sizeof *ev);
   ev->diagnostic = choose_diagnostic (fact);
   ev->context = rules_context (fact, ev->diagnostic);
+  /* (a pasted Sendmail notification's transcript stands in for the
+   * Remote-MTA field the whole message would have) */
+  if (fact->remote_mta == NULL && ctx->n_recipients <= 1)
+    talked_to = transcript_host (ctx->notification->str, ctx->notification->len);
   /* Which provider refused it: the remote server's, else the recipient's
    * domain's, else the bounce's. */
-  ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, fact->remote_mta);
+  ev->provider = bounce_catalogue_detect_provider (ctx->catalogue,
+                                                   fact->remote_mta != NULL ? fact->remote_mta : talked_to);
   if (ev->provider == NULL)
     ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, ev->context->str);
   /* (else the one the recipient's domain names, before the bounce's) */
@@ -974,8 +981,8 @@ bounce_evidence_gather (BounceMessageContext *ctx,
   /* (a report's own words in its Diagnostic-Code may name it too) */
   if (ev->remote_host == NULL && diagnostic_in_own_words (fact))
     ev->remote_host = remote_host_in (fact->reply);
-  if (ev->remote_host == NULL && ctx->n_recipients <= 1)
-    ev->remote_host = transcript_host (ctx->notification->str, ctx->notification->len);
+  if (ev->remote_host == NULL)
+    ev->remote_host = g_steal_pointer (&talked_to);
 }
 
 void

@@ -3950,6 +3950,56 @@ test_transcript_remote_host (void)
   g_assert_cmpstr (bounce_recipient_get_reason (y), ==, "userunknown");
 }
 
+/* qmail: "Server said" ends where qmail's own words follow the reply
+ * ("Giving up on ...", "I'm not going to try again; ..."), and the address
+ * qmail-remote names is the remote server. */
+static void
+test_qmail_own_words (void)
+{
+  static const struct {
+    const char *block;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    { "192.0.2.7 does not like recipient.\n"
+      "Remote host said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown\n"
+      "Giving up on 192.0.2.7.\n",
+      "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown", "192.0.2.7" },
+    { "Connected to 192.0.2.8 but my name was rejected.\n"
+      "Remote host said: 501 5.0.0 Invalid domain name\n"
+      "I'm not going to try again; this message has been in the queue too long.\n",
+      "501 5.0.0 Invalid domain name", "192.0.2.8" },
+    { "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n"
+      "I'm not going to try again; this message has been in the queue too long.\n",
+      "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.org\n"
+        "Subject: failure notice\n"
+        "\n"
+        "Hi. This is the qmail-send program at mx.example.org.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+        "\n"
+        "<bob@example.net>:\n"
+        "%s"
+        "\n"
+        "--- Below this line is a copy of the message.\n"
+        "\n"
+        "Subject: Lunch\n", cases[i].block);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -4162,6 +4212,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/exit-status-words", test_exit_status_words);
   g_test_add_func ("/diagnose/bracketed-reply", test_bracketed_reply);
   g_test_add_func ("/diagnose/transcript-remote-host", test_transcript_remote_host);
+  g_test_add_func ("/diagnose/qmail-own-words", test_qmail_own_words);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

@@ -639,6 +639,18 @@ names_replying_server (const char *d,
   return bounce_find_remote_host (d, start - d, 0, &s, &e, NULL);
 }
 
+/* qmail's own sentences after a remote server's reply: qmail-remote's
+ * "Giving up on 192.0.2.1." once every address of the host failed, and
+ * qmail-send's "I'm not going to try again; this message has been in the
+ * queue too long." (the qmail-send bounce message format, QSBMF,
+ * https://cr.yp.to/proto/qsbmf.txt, and qmail's sources; Sisimai's
+ * lib/Sisimai/Lhost/qmail.pm, commit 02463e18, quotes both from
+ * qmail-remote.c and qmail-send.c).  They stay in the evidence the
+ * judgement reads. */
+static const char * const qmail_after_reply[] = {
+  "Giving up on ", "I'm not going to try again;",
+};
+
 /* What the recipient's row shows as "Server said": the server's reply,
  * whole, and nothing else.  The notification's own words before it ("...
  * because the server rejected it:", "host mx.example.net[192.0.2.1]
@@ -682,6 +694,13 @@ server_said (BounceFact     *fact,
       if (f != NULL && f > start && f < end)
         end = f;
     }
+  for (guint i = 0; i < G_N_ELEMENTS (qmail_after_reply); i++)
+    {
+      const char *f = strstr (start, qmail_after_reply[i]);
+
+      if (f != NULL && f > start && f < end)
+        end = f;
+    }
   while (end > start && end[-1] == ' ')
     end--;
   /* a reply quoted whole: "550 5.1.1 User unknown" */
@@ -709,7 +728,13 @@ server_said (BounceFact     *fact,
  * (Microsoft, "Non-delivery reports in Exchange Server": the remote
  * server's FQDN, then its reply), and "SMTP Server <mx.example.net>
  * rejected recipient <bob@example.net> ... It responded as follows: [...]"
- * (the report Sisimai's lib/Sisimai/Lhost/X6.pm reads). */
+ * (the report Sisimai's lib/Sisimai/Lhost/X6.pm reads), and qmail-remote's
+ * sentences, which name the remote server by its address: "192.0.2.1 does
+ * not like recipient.", "Connected to 192.0.2.1 but sender was
+ * rejected.", "Giving up on 192.0.2.1." (QSBMF, https://cr.yp.to/proto/qsbmf.txt,
+ * and qmail's qmail-remote.c; case as qmail writes them; Sisimai's
+ * lib/Sisimai/Lhost/qmail.pm, commit 02463e18, reads its rhost after
+ * "Giving up on " and "Connected to "). */
 static GRegex *
 remote_host_pattern (gsize length)
 {
@@ -723,7 +748,10 @@ remote_host_pattern (gsize length)
                                 "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#(?:<|[45][0-9][0-9][ -])"
                                 "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;"
                                 "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b"
-                                "|\\bSMTP\\s+Server\\s+<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})>\\s+(?:rejected|refused)\\b",
+                                "|\\bSMTP\\s+Server\\s+<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})>\\s+(?:rejected|refused)\\b"
+                                "|(?-i:\\b([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) does not like recipient\\."
+                                "|\\bConnected to ([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) but "
+                                "|\\bGiving up on ([0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\.)",
                                 G_REGEX_CASELESS | G_REGEX_MULTILINE, length);
 }
 
@@ -765,8 +793,9 @@ words_may_follow (const char         *p,
  * to" ("remote" and "while" are letters whose case partners are ASCII
  * alone, unlike k and s; what follows them is tested by
  * words_may_follow()), the two after them a '#' before a code or a '<',
- * the next "remote server returned", the last "server <".  A text without
- * them is spared compiling and running the pattern. */
+ * the next "remote server returned", then "server <", the last qmail's
+ * own words.  A text without them is spared compiling and running the
+ * pattern. */
 static gboolean
 may_name_remote_host (const char *text,
                       gsize       length,
@@ -781,6 +810,14 @@ may_name_remote_host (const char *text,
        p = memchr (p + 1, '[', end - (p + 1)))
     if (g_ascii_isxdigit (p[1]) || p[1] == '.' || p[1] == ':')
       return TRUE;
+  /* (qmail-remote's sentences) */
+  {
+    static const char * const qmail_words[] = { " does not like recipient.", "Connected to ", "Giving up on " };
+
+    for (guint i = 0; i < G_N_ELEMENTS (qmail_words); i++)
+      if (g_strstr_len (text + from, length - from, qmail_words[i]) != NULL)
+        return TRUE;
+  }
   /* ("SMTP Server <host>") */
   for (const char *p = memchr (text + from, '<', end - (text + from)); p != NULL && p + 1 < end;
        p = memchr (p + 1, '<', end - (p + 1)))
@@ -824,7 +861,7 @@ bounce_find_remote_host (const char  *text,
   if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
       !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
-  for (int group = 1; group <= 8; group++)
+  for (int group = 1; group <= 11; group++)
     {
       int s, e;
 

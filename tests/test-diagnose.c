@@ -4000,6 +4000,58 @@ test_qmail_own_words (void)
     }
 }
 
+/* Gmail's older notification: its headings are no part of "Server said",
+ * and the server it names for the recipient's domain refused (Sisimai's
+ * Lhost::Gmail). */
+static void
+test_gmail_old_headings (void)
+{
+  static const struct {
+    const char *details;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    { "Message will be retried for 2 more day(s)\n"
+      "\n"
+      "Technical details of temporary failure:\n"
+      "DNS Error: Could not contact DNS servers\n",
+      "DNS Error: Could not contact DNS servers", NULL },
+    { "Technical details of permanent failure:\n"
+      "Google tried to deliver your message, but it was rejected by the server for the recipient domain "
+      "example.net by mx.example.net. [192.0.2.25].\n"
+      "\n"
+      "The error that the other server returned was:\n"
+      "550 5.1.1 <bob@example.net>... User Unknown\n",
+      "550 5.1.1 <bob@example.net>... User Unknown", "mx.example.net" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+        "Subject: Delivery Status Notification (Failure)\n"
+        "\n"
+        "This is an automatically generated Delivery Status Notification\n"
+        "\n"
+        "Delivery to the following recipient failed permanently:\n"
+        "\n"
+        "     bob@example.net\n"
+        "\n"
+        "%s"
+        "\n"
+        "----- Original message -----\n"
+        "\n"
+        "Subject: Hello\n", cases[i].details);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -4213,6 +4265,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/bracketed-reply", test_bracketed_reply);
   g_test_add_func ("/diagnose/transcript-remote-host", test_transcript_remote_host);
   g_test_add_func ("/diagnose/qmail-own-words", test_qmail_own_words);
+  g_test_add_func ("/diagnose/gmail-old-headings", test_gmail_old_headings);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

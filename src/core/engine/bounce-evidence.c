@@ -651,6 +651,38 @@ static const char * const qmail_after_reply[] = {
   "Giving up on ", "I'm not going to try again;",
 };
 
+/* Past the headings Gmail's older notification writes before what went
+ * wrong: "Message will be retried for 2 more day(s)" and "Technical
+ * details of permanent failure:" (or "temporary"), Gmail's own words, not
+ * what a server said (the layout Sisimai's lib/Sisimai/Lhost/Gmail.pm, at
+ * commit 019e893c, describes and reads). */
+static const char *
+after_gmail_labels (const char *d)
+{
+  for (;;)
+    {
+      const char *p = d;
+
+      if (g_str_has_prefix (p, "Message will be retried for "))
+        {
+          p = strstr (p, " more day(s)");
+          if (p == NULL)
+            return d;
+          p += strlen (" more day(s)");
+        }
+      else if (g_str_has_prefix (p, "Technical details of permanent failure:") ||
+               g_str_has_prefix (p, "Technical details of temporary failure:"))
+        p = strchr (p, ':') + 1;
+      else
+        return d;
+      while (*p == ' ')
+        p++;
+      if (*p == '\0')
+        return d;
+      d = p;
+    }
+}
+
 /* What the recipient's row shows as "Server said": the server's reply,
  * whole, and nothing else.  The notification's own words before it ("...
  * because the server rejected it:", "host mx.example.net[192.0.2.1]
@@ -670,6 +702,8 @@ server_said (BounceFact     *fact,
     return bounce_collapse_space (fact->said != NULL ? fact->said : fact->text, BOUNCE_DIAGNOSTIC_LIMIT);
   if (d == NULL || (fact->reply != NULL && !diagnostic_in_own_words (fact)))
     return g_strdup (d);
+  d = after_gmail_labels (d);
+  start = d;
   n = ev->reply != NULL ? strlen (ev->reply) : 0;
   /* the reply: its code after prose, at a word's start, followed by text */
   for (const char *p = n > 0 ? strstr (d, ev->reply) : NULL; p != NULL; p = strstr (p + 1, ev->reply))
@@ -734,7 +768,10 @@ server_said (BounceFact     *fact,
  * rejected.", "Giving up on 192.0.2.1." (QSBMF, https://cr.yp.to/proto/qsbmf.txt,
  * and qmail's qmail-remote.c; case as qmail writes them; Sisimai's
  * lib/Sisimai/Lhost/qmail.pm, commit 02463e18, reads its rhost after
- * "Giving up on " and "Connected to "). */
+ * "Giving up on " and "Connected to "), and Gmail's older "Google tried to
+ * deliver your message, but it was rejected by the server for the
+ * recipient domain example.net by mx.example.net. [192.0.2.1]." (Sisimai's
+ * lib/Sisimai/Lhost/Gmail.pm, commit 019e893c, reads its rhost there). */
 static GRegex *
 remote_host_pattern (gsize length)
 {
@@ -749,6 +786,7 @@ remote_host_pattern (gsize length)
                                 "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;"
                                 "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b"
                                 "|\\bSMTP\\s+Server\\s+<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})>\\s+(?:rejected|refused)\\b"
+                                "|(?-i:\\brejected by the server for the recipient domain \\S+ by ([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\. \\[)"
                                 "|(?-i:\\b([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) does not like recipient\\."
                                 "|\\bConnected to ([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) but "
                                 "|\\bGiving up on ([0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\.)",
@@ -794,7 +832,7 @@ words_may_follow (const char         *p,
  * alone, unlike k and s; what follows them is tested by
  * words_may_follow()), the two after them a '#' before a code or a '<',
  * the next "remote server returned", then "server <", the last qmail's
- * own words.  A text without them is spared compiling and running the
+ * and Gmail's own words.  A text without them is spared compiling and running the
  * pattern. */
 static gboolean
 may_name_remote_host (const char *text,
@@ -810,9 +848,10 @@ may_name_remote_host (const char *text,
        p = memchr (p + 1, '[', end - (p + 1)))
     if (g_ascii_isxdigit (p[1]) || p[1] == '.' || p[1] == ':')
       return TRUE;
-  /* (qmail-remote's sentences) */
+  /* (qmail-remote's sentences, Gmail's) */
   {
-    static const char * const qmail_words[] = { " does not like recipient.", "Connected to ", "Giving up on " };
+    static const char * const qmail_words[] = { " does not like recipient.", "Connected to ", "Giving up on ",
+                                                "rejected by the server for the recipient domain " };
 
     for (guint i = 0; i < G_N_ELEMENTS (qmail_words); i++)
       if (g_strstr_len (text + from, length - from, qmail_words[i]) != NULL)
@@ -861,7 +900,7 @@ bounce_find_remote_host (const char  *text,
   if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
       !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
-  for (int group = 1; group <= 11; group++)
+  for (int group = 1; group <= 12; group++)
     {
       int s, e;
 

@@ -1949,6 +1949,15 @@ test_reply_in_reporters_words (void)
       "<bob@example.net>: conversation with mx.example.net[192.0.2.1] timed out while\n"
       "    sending RCPT TO\n",
       "conversation with mx.example.net[192.0.2.1] timed out while sending RCPT TO", "mx.example.net" },
+    /* ... a server without a name in the DNS: its address stands for it */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "<bob@example.net>: host 192.0.2.9[192.0.2.9] said: 550 5.1.1 <bob@example.net>\n"
+      "    is not a valid mailbox (in reply to RCPT TO command)\n",
+      "550 5.1.1 <bob@example.net> is not a valid mailbox (in reply to RCPT TO command)", "192.0.2.9" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -744,7 +744,9 @@ server_said (BounceFact     *fact,
 }
 
 /* The server that refused, named in the reporting server's words when no
- * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:",
+ * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:" (or
+ * "host 192.0.2.1[192.0.2.1] said:" for a server without a name in the
+ * DNS: its address stands for it, as Postfix writes it),
  * "connect to mx.example.net[192.0.2.1]:25:", "conversation with
  * mx.example.net[192.0.2.1] timed out while ..." and "lost connection with
  * mx.example.net[192.0.2.1] while ..." (its smtp(8) client), Exim's
@@ -778,7 +780,7 @@ remote_host_pattern (gsize length)
   static BounceRegexSlot regex;
 
   return bounce_regex_once_for (&regex,
-                                "\\b(?:host|connect\\s+to|(?:conversation|connection)\\s+with)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
+                                "\\b(?:host|connect\\s+to|(?:conversation|connection)\\s+with)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63}|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\s?\\[[0-9a-f.:]{3,45}\\]"
                                 "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
                                 "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
                                 "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"

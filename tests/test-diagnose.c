@@ -4061,6 +4061,59 @@ test_gmail_old_headings (void)
     }
 }
 
+/* The closing paragraph of Exim's delay warning ("No action is required on
+ * your part. Delivery attempts will continue ...", Exim's deliver.c) is no
+ * part of "Server said"; another server's "No action is required on your
+ * part." before the reason it gives stays. */
+static void
+test_delay_warning_closing (void)
+{
+  static const struct {
+    const char *body;
+    const char *diagnostic;
+  } cases[] = {
+    { "host mx.example.net[192.0.2.1]:\n"
+      "connection to mail exchanger failed\n"
+      "\n"
+      "No action is required on your part. Delivery attempts will continue for\n"
+      "some time, and this warning may be repeated at intervals if the message\n"
+      "remains undelivered.\n",
+      "host mx.example.net[192.0.2.1]: connection to mail exchanger failed" },
+    { "Unable to deliver to domain for 12 hours. No action is required on your part.\n"
+      "Last attempt failed because: Can't connect to host\n",
+      "Unable to deliver to domain for 12 hours. No action is required on your part. Last attempt failed "
+      "because: Can't connect to host" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: Mail Delivery System <mailer-daemon@mx.example.org>\n"
+        "Subject: Warning: message delayed 2 days\n"
+        "\n"
+        "This message was created automatically by mail delivery software.\n"
+        "\n"
+        "A message that you sent has not yet been delivered to one or more of\n"
+        "its recipients after 2 days.\n"
+        "\n"
+        "The message has not yet been delivered to the following addresses:\n"
+        "\n"
+        "  <bob@example.net>\n"
+        "\n"
+        "%s"
+        "\n"
+        "--- The header of the original message is following. ---\n"
+        "\n"
+        "Subject: Hello\n", cases[i].body);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -4275,6 +4328,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/transcript-remote-host", test_transcript_remote_host);
   g_test_add_func ("/diagnose/qmail-own-words", test_qmail_own_words);
   g_test_add_func ("/diagnose/gmail-old-headings", test_gmail_old_headings);
+  g_test_add_func ("/diagnose/delay-warning-closing", test_delay_warning_closing);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

@@ -639,16 +639,19 @@ names_replying_server (const char *d,
   return bounce_find_remote_host (d, start - d, 0, &s, &e, NULL);
 }
 
-/* qmail's own sentences after a remote server's reply: qmail-remote's
+/* The reporting server's own sentences after what went wrong: qmail-remote's
  * "Giving up on 192.0.2.1." once every address of the host failed, and
  * qmail-send's "I'm not going to try again; this message has been in the
  * queue too long." (the qmail-send bounce message format, QSBMF,
  * https://cr.yp.to/proto/qsbmf.txt, and qmail's sources; Sisimai's
  * lib/Sisimai/Lhost/qmail.pm, commit 02463e18, quotes both from
- * qmail-remote.c and qmail-send.c).  They stay in the evidence the
- * judgement reads. */
-static const char * const qmail_after_reply[] = {
+ * qmail-remote.c and qmail-send.c), and the closing paragraph of Exim's
+ * delay warning, "No action is required on your part. Delivery attempts
+ * will continue ..." (Exim's deliver.c, which Sisimai's Lhost::Exim
+ * quotes).  They stay in the evidence the judgement reads. */
+static const char * const reporter_after_reply[] = {
   "Giving up on ", "I'm not going to try again;",
+  "No action is required on your part. Delivery attempts will continue",
 };
 
 /* Past the headings Gmail's older notification writes before what went
@@ -728,9 +731,9 @@ server_said (BounceFact     *fact,
       if (f != NULL && f > start && f < end)
         end = f;
     }
-  for (guint i = 0; i < G_N_ELEMENTS (qmail_after_reply); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (reporter_after_reply); i++)
     {
-      const char *f = strstr (start, qmail_after_reply[i]);
+      const char *f = strstr (start, reporter_after_reply[i]);
 
       if (f != NULL && f > start && f < end)
         end = f;

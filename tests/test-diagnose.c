@@ -1752,6 +1752,227 @@ test_block_edges (void)
     }
 }
 
+/* Microsoft Exchange frames the reply it quotes: "Server said" shows the
+ * reply alone, and the server Exchange names before it is the one that
+ * refused. */
+#define EXCHANGE2007_HEAD \
+  "Delivery has failed to these recipients or groups:\n\nbob@example.net\n\n" \
+  "Diagnostic information for administrators:\n\nGenerating server: mail.example.org\n\nbob@example.net\n"
+#define EXCHANGE2007_TAIL "\n\nOriginal message headers:\n\nReceived: from mail.example.org\n"
+
+static void
+test_exchange_reply_frames (void)
+{
+  static const struct {
+    const char *text;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    /* 2007 and later: the remote server's name, '#', its reply, " ##" */
+    { EXCHANGE2007_HEAD "mx.example.net #550 5.1.1 <bob@example.net>: Recipient address rejected: "
+      "User unknown in local recipient table ##" EXCHANGE2007_TAIL,
+      "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in local recipient table",
+      "mx.example.net" },
+    /* ... Exchange's own verdict, no remote server */
+    { EXCHANGE2007_HEAD "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" EXCHANGE2007_TAIL,
+      "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", NULL },
+    /* ... a multi-line reply, from its first line (RFC 5321 4.2.1) */
+    { EXCHANGE2007_HEAD "mx.google.com #550-5.1.1 The email account that you tried to reach does not exist. Please try\n"
+      "550-5.1.1 double-checking the recipient's email address for typos or\n"
+      "550-5.1.1 unnecessary spaces. Learn more at\n"
+      "550 5.1.1  https://support.google.com/mail/answer/6596 xx.29 - gsmtp ##" EXCHANGE2007_TAIL,
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the "
+      "recipient's email address for typos or unnecessary spaces. Learn more at "
+      "https://support.google.com/mail/answer/6596 xx.29 - gsmtp",
+      "mx.google.com" },
+    /* 2010: the older frame, nameless, and the address's type */
+    { EXCHANGE2007_HEAD "#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound; not found> #SMTP#" EXCHANGE2007_TAIL,
+      "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", NULL },
+    { EXCHANGE2007_HEAD "sbs.example.org #<sbs.example.org #5.7.1 smtp; 550 5.7.1 <bob@example.net> Message "
+      "rejected as spam by Content Filtering.> #SMTP#" EXCHANGE2007_TAIL,
+      "550 5.7.1 <bob@example.net> Message rejected as spam by Content Filtering.", "sbs.example.org" },
+    /* 2013 and later: the remote server's name on a line of its own */
+    { EXCHANGE2007_HEAD "mx1.example.net\n"
+      "Remote Server returned '550 5.4.1 [bob@example.net]: Recipient address rejected: Access denied'"
+      EXCHANGE2007_TAIL,
+      "550 5.4.1 [bob@example.net]: Recipient address rejected: Access denied", "mx1.example.net" },
+    /* 2000 and 2003 (KB 284204), pasted from Outlook */
+    { "Your message did not reach some or all of the intended recipients.\n"
+      "\n"
+      "      Subject:\tHello\n"
+      "      Sent:\t1/1/2010 10:00 AM\n"
+      "\n"
+      "The following recipient(s) could not be reached:\n"
+      "\n"
+      "      bob@example.de on 1/1/2010 10:00 AM\n"
+      "            The e-mail account does not exist at the organization this message was sent to.\n"
+      "            <mx.example.de #5.1.1 smtp;550 5.1.1 User unknown>\n",
+      "550 5.1.1 User unknown", "mx.example.de" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BounceReport) report = analyze (cases[i].text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
+/* A multi-line reply's lines joined: every line's code dropped but the
+ * first's, the last line's ("550 ", no '-') too, with or without an
+ * enhanced code (RFC 5321 4.2.1); the same code in the text after it
+ * stays. */
+static void
+test_reply_last_line (void)
+{
+  static const struct {
+    const char *reply;
+    const char *diagnostic;
+  } cases[] = {
+    { "550-Please turn on SMTP Authentication in your mail client.\n"
+      "    550-mx.example.net [192.0.2.1] is not permitted to\n"
+      "    550 relay through this server without authentication.",
+      "550-Please turn on SMTP Authentication in your mail client. mx.example.net [192.0.2.1] is not permitted "
+      "to relay through this server without authentication." },
+    { "452-Too many recipients in this message:\n    452 at most 550 per message are accepted",
+      "452-Too many recipients in this message: at most 550 per message are accepted" },
+    { "550-5.1.1 The email account that you tried to reach does not exist.\n"
+      "    550 5.1.1 Please try double-checking the address.",
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the address." },
+    { "550-This message scored 8.4 spam points.\n    550 Please contact postmaster@example.net. 550 550",
+      "550-This message scored 8.4 spam points. Please contact postmaster@example.net. 550 550" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.org\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "\n"
+        "This is the mail system at host mx.example.org.\n"
+        "\n"
+        "<bob@example.net>: host mx.example.net[192.0.2.9] said: %s\n", cases[i].reply);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
+/* "Server said" is the remote server's reply without the reporting
+ * server's words around it, and the server they name refused. */
+static void
+test_reply_in_reporters_words (void)
+{
+  static const struct {
+    const char *text;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    /* Postfix before 2.3: its own account as the Diagnostic-Code
+     * (X-Postfix), no Remote-MTA */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+      "\n"
+      "--b\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "--b\n"
+      "Content-Type: message/delivery-status\n"
+      "\n"
+      "Reporting-MTA: dns; mx.example.org\n"
+      "\n"
+      "Final-Recipient: rfc822; bob@example.net\n"
+      "Action: failed\n"
+      "Status: 5.0.0\n"
+      "Diagnostic-Code: X-Postfix; host mx.example.net[192.0.2.1] said: 554\n"
+      "    <bob@example.net>: Relay access denied (in reply to RCPT TO command)\n"
+      "\n"
+      "--b--\n",
+      "554 <bob@example.net>: Relay access denied (in reply to RCPT TO command)", "mx.example.net" },
+    /* ... the same words typed as an SMTP reply are the reply's */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+      "\n"
+      "--b\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "--b\n"
+      "Content-Type: message/delivery-status\n"
+      "\n"
+      "Reporting-MTA: dns; mx.example.org\n"
+      "\n"
+      "Final-Recipient: rfc822; bob@example.net\n"
+      "Action: failed\n"
+      "Status: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 the host said: 550 5.1.1 no such user\n"
+      "\n"
+      "--b--\n",
+      "550 5.1.1 the host said: 550 5.1.1 no such user", NULL },
+    /* Exim: a line wrapped after the command's argument and after the
+     * reply's colon, each putting the address on a line of its own */
+    { "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+      "Subject: Mail delivery failed: returning message to sender\n"
+      "\n"
+      "This message was created automatically by mail delivery software.\n"
+      "\n"
+      "A message that you sent could not be delivered to one or more of its\n"
+      "recipients. This is a permanent error. The following address(es) failed:\n"
+      "\n"
+      "  bob@example.net:\n"
+      "    SMTP error from remote mailer after RCPT TO:\n"
+      "    <bob@example.net>:\n"
+      "    host mx.example.net [192.0.2.1]:\n"
+      "    553 5.1.1 unknown or illegal user:\n"
+      "    bob@example.net\n"
+      "\n"
+      "------ This is a copy of the message, including all the headers. ------\n",
+      "553 5.1.1 unknown or illegal user: bob@example.net", "mx.example.net" },
+    /* Postfix's smtp(8) on a timeout */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "<bob@example.net>: conversation with mx.example.net[192.0.2.1] timed out while\n"
+      "    sending RCPT TO\n",
+      "conversation with mx.example.net[192.0.2.1] timed out while sending RCPT TO", "mx.example.net" },
+    /* ... a server without a name in the DNS: its address stands for it */
+    { "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "<bob@example.net>: host 192.0.2.9[192.0.2.9] said: 550 5.1.1 <bob@example.net>\n"
+      "    is not a valid mailbox (in reply to RCPT TO command)\n",
+      "550 5.1.1 <bob@example.net> is not a valid mailbox (in reply to RCPT TO command)", "192.0.2.9" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BounceReport) report = analyze (cases[i].text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpuint (g_list_model_get_n_items (bounce_report_get_recipients (report)), ==, 1);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
 static BounceReport *
 analyze_sample (const char *name)
 {
@@ -3478,6 +3699,421 @@ test_microsoft365_cause_line (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
 }
 
+/* Microsoft 365's "Error Details": "Server said" is its error, and the
+ * server it names below it refused ("Remote server:", or "Message rejected
+ * by:" in the newer report, whose error line is "Error:"). */
+static void
+test_microsoft365_error_details (void)
+{
+  static const struct {
+    const char *details;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    { "Error:  550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient tomas.berg@contoso.example not found by SMTP "
+      "address lookup\n"
+      "Message rejected by:    DB9PR01MB1234.eurprd01.prod.exchangelabs.com\n"
+      "\n"
+      "Notification Details\n"
+      "Sent by:        DB9PR01MB1234.eurprd01.prod.exchangelabs.com\n",
+      "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient tomas.berg@contoso.example not found by SMTP "
+      "address lookup",
+      "db9pr01mb1234.eurprd01.prod.exchangelabs.com" },
+    { "Reported error: 550 5.7.1 Service unavailable; client blocked\n"
+      "DSN generated by:       DB9PR01MB1234.eurprd01.prod.exchangelabs.com\n"
+      "Remote server:  mx.contoso.example\n",
+      "550 5.7.1 Service unavailable; client blocked", "mx.contoso.example" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: postmaster@outlook.com\n"
+        "Subject: Undeliverable: Field notes\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "\n"
+        "Your message to tomas.berg@contoso.example couldn't be delivered.\n"
+        "\n"
+        "More Info for Email Admins\n"
+        "Status code: 550 5.1.10\n"
+        "\n"
+        "Original Message Details\n"
+        "Recipient Address:      tomas.berg@contoso.example\n"
+        "\n"
+        "Error Details\n"
+        "%s", cases[i].details);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "tomas.berg@contoso.example");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
+/* GMX names the remote server after "host:" below its own words: the
+ * server refused, and its reply alone is what it said (Sisimai's
+ * Lhost::GMX). */
+static void
+test_gmx_remote_host (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: Mail Delivery System <mailer-daemon@gmx.net>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of\n"
+    "its recipients. This is a permanent error. The following address\n"
+    "failed:\n"
+    "\n"
+    "\"bob@example.net\":\n"
+    "SMTP error from remote server after RCPT command:\n"
+    "host: mx.example.net\n"
+    "5.2.2 <bob@example.net>... Mailbox Full\n"
+    "\n"
+    "--- The header of the original message is following. ---\n"
+    "\n"
+    "Subject: Hello\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+  g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, "5.2.2 <bob@example.net>... Mailbox Full");
+  g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, "mx.example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+}
+
+/* A Diagnostic-Code's type is no part of what was said, however long an
+ * extension's "X-" name (RFC 3464 2.3.6: diagnostic-type is an atom);
+ * words before a semicolon that are no type stay. */
+static void
+test_dsn_long_extension_type (void)
+{
+  static const struct {
+    const char *field;
+    const char *diagnostic;
+  } cases[] = {
+    { "X-BorderWare-Quarantine-Server; maildir delivery failed: Disc quota exceeded",
+      "maildir delivery failed: Disc quota exceeded" },
+    { "X-Outbound-Mail-Relay; Host or domain name not found", "Host or domain name not found" },
+    { "The recipient mailbox is full; try again later", "The recipient mailbox is full; try again later" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (DSN_HEAD
+        DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                    "Final-Recipient: RFC822; lee@example.net\n"
+                    "Action: failed\nStatus: 5.0.0\n"
+                    "Diagnostic-Code: %s\n"), cases[i].field);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
+/* Sendmail's "X-Unix; 77" is the local mailer's exit status: "Server
+ * said" shows the words the notification gives for it, when it gives
+ * any, and the status alone when it does not. */
+static void
+test_exit_status_words (void)
+{
+  static const struct {
+    const char *text;
+    const char *diagnostic;
+  } cases[] = {
+    { "   ----- The following addresses had permanent fatal errors -----\n"
+      "<lee@example.net>\n"
+      "    (reason: Insufficient permission)\n"
+      "\n"
+      "   ----- Transcript of session follows -----\n"
+      "maildrop: maildir over quota.\n"
+      "550 5.0.0 <lee@example.net>... Insufficient permission\n"
+      "\n",
+      "Insufficient permission" },
+    { "", "77" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (DSN_HEAD "%s"
+        DSN_FIELDS ("Reporting-MTA: dns; mx.example.org\n\n"
+                    "Final-Recipient: RFC822; lee@example.net\n"
+                    "Action: failed\nStatus: 5.3.0\n"
+                    "Diagnostic-Code: X-Unix; 77\n"), cases[i].text);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "systemerror");
+    }
+}
+
+/* A reply quoted in brackets after the reporting server's words, and the
+ * server those words name (the report Sisimai's Lhost::X6 reads). */
+static void
+test_bracketed_reply (void)
+{
+  static const struct {
+    const char *line;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    { "SMTP Server <mx.example.net> rejected recipient <bob@example.net> (Error following RCPT command). "
+      "It responded as follows: [550 5.1.1 User unknown [mx.example.net]]",
+      "550 5.1.1 User unknown [mx.example.net]", "mx.example.net" },
+    { "The following recipients returned permanent errors: bob@example.net. Reason: SMTP Server <192.0.2.1> "
+      "refused to accept your message (DATA), with the following error message: [554 5.4.6 Hop count exceeded "
+      "- possible mail loop]",
+      "554 5.4.6 Hop count exceeded - possible mail loop", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: postmaster@relay.example.org\n"
+        "Subject: There was an error sending your mail\n"
+        "\n"
+        "We had trouble delivering your message. Full details follow:\n"
+        "\n"
+        "Subject: 'Office move'\n"
+        "\n"
+        "1 error(s):\n"
+        "\n"
+        "%s\n"
+        "\n"
+        "The attachment contains the original mail headers.\n", cases[i].line);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
+/* A pasted Sendmail notification names its lone recipient's remote server
+ * in the transcript ("... while talking to mx.example.net.:"); a server
+ * only a returned message's Received field names is no remote server.  The
+ * server stands in for the Remote-MTA field of the whole message, for the
+ * provider's table too: pasted, Yahoo's "This user doesn't have a
+ * yahoo.com account" from Yahoo's server reads as it does in the whole
+ * message. */
+static void
+test_transcript_remote_host (void)
+{
+  g_autoptr(BounceReport) yahoo = analyze (
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<bob@yahoo.com>\n"
+    "    (reason: 554 delivery error: dd This user doesn't have a yahoo.com account (bob@yahoo.com) [0] - "
+    "mta1061.mail.ne1.yahoo.com)\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "... while talking to mta6.am0.yahoodns.net.:\n"
+    ">>> DATA\n"
+    "<<< 554 delivery error: dd This user doesn't have a yahoo.com account (bob@yahoo.com) [0] - "
+    "mta1061.mail.ne1.yahoo.com\n"
+    "554 5.0.0 Service unavailable\n");
+  g_autoptr(BounceRecipient) y = recipient (yahoo, 0);
+
+  static const struct {
+    const char *tail;
+    const char *remote;
+  } cases[] = {
+    { "   ----- Transcript of session follows -----\n"
+      "... while talking to mx.example.net.:\n"
+      ">>> DATA\n"
+      "<<< 550 5.1.1 <bob@example.net>... User unknown\n"
+      "550 5.1.1 <bob@example.net>... User unknown\n",
+      "mx.example.net" },
+    { "   ----- Original message follows -----\n"
+      "Received: from relay.example.org (host relay.example.org [192.0.2.7])\n"
+      "\tby mx.example.org\n",
+      NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "The original message was received at Mon, 7 Dec 2026 10:00:00 +0100\n"
+        "from relay.example.org [192.0.2.7]\n"
+        "\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<bob@example.net>\n"
+        "    (reason: 550 5.1.1 <bob@example.net>... User unknown)\n"
+        "\n"
+        "%s", cases[i].tail);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+  g_assert_cmpstr (bounce_recipient_get_remote_mta (y), ==, "mta6.am0.yahoodns.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (y), ==, "userunknown");
+}
+
+/* qmail: "Server said" ends where qmail's own words follow the reply
+ * ("Giving up on ...", "I'm not going to try again; ..."), and the address
+ * qmail-remote names is the remote server. */
+static void
+test_qmail_own_words (void)
+{
+  static const struct {
+    const char *block;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    { "192.0.2.7 does not like recipient.\n"
+      "Remote host said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown\n"
+      "Giving up on 192.0.2.7.\n",
+      "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown", "192.0.2.7" },
+    { "Connected to 192.0.2.8 but my name was rejected.\n"
+      "Remote host said: 501 5.0.0 Invalid domain name\n"
+      "I'm not going to try again; this message has been in the queue too long.\n",
+      "501 5.0.0 Invalid domain name", "192.0.2.8" },
+    { "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n"
+      "I'm not going to try again; this message has been in the queue too long.\n",
+      "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.org\n"
+        "Subject: failure notice\n"
+        "\n"
+        "Hi. This is the qmail-send program at mx.example.org.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+        "\n"
+        "<bob@example.net>:\n"
+        "%s"
+        "\n"
+        "--- Below this line is a copy of the message.\n"
+        "\n"
+        "Subject: Lunch\n", cases[i].block);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
+/* Gmail's older notification: its headings are no part of "Server said",
+ * and the server it names for the recipient's domain refused (Sisimai's
+ * Lhost::Gmail). */
+static void
+test_gmail_old_headings (void)
+{
+  static const struct {
+    const char *details;
+    const char *diagnostic;
+    const char *remote;
+  } cases[] = {
+    { "Message will be retried for 2 more day(s)\n"
+      "\n"
+      "Technical details of temporary failure:\n"
+      "DNS Error: Could not contact DNS servers\n",
+      "DNS Error: Could not contact DNS servers", NULL },
+    { "Technical details of permanent failure:\n"
+      "Google tried to deliver your message, but it was rejected by the server for the recipient domain "
+      "example.net by mx.example.net. [192.0.2.25].\n"
+      "\n"
+      "The error that the other server returned was:\n"
+      "550 5.1.1 <bob@example.net>... User Unknown\n",
+      "550 5.1.1 <bob@example.net>... User Unknown", "mx.example.net" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+        "Subject: Delivery Status Notification (Failure)\n"
+        "\n"
+        "This is an automatically generated Delivery Status Notification\n"
+        "\n"
+        "Delivery to the following recipient failed permanently:\n"
+        "\n"
+        "     bob@example.net\n"
+        "\n"
+        "%s"
+        "\n"
+        "----- Original message -----\n"
+        "\n"
+        "Subject: Hello\n", cases[i].details);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+    }
+}
+
+/* The closing paragraph of Exim's delay warning ("No action is required on
+ * your part. Delivery attempts will continue ...", Exim's deliver.c) is no
+ * part of "Server said"; another server's "No action is required on your
+ * part." before the reason it gives stays. */
+static void
+test_delay_warning_closing (void)
+{
+  static const struct {
+    const char *body;
+    const char *diagnostic;
+  } cases[] = {
+    { "host mx.example.net[192.0.2.1]:\n"
+      "connection to mail exchanger failed\n"
+      "\n"
+      "No action is required on your part. Delivery attempts will continue for\n"
+      "some time, and this warning may be repeated at intervals if the message\n"
+      "remains undelivered.\n",
+      "host mx.example.net[192.0.2.1]: connection to mail exchanger failed" },
+    { "Unable to deliver to domain for 12 hours. No action is required on your part.\n"
+      "Last attempt failed because: Can't connect to host\n",
+      "Unable to deliver to domain for 12 hours. No action is required on your part. Last attempt failed "
+      "because: Can't connect to host" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: Mail Delivery System <mailer-daemon@mx.example.org>\n"
+        "Subject: Warning: message delayed 2 days\n"
+        "\n"
+        "This message was created automatically by mail delivery software.\n"
+        "\n"
+        "A message that you sent has not yet been delivered to one or more of\n"
+        "its recipients after 2 days.\n"
+        "\n"
+        "The message has not yet been delivered to the following addresses:\n"
+        "\n"
+        "  <bob@example.net>\n"
+        "\n"
+        "%s"
+        "\n"
+        "--- The header of the original message is following. ---\n"
+        "\n"
+        "Subject: Hello\n", cases[i].body);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
+    }
+}
+
 /* "listed in" names a blocklist only when a list's name follows it:
  * Domino's "User not listed in public Name & Address Book" (its directory)
  * is an unknown user, and the "bl" inside "public" is no list. */
@@ -3681,6 +4317,18 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/pasted-delay", test_pasted_delay);
   g_test_add_func ("/diagnose/pasted-layout", test_pasted_layout);
   g_test_add_func ("/diagnose/block-edges", test_block_edges);
+  g_test_add_func ("/diagnose/exchange-reply-frames", test_exchange_reply_frames);
+  g_test_add_func ("/diagnose/reply-last-line", test_reply_last_line);
+  g_test_add_func ("/diagnose/reply-in-reporters-words", test_reply_in_reporters_words);
+  g_test_add_func ("/diagnose/microsoft365-error-details", test_microsoft365_error_details);
+  g_test_add_func ("/diagnose/gmx-remote-host", test_gmx_remote_host);
+  g_test_add_func ("/diagnose/dsn-long-extension-type", test_dsn_long_extension_type);
+  g_test_add_func ("/diagnose/exit-status-words", test_exit_status_words);
+  g_test_add_func ("/diagnose/bracketed-reply", test_bracketed_reply);
+  g_test_add_func ("/diagnose/transcript-remote-host", test_transcript_remote_host);
+  g_test_add_func ("/diagnose/qmail-own-words", test_qmail_own_words);
+  g_test_add_func ("/diagnose/gmail-old-headings", test_gmail_old_headings);
+  g_test_add_func ("/diagnose/delay-warning-closing", test_delay_warning_closing);
   g_test_add_func ("/diagnose/pasted-temporary-reply", test_pasted_temporary_reply);
   g_test_add_func ("/diagnose/provider-wording-elsewhere", test_provider_wording_elsewhere);
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);

@@ -44,10 +44,13 @@ strip_reply_continuations (GString *out)
   gsize enh_len;
   char enh[16] = "";
   gsize i;
+  gboolean last = FALSE;
   g_autoptr(GString) joined = NULL;
 
+  /* (after a blank, or after the '#' Exchange writes before a reply it
+   * quotes: see exchange_frame_end()) */
   for (i = 0; i + 4 <= out->len; i++)
-    if ((i == 0 || out->str[i - 1] == ' ') && g_ascii_isdigit (out->str[i]) &&
+    if ((i == 0 || out->str[i - 1] == ' ' || out->str[i - 1] == '#') && g_ascii_isdigit (out->str[i]) &&
         g_ascii_isdigit (out->str[i + 1]) && g_ascii_isdigit (out->str[i + 2]) && out->str[i + 3] == '-')
       {
         first = i;
@@ -80,12 +83,17 @@ strip_reply_continuations (GString *out)
         {
           if (strncmp (out->str + k, "<<< ", 4) == 0)
             k += 4;
-          if (k + 4 <= out->len && strncmp (out->str + k, code, 3) == 0 &&
-              (out->str[k + 3] == '-' || (out->str[k + 3] == ' ' && enh_len > 0)))
+          /* (the last line's "550 " too, with or without an enhanced
+           * code: RFC 5321 4.2.1 gives every line of the reply its code,
+           * '-' after it on all but the last; after the last, the same
+           * code is the text's) */
+          if (!last && k + 4 <= out->len && strncmp (out->str + k, code, 3) == 0 &&
+              (out->str[k + 3] == '-' || out->str[k + 3] == ' '))
             {
               end = k + 4;
               if (enh_len == 0 || strncmp (out->str + end, enh, enh_len) == 0)
                 {
+                  last = out->str[k + 3] == ' ';
                   i = end + enh_len;
                   continue;
                 }
@@ -201,6 +209,31 @@ replace (char **slot,
  * layout's line, else the recipient's text; a Diagnostic-Code
  * that holds only the first line of a reply the layout shows whole gives
  * way to the whole. */
+/* Whether a report's Diagnostic-Code is a local program's exit status
+ * alone: Sendmail writes "X-Unix; 77" when the mailer it ran for the
+ * recipient exited with that status (sysexits.h: 77 EX_NOPERM, 71
+ * EX_OSERR); the notification's own words for the failure say more to a
+ * person (Sisimai's lib/Sisimai/Lhost/Sendmail.pm lets the transcript's
+ * line replace such a bare code).  Only what the row shows changes: the
+ * judgement reads the exit status (bounce-judge.c). */
+static gboolean
+reply_is_exit_status (BounceFact *fact)
+{
+  const char *p = fact->reply;
+
+  if (p == NULL || fact->reply_type == NULL || g_ascii_strcasecmp (fact->reply_type, "x-unix") != 0)
+    return FALSE;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  while (g_ascii_isspace (*p))
+    p++;
+  return *p == '\0';
+}
+
 static char *
 choose_diagnostic (BounceFact *fact)
 {
@@ -244,6 +277,24 @@ rules_context (BounceFact *fact,
   return context;
 }
 
+/* Where the reply whose line starts at from began: a line of a
+ * multi-line reply may start the text's line while its first line follows
+ * the reporting server's words ("... said: 550-Please turn on SMTP
+ * Authentication.\n    550 relay not permitted"); RFC 5321 4.2.1 writes
+ * '-' after the code on every line but the last. */
+static const char *
+reply_first_line (const char *block,
+                  const char *from,
+                  const char *reply)
+{
+  gsize n = strlen (reply);
+
+  for (const char *p = strstr (block, reply); p != NULL && p < from; p = strstr (p + 1, reply))
+    if ((p == block || strchr (" \t\n:#", p[-1]) != NULL) && p[n] == '-')
+      return p;
+  return from;
+}
+
 /* Prose, then the reply on its own line (Gmail: "... couldn't be found
  * ... The response was:\n\n550 5.1.1 The email account ..."): the server
  * said what starts there.  A one-line introduction that says which command
@@ -264,6 +315,7 @@ reply_after_prose (BounceFact     *fact,
   from = find_reply_line (block, ev->reply);
   if (from == NULL)
     return;
+  from = reply_first_line (block, from, ev->reply);
   intro = g_strstrip (g_strndup (block, from - block));
   if (strchr (intro, '\n') == NULL && g_str_has_suffix (intro, ":") && strlen (intro) < 200)
     return;
@@ -464,6 +516,176 @@ static const char * const dsn_field_names[] = {
   "X-Postfix-Queue-ID:", NULL
 };
 
+/* Whether the reply at start follows the frame Exchange 2000 and 2003
+ * write around a remote server's reply, "<mx.example.net #5.1.1 smtp;"
+ * (Microsoft KB 284204, "Delivery status notifications in Exchange Server
+ * and in Small Business Server": the server that reported the problem,
+ * then '#' and the status code; a remote server's reply follows as an
+ * RFC 3464 diagnostic, its type "smtp;" first).  Exchange 2010 writes the
+ * same frame without the name ("#< #5.1.1 smtp;550 ...> #SMTP#"). */
+static gboolean
+after_exchange_status (const char *d,
+                       const char *start)
+{
+  const char *p = start, *q;
+
+  while (p > d && p[-1] == ' ')
+    p--;
+  if (p - d < 5 || g_ascii_strncasecmp (p - 5, "smtp;", 5) != 0)
+    return FALSE;
+  p -= 5;
+  if (p == d || p[-1] != ' ')
+    return FALSE;
+  while (p > d && p[-1] == ' ')
+    p--;
+  for (q = p; q > d && (g_ascii_isdigit (q[-1]) || q[-1] == '.'); q--)
+    ;
+  if (q == p || q == d || q[-1] != '#' || bounce_enhanced_code_length (q) != (gsize) (p - q))
+    return FALSE;
+  for (q--; q > d && q[-1] == ' '; q--)
+    ;
+  for (; q > d && q[-1] != '<' && q[-1] != ' ' && q[-1] != '#'; q--)
+    ;
+  return q > d && q[-1] == '<';
+}
+
+/* Where the reply at start ends when Microsoft Exchange frames it, or
+ * NULL.  The older frame (after_exchange_status()) closes with the '>'
+ * that matches its '<' (a reply may hold "<bob@example.net>" itself).
+ * Exchange 2007 and later list, under "Diagnostic information for
+ * administrators", each rejected recipient with the remote server's name,
+ * '#', its reply and " ##" ("mx.example.net #550 5.1.1 ... ##"), or
+ * Exchange's own verdict without a name ("#550 5.1.1
+ * RESOLVER.ADR.RecipNotFound; not found ##"); Microsoft's "Non-delivery
+ * reports in Exchange Server" names these fields (Generating server, the
+ * remote server, the enhanced status code and the reply), and Sisimai's
+ * lib/Sisimai/Lhost/Exchange2007.pm (commit 03158add) reads the line after
+ * the address the same way.  The 2010 form ends in " #SMTP#" (the
+ * address's type).  Neither '#' nor what closes the frame is the
+ * server's. */
+static const char *
+exchange_frame_end (const char *d,
+                    const char *start)
+{
+  if (start > d && after_exchange_status (d, start))
+    {
+      int depth = 1;
+
+      for (const char *p = start; *p != '\0'; p++)
+        if (*p == '<')
+          depth++;
+        else if (*p == '>' && --depth == 0)
+          return p;
+      return NULL;
+    }
+  if (start > d && start[-1] == '#')
+    {
+      const char *hashes = strstr (start, " ##");
+      const char *type = strstr (start, " #SMTP#");
+
+      if (hashes == NULL || (type != NULL && type < hashes))
+        hashes = type;
+      return hashes;
+    }
+  return NULL;
+}
+
+/* Where a reply quoted in brackets ends ("It responded as follows: [550
+ * 5.1.1 User unknown]", Sisimai's lib/Sisimai/Lhost/X6.pm), at the ']'
+ * that matches the '[' before it, or NULL. */
+static const char *
+bracket_end (const char *d,
+             const char *start)
+{
+  int depth = 1;
+
+  if (start == d || start[-1] != '[')
+    return NULL;
+  for (const char *p = start; *p != '\0'; p++)
+    if (*p == '[')
+      depth++;
+    else if (*p == ']' && --depth == 0)
+      return p;
+  return NULL;
+}
+
+/* Whether a report's Diagnostic-Code is the reporting server's own account
+ * rather than the remote server's reply: RFC 3464 2.3.6 types a reply an
+ * SMTP server gave "smtp"; another type is the reporting program's text
+ * (Postfix before 2.3 wrote "X-Postfix; host mx.example.net[192.0.2.1]
+ * said: 550 ... (in reply to RCPT TO command)", and still writes
+ * "X-Postfix; ... connect to mx.example.net[192.0.2.1]: server refused to
+ * talk to me: 421 ...": its smtp(8) client's words around the reply). */
+static gboolean
+diagnostic_in_own_words (BounceFact *fact)
+{
+  return fact->reply_type != NULL && g_ascii_strncasecmp (fact->reply_type, "x-", 2) == 0;
+}
+
+/* Whether the words in [d, start) name the server whose reply starts at
+ * start: "host mx.example.net[192.0.2.1] said:", or a host the way
+ * remote_host_pattern() reads it. */
+static gboolean
+names_replying_server (const char *d,
+                       const char *start)
+{
+  const char *p = start;
+  gsize s, e;
+
+  while (p > d && p[-1] == ' ')
+    p--;
+  if (p - d >= 5 && g_ascii_strncasecmp (p - 5, "said:", 5) == 0)
+    return TRUE;
+  return bounce_find_remote_host (d, start - d, 0, &s, &e, NULL);
+}
+
+/* The reporting server's own sentences after what went wrong: qmail-remote's
+ * "Giving up on 192.0.2.1." once every address of the host failed, and
+ * qmail-send's "I'm not going to try again; this message has been in the
+ * queue too long." (the qmail-send bounce message format, QSBMF,
+ * https://cr.yp.to/proto/qsbmf.txt, and qmail's sources; Sisimai's
+ * lib/Sisimai/Lhost/qmail.pm, commit 02463e18, quotes both from
+ * qmail-remote.c and qmail-send.c), and the closing paragraph of Exim's
+ * delay warning, "No action is required on your part. Delivery attempts
+ * will continue ..." (Exim's deliver.c, which Sisimai's Lhost::Exim
+ * quotes).  They stay in the evidence the judgement reads. */
+static const char * const reporter_after_reply[] = {
+  "Giving up on ", "I'm not going to try again;",
+  "No action is required on your part. Delivery attempts will continue",
+};
+
+/* Past the headings Gmail's older notification writes before what went
+ * wrong: "Message will be retried for 2 more day(s)" and "Technical
+ * details of permanent failure:" (or "temporary"), Gmail's own words, not
+ * what a server said (the layout Sisimai's lib/Sisimai/Lhost/Gmail.pm, at
+ * commit 019e893c, describes and reads). */
+static const char *
+after_gmail_labels (const char *d)
+{
+  for (;;)
+    {
+      const char *p = d;
+
+      if (g_str_has_prefix (p, "Message will be retried for "))
+        {
+          p = strstr (p, " more day(s)");
+          if (p == NULL)
+            return d;
+          p += strlen (" more day(s)");
+        }
+      else if (g_str_has_prefix (p, "Technical details of permanent failure:") ||
+               g_str_has_prefix (p, "Technical details of temporary failure:"))
+        p = strchr (p, ':') + 1;
+      else
+        return d;
+      while (*p == ' ')
+        p++;
+      if (*p == '\0')
+        return d;
+      d = p;
+    }
+}
+
 /* What the recipient's row shows as "Server said": the server's reply,
  * whole, and nothing else.  The notification's own words before it ("...
  * because the server rejected it:", "host mx.example.net[192.0.2.1]
@@ -476,24 +698,42 @@ server_said (BounceFact     *fact,
 {
   const char *d = ev->diagnostic;
   const char *start = d;
-  const char *end;
+  const char *end, *frame;
   gsize n;
 
-  if (d == NULL || fact->reply != NULL)
+  if (reply_is_exit_status (fact) && (fact->said != NULL || has_text (fact->text)))
+    return bounce_collapse_space (fact->said != NULL ? fact->said : fact->text, BOUNCE_DIAGNOSTIC_LIMIT);
+  if (d == NULL || (fact->reply != NULL && !diagnostic_in_own_words (fact)))
     return g_strdup (d);
+  d = after_gmail_labels (d);
+  start = d;
   n = ev->reply != NULL ? strlen (ev->reply) : 0;
   /* the reply: its code after prose, at a word's start, followed by text */
   for (const char *p = n > 0 ? strstr (d, ev->reply) : NULL; p != NULL; p = strstr (p + 1, ev->reply))
-    if ((p == d || strchr (" :;'\"(", p[-1]) != NULL) && (p[n] == ' ' || p[n] == '-') &&
+    if ((p == d || strchr (" :;'\"(#[", p[-1]) != NULL) && (p[n] == ' ' || p[n] == '-') &&
         (p == d || p[-1] != '-'))
       {
         start = p;
         break;
       }
-  end = start + strlen (start);
+  /* (a report's own words frame it only where they name the server that
+   * replied) */
+  if (fact->reply != NULL && start > d && !names_replying_server (d, start))
+    start = d;
+  frame = exchange_frame_end (d, start);
+  if (frame == NULL)
+    frame = bracket_end (d, start);
+  end = frame != NULL ? frame : start + strlen (start);
   for (guint i = 0; dsn_field_names[i] != NULL; i++)
     {
       const char *f = strstr (start, dsn_field_names[i]);
+
+      if (f != NULL && f > start && f < end)
+        end = f;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (reporter_after_reply); i++)
+    {
+      const char *f = strstr (start, reporter_after_reply[i]);
 
       if (f != NULL && f > start && f < end)
         end = f;
@@ -507,23 +747,55 @@ server_said (BounceFact     *fact,
 }
 
 /* The server that refused, named in the reporting server's words when no
- * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:" and
- * "connect to mx.example.net[192.0.2.1]:25:" (its smtp(8) client), Exim's
+ * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:" (or
+ * "host 192.0.2.1[192.0.2.1] said:" for a server without a name in the
+ * DNS: its address stands for it, as Postfix writes it),
+ * "connect to mx.example.net[192.0.2.1]:25:", "conversation with
+ * mx.example.net[192.0.2.1] timed out while ..." and "lost connection with
+ * mx.example.net[192.0.2.1] while ..." (its smtp(8) client), Exim's
  * "host mx.example.net [192.0.2.1]" (its delivery errors), DragonFly's
  * "mx.example.net [192.0.2.1] did not like our RCPT TO:", Sendmail's
- * "... while talking to mx.example.net.:" and Exchange's "Remote Server at
- * mx.example.net (192.0.2.1) returned". */
+ * "... while talking to mx.example.net.:", Exchange's "Remote Server at
+ * mx.example.net (192.0.2.1) returned", the line Exchange 2007 and later
+ * write under a rejected recipient, the remote server's name before '#'
+ * and its reply ("mx.example.net #550 5.1.1 ... ##", see
+ * exchange_frame_end()), and the frame of Exchange 2000 and 2003 around a
+ * remote server's reply, "<mx.example.net #5.1.1 smtp;550 ...>" (Microsoft
+ * KB 284204: the server that reported the problem before the code), and
+ * the remote server's name on a line of its own above "Remote Server
+ * returned '...'", as Exchange 2013 and later list it under the recipient
+ * (Microsoft, "Non-delivery reports in Exchange Server": the remote
+ * server's FQDN, then its reply), and "SMTP Server <mx.example.net>
+ * rejected recipient <bob@example.net> ... It responded as follows: [...]"
+ * (the report Sisimai's lib/Sisimai/Lhost/X6.pm reads), and qmail-remote's
+ * sentences, which name the remote server by its address: "192.0.2.1 does
+ * not like recipient.", "Connected to 192.0.2.1 but sender was
+ * rejected.", "Giving up on 192.0.2.1." (QSBMF, https://cr.yp.to/proto/qsbmf.txt,
+ * and qmail's qmail-remote.c; case as qmail writes them; Sisimai's
+ * lib/Sisimai/Lhost/qmail.pm, commit 02463e18, reads its rhost after
+ * "Giving up on " and "Connected to "), and Gmail's older "Google tried to
+ * deliver your message, but it was rejected by the server for the
+ * recipient domain example.net by mx.example.net. [192.0.2.1]." (Sisimai's
+ * lib/Sisimai/Lhost/Gmail.pm, commit 019e893c, reads its rhost there). */
 static GRegex *
 remote_host_pattern (gsize length)
 {
   static BounceRegexSlot regex;
 
   return bounce_regex_once_for (&regex,
-                                "\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
+                                "\\b(?:host|connect\\s+to|(?:conversation|connection)\\s+with)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63}|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\s?\\[[0-9a-f.:]{3,45}\\]"
                                 "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
                                 "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
-                                "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
-                                G_REGEX_CASELESS, length);
+                                "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"
+                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#(?:<|[45][0-9][0-9][ -])"
+                                "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;"
+                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b"
+                                "|\\bSMTP\\s+Server\\s+<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})>\\s+(?:rejected|refused)\\b"
+                                "|(?-i:\\brejected by the server for the recipient domain \\S+ by ([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\. \\[)"
+                                "|(?-i:\\b([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) does not like recipient\\."
+                                "|\\bConnected to ([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) but "
+                                "|\\bGiving up on ([0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\.)",
+                                G_REGEX_CASELESS | G_REGEX_MULTILINE, length);
 }
 
 /* Whether, right after p, blanks and then each of words (lower case,
@@ -560,17 +832,20 @@ words_may_follow (const char         *p,
 
 /* Whether [from, length) may hold a match of remote_host_pattern(), tested
  * without it: its first two alternatives need a '[' before an address's
- * first character, the others "remote server at" and "while talking to"
- * ("remote" and "while" are letters whose case partners are ASCII alone,
- * unlike k and s; what follows them is tested by words_may_follow()).  A
- * text without them (Exchange's "Remote Server returned '550 ...'") is
- * spared compiling and running the pattern. */
+ * first character, the next two "remote server at" and "while talking
+ * to" ("remote" and "while" are letters whose case partners are ASCII
+ * alone, unlike k and s; what follows them is tested by
+ * words_may_follow()), the two after them a '#' before a code or a '<',
+ * the next "remote server returned", then "server <", the last qmail's
+ * and Gmail's own words.  A text without them is spared compiling and running the
+ * pattern. */
 static gboolean
 may_name_remote_host (const char *text,
                       gsize       length,
                       gsize       from)
 {
   static const char * const server_at[] = { "server", "at", NULL };
+  static const char * const server_returned[] = { "server", "returned", NULL };
   static const char * const talking_to[] = { "talking", "to", NULL };
   const char *end = text + length;
 
@@ -578,12 +853,37 @@ may_name_remote_host (const char *text,
        p = memchr (p + 1, '[', end - (p + 1)))
     if (g_ascii_isxdigit (p[1]) || p[1] == '.' || p[1] == ':')
       return TRUE;
+  /* (qmail-remote's sentences, Gmail's) */
+  {
+    static const char * const qmail_words[] = { " does not like recipient.", "Connected to ", "Giving up on ",
+                                                "rejected by the server for the recipient domain " };
+
+    for (guint i = 0; i < G_N_ELEMENTS (qmail_words); i++)
+      if (g_strstr_len (text + from, length - from, qmail_words[i]) != NULL)
+        return TRUE;
+  }
+  /* ("SMTP Server <host>") */
+  for (const char *p = memchr (text + from, '<', end - (text + from)); p != NULL && p + 1 < end;
+       p = memchr (p + 1, '<', end - (p + 1)))
+    {
+      const char *q = p;
+
+      while (q > text + from && (g_ascii_isspace (q[-1]) || q[-1] == '\v'))
+        q--;
+      if (q < p && q - (text + from) >= 6 && g_ascii_strncasecmp (q - 6, "server", 6) == 0)
+        return TRUE;
+    }
+  /* (Exchange's '#' before a reply, a status or its frame) */
+  for (const char *p = memchr (text + from, '#', end - (text + from)); p != NULL && p + 1 < end;
+       p = memchr (p + 1, '#', end - (p + 1)))
+    if (p[1] == '<' || p[1] == '2' || p[1] == '4' || p[1] == '5')
+      return TRUE;
   for (const char *p = text + from; p < end; p++)
     {
       gsize left = end - p;
 
       if ((*p | 0x20) == 'r' && left >= 6 && g_ascii_strncasecmp (p, "remote", 6) == 0 &&
-          words_may_follow (p + 6, end, server_at))
+          (words_may_follow (p + 6, end, server_at) || words_may_follow (p + 6, end, server_returned)))
         return TRUE;
       if ((*p | 0x20) == 'w' && left >= 5 && g_ascii_strncasecmp (p, "while", 5) == 0 &&
           words_may_follow (p + 5, end, talking_to))
@@ -605,7 +905,7 @@ bounce_find_remote_host (const char  *text,
   if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
       !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
     return FALSE;
-  for (int group = 1; group <= 4; group++)
+  for (int group = 1; group <= 12; group++)
     {
       int s, e;
 
@@ -631,6 +931,41 @@ remote_host_in (const char *text)
     return NULL;
   bounce_find_remote_host (text, bounce_utf8_cut (text, BOUNCE_BLOCK_LIMIT), 0, &start, &end, &host);
   return host;
+}
+
+/* The server a lone recipient's notification talked to, in Sendmail's
+ * transcript of the session ("----- Transcript of session follows -----",
+ * then "... while talking to mx.example.net.:" over the commands and
+ * replies): the recipient's remote server when the notification names no
+ * other recipient.  Only that form is read from the whole notification;
+ * the others may name servers of a returned message's Received fields. */
+static char *
+transcript_host (const char *text,
+                 gsize       length)
+{
+  gsize from = 0, start, end;
+  char *host = NULL;
+
+  length = bounce_utf8_cut (text, MIN (length, (gsize) 64 * 1024));
+  while (bounce_find_remote_host (text, length, from, &start, &end, &host))
+    {
+      const char *p = text + start;
+
+      /* "talking to " right before the name */
+      while (p > text && g_ascii_isspace (p[-1]))
+        p--;
+      if (p - text >= 2 && g_ascii_strncasecmp (p - 2, "to", 2) == 0)
+        {
+          p -= 2;
+          while (p > text && g_ascii_isspace (p[-1]))
+            p--;
+          if (p - text >= 7 && g_ascii_strncasecmp (p - 7, "talking", 7) == 0)
+            return host;
+        }
+      g_clear_pointer (&host, g_free);
+      from = end;
+    }
+  return NULL;
 }
 
 /* The provider whose replies a recipient's own domain selects, as
@@ -695,12 +1030,19 @@ bounce_evidence_gather (BounceMessageContext *ctx,
                         BounceFact           *fact,
                         BounceEvidence       *ev)
 {
+  g_autofree char *talked_to = NULL;
+
   memset (ev, 0, sizeof *ev);
   ev->diagnostic = choose_diagnostic (fact);
   ev->context = rules_context (fact, ev->diagnostic);
+  /* (a pasted Sendmail notification's transcript stands in for the
+   * Remote-MTA field the whole message would have) */
+  if (fact->remote_mta == NULL && ctx->n_recipients <= 1)
+    talked_to = transcript_host (ctx->notification->str, ctx->notification->len);
   /* Which provider refused it: the remote server's, else the recipient's
    * domain's, else the bounce's. */
-  ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, fact->remote_mta);
+  ev->provider = bounce_catalogue_detect_provider (ctx->catalogue,
+                                                   fact->remote_mta != NULL ? fact->remote_mta : talked_to);
   if (ev->provider == NULL)
     ev->provider = bounce_catalogue_detect_provider (ctx->catalogue, ev->context->str);
   /* (else the one the recipient's domain names, before the bounce's) */
@@ -717,6 +1059,11 @@ bounce_evidence_gather (BounceMessageContext *ctx,
   ev->remote_host = fact->remote_mta != NULL ? g_strdup (fact->remote_mta) : remote_host_in (fact->text);
   if (ev->remote_host == NULL)
     ev->remote_host = remote_host_in (fact->said);
+  /* (a report's own words in its Diagnostic-Code may name it too) */
+  if (ev->remote_host == NULL && diagnostic_in_own_words (fact))
+    ev->remote_host = remote_host_in (fact->reply);
+  if (ev->remote_host == NULL)
+    ev->remote_host = g_steal_pointer (&talked_to);
 }
 
 void

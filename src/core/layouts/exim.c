@@ -436,6 +436,17 @@ exim_read_router_errors (BounceLayoutDoc *d)
   return d->out->len > 0;
 }
 
+/* Whether the text so far ends with a colon ("... after RCPT TO:"). */
+static gboolean
+after_colon (const GString *diag)
+{
+  gsize n = diag->len;
+
+  while (n > 0 && g_ascii_isspace (diag->str[n - 1]))
+    n--;
+  return n > 0 && diag->str[n - 1] == ':';
+}
+
 gboolean
 bounce_exim_read (BounceLayoutDoc *d)
 {
@@ -522,6 +533,20 @@ bounce_exim_read (BounceLayoutDoc *d)
               rest_len = 0;
               pipe = bounce_line_starts (l, "pipe to ");
             }
+        }
+      /* Exim names the command its remote server refused with the
+       * command's argument ("SMTP error from remote mail server after RCPT
+       * TO:<bob@example.net>:", deliver.c), and a reply may name the
+       * address too ("553 5.1.1 unknown or illegal user:
+       * bob@example.net"); a line wrapped after the colon puts the address
+       * on a line of its own, which is no new recipient. */
+      if (address != NULL && current != NULL && g_strcmp0 (address, current->address) == 0 &&
+          after_colon (diag))
+        {
+          g_clear_pointer (&address, g_free);
+          current->end = l->offset + l->len;
+          bounce_diag_append_line (diag, l);
+          continue;
         }
       if (address != NULL)
         {

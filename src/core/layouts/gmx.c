@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "provider-layouts.h"
 
 /* GMX and WEB.DE (United Internet): Exim's opening sentence, then each
@@ -34,6 +36,33 @@ gmx_skip (const BounceLine *l)
   return bounce_line_starts (l, "Reason:");
 }
 
+/* "SMTP error from remote server after RCPT command: host: mx.example.net
+ * 5.1.1 <bob@example.net>... User Unknown": GMX's words, the remote
+ * server's name after "host:" and its reply (Sisimai's Lhost::GMX, commit
+ * 0430b706, reads the host as the remote host and the line after it as the
+ * diagnosis).  The server is the recipient's remote MTA, and its reply
+ * alone is what it said. */
+static void
+gmx_remote_reply (BounceFact *fact)
+{
+  const char *host = strstr (fact->text, "host: ");
+  const char *end;
+  g_autofree char *reply = NULL;
+
+  if (host == NULL || strstr (fact->text, "SMTP error") == NULL || host < strstr (fact->text, "SMTP error"))
+    return;
+  host += 6;
+  for (end = host; *end != '\0' && (g_ascii_isalnum (*end) || *end == '.' || *end == '-'); end++)
+    ;
+  if (end == host || memchr (host, '.', end - host) == NULL || (*end != ' ' && *end != '\n'))
+    return;
+  if (fact->remote_mta == NULL)
+    fact->remote_mta = g_ascii_strdown (host, end - host);
+  reply = g_strstrip (g_strdup (end));
+  if (*reply != '\0')
+    bounce_fact_set_text (fact, reply);
+}
+
 static gboolean
 parse_gmx (BounceLayoutDoc *d)
 {
@@ -63,6 +92,7 @@ parse_gmx (BounceLayoutDoc *d)
       fact->command_unknown = fact->command == BOUNCE_SMTP_COMMAND_NONE &&
                               strstr (fact->text, "SMTP error") == NULL;
       bounce_fact_phrase_reason (fact, gmx_phrases, G_N_ELEMENTS (gmx_phrases), fact->text);
+      gmx_remote_reply (fact);
     }
   return d->out->len > 0;
 }

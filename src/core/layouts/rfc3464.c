@@ -20,7 +20,9 @@ bounce_dsn_skip_type (const char *value)
   if (value == NULL)
     return NULL;
   semi = strchr (value, ';');
-  if (semi != NULL && semi - value < 20)
+  /* (a type is an atom, RFC 3464 2.3.6: short, or an extension's "X-"
+   * name, which may be longer: "X-BorderWare-Quarantine-Server;") */
+  if (semi != NULL && (semi - value < 20 || (semi - value < 64 && g_ascii_strncasecmp (value, "X-", 2) == 0)))
     {
       gboolean word = TRUE;
 

@@ -933,6 +933,20 @@ remote_host_in (const char *text)
   return host;
 }
 
+/* Whether text[0, length) holds word (lower case ASCII) in any case. */
+static gboolean
+contains_caseless (const char *text,
+                   gsize       length,
+                   const char *word)
+{
+  gsize n = strlen (word);
+
+  for (const char *p = text; p + n <= text + length; p++)
+    if ((*p | 0x20) == word[0] && g_ascii_strncasecmp (p, word, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The server a lone recipient's notification talked to, in Sendmail's
  * transcript of the session ("----- Transcript of session follows -----",
  * then "... while talking to mx.example.net.:" over the commands and
@@ -947,6 +961,10 @@ transcript_host (const char *text,
   char *host = NULL;
 
   length = bounce_utf8_cut (text, MIN (length, (gsize) 64 * 1024));
+  /* (only "talking to" counts here: a notification without the word is
+   * spared the pattern, which otherwise runs over all of it) */
+  if (!contains_caseless (text, length, "talking"))
+    return NULL;
   while (bounce_find_remote_host (text, length, from, &start, &end, &host))
     {
       const char *p = text + start;

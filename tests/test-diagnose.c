@@ -32,6 +32,21 @@ recipient (BounceReport *report,
   return g_list_model_get_item (list, i);
 }
 
+/* The first recipient's address, "Server said" and refusing server. */
+static void
+assert_first_row (const char *text,
+                  const char *address,
+                  const char *diagnostic,
+                  const char *remote)
+{
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, address);
+  g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, diagnostic);
+  g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, remote);
+}
+
 /* One reply line pasted under a sentence that names its recipient, the
  * way a helpdesk user often has a bounce. */
 static BounceReport *
@@ -3742,13 +3757,8 @@ test_microsoft365_error_details (void)
         "\n"
         "Error Details\n"
         "%s", cases[i].details);
-      g_autoptr(BounceReport) report = analyze (text);
-      g_autoptr(BounceRecipient) r = recipient (report, 0);
-
       g_test_message ("case %" G_GSIZE_FORMAT, i);
-      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "tomas.berg@contoso.example");
-      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
-      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+      assert_first_row (text, "tomas.berg@contoso.example", cases[i].diagnostic, cases[i].remote);
     }
 }
 
@@ -3887,13 +3897,8 @@ test_bracketed_reply (void)
         "%s\n"
         "\n"
         "The attachment contains the original mail headers.\n", cases[i].line);
-      g_autoptr(BounceReport) report = analyze (text);
-      g_autoptr(BounceRecipient) r = recipient (report, 0);
-
       g_test_message ("case %" G_GSIZE_FORMAT, i);
-      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
-      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
-      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+      assert_first_row (text, "bob@example.net", cases[i].diagnostic, cases[i].remote);
     }
 }
 
@@ -3999,13 +4004,8 @@ test_qmail_own_words (void)
         "--- Below this line is a copy of the message.\n"
         "\n"
         "Subject: Lunch\n", cases[i].block);
-      g_autoptr(BounceReport) report = analyze (text);
-      g_autoptr(BounceRecipient) r = recipient (report, 0);
-
       g_test_message ("case %" G_GSIZE_FORMAT, i);
-      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
-      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
-      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+      assert_first_row (text, "bob@example.net", cases[i].diagnostic, cases[i].remote);
     }
 }
 
@@ -4051,13 +4051,8 @@ test_gmail_old_headings (void)
         "----- Original message -----\n"
         "\n"
         "Subject: Hello\n", cases[i].details);
-      g_autoptr(BounceReport) report = analyze (text);
-      g_autoptr(BounceRecipient) r = recipient (report, 0);
-
       g_test_message ("case %" G_GSIZE_FORMAT, i);
-      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
-      g_assert_cmpstr (bounce_recipient_get_diagnostic (r), ==, cases[i].diagnostic);
-      g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, cases[i].remote);
+      assert_first_row (text, "bob@example.net", cases[i].diagnostic, cases[i].remote);
     }
 }
 

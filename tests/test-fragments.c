@@ -740,6 +740,34 @@ test_delay_not_given_up (void)
   g_assert_true (listed);
 }
 
+/* A report on several recipients is headed by one whose reason names a
+ * cause, not by the first one when its reply says too little. */
+static void
+test_headline_names_a_cause (void)
+{
+  g_autoptr(BounceReport) report =
+    analyze ("This is the mail system at host mx.example.org.\n"
+             "\n"
+             "I'm sorry to have to inform you that your message could not\n"
+             "be delivered to one or more recipients.\n"
+             "\n"
+             "                   The mail system\n"
+             "\n"
+             "<ann@example.net>: host mx.example.net[192.0.2.1] said: 550 Your E-Mail is\n"
+             "    redundant (in reply to RCPT TO command)\n"
+             "\n"
+             "<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1\n"
+             "    <bob@example.net>: Recipient address rejected: User unknown (in reply to\n"
+             "    RCPT TO command)\n");
+  BounceRecipient *main_recipient = bounce_report_get_main_recipient (report);
+  BounceEntry *verdict = bounce_report_get_verdict (report);
+
+  g_assert_nonnull (main_recipient);
+  g_assert_cmpstr (bounce_recipient_get_address (main_recipient), ==, "bob@example.net");
+  g_assert_nonnull (verdict);
+  g_assert_cmpstr (bounce_entry_get_id (verdict), ==, "reason.userunknown");
+}
+
 /* Webmail shows a bounce's body without its headers. */
 static void
 test_webmail_views (void)
@@ -1188,6 +1216,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
   g_test_add_func ("/fragments/pasted/client-reply", test_client_reply);
   g_test_add_func ("/fragments/pasted/delay-not-given-up", test_delay_not_given_up);
+  g_test_add_func ("/fragments/pasted/headline-names-a-cause", test_headline_names_a_cause);
   g_test_add_func ("/fragments/pasted/sender-refusal-and-reply-line", test_sender_refusal_and_reply_line);
   g_test_add_func ("/fragments/pasted/webmail-views", test_webmail_views);
   g_test_add_func ("/fragments/pasted/replies-without-code", test_replies_without_code);

@@ -174,13 +174,19 @@ bounce_report_decide_verdict (BounceReport    *self,
 
       outcome = MAX (outcome, bounce_recipient_get_outcome (r));
     }
-  for (guint i = 0; i < n && main_recipient == NULL; i++)
-    {
-      g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+  /* The first of the worst outcome, preferring one whose reason names a
+   * cause: a report on four recipients is not headed "The reply gives no
+   * clear cause" because the first one's reply said too little. */
+  for (guint pass = 0; pass < 2 && main_recipient == NULL; pass++)
+    for (guint i = 0; i < n && main_recipient == NULL; i++)
+      {
+        g_autoptr(BounceRecipient) r = g_list_model_get_item (list, i);
+        const char *reason = bounce_recipient_get_reason (r);
 
-      if (bounce_recipient_get_outcome (r) == outcome)
-        main_recipient = g_steal_pointer (&r);
-    }
+        if (bounce_recipient_get_outcome (r) == outcome &&
+            (pass == 1 || (g_strcmp0 (reason, "onhold") != 0 && g_strcmp0 (reason, "undefined") != 0)))
+          main_recipient = g_steal_pointer (&r);
+      }
   if (bounce_report_get_kind (self) != BOUNCE_KIND_FEEDBACK)
     bounce_report_set_kind (self, kind_of (self, outcome));
   bounce_report_set_outcome (self, outcome, main_recipient);

@@ -740,6 +740,35 @@ test_delay_not_given_up (void)
   g_assert_true (listed);
 }
 
+/* ... and when no rule or code explains a delayed recipient, its reason's
+ * entry ("Delivery kept failing and the sending server gave up") does not
+ * lead either: the catalogue's entry for an announced delay does. */
+static void
+test_delay_without_cause (void)
+{
+  g_autoptr(BounceReport) report =
+    analyze ("From: Symantec_AntiVirus_for_SMTP_Gateways@example.org\n"
+             "Subject: Delivery failure notification\n"
+             "\n"
+             "Your message with Subject: Lunch\n"
+             "could not be delivered to the following recipients:\n"
+             "\n"
+             "fran@example.net\n"
+             "\n"
+             "Please do not resend your original message.\n"
+             "Delivery attempts will continue to be made for 5  day(s).\n");
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  GPtrArray *entries;
+
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_address (r), ==, "fran@example.net");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "expired");
+  g_assert_cmpstr (bounce_recipient_get_action (r), ==, "delayed");
+  entries = bounce_recipient_get_entries (r);
+  g_assert_nonnull (entries);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.generic.delayed");
+}
+
 /* A report on several recipients is headed by one whose reason names a
  * cause, not by the first one when its reply says too little. */
 static void
@@ -1216,6 +1245,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
   g_test_add_func ("/fragments/pasted/client-reply", test_client_reply);
   g_test_add_func ("/fragments/pasted/delay-not-given-up", test_delay_not_given_up);
+  g_test_add_func ("/fragments/pasted/delay-without-cause", test_delay_without_cause);
   g_test_add_func ("/fragments/pasted/headline-names-a-cause", test_headline_names_a_cause);
   g_test_add_func ("/fragments/pasted/sender-refusal-and-reply-line", test_sender_refusal_and_reply_line);
   g_test_add_func ("/fragments/pasted/webmail-views", test_webmail_views);

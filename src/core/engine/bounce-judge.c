@@ -1186,6 +1186,16 @@ add_entries (const BounceJudgement *j,
           else
             i++;
         }
+      /* When nothing else explains it, the reason's own entry ("Delivery
+       * kept failing and the sending server gave up") would still lead:
+       * the catalogue's entry for a delay the server's words announce
+       * says what a warning means instead. */
+      if (entries != NULL && entries->len > 0 &&
+          bounce_entry_get_kind (entries->pdata[0]) == BOUNCE_ENTRY_REASON &&
+          g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), "expired") == 0 &&
+          (e = bounce_catalogue_lookup (catalogue, "rule.generic.delayed")) != NULL &&
+          !g_ptr_array_find (entries, e, NULL))
+        g_ptr_array_insert (entries, 0, g_object_ref (e));
       return;
     }
   for (guint i = 1; entries != NULL && i < entries->len; i++)

@@ -118,31 +118,6 @@ before_reply (const char *s,
 /* How many lines the program's message spans at most. */
 #define CLIENT_MESSAGE_LINES 24
 
-/* Whether s[0..n) is a reply code ("550") or an enhanced status code
- * ("5.1.1"). */
-static gboolean
-is_code (const char *s,
-         gsize       n)
-{
-  guint dots = 0, digits = 0;
-
-  if (n == 3)
-    return g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1]) && g_ascii_isdigit (s[2]);
-  for (gsize i = 0; i < n; i++)
-    {
-      if (s[i] == '.')
-        {
-          if (digits == 0)
-            return FALSE;
-          dots++;
-          digits = 0;
-        }
-      else if (!g_ascii_isdigit (s[i]) || ++digits > 3)
-        return FALSE;
-    }
-  return dots == 2 && digits > 0;
-}
-
 /* The length of the codes a line of a reply starts with ("550-5.1.1 ",
  * "5.1.1 ", "550 "), or 0. */
 static gsize
@@ -153,17 +128,17 @@ reply_code_length (const char *s,
 
   while (i < n)
     {
-      gsize start = i;
+      gsize code;
 
-      while (i < n && (g_ascii_isdigit (s[i]) || s[i] == '.'))
-        i++;
-      if (i == start || i >= n || (s[i] != ' ' && s[i] != '-') || !is_code (s + start, i - start))
-        {
-          i = start;
-          break;
-        }
+      /* a reply code, or an enhanced status code (bounce_enhanced_code_length()) */
+      if (i + 3 <= n && g_ascii_isdigit (s[i]) && g_ascii_isdigit (s[i + 1]) && g_ascii_isdigit (s[i + 2]))
+        code = 3;
+      else
+        code = bounce_enhanced_code_length (s + i);
+      if (code == 0 || i + code >= n || (s[i + code] != ' ' && s[i + code] != '-'))
+        break;
       codes++;
-      i++;
+      i += code + 1;
     }
   return codes > 0 ? i : 0;
 }

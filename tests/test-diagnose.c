@@ -2085,6 +2085,27 @@ reason_of_reply_from (const char *host,
   return g_strdup (bounce_recipient_get_reason (r));
 }
 
+/* A remote server's reply and the reason it is read as. */
+typedef struct {
+  const char *host;    /* the Remote-MTA */
+  const char *domain;  /* the recipient's domain */
+  const char *reply;
+  const char *reason;
+} ReplyFromCase;
+
+static void
+check_replies_from (const ReplyFromCase *cases,
+                    gsize                n)
+{
+  for (gsize k = 0; k < n; k++)
+    {
+      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", k, cases[k].reply);
+      g_assert_cmpstr (reason, ==, cases[k].reason);
+    }
+}
+
 /* au (KDDI) answers "550 <address>: User unknown" for an address that does
  * not exist, whatever the command (Sisimai's Rhost::KDDI, for au's servers
  * and au's addresses); from another server the same words after DATA are a
@@ -2116,7 +2137,7 @@ test_kddi_user_unknown (void)
 static void
 test_franceptt_undefined_codes (void)
 {
-  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+  const ReplyFromCase cases[] = {
     { "smtpz4.laposte.net", "laposte.net",
       "550 5.5.0 Service refuse. Veuillez essayer plus tard. service refused, please try later. LPN001_108",
       "undefined" },
@@ -2134,12 +2155,7 @@ test_franceptt_undefined_codes (void)
       "speeding" },
   };
 
-  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
-    {
-      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
-
-      g_assert_cmpstr (reason, ==, cases[k].reason);
-    }
+  check_replies_from (cases, G_N_ELEMENTS (cases));
 }
 
 /* Broadcom Email Security.cloud (MessageLabs) replies and what Broadcom's
@@ -2484,7 +2500,7 @@ test_sisimai_later_wording (void)
 static void
 test_franceptt_authfailure (void)
 {
-  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+  const ReplyFromCase cases[] = {
     { "smtp-in.laposte.net", "laposte.net", "550 5.5.0 SPF: 192.0.2.1 is not allowed to send mail. LPN004_401", "authfailure" },
     { "smtp-in.laposte.net", "laposte.net", "571 5.7.1 Message refused, DMARC verification Failed. LPN007_517", "authfailure" },
     { "smtp-in.laposte.net", "laposte.net", "554 5.7.1 Client host rejected LPN000_630", "policyviolation" },
@@ -2503,12 +2519,7 @@ test_franceptt_authfailure (void)
       "Invalid Sender. (in reply to MAIL FROM command)", "rejected" },
   };
 
-  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
-    {
-      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
-
-      g_assert_cmpstr (reason, ==, cases[k].reason);
-    }
+  check_replies_from (cases, G_N_ELEMENTS (cases));
 }
 
 /* "Requested action not taken: mailbox unavailable" from Microsoft's
@@ -2520,7 +2531,7 @@ test_franceptt_authfailure (void)
 static void
 test_microsoft_mailbox_unavailable (void)
 {
-  const struct { const char *host; const char *domain; const char *reply; const char *reason; } cases[] = {
+  const ReplyFromCase cases[] = {
     { "example-com.mail.protection.outlook.com", "example.com",
       "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "userunknown" },
     { "outlook-com.olc.protection.outlook.com", "outlook.com",
@@ -2534,12 +2545,7 @@ test_microsoft_mailbox_unavailable (void)
       "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)", "filtered" },
   };
 
-  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
-    {
-      g_autofree char *reason = reason_of_reply_from (cases[k].host, cases[k].domain, cases[k].reply);
-
-      g_assert_cmpstr (reason, ==, cases[k].reason);
-    }
+  check_replies_from (cases, G_N_ELEMENTS (cases));
 }
 
 /* A provider's own wording written by a server that is not known to be the

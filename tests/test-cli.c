@@ -173,7 +173,7 @@ parse_object (JsonParser *parser,
 static void
 assert_report_keys (JsonObject *object)
 {
-  const char *keys[] = { "source", "is_bounce", "kind", "description", "backscatter", "feedback_type", "provider",
+  const char *keys[] = { "source", "is_bounce", "kind", "description", "backscatter", "send_error", "feedback_type", "provider",
                          "repaired_utf8", "recipients", "codes", "ips", "domains",
                          "blocklists", "links" };
 

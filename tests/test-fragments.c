@@ -740,6 +740,52 @@ test_delay_not_given_up (void)
   g_assert_true (listed);
 }
 
+/* A mail program's send error (mail-client.c) is no bounce from a server
+ * that keeps the message: nothing was sent and nothing retries it.  A
+ * temporary refusal must not read "still being tried, you do not need to
+ * send it again" (it did before), and the report says it was not sent. */
+static void
+test_send_error_not_sent (void)
+{
+  const char *temporary =
+    "Sending of the message failed.\n"
+    "An error occurred while sending mail. The mail server responded: 451 4.7.1 <bob@example.net>: "
+    "Recipient address rejected: Greylisted, please try again later. Please check the message "
+    "recipient \"bob@example.net\" and try again.\n";
+  const char *permanent =
+    "Task 'mail.example.org - Sending' reported error (0x800CCC78) : 'Unable to send the message. "
+    "Please verify the e-mail address in your account properties.  The server responded: 550 5.1.1 "
+    "<carol@example.org>: Recipient address rejected: User unknown in local recipient table.'\n";
+  g_autoptr(BounceReport) report = analyze (temporary);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  g_autofree char *description = bounce_report_describe (report);
+  g_autofree char *advice = bounce_report_describe_send_error (report);
+  g_autoptr(BounceReport) final = analyze (permanent);
+  g_autofree char *final_advice = bounce_report_describe_send_error (final);
+  g_autoptr(BounceReport) bounce = analyze ("Subject: Undelivered Mail Returned to Sender\n"
+                                            "From: MAILER-DAEMON@example.org (Mail Delivery System)\n"
+                                            "\n"
+                                            "<dan@example.net>: host mx.example.net[192.0.2.7] said: 451 4.7.1 "
+                                            "Greylisted, please try again later (in reply to RCPT TO command)\n");
+
+  g_assert_nonnull (r);
+  g_assert_true (bounce_report_get_send_error (report));
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FAILURE);
+  g_assert_cmpint (bounce_report_get_outcome (report), ==, BOUNCE_OUTCOME_GAVE_UP);
+  g_assert_cmpint (bounce_recipient_get_outcome (r), ==, BOUNCE_OUTCOME_GAVE_UP);
+  g_assert_nonnull (strstr (description, "send error"));
+  g_assert_nonnull (strstr (advice, "not sent"));
+  g_assert_nonnull (strstr (advice, "send it again later"));
+
+  g_assert_true (bounce_report_get_send_error (final));
+  g_assert_cmpint (bounce_report_get_outcome (final), ==, BOUNCE_OUTCOME_PERMANENT);
+  g_assert_nonnull (strstr (final_advice, "will not help until the cause below is fixed"));
+
+  /* a server's delay notice stays what it is */
+  g_assert_false (bounce_report_get_send_error (bounce));
+  g_assert_null (bounce_report_describe_send_error (bounce));
+}
+
 /* ... and when no rule or code explains a delayed recipient, its reason's
  * entry ("Delivery kept failing and the sending server gave up") does not
  * lead either: the catalogue's entry for an announced delay does. */
@@ -1244,6 +1290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/quoted-addresses", test_quoted_addresses);
   g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
   g_test_add_func ("/fragments/pasted/client-reply", test_client_reply);
+  g_test_add_func ("/fragments/pasted/send-error-not-sent", test_send_error_not_sent);
   g_test_add_func ("/fragments/pasted/delay-not-given-up", test_delay_not_given_up);
   g_test_add_func ("/fragments/pasted/delay-without-cause", test_delay_without_cause);
   g_test_add_func ("/fragments/pasted/headline-names-a-cause", test_headline_names_a_cause);

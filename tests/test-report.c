@@ -151,7 +151,7 @@ test_json_shape (void)
   g_autofree char *pretty = bounce_report_to_json (report, TRUE);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  const char *top_keys[] = { "source", "is_bounce", "kind", "description", "backscatter", "feedback_type", "provider",
+  const char *top_keys[] = { "source", "is_bounce", "kind", "description", "backscatter", "send_error", "feedback_type", "provider",
                              "repaired_utf8", "verdict", "recipients", "codes", "ips", "domains",
                              "blocklists", "links", NULL };
   const char *verdict_keys[] = { "outcome", "recipient", "entry", NULL };

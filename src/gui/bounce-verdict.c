@@ -184,6 +184,13 @@ bounce_verdict_update (BounceVerdict *self)
       break;
     }
 
+  /* a mail program's send error: nothing was sent, nothing is retried */
+  if (bounce_report_get_send_error (report) && bounce_report_get_kind (report) == BOUNCE_KIND_FAILURE)
+    {
+      g_free (meaning);
+      meaning = bounce_report_describe_send_error (report);
+      set_badge (self, C_("bounce", "Not sent"), outcome == BOUNCE_OUTCOME_PERMANENT ? "permanent" : "temporary");
+    }
   /* mail the user never sent: the core says so in its own sentence */
   if (bounce_report_get_backscatter (report))
     {

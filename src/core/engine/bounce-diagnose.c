@@ -229,6 +229,7 @@ merge_layout (GPtrArray *listed,
       c->command = l->command;
       c->command_unknown = l->command_unknown;
       c->retried = l->retried;
+      c->not_sent = l->not_sent;
       c->pseudo_class_set = l->pseudo_class_set;
       c->pseudo_temporary = l->pseudo_temporary;
       c->pseudo_reason = l->pseudo_reason;
@@ -461,6 +462,9 @@ diagnose_message (BounceMessageContext *ctx,
     }
   if (bounce_classify_is_backscatter (ctx))
     bounce_report_set_backscatter (ctx->report, TRUE);
+  for (guint i = 0; i < facts->len; i++)
+    if (((BounceFact *) facts->pdata[i])->not_sent)
+      bounce_report_set_send_error (ctx->report, TRUE);
 
   /* A list cut at a limit is said so (issue 16): the fields stop at
    * BOUNCE_MAX_RECIPIENTS, the text is read up to text_limit. */

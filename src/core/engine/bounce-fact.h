@@ -62,6 +62,9 @@ typedef struct {
   guint code_reason : 1;    /* the layout's reason comes from a code of its own for the
                              * condition (Facebook's RCP-P2, Exchange's 000C05A6), which says
                              * more than a report's status */
+  guint not_sent : 1;       /* a mail program's send error: its outgoing server refused the
+                             * message, which never left the program, and nothing will try
+                             * it again on its own */
 } BounceFact;
 
 BounceFact *bounce_fact_new       (const char *layout,

@@ -1276,10 +1276,13 @@ bounce_judge (BounceMessageContext *ctx,
   /* A notice that the message was not delivered, with nothing in it of a
    * warning (settle_action() found no delay in its Subject or words), is
    * the sending server's last word, even after temporary errors: a delay
-   * warning says it keeps trying (Postfix's, Exim's and Sendmail's do). */
+   * warning says it keeps trying (Postfix's, Exim's and Sendmail's do).
+   * A mail program's send error is the end of it too: nothing retries a
+   * message its outgoing server refused. */
   bounce_recipient_set_given_up (r, (fact->retried && !is_action (fact, "delayed")) ||
                                     (fact->action == NULL && ctx->message != NULL &&
-                                     bounce_classify_states_failure (ctx)));
+                                     bounce_classify_states_failure (ctx)) ||
+                                    fact->not_sent);
   bounce_recipient_set_remote_mta (r, ev.remote_host);
   bounce_recipient_set_diagnostic (r, ev.said);
   bounce_recipient_set_last_attempt (r, fact->last_attempt);

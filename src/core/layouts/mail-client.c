@@ -267,6 +267,10 @@ parse_mail_client (BounceLayoutDoc *d)
   bounce_fact_set_diag (fact, said);
   fact->command = command;
   fact->command_unknown = !command_known;
+  /* Thunderbird shows the error in the window the message was written in
+   * and sends nothing; Outlook keeps the message in its Outbox: either way
+   * it was not sent, and no server holds it to try again. */
+  fact->not_sent = TRUE;
   return TRUE;
 }
 

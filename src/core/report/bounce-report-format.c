@@ -431,6 +431,8 @@ bounce_report_write_json (BounceReport     *self,
   }
   bounce_json_writer_member (json, "backscatter");
   bounce_json_writer_boolean (json, bounce_report_get_backscatter (self));
+  bounce_json_writer_member (json, "send_error");
+  bounce_json_writer_boolean (json, bounce_report_get_send_error (self));
   add_string (json, "feedback_type", bounce_report_get_feedback_type (self));
   add_string (json, "provider", bounce_report_get_provider (self));
   bounce_json_writer_member (json, "repaired_utf8");
@@ -594,6 +596,9 @@ bounce_report_describe (BounceReport *self)
   switch (bounce_report_get_kind (self))
     {
     case BOUNCE_KIND_FAILURE:
+      if (bounce_report_get_send_error (self))
+        return g_strdup (_("This is a send error from your mail program: your outgoing mail "
+                           "server refused the message, so it was not sent."));
       if (bounce_report_get_backscatter (self))
         return g_strdup (_("This is a bounce for a message you did not send: someone else used your "
                            "address as its sender (backscatter)."));
@@ -633,6 +638,12 @@ headline (BounceReport *self)
   switch (bounce_report_get_kind (self))
     {
     case BOUNCE_KIND_FAILURE:
+      if (title != NULL && bounce_report_get_send_error (self))
+        /* Translators: %s is the reason, e.g. "The address does not exist";
+         * said of a message the user's mail program could not send */
+        return g_strdup_printf (_("Not sent: %s"), title);
+      if (bounce_report_get_send_error (self))
+        return g_strdup (_("Your message was not sent"));
       if (title != NULL)
         /* Translators: %s is the reason, e.g. "The address does not exist" */
         return g_strdup_printf (_("Not delivered: %s"), title);
@@ -660,13 +671,45 @@ headline (BounceReport *self)
     }
 }
 
+char *
+bounce_report_describe_send_error (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+
+  if (!bounce_report_get_send_error (self) || bounce_report_get_kind (self) != BOUNCE_KIND_FAILURE)
+    return NULL;
+  /* (no server keeps it: a temporary refusal is given up at once, see
+   * bounce_recipient_get_outcome()) */
+  switch (bounce_report_get_outcome (self))
+    {
+    case BOUNCE_OUTCOME_PERMANENT:
+      return g_strdup (_("The message was not sent: it should still be in your mail program, in "
+                         "the window you wrote it in or in the Outbox. Sending it again will not "
+                         "help until the cause below is fixed."));
+    case BOUNCE_OUTCOME_GAVE_UP:
+    case BOUNCE_OUTCOME_DELAYED:
+      return g_strdup (_("The message was not sent: it should still be in your mail program, in "
+                         "the window you wrote it in or in the Outbox. The refusal is temporary: "
+                         "send it again later, or once the cause below is fixed."));
+    case BOUNCE_OUTCOME_UNKNOWN:
+    case BOUNCE_OUTCOME_NONE:
+    default:
+      return g_strdup (_("The message was not sent: it should still be in your mail program, in "
+                         "the window you wrote it in or in the Outbox. Check the explanation "
+                         "below before sending it again."));
+    }
+}
+
 /* What the verdict means for the person who sent the message. */
 static char *
 meaning (BounceReport *self)
 {
   BounceKind kind = bounce_report_get_kind (self);
   const char *until;
+  char *send_error = bounce_report_describe_send_error (self);
 
+  if (send_error != NULL)
+    return send_error;
   switch (kind)
     {
     case BOUNCE_KIND_FAILURE:

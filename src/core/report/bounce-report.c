@@ -13,6 +13,7 @@ struct _BounceReport
   char *source;
   BounceKind kind;
   gboolean backscatter;
+  gboolean send_error;
   char *feedback_type;
   char *provider;
   GListStore *recipients;
@@ -156,6 +157,21 @@ bounce_report_set_backscatter (BounceReport *self,
 {
   g_return_if_fail (BOUNCE_IS_REPORT (self));
   self->backscatter = value;
+}
+
+gboolean
+bounce_report_get_send_error (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), FALSE);
+  return self->send_error;
+}
+
+void
+bounce_report_set_send_error (BounceReport *self,
+                              gboolean      value)
+{
+  g_return_if_fail (BOUNCE_IS_REPORT (self));
+  self->send_error = value;
 }
 
 const char *

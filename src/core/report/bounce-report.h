@@ -50,6 +50,15 @@ void          bounce_report_set_feedback_type   (BounceReport *self, const char 
  * that someone else used the user's address as its sender (backscatter). */
 gboolean      bounce_report_get_backscatter     (BounceReport *self);
 void          bounce_report_set_backscatter     (BounceReport *self, gboolean value);
+/* Not a bounce but a mail program's send error (Thunderbird's "Sending of
+ * the message failed", Outlook's "reported error (0x800CCC78)"): the
+ * user's outgoing server refused the message, so it was never sent. */
+gboolean      bounce_report_get_send_error      (BounceReport *self);
+void          bounce_report_set_send_error      (BounceReport *self, gboolean value);
+/* For a send error, what it means for the user in one translated paragraph
+ * (the message is still in the mail program; send it again when...);
+ * NULL for anything else. */
+char         *bounce_report_describe_send_error (BounceReport *self);
 /* What the message is, in one translated sentence: "This is an automatic
  * reply, not a bounce: the message was delivered." */
 char         *bounce_report_describe            (BounceReport *self);

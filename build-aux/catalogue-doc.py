@@ -64,6 +64,9 @@ def step_text(step):
         return step
     case = step.get("case") or STATE_CASES.get(step.get("state")) or \
         CLASS_CASES.get(step.get("class"))
+    # ("sent" alone names no case: the browser shows the step as it is)
+    if case is None:
+        return step["text"]
     return f"*{case}:* {step['text']}"
 
 

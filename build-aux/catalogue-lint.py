@@ -129,7 +129,7 @@ SOURCE_KINDS = ("rule", "phrases")
 # sender's steps say them in plain words (the admin's steps may use them).
 JARGON = re.compile(r"\b(?:DANE|TLSA|DNSSEC|tenants?|HELO|EHLO|x-dg-ref|snowshoe)\b", re.I)
 
-STEP_KEYS = {"text", "case", "state", "class", "words", "otherwise", "said"}
+STEP_KEYS = {"text", "case", "state", "class", "words", "otherwise", "said", "sent"}
 
 # Constructs that risk catastrophic backtracking or are not shared by
 # Python re and PCRE2.
@@ -455,7 +455,7 @@ class Lint:
                     self.err(at, "a case starts with \"If \"")
                 if step["case"].endswith((".", ":")):
                     self.err(at, "a case ends without punctuation")
-            conds = [k for k in ("state", "class", "words", "otherwise", "said") if k in step]
+            conds = [k for k in ("state", "class", "words", "otherwise", "said", "sent") if k in step]
             if not conds:
                 self.err(at, "a step object without a condition: write a string")
             if step.get("state", "delayed") not in ("delayed", "failed"):
@@ -464,6 +464,8 @@ class Lint:
                 self.err(at, "class must be temporary or permanent")
             if "otherwise" in step and step["otherwise"] is not True:
                 self.err(at, "otherwise can only be true")
+            if "sent" in step and step["sent"] is not True:
+                self.err(at, "sent can only be true")
             if "words" in step and "otherwise" in step:
                 self.err(at, "words and otherwise exclude each other")
             if "said" in step and step["said"] not in self.reasons:

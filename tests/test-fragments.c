@@ -786,6 +786,49 @@ test_send_error_not_sent (void)
   g_assert_null (bounce_report_describe_send_error (bounce));
 }
 
+/* Whether the sender steps of a report's first recipient mention text. */
+static gboolean
+first_steps_mention (BounceReport *report,
+                     const char   *text)
+{
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (bounce_report_get_recipients (report), 0);
+  g_autoptr(GPtrArray) steps = NULL;
+
+  g_assert_nonnull (r);
+  steps = bounce_recipient_select_steps (r, FALSE);
+  g_assert_cmpuint (steps->len, >, 0);
+  for (guint i = 0; i < steps->len; i++)
+    if (strstr (((BounceStep *) steps->pdata[i])->text, text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* A step marked "sent" (the catalogue's "If you never sent the original
+ * message, your address was forged ...") is not shown for a send error:
+ * the user has just pressed Send. */
+static void
+test_send_error_steps (void)
+{
+  g_autoptr(BounceReport) not_sent =
+    analyze ("Sending of the message failed.\n"
+             "An error occurred while sending mail. The mail server responded: 550 5.1.1 <bob@example.net>: "
+             "Recipient address rejected: User unknown in virtual mailbox table. Please check the message "
+             "recipient \"bob@example.net\" and try again.\n");
+  g_autoptr(BounceReport) returned =
+    analyze ("Subject: Undelivered Mail Returned to Sender\n"
+             "From: MAILER-DAEMON@example.org (Mail Delivery System)\n"
+             "\n"
+             "<bob@example.net>: host mx.example.net[192.0.2.7] said: 550 5.1.1 <bob@example.net>: "
+             "Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO "
+             "command)\n");
+
+  g_assert_true (bounce_report_get_send_error (not_sent));
+  g_assert_false (first_steps_mention (not_sent, "never sent"));
+  g_assert_true (first_steps_mention (not_sent, "typos"));
+  g_assert_false (bounce_report_get_send_error (returned));
+  g_assert_true (first_steps_mention (returned, "never sent"));
+}
+
 /* ... and when no rule or code explains a delayed recipient, its reason's
  * entry ("Delivery kept failing and the sending server gave up") does not
  * lead either: the catalogue's entry for an announced delay does. */
@@ -1291,6 +1334,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/client-dialogs", test_client_dialogs);
   g_test_add_func ("/fragments/pasted/client-reply", test_client_reply);
   g_test_add_func ("/fragments/pasted/send-error-not-sent", test_send_error_not_sent);
+  g_test_add_func ("/fragments/pasted/send-error-steps", test_send_error_steps);
   g_test_add_func ("/fragments/pasted/delay-not-given-up", test_delay_not_given_up);
   g_test_add_func ("/fragments/pasted/delay-without-cause", test_delay_without_cause);
   g_test_add_func ("/fragments/pasted/headline-names-a-cause", test_headline_names_a_cause);

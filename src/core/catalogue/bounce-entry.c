@@ -33,6 +33,8 @@ typedef struct {
   gboolean otherwise;          /* applies when no words step of its list does */
   char *said;                  /* a reason one of the recipient's rules read in
                                 * the server's words, or NULL */
+  gboolean sent;               /* applies only to a message that was sent: not to a
+                                * mail program's send error (BounceStepContext.not_sent) */
 } StepDef;
 
 static void
@@ -280,15 +282,16 @@ get_strv (JsonObject  *object,
 }
 
 static const char * const step_keys[] = {
-  "text", "case", "state", "class", "words", "otherwise", "said", NULL
+  "text", "case", "state", "class", "words", "otherwise", "said", "sent", NULL
 };
 
 /* A step is a string, or an object: { "text", "case", and one or more of
  * "state" (delayed, failed), "class" (temporary, permanent), "words" (a
  * pattern over the server's reply), "otherwise" (true: when no "words"
- * step of the list applies) or "said" (a reason: when one of the rules that
+ * step of the list applies), "said" (a reason: when one of the rules that
  * read the recipient's reply gives that reason, whatever reason the
- * recipient was given in the end). */
+ * recipient was given in the end) or "sent" (true: only when the message
+ * was sent, not for a mail program's send error). */
 static StepDef *
 parse_step (JsonNode    *item,
             const char  *id,
@@ -381,12 +384,21 @@ parse_step (JsonNode    *item,
       def->otherwise = TRUE;
     }
 
+  if (json_object_has_member (object, "sent"))
+    {
+      gboolean sent = FALSE;
+
+      if (!bounce_json_boolean (json_object_get_member (object, "sent"), &sent) || !sent)
+        STEP_FAIL ("Catalogue entry “%s”: a step’s “sent” can only be true", id);
+      def->sent = TRUE;
+    }
+
   if (def->words_source != NULL && def->otherwise)
     STEP_FAIL ("Catalogue entry “%s”: a step has both “words” and “otherwise”", id);
   if ((def->words_source != NULL || def->otherwise || def->said != NULL) && def->label == NULL)
     STEP_FAIL ("Catalogue entry “%s”: a step that depends on the server’s words needs a “case”", id);
   if (def->state == STEP_STATE_ANY && def->klass == BOUNCE_PERMANENCE_UNKNOWN &&
-      def->words_source == NULL && !def->otherwise && def->said == NULL)
+      def->words_source == NULL && !def->otherwise && def->said == NULL && !def->sent)
     STEP_FAIL ("Catalogue entry “%s”: a step object without a condition (write it as a string)", id);
 #undef STEP_FAIL
 
@@ -1206,6 +1218,10 @@ bounce_entry_select_steps (BounceEntry             *self,
       if (def->otherwise)
         applies = tri_and (applies, any_words == TRI_TRUE ? TRI_FALSE
                                     : any_words == TRI_FALSE ? TRI_TRUE : TRI_UNKNOWN);
+      /* (without a recipient, as in the catalogue browser, it applies: a
+       * bounce is what the catalogue is read for) */
+      if (def->sent && context != NULL && context->not_sent)
+        applies = TRI_FALSE;
 
       if (applies == TRI_FALSE)
         continue;
@@ -1514,6 +1530,7 @@ write_steps (GArray           *record,
       add_str (record, pool, def->words_source);
       bounce_record_add (record, def->otherwise);
       add_str (record, pool, def->said);
+      bounce_record_add (record, def->sent);
     }
 }
 
@@ -1612,6 +1629,7 @@ read_steps (BounceRecordReader *r,
       words = bounce_record_str (r);
       def->otherwise = bounce_record_next (r) != 0;
       def->said = bounce_record_dup (r);
+      def->sent = bounce_record_next (r) != 0;
       def->state = state <= STEP_STATE_FAILED ? (StepState) state : STEP_STATE_ANY;
       def->klass = klass <= BOUNCE_PERMANENCE_PERMANENT ? (BouncePermanence) klass : BOUNCE_PERMANENCE_UNKNOWN;
       /* (compiled when first matched, step_words(): most entries read in

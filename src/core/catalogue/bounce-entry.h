@@ -46,6 +46,7 @@ typedef struct {
   BouncePermanence  permanence;
   GPtrArray        *said;        /* (element-type BounceEntry) the entries that read
                                   * the reply, or NULL when not known */
+  gboolean          not_sent;    /* a mail program's send error: the message never left it */
 } BounceStepContext;
 
 /* A step chosen for a reader. */

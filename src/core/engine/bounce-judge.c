@@ -1283,6 +1283,7 @@ bounce_judge (BounceMessageContext *ctx,
                                     (fact->action == NULL && ctx->message != NULL &&
                                      bounce_classify_states_failure (ctx)) ||
                                     fact->not_sent);
+  bounce_recipient_set_not_sent (r, fact->not_sent);
   bounce_recipient_set_remote_mta (r, ev.remote_host);
   bounce_recipient_set_diagnostic (r, ev.said);
   bounce_recipient_set_last_attempt (r, fact->last_attempt);

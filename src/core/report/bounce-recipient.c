@@ -23,6 +23,7 @@ struct _BounceRecipient
   gboolean hard_bounce;
   gboolean status_inferred;
   gboolean given_up;
+  gboolean not_sent;
   BouncePermanence permanence;
   GPtrArray *entries;
   gboolean has_range;
@@ -322,6 +323,7 @@ bounce_recipient_get_step_context (BounceRecipient   *self,
   context->outcome = bounce_recipient_get_outcome (self);
   context->permanence = self->permanence;
   context->said = self->entries;
+  context->not_sent = self->not_sent;
 }
 
 GPtrArray *
@@ -419,6 +421,21 @@ bounce_recipient_set_original_address (BounceRecipient *self,
       g_free (self->original_address);
       self->original_address = g_strdup (value);
     }
+}
+
+gboolean
+bounce_recipient_get_not_sent (BounceRecipient *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_RECIPIENT (self), FALSE);
+  return self->not_sent;
+}
+
+void
+bounce_recipient_set_not_sent (BounceRecipient *self,
+                               gboolean         value)
+{
+  g_return_if_fail (BOUNCE_IS_RECIPIENT (self));
+  self->not_sent = !!value;
 }
 
 gboolean

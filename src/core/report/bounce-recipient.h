@@ -23,6 +23,8 @@ gboolean         bounce_recipient_get_status_inferred (BounceRecipient *self);
 /* The reporting server says it stopped trying ("I'm not going to try
  * again"), though it states no action and its codes are temporary. */
 gboolean         bounce_recipient_get_given_up       (BounceRecipient *self);
+/* A mail program's send error: the message was refused before it left. */
+gboolean         bounce_recipient_get_not_sent       (BounceRecipient *self);
 const char      *bounce_recipient_get_reply_code     (BounceRecipient *self);  /* "550" or NULL */
 /* The codes the server gave, as "550 5.1.1" (inferred statuses left out), or NULL. */
 /* The recipient's DSN action ("failed", "delayed", ...) in words for
@@ -61,6 +63,7 @@ void             bounce_recipient_set_original_address (BounceRecipient *self, c
 void             bounce_recipient_set_status         (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_status_inferred (BounceRecipient *self, gboolean value);
 void             bounce_recipient_set_given_up       (BounceRecipient *self, gboolean value);
+void             bounce_recipient_set_not_sent       (BounceRecipient *self, gboolean value);
 void             bounce_recipient_set_reply_code     (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_reason         (BounceRecipient *self, const char *value);
 void             bounce_recipient_set_hard_bounce    (BounceRecipient *self, gboolean value);

@@ -396,6 +396,30 @@ test_nullmailer (void)
   run_sample ("nullmailer.eml", check_nullmailer);
 }
 
+/* CommuniGate Pro: a block per recipient, its module's line dropped from
+ * what the server said, the remote host from "host ... says:". */
+static void
+check_communigate (GPtrArray *list,
+                   gboolean   pasted)
+{
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 2);
+  r = nth (list, 0, "communigate", "bob@example.net");
+  g_assert_cmpstr (r->text, ==, "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  g_assert_cmpstr (r->remote_mta, ==, "mx.example.net");
+  g_assert_true (r->command_unknown);
+  r = nth (list, 1, "communigate", "carol@example.org");
+  g_assert_cmpstr (r->text, ==, "account is full (quota exceeded)");
+  g_assert_null (r->remote_mta);
+}
+
+static void
+test_communigate (void)
+{
+  run_sample ("communigate.eml", check_communigate);
+}
+
 static void
 check_dovecot (GPtrArray *list,
                gboolean   pasted)
@@ -824,6 +848,7 @@ main (int   argc,
 
   g_test_add_func ("/layouts-new/masqmail", test_masqmail);
   g_test_add_func ("/layouts-new/nullmailer", test_nullmailer);
+  g_test_add_func ("/layouts-new/communigate", test_communigate);
   g_test_add_func ("/layouts-new/dovecot", test_dovecot);
   g_test_add_func ("/layouts-new/cyrus", test_cyrus);
   g_test_add_func ("/layouts-new/cisco-secure-email", test_cisco);

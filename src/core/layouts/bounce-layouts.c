@@ -24,6 +24,7 @@ extern const BounceLayout bounce_layout_dovecot;
 extern const BounceLayout bounce_layout_cyrus;
 extern const BounceLayout bounce_layout_masqmail;
 extern const BounceLayout bounce_layout_nullmailer;
+extern const BounceLayout bounce_layout_communigate;
 extern const BounceLayout bounce_layout_exchange_warning;
 extern const BounceLayout bounce_layout_smartermail;
 extern const BounceLayout bounce_layout_xmail;
@@ -117,6 +118,7 @@ static const BounceLayout * const registry[] = {
   &bounce_layout_cyrus,
   &bounce_layout_masqmail,
   &bounce_layout_nullmailer,
+  &bounce_layout_communigate,
   &bounce_layout_smartermail,
   &bounce_layout_xmail,
   &bounce_layout_citadel,

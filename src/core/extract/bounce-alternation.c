@@ -60,14 +60,25 @@ split_into (const char *part,
           const char *rest = part + i + 1;
           gsize left = len - i - 1;
 
-          /* only groups, look-ahead and look-behind: no options, verbs,
-           * named groups, conditions, recursion or callouts */
+          /* only groups, look-ahead and look-behind, and groups with
+           * options of their own ("(?-i:...)", which end with the group):
+           * no options that go on after it ("(?i)", which PCRE carries
+           * into the next alternatives), verbs, named groups, conditions,
+           * recursion or callouts; no extended mode, whose comments could
+           * hold a '|' or a ')' */
           if (left >= 1 && rest[0] == '*')
             return FALSE;
           if (left >= 1 && rest[0] == '?' &&
               !(left >= 2 && strchr (":=!", rest[1]) != NULL) &&
               !(left >= 3 && rest[1] == '<' && (rest[2] == '=' || rest[2] == '!')))
-            return FALSE;
+            {
+              gsize k = 1;
+
+              while (k < left && strchr ("imsU-", rest[k]) != NULL && rest[k] != '\0')
+                k++;
+              if (k == 1 || k >= left || rest[k] != ':')
+                return FALSE;
+            }
           depth++;
           continue;
         }
@@ -514,7 +525,27 @@ typedef struct
   gboolean found;
   gsize start;
   gsize end;
+  BounceSpan group;   /* its first capturing group that took part; [0, 0): none */
 } Next;
+
+/* The span of the first capturing group that took part in info's match:
+ * in the whole regex, that of the alternative that matched (the others'
+ * groups are unset), the same as that alternative's own first group that
+ * took part when it is searched alone. */
+static BounceSpan
+first_group (GMatchInfo *info)
+{
+  int n = g_match_info_get_match_count (info);
+
+  for (int group = 1; group < n; group++)
+    {
+      int s, e;
+
+      if (g_match_info_fetch_pos (info, group, &s, &e) && s >= 0)
+        return (BounceSpan) { s, e };
+    }
+  return (BounceSpan) { 0, 0 };
+}
 
 static void
 search (GRegex     *part,
@@ -532,6 +563,7 @@ search (GRegex     *part,
     {
       next->start = s;
       next->end = e;
+      next->group = first_group (info);
     }
 }
 
@@ -578,6 +610,7 @@ search_after (BounceAlternation *split,
               next->found = TRUE;
               next->start = s;
               next->end = e;
+              next->group = first_group (info);
               return TRUE;
             }
         }
@@ -614,6 +647,12 @@ struct _BounceAlternationIter
   guint given;         /* the matches given so far */
   GMatchInfo *info;    /* matching whole: the regex's, once started */
   gboolean done;
+  gboolean resume;     /* the alternatives' matches that start before the
+                        * end of the last match given are still to be
+                        * searched again, from there (when the next match
+                        * is asked for: a caller that wants only the first
+                        * is spared it) */
+  gsize last_end;
 };
 
 BounceAlternationIter *
@@ -667,7 +706,8 @@ bounce_alternation_iter_free (BounceAlternationIter *iter)
  * given already when it starts. */
 static gboolean
 next_whole (BounceAlternationIter *iter,
-            BounceSpan            *span)
+            BounceSpan            *span,
+            BounceSpan            *group)
 {
   int s, e;
 
@@ -685,21 +725,36 @@ next_whole (BounceAlternationIter *iter,
     return FALSE;
   span->start = s;
   span->end = e;
+  *group = first_group (iter->info);
   return TRUE;
 }
 
 gboolean
-bounce_alternation_iter_next (BounceAlternationIter *iter,
-                              BounceSpan            *span)
+bounce_alternation_iter_next_group (BounceAlternationIter *iter,
+                                    BounceSpan            *span,
+                                    BounceSpan            *group)
 {
   BounceAlternation *split;
+  BounceSpan unused;
   int best = -1;
 
   g_return_val_if_fail (iter != NULL && span != NULL, FALSE);
 
+  if (group == NULL)
+    group = &unused;
   if (iter->done)
     return FALSE;
   split = iter->split;
+  if (iter->next != NULL && iter->resume)
+    {
+      for (guint i = 0; i < split->n; i++)
+        {
+          /* (an alternative searched once compiles) */
+          if (iter->next[i].found && iter->next[i].start < iter->last_end)
+            search_part (split, i, iter->text, iter->last_end, iter->end, &iter->next[i]);
+        }
+      iter->resume = FALSE;
+    }
   if (iter->next != NULL)
     {
       for (guint i = 0; i < split->n; i++)
@@ -719,7 +774,7 @@ bounce_alternation_iter_next (BounceAlternationIter *iter,
     }
   if (iter->next == NULL)
     {
-      if (!next_whole (iter, span))
+      if (!next_whole (iter, span, group))
         {
           iter->done = TRUE;
           return FALSE;
@@ -729,14 +784,18 @@ bounce_alternation_iter_next (BounceAlternationIter *iter,
     }
   span->start = iter->next[best].start;
   span->end = iter->next[best].end;
+  *group = iter->next[best].group;
   iter->given++;
-  for (guint i = 0; i < split->n; i++)
-    {
-      /* (an alternative searched once compiles) */
-      if (iter->next[i].found && iter->next[i].start < span->end)
-        search_part (split, i, iter->text, span->end, iter->end, &iter->next[i]);
-    }
+  iter->resume = TRUE;
+  iter->last_end = span->end;
   return TRUE;
+}
+
+gboolean
+bounce_alternation_iter_next (BounceAlternationIter *iter,
+                              BounceSpan            *span)
+{
+  return bounce_alternation_iter_next_group (iter, span, NULL);
 }
 
 void

@@ -642,6 +642,49 @@ test_alternation_guard (void)
     }
 }
 
+/* The needles are looked for by reading every other byte: one that
+ * starts at any offset of the range searched, at its first or last byte,
+ * or that runs past its end, counts as the whole regex's matches say. */
+static void
+test_alternation_guard_offsets (void)
+{
+  static const char *pattern = "(?:AB[0-9])|(?:XYZ)|(?:QQ)";
+  static const char * const needles[] = { "AB7", "XYZ", "QQ", "AB", "XY" };
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_RAW, 0, NULL);
+
+  for (guint n = 0; n < G_N_ELEMENTS (needles); n++)
+    for (guint before = 0; before < 6; before++)
+      for (guint after = 0; after < 3; after++)
+        {
+          g_autofree char *text = g_strdup_printf ("%.*s%s%.*s", before, "abcdef", needles[n], after, "xyz");
+          gsize len = strlen (text);
+
+          for (gsize start = 0; start <= len; start++)
+            for (gsize end = start; end <= len; end++)
+              {
+                /* (a fresh split each time: the guard is read once a split
+                 * is first searched, then kept) */
+                BounceAlternation *split = bounce_alternation_new (regex);
+                g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, text, start, end, NULL);
+                g_autoptr(GString) got = g_string_new (NULL);
+                g_autofree char *expected = describe_whole (regex, text, start, end);
+                BounceSpan span;
+
+                while (bounce_alternation_iter_next (iter, &span))
+                  g_string_append_printf (got, "%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT " ", span.start, span.end);
+                if (g_strcmp0 (got->str, expected) != 0)
+                  g_error ("%s [%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT "): %s, the regex %s",
+                           text, start, end, got->str, expected);
+                /* (only the alternatives whose needles are in the range are
+                 * compiled) */
+                if (*expected == '\0')
+                  g_assert_cmpuint (bounce_alternation_get_n_compiled (split), ==, 0);
+                g_clear_pointer (&iter, bounce_alternation_iter_free);
+                bounce_alternation_free (split);
+              }
+        }
+}
+
 /* The catalogue's token shapes as a run searches them (their needles read
  * at build time, from the compiled catalogue): a text without any needle
  * compiles none of them, and over the corpus the matches are the whole
@@ -745,6 +788,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/alternation/tokens", test_alternation_tokens);
   g_test_add_func ("/alternation/needles", test_alternation_needles);
   g_test_add_func ("/alternation/guard", test_alternation_guard);
+  g_test_add_func ("/alternation/guard-offsets", test_alternation_guard_offsets);
   g_test_add_func ("/alternation/catalogue-tokens", test_alternation_catalogue_tokens);
   return g_test_run ();
 }

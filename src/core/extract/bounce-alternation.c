@@ -200,6 +200,8 @@ struct _BounceAlternation
   gsize *needle_len;
   guint *needle_alt;
   guint16 *needle_head;   /* each needle's first two bytes (it has two at least) */
+  guint8 *head_byte;      /* 256: whether a byte is the first or second of a needle */
+  guint8 *head_bits;      /* 65536 bits: whether two bytes are a needle's first two */
   gsize guard_done;       /* (g_once) */
 };
 
@@ -228,6 +230,8 @@ guard_alternatives (BounceAlternation *split,
       split->needle_len = g_new (gsize, total);
       split->needle_alt = g_new (guint, total);
       split->needle_head = g_new (guint16, total);
+      split->head_byte = g_new0 (guint8, 256);
+      split->head_bits = g_new0 (guint8, 65536 / 8);
       for (guint i = 0; i < split->n; i++)
         for (guint k = 0; sets[i] != NULL && sets[i][k] != NULL; k++)
           split->bucket[(guchar) sets[i][k][0] + 1]++;
@@ -244,6 +248,9 @@ guard_alternatives (BounceAlternation *split,
             split->needle_len[at] = strlen (sets[i][k]);
             split->needle_alt[at] = i;
             split->needle_head[at] = (guint16) (((guchar) sets[i][k][0] << 8) | (guchar) sets[i][k][1]);
+            split->head_byte[(guchar) sets[i][k][0]] = 1;
+            split->head_byte[(guchar) sets[i][k][1]] = 1;
+            split->head_bits[split->needle_head[at] >> 3] |= 1 << (split->needle_head[at] & 7);
             split->guarded[i] = 1;
           }
       g_free (fill);
@@ -287,6 +294,46 @@ bounce_alternation_set_needles (BounceAlternation *split,
   ensure_guard (split, needles);
 }
 
+/* Whether a needle starts with the bytes a, b. */
+static inline gboolean
+is_head (BounceAlternation *split,
+         guchar             a,
+         guchar             b)
+{
+  guint head = (a << 8) | b;
+
+  return (split->head_bits[head >> 3] >> (head & 7)) & 1;
+}
+
+/* Marks the alternatives whose needles start at text[p] (p + 1 < end). */
+static inline void
+guard_at (BounceAlternation *split,
+          const char        *text,
+          gsize              p,
+          gsize              end,
+          guint8            *possible,
+          guint             *left)
+{
+  guchar c = (guchar) text[p];
+  guint k = split->bucket[c], stop = split->bucket[c + 1];
+  guint16 head;
+
+  if (k == stop)
+    return;
+  head = (guint16) ((c << 8) | (guchar) text[p + 1]);
+  for (; k < stop; k++)
+    {
+      guint alt = split->needle_alt[k];
+
+      if (split->needle_head[k] == head && !possible[alt] && split->needle_len[k] <= end - p &&
+          memcmp (text + p + 2, split->needle[k] + 2, split->needle_len[k] - 2) == 0)
+        {
+          possible[alt] = 1;
+          (*left)--;
+        }
+    }
+}
+
 /* possible[i]: 0 for an alternative with needles none of which is in
  * text[start, end), so that it has no match there; else 1.  One pass over
  * the text, which ends once every alternative with needles has one. */
@@ -304,28 +351,21 @@ guard_scan (BounceAlternation *split,
       possible[i] = !split->guarded[i];
       left += split->guarded[i];
     }
-  /* (a needle has two bytes at least: the first two are compared before
-   * the rest) */
-  for (gsize p = start; p + 1 < end && left > 0; p++)
+  /* A needle has two bytes at least: one that starts at p has its first
+   * byte at p and its second at p + 1.  So every other byte q is read,
+   * and only where it is the first or second byte of a needle are the
+   * needles tried at q - 1 and at q, where the two bytes there start one
+   * (in the order of the text, as reading every byte would). */
+  for (gsize q = start + 1; q < end && left > 0; q += 2)
     {
-      guchar c = (guchar) text[p];
-      guint k = split->bucket[c], stop = split->bucket[c + 1];
-      guint16 head;
+      guchar b = (guchar) text[q];
 
-      if (k == stop)
+      if (!split->head_byte[b])
         continue;
-      head = (guint16) ((c << 8) | (guchar) text[p + 1]);
-      for (; k < stop; k++)
-        {
-          guint alt = split->needle_alt[k];
-
-          if (split->needle_head[k] == head && !possible[alt] && split->needle_len[k] <= end - p &&
-              memcmp (text + p + 2, split->needle[k] + 2, split->needle_len[k] - 2) == 0)
-            {
-              possible[alt] = 1;
-              left--;
-            }
-        }
+      if (is_head (split, (guchar) text[q - 1], b))
+        guard_at (split, text, q - 1, end, possible, &left);
+      if (q + 1 < end && left > 0 && is_head (split, b, (guchar) text[q + 1]))
+        guard_at (split, text, q, end, possible, &left);
     }
 }
 
@@ -433,6 +473,8 @@ bounce_alternation_free (BounceAlternation *self)
       g_free (self->needle_len);
       g_free (self->needle_alt);
       g_free (self->needle_head);
+      g_free (self->head_byte);
+      g_free (self->head_bits);
     }
   g_strfreev (self->pieces);
   g_clear_pointer (&self->whole.plain, g_regex_unref);

@@ -4191,10 +4191,35 @@ test_delay_subject (void)
     }
 }
 
-/* bounce_find_remote_host() tries its pattern only where a quick test lets
- * it; it finds what the pattern alone finds, on texts made of the ways the
- * pattern reads (each space a run of blanks of any script, sometimes none;
- * U+017F and U+212A for some 's' and 'k'; any case) and near misses. */
+/* The first match of the remote host's whole pattern from from, and its
+ * first capturing group that took part (as bounce_find_remote_host()
+ * reads it, -1 when none). */
+static gboolean
+remote_host_by_regex (GRegex     *regex,
+                      const char *text,
+                      gsize       length,
+                      gsize       from,
+                      int        *start,
+                      int        *end)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  *start = *end = -1;
+  if (!g_regex_match_full (regex, text, length, from, 0, &info, NULL))
+    return FALSE;
+  for (int group = 1; group < g_match_info_get_match_count (info) && *start < 0; group++)
+    g_match_info_fetch_pos (info, group, start, end);
+  return TRUE;
+}
+
+/* bounce_find_remote_host() tries those alternatives of its pattern that
+ * a quick test lets it, one at a time; it finds what the whole pattern
+ * finds (the same server, where two alternatives match at different
+ * places the leftmost, at the same place the first), on texts made of
+ * the ways the pattern reads (each space a run of blanks of any script,
+ * sometimes none; U+017F and U+212A for some 's' and 'k'; any case, but
+ * for the templates marked '=', kept as they are), near misses, and the
+ * corpus's texts, from anywhere in them. */
 static void
 test_remote_host_as_regex (void)
 {
@@ -4202,54 +4227,118 @@ test_remote_host_as_regex (void)
     "remote server at mx.example.net (", "remote server returned '550 5.1.1'", "remote server at (",
     "while talking to mx.example.net.:", "while talking to mx.example.net:", "while talking mx.example.net:",
     "host mx.example.net [192.0.2.1]", "connect to mx.example.net[192.0.2.1]", "host mx.example.net [x]",
-    "host mx.example.net [fe80::1]", "connect to mx.example.net[ABCD::1]",
+    "host mx.example.net [fe80::1]", "connect to mx.example.net[ABCD::1]", "host 192.0.2.1[192.0.2.1]",
+    "conversation with mx.example.net[192.0.2.1]", "connection with mx.example.net[::1]",
     "mx4.example.net [192.0.2.25] did not like our rcpt", "host [::1]", "remote", "while", "server at",
-    "x", "-", "'", "[", "(192.0.2.7)",
+    "\nmx.example.net #550 5.1.1 ##", "\n mx.example.net #<bob@example.net #5.1.1>", "mx.example.net #550",
+    "<mx.example.net #5.1.1 smtp;550 5.1.1>", "<mx.example.net #2.0.0 smtp;", "<mx.example.net #5.1 smtp;",
+    "\nmx.example.net remote server returned '550'", "\nmx.example.net\nremote server returned",
+    "smtp server <mx.example.net> rejected recipient", "smtp server <mx.example.net> refused", "server <x>",
+    "=rejected by the server for the recipient domain example.net by mx.example.net. [192.0.2.1].",
+    "=192.0.2.1 does not like recipient.", "=Connected to 192.0.2.1 but sender was rejected.",
+    "=Giving up on 192.0.2.1.", "giving up on 192.0.2.1.", "=Giving up on mx.example.net.",
+    "x", "-", "'", "[", "(192.0.2.7)", "#5", "#<", "<", "\n", "did not like our",
   };
   static const char * const blanks[] = { " ", " ", "\t", "\n", "\v", "\xc2\xa0", "\xe2\x80\x83", "", "  " };
-  g_autoptr(GRegex) regex = g_regex_new ("\\b(?:host|connect\\s+to)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s?\\[[0-9a-f.:]{3,45}\\]"
-                                         "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
-                                         "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
-                                         "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:",
-                                         G_REGEX_CASELESS, G_REGEX_MATCH_DEFAULT, NULL);
+  GRegexCompileFlags flags;
+  const char *pattern = bounce_remote_host_pattern (&flags);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, flags, G_REGEX_MATCH_DEFAULT, NULL);
+  g_autoptr(GPtrArray) texts = corpus_read_texts (corpus_all_dirs);
   GRand *rand = g_rand_new_with_seed (20261207);
-  guint found = 0;
+  guint found = 0, alternatives_seen = 0, corpus_found = 0;
+  gboolean seen[16] = { FALSE };
 
-  for (guint n = 0; n < 20000; n++)
+  g_assert_nonnull (regex);
+  /* (split: each alternative is searched alone) */
+  g_assert_cmpuint (bounce_remote_host_n_alternatives (), ==, 12);
+  for (guint n = 0; n < 30000; n++)
     {
       g_autoptr(GString) text = g_string_new (NULL);
-      g_autoptr(GMatchInfo) info = NULL;
-      guint parts = g_rand_int_range (rand, 1, 4);
+      guint parts = g_rand_int_range (rand, 1, 5);
       gboolean expected;
-      gsize start = 0, end = 0;
-      int s = -1, e = -1;
+      gsize start = 0, end = 0, from = 0;
+      int s, e;
 
       for (guint i = 0; i < parts; i++)
         {
-          for (const char *c = templates[g_rand_int_range (rand, 0, G_N_ELEMENTS (templates))]; *c != '\0'; c++)
-            if (*c == ' ')
-              g_string_append (text, blanks[g_rand_int_range (rand, 0, G_N_ELEMENTS (blanks))]);
-            else if (*c == 's' && g_rand_int_range (rand, 0, 8) == 0)
-              g_string_append (text, "\xc5\xbf");
-            else if (*c == 'k' && g_rand_int_range (rand, 0, 4) == 0)
-              g_string_append (text, "\xe2\x84\xaa");
-            else
-              g_string_append_c (text, g_rand_boolean (rand) ? *c : g_ascii_toupper (*c));
+          const char *t = templates[g_rand_int_range (rand, 0, G_N_ELEMENTS (templates))];
+
+          if (t[0] == '=')
+            g_string_append (text, t + 1);
+          else
+            for (const char *c = t; *c != '\0'; c++)
+              if (*c == ' ')
+                g_string_append (text, blanks[g_rand_int_range (rand, 0, G_N_ELEMENTS (blanks))]);
+              else if (*c == 's' && g_rand_int_range (rand, 0, 8) == 0)
+                g_string_append (text, "\xc5\xbf");
+              else if (*c == 'k' && g_rand_int_range (rand, 0, 4) == 0)
+                g_string_append (text, "\xe2\x84\xaa");
+              else
+                g_string_append_c (text, g_rand_boolean (rand) ? *c : g_ascii_toupper (*c));
           g_string_append (text, blanks[g_rand_int_range (rand, 0, G_N_ELEMENTS (blanks))]);
         }
-      expected = g_regex_match (regex, text->str, 0, &info);
-      if (bounce_find_remote_host (text->str, text->len, 0, &start, &end, NULL) != expected)
-        g_error ("\"%s\": the regex %d", text->str, expected);
-      for (int group = 1; expected && group <= 4 && s < 0; group++)
-        g_match_info_fetch_pos (info, group, &s, &e);
+      /* (from a place inside, sometimes: inside a character too) */
+      if (text->len > 0 && g_rand_int_range (rand, 0, 4) == 0)
+        from = g_rand_int_range (rand, 0, text->len);
+      if (!g_utf8_validate (text->str + from, text->len - from, NULL))
+        from = 0;
+      expected = remote_host_by_regex (regex, text->str, text->len, from, &s, &e);
+      if (bounce_find_remote_host (text->str, text->len, from, &start, &end, NULL) != expected)
+        g_error ("\"%s\" from %" G_GSIZE_FORMAT ": the regex %d", text->str, from, expected);
+      if (expected && ((gsize) s != start || (gsize) e != end))
+        g_error ("\"%s\" from %" G_GSIZE_FORMAT ": the regex %d-%d, found %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT,
+                 text->str, from, s, e, start, end);
       if (expected)
         {
-          g_assert_cmpint (start, ==, s);
-          g_assert_cmpint (end, ==, e);
+          g_autoptr(GMatchInfo) info = NULL;
+
+          /* (which alternative: all of them are met) */
+          g_regex_match_full (regex, text->str, text->len, from, 0, &info, NULL);
+          for (int group = 1; group < g_match_info_get_match_count (info) && group < 16; group++)
+            {
+              int gs, ge;
+
+              if (g_match_info_fetch_pos (info, group, &gs, &ge) && gs >= 0)
+                {
+                  alternatives_seen += !seen[group];
+                  seen[group] = TRUE;
+                  break;
+                }
+            }
         }
       found += expected;
     }
-  g_assert_cmpuint (found, >, 2000);
+  g_assert_cmpuint (found, >, 5000);
+  g_assert_cmpuint (alternatives_seen, ==, 12);
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      CorpusText *text = texts->pdata[i];
+      g_autoptr(GBytes) bytes = g_bytes_new (text->contents, text->length);
+      g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, NULL);
+      const char *decoded = input != NULL ? bounce_input_get_text (input) : NULL;
+      gsize length = decoded != NULL ? strlen (decoded) : 0;
+      gsize from = 0, start, end;
+      int s, e;
+
+      /* each match in turn, searched again from its server's end, as
+       * transcript_host() does */
+      for (guint k = 0; k < 8 && from < length; k++)
+        {
+          gboolean expected = remote_host_by_regex (regex, decoded, length, from, &s, &e);
+
+          if (bounce_find_remote_host (decoded, length, from, &start, &end, NULL) != expected)
+            g_error ("%s from %" G_GSIZE_FORMAT ": the regex %d", text->name, from, expected);
+          if (!expected)
+            break;
+          g_assert_cmpint (start, ==, s);
+          g_assert_cmpint (end, ==, e);
+          corpus_found++;
+          from = end;
+        }
+    }
+  g_assert_cmpuint (texts->len, >, 400);
+  g_assert_cmpuint (corpus_found, >, 100);
   g_rand_free (rand);
 }
 

@@ -310,12 +310,18 @@ test_alternation_split (void)
     { "[]|]|[^]|]|\\||x", "[]|] [^]|] \\| x" },
     { "(?:a)b|(?:c)", "(?:a)b c" },
     { "(?<![\\w#-])A(?=[)\\]])|(?<=[(\\[])B", "(?<![\\w#-])A(?=[)\\]]) (?<=[(\\[])B" },
+    /* options that end with their group */
+    { "a|(?i:b)", "a (?i:b)" },
+    { "(?-i:a)|b(?ms-U:c)", "(?-i:a) b(?ms-U:c)" },
+    { "(?-i:a|b)|c", "(?-i:a|b) c" },
     /* matched whole: one alternative, options, back-references, verbs,
      * named groups, an empty alternative, \Q...\E, POSIX classes */
     { "(?:a|b)c", NULL },
     { "abc", NULL },
     { "(?i)a|b", NULL },
-    { "a|(?i:b)", NULL },
+    { "a|(?i)b", NULL },
+    { "a|(?x:b)", NULL },
+    { "a|(?i-x:b)", NULL },
     { "(a)|\\1", NULL },
     { "(?<n>a)|\\k<n>", NULL },
     { "(*SKIP)a|b", NULL },
@@ -430,6 +436,101 @@ test_alternation_order (void)
     }
 }
 
+/* "start-end(group) " of each match and of its first capturing group
+ * that took part ("-" when none did), as the whole regex finds them, or
+ * alternation (TRUE) as the split one does. */
+static char *
+describe_groups (GRegex     *regex,
+                 const char *text,
+                 gsize       start,
+                 gboolean    alternation)
+{
+  GString *out = g_string_new (NULL);
+  gsize end = strlen (text);
+
+  if (alternation)
+    {
+      BounceAlternation *split = bounce_alternation_new (regex);
+      BounceAlternationIter *iter = bounce_alternation_iter_new (split, text, start, end, NULL);
+      BounceSpan span, group;
+
+      g_assert_cmpuint (bounce_alternation_get_n (split), >, 1);
+      while (bounce_alternation_iter_next_group (iter, &span, &group))
+        {
+          g_string_append_printf (out, "%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT, span.start, span.end);
+          if (group.end > group.start)
+            g_string_append_printf (out, "(%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT ") ", group.start, group.end);
+          else
+            g_string_append (out, "(-) ");
+        }
+      bounce_alternation_iter_free (iter);
+      bounce_alternation_free (split);
+    }
+  else
+    {
+      g_autoptr(GMatchInfo) info = NULL;
+
+      g_regex_match_full (regex, text, end, start, 0, &info, NULL);
+      while (g_match_info_matches (info))
+        {
+          int s, e, group = 1, n = g_match_info_get_match_count (info), gs = -1, ge = -1;
+
+          g_assert_true (g_match_info_fetch_pos (info, 0, &s, &e));
+          g_string_append_printf (out, "%d-%d", s, e);
+          for (; group < n && !(g_match_info_fetch_pos (info, group, &gs, &ge) && gs >= 0); group++)
+            ;
+          if (group < n && ge > gs)
+            g_string_append_printf (out, "(%d-%d) ", gs, ge);
+          else
+            g_string_append (out, "(-) ");
+          if (!g_match_info_next (info, NULL))
+            break;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The first capturing group that took part in each match, with the
+ * match, is the whole regex's: alternatives with groups of their own,
+ * with options of their own, two of which match at different places, or
+ * at the same place (the first wins). */
+static void
+test_alternation_groups (void)
+{
+  static const struct { const char *pattern; GRegexCompileFlags flags; const char *text; const char *matches; } cases[] = {
+    { "x(a+)|y([0-9]+)z|(?:w)", 0, "y12z xaa w y1", "0-4(1-3) 5-8(6-8) 9-10(-) " },
+    /* two alternatives at different places: the leftmost, whichever
+     * comes first in the regex */
+    { "host (\\w+)|^(\\w+) #5", G_REGEX_MULTILINE, "mx #5 host a\nhost b", "0-5(0-2) 6-12(11-12) 13-19(18-19) " },
+    /* at the same place: the first alternative's, though the other is
+     * longer */
+    { "(ab)|(abc)d|a(b)", 0, "abcd ab", "0-2(0-2) 5-7(5-7) " },
+    { "(abc)d|(ab)|a(b)", 0, "abcd abx", "0-4(0-3) 5-7(5-7) " },
+    /* options of the alternative's own: caseless but for one */
+    { "\\bGiving (\\w+)|(?-i:\\bgiving (\\w+))|on (\\w+)", G_REGEX_CASELESS, "GIVING x giving y On z",
+      "0-8(7-8) 9-17(16-17) 18-22(21-22) " },
+    { "(?-i:\\bGiving (\\w+))|giving (\\w+)", G_REGEX_CASELESS, "GIVING x Giving y", "0-8(7-8) 9-17(16-17) " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GRegex) regex = g_regex_new (cases[i].pattern, cases[i].flags, 0, NULL);
+      g_autofree char *text = g_strcompress (cases[i].text);
+
+      g_assert_nonnull (regex);
+      g_test_message ("/%s/ on %s", cases[i].pattern, cases[i].text);
+      for (gsize start = 0; start <= strlen (text); start++)
+        {
+          g_autofree char *expected = describe_groups (regex, text, start, FALSE);
+          g_autofree char *got = describe_groups (regex, text, start, TRUE);
+
+          g_assert_cmpstr (got, ==, expected);
+          if (start == 0)
+            g_assert_cmpstr (got, ==, cases[i].matches);
+        }
+    }
+}
+
 /* An alternative that starts with a look-behind of plain characters is
  * looked for where those characters end, then matched there: the same
  * matches as the whole regex's, over every range of each text. */
@@ -541,6 +642,49 @@ test_alternation_guard (void)
     }
 }
 
+/* The needles are looked for by reading every other byte: one that
+ * starts at any offset of the range searched, at its first or last byte,
+ * or that runs past its end, counts as the whole regex's matches say. */
+static void
+test_alternation_guard_offsets (void)
+{
+  static const char *pattern = "(?:AB[0-9])|(?:XYZ)|(?:QQ)";
+  static const char * const needles[] = { "AB7", "XYZ", "QQ", "AB", "XY" };
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_RAW, 0, NULL);
+
+  for (guint n = 0; n < G_N_ELEMENTS (needles); n++)
+    for (guint before = 0; before < 6; before++)
+      for (guint after = 0; after < 3; after++)
+        {
+          g_autofree char *text = g_strdup_printf ("%.*s%s%.*s", before, "abcdef", needles[n], after, "xyz");
+          gsize len = strlen (text);
+
+          for (gsize start = 0; start <= len; start++)
+            for (gsize end = start; end <= len; end++)
+              {
+                /* (a fresh split each time: the guard is read once a split
+                 * is first searched, then kept) */
+                BounceAlternation *split = bounce_alternation_new (regex);
+                g_autoptr(BounceAlternationIter) iter = bounce_alternation_iter_new (split, text, start, end, NULL);
+                g_autoptr(GString) got = g_string_new (NULL);
+                g_autofree char *expected = describe_whole (regex, text, start, end);
+                BounceSpan span;
+
+                while (bounce_alternation_iter_next (iter, &span))
+                  g_string_append_printf (got, "%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT " ", span.start, span.end);
+                if (g_strcmp0 (got->str, expected) != 0)
+                  g_error ("%s [%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT "): %s, the regex %s",
+                           text, start, end, got->str, expected);
+                /* (only the alternatives whose needles are in the range are
+                 * compiled) */
+                if (*expected == '\0')
+                  g_assert_cmpuint (bounce_alternation_get_n_compiled (split), ==, 0);
+                g_clear_pointer (&iter, bounce_alternation_iter_free);
+                bounce_alternation_free (split);
+              }
+        }
+}
+
 /* The catalogue's token shapes as a run searches them (their needles read
  * at build time, from the compiled catalogue): a text without any needle
  * compiles none of them, and over the corpus the matches are the whole
@@ -639,10 +783,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/scan/random", test_scan_random);
   g_test_add_func ("/alternation/split", test_alternation_split);
   g_test_add_func ("/alternation/order", test_alternation_order);
+  g_test_add_func ("/alternation/groups", test_alternation_groups);
   g_test_add_func ("/alternation/lookbehind", test_alternation_lookbehind);
   g_test_add_func ("/alternation/tokens", test_alternation_tokens);
   g_test_add_func ("/alternation/needles", test_alternation_needles);
   g_test_add_func ("/alternation/guard", test_alternation_guard);
+  g_test_add_func ("/alternation/guard-offsets", test_alternation_guard_offsets);
   g_test_add_func ("/alternation/catalogue-tokens", test_alternation_catalogue_tokens);
   return g_test_run ();
 }

@@ -75,6 +75,11 @@ gboolean  bounce_find_remote_host   (const char            *text,
                                      gsize                 *start,
                                      gsize                 *end,
                                      char                 **host);
+/* The pattern bounce_find_remote_host() finds the first match of, as if
+ * it were matched whole, and its flags; the number of alternatives it is
+ * searched in (for the tests). */
+const char *bounce_remote_host_pattern (GRegexCompileFlags    *flags);
+guint       bounce_remote_host_n_alternatives (void);
 
 /* Collapses white space, joins a multi-line reply's lines, cuts at max bytes. */
 char     *bounce_collapse_space     (const char            *s,

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE   /* memmem() */
 #include "config.h"
 
 #include <string.h>
 
 #include "bounce-engine.h"
+#include "bounce-alternation.h"
 
 /* Reading one recipient's evidence: which text is what the server said,
  * which reply and enhanced codes are its, and which status stands.  The
@@ -624,7 +626,7 @@ diagnostic_in_own_words (BounceFact *fact)
 
 /* Whether the words in [d, start) name the server whose reply starts at
  * start: "host mx.example.net[192.0.2.1] said:", or a host the way
- * remote_host_pattern() reads it. */
+ * remote_host_pattern reads it. */
 static gboolean
 names_replying_server (const char *d,
                        const char *start)
@@ -746,6 +748,25 @@ server_said (BounceFact     *fact,
   return end > start ? g_strndup (start, end - start) : g_strdup (d);
 }
 
+/* The alternatives of remote_host_pattern, in its order (each alone, its
+ * first capturing group is the server). */
+enum
+{
+  REMOTE_HOST_BRACKETS,          /* Postfix's and Exim's "host X[ip]" and the like */
+  REMOTE_HOST_DID_NOT_LIKE,      /* DragonFly's "X [ip] did not like our" */
+  REMOTE_HOST_SERVER_AT,         /* Exchange's "Remote Server at X (" */
+  REMOTE_HOST_TALKING_TO,        /* Sendmail's "while talking to X.:" */
+  REMOTE_HOST_HASH_REPLY,        /* Exchange 2007 and later: "X #550 ..." */
+  REMOTE_HOST_HASH_FRAME,        /* Exchange 2000 and 2003: "<X #5.1.1 smtp;" */
+  REMOTE_HOST_SERVER_RETURNED,   /* Exchange 2013 and later: "X Remote Server returned" */
+  REMOTE_HOST_SMTP_SERVER,       /* "SMTP Server <X> rejected" */
+  REMOTE_HOST_GMAIL,             /* the rest case-sensitive: Gmail's, then qmail-remote's */
+  REMOTE_HOST_QMAIL_NOT_LIKE,
+  REMOTE_HOST_QMAIL_CONNECTED,
+  REMOTE_HOST_QMAIL_GIVING_UP,
+  REMOTE_HOST_N_ALTERNATIVES
+};
+
 /* The server that refused, named in the reporting server's words when no
  * field gives it: Postfix's "host mx.example.net[192.0.2.1] said:" (or
  * "host 192.0.2.1[192.0.2.1] said:" for a server without a name in the
@@ -776,31 +797,56 @@ server_said (BounceFact     *fact,
  * "Giving up on " and "Connected to "), and Gmail's older "Google tried to
  * deliver your message, but it was rejected by the server for the
  * recipient domain example.net by mx.example.net. [192.0.2.1]." (Sisimai's
- * lib/Sisimai/Lhost/Gmail.pm, commit 019e893c, reads its rhost there). */
-static GRegex *
-remote_host_pattern (gsize length)
-{
-  static BounceRegexSlot regex;
+ * lib/Sisimai/Lhost/Gmail.pm, commit 019e893c, reads its rhost there).
+ *
+ * Its alternatives are searched one at a time (bounce-alternation.h),
+ * those that the text may hold (remote_host_alternatives()): the same
+ * first match as the pattern's, where the whole pattern tried all twelve
+ * alternatives at each position of a recipient's text (1.3 million
+ * instructions on an Exchange report). */
+static const char remote_host_pattern[] =
+  "\\b(?:host|connect\\s+to|(?:conversation|connection)\\s+with)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63}|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\s?\\[[0-9a-f.:]{3,45}\\]"
+  "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
+  "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
+  "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"
+  "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#(?:<|[45][0-9][0-9][ -])"
+  "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;"
+  "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b"
+  "|\\bSMTP\\s+Server\\s+<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})>\\s+(?:rejected|refused)\\b"
+  "|(?-i:\\brejected by the server for the recipient domain \\S+ by ([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\. \\[)"
+  "|(?-i:\\b([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) does not like recipient\\.)"
+  "|(?-i:\\bConnected to ([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) but )"
+  "|(?-i:\\bGiving up on ([0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\.)";
+#define REMOTE_HOST_FLAGS (G_REGEX_CASELESS | G_REGEX_MULTILINE)
 
-  return bounce_regex_once_for (&regex,
-                                "\\b(?:host|connect\\s+to|(?:conversation|connection)\\s+with)\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63}|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\s?\\[[0-9a-f.:]{3,45}\\]"
-                                "|\\b([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s\\[[0-9a-f.:]{3,45}\\]\\s+did\\s+not\\s+like\\s+our\\b"
-                                "|\\bRemote\\s+Server\\s+at\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+\\("
-                                "|\\bwhile\\s+talking\\s+to\\s+([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\.?:"
-                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#(?:<|[45][0-9][0-9][ -])"
-                                "|<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})[ \\t]+#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[ \\t]+smtp;"
-                                "|^[ \\t]*([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\s+Remote\\s+Server\\s+returned\\b"
-                                "|\\bSMTP\\s+Server\\s+<([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})>\\s+(?:rejected|refused)\\b"
-                                "|(?-i:\\brejected by the server for the recipient domain \\S+ by ([a-z0-9][a-z0-9.-]{0,252}\\.[a-z]{2,63})\\. \\[)"
-                                "|(?-i:\\b([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) does not like recipient\\."
-                                "|\\bConnected to ([0-9]{1,3}(?:\\.[0-9]{1,3}){3}) but "
-                                "|\\bGiving up on ([0-9]{1,3}(?:\\.[0-9]{1,3}){3})\\.)",
-                                G_REGEX_CASELESS | G_REGEX_MULTILINE, length);
+static BounceAlternation *
+remote_host_alternation (void)
+{
+  static BounceAlternation *split = NULL;
+
+  if (g_once_init_enter (&split))
+    g_once_init_leave (&split, bounce_alternation_new_from_pattern (remote_host_pattern, REMOTE_HOST_FLAGS,
+                                                                    G_REGEX_MATCH_DEFAULT));
+  return split;
+}
+
+const char *
+bounce_remote_host_pattern (GRegexCompileFlags *flags)
+{
+  if (flags != NULL)
+    *flags = REMOTE_HOST_FLAGS;
+  return remote_host_pattern;
+}
+
+guint
+bounce_remote_host_n_alternatives (void)
+{
+  return bounce_alternation_get_n (remote_host_alternation ());
 }
 
 /* Whether, right after p, blanks and then each of words (lower case,
  * separated by blanks) follow, as \s+ and the caseless words of
- * remote_host_pattern() need; TRUE too where a byte outside ASCII makes it
+ * remote_host_pattern need; TRUE too where a byte outside ASCII makes it
  * undecided (another script's blank, U+017F for an 's', U+212A for a 'k'). */
 static gboolean
 words_may_follow (const char         *p,
@@ -830,66 +876,98 @@ words_may_follow (const char         *p,
   return TRUE;
 }
 
-/* Whether [from, length) may hold a match of remote_host_pattern(), tested
- * without it: its first two alternatives need a '[' before an address's
- * first character, the next two "remote server at" and "while talking
- * to" ("remote" and "while" are letters whose case partners are ASCII
- * alone, unlike k and s; what follows them is tested by
- * words_may_follow()), the two after them a '#' before a code or a '<',
- * the next "remote server returned", then "server <", the last qmail's
- * and Gmail's own words.  A text without them is spared compiling and running the
- * pattern. */
+/* Whether "SMTP Server <" may end at the '<' at p, in [from, p]: blanks
+ * before it, then "server" (its 's' maybe U+017F, which matches it
+ * caseless); TRUE too where a byte outside ASCII makes it undecided
+ * (another script's blank). */
 static gboolean
-may_name_remote_host (const char *text,
-                      gsize       length,
-                      gsize       from)
+server_may_end_at (const char *from,
+                   const char *p)
+{
+  const char *q = p;
+
+  while (q > from && (g_ascii_isspace (q[-1]) || q[-1] == '\v'))
+    q--;
+  if (q > from && (guchar) q[-1] >= 0x80)
+    return TRUE;
+  if (q == p || q - from < 6 || g_ascii_strncasecmp (q - 5, "erver", 5) != 0)
+    return FALSE;
+  return (q[-6] | 0x20) == 's' || (q - from >= 7 && (guchar) q[-7] == 0xc5 && (guchar) q[-6] == 0xbf);
+}
+
+/* Which alternatives of remote_host_pattern may match in [from, length),
+ * tested without them (alive: one byte each); whether any may.  Each test
+ * is a condition of its alternative's matches: the first two need a '['
+ * before an address's first character (and the second "did not like
+ * our"), the next two "remote server at" and "while talking to" ("remote",
+ * "while" and "did" are letters whose case partners are ASCII alone,
+ * unlike k and s; what follows them is tested by words_may_follow()), the
+ * two after them a '#' before a code or a '<', the next "remote server
+ * returned", then "server <", the last Gmail's and qmail's own words.  A
+ * text without them is spared compiling and running the pattern; one with
+ * some, the others. */
+static gboolean
+remote_host_alternatives (const char *text,
+                          gsize       length,
+                          gsize       from,
+                          guint8     *alive)
 {
   static const char * const server_at[] = { "server", "at", NULL };
   static const char * const server_returned[] = { "server", "returned", NULL };
   static const char * const talking_to[] = { "talking", "to", NULL };
+  static const char * const not_like_our[] = { "not", "like", "our", NULL };
+  static const char * const words[] = {
+    [REMOTE_HOST_GMAIL] = "rejected by the server for the recipient domain ",
+    [REMOTE_HOST_QMAIL_NOT_LIKE] = " does not like recipient.",
+    [REMOTE_HOST_QMAIL_CONNECTED] = "Connected to ",
+    [REMOTE_HOST_QMAIL_GIVING_UP] = "Giving up on ",
+  };
+  const char *start = text + from;
   const char *end = text + length;
+  gboolean any = FALSE;
 
-  for (const char *p = memchr (text + from, '[', end - (text + from)); p != NULL && p + 1 < end;
+  memset (alive, 0, REMOTE_HOST_N_ALTERNATIVES);
+  for (const char *p = memchr (start, '[', end - start); p != NULL && p + 1 < end;
        p = memchr (p + 1, '[', end - (p + 1)))
     if (g_ascii_isxdigit (p[1]) || p[1] == '.' || p[1] == ':')
-      return TRUE;
-  /* (qmail-remote's sentences, Gmail's) */
-  {
-    static const char * const qmail_words[] = { " does not like recipient.", "Connected to ", "Giving up on ",
-                                                "rejected by the server for the recipient domain " };
-
-    for (guint i = 0; i < G_N_ELEMENTS (qmail_words); i++)
-      if (g_strstr_len (text + from, length - from, qmail_words[i]) != NULL)
-        return TRUE;
-  }
-  /* ("SMTP Server <host>") */
-  for (const char *p = memchr (text + from, '<', end - (text + from)); p != NULL && p + 1 < end;
+      {
+        alive[REMOTE_HOST_BRACKETS] = 1;
+        break;
+      }
+  /* (memmem(): g_strstr_len() compares at each byte, which cost more
+   * than the rest of this test and the search together) */
+  for (guint i = REMOTE_HOST_GMAIL; i < REMOTE_HOST_N_ALTERNATIVES; i++)
+    alive[i] = memmem (start, end - start, words[i], strlen (words[i])) != NULL;
+  for (const char *p = memchr (start, '<', end - start); p != NULL && p + 1 < end;
        p = memchr (p + 1, '<', end - (p + 1)))
-    {
-      const char *q = p;
-
-      while (q > text + from && (g_ascii_isspace (q[-1]) || q[-1] == '\v'))
-        q--;
-      if (q < p && q - (text + from) >= 6 && g_ascii_strncasecmp (q - 6, "server", 6) == 0)
-        return TRUE;
-    }
-  /* (Exchange's '#' before a reply, a status or its frame) */
-  for (const char *p = memchr (text + from, '#', end - (text + from)); p != NULL && p + 1 < end;
+    if (server_may_end_at (start, p))
+      {
+        alive[REMOTE_HOST_SMTP_SERVER] = 1;
+        break;
+      }
+  for (const char *p = memchr (start, '#', end - start); p != NULL && p + 1 < end;
        p = memchr (p + 1, '#', end - (p + 1)))
-    if (p[1] == '<' || p[1] == '2' || p[1] == '4' || p[1] == '5')
-      return TRUE;
-  for (const char *p = text + from; p < end; p++)
+    {
+      alive[REMOTE_HOST_HASH_REPLY] |= p[1] == '<' || p[1] == '4' || p[1] == '5';
+      alive[REMOTE_HOST_HASH_FRAME] |= p[1] == '2' || p[1] == '4' || p[1] == '5';
+    }
+  for (const char *p = start; p < end; p++)
     {
       gsize left = end - p;
 
-      if ((*p | 0x20) == 'r' && left >= 6 && g_ascii_strncasecmp (p, "remote", 6) == 0 &&
-          (words_may_follow (p + 6, end, server_at) || words_may_follow (p + 6, end, server_returned)))
-        return TRUE;
-      if ((*p | 0x20) == 'w' && left >= 5 && g_ascii_strncasecmp (p, "while", 5) == 0 &&
-          words_may_follow (p + 5, end, talking_to))
-        return TRUE;
+      if ((*p | 0x20) == 'r' && left >= 6 && g_ascii_strncasecmp (p, "remote", 6) == 0)
+        {
+          alive[REMOTE_HOST_SERVER_AT] |= words_may_follow (p + 6, end, server_at);
+          alive[REMOTE_HOST_SERVER_RETURNED] |= words_may_follow (p + 6, end, server_returned);
+        }
+      else if ((*p | 0x20) == 'w' && left >= 5 && g_ascii_strncasecmp (p, "while", 5) == 0)
+        alive[REMOTE_HOST_TALKING_TO] |= words_may_follow (p + 5, end, talking_to);
+      else if ((*p | 0x20) == 'd' && alive[REMOTE_HOST_BRACKETS] && left >= 3 && g_ascii_strncasecmp (p, "did", 3) == 0)
+        alive[REMOTE_HOST_DID_NOT_LIKE] |= words_may_follow (p + 3, end, not_like_our);
     }
-  return FALSE;
+  for (guint i = 0; i < REMOTE_HOST_N_ALTERNATIVES; i++)
+    any |= alive[i];
+  return any;
 }
 
 gboolean
@@ -900,25 +978,21 @@ bounce_find_remote_host (const char  *text,
                          gsize       *end,
                          char       **host)
 {
-  g_autoptr(GMatchInfo) info = NULL;
+  g_autoptr(BounceAlternationIter) iter = NULL;
+  guint8 alive[REMOTE_HOST_N_ALTERNATIVES];
+  BounceSpan match, group;
 
-  if (text == NULL || from >= length || !may_name_remote_host (text, length, from) ||
-      !g_regex_match_full (remote_host_pattern (length > from ? length - from : 0), text, length, from, 0, &info, NULL))
+  if (text == NULL || from >= length || !remote_host_alternatives (text, length, from, alive))
     return FALSE;
-  for (int group = 1; group <= 12; group++)
-    {
-      int s, e;
-
-      if (g_match_info_fetch_pos (info, group, &s, &e) && s >= 0 && e > s)
-        {
-          *start = s;
-          *end = e;
-          if (host != NULL)
-            *host = g_ascii_strdown (text + s, e - s);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  iter = bounce_alternation_iter_new (remote_host_alternation (), text, from, length, alive);
+  /* (the server's name is never empty) */
+  if (!bounce_alternation_iter_next_group (iter, &match, &group) || group.end <= group.start)
+    return FALSE;
+  *start = group.start;
+  *end = group.end;
+  if (host != NULL)
+    *host = g_ascii_strdown (text + group.start, group.end - group.start);
+  return TRUE;
 }
 
 static char *

@@ -60,14 +60,25 @@ split_into (const char *part,
           const char *rest = part + i + 1;
           gsize left = len - i - 1;
 
-          /* only groups, look-ahead and look-behind: no options, verbs,
-           * named groups, conditions, recursion or callouts */
+          /* only groups, look-ahead and look-behind, and groups with
+           * options of their own ("(?-i:...)", which end with the group):
+           * no options that go on after it ("(?i)", which PCRE carries
+           * into the next alternatives), verbs, named groups, conditions,
+           * recursion or callouts; no extended mode, whose comments could
+           * hold a '|' or a ')' */
           if (left >= 1 && rest[0] == '*')
             return FALSE;
           if (left >= 1 && rest[0] == '?' &&
               !(left >= 2 && strchr (":=!", rest[1]) != NULL) &&
               !(left >= 3 && rest[1] == '<' && (rest[2] == '=' || rest[2] == '!')))
-            return FALSE;
+            {
+              gsize k = 1;
+
+              while (k < left && strchr ("imsU-", rest[k]) != NULL && rest[k] != '\0')
+                k++;
+              if (k == 1 || k >= left || rest[k] != ':')
+                return FALSE;
+            }
           depth++;
           continue;
         }
@@ -189,6 +200,8 @@ struct _BounceAlternation
   gsize *needle_len;
   guint *needle_alt;
   guint16 *needle_head;   /* each needle's first two bytes (it has two at least) */
+  guint8 *head_byte;      /* 256: whether a byte is the first or second of a needle */
+  guint8 *head_bits;      /* 65536 bits: whether two bytes are a needle's first two */
   gsize guard_done;       /* (g_once) */
 };
 
@@ -217,6 +230,8 @@ guard_alternatives (BounceAlternation *split,
       split->needle_len = g_new (gsize, total);
       split->needle_alt = g_new (guint, total);
       split->needle_head = g_new (guint16, total);
+      split->head_byte = g_new0 (guint8, 256);
+      split->head_bits = g_new0 (guint8, 65536 / 8);
       for (guint i = 0; i < split->n; i++)
         for (guint k = 0; sets[i] != NULL && sets[i][k] != NULL; k++)
           split->bucket[(guchar) sets[i][k][0] + 1]++;
@@ -233,6 +248,9 @@ guard_alternatives (BounceAlternation *split,
             split->needle_len[at] = strlen (sets[i][k]);
             split->needle_alt[at] = i;
             split->needle_head[at] = (guint16) (((guchar) sets[i][k][0] << 8) | (guchar) sets[i][k][1]);
+            split->head_byte[(guchar) sets[i][k][0]] = 1;
+            split->head_byte[(guchar) sets[i][k][1]] = 1;
+            split->head_bits[split->needle_head[at] >> 3] |= 1 << (split->needle_head[at] & 7);
             split->guarded[i] = 1;
           }
       g_free (fill);
@@ -276,6 +294,46 @@ bounce_alternation_set_needles (BounceAlternation *split,
   ensure_guard (split, needles);
 }
 
+/* Whether a needle starts with the bytes a, b. */
+static inline gboolean
+is_head (BounceAlternation *split,
+         guchar             a,
+         guchar             b)
+{
+  guint head = (a << 8) | b;
+
+  return (split->head_bits[head >> 3] >> (head & 7)) & 1;
+}
+
+/* Marks the alternatives whose needles start at text[p] (p + 1 < end). */
+static inline void
+guard_at (BounceAlternation *split,
+          const char        *text,
+          gsize              p,
+          gsize              end,
+          guint8            *possible,
+          guint             *left)
+{
+  guchar c = (guchar) text[p];
+  guint k = split->bucket[c], stop = split->bucket[c + 1];
+  guint16 head;
+
+  if (k == stop)
+    return;
+  head = (guint16) ((c << 8) | (guchar) text[p + 1]);
+  for (; k < stop; k++)
+    {
+      guint alt = split->needle_alt[k];
+
+      if (split->needle_head[k] == head && !possible[alt] && split->needle_len[k] <= end - p &&
+          memcmp (text + p + 2, split->needle[k] + 2, split->needle_len[k] - 2) == 0)
+        {
+          possible[alt] = 1;
+          (*left)--;
+        }
+    }
+}
+
 /* possible[i]: 0 for an alternative with needles none of which is in
  * text[start, end), so that it has no match there; else 1.  One pass over
  * the text, which ends once every alternative with needles has one. */
@@ -293,28 +351,21 @@ guard_scan (BounceAlternation *split,
       possible[i] = !split->guarded[i];
       left += split->guarded[i];
     }
-  /* (a needle has two bytes at least: the first two are compared before
-   * the rest) */
-  for (gsize p = start; p + 1 < end && left > 0; p++)
+  /* A needle has two bytes at least: one that starts at p has its first
+   * byte at p and its second at p + 1.  So every other byte q is read,
+   * and only where it is the first or second byte of a needle are the
+   * needles tried at q - 1 and at q, where the two bytes there start one
+   * (in the order of the text, as reading every byte would). */
+  for (gsize q = start + 1; q < end && left > 0; q += 2)
     {
-      guchar c = (guchar) text[p];
-      guint k = split->bucket[c], stop = split->bucket[c + 1];
-      guint16 head;
+      guchar b = (guchar) text[q];
 
-      if (k == stop)
+      if (!split->head_byte[b])
         continue;
-      head = (guint16) ((c << 8) | (guchar) text[p + 1]);
-      for (; k < stop; k++)
-        {
-          guint alt = split->needle_alt[k];
-
-          if (split->needle_head[k] == head && !possible[alt] && split->needle_len[k] <= end - p &&
-              memcmp (text + p + 2, split->needle[k] + 2, split->needle_len[k] - 2) == 0)
-            {
-              possible[alt] = 1;
-              left--;
-            }
-        }
+      if (is_head (split, (guchar) text[q - 1], b))
+        guard_at (split, text, q - 1, end, possible, &left);
+      if (q + 1 < end && left > 0 && is_head (split, b, (guchar) text[q + 1]))
+        guard_at (split, text, q, end, possible, &left);
     }
 }
 
@@ -422,6 +473,8 @@ bounce_alternation_free (BounceAlternation *self)
       g_free (self->needle_len);
       g_free (self->needle_alt);
       g_free (self->needle_head);
+      g_free (self->head_byte);
+      g_free (self->head_bits);
     }
   g_strfreev (self->pieces);
   g_clear_pointer (&self->whole.plain, g_regex_unref);
@@ -514,7 +567,27 @@ typedef struct
   gboolean found;
   gsize start;
   gsize end;
+  BounceSpan group;   /* its first capturing group that took part; [0, 0): none */
 } Next;
+
+/* The span of the first capturing group that took part in info's match:
+ * in the whole regex, that of the alternative that matched (the others'
+ * groups are unset), the same as that alternative's own first group that
+ * took part when it is searched alone. */
+static BounceSpan
+first_group (GMatchInfo *info)
+{
+  int n = g_match_info_get_match_count (info);
+
+  for (int group = 1; group < n; group++)
+    {
+      int s, e;
+
+      if (g_match_info_fetch_pos (info, group, &s, &e) && s >= 0)
+        return (BounceSpan) { s, e };
+    }
+  return (BounceSpan) { 0, 0 };
+}
 
 static void
 search (GRegex     *part,
@@ -532,6 +605,7 @@ search (GRegex     *part,
     {
       next->start = s;
       next->end = e;
+      next->group = first_group (info);
     }
 }
 
@@ -578,6 +652,7 @@ search_after (BounceAlternation *split,
               next->found = TRUE;
               next->start = s;
               next->end = e;
+              next->group = first_group (info);
               return TRUE;
             }
         }
@@ -614,6 +689,12 @@ struct _BounceAlternationIter
   guint given;         /* the matches given so far */
   GMatchInfo *info;    /* matching whole: the regex's, once started */
   gboolean done;
+  gboolean resume;     /* the alternatives' matches that start before the
+                        * end of the last match given are still to be
+                        * searched again, from there (when the next match
+                        * is asked for: a caller that wants only the first
+                        * is spared it) */
+  gsize last_end;
 };
 
 BounceAlternationIter *
@@ -667,7 +748,8 @@ bounce_alternation_iter_free (BounceAlternationIter *iter)
  * given already when it starts. */
 static gboolean
 next_whole (BounceAlternationIter *iter,
-            BounceSpan            *span)
+            BounceSpan            *span,
+            BounceSpan            *group)
 {
   int s, e;
 
@@ -685,21 +767,36 @@ next_whole (BounceAlternationIter *iter,
     return FALSE;
   span->start = s;
   span->end = e;
+  *group = first_group (iter->info);
   return TRUE;
 }
 
 gboolean
-bounce_alternation_iter_next (BounceAlternationIter *iter,
-                              BounceSpan            *span)
+bounce_alternation_iter_next_group (BounceAlternationIter *iter,
+                                    BounceSpan            *span,
+                                    BounceSpan            *group)
 {
   BounceAlternation *split;
+  BounceSpan unused;
   int best = -1;
 
   g_return_val_if_fail (iter != NULL && span != NULL, FALSE);
 
+  if (group == NULL)
+    group = &unused;
   if (iter->done)
     return FALSE;
   split = iter->split;
+  if (iter->next != NULL && iter->resume)
+    {
+      for (guint i = 0; i < split->n; i++)
+        {
+          /* (an alternative searched once compiles) */
+          if (iter->next[i].found && iter->next[i].start < iter->last_end)
+            search_part (split, i, iter->text, iter->last_end, iter->end, &iter->next[i]);
+        }
+      iter->resume = FALSE;
+    }
   if (iter->next != NULL)
     {
       for (guint i = 0; i < split->n; i++)
@@ -719,7 +816,7 @@ bounce_alternation_iter_next (BounceAlternationIter *iter,
     }
   if (iter->next == NULL)
     {
-      if (!next_whole (iter, span))
+      if (!next_whole (iter, span, group))
         {
           iter->done = TRUE;
           return FALSE;
@@ -729,14 +826,18 @@ bounce_alternation_iter_next (BounceAlternationIter *iter,
     }
   span->start = iter->next[best].start;
   span->end = iter->next[best].end;
+  *group = iter->next[best].group;
   iter->given++;
-  for (guint i = 0; i < split->n; i++)
-    {
-      /* (an alternative searched once compiles) */
-      if (iter->next[i].found && iter->next[i].start < span->end)
-        search_part (split, i, iter->text, span->end, iter->end, &iter->next[i]);
-    }
+  iter->resume = TRUE;
+  iter->last_end = span->end;
   return TRUE;
+}
+
+gboolean
+bounce_alternation_iter_next (BounceAlternationIter *iter,
+                              BounceSpan            *span)
+{
+  return bounce_alternation_iter_next_group (iter, span, NULL);
 }
 
 void

@@ -17,9 +17,9 @@ G_BEGIN_DECLS
  * on a tie, and the search for the next one goes on from its end.
  *
  * A regex with a construct that could tie its alternatives together
- * (back-references, options, verbs, conditions, recursion, \Q...\E) is
- * not split: it is matched as it is.  So is a text where an alternative
- * matches the empty string. */
+ * (back-references, options that go on past their group, verbs,
+ * conditions, recursion, \Q...\E) is not split: it is matched as it is.
+ * So is a text where an alternative matches the empty string. */
 
 typedef struct
 {
@@ -69,6 +69,13 @@ BounceAlternationIter *bounce_alternation_iter_new  (BounceAlternation     *spli
                                                      const guint8          *alive);
 gboolean               bounce_alternation_iter_next (BounceAlternationIter *iter,
                                                      BounceSpan            *span);
+/* As bounce_alternation_iter_next(), giving too in group (NULL: not
+ * wanted) the span of the match's first capturing group that took part in
+ * it ([0, 0) when none did): the same whether the regex is split or not,
+ * since the groups of the alternatives that did not match are unset. */
+gboolean               bounce_alternation_iter_next_group (BounceAlternationIter *iter,
+                                                           BounceSpan            *span,
+                                                           BounceSpan            *group);
 void                   bounce_alternation_iter_free (BounceAlternationIter *iter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BounceAlternationIter, bounce_alternation_iter_free)
 

@@ -24,24 +24,67 @@ is_fold_space (guchar c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* A letter that Unicode does not decompose but that text written in
+ * ASCII spells without its mark (ł in "nieprawidłowa", "nieprawidlowa"), as
+ * CLDR's Latin-ASCII transform spells it
+ * (https://github.com/unicode-org/cldr/blob/main/common/transforms/Latin-ASCII.xml):
+ * its ASCII spelling, or NULL.  c is lower case. */
+static const char *
+latin_letter_in_ascii (gunichar c)
+{
+  switch (c)
+    {
+    case 0x00df: return "ss";   /* ß (ẞ lowers to it) */
+    case 0x00e6: return "ae";   /* æ */
+    case 0x00f8: return "o";    /* ø */
+    case 0x0111: return "d";    /* đ */
+    case 0x0127: return "h";    /* ħ */
+    case 0x0131: return "i";    /* dotless ı */
+    case 0x0142: return "l";    /* ł */
+    case 0x0153: return "oe";   /* œ */
+    default: return NULL;
+    }
+}
+
+/* Whether the character that ends out[0, o) is a Latin letter (the ASCII
+ * ones too), whose accents fold away. */
+static gboolean
+ends_latin (const char *out,
+            gsize       o)
+{
+  const char *last;
+
+  if (o == 0)
+    return FALSE;
+  if ((guchar) out[o - 1] < 0x80)
+    return g_ascii_isalpha (out[o - 1]);
+  last = g_utf8_find_prev_char (out, out + o);
+  return last != NULL && g_unichar_get_script (g_utf8_get_char (last)) == G_UNICODE_SCRIPT_LATIN;
+}
+
 char *
-bounce_literal_fold (const char *text,
-                     gssize      len)
+bounce_literal_fold_full (const char *text,
+                          gssize      len,
+                          gsize      *folded_len,
+                          gboolean   *ascii)
 {
   char *out;
   gsize o = 0, cap;
   gboolean space = FALSE;
+  gboolean wide = FALSE;   /* a byte >= 0x80 was met */
   int valid = -1;   /* whether text is UTF-8: looked at with its first non-ASCII byte */
+  g_autofree char *decomposed = NULL;
   const char *p, *end;
 
   if (text == NULL)
-    return g_strdup ("");
+    text = "", len = 0;
   if (len < 0)
     len = strlen (text);
   /* Written without a check of its room: each byte of text gives one byte
    * at most, with the space that stands for the white space before it.
-   * Only a character lowered to a longer one needs more (made room for
-   * there), so o + space + (end - p) < cap always. */
+   * Only a character lowered to a longer one, or one spelt in more ASCII
+   * letters, needs more (made room for there), and the decomposed rest of
+   * a text (see below), so o + space + (end - p) < cap always. */
   cap = (gsize) len + 1;
   out = g_malloc (cap);
   for (p = text, end = text + len; p < end && *p != '\0';)
@@ -51,6 +94,7 @@ bounce_literal_fold (const char *text,
       /* white space, and the no-break space U+00A0 */
       if (g_ascii_isspace (c) || (c == 0xc2 && p + 1 < end && (guchar) p[1] == 0xa0))
         {
+          wide |= c == 0xc2;
           p += c == 0xc2 ? 2 : 1;
           space = o > 0;
           continue;
@@ -70,11 +114,37 @@ bounce_literal_fold (const char *text,
           while (p < end && (c = (guchar) *p) != '\0' && c < 0x80 && !is_fold_space (c));
           continue;
         }
+      wide = TRUE;
       if (space)
         out[o++] = ' ';
       space = FALSE;
       if (valid < 0)
-        valid = g_utf8_validate (text, len, NULL);
+        {
+          valid = g_utf8_validate (text, len, NULL);
+          /* The rest of a UTF-8 text in its canonical decomposition (NFD,
+           * Unicode Standard Annex #15, https://unicode.org/reports/tr15/;
+           * g_utf8_normalize() with G_NORMALIZE_NFD): "é" written as one
+           * character (NFC) or as "e" and U+0301 (NFD, as some mail
+           * programs and macOS write it) then reads the same.  (Everything
+           * before p is ASCII, which no normalisation changes, and which
+           * the first character here cannot be reordered with; or a no-break
+           * space, which NFD keeps as it is.) */
+          if (valid)
+            decomposed = g_utf8_normalize (p, end - p, G_NORMALIZE_NFD);
+          if (decomposed != NULL)
+            {
+              gsize rest = strlen (decomposed);
+
+              p = decomposed;
+              end = decomposed + rest;
+              if (o + rest + 1 > cap)
+                {
+                  cap = o + rest + 1 + cap / 4;
+                  out = g_realloc (out, cap);
+                }
+              continue;
+            }
+        }
       if (!valid)
         {
           out[o++] = c;
@@ -102,19 +172,48 @@ bounce_literal_fold (const char *text,
           continue;
         }
       {
-        gunichar lower = g_unichar_tolower (g_utf8_get_char (p));
+        gunichar u = g_utf8_get_char (p);
+        const char *ascii_spelling;
 
         p = g_utf8_next_char (p);
+        /* The accents of a Latin letter (the block Combining Diacritical
+         * Marks, U+0300 to U+036F, that the decomposition of every
+         * accented Latin letter uses) are left out: "empfänger" reads as
+         * "empfanger", as a server that writes ASCII may write it (not as
+         * "empfaenger": German's own spelling without umlauts is not a
+         * folding, and stays written out).  Those of other scripts stay:
+         * й is not и. */
+        if (u >= 0x0300 && u <= 0x036f && ends_latin (out, o))
+          continue;
+        u = g_unichar_tolower (u);
+        ascii_spelling = latin_letter_in_ascii (u);
         if (o + 6 + (gsize) (end - p) + 1 > cap)
           {
             cap = o + 6 + (gsize) (end - p) + 1 + cap / 4;
             out = g_realloc (out, cap);
           }
-        o += g_unichar_to_utf8 (lower, out + o);
+        if (ascii_spelling != NULL)
+          {
+            while (*ascii_spelling != '\0')
+              out[o++] = *ascii_spelling++;
+          }
+        else
+          o += g_unichar_to_utf8 (u, out + o);
       }
     }
   out[o] = '\0';
+  if (folded_len != NULL)
+    *folded_len = o;
+  if (ascii != NULL)
+    *ascii = !wide;
   return out;
+}
+
+char *
+bounce_literal_fold (const char *text,
+                     gssize      len)
+{
+  return bounce_literal_fold_full (text, len, NULL, NULL);
 }
 
 BounceLiteral *

@@ -1706,6 +1706,50 @@ test_literal_fold (void)
     }
 }
 
+/* bounce_literal_fold_full(): the folded length, and whether the text is
+ * its own NFC (bounce_catalogue_match_rules() composes it for the rules'
+ * regexes otherwise): all ASCII, composed accents, Cyrillic, Japanese
+ * without a separate voicing mark, Hangul syllables are; a combining
+ * mark, a singleton (the ohm sign U+2126 for Ω), Hangul written as
+ * letters are not.  Every case is checked against g_utf8_normalize(). */
+static void
+test_literal_fold_normal (void)
+{
+  static const struct {
+    const char *text;
+    gboolean normal;
+  } cases[] = {
+    { "550 5.1.1 User unknown", TRUE },
+    { "Empf\xc3\xa4nger \xe2\x80\x99\xc2\xa0", TRUE },
+    { "Empfa\xcc\x88nger", FALSE },
+    { "\xd0\xb9\xd1\x97 \xd0\x99", TRUE },
+    { "\xd0\xb8\xcc\x86", FALSE },
+    { "\xe2\x84\xa6", FALSE },
+    { "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe5\xad\x98\xe5\x9c\xa8", TRUE },
+    { "\xe3\x83\x86\xe3\x82\x99", FALSE },
+    { "\xea\xb0\x80", TRUE },
+    { "\xe1\x84\x80\xe1\x85\xa1", FALSE },
+    { "Caf\xc3\x89 Caf\xc9", TRUE },   /* not UTF-8: never composed */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = 0;
+      gboolean normal = !cases[i].normal;
+      g_autofree char *folded = bounce_literal_fold_full (cases[i].text, -1, &len, &normal);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpuint (len, ==, strlen (folded));
+      g_assert_cmpint (normal, ==, cases[i].normal);
+      if (g_utf8_validate (cases[i].text, -1, NULL))
+        {
+          g_autofree char *nfc = g_utf8_normalize (cases[i].text, -1, G_NORMALIZE_NFC);
+
+          g_assert_cmpint (strcmp (nfc, cases[i].text) == 0, ==, normal);
+        }
+    }
+}
+
 /* The corpus files of eml/ that are text (valid UTF-8), for the tests
  * that check a prefilter against every one of them. */
 static GPtrArray *
@@ -1719,6 +1763,34 @@ corpus_texts (void)
       g_ptr_array_remove_index (texts, i);
   g_assert_cmpuint (texts->len, >, 100);
   return texts;
+}
+
+/* Over every corpus text: its NFC and its NFD fold as it does, and one
+ * said to be normal is its own NFC. */
+static void
+test_literal_fold_corpus_forms (void)
+{
+  g_autoptr(GPtrArray) texts = corpus_texts ();
+  guint n_changed = 0;
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *contents = ((CorpusText *) texts->pdata[i])->contents;
+      gboolean normal = FALSE;
+      g_autofree char *folded = bounce_literal_fold_full (contents, -1, NULL, &normal);
+      g_autofree char *nfc = g_utf8_normalize (contents, -1, G_NORMALIZE_NFC);
+      g_autofree char *nfd = g_utf8_normalize (contents, -1, G_NORMALIZE_NFD);
+      g_autofree char *folded_nfc = bounce_literal_fold (nfc, -1);
+      g_autofree char *folded_nfd = bounce_literal_fold (nfd, -1);
+
+      g_assert_cmpstr (folded_nfc, ==, folded);
+      g_assert_cmpstr (folded_nfd, ==, folded);
+      if (normal)
+        g_assert_cmpstr (nfc, ==, contents);
+      n_changed += strcmp (nfd, contents) != 0;
+    }
+  /* (some hold accents) */
+  g_assert_cmpuint (n_changed, >, 0);
 }
 
 /* bounce_entry_may_match(): never FALSE where the pattern matches (every
@@ -1983,6 +2055,8 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/code-scope", test_catalogue_code_scope);
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
   g_test_add_func ("/catalogue/literal-fold", test_literal_fold);
+  g_test_add_func ("/catalogue/literal-fold-normal", test_literal_fold_normal);
+  g_test_add_func ("/catalogue/literal-fold-corpus-forms", test_literal_fold_corpus_forms);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
   g_test_add_func ("/catalogue/builtin-trusted", test_catalogue_builtin_trusted);
   g_test_add_func ("/catalogue/literal-index-compact", test_catalogue_literal_index_compact);

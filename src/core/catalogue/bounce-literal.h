@@ -34,13 +34,15 @@ const char    *bounce_literal_get_part     (const BounceLiteral *literal,
 /* text folded for comparison; never NULL. */
 char          *bounce_literal_fold         (const char          *text,
                                             gssize               len);
-/* The same, with the folded text's length in *folded_len and whether text
- * (up to len or its first NUL byte) is all ASCII in *ascii (either may be
- * NULL): an ASCII text needs no Unicode work anywhere else either. */
+/* The same, with the folded text's length in *folded_len, and in *normal
+ * whether text (up to len or its first NUL byte) holds no character that
+ * NFC may change or compose with another (TRUE for all ASCII, and for
+ * text that is not UTF-8): such a text is its own NFC, and needs no
+ * Unicode work to be read composed.  Either may be NULL. */
 char          *bounce_literal_fold_full    (const char          *text,
                                             gssize               len,
                                             gsize               *folded_len,
-                                            gboolean            *ascii);
+                                            gboolean            *normal);
 
 /* Whether literal is in folded (as bounce_literal_fold() made it): its
  * parts in order, each starting at a word boundary and at most

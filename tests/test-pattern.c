@@ -166,6 +166,10 @@ test_pattern_caseless (void)
       "\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa",
       { "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa" } },
     { "\xc3\x89""COLE mail", CI, "cole+mail", { "\xc3\xa9""cole MAIL" } },
+    /* a mark ends a word: folding leaves it out after a Latin letter (the
+     * combining grapheme joiner U+034F too, though of class 0) */
+    { "abc\xcd\x8f" "def", CI, "abc+def", { "ABC\xcd\x8f" "DEF" } },
+    { "XS\xcd\x8f" "XS\xcd\x8f", CI, NULL, { "xs\xcd\x8f" "xs\xcd\x8f" } },
     /* constructs not read: none */
     { "\\Qliteral\\E", CI, NULL, { "literal" } },
     /* \E alone is nothing: the quantifier after it is the 'n''s */

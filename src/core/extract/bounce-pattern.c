@@ -948,8 +948,10 @@ need_and (Need *a,
  * form that folds otherwise) and that folding keeps as it is; its bytes in
  * lit, their number in *lit_len.  Not white space: folding changes it.  Not
  * a character that folding decomposes (Unicode NFD: "デ" as "テ" and the
- * combining U+3099) nor a combining mark, which NFD may move: a pattern's
- * word holding one would not be found in folded text its regex matches. */
+ * combining U+3099) nor a mark, which NFD may move or folding leave out
+ * after a Latin letter (the combining grapheme joiner U+034F, of class 0,
+ * too; found by fuzz/fuzz-pattern): a pattern's word holding one would not
+ * be found in folded text its regex matches. */
 static gboolean
 word_char (const Part *part,
            char        lit[6],
@@ -976,7 +978,7 @@ word_char (const Part *part,
   if (u == (gunichar) -1 || u == (gunichar) -2 || g_unichar_isspace (u) || u == 0xa0 ||
       u == 0x2018 || u == 0x2019 ||   /* typographic apostrophes fold to ' */
       g_unichar_tolower (u) != u || g_unichar_toupper (u) != u || g_unichar_totitle (u) != u ||
-      !g_unichar_isgraph (u) || g_unichar_combining_class (u) != 0)
+      !g_unichar_isgraph (u) || g_unichar_combining_class (u) != 0 || g_unichar_ismark (u))
     return FALSE;
   *lit_len = g_unichar_to_utf8 (u, lit);
   {

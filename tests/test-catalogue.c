@@ -1750,6 +1750,50 @@ test_literal_fold_normal (void)
     }
 }
 
+/* Random texts of the characters normalisation and folding treat apart
+ * (marks in and out of order, Latin letters composed and not, the
+ * combining grapheme joiner, Cyrillic, kana and their voicing mark,
+ * Hangul syllables and letters, singletons, the letters spelt in ASCII,
+ * white space): each folds as its NFC and its NFD do, and one said
+ * normal is its own NFC. */
+static void
+test_literal_fold_random_forms (void)
+{
+  static const gunichar pool[] = {
+    'a', 'E', 'i', 'S', 'k', '5', ' ', '\n', '-', 0xa0, 0xe9, 0xc4, 0xdf, 0x142, 0x153, 0xd8,
+    0x17f, 0x1e9b, 0x300, 0x301, 0x308, 0x323, 0x327, 0x31b, 0x34f, 0x345, 0x3b1, 0x1f85,
+    0x439, 0x438, 0x306, 0x30c7, 0x30c6, 0x3099, 0x309a, 0x304c, 0xac00, 0x1100, 0x1161,
+    0x11a8, 0x2126, 0x212a, 0x212b, 0x2019, 0x958, 0x93c, 0x5b4, 0x65e5, 0x1d15e,
+  };
+
+  for (guint n = 0; n < 3000; n++)
+    {
+      GString *text = g_string_new (NULL);
+      guint len = g_test_rand_int_range (0, 24);
+      g_autofree char *folded = NULL;
+      g_autofree char *nfc = NULL;
+      g_autofree char *nfd = NULL;
+      g_autofree char *folded_nfc = NULL;
+      g_autofree char *folded_nfd = NULL;
+      gboolean normal = FALSE;
+      gsize folded_len = 0;
+
+      for (guint i = 0; i < len; i++)
+        g_string_append_unichar (text, pool[g_test_rand_int_range (0, G_N_ELEMENTS (pool))]);
+      folded = bounce_literal_fold_full (text->str, text->len, &folded_len, &normal);
+      nfc = g_utf8_normalize (text->str, -1, G_NORMALIZE_NFC);
+      nfd = g_utf8_normalize (text->str, -1, G_NORMALIZE_NFD);
+      folded_nfc = bounce_literal_fold (nfc, -1);
+      folded_nfd = bounce_literal_fold (nfd, -1);
+      if (g_strcmp0 (folded_nfc, folded) != 0 || g_strcmp0 (folded_nfd, folded) != 0 ||
+          (normal && strcmp (nfc, text->str) != 0) || folded_len != strlen (folded) ||
+          !g_utf8_validate (folded, -1, NULL))
+        g_error ("fold of \"%s\" (normal %d): \"%s\", of its NFC \"%s\", of its NFD \"%s\"",
+                 text->str, normal, folded, folded_nfc, folded_nfd);
+      g_string_free (text, TRUE);
+    }
+}
+
 /* The corpus files of eml/ that are text (valid UTF-8), for the tests
  * that check a prefilter against every one of them. */
 static GPtrArray *
@@ -2056,6 +2100,7 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
   g_test_add_func ("/catalogue/literal-fold", test_literal_fold);
   g_test_add_func ("/catalogue/literal-fold-normal", test_literal_fold_normal);
+  g_test_add_func ("/catalogue/literal-fold-random-forms", test_literal_fold_random_forms);
   g_test_add_func ("/catalogue/literal-fold-corpus-forms", test_literal_fold_corpus_forms);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
   g_test_add_func ("/catalogue/builtin-trusted", test_catalogue_builtin_trusted);

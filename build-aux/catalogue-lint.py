@@ -46,6 +46,12 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
+
+# The letters bounce_literal_fold() spells in ASCII (bounce-literal.c,
+# after CLDR's Latin-ASCII transform).
+FOLD_ASCII = {"\u00df": "ss", "\u00e6": "ae", "\u00f8": "o", "\u0111": "d",
+              "\u0127": "h", "\u0131": "i", "\u0142": "l", "\u0153": "oe"}
 
 KINDS = ("class", "subject", "enhanced", "reply", "rule", "reason",
          "blocklist", "provider", "phrases")
@@ -267,6 +273,10 @@ class Lint:
             self.err(where, f"{field} must end with a full stop: {value!r}")
 
     def check_pattern(self, where, pattern):
+        # The engine matches a text outside ASCII composed (NFC):
+        # bounce_catalogue_match_rules(), Unicode Standard Annex #15.
+        if not unicodedata.is_normalized("NFC", pattern):
+            self.err(where, f"pattern not in Unicode NFC: {pattern!r}")
         for rx, what in UNSAFE:
             if rx.search(pattern):
                 self.err(where, f"pattern: {what}: {pattern}")
@@ -396,6 +406,22 @@ class Lint:
             elif "examples" in e:
                 self.err(where, "examples without pattern")
 
+    @staticmethod
+    def fold(phrase):
+        """A phrase as bounce_literal_fold() (bounce-literal.c) reads it,
+        near enough to find two that read the same: lower case, runs of
+        white space as one space, decomposed (NFD) without the accents of
+        Latin letters, and the letters it spells in ASCII."""
+        out = ""
+        for ch in unicodedata.normalize("NFD", " ".join(phrase.split())):
+            if "\u0300" <= ch <= "\u036f" and out and \
+                    ((out[-1].isascii() and out[-1].isalpha()) or
+                     unicodedata.name(out[-1], "").startswith("LATIN ")):
+                continue
+            ch = ch.lower()
+            out += FOLD_ASCII.get(ch, ch)
+        return out
+
     def check_phrases(self, where, e):
         """Literal phrases: non-empty, trimmed, each listed once, and no
         phrase under two reasons in the same scope (only one reading could
@@ -422,9 +448,10 @@ class Lint:
         seen = set()
         for p in [x for x in e.get("phrases", []) if isinstance(x, str)] + \
                 [" ... ".join(o) for o in ordered]:
-            key = (e.get("provider"), " ".join(p.lower().split()))
+            # (two spellings that fold the same are one phrase to the engine)
+            key = (e.get("provider"), self.fold(p))
             if key in seen:
-                self.err(where, f"phrase listed twice: {p!r}")
+                self.err(where, f"phrase listed twice (as folded): {p!r}")
             seen.add(key)
             other = self.phrase_reasons.get(key)
             if other and other[0] != e.get("reason"):

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The catalogue lint refuses a rule or a phrases entry without a source.
+"""The catalogue lint refuses a rule or a phrases entry without a source,
+a phrase listed twice as the engine folds it (accents left out), and a
+pattern not in Unicode NFC.
 
 Copies the catalogue and the lint's reference files into a temporary tree,
 breaks one entry's source at a time (removed; a sample mail of Sisimai's
@@ -80,6 +82,16 @@ CASES = [
      lambda e: e.update(source="https://github.com/sisimai/go-sisimai/blob/"
                         "76b75059e66a91ab1bcd36dd992596a84e528e13/rhost/00-rhost_test.go"),
      "is not an RFC"),
+    # the engine folds accents away (bounce_literal_fold()): "empfängers"
+    # and "empfangers" are one phrase
+    ("phrases-languages.json", "phrases",
+     lambda e: e["phrases"].append(e["phrases"][0].replace("\u00e4", "a")),
+     "listed twice (as folded)"),
+    # a text outside ASCII is matched composed (NFC): a pattern in NFD
+    # would never match it
+    ("rules-isp.json", "rule",
+     lambda e: e.update(pattern=e["pattern"] + "|refuse\u0301 tout"),
+     "not in Unicode NFC"),
 ]
 
 

@@ -881,7 +881,9 @@ test_prefilter_words (void)
     { "abc{2}de", "abc" },
     { "\\Qliteral\\E", NULL },
     { "(?x) spaced out", NULL },
-    { "ディレクトリ", "ディレクトリ" },
+    { "アイレクトリ", "アイレクトリ" },
+    /* (a character folding decomposes ends a word: "デ" is "テ" and U+3099) */
+    { "ディレクトリ", "ィレクトリ" },
     { "IB506", "ib506" },
   };
 
@@ -923,7 +925,7 @@ test_prefilter_sets (void)
     { "ÉCOLE mail", "cole+mail" },
     { "ab c", NULL },
     { "ab’s", NULL },
-    { "5\\.7\\.1|ディレクトリ", "5.7.1|ディレクトリ" },
+    { "5\\.7\\.1|ディレクトリ", "5.7.1|ィレクトリ" },
     /* five groups of two and one of eleven: 55 combinations, all kept
      * (the catalogue's "account ... disabled" words multiply out so) */
     { "\\b(?:account|mailbox|user|address|recipient)\\s{1,3}(?:disabled|suspended|deactivated|inactive|frozen|locked|discontinued|closed|terminated|expired|blocked)\\b",
@@ -1649,9 +1651,10 @@ test_catalogue_compiled_damaged_string (void)
 }
 
 /* bounce_literal_fold(): lower case, one space for each run of white space
- * (the no-break space too) and none at the ends, ’ and ‘ as ', and the
- * bytes of a text that is not UTF-8 as they are (but ASCII letters),
- * wherever its first non-ASCII byte is; it stops at a NUL byte or at len. */
+ * (the no-break space too) and none at the ends, ’ and ‘ as ', UTF-8 text
+ * decomposed (NFD) without the accents of Latin letters, and the bytes of
+ * a text that is not UTF-8 as they are (but ASCII letters), wherever its
+ * first non-ASCII byte is; it stops at a NUL byte or at len. */
 static void
 test_literal_fold (void)
 {
@@ -1666,7 +1669,23 @@ test_literal_fold (void)
     /* (the long s U+017F as 's', as a caseless regex matches it, though
      * g_unichar_tolower() keeps it; the Kelvin sign as 'k') */
     { "\xc3\x89TAT \xc5\xbf \xce\xa3\xce\x9f\xce\xa3 \xe2\x84\xaa", -1,
-      "\xc3\xa9tat s \xcf\x83\xce\xbf\xcf\x83 k" },
+      "etat s \xcf\x83\xce\xbf\xcf\x83 k" },
+    /* accents: composed (NFC), decomposed (NFD, "e" U+0301) and left out
+     * read the same; so do the letters CLDR's Latin-ASCII spells in ASCII */
+    { "Empf\xc3\xa4nger \xc3\x9c" "BERSCHRITTEN r\xc3\xa9"
+      "\xc3\xa9l", -1, "empfanger uberschritten reel" },
+    { "Empfa\xcc\x88nger U\xcc\x88" "BERSCHRITTEN re\xcc\x81" "e\xcc\x81l", -1,
+      "empfanger uberschritten reel" },
+    { "Bo\xc3\xaete pleine, bo\xc3\xaete PLEINE", -1, "boite pleine, boite pleine" },
+    { "U\xcc\x9b\xcc\x81 \xe1\xbb\xa8", -1, "u u" },   /* two accents, in either order */
+    { "nieprawid\xc5\x82owa STRA\xc3\x9f" "E \xc5\x92uvre \xc3\x98", -1, "nieprawidlowa strasse oeuvre o" },
+    /* a mark that begins the text or follows a space stays; so do those
+     * of other scripts, decomposed (\xd0\xb9 is not \xd0\xb8) */
+    { "\xcc\x81" "a \xcc\x81", -1, "\xcc\x81" "a \xcc\x81" },
+    { "\xd0\x99\xd0\x95 \xd0\xb8\xcc\x86", -1, "\xd0\xb8\xcc\x86\xd0\xb5 \xd0\xb8\xcc\x86" },
+    /* Japanese: "\xe3\x83\x87" as its NFD, "\xe3\x83\x86" and U+3099 */
+    { "\xe3\x83\x87\xe3\x82\xa3", -1, "\xe3\x83\x86\xe3\x82\x99\xe3\x82\xa3" },
+    { "\xe3\x83\x86\xe3\x82\x99\xe3\x82\xa3", -1, "\xe3\x83\x86\xe3\x82\x99\xe3\x82\xa3" },
     /* Latin-1 after UTF-8: not UTF-8, so no character is lowered but ASCII */
     { "Caf\xc3\x89 USER Caf\xc9", -1, "caf\xc3\x89 user caf\xc9" },
     { "ABC\xc2\xa0" "DEF\xff", -1, "abc def\xff" },
@@ -1687,6 +1706,94 @@ test_literal_fold (void)
     }
 }
 
+/* bounce_literal_fold_full(): the folded length, and whether the text is
+ * its own NFC (bounce_catalogue_match_rules() composes it for the rules'
+ * regexes otherwise): all ASCII, composed accents, Cyrillic, Japanese
+ * without a separate voicing mark, Hangul syllables are; a combining
+ * mark, a singleton (the ohm sign U+2126 for Ω), Hangul written as
+ * letters are not.  Every case is checked against g_utf8_normalize(). */
+static void
+test_literal_fold_normal (void)
+{
+  static const struct {
+    const char *text;
+    gboolean normal;
+  } cases[] = {
+    { "550 5.1.1 User unknown", TRUE },
+    { "Empf\xc3\xa4nger \xe2\x80\x99\xc2\xa0", TRUE },
+    { "Empfa\xcc\x88nger", FALSE },
+    { "\xd0\xb9\xd1\x97 \xd0\x99", TRUE },
+    { "\xd0\xb8\xcc\x86", FALSE },
+    { "\xe2\x84\xa6", FALSE },
+    { "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe5\xad\x98\xe5\x9c\xa8", TRUE },
+    { "\xe3\x83\x86\xe3\x82\x99", FALSE },
+    { "\xea\xb0\x80", TRUE },
+    { "\xe1\x84\x80\xe1\x85\xa1", FALSE },
+    { "Caf\xc3\x89 Caf\xc9", TRUE },   /* not UTF-8: never composed */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = 0;
+      gboolean normal = !cases[i].normal;
+      g_autofree char *folded = bounce_literal_fold_full (cases[i].text, -1, &len, &normal);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpuint (len, ==, strlen (folded));
+      g_assert_cmpint (normal, ==, cases[i].normal);
+      if (g_utf8_validate (cases[i].text, -1, NULL))
+        {
+          g_autofree char *nfc = g_utf8_normalize (cases[i].text, -1, G_NORMALIZE_NFC);
+
+          g_assert_cmpint (strcmp (nfc, cases[i].text) == 0, ==, normal);
+        }
+    }
+}
+
+/* Random texts of the characters normalisation and folding treat apart
+ * (marks in and out of order, Latin letters composed and not, the
+ * combining grapheme joiner, Cyrillic, kana and their voicing mark,
+ * Hangul syllables and letters, singletons, the letters spelt in ASCII,
+ * white space): each folds as its NFC and its NFD do, and one said
+ * normal is its own NFC. */
+static void
+test_literal_fold_random_forms (void)
+{
+  static const gunichar pool[] = {
+    'a', 'E', 'i', 'S', 'k', '5', ' ', '\n', '-', 0xa0, 0xe9, 0xc4, 0xdf, 0x142, 0x153, 0xd8,
+    0x17f, 0x1e9b, 0x300, 0x301, 0x308, 0x323, 0x327, 0x31b, 0x34f, 0x345, 0x3b1, 0x1f85,
+    0x439, 0x438, 0x306, 0x30c7, 0x30c6, 0x3099, 0x309a, 0x304c, 0xac00, 0x1100, 0x1161,
+    0x11a8, 0x2126, 0x212a, 0x212b, 0x2019, 0x958, 0x93c, 0x5b4, 0x65e5, 0x1d15e,
+  };
+
+  for (guint n = 0; n < 3000; n++)
+    {
+      GString *text = g_string_new (NULL);
+      guint len = g_test_rand_int_range (0, 24);
+      g_autofree char *folded = NULL;
+      g_autofree char *nfc = NULL;
+      g_autofree char *nfd = NULL;
+      g_autofree char *folded_nfc = NULL;
+      g_autofree char *folded_nfd = NULL;
+      gboolean normal = FALSE;
+      gsize folded_len = 0;
+
+      for (guint i = 0; i < len; i++)
+        g_string_append_unichar (text, pool[g_test_rand_int_range (0, G_N_ELEMENTS (pool))]);
+      folded = bounce_literal_fold_full (text->str, text->len, &folded_len, &normal);
+      nfc = g_utf8_normalize (text->str, -1, G_NORMALIZE_NFC);
+      nfd = g_utf8_normalize (text->str, -1, G_NORMALIZE_NFD);
+      folded_nfc = bounce_literal_fold (nfc, -1);
+      folded_nfd = bounce_literal_fold (nfd, -1);
+      if (g_strcmp0 (folded_nfc, folded) != 0 || g_strcmp0 (folded_nfd, folded) != 0 ||
+          (normal && strcmp (nfc, text->str) != 0) || folded_len != strlen (folded) ||
+          !g_utf8_validate (folded, -1, NULL))
+        g_error ("fold of \"%s\" (normal %d): \"%s\", of its NFC \"%s\", of its NFD \"%s\"",
+                 text->str, normal, folded, folded_nfc, folded_nfd);
+      g_string_free (text, TRUE);
+    }
+}
+
 /* The corpus files of eml/ that are text (valid UTF-8), for the tests
  * that check a prefilter against every one of them. */
 static GPtrArray *
@@ -1700,6 +1807,34 @@ corpus_texts (void)
       g_ptr_array_remove_index (texts, i);
   g_assert_cmpuint (texts->len, >, 100);
   return texts;
+}
+
+/* Over every corpus text: its NFC and its NFD fold as it does, and one
+ * said to be normal is its own NFC. */
+static void
+test_literal_fold_corpus_forms (void)
+{
+  g_autoptr(GPtrArray) texts = corpus_texts ();
+  guint n_changed = 0;
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *contents = ((CorpusText *) texts->pdata[i])->contents;
+      gboolean normal = FALSE;
+      g_autofree char *folded = bounce_literal_fold_full (contents, -1, NULL, &normal);
+      g_autofree char *nfc = g_utf8_normalize (contents, -1, G_NORMALIZE_NFC);
+      g_autofree char *nfd = g_utf8_normalize (contents, -1, G_NORMALIZE_NFD);
+      g_autofree char *folded_nfc = bounce_literal_fold (nfc, -1);
+      g_autofree char *folded_nfd = bounce_literal_fold (nfd, -1);
+
+      g_assert_cmpstr (folded_nfc, ==, folded);
+      g_assert_cmpstr (folded_nfd, ==, folded);
+      if (normal)
+        g_assert_cmpstr (nfc, ==, contents);
+      n_changed += strcmp (nfd, contents) != 0;
+    }
+  /* (some hold accents) */
+  g_assert_cmpuint (n_changed, >, 0);
 }
 
 /* bounce_entry_may_match(): never FALSE where the pattern matches (every
@@ -1964,6 +2099,9 @@ main (int argc, char **argv)
   g_test_add_func ("/catalogue/code-scope", test_catalogue_code_scope);
   g_test_add_func ("/catalogue/loads", test_catalogue_loads);
   g_test_add_func ("/catalogue/literal-fold", test_literal_fold);
+  g_test_add_func ("/catalogue/literal-fold-normal", test_literal_fold_normal);
+  g_test_add_func ("/catalogue/literal-fold-random-forms", test_literal_fold_random_forms);
+  g_test_add_func ("/catalogue/literal-fold-corpus-forms", test_literal_fold_corpus_forms);
   g_test_add_func ("/catalogue/compiled", test_catalogue_compiled);
   g_test_add_func ("/catalogue/builtin-trusted", test_catalogue_builtin_trusted);
   g_test_add_func ("/catalogue/literal-index-compact", test_catalogue_literal_index_compact);

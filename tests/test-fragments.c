@@ -1308,6 +1308,96 @@ test_incoming_size_words (void)
          BOUNCE_KIND_FAILURE, "kim.berg@example.org", "mesgtoobig");
 }
 
+/* A reply whose accents are written decomposed (Unicode NFD, "a" and the
+ * combining U+0308 for "ä", as macOS and some mail programs write text),
+ * or left out, reads as the same reply written composed (NFC): the
+ * catalogue's phrases (phrases-languages.json: Google's German, French
+ * and Polish wordings) and its rules' patterns (Orange's "Service refusé",
+ * rules-isp.json) are found in each.  Unicode Standard Annex #15
+ * (https://unicode.org/reports/tr15/) defines both forms. */
+static void
+test_accents_as_written (void)
+{
+  static const struct {
+    const char *composed;     /* NFC */
+    const char *decomposed;   /* NFD */
+    const char *bare;         /* without accents, as ASCII text writes it */
+    BounceKind kind;
+    const char *reason;
+  } cases[] = {
+    { "550 <bob@example.net>: Der Posteingang des Empf\xc3\xa4ngers ist voll\n",
+      "550 <bob@example.net>: Der Posteingang des Empfa\xcc\x88ngers ist voll\n",
+      "550 <bob@example.net>: Der Posteingang des Empfangers ist voll\n", BOUNCE_KIND_FAILURE, "mailboxfull" },
+    { "550 <bob@example.net>: Die E-Mail-Adresse des Empf\xc3\xa4ngers existiert nicht\n",
+      "550 <bob@example.net>: Die E-Mail-Adresse des Empfa\xcc\x88ngers existiert nicht\n",
+      "550 <bob@example.net>: Die E-Mail-Adresse des Empfangers existiert nicht\n", BOUNCE_KIND_FAILURE, "userunknown" },
+    { "550 <bob@example.net>: L'adresse \xc3\xa9lectronique du destinataire a chang\xc3\xa9\n",
+      "550 <bob@example.net>: L'adresse e\xcc\x81lectronique du destinataire a change\xcc\x81\n",
+      "550 <bob@example.net>: L'adresse electronique du destinataire a change\n", BOUNCE_KIND_FAILURE, "hasmoved" },
+    { "550 <bob@example.net>: Nieprawid\xc5\x82owa nazwa u\xc5\xbcytkownika\n",
+      "550 <bob@example.net>: Nieprawid\xc5\x82owa nazwa uz\xcc\x87ytkownika\n",
+      "550 <bob@example.net>: Nieprawidlowa nazwa uzytkownika\n", BOUNCE_KIND_FAILURE, "userunknown" },
+    { "452 <bob@example.net>: Il re\xc3\xa7oit des e-mails \xc3\xa0 un rythme qui emp\xc3\xaa" "che la distribution\n",
+      "452 <bob@example.net>: Il rec\xcc\xa7oit des e-mails a\xcc\x80 un rythme qui empe\xcc\x82" "che la distribution\n",
+      "452 <bob@example.net>: Il recoit des e-mails a un rythme qui empeche la distribution\n", BOUNCE_KIND_DELAY, "speeding" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      check (cases[i].composed, cases[i].kind, "bob@example.net", cases[i].reason);
+      check (cases[i].decomposed, cases[i].kind, "bob@example.net", cases[i].reason);
+      check (cases[i].bare, cases[i].kind, "bob@example.net", cases[i].reason);
+    }
+  /* a pattern's accented letter, in either form */
+  check ("421 mwinf5c79 ME Service refus\xc3\xa9. Veuillez essayer plus tard.\n",
+         BOUNCE_KIND_DELAY, NULL, "blocked");
+  check ("421 mwinf5c79 ME Service refuse\xcc\x81. Veuillez essayer plus tard.\n",
+         BOUNCE_KIND_DELAY, NULL, "blocked");
+}
+
+/* The findings of a decomposed text (whose "a" and U+0308 are two
+ * characters) are where the text has them, in bytes and in characters:
+ * the window highlights them there.  Only the matching of rules and
+ * phrases reads the text folded or composed. */
+static void
+test_accents_findings_in_place (void)
+{
+  const char *text = "Empfa\xcc\x88nger <bob@example.net>: 552 5.2.2 Der Posteingang des "
+                     "Empfa\xcc\x88ngers ist voll (mx.example.net)\n";
+  g_autoptr(BounceReport) report = analyze (text);
+  const char *shown = bounce_report_get_text (report);
+  GPtrArray *findings = bounce_report_get_findings (report);
+  GListModel *recipients = bounce_report_get_recipients (report);
+  g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, 0);
+  gboolean seen_code = FALSE;
+
+  g_assert_nonnull (r);
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+  g_assert_cmpstr (shown, ==, text);
+  g_assert_cmpuint (findings->len, >=, 3);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      BounceFinding *f = findings->pdata[i];
+
+      g_assert_true (g_utf8_offset_to_pointer (shown, f->offset) == shown + f->byte_offset);
+      g_assert_cmpint (f->length, ==, g_utf8_strlen (shown + f->byte_offset, f->byte_length));
+      if (f->kind == BOUNCE_FINDING_ENHANCED_CODE)
+        {
+          g_assert_cmpstr (f->text, ==, "5.2.2");
+          g_assert_cmpuint (f->byte_offset, ==, strstr (text, "5.2.2") - text);
+          /* (the U+0308 before it counts as a character of its own) */
+          g_assert_cmpint (f->offset, ==, g_utf8_strlen (text, strstr (text, "5.2.2") - text));
+          g_assert_cmpint (f->offset, ==, 34);
+          g_assert_cmpuint (f->byte_offset, ==, 35);
+          seen_code = TRUE;
+        }
+      else
+        g_assert_true (strncmp (shown + f->byte_offset, f->text, f->byte_length) == 0 ||
+                       g_ascii_strncasecmp (shown + f->byte_offset, f->text, f->byte_length) == 0);
+    }
+  g_assert_true (seen_code);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1335,6 +1425,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fragments/pasted/client-reply", test_client_reply);
   g_test_add_func ("/fragments/pasted/send-error-not-sent", test_send_error_not_sent);
   g_test_add_func ("/fragments/pasted/send-error-steps", test_send_error_steps);
+  g_test_add_func ("/fragments/pasted/accents-as-written", test_accents_as_written);
+  g_test_add_func ("/fragments/pasted/accents-findings-in-place", test_accents_findings_in_place);
   g_test_add_func ("/fragments/pasted/delay-not-given-up", test_delay_not_given_up);
   g_test_add_func ("/fragments/pasted/delay-without-cause", test_delay_without_cause);
   g_test_add_func ("/fragments/pasted/headline-names-a-cause", test_headline_names_a_cause);

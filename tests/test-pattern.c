@@ -160,11 +160,19 @@ test_pattern_caseless (void)
      * sets): folding makes it 's', so that the words hold (fuzz/fuzz-pattern) */
     { "password", CI, "password", { "PASSWORD", "pa\xc5\xbf\xc5\xbfword" } },
     { "Kelvin", CI, "kelvin", { "\xe2\x84\xaa""ELVIN" } },
-    /* characters without case are words; with a case, not */
+    /* characters without case are words; with a case, not; nor one that
+     * folding decomposes (NFD: "デ" as "テ" and U+3099), which ends a word */
+    { "\xe3\x82\xa2\xe3\x82\xa4\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa", CI,
+      "\xe3\x82\xa2\xe3\x82\xa4\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa",
+      { "\xe3\x82\xa2\xe3\x82\xa4\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa" } },
     { "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa", CI,
-      "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa",
+      "\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa",
       { "\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa" } },
     { "\xc3\x89""COLE mail", CI, "cole+mail", { "\xc3\xa9""cole MAIL" } },
+    /* a mark ends a word: folding leaves it out after a Latin letter (the
+     * combining grapheme joiner U+034F too, though of class 0) */
+    { "abc\xcd\x8f" "def", CI, "abc+def", { "ABC\xcd\x8f" "DEF" } },
+    { "XS\xcd\x8f" "XS\xcd\x8f", CI, NULL, { "xs\xcd\x8f" "xs\xcd\x8f" } },
     /* constructs not read: none */
     { "\\Qliteral\\E", CI, NULL, { "literal" } },
     /* \E alone is nothing: the quantifier after it is the 'n''s */

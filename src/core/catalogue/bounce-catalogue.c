@@ -1445,17 +1445,35 @@ bounce_catalogue_match_rules (BounceCatalogue *self,
   g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (RuleMatch));
   GPtrArray *out = g_ptr_array_new ();
   g_autofree char *folded = NULL;
+  g_autofree char *composed = NULL;
   g_autofree guint8 *candidates = NULL;
   g_autofree guint8 *alive = NULL;
   const char *within;
   gsize len, folded_len;
+  gboolean normal;
 
   g_return_val_if_fail (BOUNCE_IS_CATALOGUE (self), out);
   if (text == NULL || *text == '\0')
     return out;
   len = strlen (text);
-  folded = bounce_literal_fold (text, len);
-  folded_len = strlen (folded);
+  folded = bounce_literal_fold_full (text, len, &folded_len, &normal);
+  /* The rules' regexes read a text outside ASCII composed (NFC, Unicode
+   * Standard Annex #15, https://unicode.org/reports/tr15/), as the
+   * catalogue writes its patterns (build-aux/catalogue-lint.py checks):
+   * "refus\u00e9" and "refuse\u0301" then both match "refus[\u00e9e]".  Only
+   * which rules match and how long their match is come out of here, not
+   * where: the findings that the window highlights are read from the text
+   * as it is (bounce-analyzer.c).  A text the fold found nothing to
+   * normalise in (all ASCII: most bounces) is its own NFC. */
+  if (!normal)
+    {
+      composed = g_utf8_normalize (text, len, G_NORMALIZE_NFC);
+      if (composed != NULL && strcmp (composed, text) != 0)
+        {
+          text = composed;
+          len = strlen (composed);
+        }
+    }
   within = provider != NULL ? provider_within (self, provider) : NULL;
 
   /* Only the rules whose words are in the text can match: the others'

@@ -24,29 +24,209 @@ is_fold_space (guchar c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* A letter that Unicode does not decompose but that text written in
+ * ASCII spells without its mark (ł in "nieprawidłowa", "nieprawidlowa"), as
+ * CLDR's Latin-ASCII transform spells it
+ * (https://github.com/unicode-org/cldr/blob/main/common/transforms/Latin-ASCII.xml):
+ * its ASCII spelling, or NULL.  c is lower case. */
+static const char *
+latin_letter_in_ascii (gunichar c)
+{
+  switch (c)
+    {
+    case 0x00df: return "ss";   /* ß (ẞ lowers to it) */
+    case 0x00e6: return "ae";   /* æ */
+    case 0x00f8: return "o";    /* ø */
+    case 0x0111: return "d";    /* đ */
+    case 0x0127: return "h";    /* ħ */
+    case 0x0131: return "i";    /* dotless ı */
+    case 0x0142: return "l";    /* ł */
+    case 0x0153: return "oe";   /* œ */
+    default: return NULL;
+    }
+}
+
+/* Whether the character that ends out[0, o) is a Latin letter (the ASCII
+ * ones too), whose accents fold away. */
+static gboolean
+ends_latin (const char *out,
+            gsize       o)
+{
+  const char *last;
+
+  if (o == 0)
+    return FALSE;
+  if ((guchar) out[o - 1] < 0x80)
+    return g_ascii_isalpha (out[o - 1]);
+  last = g_utf8_find_prev_char (out, out + o);
+  return last != NULL && g_unichar_get_script (g_utf8_get_char (last)) == G_UNICODE_SCRIPT_LATIN;
+}
+
+/* What Unicode normalisation (Unicode Standard Annex #15,
+ * https://unicode.org/reports/tr15/) may do to a character. */
+enum {
+  NORM_DECOMPOSES = 1 << 0,   /* NFD changes it, or may move it (a combining mark) */
+  NORM_COMPOSES   = 1 << 1,   /* NFC changes it, or may join it to the character before
+                               * (a mark, a Hangul vowel or final consonant) */
+};
+
+/* Most characters outside ASCII in a bounce (’, CJK ideographs, Cyrillic
+ * without accents) have no flag. */
+static guint8
+normalisation_looked_up (gunichar c)
+{
+  gunichar first, a, b, back;
+  gsize n;
+
+  /* (CJK ideographs, the bulk of Chinese and Japanese text: none) */
+  if (c >= 0x3400 && c <= 0x9fff)
+    return 0;
+  if (g_unichar_combining_class (c) != 0 || g_unichar_ismark (c))
+    return NORM_DECOMPOSES | NORM_COMPOSES;
+  if (c >= 0x1161 && c <= 0x11c2)
+    return NORM_COMPOSES;
+  /* (its full decomposition's length, and its first character) */
+  n = g_unichar_fully_decompose (c, FALSE, &first, 1);
+  if (n == 1)
+    return first != c ? NORM_DECOMPOSES | NORM_COMPOSES : 0;   /* a singleton, Ω for the ohm sign */
+  /* composed as NFC composes it ("é"), or not (an exclusion) */
+  if (g_unichar_decompose (c, &a, &b) && b != 0 && g_unichar_compose (a, b, &back) && back == c)
+    return NORM_DECOMPOSES;
+  return NORM_DECOMPOSES | NORM_COMPOSES;
+}
+
+/* normalisation_looked_up() of the Basic Multilingual Plane, kept for each
+ * group of 64 characters once one of them is met: GLib's look-ups cost a
+ * search of its tables for every character, and a text in Cyrillic or
+ * Japanese meets the same few groups over and over.  (Made from any
+ * thread; never freed.) */
+#define NORM_GROUP 64
+static guint8 *norm_groups[0x10000 / NORM_GROUP];
+
+static inline guint
+normalisation_of (gunichar c)
+{
+  guint8 *group;
+
+  if (c >= 0x10000)
+    return normalisation_looked_up (c);
+  group = g_atomic_pointer_get (&norm_groups[c / NORM_GROUP]);
+  if (G_UNLIKELY (group == NULL))
+    {
+      gunichar first = c - c % NORM_GROUP;
+
+      group = g_malloc (NORM_GROUP);
+      for (guint i = 0; i < NORM_GROUP; i++)
+        group[i] = normalisation_looked_up (first + i);
+      if (!g_atomic_pointer_compare_and_exchange (&norm_groups[c / NORM_GROUP], NULL, group))
+        {
+          g_free (group);
+          group = g_atomic_pointer_get (&norm_groups[c / NORM_GROUP]);
+        }
+    }
+  return group[c % NORM_GROUP];
+}
+
+/* Folds the UTF-8 characters [p, end) (none ASCII white space) onto out:
+ * ’ and ‘ as ', the long s as 's', the accents of Latin letters left out,
+ * lower case, a few letters in ASCII.  rest: how many bytes of the text
+ * follow (room is kept for them). */
+static void
+fold_chars (char       **out,
+            gsize       *o,
+            gsize       *cap,
+            const char  *p,
+            const char  *end,
+            gsize        rest)
+{
+  while (p < end)
+    {
+      guchar c = (guchar) *p;
+      gunichar u;
+      const char *ascii_spelling;
+
+      if (*o + 6 + (gsize) (end - p) + rest + 1 > *cap)
+        {
+          *cap = *o + 6 + (gsize) (end - p) + rest + 1 + *cap / 4;
+          *out = g_realloc (*out, *cap);
+        }
+      /* (ASCII: what a decomposition gives, the Kelvin sign's 'K') */
+      if (c < 0x80)
+        {
+          (*out)[(*o)++] = g_ascii_tolower (c);
+          p++;
+          continue;
+        }
+      /* ’ and ‘ (U+2019, U+2018) as ' */
+      if (c == 0xe2 && end - p >= 3 && (guchar) p[1] == 0x80 && ((guchar) p[2] == 0x99 || (guchar) p[2] == 0x98))
+        {
+          (*out)[(*o)++] = '\'';
+          p += 3;
+          continue;
+        }
+      /* ſ (U+017F, long s) as 's': a caseless regex (PCRE2 in UTF mode)
+       * matches it where the pattern has 's' or 'S', as it matches the
+       * Kelvin sign U+212A for 'k' (which g_unichar_tolower() makes 'k'),
+       * but g_unichar_tolower() leaves it as it is.  Without this, a rule
+       * whose needed words hold an 's' (bounce-pattern.h, the prefilter)
+       * was skipped on a text its regex matches, "pa\u017f\u017fword" for
+       * "password"; found by fuzz/fuzz-pattern. */
+      if (c == 0xc5 && end - p >= 2 && (guchar) p[1] == 0xbf)
+        {
+          (*out)[(*o)++] = 's';
+          p += 2;
+          continue;
+        }
+      u = g_utf8_get_char (p);
+      p = g_utf8_next_char (p);
+      /* The accents of a Latin letter (the block Combining Diacritical
+       * Marks, U+0300 to U+036F, that the decomposition of every accented
+       * Latin letter uses) are left out: "empfänger" reads as "empfanger",
+       * as a server that writes ASCII may write it (not as "empfaenger":
+       * German's own spelling without umlauts is not a folding, and stays
+       * written out).  Those of other scripts stay: й is not и. */
+      if (u >= 0x0300 && u <= 0x036f && ends_latin (*out, *o))
+        continue;
+      u = g_unichar_tolower (u);
+      ascii_spelling = latin_letter_in_ascii (u);
+      if (ascii_spelling != NULL)
+        {
+          while (*ascii_spelling != '\0')
+            (*out)[(*o)++] = *ascii_spelling++;
+        }
+      else
+        *o += g_unichar_to_utf8 (u, *out + *o);
+    }
+}
+
 char *
-bounce_literal_fold (const char *text,
-                     gssize      len)
+bounce_literal_fold_full (const char *text,
+                          gssize      len,
+                          gsize      *folded_len,
+                          gboolean   *normal)
 {
   char *out;
   gsize o = 0, cap;
   gboolean space = FALSE;
+  guint met = 0;   /* normalisation_of() the characters met */
   int valid = -1;   /* whether text is UTF-8: looked at with its first non-ASCII byte */
   const char *p, *end;
 
   if (text == NULL)
-    return g_strdup ("");
+    text = "", len = 0;
   if (len < 0)
     len = strlen (text);
   /* Written without a check of its room: each byte of text gives one byte
    * at most, with the space that stands for the white space before it.
-   * Only a character lowered to a longer one needs more (made room for
-   * there), so o + space + (end - p) < cap always. */
+   * Only characters outside ASCII may need more (fold_chars() makes room
+   * for them), so o + space + (end - p) < cap always. */
   cap = (gsize) len + 1;
   out = g_malloc (cap);
   for (p = text, end = text + len; p < end && *p != '\0';)
     {
       guchar c = (guchar) *p;
+      const char *run;
+      guint in_run = 0;
 
       /* white space, and the no-break space U+00A0 */
       if (g_ascii_isspace (c) || (c == 0xc2 && p + 1 < end && (guchar) p[1] == 0xa0))
@@ -81,40 +261,41 @@ bounce_literal_fold (const char *text,
           p++;
           continue;
         }
-      /* ’ and ‘ (U+2019, U+2018) as ' */
-      if (c == 0xe2 && end - p >= 3 && (guchar) p[1] == 0x80 && ((guchar) p[2] == 0x99 || (guchar) p[2] == 0x98))
+      /* The characters up to the next ASCII one or no-break space, in
+       * their canonical decomposition (NFD, Unicode Standard Annex #15,
+       * https://unicode.org/reports/tr15/; g_utf8_normalize() with
+       * G_NORMALIZE_NFD) when one of them has another: "é" written as one
+       * character (NFC) or as "e" and U+0301 (NFD, as some mail programs
+       * and macOS write it) then read the same.  (The whole text's NFD is
+       * that of such runs: an ASCII character or a no-break space neither
+       * decomposes nor is reordered with the marks after it.) */
+      for (run = p; run < end && (guchar) *run >= 0x80 && !((guchar) run[0] == 0xc2 && (guchar) run[1] == 0xa0);
+           run = g_utf8_next_char (run))
+        in_run |= normalisation_of (g_utf8_get_char (run));
+      met |= in_run;
+      if (in_run & NORM_DECOMPOSES)
         {
-          out[o++] = '\'';
-          p += 3;
-          continue;
-        }
-      /* ſ (U+017F, long s) as 's': a caseless regex (PCRE2 in UTF mode)
-       * matches it where the pattern has 's' or 'S', as it matches the
-       * Kelvin sign U+212A for 'k' (which g_unichar_tolower() makes 'k'),
-       * but g_unichar_tolower() leaves it as it is.  Without this, a rule
-       * whose needed words hold an 's' (bounce-pattern.h, the prefilter)
-       * was skipped on a text its regex matches, "pa\u017f\u017fword" for
-       * "password"; found by fuzz/fuzz-pattern. */
-      if (c == 0xc5 && end - p >= 2 && (guchar) p[1] == 0xbf)
-        {
-          out[o++] = 's';
-          p += 2;
-          continue;
-        }
-      {
-        gunichar lower = g_unichar_tolower (g_utf8_get_char (p));
+          g_autofree char *nfd = g_utf8_normalize (p, run - p, G_NORMALIZE_NFD);
 
-        p = g_utf8_next_char (p);
-        if (o + 6 + (gsize) (end - p) + 1 > cap)
-          {
-            cap = o + 6 + (gsize) (end - p) + 1 + cap / 4;
-            out = g_realloc (out, cap);
-          }
-        o += g_unichar_to_utf8 (lower, out + o);
-      }
+          fold_chars (&out, &o, &cap, nfd, nfd + strlen (nfd), end - run);
+        }
+      else
+        fold_chars (&out, &o, &cap, p, run, end - run);
+      p = run;
     }
   out[o] = '\0';
+  if (folded_len != NULL)
+    *folded_len = o;
+  if (normal != NULL)
+    *normal = !(met & NORM_COMPOSES);
   return out;
+}
+
+char *
+bounce_literal_fold (const char *text,
+                     gssize      len)
+{
+  return bounce_literal_fold_full (text, len, NULL, NULL);
 }
 
 BounceLiteral *

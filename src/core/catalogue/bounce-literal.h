@@ -9,7 +9,11 @@ G_BEGIN_DECLS
  * of one ("mailbox", "does not exist"), as the catalogue's "phrases"
  * entries hold them (docs/catalogue-format.md).  They are compared with
  * text folded by bounce_literal_fold(): lower case, one space for any run
- * of white space, typographic apostrophes as ASCII ones. */
+ * of white space, typographic apostrophes as ASCII ones, and a UTF-8 text
+ * in its canonical decomposition (Unicode NFD) with the accents of Latin
+ * letters left out ("Empfänger", or "Empfa" U+0308 "nger", as
+ * "empfanger"; "ł" as "l", "ß" as "ss"), so that a phrase is found however
+ * its accents are written, or when they are not. */
 
 /* How far apart, in bytes of folded text, two ordered parts may be. */
 #define BOUNCE_LITERAL_GAP 120
@@ -30,6 +34,15 @@ const char    *bounce_literal_get_part     (const BounceLiteral *literal,
 /* text folded for comparison; never NULL. */
 char          *bounce_literal_fold         (const char          *text,
                                             gssize               len);
+/* The same, with the folded text's length in *folded_len, and in *normal
+ * whether text (up to len or its first NUL byte) holds no character that
+ * NFC may change or compose with another (TRUE for all ASCII, and for
+ * text that is not UTF-8): such a text is its own NFC, and needs no
+ * Unicode work to be read composed.  Either may be NULL. */
+char          *bounce_literal_fold_full    (const char          *text,
+                                            gssize               len,
+                                            gsize               *folded_len,
+                                            gboolean            *normal);
 
 /* Whether literal is in folded (as bounce_literal_fold() made it): its
  * parts in order, each starting at a word boundary and at most

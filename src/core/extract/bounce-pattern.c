@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bounce-literal.h"
 #include "bounce-pattern.h"
 
 /* -- the pattern's parts -------------------------------------------------
@@ -944,8 +945,13 @@ need_and (Need *a,
  * holds as the pattern writes it (an ASCII letter lower-cased): an ASCII
  * letter or digit, punctuation as itself or escaped ("-", "\\."), or a
  * character that has no case (Japanese; one with a case may match another
- * form that folds otherwise); its bytes in lit, their number in *lit_len.
- * Not white space: folding changes it. */
+ * form that folds otherwise) and that folding keeps as it is; its bytes in
+ * lit, their number in *lit_len.  Not white space: folding changes it.  Not
+ * a character that folding decomposes (Unicode NFD: "デ" as "テ" and the
+ * combining U+3099) nor a mark, which NFD may move or folding leave out
+ * after a Latin letter (the combining grapheme joiner U+034F, of class 0,
+ * too; found by fuzz/fuzz-pattern): a pattern's word holding one would not
+ * be found in folded text its regex matches. */
 static gboolean
 word_char (const Part *part,
            char        lit[6],
@@ -972,10 +978,14 @@ word_char (const Part *part,
   if (u == (gunichar) -1 || u == (gunichar) -2 || g_unichar_isspace (u) || u == 0xa0 ||
       u == 0x2018 || u == 0x2019 ||   /* typographic apostrophes fold to ' */
       g_unichar_tolower (u) != u || g_unichar_toupper (u) != u || g_unichar_totitle (u) != u ||
-      !g_unichar_isgraph (u))
+      !g_unichar_isgraph (u) || g_unichar_combining_class (u) != 0 || g_unichar_ismark (u))
     return FALSE;
   *lit_len = g_unichar_to_utf8 (u, lit);
-  return TRUE;
+  {
+    g_autofree char *folded = bounce_literal_fold (lit, *lit_len);
+
+    return strlen (folded) == *lit_len && memcmp (folded, lit, *lit_len) == 0;
+  }
 }
 
 static Need *words_of_alternation (const Part *parts,

@@ -640,6 +640,106 @@ test_message_detail_cut (void)
   g_rmdir (dir);
 }
 
+/* Scrolled windows under widget that scroll sideways: their content is
+ * wider than they are. */
+static guint
+count_sideways (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (widget));
+
+      if (gtk_adjustment_get_upper (h) - gtk_adjustment_get_lower (h) > gtk_adjustment_get_page_size (h) + 0.5)
+        {
+          g_test_message ("scrolls sideways: %g px in %g", gtk_adjustment_get_upper (h),
+                          gtk_adjustment_get_page_size (h));
+          n++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_sideways (child);
+  return n;
+}
+
+typedef struct {
+  const char *text;
+  GtkWidget  *within;
+} ShownWhole;
+
+/* A label on screen under root that shows text whole: not ellipsized, and
+ * inside the width of `within`. */
+static gboolean
+shows_whole (GtkWidget    *root,
+             ShownWhole   *what)
+{
+  if (!gtk_widget_get_mapped (root))
+    return FALSE;
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), what->text) == 0)
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_compute_bounds (root, what->within, &bounds))
+        return FALSE;
+      return !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root)))
+             && bounds.origin.x >= -0.5
+             && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (what->within) + 0.5;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_whole (child, what))
+      return TRUE;
+  return FALSE;
+}
+
+/* The recipients table at 360 px and at 1280 px: nothing in the view
+ * scrolls sideways, and each recipient's address and reason are on screen
+ * whole at 360 px (the table turns into a list of rows there). */
+static void
+test_narrow_table (void)
+{
+  static const int widths[] = { 360, 1280 };
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  GListModel *rows = bounce_messages_view_get_rows (view);
+  GtkWidget *table = find_type (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+
+  g_assert_cmpuint (n_rows (view), ==, 4);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 1400);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_test_message ("%d px wide: the view is %d px", widths[w], gtk_widget_get_width (GTK_WIDGET (view)));
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+      g_assert_cmpuint (count_sideways (GTK_WIDGET (view)), ==, 0);
+      if (widths[w] > 1000)
+        {
+          /* Wide: the table, with the day of each message. */
+          g_assert_true (gtk_widget_get_mapped (table));
+          g_assert_true (ui_find_widget (table, ui_is_mapped_label_with, "2026-03-03") != NULL);
+          continue;
+        }
+      g_assert_false (gtk_widget_get_mapped (table));
+      for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+        {
+          g_autoptr(BounceTableRow) row = g_list_model_get_item (rows, i);
+          ShownWhole address = { bounce_table_row_get_address (row), GTK_WIDGET (view) };
+          ShownWhole reason = { bounce_table_row_get_reason (row), GTK_WIDGET (view) };
+
+          g_test_message ("%s: %s", address.text, reason.text);
+          g_assert_true (shows_whole (GTK_WIDGET (view), &address));
+          g_assert_true (shows_whole (GTK_WIDGET (view), &reason));
+        }
+    }
+
+  ui_destroy_window (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -665,6 +765,7 @@ main (int   argc,
   g_test_add_func ("/mbox/single-message-hidden", test_single_message_hidden);
   g_test_add_func ("/mbox/message-detail", test_message_detail);
   g_test_add_func ("/mbox/message-detail-cut", test_message_detail_cut);
+  g_test_add_func ("/mbox/narrow-table", test_narrow_table);
 
   ret = g_test_run ();
 

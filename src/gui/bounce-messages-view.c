@@ -6,6 +6,7 @@
 
 #include "bounce-messages-view.h"
 #include "bounce-table-row.h"
+#include "bounce-wrap.h"
 
 /* Above this many rows the filter runs in steps, so that typing in the
  * search entry never stalls the window on a large mbox. */
@@ -14,7 +15,9 @@
  * (The message list's height is set in bounce-messages-view.ui.) */
 #define TABLE_ROW_HEIGHT 33
 #define SHOWN_TABLE_ROWS 10
-#define REASON_WIDTH 240
+/* The reason column's narrowest width: below it (and the other columns
+ * whole) the rows are shown as a list instead. */
+#define REASON_MIN_WIDTH 180
 
 struct _BounceMessagesView
 {
@@ -35,6 +38,8 @@ struct _BounceMessagesView
   GtkScrolledWindow   *message_scroller;
   GtkListView         *message_list;
   GtkScrolledWindow   *table_scroller;
+  AdwSqueezer         *table_squeezer;
+  GtkListView         *narrow_list;
   GtkLabel            *table_heading;
   GtkSearchEntry      *filter_entry;
   GtkLabel            *count_label;
@@ -207,7 +212,10 @@ cell_setup (GtkSignalListItemFactory *factory,
   /* Addresses and dates whole; only the reason, the longest text, is cut
    * (its tooltip has it all). */
   if ((Column) GPOINTER_TO_UINT (user_data) == COLUMN_REASON)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_size_request (label, REASON_MIN_WIDTH, -1);
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -237,11 +245,89 @@ cell_bind (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_DATE:
     default:
-      text = bounce_table_row_get_date (row);
-      break;
+      /* The day; the Date as written in the tooltip. */
+      set_label (label, bounce_table_row_get_short_date (row));
+      gtk_widget_set_tooltip_text (label, bounce_table_row_get_date (row));
+      return;
     }
   set_label (label, text);
   gtk_widget_set_tooltip_text (label, text);
+}
+
+/* The table as a list, where its columns do not fit: the address, the
+ * reason whole, then the message, the type and the day, dimmed. */
+
+static void
+narrow_setup (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  const char *classes[] = { NULL, NULL, "dim-label" };
+
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), BOUNCE_WRAP_TEXT_CHARS);
+      bounce_wrap_label_without_hyphens (GTK_LABEL (label));
+      if (classes[i] != NULL)
+        gtk_widget_add_css_class (label, classes[i]);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_widget_add_css_class (gtk_widget_get_first_child (box), "heading");
+  gtk_widget_add_css_class (gtk_widget_get_last_child (box), "caption");
+  gtk_list_item_set_child (item, box);
+}
+
+static char *
+narrow_details (BounceTableRow *row)
+{
+  const char *kind = bounce_table_row_get_kind (row);
+  const char *date = bounce_table_row_get_short_date (row);
+  g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+  /* Translators: the message a recipient came from, in the recipients
+   * table of a narrow window: "Message 2 · Permanent · 2026-03-02" */
+  g_autofree char *message = g_strdup_printf (_("Message %u"), bounce_table_row_get_index (row) + 1);
+
+  g_strv_builder_add (parts, message);
+  if (*kind != '\0')
+    g_strv_builder_add (parts, kind);
+  if (*date != '\0')
+    g_strv_builder_add (parts, date);
+  strv = g_strv_builder_end (parts);
+  return g_strjoinv (" · ", strv);
+}
+
+static void
+narrow_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  BounceTableRow *row = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *address = gtk_widget_get_first_child (box);
+  GtkWidget *reason = gtk_widget_get_next_sibling (address);
+  GtkWidget *details = gtk_widget_get_next_sibling (reason);
+  g_autofree char *details_text = narrow_details (row);
+  g_autofree char *description = NULL;
+
+  set_label (address, bounce_table_row_get_address (row));
+  set_label (reason, bounce_table_row_get_reason (row));
+  set_label (details, details_text);
+  description = g_strjoin (". ", bounce_table_row_get_reason (row), details_text, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, bounce_table_row_get_address (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
 }
 
 /* Column sorting: each column orders by what it shows (dates by time, the
@@ -302,8 +388,6 @@ add_column (BounceMessagesView *self,
   gtk_column_view_column_set_resizable (view_column, TRUE);
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
-  if (column == COLUMN_REASON)
-    gtk_column_view_column_set_fixed_width (view_column, REASON_WIDTH);
   gtk_column_view_append_column (self->table, view_column);
 }
 
@@ -548,6 +632,8 @@ bounce_messages_view_dispose (GObject *object)
     }
   if (self->table != NULL)
     gtk_column_view_set_model (self->table, NULL);
+  if (self->narrow_list != NULL)
+    gtk_list_view_set_model (self->narrow_list, NULL);
   if (self->message_list != NULL)
     gtk_list_view_set_model (self->message_list, NULL);
   g_clear_object (&self->messages);
@@ -601,6 +687,8 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, message_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, message_list);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, narrow_list);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_heading);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, count_label);
@@ -614,6 +702,7 @@ static void
 bounce_messages_view_init (BounceMessagesView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) narrow_factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSelectionModel) table_model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -638,6 +727,12 @@ bounce_messages_view_init (BounceMessagesView *self)
                                           g_object_ref (gtk_column_view_get_sorter (self->table)));
   table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
   gtk_column_view_set_model (self->table, table_model);
+  /* The narrow form shows the same rows, in the order the table's
+   * headings last set. */
+  g_signal_connect (narrow_factory, "setup", G_CALLBACK (narrow_setup), NULL);
+  g_signal_connect (narrow_factory, "bind", G_CALLBACK (narrow_bind), NULL);
+  gtk_list_view_set_factory (self->narrow_list, narrow_factory);
+  gtk_list_view_set_model (self->narrow_list, table_model);
   /* The list inside the column view is what a screen reader enters: it
    * has no name of its own. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table)); child != NULL;

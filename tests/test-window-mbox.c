@@ -740,6 +740,73 @@ test_narrow_table (void)
   ui_destroy_window (win);
 }
 
+/* The alpha, 0 to 255, of the pixel at (x, y) of widget drawn alone. */
+static guint
+alpha_at (GtkWidget *widget,
+          int        x,
+          int        y)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autofree guchar *pixels = g_malloc (width * height * 4);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* (GDK_MEMORY_DEFAULT is B8G8R8A8_PREMULTIPLIED: alpha last) */
+  gdk_texture_download (texture, pixels, width * 4);
+  return pixels[(y * width + x) * 4 + 3];
+}
+
+/* Cards under widget whose corner shows what they hold: a list drawn
+ * square over the card's rounded corner. */
+static guint
+count_square_cards (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (gtk_widget_has_css_class (widget, "card"))
+    {
+      guint top = alpha_at (widget, 0, 0);
+      guint bottom = alpha_at (widget, 0, gtk_widget_get_height (widget) - 1);
+
+      g_test_message ("%s card: corners %u, %u", G_OBJECT_TYPE_NAME (widget), top, bottom);
+      if (top > 128 || bottom > 128)
+        n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_square_cards (child);
+  return n;
+}
+
+/* The message list, the table and its narrow form are cards with round
+ * corners, as the boxed lists below them, at both widths. */
+static void
+test_round_cards (void)
+{
+  static const int widths[] = { 360, 1280 };
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 1400);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_assert_cmpuint (count_square_cards (GTK_WIDGET (view)), ==, 0);
+    }
+
+  ui_destroy_window (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -766,6 +833,7 @@ main (int   argc,
   g_test_add_func ("/mbox/message-detail", test_message_detail);
   g_test_add_func ("/mbox/message-detail-cut", test_message_detail_cut);
   g_test_add_func ("/mbox/narrow-table", test_narrow_table);
+  g_test_add_func ("/mbox/round-cards", test_round_cards);
 
   ret = g_test_run ();
 

@@ -127,12 +127,28 @@ message_title (BounceReport *message)
   return g_strdup_printf (_("%u. (no subject)"), number);
 }
 
+/* text with the space after its leading number made a no-break space, so
+ * that a line never ends between "2" and "recipients". */
+static char *
+glue_number (const char *text)
+{
+  const char *after = text;
+
+  while (g_ascii_isdigit (*after))
+    after++;
+  if (after == text || *after != ' ')
+    return g_strdup (text);
+  return g_strdup_printf ("%.*s\u00a0%s", (int) (after - text), text, after + 1);
+}
+
 static char *
 message_details (BounceReport *message)
 {
   const char *date = bounce_report_get_date (message);
   guint n = g_list_model_get_n_items (bounce_report_get_recipients (message));
-  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", n), n);
+  g_autofree char *counted = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", n), n);
+  /* The number and its word on one line ("2 recipients", "2 Empfänger"). */
+  g_autofree char *count = glue_number (counted);
 
   if (date == NULL || *date == '\0')
     return g_steal_pointer (&count);

@@ -1234,6 +1234,40 @@ test_narrow_error (void)
   g_unlink (path);
 }
 
+/* The error page says which file and why, in its own words: not the
+ * title again ("could not be read") nor GLib's message with the path. */
+static void
+test_error_names_file (void)
+{
+  g_autofree char *missing_path = g_build_filename (state_dir, "gone-bounce.eml", NULL);
+  g_autoptr(GFile) missing = g_file_new_for_path (missing_path);
+  g_autoptr(GFile) folder = g_file_new_for_path (state_dir);
+  g_autofree char *folder_name = g_path_get_basename (state_dir);
+  BounceWindow *win = new_window ();
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+
+  bounce_window_open_file (win, missing);
+  ui_wait_until (not_busy, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "The Message Could Not Be Read"));
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "There is no file “gone-bounce.eml”: it may have been moved"));
+  g_assert_false (shows_mapped_text (GTK_WIDGET (win), "could not be read"));
+  g_assert_false (shows_mapped_text (GTK_WIDGET (win), state_dir));
+
+  bounce_window_open_file (win, folder);
+  ui_wait_until (not_busy, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), folder_name));
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "is a folder"));
+
+  ui_destroy_window (win);
+}
+
 static void
 test_large_file (void)
 {
@@ -2315,6 +2349,7 @@ main (int   argc,
   g_test_add_func ("/window/delay-warning", test_delay_warning);
   g_test_add_func ("/window/abuse-report", test_abuse_report);
   g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/error-names-file", test_error_names_file);
   g_test_add_func ("/window/narrow-actions", test_narrow_actions);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);

@@ -1268,6 +1268,85 @@ test_error_names_file (void)
   ui_destroy_window (win);
 }
 
+/* The title of an action row under widget (its label with the style class
+ * "title"), or NULL. */
+static GtkWidget *
+row_title (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title"))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = row_title (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_badge (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return gtk_widget_has_css_class (widget, "verdict-badge");
+}
+
+/* Rows on screen with a badge whose title is squeezed narrower than
+ * min_width by it, or whose badge takes more than two lines. */
+static guint
+count_squeezed_titles (GtkWidget *widget,
+                       int        min_width)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (ADW_IS_ACTION_ROW (widget) && ui_find_widget (widget, has_badge, NULL) != NULL)
+    {
+      GtkWidget *title = row_title (widget);
+
+      g_assert_nonnull (title);
+      g_test_message ("%d px: %s", gtk_widget_get_width (title), gtk_label_get_text (GTK_LABEL (title)));
+      if (gtk_widget_get_width (title) < min_width)
+        n++;
+      for (GtkWidget *badge = ui_find_widget (widget, has_badge, NULL); badge != NULL; badge = NULL)
+        {
+          int lines = pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (badge)));
+
+          g_test_message ("  badge of %d lines: %s", lines, gtk_label_get_text (GTK_LABEL (badge)));
+          if (lines > 2)
+            n++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_squeezed_titles (child, min_width);
+  return n;
+}
+
+/* At 360 px, in each language (window-badges-de, ...): a long badge
+ * ("Named in the bounce") takes two lines at most rather than squeeze its
+ * row's title to a letter a line. */
+static void
+test_narrow_badges (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "exchange-blocklisted-ip.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  g_assert_true (ui_find_widget (GTK_WIDGET (win), has_badge, NULL) != NULL);
+  /* (about twelve characters) */
+  g_assert_cmpuint (count_squeezed_titles (GTK_WIDGET (win), 90), ==, 0);
+
+  ui_destroy_window (win);
+}
+
 static void
 test_large_file (void)
 {
@@ -2350,6 +2429,7 @@ main (int   argc,
   g_test_add_func ("/window/abuse-report", test_abuse_report);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/error-names-file", test_error_names_file);
+  g_test_add_func ("/window/narrow-badges", test_narrow_badges);
   g_test_add_func ("/window/narrow-actions", test_narrow_actions);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);

@@ -1347,6 +1347,58 @@ test_narrow_badges (void)
   ui_destroy_window (win);
 }
 
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+static char *
+font_family (GtkWidget *widget)
+{
+  const PangoFontDescription *font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+
+  return g_strdup (pango_font_description_get_family (font));
+}
+
+/* A row of "Codes in the Message": the code in a monospace font, what it
+ * means in the text's own (the rule for the code's font once reached the
+ * row's whole title box, subtitle and all). */
+static void
+test_code_row_fonts (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "exchange-blocklisted-ip.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+  GtkWidget *row, *title, *subtitle;
+  g_autofree char *title_font = NULL;
+  g_autofree char *subtitle_font = NULL;
+  g_autofree char *body_font = NULL;
+
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (bounce_window_get_codes_list (win), 0));
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_has_css_class (row, "code-row"));
+  title = ui_find_widget (row, has_css_class, "title");
+  while (title != NULL && !GTK_IS_LABEL (title))
+    title = ui_find_widget (gtk_widget_get_first_child (title), has_css_class, "title");
+  subtitle = ui_find_widget (row, has_css_class, "subtitle");
+  g_assert_true (GTK_IS_LABEL (title));
+  g_assert_true (GTK_IS_LABEL (subtitle));
+  title_font = font_family (title);
+  subtitle_font = font_family (subtitle);
+  body_font = font_family (GTK_WIDGET (bounce_window_get_codes_list (win)));
+  g_test_message ("code %s: %s; meaning %s: %s; list: %s", gtk_label_get_text (GTK_LABEL (title)), title_font,
+                  gtk_label_get_text (GTK_LABEL (subtitle)), subtitle_font, body_font);
+  g_assert_cmpstr (title_font, ==, "monospace");
+  g_assert_cmpstr (subtitle_font, ==, body_font);
+
+  ui_destroy_window (win);
+}
+
 static void
 test_large_file (void)
 {
@@ -2430,6 +2482,7 @@ main (int   argc,
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/error-names-file", test_error_names_file);
   g_test_add_func ("/window/narrow-badges", test_narrow_badges);
+  g_test_add_func ("/window/code-row-fonts", test_code_row_fonts);
   g_test_add_func ("/window/narrow-actions", test_narrow_actions);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);

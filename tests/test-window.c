@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "bounce-application.h"
@@ -1399,6 +1400,53 @@ test_code_row_fonts (void)
   ui_destroy_window (win);
 }
 
+static gboolean
+is_mapped_label (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* Where widget's left edge is in card. */
+static double
+left_in (GtkWidget *widget,
+         GtkWidget *card)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, card, &bounds));
+  return bounds.origin.x;
+}
+
+/* An explanation card's source link starts where its text does. */
+static void
+test_source_link_aligned (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "exchange-blocklisted-ip.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+  GtkWidget *card, *text, *link, *link_text;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (100);
+  card = ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_ENTRY_CARD));
+  g_assert_nonnull (card);
+  text = ui_find_widget (card, is_mapped_label, NULL);
+  link = ui_find_widget (card, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_LINK_BUTTON));
+  g_assert_nonnull (text);
+  g_assert_nonnull (link);
+  link_text = ui_find_widget (link, is_mapped_label, NULL);
+  g_assert_nonnull (link_text);
+  g_test_message ("text at %g px: %s; link at %g px: %s", left_in (text, card), gtk_label_get_text (GTK_LABEL (text)),
+                  left_in (link_text, card), gtk_label_get_text (GTK_LABEL (link_text)));
+  g_assert_cmpfloat (fabs (left_in (link_text, card) - left_in (text, card)), <=, 1.0);
+
+  ui_destroy_window (win);
+}
+
 static void
 test_large_file (void)
 {
@@ -2483,6 +2531,7 @@ main (int   argc,
   g_test_add_func ("/window/error-names-file", test_error_names_file);
   g_test_add_func ("/window/narrow-badges", test_narrow_badges);
   g_test_add_func ("/window/code-row-fonts", test_code_row_fonts);
+  g_test_add_func ("/window/source-link-aligned", test_source_link_aligned);
   g_test_add_func ("/window/narrow-actions", test_narrow_actions);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);

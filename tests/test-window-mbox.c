@@ -870,6 +870,79 @@ test_narrow_labels (void)
   ui_destroy_window (win);
 }
 
+/* The colour (B, G, R, A) at (x, y) of widget, drawn with root (an
+ * ancestor: what lies under it there is left out). */
+static guint32
+colour_at (GtkWidget *root,
+           GtkWidget *widget,
+           double     x,
+           double     y)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (root);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (root), height = gtk_widget_get_height (root);
+  g_autofree guint32 *pixels = g_new (guint32, width * height);
+  graphene_point_t at;
+
+  g_assert_true (gtk_widget_compute_point (widget, root, &GRAPHENE_POINT_INIT (x, y), &at));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (root)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, (guchar *) pixels, width * 4);
+  return pixels[(int) at.y * width + (int) at.x];
+}
+
+/* In the light and the dark style, the rows of the message list and of the
+ * recipients table (here in its narrow form) have the background of the
+ * boxed list of recipients below them: a list view's own background is
+ * darker than a card's in the dark style. */
+static void
+test_card_backgrounds (void)
+{
+  static const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  GtkWidget *boxed = GTK_WIDGET (bounce_window_get_recipients_list (win));
+  GtkWidget *messages = bounce_messages_view_get_message_list (view);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  /* (the page's column, which holds both) */
+  GtkWidget *page = gtk_widget_get_parent (GTK_WIDGET (view));
+
+  g_assert_true (gtk_widget_is_ancestor (boxed, page));
+  for (guint k = 0; k < G_N_ELEMENTS (schemes) * 2; k++)
+    {
+      guint i = k % 2;
+      int width = k < 2 ? 360 : 1280;
+      GtkWidget *table;
+      guint32 card, message_row, table_row;
+
+      gtk_window_set_default_size (GTK_WINDOW (win), width, 1400);
+      adw_style_manager_set_color_scheme (style, schemes[i]);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      /* (the table, or its narrow form: whichever the squeezer shows) */
+      table = adw_squeezer_get_visible_child (ADW_SQUEEZER (ui_find_widget (GTK_WIDGET (view), ui_is_of_type,
+                                                                            GSIZE_TO_POINTER (ADW_TYPE_SQUEEZER))));
+      g_assert_true (GTK_IS_SCROLLED_WINDOW (table));
+      g_assert_true ((width > 1000) == (ui_find_widget (table, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)) != NULL));
+      /* A few pixels inside each list's left edge, half way down its first
+       * row (below the table's headings). */
+      card = colour_at (page, boxed, 4, 20);
+      message_row = colour_at (page, messages, 4, 20);
+      table_row = colour_at (page, table, 4, 50);
+      g_test_message ("%d px, %s: boxed list %08x, message list %08x, table %08x",
+                      width, i == 0 ? "light" : "dark", card, message_row, table_row);
+      g_assert_cmphex (message_row, ==, card);
+      g_assert_cmphex (table_row, ==, card);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  ui_destroy_window (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -900,6 +973,7 @@ main (int   argc,
   g_test_add_func ("/mbox/narrow-table", test_narrow_table);
   g_test_add_func ("/mbox/round-cards", test_round_cards);
   g_test_add_func ("/mbox/narrow-labels", test_narrow_labels);
+  g_test_add_func ("/mbox/card-backgrounds", test_card_backgrounds);
 
   ret = g_test_run ();
 

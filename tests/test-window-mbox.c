@@ -719,9 +719,18 @@ test_narrow_table (void)
       g_assert_cmpuint (count_sideways (GTK_WIDGET (view)), ==, 0);
       if (widths[w] > 1000)
         {
-          /* Wide: the table, with the day of each message. */
+          GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (table));
+
+          /* Wide: the table, with the day of each message.  Its columns
+           * cannot be dragged wider: that would turn it into the list. */
           g_assert_true (gtk_widget_get_mapped (table));
           g_assert_true (ui_find_widget (table, ui_is_mapped_label_with, "2026-03-03") != NULL);
+          for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+            {
+              g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+              g_assert_false (gtk_column_view_column_get_resizable (column));
+            }
           continue;
         }
       g_assert_false (gtk_widget_get_mapped (table));

@@ -401,7 +401,11 @@ add_column (BounceMessagesView *self,
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), GUINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), GUINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (title, g_object_ref (factory));
-  gtk_column_view_column_set_resizable (view_column, TRUE);
+  /* Not resizable: the table is shown only where its columns fit (else the
+   * narrow list, see bounce-messages-view.ui), and a column dragged wider
+   * would turn it into that list under the pointer.  A cut reason is
+   * whole in its tooltip and in the list of recipients below. */
+  gtk_column_view_column_set_resizable (view_column, FALSE);
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
   gtk_column_view_append_column (self->table, view_column);

@@ -863,18 +863,38 @@ count_cut_or_parted (GtkWidget *widget)
 }
 
 /* At 360 px, in each language (window-mbox-labels-de, ...): no label of
- * the view is cut short (the filter's placeholder is one), and the message
- * list's counts keep their number and word on one line. */
+ * the view is cut short (the filter's placeholder is one), the message
+ * list's counts keep their number and word on one line, and a file of
+ * three messages shows all three. */
 static void
 test_narrow_labels (void)
 {
   BounceWindow *win = open_sample ("list-bounces.mbox");
   BounceMessagesView *view = find_view (GTK_WIDGET (win));
 
+  GtkWidget *list = bounce_messages_view_get_message_list (view);
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  guint shown = 0;
+
   gtk_window_set_default_size (GTK_WINDOW (win), 360, 1400);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   ui_spin (400);
   g_assert_cmpuint (count_cut_or_parted (GTK_WIDGET (view)), ==, 0);
+
+  /* The three messages show whole without scrolling: the list is capped
+   * for a long file, not for three messages of a few lines each. */
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (row) || !gtk_widget_compute_bounds (row, scroller, &bounds))
+        continue;
+      g_test_message ("message row %g to %g px of %d", bounds.origin.y, bounds.origin.y + bounds.size.height,
+                      gtk_widget_get_height (scroller));
+      if (bounds.origin.y >= -0.5 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller) + 0.5)
+        shown++;
+    }
+  g_assert_cmpuint (shown, ==, 3);
 
   ui_destroy_window (win);
 }

@@ -18,6 +18,11 @@
 /* The reason column's narrowest width: below it (and the other columns
  * whole) the rows are shown as a list instead. */
 #define REASON_MIN_WIDTH 180
+/* The message list shows up to this many messages, the narrow form of the
+ * table this many rows, whatever their lines; a longer list scrolls, with
+ * half of the next row in sight. */
+#define SHOWN_MESSAGES 4
+#define SHOWN_NARROW_ROWS 6
 
 struct _BounceMessagesView
 {
@@ -33,6 +38,8 @@ struct _BounceMessagesView
   GCancellable        *cancellable;
   char               **words;      /* the filter, case-folded */
   guint                selected;   /* message index shown, or GTK_INVALID_LIST_POSITION */
+  guint                fit_source; /* the idle that sizes the lists to their rows */
+  int                  fitted_width;
 
   GtkLabel            *messages_heading;
   GtkScrolledWindow   *message_scroller;
@@ -473,6 +480,129 @@ update_table_size (BounceMessagesView *self)
                                TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
 }
 
+/* The height of list's first rows (up to max_rows, then half of the next
+ * one) at the width it has; 0 when it has none yet.  *whole says whether
+ * every row wanted was there to measure (a list view makes its rows as
+ * they come into sight). */
+static int
+first_rows_height (GtkWidget *list,
+                   guint      n_items,
+                   guint      max_rows,
+                   gboolean  *whole)
+{
+  int width = gtk_widget_get_width (list);
+  int total = 0;
+  guint n = 0;
+  guint wanted = MIN (n_items, max_rows + 1);
+
+  *whole = FALSE;
+  if (width <= 0)
+    return 0;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL && n < wanted;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      int natural;
+
+      if (!gtk_widget_should_layout (row))
+        continue;
+      gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+      total += n < max_rows ? natural : natural / 2;
+      n++;
+    }
+  *whole = n == wanted;
+  return total;
+}
+
+static void
+set_content_height (GtkScrolledWindow *scroller,
+                    int                height)
+{
+  if (height <= 0 || gtk_scrolled_window_get_min_content_height (scroller) == height)
+    return;
+  gtk_scrolled_window_set_max_content_height (scroller, -1);
+  gtk_scrolled_window_set_min_content_height (scroller, height);
+  gtk_scrolled_window_set_max_content_height (scroller, height);
+}
+
+/* GTK 4.8's scrolled window asks its list for its natural height at the
+ * list's natural width, where each label is one line: in a narrow window
+ * it gave the list of three messages the height of two and a bit, and
+ * hid the third.  The heights are set here instead, from the rows as they
+ * are laid out at the width they have. */
+static gboolean
+fit_lists (gpointer data)
+{
+  BounceMessagesView *self = data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  gboolean messages_whole, rows_whole;
+  int messages, rows;
+
+  self->fit_source = 0;
+  messages = first_rows_height (GTK_WIDGET (self->message_list),
+                                g_list_model_get_n_items (G_LIST_MODEL (self->messages)),
+                                SHOWN_MESSAGES, &messages_whole);
+  rows = first_rows_height (GTK_WIDGET (self->narrow_list),
+                            g_list_model_get_n_items (G_LIST_MODEL (self->sorted)),
+                            SHOWN_NARROW_ROWS, &rows_whole);
+  set_content_height (self->message_scroller, messages);
+  set_content_height (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (self->narrow_list))), rows);
+  /* Rows not made yet are measured at the next allocation. */
+  self->fitted_width = messages_whole && (rows_whole || !gtk_widget_get_mapped (GTK_WIDGET (self->narrow_list)))
+                       ? width : -1;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refit_lists (BounceMessagesView *self)
+{
+  self->fitted_width = -1;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* The view lays out its one child itself (AdwBin's layout manager is
+ * removed in init) to know when its width changes. */
+static void
+bounce_messages_view_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  else
+    *minimum = *natural = 0;
+}
+
+static GtkSizeRequestMode
+bounce_messages_view_get_request_mode (GtkWidget *widget)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  return child != NULL ? gtk_widget_get_request_mode (child) : GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
+static void
+bounce_messages_view_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  BounceMessagesView *self = BOUNCE_MESSAGES_VIEW (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+  /* (not here: a new height now would lay the page out again in this
+   * very allocation) */
+  if (width != self->fitted_width && self->fit_source == 0)
+    self->fit_source = g_idle_add (fit_lists, self);
+}
+
 static void
 on_message_selected (BounceMessagesView *self)
 {
@@ -644,6 +774,7 @@ bounce_messages_view_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -694,6 +825,9 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
 
   object_class->dispose = bounce_messages_view_dispose;
   object_class->get_property = bounce_messages_view_get_property;
+  widget_class->measure = bounce_messages_view_measure;
+  widget_class->get_request_mode = bounce_messages_view_get_request_mode;
+  widget_class->size_allocate = bounce_messages_view_size_allocate;
 
   /* The message whose own result the window shows, or NULL for the whole file. */
   properties[PROP_SELECTED_MESSAGE] =
@@ -726,8 +860,10 @@ bounce_messages_view_init (BounceMessagesView *self)
   g_autoptr(GtkSelectionModel) table_model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
 
   self->selected = GTK_INVALID_LIST_POSITION;
+  self->fitted_width = -1;
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (BOUNCE_TYPE_TABLE_ROW);
   self->filter = gtk_custom_filter_new (row_visible, self, NULL);
@@ -747,6 +883,7 @@ bounce_messages_view_init (BounceMessagesView *self)
                                           g_object_ref (gtk_column_view_get_sorter (self->table)));
   table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
   gtk_column_view_set_model (self->table, table_model);
+  g_signal_connect_swapped (self->sorted, "items-changed", G_CALLBACK (refit_lists), self);
   /* The narrow form shows the same rows, in the order the table's
    * headings last set. */
   g_signal_connect (narrow_factory, "setup", G_CALLBACK (narrow_setup), NULL);
@@ -770,6 +907,7 @@ bounce_messages_view_init (BounceMessagesView *self)
   gtk_single_selection_set_can_unselect (self->messages, TRUE);
   g_signal_connect_swapped (self->messages, "notify::selected", G_CALLBACK (on_message_selected), self);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->messages));
+  g_signal_connect_swapped (self->messages, "items-changed", G_CALLBACK (refit_lists), self);
 
   g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);

@@ -640,6 +640,338 @@ test_message_detail_cut (void)
   g_rmdir (dir);
 }
 
+/* Scrolled windows under widget that scroll sideways: their content is
+ * wider than they are. */
+static guint
+count_sideways (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (widget));
+
+      if (gtk_adjustment_get_upper (h) - gtk_adjustment_get_lower (h) > gtk_adjustment_get_page_size (h) + 0.5)
+        {
+          g_test_message ("scrolls sideways: %g px in %g", gtk_adjustment_get_upper (h),
+                          gtk_adjustment_get_page_size (h));
+          n++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_sideways (child);
+  return n;
+}
+
+typedef struct {
+  const char *text;
+  GtkWidget  *within;
+} ShownWhole;
+
+/* A label on screen under root that shows text whole: not ellipsized, and
+ * inside the width of `within`. */
+static gboolean
+shows_whole (GtkWidget    *root,
+             ShownWhole   *what)
+{
+  if (!gtk_widget_get_mapped (root))
+    return FALSE;
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), what->text) == 0)
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_compute_bounds (root, what->within, &bounds))
+        return FALSE;
+      return !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root)))
+             && bounds.origin.x >= -0.5
+             && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (what->within) + 0.5;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_whole (child, what))
+      return TRUE;
+  return FALSE;
+}
+
+/* The recipients table at 360 px and at 1280 px: nothing in the view
+ * scrolls sideways, and each recipient's address and reason are on screen
+ * whole at 360 px (the table turns into a list of rows there). */
+static void
+test_narrow_table (void)
+{
+  static const int widths[] = { 360, 1280 };
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  GListModel *rows = bounce_messages_view_get_rows (view);
+  GtkWidget *table = find_type (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+
+  g_assert_cmpuint (n_rows (view), ==, 4);
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 1400);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_test_message ("%d px wide: the view is %d px", widths[w], gtk_widget_get_width (GTK_WIDGET (view)));
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+      g_assert_cmpuint (count_sideways (GTK_WIDGET (view)), ==, 0);
+      if (widths[w] > 1000)
+        {
+          GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (table));
+
+          /* Wide: the table, with the day of each message.  Its columns
+           * cannot be dragged wider: that would turn it into the list. */
+          g_assert_true (gtk_widget_get_mapped (table));
+          g_assert_true (ui_find_widget (table, ui_is_mapped_label_with, "2026-03-03") != NULL);
+          for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+            {
+              g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+              g_assert_false (gtk_column_view_column_get_resizable (column));
+            }
+          continue;
+        }
+      g_assert_false (gtk_widget_get_mapped (table));
+      for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+        {
+          g_autoptr(BounceTableRow) row = g_list_model_get_item (rows, i);
+          ShownWhole address = { bounce_table_row_get_address (row), GTK_WIDGET (view) };
+          ShownWhole reason = { bounce_table_row_get_reason (row), GTK_WIDGET (view) };
+
+          g_test_message ("%s: %s", address.text, reason.text);
+          g_assert_true (shows_whole (GTK_WIDGET (view), &address));
+          g_assert_true (shows_whole (GTK_WIDGET (view), &reason));
+        }
+    }
+
+  ui_destroy_window (win);
+}
+
+/* The alpha, 0 to 255, of the pixel at (x, y) of widget drawn alone. */
+static guint
+alpha_at (GtkWidget *widget,
+          int        x,
+          int        y)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autofree guchar *pixels = g_malloc (width * height * 4);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* (GDK_MEMORY_DEFAULT is B8G8R8A8_PREMULTIPLIED: alpha last) */
+  gdk_texture_download (texture, pixels, width * 4);
+  return pixels[(y * width + x) * 4 + 3];
+}
+
+/* Cards under widget whose corner shows what they hold: a list drawn
+ * square over the card's rounded corner. */
+static guint
+count_square_cards (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (gtk_widget_has_css_class (widget, "card"))
+    {
+      guint top = alpha_at (widget, 0, 0);
+      guint bottom = alpha_at (widget, 0, gtk_widget_get_height (widget) - 1);
+
+      g_test_message ("%s card: corners %u, %u", G_OBJECT_TYPE_NAME (widget), top, bottom);
+      if (top > 128 || bottom > 128)
+        n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_square_cards (child);
+  return n;
+}
+
+/* The message list, the table and its narrow form are cards with round
+ * corners, as the boxed lists below them, at both widths. */
+static void
+test_round_cards (void)
+{
+  static const int widths[] = { 360, 1280 };
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 1400);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      g_assert_cmpuint (count_square_cards (GTK_WIDGET (view)), ==, 0);
+    }
+
+  ui_destroy_window (win);
+}
+
+/* Labels on screen under widget that are cut with an ellipsis, or whose
+ * lines part a number from the word after it ("2 | recipients"). */
+static guint
+count_cut_or_parted (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = pango_layout_get_text (layout);
+
+      if (pango_layout_is_ellipsized (layout))
+        {
+          g_test_message ("ellipsized (%d px): %s", gtk_widget_get_width (widget), text);
+          n++;
+        }
+      for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+        {
+          PangoLayoutLine *line = l->data;
+          const char *start = text + line->start_index;
+          const char *word = start;
+
+          if (line->start_index == 0 || !g_ascii_isspace (start[-1]) || !g_unichar_isalpha (g_utf8_get_char (start)))
+            continue;
+          /* The word before the break: digits only? */
+          word = start - 1;
+          while (word > text && g_ascii_isspace (word[-1]) == FALSE && word[-1] != '\n' && word - 1 >= text
+                 && g_ascii_isdigit (word[-1]))
+            word--;
+          if (word < start - 1 && (word == text || g_ascii_isspace (word[-1])))
+            {
+              g_test_message ("a number parted from its word: %s", text);
+              n++;
+              break;
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_cut_or_parted (child);
+  return n;
+}
+
+/* At 360 px, in each language (window-mbox-labels-de, ...): no label of
+ * the view is cut short (the filter's placeholder is one), the message
+ * list's counts keep their number and word on one line, and a file of
+ * three messages shows all three. */
+static void
+test_narrow_labels (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+
+  GtkWidget *list = bounce_messages_view_get_message_list (view);
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  guint shown = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 1400);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  g_assert_cmpuint (count_cut_or_parted (GTK_WIDGET (view)), ==, 0);
+
+  /* The three messages show whole without scrolling: the list is capped
+   * for a long file, not for three messages of a few lines each. */
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (row) || !gtk_widget_compute_bounds (row, scroller, &bounds))
+        continue;
+      g_test_message ("message row %g to %g px of %d", bounds.origin.y, bounds.origin.y + bounds.size.height,
+                      gtk_widget_get_height (scroller));
+      if (bounds.origin.y >= -0.5 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller) + 0.5)
+        shown++;
+    }
+  g_assert_cmpuint (shown, ==, 3);
+
+  ui_destroy_window (win);
+}
+
+/* The colour (B, G, R, A) at (x, y) of widget, drawn with root (an
+ * ancestor: what lies under it there is left out). */
+static guint32
+colour_at (GtkWidget *root,
+           GtkWidget *widget,
+           double     x,
+           double     y)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (root);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (root), height = gtk_widget_get_height (root);
+  g_autofree guint32 *pixels = g_new (guint32, width * height);
+  graphene_point_t at;
+
+  g_assert_true (gtk_widget_compute_point (widget, root, &GRAPHENE_POINT_INIT (x, y), &at));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (root)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, (guchar *) pixels, width * 4);
+  return pixels[(int) at.y * width + (int) at.x];
+}
+
+/* In the light and the dark style, the rows of the message list and of the
+ * recipients table (here in its narrow form) have the background of the
+ * boxed list of recipients below them: a list view's own background is
+ * darker than a card's in the dark style. */
+static void
+test_card_backgrounds (void)
+{
+  static const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  GtkWidget *boxed = GTK_WIDGET (bounce_window_get_recipients_list (win));
+  GtkWidget *messages = bounce_messages_view_get_message_list (view);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  /* (the page's column, which holds both) */
+  GtkWidget *page = gtk_widget_get_parent (GTK_WIDGET (view));
+
+  g_assert_true (gtk_widget_is_ancestor (boxed, page));
+  for (guint k = 0; k < G_N_ELEMENTS (schemes) * 2; k++)
+    {
+      guint i = k % 2;
+      int width = k < 2 ? 360 : 1280;
+      GtkWidget *table;
+      guint32 card, message_row, table_row;
+
+      gtk_window_set_default_size (GTK_WINDOW (win), width, 1400);
+      adw_style_manager_set_color_scheme (style, schemes[i]);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+      /* (the table, or its narrow form: whichever the squeezer shows) */
+      table = adw_squeezer_get_visible_child (ADW_SQUEEZER (ui_find_widget (GTK_WIDGET (view), ui_is_of_type,
+                                                                            GSIZE_TO_POINTER (ADW_TYPE_SQUEEZER))));
+      g_assert_true (GTK_IS_SCROLLED_WINDOW (table));
+      g_assert_true ((width > 1000) == (ui_find_widget (table, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)) != NULL));
+      /* A few pixels inside each list's left edge, half way down its first
+       * row (below the table's headings). */
+      card = colour_at (page, boxed, 4, 20);
+      message_row = colour_at (page, messages, 4, 20);
+      table_row = colour_at (page, table, 4, 50);
+      g_test_message ("%d px, %s: boxed list %08x, message list %08x, table %08x",
+                      width, i == 0 ? "light" : "dark", card, message_row, table_row);
+      g_assert_cmphex (message_row, ==, card);
+      g_assert_cmphex (table_row, ==, card);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  ui_destroy_window (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -650,11 +982,13 @@ main (int   argc,
     return 0;
 
   state_dir = ui_private_state_dir ();
-  /* The verdicts are compared in English. */
-  g_setenv ("LANGUAGE", "C", TRUE);
+  /* The verdicts are compared in English; the tests of a translation
+   * (window-mbox-labels-de, ...) say which in BOUNCE_TEST_LANGUAGE. */
+  g_setenv ("LANGUAGE", g_getenv ("BOUNCE_TEST_LANGUAGE") != NULL ? g_getenv ("BOUNCE_TEST_LANGUAGE") : "C", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   setlocale (LC_ALL, "");
+  bounce_core_init_gettext ();
 
   app = ui_new_application ();
 
@@ -665,6 +999,10 @@ main (int   argc,
   g_test_add_func ("/mbox/single-message-hidden", test_single_message_hidden);
   g_test_add_func ("/mbox/message-detail", test_message_detail);
   g_test_add_func ("/mbox/message-detail-cut", test_message_detail_cut);
+  g_test_add_func ("/mbox/narrow-table", test_narrow_table);
+  g_test_add_func ("/mbox/round-cards", test_round_cards);
+  g_test_add_func ("/mbox/narrow-labels", test_narrow_labels);
+  g_test_add_func ("/mbox/card-backgrounds", test_card_backgrounds);
 
   ret = g_test_run ();
 

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "bounce-application.h"
@@ -1234,6 +1235,218 @@ test_narrow_error (void)
   g_unlink (path);
 }
 
+/* The error page says which file and why, in its own words: not the
+ * title again ("could not be read") nor GLib's message with the path. */
+static void
+test_error_names_file (void)
+{
+  g_autofree char *missing_path = g_build_filename (state_dir, "gone-bounce.eml", NULL);
+  g_autoptr(GFile) missing = g_file_new_for_path (missing_path);
+  g_autoptr(GFile) folder = g_file_new_for_path (state_dir);
+  g_autofree char *folder_name = g_path_get_basename (state_dir);
+  BounceWindow *win = new_window ();
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+
+  bounce_window_open_file (win, missing);
+  ui_wait_until (not_busy, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "The Message Could Not Be Read"));
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "There is no file “gone-bounce.eml”: it may have been moved"));
+  g_assert_false (shows_mapped_text (GTK_WIDGET (win), "could not be read"));
+  g_assert_false (shows_mapped_text (GTK_WIDGET (win), state_dir));
+
+  bounce_window_open_file (win, folder);
+  ui_wait_until (not_busy, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  g_assert_cmpstr (bounce_window_get_page (win), ==, "error");
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), folder_name));
+  g_assert_true (shows_mapped_text (GTK_WIDGET (win), "is a folder"));
+
+  ui_destroy_window (win);
+}
+
+/* The title of an action row under widget (its label with the style class
+ * "title"), or NULL. */
+static GtkWidget *
+row_title (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title"))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = row_title (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_badge (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return gtk_widget_has_css_class (widget, "verdict-badge");
+}
+
+/* Rows on screen with a badge whose title is squeezed narrower than
+ * min_width by it, or whose badge takes more than two lines. */
+static guint
+count_squeezed_titles (GtkWidget *widget,
+                       int        min_width)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (ADW_IS_ACTION_ROW (widget) && ui_find_widget (widget, has_badge, NULL) != NULL)
+    {
+      GtkWidget *title = row_title (widget);
+
+      g_assert_nonnull (title);
+      g_test_message ("%d px: %s", gtk_widget_get_width (title), gtk_label_get_text (GTK_LABEL (title)));
+      if (gtk_widget_get_width (title) < min_width)
+        n++;
+      for (GtkWidget *badge = ui_find_widget (widget, has_badge, NULL); badge != NULL; badge = NULL)
+        {
+          int lines = pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (badge)));
+
+          g_test_message ("  badge of %d lines: %s", lines, gtk_label_get_text (GTK_LABEL (badge)));
+          if (lines > 2)
+            n++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_squeezed_titles (child, min_width);
+  return n;
+}
+
+/* At 360 px, in each language (window-badges-de, ...): a long badge
+ * ("Named in the bounce") takes two lines at most rather than squeeze its
+ * row's title to a letter a line. */
+static void
+test_narrow_badges (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "exchange-blocklisted-ip.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  g_assert_true (ui_find_widget (GTK_WIDGET (win), has_badge, NULL) != NULL);
+  /* (about twelve characters) */
+  g_assert_cmpuint (count_squeezed_titles (GTK_WIDGET (win), 90), ==, 0);
+
+  ui_destroy_window (win);
+}
+
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+static char *
+font_family (GtkWidget *widget)
+{
+  const PangoFontDescription *font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+
+  return g_strdup (pango_font_description_get_family (font));
+}
+
+/* A row of "Codes in the Message": the code in a monospace font, what it
+ * means in the text's own (the rule for the code's font once reached the
+ * row's whole title box, subtitle and all). */
+static void
+test_code_row_fonts (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "exchange-blocklisted-ip.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+  GtkWidget *row, *title, *subtitle;
+  g_autofree char *title_font = NULL;
+  g_autofree char *subtitle_font = NULL;
+  g_autofree char *body_font = NULL;
+
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (bounce_window_get_codes_list (win), 0));
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_has_css_class (row, "code-row"));
+  title = ui_find_widget (row, has_css_class, "title");
+  while (title != NULL && !GTK_IS_LABEL (title))
+    title = ui_find_widget (gtk_widget_get_first_child (title), has_css_class, "title");
+  subtitle = ui_find_widget (row, has_css_class, "subtitle");
+  g_assert_true (GTK_IS_LABEL (title));
+  g_assert_true (GTK_IS_LABEL (subtitle));
+  title_font = font_family (title);
+  subtitle_font = font_family (subtitle);
+  body_font = font_family (GTK_WIDGET (bounce_window_get_codes_list (win)));
+  g_test_message ("code %s: %s; meaning %s: %s; list: %s", gtk_label_get_text (GTK_LABEL (title)), title_font,
+                  gtk_label_get_text (GTK_LABEL (subtitle)), subtitle_font, body_font);
+  g_assert_cmpstr (title_font, ==, "monospace");
+  g_assert_cmpstr (subtitle_font, ==, body_font);
+
+  ui_destroy_window (win);
+}
+
+static gboolean
+is_mapped_label (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* Where widget's left edge is in card. */
+static double
+left_in (GtkWidget *widget,
+         GtkWidget *card)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, card, &bounds));
+  return bounds.origin.x;
+}
+
+/* An explanation card's source link starts where its text does. */
+static void
+test_source_link_aligned (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ui", "exchange-blocklisted-ip.eml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  BounceWindow *win = new_window ();
+  GtkWidget *card, *text, *link, *link_text;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 700);
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 20000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (100);
+  card = ui_find_widget (GTK_WIDGET (win), ui_is_of_type, GSIZE_TO_POINTER (BOUNCE_TYPE_ENTRY_CARD));
+  g_assert_nonnull (card);
+  text = ui_find_widget (card, is_mapped_label, NULL);
+  link = ui_find_widget (card, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_LINK_BUTTON));
+  g_assert_nonnull (text);
+  g_assert_nonnull (link);
+  link_text = ui_find_widget (link, is_mapped_label, NULL);
+  g_assert_nonnull (link_text);
+  g_test_message ("text at %g px: %s; link at %g px: %s", left_in (text, card), gtk_label_get_text (GTK_LABEL (text)),
+                  left_in (link_text, card), gtk_label_get_text (GTK_LABEL (link_text)));
+  g_assert_cmpfloat (fabs (left_in (link_text, card) - left_in (text, card)), <=, 1.0);
+
+  ui_destroy_window (win);
+}
+
 static void
 test_large_file (void)
 {
@@ -2315,6 +2528,10 @@ main (int   argc,
   g_test_add_func ("/window/delay-warning", test_delay_warning);
   g_test_add_func ("/window/abuse-report", test_abuse_report);
   g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/error-names-file", test_error_names_file);
+  g_test_add_func ("/window/narrow-badges", test_narrow_badges);
+  g_test_add_func ("/window/code-row-fonts", test_code_row_fonts);
+  g_test_add_func ("/window/source-link-aligned", test_source_link_aligned);
   g_test_add_func ("/window/narrow-actions", test_narrow_actions);
   g_test_add_func ("/window/pasted-mime", test_pasted_mime);
   g_test_add_func ("/window/copy-summary", test_copy_summary);

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bounce-links-group.h"
+#include "bounce-wrap.h"
 #include "bounce-open-link.h"
 
 struct _BounceLinksGroup
@@ -59,17 +60,51 @@ link_shown (BounceLinksGroup *self,
   return service_enabled (self, link);
 }
 
+/* The title label of a libadwaita row (style class "title"), or NULL. */
+static GtkWidget *
+row_title (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title"))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = row_title (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 add_badge (GtkWidget  *row,
            const char *text,
            const char *css_class)
 {
   GtkWidget *badge = gtk_label_new (text);
+  GtkWidget *bin = adw_bin_new ();
+  GtkWidget *title = row_title (row);
 
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (bin, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (badge, "verdict-badge");
   gtk_widget_add_css_class (badge, css_class);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+  /* The row's title keeps about twelve characters a line: it wraps
+   * anywhere, so without a narrowest width of its own a long badge ("Cité
+   * dans la non-remise") squeezed it to a letter a line at 360 px.  The
+   * badge takes two lines only where it does not fit beside that. */
+  if (title != NULL)
+    gtk_label_set_width_chars (GTK_LABEL (title), BOUNCE_WRAP_TITLE_CHARS);
+  gtk_label_set_wrap (GTK_LABEL (badge), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (badge), PANGO_WRAP_WORD);
+  gtk_label_set_justify (GTK_LABEL (badge), GTK_JUSTIFY_CENTER);
+  /* (a wrapping label asks for a width near its narrowest otherwise) */
+  gtk_label_set_max_width_chars (GTK_LABEL (badge), 40);
+  /* Asked its width for the row's height, a wrapping label answers with
+   * as many lines as that height holds: the bin asks for one line. */
+  adw_bin_set_child (ADW_BIN (bin), badge);
+  bounce_wrap_set_row_layout (bin, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), bin);
 }
 
 static GtkWidget *

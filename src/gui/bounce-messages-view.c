@@ -6,6 +6,7 @@
 
 #include "bounce-messages-view.h"
 #include "bounce-table-row.h"
+#include "bounce-wrap.h"
 
 /* Above this many rows the filter runs in steps, so that typing in the
  * search entry never stalls the window on a large mbox. */
@@ -14,7 +15,14 @@
  * (The message list's height is set in bounce-messages-view.ui.) */
 #define TABLE_ROW_HEIGHT 33
 #define SHOWN_TABLE_ROWS 10
-#define REASON_WIDTH 240
+/* The reason column's narrowest width: below it (and the other columns
+ * whole) the rows are shown as a list instead. */
+#define REASON_MIN_WIDTH 180
+/* The message list shows up to this many messages, the narrow form of the
+ * table this many rows, whatever their lines; a longer list scrolls, with
+ * half of the next row in sight. */
+#define SHOWN_MESSAGES 4
+#define SHOWN_NARROW_ROWS 6
 
 struct _BounceMessagesView
 {
@@ -30,11 +38,15 @@ struct _BounceMessagesView
   GCancellable        *cancellable;
   char               **words;      /* the filter, case-folded */
   guint                selected;   /* message index shown, or GTK_INVALID_LIST_POSITION */
+  guint                fit_source; /* the idle that sizes the lists to their rows */
+  int                  fitted_width;
 
   GtkLabel            *messages_heading;
   GtkScrolledWindow   *message_scroller;
   GtkListView         *message_list;
   GtkScrolledWindow   *table_scroller;
+  AdwSqueezer         *table_squeezer;
+  GtkListView         *narrow_list;
   GtkLabel            *table_heading;
   GtkSearchEntry      *filter_entry;
   GtkLabel            *count_label;
@@ -122,12 +134,28 @@ message_title (BounceReport *message)
   return g_strdup_printf (_("%u. (no subject)"), number);
 }
 
+/* text with the space after its leading number made a no-break space, so
+ * that a line never ends between "2" and "recipients". */
+static char *
+glue_number (const char *text)
+{
+  const char *after = text;
+
+  while (g_ascii_isdigit (*after))
+    after++;
+  if (after == text || *after != ' ')
+    return g_strdup (text);
+  return g_strdup_printf ("%.*s\u00a0%s", (int) (after - text), text, after + 1);
+}
+
 static char *
 message_details (BounceReport *message)
 {
   const char *date = bounce_report_get_date (message);
   guint n = g_list_model_get_n_items (bounce_report_get_recipients (message));
-  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", n), n);
+  g_autofree char *counted = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", n), n);
+  /* The number and its word on one line ("2 recipients", "2 Empfänger"). */
+  g_autofree char *count = glue_number (counted);
 
   if (date == NULL || *date == '\0')
     return g_steal_pointer (&count);
@@ -207,7 +235,10 @@ cell_setup (GtkSignalListItemFactory *factory,
   /* Addresses and dates whole; only the reason, the longest text, is cut
    * (its tooltip has it all). */
   if ((Column) GPOINTER_TO_UINT (user_data) == COLUMN_REASON)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_size_request (label, REASON_MIN_WIDTH, -1);
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -237,11 +268,89 @@ cell_bind (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_DATE:
     default:
-      text = bounce_table_row_get_date (row);
-      break;
+      /* The day; the Date as written in the tooltip. */
+      set_label (label, bounce_table_row_get_short_date (row));
+      gtk_widget_set_tooltip_text (label, bounce_table_row_get_date (row));
+      return;
     }
   set_label (label, text);
   gtk_widget_set_tooltip_text (label, text);
+}
+
+/* The table as a list, where its columns do not fit: the address, the
+ * reason whole, then the message, the type and the day, dimmed. */
+
+static void
+narrow_setup (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  const char *classes[] = { NULL, NULL, "dim-label" };
+
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), BOUNCE_WRAP_TEXT_CHARS);
+      bounce_wrap_label_without_hyphens (GTK_LABEL (label));
+      if (classes[i] != NULL)
+        gtk_widget_add_css_class (label, classes[i]);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_widget_add_css_class (gtk_widget_get_first_child (box), "heading");
+  gtk_widget_add_css_class (gtk_widget_get_last_child (box), "caption");
+  gtk_list_item_set_child (item, box);
+}
+
+static char *
+narrow_details (BounceTableRow *row)
+{
+  const char *kind = bounce_table_row_get_kind (row);
+  const char *date = bounce_table_row_get_short_date (row);
+  g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+  /* Translators: the message a recipient came from, in the recipients
+   * table of a narrow window: "Message 2 · Permanent · 2026-03-02" */
+  g_autofree char *message = g_strdup_printf (_("Message %u"), bounce_table_row_get_index (row) + 1);
+
+  g_strv_builder_add (parts, message);
+  if (*kind != '\0')
+    g_strv_builder_add (parts, kind);
+  if (*date != '\0')
+    g_strv_builder_add (parts, date);
+  strv = g_strv_builder_end (parts);
+  return g_strjoinv (" · ", strv);
+}
+
+static void
+narrow_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  BounceTableRow *row = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *address = gtk_widget_get_first_child (box);
+  GtkWidget *reason = gtk_widget_get_next_sibling (address);
+  GtkWidget *details = gtk_widget_get_next_sibling (reason);
+  g_autofree char *details_text = narrow_details (row);
+  g_autofree char *description = NULL;
+
+  set_label (address, bounce_table_row_get_address (row));
+  set_label (reason, bounce_table_row_get_reason (row));
+  set_label (details, details_text);
+  description = g_strjoin (". ", bounce_table_row_get_reason (row), details_text, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, bounce_table_row_get_address (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
 }
 
 /* Column sorting: each column orders by what it shows (dates by time, the
@@ -299,11 +408,13 @@ add_column (BounceMessagesView *self,
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), GUINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), GUINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (title, g_object_ref (factory));
-  gtk_column_view_column_set_resizable (view_column, TRUE);
+  /* Not resizable: the table is shown only where its columns fit (else the
+   * narrow list, see bounce-messages-view.ui), and a column dragged wider
+   * would turn it into that list under the pointer.  A cut reason is
+   * whole in its tooltip and in the list of recipients below. */
+  gtk_column_view_column_set_resizable (view_column, FALSE);
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
-  if (column == COLUMN_REASON)
-    gtk_column_view_column_set_fixed_width (view_column, REASON_WIDTH);
   gtk_column_view_append_column (self->table, view_column);
 }
 
@@ -367,6 +478,129 @@ update_table_size (BounceMessagesView *self)
                             : g_list_model_get_n_items (G_LIST_MODEL (self->rows));
   gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
                                TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
+}
+
+/* The height of list's first rows (up to max_rows, then half of the next
+ * one) at the width it has; 0 when it has none yet.  *whole says whether
+ * every row wanted was there to measure (a list view makes its rows as
+ * they come into sight). */
+static int
+first_rows_height (GtkWidget *list,
+                   guint      n_items,
+                   guint      max_rows,
+                   gboolean  *whole)
+{
+  int width = gtk_widget_get_width (list);
+  int total = 0;
+  guint n = 0;
+  guint wanted = MIN (n_items, max_rows + 1);
+
+  *whole = FALSE;
+  if (width <= 0)
+    return 0;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL && n < wanted;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      int natural;
+
+      if (!gtk_widget_should_layout (row))
+        continue;
+      gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+      total += n < max_rows ? natural : natural / 2;
+      n++;
+    }
+  *whole = n == wanted;
+  return total;
+}
+
+static void
+set_content_height (GtkScrolledWindow *scroller,
+                    int                height)
+{
+  if (height <= 0 || gtk_scrolled_window_get_min_content_height (scroller) == height)
+    return;
+  gtk_scrolled_window_set_max_content_height (scroller, -1);
+  gtk_scrolled_window_set_min_content_height (scroller, height);
+  gtk_scrolled_window_set_max_content_height (scroller, height);
+}
+
+/* GTK 4.8's scrolled window asks its list for its natural height at the
+ * list's natural width, where each label is one line: in a narrow window
+ * it gave the list of three messages the height of two and a bit, and
+ * hid the third.  The heights are set here instead, from the rows as they
+ * are laid out at the width they have. */
+static gboolean
+fit_lists (gpointer data)
+{
+  BounceMessagesView *self = data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  gboolean messages_whole, rows_whole;
+  int messages, rows;
+
+  self->fit_source = 0;
+  messages = first_rows_height (GTK_WIDGET (self->message_list),
+                                g_list_model_get_n_items (G_LIST_MODEL (self->messages)),
+                                SHOWN_MESSAGES, &messages_whole);
+  rows = first_rows_height (GTK_WIDGET (self->narrow_list),
+                            g_list_model_get_n_items (G_LIST_MODEL (self->sorted)),
+                            SHOWN_NARROW_ROWS, &rows_whole);
+  set_content_height (self->message_scroller, messages);
+  set_content_height (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (self->narrow_list))), rows);
+  /* Rows not made yet are measured at the next allocation. */
+  self->fitted_width = messages_whole && (rows_whole || !gtk_widget_get_mapped (GTK_WIDGET (self->narrow_list)))
+                       ? width : -1;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refit_lists (BounceMessagesView *self)
+{
+  self->fitted_width = -1;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* The view lays out its one child itself (AdwBin's layout manager is
+ * removed in init) to know when its width changes. */
+static void
+bounce_messages_view_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  else
+    *minimum = *natural = 0;
+}
+
+static GtkSizeRequestMode
+bounce_messages_view_get_request_mode (GtkWidget *widget)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  return child != NULL ? gtk_widget_get_request_mode (child) : GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
+static void
+bounce_messages_view_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  BounceMessagesView *self = BOUNCE_MESSAGES_VIEW (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+  /* (not here: a new height now would lay the page out again in this
+   * very allocation) */
+  if (width != self->fitted_width && self->fit_source == 0)
+    self->fit_source = g_idle_add (fit_lists, self);
 }
 
 static void
@@ -540,6 +774,7 @@ bounce_messages_view_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -548,6 +783,8 @@ bounce_messages_view_dispose (GObject *object)
     }
   if (self->table != NULL)
     gtk_column_view_set_model (self->table, NULL);
+  if (self->narrow_list != NULL)
+    gtk_list_view_set_model (self->narrow_list, NULL);
   if (self->message_list != NULL)
     gtk_list_view_set_model (self->message_list, NULL);
   g_clear_object (&self->messages);
@@ -588,6 +825,9 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
 
   object_class->dispose = bounce_messages_view_dispose;
   object_class->get_property = bounce_messages_view_get_property;
+  widget_class->measure = bounce_messages_view_measure;
+  widget_class->get_request_mode = bounce_messages_view_get_request_mode;
+  widget_class->size_allocate = bounce_messages_view_size_allocate;
 
   /* The message whose own result the window shows, or NULL for the whole file. */
   properties[PROP_SELECTED_MESSAGE] =
@@ -601,6 +841,8 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, message_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, message_list);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, narrow_list);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_heading);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, count_label);
@@ -614,11 +856,14 @@ static void
 bounce_messages_view_init (BounceMessagesView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) narrow_factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSelectionModel) table_model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
 
   self->selected = GTK_INVALID_LIST_POSITION;
+  self->fitted_width = -1;
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (BOUNCE_TYPE_TABLE_ROW);
   self->filter = gtk_custom_filter_new (row_visible, self, NULL);
@@ -638,6 +883,13 @@ bounce_messages_view_init (BounceMessagesView *self)
                                           g_object_ref (gtk_column_view_get_sorter (self->table)));
   table_model = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
   gtk_column_view_set_model (self->table, table_model);
+  g_signal_connect_swapped (self->sorted, "items-changed", G_CALLBACK (refit_lists), self);
+  /* The narrow form shows the same rows, in the order the table's
+   * headings last set. */
+  g_signal_connect (narrow_factory, "setup", G_CALLBACK (narrow_setup), NULL);
+  g_signal_connect (narrow_factory, "bind", G_CALLBACK (narrow_bind), NULL);
+  gtk_list_view_set_factory (self->narrow_list, narrow_factory);
+  gtk_list_view_set_model (self->narrow_list, table_model);
   /* The list inside the column view is what a screen reader enters: it
    * has no name of its own. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table)); child != NULL;
@@ -655,6 +907,7 @@ bounce_messages_view_init (BounceMessagesView *self)
   gtk_single_selection_set_can_unselect (self->messages, TRUE);
   g_signal_connect_swapped (self->messages, "notify::selected", G_CALLBACK (on_message_selected), self);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->messages));
+  g_signal_connect_swapped (self->messages, "items-changed", G_CALLBACK (refit_lists), self);
 
   g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);

@@ -14,6 +14,7 @@ struct _BounceTableRow
   BounceRecipient *recipient;
   const char      *reason;
   const char      *kind;
+  char            *short_date;
   char            *haystack;  /* the columns, case-folded, for the filter */
 };
 
@@ -26,6 +27,7 @@ bounce_table_row_finalize (GObject *object)
 
   g_clear_object (&self->message);
   g_clear_object (&self->recipient);
+  g_free (self->short_date);
   g_free (self->haystack);
 
   G_OBJECT_CLASS (bounce_table_row_parent_class)->finalize (object);
@@ -72,6 +74,27 @@ kind_label (BounceRecipient *recipient)
     }
 }
 
+/* The day of a message's Date in the local time zone, in the few
+ * characters a table column can give it (the whole Date is in the cell's
+ * tooltip); the Date as written when it cannot be read. */
+static char *
+short_date (BounceReport *message)
+{
+  gint64 time = bounce_report_get_time (message);
+  g_autoptr(GDateTime) when = NULL;
+  const char *date;
+
+  if (time != G_MININT64)
+    when = g_date_time_new_from_unix_local (time);
+  if (when != NULL)
+    /* Translators: the day of a message in the recipients table of a file
+     * of several messages (g_date_time_format(), e.g. "%d.%m.%Y"): keep
+     * it short and numeric, the table is narrow */
+    return g_date_time_format (when, C_("table date", "%Y-%m-%d"));
+  date = bounce_report_get_date (message);
+  return g_strdup (date != NULL ? date : "");
+}
+
 BounceTableRow *
 bounce_table_row_new (BounceReport    *message,
                       BounceRecipient *recipient)
@@ -93,9 +116,10 @@ bounce_table_row_new (BounceReport    *message,
     title = bounce_entry_get_title (g_ptr_array_index (entries, 0));
   self->reason = title != NULL ? title : bounce_recipient_get_reason (recipient);
   self->kind = kind_label (recipient);
+  self->short_date = short_date (message);
 
   all = g_strjoin ("\n", bounce_table_row_get_address (self), self->reason, self->kind,
-                   bounce_table_row_get_date (self),
+                   bounce_table_row_get_date (self), self->short_date,
                    bounce_recipient_get_status (recipient) ? bounce_recipient_get_status (recipient) : "",
                    bounce_recipient_get_reply_code (recipient) ? bounce_recipient_get_reply_code (recipient) : "",
                    bounce_recipient_get_reason (recipient), NULL);
@@ -156,6 +180,13 @@ bounce_table_row_get_date (BounceTableRow *self)
   g_return_val_if_fail (BOUNCE_IS_TABLE_ROW (self), "");
   date = bounce_report_get_date (self->message);
   return date != NULL ? date : "";
+}
+
+const char *
+bounce_table_row_get_short_date (BounceTableRow *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_TABLE_ROW (self), "");
+  return self->short_date;
 }
 
 gint64

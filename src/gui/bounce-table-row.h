@@ -22,6 +22,9 @@ const char      *bounce_table_row_get_address   (BounceTableRow *self);  /* neve
 const char      *bounce_table_row_get_reason    (BounceTableRow *self);  /* what the catalogue calls it */
 const char      *bounce_table_row_get_kind      (BounceTableRow *self);  /* temporary, permanent, ... translated */
 const char      *bounce_table_row_get_date      (BounceTableRow *self);  /* never NULL */
+/* The day of that Date, short and numeric, in the local time zone ("2026-03-02"
+ * in English); the Date as written when it cannot be read.  Never NULL. */
+const char      *bounce_table_row_get_short_date (BounceTableRow *self);
 /* The message's Date header as Unix time; G_MININT64 when it has none or
  * it cannot be read, so such rows sort first. */
 gint64           bounce_table_row_get_time      (BounceTableRow *self);

@@ -1428,6 +1428,31 @@ file_load_free (FileLoad *load)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileLoad, file_load_free)
 
+/* Why a file could not be read, in words that name the file and do not
+ * repeat the error page's title ("The Message Could Not Be Read"). */
+static GError *
+file_read_error (GFile        *file,
+                 const GError *error)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *name = g_filename_display_name (basename != NULL ? basename : "");
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    /* Translators: %s is a file name */
+    return g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
+                        _("There is no file “%s”: it may have been moved, renamed or deleted."), name);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    /* Translators: %s is a file name */
+    return g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
+                        _("You do not have permission to read “%s”."), name);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
+    /* Translators: %s is a folder's name */
+    return g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
+                        _("“%s” is a folder. Open the bounce itself: a .eml or .txt file, or a mailbox."), name);
+  /* Translators: %s is a file name, then what the system said */
+  return g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ, _("“%s” could not be opened: %s"), name, error->message);
+}
+
 static void
 on_file_loaded (GObject      *source,
                 GAsyncResult *result,
@@ -1450,9 +1475,7 @@ on_file_loaded (GObject      *source,
         bounce_window_show_error (self, error, TRUE);
       else
         {
-          g_autoptr(GError) read_error = g_error_new (BOUNCE_ERROR, BOUNCE_ERROR_READ,
-                                                      _("The file could not be read: %s"),
-                                                      error->message);
+          g_autoptr(GError) read_error = file_read_error (load->file, error);
 
           bounce_window_show_error (self, read_error, TRUE);
         }

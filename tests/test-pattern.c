@@ -183,6 +183,32 @@ test_pattern_caseless (void)
   check_cases (cases, G_N_ELEMENTS (cases));
 }
 
+/* Groups nested deeper than anyone writes (PCRE2 itself refuses more than
+ * 250 by default) are read without recursing once per level, or the reader
+ * runs out of stack: found by fuzz/fuzz-pattern. */
+static void
+test_pattern_deep_nesting (void)
+{
+  for (guint depth = 10; depth <= 100000; depth *= 10)
+    {
+      g_autoptr(GString) pattern = g_string_new (NULL);
+      g_autoptr(GPtrArray) sets = NULL;
+
+      for (guint i = 0; i < depth; i++)
+        g_string_append (pattern, "(?:");
+      g_string_append (pattern, "mailbox");
+      for (guint i = 0; i < depth; i++)
+        g_string_append_c (pattern, ')');
+      sets = bounce_pattern_required (pattern->str, 0);
+      if (depth <= 10)
+        {
+          g_autofree char *got = bounce_pattern_describe (sets);
+
+          g_assert_cmpstr (got, ==, "mailbox");
+        }
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -190,6 +216,7 @@ main (int argc, char *argv[])
   bounce_core_init ();
 
   g_test_add_func ("/pattern/case-sensitive", test_pattern_case_sensitive);
+  g_test_add_func ("/pattern/deep-nesting", test_pattern_deep_nesting);
   g_test_add_func ("/pattern/caseless", test_pattern_caseless);
   return g_test_run ();
 }

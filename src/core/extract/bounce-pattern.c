@@ -65,7 +65,13 @@ typedef struct {
   Part *parts;
   guint n_parts;
   guint size;
+  guint depth;       /* groups open at ps->p */
 } Parser;
+
+/* Groups nested deeper than this are not read (the pattern then needs no
+ * words, and its regex always runs): the reader recurses once per group,
+ * and PCRE2 itself refuses more than 250 (its default parens_nest_limit). */
+#define MAX_GROUP_DEPTH 250
 
 #define PART(ps, i) (&(ps)->parts[(i)])
 
@@ -293,9 +299,27 @@ read_class (Parser *ps)
 
 static void read_alternation (Parser *ps);
 
+static void read_group_at (Parser *ps);
+
 /* The group at ps->p ('('), or an option setting or a comment. */
 static void
 read_group (Parser *ps)
+{
+  if (ps->depth >= MAX_GROUP_DEPTH)
+    {
+      /* (as for a (*VERB): the group's part, and the reading fails) */
+      part_add (ps, PART_GROUP);
+      ps->p++;
+      ps->failed = TRUE;
+      return;
+    }
+  ps->depth++;
+  read_group_at (ps);
+  ps->depth--;
+}
+
+static void
+read_group_at (Parser *ps)
 {
   guint at = part_add (ps, PART_GROUP);
   GroupKind kind = GROUP_CAPTURE;

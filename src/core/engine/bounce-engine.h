@@ -75,6 +75,11 @@ gboolean  bounce_find_remote_host   (const char            *text,
                                      gsize                 *start,
                                      gsize                 *end,
                                      char                 **host);
+/* Every such server named in text[from, length), in order: the byte
+ * ranges of their names (BounceSpan), found in one pass. */
+GArray   *bounce_find_remote_hosts  (const char            *text,
+                                     gsize                  length,
+                                     gsize                  from);
 /* The pattern bounce_find_remote_host() finds the first match of, as if
  * it were matched whole, and its flags; the number of alternatives it is
  * searched in (for the tests). */

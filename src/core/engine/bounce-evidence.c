@@ -995,6 +995,26 @@ bounce_find_remote_host (const char  *text,
   return TRUE;
 }
 
+GArray *
+bounce_find_remote_hosts (const char *text,
+                          gsize       length,
+                          gsize       from)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (BounceSpan));
+  g_autoptr(BounceAlternationIter) iter = NULL;
+  guint8 alive[REMOTE_HOST_N_ALTERNATIVES];
+  BounceSpan match, group;
+
+  /* One test of the text and one search through it: a report that names
+   * a thousand servers is not tested again from each of them. */
+  if (text == NULL || from >= length || !remote_host_alternatives (text, length, from, alive))
+    return spans;
+  iter = bounce_alternation_iter_new (remote_host_alternation (), text, from, length, alive);
+  while (bounce_alternation_iter_next_group (iter, &match, &group) && group.end > group.start)
+    g_array_append_val (spans, group);
+  return spans;
+}
+
 static char *
 remote_host_in (const char *text)
 {
@@ -1031,17 +1051,18 @@ static char *
 transcript_host (const char *text,
                  gsize       length)
 {
-  gsize from = 0, start, end;
-  char *host = NULL;
+  g_autoptr(GArray) spans = NULL;
 
   length = bounce_utf8_cut (text, MIN (length, (gsize) 64 * 1024));
   /* (only "talking to" counts here: a notification without the word is
    * spared the pattern, which otherwise runs over all of it) */
   if (!contains_caseless (text, length, "talking"))
     return NULL;
-  while (bounce_find_remote_host (text, length, from, &start, &end, &host))
+  spans = bounce_find_remote_hosts (text, length, 0);
+  for (guint i = 0; i < spans->len; i++)
     {
-      const char *p = text + start;
+      const BounceSpan *span = &g_array_index (spans, BounceSpan, i);
+      const char *p = text + span->start;
 
       /* "talking to " right before the name */
       while (p > text && g_ascii_isspace (p[-1]))
@@ -1052,10 +1073,8 @@ transcript_host (const char *text,
           while (p > text && g_ascii_isspace (p[-1]))
             p--;
           if (p - text >= 7 && g_ascii_strncasecmp (p - 7, "talking", 7) == 0)
-            return host;
+            return g_ascii_strdown (text + span->start, span->end - span->start);
         }
-      g_clear_pointer (&host, g_free);
-      from = end;
     }
   return NULL;
 }

@@ -219,12 +219,17 @@ static char *
 without_other_parties (const char *text)
 {
   g_autoptr(GString) out = g_string_new (text);
-  gsize from = 0, start, end;
+  g_autoptr(GArray) hosts = NULL;
 
   blank_addresses (out);
   blank_other_mta_fields (out);
-  for (from = 0; bounce_find_remote_host (out->str, out->len, from, &start, &end, NULL); from = end)
-    memset (out->str + start, ' ', end - start);
+  hosts = bounce_find_remote_hosts (out->str, out->len, 0);
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const BounceSpan *host = &g_array_index (hosts, BounceSpan, i);
+
+      memset (out->str + host->start, ' ', host->end - host->start);
+    }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 

@@ -776,6 +776,12 @@ test_send_error_not_sent (void)
   g_assert_nonnull (strstr (description, "send error"));
   g_assert_nonnull (strstr (advice, "not sent"));
   g_assert_nonnull (strstr (advice, "send it again later"));
+  {
+    g_autofree char *text = bounce_report_to_text (report);
+
+    /* (not "given up after temporary errors": nothing was tried again) */
+    g_assert_nonnull (strstr (text, "Result: not sent (the refusal is temporary)"));
+  }
 
   g_assert_true (bounce_report_get_send_error (final));
   g_assert_cmpint (bounce_report_get_outcome (final), ==, BOUNCE_OUTCOME_PERMANENT);

@@ -929,6 +929,9 @@ recipient_outcome_label (BounceRecipient *recipient)
         return _("permanent (hard bounce: the address cannot receive mail)");
       return _("permanent");
     case BOUNCE_OUTCOME_GAVE_UP:
+      /* (a mail program's send error: nothing was tried again) */
+      if (bounce_recipient_get_not_sent (recipient))
+        return _("not sent (the refusal is temporary)");
       return _("given up after temporary errors");
     case BOUNCE_OUTCOME_DELAYED:
       return _("temporary, still being tried");

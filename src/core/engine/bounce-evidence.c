@@ -970,6 +970,21 @@ remote_host_alternatives (const char *text,
   return any;
 }
 
+/* The search for remote_host_pattern's matches in text[from, length), or
+ * NULL when the quick test finds that the text holds none: one test of the
+ * text for any number of matches. */
+static BounceAlternationIter *
+remote_host_iter_new (const char *text,
+                      gsize       length,
+                      gsize       from)
+{
+  guint8 alive[REMOTE_HOST_N_ALTERNATIVES];
+
+  if (text == NULL || from >= length || !remote_host_alternatives (text, length, from, alive))
+    return NULL;
+  return bounce_alternation_iter_new (remote_host_alternation (), text, from, length, alive);
+}
+
 gboolean
 bounce_find_remote_host (const char  *text,
                          gsize        length,
@@ -978,15 +993,11 @@ bounce_find_remote_host (const char  *text,
                          gsize       *end,
                          char       **host)
 {
-  g_autoptr(BounceAlternationIter) iter = NULL;
-  guint8 alive[REMOTE_HOST_N_ALTERNATIVES];
+  g_autoptr(BounceAlternationIter) iter = remote_host_iter_new (text, length, from);
   BounceSpan match, group;
 
-  if (text == NULL || from >= length || !remote_host_alternatives (text, length, from, alive))
-    return FALSE;
-  iter = bounce_alternation_iter_new (remote_host_alternation (), text, from, length, alive);
   /* (the server's name is never empty) */
-  if (!bounce_alternation_iter_next_group (iter, &match, &group) || group.end <= group.start)
+  if (iter == NULL || !bounce_alternation_iter_next_group (iter, &match, &group) || group.end <= group.start)
     return FALSE;
   *start = group.start;
   *end = group.end;
@@ -1001,16 +1012,12 @@ bounce_find_remote_hosts (const char *text,
                           gsize       from)
 {
   GArray *spans = g_array_new (FALSE, FALSE, sizeof (BounceSpan));
-  g_autoptr(BounceAlternationIter) iter = NULL;
-  guint8 alive[REMOTE_HOST_N_ALTERNATIVES];
+  /* (one iterator for all of them: a report that names a thousand servers
+   * is not tested again from each) */
+  g_autoptr(BounceAlternationIter) iter = remote_host_iter_new (text, length, from);
   BounceSpan match, group;
 
-  /* One test of the text and one search through it: a report that names
-   * a thousand servers is not tested again from each of them. */
-  if (text == NULL || from >= length || !remote_host_alternatives (text, length, from, alive))
-    return spans;
-  iter = bounce_alternation_iter_new (remote_host_alternation (), text, from, length, alive);
-  while (bounce_alternation_iter_next_group (iter, &match, &group) && group.end > group.start)
+  while (iter != NULL && bounce_alternation_iter_next_group (iter, &match, &group) && group.end > group.start)
     g_array_append_val (spans, group);
   return spans;
 }

@@ -172,30 +172,46 @@ set_label (GtkWidget  *label,
 
 /* The message list. */
 
-static void
-message_setup (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+/* A row of three wrapping labels, one above the other, each with the CSS
+ * classes of its line (up to two, NULL-padded); narrow rows break long
+ * words (addresses) without hyphens, at the width of a line of text. */
+static GtkWidget *
+three_line_box (const char * const classes[3][2],
+                gboolean           narrow)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  const char *classes[] = { "heading", NULL, "dim-label" };
 
   gtk_widget_set_margin_top (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+  for (guint i = 0; i < 3; i++)
     {
       GtkWidget *label = gtk_label_new (NULL);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      if (classes[i] != NULL)
-        gtk_widget_add_css_class (label, classes[i]);
+      if (narrow)
+        {
+          gtk_label_set_width_chars (GTK_LABEL (label), BOUNCE_WRAP_TEXT_CHARS);
+          bounce_wrap_label_without_hyphens (GTK_LABEL (label));
+        }
+      for (guint k = 0; k < 2 && classes[i][k] != NULL; k++)
+        gtk_widget_add_css_class (label, classes[i][k]);
       gtk_box_append (GTK_BOX (box), label);
     }
-  gtk_list_item_set_child (item, box);
+  return box;
+}
+
+static void
+message_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  static const char * const classes[3][2] = { { "heading" }, { NULL }, { "dim-label" } };
+
+  gtk_list_item_set_child (item, three_line_box (classes, FALSE));
 }
 
 static void
@@ -285,29 +301,9 @@ narrow_setup (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  const char *classes[] = { NULL, NULL, "dim-label" };
+  static const char * const classes[3][2] = { { "heading" }, { NULL }, { "dim-label", "caption" } };
 
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    {
-      GtkWidget *label = gtk_label_new (NULL);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_width_chars (GTK_LABEL (label), BOUNCE_WRAP_TEXT_CHARS);
-      bounce_wrap_label_without_hyphens (GTK_LABEL (label));
-      if (classes[i] != NULL)
-        gtk_widget_add_css_class (label, classes[i]);
-      gtk_box_append (GTK_BOX (box), label);
-    }
-  gtk_widget_add_css_class (gtk_widget_get_first_child (box), "heading");
-  gtk_widget_add_css_class (gtk_widget_get_last_child (box), "caption");
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, three_line_box (classes, TRUE));
 }
 
 static char *

@@ -462,9 +462,6 @@ diagnose_message (BounceMessageContext *ctx,
     }
   if (bounce_classify_is_backscatter (ctx))
     bounce_report_set_backscatter (ctx->report, TRUE);
-  for (guint i = 0; i < facts->len; i++)
-    if (((BounceFact *) facts->pdata[i])->not_sent)
-      bounce_report_set_send_error (ctx->report, TRUE);
 
   /* A list cut at a limit is said so (issue 16): the fields stop at
    * BOUNCE_MAX_RECIPIENTS, the text is read up to text_limit. */

@@ -13,7 +13,6 @@ struct _BounceReport
   char *source;
   BounceKind kind;
   gboolean backscatter;
-  gboolean send_error;
   char *feedback_type;
   char *provider;
   GListStore *recipients;
@@ -163,15 +162,16 @@ gboolean
 bounce_report_get_send_error (BounceReport *self)
 {
   g_return_val_if_fail (BOUNCE_IS_REPORT (self), FALSE);
-  return self->send_error;
-}
 
-void
-bounce_report_set_send_error (BounceReport *self,
-                              gboolean      value)
-{
-  g_return_if_fail (BOUNCE_IS_REPORT (self));
-  self->send_error = value;
+  /* (what its recipients say: a mail program's refusal is one of them) */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->recipients)); i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (G_LIST_MODEL (self->recipients), i);
+
+      if (bounce_recipient_get_not_sent (r))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 const char *

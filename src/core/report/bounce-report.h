@@ -52,9 +52,9 @@ gboolean      bounce_report_get_backscatter     (BounceReport *self);
 void          bounce_report_set_backscatter     (BounceReport *self, gboolean value);
 /* Not a bounce but a mail program's send error (Thunderbird's "Sending of
  * the message failed", Outlook's "reported error (0x800CCC78)"): the
- * user's outgoing server refused the message, so it was never sent. */
+ * user's outgoing server refused the message, so it was never sent (a
+ * recipient of it is bounce_recipient_get_not_sent()). */
 gboolean      bounce_report_get_send_error      (BounceReport *self);
-void          bounce_report_set_send_error      (BounceReport *self, gboolean value);
 /* For a send error, what it means for the user in one translated paragraph
  * (the message is still in the mail program; send it again when...);
  * NULL for anything else. */

@@ -4415,6 +4415,50 @@ test_remote_host_as_regex (void)
   g_rand_free (rand);
 }
 
+/* A report that a message was relayed or delivered (RFC 3464 2.3.3,
+ * Action "relayed"/"delivered"; a 2.X.X status, RFC 3463 3.1 "Success")
+ * is explained by the reason "delivered": the entry of its X.0.0 code
+ * ("Unspecified problem: the server reported a failure") must not lead. */
+static void
+test_relayed_first_entry (void)
+{
+  const char *actions[] = { "relayed", "delivered" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        "To: alice@example.com\n"
+        "Subject: Successful Mail Delivery Report\n"
+        REPORT_TEXT_PART
+        "Your message was successfully delivered to the destination(s)\n"
+        "listed below.\n"
+        "\n"
+        "<bob@example.net>: delivery via mx.example.net[192.0.2.1]:25: 250 ok\n"
+        "\n"
+        "--B\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.org\n"
+        "\n"
+        "Final-Recipient: rfc822; bob@example.net\n"
+        "Action: %s\n"
+        "Status: 2.0.0\n"
+        "Remote-MTA: dns; mx.example.net\n"
+        "Diagnostic-Code: smtp; 250 ok\n"
+        "\n"
+        "--B--\n", actions[i]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+      GPtrArray *entries = bounce_recipient_get_entries (r);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "delivered");
+      g_assert_nonnull (entries);
+      g_assert_cmpuint (entries->len, >, 0);
+      g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "reason.delivered");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4498,6 +4542,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);
   g_test_add_func ("/diagnose/exim-undisclosed", test_exim_undisclosed);
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
+  g_test_add_func ("/diagnose/relayed-first-entry", test_relayed_first_entry);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

@@ -1161,9 +1161,19 @@ add_entries (const BounceJudgement *j,
     }
   if ((e = bounce_catalogue_find_reason (catalogue, reason)) != NULL)
     bounce_recipient_add_entry (r, e);
-  if (j->delivered)
-    return;
   entries = bounce_recipient_get_entries (r);
+  if (j->delivered)
+    {
+      /* A recipient the report says was delivered or relayed (RFC 3464
+       * 2.3.3) is explained by that: the entries of its 2.X.X code are
+       * those of failures ("X.0.0: the server reported a failure without
+       * saying what kind"), so the reason's entry leads. */
+      guint at;
+
+      if (e != NULL && entries != NULL && g_ptr_array_find (entries, e, &at) && at > 0)
+        g_ptr_array_insert (entries, 0, g_ptr_array_steal_index (entries, at));
+      return;
+    }
   if (is_action (j->fact, "delayed"))
     {
       /* A delay warning's recipient is still being tried: a rule of

@@ -6012,6 +6012,20 @@ N_("This part only introduces the receiving server's own reply; the lines that f
 N_("Read the server's reply after this line.");
 /* Translators: rule.generic.remote-said admin[1] */
 N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: rule.feedback.auth-failure title */
+N_("This is an authentication failure report (DMARC), not a bounce");
+/* Translators: rule.feedback.auth-failure explanation */
+N_("A receiving server reports a message sent in your domain's name that failed its SPF, DKIM or DMARC checks. Such reports are sent automatically to the address in the domain's DMARC record: nobody complained, and the report does not say whether the message was delivered.");
+/* Translators: rule.feedback.auth-failure sender[1] */
+N_("Pass the report on to whoever manages your domain's mail settings; there is nothing to resend.");
+/* Translators: rule.feedback.auth-failure sender[2] */
+N_("If you did not send the reported message, someone is sending mail in your domain's name: tell your IT department.");
+/* Translators: rule.feedback.auth-failure admin[1] */
+N_("Check that every service that sends mail in your domain's name is covered by SPF and signs with DKIM for your domain.");
+/* Translators: rule.feedback.auth-failure admin[2] */
+N_("If the reported mail was not sent by your organisation, your domain is being forged: once your own mail passes, tighten the DMARC policy to quarantine or reject.");
+/* Translators: rule.feedback.auth-failure links[1].title */
+N_("RFC 7489, section 7.3: DMARC failure reports");
 /* Translators: rule.wording.user-unknown title */
 N_("The address does not exist");
 /* Translators: rule.wording.user-unknown explanation */

@@ -4459,6 +4459,66 @@ test_relayed_first_entry (void)
     }
 }
 
+/* A DMARC failure report (RFC 7489 7.3) comes in the format of RFC 6591,
+ * a feedback report of type "auth-failure": no person complained about
+ * the message, and the report does not say it was delivered.  It must not
+ * be explained as a spam complaint ("one of its users marked it as
+ * spam"), as an "abuse" report is. */
+static void
+test_auth_failure_report (void)
+{
+  const char *text =
+    "From: dmarc-reports@receiver.example\n"
+    "To: dmarc-ruf@example.com\n"
+    "Subject: DMARC Failure Report for example.com\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=feedback-report; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is an authentication failure report for an email message received from IP\n"
+    "192.0.2.1 on Tue, 30 Apr 2019 02:09:09 +0000.\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/feedback-report\n"
+    "\n"
+    "Feedback-Type: auth-failure\n"
+    "User-Agent: Example/1.0\n"
+    "Version: 1\n"
+    "Original-Mail-From: <alice@example.com>\n"
+    "Original-Rcpt-To: <bob@receiver.example>\n"
+    "Source-IP: 192.0.2.1\n"
+    "Authentication-Results: receiver.example; dmarc=fail header.from=example.com\n"
+    "Auth-Failure: dmarc\n"
+    "Reported-Domain: example.com\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: alice@example.com\n"
+    "To: bob@receiver.example\n"
+    "Subject: Hello\n"
+    "\n"
+    "--B--\n";
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+  g_autofree char *description = bounce_report_describe (report);
+  g_autofree char *shown = bounce_report_to_text (report);
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, "auth-failure");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "feedback");
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.auth-failure");
+  g_assert_nonnull (strstr (description, "authentication"));
+  g_assert_null (strstr (shown, "marked it as spam"));
+  g_assert_null (strstr (shown, "spam complaint"));
+  g_assert_nonnull (strstr (shown, "authentication failure report"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4543,6 +4603,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/exim-undisclosed", test_exim_undisclosed);
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
   g_test_add_func ("/diagnose/relayed-first-entry", test_relayed_first_entry);
+  g_test_add_func ("/diagnose/auth-failure-report", test_auth_failure_report);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

@@ -46,6 +46,17 @@ add_simple_recipient (BounceMessageContext *ctx,
 
   bounce_recipient_set_address (r, address);
   bounce_recipient_set_reason (r, reason);
+  /* A feedback report's type may have an entry of its own: an
+   * "auth-failure" report (RFC 6591; DMARC's failure reports, RFC 7489
+   * 7.3) is no spam complaint, as the reason's entry says of "abuse". */
+  if (g_strcmp0 (reason, "feedback") == 0 && bounce_report_get_feedback_type (ctx->report) != NULL)
+    {
+      g_autofree char *id = g_strconcat ("rule.feedback.", bounce_report_get_feedback_type (ctx->report), NULL);
+      BounceEntry *typed = bounce_catalogue_lookup (ctx->catalogue, id);
+
+      if (typed != NULL)
+        bounce_recipient_add_entry (r, typed);
+    }
   if (e != NULL)
     bounce_recipient_add_entry (r, e);
   bounce_report_add_recipient (ctx->report, r);

@@ -588,6 +588,15 @@ is_message (BounceReport *self)
   return input != NULL && bounce_input_get_is_message (input);
 }
 
+/* A feedback report of type "auth-failure" (RFC 6591), which DMARC's
+ * failure reports use (RFC 7489 7.3): a receiver's automatic report of a
+ * message that failed authentication, not a person's complaint. */
+static gboolean
+is_auth_failure (BounceReport *self)
+{
+  return g_strcmp0 (bounce_report_get_feedback_type (self), "auth-failure") == 0;
+}
+
 char *
 bounce_report_describe (BounceReport *self)
 {
@@ -611,6 +620,10 @@ bounce_report_describe (BounceReport *self)
     case BOUNCE_KIND_DELIVERED:
       return g_strdup (_("This is a delivery success notice, not a bounce: the message was delivered."));
     case BOUNCE_KIND_FEEDBACK:
+      if (is_auth_failure (self))
+        return g_strdup (_("This is an authentication failure report, not a bounce: a receiving "
+                           "server reports a message in your domain’s name that failed its SPF, "
+                           "DKIM or DMARC checks."));
       return g_strdup (_("This is a feedback report, not a bounce: the message was delivered and "
                          "a recipient or their provider reported it."));
     case BOUNCE_KIND_CHALLENGE:
@@ -658,6 +671,8 @@ headline (BounceReport *self)
     case BOUNCE_KIND_DELIVERED:
       return g_strdup (_("This is a delivery success report, not a bounce"));
     case BOUNCE_KIND_FEEDBACK:
+      if (is_auth_failure (self))
+        return g_strdup (_("This is an authentication failure report (DMARC), not a bounce"));
       return g_strdup (_("This is an abuse report (feedback loop), not a bounce"));
     case BOUNCE_KIND_CHALLENGE:
       return g_strdup (_("This is a challenge-response request, not a bounce"));
@@ -725,6 +740,12 @@ meaning (BounceReport *self)
       {
         const char *type = bounce_report_get_feedback_type (self);
 
+        if (is_auth_failure (self))
+          return g_strdup (_("A receiving server reports a message sent in your domain’s name that "
+                             "failed its SPF, DKIM or DMARC checks (feedback type “auth-failure”). "
+                             "Such reports are sent automatically to the address in the domain’s "
+                             "DMARC record: nobody complained, and the report does not say whether "
+                             "the message was delivered."));
         if (type != NULL)
           /* Translators: %s is an ARF feedback type such as "abuse" */
           return g_strdup_printf (_("A mailbox provider forwarded a complaint about a message "

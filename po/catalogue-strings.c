@@ -5248,6 +5248,18 @@ N_("The recipient's mail is received by Amazon SES, which keeps no mailboxes. Th
 N_("Ask the recipient another way whether the address is right and whether their domain accepts mail from you.");
 /* Translators: rule.isp.ses-receiving-rule-bounce admin[1] */
 N_("Only the recipient domain's administrator can change this: the bounce comes from a receipt rule in their Amazon SES account.");
+/* Translators: rule.isp.ses-suppression-list title */
+N_("Amazon SES did not send to this address: it is on a suppression list");
+/* Translators: rule.isp.ses-suppression-list explanation */
+N_("Amazon SES skipped this recipient without trying to deliver: an earlier message to the address bounced permanently, or its owner reported mail as spam, so the address was put on a suppression list. Amazon SES sends nothing to it while it stays there.");
+/* Translators: rule.isp.ses-suppression-list sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.isp.ses-suppression-list sender[2] */
+N_("If the address is right and the person wants your mail, ask whoever runs your Amazon SES account to take it off the suppression list.");
+/* Translators: rule.isp.ses-suppression-list admin[1] */
+N_("Look up why the address was suppressed (a bounce or a complaint) in the Amazon SES console or with the GetSuppressedDestination API.");
+/* Translators: rule.isp.ses-suppression-list admin[2] */
+N_("Remove it from the account-level suppression list only when you are sure the address is valid and wants your mail.");
 /* Translators: rule.isp.au-reception-filter title */
 N_("The recipient's filter refused the message");
 /* Translators: rule.isp.au-reception-filter explanation */

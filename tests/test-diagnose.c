@@ -4519,6 +4519,47 @@ test_auth_failure_report (void)
   g_assert_nonnull (strstr (shown, "authentication failure report"));
 }
 
+/* Amazon SES's notice for an address on a suppression list (the account's
+ * or its global one): SES did not try to deliver, so the recipient is not
+ * explained as a mailbox the receiving server does not know. */
+static void
+test_ses_suppression_list (void)
+{
+  const char *text =
+    "From: MAILER-DAEMON@amazonses.com\n"
+    "To: alice@example.com\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "An error occurred while trying to deliver the mail to the following recipients:\n"
+    "bob@example.net\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; amazonses.com\n"
+    "\n"
+    "Action: failed\n"
+    "Final-Recipient: rfc822; bob@example.net\n"
+    "Diagnostic-Code: Amazon SES did not send the message to this address because it is on "
+    "the suppression list for your account.\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--B--\n";
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+
+  /* the reason Sisimai 5.1's tables give a 5.1.1 (its "suppressed" came later) */
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.isp.ses-suppression-list");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4604,6 +4645,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
   g_test_add_func ("/diagnose/relayed-first-entry", test_relayed_first_entry);
   g_test_add_func ("/diagnose/auth-failure-report", test_auth_failure_report);
+  g_test_add_func ("/diagnose/ses-suppression-list", test_ses_suppression_list);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

@@ -4560,6 +4560,52 @@ test_ses_suppression_list (void)
   g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.isp.ses-suppression-list");
 }
 
+/* A bounce that names no recipient falls back on the returned message;
+ * its topmost Received field's "for" clause names the envelope recipient
+ * that failed (RFC 5321 4.4), where its To names the list or alias the
+ * sender wrote to (here a list expanded to its member). */
+static void
+test_returned_envelope_recipient (void)
+{
+  const char *forms[] = { "for <member@example.net>;", "for member@example.net;" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.net\n"
+        "To: list-owner@example.org\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"B\"\n"
+        "\n"
+        "--B\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "This message was created automatically by mail delivery software.\n"
+        "A message that you sent could not be delivered to one or more of its recipients.\n"
+        "One or more of the recipients are not a valid user of the system.\n"
+        "\n"
+        "--B\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        "Received: from lists.example.org (lists.example.org [192.0.2.1])\n"
+        "\tby mx.example.net with ESMTP id 4711\n"
+        "\t%s Mon, 30 Dec 2019 18:46:11 +0000\n"
+        "Received: from mail.example.org by lists.example.org\n"
+        "\tfor <team@lists.example.org>; Mon, 30 Dec 2019 18:45:59 +0000\n"
+        "From: List Owner <list-owner@example.org>\n"
+        "To: Team <team@lists.example.org>\n"
+        "Subject: News\n"
+        "\n"
+        "Hello\n"
+        "--B--\n", forms[i]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "member@example.net");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4646,6 +4692,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/relayed-first-entry", test_relayed_first_entry);
   g_test_add_func ("/diagnose/auth-failure-report", test_auth_failure_report);
   g_test_add_func ("/diagnose/ses-suppression-list", test_ses_suppression_list);
+  g_test_add_func ("/diagnose/returned-envelope-recipient", test_returned_envelope_recipient);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

@@ -296,6 +296,49 @@ whole_notification_fact (BounceMessageContext *ctx,
   return c;
 }
 
+/* The envelope recipient the returned message's last hop names: the "for"
+ * clause of its topmost Received field (RFC 5321 4.4, "FOR" names the
+ * recipient the message was accepted for; Postfix and Sendmail write it
+ * in angle brackets when there was one recipient, Exim bare).  Its To names whoever the sender addressed, which is not the
+ * failed recipient when the message came through a mailing list or an
+ * alias, or went to a Bcc recipient.  NULL when there is no such clause. */
+static char *
+returned_envelope_recipient (BounceMessageContext *ctx)
+{
+  const char *received = ctx->message && ctx->message->original_headers ?
+                         bounce_fields_lookup (ctx->message->original_headers, "Received") : NULL;
+  const char *semicolon, *p;
+
+  if (received == NULL)
+    return NULL;
+  /* the clauses end at the date, after the last ";" */
+  semicolon = strrchr (received, ';');
+  for (p = received; (p = strstr (p, "for ")) != NULL && (semicolon == NULL || p < semicolon); p += 4)
+    {
+      const char *q = p + 4;
+
+      if (p > received && !g_ascii_isspace (p[-1]))
+        continue;
+      while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+        q++;
+      if (*q == '<')
+        {
+          const char *close = strchr (q, '>');
+
+          if (close == NULL || (semicolon != NULL && close > semicolon))
+            return NULL;
+          return bounce_extract_address (q, close + 1 - q, 0, NULL, NULL);
+        }
+      /* Exim writes the address bare: "for bob@example.net;" */
+      {
+        gsize n = strcspn (q, " \t\r\n;");
+
+        return memchr (q, '@', n) != NULL ? bounce_extract_address (q, n, 0, NULL, NULL) : NULL;
+      }
+    }
+  return NULL;
+}
+
 /* A bounce that lists nobody: codes but no recipient line (a fragment, or
  * a server that does not repeat the address), or a report from the mail
  * system (a mailer daemon's From, a null Return-Path) that says in so many words
@@ -318,10 +361,11 @@ unlisted_recipients (BounceMessageContext *ctx,
     {
       const char *to = ctx->message && ctx->message->original_headers ?
                        bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
-      g_autofree char *named = failed == NULL && to == NULL ?
+      g_autofree char *envelope = failed == NULL ? returned_envelope_recipient (ctx) : NULL;
+      g_autofree char *named = failed == NULL && to == NULL && envelope == NULL ?
                                bounce_classify_named_recipient (ctx->notification->str) : NULL;
 
-      g_ptr_array_add (out, whole_notification_fact (ctx, failed ? failed : to ? to : named));
+      g_ptr_array_add (out, whole_notification_fact (ctx, failed ? failed : envelope ? envelope : to ? to : named));
       return TRUE;
     }
   if (ctx->message != NULL && failed != NULL)

@@ -4606,6 +4606,62 @@ test_returned_envelope_recipient (void)
     }
 }
 
+/* 1&1's notice names the server that refused after "host:" (Sisimai's
+ * Lhost::EinsUndEins reads it as the remote host), in the text alone or
+ * beside a delivery-status part that has no Remote-MTA field (RFC 3464
+ * 2.3.5: optional): the "Server" row shows it either way. */
+static void
+test_einsundeins_remote_host (void)
+{
+  static const char *notice =
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of\n"
+    "its recipients. This is a permanent error.\n"
+    "\n"
+    "The following address failed:\n"
+    "\n"
+    "    bob@example.fr:\n"
+    "        SMTP error from remote server for TEXT command, host: mx.example.fr (192.0.2.7) reason: 550 5.7.1 Mail rejected\n"
+    "\n";
+  g_autofree char *plain = g_strdup_printf (
+    "From: \"Mail Delivery System\" <mailer-daemon@kundenserver.de>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "\n"
+    "%s"
+    "--- The header of the original message is following. ---\n"
+    "\n"
+    "Subject: Hello\n", notice);
+  g_autofree char *report = g_strdup_printf (
+    "From: \"Mail Delivery System\" <mailer-daemon@kundenserver.de>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    REPORT_TEXT_PART
+    "%s"
+    "--- The header of the original message is following. ---\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; kundenserver.de\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.fr\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "\n"
+    "--B--\n", notice);
+  const char *texts[] = { plain, report };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BounceReport) r = analyze (texts[i]);
+      g_autoptr(BounceRecipient) first = recipient (r, 0);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (bounce_recipient_get_address (first), ==, "bob@example.fr");
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (first), ==, "mx.example.fr");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4693,6 +4749,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/auth-failure-report", test_auth_failure_report);
   g_test_add_func ("/diagnose/ses-suppression-list", test_ses_suppression_list);
   g_test_add_func ("/diagnose/returned-envelope-recipient", test_returned_envelope_recipient);
+  g_test_add_func ("/diagnose/einsundeins-remote-host", test_einsundeins_remote_host);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

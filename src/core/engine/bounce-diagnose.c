@@ -244,6 +244,10 @@ merge_layout (GPtrArray *listed,
       c->pseudo_class_set = l->pseudo_class_set;
       c->pseudo_temporary = l->pseudo_temporary;
       c->pseudo_reason = l->pseudo_reason;
+      /* a report without Remote-MTA (RFC 3464 2.3.5: optional) whose
+       * text names the server that refused ("host: mx.example.net") */
+      if (c->remote_mta == NULL && l->remote_mta != NULL)
+        c->remote_mta = g_strdup (l->remote_mta);
       if (l->text != NULL && *l->text != '\0' && !c->said_decides)
         {
           g_free (c->said);

@@ -4662,6 +4662,45 @@ test_einsundeins_remote_host (void)
     }
 }
 
+/* When no rule or code entry agrees with the reason, the reason's own
+ * entry explains the recipient, not the entry of the status code's subject
+ * ("X.2.X: a problem with the recipient's mailbox"), which says less: a
+ * 5.2.3 ("message too big", RFC 3463) whose server's words say the mailbox
+ * is over its quota reads "The recipient's mailbox is full", as the
+ * headline does. */
+static void
+test_subject_entry_not_first (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+    "To: alice@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    REPORT_TEXT_PART
+    "Your message could not be delivered.\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.org\n"
+    "Action: failed\n"
+    "Status: 5.2.3\n"
+    "Diagnostic-Code: X-Postfix; maildir delivery failed: Sorry, the user's maildir\n"
+    "    has overdrawn his diskspace quota, please try again later.\n"
+    "\n"
+    "--B--\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+  g_autofree char *reason_id = g_strconcat ("reason.", bounce_recipient_get_reason (r), NULL);
+
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpint (bounce_entry_get_kind (entries->pdata[0]), !=, BOUNCE_ENTRY_SUBJECT);
+  g_assert_cmpint (bounce_entry_get_kind (entries->pdata[0]), !=, BOUNCE_ENTRY_CLASS);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, reason_id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4750,6 +4789,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/ses-suppression-list", test_ses_suppression_list);
   g_test_add_func ("/diagnose/returned-envelope-recipient", test_returned_envelope_recipient);
   g_test_add_func ("/diagnose/einsundeins-remote-host", test_einsundeins_remote_host);
+  g_test_add_func ("/diagnose/subject-entry-not-first", test_subject_entry_not_first);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

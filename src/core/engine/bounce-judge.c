@@ -1210,8 +1210,15 @@ add_entries (const BounceJudgement *j,
     }
   for (guint i = 1; entries != NULL && i < entries->len; i++)
     {
+      BounceEntryKind kind = bounce_entry_get_kind (entries->pdata[i]);
+
       if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), reason) == 0)
         break;
+      /* an entry for the code's subject or class alone ("X.2.X: a
+       * problem with the recipient's mailbox") says less than the
+       * reason's own entry after it ("The recipient's mailbox is full") */
+      if (kind == BOUNCE_ENTRY_SUBJECT || kind == BOUNCE_ENTRY_CLASS)
+        continue;
       if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[i]), reason) == 0)
         {
           gpointer agreeing = g_ptr_array_steal_index (entries, i);

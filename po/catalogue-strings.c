@@ -6038,6 +6038,22 @@ N_("Check that every service that sends mail in your domain's name is covered by
 N_("If the reported mail was not sent by your organisation, your domain is being forged: once your own mail passes, tighten the DMARC policy to quarantine or reject.");
 /* Translators: rule.feedback.auth-failure links[1].title */
 N_("RFC 7489, section 7.3: DMARC failure reports");
+/* Translators: rule.feedback.opt-out title */
+N_("This is an unsubscribe request, not a bounce");
+/* Translators: rule.feedback.opt-out explanation */
+N_("A recipient asked to stop receiving mail like this message, for example with their mail program's Unsubscribe button, which writes to the unsubscribe address the message gave. The message itself was delivered.");
+/* Translators: rule.feedback.opt-out sender[1] */
+N_("Stop sending this kind of mail to this recipient.");
+/* Translators: rule.feedback.opt-out admin[1] */
+N_("Remove the recipient from the mailing list the message came from, or check that your list software does it on its own.");
+/* Translators: rule.feedback.other title */
+N_("This is a feedback report, not a bounce");
+/* Translators: rule.feedback.other explanation */
+N_("A mailbox provider reports on a message from your server for another reason than a spam complaint: for example a virus or a fraud found in it, or a user who marked it as not spam. The message itself was delivered.");
+/* Translators: rule.feedback.other sender[1] */
+N_("Read the report's type and text for what the provider found in the message.");
+/* Translators: rule.feedback.other admin[1] */
+N_("If the report is about a virus or a fraud, check the account or server that sent the message.");
 /* Translators: rule.wording.user-unknown title */
 N_("The address does not exist");
 /* Translators: rule.wording.user-unknown explanation */

@@ -4701,6 +4701,65 @@ test_subject_entry_not_first (void)
   g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, reason_id);
 }
 
+/* Only a feedback report of type "abuse" says that a user marked the
+ * message as spam (RFC 5965 7.3): an "opt-out" report is an unsubscribe
+ * request, with an entry of its own, and the others (fraud, virus, other,
+ * RFC 6650's not-spam) are not said to be spam complaints. */
+static void
+test_feedback_types (void)
+{
+  const char *types[] = { "opt-out", "virus", "not-spam" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: feedback@provider.example\n"
+        "To: fbl@example.com\n"
+        "Subject: Feedback report\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=\"B\"\n"
+        "\n"
+        "--B\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "This is a report for an email message received from IP 192.0.2.1.\n"
+        "\n"
+        "--B\n"
+        "Content-Type: message/feedback-report\n"
+        "\n"
+        "Feedback-Type: %s\n"
+        "User-Agent: Example/1.0\n"
+        "Version: 1\n"
+        "Original-Rcpt-To: <bob@provider.example>\n"
+        "\n"
+        "--B\n"
+        "Content-Type: text/rfc822-headers\n"
+        "\n"
+        "From: alice@example.com\n"
+        "To: bob@provider.example\n"
+        "Subject: News\n"
+        "\n"
+        "--B--\n", types[i]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+      GPtrArray *entries = bounce_recipient_get_entries (r);
+      g_autofree char *shown = bounce_report_to_text (report);
+
+      g_test_message ("type %s", types[i]);
+      g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, types[i]);
+      g_assert_null (strstr (shown, "marked it as spam"));
+      g_assert_nonnull (entries);
+      g_assert_null (strstr (shown, "spam complaint report"));
+      if (g_str_equal (types[i], "opt-out"))
+        {
+          g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.opt-out");
+          g_assert_nonnull (strstr (shown, "unsubscribe request"));
+        }
+      else
+        g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.other");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4790,6 +4849,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/returned-envelope-recipient", test_returned_envelope_recipient);
   g_test_add_func ("/diagnose/einsundeins-remote-host", test_einsundeins_remote_host);
   g_test_add_func ("/diagnose/subject-entry-not-first", test_subject_entry_not_first);
+  g_test_add_func ("/diagnose/feedback-types", test_feedback_types);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

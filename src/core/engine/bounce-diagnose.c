@@ -48,11 +48,18 @@ add_simple_recipient (BounceMessageContext *ctx,
   bounce_recipient_set_reason (r, reason);
   /* A feedback report's type may have an entry of its own: an
    * "auth-failure" report (RFC 6591; DMARC's failure reports, RFC 7489
-   * 7.3) is no spam complaint, as the reason's entry says of "abuse". */
+   * 7.3) or an "opt-out" is no spam complaint, as the reason's entry says
+   * of "abuse". */
   if (g_strcmp0 (reason, "feedback") == 0 && bounce_report_get_feedback_type (ctx->report) != NULL)
     {
-      g_autofree char *id = g_strconcat ("rule.feedback.", bounce_report_get_feedback_type (ctx->report), NULL);
+      const char *type = bounce_report_get_feedback_type (ctx->report);
+      g_autofree char *id = g_strconcat ("rule.feedback.", type, NULL);
       BounceEntry *typed = bounce_catalogue_lookup (ctx->catalogue, id);
+
+      /* a type without an entry of its own, other than "abuse" (RFC
+       * 5965 7.3: fraud, virus, other; RFC 6650: not-spam) */
+      if (typed == NULL && g_ascii_strcasecmp (type, "abuse") != 0)
+        typed = bounce_catalogue_lookup (ctx->catalogue, "rule.feedback.other");
 
       if (typed != NULL)
         bounce_recipient_add_entry (r, typed);

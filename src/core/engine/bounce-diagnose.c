@@ -310,9 +310,10 @@ whole_notification_fact (BounceMessageContext *ctx,
 /* The envelope recipient the returned message's last hop names: the "for"
  * clause of its topmost Received field (RFC 5321 4.4, "FOR" names the
  * recipient the message was accepted for; Postfix and Sendmail write it
- * in angle brackets when there was one recipient, Exim bare).  Its To names whoever the sender addressed, which is not the
- * failed recipient when the message came through a mailing list or an
- * alias, or went to a Bcc recipient.  NULL when there is no such clause. */
+ * in angle brackets when there was one recipient, Exim bare).  Its To
+ * names whoever the sender addressed, which is not the failed recipient
+ * when the message came through a mailing list or an alias, or went to a
+ * Bcc recipient.  NULL when there is no such clause. */
 static char *
 returned_envelope_recipient (BounceMessageContext *ctx)
 {

@@ -37,17 +37,16 @@ struct _BounceMessagesView
   GtkFileChooserNative *chooser;
   GCancellable        *cancellable;
   char               **words;      /* the filter, case-folded */
-  guint                selected;   /* message index shown, or GTK_INVALID_LIST_POSITION */
   guint                fit_source; /* the idle that sizes the lists to their rows */
   int                  fitted_width;
 
   GtkLabel            *messages_heading;
   GtkScrolledWindow   *message_scroller;
   GtkListView         *message_list;
+  GtkWidget           *table_box;
   GtkScrolledWindow   *table_scroller;
   AdwSqueezer         *table_squeezer;
   GtkListView         *narrow_list;
-  GtkLabel            *table_heading;
   GtkSearchEntry      *filter_entry;
   GtkLabel            *count_label;
   GtkWidget           *export_button;
@@ -407,7 +406,8 @@ add_column (BounceMessagesView *self,
   /* Not resizable: the table is shown only where its columns fit (else the
    * narrow list, see bounce-messages-view.ui), and a column dragged wider
    * would turn it into that list under the pointer.  A cut reason is
-   * whole in its tooltip and in the list of recipients below. */
+   * whole in its tooltip (and in the accessible text), and in the
+   * recipient's row of its message's result. */
   gtk_column_view_column_set_resizable (view_column, FALSE);
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
@@ -421,9 +421,6 @@ row_visible (gpointer item,
   BounceMessagesView *self = user_data;
   BounceTableRow *row = item;
 
-  if (self->selected != GTK_INVALID_LIST_POSITION
-      && bounce_table_row_get_index (row) != self->selected)
-    return FALSE;
   return bounce_table_row_matches (row, (const char * const *) self->words);
 }
 
@@ -444,19 +441,6 @@ update_count (BounceMessagesView *self)
 }
 
 static void
-update_heading (BounceMessagesView *self)
-{
-  g_autofree char *text = NULL;
-
-  if (self->selected == GTK_INVALID_LIST_POSITION)
-    text = g_strdup (_("Recipients of All Messages"));
-  else
-    /* Translators: heading of the recipients table when one message is selected */
-    text = g_strdup_printf (_("Recipients of Message %u"), self->selected + 1);
-  gtk_label_set_label (self->table_heading, text);
-}
-
-static void
 refilter (BounceMessagesView *self)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
@@ -464,14 +448,11 @@ refilter (BounceMessagesView *self)
 }
 
 /* A list view measures only the rows it has made: the table is sized for
- * the rows of the file, or of the selected message, scrolling beyond a
- * screenful. */
+ * the rows of the file, scrolling beyond a screenful. */
 static void
 update_table_size (BounceMessagesView *self)
 {
-  BounceReport *message = bounce_messages_view_get_selected_message (self);
-  guint n = message != NULL ? g_list_model_get_n_items (bounce_report_get_recipients (message))
-                            : g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
   gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
                                TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
 }
@@ -599,20 +580,14 @@ bounce_messages_view_size_allocate (GtkWidget *widget,
     self->fit_source = g_idle_add (fit_lists, self);
 }
 
+/* The table is the file's one list of recipients: with a message
+ * selected, the window shows that message's recipients in detail instead
+ * (its "Recipients of Message N"), and the table would repeat them. */
 static void
 on_message_selected (BounceMessagesView *self)
 {
-  guint position = gtk_single_selection_get_selected (self->messages);
-  g_autoptr(BounceReport) message = NULL;
-
-  self->selected = GTK_INVALID_LIST_POSITION;
-  if (position != GTK_INVALID_LIST_POSITION)
-    message = g_list_model_get_item (G_LIST_MODEL (self->messages), position);
-  if (message != NULL)
-    self->selected = bounce_report_get_message_index (message);
-  update_heading (self);
-  refilter (self);
-  update_table_size (self);
+  gtk_widget_set_visible (self->table_box,
+                          gtk_single_selection_get_selected (self->messages) == GTK_INVALID_LIST_POSITION);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_MESSAGE]);
 }
 
@@ -839,7 +814,7 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_squeezer);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, narrow_list);
-  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_heading);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_box);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, count_label);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, export_button);
@@ -858,7 +833,6 @@ bounce_messages_view_init (BounceMessagesView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
 
-  self->selected = GTK_INVALID_LIST_POSITION;
   self->fitted_width = -1;
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (BOUNCE_TYPE_TABLE_ROW);
@@ -907,7 +881,6 @@ bounce_messages_view_init (BounceMessagesView *self)
 
   g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);
-  update_heading (self);
 }
 
 GtkWidget *
@@ -938,7 +911,6 @@ bounce_messages_view_set_report (BounceMessagesView *self,
     return;
 
   /* A new report: the old one's export may go on, its selection not. */
-  self->selected = GTK_INVALID_LIST_POSITION;
   gtk_single_selection_set_model (self->messages, report != NULL ? messages : NULL);
   gtk_single_selection_set_selected (self->messages, GTK_INVALID_LIST_POSITION);
 
@@ -968,7 +940,6 @@ bounce_messages_view_set_report (BounceMessagesView *self,
       gtk_label_set_label (self->messages_heading, heading);
     }
   update_table_size (self);
-  update_heading (self);
   update_count (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", report != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self), report != NULL);

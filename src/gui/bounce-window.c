@@ -500,6 +500,19 @@ recipients_heading (BounceKind kind)
     }
 }
 
+/* Whether the page lists the shown report's recipients in rows of their
+ * own: not for the whole of a file of several messages, whose table of
+ * recipients (in the messages view) is the one list of them; a message
+ * selected in it has its own rows instead of the table. */
+static gboolean
+bounce_window_lists_recipients (BounceWindow *self)
+{
+  BounceReport *report = shown_report (self);
+
+  return g_list_model_get_n_items (bounce_report_get_recipients (report)) > 0
+         && (shown_message (self) != NULL || bounce_messages_view_get_n_messages (self->messages_view) < 2);
+}
+
 /* Adds the next recipient rows, at most max of them; returns whether
  * every row is there. */
 static gboolean
@@ -508,7 +521,7 @@ bounce_window_add_recipient_rows (BounceWindow *self,
 {
   GListModel *recipients = bounce_report_get_recipients (shown_report (self));
   guint n = g_list_model_get_n_items (recipients);
-  guint last = MIN (n, MAX_RECIPIENT_ROWS);
+  guint last = bounce_window_lists_recipients (self) ? MIN (n, MAX_RECIPIENT_ROWS) : 0;
 
   for (guint added = 0; self->fill_next < last && added < max; self->fill_next++, added++)
     {
@@ -810,10 +823,19 @@ bounce_window_fill_details (BounceWindow *self)
   bounce_window_reset_check (self);
   bounce_links_group_set_links (self->links_group, NULL, NULL);
 
-  gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (report)));
+  if (message != NULL)
+    {
+      /* Translators: heading over the recipients of the message of a file
+       * selected in its list ("Message 2 of 3: ..." above says which) */
+      g_autofree char *heading = g_strdup_printf (_("Recipients of Message %u"),
+                                                  bounce_report_get_message_index (message) + 1);
+
+      gtk_label_set_label (self->recipients_heading, heading);
+    }
+  else
+    gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (report)));
   remove_all_children (GTK_WIDGET (self->recipients_list));
-  gtk_widget_set_visible (self->recipients_box,
-                          g_list_model_get_n_items (bounce_report_get_recipients (report)) > 0);
+  gtk_widget_set_visible (self->recipients_box, bounce_window_lists_recipients (self));
   /* Addresses and host names are shown as they are, also at 360 px. */
   bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
 

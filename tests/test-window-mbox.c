@@ -944,8 +944,9 @@ count_cut_or_parted (GtkWidget *widget)
 
 /* At 360 px, in each language (window-mbox-labels-de, ...): no label of
  * the view is cut short (the filter's placeholder is one), the message
- * list's counts keep their number and word on one line, and a file of
- * three messages shows all three. */
+ * list's counts keep their number and word on one line, a file of
+ * three messages shows all three, and a recipient's address beside its
+ * badge breaks after its "@". */
 static void
 test_narrow_labels (void)
 {
@@ -975,6 +976,28 @@ test_narrow_labels (void)
         shown++;
     }
   g_assert_cmpuint (shown, ==, 3);
+
+  /* Message 2's recipient beside its badge ("Vorübergehend" in German):
+   * where the address takes two lines, they part after its "@", not
+   * before its last letter ("dora.lind@example.or" over "g"). */
+  click_message (view, 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  {
+    GtkWidget *recipients = GTK_WIDGET (bounce_window_get_recipients_list (win));
+    GtkWidget *title = ui_find_widget (recipients, ui_is_mapped_label_with, "dora.lind@example.org");
+    PangoLayout *layout;
+    GSList *lines;
+
+    g_assert_nonnull (title);
+    layout = gtk_label_get_layout (GTK_LABEL (title));
+    lines = pango_layout_get_lines_readonly (layout);
+    g_test_message ("dora.lind@example.org in %u line(s), %d px wide", g_slist_length (lines),
+                    gtk_widget_get_width (title));
+    g_assert_cmpuint (g_slist_length (lines), <=, 2);
+    if (lines->next != NULL)
+      g_assert_cmpint (((PangoLayoutLine *) lines->next->data)->start_index, ==, strlen ("dora.lind@"));
+  }
 
   ui_destroy_window (win);
 }

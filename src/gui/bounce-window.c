@@ -548,6 +548,7 @@ bounce_window_add_recipient_rows (BounceWindow *self,
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                          address ? address : _("Unknown recipient"));
+          bounce_wrap_address (row, address);
         }
       /* Addresses and host names are shown as they are, also at 360 px. */
       bounce_wrap_without_hyphens (row);

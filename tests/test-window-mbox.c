@@ -651,6 +651,70 @@ test_recipients_once (void)
   ui_destroy_window (win);
 }
 
+/* Whether the keyboard is in row. */
+static gboolean
+focus_in (GtkWidget *row)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (row));
+
+  return focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row));
+}
+
+/* Enter on a recipient of the table (at 1280 px) or of its narrow form (at
+ * 360 px) shows its message, with the keyboard on that recipient's row,
+ * unfolded. */
+static void
+test_table_leads_to_row (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  GtkWidget *recipients = GTK_WIDGET (bounce_window_get_recipients_list (win));
+  GtkWidget *squeezer = ui_find_widget (GTK_WIDGET (view), ui_is_of_type, GSIZE_TO_POINTER (ADW_TYPE_SQUEEZER));
+  GtkListBoxRow *anna, *carl;
+  GtkWidget *list;
+
+  g_assert_cmpuint (n_rows (view), ==, 4);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 1400);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  list = adw_squeezer_get_visible_child (ADW_SQUEEZER (squeezer));
+  list = ui_find_widget (list, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW));
+  g_assert_nonnull (list);
+
+  /* carl.doe, the second row: message 1, its second recipient. */
+  g_assert_cmpstr (row_address (view, 1), ==, "carl.doe@example.net");
+  g_signal_emit_by_name (list, "activate", 1);
+  ui_wait_until (page_filled, win, 10000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  g_assert_nonnull (bounce_messages_view_get_selected_message (view));
+  g_assert_cmpuint (bounce_report_get_message_index (bounce_messages_view_get_selected_message (view)), ==, 0);
+  g_assert_false (table_shown (view));
+  anna = gtk_list_box_get_row_at_index (GTK_LIST_BOX (recipients), 0);
+  carl = gtk_list_box_get_row_at_index (GTK_LIST_BOX (recipients), 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (carl)), ==, "carl.doe@example.net");
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (carl)));
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (anna)));
+  g_assert_true (focus_in (GTK_WIDGET (carl)));
+
+  /* The narrow form: erik.moss, the fourth row, message 3. */
+  bounce_messages_view_select_message (view, GTK_INVALID_LIST_POSITION);
+  ui_wait_until (whole_file_shown, win, 10000);
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 1400);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  list = adw_squeezer_get_visible_child (ADW_SQUEEZER (squeezer));
+  list = ui_find_widget (list, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_VIEW));
+  g_assert_nonnull (list);
+  g_assert_null (ui_find_widget (list, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
+  g_signal_emit_by_name (list, "activate", 3);
+  ui_wait_until (page_filled, win, 10000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  g_assert_cmpuint (bounce_report_get_message_index (bounce_messages_view_get_selected_message (view)), ==, 2);
+  g_assert_true (focus_in (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (recipients), 0))));
+
+  ui_destroy_window (win);
+}
+
 /* Unfolds every recipient row, as a click on each does; returns the list. */
 static GtkWidget *
 expanded_recipients (BounceWindow *win)
@@ -1103,6 +1167,7 @@ main (int   argc,
   g_test_add_func ("/mbox/message-detail", test_message_detail);
   g_test_add_func ("/mbox/message-detail-cut", test_message_detail_cut);
   g_test_add_func ("/mbox/recipients-once", test_recipients_once);
+  g_test_add_func ("/mbox/table-leads-to-row", test_table_leads_to_row);
   g_test_add_func ("/mbox/narrow-table", test_narrow_table);
   g_test_add_func ("/mbox/round-cards", test_round_cards);
   g_test_add_func ("/mbox/narrow-labels", test_narrow_labels);

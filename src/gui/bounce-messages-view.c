@@ -63,6 +63,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  RECIPIENT_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef enum {
   COLUMN_MESSAGE,
   COLUMN_RECIPIENT,
@@ -591,6 +598,20 @@ on_message_selected (BounceMessagesView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_MESSAGE]);
 }
 
+/* Enter (or a double click) on a recipient of the table, in either form:
+ * its message is selected, and the window shows that recipient's row. */
+static void
+on_row_activated (BounceMessagesView *self,
+                  guint               position)
+{
+  g_autoptr(BounceTableRow) row = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+
+  if (row == NULL)
+    return;
+  gtk_single_selection_set_selected (self->messages, bounce_table_row_get_index (row));
+  g_signal_emit (self, signals[RECIPIENT_ACTIVATED], 0, bounce_table_row_get_recipient (row));
+}
+
 static void
 on_search_changed (BounceMessagesView *self)
 {
@@ -806,6 +827,12 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* A recipient of the table was activated; its message is selected
+   * (the "selected-message" property) before this is emitted. */
+  signals[RECIPIENT_ACTIVATED] =
+    g_signal_new ("recipient-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, BOUNCE_TYPE_RECIPIENT);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bounce_assistant/BounceAssistant/bounce-messages-view.ui");
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, messages_heading);
@@ -867,6 +894,8 @@ bounce_messages_view_init (BounceMessagesView *self)
     if (GTK_IS_LIST_VIEW (child))
       gtk_accessible_update_property (GTK_ACCESSIBLE (child),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recipients of the messages"),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Activate a recipient to show it in its message"),
                                       -1);
 
   g_signal_connect (factory, "setup", G_CALLBACK (message_setup), NULL);
@@ -880,6 +909,8 @@ bounce_messages_view_init (BounceMessagesView *self)
   g_signal_connect_swapped (self->messages, "items-changed", G_CALLBACK (refit_lists), self);
 
   g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->table, "activate", G_CALLBACK (on_row_activated), self);
+  g_signal_connect_swapped (self->narrow_list, "activate", G_CALLBACK (on_row_activated), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);
 }
 

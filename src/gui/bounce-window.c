@@ -1942,6 +1942,44 @@ on_message_activated (BounceWindow *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
 }
 
+/* A recipient activated in the table of a file's recipients: its message
+ * is shown (the view selected it), and the keyboard and a screen reader go
+ * to its row there, unfolded; the page scrolls to it with the focus. */
+static void
+on_recipient_activated (BounceWindow    *self,
+                        BounceRecipient *recipient)
+{
+  BounceReport *message = shown_message (self);
+  GListModel *recipients;
+  GtkListBoxRow *row = NULL;
+  guint n;
+
+  if (message == NULL)
+    return;
+  recipients = bounce_report_get_recipients (message);
+  n = MIN (g_list_model_get_n_items (recipients), MAX_RECIPIENT_ROWS);
+  for (guint i = 0; i < n && row == NULL; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+
+      if (r != recipient)
+        continue;
+      /* Rows past the first few are added in later turns: now, up to it. */
+      if (self->fill_stage == FILL_RECIPIENTS && self->fill_next <= i)
+        bounce_window_add_recipient_rows (self, i + 1 - self->fill_next);
+      row = gtk_list_box_get_row_at_index (self->recipients_list, i);
+    }
+  if (row == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
+      return;
+    }
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  if (!gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
 static void
 on_all_messages_clicked (BounceWindow *self)
 {
@@ -2014,6 +2052,8 @@ bounce_window_ensure_result_pages (BounceWindow *self)
 
   g_signal_connect_object (bounce_messages_view_get_message_list (self->messages_view), "activate",
                            G_CALLBACK (on_message_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->messages_view, "recipient-activated",
+                           G_CALLBACK (on_recipient_activated), self, G_CONNECT_SWAPPED);
   bounce_window_apply_link_settings (self);
 }
 

@@ -215,6 +215,8 @@ bounce_recipient_row_update (BounceRecipientRow *self)
                                   -1);
   name_inner_lists (GTK_WIDGET (self), address ? address : _("Unknown recipient"));
   bounce_wrap_without_hyphens (GTK_WIDGET (self));
+  /* Beside a long badge ("Vorübergehend") at 360 px: after the "@". */
+  bounce_wrap_address (GTK_WIDGET (self), address);
 }
 
 void

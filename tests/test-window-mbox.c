@@ -787,6 +787,56 @@ test_message_detail_cut (void)
   g_rmdir (dir);
 }
 
+/* A mailbox whose recipients were not all read says so beside its table,
+ * the only list of them for the whole file: message 1 names more
+ * recipients than one report keeps, messages 2 and 3 are not read. */
+static void
+test_cut_short (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bounce-mbox-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "many.mbox", NULL);
+  g_autofree char *sample_path = g_test_build_filename (G_TEST_DIST, "ui", "list-bounces.mbox", NULL);
+  g_autofree char *sample = NULL;
+  g_autoptr(GString) mbox = g_string_new (NULL);
+  g_autoptr(GString) labels = g_string_new (NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win;
+  BounceMessagesView *view;
+  const char *second;
+
+  g_file_get_contents (sample_path, &sample, NULL, &error);
+  g_assert_no_error (error);
+  second = strstr (sample, "\nFrom MAILER-DAEMON  Mon Mar  2 10:02:44");
+  g_assert_nonnull (second);
+  g_string_append_len (mbox, sample, second - sample);
+  for (guint i = 0; i < BOUNCE_MAX_RECIPIENTS + 10; i++)
+    g_string_append_printf (mbox, "<user%u@example.net>: host mx.example.net[192.0.2.25] said: 550 5.1.1\n"
+                                  "    <user%u@example.net>: Recipient address rejected: User unknown\n\n", i, i);
+  g_string_append (mbox, second);
+  g_file_set_contents (path, mbox->str, mbox->len, &error);
+  g_assert_no_error (error);
+
+  win = g_object_new (BOUNCE_TYPE_WINDOW, "application", app, "settings", settings,
+                      "default-width", 1000, "default-height", 1400, NULL);
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 60000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  view = find_view (GTK_WIDGET (win));
+  g_assert_nonnull (view);
+  g_assert_true (bounce_report_get_truncated (bounce_window_get_report (win)) & BOUNCE_TRUNCATED_RECIPIENTS);
+
+  collect_labels (GTK_WIDGET (view), labels);
+  g_assert_nonnull (strstr (labels->str, "the list was cut short"));
+
+  ui_destroy_window (win);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Scrolled windows under widget that scroll sideways: their content is
  * wider than they are. */
 static guint
@@ -1169,6 +1219,7 @@ main (int   argc,
   g_test_add_func ("/mbox/single-message-hidden", test_single_message_hidden);
   g_test_add_func ("/mbox/message-detail", test_message_detail);
   g_test_add_func ("/mbox/message-detail-cut", test_message_detail_cut);
+  g_test_add_func ("/mbox/cut-short", test_cut_short);
   g_test_add_func ("/mbox/recipients-once", test_recipients_once);
   g_test_add_func ("/mbox/table-leads-to-row", test_table_leads_to_row);
   g_test_add_func ("/mbox/narrow-table", test_narrow_table);

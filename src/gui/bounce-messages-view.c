@@ -444,6 +444,16 @@ update_count (BounceMessagesView *self)
     /* Translators: how many rows of the recipients table the filter shows */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u recipient", "%u of %u recipients", total),
                             shown, total);
+  /* The analysis stopped reading recipients: the table is the only list
+   * of them for the whole file, so it says so (as the recipient rows of a
+   * single message do). */
+  if (self->report != NULL && (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_RECIPIENTS))
+    {
+      g_autofree char *counted = g_steal_pointer (&text);
+
+      text = g_strdup_printf ("%s\n%s", counted,
+                              _("The bounce names more recipients than were read: the list was cut short."));
+    }
   gtk_label_set_label (self->count_label, text);
 }
 

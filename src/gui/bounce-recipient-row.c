@@ -179,7 +179,10 @@ bounce_recipient_row_update (BounceRecipientRow *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->badge), "permanent");
       break;
     case BOUNCE_PERMANENCE_TEMPORARY:
-      gtk_label_set_label (self->badge, C_("bounce", "Temporary"));
+      /* (a delay warning's recipient is "Delayed", as the verdict and the
+       * mailbox's table call it: not failed, still being tried) */
+      gtk_label_set_label (self->badge, bounce_recipient_get_outcome (r) == BOUNCE_OUTCOME_DELAYED ?
+                                        C_("bounce", "Delayed") : C_("bounce", "Temporary"));
       gtk_widget_add_css_class (GTK_WIDGET (self->badge), "temporary");
       break;
     case BOUNCE_PERMANENCE_UNKNOWN:

@@ -3558,6 +3558,104 @@ test_read_receipt_literals (void)
   g_assert_cmpuint (skipped, >, texts->len);
 }
 
+/* The words the challenge patterns need, looked for before they run
+ * (bounce_classify_looks_like_challenge()): never FALSE where a pattern
+ * matches (the requests of the fragments' challenge tests, in either case;
+ * every corpus file, raw and decoded, in upper case too), and FALSE for
+ * most of the corpus, or they would spare nothing. */
+typedef struct {
+  gboolean (*words) (const char *text);
+  gboolean (*may_match) (const char *text);
+  guint matched, skipped;
+} PatternCheck;
+
+static void
+check_pattern_text (PatternCheck *check,
+                    const char   *text)
+{
+  g_autofree char *upper = g_utf8_strup (text, -1);
+  const char *variants[] = { text, upper };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      gboolean words = check->words (variants[i]);
+      gboolean may = check->may_match (variants[i]);
+
+      if (words && !may)
+        g_error ("a challenge pattern matches a text its literals miss: %.200s", variants[i]);
+      check->matched += words;
+      check->skipped += !may;
+    }
+}
+
+static void
+test_challenge_literals (void)
+{
+  static const char * const senders[] = {
+    "Bob uses Boxbe to keep his inbox free of unwanted mail.",
+    "BoxTrapper: this message is awaiting your verification",
+    "Spam Arrest protects this mailbox",
+    "ChoiceMail One",
+    "Subject: x\nverify#1234-5678",
+    "Delivered by TMDA",
+    "X-Bluebottle-Request: sender-verification",
+  };
+  static const char * const requests[] = {
+    "Please verify that you are a real sender and your message will be delivered.",
+    "Reply to this message, or add yourself to my whitelist.",
+    "To be added to our list of allowed senders, fill out the form.",
+    "Please add my e-mail address to your safe senders list.",
+    "Your message is held until you complete the verification process.",
+    "Your message to bob is waiting for your verification.",
+  };
+  PatternCheck sender = { bounce_classify_challenge_sender, bounce_classify_challenge_sender_may_match, 0, 0 };
+  PatternCheck request = { bounce_classify_challenge_words, bounce_classify_challenge_words_may_match, 0, 0 };
+  g_autoptr(GPtrArray) texts = corpus_read_texts (corpus_all_dirs);
+
+  for (guint i = 0; i < G_N_ELEMENTS (senders); i++)
+    {
+      g_autofree char *text = g_strcompress (senders[i]);
+
+      if (!bounce_classify_challenge_sender (text))
+        g_error ("names no challenge service: %s", text);
+      check_pattern_text (&sender, text);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      if (!bounce_classify_challenge_words (requests[i]))
+        g_error ("asks nothing a challenge asks: %s", requests[i]);
+      check_pattern_text (&request, requests[i]);
+    }
+  g_assert_false (bounce_classify_challenge_sender_may_match ("550 5.1.1 <bob@example.org>: Recipient address rejected"));
+  g_assert_false (bounce_classify_challenge_words_may_match ("550 5.1.1 <bob@example.org>: Recipient address rejected"));
+  g_assert_false (bounce_classify_challenge_words_may_match (NULL));
+
+  sender.skipped = request.skipped = 0;
+  for (guint i = 0; i < texts->len; i++)
+    {
+      CorpusText *text = texts->pdata[i];
+      g_autoptr(GBytes) bytes = g_bytes_new (text->contents, text->length);
+      g_autoptr(BounceInput) input = bounce_input_new_from_bytes (bytes, NULL, NULL);
+      const char *each[2] = { NULL, NULL };
+
+      if (g_utf8_validate (text->contents, text->length, NULL))
+        each[0] = text->contents;
+      if (input != NULL)
+        each[1] = bounce_input_get_text (input);
+      for (guint j = 0; j < G_N_ELEMENTS (each); j++)
+        if (each[j] != NULL)
+          {
+            check_pattern_text (&sender, each[j]);
+            check_pattern_text (&request, each[j]);
+          }
+    }
+  g_assert_cmpuint (texts->len, >, 400);
+  g_test_message ("of %u corpus texts (plain and upper case), %u skip the service pattern, %u the request pattern",
+                  4 * texts->len, sender.skipped, request.skipped);
+  g_assert_cmpuint (sender.skipped, >, 2 * texts->len);
+  g_assert_cmpuint (request.skipped, >, 2 * texts->len);
+}
+
 /* The words a temporary failure's or a delay's pattern needs, looked for
  * before it runs (bounce_classify_words()): never FALSE where the pattern
  * matches (each way through it, in either case, with Unicode white space
@@ -4770,6 +4868,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/auto-generated-reply", test_auto_generated_reply);
   g_test_add_func ("/diagnose/provider-words-outside-its-table", test_provider_words_outside_its_table);
   g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);
+  g_test_add_func ("/diagnose/challenge-literals", test_challenge_literals);
   g_test_add_func ("/diagnose/temporary-words-literals", test_temporary_words_literals);
   g_test_add_func ("/diagnose/remote-host-words", test_remote_host_words);
   g_test_add_func ("/diagnose/remote-host-as-regex", test_remote_host_as_regex);

@@ -943,6 +943,22 @@ test_other_languages (void)
          BOUNCE_KIND_FAILURE, NULL, "userunknown");
   check ("Diagnostic-Code: smtp; 550 收件人空间不足\n", BOUNCE_KIND_FAILURE, NULL, "mailboxfull");
   check ("Diagnostic-Code: smtp; 550 该用户不存在\n", BOUNCE_KIND_FAILURE, NULL, "userunknown");
+  /* Domino's router in French and Spanish, Lotus Notes' in Japanese
+   * (Sisimai's Lhost::Domino and Lhost::Notes), pasted without the rest
+   * of their report */
+  check ("Diagnostic-Code: smtp; 550 User kim (kim@example.fr) non r\xc3\xa9pertori\xc3\xa9 dans l'annuaire Domino\n",
+         BOUNCE_KIND_FAILURE, "kim@example.fr", "userunknown");
+  check ("Diagnostic-Code: smtp; 550 User kim (kim@example.es) no se encuentra en el Directorio de Domino\n",
+         BOUNCE_KIND_FAILURE, "kim@example.es", "userunknown");
+  check ("Diagnostic-Code: smtp; 550 kim@example.jp \xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88"
+         "\xe3\x83\xaa\xe3\x81\xae\xe3\x83\xaa\xe3\x82\xb9\xe3\x83\x88\xe3\x81\xab\xe3\x81\x82\xe3\x82\x8a"
+         "\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93\n",
+         BOUNCE_KIND_FAILURE, "kim@example.jp", "userunknown");
+  /* Aruba PEC (Italian certified mail): a box that takes no uncertified
+   * mail, as Aruba's guide quotes its reply */
+  check ("Diagnostic-Code: smtp; 554 <kim@example.it>: Messaggio rifiutato dal sistema. Indirizzo destinatario "
+         "sconosciuto o non abilitato alla ricezione di posta non certificata\n",
+         BOUNCE_KIND_FAILURE, "kim@example.it", "filtered");
 }
 
 /* More of the servers' wording in other languages, each pasted as a

@@ -124,6 +124,9 @@ n_rows (BounceMessagesView *view)
   return g_list_model_get_n_items (rows);
 }
 
+static const char *row_address (BounceMessagesView *view,
+                                guint               position);
+
 static void
 test_messages_listed (void)
 {
@@ -157,19 +160,10 @@ test_messages_listed (void)
   }
   g_assert_nonnull (strstr (shown->str, "2. Delayed Mail (still being retried)"));
 
-  /* Four recipients in all; selecting a message shows only its own. */
+  /* Four recipients in all, in the file's order. */
   g_assert_cmpuint (n_rows (view), ==, 4);
-  bounce_messages_view_select_message (view, 0);
-  g_assert_cmpuint (n_rows (view), ==, 2);
-  bounce_messages_view_select_message (view, 2);
-  g_assert_cmpuint (n_rows (view), ==, 1);
-  {
-    g_autoptr(BounceTableRow) row = g_list_model_get_item (bounce_messages_view_get_rows (view), 0);
-
-    g_assert_cmpstr (bounce_table_row_get_address (row), ==, "erik.moss@example.com");
-  }
-  bounce_messages_view_select_message (view, GTK_INVALID_LIST_POSITION);
-  g_assert_cmpuint (n_rows (view), ==, 4);
+  g_assert_cmpstr (row_address (view, 0), ==, "anna.berg@example.net");
+  g_assert_cmpstr (row_address (view, 3), ==, "erik.moss@example.com");
 
   ui_destroy_window (win);
 }
@@ -445,6 +439,14 @@ text_offset (BounceWindow *win,
   return gtk_text_iter_get_offset (&start);
 }
 
+/* Whether the table of the file's recipients is on screen (its filter is
+ * above it, whichever form the table has). */
+static gboolean
+table_shown (BounceMessagesView *view)
+{
+  return gtk_widget_get_mapped (find_type (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY));
+}
+
 /* Selects a message as a click in the list does. */
 static void
 click_message (BounceMessagesView *view,
@@ -477,10 +479,13 @@ test_message_detail (void)
   g_assert_cmpint (message2, >, 0);
   g_assert_cmpint (message3, >, message2);
   g_assert_true (bounce_verdict_get_report (verdict) == report);
-  g_assert_cmpuint (n_children (recipients), ==, 4);
+  /* The whole file: its recipients are in the table, not in rows below. */
+  g_assert_true (table_shown (view));
+  g_assert_false (gtk_widget_get_mapped (recipients));
   g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
 
-  /* Message 2 alone: its own verdict, its one recipient, its codes. */
+  /* Message 2 alone: its own verdict, its one recipient (in a row, in
+   * place of the table), its codes. */
   click_message (view, 1);
   g_assert_true (bounce_verdict_get_report (verdict) != report);
   g_assert_cmpuint (bounce_report_get_message_index (bounce_verdict_get_report (verdict)), ==, 1);
@@ -492,10 +497,13 @@ test_message_detail (void)
   g_clear_pointer (&text, g_free);
   text = shown_labels (GTK_WIDGET (win));
   g_assert_nonnull (strstr (text, "Message 2 of 3: Delayed Mail (still being retried)"));
+  g_assert_nonnull (strstr (text, "\nRecipients of Message 2\n"));
+  g_assert_null (strstr (text, "Recipients of All Messages"));
   g_clear_pointer (&text, g_free);
+  g_assert_true (gtk_widget_get_mapped (recipients));
+  g_assert_false (table_shown (view));
   g_assert_nonnull (code_row (win, "4.4.1"));
   g_assert_null (code_row (win, "5.1.1"));
-  g_assert_cmpuint (n_rows (view), ==, 1);
 
   /* "Show in Message" finds dora's lines in message 2. */
   {
@@ -543,7 +551,8 @@ test_message_detail (void)
   g_assert_true (bounce_verdict_get_report (verdict) == report);
   g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, merged_badge);
   g_assert_cmpstr (bounce_verdict_get_headline (verdict), ==, merged_headline);
-  g_assert_cmpuint (n_children (recipients), ==, 4);
+  g_assert_false (gtk_widget_get_mapped (recipients));
+  g_assert_true (table_shown (view));
   g_assert_cmpuint (n_rows (view), ==, 4);
   g_assert_nonnull (code_row (win, "5.1.1"));
   g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
@@ -565,8 +574,146 @@ test_message_detail (void)
   open_again (win, "list-bounces.mbox");
   g_assert_true (bounce_verdict_get_report (verdict) == bounce_window_get_report (win));
   g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, merged_badge);
-  g_assert_cmpuint (n_children (recipients), ==, 4);
+  g_assert_false (gtk_widget_get_mapped (recipients));
+  g_assert_true (table_shown (view));
   g_assert_null (find_button (GTK_WIDGET (win), "_All Messages"));
+
+  ui_destroy_window (win);
+}
+
+/* Labels on screen under widget that show text, and only text. */
+static guint
+count_shown (GtkWidget  *widget,
+             const char *text)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_shown (child, text);
+  return n;
+}
+
+/* Each recipient of a file of several messages is listed once on its
+ * page, at 360 px (where the table is a list of rows, and the page one
+ * column) and at 1280 px: for the whole file in the table, for a message
+ * selected in its own rows ("Recipients of Message 1") in place of the
+ * table.  The rows of recipients below the table repeated it. */
+static void
+test_recipients_once (void)
+{
+  static const int widths[] = { 360, 1280 };
+  static const char * const addresses[] = {
+    "anna.berg@example.net", "carl.doe@example.net", "dora.lind@example.org", "erik.moss@example.com",
+  };
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  GtkWidget *recipients = GTK_WIDGET (bounce_window_get_recipients_list (win));
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      g_autofree char *text = NULL;
+
+      gtk_window_set_default_size (GTK_WINDOW (win), widths[w], 1400);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      ui_spin (400);
+
+      /* The whole file: the table, and no rows below it. */
+      g_assert_true (table_shown (view));
+      for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+        {
+          g_test_message ("%d px, the whole file: %s shown %u times", widths[w], addresses[i],
+                          count_shown (GTK_WIDGET (win), addresses[i]));
+          g_assert_cmpuint (count_shown (GTK_WIDGET (win), addresses[i]), ==, 1);
+        }
+
+      /* Message 1: its two recipients in rows of their own, the table gone. */
+      click_message (view, 0);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      g_assert_false (table_shown (view));
+      g_assert_true (gtk_widget_get_mapped (recipients));
+      g_assert_cmpuint (n_children (recipients), ==, 2);
+      text = shown_labels (GTK_WIDGET (win));
+      g_assert_nonnull (strstr (text, "\nRecipients of Message 1\n"));
+      g_assert_cmpuint (count_shown (GTK_WIDGET (win), "anna.berg@example.net"), ==, 1);
+      g_assert_cmpuint (count_shown (GTK_WIDGET (win), "carl.doe@example.net"), ==, 1);
+      g_assert_cmpuint (count_shown (GTK_WIDGET (win), "dora.lind@example.org"), ==, 0);
+
+      bounce_messages_view_select_message (view, GTK_INVALID_LIST_POSITION);
+      ui_wait_until (whole_file_shown, win, 10000);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+    }
+
+  ui_destroy_window (win);
+}
+
+/* Whether the keyboard is in row. */
+static gboolean
+focus_in (GtkWidget *row)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (row));
+
+  return focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row));
+}
+
+/* Enter on a recipient of the table (at 1280 px) or of its narrow form (at
+ * 360 px) shows its message, with the keyboard on that recipient's row,
+ * unfolded. */
+static void
+test_table_leads_to_row (void)
+{
+  BounceWindow *win = open_sample ("list-bounces.mbox");
+  BounceMessagesView *view = find_view (GTK_WIDGET (win));
+  GtkWidget *recipients = GTK_WIDGET (bounce_window_get_recipients_list (win));
+  GtkWidget *squeezer = ui_find_widget (GTK_WIDGET (view), ui_is_of_type, GSIZE_TO_POINTER (ADW_TYPE_SQUEEZER));
+  GtkListBoxRow *anna, *carl;
+  GtkWidget *list;
+
+  g_assert_cmpuint (n_rows (view), ==, 4);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 1400);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  list = adw_squeezer_get_visible_child (ADW_SQUEEZER (squeezer));
+  list = ui_find_widget (list, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW));
+  g_assert_nonnull (list);
+
+  /* carl.doe, the second row: message 1, its second recipient.  (Enter
+   * on a row is the action of the list inside the column view.) */
+  g_assert_cmpstr (row_address (view, 1), ==, "carl.doe@example.net");
+  list = ui_find_widget (list, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_VIEW));
+  g_assert_nonnull (list);
+  g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", 1));
+  ui_wait_until (page_filled, win, 10000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  g_assert_nonnull (bounce_messages_view_get_selected_message (view));
+  g_assert_cmpuint (bounce_report_get_message_index (bounce_messages_view_get_selected_message (view)), ==, 0);
+  g_assert_false (table_shown (view));
+  anna = gtk_list_box_get_row_at_index (GTK_LIST_BOX (recipients), 0);
+  carl = gtk_list_box_get_row_at_index (GTK_LIST_BOX (recipients), 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (carl)), ==, "carl.doe@example.net");
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (carl)));
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (anna)));
+  g_assert_true (focus_in (GTK_WIDGET (carl)));
+
+  /* The narrow form: erik.moss, the fourth row, message 3. */
+  bounce_messages_view_select_message (view, GTK_INVALID_LIST_POSITION);
+  ui_wait_until (whole_file_shown, win, 10000);
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 1400);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  list = adw_squeezer_get_visible_child (ADW_SQUEEZER (squeezer));
+  list = ui_find_widget (list, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_VIEW));
+  g_assert_nonnull (list);
+  g_assert_null (ui_find_widget (list, ui_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
+  g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", 3));
+  ui_wait_until (page_filled, win, 10000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  g_assert_cmpuint (bounce_report_get_message_index (bounce_messages_view_get_selected_message (view)), ==, 2);
+  g_assert_true (focus_in (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (recipients), 0))));
 
   ui_destroy_window (win);
 }
@@ -634,6 +781,56 @@ test_message_detail_cut (void)
   g_assert_nonnull (code_row (win, "4.4.1"));
   g_assert_false (gtk_list_box_row_get_activatable (code_row (win, "4.4.1")));
   g_assert_null (find_button (expanded_recipients (win), "_Show in Message"));
+
+  ui_destroy_window (win);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A mailbox whose recipients were not all read says so beside its table,
+ * the only list of them for the whole file: message 1 names more
+ * recipients than one report keeps, messages 2 and 3 are not read. */
+static void
+test_cut_short (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bounce-mbox-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "many.mbox", NULL);
+  g_autofree char *sample_path = g_test_build_filename (G_TEST_DIST, "ui", "list-bounces.mbox", NULL);
+  g_autofree char *sample = NULL;
+  g_autoptr(GString) mbox = g_string_new (NULL);
+  g_autoptr(GString) labels = g_string_new (NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  BounceWindow *win;
+  BounceMessagesView *view;
+  const char *second;
+
+  g_file_get_contents (sample_path, &sample, NULL, &error);
+  g_assert_no_error (error);
+  second = strstr (sample, "\nFrom MAILER-DAEMON  Mon Mar  2 10:02:44");
+  g_assert_nonnull (second);
+  g_string_append_len (mbox, sample, second - sample);
+  for (guint i = 0; i < BOUNCE_MAX_RECIPIENTS + 10; i++)
+    g_string_append_printf (mbox, "<user%u@example.net>: host mx.example.net[192.0.2.25] said: 550 5.1.1\n"
+                                  "    <user%u@example.net>: Recipient address rejected: User unknown\n\n", i, i);
+  g_string_append (mbox, second);
+  g_file_set_contents (path, mbox->str, mbox->len, &error);
+  g_assert_no_error (error);
+
+  win = g_object_new (BOUNCE_TYPE_WINDOW, "application", app, "settings", settings,
+                      "default-width", 1000, "default-height", 1400, NULL);
+  gtk_window_present (GTK_WINDOW (win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  bounce_window_open_file (win, file);
+  ui_wait_until (ui_analysis_done, win, 60000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  view = find_view (GTK_WIDGET (win));
+  g_assert_nonnull (view);
+  g_assert_true (bounce_report_get_truncated (bounce_window_get_report (win)) & BOUNCE_TRUNCATED_RECIPIENTS);
+
+  collect_labels (GTK_WIDGET (view), labels);
+  g_assert_nonnull (strstr (labels->str, "the list was cut short"));
 
   ui_destroy_window (win);
   g_unlink (path);
@@ -864,8 +1061,9 @@ count_cut_or_parted (GtkWidget *widget)
 
 /* At 360 px, in each language (window-mbox-labels-de, ...): no label of
  * the view is cut short (the filter's placeholder is one), the message
- * list's counts keep their number and word on one line, and a file of
- * three messages shows all three. */
+ * list's counts keep their number and word on one line, a file of
+ * three messages shows all three, and a recipient's address beside its
+ * badge breaks after its "@". */
 static void
 test_narrow_labels (void)
 {
@@ -895,6 +1093,28 @@ test_narrow_labels (void)
         shown++;
     }
   g_assert_cmpuint (shown, ==, 3);
+
+  /* Message 2's recipient beside its badge ("Vorübergehend" in German):
+   * where the address takes two lines, they part after its "@", not
+   * before its last letter ("dora.lind@example.or" over "g"). */
+  click_message (view, 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  ui_spin (400);
+  {
+    GtkWidget *recipients = GTK_WIDGET (bounce_window_get_recipients_list (win));
+    GtkWidget *title = ui_find_widget (recipients, ui_is_mapped_label_with, "dora.lind@example.org");
+    PangoLayout *layout;
+    GSList *lines;
+
+    g_assert_nonnull (title);
+    layout = gtk_label_get_layout (GTK_LABEL (title));
+    lines = pango_layout_get_lines_readonly (layout);
+    g_test_message ("dora.lind@example.org in %u line(s), %d px wide", g_slist_length (lines),
+                    gtk_widget_get_width (title));
+    g_assert_cmpuint (g_slist_length (lines), <=, 2);
+    if (lines->next != NULL)
+      g_assert_cmpint (((PangoLayoutLine *) lines->next->data)->start_index, ==, strlen ("dora.lind@"));
+  }
 
   ui_destroy_window (win);
 }
@@ -926,7 +1146,7 @@ colour_at (GtkWidget *root,
 
 /* In the light and the dark style, the rows of the message list and of the
  * recipients table (here in its narrow form) have the background of the
- * boxed list of recipients below them: a list view's own background is
+ * boxed list of codes below them: a list view's own background is
  * darker than a card's in the dark style. */
 static void
 test_card_backgrounds (void)
@@ -934,7 +1154,7 @@ test_card_backgrounds (void)
   static const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
   BounceWindow *win = open_sample ("list-bounces.mbox");
   BounceMessagesView *view = find_view (GTK_WIDGET (win));
-  GtkWidget *boxed = GTK_WIDGET (bounce_window_get_recipients_list (win));
+  GtkWidget *boxed = GTK_WIDGET (bounce_window_get_codes_list (win));
   GtkWidget *messages = bounce_messages_view_get_message_list (view);
   AdwStyleManager *style = adw_style_manager_get_default ();
   /* (the page's column, which holds both) */
@@ -999,6 +1219,9 @@ main (int   argc,
   g_test_add_func ("/mbox/single-message-hidden", test_single_message_hidden);
   g_test_add_func ("/mbox/message-detail", test_message_detail);
   g_test_add_func ("/mbox/message-detail-cut", test_message_detail_cut);
+  g_test_add_func ("/mbox/cut-short", test_cut_short);
+  g_test_add_func ("/mbox/recipients-once", test_recipients_once);
+  g_test_add_func ("/mbox/table-leads-to-row", test_table_leads_to_row);
   g_test_add_func ("/mbox/narrow-table", test_narrow_table);
   g_test_add_func ("/mbox/round-cards", test_round_cards);
   g_test_add_func ("/mbox/narrow-labels", test_narrow_labels);

@@ -759,6 +759,13 @@ open_corpus_file (const char *dir,
   return win;
 }
 
+static gboolean
+has_badge (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return gtk_widget_has_css_class (widget, "verdict-badge");
+}
+
 static void
 test_delay_warning (void)
 {
@@ -779,6 +786,9 @@ test_delay_warning (void)
   g_assert_true (BOUNCE_IS_RECIPIENT_ROW (row));
   g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "450"));
   g_assert_false (shows_text (GTK_WIDGET (win), bounce_recipient_get_status (r)));
+  /* the row's badge says what the verdict's and the mailbox table's say */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (ui_find_widget (GTK_WIDGET (row), has_badge, NULL))), ==,
+                   "Delayed");
 
   ui_destroy_window (win);
 }
@@ -1304,12 +1314,6 @@ row_title (GtkWidget *widget)
   return NULL;
 }
 
-static gboolean
-has_badge (GtkWidget     *widget,
-           gconstpointer  data)
-{
-  return gtk_widget_has_css_class (widget, "verdict-badge");
-}
 
 /* Rows on screen with a badge whose title is squeezed narrower than
  * min_width by it, or whose badge takes more than two lines. */

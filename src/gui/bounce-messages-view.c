@@ -37,17 +37,16 @@ struct _BounceMessagesView
   GtkFileChooserNative *chooser;
   GCancellable        *cancellable;
   char               **words;      /* the filter, case-folded */
-  guint                selected;   /* message index shown, or GTK_INVALID_LIST_POSITION */
   guint                fit_source; /* the idle that sizes the lists to their rows */
   int                  fitted_width;
 
   GtkLabel            *messages_heading;
   GtkScrolledWindow   *message_scroller;
   GtkListView         *message_list;
+  GtkWidget           *table_box;
   GtkScrolledWindow   *table_scroller;
   AdwSqueezer         *table_squeezer;
   GtkListView         *narrow_list;
-  GtkLabel            *table_heading;
   GtkSearchEntry      *filter_entry;
   GtkLabel            *count_label;
   GtkWidget           *export_button;
@@ -63,6 +62,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  RECIPIENT_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef enum {
   COLUMN_MESSAGE,
@@ -411,7 +417,8 @@ add_column (BounceMessagesView *self,
   /* Not resizable: the table is shown only where its columns fit (else the
    * narrow list, see bounce-messages-view.ui), and a column dragged wider
    * would turn it into that list under the pointer.  A cut reason is
-   * whole in its tooltip and in the list of recipients below. */
+   * whole in its tooltip (and in the accessible text), and in the
+   * recipient's row of its message's result. */
   gtk_column_view_column_set_resizable (view_column, FALSE);
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
@@ -425,9 +432,6 @@ row_visible (gpointer item,
   BounceMessagesView *self = user_data;
   BounceTableRow *row = item;
 
-  if (self->selected != GTK_INVALID_LIST_POSITION
-      && bounce_table_row_get_index (row) != self->selected)
-    return FALSE;
   return bounce_table_row_matches (row, (const char * const *) self->words);
 }
 
@@ -444,20 +448,17 @@ update_count (BounceMessagesView *self)
     /* Translators: how many rows of the recipients table the filter shows */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u recipient", "%u of %u recipients", total),
                             shown, total);
+  /* The analysis stopped reading recipients: the table is the only list
+   * of them for the whole file, so it says so (as the recipient rows of a
+   * single message do). */
+  if (self->report != NULL && (bounce_report_get_truncated (self->report) & BOUNCE_TRUNCATED_RECIPIENTS))
+    {
+      g_autofree char *counted = g_steal_pointer (&text);
+
+      text = g_strdup_printf ("%s\n%s", counted,
+                              _("The bounce names more recipients than were read: the list was cut short."));
+    }
   gtk_label_set_label (self->count_label, text);
-}
-
-static void
-update_heading (BounceMessagesView *self)
-{
-  g_autofree char *text = NULL;
-
-  if (self->selected == GTK_INVALID_LIST_POSITION)
-    text = g_strdup (_("Recipients of All Messages"));
-  else
-    /* Translators: heading of the recipients table when one message is selected */
-    text = g_strdup_printf (_("Recipients of Message %u"), self->selected + 1);
-  gtk_label_set_label (self->table_heading, text);
 }
 
 static void
@@ -468,14 +469,11 @@ refilter (BounceMessagesView *self)
 }
 
 /* A list view measures only the rows it has made: the table is sized for
- * the rows of the file, or of the selected message, scrolling beyond a
- * screenful. */
+ * the rows of the file, scrolling beyond a screenful. */
 static void
 update_table_size (BounceMessagesView *self)
 {
-  BounceReport *message = bounce_messages_view_get_selected_message (self);
-  guint n = message != NULL ? g_list_model_get_n_items (bounce_report_get_recipients (message))
-                            : g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
   gtk_widget_set_size_request (GTK_WIDGET (self->table_scroller), -1,
                                TABLE_ROW_HEIGHT * (1 + CLAMP (n, 2, SHOWN_TABLE_ROWS)) + 6);
 }
@@ -603,21 +601,29 @@ bounce_messages_view_size_allocate (GtkWidget *widget,
     self->fit_source = g_idle_add (fit_lists, self);
 }
 
+/* The table is the file's one list of recipients: with a message
+ * selected, the window shows that message's recipients in detail instead
+ * (its "Recipients of Message N"), and the table would repeat them. */
 static void
 on_message_selected (BounceMessagesView *self)
 {
-  guint position = gtk_single_selection_get_selected (self->messages);
-  g_autoptr(BounceReport) message = NULL;
-
-  self->selected = GTK_INVALID_LIST_POSITION;
-  if (position != GTK_INVALID_LIST_POSITION)
-    message = g_list_model_get_item (G_LIST_MODEL (self->messages), position);
-  if (message != NULL)
-    self->selected = bounce_report_get_message_index (message);
-  update_heading (self);
-  refilter (self);
-  update_table_size (self);
+  gtk_widget_set_visible (self->table_box,
+                          gtk_single_selection_get_selected (self->messages) == GTK_INVALID_LIST_POSITION);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_MESSAGE]);
+}
+
+/* Enter (or a double click) on a recipient of the table, in either form:
+ * its message is selected, and the window shows that recipient's row. */
+static void
+on_row_activated (BounceMessagesView *self,
+                  guint               position)
+{
+  g_autoptr(BounceTableRow) row = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+
+  if (row == NULL)
+    return;
+  gtk_single_selection_set_selected (self->messages, bounce_table_row_get_index (row));
+  g_signal_emit (self, signals[RECIPIENT_ACTIVATED], 0, bounce_table_row_get_recipient (row));
 }
 
 static void
@@ -835,6 +841,12 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* A recipient of the table was activated; its message is selected
+   * (the "selected-message" property) before this is emitted. */
+  signals[RECIPIENT_ACTIVATED] =
+    g_signal_new ("recipient-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, BOUNCE_TYPE_RECIPIENT);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bounce_assistant/BounceAssistant/bounce-messages-view.ui");
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, messages_heading);
@@ -843,7 +855,7 @@ bounce_messages_view_class_init (BounceMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_scroller);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_squeezer);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, narrow_list);
-  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_heading);
+  gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, table_box);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, count_label);
   gtk_widget_class_bind_template_child (widget_class, BounceMessagesView, export_button);
@@ -862,7 +874,6 @@ bounce_messages_view_init (BounceMessagesView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
 
-  self->selected = GTK_INVALID_LIST_POSITION;
   self->fitted_width = -1;
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (BOUNCE_TYPE_TABLE_ROW);
@@ -897,6 +908,8 @@ bounce_messages_view_init (BounceMessagesView *self)
     if (GTK_IS_LIST_VIEW (child))
       gtk_accessible_update_property (GTK_ACCESSIBLE (child),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recipients of the messages"),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Activate a recipient to show it in its message"),
                                       -1);
 
   g_signal_connect (factory, "setup", G_CALLBACK (message_setup), NULL);
@@ -910,8 +923,9 @@ bounce_messages_view_init (BounceMessagesView *self)
   g_signal_connect_swapped (self->messages, "items-changed", G_CALLBACK (refit_lists), self);
 
   g_signal_connect_swapped (self->filter_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->table, "activate", G_CALLBACK (on_row_activated), self);
+  g_signal_connect_swapped (self->narrow_list, "activate", G_CALLBACK (on_row_activated), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", FALSE);
-  update_heading (self);
 }
 
 GtkWidget *
@@ -942,7 +956,6 @@ bounce_messages_view_set_report (BounceMessagesView *self,
     return;
 
   /* A new report: the old one's export may go on, its selection not. */
-  self->selected = GTK_INVALID_LIST_POSITION;
   gtk_single_selection_set_model (self->messages, report != NULL ? messages : NULL);
   gtk_single_selection_set_selected (self->messages, GTK_INVALID_LIST_POSITION);
 
@@ -972,7 +985,6 @@ bounce_messages_view_set_report (BounceMessagesView *self,
       gtk_label_set_label (self->messages_heading, heading);
     }
   update_table_size (self);
-  update_heading (self);
   update_count (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.export-csv", report != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self), report != NULL);

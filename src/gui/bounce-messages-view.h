@@ -9,7 +9,9 @@ G_BEGIN_DECLS
 
 /* A file of several messages (an mbox): each message with its own verdict,
  * and a table of every recipient of every message that can be filtered and
- * exported as CSV (bounce_report_to_csv), for cleaning a mailing list. */
+ * exported as CSV (bounce_report_to_csv), for cleaning a mailing list.  The
+ * table is hidden while a message is selected: the window shows that
+ * message's recipients in detail instead. */
 #define BOUNCE_TYPE_MESSAGES_VIEW (bounce_messages_view_get_type ())
 G_DECLARE_FINAL_TYPE (BounceMessagesView, bounce_messages_view, BOUNCE, MESSAGES_VIEW, AdwBin)
 

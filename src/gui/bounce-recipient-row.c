@@ -179,7 +179,10 @@ bounce_recipient_row_update (BounceRecipientRow *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->badge), "permanent");
       break;
     case BOUNCE_PERMANENCE_TEMPORARY:
-      gtk_label_set_label (self->badge, C_("bounce", "Temporary"));
+      /* (a delay warning's recipient is "Delayed", as the verdict and the
+       * mailbox's table call it: not failed, still being tried) */
+      gtk_label_set_label (self->badge, bounce_recipient_get_outcome (r) == BOUNCE_OUTCOME_DELAYED ?
+                                        C_("bounce", "Delayed") : C_("bounce", "Temporary"));
       gtk_widget_add_css_class (GTK_WIDGET (self->badge), "temporary");
       break;
     case BOUNCE_PERMANENCE_UNKNOWN:
@@ -215,6 +218,8 @@ bounce_recipient_row_update (BounceRecipientRow *self)
                                   -1);
   name_inner_lists (GTK_WIDGET (self), address ? address : _("Unknown recipient"));
   bounce_wrap_without_hyphens (GTK_WIDGET (self));
+  /* Beside a long badge ("Vorübergehend") at 360 px: after the "@". */
+  bounce_wrap_address (GTK_WIDGET (self), address);
 }
 
 void

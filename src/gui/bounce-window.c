@@ -500,6 +500,19 @@ recipients_heading (BounceKind kind)
     }
 }
 
+/* Whether the page lists the shown report's recipients in rows of their
+ * own: not for the whole of a file of several messages, whose table of
+ * recipients (in the messages view) is the one list of them; a message
+ * selected in it has its own rows instead of the table. */
+static gboolean
+bounce_window_lists_recipients (BounceWindow *self)
+{
+  BounceReport *report = shown_report (self);
+
+  return g_list_model_get_n_items (bounce_report_get_recipients (report)) > 0
+         && (shown_message (self) != NULL || bounce_messages_view_get_n_messages (self->messages_view) < 2);
+}
+
 /* Adds the next recipient rows, at most max of them; returns whether
  * every row is there. */
 static gboolean
@@ -508,7 +521,7 @@ bounce_window_add_recipient_rows (BounceWindow *self,
 {
   GListModel *recipients = bounce_report_get_recipients (shown_report (self));
   guint n = g_list_model_get_n_items (recipients);
-  guint last = MIN (n, MAX_RECIPIENT_ROWS);
+  guint last = bounce_window_lists_recipients (self) ? MIN (n, MAX_RECIPIENT_ROWS) : 0;
 
   for (guint added = 0; self->fill_next < last && added < max; self->fill_next++, added++)
     {
@@ -535,6 +548,7 @@ bounce_window_add_recipient_rows (BounceWindow *self,
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                          address ? address : _("Unknown recipient"));
+          bounce_wrap_address (row, address);
         }
       /* Addresses and host names are shown as they are, also at 360 px. */
       bounce_wrap_without_hyphens (row);
@@ -810,10 +824,19 @@ bounce_window_fill_details (BounceWindow *self)
   bounce_window_reset_check (self);
   bounce_links_group_set_links (self->links_group, NULL, NULL);
 
-  gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (report)));
+  if (message != NULL)
+    {
+      /* Translators: heading over the recipients of the message of a file
+       * selected in its list ("Message 2 of 3: ..." above says which) */
+      g_autofree char *heading = g_strdup_printf (_("Recipients of Message %u"),
+                                                  bounce_report_get_message_index (message) + 1);
+
+      gtk_label_set_label (self->recipients_heading, heading);
+    }
+  else
+    gtk_label_set_label (self->recipients_heading, recipients_heading (bounce_report_get_kind (report)));
   remove_all_children (GTK_WIDGET (self->recipients_list));
-  gtk_widget_set_visible (self->recipients_box,
-                          g_list_model_get_n_items (bounce_report_get_recipients (report)) > 0);
+  gtk_widget_set_visible (self->recipients_box, bounce_window_lists_recipients (self));
   /* Addresses and host names are shown as they are, also at 360 px. */
   bounce_wrap_without_hyphens (GTK_WIDGET (self->report_scroller));
 
@@ -1919,6 +1942,44 @@ on_message_activated (BounceWindow *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
 }
 
+/* A recipient activated in the table of a file's recipients: its message
+ * is shown (the view selected it), and the keyboard and a screen reader go
+ * to its row there, unfolded; the page scrolls to it with the focus. */
+static void
+on_recipient_activated (BounceWindow    *self,
+                        BounceRecipient *recipient)
+{
+  BounceReport *message = shown_message (self);
+  GListModel *recipients;
+  GtkListBoxRow *row = NULL;
+  guint n;
+
+  if (message == NULL)
+    return;
+  recipients = bounce_report_get_recipients (message);
+  n = MIN (g_list_model_get_n_items (recipients), MAX_RECIPIENT_ROWS);
+  for (guint i = 0; i < n && row == NULL; i++)
+    {
+      g_autoptr(BounceRecipient) r = g_list_model_get_item (recipients, i);
+
+      if (r != recipient)
+        continue;
+      /* Rows past the first few are added in later turns: now, up to it. */
+      if (self->fill_stage == FILL_RECIPIENTS && self->fill_next <= i)
+        bounce_window_add_recipient_rows (self, i + 1 - self->fill_next);
+      row = gtk_list_box_get_row_at_index (self->recipients_list, i);
+    }
+  if (row == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->verdict));
+      return;
+    }
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  if (!gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
 static void
 on_all_messages_clicked (BounceWindow *self)
 {
@@ -1991,6 +2052,8 @@ bounce_window_ensure_result_pages (BounceWindow *self)
 
   g_signal_connect_object (bounce_messages_view_get_message_list (self->messages_view), "activate",
                            G_CALLBACK (on_message_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->messages_view, "recipient-activated",
+                           G_CALLBACK (on_recipient_activated), self, G_CONNECT_SWAPPED);
   bounce_window_apply_link_settings (self);
 }
 

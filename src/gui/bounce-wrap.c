@@ -3,6 +3,8 @@
 
 #include "bounce-wrap.h"
 
+#include <string.h>
+
 void
 bounce_wrap_label_without_hyphens (GtkLabel *label)
 {
@@ -30,6 +32,45 @@ bounce_wrap_without_hyphens (GtkWidget *root)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     bounce_wrap_without_hyphens (child);
+}
+
+static void
+wrap_address_label (GtkLabel   *label,
+                    const char *address,
+                    const char *at)
+{
+  PangoAttrList *current = gtk_label_get_attributes (label);
+  PangoAttrList *attrs = current != NULL ? pango_attr_list_copy (current) : pango_attr_list_new ();
+  /* The name with its "@" a word of its own, so that a line breaks after
+   * it first; Pango (1.50) still breaks a word that is wider than the
+   * line anywhere, as before. */
+  PangoAttribute *name = pango_attr_word_new ();
+
+  name->start_index = 0;
+  name->end_index = at + 1 - address;
+  pango_attr_list_insert (attrs, name);
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
+}
+
+void
+bounce_wrap_address (GtkWidget  *root,
+                     const char *address)
+{
+  const char *at;
+
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (address == NULL || (at = strrchr (address, '@')) == NULL || at == address || at[1] == '\0')
+    return;
+  /* (by its class: an expander row gives its header's label the title a
+   * moment later) */
+  if (GTK_IS_LABEL (root) && gtk_label_get_wrap (GTK_LABEL (root)) && gtk_widget_has_css_class (root, "title"))
+    wrap_address_label (GTK_LABEL (root), address, at);
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    bounce_wrap_address (child, address);
 }
 
 /* Status pages ----------------------------------------------------------- */

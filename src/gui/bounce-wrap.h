@@ -12,6 +12,12 @@ void bounce_wrap_label_without_hyphens (GtkLabel  *label);
 /* Every label below root, root included (the labels inside libadwaita's
  * rows as well as our own). */
 void bounce_wrap_without_hyphens       (GtkWidget *root);
+/* The title of the row root (an AdwActionRow or AdwExpanderRow titled
+ * address, a mail address) breaks it after its "@" where it does not fit
+ * on a line, and inside its name or domain only where that does not fit
+ * either: not "dora.lind@example.or" over "g", as beside a badge at 360 px. */
+void bounce_wrap_address               (GtkWidget  *root,
+                                        const char *address);
 
 /* The narrowest width, in characters, given to wrapping labels (titles,
  * then other text; the .ui files say the same numbers): without one GTK

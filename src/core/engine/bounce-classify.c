@@ -197,26 +197,63 @@ match (PatternId   id,
  * being rare, which its own choice, the longest, is not: "delivered"),
  * folded.  Most bounces hold none: the pattern, the costliest here to
  * compile, then is neither compiled nor run. */
-static const char * const temporary_needs[] = { "temporar", "will", "yet", "trying", "delay", "warning" };
+static const char * const temporary_needs[] = { "temporar", "will", "yet", "trying", "delay", "warning", NULL };
 
-gboolean
-bounce_classify_temporary_words_may_match (const char *text)
+/* The same for RE_CHALLENGE_WORDS, whose longest words ("message",
+ * "address", "sender") nearly every bounce holds: "added" to a list,
+ * "allowed" or "approved" senders, the list's name ("white list", "safe
+ * senders", "guest list", "contacts list", "address book"), "verify" or
+ * "verification", "confirm", "prove", "waiting", "held". */
+static const char * const challenge_needs[] = {
+  "added", "allow", "approved", "white", "safe", "guest", "contact", "boo", "verif", "confirm", "prove",
+  "waiting", "held", NULL
+};
+
+/* Whether a text (folded, bounce_literal_fold()) holds one of the words
+ * every match of a pattern here needs: those above, else those the
+ * catalogue's prefilter reads from the pattern (none where a way through
+ * it has none: then it always may match). */
+static gboolean
+pattern_may_match (PatternId   id,
+                   const char *folded)
 {
-  static GPtrArray *needs;
+  static GPtrArray *needs[N_RE];
+
+  if (g_once_init_enter (&needs[id]))
+    {
+      const char * const *picked = id == RE_TEMPORARY_WORDS ? temporary_needs :
+                                   id == RE_CHALLENGE_WORDS ? challenge_needs : NULL;
+      GPtrArray *words;
+
+      if (picked == NULL)
+        words = bounce_prefilter_needs (patterns[id].source);
+      else
+        {
+          words = g_ptr_array_new ();
+          for (guint i = 0; picked[i] != NULL; i++)
+            g_ptr_array_add (words, (gpointer) picked[i]);
+        }
+      g_once_init_leave (&needs[id], words);
+    }
+  return bounce_prefilter_needs_met (needs[id], folded);
+}
+
+static gboolean
+text_may_match (PatternId   id,
+                const char *text)
+{
   g_autofree char *folded = NULL;
 
   if (text == NULL)
     return FALSE;
-  if (g_once_init_enter (&needs))
-    {
-      GPtrArray *words = g_ptr_array_new ();
-
-      for (guint i = 0; i < G_N_ELEMENTS (temporary_needs); i++)
-        g_ptr_array_add (words, (gpointer) temporary_needs[i]);
-      g_once_init_leave (&needs, words);
-    }
   folded = bounce_literal_fold (text, -1);
-  return bounce_prefilter_needs_met (needs, folded);
+  return pattern_may_match (id, folded);
+}
+
+gboolean
+bounce_classify_temporary_words_may_match (const char *text)
+{
+  return text_may_match (RE_TEMPORARY_WORDS, text);
 }
 
 gboolean
@@ -498,15 +535,7 @@ bounce_classify_fragment_is_bounce (BounceMessageContext *ctx,
 gboolean
 bounce_classify_read_receipt_may_match (const char *text)
 {
-  static GPtrArray *needs;
-  g_autofree char *folded = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  if (g_once_init_enter (&needs))
-    g_once_init_leave (&needs, bounce_prefilter_needs (patterns[RE_READ_RECEIPT_WORDS].source));
-  folded = bounce_literal_fold (text, -1);
-  return bounce_prefilter_needs_met (needs, folded);
+  return text_may_match (RE_READ_RECEIPT_WORDS, text);
 }
 
 gboolean
@@ -527,12 +556,37 @@ bounce_classify_looks_like_read_receipt (BounceMessageContext *ctx)
 }
 
 gboolean
+bounce_classify_challenge_sender (const char *text)
+{
+  return match (RE_CHALLENGE_SENDER, text);
+}
+
+gboolean
+bounce_classify_challenge_words (const char *text)
+{
+  return match (RE_CHALLENGE_WORDS, text);
+}
+
+gboolean
+bounce_classify_challenge_sender_may_match (const char *text)
+{
+  return text_may_match (RE_CHALLENGE_SENDER, text);
+}
+
+gboolean
+bounce_classify_challenge_words_may_match (const char *text)
+{
+  return text_may_match (RE_CHALLENGE_WORDS, text);
+}
+
+gboolean
 bounce_classify_looks_like_challenge (BounceMessageContext *ctx)
 {
   static const char * const headers[] = { "From", "Sender", "Reply-To", "Subject", "Message-ID", "X-Mailer" };
   const char *text = ctx->notification->str;
   const char *agent = bounce_context_header (ctx, "X-Delivery-Agent");
-  gboolean named;
+  g_autofree char *folded = NULL;
+  gboolean named, asks;
 
   if (bounce_classify_is_delivery_report (ctx) || bounce_context_header (ctx, "X-Failed-Recipients") != NULL ||
       ctx->notification->len > 64 * 1024)
@@ -545,12 +599,20 @@ bounce_classify_looks_like_challenge (BounceMessageContext *ctx)
    * Mail::DeliveryStatus::BounceParser) */
   named = bounce_context_header (ctx, "X-Bluebottle-Request") != NULL ||
           (agent != NULL && g_str_has_prefix (agent, "TMDA"));
+  /* (the patterns run only where their words are: most bounces hold none
+   * of them) */
   for (guint i = 0; i < G_N_ELEMENTS (headers) && !named; i++)
-    named = match (RE_CHALLENGE_SENDER, bounce_context_header (ctx, headers[i]));
-  if (named || match (RE_CHALLENGE_SENDER, text))
-    return match (RE_CHALLENGE_WORDS, text) || named || bounce_context_header (ctx, "Subject") != NULL ||
+    {
+      const char *value = bounce_context_header (ctx, headers[i]);
+
+      named = text_may_match (RE_CHALLENGE_SENDER, value) && match (RE_CHALLENGE_SENDER, value);
+    }
+  folded = bounce_literal_fold (text, -1);
+  asks = pattern_may_match (RE_CHALLENGE_WORDS, folded) && match (RE_CHALLENGE_WORDS, text);
+  if (named || (pattern_may_match (RE_CHALLENGE_SENDER, folded) && match (RE_CHALLENGE_SENDER, text)))
+    return asks || named || bounce_context_header (ctx, "Subject") != NULL ||
            !bounce_classify_has_error_codes (text);
-  return match (RE_CHALLENGE_WORDS, text) && !bounce_classify_has_error_codes (text);
+  return asks && !bounce_classify_has_error_codes (text);
 }
 
 /* A challenge-response service's notice sent as a delivery report: Boxbe

@@ -62,6 +62,13 @@ gboolean bounce_classify_read_receipt_may_match (const char           *text);
 gboolean bounce_classify_temporary_words           (const char           *text);
 gboolean bounce_classify_temporary_words_may_match (const char           *text);
 gboolean bounce_classify_looks_like_challenge   (BounceMessageContext *ctx);
+/* Whether text names a challenge-response service or asks what such a
+ * service asks (to be put on an approved list, to confirm a real sender),
+ * and whether it holds a word every such text holds (FALSE: it cannot). */
+gboolean bounce_classify_challenge_sender           (const char           *text);
+gboolean bounce_classify_challenge_words            (const char           *text);
+gboolean bounce_classify_challenge_sender_may_match (const char           *text);
+gboolean bounce_classify_challenge_words_may_match  (const char           *text);
 gboolean bounce_classify_challenge_report       (BounceMessageContext *ctx,
                                                  GPtrArray            *listed);
 gboolean bounce_classify_autoreply_words        (BounceMessageContext *ctx);

@@ -5248,6 +5248,18 @@ N_("The recipient's mail is received by Amazon SES, which keeps no mailboxes. Th
 N_("Ask the recipient another way whether the address is right and whether their domain accepts mail from you.");
 /* Translators: rule.isp.ses-receiving-rule-bounce admin[1] */
 N_("Only the recipient domain's administrator can change this: the bounce comes from a receipt rule in their Amazon SES account.");
+/* Translators: rule.isp.ses-suppression-list title */
+N_("Amazon SES did not send to this address: it is on a suppression list");
+/* Translators: rule.isp.ses-suppression-list explanation */
+N_("Amazon SES skipped this recipient without trying to deliver: an earlier message to the address bounced permanently, or its owner reported mail as spam, so the address was put on a suppression list. Amazon SES sends nothing to it while it stays there.");
+/* Translators: rule.isp.ses-suppression-list sender[1] */
+N_("Check the recipient's address for typos.");
+/* Translators: rule.isp.ses-suppression-list sender[2] */
+N_("If the address is right and the person wants your mail, ask whoever runs your Amazon SES account to take it off the suppression list.");
+/* Translators: rule.isp.ses-suppression-list admin[1] */
+N_("Look up why the address was suppressed (a bounce or a complaint) in the Amazon SES console or with the GetSuppressedDestination API.");
+/* Translators: rule.isp.ses-suppression-list admin[2] */
+N_("Remove it from the account-level suppression list only when you are sure the address is valid and wants your mail.");
 /* Translators: rule.isp.au-reception-filter title */
 N_("The recipient's filter refused the message");
 /* Translators: rule.isp.au-reception-filter explanation */
@@ -6012,6 +6024,36 @@ N_("This part only introduces the receiving server's own reply; the lines that f
 N_("Read the server's reply after this line.");
 /* Translators: rule.generic.remote-said admin[1] */
 N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+/* Translators: rule.feedback.auth-failure title */
+N_("This is an authentication failure report (DMARC), not a bounce");
+/* Translators: rule.feedback.auth-failure explanation */
+N_("A receiving server reports a message sent in your domain's name that failed its SPF, DKIM or DMARC checks. Such reports are sent automatically to the address in the domain's DMARC record: nobody complained, and the report does not say whether the message was delivered.");
+/* Translators: rule.feedback.auth-failure sender[1] */
+N_("Pass the report on to whoever manages your domain's mail settings; there is nothing to resend.");
+/* Translators: rule.feedback.auth-failure sender[2] */
+N_("If you did not send the reported message, someone is sending mail in your domain's name: tell your IT department.");
+/* Translators: rule.feedback.auth-failure admin[1] */
+N_("Check that every service that sends mail in your domain's name is covered by SPF and signs with DKIM for your domain.");
+/* Translators: rule.feedback.auth-failure admin[2] */
+N_("If the reported mail was not sent by your organisation, your domain is being forged: once your own mail passes, tighten the DMARC policy to quarantine or reject.");
+/* Translators: rule.feedback.auth-failure links[1].title */
+N_("RFC 7489, section 7.3: DMARC failure reports");
+/* Translators: rule.feedback.opt-out title */
+N_("This is an unsubscribe request, not a bounce");
+/* Translators: rule.feedback.opt-out explanation */
+N_("A recipient asked to stop receiving mail like this message, for example with their mail program's Unsubscribe button, which writes to the unsubscribe address the message gave. The message itself was delivered.");
+/* Translators: rule.feedback.opt-out sender[1] */
+N_("Stop sending this kind of mail to this recipient.");
+/* Translators: rule.feedback.opt-out admin[1] */
+N_("Remove the recipient from the mailing list the message came from, or check that your list software does it on its own.");
+/* Translators: rule.feedback.other title */
+N_("This is a feedback report, not a bounce");
+/* Translators: rule.feedback.other explanation */
+N_("A mailbox provider reports on a message from your server for another reason than a spam complaint: for example a virus or a fraud found in it, or a user who marked it as not spam. The message itself was delivered.");
+/* Translators: rule.feedback.other sender[1] */
+N_("Read the report's type and text for what the provider found in the message.");
+/* Translators: rule.feedback.other admin[1] */
+N_("If the report is about a virus or a fraud, check the account or server that sent the message.");
 /* Translators: rule.wording.user-unknown title */
 N_("The address does not exist");
 /* Translators: rule.wording.user-unknown explanation */

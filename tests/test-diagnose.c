@@ -4513,6 +4513,351 @@ test_remote_host_as_regex (void)
   g_rand_free (rand);
 }
 
+/* A report that a message was relayed or delivered (RFC 3464 2.3.3,
+ * Action "relayed"/"delivered"; a 2.X.X status, RFC 3463 3.1 "Success")
+ * is explained by the reason "delivered": the entry of its X.0.0 code
+ * ("Unspecified problem: the server reported a failure") must not lead. */
+static void
+test_relayed_first_entry (void)
+{
+  const char *actions[] = { "relayed", "delivered" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        "To: alice@example.com\n"
+        "Subject: Successful Mail Delivery Report\n"
+        REPORT_TEXT_PART
+        "Your message was successfully delivered to the destination(s)\n"
+        "listed below.\n"
+        "\n"
+        "<bob@example.net>: delivery via mx.example.net[192.0.2.1]:25: 250 ok\n"
+        "\n"
+        "--B\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.org\n"
+        "\n"
+        "Final-Recipient: rfc822; bob@example.net\n"
+        "Action: %s\n"
+        "Status: 2.0.0\n"
+        "Remote-MTA: dns; mx.example.net\n"
+        "Diagnostic-Code: smtp; 250 ok\n"
+        "\n"
+        "--B--\n", actions[i]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+      GPtrArray *entries = bounce_recipient_get_entries (r);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "delivered");
+      g_assert_nonnull (entries);
+      g_assert_cmpuint (entries->len, >, 0);
+      g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "reason.delivered");
+    }
+}
+
+/* A DMARC failure report (RFC 7489 7.3) comes in the format of RFC 6591,
+ * a feedback report of type "auth-failure": no person complained about
+ * the message, and the report does not say it was delivered.  It must not
+ * be explained as a spam complaint ("one of its users marked it as
+ * spam"), as an "abuse" report is. */
+static void
+test_auth_failure_report (void)
+{
+  const char *text =
+    "From: dmarc-reports@receiver.example\n"
+    "To: dmarc-ruf@example.com\n"
+    "Subject: DMARC Failure Report for example.com\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=feedback-report; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is an authentication failure report for an email message received from IP\n"
+    "192.0.2.1 on Tue, 30 Apr 2019 02:09:09 +0000.\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/feedback-report\n"
+    "\n"
+    "Feedback-Type: auth-failure\n"
+    "User-Agent: Example/1.0\n"
+    "Version: 1\n"
+    "Original-Mail-From: <alice@example.com>\n"
+    "Original-Rcpt-To: <bob@receiver.example>\n"
+    "Source-IP: 192.0.2.1\n"
+    "Authentication-Results: receiver.example; dmarc=fail header.from=example.com\n"
+    "Auth-Failure: dmarc\n"
+    "Reported-Domain: example.com\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: alice@example.com\n"
+    "To: bob@receiver.example\n"
+    "Subject: Hello\n"
+    "\n"
+    "--B--\n";
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+  g_autofree char *description = bounce_report_describe (report);
+  g_autofree char *shown = bounce_report_to_text (report);
+
+  g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, "auth-failure");
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "feedback");
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.auth-failure");
+  g_assert_nonnull (strstr (description, "authentication"));
+  g_assert_null (strstr (shown, "marked it as spam"));
+  g_assert_null (strstr (shown, "spam complaint"));
+  g_assert_nonnull (strstr (shown, "authentication failure report"));
+}
+
+/* Amazon SES's notice for an address on a suppression list (the account's
+ * or its global one): SES did not try to deliver, so the recipient is not
+ * explained as a mailbox the receiving server does not know. */
+static void
+test_ses_suppression_list (void)
+{
+  const char *text =
+    "From: MAILER-DAEMON@amazonses.com\n"
+    "To: alice@example.com\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "An error occurred while trying to deliver the mail to the following recipients:\n"
+    "bob@example.net\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; amazonses.com\n"
+    "\n"
+    "Action: failed\n"
+    "Final-Recipient: rfc822; bob@example.net\n"
+    "Diagnostic-Code: Amazon SES did not send the message to this address because it is on "
+    "the suppression list for your account.\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--B--\n";
+  g_autoptr(BounceReport) report = analyze (text);
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+
+  /* the reason Sisimai 5.1's tables give a 5.1.1 (its "suppressed" came later) */
+  g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.isp.ses-suppression-list");
+}
+
+/* A bounce that names no recipient falls back on the returned message;
+ * its topmost Received field's "for" clause names the envelope recipient
+ * that failed (RFC 5321 4.4), where its To names the list or alias the
+ * sender wrote to (here a list expanded to its member). */
+static void
+test_returned_envelope_recipient (void)
+{
+  const char *forms[] = { "for <member@example.net>;", "for member@example.net;" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: MAILER-DAEMON@mx.example.net\n"
+        "To: list-owner@example.org\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"B\"\n"
+        "\n"
+        "--B\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "This message was created automatically by mail delivery software.\n"
+        "A message that you sent could not be delivered to one or more of its recipients.\n"
+        "One or more of the recipients are not a valid user of the system.\n"
+        "\n"
+        "--B\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        "Received: from lists.example.org (lists.example.org [192.0.2.1])\n"
+        "\tby mx.example.net with ESMTP id 4711\n"
+        "\t%s Mon, 30 Dec 2019 18:46:11 +0000\n"
+        "Received: from mail.example.org by lists.example.org\n"
+        "\tfor <team@lists.example.org>; Mon, 30 Dec 2019 18:45:59 +0000\n"
+        "From: List Owner <list-owner@example.org>\n"
+        "To: Team <team@lists.example.org>\n"
+        "Subject: News\n"
+        "\n"
+        "Hello\n"
+        "--B--\n", forms[i]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "member@example.net");
+    }
+}
+
+/* 1&1's notice names the server that refused after "host:" (Sisimai's
+ * Lhost::EinsUndEins reads it as the remote host), in the text alone or
+ * beside a delivery-status part that has no Remote-MTA field (RFC 3464
+ * 2.3.5: optional): the "Server" row shows it either way. */
+static void
+test_einsundeins_remote_host (void)
+{
+  static const char *notice =
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of\n"
+    "its recipients. This is a permanent error.\n"
+    "\n"
+    "The following address failed:\n"
+    "\n"
+    "    bob@example.fr:\n"
+    "        SMTP error from remote server for TEXT command, host: mx.example.fr (192.0.2.7) reason: 550 5.7.1 Mail rejected\n"
+    "\n";
+  g_autofree char *plain = g_strdup_printf (
+    "From: \"Mail Delivery System\" <mailer-daemon@kundenserver.de>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "\n"
+    "%s"
+    "--- The header of the original message is following. ---\n"
+    "\n"
+    "Subject: Hello\n", notice);
+  g_autofree char *report = g_strdup_printf (
+    "From: \"Mail Delivery System\" <mailer-daemon@kundenserver.de>\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    REPORT_TEXT_PART
+    "%s"
+    "--- The header of the original message is following. ---\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; kundenserver.de\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.fr\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "\n"
+    "--B--\n", notice);
+  const char *texts[] = { plain, report };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(BounceReport) r = analyze (texts[i]);
+      g_autoptr(BounceRecipient) first = recipient (r, 0);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (bounce_recipient_get_address (first), ==, "bob@example.fr");
+      g_assert_cmpstr (bounce_recipient_get_remote_mta (first), ==, "mx.example.fr");
+    }
+}
+
+/* When no rule or code entry agrees with the reason, the reason's own
+ * entry explains the recipient, not the entry of the status code's subject
+ * ("X.2.X: a problem with the recipient's mailbox"), which says less: a
+ * 5.2.3 ("message too big", RFC 3463) whose server's words say the mailbox
+ * is over its quota reads "The recipient's mailbox is full", as the
+ * headline does. */
+static void
+test_subject_entry_not_first (void)
+{
+  g_autoptr(BounceReport) report = analyze (
+    "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+    "To: alice@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    REPORT_TEXT_PART
+    "Your message could not be delivered.\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.org\n"
+    "Action: failed\n"
+    "Status: 5.2.3\n"
+    "Diagnostic-Code: X-Postfix; maildir delivery failed: Sorry, the user's maildir\n"
+    "    has overdrawn his diskspace quota, please try again later.\n"
+    "\n"
+    "--B--\n");
+  g_autoptr(BounceRecipient) r = recipient (report, 0);
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+  g_autofree char *reason_id = g_strconcat ("reason.", bounce_recipient_get_reason (r), NULL);
+
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpint (bounce_entry_get_kind (entries->pdata[0]), !=, BOUNCE_ENTRY_SUBJECT);
+  g_assert_cmpint (bounce_entry_get_kind (entries->pdata[0]), !=, BOUNCE_ENTRY_CLASS);
+  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, reason_id);
+}
+
+/* Only a feedback report of type "abuse" says that a user marked the
+ * message as spam (RFC 5965 7.3): an "opt-out" report is an unsubscribe
+ * request, with an entry of its own, and the others (fraud, virus, other,
+ * RFC 6650's not-spam) are not said to be spam complaints. */
+static void
+test_feedback_types (void)
+{
+  const char *types[] = { "opt-out", "virus", "not-spam" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "From: feedback@provider.example\n"
+        "To: fbl@example.com\n"
+        "Subject: Feedback report\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=\"B\"\n"
+        "\n"
+        "--B\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "This is a report for an email message received from IP 192.0.2.1.\n"
+        "\n"
+        "--B\n"
+        "Content-Type: message/feedback-report\n"
+        "\n"
+        "Feedback-Type: %s\n"
+        "User-Agent: Example/1.0\n"
+        "Version: 1\n"
+        "Original-Rcpt-To: <bob@provider.example>\n"
+        "\n"
+        "--B\n"
+        "Content-Type: text/rfc822-headers\n"
+        "\n"
+        "From: alice@example.com\n"
+        "To: bob@provider.example\n"
+        "Subject: News\n"
+        "\n"
+        "--B--\n", types[i]);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+      GPtrArray *entries = bounce_recipient_get_entries (r);
+      g_autofree char *shown = bounce_report_to_text (report);
+
+      g_test_message ("type %s", types[i]);
+      g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, types[i]);
+      g_assert_null (strstr (shown, "marked it as spam"));
+      g_assert_nonnull (entries);
+      g_assert_null (strstr (shown, "spam complaint report"));
+      if (g_str_equal (types[i], "opt-out"))
+        {
+          g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.opt-out");
+          g_assert_nonnull (strstr (shown, "unsubscribe request"));
+        }
+      else
+        g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.other");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -4597,6 +4942,13 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/neutral-headers", test_neutral_headers);
   g_test_add_func ("/diagnose/exim-undisclosed", test_exim_undisclosed);
   g_test_add_func ("/diagnose/dsn-unqualified-final", test_dsn_unqualified_final);
+  g_test_add_func ("/diagnose/relayed-first-entry", test_relayed_first_entry);
+  g_test_add_func ("/diagnose/auth-failure-report", test_auth_failure_report);
+  g_test_add_func ("/diagnose/ses-suppression-list", test_ses_suppression_list);
+  g_test_add_func ("/diagnose/returned-envelope-recipient", test_returned_envelope_recipient);
+  g_test_add_func ("/diagnose/einsundeins-remote-host", test_einsundeins_remote_host);
+  g_test_add_func ("/diagnose/subject-entry-not-first", test_subject_entry_not_first);
+  g_test_add_func ("/diagnose/feedback-types", test_feedback_types);
   g_test_add_func ("/diagnose/dsn-without-address", test_dsn_without_address);
   g_test_add_func ("/diagnose/unlisted-failure-statement", test_unlisted_failure_statement);
   g_test_add_func ("/diagnose/rewrapped-report", test_rewrapped_report);

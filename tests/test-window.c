@@ -793,6 +793,24 @@ test_delay_warning (void)
   ui_destroy_window (win);
 }
 
+/* A DMARC failure report (feedback type "auth-failure", RFC 6591) is no
+ * complaint: the verdict says what it is, without the "Complaint" badge. */
+static void
+test_dmarc_report (void)
+{
+  BounceWindow *win = open_corpus_file ("eml", "arf-18.eml");
+  BounceVerdict *verdict = bounce_window_get_verdict (win);
+
+  g_assert_cmpint (bounce_report_get_kind (bounce_window_get_report (win)), ==, BOUNCE_KIND_FEEDBACK);
+  g_assert_cmpstr (bounce_report_get_feedback_type (bounce_window_get_report (win)), ==, "auth-failure");
+  g_assert_cmpstr (bounce_verdict_get_badge (verdict), ==, "Not a bounce");
+  g_assert_cmpstr (bounce_verdict_get_headline (verdict), ==,
+                   "This is an authentication failure report (DMARC), not a bounce");
+  g_assert_false (shows_text (GTK_WIDGET (verdict), "unwanted"));
+
+  ui_destroy_window (win);
+}
+
 static void
 test_abuse_report (void)
 {
@@ -2531,6 +2549,7 @@ main (int   argc,
   g_test_add_func ("/window/main-menu-on-first-open", test_main_menu_on_first_open);
   g_test_add_func ("/window/delay-warning", test_delay_warning);
   g_test_add_func ("/window/abuse-report", test_abuse_report);
+  g_test_add_func ("/window/dmarc-report", test_dmarc_report);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/error-names-file", test_error_names_file);
   g_test_add_func ("/window/narrow-badges", test_narrow_badges);

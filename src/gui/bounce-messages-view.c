@@ -95,6 +95,10 @@ message_verdict (BounceReport *message)
     case BOUNCE_KIND_DELIVERED:
       return g_strdup (_("Delivered"));
     case BOUNCE_KIND_FEEDBACK:
+      /* only an "abuse" report is a complaint (RFC 5965 7.3) */
+      if (bounce_report_get_feedback_type (message) != NULL &&
+          g_strcmp0 (bounce_report_get_feedback_type (message), "abuse") != 0)
+        return g_strdup (_("Feedback report"));
       return g_strdup (_("Abuse report"));
     case BOUNCE_KIND_FAILURE:
     case BOUNCE_KIND_DELAY:

@@ -46,6 +46,24 @@ add_simple_recipient (BounceMessageContext *ctx,
 
   bounce_recipient_set_address (r, address);
   bounce_recipient_set_reason (r, reason);
+  /* A feedback report's type may have an entry of its own: an
+   * "auth-failure" report (RFC 6591; DMARC's failure reports, RFC 7489
+   * 7.3) or an "opt-out" is no spam complaint, as the reason's entry says
+   * of "abuse". */
+  if (g_strcmp0 (reason, "feedback") == 0 && bounce_report_get_feedback_type (ctx->report) != NULL)
+    {
+      const char *type = bounce_report_get_feedback_type (ctx->report);
+      g_autofree char *id = g_strconcat ("rule.feedback.", type, NULL);
+      BounceEntry *typed = bounce_catalogue_lookup (ctx->catalogue, id);
+
+      /* a type without an entry of its own, other than "abuse" (RFC
+       * 5965 7.3: fraud, virus, other; RFC 6650: not-spam) */
+      if (typed == NULL && g_ascii_strcasecmp (type, "abuse") != 0)
+        typed = bounce_catalogue_lookup (ctx->catalogue, "rule.feedback.other");
+
+      if (typed != NULL)
+        bounce_recipient_add_entry (r, typed);
+    }
   if (e != NULL)
     bounce_recipient_add_entry (r, e);
   bounce_report_add_recipient (ctx->report, r);
@@ -233,6 +251,10 @@ merge_layout (GPtrArray *listed,
       c->pseudo_class_set = l->pseudo_class_set;
       c->pseudo_temporary = l->pseudo_temporary;
       c->pseudo_reason = l->pseudo_reason;
+      /* a report without Remote-MTA (RFC 3464 2.3.5: optional) whose
+       * text names the server that refused ("host: mx.example.net") */
+      if (c->remote_mta == NULL && l->remote_mta != NULL)
+        c->remote_mta = g_strdup (l->remote_mta);
       if (l->text != NULL && *l->text != '\0' && !c->said_decides)
         {
           g_free (c->said);
@@ -285,6 +307,50 @@ whole_notification_fact (BounceMessageContext *ctx,
   return c;
 }
 
+/* The envelope recipient the returned message's last hop names: the "for"
+ * clause of its topmost Received field (RFC 5321 4.4, "FOR" names the
+ * recipient the message was accepted for; Postfix and Sendmail write it
+ * in angle brackets when there was one recipient, Exim bare).  Its To
+ * names whoever the sender addressed, which is not the failed recipient
+ * when the message came through a mailing list or an alias, or went to a
+ * Bcc recipient.  NULL when there is no such clause. */
+static char *
+returned_envelope_recipient (BounceMessageContext *ctx)
+{
+  const char *received = ctx->message && ctx->message->original_headers ?
+                         bounce_fields_lookup (ctx->message->original_headers, "Received") : NULL;
+  const char *semicolon, *p;
+
+  if (received == NULL)
+    return NULL;
+  /* the clauses end at the date, after the last ";" */
+  semicolon = strrchr (received, ';');
+  for (p = received; (p = strstr (p, "for ")) != NULL && (semicolon == NULL || p < semicolon); p += 4)
+    {
+      const char *q = p + 4;
+
+      if (p > received && !g_ascii_isspace (p[-1]))
+        continue;
+      while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+        q++;
+      if (*q == '<')
+        {
+          const char *close = strchr (q, '>');
+
+          if (close == NULL || (semicolon != NULL && close > semicolon))
+            return NULL;
+          return bounce_extract_address (q, close + 1 - q, 0, NULL, NULL);
+        }
+      /* Exim writes the address bare: "for bob@example.net;" */
+      {
+        gsize n = strcspn (q, " \t\r\n;");
+
+        return memchr (q, '@', n) != NULL ? bounce_extract_address (q, n, 0, NULL, NULL) : NULL;
+      }
+    }
+  return NULL;
+}
+
 /* A bounce that lists nobody: codes but no recipient line (a fragment, or
  * a server that does not repeat the address), or a report from the mail
  * system (a mailer daemon's From, a null Return-Path) that says in so many words
@@ -307,10 +373,11 @@ unlisted_recipients (BounceMessageContext *ctx,
     {
       const char *to = ctx->message && ctx->message->original_headers ?
                        bounce_fields_lookup (ctx->message->original_headers, "To") : NULL;
-      g_autofree char *named = failed == NULL && to == NULL ?
+      g_autofree char *envelope = failed == NULL ? returned_envelope_recipient (ctx) : NULL;
+      g_autofree char *named = failed == NULL && to == NULL && envelope == NULL ?
                                bounce_classify_named_recipient (ctx->notification->str) : NULL;
 
-      g_ptr_array_add (out, whole_notification_fact (ctx, failed ? failed : to ? to : named));
+      g_ptr_array_add (out, whole_notification_fact (ctx, failed ? failed : envelope ? envelope : to ? to : named));
       return TRUE;
     }
   if (ctx->message != NULL && failed != NULL)

@@ -1161,9 +1161,19 @@ add_entries (const BounceJudgement *j,
     }
   if ((e = bounce_catalogue_find_reason (catalogue, reason)) != NULL)
     bounce_recipient_add_entry (r, e);
-  if (j->delivered)
-    return;
   entries = bounce_recipient_get_entries (r);
+  if (j->delivered)
+    {
+      /* A recipient the report says was delivered or relayed (RFC 3464
+       * 2.3.3) is explained by that: the entries of its 2.X.X code are
+       * those of failures ("X.0.0: the server reported a failure without
+       * saying what kind"), so the reason's entry leads. */
+      guint at;
+
+      if (e != NULL && entries != NULL && g_ptr_array_find (entries, e, &at) && at > 0)
+        g_ptr_array_insert (entries, 0, g_ptr_array_steal_index (entries, at));
+      return;
+    }
   if (is_action (j->fact, "delayed"))
     {
       /* A delay warning's recipient is still being tried: a rule of
@@ -1200,8 +1210,15 @@ add_entries (const BounceJudgement *j,
     }
   for (guint i = 1; entries != NULL && i < entries->len; i++)
     {
+      BounceEntryKind kind = bounce_entry_get_kind (entries->pdata[i]);
+
       if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[0]), reason) == 0)
         break;
+      /* an entry for the code's subject or class alone ("X.2.X: a
+       * problem with the recipient's mailbox") says less than the
+       * reason's own entry after it ("The recipient's mailbox is full") */
+      if (kind == BOUNCE_ENTRY_SUBJECT || kind == BOUNCE_ENTRY_CLASS)
+        continue;
       if (g_strcmp0 (bounce_entry_get_reason (entries->pdata[i]), reason) == 0)
         {
           gpointer agreeing = g_ptr_array_steal_index (entries, i);

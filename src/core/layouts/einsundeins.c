@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "provider-layouts.h"
 
 /* 1&1 (IONOS): Exim's opening sentence, then each address bare on a line
@@ -42,6 +44,26 @@ einsundeins_skip (const BounceLine *l)
   return bounce_line_starts (l, "For the following reason:");
 }
 
+/* "SMTP error from remote server for TEXT command, host: mx.example.fr
+ * (192.0.2.7) reason: 550 ...": the server that refused is named after
+ * "host:", as Sisimai's Lhost::EinsUndEins reads it (its rhost, at
+ * 03e6d99db2c4). */
+static void
+einsundeins_remote_host (BounceFact *fact)
+{
+  const char *smtp = strstr (fact->text, "SMTP error from remote server");
+  const char *host = smtp != NULL ? strstr (smtp, "host: ") : NULL;
+  const char *end;
+
+  if (host == NULL || fact->remote_mta != NULL)
+    return;
+  host += 6;
+  for (end = host; g_ascii_isalnum (*end) || *end == '.' || *end == '-'; end++)
+    ;
+  if (end > host && memchr (host, '.', end - host) != NULL && (*end == ' ' || *end == '\n' || *end == '\0'))
+    fact->remote_mta = g_ascii_strdown (host, end - host);
+}
+
 static gboolean
 parse_einsundeins (BounceLayoutDoc *d)
 {
@@ -64,6 +86,7 @@ parse_einsundeins (BounceLayoutDoc *d)
       fact->command_unknown = fact->command == BOUNCE_SMTP_COMMAND_NONE &&
                               strstr (fact->text, "SMTP error") == NULL;
       bounce_fact_phrase_reason (fact, einsundeins_phrases, G_N_ELEMENTS (einsundeins_phrases), fact->text);
+      einsundeins_remote_host (fact);
     }
   return d->out->len > 0;
 }

@@ -47,6 +47,49 @@ assert_first_row (const char *text,
   g_assert_cmpstr (bounce_recipient_get_remote_mta (r), ==, remote);
 }
 
+/* "Server said" ends where the notice's separator before the returned
+ * message starts, when the reply's lines ran on into it. */
+static void
+test_server_said_before_returned_message (void)
+{
+  assert_first_row ("From: Mail Service <postmaster@example.org>\n"
+                    "To: <list-bounces@example.org>\n"
+                    "Subject: Returned Mail - Error During Delivery\n"
+                    "\n"
+                    "------ Failed Recipients ------\n"
+                    "\n"
+                    "<bob@example.com>: Requested action not taken: mailbox unavailable. [SMTP Error Code 550]\n"
+                    "-------- Returned Mail --------\n"
+                    "From: alice@example.org\n"
+                    "Subject: hello\n",
+                    "bob@example.com", "Requested action not taken: mailbox unavailable. [SMTP Error Code 550]", NULL);
+  assert_first_row ("From: postmaster@example.net\n"
+                    "To: alice@example.org\n"
+                    "Subject: Delivery failure\n"
+                    "\n"
+                    "Your message has encountered delivery problems to bob@example.net:\n"
+                    "552 Quota violation for bob@example.net\n"
+                    "A copy of the original message below this line:\n"
+                    "\n"
+                    "Message removed\n",
+                    "bob@example.net", "552 Quota violation for bob@example.net", NULL);
+  /* Yahoo's notice, whose reply runs to the next part: a mail program's
+   * forward separator is none of it */
+  assert_first_row ("From: MAILER-DAEMON@yahoo.com\n"
+                    "To: alice@yahoo.com\n"
+                    "Subject: Failure Notice\n"
+                    "\n"
+                    "Sorry, we were unable to deliver your message to the following address.\n"
+                    "\n"
+                    "<bob@example.net>:\n"
+                    "550: 5.1.1 <bob@example.net>: Recipient address rejected: User unknown\n"
+                    "\n"
+                    "---------- Forwarded message ----------\n"
+                    "\n"
+                    "From: alice@yahoo.com\n",
+                    "bob@example.net", "550: 5.1.1 <bob@example.net>: Recipient address rejected: User unknown", NULL);
+}
+
 /* One reply line pasted under a sentence that names its recipient, the
  * way a helpdesk user often has a bounce. */
 static BounceReport *
@@ -4867,6 +4910,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/delay-subject", test_delay_subject);
   g_test_add_func ("/diagnose/auto-generated-reply", test_auto_generated_reply);
   g_test_add_func ("/diagnose/provider-words-outside-its-table", test_provider_words_outside_its_table);
+  g_test_add_func ("/diagnose/server-said-before-returned-message", test_server_said_before_returned_message);
   g_test_add_func ("/diagnose/read-receipt-literals", test_read_receipt_literals);
   g_test_add_func ("/diagnose/challenge-literals", test_challenge_literals);
   g_test_add_func ("/diagnose/temporary-words-literals", test_temporary_words_literals);

@@ -6,6 +6,7 @@
 
 #include "bounce-engine.h"
 #include "bounce-alternation.h"
+#include "bounce-layout-lines.h"
 
 /* Reading one recipient's evidence: which text is what the server said,
  * which reply and enhanced codes are its, and which status stands.  The
@@ -688,6 +689,22 @@ after_gmail_labels (const char *d)
     }
 }
 
+/* Where a reply whose lines were joined runs on into the notice's
+ * separator before the returned message ("... [SMTP Error Code 550]
+ * -------- Returned Mail --------", "... User unknown ----------
+ * Forwarded message ----------", "552 Quota violation for bob@example.net
+ * A copy of the original message below this line:"): there, at a word's
+ * start after the reply's first word, else end. */
+static const char *
+before_returned_message (const char *start,
+                         const char *end)
+{
+  for (const char *p = start + 1; p < end; p++)
+    if (p[-1] == ' ' && bounce_text_opens_returned_message (p, end - p, BOUNCE_MARKER_HEADING))
+      return p;
+  return end;
+}
+
 /* What the recipient's row shows as "Server said": the server's reply,
  * whole, and nothing else.  The notification's own words before it ("...
  * because the server rejected it:", "host mx.example.net[192.0.2.1]
@@ -740,6 +757,7 @@ server_said (BounceFact     *fact,
       if (f != NULL && f > start && f < end)
         end = f;
     }
+  end = before_returned_message (start, end);
   while (end > start && end[-1] == ' ')
     end--;
   /* a reply quoted whole: "550 5.1.1 User unknown" */

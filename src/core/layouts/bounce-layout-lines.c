@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "bounce-layout-lines.h"
 
 char *
@@ -87,4 +89,40 @@ gboolean
 bounce_line_is_indented (const BounceLine *l)
 {
   return l->len > 0 && (l->s[0] == ' ' || l->s[0] == '\t');
+}
+
+gboolean
+bounce_text_opens_returned_message (const char        *p,
+                                    gsize              len,
+                                    BounceMarkerFlags  flags)
+{
+  /* (words of the separators of Postfix's, Exim's, qmail's and other
+   * servers' notices, and of a mail program's forward) */
+  static const char * const separated[] = {
+    "original", "copy of the message", "unsent message", "message text follows", "returned message",
+    "returned mail", "forwarded message",
+  };
+  static const char * const headings[] = {
+    "original message follows", "message headers follow", "original message headers", "original message:",
+    "a copy of the original message below",
+  };
+  g_autofree char *line = NULL;
+
+  if (len >= 3 && strchr ("-=", p[0]) != NULL && p[1] == p[0] && p[2] == p[0])
+    {
+      line = g_ascii_strdown (p, MIN (len, 120));
+      for (gsize i = 0; i < G_N_ELEMENTS (separated); i++)
+        if (strstr (line, separated[i]) != NULL)
+          return TRUE;
+      return FALSE;
+    }
+  if (flags == BOUNCE_MARKER_SEPARATOR)
+    return FALSE;
+  line = g_ascii_strdown (p, MIN (len, 80));
+  if ((flags & BOUNCE_MARKER_LINE) && strstr (line, "original message follows") != NULL)
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (headings); i++)
+    if (g_str_has_prefix (line, headings[i]))
+      return TRUE;
+  return FALSE;
 }

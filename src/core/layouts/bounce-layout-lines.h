@@ -25,6 +25,28 @@ gboolean          bounce_line_value          (const BounceLine *l,
 BounceSmtpCommand bounce_command_of_word     (const char       *s,
                                               gsize             len);
 
+/* What bounce_text_opens_returned_message() looks for. */
+typedef enum
+{
+  BOUNCE_MARKER_SEPARATOR = 0,       /* only a separator line */
+  BOUNCE_MARKER_HEADING = 1 << 0,    /* or a heading that starts at p */
+  BOUNCE_MARKER_LINE = 1 << 1,       /* or such a heading anywhere in a short line */
+} BounceMarkerFlags;
+
+/* Whether the text at p (len bytes, a line or what is left of a reply
+ * whose lines were joined) opens the returned message: a separator of at
+ * least three '-' or '=' naming it ("----- Original message -----",
+ * "-------- Returned Mail --------", "---------- Forwarded message
+ * ----------", Exim's "------ This is a copy of the message, including all
+ * the headers. ------"), or as flags allow, a heading without one
+ * ("Original message follows.", "Original message headers:", DragonFly's
+ * "Message headers follow.", "A copy of the original message below this
+ * line:"; with BOUNCE_MARKER_LINE also "Possibly truncated original
+ * message follows:"). */
+gboolean          bounce_text_opens_returned_message (const char        *p,
+                                                      gsize              len,
+                                                      BounceMarkerFlags  flags);
+
 /* The line starts with a space or a tab. */
 gboolean          bounce_line_is_indented    (const BounceLine *l);
 

@@ -5,6 +5,7 @@
 
 #include "bounce-diagnose.h"
 #include "bounce-layouts.h"
+#include "bounce-layout-lines.h"
 
 /* The generic scan: lines of the notification text that name an address
  * as a failed recipient (the line is the address alone, as Exim, qmail,
@@ -388,18 +389,14 @@ scan_text_range (BounceLayoutDoc *d,
     }
 }
 
-/* Where the explanation ends in text[start, end): before a separator line
- * that introduces the returned message ("----- Original message -----",
- * "--- Below this line is a copy of the message.", "--- The header of the
- * original message is following. ---"), which is no part of it. */
+/* Where the explanation ends in text[start, end): before a line that
+ * opens the returned message (bounce_text_opens_returned_message(); one
+ * without a separator only after the first line), which is no part of it. */
 static gsize
 before_returned_message (const char *text,
                          gsize       start,
                          gsize       end)
 {
-  static const char * const words[] = {
-    "original", "copy of the message", "unsent message", "message text follows", "returned message",
-  };
   gsize pos = start;
 
   while (pos < end)
@@ -410,27 +407,10 @@ before_returned_message (const char *text,
 
       while (p < text + line_end && (*p == ' ' || *p == '\t' || *p == '|'))
         p++;
-      if (text + line_end - p >= 3 && strchr ("-=", p[0]) != NULL && p[1] == p[0] && p[2] == p[0])
-        {
-          g_autofree char *line = g_ascii_strdown (p, text + line_end - p);
-
-          for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
-            if (strstr (line, words[i]) != NULL)
-              return pos;
-        }
-      /* the same without a separator: "Possibly truncated original
-       * message follows:", "Original message headers:", DragonFly's
-       * "Message headers follow." */
-      else if (pos > start && text + line_end - p < 80)
-        {
-          g_autofree char *line = g_ascii_strdown (p, text + line_end - p);
-
-          if (strstr (line, "original message follows") != NULL ||
-              g_str_has_prefix (line, "message headers follow") ||
-              g_str_has_prefix (line, "original message headers") ||
-              g_str_has_prefix (line, "original message:"))
-            return pos;
-        }
+      if (bounce_text_opens_returned_message (p, text + line_end - p,
+                                              pos > start && text + line_end - p < 80 ?
+                                              BOUNCE_MARKER_HEADING | BOUNCE_MARKER_LINE : BOUNCE_MARKER_SEPARATOR))
+        return pos;
       pos = line_end + 1;
     }
   return end;

@@ -86,7 +86,7 @@ read_list (BounceLayoutDoc *d,
             last->original = bounce_address_in (s + 15, n - 15);
           continue;
         }
-      if (memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL)
+      if (memchr (s, '@', n) != NULL && !bounce_mem_has_unquoted (s, n, " "))
         {
           g_autofree char *address = bounce_address_in (s, n);
 

@@ -92,6 +92,35 @@ test_quoted_local_part (void)
       "because:\n"
       "\n"
       "  User john smith (\"john smith\"@example.net) not listed in Domino Directory\n" },
+    { "sendmail",
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+      "Subject: Returned mail: Host unknown (Name server: example.net: host not found)\n"
+      "\n"
+      "   ----- Transcript of session follows -----\n"
+      "550 example.net (smtp)... 550 Host unknown\n"
+      "554 <\"john smith\"@example.net>... 550 Host unknown (Authoritative answer from name server)\n" },
+    { "imailserver",
+      "X-Mailer: <SMTP32 v8.22>\n"
+      "Subject: Undeliverable Mail\n"
+      "\n"
+      "Unknown user: \"john smith\"@example.net\n"
+      "\n"
+      "\n"
+      "Original message follows.\n" },
+    { "exchange2003",
+      "X-Mailer: Internet Mail Service (5.5.1960.3)\n"
+      "Subject: Undeliverable: lunch\n"
+      "\n"
+      "Your message\n"
+      "\n"
+      "  To:      bob@example.org\n"
+      "  Subject: lunch\n"
+      "  Sent:    Thu, 29 Apr 2010 00:00:00 -0000\n"
+      "\n"
+      "did not reach the following recipient(s):\n"
+      "\n"
+      "\"john smith\"@example.net on Thu, 29 Apr 2010 00:00:00 -0000\n"
+      "    The recipient name is not recognized\n" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)

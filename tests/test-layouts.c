@@ -139,6 +139,56 @@ test_quoted_local_part (void)
   g_assert_false (bounce_mem_has_unquoted ("bob@example.net", 15, " \t<>"));
 }
 
+/* RFC 6533 3: a "utf-8" recipient in a message/delivery-status, which is
+ * ASCII, writes what is beyond ASCII as "\x{HEX}" (utf-8-addr-xtext); the
+ * address is the one that stands for. */
+static void
+test_dsn_utf8_xtext (void)
+{
+  static const char text[] = 
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message could not be delivered.\n"
+    "\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: utf-8; J\\x{F6}rg@b\\x{FC}cher.example\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "Final-Recipient: utf-8; bob\\x{7A}@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--b--\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "xtext", NULL, &error);
+  GListModel *recipients;
+  g_autoptr(BounceRecipient) first = NULL;
+  g_autoptr(BounceRecipient) second = NULL;
+
+  g_assert_no_error (error);
+  recipients = bounce_report_get_recipients (report);
+
+
+  g_assert_cmpuint (g_list_model_get_n_items (recipients), ==, 2);
+  first = g_list_model_get_item (recipients, 0);
+  second = g_list_model_get_item (recipients, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (first), ==, "j\xc3\xb6rg@b\xc3\xbc" "cher.example");
+  /* (an ASCII character is never written so: the value is left as it is) */
+  g_assert_cmpstr (bounce_recipient_get_address (second), ==, "x{7a}@example.net");
+}
+
 static void
 test_negative (void)
 {
@@ -1101,6 +1151,7 @@ main (int   argc,
   g_test_add_func ("/formats/opensmtpd-delay", test_opensmtpd_delay);
   g_test_add_func ("/formats/mem-find", test_mem_find);
   g_test_add_func ("/formats/quoted-local-part", test_quoted_local_part);
+  g_test_add_func ("/formats/dsn-utf8-xtext", test_dsn_utf8_xtext);
 
   return g_test_run ();
 }

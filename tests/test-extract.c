@@ -106,6 +106,8 @@ test_codes_positive (void)
     { "550 #5.1.0 Address rejected.", "reply:550 enhanced:5.1.0" },
     { "550: 5.2.2 <a@b.example>... Mailbox Full", "reply:550 enhanced:5.2.2" },
     { "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'", "reply:550 enhanced:5.1.10" },
+    /* a local part of digits is an address, no number (RFC 5322 3.2.3 atext) */
+    { "550 12345678@qq.example... No such user", "reply:550" },
   };
 
   check_cases (cases, G_N_ELEMENTS (cases), "reply enhanced");
@@ -119,6 +121,7 @@ test_codes_negative (void)
     { "Postfix 2.1.5 is old", "" },
     { "Date: Mon, 5 Jun 2023 10:12:13 +0000", "" },
     { "Call +1 550 123 4567 for help", "" },
+    { "Call 550 123@ 4567", "" },
     { "Message size 5520 bytes", "" },
     { "Message size: 550 bytes", "" },
     { "error 550 times in a row", "" },

@@ -471,6 +471,23 @@ span_ends_at (GArray *spans,
   return g_array_index (spans, Span, lo).end == at;
 }
 
+/* Whether an address starts at text[p]: local-part bytes (RFC 5322 3.2.3
+ * atext and the dot, digits among them) up to an '@' and a letter or digit.
+ * A local part of digits alone is common ("550 12345678@qq.example... No
+ * such user"), and is no number after a reply code. */
+static gboolean
+address_starts_at (const char *text,
+                   gsize       p,
+                   gsize       end)
+{
+  gsize q = p;
+
+  while (q < end && q - p < 64 &&
+         (g_ascii_isalnum (text[q]) || (text[q] != '\0' && strchr ("!#$%&'*+/=?^_`{|}~.-", text[q]) != NULL)))
+    q++;
+  return q > p && q + 1 < end && text[q] == '@' && g_ascii_isalnum (text[q + 1]);
+}
+
 static gboolean
 reply_in_context (const char *text,
                   gsize       pos,
@@ -511,9 +528,11 @@ reply_in_context (const char *text,
       return !(p < end && g_ascii_isdigit (text[p]));
     }
 
-  /* Some text (not a number) after "550 " / "550-". */
+  /* Some text (not a number, but maybe an address of digits) after
+   * "550 " / "550-". */
   text_follows = after < end && (text[after] == ' ' || text[after] == '-' || text[after] == '\t') &&
-                 after + 1 < end && !g_ascii_isdigit (text[after + 1]) &&
+                 after + 1 < end &&
+                 (!g_ascii_isdigit (text[after + 1]) || address_starts_at (text, after + 1, end)) &&
                  text[after + 1] != '\n' && text[after + 1] != '\r';
 
   /* Line start, maybe indented, quoted ("> 550") or a transcript ("<<< 550"). */

@@ -13,7 +13,7 @@
 
 #define EXTRACT_ADDRESS_REGEX \
   "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?" \
-  "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
+  "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,126}"
 
 /* (groups: 1 a command word, 2 RCPT, 3 DATA, 4 MAIL, 5 connection) */
 #define EXTRACT_SMTP_COMMAND_REGEX \

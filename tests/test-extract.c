@@ -106,6 +106,8 @@ test_codes_positive (void)
     { "550 #5.1.0 Address rejected.", "reply:550 enhanced:5.1.0" },
     { "550: 5.2.2 <a@b.example>... Mailbox Full", "reply:550 enhanced:5.2.2" },
     { "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'", "reply:550 enhanced:5.1.10" },
+    /* a local part of digits is an address, no number (RFC 5322 3.2.3 atext) */
+    { "550 12345678@qq.example... No such user", "reply:550" },
   };
 
   check_cases (cases, G_N_ELEMENTS (cases), "reply enhanced");
@@ -119,6 +121,7 @@ test_codes_negative (void)
     { "Postfix 2.1.5 is old", "" },
     { "Date: Mon, 5 Jun 2023 10:12:13 +0000", "" },
     { "Call +1 550 123 4567 for help", "" },
+    { "Call 550 123@ 4567", "" },
     { "Message size 5520 bytes", "" },
     { "Message size: 550 bytes", "" },
     { "error 550 times in a row", "" },
@@ -562,15 +565,18 @@ test_big_input (void)
 
 /* bounce_extract_address() reads by hand what this regular expression
  * matches; both agree on texts made of the bytes that matter to it, with
- * runs longer than its limits (64 bytes of a local part, 64 of a label,
- * nine labels) and from any offset (EXTRACT_ADDRESS_REGEX:
- * tests/extract-regexes.h). */
+ * runs longer than its limits (64 bytes of a local part, 64 of a label)
+ * and from any offset (EXTRACT_ADDRESS_REGEX: tests/extract-regexes.h).
+ * The regex knows ASCII only: the one character beyond it here is a Han
+ * one, which ends an address as any byte outside the regex's classes does
+ * (letters of other scripts, and quoted local parts, are test_address()'s). */
 static void
 test_address_as_regex (void)
 {
   static const char * const pieces[] = {
-    "a", "Z", "9", "-", ".", "@", " ", "'", "_", "<", ">", "\xc3\xa9", "\n",
+    "a", "Z", "9", "-", ".", "@", " ", "'", "_", "<", ">", "\xe5\xae\x9b", "\n",
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-", ".a.b.c.d.e.f.g.h.i.j",
+    ".k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z",
   };
   g_autoptr(GRegex) regex = g_regex_new (EXTRACT_ADDRESS_REGEX, G_REGEX_RAW, G_REGEX_MATCH_DEFAULT, NULL);
   GRand *rand = g_rand_new_with_seed (20261207);
@@ -665,7 +671,9 @@ test_address (void)
   g_assert_cmpstr (counted, ==, "a@e");
   g_assert_null (none);
   {
-    /* at most 64 bytes before the '@', 64 in a label, nine labels */
+    /* at most 64 bytes before the '@' (RFC 5321 4.5.3.1.1), 64 in a
+     * label; a domain of many labels is read whole (RFC 1035 2.3.4 limits
+     * its length, 255 octets, not its labels' count) */
     g_autofree char *local = g_strnfill (70, 'x');
     g_autofree char *label = g_strnfill (70, 'y');
     g_autofree char *long_local = g_strdup_printf ("%s@example.org", local);
@@ -677,9 +685,45 @@ test_address (void)
 
     g_assert_cmpuint (strlen (a), ==, 64 + strlen ("@example.org"));
     g_assert_cmpuint (strlen (b), ==, strlen ("bob@") + 64);
-    g_assert_cmpstr (c, ==, "bob@a.b.c.d.e.f.g.h.i");
+    g_assert_cmpstr (c, ==, "bob@a.b.c.d.e.f.g.h.i.j.k");
     g_assert_cmpstr (d, ==, "-y@z");
     g_assert_cmpuint (start, ==, 4);
+  }
+  {
+    /* RFC 6531 3.3: UTF-8 in the local part and U-labels in the domain,
+     * lower-cased as a whole; but no Han or kana glued to the address,
+     * texts in those scripts having no spaces between words */
+    g_autofree char *utf8 = bounce_extract_address ("Delivery to <J\xc3\x96rg@B\xc3\xbc" "cher.example>: failed",
+                                                    -1, 0, &start, &end);
+    g_autofree char *cyrillic = bounce_extract_address ("\xd0\xbf\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0@"
+                                                        "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80."
+                                                        "\xd1\x80\xd1\x84", -1, 0, NULL, NULL);
+    g_autofree char *glued = bounce_extract_address ("\xe5\xae\x9b\xe5\x85\x88" "bob@example.jp\xe3\x81\xb8\xe3\x81\xae",
+                                                     -1, 0, NULL, NULL);
+    g_autofree char *broken = bounce_extract_address ("\xc3" "bob@example.org", -1, 0, NULL, NULL);
+
+    g_assert_cmpstr (utf8, ==, "j\xc3\xb6rg@b\xc3\xbc" "cher.example");
+    g_assert_cmpuint (start, ==, 13);
+    g_assert_cmpuint (end, ==, 13 + strlen ("J\xc3\x96rg@B\xc3\xbc" "cher.example"));
+    g_assert_cmpstr (cyrillic, ==, "\xd0\xbf\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0@"
+                                   "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80.\xd1\x80\xd1\x84");
+    g_assert_cmpstr (glued, ==, "bob@example.jp");
+    g_assert_cmpstr (broken, ==, "bob@example.org");
+  }
+  {
+    /* RFC 5321 4.1.2: a quoted local part, with its quotes; not when a
+     * word is glued before the opening quote, nor across a line */
+    g_autofree char *quoted = bounce_extract_address ("550 <\"John Smith\"@Example.org>... User unknown",
+                                                      -1, 0, &start, &end);
+    g_autofree char *escaped = bounce_extract_address ("to \"a\\\"b\"@example.org", -1, 0, NULL, NULL);
+    g_autofree char *glued = bounce_extract_address ("x\"y\"@example.org", -1, 0, NULL, NULL);
+    g_autofree char *lines = bounce_extract_address ("\"a\nb\"@example.org", -1, 0, NULL, NULL);
+
+    g_assert_cmpstr (quoted, ==, "\"john smith\"@example.org");
+    g_assert_cmpuint (start, ==, 5);
+    g_assert_cmpstr (escaped, ==, "\"a\\\"b\"@example.org");
+    g_assert_null (glued);
+    g_assert_null (lines);
   }
 }
 

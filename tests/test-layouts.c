@@ -30,6 +30,165 @@ nth (GPtrArray *list,
   return list->pdata[i];
 }
 
+/* RFC 5321 4.1.2 (and RFC 5322 3.4.1): a local part may be a quoted string,
+ * blanks and all; the layouts that read "an address alone" take it whole
+ * instead of losing the recipient, and bounce_mem_has_unquoted() is what
+ * they ask. */
+static void
+test_quoted_local_part (void)
+{
+  static const struct {
+    const char *layout;
+    const char *text;
+  } samples[] = {
+    { "postfix",
+      "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "\n"
+      "This is the mail system at host mx.example.org.\n"
+      "\n"
+      "I'm sorry to have to inform you that your message could not\n"
+      "be delivered to one or more recipients. It's attached below.\n"
+      "\n"
+      "                   The mail system\n"
+      "\n"
+      "<\"john smith\"@example.net>: host mx.example.net[192.0.2.7] said: 550 5.1.1\n"
+      "    <\"john smith\"@example.net>... User unknown (in reply to RCPT TO command)\n" },
+    { "exim",
+      "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+      "Subject: Mail delivery failed: returning message to sender\n"
+      "\n"
+      "This message was created automatically by mail delivery software.\n"
+      "\n"
+      "A message that you sent could not be delivered to one or more of its\n"
+      "recipients. This is a permanent error. The following address(es) failed:\n"
+      "\n"
+      "  \"john smith\"@example.net\n"
+      "    SMTP error from remote mail server after RCPT TO:<\"john smith\"@example.net>:\n"
+      "    550 5.1.1 User unknown\n" },
+    { "qmail",
+      "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: failure notice\n"
+      "\n"
+      "Hi. This is the qmail-send program at mx.example.org.\n"
+      "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+      "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+      "\n"
+      "<\"john smith\"@example.net>:\n"
+      "192.0.2.7 does not like recipient.\n"
+      "Remote host said: 550 no such mailbox here\n"
+      "Giving up on 192.0.2.7.\n" },
+    { "domino",
+      "Subject: DELIVERY FAILURE: User john smith not listed in Domino Directory\n"
+      "\n"
+      "Your message\n"
+      "\n"
+      "  Subject: lunch\n"
+      "\n"
+      "was not delivered to:\n"
+      "\n"
+      "  \"john smith\"@example.net\n"
+      "\n"
+      "because:\n"
+      "\n"
+      "  User john smith (\"john smith\"@example.net) not listed in Domino Directory\n" },
+    { "sendmail",
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+      "Subject: Returned mail: Host unknown (Name server: example.net: host not found)\n"
+      "\n"
+      "   ----- Transcript of session follows -----\n"
+      "550 example.net (smtp)... 550 Host unknown\n"
+      "554 <\"john smith\"@example.net>... 550 Host unknown (Authoritative answer from name server)\n" },
+    { "imailserver",
+      "X-Mailer: <SMTP32 v8.22>\n"
+      "Subject: Undeliverable Mail\n"
+      "\n"
+      "Unknown user: \"john smith\"@example.net\n"
+      "\n"
+      "\n"
+      "Original message follows.\n" },
+    { "exchange2003",
+      "X-Mailer: Internet Mail Service (5.5.1960.3)\n"
+      "Subject: Undeliverable: lunch\n"
+      "\n"
+      "Your message\n"
+      "\n"
+      "  To:      bob@example.org\n"
+      "  Subject: lunch\n"
+      "  Sent:    Thu, 29 Apr 2010 00:00:00 -0000\n"
+      "\n"
+      "did not reach the following recipient(s):\n"
+      "\n"
+      "\"john smith\"@example.net on Thu, 29 Apr 2010 00:00:00 -0000\n"
+      "    The recipient name is not recognized\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autoptr(GPtrArray) list = parse (samples[i].text);
+
+      g_test_message ("%s", samples[i].layout);
+      g_assert_cmpstr (nth (list, 0)->layout, ==, samples[i].layout);
+      g_assert_cmpstr (nth (list, 0)->address, ==, "\"john smith\"@example.net");
+    }
+
+  g_assert_false (bounce_mem_has_unquoted ("\"john smith\"@example.net", 24, " "));
+  g_assert_false (bounce_mem_has_unquoted ("\"a\\\" b\"@example.net", 20, " "));
+  g_assert_true (bounce_mem_has_unquoted ("\"john\" smith@example.net", 24, " "));
+  g_assert_true (bounce_mem_has_unquoted ("bob@example.net <x>", 19, "<>"));
+  g_assert_false (bounce_mem_has_unquoted ("bob@example.net", 15, " \t<>"));
+}
+
+/* RFC 6533 3: a "utf-8" recipient in a message/delivery-status, which is
+ * ASCII, writes what is beyond ASCII as "\x{HEX}" (utf-8-addr-xtext); the
+ * address is the one that stands for. */
+static void
+test_dsn_utf8_xtext (void)
+{
+  static const char text[] = 
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message could not be delivered.\n"
+    "\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: utf-8; J\\x{F6}rg@b\\x{FC}cher.example\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "Final-Recipient: utf-8; bob\\x{7A}@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--b--\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "xtext", NULL, &error);
+  GListModel *recipients;
+  g_autoptr(BounceRecipient) first = NULL;
+  g_autoptr(BounceRecipient) second = NULL;
+
+  g_assert_no_error (error);
+  recipients = bounce_report_get_recipients (report);
+
+
+  g_assert_cmpuint (g_list_model_get_n_items (recipients), ==, 2);
+  first = g_list_model_get_item (recipients, 0);
+  second = g_list_model_get_item (recipients, 1);
+  g_assert_cmpstr (bounce_recipient_get_address (first), ==, "j\xc3\xb6rg@b\xc3\xbc" "cher.example");
+  /* (an ASCII character is never written so: the value is left as it is) */
+  g_assert_cmpstr (bounce_recipient_get_address (second), ==, "x{7a}@example.net");
+}
+
 static void
 test_negative (void)
 {
@@ -991,6 +1150,8 @@ main (int   argc,
   g_test_add_func ("/formats/long-diagnostic", test_long_diagnostic);
   g_test_add_func ("/formats/opensmtpd-delay", test_opensmtpd_delay);
   g_test_add_func ("/formats/mem-find", test_mem_find);
+  g_test_add_func ("/formats/quoted-local-part", test_quoted_local_part);
+  g_test_add_func ("/formats/dsn-utf8-xtext", test_dsn_utf8_xtext);
 
   return g_test_run ();
 }

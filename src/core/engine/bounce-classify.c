@@ -724,8 +724,9 @@ original_mentions (GPtrArray  *original,
 
 /* A role or machine address (root, a list's owner- or bounce address),
  * whose bounces are a system's, not a person's.  address is what
- * bounce_extract_address() gives: ASCII, so its local part is compared
- * in ASCII case, as a caseless regex of the names would. */
+ * bounce_extract_address() gives (UTF-8 or a quoted local part may be in
+ * it); the names are ASCII, so its local part is compared in ASCII case,
+ * as a caseless regex of the names would. */
 static gboolean
 is_role_address (const char *address)
 {

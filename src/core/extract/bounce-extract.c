@@ -471,6 +471,23 @@ span_ends_at (GArray *spans,
   return g_array_index (spans, Span, lo).end == at;
 }
 
+/* Whether an address starts at text[p]: local-part bytes (RFC 5322 3.2.3
+ * atext and the dot, digits among them) up to an '@' and a letter or digit.
+ * A local part of digits alone is common ("550 12345678@qq.example... No
+ * such user"), and is no number after a reply code. */
+static gboolean
+address_starts_at (const char *text,
+                   gsize       p,
+                   gsize       end)
+{
+  gsize q = p;
+
+  while (q < end && q - p < 64 &&
+         (g_ascii_isalnum (text[q]) || (text[q] != '\0' && strchr ("!#$%&'*+/=?^_`{|}~.-", text[q]) != NULL)))
+    q++;
+  return q > p && q + 1 < end && text[q] == '@' && g_ascii_isalnum (text[q + 1]);
+}
+
 static gboolean
 reply_in_context (const char *text,
                   gsize       pos,
@@ -511,9 +528,11 @@ reply_in_context (const char *text,
       return !(p < end && g_ascii_isdigit (text[p]));
     }
 
-  /* Some text (not a number) after "550 " / "550-". */
+  /* Some text (not a number, but maybe an address of digits) after
+   * "550 " / "550-". */
   text_follows = after < end && (text[after] == ' ' || text[after] == '-' || text[after] == '\t') &&
-                 after + 1 < end && !g_ascii_isdigit (text[after + 1]) &&
+                 after + 1 < end &&
+                 (!g_ascii_isdigit (text[after + 1]) || address_starts_at (text, after + 1, end)) &&
                  text[after + 1] != '\n' && text[after + 1] != '\r';
 
   /* Line start, maybe indented, quoted ("> 550") or a transcript ("<<< 550"). */
@@ -1669,31 +1688,132 @@ is_local_part_byte (char c)
   return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+/=?^_`{|}~.-", c) != NULL);
 }
 
-/* The length of the DNS label at text[p, length): an alphanumeric byte,
- * then up to 63 alphanumerics and hyphens of which the last taken is
- * alphanumeric, as many as there are; 0 when none starts there. */
+/* Whether a character beyond ASCII may stand in an address found in a
+ * text.  RFC 6531 3.3 lets any UTF-8 character into the local part (atext)
+ * and RFC 5890 2.3.2.1 U-labels into the domain ("jörg@bücher.example");
+ * in running text only letters, digits and combining marks are taken, and
+ * not those of scripts written without spaces between words (Han, kana,
+ * Thai ...), where the text around an address touches it ("宛先bob@example.jp
+ * への送信"). */
+static gboolean
+is_address_unichar (gunichar c)
+{
+  switch (g_unichar_get_script (c))
+    {
+    case G_UNICODE_SCRIPT_HAN:
+    case G_UNICODE_SCRIPT_HIRAGANA:
+    case G_UNICODE_SCRIPT_KATAKANA:
+    case G_UNICODE_SCRIPT_BOPOMOFO:
+    case G_UNICODE_SCRIPT_YI:
+    case G_UNICODE_SCRIPT_THAI:
+    case G_UNICODE_SCRIPT_LAO:
+    case G_UNICODE_SCRIPT_KHMER:
+    case G_UNICODE_SCRIPT_MYANMAR:
+    case G_UNICODE_SCRIPT_TIBETAN:
+      return FALSE;
+    default:
+      break;
+    }
+  return c > 0x7f && c != 0xfeff && (g_unichar_isalnum (c) || g_unichar_ismark (c)) &&
+         !(c >= 0xff00 && c <= 0xffef);   /* full-width forms: CJK text */
+}
+
+/* The byte length of an address character beyond ASCII that starts at
+ * text[p] (see is_address_unichar()), or 0. */
+static gsize
+unichar_at (const char *text,
+            gsize       length,
+            gsize       p)
+{
+  gunichar c;
+
+  if (p >= length || (guchar) text[p] < 0x80)
+    return 0;
+  c = g_utf8_get_char_validated (text + p, MIN (length - p, 4));
+  if (c == (gunichar) -1 || c == (gunichar) -2 || !is_address_unichar (c))
+    return 0;
+  return g_unichar_to_utf8 (c, NULL);
+}
+
+/* The byte length of an address character beyond ASCII that ends just
+ * before text[p] and starts at or after from, or 0. */
+static gsize
+unichar_before (const char *text,
+                gsize       from,
+                gsize       p)
+{
+  gsize k = p;
+
+  while (k > from && p - k < 4)
+    {
+      k--;
+      if (((guchar) text[k] & 0xc0) != 0x80)
+        return unichar_at (text, p, k) == p - k ? p - k : 0;
+    }
+  return 0;
+}
+
+/* The length of the DNS label at text[p, length): a letter or digit, then
+ * up to 64 bytes in all of letters, digits and hyphens of which the last
+ * taken is a letter or digit, as many as there are; 0 when none starts
+ * there.  Letters beyond ASCII are a U-label's (RFC 5890 2.3.2.1). */
 static gsize
 label_length (const char *text,
               gsize       length,
               gsize       p)
 {
-  gsize last = 0;
+  gsize n = 0, last = 0;
 
-  if (p >= length || !g_ascii_isalnum (text[p]))
-    return 0;
-  for (gsize n = 1; n < 64 && p + n < length && (g_ascii_isalnum (text[p + n]) || text[p + n] == '-'); n++)
-    if (text[p + n] != '-')
-      last = n;
-  return last + 1;
+  while (p + n < length)
+    {
+      gsize w = g_ascii_isalnum (text[p + n]) ? 1 : unichar_at (text, length, p + n);
+
+      if (w == 0 && n > 0 && text[p + n] == '-')
+        w = 1;
+      if (w == 0 || n + w > 64)
+        break;
+      n += w;
+      if (text[p + n - 1] != '-')
+        last = n;
+    }
+  return last;
+}
+
+/* The start of a quoted local part (RFC 5321 4.1.2 Quoted-string: "john
+ * smith"@example.org) whose closing quote is text[q], at most 64 bytes
+ * with its quotes (RFC 5321 4.5.3.1.1) and on one line; q itself when
+ * there is none. */
+static gsize
+quoted_local_start (const char *text,
+                    gsize       from,
+                    gsize       q)
+{
+  if (q <= from || text[q] != '"')
+    return q;
+  for (gsize k = q; k > from && q - k < 63; )
+    {
+      k--;
+      if ((guchar) text[k] < 0x20 || text[k] == 0x7f)
+        return q;
+      if (text[k] == '"' && (k == from || text[k - 1] != '\\'))
+        {
+          /* not empty, and no word glued before it */
+          if (k + 1 == q || (k > from && is_local_part_byte (text[k - 1])))
+            return q;
+          return k;
+        }
+    }
+  return q;
 }
 
 /* The first address in text[from, length), by hand: the leftmost run of
- * up to 64 local-part bytes that ends at an '@' followed by a label, and
- * the domain of up to nine labels joined by dots, each as long as it goes
- * (what the regular expression
- * [A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.(same)){0,8}
+ * up to 64 local-part bytes (or a quoted local part) that ends at an '@'
+ * followed by a label, and the domain of up to 127 labels joined by dots
+ * (RFC 1035 2.3.4: 255 octets at most), each as long as it goes.  On ASCII
+ * text without quotes that is what the regular expression
+ * [A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.(same)){0,126}
  * would match; bounces hold addresses in most of their lines, and the
- * regex's compilation alone cost more than all the reading). */
+ * regex's compilation alone cost more than all the reading. */
 static gboolean
 find_address (const char *text,
               gsize       length,
@@ -1703,17 +1823,30 @@ find_address (const char *text,
 {
   for (gsize at = from; at < length; at++)
     {
-      gsize s = at, e, label;
+      gsize s = at, e, label, w;
 
       if (text[at] != '@')
         continue;
-      while (s > from && at - s < 64 && is_local_part_byte (text[s - 1]))
-        s--;
+      if (at > from && text[at - 1] == '"')
+        s = quoted_local_start (text, from, at - 1);
+      if (s == at || s == at - 1)
+        {
+          s = at;
+          for (;;)
+            {
+              if (s > from && at - s < 64 && is_local_part_byte (text[s - 1]))
+                s--;
+              else if ((w = unichar_before (text, from, s)) > 0 && at - s + w <= 64)
+                s -= w;
+              else
+                break;
+            }
+        }
       label = label_length (text, length, at + 1);
       if (s == at || label == 0)
         continue;
       e = at + 1 + label;
-      for (guint i = 0; i < 8 && e < length && text[e] == '.'; i++)
+      for (guint i = 0; i < 126 && e < length && text[e] == '.'; i++)
         {
           label = label_length (text, length, e + 1);
           if (label == 0)
@@ -1753,6 +1886,9 @@ bounce_extract_address (const char *text,
   /* Trailing dots come from sentences ("... to a@b.example."). */
   while (e > s && text[e - 1] == '.')
     e--;
+  for (gsize i = s; i < e; i++)
+    if ((guchar) text[i] >= 0x80)
+      return g_utf8_strdown (text + s, e - s);   /* "JÖRG@BÜCHER.example" */
   return g_ascii_strdown (text + s, e - s);
 }
 

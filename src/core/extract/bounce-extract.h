@@ -86,6 +86,9 @@ BounceSmtpCommand bounce_extract_smtp_command (const char *text,
 
 /* The first e-mail address in text[from, length), lower case, with its byte
  * range in *start and *end (either may be NULL); NULL when there is none.
+ * Its local part may be a quoted string, kept with its quotes ("john
+ * smith"@example.org, RFC 5321 4.1.2), and it may hold letters beyond ASCII
+ * (RFC 6531), though not of scripts written without spaces (Han, kana ...).
  * length may be -1 for a NUL-terminated text. */
 char             *bounce_extract_address      (const char *text,
                                                gssize      length,

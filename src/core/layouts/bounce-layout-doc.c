@@ -165,6 +165,25 @@ bounce_address_in (const char *s,
   return bounce_extract_address (s, len, 0, NULL, NULL);
 }
 
+gboolean
+bounce_mem_has_unquoted (const char *s,
+                         gsize       len,
+                         const char *bytes)
+{
+  gboolean quoted = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (s[i] == '"')
+        quoted = !quoted;
+      else if (quoted && s[i] == '\\' && i + 1 < len)
+        i++;   /* a quoted-pair */
+      else if (!quoted && s[i] != '\0' && strchr (bytes, s[i]) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 char *
 bounce_address_colon_line (const BounceLine *l)
 {
@@ -187,10 +206,7 @@ bounce_address_colon_line (const BounceLine *l)
         return NULL;
       s++, n -= 2;
     }
-  for (gsize i = 0; i < n; i++)
-    if (s[i] == ' ' || s[i] == '\t' || s[i] == '<' || s[i] == '>')
-      return NULL;
-  if (memchr (s, '@', n) == NULL)
+  if (bounce_mem_has_unquoted (s, n, " \t<>") || memchr (s, '@', n) == NULL)
     return NULL;
   return bounce_address_in (s, n);
 }

@@ -19,8 +19,7 @@ bounce_line_lone_address (const BounceLine *l)
     n--;
   if (n > 2 && s[0] == '<' && s[n - 1] == '>')
     s++, n -= 2;
-  if (n < 3 || n > 320 || memchr (s, '@', n) == NULL || memchr (s, ' ', n) != NULL ||
-      memchr (s, '\t', n) != NULL || memchr (s, '<', n) != NULL || memchr (s, '>', n) != NULL)
+  if (n < 3 || n > 320 || memchr (s, '@', n) == NULL || bounce_mem_has_unquoted (s, n, " \t<>"))
     return NULL;
   address = bounce_address_in (s, n);
   /* nothing but the address */

@@ -120,6 +120,13 @@ char       *bounce_address_in         (const char       *s,
 /* Whether address's domain is more than a bare host name ("bob@server",
  * a server's internal name): dotted, or an address literal ("[192.0.2.1]"). */
 gboolean    bounce_address_is_qualified (const char     *address);
+/* Whether one of bytes occurs in s[0..len) outside a quoted string: an
+ * address's quoted local part may hold spaces, '<', ',' ... ("john
+ * smith"@example.org, RFC 5321 4.1.2 Quoted-string; RFC 5322 3.2.4), so a
+ * layout that takes "no space" for "one address" asks this instead. */
+gboolean    bounce_mem_has_unquoted   (const char       *s,
+                                       gsize             len,
+                                       const char       *bytes);
 /* "<addr>:" or "addr:" alone on a line (qmail and its kin). */
 char       *bounce_address_colon_line (const BounceLine *l);
 /* Appends a line's text to a diagnostic, one space between lines, up to

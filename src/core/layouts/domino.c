@@ -62,7 +62,7 @@ parse_domino (BounceLayoutDoc *d)
           bounce_line_trim (l, &s, &n);
           if (n == 0)
             continue;
-          if (memchr (s, '@', n) == NULL || memchr (s, ' ', n) != NULL)
+          if (memchr (s, '@', n) == NULL || bounce_mem_has_unquoted (s, n, " "))
             break;
           r = bounce_doc_add_fact (d, bounce_address_in (s, n), k, k);
         }

@@ -92,7 +92,7 @@ exchange2003_recipient (const BounceLine *l)
       /* indented: an address only when nothing but " on <date>" follows */
       bounce_line_trim (l, &s, &n);
       on = bounce_mem_find (s, n, " on ");
-      if (on == NULL || memchr (s, ' ', on - s) != NULL)
+      if (on == NULL || bounce_mem_has_unquoted (s, on - s, " "))
         return NULL;
     }
   bounce_line_trim (l, &s, &n);
@@ -102,7 +102,7 @@ exchange2003_recipient (const BounceLine *l)
   smtp = bounce_mem_find (s, on - s, "SMTP=");
   if (smtp != NULL)
     return bounce_address_in (smtp + 5, on - smtp - 5);
-  if (memchr (s, ' ', on - s) != NULL)
+  if (bounce_mem_has_unquoted (s, on - s, " "))
     return NULL;
   return bounce_address_in (s, on - s);
 }

@@ -94,8 +94,10 @@ exim_address_line (const BounceLine  *l,
   if (i > 4 || i >= n)
     return NULL;
   end = i;
-  while (end < n && s[end] != ' ' && s[end] != '\t')
-    end++;
+  /* (a quoted local part may hold blanks: RFC 5321 4.1.2) */
+  for (gboolean quoted = FALSE; end < n && (quoted || (s[end] != ' ' && s[end] != '\t')); end++)
+    if (s[end] == '"')
+      quoted = !quoted;
   /* the token is the address, with optional <> and a trailing colon */
   {
     const char *t = s + i;
@@ -106,8 +108,9 @@ exim_address_line (const BounceLine  *l,
       tn--;
     if (tn > 2 && t[0] == '<' && t[tn - 1] == '>')
       t++, tn -= 2;
-    if (tn < 3 || memchr (t, '@', tn) == NULL || memchr (t, '<', tn) != NULL ||
-        memchr (t, '>', tn) != NULL || memchr (t, '"', tn) != NULL)
+    /* (quotes only around a local part: "john smith"@example.org) */
+    if (tn < 3 || memchr (t, '@', tn) == NULL || bounce_mem_has_unquoted (t, tn, "<>") ||
+        (memchr (t, '"', tn) != NULL && t[0] != '"'))
       return NULL;
     address = bounce_address_in (t, tn);
   }

@@ -57,7 +57,7 @@ imail_line (const char *s,
     if (p[0] == ':' && p[1] == ' ')
       sep = p;
   if (sep == NULL || sep - s < 8 || memchr (sep, '@', s + n - sep) == NULL ||
-      memchr (sep + 2, ' ', s + n - sep - 2) != NULL)
+      bounce_mem_has_unquoted (sep + 2, s + n - sep - 2, " "))
     return NULL;
   if (known)
     {

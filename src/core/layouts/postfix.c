@@ -57,7 +57,7 @@ postfix_record (const BounceLine *l,
   if (n < 6 || s[0] != '<')
     return NULL;
   gt = memchr (s, '>', n);
-  if (gt == NULL || memchr (s, '@', gt - s) == NULL || memchr (s, ' ', gt - s) != NULL)
+  if (gt == NULL || memchr (s, '@', gt - s) == NULL || bounce_mem_has_unquoted (s, gt - s, " "))
     return NULL;
   colon = gt + 1;
   if (colon < s + n && *colon == ' ' && bounce_mem_has_prefix (colon + 1, s + n - colon - 1, "(expanded from <"))

@@ -114,9 +114,9 @@ bounce_address_alone (const BounceLine *l)
     s++, n -= 2;
   if (n < 3 || memchr (s, '@', n) == NULL)
     return NULL;
-  for (gsize i = 0; i < n; i++)
-    if (s[i] == ' ' || s[i] == '\t' || s[i] == '<' || s[i] == '>' || s[i] == '"' || s[i] == ',')
-      return NULL;
+  /* (quotes only around a local part: "john smith"@example.org) */
+  if (bounce_mem_has_unquoted (s, n, " \t<>,") || (memchr (s, '"', n) != NULL && s[0] != '"'))
+    return NULL;
   return bounce_address_in (s, n);
 }
 

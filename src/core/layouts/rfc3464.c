@@ -178,6 +178,44 @@ read_group (BounceFact       *fact,
   fact->reason = g_strdup (bounce_layouts_field_reason (group));
 }
 
+/* A recipient field's value with RFC 6533's utf-8-addr-xtext undone: a
+ * "utf-8" typed address in a message/delivery-status, which is ASCII,
+ * writes each character beyond ASCII as "\x{HEX}" (RFC 6533 3,
+ * embedded-unicode-char: "jörg" as "j\x{F6}rg").  Other values are
+ * returned as they are (a copy); NULL stays NULL. */
+static char *
+recipient_value (const char *value)
+{
+  const char *v = bounce_dsn_skip_type (value);
+  GString *out;
+
+  if (value == NULL)
+    return NULL;
+  if (v == value || g_ascii_strncasecmp (value, "utf-8", 5) != 0 || strstr (v, "\\x{") == NULL)
+    return g_strdup (value);
+  out = g_string_new_len (value, v - value);
+  for (const char *p = v; *p != '\0'; p++)
+    {
+      if (p[0] == '\\' && p[1] == 'x' && p[2] == '{')
+        {
+          const char *q = p + 3;
+          gunichar c = 0;
+          guint digits = 0;
+
+          while (g_ascii_isxdigit (*q) && digits < 6)
+            c = c * 16 + g_ascii_xdigit_value (*q++), digits++;
+          if (*q == '}' && digits > 0 && c > 0x7f && g_unichar_validate (c))
+            {
+              g_string_append_unichar (out, c);
+              p = q;
+              continue;
+            }
+        }
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 void
 bounce_dsn_facts (BounceLayoutDoc *d,
                   GPtrArray       *groups)
@@ -190,8 +228,8 @@ bounce_dsn_facts (BounceLayoutDoc *d,
   for (guint i = 0; groups != NULL && i < groups->len; i++)
     {
       BounceFieldGroup *group = groups->pdata[i];
-      const char *final = bounce_fields_lookup (group->fields, "Final-Recipient");
-      const char *original = bounce_fields_lookup (group->fields, "Original-Recipient");
+      g_autofree char *final = recipient_value (bounce_fields_lookup (group->fields, "Final-Recipient"));
+      g_autofree char *original = recipient_value (bounce_fields_lookup (group->fields, "Original-Recipient"));
       g_autofree char *address = NULL;
       BounceFieldGroup *fields_above;
       BounceFact *fact;

@@ -40,7 +40,7 @@ sendmail_summary (const char  *s,
         i++;
     }
   /* the address is all that stands between the codes and the dots */
-  if (memchr (s + i, ' ', dots - (s + i)) != NULL || memchr (s + i, '@', dots - (s + i)) == NULL)
+  if (bounce_mem_has_unquoted (s + i, dots - (s + i), " ") || memchr (s + i, '@', dots - (s + i)) == NULL)
     return NULL;
   *codes_len = i;
   *text = dots + 4;
@@ -86,7 +86,7 @@ read_list (BounceLayoutDoc *d,
             last->original = bounce_address_in (s + 15, n - 15);
           continue;
         }
-      if (memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL)
+      if (memchr (s, '@', n) != NULL && !bounce_mem_has_unquoted (s, n, " "))
         {
           g_autofree char *address = bounce_address_in (s, n);
 

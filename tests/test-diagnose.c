@@ -32,6 +32,17 @@ recipient (BounceReport *report,
   return g_list_model_get_item (list, i);
 }
 
+/* The id of the entry that leads a recipient's explanation. */
+static const char *
+leading_entry (BounceRecipient *r)
+{
+  GPtrArray *entries = bounce_recipient_get_entries (r);
+
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, >, 0);
+  return bounce_entry_get_id (entries->pdata[0]);
+}
+
 /* The first recipient's address, "Server said" and refusing server. */
 static void
 assert_first_row (const char *text,
@@ -4591,12 +4602,9 @@ test_relayed_first_entry (void)
         "--B--\n", actions[i]);
       g_autoptr(BounceReport) report = analyze (text);
       g_autoptr(BounceRecipient) r = recipient (report, 0);
-      GPtrArray *entries = bounce_recipient_get_entries (r);
 
       g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "delivered");
-      g_assert_nonnull (entries);
-      g_assert_cmpuint (entries->len, >, 0);
-      g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "reason.delivered");
+      g_assert_cmpstr (leading_entry (r), ==, "reason.delivered");
     }
 }
 
@@ -4644,16 +4652,13 @@ test_auth_failure_report (void)
     "--B--\n";
   g_autoptr(BounceReport) report = analyze (text);
   g_autoptr(BounceRecipient) r = recipient (report, 0);
-  GPtrArray *entries = bounce_recipient_get_entries (r);
   g_autofree char *description = bounce_report_describe (report);
   g_autofree char *shown = bounce_report_to_text (report);
 
   g_assert_cmpint (bounce_report_get_kind (report), ==, BOUNCE_KIND_FEEDBACK);
   g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, "auth-failure");
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "feedback");
-  g_assert_nonnull (entries);
-  g_assert_cmpuint (entries->len, >, 0);
-  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.auth-failure");
+  g_assert_cmpstr (leading_entry (r), ==, "rule.feedback.auth-failure");
   g_assert_nonnull (strstr (description, "authentication"));
   g_assert_null (strstr (shown, "marked it as spam"));
   g_assert_null (strstr (shown, "spam complaint"));
@@ -4692,13 +4697,10 @@ test_ses_suppression_list (void)
     "--B--\n";
   g_autoptr(BounceReport) report = analyze (text);
   g_autoptr(BounceRecipient) r = recipient (report, 0);
-  GPtrArray *entries = bounce_recipient_get_entries (r);
 
   /* the reason Sisimai 5.1's tables give a 5.1.1 (its "suppressed" came later) */
   g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
-  g_assert_nonnull (entries);
-  g_assert_cmpuint (entries->len, >, 0);
-  g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.isp.ses-suppression-list");
+  g_assert_cmpstr (leading_entry (r), ==, "rule.isp.ses-suppression-list");
 }
 
 /* A bounce that names no recipient falls back on the returned message;
@@ -4883,21 +4885,19 @@ test_feedback_types (void)
         "--B--\n", types[i]);
       g_autoptr(BounceReport) report = analyze (text);
       g_autoptr(BounceRecipient) r = recipient (report, 0);
-      GPtrArray *entries = bounce_recipient_get_entries (r);
       g_autofree char *shown = bounce_report_to_text (report);
 
       g_test_message ("type %s", types[i]);
       g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, types[i]);
       g_assert_null (strstr (shown, "marked it as spam"));
-      g_assert_nonnull (entries);
       g_assert_null (strstr (shown, "spam complaint report"));
       if (g_str_equal (types[i], "opt-out"))
         {
-          g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.opt-out");
+          g_assert_cmpstr (leading_entry (r), ==, "rule.feedback.opt-out");
           g_assert_nonnull (strstr (shown, "unsubscribe request"));
         }
       else
-        g_assert_cmpstr (bounce_entry_get_id (entries->pdata[0]), ==, "rule.feedback.other");
+        g_assert_cmpstr (leading_entry (r), ==, "rule.feedback.other");
     }
 }
 

@@ -733,31 +733,32 @@ expanded_recipients (BounceWindow *win)
   return list;
 }
 
-/* A file too large to show whole: a message past the shown part keeps
- * its result, but offers no jump to text that is not there. */
-static void
-test_message_detail_cut (void)
+/* tests/ui/list-bounces.mbox with text added at the end of message 1,
+ * written to a folder of its own (*dir, for remove_grown_mbox()) and opened in a new
+ * window; returns the window once its analysis is done. */
+static BounceWindow *
+open_grown_mbox (const char  *added,
+                 char       **dir)
 {
-  g_autofree char *dir = g_dir_make_tmp ("bounce-mbox-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "big.mbox", NULL);
+  g_autofree char *path = NULL;
   g_autofree char *sample_path = g_test_build_filename (G_TEST_DIST, "ui", "list-bounces.mbox", NULL);
   g_autofree char *sample = NULL;
   g_autoptr(GString) mbox = g_string_new (NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) file = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GError) error = NULL;
   BounceWindow *win;
-  BounceMessagesView *view;
   const char *second;
 
+  *dir = g_dir_make_tmp ("bounce-mbox-XXXXXX", NULL);
+  path = g_build_filename (*dir, "grown.mbox", NULL);
+  file = g_file_new_for_path (path);
   g_file_get_contents (sample_path, &sample, NULL, &error);
   g_assert_no_error (error);
   second = strstr (sample, "\nFrom MAILER-DAEMON  Mon Mar  2 10:02:44");
   g_assert_nonnull (second);
-  /* Message 1 with a long returned text, then messages 2 and 3. */
   g_string_append_len (mbox, sample, second - sample);
-  for (guint i = 0; i < 4000; i++)
-    g_string_append (mbox, "    a line of the returned message, quoted to make the file large\n");
+  g_string_append (mbox, added);
   g_string_append (mbox, second);
   g_file_set_contents (path, mbox->str, mbox->len, &error);
   g_assert_no_error (error);
@@ -767,7 +768,34 @@ test_message_detail_cut (void)
   gtk_window_present (GTK_WINDOW (win));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   bounce_window_open_file (win, file);
-  ui_wait_until (ui_analysis_done, win, 20000);
+  ui_wait_until (ui_analysis_done, win, 60000);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  return win;
+}
+
+static void
+remove_grown_mbox (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "grown.mbox", NULL);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A file too large to show whole: a message past the shown part keeps
+ * its result, but offers no jump to text that is not there. */
+static void
+test_message_detail_cut (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GString) quoted = g_string_new (NULL);
+  BounceWindow *win;
+  BounceMessagesView *view;
+
+  /* message 1 with a long returned text, then messages 2 and 3 */
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (quoted, "    a line of the returned message, quoted to make the file large\n");
+  win = open_grown_mbox (quoted->str, &dir);
   view = find_view (GTK_WIDGET (win));
 
   /* Message 1 is shown: its codes are found. */
@@ -783,8 +811,7 @@ test_message_detail_cut (void)
   g_assert_null (find_button (expanded_recipients (win), "_Show in Message"));
 
   ui_destroy_window (win);
-  g_unlink (path);
-  g_rmdir (dir);
+  remove_grown_mbox (dir);
 }
 
 /* A mailbox whose recipients were not all read says so beside its table,
@@ -793,38 +820,16 @@ test_message_detail_cut (void)
 static void
 test_cut_short (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("bounce-mbox-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "many.mbox", NULL);
-  g_autofree char *sample_path = g_test_build_filename (G_TEST_DIST, "ui", "list-bounces.mbox", NULL);
-  g_autofree char *sample = NULL;
-  g_autoptr(GString) mbox = g_string_new (NULL);
+  g_autofree char *dir = NULL;
+  g_autoptr(GString) many = g_string_new (NULL);
   g_autoptr(GString) labels = g_string_new (NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GError) error = NULL;
   BounceWindow *win;
   BounceMessagesView *view;
-  const char *second;
 
-  g_file_get_contents (sample_path, &sample, NULL, &error);
-  g_assert_no_error (error);
-  second = strstr (sample, "\nFrom MAILER-DAEMON  Mon Mar  2 10:02:44");
-  g_assert_nonnull (second);
-  g_string_append_len (mbox, sample, second - sample);
   for (guint i = 0; i < BOUNCE_MAX_RECIPIENTS + 10; i++)
-    g_string_append_printf (mbox, "<user%u@example.net>: host mx.example.net[192.0.2.25] said: 550 5.1.1\n"
+    g_string_append_printf (many, "<user%u@example.net>: host mx.example.net[192.0.2.25] said: 550 5.1.1\n"
                                   "    <user%u@example.net>: Recipient address rejected: User unknown\n\n", i, i);
-  g_string_append (mbox, second);
-  g_file_set_contents (path, mbox->str, mbox->len, &error);
-  g_assert_no_error (error);
-
-  win = g_object_new (BOUNCE_TYPE_WINDOW, "application", app, "settings", settings,
-                      "default-width", 1000, "default-height", 1400, NULL);
-  gtk_window_present (GTK_WINDOW (win));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
-  bounce_window_open_file (win, file);
-  ui_wait_until (ui_analysis_done, win, 60000);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  win = open_grown_mbox (many->str, &dir);
   view = find_view (GTK_WIDGET (win));
   g_assert_nonnull (view);
   g_assert_true (bounce_report_get_truncated (bounce_window_get_report (win)) & BOUNCE_TRUNCATED_RECIPIENTS);
@@ -833,8 +838,7 @@ test_cut_short (void)
   g_assert_nonnull (strstr (labels->str, "the list was cut short"));
 
   ui_destroy_window (win);
-  g_unlink (path);
-  g_rmdir (dir);
+  remove_grown_mbox (dir);
 }
 
 /* Scrolled windows under widget that scroll sideways: their content is

@@ -289,6 +289,52 @@ test_dsn_utf8_xtext (void)
   g_assert_cmpstr (bounce_recipient_get_address (second), ==, "x{7a}@example.net");
 }
 
+/* A local part written as an RFC 2047 encoded word, as some servers echo
+ * it (RFC 2047 5 (3) forbids it there): lower case would corrupt its
+ * base64, so it is kept as written, in the text and in the report alike;
+ * the domain is folded (RFC 5321 2.4). */
+static void
+test_encoded_word_local_part (void)
+{
+  static const char text[] =
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is the mail system at host mx.example.org.\n"
+    "\n"
+    "                   The mail system\n"
+    "\n"
+    "<=?UTF-8?B?SsO2cmcgU21pdGg=?=@Example.NET>: host mx.example.net[192.0.2.7] said:\n"
+    "    550 5.1.1 User unknown (in reply to RCPT TO command)\n"
+    "\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; =?UTF-8?B?SsO2cmcgU21pdGg=?=@Example.NET\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--b--\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "encoded-word", NULL, &error);
+  GListModel *recipients;
+  g_autoptr(BounceRecipient) first = NULL;
+
+  g_assert_no_error (error);
+  recipients = bounce_report_get_recipients (report);
+  g_assert_cmpuint (g_list_model_get_n_items (recipients), ==, 1);
+  first = g_list_model_get_item (recipients, 0);
+  g_assert_cmpstr (bounce_recipient_get_address (first), ==, "=?UTF-8?B?SsO2cmcgU21pdGg=?=@example.net");
+}
+
 static void
 test_negative (void)
 {
@@ -1252,6 +1298,7 @@ main (int   argc,
   g_test_add_func ("/formats/mem-find", test_mem_find);
   g_test_add_func ("/formats/quoted-local-part", test_quoted_local_part);
   g_test_add_func ("/formats/dsn-utf8-xtext", test_dsn_utf8_xtext);
+  g_test_add_func ("/formats/encoded-word-local-part", test_encoded_word_local_part);
 
   return g_test_run ();
 }

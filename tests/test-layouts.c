@@ -221,6 +221,14 @@ test_quoted_local_part (void)
       "|------------------------- Failed addresses follow: ---------------------|\n"
       " \"john smith\"@example.net ... failed: unknown user\n"
       "|------------------------- Message text follows: ------------------------|\n" },
+    { "zoho",
+      "From: mailer-daemon@mail.zoho.example\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "\n"
+      "This message was created automatically by mail delivery software.\n"
+      "A message that you sent could not be delivered to one or more of its recipients.\n"
+      "\n"
+      "\"john smith\"@example.net Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken: mailbox unavailable\n" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)

@@ -671,6 +671,21 @@ test_address (void)
   g_assert_cmpstr (counted, ==, "a@e");
   g_assert_null (none);
   {
+    /* a local part written as an RFC 2047 encoded word keeps its case,
+     * which its base64 needs; the domain is still folded (RFC 5321 2.4) */
+    g_autofree char *word = bounce_extract_address ("550 <=?UTF-8?B?SsO2cmcgU21pdGg=?=@Example.NET>: no such user",
+                                                    -1, 0, NULL, NULL);
+    g_autofree char *q = bounce_address_fold ("=?ISO-8859-1?Q?J=F6rg?=@Example.NET", strlen ("=?ISO-8859-1?Q?J=F6rg?=@Example.NET"));
+    /* not an encoded word: folded as before */
+    g_autofree char *plain = bounce_address_fold ("=?Bob?=@Example.NET", strlen ("=?Bob?=@Example.NET"));
+    g_autofree char *upper = bounce_address_fold ("J\xc3\x96RG@B\xc3\x9c" "CHER.example", 21);
+
+    g_assert_cmpstr (word, ==, "=?UTF-8?B?SsO2cmcgU21pdGg=?=@example.net");
+    g_assert_cmpstr (q, ==, "=?ISO-8859-1?Q?J=F6rg?=@example.net");
+    g_assert_cmpstr (plain, ==, "=?bob?=@example.net");
+    g_assert_cmpstr (upper, ==, "j\xc3\xb6rg@b\xc3\xbc" "cher.example");
+  }
+  {
     /* at most 64 bytes before the '@' (RFC 5321 4.5.3.1.1), 64 in a
      * label; a domain of many labels is read whole (RFC 1035 2.3.4 limits
      * its length, 255 octets, not its labels' count) */

@@ -121,6 +121,114 @@ test_quoted_local_part (void)
       "\n"
       "\"john smith\"@example.net on Thu, 29 Apr 2010 00:00:00 -0000\n"
       "    The recipient name is not recognized\n" },
+    { "messagelabs",
+      "From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>\n"
+      "Subject: Mail Delivery Failure\n"
+      "X-Msg-Ref: server-1.tower-2.messagelabs.com!1793800000!1234567!1\n"
+      "\n"
+      "This is the mail delivery agent at Symantec Email Security.cloud.\n"
+      "\n"
+      "I was unable to deliver your message to the following addresses:\n"
+      "\n"
+      "\"john smith\"@example.net\n"
+      "\n"
+      "Reason: 550 No such user\n"
+      "\n"
+      "The message subject was: lunch\n" },
+    { "mimecast",
+      "From: Postmaster <postmaster@example.org>\n"
+      "Subject: [Postmaster] Email Delivery Failure\n"
+      "Message-Id: <0123456789-1793800000000@eu-mta-12.eu.mimecast.lan>\n"
+      "\n"
+      "An email that you attempted to send to the following address could not be delivered:\n"
+      "-- \"john smith\"@example.net\n"
+      "\n"
+      "The problem appears to be :\n"
+      "-- Recipient email address is possibly incorrect\n"
+      "\n"
+      "Additional information follows :\n"
+      "-- 5.4.1 Recipient address rejected: Access denied.\n" },
+    { "mfilter",
+      "From: MAILER-DAEMON@gw.example.org\n"
+      "Subject: failure notice\n"
+      "X-Mailer: m-FILTER\n"
+      "\n"
+      "\xe4\xbb\xa5\xe4\xb8\x8b\xe3\x81\xae\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9\xe3\x81\xb8\xe3\x81\xae\xe9\x80\x81\xe4\xbf\xa1\xe3\x81\xab\xe5\xa4\xb1\xe6\x95\x97\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x97\xe3\x81\x9f\xe3\x80\x82\n"
+      "\"john smith\"@example.net\n"
+      "\n"
+      "\n"
+      "-------server message\n"
+      "550 5.1.1 User unknown\n"
+      "\n"
+      "-------SMTP command\n"
+      "RCPT\n" },
+    { "notes",
+      "From: Mail Router <postmaster@notes.example.org>\n"
+      "Subject: Undeliverable message\n"
+      "\n"
+      "------- Failure Reasons  --------\n"
+      "\n"
+      "User not listed in public Name & Address Book\n"
+      "\"john smith\"@example.net\n" },
+    { "mailmarshal",
+      "From: postmaster@relay.example.org\n"
+      "Subject: Undeliverable Mail: \"lunch\"\n"
+      "\n"
+      "Your message:\n"
+      "   From:    alice@example.org\n"
+      "   Subject: lunch\n"
+      "\n"
+      "Could not be delivered because of\n"
+      "\n"
+      "550 5.1.1 User unknown\n"
+      "\n"
+      "The following recipients were affected:\n"
+      "    \"john smith\"@example.net\n"
+      "\n"
+      "Additional Information\n" },
+    { "citadel",
+      "From: Citadel <postmaster@bbs.example.org>\n"
+      "Subject: Delivery Status Notification (Failure)\n"
+      "X-Mailer: Citadel\n"
+      "\n"
+      "A message you sent could not be delivered to some or all of its recipients.\n"
+      "The following addresses were undeliverable:\n"
+      "\n"
+      " \"john smith\"@example.net: 550 5.1.1 User unknown\n" },
+    { "au",
+      "From: Postmaster@ezweb.ne.jp\n"
+      "Subject: Mail System Error - Returned Mail\n"
+      "\n"
+      "Each of the following recipients was rejected by a remote mail server.\n"
+      "\n"
+      "    Recipient: <\"john smith\"@example.net>\n"
+      "    >>> RCPT TO:<\"john smith\"@example.net>\n"
+      "    <<< 550 User unknown\n" },
+    { "deutsche-telekom",
+      "From: Mail Delivery System <Mailer-Daemon@t-online.de>\n"
+      "Subject: mail failed, returning to sender\n"
+      "\n"
+      "|------------------------- Failed addresses follow: ---------------------|\n"
+      " <\"john smith\"@example.net>\n"
+      "   552 5.2.2 Quota exceeded (mailbox for user is full)\n"
+      "|------------------------- Message text follows: ------------------------|\n" },
+    { "deutsche-telekom",
+      "From: Mail Delivery System <Mailer-Daemon@t-online.de>\n"
+      "Subject: mail failed, returning to sender\n"
+      "\n"
+      "|------------------------- Message log follows: -------------------------|\n"
+      "no valid recipients were found for this message\n"
+      "|------------------------- Failed addresses follow: ---------------------|\n"
+      " \"john smith\"@example.net ... failed: unknown user\n"
+      "|------------------------- Message text follows: ------------------------|\n" },
+    { "zoho",
+      "From: mailer-daemon@mail.zoho.example\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "\n"
+      "This message was created automatically by mail delivery software.\n"
+      "A message that you sent could not be delivered to one or more of its recipients.\n"
+      "\n"
+      "\"john smith\"@example.net Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken: mailbox unavailable\n" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
@@ -187,6 +295,52 @@ test_dsn_utf8_xtext (void)
   g_assert_cmpstr (bounce_recipient_get_address (first), ==, "j\xc3\xb6rg@b\xc3\xbc" "cher.example");
   /* (an ASCII character is never written so: the value is left as it is) */
   g_assert_cmpstr (bounce_recipient_get_address (second), ==, "x{7a}@example.net");
+}
+
+/* A local part written as an RFC 2047 encoded word, as some servers echo
+ * it (RFC 2047 5 (3) forbids it there): lower case would corrupt its
+ * base64, so it is kept as written, in the text and in the report alike;
+ * the domain is folded (RFC 5321 2.4). */
+static void
+test_encoded_word_local_part (void)
+{
+  static const char text[] =
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is the mail system at host mx.example.org.\n"
+    "\n"
+    "                   The mail system\n"
+    "\n"
+    "<=?UTF-8?B?SsO2cmcgU21pdGg=?=@Example.NET>: host mx.example.net[192.0.2.7] said:\n"
+    "    550 5.1.1 User unknown (in reply to RCPT TO command)\n"
+    "\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; =?UTF-8?B?SsO2cmcgU21pdGg=?=@Example.NET\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--b--\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BounceReport) report = bounce_analyze_bytes (bytes, "encoded-word", NULL, &error);
+  GListModel *recipients;
+  g_autoptr(BounceRecipient) first = NULL;
+
+  g_assert_no_error (error);
+  recipients = bounce_report_get_recipients (report);
+  g_assert_cmpuint (g_list_model_get_n_items (recipients), ==, 1);
+  first = g_list_model_get_item (recipients, 0);
+  g_assert_cmpstr (bounce_recipient_get_address (first), ==, "=?UTF-8?B?SsO2cmcgU21pdGg=?=@example.net");
 }
 
 static void
@@ -1152,6 +1306,7 @@ main (int   argc,
   g_test_add_func ("/formats/mem-find", test_mem_find);
   g_test_add_func ("/formats/quoted-local-part", test_quoted_local_part);
   g_test_add_func ("/formats/dsn-utf8-xtext", test_dsn_utf8_xtext);
+  g_test_add_func ("/formats/encoded-word-local-part", test_encoded_word_local_part);
 
   return g_test_run ();
 }

@@ -1886,10 +1886,49 @@ bounce_extract_address (const char *text,
   /* Trailing dots come from sentences ("... to a@b.example."). */
   while (e > s && text[e - 1] == '.')
     e--;
-  for (gsize i = s; i < e; i++)
-    if ((guchar) text[i] >= 0x80)
-      return g_utf8_strdown (text + s, e - s);   /* "JÖRG@BÜCHER.example" */
-  return g_ascii_strdown (text + s, e - s);
+  return bounce_address_fold (text + s, e - s);
+}
+
+/* Whether s[0, len) is one RFC 2047 encoded word (its section 2):
+ * "=?" charset "?" B or Q "?" encoded-text "?=". */
+static gboolean
+is_encoded_word (const char *s,
+                 gsize       len)
+{
+  const char *q1, *q2;
+
+  if (len < 8 || s[0] != '=' || s[1] != '?' || s[len - 2] != '?' || s[len - 1] != '=')
+    return FALSE;
+  q1 = memchr (s + 2, '?', len - 4);   /* after the charset */
+  if (q1 == NULL || q1 == s + 2 || q1 + 3 > s + len - 2)
+    return FALSE;
+  q2 = q1 + 2;                         /* after the encoding */
+  return q1[1] != '\0' && strchr ("BbQq", q1[1]) != NULL && *q2 == '?' && q2 < s + len - 2;
+}
+
+char *
+bounce_address_fold (const char *s,
+                     gsize       len)
+{
+  const char *at = NULL;
+
+  for (gsize i = len; i > 0; i--)
+    if (s[i - 1] == '@')
+      {
+        at = s + i - 1;
+        break;
+      }
+  if (at != NULL && is_encoded_word (s, at - s))
+    {
+      /* the domain (with its '@'), folded as any other */
+      g_autofree char *domain = bounce_address_fold (at, s + len - at);
+
+      return g_strdup_printf ("%.*s%s", (int) (at - s), s, domain);
+    }
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) s[i] >= 0x80)
+      return g_utf8_strdown (s, len);   /* "JÖRG@BÜCHER.example" */
+  return g_ascii_strdown (s, len);
 }
 
 /* The names mail systems send reports from (the local part, or its start

@@ -84,12 +84,23 @@ typedef enum {
 BounceSmtpCommand bounce_extract_smtp_command (const char *text,
                                                gssize      length);
 
-/* The first e-mail address in text[from, length), lower case, with its byte
+/* The first e-mail address in text[from, length), lower case (but for a
+ * local part written as an RFC 2047 encoded word: see
+ * bounce_address_fold()), with its byte
  * range in *start and *end (either may be NULL); NULL when there is none.
  * Its local part may be a quoted string, kept with its quotes ("john
  * smith"@example.org, RFC 5321 4.1.2), and it may hold letters beyond ASCII
  * (RFC 6531), though not of scripts written without spaces (Han, kana ...).
  * length may be -1 for a NUL-terminated text. */
+/* The address s[0, len) in the one case the program writes addresses
+ * in: lower case (RFC 5321 2.4: the domain is caseless, and although a
+ * local part may be case-sensitive, receivers treat it so), except for a
+ * local part written as an RFC 2047 encoded word ("=?utf-8?B?...?=@..."),
+ * which some servers echo although RFC 2047 5 (3) forbids it in an
+ * addr-spec: its base64 is case-sensitive, so lower case would corrupt
+ * it; that local part stays as written and only the domain is folded. */
+char             *bounce_address_fold         (const char *s,
+                                               gsize       len);
 char             *bounce_extract_address      (const char *text,
                                                gssize      length,
                                                gsize       from,

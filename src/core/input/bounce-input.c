@@ -383,6 +383,15 @@ clean_value (const char *value)
   return g_strstrip (g_string_free (out, FALSE));
 }
 
+/* The delivery-status fields whose value is a recipient's address. */
+static gboolean
+is_address_field (const char *name)
+{
+  return g_ascii_strcasecmp (name, "Final-Recipient") == 0 ||
+         g_ascii_strcasecmp (name, "Original-Recipient") == 0 ||
+         g_ascii_strcasecmp (name, "X-Actual-Recipient") == 0;
+}
+
 static char *
 decode_header_value (GMimeParserOptions *options,
                      const char         *raw)
@@ -722,7 +731,14 @@ group_raw_fields (Decoder   *dec,
         recipient_done = TRUE;
 
       raw_value = raw_field_value (f);
-      value = decode_header_value (dec->options, raw_value);
+      /* A recipient field's value is address-type ";" address (RFC 3464
+       * 2.3.1, 2.3.2), and an encoded word is never part of an addr-spec
+       * (RFC 2047 5 (3)): "=?utf-8?B?...?=@example.org", which some servers
+       * echo, is that address as written, not the text it would decode to. */
+      if (is_address_field (f->name))
+        value = clean_value (raw_value);
+      else
+        value = decode_header_value (dec->options, raw_value);
       g_ptr_array_add (group->fields, bounce_field_new (f->name, value));
       group->end = f->end;
     }

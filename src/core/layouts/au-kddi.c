@@ -54,7 +54,7 @@ au_address_line (const BounceLine  *l,
     return NULL;
   lt = s;
   gt = memchr (s, '>', n);
-  if (gt == NULL || memchr (lt, '@', gt - lt) == NULL || memchr (lt, ' ', gt - lt) != NULL)
+  if (gt == NULL || memchr (lt, '@', gt - lt) == NULL || bounce_mem_has_unquoted (lt, gt - lt, " "))
     return NULL;
   *rest = gt + 1;
   *rest_len = n - (gt + 1 - s);

@@ -56,7 +56,7 @@ parse_citadel (BounceLayoutDoc *d)
       colon = bounce_mem_find (s, n, ": ");
       if (colon == NULL && n > 0 && s[n - 1] == ':')
         colon = s + n - 1;
-      if (colon == NULL || memchr (s, '@', colon - s) == NULL || memchr (s, ' ', colon - s) != NULL)
+      if (colon == NULL || memchr (s, '@', colon - s) == NULL || bounce_mem_has_unquoted (s, colon - s, " "))
         break;
       address = bounce_address_in (s, colon - s);
       if (address == NULL)

@@ -46,9 +46,9 @@ parse_deutsche_telekom (BounceLayoutDoc *d)
       if (n == 0)
         continue;
       dots = bounce_mem_find (s, n, " ... ");
-      if (s[0] == '<' && s[n - 1] == '>' && memchr (s, ' ', n) == NULL)
+      if (s[0] == '<' && s[n - 1] == '>' && !bounce_mem_has_unquoted (s, n, " "))
         address = bounce_address_in (s + 1, n - 2);
-      else if (dots != NULL && memchr (s, ' ', dots - s) == NULL && memchr (s, '@', dots - s) != NULL)
+      else if (dots != NULL && !bounce_mem_has_unquoted (s, dots - s, " ") && memchr (s, '@', dots - s) != NULL)
         address = bounce_address_in (s, dots - s);
       if (address != NULL)
         {

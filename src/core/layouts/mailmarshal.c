@@ -40,7 +40,7 @@ parse_mailmarshal (BounceLayoutDoc *d)
             break;
           continue;
         }
-      if (memchr (s, '@', n) == NULL || memchr (s, ' ', n) != NULL)
+      if (memchr (s, '@', n) == NULL || bounce_mem_has_unquoted (s, n, " "))
         break;
       r = bounce_doc_add_fact (d, bounce_address_in (s, n), i, i);
       bounce_fact_set_diag (r, diag);

@@ -69,7 +69,7 @@ parse_messagelabs (BounceLayoutDoc *d)
       bounce_line_trim (l, &s, &n);
       if (bounce_mem_has_prefix (s, n, "The message subject was:"))
         break;
-      if (n > 3 && memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL)
+      if (n > 3 && memchr (s, '@', n) != NULL && !bounce_mem_has_unquoted (s, n, " "))
         {
           bounce_doc_add_fact (d, bounce_address_in (s, n), i, i);
           continue;

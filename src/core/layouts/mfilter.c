@@ -33,7 +33,7 @@ parse_mfilter (BounceLayoutDoc *d)
       gsize n;
 
       bounce_line_trim (l, &s, &n);
-      if (n > 3 && memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL)
+      if (n > 3 && memchr (s, '@', n) != NULL && !bounce_mem_has_unquoted (s, n, " "))
         bounce_doc_add_fact (d, bounce_address_in (s, n), i, i);
     }
   for (guint i = server + 1; i < (command >= 0 ? (guint) command : d->lines->len); i++)

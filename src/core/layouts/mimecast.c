@@ -34,7 +34,7 @@ parse_mimecast (BounceLayoutDoc *d)
       while (n > 0 && *s == ' ')
         s++, n--;
       /* "-- bob@example.net": a recipient; "-- text": an explanation */
-      if (n > 3 && memchr (s, '@', n) != NULL && memchr (s, ' ', n) == NULL && (guint) problem > i)
+      if (n > 3 && memchr (s, '@', n) != NULL && !bounce_mem_has_unquoted (s, n, " ") && (guint) problem > i)
         {
           if (current != NULL)
             bounce_fact_set_diag (current, diag);

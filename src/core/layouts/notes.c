@@ -35,7 +35,7 @@ parse_notes (BounceLayoutDoc *d)
         break;
       if (n == 0)
         continue;
-      if (memchr (s, ' ', n) == NULL && memchr (s, '@', n) != NULL)
+      if (!bounce_mem_has_unquoted (s, n, " ") && memchr (s, '@', n) != NULL)
         {
           BounceFact *r = bounce_doc_add_fact (d, bounce_address_in (s, n), i, i);
 

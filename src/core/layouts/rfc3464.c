@@ -116,7 +116,7 @@ typed_addr_spec (const char *value)
       !is_dot_atom (v, at - v, 64) || !is_dot_atom (at + 1, len - (at + 1 - v), 255) ||
       memchr (at + 1, '.', len - (at + 1 - v)) == NULL)
     return NULL;
-  return g_ascii_strdown (v, len);
+  return bounce_address_fold (v, len);   /* an encoded word keeps its case */
 }
 
 /* A recipient's field, from its own group, else from the fields written

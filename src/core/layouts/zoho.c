@@ -39,6 +39,27 @@ append_between (GString    *diag,
 /* "addr Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action..."
  * and "[Status: Error, Address: <addr>, ResponseCode 421, , Host not
  * reachable.]" */
+/* The first blank of s[0, n) outside a quoted string: where the address
+ * that starts the line ends, though its local part may be quoted and hold
+ * blanks ("john smith"@example.net, RFC 5321 4.1.2). */
+static const char *
+first_unquoted_space (const char *s,
+                      gsize       n)
+{
+  gboolean quoted = FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (s[i] == '"')
+        quoted = !quoted;
+      else if (quoted && s[i] == '\\' && i + 1 < n)
+        i++;
+      else if (!quoted && s[i] == ' ')
+        return s + i;
+    }
+  return NULL;
+}
+
 static gboolean
 parse_zoho (BounceLayoutDoc *d)
 {
@@ -58,7 +79,7 @@ parse_zoho (BounceLayoutDoc *d)
       bounce_line_trim (l, &s, &n);
       if (bounce_mem_find (s, n, ", ERROR_CODE :") != NULL)
         {
-          const char *space = memchr (s, ' ', n);
+          const char *space = first_unquoted_space (s, n);
 
           if (space == NULL || memchr (s, '@', space - s) == NULL)
             continue;
@@ -79,7 +100,7 @@ parse_zoho (BounceLayoutDoc *d)
               g_string_append_len (joined, ns, nn);
               s = joined->str;
               n = joined->len;
-              space = memchr (s, ' ', n);
+              space = first_unquoted_space (s, n);
               last++;
             }
           r = bounce_doc_add_fact (d, bounce_address_in (s, space - s), i, last);

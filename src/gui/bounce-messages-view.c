@@ -224,27 +224,39 @@ message_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, three_line_box (classes, FALSE));
 }
 
+/* Fills a three_line_box() of a list item: its lines, and the name and
+ * description screen readers give the item's row. */
+static void
+bind_three_lines (GtkListItem *item,
+                  const char  *first,
+                  const char  *second,
+                  const char  *third,
+                  const char  *name,
+                  const char  *description)
+{
+  const char *texts[] = { first, second, third };
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *line = gtk_widget_get_first_child (box);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts) && line != NULL; i++, line = gtk_widget_get_next_sibling (line))
+    set_label (line, texts[i]);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+}
+
 static void
 message_bind (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
   BounceReport *message = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *verdict = gtk_widget_get_next_sibling (title);
-  GtkWidget *details = gtk_widget_get_next_sibling (verdict);
   g_autofree char *title_text = message_title (message);
   g_autofree char *verdict_text = message_verdict (message);
   g_autofree char *details_text = message_details (message);
 
-  set_label (title, title_text);
-  set_label (verdict, verdict_text);
-  set_label (details, details_text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title_text,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, verdict_text,
-                                  -1);
+  bind_three_lines (item, title_text, verdict_text, details_text, title_text, verdict_text);
 }
 
 /* The table. */
@@ -342,21 +354,12 @@ narrow_bind (GtkSignalListItemFactory *factory,
              gpointer                  user_data)
 {
   BounceTableRow *row = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *address = gtk_widget_get_first_child (box);
-  GtkWidget *reason = gtk_widget_get_next_sibling (address);
-  GtkWidget *details = gtk_widget_get_next_sibling (reason);
+  const char *address = bounce_table_row_get_address (row);
+  const char *reason = bounce_table_row_get_reason (row);
   g_autofree char *details_text = narrow_details (row);
-  g_autofree char *description = NULL;
+  g_autofree char *description = g_strjoin (". ", reason, details_text, NULL);
 
-  set_label (address, bounce_table_row_get_address (row));
-  set_label (reason, bounce_table_row_get_reason (row));
-  set_label (details, details_text);
-  description = g_strjoin (". ", bounce_table_row_get_reason (row), details_text, NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, bounce_table_row_get_address (row),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
-                                  -1);
+  bind_three_lines (item, address, reason, details_text, address, description);
 }
 
 /* Column sorting: each column orders by what it shows (dates by time, the

@@ -328,25 +328,21 @@ returned_envelope_recipient (BounceMessageContext *ctx)
   for (p = received; (p = strstr (p, "for ")) != NULL && (semicolon == NULL || p < semicolon); p += 4)
     {
       const char *q = p + 4;
+      gsize n;
 
       if (p > received && !g_ascii_isspace (p[-1]))
         continue;
-      while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
-        q++;
+      q += strspn (q, " \t\r\n");
+      /* "for <bob@example.net>" (Postfix, Sendmail), "for bob@example.net" (Exim) */
       if (*q == '<')
         {
           const char *close = strchr (q, '>');
 
-          if (close == NULL || (semicolon != NULL && close > semicolon))
-            return NULL;
-          return bounce_extract_address (q, close + 1 - q, 0, NULL, NULL);
+          n = close != NULL && (semicolon == NULL || close < semicolon) ? (gsize) (close + 1 - q) : 0;
         }
-      /* Exim writes the address bare: "for bob@example.net;" */
-      {
-        gsize n = strcspn (q, " \t\r\n;");
-
-        return memchr (q, '@', n) != NULL ? bounce_extract_address (q, n, 0, NULL, NULL) : NULL;
-      }
+      else
+        n = strcspn (q, " \t\r\n;");
+      return n > 0 && memchr (q, '@', n) != NULL ? bounce_extract_address (q, n, 0, NULL, NULL) : NULL;
     }
   return NULL;
 }

@@ -4891,6 +4891,7 @@ test_feedback_types (void)
       g_assert_cmpstr (bounce_report_get_feedback_type (report), ==, types[i]);
       g_assert_null (strstr (shown, "marked it as spam"));
       g_assert_null (strstr (shown, "spam complaint report"));
+      g_assert_null (strstr (shown, "abuse report"));
       if (g_str_equal (types[i], "opt-out"))
         {
           g_assert_cmpstr (leading_entry (r), ==, "rule.feedback.opt-out");

@@ -152,40 +152,12 @@ bounce_verdict_update (BounceVerdict *self)
 
     case BOUNCE_KIND_FEEDBACK:
       icon = "dialog-warning-symbolic";
-      /* Only an "abuse" report is a complaint (RFC 5965 7.3): a DMARC
-       * failure report (RFC 6591, RFC 7489 7.3), an unsubscribe request or
-       * a report of another type says so (the same words as
-       * bounce-explain's, bounce-report-format.c). */
-      if (g_strcmp0 (bounce_report_get_feedback_type (report), "auth-failure") == 0)
+      /* a report that is no complaint says what it is, as bounce-explain does */
+      headline = bounce_report_feedback_headline (report);
+      if (headline != NULL)
         {
-          headline = _("This is an authentication failure report (DMARC), not a bounce");
           set_badge (self, _("Not a bounce"), "neutral");
-          meaning = g_strdup (_("A receiving server reports a message sent in your domain’s name that "
-                                "failed its SPF, DKIM or DMARC checks (feedback type “auth-failure”). "
-                                "Such reports are sent automatically to the address in the domain’s "
-                                "DMARC record: nobody complained, and the report does not say whether "
-                                "the message was delivered."));
-          break;
-        }
-      if (g_strcmp0 (bounce_report_get_feedback_type (report), "opt-out") == 0)
-        {
-          headline = _("This is an unsubscribe request, not a bounce");
-          set_badge (self, _("Not a bounce"), "neutral");
-          meaning = g_strdup (_("A recipient asked to stop receiving mail like this message (feedback "
-                                "type “opt-out”), for example with their mail program’s Unsubscribe "
-                                "button. The message itself was delivered."));
-          break;
-        }
-      if (bounce_report_get_feedback_type (report) != NULL &&
-          g_strcmp0 (bounce_report_get_feedback_type (report), "abuse") != 0)
-        {
-          headline = _("This is a feedback report, not a bounce");
-          set_badge (self, _("Not a bounce"), "neutral");
-          /* Translators: %s is an ARF feedback type such as "virus" */
-          meaning = g_strdup_printf (_("A mailbox provider sent a report about a message sent from "
-                                       "your systems (feedback type “%s”). The message itself was "
-                                       "delivered."),
-                                     bounce_report_get_feedback_type (report));
+          meaning = bounce_report_describe_feedback (report);
           break;
         }
       headline = _("This is an abuse report");

@@ -588,9 +588,7 @@ is_message (BounceReport *self)
   return input != NULL && bounce_input_get_is_message (input);
 }
 
-/* A feedback report of type "auth-failure" (RFC 6591), which DMARC's
- * failure reports use (RFC 7489 7.3): a receiver's automatic report of a
- * message that failed authentication, not a person's complaint. */
+/* The report's ARF feedback type (RFC 5965 3.1, kept in lower case) is type. */
 static gboolean
 is_feedback_type (BounceReport *self,
                   const char   *type)
@@ -598,10 +596,54 @@ is_feedback_type (BounceReport *self,
   return g_strcmp0 (bounce_report_get_feedback_type (self), type) == 0;
 }
 
+/* Only an "abuse" report is a complaint that a user marked the message as
+ * spam (RFC 5965 7.3): an "auth-failure" report is a receiver's automatic
+ * report of a message that failed authentication (RFC 6591, which DMARC's
+ * failure reports use, RFC 7489 7.3), an "opt-out" an unsubscribe request,
+ * and fraud, virus, other and RFC 6650's not-spam are reports of other
+ * kinds. */
 static gboolean
-is_auth_failure (BounceReport *self)
+is_complaint (BounceReport *self)
 {
-  return is_feedback_type (self, "auth-failure");
+  return bounce_report_get_feedback_type (self) == NULL || is_feedback_type (self, "abuse");
+}
+
+const char *
+bounce_report_feedback_headline (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+
+  if (bounce_report_get_kind (self) != BOUNCE_KIND_FEEDBACK || is_complaint (self))
+    return NULL;
+  if (is_feedback_type (self, "auth-failure"))
+    return _("This is an authentication failure report (DMARC), not a bounce");
+  if (is_feedback_type (self, "opt-out"))
+    return _("This is an unsubscribe request, not a bounce");
+  return _("This is a feedback report, not a bounce");
+}
+
+char *
+bounce_report_describe_feedback (BounceReport *self)
+{
+  g_return_val_if_fail (BOUNCE_IS_REPORT (self), NULL);
+
+  if (bounce_report_get_kind (self) != BOUNCE_KIND_FEEDBACK || is_complaint (self))
+    return NULL;
+  if (is_feedback_type (self, "auth-failure"))
+    return g_strdup (_("A receiving server reports a message sent in your domain’s name that "
+                       "failed its SPF, DKIM or DMARC checks (feedback type “auth-failure”). "
+                       "Such reports are sent automatically to the address in the domain’s "
+                       "DMARC record: nobody complained, and the report does not say whether "
+                       "the message was delivered."));
+  if (is_feedback_type (self, "opt-out"))
+    return g_strdup (_("A recipient asked to stop receiving mail like this message (feedback "
+                       "type “opt-out”), for example with their mail program’s Unsubscribe "
+                       "button. The message itself was delivered."));
+  /* Translators: %s is an ARF feedback type such as "virus" */
+  return g_strdup_printf (_("A mailbox provider sent a report about a message sent from "
+                            "your systems (feedback type “%s”). The message itself was "
+                            "delivered."),
+                          bounce_report_get_feedback_type (self));
 }
 
 char *
@@ -630,7 +672,7 @@ bounce_report_describe (BounceReport *self)
       if (is_feedback_type (self, "opt-out"))
         return g_strdup (_("This is an unsubscribe request, not a bounce: a recipient asked to stop "
                            "receiving this mail."));
-      if (is_auth_failure (self))
+      if (is_feedback_type (self, "auth-failure"))
         return g_strdup (_("This is an authentication failure report, not a bounce: a receiving "
                            "server reports a message in your domain’s name that failed its SPF, "
                            "DKIM or DMARC checks."));
@@ -681,10 +723,8 @@ headline (BounceReport *self)
     case BOUNCE_KIND_DELIVERED:
       return g_strdup (_("This is a delivery success report, not a bounce"));
     case BOUNCE_KIND_FEEDBACK:
-      if (is_auth_failure (self))
-        return g_strdup (_("This is an authentication failure report (DMARC), not a bounce"));
-      if (is_feedback_type (self, "opt-out"))
-        return g_strdup (_("This is an unsubscribe request, not a bounce"));
+      if (bounce_report_feedback_headline (self) != NULL)
+        return g_strdup (bounce_report_feedback_headline (self));
       return g_strdup (_("This is an abuse report (feedback loop), not a bounce"));
     case BOUNCE_KIND_CHALLENGE:
       return g_strdup (_("This is a challenge-response request, not a bounce"));
@@ -752,25 +792,10 @@ meaning (BounceReport *self)
       {
         const char *type = bounce_report_get_feedback_type (self);
 
-        if (is_auth_failure (self))
-          return g_strdup (_("A receiving server reports a message sent in your domain’s name that "
-                             "failed its SPF, DKIM or DMARC checks (feedback type “auth-failure”). "
-                             "Such reports are sent automatically to the address in the domain’s "
-                             "DMARC record: nobody complained, and the report does not say whether "
-                             "the message was delivered."));
-        if (is_feedback_type (self, "opt-out"))
-          return g_strdup (_("A recipient asked to stop receiving mail like this message (feedback "
-                             "type “opt-out”), for example with their mail program’s Unsubscribe "
-                             "button. The message itself was delivered."));
-        /* only an "abuse" report is a complaint that a user marked the
-         * message as spam (RFC 5965 7.3: fraud, virus and other are reports
-         * of other kinds; RFC 6650's not-spam says the opposite) */
-        if (type != NULL && g_strcmp0 (type, "abuse") != 0)
-          /* Translators: %s is an ARF feedback type such as "virus" */
-          return g_strdup_printf (_("A mailbox provider sent a report about a message sent from "
-                                    "your systems (feedback type “%s”). The message itself was "
-                                    "delivered."),
-                                  type);
+        char *other = bounce_report_describe_feedback (self);
+
+        if (other != NULL)
+          return other;
         if (type != NULL)
           /* Translators: %s is an ARF feedback type such as "abuse" */
           return g_strdup_printf (_("A mailbox provider forwarded a complaint about a message "

@@ -59,6 +59,12 @@ gboolean      bounce_report_get_send_error      (BounceReport *self);
  * (the message is still in the mail program; send it again when...);
  * NULL for anything else. */
 char         *bounce_report_describe_send_error (BounceReport *self);
+/* For a feedback report that is no complaint (its type other than
+ * "abuse": a DMARC failure report, an unsubscribe request, ...), its
+ * translated headline and what it means; NULL for a complaint or any
+ * other report. */
+const char   *bounce_report_feedback_headline   (BounceReport *self);
+char         *bounce_report_describe_feedback   (BounceReport *self);
 /* What the message is, in one translated sentence: "This is an automatic
  * reply, not a bounce: the message was delivered." */
 char         *bounce_report_describe            (BounceReport *self);

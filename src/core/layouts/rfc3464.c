@@ -202,8 +202,8 @@ recipient_value (const char *value)
           gunichar c = 0;
           guint digits = 0;
 
-          while (g_ascii_isxdigit (*q) && digits < 6)
-            c = c * 16 + g_ascii_xdigit_value (*q++), digits++;
+          for (; g_ascii_isxdigit (*q) && digits < 6; q++, digits++)
+            c = c * 16 + g_ascii_xdigit_value (*q);
           if (*q == '}' && digits > 0 && c > 0x7f && g_unichar_validate (c))
             {
               g_string_append_unichar (out, c);

@@ -471,6 +471,14 @@ span_ends_at (GArray *spans,
   return g_array_index (spans, Span, lo).end == at;
 }
 
+/* A byte of an address's local part as bounces write it: ASCII, no
+ * quoting (RFC 5322's atext and the dot). */
+static inline gboolean
+is_local_part_byte (char c)
+{
+  return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+/=?^_`{|}~.-", c) != NULL);
+}
+
 /* Whether an address starts at text[p]: local-part bytes (RFC 5322 3.2.3
  * atext and the dot, digits among them) up to an '@' and a letter or digit.
  * A local part of digits alone is common ("550 12345678@qq.example... No
@@ -482,8 +490,7 @@ address_starts_at (const char *text,
 {
   gsize q = p;
 
-  while (q < end && q - p < 64 &&
-         (g_ascii_isalnum (text[q]) || (text[q] != '\0' && strchr ("!#$%&'*+/=?^_`{|}~.-", text[q]) != NULL)))
+  while (q < end && q - p < 64 && is_local_part_byte (text[q]))
     q++;
   return q > p && q + 1 < end && text[q] == '@' && g_ascii_isalnum (text[q + 1]);
 }
@@ -1678,14 +1685,6 @@ bounce_extract_smtp_command (const char *text,
         return command;
     }
   return BOUNCE_SMTP_COMMAND_NONE;
-}
-
-/* A byte of an address's local part as bounces write it: ASCII, no
- * quoting (RFC 5322's atext and the dot). */
-static inline gboolean
-is_local_part_byte (char c)
-{
-  return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+/=?^_`{|}~.-", c) != NULL);
 }
 
 /* Whether a character beyond ASCII may stand in an address found in a

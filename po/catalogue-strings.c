@@ -23,7 +23,7 @@ N_("Remove the address from mailing lists and contact records, since repeated se
 /* Translators: reason.userunknown admin[2] */
 N_("If the address is in your own organisation, check that the mailbox or alias still exists and has this exact address.");
 /* Translators: reason.mailboxfull title */
-N_("The recipient's mailbox is full");
+N_("The recipient’s mailbox is full");
 /* Translators: reason.mailboxfull explanation */
 N_("The recipient has used up their storage, so their server refuses new mail for now. The address itself is fine.");
 /* Translators: reason.mailboxfull sender[1] */
@@ -37,7 +37,7 @@ N_("If the mailbox is in your organisation, raise its quota or help the user arc
 /* Translators: reason.mailboxfull admin[2] */
 N_("If the same mailbox stays full for weeks, it is probably abandoned: stop sending to it.");
 /* Translators: reason.hostunknown title */
-N_("The recipient's domain does not exist or takes no mail");
+N_("The recipient’s domain does not exist or takes no mail");
 /* Translators: reason.hostunknown explanation */
 N_("The part of the address after the @ could not be found in DNS, or it has no server that accepts mail. Most often the domain is misspelt or has expired.");
 /* Translators: reason.hostunknown sender[1] */
@@ -45,15 +45,15 @@ N_("Check the spelling of the domain after the @ (for example gmail.com, not gmi
 /* Translators: reason.hostunknown sender[2] */
 N_("Ask the recipient for a working address another way.");
 /* Translators: reason.hostunknown sender[3] */
-N_("If the domain was correct yesterday, it may have expired; the recipient's organisation has to renew it.");
+N_("If the domain was correct yesterday, it may have expired; the recipient’s organisation has to renew it.");
 /* Translators: reason.hostunknown admin[1] */
-N_("Look up the domain's MX and A records (for example with dig or an online DNS checker) to confirm it has none.");
+N_("Look up the domain’s MX and A records (for example with dig or an online DNS checker) to confirm it has none.");
 /* Translators: reason.hostunknown admin[2] */
 N_("If it is your own domain, check its registration and its MX records.");
 /* Translators: reason.blocked title */
-N_("Your server's IP address is blocked");
+N_("Your server’s IP address is blocked");
 /* Translators: reason.blocked explanation */
-N_("The receiving server refused the connection because of the address or name of the server that sent your mail, not because of this message. The block is often on a DNS blocklist or the provider's own list, and it usually hits everyone who shares that sending server.");
+N_("The receiving server refused the connection because of the address or name of the server that sent your mail, not because of this message. The block is often on a DNS blocklist or the provider’s own list, and it usually hits everyone who shares that sending server.");
 /* Translators: reason.blocked sender[1] */
 N_("Forward the bounce to your IT department or email provider: they need to fix the sending server.");
 /* Translators: reason.blocked sender[2] */
@@ -65,11 +65,11 @@ N_("Find the blocking list or provider named in the bounce and look up your send
 /* Translators: reason.blocked admin[2] */
 N_("Fix the cause first (compromised account, open relay, missing reverse DNS, spam-like sending), then request delisting.");
 /* Translators: reason.blocked admin[3] */
-N_("If you send from a home or dynamic IP address, relay your mail through your provider's outgoing server instead.");
+N_("If you send from a home or dynamic IP address, relay your mail through your provider’s outgoing server instead.");
 /* Translators: reason.badreputation title */
 N_("The sending server has a poor reputation");
 /* Translators: reason.badreputation explanation */
-N_("The receiving provider trusts mail from your server or domain less than usual, based on past complaints, spam traps or sudden volume, and is slowing down or refusing it. This is a judgement about the sender's history, not about this one message.");
+N_("The receiving provider trusts mail from your server or domain less than usual, based on past complaints, spam traps or sudden volume, and is slowing down or refusing it. This is a judgement about the sender’s history, not about this one message.");
 /* Translators: reason.badreputation sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reason.badreputation sender[2] */
@@ -79,7 +79,7 @@ N_("Forward the bounce to whoever runs your mail service.");
 /* Translators: reason.badreputation sender[4] */
 N_("Avoid sending many similar messages at once until the problem is resolved.");
 /* Translators: reason.badreputation admin[1] */
-N_("Check your IP and domain reputation in the provider's sender tools (for example Google Postmaster Tools or Microsoft SNDS).");
+N_("Check your IP and domain reputation in the provider’s sender tools (for example Google Postmaster Tools or Microsoft SNDS).");
 /* Translators: reason.badreputation admin[2] */
 N_("Look for compromised accounts or scripts sending unwanted mail, and stop them.");
 /* Translators: reason.badreputation admin[3] */
@@ -87,7 +87,7 @@ N_("Make sure SPF, DKIM and DMARC pass, send only to people who asked for your m
 /* Translators: reason.spamdetected title */
 N_("The message was judged to be spam");
 /* Translators: reason.spamdetected explanation */
-N_("The receiving server's filter scored this message as spam because of its content, links or attachments and refused it.");
+N_("The receiving server’s filter scored this message as spam because of its content, links or attachments and refused it.");
 /* Translators: reason.spamdetected sender[1] */
 N_("Rewrite the message in plain words, without link shorteners, excessive capitals or many links.");
 /* Translators: reason.spamdetected sender[2] */
@@ -103,9 +103,9 @@ N_("Make sure SPF, DKIM and DMARC pass for the sending domain.");
 /* Translators: reason.spamdetected admin[3] */
 N_("If the message was legitimate, report the false positive to the receiving provider.");
 /* Translators: reason.policyviolation title */
-N_("The recipient's organisation does not allow this message");
+N_("The recipient’s organisation does not allow this message");
 /* Translators: reason.policyviolation explanation */
-N_("A rule set by the receiving organisation blocked the message, for example a rule about attachments, certain senders, countries or content. The rule belongs to the recipient's side.");
+N_("A rule set by the receiving organisation blocked the message, for example a rule about attachments, certain senders, countries or content. The rule belongs to the recipient’s side.");
 /* Translators: reason.policyviolation sender[1] */
 N_("Check the bounce for the rule that was hit (attachment type, size, content).");
 /* Translators: reason.policyviolation sender[2] */
@@ -131,7 +131,7 @@ N_("Check that the sender domain has working DNS (MX or A records) and valid SPF
 /* Translators: reason.rejected admin[2] */
 N_("Check whether the account was blocked for sending spam, which often means it was compromised.");
 /* Translators: reason.rejected admin[3] */
-N_("Look at the recipient's restrictions (allowed senders, internal-only groups) if the recipient is in your organisation.");
+N_("Look at the recipient’s restrictions (allowed senders, internal-only groups) if the recipient is in your organisation.");
 /* Translators: reason.norelaying title */
 N_("The server refused to pass your message on");
 /* Translators: reason.norelaying explanation */
@@ -139,7 +139,7 @@ N_("The server you sent through will not forward mail to this destination for yo
 /* Translators: reason.norelaying sender[1] */
 N_("Open your mail account settings and check the outgoing (SMTP) server name for your provider.");
 /* Translators: reason.norelaying sender[2] */
-N_("Turn on \"My outgoing server requires authentication\" and use your full email address and password.");
+N_("Turn on “My outgoing server requires authentication” and use your full email address and password.");
 /* Translators: reason.norelaying sender[3] */
 N_("Use port 587 (STARTTLS) or 465 (SSL/TLS), not port 25.");
 /* Translators: reason.norelaying admin[1] */
@@ -149,7 +149,7 @@ N_("For devices and applications sending through Microsoft 365 or Google Workspa
 /* Translators: reason.norelaying admin[3] */
 N_("If the recipient domain is yours, check that its MX records point to the right servers.");
 /* Translators: reason.authfailure title */
-N_("The sender's domain failed an authentication check");
+N_("The sender’s domain failed an authentication check");
 /* Translators: reason.authfailure explanation */
 N_("The receiving server could not confirm that your server is allowed to send mail for your domain: SPF, DKIM or DMARC did not pass. Large providers refuse or slow down such mail to stop forged senders.");
 /* Translators: reason.authfailure sender[1] */
@@ -169,9 +169,9 @@ N_("DMARC overview");
 /* Translators: reason.securityerror title */
 N_("Refused for a security reason");
 /* Translators: reason.securityerror explanation */
-N_("The receiving server refused the message on security grounds: the sender is not authorised to send to this recipient, or a check of the sign-in, the encryption or the sender failed. The server's text says which.");
+N_("The receiving server refused the message on security grounds: the sender is not authorised to send to this recipient, or a check of the sign-in, the encryption or the sender failed. The server’s text says which.");
 /* Translators: reason.securityerror sender[1] */
-N_("Read the server's text to see which check failed.");
+N_("Read the server’s text to see which check failed.");
 /* Translators: reason.securityerror sender[2] */
 N_("Check the user name and password in your mail program; sign in to webmail to confirm they work.");
 /* Translators: reason.securityerror sender[3] */
@@ -179,7 +179,7 @@ N_("If your account uses two-step verification, create an app password or use an
 /* Translators: reason.securityerror sender[4] */
 N_("If your provider locked the account, follow their recovery steps and change your password.");
 /* Translators: reason.securityerror admin[1] */
-N_("Check the client's port and encryption settings (587 with STARTTLS or 465 with TLS).");
+N_("Check the client’s port and encryption settings (587 with STARTTLS or 465 with TLS).");
 /* Translators: reason.securityerror admin[2] */
 N_("Check whether SMTP authentication is allowed for the account and whether the account is locked.");
 /* Translators: reason.securityerror admin[3] */
@@ -191,7 +191,7 @@ N_("The receiving server looked up the name of the IP address that sent your mai
 /* Translators: reason.requireptr sender[1] */
 N_("Forward the bounce to your IT department or email provider; they must fix it.");
 /* Translators: reason.requireptr sender[2] */
-N_("If you send from your own server on a home connection, send through your provider's outgoing server instead.");
+N_("If you send from your own server on a home connection, send through your provider’s outgoing server instead.");
 /* Translators: reason.requireptr admin[1] */
 N_("Ask whoever owns the sending IP address (your hosting or internet provider) to set a PTR record.");
 /* Translators: reason.requireptr admin[2] */
@@ -211,7 +211,7 @@ N_("Inspect the headers of the original message for duplicates, missing From/Dat
 /* Translators: reason.notcompliantrfc admin[2] */
 N_("Fix the sending software or library so it produces standard headers.");
 /* Translators: reason.exceedlimit title */
-N_("The message exceeds a limit set by the recipient's server");
+N_("The message exceeds a limit set by the recipient’s server");
 /* Translators: reason.exceedlimit explanation */
 N_("Something in the message is over a limit the receiving server sets, such as the number of attachments, the size of the headers or a per-recipient limit.");
 /* Translators: reason.exceedlimit sender[1] */
@@ -233,25 +233,25 @@ N_("Compress images or split the attachments over several messages.");
 /* Translators: reason.mesgtoobig sender[3] */
 N_("Ask the recipient what size they can receive.");
 /* Translators: reason.mesgtoobig admin[1] */
-N_("Compare the message size with the limits on your server and the recipient's.");
+N_("Compare the message size with the limits on your server and the recipient’s.");
 /* Translators: reason.mesgtoobig admin[2] */
 N_("If the limit is in your organisation, raise it on the connector or mailbox if appropriate.");
 /* Translators: reason.contenterror title */
 N_("The receiving server could not process the message content");
 /* Translators: reason.contenterror explanation */
-N_("The message's format or encoding caused an error on the receiving side, for example bad line endings, broken MIME parts or headers the server cannot read.");
+N_("The message’s format or encoding caused an error on the receiving side, for example bad line endings, broken MIME parts or headers the server cannot read.");
 /* Translators: reason.contenterror sender[1] */
 N_("Send the message again without unusual attachments or formatting, or from another mail app.");
 /* Translators: reason.contenterror sender[2] */
 N_("If it came from an automated system, report the bounce to whoever runs it.");
 /* Translators: reason.contenterror admin[1] */
-N_("Check the original message's raw source for bare line feeds, broken MIME boundaries or oversized headers.");
+N_("Check the original message’s raw source for bare line feeds, broken MIME boundaries or oversized headers.");
 /* Translators: reason.contenterror admin[2] */
 N_("Update or fix the software that generated the message.");
 /* Translators: reason.virusdetected title */
 N_("A virus or unsafe content was found");
 /* Translators: reason.virusdetected explanation */
-N_("The receiving server's scanner found something it considers malicious in the message, usually in an attachment.");
+N_("The receiving server’s scanner found something it considers malicious in the message, usually in an attachment.");
 /* Translators: reason.virusdetected sender[1] */
 N_("Scan your computer with up-to-date security software.");
 /* Translators: reason.virusdetected sender[2] */
@@ -261,7 +261,7 @@ N_("If you did not send this message, your account or computer may be infected o
 /* Translators: reason.virusdetected admin[1] */
 N_("Check the sending device and account for malware.");
 /* Translators: reason.virusdetected admin[2] */
-N_("If this was a false positive, report it to the recipient's administrator.");
+N_("If this was a false positive, report it to the recipient’s administrator.");
 /* Translators: reason.speeding title */
 N_("Mail is being sent too fast");
 /* Translators: reason.speeding explanation */
@@ -275,7 +275,7 @@ N_("If you did not send many messages, change your password: someone may be usin
 /* Translators: reason.speeding admin[1] */
 N_("Spread out large sends and lower the number of messages per connection.");
 /* Translators: reason.speeding admin[2] */
-N_("Check the account's sending activity for abuse.");
+N_("Check the account’s sending activity for abuse.");
 /* Translators: reason.speeding admin[3] */
 N_("For legitimate volume, use a dedicated sending service with proper limits.");
 /* Translators: reason.toomanyconn title */
@@ -287,7 +287,7 @@ N_("Split a message with many recipients into smaller groups.");
 /* Translators: reason.toomanyconn sender[2] */
 N_("Wait a while and try again.");
 /* Translators: reason.toomanyconn admin[1] */
-N_("Lower the number of parallel connections and recipients per message in your mail server's settings.");
+N_("Lower the number of parallel connections and recipients per message in your mail server’s settings.");
 /* Translators: reason.toomanyconn admin[2] */
 N_("Make sure the server retries the refused recipients later rather than bouncing them.");
 /* Translators: reason.expired title */
@@ -299,15 +299,15 @@ N_("Wait: the message may still be delivered.");
 /* Translators: reason.expired sender[2] */
 N_("Send the message again later, or reach the recipient another way.");
 /* Translators: reason.expired sender[3] */
-N_("Check the recipient's address and domain for typos.");
+N_("Check the recipient’s address and domain for typos.");
 /* Translators: reason.expired admin[1] */
 N_("Look at the last error recorded for the message (DNS failure, connection refused, timeout) to find the real cause.");
 /* Translators: reason.expired admin[2] */
-N_("Check whether the recipient's mail servers are reachable on port 25 from your server.");
+N_("Check whether the recipient’s mail servers are reachable on port 25 from your server.");
 /* Translators: reason.networkerror title */
-N_("The recipient's server could not be reached");
+N_("The recipient’s server could not be reached");
 /* Translators: reason.networkerror explanation */
-N_("Your server could not connect to the recipient's mail server or the connection broke: DNS failed, the server did not answer, or messages went round in a loop. This is often temporary.");
+N_("Your server could not connect to the recipient’s mail server or the connection broke: DNS failed, the server did not answer, or messages went round in a loop. This is often temporary.");
 /* Translators: reason.networkerror sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reason.networkerror sender[2] */
@@ -323,17 +323,17 @@ N_("For routing loops, check forwarding rules and MX records that point back to 
 /* Translators: reason.systemerror title */
 N_("The receiving server had an internal problem");
 /* Translators: reason.systemerror explanation */
-N_("Something went wrong on the recipient's server while it handled your message, such as a busy or misconfigured system. It is not caused by you.");
+N_("Something went wrong on the recipient’s server while it handled your message, such as a busy or misconfigured system. It is not caused by you.");
 /* Translators: reason.systemerror sender[1] */
 N_("Wait and send again later; temporary errors usually clear by themselves.");
 /* Translators: reason.systemerror sender[2] */
 N_("If it keeps happening, tell the recipient another way so they can alert their IT team.");
 /* Translators: reason.systemerror admin[1] */
-N_("Retry later; if the error persists, contact the receiving domain's postmaster with the full bounce.");
+N_("Retry later; if the error persists, contact the receiving domain’s postmaster with the full bounce.");
 /* Translators: reason.systemfull title */
 N_("The receiving server is out of space");
 /* Translators: reason.systemfull explanation */
-N_("The recipient's mail server has no free storage or resources to accept messages right now. This is a problem on their side and usually temporary.");
+N_("The recipient’s mail server has no free storage or resources to accept messages right now. This is a problem on their side and usually temporary.");
 /* Translators: reason.systemfull sender[1] */
 N_("Wait a few hours and try again.");
 /* Translators: reason.systemfull sender[2] */
@@ -341,11 +341,11 @@ N_("If it goes on for days, let the recipient know another way.");
 /* Translators: reason.systemfull admin[1] */
 N_("If the server is yours, free disk space or memory on the mail server (Exchange calls this back pressure).");
 /* Translators: reason.systemfull admin[2] */
-N_("Otherwise, contact the receiving domain's postmaster.");
+N_("Otherwise, contact the receiving domain’s postmaster.");
 /* Translators: reason.mailererror title */
-N_("A delivery program on the recipient's server failed");
+N_("A delivery program on the recipient’s server failed");
 /* Translators: reason.mailererror explanation */
-N_("The recipient's server accepted the message but a program it uses to deliver or filter mail failed, for example a local delivery agent or a forwarding script.");
+N_("The recipient’s server accepted the message but a program it uses to deliver or filter mail failed, for example a local delivery agent or a forwarding script.");
 /* Translators: reason.mailererror sender[1] */
 N_("Try again later.");
 /* Translators: reason.mailererror sender[2] */
@@ -353,7 +353,7 @@ N_("Tell the recipient another way; their administrator has to fix it.");
 /* Translators: reason.mailererror admin[1] */
 N_("If the server is yours, read the mail log for the failing command (procmail, a sieve script, a pipe to a program) and fix it.");
 /* Translators: reason.suspend title */
-N_("The recipient's account is disabled");
+N_("The recipient’s account is disabled");
 /* Translators: reason.suspend explanation */
 N_("The mailbox exists but is suspended, disabled or inactive, for example because the account was closed, unpaid, or not used for a long time.");
 /* Translators: reason.suspend sender[1] */
@@ -375,15 +375,15 @@ N_("Update your address book and ask the recipient to confirm their new address.
 /* Translators: reason.hasmoved admin[1] */
 N_("Update the address in your contact lists or CRM.");
 /* Translators: reason.notaccept title */
-N_("The recipient's domain does not accept email");
+N_("The recipient’s domain does not accept email");
 /* Translators: reason.notaccept explanation */
-N_("The destination says it takes no mail at all, for example with a \"null MX\" record, or no mail server could be found for it.");
+N_("The destination says it takes no mail at all, for example with a “null MX” record, or no mail server could be found for it.");
 /* Translators: reason.notaccept sender[1] */
 N_("Check the domain for typos.");
 /* Translators: reason.notaccept sender[2] */
 N_("Use another way to contact the recipient: this domain cannot receive email.");
 /* Translators: reason.notaccept admin[1] */
-N_("Look up the domain's MX records; a single MX record pointing to \".\" means the domain accepts no mail.");
+N_("Look up the domain’s MX records; a single MX record pointing to “.” means the domain accepts no mail.");
 /* Translators: reason.syntaxerror title */
 N_("The sending software made an SMTP command error");
 /* Translators: reason.syntaxerror explanation */
@@ -393,55 +393,55 @@ N_("Try sending again from another mail app or webmail.");
 /* Translators: reason.syntaxerror sender[2] */
 N_("Forward the bounce to your IT department or the maker of the sending software.");
 /* Translators: reason.syntaxerror admin[1] */
-N_("Check the sending software's SMTP settings (HELO name, pipelining, TLS) and update it.");
+N_("Check the sending software’s SMTP settings (HELO name, pipelining, TLS) and update it.");
 /* Translators: reason.syntaxerror admin[2] */
 N_("A firewall or antivirus that inspects SMTP traffic can also corrupt commands; test without it.");
 /* Translators: reason.filtered title */
-N_("The recipient's server filtered the message");
+N_("The recipient’s server filtered the message");
 /* Translators: reason.filtered explanation */
-N_("The message was refused after it was sent, by a filter or a check on the recipient's side. The recipient may not accept mail from you. Filters often answer \"user unknown\" even for addresses that exist, and some servers check addresses only at this stage, so a wrong address is possible too.");
+N_("The message was refused after it was sent, by a filter or a check on the recipient’s side. The recipient may not accept mail from you. Filters often answer “user unknown” even for addresses that exist, and some servers check addresses only at this stage, so a wrong address is possible too.");
 /* Translators: reason.filtered sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reason.filtered sender[1].case */
 N_("If the server says the user is unknown");
 /* Translators: reason.filtered sender[2] */
-N_("Check the bounce for the filter's reason.");
+N_("Check the bounce for the filter’s reason.");
 /* Translators: reason.filtered sender[3] */
 N_("Reach the recipient another way and ask them to allow your address.");
 /* Translators: reason.filtered admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce if the reason is unclear.");
+N_("Contact the receiving domain’s postmaster with the full bounce if the reason is unclear.");
 /* Translators: reason.onhold title */
 N_("The reply gives no clear cause");
 /* Translators: reason.onhold explanation */
-N_("The receiving server answered, but its words do not say why the message was not delivered, so the reason cannot be narrowed down further. The server's own reply, shown with the recipient, is the best clue; the status code, if there is one, tells whether a retry can work.");
+N_("The receiving server answered, but its words do not say why the message was not delivered, so the reason cannot be narrowed down further. The server’s own reply, shown with the recipient, is the best clue; the status code, if there is one, tells whether a retry can work.");
 /* Translators: reason.onhold sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reason.onhold sender[2] */
 N_("If you receive a final failure later, use that bounce to decide what to do.");
 /* Translators: reason.onhold sender[3] */
-N_("Check the recipient's address for typos, then send the message again later: it will not be retried on its own.");
+N_("Check the recipient’s address for typos, then send the message again later: it will not be retried on its own.");
 /* Translators: reason.onhold sender[4] */
 N_("If it fails again, reach the recipient another way and forward this bounce to your IT department.");
 /* Translators: reason.onhold admin[1] */
 N_("Check the mail queue and log of the sending server for the full reply to this message.");
 /* Translators: reason.onhold admin[2] */
-N_("If the reply stays vague, ask the receiving domain's postmaster what it means, quoting the time, the recipient and the queue ID.");
+N_("If the reply stays vague, ask the receiving domain’s postmaster what it means, quoting the time, the recipient and the queue ID.");
 /* Translators: reason.undefined title */
 N_("The cause could not be determined");
 /* Translators: reason.undefined explanation */
-N_("The bounce does not say clearly why delivery failed. Read the server's own words in the details below.");
+N_("The bounce does not say clearly why delivery failed. Read the server’s own words in the details below.");
 /* Translators: reason.undefined sender[1] */
-N_("Check the recipient's address for typos and try once more later.");
+N_("Check the recipient’s address for typos and try once more later.");
 /* Translators: reason.undefined sender[2] */
 N_("If it fails again, reach the recipient another way and share the bounce with your IT department.");
 /* Translators: reason.undefined sender[3] */
 N_("If you never sent the original message, your address was forged by a spammer and this bounce is backscatter: delete it, and change your password only if your Sent folder shows mail you did not write.");
 /* Translators: reason.undefined admin[1] */
-N_("Read the diagnostic text and the sending server's log for this message to find the real error.");
+N_("Read the diagnostic text and the sending server’s log for this message to find the real error.");
 /* Translators: reason.vacation title */
 N_("This is an automatic reply, not a bounce");
 /* Translators: reason.vacation explanation */
-N_("The recipient's mailbox sent an automatic reply, such as an out-of-office notice. Your message was delivered.");
+N_("The recipient’s mailbox sent an automatic reply, such as an out-of-office notice. Your message was delivered.");
 /* Translators: reason.vacation sender[1] */
 N_("No action is needed; read the reply for when the person is back or whom to contact instead.");
 /* Translators: reason.vacation admin[1] */
@@ -497,27 +497,27 @@ N_("Read the explanation below to find out what has to change.");
 /* Translators: class.5 sender[2] */
 N_("Fix it, then send the message again.");
 /* Translators: class.5 admin[1] */
-N_("Use the detail code and the server's text to find the cause before changing anything.");
+N_("Use the detail code and the server’s text to find the cause before changing anything.");
 /* Translators: subject.0 title */
 N_("Other or unspecified problem");
 /* Translators: subject.0 explanation */
-N_("The server gave no detail about the kind of problem, so the server's own text is the best clue.");
+N_("The server gave no detail about the kind of problem, so the server’s own text is the best clue.");
 /* Translators: subject.0 sender[1] */
-N_("Read the server's text in the details; it often names the problem in plain words.");
+N_("Read the server’s text in the details; it often names the problem in plain words.");
 /* Translators: subject.0 admin[1] */
-N_("Check the server's text and the sending log for the actual error.");
+N_("Check the server’s text and the sending log for the actual error.");
 /* Translators: subject.1 title */
 N_("A problem with an address");
 /* Translators: subject.1 explanation */
-N_("The sender's or the recipient's address was wrong, unknown, or not allowed.");
+N_("The sender’s or the recipient’s address was wrong, unknown, or not allowed.");
 /* Translators: subject.1 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: subject.1 sender[2] */
 N_("Check that you sent from your usual address.");
 /* Translators: subject.1 admin[1] */
 N_("Check the address syntax and whether the domain has working MX records.");
 /* Translators: subject.2 title */
-N_("A problem with the recipient's mailbox");
+N_("A problem with the recipient’s mailbox");
 /* Translators: subject.2 explanation */
 N_("The address exists, but the mailbox could not take the message, for example because it is full or disabled.");
 /* Translators: subject.2 sender[1] */
@@ -527,21 +527,21 @@ N_("If the mailbox is in your organisation, check its quota and status.");
 /* Translators: subject.3 title */
 N_("A problem with the receiving mail system");
 /* Translators: subject.3 explanation */
-N_("The recipient's mail server could not handle the message: it may be full, misconfigured or not accepting mail, or the message may be too big for it.");
+N_("The recipient’s mail server could not handle the message: it may be full, misconfigured or not accepting mail, or the message may be too big for it.");
 /* Translators: subject.3 sender[1] */
 N_("Try again later; if it keeps failing, tell the recipient another way.");
 /* Translators: subject.3 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce.");
+N_("Contact the receiving domain’s postmaster with the full bounce.");
 /* Translators: subject.4 title */
 N_("A network or routing problem");
 /* Translators: subject.4 explanation */
-N_("The message could not travel to the recipient's server: DNS lookups failed, the server did not answer, the connection broke, or the message looped.");
+N_("The message could not travel to the recipient’s server: DNS lookups failed, the server did not answer, the connection broke, or the message looped.");
 /* Translators: subject.4 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: subject.4 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: subject.4 sender[3] */
-N_("Check the recipient's domain for typos.");
+N_("Check the recipient’s domain for typos.");
 /* Translators: subject.4 admin[1] */
 N_("Test DNS and port 25 connectivity to the destination from the sending server.");
 /* Translators: subject.5 title */
@@ -557,47 +557,47 @@ N_("Check the sending software and anything that intercepts SMTP traffic, such a
 /* Translators: subject.6 title */
 N_("A problem with the message content");
 /* Translators: subject.6 explanation */
-N_("The message's content or encoding could not be handled, for example an attachment type, a character set or a conversion.");
+N_("The message’s content or encoding could not be handled, for example an attachment type, a character set or a conversion.");
 /* Translators: subject.6 sender[1] */
 N_("Send the message again without unusual attachments or special characters in addresses.");
 /* Translators: subject.6 admin[1] */
-N_("Check the message's MIME structure and whether the receiving server supports SMTPUTF8 or 8BITMIME.");
+N_("Check the message’s MIME structure and whether the receiving server supports SMTPUTF8 or 8BITMIME.");
 /* Translators: subject.7 title */
 N_("A security or policy decision");
 /* Translators: subject.7 explanation */
 N_("The message was refused by a security or policy check: sign-in, sender authentication (SPF, DKIM, DMARC), spam filtering, or a rule of the receiving organisation.");
 /* Translators: subject.7 sender[1] */
-N_("Read the explanation and the server's text to see which check failed.");
+N_("Read the explanation and the server’s text to see which check failed.");
 /* Translators: subject.7 sender[2] */
-N_("If it is about your sign-in, check your mail app's password and settings.");
+N_("If it is about your sign-in, check your mail app’s password and settings.");
 /* Translators: subject.7 admin[1] */
-N_("Check the sending domain's SPF, DKIM and DMARC, the sending IP's reputation, and any rule named in the bounce.");
+N_("Check the sending domain’s SPF, DKIM and DMARC, the sending IP’s reputation, and any rule named in the bounce.");
 /* Translators: enhanced.x.0.0 title */
 N_("Unspecified problem");
 /* Translators: enhanced.x.0.0 explanation */
-N_("The server reported a failure without saying what kind. The first digit still tells whether it is temporary (4) or permanent (5), and the server's text usually explains the rest.");
+N_("The server reported a failure without saying what kind. The first digit still tells whether it is temporary (4) or permanent (5), and the server’s text usually explains the rest.");
 /* Translators: enhanced.x.0.0 sender[1] */
-N_("Read the server's text in the details for the actual problem.");
+N_("Read the server’s text in the details for the actual problem.");
 /* Translators: enhanced.x.0.0 sender[2] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.x.0.0 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: enhanced.x.1.0 title */
 N_("Unspecified address problem");
 /* Translators: enhanced.x.1.0 explanation */
 N_("Something was wrong with an address in the message, but the server did not say which one or how.");
 /* Translators: enhanced.x.1.0 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.x.1.0 sender[2] */
 N_("Check that you sent from your usual address.");
 /* Translators: enhanced.x.1.0 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: enhanced.x.1.1 title */
-N_("The recipient's mailbox does not exist");
+N_("The recipient’s mailbox does not exist");
 /* Translators: enhanced.x.1.1 explanation */
 N_("The domain is right, but the part before the @ does not match any mailbox there. It is usually a typo or an address that was closed.");
 /* Translators: enhanced.x.1.1 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.x.1.1 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: enhanced.x.1.1 sender[3] */
@@ -607,7 +607,7 @@ N_("Remove the address from lists and contact records.");
 /* Translators: enhanced.x.1.1 admin[2] */
 N_("If the mailbox is in your organisation, check that it exists with exactly this address.");
 /* Translators: enhanced.x.1.2 title */
-N_("The recipient's domain is wrong or takes no mail");
+N_("The recipient’s domain is wrong or takes no mail");
 /* Translators: enhanced.x.1.2 explanation */
 N_("The part after the @ does not exist in DNS or has no server that accepts mail. Check for a misspelt or expired domain.");
 /* Translators: enhanced.x.1.2 sender[1] */
@@ -615,9 +615,9 @@ N_("Check the domain after the @ for typos.");
 /* Translators: enhanced.x.1.2 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: enhanced.x.1.2 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.x.1.3 title */
-N_("The recipient's address is malformed");
+N_("The recipient’s address is malformed");
 /* Translators: enhanced.x.1.3 explanation */
 N_("The recipient address is not valid, for example it contains spaces, two @ signs, a trailing dot or forbidden characters.");
 /* Translators: enhanced.x.1.3 sender[1] */
@@ -637,7 +637,7 @@ N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.x.1.4 admin[1] */
 N_("If the address is in your organisation, find the objects that share it (for example two mailboxes with the same proxy address) and fix them.");
 /* Translators: enhanced.x.1.5 title */
-N_("The recipient's address is valid");
+N_("The recipient’s address is valid");
 /* Translators: enhanced.x.1.5 explanation */
 N_("This is a positive status: the address was accepted.");
 /* Translators: enhanced.x.1.5 sender[1] */
@@ -669,7 +669,7 @@ N_("Your sender domain is invalid");
 /* Translators: enhanced.x.1.8 explanation */
 N_("The domain of your sender address does not exist or cannot receive replies, so the receiving server refused the message.");
 /* Translators: enhanced.x.1.8 sender[1] */
-N_("Check that you sent from your usual address and not a typo'd or internal one.");
+N_("Check that you sent from your usual address and not a typo’d or internal one.");
 /* Translators: enhanced.x.1.8 sender[2] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.x.1.8 admin[1] */
@@ -685,27 +685,27 @@ N_("No action is needed unless the recipient says they did not get it.");
 /* Translators: enhanced.x.1.9 admin[1] */
 N_("No action is needed.");
 /* Translators: enhanced.x.1.10 title */
-N_("The recipient's domain accepts no email");
+N_("The recipient’s domain accepts no email");
 /* Translators: enhanced.x.1.10 explanation */
-N_("The recipient's domain publishes a \"null MX\" record, which states that it never receives email. Any address at that domain will fail.");
+N_("The recipient’s domain publishes a “null MX” record, which states that it never receives email. Any address at that domain will fail.");
 /* Translators: enhanced.x.1.10 sender[1] */
 N_("Check the domain for typos.");
 /* Translators: enhanced.x.1.10 sender[2] */
 N_("Contact the recipient another way; this domain does not take email.");
 /* Translators: enhanced.x.1.10 admin[1] */
-N_("Confirm with a DNS lookup: a single MX record with priority 0 pointing to \".\" is a null MX.");
+N_("Confirm with a DNS lookup: a single MX record with priority 0 pointing to “.” is a null MX.");
 /* Translators: enhanced.x.2.0 title */
-N_("Problem with the recipient's mailbox");
+N_("Problem with the recipient’s mailbox");
 /* Translators: enhanced.x.2.0 explanation */
-N_("The mailbox exists, but something about it prevented delivery. The server's text usually says what.");
+N_("The mailbox exists, but something about it prevented delivery. The server’s text usually says what.");
 /* Translators: enhanced.x.2.0 sender[1] */
 N_("Try sending again later.");
 /* Translators: enhanced.x.2.0 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: enhanced.x.2.0 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: enhanced.x.2.1 title */
-N_("The recipient's mailbox is disabled");
+N_("The recipient’s mailbox is disabled");
 /* Translators: enhanced.x.2.1 explanation */
 N_("The mailbox exists but is not accepting messages, for example because the account is suspended, inactive, or blocked by its owner or administrator.");
 /* Translators: enhanced.x.2.1 sender[1] */
@@ -715,7 +715,7 @@ N_("Do not resend until the recipient confirms their account works.");
 /* Translators: enhanced.x.2.1 admin[1] */
 N_("If the mailbox is in your organisation, check whether it was disabled or had its delivery restricted.");
 /* Translators: enhanced.x.2.2 title */
-N_("The recipient's mailbox is full");
+N_("The recipient’s mailbox is full");
 /* Translators: enhanced.x.2.2 explanation */
 N_("The recipient has run out of storage. The registry treats this as temporary, but many servers send it as a final refusal.");
 /* Translators: enhanced.x.2.2 sender[1] */
@@ -729,7 +729,7 @@ N_("If the mailbox is in your organisation, raise its quota or archive old mail.
 /* Translators: enhanced.x.2.3 title */
 N_("The message is too large for this mailbox");
 /* Translators: enhanced.x.2.3 explanation */
-N_("The message is bigger than the recipient's mailbox is allowed to receive.");
+N_("The message is bigger than the recipient’s mailbox is allowed to receive.");
 /* Translators: enhanced.x.2.3 sender[1] */
 N_("Share large files as a link from a cloud storage service instead of attaching them.");
 /* Translators: enhanced.x.2.3 sender[2] */
@@ -745,7 +745,7 @@ N_("Try sending again later.");
 /* Translators: enhanced.x.2.4 sender[2] */
 N_("Tell the list owner another way.");
 /* Translators: enhanced.x.2.4 admin[1] */
-N_("Check the list or group's membership and its configuration for errors or loops.");
+N_("Check the list or group’s membership and its configuration for errors or loops.");
 /* Translators: enhanced.x.3.0 title */
 N_("Problem on the receiving mail system");
 /* Translators: enhanced.x.3.0 explanation */
@@ -755,11 +755,11 @@ N_("Try sending again later.");
 /* Translators: enhanced.x.3.0 sender[2] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.x.3.0 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.x.3.1 title */
 N_("The receiving server is out of storage");
 /* Translators: enhanced.x.3.1 explanation */
-N_("The recipient's server as a whole has no space for new mail at the moment.");
+N_("The recipient’s server as a whole has no space for new mail at the moment.");
 /* Translators: enhanced.x.3.1 sender[1] */
 N_("Wait a few hours and try again.");
 /* Translators: enhanced.x.3.1 sender[2] */
@@ -775,7 +775,7 @@ N_("Try sending again later.");
 /* Translators: enhanced.x.3.2 sender[2] */
 N_("If it keeps failing for days, tell the recipient another way.");
 /* Translators: enhanced.x.3.2 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.x.3.3 title */
 N_("The receiving server lacks a needed feature");
 /* Translators: enhanced.x.3.3 explanation */
@@ -803,7 +803,7 @@ N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.x.3.5 sender[2] */
 N_("Try sending again later.");
 /* Translators: enhanced.x.3.5 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.x.3.5 admin[2] */
 N_("If the server is yours, check connectors and host names for duplicates and loops.");
 /* Translators: enhanced.x.3.6 title */
@@ -823,15 +823,15 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.x.4.0 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.x.4.0 sender[3] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.x.4.0 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.x.4.0 admin[2] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
 /* Translators: enhanced.x.4.1 title */
-N_("The recipient's server did not answer");
+N_("The recipient’s server did not answer");
 /* Translators: enhanced.x.4.1 explanation */
-N_("The sending server could not open a connection to the recipient's mail server: it did not respond or refused the connection.");
+N_("The sending server could not open a connection to the recipient’s mail server: it did not respond or refused the connection.");
 /* Translators: enhanced.x.4.1 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.x.4.1 sender[2] */
@@ -841,11 +841,11 @@ N_("If it still fails after a day, tell the recipient another way that their mai
 /* Translators: enhanced.x.4.1 admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
 /* Translators: enhanced.x.4.1 admin[2] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.x.4.2 title */
 N_("The connection broke during delivery");
 /* Translators: enhanced.x.4.2 explanation */
-N_("The connection to the recipient's server was dropped or timed out in the middle of the transfer.");
+N_("The connection to the recipient’s server was dropped or timed out in the middle of the transfer.");
 /* Translators: enhanced.x.4.2 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.x.4.2 sender[2] */
@@ -855,23 +855,23 @@ N_("Check for firewalls or filters that cut long SMTP sessions, and for rate lim
 /* Translators: enhanced.x.4.3 title */
 N_("A directory or DNS server failed");
 /* Translators: enhanced.x.4.3 explanation */
-N_("A lookup the delivery depends on, such as DNS or the recipient's directory, failed for now.");
+N_("A lookup the delivery depends on, such as DNS or the recipient’s directory, failed for now.");
 /* Translators: enhanced.x.4.3 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.x.4.3 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.x.4.3 admin[1] */
-N_("Check that the sending server's DNS resolver works and that the destination's DNS answers.");
+N_("Check that the sending server’s DNS resolver works and that the destination’s DNS answers.");
 /* Translators: enhanced.x.4.4 title */
-N_("No route to the recipient's domain");
+N_("No route to the recipient’s domain");
 /* Translators: enhanced.x.4.4 explanation */
-N_("No mail server could be found for the recipient's domain: DNS has no usable MX or address record for it.");
+N_("No mail server could be found for the recipient’s domain: DNS has no usable MX or address record for it.");
 /* Translators: enhanced.x.4.4 sender[1] */
 N_("Check the domain after the @ for typos.");
 /* Translators: enhanced.x.4.4 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: enhanced.x.4.4 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.x.4.5 title */
 N_("The mail system is congested");
 /* Translators: enhanced.x.4.5 explanation */
@@ -909,7 +909,7 @@ N_("Try sending from another mail app or from webmail.");
 /* Translators: enhanced.x.5.0 sender[2] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.x.5.0 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: enhanced.x.5.0 admin[2] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: enhanced.x.5.1 title */
@@ -951,7 +951,7 @@ N_("A command was understood but one of its arguments was not valid or not suppo
 /* Translators: enhanced.x.5.4 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.x.5.4 admin[1] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: enhanced.x.5.4 admin[2] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: enhanced.x.5.5 title */
@@ -975,13 +975,13 @@ N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: enhanced.x.6.0 title */
 N_("Unspecified content problem");
 /* Translators: enhanced.x.6.0 explanation */
-N_("Something in the message's content or format could not be handled.");
+N_("Something in the message’s content or format could not be handled.");
 /* Translators: enhanced.x.6.0 sender[1] */
 N_("Try sending from another mail app or from webmail.");
 /* Translators: enhanced.x.6.0 sender[2] */
 N_("Send the message without unusual attachments or formatting.");
 /* Translators: enhanced.x.6.0 admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: enhanced.x.6.1 title */
 N_("A content type is not supported");
 /* Translators: enhanced.x.6.1 explanation */
@@ -989,7 +989,7 @@ N_("The message contains a kind of content that the receiving side does not acce
 /* Translators: enhanced.x.6.1 sender[1] */
 N_("Remove the attachment that triggered the block, or share it as a link.");
 /* Translators: enhanced.x.6.1 admin[1] */
-N_("Check the message's MIME types against the receiver's restrictions.");
+N_("Check the message’s MIME types against the receiver’s restrictions.");
 /* Translators: enhanced.x.6.2 title */
 N_("A needed conversion is not allowed");
 /* Translators: enhanced.x.6.2 explanation */
@@ -1021,7 +1021,7 @@ N_("The server tried to convert the message for delivery and failed.");
 /* Translators: enhanced.x.6.5 sender[1] */
 N_("Try sending from another mail app or from webmail.");
 /* Translators: enhanced.x.6.5 admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: enhanced.x.6.6 title */
 N_("Referenced content was not available");
 /* Translators: enhanced.x.6.6 explanation */
@@ -1029,7 +1029,7 @@ N_("The message referred to content stored elsewhere (BURL) that the server coul
 /* Translators: enhanced.x.6.6 sender[1] */
 N_("Try sending from another mail app or from webmail.");
 /* Translators: enhanced.x.6.6 admin[1] */
-N_("Check the submission server's access to the referenced content.");
+N_("Check the submission server’s access to the referenced content.");
 /* Translators: enhanced.x.6.7 title */
 N_("Non-ASCII addresses are not allowed here");
 /* Translators: enhanced.x.6.7 explanation */
@@ -1049,7 +1049,7 @@ N_("Enable SMTPUTF8 in the sending software if possible.");
 /* Translators: enhanced.x.6.9 title */
 N_("UTF-8 headers cannot be passed on");
 /* Translators: enhanced.x.6.9 explanation */
-N_("The message has internationalised headers and one of the recipients' servers cannot receive them.");
+N_("The message has internationalised headers and one of the recipients’ servers cannot receive them.");
 /* Translators: enhanced.x.6.9 sender[1] */
 N_("Use plain ASCII addresses and names for that recipient.");
 /* Translators: enhanced.x.6.9 admin[1] */
@@ -1065,25 +1065,25 @@ N_("Enable SMTPUTF8 in the sending software if possible.");
 /* Translators: enhanced.x.7.0 title */
 N_("A security or policy check failed");
 /* Translators: enhanced.x.7.0 explanation */
-N_("The message or the connection was refused for a security or policy reason the code does not specify; the server's text usually says which.");
+N_("The message or the connection was refused for a security or policy reason the code does not specify; the server’s text usually says which.");
 /* Translators: enhanced.x.7.0 sender[1] */
-N_("Read the server's text for the check that failed.");
+N_("Read the server’s text for the check that failed.");
 /* Translators: enhanced.x.7.0 sender[2] */
 N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
 /* Translators: enhanced.x.7.0 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: enhanced.x.7.1 title */
 N_("Delivery was not authorised");
 /* Translators: enhanced.x.7.1 explanation */
-N_("The receiving side refused the message by policy: the sender may not send to this recipient, relaying was denied, or a filter or blocklist rejected it. The server's text tells which.");
+N_("The receiving side refused the message by policy: the sender may not send to this recipient, relaying was denied, or a filter or blocklist rejected it. The server’s text tells which.");
 /* Translators: enhanced.x.7.1 sender[1] */
-N_("Read the server's text: it usually says whether the problem is your sign-in, your server, or the recipient's rules.");
+N_("Read the server’s text: it usually says whether the problem is your sign-in, your server, or the recipient’s rules.");
 /* Translators: enhanced.x.7.1 sender[2] */
 N_("If the recipient is a group, ask its owner whether outside senders are allowed.");
 /* Translators: enhanced.x.7.1 sender[3] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: enhanced.x.7.1 admin[1] */
-N_("Check relay and authentication settings, blocklists for the sending IP, and the recipient's restrictions.");
+N_("Check relay and authentication settings, blocklists for the sending IP, and the recipient’s restrictions.");
 /* Translators: enhanced.x.7.2 title */
 N_("You may not post to this mailing list");
 /* Translators: enhanced.x.7.2 explanation */
@@ -1091,7 +1091,7 @@ N_("The address is a mailing list, and your address is not allowed to send to it
 /* Translators: enhanced.x.7.2 sender[1] */
 N_("Ask the list owner to allow you, or send from the address that is subscribed.");
 /* Translators: enhanced.x.7.2 admin[1] */
-N_("Check the list's allowed senders.");
+N_("Check the list’s allowed senders.");
 /* Translators: enhanced.x.7.3 title */
 N_("A security conversion was not possible");
 /* Translators: enhanced.x.7.3 explanation */
@@ -1099,13 +1099,13 @@ N_("The message needed a security-related conversion (for example of encrypted c
 /* Translators: enhanced.x.7.3 sender[1] */
 N_("Send the message without encryption or signing, or in another format.");
 /* Translators: enhanced.x.7.3 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: enhanced.x.7.4 title */
 N_("A security feature is not supported");
 /* Translators: enhanced.x.7.4 explanation */
 N_("The sending software asked for a security feature, such as a sign-in method, that the server does not offer.");
 /* Translators: enhanced.x.7.4 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: enhanced.x.7.4 admin[1] */
 N_("Check which authentication mechanisms the server advertises and configure the client to use one of them.");
 /* Translators: enhanced.x.7.5 title */
@@ -1153,7 +1153,7 @@ N_("The outgoing server refuses the way your mail app signs in; it needs a stron
 /* Translators: enhanced.x.7.9 sender[1] */
 N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
 /* Translators: enhanced.x.7.9 sender[2] */
-N_("Update your mail app, or switch to one that supports your provider's sign-in.");
+N_("Update your mail app, or switch to one that supports your provider’s sign-in.");
 /* Translators: enhanced.x.7.9 admin[1] */
 N_("Enable a stronger authentication mechanism in the client, or OAuth where the provider requires it.");
 /* Translators: enhanced.x.7.10 title */
@@ -1161,7 +1161,7 @@ N_("Encryption is needed first");
 /* Translators: enhanced.x.7.10 explanation */
 N_("The server requires an encrypted connection before this step, usually before signing in.");
 /* Translators: enhanced.x.7.10 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: enhanced.x.7.10 admin[1] */
 N_("Enable STARTTLS or implicit TLS in the client.");
 /* Translators: enhanced.x.7.11 title */
@@ -1169,7 +1169,7 @@ N_("This sign-in method needs encryption");
 /* Translators: enhanced.x.7.11 explanation */
 N_("The chosen sign-in method may only be used over an encrypted connection.");
 /* Translators: enhanced.x.7.11 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: enhanced.x.7.11 admin[1] */
 N_("Enable TLS before authentication in the client.");
 /* Translators: enhanced.x.7.12 title */
@@ -1179,7 +1179,7 @@ N_("The server needs the account to sign in once with a plain password (over an 
 /* Translators: enhanced.x.7.12 sender[1] */
 N_("Sign in once through webmail or with the plain password method, then try again.");
 /* Translators: enhanced.x.7.12 admin[1] */
-N_("Check the account's authentication settings on the server.");
+N_("Check the account’s authentication settings on the server.");
 /* Translators: enhanced.x.7.13 title */
 N_("The account is disabled");
 /* Translators: enhanced.x.7.13 explanation */
@@ -1253,11 +1253,11 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: enhanced.x.7.21 admin[1] */
 N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
 /* Translators: enhanced.x.7.21 admin[2] */
-N_("Sign with the From domain's own key rather than only the sending service's.");
+N_("Sign with the From domain’s own key rather than only the sending service’s.");
 /* Translators: enhanced.x.7.22 title */
 N_("No DKIM signature matches the From domain");
 /* Translators: enhanced.x.7.22 explanation */
-N_("None of the message's valid DKIM signatures belongs to the domain in the From address.");
+N_("None of the message’s valid DKIM signatures belongs to the domain in the From address.");
 /* Translators: enhanced.x.7.22 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.x.7.22 admin[1] */
@@ -1277,7 +1277,7 @@ N_("If the mail was forwarded, consider that forwarding breaks SPF; DKIM survive
 /* Translators: enhanced.x.7.24 title */
 N_("The SPF check gave an error");
 /* Translators: enhanced.x.7.24 explanation */
-N_("The receiver could not evaluate your domain's SPF record, because of a DNS error or a broken or too complex record.");
+N_("The receiver could not evaluate your domain’s SPF record, because of a DNS error or a broken or too complex record.");
 /* Translators: enhanced.x.7.24 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.x.7.24 admin[1] */
@@ -1285,13 +1285,13 @@ N_("Validate the SPF record: correct syntax, one record only, and at most 10 DNS
 /* Translators: enhanced.x.7.25 title */
 N_("The reverse DNS check failed");
 /* Translators: enhanced.x.7.25 explanation */
-N_("The sending server's IP address has no reverse DNS name, or the name does not point back to the same address.");
+N_("The sending server’s IP address has no reverse DNS name, or the name does not point back to the same address.");
 /* Translators: enhanced.x.7.25 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.x.7.25 admin[1] */
 N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
 /* Translators: enhanced.x.7.25 admin[2] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: enhanced.x.7.26 title */
 N_("Several authentication checks failed");
 /* Translators: enhanced.x.7.26 explanation */
@@ -1307,7 +1307,7 @@ N_("Publish a DMARC record for the domain and make sure the From domain aligns w
 /* Translators: enhanced.x.7.27 title */
 N_("Your sender domain accepts no replies");
 /* Translators: enhanced.x.7.27 explanation */
-N_("Your sender domain publishes a \"null MX\", which says it never receives mail, so the receiver refuses mail from it because no reply or bounce could reach you.");
+N_("Your sender domain publishes a “null MX”, which says it never receives mail, so the receiver refuses mail from it because no reply or bounce could reach you.");
 /* Translators: enhanced.x.7.27 sender[1] */
 N_("Send from an address on a domain that can receive email.");
 /* Translators: enhanced.x.7.27 sender[2] */
@@ -1339,11 +1339,11 @@ N_("REQUIRETLS could not be honoured");
 /* Translators: enhanced.x.7.30 explanation */
 N_("The message demanded encrypted transfer all the way, and a server on the route cannot guarantee it.");
 /* Translators: enhanced.x.7.30 sender[1] */
-N_("Send the message without the \"require TLS\" option, or reach the recipient another way.");
+N_("Send the message without the “require TLS” option, or reach the recipient another way.");
 /* Translators: enhanced.x.7.30 admin[1] */
 N_("Check REQUIRETLS support on the next hop.");
 /* Translators: enhanced.4.2.2 title */
-N_("The recipient's mailbox is full for now");
+N_("The recipient’s mailbox is full for now");
 /* Translators: enhanced.4.2.2 explanation */
 N_("The recipient has no storage left, and the server asks to try again later.");
 /* Translators: enhanced.4.2.2 sender[1] */
@@ -1357,7 +1357,7 @@ N_("Tell the recipient another way that their mailbox is full.");
 /* Translators: enhanced.4.2.2 admin[1] */
 N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
 /* Translators: enhanced.5.2.2 title */
-N_("The recipient's mailbox is full");
+N_("The recipient’s mailbox is full");
 /* Translators: enhanced.5.2.2 explanation */
 N_("The recipient has run out of storage and their server refused the message instead of retrying. Sending again once they have cleared space will work.");
 /* Translators: enhanced.5.2.2 sender[1] */
@@ -1371,7 +1371,7 @@ N_("If the mailbox is in your organisation, raise its quota or archive old mail.
 /* Translators: enhanced.4.4.7 title */
 N_("Delivery is taking longer than allowed");
 /* Translators: enhanced.4.4.7 explanation */
-N_("The message has waited for delivery longer than the sending server's warning limit, usually because the receiving server does not answer or keeps refusing it for now.");
+N_("The message has waited for delivery longer than the sending server’s warning limit, usually because the receiving server does not answer or keeps refusing it for now.");
 /* Translators: enhanced.4.4.7 sender[1] */
 N_("Wait; do not resend yet.");
 /* Translators: enhanced.4.4.7 sender[2] */
@@ -1385,7 +1385,7 @@ N_("Delivery failed after retrying too long");
 /* Translators: enhanced.5.4.7 explanation */
 N_("Your server tried for a long time and gave up. The real reason is in the last error it recorded.");
 /* Translators: enhanced.5.4.7 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.5.4.7 sender[2] */
 N_("Send the message again, or reach the recipient another way.");
 /* Translators: enhanced.5.4.7 admin[1] */
@@ -1401,29 +1401,29 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.4.7.1 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: enhanced.4.7.1 admin[2] */
-N_("If the deferral persists, check blocklists and the sending IP's reputation.");
+N_("If the deferral persists, check blocklists and the sending IP’s reputation.");
 /* Translators: enhanced.5.7.1 title */
 N_("Delivery was not authorised");
 /* Translators: enhanced.5.7.1 explanation */
-N_("The receiving side refused the message by policy. The server's text says why: often your server is not allowed to relay, the sender is not allowed to write to this recipient, or a filter or blocklist rejected it.");
+N_("The receiving side refused the message by policy. The server’s text says why: often your server is not allowed to relay, the sender is not allowed to write to this recipient, or a filter or blocklist rejected it.");
 /* Translators: enhanced.5.7.1 sender[1] */
-N_("Check that your mail app signs in to your own provider's outgoing server (authentication turned on) and sends through it.");
+N_("Check that your mail app signs in to your own provider’s outgoing server (authentication turned on) and sends through it.");
 /* Translators: enhanced.5.7.1 sender[1].case */
-N_("If the server's text is about relaying or signing in");
+N_("If the server’s text is about relaying or signing in");
 /* Translators: enhanced.5.7.1 sender[2] */
 N_("Forward the bounce to whoever runs your mail service: the receiving side refuses mail from your server.");
 /* Translators: enhanced.5.7.1 sender[2].case */
-N_("If the server's text is about your server or its address");
+N_("If the server’s text is about your server or its address");
 /* Translators: enhanced.5.7.1 sender[3] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: enhanced.5.7.1 sender[3].case */
-N_("If the server's text is about the recipient's rules");
+N_("If the server’s text is about the recipient’s rules");
 /* Translators: enhanced.5.7.1 sender[4] */
-N_("Read the server's text: it usually says whether the problem is your sign-in, your server, or the recipient's rules.");
+N_("Read the server’s text: it usually says whether the problem is your sign-in, your server, or the recipient’s rules.");
 /* Translators: enhanced.5.7.1 sender[4].case */
-N_("If the server's text does not say why");
+N_("If the server’s text does not say why");
 /* Translators: enhanced.5.7.1 admin[1] */
-N_("Check relay and authentication settings, blocklists for the sending IP, and the recipient's restrictions.");
+N_("Check relay and authentication settings, blocklists for the sending IP, and the recipient’s restrictions.");
 /* Translators: enhanced.4.7.0 title */
 N_("Temporarily refused for a security reason");
 /* Translators: enhanced.4.7.0 explanation */
@@ -1435,9 +1435,9 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.4.7.0 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: enhanced.4.7.0 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: enhanced.4.2.1 title */
-N_("The recipient's mailbox is not accepting mail right now");
+N_("The recipient’s mailbox is not accepting mail right now");
 /* Translators: enhanced.4.2.1 explanation */
 N_("The mailbox is temporarily unavailable, often because it is receiving too much mail at once.");
 /* Translators: enhanced.4.2.1 sender[1] */
@@ -1469,13 +1469,13 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.4.1.1 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.4.1.1 sender[3] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.4.1.1 admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: enhanced.4.4.1 title */
-N_("The recipient's server is not answering for now");
+N_("The recipient’s server is not answering for now");
 /* Translators: enhanced.4.4.1 explanation */
-N_("Your server could not connect to the recipient's server and will keep trying.");
+N_("Your server could not connect to the recipient’s server and will keep trying.");
 /* Translators: enhanced.4.4.1 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.4.4.1 sender[2] */
@@ -1581,11 +1581,11 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.421 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: reply.421 admin[2] */
-N_("If the text mentions reputation or rate limits, check the sending IP's reputation.");
+N_("If the text mentions reputation or rate limits, check the sending IP’s reputation.");
 /* Translators: reply.450 title */
 N_("The mailbox is not available right now");
 /* Translators: reply.450 explanation */
-N_("The recipient's mailbox or server could not take the message at the moment, for example because of greylisting, a busy mailbox or a temporary block. A later retry usually works.");
+N_("The recipient’s mailbox or server could not take the message at the moment, for example because of greylisting, a busy mailbox or a temporary block. A later retry usually works.");
 /* Translators: reply.450 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.450 sender[2] */
@@ -1647,13 +1647,13 @@ N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: reply.501 title */
 N_("Invalid command argument");
 /* Translators: reply.501 explanation */
-N_("A command's arguments were wrong, often a malformed address or a wrong name that the sending server gave for itself when it connected.");
+N_("A command’s arguments were wrong, often a malformed address or a wrong name that the sending server gave for itself when it connected.");
 /* Translators: reply.501 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reply.501 sender[2] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: reply.501 admin[1] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: reply.501 admin[2] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: reply.502 title */
@@ -1669,7 +1669,7 @@ N_("Commands in the wrong order");
 /* Translators: reply.503 explanation */
 N_("The sending software sent commands out of sequence; often it tried to send before signing in.");
 /* Translators: reply.503 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.503 admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: reply.503 admin[2] */
@@ -1679,17 +1679,17 @@ N_("Command option not supported");
 /* Translators: reply.504 explanation */
 N_("The server does not support a parameter of a command, for example a sign-in method.");
 /* Translators: reply.504 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.504 admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: reply.550 title */
 N_("The message was refused");
 /* Translators: reply.550 explanation */
-N_("The most common refusal code: the mailbox is unavailable or the server will not accept the message. Only the detail code and the server's text tell whether the address is wrong, the sender is blocked, or a policy applies.");
+N_("The most common refusal code: the mailbox is unavailable or the server will not accept the message. Only the detail code and the server’s text tell whether the address is wrong, the sender is blocked, or a policy applies.");
 /* Translators: reply.550 sender[1] */
-N_("Read the explanation of the detail code and the server's text below.");
+N_("Read the explanation of the detail code and the server’s text below.");
 /* Translators: reply.550 sender[2] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reply.550 admin[1] */
 N_("Use the enhanced status code and text to find the cause.");
 /* Translators: reply.551 title */
@@ -1697,15 +1697,15 @@ N_("The recipient is not local to this server");
 /* Translators: reply.551 explanation */
 N_("The server does not handle this recipient and will not pass the message on. Many servers use this code when they refuse to relay for a sender who has not signed in.");
 /* Translators: reply.551 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.551 sender[2] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reply.551 admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: reply.552 title */
 N_("Storage limit exceeded");
 /* Translators: reply.552 explanation */
-N_("The message exceeded a storage limit: the recipient's mailbox is full or the message is too big. The server's text usually says which.");
+N_("The message exceeded a storage limit: the recipient’s mailbox is full or the message is too big. The server’s text usually says which.");
 /* Translators: reply.552 sender[1] */
 N_("Tell the recipient another way that their mailbox is full, and send the message again once they have made room.");
 /* Translators: reply.552 sender[1].case */
@@ -1719,7 +1719,7 @@ N_("Send to fewer recipients at a time.");
 /* Translators: reply.552 sender[3].case */
 N_("If the server says there were too many recipients");
 /* Translators: reply.552 sender[4] */
-N_("If the message had large attachments, share them as a link instead; otherwise send it again later, in case the recipient's mailbox was full.");
+N_("If the message had large attachments, share them as a link instead; otherwise send it again later, in case the recipient’s mailbox was full.");
 /* Translators: reply.552 sender[4].case */
 N_("If the server does not say which limit was exceeded");
 /* Translators: reply.552 admin[1] */
@@ -1731,7 +1731,7 @@ N_("The address is not allowed");
 /* Translators: reply.553 explanation */
 N_("The server refused an address, because its format is wrong or because you are not allowed to use it (for example sending as someone else or relaying).");
 /* Translators: reply.553 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reply.553 sender[2] */
 N_("Check that you send from your own address with your own account.");
 /* Translators: reply.553 admin[1] */
@@ -1741,11 +1741,11 @@ N_("The transaction failed");
 /* Translators: reply.554 explanation */
 N_("A general refusal. It is often used for spam, blocklist or policy rejections, and as a greeting it means the server will not talk to your server at all.");
 /* Translators: reply.554 sender[1] */
-N_("Read the server's text; if it names a blocklist, forward the bounce to your IT department.");
+N_("Read the server’s text; if it names a blocklist, forward the bounce to your IT department.");
 /* Translators: reply.554 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: reply.554 admin[1] */
-N_("Check the sending IP against blocklists and the text for the receiver's reason.");
+N_("Check the sending IP against blocklists and the text for the receiver’s reason.");
 /* Translators: reply.555 title */
 N_("Address parameters not recognised");
 /* Translators: reply.555 explanation */
@@ -1759,21 +1759,21 @@ N_("The server does not accept mail");
 /* Translators: reply.521 explanation */
 N_("The host says it never accepts email.");
 /* Translators: reply.521 sender[1] */
-N_("Check the recipient's domain for typos.");
+N_("Check the recipient’s domain for typos.");
 /* Translators: reply.521 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: reply.521 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: reply.556 title */
 N_("The domain does not accept mail");
 /* Translators: reply.556 explanation */
-N_("The recipient's domain says it does not take email at all, for example with a null MX record.");
+N_("The recipient’s domain says it does not take email at all, for example with a null MX record.");
 /* Translators: reply.556 sender[1] */
-N_("Check the recipient's domain for typos.");
+N_("Check the recipient’s domain for typos.");
 /* Translators: reply.556 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: reply.556 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: reply.432 title */
 N_("A password transition is needed");
 /* Translators: reply.432 explanation */
@@ -1809,7 +1809,7 @@ N_("Sign-in required");
 /* Translators: reply.530 explanation */
 N_("The server only accepts mail from clients that sign in (or start encryption) first.");
 /* Translators: reply.530 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.530 admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: reply.534 title */
@@ -1839,13 +1839,13 @@ N_("Encryption required for this sign-in");
 /* Translators: reply.538 explanation */
 N_("This sign-in method is only allowed over an encrypted connection.");
 /* Translators: reply.538 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.538 admin[1] */
 N_("Enable TLS before authentication in the client.");
 /* Translators: reply.422 title */
 N_("A password transition is needed");
 /* Translators: reply.422 explanation */
-N_("The server wants the account to sign in once with a plain password. Some old lists use this code for a full mailbox; read the server's text.");
+N_("The server wants the account to sign in once with a plain password. Some old lists use this code for a full mailbox; read the server’s text.");
 /* Translators: reply.422 sender[1] */
 N_("Sign in once with webmail, then try again.");
 /* Translators: reply.422 admin[1] */
@@ -1855,7 +1855,7 @@ N_("Encryption needed");
 /* Translators: reply.523 explanation */
 N_("The server requires an encrypted connection for this step. Gmail also uses it when commands are sent too early after starting encryption.");
 /* Translators: reply.523 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.523 admin[1] */
 N_("Enable STARTTLS and do not pipeline commands right after it.");
 /* Translators: reply.524 title */
@@ -1863,7 +1863,7 @@ N_("Encryption required for this sign-in");
 /* Translators: reply.524 explanation */
 N_("This sign-in method is only allowed over an encrypted connection.");
 /* Translators: reply.524 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.524 admin[1] */
 N_("Enable TLS before authentication in the client.");
 /* Translators: reply.525 title */
@@ -1881,7 +1881,7 @@ N_("A request to flush queued mail (ETRN) could not be handled now.");
 /* Translators: reply.458 sender[1] */
 N_("Try sending again later.");
 /* Translators: reply.458 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: reply.459 title */
 N_("Queue request not allowed");
 /* Translators: reply.459 explanation */
@@ -1889,17 +1889,17 @@ N_("The server does not allow queued mail for this node to be flushed (ETRN).");
 /* Translators: reply.459 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: reply.459 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: reply.430 title */
 N_("Temporary command failure");
 /* Translators: reply.430 explanation */
-N_("A rare code without a standard meaning, linked in the registry with invalid commands. Read the server's text.");
+N_("A rare code without a standard meaning, linked in the registry with invalid commands. Read the server’s text.");
 /* Translators: reply.430 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.430 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.430 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: reply.453 title */
 N_("The server is not accepting mail right now");
 /* Translators: reply.453 explanation */
@@ -1913,35 +1913,35 @@ N_("Make sure the server keeps retrying temporary failures instead of bouncing t
 /* Translators: reply.533 title */
 N_("Delivery not authorised");
 /* Translators: reply.533 explanation */
-N_("A rare code linked in the registry with refused delivery by policy. Read the server's text.");
+N_("A rare code linked in the registry with refused delivery by policy. Read the server’s text.");
 /* Translators: reply.533 sender[1] */
-N_("Read the server's text for the reason.");
+N_("Read the server’s text for the reason.");
 /* Translators: reply.533 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: reply.420 title */
 N_("Timeout or connection problem");
 /* Translators: reply.420 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a timeout or a temporary deferral.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually reports a timeout or a temporary deferral.");
 /* Translators: reply.420 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.420 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.420 admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: reply.431 title */
 N_("The receiving server is short of resources");
 /* Translators: reply.431 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the server is low on disk or memory.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means the server is low on disk or memory.");
 /* Translators: reply.431 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.431 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.431 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: reply.441 title */
-N_("The recipient's server is not responding");
+N_("The recipient’s server is not responding");
 /* Translators: reply.441 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the next server did not answer.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means the next server did not answer.");
 /* Translators: reply.441 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.441 sender[2] */
@@ -1951,7 +1951,7 @@ N_("Check that the sending server can reach port 25 of the destination and that 
 /* Translators: reply.442 title */
 N_("The connection was dropped");
 /* Translators: reply.442 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the connection broke during the transfer.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means the connection broke during the transfer.");
 /* Translators: reply.442 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.442 sender[2] */
@@ -1961,7 +1961,7 @@ N_("Check that the sending server can reach port 25 of the destination and that 
 /* Translators: reply.446 title */
 N_("Too many hops");
 /* Translators: reply.446 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a mail loop.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually reports a mail loop.");
 /* Translators: reply.446 sender[1] */
 N_("Tell the recipient: their mail setup may forward messages in a loop.");
 /* Translators: reply.446 admin[1] */
@@ -1969,7 +1969,7 @@ N_("Look at the Received headers to find the loop.");
 /* Translators: reply.447 title */
 N_("Delivery timed out");
 /* Translators: reply.447 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the message waited too long to be sent.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means the message waited too long to be sent.");
 /* Translators: reply.447 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.447 sender[2] */
@@ -1979,29 +1979,29 @@ N_("Check the queue for the underlying error.");
 /* Translators: reply.449 title */
 N_("Routing error");
 /* Translators: reply.449 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a routing problem, often on Exchange servers.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually reports a routing problem, often on Exchange servers.");
 /* Translators: reply.449 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.449 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.449 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: reply.471 title */
 N_("A filter on the server failed");
 /* Translators: reply.471 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means an anti-spam or antivirus filter had a temporary error.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means an anti-spam or antivirus filter had a temporary error.");
 /* Translators: reply.471 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: reply.471 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: reply.471 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: reply.510 title */
 N_("Bad address");
 /* Translators: reply.510 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the recipient address is wrong.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means the recipient address is wrong.");
 /* Translators: reply.510 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reply.510 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: reply.510 admin[1] */
@@ -2009,65 +2009,65 @@ N_("Remove the address from lists.");
 /* Translators: reply.511 title */
 N_("Bad address");
 /* Translators: reply.511 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the recipient address does not exist.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means the recipient address does not exist.");
 /* Translators: reply.511 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reply.511 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: reply.511 admin[1] */
 N_("Remove the address from lists.");
 /* Translators: reply.512 title */
-N_("The recipient's domain was not found");
+N_("The recipient’s domain was not found");
 /* Translators: reply.512 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means the domain after the @ is unknown.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means the domain after the @ is unknown.");
 /* Translators: reply.512 sender[1] */
 N_("Check the domain after the @ for typos.");
 /* Translators: reply.512 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: reply.513 title */
 N_("Address type incorrect or relaying refused");
 /* Translators: reply.513 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually reports a wrong address format or refused relaying.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually reports a wrong address format or refused relaying.");
 /* Translators: reply.513 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: reply.513 sender[2] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.513 admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: reply.517 title */
 N_("Problem with the sender address");
 /* Translators: reply.517 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It usually means your sender address was refused.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It usually means your sender address was refused.");
 /* Translators: reply.517 sender[1] */
 N_("Check the sender address your mail app uses.");
 /* Translators: reply.517 admin[1] */
 N_("Check the envelope sender and its domain.");
 /* Translators: reply.541 title */
-N_("Refused by the recipient's filter");
+N_("Refused by the recipient’s filter");
 /* Translators: reply.541 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It is often sent by anti-spam appliances that rejected the message.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It is often sent by anti-spam appliances that rejected the message.");
 /* Translators: reply.541 sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: reply.541 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: reply.541 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: reply.542 title */
 N_("Refused by an anti-spam filter");
 /* Translators: reply.542 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. It is often sent by anti-spam appliances.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. It is often sent by anti-spam appliances.");
 /* Translators: reply.542 sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: reply.542 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: reply.542 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: reply.571 title */
 N_("Delivery not authorised");
 /* Translators: reply.571 explanation */
-N_("This code is not defined by the mail standards; servers use it in different ways, so the server's text matters more than the number. Older Exchange servers and filters use it for refused relaying, blocked senders or spam.");
+N_("This code is not defined by the mail standards; servers use it in different ways, so the server’s text matters more than the number. Older Exchange servers and filters use it for refused relaying, blocked senders or spam.");
 /* Translators: reply.571 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: reply.571 sender[2] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: reply.571 admin[1] */
@@ -2245,7 +2245,7 @@ N_("MailEnable");
 /* Translators: rule.google.receiving-too-fast title */
 N_("The Gmail recipient is receiving mail too fast");
 /* Translators: rule.google.receiving-too-fast explanation */
-N_("This Gmail mailbox is getting more mail than Google lets it receive in a short time, so new messages are held back. It is about the recipient's inflow, not about you.");
+N_("This Gmail mailbox is getting more mail than Google lets it receive in a short time, so new messages are held back. It is about the recipient’s inflow, not about you.");
 /* Translators: rule.google.receiving-too-fast sender[1] */
 N_("Wait a few hours and send again.");
 /* Translators: rule.google.receiving-too-fast sender[2] */
@@ -2253,9 +2253,9 @@ N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.google.receiving-too-fast admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.google.peak-relay-limit title */
-N_("Your organisation hit Google's short-term relay limit");
+N_("Your organisation hit Google’s short-term relay limit");
 /* Translators: rule.google.peak-relay-limit explanation */
-N_("Your Google Workspace organisation sent more mail through Google's SMTP relay in a short time than allowed. The limit resets after a while.");
+N_("Your Google Workspace organisation sent more mail through Google’s SMTP relay in a short time than allowed. The limit resets after a while.");
 /* Translators: rule.google.peak-relay-limit sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.google.peak-relay-limit sender[2] */
@@ -2265,9 +2265,9 @@ N_("Spread relay traffic over time, or check which device or app is sending so m
 /* Translators: rule.google.peak-relay-limit admin[2] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.google.inbox-full title */
-N_("The Gmail recipient's storage is full");
+N_("The Gmail recipient’s storage is full");
 /* Translators: rule.google.inbox-full explanation */
-N_("The recipient's Google account has used all its storage, so Gmail cannot take new messages until they free space.");
+N_("The recipient’s Google account has used all its storage, so Gmail cannot take new messages until they free space.");
 /* Translators: rule.google.inbox-full sender[1] */
 N_("Try again in a day or two.");
 /* Translators: rule.google.inbox-full sender[2] */
@@ -2277,9 +2277,9 @@ N_("Share large files as a link from a cloud storage service instead of attachin
 /* Translators: rule.google.inbox-full admin[1] */
 N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
 /* Translators: rule.google.full-and-inactive title */
-N_("The Gmail recipient's storage is full and the account is unused");
+N_("The Gmail recipient’s storage is full and the account is unused");
 /* Translators: rule.google.full-and-inactive explanation */
-N_("The recipient's Google account is full and has not been used for a long time. The address is probably abandoned.");
+N_("The recipient’s Google account is full and has not been used for a long time. The address is probably abandoned.");
 /* Translators: rule.google.full-and-inactive sender[1] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.google.full-and-inactive sender[2] */
@@ -2289,7 +2289,7 @@ N_("Remove the address from mailing lists.");
 /* Translators: rule.google.temporary-problem title */
 N_("Gmail had a temporary problem");
 /* Translators: rule.google.temporary-problem explanation */
-N_("Google's servers deferred the message because of a passing problem on their side.");
+N_("Google’s servers deferred the message because of a passing problem on their side.");
 /* Translators: rule.google.temporary-problem sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.google.temporary-problem sender[2] */
@@ -2329,9 +2329,9 @@ N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.google.smtp-command-error admin[2] */
 N_("Check for firewalls or antivirus software that rewrite SMTP traffic.");
 /* Translators: rule.google.domain-policy-size title */
-N_("Too many recipients for this domain's policy");
+N_("Too many recipients for this domain’s policy");
 /* Translators: rule.google.domain-policy-size explanation */
-N_("The recipient's domain applies a policy that Google can only enforce for a limited number of recipients per transaction; the rest must be sent separately.");
+N_("The recipient’s domain applies a policy that Google can only enforce for a limited number of recipients per transaction; the rest must be sent separately.");
 /* Translators: rule.google.domain-policy-size sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.google.domain-policy-size sender[2] */
@@ -2349,15 +2349,15 @@ N_("Send to fewer recipients at a time, or use a mailing list or newsletter serv
 /* Translators: rule.google.too-many-recipients admin[1] */
 N_("Check recipient limits per message and per time period in the sending software.");
 /* Translators: rule.google.ip-not-allowlisted title */
-N_("The recipient's domain only accepts mail from approved servers");
+N_("The recipient’s domain only accepts mail from approved servers");
 /* Translators: rule.google.ip-not-allowlisted explanation */
-N_("The recipient's Google Workspace domain accepts mail only from certain IP addresses, and your server is not one of them.");
+N_("The recipient’s Google Workspace domain accepts mail only from certain IP addresses, and your server is not one of them.");
 /* Translators: rule.google.ip-not-allowlisted sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.google.ip-not-allowlisted sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.google.ip-not-allowlisted admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.google.connection-refused-helo title */
 N_("Gmail refused the connection for now");
 /* Translators: rule.google.connection-refused-helo explanation */
@@ -2369,7 +2369,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.connection-refused-helo admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.google.connection-refused-helo admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.google.ptr title */
 N_("Gmail requires reverse DNS for your sending server");
 /* Translators: rule.google.ptr explanation */
@@ -2379,7 +2379,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.google.ptr admin[1] */
 N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
 /* Translators: rule.google.ptr admin[2] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.google.ptr admin[3] */
 N_("For IPv6 senders, both the PTR record and SPF or DKIM must pass.");
 /* Translators: rule.google.ptr links[1].title */
@@ -2397,15 +2397,15 @@ N_("Check for a device or app retrying with an old password.");
 /* Translators: rule.google.auth-temporary title */
 N_("Gmail could not check your sign-in for now");
 /* Translators: rule.google.auth-temporary explanation */
-N_("Google's sign-in service had a temporary problem, so your app could not sign in to send.");
+N_("Google’s sign-in service had a temporary problem, so your app could not sign in to send.");
 /* Translators: rule.google.auth-temporary sender[1] */
 N_("Try sending again later.");
 /* Translators: rule.google.auth-temporary admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.google.tls-required-domain title */
-N_("The recipient's domain requires an encrypted connection");
+N_("The recipient’s domain requires an encrypted connection");
 /* Translators: rule.google.tls-required-domain explanation */
-N_("The recipient's Google Workspace domain requires mail to arrive over TLS, and your server did not use it.");
+N_("The recipient’s Google Workspace domain requires mail to arrive over TLS, and your server did not use it.");
 /* Translators: rule.google.tls-required-domain sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.tls-required-domain admin[1] */
@@ -2419,17 +2419,17 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.google.low-reputation sender[2] */
 N_("Avoid bulk sending until the reputation recovers.");
 /* Translators: rule.google.low-reputation admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.google.low-reputation admin[2] */
 N_("Make sure the SPF record lists every server and service that sends for the domain.");
 /* Translators: rule.google.low-reputation admin[3] */
-N_("Follow Google's sender guidelines and watch the spam rate in Postmaster Tools.");
+N_("Follow Google’s sender guidelines and watch the spam rate in Postmaster Tools.");
 /* Translators: rule.google.low-reputation links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: rule.google.suspicious-content title */
 N_("Gmail thinks the message is spam");
 /* Translators: rule.google.suspicious-content explanation */
-N_("Google's filters judged the content or links of this message to be unwanted mail.");
+N_("Google’s filters judged the content or links of this message to be unwanted mail.");
 /* Translators: rule.google.suspicious-content sender[1] */
 N_("Rewrite the message without link shorteners or many links.");
 /* Translators: rule.google.suspicious-content sender[2] */
@@ -2443,9 +2443,9 @@ N_("Make sure the SPF record lists every server and service that sends for the d
 /* Translators: rule.google.suspicious-content links[1].title */
 N_("Gmail email sender guidelines");
 /* Translators: rule.google.spf-suspicious title */
-N_("Your domain's SPF record looks suspicious to Gmail");
+N_("Your domain’s SPF record looks suspicious to Gmail");
 /* Translators: rule.google.spf-suspicious explanation */
-N_("Google considers some entries of your domain's SPF record too permissive or unusual, for example whole address ranges.");
+N_("Google considers some entries of your domain’s SPF record too permissive or unusual, for example whole address ranges.");
 /* Translators: rule.google.spf-suspicious sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.spf-suspicious admin[1] */
@@ -2459,7 +2459,7 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.google.dmarc-dns-temporary sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.google.dmarc-dns-temporary admin[1] */
-N_("Check that the domain's DNS servers answer reliably for SPF, DKIM and DMARC records.");
+N_("Check that the domain’s DNS servers answer reliably for SPF, DKIM and DMARC records.");
 /* Translators: rule.google.unauthenticated title */
 N_("Gmail requires SPF or DKIM to pass");
 /* Translators: rule.google.unauthenticated explanation */
@@ -2475,7 +2475,7 @@ N_("Gmail email sender guidelines");
 /* Translators: rule.google.spf-hardfail title */
 N_("Your SPF record does not include this server");
 /* Translators: rule.google.spf-hardfail explanation */
-N_("Your domain's SPF record ends in -all and the server that sent this message is not in it, so Google refused the message.");
+N_("Your domain’s SPF record ends in -all and the server that sent this message is not in it, so Google refused the message.");
 /* Translators: rule.google.spf-hardfail sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.spf-hardfail sender[2] */
@@ -2483,13 +2483,13 @@ N_("If you send through a website or another service, tell your admin about it."
 /* Translators: rule.google.spf-hardfail admin[1] */
 N_("Make sure the SPF record lists every server and service that sends for the domain.");
 /* Translators: rule.google.dmarc-reject title */
-N_("Refused by the sender domain's DMARC policy");
+N_("Refused by the sender domain’s DMARC policy");
 /* Translators: rule.google.dmarc-reject explanation */
 N_("The From domain publishes a DMARC policy telling receivers to reject unauthenticated mail, and this message failed the checks.");
 /* Translators: rule.google.dmarc-reject sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.dmarc-reject sender[2] */
-N_("If the From address is someone else's domain (as with some forwarding or list software), send from your own address.");
+N_("If the From address is someone else’s domain (as with some forwarding or list software), send from your own address.");
 /* Translators: rule.google.dmarc-reject admin[1] */
 N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
 /* Translators: rule.google.dmarc-reject admin[2] */
@@ -2545,15 +2545,15 @@ N_("Google linked a large amount of unwanted mail to your network, your signing 
 /* Translators: rule.google.unsolicited-source sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.unsolicited-source admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.google.unsolicited-source admin[2] */
-N_("Find which stream of mail (newsletter, compromised account, a customer's form) causes complaints.");
+N_("Find which stream of mail (newsletter, compromised account, a customer’s form) causes complaints.");
 /* Translators: rule.google.unsolicited-source links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: rule.google.unsolicited-ip-block title */
 N_("Gmail is limiting or blocking your server for unwanted mail");
 /* Translators: rule.google.unsolicited-ip-block explanation */
-N_("Google saw an unusual amount of unwanted mail from your server's IP address and is slowing down or refusing mail from it. The limit is on the address, not on this message: rewriting it does not help.");
+N_("Google saw an unusual amount of unwanted mail from your server’s IP address and is slowing down or refusing mail from it. The limit is on the address, not on this message: rewriting it does not help.");
 /* Translators: rule.google.unsolicited-ip-block sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.unsolicited-ip-block sender[2] */
@@ -2565,31 +2565,31 @@ N_("If your server gave up while Gmail was only slowing it down");
 /* Translators: rule.google.unsolicited-ip-block admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.google.unsolicited-ip-block admin[2] */
-N_("Check the IP address's reputation and spam rate in Google Postmaster Tools, and stop any unwanted mail before asking Google to lift the limit.");
+N_("Check the IP address’s reputation and spam rate in Google Postmaster Tools, and stop any unwanted mail before asking Google to lift the limit.");
 /* Translators: rule.google.unsolicited-ip-block links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: enhanced.google.4.7.28 title */
 N_("Gmail blocked your server for unwanted mail");
 /* Translators: enhanced.google.4.7.28 explanation */
-N_("Google is blocking mail from your server's IP address because it sent an unusual amount of unwanted mail.");
+N_("Google is blocking mail from your server’s IP address because it sent an unusual amount of unwanted mail.");
 /* Translators: enhanced.google.4.7.28 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.google.4.7.28 admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: enhanced.google.4.7.28 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: enhanced.google.4.7.28 links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: enhanced.google.5.7.28 title */
 N_("Gmail blocked your server for unwanted mail");
 /* Translators: enhanced.google.5.7.28 explanation */
-N_("Google is blocking mail from your server's IP address because it sent an unusual amount of unwanted mail.");
+N_("Google is blocking mail from your server’s IP address because it sent an unusual amount of unwanted mail.");
 /* Translators: enhanced.google.5.7.28 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.google.5.7.28 admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: enhanced.google.5.7.28 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: enhanced.google.5.7.28 links[1].title */
 N_("Google Postmaster Tools");
 /* Translators: rule.google.same-message-id title */
@@ -2599,7 +2599,7 @@ N_("Many messages from your server carry the same Message-ID, which Gmail treats
 /* Translators: rule.google.same-message-id sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.same-message-id admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.google.same-message-id admin[2] */
 N_("Make the sending software generate a unique Message-ID for every message.");
 /* Translators: rule.google.bulk-tls title */
@@ -2739,7 +2739,7 @@ N_("The Gmail address does not exist");
 /* Translators: rule.google.no-such-user explanation */
 N_("There is no Google account with this address. It is usually a typo or an account that was deleted.");
 /* Translators: rule.google.no-such-user sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.google.no-such-user sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.google.no-such-user sender[3] */
@@ -2747,7 +2747,7 @@ N_("If you never sent the original message, your address was forged and you can 
 /* Translators: rule.google.no-such-user admin[1] */
 N_("Remove the address from lists.");
 /* Translators: rule.google.domain-not-found title */
-N_("The recipient's domain was not found");
+N_("The recipient’s domain was not found");
 /* Translators: rule.google.domain-not-found explanation */
 N_("Google could not find the domain after the @ in DNS.");
 /* Translators: rule.google.domain-not-found sender[1] */
@@ -2755,9 +2755,9 @@ N_("Check the domain after the @ for typos.");
 /* Translators: rule.google.domain-not-found sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.google.domain-not-found admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.google.bad-recipient-syntax title */
-N_("The recipient's address is not valid");
+N_("The recipient’s address is not valid");
 /* Translators: rule.google.bad-recipient-syntax explanation */
 N_("Gmail refused the recipient address because it is not written as a valid email address.");
 /* Translators: rule.google.bad-recipient-syntax sender[1] */
@@ -2775,7 +2775,7 @@ N_("Check the envelope sender the software uses; it must be a complete address."
 /* Translators: rule.google.inactive title */
 N_("The Gmail account is inactive");
 /* Translators: rule.google.inactive explanation */
-N_("The recipient's Google account exists but has been disabled or unused for a long time.");
+N_("The recipient’s Google account exists but has been disabled or unused for a long time.");
 /* Translators: rule.google.inactive sender[1] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.google.inactive admin[1] */
@@ -2799,13 +2799,13 @@ N_("Compare the message size with the sending and receiving limits; raise your o
 /* Translators: rule.google.header-limits title */
 N_("A message header is too large");
 /* Translators: rule.google.header-limits explanation */
-N_("The message's headers, or one header such as the subject, exceed the sizes Gmail accepts.");
+N_("The message’s headers, or one header such as the subject, exceed the sizes Gmail accepts.");
 /* Translators: rule.google.header-limits sender[1] */
 N_("Shorten the subject line and send again.");
 /* Translators: rule.google.header-limits sender[2] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.header-limits admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.google.daily-limit title */
 N_("Your Google account hit its daily sending limit");
 /* Translators: rule.google.daily-limit explanation */
@@ -2819,7 +2819,7 @@ N_("Use a newsletter service for large mailings.");
 /* Translators: rule.google.daily-limit admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.google.daily-limit admin[2] */
-N_("Check Google's sending limits for Workspace and spread large mailings.");
+N_("Check Google’s sending limits for Workspace and spread large mailings.");
 /* Translators: rule.google.hops title */
 N_("The message went round in a loop");
 /* Translators: rule.google.hops explanation */
@@ -2843,7 +2843,7 @@ N_("The name your server gave for itself when it connected to Gmail is empty or 
 /* Translators: rule.google.helo sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.helo admin[1] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.google.from-header title */
 N_("The From header is missing or invalid");
 /* Translators: rule.google.from-header explanation */
@@ -2853,7 +2853,7 @@ N_("Check the sender name and address in your mail app or the tool that sent the
 /* Translators: rule.google.from-header sender[2] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.from-header admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.google.malformed-message title */
 N_("Gmail found a formatting error in the message");
 /* Translators: rule.google.malformed-message explanation */
@@ -2863,7 +2863,7 @@ N_("Try sending from another mail app or from webmail.");
 /* Translators: rule.google.malformed-message sender[2] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.malformed-message admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.google.security-content title */
 N_("Gmail blocked the attachment or content for security");
 /* Translators: rule.google.security-content explanation */
@@ -2885,7 +2885,7 @@ N_("Try sending from another mail app or from webmail.");
 /* Translators: rule.google.identity-change admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.google.relay-credentials title */
-N_("Google's SMTP relay did not recognise your server");
+N_("Google’s SMTP relay did not recognise your server");
 /* Translators: rule.google.relay-credentials explanation */
 N_("Your Google Workspace SMTP relay setting does not list the IP address or domain that sent the message.");
 /* Translators: rule.google.relay-credentials sender[1] */
@@ -2911,19 +2911,19 @@ N_("The sending account is disabled or does not belong to the Google Workspace o
 /* Translators: rule.google.sending-denied sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.google.sending-denied admin[1] */
-N_("Check the user's status in the Google Admin console and the relay's allowed senders.");
+N_("Check the user’s status in the Google Admin console and the relay’s allowed senders.");
 /* Translators: rule.google.auth-required title */
 N_("Gmail requires sign-in and encryption to send");
 /* Translators: rule.google.auth-required explanation */
 N_("Your mail app tried to send through Google without signing in, or without starting an encrypted connection first.");
 /* Translators: rule.google.auth-required sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: rule.google.auth-required admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.google.domain-policy title */
-N_("The recipient's or sender's organisation does not allow this message");
+N_("The recipient’s or sender’s organisation does not allow this message");
 /* Translators: rule.google.domain-policy explanation */
-N_("An administrator of the recipient's or your own Google Workspace domain set a rule that blocks this message.");
+N_("An administrator of the recipient’s or your own Google Workspace domain set a rule that blocks this message.");
 /* Translators: rule.google.domain-policy sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.google.domain-policy admin[1] */
@@ -2939,11 +2939,11 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: rule.google.direct-sending title */
 N_("Your server may not send straight to Gmail");
 /* Translators: rule.google.direct-sending explanation */
-N_("Google refuses mail sent directly from addresses such as home internet connections; such mail has to go through a provider's outgoing server.");
+N_("Google refuses mail sent directly from addresses such as home internet connections; such mail has to go through a provider’s outgoing server.");
 /* Translators: rule.google.direct-sending sender[1] */
-N_("Send through your email provider's outgoing server, not directly from your computer or router.");
+N_("Send through your email provider’s outgoing server, not directly from your computer or router.");
 /* Translators: rule.google.direct-sending admin[1] */
-N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+N_("Send through your internet or email provider’s outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
 /* Translators: rule.google.web-login title */
 N_("Google wants you to sign in through a browser first");
 /* Translators: rule.google.web-login explanation */
@@ -2967,7 +2967,7 @@ N_("Check that SMTP authentication is enabled for the account and that the clien
 /* Translators: rule.google.bad-credentials title */
 N_("Google did not accept the user name or password");
 /* Translators: rule.google.bad-credentials explanation */
-N_("Your mail app's sign-in to Google failed: the password is wrong, changed, or an app password is needed.");
+N_("Your mail app’s sign-in to Google failed: the password is wrong, changed, or an app password is needed.");
 /* Translators: rule.google.bad-credentials sender[1] */
 N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
 /* Translators: rule.google.bad-credentials sender[2] */
@@ -2985,7 +2985,7 @@ N_("If the account uses two-step verification, create an app password or use an 
 /* Translators: rule.google.auth-mechanism admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.microsoft.thread-limit title */
-N_("The recipient's mailbox is receiving too fast");
+N_("The recipient’s mailbox is receiving too fast");
 /* Translators: rule.microsoft.thread-limit explanation */
 N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once.");
 /* Translators: rule.microsoft.thread-limit sender[1] */
@@ -2995,7 +2995,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.thread-limit admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: enhanced.microsoft.4.3.2 title */
-N_("The recipient's mailbox is receiving too fast");
+N_("The recipient’s mailbox is receiving too fast");
 /* Translators: enhanced.microsoft.4.3.2 explanation */
 N_("Microsoft 365 is throttling delivery to this mailbox because it is receiving many messages at once.");
 /* Translators: enhanced.microsoft.4.3.2 sender[1] */
@@ -3007,7 +3007,7 @@ N_("Make sure the server keeps retrying temporary failures instead of bouncing t
 /* Translators: rule.microsoft.connection-refused-316 title */
 N_("Microsoft 365 could not connect to the receiving server");
 /* Translators: rule.microsoft.connection-refused-316 explanation */
-N_("Your Microsoft 365 organisation could not open a connection to the recipient's mail server; it refused or did not answer.");
+N_("Your Microsoft 365 organisation could not open a connection to the recipient’s mail server; it refused or did not answer.");
 /* Translators: rule.microsoft.connection-refused-316 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.microsoft.connection-refused-316 sender[2] */
@@ -3015,13 +3015,13 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.connection-refused-316 sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.connection-refused-316 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.microsoft.connection-refused-316 admin[2] */
-N_("Check that the recipient's MX host accepts connections on port 25.");
+N_("Check that the recipient’s MX host accepts connections on port 25.");
 /* Translators: enhanced.microsoft.4.4.316 title */
 N_("Microsoft 365 could not connect to the receiving server");
 /* Translators: enhanced.microsoft.4.4.316 explanation */
-N_("Your Microsoft 365 organisation could not open a connection to the recipient's mail server; it refused or did not answer.");
+N_("Your Microsoft 365 organisation could not open a connection to the recipient’s mail server; it refused or did not answer.");
 /* Translators: enhanced.microsoft.4.4.316 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.microsoft.4.4.316 sender[2] */
@@ -3029,27 +3029,27 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.4.316 sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.4.316 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.microsoft.4.4.316 admin[2] */
-N_("Check that the recipient's MX host accepts connections on port 25.");
+N_("Check that the recipient’s MX host accepts connections on port 25.");
 /* Translators: enhanced.microsoft.5.4.316 title */
 N_("Microsoft 365 could not connect to the receiving server");
 /* Translators: enhanced.microsoft.5.4.316 explanation */
-N_("Your Microsoft 365 organisation could not open a connection to the recipient's mail server; it refused or did not answer.");
+N_("Your Microsoft 365 organisation could not open a connection to the recipient’s mail server; it refused or did not answer.");
 /* Translators: enhanced.microsoft.5.4.316 sender[1] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.5.4.316 sender[2] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.4.316 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.microsoft.5.4.316 admin[2] */
-N_("Check that the recipient's MX host accepts connections on port 25.");
+N_("Check that the recipient’s MX host accepts connections on port 25.");
 /* Translators: rule.microsoft.message-expired title */
 N_("Microsoft 365 gave up delivering the message");
 /* Translators: rule.microsoft.message-expired explanation */
 N_("Exchange Online kept the message in its queue until it expired, usually because the receiving server kept refusing or timing out.");
 /* Translators: rule.microsoft.message-expired sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.microsoft.message-expired sender[2] */
 N_("Send again later, or reach the recipient another way.");
 /* Translators: rule.microsoft.message-expired admin[1] */
@@ -3059,7 +3059,7 @@ N_("Microsoft 365 gave up delivering the message");
 /* Translators: enhanced.microsoft.5.4.300 explanation */
 N_("Exchange Online kept the message in its queue until it expired, usually because the receiving server kept refusing or timing out.");
 /* Translators: enhanced.microsoft.5.4.300 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.microsoft.5.4.300 sender[2] */
 N_("Send again later, or reach the recipient another way.");
 /* Translators: enhanced.microsoft.5.4.300 admin[1] */
@@ -3085,9 +3085,9 @@ N_("Make sure the SPF record lists every server and service that sends for the d
 /* Translators: enhanced.microsoft.4.7.26 admin[2] */
 N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
 /* Translators: rule.microsoft.dane-tls title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: rule.microsoft.dane-tls explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: rule.microsoft.dane-tls sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.dane-tls admin[1] */
@@ -3095,9 +3095,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: rule.microsoft.dane-tls admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.4.7.321 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.321 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.321 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.321 admin[1] */
@@ -3105,9 +3105,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.4.7.321 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.4.7.322 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.322 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.322 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.322 admin[1] */
@@ -3115,9 +3115,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.4.7.322 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.4.7.323 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.323 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.323 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.323 admin[1] */
@@ -3125,9 +3125,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.4.7.323 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.4.7.324 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.324 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.324 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.324 admin[1] */
@@ -3135,9 +3135,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.4.7.324 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.4.7.325 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.4.7.325 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.4.7.325 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.7.325 admin[1] */
@@ -3145,9 +3145,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.4.7.325 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.5.7.321 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.321 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.321 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.321 admin[1] */
@@ -3155,9 +3155,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.5.7.321 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.5.7.322 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.322 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.322 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.322 admin[1] */
@@ -3165,9 +3165,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.5.7.322 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.5.7.323 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.323 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.323 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.323 admin[1] */
@@ -3175,9 +3175,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.5.7.323 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.5.7.324 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.324 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.324 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.324 admin[1] */
@@ -3185,9 +3185,9 @@ N_("Check the TLS setup of the sending and receiving servers: certificate validi
 /* Translators: enhanced.microsoft.5.7.324 admin[2] */
 N_("If you publish TLSA records, make sure they match the current certificate.");
 /* Translators: enhanced.microsoft.5.7.325 title */
-N_("The recipient's server failed a required TLS check");
+N_("The recipient’s server failed a required TLS check");
 /* Translators: enhanced.microsoft.5.7.325 explanation */
-N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server's encryption, its certificate or its signed DNS records did not pass that check.");
+N_("Microsoft 365 has to deliver this message over a verified encrypted connection, and the receiving server’s encryption, its certificate or its signed DNS records did not pass that check.");
 /* Translators: enhanced.microsoft.5.7.325 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.7.325 admin[1] */
@@ -3229,7 +3229,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.suspicious-ip-temp admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.microsoft.suspicious-ip-temp admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.access-denied-later title */
 N_("Microsoft temporarily restricted your server");
 /* Translators: rule.microsoft.access-denied-later explanation */
@@ -3241,9 +3241,9 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.access-denied-later admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.microsoft.access-denied-later admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.ip-reputation-throttle title */
-N_("Microsoft is limiting mail because of your IP's reputation");
+N_("Microsoft is limiting mail because of your IP’s reputation");
 /* Translators: rule.microsoft.ip-reputation-throttle explanation */
 N_("The sending IP address has a poor reputation with Microsoft, so its mail is accepted only slowly.");
 /* Translators: rule.microsoft.ip-reputation-throttle sender[1] */
@@ -3251,13 +3251,13 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.microsoft.ip-reputation-throttle sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.ip-reputation-throttle admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.ip-reputation-throttle links[1].title */
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.ip-reputation-throttle links[2].title */
 N_("Microsoft SNDS");
 /* Translators: enhanced.microsoft.4.7.650 title */
-N_("Microsoft is limiting mail because of your IP's reputation");
+N_("Microsoft is limiting mail because of your IP’s reputation");
 /* Translators: enhanced.microsoft.4.7.650 explanation */
 N_("The sending IP address has a poor reputation with Microsoft, so its mail is accepted only slowly.");
 /* Translators: enhanced.microsoft.4.7.650 sender[1] */
@@ -3265,7 +3265,7 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.microsoft.4.7.650 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.7.650 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: enhanced.microsoft.4.7.650 links[1].title */
 N_("Outlook.com sender support request");
 /* Translators: enhanced.microsoft.4.7.650 links[2].title */
@@ -3291,7 +3291,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.7.652 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.generic-policy-350 title */
-N_("The recipient's organisation refused the message");
+N_("The recipient’s organisation refused the message");
 /* Translators: rule.microsoft.generic-policy-350 explanation */
 N_("The receiving organisation rejected the message with a general policy code; known causes are an oversized hidden header that Outlook adds to rich-text mail, or attachments nested many levels deep.");
 /* Translators: rule.microsoft.generic-policy-350 sender[1] */
@@ -3299,9 +3299,9 @@ N_("Send the message in HTML or plain text rather than rich text, without forwar
 /* Translators: rule.microsoft.generic-policy-350 sender[2] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.microsoft.generic-policy-350 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.microsoft.5.0.350 title */
-N_("The recipient's organisation refused the message");
+N_("The recipient’s organisation refused the message");
 /* Translators: enhanced.microsoft.5.0.350 explanation */
 N_("The receiving organisation rejected the message with a general policy code; known causes are an oversized hidden header that Outlook adds to rich-text mail, or attachments nested many levels deep.");
 /* Translators: enhanced.microsoft.5.0.350 sender[1] */
@@ -3309,9 +3309,9 @@ N_("Send the message in HTML or plain text rather than rich text, without forwar
 /* Translators: enhanced.microsoft.5.0.350 sender[2] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: enhanced.microsoft.5.0.350 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.microsoft.sender-denied title */
-N_("The recipient's server refused your sender address");
+N_("The recipient’s server refused your sender address");
 /* Translators: rule.microsoft.sender-denied explanation */
 N_("The receiving Exchange server did not accept the sender address, often when replying to a message saved offline or from an address it does not recognise.");
 /* Translators: rule.microsoft.sender-denied sender[1] */
@@ -3319,7 +3319,7 @@ N_("Write a new message instead of replying to an old one.");
 /* Translators: rule.microsoft.sender-denied sender[2] */
 N_("Check that you send from your usual address.");
 /* Translators: rule.microsoft.sender-denied admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: rule.microsoft.bad-outbound-sender title */
 N_("Your account is blocked from sending");
 /* Translators: rule.microsoft.bad-outbound-sender explanation */
@@ -3337,21 +3337,21 @@ N_("The recipient does not exist in that organisation");
 /* Translators: rule.microsoft.recipient-not-found-510 explanation */
 N_("The receiving Microsoft 365 organisation has no mailbox with this address.");
 /* Translators: rule.microsoft.recipient-not-found-510 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.microsoft.recipient-not-found-510 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.microsoft.recipient-not-found-510 admin[1] */
-N_("Remove the address from lists; if it is yours, check the user's proxy addresses.");
+N_("Remove the address from lists; if it is yours, check the user’s proxy addresses.");
 /* Translators: enhanced.microsoft.5.1.10 title */
 N_("The recipient does not exist in that organisation");
 /* Translators: enhanced.microsoft.5.1.10 explanation */
 N_("The receiving Microsoft 365 organisation has no mailbox with this address.");
 /* Translators: enhanced.microsoft.5.1.10 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.microsoft.5.1.10 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: enhanced.microsoft.5.1.10 admin[1] */
-N_("Remove the address from lists; if it is yours, check the user's proxy addresses.");
+N_("Remove the address from lists; if it is yours, check the user’s proxy addresses.");
 /* Translators: rule.microsoft.daily-recipients title */
 N_("You reached your daily recipient limit");
 /* Translators: rule.microsoft.daily-recipients explanation */
@@ -3375,7 +3375,7 @@ N_("Check the account for signs of compromise (unknown sign-ins, forwarding rule
 /* Translators: rule.microsoft.submission-quota title */
 N_("You sent too many messages too fast");
 /* Translators: rule.microsoft.submission-quota explanation */
-N_("Your account exceeded Microsoft's sending limits for messages or recipients; despite the 5.2.2 code, the recipient's mailbox is not full.");
+N_("Your account exceeded Microsoft’s sending limits for messages or recipients; despite the 5.2.2 code, the recipient’s mailbox is not full.");
 /* Translators: rule.microsoft.submission-quota sender[1] */
 N_("Wait before sending more.");
 /* Translators: rule.microsoft.submission-quota sender[2] */
@@ -3385,7 +3385,7 @@ N_("Check the account for signs of compromise (unknown sign-ins, forwarding rule
 /* Translators: rule.microsoft.hourly-receive-limit title */
 N_("The recipient is receiving too many messages this hour");
 /* Translators: rule.microsoft.hourly-receive-limit explanation */
-N_("The recipient's mailbox hit Microsoft's hourly limit for incoming messages, from you or overall.");
+N_("The recipient’s mailbox hit Microsoft’s hourly limit for incoming messages, from you or overall.");
 /* Translators: rule.microsoft.hourly-receive-limit sender[1] */
 N_("Wait an hour and send again.");
 /* Translators: rule.microsoft.hourly-receive-limit admin[1] */
@@ -3405,7 +3405,7 @@ N_("Check whether security defaults or a Conditional Access policy block basic a
 /* Translators: enhanced.microsoft.5.2.121 title */
 N_("The recipient is receiving too many messages this hour");
 /* Translators: enhanced.microsoft.5.2.121 explanation */
-N_("The recipient's mailbox hit Microsoft's hourly limit for incoming messages, from you or overall.");
+N_("The recipient’s mailbox hit Microsoft’s hourly limit for incoming messages, from you or overall.");
 /* Translators: enhanced.microsoft.5.2.121 sender[1] */
 N_("Wait an hour and send again.");
 /* Translators: enhanced.microsoft.5.2.121 admin[1] */
@@ -3413,7 +3413,7 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: enhanced.microsoft.5.2.122 title */
 N_("The recipient is receiving too many messages this hour");
 /* Translators: enhanced.microsoft.5.2.122 explanation */
-N_("The recipient's mailbox hit Microsoft's hourly limit for incoming messages, from you or overall.");
+N_("The recipient’s mailbox hit Microsoft’s hourly limit for incoming messages, from you or overall.");
 /* Translators: enhanced.microsoft.5.2.122 sender[1] */
 N_("Wait an hour and send again.");
 /* Translators: enhanced.microsoft.5.2.122 admin[1] */
@@ -3437,17 +3437,17 @@ N_("Change the journaling destination or enable journal archiving.");
 /* Translators: rule.microsoft.relay-denied-541 title */
 N_("Microsoft 365 does not accept mail for this domain");
 /* Translators: rule.microsoft.relay-denied-541 explanation */
-N_("The recipient domain's mail is routed to Microsoft 365, but the domain is not set up there as an accepted domain.");
+N_("The recipient domain’s mail is routed to Microsoft 365, but the domain is not set up there as an accepted domain.");
 /* Translators: rule.microsoft.relay-denied-541 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.relay-denied-541 admin[1] */
-N_("Check the domain's MX records and accepted domains in Microsoft 365.");
+N_("Check the domain’s MX records and accepted domains in Microsoft 365.");
 /* Translators: rule.microsoft.dbeb-recipient title */
 N_("The recipient does not exist in that organisation");
 /* Translators: rule.microsoft.dbeb-recipient explanation */
 N_("The receiving Microsoft 365 organisation blocks addresses that are not in its directory, and this one is not.");
 /* Translators: rule.microsoft.dbeb-recipient sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.microsoft.dbeb-recipient sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.microsoft.dbeb-recipient admin[1] */
@@ -3457,7 +3457,7 @@ N_("The recipient does not exist in that organisation");
 /* Translators: enhanced.microsoft.5.7.504 explanation */
 N_("The receiving Microsoft 365 organisation blocks addresses that are not in its directory, and this one is not.");
 /* Translators: enhanced.microsoft.5.7.504 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.microsoft.5.7.504 sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: enhanced.microsoft.5.7.504 admin[1] */
@@ -3487,7 +3487,7 @@ N_("Ask the group owner whether outside senders are allowed.");
 /* Translators: rule.microsoft.delivery-not-authorized sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.microsoft.delivery-not-authorized admin[1] */
-N_("Check the recipient's delivery restrictions (accepted senders, internal-only).");
+N_("Check the recipient’s delivery restrictions (accepted senders, internal-only).");
 /* Translators: rule.microsoft.transport-rule title */
 N_("A mail flow rule refused the message");
 /* Translators: rule.microsoft.transport-rule explanation */
@@ -3501,7 +3501,7 @@ N_("The server requires sign-in");
 /* Translators: rule.microsoft.client-not-authenticated explanation */
 N_("The receiving Exchange server only accepts this mail from authenticated senders.");
 /* Translators: rule.microsoft.client-not-authenticated sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: rule.microsoft.client-not-authenticated admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.microsoft.client-not-authenticated admin[2] */
@@ -3581,7 +3581,7 @@ N_("The app or device did not sign in to Microsoft 365");
 /* Translators: rule.microsoft.anonymous-submission explanation */
 N_("A printer, app or device used smtp.office365.com without signing in, or with SMTP sign-in turned off.");
 /* Translators: rule.microsoft.anonymous-submission sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: rule.microsoft.anonymous-submission admin[1] */
 N_("Enable authenticated SMTP for the mailbox, or use a relay connector for devices.");
 /* Translators: rule.microsoft.anonymous-submission admin[2] */
@@ -3591,7 +3591,7 @@ N_("The app or device did not sign in to Microsoft 365");
 /* Translators: enhanced.microsoft.5.7.57 explanation */
 N_("A printer, app or device used smtp.office365.com without signing in, or with SMTP sign-in turned off.");
 /* Translators: enhanced.microsoft.5.7.57 sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: enhanced.microsoft.5.7.57 admin[1] */
 N_("Enable authenticated SMTP for the mailbox, or use a relay connector for devices.");
 /* Translators: enhanced.microsoft.5.7.57 admin[2] */
@@ -3599,35 +3599,35 @@ N_("Check that SMTP authentication is enabled for the account and that the clien
 /* Translators: rule.microsoft.tenant-attribution title */
 N_("Microsoft 365 cannot match the connector");
 /* Translators: rule.microsoft.tenant-attribution explanation */
-N_("Mail from your organisation's own mail server no longer matches the settings your Microsoft 365 organisation uses to recognise it.");
+N_("Mail from your organisation’s own mail server no longer matches the settings your Microsoft 365 organisation uses to recognise it.");
 /* Translators: rule.microsoft.tenant-attribution sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.tenant-attribution admin[1] */
-N_("Check the inbound connector's certificate or IP addresses.");
+N_("Check the inbound connector’s certificate or IP addresses.");
 /* Translators: enhanced.microsoft.5.7.64 title */
 N_("Microsoft 365 cannot match the connector");
 /* Translators: enhanced.microsoft.5.7.64 explanation */
-N_("Mail from your organisation's own mail server no longer matches the settings your Microsoft 365 organisation uses to recognise it.");
+N_("Mail from your organisation’s own mail server no longer matches the settings your Microsoft 365 organisation uses to recognise it.");
 /* Translators: enhanced.microsoft.5.7.64 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.64 admin[1] */
-N_("Check the inbound connector's certificate or IP addresses.");
+N_("Check the inbound connector’s certificate or IP addresses.");
 /* Translators: rule.microsoft.allowed-senders title */
-N_("You are not on the group's list of allowed senders");
+N_("You are not on the group’s list of allowed senders");
 /* Translators: rule.microsoft.allowed-senders explanation */
 N_("The group only accepts mail from listed senders.");
 /* Translators: rule.microsoft.allowed-senders sender[1] */
 N_("Ask the group owner to add you.");
 /* Translators: rule.microsoft.allowed-senders admin[1] */
-N_("Update the group's allowed senders.");
+N_("Update the group’s allowed senders.");
 /* Translators: enhanced.microsoft.5.7.124 title */
-N_("You are not on the group's list of allowed senders");
+N_("You are not on the group’s list of allowed senders");
 /* Translators: enhanced.microsoft.5.7.124 explanation */
 N_("The group only accepts mail from listed senders.");
 /* Translators: enhanced.microsoft.5.7.124 sender[1] */
 N_("Ask the group owner to add you.");
 /* Translators: enhanced.microsoft.5.7.124 admin[1] */
-N_("Update the group's allowed senders.");
+N_("Update the group’s allowed senders.");
 /* Translators: rule.microsoft.spam-abuse title */
 N_("Your account was banned for spam");
 /* Translators: rule.microsoft.spam-abuse explanation */
@@ -3679,7 +3679,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: enhanced.microsoft.5.7.503 admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.microsoft.banned-ip-511 title */
-N_("Your server's IP address is banned by Microsoft");
+N_("Your server’s IP address is banned by Microsoft");
 /* Translators: rule.microsoft.banned-ip-511 explanation */
 N_("Microsoft banned the sending IP address, and the self-service portal cannot lift this kind of block.");
 /* Translators: rule.microsoft.banned-ip-511 sender[1] */
@@ -3705,37 +3705,37 @@ N_("Ask the recipient for a current address another way.");
 /* Translators: enhanced.microsoft.5.7.505 admin[1] */
 N_("Remove the address from lists.");
 /* Translators: rule.microsoft.bad-helo title */
-N_("Your server introduced itself with the recipient's name");
+N_("Your server introduced itself with the recipient’s name");
 /* Translators: rule.microsoft.bad-helo explanation */
-N_("When it connected, the sending server gave the receiving organisation's own name as its name, a trick spam software uses.");
+N_("When it connected, the sending server gave the receiving organisation’s own name as its name, a trick spam software uses.");
 /* Translators: rule.microsoft.bad-helo sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.bad-helo admin[1] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: enhanced.microsoft.5.7.506 title */
-N_("Your server introduced itself with the recipient's name");
+N_("Your server introduced itself with the recipient’s name");
 /* Translators: enhanced.microsoft.5.7.506 explanation */
-N_("When it connected, the sending server gave the receiving organisation's own name as its name, a trick spam software uses.");
+N_("When it connected, the sending server gave the receiving organisation’s own name as its name, a trick spam software uses.");
 /* Translators: enhanced.microsoft.5.7.506 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.506 admin[1] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.microsoft.rejected-by-recipient title */
-N_("The recipient's organisation blocked your server");
+N_("The recipient’s organisation blocked your server");
 /* Translators: rule.microsoft.rejected-by-recipient explanation */
 N_("The receiving organisation added your sending IP address to its own block list.");
 /* Translators: rule.microsoft.rejected-by-recipient sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.microsoft.rejected-by-recipient admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.microsoft.5.7.507 title */
-N_("The recipient's organisation blocked your server");
+N_("The recipient’s organisation blocked your server");
 /* Translators: enhanced.microsoft.5.7.507 explanation */
 N_("The receiving organisation added your sending IP address to its own block list.");
 /* Translators: enhanced.microsoft.5.7.507 sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: enhanced.microsoft.5.7.507 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.microsoft.ipv6-limits title */
 N_("Your IPv6 range sent too much mail");
 /* Translators: rule.microsoft.ipv6-limits explanation */
@@ -3755,7 +3755,7 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: rule.microsoft.dmarc-509 title */
 N_("Your domain failed DMARC");
 /* Translators: rule.microsoft.dmarc-509 explanation */
-N_("The From domain's DMARC policy says to reject mail that fails SPF and DKIM alignment, and this message failed.");
+N_("The From domain’s DMARC policy says to reject mail that fails SPF and DKIM alignment, and this message failed.");
 /* Translators: rule.microsoft.dmarc-509 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.dmarc-509 admin[1] */
@@ -3765,7 +3765,7 @@ N_("Enable DKIM signing for the domain on every sending service and check the se
 /* Translators: enhanced.microsoft.5.7.509 title */
 N_("Your domain failed DMARC");
 /* Translators: enhanced.microsoft.5.7.509 explanation */
-N_("The From domain's DMARC policy says to reject mail that fails SPF and DKIM alignment, and this message failed.");
+N_("The From domain’s DMARC policy says to reject mail that fails SPF and DKIM alignment, and this message failed.");
 /* Translators: enhanced.microsoft.5.7.509 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.509 admin[1] */
@@ -3773,7 +3773,7 @@ N_("Publish a DMARC record for the domain and make sure the From domain aligns w
 /* Translators: enhanced.microsoft.5.7.509 admin[2] */
 N_("Enable DKIM signing for the domain on every sending service and check the selector record in DNS.");
 /* Translators: rule.microsoft.no-ipv6 title */
-N_("The recipient's domain does not accept mail over IPv6");
+N_("The recipient’s domain does not accept mail over IPv6");
 /* Translators: rule.microsoft.no-ipv6 explanation */
 N_("The receiving organisation only accepts mail over IPv4.");
 /* Translators: rule.microsoft.no-ipv6 sender[1] */
@@ -3781,7 +3781,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.microsoft.no-ipv6 admin[1] */
 N_("Configure the sending server to deliver to this domain over IPv4.");
 /* Translators: enhanced.microsoft.5.7.510 title */
-N_("The recipient's domain does not accept mail over IPv6");
+N_("The recipient’s domain does not accept mail over IPv6");
 /* Translators: enhanced.microsoft.5.7.510 explanation */
 N_("The receiving organisation only accepts mail over IPv4.");
 /* Translators: enhanced.microsoft.5.7.510 sender[1] */
@@ -3795,7 +3795,7 @@ N_("Microsoft requires a valid From header as the mail standard defines, and thi
 /* Translators: rule.microsoft.rfc5322-from sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.rfc5322-from admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: enhanced.microsoft.5.7.512 title */
 N_("The From header is missing or invalid");
 /* Translators: enhanced.microsoft.5.7.512 explanation */
@@ -3803,27 +3803,27 @@ N_("Microsoft requires a valid From header as the mail standard defines, and thi
 /* Translators: enhanced.microsoft.5.7.512 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.512 admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.microsoft.customer-block-list title */
-N_("The recipient's organisation blocks your server");
+N_("The recipient’s organisation blocks your server");
 /* Translators: rule.microsoft.customer-block-list explanation */
 N_("The receiving organisation put your sending IP address on its own block list.");
 /* Translators: rule.microsoft.customer-block-list sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.microsoft.customer-block-list admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.microsoft.5.7.513 title */
-N_("The recipient's organisation blocks your server");
+N_("The recipient’s organisation blocks your server");
 /* Translators: enhanced.microsoft.5.7.513 explanation */
 N_("The receiving organisation put your sending IP address on its own block list.");
 /* Translators: enhanced.microsoft.5.7.513 sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: enhanced.microsoft.5.7.513 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.microsoft.banned-ip title */
-N_("Your server's IP address is on Microsoft's block list");
+N_("Your server’s IP address is on Microsoft’s block list");
 /* Translators: rule.microsoft.banned-ip explanation */
-N_("Microsoft 365 refuses mail from the sending IP address. The owner of the address can ask for removal through Microsoft's delist portal.");
+N_("Microsoft 365 refuses mail from the sending IP address. The owner of the address can ask for removal through Microsoft’s delist portal.");
 /* Translators: rule.microsoft.banned-ip sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.banned-ip admin[1] */
@@ -3833,7 +3833,7 @@ N_("Microsoft delist portal");
 /* Translators: rule.microsoft.tenant-threshold title */
 N_("Your organisation is blocked from sending");
 /* Translators: rule.microsoft.tenant-threshold explanation */
-N_("Microsoft stopped outgoing mail from your organisation's Microsoft 365 subscription because it sent too much spam or bulk mail.");
+N_("Microsoft stopped outgoing mail from your organisation’s Microsoft 365 subscription because it sent too much spam or bulk mail.");
 /* Translators: rule.microsoft.tenant-threshold sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.tenant-threshold admin[1] */
@@ -3843,7 +3843,7 @@ N_("Contact Microsoft support after cleaning up.");
 /* Translators: enhanced.microsoft.5.7.705 title */
 N_("Your organisation is blocked from sending");
 /* Translators: enhanced.microsoft.5.7.705 explanation */
-N_("Microsoft stopped outgoing mail from your organisation's Microsoft 365 subscription because it sent too much spam or bulk mail.");
+N_("Microsoft stopped outgoing mail from your organisation’s Microsoft 365 subscription because it sent too much spam or bulk mail.");
 /* Translators: enhanced.microsoft.5.7.705 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: enhanced.microsoft.5.7.705 admin[1] */
@@ -3883,65 +3883,65 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: enhanced.microsoft.5.7.750 admin[1] */
 N_("Add and verify the sending domain in the Microsoft 365 admin center.");
 /* Translators: rule.microsoft.mta-sts title */
-N_("The recipient's server failed its MTA-STS check");
+N_("The recipient’s server failed its MTA-STS check");
 /* Translators: rule.microsoft.mta-sts explanation */
-N_("The recipient's domain publishes an MTA-STS policy, and its mail server's name or certificate does not match it.");
+N_("The recipient’s domain publishes an MTA-STS policy, and its mail server’s name or certificate does not match it.");
 /* Translators: rule.microsoft.mta-sts sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.mta-sts admin[1] */
-N_("Check the domain's MTA-STS policy file against its MX hosts and certificates.");
+N_("Check the domain’s MTA-STS policy file against its MX hosts and certificates.");
 /* Translators: enhanced.microsoft.4.4.8 title */
-N_("The recipient's server failed its MTA-STS check");
+N_("The recipient’s server failed its MTA-STS check");
 /* Translators: enhanced.microsoft.4.4.8 explanation */
-N_("The recipient's domain publishes an MTA-STS policy, and its mail server's name or certificate does not match it.");
+N_("The recipient’s domain publishes an MTA-STS policy, and its mail server’s name or certificate does not match it.");
 /* Translators: enhanced.microsoft.4.4.8 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.4.8 admin[1] */
-N_("Check the domain's MTA-STS policy file against its MX hosts and certificates.");
+N_("Check the domain’s MTA-STS policy file against its MX hosts and certificates.");
 /* Translators: enhanced.microsoft.5.4.8 title */
-N_("The recipient's server failed its MTA-STS check");
+N_("The recipient’s server failed its MTA-STS check");
 /* Translators: enhanced.microsoft.5.4.8 explanation */
-N_("The recipient's domain publishes an MTA-STS policy, and its mail server's name or certificate does not match it.");
+N_("The recipient’s domain publishes an MTA-STS policy, and its mail server’s name or certificate does not match it.");
 /* Translators: enhanced.microsoft.5.4.8 sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.4.8 admin[1] */
-N_("Check the domain's MTA-STS policy file against its MX hosts and certificates.");
+N_("Check the domain’s MTA-STS policy file against its MX hosts and certificates.");
 /* Translators: rule.microsoft.dns-query-failed title */
-N_("The recipient's domain could not be looked up");
+N_("The recipient’s domain could not be looked up");
 /* Translators: rule.microsoft.dns-query-failed explanation */
-N_("A DNS lookup for the recipient's domain failed.");
+N_("A DNS lookup for the recipient’s domain failed.");
 /* Translators: rule.microsoft.dns-query-failed sender[1] */
-N_("Check the domain part of the recipient's address for typos.");
+N_("Check the domain part of the recipient’s address for typos.");
 /* Translators: rule.microsoft.dns-query-failed sender[2] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.microsoft.dns-query-failed sender[3] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.dns-query-failed admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.microsoft.4.4.312 title */
-N_("The recipient's domain could not be looked up");
+N_("The recipient’s domain could not be looked up");
 /* Translators: enhanced.microsoft.4.4.312 explanation */
-N_("A DNS lookup for the recipient's domain failed.");
+N_("A DNS lookup for the recipient’s domain failed.");
 /* Translators: enhanced.microsoft.4.4.312 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.microsoft.4.4.312 sender[2] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: enhanced.microsoft.4.4.312 sender[3] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.4.312 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: enhanced.microsoft.5.4.312 title */
-N_("The recipient's domain could not be looked up");
+N_("The recipient’s domain could not be looked up");
 /* Translators: enhanced.microsoft.5.4.312 explanation */
-N_("A DNS lookup for the recipient's domain failed.");
+N_("A DNS lookup for the recipient’s domain failed.");
 /* Translators: enhanced.microsoft.5.4.312 sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: enhanced.microsoft.5.4.312 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.5.4.312 admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.microsoft.suspicious-remote title */
-N_("The recipient's server closed the connection abruptly");
+N_("The recipient’s server closed the connection abruptly");
 /* Translators: rule.microsoft.suspicious-remote explanation */
 N_("The receiving server dropped the connection in a way Microsoft considers suspicious.");
 /* Translators: rule.microsoft.suspicious-remote sender[1] */
@@ -3951,9 +3951,9 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.suspicious-remote sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.microsoft.suspicious-remote admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.microsoft.4.4.318 title */
-N_("The recipient's server closed the connection abruptly");
+N_("The recipient’s server closed the connection abruptly");
 /* Translators: enhanced.microsoft.4.4.318 explanation */
 N_("The receiving server dropped the connection in a way Microsoft considers suspicious.");
 /* Translators: enhanced.microsoft.4.4.318 sender[1] */
@@ -3963,9 +3963,9 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.4.4.318 sender[3] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.4.4.318 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: enhanced.microsoft.5.4.318 title */
-N_("The recipient's server closed the connection abruptly");
+N_("The recipient’s server closed the connection abruptly");
 /* Translators: enhanced.microsoft.5.4.318 explanation */
 N_("The receiving server dropped the connection in a way Microsoft considers suspicious.");
 /* Translators: enhanced.microsoft.5.4.318 sender[1] */
@@ -3973,9 +3973,9 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: enhanced.microsoft.5.4.318 sender[2] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: enhanced.microsoft.5.4.318 admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.microsoft.pfa-busy title */
-N_("Microsoft's filter was busy");
+N_("Microsoft’s filter was busy");
 /* Translators: rule.microsoft.pfa-busy explanation */
 N_("A filtering component at Microsoft was busy, so the message was deferred.");
 /* Translators: rule.microsoft.pfa-busy sender[1] */
@@ -3985,7 +3985,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.pfa-busy admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: enhanced.microsoft.4.7.700 title */
-N_("Microsoft's filter was busy");
+N_("Microsoft’s filter was busy");
 /* Translators: enhanced.microsoft.4.7.700 explanation */
 N_("A filtering component at Microsoft was busy, so the message was deferred.");
 /* Translators: enhanced.microsoft.4.7.700 sender[1] */
@@ -3999,7 +3999,7 @@ N_("The recipient does not exist");
 /* Translators: rule.microsoft.recip-not-found explanation */
 N_("The Exchange organisation has no mailbox with this address; old autocomplete entries can point to removed mailboxes.");
 /* Translators: rule.microsoft.recip-not-found sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.microsoft.recip-not-found sender[2] */
 N_("Delete the autocomplete entry and type the address again.");
 /* Translators: rule.microsoft.recip-not-found sender[3] */
@@ -4013,13 +4013,13 @@ N_("Exchange could not use the recipient address as written.");
 /* Translators: rule.microsoft.invalid-recipient sender[1] */
 N_("Retype the address.");
 /* Translators: rule.microsoft.invalid-recipient admin[1] */
-N_("Check the recipient object's addresses.");
+N_("Check the recipient object’s addresses.");
 /* Translators: rule.microsoft.reserved-domain title */
 N_("The address uses a reserved test domain");
 /* Translators: rule.microsoft.reserved-domain explanation */
 N_("Domains such as .test, .example and .invalid can never receive mail.");
 /* Translators: rule.microsoft.reserved-domain sender[1] */
-N_("Use the recipient's real address.");
+N_("Use the recipient’s real address.");
 /* Translators: rule.microsoft.reserved-domain admin[1] */
 N_("No action is needed.");
 /* Translators: rule.microsoft.single-label title */
@@ -4039,9 +4039,9 @@ N_("Check the sender address in your mail app.");
 /* Translators: rule.microsoft.invalid-sender admin[1] */
 N_("Check the envelope sender address.");
 /* Translators: rule.microsoft.content-filter title */
-N_("The recipient's spam filter quarantined the message");
+N_("The recipient’s spam filter quarantined the message");
 /* Translators: rule.microsoft.content-filter explanation */
-N_("Exchange's content filter judged the message as spam and held it in quarantine.");
+N_("Exchange’s content filter judged the message as spam and held it in quarantine.");
 /* Translators: rule.microsoft.content-filter sender[1] */
 N_("Ask the recipient to release it from quarantine.");
 /* Translators: rule.microsoft.content-filter sender[2] */
@@ -4073,13 +4073,13 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.microsoft.mdb-properties admin[1] */
 N_("Check the address book policies of both users.");
 /* Translators: rule.microsoft.nonexistent-domain title */
-N_("The recipient's domain was not found");
+N_("The recipient’s domain was not found");
 /* Translators: rule.microsoft.nonexistent-domain explanation */
-N_("Exchange's DNS lookup found no such domain.");
+N_("Exchange’s DNS lookup found no such domain.");
 /* Translators: rule.microsoft.nonexistent-domain sender[1] */
 N_("Check the domain after the @ for typos.");
 /* Translators: rule.microsoft.nonexistent-domain admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.microsoft.nonexistent-domain admin[2] */
 N_("Check the DNS settings used by the Exchange server.");
 /* Translators: rule.microsoft.exchange-auth title */
@@ -4099,31 +4099,31 @@ N_("Send to fewer recipients at a time, or use a mailing list or newsletter serv
 /* Translators: rule.microsoft.recip-limit admin[1] */
 N_("Check recipient limits per message and per time period in the sending software.");
 /* Translators: rule.microsoft.resolver-adr title */
-N_("The recipient's directory entry is faulty");
+N_("The recipient’s directory entry is faulty");
 /* Translators: rule.microsoft.resolver-adr explanation */
 N_("The recipient object in Exchange has an invalid, duplicated or broken address.");
 /* Translators: rule.microsoft.resolver-adr sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.resolver-adr admin[1] */
-N_("Check the recipient object's addresses for duplicates or invalid values.");
+N_("Check the recipient object’s addresses for duplicates or invalid values.");
 /* Translators: rule.microsoft.not-authorized title */
 N_("You are not allowed to send to this recipient");
 /* Translators: rule.microsoft.not-authorized explanation */
 N_("The recipient only accepts mail from certain senders.");
 /* Translators: rule.microsoft.not-authorized sender[1] */
-N_("Ask the recipient's owner to allow you.");
+N_("Ask the recipient’s owner to allow you.");
 /* Translators: rule.microsoft.not-authorized admin[1] */
-N_("Check the recipient's delivery restrictions.");
+N_("Check the recipient’s delivery restrictions.");
 /* Translators: rule.microsoft.mx-loopback title */
-N_("The domain's MX points back to this server");
+N_("The domain’s MX points back to this server");
 /* Translators: rule.microsoft.mx-loopback explanation */
 N_("Exchange would send the message to itself, so it stopped.");
 /* Translators: rule.microsoft.mx-loopback sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.mx-loopback admin[1] */
-N_("Check the recipient domain's MX records and the accepted domains.");
+N_("Check the recipient domain’s MX records and the accepted domains.");
 /* Translators: rule.microsoft.quota-exception title */
-N_("The recipient's mailbox is full");
+N_("The recipient’s mailbox is full");
 /* Translators: rule.microsoft.quota-exception explanation */
 N_("The Exchange mailbox is over its storage quota.");
 /* Translators: rule.microsoft.quota-exception sender[1] */
@@ -4133,7 +4133,7 @@ N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.microsoft.quota-exception admin[1] */
 N_("If the mailbox is in your organisation, raise its quota or archive old mail.");
 /* Translators: rule.microsoft.token-rp-001 title */
-N_("Outlook.com is limiting your server's sending rate");
+N_("Outlook.com is limiting your server’s sending rate");
 /* Translators: rule.microsoft.token-rp-001 explanation */
 N_("Outlook.com accepts mail from the sending IP address only slowly because of its reputation.");
 /* Translators: rule.microsoft.token-rp-001 sender[1] */
@@ -4143,13 +4143,13 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.token-rp-001 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.token-rp-001 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.token-rp-001 links[1].title */
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-rp-001 links[2].title */
 N_("Microsoft SNDS");
 /* Translators: rule.microsoft.token-rp-002 title */
-N_("Outlook.com is limiting your server's sending rate");
+N_("Outlook.com is limiting your server’s sending rate");
 /* Translators: rule.microsoft.token-rp-002 explanation */
 N_("Outlook.com accepts mail from the sending IP address only slowly because of its reputation.");
 /* Translators: rule.microsoft.token-rp-002 sender[1] */
@@ -4159,7 +4159,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.microsoft.token-rp-002 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.microsoft.token-rp-002 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.token-rp-002 links[1].title */
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-rp-002 links[2].title */
@@ -4181,11 +4181,11 @@ N_("Microsoft SNDS");
 /* Translators: rule.microsoft.token-sc-001 title */
 N_("Outlook.com refused mail from your server");
 /* Translators: rule.microsoft.token-sc-001 explanation */
-N_("Outlook.com refused the message because of the sending IP's or domain's reputation or spam-like content.");
+N_("Outlook.com refused the message because of the sending IP’s or domain’s reputation or spam-like content.");
 /* Translators: rule.microsoft.token-sc-001 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.token-sc-001 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.token-sc-001 admin[2] */
 N_("Request mitigation through the Outlook.com sender support form.");
 /* Translators: rule.microsoft.token-sc-001 links[1].title */
@@ -4225,7 +4225,7 @@ N_("Outlook.com users complained about mail from this IP address.");
 /* Translators: rule.microsoft.token-sc-004 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.token-sc-004 admin[1] */
-N_("Join Microsoft's JMRP feedback loop and remove complainers from your lists.");
+N_("Join Microsoft’s JMRP feedback loop and remove complainers from your lists.");
 /* Translators: rule.microsoft.token-sc-004 links[1].title */
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-sc-004 links[2].title */
@@ -4237,7 +4237,7 @@ N_("Outlook.com users complained about mail from this IP address.");
 /* Translators: rule.microsoft.unwanted-from-ip sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.unwanted-from-ip admin[1] */
-N_("Join Microsoft's JMRP feedback loop and remove complainers from your lists.");
+N_("Join Microsoft’s JMRP feedback loop and remove complainers from your lists.");
 /* Translators: rule.microsoft.unwanted-from-ip links[1].title */
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-dy-001 title */
@@ -4245,9 +4245,9 @@ N_("Outlook.com does not accept mail from home connections");
 /* Translators: rule.microsoft.token-dy-001 explanation */
 N_("The sending IP address belongs to a dynamic or residential range.");
 /* Translators: rule.microsoft.token-dy-001 sender[1] */
-N_("Send through your email provider's outgoing server.");
+N_("Send through your email provider’s outgoing server.");
 /* Translators: rule.microsoft.token-dy-001 admin[1] */
-N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+N_("Send through your internet or email provider’s outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
 /* Translators: rule.microsoft.token-dy-001 links[1].title */
 N_("Outlook.com sender support request");
 /* Translators: rule.microsoft.token-dy-001 links[2].title */
@@ -4281,11 +4281,11 @@ N_("Microsoft SNDS");
 /* Translators: rule.microsoft.token-ou-002 title */
 N_("Outlook.com refused mail from your server");
 /* Translators: rule.microsoft.token-ou-002 explanation */
-N_("Outlook.com refused the message because of the sending IP's or domain's reputation or spam-like content.");
+N_("Outlook.com refused the message because of the sending IP’s or domain’s reputation or spam-like content.");
 /* Translators: rule.microsoft.token-ou-002 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.token-ou-002 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.microsoft.token-ou-002 admin[2] */
 N_("Request mitigation through the Outlook.com sender support form.");
 /* Translators: rule.microsoft.token-ou-002 links[1].title */
@@ -4325,15 +4325,15 @@ N_("Outlook.com sender support request");
 /* Translators: enhanced.outlook.5.7.515 links[2].title */
 N_("Microsoft SNDS");
 /* Translators: rule.microsoft.sender-id title */
-N_("Your domain's SPF record forbids this server");
+N_("Your domain’s SPF record forbids this server");
 /* Translators: rule.microsoft.sender-id explanation */
-N_("The sender domain's SPF record does not allow the sending server.");
+N_("The sender domain’s SPF record does not allow the sending server.");
 /* Translators: rule.microsoft.sender-id sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.microsoft.sender-id admin[1] */
 N_("Make sure the SPF record lists every server and service that sends for the domain.");
 /* Translators: rule.microsoft.network-block-list title */
-N_("Your server's network is on Microsoft's block list");
+N_("Your server’s network is on Microsoft’s block list");
 /* Translators: rule.microsoft.network-block-list explanation */
 N_("Outlook.com blocks mail from the sending IP address or its range. The self-service delist portal does not apply; use the Outlook.com sender support form.");
 /* Translators: rule.microsoft.network-block-list sender[1] */
@@ -4357,7 +4357,7 @@ N_("Do not resend by hand: extra attempts make the deferral last longer.");
 /* Translators: rule.yahoo.deferred admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.yahoo.deferred admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.deferred links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.complaints title */
@@ -4369,9 +4369,9 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.yahoo.complaints sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.yahoo.complaints admin[1] */
-N_("Remove recipients who complain and join Yahoo's complaint feedback loop.");
+N_("Remove recipients who complain and join Yahoo’s complaint feedback loop.");
 /* Translators: rule.yahoo.complaints admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.complaints links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.unexpected-volume title */
@@ -4405,7 +4405,7 @@ N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.policy title */
 N_("Yahoo refused the message for policy reasons");
 /* Translators: rule.yahoo.policy explanation */
-N_("Yahoo's filters refused the content, for example because of links, attachments or phishing-like text.");
+N_("Yahoo’s filters refused the content, for example because of links, attachments or phishing-like text.");
 /* Translators: rule.yahoo.policy sender[1] */
 N_("Rewrite the message and remove suspicious links or attachments.");
 /* Translators: rule.yahoo.policy sender[2] */
@@ -4419,7 +4419,7 @@ N_("The Yahoo or AOL address does not exist");
 /* Translators: rule.yahoo.no-account explanation */
 N_("There is no Yahoo or AOL account with this address.");
 /* Translators: rule.yahoo.no-account sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.yahoo.no-account sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.yahoo.no-account sender[3] */
@@ -4429,7 +4429,7 @@ N_("Remove the address from lists.");
 /* Translators: rule.yahoo.token-tss04 title */
 N_("Yahoo is deferring mail from your server");
 /* Translators: rule.yahoo.token-tss04 explanation */
-N_("Yahoo's most common deferral: it saw unexpected volume or complaints for mail from your server and is accepting it slowly.");
+N_("Yahoo’s most common deferral: it saw unexpected volume or complaints for mail from your server and is accepting it slowly.");
 /* Translators: rule.yahoo.token-tss04 sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.yahoo.token-tss04 sender[2] */
@@ -4439,7 +4439,7 @@ N_("Do not resend by hand.");
 /* Translators: rule.yahoo.token-tss04 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.yahoo.token-tss04 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.token-tss04 links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.token-tss09 title */
@@ -4461,7 +4461,7 @@ N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.yahoo.token-ts01 sender[2] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.yahoo.token-ts01 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.token-ts01 links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.token-ts02 title */
@@ -4475,7 +4475,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.yahoo.token-ts02 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.yahoo.token-ts02 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.token-ts02 links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.token-ts03 title */
@@ -4489,7 +4489,7 @@ N_("Do not resend the message from the same server: Yahoo will refuse it again."
 /* Translators: rule.yahoo.token-ts03 admin[1] */
 N_("Stop sending to Yahoo from this IP address until the cause is found; retrying does not help.");
 /* Translators: rule.yahoo.token-ts03 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.token-ts03 admin[3] */
 N_("Once the cause is fixed, ask Yahoo to review the IP address through its Sender Hub.");
 /* Translators: rule.yahoo.token-ts03 links[1].title */
@@ -4497,7 +4497,7 @@ N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.token-ph01 title */
 N_("Yahoo refused the message content");
 /* Translators: rule.yahoo.token-ph01 explanation */
-N_("Yahoo's filters refused the content, for example because of links or attachments.");
+N_("Yahoo’s filters refused the content, for example because of links or attachments.");
 /* Translators: rule.yahoo.token-ph01 sender[1] */
 N_("Remove suspicious links or attachments, then send again.");
 /* Translators: rule.yahoo.token-ph01 admin[1] */
@@ -4527,7 +4527,7 @@ N_("Do not resend by hand: extra attempts make the deferral last longer.");
 /* Translators: rule.yahoo.mx-deferred admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.yahoo.mx-deferred admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.yahoo.mx-deferred links[1].title */
 N_("Yahoo Sender Hub");
 /* Translators: rule.yahoo.mx-permanently-deferred title */
@@ -4545,55 +4545,55 @@ N_("Yahoo Sender Hub");
 /* Translators: rule.apple.token-cs01 title */
 N_("iCloud refused the message by local policy");
 /* Translators: rule.apple.token-cs01 explanation */
-N_("Apple's filters refused the message, often because of the sending server's reputation or the content.");
+N_("Apple’s filters refused the message, often because of the sending server’s reputation or the content.");
 /* Translators: rule.apple.token-cs01 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.apple.token-cs01 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.apple.token-cs01 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.apple.token-cs01 admin[2] */
-N_("Follow Apple's guidance for senders and contact iCloud support with the bounce.");
+N_("Follow Apple’s guidance for senders and contact iCloud support with the bounce.");
 /* Translators: rule.apple.token-cs01 links[1].title */
 N_("iCloud Mail information for senders");
 /* Translators: rule.apple.token-cs02 title */
 N_("iCloud refused the message by local policy");
 /* Translators: rule.apple.token-cs02 explanation */
-N_("Apple's filters refused the message because of its content or the sender.");
+N_("Apple’s filters refused the message because of its content or the sender.");
 /* Translators: rule.apple.token-cs02 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.apple.token-cs02 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.apple.token-cs02 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.apple.token-cs02 links[1].title */
 N_("iCloud Mail information for senders");
 /* Translators: rule.apple.token-hm08 title */
 N_("iCloud refused the message by local policy");
 /* Translators: rule.apple.token-hm08 explanation */
-N_("Apple refused the message, often because of the sending IP's reputation or the content.");
+N_("Apple refused the message, often because of the sending IP’s reputation or the content.");
 /* Translators: rule.apple.token-hm08 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.apple.token-hm08 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.apple.token-hm08 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.apple.token-hm08 links[1].title */
 N_("iCloud Mail information for senders");
 /* Translators: rule.apple.token-hcm2 title */
 N_("iCloud refused mail from your server");
 /* Translators: rule.apple.token-hcm2 explanation */
-N_("Apple refused the message because of the sending IP address's reputation.");
+N_("Apple refused the message because of the sending IP address’s reputation.");
 /* Translators: rule.apple.token-hcm2 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.apple.token-hcm2 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.apple.token-hcm2 links[1].title */
 N_("iCloud Mail information for senders");
 /* Translators: rule.apple.spf-dkim title */
 N_("iCloud requires SPF or DKIM to pass");
 /* Translators: rule.apple.spf-dkim explanation */
-N_("Neither SPF nor DKIM passed for the sender's domain, so iCloud refused the message.");
+N_("Neither SPF nor DKIM passed for the sender’s domain, so iCloud refused the message.");
 /* Translators: rule.apple.spf-dkim sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.apple.spf-dkim admin[1] */
@@ -4619,7 +4619,7 @@ N_("The iCloud address does not exist");
 /* Translators: rule.apple.user-unknown explanation */
 N_("There is no active iCloud mailbox with this address.");
 /* Translators: rule.apple.user-unknown sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.apple.user-unknown sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.apple.user-unknown admin[1] */
@@ -4627,19 +4627,19 @@ N_("Remove the address from lists.");
 /* Translators: rule.isp.comcast-es000001 title */
 N_("Comcast does not accept mail sent directly from home connections");
 /* Translators: rule.isp.comcast-es000001 explanation */
-N_("The message came straight from a residential Comcast IP address instead of through a mail provider's server.");
+N_("The message came straight from a residential Comcast IP address instead of through a mail provider’s server.");
 /* Translators: rule.isp.comcast-es000001 sender[1] */
-N_("Send through Comcast's or your provider's outgoing mail server with sign-in.");
+N_("Send through Comcast’s or your provider’s outgoing mail server with sign-in.");
 /* Translators: rule.isp.comcast-es000001 admin[1] */
-N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+N_("Send through your internet or email provider’s outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
 /* Translators: rule.isp.comcast-es000010 title */
 N_("Comcast does not accept mail from dynamic addresses");
 /* Translators: rule.isp.comcast-es000010 explanation */
 N_("The sending IP address looks like a residential or dynamic address of another provider.");
 /* Translators: rule.isp.comcast-es000010 sender[1] */
-N_("Send through your email provider's outgoing server.");
+N_("Send through your email provider’s outgoing server.");
 /* Translators: rule.isp.comcast-es000010 admin[1] */
-N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+N_("Send through your internet or email provider’s outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
 /* Translators: rule.isp.comcast-es000010 admin[2] */
 N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
 /* Translators: rule.isp.comcast-bl000000 title */
@@ -4649,11 +4649,11 @@ N_("Comcast refuses the sending IP address because it sent mail in patterns typi
 /* Translators: rule.isp.comcast-bl000000 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.comcast-bl000000 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.comcast-bl-lists title */
 N_("Comcast refused your server because of blocklist listings");
 /* Translators: rule.isp.comcast-bl-lists explanation */
-N_("The code's last three digits say which lists name the sending IP: 1 = Spamhaus, 10 = Cloudmark, 100 = Validity Sender Score, and sums of these for several.");
+N_("The code’s last three digits say which lists name the sending IP: 1 = Spamhaus, 10 = Cloudmark, 100 = Validity Sender Score, and sums of these for several.");
 /* Translators: rule.isp.comcast-bl-lists sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.comcast-bl-lists admin[1] */
@@ -4661,7 +4661,7 @@ N_("Look up the sending IP on the lists named, fix the cause, then request delis
 /* Translators: rule.isp.comcast-rate title */
 N_("Comcast is limiting how fast your server sends");
 /* Translators: rule.isp.comcast-rate explanation */
-N_("The sending server exceeded Comcast's rate limits.");
+N_("The sending server exceeded Comcast’s rate limits.");
 /* Translators: rule.isp.comcast-rate sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.isp.comcast-rate sender[2] */
@@ -4689,7 +4689,7 @@ N_("Check the account for signs of compromise (unknown sign-ins, forwarding rule
 /* Translators: rule.isp.cox-cxdns title */
 N_("Cox requires reverse DNS for your server");
 /* Translators: rule.isp.cox-cxdns explanation */
-N_("The sending IP address's reverse DNS lookup fails.");
+N_("The sending IP address’s reverse DNS lookup fails.");
 /* Translators: rule.isp.cox-cxdns sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.cox-cxdns admin[1] */
@@ -4715,7 +4715,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.isp.cox-cxsmtp admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.isp.cox-cxsmtp admin[2] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.isp.cox-cxcnct title */
 N_("Too many connections to Cox");
 /* Translators: rule.isp.cox-cxcnct explanation */
@@ -4727,7 +4727,7 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: rule.isp.cox-cxmxrt title */
 N_("Too many messages or recipients for Cox");
 /* Translators: rule.isp.cox-cxmxrt explanation */
-N_("The sender exceeded Cox's limits on messages or recipients.");
+N_("The sender exceeded Cox’s limits on messages or recipients.");
 /* Translators: rule.isp.cox-cxmxrt sender[1] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.cox-cxmxrt sender[2] */
@@ -4775,7 +4775,7 @@ N_("The Cox address does not exist");
 /* Translators: rule.isp.cox-rejected explanation */
 N_("Cox does not have a mailbox with this address.");
 /* Translators: rule.isp.cox-rejected sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.isp.cox-rejected sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.isp.cox-rejected admin[1] */
@@ -4783,7 +4783,7 @@ N_("Remove the address from lists.");
 /* Translators: rule.isp.cox-threshold title */
 N_("Too many connections or messages to Cox");
 /* Translators: rule.isp.cox-threshold explanation */
-N_("The sending server exceeded Cox's connection or message limits.");
+N_("The sending server exceeded Cox’s connection or message limits.");
 /* Translators: rule.isp.cox-threshold sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.isp.cox-threshold sender[2] */
@@ -4807,7 +4807,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.isp.spectrum-1000 admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.isp.spectrum-1000 admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.spectrum-1010 title */
 N_("Spectrum blocked the account from sending");
 /* Translators: rule.isp.spectrum-1010 explanation */
@@ -4821,7 +4821,7 @@ N_("Check the account for signs of compromise (unknown sign-ins, forwarding rule
 /* Translators: rule.isp.spectrum-1020 title */
 N_("Spectrum limited the account");
 /* Translators: rule.isp.spectrum-1020 explanation */
-N_("The account's sending is limited after suspicious activity.");
+N_("The account’s sending is limited after suspicious activity.");
 /* Translators: rule.isp.spectrum-1020 sender[1] */
 N_("Change your password: an account that suddenly sends a lot is often compromised.");
 /* Translators: rule.isp.spectrum-1020 sender[2] */
@@ -4839,15 +4839,15 @@ N_("Make sure the server keeps retrying temporary failures instead of bouncing t
 /* Translators: rule.isp.spectrum-1100 title */
 N_("Spectrum requires full reverse DNS");
 /* Translators: rule.isp.spectrum-1100 explanation */
-N_("The connecting IP's DNS does not resolve in both directions.");
+N_("The connecting IP’s DNS does not resolve in both directions.");
 /* Translators: rule.isp.spectrum-1100 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.spectrum-1100 admin[1] */
 N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
 /* Translators: rule.isp.spectrum-1160 title */
-N_("The message violates the sender domain's security policy");
+N_("The message violates the sender domain’s security policy");
 /* Translators: rule.isp.spectrum-1160 explanation */
-N_("The message fails the SPF or DMARC policy of the sender's domain.");
+N_("The message fails the SPF or DMARC policy of the sender’s domain.");
 /* Translators: rule.isp.spectrum-1160 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.spectrum-1160 admin[1] */
@@ -4881,7 +4881,7 @@ N_("Configure delivery to Spectrum over IPv4.");
 /* Translators: rule.isp.spectrum-1300 title */
 N_("Too many connections to Spectrum");
 /* Translators: rule.isp.spectrum-1300 explanation */
-N_("The sending IP exceeded Spectrum's connection limits.");
+N_("The sending IP exceeded Spectrum’s connection limits.");
 /* Translators: rule.isp.spectrum-1300 sender[1] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.spectrum-1300 admin[1] */
@@ -4909,7 +4909,7 @@ N_("The sender domain is not hosted by Spectrum");
 /* Translators: rule.isp.spectrum-1520 explanation */
 N_("Spectrum does not send mail for a domain it does not host.");
 /* Translators: rule.isp.spectrum-1520 sender[1] */
-N_("Use your domain's own outgoing server.");
+N_("Use your domain’s own outgoing server.");
 /* Translators: rule.isp.spectrum-1520 admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.isp.spectrum-1530 title */
@@ -4947,13 +4947,13 @@ N_("Clean invalid addresses from your lists.");
 /* Translators: rule.isp.spectrum-1580 title */
 N_("Too many recipients in a short time");
 /* Translators: rule.isp.spectrum-1580 explanation */
-N_("The sender reached Spectrum's recipient rate limit.");
+N_("The sender reached Spectrum’s recipient rate limit.");
 /* Translators: rule.isp.spectrum-1580 sender[1] */
 N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.spectrum-1580 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.gmx-blocklisted title */
-N_("GMX or WEB.DE blocks your server's IP address");
+N_("GMX or WEB.DE blocks your server’s IP address");
 /* Translators: rule.isp.gmx-blocklisted explanation */
 N_("The sending IP address is on a block list used by GMX and WEB.DE; the bounce links a page with details.");
 /* Translators: rule.isp.gmx-blocklisted sender[1] */
@@ -4961,7 +4961,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.isp.gmx-blocklisted admin[1] */
 N_("Open the case link in the bounce and follow its instructions.");
 /* Translators: rule.isp.gmx-blocklisted admin[2] */
-N_("Find the list named in the bounce, fix the cause, then use the list's delisting page.");
+N_("Find the list named in the bounce, fix the cause, then use the list’s delisting page.");
 /* Translators: rule.isp.gmx-policy title */
 N_("GMX or WEB.DE refuses your server for policy reasons");
 /* Translators: rule.isp.gmx-policy explanation */
@@ -4971,7 +4971,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.isp.gmx-policy admin[1] */
 N_("Clean invalid addresses from your lists.");
 /* Translators: rule.isp.gmx-policy admin[2] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.isp.yandex-spam-stats title */
 N_("Yandex blocked your server after spam");
 /* Translators: rule.isp.yandex-spam-stats explanation */
@@ -4985,7 +4985,7 @@ N_("Check the account for signs of compromise (unknown sign-ins, forwarding rule
 /* Translators: rule.isp.yandex-policy-target title */
 N_("The Yandex account is blocked");
 /* Translators: rule.isp.yandex-policy-target explanation */
-N_("The recipient's account was blocked for breaking Yandex's rules.");
+N_("The recipient’s account was blocked for breaking Yandex’s rules.");
 /* Translators: rule.isp.yandex-policy-target sender[1] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.isp.yandex-policy-target admin[1] */
@@ -4995,7 +4995,7 @@ N_("The recipient address is incomplete or malformed");
 /* Translators: rule.isp.yandex-fqdn explanation */
 N_("Yandex refused the address because it is not complete or not valid.");
 /* Translators: rule.isp.yandex-fqdn sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.isp.yandex-fqdn admin[1] */
 N_("Validate addresses before sending.");
 /* Translators: rule.isp.mailru-disabled title */
@@ -5005,19 +5005,19 @@ N_("Mail.ru blocked sending from the account, usually because it may be compromi
 /* Translators: rule.isp.mailru-disabled sender[1] */
 N_("Change your password: an account that suddenly sends a lot is often compromised.");
 /* Translators: rule.isp.mailru-disabled sender[2] */
-N_("Follow Mail.ru's account recovery steps.");
+N_("Follow Mail.ru’s account recovery steps.");
 /* Translators: rule.isp.mailru-disabled admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.isp.mailru-spam title */
 N_("Mail.ru refused the message as spam");
 /* Translators: rule.isp.mailru-spam explanation */
-N_("Mail.ru's filter judged the message to be spam; the bounce links a form to ask for a review.");
+N_("Mail.ru’s filter judged the message to be spam; the bounce links a form to ask for a review.");
 /* Translators: rule.isp.mailru-spam sender[1] */
 N_("Use the link in the bounce to ask Mail.ru to review the decision.");
 /* Translators: rule.isp.mailru-spam sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.isp.mailru-spam admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.zoho-outgoing-blocked title */
 N_("Zoho blocked the account from sending");
 /* Translators: rule.isp.zoho-outgoing-blocked explanation */
@@ -5043,15 +5043,15 @@ N_("Too many failures for this recipient");
 /* Translators: rule.isp.zoho-failures explanation */
 N_("Zoho stopped trying this recipient after repeated failures.");
 /* Translators: rule.isp.zoho-failures sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.isp.zoho-failures sender[2] */
 N_("Try again later.");
 /* Translators: rule.isp.zoho-failures admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: rule.isp.godaddy-ib401 title */
-N_("Sign-in is not allowed on GoDaddy's incoming servers");
+N_("Sign-in is not allowed on GoDaddy’s incoming servers");
 /* Translators: rule.isp.godaddy-ib401 explanation */
-N_("Use GoDaddy's outgoing server for sending.");
+N_("Use GoDaddy’s outgoing server for sending.");
 /* Translators: rule.isp.godaddy-ib401 sender[1] */
 N_("Set the outgoing server to smtpout.secureserver.net with sign-in.");
 /* Translators: rule.isp.godaddy-ib401 admin[1] */
@@ -5063,7 +5063,7 @@ N_("GoDaddy refuses mail with a blank From address.");
 /* Translators: rule.isp.godaddy-ib501 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.godaddy-ib501 admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.isp.godaddy-ib502 title */
 N_("An IP address was used as the sender");
 /* Translators: rule.isp.godaddy-ib502 explanation */
@@ -5071,7 +5071,7 @@ N_("GoDaddy refuses a From address made of an IP address.");
 /* Translators: rule.isp.godaddy-ib502 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.godaddy-ib502 admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.isp.godaddy-ib506 title */
 N_("The sender domain is invalid");
 /* Translators: rule.isp.godaddy-ib506 explanation */
@@ -5083,7 +5083,7 @@ N_("Make sure the sender domain resolves in public DNS.");
 /* Translators: rule.isp.godaddy-ib508 title */
 N_("SPF does not allow the sending server");
 /* Translators: rule.isp.godaddy-ib508 explanation */
-N_("The sender domain's SPF record does not include the sending server.");
+N_("The sender domain’s SPF record does not include the sending server.");
 /* Translators: rule.isp.godaddy-ib508 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.godaddy-ib508 admin[1] */
@@ -5091,7 +5091,7 @@ N_("Make sure the SPF record lists every server and service that sends for the d
 /* Translators: rule.isp.godaddy-ib108 title */
 N_("Reverse DNS failed");
 /* Translators: rule.isp.godaddy-ib108 explanation */
-N_("GoDaddy could not confirm the sending server's reverse DNS.");
+N_("GoDaddy could not confirm the sending server’s reverse DNS.");
 /* Translators: rule.isp.godaddy-ib108 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.godaddy-ib108 admin[1] */
@@ -5099,11 +5099,11 @@ N_("Ask whoever owns the sending IP address to set a PTR record whose name resol
 /* Translators: rule.isp.godaddy-ib212 title */
 N_("GoDaddy judged the message to be spam");
 /* Translators: rule.isp.godaddy-ib212 explanation */
-N_("The content looks like spam to GoDaddy's filter.");
+N_("The content looks like spam to GoDaddy’s filter.");
 /* Translators: rule.isp.godaddy-ib212 sender[1] */
 N_("Rewrite the message plainly, with fewer links.");
 /* Translators: rule.isp.godaddy-ib212 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.godaddy-ib705 title */
 N_("GoDaddy found a virus");
 /* Translators: rule.isp.godaddy-ib705 explanation */
@@ -5131,7 +5131,7 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.godaddy-ib007 admin[1] */
 N_("Lower the sending rate and the number of parallel connections, and let the server retry deferred mail slowly.");
 /* Translators: rule.isp.godaddy-ib101 title */
-N_("GoDaddy's server is busy");
+N_("GoDaddy’s server is busy");
 /* Translators: rule.isp.godaddy-ib101 explanation */
 N_("GoDaddy asked the server to retry later.");
 /* Translators: rule.isp.godaddy-ib101 sender[1] */
@@ -5175,7 +5175,7 @@ N_("Clean invalid addresses from your lists.");
 /* Translators: rule.isp.godaddy-ib504 title */
 N_("Too many messages this hour");
 /* Translators: rule.isp.godaddy-ib504 explanation */
-N_("The sender exceeded GoDaddy's hourly message limit.");
+N_("The sender exceeded GoDaddy’s hourly message limit.");
 /* Translators: rule.isp.godaddy-ib504 sender[1] */
 N_("Wait an hour.");
 /* Translators: rule.isp.godaddy-ib504 admin[1] */
@@ -5191,7 +5191,7 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: rule.isp.godaddy-ib607 title */
 N_("Too many recipients this hour");
 /* Translators: rule.isp.godaddy-ib607 explanation */
-N_("The sender exceeded GoDaddy's hourly recipient limit.");
+N_("The sender exceeded GoDaddy’s hourly recipient limit.");
 /* Translators: rule.isp.godaddy-ib607 sender[1] */
 N_("Wait an hour.");
 /* Translators: rule.isp.godaddy-ib607 admin[1] */
@@ -5227,9 +5227,9 @@ N_("Your server is on the Spamhaus PBL");
 /* Translators: rule.isp.godaddy-ib106 explanation */
 N_("The sending IP is in a range that should not send mail directly.");
 /* Translators: rule.isp.godaddy-ib106 sender[1] */
-N_("Send through your provider's outgoing server.");
+N_("Send through your provider’s outgoing server.");
 /* Translators: rule.isp.godaddy-ib106 admin[1] */
-N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+N_("Send through your internet or email provider’s outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
 /* Translators: rule.isp.orange-ofr title */
 N_("Orange refused mail from your server");
 /* Translators: rule.isp.orange-ofr explanation */
@@ -5237,23 +5237,23 @@ N_("Orange refuses the sending server, for example because Cloudmark flags it as
 /* Translators: rule.isp.orange-ofr sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.orange-ofr admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.orange-ofr admin[2] */
-N_("Follow the instructions on Orange's postmaster site.");
+N_("Follow the instructions on Orange’s postmaster site.");
 /* Translators: rule.isp.ses-receiving-rule-bounce title */
-N_("The recipient's domain refused the message with a rule of its own");
+N_("The recipient’s domain refused the message with a rule of its own");
 /* Translators: rule.isp.ses-receiving-rule-bounce explanation */
-N_("The recipient's mail is received by Amazon SES, which keeps no mailboxes. This refusal comes from a rule the domain's owner set up to bounce messages, with the stock text \"Mailbox does not exist\": the address may exist or not, but the domain does not take this message.");
+N_("The recipient’s mail is received by Amazon SES, which keeps no mailboxes. This refusal comes from a rule the domain’s owner set up to bounce messages, with the stock text “Mailbox does not exist”: the address may exist or not, but the domain does not take this message.");
 /* Translators: rule.isp.ses-receiving-rule-bounce sender[1] */
 N_("Ask the recipient another way whether the address is right and whether their domain accepts mail from you.");
 /* Translators: rule.isp.ses-receiving-rule-bounce admin[1] */
-N_("Only the recipient domain's administrator can change this: the bounce comes from a receipt rule in their Amazon SES account.");
+N_("Only the recipient domain’s administrator can change this: the bounce comes from a receipt rule in their Amazon SES account.");
 /* Translators: rule.isp.ses-suppression-list title */
 N_("Amazon SES did not send to this address: it is on a suppression list");
 /* Translators: rule.isp.ses-suppression-list explanation */
 N_("Amazon SES skipped this recipient without trying to deliver: an earlier message to the address bounced permanently, or its owner reported mail as spam, so the address was put on a suppression list. Amazon SES sends nothing to it while it stays there.");
 /* Translators: rule.isp.ses-suppression-list sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.isp.ses-suppression-list sender[2] */
 N_("If the address is right and the person wants your mail, ask whoever runs your Amazon SES account to take it off the suppression list.");
 /* Translators: rule.isp.ses-suppression-list admin[1] */
@@ -5261,9 +5261,9 @@ N_("Look up why the address was suppressed (a bounce or a complaint) in the Amaz
 /* Translators: rule.isp.ses-suppression-list admin[2] */
 N_("Remove it from the account-level suppression list only when you are sure the address is valid and wants your mail.");
 /* Translators: rule.isp.au-reception-filter title */
-N_("The recipient's filter refused the message");
+N_("The recipient’s filter refused the message");
 /* Translators: rule.isp.au-reception-filter explanation */
-N_("This reply, \"User unknown\" with the address left out, is what the Japanese carrier au (ezweb.ne.jp, au.com) sends when the recipient has set their phone's mail filter to refuse mail from your address or domain, for example because they accept only mail from phones or from listed senders. The address itself usually exists.");
+N_("This reply, “User unknown” with the address left out, is what the Japanese carrier au (ezweb.ne.jp, au.com) sends when the recipient has set their phone’s mail filter to refuse mail from your address or domain, for example because they accept only mail from phones or from listed senders. The address itself usually exists.");
 /* Translators: rule.isp.au-reception-filter sender[1] */
 N_("Ask the recipient another way to allow your address or domain in their au mail filter settings, then send the message again.");
 /* Translators: rule.isp.au-reception-filter admin[1] */
@@ -5277,11 +5277,11 @@ N_("La Poste refuses the sending server because of its reputation or a blocklist
 /* Translators: rule.isp.laposte-lpn007 sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.laposte-lpn007 admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.orange-code-blocked title */
 N_("Orange or La Poste blocked your sending server");
 /* Translators: rule.isp.orange-code-blocked explanation */
-N_("Orange (wanadoo.fr, orange.fr) or La Poste (laposte.net) refuses connections from the sending server's IP address, usually because it was seen sending spam or is on a block list the provider uses.");
+N_("Orange (wanadoo.fr, orange.fr) or La Poste (laposte.net) refuses connections from the sending server’s IP address, usually because it was seen sending spam or is on a block list the provider uses.");
 /* Translators: rule.isp.orange-code-blocked sender[1] */
 N_("Forward this bounce to your IT department or email provider; the block is on the sending server, not on your message.");
 /* Translators: rule.isp.orange-code-blocked admin[1] */
@@ -5291,11 +5291,11 @@ N_("Then ask Orange or La Poste to lift the block through their postmaster pages
 /* Translators: rule.isp.orange-code-spf title */
 N_("La Poste refused the server: it is not allowed to send for your domain");
 /* Translators: rule.isp.orange-code-spf explanation */
-N_("The sender domain's SPF record does not list the server that delivered the message, so La Poste refuses it.");
+N_("The sender domain’s SPF record does not list the server that delivered the message, so La Poste refuses it.");
 /* Translators: rule.isp.orange-code-spf sender[1] */
-N_("Forward this bounce to whoever runs your domain's mail; the domain's DNS settings need a change.");
+N_("Forward this bounce to whoever runs your domain’s mail; the domain’s DNS settings need a change.");
 /* Translators: rule.isp.orange-code-spf admin[1] */
-N_("Add the sending server's IP address or its provider's include to the domain's SPF record.");
+N_("Add the sending server’s IP address or its provider’s include to the domain’s SPF record.");
 /* Translators: rule.isp.orange-code-spf admin[2] */
 N_("Check the result with an SPF checker before sending again.");
 /* Translators: rule.isp.orange-code-connections title */
@@ -5311,11 +5311,11 @@ N_("Lower the number of parallel connections and messages per connection towards
 /* Translators: rule.isp.orange-code-auth title */
 N_("Orange or La Poste refused the login or wants one");
 /* Translators: rule.isp.orange-code-auth explanation */
-N_("The server asked for authentication, or the login given was not accepted. This happens when sending through Orange's or La Poste's own submission servers.");
+N_("The server asked for authentication, or the login given was not accepted. This happens when sending through Orange’s or La Poste’s own submission servers.");
 /* Translators: rule.isp.orange-code-auth sender[1] */
 N_("Check the user name and password set in your mail program for the outgoing server.");
 /* Translators: rule.isp.orange-code-auth admin[1] */
-N_("Make sure clients submit with authentication, on the submission port, to Orange's or La Poste's servers.");
+N_("Make sure clients submit with authentication, on the submission port, to Orange’s or La Poste’s servers.");
 /* Translators: rule.isp.orange-code-sender title */
 N_("Orange or La Poste refused the sender address");
 /* Translators: rule.isp.orange-code-sender explanation */
@@ -5337,7 +5337,7 @@ N_("Remove the address from lists.");
 /* Translators: rule.isp.orange-code-full title */
 N_("The Orange or La Poste mailbox is full");
 /* Translators: rule.isp.orange-code-full explanation */
-N_("The recipient's mailbox has reached its size limit.");
+N_("The recipient’s mailbox has reached its size limit.");
 /* Translators: rule.isp.orange-code-full sender[1] */
 N_("Try again in a few days, or tell the recipient another way that their mailbox is full.");
 /* Translators: rule.isp.orange-code-full admin[1] */
@@ -5345,7 +5345,7 @@ N_("Nothing to change on your side.");
 /* Translators: rule.isp.orange-code-suspended title */
 N_("The Orange or La Poste mailbox is archived or blocked");
 /* Translators: rule.isp.orange-code-suspended explanation */
-N_("The recipient's account exists but no longer receives mail: it was archived after a long time unused, or blocked by the provider.");
+N_("The recipient’s account exists but no longer receives mail: it was archived after a long time unused, or blocked by the provider.");
 /* Translators: rule.isp.orange-code-suspended sender[1] */
 N_("Reach the recipient another way; mail to this address will keep bouncing until they reactivate it.");
 /* Translators: rule.isp.orange-code-suspended admin[1] */
@@ -5363,7 +5363,7 @@ N_("If it persists for more than a day, check the sending volume and reputation 
 /* Translators: rule.isp.orange-code-spam title */
 N_("Orange rejected the message as spam");
 /* Translators: rule.isp.orange-code-spam explanation */
-N_("Orange's filter judged the content of this message to be spam.");
+N_("Orange’s filter judged the content of this message to be spam.");
 /* Translators: rule.isp.orange-code-spam sender[1] */
 N_("Remove link shorteners, large images with little text and attachments from the message and send it again, or reach the recipient another way.");
 /* Translators: rule.isp.orange-code-spam admin[1] */
@@ -5381,37 +5381,37 @@ N_("Orange or La Poste refused the message: DMARC check failed");
 /* Translators: rule.isp.orange-code-dmarc explanation */
 N_("The sender domain publishes a DMARC policy that asks receivers to refuse mail that fails SPF and DKIM alignment, and this message failed it.");
 /* Translators: rule.isp.orange-code-dmarc sender[1] */
-N_("Forward this bounce to whoever runs your domain's mail.");
+N_("Forward this bounce to whoever runs your domain’s mail.");
 /* Translators: rule.isp.orange-code-dmarc admin[1] */
-N_("Make the message pass DMARC: sign it with DKIM for the From domain, or send it from a server listed in that domain's SPF record.");
+N_("Make the message pass DMARC: sign it with DKIM for the From domain, or send it from a server listed in that domain’s SPF record.");
 /* Translators: rule.isp.orange-code-abusix title */
 N_("Orange refused the server: its IP address is on the Abusix blocklist");
 /* Translators: rule.isp.orange-code-abusix explanation */
-N_("Code 100 means that the sending server's IP address is listed by Abusix, a blocklist Orange consults, so Orange refuses mail from it.");
+N_("Code 100 means that the sending server’s IP address is listed by Abusix, a blocklist Orange consults, so Orange refuses mail from it.");
 /* Translators: rule.isp.orange-code-abusix sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.orange-code-abusix admin[1] */
-N_("Look the sending IP address up on Abusix's lookup page, stop whatever unwanted mail got it listed, then ask Abusix to remove the listing.");
+N_("Look the sending IP address up on Abusix’s lookup page, stop whatever unwanted mail got it listed, then ask Abusix to remove the listing.");
 /* Translators: rule.isp.orange-code-abusix links[1].title */
 N_("Abusix lookup");
 /* Translators: rule.isp.orange-code-spf-domain title */
-N_("Orange refused the message: the sender domain's SPF check failed");
+N_("Orange refused the message: the sender domain’s SPF check failed");
 /* Translators: rule.isp.orange-code-spf-domain explanation */
-N_("Codes 390 to 399 and 519 mean that the SPF record of the sender's domain could not be used, or does not list the server that sent the message.");
+N_("Codes 390 to 399 and 519 mean that the SPF record of the sender’s domain could not be used, or does not list the server that sent the message.");
 /* Translators: rule.isp.orange-code-spf-domain sender[1] */
-N_("Forward this bounce to whoever runs your domain's mail.");
+N_("Forward this bounce to whoever runs your domain’s mail.");
 /* Translators: rule.isp.orange-code-spf-domain admin[1] */
-N_("Add the sending server's IP address or its provider's include to the domain's SPF record.");
+N_("Add the sending server’s IP address or its provider’s include to the domain’s SPF record.");
 /* Translators: rule.isp.orange-code-spf-domain admin[2] */
 N_("Check the result with an SPF checker before sending again.");
 /* Translators: rule.isp.orange-code-sender-domain-listed title */
-N_("Orange refused the sender: the sender's domain is on a blocklist");
+N_("Orange refused the sender: the sender’s domain is on a blocklist");
 /* Translators: rule.isp.orange-code-sender-domain-listed explanation */
-N_("Code 425 means that the domain in the sender's address is listed by a domain blocklist Orange consults (Abusix or Spamhaus), so Orange refuses mail from that sender.");
+N_("Code 425 means that the domain in the sender’s address is listed by a domain blocklist Orange consults (Abusix or Spamhaus), so Orange refuses mail from that sender.");
 /* Translators: rule.isp.orange-code-sender-domain-listed sender[1] */
-N_("Forward this bounce to whoever runs your domain's mail.");
+N_("Forward this bounce to whoever runs your domain’s mail.");
 /* Translators: rule.isp.orange-code-sender-domain-listed admin[1] */
-N_("Look the sender's domain up on Abusix's and Spamhaus's lookup pages, fix what got it listed (unwanted mail, a compromised account or web site), then ask for the listing to be removed.");
+N_("Look the sender’s domain up on Abusix’s and Spamhaus’s lookup pages, fix what got it listed (unwanted mail, a compromised account or web site), then ask for the listing to be removed.");
 /* Translators: rule.isp.orange-code-sender-domain-listed links[1].title */
 N_("Abusix lookup");
 /* Translators: rule.isp.orange-code-sender-domain-listed links[2].title */
@@ -5419,31 +5419,31 @@ N_("Spamhaus IP and domain lookup");
 /* Translators: rule.isp.orange-code-client-host title */
 N_("Orange or La Poste refused the message under its own policy");
 /* Translators: rule.isp.orange-code-client-host explanation */
-N_("Code 630 is a refusal by the receiving provider's policy for the sending host; the reply gives no further detail.");
+N_("Code 630 is a refusal by the receiving provider’s policy for the sending host; the reply gives no further detail.");
 /* Translators: rule.isp.orange-code-client-host sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.isp.orange-code-client-host admin[1] */
-N_("Check the sending server's reputation, reverse DNS and authentication, then ask Orange or La Poste through their postmaster pages, quoting the code at the end of the reply.");
+N_("Check the sending server’s reputation, reverse DNS and authentication, then ask Orange or La Poste through their postmaster pages, quoting the code at the end of the reply.");
 /* Translators: rule.isp.orange-code-undocumented title */
 N_("Orange refused the message with a code it does not explain");
 /* Translators: rule.isp.orange-code-undocumented explanation */
-N_("The reply ends with one of the provider's own refusal codes (the last three digits, for example 108 in LPN001_108), but no cause is documented for this code, and the words around it (\"Service refused, please try later\") are the same for many different refusals. So the reason for this refusal is not known.");
+N_("The reply ends with one of the provider’s own refusal codes (the last three digits, for example 108 in LPN001_108), but no cause is documented for this code, and the words around it (“Service refused, please try later”) are the same for many different refusals. So the reason for this refusal is not known.");
 /* Translators: rule.isp.orange-code-undocumented sender[1] */
 N_("Send the message again later. If it bounces again, forward this bounce to your IT department or email provider: the code at the end of the reply is what they need.");
 /* Translators: rule.isp.orange-code-undocumented admin[1] */
-N_("Ask the provider's postmaster service what the code means, quoting the whole reply and the time of the attempt.");
+N_("Ask the provider’s postmaster service what the code means, quoting the whole reply and the time of the attempt.");
 /* Translators: rule.isp.orange-code-undocumented admin[2] */
-N_("Meanwhile check the sending IP address's reputation and the sending rate towards the provider.");
+N_("Meanwhile check the sending IP address’s reputation and the sending rate towards the provider.");
 /* Translators: rule.isp.laposte-code-undocumented title */
 N_("La Poste refused the message with a code it does not explain");
 /* Translators: rule.isp.laposte-code-undocumented explanation */
-N_("The reply ends with one of the provider's own refusal codes (the last three digits, for example 108 in LPN001_108), but no cause is documented for this code, and the words around it (\"Service refused, please try later\") are the same for many different refusals. So the reason for this refusal is not known.");
+N_("The reply ends with one of the provider’s own refusal codes (the last three digits, for example 108 in LPN001_108), but no cause is documented for this code, and the words around it (“Service refused, please try later”) are the same for many different refusals. So the reason for this refusal is not known.");
 /* Translators: rule.isp.laposte-code-undocumented sender[1] */
 N_("Send the message again later. If it bounces again, forward this bounce to your IT department or email provider: the code at the end of the reply is what they need.");
 /* Translators: rule.isp.laposte-code-undocumented admin[1] */
-N_("Ask the provider's postmaster service what the code means, quoting the whole reply and the time of the attempt.");
+N_("Ask the provider’s postmaster service what the code means, quoting the whole reply and the time of the attempt.");
 /* Translators: rule.isp.laposte-code-undocumented admin[2] */
-N_("Meanwhile check the sending IP address's reputation and the sending rate towards the provider.");
+N_("Meanwhile check the sending IP address’s reputation and the sending rate towards the provider.");
 /* Translators: rule.isp.free-spam title */
 N_("Free refuses mail from your server for now");
 /* Translators: rule.isp.free-spam explanation */
@@ -5455,21 +5455,21 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.isp.free-spam admin[1] */
 N_("Check the account for signs of compromise (unknown sign-ins, forwarding rules, mass sending) and reset its password.");
 /* Translators: rule.isp.free-spam admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.isp.sfr-spam title */
 N_("SFR refused the message as spam");
 /* Translators: rule.isp.sfr-spam explanation */
-N_("SFR's filter judged the message to be spam.");
+N_("SFR’s filter judged the message to be spam.");
 /* Translators: rule.isp.sfr-spam sender[1] */
 N_("Rewrite the message plainly, with fewer links.");
 /* Translators: rule.isp.sfr-spam sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.isp.sfr-spam admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.security.proofpoint-pdr title */
-N_("Proofpoint blocks your server's IP address");
+N_("Proofpoint blocks your server’s IP address");
 /* Translators: rule.security.proofpoint-pdr explanation */
-N_("The recipient's Proofpoint filter, also used by iCloud, refuses the sending IP address because of its reputation. Temporary deferrals clear by themselves; blocks last while spam continues.");
+N_("The recipient’s Proofpoint filter, also used by iCloud, refuses the sending IP address because of its reputation. Temporary deferrals clear by themselves; blocks last while spam continues.");
 /* Translators: rule.security.proofpoint-pdr sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.security.proofpoint-pdr admin[1] */
@@ -5487,23 +5487,23 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.mimecast-greylist admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.security.mimecast-greylist admin[2] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.security.mimecast-ip-reputation title */
-N_("Mimecast refuses your server's reputation");
+N_("Mimecast refuses your server’s reputation");
 /* Translators: rule.security.mimecast-ip-reputation explanation */
 N_("Mimecast rates the sending IP address poorly.");
 /* Translators: rule.security.mimecast-ip-reputation sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.security.mimecast-ip-reputation admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.security.mimecast-sender-blocked title */
-N_("The recipient's organisation blocks your address");
+N_("The recipient’s organisation blocks your address");
 /* Translators: rule.security.mimecast-sender-blocked explanation */
-N_("A blocked-senders policy at the recipient's Mimecast matches your address.");
+N_("A blocked-senders policy at the recipient’s Mimecast matches your address.");
 /* Translators: rule.security.mimecast-sender-blocked sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.security.mimecast-sender-blocked admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.security.mimecast-ip-temp title */
 N_("Mimecast temporarily blocks your server");
 /* Translators: rule.security.mimecast-ip-temp explanation */
@@ -5517,7 +5517,7 @@ N_("Check the sending server for invalid connection attempts.");
 /* Translators: rule.security.mimecast-recipient-temp title */
 N_("The recipient could not be checked for now");
 /* Translators: rule.security.mimecast-recipient-temp explanation */
-N_("Mimecast could not validate the recipient because the recipient's directory did not answer.");
+N_("Mimecast could not validate the recipient because the recipient’s directory did not answer.");
 /* Translators: rule.security.mimecast-recipient-temp sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.security.mimecast-recipient-temp sender[2] */
@@ -5525,47 +5525,47 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.mimecast-recipient-temp admin[1] */
 N_("Make sure the server keeps retrying temporary failures instead of bouncing them.");
 /* Translators: rule.security.mimecast-inbound-disabled title */
-N_("The recipient's organisation is not receiving mail");
+N_("The recipient’s organisation is not receiving mail");
 /* Translators: rule.security.mimecast-inbound-disabled explanation */
-N_("Inbound mail is turned off for the recipient's Mimecast account.");
+N_("Inbound mail is turned off for the recipient’s Mimecast account.");
 /* Translators: rule.security.mimecast-inbound-disabled sender[1] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.security.mimecast-inbound-disabled admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.security.mimecast-anti-spoofing title */
 N_("Refused as possibly forged");
 /* Translators: rule.security.mimecast-anti-spoofing explanation */
-N_("The recipient's anti-spoofing policy refused a message that claims to come from their own domain.");
+N_("The recipient’s anti-spoofing policy refused a message that claims to come from their own domain.");
 /* Translators: rule.security.mimecast-anti-spoofing sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.security.mimecast-anti-spoofing admin[1] */
 N_("Check SPF and DKIM for the domain, or add an exception for the legitimate sending service.");
 /* Translators: rule.security.mimecast-content title */
-N_("The recipient's content policy refused the message");
+N_("The recipient’s content policy refused the message");
 /* Translators: rule.security.mimecast-content explanation */
-N_("A content rule of the recipient's organisation matched the message.");
+N_("A content rule of the recipient’s organisation matched the message.");
 /* Translators: rule.security.mimecast-content sender[1] */
 N_("Remove the attachment that triggered the block, or share it as a link.");
 /* Translators: rule.security.mimecast-content sender[2] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.security.mimecast-content admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.security.mimecast-geo title */
-N_("The recipient's organisation refuses your network");
+N_("The recipient’s organisation refuses your network");
 /* Translators: rule.security.mimecast-geo explanation */
 N_("The recipient only accepts mail from certain countries or networks.");
 /* Translators: rule.security.mimecast-geo sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.security.mimecast-geo admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.security.mimecast-envelope-blocked title */
 N_("The recipient blocked your address");
 /* Translators: rule.security.mimecast-envelope-blocked explanation */
-N_("A blocked-senders policy or the recipient's personal block list contains your address.");
+N_("A blocked-senders policy or the recipient’s personal block list contains your address.");
 /* Translators: rule.security.mimecast-envelope-blocked sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.security.mimecast-envelope-blocked admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.security.mimecast-busy title */
 N_("Mimecast could not take the message now");
 /* Translators: rule.security.mimecast-busy explanation */
@@ -5579,7 +5579,7 @@ N_("Make sure the server keeps retrying temporary failures instead of bouncing t
 /* Translators: rule.security.mimecast-busy admin[2] */
 N_("Check firewalls or antivirus software that cut the SMTP session.");
 /* Translators: rule.security.mimecast-security title */
-N_("Refused by the recipient's security scan");
+N_("Refused by the recipient’s security scan");
 /* Translators: rule.security.mimecast-security explanation */
 N_("Mimecast found a virus or the spam score was too high.");
 /* Translators: rule.security.mimecast-security sender[1] */
@@ -5587,11 +5587,11 @@ N_("Remove the attachment that triggered the block, or share it as a link.");
 /* Translators: rule.security.mimecast-security sender[2] */
 N_("Scan your computer with up-to-date security software.");
 /* Translators: rule.security.mimecast-security admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: rule.security.barracuda-brbl title */
 N_("Your server is on the Barracuda Reputation Block List");
 /* Translators: rule.security.barracuda-brbl explanation */
-N_("The recipient's Barracuda filter refuses the sending IP address because Barracuda lists it.");
+N_("The recipient’s Barracuda filter refuses the sending IP address because Barracuda lists it.");
 /* Translators: rule.security.barracuda-brbl sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.security.barracuda-brbl admin[1] */
@@ -5599,17 +5599,17 @@ N_("Look up the IP at barracudacentral.org and request removal after fixing the 
 /* Translators: rule.security.barracuda-brbl links[1].title */
 N_("Barracuda removal request");
 /* Translators: rule.security.barracuda-ess title */
-N_("The recipient's Barracuda filter refused the message");
+N_("The recipient’s Barracuda filter refused the message");
 /* Translators: rule.security.barracuda-ess explanation */
 N_("Barracuda Email Security refused the message because of a policy, reputation or content check.");
 /* Translators: rule.security.barracuda-ess sender[1] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.security.barracuda-ess admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.security.barracuda-suspect title */
 N_("Barracuda deferred the message as suspicious");
 /* Translators: rule.security.barracuda-suspect explanation */
-N_("The recipient's Barracuda filter holds back the message because its content looks suspicious.");
+N_("The recipient’s Barracuda filter holds back the message because its content looks suspicious.");
 /* Translators: rule.security.barracuda-suspect sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.security.barracuda-suspect sender[2] */
@@ -5617,11 +5617,11 @@ N_("Send the message again later: it will not be retried on its own.");
 /* Translators: rule.security.barracuda-suspect sender[3] */
 N_("Rewrite the message plainly if it keeps failing.");
 /* Translators: rule.security.barracuda-suspect admin[1] */
-N_("Check the sending IP and domain reputation in the provider's sender tools and stop any unwanted mail first.");
+N_("Check the sending IP and domain reputation in the provider’s sender tools and stop any unwanted mail first.");
 /* Translators: rule.security.cisco-sbrs title */
 N_("Cisco Talos rates your server poorly");
 /* Translators: rule.security.cisco-sbrs explanation */
-N_("The recipient's Cisco filter refuses the sending IP address because of its Talos reputation score.");
+N_("The recipient’s Cisco filter refuses the sending IP address because of its Talos reputation score.");
 /* Translators: rule.security.cisco-sbrs sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.security.cisco-sbrs admin[1] */
@@ -5631,9 +5631,9 @@ N_("Cisco Talos reputation lookup");
 /* Translators: rule.security.cisco-address-rejected title */
 N_("The recipient address was rejected");
 /* Translators: rule.security.cisco-address-rejected explanation */
-N_("The recipient's Cisco filter does not recognise this address.");
+N_("The recipient’s Cisco filter does not recognise this address.");
 /* Translators: rule.security.cisco-address-rejected sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.security.cisco-address-rejected sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.security.cisco-address-rejected admin[1] */
@@ -5641,7 +5641,7 @@ N_("Remove the address from lists.");
 /* Translators: rule.security.cisco-hourly title */
 N_("Too many recipients this hour");
 /* Translators: rule.security.cisco-hourly explanation */
-N_("The recipient's Cisco filter limits how many recipients your server may send to per hour.");
+N_("The recipient’s Cisco filter limits how many recipients your server may send to per hour.");
 /* Translators: rule.security.cisco-hourly sender[1] */
 N_("Wait an hour.");
 /* Translators: rule.security.cisco-hourly admin[1] */
@@ -5649,7 +5649,7 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: rule.security.cisco-connections title */
 N_("Too many connections at once");
 /* Translators: rule.security.cisco-connections explanation */
-N_("The recipient's Cisco filter limits simultaneous connections from your server.");
+N_("The recipient’s Cisco filter limits simultaneous connections from your server.");
 /* Translators: rule.security.cisco-connections sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.security.cisco-connections sender[2] */
@@ -5659,11 +5659,11 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: rule.mta.postfix-unverified-sender title */
 N_("The receiving server could not verify your sender address");
 /* Translators: rule.mta.postfix-unverified-sender explanation */
-N_("Before accepting mail, the receiving server checked whether your sender address can receive replies, and that check failed. Anything it quotes after that, such as \"user unknown\", is about your sender address, not the recipient's.");
+N_("Before accepting mail, the receiving server checked whether your sender address can receive replies, and that check failed. Anything it quotes after that, such as “user unknown”, is about your sender address, not the recipient’s.");
 /* Translators: rule.mta.postfix-unverified-sender sender[1] */
 N_("Check that the address you send from exists and receives mail, for example by sending yourself a message from another account.");
 /* Translators: rule.mta.postfix-unverified-sender admin[1] */
-N_("Make sure the sending domain's mail servers accept mail for the sender address (RCPT TO) from outside, with no greylisting or rate limit that makes the check fail.");
+N_("Make sure the sending domain’s mail servers accept mail for the sender address (RCPT TO) from outside, with no greylisting or rate limit that makes the check fail.");
 /* Translators: rule.mta.postfix-unverified-sender admin[2] */
 N_("If the sender address is a no-reply address, make it accept mail or use one that does.");
 /* Translators: rule.mta.postfix-not-owned title */
@@ -5671,9 +5671,9 @@ N_("You may not send as this address");
 /* Translators: rule.mta.postfix-not-owned explanation */
 N_("You signed in to the outgoing server with one account but used another address as the sender, which this server does not allow.");
 /* Translators: rule.mta.postfix-not-owned sender[1] */
-N_("Send from the address that belongs to the account you sign in with, or sign in with that address's account.");
+N_("Send from the address that belongs to the account you sign in with, or sign in with that address’s account.");
 /* Translators: rule.mta.postfix-not-owned admin[1] */
-N_("If the user should send as that address, allow it in the server's sender login map.");
+N_("If the user should send as that address, allow it in the server’s sender login map.");
 /* Translators: rule.mta.postfix-sender-domain title */
 N_("Your sender domain could not be found");
 /* Translators: rule.mta.postfix-sender-domain explanation */
@@ -5685,19 +5685,19 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.mta.postfix-sender-domain admin[1] */
 N_("Make sure the sender domain resolves in public DNS and has MX records.");
 /* Translators: rule.mta.postfix-recipient-domain title */
-N_("The recipient's domain could not be found");
+N_("The recipient’s domain could not be found");
 /* Translators: rule.mta.postfix-recipient-domain explanation */
-N_("The server could not find the recipient's domain in DNS; this may be a typo or a temporary DNS problem.");
+N_("The server could not find the recipient’s domain in DNS; this may be a typo or a temporary DNS problem.");
 /* Translators: rule.mta.postfix-recipient-domain sender[1] */
 N_("Check the domain after the @ for typos.");
 /* Translators: rule.mta.postfix-recipient-domain admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.mta.postfix-local-table title */
 N_("The address does not exist on that server");
 /* Translators: rule.mta.postfix-local-table explanation */
 N_("The receiving Postfix server has no mailbox or alias with this address.");
 /* Translators: rule.mta.postfix-local-table sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.mta.postfix-local-table sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.mta.postfix-local-table sender[3] */
@@ -5719,7 +5719,7 @@ N_("The address does not exist on that server");
 /* Translators: rule.mta.qmail-no-mailbox explanation */
 N_("The receiving qmail server has no mailbox with this name.");
 /* Translators: rule.mta.qmail-no-mailbox sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.mta.qmail-no-mailbox sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.mta.qmail-no-mailbox admin[1] */
@@ -5729,7 +5729,7 @@ N_("The address does not exist on that server");
 /* Translators: rule.mta.exim-no-such-user explanation */
 N_("The receiving server (often a cPanel host) has no mailbox with this address.");
 /* Translators: rule.mta.exim-no-such-user sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.mta.exim-no-such-user sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.mta.exim-no-such-user sender[3] */
@@ -5741,13 +5741,13 @@ N_("The address does not exist on that server");
 /* Translators: rule.mta.sendmail-user-unknown explanation */
 N_("The receiving Sendmail server has no user with this name.");
 /* Translators: rule.mta.sendmail-user-unknown sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.mta.sendmail-user-unknown sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.mta.sendmail-user-unknown admin[1] */
 N_("Remove the address from lists.");
 /* Translators: rule.mta.mailenable-me-e0193 title */
-N_("The remote server refused your server's first connection");
+N_("The remote server refused your server’s first connection");
 /* Translators: rule.mta.mailenable-me-e0193 explanation */
 N_("MailEnable reports that the receiving server permanently refused the connection, typically because of missing reverse DNS, a spam-source listing or a blocklisted relay.");
 /* Translators: rule.mta.mailenable-me-e0193 sender[1] */
@@ -5773,7 +5773,7 @@ N_("The server only lets this account send to local addresses, not to other doma
 /* Translators: rule.mta.mailenable-remote-domains sender[1] */
 N_("Ask your mail administrator whether the account may send outside the organisation.");
 /* Translators: rule.mta.mailenable-remote-domains admin[1] */
-N_("Check the account's relay or remote delivery permissions.");
+N_("Check the account’s relay or remote delivery permissions.");
 /* Translators: rule.mta.mailenable-invalid-address title */
 N_("The address is not valid");
 /* Translators: rule.mta.mailenable-invalid-address explanation */
@@ -5787,23 +5787,23 @@ N_("Sign-in is required to send to other domains");
 /* Translators: rule.mta.mailenable-non-local explanation */
 N_("The outgoing server only delivers to outside addresses for users who sign in.");
 /* Translators: rule.mta.mailenable-non-local sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: rule.mta.mailenable-non-local admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.mta.mailenable-local-domain title */
 N_("Sign-in is required to send as this domain");
 /* Translators: rule.mta.mailenable-local-domain explanation */
-N_("The server hosts your sender domain, so it only accepts mail from it after sign-in; or the sender's local mailbox is disabled.");
+N_("The server hosts your sender domain, so it only accepts mail from it after sign-in; or the sender’s local mailbox is disabled.");
 /* Translators: rule.mta.mailenable-local-domain sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: rule.mta.mailenable-local-domain sender[2] */
 N_("Check with your administrator that your mailbox is enabled.");
 /* Translators: rule.mta.mailenable-local-domain admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.dnsbl.spamhaus-open-resolver title */
-N_("The receiving server's blocklist check is broken, not your server");
+N_("The receiving server’s blocklist check is broken, not your server");
 /* Translators: rule.dnsbl.spamhaus-open-resolver explanation */
-N_("The receiving server asks Spamhaus through a public DNS resolver, and Spamhaus answers such queries with an error code, which that server wrongly treats as a listing. Your server is not listed; the recipient's administrator must fix their DNS setup.");
+N_("The receiving server asks Spamhaus through a public DNS resolver, and Spamhaus answers such queries with an error code, which that server wrongly treats as a listing. Your server is not listed; the recipient’s administrator must fix their DNS setup.");
 /* Translators: rule.dnsbl.spamhaus-open-resolver sender[1] */
 N_("Do not try to delist anything: you are not on the list.");
 /* Translators: rule.dnsbl.spamhaus-open-resolver sender[2] */
@@ -5811,7 +5811,7 @@ N_("Tell the recipient another way that their mail server rejects mail because o
 /* Translators: rule.dnsbl.spamhaus-open-resolver admin[1] */
 N_("If the rejecting server is yours: use a local recursive resolver or a Spamhaus Data Query Service key instead of a public resolver, then retry the queue.");
 /* Translators: rule.dnsbl.spamhaus-open-resolver admin[2] */
-N_("If it is not yours: send the bounce to the receiving domain's postmaster.");
+N_("If it is not yours: send the bounce to the receiving domain’s postmaster.");
 /* Translators: rule.dnsbl.sorbs-closed title */
 N_("The receiving server still uses SORBS, a list that closed in 2024");
 /* Translators: rule.dnsbl.sorbs-closed explanation */
@@ -5831,7 +5831,7 @@ N_("If the server is yours, remove ix.dnsbl.manitu.net from the blocklist config
 /* Translators: rule.dnsbl.spamhaus-dbl title */
 N_("A domain in your message is on the Spamhaus Domain Blocklist");
 /* Translators: rule.dnsbl.spamhaus-dbl explanation */
-N_("A domain used in the message (the sender's domain, the server's name or a link) is on Spamhaus DBL, so the message was refused.");
+N_("A domain used in the message (the sender’s domain, the server’s name or a link) is on Spamhaus DBL, so the message was refused.");
 /* Translators: rule.dnsbl.spamhaus-dbl sender[1] */
 N_("Remove links to the listed domain and send again.");
 /* Translators: rule.dnsbl.spamhaus-dbl sender[2] */
@@ -5843,9 +5843,9 @@ N_("Your IP address should not send mail directly");
 /* Translators: rule.dnsbl.spamhaus-pbl explanation */
 N_("Spamhaus PBL lists address ranges (such as home connections) whose owners say they should not send mail straight to other servers. It is not an accusation of spam.");
 /* Translators: rule.dnsbl.spamhaus-pbl sender[1] */
-N_("Send through your email provider's outgoing server with sign-in, not directly from your computer or router.");
+N_("Send through your email provider’s outgoing server with sign-in, not directly from your computer or router.");
 /* Translators: rule.dnsbl.spamhaus-pbl admin[1] */
-N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+N_("Send through your internet or email provider’s outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
 /* Translators: rule.dnsbl.spamhaus-pbl admin[2] */
 N_("If the IP is a real mail server, ask its owner to remove it from the PBL at Spamhaus.");
 /* Translators: rule.dnsbl.spamhaus-xbl title */
@@ -5871,7 +5871,7 @@ N_("Look up the IP at Spamhaus, fix the cause, then follow the removal steps.");
 /* Translators: rule.dnsbl.spamhaus-zen title */
 N_("Your IP address is on a Spamhaus list");
 /* Translators: rule.dnsbl.spamhaus-zen explanation */
-N_("The receiving server uses Spamhaus ZEN, which combines several Spamhaus lists, and the sending IP address is on one of them. Often this is your provider's server rather than your own computer.");
+N_("The receiving server uses Spamhaus ZEN, which combines several Spamhaus lists, and the sending IP address is on one of them. Often this is your provider’s server rather than your own computer.");
 /* Translators: rule.dnsbl.spamhaus-zen sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.dnsbl.spamhaus-zen sender[2] */
@@ -5907,7 +5907,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.dnsbl.uceprotect-l1 admin[1] */
 N_("Stop the spam source; the listing expires by itself (UCEPROTECT also sells express delisting, which is optional).");
 /* Translators: rule.dnsbl.uceprotect-l23 title */
-N_("Your provider's network is on a UCEPROTECT list");
+N_("Your provider’s network is on a UCEPROTECT list");
 /* Translators: rule.dnsbl.uceprotect-l23 explanation */
 N_("UCEPROTECT levels 2 and 3 list whole address ranges or networks of a provider, not your server alone; you cannot get this removed yourself, and many administrators consider these lists too broad.");
 /* Translators: rule.dnsbl.uceprotect-l23 sender[1] */
@@ -5915,15 +5915,15 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.dnsbl.uceprotect-l23 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.dnsbl.uceprotect-l23 admin[1] */
-N_("Ask the recipient's administrator to stop using UCEPROTECT levels 2 and 3, or send through another provider's server.");
+N_("Ask the recipient’s administrator to stop using UCEPROTECT levels 2 and 3, or send through another provider’s server.");
 /* Translators: rule.dnsbl.trend-micro title */
-N_("Your IP address is on Trend Micro's reputation list");
+N_("Your IP address is on Trend Micro’s reputation list");
 /* Translators: rule.dnsbl.trend-micro explanation */
-N_("The recipient uses Trend Micro's Email Reputation Service, which lists the sending IP address.");
+N_("The recipient uses Trend Micro’s Email Reputation Service, which lists the sending IP address.");
 /* Translators: rule.dnsbl.trend-micro sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.dnsbl.trend-micro admin[1] */
-N_("Look up the IP in Trend Micro's ERS portal and request removal after fixing the cause.");
+N_("Look up the IP in Trend Micro’s ERS portal and request removal after fixing the cause.");
 /* Translators: rule.dnsbl.cloudmark title */
 N_("Cloudmark flags your server");
 /* Translators: rule.dnsbl.cloudmark explanation */
@@ -5951,7 +5951,7 @@ N_("Look up the IP on the list named in the bounce and follow its removal steps.
 /* Translators: rule.generic.greylisted title */
 N_("Greylisting: the server asked for a retry");
 /* Translators: rule.generic.greylisted explanation */
-N_("The recipient's server turns away first attempts from unknown senders and accepts a new attempt a few minutes later.");
+N_("The recipient’s server turns away first attempts from unknown senders and accepts a new attempt a few minutes later.");
 /* Translators: rule.generic.greylisted sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.generic.greylisted sender[2] */
@@ -5977,19 +5977,19 @@ N_("Try sending from another mail app or from webmail.");
 /* Translators: rule.generic.header-invalid sender[2] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.generic.header-invalid admin[1] */
-N_("Inspect the original message's headers and fix the software that produced them.");
+N_("Inspect the original message’s headers and fix the software that produced them.");
 /* Translators: rule.generic.system-misconfigured title */
 N_("The receiving system is misconfigured");
 /* Translators: rule.generic.system-misconfigured explanation */
-N_("The recipient's mail system is set up incorrectly for this message.");
+N_("The recipient’s mail system is set up incorrectly for this message.");
 /* Translators: rule.generic.system-misconfigured sender[1] */
 N_("Tell the recipient another way so their IT team can fix it.");
 /* Translators: rule.generic.system-misconfigured admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.generic.delayed title */
 N_("Delivery is delayed; the server is still trying");
 /* Translators: rule.generic.delayed explanation */
-N_("The server's text says delivery has been delayed: the message was not delivered on the first attempts. Sending servers keep trying such a message for up to a few days.");
+N_("The server’s text says delivery has been delayed: the message was not delivered on the first attempts. Sending servers keep trying such a message for up to a few days.");
 /* Translators: rule.generic.delayed sender[1] */
 N_("Wait; do not resend yet.");
 /* Translators: rule.generic.delayed sender[2] */
@@ -6015,25 +6015,25 @@ N_("The name your server gives for itself when it connects is not a valid, compl
 /* Translators: rule.generic.helo-invalid sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.generic.helo-invalid admin[1] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.generic.remote-said title */
-N_("The remote server's answer follows");
+N_("The remote server’s answer follows");
 /* Translators: rule.generic.remote-said explanation */
-N_("This part only introduces the receiving server's own reply; the lines that follow say what went wrong.");
+N_("This part only introduces the receiving server’s own reply; the lines that follow say what went wrong.");
 /* Translators: rule.generic.remote-said sender[1] */
-N_("Read the server's reply after this line.");
+N_("Read the server’s reply after this line.");
 /* Translators: rule.generic.remote-said admin[1] */
-N_("Read the sending server's log for this message to see the full conversation with the receiving server.");
+N_("Read the sending server’s log for this message to see the full conversation with the receiving server.");
 /* Translators: rule.feedback.auth-failure title */
 N_("This is an authentication failure report (DMARC), not a bounce");
 /* Translators: rule.feedback.auth-failure explanation */
-N_("A receiving server reports a message sent in your domain's name that failed its SPF, DKIM or DMARC checks. Such reports are sent automatically to the address in the domain's DMARC record: nobody complained, and the report does not say whether the message was delivered.");
+N_("A receiving server reports a message sent in your domain’s name that failed its SPF, DKIM or DMARC checks. Such reports are sent automatically to the address in the domain’s DMARC record: nobody complained, and the report does not say whether the message was delivered.");
 /* Translators: rule.feedback.auth-failure sender[1] */
-N_("Pass the report on to whoever manages your domain's mail settings; there is nothing to resend.");
+N_("Pass the report on to whoever manages your domain’s mail settings; there is nothing to resend.");
 /* Translators: rule.feedback.auth-failure sender[2] */
-N_("If you did not send the reported message, someone is sending mail in your domain's name: tell your IT department.");
+N_("If you did not send the reported message, someone is sending mail in your domain’s name: tell your IT department.");
 /* Translators: rule.feedback.auth-failure admin[1] */
-N_("Check that every service that sends mail in your domain's name is covered by SPF and signs with DKIM for your domain.");
+N_("Check that every service that sends mail in your domain’s name is covered by SPF and signs with DKIM for your domain.");
 /* Translators: rule.feedback.auth-failure admin[2] */
 N_("If the reported mail was not sent by your organisation, your domain is being forged: once your own mail passes, tighten the DMARC policy to quarantine or reject.");
 /* Translators: rule.feedback.auth-failure links[1].title */
@@ -6041,7 +6041,7 @@ N_("RFC 7489, section 7.3: DMARC failure reports");
 /* Translators: rule.feedback.opt-out title */
 N_("This is an unsubscribe request, not a bounce");
 /* Translators: rule.feedback.opt-out explanation */
-N_("A recipient asked to stop receiving mail like this message, for example with their mail program's Unsubscribe button, which writes to the unsubscribe address the message gave. The message itself was delivered.");
+N_("A recipient asked to stop receiving mail like this message, for example with their mail program’s Unsubscribe button, which writes to the unsubscribe address the message gave. The message itself was delivered.");
 /* Translators: rule.feedback.opt-out sender[1] */
 N_("Stop sending this kind of mail to this recipient.");
 /* Translators: rule.feedback.opt-out admin[1] */
@@ -6051,7 +6051,7 @@ N_("This is a feedback report, not a bounce");
 /* Translators: rule.feedback.other explanation */
 N_("A mailbox provider reports on a message from your server for another reason than a spam complaint: for example a virus or a fraud found in it, or a user who marked it as not spam. The message itself was delivered.");
 /* Translators: rule.feedback.other sender[1] */
-N_("Read the report's type and text for what the provider found in the message.");
+N_("Read the report’s type and text for what the provider found in the message.");
 /* Translators: rule.feedback.other admin[1] */
 N_("If the report is about a virus or a fraud, check the account or server that sent the message.");
 /* Translators: rule.wording.user-unknown title */
@@ -6059,7 +6059,7 @@ N_("The address does not exist");
 /* Translators: rule.wording.user-unknown explanation */
 N_("The receiving server says there is no mailbox with this name. Usually the address has a typo or the person has left.");
 /* Translators: rule.wording.user-unknown sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.wording.user-unknown sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.wording.user-unknown sender[3] */
@@ -6075,7 +6075,7 @@ N_("Check the address for typos, letter by letter.");
 /* Translators: rule.wording.unknown-user sender[2] */
 N_("Ask the recipient for their current address by phone or another channel.");
 /* Translators: rule.wording.unknown-user admin[1] */
-N_("Look up the recipient's domain and confirm the mailbox exists there; if it is in your organisation, check the directory and any aliases.");
+N_("Look up the recipient’s domain and confirm the mailbox exists there; if it is in your organisation, check the directory and any aliases.");
 /* Translators: rule.wording.account-does-not-exist title */
 N_("The address does not exist");
 /* Translators: rule.wording.account-does-not-exist explanation */
@@ -6105,15 +6105,15 @@ N_("Check the address for typos.");
 /* Translators: rule.wording.recipient-rejected sender[2] */
 N_("If it is right, ask the recipient whether their address still works.");
 /* Translators: rule.wording.recipient-rejected admin[1] */
-N_("Read the text after “Recipient address rejected:”: it names the receiving server's exact reason.");
+N_("Read the text after “Recipient address rejected:”: it names the receiving server’s exact reason.");
 /* Translators: rule.wording.mailbox-unavailable title */
 N_("The mailbox is unavailable");
 /* Translators: rule.wording.mailbox-unavailable explanation */
 N_("The receiving server could not find a mailbox for this recipient; normally the address does not exist. Some servers use the same words when they refuse to pass mail on to an address that is not theirs.");
 /* Translators: rule.wording.mailbox-unavailable sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.wording.mailbox-unavailable sender[2] */
-N_("The server may also be refusing to pass the message on to another domain: send through your own provider's outgoing server, with sign-in (authentication) turned on in your mail app.");
+N_("The server may also be refusing to pass the message on to another domain: send through your own provider’s outgoing server, with sign-in (authentication) turned on in your mail app.");
 /* Translators: rule.wording.mailbox-unavailable sender[2].case */
 N_("If the server also says the address is not local");
 /* Translators: rule.wording.mailbox-unavailable sender[3] */
@@ -6121,11 +6121,11 @@ N_("Ask the recipient for a current address another way.");
 /* Translators: rule.wording.mailbox-unavailable sender[4] */
 N_("If you are sure the address is right, try again later.");
 /* Translators: rule.wording.mailbox-unavailable admin[1] */
-N_("Check the server's full text and, if the address is yours, whether the mailbox exists.");
+N_("Check the server’s full text and, if the address is yours, whether the mailbox exists.");
 /* Translators: rule.wording.recipient-not-found-directory title */
 N_("The address does not exist");
 /* Translators: rule.wording.recipient-not-found-directory explanation */
-N_("The recipient is not in the receiving organisation's directory.");
+N_("The recipient is not in the receiving organisation’s directory.");
 /* Translators: rule.wording.recipient-not-found-directory sender[1] */
 N_("Check the address; the person may have left the organisation.");
 /* Translators: rule.wording.recipient-not-found-directory sender[2] */
@@ -6141,9 +6141,9 @@ N_("Check the address for typos.");
 /* Translators: rule.wording.no-mailbox-here sender[2] */
 N_("Ask the recipient for a working address.");
 /* Translators: rule.wording.no-mailbox-here admin[1] */
-N_("Confirm with the recipient's domain that the mailbox exists; remove it from lists if it does not.");
+N_("Confirm with the recipient’s domain that the mailbox exists; remove it from lists if it does not.");
 /* Translators: rule.wording.mailbox-full title */
-N_("The recipient's mailbox is full");
+N_("The recipient’s mailbox is full");
 /* Translators: rule.wording.mailbox-full explanation */
 N_("The mailbox has used up its storage, so the server cannot take new mail until the recipient deletes some.");
 /* Translators: rule.wording.mailbox-full sender[1] */
@@ -6165,7 +6165,7 @@ N_("Compress images or split the attachments over several messages.");
 /* Translators: rule.wording.message-too-big admin[1] */
 N_("Compare the message size with the sending and receiving limits; raise your own limit only if that is the bottleneck.");
 /* Translators: rule.wording.exceeds-recipient-limit title */
-N_("The message exceeds the recipient's own size limit");
+N_("The message exceeds the recipient’s own size limit");
 /* Translators: rule.wording.exceeds-recipient-limit explanation */
 N_("The recipient (not the server) has set a maximum message size and this message is over it.");
 /* Translators: rule.wording.exceeds-recipient-limit sender[1] */
@@ -6175,7 +6175,7 @@ N_("Ask the recipient to raise their limit, or split the message.");
 /* Translators: rule.wording.exceeds-recipient-limit admin[1] */
 N_("If the recipient is yours, check the per-user size limit in the mailbox settings.");
 /* Translators: rule.wording.host-unknown title */
-N_("The recipient's domain does not exist");
+N_("The recipient’s domain does not exist");
 /* Translators: rule.wording.host-unknown explanation */
 N_("The part after @ does not exist in DNS or has no mail server, so no message can ever reach it. Usually a typo in the domain.");
 /* Translators: rule.wording.host-unknown sender[1] */
@@ -6183,31 +6183,31 @@ N_("Check the domain after the @ for typos.");
 /* Translators: rule.wording.host-unknown sender[2] */
 N_("Ask the recipient for a current address another way.");
 /* Translators: rule.wording.host-unknown admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.wording.relay-denied title */
 N_("The server would not pass the message on");
 /* Translators: rule.wording.relay-denied explanation */
 N_("The server you sent through does not forward mail to other domains for you, usually because you did not sign in or used the wrong outgoing server.");
 /* Translators: rule.wording.relay-denied sender[1] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: rule.wording.relay-denied sender[2] */
-N_("Turn on \"outgoing server requires authentication\" and use your full email address as user name.");
+N_("Turn on “outgoing server requires authentication” and use your full email address as user name.");
 /* Translators: rule.wording.relay-denied admin[1] */
 N_("Check that SMTP authentication is enabled for the account and that the client uses TLS.");
 /* Translators: rule.wording.relay-denied admin[2] */
 N_("If the recipient domain is yours, check that it is listed as a local or accepted domain.");
 /* Translators: rule.wording.address-blocklisted title */
-N_("An address in the message is on the receiving server's block list");
+N_("An address in the message is on the receiving server’s block list");
 /* Translators: rule.wording.address-blocklisted explanation */
-N_("The receiving server keeps its own list of refused addresses and your sender address (or, less often, the recipient's) is on it. This is a list of addresses kept by that server, not a public blocklist of IP addresses.");
+N_("The receiving server keeps its own list of refused addresses and your sender address (or, less often, the recipient’s) is on it. This is a list of addresses kept by that server, not a public blocklist of IP addresses.");
 /* Translators: rule.wording.address-blocklisted sender[1] */
 N_("If you did not expect this, ask the recipient another way to have your address allowed by their mail administrator.");
 /* Translators: rule.wording.address-blocklisted admin[1] */
-N_("Ask the receiving domain's postmaster why the address is listed and to remove it; public blocklist lookups will not show this entry.");
+N_("Ask the receiving domain’s postmaster why the address is listed and to remove it; public blocklist lookups will not show this entry.");
 /* Translators: rule.wording.blocklisted title */
 N_("The sending server is on a blocklist");
 /* Translators: rule.wording.blocklisted explanation */
-N_("The receiving server refuses mail from your server's IP address because it appears on a spam blocklist.");
+N_("The receiving server refuses mail from your server’s IP address because it appears on a spam blocklist.");
 /* Translators: rule.wording.blocklisted sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.wording.blocklisted sender[2] */
@@ -6215,19 +6215,19 @@ N_("If it is urgent, reach the recipient another way.");
 /* Translators: rule.wording.blocklisted admin[1] */
 N_("Look up the sending IP on the list named in the bounce and with a multi-list checker.");
 /* Translators: rule.wording.blocklisted admin[2] */
-N_("Find the list named in the bounce, fix the cause, then use the list's delisting page.");
+N_("Find the list named in the bounce, fix the cause, then use the list’s delisting page.");
 /* Translators: rule.wording.client-host-rejected title */
 N_("The sending server was refused");
 /* Translators: rule.wording.client-host-rejected explanation */
-N_("The receiving server does not accept connections or mail from your server's IP address.");
+N_("The receiving server does not accept connections or mail from your server’s IP address.");
 /* Translators: rule.wording.client-host-rejected sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.wording.client-host-rejected sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.wording.client-host-rejected admin[1] */
-N_("Check blocklists and the reputation of the sending IP, and the text for the receiver's reason.");
+N_("Check blocklists and the reputation of the sending IP, and the text for the receiver’s reason.");
 /* Translators: rule.wording.bad-reputation title */
-N_("Your server's reputation is too low");
+N_("Your server’s reputation is too low");
 /* Translators: rule.wording.bad-reputation explanation */
 N_("The receiving provider distrusts mail from your server or domain because of earlier spam complaints or sudden volume.");
 /* Translators: rule.wording.bad-reputation sender[1] */
@@ -6235,11 +6235,11 @@ N_("Send less at once and only to people who expect your mail.");
 /* Translators: rule.wording.bad-reputation sender[2] */
 N_("Tell your IT support or email provider about this bounce.");
 /* Translators: rule.wording.bad-reputation admin[1] */
-N_("Check the sending IP and domain reputation (blocklists, the provider's postmaster tools) and deal with complaints or compromised accounts.");
+N_("Check the sending IP and domain reputation (blocklists, the provider’s postmaster tools) and deal with complaints or compromised accounts.");
 /* Translators: rule.wording.spam title */
 N_("The message was taken for spam");
 /* Translators: rule.wording.spam explanation */
-N_("The receiving server's filter judged the content of this message to be spam.");
+N_("The receiving server’s filter judged the content of this message to be spam.");
 /* Translators: rule.wording.spam sender[1] */
 N_("Rewrite the message plainly, with fewer links and no link shorteners.");
 /* Translators: rule.wording.spam sender[2] */
@@ -6253,7 +6253,7 @@ N_("Check linked domains on URI blocklists and make sure SPF, DKIM and DMARC pas
 /* Translators: rule.wording.classified-spam title */
 N_("The message was classified as spam");
 /* Translators: rule.wording.classified-spam explanation */
-N_("The receiving side's filter scored this message as spam and refused it. Often a few words, links or attachments tip the score.");
+N_("The receiving side’s filter scored this message as spam and refused it. Often a few words, links or attachments tip the score.");
 /* Translators: rule.wording.classified-spam sender[1] */
 N_("Send a plainer version: fewer links, no shortened URLs, no large images, a clear subject.");
 /* Translators: rule.wording.classified-spam sender[2] */
@@ -6271,7 +6271,7 @@ N_("Send again without attachments, links or unusual formatting to see whether t
 /* Translators: rule.wording.content-rejected sender[2] */
 N_("If it is urgent, reach the recipient another way.");
 /* Translators: rule.wording.content-rejected admin[1] */
-N_("Check the receiving side's published sending rules and the message's content and format.");
+N_("Check the receiving side’s published sending rules and the message’s content and format.");
 /* Translators: rule.wording.virus title */
 N_("A virus was found in the message");
 /* Translators: rule.wording.virus explanation */
@@ -6281,7 +6281,7 @@ N_("Scan your computer with up-to-date security software.");
 /* Translators: rule.wording.virus sender[2] */
 N_("Remove the attachment that triggered the block, or share it as a link.");
 /* Translators: rule.wording.virus sender[3] */
-N_("If you did not send this message, your computer or account may be infected: scan the computer and change the account's password.");
+N_("If you did not send this message, your computer or account may be infected: scan the computer and change the account’s password.");
 /* Translators: rule.wording.virus admin[1] */
 N_("Check the sending device and account for malware.");
 /* Translators: rule.wording.spf-dkim-dmarc title */
@@ -6291,7 +6291,7 @@ N_("The receiving server checked whether your domain really sent this message an
 /* Translators: rule.wording.spf-dkim-dmarc sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: rule.wording.spf-dkim-dmarc sender[2] */
-N_("If you send from a domain you do not own (for example a free mail address through another service), send from your provider's own servers.");
+N_("If you send from a domain you do not own (for example a free mail address through another service), send from your provider’s own servers.");
 /* Translators: rule.wording.spf-dkim-dmarc admin[1] */
 N_("Publish a DMARC record for the domain and make sure the From domain aligns with the SPF or DKIM domain.");
 /* Translators: rule.wording.spf-dkim-dmarc admin[2] */
@@ -6305,7 +6305,7 @@ N_("The server refused the message because the sending program did not sign in, 
 /* Translators: rule.wording.auth-required sender[1] */
 N_("Check the user name and password in your mail app, and sign in to webmail to confirm they work.");
 /* Translators: rule.wording.auth-required sender[2] */
-N_("Check your mail app's outgoing server settings: your provider's SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
+N_("Check your mail app’s outgoing server settings: your provider’s SMTP server, port 587 with STARTTLS or 465 with TLS, and authentication turned on.");
 /* Translators: rule.wording.auth-required sender[3] */
 N_("If the account uses two-step verification, create an app password or use an app that supports modern sign-in.");
 /* Translators: rule.wording.auth-required admin[1] */
@@ -6319,11 +6319,11 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.wording.reverse-dns admin[1] */
 N_("Ask whoever owns the sending IP address to set a PTR record whose name resolves back to the same IP address.");
 /* Translators: rule.wording.reverse-dns admin[2] */
-N_("Use the server's real, fully qualified host name in HELO/EHLO, matching its PTR record.");
+N_("Use the server’s real, fully qualified host name in HELO/EHLO, matching its PTR record.");
 /* Translators: rule.wording.sender-rejected title */
 N_("Your address was refused as the sender");
 /* Translators: rule.wording.sender-rejected explanation */
-N_("The receiving server did not accept the sender address of this message, often because the sender's domain cannot be verified.");
+N_("The receiving server did not accept the sender address of this message, often because the sender’s domain cannot be verified.");
 /* Translators: rule.wording.sender-rejected sender[1] */
 N_("Check that you send from your usual address.");
 /* Translators: rule.wording.sender-rejected sender[2] */
@@ -6343,7 +6343,7 @@ N_("Send from the address you subscribed with.");
 /* Translators: rule.wording.not-a-member admin[1] */
 N_("If you run the list, add the sender or change who may post.");
 /* Translators: rule.wording.policy title */
-N_("The message broke the receiving side's rules");
+N_("The message broke the receiving side’s rules");
 /* Translators: rule.wording.policy explanation */
 N_("The receiving organisation has a rule (for example who may write to this address, or which attachments are allowed) that this message broke.");
 /* Translators: rule.wording.policy sender[1] */
@@ -6351,9 +6351,9 @@ N_("Check the bounce for the rule that was hit.");
 /* Translators: rule.wording.policy sender[2] */
 N_("Ask the recipient to ask their IT team to allow mail from you.");
 /* Translators: rule.wording.policy admin[1] */
-N_("Contact the receiving domain's postmaster with the full bounce, including the time and your sending IP address.");
+N_("Contact the receiving domain’s postmaster with the full bounce, including the time and your sending IP address.");
 /* Translators: rule.wording.account-disabled title */
-N_("The recipient's account is disabled");
+N_("The recipient’s account is disabled");
 /* Translators: rule.wording.account-disabled explanation */
 N_("The address exists but its account has been switched off, suspended or closed. Mail will not arrive until it is active again.");
 /* Translators: rule.wording.account-disabled sender[1] */
@@ -6371,7 +6371,7 @@ N_("Update your address book.");
 /* Translators: rule.wording.has-moved admin[1] */
 N_("Update the address in your lists.");
 /* Translators: rule.wording.not-accept title */
-N_("The recipient's domain accepts no mail");
+N_("The recipient’s domain accepts no mail");
 /* Translators: rule.wording.not-accept explanation */
 N_("The domain has said in DNS or on its server that it does not receive email at all.");
 /* Translators: rule.wording.not-accept sender[1] */
@@ -6379,13 +6379,13 @@ N_("Check the domain for typos.");
 /* Translators: rule.wording.not-accept sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: rule.wording.not-accept admin[1] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.wording.expired title */
 N_("The sending server gave up");
 /* Translators: rule.wording.expired explanation */
 N_("Your server tried to deliver this message for a long time and then gave up. The last problem it met is shown below.");
 /* Translators: rule.wording.expired sender[1] */
-N_("Check the recipient's address for typos.");
+N_("Check the recipient’s address for typos.");
 /* Translators: rule.wording.expired sender[2] */
 N_("Send the message again later, or reach the recipient another way.");
 /* Translators: rule.wording.expired admin[1] */
@@ -6403,9 +6403,9 @@ N_("If it is urgent, reach the recipient another way.");
 /* Translators: rule.wording.still-retrying admin[1] */
 N_("Look at the last temporary error for this destination in the sending log; if it persists, fix that cause before the retry time runs out.");
 /* Translators: rule.wording.connection title */
-N_("The recipient's server could not be reached");
+N_("The recipient’s server could not be reached");
 /* Translators: rule.wording.connection explanation */
-N_("Your server could not connect to the recipient's mail server: it did not answer or refused the connection. If this bounce is final, your server tried for a long time and then gave up.");
+N_("Your server could not connect to the recipient’s mail server: it did not answer or refused the connection. If this bounce is final, your server tried for a long time and then gave up.");
 /* Translators: rule.wording.connection sender[1] */
 N_("Wait; your server retries on its own, so there is nothing to do yet.");
 /* Translators: rule.wording.connection sender[2] */
@@ -6415,7 +6415,7 @@ N_("If it still fails after a day, tell the recipient another way.");
 /* Translators: rule.wording.connection admin[1] */
 N_("Check that the sending server can reach port 25 of the destination and that no firewall blocks it.");
 /* Translators: rule.wording.connection admin[2] */
-N_("Check the destination's MX and A records from the sending server, for example with dig.");
+N_("Check the destination’s MX and A records from the sending server, for example with dig.");
 /* Translators: rule.wording.network title */
 N_("The message went round in circles or DNS failed");
 /* Translators: rule.wording.network explanation */
@@ -6427,17 +6427,17 @@ N_("Try again later; DNS problems are often temporary.");
 /* Translators: rule.wording.network admin[1] */
 N_("Look for a loop: MX records, forwarding rules or aliases that send the mail back to a server it already passed.");
 /* Translators: rule.wording.network admin[2] */
-N_("Check that the destination domain's DNS (MX and A records) answers correctly from your server.");
+N_("Check that the destination domain’s DNS (MX and A records) answers correctly from your server.");
 /* Translators: rule.wording.dns-temporary title */
 N_("The recipient domain could not be looked up");
 /* Translators: rule.wording.dns-temporary explanation */
-N_("The DNS lookup for the recipient's domain failed without an answer: its name servers did not respond, or answered with an error. This is not a statement that the domain does not exist.");
+N_("The DNS lookup for the recipient’s domain failed without an answer: its name servers did not respond, or answered with an error. This is not a statement that the domain does not exist.");
 /* Translators: rule.wording.dns-temporary sender[1] */
 N_("Check the domain part of the address for typos.");
 /* Translators: rule.wording.dns-temporary sender[2] */
 N_("If it is right, try again later: DNS failures of this kind are often temporary.");
 /* Translators: rule.wording.dns-temporary admin[1] */
-N_("Query the domain's MX and NS records from the sending server (dig MX domain) and see which name server fails.");
+N_("Query the domain’s MX and NS records from the sending server (dig MX domain) and see which name server fails.");
 /* Translators: rule.wording.dns-temporary admin[2] */
 N_("If the domain is yours, check that all its name servers answer and agree.");
 /* Translators: rule.wording.too-many-connections title */
@@ -6483,15 +6483,15 @@ N_("Make sure the server keeps retrying temporary failures instead of bouncing t
 /* Translators: rule.wording.system-full title */
 N_("The receiving server is out of disk space");
 /* Translators: rule.wording.system-full explanation */
-N_("The receiving server's own storage is full. It is their problem and usually temporary.");
+N_("The receiving server’s own storage is full. It is their problem and usually temporary.");
 /* Translators: rule.wording.system-full sender[1] */
 N_("Wait a few hours and try again.");
 /* Translators: rule.wording.system-full admin[1] */
-N_("If the server is yours, free disk space; otherwise contact the recipient's postmaster.");
+N_("If the server is yours, free disk space; otherwise contact the recipient’s postmaster.");
 /* Translators: rule.wording.mailer-error title */
 N_("A delivery program on the receiving server failed");
 /* Translators: rule.wording.mailer-error explanation */
-N_("The message reached the recipient's server, but the program that should file it into the mailbox failed.");
+N_("The message reached the recipient’s server, but the program that should file it into the mailbox failed.");
 /* Translators: rule.wording.mailer-error sender[1] */
 N_("Try again later; if it fails again, tell the recipient their mail system has a problem.");
 /* Translators: rule.wording.mailer-error admin[1] */
@@ -6507,7 +6507,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: rule.wording.syntax-error admin[1] */
 N_("Update or fix the sending software so it follows the SMTP standard.");
 /* Translators: rule.wording.header-error title */
-N_("The message's format was refused");
+N_("The message’s format was refused");
 /* Translators: rule.wording.header-error explanation */
 N_("The receiving server rejected the structure or headers of the message, not its content or your address.");
 /* Translators: rule.wording.header-error sender[1] */
@@ -6525,7 +6525,7 @@ N_("Send again from a normal mail program; the sending software produced a malfo
 /* Translators: rule.wording.not-rfc-compliant admin[1] */
 N_("Fix the software that built the message so it writes each header (From, Date, Subject, Message-ID) once and follows RFC 5322.");
 /* Translators: rule.wording.filtered title */
-N_("The recipient's filter refused the message");
+N_("The recipient’s filter refused the message");
 /* Translators: rule.wording.filtered explanation */
 N_("A filter set up by the recipient or their organisation stopped this message.");
 /* Translators: rule.wording.filtered sender[1] */
@@ -6533,13 +6533,13 @@ N_("Contact the recipient another way and ask them to allow your address.");
 /* Translators: rule.wording.filtered sender[2] */
 N_("Check the message for content that a filter may dislike.");
 /* Translators: rule.wording.filtered admin[1] */
-N_("Nothing to change on the sending side unless the filter's text names a problem with your server.");
+N_("Nothing to change on the sending side unless the filter’s text names a problem with your server.");
 /* Translators: rule.wording.google-group title */
 N_("The Google group did not accept your message");
 /* Translators: rule.wording.google-group explanation */
 N_("Google Groups refused the message: the group may not exist, or it accepts posts only from members or approved senders.");
 /* Translators: rule.wording.google-group sender[1] */
-N_("Check the group's address.");
+N_("Check the group’s address.");
 /* Translators: rule.wording.google-group sender[2] */
 N_("Ask the group owner to add you as a member or allow your address to post.");
 /* Translators: rule.wording.google-group admin[1] */
@@ -6547,15 +6547,15 @@ N_("If your organisation owns the group, check its posting permissions in Google
 /* Translators: rule.wording.sending-limit title */
 N_("Your account reached its sending limit");
 /* Translators: rule.wording.sending-limit explanation */
-N_("Your own mail server limits how many messages an account may send per hour or per day, and this account has reached that limit. It is not the recipient's fault.");
+N_("Your own mail server limits how many messages an account may send per hour or per day, and this account has reached that limit. It is not the recipient’s fault.");
 /* Translators: rule.wording.sending-limit sender[1] */
 N_("Wait until the limit resets (usually an hour, or the next day) and send again.");
 /* Translators: rule.wording.sending-limit sender[2] */
 N_("For a large mailing, use a mailing-list or newsletter service instead of your personal account.");
 /* Translators: rule.wording.sending-limit admin[1] */
-N_("Check whether the account's volume is legitimate or a sign that it was compromised (unknown sign-ins, forwarding rules, mass mail).");
+N_("Check whether the account’s volume is legitimate or a sign that it was compromised (unknown sign-ins, forwarding rules, mass mail).");
 /* Translators: rule.wording.sending-limit admin[2] */
-N_("Raise the account's sending limit only if the volume is expected.");
+N_("Raise the account’s sending limit only if the volume is expected.");
 /* Translators: rule.wording.spam-source title */
 N_("Your server is known as a spam source");
 /* Translators: rule.wording.spam-source explanation */
@@ -6575,7 +6575,7 @@ N_("A combined Spamhaus zone (SBL, CSS, XBL and PBL); the lookup shows which par
 /* Translators: blocklist.spamhaus-zen sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-zen admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.spamhaus-zen dns.answers[1].meaning */
 N_("Listed in the Spamhaus SBL: Spamhaus found this address sending spam or serving spammers.");
 /* Translators: blocklist.spamhaus-zen dns.answers[2].meaning */
@@ -6585,7 +6585,7 @@ N_("Listed in the Spamhaus DROP list: the whole network is considered hijacked o
 /* Translators: blocklist.spamhaus-zen dns.answers[4].meaning */
 N_("Listed in the Spamhaus XBL: the address shows signs of malware, a hijacked device or an open proxy.");
 /* Translators: blocklist.spamhaus-zen dns.answers[5].meaning */
-N_("Listed in the Spamhaus PBL by the network's owner: addresses of this range should send mail through their provider's server, not directly.");
+N_("Listed in the Spamhaus PBL by the network’s owner: addresses of this range should send mail through their provider’s server, not directly.");
 /* Translators: blocklist.spamhaus-zen dns.answers[6].meaning */
 N_("Listed in the Spamhaus PBL by Spamhaus: the address looks like a home or dynamic connection that should not send mail directly.");
 /* Translators: blocklist.spamhaus-zen dns.answers[7].meaning */
@@ -6599,11 +6599,11 @@ N_("Spamhaus has stopped answering this DNS resolver because it sent too many qu
 /* Translators: blocklist.spamhaus-sbl title */
 N_("Spamhaus SBL");
 /* Translators: blocklist.spamhaus-sbl explanation */
-N_("Spamhaus's list of IP addresses it has verified as spam sources or spam support services.");
+N_("Spamhaus’s list of IP addresses it has verified as spam sources or spam support services.");
 /* Translators: blocklist.spamhaus-sbl sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-sbl admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.spamhaus-css title */
 N_("Spamhaus CSS");
 /* Translators: blocklist.spamhaus-css explanation */
@@ -6611,7 +6611,7 @@ N_("Part of the SBL for low-reputation senders, often servers that spread spam t
 /* Translators: blocklist.spamhaus-css sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.spamhaus-css admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.spamhaus-xbl title */
 N_("Spamhaus XBL (including CBL)");
 /* Translators: blocklist.spamhaus-xbl explanation */
@@ -6629,9 +6629,9 @@ N_("Spamhaus PBL");
 /* Translators: blocklist.spamhaus-pbl explanation */
 N_("A policy list of address ranges, such as home connections, that should not send mail directly; it is not a spam accusation.");
 /* Translators: blocklist.spamhaus-pbl sender[1] */
-N_("Send through your email provider's outgoing server with sign-in.");
+N_("Send through your email provider’s outgoing server with sign-in.");
 /* Translators: blocklist.spamhaus-pbl admin[1] */
-N_("Send through your internet or email provider's outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
+N_("Send through your internet or email provider’s outgoing server (smarthost) rather than directly from a home or dynamic IP address.");
 /* Translators: blocklist.spamhaus-dbl title */
 N_("Spamhaus DBL");
 /* Translators: blocklist.spamhaus-dbl explanation */
@@ -6689,7 +6689,7 @@ N_("Spamhaus error answers (not a listing)");
 /* Translators: blocklist.spamhaus-return-codes explanation */
 N_("These answers mean the receiving server queried Spamhaus wrongly (through a public resolver, too often, or with a typo); they are not listings, and the receiving server must fix its setup.");
 /* Translators: blocklist.spamhaus-return-codes sender[1] */
-N_("Tell the recipient another way that their server's blocklist check is broken.");
+N_("Tell the recipient another way that their server’s blocklist check is broken.");
 /* Translators: blocklist.spamhaus-return-codes admin[1] */
 N_("If the rejecting server is yours, use a local resolver or a Spamhaus Data Query Service key.");
 /* Translators: blocklist.cbl title */
@@ -6707,11 +6707,11 @@ N_("Remove the listing with the Spamhaus lookup.");
 /* Translators: blocklist.barracuda title */
 N_("Barracuda Reputation Block List");
 /* Translators: blocklist.barracuda explanation */
-N_("Barracuda's list of IP addresses with a poor sending reputation, used by Barracuda filters.");
+N_("Barracuda’s list of IP addresses with a poor sending reputation, used by Barracuda filters.");
 /* Translators: blocklist.barracuda sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.barracuda admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.barracuda dns.answers[1].meaning */
 N_("Barracuda rates this address as a poor sender: it has seen spam from it.");
 /* Translators: blocklist.spamcop title */
@@ -6739,7 +6739,7 @@ N_("A reputation-based list that rates sending IP addresses from very bad to ver
 /* Translators: blocklist.mailspike sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.mailspike admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.psbl title */
 N_("PSBL (Passive Spam Block List)");
 /* Translators: blocklist.psbl explanation */
@@ -6747,7 +6747,7 @@ N_("Lists IP addresses that sent mail to spam traps; removal is self-service.");
 /* Translators: blocklist.psbl sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.psbl admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.uceprotect-1 title */
 N_("UCEPROTECT level 1");
 /* Translators: blocklist.uceprotect-1 explanation */
@@ -6765,7 +6765,7 @@ N_("Forward this bounce to your IT department or email provider; the fix is on t
 /* Translators: blocklist.uceprotect-23 sender[2] */
 N_("Reach the recipient another way (phone, chat, another address).");
 /* Translators: blocklist.uceprotect-23 admin[1] */
-N_("Ask the recipient's administrator to stop using these levels, or send through another provider.");
+N_("Ask the recipient’s administrator to stop using these levels, or send through another provider.");
 /* Translators: blocklist.gbudb title */
 N_("GBUdb Truncate");
 /* Translators: blocklist.gbudb explanation */
@@ -6797,7 +6797,7 @@ N_("A subscription reputation feed for IP addresses and domains, used by some pr
 /* Translators: blocklist.invaluement sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.invaluement admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.invaluement links[1].title */
 N_("invaluement lookup");
 /* Translators: blocklist.microsoft-eop title */
@@ -6811,7 +6811,7 @@ N_("Fix the cause, then request removal at sender.office.com.");
 /* Translators: blocklist.outlook-com title */
 N_("Outlook.com block list");
 /* Translators: blocklist.outlook-com explanation */
-N_("Outlook.com's own block list for consumer mailboxes; removal goes through the Outlook.com sender support form, not the Microsoft 365 portal.");
+N_("Outlook.com’s own block list for consumer mailboxes; removal goes through the Outlook.com sender support form, not the Microsoft 365 portal.");
 /* Translators: blocklist.outlook-com sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.outlook-com admin[1] */
@@ -6821,15 +6821,15 @@ N_("Microsoft SNDS");
 /* Translators: blocklist.proofpoint title */
 N_("Proofpoint Dynamic Reputation");
 /* Translators: blocklist.proofpoint explanation */
-N_("Proofpoint's reputation list, used by its customers and by iCloud; deferrals clear by themselves.");
+N_("Proofpoint’s reputation list, used by its customers and by iCloud; deferrals clear by themselves.");
 /* Translators: blocklist.proofpoint sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.proofpoint admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.cloudmark title */
 N_("Cloudmark Sender Intelligence");
 /* Translators: blocklist.cloudmark explanation */
-N_("Cloudmark's reputation service, used by Comcast, Cox, Spectrum, GoDaddy and Orange.");
+N_("Cloudmark’s reputation service, used by Comcast, Cox, Spectrum, GoDaddy and Orange.");
 /* Translators: blocklist.cloudmark sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.cloudmark admin[1] */
@@ -6837,7 +6837,7 @@ N_("Request a reset after fixing the cause.");
 /* Translators: blocklist.talos title */
 N_("Cisco Talos reputation");
 /* Translators: blocklist.talos explanation */
-N_("Cisco's reputation score for IP addresses and domains, used by Cisco Secure Email.");
+N_("Cisco’s reputation score for IP addresses and domains, used by Cisco Secure Email.");
 /* Translators: blocklist.talos sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.talos admin[1] */
@@ -6845,11 +6845,11 @@ N_("Look up the IP, fix the cause, then open a ticket with Talos.");
 /* Translators: blocklist.senderscore title */
 N_("Validity Sender Score blocklist");
 /* Translators: blocklist.senderscore explanation */
-N_("Validity's reputation list (formerly Return Path), used by Comcast and Cox.");
+N_("Validity’s reputation list (formerly Return Path), used by Comcast and Cox.");
 /* Translators: blocklist.senderscore sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.senderscore admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.senderscore links[1].title */
 N_("Sender Score lookup");
 /* Translators: blocklist.surbl title */
@@ -6859,7 +6859,7 @@ N_("A list of domains found in spam messages; it applies to links in the message
 /* Translators: blocklist.surbl sender[1] */
 N_("Remove the listed links.");
 /* Translators: blocklist.surbl admin[1] */
-N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
+N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list’s removal steps.");
 /* Translators: blocklist.surbl dns.answers[1].meaning */
 N_("SURBL PH list: the domain was seen in phishing messages.");
 /* Translators: blocklist.surbl dns.answers[2].meaning */
@@ -6875,7 +6875,7 @@ N_("A list of domains found in spam messages; it applies to links in the message
 /* Translators: blocklist.uribl sender[1] */
 N_("Remove the listed links.");
 /* Translators: blocklist.uribl admin[1] */
-N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list's removal steps.");
+N_("Look up the domains of the links in the message (not the sending IP) with the lookup link; if one of your own sites is listed, clean it up, then follow the list’s removal steps.");
 /* Translators: blocklist.uribl dns.answers[1].meaning */
 N_("URIBL black list: the domain is used by spammers.");
 /* Translators: blocklist.uribl dns.answers[2].meaning */
@@ -6887,11 +6887,11 @@ N_("URIBL refuses queries from large shared DNS resolvers. Check again from a ne
 /* Translators: blocklist.trendmicro title */
 N_("Trend Micro Email Reputation Services");
 /* Translators: blocklist.trendmicro explanation */
-N_("Trend Micro's reputation list of sending IP addresses.");
+N_("Trend Micro’s reputation list of sending IP addresses.");
 /* Translators: blocklist.trendmicro sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.trendmicro admin[1] */
-N_("Look up the sending IP with the lookup link, fix the cause, then follow the list's removal steps.");
+N_("Look up the sending IP with the lookup link, fix the cause, then follow the list’s removal steps.");
 /* Translators: blocklist.trendmicro links[1].title */
 N_("Trend Micro ERS lookup");
 /* Translators: blocklist.spamrats title */
@@ -6931,7 +6931,7 @@ N_("Investigate reported activity from the address.");
 /* Translators: blocklist.google-postmaster title */
 N_("Google Postmaster Tools");
 /* Translators: blocklist.google-postmaster explanation */
-N_("Google's dashboard for senders of a verified domain: spam rate, authentication and compliance.");
+N_("Google’s dashboard for senders of a verified domain: spam rate, authentication and compliance.");
 /* Translators: blocklist.google-postmaster sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.google-postmaster admin[1] */
@@ -6941,7 +6941,7 @@ N_("Google Postmaster Tools");
 /* Translators: blocklist.microsoft-snds title */
 N_("Microsoft SNDS");
 /* Translators: blocklist.microsoft-snds explanation */
-N_("Microsoft's data for owners of sending IP addresses: traffic, complaints and trap hits, with the JMRP feedback loop.");
+N_("Microsoft’s data for owners of sending IP addresses: traffic, complaints and trap hits, with the JMRP feedback loop.");
 /* Translators: blocklist.microsoft-snds sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.microsoft-snds admin[1] */
@@ -6959,11 +6959,11 @@ N_("Request removal for the sending IP at sender.office.com.");
 /* Translators: blocklist.yahoo-sender-hub title */
 N_("Yahoo Sender Hub");
 /* Translators: blocklist.yahoo-sender-hub explanation */
-N_("Yahoo's portal for senders: error codes, complaint feedback loop and support requests.");
+N_("Yahoo’s portal for senders: error codes, complaint feedback loop and support requests.");
 /* Translators: blocklist.yahoo-sender-hub sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.yahoo-sender-hub admin[1] */
-N_("Use the Sender Hub to check Yahoo's requirements and contact Yahoo's sender support.");
+N_("Use the Sender Hub to check Yahoo’s requirements and contact Yahoo’s sender support.");
 /* Translators: blocklist.yahoo-sender-hub links[1].title */
 N_("Yahoo Sender Hub");
 #endif

@@ -467,7 +467,7 @@ test_filtered_unknown_user (void)
   g_assert_cmpstr (bounce_recipient_get_reason (o), ==, "filtered");
   sender = chosen_steps (r, FALSE);
   other_sender = chosen_steps (o, FALSE);
-  g_assert_true (g_str_has_prefix (sender, "Check the recipient's address for typos."));
+  g_assert_true (g_str_has_prefix (sender, "Check the recipient’s address for typos."));
   g_assert_false (contains (other_sender, "typos"));
 }
 

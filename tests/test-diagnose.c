@@ -4809,7 +4809,7 @@ test_einsundeins_remote_host (void)
  * entry explains the recipient, not the entry of the status code's subject
  * ("X.2.X: a problem with the recipient's mailbox"), which says less: a
  * 5.2.3 ("message too big", RFC 3463) whose server's words say the mailbox
- * is over its quota reads "The recipient's mailbox is full", as the
+ * is over its quota reads "The recipient’s mailbox is full", as the
  * headline does. */
 static void
 test_subject_entry_not_first (void)

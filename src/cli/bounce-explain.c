@@ -34,7 +34,7 @@ static const GOptionEntry entries[] = {
     N_("Print one CSV row per recipient of every message (for cleaning a mailing list)"), NULL },
   { "check-blocklists", 'b', 0, G_OPTION_ARG_NONE, &opt_check_blocklists,
     N_("Ask the DNS blocklists whether the sending IP addresses and domains are listed "
-       "(sends them to the lists' DNS servers)"), NULL },
+       "(sends them to the lists’ DNS servers)"), NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
     N_("Show the program and catalogue version"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files,

@@ -283,7 +283,7 @@ bounce_blocklist_result_interpret (BounceBlocklistResult *result,
         {
           /* Translators: %s is an IP address such as 192.0.2.1 */
           set_problem (result, BOUNCE_BLOCKLIST_PROBLEM_UNEXPECTED,
-                       g_strdup_printf (_("The answer %s is not a blocklist answer: the list's domain may no "
+                       g_strdup_printf (_("The answer %s is not a blocklist answer: the list’s domain may no "
                                           "longer belong to the list, or the DNS server changes answers."),
                                         text));
           return;

@@ -2188,6 +2188,19 @@ test_kddi_user_unknown (void)
  * 107, 108, 109, 201, 423, 424, 513) and for those it does not list, and
  * that answer stays the reason.  From another provider's server the same
  * words keep their general reading. */
+/* A status of subject 2, detail 1 that no words explain is read as
+ * Sisimai's table names it, filtered (lib/Sisimai/SMTP/Status.pm:
+ * '5.2.1' => 'filtered', in 5.3.0 as in 4.25), not suspend. */
+static void
+test_mailbox_disabled_status (void)
+{
+  g_autofree char *reason = reason_of_reply_from ("mx.example.net", "example.net",
+                                                  "550 5.2.1 Mailbox not available / Konto niedostepne "
+                                                  "(in reply to RCPT TO command)");
+
+  g_assert_cmpstr (reason, ==, "filtered");
+}
+
 static void
 test_franceptt_undefined_codes (void)
 {
@@ -5034,5 +5047,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/rhost-newest-replies", test_rhost_newest_replies);
   g_test_add_func ("/diagnose/program-exit-type", test_program_exit_type);
   g_test_add_func ("/diagnose/franceptt-undefined-codes", test_franceptt_undefined_codes);
+  g_test_add_func ("/diagnose/mailbox-disabled-status", test_mailbox_disabled_status);
   return g_test_run ();
 }

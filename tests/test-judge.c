@@ -80,6 +80,46 @@ test_layout_states_reason (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fn (&f->j, "filtered"), ==, "filtered");
   f->fact.reason = (char *) "mailboxfull";
   g_assert_cmpstr (fn (&f->j, "filtered"), ==, "mailboxfull");
+  /* a reason Sisimai decides again gives way to one of its first order
+   * whose words are in the text (Reason.pm get(), Blocked.pm true()):
+   * Gmail's "did not accept our requests to connect" (expired) with
+   * "Connection dropped" after it */
+  {
+    g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+
+    f->j.rules = rules;
+    g_ptr_array_add (rules, entry ("phrases.sisimai.blocked"));
+    f->fact.reason = (char *) "expired";
+    g_assert_cmpstr (fn (&f->j, "blocked"), ==, "blocked");
+    /* a reason Sisimai keeps is not asked again */
+    f->fact.reason = (char *) "mailboxfull";
+    g_assert_cmpstr (fn (&f->j, "blocked"), ==, "mailboxfull");
+    /* a reason of the first order is asked about in its place: blocked
+     * comes after hostunknown */
+    f->fact.reason = (char *) "hostunknown";
+    g_assert_cmpstr (fn (&f->j, "blocked"), ==, "hostunknown");
+    /* no-relaying words do not outweigh a layout's security error
+     * (NoRelaying.pm true()) */
+    g_ptr_array_set_size (rules, 0);
+    g_ptr_array_add (rules, entry ("phrases.sisimai.norelaying"));
+    f->fact.reason = (char *) "securityerror";
+    g_assert_cmpstr (fn (&f->j, "norelaying"), ==, "securityerror");
+    f->fact.reason = (char *) "networkerror";
+    g_assert_cmpstr (fn (&f->j, "norelaying"), ==, "norelaying");
+    f->j.rules = NULL;
+  }
+  /* a status whose name counts alone (MailboxFull.pm true()), and one
+   * that does not (Suspend.pm true() reads no status) */
+  f->fact.reason = (char *) "expired";
+  f->ev.status = "5.2.2";
+  f->j.status_entry = entry ("enhanced.x.2.2");
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "mailboxfull");
+  f->fact.reason = (char *) "userunknown";
+  f->ev.status = "5.2.1";
+  f->j.status_entry = entry ("enhanced.x.2.1");
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "userunknown");
+  f->ev.status = NULL;
+  f->j.status_entry = NULL;
   f->fact.reason = NULL;
 }
 

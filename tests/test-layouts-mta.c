@@ -612,6 +612,43 @@ test_amavis_tag (void)
     }
 }
 
+/* Gmail's older notice that names the recipient and nothing more: the
+ * opening sentence is what was said about it (Sisimai 5.3.0 and 4.25
+ * lib/Sisimai/Lhost/Gmail.pm keep it in the diagnosis), so the cause is
+ * on hold, not undefined (lib/Sisimai/Reason.pm find()).  A second
+ * recipient under a later "has been delayed:" keeps that opener. */
+static void
+test_gmail_opener_only (void)
+{
+  static const char text[] =
+    "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "\n"
+    "This is an automatically generated Delivery Status Notification\n"
+    "\n"
+    "Delivery to the following recipient failed permanently:\n"
+    "\n"
+    "     bob@example.net\n"
+    "\n"
+    "Delivery to the following recipient has been delayed:\n"
+    "\n"
+    "     carol@example.net\n"
+    "\n"
+    "   ----- Original message -----\n"
+    "\n"
+    "Message removed\n";
+  g_autofree char *reason = engine_reason (text);
+  g_autoptr(GPtrArray) facts = parse_text (text);
+
+  g_assert_cmpuint (facts->len, ==, 2);
+  g_assert_cmpstr (nth (facts, 0)->layout, ==, "gmail");
+  g_assert_cmpstr (nth (facts, 0)->text, ==, "Delivery to the following recipient failed permanently:");
+  g_assert_cmpstr (nth (facts, 1)->text, ==, "Delivery to the following recipient has been delayed:");
+  g_assert_cmpstr (nth (facts, 1)->reason, ==, "expired");
+  g_assert_cmpstr (reason, ==, "onhold");
+}
+
 /* PowerMTA names its verdict in a field of its delivery report, which
  * wins over the reply's vaguer words; the text part names the recipient
  * only. */
@@ -818,5 +855,6 @@ main (int   argc,
   g_test_add_func ("/layouts-mta/text-scan-unicode", test_text_scan_unicode);
   g_test_add_func ("/layouts-mta/quoted-replies", test_quoted_replies);
   g_test_add_func ("/layouts-mta/text-scan-error-words", test_text_scan_error_words);
+  g_test_add_func ("/layouts-mta/gmail-opener-only", test_gmail_opener_only);
   return g_test_run ();
 }

@@ -248,13 +248,103 @@ bounce_judge_first_reason (const BounceJudgement *j)
   return NULL;
 }
 
+/* The order in which Sisimai asks whether a bounce is of a kind, where
+ * the status alone may answer (lib/Sisimai/Reason.pm, get(), its first
+ * order of classes); every other reason is asked about after these. */
+static const char * const sisimai_first_order[] = {
+  "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying", "authfailure",
+  "userunknown", "filtered", "requireptr", "notcompliantrfc", "rejected", "hostunknown", "spamdetected",
+  "speeding", "toomanyconn", "blocked",
+};
+
+static guint sisimai_order_of (const char *reason);
+static gboolean phrase_names_reason (const BounceJudgement *j,
+                                     const char            *reason);
+
+/* The reasons Sisimai decides again when a server's layout gave one
+ * (lib/Sisimai/Reason.pm, retry(), v5.0.3p2 commit
+ * a7bcddac15d84d4310e0a7d347482772526f3f4d, the last stored before v5.1.0;
+ * 5.3.0 no longer lists suspend). */
+static gboolean
+sisimai_asks_again (const char *reason)
+{
+  static const char * const again[] = {
+    "undefined", "onhold", "systemerror", "securityerror", "expired", "suspend", "networkerror",
+    "hostunknown", "userunknown",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (again); i++)
+    if (is_reason (reason, again[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the true() of Sisimai's class for reason r (one of its first
+ * order) answers yes for a bounce whose layout stated another reason:
+ * for r's words in the text (a phrase list naming r among the rules that
+ * match), or for a status whose name is r where its true() takes the
+ * status alone.  Read from Sisimai 5.3.0 lib/Sisimai/Reason/<Class>.pm true()
+ * (Debian libsisimai-perl 5.3.0-1): Suspend and HasMoved, NotCompliantRFC
+ * and Speeding take no status; NoRelaying says no after a reason of
+ * securityerror, systemerror or undefined, or at the connection;
+ * SpamDetected says no before DATA; MesgTooBig says no for 5.2.3 (RFC
+ * 3463's per-mailbox limit).  UserUnknown, Filtered and Rejected weigh
+ * the SMTP command and the status together, which the refinements after
+ * this one do, so they are not asked here. */
+static gboolean
+sisimai_class_says_yes (const BounceJudgement *j,
+                        const char            *r,
+                        const char            *stated)
+{
+  const char *named = reason_of_status (j);
+  gboolean by_status;
+
+  if (is_reason (r, "userunknown") || is_reason (r, "filtered") || is_reason (r, "rejected"))
+    return FALSE;
+  if (is_reason (r, "norelaying") &&
+      (is_reason (stated, "securityerror") || is_reason (stated, "systemerror") ||
+       is_reason (stated, "undefined") || j->stage == BOUNCE_SMTP_COMMAND_CONNECT))
+    return FALSE;
+  if (is_reason (r, "spamdetected") &&
+      (j->stage == BOUNCE_SMTP_COMMAND_CONNECT || j->stage == BOUNCE_SMTP_COMMAND_MAIL ||
+       j->stage == BOUNCE_SMTP_COMMAND_RCPT))
+    return FALSE;
+  if (is_reason (r, "mesgtoobig") && j->ev->status != NULL && g_str_has_suffix (j->ev->status, ".2.3"))
+    return FALSE;
+  by_status = is_reason (named, r) && !is_reason (r, "suspend") && !is_reason (r, "hasmoved") &&
+              !is_reason (r, "notcompliantrfc") && !is_reason (r, "speeding") && !is_reason (r, "norelaying");
+  return by_status || phrase_names_reason (j, r);
+}
+
 /* The reporting server's own fixed sentence for a condition (qmail's
- * "Sorry, no mailbox here by that name") names it exactly. */
+ * "Sorry, no mailbox here by that name") names it exactly.  But a
+ * layout's reason that Sisimai asks about again (sisimai_asks_again())
+ * gives way to a reason of its first order whose class says yes
+ * (sisimai_class_says_yes()), tried in that order and before the layout's
+ * own reason if that is in the order too: Fact.pm rise() calls Reason.pm
+ * get() for such a reason, which tries the true() of each class of its
+ * first order and keeps the layout's reason only when none says yes,
+ * through anotherone().  So Gmail's "did not accept our requests to
+ * connect" (expired, Lhost/Gmail.pm) with "Connection dropped" after it
+ * is blocked (Reason/Blocked.pm).  Sisimai 5.3.0 lib/Sisimai/Fact.pm and
+ * Reason.pm (Debian libsisimai-perl 5.3.0-1); the same flow in Reason.pm
+ * get() at v5.0.3p2, commit a7bcddac15d84d4310e0a7d347482772526f3f4d. */
 static const char *
 layout_states_reason (const BounceJudgement *j,
                       const char            *reason)
 {
-  return j->fact->reason != NULL ? j->fact->reason : reason;
+  const char *stated = j->fact->reason;
+  guint own;
+
+  if (stated == NULL)
+    return reason;
+  if (!sisimai_asks_again (stated))
+    return stated;
+  own = sisimai_order_of (stated);
+  for (guint i = 0; i < own; i++)
+    if (sisimai_class_says_yes (j, sisimai_first_order[i], stated))
+      return sisimai_first_order[i];
+  return stated;
 }
 
 /* Whether a precise status may outweigh the reason read so far: generic
@@ -341,22 +431,15 @@ quota_or_size_by_status (const BounceJudgement *j,
   return reason;
 }
 
-/* The order in which Sisimai asks whether a bounce is of a kind, where
- * the status alone may answer (lib/Sisimai/Reason.pm, get(), its first
- * order of classes); every other reason is asked about after these. */
+/* Where a reason comes in sisimai_first_order[]; after all of them for
+ * any other reason. */
 static guint
 sisimai_order_of (const char *reason)
 {
-  static const char * const order[] = {
-    "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved", "norelaying", "authfailure",
-    "userunknown", "filtered", "requireptr", "notcompliantrfc", "rejected", "hostunknown", "spamdetected",
-    "speeding", "toomanyconn", "blocked",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    if (is_reason (reason, order[i]))
+  for (guint i = 0; i < G_N_ELEMENTS (sisimai_first_order); i++)
+    if (is_reason (reason, sisimai_first_order[i]))
       return i;
-  return G_N_ELEMENTS (order);
+  return G_N_ELEMENTS (sisimai_first_order);
 }
 
 /* A status that names a refused sender (X.1.7, X.1.8), a domain that does

@@ -388,13 +388,24 @@ gmail_state (const char *text)
   return state;
 }
 
+/* A recipient with no details of its own ("Delivery to the following
+ * recipient failed permanently:", the address, then the returned message)
+ * keeps Gmail's opening sentence as what was said about it: Sisimai's
+ * Lhost::Gmail reads its diagnosis from that sentence on (Sisimai 5.3.0
+ * lib/Sisimai/Lhost/Gmail.pm, Debian libsisimai-perl 5.3.0-1, and 4.25
+ * alike: the opener is not skipped), so such a recipient has a diagnosis
+ * that names no cause, which lib/Sisimai/Reason.pm find() calls onhold,
+ * not undefined (a notice with no text at all). */
 static void
-gmail_finish (BounceFact *fact,
-              GString    *diag)
+gmail_finish (BounceFact       *fact,
+              GString          *diag,
+              const BounceLine *opener)
 {
   int state;
   g_autofree char *status = NULL;
 
+  if (diag->len == 0 && opener != NULL)
+    bounce_diag_append_line (diag, opener);
   bounce_fact_set_diag (fact, diag);
   if (fact->text == NULL)
     return;
@@ -423,13 +434,15 @@ static gboolean
 parse_gmail (BounceLayoutDoc *d)
 {
   int start = bounce_doc_find_any_start (d, 0, gmail_openers);
+  const BounceLine *opener, *current_opener = NULL;
   BounceFact *current = NULL;
   g_autoptr(GString) diag = g_string_new (NULL);
   gboolean delayed;
 
   if (start < 0)
     return FALSE;
-  delayed = bounce_line_contains (bounce_doc_line (d, start), "delayed");
+  opener = bounce_doc_line (d, start);
+  delayed = bounce_line_contains (opener, "delayed");
   for (guint i = start + 1; i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);
@@ -442,9 +455,10 @@ parse_gmail (BounceLayoutDoc *d)
       if (address != NULL)
         {
           if (current != NULL)
-            gmail_finish (current, diag);
+            gmail_finish (current, diag, current_opener);
           g_string_truncate (diag, 0);
           current = bounce_doc_add_fact (d, address, i, i);
+          current_opener = opener;
           if (delayed)
             current->action = g_strdup ("delayed");
           continue;
@@ -455,6 +469,7 @@ parse_gmail (BounceLayoutDoc *d)
        * after "... has been delayed:") */
       if (bounce_doc_find_any_start (d, i, gmail_openers) == (int) i)
         {
+          opener = l;
           delayed = bounce_line_contains (l, "delayed");
           continue;
         }
@@ -462,7 +477,7 @@ parse_gmail (BounceLayoutDoc *d)
       current->end = l->offset + l->len;
     }
   if (current != NULL)
-    gmail_finish (current, diag);
+    gmail_finish (current, diag, current_opener);
   return d->out->len > 0;
 }
 

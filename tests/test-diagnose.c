@@ -3281,9 +3281,10 @@ test_expanded_from (void)
 }
 
 /* A report whose part for people quotes the local delivery agent's
- * refusal takes the agent's reason and shows its words; a line of the
- * agent's that says nothing it is known to say, or a report that is not
- * the mail system's, keeps the fields' reason. */
+ * refusal takes the agent's reason and shows its words, whoever its From
+ * names (a relay's "Mail Relay <notify@...>" as well as a MAILER-DAEMON);
+ * a line of the agent's that says nothing it is known to say keeps the
+ * fields' reason. */
 static void
 test_local_agent (void)
 {
@@ -3325,15 +3326,18 @@ test_local_agent (void)
                                          DSN_PART ("bob@example.net", "failed", "5.1.1",
                                                    "550 5.1.1 <bob@example.net>... User unknown"),
                                          NULL);
-    g_autoptr(GString) forged = g_string_new (text);
+    g_autoptr(GString) relayed = g_string_new (text);
     g_autoptr(BounceReport) report = NULL;
     g_autoptr(BounceRecipient) r = NULL;
 
-    g_string_replace (forged, "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
-                      "From: Alice <alice@example.org>", 1);
-    report = analyze (forged->str);
+    g_assert_cmpuint (g_string_replace (relayed, "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
+                                        "From: Mail Relay <notify@relay.example.net>", 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (relayed, "Subject: Undelivered Mail Returned to Sender",
+                                        "Subject: Notification", 1), <=, 1);
+    report = analyze (relayed->str);
     r = recipient (report, 0);
-    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+    g_assert_nonnull (strstr (bounce_recipient_get_diagnostic (r), "Not enough disk space"));
   }
 }
 

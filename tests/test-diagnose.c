@@ -2240,6 +2240,44 @@ test_messagelabs_replies (void)
     }
 }
 
+/* A server's own report known by its headers (MessageLabs' X-Msg-Ref and
+ * From) is read by that server's layout also when its part for people is
+ * empty (RFC 3464 2.1 lets it say nothing): the delivery-status fields
+ * alone carry MessageLabs' "542 <address> Rejected", an unknown recipient
+ * (Sisimai 5.3.0 lib/Sisimai/Rhost/MessageLabs.pm, selected by the
+ * reporting host whatever the text says; Debian libsisimai-perl 5.3.0-1),
+ * as the same report with its text is. */
+static void
+test_layout_without_text_part (void)
+{
+  static const char *const texts[] = {
+    "This is the mail delivery agent at Symantec Email Security.cloud.\n\n"
+    "I was unable to deliver your message to the following addresses:\n\n"
+    "bob@example.net\n\nReason: 542 bob@example.net Rejected\n\n",
+    "",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *text = g_strconcat ("From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>\n"
+                                           "To: alice@example.org\n"
+                                           "Subject: Mail Delivery Failure\n"
+                                           "X-Msg-Ref: server-1.tower-2.messagelabs.com!1793800000!1234567!1\n",
+                                           REPORT_TEXT_PART, texts[i], "\n",
+                                           DSN_FIELDS ("Reporting-MTA: dns; server-1.bemta-2.messagelabs.com\n\n"
+                                                       "Action: failed\n"
+                                                       "Final-Recipient: rfc822; bob@example.net\n"
+                                                       "Diagnostic-Code: smtp; 542 bob@example.net Rejected\n"
+                                                       "Status: 5.0.0\n"),
+                                           NULL);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+    }
+}
+
 /* Zoho Mail's replies as Sisimai's Rhost::Zoho reads them, and Cloudflare
  * Email Routing's (its postmaster page): from their servers, and from
  * another provider's (Cox's), where the words keep their general reading;
@@ -5026,6 +5064,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/microsoft-access-denied-later", test_microsoft_access_denied_later);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
+  g_test_add_func ("/diagnose/layout-without-text-part", test_layout_without_text_part);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);
   g_test_add_func ("/diagnose/listed-in-directory", test_listed_in_directory);
   g_test_add_func ("/diagnose/later-wording-bounds", test_later_wording_bounds);

@@ -3445,6 +3445,18 @@ test_program_exit_type (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r3), !=, "mailererror");
 }
 
+/* "Header error" is a policy's refusal (Sisimai lists "header error" and
+ * "header are not accepted" in Reason/PolicyViolation.pm, in v5.1.0's tree
+ * at 0247fd3 as in Sisimai 5.3.0 lib/Sisimai/Reason/PolicyViolation.pm,
+ * Debian libsisimai-perl 5.3.0-1); a duplicate or oversized header is a
+ * content error (Reason/ContentError.pm). */
+static void
+test_header_error_is_policy (void)
+{
+  assert_pasted_reason ("554 5.7.0 Header error", "policyviolation");
+  assert_pasted_reason ("554 Transaction failed: Duplicate header 'DKIM-Signature'.", "contenterror");
+}
+
 /* "Service unavailable" is the text of a code, not a finding: sendmail
  * writes it for any permanent failure (sysexits.h EX_UNAVAILABLE) and
  * Postfix before its blocklist verdict; "421 Service not available" is
@@ -4997,6 +5009,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/exchange-ndr-user-text", test_exchange_ndr_user_text);
   g_test_add_func ("/diagnose/code-headline", test_code_headline);
   g_test_add_func ("/diagnose/service-unavailable", test_service_unavailable);
+  g_test_add_func ("/diagnose/header-error-is-policy", test_header_error_is_policy);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
   g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);
   g_test_add_func ("/diagnose/json-notifications", test_json_notifications);

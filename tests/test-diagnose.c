@@ -3457,6 +3457,43 @@ test_header_error_is_policy (void)
   assert_pasted_reason ("554 Transaction failed: Duplicate header 'DKIM-Signature'.", "contenterror");
 }
 
+/* Gmail's "The email account that you tried to reach does not exist" is
+ * Google's statement about its own mailboxes: Sisimai reads it as such
+ * only where its dispatch picks Google's table (Sisimai 5.3.0
+ * lib/Sisimai/Rhost.pm name(): Google's MX hosts, googlemail.com;
+ * lib/Sisimai/Rhost/Google.pm lists it with 550 5.1.1), and from any other
+ * server by its reason modules, where an unknown user's words at no SMTP
+ * command are a filter's (lib/Sisimai/Reason/Filtered.pm true(); Debian
+ * libsisimai-perl 5.3.0-1). */
+static void
+test_google_words_elsewhere (void)
+{
+  static const struct { const char *remote; const char *code; const char *status; const char *reason; } cases[] = {
+    { "", "", "5.0.0", "filtered" },
+    { "Remote-MTA: dns; gmail-smtp-in.l.google.com\n", "550 5.1.1 ", "5.1.1", "userunknown" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *fields = g_strdup_printf ("Reporting-MTA: dns; mx.example.org\n\n"
+                                                 "Final-Recipient: rfc822; bob@example.net\n"
+                                                 "Action: failed\nStatus: %s\n%s"
+                                                 "Diagnostic-Code: smtp; %sThe email account that you tried to "
+                                                 "reach does not exist.\n",
+                                                 cases[i].status, cases[i].remote, cases[i].code);
+      g_autofree char *text = g_strconcat ("From: postmaster@mx.example.org\n"
+                                           "To: alice@example.com\n"
+                                           "Subject: Delivery report\n",
+                                           REPORT_TEXT_PART, "Your message could not be delivered.\n\n",
+                                           "--B\nContent-Type: message/delivery-status\n\n", fields, "\n--B--\n",
+                                           NULL);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[i].reason);
+    }
+}
+
 /* "Service unavailable" is the text of a code, not a finding: sendmail
  * writes it for any permanent failure (sysexits.h EX_UNAVAILABLE) and
  * Postfix before its blocklist verdict; "421 Service not available" is
@@ -5009,6 +5046,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/exchange-ndr-user-text", test_exchange_ndr_user_text);
   g_test_add_func ("/diagnose/code-headline", test_code_headline);
   g_test_add_func ("/diagnose/service-unavailable", test_service_unavailable);
+  g_test_add_func ("/diagnose/google-words-elsewhere", test_google_words_elsewhere);
   g_test_add_func ("/diagnose/header-error-is-policy", test_header_error_is_policy);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
   g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);

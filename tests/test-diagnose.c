@@ -2253,6 +2253,44 @@ test_messagelabs_replies (void)
     }
 }
 
+/* A server's own report known by its headers (MessageLabs' X-Msg-Ref and
+ * From) is read by that server's layout also when its part for people is
+ * empty (RFC 3464 2.1 lets it say nothing): the delivery-status fields
+ * alone carry MessageLabs' "542 <address> Rejected", an unknown recipient
+ * (Sisimai 5.3.0 lib/Sisimai/Rhost/MessageLabs.pm, selected by the
+ * reporting host whatever the text says; Debian libsisimai-perl 5.3.0-1),
+ * as the same report with its text is. */
+static void
+test_layout_without_text_part (void)
+{
+  static const char *const texts[] = {
+    "This is the mail delivery agent at Symantec Email Security.cloud.\n\n"
+    "I was unable to deliver your message to the following addresses:\n\n"
+    "bob@example.net\n\nReason: 542 bob@example.net Rejected\n\n",
+    "",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *text = g_strconcat ("From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>\n"
+                                           "To: alice@example.org\n"
+                                           "Subject: Mail Delivery Failure\n"
+                                           "X-Msg-Ref: server-1.tower-2.messagelabs.com!1793800000!1234567!1\n",
+                                           REPORT_TEXT_PART, texts[i], "\n",
+                                           DSN_FIELDS ("Reporting-MTA: dns; server-1.bemta-2.messagelabs.com\n\n"
+                                                       "Action: failed\n"
+                                                       "Final-Recipient: rfc822; bob@example.net\n"
+                                                       "Diagnostic-Code: smtp; 542 bob@example.net Rejected\n"
+                                                       "Status: 5.0.0\n"),
+                                           NULL);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_address (r), ==, "bob@example.net");
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+    }
+}
+
 /* Zoho Mail's replies as Sisimai's Rhost::Zoho reads them, and Cloudflare
  * Email Routing's (its postmaster page): from their servers, and from
  * another provider's (Cox's), where the words keep their general reading;
@@ -3294,9 +3332,10 @@ test_expanded_from (void)
 }
 
 /* A report whose part for people quotes the local delivery agent's
- * refusal takes the agent's reason and shows its words; a line of the
- * agent's that says nothing it is known to say, or a report that is not
- * the mail system's, keeps the fields' reason. */
+ * refusal takes the agent's reason and shows its words, whoever its From
+ * names (a relay's "Mail Relay <notify@...>" as well as a MAILER-DAEMON);
+ * a line of the agent's that says nothing it is known to say keeps the
+ * fields' reason. */
 static void
 test_local_agent (void)
 {
@@ -3338,15 +3377,18 @@ test_local_agent (void)
                                          DSN_PART ("bob@example.net", "failed", "5.1.1",
                                                    "550 5.1.1 <bob@example.net>... User unknown"),
                                          NULL);
-    g_autoptr(GString) forged = g_string_new (text);
+    g_autoptr(GString) relayed = g_string_new (text);
     g_autoptr(BounceReport) report = NULL;
     g_autoptr(BounceRecipient) r = NULL;
 
-    g_string_replace (forged, "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
-                      "From: Alice <alice@example.org>", 1);
-    report = analyze (forged->str);
+    g_assert_cmpuint (g_string_replace (relayed, "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
+                                        "From: Mail Relay <notify@relay.example.net>", 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (relayed, "Subject: Undelivered Mail Returned to Sender",
+                                        "Subject: Notification", 1), <=, 1);
+    report = analyze (relayed->str);
     r = recipient (report, 0);
-    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "userunknown");
+    g_assert_cmpstr (bounce_recipient_get_reason (r), ==, "mailboxfull");
+    g_assert_nonnull (strstr (bounce_recipient_get_diagnostic (r), "Not enough disk space"));
   }
 }
 
@@ -3414,6 +3456,55 @@ test_program_exit_type (void)
   g_assert_cmpstr (bounce_recipient_get_reason (r1), ==, "systemerror");
   g_assert_cmpstr (bounce_recipient_get_reason (r2), ==, "mailererror");
   g_assert_cmpstr (bounce_recipient_get_reason (r3), !=, "mailererror");
+}
+
+/* "Header error" is a policy's refusal (Sisimai lists "header error" and
+ * "header are not accepted" in Reason/PolicyViolation.pm, in v5.1.0's tree
+ * at 0247fd3 as in Sisimai 5.3.0 lib/Sisimai/Reason/PolicyViolation.pm,
+ * Debian libsisimai-perl 5.3.0-1); a duplicate or oversized header is a
+ * content error (Reason/ContentError.pm). */
+static void
+test_header_error_is_policy (void)
+{
+  assert_pasted_reason ("554 5.7.0 Header error", "policyviolation");
+  assert_pasted_reason ("554 Transaction failed: Duplicate header 'DKIM-Signature'.", "contenterror");
+}
+
+/* Gmail's "The email account that you tried to reach does not exist" is
+ * Google's statement about its own mailboxes: Sisimai reads it as such
+ * only where its dispatch picks Google's table (Sisimai 5.3.0
+ * lib/Sisimai/Rhost.pm name(): Google's MX hosts, googlemail.com;
+ * lib/Sisimai/Rhost/Google.pm lists it with 550 5.1.1), and from any other
+ * server by its reason modules, where an unknown user's words at no SMTP
+ * command are a filter's (lib/Sisimai/Reason/Filtered.pm true(); Debian
+ * libsisimai-perl 5.3.0-1). */
+static void
+test_google_words_elsewhere (void)
+{
+  static const struct { const char *remote; const char *code; const char *status; const char *reason; } cases[] = {
+    { "", "", "5.0.0", "filtered" },
+    { "Remote-MTA: dns; gmail-smtp-in.l.google.com\n", "550 5.1.1 ", "5.1.1", "userunknown" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *fields = g_strdup_printf ("Reporting-MTA: dns; mx.example.org\n\n"
+                                                 "Final-Recipient: rfc822; bob@example.net\n"
+                                                 "Action: failed\nStatus: %s\n%s"
+                                                 "Diagnostic-Code: smtp; %sThe email account that you tried to "
+                                                 "reach does not exist.\n",
+                                                 cases[i].status, cases[i].remote, cases[i].code);
+      g_autofree char *text = g_strconcat ("From: postmaster@mx.example.org\n"
+                                           "To: alice@example.com\n"
+                                           "Subject: Delivery report\n",
+                                           REPORT_TEXT_PART, "Your message could not be delivered.\n\n",
+                                           "--B\nContent-Type: message/delivery-status\n\n", fields, "\n--B--\n",
+                                           NULL);
+      g_autoptr(BounceReport) report = analyze (text);
+      g_autoptr(BounceRecipient) r = recipient (report, 0);
+
+      g_assert_cmpstr (bounce_recipient_get_reason (r), ==, cases[i].reason);
+    }
 }
 
 /* "Service unavailable" is the text of a code, not a finding: sendmail
@@ -4968,6 +5059,8 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/exchange-ndr-user-text", test_exchange_ndr_user_text);
   g_test_add_func ("/diagnose/code-headline", test_code_headline);
   g_test_add_func ("/diagnose/service-unavailable", test_service_unavailable);
+  g_test_add_func ("/diagnose/google-words-elsewhere", test_google_words_elsewhere);
+  g_test_add_func ("/diagnose/header-error-is-policy", test_header_error_is_policy);
   g_test_add_func ("/diagnose/diagnostic-over-boilerplate", test_diagnostic_over_boilerplate);
   g_test_add_func ("/diagnose/mbox-duplicates", test_mbox_duplicates);
   g_test_add_func ("/diagnose/json-notifications", test_json_notifications);
@@ -5035,6 +5128,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/microsoft-access-denied-later", test_microsoft_access_denied_later);
   g_test_add_func ("/diagnose/written-address-named", test_written_address_named);
   g_test_add_func ("/diagnose/messagelabs-replies", test_messagelabs_replies);
+  g_test_add_func ("/diagnose/layout-without-text-part", test_layout_without_text_part);
   g_test_add_func ("/diagnose/microsoft365-cause-line", test_microsoft365_cause_line);
   g_test_add_func ("/diagnose/listed-in-directory", test_listed_in_directory);
   g_test_add_func ("/diagnose/later-wording-bounds", test_later_wording_bounds);

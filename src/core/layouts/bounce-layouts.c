@@ -356,8 +356,9 @@ bounce_layouts_run (BounceLayoutDoc  *doc,
 
       if (l->kind != kind || l->parse == NULL)
         continue;
-      if (kind == BOUNCE_LAYOUT_TEXT && doc->lines->len == 0)
-        break;
+      /* (a message with no text for people still goes to every layout:
+       * some know their server by its headers and read its report's fields,
+       * RFC 3464 2.1 letting the first part say nothing) */
       /* (the facts of a layout that did not recognise the message are
        * dropped; their array is used again: most layouts try in vain) */
       if (doc->out == NULL)

@@ -367,25 +367,28 @@ local_agent_of (const BounceLine *l)
   return NULL;
 }
 
-/* A report from the mail system whose part for people quotes the local
- * delivery agent's refusal ("Your message to <bob> was automatically
- * rejected:" / "Not enough disk space") names the condition itself, in
- * the words of the program that refused the message; the report's fields
- * are the transport's account of it.  Sisimai's fallback reader of RFC
- * 3464 reports gives every recipient of such a report the agent's reason
+/* A report whose part for people quotes the local delivery agent's
+ * refusal ("Your message to <bob> was automatically rejected:" / "Not
+ * enough disk space") names the condition itself, in the words of the
+ * program that refused the message; the report's fields are the
+ * transport's account of it.  Sisimai's fallback reader of RFC 3464
+ * reports gives every recipient of such a report the agent's reason
  * (lib/Sisimai/RFC3464.pm with MDA.pm).  Read only in the part before the
  * report's fields (RFC 3464 2.1: the first part is for people), and only
- * when a sentence of that agent's is there. */
+ * when a sentence of that agent's is there.  Whoever the report's From
+ * names: a relay's "Mail Relay <notify@...>" sends the same report as a
+ * MAILER-DAEMON does (RFC 3464 asks nothing of the From field), and
+ * Sisimai asks the agent's table about every record whatever its sender
+ * (Sisimai 5.3.0 lib/Sisimai/Fact.pm, REASON: Sisimai::LDA->find() first;
+ * lib/Sisimai/RFC3464.pm puts the text before the delivery-status part
+ * into a lone recipient's diagnosis without reading From; Debian
+ * libsisimai-perl 5.3.0-1). */
 static void
 local_agent_reason (BounceLayoutDoc *d)
 {
-  const char *from = bounce_doc_header (d, "From");
-  g_autofree char *from_address = from != NULL ? bounce_extract_address (from, -1, 0, NULL, NULL) : NULL;
   GPtrArray *groups = d->message->dsn_groups;
   gsize fields_start = groups->len > 0 ? ((BounceFieldGroup *) groups->pdata[0])->start : G_MAXSIZE;
 
-  if (from_address == NULL || !bounce_address_is_daemon (from_address))
-    return;
   for (guint i = 0; i < d->lines->len; i++)
     {
       const BounceLine *l = bounce_doc_line (d, i);

@@ -64,10 +64,10 @@ static const Sample samples[] = {
   { "gmx.eml", "gmx", "bob@example.net", 1, RCPT, FALSE, NULL, "5.1.1 <bob@example.net>... User Unknown",
     "userunknown", NULL, "gmx", "userunknown", NULL },
   { "einsundeins.eml", "einsundeins", "bob@example.fr", 1, DATA, FALSE, NULL, "550 5.2.0 Mail refused by policy",
-    "policyviolation", "550", "einsundeins", "policyviolation", "550" },
+    "filtered", "550", "einsundeins", "filtered", "550" },
   /* the same notice with the address and the reply indented under it */
   { "einsundeins-indented.eml", "einsundeins", "bob@example.fr", 1, DATA, FALSE, NULL,
-    "550 5.2.0 Mail refused by policy", "policyviolation", "550", "einsundeins", "policyviolation", "550" },
+    "550 5.2.0 Mail refused by policy", "filtered", "550", "einsundeins", "filtered", "550" },
   { "mailru.eml", "mailru", "bob@example.net", 1, NONE, FALSE, "contenterror", "Too many \"Received\" headers",
     "contenterror", NULL, "mailru", "contenterror", NULL },
   { "yahoo.eml", "yahoo", "bob@example.net", 1, RCPT, FALSE, NULL, "Mailbox Full",

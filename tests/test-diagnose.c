@@ -2201,6 +2201,27 @@ test_mailbox_disabled_status (void)
   g_assert_cmpstr (reason, ==, "filtered");
 }
 
+/* A status that Sisimai's table names a reason it does not ask about
+ * again settles it against words it looks for only when the status has
+ * not: "550 5.2.0 Mail refused by policy" is filtered (lib/Sisimai/
+ * SMTP/Status.pm: '5.2.0' => 'filtered'; Reason.pm anotherone() keeps
+ * that name and tries PolicyViolation's words only for a status it has no
+ * name for, or asks about again).  A 5.7.1, named securityerror, which
+ * Sisimai asks about again, leaves the words to speak. */
+static void
+test_status_name_before_policy_words (void)
+{
+  g_autofree char *filtered = reason_of_reply_from ("mx.example.fr", "example.fr",
+                                                    "550 5.2.0 Mail refused by policy "
+                                                    "(in reply to end of DATA command)");
+  g_autofree char *policy = reason_of_reply_from ("mx.example.fr", "example.fr",
+                                                  "550 5.7.1 Message rejected due to local policy "
+                                                  "(in reply to end of DATA command)");
+
+  g_assert_cmpstr (filtered, ==, "filtered");
+  g_assert_cmpstr (policy, ==, "policyviolation");
+}
+
 static void
 test_franceptt_undefined_codes (void)
 {
@@ -5142,5 +5163,6 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnose/program-exit-type", test_program_exit_type);
   g_test_add_func ("/diagnose/franceptt-undefined-codes", test_franceptt_undefined_codes);
   g_test_add_func ("/diagnose/mailbox-disabled-status", test_mailbox_disabled_status);
+  g_test_add_func ("/diagnose/status-name-before-policy-words", test_status_name_before_policy_words);
   return g_test_run ();
 }

@@ -59,7 +59,8 @@ test_order (void)
 {
   static const char * const order[] = {
     "layout-states-reason", "quota-or-size-by-status", "unknown-user-by-status",
-    "status-before-later-words", "rejected-words-against-status", "spam-before-data",
+    "status-before-later-words", "status-name-before-second-order-words", "rejected-words-against-status",
+    "spam-before-data",
     "status-over-words-naming-nothing", "final-name-once-given-up", "expired-action", "delay-of-failing-network",
     "by-smtp-stage", "delivery-time-expired", "nothing-named",
     "temporary-host-lookup", NULL

@@ -174,7 +174,8 @@ check_stalwart (GPtrArray *list,
   g_assert_cmpuint (list->len, ==, 3);
   r = nth (list, 0, "stalwart", "slow@example.com");
   g_assert_cmpstr (r->action, ==, "delayed");
-  g_assert_cmpstr (r->reason, ==, "networkerror");
+  /* the details name the condition, not the layout */
+  g_assert_null (r->reason);
   g_assert_cmpstr (r->text, ==, "connection to 'mx.example.com' failed: Connection timed out");
   r = nth (list, 1, "stalwart", "bob@example.net");
   g_assert_null (r->action);

@@ -64,10 +64,10 @@ static const Sample samples[] = {
   { "gmx.eml", "gmx", "bob@example.net", 1, RCPT, FALSE, NULL, "5.1.1 <bob@example.net>... User Unknown",
     "userunknown", NULL, "gmx", "userunknown", NULL },
   { "einsundeins.eml", "einsundeins", "bob@example.fr", 1, DATA, FALSE, NULL, "550 5.2.0 Mail refused by policy",
-    "policyviolation", "550", "einsundeins", "policyviolation", "550" },
+    "filtered", "550", "einsundeins", "filtered", "550" },
   /* the same notice with the address and the reply indented under it */
   { "einsundeins-indented.eml", "einsundeins", "bob@example.fr", 1, DATA, FALSE, NULL,
-    "550 5.2.0 Mail refused by policy", "policyviolation", "550", "einsundeins", "policyviolation", "550" },
+    "550 5.2.0 Mail refused by policy", "filtered", "550", "einsundeins", "filtered", "550" },
   { "mailru.eml", "mailru", "bob@example.net", 1, NONE, FALSE, "contenterror", "Too many \"Received\" headers",
     "contenterror", NULL, "mailru", "contenterror", NULL },
   { "yahoo.eml", "yahoo", "bob@example.net", 1, RCPT, FALSE, NULL, "Mailbox Full",
@@ -78,11 +78,13 @@ static const Sample samples[] = {
     "userunknown", "550", "office365", "userunknown", "550" },
   { "exchange2007.eml", "exchange2007", "bob@example.org", 1, NONE, TRUE, "userunknown", "RESOLVER.ADR.RecipNotFound",
     "userunknown", "550", "exchange2007", "userunknown", "550" },
-  /* Exchange's account of a remote server's refusal of RCPT TO (Sisimai's
-   * Lhost::Office365 reads the command from it) */
-  { "exchange2007-remote.eml", "exchange2007", "bob@example.net", 1, RCPT, TRUE, NULL,
+  /* Exchange's account of a remote server's refusal: an on-premises
+   * report names no command (Sisimai's Lhost::Exchange2007 reads none;
+   * only its Lhost::Office365 takes RCPT TO from these words), so "User
+   * unknown" at no command is a filter's (Reason/Filtered.pm, true()) */
+  { "exchange2007-remote.eml", "exchange2007", "bob@example.net", 1, NONE, TRUE, NULL,
     "unknown recipient or mailbox unavailable -> 550 User unknown",
-    "userunknown", "550", "exchange2007", "userunknown", "550" },
+    "filtered", "550", "exchange2007", "userunknown", "550" },
   { "outlook.eml", "outlook", "bob@example.net", 1, NONE, TRUE, "userunknown", NULL,
     "userunknown", "550", "outlook", NULL, NULL },
   { "verizon.eml", "verizon", "5551234567@vzwpix.com", 1, NONE, TRUE, "userunknown", "no such user here",

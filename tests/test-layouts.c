@@ -913,6 +913,29 @@ test_zoho (void)
   g_assert_cmpstr (r->text, ==, "421 Host not reachable.");
 }
 
+/* A temporary reply other than Zoho's "Host not reachable" is not an
+ * expiry of the layout's own: its words are read as any other's (Sisimai's
+ * Lhost/Zoho.pm names only that one). */
+static void
+test_zoho_other_temporary (void)
+{
+  g_autoptr(GPtrArray) list = parse (
+    "From: mailer-daemon@mail.zoho.example\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "A message that you sent could not be delivered to one or more of its recipients.\n"
+    "\n"
+    "[Status: Error, Address: <busy@example.com>, ResponseCode 450, , Too many connections from your host.]\n");
+  BounceFact *r;
+
+  g_assert_cmpuint (list->len, ==, 1);
+  r = nth (list, 0);
+  g_assert_cmpstr (r->address, ==, "busy@example.com");
+  g_assert_cmpstr (r->text, ==, "450 Too many connections from your host.");
+  g_assert_null (r->reason);
+}
+
 /* A Zoho notice whose quoted-printable soft line breaks were never
  * decoded: the line ending in "=" goes on in the next one, as Sisimai's
  * Lhost::Zoho reads it. */
@@ -1283,6 +1306,7 @@ main (int   argc,
   g_test_add_func ("/formats/james", test_james);
   g_test_add_func ("/formats/zoho", test_zoho);
   g_test_add_func ("/formats/zoho-soft-breaks", test_zoho_soft_breaks);
+  g_test_add_func ("/formats/zoho-other-temporary", test_zoho_other_temporary);
   g_test_add_func ("/formats/verizon", test_verizon);
   g_test_add_func ("/formats/au", test_au);
   g_test_add_func ("/formats/exim", test_exim);

@@ -469,6 +469,72 @@ status_before_later_words (const BounceJudgement *j,
   return reason;
 }
 
+/* The statuses whose name in Sisimai's table is a reason it does not ask
+ * about again (lib/Sisimai/SMTP/Status.pm, StandardCode, in Sisimai 5.3.0,
+ * Debian libsisimai-perl 5.3.0-1; the entries below for X.2.0, X.2.1,
+ * X.2.4, 5.1.4, X.3.1, X.3.2, 5.5.x and X.6.x stand the same in the
+ * v4-era tables before it), with that name. */
+static const struct
+{
+  const char *status;
+  const char *reason;
+} sisimai_named_statuses[] = {
+  { "4.1.6", "hasmoved" },       { "4.1.7", "rejected" },      { "4.1.8", "rejected" },
+  { "4.2.2", "mailboxfull" },    { "4.2.3", "exceedlimit" },   { "4.2.4", "filtered" },
+  { "4.3.1", "systemfull" },     { "4.3.2", "notaccept" },     { "4.4.5", "systemfull" },
+  { "4.6.0", "contenterror" },   { "4.6.2", "contenterror" },  { "4.6.5", "contenterror" },
+  { "4.7.16", "mesgtoobig" },    { "4.7.24", "authfailure" },  { "4.7.25", "requireptr" },
+  { "4.7.26", "authfailure" },   { "5.1.4", "filtered" },      { "5.1.6", "hasmoved" },
+  { "5.1.7", "rejected" },       { "5.1.8", "rejected" },      { "5.2.0", "filtered" },
+  { "5.2.1", "filtered" },       { "5.2.2", "mailboxfull" },   { "5.2.3", "exceedlimit" },
+  { "5.2.4", "filtered" },       { "5.3.1", "systemfull" },    { "5.3.2", "notaccept" },
+  { "5.3.4", "mesgtoobig" },     { "5.5.2", "syntaxerror" },   { "5.5.3", "toomanyconn" },
+  { "5.5.6", "syntaxerror" },    { "5.6.0", "contenterror" },  { "5.6.1", "contenterror" },
+  { "5.6.2", "contenterror" },   { "5.6.3", "contenterror" },  { "5.6.5", "contenterror" },
+  { "5.6.6", "contenterror" },   { "5.6.7", "contenterror" },  { "5.6.8", "contenterror" },
+  { "5.6.9", "contenterror" },   { "5.7.16", "mesgtoobig" },   { "5.7.17", "hasmoved" },
+  { "5.7.18", "hasmoved" },      { "5.7.20", "authfailure" },  { "5.7.21", "authfailure" },
+  { "5.7.22", "authfailure" },   { "5.7.23", "authfailure" },  { "5.7.24", "authfailure" },
+  { "5.7.25", "requireptr" },    { "5.7.26", "authfailure" },  { "5.7.29", "authfailure" },
+};
+
+/* A status that Sisimai's table names a reason it does not ask about again
+ * (sisimai_named_statuses[]: "550 5.2.0 Mail refused by policy" is
+ * filtered) settles the reason against generic words of a kind it only
+ * looks for once the status has not (a policy refusal, a virus, a system
+ * or network error, a full disk, content, a mailer's exit): Reason.pm
+ * find() first asks the true() of each class of its first order, whose
+ * words or status may answer, and when none does, anotherone() keeps the
+ * status's name and tries the words of its second order (PolicyViolation,
+ * VirusDetected, SystemError, ...) only for a status it has no name for
+ * or one it asks about again (retry()).  Sisimai 5.3.0 lib/Sisimai/Reason.pm
+ * (Debian libsisimai-perl 5.3.0-1); the same flow in get() and
+ * anotherone() at v5.0.3p2, commit a7bcddac15d84d4310e0a7d347482772526f3f4d,
+ * and in the v4-era Reason.pm stored at 04df8f3b0e2d509ebf137958cad5186abc193239.
+ * Our table's name for the status must be Sisimai's. */
+static const char *
+status_name_before_second_order_words (const BounceJudgement *j,
+                                       const char            *reason)
+{
+  const char *named = reason_of_status (j);
+  const char *status = j->ev->status;
+  gboolean known = FALSE;
+
+  if (!status_may_outweigh (j, reason) || named == NULL || is_reason (reason, named) ||
+      sisimai_order_of (reason) < G_N_ELEMENTS (sisimai_first_order))
+    return reason;
+  for (gsize i = 0; i < G_N_ELEMENTS (sisimai_named_statuses); i++)
+    if (g_str_equal (status, sisimai_named_statuses[i].status) &&
+        is_reason (named, sisimai_named_statuses[i].reason))
+      known = TRUE;
+  if (!known)
+    return reason;
+  for (gsize i = 0; i < G_N_ELEMENTS (sisimai_first_order); i++)
+    if (sisimai_class_says_yes (j, sisimai_first_order[i], reason))
+      return sisimai_first_order[i];
+  return named;
+}
+
 /* Whether an entry's source is the part of Sisimai's library at path
  * ("/lib/Sisimai/MDA.pm", or a directory). */
 static gboolean
@@ -894,6 +960,7 @@ static const BounceRefinement refinements[] = {
   { "quota-or-size-by-status", quota_or_size_by_status },
   { "unknown-user-by-status", unknown_user_by_status },
   { "status-before-later-words", status_before_later_words },
+  { "status-name-before-second-order-words", status_name_before_second_order_words },
   { "rejected-words-against-status", rejected_words_against_status },
   { "spam-before-data", spam_before_data },
   { "status-over-words-naming-nothing", status_over_words_naming_nothing },

@@ -98,6 +98,13 @@ parse_courier (BounceLayoutDoc *d)
       if (bounce_mem_has_prefix (s, n, "<<<"))
         {
           bounce_diag_append (diag, s + 3, n - 3);
+          /* with no command sent, the "reply" is Courier's own sentence:
+           * its esmtp client records hard_error(..., "No such domain.") as
+           * a reply (module.esmtp/esmtpclient.c, ctlfile_append_reply()),
+           * which the DSN prints as " <<< ..." (module.dsn/dsn.C,
+           * format_del_info()) */
+          if (!talked)
+            bounce_diag_append (own, s + 3, n - 3);
           continue;
         }
       /* "mx.example.net [192.0.2.7]:" names the host; anything else is

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <string.h>
-
 #include "provider-layouts.h"
 
 /* Microsoft Exchange 2007 and later: below the prose for the sender, a
@@ -22,9 +20,10 @@
  * Exchange's own codes (RESOLVER.ADR.RecipNotFound, QUEUE.Expired, ...)
  * name the condition.  A report without the block may name the recipient
  * under "Original Message Details" as "Recipient Address:".  The SMTP
- * command is not shown, but "Remote server returned unknown recipient or
- * mailbox unavailable -> <reply>" is Exchange's account of a refused RCPT
- * TO (Sisimai's Lhost::Office365 reads it so).  Learnt from Microsoft's "Non-delivery reports
+ * command is not shown: Sisimai's Lhost::Exchange2007 reads none, not
+ * even from "Remote server returned unknown recipient or mailbox
+ * unavailable -> <reply>", which only its Lhost::Office365 reads as a
+ * refused RCPT TO (office365 in microsoft365.c does so).  Learnt from Microsoft's "Non-delivery reports
  * in Exchange Server"
  * (https://learn.microsoft.com/en-us/exchange/mail-flow/non-delivery-reports-and-bounce-messages/non-delivery-reports-and-bounce-messages)
  * and Sisimai's Lhost::Exchange2007.  (exchange.c reads the "returned
@@ -123,8 +122,6 @@ parse_exchange2007 (BounceLayoutDoc *d)
       BounceFact *fact = d->out->pdata[i];
 
       fact->command_unknown = TRUE;
-      if (fact->text != NULL && strstr (fact->text, "unknown recipient or mailbox unavailable ->") != NULL)
-        fact->command = BOUNCE_SMTP_COMMAND_RCPT;
       if (fact->text != NULL)
         fact->code_reason = bounce_fact_phrase_reason (fact, exchange2007_codes, G_N_ELEMENTS (exchange2007_codes),
                                                        fact->text);

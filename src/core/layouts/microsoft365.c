@@ -382,6 +382,13 @@ parse_office365 (BounceLayoutDoc *d)
 
       if (fact->text == NULL)
         continue;
+      /* Exchange Online's account of a remote server's refusal of RCPT TO
+       * (Sisimai v5.1.0-era lib/Sisimai/Lhost/Office365.pm, $commandset:
+       * RCPT for "unknown recipient or mailbox unavailable ->"; its
+       * Lhost/Exchange2007.pm reads no command) */
+      if (fact->command == BOUNCE_SMTP_COMMAND_NONE &&
+          strstr (fact->text, "unknown recipient or mailbox unavailable ->") != NULL)
+        fact->command = BOUNCE_SMTP_COMMAND_RCPT;
       if (fact->reason != NULL)
         continue;
       bounce_extract_first_codes (fact->text, NULL, &status);

@@ -19,8 +19,13 @@
  * "rate limited", "too many concurrent connections to remote server",
  * "queue error"). */
 
+/* (no reason for "connection to '<host>' failed: <details>": the details
+ * say which, "Connection timed out" an expiry as Sisimai's
+ * Reason/Expired.pm words it, and a delay report of it carries no
+ * Diagnostic-Code, only "Action: delayed", which Sisimai, having no
+ * module for Stalwart, reads as expired: lib/Sisimai/RFC3464.pm and
+ * Reason.pm find(), 5.3.0, Debian libsisimai-perl 5.3.0-1) */
 static const BouncePhrase stalwart_phrases[] = {
-  { "connection to '", "networkerror" },
   { "TLS error from '", "securityerror" },
   { "DANE failed to authenticate", "securityerror" },
   { "MTA-STS failed to authenticate", "securityerror" },

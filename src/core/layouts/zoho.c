@@ -130,11 +130,12 @@ parse_zoho (BounceLayoutDoc *d)
         g_string_erase (diag, 0, 1);
       bounce_fact_set_diag (r, diag);
       i = last;
-      /* Zoho gives up on a host it cannot reach: a temporary reply in its
-       * notice means the time to deliver ran out. */
-      if (r->text != NULL && !bounce_fact_phrase_reason (r, zoho_phrases, G_N_ELEMENTS (zoho_phrases), r->text) &&
-          r->text[0] == '4')
-        r->reason = g_strdup ("expired");
+      /* only Zoho's own "Host not reachable" is an expiry (Sisimai's
+       * Lhost/Zoho.pm, $messagesof, in 5.3.0 as in the v4-era file): other
+       * temporary replies are read by their words, as Sisimai's Reason.pm
+       * reads them */
+      if (r->text != NULL)
+        bounce_fact_phrase_reason (r, zoho_phrases, G_N_ELEMENTS (zoho_phrases), r->text);
     }
   return d->out->len > 0;
 }

@@ -119,6 +119,23 @@ test_layout_states_reason (Fixture *f, gconstpointer data)
   f->ev.status = "5.2.1";
   f->j.status_entry = entry ("enhanced.x.2.1");
   g_assert_cmpstr (fn (&f->j, NULL), ==, "userunknown");
+  /* a status named hostunknown (5.4.4) counts alone, but not with the
+   * words of a network error ("malformed or unexpected name server
+   * reply"), and then HostUnknown.pm true() reads no words of its own */
+  f->fact.reason = (char *) "expired";
+  f->ev.status = "5.4.4";
+  f->j.status_entry = entry ("enhanced.x.4.4");
+  g_assert_cmpstr (fn (&f->j, NULL), ==, "hostunknown");
+  {
+    g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+
+    f->j.rules = rules;
+    g_ptr_array_add (rules, entry ("phrases.sisimai.networkerror"));
+    g_assert_cmpstr (fn (&f->j, NULL), ==, "expired");
+    g_ptr_array_add (rules, entry ("phrases.sisimai.hostunknown"));
+    g_assert_cmpstr (fn (&f->j, NULL), ==, "expired");
+    f->j.rules = NULL;
+  }
   f->ev.status = NULL;
   f->j.status_entry = NULL;
   f->fact.reason = NULL;

@@ -258,6 +258,8 @@ static const char * const sisimai_first_order[] = {
 };
 
 static guint sisimai_order_of (const char *reason);
+static gboolean sisimai_words_name (const BounceJudgement *j,
+                                    const char            *reason);
 static gboolean phrase_names_reason (const BounceJudgement *j,
                                      const char            *reason);
 
@@ -288,7 +290,11 @@ sisimai_asks_again (const char *reason)
  * and Speeding take no status; NoRelaying says no after a reason of
  * securityerror, systemerror or undefined, or at the connection;
  * SpamDetected says no before DATA; MesgTooBig says no for 5.2.3 (RFC
- * 3463's per-mailbox limit).  UserUnknown, Filtered and Rejected weigh
+ * 3463's per-mailbox limit); HostUnknown says no for a status it names
+ * (5.1.2, 5.4.4) when the words are a network error's, and then reads no
+ * words of its own (its true() at commit
+ * b733d728c0c24d2a537ae426aa2b6bc8bf915de1, of the v5.1.0 era, and in
+ * 5.3.0 alike).  UserUnknown, Filtered and Rejected weigh
  * the SMTP command and the status together, which the refinements after
  * this one do, so they are not asked here. */
 static gboolean
@@ -313,6 +319,10 @@ sisimai_class_says_yes (const BounceJudgement *j,
     return FALSE;
   by_status = is_reason (named, r) && !is_reason (r, "suspend") && !is_reason (r, "hasmoved") &&
               !is_reason (r, "notcompliantrfc") && !is_reason (r, "speeding") && !is_reason (r, "norelaying");
+  /* (a status named hostunknown with words of a network error is no
+   * unknown host, whatever other words say) */
+  if (is_reason (r, "hostunknown") && is_reason (named, r) && sisimai_words_name (j, "networkerror"))
+    return FALSE;
   return by_status || phrase_names_reason (j, r);
 }
 

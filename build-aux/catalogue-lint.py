@@ -262,7 +262,7 @@ class Lint:
         # Typographic apostrophes and quotes, as the application's own
         # strings write them (GNOME Human Interface Guidelines, "Writing
         # style": typographic quotes and apostrophes).
-        if re.search(r"[A-Za-z]'[A-Za-z]|[a-z]s'(?=[\s,.;:)]|$)", value):
+        if re.search(r"[A-Za-z0-9]'[A-Za-z]|[a-z]s'(?=[\s,.;:)]|$)", value):
             self.err(where, f"{field}: write the apostrophe as \u2019, not ': {value!r}")
         if '"' in value:
             self.err(where, f"{field}: write quotes as \u201c...\u201d, not \": {value!r}")

@@ -3393,7 +3393,7 @@ N_("Lower the sending rate and the number of parallel connections, and let the s
 /* Translators: rule.microsoft.smtp-auth-disabled title */
 N_("Microsoft 365 does not let this app sign in with a password");
 /* Translators: rule.microsoft.smtp-auth-disabled explanation */
-N_("The mail app, device or program signed in to Microsoft 365's outgoing server with a plain password, but that way of signing in is turned off for this mailbox or for the whole organisation.");
+N_("The mail app, device or program signed in to Microsoft 365’s outgoing server with a plain password, but that way of signing in is turned off for this mailbox or for the whole organisation.");
 /* Translators: rule.microsoft.smtp-auth-disabled sender[1] */
 N_("Send from Outlook or from webmail instead, or from a mail app that opens a Microsoft sign-in window.");
 /* Translators: rule.microsoft.smtp-auth-disabled sender[2] */
@@ -6803,7 +6803,7 @@ N_("invaluement lookup");
 /* Translators: blocklist.microsoft-eop title */
 N_("Microsoft 365 blocked senders list");
 /* Translators: blocklist.microsoft-eop explanation */
-N_("Microsoft 365's own list of blocked sending IP addresses; most listings can be removed with the delist portal.");
+N_("Microsoft 365’s own list of blocked sending IP addresses; most listings can be removed with the delist portal.");
 /* Translators: blocklist.microsoft-eop sender[1] */
 N_("Forward this bounce to your IT department or email provider; the fix is on the server side.");
 /* Translators: blocklist.microsoft-eop admin[1] */

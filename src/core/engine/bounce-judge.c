@@ -508,6 +508,16 @@ static const struct
   { "5.7.25", "requireptr" },    { "5.7.26", "authfailure" },  { "5.7.29", "authfailure" },
 };
 
+/* The reason sisimai_named_statuses[] gives status, or NULL. */
+static const char *
+sisimai_name_of_status (const char *status)
+{
+  for (gsize i = 0; status != NULL && i < G_N_ELEMENTS (sisimai_named_statuses); i++)
+    if (g_str_equal (status, sisimai_named_statuses[i].status))
+      return sisimai_named_statuses[i].reason;
+  return NULL;
+}
+
 /* A status that Sisimai's table names a reason it does not ask about again
  * (sisimai_named_statuses[]: "550 5.2.0 Mail refused by policy" is
  * filtered) settles the reason against generic words of a kind it only
@@ -527,17 +537,10 @@ status_name_before_second_order_words (const BounceJudgement *j,
                                        const char            *reason)
 {
   const char *named = reason_of_status (j);
-  const char *status = j->ev->status;
-  gboolean known = FALSE;
 
   if (!status_may_outweigh (j, reason) || named == NULL || is_reason (reason, named) ||
-      sisimai_order_of (reason) < G_N_ELEMENTS (sisimai_first_order))
-    return reason;
-  for (gsize i = 0; i < G_N_ELEMENTS (sisimai_named_statuses); i++)
-    if (g_str_equal (status, sisimai_named_statuses[i].status) &&
-        is_reason (named, sisimai_named_statuses[i].reason))
-      known = TRUE;
-  if (!known)
+      sisimai_order_of (reason) < G_N_ELEMENTS (sisimai_first_order) ||
+      !is_reason (named, sisimai_name_of_status (j->ev->status)))
     return reason;
   for (gsize i = 0; i < G_N_ELEMENTS (sisimai_first_order); i++)
     if (sisimai_class_says_yes (j, sisimai_first_order[i], reason))

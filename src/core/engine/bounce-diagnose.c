@@ -43,6 +43,7 @@ add_simple_recipient (BounceMessageContext *ctx,
 {
   g_autoptr(BounceRecipient) r = bounce_recipient_new ();
   BounceEntry *e = bounce_catalogue_find_reason (ctx->catalogue, reason);
+  const char *type = bounce_report_get_feedback_type (ctx->report);
 
   bounce_recipient_set_address (r, address);
   bounce_recipient_set_reason (r, reason);
@@ -50,9 +51,8 @@ add_simple_recipient (BounceMessageContext *ctx,
    * "auth-failure" report (RFC 6591; DMARC's failure reports, RFC 7489
    * 7.3) or an "opt-out" is no spam complaint, as the reason's entry says
    * of "abuse". */
-  if (g_strcmp0 (reason, "feedback") == 0 && bounce_report_get_feedback_type (ctx->report) != NULL)
+  if (g_strcmp0 (reason, "feedback") == 0 && type != NULL)
     {
-      const char *type = bounce_report_get_feedback_type (ctx->report);
       g_autofree char *id = g_strconcat ("rule.feedback.", type, NULL);
       BounceEntry *typed = bounce_catalogue_lookup (ctx->catalogue, id);
 
